@@ -1,0 +1,296 @@
+//! The one `Application` builder, used by `main` and by the tests alike: migrations,
+//! pool, authentication, routes, middleware and error handlers.
+
+use crate::auth::{self, Verifier};
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::middleware::kern;
+use crate::openapi::{self, MethodeTabel};
+use crate::problem::AppError;
+use crate::routes::{contactpunten, gezondheid, organisaties};
+use actix_web::dev::Server;
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use ketenregie_store::{DbPool, conn, migrate};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const API_PREFIX: &str = "/api/v1";
+
+/// The OpenAPI document, rendered once, and the method table derived from it.
+#[derive(Debug, Clone)]
+pub struct ApiDocument {
+    pub json: Arc<String>,
+    pub methodes: Arc<MethodeTabel>,
+}
+
+impl ApiDocument {
+    pub fn new() -> Self {
+        let doc = openapi::document_json();
+        Self {
+            methodes: Arc::new(MethodeTabel::uit(&doc, API_PREFIX)),
+            json: Arc::new(openapi::document_text()),
+        }
+    }
+}
+
+impl Default for ApiDocument {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub struct Application {
+    server: Server,
+    port: u16,
+    pool: DbPool,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartFout {
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigFout),
+    #[error(transparent)]
+    Database(#[from] conn::PoolFout),
+    #[error(transparent)]
+    Auth(#[from] auth::VerifierFout),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+}
+
+impl Application {
+    /// Migrate the database, open the pool and bind the listener. The server runs once
+    /// `run_until_stopped` is awaited.
+    pub async fn build(config: Config) -> Result<Self, StartFout> {
+        let url = config.database_url()?;
+        let migr_url = url.clone();
+        let applied = tokio::task::spawn_blocking(move || migrate::run(&migr_url))
+            .await
+            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))??;
+        if !applied.is_empty() {
+            tracing::info!(migraties = ?applied, "migraties toegepast");
+        }
+        let pool = conn::pool(&url, config.database.pool_size)?;
+        let verifier = web::Data::new(Verifier::from_config(&config)?);
+        let listener = TcpListener::bind(config.server.bind).map_err(|source| StartFout::Bind {
+            addr: config.server.bind.to_string(),
+            source,
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|source| StartFout::Bind {
+                addr: config.server.bind.to_string(),
+                source,
+            })?
+            .port();
+
+        let metrics = web::Data::new(Metrics::new());
+        let document = web::Data::new(ApiDocument::new());
+        let pool_data = web::Data::new(pool.clone());
+        let body_limit = config.server.body_limit_bytes;
+        let workers = config.server.workers;
+
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(pool_data.clone())
+                .app_data(verifier.clone())
+                .app_data(metrics.clone())
+                .app_data(document.clone())
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(body_limit)
+                        .error_handler(json_fout),
+                )
+                .app_data(web::PayloadConfig::new(body_limit))
+                .app_data(web::QueryConfig::default().error_handler(query_fout))
+                .app_data(web::PathConfig::default().error_handler(path_fout))
+                .wrap(Compress::default())
+                .wrap(from_fn(kern))
+                .configure(routes)
+                .default_service(web::to(geen_route))
+        })
+        .listen(listener)
+        .map_err(|source| StartFout::Bind {
+            addr: config.server.bind.to_string(),
+            source,
+        })?
+        .shutdown_timeout(10);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            server: server.run(),
+            port,
+            pool,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn pool(&self) -> &DbPool {
+        &self.pool
+    }
+
+    /// Serve until a shutdown signal. Also sweeps expired token ids now and then.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let pool = self.pool.clone();
+        actix_web::rt::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(600));
+            loop {
+                tick.tick().await;
+                let p = pool.clone();
+                let _ = web::block(move || {
+                    let mut c = p.get().ok()?;
+                    ketenregie_store::tokens::opruimen(
+                        &mut c,
+                        ketenregie_common::time::to_db(ketenregie_common::time::now_utc()),
+                    )
+                    .ok()
+                })
+                .await;
+            }
+        });
+        self.server.await
+    }
+}
+
+/// A resource whose unmatched methods answer 405 with `Allow`.
+fn resource(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(geen_route))
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/health/live", web::get().to(gezondheid::live))
+        .route("/health/ready", web::get().to(gezondheid::ready))
+        .route("/metrics", web::get().to(gezondheid::metrics))
+        .service(
+            utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        )
+        .service(
+            web::scope(API_PREFIX)
+                .wrap(from_fn(auth::authenticate))
+                .service(resource("/openapi.json").route(web::get().to(openapi_document)))
+                .service(
+                    resource("/organisaties")
+                        .route(web::get().to(organisaties::lijst))
+                        .route(web::post().to(organisaties::registreer)),
+                )
+                .service(
+                    resource("/organisaties/{id}")
+                        .route(web::get().to(organisaties::een))
+                        .route(web::put().to(organisaties::wijzig)),
+                )
+                .service(
+                    resource("/organisaties/{id}/contactpunten")
+                        .route(web::post().to(contactpunten::voeg_toe)),
+                )
+                .service(resource("/contactpunten").route(web::get().to(contactpunten::zoek)))
+                .service(
+                    resource("/contactpunten/{id}")
+                        .route(web::get().to(contactpunten::een))
+                        .route(web::put().to(contactpunten::wijzig))
+                        .route(web::delete().to(contactpunten::verwijder)),
+                )
+                .default_service(web::to(geen_route)),
+        );
+}
+
+/// The OpenAPI document: public, and readable from any origin (API rule).
+async fn openapi_document(doc: web::Data<ApiDocument>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(doc.json.as_str().to_owned())
+}
+
+/// No route answered: 405 with `Allow` for a known path, else 404 (also for a trailing
+/// slash: `/organisaties/` is not `/organisaties`).
+async fn geen_route(
+    req: HttpRequest,
+    doc: web::Data<ApiDocument>,
+) -> Result<HttpResponse, AppError> {
+    match doc.methodes.toegestaan(req.path()) {
+        Some(allow) => Err(AppError::MethodeNietToegestaan { allow }),
+        None => Err(AppError::NietGevonden(format!(
+            "Er is geen resource op {}; controleer het pad (zonder slash aan het eind) in /api/v1/openapi.json",
+            req.path()
+        ))),
+    }
+}
+
+/// The field named in a serde message like "unknown field `foo`, expected ...".
+fn veld_uit(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    match err {
+        JsonPayloadError::ContentType => AppError::MediaType(
+            "Stuur de body als JSON met `Content-Type: application/json`".into(),
+        ),
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            AppError::TeGroot(format!("De body is groter dan {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) => {
+            let msg = e.to_string();
+            let veld = if msg.contains("field") {
+                veld_uit(&msg)
+            } else {
+                None
+            };
+            AppError::ongeldig(
+                veld.as_deref().unwrap_or("body"),
+                if e.is_syntax() || e.is_eof() {
+                    "json"
+                } else {
+                    "schema"
+                },
+                format!("De JSON-body klopt niet: {msg}"),
+            )
+        }
+        other => AppError::ongeldig("body", "json", format!("De body is onleesbaar: {other}")),
+    }
+    .into()
+}
+
+fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let msg = match &err {
+        QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    let veld = veld_uit(&msg).unwrap_or_else(|| "query".into());
+    let code = if msg.contains("unknown field") {
+        "unknown"
+    } else {
+        "invalid"
+    };
+    AppError::ongeldig(&veld, code, format!("Ongeldige queryparameter: {msg}")).into()
+}
+
+fn path_fout(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::ongeldig(
+        "id",
+        "format",
+        format!("Ongeldige padparameter: {err}; verwacht een UUID"),
+    )
+    .into()
+}

@@ -1,0 +1,401 @@
+//! Authentication: a bearer JWT becomes an `Actor` (DESIGN.md §5; RFC 8725, NL GOV OAuth).
+//!
+//! Checked, in this order, each failure a 401 with a `detail` that says what to fix:
+//! the token is in the `Authorization` header (never the query string); it has three
+//! parts; its `alg` is on the pinned list (asymmetric, or HS256 in development mode only);
+//! its `typ` is accepted; the signature verifies against the JWKS key (or the development
+//! secret); `iss`, `aud` and `exp` are present and right, `nbf` has passed (with a small
+//! leeway); it carries a `jti` not used by another token; the claims name an organisation
+//! and known roles.
+
+use crate::config::{Config, Mode};
+use crate::db;
+use crate::problem::AppError;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use base64::Engine;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use ketenregie_common::{Actor, Rol};
+use ketenregie_store::DbPool;
+use ketenregie_store::tokens::{self, JtiUitkomst};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashSet;
+use std::future::{Ready, ready};
+use std::str::FromStr;
+
+/// The asymmetric algorithms that may be configured.
+pub const ASYMMETRIC_ALGORITHMS: &[&str] = &[
+    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
+];
+
+/// The claims ketenregie reads from an access token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Claims {
+    pub iss: String,
+    pub aud: String,
+    pub sub: String,
+    pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<i64>,
+    #[serde(default)]
+    pub jti: Option<String>,
+    /// The user's display name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The organisation's code in the partner directory.
+    #[serde(default)]
+    pub organisatie: Option<String>,
+    #[serde(default)]
+    pub rollen: Vec<String>,
+    /// The client application.
+    #[serde(default)]
+    pub client_id: Option<String>,
+}
+
+/// Verifies tokens. Built once from the configuration.
+pub struct Verifier {
+    issuer: String,
+    audience: String,
+    algorithms: Vec<Algorithm>,
+    token_types: Vec<String>,
+    leeway: u64,
+    jwks: JwkSet,
+    /// Development mode only.
+    dev_key: Option<DecodingKey>,
+    single_use: bool,
+}
+
+impl std::fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier")
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .field("algorithms", &self.algorithms)
+            .field("development", &self.dev_key.is_some())
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifierFout {
+    #[error("auth.jwks_file {path}: {reason}")]
+    Jwks { path: String, reason: String },
+    #[error("development secret: {0}")]
+    DevSecret(String),
+}
+
+impl Verifier {
+    pub fn from_config(config: &Config) -> Result<Self, VerifierFout> {
+        let jwks = if config.auth.jwks_file.trim().is_empty() {
+            JwkSet { keys: vec![] }
+        } else {
+            let path = &config.auth.jwks_file;
+            let text = std::fs::read_to_string(path).map_err(|e| VerifierFout::Jwks {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
+            serde_json::from_str(&text).map_err(|e| VerifierFout::Jwks {
+                path: path.clone(),
+                reason: format!("not a JWKS document: {e}"),
+            })?
+        };
+        let dev_key = match config.mode {
+            Mode::Development => Some(
+                DecodingKey::from_secret(
+                    &crate::dev_token::secret(&config.auth.dev_secret_file)
+                        .map_err(|e| VerifierFout::DevSecret(e.to_string()))?,
+                )
+                .map_err(|e| VerifierFout::DevSecret(e.to_string()))?,
+            ),
+            Mode::Production => None,
+        };
+        Ok(Self {
+            issuer: config.auth.issuer.clone(),
+            audience: config.auth.audience.clone(),
+            algorithms: config
+                .auth
+                .algorithms
+                .iter()
+                .map(|a| Algorithm::from_str(a).expect("validated in config"))
+                .collect(),
+            token_types: config.auth.token_types.clone(),
+            leeway: config.auth.leeway_seconds,
+            jwks,
+            dev_key,
+            single_use: config.auth.single_use_tokens,
+        })
+    }
+
+    /// Verify a token's form, signature and claims. The `jti` check needs the database
+    /// and is done by `authenticate`.
+    pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
+        let fail = |d: String| AppError::NietGeauthenticeerd(d);
+        let header_b64 = match token.split('.').collect::<Vec<_>>().as_slice() {
+            [h, _, _] => *h,
+            _ => {
+                return Err(fail(
+                    "Het token is geen JWT: verwacht drie delen gescheiden door punten".into(),
+                ));
+            }
+        };
+        // Read the header ourselves first, to name the exact problem (jsonwebtoken
+        // reports an unknown `alg` such as "none" only as a parse error).
+        let header: serde_json::Value = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(header_b64.trim_end_matches('='))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .ok_or_else(|| fail("De JWT-header is geen geldige base64url-JSON".into()))?;
+        let alg = header.get("alg").and_then(|a| a.as_str()).unwrap_or("");
+        if alg.eq_ignore_ascii_case("none") || alg.is_empty() {
+            return Err(fail(
+                "Ongetekende tokens (alg \"none\") worden geweigerd".into(),
+            ));
+        }
+        let algorithm = Algorithm::from_str(alg)
+            .map_err(|_| fail(format!("Algoritme `{alg}` wordt niet ondersteund")))?;
+        let key = if algorithm == Algorithm::HS256 && self.dev_key.is_some() {
+            self.dev_key.clone().expect("checked")
+        } else if self.algorithms.contains(&algorithm) {
+            self.key_for(&header, algorithm)?
+        } else {
+            let mut allowed: Vec<String> =
+                self.algorithms.iter().map(|a| format!("{a:?}")).collect();
+            if self.dev_key.is_some() {
+                allowed.push("HS256 (alleen development)".into());
+            }
+            return Err(fail(format!(
+                "Algoritme `{alg}` is niet toegestaan; toegestaan: {}",
+                allowed.join(", ")
+            )));
+        };
+        let typ = header.get("typ").and_then(|t| t.as_str()).unwrap_or("");
+        if !self.token_types.iter().any(|t| t.eq_ignore_ascii_case(typ)) {
+            return Err(fail(format!(
+                "Token-type (`typ`) `{typ}` wordt niet geaccepteerd; verwacht: {}",
+                self.token_types.join(", ")
+            )));
+        }
+
+        let mut v = Validation::new(algorithm);
+        v.leeway = self.leeway;
+        v.validate_exp = true;
+        v.validate_nbf = true;
+        v.set_issuer(&[&self.issuer]);
+        v.set_audience(&[&self.audience]);
+        v.required_spec_claims = HashSet::from([
+            "exp".to_string(),
+            "iss".to_string(),
+            "aud".to_string(),
+            "sub".to_string(),
+        ]);
+        let data = jsonwebtoken::decode::<Claims>(token, &key, &v).map_err(|e| {
+            use jsonwebtoken::errors::ErrorKind as K;
+            fail(match e.kind() {
+                K::InvalidSignature => "De handtekening van het token klopt niet".into(),
+                K::ExpiredSignature => {
+                    "Het token is verlopen (`exp`); vraag een nieuw token aan".into()
+                }
+                K::ImmatureSignature => {
+                    "Het token is nog niet geldig (`nbf` ligt in de toekomst)".into()
+                }
+                K::InvalidAudience => format!(
+                    "Het token is niet voor deze dienst bedoeld: `aud` moet `{}` zijn",
+                    self.audience
+                ),
+                K::InvalidIssuer => format!(
+                    "Het token komt niet van de verwachte uitgever: `iss` moet `{}` zijn",
+                    self.issuer
+                ),
+                K::MissingRequiredClaim(c) => format!("Het token mist de verplichte claim `{c}`"),
+                K::InvalidAlgorithm => "Het algoritme past niet bij de sleutel".into(),
+                K::Json(_) => "De claims van het token zijn ongeldig".into(),
+                other => format!("Het token is ongeldig ({other:?})"),
+            })
+        })?;
+        Ok(data.claims)
+    }
+
+    fn key_for(&self, header: &serde_json::Value, alg: Algorithm) -> Result<DecodingKey, AppError> {
+        let kid = header.get("kid").and_then(|k| k.as_str());
+        let jwk = match kid {
+            Some(kid) => self.jwks.find(kid),
+            // Without `kid`, only an unambiguous key set will do.
+            None if self.jwks.keys.len() == 1 => self.jwks.keys.first(),
+            None => None,
+        };
+        let jwk = jwk.ok_or_else(|| {
+            AppError::NietGeauthenticeerd(match kid {
+                Some(k) => format!("Geen sleutel met `kid` `{k}` in de geconfigureerde JWKS"),
+                None => {
+                    "Het token noemt geen `kid` en de JWKS heeft niet precies één sleutel".into()
+                }
+            })
+        })?;
+        if let Some(key_alg) = jwk.common.key_algorithm
+            && format!("{key_alg:?}") != format!("{alg:?}")
+        {
+            return Err(AppError::NietGeauthenticeerd(format!(
+                "Het token gebruikt `{alg:?}` maar sleutel `{}` is voor `{key_alg:?}`",
+                kid.unwrap_or("")
+            )));
+        }
+        DecodingKey::from_jwk(jwk).map_err(|_| {
+            AppError::NietGeauthenticeerd("De sleutel in de JWKS is onbruikbaar".into())
+        })
+    }
+
+    /// Turn verified claims into an actor.
+    pub fn actor(claims: &Claims) -> Result<Actor, AppError> {
+        let organisatie = claims
+            .organisatie
+            .clone()
+            .filter(|o| !o.trim().is_empty())
+            .ok_or_else(|| {
+                AppError::NietGeauthenticeerd("Het token noemt geen `organisatie`".into())
+            })?;
+        let mut rollen = Vec::new();
+        for r in &claims.rollen {
+            rollen.push(Rol::from_str(r).map_err(|_| {
+                AppError::NietGeauthenticeerd(format!("Onbekende rol `{r}` in het token"))
+            })?);
+        }
+        Ok(Actor {
+            gebruiker: claims.sub.clone(),
+            weergavenaam: claims.name.clone().unwrap_or_else(|| claims.sub.clone()),
+            organisatie,
+            rollen,
+            applicatie: claims
+                .client_id
+                .clone()
+                .unwrap_or_else(|| "onbekend".into()),
+        })
+    }
+}
+
+/// The outcome of authentication, left in the request extensions by `authenticate` and
+/// read by the `Actor` extractor.
+#[derive(Debug, Clone)]
+struct AuthUitkomst(Result<Actor, String>);
+
+fn query_has_token(query: &str) -> bool {
+    query.split('&').any(|kv| {
+        let k = kv.split('=').next().unwrap_or("");
+        k.eq_ignore_ascii_case("access_token") || k.eq_ignore_ascii_case("token")
+    })
+}
+
+/// Middleware on `/api/v1`: verify the credentials if any and remember the outcome.
+/// Handlers that need an actor refuse with 401 via the extractor; public operations (the
+/// OpenAPI document) ignore it.
+pub async fn authenticate(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let uitkomst = check(&req).await;
+    if let Ok(a) = &uitkomst {
+        tracing::Span::current().record("organisatie", a.organisatie.as_str());
+    }
+    req.extensions_mut()
+        .insert(AuthUitkomst(uitkomst.map_err(|e| match e {
+            AppError::NietGeauthenticeerd(d) => d,
+            other => other.to_string(),
+        })));
+    next.call(req).await
+}
+
+async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
+    if query_has_token(req.query_string()) {
+        return Err(AppError::NietGeauthenticeerd(
+            "Een token in de URL wordt geweigerd (het belandt in logs); stuur het in de Authorization-header".into(),
+        ));
+    }
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+        return Err(AppError::NietGeauthenticeerd(
+            "Geen token: stuur `Authorization: Bearer <token>`".into(),
+        ));
+    };
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| {
+            AppError::NietGeauthenticeerd(
+                "Gebruik het schema `Bearer` in de Authorization-header".into(),
+            )
+        })?
+        .to_string();
+    let verifier = req
+        .app_data::<web::Data<Verifier>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("verifier missing"))?;
+    let claims = verifier.verify(&token)?;
+    let actor = Verifier::actor(&claims)?;
+    let jti = claims
+        .jti
+        .clone()
+        .filter(|j| !j.is_empty())
+        .ok_or_else(|| AppError::NietGeauthenticeerd("Het token mist de claim `jti`".into()))?;
+    let hash = hex::encode(Sha256::digest(token.as_bytes()));
+    let verloopt = chrono::DateTime::from_timestamp(claims.exp + verifier.leeway as i64, 0)
+        .unwrap_or_default()
+        .naive_utc();
+    let pool = req
+        .app_data::<web::Data<DbPool>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("pool missing"))?;
+    let uitkomst = db::run(&pool, move |c| {
+        tokens::registreer(c, &jti, &hash, verloopt).map_err(AppError::from)
+    })
+    .await?;
+    match uitkomst {
+        JtiUitkomst::Nieuw => Ok(actor),
+        JtiUitkomst::ZelfdeToken if !verifier.single_use => Ok(actor),
+        JtiUitkomst::ZelfdeToken => Err(AppError::NietGeauthenticeerd(
+            "Dit token is al gebruikt; tokens zijn hier eenmalig, vraag een nieuw token aan".into(),
+        )),
+        JtiUitkomst::AnderToken => Err(AppError::NietGeauthenticeerd(
+            "De `jti` van dit token is al door een ander token gebruikt (replay geweigerd)".into(),
+        )),
+    }
+}
+
+/// The authenticated caller, as a handler argument: `Aanroeper(actor): Aanroeper`.
+/// Extracting it is what makes an operation require authentication.
+#[derive(Debug, Clone)]
+pub struct Aanroeper(pub Actor);
+
+impl FromRequest for Aanroeper {
+    type Error = AppError;
+    type Future = Ready<Result<Aanroeper, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(match req.extensions().get::<AuthUitkomst>() {
+            Some(AuthUitkomst(Ok(a))) => Ok(Aanroeper(a.clone())),
+            Some(AuthUitkomst(Err(d))) => Err(AppError::NietGeauthenticeerd(d.clone())),
+            None => Err(AppError::NietGeauthenticeerd("Geen token".into())),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_has_token;
+
+    #[test]
+    fn token_in_query_detected() {
+        assert!(query_has_token("access_token=abc"));
+        assert!(query_has_token("page=1&access_token=abc"));
+        assert!(!query_has_token("page=1&pageSize=2"));
+    }
+}

@@ -1,0 +1,327 @@
+//! Configuration: built-in defaults, then a TOML file, then `KETENREGIE_*` environment
+//! variables (nested keys with a double underscore: `KETENREGIE_DATABASE__URL`).
+//! Unknown keys and invalid values are errors that name the key. Secrets are held in
+//! `secrecy` types and printed masked.
+
+use figment::Figment;
+use figment::providers::{Env, Format, Toml};
+use ketenregie_store::DbUrl;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The defaults, as TOML: what the service does with no configuration at all. This text is
+/// also the configuration reference printed by `ketenregie check-config --defaults`.
+pub const DEFAULTS: &str = r#"
+# development: HS256 development tokens from a generated local secret are accepted and logs
+# are human-readable. production: only asymmetric tokens verified against `auth.jwks_file`,
+# JSON logs; refuses to start without issuer, audience and JWKS.
+mode = "development"
+
+[server]
+bind = "127.0.0.1:8080"
+# Largest accepted request body, in bytes.
+body_limit_bytes = 262144
+# Worker threads; 0 means one per core.
+workers = 0
+# The public base URL, used in links in notifications.
+public_url = "http://127.0.0.1:8080"
+
+[database]
+# sqlite://PATH (the embedded default) or postgres://USER:PASSWORD@HOST:PORT/DB
+url = "sqlite://ketenregie.db"
+pool_size = 16
+
+[auth]
+issuer = "ketenregie-dev"
+audience = "ketenregie"
+# A JWKS file (RFC 7517) with the public keys of the identity provider.
+jwks_file = ""
+# The pinned list of asymmetric algorithms; HS256 is never allowed here.
+algorithms = ["RS256", "PS256", "ES256", "EdDSA"]
+# Accepted `typ` header values (RFC 9068 access tokens).
+token_types = ["at+jwt"]
+# Clock skew tolerated on exp and nbf, in seconds.
+leeway_seconds = 30
+# When true every token is accepted once only; otherwise a token may be reused until it
+# expires but its jti may never appear in another token.
+single_use_tokens = false
+# Development mode only: where the generated HS256 secret is kept.
+dev_secret_file = ".ketenregie-dev-secret"
+
+[log]
+# pretty or json; empty means pretty in development and json in production.
+format = ""
+# A tracing filter, e.g. "info" or "ketenregie=debug,info".
+filter = "info"
+"#;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Development,
+    Production,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub mode: Mode,
+    pub server: ServerConfig,
+    pub database: DatabaseConfig,
+    pub auth: AuthConfig,
+    pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    pub bind: SocketAddr,
+    pub body_limit_bytes: usize,
+    pub workers: usize,
+    pub public_url: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// May carry a password: secret.
+    pub url: SecretString,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthConfig {
+    pub issuer: String,
+    pub audience: String,
+    pub jwks_file: String,
+    pub algorithms: Vec<String>,
+    pub token_types: Vec<String>,
+    pub leeway_seconds: u64,
+    pub single_use_tokens: bool,
+    pub dev_secret_file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[serde(rename = "")]
+    Auto,
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    pub format: LogFormat,
+    pub filter: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigFout {
+    #[error("configuration: {0}")]
+    Figment(Box<figment::Error>),
+    #[error("configuration key `{key}`: {reason}")]
+    Ongeldig { key: &'static str, reason: String },
+}
+
+impl From<figment::Error> for ConfigFout {
+    fn from(e: figment::Error) -> Self {
+        ConfigFout::Figment(Box::new(e))
+    }
+}
+
+/// Environment variables with this prefix that are not configuration keys.
+const ENV_NOT_CONFIG: &[&str] = &["config", "test_pg_url"];
+
+impl Config {
+    /// Defaults, then the file (if given), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigFout> {
+        let mut f = Figment::from(Toml::string(DEFAULTS));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(ConfigFout::Ongeldig {
+                    key: "--config",
+                    reason: format!("file {} does not exist", path.display()),
+                });
+            }
+            f = f.merge(Toml::file(path));
+        }
+        f = f.merge(
+            Env::prefixed("KETENREGIE_")
+                .filter(|k| !ENV_NOT_CONFIG.contains(&k.as_str().to_lowercase().as_str()))
+                .split("__"),
+        );
+        Self::from_figment(f)
+    }
+
+    /// Defaults overlaid with a TOML text; for tests and tools.
+    pub fn from_toml(text: &str) -> Result<Self, ConfigFout> {
+        Self::from_figment(Figment::from(Toml::string(DEFAULTS)).merge(Toml::string(text)))
+    }
+
+    fn from_figment(f: Figment) -> Result<Self, ConfigFout> {
+        let c: Config = f.extract()?;
+        c.validate()?;
+        Ok(c)
+    }
+
+    fn validate(&self) -> Result<(), ConfigFout> {
+        self.database_url()?;
+        if self.database.pool_size == 0 {
+            return Err(ConfigFout::Ongeldig {
+                key: "database.pool_size",
+                reason: "must be at least 1".into(),
+            });
+        }
+        for a in &self.auth.algorithms {
+            if !crate::auth::ASYMMETRIC_ALGORITHMS.contains(&a.as_str()) {
+                return Err(ConfigFout::Ongeldig {
+                    key: "auth.algorithms",
+                    reason: format!(
+                        "`{a}` is not allowed; choose from {}",
+                        crate::auth::ASYMMETRIC_ALGORITHMS.join(", ")
+                    ),
+                });
+            }
+        }
+        if self.auth.token_types.is_empty() {
+            return Err(ConfigFout::Ongeldig {
+                key: "auth.token_types",
+                reason: "list at least one accepted `typ`".into(),
+            });
+        }
+        if self.mode == Mode::Production {
+            for (key, value) in [
+                ("auth.jwks_file", &self.auth.jwks_file),
+                ("auth.issuer", &self.auth.issuer),
+                ("auth.audience", &self.auth.audience),
+            ] {
+                if value.trim().is_empty() {
+                    return Err(ConfigFout::Ongeldig {
+                        key,
+                        reason: "required in production mode".into(),
+                    });
+                }
+            }
+            if self.auth.issuer == "ketenregie-dev" {
+                return Err(ConfigFout::Ongeldig {
+                    key: "auth.issuer",
+                    reason: "set your identity provider's issuer; the development issuer is refused in production".into(),
+                });
+            }
+        }
+        if self.server.body_limit_bytes < 1024 {
+            return Err(ConfigFout::Ongeldig {
+                key: "server.body_limit_bytes",
+                reason: "must be at least 1024".into(),
+            });
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> Result<DbUrl, ConfigFout> {
+        DbUrl::parse(self.database.url.expose_secret()).map_err(|e| ConfigFout::Ongeldig {
+            key: "database.url",
+            reason: e.to_string(),
+        })
+    }
+
+    pub fn is_development(&self) -> bool {
+        self.mode == Mode::Development
+    }
+
+    pub fn log_json(&self) -> bool {
+        match self.log.format {
+            LogFormat::Json => true,
+            LogFormat::Pretty => false,
+            LogFormat::Auto => self.mode == Mode::Production,
+        }
+    }
+
+    /// The effective configuration as TOML, secrets masked.
+    pub fn masked_toml(&self) -> String {
+        let url = self
+            .database_url()
+            .map(|u| u.masked())
+            .unwrap_or_else(|_| "***".into());
+        format!(
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            mode = if self.is_development() {
+                "development"
+            } else {
+                "production"
+            },
+            bind = self.server.bind,
+            limit = self.server.body_limit_bytes,
+            workers = self.server.workers,
+            public = self.server.public_url,
+            pool = self.database.pool_size,
+            iss = self.auth.issuer,
+            aud = self.auth.audience,
+            jwks = self.auth.jwks_file,
+            algs = self.auth.algorithms,
+            typs = self.auth.token_types,
+            leeway = self.auth.leeway_seconds,
+            single = self.auth.single_use_tokens,
+            dev = self.auth.dev_secret_file.display(),
+            fmt = if self.log_json() { "json" } else { "pretty" },
+            filter = self.log.filter,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_serve_sqlite_in_development() {
+        let c = Config::from_toml("").unwrap();
+        assert!(c.is_development());
+        assert_eq!(c.server.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(c.database_url().unwrap().masked(), "sqlite://ketenregie.db");
+    }
+
+    #[test]
+    fn unknown_key_is_named() {
+        let e = Config::from_toml("[server]\nbindd = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bindd"), "{e}");
+    }
+
+    #[test]
+    fn invalid_value_is_named() {
+        let e = Config::from_toml("[database]\nurl = \"mysql://x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("database.url"), "{e}");
+        let e = Config::from_toml("[server]\nbind = \"nope\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("bind"), "{e}");
+        let e = Config::from_toml("[auth]\nalgorithms = [\"HS256\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("auth.algorithms"), "{e}");
+    }
+
+    #[test]
+    fn production_needs_real_identity_provider() {
+        let e = Config::from_toml("mode = \"production\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("auth.jwks_file"), "{e}");
+    }
+
+    #[test]
+    fn secrets_masked() {
+        let c = Config::from_toml("[database]\nurl = \"postgres://app:geheim@db/k\"").unwrap();
+        let shown = format!("{} {:?}", c.masked_toml(), c);
+        assert!(!shown.contains("geheim"), "{shown}");
+    }
+}

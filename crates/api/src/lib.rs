@@ -1,0 +1,22 @@
+//! The HTTP face of ketenregie: configuration, the actix-web application, authentication,
+//! problem+json errors, telemetry and the OpenAPI document. No domain rule lives here;
+//! handlers parse input, call the domain crates inside one transaction, and shape output.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod dev_token;
+pub mod metrics;
+pub mod middleware;
+pub mod openapi;
+pub mod paging;
+pub mod problem;
+pub mod routes;
+pub mod telemetry;
+
+pub use app::Application;
+pub use config::Config;
+
+/// The API version, returned in the `API-Version` header of every response.
+pub const API_VERSION: &str = "1.0.0";

@@ -1,0 +1,268 @@
+//! The OpenAPI document, generated from the handlers' annotations and then completed so
+//! that it follows the Dutch API Design Rules without every handler repeating it:
+//! `API-Version` on every 2xx/3xx response, problem+json on every 4xx/5xx, a 400 wherever
+//! input is taken, 401/403 wherever a token is needed.
+
+use crate::problem::Problem;
+use crate::routes::{contactpunten, organisaties};
+use ketenregie_common::InvalidParam;
+use serde_json::{Map, Value, json};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ketenregie",
+        version = "1.0.0",
+        description = "Police, Veilig Thuis, jeugdzorg, the OM and wijkteams working one case together: zorgmeldingen with feedback deadlines, briefings before arrival, and every access within the data-sharing agreements and logged.\n\nAll operations except this document need `Authorization: Bearer <JWT>`; the token names the organisation (`organisatie`) and roles (`rollen`). Errors are `application/problem+json`.",
+        contact(name = "ketenregie ontwikkelaars", url = "https://ketenregie.nl", email = "ontwikkelaars@ketenregie.nl"),
+        license(name = "EUPL-1.2", url = "https://eupl.eu/1.2/nl/")
+    ),
+    servers((url = "/api/v1", description = "This instance")),
+    paths(
+        document,
+        organisaties::lijst,
+        organisaties::registreer,
+        organisaties::een,
+        organisaties::wijzig,
+        contactpunten::voeg_toe,
+        contactpunten::zoek,
+        contactpunten::een,
+        contactpunten::wijzig,
+        contactpunten::verwijder,
+    ),
+    components(schemas(Problem, InvalidParam)),
+    tags(
+        (name = "openapi", description = "This document"),
+        (name = "organisaties", description = "Partner organisations and the municipalities they serve"),
+        (name = "contactpunten", description = "Whom to call at each organisation, and when"),
+    )
+)]
+struct ApiDoc;
+
+/// The OpenAPI document of this API (public, no token needed).
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "openapi",
+    operation_id = "openapiDocument",
+    summary = "Dit OpenAPI-document",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    security(())
+)]
+#[allow(dead_code)]
+fn document() {}
+
+/// The finished document as JSON.
+pub fn document_json() -> Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("OpenAPI serialises");
+    afwerken(&mut doc);
+    doc
+}
+
+/// The finished document as pretty JSON with a trailing newline (the committed form).
+pub fn document_text() -> String {
+    let mut s = serde_json::to_string_pretty(&document_json()).expect("JSON serialises");
+    s.push('\n');
+    s
+}
+
+const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
+
+fn problem_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    })
+}
+
+fn afwerken(doc: &mut Value) {
+    let components = doc
+        .as_object_mut()
+        .expect("document is an object")
+        .entry("components")
+        .or_insert_with(|| json!({}));
+    components["headers"] = json!({
+        "API-Version": {
+            "description": "The full version of this API (semver)",
+            "schema": {"type": "string", "example": crate::API_VERSION}
+        }
+    });
+    components["securitySchemes"] = json!({
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token (typ at+jwt) from the configured identity provider, with claims iss, aud, exp, jti, sub, organisatie, rollen and client_id."
+        }
+    });
+
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            afwerken_operatie(method, op);
+        }
+    }
+}
+
+fn afwerken_operatie(method: &str, op: &mut Map<String, Value>) {
+    let has_params = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .is_some_and(|p| !p.is_empty());
+    let has_body = op.contains_key("requestBody");
+    let secured = op
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| {
+            s.iter()
+                .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
+        });
+    // An operation without security is public: say so explicitly.
+    if !secured {
+        op.insert("security".into(), json!([]));
+    }
+    let responses = op
+        .entry("responses")
+        .or_insert_with(|| json!({}))
+        .as_object_mut()
+        .expect("responses is an object");
+    let takes_input = matches!(method, "post" | "put" | "patch") || has_params;
+    if takes_input && !responses.contains_key("400") {
+        responses.insert(
+            "400".into(),
+            problem_response("Ongeldige invoer; invalidParams noemt elk ongeldig veld"),
+        );
+    }
+    if secured {
+        responses
+            .entry("401")
+            .or_insert_with(|| problem_response("Geen, of geen geldig, token"));
+        responses
+            .entry("403")
+            .or_insert_with(|| problem_response("Geen toegang"));
+    }
+    if has_body {
+        responses
+            .entry("413")
+            .or_insert_with(|| problem_response("Verzoek te groot"));
+        responses
+            .entry("415")
+            .or_insert_with(|| problem_response("Content-Type moet application/json zijn"));
+    }
+    responses
+        .entry("500")
+        .or_insert_with(|| problem_response("Interne fout; noem de traceId"));
+    for (code, response) in responses.iter_mut() {
+        let Some(r) = response.as_object_mut() else {
+            continue;
+        };
+        if code.starts_with('2') || code.starts_with('3') {
+            let headers = r
+                .entry("headers")
+                .or_insert_with(|| json!({}))
+                .as_object_mut()
+                .expect("headers is an object");
+            headers.insert(
+                "API-Version".into(),
+                json!({"$ref": "#/components/headers/API-Version"}),
+            );
+        } else if code.starts_with('4') || code.starts_with('5') {
+            r.insert(
+                "content".into(),
+                json!({"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}),
+            );
+        }
+    }
+}
+
+/// Which methods each documented path allows; answers 405 with `Allow` for a known path
+/// and 404 for an unknown one.
+#[derive(Debug, Clone)]
+pub struct MethodeTabel {
+    routes: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl MethodeTabel {
+    /// From the finished document; paths are taken relative to `prefix` (`/api/v1`).
+    pub fn uit(doc: &Value, prefix: &str) -> Self {
+        let mut routes = Vec::new();
+        if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths {
+                let full = format!("{prefix}{path}");
+                let segments = full.split('/').map(str::to_string).collect();
+                let methods = METHODS
+                    .iter()
+                    .filter(|m| item.get(**m).is_some())
+                    .map(|m| m.to_uppercase())
+                    .collect();
+                routes.push((segments, methods));
+            }
+        }
+        Self { routes }
+    }
+
+    /// The allowed methods for `path`, if it is a documented path.
+    pub fn toegestaan(&self, path: &str) -> Option<String> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.routes
+            .iter()
+            .find(|(segments, _)| {
+                segments.len() == parts.len()
+                    && segments.iter().zip(&parts).all(|(s, p)| {
+                        (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p
+                    })
+            })
+            .map(|(_, methods)| methods.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_is_problem_json_and_every_success_has_version() {
+        let doc = document_json();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                for (code, r) in op["responses"].as_object().unwrap() {
+                    if code.starts_with('2') {
+                        assert!(
+                            r["headers"]["API-Version"].is_object(),
+                            "{method} {path} {code}"
+                        );
+                    } else {
+                        assert!(
+                            r["content"]["application/problem+json"].is_object(),
+                            "{method} {path} {code}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn method_table_matches_templates() {
+        let t = MethodeTabel::uit(&document_json(), "/api/v1");
+        assert_eq!(
+            t.toegestaan("/api/v1/organisaties").as_deref(),
+            Some("GET, POST")
+        );
+        assert_eq!(
+            t.toegestaan("/api/v1/organisaties/abc").as_deref(),
+            Some("GET, PUT")
+        );
+        assert_eq!(t.toegestaan("/api/v1/organisaties/"), None);
+        assert_eq!(t.toegestaan("/api/v1/nergens"), None);
+    }
+}

@@ -1,0 +1,262 @@
+//! Errors as `application/problem+json` (RFC 9457, Dutch API Design Rules).
+//!
+//! Handlers return `AppError`; actix's own extractor errors are turned into `AppError` by
+//! the handlers installed in `app.rs`. The outer middleware (`middleware::kern`) then
+//! completes every 4xx/5xx response, whatever produced it, with `instance` and `traceId`,
+//! so no error leaves the service in another shape.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpResponse, ResponseError};
+use ketenregie_common::InvalidParam;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// The problem+json body.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// A URI identifying the kind of problem.
+    #[schema(
+        format = "uri",
+        example = "https://ketenregie.nl/problemen/ongeldige-invoer"
+    )]
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    #[schema(example = 400)]
+    pub status: u16,
+    /// What went wrong in this occurrence and what to do about it.
+    pub detail: String,
+    /// The request path this occurrence belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+    /// The trace id of the request, to quote when asking for help.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Every invalid input field (400 only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(nullable = false)]
+    pub invalid_params: Vec<InvalidParam>,
+}
+
+/// Every error a handler can return.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("ongeldige invoer")]
+    Validatie {
+        detail: String,
+        fouten: Vec<InvalidParam>,
+    },
+    #[error("niet geauthenticeerd: {0}")]
+    NietGeauthenticeerd(String),
+    #[error("geen toegang: {0}")]
+    GeenToegang(String),
+    #[error("niet gevonden: {0}")]
+    NietGevonden(String),
+    #[error("conflict: {detail}")]
+    Conflict {
+        detail: String,
+        location: Option<String>,
+    },
+    #[error("voorwaarde mislukt: {0}")]
+    VoorwaardeMislukt(String),
+    #[error("media type niet ondersteund: {0}")]
+    MediaType(String),
+    #[error("te groot: {0}")]
+    TeGroot(String),
+    #[error("methode niet toegestaan")]
+    MethodeNietToegestaan { allow: String },
+    #[error("niet beschikbaar: {0}")]
+    NietBeschikbaar(String),
+    /// The cause is logged with the trace id; the caller sees only that id.
+    #[error("interne fout: {0}")]
+    Intern(String),
+}
+
+impl AppError {
+    pub fn validatie(fouten: Vec<InvalidParam>) -> Self {
+        let n = fouten.len();
+        AppError::Validatie {
+            detail: if n == 1 {
+                format!("1 veld is ongeldig: {}", fouten[0].reason)
+            } else {
+                format!("{n} velden zijn ongeldig; zie invalidParams")
+            },
+            fouten,
+        }
+    }
+
+    /// A single invalid parameter with its reason.
+    pub fn ongeldig(name: &str, code: &str, reason: impl Into<String>) -> Self {
+        Self::validatie(vec![InvalidParam {
+            name: name.to_string(),
+            code: code.to_string(),
+            reason: reason.into(),
+        }])
+    }
+
+    pub fn intern(e: impl std::fmt::Display) -> Self {
+        AppError::Intern(e.to_string())
+    }
+
+    fn slug_en_titel(&self) -> (&'static str, &'static str) {
+        match self {
+            AppError::Validatie { .. } => ("ongeldige-invoer", "De invoer is ongeldig"),
+            AppError::NietGeauthenticeerd(_) => ("niet-geauthenticeerd", "Niet geauthenticeerd"),
+            AppError::GeenToegang(_) => ("geen-toegang", "Geen toegang"),
+            AppError::NietGevonden(_) => ("niet-gevonden", "Niet gevonden"),
+            AppError::Conflict { .. } => ("conflict", "Conflict met de huidige toestand"),
+            AppError::VoorwaardeMislukt(_) => ("voorwaarde-mislukt", "Voorwaarde mislukt"),
+            AppError::MediaType(_) => ("media-type", "Media type niet ondersteund"),
+            AppError::TeGroot(_) => ("te-groot", "Verzoek te groot"),
+            AppError::MethodeNietToegestaan { .. } => {
+                ("methode-niet-toegestaan", "Methode niet toegestaan")
+            }
+            AppError::NietBeschikbaar(_) => ("niet-beschikbaar", "Dienst niet beschikbaar"),
+            AppError::Intern(_) => ("interne-fout", "Interne fout"),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let (slug, title) = self.slug_en_titel();
+        let detail = match self {
+            AppError::Validatie { detail, .. } => detail.clone(),
+            AppError::NietGeauthenticeerd(d)
+            | AppError::GeenToegang(d)
+            | AppError::NietGevonden(d)
+            | AppError::VoorwaardeMislukt(d)
+            | AppError::MediaType(d)
+            | AppError::TeGroot(d)
+            | AppError::NietBeschikbaar(d) => d.clone(),
+            AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::MethodeNietToegestaan { allow } => {
+                format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
+            }
+            AppError::Intern(_) => {
+                "Er ging iets mis aan onze kant. Noem de traceId als u contact opneemt.".into()
+            }
+        };
+        Problem {
+            type_: format!("https://ketenregie.nl/problemen/{slug}"),
+            title: title.into(),
+            status: self.status_code().as_u16(),
+            detail,
+            instance: None,
+            trace_id: None,
+            invalid_params: match self {
+                AppError::Validatie { fouten, .. } => fouten.clone(),
+                _ => vec![],
+            },
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::Validatie { .. } => StatusCode::BAD_REQUEST,
+            AppError::NietGeauthenticeerd(_) => StatusCode::UNAUTHORIZED,
+            AppError::GeenToegang(_) => StatusCode::FORBIDDEN,
+            AppError::NietGevonden(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::VoorwaardeMislukt(_) => StatusCode::PRECONDITION_FAILED,
+            AppError::MediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TeGroot(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodeNietToegestaan { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::NietBeschikbaar(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Intern(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Intern(cause) = self {
+            tracing::error!(oorzaak = %cause, "interne fout");
+        }
+        let mut res = HttpResponse::build(self.status_code());
+        match self {
+            AppError::NietGeauthenticeerd(d) => {
+                let desc = d.replace('"', "'");
+                res.insert_header((
+                    header::WWW_AUTHENTICATE,
+                    format!("Bearer error=\"invalid_token\", error_description=\"{desc}\""),
+                ));
+            }
+            AppError::Conflict {
+                location: Some(l), ..
+            } => {
+                res.insert_header((header::LOCATION, l.as_str()));
+            }
+            AppError::MethodeNietToegestaan { allow } => {
+                res.insert_header((header::ALLOW, allow.as_str()));
+            }
+            _ => {}
+        }
+        // The body is completed (instance, traceId) by the outer middleware.
+        res.insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
+            .json(self.problem())
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => {
+                AppError::NietGevonden("Het object bestaat niet".into())
+            }
+            other => AppError::intern(other),
+        }
+    }
+}
+
+impl From<r2d2::Error> for AppError {
+    fn from(e: r2d2::Error) -> Self {
+        AppError::NietBeschikbaar(format!(
+            "De database is tijdelijk niet bereikbaar; probeer het later opnieuw ({e})"
+        ))
+    }
+}
+
+impl From<ketenregie_store::directory::DirectoryFout> for AppError {
+    fn from(e: ketenregie_store::directory::DirectoryFout) -> Self {
+        use ketenregie_store::directory::DirectoryFout as F;
+        match e {
+            F::Conflict(d) => AppError::Conflict {
+                detail: d,
+                location: None,
+            },
+            F::NietGevonden => AppError::NietGevonden("Het object bestaat niet".into()),
+            F::VersieConflict { verwacht, huidig } => AppError::VoorwaardeMislukt(format!(
+                "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
+            )),
+            F::Db(e) => e.into(),
+        }
+    }
+}
+
+/// A generic problem for a status that no `AppError` produced (actix internals).
+pub fn problem_voor_status(status: StatusCode) -> Problem {
+    let e = match status.as_u16() {
+        400 => AppError::validatie(vec![]),
+        401 => AppError::NietGeauthenticeerd("Geen geldig token".into()),
+        403 => AppError::GeenToegang("Geen toegang".into()),
+        404 => AppError::NietGevonden("Deze URL bestaat niet".into()),
+        405 => AppError::MethodeNietToegestaan {
+            allow: String::new(),
+        },
+        413 => AppError::TeGroot("Het verzoek is te groot".into()),
+        415 => AppError::MediaType("Gebruik Content-Type: application/json".into()),
+        503 => AppError::NietBeschikbaar("Tijdelijk niet beschikbaar".into()),
+        _ => AppError::Intern(format!("status {status}")),
+    };
+    let mut p = e.problem();
+    p.status = status.as_u16();
+    if status.as_u16() == 400 {
+        p.detail = "Het verzoek is ongeldig".into();
+    }
+    p
+}

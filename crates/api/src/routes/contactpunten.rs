@@ -1,0 +1,349 @@
+//! `/api/v1/contactpunten`: whom to call at each organisation, and when. "Who at Veilig
+//! Thuis serves gemeente 0363, and whom do I call at night?" is
+//! `GET /api/v1/contactpunten?gemeente=0363&organisatieSoort=veilig-thuis&altijdBereikbaar=true`.
+
+use crate::auth::Aanroeper;
+use crate::db;
+use crate::paging::{self, Lijst, Paginering};
+use crate::problem::{AppError, Problem};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use ketenregie_common::{Actor, OrganisatieSoort, Validatie, is_gemeentecode};
+use ketenregie_store::directory::{
+    self, Contactpunt, ContactpuntFilter, ContactpuntGegevens, ContactpuntRol,
+};
+use ketenregie_store::{DbConnection, DbPool};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A contact point of an organisation.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContactpuntDto {
+    pub id: Uuid,
+    pub organisatie: Uuid,
+    pub rol: ContactpuntRol,
+    /// The desk or function, e.g. "Spoeddienst Veilig Thuis".
+    pub naam: String,
+    #[schema(example = "+31 70 123 45 67")]
+    pub telefoon: Option<String>,
+    #[schema(format = Email)]
+    pub email: Option<String>,
+    /// Free text, e.g. "ma-vr 09:00-17:00".
+    pub openingstijden: Option<String>,
+    /// Reachable around the clock, including nights and weekends.
+    pub altijd_bereikbaar: bool,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+}
+
+impl From<Contactpunt> for ContactpuntDto {
+    fn from(c: Contactpunt) -> Self {
+        Self {
+            id: c.id,
+            organisatie: c.organisatie_id,
+            rol: c.rol,
+            naam: c.naam,
+            telefoon: c.telefoon,
+            email: c.email,
+            openingstijden: c.openingstijden,
+            altijd_bereikbaar: c.altijd_bereikbaar,
+            aangemaakt_op: c.aangemaakt_op,
+            gewijzigd_op: c.gewijzigd_op,
+        }
+    }
+}
+
+/// Creating or replacing a contact point.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContactpuntInvoer {
+    #[schema(required = true, value_type = ContactpuntRol)]
+    pub rol: Option<String>,
+    #[schema(required = true, value_type = String, example = "Spoeddienst")]
+    pub naam: Option<String>,
+    #[schema(value_type = Option<String>, example = "+31 70 123 45 67")]
+    pub telefoon: Option<String>,
+    #[schema(value_type = Option<String>, format = Email)]
+    pub email: Option<String>,
+    #[schema(value_type = Option<String>, example = "ma-vr 09:00-17:00")]
+    pub openingstijden: Option<String>,
+    #[schema(value_type = Option<bool>)]
+    pub altijd_bereikbaar: Option<bool>,
+}
+
+fn is_telefoon(t: &str) -> bool {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    (6..=16).contains(&digits)
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b" +-()".contains(&b))
+}
+
+fn is_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+impl ContactpuntInvoer {
+    fn valideer(&self) -> Result<ContactpuntGegevens, AppError> {
+        let mut v = Validatie::new();
+        let rol: Option<ContactpuntRol> = v.keuze("rol", self.rol.as_deref());
+        let naam = v.tekst("naam", self.naam.as_deref(), 200);
+        let telefoon = v.optionele_tekst("telefoon", self.telefoon.as_deref(), 30);
+        if let Some(t) = &telefoon
+            && !is_telefoon(t)
+        {
+            v.fout(
+                "telefoon",
+                "pattern",
+                "een telefoonnummer bevat 6 tot 16 cijfers en alleen + - ( ) en spaties",
+            );
+        }
+        let email = v.optionele_tekst("email", self.email.as_deref(), 254);
+        if let Some(e) = &email
+            && !is_email(e)
+        {
+            v.fout("email", "format", "geen geldig e-mailadres");
+        }
+        if telefoon.is_none() && email.is_none() && v.is_leeg() {
+            v.fout(
+                "telefoon",
+                "required",
+                "geef een telefoonnummer of een e-mailadres (of beide)",
+            );
+        }
+        let openingstijden =
+            v.optionele_tekst("openingstijden", self.openingstijden.as_deref(), 200);
+        let fouten = v.afronden(|| ()).err();
+        match (fouten, rol, naam) {
+            (None, Some(rol), Some(naam)) => Ok(ContactpuntGegevens {
+                rol,
+                naam,
+                telefoon,
+                email,
+                openingstijden,
+                altijd_bereikbaar: self.altijd_bereikbaar.unwrap_or(false),
+            }),
+            (Some(f), ..) => Err(AppError::validatie(f)),
+            _ => Err(AppError::intern(
+                "validation returned no value and no error",
+            )),
+        }
+    }
+}
+
+/// The organisation that owns contact point `id`, checked against the actor.
+fn eigenaar_check(
+    c: &mut DbConnection,
+    actor: &Actor,
+    organisatie_id: Uuid,
+) -> Result<(), AppError> {
+    let org = directory::organisatie(c, organisatie_id)?.ok_or_else(|| {
+        AppError::NietGevonden(format!("Er is geen organisatie met id {organisatie_id}"))
+    })?;
+    if actor.beheert_organisatie(&org.code) {
+        Ok(())
+    } else {
+        Err(AppError::GeenToegang(format!(
+            "Alleen een functioneel beheerder van `{}` of een platformbeheerder mag haar contactpunten beheren",
+            org.code
+        )))
+    }
+}
+
+#[utoipa::path(
+    post,
+    path = "/organisaties/{id}/contactpunten",
+    tag = "contactpunten",
+    operation_id = "contactpuntToevoegen",
+    summary = "Contactpunt toevoegen",
+    params(("id" = Uuid, Path, description = "Id of the organisation")),
+    request_body = ContactpuntInvoer,
+    responses(
+        (status = 201, description = "Toegevoegd", body = ContactpuntDto,
+            headers(("Location" = String, description = "URL of the new contact point"))),
+        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 404, description = "Organisatie bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn voeg_toe(
+    Aanroeper(actor): Aanroeper,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<ContactpuntInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let organisatie_id = id.into_inner();
+    let g = body.valideer()?;
+    let cp = db::tx(&pool, move |c| {
+        eigenaar_check(c, &actor, organisatie_id)?;
+        directory::maak_contactpunt(c, organisatie_id, g).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/contactpunten/{}", cp.id)))
+        .json(ContactpuntDto::from(cp)))
+}
+
+/// Filters and paging for the contact directory.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ContactpuntZoekParams {
+    /// Contact points of organisations serving this municipality (CBS code).
+    pub gemeente: Option<String>,
+    /// Contact points of organisations of this kind.
+    pub organisatie_soort: Option<OrganisatieSoort>,
+    /// Contact points of this organisation.
+    pub organisatie: Option<Uuid>,
+    pub rol: Option<ContactpuntRol>,
+    /// Only those reachable around the clock (true) or not (false).
+    pub altijd_bereikbaar: Option<bool>,
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Results per page, 1 to 100 (default 20).
+    pub page_size: Option<u32>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/contactpunten",
+    tag = "contactpunten",
+    operation_id = "contactpuntenZoeken",
+    summary = "Contactpunten zoeken",
+    params(ContactpuntZoekParams),
+    responses((status = 200, description = "Een pagina contactpunten", body = inline(Lijst<ContactpuntDto>))),
+    security(("bearer" = []))
+)]
+pub async fn zoek(
+    req: HttpRequest,
+    _aanroeper: Aanroeper,
+    pool: web::Data<DbPool>,
+    q: web::Query<ContactpuntZoekParams>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    if let Some(g) = &q.gemeente
+        && !is_gemeentecode(g)
+    {
+        v.fout(
+            "gemeente",
+            "pattern",
+            "een CBS-gemeentecode bestaat uit 4 cijfers",
+        );
+    }
+    paging::check(v)?;
+    let filter = ContactpuntFilter {
+        organisatie_id: q.organisatie,
+        gemeente: q.gemeente,
+        organisatie_soort: q.organisatie_soort,
+        rol: q.rol,
+        altijd_bereikbaar: q.altijd_bereikbaar,
+    };
+    let pagina = db::run(&pool, move |c| {
+        directory::contactpunten(c, &filter, p.offset(), p.limit()).map_err(AppError::from)
+    })
+    .await?;
+    let items = pagina.items.into_iter().map(ContactpuntDto::from).collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, pagina.totaal, items)))
+}
+
+#[utoipa::path(
+    get,
+    path = "/contactpunten/{id}",
+    tag = "contactpunten",
+    operation_id = "contactpuntOpvragen",
+    summary = "Eén contactpunt",
+    params(("id" = Uuid, Path, description = "Id of the contact point")),
+    responses(
+        (status = 200, description = "Het contactpunt", body = ContactpuntDto),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn een(
+    _aanroeper: Aanroeper,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let cp = db::run(&pool, move |c| {
+        directory::contactpunt(c, id).map_err(AppError::from)
+    })
+    .await?
+    .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
+    Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
+}
+
+#[utoipa::path(
+    put,
+    path = "/contactpunten/{id}",
+    tag = "contactpunten",
+    operation_id = "contactpuntWijzigen",
+    summary = "Contactpunt wijzigen",
+    params(("id" = Uuid, Path, description = "Id of the contact point")),
+    request_body = ContactpuntInvoer,
+    responses(
+        (status = 200, description = "Gewijzigd", body = ContactpuntDto),
+        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn wijzig(
+    Aanroeper(actor): Aanroeper,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<ContactpuntInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let g = body.valideer()?;
+    let cp = db::tx(&pool, move |c| {
+        let huidig = directory::contactpunt(c, id)?
+            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
+        eigenaar_check(c, &actor, huidig.organisatie_id)?;
+        directory::wijzig_contactpunt(c, id, g).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
+}
+
+#[utoipa::path(
+    delete,
+    path = "/contactpunten/{id}",
+    tag = "contactpunten",
+    operation_id = "contactpuntVerwijderen",
+    summary = "Contactpunt verwijderen",
+    params(("id" = Uuid, Path, description = "Id of the contact point")),
+    responses(
+        (status = 204, description = "Verwijderd"),
+        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn verwijder(
+    Aanroeper(actor): Aanroeper,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    db::tx(&pool, move |c| {
+        let huidig = directory::contactpunt(c, id)?
+            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
+        eigenaar_check(c, &actor, huidig.organisatie_id)?;
+        directory::verwijder_contactpunt(c, id).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

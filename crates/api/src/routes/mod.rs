@@ -1,0 +1,30 @@
+//! The HTTP routes, one module per resource.
+
+pub mod contactpunten;
+pub mod gezondheid;
+pub mod organisaties;
+
+use crate::problem::AppError;
+use actix_web::HttpRequest;
+use actix_web::http::header;
+
+/// The version expected by `If-Match: "<versie>"`, if the header is present.
+pub fn if_match_versie(req: &HttpRequest) -> Result<Option<i64>, AppError> {
+    let Some(v) = req.headers().get(header::IF_MATCH) else {
+        return Ok(None);
+    };
+    let s = v.to_str().unwrap_or("").trim();
+    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
+    s.parse().map(Some).map_err(|_| {
+        AppError::ongeldig(
+            "If-Match",
+            "pattern",
+            "If-Match moet de ETag uit een eerdere GET zijn, zoals \"3\"",
+        )
+    })
+}
+
+/// The ETag of a versioned object.
+pub fn etag(versie: i64) -> (header::HeaderName, String) {
+    (header::ETAG, format!("\"{versie}\""))
+}

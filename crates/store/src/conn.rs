@@ -1,0 +1,215 @@
+//! The connection type over SQLite and PostgreSQL and its r2d2 pool.
+//!
+//! The backend is chosen by the URL scheme, never by trial: diesel's derived `establish`
+//! tries each variant in turn and SQLite accepts any string as a file name, so a mistyped
+//! PostgreSQL URL would silently become a local file.
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::sqlite::SqliteConnection;
+use std::time::Duration;
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Sqlite(SqliteConnection),
+    Pg(PgConnection),
+}
+
+impl std::fmt::Debug for DbConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DbConnection::Sqlite(_) => "DbConnection::Sqlite",
+            DbConnection::Pg(_) => "DbConnection::Pg",
+        })
+    }
+}
+
+impl DbConnection {
+    pub fn backend(&self) -> Backend {
+        match self {
+            DbConnection::Sqlite(_) => Backend::Sqlite,
+            DbConnection::Pg(_) => Backend::Postgres,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database URL whose scheme has been checked.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DbUrl {
+    backend: Backend,
+    /// For SQLite the file path; for PostgreSQL the whole URL.
+    target: String,
+}
+
+impl std::fmt::Debug for DbUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.masked())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PoolFout {
+    #[error(
+        "database URL must start with `sqlite://` (a file path follows) or `postgres://` / `postgresql://`"
+    )]
+    OnbekendSchema,
+    #[error("could not open the database pool: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("could not connect to the database: {0}")]
+    Verbinding(#[from] diesel::ConnectionError),
+    #[error("database error: {0}")]
+    Query(#[from] diesel::result::Error),
+    #[error("migrations failed: {0}")]
+    Migratie(String),
+}
+
+impl DbUrl {
+    pub fn parse(url: &str) -> Result<Self, PoolFout> {
+        if let Some(path) = url.strip_prefix("sqlite://") {
+            if path.is_empty() {
+                return Err(PoolFout::OnbekendSchema);
+            }
+            Ok(Self {
+                backend: Backend::Sqlite,
+                target: path.to_string(),
+            })
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self {
+                backend: Backend::Postgres,
+                target: url.to_string(),
+            })
+        } else {
+            Err(PoolFout::OnbekendSchema)
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn target(&self) -> &str {
+        &self.target
+    }
+
+    /// The URL with any password replaced, safe to print.
+    pub fn masked(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite://{}", self.target),
+            Backend::Postgres => mask_password(&self.target),
+        }
+    }
+
+    /// Open one connection with the per-backend setup applied.
+    pub fn connect(&self) -> Result<DbConnection, PoolFout> {
+        match self.backend {
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(&self.target)?;
+                sqlite_setup(&mut c)?;
+                Ok(DbConnection::Sqlite(c))
+            }
+            Backend::Postgres => {
+                let mut c = PgConnection::establish(&self.target)?;
+                c.batch_execute("SET TIME ZONE 'UTC'")?;
+                Ok(DbConnection::Pg(c))
+            }
+        }
+    }
+}
+
+fn mask_password(url: &str) -> String {
+    // postgres://user:secret@host/db -> postgres://user:***@host/db
+    if let Some((scheme, rest)) = url.split_once("://")
+        && let Some((userinfo, host)) = rest.split_once('@')
+        && let Some((user, _)) = userinfo.split_once(':')
+    {
+        return format!("{scheme}://{user}:***@{host}");
+    }
+    url.to_string()
+}
+
+/// Per-connection SQLite setup. `busy_timeout` comes first: the other statements may
+/// already need the lock while another pooled connection is starting.
+///
+/// `synchronous = FULL`: every commit is fsynced. ketenregie's commits carry audit and
+/// processing-log rows that must never vanish after the caller was told "done"; NORMAL in
+/// WAL mode can lose the last commits on power loss. The cost (one fsync per commit) is
+/// small at the volumes one SQLite instance serves; larger installations use PostgreSQL.
+/// WAL itself is switched on once by the migration step: it is stored in the file.
+pub(crate) fn sqlite_setup(c: &mut SqliteConnection) -> Result<(), diesel::result::Error> {
+    c.batch_execute(
+        "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
+    )
+}
+
+/// The r2d2 manager: connects by the checked URL.
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DbUrl,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = PoolFout;
+
+    fn connect(&self) -> Result<DbConnection, PoolFout> {
+        self.url.connect()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PoolFout> {
+        conn.batch_execute("SELECT 1").map_err(PoolFout::from)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type DbPool = r2d2::Pool<Manager>;
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// Build the pool. SQLite is one file written by one instance: a small pool is enough and
+/// keeps writers from queueing on the file lock.
+pub fn pool(url: &DbUrl, max_size: u32) -> Result<DbPool, PoolFout> {
+    let size = match url.backend {
+        Backend::Sqlite => max_size.min(8),
+        Backend::Postgres => max_size,
+    };
+    Ok(r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(Duration::from_secs(10))
+        .test_on_check_out(false)
+        .build(Manager { url: url.clone() })?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scheme_picks_backend() {
+        assert_eq!(
+            DbUrl::parse("sqlite://x.db").unwrap().backend(),
+            Backend::Sqlite
+        );
+        assert_eq!(
+            DbUrl::parse("postgres://u@h/db").unwrap().backend(),
+            Backend::Postgres
+        );
+        assert!(DbUrl::parse("x.db").is_err());
+        assert!(DbUrl::parse("mysql://h/db").is_err());
+    }
+
+    #[test]
+    fn password_masked() {
+        let u = DbUrl::parse("postgres://app:geheim@db:5432/k").unwrap();
+        assert_eq!(u.masked(), "postgres://app:***@db:5432/k");
+        assert!(!format!("{u:?}").contains("geheim"));
+    }
+}

@@ -1,0 +1,549 @@
+//! The partner directory: organisations, the municipalities each serves, and their contact
+//! points. Every domain crate needs it (routing a zorgmelding to the Veilig Thuis that
+//! serves a municipality, the kind of an organisation in a policy decision), so its queries
+//! live here beside the schema rather than in a crate above.
+
+use crate::DbConnection;
+use crate::schema::{contactpunten, organisatie_gemeenten, organisaties};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ketenregie_common::time::{from_db, now_utc, to_db};
+use ketenregie_common::{OrganisatieSoort, Rechtsregime, ids};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantArray, VariantNames};
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryFout {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("niet gevonden")]
+    NietGevonden,
+    #[error("de versie is gewijzigd: verwacht {verwacht}, huidig {huidig}")]
+    VersieConflict { verwacht: i64, huidig: i64 },
+    #[error(transparent)]
+    Db(#[from] DieselError),
+}
+
+/// A partner organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organisatie {
+    pub id: Uuid,
+    pub code: String,
+    pub naam: String,
+    pub oin: Option<String>,
+    pub soort: OrganisatieSoort,
+    pub rechtsregime: Rechtsregime,
+    /// CBS codes of the municipalities it serves, sorted.
+    pub gemeenten: Vec<String>,
+    pub versie: i64,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+}
+
+/// The validated fields of an organisation, for create and replace.
+#[derive(Debug, Clone)]
+pub struct OrganisatieGegevens {
+    pub code: String,
+    pub naam: String,
+    pub oin: Option<String>,
+    pub soort: OrganisatieSoort,
+    pub rechtsregime: Rechtsregime,
+    pub gemeenten: Vec<String>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = organisaties)]
+struct OrganisatieRij {
+    id: String,
+    code: String,
+    naam: String,
+    oin: Option<String>,
+    soort: String,
+    rechtsregime: String,
+    versie: i64,
+    aangemaakt_op: chrono::NaiveDateTime,
+    gewijzigd_op: chrono::NaiveDateTime,
+}
+
+impl OrganisatieRij {
+    fn into_domain(self, gemeenten: Vec<String>) -> Organisatie {
+        Organisatie {
+            id: parse_id(&self.id),
+            code: self.code,
+            naam: self.naam,
+            oin: self.oin,
+            // The CHECK constraints guarantee these parse; a failure means the database
+            // was edited by hand and is worth a loud panic in the logs.
+            soort: self
+                .soort
+                .parse()
+                .expect("organisaties.soort violates its CHECK"),
+            rechtsregime: self
+                .rechtsregime
+                .parse()
+                .expect("organisaties.rechtsregime violates its CHECK"),
+            gemeenten,
+            versie: self.versie,
+            aangemaakt_op: from_db(self.aangemaakt_op),
+            gewijzigd_op: from_db(self.gewijzigd_op),
+        }
+    }
+}
+
+fn parse_id(s: &str) -> Uuid {
+    Uuid::parse_str(s).expect("ids are stored as UUID text")
+}
+
+/// One page of a list and the total count.
+#[derive(Debug)]
+pub struct Pagina<T> {
+    pub items: Vec<T>,
+    pub totaal: i64,
+}
+
+/// Filters on the organisation list.
+#[derive(Debug, Default, Clone)]
+pub struct OrganisatieFilter {
+    pub soort: Option<OrganisatieSoort>,
+    pub gemeente: Option<String>,
+    pub code: Option<String>,
+}
+
+fn unique_conflict(e: DieselError, what: &str) -> DirectoryFout {
+    match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+            DirectoryFout::Conflict(format!("{what} bestaat al"))
+        }
+        other => DirectoryFout::Db(other),
+    }
+}
+
+fn check_unique(
+    conn: &mut DbConnection,
+    g: &OrganisatieGegevens,
+    behalve: Option<&str>,
+) -> Result<(), DirectoryFout> {
+    let mut q = organisaties::table
+        .filter(organisaties::code.eq(&g.code))
+        .select(organisaties::id)
+        .into_boxed();
+    if let Some(id) = behalve {
+        q = q.filter(organisaties::id.ne(id));
+    }
+    if q.first::<String>(conn).optional()?.is_some() {
+        return Err(DirectoryFout::Conflict(format!(
+            "er is al een organisatie met code `{}`",
+            g.code
+        )));
+    }
+    if let Some(oin) = &g.oin {
+        let mut q = organisaties::table
+            .filter(organisaties::oin.eq(oin))
+            .select(organisaties::id)
+            .into_boxed();
+        if let Some(id) = behalve {
+            q = q.filter(organisaties::id.ne(id));
+        }
+        if q.first::<String>(conn).optional()?.is_some() {
+            return Err(DirectoryFout::Conflict(format!(
+                "er is al een organisatie met OIN `{oin}`"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn zet_gemeenten(conn: &mut DbConnection, id: &str, gemeenten: &[String]) -> QueryResult<()> {
+    diesel::delete(
+        organisatie_gemeenten::table.filter(organisatie_gemeenten::organisatie_id.eq(id)),
+    )
+    .execute(conn)?;
+    for g in gemeenten {
+        diesel::insert_into(organisatie_gemeenten::table)
+            .values((
+                organisatie_gemeenten::organisatie_id.eq(id),
+                organisatie_gemeenten::gemeentecode.eq(g),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Register an organisation. Call inside a transaction.
+pub fn maak_organisatie(
+    conn: &mut DbConnection,
+    mut g: OrganisatieGegevens,
+) -> Result<Organisatie, DirectoryFout> {
+    g.gemeenten.sort();
+    g.gemeenten.dedup();
+    check_unique(conn, &g, None)?;
+    let id = ids::new_id().to_string();
+    let nu = to_db(now_utc());
+    diesel::insert_into(organisaties::table)
+        .values((
+            organisaties::id.eq(&id),
+            organisaties::code.eq(&g.code),
+            organisaties::naam.eq(&g.naam),
+            organisaties::oin.eq(&g.oin),
+            organisaties::soort.eq(g.soort.as_ref()),
+            organisaties::rechtsregime.eq(g.rechtsregime.as_ref()),
+            organisaties::versie.eq(1),
+            organisaties::aangemaakt_op.eq(nu),
+            organisaties::gewijzigd_op.eq(nu),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_conflict(e, "deze organisatie"))?;
+    zet_gemeenten(conn, &id, &g.gemeenten)?;
+    organisatie(conn, parse_id(&id))?.ok_or(DirectoryFout::NietGevonden)
+}
+
+/// Replace an organisation's registration. `verwachte_versie` (from `If-Match`) guards
+/// against overwriting a change the caller has not seen.
+pub fn wijzig_organisatie(
+    conn: &mut DbConnection,
+    id: Uuid,
+    mut g: OrganisatieGegevens,
+    verwachte_versie: Option<i64>,
+) -> Result<Organisatie, DirectoryFout> {
+    g.gemeenten.sort();
+    g.gemeenten.dedup();
+    let huidig = organisatie(conn, id)?.ok_or(DirectoryFout::NietGevonden)?;
+    if let Some(v) = verwachte_versie
+        && v != huidig.versie
+    {
+        return Err(DirectoryFout::VersieConflict {
+            verwacht: v,
+            huidig: huidig.versie,
+        });
+    }
+    let id_s = id.to_string();
+    check_unique(conn, &g, Some(&id_s))?;
+    diesel::update(organisaties::table.filter(organisaties::id.eq(&id_s)))
+        .set((
+            organisaties::code.eq(&g.code),
+            organisaties::naam.eq(&g.naam),
+            organisaties::oin.eq(&g.oin),
+            organisaties::soort.eq(g.soort.as_ref()),
+            organisaties::rechtsregime.eq(g.rechtsregime.as_ref()),
+            organisaties::versie.eq(huidig.versie + 1),
+            organisaties::gewijzigd_op.eq(to_db(now_utc())),
+        ))
+        .execute(conn)
+        .map_err(|e| unique_conflict(e, "deze organisatie"))?;
+    zet_gemeenten(conn, &id_s, &g.gemeenten)?;
+    organisatie(conn, id)?.ok_or(DirectoryFout::NietGevonden)
+}
+
+fn gemeenten_van(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
+    organisatie_gemeenten::table
+        .filter(organisatie_gemeenten::organisatie_id.eq_any(ids))
+        .select((
+            organisatie_gemeenten::organisatie_id,
+            organisatie_gemeenten::gemeentecode,
+        ))
+        .order((
+            organisatie_gemeenten::organisatie_id,
+            organisatie_gemeenten::gemeentecode,
+        ))
+        .load(conn)
+}
+
+fn met_gemeenten(
+    conn: &mut DbConnection,
+    rijen: Vec<OrganisatieRij>,
+) -> QueryResult<Vec<Organisatie>> {
+    let ids: Vec<String> = rijen.iter().map(|r| r.id.clone()).collect();
+    let mut paren = gemeenten_van(conn, &ids)?;
+    Ok(rijen
+        .into_iter()
+        .map(|r| {
+            let eigen: Vec<String> = paren
+                .iter()
+                .filter(|(o, _)| *o == r.id)
+                .map(|(_, g)| g.clone())
+                .collect();
+            paren.retain(|(o, _)| *o != r.id);
+            r.into_domain(eigen)
+        })
+        .collect())
+}
+
+pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Organisatie>> {
+    let rij = organisaties::table
+        .filter(organisaties::id.eq(id.to_string()))
+        .select(OrganisatieRij::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match rij {
+        Some(r) => met_gemeenten(conn, vec![r])?.pop(),
+        None => None,
+    })
+}
+
+pub fn organisatie_op_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> QueryResult<Option<Organisatie>> {
+    let rij = organisaties::table
+        .filter(organisaties::code.eq(code))
+        .select(OrganisatieRij::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(match rij {
+        Some(r) => met_gemeenten(conn, vec![r])?.pop(),
+        None => None,
+    })
+}
+
+pub fn organisaties(
+    conn: &mut DbConnection,
+    filter: &OrganisatieFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Pagina<Organisatie>> {
+    let bouw = || {
+        let mut q = organisaties::table.into_boxed();
+        if let Some(s) = filter.soort {
+            q = q.filter(organisaties::soort.eq(s.as_ref().to_string()));
+        }
+        if let Some(code) = &filter.code {
+            q = q.filter(organisaties::code.eq(code.clone()));
+        }
+        if let Some(g) = &filter.gemeente {
+            q = q.filter(
+                organisaties::id.eq_any(
+                    organisatie_gemeenten::table
+                        .filter(organisatie_gemeenten::gemeentecode.eq(g.clone()))
+                        .select(organisatie_gemeenten::organisatie_id),
+                ),
+            );
+        }
+        q
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let rijen = bouw()
+        .order(organisaties::id)
+        .offset(offset)
+        .limit(limit)
+        .select(OrganisatieRij::as_select())
+        .load(conn)?;
+    Ok(Pagina {
+        items: met_gemeenten(conn, rijen)?,
+        totaal,
+    })
+}
+
+/// What a contact point is for.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+    VariantArray,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ContactpuntRol {
+    /// Daily point of contact during office hours.
+    DagelijksAanspreekpunt,
+    /// Urgent matters, including nights and weekends.
+    Spoed,
+    /// Where overdue feedback and disputes are escalated.
+    Escalatie,
+    /// Where meldingen and hand-overs are received.
+    Meldingen,
+    /// The privacy officer (FG) for data-subject requests and incidents.
+    Privacy,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contactpunt {
+    pub id: Uuid,
+    pub organisatie_id: Uuid,
+    pub rol: ContactpuntRol,
+    pub naam: String,
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub openingstijden: Option<String>,
+    pub altijd_bereikbaar: bool,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ContactpuntGegevens {
+    pub rol: ContactpuntRol,
+    pub naam: String,
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub openingstijden: Option<String>,
+    pub altijd_bereikbaar: bool,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = contactpunten)]
+struct ContactpuntRij {
+    id: String,
+    organisatie_id: String,
+    rol: String,
+    naam: String,
+    telefoon: Option<String>,
+    email: Option<String>,
+    openingstijden: Option<String>,
+    altijd_bereikbaar: bool,
+    aangemaakt_op: chrono::NaiveDateTime,
+    gewijzigd_op: chrono::NaiveDateTime,
+}
+
+impl From<ContactpuntRij> for Contactpunt {
+    fn from(r: ContactpuntRij) -> Self {
+        Contactpunt {
+            id: parse_id(&r.id),
+            organisatie_id: parse_id(&r.organisatie_id),
+            rol: r.rol.parse().expect("contactpunten.rol violates its CHECK"),
+            naam: r.naam,
+            telefoon: r.telefoon,
+            email: r.email,
+            openingstijden: r.openingstijden,
+            altijd_bereikbaar: r.altijd_bereikbaar,
+            aangemaakt_op: from_db(r.aangemaakt_op),
+            gewijzigd_op: from_db(r.gewijzigd_op),
+        }
+    }
+}
+
+pub fn maak_contactpunt(
+    conn: &mut DbConnection,
+    organisatie_id: Uuid,
+    g: ContactpuntGegevens,
+) -> Result<Contactpunt, DirectoryFout> {
+    let id = ids::new_id();
+    let nu = to_db(now_utc());
+    diesel::insert_into(contactpunten::table)
+        .values((
+            contactpunten::id.eq(id.to_string()),
+            contactpunten::organisatie_id.eq(organisatie_id.to_string()),
+            contactpunten::rol.eq(g.rol.as_ref()),
+            contactpunten::naam.eq(&g.naam),
+            contactpunten::telefoon.eq(&g.telefoon),
+            contactpunten::email.eq(&g.email),
+            contactpunten::openingstijden.eq(&g.openingstijden),
+            contactpunten::altijd_bereikbaar.eq(g.altijd_bereikbaar),
+            contactpunten::aangemaakt_op.eq(nu),
+            contactpunten::gewijzigd_op.eq(nu),
+        ))
+        .execute(conn)?;
+    contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)
+}
+
+pub fn wijzig_contactpunt(
+    conn: &mut DbConnection,
+    id: Uuid,
+    g: ContactpuntGegevens,
+) -> Result<Contactpunt, DirectoryFout> {
+    let n = diesel::update(contactpunten::table.filter(contactpunten::id.eq(id.to_string())))
+        .set((
+            contactpunten::rol.eq(g.rol.as_ref()),
+            contactpunten::naam.eq(&g.naam),
+            contactpunten::telefoon.eq(&g.telefoon),
+            contactpunten::email.eq(&g.email),
+            contactpunten::openingstijden.eq(&g.openingstijden),
+            contactpunten::altijd_bereikbaar.eq(g.altijd_bereikbaar),
+            contactpunten::gewijzigd_op.eq(to_db(now_utc())),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(DirectoryFout::NietGevonden);
+    }
+    contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)
+}
+
+pub fn verwijder_contactpunt(conn: &mut DbConnection, id: Uuid) -> Result<(), DirectoryFout> {
+    let n = diesel::delete(contactpunten::table.filter(contactpunten::id.eq(id.to_string())))
+        .execute(conn)?;
+    if n == 0 {
+        Err(DirectoryFout::NietGevonden)
+    } else {
+        Ok(())
+    }
+}
+
+pub fn contactpunt(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Contactpunt>> {
+    contactpunten::table
+        .filter(contactpunten::id.eq(id.to_string()))
+        .select(ContactpuntRij::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(Contactpunt::from))
+}
+
+/// Filters on the contact directory: "who at Veilig Thuis serves gemeente 0363, and whom
+/// do I call at night?" is `gemeente=0363, soort=veilig-thuis, altijdBereikbaar=true`.
+#[derive(Debug, Default, Clone)]
+pub struct ContactpuntFilter {
+    pub organisatie_id: Option<Uuid>,
+    pub gemeente: Option<String>,
+    pub organisatie_soort: Option<OrganisatieSoort>,
+    pub rol: Option<ContactpuntRol>,
+    pub altijd_bereikbaar: Option<bool>,
+}
+
+pub fn contactpunten(
+    conn: &mut DbConnection,
+    filter: &ContactpuntFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Pagina<Contactpunt>> {
+    let bouw = || {
+        let mut q = contactpunten::table.into_boxed();
+        if let Some(o) = filter.organisatie_id {
+            q = q.filter(contactpunten::organisatie_id.eq(o.to_string()));
+        }
+        if let Some(r) = filter.rol {
+            q = q.filter(contactpunten::rol.eq(r.as_ref().to_string()));
+        }
+        if let Some(b) = filter.altijd_bereikbaar {
+            q = q.filter(contactpunten::altijd_bereikbaar.eq(b));
+        }
+        if let Some(s) = filter.organisatie_soort {
+            q = q.filter(
+                contactpunten::organisatie_id.eq_any(
+                    organisaties::table
+                        .filter(organisaties::soort.eq(s.as_ref().to_string()))
+                        .select(organisaties::id),
+                ),
+            );
+        }
+        if let Some(g) = &filter.gemeente {
+            q = q.filter(
+                contactpunten::organisatie_id.eq_any(
+                    organisatie_gemeenten::table
+                        .filter(organisatie_gemeenten::gemeentecode.eq(g.clone()))
+                        .select(organisatie_gemeenten::organisatie_id),
+                ),
+            );
+        }
+        q
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let items = bouw()
+        .order(contactpunten::id)
+        .offset(offset)
+        .limit(limit)
+        .select(ContactpuntRij::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Contactpunt::from)
+        .collect();
+    Ok(Pagina { items, totaal })
+}

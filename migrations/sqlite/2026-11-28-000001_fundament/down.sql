@@ -1,0 +1,4 @@
+DROP TABLE gebruikte_tokens;
+DROP TABLE contactpunten;
+DROP TABLE organisatie_gemeenten;
+DROP TABLE organisaties;

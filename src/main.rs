@@ -1,0 +1,156 @@
+//! The `ketenregie` command: a thin CLI over the crates. See `ketenregie --help`.
+
+use clap::{Parser, Subcommand};
+use ketenregie_api::config::{Config, DEFAULTS};
+use ketenregie_api::{Application, dev_token, telemetry};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "ketenregie",
+    version,
+    about = "Ketenregie: police, Veilig Thuis, jeugdzorg, OM and wijkteams working one case together."
+)]
+struct Cli {
+    /// A TOML configuration file; `KETENREGIE_*` environment variables override it.
+    #[arg(long, global = true, env = "KETENREGIE_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API (the default): migrates the database first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document (the committed openapi/openapi.json).
+    Openapi,
+    /// Print a development token (development mode only).
+    Token {
+        /// The organisation's code, as registered in /api/v1/organisaties.
+        #[arg(long)]
+        organisatie: String,
+        /// A role; repeat for several (noodhulp, wijkagent, triagist, functioneel-beheerder, ...).
+        #[arg(long = "rol", required = true)]
+        rollen: Vec<String>,
+        /// The user id (`sub`).
+        #[arg(long, default_value = "dev-gebruiker")]
+        gebruiker: String,
+        /// The display name.
+        #[arg(long, default_value = "Ontwikkelaar")]
+        naam: String,
+        /// Minutes the token stays valid.
+        #[arg(long, default_value_t = 60)]
+        geldig_minuten: i64,
+    },
+    /// Validate the configuration and print it with secrets masked.
+    CheckConfig {
+        /// Print the built-in defaults (the configuration reference) instead.
+        #[arg(long)]
+        defaults: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(Command::CheckConfig { defaults: true }) = cli.command {
+        print!("{DEFAULTS}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::load(cli.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cli.command.unwrap_or(Command::Serve), config) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config),
+        Command::Migrate => {
+            telemetry::init(&config);
+            let url = config.database_url()?;
+            let applied = ketenregie_store::migrate::run(&url)?;
+            println!("{} migration(s) applied to {}", applied.len(), url.masked());
+            for m in applied {
+                println!("  {m}");
+            }
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", ketenregie_api::openapi::document_text());
+            Ok(())
+        }
+        Command::Token {
+            organisatie,
+            rollen,
+            gebruiker,
+            naam,
+            geldig_minuten,
+        } => {
+            anyhow::ensure!(
+                config.is_development(),
+                "development tokens exist only in development mode; this configuration says production"
+            );
+            let secret = dev_token::secret(&config.auth.dev_secret_file)?;
+            let token = dev_token::maak(
+                &secret,
+                &config.auth.issuer,
+                &config.auth.audience,
+                &dev_token::TokenAanvraag {
+                    organisatie,
+                    rollen,
+                    gebruiker,
+                    naam,
+                    applicatie: "ketenregie-cli".into(),
+                    geldig_seconden: geldig_minuten * 60,
+                },
+            );
+            println!("{token}");
+            Ok(())
+        }
+        Command::CheckConfig { .. } => {
+            ketenregie_api::auth::Verifier::from_config(&config)?;
+            print!("{}", config.masked_toml());
+            eprintln!("configuration is valid");
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    telemetry::init(&config);
+    let url = config.database_url()?;
+    if config.is_development() {
+        tracing::warn!(
+            "DEVELOPMENT MODE: development tokens (HS256, `ketenregie token`) are accepted; never use this mode with real data"
+        );
+    }
+    tracing::info!(
+        bind = %config.server.bind,
+        database = %url.masked(),
+        mode = if config.is_development() { "development" } else { "production" },
+        "ketenregie start"
+    );
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config).await?;
+        tracing::info!(
+            port = app.port(),
+            "ketenregie luistert; API-documentatie op /docs/"
+        );
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}

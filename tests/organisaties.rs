@@ -1,0 +1,292 @@
+//! The partner directory: organisations and contact points, managed by the owning
+//! organisation's functional admin, readable by every partner.
+
+mod common;
+
+use common::{Db, assert_problem, spawn};
+use ketenregie_store::directory;
+use serde_json::{Value, json};
+
+async fn registreren_lezen_en_database(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &beheer,
+            &json!({"code": "vt-haaglanden", "naam": "Veilig Thuis Haaglanden", "oin": "00000001234567890000",
+                    "soort": "veilig-thuis", "gemeenten": ["0518", "0603", "0518"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(res.headers()["etag"], "\"1\"");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(
+        body["rechtsregime"], "wmo-2015",
+        "default regime of the kind"
+    );
+    assert_eq!(body["gemeenten"], json!(["0518", "0603"]));
+
+    // What the database holds.
+    let id: uuid::Uuid = body["id"].as_str().unwrap().parse().unwrap();
+    let mut conn = app.pool.get().unwrap();
+    let rij = directory::organisatie(&mut conn, id).unwrap().unwrap();
+    assert_eq!(rij.code, "vt-haaglanden");
+    assert_eq!(rij.gemeenten, vec!["0518", "0603"]);
+
+    // Any partner reads it.
+    let politie = app.token("politie-den-haag", &["noodhulp"]);
+    let res = app.get(&location, &politie).await;
+    assert_eq!(res.status(), 200);
+    let gelezen: Value = res.json().await.unwrap();
+    assert_eq!(gelezen, body);
+
+    // 404 for an unknown id.
+    let res = app
+        .get(
+            &format!("/api/v1/organisaties/{}", uuid::Uuid::now_v7()),
+            &politie,
+        )
+        .await;
+    assert_problem(res, 404).await;
+}
+
+async fn alleen_eigen_beheerder(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let andere = app.token("politie-den-haag", &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &andere,
+            &json!({"code": "vt-haaglanden", "naam": "VT", "soort": "veilig-thuis"}),
+        )
+        .await;
+    assert_problem(res, 403).await;
+    let geen_beheerder = app.token("vt-haaglanden", &["triagist"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &geen_beheerder,
+            &json!({"code": "vt-haaglanden", "naam": "VT", "soort": "veilig-thuis"}),
+        )
+        .await;
+    assert_problem(res, 403).await;
+    // Nothing was written.
+    let mut conn = app.pool.get().unwrap();
+    assert!(
+        directory::organisatie_op_code(&mut conn, "vt-haaglanden")
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn elke_fout_genoemd(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let t = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post("/api/v1/organisaties", &t, &json!({"code": "Met Spaties", "oin": "123", "soort": "bakker", "gemeenten": ["363", "0363"]}))
+        .await;
+    let body = assert_problem(res, 400).await;
+    let namen: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(namen, vec!["code", "naam", "oin", "soort", "gemeenten[0]"]);
+}
+
+async fn dubbele_code_of_oin_is_409(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518"])
+        .await;
+    let t = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &t,
+            &json!({"code": "vt-haaglanden", "naam": "Dubbel", "soort": "veilig-thuis"}),
+        )
+        .await;
+    let body = assert_problem(res, 409).await;
+    assert!(body["detail"].as_str().unwrap().contains("vt-haaglanden"));
+}
+
+async fn wijzigen_met_if_match(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let org = app
+        .organisatie("wijkteam-centrum", "wijkteam", &["0518"])
+        .await;
+    let pad = format!("/api/v1/organisaties/{}", org["id"].as_str().unwrap());
+    let beheer = app.token("wijkteam-centrum", &["functioneel-beheerder"]);
+    let nieuw = json!({"code": "wijkteam-centrum", "naam": "Wijkteam Centrum", "soort": "wijkteam", "gemeenten": ["0518", "0603"]});
+    let res = app
+        .client
+        .put(app.url(&pad))
+        .bearer_auth(&beheer)
+        .header("if-match", "\"1\"")
+        .json(&nieuw)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["etag"], "\"2\"");
+    // A stale If-Match is refused and changes nothing.
+    let res = app
+        .client
+        .put(app.url(&pad))
+        .bearer_auth(&beheer)
+        .header("if-match", "\"1\"")
+        .json(&json!({"code": "wijkteam-centrum", "naam": "Oud", "soort": "wijkteam"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412).await;
+    let gelezen: Value = app.get(&pad, &beheer).await.json().await.unwrap();
+    assert_eq!(gelezen["naam"], "Wijkteam Centrum");
+    assert_eq!(gelezen["versie"], 2);
+}
+
+async fn lijst_filters_en_paginering(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    for i in 0..5 {
+        app.organisatie(&format!("wijkteam-{i}"), "wijkteam", &["0518"])
+            .await;
+    }
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518", "0603"])
+        .await;
+    app.organisatie("vt-utrecht", "veilig-thuis", &["0344"])
+        .await;
+    let t = app.token("p", &["wijkagent"]);
+    let eerste: Value = app
+        .get("/api/v1/organisaties?soort=wijkteam&pageSize=2", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(eerste["count"], 5);
+    assert_eq!(eerste["results"].as_array().unwrap().len(), 2);
+    assert!(eerste["previous"].is_null());
+    let next = eerste["next"].as_str().unwrap().to_string();
+    assert!(
+        next.contains("page=2") && next.contains("soort=wijkteam"),
+        "{next}"
+    );
+    let laatste: Value = app
+        .get("/api/v1/organisaties?soort=wijkteam&pageSize=2&page=3", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(laatste["results"].as_array().unwrap().len(), 1);
+    assert!(laatste["next"].is_null());
+    let vt: Value = app
+        .get("/api/v1/organisaties?soort=veilig-thuis&gemeente=0603", &t)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(vt["count"], 1);
+    assert_eq!(vt["results"][0]["code"], "vt-haaglanden");
+}
+
+async fn contactpunten_wie_bel_ik_s_nachts(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let vt = app
+        .organisatie("vt-amsterdam", "veilig-thuis", &["0363", "0358"])
+        .await;
+    let wt = app
+        .organisatie("wijkteam-amsterdam", "wijkteam", &["0363"])
+        .await;
+    let beheer_vt = app.token("vt-amsterdam", &["functioneel-beheerder"]);
+    let pad = format!(
+        "/api/v1/organisaties/{}/contactpunten",
+        vt["id"].as_str().unwrap()
+    );
+    let res = app
+        .post(&pad, &beheer_vt, &json!({"rol": "spoed", "naam": "Spoeddienst", "telefoon": "0800-2000", "altijdBereikbaar": true}))
+        .await;
+    assert_eq!(res.status(), 201);
+    let spoed: Value = res.json().await.unwrap();
+    app.post(&pad, &beheer_vt, &json!({"rol": "dagelijks-aanspreekpunt", "naam": "Advies", "email": "advies@vt.example", "openingstijden": "ma-vr 09:00-17:00"})).await;
+    // Another organisation's admin cannot add to it.
+    let wt_beheer = app.token("wijkteam-amsterdam", &["functioneel-beheerder"]);
+    assert_problem(
+        app.post(
+            &pad,
+            &wt_beheer,
+            &json!({"rol": "spoed", "naam": "X", "telefoon": "0201234567"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    app.post(&format!("/api/v1/organisaties/{}/contactpunten", wt["id"].as_str().unwrap()), &wt_beheer, &json!({"rol": "spoed", "naam": "Wijkteam nacht", "telefoon": "020 123 45 67", "altijdBereikbaar": true})).await;
+
+    let agent = app.token("politie-amsterdam", &["noodhulp"]);
+    let res: Value = app.get("/api/v1/contactpunten?gemeente=0363&organisatieSoort=veilig-thuis&altijdBereikbaar=true", &agent).await.json().await.unwrap();
+    assert_eq!(res["count"], 1);
+    assert_eq!(res["results"][0]["id"], spoed["id"]);
+    assert_eq!(res["results"][0]["telefoon"], "0800-2000");
+    let alle: Value = app
+        .get("/api/v1/contactpunten?gemeente=0363", &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(alle["count"], 3);
+
+    // Validation names every problem; a contact point needs a phone or an e-mail.
+    let body = assert_problem(
+        app.post(
+            &pad,
+            &beheer_vt,
+            &json!({"rol": "nacht", "email": "geen-mail"}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    let namen: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(namen, vec!["rol", "naam", "email"]);
+
+    // Change and delete.
+    let cp = format!("/api/v1/contactpunten/{}", spoed["id"].as_str().unwrap());
+    let res = app.put(&cp, &beheer_vt, &json!({"rol": "spoed", "naam": "Spoeddienst VT", "telefoon": "0800-2000", "altijdBereikbaar": true})).await;
+    assert_eq!(res.status(), 200);
+    assert_problem(
+        app.client
+            .delete(app.url(&cp))
+            .bearer_auth(&agent)
+            .send()
+            .await
+            .unwrap(),
+        403,
+    )
+    .await;
+    let res = app
+        .client
+        .delete(app.url(&cp))
+        .bearer_auth(&beheer_vt)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_problem(app.get(&cp, &agent).await, 404).await;
+}
+
+op_beide_backends!(
+    registreren_lezen_en_database,
+    alleen_eigen_beheerder,
+    elke_fout_genoemd,
+    dubbele_code_of_oin_is_409,
+    wijzigen_met_if_match,
+    lijst_filters_en_paginering,
+    contactpunten_wie_bel_ik_s_nachts,
+);
