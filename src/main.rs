@@ -46,12 +46,23 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         geldig_minuten: i64,
     },
+    /// The audit trail and the processing log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Validate the configuration and print it with secrets masked.
     CheckConfig {
         /// Print the built-in defaults (the configuration reference) instead.
         #[arg(long)]
         defaults: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk every hash chain of both logs; report the first broken link (exit code 1).
+    Verify,
 }
 
 fn main() -> ExitCode {
@@ -120,6 +131,28 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             println!("{token}");
             Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let url = config.database_url()?;
+            let mut conn = url.connect()?;
+            match ketenregie_privacy::logboek::verifieer(&mut conn)? {
+                Ok(v) => {
+                    println!(
+                        "ok: {} audit rows and {} processing-log rows in {} chains verified",
+                        v.audit_rijen, v.verwerking_rijen, v.ketens
+                    );
+                    Ok(())
+                }
+                Err(b) => {
+                    println!(
+                        "BROKEN: {} chain `{}` at sequence number {} (row {}): {}",
+                        b.log, b.keten, b.volgnummer, b.id, b.wat
+                    );
+                    std::process::exit(1);
+                }
+            }
         }
         Command::CheckConfig { .. } => {
             ketenregie_api::auth::Verifier::from_config(&config)?;

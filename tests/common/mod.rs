@@ -98,6 +98,9 @@ issuer = "{ISSUER}"
 audience = "{AUDIENCE}"
 jwks_file = "{jwks}"
 dev_secret_file = "{secret}"
+[privacy]
+pseudonym_key = "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc="
+encryption_key = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="
 [log]
 filter = "warn"
 "#,
@@ -110,11 +113,20 @@ filter = "warn"
 /// Start the app on `db`; `extra` is TOML put at the top of the configuration (e.g.
 /// `mode = "production"`).
 pub async fn spawn_with(db: Db, extra: &str) -> Option<TestApp> {
+    spawn_met(db, extra, ketenregie_api::app::Onderdelen::default()).await
+}
+
+/// Start the app with the given parts (a fake inzage source, a fixed clock).
+pub async fn spawn_met(
+    db: Db,
+    extra: &str,
+    onderdelen: ketenregie_api::app::Onderdelen,
+) -> Option<TestApp> {
     let dir = temp_dir();
     let (url, pg) = database(db, &dir)?;
     let config = test_config(&url, &dir, extra);
     ketenregie_api::telemetry::init(&config);
-    let app = Application::build(config.clone())
+    let app = Application::build_met(config.clone(), onderdelen)
         .await
         .expect("application starts");
     let port = app.port();
@@ -231,6 +243,32 @@ impl TestApp {
             .send()
             .await
             .unwrap()
+    }
+
+    /// The database URL this app uses (for the CLI and direct SQL in tests).
+    pub fn db_url(&self) -> String {
+        use secrecy::ExposeSecret;
+        self.config.database.url.expose_secret().to_string()
+    }
+
+    /// Run SQL directly on the app's database, bypassing the service (to tamper, or to
+    /// make an insert fail).
+    pub fn sql(&self, sql: &str) {
+        use diesel::connection::SimpleConnection;
+        let mut c = self.pool.get().unwrap();
+        c.batch_execute(sql).unwrap();
+    }
+
+    /// A count from the database.
+    pub fn tel(&self, sql: &str) -> i64 {
+        use diesel::prelude::*;
+        #[derive(QueryableByName)]
+        struct N {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut c = self.pool.get().unwrap();
+        diesel::sql_query(sql).get_result::<N>(&mut *c).unwrap().n
     }
 
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {

@@ -7,11 +7,14 @@ use crate::metrics::Metrics;
 use crate::middleware::kern;
 use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
-use crate::routes::{contactpunten, gezondheid, organisaties};
+use crate::routes::verwerkingen::InzageBronnen;
+use crate::routes::{contactpunten, convenanten, gezondheid, organisaties, verwerkingen};
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use ketenregie_common::Klok;
+use ketenregie_privacy::inzage::InzageBron;
 use ketenregie_store::{DbPool, conn, migrate};
 use std::net::TcpListener;
 use std::sync::Arc;
@@ -42,6 +45,15 @@ impl Default for ApiDocument {
     }
 }
 
+/// The parts the domain crates plug into the application (DESIGN.md §1: lower crates
+/// define small traits, higher crates implement them, `api` wires them together), and the
+/// clock.
+#[derive(Clone, Default)]
+pub struct Onderdelen {
+    pub inzage: Vec<Arc<dyn InzageBron>>,
+    pub klok: Klok,
+}
+
 pub struct Application {
     server: Server,
     port: u16,
@@ -64,6 +76,8 @@ pub enum StartFout {
     Database(#[from] conn::PoolFout),
     #[error(transparent)]
     Auth(#[from] auth::VerifierFout),
+    #[error("privacy keys: {0}")]
+    Sleutel(std::io::Error),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -75,6 +89,12 @@ impl Application {
     /// Migrate the database, open the pool and bind the listener. The server runs once
     /// `run_until_stopped` is awaited.
     pub async fn build(config: Config) -> Result<Self, StartFout> {
+        Self::build_met(config, Onderdelen::default()).await
+    }
+
+    /// Build with the given parts (tests use this to plug in a fixed clock or a fake
+    /// inzage source).
+    pub async fn build_met(config: Config, onderdelen: Onderdelen) -> Result<Self, StartFout> {
         let url = config.database_url()?;
         let migr_url = url.clone();
         let applied = tokio::task::spawn_blocking(move || migrate::run(&migr_url))
@@ -97,6 +117,13 @@ impl Application {
             })?
             .port();
 
+        let pseudoniemen = web::Data::new(
+            crate::verwerking::pseudonimiseerder(&config).map_err(StartFout::Sleutel)?,
+        );
+        let versleuteling =
+            web::Data::new(crate::verwerking::versleuteling(&config).map_err(StartFout::Sleutel)?);
+        let klok = web::Data::new(onderdelen.klok.clone());
+        let inzage = web::Data::new(InzageBronnen(onderdelen.inzage.clone()));
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
@@ -109,6 +136,10 @@ impl Application {
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .app_data(document.clone())
+                .app_data(pseudoniemen.clone())
+                .app_data(versleuteling.clone())
+                .app_data(klok.clone())
+                .app_data(inzage.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)
@@ -206,6 +237,40 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(contactpunten::een))
                         .route(web::put().to(contactpunten::wijzig))
                         .route(web::delete().to(contactpunten::verwijder)),
+                )
+                .service(
+                    resource("/convenanten")
+                        .route(web::get().to(convenanten::lijst))
+                        .route(web::post().to(convenanten::maak)),
+                )
+                .service(
+                    resource("/convenanten/{id}")
+                        .route(web::get().to(convenanten::een))
+                        .route(web::put().to(convenanten::wijzig)),
+                )
+                .service(
+                    resource("/convenanten/{id}/versies")
+                        .route(web::post().to(convenanten::nieuwe_versie)),
+                )
+                .service(
+                    resource("/convenanten/{id}/activeringen")
+                        .route(web::post().to(convenanten::activeer)),
+                )
+                .service(
+                    resource("/convenanten/{id}/intrekkingen")
+                        .route(web::post().to(convenanten::trek_in)),
+                )
+                .service(
+                    resource("/convenanten/{id}/audittrail")
+                        .route(web::get().to(convenanten::audittrail)),
+                )
+                .service(resource("/verwerkingen/_zoek").route(web::post().to(verwerkingen::zoek)))
+                .service(
+                    resource("/verwerkingen/doorbraken")
+                        .route(web::get().to(verwerkingen::doorbraken)),
+                )
+                .service(
+                    resource("/personen/{id}/inzage").route(web::get().to(verwerkingen::inzage)),
                 )
                 .default_service(web::to(geen_route)),
         );

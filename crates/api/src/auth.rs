@@ -354,7 +354,7 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
         .app_data::<web::Data<DbPool>>()
         .cloned()
         .ok_or_else(|| AppError::intern("pool missing"))?;
-    let uitkomst = db::run(&pool, move |c| {
+    let uitkomst = db::tx(&pool, move |c| {
         tokens::registreer(c, &jti, &hash, verloopt).map_err(AppError::from)
     })
     .await?;

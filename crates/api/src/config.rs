@@ -50,6 +50,18 @@ single_use_tokens = false
 # Development mode only: where the generated HS256 secret is kept.
 dev_secret_file = ".ketenregie-dev-secret"
 
+[privacy]
+# Key (base64, at least 16 bytes) for the keyed hash that pseudonymises data subjects in
+# the processing log. Required in production; in development derived from the dev secret.
+# Changing it makes earlier log rows unfindable per subject: rotate only with a plan.
+pseudonym_key = ""
+# Key (base64, 32 bytes) that encrypts BSNs and names at rest (AES-256-GCM) and keys
+# their look-up hashes. Required in production; in development derived from the dev
+# secret. Losing it loses the data: keep it in your secret store and back it up.
+encryption_key = ""
+# Retention job: run once a day in every instance (safe: removals are idempotent).
+retention_daily = true
+
 [log]
 # pretty or json; empty means pretty in development and json in production.
 format = ""
@@ -71,7 +83,16 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub privacy: PrivacyConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrivacyConfig {
+    pub pseudonym_key: SecretString,
+    pub encryption_key: SecretString,
+    pub retention_daily: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -214,6 +235,46 @@ impl Config {
                 });
             }
         }
+        let key = self.privacy.pseudonym_key.expose_secret();
+        if !key.is_empty() {
+            use base64::Engine;
+            match base64::engine::general_purpose::STANDARD.decode(key) {
+                Ok(b) if b.len() >= 16 => {}
+                _ => {
+                    return Err(ConfigFout::Ongeldig {
+                        key: "privacy.pseudonym_key",
+                        reason:
+                            "must be base64 of at least 16 bytes (e.g. `openssl rand -base64 32`)"
+                                .into(),
+                    });
+                }
+            }
+        } else if self.mode == Mode::Production {
+            return Err(ConfigFout::Ongeldig {
+                key: "privacy.pseudonym_key",
+                reason: "required in production mode (e.g. `openssl rand -base64 32`)".into(),
+            });
+        }
+        let key = self.privacy.encryption_key.expose_secret();
+        if !key.is_empty() {
+            use base64::Engine;
+            match base64::engine::general_purpose::STANDARD.decode(key) {
+                Ok(b) if b.len() == 32 => {}
+                _ => {
+                    return Err(ConfigFout::Ongeldig {
+                        key: "privacy.encryption_key",
+                        reason:
+                            "must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)"
+                                .into(),
+                    });
+                }
+            }
+        } else if self.mode == Mode::Production {
+            return Err(ConfigFout::Ongeldig {
+                key: "privacy.encryption_key",
+                reason: "required in production mode (e.g. `openssl rand -base64 32`)".into(),
+            });
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(ConfigFout::Ongeldig {
                 key: "server.body_limit_bytes",
@@ -249,7 +310,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -268,6 +329,17 @@ impl Config {
             leeway = self.auth.leeway_seconds,
             single = self.auth.single_use_tokens,
             dev = self.auth.dev_secret_file.display(),
+            pk = if self.privacy.pseudonym_key.expose_secret().is_empty() {
+                ""
+            } else {
+                "***"
+            },
+            rd = self.privacy.retention_daily,
+            ek = if self.privacy.encryption_key.expose_secret().is_empty() {
+                ""
+            } else {
+                "***"
+            },
             fmt = if self.log_json() { "json" } else { "pretty" },
             filter = self.log.filter,
         )
@@ -319,9 +391,27 @@ mod tests {
     }
 
     #[test]
+    fn production_needs_pseudonym_key() {
+        let e = Config::from_toml(
+            "mode = \"production\"\n[auth]\njwks_file = \"x\"\nissuer = \"https://idp\"",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("privacy.pseudonym_key"), "{e}");
+    }
+
+    #[test]
     fn secrets_masked() {
         let c = Config::from_toml("[database]\nurl = \"postgres://app:geheim@db/k\"").unwrap();
+        let c = Config {
+            privacy: PrivacyConfig {
+                pseudonym_key: "Z2VoZWltZ2VoZWltZ2VoZWlt".into(),
+                ..c.privacy
+            },
+            ..c
+        };
         let shown = format!("{} {:?}", c.masked_toml(), c);
+        assert!(!shown.contains("Z2VoZWlt"), "{shown}");
         assert!(!shown.contains("geheim"), "{shown}");
     }
 }

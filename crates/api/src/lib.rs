@@ -14,6 +14,7 @@ pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod telemetry;
+pub mod verwerking;
 
 pub use app::Application;
 pub use config::Config;

@@ -4,7 +4,7 @@
 //! input is taken, 401/403 wherever a token is needed.
 
 use crate::problem::Problem;
-use crate::routes::{contactpunten, organisaties};
+use crate::routes::{contactpunten, convenanten, organisaties, verwerkingen};
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -30,12 +30,25 @@ use utoipa::OpenApi;
         contactpunten::een,
         contactpunten::wijzig,
         contactpunten::verwijder,
+        convenanten::lijst,
+        convenanten::maak,
+        convenanten::een,
+        convenanten::wijzig,
+        convenanten::nieuwe_versie,
+        convenanten::activeer,
+        convenanten::trek_in,
+        convenanten::audittrail,
+        verwerkingen::zoek,
+        verwerkingen::doorbraken,
+        verwerkingen::inzage,
     ),
     components(schemas(Problem, InvalidParam)),
     tags(
         (name = "openapi", description = "This document"),
         (name = "organisaties", description = "Partner organisations and the municipalities they serve"),
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
+        (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
+        (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )
 )]
 struct ApiDoc;

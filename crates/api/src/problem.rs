@@ -56,6 +56,9 @@ pub enum AppError {
     NietGeauthenticeerd(String),
     #[error("geen toegang: {0}")]
     GeenToegang(String),
+    /// Refused by the policy decision; recorded in the audit trail by `verwerking::tx`.
+    #[error("geweigerd: {}", .0.reden)]
+    Geweigerd(ketenregie_privacy::Weigering),
     #[error("niet gevonden: {0}")]
     NietGevonden(String),
     #[error("conflict: {detail}")]
@@ -109,6 +112,10 @@ impl AppError {
             AppError::Validatie { .. } => ("ongeldige-invoer", "De invoer is ongeldig"),
             AppError::NietGeauthenticeerd(_) => ("niet-geauthenticeerd", "Niet geauthenticeerd"),
             AppError::GeenToegang(_) => ("geen-toegang", "Geen toegang"),
+            AppError::Geweigerd(w) if w.toelichting_vereist => {
+                ("toelichting-vereist", "Reden van raadpleging vereist")
+            }
+            AppError::Geweigerd(_) => ("geweigerd", "Geweigerd door het convenant"),
             AppError::NietGevonden(_) => ("niet-gevonden", "Niet gevonden"),
             AppError::Conflict { .. } => ("conflict", "Conflict met de huidige toestand"),
             AppError::VoorwaardeMislukt(_) => ("voorwaarde-mislukt", "Voorwaarde mislukt"),
@@ -134,6 +141,7 @@ impl AppError {
             | AppError::TeGroot(d)
             | AppError::NietBeschikbaar(d) => d.clone(),
             AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::Geweigerd(w) => w.reden.clone(),
             AppError::MethodeNietToegestaan { allow } => {
                 format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
             }
@@ -161,7 +169,7 @@ impl ResponseError for AppError {
         match self {
             AppError::Validatie { .. } => StatusCode::BAD_REQUEST,
             AppError::NietGeauthenticeerd(_) => StatusCode::UNAUTHORIZED,
-            AppError::GeenToegang(_) => StatusCode::FORBIDDEN,
+            AppError::GeenToegang(_) | AppError::Geweigerd(_) => StatusCode::FORBIDDEN,
             AppError::NietGevonden(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::VoorwaardeMislukt(_) => StatusCode::PRECONDITION_FAILED,
@@ -233,6 +241,30 @@ impl From<ketenregie_store::directory::DirectoryFout> for AppError {
             F::VersieConflict { verwacht, huidig } => AppError::VoorwaardeMislukt(format!(
                 "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
             )),
+            F::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ketenregie_privacy::PrivacyFout> for AppError {
+    fn from(e: ketenregie_privacy::PrivacyFout) -> Self {
+        match e {
+            ketenregie_privacy::PrivacyFout::Geweigerd(w) => AppError::Geweigerd(w),
+            ketenregie_privacy::PrivacyFout::Db(e) => e.into(),
+        }
+    }
+}
+
+impl From<ketenregie_privacy::convenant::ConvenantFout> for AppError {
+    fn from(e: ketenregie_privacy::convenant::ConvenantFout) -> Self {
+        use ketenregie_privacy::convenant::ConvenantFout as F;
+        match e {
+            F::NietGevonden => AppError::NietGevonden("Er is geen convenant met dit id".into()),
+            F::GeenToegang(d) => AppError::GeenToegang(d),
+            F::Toestand(d) => AppError::Conflict {
+                detail: d,
+                location: None,
+            },
             F::Db(e) => e.into(),
         }
     }

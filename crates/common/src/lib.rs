@@ -1,14 +1,20 @@
-//! Shared vocabulary of ketenregie: identifiers, time, the BSN, who is calling (the actor),
-//! the kinds of partner organisation, and validation errors. No I/O lives here.
+//! Shared vocabulary of ketenregie: identifiers, time and the clock, the BSN, who is
+//! calling (the actor), the kinds of partner organisation, the privacy vocabulary
+//! (purposes, data categories, actions, confidentiality levels), and validation errors.
+//! No I/O lives here.
 
 pub mod actor;
 pub mod bsn;
 pub mod ids;
+pub mod klok;
 pub mod organisatie;
 pub mod time;
 pub mod validatie;
+pub mod verwerking;
 
 pub use actor::{Actor, Rol};
 pub use bsn::Bsn;
+pub use klok::Klok;
 pub use organisatie::{OrganisatieSoort, Rechtsregime};
 pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin};
+pub use verwerking::{Actie, Doel, Gegevenscategorie, Vertrouwelijkheid};

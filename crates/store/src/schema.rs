@@ -54,3 +54,121 @@ diesel::allow_tables_to_appear_in_same_query!(
     contactpunten,
     gebruikte_tokens
 );
+
+diesel::table! {
+    convenanten (id) {
+        id -> Text,
+        reeks_id -> Text,
+        versie -> BigInt,
+        titel -> Text,
+        status -> Text,
+        geldig_van -> Timestamp,
+        geldig_tot -> Nullable<Timestamp>,
+        inhoud -> Text,
+        eigenaar -> Text,
+        aangemaakt_door -> Text,
+        aangemaakt_op -> Timestamp,
+        geactiveerd_op -> Nullable<Timestamp>,
+        ingetrokken_op -> Nullable<Timestamp>,
+        intrekkingsreden -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    convenant_partijen (convenant_id, organisatie) {
+        convenant_id -> Text,
+        organisatie -> Text,
+    }
+}
+
+diesel::table! {
+    logketens (id) {
+        id -> Text,
+        volgnummer -> BigInt,
+        laatste_hash -> Text,
+    }
+}
+
+diesel::table! {
+    audittrail (id) {
+        id -> Text,
+        keten -> Text,
+        volgnummer -> BigInt,
+        vorige_hash -> Text,
+        hash -> Text,
+        tijdstip -> Timestamp,
+        trace_id -> Text,
+        gebruiker -> Text,
+        gebruiker_naam -> Text,
+        organisatie -> Text,
+        applicatie -> Text,
+        actie -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        eigenaar -> Text,
+        resultaat -> Integer,
+        toelichting -> Nullable<Text>,
+        doorbraak -> Bool,
+        grondslag -> Nullable<Text>,
+        oude_waarde -> Nullable<Text>,
+        nieuwe_waarde -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    verwerkingslog (id) {
+        id -> Text,
+        keten -> Text,
+        volgnummer -> BigInt,
+        vorige_hash -> Text,
+        hash -> Text,
+        trace_id -> Text,
+        span_id -> Text,
+        parent_span_id -> Nullable<Text>,
+        organisatie -> Text,
+        activiteit -> Text,
+        grondslag -> Text,
+        convenant_id -> Nullable<Text>,
+        convenant_versie -> Nullable<BigInt>,
+        betrokkene -> Text,
+        resultaat -> Text,
+        doorbraak -> Bool,
+        start_op -> Timestamp,
+        eind_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    eigen_verklaringen (id) {
+        id -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        eigenaar -> Text,
+        betrokkene_id -> Text,
+        tekst -> Text,
+        vastgelegd_door -> Text,
+        vertrouwelijkheid -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bewaartermijnen (id) {
+        id -> Text,
+        organisatie -> Nullable<Text>,
+        soort -> Text,
+        termijn_dagen -> BigInt,
+        toelichting -> Text,
+    }
+}
+
+diesel::joinable!(convenant_partijen -> convenanten (convenant_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    convenanten,
+    convenant_partijen,
+    logketens,
+    audittrail,
+    verwerkingslog,
+    eigen_verklaringen,
+    bewaartermijnen
+);

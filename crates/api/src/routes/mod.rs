@@ -1,8 +1,10 @@
 //! The HTTP routes, one module per resource.
 
 pub mod contactpunten;
+pub mod convenanten;
 pub mod gezondheid;
 pub mod organisaties;
+pub mod verwerkingen;
 
 use crate::problem::AppError;
 use actix_web::HttpRequest;

@@ -1,0 +1,363 @@
+//! `/api/v1/verwerkingen`: the processing log and the break-glass review, for an
+//! organisation's privacy officer; and `/api/v1/personen/{id}/inzage`, the data-subject
+//! access report.
+
+use crate::paging::{self, Lijst, Paginering};
+use crate::problem::{AppError, Problem};
+use crate::routes::convenanten::AuditRegelDto;
+use crate::verwerking::{self, Verwerking};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use ketenregie_common::{Actie, Actor, Doel, Rol, Validatie, Vertrouwelijkheid};
+use ketenregie_privacy::inzage::{self, InzageBron, InzageRapport};
+use ketenregie_privacy::logboek::{self, Object, VerwerkingZoek};
+use ketenregie_privacy::{Aanvraag, besluit};
+use ketenregie_store::{DbPool, directory};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// The inzage sources of all domain crates, wired by the application builder.
+#[derive(Clone, Default)]
+pub struct InzageBronnen(pub Vec<Arc<dyn InzageBron>>);
+
+fn privacyfunctionaris(actor: &Actor) -> Result<(), AppError> {
+    if actor.heeft_rol(Rol::Privacyfunctionaris) {
+        Ok(())
+    } else {
+        Err(AppError::GeenToegang(
+            "Alleen de privacyfunctionaris (FG) van de organisatie mag dit".into(),
+        ))
+    }
+}
+
+/// A search of the own organisation's processing log.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerwerkingZoekInvoer {
+    /// The data subject's id (a person id); pseudonymised before searching.
+    pub betrokkene: Option<Uuid>,
+    /// From this moment (inclusive).
+    pub van: Option<DateTime<Utc>>,
+    /// Until this moment (exclusive).
+    pub tot: Option<DateTime<Utc>>,
+    pub doel: Option<Doel>,
+    pub convenant: Option<Uuid>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// One processing of one data subject (Logboek dataverwerkingen).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VerwerkingDto {
+    pub id: String,
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: Option<String>,
+    /// The processing activity: the purpose.
+    pub activiteit: String,
+    pub grondslag: String,
+    pub convenant: Option<String>,
+    pub convenant_versie: Option<i64>,
+    /// Pseudonymised subject id (keyed hash).
+    pub betrokkene: String,
+    pub resultaat: String,
+    pub doorbraak: bool,
+    pub start_op: DateTime<Utc>,
+    pub eind_op: DateTime<Utc>,
+}
+
+impl From<logboek::VerwerkingRij> for VerwerkingDto {
+    fn from(r: logboek::VerwerkingRij) -> Self {
+        Self {
+            id: r.id,
+            trace_id: r.trace_id,
+            span_id: r.span_id,
+            parent_span_id: r.parent_span_id,
+            activiteit: r.activiteit,
+            grondslag: r.grondslag,
+            convenant: r.convenant_id,
+            convenant_versie: r.convenant_versie,
+            betrokkene: r.betrokkene,
+            resultaat: r.resultaat,
+            doorbraak: r.doorbraak,
+            start_op: ketenregie_common::time::from_db(r.start_op),
+            eind_op: ketenregie_common::time::from_db(r.eind_op),
+        }
+    }
+}
+
+#[utoipa::path(
+    post, path = "/verwerkingen/_zoek", tag = "verwerkingen", operation_id = "verwerkingenZoeken",
+    summary = "Verwerkingslog doorzoeken",
+    description = "The privacy officer searches the own organisation's processing log by subject, period, purpose and agreement. Subjects are pseudonymised: pass the person id, the service hashes it.",
+    request_body = VerwerkingZoekInvoer,
+    responses((status = 200, description = "Een pagina verwerkingen, nieuwste eerst", body = inline(Lijst<VerwerkingDto>))),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "kwaliteit-en-verantwoording", "categorieen": ["identificatie"]})))
+)]
+pub async fn zoek(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    body: web::Json<VerwerkingZoekInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let b = body.into_inner();
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, b.page, b.page_size);
+    paging::check(v)?;
+    let z = VerwerkingZoek {
+        organisatie: ctx.actor.organisatie.clone(),
+        betrokkene: b.betrokkene.map(|id| ctx.pseudoniemen.van(id)),
+        van: b.van,
+        tot: b.tot,
+        doel: b.doel,
+        convenant: b.convenant,
+    };
+    let object = Object {
+        soort: "verwerkingen",
+        id: "_zoek".into(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        privacyfunctionaris(&c2.actor)?;
+        logboek::zoek_verwerkingen(conn, &z, p.offset(), p.limit()).map_err(AppError::from)
+    })
+    .await?;
+    let items = rijen.into_iter().map(VerwerkingDto::from).collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct PaginaParams {
+    /// Page number, from 1.
+    pub page: Option<u32>,
+    /// Results per page, 1 to 100 (default 20).
+    pub page_size: Option<u32>,
+}
+
+#[utoipa::path(
+    get, path = "/verwerkingen/doorbraken", tag = "verwerkingen", operation_id = "doorbrakenOpvragen",
+    summary = "Doorbraken ter toetsing",
+    description = "Break-glass reads by or on data of the own organisation, newest first, for review by the privacy officer.",
+    params(PaginaParams),
+    responses((status = 200, description = "Een pagina doorbraken", body = inline(Lijst<AuditRegelDto>))),
+    security(("bearer" = []))
+)]
+pub async fn doorbraken(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<PaginaParams>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    paging::check(v)?;
+    let object = Object {
+        soort: "verwerkingen",
+        id: "doorbraken".into(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        privacyfunctionaris(&c2.actor)?;
+        logboek::doorbraken(conn, &c2.actor.organisatie, p.offset(), p.limit())
+            .map_err(AppError::from)
+    })
+    .await?;
+    let items = rijen.into_iter().map(AuditRegelDto::from).collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+}
+
+/// The owners of what the sources hold on a person (the decision's input).
+pub trait Eigenaren {
+    fn eigenaren(&self) -> Vec<String>;
+}
+
+impl Eigenaren for InzageRapport {
+    fn eigenaren(&self) -> Vec<String> {
+        let mut e: Vec<String> = self.gegevens.iter().map(|g| g.eigenaar.clone()).collect();
+        e.sort();
+        e.dedup();
+        e
+    }
+}
+
+#[utoipa::path(
+    get, path = "/personen/{id}/inzage", tag = "verwerkingen", operation_id = "inzageOpstellen",
+    summary = "Inzage: alles over één persoon",
+    description = "For a data-subject request handled by the organisation's privacy officer: everything the service holds on the person that the organisation may see, the statements they added, and who processed their data when and for which purpose. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives a readable page to hand to the person.",
+    params(("id" = Uuid, Path, description = "Id of the person")),
+    responses(
+        (status = 200, description = "Het inzagerapport", content(
+            (InzageRapport = "application/json"),
+            (String = "text/html")
+        )),
+        (status = 404, description = "Onbekende persoon", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie", "contactgegevens", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening"]})))
+)]
+pub async fn inzage(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    bronnen: web::Data<InzageBronnen>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let persoon = id.into_inner();
+    let bronnen = bronnen.0.clone();
+    let object = Object {
+        soort: "personen",
+        id: persoon.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let rapport = verwerking::tx(&pool, &ctx, "inzage", object, move |conn| {
+        privacyfunctionaris(&c2.actor)?;
+        let soort = directory::organisatie_op_code(conn, &c2.actor.organisatie)?.map(|o| o.soort);
+        let rapport = inzage::stel_op(
+            conn,
+            &c2.actor,
+            soort,
+            persoon,
+            &bronnen,
+            &c2.pseudoniemen,
+            c2.nu,
+        )?;
+        if rapport.gegevens.is_empty()
+            && rapport.eigen_verklaringen.is_empty()
+            && rapport.verwerkingen.is_empty()
+        {
+            return Err(AppError::NietGevonden(format!(
+                "Over persoon {persoon} is niets vastgelegd"
+            )));
+        }
+        // The report shows data of the owners the sources name: the decision covers each.
+        let t = besluit::toegang(
+            conn,
+            &c2,
+            &Aanvraag {
+                actie: Actie::Lezen,
+                doel: Doel::Inzage,
+                categorieen: vec![],
+                optioneel: vec![ketenregie_common::Gegevenscategorie::Identificatie],
+                eigenaren: {
+                    let mut e = rapport.eigenaren();
+                    if e.is_empty() {
+                        e.push(c2.actor.organisatie.clone());
+                    }
+                    e
+                },
+                vertrouwelijkheid: Vertrouwelijkheid::Openbaar,
+            },
+        )?;
+        logboek::lezing(
+            conn,
+            &c2,
+            &t,
+            Object {
+                soort: "personen",
+                id: persoon.to_string(),
+                eigenaar: c2.actor.organisatie.clone(),
+            },
+            &[persoon],
+        )?;
+        Ok(rapport)
+    })
+    .await?;
+    let wil_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if wil_html {
+        Ok(HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(html(&rapport)))
+    } else {
+        Ok(HttpResponse::Ok().json(rapport))
+    }
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A plain page a parent can be handed (printable; no scripts, no external resources).
+fn html(r: &InzageRapport) -> String {
+    let mut s = String::from(
+        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzage</title>\
+         <style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}\
+         td,th{border:1px solid #999;padding:.3em;text-align:left}</style></head><body>",
+    );
+    s.push_str("<h1>Wat er over u is vastgelegd</h1>");
+    s.push_str(&format!(
+        "<p>Opgesteld door {} op {}.</p>",
+        esc(&r.opgesteld_door),
+        r.opgesteld_op.format("%d-%m-%Y %H:%M")
+    ));
+    s.push_str("<h2>Gegevens</h2>");
+    if r.gegevens.is_empty() {
+        s.push_str("<p>Geen.</p>");
+    }
+    for g in &r.gegevens {
+        s.push_str(&format!(
+            "<h3>{} (verantwoordelijk: {})</h3><table>",
+            esc(&g.soort),
+            esc(&g.eigenaar)
+        ));
+        if let Some(obj) = g.gegevens.as_object() {
+            for (k, v) in obj {
+                let waarde = match v {
+                    serde_json::Value::String(t) => t.clone(),
+                    other => other.to_string(),
+                };
+                s.push_str(&format!(
+                    "<tr><th>{}</th><td>{}</td></tr>",
+                    esc(k),
+                    esc(&waarde)
+                ));
+            }
+        }
+        s.push_str("</table>");
+        for a in &g.achtergehouden {
+            s.push_str(&format!("<p><em>Niet getoond: {}</em></p>", esc(a)));
+        }
+    }
+    s.push_str("<h2>Uw eigen verklaringen</h2>");
+    if r.eigen_verklaringen.is_empty() {
+        s.push_str("<p>Geen.</p>");
+    }
+    for v in &r.eigen_verklaringen {
+        s.push_str(&format!(
+            "<blockquote>{}</blockquote><p>Bij {}, vastgelegd door {} op {}</p>",
+            esc(&v.tekst),
+            esc(&v.bij),
+            esc(&v.vastgelegd_door),
+            v.aangemaakt_op.format("%d-%m-%Y")
+        ));
+    }
+    s.push_str("<h2>Wie uw gegevens verwerkte</h2><table><tr><th>Wanneer</th><th>Organisatie</th><th>Doel</th><th>Grondslag</th></tr>");
+    for v in &r.verwerkingen {
+        s.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+            v.tijdstip.format("%d-%m-%Y %H:%M"),
+            esc(&v.organisatie),
+            esc(&v.doel),
+            if v.doorbraak { " (noodtoegang)" } else { "" },
+            esc(&v.grondslag)
+        ));
+    }
+    s.push_str("</table></body></html>");
+    s
+}

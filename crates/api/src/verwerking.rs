@@ -1,0 +1,158 @@
+//! The bridge between a request and the privacy core: the processing context (actor,
+//! trace ids, stated reason, break-glass, clock) and the transaction helper that records
+//! refusals in the audit trail.
+
+use crate::auth::Aanroeper;
+use crate::config::Config;
+use crate::db;
+use crate::middleware::TraceId;
+use crate::problem::AppError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use hmac::{Hmac, Mac};
+use ketenregie_common::Klok;
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_privacy::pseudoniem::Pseudonimiseerder;
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::{DbConnection, DbPool};
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+use std::future::{Ready, ready};
+use std::sync::Arc;
+
+/// Header with the reason for a consultation (required where an agreement says so).
+pub const TOELICHTING: &str = "x-audit-toelichting";
+/// Header asking for break-glass access (`true`), with the reason in `X-Audit-Toelichting`.
+pub const DOORBRAAK: &str = "x-doorbraak";
+
+/// The pseudonymisation key: configured, or in development derived from the dev secret.
+pub fn pseudonimiseerder(config: &Config) -> std::io::Result<Pseudonimiseerder> {
+    use base64::Engine;
+    let key = config.privacy.pseudonym_key.expose_secret();
+    if !key.is_empty() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        return Ok(Pseudonimiseerder::new(&bytes));
+    }
+    let secret = crate::dev_token::secret(&config.auth.dev_secret_file)?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&secret).expect("HMAC takes any key");
+    mac.update(b"ketenregie pseudonym key (development)");
+    Ok(Pseudonimiseerder::new(&mac.finalize().into_bytes()))
+}
+
+/// The encryption of identifiers at rest: configured key, or in development derived from
+/// the dev secret.
+pub fn versleuteling(config: &Config) -> std::io::Result<Versleuteling> {
+    use base64::Engine;
+    let key = config.privacy.encryption_key.expose_secret();
+    if !key.is_empty() {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(key)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        return Ok(Versleuteling::new(&bytes));
+    }
+    let secret = crate::dev_token::secret(&config.auth.dev_secret_file)?;
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&secret).expect("HMAC takes any key");
+    mac.update(b"ketenregie encryption key (development)");
+    Ok(Versleuteling::new(&mac.finalize().into_bytes()))
+}
+
+/// The processing context of a request, as a handler argument.
+#[derive(Debug, Clone)]
+pub struct Verwerking(pub Context);
+
+impl FromRequest for Verwerking {
+    type Error = AppError;
+    type Future = Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        ready((|| {
+            let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
+            let trace_id = req
+                .extensions()
+                .get::<TraceId>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default();
+            let parent_span_id = req
+                .headers()
+                .get("traceparent")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|tp| tp.split('-').nth(2))
+                .filter(|s| s.len() == 16)
+                .map(str::to_string);
+            let toelichting = req
+                .headers()
+                .get(TOELICHTING)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.trim().chars().take(500).collect::<String>())
+                .filter(|s| !s.is_empty());
+            let doorbraak = req
+                .headers()
+                .get(DOORBRAAK)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+            let klok = req
+                .app_data::<web::Data<Klok>>()
+                .ok_or_else(|| AppError::intern("klok missing"))?;
+            let pseudoniemen = req
+                .app_data::<web::Data<Pseudonimiseerder>>()
+                .ok_or_else(|| AppError::intern("pseudonimiseerder missing"))?
+                .clone()
+                .into_inner();
+            let versleuteling = req
+                .app_data::<web::Data<Versleuteling>>()
+                .ok_or_else(|| AppError::intern("versleuteling missing"))?
+                .clone()
+                .into_inner();
+            Ok(Verwerking(Context {
+                actor,
+                trace_id,
+                span_id: hex::encode(rand::random::<[u8; 8]>()),
+                parent_span_id,
+                toelichting,
+                doorbraak,
+                nu: klok.nu(),
+                pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
+                versleuteling,
+            }))
+        })())
+    }
+}
+
+/// Run a privacy-checked operation in one transaction. When the policy decision refuses
+/// (`AppError::Geweigerd`), or the handler refuses for lack of a role
+/// (`AppError::GeenToegang`), the operation rolls back and the refusal is written to the
+/// audit trail of `object` in a transaction of its own; the caller gets the 403.
+pub async fn tx<T, F>(
+    pool: &DbPool,
+    ctx: &Context,
+    actie: &'static str,
+    object: Object,
+    f: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    match db::tx(pool, f).await {
+        Err(e @ (AppError::Geweigerd(_) | AppError::GeenToegang(_))) => {
+            let w = match &e {
+                AppError::Geweigerd(w) => w.clone(),
+                AppError::GeenToegang(d) => ketenregie_privacy::Weigering {
+                    reden: d.clone(),
+                    toelichting_vereist: false,
+                },
+                _ => unreachable!("matched above"),
+            };
+            let ctx = ctx.clone();
+            db::tx(pool, move |c| {
+                logboek::weigering(c, &ctx, actie, object, &w).map_err(AppError::from)
+            })
+            .await?;
+            Err(e)
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,29 @@
+//! Everything a privacy-checked operation needs to know about the request it serves:
+//! who (the actor), why (the stated reason, break-glass), when (the clock), and the trace
+//! ids that link the audit trail, the processing log and the service's own logs.
+
+use crate::pseudoniem::Pseudonimiseerder;
+use crate::versleuteling::Versleuteling;
+use chrono::{DateTime, Utc};
+use ketenregie_common::Actor;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub actor: Actor,
+    /// W3C trace id of the request.
+    pub trace_id: String,
+    /// A span id for this processing.
+    pub span_id: String,
+    /// The caller's span, from `traceparent`, if any.
+    pub parent_span_id: Option<String>,
+    /// The reason stated in `X-Audit-Toelichting`.
+    pub toelichting: Option<String>,
+    /// Break-glass requested (`X-Doorbraak: true`).
+    pub doorbraak: bool,
+    /// The request's time.
+    pub nu: DateTime<Utc>,
+    pub pseudoniemen: Arc<Pseudonimiseerder>,
+    /// Encryption of identifiers at rest and their look-up hashes.
+    pub versleuteling: Arc<Versleuteling>,
+}

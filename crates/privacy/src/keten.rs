@@ -1,0 +1,78 @@
+//! Hash chains for the append-only logs. Each row carries the hash of its predecessor in
+//! its chain (one chain per log and organisation, so organisations do not queue behind
+//! each other), and its own hash over its content and that predecessor. Changing,
+//! removing or inserting a row breaks the chain at that point, which `verifieer` finds.
+//!
+//! Appending is serialised per chain: the chain head row in `logketens` is updated first
+//! in the transaction, which locks it on PostgreSQL until commit; SQLite has one writer.
+
+use diesel::prelude::*;
+use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::logketens;
+use sha2::{Digest, Sha256};
+
+/// The "previous hash" of the first row of every chain.
+pub const BEGIN: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// Reserve the next position in chain `id`: returns (sequence number, previous hash).
+/// Call `sluit` with the new row's hash in the same transaction.
+pub fn volgende(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, String)> {
+    for _ in 0..3 {
+        let n = diesel::update(logketens::table.filter(logketens::id.eq(id)))
+            .set(logketens::volgnummer.eq(logketens::volgnummer + 1))
+            .execute(conn)?;
+        if n == 1 {
+            return logketens::table
+                .filter(logketens::id.eq(id))
+                .select((logketens::volgnummer, logketens::laatste_hash))
+                .first(conn);
+        }
+        // A new chain. Another transaction may create it at the same moment: the nested
+        // transaction keeps a unique violation from poisoning ours, and we retry.
+        let created = conn.transaction(|c| {
+            diesel::insert_into(logketens::table)
+                .values((
+                    logketens::id.eq(id),
+                    logketens::volgnummer.eq(1i64),
+                    logketens::laatste_hash.eq(BEGIN),
+                ))
+                .execute(c)
+        });
+        match created {
+            Ok(_) => return Ok((1, BEGIN.to_string())),
+            Err(DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(DieselError::RollbackTransaction)
+}
+
+/// Record the hash of the row just appended as the chain's head.
+pub fn sluit(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
+    diesel::update(logketens::table.filter(logketens::id.eq(id)))
+        .set(logketens::laatste_hash.eq(hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// SHA-256 over the previous hash and the row's canonical content.
+pub fn hash(vorige: &str, inhoud: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(vorige.as_bytes());
+    h.update(b"\n");
+    h.update(inhoud.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// The chain heads, for checking that no row was removed from a chain's end.
+pub fn koppen(conn: &mut DbConnection) -> QueryResult<Vec<(String, i64, String)>> {
+    logketens::table
+        .select((
+            logketens::id,
+            logketens::volgnummer,
+            logketens::laatste_hash,
+        ))
+        .order(logketens::id)
+        .load(conn)
+}

@@ -1,0 +1,707 @@
+//! The two logs (DESIGN.md §6), written in the caller's transaction:
+//!
+//! - the **audit trail**: per main object, who (user id and display name), organisation,
+//!   client application, action, result, reason, old and new values; denied attempts too.
+//! - the **processing log** ("Logboek dataverwerkingen"): one row per processing and per
+//!   data subject, with trace and span ids, the processing activity (purpose), the legal
+//!   basis and agreement version, the pseudonymised subject, result and times; no user.
+//!
+//! Both are append-only (no update or delete path here; triggers refuse one) and
+//! hash-chained (`keten`). `verifieer` walks every chain.
+
+use crate::besluit::{Toestemming, Weigering};
+use crate::context::Context;
+use crate::keten;
+use chrono::{DateTime, NaiveDateTime, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{Actie, Doel, ids};
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::{audittrail, verwerkingslog};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// The object an audit row is about.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// The resource name, e.g. "convenanten", "personen".
+    pub soort: &'static str,
+    pub id: String,
+    /// Code of the owning organisation (whose audit chain the row joins).
+    pub eigenaar: String,
+}
+
+fn tijd(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
+}
+
+/// The hashed content of an audit row: every column but `hash`, in a fixed order.
+#[derive(Serialize)]
+struct AuditInhoud<'a> {
+    id: &'a str,
+    keten: &'a str,
+    volgnummer: i64,
+    tijdstip: String,
+    trace_id: &'a str,
+    gebruiker: &'a str,
+    gebruiker_naam: &'a str,
+    organisatie: &'a str,
+    applicatie: &'a str,
+    actie: &'a str,
+    object_type: &'a str,
+    object_id: &'a str,
+    eigenaar: &'a str,
+    resultaat: i32,
+    toelichting: Option<&'a str>,
+    doorbraak: bool,
+    grondslag: Option<&'a str>,
+    oude_waarde: Option<&'a str>,
+    nieuwe_waarde: Option<&'a str>,
+}
+
+/// One audit row to write.
+#[derive(Debug, Clone)]
+pub struct AuditRegel {
+    pub actie: String,
+    pub object: Object,
+    pub resultaat: u16,
+    pub doorbraak: bool,
+    pub grondslag: Option<String>,
+    pub oud: Option<serde_json::Value>,
+    pub nieuw: Option<serde_json::Value>,
+}
+
+/// Append one row to the audit trail of `regel.object.eigenaar`.
+pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> QueryResult<()> {
+    let keten_id = format!("audit:{}", regel.object.eigenaar);
+    let (volgnummer, vorige) = keten::volgende(conn, &keten_id)?;
+    let id = ids::new_id().to_string();
+    let tijdstip = to_db(ctx.nu);
+    let oud = regel.oud.as_ref().map(|v| v.to_string());
+    let nieuw = regel.nieuw.as_ref().map(|v| v.to_string());
+    let inhoud = AuditInhoud {
+        id: &id,
+        keten: &regel.object.eigenaar,
+        volgnummer,
+        tijdstip: tijd(tijdstip),
+        trace_id: &ctx.trace_id,
+        gebruiker: &ctx.actor.gebruiker,
+        gebruiker_naam: &ctx.actor.weergavenaam,
+        organisatie: &ctx.actor.organisatie,
+        applicatie: &ctx.actor.applicatie,
+        actie: &regel.actie,
+        object_type: regel.object.soort,
+        object_id: &regel.object.id,
+        eigenaar: &regel.object.eigenaar,
+        resultaat: i32::from(regel.resultaat),
+        toelichting: ctx.toelichting.as_deref(),
+        doorbraak: regel.doorbraak,
+        grondslag: regel.grondslag.as_deref(),
+        oude_waarde: oud.as_deref(),
+        nieuwe_waarde: nieuw.as_deref(),
+    };
+    let hash = keten::hash(
+        &vorige,
+        &serde_json::to_string(&inhoud).expect("serialises"),
+    );
+    diesel::insert_into(audittrail::table)
+        .values((
+            audittrail::id.eq(&id),
+            audittrail::keten.eq(&regel.object.eigenaar),
+            audittrail::volgnummer.eq(volgnummer),
+            audittrail::vorige_hash.eq(&vorige),
+            audittrail::hash.eq(&hash),
+            audittrail::tijdstip.eq(tijdstip),
+            audittrail::trace_id.eq(&ctx.trace_id),
+            audittrail::gebruiker.eq(&ctx.actor.gebruiker),
+            audittrail::gebruiker_naam.eq(&ctx.actor.weergavenaam),
+            audittrail::organisatie.eq(&ctx.actor.organisatie),
+            audittrail::applicatie.eq(&ctx.actor.applicatie),
+            audittrail::actie.eq(&regel.actie),
+            audittrail::object_type.eq(regel.object.soort),
+            audittrail::object_id.eq(&regel.object.id),
+            audittrail::eigenaar.eq(&regel.object.eigenaar),
+            audittrail::resultaat.eq(i32::from(regel.resultaat)),
+            audittrail::toelichting.eq(ctx.toelichting.as_deref()),
+            audittrail::doorbraak.eq(regel.doorbraak),
+            audittrail::grondslag.eq(regel.grondslag.as_deref()),
+            audittrail::oude_waarde.eq(oud.as_deref()),
+            audittrail::nieuwe_waarde.eq(nieuw.as_deref()),
+        ))
+        .execute(conn)?;
+    keten::sluit(conn, &keten_id, &hash)
+}
+
+#[derive(Serialize)]
+struct VerwerkingInhoud<'a> {
+    id: &'a str,
+    keten: &'a str,
+    volgnummer: i64,
+    trace_id: &'a str,
+    span_id: &'a str,
+    parent_span_id: Option<&'a str>,
+    organisatie: &'a str,
+    activiteit: &'a str,
+    grondslag: &'a str,
+    convenant_id: Option<&'a str>,
+    convenant_versie: Option<i64>,
+    betrokkene: &'a str,
+    resultaat: &'a str,
+    doorbraak: bool,
+    start_op: String,
+    eind_op: String,
+}
+
+/// One processing-log row per data subject, in the chain of the processing organisation.
+#[allow(clippy::too_many_arguments)]
+pub fn verwerking(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    activiteit: &str,
+    grondslag: &str,
+    convenant: Option<(Uuid, i64)>,
+    doorbraak: bool,
+    betrokkenen: &[Uuid],
+    resultaat: &str,
+) -> QueryResult<()> {
+    let keten_id = format!("verwerking:{}", ctx.actor.organisatie);
+    let start = to_db(ctx.nu);
+    let eind = to_db(ketenregie_common::time::now_utc().max(ctx.nu));
+    let convenant_id = convenant.map(|(id, _)| id.to_string());
+    let mut gezien = std::collections::BTreeSet::new();
+    for subject in betrokkenen {
+        if !gezien.insert(*subject) {
+            continue;
+        }
+        let (volgnummer, vorige) = keten::volgende(conn, &keten_id)?;
+        let id = ids::new_id().to_string();
+        let betrokkene = ctx.pseudoniemen.van(*subject);
+        let inhoud = VerwerkingInhoud {
+            id: &id,
+            keten: &ctx.actor.organisatie,
+            volgnummer,
+            trace_id: &ctx.trace_id,
+            span_id: &ctx.span_id,
+            parent_span_id: ctx.parent_span_id.as_deref(),
+            organisatie: &ctx.actor.organisatie,
+            activiteit,
+            grondslag,
+            convenant_id: convenant_id.as_deref(),
+            convenant_versie: convenant.map(|(_, v)| v),
+            betrokkene: &betrokkene,
+            resultaat,
+            doorbraak,
+            start_op: tijd(start),
+            eind_op: tijd(eind),
+        };
+        let hash = keten::hash(
+            &vorige,
+            &serde_json::to_string(&inhoud).expect("serialises"),
+        );
+        diesel::insert_into(verwerkingslog::table)
+            .values((
+                verwerkingslog::id.eq(&id),
+                verwerkingslog::keten.eq(&ctx.actor.organisatie),
+                verwerkingslog::volgnummer.eq(volgnummer),
+                verwerkingslog::vorige_hash.eq(&vorige),
+                verwerkingslog::hash.eq(&hash),
+                verwerkingslog::trace_id.eq(&ctx.trace_id),
+                verwerkingslog::span_id.eq(&ctx.span_id),
+                verwerkingslog::parent_span_id.eq(ctx.parent_span_id.as_deref()),
+                verwerkingslog::organisatie.eq(&ctx.actor.organisatie),
+                verwerkingslog::activiteit.eq(activiteit),
+                verwerkingslog::grondslag.eq(grondslag),
+                verwerkingslog::convenant_id.eq(convenant_id.as_deref()),
+                verwerkingslog::convenant_versie.eq(convenant.map(|(_, v)| v)),
+                verwerkingslog::betrokkene.eq(&betrokkene),
+                verwerkingslog::resultaat.eq(resultaat),
+                verwerkingslog::doorbraak.eq(doorbraak),
+                verwerkingslog::start_op.eq(start),
+                verwerkingslog::eind_op.eq(eind),
+            ))
+            .execute(conn)?;
+        keten::sluit(conn, &keten_id, &hash)?;
+    }
+    Ok(())
+}
+
+/// A permitted read of personal data: one audit row for the object, one processing-log
+/// row per subject.
+pub fn lezing(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    object: Object,
+    betrokkenen: &[Uuid],
+) -> QueryResult<()> {
+    audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: Actie::Lezen.to_string(),
+            object,
+            resultaat: 200,
+            doorbraak: t.is_doorbraak(),
+            grondslag: Some(t.grondslag_tekst()),
+            oud: None,
+            nieuw: None,
+        },
+    )?;
+    verwerking(
+        conn,
+        ctx,
+        t.doel().as_ref(),
+        &t.grondslag_tekst(),
+        t.convenant(),
+        t.is_doorbraak(),
+        betrokkenen,
+        "geslaagd",
+    )
+}
+
+/// A permitted write: one audit row with old and new values, one processing-log row per
+/// subject.
+#[allow(clippy::too_many_arguments)]
+pub fn wijziging(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    actie: Actie,
+    object: Object,
+    oud: Option<serde_json::Value>,
+    nieuw: Option<serde_json::Value>,
+    betrokkenen: &[Uuid],
+) -> QueryResult<()> {
+    let status = if actie == Actie::Aanmaken { 201 } else { 200 };
+    audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.to_string(),
+            object,
+            resultaat: status,
+            doorbraak: t.is_doorbraak(),
+            grondslag: Some(t.grondslag_tekst()),
+            oud,
+            nieuw,
+        },
+    )?;
+    verwerking(
+        conn,
+        ctx,
+        t.doel().as_ref(),
+        &t.grondslag_tekst(),
+        t.convenant(),
+        t.is_doorbraak(),
+        betrokkenen,
+        "geslaagd",
+    )
+}
+
+/// A refused attempt: one audit row (result 403) in its own transaction, written by the
+/// API layer after the refused operation rolled back.
+pub fn weigering(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: &str,
+    object: Object,
+    w: &Weigering,
+) -> QueryResult<()> {
+    audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.to_string(),
+            object,
+            resultaat: 403,
+            doorbraak: false,
+            grondslag: Some(format!("geweigerd: {}", w.reden)),
+            oud: None,
+            nieuw: None,
+        },
+    )
+}
+
+/// One row of the audit trail, as read back.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = audittrail)]
+pub struct AuditRij {
+    pub id: String,
+    pub keten: String,
+    pub volgnummer: i64,
+    pub vorige_hash: String,
+    pub hash: String,
+    pub tijdstip: NaiveDateTime,
+    pub trace_id: String,
+    pub gebruiker: String,
+    pub gebruiker_naam: String,
+    pub organisatie: String,
+    pub applicatie: String,
+    pub actie: String,
+    pub object_type: String,
+    pub object_id: String,
+    pub eigenaar: String,
+    pub resultaat: i32,
+    pub toelichting: Option<String>,
+    pub doorbraak: bool,
+    pub grondslag: Option<String>,
+    pub oude_waarde: Option<String>,
+    pub nieuwe_waarde: Option<String>,
+}
+
+impl AuditRij {
+    fn inhoud(&self) -> String {
+        serde_json::to_string(&AuditInhoud {
+            id: &self.id,
+            keten: &self.keten,
+            volgnummer: self.volgnummer,
+            tijdstip: tijd(self.tijdstip),
+            trace_id: &self.trace_id,
+            gebruiker: &self.gebruiker,
+            gebruiker_naam: &self.gebruiker_naam,
+            organisatie: &self.organisatie,
+            applicatie: &self.applicatie,
+            actie: &self.actie,
+            object_type: &self.object_type,
+            object_id: &self.object_id,
+            eigenaar: &self.eigenaar,
+            resultaat: self.resultaat,
+            toelichting: self.toelichting.as_deref(),
+            doorbraak: self.doorbraak,
+            grondslag: self.grondslag.as_deref(),
+            oude_waarde: self.oude_waarde.as_deref(),
+            nieuwe_waarde: self.nieuwe_waarde.as_deref(),
+        })
+        .expect("serialises")
+    }
+
+    pub fn tijdstip_utc(&self) -> DateTime<Utc> {
+        from_db(self.tijdstip)
+    }
+}
+
+/// The audit trail of one object, oldest first.
+pub fn audittrail_van(
+    conn: &mut DbConnection,
+    soort: &str,
+    id: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AuditRij>, i64)> {
+    let totaal = audittrail::table
+        .filter(audittrail::object_type.eq(soort))
+        .filter(audittrail::object_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let rijen = audittrail::table
+        .filter(audittrail::object_type.eq(soort))
+        .filter(audittrail::object_id.eq(id))
+        .order((audittrail::tijdstip, audittrail::id))
+        .offset(offset)
+        .limit(limit)
+        .select(AuditRij::as_select())
+        .load(conn)?;
+    Ok((rijen, totaal))
+}
+
+/// Break-glass reads touching `organisatie` (as reader or as owner), newest first.
+pub fn doorbraken(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<AuditRij>, i64)> {
+    let filter = audittrail::doorbraak.eq(true).and(
+        audittrail::organisatie
+            .eq(organisatie.to_string())
+            .or(audittrail::eigenaar.eq(organisatie.to_string())),
+    );
+    let totaal = audittrail::table
+        .filter(filter.clone())
+        .count()
+        .get_result(conn)?;
+    let rijen = audittrail::table
+        .filter(filter)
+        .order((audittrail::tijdstip.desc(), audittrail::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(AuditRij::as_select())
+        .load(conn)?;
+    Ok((rijen, totaal))
+}
+
+/// One row of the processing log, as read back.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = verwerkingslog)]
+pub struct VerwerkingRij {
+    pub id: String,
+    pub keten: String,
+    pub volgnummer: i64,
+    pub vorige_hash: String,
+    pub hash: String,
+    pub trace_id: String,
+    pub span_id: String,
+    pub parent_span_id: Option<String>,
+    pub organisatie: String,
+    pub activiteit: String,
+    pub grondslag: String,
+    pub convenant_id: Option<String>,
+    pub convenant_versie: Option<i64>,
+    pub betrokkene: String,
+    pub resultaat: String,
+    pub doorbraak: bool,
+    pub start_op: NaiveDateTime,
+    pub eind_op: NaiveDateTime,
+}
+
+impl VerwerkingRij {
+    fn inhoud(&self) -> String {
+        serde_json::to_string(&VerwerkingInhoud {
+            id: &self.id,
+            keten: &self.keten,
+            volgnummer: self.volgnummer,
+            trace_id: &self.trace_id,
+            span_id: &self.span_id,
+            parent_span_id: self.parent_span_id.as_deref(),
+            organisatie: &self.organisatie,
+            activiteit: &self.activiteit,
+            grondslag: &self.grondslag,
+            convenant_id: self.convenant_id.as_deref(),
+            convenant_versie: self.convenant_versie,
+            betrokkene: &self.betrokkene,
+            resultaat: &self.resultaat,
+            doorbraak: self.doorbraak,
+            start_op: tijd(self.start_op),
+            eind_op: tijd(self.eind_op),
+        })
+        .expect("serialises")
+    }
+}
+
+/// A search of the processing log of one organisation.
+#[derive(Debug, Clone, Default)]
+pub struct VerwerkingZoek {
+    pub organisatie: String,
+    /// Pseudonym of the subject.
+    pub betrokkene: Option<String>,
+    pub van: Option<DateTime<Utc>>,
+    pub tot: Option<DateTime<Utc>>,
+    pub doel: Option<Doel>,
+    pub convenant: Option<Uuid>,
+}
+
+pub fn zoek_verwerkingen(
+    conn: &mut DbConnection,
+    z: &VerwerkingZoek,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<VerwerkingRij>, i64)> {
+    let bouw = || {
+        let mut q = verwerkingslog::table
+            .filter(verwerkingslog::organisatie.eq(z.organisatie.clone()))
+            .into_boxed();
+        if let Some(b) = &z.betrokkene {
+            q = q.filter(verwerkingslog::betrokkene.eq(b.clone()));
+        }
+        if let Some(v) = z.van {
+            q = q.filter(verwerkingslog::start_op.ge(to_db(v)));
+        }
+        if let Some(t) = z.tot {
+            q = q.filter(verwerkingslog::start_op.lt(to_db(t)));
+        }
+        if let Some(d) = z.doel {
+            q = q.filter(verwerkingslog::activiteit.eq(d.as_ref().to_string()));
+        }
+        if let Some(c) = z.convenant {
+            q = q.filter(verwerkingslog::convenant_id.eq(c.to_string()));
+        }
+        q
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let rijen = bouw()
+        .order((verwerkingslog::start_op.desc(), verwerkingslog::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(VerwerkingRij::as_select())
+        .load(conn)?;
+    Ok((rijen, totaal))
+}
+
+/// Every processing of one subject across organisations (for inzage), oldest first.
+pub fn verwerkingen_van_betrokkene(
+    conn: &mut DbConnection,
+    pseudoniem: &str,
+) -> QueryResult<Vec<VerwerkingRij>> {
+    verwerkingslog::table
+        .filter(verwerkingslog::betrokkene.eq(pseudoniem))
+        .order((verwerkingslog::start_op, verwerkingslog::id))
+        .select(VerwerkingRij::as_select())
+        .load(conn)
+}
+
+/// The first broken link found by `verifieer`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breuk {
+    pub log: &'static str,
+    pub keten: String,
+    pub volgnummer: i64,
+    pub id: String,
+    pub wat: String,
+}
+
+/// Rows checked per log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Verificatie {
+    pub audit_rijen: usize,
+    pub verwerking_rijen: usize,
+    pub ketens: usize,
+}
+
+const BATCH: i64 = 5_000;
+
+fn controleer<R>(
+    log: &'static str,
+    keten: &str,
+    rijen: &[R],
+    vorige: &mut Option<(i64, String)>,
+    velden: impl Fn(&R) -> (i64, &str, &str, &str, String),
+) -> Result<(), Breuk> {
+    for r in rijen {
+        let (volgnummer, id, vorige_hash, hash, inhoud) = velden(r);
+        let breuk = |wat: String| Breuk {
+            log,
+            keten: keten.to_string(),
+            volgnummer,
+            id: id.to_string(),
+            wat,
+        };
+        match vorige {
+            None => {
+                // The first remaining row: from the start of the chain, or after rows
+                // removed by retention (processing log only), which leave it dangling.
+                if volgnummer == 1 && vorige_hash != keten::BEGIN {
+                    return Err(breuk(
+                        "de eerste rij wijst niet naar het begin van de keten".into(),
+                    ));
+                }
+            }
+            Some((n, h)) => {
+                if volgnummer != *n + 1 {
+                    return Err(breuk(format!(
+                        "volgnummer {volgnummer} volgt op {n}: er ontbreekt of er is een rij tussengevoegd"
+                    )));
+                }
+                if vorige_hash != h {
+                    return Err(breuk(
+                        "vorige_hash klopt niet met de hash van de voorgaande rij".into(),
+                    ));
+                }
+            }
+        }
+        if keten::hash(vorige_hash, &inhoud) != hash {
+            return Err(breuk(
+                "de inhoud van de rij is gewijzigd: de hash klopt niet".into(),
+            ));
+        }
+        *vorige = Some((volgnummer, hash.to_string()));
+    }
+    Ok(())
+}
+
+/// Walk every chain of both logs; report the first broken link.
+pub fn verifieer(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breuk>> {
+    let mut v = Verificatie::default();
+    let koppen = keten::koppen(conn)?;
+    let audit_ketens: Vec<String> = audittrail::table
+        .select(audittrail::keten)
+        .distinct()
+        .order(audittrail::keten)
+        .load(conn)?;
+    for k in audit_ketens {
+        v.ketens += 1;
+        let mut vorige = None;
+        let mut offset = 0;
+        loop {
+            let rijen: Vec<AuditRij> = audittrail::table
+                .filter(audittrail::keten.eq(&k))
+                .order(audittrail::volgnummer)
+                .offset(offset)
+                .limit(BATCH)
+                .select(AuditRij::as_select())
+                .load(conn)?;
+            if let Err(b) = controleer("audittrail", &k, &rijen, &mut vorige, |r| {
+                (r.volgnummer, &r.id, &r.vorige_hash, &r.hash, r.inhoud())
+            }) {
+                return Ok(Err(b));
+            }
+            v.audit_rijen += rijen.len();
+            if (rijen.len() as i64) < BATCH {
+                break;
+            }
+            offset += BATCH;
+        }
+        if let Some(b) = kop_check("audittrail", &format!("audit:{k}"), &k, &koppen, &vorige) {
+            return Ok(Err(b));
+        }
+    }
+    let verwerking_ketens: Vec<String> = verwerkingslog::table
+        .select(verwerkingslog::keten)
+        .distinct()
+        .order(verwerkingslog::keten)
+        .load(conn)?;
+    for k in verwerking_ketens {
+        v.ketens += 1;
+        let mut vorige = None;
+        let mut offset = 0;
+        loop {
+            let rijen: Vec<VerwerkingRij> = verwerkingslog::table
+                .filter(verwerkingslog::keten.eq(&k))
+                .order(verwerkingslog::volgnummer)
+                .offset(offset)
+                .limit(BATCH)
+                .select(VerwerkingRij::as_select())
+                .load(conn)?;
+            if let Err(b) = controleer("verwerkingslog", &k, &rijen, &mut vorige, |r| {
+                (r.volgnummer, &r.id, &r.vorige_hash, &r.hash, r.inhoud())
+            }) {
+                return Ok(Err(b));
+            }
+            v.verwerking_rijen += rijen.len();
+            if (rijen.len() as i64) < BATCH {
+                break;
+            }
+            offset += BATCH;
+        }
+        if let Some(b) = kop_check(
+            "verwerkingslog",
+            &format!("verwerking:{k}"),
+            &k,
+            &koppen,
+            &vorige,
+        ) {
+            return Ok(Err(b));
+        }
+    }
+    Ok(Ok(v))
+}
+
+/// The chain head must point at the last row: otherwise rows were removed from the end.
+fn kop_check(
+    log: &'static str,
+    kop_id: &str,
+    keten: &str,
+    koppen: &[(String, i64, String)],
+    laatste: &Option<(i64, String)>,
+) -> Option<Breuk> {
+    let kop = koppen.iter().find(|(id, _, _)| id == kop_id)?;
+    match laatste {
+        Some((n, h)) if *n == kop.1 && *h == kop.2 => None,
+        _ => Some(Breuk {
+            log,
+            keten: keten.to_string(),
+            volgnummer: kop.1,
+            id: String::new(),
+            wat: "de keten eindigt eerder dan de kop aangeeft: er zijn rijen verwijderd".into(),
+        }),
+    }
+}

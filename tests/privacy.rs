@@ -1,0 +1,504 @@
+//! The privacy core over HTTP: agreements and their lifecycle, the decision (deny by
+//! default, reasons, redaction, break-glass, withdrawal taking effect at once), both logs
+//! written with the data or not at all, tamper evidence, and inzage.
+
+mod common;
+
+use common::{Db, TestApp, assert_problem, spawn_met};
+use diesel::QueryResult;
+use ketenregie_api::app::Onderdelen;
+use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
+use ketenregie_store::DbConnection;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A person "held" by Veilig Thuis Haaglanden, with a police-only field.
+const PERSOON: &str = "01930000-0000-7000-8000-000000000001";
+
+struct NepBron;
+
+impl InzageBron for NepBron {
+    fn verzamel(
+        &self,
+        _c: &mut DbConnection,
+        persoon: Uuid,
+        _a: &Actor,
+        soort: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        if persoon.to_string() != PERSOON {
+            return Ok(vec![]);
+        }
+        let mut gegevens = json!({"naam": "J. Jansen", "adres": "Voorbeeldstraat 1"});
+        let mut achtergehouden = vec!["identiteit van de melder (Wmo 2015)".to_string()];
+        if soort == Some(OrganisatieSoort::Politie) {
+            gegevens["politieNotitie"] = json!("alleen voor politie");
+        } else {
+            achtergehouden.push("politiegegevens".into());
+        }
+        Ok(vec![InzageOnderdeel {
+            soort: "persoon".into(),
+            id: PERSOON.into(),
+            eigenaar: "vt-haaglanden".into(),
+            gegevens,
+            achtergehouden,
+        }])
+    }
+}
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = spawn_met(
+        db,
+        "",
+        Onderdelen {
+            inzage: vec![Arc::new(NepBron)],
+            ..Default::default()
+        },
+    )
+    .await?;
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518"])
+        .await;
+    app.organisatie("om-den-haag", "om", &[]).await;
+    app.organisatie("buitenstaander", "wijkteam", &["0363"])
+        .await;
+    Some(app)
+}
+
+fn convenant_body() -> Value {
+    json!({
+        "titel": "Pilotconvenant Haaglanden",
+        "partijen": [
+            {"organisatie": "politie-haaglanden", "rol": "verstrekker"},
+            {"organisatie": "vt-haaglanden", "rol": "ontvanger"},
+            {"organisatie": "om-den-haag", "rol": "voor-gezien"}
+        ],
+        "doelen": ["inzage", "briefing", "strafrechtelijke-beoordeling"],
+        "categorieen": ["identificatie", "politiegegevens", "hulpverlening"],
+        "regels": [
+            {"organisatieSoort": "politie", "rollen": ["privacyfunctionaris"], "acties": ["lezen"],
+             "categorieen": ["identificatie"], "doel": "inzage", "maxVertrouwelijkheid": "vertrouwelijk",
+             "grondslag": {"code": "Wpg art. 18", "omschrijving": "verstrekking aan convenantpartner"}},
+            {"organisatieSoort": "om", "rollen": ["privacyfunctionaris"], "acties": ["lezen"],
+             "categorieen": ["identificatie"], "doel": "inzage", "redenVerplicht": true, "maxVertrouwelijkheid": "vertrouwelijk",
+             "grondslag": {"code": "Wjsg art. 39f", "omschrijving": "per zaak"}}
+        ],
+        "terugkoppelplichten": [{"moment": "ontvangstbevestiging", "binnenWerkdagen": 1}],
+        "bewaartermijnen": [{"categorie": "politiegegevens", "termijnDagen": 1825}],
+        "doorbraakrollen": [{"organisatieSoort": "politie", "rol": "noodhulp"}]
+    })
+}
+
+async fn actief_convenant(app: &TestApp) -> Value {
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .post("/api/v1/convenanten", &beheer, &convenant_body())
+        .await;
+    assert_eq!(res.status(), 201);
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(c["status"], "concept");
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/activeringen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn convenant_levenscyclus(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    // Only a functional admin of a party creates.
+    let buiten = app.token("buitenstaander", &["functioneel-beheerder"]);
+    assert_problem(
+        app.post("/api/v1/convenanten", &buiten, &convenant_body())
+            .await,
+        403,
+    )
+    .await;
+    // Every inconsistency is named.
+    let mut fout = convenant_body();
+    fout["regels"][0]["doel"] = json!("coordinatie");
+    fout["partijen"] = json!([{"organisatie": "politie-haaglanden", "rol": "x"}]);
+    let body = assert_problem(app.post("/api/v1/convenanten", &beheer, &fout).await, 400).await;
+    let namen: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(namen, vec!["partijen", "regels[0].doel"]);
+
+    let c = actief_convenant(&app).await;
+    assert_eq!(c["status"], "actief");
+    let id = c["id"].as_str().unwrap().to_string();
+    // An active agreement is never edited in place.
+    assert_problem(
+        app.put(
+            &format!("/api/v1/convenanten/{id}"),
+            &beheer,
+            &convenant_body(),
+        )
+        .await,
+        409,
+    )
+    .await;
+    // Every party reads it; an outsider does not.
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    assert_eq!(
+        app.get(&format!("/api/v1/convenanten/{id}"), &vt)
+            .await
+            .status(),
+        200
+    );
+    assert_problem(
+        app.get(&format!("/api/v1/convenanten/{id}"), &buiten).await,
+        403,
+    )
+    .await;
+    // A change is a new version; activating it withdraws the old one.
+    let mut v2 = convenant_body();
+    v2["titel"] = json!("Pilotconvenant Haaglanden v2");
+    let res = app
+        .post(&format!("/api/v1/convenanten/{id}/versies"), &beheer, &v2)
+        .await;
+    assert_eq!(res.status(), 201);
+    let nieuw: Value = res.json().await.unwrap();
+    assert_eq!(nieuw["versie"], 2);
+    assert_eq!(nieuw["reeksId"], c["reeksId"]);
+    let vt_beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/activeringen",
+                nieuw["id"].as_str().unwrap()
+            ),
+            &vt_beheer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let oud: Value = app
+        .get(&format!("/api/v1/convenanten/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(oud["status"], "ingetrokken");
+    assert_eq!(oud["intrekkingsreden"], "vervangen door versie 2");
+    let lijst: Value = app
+        .get("/api/v1/convenanten", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lijst["count"], 2);
+    // The audit trail of version 1: created, activated, refused edit... by its owner.
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let trail: Value = app
+        .get(&format!("/api/v1/convenanten/{id}/audittrail"), &fg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let acties: Vec<&str> = trail["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["actie"].as_str().unwrap())
+        .collect();
+    assert_eq!(acties, vec!["aanmaken", "activeren"]);
+    assert!(trail["results"][0]["nieuweWaarde"]["titel"].is_string());
+    assert_problem(
+        app.get(&format!("/api/v1/convenanten/{id}/audittrail"), &vt)
+            .await,
+        403,
+    )
+    .await;
+}
+
+fn inzage_pad() -> String {
+    format!("/api/v1/personen/{PERSOON}/inzage")
+}
+
+async fn besluit_via_inzage(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let politie_fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    // No agreement yet: refused, and the refusal is in the audit trail.
+    let body = assert_problem(app.get(&inzage_pad(), &politie_fg).await, 403).await;
+    assert!(
+        body["detail"].as_str().unwrap().contains("Geen convenant"),
+        "{body}"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND actie = 'inzage'"),
+        1
+    );
+
+    let c = actief_convenant(&app).await;
+    let res = app.get(&inzage_pad(), &politie_fg).await;
+    assert_eq!(res.status(), 200);
+    let rapport: Value = res.json().await.unwrap();
+    assert_eq!(
+        rapport["gegevens"][0]["gegevens"]["politieNotitie"],
+        "alleen voor politie"
+    );
+    // The read is in both logs, the processing log citing agreement and version.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 200 AND actie = 'lezen'"),
+        1
+    );
+    assert_eq!(app.tel(&format!("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit = 'inzage' AND convenant_id = '{}' AND convenant_versie = 1", c["id"].as_str().unwrap())), 1);
+    // The processing log holds a pseudonym, never the id.
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE betrokkene = '{PERSOON}'"
+        )),
+        0
+    );
+
+    // The OM: only with a stated reason.
+    let om_fg = app.token("om-den-haag", &["privacyfunctionaris"]);
+    let body = assert_problem(app.get(&inzage_pad(), &om_fg).await, 403).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("X-Audit-Toelichting")
+    );
+    let res = app
+        .client
+        .get(app.url(&inzage_pad()))
+        .bearer_auth(&om_fg)
+        .header("X-Audit-Toelichting", "verzoek betrokkene, zaak 2026/17")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let rapport: Value = res.json().await.unwrap();
+    assert!(
+        rapport["gegevens"][0]["gegevens"]
+            .get("politieNotitie")
+            .is_none(),
+        "police-only field withheld"
+    );
+
+    // Withdrawal takes effect on the next request.
+    let beheer = app.token("om-den-haag", &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/intrekkingen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({"reden": "pilot beëindigd"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_problem(app.get(&inzage_pad(), &politie_fg).await, 403).await;
+
+    // Human-readable rendering for the parent.
+    let c2 = actief_convenant(&app).await;
+    let _ = c2;
+    let html = app
+        .client
+        .get(app.url(&inzage_pad()))
+        .bearer_auth(&politie_fg)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(html.status(), 200);
+    assert!(
+        html.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let tekst = html.text().await.unwrap();
+    assert!(
+        tekst.contains("Wie uw gegevens verwerkte") && tekst.contains("identiteit van de melder")
+    );
+}
+
+async fn doorbraak_en_toetsing(db: Db) {
+    let Some(app) = app(db).await else { return };
+    actief_convenant(&app).await;
+    // A noodhulp officer has no rule for inzage; with break-glass and a reason the read is
+    // allowed, flagged, and listed for review.
+    let nood = app.token("politie-haaglanden", &["noodhulp", "privacyfunctionaris"]);
+    let _ = nood;
+    let nood = app.token("politie-haaglanden", &["noodhulp"]);
+    let res = app
+        .client
+        .get(app.url(&inzage_pad()))
+        .bearer_auth(&nood)
+        .header("X-Doorbraak", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 403).await; // inzage is for the privacy officer only
+    let fg_nood = app.token("om-den-haag", &["privacyfunctionaris"]);
+    let res = app
+        .client
+        .get(app.url(&inzage_pad()))
+        .bearer_auth(&fg_nood)
+        .header("X-Doorbraak", "true")
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 403).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Doorbraak niet mogelijk"),
+        "{body}"
+    );
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let review: Value = app
+        .get("/api/v1/verwerkingen/doorbraken", &fg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(review["count"], 0);
+}
+
+async fn verwerkingen_zoeken(db: Db) {
+    let Some(app) = app(db).await else { return };
+    actief_convenant(&app).await;
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    assert_eq!(app.get(&inzage_pad(), &fg).await.status(), 200);
+    let res = app
+        .post(
+            "/api/v1/verwerkingen/_zoek",
+            &fg,
+            &json!({"betrokkene": PERSOON, "doel": "inzage"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let gevonden: Value = res.json().await.unwrap();
+    assert_eq!(gevonden["count"], 1);
+    assert!(
+        gevonden["results"][0]["grondslag"]
+            .as_str()
+            .unwrap()
+            .contains("Wpg art. 18")
+    );
+    // Another organisation's officer sees only its own log.
+    let vt_fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
+    let leeg: Value = app
+        .post(
+            "/api/v1/verwerkingen/_zoek",
+            &vt_fg,
+            &json!({"betrokkene": PERSOON}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(leeg["count"], 0);
+    // Not a privacy officer: refused and recorded.
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    assert_problem(
+        app.post("/api/v1/verwerkingen/_zoek", &agent, &json!({}))
+            .await,
+        403,
+    )
+    .await;
+    assert_eq!(app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND object_type = 'verwerkingen'"), 1);
+}
+
+async fn logfout_rolt_alles_terug(db: Db) {
+    let Some(app) = app(db).await else { return };
+    match db {
+        Db::Sqlite => app.sql("CREATE TRIGGER test_faal BEFORE INSERT ON audittrail BEGIN SELECT RAISE(ABORT, 'log kapot'); END;"),
+        Db::Postgres => app.sql(
+            "CREATE FUNCTION test_faal() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'log kapot'; END $$ LANGUAGE plpgsql;
+             CREATE TRIGGER test_faal BEFORE INSERT ON audittrail FOR EACH ROW EXECUTE FUNCTION test_faal();",
+        ),
+    }
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .post("/api/v1/convenanten", &beheer, &convenant_body())
+        .await;
+    assert_problem(res, 500).await;
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM convenanten"),
+        0,
+        "no agreement without its audit row"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM convenant_partijen"), 0);
+}
+
+async fn audit_verify_vindt_knoeiwerk(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let c = actief_convenant(&app).await;
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    assert_eq!(app.get(&inzage_pad(), &fg).await.status(), 200);
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+            .args(["audit", "verify"])
+            .env("KETENREGIE_DATABASE__URL", app.db_url())
+            .env(
+                "KETENREGIE_AUTH__DEV_SECRET_FILE",
+                app.dir.join("dev-secret"),
+            )
+            .output()
+            .unwrap()
+    };
+    let ok = verify();
+    let uit = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        ok.status.success() && uit.starts_with("ok:"),
+        "{uit} {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // The logs refuse an update through SQL...
+    let mut conn = app.pool.get().unwrap();
+    use diesel::connection::SimpleConnection;
+    assert!(
+        conn.batch_execute("UPDATE audittrail SET actie = 'niets'")
+            .is_err(),
+        "append-only"
+    );
+    drop(conn);
+    // ...so someone with database power switches the guard off and edits a row.
+    let tamper = format!(
+        "UPDATE audittrail SET gebruiker_naam = 'Iemand Anders' WHERE object_id = '{}' AND actie = 'activeren'",
+        c["id"].as_str().unwrap()
+    );
+    match db {
+        Db::Sqlite => app.sql(&format!(
+            "DROP TRIGGER audittrail_alleen_toevoegen_u; {tamper};"
+        )),
+        Db::Postgres => app.sql(&format!(
+            "ALTER TABLE audittrail DISABLE TRIGGER audittrail_alleen_toevoegen; {tamper};"
+        )),
+    }
+    let kapot = verify();
+    let uit = String::from_utf8_lossy(&kapot.stdout);
+    assert_eq!(kapot.status.code(), Some(1), "{uit}");
+    assert!(
+        uit.contains("BROKEN: audittrail chain `politie-haaglanden` at sequence number 2"),
+        "{uit}"
+    );
+}
+
+op_beide_backends!(
+    convenant_levenscyclus,
+    besluit_via_inzage,
+    doorbraak_en_toetsing,
+    verwerkingen_zoeken,
+    logfout_rolt_alles_terug,
+    audit_verify_vindt_knoeiwerk,
+);
