@@ -51,6 +51,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Retention: remove what has outlived its term.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Validate the configuration and print it with secrets masked.
     CheckConfig {
         /// Print the built-in defaults (the configuration reference) instead.
@@ -63,6 +68,15 @@ enum Command {
 enum AuditCommand {
     /// Walk every hash chain of both logs; report the first broken link (exit code 1).
     Verify,
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply the retention rules now; with --dry-run only count what would go.
+    Run {
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -153,6 +167,37 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => {
+            let url = config.database_url()?;
+            ketenregie_store::migrate::run(&url)?;
+            let mut conn = url.connect()?;
+            let onderdelen = ketenregie_api::app::Onderdelen::default();
+            let pseudoniemen =
+                std::sync::Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&config)?);
+            let versleuteling =
+                std::sync::Arc::new(ketenregie_api::verwerking::versleuteling(&config)?);
+            let r = ketenregie_privacy::bewaring::voer_uit(
+                &mut conn,
+                &onderdelen.bewaring,
+                pseudoniemen,
+                versleuteling,
+                onderdelen.klok.nu(),
+                dry_run,
+            )?;
+            for (soort, n) in r.per_soort {
+                println!(
+                    "{soort}: {n} {}",
+                    if dry_run {
+                        "would be removed"
+                    } else {
+                        "removed"
+                    }
+                );
+            }
+            Ok(())
         }
         Command::CheckConfig { .. } => {
             ketenregie_api::auth::Verifier::from_config(&config)?;

@@ -8,12 +8,15 @@ use crate::middleware::kern;
 use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
-use crate::routes::{contactpunten, convenanten, gezondheid, organisaties, verwerkingen};
+use crate::routes::{
+    bewaartermijnen, contactpunten, convenanten, gezondheid, organisaties, verwerkingen,
+};
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use ketenregie_common::Klok;
+use ketenregie_privacy::bewaring::{self, Bewaarbron};
 use ketenregie_privacy::inzage::InzageBron;
 use ketenregie_store::{DbPool, conn, migrate};
 use std::net::TcpListener;
@@ -48,16 +51,38 @@ impl Default for ApiDocument {
 /// The parts the domain crates plug into the application (DESIGN.md §1: lower crates
 /// define small traits, higher crates implement them, `api` wires them together), and the
 /// clock.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Onderdelen {
     pub inzage: Vec<Arc<dyn InzageBron>>,
+    pub bewaring: Vec<Arc<dyn Bewaarbron>>,
     pub klok: Klok,
+}
+
+impl Default for Onderdelen {
+    /// The real parts of every crate.
+    fn default() -> Self {
+        Self {
+            inzage: vec![],
+            bewaring: vec![Arc::new(bewaring::Verwerkingslogbron)],
+            klok: Klok::systeem(),
+        }
+    }
 }
 
 pub struct Application {
     server: Server,
     port: u16,
     pool: DbPool,
+    bewaring: Option<Bewaartaak>,
+}
+
+/// What the daily retention job needs.
+#[derive(Clone)]
+struct Bewaartaak {
+    bronnen: Vec<Arc<dyn Bewaarbron>>,
+    pseudoniemen: Arc<ketenregie_privacy::pseudoniem::Pseudonimiseerder>,
+    versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    klok: Klok,
 }
 
 impl std::fmt::Debug for Application {
@@ -123,6 +148,12 @@ impl Application {
         let versleuteling =
             web::Data::new(crate::verwerking::versleuteling(&config).map_err(StartFout::Sleutel)?);
         let klok = web::Data::new(onderdelen.klok.clone());
+        let bewaartaak = config.privacy.retention_daily.then(|| Bewaartaak {
+            bronnen: onderdelen.bewaring.clone(),
+            pseudoniemen: pseudoniemen.clone().into_inner(),
+            versleuteling: versleuteling.clone().into_inner(),
+            klok: onderdelen.klok.clone(),
+        });
         let inzage = web::Data::new(InzageBronnen(onderdelen.inzage.clone()));
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
@@ -166,6 +197,7 @@ impl Application {
             server: server.run(),
             port,
             pool,
+            bewaring: bewaartaak,
         })
     }
 
@@ -196,6 +228,39 @@ impl Application {
                 .await;
             }
         });
+        if let Some(taak) = self.bewaring.clone() {
+            let pool = self.pool.clone();
+            actix_web::rt::spawn(async move {
+                let mut dag = tokio::time::interval(Duration::from_secs(24 * 3600));
+                dag.tick().await; // not at start-up: an upgrade should not begin by deleting
+                loop {
+                    dag.tick().await;
+                    let (p, t) = (pool.clone(), taak.clone());
+                    let uitkomst = web::block(move || {
+                        let mut c = p.get().map_err(|e| e.to_string())?;
+                        bewaring::voer_uit(
+                            &mut c,
+                            &t.bronnen,
+                            t.pseudoniemen,
+                            t.versleuteling,
+                            t.klok.nu(),
+                            false,
+                        )
+                        .map_err(|e| e.to_string())
+                    })
+                    .await;
+                    match uitkomst {
+                        Ok(Ok(r)) => {
+                            tracing::info!(opgeruimd = ?r.per_soort, "bewaartermijnen toegepast")
+                        }
+                        Ok(Err(e)) => {
+                            tracing::error!(fout = %e, "bewaartermijnen toepassen mislukt")
+                        }
+                        Err(e) => tracing::error!(fout = %e, "bewaartermijnen toepassen mislukt"),
+                    }
+                }
+            });
+        }
         self.server.await
     }
 }
@@ -271,6 +336,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     resource("/personen/{id}/inzage").route(web::get().to(verwerkingen::inzage)),
+                )
+                .service(resource("/bewaartermijnen").route(web::get().to(bewaartermijnen::lijst)))
+                .service(
+                    resource("/bewaartermijnen/{soort}").route(web::put().to(bewaartermijnen::zet)),
                 )
                 .default_service(web::to(geen_route)),
         );

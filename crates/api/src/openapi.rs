@@ -4,7 +4,7 @@
 //! input is taken, 401/403 wherever a token is needed.
 
 use crate::problem::Problem;
-use crate::routes::{contactpunten, convenanten, organisaties, verwerkingen};
+use crate::routes::{bewaartermijnen, contactpunten, convenanten, organisaties, verwerkingen};
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -41,6 +41,8 @@ use utoipa::OpenApi;
         verwerkingen::zoek,
         verwerkingen::doorbraken,
         verwerkingen::inzage,
+        bewaartermijnen::lijst,
+        bewaartermijnen::zet,
     ),
     components(schemas(Problem, InvalidParam)),
     tags(
@@ -48,6 +50,7 @@ use utoipa::OpenApi;
         (name = "organisaties", description = "Partner organisations and the municipalities they serve"),
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
+        (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )
 )]

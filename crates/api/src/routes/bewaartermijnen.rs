@@ -1,0 +1,118 @@
+//! `/api/v1/bewaartermijnen`: the retention rules in force for the caller's organisation,
+//! the defaults of DOMAIN.md §4 overridable per organisation by its functional admin.
+
+use crate::db;
+use crate::paging;
+use crate::problem::{AppError, Problem};
+use crate::verwerking::Verwerking;
+use actix_web::{HttpResponse, web};
+use ketenregie_common::{Rol, Validatie};
+use ketenregie_privacy::bewaring::{self, Bewaarregel, STANDAARDTERMIJNEN};
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_store::DbPool;
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+#[utoipa::path(
+    get, path = "/bewaartermijnen", tag = "bewaartermijnen", operation_id = "bewaartermijnenOpvragen",
+    summary = "Bewaartermijnen van de eigen organisatie",
+    responses((status = 200, description = "Per soort gegevens de termijn die geldt", body = Vec<Bewaarregel>)),
+    security(("bearer" = []))
+)]
+pub async fn lijst(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let org = ctx.actor.organisatie.clone();
+    let regels = db::run(&pool, move |c| {
+        bewaring::regels(c, &org).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(regels))
+}
+
+/// An organisation's own retention term for one kind of record.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TermijnInvoer {
+    #[schema(required = true, value_type = i64, example = 1825)]
+    pub termijn_dagen: Option<i64>,
+    /// Why this term: the decision or rule it follows.
+    #[schema(required = true, value_type = String)]
+    pub toelichting: Option<String>,
+}
+
+#[utoipa::path(
+    put, path = "/bewaartermijnen/{soort}", tag = "bewaartermijnen", operation_id = "bewaartermijnZetten",
+    summary = "Eigen bewaartermijn zetten",
+    description = "The functional admin sets the organisation's own term for one kind of record, overriding the default.",
+    params(("soort" = String, Path, description = "Kind of record, e.g. vt-dossier, politiegegevens, verwerkingslog")),
+    request_body = TermijnInvoer,
+    responses(
+        (status = 200, description = "De regels die nu gelden", body = Vec<Bewaarregel>),
+        (status = 404, description = "Onbekende soort", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn zet(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    soort: web::Path<String>,
+    body: web::Json<TermijnInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let soort = soort.into_inner();
+    let Some(std) = STANDAARDTERMIJNEN.iter().find(|t| t.soort == soort) else {
+        return Err(AppError::NietGevonden(format!(
+            "Onbekende soort `{soort}`; bekend: {}",
+            STANDAARDTERMIJNEN
+                .iter()
+                .map(|t| t.soort)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    };
+    let mut v = Validatie::new();
+    let dagen = v.verplicht("termijnDagen", body.termijn_dagen);
+    if let Some(d) = dagen
+        && !(1..=100 * 365).contains(&d)
+    {
+        v.fout(
+            "termijnDagen",
+            "maximum",
+            "een termijn ligt tussen 1 dag en 100 jaar",
+        );
+    }
+    let toelichting = v.tekst("toelichting", body.toelichting.as_deref(), 500);
+    paging::check(v)?;
+    if !ctx.actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        return Err(AppError::GeenToegang(
+            "Alleen de functioneel beheerder zet bewaartermijnen".into(),
+        ));
+    }
+    let (dagen, toelichting) = (dagen.unwrap_or(std.dagen), toelichting.unwrap_or_default());
+    let regels = db::tx(&pool, move |c| {
+        let org = ctx.actor.organisatie.clone();
+        let oud = bewaring::termijn(c, &org, &soort)?;
+        bewaring::zet_termijn(c, &org, &soort, dagen, &toelichting)?;
+        logboek::audit(
+            c,
+            &ctx,
+            &AuditRegel {
+                actie: "wijzigen".into(),
+                object: Object {
+                    soort: "bewaartermijnen",
+                    id: soort.clone(),
+                    eigenaar: org.clone(),
+                },
+                resultaat: 200,
+                doorbraak: false,
+                grondslag: None,
+                oud: oud.map(|d| serde_json::json!({"termijnDagen": d})),
+                nieuw: Some(serde_json::json!({"termijnDagen": dagen, "toelichting": toelichting})),
+            },
+        )?;
+        bewaring::regels(c, &org).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(regels))
+}

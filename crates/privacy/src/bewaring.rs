@@ -1,0 +1,317 @@
+//! Retention (DOMAIN.md §4 "Retention"): rules as data per organisation and kind of
+//! record, with the defaults below (all marked [check] in DOMAIN.md, so all overridable
+//! per organisation in the `bewaartermijnen` table). `ketenregie retention run` and a
+//! daily in-process job remove what has expired; every removal of a domain record is
+//! written to the processing log, which outlives it by its own rule.
+//!
+//! Each crate that stores records contributes a `Bewaarbron`; this module holds the
+//! processing log's own source.
+
+use crate::context::Context;
+use crate::logboek;
+use crate::pseudoniem::Pseudonimiseerder;
+use crate::versleuteling::Versleuteling;
+use chrono::{DateTime, Duration, Utc};
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use ketenregie_common::time::to_db;
+use ketenregie_common::{Actor, ids};
+use ketenregie_store::schema::{bewaartermijnen, verwerkingslog};
+use ketenregie_store::{Backend, DbConnection};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A default retention term, by kind of record.
+#[derive(Debug, Clone, Copy)]
+pub struct Standaardtermijn {
+    pub soort: &'static str,
+    pub dagen: i64,
+    pub toelichting: &'static str,
+}
+
+const JAAR: i64 = 365;
+
+/// The defaults of DOMAIN.md §4. Terms that count from an event other than creation
+/// (care ended, the child's 18th birthday) are applied by the source that knows the event.
+pub const STANDAARDTERMIJNEN: &[Standaardtermijn] = &[
+    Standaardtermijn {
+        soort: "vt-dossier",
+        dagen: 20 * JAAR,
+        toelichting: "Veilig Thuis-dossier: 20 jaar (langer zolang nodig voor een kinderbeschermingsmaatregel)",
+    },
+    Standaardtermijn {
+        soort: "jeugdhulp-dossier",
+        dagen: 20 * JAAR,
+        toelichting: "jeugdhulpdossier: 20 jaar na het einde van de hulp",
+    },
+    Standaardtermijn {
+        soort: "gi-dossier",
+        dagen: 30 * JAAR,
+        toelichting: "GI-dossier (OTS, voogdij): tot 30 jaar nadat het kind 18 werd",
+    },
+    Standaardtermijn {
+        soort: "politiegegevens",
+        dagen: 10 * JAAR,
+        toelichting: "politiegegevens (Wpg art. 8): na 5 jaar uit de dagelijkse omgang, na 10 jaar vernietigd",
+    },
+    Standaardtermijn {
+        soort: "coordinatiesignaal",
+        dagen: 2 * JAAR,
+        toelichting: "coördinatiesignaal (Verwijsindex): uiterlijk 2 jaar, de 23e verjaardag of overlijden",
+    },
+    Standaardtermijn {
+        soort: "verwerkingslog",
+        dagen: 5 * JAAR,
+        toelichting: "verwerkingslog: 5 jaar (zorg); een convenant kan anders bepalen",
+    },
+];
+
+/// The term for `soort` at `organisatie`: its own override, else the default.
+pub fn termijn(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    soort: &str,
+) -> QueryResult<Option<i64>> {
+    let eigen: Option<i64> = bewaartermijnen::table
+        .filter(bewaartermijnen::organisatie.eq(organisatie))
+        .filter(bewaartermijnen::soort.eq(soort))
+        .select(bewaartermijnen::termijn_dagen)
+        .first(conn)
+        .optional()?;
+    Ok(eigen.or_else(|| {
+        STANDAARDTERMIJNEN
+            .iter()
+            .find(|t| t.soort == soort)
+            .map(|t| t.dagen)
+    }))
+}
+
+/// An organisation's effective rule for one kind of record.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Bewaarregel {
+    pub soort: String,
+    pub termijn_dagen: i64,
+    pub toelichting: String,
+    /// True when the organisation set its own term.
+    pub eigen: bool,
+}
+
+/// Every kind of record with the term in force for `organisatie`.
+pub fn regels(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Vec<Bewaarregel>> {
+    let eigen: Vec<(String, i64, String)> = bewaartermijnen::table
+        .filter(bewaartermijnen::organisatie.eq(organisatie))
+        .select((
+            bewaartermijnen::soort,
+            bewaartermijnen::termijn_dagen,
+            bewaartermijnen::toelichting,
+        ))
+        .load(conn)?;
+    Ok(STANDAARDTERMIJNEN
+        .iter()
+        .map(
+            |s| match eigen.iter().find(|(soort, _, _)| soort == s.soort) {
+                Some((soort, d, t)) => Bewaarregel {
+                    soort: soort.clone(),
+                    termijn_dagen: *d,
+                    toelichting: t.clone(),
+                    eigen: true,
+                },
+                None => Bewaarregel {
+                    soort: s.soort.into(),
+                    termijn_dagen: s.dagen,
+                    toelichting: s.toelichting.into(),
+                    eigen: false,
+                },
+            },
+        )
+        .collect())
+}
+
+/// Set an organisation's own term for one kind of record.
+pub fn zet_termijn(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    soort: &str,
+    dagen: i64,
+    toelichting: &str,
+) -> QueryResult<()> {
+    diesel::delete(
+        bewaartermijnen::table
+            .filter(bewaartermijnen::organisatie.eq(organisatie))
+            .filter(bewaartermijnen::soort.eq(soort)),
+    )
+    .execute(conn)?;
+    diesel::insert_into(bewaartermijnen::table)
+        .values((
+            bewaartermijnen::id.eq(ids::new_id().to_string()),
+            bewaartermijnen::organisatie.eq(Some(organisatie)),
+            bewaartermijnen::soort.eq(soort),
+            bewaartermijnen::termijn_dagen.eq(dagen),
+            bewaartermijnen::toelichting.eq(toelichting),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A record removed (or, in a dry run, to be removed).
+#[derive(Debug, Clone)]
+pub struct Verwijderd {
+    pub organisatie: String,
+    pub object_type: &'static str,
+    pub object_id: String,
+    /// The data subjects whose data went with it (for the processing log).
+    pub betrokkenen: Vec<Uuid>,
+}
+
+/// A kind of record under retention, contributed by the crate that stores it.
+pub trait Bewaarbron: Send + Sync {
+    fn soort(&self) -> &'static str;
+    /// Remove (or with `proef`, only list) the records whose term has passed at `nu`.
+    fn ruim_op(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>>;
+}
+
+/// Counts per kind of record.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opruimrapport {
+    pub per_soort: Vec<(&'static str, usize)>,
+}
+
+/// Run every source in one transaction per source; log each removal of a domain record
+/// in the processing log of the owning organisation.
+pub fn voer_uit(
+    conn: &mut DbConnection,
+    bronnen: &[Arc<dyn Bewaarbron>],
+    pseudoniemen: Arc<Pseudonimiseerder>,
+    versleuteling: Arc<Versleuteling>,
+    nu: DateTime<Utc>,
+    proef: bool,
+) -> QueryResult<Opruimrapport> {
+    let mut rapport = Opruimrapport::default();
+    for bron in bronnen {
+        let weg = conn.transaction(|c| {
+            let weg = bron.ruim_op(c, nu, proef)?;
+            if !proef {
+                for w in weg.iter().filter(|w| !w.organisatie.is_empty()) {
+                    let ctx = Context {
+                        actor: Actor {
+                            gebruiker: "systeem".into(),
+                            weergavenaam: "bewaartermijnbewaking".into(),
+                            organisatie: w.organisatie.clone(),
+                            rollen: vec![],
+                            applicatie: "ketenregie-bewaring".into(),
+                        },
+                        trace_id: hex::encode(rand::random::<[u8; 16]>()),
+                        span_id: hex::encode(rand::random::<[u8; 8]>()),
+                        parent_span_id: None,
+                        toelichting: None,
+                        doorbraak: false,
+                        nu,
+                        pseudoniemen: pseudoniemen.clone(),
+                        versleuteling: versleuteling.clone(),
+                    };
+                    logboek::verwerking(
+                        c,
+                        &ctx,
+                        "vernietiging",
+                        &format!(
+                            "bewaartermijn {} verstreken ({} {})",
+                            bron.soort(),
+                            w.object_type,
+                            w.object_id
+                        ),
+                        None,
+                        false,
+                        &w.betrokkenen,
+                        "geslaagd",
+                    )?;
+                }
+            }
+            Ok::<_, diesel::result::Error>(weg)
+        })?;
+        rapport.per_soort.push((bron.soort(), weg.len()));
+    }
+    Ok(rapport)
+}
+
+/// The processing log's own retention: rows older than the organisation's term go. The
+/// append-only trigger lets only this transaction delete (PostgreSQL: a transaction-local
+/// setting). Chains stay verifiable: the first remaining row simply has a predecessor that
+/// is gone. Removals of log rows are not themselves logged (that would never end).
+pub struct Verwerkingslogbron;
+
+impl Bewaarbron for Verwerkingslogbron {
+    fn soort(&self) -> &'static str {
+        "verwerkingslog"
+    }
+
+    fn ruim_op(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        let organisaties: Vec<String> = verwerkingslog::table
+            .select(verwerkingslog::organisatie)
+            .distinct()
+            .load(conn)?;
+        let mut totaal = 0usize;
+        for org in organisaties {
+            let dagen = termijn(conn, &org, "verwerkingslog")?.unwrap_or(5 * JAAR);
+            let grens = to_db(nu - Duration::days(dagen));
+            let filter = verwerkingslog::organisatie
+                .eq(org.clone())
+                .and(verwerkingslog::eind_op.lt(grens));
+            if proef {
+                let n: i64 = verwerkingslog::table
+                    .filter(filter)
+                    .count()
+                    .get_result(conn)?;
+                totaal += n as usize;
+            } else {
+                if conn.backend() == Backend::Postgres {
+                    conn.batch_execute("SELECT set_config('ketenregie.bewaring', 'aan', true)")?;
+                }
+                totaal += diesel::delete(verwerkingslog::table.filter(filter)).execute(conn)?;
+            }
+        }
+        // Log rows carry no domain record: report the count without per-row entries.
+        Ok(std::iter::repeat_with(|| Verwijderd {
+            organisatie: String::new(),
+            object_type: "verwerkingslog",
+            object_id: String::new(),
+            betrokkenen: vec![],
+        })
+        .take(totaal)
+        .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_cover_domain_md() {
+        for soort in [
+            "vt-dossier",
+            "jeugdhulp-dossier",
+            "gi-dossier",
+            "politiegegevens",
+            "coordinatiesignaal",
+            "verwerkingslog",
+        ] {
+            assert!(
+                STANDAARDTERMIJNEN.iter().any(|t| t.soort == soort),
+                "{soort}"
+            );
+        }
+    }
+}

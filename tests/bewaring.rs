@@ -1,0 +1,239 @@
+//! Retention with a fixed clock: the defaults apply, an organisation's own term overrides
+//! them, a dry run only counts, removals of domain records are written to the processing
+//! log, and the log chains stay verifiable after old rows are gone.
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{Db, TestApp, spawn_met};
+use diesel::QueryResult;
+use ketenregie_api::app::Onderdelen;
+use ketenregie_common::{Actor, Klok, OrganisatieSoort};
+use ketenregie_privacy::bewaring::{self, Bewaarbron, Verwerkingslogbron, Verwijderd};
+use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
+use ketenregie_privacy::logboek;
+use ketenregie_store::DbConnection;
+use serde_json::json;
+use std::sync::Arc;
+use uuid::Uuid;
+
+const PERSOON: &str = "01930000-0000-7000-8000-000000000002";
+
+struct EigenBron;
+
+impl InzageBron for EigenBron {
+    fn verzamel(
+        &self,
+        _c: &mut DbConnection,
+        persoon: Uuid,
+        _a: &Actor,
+        _s: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        Ok(if persoon.to_string() == PERSOON {
+            vec![InzageOnderdeel {
+                soort: "persoon".into(),
+                id: PERSOON.into(),
+                eigenaar: "politie-haaglanden".into(),
+                gegevens: json!({"naam": "X"}),
+                achtergehouden: vec![],
+            }]
+        } else {
+            vec![]
+        })
+    }
+}
+
+/// A domain source with one expired record.
+struct NepDossiers;
+
+impl Bewaarbron for NepDossiers {
+    fn soort(&self) -> &'static str {
+        "vt-dossier"
+    }
+    fn ruim_op(
+        &self,
+        _c: &mut DbConnection,
+        _nu: DateTime<Utc>,
+        _proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        Ok(vec![Verwijderd {
+            organisatie: "politie-haaglanden".into(),
+            object_type: "dossiers",
+            object_id: "d-1".into(),
+            betrokkenen: vec![PERSOON.parse().unwrap()],
+        }])
+    }
+}
+
+fn t0() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-04-02T10:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+async fn app(db: Db) -> Option<TestApp> {
+    let onderdelen = Onderdelen {
+        inzage: vec![Arc::new(EigenBron)],
+        klok: Klok::vast(t0()),
+        ..Default::default()
+    };
+    let app = spawn_met(db, "", onderdelen).await?;
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    Some(app)
+}
+
+fn voer_uit(
+    app: &TestApp,
+    bronnen: Vec<Arc<dyn Bewaarbron>>,
+    nu: DateTime<Utc>,
+    proef: bool,
+) -> Vec<(&'static str, usize)> {
+    let mut c = app.pool.get().unwrap();
+    let p = Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&app.config).unwrap());
+    let v = Arc::new(ketenregie_api::verwerking::versleuteling(&app.config).unwrap());
+    bewaring::voer_uit(&mut c, &bronnen, p, v, nu, proef)
+        .unwrap()
+        .per_soort
+}
+
+async fn verwerkingslog_na_vijf_jaar_weg(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    for _ in 0..3 {
+        assert_eq!(
+            app.get(&format!("/api/v1/personen/{PERSOON}/inzage"), &fg)
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog"), 3);
+    let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(Verwerkingslogbron)];
+    // Within the term: nothing goes.
+    assert_eq!(
+        voer_uit(&app, bronnen.clone(), t0() + Duration::days(4 * 365), false),
+        vec![("verwerkingslog", 0)]
+    );
+    // Past it: a dry run counts, the real run removes.
+    let later = t0() + Duration::days(6 * 365);
+    assert_eq!(
+        voer_uit(&app, bronnen.clone(), later, true),
+        vec![("verwerkingslog", 3)]
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog"), 3);
+    assert_eq!(
+        voer_uit(&app, bronnen.clone(), later, false),
+        vec![("verwerkingslog", 3)]
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog"), 0);
+    // New rows continue the chain; verification accepts the removed start.
+    assert_eq!(
+        app.get(&format!("/api/v1/personen/{PERSOON}/inzage"), &fg)
+            .await
+            .status(),
+        200
+    );
+    let mut c = app.pool.get().unwrap();
+    assert!(logboek::verifieer(&mut c).unwrap().is_ok());
+}
+
+async fn eigen_termijn_gaat_voor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    assert_eq!(
+        app.get(&format!("/api/v1/personen/{PERSOON}/inzage"), &fg)
+            .await
+            .status(),
+        200
+    );
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &beheer,
+            &json!({"termijnDagen": 3650, "toelichting": "convenant: 10 jaar"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let regels: serde_json::Value = res.json().await.unwrap();
+    let log = regels
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["soort"] == "verwerkingslog")
+        .unwrap();
+    assert_eq!(log["termijnDagen"], 3650);
+    assert_eq!(log["eigen"], true);
+    let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(Verwerkingslogbron)];
+    assert_eq!(
+        voer_uit(&app, bronnen, t0() + Duration::days(6 * 365), false),
+        vec![("verwerkingslog", 0)]
+    );
+    // Only the functional admin sets terms; unknown kinds are named.
+    common::assert_problem(
+        app.put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &fg,
+            &json!({"termijnDagen": 1, "toelichting": "x"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    common::assert_problem(
+        app.put(
+            "/api/v1/bewaartermijnen/onzin",
+            &beheer,
+            &json!({"termijnDagen": 1, "toelichting": "x"}),
+        )
+        .await,
+        404,
+    )
+    .await;
+}
+
+async fn verwijdering_staat_in_verwerkingslog(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(NepDossiers)];
+    assert_eq!(
+        voer_uit(&app, bronnen.clone(), t0(), true),
+        vec![("vt-dossier", 1)]
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM verwerkingslog"),
+        0,
+        "a dry run writes nothing"
+    );
+    voer_uit(&app, bronnen, t0(), false);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit = 'vernietiging' AND organisatie = 'politie-haaglanden'"), 1);
+}
+
+async fn cli_proefdraai(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args(["retention", "run", "--dry-run"])
+        .env("KETENREGIE_DATABASE__URL", app.db_url())
+        .env(
+            "KETENREGIE_AUTH__DEV_SECRET_FILE",
+            app.dir.join("dev-secret"),
+        )
+        .output()
+        .unwrap();
+    let tekst = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{tekst} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        tekst.contains("verwerkingslog: 0 would be removed"),
+        "{tekst}"
+    );
+}
+
+op_beide_backends!(
+    verwerkingslog_na_vijf_jaar_weg,
+    eigen_termijn_gaat_voor,
+    verwijdering_staat_in_verwerkingslog,
+    cli_proefdraai,
+);

@@ -1,0 +1,235 @@
+//! Every route that touches personal data is marked in the OpenAPI document
+//! (`x-persoonsgegevens`: purpose and categories) and goes through the decision: called
+//! by an organisation without a covering agreement it answers 403, leaving a denied row
+//! in the audit trail, or an empty list. And no unmarked route processes personal data:
+//! calling all of them leaves the processing log untouched.
+
+mod common;
+
+use common::{Db, TestApp, spawn_met};
+use diesel::QueryResult;
+use ketenregie_api::app::Onderdelen;
+use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
+use ketenregie_store::DbConnection;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+const PERSOON: &str = "01930000-0000-7000-8000-000000000003";
+
+/// Something the service holds on PERSOON, owned by Veilig Thuis.
+struct Bron;
+
+impl InzageBron for Bron {
+    fn verzamel(
+        &self,
+        _c: &mut DbConnection,
+        persoon: Uuid,
+        _a: &Actor,
+        _s: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        Ok(if persoon.to_string() == PERSOON {
+            vec![InzageOnderdeel {
+                soort: "persoon".into(),
+                id: PERSOON.into(),
+                eigenaar: "vt-haaglanden".into(),
+                gegevens: json!({"naam": "X"}),
+                achtergehouden: vec![],
+            }]
+        } else {
+            vec![]
+        })
+    }
+}
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = spawn_met(
+        db,
+        "",
+        Onderdelen {
+            inzage: vec![Arc::new(Bron)],
+            ..Default::default()
+        },
+    )
+    .await?;
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518"])
+        .await;
+    app.organisatie("buitenstaander", "wijkteam", &["0363"])
+        .await;
+    Some(app)
+}
+
+fn operaties(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut ops = Vec::new();
+    for (pad, item) in doc["paths"].as_object().unwrap() {
+        for (methode, op) in item.as_object().unwrap() {
+            ops.push((methode.to_uppercase(), format!("/api/v1{pad}"), op.clone()));
+        }
+    }
+    ops
+}
+
+fn invullen(pad: &str, ids: &[(&str, String)]) -> String {
+    let mut p = pad.to_string();
+    for (prefix, id) in ids {
+        if p.starts_with(prefix) {
+            p = p.replace("{id}", id).replace("{soort}", id);
+        }
+    }
+    p.replace("{id}", PERSOON)
+}
+
+async fn roep(app: &TestApp, methode: &str, pad: &str, token: &str) -> reqwest::Response {
+    let m = reqwest::Method::from_bytes(methode.as_bytes()).unwrap();
+    let mut r = app.client.request(m, app.url(pad)).bearer_auth(token);
+    if methode != "GET" && methode != "DELETE" {
+        r = r.json(&json!({}));
+    }
+    r.send().await.unwrap()
+}
+
+async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = app.token(
+        "buitenstaander",
+        &[
+            "privacyfunctionaris",
+            "noodhulp",
+            "wijkagent",
+            "triagist",
+            "officier-van-justitie",
+            "gezinsvoogd",
+            "wijkteammedewerker",
+        ],
+    );
+    let mut gemarkeerd = 0;
+    for (methode, pad, op) in operaties(&doc) {
+        let Some(markering) = op.get("x-persoonsgegevens") else {
+            continue;
+        };
+        gemarkeerd += 1;
+        assert!(
+            markering["doel"].is_string() && markering["categorieen"].is_array(),
+            "{pad}: marking names purpose and categories"
+        );
+        let pad = invullen(&pad, &[]);
+        let geweigerd_voor = app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403");
+        let res = roep(&app, &methode, &pad, &token).await;
+        let status = res.status().as_u16();
+        let body: Value = res.json().await.unwrap_or(Value::Null);
+        match status {
+            403 => assert_eq!(
+                app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403"),
+                geweigerd_voor + 1,
+                "{methode} {pad}: a refusal leaves a denied row"
+            ),
+            200 => assert_eq!(
+                body["count"], 0,
+                "{methode} {pad}: only an empty filtered list may come back: {body}"
+            ),
+            other => panic!("{methode} {pad}: expected 403 or an empty list, got {other}: {body}"),
+        }
+    }
+    assert!(gemarkeerd >= 2, "the personal-data routes are marked");
+}
+
+async fn ongemarkeerde_routes_verwerken_geen_persoonsgegevens(db: Db) {
+    let Some(app) = app(db).await else { return };
+    // Real objects for the unmarked routes' path parameters.
+    let org = app.organisatie("politie-haaglanden", "politie", &[]).await;
+    let beheer = app.token(
+        "vt-haaglanden",
+        &["functioneel-beheerder", "privacyfunctionaris"],
+    );
+    let vt: Value = app
+        .get("/api/v1/organisaties?code=vt-haaglanden", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cp: Value = app
+        .post(
+            &format!(
+                "/api/v1/organisaties/{}/contactpunten",
+                vt["results"][0]["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({"rol": "spoed", "naam": "Spoed", "telefoon": "0800-2000"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let conv: Value = app
+        .post(
+            "/api/v1/convenanten",
+            &beheer,
+            &json!({"titel": "t", "partijen": [{"organisatie": "vt-haaglanden", "rol": "a"}, {"organisatie": "politie-haaglanden", "rol": "b"}],
+                    "doelen": ["briefing"], "categorieen": ["identificatie"],
+                    "regels": [{"organisatieSoort": "politie", "rollen": ["noodhulp"], "acties": ["lezen"], "categorieen": ["identificatie"], "doel": "briefing", "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wpg art. 18", "omschrijving": "x"}}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ids = [
+        (
+            "/api/v1/organisaties",
+            org["id"].as_str().unwrap().to_string(),
+        ),
+        (
+            "/api/v1/contactpunten",
+            cp["id"].as_str().unwrap().to_string(),
+        ),
+        (
+            "/api/v1/convenanten",
+            conv["id"].as_str().unwrap().to_string(),
+        ),
+        ("/api/v1/bewaartermijnen", "verwerkingslog".to_string()),
+    ];
+    let doc: Value = app
+        .client
+        .get(app.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let voor = app.tel("SELECT count(*) AS n FROM verwerkingslog");
+    let mut geroepen = 0;
+    for (methode, pad, op) in operaties(&doc) {
+        if op.get("x-persoonsgegevens").is_some() || methode == "DELETE" {
+            continue;
+        }
+        let pad = invullen(&pad, &ids);
+        let res = roep(&app, &methode, &pad, &beheer).await;
+        assert!(
+            res.status().as_u16() < 500,
+            "{methode} {pad}: {}",
+            res.status()
+        );
+        geroepen += 1;
+    }
+    assert!(geroepen >= 10);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM verwerkingslog"),
+        voor,
+        "an unmarked route processed personal data"
+    );
+}
+
+op_beide_backends!(
+    gemarkeerde_routes_weigeren_zonder_convenant,
+    ongemarkeerde_routes_verwerken_geen_persoonsgegevens
+);
