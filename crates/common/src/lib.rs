@@ -11,6 +11,7 @@ pub mod organisatie;
 pub mod time;
 pub mod validatie;
 pub mod verwerking;
+pub mod werkdagen;
 
 pub use actor::{Actor, Rol};
 pub use bsn::Bsn;
