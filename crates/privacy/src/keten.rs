@@ -18,15 +18,22 @@ pub const BEGIN: &str = "0000000000000000000000000000000000000000000000000000000
 /// Reserve the next position in chain `id`: returns (sequence number, previous hash).
 /// Call `sluit` with the new row's hash in the same transaction.
 pub fn volgende(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, String)> {
+    reserveer(conn, id, 1)
+}
+
+/// Reserve `n` consecutive positions: returns the first sequence number and the hash
+/// before it. One statement: the update locks the head row until commit and returns the
+/// new counter with the (still unchanged) previous hash.
+pub fn reserveer(conn: &mut DbConnection, id: &str, n: i64) -> QueryResult<(i64, String)> {
     for _ in 0..3 {
-        let n = diesel::update(logketens::table.filter(logketens::id.eq(id)))
-            .set(logketens::volgnummer.eq(logketens::volgnummer + 1))
-            .execute(conn)?;
-        if n == 1 {
-            return logketens::table
-                .filter(logketens::id.eq(id))
-                .select((logketens::volgnummer, logketens::laatste_hash))
-                .first(conn);
+        let kop: Option<(String, i64, String)> =
+            diesel::update(logketens::table.filter(logketens::id.eq(id)))
+                .set(logketens::volgnummer.eq(logketens::volgnummer + n))
+                .returning(logketens::all_columns)
+                .get_result(conn)
+                .optional()?;
+        if let Some((_, volgnummer, laatste)) = kop {
+            return Ok((volgnummer - n + 1, laatste));
         }
         // A new chain. Another transaction may create it at the same moment: the nested
         // transaction keeps a unique violation from poisoning ours, and we retry.
@@ -34,7 +41,7 @@ pub fn volgende(conn: &mut DbConnection, id: &str) -> QueryResult<(i64, String)>
             diesel::insert_into(logketens::table)
                 .values((
                     logketens::id.eq(id),
-                    logketens::volgnummer.eq(1i64),
+                    logketens::volgnummer.eq(n),
                     logketens::laatste_hash.eq(BEGIN),
                 ))
                 .execute(c)

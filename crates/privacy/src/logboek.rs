@@ -169,11 +169,18 @@ pub fn verwerking(
     let eind = to_db(ketenregie_common::time::now_utc().max(ctx.nu));
     let convenant_id = convenant.map(|(id, _)| id.to_string());
     let mut gezien = std::collections::BTreeSet::new();
-    for subject in betrokkenen {
-        if !gezien.insert(*subject) {
-            continue;
-        }
-        let (volgnummer, vorige) = keten::volgende(conn, &keten_id)?;
+    let uniek: Vec<Uuid> = betrokkenen
+        .iter()
+        .copied()
+        .filter(|b| gezien.insert(*b))
+        .collect();
+    if uniek.is_empty() {
+        return Ok(());
+    }
+    // Reserve all positions at once: one locking statement per processing, not per row.
+    let (eerste, mut vorige) = keten::reserveer(conn, &keten_id, uniek.len() as i64)?;
+    for (i, subject) in uniek.iter().enumerate() {
+        let volgnummer = eerste + i as i64;
         let id = ids::new_id().to_string();
         let betrokkene = ctx.pseudoniemen.van(*subject);
         let inhoud = VerwerkingInhoud {
@@ -220,8 +227,9 @@ pub fn verwerking(
                 verwerkingslog::eind_op.eq(eind),
             ))
             .execute(conn)?;
-        keten::sluit(conn, &keten_id, &hash)?;
+        vorige = hash;
     }
+    keten::sluit(conn, &keten_id, &vorige)?;
     Ok(())
 }
 

@@ -34,6 +34,33 @@ impl DbConnection {
     }
 }
 
+/// Let the current transaction commit without waiting for the disk flush. Atomicity is
+/// unchanged (everything in the transaction commits together or not at all); only the
+/// last moments before a database crash may be lost. Used, when configured, for
+/// transactions that only read personal data and write their log rows: see
+/// `privacy.read_log_commit` in the README for the trade-off.
+pub fn snelle_commit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => c.batch_execute("SET LOCAL synchronous_commit = off"),
+        // SQLite cannot change `synchronous` inside a transaction; the pool's connections
+        // are set per transaction by `zet_sqlite_duurzaamheid` instead.
+        DbConnection::Sqlite(_) => Ok(()),
+    }
+}
+
+/// SQLite: choose FULL (fsync every commit) or NORMAL (WAL: fsync at checkpoints) for the
+/// next transaction on this connection. A no-op on PostgreSQL.
+pub fn zet_sqlite_duurzaamheid(conn: &mut DbConnection, volledig: bool) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(c) => c.batch_execute(if volledig {
+            "PRAGMA synchronous = FULL"
+        } else {
+            "PRAGMA synchronous = NORMAL"
+        }),
+        DbConnection::Pg(_) => Ok(()),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

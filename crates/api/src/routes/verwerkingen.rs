@@ -269,20 +269,26 @@ pub async fn inzage(
             },
             &[persoon],
         )?;
-        Ok(rapport)
+        Ok((rapport, t.is_doorbraak()))
     })
     .await?;
+    let (rapport, doorbraak) = rapport;
     let wil_html = req
         .headers()
         .get(header::ACCEPT)
         .and_then(|a| a.to_str().ok())
         .is_some_and(|a| a.contains("text/html"));
+    let mut res = HttpResponse::Ok();
+    if doorbraak {
+        // Say so: the reader must know this was an emergency read outside the rules.
+        res.insert_header((crate::verwerking::DOORBRAAK, "true"));
+    }
     if wil_html {
-        Ok(HttpResponse::Ok()
+        Ok(res
             .content_type("text/html; charset=utf-8")
             .body(html(&rapport)))
     } else {
-        Ok(HttpResponse::Ok().json(rapport))
+        Ok(res.json(rapport))
     }
 }
 
