@@ -8,40 +8,14 @@ use chrono::{DateTime, Duration, Utc};
 use common::{Db, TestApp, spawn_met};
 use diesel::QueryResult;
 use ketenregie_api::app::Onderdelen;
-use ketenregie_common::{Actor, Klok, OrganisatieSoort};
+use ketenregie_common::Klok;
 use ketenregie_privacy::bewaring::{self, Bewaarbron, Verwerkingslogbron, Verwijderd};
-use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
 use ketenregie_privacy::logboek;
 use ketenregie_store::DbConnection;
 use serde_json::json;
 use std::sync::Arc;
-use uuid::Uuid;
 
 const PERSOON: &str = "01930000-0000-7000-8000-000000000002";
-
-struct EigenBron;
-
-impl InzageBron for EigenBron {
-    fn verzamel(
-        &self,
-        _c: &mut DbConnection,
-        persoon: Uuid,
-        _a: &Actor,
-        _s: Option<OrganisatieSoort>,
-    ) -> QueryResult<Vec<InzageOnderdeel>> {
-        Ok(if persoon.to_string() == PERSOON {
-            vec![InzageOnderdeel {
-                soort: "persoon".into(),
-                id: PERSOON.into(),
-                eigenaar: "politie-haaglanden".into(),
-                gegevens: json!({"naam": "X"}),
-                achtergehouden: vec![],
-            }]
-        } else {
-            vec![]
-        })
-    }
-}
 
 /// A domain source with one expired record.
 struct NepDossiers;
@@ -73,7 +47,10 @@ fn t0() -> DateTime<Utc> {
 
 async fn app(db: Db) -> Option<TestApp> {
     let onderdelen = Onderdelen {
-        inzage: vec![Arc::new(EigenBron)],
+        inzage: vec![Arc::new(common::EenPersoonBron {
+            persoon: PERSOON,
+            eigenaar: "politie-haaglanden",
+        })],
         klok: Klok::vast(t0()),
         ..Default::default()
     };

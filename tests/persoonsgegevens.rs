@@ -7,48 +7,21 @@
 mod common;
 
 use common::{Db, TestApp, spawn_met};
-use diesel::QueryResult;
 use ketenregie_api::app::Onderdelen;
-use ketenregie_common::{Actor, OrganisatieSoort};
-use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
-use ketenregie_store::DbConnection;
 use serde_json::{Value, json};
 use std::sync::Arc;
-use uuid::Uuid;
 
 const PERSOON: &str = "01930000-0000-7000-8000-000000000003";
-
-/// Something the service holds on PERSOON, owned by Veilig Thuis.
-struct Bron;
-
-impl InzageBron for Bron {
-    fn verzamel(
-        &self,
-        _c: &mut DbConnection,
-        persoon: Uuid,
-        _a: &Actor,
-        _s: Option<OrganisatieSoort>,
-    ) -> QueryResult<Vec<InzageOnderdeel>> {
-        Ok(if persoon.to_string() == PERSOON {
-            vec![InzageOnderdeel {
-                soort: "persoon".into(),
-                id: PERSOON.into(),
-                eigenaar: "vt-haaglanden".into(),
-                gegevens: json!({"naam": "X"}),
-                achtergehouden: vec![],
-            }]
-        } else {
-            vec![]
-        })
-    }
-}
 
 async fn app(db: Db) -> Option<TestApp> {
     let app = spawn_met(
         db,
         "",
         Onderdelen {
-            inzage: vec![Arc::new(Bron)],
+            inzage: vec![Arc::new(common::EenPersoonBron {
+                persoon: PERSOON,
+                eigenaar: "vt-haaglanden",
+            })],
             ..Default::default()
         },
     )

@@ -326,3 +326,32 @@ macro_rules! op_beide_backends {
         }
     };
 }
+
+/// A fake inzage source (tests only): the service "holds" one person, owned by one
+/// organisation.
+pub struct EenPersoonBron {
+    pub persoon: &'static str,
+    pub eigenaar: &'static str,
+}
+
+impl ketenregie_privacy::inzage::InzageBron for EenPersoonBron {
+    fn verzamel(
+        &self,
+        _c: &mut ketenregie_store::DbConnection,
+        persoon: uuid::Uuid,
+        _a: &ketenregie_common::Actor,
+        _s: Option<ketenregie_common::OrganisatieSoort>,
+    ) -> diesel::QueryResult<Vec<ketenregie_privacy::inzage::InzageOnderdeel>> {
+        Ok(if persoon.to_string() == self.persoon {
+            vec![ketenregie_privacy::inzage::InzageOnderdeel {
+                soort: "persoon".into(),
+                id: self.persoon.into(),
+                eigenaar: self.eigenaar.into(),
+                gegevens: serde_json::json!({"naam": "X"}),
+                achtergehouden: vec![],
+            }]
+        } else {
+            vec![]
+        })
+    }
+}

@@ -616,6 +616,89 @@ fn controleer<R>(
     Ok(())
 }
 
+/// A row of a hash-chained log, as the verifier sees it.
+trait Ketenrij {
+    fn volgnummer(&self) -> i64;
+    fn id(&self) -> &str;
+    fn vorige_hash(&self) -> &str;
+    fn hash(&self) -> &str;
+    fn inhoud(&self) -> String;
+}
+
+impl Ketenrij for AuditRij {
+    fn volgnummer(&self) -> i64 {
+        self.volgnummer
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn vorige_hash(&self) -> &str {
+        &self.vorige_hash
+    }
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+    fn inhoud(&self) -> String {
+        AuditRij::inhoud(self)
+    }
+}
+
+impl Ketenrij for VerwerkingRij {
+    fn volgnummer(&self) -> i64 {
+        self.volgnummer
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn vorige_hash(&self) -> &str {
+        &self.vorige_hash
+    }
+    fn hash(&self) -> &str {
+        &self.hash
+    }
+    fn inhoud(&self) -> String {
+        VerwerkingRij::inhoud(self)
+    }
+}
+
+/// Walk one chain in batches (`laad(conn, offset, limit)` gives rows by sequence number);
+/// returns the rows checked, or the first break.
+fn loop_keten<R: Ketenrij>(
+    conn: &mut DbConnection,
+    log: &'static str,
+    kop_id: &str,
+    keten: &str,
+    koppen: &[(String, i64, String)],
+    laad: impl Fn(&mut DbConnection, i64, i64) -> QueryResult<Vec<R>>,
+) -> QueryResult<Result<usize, Breuk>> {
+    let mut vorige = None;
+    let mut offset = 0;
+    let mut geteld = 0;
+    loop {
+        let rijen = laad(conn, offset, BATCH)?;
+        if let Err(b) = controleer(log, keten, &rijen, &mut vorige, |r| {
+            (
+                r.volgnummer(),
+                r.id(),
+                r.vorige_hash(),
+                r.hash(),
+                r.inhoud(),
+            )
+        }) {
+            return Ok(Err(b));
+        }
+        geteld += rijen.len();
+        if (rijen.len() as i64) < BATCH {
+            break;
+        }
+        offset += BATCH;
+    }
+    Ok(match kop_check(log, kop_id, keten, koppen, &vorige) {
+        Some(b) => Err(b),
+        None => Ok(geteld),
+    })
+}
+
 /// Walk every chain of both logs; report the first broken link.
 pub fn verifieer(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breuk>> {
     let mut v = Verificatie::default();
@@ -627,29 +710,18 @@ pub fn verifieer(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Bre
         .load(conn)?;
     for k in audit_ketens {
         v.ketens += 1;
-        let mut vorige = None;
-        let mut offset = 0;
-        loop {
-            let rijen: Vec<AuditRij> = audittrail::table
+        let laad = |c: &mut DbConnection, offset, limit| {
+            audittrail::table
                 .filter(audittrail::keten.eq(&k))
                 .order(audittrail::volgnummer)
                 .offset(offset)
-                .limit(BATCH)
+                .limit(limit)
                 .select(AuditRij::as_select())
-                .load(conn)?;
-            if let Err(b) = controleer("audittrail", &k, &rijen, &mut vorige, |r| {
-                (r.volgnummer, &r.id, &r.vorige_hash, &r.hash, r.inhoud())
-            }) {
-                return Ok(Err(b));
-            }
-            v.audit_rijen += rijen.len();
-            if (rijen.len() as i64) < BATCH {
-                break;
-            }
-            offset += BATCH;
-        }
-        if let Some(b) = kop_check("audittrail", &format!("audit:{k}"), &k, &koppen, &vorige) {
-            return Ok(Err(b));
+                .load(c)
+        };
+        match loop_keten(conn, "audittrail", &format!("audit:{k}"), &k, &koppen, laad)? {
+            Ok(n) => v.audit_rijen += n,
+            Err(b) => return Ok(Err(b)),
         }
     }
     let verwerking_ketens: Vec<String> = verwerkingslog::table
@@ -659,35 +731,25 @@ pub fn verifieer(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Bre
         .load(conn)?;
     for k in verwerking_ketens {
         v.ketens += 1;
-        let mut vorige = None;
-        let mut offset = 0;
-        loop {
-            let rijen: Vec<VerwerkingRij> = verwerkingslog::table
+        let laad = |c: &mut DbConnection, offset, limit| {
+            verwerkingslog::table
                 .filter(verwerkingslog::keten.eq(&k))
                 .order(verwerkingslog::volgnummer)
                 .offset(offset)
-                .limit(BATCH)
+                .limit(limit)
                 .select(VerwerkingRij::as_select())
-                .load(conn)?;
-            if let Err(b) = controleer("verwerkingslog", &k, &rijen, &mut vorige, |r| {
-                (r.volgnummer, &r.id, &r.vorige_hash, &r.hash, r.inhoud())
-            }) {
-                return Ok(Err(b));
-            }
-            v.verwerking_rijen += rijen.len();
-            if (rijen.len() as i64) < BATCH {
-                break;
-            }
-            offset += BATCH;
-        }
-        if let Some(b) = kop_check(
+                .load(c)
+        };
+        match loop_keten(
+            conn,
             "verwerkingslog",
             &format!("verwerking:{k}"),
             &k,
             &koppen,
-            &vorige,
-        ) {
-            return Ok(Err(b));
+            laad,
+        )? {
+            Ok(n) => v.verwerking_rijen += n,
+            Err(b) => return Ok(Err(b)),
         }
     }
     Ok(Ok(v))
