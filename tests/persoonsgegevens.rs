@@ -57,7 +57,13 @@ async fn roep(app: &TestApp, methode: &str, pad: &str, token: &str) -> reqwest::
     let m = reqwest::Method::from_bytes(methode.as_bytes()).unwrap();
     let mut r = app.client.request(m, app.url(pad)).bearer_auth(token);
     if methode != "GET" && methode != "DELETE" {
-        r = r.json(&json!({}));
+        // A valid body, so the answer is the decision's and not the validation's.
+        let body = if pad.ends_with("/eigen-verklaringen") {
+            json!({"tekst": "Mijn kant van het verhaal"})
+        } else {
+            json!({})
+        };
+        r = r.json(&body);
     }
     r.send().await.unwrap()
 }

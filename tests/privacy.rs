@@ -494,7 +494,60 @@ async fn audit_verify_vindt_knoeiwerk(db: Db) {
     );
 }
 
+async fn eigen_verklaring(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let pad = format!("/api/v1/personen/{PERSOON}/eigen-verklaringen");
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    // Every problem named; nothing stored.
+    let body = assert_problem(app.post(&pad, &vt, &json!({"tekst": "  "})).await, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "tekst");
+    // Recorded by the organisation that holds the person's data.
+    let res = app
+        .post(
+            &pad,
+            &vt,
+            &json!({"tekst": "Ik heb het kind die avond wel willen overdragen."}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(v["vastgelegdDoor"], "vt-haaglanden");
+    let lijst: Value = app.get(&pad, &vt).await.json().await.unwrap();
+    assert_eq!(lijst.as_array().unwrap().len(), 1);
+    // Logged like any write; never altered (the database refuses an update).
+    assert_eq!(app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'eigen-verklaringen' AND actie = 'aanmaken'"), 1);
+    let mut c = app.pool.get().unwrap();
+    use diesel::connection::SimpleConnection;
+    assert!(
+        c.batch_execute("UPDATE eigen_verklaringen SET tekst = 'anders'")
+            .is_err()
+    );
+    drop(c);
+    // Shown in the person's inzage.
+    actief_convenant(&app).await;
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let rapport: Value = app.get(&inzage_pad(), &fg).await.json().await.unwrap();
+    assert_eq!(
+        rapport["eigenVerklaringen"][0]["tekst"],
+        "Ik heb het kind die avond wel willen overdragen."
+    );
+    // An organisation without an agreement cannot add one; an unknown person is a 404.
+    let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
+    assert_problem(app.post(&pad, &buiten, &json!({"tekst": "x"})).await, 403).await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/personen/{}/eigen-verklaringen", Uuid::now_v7()),
+            &vt,
+            &json!({"tekst": "x"}),
+        )
+        .await,
+        404,
+    )
+    .await;
+}
+
 op_beide_backends!(
+    eigen_verklaring,
     convenant_levenscyclus,
     besluit_via_inzage,
     doorbraak_en_toetsing,

@@ -9,7 +9,8 @@ use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::routes::{
-    bewaartermijnen, contactpunten, convenanten, gezondheid, organisaties, verwerkingen,
+    bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, gezondheid, organisaties,
+    verwerkingen,
 };
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -336,6 +337,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(
                     resource("/personen/{id}/inzage").route(web::get().to(verwerkingen::inzage)),
+                )
+                .service(
+                    resource("/personen/{id}/eigen-verklaringen")
+                        .route(web::get().to(eigen_verklaringen::lijst))
+                        .route(web::post().to(eigen_verklaringen::voeg_toe)),
                 )
                 .service(resource("/bewaartermijnen").route(web::get().to(bewaartermijnen::lijst)))
                 .service(

@@ -4,7 +4,9 @@
 //! input is taken, 401/403 wherever a token is needed.
 
 use crate::problem::Problem;
-use crate::routes::{bewaartermijnen, contactpunten, convenanten, organisaties, verwerkingen};
+use crate::routes::{
+    bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties, verwerkingen,
+};
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -41,6 +43,8 @@ use utoipa::OpenApi;
         verwerkingen::zoek,
         verwerkingen::doorbraken,
         verwerkingen::inzage,
+        eigen_verklaringen::voeg_toe,
+        eigen_verklaringen::lijst,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
     ),

@@ -3,6 +3,7 @@
 pub mod bewaartermijnen;
 pub mod contactpunten;
 pub mod convenanten;
+pub mod eigen_verklaringen;
 pub mod gezondheid;
 pub mod organisaties;
 pub mod verwerkingen;
