@@ -46,6 +46,16 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         geldig_minuten: i64,
     },
+    /// Load the reference data (municipalities, Veilig Thuis areas) idempotently: a second
+    /// run changes nothing; changed rows are updated and reported.
+    Import {
+        /// A municipalities CSV (default: the one shipped in the binary, data/refdata/).
+        #[arg(long)]
+        gemeenten: Option<PathBuf>,
+        /// A Veilig Thuis areas CSV (default: the shipped one).
+        #[arg(long)]
+        veilig_thuis: Option<PathBuf>,
+    },
     /// The audit trail and the processing log.
     Audit {
         #[command(subcommand)]
@@ -167,6 +177,56 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Import {
+            gemeenten,
+            veilig_thuis,
+        } => {
+            use ketenregie_store::referentie;
+            let lees = |p: Option<PathBuf>, standaard: &str| -> anyhow::Result<String> {
+                Ok(match p {
+                    Some(p) => std::fs::read_to_string(&p)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
+                    None => standaard.to_string(),
+                })
+            };
+            let g = referentie::lees_gemeenten(&lees(gemeenten, referentie::GEMEENTEN_CSV)?)?;
+            let vt =
+                referentie::lees_veilig_thuis(&lees(veilig_thuis, referentie::VEILIG_THUIS_CSV)?)?;
+            let url = config.database_url()?;
+            ketenregie_store::migrate::run(&url)?;
+            let mut conn = url.connect()?;
+            let r =
+                diesel::Connection::transaction(&mut conn, |c| referentie::importeer(c, &g, &vt))?;
+            println!(
+                "municipalities: {} new, {} changed {:?}",
+                r.gemeenten_nieuw,
+                r.gemeenten_gewijzigd.len(),
+                r.gemeenten_gewijzigd
+            );
+            println!(
+                "veilig thuis organisations: {} new {:?}, {} changed {:?}",
+                r.organisaties_nieuw.len(),
+                r.organisaties_nieuw,
+                r.organisaties_gewijzigd.len(),
+                r.organisaties_gewijzigd
+            );
+            if !r.handmatig_behouden.is_empty() {
+                println!(
+                    "kept as edited by an admin (not overwritten): {:?}",
+                    r.handmatig_behouden
+                );
+            }
+            if !r.twijfel.is_empty() {
+                println!(
+                    "uncertain service areas, to be checked by a functional admin: {:?}",
+                    r.twijfel
+                );
+            }
+            if r.is_leeg() {
+                println!("nothing changed");
+            }
+            Ok(())
         }
         Command::Retention {
             command: RetentionCommand::Run { dry_run },

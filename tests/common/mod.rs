@@ -98,6 +98,8 @@ issuer = "{ISSUER}"
 audience = "{AUDIENCE}"
 jwks_file = "{jwks}"
 dev_secret_file = "{secret}"
+[reference_data]
+load_at_start = {laden}
 [privacy]
 pseudonym_key = "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc="
 encryption_key = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="
@@ -106,6 +108,8 @@ filter = "warn"
 "#,
         jwks = fixture("jwks.json"),
         secret = dir.join("dev-secret").display(),
+        // Tests set up their own organisations; the reference-data tests load it.
+        laden = extra.contains("# referentiedata"),
     );
     Config::from_toml(&toml).expect("test configuration is valid")
 }

@@ -130,6 +130,24 @@ impl Application {
             tracing::info!(migraties = ?applied, "migraties toegepast");
         }
         let pool = conn::pool(&url, config.database.pool_size)?;
+        if config.reference_data.load_at_start {
+            let p = pool.clone();
+            let geladen = tokio::task::spawn_blocking(move || {
+                let mut c = p.get().map_err(|e| e.to_string())?;
+                ketenregie_store::referentie::laad_als_leeg(&mut c).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))?
+            .map_err(conn::PoolFout::Migratie)?;
+            if let Some(r) = geladen {
+                tracing::info!(
+                    gemeenten = r.gemeenten_nieuw,
+                    veilig_thuis = r.organisaties_nieuw.len(),
+                    twijfel = ?r.twijfel,
+                    "referentiegegevens geladen"
+                );
+            }
+        }
         let verifier = web::Data::new(Verifier::from_config(&config)?);
         let listener = TcpListener::bind(config.server.bind).map_err(|source| StartFout::Bind {
             addr: config.server.bind.to_string(),

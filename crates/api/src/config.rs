@@ -50,6 +50,11 @@ single_use_tokens = false
 # Development mode only: where the generated HS256 secret is kept.
 dev_secret_file = ".ketenregie-dev-secret"
 
+[reference_data]
+# Load the shipped municipalities and Veilig Thuis organisations at start-up when the
+# database has none yet (`ketenregie import` refreshes them later).
+load_at_start = true
+
 [privacy]
 # Key (base64, at least 16 bytes) for the keyed hash that pseudonymises data subjects in
 # the processing log. Required in production; in development derived from the dev secret.
@@ -83,8 +88,15 @@ pub struct Config {
     pub server: ServerConfig,
     pub database: DatabaseConfig,
     pub auth: AuthConfig,
+    pub reference_data: ReferenceDataConfig,
     pub privacy: PrivacyConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferenceDataConfig {
+    pub load_at_start: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -310,7 +322,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -335,6 +347,7 @@ impl Config {
                 "***"
             },
             rd = self.privacy.retention_daily,
+            rl = self.reference_data.load_at_start,
             ek = if self.privacy.encryption_key.expose_secret().is_empty() {
                 ""
             } else {

@@ -5,6 +5,7 @@
 pub mod conn;
 pub mod directory;
 pub mod migrate;
+pub mod referentie;
 pub mod schema;
 pub mod tokens;
 

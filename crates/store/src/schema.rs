@@ -172,3 +172,24 @@ diesel::allow_tables_to_appear_in_same_query!(
     eigen_verklaringen,
     bewaartermijnen
 );
+
+diesel::table! {
+    gemeenten (code) {
+        code -> Text,
+        naam -> Text,
+        provincie -> Text,
+        veiligheidsregio_code -> Text,
+        veiligheidsregio_naam -> Text,
+        politie_eenheid -> Text,
+    }
+}
+
+diesel::table! {
+    referentie_import (organisatie_code) {
+        organisatie_code -> Text,
+        gemeenten -> Text,
+        zekerheid -> Text,
+        opmerking -> Nullable<Text>,
+        geimporteerd_op -> Timestamp,
+    }
+}

@@ -251,6 +251,13 @@ pub async fn zoek(
         altijd_bereikbaar: q.altijd_bereikbaar,
     };
     let pagina = db::run(&pool, move |c| {
+        if let Some(g) = &filter.gemeente {
+            crate::routes::organisaties::controleer_gemeenten(
+                c,
+                "gemeente",
+                std::slice::from_ref(g),
+            )?;
+        }
         directory::contactpunten(c, &filter, p.offset(), p.limit()).map_err(AppError::from)
     })
     .await?;

@@ -151,6 +151,35 @@ impl OrganisatieInvoer {
     }
 }
 
+/// Municipality codes must be real (the reference data), not just four digits. Without
+/// loaded reference data only the format is checked.
+pub fn controleer_gemeenten(
+    conn: &mut ketenregie_store::DbConnection,
+    veld: &str,
+    codes: &[String],
+) -> Result<(), AppError> {
+    let onbekend = ketenregie_store::referentie::onbekende_gemeenten(conn, codes)?;
+    if onbekend.is_empty() || !ketenregie_store::referentie::geladen(conn)? {
+        return Ok(());
+    }
+    Err(AppError::validatie(
+        codes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| onbekend.contains(c))
+            .map(|(i, c)| ketenregie_common::InvalidParam {
+                name: if codes.len() == 1 && veld == "gemeente" {
+                    veld.to_string()
+                } else {
+                    format!("{veld}[{i}]")
+                },
+                code: "unknown".into(),
+                reason: format!("`{c}` is geen bestaande CBS-gemeentecode"),
+            })
+            .collect(),
+    ))
+}
+
 fn mag_beheren(actor: &Actor, code: &str) -> Result<(), AppError> {
     if actor.beheert_organisatie(code) {
         Ok(())
@@ -215,6 +244,9 @@ pub async fn lijst(
         code: q.code,
     };
     let pagina = db::run(&pool, move |c| {
+        if let Some(g) = &filter.gemeente {
+            controleer_gemeenten(c, "gemeente", std::slice::from_ref(g))?;
+        }
         directory::organisaties(c, &filter, p.offset(), p.limit()).map_err(AppError::from)
     })
     .await?;
@@ -246,6 +278,7 @@ pub async fn registreer(
     let g = body.valideer()?;
     mag_beheren(&actor, &g.code)?;
     let o = db::tx(&pool, move |c| {
+        controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
         directory::maak_organisatie(c, g).map_err(AppError::from)
     })
     .await?;
@@ -324,6 +357,7 @@ pub async fn wijzig(
         // not take over another organisation's record by renaming it.
         mag_beheren(&actor, &huidig.code)?;
         mag_beheren(&actor, &g.code)?;
+        controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
         directory::wijzig_organisatie(c, id, g, verwacht).map_err(AppError::from)
     })
     .await?;

@@ -1,0 +1,2 @@
+DROP TABLE referentie_import;
+DROP TABLE gemeenten;
