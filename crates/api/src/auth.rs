@@ -354,10 +354,23 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
         .app_data::<web::Data<DbPool>>()
         .cloned()
         .ok_or_else(|| AppError::intern("pool missing"))?;
-    let uitkomst = db::tx(&pool, move |c| {
-        tokens::registreer(c, &jti, &hash, verloopt).map_err(AppError::from)
+    // Read first: a token seen before needs no write. Only a new jti is recorded (in a
+    // write transaction, which also settles a race between instances).
+    let (j, h) = (jti.clone(), hash.clone());
+    let bekend = db::run(&pool, move |c| {
+        tokens::gezien(c, &j).map_err(AppError::from)
     })
     .await?;
+    let uitkomst = match bekend {
+        Some(eerder) if eerder == hash => JtiUitkomst::ZelfdeToken,
+        Some(_) => JtiUitkomst::AnderToken,
+        None => {
+            db::tx(&pool, move |c| {
+                tokens::registreer(c, &jti, &h, verloopt).map_err(AppError::from)
+            })
+            .await?
+        }
+    };
     match uitkomst {
         JtiUitkomst::Nieuw => Ok(actor),
         JtiUitkomst::ZelfdeToken if !verifier.single_use => Ok(actor),

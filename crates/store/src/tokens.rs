@@ -60,6 +60,17 @@ pub fn registreer(
     })
 }
 
+/// The fingerprint of the token that first carried `jti`, if it was seen. The common case
+/// (a bearer token reused within its lifetime) is answered by this read alone, without a
+/// write transaction.
+pub fn gezien(conn: &mut DbConnection, jti: &str) -> QueryResult<Option<String>> {
+    t::gebruikte_tokens
+        .filter(t::jti.eq(jti))
+        .select(t::token_hash)
+        .first(conn)
+        .optional()
+}
+
 /// Forget token ids whose tokens have expired (they cannot be replayed any more).
 pub fn opruimen(conn: &mut DbConnection, nu: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(t::gebruikte_tokens.filter(t::verloopt_op.lt(nu))).execute(conn)
