@@ -60,6 +60,14 @@ async fn roep(app: &TestApp, methode: &str, pad: &str, token: &str) -> reqwest::
         // A valid body, so the answer is the decision's and not the validation's.
         let body = if pad.ends_with("/eigen-verklaringen") {
             json!({"tekst": "Mijn kant van het verhaal"})
+        } else if pad.ends_with("/kwaliteitsbeoordelingen") {
+            json!({"goedgekeurd": true})
+        } else if pad.ends_with("/overdrachten") {
+            json!({"organisatie": "vt-haaglanden"})
+        } else if pad.starts_with("/api/v1/zorgmeldingen")
+            && (methode == "PUT" || pad == "/api/v1/zorgmeldingen")
+        {
+            melding()
         } else {
             json!({})
         };
@@ -91,6 +99,7 @@ async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
             "wijkteammedewerker",
         ],
     );
+    let melding_id = zorgmelding(&app).await;
     let mut gemarkeerd = 0;
     for (methode, pad, op) in operaties(&doc) {
         let Some(markering) = op.get("x-persoonsgegevens") else {
@@ -101,7 +110,7 @@ async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
             markering["doel"].is_string() && markering["categorieen"].is_array(),
             "{pad}: marking names purpose and categories"
         );
-        let pad = invullen(&pad, &[]);
+        let pad = invullen(&pad, &[("/api/v1/zorgmeldingen", melding_id.clone())]);
         let geweigerd_voor = app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403");
         let res = roep(&app, &methode, &pad, &token).await;
         let status = res.status().as_u16();
@@ -175,6 +184,7 @@ async fn ongemarkeerde_routes_verwerken_geen_persoonsgegevens(db: Db) {
             conv["id"].as_str().unwrap().to_string(),
         ),
         ("/api/v1/bewaartermijnen", "verwerkingslog".to_string()),
+        ("/api/v1/zorgmeldingen", zorgmelding(&app).await),
     ];
     let doc: Value = app
         .client
@@ -206,6 +216,26 @@ async fn ongemarkeerde_routes_verwerken_geen_persoonsgegevens(db: Db) {
         voor,
         "an unmarked route processed personal data"
     );
+}
+
+/// A real zorgmelding filed by police, for the routes under /zorgmeldingen/{id}.
+async fn zorgmelding(app: &TestApp) -> String {
+    if app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'politie-haaglanden'") == 0 {
+        app.organisatie("politie-haaglanden", "politie", &[]).await;
+    }
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &melding()).await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    m["id"].as_str().unwrap().to_string()
+}
+
+fn melding() -> Value {
+    json!({
+        "kinderen": [{"voornaam": "K", "achternaam": "J", "geboortedatum": "2016-01-01", "gemeente": "0518"}],
+        "omschrijving": "x", "zorgen": "y", "acuut": false, "risiconiveau": "laag", "oudersGeinformeerd": true,
+        "melder": {"naam": "A", "functie": "wijkagent", "identiteitDelen": true}
+    })
 }
 
 op_beide_backends!(

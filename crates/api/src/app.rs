@@ -10,7 +10,7 @@ use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::routes::{
     bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, gezondheid, organisaties,
-    verwerkingen,
+    verwerkingen, zorgmeldingen,
 };
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -25,6 +25,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub const API_PREFIX: &str = "/api/v1";
+
+/// Largest body accepted for a zorgmelding (4 MiB): texts are limited per field, so an
+/// over-long description is answered with a 400 naming the field.
+const ZORGMELDING_MAX_BODY: usize = 4 * 1024 * 1024;
 
 /// The OpenAPI document, rendered once, and the method table derived from it.
 #[derive(Debug, Clone)]
@@ -360,6 +364,80 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/personen/{id}/eigen-verklaringen")
                         .route(web::get().to(eigen_verklaringen::lijst))
                         .route(web::post().to(eigen_verklaringen::voeg_toe)),
+                )
+                .service(
+                    resource("/zorgmeldingen")
+                        // A melding may carry long texts: a larger body is allowed here so
+                        // that an over-long field is a 400 naming it, not a bare 413.
+                        .app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))
+                        .route(web::get().to(zorgmeldingen::lijst))
+                        .route(web::post().to(zorgmeldingen::maak)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}")
+                        .app_data(
+                            web::JsonConfig::default()
+                                .limit(ZORGMELDING_MAX_BODY)
+                                .error_handler(json_fout),
+                        )
+                        .route(web::get().to(zorgmeldingen::een))
+                        .route(web::put().to(zorgmeldingen::wijzig)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/indieningen")
+                        .route(web::post().to(zorgmeldingen::indien)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/kwaliteitsbeoordelingen")
+                        .route(web::post().to(zorgmeldingen::kwaliteit)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/ontvangsten")
+                        .route(web::post().to(zorgmeldingen::ontvang)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/beoordelingen")
+                        .route(web::post().to(zorgmeldingen::beoordeel)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/overdrachten")
+                        .route(web::post().to(zorgmeldingen::draag_over)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/acceptaties")
+                        .route(web::post().to(zorgmeldingen::accepteer)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/afwijzingen")
+                        .route(web::post().to(zorgmeldingen::wijs_af)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/afsluitingen")
+                        .route(web::post().to(zorgmeldingen::sluit_af)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/annuleringen")
+                        .route(web::post().to(zorgmeldingen::annuleer)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/opschortingen")
+                        .route(web::post().to(zorgmeldingen::schort_op)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/hervattingen")
+                        .route(web::post().to(zorgmeldingen::hervat)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/mislukkingen")
+                        .route(web::post().to(zorgmeldingen::mislukt)),
+                )
+                .service(
+                    resource("/zorgmeldingen/{id}/stappen")
+                        .route(web::get().to(zorgmeldingen::stappen)),
+                )
+                .service(
+                    resource("/kwaliteitscontrole")
+                        .route(web::put().to(zorgmeldingen::zet_kwaliteitscontrole)),
                 )
                 .service(resource("/bewaartermijnen").route(web::get().to(bewaartermijnen::lijst)))
                 .service(

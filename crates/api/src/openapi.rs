@@ -6,6 +6,7 @@
 use crate::problem::Problem;
 use crate::routes::{
     bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties, verwerkingen,
+    zorgmeldingen,
 };
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
@@ -45,6 +46,24 @@ use utoipa::OpenApi;
         verwerkingen::inzage,
         eigen_verklaringen::voeg_toe,
         eigen_verklaringen::lijst,
+        zorgmeldingen::maak,
+        zorgmeldingen::lijst,
+        zorgmeldingen::een,
+        zorgmeldingen::wijzig,
+        zorgmeldingen::indien,
+        zorgmeldingen::kwaliteit,
+        zorgmeldingen::ontvang,
+        zorgmeldingen::beoordeel,
+        zorgmeldingen::draag_over,
+        zorgmeldingen::accepteer,
+        zorgmeldingen::wijs_af,
+        zorgmeldingen::sluit_af,
+        zorgmeldingen::annuleer,
+        zorgmeldingen::schort_op,
+        zorgmeldingen::hervat,
+        zorgmeldingen::mislukt,
+        zorgmeldingen::stappen,
+        zorgmeldingen::zet_kwaliteitscontrole,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
     ),
@@ -54,6 +73,7 @@ use utoipa::OpenApi;
         (name = "organisaties", description = "Partner organisations and the municipalities they serve"),
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
+        (name = "zorgmeldingen", description = "Care reports from police to Veilig Thuis, and their handling as a task with FHIR Task status codes. Transition table (also in the README):"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )
@@ -117,6 +137,16 @@ fn afwerken(doc: &mut Value) {
         }
     });
 
+    // Publish the zorgmelding transition table with the tag that uses it.
+    if let Some(tags) = doc.get_mut("tags").and_then(Value::as_array_mut) {
+        for t in tags.iter_mut() {
+            if t["name"] == "zorgmeldingen" {
+                let tabel = ketenregie_referral::levenscyclus::tabel_markdown();
+                let beschrijving = t["description"].as_str().unwrap_or_default().to_string();
+                t["description"] = Value::String(format!("{beschrijving}\n\n{tabel}"));
+            }
+        }
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };

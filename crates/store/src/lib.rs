@@ -4,6 +4,7 @@
 
 pub mod conn;
 pub mod directory;
+pub mod idempotentie;
 pub mod migrate;
 pub mod referentie;
 pub mod schema;

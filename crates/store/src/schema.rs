@@ -193,3 +193,63 @@ diesel::table! {
         geimporteerd_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    zorgmeldingen (id) {
+        id -> Text,
+        groep_id -> Text,
+        bovenliggend_id -> Nullable<Text>,
+        afzender -> Text,
+        ontvanger -> Nullable<Text>,
+        meldingstatus -> Text,
+        taakstatus -> Nullable<Text>,
+        bedrijfsstatus -> Nullable<Text>,
+        acuut -> Bool,
+        gemeenten -> Text,
+        inhoud -> Text,
+        vertrouwelijkheid -> Text,
+        versie -> BigInt,
+        aangemaakt_door -> Text,
+        aangemaakt_op -> Timestamp,
+        ingediend_op -> Nullable<Timestamp>,
+        gewijzigd_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    zorgmelding_stappen (id) {
+        id -> Text,
+        zorgmelding_id -> Text,
+        stap -> Text,
+        van_status -> Nullable<Text>,
+        naar_status -> Nullable<Text>,
+        reden -> Nullable<Text>,
+        gegevens -> Nullable<Text>,
+        gebruiker -> Text,
+        gebruiker_naam -> Text,
+        organisatie -> Text,
+        tijdstip -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotentie (sleutel, organisatie) {
+        sleutel -> Text,
+        organisatie -> Text,
+        verzoek_hash -> Text,
+        status -> Integer,
+        locatie -> Nullable<Text>,
+        antwoord -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    kwaliteitscontrole (organisatie) {
+        organisatie -> Text,
+        verplicht -> Bool,
+    }
+}
+
+diesel::joinable!(zorgmelding_stappen -> zorgmeldingen (zorgmelding_id));
+diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, zorgmelding_stappen);

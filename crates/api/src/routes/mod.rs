@@ -7,6 +7,7 @@ pub mod eigen_verklaringen;
 pub mod gezondheid;
 pub mod organisaties;
 pub mod verwerkingen;
+pub mod zorgmeldingen;
 
 use crate::problem::AppError;
 use actix_web::HttpRequest;

@@ -1,0 +1,468 @@
+//! The content of a zorgmelding: the children (with their own words), parents and carers,
+//! the incident, the concerns, the reporter's safety assessment, statements attributed to
+//! who made them, whether the parents were told, and the reporter's identity choice
+//! (DOMAIN.md §4 "Reporter identity"). Parsed from loose input so that every problem is
+//! named at once.
+
+use chrono::NaiveDate;
+use ketenregie_common::{Bsn, Validatie, is_gemeentecode};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantNames};
+use utoipa::ToSchema;
+
+pub const MAX_TEKST: usize = 20_000;
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Risiconiveau {
+    Laag,
+    Verhoogd,
+    Hoog,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Relatie {
+    Moeder,
+    Vader,
+    Verzorger,
+    Stiefouder,
+    Pleegouder,
+    Anders,
+}
+
+/// Who made a statement (hoor en wederhoor: each side in its own words).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Verklaarder {
+    Moeder,
+    Vader,
+    Kind,
+    Getuige,
+    Agent,
+    Anders,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Kind {
+    pub voornaam: String,
+    pub achternaam: String,
+    pub geboortedatum: Option<NaiveDate>,
+    /// Nine digits; passes the elfproef. Never in a URL or a log.
+    pub bsn: Option<String>,
+    /// CBS code of the municipality of residence: decides the Veilig Thuis.
+    pub gemeente: String,
+    /// The child's own words, if any.
+    pub eigen_woorden: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Volwassene {
+    pub voornaam: String,
+    pub achternaam: String,
+    pub relatie: Relatie,
+    pub bsn: Option<String>,
+    /// Has parental authority (gezag), if known.
+    pub gezag: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Verklaring {
+    /// Who said it (name as recorded).
+    pub persoon: String,
+    pub rol: Verklaarder,
+    pub tekst: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Melder {
+    pub naam: String,
+    pub functie: String,
+    /// May the family be told who reported? A professional is named unless that threatens
+    /// the family, the reporter or colleagues, or the trust relationship (Wmo 2015).
+    pub identiteit_delen: bool,
+    /// Why not, when not shared.
+    pub reden: Option<String>,
+}
+
+/// The validated content, stored encrypted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Inhoud {
+    pub kinderen: Vec<Kind>,
+    pub ouders: Vec<Volwassene>,
+    pub incident_referentie: Option<String>,
+    pub incident_datum: Option<NaiveDate>,
+    /// What happened.
+    pub omschrijving: String,
+    pub zorgen: String,
+    pub acuut: bool,
+    pub risiconiveau: Risiconiveau,
+    pub verklaringen: Vec<Verklaring>,
+    pub ouders_geinformeerd: bool,
+    pub reden_niet_geinformeerd: Option<String>,
+    pub terugkoppeling_gewenst: bool,
+    pub melder: Melder,
+}
+
+impl Inhoud {
+    /// The CBS codes of the children's municipalities, sorted and unique.
+    pub fn gemeenten(&self) -> Vec<String> {
+        let mut g: Vec<String> = self.kinderen.iter().map(|k| k.gemeente.clone()).collect();
+        g.sort();
+        g.dedup();
+        g
+    }
+}
+
+// ---- loose input ----------------------------------------------------------------------
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KindInvoer {
+    pub voornaam: Option<String>,
+    pub achternaam: Option<String>,
+    #[schema(format = Date)]
+    pub geboortedatum: Option<String>,
+    pub bsn: Option<String>,
+    #[schema(example = "0518")]
+    pub gemeente: Option<String>,
+    pub eigen_woorden: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VolwasseneInvoer {
+    pub voornaam: Option<String>,
+    pub achternaam: Option<String>,
+    #[schema(value_type = Option<Relatie>)]
+    pub relatie: Option<String>,
+    pub bsn: Option<String>,
+    pub gezag: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerklaringInvoer {
+    pub persoon: Option<String>,
+    #[schema(value_type = Option<Verklaarder>)]
+    pub rol: Option<String>,
+    pub tekst: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MelderInvoer {
+    pub naam: Option<String>,
+    pub functie: Option<String>,
+    pub identiteit_delen: Option<bool>,
+    pub reden: Option<String>,
+}
+
+/// A zorgmelding as filed or changed (concept). Every problem is reported at once.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MeldingInvoer {
+    pub kinderen: Option<Vec<KindInvoer>>,
+    pub ouders: Option<Vec<VolwasseneInvoer>>,
+    pub incident_referentie: Option<String>,
+    #[schema(format = Date)]
+    pub incident_datum: Option<String>,
+    pub omschrijving: Option<String>,
+    pub zorgen: Option<String>,
+    pub acuut: Option<bool>,
+    #[schema(value_type = Option<Risiconiveau>)]
+    pub risiconiveau: Option<String>,
+    pub verklaringen: Option<Vec<VerklaringInvoer>>,
+    pub ouders_geinformeerd: Option<bool>,
+    pub reden_niet_geinformeerd: Option<String>,
+    pub terugkoppeling_gewenst: Option<bool>,
+    pub melder: Option<MelderInvoer>,
+    #[schema(value_type = Option<ketenregie_common::Vertrouwelijkheid>)]
+    pub vertrouwelijkheid: Option<String>,
+}
+
+fn datum(v: &mut Validatie, naam: &str, s: Option<&str>, vandaag: NaiveDate) -> Option<NaiveDate> {
+    let s = s?;
+    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) if d > vandaag => {
+            v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            v.fout(naam, "format", format!("`{naam}` is geen datum JJJJ-MM-DD"));
+            None
+        }
+    }
+}
+
+fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {
+    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+    match Bsn::parse(s) {
+        Ok(b) => Some(b.expose().to_string()),
+        Err(e) => {
+            v.fout(naam, "elfproef", format!("`{naam}`: {e}"));
+            None
+        }
+    }
+}
+
+impl MeldingInvoer {
+    /// Parse into the content; `vandaag` bounds dates of birth.
+    pub fn valideer(
+        &self,
+        vandaag: NaiveDate,
+    ) -> Result<(Inhoud, ketenregie_common::Vertrouwelijkheid), Vec<ketenregie_common::InvalidParam>>
+    {
+        let mut v = Validatie::new();
+        let mut kinderen = Vec::new();
+        match &self.kinderen {
+            None => v.fout(
+                "kinderen",
+                "required",
+                "een zorgmelding gaat over ten minste één kind",
+            ),
+            Some(k) if k.is_empty() => v.fout(
+                "kinderen",
+                "minItems",
+                "een zorgmelding gaat over ten minste één kind",
+            ),
+            Some(k) => {
+                for (i, k) in k.iter().enumerate() {
+                    let p = |f: &str| format!("kinderen[{i}].{f}");
+                    let voornaam = v.tekst(&p("voornaam"), k.voornaam.as_deref(), 200);
+                    let achternaam = v.tekst(&p("achternaam"), k.achternaam.as_deref(), 200);
+                    let geboortedatum = datum(
+                        &mut v,
+                        &p("geboortedatum"),
+                        k.geboortedatum.as_deref(),
+                        vandaag,
+                    );
+                    let b = bsn(&mut v, &p("bsn"), k.bsn.as_deref());
+                    if k.geboortedatum.is_none()
+                        && k.bsn.as_deref().map(str::trim).is_none_or(str::is_empty)
+                    {
+                        v.fout(
+                            p("geboortedatum"),
+                            "required",
+                            "van elk kind is een geboortedatum of een BSN nodig",
+                        );
+                    }
+                    let gemeente = v.tekst(&p("gemeente"), k.gemeente.as_deref(), 4);
+                    if let Some(g) = &gemeente
+                        && !is_gemeentecode(g)
+                    {
+                        v.fout(
+                            p("gemeente"),
+                            "pattern",
+                            format!("`{g}` is geen CBS-gemeentecode (4 cijfers)"),
+                        );
+                    }
+                    let eigen_woorden = v.optionele_tekst(
+                        &p("eigenWoorden"),
+                        k.eigen_woorden.as_deref(),
+                        MAX_TEKST,
+                    );
+                    if let (Some(voornaam), Some(achternaam), Some(gemeente)) =
+                        (voornaam, achternaam, gemeente)
+                    {
+                        kinderen.push(Kind {
+                            voornaam,
+                            achternaam,
+                            geboortedatum,
+                            bsn: b,
+                            gemeente,
+                            eigen_woorden,
+                        });
+                    }
+                }
+            }
+        }
+        let mut ouders = Vec::new();
+        for (i, o) in self.ouders.iter().flatten().enumerate() {
+            let p = |f: &str| format!("ouders[{i}].{f}");
+            let voornaam = v.tekst(&p("voornaam"), o.voornaam.as_deref(), 200);
+            let achternaam = v.tekst(&p("achternaam"), o.achternaam.as_deref(), 200);
+            let relatie: Option<Relatie> = v.keuze(&p("relatie"), o.relatie.as_deref());
+            let b = bsn(&mut v, &p("bsn"), o.bsn.as_deref());
+            if let (Some(voornaam), Some(achternaam), Some(relatie)) =
+                (voornaam, achternaam, relatie)
+            {
+                ouders.push(Volwassene {
+                    voornaam,
+                    achternaam,
+                    relatie,
+                    bsn: b,
+                    gezag: o.gezag,
+                });
+            }
+        }
+        let incident_referentie = v.optionele_tekst(
+            "incidentReferentie",
+            self.incident_referentie.as_deref(),
+            100,
+        );
+        let incident_datum = datum(
+            &mut v,
+            "incidentDatum",
+            self.incident_datum.as_deref(),
+            vandaag,
+        );
+        let omschrijving = v.tekst("omschrijving", self.omschrijving.as_deref(), MAX_TEKST);
+        let zorgen = v.tekst("zorgen", self.zorgen.as_deref(), MAX_TEKST);
+        let acuut = v.verplicht("acuut", self.acuut);
+        let risiconiveau: Option<Risiconiveau> =
+            v.keuze("risiconiveau", self.risiconiveau.as_deref());
+        let mut verklaringen = Vec::new();
+        for (i, s) in self.verklaringen.iter().flatten().enumerate() {
+            let p = |f: &str| format!("verklaringen[{i}].{f}");
+            let persoon = v.tekst(&p("persoon"), s.persoon.as_deref(), 200);
+            let rol: Option<Verklaarder> = v.keuze(&p("rol"), s.rol.as_deref());
+            let tekst = v.tekst(&p("tekst"), s.tekst.as_deref(), MAX_TEKST);
+            if let (Some(persoon), Some(rol), Some(tekst)) = (persoon, rol, tekst) {
+                verklaringen.push(Verklaring {
+                    persoon,
+                    rol,
+                    tekst,
+                });
+            }
+        }
+        let ouders_geinformeerd = v.verplicht("oudersGeinformeerd", self.ouders_geinformeerd);
+        let reden_niet = v.optionele_tekst(
+            "redenNietGeinformeerd",
+            self.reden_niet_geinformeerd.as_deref(),
+            2000,
+        );
+        if ouders_geinformeerd == Some(false) && reden_niet.is_none() {
+            v.fout(
+                "redenNietGeinformeerd",
+                "required",
+                "zeg waarom de ouders niet zijn geïnformeerd",
+            );
+        }
+        let melder = match &self.melder {
+            None => {
+                v.fout(
+                    "melder",
+                    "required",
+                    "de melder (naam, functie, identiteit delen ja/nee) is verplicht",
+                );
+                None
+            }
+            Some(m) => {
+                let naam = v.tekst("melder.naam", m.naam.as_deref(), 200);
+                let functie = v.tekst("melder.functie", m.functie.as_deref(), 200);
+                let delen = v.verplicht("melder.identiteitDelen", m.identiteit_delen);
+                let reden = v.optionele_tekst("melder.reden", m.reden.as_deref(), 2000);
+                if delen == Some(false) && reden.is_none() {
+                    v.fout(
+                        "melder.reden",
+                        "required",
+                        "leg vast waarom de identiteit van de melder niet wordt gedeeld",
+                    );
+                }
+                match (naam, functie, delen) {
+                    (Some(naam), Some(functie), Some(identiteit_delen)) => Some(Melder {
+                        naam,
+                        functie,
+                        identiteit_delen,
+                        reden,
+                    }),
+                    _ => None,
+                }
+            }
+        };
+        let niveau: ketenregie_common::Vertrouwelijkheid = match self.vertrouwelijkheid.as_deref() {
+            None => ketenregie_common::Vertrouwelijkheid::STANDAARD,
+            Some(s) => v
+                .keuze("vertrouwelijkheid", Some(s))
+                .unwrap_or(ketenregie_common::Vertrouwelijkheid::STANDAARD),
+        };
+        let fouten = v.afronden(|| ()).err();
+        if let Some(f) = fouten {
+            return Err(f);
+        }
+        match (
+            omschrijving,
+            zorgen,
+            acuut,
+            risiconiveau,
+            ouders_geinformeerd,
+            melder,
+        ) {
+            (
+                Some(omschrijving),
+                Some(zorgen),
+                Some(acuut),
+                Some(risiconiveau),
+                Some(ouders_geinformeerd),
+                Some(melder),
+            ) => Ok((
+                Inhoud {
+                    kinderen,
+                    ouders,
+                    incident_referentie,
+                    incident_datum,
+                    omschrijving,
+                    zorgen,
+                    acuut,
+                    risiconiveau,
+                    verklaringen,
+                    ouders_geinformeerd,
+                    reden_niet_geinformeerd: reden_niet,
+                    terugkoppeling_gewenst: self.terugkoppeling_gewenst.unwrap_or(true),
+                    melder,
+                },
+                niveau,
+            )),
+            _ => Err(vec![]),
+        }
+    }
+}

@@ -1,0 +1,439 @@
+//! Storage of zorgmeldingen, their steps and status. The personal content is encrypted as
+//! one document; functions returning it take the privacy `Toestemming`.
+
+use crate::inhoud::Inhoud;
+use crate::levenscyclus::TaakStatus;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{Actor, Vertrouwelijkheid, ids};
+use ketenregie_privacy::Toestemming;
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
+use serde::Serialize;
+use strum::{AsRefStr, Display, EnumString};
+use uuid::Uuid;
+
+/// The sender's side of the melding.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    serde::Deserialize,
+    utoipa::ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Meldingstatus {
+    Concept,
+    TerControle,
+    Verzonden,
+    NietRouteerbaar,
+}
+
+/// A melding without its personal content (lists, state changes).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = zorgmeldingen)]
+pub struct Kop {
+    pub id: String,
+    pub groep_id: String,
+    pub bovenliggend_id: Option<String>,
+    pub afzender: String,
+    pub ontvanger: Option<String>,
+    pub meldingstatus: String,
+    pub taakstatus: Option<String>,
+    pub bedrijfsstatus: Option<String>,
+    pub acuut: bool,
+    pub gemeenten: String,
+    pub vertrouwelijkheid: String,
+    pub versie: i64,
+    pub aangemaakt_door: String,
+    pub aangemaakt_op: chrono::NaiveDateTime,
+    pub ingediend_op: Option<chrono::NaiveDateTime>,
+    pub gewijzigd_op: chrono::NaiveDateTime,
+}
+
+impl Kop {
+    pub fn meldingstatus(&self) -> Meldingstatus {
+        self.meldingstatus.parse().expect("CHECK constraint")
+    }
+    pub fn taakstatus(&self) -> Option<TaakStatus> {
+        self.taakstatus
+            .as_deref()
+            .map(|s| s.parse().expect("CHECK constraint"))
+    }
+    pub fn vertrouwelijkheid(&self) -> Vertrouwelijkheid {
+        self.vertrouwelijkheid.parse().expect("CHECK constraint")
+    }
+    pub fn uuid(&self) -> Uuid {
+        self.id.parse().expect("uuid")
+    }
+    pub fn gemeentecodes(&self) -> Vec<String> {
+        self.gemeenten
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+    pub fn gewijzigd(&self) -> DateTime<Utc> {
+        from_db(self.gewijzigd_op)
+    }
+}
+
+/// The stable pseudonymous subject id of a person in a melding (for the processing log):
+/// derived from the keyed hash of the BSN, or of the normalised name and date of birth, so
+/// the same child in two meldingen is one subject.
+pub fn betrokkene(
+    v: &Versleuteling,
+    bsn: Option<&str>,
+    naam: &str,
+    geboortedatum: Option<chrono::NaiveDate>,
+) -> Uuid {
+    let sleutel = match bsn {
+        Some(b) => v.zoekhash("bsn", b),
+        None => v.zoekhash(
+            "naam-geboortedatum",
+            &format!(
+                "{}|{}",
+                ketenregie_privacy::versleuteling::normaliseer_naam(naam),
+                geboortedatum.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        ),
+    };
+    let mut b = [0u8; 16];
+    for (i, c) in sleutel.as_bytes().chunks(2).take(16).enumerate() {
+        b[i] = u8::from_str_radix(std::str::from_utf8(c).unwrap_or("00"), 16).unwrap_or(0);
+    }
+    uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+/// Every data subject of a melding.
+pub fn betrokkenen(v: &Versleuteling, i: &Inhoud) -> Vec<Uuid> {
+    let mut uit: Vec<Uuid> = i
+        .kinderen
+        .iter()
+        .map(|k| {
+            betrokkene(
+                v,
+                k.bsn.as_deref(),
+                &format!("{} {}", k.voornaam, k.achternaam),
+                k.geboortedatum,
+            )
+        })
+        .collect();
+    uit.extend(i.ouders.iter().map(|o| {
+        betrokkene(
+            v,
+            o.bsn.as_deref(),
+            &format!("{} {}", o.voornaam, o.achternaam),
+            None,
+        )
+    }));
+    uit
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn maak(
+    conn: &mut DbConnection,
+    _t: &Toestemming,
+    v: &Versleuteling,
+    actor: &Actor,
+    groep: Option<&str>,
+    bovenliggend: Option<&str>,
+    ontvanger: Option<&str>,
+    status: Meldingstatus,
+    taak: Option<TaakStatus>,
+    inhoud: &Inhoud,
+    niveau: Vertrouwelijkheid,
+    afzender: &str,
+    nu: DateTime<Utc>,
+) -> QueryResult<Kop> {
+    let id = ids::new_id().to_string();
+    let nu_db = to_db(nu);
+    diesel::insert_into(zorgmeldingen::table)
+        .values((
+            zorgmeldingen::id.eq(&id),
+            zorgmeldingen::groep_id.eq(groep.unwrap_or(&id)),
+            zorgmeldingen::bovenliggend_id.eq(bovenliggend),
+            zorgmeldingen::afzender.eq(afzender),
+            zorgmeldingen::ontvanger.eq(ontvanger),
+            zorgmeldingen::meldingstatus.eq(status.as_ref()),
+            zorgmeldingen::taakstatus.eq(taak.map(|t| t.to_string())),
+            zorgmeldingen::acuut.eq(inhoud.acuut),
+            zorgmeldingen::gemeenten.eq(inhoud.gemeenten().join(";")),
+            zorgmeldingen::inhoud
+                .eq(v.versleutel(&serde_json::to_string(inhoud).expect("serialises"))),
+            zorgmeldingen::vertrouwelijkheid.eq(niveau.as_ref()),
+            zorgmeldingen::versie.eq(1i64),
+            zorgmeldingen::aangemaakt_door.eq(&actor.gebruiker),
+            zorgmeldingen::aangemaakt_op.eq(nu_db),
+            zorgmeldingen::ingediend_op.eq(taak.map(|_| nu_db)),
+            zorgmeldingen::gewijzigd_op.eq(nu_db),
+        ))
+        .execute(conn)?;
+    kop(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn kop(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Kop>> {
+    zorgmeldingen::table
+        .find(id)
+        .select(Kop::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The decrypted content. Only with a permission.
+pub fn inhoud(
+    conn: &mut DbConnection,
+    _t: &Toestemming,
+    v: &Versleuteling,
+    id: &str,
+) -> QueryResult<Inhoud> {
+    let versleuteld: String = zorgmeldingen::table
+        .find(id)
+        .select(zorgmeldingen::inhoud)
+        .first(conn)?;
+    let tekst = v
+        .ontsleutel(&versleuteld)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    serde_json::from_str(&tekst)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+}
+
+pub fn vervang_inhoud(
+    conn: &mut DbConnection,
+    _t: &Toestemming,
+    v: &Versleuteling,
+    id: &str,
+    i: &Inhoud,
+    niveau: Vertrouwelijkheid,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(zorgmeldingen::table.find(id))
+        .set((
+            zorgmeldingen::inhoud.eq(v.versleutel(&serde_json::to_string(i).expect("serialises"))),
+            zorgmeldingen::acuut.eq(i.acuut),
+            zorgmeldingen::gemeenten.eq(i.gemeenten().join(";")),
+            zorgmeldingen::vertrouwelijkheid.eq(niveau.as_ref()),
+            zorgmeldingen::versie.eq(zorgmeldingen::versie + 1),
+            zorgmeldingen::gewijzigd_op.eq(to_db(nu)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Change status fields; only when the version is still `versie` (optimistic
+/// concurrency). Returns false when someone else changed it first.
+#[allow(clippy::too_many_arguments)]
+pub fn zet_status(
+    conn: &mut DbConnection,
+    id: &str,
+    versie: i64,
+    melding: Option<Meldingstatus>,
+    taak: Option<TaakStatus>,
+    bedrijfsstatus: Option<&str>,
+    ontvanger: Option<&str>,
+    nu: DateTime<Utc>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        zorgmeldingen::table
+            .find(id)
+            .filter(zorgmeldingen::versie.eq(versie)),
+    )
+    .set((
+        zorgmeldingen::versie.eq(versie + 1),
+        zorgmeldingen::gewijzigd_op.eq(to_db(nu)),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    if let Some(m) = melding {
+        diesel::update(zorgmeldingen::table.find(id))
+            .set(zorgmeldingen::meldingstatus.eq(m.as_ref()))
+            .execute(conn)?;
+    }
+    if let Some(t) = taak {
+        diesel::update(zorgmeldingen::table.find(id))
+            .set(zorgmeldingen::taakstatus.eq(t.to_string()))
+            .execute(conn)?;
+        diesel::update(
+            zorgmeldingen::table
+                .find(id)
+                .filter(zorgmeldingen::ingediend_op.is_null()),
+        )
+        .set(zorgmeldingen::ingediend_op.eq(Some(to_db(nu))))
+        .execute(conn)?;
+    }
+    if let Some(b) = bedrijfsstatus {
+        diesel::update(zorgmeldingen::table.find(id))
+            .set(zorgmeldingen::bedrijfsstatus.eq(b))
+            .execute(conn)?;
+    }
+    if let Some(o) = ontvanger {
+        diesel::update(zorgmeldingen::table.find(id))
+            .set(zorgmeldingen::ontvanger.eq(o))
+            .execute(conn)?;
+    }
+    Ok(true)
+}
+
+/// One step in a melding's history: who, on behalf of which organisation, when.
+#[derive(Debug, Clone, Queryable, Selectable, Serialize)]
+#[diesel(table_name = zorgmelding_stappen)]
+pub struct Stap {
+    pub id: String,
+    pub zorgmelding_id: String,
+    pub stap: String,
+    pub van_status: Option<String>,
+    pub naar_status: Option<String>,
+    pub reden: Option<String>,
+    pub gegevens: Option<String>,
+    pub gebruiker: String,
+    pub gebruiker_naam: String,
+    pub organisatie: String,
+    pub tijdstip: chrono::NaiveDateTime,
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn stap(
+    conn: &mut DbConnection,
+    id: &str,
+    actor: &Actor,
+    stap: &str,
+    van: Option<String>,
+    naar: Option<String>,
+    reden: Option<&str>,
+    gegevens: Option<serde_json::Value>,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::insert_into(zorgmelding_stappen::table)
+        .values((
+            zorgmelding_stappen::id.eq(ids::new_id().to_string()),
+            zorgmelding_stappen::zorgmelding_id.eq(id),
+            zorgmelding_stappen::stap.eq(stap),
+            zorgmelding_stappen::van_status.eq(van),
+            zorgmelding_stappen::naar_status.eq(naar),
+            zorgmelding_stappen::reden.eq(reden),
+            zorgmelding_stappen::gegevens.eq(gegevens.map(|g| g.to_string())),
+            zorgmelding_stappen::gebruiker.eq(&actor.gebruiker),
+            zorgmelding_stappen::gebruiker_naam.eq(&actor.weergavenaam),
+            zorgmelding_stappen::organisatie.eq(&actor.organisatie),
+            zorgmelding_stappen::tijdstip.eq(to_db(nu)),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn stappen(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Stap>> {
+    zorgmelding_stappen::table
+        .filter(zorgmelding_stappen::zorgmelding_id.eq(id))
+        .order((zorgmelding_stappen::tijdstip, zorgmelding_stappen::id))
+        .select(Stap::as_select())
+        .load(conn)
+}
+
+/// Filters on the inbox/outbox.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub organisatie: String,
+    /// `Some(true)`: only received; `Some(false)`: only sent; `None`: both.
+    pub ontvangen: Option<bool>,
+    pub taakstatus: Option<TaakStatus>,
+    pub meldingstatus: Option<Meldingstatus>,
+    pub van: Option<DateTime<Utc>>,
+    pub tot: Option<DateTime<Utc>>,
+    pub gemeente: Option<String>,
+    pub gewijzigd_sinds: Option<DateTime<Utc>>,
+}
+
+pub fn lijst(
+    conn: &mut DbConnection,
+    f: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Kop>, i64)> {
+    let bouw = || {
+        let org = f.organisatie.clone();
+        let mut q = zorgmeldingen::table.into_boxed();
+        q = match f.ontvangen {
+            Some(true) => q.filter(zorgmeldingen::ontvanger.eq(org)),
+            Some(false) => q.filter(zorgmeldingen::afzender.eq(org)),
+            None => q.filter(
+                zorgmeldingen::ontvanger
+                    .eq(org.clone())
+                    .or(zorgmeldingen::afzender.eq(org)),
+            ),
+        };
+        // A receiver sees a melding only once it was sent to it.
+        if f.ontvangen != Some(false) {
+            q = q.filter(
+                zorgmeldingen::afzender
+                    .eq(f.organisatie.clone())
+                    .or(zorgmeldingen::taakstatus.is_not_null()),
+            );
+        }
+        if let Some(s) = f.taakstatus {
+            q = q.filter(zorgmeldingen::taakstatus.eq(s.to_string()));
+        }
+        if let Some(s) = f.meldingstatus {
+            q = q.filter(zorgmeldingen::meldingstatus.eq(s.as_ref().to_string()));
+        }
+        if let Some(v) = f.van {
+            q = q.filter(zorgmeldingen::aangemaakt_op.ge(to_db(v)));
+        }
+        if let Some(t) = f.tot {
+            q = q.filter(zorgmeldingen::aangemaakt_op.lt(to_db(t)));
+        }
+        if let Some(g) = &f.gemeente {
+            q = q.filter(zorgmeldingen::gemeenten.like(format!("%{g}%")));
+        }
+        if let Some(s) = f.gewijzigd_sinds {
+            q = q.filter(zorgmeldingen::gewijzigd_op.gt(to_db(s)));
+        }
+        q
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let rijen = bouw()
+        .order((zorgmeldingen::gewijzigd_op.desc(), zorgmeldingen::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(Kop::as_select())
+        .load(conn)?;
+    Ok((rijen, totaal))
+}
+
+/// Whether the organisation has its zorgmeldingen checked before they are sent.
+pub fn kwaliteitscontrole_verplicht(
+    conn: &mut DbConnection,
+    organisatie: &str,
+) -> QueryResult<bool> {
+    Ok(kwaliteitscontrole::table
+        .find(organisatie)
+        .select(kwaliteitscontrole::verplicht)
+        .first(conn)
+        .optional()?
+        .unwrap_or(false))
+}
+
+pub fn zet_kwaliteitscontrole(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    verplicht: bool,
+) -> QueryResult<()> {
+    diesel::delete(kwaliteitscontrole::table.find(organisatie)).execute(conn)?;
+    diesel::insert_into(kwaliteitscontrole::table)
+        .values((
+            kwaliteitscontrole::organisatie.eq(organisatie),
+            kwaliteitscontrole::verplicht.eq(verplicht),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

@@ -1,0 +1,530 @@
+//! Zorgmeldingen end to end: drafted by police, quality-checked, routed to the right
+//! Veilig Thuis, received, triaged, handed over to a wijkteam which accepts and completes;
+//! the sender sees every step; a third organisation sees nothing. Plus the state machine's
+//! refusals, routing across regions, idempotency, optimistic concurrency and bad input.
+
+mod common;
+
+use common::{Db, TestApp, assert_problem, spawn};
+use serde_json::{Value, json};
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = spawn(db).await?;
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518", "0603"])
+        .await;
+    app.organisatie("vt-utrecht", "veilig-thuis", &["0344"])
+        .await;
+    app.organisatie("wijkteam-den-haag", "wijkteam", &["0518"])
+        .await;
+    app.organisatie("buitenstaander", "wijkteam", &["0363"])
+        .await;
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let regel = |soort: &str, rol: &str, doel: &str, cats: Value| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["lezen", "wijzigen"], "categorieen": cats, "doel": doel,
+               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "melding aan Veilig Thuis"}})
+    };
+    let c: Value = app
+        .post(
+            "/api/v1/convenanten",
+            &beheer,
+            &json!({
+                "titel": "Zorgmeldingen Haaglanden",
+                "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"},
+                             {"organisatie": "vt-utrecht", "rol": "ontvanger"}, {"organisatie": "wijkteam-den-haag", "rol": "ontvanger"}],
+                "doelen": ["veiligheidsbeoordeling", "coordinatie"],
+                "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"],
+                "regels": [
+                    regel("veilig-thuis", "triagist", "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
+                    regel("wijkteam", "wijkteammedewerker", "coordinatie", json!(["identificatie", "gezinssituatie"]))
+                ]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/activeringen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    Some(app)
+}
+
+fn melding(gemeenten: &[&str]) -> Value {
+    let kinderen: Vec<Value> = gemeenten
+        .iter()
+        .enumerate()
+        .map(|(i, g)| json!({"voornaam": format!("Kind{i}"), "achternaam": "Jansen", "geboortedatum": "2016-03-01", "bsn": if i == 0 { json!("111222333") } else { Value::Null }, "gemeente": g, "eigenWoorden": "Ik wil bij allebei zijn."}))
+        .collect();
+    json!({
+        "kinderen": kinderen,
+        "ouders": [{"voornaam": "Anna", "achternaam": "Jansen", "relatie": "moeder", "gezag": true},
+                   {"voornaam": "Bram", "achternaam": "de Vries", "relatie": "vader", "gezag": true}],
+        "incidentReferentie": "PL1500-2026-123456",
+        "incidentDatum": "2026-11-27",
+        "omschrijving": "Overdracht van de kinderen mislukt; ruzie bij de voordeur.",
+        "zorgen": "Kinderen getuige van herhaalde conflicten.",
+        "acuut": false,
+        "risiconiveau": "verhoogd",
+        "verklaringen": [{"persoon": "Anna Jansen", "rol": "moeder", "tekst": "Hij kwam te laat."},
+                         {"persoon": "Bram de Vries", "rol": "vader", "tekst": "Zij hield de kinderen binnen."}],
+        "oudersGeinformeerd": true,
+        "terugkoppelingGewenst": true,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": false, "reden": "dreiging richting melder"}
+    })
+}
+
+async fn concept(app: &TestApp, gemeenten: &[&str]) -> Value {
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post("/api/v1/zorgmeldingen", &agent, &melding(gemeenten))
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    res.json().await.unwrap()
+}
+
+async fn indienen(app: &TestApp, id: &str) -> Value {
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+async fn stap(app: &TestApp, token: &str, id: &str, sub: &str, body: Value) -> reqwest::Response {
+    app.post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), token, &body)
+        .await
+}
+
+async fn de_hele_keten(db: Db) {
+    let Some(app) = app(db).await else { return };
+    // The police organisation checks quality before sending.
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    assert_eq!(
+        app.put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true})
+        )
+        .await
+        .status(),
+        200
+    );
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    assert_eq!(m["meldingstatus"], "concept");
+    // The BSN is not stored in plain text.
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen WHERE inhoud LIKE '%111222333%' OR inhoud LIKE '%Jansen%'"), 0);
+    let na = indienen(&app, &id).await;
+    assert_eq!(na["meldingen"][0]["meldingstatus"], "ter-controle");
+    let qc = app.token("politie-haaglanden", &["kwaliteitscontroleur"]);
+    let res = stap(
+        &app,
+        &qc,
+        &id,
+        "kwaliteitsbeoordelingen",
+        json!({"goedgekeurd": true}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    assert_eq!(r["meldingen"][0]["ontvanger"], "vt-haaglanden");
+    assert_eq!(r["meldingen"][0]["taakstatus"], "requested");
+
+    // Veilig Thuis Haaglanden sees it in its inbox; Utrecht does not.
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let inbox: Value = app
+        .get("/api/v1/zorgmeldingen?richting=ontvangen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["count"], 1);
+    let utrecht: Value = app
+        .get(
+            "/api/v1/zorgmeldingen?richting=ontvangen",
+            &app.token("vt-utrecht", &["triagist"]),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(utrecht["count"], 0);
+    let gelezen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gelezen["inhoud"]["kinderen"][0]["bsn"], "111222333");
+    assert_eq!(gelezen["inhoud"]["melder"]["naam"], "agent P. Pietersen");
+
+    let res = stap(&app, &vt, &id, "ontvangsten", json!({})).await;
+    assert_eq!(res.status(), 200);
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let res = app.client.post(app.url(&format!("/api/v1/zorgmeldingen/{id}/beoordelingen"))).bearer_auth(&vt).header("If-Match", &etag)
+        .json(&json!({"uitkomst": "overdracht-lokaal-veld", "acuut": false, "toelichting": "wijkteam pakt op"})).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let b: Value = res.json().await.unwrap();
+    assert_eq!(
+        (b["taakstatus"].as_str(), b["bedrijfsstatus"].as_str()),
+        (Some("in-progress"), Some("overdracht-lokaal-veld"))
+    );
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "overdrachten",
+        json!({"organisatie": "wijkteam-den-haag", "toelichting": "gezinsbegeleiding"}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let taak: Value = res.json().await.unwrap();
+    let taak_id = taak["id"].as_str().unwrap().to_string();
+    assert_eq!(taak["bovenliggend"], json!(id));
+
+    // The wijkteam sees its task, without the police data and the BSN (not in its rule).
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let zicht: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{taak_id}"), &wt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        zicht["inhoud"]["omschrijving"].is_null()
+            && zicht["inhoud"]["kinderen"][0]["bsn"].is_null()
+    );
+    assert!(zicht["inhoud"]["melder"]["naam"].is_null());
+    assert_eq!(
+        zicht["inhoud"]["zorgen"],
+        "Kinderen getuige van herhaalde conflicten."
+    );
+    assert_eq!(
+        stap(&app, &wt, &taak_id, "acceptaties", json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        stap(&app, &wt, &taak_id, "hervattingen", json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        stap(
+            &app,
+            &wt,
+            &taak_id,
+            "afsluitingen",
+            json!({"uitvoer": "Gezinsbegeleiding gestart"})
+        )
+        .await
+        .status(),
+        200
+    );
+
+    // The police officer follows every step, also the wijkteam's, with who and when.
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let stappen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}/stappen"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let namen: Vec<&str> = stappen
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stap"].as_str().unwrap())
+        .collect();
+    for verwacht in [
+        "aangemaakt",
+        "ter-controle",
+        "goedgekeurd",
+        "verzonden",
+        "ontvangst",
+        "beoordeling",
+        "overdracht",
+        "acceptatie",
+        "afsluiting",
+    ] {
+        assert!(namen.contains(&verwacht), "{verwacht} in {namen:?}");
+    }
+    assert!(
+        stappen
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["organisatie"] == "wijkteam-den-haag" && s["stap"] == "afsluiting")
+    );
+    let outbox: Value = app
+        .get("/api/v1/zorgmeldingen?richting=verzonden", &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outbox["count"], 2, "the melding and the hand-over task");
+
+    // A third organisation sees nothing, and its attempt is recorded.
+    let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
+    assert_problem(
+        app.get(&format!("/api/v1/zorgmeldingen/{id}"), &buiten)
+            .await,
+        403,
+    )
+    .await;
+    let leeg: Value = app
+        .get("/api/v1/zorgmeldingen", &buiten)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(leeg["count"], 0);
+    assert!(app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'buitenstaander'") >= 1);
+    // Both logs were written for the reads by partners.
+    assert!(app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = 'vt-haaglanden' AND activiteit = 'veiligheidsbeoordeling'") >= 2);
+}
+
+async fn ongeldige_overgangen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    // Not sent yet: no task.
+    assert_problem(stap(&app, &vt, &id, "ontvangsten", json!({})).await, 403).await;
+    indienen(&app, &id).await;
+    // Completing from requested: 409 naming the current state and the allowed ones.
+    let body = assert_problem(
+        stap(&app, &vt, &id, "afsluitingen", json!({"uitvoer": "x"})).await,
+        409,
+    )
+    .await;
+    let d = body["detail"].as_str().unwrap();
+    assert!(
+        d.contains("requested") && d.contains("received, accepted, rejected, cancelled"),
+        "{d}"
+    );
+    // The sender may not move the fulfilment; the receiver may not cancel.
+    assert_problem(stap(&app, &agent, &id, "ontvangsten", json!({})).await, 403).await;
+    assert_problem(
+        stap(&app, &vt, &id, "annuleringen", json!({"reden": "x"})).await,
+        403,
+    )
+    .await;
+    // Reasons are required.
+    let body = assert_problem(
+        stap(&app, &agent, &id, "annuleringen", json!({})).await,
+        400,
+    )
+    .await;
+    assert_eq!(body["invalidParams"][0]["name"], "reden");
+    assert_problem(
+        stap(&app, &vt, &id, "afwijzingen", json!({"reden": " "})).await,
+        400,
+    )
+    .await;
+    // A concept is no longer editable once sent.
+    assert_problem(
+        app.put(
+            &format!("/api/v1/zorgmeldingen/{id}"),
+            &agent,
+            &melding(&["0518"]),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(
+        stap(
+            &app,
+            &agent,
+            &id,
+            "annuleringen",
+            json!({"reden": "dubbel ingediend"})
+        )
+        .await
+        .status(),
+        200
+    );
+    // Cancelled is final.
+    let body = assert_problem(stap(&app, &vt, &id, "ontvangsten", json!({})).await, 409).await;
+    assert!(body["detail"].as_str().unwrap().contains("eindtoestand"));
+}
+
+async fn twee_regios_en_niet_routeerbaar(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518", "0344", "0363"]).await;
+    let r = indienen(&app, m["id"].as_str().unwrap()).await;
+    let meldingen = r["meldingen"].as_array().unwrap();
+    assert_eq!(meldingen.len(), 3);
+    let ontvangers: Vec<Value> = meldingen.iter().map(|m| m["ontvanger"].clone()).collect();
+    assert!(
+        ontvangers.contains(&json!("vt-haaglanden"))
+            && ontvangers.contains(&json!("vt-utrecht"))
+            && ontvangers.contains(&Value::Null)
+    );
+    assert!(
+        meldingen
+            .iter()
+            .all(|x| x["groep"] == meldingen[0]["groep"]),
+        "linked in one group"
+    );
+    let onroutebaar = meldingen.iter().find(|x| x["ontvanger"].is_null()).unwrap();
+    assert_eq!(onroutebaar["meldingstatus"], "niet-routeerbaar");
+    // Each region's melding carries only its own child.
+    let utrecht = meldingen
+        .iter()
+        .find(|x| x["ontvanger"] == "vt-utrecht")
+        .unwrap();
+    let u: Value = app
+        .get(
+            &format!("/api/v1/zorgmeldingen/{}", utrecht["id"].as_str().unwrap()),
+            &app.token("vt-utrecht", &["triagist"]),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(u["inhoud"]["kinderen"].as_array().unwrap().len(), 1);
+    assert_eq!(u["inhoud"]["kinderen"][0]["gemeente"], "0344");
+    // The sender sees the unroutable one, never dropped.
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let l: Value = app
+        .get(
+            "/api/v1/zorgmeldingen?meldingstatus=niet-routeerbaar",
+            &agent,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["count"], 1);
+}
+
+async fn idempotentie_en_gelijktijdigheid(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let post = |body: Value| {
+        app.client
+            .post(app.url("/api/v1/zorgmeldingen"))
+            .bearer_auth(&agent)
+            .header("Idempotency-Key", "melding-42")
+            .json(&body)
+            .send()
+    };
+    let eerste = post(melding(&["0518"])).await.unwrap();
+    assert_eq!(eerste.status(), 201);
+    let eerste: Value = eerste.json().await.unwrap();
+    let tweede = post(melding(&["0518"])).await.unwrap();
+    assert_eq!(tweede.status(), 201);
+    let tweede: Value = tweede.json().await.unwrap();
+    assert_eq!(
+        eerste["id"], tweede["id"],
+        "a retry returns the first result"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 1);
+    assert_problem(post(melding(&["0603"])).await.unwrap(), 409).await;
+
+    // Two triage workers complete at once with the same ETag: one wins, one gets 412.
+    let id = eerste["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    stap(&app, &vt, &id, "ontvangsten", json!({})).await;
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "beoordelingen",
+        json!({"uitkomst": "onderzoek-vt"}),
+    )
+    .await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let sluit = || {
+        app.client
+            .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/afsluitingen")))
+            .bearer_auth(&vt)
+            .header("If-Match", &etag)
+            .json(&json!({"uitvoer": "klaar"}))
+            .send()
+    };
+    let (a, b) = tokio::join!(sluit(), sluit());
+    let mut statussen = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
+    statussen.sort();
+    assert_eq!(statussen, [200, 412]);
+}
+
+async fn slechte_invoer(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let namen = |b: &Value| -> Vec<String> {
+        b["invalidParams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut m = melding(&["0518"]);
+    m["kinderen"] = json!([]);
+    let b = assert_problem(app.post("/api/v1/zorgmeldingen", &agent, &m).await, 400).await;
+    assert_eq!(namen(&b), vec!["kinderen"]);
+    let mut m = melding(&["0518"]);
+    m["kinderen"][0]["geboortedatum"] = Value::Null;
+    m["kinderen"][0]["bsn"] = Value::Null;
+    m["kinderen"][0]["gemeente"] = json!("12");
+    m["risiconiveau"] = json!("extreem");
+    m["ouders"][0]["relatie"] = json!("oom-agent");
+    m["omschrijving"] = json!("x".repeat(2 * 1024 * 1024));
+    let b = assert_problem(app.post("/api/v1/zorgmeldingen", &agent, &m).await, 400).await;
+    let n = namen(&b);
+    for veld in [
+        "kinderen[0].geboortedatum",
+        "kinderen[0].gemeente",
+        "ouders[0].relatie",
+        "omschrijving",
+        "risiconiveau",
+    ] {
+        assert!(n.contains(&veld.to_string()), "{veld} in {n:?}");
+    }
+    let mut m = melding(&["0518"]);
+    m["kinderen"][0]["bsn"] = json!("123456789");
+    let b = assert_problem(app.post("/api/v1/zorgmeldingen", &agent, &m).await, 400).await;
+    assert_eq!(namen(&b), vec!["kinderen[0].bsn"]);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmeldingen"),
+        0,
+        "nothing stored"
+    );
+    // Only police file.
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    assert_problem(
+        app.post("/api/v1/zorgmeldingen", &vt, &melding(&["0518"]))
+            .await,
+        403,
+    )
+    .await;
+}
+
+op_beide_backends!(
+    de_hele_keten,
+    ongeldige_overgangen,
+    twee_regios_en_niet_routeerbaar,
+    idempotentie_en_gelijktijdigheid,
+    slechte_invoer
+);
