@@ -151,33 +151,50 @@ impl OrganisatieInvoer {
     }
 }
 
-/// Municipality codes must be real (the reference data), not just four digits. Without
-/// loaded reference data only the format is checked.
-pub fn controleer_gemeenten(
+/// Municipality codes must be real (the reference data), not just four digits: each
+/// `(field name, code)` whose code is unknown is named in the 400. Without loaded
+/// reference data only the format (checked earlier) applies.
+pub fn controleer_gemeentecodes(
     conn: &mut ketenregie_store::DbConnection,
-    veld: &str,
-    codes: &[String],
+    velden: &[(String, String)],
 ) -> Result<(), AppError> {
-    let onbekend = ketenregie_store::referentie::onbekende_gemeenten(conn, codes)?;
+    let codes: Vec<String> = velden.iter().map(|(_, c)| c.clone()).collect();
+    let onbekend = ketenregie_store::referentie::onbekende_gemeenten(conn, &codes)?;
     if onbekend.is_empty() || !ketenregie_store::referentie::geladen(conn)? {
         return Ok(());
     }
     Err(AppError::validatie(
-        codes
+        velden
             .iter()
-            .enumerate()
             .filter(|(_, c)| onbekend.contains(c))
-            .map(|(i, c)| ketenregie_common::InvalidParam {
-                name: if codes.len() == 1 && veld == "gemeente" {
-                    veld.to_string()
-                } else {
-                    format!("{veld}[{i}]")
-                },
+            .map(|(naam, c)| ketenregie_common::InvalidParam {
+                name: naam.clone(),
                 code: "unknown".into(),
                 reason: format!("`{c}` is geen bestaande CBS-gemeentecode"),
             })
             .collect(),
     ))
+}
+
+/// `controleer_gemeentecodes` for a list field (`gemeenten[i]`) or a single filter.
+pub fn controleer_gemeenten(
+    conn: &mut ketenregie_store::DbConnection,
+    veld: &str,
+    codes: &[String],
+) -> Result<(), AppError> {
+    let velden: Vec<(String, String)> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let naam = if veld == "gemeente" {
+                veld.to_string()
+            } else {
+                format!("{veld}[{i}]")
+            };
+            (naam, c.clone())
+        })
+        .collect();
+    controleer_gemeentecodes(conn, &velden)
 }
 
 fn mag_beheren(actor: &Actor, code: &str) -> Result<(), AppError> {

@@ -221,23 +221,13 @@ fn valideer(
 }
 
 fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), AppError> {
-    let codes: Vec<String> = i.kinderen.iter().map(|k| k.gemeente.clone()).collect();
-    let onbekend = ketenregie_store::referentie::onbekende_gemeenten(conn, &codes)?;
-    if onbekend.is_empty() || !ketenregie_store::referentie::geladen(conn)? {
-        return Ok(());
-    }
-    Err(AppError::validatie(
-        codes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| onbekend.contains(c))
-            .map(|(n, c)| ketenregie_common::InvalidParam {
-                name: format!("kinderen[{n}].gemeente"),
-                code: "unknown".into(),
-                reason: format!("`{c}` is geen bestaande CBS-gemeentecode"),
-            })
-            .collect(),
-    ))
+    let velden: Vec<(String, String)> = i
+        .kinderen
+        .iter()
+        .enumerate()
+        .map(|(n, k)| (format!("kinderen[{n}].gemeente"), k.gemeente.clone()))
+        .collect();
+    crate::routes::organisaties::controleer_gemeentecodes(conn, &velden)
 }
 
 #[utoipa::path(
