@@ -9,8 +9,8 @@ use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::routes::{
-    bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, gezondheid, organisaties,
-    verwerkingen, zorgmeldingen,
+    berichten, bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, gezondheid,
+    organisaties, verwerkingen, zorgmeldingen,
 };
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -439,6 +439,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/kwaliteitscontrole")
                         .route(web::put().to(zorgmeldingen::zet_kwaliteitscontrole)),
                 )
+                .service(resource("/berichten").route(web::get().to(berichten::lijst)))
                 .service(resource("/bewaartermijnen").route(web::get().to(bewaartermijnen::lijst)))
                 .service(
                     resource("/bewaartermijnen/{soort}").route(web::put().to(bewaartermijnen::zet)),

@@ -5,8 +5,8 @@
 
 use crate::problem::Problem;
 use crate::routes::{
-    bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties, verwerkingen,
-    zorgmeldingen,
+    berichten, bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties,
+    verwerkingen, zorgmeldingen,
 };
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
@@ -64,6 +64,7 @@ use utoipa::OpenApi;
         zorgmeldingen::mislukt,
         zorgmeldingen::stappen,
         zorgmeldingen::zet_kwaliteitscontrole,
+        berichten::lijst,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
     ),
@@ -74,6 +75,7 @@ use utoipa::OpenApi;
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
         (name = "zorgmeldingen", description = "Care reports from police to Veilig Thuis, and their handling as a task with FHIR Task status codes. Transition table (also in the README):"),
+        (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )

@@ -6,6 +6,7 @@ pub mod conn;
 pub mod directory;
 pub mod idempotentie;
 pub mod migrate;
+pub mod outbox;
 pub mod referentie;
 pub mod schema;
 pub mod tokens;

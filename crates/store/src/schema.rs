@@ -253,3 +253,18 @@ diesel::table! {
 
 diesel::joinable!(zorgmelding_stappen -> zorgmeldingen (zorgmelding_id));
 diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, zorgmelding_stappen);
+
+diesel::table! {
+    outbox (id) {
+        id -> Text,
+        soort -> Text,
+        organisatie -> Text,
+        onderwerp -> Text,
+        dataref -> Text,
+        status -> Text,
+        pogingen -> Integer,
+        volgende_poging_op -> Timestamp,
+        laatste_fout -> Nullable<Text>,
+        aangemaakt_op -> Timestamp,
+    }
+}

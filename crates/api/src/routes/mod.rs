@@ -1,5 +1,6 @@
 //! The HTTP routes, one module per resource.
 
+pub mod berichten;
 pub mod bewaartermijnen;
 pub mod contactpunten;
 pub mod convenanten;

@@ -19,7 +19,7 @@ use ketenregie_referral::inhoud::{Inhoud, MeldingInvoer};
 use ketenregie_referral::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
 use ketenregie_referral::opslag::{self, Kop, Meldingstatus};
 use ketenregie_referral::routering;
-use ketenregie_store::{DbConnection, DbPool, directory, idempotentie};
+use ketenregie_store::{DbConnection, DbPool, directory, idempotentie, outbox};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -124,6 +124,14 @@ fn object(k: &Kop) -> Object {
 fn relatie(conn: &mut DbConnection, actor: &Actor, k: &Kop) -> Result<(Partij, Doel), AppError> {
     if actor.organisatie == k.afzender {
         return Ok((Partij::Afzender, Doel::Zorgmelding));
+    }
+    // A hand-over task's sender is also the organisation that handed over: the receiver
+    // of the melding it came from.
+    if let Some(ouder) = &k.bovenliggend_id
+        && let Some(o) = opslag::kop(conn, ouder)?
+        && o.ontvanger.as_deref() == Some(actor.organisatie.as_str())
+    {
+        return Ok((Partij::Afzender, Doel::Veiligheidsbeoordeling));
     }
     if k.ontvanger.as_deref() == Some(actor.organisatie.as_str()) && k.taakstatus.is_some() {
         let soort = directory::organisatie_op_code(conn, &actor.organisatie)?.map(|o| o.soort);
@@ -1125,6 +1133,16 @@ pub async fn draag_over(
         let gegevens = serde_json::json!({"naar": naar, "taak": n.id, "toelichting": toelichting, "door": c2.actor.organisatie});
         opslag::stap(conn, &k.id, &c2.actor, "overdracht", None, None, None, Some(gegevens.clone()), c2.nu)?;
         opslag::stap(conn, &n.id, &c2.actor, "overdracht-ontvangen", None, Some("requested".into()), None, Some(gegevens), c2.nu)?;
+        outbox::enqueue(
+            conn,
+            &outbox::Gebeurtenis {
+                soort: "zorgmeldingen.overdracht-ontvangen".into(),
+                organisatie: naar.clone(),
+                onderwerp: n.id.clone(),
+                dataref: format!("/api/v1/zorgmeldingen/{}", n.id),
+            },
+            c2.nu,
+        )?;
         logboek::wijziging(conn, &c2, &t, Actie::Aanmaken, object(&n), None, None, &opslag::betrokkenen(&c2.versleuteling, &i))?;
         Ok(n)
     })

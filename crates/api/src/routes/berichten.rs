@@ -1,0 +1,78 @@
+//! `/api/v1/berichten`: the notifications addressed to the caller's organisation (a new
+//! melding in the inbox, a step by the other party, a melding no Veilig Thuis serves).
+//! They carry a type and a reference, never personal data. E-mail and webhook delivery
+//! of the same outbox rows is the feedback issue's work.
+
+use crate::db;
+use crate::paging::{self, Lijst, Paginering};
+use crate::problem::AppError;
+use crate::verwerking::Verwerking;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use ketenregie_common::Validatie;
+use ketenregie_store::{DbPool, outbox};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// A notification (CloudEvents NL shape).
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BerichtDto {
+    pub id: String,
+    /// E.g. `nl.ketenregie.zorgmeldingen.zorgmelding-ontvangen`.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// The id of the resource it is about.
+    pub onderwerp: String,
+    /// The resource to read (with its own access check).
+    pub dataref: String,
+    /// Delivery state: wachtend, afgeleverd, dood.
+    pub status: String,
+    pub aangemaakt_op: DateTime<Utc>,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct BerichtParams {
+    /// Only this type (after `nl.ketenregie.`), e.g. `zorgmeldingen.zorgmelding-niet-routeerbaar`.
+    pub soort: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+#[utoipa::path(
+    get, path = "/berichten", tag = "berichten", operation_id = "berichtenOpvragen",
+    summary = "Berichten aan de eigen organisatie",
+    params(BerichtParams),
+    responses((status = 200, description = "Een pagina berichten, nieuwste eerst", body = inline(Lijst<BerichtDto>))),
+    security(("bearer" = []))
+)]
+pub async fn lijst(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<BerichtParams>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    paging::check(v)?;
+    let org = ctx.actor.organisatie.clone();
+    let (rijen, totaal) = db::run(&pool, move |c| {
+        outbox::voor(c, &org, q.soort.as_deref(), p.offset(), p.limit()).map_err(AppError::from)
+    })
+    .await?;
+    let items = rijen
+        .into_iter()
+        .map(|b| BerichtDto {
+            aangemaakt_op: b.aangemaakt(),
+            id: b.id,
+            type_: b.soort,
+            onderwerp: b.onderwerp,
+            dataref: b.dataref,
+            status: b.status,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+}
