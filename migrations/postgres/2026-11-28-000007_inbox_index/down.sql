@@ -1,0 +1,2 @@
+DROP INDEX zorgmeldingen_outbox_idx;
+DROP INDEX zorgmeldingen_inbox_idx;
