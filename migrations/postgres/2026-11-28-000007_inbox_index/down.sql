@@ -1,2 +1,0 @@
-DROP INDEX zorgmeldingen_outbox_idx;
-DROP INDEX zorgmeldingen_inbox_idx;
