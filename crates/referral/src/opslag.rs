@@ -372,14 +372,9 @@ pub fn lijst(
                     .or(zorgmeldingen::afzender.eq(org)),
             ),
         };
-        // A receiver sees a melding only once it was sent to it.
-        if f.ontvangen != Some(false) {
-            q = q.filter(
-                zorgmeldingen::afzender
-                    .eq(f.organisatie.clone())
-                    .or(zorgmeldingen::taakstatus.is_not_null()),
-            );
-        }
+        // `ontvanger` is set only when a melding is sent (together with its task status),
+        // so a receiver never sees a draft, and the plain equality keeps the inbox count and
+        // page on the (ontvanger, gewijzigd_op, id) index.
         if let Some(s) = f.taakstatus {
             q = q.filter(zorgmeldingen::taakstatus.eq(s.to_string()));
         }
