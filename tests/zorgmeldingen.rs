@@ -5,11 +5,23 @@
 
 mod common;
 
-use common::{Db, TestApp, assert_problem, spawn};
+use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};
 
 async fn app(db: Db) -> Option<TestApp> {
-    let app = spawn(db).await?;
+    app_met_klok(db, ketenregie_common::Klok::systeem()).await
+}
+
+async fn app_met_klok(db: Db, klok: ketenregie_common::Klok) -> Option<TestApp> {
+    let app = common::spawn_met(
+        db,
+        "",
+        ketenregie_api::app::Onderdelen {
+            klok,
+            ..Default::default()
+        },
+    )
+    .await?;
     app.organisatie("politie-haaglanden", "politie", &[]).await;
     app.organisatie("vt-haaglanden", "veilig-thuis", &["0518", "0603"])
         .await;
@@ -238,6 +250,9 @@ async fn de_hele_keten(db: Db) {
         200
     );
 
+    // Veilig Thuis, which handed over, follows the hand-over task too.
+    let taak_vt: Value = app.get(&format!("/api/v1/zorgmeldingen/{taak_id}"), &vt).await.json().await.unwrap();
+    assert_eq!(taak_vt["taakstatus"], "completed");
     // The police officer follows every step, also the wijkteam's, with who and when.
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
     let stappen: Value = app
@@ -298,6 +313,17 @@ async fn de_hele_keten(db: Db) {
     assert!(app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'buitenstaander'") >= 1);
     // Both logs were written for the reads by partners.
     assert!(app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = 'vt-haaglanden' AND activiteit = 'veiligheidsbeoordeling'") >= 2);
+    // The sender heard of every step of the receiver (references only).
+    let berichten: Value = app
+        .get(
+            "/api/v1/berichten?soort=zorgmeldingen.status-gewijzigd",
+            &agent,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(berichten["count"].as_i64().unwrap() >= 2, "{berichten}");
 }
 
 async fn ongeldige_overgangen(db: Db) {
@@ -415,6 +441,37 @@ async fn twee_regios_en_niet_routeerbaar(db: Db) {
         .await
         .unwrap();
     assert_eq!(l["count"], 1);
+    // The sender's organisation is told of the unroutable melding; each Veilig Thuis of its
+    // new one; no notification carries personal data.
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let b: Value = app
+        .get(
+            "/api/v1/berichten?soort=zorgmeldingen.zorgmelding-niet-routeerbaar",
+            &beheer,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["count"], 1);
+    assert_eq!(
+        b["results"][0]["dataref"],
+        format!(
+            "/api/v1/zorgmeldingen/{}",
+            onroutebaar["id"].as_str().unwrap()
+        )
+    );
+    let u: Value = app
+        .get("/api/v1/berichten", &app.token("vt-utrecht", &["triagist"]))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        u["results"][0]["type"],
+        "nl.ketenregie.zorgmeldingen.zorgmelding-ontvangen"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM outbox WHERE dataref LIKE '%Jansen%' OR onderwerp LIKE '%Jansen%' OR soort LIKE '%Kind%'"), 0);
 }
 
 async fn idempotentie_en_gelijktijdigheid(db: Db) {
@@ -521,7 +578,119 @@ async fn slechte_invoer(db: Db) {
     .await;
 }
 
+async fn termijnen_over_pasen(db: Db) {
+    // Sent on the Thursday before Easter 2026, 10:00 Dutch time (08:00 UTC).
+    let start = chrono::DateTime::parse_from_rfc3339("2026-04-02T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let klok = ketenregie_common::Klok::vast(start);
+    let Some(app) = app_met_klok(db, klok.clone()).await else {
+        return;
+    };
+    let mut body = melding(&["0518"]);
+    body["incidentDatum"] = json!("2026-04-01");
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let m: Value = app
+        .post("/api/v1/zorgmeldingen", &agent, &body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let gelezen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = gelezen["termijnen"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{gelezen}"));
+    let due = |moment: &str| {
+        t.iter().find(|x| x["moment"] == moment).unwrap()["verschuldigdOp"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Receipt: 1 working day (Good Friday works). Triage: 5 working days, Easter Monday skipped.
+    assert_eq!(due("ontvangstbevestiging"), "2026-04-03T08:00:00Z");
+    assert_eq!(due("na-beoordeling"), "2026-04-10T08:00:00Z");
+    assert_eq!(t[0]["bron"], "standaardtermijnen");
+    let open: Value = app
+        .get("/api/v1/termijnen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["count"], 3);
+    assert_eq!(
+        open["results"][0]["moment"], "ontvangstbevestiging",
+        "earliest due first"
+    );
+    // Receipt acknowledged on time.
+    assert_eq!(
+        stap(&app, &vt, &id, "ontvangsten", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let open: Value = app
+        .get("/api/v1/termijnen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["count"], 2);
+    // Ten days later the triage is late; the sender sees it too.
+    klok.verschuif(chrono::Duration::days(10));
+    let open: Value = app
+        .get("/api/v1/termijnen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["results"][0]["moment"], "na-beoordeling");
+    assert_eq!(open["results"][0]["teLaat"], true);
+    let tegoed: Value = app
+        .get("/api/v1/termijnen?richting=verzonden", &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tegoed["results"][0]["teLaat"], true);
+    // Given late: met, and still shown as late on the melding.
+    assert_eq!(
+        stap(
+            &app,
+            &vt,
+            &id,
+            "beoordelingen",
+            json!({"uitkomst": "onderzoek-vt"})
+        )
+        .await
+        .status(),
+        200
+    );
+    let gelezen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let nb = gelezen["termijnen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["moment"] == "na-beoordeling")
+        .unwrap()
+        .clone();
+    assert!(nb["voldaanOp"].is_string() && nb["teLaat"] == true);
+}
+
 op_beide_backends!(
+    termijnen_over_pasen,
     de_hele_keten,
     ongeldige_overgangen,
     twee_regios_en_niet_routeerbaar,

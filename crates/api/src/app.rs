@@ -440,6 +440,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::put().to(zorgmeldingen::zet_kwaliteitscontrole)),
                 )
                 .service(resource("/berichten").route(web::get().to(berichten::lijst)))
+                .service(
+                    resource("/termijnen").route(web::get().to(zorgmeldingen::termijnen_lijst)),
+                )
                 .service(resource("/bewaartermijnen").route(web::get().to(bewaartermijnen::lijst)))
                 .service(
                     resource("/bewaartermijnen/{soort}").route(web::put().to(bewaartermijnen::zet)),

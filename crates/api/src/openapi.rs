@@ -64,6 +64,7 @@ use utoipa::OpenApi;
         zorgmeldingen::mislukt,
         zorgmeldingen::stappen,
         zorgmeldingen::zet_kwaliteitscontrole,
+        zorgmeldingen::termijnen_lijst,
         berichten::lijst,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,

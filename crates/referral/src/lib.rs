@@ -7,5 +7,6 @@ pub mod inhoud;
 pub mod levenscyclus;
 pub mod opslag;
 pub mod routering;
+pub mod termijnen;
 
 pub use levenscyclus::{Partij, TaakStatus};

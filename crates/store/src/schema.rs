@@ -268,3 +268,21 @@ diesel::table! {
         aangemaakt_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    termijnen (id) {
+        id -> Text,
+        zorgmelding_id -> Text,
+        afzender -> Text,
+        ontvanger -> Text,
+        moment -> Text,
+        verschuldigd_op -> Timestamp,
+        voldaan_op -> Nullable<Timestamp>,
+        vervallen_op -> Nullable<Timestamp>,
+        bron -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::joinable!(termijnen -> zorgmeldingen (zorgmelding_id));
+diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, termijnen);

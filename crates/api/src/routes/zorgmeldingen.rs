@@ -13,12 +13,14 @@ use chrono::{DateTime, Utc};
 use ketenregie_common::{
     Actie, Actor, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, is_gemeentecode,
 };
+use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
 use ketenregie_referral::inhoud::{Inhoud, MeldingInvoer};
 use ketenregie_referral::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
 use ketenregie_referral::opslag::{self, Kop, Meldingstatus};
 use ketenregie_referral::routering;
+use ketenregie_referral::termijnen::{self, Termijn};
 use ketenregie_store::{DbConnection, DbPool, directory, idempotentie, outbox};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -52,6 +54,40 @@ pub struct ZorgmeldingDto {
     pub inhoud: Option<serde_json::Value>,
     /// Categories left out by the privacy decision.
     pub geredigeerd: Vec<Gegevenscategorie>,
+    /// The feedback owed on this melding and by when (one melding only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termijnen: Option<Vec<TermijnDto>>,
+}
+
+/// A feedback duty: which moment, due when, met when.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TermijnDto {
+    pub zorgmelding: Uuid,
+    pub moment: Terugkoppelmoment,
+    /// Who owes it.
+    pub ontvanger: String,
+    /// To whom.
+    pub afzender: String,
+    pub verschuldigd_op: DateTime<Utc>,
+    pub voldaan_op: Option<DateTime<Utc>>,
+    /// Not met by its due time.
+    pub te_laat: bool,
+    /// Where the term comes from: the agreement (id and version) or the defaults.
+    pub bron: String,
+}
+
+fn termijn_dto(t: &Termijn, nu: DateTime<Utc>) -> TermijnDto {
+    TermijnDto {
+        zorgmelding: t.zorgmelding_id.parse().expect("uuid"),
+        moment: t.moment.parse().expect("CHECK constraint"),
+        ontvanger: t.ontvanger.clone(),
+        afzender: t.afzender.clone(),
+        verschuldigd_op: t.verschuldigd(),
+        voldaan_op: t.voldaan(),
+        te_laat: t.te_laat(nu),
+        bron: t.bron.clone(),
+    }
 }
 
 fn dto(
@@ -80,6 +116,7 @@ fn dto(
         gewijzigd_op: k.gewijzigd(),
         inhoud,
         geredigeerd,
+        termijnen: None,
     }
 }
 
@@ -398,7 +435,13 @@ pub async fn een(
             object(&k),
             &opslag::betrokkenen(&c2.versleuteling, &i),
         )?;
-        let d = dto(&k, Some(zicht), weg);
+        let mut d = dto(&k, Some(zicht), weg);
+        d.termijnen = Some(
+            termijnen::van_melding(conn, &k.id)?
+                .iter()
+                .map(|t| termijn_dto(t, c2.nu))
+                .collect(),
+        );
         Ok((k, d))
     })
     .await?;
@@ -571,6 +614,28 @@ fn routeer(
             )?
             .id
         };
+        if let Some(code) = &vt {
+            termijnen::maak(conn, &id, &k.afzender, code, deel.acuut, ctx.nu)?;
+        }
+        // Tell the receiving Veilig Thuis there is a new melding in its inbox; tell the
+        // sender's organisation when no Veilig Thuis serves a child (held, never dropped).
+        let (soort, aan) = match &vt {
+            Some(code) => ("zorgmeldingen.zorgmelding-ontvangen", code.clone()),
+            None => (
+                "zorgmeldingen.zorgmelding-niet-routeerbaar",
+                k.afzender.clone(),
+            ),
+        };
+        outbox::enqueue(
+            conn,
+            &outbox::Gebeurtenis {
+                soort: soort.into(),
+                organisatie: aan,
+                onderwerp: id.clone(),
+                dataref: format!("/api/v1/zorgmeldingen/{id}"),
+            },
+            ctx.nu,
+        )?;
         opslag::stap(
             conn,
             &id,
@@ -877,6 +942,43 @@ async fn overgang(
             gegevens,
             c2.nu,
         )?;
+        // The step that delivers a feedback moment meets its duty; an ended task's open
+        // duties lapse.
+        match naar {
+            TaakStatus::Received | TaakStatus::Accepted => {
+                termijnen::voldaan(conn, &k.id, Terugkoppelmoment::Ontvangstbevestiging, c2.nu)?
+            }
+            TaakStatus::InProgress if stapnaam == "beoordeling" => {
+                termijnen::voldaan(conn, &k.id, Terugkoppelmoment::Ontvangstbevestiging, c2.nu)?;
+                termijnen::voldaan(conn, &k.id, Terugkoppelmoment::NaBeoordeling, c2.nu)?;
+            }
+            TaakStatus::Completed => {
+                termijnen::voldaan(conn, &k.id, Terugkoppelmoment::NaBeoordeling, c2.nu)?;
+                termijnen::voldaan(conn, &k.id, Terugkoppelmoment::Eindresultaat, c2.nu)?;
+            }
+            TaakStatus::Rejected
+            | TaakStatus::Cancelled
+            | TaakStatus::Failed
+            | TaakStatus::EnteredInError => termijnen::vervallen(conn, &k.id, c2.nu)?,
+            _ => {}
+        }
+        // The other party hears of every step (no content: a reference).
+        let ander = match partij {
+            Partij::Ontvanger => k.afzender.clone(),
+            Partij::Afzender => k.ontvanger.clone().unwrap_or_default(),
+        };
+        if !ander.is_empty() {
+            outbox::enqueue(
+                conn,
+                &outbox::Gebeurtenis {
+                    soort: "zorgmeldingen.status-gewijzigd".into(),
+                    organisatie: ander,
+                    onderwerp: k.id.clone(),
+                    dataref: format!("/api/v1/zorgmeldingen/{}", k.id),
+                },
+                c2.nu,
+            )?;
+        }
         logboek::wijziging(
             conn,
             &c2,
@@ -1133,6 +1235,8 @@ pub async fn draag_over(
         let gegevens = serde_json::json!({"naar": naar, "taak": n.id, "toelichting": toelichting, "door": c2.actor.organisatie});
         opslag::stap(conn, &k.id, &c2.actor, "overdracht", None, None, None, Some(gegevens.clone()), c2.nu)?;
         opslag::stap(conn, &n.id, &c2.actor, "overdracht-ontvangen", None, Some("requested".into()), None, Some(gegevens), c2.nu)?;
+        // The receiver of the hand-over owes feedback to whoever handed over.
+        termijnen::maak(conn, &n.id, &c2.actor.organisatie, &naar, i.acuut, c2.nu)?;
         outbox::enqueue(
             conn,
             &outbox::Gebeurtenis {
@@ -1358,4 +1462,54 @@ pub async fn zet_kwaliteitscontrole(
     })
     .await?;
     Ok(HttpResponse::Ok().json(KwaliteitscontroleInstelling { verplicht }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct TermijnParams {
+    /// `ontvangen` (default): what the caller owes on meldingen it received; `verzonden`:
+    /// what is owed to the caller on meldingen it sent.
+    pub richting: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+#[utoipa::path(
+    get, path = "/termijnen", tag = "zorgmeldingen", operation_id = "termijnenOpvragen",
+    summary = "Openstaande terugkoppeltermijnen",
+    description = "The caller's open feedback duties (or those owed to it), earliest due first, so the overdue ones lead. Terms come from the agreement between sender and receiver, else the defaults (receipt 1 working day, triage outcome 5, final outcome 50; acute in hours); working days skip weekends and Dutch public holidays.",
+    params(TermijnParams),
+    responses((status = 200, description = "Een pagina termijnen", body = inline(Lijst<TermijnDto>))),
+    security(("bearer" = []))
+)]
+pub async fn termijnen_lijst(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<TermijnParams>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let als_ontvanger = match q.richting.as_deref() {
+        None | Some("ontvangen") => true,
+        Some("verzonden") => false,
+        Some(x) => {
+            v.fout(
+                "richting",
+                "enum",
+                format!("`{x}`: kies ontvangen of verzonden"),
+            );
+            true
+        }
+    };
+    paging::check(v)?;
+    let org = ctx.actor.organisatie.clone();
+    let (rijen, totaal) = db::run(&pool, move |c| {
+        termijnen::open_voor(c, &org, als_ontvanger, p.offset(), p.limit()).map_err(AppError::from)
+    })
+    .await?;
+    let items = rijen.iter().map(|t| termijn_dto(t, ctx.nu)).collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
 }

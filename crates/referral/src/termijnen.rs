@@ -1,0 +1,220 @@
+//! Feedback duties (DOMAIN.md §3 flow 3): every melding and hand-over task owes the sender
+//! feedback at set moments, by a deadline in working days (`common::werkdagen`). The terms
+//! come from the agreement between sender and receiver (`terugkoppelplichten`), else the
+//! defaults below; acute meldingen have terms in hours. A duty is met by the step that
+//! delivers it, and lapses when the task is cancelled.
+//!
+//! Placed beside the melding for now: the feedback crate (reminders, escalation, e-mail,
+//! webhooks) will take these over and build on the same table.
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use ketenregie_common::ids;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::werkdagen::Kalender;
+use ketenregie_privacy::convenant::{self, Terugkoppelmoment};
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::termijnen;
+
+/// Default terms in working days (DOMAIN.md §3: receipt 1, triage outcome 5, final outcome
+/// 10 weeks = 50 working days).
+pub const STANDAARD_WERKDAGEN: &[(Terugkoppelmoment, u32)] = &[
+    (Terugkoppelmoment::Ontvangstbevestiging, 1),
+    (Terugkoppelmoment::NaBeoordeling, 5),
+    (Terugkoppelmoment::Eindresultaat, 50),
+];
+
+/// Default terms in hours for acute meldingen ("acute unsafety: at once").
+pub const STANDAARD_ACUUT_UREN: &[(Terugkoppelmoment, u32)] = &[
+    (Terugkoppelmoment::Ontvangstbevestiging, 1),
+    (Terugkoppelmoment::NaBeoordeling, 4),
+];
+
+/// The moments owed with their due times, and where the terms come from.
+pub type Plichten = (Vec<(Terugkoppelmoment, DateTime<Utc>)>, String);
+
+/// The moments owed and their due times for a melding sent at `verzonden`.
+pub fn bepaal(
+    conn: &mut DbConnection,
+    afzender: &str,
+    ontvanger: &str,
+    acuut: bool,
+    verzonden: DateTime<Utc>,
+    kalender: &Kalender,
+) -> QueryResult<Plichten> {
+    let plichten = convenant::actief_voor(conn, afzender)?
+        .into_iter()
+        .find(|c| {
+            c.van_kracht(verzonden)
+                && c.inhoud.is_partij(ontvanger)
+                && !c.inhoud.terugkoppelplichten.is_empty()
+        });
+    let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match &plichten {
+        Some(c) => (
+            c.inhoud
+                .terugkoppelplichten
+                .iter()
+                .map(|p| (p.moment, p.binnen_werkdagen, p.acuut_binnen_uren))
+                .collect(),
+            format!("convenant {} v{}", c.id, c.versie),
+        ),
+        None => (
+            STANDAARD_WERKDAGEN
+                .iter()
+                .map(|(m, d)| {
+                    (
+                        *m,
+                        *d,
+                        STANDAARD_ACUUT_UREN
+                            .iter()
+                            .find(|(a, _)| a == m)
+                            .map(|(_, u)| *u),
+                    )
+                })
+                .collect(),
+            "standaardtermijnen".into(),
+        ),
+    };
+    Ok((
+        lijst
+            .into_iter()
+            .map(|(m, dagen, uren)| {
+                let due = match (acuut, uren) {
+                    (true, Some(u)) => verzonden + Duration::hours(i64::from(u)),
+                    _ => kalender.plus_werkdagen(verzonden, dagen),
+                };
+                (m, due)
+            })
+            .collect(),
+        bron,
+    ))
+}
+
+/// Record the duties of a melding just sent.
+pub fn maak(
+    conn: &mut DbConnection,
+    zorgmelding: &str,
+    afzender: &str,
+    ontvanger: &str,
+    acuut: bool,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    let (plichten, bron) = bepaal(conn, afzender, ontvanger, acuut, nu, &Kalender::default())?;
+    for (moment, due) in plichten {
+        diesel::insert_into(termijnen::table)
+            .values((
+                termijnen::id.eq(ids::new_id().to_string()),
+                termijnen::zorgmelding_id.eq(zorgmelding),
+                termijnen::afzender.eq(afzender),
+                termijnen::ontvanger.eq(ontvanger),
+                termijnen::moment.eq(moment.as_ref()),
+                termijnen::verschuldigd_op.eq(to_db(due)),
+                termijnen::bron.eq(&bron),
+                termijnen::aangemaakt_op.eq(to_db(nu)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Mark `moment` met (first time only).
+pub fn voldaan(
+    conn: &mut DbConnection,
+    zorgmelding: &str,
+    moment: Terugkoppelmoment,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    diesel::update(
+        termijnen::table
+            .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+            .filter(termijnen::moment.eq(moment.as_ref()))
+            .filter(termijnen::voldaan_op.is_null()),
+    )
+    .set(termijnen::voldaan_op.eq(Some(to_db(nu))))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// The task ended without delivering: open duties lapse.
+pub fn vervallen(conn: &mut DbConnection, zorgmelding: &str, nu: DateTime<Utc>) -> QueryResult<()> {
+    diesel::update(
+        termijnen::table
+            .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+            .filter(termijnen::voldaan_op.is_null())
+            .filter(termijnen::vervallen_op.is_null()),
+    )
+    .set(termijnen::vervallen_op.eq(Some(to_db(nu))))
+    .execute(conn)
+    .map(|_| ())
+}
+
+/// One duty.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = termijnen)]
+pub struct Termijn {
+    pub id: String,
+    pub zorgmelding_id: String,
+    pub afzender: String,
+    pub ontvanger: String,
+    pub moment: String,
+    pub verschuldigd_op: chrono::NaiveDateTime,
+    pub voldaan_op: Option<chrono::NaiveDateTime>,
+    pub vervallen_op: Option<chrono::NaiveDateTime>,
+    pub bron: String,
+    pub aangemaakt_op: chrono::NaiveDateTime,
+}
+
+impl Termijn {
+    pub fn verschuldigd(&self) -> DateTime<Utc> {
+        from_db(self.verschuldigd_op)
+    }
+    pub fn voldaan(&self) -> Option<DateTime<Utc>> {
+        self.voldaan_op.map(from_db)
+    }
+    /// Late at `nu`: not met by its due time (met late, or still open past it).
+    pub fn te_laat(&self, nu: DateTime<Utc>) -> bool {
+        match self.voldaan() {
+            Some(v) => v > self.verschuldigd(),
+            None => self.vervallen_op.is_none() && nu > self.verschuldigd(),
+        }
+    }
+}
+
+/// The open duties owed by (`ontvangen`) or to `organisatie`, earliest due first (so the
+/// overdue ones lead).
+pub fn open_voor(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    als_ontvanger: bool,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Termijn>, i64)> {
+    let bouw = || {
+        let q = termijnen::table
+            .filter(termijnen::voldaan_op.is_null())
+            .filter(termijnen::vervallen_op.is_null())
+            .into_boxed();
+        if als_ontvanger {
+            q.filter(termijnen::ontvanger.eq(organisatie.to_string()))
+        } else {
+            q.filter(termijnen::afzender.eq(organisatie.to_string()))
+        }
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let rijen = bouw()
+        .order((termijnen::verschuldigd_op, termijnen::id))
+        .offset(offset)
+        .limit(limit)
+        .select(Termijn::as_select())
+        .load(conn)?;
+    Ok((rijen, totaal))
+}
+
+/// Every duty of one melding.
+pub fn van_melding(conn: &mut DbConnection, zorgmelding: &str) -> QueryResult<Vec<Termijn>> {
+    termijnen::table
+        .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+        .order(termijnen::verschuldigd_op)
+        .select(Termijn::as_select())
+        .load(conn)
+}
