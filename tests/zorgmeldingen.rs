@@ -251,7 +251,12 @@ async fn de_hele_keten(db: Db) {
     );
 
     // Veilig Thuis, which handed over, follows the hand-over task too.
-    let taak_vt: Value = app.get(&format!("/api/v1/zorgmeldingen/{taak_id}"), &vt).await.json().await.unwrap();
+    let taak_vt: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{taak_id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(taak_vt["taakstatus"], "completed");
     // The police officer follows every step, also the wijkteam's, with who and when.
     let agent = app.token("politie-haaglanden", &["wijkagent"]);

@@ -382,11 +382,16 @@ pub fn toegang(
     ctx: &Context,
     a: &Aanvraag,
 ) -> Result<Toestemming, PrivacyFout> {
-    let soort = directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort);
-    let convenanten = if a.eigenaren.iter().all(|e| *e == ctx.actor.organisatie) {
-        Vec::new()
+    // Own data (`EIGEN_ORGANISATIE`) needs neither the organisation's kind nor the
+    // agreements: spare both queries on the hottest path.
+    let alleen_eigen = a.eigenaren.iter().all(|e| *e == ctx.actor.organisatie);
+    let (soort, convenanten) = if alleen_eigen && !ctx.doorbraak {
+        (None, Vec::new())
     } else {
-        convenant::actief_voor(conn, &ctx.actor.organisatie)?
+        (
+            directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort),
+            convenant::actief_voor(conn, &ctx.actor.organisatie)?,
+        )
     };
     beslis(
         &ctx.actor,
