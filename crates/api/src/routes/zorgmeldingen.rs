@@ -1335,6 +1335,24 @@ pub async fn stappen(
     ))
 }
 
+/// `richting`: `ontvangen` (inbox, Some(true)), `verzonden` (outbox, Some(false)), absent
+/// (None); anything else is recorded as invalid.
+fn richting(v: &mut Validatie, r: Option<&str>) -> Option<bool> {
+    match r {
+        None => None,
+        Some("ontvangen") => Some(true),
+        Some("verzonden") => Some(false),
+        Some(x) => {
+            v.fout(
+                "richting",
+                "enum",
+                format!("`{x}`: kies ontvangen of verzonden"),
+            );
+            None
+        }
+    }
+}
+
 /// Inbox and outbox filters.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -1373,19 +1391,7 @@ pub async fn lijst(
     let q = q.into_inner();
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
-    let ontvangen = match q.richting.as_deref() {
-        None => None,
-        Some("ontvangen") => Some(true),
-        Some("verzonden") => Some(false),
-        Some(x) => {
-            v.fout(
-                "richting",
-                "enum",
-                format!("`{x}`: kies ontvangen of verzonden"),
-            );
-            None
-        }
-    };
+    let ontvangen = richting(&mut v, q.richting.as_deref());
     if let Some(g) = &q.gemeente
         && !is_gemeentecode(g)
     {
@@ -1492,18 +1498,7 @@ pub async fn termijnen_lijst(
     let q = q.into_inner();
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
-    let als_ontvanger = match q.richting.as_deref() {
-        None | Some("ontvangen") => true,
-        Some("verzonden") => false,
-        Some(x) => {
-            v.fout(
-                "richting",
-                "enum",
-                format!("`{x}`: kies ontvangen of verzonden"),
-            );
-            true
-        }
-    };
+    let als_ontvanger = richting(&mut v, q.richting.as_deref()).unwrap_or(true);
     paging::check(v)?;
     let org = ctx.actor.organisatie.clone();
     let (rijen, totaal) = db::run(&pool, move |c| {
