@@ -102,6 +102,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# CPU time the hypervisor gave to other guests ("steal"), from /proc/stat: on a shared VM
+# it is what most often makes one run differ from the next, so each run reports it.
+cpu_ticks() { awk '/^cpu /{t=0; for (i=2; i<=NF; i++) t+=$i; print t, $9; exit}' /proc/stat; }
+steal_pct() { # steal_pct "TOTAL0 STEAL0" "TOTAL1 STEAL1"
+    awk -v a="$1" -v b="$2" 'BEGIN { split(a, x, " "); split(b, y, " ");
+        d = y[1] - x[1]; r = 0; if (d > 0) r = 100 * (y[2] - x[2]) / d; printf "%.0f", r }'
+}
+
 free_port() {
     python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
 }
@@ -136,7 +144,7 @@ run_backend() {
     SERVER_PID=$!
 
     local deadline=$((SECONDS + 90))
-    until curl -fsS -o /dev/null --max-time 2 "$base/health/ready"; do
+    until curl -fs -o /dev/null --max-time 2 "$base/health/ready" 2>/dev/null; do
         kill -0 "$SERVER_PID" 2>/dev/null || { cat "$WORK/server-$name.log" >&2; die "$name: server exited"; }
         [[ $SECONDS -lt $deadline ]] || { cat "$WORK/server-$name.log" >&2; die "$name: not ready after 90 s"; }
         sleep 0.2
@@ -161,7 +169,7 @@ run_backend() {
     [[ $status == 200 ]] || die "$name: GET $url answered $status, not 200"
     log "$name: target $url ($count organisations in the database)"
 
-    local c threads res requests dur p50 p99 errs non2xx rps
+    local c threads res requests dur p50 p99 errs non2xx rps t0 t1
     for c in $CONCURRENCY; do
         threads=1
         if [[ $WARMUP -gt 0 ]]; then
@@ -169,8 +177,10 @@ run_backend() {
                 -H "Authorization: Bearer $reader" "$url" >/dev/null
         fi
         log "$name: concurrency $c, ${DURATION} s"
+        t0=$(cpu_ticks)
         res=$(timeout $((DURATION + 60)) wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 10s \
             -H "Authorization: Bearer $reader" -s "$WORK/report.lua" "$url")
+        t1=$(cpu_ticks)
         printf '%s\n' "$res" | sed 's/^/    /' >&2
         res=$(grep '^RESULT ' <<<"$res") || die "$name: wrk printed no RESULT line"
         requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$res")
@@ -180,15 +190,16 @@ run_backend() {
         errs=$(sed -E 's/.* errors=([0-9]+).*/\1/' <<<"$res")
         non2xx=$(sed -E 's/.* non2xx=([0-9]+).*/\1/' <<<"$res")
         rps=$(awk -v r="$requests" -v d="$dur" 'BEGIN { printf "%.0f", r / (d / 1e6) }')
-        printf '%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%s\n' "$name" "$count" "$c" "$rps" "$requests" \
+        printf '%s\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%s\t%s\n' "$name" "$count" "$c" "$rps" "$requests" \
             "$(awk -v x="$p50" 'BEGIN{print x/1000}')" "$(awk -v x="$p99" 'BEGIN{print x/1000}')" \
-            "$((errs + non2xx))" >>"$ROWS"
+            "$((errs + non2xx))" "$(steal_pct "$t0" "$t1")" >>"$ROWS"
     done
 
     stop_server
-    if grep -qiE 'error|warn' "$WORK/server-$name.log"; then
+    # The development-mode warning is expected; anything else is worth a look.
+    if grep -iE 'error|warn' "$WORK/server-$name.log" | grep -qv 'DEVELOPMENT MODE'; then
         log "$name: the server logged warnings/errors (first 20 lines):"
-        grep -iE 'error|warn' "$WORK/server-$name.log" | head -20 >&2
+        grep -iE 'error|warn' "$WORK/server-$name.log" | grep -v 'DEVELOPMENT MODE' | head -20 >&2
     fi
     unset KETENREGIE_SERVER__BIND KETENREGIE_DATABASE__URL KETENREGIE_AUTH__DEV_SECRET_FILE KETENREGIE_LOG__FILTER
 }
@@ -221,13 +232,20 @@ done
 
 # --- report ---------------------------------------------------------------------------
 echo
-echo "GET /api/v1/organisaties/{id}, wrk closed loop, ${DURATION} s per run after ${WARMUP} s warm-up"
+echo "GET /api/v1/organisaties/{id} with a valid bearer token; wrk $(wrk -v 2>&1 | awk 'NR==1{print $2}'), 1 thread,"
+echo "closed loop, ${DURATION} s per run after ${WARMUP} s warm-up; server: release build, default workers and pool."
+echo "organisations = the directory's size as GET /api/v1/organisaties reports it: the $ORGS"
+echo "seeded plus the Veilig Thuis organisations loaded from the reference data at start-up."
+echo "errors = socket errors + non-2xx answers. steal = % of CPU time the hypervisor took for other"
+echo "guests during the run (/proc/stat); high steal means slower, noisier figures."
+echo "source: $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo unknown); machine: $(nproc) cores,"
+echo "$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo), $(free -h | awk '/^Mem:/{print $2}') RAM"
 echo
-printf '| %-8s | %13s | %11s | %10s | %9s | %8s | %8s | %6s |\n' \
-    backend organisations concurrency requests/s requests "p50 (ms)" "p99 (ms)" errors
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- --------------: ------------: -----------: ----------: ---------: ---------: -------:
-while IFS=$'\t' read -r b n c rps req p50 p99 err; do
-    printf '| %-8s | %13s | %11s | %10s | %9s | %8s | %8s | %6s |\n' "$b" "$n" "$c" "$rps" "$req" "$p50" "$p99" "$err"
+printf '| %-8s | %13s | %11s | %10s | %9s | %8s | %8s | %6s | %7s |\n' \
+    backend organisations concurrency requests/s requests "p50 (ms)" "p99 (ms)" errors "steal %"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|%s|\n' ---------- --------------: ------------: -----------: ----------: ---------: ---------: -------: --------:
+while IFS=$'\t' read -r b n c rps req p50 p99 err st; do
+    printf '| %-8s | %13s | %11s | %10s | %9s | %8s | %8s | %6s | %7s |\n' "$b" "$n" "$c" "$rps" "$req" "$p50" "$p99" "$err" "$st"
 done <"$ROWS"
 for s in "${SKIPPED[@]}"; do echo; echo "SKIPPED: $s"; done
 [[ -s $ROWS ]] || die "no measurements"
