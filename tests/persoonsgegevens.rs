@@ -46,7 +46,9 @@ fn operaties(doc: &Value) -> Vec<(String, String, Value)> {
 fn invullen(pad: &str, ids: &[(&str, String)]) -> String {
     let mut p = pad.to_string();
     for (prefix, id) in ids {
-        if p.starts_with(prefix) {
+        // A prefix ending in `$` matches the whole path only.
+        let exact = prefix.strip_suffix('$').is_some_and(|x| p == x);
+        if exact || p.starts_with(prefix) {
             p = p.replace("{id}", id).replace("{soort}", id);
         }
     }
@@ -60,6 +62,8 @@ async fn roep(app: &TestApp, methode: &str, pad: &str, token: &str) -> reqwest::
         // A valid body, so the answer is the decision's and not the validation's.
         let body = if pad.ends_with("/eigen-verklaringen") {
             json!({"tekst": "Mijn kant van het verhaal"})
+        } else if pad == "/api/v1/briefings/_zoek" {
+            json!({"bsn": "123456733"})
         } else if pad.ends_with("/kwaliteitsbeoordelingen") {
             json!({"goedgekeurd": true})
         } else if pad.ends_with("/overdrachten") {
@@ -100,17 +104,32 @@ async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
         ],
     );
     let melding_id = zorgmelding(&app).await;
+    let dossier = dossier(&app).await;
     let mut gemarkeerd = 0;
     for (methode, pad, op) in operaties(&doc) {
         let Some(markering) = op.get("x-persoonsgegevens") else {
             continue;
         };
         gemarkeerd += 1;
+        // Writes to one's own records rest on the organisation's own task, agreement or
+        // not; they are checked by `personen`, `gezinnen`... in tests/dossiers.rs.
+        if markering["alleenEigen"] == true {
+            continue;
+        }
         assert!(
             markering["doel"].is_string() && markering["categorieen"].is_array(),
             "{pad}: marking names purpose and categories"
         );
-        let pad = invullen(&pad, &[("/api/v1/zorgmeldingen", melding_id.clone())]);
+        let pad = invullen(
+            &pad,
+            &[
+                ("/api/v1/zorgmeldingen", melding_id.clone()),
+                ("/api/v1/personen/{id}/gezag", dossier.persoon.clone()),
+                ("/api/v1/personen/{id}$", dossier.persoon.clone()),
+                ("/api/v1/gezinnen", dossier.gezin.clone()),
+                ("/api/v1/incidenten", dossier.incident.clone()),
+            ],
+        );
         let geweigerd_voor = app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403");
         let res = roep(&app, &methode, &pad, &token).await;
         let status = res.status().as_u16();
@@ -121,8 +140,8 @@ async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
                 geweigerd_voor + 1,
                 "{methode} {pad}: a refusal leaves a denied row"
             ),
-            200 => assert_eq!(
-                body["count"], 0,
+            200 => assert!(
+                body["count"] == 0 || body["gevonden"] == false,
                 "{methode} {pad}: only an empty filtered list may come back: {body}"
             ),
             other => panic!("{methode} {pad}: expected 403 or an empty list, got {other}: {body}"),
@@ -242,3 +261,44 @@ op_beide_backends!(
     gemarkeerde_routes_weigeren_zonder_convenant,
     ongemarkeerde_routes_verwerken_geen_persoonsgegevens
 );
+
+/// Case-registry records owned by the police, for the outsider to be refused.
+struct Dossier {
+    persoon: String,
+    gezin: String,
+    incident: String,
+}
+
+async fn dossier(app: &TestApp) -> Dossier {
+    app.organisatie("politie-pg", "politie", &[]).await;
+    let t = app.token("politie-pg", &["noodhulp"]);
+    let p: Value = app
+        .post("/api/v1/personen", &t, &json!({"bsn": "123456733", "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let persoon = p["id"].as_str().unwrap().to_string();
+    let g: Value = app
+        .post(
+            "/api/v1/gezinnen",
+            &t,
+            &json!({"leden": [{"persoon": persoon, "relatie": "kind"}]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let i: Value = app
+        .post("/api/v1/incidenten", &t, &json!({"tijdstip": "2026-01-01T10:00:00Z", "soort": "ruzie", "politieReferentie": "PL-1", "samenvatting": "s",
+            "betrokkenen": [{"persoon": persoon, "rol": "kind"}]}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    Dossier {
+        persoon,
+        gezin: g["id"].as_str().unwrap().to_string(),
+        incident: i["id"].as_str().unwrap().to_string(),
+    }
+}

@@ -9,8 +9,9 @@ use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::routes::{
-    berichten, bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, gezondheid,
-    organisaties, verwerkingen, zorgmeldingen,
+    berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten, convenanten,
+    eigen_verklaringen, gezinnen, gezondheid, incidenten, organisaties, personen, verwerkingen,
+    zorgmeldingen,
 };
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
@@ -177,7 +178,12 @@ impl Application {
             versleuteling: versleuteling.clone().into_inner(),
             klok: onderdelen.klok.clone(),
         });
-        let inzage = web::Data::new(InzageBronnen(onderdelen.inzage.clone()));
+        // The case registry is always an inzage source; tests may add their own.
+        let mut bronnen = onderdelen.inzage.clone();
+        bronnen.push(Arc::new(ketenregie_case::inzage::CaseBron {
+            versleuteling: versleuteling.clone().into_inner(),
+        }));
+        let inzage = web::Data::new(InzageBronnen(bronnen));
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
@@ -439,6 +445,42 @@ fn routes(cfg: &mut web::ServiceConfig) {
                     resource("/kwaliteitscontrole")
                         .route(web::put().to(zorgmeldingen::zet_kwaliteitscontrole)),
                 )
+                .service(resource("/personen").route(web::post().to(personen::registreer)))
+                .service(resource("/personen/{id}").route(web::get().to(personen::een)))
+                .service(
+                    resource("/personen/{id}/gezag")
+                        .route(web::post().to(personen::gezag_vastleggen))
+                        .route(web::get().to(personen::gezag_lijst)),
+                )
+                .service(resource("/gezinnen").route(web::post().to(gezinnen::maak)))
+                .service(resource("/gezinnen/{id}").route(web::get().to(gezinnen::een)))
+                .service(
+                    resource("/gezinnen/{id}/beschikkingen")
+                        .route(web::post().to(gezinnen::beschikking)),
+                )
+                .service(
+                    resource("/gezinnen/{id}/regelingen").route(web::post().to(gezinnen::regeling)),
+                )
+                .service(resource("/incidenten").route(web::post().to(incidenten::maak)))
+                .service(resource("/incidenten/{id}").route(web::get().to(incidenten::een)))
+                .service(
+                    resource("/incidenten/{id}/verklaringen")
+                        .route(web::post().to(incidenten::verklaring)),
+                )
+                .service(
+                    resource("/incidenten/{id}/wederhoor")
+                        .route(web::put().to(incidenten::wederhoor)),
+                )
+                .service(
+                    resource("/betrokkenheden").route(web::post().to(betrokkenheden::registreer)),
+                )
+                .service(
+                    resource("/betrokkenheden/{id}")
+                        .route(web::delete().to(betrokkenheden::beeindig)),
+                )
+                .service(resource("/matches").route(web::get().to(betrokkenheden::lijst)))
+                .service(resource("/matches/{id}").route(web::get().to(betrokkenheden::een)))
+                .service(resource("/briefings/_zoek").route(web::post().to(briefings::zoek)))
                 .service(resource("/berichten").route(web::get().to(berichten::lijst)))
                 .service(
                     resource("/termijnen").route(web::get().to(zorgmeldingen::termijnen_lijst)),

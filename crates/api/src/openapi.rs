@@ -5,8 +5,8 @@
 
 use crate::problem::Problem;
 use crate::routes::{
-    berichten, bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties,
-    verwerkingen, zorgmeldingen,
+    berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten, convenanten,
+    eigen_verklaringen, gezinnen, incidenten, organisaties, personen, verwerkingen, zorgmeldingen,
 };
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
@@ -65,6 +65,23 @@ use utoipa::OpenApi;
         zorgmeldingen::stappen,
         zorgmeldingen::zet_kwaliteitscontrole,
         zorgmeldingen::termijnen_lijst,
+        personen::registreer,
+        personen::een,
+        personen::gezag_vastleggen,
+        personen::gezag_lijst,
+        gezinnen::maak,
+        gezinnen::een,
+        gezinnen::beschikking,
+        gezinnen::regeling,
+        incidenten::maak,
+        incidenten::een,
+        incidenten::verklaring,
+        incidenten::wederhoor,
+        betrokkenheden::registreer,
+        betrokkenheden::beeindig,
+        betrokkenheden::lijst,
+        betrokkenheden::een,
+        briefings::zoek,
         berichten::lijst,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
@@ -76,6 +93,7 @@ use utoipa::OpenApi;
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
         (name = "zorgmeldingen", description = "Care reports from police to Veilig Thuis, and their handling as a task with FHIR Task status codes. Transition table (also in the README):"),
+        (name = "dossiers", description = "The case registry: persons, families, gezag, court decisions, arrangements, police incidents with both sides' statements, involvement signals and their matches, and the briefing before arrival"),
         (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),

@@ -42,6 +42,13 @@ pub trait InzageBron: Send + Sync {
         aanvrager: &Actor,
         soort: Option<OrganisatieSoort>,
     ) -> QueryResult<Vec<InzageOnderdeel>>;
+
+    /// The data subject's identity in the processing log, when `persoon` is a record id
+    /// of this source that stands for an identity (the case registry logs persons by
+    /// identity, so one person recorded by two organisations is one subject).
+    fn identiteit(&self, _conn: &mut DbConnection, _persoon: Uuid) -> QueryResult<Option<Uuid>> {
+        Ok(None)
+    }
 }
 
 /// One processing of the subject's data, as shown to them.
@@ -93,6 +100,13 @@ pub fn stel_op(
     for b in bronnen {
         gegevens.extend(b.verzamel(conn, persoon, actor, soort)?);
     }
+    let mut subject = None;
+    for b in bronnen {
+        if let Some(i) = b.identiteit(conn, persoon)? {
+            subject = Some(i);
+            break;
+        }
+    }
     let eigen_verklaringen = eigen_verklaring::van_betrokkene(conn, persoon)?
         .into_iter()
         .map(|v| InzageVerklaring {
@@ -103,7 +117,14 @@ pub fn stel_op(
             aangemaakt_op: v.aangemaakt_op,
         })
         .collect();
-    let verwerkingen = logboek::verwerkingen_van_betrokkene(conn, &pseudoniemen.van(persoon))?
+    let mut rijen = logboek::verwerkingen_van_betrokkene(conn, &pseudoniemen.van(persoon))?;
+    if let Some(s) = subject.filter(|s| *s != persoon) {
+        rijen.extend(logboek::verwerkingen_van_betrokkene(
+            conn,
+            &pseudoniemen.van(s),
+        )?);
+    }
+    let verwerkingen = rijen
         .into_iter()
         .map(|r| InzageVerwerking {
             organisatie: r.organisatie,

@@ -178,7 +178,29 @@ pub fn maak(
             zorgmeldingen::gewijzigd_op.eq(nu_db),
         ))
         .execute(conn)?;
+    zet_betrokkenen(conn, v, &id, inhoud)?;
     kop(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+/// Index the identities in a melding (keyed-hash derived, nothing readable) so the case
+/// registry's briefing can list open meldingen about a family without decrypting any.
+fn zet_betrokkenen(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    id: &str,
+    i: &Inhoud,
+) -> QueryResult<()> {
+    use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
+    diesel::delete(zb::table.filter(zb::zorgmelding_id.eq(id))).execute(conn)?;
+    let mut ids: Vec<String> = betrokkenen(v, i).iter().map(Uuid::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    for b in ids {
+        diesel::insert_into(zb::table)
+            .values((zb::zorgmelding_id.eq(id), zb::betrokkene.eq(b)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 pub fn kop(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Kop>> {
@@ -225,8 +247,8 @@ pub fn vervang_inhoud(
             zorgmeldingen::versie.eq(zorgmeldingen::versie + 1),
             zorgmeldingen::gewijzigd_op.eq(to_db(nu)),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    zet_betrokkenen(conn, v, id, i)
 }
 
 /// Change status fields; only when the version is still `versie` (optimistic

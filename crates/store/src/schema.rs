@@ -286,3 +286,184 @@ diesel::table! {
 
 diesel::joinable!(termijnen -> zorgmeldingen (zorgmelding_id));
 diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, termijnen);
+
+diesel::table! {
+    personen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        betrokkene -> Text,
+        bsn_hash -> Nullable<Text>,
+        naam_hash -> Text,
+        adres_hash -> Nullable<Text>,
+        gegevens -> Text,
+        gemeente -> Nullable<Text>,
+        vertrouwelijkheid -> Text,
+        aangemaakt_op -> Timestamp,
+        gewijzigd_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gezinnen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        kenmerk -> Nullable<Text>,
+        vertrouwelijkheid -> Text,
+        aangemaakt_op -> Timestamp,
+        gewijzigd_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gezinsleden (gezin_id, persoon_id) {
+        gezin_id -> Text,
+        persoon_id -> Text,
+        relatie -> Text,
+        van -> Nullable<Date>,
+        tot -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    gezag (id) {
+        id -> Text,
+        eigenaar -> Text,
+        kind_id -> Text,
+        vorm -> Text,
+        houders -> Text,
+        houder_instelling -> Nullable<Text>,
+        bron -> Text,
+        beschikking_id -> Nullable<Text>,
+        geverifieerd_op -> Date,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    beschikkingen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        gezin_id -> Text,
+        rechtbank -> Text,
+        zaaknummer -> Text,
+        datum -> Date,
+        soort -> Text,
+        van -> Date,
+        tot -> Nullable<Date>,
+        uitvoerbaar_bij_voorraad -> Bool,
+        sterke_arm -> Bool,
+        sterke_arm_tekst -> Nullable<Text>,
+        kinderen -> Text,
+        gebruikt_op -> Nullable<Date>,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    regelingen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        gezin_id -> Text,
+        soort -> Text,
+        bron -> Text,
+        beschikking_id -> Nullable<Text>,
+        samenvatting -> Text,
+        van -> Date,
+        tot -> Nullable<Date>,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incidenten (id) {
+        id -> Text,
+        eigenaar -> Text,
+        gezin_id -> Nullable<Text>,
+        tijdstip -> Timestamp,
+        gemeente -> Nullable<Text>,
+        soort -> Text,
+        politie_referentie -> Text,
+        inhoud -> Text,
+        wederhoor -> Text,
+        wederhoor_op -> Nullable<Timestamp>,
+        vertrouwelijkheid -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    incident_betrokkenen (incident_id, persoon_id) {
+        incident_id -> Text,
+        persoon_id -> Text,
+        rol -> Text,
+    }
+}
+
+diesel::table! {
+    verklaringen (id) {
+        id -> Text,
+        incident_id -> Text,
+        persoon_id -> Nullable<Text>,
+        afgelegd_door -> Text,
+        tekst -> Text,
+        afgelegd_op -> Timestamp,
+        vastgelegd_door -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    betrokkenheden (id) {
+        id -> Text,
+        organisatie -> Text,
+        persoon_id -> Text,
+        betrokkene -> Text,
+        contact_naam -> Text,
+        contact_telefoon -> Nullable<Text>,
+        contact_email -> Nullable<Text>,
+        sinds -> Date,
+        vervalt_op -> Date,
+        beeindigd_op -> Nullable<Date>,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    matches (id) {
+        id -> Text,
+        betrokkenheid_a -> Text,
+        betrokkenheid_b -> Text,
+        organisatie_a -> Text,
+        organisatie_b -> Text,
+        reden -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    zorgmelding_betrokkenen (zorgmelding_id, betrokkene) {
+        zorgmelding_id -> Text,
+        betrokkene -> Text,
+    }
+}
+
+diesel::joinable!(gezinsleden -> gezinnen (gezin_id));
+diesel::joinable!(gezinsleden -> personen (persoon_id));
+diesel::joinable!(incident_betrokkenen -> incidenten (incident_id));
+diesel::joinable!(incident_betrokkenen -> personen (persoon_id));
+diesel::joinable!(zorgmelding_betrokkenen -> zorgmeldingen (zorgmelding_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    personen,
+    gezinnen,
+    gezinsleden,
+    gezag,
+    beschikkingen,
+    regelingen,
+    incidenten,
+    incident_betrokkenen,
+    verklaringen,
+    betrokkenheden,
+    matches,
+    zorgmelding_betrokkenen,
+    zorgmeldingen,
+);

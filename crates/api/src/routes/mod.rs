@@ -1,12 +1,18 @@
 //! The HTTP routes, one module per resource.
 
 pub mod berichten;
+pub mod betrokkenheden;
 pub mod bewaartermijnen;
+pub mod briefings;
 pub mod contactpunten;
 pub mod convenanten;
+pub mod dossier;
 pub mod eigen_verklaringen;
+pub mod gezinnen;
 pub mod gezondheid;
+pub mod incidenten;
 pub mod organisaties;
+pub mod personen;
 pub mod verwerkingen;
 pub mod zorgmeldingen;
 

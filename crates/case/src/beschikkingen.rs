@@ -1,0 +1,496 @@
+//! Beschikkingen (court decisions, and the burgemeester's huisverbod) and the duration
+//! rules of DOMAIN.md §4, each a named constant used both to validate a new decision and
+//! to compute whether a decision is in force today:
+//!
+//! - `VOORLOPIGE_OTS_MAX_DRIE_MAANDEN`: a provisional supervision order lasts at most
+//!   3 months.
+//! - `OTS_MAX_EEN_JAAR`: a supervision order lasts at most 1 year (it is renewed by a new
+//!   decision).
+//! - `HUISVERBOD_TIEN_DAGEN` / `HUISVERBOD_MAX_28_DAGEN`: a temporary restraining order
+//!   lasts 10 days (the default when no end is given), extendable to at most 28 days in
+//!   total.
+//! - `UHP_MAX_EEN_JAAR` / `UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT`: an out-of-home
+//!   placement authorisation lasts at most 1 year and lapses when it has not been used
+//!   within 3 months.
+//! - `STERKE_ARM_MET_TEKST`: a decision that allows enforcement with police help must
+//!   carry the clause's text, because officers weigh it (since 2009 they are not obliged
+//!   to assist).
+
+use crate::{CaseFout, id, invoer};
+use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::Validatie;
+use ketenregie_common::ids;
+use ketenregie_common::time::to_db;
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::beschikkingen;
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantNames};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: Months = Months::new(3);
+pub const OTS_MAX_EEN_JAAR: Months = Months::new(12);
+pub const HUISVERBOD_TIEN_DAGEN: Days = Days::new(10);
+pub const HUISVERBOD_MAX_28_DAGEN: Days = Days::new(28);
+pub const UHP_MAX_EEN_JAAR: Months = Months::new(12);
+pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: Months = Months::new(3);
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Beschikkingsoort {
+    Omgang,
+    Zorgregeling,
+    Gezag,
+    Ots,
+    VoorlopigeOts,
+    Uhp,
+    Huisverbod,
+    Straatverbod,
+    Overig,
+}
+
+impl Beschikkingsoort {
+    /// A child-protection measure or restraining order the briefing lists on its own.
+    pub fn is_maatregel(self) -> bool {
+        matches!(
+            self,
+            Self::Ots | Self::VoorlopigeOts | Self::Uhp | Self::Huisverbod | Self::Straatverbod
+        )
+    }
+}
+
+/// Whether a decision applies on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, Display, AsRefStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Werking {
+    /// Not yet in force.
+    NogNiet,
+    InWerking,
+    /// Its term has ended.
+    Verlopen,
+    /// Lapsed before its end (`UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT`).
+    Vervallen,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BeschikkingInvoer {
+    #[schema(required = true, value_type = String, example = "Rechtbank Den Haag")]
+    pub rechtbank: Option<String>,
+    #[schema(required = true, value_type = String, example = "C/09/612345 / JE RK 26-1234")]
+    pub zaaknummer: Option<String>,
+    /// Date of the decision.
+    #[schema(required = true, value_type = String, format = Date)]
+    pub datum: Option<String>,
+    #[schema(required = true, value_type = Beschikkingsoort)]
+    pub soort: Option<String>,
+    #[schema(required = true, value_type = String, format = Date)]
+    pub van: Option<String>,
+    /// Required for a (voorlopige) OTS and a UHP; a huisverbod without it runs 10 days.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub tot: Option<String>,
+    #[schema(required = true, value_type = bool)]
+    pub uitvoerbaar_bij_voorraad: Option<bool>,
+    /// Does the decision allow enforcement with police help ('sterke arm')?
+    #[schema(required = true, value_type = bool)]
+    pub sterke_arm: Option<bool>,
+    /// The clause's text; required when `sterkeArm` is true.
+    pub sterke_arm_tekst: Option<String>,
+    /// The children it concerns (persons your organisation registered).
+    #[serde(default)]
+    pub kinderen: Vec<Uuid>,
+    /// UHP: the date the authorisation was first used.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub gebruikt_op: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Beschikking {
+    pub id: Uuid,
+    pub eigenaar: String,
+    pub gezin: Uuid,
+    pub rechtbank: String,
+    pub zaaknummer: String,
+    pub datum: NaiveDate,
+    pub soort: Beschikkingsoort,
+    pub van: NaiveDate,
+    pub tot: Option<NaiveDate>,
+    pub uitvoerbaar_bij_voorraad: bool,
+    pub sterke_arm: bool,
+    pub sterke_arm_tekst: Option<String>,
+    pub kinderen: Vec<Uuid>,
+    pub gebruikt_op: Option<NaiveDate>,
+}
+
+impl Beschikking {
+    /// In force on `dag`, by its dates and the duration rules.
+    pub fn werking(&self, dag: NaiveDate) -> Werking {
+        if dag < self.van {
+            return Werking::NogNiet;
+        }
+        if self.soort == Beschikkingsoort::Uhp
+            && self.gebruikt_op.is_none()
+            && dag >= self.van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT
+        {
+            return Werking::Vervallen;
+        }
+        match self.effectief_tot() {
+            Some(t) if dag > t => Werking::Verlopen,
+            _ => Werking::InWerking,
+        }
+    }
+
+    /// The last day in force: the stated end, or the rule's default for a huisverbod.
+    pub fn effectief_tot(&self) -> Option<NaiveDate> {
+        self.tot.or_else(|| {
+            (self.soort == Beschikkingsoort::Huisverbod).then(|| self.van + HUISVERBOD_TIEN_DAGEN)
+        })
+    }
+}
+
+/// Check a term against a rule: the end may be at most `max` after the start.
+fn max_duur(
+    v: &mut Validatie,
+    regel: &str,
+    van: NaiveDate,
+    tot: NaiveDate,
+    grens: NaiveDate,
+    uitleg: &str,
+) {
+    if tot > grens {
+        v.fout(
+            "tot",
+            regel,
+            format!("`tot` ligt na {grens}: {uitleg} (regel {regel}, vanaf {van})"),
+        );
+    }
+}
+
+impl BeschikkingInvoer {
+    pub fn valideer(&self, gezin: Uuid, vandaag: NaiveDate) -> Result<Beschikking, CaseFout> {
+        let mut v = Validatie::new();
+        let rechtbank = v.tekst("rechtbank", self.rechtbank.as_deref(), 200);
+        let zaaknummer = v.tekst("zaaknummer", self.zaaknummer.as_deref(), 100);
+        let datum = invoer::verplichte_datum(&mut v, "datum", self.datum.as_deref(), Some(vandaag));
+        let soort: Option<Beschikkingsoort> = v.keuze("soort", self.soort.as_deref());
+        let van = invoer::verplichte_datum(&mut v, "van", self.van.as_deref(), None);
+        let tot = invoer::datum(&mut v, "tot", self.tot.as_deref(), None);
+        let gebruikt_op = invoer::datum(
+            &mut v,
+            "gebruiktOp",
+            self.gebruikt_op.as_deref(),
+            Some(vandaag),
+        );
+        let uitvoerbaar = v.verplicht("uitvoerbaarBijVoorraad", self.uitvoerbaar_bij_voorraad);
+        let sterke_arm = v.verplicht("sterkeArm", self.sterke_arm);
+        let sterke_arm_tekst =
+            v.optionele_tekst("sterkeArmTekst", self.sterke_arm_tekst.as_deref(), 4000);
+        if sterke_arm == Some(true) && sterke_arm_tekst.is_none() {
+            v.fout(
+                "sterkeArmTekst",
+                "sterke-arm-met-tekst",
+                "een beschikking met sterke arm vermeldt de tekst van de clausule (regel STERKE_ARM_MET_TEKST)",
+            );
+        }
+        if let (Some(van), Some(tot)) = (van, tot)
+            && tot < van
+        {
+            v.fout("tot", "minimum", "`tot` ligt voor `van`");
+        }
+        if let (Some(soort), Some(van)) = (soort, van) {
+            use Beschikkingsoort as S;
+            let eis_einde = |v: &mut Validatie, regel: &str| {
+                if tot.is_none() {
+                    v.fout(
+                        "tot",
+                        "required",
+                        format!("een {soort} heeft een einddatum `tot` (regel {regel})"),
+                    );
+                }
+            };
+            match soort {
+                S::VoorlopigeOts => {
+                    eis_einde(&mut v, "voorlopige-ots-max-drie-maanden");
+                    if let Some(t) = tot {
+                        max_duur(
+                            &mut v,
+                            "voorlopige-ots-max-drie-maanden",
+                            van,
+                            t,
+                            van + VOORLOPIGE_OTS_MAX_DRIE_MAANDEN,
+                            "een voorlopige ondertoezichtstelling duurt ten hoogste 3 maanden",
+                        );
+                    }
+                }
+                S::Ots => {
+                    eis_einde(&mut v, "ots-max-een-jaar");
+                    if let Some(t) = tot {
+                        max_duur(
+                            &mut v,
+                            "ots-max-een-jaar",
+                            van,
+                            t,
+                            van + OTS_MAX_EEN_JAAR,
+                            "een ondertoezichtstelling duurt ten hoogste 1 jaar; een verlenging is een nieuwe beschikking",
+                        );
+                    }
+                }
+                S::Uhp => {
+                    eis_einde(&mut v, "uhp-max-een-jaar");
+                    if let Some(t) = tot {
+                        max_duur(
+                            &mut v,
+                            "uhp-max-een-jaar",
+                            van,
+                            t,
+                            van + UHP_MAX_EEN_JAAR,
+                            "een machtiging uithuisplaatsing geldt ten hoogste 1 jaar",
+                        );
+                    }
+                }
+                S::Huisverbod => {
+                    if let Some(t) = tot {
+                        max_duur(
+                            &mut v,
+                            "huisverbod-max-28-dagen",
+                            van,
+                            t,
+                            van + HUISVERBOD_MAX_28_DAGEN,
+                            "een tijdelijk huisverbod duurt 10 dagen en kan worden verlengd tot ten hoogste 28 dagen in totaal",
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut kinderen = self.kinderen.clone();
+        kinderen.sort();
+        kinderen.dedup();
+        v.afronden(|| Beschikking {
+            id: ids::new_id(),
+            eigenaar: String::new(),
+            gezin,
+            rechtbank: rechtbank.unwrap_or_default(),
+            zaaknummer: zaaknummer.unwrap_or_default(),
+            datum: datum.unwrap_or_default(),
+            soort: soort.unwrap_or(Beschikkingsoort::Overig),
+            van: van.unwrap_or_default(),
+            tot,
+            uitvoerbaar_bij_voorraad: uitvoerbaar.unwrap_or_default(),
+            sterke_arm: sterke_arm.unwrap_or_default(),
+            sterke_arm_tekst,
+            kinderen,
+            gebruikt_op,
+        })
+        .map_err(CaseFout::Ongeldig)
+    }
+}
+
+pub fn maak(
+    conn: &mut DbConnection,
+    eigenaar: &str,
+    mut b: Beschikking,
+    nu: DateTime<Utc>,
+) -> Result<Beschikking, CaseFout> {
+    let verwijzingen: Vec<(String, Uuid)> = b
+        .kinderen
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (format!("kinderen[{i}]"), *k))
+        .collect();
+    crate::personen::eigen_personen(conn, eigenaar, &verwijzingen)?;
+    b.eigenaar = eigenaar.to_string();
+    diesel::insert_into(beschikkingen::table)
+        .values((
+            beschikkingen::id.eq(b.id.to_string()),
+            beschikkingen::eigenaar.eq(eigenaar),
+            beschikkingen::gezin_id.eq(b.gezin.to_string()),
+            beschikkingen::rechtbank.eq(&b.rechtbank),
+            beschikkingen::zaaknummer.eq(&b.zaaknummer),
+            beschikkingen::datum.eq(b.datum),
+            beschikkingen::soort.eq(b.soort.as_ref()),
+            beschikkingen::van.eq(b.van),
+            beschikkingen::tot.eq(b.tot),
+            beschikkingen::uitvoerbaar_bij_voorraad.eq(b.uitvoerbaar_bij_voorraad),
+            beschikkingen::sterke_arm.eq(b.sterke_arm),
+            beschikkingen::sterke_arm_tekst.eq(&b.sterke_arm_tekst),
+            beschikkingen::kinderen.eq(serde_json::to_string(&b.kinderen).expect("serialises")),
+            beschikkingen::gebruikt_op.eq(b.gebruikt_op),
+            beschikkingen::aangemaakt_op.eq(to_db(nu)),
+        ))
+        .execute(conn)?;
+    Ok(b)
+}
+
+type Rij = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    NaiveDate,
+    String,
+    NaiveDate,
+    Option<NaiveDate>,
+    bool,
+    bool,
+    Option<String>,
+    String,
+    Option<NaiveDate>,
+);
+
+/// The decisions recorded in these families.
+pub fn van_gezinnen(conn: &mut DbConnection, gezinnen: &[String]) -> QueryResult<Vec<Beschikking>> {
+    let rijen: Vec<Rij> = beschikkingen::table
+        .filter(beschikkingen::gezin_id.eq_any(gezinnen))
+        .order(beschikkingen::datum.desc())
+        .select((
+            beschikkingen::id,
+            beschikkingen::eigenaar,
+            beschikkingen::gezin_id,
+            beschikkingen::rechtbank,
+            beschikkingen::zaaknummer,
+            beschikkingen::datum,
+            beschikkingen::soort,
+            beschikkingen::van,
+            beschikkingen::tot,
+            beschikkingen::uitvoerbaar_bij_voorraad,
+            beschikkingen::sterke_arm,
+            beschikkingen::sterke_arm_tekst,
+            beschikkingen::kinderen,
+            beschikkingen::gebruikt_op,
+        ))
+        .load(conn)?;
+    Ok(rijen
+        .into_iter()
+        .map(|r| Beschikking {
+            id: id(&r.0),
+            eigenaar: r.1,
+            gezin: id(&r.2),
+            rechtbank: r.3,
+            zaaknummer: r.4,
+            datum: r.5,
+            soort: r.6.parse().unwrap_or(Beschikkingsoort::Overig),
+            van: r.7,
+            tot: r.8,
+            uitvoerbaar_bij_voorraad: r.9,
+            sterke_arm: r.10,
+            sterke_arm_tekst: r.11,
+            kinderen: serde_json::from_str(&r.12).unwrap_or_default(),
+            gebruikt_op: r.13,
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn invoer(soort: &str, van: &str, tot: Option<&str>) -> BeschikkingInvoer {
+        BeschikkingInvoer {
+            rechtbank: Some("Rechtbank Den Haag".into()),
+            zaaknummer: Some("C/09/1".into()),
+            datum: Some(van.into()),
+            soort: Some(soort.into()),
+            van: Some(van.into()),
+            tot: tot.map(str::to_string),
+            uitvoerbaar_bij_voorraad: Some(true),
+            sterke_arm: Some(false),
+            sterke_arm_tekst: None,
+            kinderen: vec![],
+            gebruikt_op: None,
+        }
+    }
+
+    fn regel_van(r: Result<Beschikking, CaseFout>) -> Vec<String> {
+        match r {
+            Err(CaseFout::Ongeldig(f)) => f
+                .into_iter()
+                .map(|f| format!("{}:{}", f.name, f.code))
+                .collect(),
+            Ok(_) => vec![],
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn voorlopige_ots_at_most_three_months() {
+        let g = Uuid::nil();
+        let v = d("2026-11-29");
+        assert!(
+            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-12-01")).valideer(g, v))
+                .is_empty()
+        );
+        assert_eq!(
+            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-12-02")).valideer(g, v)),
+            ["tot:voorlopige-ots-max-drie-maanden"]
+        );
+    }
+
+    #[test]
+    fn huisverbod_runs_ten_days_and_at_most_twenty_eight() {
+        let g = Uuid::nil();
+        let v = d("2026-11-29");
+        let b = invoer("huisverbod", "2026-11-20", None)
+            .valideer(g, v)
+            .unwrap();
+        assert_eq!(b.effectief_tot(), Some(d("2026-11-30")));
+        assert_eq!(b.werking(d("2026-11-30")), Werking::InWerking);
+        assert_eq!(b.werking(d("2026-12-01")), Werking::Verlopen);
+        assert!(
+            regel_van(invoer("huisverbod", "2026-11-01", Some("2026-11-29")).valideer(g, v))
+                .is_empty()
+        );
+        assert_eq!(
+            regel_van(invoer("huisverbod", "2026-11-01", Some("2026-11-30")).valideer(g, v)),
+            ["tot:huisverbod-max-28-dagen"]
+        );
+    }
+
+    #[test]
+    fn unused_uhp_lapses_after_three_months() {
+        let g = Uuid::nil();
+        let v = d("2026-11-29");
+        let mut b = invoer("uhp", "2026-06-01", Some("2027-05-31"))
+            .valideer(g, v)
+            .unwrap();
+        assert_eq!(b.werking(d("2026-08-31")), Werking::InWerking);
+        assert_eq!(b.werking(d("2026-09-01")), Werking::Vervallen);
+        b.gebruikt_op = Some(d("2026-07-01"));
+        assert_eq!(b.werking(d("2026-11-29")), Werking::InWerking);
+        assert_eq!(
+            regel_van(invoer("uhp", "2026-06-01", Some("2027-06-02")).valideer(g, v)),
+            ["tot:uhp-max-een-jaar"]
+        );
+    }
+
+    #[test]
+    fn sterke_arm_needs_its_clause() {
+        let mut i = invoer("omgang", "2026-01-01", None);
+        i.sterke_arm = Some(true);
+        assert_eq!(
+            regel_van(i.valideer(Uuid::nil(), d("2026-11-29"))),
+            ["sterkeArmTekst:sterke-arm-met-tekst"]
+        );
+    }
+}

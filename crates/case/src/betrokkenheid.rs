@@ -1,0 +1,490 @@
+//! Betrokkenheid and the coordination match (DOMAIN.md §3 flow 6, as the national
+//! Verwijsindex does): an organisation registers only the fact "we are involved with this
+//! child", a named contact and a date — no content. When a second organisation registers
+//! the same child (`ZELFDE_KIND`), or a child sharing a parent with a registered child
+//! (`GEDEELDE_OUDER`), both get a match naming the other organisation and contact, as a
+//! notification through the outbox and in `GET /matches`.
+//!
+//! `VERWIJSINDEX_VERVALTERMIJN` (DOMAIN.md §4 retention): a signal lapses at the earliest
+//! of 2 years after registration and the child's 23rd birthday; the organisation ends it
+//! earlier when it is no longer justified. Lapsed and ended signals neither match nor show.
+
+use crate::gezinnen::Relatie;
+use crate::{CaseFout, id};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::Validatie;
+use ketenregie_common::ids;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_store::DbConnection;
+use ketenregie_store::outbox::{self, Gebeurtenis};
+use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// How long a signal stays, at most.
+pub const VERWIJSINDEX_MAX_TWEE_JAAR: Months = Months::new(24);
+/// The age at which a child's signals lapse.
+pub const VERWIJSINDEX_LEEFTIJDSGRENS_JAREN: u32 = 23;
+
+/// `VERWIJSINDEX_VERVALTERMIJN`: the last day a signal registered on `sinds` for a child
+/// born on `geboren` is valid.
+pub fn vervalt_op(sinds: NaiveDate, geboren: NaiveDate) -> NaiveDate {
+    let twee_jaar = sinds + VERWIJSINDEX_MAX_TWEE_JAAR;
+    let drieentwintig = geboren + Months::new(12 * VERWIJSINDEX_LEEFTIJDSGRENS_JAREN);
+    twee_jaar.min(drieentwintig)
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContactInvoer {
+    /// The professional to call, e.g. the gezinsvoogd.
+    #[schema(required = true, value_type = String, example = "J. Bakker (gezinsvoogd)")]
+    pub naam: Option<String>,
+    #[schema(example = "070 123 4567")]
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BetrokkenheidInvoer {
+    /// The child (a person your organisation registered).
+    #[schema(required = true, value_type = Uuid)]
+    pub persoon: Option<Uuid>,
+    #[schema(required = true, value_type = ContactInvoer)]
+    pub contact: Option<ContactInvoer>,
+    /// Since when; defaults to today.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub sinds: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Contact {
+    pub naam: String,
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Betrokkenheid {
+    pub id: Uuid,
+    pub organisatie: String,
+    pub persoon: Uuid,
+    pub betrokkene: Uuid,
+    pub contact: Contact,
+    pub sinds: NaiveDate,
+    pub vervalt_op: NaiveDate,
+    pub beeindigd_op: Option<NaiveDate>,
+}
+
+impl Betrokkenheid {
+    pub fn actief(&self, dag: NaiveDate) -> bool {
+        self.beeindigd_op.is_none() && dag <= self.vervalt_op
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, Display, AsRefStr, EnumString)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum MatchReden {
+    /// `ZELFDE_KIND`
+    ZelfdeKind,
+    /// `GEDEELDE_OUDER`
+    GedeeldeOuder,
+}
+
+/// A validated registration.
+#[derive(Debug, Clone)]
+pub struct NieuweBetrokkenheid {
+    pub persoon: Uuid,
+    pub contact: Contact,
+    pub sinds: NaiveDate,
+}
+
+impl BetrokkenheidInvoer {
+    pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuweBetrokkenheid, CaseFout> {
+        let mut v = Validatie::new();
+        let persoon = v.verplicht("persoon", self.persoon);
+        let contact = v.verplicht("contact", self.contact.as_ref()).and_then(|c| {
+            let naam = v.tekst("contact.naam", c.naam.as_deref(), 200);
+            let telefoon = v.optionele_tekst("contact.telefoon", c.telefoon.as_deref(), 40);
+            let email = v.optionele_tekst("contact.email", c.email.as_deref(), 200);
+            if telefoon.is_none() && email.is_none() {
+                v.fout(
+                    "contact.telefoon",
+                    "required",
+                    "een contact heeft een telefoonnummer of e-mailadres",
+                );
+            }
+            Some(Contact {
+                naam: naam?,
+                telefoon,
+                email,
+            })
+        });
+        let sinds = crate::invoer::datum(&mut v, "sinds", self.sinds.as_deref(), Some(vandaag))
+            .unwrap_or(vandaag);
+        v.afronden(|| NieuweBetrokkenheid {
+            persoon: persoon.unwrap_or_default(),
+            contact: contact.expect("checked"),
+            sinds,
+        })
+        .map_err(CaseFout::Ongeldig)
+    }
+}
+
+/// A match as one organisation sees it: the other side.
+#[derive(Debug, Clone)]
+pub struct Match {
+    pub id: Uuid,
+    pub reden: MatchReden,
+    /// Your registration.
+    pub eigen_betrokkenheid: Uuid,
+    pub andere_organisatie: String,
+    pub ander_contact: Contact,
+    pub aangemaakt_op: DateTime<Utc>,
+}
+
+type Rij = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    NaiveDate,
+    NaiveDate,
+    Option<NaiveDate>,
+);
+
+fn kolommen() -> (
+    betrokkenheden::id,
+    betrokkenheden::organisatie,
+    betrokkenheden::persoon_id,
+    betrokkenheden::betrokkene,
+    betrokkenheden::contact_naam,
+    betrokkenheden::contact_telefoon,
+    betrokkenheden::contact_email,
+    betrokkenheden::sinds,
+    betrokkenheden::vervalt_op,
+    betrokkenheden::beeindigd_op,
+) {
+    (
+        betrokkenheden::id,
+        betrokkenheden::organisatie,
+        betrokkenheden::persoon_id,
+        betrokkenheden::betrokkene,
+        betrokkenheden::contact_naam,
+        betrokkenheden::contact_telefoon,
+        betrokkenheden::contact_email,
+        betrokkenheden::sinds,
+        betrokkenheden::vervalt_op,
+        betrokkenheden::beeindigd_op,
+    )
+}
+
+fn uit_rij(r: Rij) -> Betrokkenheid {
+    Betrokkenheid {
+        id: id(&r.0),
+        organisatie: r.1,
+        persoon: id(&r.2),
+        betrokkene: id(&r.3),
+        contact: Contact {
+            naam: r.4,
+            telefoon: r.5,
+            email: r.6,
+        },
+        sinds: r.7,
+        vervalt_op: r.8,
+        beeindigd_op: r.9,
+    }
+}
+
+/// Active signals on these identities.
+pub fn actief_op(
+    conn: &mut DbConnection,
+    betrokkenen: &[String],
+    dag: NaiveDate,
+) -> QueryResult<Vec<Betrokkenheid>> {
+    let mut uit = Vec::new();
+    for deel in betrokkenen.chunks(500) {
+        let rijen: Vec<Rij> = betrokkenheden::table
+            .filter(betrokkenheden::betrokkene.eq_any(deel))
+            .filter(betrokkenheden::beeindigd_op.is_null())
+            .filter(betrokkenheden::vervalt_op.ge(dag))
+            .select(kolommen())
+            .load(conn)?;
+        uit.extend(rijen.into_iter().map(uit_rij));
+    }
+    Ok(uit)
+}
+
+/// The identities of the children who share a parent with `kind` (not `kind` itself):
+/// parents are found through every family, of any organisation, where the child's
+/// identity is a child and the parent's identity a parent.
+fn broers_en_zussen(conn: &mut DbConnection, kind: &str) -> QueryResult<Vec<String>> {
+    let rel = |r: Relatie| r.as_ref().to_string();
+    // The families (any owner) in which this identity is a child.
+    let gezinnen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(personen::betrokkene.eq(kind))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Kind)))
+        .select(gezinsleden::gezin_id)
+        .load(conn)?;
+    let ouders: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(gezinsleden::gezin_id.eq_any(&gezinnen))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Ouder)))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)?;
+    if ouders.is_empty() {
+        return Ok(vec![]);
+    }
+    // Families in which any of those identities is a parent; their children.
+    let ouder_gezinnen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(personen::betrokkene.eq_any(&ouders))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Ouder)))
+        .select(gezinsleden::gezin_id)
+        .load(conn)?;
+    let mut kinderen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(gezinsleden::gezin_id.eq_any(&ouder_gezinnen))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Kind)))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)?;
+    kinderen.retain(|k| k != kind);
+    Ok(kinderen)
+}
+
+/// Register involvement of `organisatie` with one of its persons; finds and records the
+/// matches with other organisations and notifies both sides through the outbox, all in
+/// the caller's transaction. Returns the signal and the new matches.
+pub fn registreer(
+    conn: &mut DbConnection,
+    v: &ketenregie_privacy::versleuteling::Versleuteling,
+    organisatie: &str,
+    n: &NieuweBetrokkenheid,
+    nu: DateTime<Utc>,
+) -> Result<(Betrokkenheid, Vec<Match>), CaseFout> {
+    let rij = crate::personen::eigen_personen(conn, organisatie, &[("persoon".into(), n.persoon)])?
+        .remove(0);
+    let persoon = rij.clone().ontsleutel(v)?;
+    let vandaag = nu.date_naive();
+    let betrokkene = rij.betrokkene.clone();
+    if let Some(bestaand) = actief_op(conn, std::slice::from_ref(&betrokkene), vandaag)?
+        .into_iter()
+        .find(|b| b.organisatie == organisatie)
+    {
+        return Err(CaseFout::Bestaat {
+            detail: "Uw organisatie heeft al een actieve betrokkenheid bij dit kind".into(),
+            locatie: format!("/api/v1/betrokkenheden/{}", bestaand.id),
+        });
+    }
+    let b = Betrokkenheid {
+        id: ids::new_id(),
+        organisatie: organisatie.to_string(),
+        persoon: n.persoon,
+        betrokkene: id(&betrokkene),
+        contact: n.contact.clone(),
+        sinds: n.sinds,
+        vervalt_op: vervalt_op(n.sinds, persoon.gegevens.geboortedatum),
+        beeindigd_op: None,
+    };
+    if b.vervalt_op < vandaag {
+        return Err(CaseFout::veld(
+            "sinds",
+            "verwijsindex-vervaltermijn",
+            format!(
+                "een signaal vanaf {} is al vervallen op {} (regel VERWIJSINDEX_VERVALTERMIJN)",
+                b.sinds, b.vervalt_op
+            ),
+        ));
+    }
+    diesel::insert_into(betrokkenheden::table)
+        .values((
+            betrokkenheden::id.eq(b.id.to_string()),
+            betrokkenheden::organisatie.eq(organisatie),
+            betrokkenheden::persoon_id.eq(n.persoon.to_string()),
+            betrokkenheden::betrokkene.eq(&betrokkene),
+            betrokkenheden::contact_naam.eq(&b.contact.naam),
+            betrokkenheden::contact_telefoon.eq(&b.contact.telefoon),
+            betrokkenheden::contact_email.eq(&b.contact.email),
+            betrokkenheden::sinds.eq(b.sinds),
+            betrokkenheden::vervalt_op.eq(b.vervalt_op),
+            betrokkenheden::aangemaakt_op.eq(to_db(nu)),
+        ))
+        .execute(conn)?;
+
+    let mut kandidaten: Vec<(Betrokkenheid, MatchReden)> =
+        actief_op(conn, std::slice::from_ref(&betrokkene), vandaag)?
+            .into_iter()
+            .map(|x| (x, MatchReden::ZelfdeKind))
+            .collect();
+    let broers = broers_en_zussen(conn, &betrokkene)?;
+    kandidaten.extend(
+        actief_op(conn, &broers, vandaag)?
+            .into_iter()
+            .map(|x| (x, MatchReden::GedeeldeOuder)),
+    );
+    let mut nieuw = Vec::new();
+    for (ander, reden) in kandidaten {
+        if ander.organisatie == organisatie
+            || nieuw
+                .iter()
+                .any(|m: &Match| m.andere_organisatie == ander.organisatie && m.reden == reden)
+        {
+            continue;
+        }
+        let mid = ids::new_id();
+        diesel::insert_into(matches::table)
+            .values((
+                matches::id.eq(mid.to_string()),
+                matches::betrokkenheid_a.eq(b.id.to_string()),
+                matches::betrokkenheid_b.eq(ander.id.to_string()),
+                matches::organisatie_a.eq(organisatie),
+                matches::organisatie_b.eq(&ander.organisatie),
+                matches::reden.eq(reden.as_ref()),
+                matches::aangemaakt_op.eq(to_db(nu)),
+            ))
+            .execute(conn)?;
+        for org in [organisatie, ander.organisatie.as_str()] {
+            outbox::enqueue(
+                conn,
+                &Gebeurtenis {
+                    soort: "matches.match-gevonden".into(),
+                    organisatie: org.to_string(),
+                    onderwerp: mid.to_string(),
+                    dataref: format!("/api/v1/matches/{mid}"),
+                },
+                nu,
+            )?;
+        }
+        nieuw.push(Match {
+            id: mid,
+            reden,
+            eigen_betrokkenheid: b.id,
+            andere_organisatie: ander.organisatie.clone(),
+            ander_contact: ander.contact.clone(),
+            aangemaakt_op: nu,
+        });
+    }
+    Ok((b, nieuw))
+}
+
+/// End a signal of `organisatie` (no longer justified).
+pub fn beeindig(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    id_: Uuid,
+    dag: NaiveDate,
+) -> Result<Betrokkenheid, CaseFout> {
+    let n = diesel::update(
+        betrokkenheden::table
+            .filter(betrokkenheden::id.eq(id_.to_string()))
+            .filter(betrokkenheden::organisatie.eq(organisatie)),
+    )
+    .set(betrokkenheden::beeindigd_op.eq(dag))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(CaseFout::NietGevonden(format!(
+            "Uw organisatie heeft geen betrokkenheid {id_}"
+        )));
+    }
+    lees(conn, id_)?.ok_or_else(|| CaseFout::NietGevonden(id_.to_string()))
+}
+
+pub fn lees(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<Betrokkenheid>> {
+    let r: Option<Rij> = betrokkenheden::table
+        .find(id_.to_string())
+        .select(kolommen())
+        .first(conn)
+        .optional()?;
+    Ok(r.map(uit_rij))
+}
+
+/// The matches of `organisatie`, newest first, seen from its side; one match or all.
+pub fn matches_van(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    alleen: Option<Uuid>,
+) -> QueryResult<Vec<Match>> {
+    type MRij = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        chrono::NaiveDateTime,
+    );
+    let mut q = matches::table
+        .filter(
+            matches::organisatie_a
+                .eq(organisatie)
+                .or(matches::organisatie_b.eq(organisatie)),
+        )
+        .order(matches::aangemaakt_op.desc())
+        .select((
+            matches::id,
+            matches::betrokkenheid_a,
+            matches::betrokkenheid_b,
+            matches::organisatie_a,
+            matches::organisatie_b,
+            matches::reden,
+            matches::aangemaakt_op,
+        ))
+        .into_boxed();
+    if let Some(m) = alleen {
+        q = q.filter(matches::id.eq(m.to_string()));
+    }
+    let rijen: Vec<MRij> = q.limit(500).load(conn)?;
+    let mut uit = Vec::new();
+    for r in rijen {
+        let (eigen, ander, andere_org) = if r.3 == organisatie {
+            (&r.1, &r.2, &r.4)
+        } else {
+            (&r.2, &r.1, &r.3)
+        };
+        let Some(a) = lees(conn, id(ander))? else {
+            continue;
+        };
+        uit.push(Match {
+            id: id(&r.0),
+            reden: r.5.parse().unwrap_or(MatchReden::ZelfdeKind),
+            eigen_betrokkenheid: id(eigen),
+            andere_organisatie: andere_org.clone(),
+            ander_contact: a.contact,
+            aangemaakt_op: from_db(r.6),
+        });
+    }
+    Ok(uit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_signal_lapses_after_two_years_or_at_twenty_three() {
+        assert_eq!(
+            vervalt_op(d("2026-01-10"), d("2015-06-01")),
+            d("2028-01-10")
+        );
+        assert_eq!(
+            vervalt_op(d("2026-01-10"), d("2004-06-01")),
+            d("2027-06-01")
+        );
+    }
+}

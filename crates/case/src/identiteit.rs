@@ -1,0 +1,79 @@
+//! How a person is found without storing anything findable in the clear (DESIGN.md §3):
+//! keyed hashes of the BSN, of the normalised name with the date of birth, and of the
+//! address (postcode + house number). `betrokkene` is the person's stable pseudonymous
+//! identity: derived from the BSN hash when there is a BSN, else from name and date of
+//! birth — the same derivation zorgmeldingen use, so a child in a melding and in a family
+//! is one identity, and one processing-log subject.
+
+use chrono::NaiveDate;
+use ketenregie_common::Bsn;
+use ketenregie_privacy::versleuteling::{Versleuteling, normaliseer_naam};
+use uuid::Uuid;
+
+pub fn bsn_hash(v: &Versleuteling, bsn: &Bsn) -> String {
+    v.zoekhash("bsn", bsn.expose())
+}
+
+pub fn naam_hash(
+    v: &Versleuteling,
+    voornamen: &str,
+    achternaam: &str,
+    geboren: NaiveDate,
+) -> String {
+    v.zoekhash(
+        "naam-geboortedatum",
+        &format!(
+            "{}|{geboren}",
+            normaliseer_naam(&format!("{voornamen} {achternaam}"))
+        ),
+    )
+}
+
+/// `postcode` normalised (`2511AB`); the house number as given, trimmed and lowercased
+/// ("12a" and "12 A" differ on purpose: additions distinguish homes).
+pub fn adres_hash(v: &Versleuteling, postcode: &str, huisnummer: &str) -> String {
+    v.zoekhash(
+        "adres",
+        &format!("{postcode}|{}", huisnummer.trim().to_lowercase()),
+    )
+}
+
+pub fn betrokkene(
+    v: &Versleuteling,
+    bsn: Option<&Bsn>,
+    voornamen: &str,
+    achternaam: &str,
+    geboren: NaiveDate,
+) -> Uuid {
+    ketenregie_referral::opslag::betrokkene(
+        v,
+        bsn.map(Bsn::expose),
+        &format!("{voornamen} {achternaam}"),
+        Some(geboren),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_ignores_case_and_diacritics_but_not_the_birth_date() {
+        let v = Versleuteling::new(&[7u8; 32]);
+        let d = NaiveDate::from_ymd_opt(2015, 3, 1).unwrap();
+        assert_eq!(
+            naam_hash(&v, "Zoë", "de Vries", d),
+            naam_hash(&v, "zoe", "De Vries", d)
+        );
+        assert_ne!(
+            naam_hash(&v, "Zoë", "de Vries", d),
+            naam_hash(&v, "Zoë", "de Vries", d.succ_opt().unwrap())
+        );
+        let bsn = Bsn::parse("111222333").unwrap();
+        assert_eq!(
+            betrokkene(&v, Some(&bsn), "A", "B", d),
+            betrokkene(&v, Some(&bsn), "Other", "Name", d),
+            "with a BSN the identity is the BSN's"
+        );
+    }
+}

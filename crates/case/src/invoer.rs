@@ -1,0 +1,158 @@
+//! Parsing helpers shared by the case inputs: dates, BSNs, postcodes and municipality
+//! codes, each recording a named problem in `Validatie` instead of stopping.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ketenregie_common::{Bsn, Validatie, validatie::is_gemeentecode};
+
+/// A date `JJJJ-MM-DD`; with `niet_na`, a date after it is an error (`maximum`).
+pub fn datum(
+    v: &mut Validatie,
+    naam: &str,
+    s: Option<&str>,
+    niet_na: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    let s = s?;
+    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
+        Ok(d) if niet_na.is_some_and(|n| d > n) => {
+            v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
+            None
+        }
+        Ok(d) => Some(d),
+        Err(_) => {
+            v.fout(naam, "format", format!("`{naam}` is geen datum JJJJ-MM-DD"));
+            None
+        }
+    }
+}
+
+/// A required date.
+pub fn verplichte_datum(
+    v: &mut Validatie,
+    naam: &str,
+    s: Option<&str>,
+    niet_na: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    if s.is_none() {
+        v.fout(naam, "required", format!("`{naam}` is verplicht"));
+    }
+    datum(v, naam, s, niet_na)
+}
+
+/// A date-time (RFC 3339); with `niet_na`, a time after it is an error.
+pub fn tijdstip(
+    v: &mut Validatie,
+    naam: &str,
+    s: Option<&str>,
+    niet_na: Option<DateTime<Utc>>,
+) -> Option<DateTime<Utc>> {
+    let s = s?;
+    match DateTime::parse_from_rfc3339(s.trim()) {
+        Ok(t) => {
+            let t = t.with_timezone(&Utc);
+            if niet_na.is_some_and(|n| t > n + chrono::Duration::minutes(5)) {
+                v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
+                return None;
+            }
+            Some(t)
+        }
+        Err(_) => {
+            v.fout(
+                naam,
+                "format",
+                format!("`{naam}` is geen tijdstip volgens RFC 3339 (2026-11-27T22:15:00+01:00)"),
+            );
+            None
+        }
+    }
+}
+
+/// An optional BSN, checked with the elfproef (DOMAIN.md §4 "BSN").
+pub fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<Bsn> {
+    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
+    match Bsn::parse(s) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            v.fout(naam, "elfproef", format!("`{naam}`: {e}"));
+            None
+        }
+    }
+}
+
+/// A CBS municipality code: four digits (whether it exists is checked against the loaded
+/// reference data inside the transaction).
+pub fn gemeentecode(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {
+    let s = s.map(str::trim)?;
+    if is_gemeentecode(s) {
+        Some(s.to_string())
+    } else {
+        v.fout(
+            naam,
+            "pattern",
+            format!(
+                "`{naam}` is geen CBS-gemeentecode: vier cijfers, zoals 0518 voor 's-Gravenhage"
+            ),
+        );
+        None
+    }
+}
+
+/// A Dutch postcode, normalised to `1234AB`.
+pub fn postcode(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {
+    let s: String = s?.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s.to_uppercase();
+    let b = s.as_bytes();
+    let geldig = b.len() == 6
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[0] != b'0'
+        && b[4..].iter().all(u8::is_ascii_uppercase);
+    if geldig {
+        Some(s)
+    } else {
+        v.fout(
+            naam,
+            "pattern",
+            format!("`{naam}` is geen postcode zoals 2511AB"),
+        );
+        None
+    }
+}
+
+/// The closed-list value of an optional field with a default.
+pub fn keuze_of<T: std::str::FromStr + strum::VariantNames>(
+    v: &mut Validatie,
+    naam: &str,
+    s: Option<&str>,
+    standaard: T,
+) -> Option<T> {
+    match s {
+        None => Some(standaard),
+        Some(_) => v.keuze(naam, s),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn postcodes_are_normalised_and_checked() {
+        let mut v = Validatie::new();
+        assert_eq!(
+            postcode(&mut v, "p", Some("2511 ab")).as_deref(),
+            Some("2511AB")
+        );
+        assert!(postcode(&mut v, "p", Some("0511AB")).is_none());
+        assert!(postcode(&mut v, "p", Some("2511A")).is_none());
+        assert!(!v.is_leeg());
+    }
+
+    #[test]
+    fn future_dates_are_named() {
+        let mut v = Validatie::new();
+        let vandaag = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
+        assert!(datum(&mut v, "geboortedatum", Some("2027-01-01"), Some(vandaag)).is_none());
+        let f = v.afronden(|| ()).unwrap_err();
+        assert_eq!(f[0].name, "geboortedatum");
+        assert_eq!(f[0].code, "maximum");
+    }
+}

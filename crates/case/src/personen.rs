@@ -1,0 +1,367 @@
+//! Personen: BSN (optional, elfproef), names, date of birth and address, encrypted at rest
+//! as one document; look-up only through the keyed hashes of `identiteit`. One organisation
+//! registers a BSN once (`EEN_BSN_PER_ORGANISATIE`): a second registration returns the
+//! existing person instead of a copy.
+
+use crate::{CaseFout, id, identiteit, invoer};
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::ids;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{Bsn, Validatie, Vertrouwelijkheid};
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::personen;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An address in the Netherlands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Adres {
+    pub straat: String,
+    pub huisnummer: String,
+    /// `1234AB`.
+    pub postcode: String,
+    /// CBS municipality code (four digits).
+    pub gemeente: String,
+}
+
+/// The personal data of a person, as stored (encrypted) and returned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Persoonsgegevens {
+    pub bsn: Option<String>,
+    pub voornamen: String,
+    pub achternaam: String,
+    pub geboortedatum: NaiveDate,
+    pub adres: Option<Adres>,
+}
+
+/// A person as read back, decrypted.
+#[derive(Debug, Clone)]
+pub struct Persoon {
+    pub id: Uuid,
+    pub eigenaar: String,
+    pub betrokkene: Uuid,
+    pub gegevens: Persoonsgegevens,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+    pub aangemaakt_op: DateTime<Utc>,
+}
+
+/// Input for a new person (`POST /personen`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PersoonInvoer {
+    /// 8 or 9 digits passing the elfproef. Never put it in a URL: search with
+    /// `POST /briefings/_zoek`.
+    #[schema(example = "111222333")]
+    pub bsn: Option<String>,
+    #[schema(required = true, value_type = String, example = "Sanne")]
+    pub voornamen: Option<String>,
+    #[schema(required = true, value_type = String, example = "de Vries")]
+    pub achternaam: Option<String>,
+    #[schema(required = true, value_type = String, format = Date, example = "2016-05-04")]
+    pub geboortedatum: Option<String>,
+    pub adres: Option<AdresInvoer>,
+    #[schema(value_type = Option<Vertrouwelijkheid>)]
+    pub vertrouwelijkheid: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdresInvoer {
+    #[schema(required = true, value_type = String, example = "Spui")]
+    pub straat: Option<String>,
+    #[schema(required = true, value_type = String, example = "70")]
+    pub huisnummer: Option<String>,
+    #[schema(required = true, value_type = String, example = "2511BT")]
+    pub postcode: Option<String>,
+    #[schema(required = true, value_type = String, example = "0518")]
+    pub gemeente: Option<String>,
+}
+
+/// A validated new person.
+#[derive(Debug, Clone)]
+pub struct NieuwePersoon {
+    pub bsn: Option<Bsn>,
+    pub voornamen: String,
+    pub achternaam: String,
+    pub geboortedatum: NaiveDate,
+    pub adres: Option<Adres>,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+}
+
+impl AdresInvoer {
+    pub fn valideer(&self, v: &mut Validatie, pad: &str) -> Option<Adres> {
+        let p = |f: &str| format!("{pad}.{f}");
+        let straat = v.tekst(&p("straat"), self.straat.as_deref(), 200);
+        let huisnummer = v.tekst(&p("huisnummer"), self.huisnummer.as_deref(), 20);
+        let postcode = match self.postcode.as_deref() {
+            None => {
+                v.fout(
+                    p("postcode"),
+                    "required",
+                    format!("`{}` is verplicht", p("postcode")),
+                );
+                None
+            }
+            s => invoer::postcode(v, &p("postcode"), s),
+        };
+        let gemeente = match self.gemeente.as_deref() {
+            None => {
+                v.fout(
+                    p("gemeente"),
+                    "required",
+                    format!("`{}` is verplicht", p("gemeente")),
+                );
+                None
+            }
+            s => invoer::gemeentecode(v, &p("gemeente"), s),
+        };
+        Some(Adres {
+            straat: straat?,
+            huisnummer: huisnummer?,
+            postcode: postcode?,
+            gemeente: gemeente?,
+        })
+    }
+}
+
+impl PersoonInvoer {
+    /// Validate; `vandaag` bounds the date of birth.
+    pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuwePersoon, CaseFout> {
+        let mut v = Validatie::new();
+        let bsn = invoer::bsn(&mut v, "bsn", self.bsn.as_deref());
+        let voornamen = v.tekst("voornamen", self.voornamen.as_deref(), 200);
+        let achternaam = v.tekst("achternaam", self.achternaam.as_deref(), 200);
+        let geboortedatum = invoer::verplichte_datum(
+            &mut v,
+            "geboortedatum",
+            self.geboortedatum.as_deref(),
+            Some(vandaag),
+        );
+        let adres = self
+            .adres
+            .as_ref()
+            .and_then(|a| a.valideer(&mut v, "adres"));
+        let niveau = invoer::keuze_of(
+            &mut v,
+            "vertrouwelijkheid",
+            self.vertrouwelijkheid.as_deref(),
+            Vertrouwelijkheid::STANDAARD,
+        );
+        v.afronden(|| NieuwePersoon {
+            bsn,
+            voornamen: voornamen.unwrap_or_default(),
+            achternaam: achternaam.unwrap_or_default(),
+            geboortedatum: geboortedatum.unwrap_or_default(),
+            adres,
+            vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
+        })
+        .map_err(CaseFout::Ongeldig)
+    }
+}
+
+/// The municipality codes a person refers to (checked against the reference data).
+pub fn gemeenten(p: &NieuwePersoon) -> Vec<String> {
+    p.adres.iter().map(|a| a.gemeente.clone()).collect()
+}
+
+/// The stored row.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = personen)]
+pub struct PersoonRij {
+    pub id: String,
+    pub eigenaar: String,
+    pub betrokkene: String,
+    pub bsn_hash: Option<String>,
+    pub naam_hash: String,
+    pub adres_hash: Option<String>,
+    pub gegevens: String,
+    pub gemeente: Option<String>,
+    pub vertrouwelijkheid: String,
+    pub aangemaakt_op: chrono::NaiveDateTime,
+    pub gewijzigd_op: chrono::NaiveDateTime,
+}
+
+impl PersoonRij {
+    pub fn ontsleutel(self, v: &Versleuteling) -> Result<Persoon, diesel::result::Error> {
+        let gegevens = v
+            .ontsleutel(&self.gegevens)
+            .ok()
+            .and_then(|s| serde_json::from_str(&s).ok())
+            .ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!(
+                        "persoon {} kan niet worden ontsleuteld met de geconfigureerde sleutel",
+                        self.id
+                    )
+                    .into(),
+                )
+            })?;
+        Ok(Persoon {
+            id: id(&self.id),
+            eigenaar: self.eigenaar,
+            betrokkene: id(&self.betrokkene),
+            gegevens,
+            vertrouwelijkheid: self
+                .vertrouwelijkheid
+                .parse()
+                .unwrap_or(Vertrouwelijkheid::STANDAARD),
+            aangemaakt_op: from_db(self.aangemaakt_op),
+        })
+    }
+}
+
+/// The keys a new person is found by, and its row values.
+pub struct Versleuteld {
+    pub betrokkene: Uuid,
+    pub bsn_hash: Option<String>,
+    pub naam_hash: String,
+    pub adres_hash: Option<String>,
+    pub gegevens: String,
+}
+
+pub fn versleutel(v: &Versleuteling, p: &NieuwePersoon) -> Versleuteld {
+    let gegevens = Persoonsgegevens {
+        bsn: p.bsn.as_ref().map(|b| b.expose().to_string()),
+        voornamen: p.voornamen.clone(),
+        achternaam: p.achternaam.clone(),
+        geboortedatum: p.geboortedatum,
+        adres: p.adres.clone(),
+    };
+    Versleuteld {
+        betrokkene: identiteit::betrokkene(
+            v,
+            p.bsn.as_ref(),
+            &p.voornamen,
+            &p.achternaam,
+            p.geboortedatum,
+        ),
+        bsn_hash: p.bsn.as_ref().map(|b| identiteit::bsn_hash(v, b)),
+        naam_hash: identiteit::naam_hash(v, &p.voornamen, &p.achternaam, p.geboortedatum),
+        adres_hash: p
+            .adres
+            .as_ref()
+            .map(|a| identiteit::adres_hash(v, &a.postcode, &a.huisnummer)),
+        gegevens: v.versleutel(&serde_json::to_string(&gegevens).expect("serialises")),
+    }
+}
+
+/// Register a person for `eigenaar`. `EEN_BSN_PER_ORGANISATIE`: when the organisation
+/// has this BSN already, nothing is written and the existing person is the answer.
+pub fn registreer(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    eigenaar: &str,
+    p: &NieuwePersoon,
+    nu: DateTime<Utc>,
+) -> Result<Persoon, CaseFout> {
+    let s = versleutel(v, p);
+    if let Some(h) = &s.bsn_hash {
+        let bestaand: Option<String> = personen::table
+            .filter(personen::eigenaar.eq(eigenaar))
+            .filter(personen::bsn_hash.eq(h))
+            .select(personen::id)
+            .first(conn)
+            .optional()?;
+        if let Some(bestaand) = bestaand {
+            return Err(CaseFout::Bestaat {
+                detail:
+                    "Deze organisatie heeft een persoon met dit BSN al geregistreerd; gebruik die"
+                        .into(),
+                locatie: format!("/api/v1/personen/{bestaand}"),
+            });
+        }
+    }
+    let nieuw_id = ids::new_id();
+    diesel::insert_into(personen::table)
+        .values((
+            personen::id.eq(nieuw_id.to_string()),
+            personen::eigenaar.eq(eigenaar),
+            personen::betrokkene.eq(s.betrokkene.to_string()),
+            personen::bsn_hash.eq(&s.bsn_hash),
+            personen::naam_hash.eq(&s.naam_hash),
+            personen::adres_hash.eq(&s.adres_hash),
+            personen::gegevens.eq(&s.gegevens),
+            personen::gemeente.eq(p.adres.as_ref().map(|a| a.gemeente.clone())),
+            personen::vertrouwelijkheid.eq(p.vertrouwelijkheid.as_ref()),
+            personen::aangemaakt_op.eq(to_db(nu)),
+            personen::gewijzigd_op.eq(to_db(nu)),
+        ))
+        .execute(conn)?;
+    Ok(Persoon {
+        id: nieuw_id,
+        eigenaar: eigenaar.to_string(),
+        betrokkene: s.betrokkene,
+        gegevens: Persoonsgegevens {
+            bsn: p.bsn.as_ref().map(|b| b.expose().to_string()),
+            voornamen: p.voornamen.clone(),
+            achternaam: p.achternaam.clone(),
+            geboortedatum: p.geboortedatum,
+            adres: p.adres.clone(),
+        },
+        vertrouwelijkheid: p.vertrouwelijkheid,
+        aangemaakt_op: nu,
+    })
+}
+
+pub fn lees(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    id: Uuid,
+) -> Result<Option<Persoon>, CaseFout> {
+    let rij: Option<PersoonRij> = personen::table
+        .find(id.to_string())
+        .select(PersoonRij::as_select())
+        .first(conn)
+        .optional()?;
+    Ok(rij.map(|r| r.ontsleutel(v)).transpose()?)
+}
+
+/// Several persons by id, decrypted, in no particular order.
+pub fn lees_veel(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    ids: &[String],
+) -> Result<Vec<Persoon>, CaseFout> {
+    let mut uit = Vec::with_capacity(ids.len());
+    for deel in ids.chunks(500) {
+        let rijen: Vec<PersoonRij> = personen::table
+            .filter(personen::id.eq_any(deel))
+            .select(PersoonRij::as_select())
+            .load(conn)?;
+        for r in rijen {
+            uit.push(r.ontsleutel(v)?);
+        }
+    }
+    Ok(uit)
+}
+
+/// Check that every id is a person of `eigenaar`: writes only ever refer to one's own
+/// records (a partner's record is reached through the identity, never written to).
+/// Returns the invalid ones as named problems.
+pub fn eigen_personen(
+    conn: &mut DbConnection,
+    eigenaar: &str,
+    verwijzingen: &[(String, Uuid)],
+) -> Result<Vec<PersoonRij>, CaseFout> {
+    let ids: Vec<String> = verwijzingen.iter().map(|(_, i)| i.to_string()).collect();
+    let rijen: Vec<PersoonRij> = personen::table
+        .filter(personen::id.eq_any(&ids))
+        .filter(personen::eigenaar.eq(eigenaar))
+        .select(PersoonRij::as_select())
+        .load(conn)?;
+    let mut v = Validatie::new();
+    for (veld, i) in verwijzingen {
+        if !rijen.iter().any(|r| r.id == i.to_string()) {
+            v.fout(
+                veld.clone(),
+                "reference",
+                format!("`{veld}`: persoon {i} bestaat niet of is niet door uw organisatie geregistreerd; registreer de persoon eerst met POST /personen"),
+            );
+        }
+    }
+    v.afronden(|| rijen).map_err(CaseFout::Ongeldig)
+}

@@ -1,0 +1,12 @@
+DROP TABLE zorgmelding_betrokkenen;
+DROP TABLE matches;
+DROP TABLE betrokkenheden;
+DROP TABLE verklaringen;
+DROP TABLE incident_betrokkenen;
+DROP TABLE incidenten;
+DROP TABLE regelingen;
+DROP TABLE beschikkingen;
+DROP TABLE gezag;
+DROP TABLE gezinsleden;
+DROP TABLE gezinnen;
+DROP TABLE personen;

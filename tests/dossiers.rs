@@ -1,0 +1,779 @@
+//! The case registry and the briefing (issue 4), over real HTTP on both databases: a
+//! family with two parents and two children registered by the gecertificeerde instelling,
+//! the police's own records and five incidents with both sides' statements, court
+//! decisions with and without sterke arm, an OTS and a huisverbod, two involved
+//! organisations; then the briefing as a noodhulp officer, as the OM without and with a
+//! reason, and as an organisation outside the agreement — checking exactly what each sees.
+
+mod common;
+
+use common::{Db, TestApp, assert_problem};
+use serde_json::{Value, json};
+
+const BSN_VADER: &str = "123456708";
+const BSN_MOEDER: &str = "123456721";
+const BSN_KIND1: &str = "123456733";
+const BSN_KIND2: &str = "123456745";
+
+const GI: &str = "gi-jeugdbescherming-west";
+const POLITIE: &str = "politie-den-haag";
+const VT: &str = "vt-haaglanden";
+const OM: &str = "om-parket-den-haag";
+const BUITEN: &str = "wijkteam-elders";
+
+async fn app(db: Db) -> Option<TestApp> {
+    // With the municipalities loaded, so unknown codes are refused.
+    let app = common::spawn_with(db, "# referentiedata").await?;
+    app.organisatie(POLITIE, "politie", &[]).await;
+    app.organisatie(GI, "gecertificeerde-instelling", &["0518"])
+        .await;
+    app.organisatie(VT, "veilig-thuis", &["0518"]).await;
+    app.organisatie(OM, "om", &[]).await;
+    app.organisatie(BUITEN, "wijkteam", &["0363"]).await;
+    // The GI's 24/7 line in the contact directory.
+    let beheer = app.token(GI, &["functioneel-beheerder"]);
+    let gi: Value = app
+        .get(&format!("/api/v1/organisaties?code={GI}"), &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/organisaties/{}/contactpunten", gi["results"][0]["id"].as_str().unwrap()),
+            &beheer,
+            &json!({"rol": "spoed", "naam": "Piketdienst GI", "telefoon": "088 111 2222", "altijdBereikbaar": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let regel = |soort: &str, rol: &str, doel: &str, cats: Value, reden: bool| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["lezen"], "categorieen": cats, "doel": doel,
+               "redenVerplicht": reden, "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Convenant Zorg- en Veiligheidshuis art. 4", "omschrijving": "briefing"}})
+    };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let c: Value = app
+        .post(
+            "/api/v1/convenanten",
+            &beheer,
+            &json!({
+                "titel": "Pilot Haaglanden: briefing en ketensamenwerking",
+                "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi"},
+                             {"organisatie": VT, "rol": "vt"}, {"organisatie": OM, "rol": "om (voor gezien)"}],
+                "doelen": ["briefing", "strafrechtelijke-beoordeling"],
+                "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening", "politiegegevens"],
+                "regels": [
+                    regel("politie", "noodhulp", "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), false),
+                    regel("om", "officier-van-justitie", "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true)
+                ]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/activeringen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    Some(app)
+}
+
+async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
+    let res = app.post(pad, token, &body).await;
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{pad}: {v}");
+    v
+}
+
+async fn persoon(
+    app: &TestApp,
+    token: &str,
+    bsn: &str,
+    voornamen: &str,
+    achternaam: &str,
+    geboren: &str,
+) -> String {
+    maak(
+        app,
+        "/api/v1/personen",
+        token,
+        json!({"bsn": bsn, "voornamen": voornamen, "achternaam": achternaam, "geboortedatum": geboren,
+               "adres": {"straat": "Laan van Meerdervoort", "huisnummer": "12", "postcode": "2517 AB", "gemeente": "0518"}}),
+    )
+    .await["id"]
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+struct Gezin {
+    kind1_gi: String,
+    kind2_gi: String,
+}
+
+/// The family as the GI, the police and VT record it.
+async fn bouw_gezin(app: &TestApp) -> Gezin {
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let vader = persoon(app, &gi, BSN_VADER, "Mark", "de Boer", "1984-02-10").await;
+    let moeder = persoon(app, &gi, BSN_MOEDER, "Lisa", "Visser", "1986-07-22").await;
+    let kind1 = persoon(app, &gi, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    let kind2 = persoon(app, &gi, BSN_KIND2, "Noor", "de Boer", "2019-09-30").await;
+    let gezin = maak(
+        app,
+        "/api/v1/gezinnen",
+        &gi,
+        json!({"kenmerk": "GI-2026-0412", "leden": [
+            {"persoon": vader, "relatie": "ouder"}, {"persoon": moeder, "relatie": "ouder"},
+            {"persoon": kind1, "relatie": "kind"}, {"persoon": kind2, "relatie": "kind"}]}),
+    )
+    .await;
+    let gid = gezin["id"].as_str().unwrap().to_string();
+    assert_eq!(gezin["leden"].as_array().unwrap().len(), 4);
+    let vandaag = chrono::Utc::now().date_naive();
+    let d = |dagen: i64| (vandaag + chrono::Duration::days(dagen)).to_string();
+    // Omgang with sterke arm; a gezag decision without; an OTS; a huisverbod against the father.
+    let omgang = maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/650001", "datum": d(-200), "soort": "omgang",
+        "van": d(-200), "uitvoerbaarBijVoorraad": true, "sterkeArm": true,
+        "sterkeArmTekst": "machtigt de deurwaarder zo nodig met behulp van de sterke arm", "kinderen": [kind1, kind2]})).await;
+    assert_eq!(omgang["werking"], "in-werking");
+    let gezagbesluit = maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/650002", "datum": d(-150), "soort": "gezag",
+        "van": d(-150), "uitvoerbaarBijVoorraad": false, "sterkeArm": false, "kinderen": [kind1]})).await;
+    maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "JE RK 26-1234", "datum": d(-30), "soort": "ots",
+        "van": d(-30), "tot": d(300), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind1, kind2]})).await;
+    let huisverbod = maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
+        "rechtbank": "Burgemeester van 's-Gravenhage", "zaaknummer": "HV-2026-88", "datum": d(-3), "soort": "huisverbod",
+        "van": d(-3), "uitvoerbaarBijVoorraad": true, "sterkeArm": false})).await;
+    assert_eq!(
+        huisverbod["tot"],
+        d(7),
+        "a huisverbod without an end runs 10 days"
+    );
+    // An expired voorlopige OTS: recorded, not in force.
+    maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "JE RK 25-999", "datum": d(-400), "soort": "voorlopige-ots",
+        "van": d(-400), "tot": d(-320), "uitvoerbaarBijVoorraad": true, "sterkeArm": false})).await;
+    maak(
+        app,
+        &format!("/api/v1/personen/{kind1}/gezag"),
+        &gi,
+        json!({
+        "vorm": "eenhoofdig", "houders": [moeder], "bron": "beschikking",
+        "beschikking": gezagbesluit["id"], "geverifieerdOp": d(-10)}),
+    )
+    .await;
+    maak(app, &format!("/api/v1/personen/{kind2}/gezag"), &gi, json!({
+        "vorm": "gezamenlijk", "houders": [vader, moeder], "bron": "gezagsregister", "geverifieerdOp": d(-10)})).await;
+    maak(app, &format!("/api/v1/gezinnen/{gid}/regelingen"), &gi, json!({
+        "soort": "omgangsregeling", "bron": "beschikking", "beschikking": omgang["id"],
+        "samenvatting": "Om het weekend vr 17:00 tot zo 17:00 bij vader; overdracht op school", "van": d(-200)})).await;
+
+    // The police's own records of the same people, and five incidents.
+    let noodhulp = app.token(POLITIE, &["noodhulp", "wijkagent"]);
+    let p_vader = persoon(app, &noodhulp, BSN_VADER, "Mark", "de Boer", "1984-02-10").await;
+    let p_moeder = persoon(app, &noodhulp, BSN_MOEDER, "Lisa", "Visser", "1986-07-22").await;
+    let p_kind1 = persoon(app, &noodhulp, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    let tijd = |dagen: i64| (chrono::Utc::now() - chrono::Duration::days(dagen)).to_rfc3339();
+    let soorten = [
+        ("overdracht-kind-mislukt", 20, true),
+        ("ruzie", 60, false),
+        ("bedreiging", 100, true),
+        ("onttrekking-gezag", 200, true),
+        ("ruzie", 500, false),
+    ];
+    for (n, (soort, dagen, beide)) in soorten.iter().enumerate() {
+        let mut verklaringen = vec![
+            json!({"afgelegdDoor": "moeder", "persoon": p_moeder, "tekst": "Hij bracht Sem niet terug.", "afgelegdOp": tijd(*dagen)}),
+        ];
+        if *beide {
+            verklaringen.push(json!({"afgelegdDoor": "vader", "persoon": p_vader, "tekst": "Sem wilde zelf blijven.", "afgelegdOp": tijd(*dagen)}));
+        }
+        if n == 0 {
+            verklaringen.push(json!({"afgelegdDoor": "kind", "persoon": p_kind1, "tekst": "Ik wil dat ze ophouden met ruzie.", "afgelegdOp": tijd(*dagen)}));
+        }
+        let wederhoor = if *beide {
+            json!({"status": "ja", "op": tijd(*dagen)})
+        } else {
+            json!({"status": "niet-bereikbaar", "op": tijd(*dagen)})
+        };
+        maak(app, "/api/v1/incidenten", &noodhulp, json!({
+            "tijdstip": tijd(*dagen), "gemeente": "0518", "plaats": "voor de school", "soort": soort,
+            "politieReferentie": format!("PL1500-2026{n:06}"), "samenvatting": "Conflict bij de overdracht van de kinderen.",
+            "betrokkenen": [{"persoon": p_vader, "rol": "vader"}, {"persoon": p_moeder, "rol": "moeder"}, {"persoon": p_kind1, "rol": "kind"}],
+            "verklaringen": verklaringen, "wederhoor": wederhoor})).await;
+    }
+
+    // Two involved organisations: the GI (gezinsvoogd) and Veilig Thuis.
+    maak(app, "/api/v1/betrokkenheden", &gi, json!({"persoon": kind1, "contact": {"naam": "J. Bakker (gezinsvoogd)", "telefoon": "070 123 4567"}})).await;
+    let vt = app.token(VT, &["triagist"]);
+    let vt_kind1 = persoon(app, &vt, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    let b = maak(app, "/api/v1/betrokkenheden", &vt, json!({"persoon": vt_kind1, "contact": {"naam": "A. Yilmaz (VT)", "email": "a.yilmaz@vt.example"}})).await;
+    assert_eq!(b["matches"][0]["andereOrganisatie"], GI, "{b}");
+    assert_eq!(b["matches"][0]["reden"], "zelfde-kind");
+    assert_eq!(
+        b["matches"][0]["anderContact"]["naam"],
+        "J. Bakker (gezinsvoogd)"
+    );
+    Gezin {
+        kind1_gi: kind1,
+        kind2_gi: kind2,
+    }
+}
+
+async fn briefing(
+    app: &TestApp,
+    token: &str,
+    reden: Option<&str>,
+    vraag: Value,
+) -> reqwest::Response {
+    let mut r = app
+        .client
+        .post(app.url("/api/v1/briefings/_zoek"))
+        .bearer_auth(token)
+        .json(&vraag);
+    if let Some(reden) = reden {
+        r = r.header("X-Audit-Toelichting", reden);
+    }
+    r.send().await.unwrap()
+}
+
+async fn briefing_per_rol(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gezin = bouw_gezin(&app).await;
+
+    // Noodhulp: the whole picture.
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let log_voor = app.tel("SELECT count(*) AS n FROM verwerkingslog");
+    let res = briefing(&app, &noodhulp, None, json!({"bsn": BSN_KIND1})).await;
+    assert_eq!(res.status(), 200);
+    let b: Value = res.json().await.unwrap();
+    assert_eq!(b["gevonden"], true);
+    assert_eq!(b["doel"], "briefing");
+    assert_eq!(
+        b["personen"].as_array().unwrap().len(),
+        1,
+        "one entry per person: {}",
+        b["personen"]
+    );
+    assert_eq!(b["personen"][0]["voornamen"], "Sem");
+    assert_eq!(
+        b["personen"][0]["bsn"], BSN_KIND1,
+        "the police's own record shows its BSN"
+    );
+    assert_eq!(
+        b["gezinsleden"].as_array().unwrap().len(),
+        3,
+        "{}",
+        b["gezinsleden"]
+    );
+    let gi_record = b["gezinsleden"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["voornamen"] == "Noor")
+        .unwrap();
+    assert!(
+        gi_record.get("bsn").is_none(),
+        "the GI's BSN is not in the agreement: {gi_record}"
+    );
+    assert_eq!(b["gezinnen"][0]["leden"].as_array().unwrap().len(), 4);
+    assert_eq!(b["incidenten"]["totaal"], 5);
+    assert_eq!(b["incidenten"]["laatste12Maanden"], 4);
+    assert_eq!(
+        b["incidenten"]["lijst"][0]["soort"],
+        "overdracht-kind-mislukt"
+    );
+    assert_eq!(b["incidenten"]["lijst"][1]["eenzijdig"], true);
+    assert_eq!(b["incidenten"]["lijst"][0]["eenzijdig"], false);
+    let in_werking: Vec<&str> = b["beschikkingenInWerking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["soort"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        in_werking.len(),
+        4,
+        "omgang, gezag, ots, huisverbod — not the lapsed voorlopige OTS: {in_werking:?}"
+    );
+    let omgang = b["beschikkingenInWerking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["soort"] == "omgang")
+        .unwrap();
+    assert_eq!(omgang["sterkeArm"]["toegestaan"], true);
+    assert!(
+        omgang["sterkeArm"]["uitleg"]
+            .as_str()
+            .unwrap()
+            .contains("sterke arm")
+    );
+    let gezagbesluit = b["beschikkingenInWerking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["soort"] == "gezag")
+        .unwrap();
+    assert_eq!(gezagbesluit["sterkeArm"]["toegestaan"], false);
+    let mut maatregelen: Vec<&str> = b["maatregelenInWerking"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["soort"].as_str().unwrap())
+        .collect();
+    maatregelen.sort();
+    assert_eq!(maatregelen, ["huisverbod", "ots"]);
+    let gezag_sem = b["gezag"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["kind"]["id"] == gezin.kind1_gi.as_str())
+        .unwrap();
+    assert_eq!(gezag_sem["vorm"], "eenhoofdig");
+    assert_eq!(gezag_sem["houders"][0]["naam"], "Lisa Visser");
+    assert_eq!(b["regelingenInWerking"][0]["soort"], "omgangsregeling");
+    let orgs: Vec<&str> = b["betrokkenOrganisaties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["organisatie"].as_str().unwrap())
+        .collect();
+    assert!(orgs.contains(&GI) && orgs.contains(&VT), "{orgs:?}");
+    let gi = b["betrokkenOrganisaties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["organisatie"] == GI)
+        .unwrap();
+    assert_eq!(gi["contact"]["naam"], "J. Bakker (gezinsvoogd)");
+    assert_eq!(gi["dagEnNacht"][0]["telefoon"], "088 111 2222");
+    let codes: Vec<&str> = b["signalen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"vechtscheiding"), "{codes:?}");
+    assert!(codes.contains(&"eenzijdige-verslaglegging"), "{codes:?}");
+    assert!(codes.contains(&"ouder-zonder-gezag"), "{codes:?}");
+    let zonder_gezag = b["signalen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "ouder-zonder-gezag")
+        .unwrap();
+    assert!(
+        zonder_gezag["uitleg"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mark de Boer heeft geen gezag over Sem de Boer"),
+        "{zonder_gezag}"
+    );
+    // One processing-log row per person shown, and nothing personal in them.
+    let getoond = 1 + b["gezinsleden"].as_array().unwrap().len() as i64;
+    assert_eq!(
+        app.tel("SELECT count(DISTINCT betrokkene) AS n FROM verwerkingslog WHERE activiteit = 'briefing'"),
+        getoond
+    );
+    assert!(app.tel("SELECT count(*) AS n FROM verwerkingslog") > log_voor);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE betrokkene LIKE '%{BSN_KIND1}%'"
+        )),
+        0
+    );
+    assert_eq!(app.tel(&format!("SELECT count(*) AS n FROM personen WHERE gegevens LIKE '%{BSN_KIND1}%' OR gegevens LIKE '%Sem%'")), 0, "encrypted at rest");
+
+    // By name + date of birth, and by address: the same family.
+    let b2: Value = briefing(
+        &app,
+        &noodhulp,
+        None,
+        json!({"voornamen": "sem", "achternaam": "De Boer", "geboortedatum": "2016-05-04"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(b2["meerduidig"], false);
+    assert_eq!(b2["incidenten"]["totaal"], 5);
+    let b3: Value = briefing(
+        &app,
+        &noodhulp,
+        None,
+        json!({"postcode": "2517ab", "huisnummer": "12"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(b3["gezinnen"][0]["id"], b["gezinnen"][0]["id"]);
+
+    // The OM without a reason: refused, with what to do; the refusal is in the audit trail.
+    let om = app.token(OM, &["officier-van-justitie"]);
+    let geweigerd = app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403");
+    let p = assert_problem(
+        briefing(&app, &om, None, json!({"bsn": BSN_KIND1})).await,
+        403,
+    )
+    .await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("X-Audit-Toelichting"),
+        "{p}"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403"),
+        geweigerd + 1
+    );
+    // With a reason: gezag and decisions and the incidents (police data), not the
+    // organisations involved (hulpverlening is not in the OM's rule).
+    let res = briefing(
+        &app,
+        &om,
+        Some("Beoordeling aangifte onttrekking gezag, parketnummer 09/123456-26"),
+        json!({"bsn": BSN_KIND1}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let o: Value = res.json().await.unwrap();
+    assert_eq!(o["doel"], "strafrechtelijke-beoordeling");
+    assert_eq!(o["incidenten"]["totaal"], 5);
+    assert_eq!(o["gezag"].as_array().unwrap().len(), 2);
+    assert_eq!(o["beschikkingenInWerking"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        o["gezinnen"].as_array().unwrap().len(),
+        0,
+        "gezinssituatie is not in the OM's rule"
+    );
+    assert_eq!(o["betrokkenOrganisaties"].as_array().unwrap().len(), 0);
+    assert!(o["personen"][0].get("bsn").is_none());
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE organisatie = 'om-parket-den-haag' AND toelichting LIKE 'Beoordeling aangifte%'"),
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE organisatie = 'om-parket-den-haag' AND resultaat = 200"),
+        "every OM consultation carries its reason"
+    );
+
+    // An organisation outside the agreement: nothing, not even that something exists.
+    let buiten = app.token(BUITEN, &["wijkteammedewerker"]);
+    let res = briefing(&app, &buiten, None, json!({"bsn": BSN_KIND1})).await;
+    assert_eq!(res.status(), 200);
+    let n: Value = res.json().await.unwrap();
+    assert_eq!(n["gevonden"], false, "{n}");
+    for veld in [
+        "personen",
+        "gezinnen",
+        "gezag",
+        "beschikkingenInWerking",
+        "betrokkenOrganisaties",
+        "signalen",
+    ] {
+        assert_eq!(n[veld].as_array().unwrap().len(), 0, "{veld}: {n}");
+    }
+    assert_eq!(n["incidenten"]["totaal"], 0);
+
+    // Nobody found: a 200 saying so.
+    let leeg: Value = briefing(&app, &noodhulp, None, json!({"bsn": "123456757"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(leeg["gevonden"], false);
+
+    // The GI's own reads and the police reading the GI's family.
+    let g: Value = app
+        .get(
+            &format!(
+                "/api/v1/gezinnen/{}",
+                b["gezinnen"][0]["id"].as_str().unwrap()
+            ),
+            &noodhulp,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(g["beschikkingen"].as_array().unwrap().len(), 5);
+    let res = app
+        .get(
+            &format!(
+                "/api/v1/gezinnen/{}",
+                b["gezinnen"][0]["id"].as_str().unwrap()
+            ),
+            &buiten,
+        )
+        .await;
+    assert_problem(res, 403).await;
+    let _ = gezin.kind2_gi;
+}
+
+async fn meerduidige_naam_wordt_niet_samengevoegd(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let politie = app.token(POLITIE, &["noodhulp"]);
+    // Two different children with the same name and birth date (different BSNs).
+    persoon(&app, &gi, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    persoon(&app, &politie, BSN_KIND2, "Sem", "de Boer", "2016-05-04").await;
+    let b: Value = briefing(
+        &app,
+        &politie,
+        None,
+        json!({"voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(b["meerduidig"], true, "{b}");
+    assert_eq!(b["kandidaten"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        b["personen"].as_array().unwrap().len(),
+        0,
+        "listed, never merged"
+    );
+    assert!(b["kandidaten"][0].get("bsn").is_none());
+}
+
+async fn coordinatiematch_bij_gedeelde_ouder(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gezin = bouw_gezin(&app).await;
+    // The GI now registers its involvement with the second child; VT (involved with the
+    // first) and the GI are matched through the shared parents — and the GI already has
+    // the first child, so only VT is new.
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let uitgaand_voor = app.tel(
+        "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.matches.match-gevonden'",
+    );
+    assert_eq!(uitgaand_voor, 2, "the first match notified both sides");
+    let b = maak(&app, "/api/v1/betrokkenheden", &gi, json!({"persoon": gezin.kind2_gi, "contact": {"naam": "J. Bakker (gezinsvoogd)", "telefoon": "070 123 4567"}})).await;
+    let redenen: Vec<(&str, &str)> = b["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["andereOrganisatie"].as_str().unwrap(),
+                m["reden"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(redenen, [(VT, "gedeelde-ouder")], "{b}");
+    let vt = app.token(VT, &["triagist"]);
+    let m: Value = app.get("/api/v1/matches", &vt).await.json().await.unwrap();
+    assert_eq!(m["count"], 2);
+    assert_eq!(m["results"][0]["andereOrganisatie"], GI);
+    assert_eq!(m["results"][0]["anderContact"]["telefoon"], "070 123 4567");
+    // Registering again: 409 with the existing signal's location.
+    let res = app
+        .post(
+            "/api/v1/betrokkenheden",
+            &gi,
+            &json!({"persoon": gezin.kind2_gi, "contact": {"naam": "X", "telefoon": "1"}}),
+        )
+        .await;
+    let loc = res
+        .headers()
+        .get("location")
+        .map(|h| h.to_str().unwrap().to_string());
+    assert_problem(res, 409).await;
+    assert_eq!(
+        loc,
+        Some(format!(
+            "/api/v1/betrokkenheden/{}",
+            b["id"].as_str().unwrap()
+        ))
+    );
+    // Ending it stops the signal.
+    let res = app
+        .client
+        .delete(app.url(&format!(
+            "/api/v1/betrokkenheden/{}",
+            b["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&gi)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM betrokkenheden WHERE beeindigd_op IS NOT NULL"),
+        1
+    );
+    // No personal data in the notifications.
+    assert_eq!(app.tel("SELECT count(*) AS n FROM outbox WHERE dataref LIKE '%de Boer%' OR onderwerp LIKE '%1234567%'"), 0);
+}
+
+async fn validatie_noemt_veld_en_regel(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let veld = |p: &Value, naam: &str| -> String {
+        p["invalidParams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == naam)
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("{naam} not named: {p}"))
+    };
+    // Invalid BSN, a birth date in the future, a malformed municipality code: all at once.
+    let res = app.post("/api/v1/personen", &gi, &json!({"bsn": "123456789", "voornamen": "A", "achternaam": "B", "geboortedatum": "2999-01-01",
+        "adres": {"straat": "X", "huisnummer": "1", "postcode": "2511AB", "gemeente": "518"}})).await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(veld(&p, "bsn"), "elfproef");
+    assert_eq!(veld(&p, "geboortedatum"), "maximum");
+    assert_eq!(veld(&p, "adres.gemeente"), "pattern");
+    // A well-formed code that does not exist (reference data loaded at start).
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &gi,
+            &json!({"voornamen": "A", "achternaam": "B", "geboortedatum": "2015-01-01",
+        "adres": {"straat": "X", "huisnummer": "1", "postcode": "2511AB", "gemeente": "9999"}}),
+        )
+        .await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(veld(&p, "adres.gemeente"), "gemeentecode-onbekend");
+    // Duplicate BSN: 409 pointing at the existing person, no copy.
+    let eerste = persoon(&app, &gi, BSN_VADER, "Mark", "de Boer", "1984-02-10").await;
+    let res = app.post("/api/v1/personen", &gi, &json!({"bsn": BSN_VADER, "voornamen": "M.", "achternaam": "de Boer", "geboortedatum": "1984-02-10"})).await;
+    let loc = res
+        .headers()
+        .get("location")
+        .map(|h| h.to_str().unwrap().to_string());
+    assert_problem(res, 409).await;
+    assert_eq!(loc, Some(format!("/api/v1/personen/{eerste}")));
+    assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), 1);
+    // Duration rules.
+    let kind = persoon(&app, &gi, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    let g = maak(
+        &app,
+        "/api/v1/gezinnen",
+        &gi,
+        json!({"leden": [{"persoon": kind, "relatie": "kind"}]}),
+    )
+    .await;
+    let pad = format!(
+        "/api/v1/gezinnen/{}/beschikkingen",
+        g["id"].as_str().unwrap()
+    );
+    let basis = |soort: &str, van: &str, tot: &str| json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "1", "datum": van, "soort": soort, "van": van, "tot": tot, "uitvoerbaarBijVoorraad": true, "sterkeArm": false});
+    let p = assert_problem(
+        app.post(
+            &pad,
+            &gi,
+            &basis("voorlopige-ots", "2026-01-01", "2026-04-02"),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(veld(&p, "tot"), "voorlopige-ots-max-drie-maanden");
+    assert!(
+        p["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("VOORLOPIGE_OTS_MAX_DRIE_MAANDEN")
+            || p["invalidParams"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("voorlopige-ots-max-drie-maanden")
+    );
+    let p = assert_problem(
+        app.post(&pad, &gi, &basis("huisverbod", "2026-01-01", "2026-01-30"))
+            .await,
+        400,
+    )
+    .await;
+    assert_eq!(veld(&p, "tot"), "huisverbod-max-28-dagen");
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM beschikkingen"),
+        0,
+        "nothing half-written"
+    );
+    // Only the police records incidents.
+    let res = app.post("/api/v1/incidenten", &gi, &json!({"tijdstip": "2026-01-01T10:00:00Z", "soort": "ruzie", "politieReferentie": "x", "samenvatting": "y"})).await;
+    assert_problem(res, 403).await;
+    // The briefing needs exactly one search key.
+    let politie = app.token(POLITIE, &["noodhulp"]);
+    let p = assert_problem(
+        briefing(
+            &app,
+            &politie,
+            None,
+            json!({"bsn": BSN_KIND1, "postcode": "2511AB"}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(veld(&p, "bsn"), "oneOf");
+    let p = assert_problem(
+        briefing(&app, &politie, None, json!({"bsn": "12345678x"})).await,
+        400,
+    )
+    .await;
+    assert_eq!(veld(&p, "bsn"), "elfproef");
+}
+
+async fn inzage_toont_dossier_van_ouder(db: Db) {
+    let Some(app) = app(db).await else { return };
+    bouw_gezin(&app).await;
+    // The mother asks the police what is recorded about her.
+    let politie = app.token(POLITIE, &["privacyfunctionaris"]);
+    let b: Value = briefing(
+        &app,
+        &app.token(POLITIE, &["noodhulp"]),
+        None,
+        json!({"bsn": BSN_MOEDER}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let moeder = b["personen"][0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .get(&format!("/api/v1/personen/{moeder}/inzage"), &politie)
+        .await;
+    assert_eq!(res.status(), 200);
+    let r: Value = res.json().await.unwrap();
+    let soorten: Vec<&str> = r["gegevens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["soort"].as_str().unwrap())
+        .collect();
+    assert!(
+        soorten.contains(&"persoon") && soorten.contains(&"incident"),
+        "{soorten:?}"
+    );
+    assert!(
+        r["verwerkingen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["doel"] == "briefing"),
+        "the briefing is in her processing overview"
+    );
+}
+
+op_beide_backends!(
+    briefing_per_rol,
+    meerduidige_naam_wordt_niet_samengevoegd,
+    coordinatiematch_bij_gedeelde_ouder,
+    validatie_noemt_veld_en_regel,
+    inzage_toont_dossier_van_ouder,
+);
