@@ -4,6 +4,8 @@ use clap::{Parser, Subcommand};
 use ketenregie_api::config::{Config, DEFAULTS};
 use ketenregie_api::{Application, dev_token, telemetry};
 use std::path::PathBuf;
+
+mod genereer;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -55,6 +57,21 @@ enum Command {
         /// A Veilig Thuis areas CSV (default: the shipped one).
         #[arg(long)]
         veilig_thuis: Option<PathBuf>,
+    },
+    /// Generate synthetic national-scale case data for the briefing benchmark into an
+    /// empty database (benches/load/BRIEFING.md). Never on a production database.
+    Genereer {
+        /// Families (two parents and a child each).
+        #[arg(long, default_value_t = 300_000)]
+        gezinnen: usize,
+        /// Police records of a parent (all incidents involve these).
+        #[arg(long, default_value_t = 100_000)]
+        politie_personen: usize,
+        #[arg(long, default_value_t = 3_000_000)]
+        incidenten: usize,
+        /// Where to write a sample of search keys (CSV) for the load client.
+        #[arg(long, default_value = "briefing-sleutels.csv")]
+        sleutels: PathBuf,
     },
     /// The audit trail and the processing log.
     Audit {
@@ -177,6 +194,31 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Genereer {
+            gezinnen,
+            politie_personen,
+            incidenten,
+            sleutels,
+        } => {
+            anyhow::ensure!(
+                config.is_development(),
+                "synthetic data only in development mode; this configuration says production"
+            );
+            let url = config.database_url()?;
+            ketenregie_store::migrate::run(&url)?;
+            let v = ketenregie_api::verwerking::versleuteling(&config)?;
+            let mut conn = url.connect()?;
+            genereer::genereer(
+                &mut conn,
+                &v,
+                &genereer::Omvang {
+                    gezinnen,
+                    politie_personen,
+                    incidenten,
+                },
+                &sleutels,
+            )
         }
         Command::Import {
             gemeenten,

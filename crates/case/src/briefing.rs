@@ -407,15 +407,14 @@ impl Toegang {
 }
 
 fn beslis_per_eigenaar(
-    conn: &mut DbConnection,
     ctx: &Context,
+    beslisser: &besluit::Beslisser,
     doel: Doel,
     eigenaren: BTreeSet<String>,
 ) -> Result<Toegang, CaseFout> {
     let mut per_eigenaar = BTreeMap::new();
     for e in eigenaren {
-        let r = besluit::toegang(
-            conn,
+        let r = beslisser.beslis(
             ctx,
             &Aanvraag {
                 actie: Actie::Lezen,
@@ -431,13 +430,12 @@ fn beslis_per_eigenaar(
                 per_eigenaar.insert(e, Some(t));
             }
             // The OM without a reason: the whole briefing is refused with what to do.
-            Err(PrivacyFout::Geweigerd(w)) if w.toelichting_vereist => {
+            Err(w) if w.toelichting_vereist => {
                 return Err(CaseFout::Privacy(PrivacyFout::Geweigerd(w)));
             }
-            Err(PrivacyFout::Geweigerd(_)) => {
+            Err(_) => {
                 per_eigenaar.insert(e, None);
             }
-            Err(e) => return Err(e.into()),
         }
     }
     Ok(Toegang { per_eigenaar })
@@ -526,8 +524,8 @@ pub fn stel_op(
     let v = ctx.versleuteling.clone();
     let nu = ctx.nu;
     let vandaag = nu.date_naive();
-    let soort = directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort);
-    let doel = doel_voor(soort);
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let doel = doel_voor(beslisser.soort());
     let wijze = BriefingVraag::wijze(vraag);
     let briefing_id = ketenregie_common::ids::new_id();
     let mut b = leeg(wijze, doel);
@@ -542,28 +540,18 @@ pub fn stel_op(
     let mut gezin_ids: Vec<String> = Vec::new();
     let meerduidig = matches!(vraag, Zoekvraag::Naam { .. }) && zoek_identiteiten.len() > 1;
     if !zoek_identiteiten.is_empty() && !meerduidig {
-        for r in met_identiteiten(conn, &zoek_identiteiten)? {
-            alle.insert(r.id.clone(), r);
-        }
-        let ids: Vec<String> = alle.keys().cloned().collect();
+        // The searched identities' records, their families, the members' identities, and
+        // every record of those identities: four queries, whatever the number of owners.
+        let eerste = met_identiteiten(conn, &zoek_identiteiten)?;
+        let ids: Vec<String> = eerste.iter().map(|r| r.id.clone()).collect();
         gezin_ids = gezinnen::met_personen(conn, &ids)?;
         gezin_ids.truncate(MAX_GEZINNEN);
-        let leden: Vec<String> = gezinnen::lees_veel(conn, &gezin_ids)?
-            .iter()
-            .flat_map(|g| g.leden.iter().map(|l| l.persoon.to_string()))
-            .collect();
         let mut identiteiten = zoek_identiteiten.clone();
-        for r in personen_t::table
-            .filter(personen_t::id.eq_any(&leden))
-            .select(PersoonRij::as_select())
-            .load::<PersoonRij>(conn)?
-        {
-            identiteiten.insert(r.betrokkene.clone());
-            alle.insert(r.id.clone(), r);
-        }
+        identiteiten.extend(gezinnen::identiteiten_van_leden(conn, &gezin_ids)?);
         for r in met_identiteiten(conn, &identiteiten)? {
             alle.insert(r.id.clone(), r);
         }
+        // Families other organisations recorded the same people in.
         let ids: Vec<String> = alle.keys().cloned().collect();
         for g in gezinnen::met_personen(conn, &ids)? {
             if gezin_ids.len() >= MAX_GEZINNEN {
@@ -575,6 +563,21 @@ pub fn stel_op(
         }
     }
     let gezinnen_ = gezinnen::lees_veel(conn, &gezin_ids)?;
+    // Members of a family found only in the second step (rare) by their ids.
+    let ontbrekend: Vec<String> = gezinnen_
+        .iter()
+        .flat_map(|g| g.leden.iter().map(|l| l.persoon.to_string()))
+        .filter(|p| !alle.contains_key(p))
+        .collect();
+    if !ontbrekend.is_empty() {
+        for r in personen_t::table
+            .filter(personen_t::id.eq_any(&ontbrekend))
+            .select(PersoonRij::as_select())
+            .load::<PersoonRij>(conn)?
+        {
+            alle.insert(r.id.clone(), r);
+        }
+    }
     let persoon_ids: Vec<String> = alle.keys().cloned().collect();
     let identiteiten: BTreeSet<String> = alle.values().map(|r| r.betrokkene.clone()).collect();
     let identiteit_lijst: Vec<String> = identiteiten.iter().cloned().collect();
@@ -631,7 +634,7 @@ pub fn stel_op(
     eigenaren.extend(incidenten_.iter().map(|g| g.eigenaar.clone()));
     eigenaren.extend(betrokkenheden.iter().map(|g| g.organisatie.clone()));
     eigenaren.extend(meldingen.iter().map(|m| m.1.clone()));
-    let toegang = beslis_per_eigenaar(conn, ctx, doel, eigenaren)?;
+    let toegang = beslis_per_eigenaar(ctx, &beslisser, doel, eigenaren)?;
 
     // Subjects shown, per owner, for the processing log.
     let mut getoond: BTreeMap<String, BTreeSet<Uuid>> = BTreeMap::new();
@@ -840,6 +843,8 @@ pub fn stel_op(
 
     // 9. Involved organisations, with their 24/7 numbers.
     let mut organisaties_gezien: BTreeSet<(String, Uuid)> = BTreeSet::new();
+    let mut organisaties: BTreeMap<String, Option<(Uuid, String, OrganisatieSoort)>> =
+        BTreeMap::new();
     for x in &betrokkenheden {
         if !toegang.mag(
             &x.organisatie,
@@ -849,30 +854,27 @@ pub fn stel_op(
         {
             continue;
         }
-        let org = directory::organisatie_op_code(conn, &x.organisatie)?;
+        let org = match organisaties.get(&x.organisatie) {
+            Some(o) => o.clone(),
+            None => {
+                let o = directory::kern_op_code(conn, &x.organisatie)?;
+                organisaties.insert(x.organisatie.clone(), o.clone());
+                o
+            }
+        };
         let dag_en_nacht = match &org {
-            Some(o) => directory::contactpunten(
-                conn,
-                &directory::ContactpuntFilter {
-                    organisatie_id: Some(o.id),
-                    altijd_bereikbaar: Some(true),
-                    ..Default::default()
-                },
-                0,
-                10,
-            )?
-            .items
-            .into_iter()
-            .map(|c| Bereikbaar {
-                naam: c.naam,
-                telefoon: c.telefoon,
-            })
-            .collect(),
+            Some((id, _, _)) => directory::altijd_bereikbaar(conn, *id)?
+                .into_iter()
+                .map(|c| Bereikbaar {
+                    naam: c.naam,
+                    telefoon: c.telefoon,
+                })
+                .collect(),
             None => vec![],
         };
         b.betrokken_organisaties.push(BetrokkenOrganisatie {
             organisatie: x.organisatie.clone(),
-            naam: org.map(|o| o.naam),
+            naam: org.map(|o| o.1),
             kind: pref(&x.persoon),
             contact: x.contact.clone(),
             sinds: x.sinds,
@@ -1060,43 +1062,43 @@ fn log(
     briefing: Uuid,
     getoond: &BTreeMap<String, BTreeSet<Uuid>>,
 ) -> Result<(), CaseFout> {
-    let mut gelogd = false;
-    for (eigenaar, subjecten) in getoond {
-        let Some(Some(t)) = toegang.per_eigenaar.get(eigenaar) else {
-            continue;
-        };
-        let subjecten: Vec<Uuid> = subjecten.iter().copied().collect();
-        logboek::lezing(
-            conn,
-            ctx,
-            t,
-            Object {
+    let items: Vec<(&Toestemming, Object, Vec<Uuid>)> = getoond
+        .iter()
+        .filter_map(
+            |(eigenaar, subjecten)| match toegang.per_eigenaar.get(eigenaar) {
+                Some(Some(t)) => Some((
+                    t,
+                    Object {
+                        soort: "briefings",
+                        id: briefing.to_string(),
+                        eigenaar: eigenaar.clone(),
+                    },
+                    subjecten.iter().copied().collect(),
+                )),
+                _ => None,
+            },
+        )
+        .collect();
+    if !items.is_empty() {
+        logboek::lezingen(conn, ctx, &items)?;
+        return Ok(());
+    }
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: Actie::Lezen.to_string(),
+            object: Object {
                 soort: "briefings",
                 id: briefing.to_string(),
-                eigenaar: eigenaar.clone(),
+                eigenaar: ctx.actor.organisatie.clone(),
             },
-            &subjecten,
-        )?;
-        gelogd = true;
-    }
-    if !gelogd {
-        logboek::audit(
-            conn,
-            ctx,
-            &AuditRegel {
-                actie: Actie::Lezen.to_string(),
-                object: Object {
-                    soort: "briefings",
-                    id: briefing.to_string(),
-                    eigenaar: ctx.actor.organisatie.clone(),
-                },
-                resultaat: 200,
-                doorbraak: false,
-                grondslag: None,
-                oud: None,
-                nieuw: None,
-            },
-        )?;
-    }
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: None,
+        },
+    )?;
     Ok(())
 }

@@ -302,3 +302,17 @@ pub fn met_personen(conn: &mut DbConnection, persoon_ids: &[String]) -> QueryRes
     uit.dedup();
     Ok(uit)
 }
+
+/// The identities (`betrokkene`) of the members of these families, in one query.
+pub fn identiteiten_van_leden(
+    conn: &mut DbConnection,
+    gezin_ids: &[String],
+) -> QueryResult<Vec<String>> {
+    use ketenregie_store::schema::personen;
+    gezinsleden::table
+        .inner_join(personen::table)
+        .filter(gezinsleden::gezin_id.eq_any(gezin_ids))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)
+}

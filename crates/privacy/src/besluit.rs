@@ -405,6 +405,41 @@ pub fn toegang(
     .map_err(PrivacyFout::Geweigerd)
 }
 
+/// Many decisions in one request (the briefing decides per owning organisation): the
+/// actor's organisation kind and its agreements are read once, inside the caller's
+/// transaction, and each decision is then pure.
+#[derive(Debug, Clone)]
+pub struct Beslisser {
+    soort: Option<OrganisatieSoort>,
+    convenanten: Vec<Convenant>,
+}
+
+impl Beslisser {
+    pub fn laad(conn: &mut DbConnection, ctx: &Context) -> Result<Self, PrivacyFout> {
+        Ok(Self {
+            soort: directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2),
+            convenanten: convenant::actief_voor(conn, &ctx.actor.organisatie)?,
+        })
+    }
+
+    /// The actor's organisation kind.
+    pub fn soort(&self) -> Option<OrganisatieSoort> {
+        self.soort
+    }
+
+    pub fn beslis(&self, ctx: &Context, a: &Aanvraag) -> Result<Toestemming, Weigering> {
+        beslis(
+            &ctx.actor,
+            self.soort,
+            &self.convenanten,
+            a,
+            ctx.toelichting.as_deref(),
+            ctx.doorbraak,
+            ctx.nu,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

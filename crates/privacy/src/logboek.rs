@@ -72,8 +72,28 @@ pub struct AuditRegel {
 }
 
 /// Append one row to the audit trail of `regel.object.eigenaar`.
+/// `KETEN_SCHIJVEN`: each log of each organisation is this many independent hash chains
+/// ("org", "org#1" ... "org#7"). A transaction appends to one of them, picked from its span
+/// id, so concurrent requests of one organisation (every noodhulp officer of a unit
+/// asking for briefings) do not queue on a single chain head lock. Every chain is verified
+/// on its own; shard 0 keeps the plain organisation code, so chains written before
+/// sharding continue unchanged. All chains of one transaction use the same shard and are
+/// locked in owner order, so two transactions never wait on each other crosswise.
+pub const KETEN_SCHIJVEN: u64 = 8;
+
+fn ketennaam(organisatie: &str, ctx: &Context) -> String {
+    let schijf =
+        u64::from_str_radix(ctx.span_id.get(..4).unwrap_or("0"), 16).unwrap_or(0) % KETEN_SCHIJVEN;
+    if schijf == 0 {
+        organisatie.to_string()
+    } else {
+        format!("{organisatie}#{schijf}")
+    }
+}
+
 pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> QueryResult<()> {
-    let keten_id = format!("audit:{}", regel.object.eigenaar);
+    let keten = ketennaam(&regel.object.eigenaar, ctx);
+    let keten_id = format!("audit:{keten}");
     let (volgnummer, vorige) = keten::volgende(conn, &keten_id)?;
     let id = ids::new_id().to_string();
     let tijdstip = to_db(ctx.nu);
@@ -81,7 +101,7 @@ pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> Quer
     let nieuw = regel.nieuw.as_ref().map(|v| v.to_string());
     let inhoud = AuditInhoud {
         id: &id,
-        keten: &regel.object.eigenaar,
+        keten: &keten,
         volgnummer,
         tijdstip: tijd(tijdstip),
         trace_id: &ctx.trace_id,
@@ -107,7 +127,7 @@ pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> Quer
     diesel::insert_into(audittrail::table)
         .values((
             audittrail::id.eq(&id),
-            audittrail::keten.eq(&regel.object.eigenaar),
+            audittrail::keten.eq(&keten),
             audittrail::volgnummer.eq(volgnummer),
             audittrail::vorige_hash.eq(&vorige),
             audittrail::hash.eq(&hash),
@@ -152,6 +172,14 @@ struct VerwerkingInhoud<'a> {
     eind_op: String,
 }
 
+/// The basis of one processing-log row.
+struct Rijbasis<'a> {
+    activiteit: &'a str,
+    grondslag: String,
+    convenant: Option<(Uuid, i64)>,
+    doorbraak: bool,
+}
+
 /// One processing-log row per data subject, in the chain of the processing organisation.
 #[allow(clippy::too_many_arguments)]
 pub fn verwerking(
@@ -164,28 +192,75 @@ pub fn verwerking(
     betrokkenen: &[Uuid],
     resultaat: &str,
 ) -> QueryResult<()> {
-    let keten_id = format!("verwerking:{}", ctx.actor.organisatie);
+    let basis = Rijbasis {
+        activiteit,
+        grondslag: grondslag.to_string(),
+        convenant,
+        doorbraak,
+    };
+    let rijen: Vec<(&Rijbasis, Uuid)> = betrokkenen.iter().map(|b| (&basis, *b)).collect();
+    schrijf_verwerkingen(conn, ctx, &rijen, resultaat)
+}
+
+fn verwerking_rijen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    rijen: &[(&Toestemming, Uuid)],
+    resultaat: &str,
+) -> QueryResult<()> {
+    let bases: Vec<Rijbasis> = rijen
+        .iter()
+        .map(|(t, _)| Rijbasis {
+            activiteit: <&'static str>::from(t.doel()),
+            grondslag: t.grondslag_tekst(),
+            convenant: t.convenant(),
+            doorbraak: t.is_doorbraak(),
+        })
+        .collect();
+    let paren: Vec<(&Rijbasis, Uuid)> = bases.iter().zip(rijen.iter().map(|(_, s)| *s)).collect();
+    schrijf_verwerkingen(conn, ctx, &paren, resultaat)
+}
+
+fn schrijf_verwerkingen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    rijen: &[(&Rijbasis, Uuid)],
+    resultaat: &str,
+) -> QueryResult<()> {
+    let keten = ketennaam(&ctx.actor.organisatie, ctx);
+    let keten_id = format!("verwerking:{keten}");
     let start = to_db(ctx.nu);
     let eind = to_db(ketenregie_common::time::now_utc().max(ctx.nu));
-    let convenant_id = convenant.map(|(id, _)| id.to_string());
+    // One row per subject and basis (the same subject under two owners' bases is two
+    // processings).
     let mut gezien = std::collections::BTreeSet::new();
-    let uniek: Vec<Uuid> = betrokkenen
+    let uniek: Vec<(&Rijbasis, Uuid)> = rijen
         .iter()
         .copied()
-        .filter(|b| gezien.insert(*b))
+        .filter(|(b, s)| gezien.insert((b.grondslag.clone(), *s)))
         .collect();
     if uniek.is_empty() {
         return Ok(());
     }
     // Reserve all positions at once: one locking statement per processing, not per row.
     let (eerste, mut vorige) = keten::reserveer(conn, &keten_id, uniek.len() as i64)?;
-    for (i, subject) in uniek.iter().enumerate() {
+    let mut rijen = Vec::with_capacity(uniek.len());
+    for (i, (basis, subject)) in uniek.iter().enumerate() {
+        let Rijbasis {
+            activiteit,
+            grondslag,
+            convenant,
+            doorbraak,
+        } = basis;
+        let (activiteit, grondslag, convenant, doorbraak) =
+            (*activiteit, grondslag.as_str(), *convenant, *doorbraak);
+        let convenant_id = convenant.map(|(id, _)| id.to_string());
         let volgnummer = eerste + i as i64;
         let id = ids::new_id().to_string();
         let betrokkene = ctx.pseudoniemen.van(*subject);
         let inhoud = VerwerkingInhoud {
             id: &id,
-            keten: &ctx.actor.organisatie,
+            keten: &keten,
             volgnummer,
             trace_id: &ctx.trace_id,
             span_id: &ctx.span_id,
@@ -205,29 +280,39 @@ pub fn verwerking(
             &vorige,
             &serde_json::to_string(&inhoud).expect("serialises"),
         );
-        diesel::insert_into(verwerkingslog::table)
-            .values((
-                verwerkingslog::id.eq(&id),
-                verwerkingslog::keten.eq(&ctx.actor.organisatie),
-                verwerkingslog::volgnummer.eq(volgnummer),
-                verwerkingslog::vorige_hash.eq(&vorige),
-                verwerkingslog::hash.eq(&hash),
-                verwerkingslog::trace_id.eq(&ctx.trace_id),
-                verwerkingslog::span_id.eq(&ctx.span_id),
-                verwerkingslog::parent_span_id.eq(ctx.parent_span_id.as_deref()),
-                verwerkingslog::organisatie.eq(&ctx.actor.organisatie),
-                verwerkingslog::activiteit.eq(activiteit),
-                verwerkingslog::grondslag.eq(grondslag),
-                verwerkingslog::convenant_id.eq(convenant_id.as_deref()),
-                verwerkingslog::convenant_versie.eq(convenant.map(|(_, v)| v)),
-                verwerkingslog::betrokkene.eq(&betrokkene),
-                verwerkingslog::resultaat.eq(resultaat),
-                verwerkingslog::doorbraak.eq(doorbraak),
-                verwerkingslog::start_op.eq(start),
-                verwerkingslog::eind_op.eq(eind),
-            ))
-            .execute(conn)?;
+        rijen.push((
+            verwerkingslog::id.eq(id.clone()),
+            verwerkingslog::keten.eq(keten.clone()),
+            verwerkingslog::volgnummer.eq(volgnummer),
+            verwerkingslog::vorige_hash.eq(vorige.clone()),
+            verwerkingslog::hash.eq(hash.clone()),
+            verwerkingslog::trace_id.eq(ctx.trace_id.clone()),
+            verwerkingslog::span_id.eq(ctx.span_id.clone()),
+            verwerkingslog::parent_span_id.eq(ctx.parent_span_id.clone()),
+            verwerkingslog::organisatie.eq(ctx.actor.organisatie.clone()),
+            verwerkingslog::activiteit.eq(activiteit.to_string()),
+            verwerkingslog::grondslag.eq(grondslag.to_string()),
+            verwerkingslog::convenant_id.eq(convenant_id.clone()),
+            verwerkingslog::convenant_versie.eq(convenant.map(|(_, v)| v)),
+            verwerkingslog::betrokkene.eq(betrokkene.clone()),
+            verwerkingslog::resultaat.eq(resultaat.to_string()),
+            verwerkingslog::doorbraak.eq(doorbraak),
+            verwerkingslog::start_op.eq(start),
+            verwerkingslog::eind_op.eq(eind),
+        ));
         vorige = hash;
+    }
+    // Multi-row statements (diesel batches only on a concrete backend connection), within
+    // PostgreSQL's 65,535 bind parameters (18 per row).
+    for deel in rijen.chunks(1000) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(verwerkingslog::table)
+                .values(deel)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(verwerkingslog::table)
+                .values(deel)
+                .execute(c)?,
+        };
     }
     keten::sluit(conn, &keten_id, &vorige)?;
     Ok(())
@@ -265,6 +350,36 @@ pub fn lezing(
         betrokkenen,
         "geslaagd",
     )
+}
+
+/// Several permitted reads in one request (the briefing shows records of several owners):
+/// one audit row per object, and the processing-log rows of all subjects, each under its
+/// own permission's basis, appended to the actor's chain with one reservation.
+pub fn lezingen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    items: &[(&Toestemming, Object, Vec<Uuid>)],
+) -> QueryResult<()> {
+    for (t, object, _) in items {
+        audit(
+            conn,
+            ctx,
+            &AuditRegel {
+                actie: Actie::Lezen.to_string(),
+                object: object.clone(),
+                resultaat: 200,
+                doorbraak: t.is_doorbraak(),
+                grondslag: Some(t.grondslag_tekst()),
+                oud: None,
+                nieuw: None,
+            },
+        )?;
+    }
+    let rijen: Vec<(&Toestemming, Uuid)> = items
+        .iter()
+        .flat_map(|(t, _, subjecten)| subjecten.iter().map(move |s| (*t, *s)))
+        .collect();
+    verwerking_rijen(conn, ctx, &rijen, "geslaagd")
 }
 
 /// A permitted write: one audit row with old and new values, one processing-log row per

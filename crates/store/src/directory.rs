@@ -282,6 +282,34 @@ pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Orga
     })
 }
 
+/// Id, name and kind of an organisation, in one query (for hot paths that need no areas).
+pub fn kern_op_code(
+    conn: &mut DbConnection,
+    code: &str,
+) -> QueryResult<Option<(Uuid, String, OrganisatieSoort)>> {
+    let rij: Option<(String, String, String)> = organisaties::table
+        .filter(organisaties::code.eq(code))
+        .select((organisaties::id, organisaties::naam, organisaties::soort))
+        .first(conn)
+        .optional()?;
+    Ok(rij.and_then(|(id, naam, soort)| Some((parse_id(&id), naam, soort.parse().ok()?))))
+}
+
+/// The around-the-clock contact points of an organisation, in one query.
+pub fn altijd_bereikbaar(
+    conn: &mut DbConnection,
+    organisatie_id: Uuid,
+) -> QueryResult<Vec<Contactpunt>> {
+    let rijen: Vec<ContactpuntRij> = contactpunten::table
+        .filter(contactpunten::organisatie_id.eq(organisatie_id.to_string()))
+        .filter(contactpunten::altijd_bereikbaar.eq(true))
+        .order(contactpunten::naam)
+        .limit(10)
+        .select(ContactpuntRij::as_select())
+        .load(conn)?;
+    Ok(rijen.into_iter().map(Contactpunt::from).collect())
+}
+
 pub fn organisatie_op_code(
     conn: &mut DbConnection,
     code: &str,
