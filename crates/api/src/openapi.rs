@@ -5,8 +5,8 @@
 
 use crate::problem::Problem;
 use crate::routes::{
-    berichten, bewaartermijnen, contactpunten, convenanten, eigen_verklaringen, organisaties,
-    verwerkingen, zorgmeldingen,
+    abonnementen, berichten, bewaartermijnen, contactpunten, convenanten, dode_berichten,
+    eigen_verklaringen, organisaties, rapportages, terugkoppelingen, verwerkingen, zorgmeldingen,
 };
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
@@ -65,7 +65,16 @@ use utoipa::OpenApi;
         zorgmeldingen::stappen,
         zorgmeldingen::zet_kwaliteitscontrole,
         zorgmeldingen::termijnen_lijst,
+        terugkoppelingen::geef,
+        terugkoppelingen::lijst,
         berichten::lijst,
+        dode_berichten::lijst,
+        dode_berichten::opnieuw,
+        abonnementen::maak,
+        abonnementen::lijst,
+        abonnementen::een,
+        abonnementen::verwijder,
+        rapportages::terugkoppeling,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
     ),
@@ -76,7 +85,10 @@ use utoipa::OpenApi;
         (name = "contactpunten", description = "Whom to call at each organisation, and when"),
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
         (name = "zorgmeldingen", description = "Care reports from police to Veilig Thuis, and their handling as a task with FHIR Task status codes. Transition table (also in the README):"),
-        (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data"),
+        (name = "terugkoppelingen", description = "Feedback from the receiver of a melding or hand-over to whoever sent it; meets the feedback duties"),
+        (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data; and deliveries that failed"),
+        (name = "abonnementen", description = "Webhook subscriptions: CloudEvents signed with HMAC-SHA256 in `Ketenregie-Signatuur`"),
+        (name = "rapportages", description = "Feedback figures per pair of organisations"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )

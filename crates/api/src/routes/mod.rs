@@ -1,12 +1,16 @@
 //! The HTTP routes, one module per resource.
 
+pub mod abonnementen;
 pub mod berichten;
 pub mod bewaartermijnen;
 pub mod contactpunten;
 pub mod convenanten;
+pub mod dode_berichten;
 pub mod eigen_verklaringen;
 pub mod gezondheid;
 pub mod organisaties;
+pub mod rapportages;
+pub mod terugkoppelingen;
 pub mod verwerkingen;
 pub mod zorgmeldingen;
 
