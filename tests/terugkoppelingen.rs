@@ -6,92 +6,9 @@
 
 mod common;
 
+use common::keten::{opzet, verzonden_melding};
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};
-
-pub async fn opzet(app: &TestApp) {
-    app.organisatie("politie-haaglanden", "politie", &[]).await;
-    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518", "0603"])
-        .await;
-    app.organisatie("wijkteam-den-haag", "wijkteam", &["0518"])
-        .await;
-    app.organisatie("buitenstaander", "wijkteam", &["0363"])
-        .await;
-    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
-    let regel = |soort: &str, rol: &str, acties: Value, doel: &str, cats: Value| {
-        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
-               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1 lid 2 sub g", "omschrijving": "terugkoppeling aan de melder"}})
-    };
-    let c: Value = app
-        .post(
-            "/api/v1/convenanten",
-            &beheer,
-            &json!({
-                "titel": "Zorgmeldingen en terugkoppeling Haaglanden",
-                "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"},
-                             {"organisatie": "wijkteam-den-haag", "rol": "ontvanger"}],
-                "doelen": ["veiligheidsbeoordeling", "coordinatie", "terugkoppeling"],
-                "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening"],
-                "regels": [
-                    regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
-                    regel("wijkteam", "wijkteammedewerker", json!(["lezen", "wijzigen"]), "coordinatie", json!(["identificatie", "gezinssituatie"])),
-                    regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
-                    regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]))
-                ]
-            }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            &format!(
-                "/api/v1/convenanten/{}/activeringen",
-                c["id"].as_str().unwrap()
-            ),
-            &beheer,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-}
-
-pub fn melding() -> Value {
-    json!({
-        "kinderen": [{"voornaam": "Kind0", "achternaam": "Jansen", "geboortedatum": "2016-03-01", "bsn": "111222333", "gemeente": "0518", "eigenWoorden": "Ik wil bij allebei zijn."}],
-        "ouders": [{"voornaam": "Anna", "achternaam": "Jansen", "relatie": "moeder", "gezag": true},
-                   {"voornaam": "Bram", "achternaam": "de Vries", "relatie": "vader", "gezag": true}],
-        "incidentReferentie": "PL1500-2026-123456",
-        "incidentDatum": "2026-04-01",
-        "omschrijving": "Overdracht van de kinderen mislukt; ruzie bij de voordeur.",
-        "zorgen": "Kinderen getuige van herhaalde conflicten.",
-        "acuut": false,
-        "risiconiveau": "verhoogd",
-        "verklaringen": [{"persoon": "Anna Jansen", "rol": "moeder", "tekst": "Hij kwam te laat."}],
-        "oudersGeinformeerd": true,
-        "terugkoppelingGewenst": true,
-        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": true}
-    })
-}
-
-/// File and send a melding as police; returns its id (routed to vt-haaglanden).
-pub async fn verzonden_melding(app: &TestApp) -> String {
-    let agent = app.token("politie-haaglanden", &["wijkagent"]);
-    let res = app.post("/api/v1/zorgmeldingen", &agent, &melding()).await;
-    assert_eq!(res.status(), 201, "{:?}", res.text().await);
-    let m: Value = res.json().await.unwrap();
-    let id = m["id"].as_str().unwrap().to_string();
-    let res = app
-        .post(
-            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
-            &agent,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    id
-}
 
 async fn app(db: Db) -> Option<TestApp> {
     let app = common::spawn(db).await?;

@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod keten;
+
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};

@@ -4,8 +4,9 @@
 //! data: whoever follows the link reads the content through the API, with its own access
 //! check and logging.
 
-use lettre::message::Mailbox;
+use lettre::message::header::ContentTransferEncoding;
 use lettre::message::header::ContentType;
+use lettre::message::{Body, Mailbox};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -104,7 +105,10 @@ impl Email {
             .subject(onderwerp)
             .message_id(Some(format!("<{referentie}@ketenregie>")))
             .header(ContentType::TEXT_PLAIN)
-            .body(tekst)
+            // Plain 7-bit text where possible, so a reference or link is never wrapped:
+            // lettre's own check wants lines of at most 76 characters, links are longer,
+            // and RFC 5322 allows 998.
+            .body(zeven_bit(tekst))
             .map_err(|e| e.to_string())?;
         match &self.vervoer {
             Vervoer::Bestand(t) => t.send(m).await.map(|_| ()).map_err(|e| e.to_string()),
@@ -115,6 +119,15 @@ impl Email {
 
     pub fn staat_aan(&self) -> bool {
         !matches!(self.vervoer, Vervoer::Uit)
+    }
+}
+
+fn zeven_bit(tekst: String) -> Body {
+    let crlf = tekst.replace("\r\n", "\n").replace('\n', "\r\n");
+    if crlf.is_ascii() && crlf.split("\r\n").all(|r| r.len() <= 998) && !crlf.contains('\0') {
+        Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::SevenBit)
+    } else {
+        Body::new(tekst)
     }
 }
 
