@@ -256,7 +256,8 @@ impl Bezorger {
     }
 
     /// Like `ronde`, but stop after `max` attempts, leaving the rest of the batch claimed
-    /// (as an instance that dies mid-batch would; tests use this).
+    /// (as an instance that dies mid-batch would; tests use this). Without `max` the
+    /// deliveries of a batch go out concurrently; with it, one after another.
     pub async fn ronde_tot(&self, max: Option<usize>) -> Result<BezorgResultaat, String> {
         let mut r = BezorgResultaat::default();
         loop {
@@ -269,32 +270,47 @@ impl Bezorger {
             if klussen.is_empty() {
                 return Ok(r);
             }
+            if max.is_none() {
+                let mut set = tokio::task::JoinSet::new();
+                for k in klussen {
+                    let zelf = self.clone();
+                    set.spawn(async move { zelf.een(k).await });
+                }
+                while let Some(u) = set.join_next().await {
+                    match u.map_err(|e| e.to_string())?? {
+                        true => r.afgeleverd += 1,
+                        false => r.mislukt += 1,
+                    }
+                }
+                continue;
+            }
             for k in klussen {
                 if max.is_some_and(|m| r.afgeleverd + r.mislukt >= m) {
                     return Ok(r);
                 }
-                let uitkomst = self.bezorg(&k).await;
-                if uitkomst.is_ok() {
-                    r.afgeleverd += 1;
-                } else {
-                    r.mislukt += 1;
+                match self.een(k).await? {
+                    true => r.afgeleverd += 1,
+                    false => r.mislukt += 1,
                 }
-                if let Err(e) = &uitkomst {
-                    tracing::warn!(bezorging = %k.id, kanaal = %k.kanaal, fout = %e, "bezorging mislukt");
-                }
-                let (inst, naam, nu) = (
-                    self.instelling.clone(),
-                    self.instantie.clone(),
-                    self.klok.nu(),
-                );
-                self.blok(move |c| afronden(c, &naam, &k, uitkomst, nu, &inst))
-                    .await?;
-            }
-            if r.mislukt > 0 && r.afgeleverd == 0 {
-                // Everything failed: wait for the back-off rather than spin.
-                return Ok(r);
             }
         }
+    }
+
+    /// Send one claimed delivery and record the outcome; true when delivered.
+    async fn een(&self, k: Klus) -> Result<bool, String> {
+        let uitkomst = self.bezorg(&k).await;
+        if let Err(e) = &uitkomst {
+            tracing::warn!(bezorging = %k.id, kanaal = %k.kanaal, fout = %e, "bezorging mislukt");
+        }
+        let gelukt = uitkomst.is_ok();
+        let (inst, naam, nu) = (
+            self.instelling.clone(),
+            self.instantie.clone(),
+            self.klok.nu(),
+        );
+        self.blok(move |c| afronden(c, &naam, &k, uitkomst, nu, &inst))
+            .await?;
+        Ok(gelukt)
     }
 
     async fn bezorg(&self, k: &Klus) -> Result<(), String> {
