@@ -93,8 +93,9 @@ fn melding(
     aan: &str,
     t: &Open,
     nu: DateTime<Utc>,
+    cache: &mut outbox::BestemmingenCache,
 ) -> QueryResult<()> {
-    outbox::enqueue(
+    outbox::enqueue_met(
         conn,
         &outbox::Gebeurtenis {
             soort: soort.into(),
@@ -103,6 +104,7 @@ fn melding(
             dataref: format!("/api/v1/zorgmeldingen/{}", t.zorgmelding_id),
         },
         nu,
+        cache,
     )
 }
 
@@ -117,32 +119,51 @@ fn batch(
         let vol = rijen.len() as i64 == inst.batch;
         let mut r = ScanResultaat::default();
         let nu_db = to_db(nu);
+        let mut cache = outbox::BestemmingenCache::new();
+        let (mut herinnerd, mut geescaleerd, mut laat) = (vec![], vec![], vec![]);
         for t in &rijen {
             if t.verschuldigd_op >= nu_db {
                 if t.herinnerd_op.is_none() {
-                    melding(c, "termijnen.herinnering", &t.ontvanger, t, nu)?;
-                    diesel::update(termijnen::table.find(&t.id))
-                        .set(termijnen::herinnerd_op.eq(Some(nu_db)))
-                        .execute(c)?;
-                    r.herinneringen += 1;
+                    melding(c, "termijnen.herinnering", &t.ontvanger, t, nu, &mut cache)?;
+                    herinnerd.push(t.id.as_str());
                 }
                 continue;
             }
             if t.geescaleerd_op.is_none() {
-                melding(c, "termijnen.escalatie", &t.ontvanger, t, nu)?;
-                diesel::update(termijnen::table.find(&t.id))
-                    .set(termijnen::geescaleerd_op.eq(Some(nu_db)))
-                    .execute(c)?;
-                r.escalaties += 1;
+                melding(c, "termijnen.escalatie", &t.ontvanger, t, nu, &mut cache)?;
+                geescaleerd.push(t.id.as_str());
             }
             if t.laat_gemeld_op.is_none() {
-                melding(c, "termijnen.terugkoppeling-te-laat", &t.afzender, t, nu)?;
-                diesel::update(termijnen::table.find(&t.id))
-                    .set(termijnen::laat_gemeld_op.eq(Some(nu_db)))
-                    .execute(c)?;
-                r.laatmeldingen += 1;
+                melding(
+                    c,
+                    "termijnen.terugkoppeling-te-laat",
+                    &t.afzender,
+                    t,
+                    nu,
+                    &mut cache,
+                )?;
+                laat.push(t.id.as_str());
             }
         }
+        // The marks, one statement each for the whole batch.
+        if !herinnerd.is_empty() {
+            diesel::update(termijnen::table.filter(termijnen::id.eq_any(&herinnerd)))
+                .set(termijnen::herinnerd_op.eq(Some(nu_db)))
+                .execute(c)?;
+        }
+        if !geescaleerd.is_empty() {
+            diesel::update(termijnen::table.filter(termijnen::id.eq_any(&geescaleerd)))
+                .set(termijnen::geescaleerd_op.eq(Some(nu_db)))
+                .execute(c)?;
+        }
+        if !laat.is_empty() {
+            diesel::update(termijnen::table.filter(termijnen::id.eq_any(&laat)))
+                .set(termijnen::laat_gemeld_op.eq(Some(nu_db)))
+                .execute(c)?;
+        }
+        r.herinneringen = herinnerd.len();
+        r.escalaties = geescaleerd.len();
+        r.laatmeldingen = laat.len();
         Ok((r, vol))
     })
 }

@@ -49,30 +49,64 @@ pub fn abonnement_wil(kanalen: &str, soorten: Option<&str>, soort: &str) -> bool
         && soorten.is_none_or(|f| f.is_empty() || f.split(',').any(|s| s == soort))
 }
 
-/// Record `g`, and a delivery for each push target, inside the caller's transaction.
-pub fn enqueue(conn: &mut DbConnection, g: &Gebeurtenis, nu: DateTime<Utc>) -> QueryResult<()> {
-    let id = ids::new_id().to_string();
-    let mut doelen: Vec<(&str, Option<String>)> = Vec::new();
+/// What an organisation's events are pushed to: whether it has an e-mail contact, and
+/// its subscriptions (id, channels, type filter). Cache it across many `enqueue_met`
+/// calls in one transaction (the deadline scanner does).
+#[derive(Debug, Clone, Default)]
+pub struct Bestemmingen {
+    email: bool,
+    abonnementen: Vec<(String, String, Option<String>)>,
+}
+
+/// A per-organisation cache of `Bestemmingen`, valid within one transaction.
+pub type BestemmingenCache = std::collections::HashMap<String, Bestemmingen>;
+
+fn bestemmingen(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Bestemmingen> {
     let met_email: i64 = contactpunten::table
         .inner_join(organisaties::table)
-        .filter(organisaties::code.eq(&g.organisatie))
+        .filter(organisaties::code.eq(organisatie))
         .filter(contactpunten::email.is_not_null())
         .count()
         .get_result(conn)?;
-    if met_email > 0 {
-        doelen.push(("email", None));
-    }
-    let abonnementen: Vec<(String, String, Option<String>)> = abonnementen::table
-        .filter(abonnementen::organisatie.eq(&g.organisatie))
+    let abonnementen = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
         .select((
             abonnementen::id,
             abonnementen::kanalen,
             abonnementen::soorten,
         ))
         .load(conn)?;
-    for (a, kanalen, soorten) in abonnementen {
-        if abonnement_wil(&kanalen, soorten.as_deref(), &g.soort) {
-            doelen.push(("webhook", Some(a)));
+    Ok(Bestemmingen {
+        email: met_email > 0,
+        abonnementen,
+    })
+}
+
+/// Record `g`, and a delivery for each push target, inside the caller's transaction.
+pub fn enqueue(conn: &mut DbConnection, g: &Gebeurtenis, nu: DateTime<Utc>) -> QueryResult<()> {
+    enqueue_met(conn, g, nu, &mut BestemmingenCache::new())
+}
+
+/// `enqueue` with the addressees' push targets cached across calls.
+pub fn enqueue_met(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    nu: DateTime<Utc>,
+    cache: &mut BestemmingenCache,
+) -> QueryResult<()> {
+    let id = ids::new_id().to_string();
+    if !cache.contains_key(&g.organisatie) {
+        let b = bestemmingen(conn, &g.organisatie)?;
+        cache.insert(g.organisatie.clone(), b);
+    }
+    let b = &cache[&g.organisatie];
+    let mut doelen: Vec<(&str, Option<String>)> = Vec::new();
+    if b.email {
+        doelen.push(("email", None));
+    }
+    for (a, kanalen, soorten) in &b.abonnementen {
+        if abonnement_wil(kanalen, soorten.as_deref(), &g.soort) {
+            doelen.push(("webhook", Some(a.clone())));
         }
     }
     diesel::insert_into(outbox::table)
