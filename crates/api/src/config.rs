@@ -593,6 +593,26 @@ mod tests {
     }
 
     #[test]
+    fn notification_settings_checked_and_masked() {
+        let e = Config::from_toml("[email]\ntransport = \"duif\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("transport"), "{e}");
+        let e = Config::from_toml("[dispatcher]\nmax_attempts = 0")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("dispatcher.max_attempts"), "{e}");
+        let e = Config::from_toml("[email]\nfrom = \"geen adres\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("email.from"), "{e}");
+        let c = Config::from_toml("[email]\nsmtp_password = \"zeergeheim\"").unwrap();
+        let shown = format!("{} {:?}", c.masked_toml(), c);
+        assert!(!shown.contains("zeergeheim"), "{shown}");
+        assert!(Config::from_toml(&c.masked_toml().replace("\"***\"", "\"x\"")).is_ok());
+    }
+
+    #[test]
     fn secrets_masked() {
         let c = Config::from_toml("[database]\nurl = \"postgres://app:geheim@db/k\"").unwrap();
         let c = Config {

@@ -170,3 +170,56 @@ pub fn opmaak(b: &Inhoud, referentie: &str) -> (String, String) {
         ),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn instelling(transport: &str, map: PathBuf) -> EmailInstelling {
+        EmailInstelling {
+            transport: transport.into(),
+            map,
+            van: "ketenregie <noreply@ketenregie.invalid>".into(),
+            smtp_host: "localhost".into(),
+            smtp_port: 25,
+            smtp_tls: "starttls".into(),
+            gebruikersnaam: String::new(),
+            wachtwoord: String::new(),
+            timeout: Duration::from_secs(1),
+        }
+    }
+
+    #[tokio::test]
+    async fn bestandsvervoer_schrijft_eml_met_link_en_referentie() {
+        let map = std::env::temp_dir().join(format!("ketenregie-mail-{}", uuid::Uuid::now_v7()));
+        let e = Email::nieuw(&instelling("file", map.clone())).unwrap();
+        let link = "https://ketenregie.example/api/v1/zorgmeldingen/01a2c3d4-0000-7000-8000-000000000001/terugkoppelingen";
+        e.stuur(
+            "meldingen@vt.test",
+            "ref-1",
+            &Inhoud {
+                soort: "nl.ketenregie.termijnen.escalatie".into(),
+                onderwerp: "t-1".into(),
+                link: link.into(),
+            },
+        )
+        .await
+        .unwrap();
+        let bestanden: Vec<_> = std::fs::read_dir(&map).unwrap().collect();
+        assert_eq!(bestanden.len(), 1);
+        let tekst = std::fs::read_to_string(bestanden[0].as_ref().unwrap().path()).unwrap();
+        assert!(tekst.contains("Escalatie: een terugkoppeltermijn is verstreken"));
+        assert!(tekst.contains(link), "the link unwrapped: {tekst}");
+        assert!(tekst.contains("Message-ID: <ref-1@ketenregie>"));
+        let _ = std::fs::remove_dir_all(map);
+    }
+
+    #[test]
+    fn onbekende_instellingen_genoemd() {
+        let e = Email::nieuw(&instelling("duif", PathBuf::from("x"))).unwrap_err();
+        assert!(e.contains("email.transport"), "{e}");
+        let mut i = instelling("smtp", PathBuf::from("x"));
+        i.smtp_tls = "ssl".into();
+        assert!(Email::nieuw(&i).unwrap_err().contains("email.smtp_tls"));
+    }
+}
