@@ -124,7 +124,7 @@ pub fn afronden(
         let pogingen = k.pogingen + 1;
         match uitkomst {
             Ok(()) => {
-                diesel::update(mijn)
+                let n = diesel::update(mijn)
                     .set((
                         bezorgingen::status.eq("afgeleverd"),
                         bezorgingen::pogingen.eq(pogingen),
@@ -132,6 +132,10 @@ pub fn afronden(
                         bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
                     ))
                     .execute(c)?;
+                if n == 0 {
+                    // Our lease ran out and another instance took the delivery over.
+                    return Ok(());
+                }
                 let open: i64 = bezorgingen::table
                     .filter(bezorgingen::outbox_id.eq(&k.outbox_id))
                     .filter(bezorgingen::status.ne("afgeleverd"))
@@ -149,7 +153,7 @@ pub fn afronden(
                 let wacht =
                     inst.wachttijd * 2i32.saturating_pow((pogingen - 1).clamp(0, 20) as u32);
                 let wacht = wacht.min(Duration::hours(6));
-                diesel::update(mijn)
+                let n = diesel::update(mijn)
                     .set((
                         bezorgingen::status.eq(if dood { "dood" } else { "wachtend" }),
                         bezorgingen::pogingen.eq(pogingen),
@@ -158,6 +162,9 @@ pub fn afronden(
                         bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
                     ))
                     .execute(c)?;
+                if n == 0 {
+                    return Ok(());
+                }
                 diesel::update(outbox::table.find(&k.outbox_id))
                     .set((
                         outbox::pogingen.eq(outbox::pogingen + 1),
