@@ -152,6 +152,24 @@ async fn over_pasen(db: Db) {
         "once"
     );
 
+    // The duty shows when each notice went out.
+    let gelezen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let nb = gelezen["termijnen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["moment"] == "na-beoordeling")
+        .unwrap()
+        .clone();
+    assert_eq!(nb["herinnerdOp"], "2026-04-09T09:00:00Z");
+    assert_eq!(nb["geescaleerdOp"], "2026-04-10T09:00:00Z");
+    assert_eq!(nb["laatGemeldOp"], "2026-04-10T09:00:00Z");
+
     let b = app.bezorger.ronde().await.unwrap();
     assert_eq!(b.mislukt, 0);
     assert_eq!(
