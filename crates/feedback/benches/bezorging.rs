@@ -280,6 +280,26 @@ async fn scanner(backend: &str, url: &str, te_laat: usize) {
     );
 }
 
+/// Remove the benchmark's databases: the SQLite folders and PostgreSQL schemas.
+fn opruimen() {
+    if let Ok(base) = std::env::var("KETENREGIE_TEST_PG_URL")
+        && !base.is_empty()
+        && let Ok(mut c) = diesel::PgConnection::establish(&base)
+    {
+        for naam in ["bezorging", "scan0", "scan1000", "scan10000"] {
+            let _ = c.batch_execute(&format!(
+                "DROP SCHEMA IF EXISTS bench_{naam}_{} CASCADE",
+                std::process::id()
+            ));
+        }
+    }
+    for naam in ["bezorging", "scan0", "scan1000", "scan10000"] {
+        let _ = std::fs::remove_dir_all(
+            std::env::temp_dir().join(format!("ketenregie-bench-{naam}-{}", std::process::id())),
+        );
+    }
+}
+
 #[tokio::main]
 async fn main() {
     println!("| backend | what | size | time | rate |");
@@ -292,4 +312,5 @@ async fn main() {
             scanner(backend, &url, te_laat).await;
         }
     }
+    opruimen();
 }
