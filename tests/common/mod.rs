@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod keten;
+
 use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
@@ -30,6 +32,9 @@ pub struct TestApp {
     pub db: Db,
     pub dir: PathBuf,
     pub config: Config,
+    /// The instance's deadline scanner and dispatcher, for single passes.
+    pub scanner: ketenregie_feedback::scanner::Scanner,
+    pub bezorger: ketenregie_feedback::bezorging::Bezorger,
     dev_secret: Vec<u8>,
     pg_schema: Option<(String, String)>,
 }
@@ -103,9 +108,22 @@ load_at_start = {laden}
 [privacy]
 pseudonym_key = "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc="
 encryption_key = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="
+{achtergrond}
 [log]
 filter = "warn"
 "#,
+        // Tests run the scanner and the dispatcher themselves, pass by pass, and send no
+        // e-mail unless they configure it.
+        achtergrond = [
+            "[scanner]\nenabled = false",
+            "[dispatcher]\nenabled = false",
+            "[email]\ntransport = \"none\""
+        ]
+        .iter()
+        .filter(|sectie| !extra.contains(sectie.lines().next().unwrap()))
+        .copied()
+        .collect::<Vec<_>>()
+        .join("\n"),
         jwks = fixture("jwks.json"),
         secret = dir.join("dev-secret").display(),
         // Tests set up their own organisations; the reference-data tests load it.
@@ -135,6 +153,7 @@ pub async fn spawn_met(
         .expect("application starts");
     let port = app.port();
     let pool = app.pool().clone();
+    let (scanner, bezorger) = (app.scanner(), app.bezorger());
     actix_web::rt::spawn(app.run_until_stopped());
     let dev_secret = if config.is_development() {
         ketenregie_api::dev_token::secret(&config.auth.dev_secret_file).unwrap()
@@ -148,6 +167,8 @@ pub async fn spawn_met(
         db,
         dir,
         config,
+        scanner,
+        bezorger,
         dev_secret,
         pg_schema: pg,
     })

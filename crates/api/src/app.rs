@@ -9,18 +9,23 @@ use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::routes::{
-    berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten, convenanten,
-    eigen_verklaringen, gezinnen, gezondheid, incidenten, organisaties, personen, verwerkingen,
-    zorgmeldingen,
+    abonnementen, berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten,
+    convenanten, dode_berichten, eigen_verklaringen, gezinnen, gezondheid, incidenten,
+    organisaties, personen, rapportages, terugkoppelingen, verwerkingen, zorgmeldingen,
 };
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use ketenregie_common::Klok;
+use ketenregie_feedback::bezorging::{BezorgInstelling, Bezorger};
+use ketenregie_feedback::email::{Email, EmailInstelling};
+use ketenregie_feedback::scanner::{ScanInstelling, Scanner};
+use ketenregie_feedback::webhook::{UrlRegels, Webhooks};
 use ketenregie_privacy::bewaring::{self, Bewaarbron};
 use ketenregie_privacy::inzage::InzageBron;
 use ketenregie_store::{DbPool, conn, migrate};
+use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -80,6 +85,12 @@ pub struct Application {
     port: u16,
     pool: DbPool,
     bewaring: Option<Bewaartaak>,
+    scanner: Scanner,
+    bezorger: Bezorger,
+    /// Seconds between scanner passes, when the job runs.
+    scanner_interval: Option<u64>,
+    /// Seconds between dispatcher passes, when the job runs.
+    bezorger_interval: Option<u64>,
 }
 
 /// What the daily retention job needs.
@@ -109,6 +120,8 @@ pub enum StartFout {
     Auth(#[from] auth::VerifierFout),
     #[error("privacy keys: {0}")]
     Sleutel(std::io::Error),
+    #[error("notifications: {0}")]
+    Bezorging(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -184,6 +197,61 @@ impl Application {
             versleuteling: versleuteling.clone().into_inner(),
         }));
         let inzage = web::Data::new(InzageBronnen(bronnen));
+        let url_regels = UrlRegels {
+            ontwikkeling: config.is_development(),
+            prive_toegestaan: config.webhooks.allow_private_networks,
+        };
+        let scanner = Scanner {
+            pool: pool.clone(),
+            klok: onderdelen.klok.clone(),
+            instelling: ScanInstelling {
+                herinnering_vooraf: chrono::Duration::hours(i64::from(
+                    config.scanner.reminder_lead_hours,
+                )),
+                ..ScanInstelling::default()
+            },
+        };
+        let email = Email::nieuw(&EmailInstelling {
+            transport: config.email_transport_naam().into(),
+            map: config.email.file_dir.clone(),
+            van: config.email.from.clone(),
+            smtp_host: config.email.smtp_host.clone(),
+            smtp_port: config.email.smtp_port,
+            smtp_tls: config.smtp_tls_naam().into(),
+            gebruikersnaam: config.email.smtp_username.clone(),
+            wachtwoord: config.email.smtp_password.expose_secret().to_string(),
+            timeout: Duration::from_secs(config.email.timeout_seconds),
+        })
+        .map_err(StartFout::Bezorging)?;
+        let webhooks = Webhooks::nieuw(
+            Duration::from_secs(config.webhooks.timeout_seconds),
+            url_regels,
+        )
+        .map_err(StartFout::Bezorging)?;
+        let bezorger = Bezorger {
+            pool: pool.clone(),
+            klok: onderdelen.klok.clone(),
+            instantie: format!(
+                "{}-{}",
+                std::process::id(),
+                hex::encode(rand::random::<[u8; 4]>())
+            ),
+            instelling: BezorgInstelling {
+                batch: i64::from(config.dispatcher.batch_size),
+                max_pogingen: i32::try_from(config.dispatcher.max_attempts).unwrap_or(i32::MAX),
+                wachttijd: chrono::Duration::seconds(
+                    i64::try_from(config.dispatcher.backoff_seconds).unwrap_or(i64::MAX / 4),
+                ),
+                lease: chrono::Duration::seconds(
+                    i64::try_from(config.dispatcher.lease_seconds).unwrap_or(i64::MAX / 4),
+                ),
+                public_url: config.server.public_url.clone(),
+            },
+            email: Arc::new(email),
+            webhooks: Arc::new(webhooks),
+            versleuteling: versleuteling.clone().into_inner(),
+        };
+        let url_regels = web::Data::new(url_regels);
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
@@ -200,6 +268,7 @@ impl Application {
                 .app_data(versleuteling.clone())
                 .app_data(klok.clone())
                 .app_data(inzage.clone())
+                .app_data(url_regels.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)
@@ -227,7 +296,27 @@ impl Application {
             port,
             pool,
             bewaring: bewaartaak,
+            scanner,
+            bezorger,
+            scanner_interval: config
+                .scanner
+                .enabled
+                .then_some(config.scanner.interval_seconds),
+            bezorger_interval: config
+                .dispatcher
+                .enabled
+                .then_some(config.dispatcher.interval_seconds),
         })
+    }
+
+    /// The deadline scanner of this instance (tests run single passes with it).
+    pub fn scanner(&self) -> Scanner {
+        self.scanner.clone()
+    }
+
+    /// The outbox dispatcher of this instance (tests run single passes with it).
+    pub fn bezorger(&self) -> Bezorger {
+        self.bezorger.clone()
     }
 
     pub fn port(&self) -> u16 {
@@ -257,6 +346,45 @@ impl Application {
                 .await;
             }
         });
+        if let Some(s) = self.scanner_interval {
+            let scanner = self.scanner.clone();
+            actix_web::rt::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(s));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    match scanner.ronde().await {
+                        Ok(r) if r != Default::default() => tracing::info!(
+                            herinneringen = r.herinneringen,
+                            escalaties = r.escalaties,
+                            laatmeldingen = r.laatmeldingen,
+                            "termijnen gescand"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(fout = %e, "termijnen scannen mislukt"),
+                    }
+                }
+            });
+        }
+        if let Some(s) = self.bezorger_interval {
+            let bezorger = self.bezorger.clone();
+            actix_web::rt::spawn(async move {
+                let mut tick = tokio::time::interval(Duration::from_secs(s));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    match bezorger.ronde().await {
+                        Ok(r) if r != Default::default() => tracing::info!(
+                            afgeleverd = r.afgeleverd,
+                            mislukt = r.mislukt,
+                            "berichten bezorgd"
+                        ),
+                        Ok(_) => {}
+                        Err(e) => tracing::error!(fout = %e, "berichten bezorgen mislukt"),
+                    }
+                }
+            });
+        }
         if let Some(taak) = self.bewaring.clone() {
             let pool = self.pool.clone();
             actix_web::rt::spawn(async move {
@@ -481,6 +609,30 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/matches").route(web::get().to(betrokkenheden::lijst)))
                 .service(resource("/matches/{id}").route(web::get().to(betrokkenheden::een)))
                 .service(resource("/briefings/_zoek").route(web::post().to(briefings::zoek)))
+                .service(
+                    resource("/zorgmeldingen/{id}/terugkoppelingen")
+                        .route(web::get().to(terugkoppelingen::lijst))
+                        .route(web::post().to(terugkoppelingen::geef)),
+                )
+                .service(
+                    resource("/abonnementen")
+                        .route(web::get().to(abonnementen::lijst))
+                        .route(web::post().to(abonnementen::maak)),
+                )
+                .service(
+                    resource("/abonnementen/{id}")
+                        .route(web::get().to(abonnementen::een))
+                        .route(web::delete().to(abonnementen::verwijder)),
+                )
+                .service(resource("/dode-berichten").route(web::get().to(dode_berichten::lijst)))
+                .service(
+                    resource("/dode-berichten/{id}/_opnieuw")
+                        .route(web::post().to(dode_berichten::opnieuw)),
+                )
+                .service(
+                    resource("/rapportages/terugkoppeling")
+                        .route(web::get().to(rapportages::terugkoppeling)),
+                )
                 .service(resource("/berichten").route(web::get().to(berichten::lijst)))
                 .service(
                     resource("/termijnen").route(web::get().to(zorgmeldingen::termijnen_lijst)),

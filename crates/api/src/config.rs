@@ -67,6 +67,54 @@ encryption_key = ""
 # Retention job: run once a day in every instance (safe: removals are idempotent).
 retention_daily = true
 
+[scanner]
+# The deadline scanner: looks for feedback duties coming due (a reminder to the receiving
+# organisation) and overdue (an escalation to its escalation contact and a notice to the
+# sender), each sent once. Safe to run in every instance.
+enabled = true
+# Seconds between passes.
+interval_seconds = 300
+# A reminder goes out this many hours before a duty is due.
+reminder_lead_hours = 24
+
+[dispatcher]
+# Delivers the outbox by e-mail and webhooks after commit. Safe to run in every instance.
+enabled = true
+# Seconds between passes.
+interval_seconds = 10
+# Deliveries claimed per transaction.
+batch_size = 50
+# Attempts before a delivery is dead (listed at /api/v1/dode-berichten for re-queueing).
+max_attempts = 8
+# The first retry waits this many seconds; every next one twice as long (at most 6 hours).
+backoff_seconds = 30
+# A claim holds this many seconds; after that another instance may take the delivery over
+# (an instance that died mid-batch). Keep it well above the e-mail and webhook timeouts.
+lease_seconds = 120
+
+[email]
+# file: write .eml files into `file_dir` (development); smtp: send over SMTP; none: no e-mail.
+transport = "file"
+file_dir = "mail"
+# The sender of notifications.
+from = "ketenregie <noreply@ketenregie.invalid>"
+smtp_host = "localhost"
+smtp_port = 587
+# none (plain, only for a local relay), starttls (upgrade on connect) or tls (implicit TLS, port 465).
+smtp_tls = "starttls"
+# Leave empty to send without authentication.
+smtp_username = ""
+smtp_password = ""
+timeout_seconds = 10
+
+[webhooks]
+# Callback URLs must be https (plain http only for loopback hosts in development mode) and
+# may not resolve to private, link-local, loopback or other internal addresses; true lifts
+# the address rule (an internal partner network). Mind SSRF before you turn it on.
+allow_private_networks = false
+# Seconds a receiver has to answer.
+timeout_seconds = 10
+
 [log]
 # pretty or json; empty means pretty in development and json in production.
 format = ""
@@ -90,7 +138,67 @@ pub struct Config {
     pub auth: AuthConfig,
     pub reference_data: ReferenceDataConfig,
     pub privacy: PrivacyConfig,
+    pub scanner: ScannerConfig,
+    pub dispatcher: DispatcherConfig,
+    pub email: EmailConfig,
+    pub webhooks: WebhooksConfig,
     pub log: LogConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScannerConfig {
+    pub enabled: bool,
+    pub interval_seconds: u64,
+    pub reminder_lead_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DispatcherConfig {
+    pub enabled: bool,
+    pub interval_seconds: u64,
+    pub batch_size: u32,
+    pub max_attempts: u32,
+    pub backoff_seconds: u64,
+    pub lease_seconds: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailTransport {
+    File,
+    Smtp,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    None,
+    Starttls,
+    Tls,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    pub transport: EmailTransport,
+    pub file_dir: PathBuf,
+    pub from: String,
+    pub smtp_host: String,
+    pub smtp_port: u16,
+    pub smtp_tls: SmtpTls,
+    pub smtp_username: String,
+    pub smtp_password: SecretString,
+    pub timeout_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhooksConfig {
+    pub allow_private_networks: bool,
+    pub timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -287,6 +395,37 @@ impl Config {
                 reason: "required in production mode (e.g. `openssl rand -base64 32`)".into(),
             });
         }
+        for (key, waarde) in [
+            ("scanner.interval_seconds", self.scanner.interval_seconds),
+            (
+                "dispatcher.interval_seconds",
+                self.dispatcher.interval_seconds,
+            ),
+            (
+                "dispatcher.batch_size",
+                u64::from(self.dispatcher.batch_size),
+            ),
+            (
+                "dispatcher.max_attempts",
+                u64::from(self.dispatcher.max_attempts),
+            ),
+            ("dispatcher.lease_seconds", self.dispatcher.lease_seconds),
+            ("email.timeout_seconds", self.email.timeout_seconds),
+            ("webhooks.timeout_seconds", self.webhooks.timeout_seconds),
+        ] {
+            if waarde == 0 {
+                return Err(ConfigFout::Ongeldig {
+                    key,
+                    reason: "must be at least 1".into(),
+                });
+            }
+        }
+        if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigFout::Ongeldig {
+                key: "email.from",
+                reason: "must be an address like `ketenregie <noreply@example.nl>`".into(),
+            });
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(ConfigFout::Ongeldig {
                 key: "server.body_limit_bytes",
@@ -301,6 +440,22 @@ impl Config {
             key: "database.url",
             reason: e.to_string(),
         })
+    }
+
+    pub fn email_transport_naam(&self) -> &'static str {
+        match self.email.transport {
+            EmailTransport::File => "file",
+            EmailTransport::Smtp => "smtp",
+            EmailTransport::None => "none",
+        }
+    }
+
+    pub fn smtp_tls_naam(&self) -> &'static str {
+        match self.email.smtp_tls {
+            SmtpTls::None => "none",
+            SmtpTls::Starttls => "starttls",
+            SmtpTls::Tls => "tls",
+        }
     }
 
     pub fn is_development(&self) -> bool {
@@ -322,7 +477,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -353,6 +508,30 @@ impl Config {
             } else {
                 "***"
             },
+            se = self.scanner.enabled,
+            si = self.scanner.interval_seconds,
+            sl = self.scanner.reminder_lead_hours,
+            de = self.dispatcher.enabled,
+            di = self.dispatcher.interval_seconds,
+            db = self.dispatcher.batch_size,
+            dm = self.dispatcher.max_attempts,
+            dbo = self.dispatcher.backoff_seconds,
+            dl = self.dispatcher.lease_seconds,
+            et = self.email_transport_naam(),
+            ef = self.email.file_dir.display(),
+            efr = self.email.from,
+            eh = self.email.smtp_host,
+            ep = self.email.smtp_port,
+            etls = self.smtp_tls_naam(),
+            eu = self.email.smtp_username,
+            epw = if self.email.smtp_password.expose_secret().is_empty() {
+                ""
+            } else {
+                "***"
+            },
+            eto = self.email.timeout_seconds,
+            wp = self.webhooks.allow_private_networks,
+            wt = self.webhooks.timeout_seconds,
             fmt = if self.log_json() { "json" } else { "pretty" },
             filter = self.log.filter,
         )
@@ -411,6 +590,26 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("privacy.pseudonym_key"), "{e}");
+    }
+
+    #[test]
+    fn notification_settings_checked_and_masked() {
+        let e = Config::from_toml("[email]\ntransport = \"duif\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("transport"), "{e}");
+        let e = Config::from_toml("[dispatcher]\nmax_attempts = 0")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("dispatcher.max_attempts"), "{e}");
+        let e = Config::from_toml("[email]\nfrom = \"geen adres\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("email.from"), "{e}");
+        let c = Config::from_toml("[email]\nsmtp_password = \"zeergeheim\"").unwrap();
+        let shown = format!("{} {:?}", c.masked_toml(), c);
+        assert!(!shown.contains("zeergeheim"), "{shown}");
+        assert!(Config::from_toml(&c.masked_toml().replace("\"***\"", "\"x\"")).is_ok());
     }
 
     #[test]

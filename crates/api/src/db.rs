@@ -4,16 +4,11 @@
 use crate::problem::AppError;
 use actix_web::web;
 use diesel::Connection;
-use ketenregie_store::{Backend, DbConnection, DbPool};
-use std::sync::Mutex;
-
-/// SQLite has one writer at a time. A deferred SQLite transaction that reads first and
-/// writes later fails with SQLITE_BUSY when another connection committed in between
-/// (busy_timeout does not help there), so write transactions are queued here instead.
-/// PostgreSQL needs no such lock. SQLite serves one instance only (DESIGN.md §3).
-static SQLITE_SCHRIJVER: Mutex<()> = Mutex::new(());
+use ketenregie_store::{DbConnection, DbPool};
 
 /// Run `f` on a pooled connection inside a transaction. Any `Err` rolls everything back.
+/// SQLite writers queue on one lock (`ketenregie_store::conn::schrijfslot`), shared with
+/// the background jobs.
 pub async fn tx<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
@@ -23,8 +18,7 @@ where
     web::block(move || {
         let mut conn = pool.get()?;
         let c: &mut DbConnection = &mut conn;
-        let _slot = (c.backend() == Backend::Sqlite)
-            .then(|| SQLITE_SCHRIJVER.lock().unwrap_or_else(|e| e.into_inner()));
+        let _slot = ketenregie_store::conn::schrijfslot(c);
         c.transaction(f)
     })
     .await

@@ -5,8 +5,9 @@
 
 use crate::problem::Problem;
 use crate::routes::{
-    berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten, convenanten,
-    eigen_verklaringen, gezinnen, incidenten, organisaties, personen, verwerkingen, zorgmeldingen,
+    abonnementen, berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten,
+    convenanten, dode_berichten, eigen_verklaringen, gezinnen, incidenten, organisaties, personen,
+    rapportages, terugkoppelingen, verwerkingen, zorgmeldingen,
 };
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
@@ -82,7 +83,16 @@ use utoipa::OpenApi;
         betrokkenheden::lijst,
         betrokkenheden::een,
         briefings::zoek,
+        terugkoppelingen::geef,
+        terugkoppelingen::lijst,
         berichten::lijst,
+        dode_berichten::lijst,
+        dode_berichten::opnieuw,
+        abonnementen::maak,
+        abonnementen::lijst,
+        abonnementen::een,
+        abonnementen::verwijder,
+        rapportages::terugkoppeling,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
     ),
@@ -94,7 +104,10 @@ use utoipa::OpenApi;
         (name = "convenanten", description = "Data-sharing agreements: who may do what with which data, for which purpose, on which legal basis"),
         (name = "zorgmeldingen", description = "Care reports from police to Veilig Thuis, and their handling as a task with FHIR Task status codes. Transition table (also in the README):"),
         (name = "dossiers", description = "The case registry: persons, families, gezag, court decisions, arrangements, police incidents with both sides' statements, involvement signals and their matches, and the briefing before arrival"),
-        (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data"),
+        (name = "terugkoppelingen", description = "Feedback from the receiver of a melding or hand-over to whoever sent it; meets the feedback duties"),
+        (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data; and deliveries that failed"),
+        (name = "abonnementen", description = "Webhook subscriptions: CloudEvents signed with HMAC-SHA256 in `Ketenregie-Signatuur`"),
+        (name = "rapportages", description = "Feedback figures per pair of organisations"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )

@@ -4,8 +4,8 @@
 //! defaults below; acute meldingen have terms in hours. A duty is met by the step that
 //! delivers it, and lapses when the task is cancelled.
 //!
-//! Placed beside the melding for now: the feedback crate (reminders, escalation, e-mail,
-//! webhooks) will take these over and build on the same table.
+//! The feedback crate meets them with feedback items, chases them (reminders, escalation,
+//! late notices: `herinnerd_op`, `geescaleerd_op`, `laat_gemeld_op`) and reports on them.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -162,6 +162,10 @@ pub struct Termijn {
     pub vervallen_op: Option<chrono::NaiveDateTime>,
     pub bron: String,
     pub aangemaakt_op: chrono::NaiveDateTime,
+    /// Set by the deadline scanner (feedback crate) when it queued each notice.
+    pub herinnerd_op: Option<chrono::NaiveDateTime>,
+    pub geescaleerd_op: Option<chrono::NaiveDateTime>,
+    pub laat_gemeld_op: Option<chrono::NaiveDateTime>,
 }
 
 impl Termijn {

@@ -61,6 +61,29 @@ pub fn zet_sqlite_duurzaamheid(conn: &mut DbConnection, volledig: bool) -> diese
     }
 }
 
+/// SQLite has one writer at a time. A deferred SQLite transaction that reads first and
+/// writes later fails with SQLITE_BUSY when another connection committed in between
+/// (busy_timeout does not help there), so write transactions are queued on this lock
+/// instead: the API's requests and the background jobs (deadline scanner, dispatcher)
+/// alike. PostgreSQL needs no such lock. SQLite serves one instance only (DESIGN.md §3).
+static SQLITE_SCHRIJVER: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Hold this while running a write transaction on `conn` (None on PostgreSQL).
+pub fn schrijfslot(conn: &DbConnection) -> Option<std::sync::MutexGuard<'static, ()>> {
+    (conn.backend() == Backend::Sqlite)
+        .then(|| SQLITE_SCHRIJVER.lock().unwrap_or_else(|e| e.into_inner()))
+}
+
+/// Run `f` in a write transaction, queued behind other SQLite writers.
+pub fn schrijf<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    let _slot = schrijfslot(conn);
+    conn.transaction(f)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

@@ -3,11 +3,13 @@
 //! follow the CloudEvents NL shape: a `type` like
 //! `nl.ketenregie.zorgmeldingen.zorgmelding-ontvangen`, the addressee organisation, the
 //! subject id and a `dataref` to the resource. They never carry personal data.
-//! Delivery (e-mail, webhooks) reads from here; until it exists an organisation reads its
-//! notifications through the API.
+//! Delivery: in the same transaction `enqueue` writes one `bezorgingen` row per push target
+//! (the organisation's e-mail contact point, each of its matching webhook subscriptions);
+//! the dispatcher in the feedback crate sends those. Every event can also be read through
+//! the API (`/berichten`).
 
 use crate::DbConnection;
-use crate::schema::outbox;
+use crate::schema::{abonnementen, bezorgingen, contactpunten, organisaties, outbox};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::ids;
@@ -29,21 +31,117 @@ pub struct Gebeurtenis {
     pub dataref: String,
 }
 
+/// The channel of an event type: the part before the first dot (`termijnen` for
+/// `termijnen.escalatie`), as webhook subscriptions name it.
+pub fn kanaal_van(soort: &str) -> &str {
+    let kort = soort
+        .strip_prefix(TYPE_PREFIX)
+        .and_then(|s| s.strip_prefix('.'))
+        .unwrap_or(soort);
+    kort.split('.').next().unwrap_or(kort)
+}
+
+/// Does a subscription on `kanalen` (comma-separated) with optional type filter `soorten`
+/// (comma-separated, without the prefix) want an event of type `soort` (without prefix)?
+pub fn abonnement_wil(kanalen: &str, soorten: Option<&str>, soort: &str) -> bool {
+    let kanaal = kanaal_van(soort);
+    kanalen.split(',').any(|k| k == kanaal)
+        && soorten.is_none_or(|f| f.is_empty() || f.split(',').any(|s| s == soort))
+}
+
+/// What an organisation's events are pushed to: whether it has an e-mail contact, and
+/// its subscriptions (id, channels, type filter). Cache it across many `enqueue_met`
+/// calls in one transaction (the deadline scanner does).
+#[derive(Debug, Clone, Default)]
+pub struct Bestemmingen {
+    email: bool,
+    abonnementen: Vec<(String, String, Option<String>)>,
+}
+
+/// A per-organisation cache of `Bestemmingen`, valid within one transaction.
+pub type BestemmingenCache = std::collections::HashMap<String, Bestemmingen>;
+
+fn bestemmingen(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Bestemmingen> {
+    let met_email: i64 = contactpunten::table
+        .inner_join(organisaties::table)
+        .filter(organisaties::code.eq(organisatie))
+        .filter(contactpunten::email.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let abonnementen = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
+        .select((
+            abonnementen::id,
+            abonnementen::kanalen,
+            abonnementen::soorten,
+        ))
+        .load(conn)?;
+    Ok(Bestemmingen {
+        email: met_email > 0,
+        abonnementen,
+    })
+}
+
+/// Record `g`, and a delivery for each push target, inside the caller's transaction.
 pub fn enqueue(conn: &mut DbConnection, g: &Gebeurtenis, nu: DateTime<Utc>) -> QueryResult<()> {
+    enqueue_met(conn, g, nu, &mut BestemmingenCache::new())
+}
+
+/// `enqueue` with the addressees' push targets cached across calls.
+pub fn enqueue_met(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    nu: DateTime<Utc>,
+    cache: &mut BestemmingenCache,
+) -> QueryResult<()> {
+    let id = ids::new_id().to_string();
+    if !cache.contains_key(&g.organisatie) {
+        let b = bestemmingen(conn, &g.organisatie)?;
+        cache.insert(g.organisatie.clone(), b);
+    }
+    let b = &cache[&g.organisatie];
+    let mut doelen: Vec<(&str, Option<String>)> = Vec::new();
+    if b.email {
+        doelen.push(("email", None));
+    }
+    for (a, kanalen, soorten) in &b.abonnementen {
+        if abonnement_wil(kanalen, soorten.as_deref(), &g.soort) {
+            doelen.push(("webhook", Some(a.clone())));
+        }
+    }
     diesel::insert_into(outbox::table)
         .values((
-            outbox::id.eq(ids::new_id().to_string()),
+            outbox::id.eq(&id),
             outbox::soort.eq(format!("{TYPE_PREFIX}.{}", g.soort)),
             outbox::organisatie.eq(&g.organisatie),
             outbox::onderwerp.eq(&g.onderwerp),
             outbox::dataref.eq(&g.dataref),
-            outbox::status.eq("wachtend"),
+            // Nothing to push: readable through the API, so delivered.
+            outbox::status.eq(if doelen.is_empty() {
+                "afgeleverd"
+            } else {
+                "wachtend"
+            }),
             outbox::pogingen.eq(0),
             outbox::volgende_poging_op.eq(to_db(nu)),
             outbox::aangemaakt_op.eq(to_db(nu)),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?;
+    for (kanaal, abonnement) in doelen {
+        diesel::insert_into(bezorgingen::table)
+            .values((
+                bezorgingen::id.eq(ids::new_id().to_string()),
+                bezorgingen::outbox_id.eq(&id),
+                bezorgingen::kanaal.eq(kanaal),
+                bezorgingen::abonnement_id.eq(abonnement),
+                bezorgingen::status.eq("wachtend"),
+                bezorgingen::pogingen.eq(0),
+                bezorgingen::volgende_poging_op.eq(to_db(nu)),
+                bezorgingen::aangemaakt_op.eq(to_db(nu)),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// A notification as read back.
@@ -93,4 +191,38 @@ pub fn voor(
         .select(Bericht::as_select())
         .load(conn)?;
     Ok((rijen, totaal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kanalen_en_filters() {
+        assert_eq!(kanaal_van("termijnen.escalatie"), "termijnen");
+        assert_eq!(
+            kanaal_van("nl.ketenregie.zorgmeldingen.status-gewijzigd"),
+            "zorgmeldingen"
+        );
+        assert!(abonnement_wil(
+            "termijnen,terugkoppelingen",
+            None,
+            "termijnen.escalatie"
+        ));
+        assert!(!abonnement_wil(
+            "zorgmeldingen",
+            None,
+            "termijnen.escalatie"
+        ));
+        assert!(abonnement_wil(
+            "termijnen",
+            Some("termijnen.escalatie"),
+            "termijnen.escalatie"
+        ));
+        assert!(!abonnement_wil(
+            "termijnen",
+            Some("termijnen.herinnering"),
+            "termijnen.escalatie"
+        ));
+    }
 }

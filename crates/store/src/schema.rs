@@ -281,11 +281,71 @@ diesel::table! {
         vervallen_op -> Nullable<Timestamp>,
         bron -> Text,
         aangemaakt_op -> Timestamp,
+        herinnerd_op -> Nullable<Timestamp>,
+        geescaleerd_op -> Nullable<Timestamp>,
+        laat_gemeld_op -> Nullable<Timestamp>,
     }
 }
 
 diesel::joinable!(termijnen -> zorgmeldingen (zorgmelding_id));
 diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, termijnen);
+
+diesel::table! {
+    terugkoppelingen (id) {
+        id -> Text,
+        zorgmelding_id -> Text,
+        afzender -> Text,
+        ontvanger -> Text,
+        moment -> Text,
+        vervolgtraject_gestart -> Bool,
+        overgenomen_door -> Nullable<Text>,
+        melder_heeft_rol -> Bool,
+        inhoud -> Text,
+        betrokkenen -> Text,
+        gebruiker -> Text,
+        gebruiker_naam -> Text,
+        organisatie -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::joinable!(terugkoppelingen -> zorgmeldingen (zorgmelding_id));
+diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, terugkoppelingen);
+diesel::allow_tables_to_appear_in_same_query!(termijnen, terugkoppelingen);
+
+diesel::table! {
+    abonnementen (id) {
+        id -> Text,
+        organisatie -> Text,
+        url -> Text,
+        kanalen -> Text,
+        soorten -> Nullable<Text>,
+        geheim -> Text,
+        aangemaakt_door -> Text,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    bezorgingen (id) {
+        id -> Text,
+        outbox_id -> Text,
+        kanaal -> Text,
+        abonnement_id -> Nullable<Text>,
+        status -> Text,
+        pogingen -> Integer,
+        volgende_poging_op -> Timestamp,
+        geclaimd_tot -> Nullable<Timestamp>,
+        geclaimd_door -> Nullable<Text>,
+        laatste_fout -> Nullable<Text>,
+        afgeleverd_op -> Nullable<Timestamp>,
+        aangemaakt_op -> Timestamp,
+    }
+}
+
+diesel::joinable!(bezorgingen -> outbox (outbox_id));
+diesel::joinable!(bezorgingen -> abonnementen (abonnement_id));
+diesel::allow_tables_to_appear_in_same_query!(bezorgingen, outbox, abonnementen);
 
 diesel::table! {
     personen (id) {

@@ -1,11 +1,13 @@
 //! The HTTP routes, one module per resource.
 
+pub mod abonnementen;
 pub mod berichten;
 pub mod betrokkenheden;
 pub mod bewaartermijnen;
 pub mod briefings;
 pub mod contactpunten;
 pub mod convenanten;
+pub mod dode_berichten;
 pub mod dossier;
 pub mod eigen_verklaringen;
 pub mod gezinnen;
@@ -13,6 +15,8 @@ pub mod gezondheid;
 pub mod incidenten;
 pub mod organisaties;
 pub mod personen;
+pub mod rapportages;
+pub mod terugkoppelingen;
 pub mod verwerkingen;
 pub mod zorgmeldingen;
 

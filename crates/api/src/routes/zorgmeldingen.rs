@@ -75,6 +75,10 @@ pub struct TermijnDto {
     pub te_laat: bool,
     /// Where the term comes from: the agreement (id and version) or the defaults.
     pub bron: String,
+    /// When the receiver was reminded, the duty escalated, the sender told it is late.
+    pub herinnerd_op: Option<DateTime<Utc>>,
+    pub geescaleerd_op: Option<DateTime<Utc>>,
+    pub laat_gemeld_op: Option<DateTime<Utc>>,
 }
 
 fn termijn_dto(t: &Termijn, nu: DateTime<Utc>) -> TermijnDto {
@@ -87,6 +91,9 @@ fn termijn_dto(t: &Termijn, nu: DateTime<Utc>) -> TermijnDto {
         voldaan_op: t.voldaan(),
         te_laat: t.te_laat(nu),
         bron: t.bron.clone(),
+        herinnerd_op: t.herinnerd_op.map(ketenregie_common::time::from_db),
+        geescaleerd_op: t.geescaleerd_op.map(ketenregie_common::time::from_db),
+        laat_gemeld_op: t.laat_gemeld_op.map(ketenregie_common::time::from_db),
     }
 }
 

@@ -1,0 +1,162 @@
+//! `/api/v1/abonnementen`: webhook subscriptions of the caller's organisation, managed by
+//! its functional admin. The secret that signs every delivery is made here and shown only
+//! in the answer to the creation.
+
+use crate::db;
+use crate::paging::{self, Lijst, Paginering};
+use crate::problem::{AppError, Problem};
+use crate::verwerking::Verwerking;
+use actix_web::{HttpRequest, HttpResponse, web};
+use ketenregie_common::{Actor, Rol, Validatie};
+use ketenregie_feedback::abonnement::{self, Abonnement, AbonnementInvoer};
+use ketenregie_feedback::webhook::{self, UrlRegels};
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbPool;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use uuid::Uuid;
+
+fn beheerder(actor: &Actor) -> Result<(), AppError> {
+    if actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        Ok(())
+    } else {
+        Err(AppError::GeenToegang(
+            "Abonnementen beheert de functioneel beheerder van de organisatie".into(),
+        ))
+    }
+}
+
+#[utoipa::path(
+    post, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementAanmaken",
+    summary = "Webhook-abonnement aanmaken",
+    description = "Subscribe a callback URL to channels (zorgmeldingen, terugkoppelingen, matches, termijnen), optionally only some event types. Events are CloudEvents (NL profile) without personal data, signed in the header `Ketenregie-Signatuur: sha256=<hex HMAC-SHA256 of the raw body with the secret>`. The secret is in this answer only. The URL must be https (http only for loopback in development mode) and may not resolve to an internal address unless the service is configured to allow it.",
+    request_body = AbonnementInvoer,
+    responses(
+        (status = 201, description = "Aangemaakt, met het geheim (eenmalig)", body = Abonnement,
+            headers(("Location" = String, description = "URL of the subscription"))),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn maak(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    regels: web::Data<UrlRegels>,
+    versleuteling: web::Data<Versleuteling>,
+    body: web::Json<AbonnementInvoer>,
+) -> Result<HttpResponse, AppError> {
+    beheerder(&ctx.actor)?;
+    let invoer = body.into_inner();
+    let url_fout = match invoer.url.as_deref().map(str::trim) {
+        Some(u) if !u.is_empty() => webhook::controleer_url(u, **regels).await.err(),
+        _ => None,
+    };
+    let a = invoer.valideer(url_fout).map_err(AppError::validatie)?;
+    let geheim = abonnement::nieuw_geheim();
+    let versleuteld = versleuteling.versleutel(&geheim);
+    let (org, door, nu) = (
+        ctx.actor.organisatie.clone(),
+        ctx.actor.gebruiker.clone(),
+        ctx.nu,
+    );
+    let mut nieuw = db::tx(&pool, move |c| {
+        abonnement::maak(c, &org, &a, &versleuteld, &door, nu).map_err(AppError::from)
+    })
+    .await?;
+    nieuw.geheim = Some(geheim);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", format!("/api/v1/abonnementen/{}", nieuw.id)))
+        .json(nieuw))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct LijstParams {
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+#[utoipa::path(
+    get, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementenOpvragen",
+    summary = "Abonnementen van de eigen organisatie",
+    params(LijstParams),
+    responses((status = 200, description = "Een pagina abonnementen", body = inline(Lijst<Abonnement>))),
+    security(("bearer" = []))
+)]
+pub async fn lijst(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<LijstParams>,
+) -> Result<HttpResponse, AppError> {
+    beheerder(&ctx.actor)?;
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    paging::check(v)?;
+    let org = ctx.actor.organisatie.clone();
+    let (items, totaal) = db::run(&pool, move |c| {
+        abonnement::lijst(c, &org, p.offset(), p.limit()).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+}
+
+async fn eigen(pool: &DbPool, actor: &Actor, id: Uuid) -> Result<Abonnement, AppError> {
+    let s = id.to_string();
+    let a = db::run(pool, move |c| {
+        abonnement::een(c, &s).map_err(AppError::from)
+    })
+    .await?;
+    match a {
+        Some(a) if a.organisatie == actor.organisatie => Ok(a),
+        _ => Err(AppError::NietGevonden(format!(
+            "Er is geen abonnement met id {id} van uw organisatie"
+        ))),
+    }
+}
+
+#[utoipa::path(
+    get, path = "/abonnementen/{id}", tag = "abonnementen", operation_id = "abonnementOpvragen",
+    summary = "Eén abonnement (zonder geheim)",
+    params(("id" = Uuid, Path, description = "Id of the subscription")),
+    responses(
+        (status = 200, description = "Het abonnement", body = Abonnement),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn een(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    beheerder(&ctx.actor)?;
+    Ok(HttpResponse::Ok().json(eigen(&pool, &ctx.actor, id.into_inner()).await?))
+}
+
+#[utoipa::path(
+    delete, path = "/abonnementen/{id}", tag = "abonnementen", operation_id = "abonnementVerwijderen",
+    summary = "Abonnement opzeggen",
+    description = "Deliveries still pending for it are dropped.",
+    params(("id" = Uuid, Path, description = "Id of the subscription")),
+    responses(
+        (status = 204, description = "Opgezegd"),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn verwijder(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    beheerder(&ctx.actor)?;
+    let id = id.into_inner();
+    eigen(&pool, &ctx.actor, id).await?;
+    let s = id.to_string();
+    db::tx(&pool, move |c| {
+        abonnement::verwijder(c, &s).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

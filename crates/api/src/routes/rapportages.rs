@@ -1,0 +1,86 @@
+//! `/api/v1/rapportages/terugkoppeling`: the pilot's headline figures (issue 6 point 7):
+//! per sender → receiver pair of the caller's organisation, how often and how fast
+//! feedback came. Counts only, no personal data.
+
+use crate::db;
+use crate::paging;
+use crate::problem::AppError;
+use crate::verwerking::Verwerking;
+use actix_web::{HttpResponse, web};
+use chrono::{Duration, NaiveDate};
+use ketenregie_common::Validatie;
+use ketenregie_feedback::rapportage::{self, Paar};
+use ketenregie_store::DbPool;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct RapportParams {
+    /// First day (YYYY-MM-DD, UTC) of the period in which meldingen were sent; default 90 days before `tot`.
+    pub van: Option<String>,
+    /// Day after the period (exclusive); default tomorrow.
+    pub tot: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TerugkoppelRapport {
+    pub organisatie: String,
+    pub van: NaiveDate,
+    pub tot: NaiveDate,
+    pub paren: Vec<Paar>,
+}
+
+fn datum(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<NaiveDate> {
+    let s = s?;
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            v.fout(
+                naam,
+                "format",
+                format!("`{naam}` is een datum als 2026-04-01"),
+            );
+            None
+        }
+    }
+}
+
+#[utoipa::path(
+    get, path = "/rapportages/terugkoppeling", tag = "rapportages", operation_id = "terugkoppelRapportage",
+    summary = "Terugkoppeling per organisatiepaar",
+    description = "Per sender → receiver pair of the caller's organisation (as either), over the meldingen and hand-overs sent in [van, tot): the number, per moment the share of feedback on time (over the duties met or past due), the median and 90th percentile of the hours to it, and the duties open and past due now.",
+    params(RapportParams),
+    responses((status = 200, description = "Het rapport", body = TerugkoppelRapport)),
+    security(("bearer" = []))
+)]
+pub async fn terugkoppeling(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<RapportParams>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let tot = datum(&mut v, "tot", q.tot.as_deref())
+        .unwrap_or_else(|| ctx.nu.date_naive() + Duration::days(1));
+    let van = datum(&mut v, "van", q.van.as_deref()).unwrap_or(tot - Duration::days(90));
+    if van >= tot {
+        v.fout("van", "range", "`van` ligt vóór `tot`");
+    }
+    paging::check(v)?;
+    let (org, nu) = (ctx.actor.organisatie.clone(), ctx.nu);
+    let begin = van.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let eind = tot.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    let o2 = org.clone();
+    let paren = db::run(&pool, move |c| {
+        rapportage::rapport(c, &o2, begin, eind, nu).map_err(AppError::from)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(TerugkoppelRapport {
+        organisatie: org,
+        van,
+        tot,
+        paren,
+    }))
+}

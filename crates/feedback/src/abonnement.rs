@@ -1,0 +1,208 @@
+//! Webhook subscriptions (`/abonnementen`): an organisation's functional admin subscribes
+//! a callback URL to channels, optionally narrowed to event types. The secret is made by
+//! the service, shown once at creation and kept encrypted at rest.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{InvalidParam, Validatie, ids};
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::abonnementen;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The channels one may subscribe to.
+pub const KANALEN: &[&str] = &["zorgmeldingen", "terugkoppelingen", "matches", "termijnen"];
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AbonnementInvoer {
+    /// The callback URL (https; see the README for the rules).
+    #[schema(required = true, value_type = String, example = "https://wijkteam.example.nl/ketenregie/events")]
+    pub url: Option<String>,
+    /// One or more of zorgmeldingen, terugkoppelingen, matches, termijnen.
+    #[schema(required = true, value_type = Vec<String>, example = json!(["terugkoppelingen", "termijnen"]))]
+    pub kanalen: Option<Vec<String>>,
+    /// Only these event types (after `nl.ketenregie.`), e.g. `termijnen.escalatie`.
+    pub soorten: Option<Vec<String>>,
+}
+
+/// A checked subscription request.
+#[derive(Debug, Clone)]
+pub struct GeldigAbonnement {
+    pub url: String,
+    pub kanalen: Vec<String>,
+    pub soorten: Vec<String>,
+}
+
+impl AbonnementInvoer {
+    /// Check every field; `url_fout` is the outcome of the (asynchronous) URL check.
+    pub fn valideer(
+        &self,
+        url_fout: Option<crate::webhook::UrlFout>,
+    ) -> Result<GeldigAbonnement, Vec<InvalidParam>> {
+        let mut v = Validatie::new();
+        let url = v.tekst("url", self.url.as_deref(), 2000);
+        if let Some(f) = url_fout {
+            v.fout("url", f.code, f.reden);
+        }
+        let kanalen = v
+            .verplicht("kanalen", self.kanalen.clone())
+            .unwrap_or_default();
+        if self.kanalen.is_some() && kanalen.is_empty() {
+            v.fout("kanalen", "minItems", "noem ten minste één kanaal");
+        }
+        for (i, k) in kanalen.iter().enumerate() {
+            if !KANALEN.contains(&k.as_str()) {
+                v.fout(
+                    format!("kanalen[{i}]"),
+                    "enum",
+                    format!("`{k}` is geen kanaal; toegestaan: {}", KANALEN.join(", ")),
+                );
+            }
+        }
+        let soorten = self.soorten.clone().unwrap_or_default();
+        for (i, s) in soorten.iter().enumerate() {
+            let kanaal = s.split('.').next().unwrap_or_default();
+            let naam = s.split_once('.').map(|x| x.1).unwrap_or_default();
+            let goed_teken = |c: char| c.is_ascii_lowercase() || c == '-' || c == '.';
+            if !kanalen.iter().any(|k| k == kanaal) || naam.is_empty() || !s.chars().all(goed_teken)
+            {
+                v.fout(
+                    format!("soorten[{i}]"),
+                    "pattern",
+                    format!("`{s}` is geen soort in een van de gekozen kanalen (zoals `termijnen.escalatie`)"),
+                );
+            }
+        }
+        v.afronden(|| GeldigAbonnement {
+            url: url.unwrap_or_default(),
+            kanalen,
+            soorten,
+        })
+    }
+}
+
+/// A subscription as shown (never with its secret, except once at creation).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Abonnement {
+    pub id: Uuid,
+    pub organisatie: String,
+    pub url: String,
+    pub kanalen: Vec<String>,
+    pub soorten: Vec<String>,
+    pub aangemaakt_op: DateTime<Utc>,
+    /// The signing secret: only in the answer to the creation, never again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub geheim: Option<String>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = abonnementen)]
+struct Rij {
+    id: String,
+    organisatie: String,
+    url: String,
+    kanalen: String,
+    soorten: Option<String>,
+    aangemaakt_op: chrono::NaiveDateTime,
+}
+
+impl From<Rij> for Abonnement {
+    fn from(r: Rij) -> Self {
+        let lijst = |s: &str| -> Vec<String> {
+            s.split(',')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        Abonnement {
+            id: r.id.parse().expect("uuid"),
+            organisatie: r.organisatie,
+            url: r.url,
+            kanalen: lijst(&r.kanalen),
+            soorten: r.soorten.as_deref().map(lijst).unwrap_or_default(),
+            aangemaakt_op: from_db(r.aangemaakt_op),
+            geheim: None,
+        }
+    }
+}
+
+/// A new random secret (32 bytes, hex).
+pub fn nieuw_geheim() -> String {
+    hex::encode(rand::random::<[u8; 32]>())
+}
+
+pub fn maak(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    a: &GeldigAbonnement,
+    geheim_versleuteld: &str,
+    door: &str,
+    nu: DateTime<Utc>,
+) -> QueryResult<Abonnement> {
+    let id = ids::new_id().to_string();
+    diesel::insert_into(abonnementen::table)
+        .values((
+            abonnementen::id.eq(&id),
+            abonnementen::organisatie.eq(organisatie),
+            abonnementen::url.eq(&a.url),
+            abonnementen::kanalen.eq(a.kanalen.join(",")),
+            abonnementen::soorten.eq((!a.soorten.is_empty()).then(|| a.soorten.join(","))),
+            abonnementen::geheim.eq(geheim_versleuteld),
+            abonnementen::aangemaakt_door.eq(door),
+            abonnementen::aangemaakt_op.eq(to_db(nu)),
+        ))
+        .execute(conn)?;
+    een(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+}
+
+pub fn een(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Abonnement>> {
+    abonnementen::table
+        .find(id)
+        .select(Rij::as_select())
+        .first(conn)
+        .optional()
+        .map(|r| r.map(Abonnement::from))
+}
+
+pub fn lijst(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<Abonnement>, i64)> {
+    let totaal = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
+        .count()
+        .get_result(conn)?;
+    let rijen = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
+        .order(abonnementen::id)
+        .offset(offset)
+        .limit(limit)
+        .select(Rij::as_select())
+        .load(conn)?;
+    Ok((rijen.into_iter().map(Abonnement::from).collect(), totaal))
+}
+
+/// Remove a subscription; its pending deliveries go with it.
+pub fn verwijder(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        ketenregie_store::schema::bezorgingen::table
+            .filter(ketenregie_store::schema::bezorgingen::abonnement_id.eq(id)),
+    )
+    .execute(conn)?;
+    Ok(diesel::delete(abonnementen::table.find(id)).execute(conn)? > 0)
+}
+
+/// The URL and encrypted secret, for delivery.
+pub fn doel(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(String, String)>> {
+    abonnementen::table
+        .find(id)
+        .select((abonnementen::url, abonnementen::geheim))
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,510 @@
+//! The dispatcher (DESIGN.md §2 step 5, §7): delivers the outbox after commit. Every
+//! outbox event has one delivery row per push target (`store::outbox::enqueue` writes
+//! them in the event's transaction). A pass claims due deliveries with a lease
+//! (`geclaimd_tot`, `geclaimd_door`; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
+//! several instances never take the same row), sends each, and records the outcome at
+//! once: delivered, or another attempt after an exponential back-off, or dead after the
+//! limit. A crashed instance's claims expire with their lease and are taken over.
+//!
+//! Delivery is at least once: an instance that dies between sending and recording may
+//! leave one delivery to be sent again. The delivery id travels as the e-mail Message-ID
+//! and the CloudEvent `id`, so a receiver recognises the repeat.
+
+use crate::email::{self, Email};
+use crate::webhook::{self, Webhooks};
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use ketenregie_common::Klok;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::directory::ContactpuntRol;
+use ketenregie_store::schema::{bezorgingen, contactpunten, organisaties, outbox};
+use ketenregie_store::{DbConnection, DbPool, conn};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// How the dispatcher works.
+#[derive(Debug, Clone)]
+pub struct BezorgInstelling {
+    /// Deliveries claimed per transaction.
+    pub batch: i64,
+    /// Attempts before a delivery is dead.
+    pub max_pogingen: i32,
+    /// The first retry waits this long; each next one twice as long (at most 6 hours).
+    pub wachttijd: Duration,
+    /// How long a claim holds before another instance may take the delivery over.
+    pub lease: Duration,
+    /// The service's public base URL, for links.
+    pub public_url: String,
+}
+
+/// One claimed delivery with its event.
+#[derive(Debug, Clone, Queryable)]
+pub struct Klus {
+    pub id: String,
+    pub kanaal: String,
+    pub abonnement_id: Option<String>,
+    pub pogingen: i32,
+    pub outbox_id: String,
+    pub soort: String,
+    pub organisatie: String,
+    pub onderwerp: String,
+    pub dataref: String,
+    pub aangemaakt_op: chrono::NaiveDateTime,
+}
+
+/// Claim up to `batch` due deliveries for `instantie` until `nu + lease`.
+pub fn claim(
+    conn: &mut DbConnection,
+    instantie: &str,
+    nu: DateTime<Utc>,
+    inst: &BezorgInstelling,
+) -> QueryResult<Vec<Klus>> {
+    conn::schrijf(conn, |c| {
+        let nu_db = to_db(nu);
+        let q = bezorgingen::table
+            .filter(bezorgingen::status.eq("wachtend"))
+            .filter(bezorgingen::volgende_poging_op.le(nu_db))
+            .filter(
+                bezorgingen::geclaimd_tot
+                    .is_null()
+                    .or(bezorgingen::geclaimd_tot.assume_not_null().lt(nu_db)),
+            )
+            .order((bezorgingen::volgende_poging_op, bezorgingen::id))
+            .limit(inst.batch)
+            .select(bezorgingen::id);
+        let ids: Vec<String> = match c {
+            DbConnection::Pg(pg) => q.for_update().skip_locked().load(pg)?,
+            DbConnection::Sqlite(s) => q.load(s)?,
+        };
+        if ids.is_empty() {
+            return Ok(vec![]);
+        }
+        diesel::update(bezorgingen::table.filter(bezorgingen::id.eq_any(&ids)))
+            .set((
+                bezorgingen::geclaimd_tot.eq(Some(to_db(nu + inst.lease))),
+                bezorgingen::geclaimd_door.eq(Some(instantie)),
+            ))
+            .execute(c)?;
+        bezorgingen::table
+            .inner_join(outbox::table)
+            .filter(bezorgingen::id.eq_any(&ids))
+            .order((bezorgingen::volgende_poging_op, bezorgingen::id))
+            .select((
+                bezorgingen::id,
+                bezorgingen::kanaal,
+                bezorgingen::abonnement_id,
+                bezorgingen::pogingen,
+                outbox::id,
+                outbox::soort,
+                outbox::organisatie,
+                outbox::onderwerp,
+                outbox::dataref,
+                outbox::aangemaakt_op,
+            ))
+            .load(c)
+    })
+}
+
+/// Record the outcome of one attempt (only while our claim holds).
+pub fn afronden(
+    conn: &mut DbConnection,
+    instantie: &str,
+    k: &Klus,
+    uitkomst: Result<(), String>,
+    nu: DateTime<Utc>,
+    inst: &BezorgInstelling,
+) -> QueryResult<()> {
+    conn::schrijf(conn, |c| {
+        let mijn = bezorgingen::table
+            .filter(bezorgingen::id.eq(&k.id))
+            .filter(bezorgingen::geclaimd_door.eq(instantie))
+            .filter(bezorgingen::status.eq("wachtend"));
+        let pogingen = k.pogingen + 1;
+        match uitkomst {
+            Ok(()) => {
+                let n = diesel::update(mijn)
+                    .set((
+                        bezorgingen::status.eq("afgeleverd"),
+                        bezorgingen::pogingen.eq(pogingen),
+                        bezorgingen::afgeleverd_op.eq(Some(to_db(nu))),
+                        bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .execute(c)?;
+                if n == 0 {
+                    // Our lease ran out and another instance took the delivery over.
+                    return Ok(());
+                }
+                let open: i64 = bezorgingen::table
+                    .filter(bezorgingen::outbox_id.eq(&k.outbox_id))
+                    .filter(bezorgingen::status.ne("afgeleverd"))
+                    .count()
+                    .get_result(c)?;
+                if open == 0 {
+                    diesel::update(outbox::table.find(&k.outbox_id))
+                        .set(outbox::status.eq("afgeleverd"))
+                        .execute(c)?;
+                }
+            }
+            Err(fout) => {
+                let fout: String = fout.chars().take(500).collect();
+                let dood = pogingen >= inst.max_pogingen;
+                let wacht =
+                    inst.wachttijd * 2i32.saturating_pow((pogingen - 1).clamp(0, 20) as u32);
+                let wacht = wacht.min(Duration::hours(6));
+                let n = diesel::update(mijn)
+                    .set((
+                        bezorgingen::status.eq(if dood { "dood" } else { "wachtend" }),
+                        bezorgingen::pogingen.eq(pogingen),
+                        bezorgingen::volgende_poging_op.eq(to_db(nu + wacht)),
+                        bezorgingen::laatste_fout.eq(Some(&fout)),
+                        bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .execute(c)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                diesel::update(outbox::table.find(&k.outbox_id))
+                    .set((
+                        outbox::pogingen.eq(outbox::pogingen + 1),
+                        outbox::laatste_fout.eq(Some(&fout)),
+                        outbox::status.eq(if dood { "dood" } else { "wachtend" }),
+                    ))
+                    .execute(c)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The e-mail address of `organisatie` for an event of type `soort`: escalations go to the
+/// escalation contact, everything else to the meldingen contact; each falls back to the
+/// other contact points that have an address.
+pub fn adres(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    soort: &str,
+) -> QueryResult<Option<String>> {
+    let volgorde: &[ContactpuntRol] = if soort.ends_with("termijnen.escalatie") {
+        &[
+            ContactpuntRol::Escalatie,
+            ContactpuntRol::Meldingen,
+            ContactpuntRol::DagelijksAanspreekpunt,
+        ]
+    } else {
+        &[
+            ContactpuntRol::Meldingen,
+            ContactpuntRol::DagelijksAanspreekpunt,
+            ContactpuntRol::Spoed,
+            ContactpuntRol::Escalatie,
+        ]
+    };
+    let rijen: Vec<(String, Option<String>)> = contactpunten::table
+        .inner_join(organisaties::table)
+        .filter(organisaties::code.eq(organisatie))
+        .filter(contactpunten::email.is_not_null())
+        .order(contactpunten::id)
+        .select((contactpunten::rol, contactpunten::email))
+        .load(conn)?;
+    Ok(volgorde.iter().find_map(|r| {
+        rijen
+            .iter()
+            .find(|(rol, _)| rol == r.as_ref())
+            .and_then(|(_, e)| e.clone())
+    }))
+}
+
+/// What one pass did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BezorgResultaat {
+    pub afgeleverd: usize,
+    pub mislukt: usize,
+}
+
+/// The dispatcher of one instance.
+#[derive(Clone)]
+pub struct Bezorger {
+    pub pool: DbPool,
+    pub klok: Klok,
+    /// This instance's name in claims.
+    pub instantie: String,
+    pub instelling: BezorgInstelling,
+    pub email: Arc<Email>,
+    pub webhooks: Arc<Webhooks>,
+    pub versleuteling: Arc<Versleuteling>,
+}
+
+impl std::fmt::Debug for Bezorger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bezorger")
+            .field("instantie", &self.instantie)
+            .finish()
+    }
+}
+
+impl Bezorger {
+    async fn blok<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> QueryResult<T> + Send + 'static,
+    ) -> Result<T, String> {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut c = pool.get().map_err(|e| e.to_string())?;
+            f(&mut c).map_err(|e| e.to_string())
+        })
+        .await
+        .map_err(|e| e.to_string())?
+    }
+
+    /// Deliver everything due, batch after batch.
+    pub async fn ronde(&self) -> Result<BezorgResultaat, String> {
+        self.ronde_tot(None).await
+    }
+
+    /// Like `ronde`, but stop after `max` attempts, leaving the rest of the batch claimed
+    /// (as an instance that dies mid-batch would; tests use this). Without `max` the
+    /// deliveries of a batch go out concurrently; with it, one after another.
+    pub async fn ronde_tot(&self, max: Option<usize>) -> Result<BezorgResultaat, String> {
+        let mut r = BezorgResultaat::default();
+        loop {
+            let (inst, naam, nu) = (
+                self.instelling.clone(),
+                self.instantie.clone(),
+                self.klok.nu(),
+            );
+            let klussen = self.blok(move |c| claim(c, &naam, nu, &inst)).await?;
+            if klussen.is_empty() {
+                return Ok(r);
+            }
+            if max.is_none() {
+                let mut set = tokio::task::JoinSet::new();
+                for k in klussen {
+                    let zelf = self.clone();
+                    set.spawn(async move { zelf.een(k).await });
+                }
+                while let Some(u) = set.join_next().await {
+                    match u.map_err(|e| e.to_string())?? {
+                        true => r.afgeleverd += 1,
+                        false => r.mislukt += 1,
+                    }
+                }
+                continue;
+            }
+            for k in klussen {
+                if max.is_some_and(|m| r.afgeleverd + r.mislukt >= m) {
+                    return Ok(r);
+                }
+                match self.een(k).await? {
+                    true => r.afgeleverd += 1,
+                    false => r.mislukt += 1,
+                }
+            }
+        }
+    }
+
+    /// Send one claimed delivery and record the outcome; true when delivered.
+    async fn een(&self, k: Klus) -> Result<bool, String> {
+        let uitkomst = self.bezorg(&k).await;
+        if let Err(e) = &uitkomst {
+            tracing::warn!(bezorging = %k.id, kanaal = %k.kanaal, fout = %e, "bezorging mislukt");
+        }
+        let gelukt = uitkomst.is_ok();
+        let (inst, naam, nu) = (
+            self.instelling.clone(),
+            self.instantie.clone(),
+            self.klok.nu(),
+        );
+        self.blok(move |c| afronden(c, &naam, &k, uitkomst, nu, &inst))
+            .await?;
+        Ok(gelukt)
+    }
+
+    async fn bezorg(&self, k: &Klus) -> Result<(), String> {
+        let link = format!(
+            "{}{}",
+            self.instelling.public_url.trim_end_matches('/'),
+            k.dataref
+        );
+        match k.kanaal.as_str() {
+            "email" => {
+                let (org, soort) = (k.organisatie.clone(), k.soort.clone());
+                let aan = self
+                    .blok(move |c| adres(c, &org, &soort))
+                    .await?
+                    .ok_or("de organisatie heeft geen contactpunt met e-mailadres")?;
+                self.email
+                    .stuur(
+                        &aan,
+                        &k.id,
+                        &email::Inhoud {
+                            soort: k.soort.clone(),
+                            onderwerp: k.onderwerp.clone(),
+                            link,
+                        },
+                    )
+                    .await
+            }
+            "webhook" => {
+                let a = k.abonnement_id.clone().ok_or("geen abonnement")?;
+                let (url, geheim) = self
+                    .blok(move |c| crate::abonnement::doel(c, &a))
+                    .await?
+                    .ok_or("het abonnement bestaat niet meer")?;
+                let geheim = self
+                    .versleuteling
+                    .ontsleutel(&geheim)
+                    .map_err(|e| e.to_string())?;
+                let body = webhook::cloudevent(
+                    &k.id,
+                    &k.soort,
+                    &k.onderwerp,
+                    from_db(k.aangemaakt_op),
+                    &self.instelling.public_url,
+                    &link,
+                );
+                self.webhooks
+                    .stuur(
+                        &url,
+                        geheim.as_bytes(),
+                        serde_json::to_vec(&body).expect("json"),
+                    )
+                    .await
+            }
+            other => Err(format!("onbekend kanaal {other}")),
+        }
+    }
+}
+
+/// A dead delivery, for the admin.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DoodBericht {
+    /// The delivery's id (use it to re-queue).
+    pub id: String,
+    pub kanaal: String,
+    pub abonnement: Option<String>,
+    /// The event.
+    pub bericht: String,
+    #[serde(rename = "type")]
+    pub type_: String,
+    pub organisatie: String,
+    pub onderwerp: String,
+    pub dataref: String,
+    pub pogingen: i32,
+    pub laatste_fout: Option<String>,
+    pub aangemaakt_op: DateTime<Utc>,
+}
+
+type DoodRij = (
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    Option<String>,
+    chrono::NaiveDateTime,
+);
+
+fn dood_bericht(r: DoodRij) -> DoodBericht {
+    DoodBericht {
+        id: r.0,
+        kanaal: r.1,
+        abonnement: r.2,
+        bericht: r.3,
+        type_: r.4,
+        organisatie: r.5,
+        onderwerp: r.6,
+        dataref: r.7,
+        pogingen: r.8,
+        laatste_fout: r.9,
+        aangemaakt_op: from_db(r.10),
+    }
+}
+
+macro_rules! dood_kolommen {
+    () => {
+        (
+            bezorgingen::id,
+            bezorgingen::kanaal,
+            bezorgingen::abonnement_id,
+            outbox::id,
+            outbox::soort,
+            outbox::organisatie,
+            outbox::onderwerp,
+            outbox::dataref,
+            bezorgingen::pogingen,
+            bezorgingen::laatste_fout,
+            bezorgingen::aangemaakt_op,
+        )
+    };
+}
+
+/// Dead deliveries, of one organisation's events or (platform admin) all.
+pub fn doden(
+    conn: &mut DbConnection,
+    organisatie: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<DoodBericht>, i64)> {
+    let bouw = || {
+        let mut q = bezorgingen::table
+            .inner_join(outbox::table)
+            .filter(bezorgingen::status.eq("dood"))
+            .into_boxed();
+        if let Some(o) = organisatie {
+            q = q.filter(outbox::organisatie.eq(o.to_string()));
+        }
+        q
+    };
+    let totaal = bouw().count().get_result(conn)?;
+    let rijen: Vec<DoodRij> = bouw()
+        .order((bezorgingen::aangemaakt_op.desc(), bezorgingen::id))
+        .offset(offset)
+        .limit(limit)
+        .select(dood_kolommen!())
+        .load(conn)?;
+    Ok((rijen.into_iter().map(dood_bericht).collect(), totaal))
+}
+
+/// One delivery (any state), for access checks.
+pub fn bezorging(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(DoodBericht, String)>> {
+    bezorgingen::table
+        .inner_join(outbox::table)
+        .filter(bezorgingen::id.eq(id))
+        .select((dood_kolommen!(), bezorgingen::status))
+        .first::<(DoodRij, String)>(conn)
+        .optional()
+        .map(|r| r.map(|(d, s)| (dood_bericht(d), s)))
+}
+
+/// Put a dead delivery back in the queue: attempts start again, due now.
+pub fn opnieuw(conn: &mut DbConnection, id: &str, nu: DateTime<Utc>) -> QueryResult<bool> {
+    let n = diesel::update(
+        bezorgingen::table
+            .filter(bezorgingen::id.eq(id))
+            .filter(bezorgingen::status.eq("dood")),
+    )
+    .set((
+        bezorgingen::status.eq("wachtend"),
+        bezorgingen::pogingen.eq(0),
+        bezorgingen::volgende_poging_op.eq(to_db(nu)),
+        bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
+        bezorgingen::geclaimd_door.eq(None::<String>),
+    ))
+    .execute(conn)?;
+    if n > 0 {
+        let outbox_id: String = bezorgingen::table
+            .find(id)
+            .select(bezorgingen::outbox_id)
+            .first(conn)?;
+        diesel::update(outbox::table.find(outbox_id))
+            .set(outbox::status.eq("wachtend"))
+            .execute(conn)?;
+    }
+    Ok(n > 0)
+}

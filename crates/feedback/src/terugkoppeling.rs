@@ -1,0 +1,479 @@
+//! Terugkoppelingen (DOMAIN.md §3 flow 3): what the receiver of a melding or hand-over
+//! task tells the sender. The moment, whether a follow-up route started, who took over
+//! (organisation and contact), the safety conditions and monitoring agreements only when
+//! the reporter has a role in them, and free text. Each item carries its provenance and
+//! meets the matching duty (`referral::termijnen`): interim feedback never closes the
+//! loop, a final outcome does and closes every duty still open.
+//!
+//! The texts and the contact are encrypted at rest as one document, like a melding's
+//! content. Every read and write passes the privacy decision (purpose `terugkoppeling`)
+//! and writes both logs in the caller's transaction; a notification to the sender is
+//! queued in the same transaction.
+
+use crate::Fout;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{Actie, Doel, Gegevenscategorie, Validatie, ids};
+use ketenregie_privacy::convenant::Terugkoppelmoment;
+use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
+use ketenregie_referral::opslag::{self, Kop};
+use ketenregie_referral::termijnen;
+use ketenregie_store::schema::{termijnen as termijnen_t, terugkoppelingen};
+use ketenregie_store::{DbConnection, directory, outbox};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Largest free text, in characters.
+pub const MAX_TEKST: usize = 5000;
+
+/// A feedback item as given.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TerugkoppelingInvoer {
+    #[schema(required = true, value_type = Terugkoppelmoment)]
+    pub moment: Option<String>,
+    /// Did a follow-up route (vervolgtraject) start?
+    #[schema(required = true, value_type = bool)]
+    pub vervolgtraject_gestart: Option<bool>,
+    /// Who took over, if anyone.
+    pub overgenomen_door: Option<OvergenomenDoorInvoer>,
+    /// The reporter has a role in the safety conditions or the monitoring; only then may
+    /// `veiligheidsvoorwaarden` and `monitoringsafspraken` be given (DOMAIN.md §3 flow 3).
+    pub melder_heeft_rol: Option<bool>,
+    pub veiligheidsvoorwaarden: Option<String>,
+    pub monitoringsafspraken: Option<String>,
+    /// Free text.
+    pub toelichting: Option<String>,
+}
+
+/// The organisation (by code) and contact that took over.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OvergenomenDoorInvoer {
+    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum")]
+    pub organisatie: Option<String>,
+    /// How to reach the professional who took over (name, phone or e-mail).
+    pub contact: Option<String>,
+}
+
+/// The encrypted part.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Geheim {
+    contact: Option<String>,
+    veiligheidsvoorwaarden: Option<String>,
+    monitoringsafspraken: Option<String>,
+    toelichting: Option<String>,
+}
+
+/// A checked feedback item.
+#[derive(Debug, Clone)]
+pub struct Geldig {
+    pub moment: Terugkoppelmoment,
+    pub vervolgtraject_gestart: bool,
+    pub overgenomen_door: Option<String>,
+    pub melder_heeft_rol: bool,
+    geheim: Geheim,
+}
+
+impl TerugkoppelingInvoer {
+    /// Check every field at once.
+    pub fn valideer(&self) -> Result<Geldig, Vec<ketenregie_common::InvalidParam>> {
+        let mut v = Validatie::new();
+        let moment: Option<Terugkoppelmoment> = v.keuze("moment", self.moment.as_deref());
+        let gestart = v.verplicht("vervolgtrajectGestart", self.vervolgtraject_gestart);
+        let rol = self.melder_heeft_rol.unwrap_or(false);
+        let (org, contact) = match &self.overgenomen_door {
+            Some(o) => (
+                v.tekst("overgenomenDoor.organisatie", o.organisatie.as_deref(), 63),
+                v.optionele_tekst("overgenomenDoor.contact", o.contact.as_deref(), 200),
+            ),
+            None => (None, None),
+        };
+        let mut rolveld = |naam: &str, waarde: &Option<String>| {
+            let t = v.optionele_tekst(naam, waarde.as_deref(), MAX_TEKST);
+            if t.is_some() && !rol {
+                v.fout(
+                    naam,
+                    "forbidden",
+                    format!(
+                        "`{naam}` wordt alleen gedeeld als de melder er een rol in heeft (`melderHeeftRol: true`)"
+                    ),
+                );
+                return None;
+            }
+            t
+        };
+        let voorwaarden = rolveld("veiligheidsvoorwaarden", &self.veiligheidsvoorwaarden);
+        let monitoring = rolveld("monitoringsafspraken", &self.monitoringsafspraken);
+        let toelichting = v.optionele_tekst("toelichting", self.toelichting.as_deref(), MAX_TEKST);
+        v.afronden(|| Geldig {
+            moment: moment.expect("checked"),
+            vervolgtraject_gestart: gestart.expect("checked"),
+            overgenomen_door: org,
+            melder_heeft_rol: rol,
+            geheim: Geheim {
+                contact,
+                veiligheidsvoorwaarden: voorwaarden,
+                monitoringsafspraken: monitoring,
+                toelichting,
+            },
+        })
+    }
+}
+
+/// Who gave it: user, on behalf of which organisation, when.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Herkomst {
+    pub gebruiker: String,
+    pub gebruiker_naam: String,
+    pub organisatie: String,
+    pub tijdstip: DateTime<Utc>,
+}
+
+/// Who took over.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OvergenomenDoor {
+    pub organisatie: String,
+    pub contact: Option<String>,
+}
+
+/// A feedback item as shown to the sender and the receiver.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Terugkoppeling {
+    pub id: Uuid,
+    pub zorgmelding: Uuid,
+    pub moment: Terugkoppelmoment,
+    pub vervolgtraject_gestart: bool,
+    pub overgenomen_door: Option<OvergenomenDoor>,
+    pub melder_heeft_rol: bool,
+    pub veiligheidsvoorwaarden: Option<String>,
+    pub monitoringsafspraken: Option<String>,
+    pub toelichting: Option<String>,
+    /// To whom (the sender of the melding, or whoever handed over).
+    pub afzender: String,
+    /// By whom (the receiver).
+    pub ontvanger: String,
+    pub gegeven_door: Herkomst,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = terugkoppelingen)]
+struct Rij {
+    id: String,
+    zorgmelding_id: String,
+    afzender: String,
+    ontvanger: String,
+    moment: String,
+    vervolgtraject_gestart: bool,
+    overgenomen_door: Option<String>,
+    melder_heeft_rol: bool,
+    inhoud: String,
+    betrokkenen: String,
+    gebruiker: String,
+    gebruiker_naam: String,
+    organisatie: String,
+    aangemaakt_op: chrono::NaiveDateTime,
+}
+
+impl Rij {
+    fn toon(&self, ctx: &Context) -> Result<Terugkoppeling, Fout> {
+        let tekst = ctx
+            .versleuteling
+            .ontsleutel(&self.inhoud)
+            .map_err(|e| Fout::Db(diesel::result::Error::DeserializationError(Box::new(e))))?;
+        let g: Geheim = serde_json::from_str(&tekst)
+            .map_err(|e| Fout::Db(diesel::result::Error::DeserializationError(Box::new(e))))?;
+        Ok(Terugkoppeling {
+            id: self.id.parse().expect("uuid"),
+            zorgmelding: self.zorgmelding_id.parse().expect("uuid"),
+            moment: self.moment.parse().expect("CHECK constraint"),
+            vervolgtraject_gestart: self.vervolgtraject_gestart,
+            overgenomen_door: self.overgenomen_door.clone().map(|o| OvergenomenDoor {
+                organisatie: o,
+                contact: g.contact.clone(),
+            }),
+            melder_heeft_rol: self.melder_heeft_rol,
+            veiligheidsvoorwaarden: g.veiligheidsvoorwaarden,
+            monitoringsafspraken: g.monitoringsafspraken,
+            toelichting: g.toelichting,
+            afzender: self.afzender.clone(),
+            ontvanger: self.ontvanger.clone(),
+            gegeven_door: Herkomst {
+                gebruiker: self.gebruiker.clone(),
+                gebruiker_naam: self.gebruiker_naam.clone(),
+                organisatie: self.organisatie.clone(),
+                tijdstip: from_db(self.aangemaakt_op),
+            },
+        })
+    }
+
+    fn betrokkenen(&self) -> Vec<Uuid> {
+        serde_json::from_str(&self.betrokkenen).unwrap_or_default()
+    }
+}
+
+/// To whom the receiver of `k` owes feedback: the sender of a melding, or for a hand-over
+/// task the organisation that handed over (the receiver of the melding it came from).
+pub fn terugkoppelen_aan(conn: &mut DbConnection, k: &Kop) -> QueryResult<String> {
+    if let Some(ouder) = &k.bovenliggend_id
+        && let Some(o) = opslag::kop(conn, ouder)?
+        && let Some(v) = o.ontvanger
+    {
+        return Ok(v);
+    }
+    Ok(k.afzender.clone())
+}
+
+fn laad(conn: &mut DbConnection, id: Uuid) -> Result<Kop, Fout> {
+    opslag::kop(conn, &id.to_string())?
+        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen zorgmelding met id {id}")))
+}
+
+fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
+    Aanvraag {
+        actie,
+        doel: Doel::Terugkoppeling,
+        categorieen: vec![Gegevenscategorie::Hulpverlening],
+        optioneel: vec![],
+        eigenaren: vec![eigenaar.to_string()],
+        vertrouwelijkheid: k.vertrouwelijkheid(),
+    }
+}
+
+/// The audit object of the feedback on melding `k` (owned by its receiver).
+pub fn object(k: &Kop) -> Object {
+    Object {
+        soort: "terugkoppelingen",
+        id: k.id.clone(),
+        eigenaar: k.ontvanger.clone().unwrap_or_default(),
+    }
+}
+
+/// Duties a moment meets. A final outcome meets every duty still open.
+fn vervult(m: Terugkoppelmoment) -> &'static [Terugkoppelmoment] {
+    use Terugkoppelmoment as T;
+    match m {
+        T::Ontvangstbevestiging => &[T::Ontvangstbevestiging],
+        T::NaBeoordeling => &[T::Ontvangstbevestiging, T::NaBeoordeling],
+        T::Tussentijds => &[T::Tussentijds],
+        T::NaOnderzoek => &[T::NaOnderzoek],
+        T::Eindresultaat => &[
+            T::Ontvangstbevestiging,
+            T::NaBeoordeling,
+            T::Tussentijds,
+            T::NaOnderzoek,
+            T::Eindresultaat,
+        ],
+    }
+}
+
+/// Give feedback on melding (or hand-over task) `id`, as its receiver. Inside the
+/// caller's transaction: decision, row, duties met, notification, both logs.
+pub fn geef(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    invoer: &TerugkoppelingInvoer,
+) -> Result<Terugkoppeling, Fout> {
+    let k = laad(conn, id)?;
+    let org = ctx.actor.organisatie.clone();
+    if k.ontvanger.as_deref() != Some(org.as_str()) || k.taakstatus.is_none() {
+        return Err(Fout::GeenToegang(format!(
+            "Alleen de ontvanger van deze verzonden zorgmelding geeft terugkoppeling; `{org}` is dat niet"
+        )));
+    }
+    // The receiver writes its own record (EIGEN_ORGANISATIE); checked after the
+    // relation, so an outsider hears 403 and not how to fill in the form.
+    let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Aanmaken, &org, &k))?;
+    let g = invoer.valideer().map_err(Fout::Validatie)?;
+    if let Some(o) = &g.overgenomen_door
+        && directory::organisatie_op_code(conn, o)?.is_none()
+    {
+        return Err(Fout::Validatie(vec![ketenregie_common::InvalidParam {
+            name: "overgenomenDoor.organisatie".into(),
+            code: "unknown".into(),
+            reason: format!("`{o}` is geen geregistreerde organisatie"),
+        }]));
+    }
+    let al_eind: i64 = terugkoppelingen::table
+        .filter(terugkoppelingen::zorgmelding_id.eq(&k.id))
+        .filter(terugkoppelingen::moment.eq(Terugkoppelmoment::Eindresultaat.as_ref()))
+        .count()
+        .get_result(conn)?;
+    if al_eind > 0 {
+        return Err(Fout::Conflict(
+            "Er is al een eindresultaat teruggekoppeld; de terugkoppeling is afgesloten".into(),
+        ));
+    }
+    let afzender = terugkoppelen_aan(conn, &k)?;
+    let betrokkenen = betrokkenen_van(conn, ctx, &t, &k)?;
+    let nieuw_id = ids::new_id().to_string();
+    diesel::insert_into(terugkoppelingen::table)
+        .values((
+            terugkoppelingen::id.eq(&nieuw_id),
+            terugkoppelingen::zorgmelding_id.eq(&k.id),
+            terugkoppelingen::afzender.eq(&afzender),
+            terugkoppelingen::ontvanger.eq(&org),
+            terugkoppelingen::moment.eq(g.moment.as_ref()),
+            terugkoppelingen::vervolgtraject_gestart.eq(g.vervolgtraject_gestart),
+            terugkoppelingen::overgenomen_door.eq(&g.overgenomen_door),
+            terugkoppelingen::melder_heeft_rol.eq(g.melder_heeft_rol),
+            terugkoppelingen::inhoud.eq(ctx
+                .versleuteling
+                .versleutel(&serde_json::to_string(&g.geheim).expect("serialises"))),
+            terugkoppelingen::betrokkenen
+                .eq(serde_json::to_string(&betrokkenen).expect("serialises")),
+            terugkoppelingen::gebruiker.eq(&ctx.actor.gebruiker),
+            terugkoppelingen::gebruiker_naam.eq(&ctx.actor.weergavenaam),
+            terugkoppelingen::organisatie.eq(&org),
+            terugkoppelingen::aangemaakt_op.eq(to_db(ctx.nu)),
+        ))
+        .execute(conn)?;
+    for m in vervult(g.moment) {
+        termijnen::voldaan(conn, &k.id, *m, ctx.nu)?;
+    }
+    outbox::enqueue(
+        conn,
+        &outbox::Gebeurtenis {
+            soort: "terugkoppelingen.terugkoppeling-ontvangen".into(),
+            organisatie: afzender,
+            onderwerp: nieuw_id.clone(),
+            dataref: format!("/api/v1/zorgmeldingen/{}/terugkoppelingen", k.id),
+        },
+        ctx.nu,
+    )?;
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Aanmaken,
+        Object {
+            soort: "terugkoppelingen",
+            id: nieuw_id.clone(),
+            eigenaar: org,
+        },
+        None,
+        Some(serde_json::json!({"moment": g.moment, "zorgmelding": k.id})),
+        &betrokkenen,
+    )?;
+    let rij = terugkoppelingen::table
+        .find(&nieuw_id)
+        .select(Rij::as_select())
+        .first(conn)?;
+    rij.toon(ctx)
+}
+
+/// The data subjects of the melding, for the processing log (pseudonymous ids only).
+fn betrokkenen_van(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    k: &Kop,
+) -> Result<Vec<Uuid>, Fout> {
+    let i = opslag::inhoud(conn, t, &ctx.versleuteling, &k.id)?;
+    Ok(opslag::betrokkenen(&ctx.versleuteling, &i))
+}
+
+/// The feedback on melding `id`, oldest first: for its receiver, for whoever is owed the
+/// feedback, and for the melding's original sender.
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Vec<Terugkoppeling>, Fout> {
+    let k = laad(conn, id)?;
+    let org = ctx.actor.organisatie.as_str();
+    let afzender = terugkoppelen_aan(conn, &k)?;
+    let ontvanger = k.ontvanger.clone().unwrap_or_default();
+    if org != afzender && org != k.afzender && org != ontvanger {
+        return Err(Fout::GeenToegang(format!(
+            "Organisatie `{org}` is geen afzender of ontvanger van deze zorgmelding"
+        )));
+    }
+    let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Lezen, &ontvanger, &k))?;
+    let rijen: Vec<Rij> = terugkoppelingen::table
+        .filter(terugkoppelingen::zorgmelding_id.eq(&k.id))
+        .order((terugkoppelingen::aangemaakt_op, terugkoppelingen::id))
+        .select(Rij::as_select())
+        .load(conn)?;
+    let mut betrokkenen: Vec<Uuid> = rijen.iter().flat_map(Rij::betrokkenen).collect();
+    betrokkenen.sort();
+    betrokkenen.dedup();
+    logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
+    rijen.iter().map(|r| r.toon(ctx)).collect()
+}
+
+/// Open duties of a melding (for tests and the report): (moment, due, met).
+pub fn plichten(
+    conn: &mut DbConnection,
+    zorgmelding: &str,
+) -> QueryResult<Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>> {
+    termijnen_t::table
+        .filter(termijnen_t::zorgmelding_id.eq(zorgmelding))
+        .select((
+            termijnen_t::moment,
+            termijnen_t::verschuldigd_op,
+            termijnen_t::voldaan_op,
+        ))
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invoer(v: serde_json::Value) -> TerugkoppelingInvoer {
+        serde_json::from_value(v).unwrap()
+    }
+
+    #[test]
+    fn voorwaarden_alleen_met_rol() {
+        let fouten = invoer(
+            serde_json::json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true,
+            "veiligheidsvoorwaarden": "geen contact", "monitoringsafspraken": "wekelijks"}),
+        )
+        .valideer()
+        .unwrap_err();
+        let namen: Vec<&str> = fouten.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(namen, ["veiligheidsvoorwaarden", "monitoringsafspraken"]);
+        assert!(
+            invoer(
+                serde_json::json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true,
+            "melderHeeftRol": true, "veiligheidsvoorwaarden": "geen contact"})
+            )
+            .valideer()
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn elk_fout_veld_genoemd() {
+        let fouten = invoer(serde_json::json!({"moment": "later", "overgenomenDoor": {}}))
+            .valideer()
+            .unwrap_err();
+        let namen: Vec<&str> = fouten.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(
+            namen,
+            [
+                "moment",
+                "vervolgtrajectGestart",
+                "overgenomenDoor.organisatie"
+            ]
+        );
+    }
+
+    #[test]
+    fn tussentijds_sluit_niets_eindresultaat_alles() {
+        assert!(
+            !vervult(Terugkoppelmoment::Tussentijds).contains(&Terugkoppelmoment::Eindresultaat)
+        );
+        assert_eq!(vervult(Terugkoppelmoment::Eindresultaat).len(), 5);
+    }
+}

@@ -1,0 +1,319 @@
+//! Shared by the feedback tests: the organisations and agreement of a Haaglanden chain, a
+//! melding with named test persons, a real SMTP sink (aiosmtpd, started per test) and a
+//! webhook receiver over real HTTP.
+
+use super::TestApp;
+use serde_json::{Value, json};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The test persons' names and BSN: none may appear in any e-mail or webhook.
+pub const PERSOONSGEGEVENS: &[&str] = &[
+    "Kind0",
+    "Jansen",
+    "Anna",
+    "Bram",
+    "de Vries",
+    "111222333",
+    "Pietersen",
+    "voordeur",
+];
+
+pub async fn opzet(app: &TestApp) {
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518", "0603"])
+        .await;
+    app.organisatie("wijkteam-den-haag", "wijkteam", &["0518"])
+        .await;
+    app.organisatie("buitenstaander", "wijkteam", &["0363"])
+        .await;
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let regel = |soort: &str, rol: &str, acties: Value, doel: &str, cats: Value| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
+               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1 lid 2 sub g", "omschrijving": "terugkoppeling aan de melder"}})
+    };
+    let c: Value = app
+        .post(
+            "/api/v1/convenanten",
+            &beheer,
+            &json!({
+                "titel": "Zorgmeldingen en terugkoppeling Haaglanden",
+                "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"},
+                             {"organisatie": "wijkteam-den-haag", "rol": "ontvanger"}],
+                "doelen": ["veiligheidsbeoordeling", "coordinatie", "terugkoppeling"],
+                "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening"],
+                "regels": [
+                    regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
+                    regel("wijkteam", "wijkteammedewerker", json!(["lezen", "wijzigen"]), "coordinatie", json!(["identificatie", "gezinssituatie"])),
+                    regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
+                    regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]))
+                ]
+            }),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/activeringen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+pub fn melding() -> Value {
+    json!({
+        "kinderen": [{"voornaam": "Kind0", "achternaam": "Jansen", "geboortedatum": "2016-03-01", "bsn": "111222333", "gemeente": "0518", "eigenWoorden": "Ik wil bij allebei zijn."}],
+        "ouders": [{"voornaam": "Anna", "achternaam": "Jansen", "relatie": "moeder", "gezag": true},
+                   {"voornaam": "Bram", "achternaam": "de Vries", "relatie": "vader", "gezag": true}],
+        "incidentReferentie": "PL1500-2026-123456",
+        "incidentDatum": "2026-04-01",
+        "omschrijving": "Overdracht van de kinderen mislukt; ruzie bij de voordeur.",
+        "zorgen": "Kinderen getuige van herhaalde conflicten.",
+        "acuut": false,
+        "risiconiveau": "verhoogd",
+        "verklaringen": [{"persoon": "Anna Jansen", "rol": "moeder", "tekst": "Hij kwam te laat."}],
+        "oudersGeinformeerd": true,
+        "terugkoppelingGewenst": true,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": true}
+    })
+}
+
+/// File and send a melding as police; returns its id (routed to vt-haaglanden).
+pub async fn verzonden_melding(app: &TestApp) -> String {
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &melding()).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let m: Value = res.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    id
+}
+
+/// The id of a registered organisation.
+pub async fn organisatie_id(app: &TestApp, code: &str) -> String {
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let o: Value = app
+        .get(&format!("/api/v1/organisaties?code={code}"), &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    o["results"][0]["id"].as_str().unwrap().to_string()
+}
+
+/// Add a contact point with an e-mail address.
+pub async fn contactpunt(app: &TestApp, code: &str, rol: &str, email: &str) {
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let id = organisatie_id(app, code).await;
+    let res = app
+        .post(
+            &format!("/api/v1/organisaties/{id}/contactpunten"),
+            &admin,
+            &json!({"rol": rol, "naam": format!("{rol} {code}"), "email": email}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+}
+
+/// Subscribe `code` to `kanalen` at `url`; returns the secret.
+pub async fn abonneer(app: &TestApp, code: &str, url: &str, kanalen: &[&str]) -> String {
+    let fb = app.token(code, &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            "/api/v1/abonnementen",
+            &fb,
+            &json!({"url": url, "kanalen": kanalen}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let a: Value = res.json().await.unwrap();
+    a["geheim"].as_str().unwrap().to_string()
+}
+
+/// A free TCP port on 127.0.0.1.
+pub fn vrije_poort() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+const SINK: &str = r#"
+import os, sys, time
+from aiosmtpd.controller import Controller
+
+class Opslag:
+    async def handle_DATA(self, server, session, envelope):
+        naam = os.path.join(sys.argv[2], "%d.eml" % time.time_ns())
+        with open(naam + ".tmp", "wb") as f:
+            f.write(b"X-Ontvangers: " + ",".join(envelope.rcpt_tos).encode() + b"\r\n")
+            inhoud = envelope.content
+            f.write(inhoud if isinstance(inhoud, bytes) else inhoud.encode())
+        os.rename(naam + ".tmp", naam)
+        return "250 OK"
+
+c = Controller(Opslag(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+print("klaar", flush=True)
+while True:
+    time.sleep(3600)
+"#;
+
+/// A real SMTP server (aiosmtpd) writing every message it accepts into a folder.
+pub struct SmtpSink {
+    kind: std::process::Child,
+    pub map: PathBuf,
+    pub poort: u16,
+}
+
+impl SmtpSink {
+    /// Is the sink available on this machine? Prints "skipped" when not.
+    pub fn beschikbaar() -> bool {
+        let ok = std::process::Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            eprintln!("skipped: python3 with aiosmtpd is not installed (pip install aiosmtpd)");
+        }
+        ok
+    }
+
+    /// Start on `poort`, writing into a new folder under `dir`.
+    pub fn start(dir: &Path, poort: u16) -> Self {
+        let map = dir.join(format!("smtp-{poort}"));
+        std::fs::create_dir_all(&map).unwrap();
+        let script = dir.join("smtp_sink.py");
+        std::fs::write(&script, SINK).unwrap();
+        let mut kind = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(poort.to_string())
+            .arg(&map)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut regel = String::new();
+        std::io::BufReader::new(kind.stdout.take().unwrap())
+            .read_line(&mut regel)
+            .unwrap();
+        assert_eq!(regel.trim(), "klaar", "SMTP sink started");
+        Self { kind, map, poort }
+    }
+
+    /// Every message received so far (the envelope recipients on the first line).
+    pub fn berichten(&self) -> Vec<String> {
+        let mut namen: Vec<PathBuf> = std::fs::read_dir(&self.map)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        namen.sort();
+        namen
+            .iter()
+            .map(|p| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.kind.kill();
+        let _ = self.kind.wait();
+    }
+}
+
+/// One POST as received: path, signature header, raw body.
+pub type Ontvangen = (String, String, Vec<u8>);
+
+/// A webhook receiver: records every POST (path, signature header, raw body); answers
+/// 500 while `storing` is set.
+#[derive(Clone, Default)]
+pub struct Ontvanger {
+    pub ontvangen: Arc<Mutex<Vec<Ontvangen>>>,
+    pub storing: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Ontvanger {
+    /// Listen on a free port; returns the base URL.
+    pub fn start(&self) -> String {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let poort = listener.local_addr().unwrap().port();
+        let zelf = self.clone();
+        let server = actix_web::HttpServer::new(move || {
+            let z = zelf.clone();
+            actix_web::App::new().default_service(actix_web::web::to(
+                move |req: actix_web::HttpRequest, body: actix_web::web::Bytes| {
+                    let z = z.clone();
+                    async move {
+                        if z.storing.load(std::sync::atomic::Ordering::SeqCst) {
+                            return actix_web::HttpResponse::InternalServerError().finish();
+                        }
+                        let sig = req
+                            .headers()
+                            .get("ketenregie-signatuur")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string();
+                        z.ontvangen.lock().unwrap().push((
+                            req.path().to_string(),
+                            sig,
+                            body.to_vec(),
+                        ));
+                        actix_web::HttpResponse::NoContent().finish()
+                    }
+                },
+            ))
+        })
+        .workers(1)
+        .listen(listener)
+        .unwrap()
+        .run();
+        actix_web::rt::spawn(server);
+        format!("http://127.0.0.1:{poort}")
+    }
+
+    /// The events received on `pad`, each checked against its signature with `geheim`.
+    pub fn events(&self, pad: &str, geheim: &str) -> Vec<Value> {
+        use hmac::{Hmac, Mac};
+        self.ontvangen
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _, _)| p == pad)
+            .map(|(_, sig, body)| {
+                let mut mac =
+                    <Hmac<sha2::Sha256> as Mac>::new_from_slice(geheim.as_bytes()).unwrap();
+                mac.update(body);
+                let verwacht = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
+                assert_eq!(sig, &verwacht, "valid signature");
+                serde_json::from_slice(body).unwrap()
+            })
+            .collect()
+    }
+
+    /// Every body received, as text.
+    pub fn alles(&self) -> Vec<String> {
+        self.ontvangen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(_, _, b)| String::from_utf8_lossy(b).into_owned())
+            .collect()
+    }
+}

@@ -1,0 +1,230 @@
+//! Terugkoppelingen over HTTP: the receiver gives feedback, the sender reads it with
+//! provenance; duties are met (interim never closes, a final outcome closes all); the
+//! texts are encrypted at rest; outsiders are refused and audited; safety conditions only
+//! when the reporter has a role; the same for a hand-over task, back to whoever handed
+//! over; a notification to the sender in the same transaction.
+
+mod common;
+
+use common::keten::{opzet, verzonden_melding};
+use common::{Db, TestApp, assert_problem};
+use serde_json::{Value, json};
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = common::spawn(db).await?;
+    opzet(&app).await;
+    Some(app)
+}
+
+fn pad(id: &str) -> String {
+    format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen")
+}
+
+async fn geven_lezen_en_termijnen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+
+    // Bad input: every field named; safety conditions only with a role for the reporter.
+    let fout = assert_problem(
+        app.post(&pad(&id), &vt, &json!({"moment": "straks", "veiligheidsvoorwaarden": "geen contact", "overgenomenDoor": {}}))
+            .await,
+        400,
+    )
+    .await;
+    let namen: Vec<&str> = fout["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        namen,
+        [
+            "moment",
+            "vervolgtrajectGestart",
+            "overgenomenDoor.organisatie",
+            "veiligheidsvoorwaarden"
+        ]
+    );
+    // Only the receiver gives feedback; the refusal is audited.
+    assert_problem(
+        app.post(
+            &pad(&id),
+            &app.token("buitenstaander", &["wijkteammedewerker"]),
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": false}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &pad(&id),
+            &agent,
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": false}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(app.tel("SELECT count(*) AS n FROM terugkoppelingen"), 0);
+
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": false, "toelichting": "Melding ontvangen, triage volgt."}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert!(res.headers().contains_key("location"));
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["afzender"], "politie-haaglanden");
+    assert_eq!(t["gegevenDoor"]["organisatie"], "vt-haaglanden");
+    assert_eq!(t["gegevenDoor"]["gebruikerNaam"], "Test Gebruiker");
+    // Encrypted at rest.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM terugkoppelingen WHERE inhoud LIKE '%triage volgt%'"),
+        0
+    );
+    // The sender is told, by reference.
+    let berichten: Value = app
+        .get(
+            "/api/v1/berichten?soort=terugkoppelingen.terugkoppeling-ontvangen",
+            &agent,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(berichten["count"], 1);
+    assert_eq!(berichten["results"][0]["dataref"], json!(pad(&id)));
+
+    // With a role for the reporter, the safety conditions are shared.
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true, "melderHeeftRol": true,
+                    "overgenomenDoor": {"organisatie": "wijkteam-den-haag", "contact": "mw. De Groot, 070-1234567"},
+                    "veiligheidsvoorwaarden": "Overdracht van de kinderen via het wijkteam.", "monitoringsafspraken": "Wijkagent meldt nieuwe incidenten direct."}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    // Interim feedback never closes the loop.
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "tussentijds", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let open = |app: &TestApp| {
+        app.tel(&format!("SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{id}' AND voldaan_op IS NULL"))
+    };
+    assert_eq!(open(&app), 1, "only the final outcome is still owed");
+
+    // The sender reads everything, in order, with provenance; the read is logged.
+    let voor = app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = 'politie-haaglanden' AND activiteit = 'terugkoppeling'");
+    let lijst: Value = app.get(&pad(&id), &agent).await.json().await.unwrap();
+    let lijst = lijst.as_array().unwrap();
+    assert_eq!(lijst.len(), 3);
+    assert_eq!(
+        lijst[1]["overgenomenDoor"]["contact"],
+        "mw. De Groot, 070-1234567"
+    );
+    assert_eq!(
+        lijst[1]["veiligheidsvoorwaarden"],
+        "Overdracht van de kinderen via het wijkteam."
+    );
+    assert!(app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = 'politie-haaglanden' AND activiteit = 'terugkoppeling'") > voor);
+    assert_problem(
+        app.get(
+            &pad(&id),
+            &app.token("buitenstaander", &["wijkteammedewerker"]),
+        )
+        .await,
+        403,
+    )
+    .await;
+
+    // The final outcome closes the loop; nothing after it.
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "eindresultaat", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(open(&app), 0);
+    assert_problem(
+        app.post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "tussentijds", "vervolgtrajectGestart": true}),
+        )
+        .await,
+        409,
+    )
+    .await;
+}
+
+async fn overdracht_koppelt_terug_aan_wie_overdroeg(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "overdracht-lokaal-veld"}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let taak: Value = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &pad(&taak),
+            &wt,
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(
+        t["afzender"], "vt-haaglanden",
+        "back to whoever handed over"
+    );
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND moment = 'ontvangstbevestiging' AND voldaan_op IS NOT NULL")),
+        1
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.terugkoppelingen.terugkoppeling-ontvangen' AND organisatie = 'vt-haaglanden'"), 1);
+    // Veilig Thuis reads it under the agreement.
+    let lijst: Value = app.get(&pad(&taak), &vt).await.json().await.unwrap();
+    assert_eq!(lijst.as_array().unwrap().len(), 1);
+}
+
+op_beide_backends!(
+    geven_lezen_en_termijnen,
+    overdracht_koppelt_terug_aan_wie_overdroeg
+);
