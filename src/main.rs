@@ -5,6 +5,7 @@ use ketenregie_api::config::{Config, DEFAULTS};
 use ketenregie_api::{Application, dev_token, telemetry};
 use std::path::PathBuf;
 
+mod demo;
 mod genereer;
 use std::process::ExitCode;
 
@@ -57,6 +58,14 @@ enum Command {
         /// A Veilig Thuis areas CSV (default: the shipped one).
         #[arg(long)]
         veilig_thuis: Option<PathBuf>,
+    },
+    /// Set up the Haaglanden pilot region on an empty database (reference data, partner
+    /// organisations, contact points, an active pilot agreement, synthetic families) and
+    /// print a development token per demo role. Development mode only.
+    Demo {
+        /// Empty the database first (everything in it is lost).
+        #[arg(long)]
+        reset: bool,
     },
     /// Generate synthetic national-scale case data for the briefing benchmark into an
     /// empty database (benches/load/BRIEFING.md). Never on a production database.
@@ -195,6 +204,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Demo { reset } => demo::run(config, reset),
         Command::Genereer {
             gezinnen,
             politie_personen,

@@ -252,6 +252,9 @@ impl Application {
             versleuteling: versleuteling.clone().into_inner(),
         };
         let url_regels = web::Data::new(url_regels);
+        let ontwikkeling = web::Data::new(crate::routes::demo_klok::Ontwikkeling(
+            config.is_development(),
+        ));
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
@@ -269,6 +272,7 @@ impl Application {
                 .app_data(klok.clone())
                 .app_data(inzage.clone())
                 .app_data(url_regels.clone())
+                .app_data(ontwikkeling.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)
@@ -609,6 +613,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(resource("/matches").route(web::get().to(betrokkenheden::lijst)))
                 .service(resource("/matches/{id}").route(web::get().to(betrokkenheden::een)))
                 .service(resource("/briefings/_zoek").route(web::post().to(briefings::zoek)))
+                .service(
+                    resource("/demo-klok/verschuivingen")
+                        .route(web::post().to(crate::routes::demo_klok::verschuif)),
+                )
                 .service(
                     resource("/zorgmeldingen/{id}/terugkoppelingen")
                         .route(web::get().to(terugkoppelingen::lijst))

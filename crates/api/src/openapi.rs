@@ -83,6 +83,7 @@ use utoipa::OpenApi;
         betrokkenheden::lijst,
         betrokkenheden::een,
         briefings::zoek,
+        crate::routes::demo_klok::verschuif,
         terugkoppelingen::geef,
         terugkoppelingen::lijst,
         berichten::lijst,
@@ -108,6 +109,7 @@ use utoipa::OpenApi;
         (name = "berichten", description = "Notifications to the caller's organisation: type and reference, never personal data; and deliveries that failed"),
         (name = "abonnementen", description = "Webhook subscriptions: CloudEvents signed with HMAC-SHA256 in `Ketenregie-Signatuur`"),
         (name = "rapportages", description = "Feedback figures per pair of organisations"),
+        (name = "demo", description = "Development mode only: the demo clock"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )

@@ -150,6 +150,9 @@ pub fn omschrijving(soort: &str) -> &'static str {
         "zorgmeldingen.overdracht-ontvangen" => "Overdracht ontvangen",
         "zorgmeldingen.zorgmelding-niet-routeerbaar" => "Zorgmelding niet routeerbaar",
         "terugkoppelingen.terugkoppeling-ontvangen" => "Terugkoppeling ontvangen",
+        "matches.match-gevonden" => {
+            "Coördinatiematch: een andere organisatie is betrokken bij hetzelfde kind"
+        }
         "termijnen.herinnering" => "Herinnering: een terugkoppeltermijn verloopt binnenkort",
         "termijnen.escalatie" => "Escalatie: een terugkoppeltermijn is verstreken",
         "termijnen.terugkoppeling-te-laat" => "De terugkoppeling op uw melding is te laat",

@@ -7,6 +7,7 @@ pub mod bewaartermijnen;
 pub mod briefings;
 pub mod contactpunten;
 pub mod convenanten;
+pub mod demo_klok;
 pub mod dode_berichten;
 pub mod dossier;
 pub mod eigen_verklaringen;
