@@ -95,3 +95,100 @@ fn tour_op_postgres() {
     c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
         .unwrap();
 }
+
+/// `ketenregie demo` refuses a database that holds data, and `--reset` empties it first.
+#[test]
+fn demo_weigert_een_gevulde_database() {
+    let dir = common::temp_dir();
+    let demo = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+            .arg("demo")
+            .args(extra)
+            .current_dir(&dir)
+            .env(
+                "KETENREGIE_DATABASE__URL",
+                format!("sqlite://{}", dir.join("demo.db").display()),
+            )
+            .env("KETENREGIE_AUTH__DEV_SECRET_FILE", dir.join("dev-secret"))
+            .env_remove("KETENREGIE_CONFIG")
+            .output()
+            .unwrap()
+    };
+    let eerste = demo(&[]);
+    assert!(
+        eerste.status.success(),
+        "{}",
+        String::from_utf8_lossy(&eerste.stderr)
+    );
+    let uit = String::from_utf8_lossy(&eerste.stdout);
+    for rol in [
+        "NOODHULP",
+        "WIJKAGENT",
+        "KWALITEITSCONTROLEUR",
+        "TRIAGIST",
+        "GEZINSVOOGD",
+        "OFFICIER",
+        "WIJKTEAM",
+        "PRIVACY",
+        "BEHEER",
+    ] {
+        assert!(
+            uit.contains(&format!("export {rol}=")),
+            "a token for {rol}: {uit}"
+        );
+    }
+    let tweede = demo(&[]);
+    assert!(!tweede.status.success());
+    assert!(String::from_utf8_lossy(&tweede.stderr).contains("--reset"));
+    let opnieuw = demo(&["--reset"]);
+    assert!(
+        opnieuw.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opnieuw.stderr)
+    );
+}
+
+/// The example production configuration is valid once its secrets come from the
+/// environment, as deploy/RUNBOOK.md says.
+#[test]
+fn voorbeeldconfiguratie_is_geldig() {
+    let dir = common::temp_dir();
+    let jwks = dir.join("jwks.json");
+    std::fs::write(&jwks, include_str!("fixtures/jwks.json")).unwrap();
+    let uit = Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args([
+            "check-config",
+            "--config",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/deploy/ketenregie.example.toml"
+            ),
+        ])
+        .env(
+            "KETENREGIE_DATABASE__URL",
+            "postgres://ketenregie:geheim@db.example.nl:5432/ketenregie",
+        )
+        .env("KETENREGIE_AUTH__JWKS_FILE", &jwks)
+        .env(
+            "KETENREGIE_PRIVACY__PSEUDONYM_KEY",
+            "c2xldXRlbC12b29yLXBzZXVkb25pZW1lbi0zMi1ieXQ=",
+        )
+        .env(
+            "KETENREGIE_PRIVACY__ENCRYPTION_KEY",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        )
+        .env("KETENREGIE_EMAIL__SMTP_PASSWORD", "geheim")
+        .env_remove("KETENREGIE_CONFIG")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&uit.stdout);
+    assert!(
+        uit.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&uit.stderr)
+    );
+    assert!(
+        !stdout.contains("geheim"),
+        "secrets are printed masked: {stdout}"
+    );
+}
