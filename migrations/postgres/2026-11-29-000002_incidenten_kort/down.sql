@@ -1,0 +1,1 @@
+DROP INDEX incidenten_kort_idx;
