@@ -320,7 +320,6 @@ impl From<ketenregie_case::CaseFout> for AppError {
                 location: Some(locatie),
             },
             F::NietGevonden(d) => AppError::NietGevonden(d),
-            F::GeenToegang(d) => AppError::GeenToegang(d),
             F::Privacy(p) => p.into(),
             F::Db(e) => e.into(),
         }

@@ -190,13 +190,8 @@ impl BeschikkingInvoer {
         let datum = invoer::verplichte_datum(&mut v, "datum", self.datum.as_deref(), Some(vandaag));
         let soort: Option<Beschikkingsoort> = v.keuze("soort", self.soort.as_deref());
         let van = invoer::verplichte_datum(&mut v, "van", self.van.as_deref(), None);
-        let tot = invoer::datum(&mut v, "tot", self.tot.as_deref(), None);
-        let gebruikt_op = invoer::datum(
-            &mut v,
-            "gebruiktOp",
-            self.gebruikt_op.as_deref(),
-            Some(vandaag),
-        );
+        let tot = v.datum("tot", self.tot.as_deref(), None);
+        let gebruikt_op = v.datum("gebruiktOp", self.gebruikt_op.as_deref(), Some(vandaag));
         let uitvoerbaar = v.verplicht("uitvoerbaarBijVoorraad", self.uitvoerbaar_bij_voorraad);
         let sterke_arm = v.verplicht("sterkeArm", self.sterke_arm);
         let sterke_arm_tekst =

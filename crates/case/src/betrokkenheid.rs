@@ -126,7 +126,8 @@ impl BetrokkenheidInvoer {
                 email,
             })
         });
-        let sinds = crate::invoer::datum(&mut v, "sinds", self.sinds.as_deref(), Some(vandaag))
+        let sinds = v
+            .datum("sinds", self.sinds.as_deref(), Some(vandaag))
             .unwrap_or(vandaag);
         v.afronden(|| NieuweBetrokkenheid {
             persoon: persoon.unwrap_or_default(),

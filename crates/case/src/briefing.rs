@@ -115,7 +115,7 @@ impl BriefingVraag {
             return Err(CaseFout::Ongeldig(v.afronden(|| ()).unwrap_err()));
         }
         let vraag = if self.bsn.is_some() {
-            invoer::bsn(&mut v, "bsn", self.bsn.as_deref()).map(Zoekvraag::Bsn)
+            v.bsn("bsn", self.bsn.as_deref()).map(Zoekvraag::Bsn)
         } else if naam {
             let vn = v.tekst("voornamen", self.voornamen.as_deref(), 200);
             let an = v.tekst("achternaam", self.achternaam.as_deref(), 200);
@@ -157,9 +157,11 @@ impl BriefingVraag {
         v.afronden(|| vraag.expect("valid when no problems"))
             .map_err(CaseFout::Ongeldig)
     }
+}
 
-    pub fn wijze(v: &Zoekvraag) -> Zoekwijze {
-        match v {
+impl Zoekvraag {
+    pub fn wijze(&self) -> Zoekwijze {
+        match self {
             Zoekvraag::Bsn(_) => Zoekwijze::Bsn,
             Zoekvraag::Naam { .. } => Zoekwijze::NaamGeboortedatum,
             Zoekvraag::Adres { .. } => Zoekwijze::Adres,
@@ -526,7 +528,7 @@ pub fn stel_op(
     let vandaag = nu.date_naive();
     let beslisser = besluit::Beslisser::laad(conn, ctx)?;
     let doel = doel_voor(beslisser.soort());
-    let wijze = BriefingVraag::wijze(vraag);
+    let wijze = vraag.wijze();
     let briefing_id = ketenregie_common::ids::new_id();
     let mut b = leeg(wijze, doel);
 
@@ -772,15 +774,7 @@ pub fn stel_op(
         {
             continue;
         }
-        b.gezag.push(GezagKort {
-            kind: pref(&g.kind),
-            vorm: g.vorm,
-            houders: g.houders.iter().map(&pref).collect(),
-            houder_instelling: g.houder_instelling.clone(),
-            bron: g.bron,
-            geverifieerd_op: g.geverifieerd_op,
-            eigenaar: g.eigenaar.clone(),
-        });
+        b.gezag.push(gezag_kort(g, &pref));
     }
 
     // 7. Decisions and arrangements in force.
@@ -802,15 +796,7 @@ pub fn stel_op(
         if r.in_werking(vandaag)
             && toegang.mag(&r.eigenaar, C::GezagEnOmgang, niveau_gezin(&r.gezin))
         {
-            b.regelingen_in_werking.push(RegelingKort {
-                id: r.id,
-                soort: r.soort,
-                bron: r.bron,
-                samenvatting: r.samenvatting.clone(),
-                van: r.van,
-                tot: r.tot,
-                eigenaar: r.eigenaar.clone(),
-            });
+            b.regelingen_in_werking.push(regeling_kort(r));
         }
     }
 
@@ -934,6 +920,40 @@ pub fn stel_op(
     b.gevonden = !b.personen.is_empty() || !b.gezinnen.is_empty() || b.incidenten.totaal > 0;
     log(conn, ctx, &toegang, briefing_id, &getoond)?;
     Ok(b)
+}
+
+/// A reference to `id`, named when it is among the (decrypted, permitted) `personen`.
+pub fn persoon_ref(personen: &[Persoon], id: &Uuid) -> PersoonRef {
+    PersoonRef {
+        id: *id,
+        naam: personen.iter().find(|p| p.id == *id).map(Persoon::naam),
+    }
+}
+
+/// A gezag record as shown.
+pub fn gezag_kort(g: &gezag::Gezag, pref: &dyn Fn(&Uuid) -> PersoonRef) -> GezagKort {
+    GezagKort {
+        kind: pref(&g.kind),
+        vorm: g.vorm,
+        houders: g.houders.iter().map(pref).collect(),
+        houder_instelling: g.houder_instelling.clone(),
+        bron: g.bron,
+        geverifieerd_op: g.geverifieerd_op,
+        eigenaar: g.eigenaar.clone(),
+    }
+}
+
+/// An arrangement as shown.
+pub fn regeling_kort(r: &regelingen::Regeling) -> RegelingKort {
+    RegelingKort {
+        id: r.id,
+        soort: r.soort,
+        bron: r.bron,
+        samenvatting: r.samenvatting.clone(),
+        van: r.van,
+        tot: r.tot,
+        eigenaar: r.eigenaar.clone(),
+    }
 }
 
 /// The sterke-arm clause in words an officer can act on.

@@ -86,8 +86,8 @@ impl GezinslidInvoer {
         let p = |f: &str| format!("{pad}.{f}");
         let persoon = v.verplicht(&p("persoon"), self.persoon);
         let relatie = v.keuze(&p("relatie"), self.relatie.as_deref());
-        let van = invoer::datum(v, &p("van"), self.van.as_deref(), None);
-        let tot = invoer::datum(v, &p("tot"), self.tot.as_deref(), None);
+        let van = v.datum(&p("van"), self.van.as_deref(), None);
+        let tot = v.datum(&p("tot"), self.tot.as_deref(), None);
         if let (Some(a), Some(b)) = (van, tot)
             && b < a
         {

@@ -204,12 +204,25 @@ pub struct Incident {
     pub vertrouwelijkheid: Vertrouwelijkheid,
 }
 
+/// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
+/// not heard.
+fn eenzijdig(verklaarders: impl Iterator<Item = Verklaarder>, wederhoor: Wederhoor) -> bool {
+    let (mut moeder, mut vader) = (false, false);
+    for v in verklaarders {
+        moeder |= v == Verklaarder::Moeder;
+        vader |= v == Verklaarder::Vader;
+    }
+    moeder != vader && wederhoor != Wederhoor::Ja
+}
+
 impl Incident {
     /// `HOOR_EN_WEDERHOOR`: one parent has a statement, the other none, and the other
     /// was not heard.
     pub fn eenzijdig(&self) -> bool {
-        let heeft = |d: Verklaarder| self.verklaringen.iter().any(|v| v.afgelegd_door == d);
-        heeft(Verklaarder::Moeder) != heeft(Verklaarder::Vader) && self.wederhoor != Wederhoor::Ja
+        eenzijdig(
+            self.verklaringen.iter().map(|v| v.afgelegd_door),
+            self.wederhoor,
+        )
     }
 }
 
@@ -606,8 +619,7 @@ pub struct IncidentKort {
 
 impl IncidentKort {
     pub fn eenzijdig(&self) -> bool {
-        let heeft = |d: Verklaarder| self.verklaarders.contains(&d);
-        heeft(Verklaarder::Moeder) != heeft(Verklaarder::Vader) && self.wederhoor != Wederhoor::Ja
+        eenzijdig(self.verklaarders.iter().copied(), self.wederhoor)
     }
 }
 

@@ -2,28 +2,7 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Bsn, Validatie, validatie::is_gemeentecode};
-
-/// A date `JJJJ-MM-DD`; with `niet_na`, a date after it is an error (`maximum`).
-pub fn datum(
-    v: &mut Validatie,
-    naam: &str,
-    s: Option<&str>,
-    niet_na: Option<NaiveDate>,
-) -> Option<NaiveDate> {
-    let s = s?;
-    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        Ok(d) if niet_na.is_some_and(|n| d > n) => {
-            v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(_) => {
-            v.fout(naam, "format", format!("`{naam}` is geen datum JJJJ-MM-DD"));
-            None
-        }
-    }
-}
+use ketenregie_common::{Validatie, validatie::is_gemeentecode};
 
 /// A required date.
 pub fn verplichte_datum(
@@ -35,7 +14,7 @@ pub fn verplichte_datum(
     if s.is_none() {
         v.fout(naam, "required", format!("`{naam}` is verplicht"));
     }
-    datum(v, naam, s, niet_na)
+    v.datum(naam, s, niet_na)
 }
 
 /// A date-time (RFC 3339); with `niet_na`, a time after it is an error.
@@ -61,18 +40,6 @@ pub fn tijdstip(
                 "format",
                 format!("`{naam}` is geen tijdstip volgens RFC 3339 (2026-11-27T22:15:00+01:00)"),
             );
-            None
-        }
-    }
-}
-
-/// An optional BSN, checked with the elfproef (DOMAIN.md §4 "BSN").
-pub fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<Bsn> {
-    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
-    match Bsn::parse(s) {
-        Ok(b) => Some(b),
-        Err(e) => {
-            v.fout(naam, "elfproef", format!("`{naam}`: {e}"));
             None
         }
     }
@@ -150,7 +117,10 @@ mod tests {
     fn future_dates_are_named() {
         let mut v = Validatie::new();
         let vandaag = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
-        assert!(datum(&mut v, "geboortedatum", Some("2027-01-01"), Some(vandaag)).is_none());
+        assert!(
+            v.datum("geboortedatum", Some("2027-01-01"), Some(vandaag))
+                .is_none()
+        );
         let f = v.afronden(|| ()).unwrap_err();
         assert_eq!(f[0].name, "geboortedatum");
         assert_eq!(f[0].code, "maximum");

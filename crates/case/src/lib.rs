@@ -32,8 +32,6 @@ pub enum CaseFout {
     Bestaat { detail: String, locatie: String },
     #[error("niet gevonden: {0}")]
     NietGevonden(String),
-    #[error("geen toegang: {0}")]
-    GeenToegang(String),
     #[error(transparent)]
     Privacy(#[from] ketenregie_privacy::PrivacyFout),
     #[error(transparent)]

@@ -49,6 +49,13 @@ pub struct Persoon {
     pub aangemaakt_op: DateTime<Utc>,
 }
 
+impl Persoon {
+    /// "Voornamen Achternaam", as shown to partners.
+    pub fn naam(&self) -> String {
+        format!("{} {}", self.gegevens.voornamen, self.gegevens.achternaam)
+    }
+}
+
 /// Input for a new person (`POST /personen`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -132,7 +139,7 @@ impl PersoonInvoer {
     /// Validate; `vandaag` bounds the date of birth.
     pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuwePersoon, CaseFout> {
         let mut v = Validatie::new();
-        let bsn = invoer::bsn(&mut v, "bsn", self.bsn.as_deref());
+        let bsn = v.bsn("bsn", self.bsn.as_deref());
         let voornamen = v.tekst("voornamen", self.voornamen.as_deref(), 200);
         let achternaam = v.tekst("achternaam", self.achternaam.as_deref(), 200);
         let geboortedatum = invoer::verplichte_datum(

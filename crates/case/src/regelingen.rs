@@ -103,7 +103,7 @@ impl RegelingInvoer {
         let bron: Option<Regelingbron> = v.keuze("bron", self.bron.as_deref());
         let samenvatting = v.tekst("samenvatting", self.samenvatting.as_deref(), 4000);
         let van = invoer::verplichte_datum(&mut v, "van", self.van.as_deref(), None);
-        let tot = invoer::datum(&mut v, "tot", self.tot.as_deref(), None);
+        let tot = v.datum("tot", self.tot.as_deref(), None);
         if let (Some(a), Some(b)) = (van, tot)
             && b < a
         {

@@ -109,6 +109,40 @@ impl Validatie {
         }
     }
 
+    /// An optional date `JJJJ-MM-DD`; with `niet_na`, a later date is `maximum` (a birth
+    /// date or decision date in the future).
+    pub fn datum(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        niet_na: Option<chrono::NaiveDate>,
+    ) -> Option<chrono::NaiveDate> {
+        let v = value?;
+        match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
+            Ok(d) if niet_na.is_some_and(|n| d > n) => {
+                self.fout(name, "maximum", format!("`{name}` ligt in de toekomst"));
+                None
+            }
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
+                None
+            }
+        }
+    }
+
+    /// An optional BSN (blank is none), checked with the elfproef (DOMAIN.md §4 "BSN").
+    pub fn bsn(&mut self, name: &str, value: Option<&str>) -> Option<crate::Bsn> {
+        let v = value.map(str::trim).filter(|s| !s.is_empty())?;
+        match crate::Bsn::parse(v) {
+            Ok(b) => Some(b),
+            Err(e) => {
+                self.fout(name, "elfproef", format!("`{name}`: {e}"));
+                None
+            }
+        }
+    }
+
     pub fn is_leeg(&self) -> bool {
         self.fouten.is_empty()
     }

@@ -5,7 +5,7 @@
 //! named at once.
 
 use chrono::NaiveDate;
-use ketenregie_common::{Bsn, Validatie, is_gemeentecode};
+use ketenregie_common::{Validatie, is_gemeentecode};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
@@ -229,29 +229,11 @@ pub struct MeldingInvoer {
 }
 
 fn datum(v: &mut Validatie, naam: &str, s: Option<&str>, vandaag: NaiveDate) -> Option<NaiveDate> {
-    let s = s?;
-    match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
-        Ok(d) if d > vandaag => {
-            v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
-            None
-        }
-        Ok(d) => Some(d),
-        Err(_) => {
-            v.fout(naam, "format", format!("`{naam}` is geen datum JJJJ-MM-DD"));
-            None
-        }
-    }
+    v.datum(naam, s, Some(vandaag))
 }
 
 fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {
-    let s = s.map(str::trim).filter(|s| !s.is_empty())?;
-    match Bsn::parse(s) {
-        Ok(b) => Some(b.expose().to_string()),
-        Err(e) => {
-            v.fout(naam, "elfproef", format!("`{naam}`: {e}"));
-            None
-        }
-    }
+    v.bsn(naam, s).map(|b| b.expose().to_string())
 }
 
 impl MeldingInvoer {

@@ -56,7 +56,7 @@ pub struct MatchLijst {
 }
 
 fn match_dto(conn: &mut ketenregie_store::DbConnection, m: Match) -> Result<MatchDto, AppError> {
-    let naam = directory::organisatie_op_code(conn, &m.andere_organisatie)?.map(|o| o.naam);
+    let naam = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
     Ok(MatchDto {
         id: m.id,
         reden: m.reden,

@@ -1,13 +1,12 @@
 //! What the case-registry routes share: the decision for writing one's own records and
-//! for reading another organisation's, and checking municipality codes against the loaded
-//! reference data.
+//! for reading another organisation's.
 
 use crate::problem::AppError;
 use ketenregie_case::briefing::doel_voor;
-use ketenregie_common::{Actie, Doel, Gegevenscategorie, InvalidParam, Vertrouwelijkheid};
+use ketenregie_common::{Actie, Doel, Gegevenscategorie, Vertrouwelijkheid};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
-use ketenregie_store::{DbConnection, directory, referentie};
+use ketenregie_store::DbConnection;
 use uuid::Uuid;
 
 /// Writes to the case registry are for coordinating the chain's work on a family.
@@ -58,44 +57,18 @@ pub fn lees(
     optioneel: &[Gegevenscategorie],
     niveau: Vertrouwelijkheid,
 ) -> Result<Toestemming, AppError> {
-    let soort = directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort);
-    Ok(besluit::toegang(
-        conn,
-        ctx,
-        &Aanvraag {
-            actie: Actie::Lezen,
-            doel: doel_voor(soort),
-            categorieen: categorieen.to_vec(),
-            optioneel: optioneel.to_vec(),
-            eigenaren: vec![eigenaar.to_string()],
-            vertrouwelijkheid: niveau,
-        },
-    )?)
-}
-
-/// Municipality codes must exist in the loaded reference data (`veld` names each).
-pub fn gemeenten_bekend(
-    conn: &mut DbConnection,
-    codes: &[(String, String)],
-) -> Result<(), AppError> {
-    let alle: Vec<String> = codes.iter().map(|(_, c)| c.clone()).collect();
-    let onbekend = referentie::onbekende_gemeenten(conn, &alle)?;
-    // Without loaded reference data (a bare test database) only the format is checked.
-    if onbekend.is_empty() || !referentie::geladen(conn)? {
-        return Ok(());
-    }
-    let fouten: Vec<InvalidParam> = codes
-        .iter()
-        .filter(|(_, c)| onbekend.contains(c))
-        .map(|(veld, c)| InvalidParam {
-            name: veld.clone(),
-            code: "gemeentecode-onbekend".into(),
-            reason: format!("`{veld}`: gemeentecode {c} komt niet voor in de gemeentelijst (CBS); zie GET /api/v1/organisaties voor de gebieden"),
-        })
-        .collect();
-    if fouten.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::validatie(fouten))
-    }
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    beslisser
+        .beslis(
+            ctx,
+            &Aanvraag {
+                actie: Actie::Lezen,
+                doel: doel_voor(beslisser.soort()),
+                categorieen: categorieen.to_vec(),
+                optioneel: optioneel.to_vec(),
+                eigenaren: vec![eigenaar.to_string()],
+                vertrouwelijkheid: niveau,
+            },
+        )
+        .map_err(AppError::Geweigerd)
 }

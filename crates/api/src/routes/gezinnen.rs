@@ -9,10 +9,11 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use ketenregie_case::beschikkingen::{self, BeschikkingInvoer};
 use ketenregie_case::briefing::{
-    BeschikkingKort, GezagKort, PersoonRef, RegelingKort, beschikking_kort,
+    BeschikkingKort, GezagKort, PersoonRef, RegelingKort, beschikking_kort, gezag_kort,
+    persoon_ref, regeling_kort,
 };
 use ketenregie_case::gezinnen::{self, Gezin, GezinInvoer, Relatie};
-use ketenregie_case::regelingen::{self, Regeling, RegelingInvoer};
+use ketenregie_case::regelingen::{self, RegelingInvoer};
 use ketenregie_case::{gezag, personen};
 use ketenregie_common::Gegevenscategorie as C;
 use ketenregie_privacy::logboek::{self, Object};
@@ -58,18 +59,6 @@ fn object(id: &str, eigenaar: &str) -> Object {
     }
 }
 
-fn regeling_dto(r: &Regeling) -> RegelingKort {
-    RegelingKort {
-        id: r.id,
-        soort: r.soort,
-        bron: r.bron,
-        samenvatting: r.samenvatting.clone(),
-        van: r.van,
-        tot: r.tot,
-        eigenaar: r.eigenaar.clone(),
-    }
-}
-
 /// The whole family as the permission allows, with its log rows.
 fn gezin_dto(
     conn: &mut DbConnection,
@@ -80,13 +69,7 @@ fn gezin_dto(
     let vandaag = ctx.nu.date_naive();
     let ids: Vec<String> = g.leden.iter().map(|l| l.persoon.to_string()).collect();
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &ids)?;
-    let naam = |u: &Uuid| PersoonRef {
-        id: *u,
-        naam: leden
-            .iter()
-            .find(|p| p.id == *u)
-            .map(|p| format!("{} {}", p.gegevens.voornamen, p.gegevens.achternaam)),
-    };
+    let naam = |u: &Uuid| persoon_ref(&leden, u);
     let kinderen: Vec<String> = g.kinderen().map(|k| k.to_string()).collect();
     let feiten = t.mag_zien(C::GezagEnOmgang);
     let gezag_ = if feiten {
@@ -126,23 +109,12 @@ fn gezin_dto(
                 tot: l.tot,
             })
             .collect(),
-        gezag: gezag_
-            .iter()
-            .map(|x| GezagKort {
-                kind: naam(&x.kind),
-                vorm: x.vorm,
-                houders: x.houders.iter().map(naam).collect(),
-                houder_instelling: x.houder_instelling.clone(),
-                bron: x.bron,
-                geverifieerd_op: x.geverifieerd_op,
-                eigenaar: x.eigenaar.clone(),
-            })
-            .collect(),
+        gezag: gezag_.iter().map(|x| gezag_kort(x, &naam)).collect(),
         beschikkingen: beschikkingen_
             .iter()
             .map(|x| beschikking_kort(x, vandaag, &naam))
             .collect(),
-        regelingen: regelingen_.iter().map(regeling_dto).collect(),
+        regelingen: regelingen_.iter().map(regeling_kort).collect(),
     })
 }
 
@@ -272,10 +244,7 @@ pub async fn beschikking(
             json!({"gezin": gezin, "soort": b.soort, "van": b.van, "tot": b.tot, "sterkeArm": b.sterke_arm}),
             &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
         )?;
-        let naam = |u: &Uuid| PersoonRef {
-            id: *u,
-            naam: leden.iter().find(|p| p.id == *u).map(|p| format!("{} {}", p.gegevens.voornamen, p.gegevens.achternaam)),
-        };
+        let naam = |u: &Uuid| persoon_ref(&leden, u);
         Ok(beschikking_kort(&b, c2.nu.date_naive(), &naam))
     })
     .await?;
@@ -330,7 +299,7 @@ pub async fn regeling(
                 json!({"gezin": gezin, "soort": r.soort, "van": r.van, "tot": r.tot}),
                 &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
             )?;
-            Ok(regeling_dto(&r))
+            Ok(regeling_kort(&r))
         },
     )
     .await?;

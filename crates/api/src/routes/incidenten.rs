@@ -112,7 +112,7 @@ fn object(id: &str, eigenaar: &str) -> Object {
 
 /// `INCIDENT_DOOR_POLITIE`: incidents are police records (Wpg).
 fn alleen_politie(conn: &mut DbConnection, ctx: &Context) -> Result<(), AppError> {
-    let soort = directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort);
+    let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
     if soort == Some(OrganisatieSoort::Politie) {
         Ok(())
     } else {
@@ -161,7 +161,7 @@ pub async fn maak(
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object("nieuw", &eigenaar), move |conn| {
         alleen_politie(conn, &c2)?;
         if let Some(g) = &nieuw.gemeente {
-            dossier::gemeenten_bekend(conn, &[("gemeente".into(), g.clone())])?;
+            crate::routes::organisaties::controleer_gemeentecodes(conn, &[("gemeente".into(), g.clone())])?;
         }
         let i = incidenten::maak(conn, &c2.versleuteling, &c2.actor.organisatie, nieuw, c2.nu)?;
         let s = subjecten(conn, &c2, &i)?;

@@ -169,8 +169,8 @@ pub fn controleer_gemeentecodes(
             .filter(|(_, c)| onbekend.contains(c))
             .map(|(naam, c)| ketenregie_common::InvalidParam {
                 name: naam.clone(),
-                code: "unknown".into(),
-                reason: format!("`{c}` is geen bestaande CBS-gemeentecode"),
+                code: "gemeentecode-onbekend".into(),
+                reason: format!("`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"),
             })
             .collect(),
     ))

@@ -6,7 +6,7 @@ use crate::problem::{AppError, Problem};
 use crate::routes::dossier;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
-use ketenregie_case::briefing::{GezagKort, PersoonKort, PersoonRef};
+use ketenregie_case::briefing::{GezagKort, PersoonKort, gezag_kort, persoon_ref};
 use ketenregie_case::gezag::{self, GezagInvoer};
 use ketenregie_case::personen::{self, Persoon, PersoonInvoer};
 use ketenregie_common::Gegevenscategorie as C;
@@ -70,7 +70,7 @@ pub async fn registreer(
                 .into_iter()
                 .map(|c| ("adres.gemeente".to_string(), c))
                 .collect();
-            dossier::gemeenten_bekend(conn, &codes)?;
+            crate::routes::organisaties::controleer_gemeentecodes(conn, &codes)?;
             let p = personen::registreer(
                 conn,
                 &c2.versleuteling,
@@ -175,13 +175,7 @@ pub async fn gezag_vastleggen(
                 .map(|u| u.to_string())
                 .collect();
             let personen_ = personen::lees_veel(conn, &c2.versleuteling, &betrokken)?;
-            let naam = |p: &Uuid| PersoonRef {
-                id: *p,
-                naam: personen_
-                    .iter()
-                    .find(|x| x.id == *p)
-                    .map(|x| format!("{} {}", x.gegevens.voornamen, x.gegevens.achternaam)),
-            };
+            let naam = |u: &Uuid| persoon_ref(&personen_, u);
             dossier::schrijf_eigen(
                 conn,
                 &c2,
@@ -194,15 +188,7 @@ pub async fn gezag_vastleggen(
                 json!({"kind": g.kind, "vorm": g.vorm, "bron": g.bron, "houders": g.houders.len()}),
                 &personen_.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
             )?;
-            Ok(GezagKort {
-                kind: naam(&g.kind),
-                vorm: g.vorm,
-                houders: g.houders.iter().map(naam).collect(),
-                houder_instelling: g.houder_instelling.clone(),
-                bron: g.bron,
-                geverifieerd_op: g.geverifieerd_op,
-                eigenaar: g.eigenaar,
-            })
+            Ok(gezag_kort(&g, &naam))
         },
     )
     .await?;
@@ -252,29 +238,11 @@ pub async fn gezag_lijst(
                 .iter()
                 .flat_map(|g| g.houders.iter().map(Uuid::to_string))
                 .collect();
-            let houders = personen::lees_veel(conn, &c2.versleuteling, &ids)?;
-            let naam = |u: &Uuid| PersoonRef {
-                id: *u,
-                naam: houders
-                    .iter()
-                    .chain(std::iter::once(&p))
-                    .find(|x| x.id == *u)
-                    .map(|x| format!("{} {}", x.gegevens.voornamen, x.gegevens.achternaam)),
-            };
-            let uit: Vec<GezagKort> = records
-                .iter()
-                .map(|g| GezagKort {
-                    kind: naam(&g.kind),
-                    vorm: g.vorm,
-                    houders: g.houders.iter().map(naam).collect(),
-                    houder_instelling: g.houder_instelling.clone(),
-                    bron: g.bron,
-                    geverifieerd_op: g.geverifieerd_op,
-                    eigenaar: g.eigenaar.clone(),
-                })
-                .collect();
-            let mut subjecten = vec![p.betrokkene];
-            subjecten.extend(houders.iter().map(|h| h.betrokkene));
+            let mut getoond = personen::lees_veel(conn, &c2.versleuteling, &ids)?;
+            getoond.push(p.clone());
+            let naam = |u: &Uuid| persoon_ref(&getoond, u);
+            let uit: Vec<GezagKort> = records.iter().map(|g| gezag_kort(g, &naam)).collect();
+            let subjecten: Vec<Uuid> = getoond.iter().map(|h| h.betrokkene).collect();
             logboek::lezing(
                 conn,
                 &c2,
