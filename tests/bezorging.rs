@@ -1,7 +1,8 @@
 //! Delivering the outbox: nothing lost and nothing sent twice when the SMTP server is down
 //! at first; retries with back-off, dead letters and re-queueing; webhook subscriptions
 //! and their URL rules; and several instances at once: two deadline scanners, and two
-//! dispatchers after a third died mid-batch, each notice delivered exactly once.
+//! dispatchers after a third died mid-batch, each notice delivered exactly once; webhook
+//! signatures a receiver can check for replays, with the id kept across retries.
 
 mod common;
 
@@ -418,9 +419,96 @@ async fn twee_bezorgers_na_uitval(db: Db) {
     );
 }
 
+/// Fault 8 of issue 11: the signature covers id, timestamp and body (Standard Webhooks),
+/// so a receiver rejects a captured delivery replayed later while a legitimate retry
+/// hours later, with the same `webhook-id`, is accepted and recognised.
+async fn webhook_replay_en_herhaling(db: Db) {
+    let klok = Klok::vast(begin());
+    let Some(app) = app(db, "[dispatcher]\nenabled = false\n", &klok).await else {
+        return;
+    };
+    let ontvanger = Ontvanger::default();
+    ontvanger.storing.store(true, Ordering::SeqCst);
+    let basis = ontvanger.start();
+    let geheim = keten::abonneer(
+        &app,
+        "politie-haaglanden",
+        &format!("{basis}/p"),
+        &["termijnen"],
+    )
+    .await;
+    assert!(geheim.starts_with("whsec_"), "a Standard Webhooks secret");
+    gebeurtenissen(
+        &app,
+        "politie-haaglanden",
+        "termijnen.escalatie",
+        1,
+        klok.nu(),
+    );
+    // Two attempts while the receiver is down, then one three hours later.
+    assert_eq!(app.bezorger.ronde().await.unwrap().mislukt, 1);
+    klok.verschuif(Duration::seconds(31));
+    assert_eq!(app.bezorger.ronde().await.unwrap().mislukt, 1);
+    ontvanger.storing.store(false, Ordering::SeqCst);
+    klok.verschuif(Duration::hours(3));
+    assert_eq!(app.bezorger.ronde().await.unwrap().afgeleverd, 1);
+
+    let p = ontvanger.pogingen("/p");
+    assert_eq!(p.len(), 3);
+    let bezorging: String = {
+        use diesel::prelude::*;
+        use ketenregie_store::schema::bezorgingen;
+        let mut c = app.pool.get().unwrap();
+        bezorgingen::table
+            .select(bezorgingen::id)
+            .first(&mut c)
+            .unwrap()
+    };
+    // A retry keeps its id (the delivery id, also the CloudEvent id); the timestamp is
+    // the attempt's own.
+    for o in &p {
+        assert_eq!(o.id, bezorging);
+        let e: Value = serde_json::from_slice(&o.body).unwrap();
+        assert_eq!(e["id"], bezorging.as_str());
+    }
+    let t0 = begin().timestamp();
+    let tijden: Vec<i64> = p.iter().map(|o| o.tijdstip.parse().unwrap()).collect();
+    assert_eq!(tijden, [t0, t0 + 31, t0 + 31 + 3 * 3600]);
+    // Each attempt verifies at its own time; the retry three hours on is accepted.
+    for (o, t) in p.iter().zip(&tijden) {
+        assert_eq!(keten::verifieer(o, &geheim, *t), Ok(()));
+    }
+    let nu = klok.nu().timestamp();
+    assert_eq!(keten::verifieer(&p[2], &geheim, nu), Ok(()));
+    // A captured earlier attempt replayed now is detectable: outside the tolerance...
+    assert_eq!(
+        keten::verifieer(&p[0], &geheim, nu),
+        Err("buiten tolerantie")
+    );
+    // ...and freshening its timestamp, or changing its id to get past de-duplication,
+    // breaks the signature.
+    let mut vers = p[0].clone();
+    vers.tijdstip = nu.to_string();
+    assert_eq!(keten::verifieer(&vers, &geheim, nu), Err("handtekening"));
+    let mut ander_id = p[2].clone();
+    ander_id.id = uuid::Uuid::now_v7().to_string();
+    assert_eq!(
+        keten::verifieer(&ander_id, &geheim, nu),
+        Err("handtekening")
+    );
+    // The accepted delivery replayed ten minutes later: too old.
+    assert_eq!(
+        keten::verifieer(&p[2], &geheim, nu + 600),
+        Err("buiten tolerantie")
+    );
+    // Only the Standard Webhooks signature: no body-only signature a replay could reuse.
+    assert!(p.iter().all(|o| o.handtekening.starts_with("v1,")));
+}
+
 op_beide_backends!(
     smtp_eerst_onbereikbaar,
     dode_berichten_en_abonnementen,
     twee_scanners_tegelijk,
-    twee_bezorgers_na_uitval
+    twee_bezorgers_na_uitval,
+    webhook_replay_en_herhaling
 );

@@ -238,11 +238,59 @@ impl Drop for SmtpSink {
     }
 }
 
-/// One POST as received: path, signature header, raw body.
-pub type Ontvangen = (String, String, Vec<u8>);
+/// One POST as received, with the Standard Webhooks headers and the status answered.
+#[derive(Debug, Clone)]
+pub struct Ontvangen {
+    pub pad: String,
+    /// `webhook-id`.
+    pub id: String,
+    /// `webhook-timestamp` (unix seconds, as sent).
+    pub tijdstip: String,
+    /// `webhook-signature`.
+    pub handtekening: String,
+    pub body: Vec<u8>,
+    /// The status the receiver answered (500 while `storing` was set).
+    pub status: u16,
+}
 
-/// A webhook receiver: records every POST (path, signature header, raw body); answers
-/// 500 while `storing` is set.
+/// How far a delivery's timestamp may lie from the receiver's clock: 5 minutes, as the
+/// README's receiver recipe (and the Standard Webhooks libraries) use.
+pub const TOLERANTIE_SECONDEN: i64 = 300;
+
+/// Verify a delivery as a receiver does, written here apart from the service's own code
+/// (Standard Webhooks): the HMAC key is the base64-decoded `whsec_` secret (the secret's
+/// own bytes for a secret without the prefix); one of the space-separated `v1,<base64>`
+/// signatures must be the HMAC-SHA256 of `{id}.{timestamp}.{body}`; the timestamp must be
+/// within [`TOLERANTIE_SECONDEN`] of `nu` (unix seconds).
+pub fn verifieer(o: &Ontvangen, geheim: &str, nu: i64) -> Result<(), &'static str> {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let sleutel = match geheim.strip_prefix("whsec_") {
+        Some(s) => b64.decode(s).map_err(|_| "geheim")?,
+        None => geheim.as_bytes().to_vec(),
+    };
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&sleutel).unwrap();
+    mac.update(format!("{}.{}.", o.id, o.tijdstip).as_bytes());
+    mac.update(&o.body);
+    let verwacht = b64.encode(mac.finalize().into_bytes());
+    if !o
+        .handtekening
+        .split(' ')
+        .filter_map(|h| h.strip_prefix("v1,"))
+        .any(|h| h == verwacht)
+    {
+        return Err("handtekening");
+    }
+    let t: i64 = o.tijdstip.parse().map_err(|_| "tijdstip")?;
+    if (nu - t).abs() > TOLERANTIE_SECONDEN {
+        return Err("buiten tolerantie");
+    }
+    Ok(())
+}
+
+/// A webhook receiver: records every POST (path, Standard Webhooks headers, raw body, the
+/// status answered); answers 500 while `storing` is set.
 #[derive(Clone, Default)]
 pub struct Ontvanger {
     pub ontvangen: Arc<Mutex<Vec<Ontvangen>>>,
@@ -261,21 +309,27 @@ impl Ontvanger {
                 move |req: actix_web::HttpRequest, body: actix_web::web::Bytes| {
                     let z = z.clone();
                     async move {
-                        if z.storing.load(std::sync::atomic::Ordering::SeqCst) {
-                            return actix_web::HttpResponse::InternalServerError().finish();
+                        let kop = |naam: &str| {
+                            req.headers()
+                                .get(naam)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_string()
+                        };
+                        let storing = z.storing.load(std::sync::atomic::Ordering::SeqCst);
+                        z.ontvangen.lock().unwrap().push(Ontvangen {
+                            pad: req.path().to_string(),
+                            id: kop("webhook-id"),
+                            tijdstip: kop("webhook-timestamp"),
+                            handtekening: kop("webhook-signature"),
+                            body: body.to_vec(),
+                            status: if storing { 500 } else { 204 },
+                        });
+                        if storing {
+                            actix_web::HttpResponse::InternalServerError().finish()
+                        } else {
+                            actix_web::HttpResponse::NoContent().finish()
                         }
-                        let sig = req
-                            .headers()
-                            .get("ketenregie-signatuur")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default()
-                            .to_string();
-                        z.ontvangen.lock().unwrap().push((
-                            req.path().to_string(),
-                            sig,
-                            body.to_vec(),
-                        ));
-                        actix_web::HttpResponse::NoContent().finish()
                     }
                 },
             ))
@@ -288,21 +342,35 @@ impl Ontvanger {
         format!("http://127.0.0.1:{poort}")
     }
 
-    /// The events received on `pad`, each checked against its signature with `geheim`.
-    pub fn events(&self, pad: &str, geheim: &str) -> Vec<Value> {
-        use hmac::{Hmac, Mac};
+    /// Every attempt on `pad`, accepted or not, in arrival order.
+    pub fn pogingen(&self, pad: &str) -> Vec<Ontvangen> {
         self.ontvangen
             .lock()
             .unwrap()
             .iter()
-            .filter(|(p, _, _)| p == pad)
-            .map(|(_, sig, body)| {
-                let mut mac =
-                    <Hmac<sha2::Sha256> as Mac>::new_from_slice(geheim.as_bytes()).unwrap();
-                mac.update(body);
-                let verwacht = format!("sha256={}", hex::encode(mac.finalize().into_bytes()));
-                assert_eq!(sig, &verwacht, "valid signature");
-                serde_json::from_slice(body).unwrap()
+            .filter(|o| o.pad == pad)
+            .cloned()
+            .collect()
+    }
+
+    /// The events accepted on `pad`, each checked against its signature with `geheim`
+    /// and against its own `webhook-id` (the CloudEvent `id` is the same delivery id).
+    /// The timestamp is not compared with a clock here (tests run on a fixed clock);
+    /// [`verifieer`] does that where a test is about it.
+    pub fn events(&self, pad: &str, geheim: &str) -> Vec<Value> {
+        self.pogingen(pad)
+            .iter()
+            .filter(|o| o.status == 204)
+            .map(|o| {
+                let t: i64 = o.tijdstip.parse().expect("webhook-timestamp in seconds");
+                assert_eq!(verifieer(o, geheim, t), Ok(()), "valid signature");
+                let e: Value = serde_json::from_slice(&o.body).unwrap();
+                assert_eq!(
+                    e["id"].as_str(),
+                    Some(o.id.as_str()),
+                    "webhook-id is the event id"
+                );
+                e
             })
             .collect()
     }
@@ -313,7 +381,7 @@ impl Ontvanger {
             .lock()
             .unwrap()
             .iter()
-            .map(|(_, _, b)| String::from_utf8_lossy(b).into_owned())
+            .map(|o| String::from_utf8_lossy(&o.body).into_owned())
             .collect()
     }
 }

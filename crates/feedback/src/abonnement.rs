@@ -94,7 +94,8 @@ pub struct Abonnement {
     pub kanalen: Vec<String>,
     pub soorten: Vec<String>,
     pub aangemaakt_op: DateTime<Utc>,
-    /// The signing secret: only in the answer to the creation, never again.
+    /// The signing secret, `whsec_<base64>` (Standard Webhooks): only in the answer to
+    /// the creation, never again.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub geheim: Option<String>,
 }
@@ -130,9 +131,16 @@ impl From<Rij> for Abonnement {
     }
 }
 
-/// A new random secret (32 bytes, hex).
+/// A new random secret in the Standard Webhooks format: `whsec_` and the base64 of 32
+/// random bytes (the spec asks for 24 to 64); the decoded bytes are the HMAC key
+/// (`webhook::sleutel`).
 pub fn nieuw_geheim() -> String {
-    hex::encode(rand::random::<[u8; 32]>())
+    use base64::Engine;
+    format!(
+        "{}{}",
+        crate::webhook::GEHEIM_PREFIX,
+        base64::engine::general_purpose::STANDARD.encode(rand::random::<[u8; 32]>())
+    )
 }
 
 pub fn maak(

@@ -7,8 +7,9 @@
 //! limit. A crashed instance's claims expire with their lease and are taken over.
 //!
 //! Delivery is at least once: an instance that dies between sending and recording may
-//! leave one delivery to be sent again. The delivery id travels as the e-mail Message-ID
-//! and the CloudEvent `id`, so a receiver recognises the repeat.
+//! leave one delivery to be sent again. The delivery id travels as the e-mail Message-ID,
+//! the CloudEvent `id` and the `webhook-id` header (the same on every attempt), so a
+//! receiver recognises the repeat.
 
 use crate::email::{self, Email};
 use crate::webhook::{self, Webhooks};
@@ -363,11 +364,17 @@ impl Bezorger {
                     &self.instelling.public_url,
                     &link,
                 );
+                // The delivery id is the `webhook-id` on every attempt; the timestamp is
+                // this attempt's (Standard Webhooks).
                 self.webhooks
                     .stuur(
                         &url,
-                        geheim.as_bytes(),
-                        serde_json::to_vec(&body).expect("json"),
+                        &geheim,
+                        webhook::Bericht {
+                            id: &k.id,
+                            tijdstip: self.klok.nu().timestamp(),
+                            body: serde_json::to_vec(&body).expect("json"),
+                        },
                     )
                     .await
             }
