@@ -792,6 +792,86 @@ mod tests {
         );
     }
 
+    /// `UITTREDEN`: a party that left is no party, as reader and as owner; the others
+    /// keep theirs.
+    #[test]
+    fn uitgetreden_partij_is_geen_partij() {
+        let regel = |soort, rol| Regel {
+            organisatie_soort: soort,
+            rollen: vec![rol],
+            acties: vec![Actie::Lezen],
+            categorieen: vec![Gegevenscategorie::Identificatie],
+            doel: Doel::Briefing,
+            reden_verplicht: false,
+            max_vertrouwelijkheid: Vertrouwelijkheid::Geheim,
+            grondslag: Grondslag {
+                code: "t".into(),
+                omschrijving: "t".into(),
+            },
+        };
+        let mut c = convenant(
+            &["politie", "vt", "wijkteam"],
+            vec![
+                regel(OrganisatieSoort::Politie, Rol::Noodhulp),
+                regel(OrganisatieSoort::VeiligThuis, Rol::Triagist),
+                regel(OrganisatieSoort::Wijkteam, Rol::Wijkteammedewerker),
+            ],
+            OpgeslagenStatus::Actief,
+            false,
+        );
+        c.uittredingen.push(crate::convenant::Uittreding {
+            organisatie: "vt".into(),
+            door: "u".into(),
+            op: nu() - Duration::hours(1),
+            reden: "t".into(),
+        });
+        let c = vec![c];
+        let lees = |lezer: &str, soort, rol, eigenaar: &str| {
+            let a = Aanvraag {
+                actie: Actie::Lezen,
+                doel: Doel::Briefing,
+                categorieen: vec![Gegevenscategorie::Identificatie],
+                optioneel: vec![],
+                eigenaren: vec![eigenaar.into()],
+                vertrouwelijkheid: Vertrouwelijkheid::Intern,
+            };
+            beslis(
+                &actor(lezer, vec![rol]),
+                Some(soort),
+                &c,
+                &a,
+                None,
+                false,
+                nu(),
+            )
+            .is_ok()
+        };
+        assert!(!lees(
+            "politie",
+            OrganisatieSoort::Politie,
+            Rol::Noodhulp,
+            "vt"
+        ));
+        assert!(!lees(
+            "vt",
+            OrganisatieSoort::VeiligThuis,
+            Rol::Triagist,
+            "politie"
+        ));
+        assert!(lees(
+            "politie",
+            OrganisatieSoort::Politie,
+            Rol::Noodhulp,
+            "wijkteam"
+        ));
+        assert!(lees(
+            "wijkteam",
+            OrganisatieSoort::Wijkteam,
+            Rol::Wijkteammedewerker,
+            "politie"
+        ));
+    }
+
     #[test]
     fn eigen_organisatie_zonder_convenant() {
         let a = Aanvraag {

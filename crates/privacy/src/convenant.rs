@@ -1296,10 +1296,103 @@ pub fn actief_voor(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Ve
     let rijen = convenanten::table
         .filter(convenanten::id.eq_any(ids))
         .filter(convenanten::status.eq(OpgeslagenStatus::Actief.as_ref()))
+        // A fixed order, so a decision cites the same agreement every time.
+        .order(convenanten::id)
         .select(Rij::as_select())
         .load(conn)?;
     Ok(met_uittredingen(conn, rijen)?
         .into_iter()
         .filter(|c| c.is_partij(organisatie))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inhoud() -> Inhoud {
+        serde_json::from_value(serde_json::json!({
+            "partijen": [{"organisatie": "politie", "rol": "melder"}, {"organisatie": "vt", "rol": "ontvanger"}],
+            "doelen": ["briefing"],
+            "categorieen": ["identificatie"],
+            "regels": [{"organisatieSoort": "politie", "rollen": ["noodhulp"], "acties": ["lezen"],
+                        "categorieen": ["identificatie"], "doel": "briefing", "maxVertrouwelijkheid": "intern",
+                        "grondslag": {"code": "Wpg art. 18", "omschrijving": "t"}}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn ondertekenaars_standaard_beheerder_en_privacyfunctionaris() {
+        let i = inhoud();
+        assert_eq!(
+            i.partijen[0].ondertekenaars,
+            STANDAARD_ONDERTEKENAARS.to_vec()
+        );
+        let actor = |org: &str, rol| Actor {
+            gebruiker: "u".into(),
+            weergavenaam: "U".into(),
+            organisatie: org.into(),
+            rollen: vec![rol],
+            applicatie: "t".into(),
+        };
+        assert_eq!(
+            i.ondertekenrol(&actor("vt", Rol::Privacyfunctionaris)),
+            Some(Rol::Privacyfunctionaris)
+        );
+        assert_eq!(i.ondertekenrol(&actor("vt", Rol::Triagist)), None);
+        assert_eq!(
+            i.ondertekenrol(&actor("om", Rol::FunctioneelBeheerder)),
+            None
+        );
+        let mut v = Validatie::new();
+        let mut fout = i.clone();
+        fout.partijen[1].ondertekenaars = vec![Rol::Triagist];
+        fout.valideer(&mut v);
+        assert_eq!(
+            v.afronden(|| ()).unwrap_err()[0].name,
+            "partijen[1].ondertekenaars"
+        );
+    }
+
+    /// `INHOUDHASH`: fixed format, changes with any part of the content, the same for the
+    /// same content.
+    #[test]
+    fn inhoudhash_volgt_de_inhoud() {
+        let van = DateTime::parse_from_rfc3339("2026-12-01T00:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let h = inhoud_hash("Pilot", van, None, &inhoud());
+        assert!(h.starts_with("sha256:") && h.len() == 71, "{h}");
+        assert!(h[7..].chars().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(h, inhoud_hash("Pilot", van, None, &inhoud()));
+        assert_ne!(h, inhoud_hash("Pilot 2", van, None, &inhoud()));
+        assert_ne!(
+            h,
+            inhoud_hash(
+                "Pilot",
+                van + chrono::Duration::microseconds(1),
+                None,
+                &inhoud()
+            )
+        );
+        assert_ne!(
+            h,
+            inhoud_hash(
+                "Pilot",
+                van,
+                Some(van + chrono::Duration::days(1)),
+                &inhoud()
+            )
+        );
+        let mut anders = inhoud();
+        anders.partijen[1].ondertekenaars = vec![Rol::Privacyfunctionaris];
+        assert_ne!(h, inhoud_hash("Pilot", van, None, &anders));
+        let mut canoniek_tekst = String::new();
+        canoniek(
+            &serde_json::json!({"b": 1, "a": [true, null, "x"]}),
+            &mut canoniek_tekst,
+        );
+        assert_eq!(canoniek_tekst, r#"{"a":[true,null,"x"],"b":1}"#);
+    }
 }
