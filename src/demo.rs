@@ -1,9 +1,10 @@
 //! `ketenregie demo`: a pilot region in a box (issue 7). On an empty database it loads the
 //! reference data, registers the Haaglanden pilot (police unit Den Haag, Veilig Thuis
 //! Haaglanden, a gecertificeerde instelling, the Raad voor de Kinderbescherming, the OM
-//! parket Den Haag and a wijkteam of 's-Gravenhage) with contact points, one active pilot
-//! agreement covering the flows, and two synthetic families with history; then prints a
-//! development token per demo role and the next commands.
+//! parket Den Haag and a wijkteam of 's-Gravenhage) with contact points, one pilot
+//! agreement covering the flows (created by the police's functional admin, active because
+//! every party's functional admin signed it), and two synthetic families with history;
+//! then prints a development token per demo role and the next commands.
 //!
 //! Everything goes through the real API (an in-process server on a loopback port), so the
 //! demo data is validated, encrypted and logged like any other. All persons are synthetic:
@@ -312,13 +313,29 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
             }),
         )
         .await?;
+    // It binds only once every party has signed this exact content: each party's
+    // functional admin signs the hash it read.
     let id = c["id"].as_str().context("agreement id")?;
-    k.post(
-        &beheer,
-        &format!("/api/v1/convenanten/{id}/activeringen"),
-        json!({}),
-    )
-    .await?;
+    let mut laatste = Value::Null;
+    for p in c["partijen"].as_array().context("parties")? {
+        let org = p["organisatie"].as_str().context("party code")?;
+        let ondertekenaar = k.token(org, "functioneel-beheerder", 30);
+        let gelezen = k
+            .get(&ondertekenaar, &format!("/api/v1/convenanten/{id}"))
+            .await?;
+        laatste = k
+            .post(
+                &ondertekenaar,
+                &format!("/api/v1/convenanten/{id}/ondertekeningen"),
+                json!({"inhoudHash": gelezen["inhoudHash"]}),
+            )
+            .await
+            .with_context(|| format!("signing the pilot agreement for {org}"))?;
+    }
+    anyhow::ensure!(
+        laatste["status"] == "actief",
+        "the pilot agreement is not active after every party signed: {laatste}"
+    );
 
     // Synthetic family 1: De Boer / Visser, a fight over the children.
     let gi = k.token("gi-jeugdbescherming-west", "gezinsvoogd", 30);

@@ -91,25 +91,7 @@ fn convenant_body() -> Value {
 }
 
 async fn actief_convenant(app: &TestApp) -> Value {
-    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
-    let res = app
-        .post("/api/v1/convenanten", &beheer, &convenant_body())
-        .await;
-    assert_eq!(res.status(), 201);
-    let c: Value = res.json().await.unwrap();
-    assert_eq!(c["status"], "concept");
-    let res = app
-        .post(
-            &format!(
-                "/api/v1/convenanten/{}/activeringen",
-                c["id"].as_str().unwrap()
-            ),
-            &beheer,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
-    res.json().await.unwrap()
+    app.convenant_van_kracht(&convenant_body()).await
 }
 
 async fn convenant_levenscyclus(db: Db) {
@@ -158,11 +140,26 @@ async fn convenant_levenscyclus(db: Db) {
             .status(),
         200
     );
-    assert_problem(
+    // To an outsider the agreement does not exist: the same 404 as an unknown id.
+    let verborgen = assert_problem(
         app.get(&format!("/api/v1/convenanten/{id}"), &buiten).await,
-        403,
+        404,
     )
     .await;
+    let onbekend = Uuid::now_v7();
+    let onbekend_body = assert_problem(
+        app.get(&format!("/api/v1/convenanten/{onbekend}"), &buiten)
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(
+        verborgen["detail"].as_str().unwrap().replace(&id, "ID"),
+        onbekend_body["detail"]
+            .as_str()
+            .unwrap()
+            .replace(&onbekend.to_string(), "ID")
+    );
     // A change is a new version; activating it withdraws the old one.
     let mut v2 = convenant_body();
     v2["titel"] = json!("Pilotconvenant Haaglanden v2");
@@ -173,18 +170,16 @@ async fn convenant_levenscyclus(db: Db) {
     let nieuw: Value = res.json().await.unwrap();
     assert_eq!(nieuw["versie"], 2);
     assert_eq!(nieuw["reeksId"], c["reeksId"]);
-    let vt_beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
-    let res = app
-        .post(
-            &format!(
-                "/api/v1/convenanten/{}/activeringen",
-                nieuw["id"].as_str().unwrap()
-            ),
-            &vt_beheer,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    // Version 1 stays in force until every party has signed version 2.
+    assert_eq!(nieuw["status"], "concept");
+    let v1: Value = app
+        .get(&format!("/api/v1/convenanten/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v1["status"], "actief");
+    app.onderteken_door_alle_partijen(&nieuw).await;
     let oud: Value = app
         .get(&format!("/api/v1/convenanten/{id}"), &vt)
         .await
@@ -214,7 +209,25 @@ async fn convenant_levenscyclus(db: Db) {
         .iter()
         .map(|r| r["actie"].as_str().unwrap())
         .collect();
-    assert_eq!(acties, vec!["aanmaken", "activeren"]);
+    assert_eq!(
+        acties,
+        vec![
+            "aanmaken",
+            "ondertekenen",
+            "ondertekenen",
+            "ondertekenen",
+            "activeren",
+            "lezen",
+            "intrekken"
+        ]
+    );
+    // The outsider's look is in the owner's trail, refused.
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND resultaat = 403 AND organisatie = 'buitenstaander'"
+        )),
+        1
+    );
     assert!(trail["results"][0]["nieuweWaarde"]["titel"].is_string());
     assert_problem(
         app.get(&format!("/api/v1/convenanten/{id}/audittrail"), &vt)
@@ -290,17 +303,24 @@ async fn besluit_via_inzage(db: Db) {
         "police-only field withheld"
     );
 
-    // Withdrawal takes effect on the next request.
+    // One party alone cannot withdraw it: its request is recorded, the others keep access.
+    let intrekken = format!(
+        "/api/v1/convenanten/{}/intrekkingen",
+        c["id"].as_str().unwrap()
+    );
     let beheer = app.token("om-den-haag", &["functioneel-beheerder"]);
     let res = app
-        .post(
-            &format!(
-                "/api/v1/convenanten/{}/intrekkingen",
-                c["id"].as_str().unwrap()
-            ),
-            &beheer,
-            &json!({"reden": "pilot beëindigd"}),
-        )
+        .post(&intrekken, &beheer, &json!({"reden": "pilot beëindigd"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let na: Value = res.json().await.unwrap();
+    assert_eq!(na["status"], "actief");
+    assert_eq!(na["intrekkingsverzoeken"][0]["organisatie"], "om-den-haag");
+    assert_eq!(app.get(&inzage_pad(), &politie_fg).await.status(), 200);
+    // The platform admin's withdrawal takes effect on the next request.
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(&intrekken, &platform, &json!({"reden": "pilot beëindigd"}))
         .await;
     assert_eq!(res.status(), 200);
     assert_problem(app.get(&inzage_pad(), &politie_fg).await, 403).await;

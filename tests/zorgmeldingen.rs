@@ -31,16 +31,11 @@ async fn app_met_klok(db: Db, klok: ketenregie_common::Klok) -> Option<TestApp> 
         .await;
     app.organisatie("buitenstaander", "wijkteam", &["0363"])
         .await;
-    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
     let regel = |soort: &str, rol: &str, doel: &str, cats: Value| {
         json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["lezen", "wijzigen"], "categorieen": cats, "doel": doel,
                "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "melding aan Veilig Thuis"}})
     };
-    let c: Value = app
-        .post(
-            "/api/v1/convenanten",
-            &beheer,
-            &json!({
+    app.convenant_van_kracht(&json!({
                 "titel": "Zorgmeldingen Haaglanden",
                 "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"},
                              {"organisatie": "vt-utrecht", "rol": "ontvanger"}, {"organisatie": "wijkteam-den-haag", "rol": "ontvanger"}],
@@ -50,23 +45,7 @@ async fn app_met_klok(db: Db, klok: ketenregie_common::Klok) -> Option<TestApp> 
                     regel("veilig-thuis", "triagist", "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
                     regel("wijkteam", "wijkteammedewerker", "coordinatie", json!(["identificatie", "gezinssituatie"]))
                 ]
-            }),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let res = app
-        .post(
-            &format!(
-                "/api/v1/convenanten/{}/activeringen",
-                c["id"].as_str().unwrap()
-            ),
-            &beheer,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+            })).await;
     Some(app)
 }
 

@@ -321,6 +321,54 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Create the agreement in `body` and bring it into force the only way there is: the
+    /// functional admin of its first party creates the concept, then the functional admin
+    /// of every party signs it (`onderteken_door_alle_partijen`). Returns the active
+    /// agreement.
+    pub async fn convenant_van_kracht(&self, body: &Value) -> Value {
+        let maker = body["partijen"][0]["organisatie"]
+            .as_str()
+            .expect("the agreement names its parties");
+        let maker = self.token(maker, &["functioneel-beheerder"]);
+        let res = self.post("/api/v1/convenanten", &maker, body).await;
+        let status = res.status();
+        let c: Value = res.json().await.unwrap();
+        assert_eq!(status, 201, "creating the agreement: {c}");
+        self.onderteken_door_alle_partijen(&c).await
+    }
+
+    /// The functional admin of every party of `concept` reads it and signs the
+    /// `inhoudHash` it read; the last signature makes it active. Returns the agreement
+    /// after the last signature.
+    pub async fn onderteken_door_alle_partijen(&self, concept: &Value) -> Value {
+        let id = concept["id"].as_str().unwrap().to_string();
+        let mut laatste = concept.clone();
+        for p in concept["partijen"].as_array().unwrap() {
+            let org = p["organisatie"].as_str().unwrap();
+            let ondertekenaar = self.token(org, &["functioneel-beheerder"]);
+            let gelezen: Value = self
+                .get(&format!("/api/v1/convenanten/{id}"), &ondertekenaar)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let res = self
+                .post(
+                    &format!("/api/v1/convenanten/{id}/ondertekeningen"),
+                    &ondertekenaar,
+                    &serde_json::json!({"inhoudHash": gelezen["inhoudHash"]}),
+                )
+                .await;
+            let status = res.status();
+            laatste = res.json().await.unwrap();
+            assert_eq!(status, 200, "signing for {org}: {laatste}");
+        }
+        assert_eq!(laatste["status"], "actief", "{laatste}");
+        laatste
+    }
+}
+
 /// Assert that a response is a complete problem+json with `status` and `API-Version`;
 /// returns the body.
 pub async fn assert_problem(res: reqwest::Response, status: u16) -> Value {

@@ -479,8 +479,12 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::post().to(convenanten::nieuwe_versie)),
                 )
                 .service(
-                    resource("/convenanten/{id}/activeringen")
-                        .route(web::post().to(convenanten::activeer)),
+                    resource("/convenanten/{id}/ondertekeningen")
+                        .route(web::post().to(convenanten::onderteken)),
+                )
+                .service(
+                    resource("/convenanten/{id}/uittredingen")
+                        .route(web::post().to(convenanten::treed_uit)),
                 )
                 .service(
                     resource("/convenanten/{id}/intrekkingen")

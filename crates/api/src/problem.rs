@@ -282,6 +282,13 @@ impl From<ketenregie_privacy::convenant::ConvenantFout> for AppError {
                 detail: d,
                 location: None,
             },
+            F::HashVerschil { huidig, gegeven } => AppError::Conflict {
+                detail: format!(
+                    "De inhoud van dit convenant is veranderd sinds u die las: de huidige inhoudHash is `{huidig}`, u ondertekende `{gegeven}`. Lees het convenant opnieuw en onderteken de huidige inhoud."
+                ),
+                location: None,
+            },
+            F::Ongeldig(fouten) => AppError::validatie(fouten),
             F::Db(e) => e.into(),
         }
     }

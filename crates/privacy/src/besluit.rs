@@ -8,14 +8,20 @@
 //!   staff (any case role) without an agreement, on the basis of the organisation's own
 //!   task. The platform admin role alone sees no case data.
 //! - `CONVENANT_VEREIST`: data owned by another organisation needs, for every owner, an
-//!   agreement in force with both as parties and a rule matching the actor's organisation
+//!   agreement in force with both as parties (`Convenant::is_partij`: named in it and not
+//!   left, `UITTREDEN` in `convenant`) and a rule matching the actor's organisation
 //!   kind, one of the actor's roles, the action, the purpose, each required category and
 //!   the record's confidentiality level.
 //! - `REDEN_VERPLICHT`: where the only matching rules require a reason (the OM: case by
 //!   case, never a blanket grant), the request must carry `X-Audit-Toelichting`.
 //! - `REDIGEREN`: optional categories no rule covers are redacted, not refused.
 //! - `DOORBRAAK`: break-glass — a role named in an agreement in force the actor's
-//!   organisation is party to may read outside the rules, only with a reason; flagged.
+//!   organisation and every owner take part in may read outside the rules, only with a
+//!   reason; flagged.
+//!
+//! Which agreements are in force is the agreements' own business (`convenant`: a version
+//! binds only when every party signed it, `ALLE_HANDTEKENINGEN`); this module never looks
+//! at a concept.
 
 use crate::PrivacyFout;
 use crate::context::Context;
@@ -199,9 +205,7 @@ fn beslis_regels(
         let regels: Vec<(&Convenant, &convenant::Regel)> = convenanten
             .iter()
             .filter(|c| {
-                c.van_kracht(nu)
-                    && c.inhoud.is_partij(&actor.organisatie)
-                    && c.inhoud.is_partij(eigenaar)
+                c.van_kracht(nu) && c.is_partij(&actor.organisatie) && c.is_partij(eigenaar)
             })
             .flat_map(|c| c.inhoud.regels.iter().map(move |r| (c, r)))
             .filter(|(_, r)| {
@@ -339,10 +343,10 @@ fn doorbreek(
     };
     let Some(c) = convenanten.iter().find(|c| {
         c.van_kracht(nu)
-            && c.inhoud.is_partij(&actor.organisatie)
+            && c.is_partij(&actor.organisatie)
             && a.eigenaren
                 .iter()
-                .all(|e| *e == actor.organisatie || c.inhoud.is_partij(e))
+                .all(|e| *e == actor.organisatie || c.is_partij(e))
             && c.inhoud
                 .doorbraakrollen
                 .iter()
@@ -498,6 +502,7 @@ mod tests {
                     .map(|p| Partij {
                         organisatie: p.to_string(),
                         rol: "partij".into(),
+                        ondertekenaars: crate::convenant::STANDAARD_ONDERTEKENAARS.to_vec(),
                     })
                     .collect(),
                 doelen,
@@ -516,6 +521,7 @@ mod tests {
             geactiveerd_op: Some(nu() - Duration::days(10)),
             ingetrokken_op: None,
             intrekkingsreden: None,
+            uittredingen: vec![],
         }
     }
 
@@ -594,8 +600,8 @@ mod tests {
         cat: Gegevenscategorie,
     ) -> bool {
         convenanten.iter().filter(|c| c.van_kracht(nu())).any(|c| {
-            c.inhoud.is_partij(&actor.organisatie)
-                && a.eigenaren.iter().all(|e| c.inhoud.is_partij(e))
+            c.is_partij(&actor.organisatie)
+                && a.eigenaren.iter().all(|e| c.is_partij(e))
                 && c.inhoud.regels.iter().any(|r| {
                     r.organisatie_soort == soort
                         && r.rollen.iter().any(|rol| actor.heeft_rol(*rol))
@@ -784,6 +790,86 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    /// `UITTREDEN`: a party that left is no party, as reader and as owner; the others
+    /// keep theirs.
+    #[test]
+    fn uitgetreden_partij_is_geen_partij() {
+        let regel = |soort, rol| Regel {
+            organisatie_soort: soort,
+            rollen: vec![rol],
+            acties: vec![Actie::Lezen],
+            categorieen: vec![Gegevenscategorie::Identificatie],
+            doel: Doel::Briefing,
+            reden_verplicht: false,
+            max_vertrouwelijkheid: Vertrouwelijkheid::Geheim,
+            grondslag: Grondslag {
+                code: "t".into(),
+                omschrijving: "t".into(),
+            },
+        };
+        let mut c = convenant(
+            &["politie", "vt", "wijkteam"],
+            vec![
+                regel(OrganisatieSoort::Politie, Rol::Noodhulp),
+                regel(OrganisatieSoort::VeiligThuis, Rol::Triagist),
+                regel(OrganisatieSoort::Wijkteam, Rol::Wijkteammedewerker),
+            ],
+            OpgeslagenStatus::Actief,
+            false,
+        );
+        c.uittredingen.push(crate::convenant::Uittreding {
+            organisatie: "vt".into(),
+            door: "u".into(),
+            op: nu() - Duration::hours(1),
+            reden: "t".into(),
+        });
+        let c = vec![c];
+        let lees = |lezer: &str, soort, rol, eigenaar: &str| {
+            let a = Aanvraag {
+                actie: Actie::Lezen,
+                doel: Doel::Briefing,
+                categorieen: vec![Gegevenscategorie::Identificatie],
+                optioneel: vec![],
+                eigenaren: vec![eigenaar.into()],
+                vertrouwelijkheid: Vertrouwelijkheid::Intern,
+            };
+            beslis(
+                &actor(lezer, vec![rol]),
+                Some(soort),
+                &c,
+                &a,
+                None,
+                false,
+                nu(),
+            )
+            .is_ok()
+        };
+        assert!(!lees(
+            "politie",
+            OrganisatieSoort::Politie,
+            Rol::Noodhulp,
+            "vt"
+        ));
+        assert!(!lees(
+            "vt",
+            OrganisatieSoort::VeiligThuis,
+            Rol::Triagist,
+            "politie"
+        ));
+        assert!(lees(
+            "politie",
+            OrganisatieSoort::Politie,
+            Rol::Noodhulp,
+            "wijkteam"
+        ));
+        assert!(lees(
+            "wijkteam",
+            OrganisatieSoort::Wijkteam,
+            Rol::Wijkteammedewerker,
+            "politie"
+        ));
     }
 
     #[test]

@@ -46,7 +46,7 @@ pub fn bepaal(
         .into_iter()
         .find(|c| {
             c.van_kracht(verzonden)
-                && c.inhoud.is_partij(ontvanger)
+                && c.is_partij(ontvanger)
                 && !c.inhoud.terugkoppelplichten.is_empty()
         });
     let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match &plichten {

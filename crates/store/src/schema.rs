@@ -82,6 +82,39 @@ diesel::table! {
 }
 
 diesel::table! {
+    convenant_ondertekeningen (id) {
+        id -> Text,
+        convenant_id -> Text,
+        organisatie -> Text,
+        ondertekend_door -> Text,
+        rol -> Text,
+        ondertekend_op -> Timestamp,
+        inhoud_hash -> Text,
+        vervallen_op -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    convenant_uittredingen (convenant_id, organisatie) {
+        convenant_id -> Text,
+        organisatie -> Text,
+        door -> Text,
+        op -> Timestamp,
+        reden -> Text,
+    }
+}
+
+diesel::table! {
+    convenant_intrekkingsverzoeken (convenant_id, organisatie) {
+        convenant_id -> Text,
+        organisatie -> Text,
+        door -> Text,
+        op -> Timestamp,
+        reden -> Text,
+    }
+}
+
+diesel::table! {
     logketens (id) {
         id -> Text,
         volgnummer -> BigInt,
@@ -163,9 +196,15 @@ diesel::table! {
 }
 
 diesel::joinable!(convenant_partijen -> convenanten (convenant_id));
+diesel::joinable!(convenant_ondertekeningen -> convenanten (convenant_id));
+diesel::joinable!(convenant_uittredingen -> convenanten (convenant_id));
+diesel::joinable!(convenant_intrekkingsverzoeken -> convenanten (convenant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     convenanten,
     convenant_partijen,
+    convenant_ondertekeningen,
+    convenant_uittredingen,
+    convenant_intrekkingsverzoeken,
     logketens,
     audittrail,
     verwerkingslog,

@@ -1,24 +1,70 @@
-//! `/api/v1/convenanten`: data-sharing agreements as data. Created, changed (as concept),
-//! activated and withdrawn by a functional admin of a party; readable by every party.
+//! `/api/v1/convenanten`: data-sharing agreements as data, and the acts that make them
+//! bind (issue 11; the rules `ONDERTEKENAARS`, `INHOUDHASH`, `ALLE_HANDTEKENINGEN`,
+//! `UITTREDEN`, `INTREKKEN` are described in `ketenregie_privacy::convenant`).
+//!
+//! A party's signatory creates a concept, edits it, makes new versions; each party signs
+//! the exact content (`POST .../ondertekeningen`) and the version is active once all have;
+//! a party leaves (`POST .../uittredingen`) or asks to withdraw (`POST .../intrekkingen`);
+//! the platform admin withdraws at once. Readable by every party; to anyone else an
+//! agreement does not exist (the same 404 as an unknown id, with a denied audit row).
+//! Every act is in the agreement's audit trail.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::verwerking::Verwerking;
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actor, Doel, Gegevenscategorie, Rol, Validatie};
 use ketenregie_privacy::convenant::{
     self, Bewaartermijn, Convenant, ConvenantGegevens, ConvenantStatus, Doorbraakrol, Inhoud,
-    Partij, Regel, Terugkoppelplicht,
+    Intrekking, Partij, Regel, Terugkoppelplicht, Volledig,
 };
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-use ketenregie_store::DbPool;
+use ketenregie_privacy::{Context, Weigering};
+use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
-/// One version of an agreement.
+/// Whether a party has signed the version's current content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Ondertekenstatus {
+    Ondertekend,
+    Open,
+}
+
+/// One party's signature state on this version.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct OndertekeningDto {
+    /// The party's organisation code.
+    pub organisatie: String,
+    /// `ondertekend` when the party signed the current `inhoudHash`, else `open`.
+    pub status: Ondertekenstatus,
+    /// User id (`sub`) of the signatory; never a name.
+    pub ondertekend_door: Option<String>,
+    /// The signatory role it signed in.
+    pub rol: Option<Rol>,
+    pub ondertekend_op: Option<DateTime<Utc>>,
+    /// The content hash signed (equal to the version's `inhoudHash`).
+    #[schema(example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
+    pub inhoud_hash: Option<String>,
+}
+
+/// A party's leaving, or its request to withdraw the whole version.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PartijHandelingDto {
+    pub organisatie: String,
+    /// User id (`sub`) of the signatory who acted.
+    pub door: String,
+    pub op: DateTime<Utc>,
+    pub reden: String,
+}
+
+/// One version of an agreement, with each party's signature state.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ConvenantDto {
@@ -37,16 +83,52 @@ pub struct ConvenantDto {
     pub terugkoppelplichten: Vec<Terugkoppelplicht>,
     pub bewaartermijnen: Vec<Bewaartermijn>,
     pub doorbraakrollen: Vec<Doorbraakrol>,
-    /// The organisation whose admin created it.
+    /// `sha256:<hex>` over the canonical serialisation of title, period and content: what
+    /// a signatory reviews and names when signing. Changes with every change to a concept.
+    #[schema(example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
+    pub inhoud_hash: String,
+    /// Per party, in the order of `partijen`: signed this content, or open.
+    pub ondertekeningen: Vec<OndertekeningDto>,
+    /// Parties that left this version: no data flows to or from them under it.
+    pub uittredingen: Vec<PartijHandelingDto>,
+    /// Parties that asked to withdraw this version; it is withdrawn when every party that
+    /// has not left has asked.
+    pub intrekkingsverzoeken: Vec<PartijHandelingDto>,
+    /// The organisation whose signatory created it.
     pub eigenaar: String,
     pub aangemaakt_op: DateTime<Utc>,
+    /// When the last party signed.
     pub geactiveerd_op: Option<DateTime<Utc>>,
     pub ingetrokken_op: Option<DateTime<Utc>>,
     pub intrekkingsreden: Option<String>,
 }
 
 impl ConvenantDto {
-    fn van(c: Convenant, nu: DateTime<Utc>) -> Self {
+    fn van(v: &Volledig, nu: DateTime<Utc>) -> Self {
+        let c = &v.convenant;
+        let ondertekeningen = c
+            .inhoud
+            .partijen
+            .iter()
+            .map(|p| match v.ondertekening_van(&p.organisatie) {
+                Some(o) => OndertekeningDto {
+                    organisatie: p.organisatie.clone(),
+                    status: Ondertekenstatus::Ondertekend,
+                    ondertekend_door: Some(o.ondertekend_door.clone()),
+                    rol: Some(o.rol),
+                    ondertekend_op: Some(o.ondertekend_op),
+                    inhoud_hash: Some(o.inhoud_hash.clone()),
+                },
+                None => OndertekeningDto {
+                    organisatie: p.organisatie.clone(),
+                    status: Ondertekenstatus::Open,
+                    ondertekend_door: None,
+                    rol: None,
+                    ondertekend_op: None,
+                    inhoud_hash: None,
+                },
+            })
+            .collect();
         Self {
             id: c.id,
             reeks_id: c.reeks_id,
@@ -55,18 +137,40 @@ impl ConvenantDto {
             status: c.status(nu),
             geldig_van: c.geldig_van,
             geldig_tot: c.geldig_tot,
-            partijen: c.inhoud.partijen,
-            doelen: c.inhoud.doelen,
-            categorieen: c.inhoud.categorieen,
-            regels: c.inhoud.regels,
-            terugkoppelplichten: c.inhoud.terugkoppelplichten,
-            bewaartermijnen: c.inhoud.bewaartermijnen,
-            doorbraakrollen: c.inhoud.doorbraakrollen,
-            eigenaar: c.eigenaar,
+            partijen: c.inhoud.partijen.clone(),
+            doelen: c.inhoud.doelen.clone(),
+            categorieen: c.inhoud.categorieen.clone(),
+            regels: c.inhoud.regels.clone(),
+            terugkoppelplichten: c.inhoud.terugkoppelplichten.clone(),
+            bewaartermijnen: c.inhoud.bewaartermijnen.clone(),
+            doorbraakrollen: c.inhoud.doorbraakrollen.clone(),
+            inhoud_hash: c.inhoud_hash(),
+            ondertekeningen,
+            uittredingen: c
+                .uittredingen
+                .iter()
+                .map(|u| PartijHandelingDto {
+                    organisatie: u.organisatie.clone(),
+                    door: u.door.clone(),
+                    op: u.op,
+                    reden: u.reden.clone(),
+                })
+                .collect(),
+            intrekkingsverzoeken: v
+                .intrekkingsverzoeken
+                .iter()
+                .map(|u| PartijHandelingDto {
+                    organisatie: u.organisatie.clone(),
+                    door: u.door.clone(),
+                    op: u.op,
+                    reden: u.reden.clone(),
+                })
+                .collect(),
+            eigenaar: c.eigenaar.clone(),
             aangemaakt_op: c.aangemaakt_op,
             geactiveerd_op: c.geactiveerd_op,
             ingetrokken_op: c.ingetrokken_op,
-            intrekkingsreden: c.intrekkingsreden,
+            intrekkingsreden: c.intrekkingsreden.clone(),
         }
     }
 }
@@ -79,6 +183,8 @@ pub struct ConvenantInvoer {
     pub titel: Option<String>,
     pub geldig_van: Option<DateTime<Utc>>,
     pub geldig_tot: Option<DateTime<Utc>>,
+    /// At least two, each registered in the partner directory; the caller's organisation
+    /// among them.
     pub partijen: Option<Vec<Partij>>,
     pub doelen: Option<Vec<Doel>>,
     pub categorieen: Option<Vec<Gegevenscategorie>>,
@@ -92,8 +198,11 @@ impl ConvenantInvoer {
     fn valideer(self, nu: DateTime<Utc>) -> Result<ConvenantGegevens, AppError> {
         let mut v = Validatie::new();
         let titel = v.tekst("titel", self.titel.as_deref(), 300);
-        let geldig_van = self.geldig_van.unwrap_or(nu);
-        if let Some(tot) = self.geldig_tot
+        let geldig_van = ketenregie_common::time::to_db(self.geldig_van.unwrap_or(nu)).and_utc();
+        let geldig_tot = self
+            .geldig_tot
+            .map(|t| ketenregie_common::time::to_db(t).and_utc());
+        if let Some(tot) = geldig_tot
             && tot <= geldig_van
         {
             v.fout("geldigTot", "minimum", "`geldigTot` ligt na `geldigVan`");
@@ -123,7 +232,7 @@ impl ConvenantInvoer {
             (None, Some(titel), Some(inhoud)) => Ok(ConvenantGegevens {
                 titel,
                 geldig_van,
-                geldig_tot: self.geldig_tot,
+                geldig_tot,
                 inhoud,
             }),
             (Some(f), ..) => Err(AppError::validatie(f)),
@@ -142,45 +251,92 @@ fn object(c: &Convenant) -> Object {
     }
 }
 
+/// One row in the audit trail of `v`'s version, its new state as the API shows it.
 fn schrijf_audit(
-    conn: &mut ketenregie_store::DbConnection,
-    ctx: &ketenregie_privacy::Context,
+    conn: &mut DbConnection,
+    ctx: &Context,
     actie: &str,
-    c: &Convenant,
-    oud: Option<&Convenant>,
+    v: &Volledig,
+    oud: Option<&Volledig>,
     status: u16,
 ) -> Result<(), AppError> {
-    let json = |c: &Convenant| serde_json::to_value(ConvenantDto::van(c.clone(), ctx.nu)).ok();
+    let json = |v: &Volledig| serde_json::to_value(ConvenantDto::van(v, ctx.nu)).ok();
     logboek::audit(
         conn,
         ctx,
         &AuditRegel {
             actie: actie.into(),
-            object: object(c),
+            object: object(&v.convenant),
             resultaat: status,
             doorbraak: false,
             grondslag: None,
             oud: oud.and_then(json),
-            nieuw: json(c),
+            nieuw: json(v),
         },
     )
     .map_err(AppError::from)
 }
 
-fn lees_als_partij(
-    conn: &mut ketenregie_store::DbConnection,
-    actor: &Actor,
+/// The answer for an unknown id and for an agreement the caller is no party to: the same.
+fn niet_gevonden(id: Uuid) -> AppError {
+    AppError::NietGevonden(format!("Er is geen convenant met id {id}"))
+}
+
+/// Run an act on agreement `id` in one transaction. A refusal (403) rolls it back and is
+/// recorded in the agreement's audit trail (`verwerking::tx`); an unknown id and an
+/// agreement the caller is no party to both answer the same 404 and also leave a denied
+/// row: in the owner's trail when the agreement exists, else in the caller's own.
+async fn handel<T, F>(
+    pool: &DbPool,
+    ctx: &Context,
+    actie: &'static str,
     id: Uuid,
-) -> Result<Convenant, AppError> {
-    let c = convenant::lees(conn, id)?
-        .ok_or_else(|| AppError::NietGevonden(format!("Er is geen convenant met id {id}")))?;
-    if !c.inhoud.is_partij(&actor.organisatie) {
-        return Err(AppError::GeenToegang(format!(
-            "Organisatie `{}` is geen partij bij dit convenant",
-            actor.organisatie
-        )));
+    f: F,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    let eigenaar = db::run(pool, move |c| {
+        Ok(convenant::lees(c, id)?.map(|c| c.eigenaar))
+    })
+    .await?
+    .unwrap_or_else(|| ctx.actor.organisatie.clone());
+    let object = Object {
+        soort: "convenanten",
+        id: id.to_string(),
+        eigenaar,
+    };
+    match verwerking::tx(pool, ctx, actie, object.clone(), f).await {
+        Err(AppError::NietGevonden(_)) => {
+            let ctx = ctx.clone();
+            db::tx(pool, move |c| {
+                logboek::weigering(
+                    c,
+                    &ctx,
+                    actie,
+                    object,
+                    &Weigering {
+                        reden: format!(
+                            "organisatie `{}` is geen partij bij dit convenant, of het bestaat niet",
+                            ctx.actor.organisatie
+                        ),
+                        toelichting_vereist: false,
+                    },
+                )
+                .map_err(AppError::from)
+            })
+            .await?;
+            Err(niet_gevonden(id))
+        }
+        other => other,
     }
-    Ok(c)
+}
+
+/// May `actor` read agreement `c`? Every organisation named as a party (also one that
+/// left), and the platform admin (who withdraws agreements).
+fn mag_lezen(actor: &Actor, c: &Convenant) -> bool {
+    c.inhoud.noemt_partij(&actor.organisatie) || actor.heeft_rol(Rol::Platformbeheerder)
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -196,7 +352,7 @@ pub struct ConvenantZoekParams {
 #[utoipa::path(
     get, path = "/convenanten", tag = "convenanten", operation_id = "convenantenOpvragen",
     summary = "Convenanten van de eigen organisatie",
-    description = "Every version of every agreement the caller's organisation is a party to, newest first.",
+    description = "Every version of every agreement that names the caller's organisation as a party (also those it left), newest first, each with its parties' signature state.",
     params(ConvenantZoekParams),
     responses((status = 200, description = "Een pagina convenanten", body = inline(Lijst<ConvenantDto>))),
     security(("bearer" = []))
@@ -215,21 +371,20 @@ pub async fn lijst(
         convenant::van_partij(c, &org, p.offset(), p.limit()).map_err(AppError::from)
     })
     .await?;
-    let items = items
-        .into_iter()
-        .map(|c| ConvenantDto::van(c, ctx.nu))
-        .collect();
+    let items = items.iter().map(|c| ConvenantDto::van(c, ctx.nu)).collect();
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
 }
 
 #[utoipa::path(
     post, path = "/convenanten", tag = "convenanten", operation_id = "convenantAanmaken",
     summary = "Convenant aanmaken (concept)",
-    description = "A functional admin of one of the parties creates version 1 as a concept.",
+    description = "A signatory (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) of one of the parties creates version 1 as a concept. It binds nobody until every party has signed it (`POST /convenanten/{id}/ondertekeningen`). Every party must be registered in the partner directory (400 naming `partijen[i].organisatie`); the caller's organisation must be a party (403).",
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Aangemaakt als concept", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new agreement"))),
+        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat", body = Problem),
+        (status = 403, description = "De organisatie van de aanroeper is geen partij, of de aanroeper geen ondertekenaar", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -240,24 +395,34 @@ pub async fn maak(
 ) -> Result<HttpResponse, AppError> {
     let g = body.into_inner().valideer(ctx.nu)?;
     let nu = ctx.nu;
-    let c = db::tx(&pool, move |conn| {
-        let c = convenant::maak(conn, &ctx.actor, g, None, ctx.nu)?;
-        schrijf_audit(conn, &ctx, "aanmaken", &c, None, 201)?;
+    let object = Object {
+        soort: "convenanten",
+        id: "nieuw".into(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let c = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        let c = convenant::maak(conn, &c2.actor, g, c2.nu)?;
+        schrijf_audit(conn, &c2, "aanmaken", &c, None, 201)?;
         Ok(c)
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/convenanten/{}", c.id)))
-        .json(ConvenantDto::van(c, nu)))
+        .insert_header((
+            "Location",
+            format!("/api/v1/convenanten/{}", c.convenant.id),
+        ))
+        .json(ConvenantDto::van(&c, nu)))
 }
 
 #[utoipa::path(
     get, path = "/convenanten/{id}", tag = "convenanten", operation_id = "convenantOpvragen",
-    summary = "Eén convenantversie",
+    summary = "Eén convenantversie, met de ondertekeningen",
+    description = "Readable by every organisation named as a party and by the platform admin; to anyone else the same 404 as an unknown id (the attempt is in the audit trail). Shows `inhoudHash`, each party's signature state, the parties that left and the withdrawal requests.",
     params(("id" = Uuid, Path, description = "Id of the agreement version")),
     responses(
         (status = 200, description = "Het convenant", body = ConvenantDto),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -267,20 +432,32 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let actor = ctx.actor.clone();
-    let c = db::run(&pool, move |conn| lees_als_partij(conn, &actor, id)).await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(c, ctx.nu)))
+    let c2 = ctx.clone();
+    let v = handel(
+        &pool,
+        &ctx,
+        "lezen",
+        id,
+        move |conn| match convenant::lees_volledig(conn, id)? {
+            Some(v) if mag_lezen(&c2.actor, &v.convenant) => Ok(v),
+            _ => Err(niet_gevonden(id)),
+        },
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
 
 #[utoipa::path(
     put, path = "/convenanten/{id}", tag = "convenanten", operation_id = "convenantWijzigen",
     summary = "Concept wijzigen",
-    description = "Only a concept is changed in place; an active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise.",
+    description = "A party's signatory changes a concept in place. A change to the content changes its `inhoudHash` and voids every signature on it: every party signs again. An active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise.",
     params(("id" = Uuid, Path, description = "Id of the concept")),
     request_body = ConvenantInvoer,
     responses(
-        (status = 200, description = "Gewijzigd", body = ConvenantDto),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 200, description = "Gewijzigd; eerdere ondertekeningen vervallen", body = ConvenantDto),
+        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Geen concept", body = Problem),
     ),
     security(("bearer" = []))
@@ -293,26 +470,28 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let nu = ctx.nu;
-    let c = db::tx(&pool, move |conn| {
-        let (oud, nieuw) = convenant::wijzig_concept(conn, &ctx.actor, id, g)?;
-        schrijf_audit(conn, &ctx, "wijzigen", &nieuw, Some(&oud), 200)?;
+    let c2 = ctx.clone();
+    let v = handel(&pool, &ctx, "wijzigen", id, move |conn| {
+        let (oud, nieuw) = convenant::wijzig_concept(conn, &c2.actor, id, g, c2.nu)?;
+        schrijf_audit(conn, &c2, "wijzigen", &nieuw, Some(&oud), 200)?;
         Ok(nieuw)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(c, nu)))
+    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
 
 #[utoipa::path(
     post, path = "/convenanten/{id}/versies", tag = "convenanten", operation_id = "convenantVersieAanmaken",
     summary = "Nieuwe versie (concept) van een convenant",
-    description = "Changes to an active agreement are made as a new concept version in the same series; activating it withdraws the version it replaces.",
+    description = "Changes to an active agreement are made as a new concept version in the same series. It needs every party's signature again; the active version stays in force until then, and is withdrawn (\"vervangen door versie N\") when the new one is signed by all. It keeps every party of the active version that has not left: a party leaves only by its own act.",
     params(("id" = Uuid, Path, description = "Id of the version to start from")),
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Nieuwe conceptversie", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new version"))),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Er is al een concept", body = Problem),
     ),
     security(("bearer" = []))
@@ -325,43 +504,120 @@ pub async fn nieuwe_versie(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let nu = ctx.nu;
-    let c = db::tx(&pool, move |conn| {
-        let c = convenant::nieuwe_versie(conn, &ctx.actor, id, g, ctx.nu)?;
-        schrijf_audit(conn, &ctx, "versie-aanmaken", &c, None, 201)?;
-        Ok(c)
+    let c2 = ctx.clone();
+    let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn| {
+        let v = convenant::nieuwe_versie(conn, &c2.actor, id, g, c2.nu)?;
+        schrijf_audit(conn, &c2, "versie-aanmaken", &v, None, 201)?;
+        Ok(v)
     })
     .await?;
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/convenanten/{}", c.id)))
-        .json(ConvenantDto::van(c, nu)))
+        .insert_header((
+            "Location",
+            format!("/api/v1/convenanten/{}", v.convenant.id),
+        ))
+        .json(ConvenantDto::van(&v, ctx.nu)))
+}
+
+/// A signature: the content hash the signatory reviewed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OndertekeningInvoer {
+    /// The `inhoudHash` of the version as the signatory read it (from `GET
+    /// /convenanten/{id}`); 409 when the concept changed since.
+    #[schema(required = true, value_type = String, example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
+    pub inhoud_hash: Option<String>,
 }
 
 #[utoipa::path(
-    post, path = "/convenanten/{id}/activeringen", tag = "convenanten", operation_id = "convenantActiveren",
-    summary = "Concept activeren",
+    post, path = "/convenanten/{id}/ondertekeningen", tag = "convenanten", operation_id = "convenantOndertekenen",
+    summary = "Concept ondertekenen namens de eigen organisatie",
+    description = "A signatory of a party (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) signs the concept for its own organisation, naming the `inhoudHash` it reviewed. When every party has signed that exact hash the version becomes `actief` (activation time: the last signature) and the active version it replaces in the series is withdrawn. Recorded in the audit trail.",
     params(("id" = Uuid, Path, description = "Id of the concept")),
+    request_body = OndertekeningInvoer,
     responses(
-        (status = 200, description = "Actief", body = ConvenantDto),
-        (status = 404, description = "Bestaat niet", body = Problem),
-        (status = 409, description = "Geen concept", body = Problem),
+        (status = 200, description = "Ondertekend; `status` is `actief` als dit de laatste handtekening was", body = ConvenantDto),
+        (status = 400, description = "`inhoudHash` ontbreekt", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
+        (status = 409, description = "De inhoud veranderde (de huidige en de gegeven hash staan in `detail`), al ondertekend, of geen concept", body = Problem),
     ),
     security(("bearer" = []))
 )]
-pub async fn activeer(
+pub async fn onderteken(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
+    body: web::Json<OndertekeningInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let nu = ctx.nu;
-    let c = db::tx(&pool, move |conn| {
-        let c = convenant::activeer(conn, &ctx.actor, id, ctx.nu)?;
-        schrijf_audit(conn, &ctx, "activeren", &c, None, 200)?;
-        Ok(c)
+    let mut v = Validatie::new();
+    let hash = v.tekst("inhoudHash", body.inhoud_hash.as_deref(), 100);
+    paging::check(v)?;
+    let hash = hash.unwrap_or_default();
+    let c2 = ctx.clone();
+    let v = handel(&pool, &ctx, "ondertekenen", id, move |conn| {
+        let uit = convenant::onderteken(conn, &c2.actor, id, &hash, c2.nu)?;
+        schrijf_audit(conn, &c2, "ondertekenen", &uit.convenant, None, 200)?;
+        if let Some(oud) = &uit.vervangen {
+            let oud = convenant::lees_volledig(conn, oud.id)?
+                .ok_or_else(|| AppError::intern("replaced version vanished"))?;
+            schrijf_audit(conn, &c2, "intrekken", &oud, None, 200)?;
+        }
+        if uit.geactiveerd {
+            schrijf_audit(conn, &c2, "activeren", &uit.convenant, None, 200)?;
+        }
+        Ok(uit.convenant)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(c, nu)))
+    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+}
+
+/// Why a party leaves.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct UittredingInvoer {
+    #[schema(required = true, value_type = String, example = "Deelname aan de pilot beëindigd")]
+    pub reden: Option<String>,
+}
+
+#[utoipa::path(
+    post, path = "/convenanten/{id}/uittredingen", tag = "convenanten", operation_id = "convenantUittreden",
+    summary = "Uittreden: de eigen organisatie verlaat een actieve versie",
+    description = "A signatory of a party ends its organisation's participation in the active version. From the next request no rule of this version lets data flow to or from that organisation, as reader or as owner; the other parties keep theirs. With fewer than two parties left, or when every remaining party had asked to withdraw, the version is withdrawn. Recorded in the audit trail.",
+    params(("id" = Uuid, Path, description = "Id of the active version")),
+    request_body = UittredingInvoer,
+    responses(
+        (status = 200, description = "Uitgetreden", body = ConvenantDto),
+        (status = 400, description = "`reden` ontbreekt", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
+        (status = 409, description = "Niet actief, of al uitgetreden", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn treed_uit(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<UittredingInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let mut v = Validatie::new();
+    let reden = v.tekst("reden", body.reden.as_deref(), 500);
+    paging::check(v)?;
+    let reden = reden.unwrap_or_default();
+    let c2 = ctx.clone();
+    let v = handel(&pool, &ctx, "uittreden", id, move |conn| {
+        let v = convenant::treed_uit(conn, &c2.actor, id, &reden, c2.nu)?;
+        schrijf_audit(conn, &c2, "uittreden", &v, None, 200)?;
+        if v.convenant.status(c2.nu) == ConvenantStatus::Ingetrokken {
+            schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
+        }
+        Ok(v)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
 
 /// Why an agreement is withdrawn.
@@ -374,14 +630,16 @@ pub struct IntrekkingInvoer {
 
 #[utoipa::path(
     post, path = "/convenanten/{id}/intrekkingen", tag = "convenanten", operation_id = "convenantIntrekken",
-    summary = "Convenant intrekken",
-    description = "Takes effect on the next request: every decision reads the agreements anew.",
+    summary = "Convenant intrekken, of daarom verzoeken",
+    description = "The platform admin (`platformbeheerder`) withdraws any version at once. A party's signatory discards a concept at once (it grants nothing); for an active version it records its party's request, and the version is withdrawn when every party that has not left has asked (`intrekkingsverzoeken`). A withdrawal takes effect on the next request: every decision reads the agreements anew. Recorded in the audit trail.",
     params(("id" = Uuid, Path, description = "Id of the agreement version")),
     request_body = IntrekkingInvoer,
     responses(
-        (status = 200, description = "Ingetrokken", body = ConvenantDto),
-        (status = 404, description = "Bestaat niet", body = Problem),
-        (status = 409, description = "Al ingetrokken", body = Problem),
+        (status = 200, description = "Ingetrokken, verworpen, of het verzoek van deze partij vastgelegd (`status` blijft dan `actief`)", body = ConvenantDto),
+        (status = 400, description = "`reden` ontbreekt", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
+        (status = 409, description = "Al ingetrokken, al verzocht, of uitgetreden", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -396,14 +654,25 @@ pub async fn trek_in(
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
-    let nu = ctx.nu;
-    let c = db::tx(&pool, move |conn| {
-        let c = convenant::trek_in(conn, &ctx.actor, id, &reden, ctx.nu)?;
-        schrijf_audit(conn, &ctx, "intrekken", &c, None, 200)?;
-        Ok(c)
+    let c2 = ctx.clone();
+    let v = handel(&pool, &ctx, "intrekken", id, move |conn| {
+        let (v, soort) = convenant::trek_in(conn, &c2.actor, id, &reden, c2.nu)?;
+        let platform = c2.actor.heeft_rol(Rol::Platformbeheerder);
+        match soort {
+            Intrekking::Verworpen => schrijf_audit(conn, &c2, "verwerpen", &v, None, 200)?,
+            Intrekking::Verzocht => schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?,
+            Intrekking::Ingetrokken if platform => {
+                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?
+            }
+            Intrekking::Ingetrokken => {
+                schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?;
+                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
+            }
+        }
+        Ok(v)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(c, nu)))
+    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
 
 /// One row of an audit trail.
@@ -457,15 +726,16 @@ impl From<logboek::AuditRij> for AuditRegelDto {
     }
 }
 
-/// May this actor read the audit trail of objects owned by `eigenaar`?
-pub fn mag_audittrail_lezen(actor: &Actor, eigenaar: &str) -> Result<(), AppError> {
-    if actor.organisatie == eigenaar
-        && (actor.heeft_rol(Rol::FunctioneelBeheerder) || actor.heeft_rol(Rol::Privacyfunctionaris))
-    {
+/// May this actor read the audit trail of agreement `c`? The functional admin or privacy
+/// officer of an organisation named as a party: every party's signatures, leaves and
+/// requests are in it.
+fn mag_audittrail_lezen(actor: &Actor, c: &Convenant) -> Result<(), AppError> {
+    if actor.heeft_rol(Rol::FunctioneelBeheerder) || actor.heeft_rol(Rol::Privacyfunctionaris) {
         Ok(())
     } else {
         Err(AppError::GeenToegang(format!(
-            "De audittrail is alleen leesbaar voor de functioneel beheerder of privacyfunctionaris van `{eigenaar}`"
+            "De audittrail van convenant {} is alleen leesbaar voor de functioneel beheerder of privacyfunctionaris van een partij",
+            c.id
         )))
     }
 }
@@ -473,10 +743,12 @@ pub fn mag_audittrail_lezen(actor: &Actor, eigenaar: &str) -> Result<(), AppErro
 #[utoipa::path(
     get, path = "/convenanten/{id}/audittrail", tag = "convenanten", operation_id = "convenantAudittrail",
     summary = "Audittrail van een convenantversie",
+    description = "Every act on the version: created, changed, each signature, activation, each leave and withdrawal request, withdrawal; refused attempts too. For the functional admin or privacy officer of any party.",
     params(("id" = Uuid, Path, description = "Id of the agreement version"), ConvenantZoekParams),
     responses(
         (status = 200, description = "De audittrail, oudste eerst", body = inline(Lijst<AuditRegelDto>)),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 403, description = "Geen functioneel beheerder of privacyfunctionaris van een partij", body = Problem),
+        (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -491,10 +763,12 @@ pub async fn audittrail(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let (rijen, totaal) = db::run(&pool, move |conn| {
+    let c2 = ctx.clone();
+    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn| {
         let c = convenant::lees(conn, id)?
-            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen convenant met id {id}")))?;
-        mag_audittrail_lezen(&ctx.actor, &c.eigenaar)?;
+            .filter(|c| c.inhoud.noemt_partij(&c2.actor.organisatie))
+            .ok_or_else(|| niet_gevonden(id))?;
+        mag_audittrail_lezen(&c2.actor, &c)?;
         logboek::audittrail_van(conn, "convenanten", &id.to_string(), p.offset(), p.limit())
             .map_err(AppError::from)
     })

@@ -1,0 +1,3 @@
+DROP TABLE convenant_intrekkingsverzoeken;
+DROP TABLE convenant_uittredingen;
+DROP TABLE convenant_ondertekeningen;

@@ -1,0 +1,585 @@
+//! An agreement is a multi-party act (issue 11, point 1), over real HTTP on both
+//! databases: one party cannot bring an agreement into force (the fault as filed: a
+//! wijkteam outside the pilot naming itself, the police and the GI), nor withdraw one
+//! alone; a party that leaves loses access at once as reader and as owner while the
+//! others keep theirs; a changed concept voids its signatures; a stale hash is a 409 and a
+//! signature by a role the agreement does not name a 403.
+
+mod common;
+
+use common::{Db, TestApp, assert_problem};
+use serde_json::{Value, json};
+
+const POLITIE: &str = "politie-den-haag";
+const GI: &str = "gi-jeugdbescherming-west";
+const WIJKTEAM: &str = "wijkteam-den-haag-centrum";
+/// A wijkteam outside the pilot.
+const BUITEN: &str = "wijkteam-utrecht-oost";
+const PLATFORM: &str = "ketenregie-platform";
+
+const BSN_MOEDER: &str = "999990020";
+const BSN_KIND: &str = "999990032";
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = common::spawn_with(db, "# referentiedata").await?;
+    app.organisatie(POLITIE, "politie", &[]).await;
+    app.organisatie(GI, "gecertificeerde-instelling", &["0518"])
+        .await;
+    app.organisatie(WIJKTEAM, "wijkteam", &["0518"]).await;
+    app.organisatie(BUITEN, "wijkteam", &["0344"]).await;
+    Some(app)
+}
+
+fn regel(soort: &str, rol: &str, cats: Value) -> Value {
+    json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["lezen"], "categorieen": cats, "doel": "briefing",
+           "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Convenant Zorg- en Veiligheidshuis art. 4", "omschrijving": "briefing"}})
+}
+
+/// The pilot: the police read the GI's family-law facts, the GI reads the police's
+/// incidents, the wijkteam reads both.
+fn pilot() -> Value {
+    json!({
+        "titel": "Pilot Haaglanden: briefing",
+        "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi"},
+                     {"organisatie": WIJKTEAM, "rol": "lokaal veld"}],
+        "doelen": ["briefing"],
+        "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening", "politiegegevens"],
+        "regels": [
+            regel("politie", "noodhulp", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"])),
+            regel("gecertificeerde-instelling", "gezinsvoogd", json!(["identificatie", "politiegegevens"])),
+            regel("wijkteam", "wijkteammedewerker", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]))
+        ]
+    })
+}
+
+async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
+    let res = app.post(pad, token, &body).await;
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{pad}: {v}");
+    v
+}
+
+async fn persoon(app: &TestApp, token: &str, bsn: &str, voornamen: &str, geboren: &str) -> String {
+    maak(app, "/api/v1/personen", token, json!({"bsn": bsn, "voornamen": voornamen, "achternaam": "de Boer", "geboortedatum": geboren,
+        "adres": {"straat": "Demostraat", "huisnummer": "1", "postcode": "2511AA", "gemeente": "0518"}}))
+    .await["id"]
+    .as_str()
+    .unwrap()
+    .to_string()
+}
+
+/// The GI holds the child's gezag (category gezag-en-omgang); the police hold one
+/// incident about mother and child (politiegegevens).
+async fn gezin(app: &TestApp) {
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let moeder = persoon(app, &gi, BSN_MOEDER, "Lisa", "1986-07-22").await;
+    let kind = persoon(app, &gi, BSN_KIND, "Sem", "2016-05-04").await;
+    maak(
+        app,
+        "/api/v1/gezinnen",
+        &gi,
+        json!({"kenmerk": "GI-1", "leden": [
+        {"persoon": moeder, "relatie": "ouder"}, {"persoon": kind, "relatie": "kind"}]}),
+    )
+    .await;
+    let gisteren = (chrono::Utc::now().date_naive() - chrono::Duration::days(1)).to_string();
+    maak(app, &format!("/api/v1/personen/{kind}/gezag"), &gi, json!({
+        "vorm": "eenhoofdig", "houders": [moeder], "bron": "gezagsregister", "geverifieerdOp": gisteren}))
+    .await;
+    let politie = app.token(POLITIE, &["noodhulp"]);
+    let p_moeder = persoon(app, &politie, BSN_MOEDER, "Lisa", "1986-07-22").await;
+    let p_kind = persoon(app, &politie, BSN_KIND, "Sem", "2016-05-04").await;
+    let tijd = (chrono::Utc::now() - chrono::Duration::days(12)).to_rfc3339();
+    maak(app, "/api/v1/incidenten", &politie, json!({
+        "tijdstip": tijd, "gemeente": "0518", "soort": "overdracht-kind-mislukt", "politieReferentie": "PL-1",
+        "samenvatting": "Conflict bij de overdracht.",
+        "betrokkenen": [{"persoon": p_moeder, "rol": "moeder"}, {"persoon": p_kind, "rol": "kind"}],
+        "verklaringen": [{"afgelegdDoor": "moeder", "persoon": p_moeder, "tekst": "Hij kwam niet.", "afgelegdOp": tijd}],
+        "wederhoor": {"status": "niet-bereikbaar", "op": tijd}}))
+    .await;
+}
+
+/// What a briefing on the child shows `organisatie` with `rol`: (police incidents, gezag
+/// entries).
+async fn zicht(app: &TestApp, organisatie: &str, rol: &str) -> (i64, usize) {
+    let token = app.token(organisatie, &[rol]);
+    let res = app
+        .post("/api/v1/briefings/_zoek", &token, &json!({"bsn": BSN_KIND}))
+        .await;
+    let status = res.status();
+    let b: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{b}");
+    (
+        b["incidenten"]["totaal"].as_i64().unwrap_or(0),
+        b["gezag"].as_array().map_or(0, Vec::len),
+    )
+}
+
+async fn lees(app: &TestApp, id: &str, organisatie: &str) -> Value {
+    let res = app
+        .get(
+            &format!("/api/v1/convenanten/{id}"),
+            &app.token(organisatie, &["functioneel-beheerder"]),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    res.json().await.unwrap()
+}
+
+fn status_van<'a>(c: &'a Value, organisatie: &str) -> &'a Value {
+    &c["ondertekeningen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["organisatie"] == organisatie)
+        .unwrap_or_else(|| panic!("{organisatie} in {c}"))["status"]
+}
+
+/// The fault as filed: the functional admin of a wijkteam outside the pilot creates an
+/// agreement naming itself, the police and the GI with a briefing rule, and tries to
+/// activate it. It stays a concept, and its briefing finds nothing.
+async fn zelfmachtiging_blijft_concept(db: Db) {
+    let Some(app) = app(db).await else { return };
+    gezin(&app).await;
+    let pilot = app.convenant_van_kracht(&pilot()).await;
+    let claims = common::claims(BUITEN, &["functioneel-beheerder"]);
+    let sub = claims.sub.clone();
+    let beheer = common::rs256(&claims);
+    let eigen = json!({
+        "titel": "Wijkteam Utrecht Oost leest mee",
+        "partijen": [{"organisatie": BUITEN, "rol": "lokaal veld"}, {"organisatie": POLITIE, "rol": "politie"},
+                     {"organisatie": GI, "rol": "gi"}],
+        "doelen": ["briefing"],
+        "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening"],
+        "regels": [regel("wijkteam", "wijkteammedewerker", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening"]))]
+    });
+    // Parties must be registered; the creator must be one of them.
+    let mut onbekend = eigen.clone();
+    onbekend["partijen"][2]["organisatie"] = json!("gi-bestaat-niet");
+    let body = assert_problem(
+        app.post("/api/v1/convenanten", &beheer, &onbekend).await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        body["invalidParams"][0]["name"], "partijen[2].organisatie",
+        "{body}"
+    );
+    let mut zonder_zichzelf = eigen.clone();
+    zonder_zichzelf["partijen"][0]["organisatie"] = json!(WIJKTEAM);
+    assert_problem(
+        app.post("/api/v1/convenanten", &beheer, &zonder_zichzelf)
+            .await,
+        403,
+    )
+    .await;
+
+    let c = maak(&app, "/api/v1/convenanten", &beheer, eigen).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    assert_eq!(c["status"], "concept");
+    let hash = c["inhoudHash"].as_str().unwrap().to_string();
+    assert!(
+        hash.starts_with("sha256:") && hash.len() == 7 + 64,
+        "{hash}"
+    );
+    // Activating alone is no longer a route at all.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/convenanten/{id}/activeringen"),
+            &beheer,
+            &json!({}),
+        )
+        .await,
+        404,
+    )
+    .await;
+    // Its own signature: recorded by user id, not by name; the others stay open.
+    let res = app
+        .post(
+            &format!("/api/v1/convenanten/{id}/ondertekeningen"),
+            &beheer,
+            &json!({"inhoudHash": hash}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let na: Value = res.json().await.unwrap();
+    assert_eq!(na["status"], "concept", "{na}");
+    assert_eq!(*status_van(&na, BUITEN), "ondertekend");
+    assert_eq!(*status_van(&na, POLITIE), "open");
+    assert_eq!(*status_van(&na, GI), "open");
+    assert_eq!(na["ondertekeningen"][0]["ondertekendDoor"], sub.as_str());
+    assert_eq!(na["ondertekeningen"][0]["rol"], "functioneel-beheerder");
+    assert_eq!(na["ondertekeningen"][0]["inhoudHash"], hash.as_str());
+    assert!(!na.to_string().contains("Test Gebruiker"), "no names: {na}");
+    // Signing twice does not count twice.
+    assert_problem(
+        app.post(
+            &format!("/api/v1/convenanten/{id}/ondertekeningen"),
+            &beheer,
+            &json!({"inhoudHash": hash}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    assert_eq!(lees(&app, &id, BUITEN).await["status"], "concept");
+    // Its briefing on the child the police and the GI hold finds nothing.
+    let medewerker = app.token(BUITEN, &["wijkteammedewerker"]);
+    let b: Value = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &medewerker,
+            &json!({"bsn": BSN_KIND}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["gevonden"], false, "{b}");
+    assert_eq!(b["incidenten"]["totaal"], 0);
+    // The police and the GI see the concept and its open signatures.
+    assert_eq!(
+        *status_van(&lees(&app, &id, POLITIE).await, POLITIE),
+        "open"
+    );
+    // The pilot does not exist for the outsider: reading or withdrawing it is a 404, like
+    // an unknown id, and leaves a refused row in the pilot's trail.
+    let pid = pilot["id"].as_str().unwrap();
+    for res in [
+        app.get(&format!("/api/v1/convenanten/{pid}"), &beheer)
+            .await,
+        app.post(
+            &format!("/api/v1/convenanten/{pid}/intrekkingen"),
+            &beheer,
+            &json!({"reden": "x"}),
+        )
+        .await,
+        app.post(
+            &format!("/api/v1/convenanten/{pid}/uittredingen"),
+            &beheer,
+            &json!({"reden": "x"}),
+        )
+        .await,
+    ] {
+        assert_problem(res, 404).await;
+    }
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{pid}' AND organisatie = '{BUITEN}' AND resultaat = 403"
+        )),
+        3
+    );
+    assert_eq!(lees(&app, pid, POLITIE).await["status"], "actief");
+    assert_eq!(zicht(&app, POLITIE, "noodhulp").await, (1, 1));
+}
+
+/// One party's withdrawal is a request; the others keep their access. The platform admin
+/// withdraws at once.
+async fn een_partij_trekt_niet_alleen_in(db: Db) {
+    let Some(app) = app(db).await else { return };
+    gezin(&app).await;
+    let c = app.convenant_van_kracht(&pilot()).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    let pad = format!("/api/v1/convenanten/{id}/intrekkingen");
+    assert_eq!(zicht(&app, POLITIE, "noodhulp").await, (1, 1));
+    let gi = app.token(GI, &["functioneel-beheerder"]);
+    let res = app.post(&pad, &gi, &json!({"reden": "wij stoppen"})).await;
+    assert_eq!(res.status(), 200);
+    let na: Value = res.json().await.unwrap();
+    assert_eq!(na["status"], "actief", "{na}");
+    assert_eq!(na["intrekkingsverzoeken"][0]["organisatie"], GI);
+    assert_eq!(na["intrekkingsverzoeken"][0]["reden"], "wij stoppen");
+    assert_eq!(
+        zicht(&app, POLITIE, "noodhulp").await,
+        (1, 1),
+        "the others keep their access"
+    );
+    assert_problem(
+        app.post(&pad, &gi, &json!({"reden": "nogmaals"})).await,
+        409,
+    )
+    .await;
+    // A role the agreement does not name as signatory cannot even ask.
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    assert_problem(app.post(&pad, &noodhulp, &json!({"reden": "x"})).await, 403).await;
+    // The platform admin's withdrawal takes effect on the next request.
+    let platform = app.token(PLATFORM, &["platformbeheerder"]);
+    let res = app
+        .post(&pad, &platform, &json!({"reden": "pilot beëindigd"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let weg: Value = res.json().await.unwrap();
+    assert_eq!(weg["status"], "ingetrokken");
+    assert_eq!(weg["intrekkingsreden"], "pilot beëindigd");
+    assert_eq!(
+        zicht(&app, POLITIE, "noodhulp").await,
+        (1, 0),
+        "own incident only"
+    );
+    assert_problem(app.post(&pad, &platform, &json!({"reden": "x"})).await, 409).await;
+}
+
+/// A party that leaves loses access at once, as reader and as owner; the others keep
+/// theirs. The remaining parties together withdraw the rest.
+async fn uittreden_werkt_direct(db: Db) {
+    let Some(app) = app(db).await else { return };
+    gezin(&app).await;
+    let c = app.convenant_van_kracht(&pilot()).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    assert_eq!(zicht(&app, POLITIE, "noodhulp").await, (1, 1));
+    assert_eq!(zicht(&app, GI, "gezinsvoogd").await, (1, 1));
+    assert_eq!(zicht(&app, WIJKTEAM, "wijkteammedewerker").await, (1, 1));
+
+    // Only a signatory role acts for the party.
+    let pad = format!("/api/v1/convenanten/{id}/uittredingen");
+    let voogd = app.token(GI, &["gezinsvoogd"]);
+    assert_problem(app.post(&pad, &voogd, &json!({"reden": "x"})).await, 403).await;
+    assert_problem(
+        app.post(&pad, &app.token(GI, &["privacyfunctionaris"]), &json!({}))
+            .await,
+        400,
+    )
+    .await;
+    let claims = common::claims(GI, &["privacyfunctionaris"]);
+    let fg_sub = claims.sub.clone();
+    let fg = common::rs256(&claims);
+    let res = app
+        .post(&pad, &fg, &json!({"reden": "geen deelname meer"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let na: Value = res.json().await.unwrap();
+    assert_eq!(na["status"], "actief");
+    assert_eq!(na["uittredingen"][0]["organisatie"], GI);
+    assert_eq!(na["uittredingen"][0]["door"], fg_sub.as_str());
+
+    // As owner: the police no longer see the GI's gezag. As reader: the GI no longer sees
+    // the police's incident. Each still sees its own; the wijkteam keeps the police's.
+    assert_eq!(zicht(&app, POLITIE, "noodhulp").await, (1, 0));
+    assert_eq!(zicht(&app, GI, "gezinsvoogd").await, (0, 1));
+    assert_eq!(zicht(&app, WIJKTEAM, "wijkteammedewerker").await, (1, 0));
+    // The decision still cites the agreement and its version.
+    assert!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE convenant_id = '{id}' AND convenant_versie = 1"
+        )) > 0
+    );
+    assert_problem(app.post(&pad, &fg, &json!({"reden": "x"})).await, 409).await;
+    // A party that left no longer decides on the withdrawal; the two remaining do.
+    let intrekken = format!("/api/v1/convenanten/{id}/intrekkingen");
+    assert_problem(app.post(&intrekken, &fg, &json!({"reden": "x"})).await, 409).await;
+    let politie = app.token(POLITIE, &["functioneel-beheerder"]);
+    let res = app
+        .post(&intrekken, &politie, &json!({"reden": "einde pilot"}))
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "actief");
+    let wijkteam = app.token(WIJKTEAM, &["privacyfunctionaris"]);
+    let res = app
+        .post(&intrekken, &wijkteam, &json!({"reden": "einde pilot"}))
+        .await;
+    let weg: Value = res.json().await.unwrap();
+    assert_eq!(weg["status"], "ingetrokken", "{weg}");
+    assert_eq!(zicht(&app, WIJKTEAM, "wijkteammedewerker").await, (0, 0));
+
+    // Every act is in the agreement's trail, readable by any party's admin.
+    let trail: Value = app
+        .get(
+            &format!("/api/v1/convenanten/{id}/audittrail?pageSize=100"),
+            &app.token(GI, &["functioneel-beheerder"]),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let acties: Vec<(&str, i64)> = trail["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["actie"].as_str().unwrap(),
+                r["resultaat"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        acties,
+        vec![
+            ("aanmaken", 201),
+            ("ondertekenen", 200),
+            ("ondertekenen", 200),
+            ("ondertekenen", 200),
+            ("activeren", 200),
+            ("uittreden", 403),
+            ("uittreden", 200),
+            ("intrekkingsverzoek", 200),
+            ("intrekkingsverzoek", 200),
+            ("intrekken", 200),
+        ],
+        "{trail}"
+    );
+}
+
+/// A change to a concept voids its signatures; a stale hash is a 409 naming both; a role
+/// the agreement does not name signs nothing (403). A new version needs every signature
+/// again while the old one stays in force; a concept is discarded by any party.
+async fn ondertekenen_volgt_de_inhoud(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let c = maak(&app, "/api/v1/convenanten", &beheer, pilot()).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    let teken = format!("/api/v1/convenanten/{id}/ondertekeningen");
+    let oude_hash = c["inhoudHash"].as_str().unwrap().to_string();
+    let gi = app.token(GI, &["functioneel-beheerder"]);
+    assert_eq!(
+        app.post(&teken, &gi, &json!({"inhoudHash": oude_hash}))
+            .await
+            .status(),
+        200
+    );
+    assert_problem(app.post(&teken, &gi, &json!({})).await, 400).await;
+
+    // The police change the concept: the GI's signature is void.
+    let mut gewijzigd = pilot();
+    gewijzigd["titel"] = json!("Pilot Haaglanden: briefing (herzien)");
+    gewijzigd["partijen"][1]["ondertekenaars"] = json!(["privacyfunctionaris"]);
+    let res = app
+        .put(&format!("/api/v1/convenanten/{id}"), &beheer, &gewijzigd)
+        .await;
+    assert_eq!(res.status(), 200);
+    let nieuw: Value = res.json().await.unwrap();
+    let hash = nieuw["inhoudHash"].as_str().unwrap().to_string();
+    assert_ne!(hash, oude_hash);
+    assert!(
+        nieuw["ondertekeningen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] == "open"),
+        "{nieuw}"
+    );
+    // Signing what one read before the change: 409, naming the current and the given hash.
+    let fg = app.token(GI, &["privacyfunctionaris"]);
+    let body = assert_problem(
+        app.post(&teken, &fg, &json!({"inhoudHash": oude_hash}))
+            .await,
+        409,
+    )
+    .await;
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(&hash) && detail.contains(&oude_hash),
+        "{detail}"
+    );
+    // The agreement now names only the GI's privacy officer as its signatory.
+    assert_problem(
+        app.post(&teken, &gi, &json!({"inhoudHash": hash})).await,
+        403,
+    )
+    .await;
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND actie = 'ondertekenen' AND resultaat = 403"
+        )),
+        1
+    );
+    let voogd = app.token(GI, &["gezinsvoogd"]);
+    assert_problem(
+        app.post(&teken, &voogd, &json!({"inhoudHash": hash})).await,
+        403,
+    )
+    .await;
+    for (org, token) in [
+        (GI, fg.clone()),
+        (POLITIE, beheer.clone()),
+        (WIJKTEAM, app.token(WIJKTEAM, &["functioneel-beheerder"])),
+    ] {
+        let res = app.post(&teken, &token, &json!({"inhoudHash": hash})).await;
+        assert_eq!(res.status(), 200, "{org}");
+    }
+    let v1 = lees(&app, &id, POLITIE).await;
+    assert_eq!(v1["status"], "actief");
+    let laatste = v1["ondertekeningen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["ondertekendOp"].as_str().unwrap().to_string())
+        .max()
+        .unwrap();
+    let geactiveerd = v1["geactiveerdOp"].as_str().unwrap();
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(geactiveerd).unwrap(),
+        chrono::DateTime::parse_from_rfc3339(&laatste).unwrap(),
+        "activation time is the last signature"
+    );
+    // An active version is never edited, and never signed again.
+    assert_problem(
+        app.put(&format!("/api/v1/convenanten/{id}"), &beheer, &gewijzigd)
+            .await,
+        409,
+    )
+    .await;
+
+    // A new version cannot drop a party: a party leaves only by its own act.
+    let versies = format!("/api/v1/convenanten/{id}/versies");
+    let mut zonder = gewijzigd.clone();
+    zonder["partijen"] = json!([{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi", "ondertekenaars": ["privacyfunctionaris"]}]);
+    let body = assert_problem(app.post(&versies, &beheer, &zonder).await, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "partijen", "{body}");
+    // A new version needs every signature; the old one stays in force meanwhile.
+    let mut v2 = gewijzigd.clone();
+    v2["titel"] = json!("Pilot Haaglanden: briefing v2");
+    let nieuw = maak(&app, &versies, &beheer, v2).await;
+    let id2 = nieuw["id"].as_str().unwrap().to_string();
+    let hash2 = nieuw["inhoudHash"].as_str().unwrap().to_string();
+    let teken2 = format!("/api/v1/convenanten/{id2}/ondertekeningen");
+    for token in [&beheer, &fg] {
+        assert_eq!(
+            app.post(&teken2, token, &json!({"inhoudHash": hash2}))
+                .await
+                .status(),
+            200
+        );
+    }
+    assert_eq!(lees(&app, &id2, POLITIE).await["status"], "concept");
+    assert_eq!(lees(&app, &id, POLITIE).await["status"], "actief");
+    let res = app
+        .post(
+            &teken2,
+            &app.token(WIJKTEAM, &["privacyfunctionaris"]),
+            &json!({"inhoudHash": hash2}),
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "actief");
+    let oud = lees(&app, &id, POLITIE).await;
+    assert_eq!(oud["status"], "ingetrokken");
+    assert_eq!(oud["intrekkingsreden"], "vervangen door versie 2");
+
+    // A concept grants nothing: any party's signatory discards it at once.
+    let v3 = maak(
+        &app,
+        &format!("/api/v1/convenanten/{id2}/versies"),
+        &beheer,
+        gewijzigd,
+    )
+    .await;
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/intrekkingen",
+                v3["id"].as_str().unwrap()
+            ),
+            &app.token(WIJKTEAM, &["functioneel-beheerder"]),
+            &json!({"reden": "niet nodig"}),
+        )
+        .await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "ingetrokken");
+    assert_eq!(lees(&app, &id2, POLITIE).await["status"], "actief");
+}
+
+op_beide_backends!(
+    zelfmachtiging_blijft_concept,
+    een_partij_trekt_niet_alleen_in,
+    uittreden_werkt_direct,
+    ondertekenen_volgt_de_inhoud,
+);
