@@ -51,6 +51,12 @@ async fn app(db: Db) -> Option<TestApp> {
                "redenVerplicht": reden, "maxVertrouwelijkheid": "vertrouwelijk",
                "grondslag": {"code": "Convenant Zorg- en Veiligheidshuis art. 4", "omschrijving": "briefing"}})
     };
+    // COORDINATIE_CONVENANT: who may register involvement (the Verwijsindex rule).
+    let coordinatie = |soort: &str, rol: &str| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["aanmaken", "lezen"], "categorieen": ["hulpverlening"],
+               "doel": "coordinatie", "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Jeugdwet art. 7.1.4.1", "omschrijving": "verwijsindex"}})
+    };
     let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
     let c: Value = app
         .post(
@@ -60,11 +66,13 @@ async fn app(db: Db) -> Option<TestApp> {
                 "titel": "Pilot Haaglanden: briefing en ketensamenwerking",
                 "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi"},
                              {"organisatie": VT, "rol": "vt"}, {"organisatie": OM, "rol": "om (voor gezien)"}],
-                "doelen": ["briefing", "strafrechtelijke-beoordeling"],
+                "doelen": ["briefing", "strafrechtelijke-beoordeling", "coordinatie"],
                 "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening", "politiegegevens"],
                 "regels": [
                     regel("politie", "noodhulp", "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), false),
-                    regel("om", "officier-van-justitie", "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true)
+                    regel("om", "officier-van-justitie", "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true),
+                    coordinatie("gecertificeerde-instelling", "gezinsvoogd"),
+                    coordinatie("veilig-thuis", "triagist")
                 ]
             }),
         )
@@ -517,7 +525,19 @@ async fn briefing_per_rol(db: Db) {
             &buiten,
         )
         .await;
-    assert_problem(res, 403).await;
+    // Outside the agreement: as an unknown id (EEN_ORGANISATIE_ZICHT), and recorded.
+    let p = assert_problem(res, 404).await;
+    assert_eq!(
+        p["detail"],
+        "Er is geen gezin met dit id die uw organisatie kan zien"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND object_id = '{}' AND organisatie = '{BUITEN}' AND eigenaar = '{GI}'",
+            b["gezinnen"][0]["id"].as_str().unwrap()
+        )),
+        1
+    );
     let _ = gezin.kind2_gi;
 }
 
