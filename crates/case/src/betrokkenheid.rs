@@ -301,6 +301,7 @@ pub struct Coordinatie {
 }
 
 impl Coordinatie {
+    /// Read `organisatie`'s kind and the agreements in force at `nu` it is a party to.
     pub fn laad(
         conn: &mut DbConnection,
         organisatie: &str,
