@@ -308,7 +308,13 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
                     regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]), false, "Wmo 2015 art. 4.1.1 lid 2 sub g"),
                     regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]), false, "Wmo 2015 art. 4.1.1 lid 2 sub g"),
                     regel("politie", "noodhulp", json!(["lezen"]), "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), false, "Wpg art. 18"),
-                    regel("om", "officier-van-justitie", json!(["lezen"]), "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true, "Wjsg art. 39f")
+                    regel("om", "officier-van-justitie", json!(["lezen"]), "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true, "Wjsg art. 39f"),
+                    regel("politie", "wijkagent", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Wpg art. 18 (verwijsindex)"),
+                    regel("politie", "jeugdcoordinator", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Wpg art. 18 (verwijsindex)"),
+                    regel("gecertificeerde-instelling", "gezinsvoogd", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
+                    regel("veilig-thuis", "triagist", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
+                    regel("veilig-thuis", "onderzoeker", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
+                    regel("wijkteam", "wijkteammedewerker", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1")
                 ]
             }),
         )

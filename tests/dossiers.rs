@@ -51,15 +51,23 @@ async fn app(db: Db) -> Option<TestApp> {
                "redenVerplicht": reden, "maxVertrouwelijkheid": "vertrouwelijk",
                "grondslag": {"code": "Convenant Zorg- en Veiligheidshuis art. 4", "omschrijving": "briefing"}})
     };
+    // COORDINATIE_CONVENANT: who may register involvement (the Verwijsindex rule).
+    let coordinatie = |soort: &str, rol: &str| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["aanmaken", "lezen"], "categorieen": ["hulpverlening"],
+               "doel": "coordinatie", "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Jeugdwet art. 7.1.4.1", "omschrijving": "verwijsindex"}})
+    };
     app.convenant_van_kracht(&json!({
                 "titel": "Pilot Haaglanden: briefing en ketensamenwerking",
                 "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi"},
                              {"organisatie": VT, "rol": "vt"}, {"organisatie": OM, "rol": "om (voor gezien)"}],
-                "doelen": ["briefing", "strafrechtelijke-beoordeling"],
+                "doelen": ["briefing", "strafrechtelijke-beoordeling", "coordinatie"],
                 "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening", "politiegegevens"],
                 "regels": [
                     regel("politie", "noodhulp", "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), false),
-                    regel("om", "officier-van-justitie", "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true)
+                    regel("om", "officier-van-justitie", "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true),
+                    coordinatie("gecertificeerde-instelling", "gezinsvoogd"),
+                    coordinatie("veilig-thuis", "triagist")
                 ]
             })).await;
     Some(app)
@@ -497,7 +505,19 @@ async fn briefing_per_rol(db: Db) {
             &buiten,
         )
         .await;
-    assert_problem(res, 403).await;
+    // Outside the agreement: as an unknown id (EEN_ORGANISATIE_ZICHT), and recorded.
+    let p = assert_problem(res, 404).await;
+    assert_eq!(
+        p["detail"],
+        "Er is geen gezin met dit id die uw organisatie kan zien"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND object_id = '{}' AND organisatie = '{BUITEN}' AND eigenaar = '{GI}'",
+            b["gezinnen"][0]["id"].as_str().unwrap()
+        )),
+        1
+    );
     let _ = gezin.kind2_gi;
 }
 
@@ -750,10 +770,225 @@ async fn inzage_toont_dossier_van_ouder(db: Db) {
     );
 }
 
+/// A problem's body without `instance` and `traceId`: what must be the same for an
+/// unknown id and one outside the caller's view.
+async fn zonder_instance(res: reqwest::Response) -> (u16, String) {
+    let status = res.status().as_u16();
+    let mut body: Value = res.json().await.unwrap();
+    let o = body.as_object_mut().unwrap();
+    o.remove("instance");
+    o.remove("traceId");
+    (status, serde_json::to_string(&body).unwrap())
+}
+
+/// Fault 3 of issue 11, as written: the privacy officer of an organisation that holds
+/// nothing on the mother asks for her inzage with the GI's person id. Now: the answer of
+/// an unknown id, recorded; the police (which holds its own record of her) see their own
+/// records and processing only, never the GI's statement or processing; the GI sees its
+/// own, who in the GI processed it, and that it disclosed her data to the police.
+async fn inzage_binnen_een_organisatie(db: Db) {
+    let Some(app) = app(db).await else { return };
+    bouw_gezin(&app).await;
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let b: Value = briefing(&app, &gi, None, json!({"bsn": BSN_MOEDER}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let moeder_gi = b["personen"][0]["id"].as_str().unwrap().to_string();
+    assert_eq!(b["personen"][0]["geregistreerdDoor"], GI);
+    let verklaring = "Ik heb de kinderen die avond wel willen brengen.";
+    maak(
+        &app,
+        &format!("/api/v1/personen/{moeder_gi}/eigen-verklaringen"),
+        &gi,
+        json!({"tekst": verklaring}),
+    )
+    .await;
+    // The police's noodhulp reads her data at the GI (a disclosure by the GI).
+    let nood = app.token(POLITIE, &["noodhulp"]);
+    let res = briefing(&app, &nood, None, json!({"bsn": BSN_MOEDER})).await;
+    assert_eq!(res.status(), 200);
+
+    // An organisation that holds nothing on her: exactly as an unknown id.
+    let buiten = app.token(BUITEN, &["privacyfunctionaris"]);
+    let onbekend = zonder_instance(
+        app.get(
+            &format!("/api/v1/personen/{}/inzage", uuid::Uuid::now_v7()),
+            &buiten,
+        )
+        .await,
+    )
+    .await;
+    let pad = format!("/api/v1/personen/{moeder_gi}/inzage");
+    assert_eq!(
+        zonder_instance(app.get(&pad, &buiten).await).await,
+        onbekend
+    );
+    assert_eq!(onbekend.0, 404);
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND actie = 'inzage' AND organisatie = '{BUITEN}' AND object_id = '{moeder_gi}'")),
+        1
+    );
+    // Veilig Thuis holds a record of the child, not of her: the same.
+    let vt = app.token(VT, &["privacyfunctionaris"]);
+    assert_eq!(zonder_instance(app.get(&pad, &vt).await).await.0, 404);
+
+    // The police: their own records and processing of her, nothing of the GI's.
+    let politie = app.token(POLITIE, &["privacyfunctionaris"]);
+    let res = app.get(&pad, &politie).await;
+    assert_eq!(res.status(), 200);
+    let tekst = res.text().await.unwrap();
+    assert!(!tekst.contains(verklaring), "the GI's statement: {tekst}");
+    let r: Value = serde_json::from_str(&tekst).unwrap();
+    assert!(!r["gegevens"].as_array().unwrap().is_empty());
+    assert!(
+        r["gegevens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["eigenaar"] == POLITIE),
+        "{r}"
+    );
+    let verwerkingen = r["verwerkingen"].as_array().unwrap();
+    assert!(verwerkingen.iter().any(|v| v["doel"] == "briefing"));
+    assert!(
+        verwerkingen.iter().all(|v| v["organisatie"] == POLITIE),
+        "{r}"
+    );
+    assert_eq!(r["eigenVerklaringen"].as_array().unwrap().len(), 0);
+
+    // The GI: its record, her statement, its own processing and who did it, and the
+    // disclosure to the police.
+    let gi_fg = app.token(GI, &["privacyfunctionaris"]);
+    let r: Value = app.get(&pad, &gi_fg).await.json().await.unwrap();
+    assert!(
+        r["gegevens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|g| g["eigenaar"] == GI)
+    );
+    assert_eq!(r["eigenVerklaringen"][0]["tekst"], verklaring);
+    let verwerkingen = r["verwerkingen"].as_array().unwrap();
+    assert!(verwerkingen.iter().all(|v| v["organisatie"] == GI), "{r}");
+    assert!(
+        verwerkingen
+            .iter()
+            .any(|v| v["verwerktDoor"] == json!(["Test Gebruiker"])),
+        "{r}"
+    );
+    let aan: Vec<(&str, &str)> = r["verstrekkingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["aan"].as_str().unwrap(), v["doel"].as_str().unwrap()))
+        .collect();
+    assert!(aan.contains(&(POLITIE, "briefing")), "{aan:?}");
+    assert!(aan.iter().all(|(o, _)| *o != BUITEN && *o != VT), "{aan:?}");
+}
+
+/// Fault 4 of issue 11, as written: an organisation outside any agreement registers its
+/// own person with the child's BSN and registers involvement. Now a 403 without a name or
+/// number of the GI's; with a coordination rule in an agreement it does not share with
+/// the GI it may register, but hears nothing of the GI (nor the GI of it); with one it
+/// shares with Veilig Thuis, it is matched with Veilig Thuis only — until that agreement
+/// is withdrawn.
+async fn betrokkenheid_alleen_wie_mag(db: Db) {
+    let Some(app) = app(db).await else { return };
+    bouw_gezin(&app).await;
+    let wt = app.token(BUITEN, &["wijkteammedewerker"]);
+    let eigen = persoon(&app, &wt, BSN_KIND1, "Sem", "de Boer", "2016-05-04").await;
+    let vraag =
+        json!({"persoon": eigen, "contact": {"naam": "W. Teamlid", "telefoon": "030 000 0000"}});
+    let res = app.post("/api/v1/betrokkenheden", &wt, &vraag).await;
+    assert_eq!(res.status(), 403);
+    let tekst = res.text().await.unwrap();
+    for geheim in ["Bakker", "070 123 4567", GI, "Yilmaz"] {
+        assert!(!tekst.contains(geheim), "{geheim} in {tekst}");
+    }
+    assert!(tekst.contains("COORDINATIE_CONVENANT"), "{tekst}");
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM betrokkenheden WHERE organisatie = '{BUITEN}'"
+        )),
+        0
+    );
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{BUITEN}' AND object_type = 'betrokkenheden'")),
+        1
+    );
+    // A party of the pilot without a coordination rule for the role: refused as well.
+    let nood = app.token(POLITIE, &["noodhulp"]);
+    let p = persoon(&app, &nood, BSN_KIND2, "Noor", "de Boer", "2019-09-30").await;
+    let res = app
+        .post(
+            "/api/v1/betrokkenheden",
+            &nood,
+            &json!({"persoon": p, "contact": {"naam": "N. Agent", "telefoon": "0900 8844"}}),
+        )
+        .await;
+    assert_problem(res, 403).await;
+
+    // Its own agreement with Veilig Thuis, with coordination rules for both kinds.
+    let coordinatie = |soort: &str, rol: &str| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["aanmaken", "lezen"], "categorieen": ["hulpverlening"],
+               "doel": "coordinatie", "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Jeugdwet art. 7.1.4.1", "omschrijving": "verwijsindex"}})
+    };
+    let c = app.convenant_van_kracht(&json!({"titel": "Verwijsindex Utrecht-Haaglanden", "partijen": [{"organisatie": BUITEN, "rol": "a"}, {"organisatie": VT, "rol": "b"}],
+               "doelen": ["coordinatie"], "categorieen": ["hulpverlening"],
+               "regels": [coordinatie("wijkteam", "wijkteammedewerker"), coordinatie("veilig-thuis", "triagist")]})).await;
+    let uitgaand_gi = || {
+        app.tel(&format!("SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.matches.match-gevonden' AND organisatie = '{GI}'"))
+    };
+    let gi_voor = uitgaand_gi();
+    let b = maak(&app, "/api/v1/betrokkenheden", &wt, vraag).await;
+    let met: Vec<&str> = b["matches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["andereOrganisatie"].as_str().unwrap())
+        .collect();
+    assert_eq!(met, [VT], "{b}");
+    assert!(!b.to_string().contains("Bakker"), "{b}");
+    assert_eq!(uitgaand_gi(), gi_voor, "the GI hears nothing of it");
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let m: Value = app.get("/api/v1/matches", &gi).await.json().await.unwrap();
+    assert!(
+        m["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["andereOrganisatie"] != BUITEN),
+        "{m}"
+    );
+    // Withdrawn (by the platform admin: one party alone cannot): the match is no longer
+    // shown to either side.
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/intrekkingen",
+                c["id"].as_str().unwrap()
+            ),
+            &platform,
+            &json!({"reden": "einde samenwerking"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let m: Value = app.get("/api/v1/matches", &wt).await.json().await.unwrap();
+    assert_eq!(m["count"], 0, "{m}");
+    let id = b["matches"][0]["id"].as_str().unwrap();
+    assert_problem(app.get(&format!("/api/v1/matches/{id}"), &wt).await, 404).await;
+}
+
 op_beide_backends!(
     briefing_per_rol,
     meerduidige_naam_wordt_niet_samengevoegd,
     coordinatiematch_bij_gedeelde_ouder,
     validatie_noemt_veld_en_regel,
     inzage_toont_dossier_van_ouder,
+    inzage_binnen_een_organisatie,
+    betrokkenheid_alleen_wie_mag,
 );

@@ -1,5 +1,6 @@
-//! The partner directory: organisations and contact points, managed by the owning
-//! organisation's functional admin, readable by every partner.
+//! The partner directory: organisations registered by the platform admin (kind, legal
+//! regime, OIN and area are never self-declared), named and given contact points by their
+//! own functional admin, readable by every partner.
 
 mod common;
 
@@ -9,11 +10,11 @@ use serde_json::{Value, json};
 
 async fn registreren_lezen_en_database(db: Db) {
     let Some(app) = spawn(db).await else { return };
-    let beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
     let res = app
         .post(
             "/api/v1/organisaties",
-            &beheer,
+            &platform,
             &json!({"code": "vt-haaglanden", "naam": "Veilig Thuis Haaglanden", "oin": "00000001234567890000",
                     "soort": "veilig-thuis", "gemeenten": ["0518", "0603", "0518"]}),
         )
@@ -34,6 +35,14 @@ async fn registreren_lezen_en_database(db: Db) {
     let rij = directory::organisatie(&mut conn, id).unwrap().unwrap();
     assert_eq!(rij.code, "vt-haaglanden");
     assert_eq!(rij.gemeenten, vec!["0518", "0603"]);
+    drop(conn);
+    // The registration is in the audit trail, with its values.
+    let nieuw = app.tel(&format!(
+        "SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND object_id = '{id}' \
+         AND actie = 'aanmaken' AND resultaat = 201 AND eigenaar = 'vt-haaglanden' \
+         AND nieuwe_waarde LIKE '%\"soort\":\"veilig-thuis\"%'"
+    ));
+    assert_eq!(nieuw, 1);
 
     // Any partner reads it.
     let politie = app.token("politie-den-haag", &["noodhulp"]);
@@ -52,33 +61,140 @@ async fn registreren_lezen_en_database(db: Db) {
     assert_problem(res, 404).await;
 }
 
-async fn alleen_eigen_beheerder(db: Db) {
+/// ORGANISATIE_GEREGISTREERD: an organisation does not register itself, not even its own
+/// code; every refusal is in the audit trail.
+async fn alleen_platformbeheerder_registreert(db: Db) {
     let Some(app) = spawn(db).await else { return };
-    let andere = app.token("politie-den-haag", &["functioneel-beheerder"]);
-    let res = app
-        .post(
-            "/api/v1/organisaties",
-            &andere,
-            &json!({"code": "vt-haaglanden", "naam": "VT", "soort": "veilig-thuis"}),
-        )
-        .await;
-    assert_problem(res, 403).await;
-    let geen_beheerder = app.token("vt-haaglanden", &["triagist"]);
-    let res = app
-        .post(
-            "/api/v1/organisaties",
-            &geen_beheerder,
-            &json!({"code": "vt-haaglanden", "naam": "VT", "soort": "veilig-thuis"}),
-        )
-        .await;
-    assert_problem(res, 403).await;
-    // Nothing was written.
+    for token in [
+        app.token("vt-haaglanden", &["functioneel-beheerder"]),
+        app.token("politie-den-haag", &["functioneel-beheerder"]),
+        app.token("vt-haaglanden", &["triagist"]),
+    ] {
+        let res = app
+            .post(
+                "/api/v1/organisaties",
+                &token,
+                &json!({"code": "vt-haaglanden", "naam": "VT", "soort": "veilig-thuis"}),
+            )
+            .await;
+        let body = assert_problem(res, 403).await;
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("platformbeheerder"),
+            "{body}"
+        );
+    }
+    // Nothing was written; three refusals were.
     let mut conn = app.pool.get().unwrap();
     assert!(
         directory::organisatie_op_code(&mut conn, "vt-haaglanden")
             .unwrap()
             .is_none()
     );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND resultaat = 403"),
+        3
+    );
+}
+
+/// Fault 2 of issue 11, as written: the wijkteam's functional admin sets its own kind to
+/// `politie`. Refused with the field named; the registration stays; its noodhulp token
+/// gets no police briefing. The platform admin may change the kind, and that change is
+/// audited with old and new values.
+async fn eigen_soort_wijzigen_geweigerd(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    app.organisatie("gi-west", "gecertificeerde-instelling", &["0518"])
+        .await;
+    let wt = app
+        .organisatie("wijkteam-centrum", "wijkteam", &["0518"])
+        .await;
+    // One agreement: the police's noodhulp reads the GI's records for a briefing; the
+    // wijkteam is a party (for hand-overs), without a briefing rule.
+    app.convenant_van_kracht(&json!({"titel": "Pilot", "partijen": [{"organisatie": "politie-den-haag", "rol": "a"}, {"organisatie": "gi-west", "rol": "b"}, {"organisatie": "wijkteam-centrum", "rol": "c"}],
+                    "doelen": ["briefing"], "categorieen": ["identificatie", "gezag-en-omgang"],
+                    "regels": [{"organisatieSoort": "politie", "rollen": ["noodhulp"], "acties": ["lezen"], "categorieen": ["identificatie", "gezag-en-omgang"], "doel": "briefing", "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wpg art. 18", "omschrijving": "x"}}]})).await;
+    let gi = app.token("gi-west", &["gezinsvoogd"]);
+    let res = app
+        .post("/api/v1/personen", &gi, &json!({"bsn": "999990032", "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}))
+        .await;
+    assert_eq!(res.status(), 201);
+
+    let pad = format!("/api/v1/organisaties/{}", wt["id"].as_str().unwrap());
+    let wt_beheer = app.token("wijkteam-centrum", &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            &pad,
+            &wt_beheer,
+            &json!({"code": "wijkteam-centrum", "naam": "Wijkteam Centrum", "soort": "politie"}),
+        )
+        .await;
+    let body = assert_problem(res, 403).await;
+    assert_eq!(body["invalidParams"][0]["name"], "soort", "{body}");
+    assert_eq!(body["invalidParams"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND resultaat = 403 AND organisatie = 'wijkteam-centrum'"),
+        1
+    );
+    // Every registered field it tries is named, at once.
+    let res = app
+        .put(&pad, &wt_beheer, &json!({"code": "politie-x", "naam": "X", "soort": "politie", "rechtsregime": "wpg", "oin": "00000001234567890000", "gemeenten": ["0363"]}))
+        .await;
+    let body = assert_problem(res, 403).await;
+    let namen: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(namen, ["code", "soort", "rechtsregime", "oin", "gemeenten"]);
+    let gelezen: Value = app.get(&pad, &wt_beheer).await.json().await.unwrap();
+    assert_eq!(gelezen["soort"], "wijkteam");
+    assert_eq!(gelezen["versie"], 1);
+
+    // Its noodhulp officer gets no police briefing: the kind is the registry's.
+    let nood = app.token("wijkteam-centrum", &["noodhulp"]);
+    let b: Value = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &nood,
+            &json!({"bsn": "999990032"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["gevonden"], false, "{b}");
+    // The police's does.
+    let politie = app.token("politie-den-haag", &["noodhulp"]);
+    let b: Value = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &politie,
+            &json!({"bsn": "999990032"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["gevonden"], true, "{b}");
+
+    // The platform admin changes the kind; the audit row holds old and new values.
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .put(&pad, &platform, &json!({"code": "wijkteam-centrum", "naam": "Wijkteam Centrum", "soort": "gemeente", "gemeenten": ["0518"]}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let rij = app.tel(&format!(
+        "SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND object_id = '{}' AND actie = 'wijzigen' \
+         AND resultaat = 200 AND organisatie = 'ketenregie-platform' \
+         AND oude_waarde LIKE '%\"soort\":\"wijkteam\"%' AND nieuwe_waarde LIKE '%\"soort\":\"gemeente\"%' \
+         AND nieuwe_waarde LIKE '%\"rechtsregime\":\"avg\"%'",
+        wt["id"].as_str().unwrap()
+    ));
+    assert_eq!(rij, 1);
 }
 
 async fn elke_fout_genoemd(db: Db) {
@@ -119,8 +235,10 @@ async fn wijzigen_met_if_match(db: Db) {
         .organisatie("wijkteam-centrum", "wijkteam", &["0518"])
         .await;
     let pad = format!("/api/v1/organisaties/{}", org["id"].as_str().unwrap());
+    // The own admin changes the name; registered fields may be sent as registered, or
+    // left out.
     let beheer = app.token("wijkteam-centrum", &["functioneel-beheerder"]);
-    let nieuw = json!({"code": "wijkteam-centrum", "naam": "Wijkteam Centrum", "soort": "wijkteam", "gemeenten": ["0518", "0603"]});
+    let nieuw = json!({"code": "wijkteam-centrum", "naam": "Wijkteam Centrum", "soort": "wijkteam", "gemeenten": ["0518"]});
     let res = app
         .client
         .put(app.url(&pad))
@@ -132,6 +250,27 @@ async fn wijzigen_met_if_match(db: Db) {
         .unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["etag"], "\"2\"");
+    let res = app
+        .put(
+            &pad,
+            &beheer,
+            &json!({"naam": "Wijkteam 's-Gravenhage Centrum"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let gelezen: Value = res.json().await.unwrap();
+    assert_eq!(gelezen["soort"], "wijkteam");
+    assert_eq!(gelezen["rechtsregime"], "avg");
+    assert_eq!(gelezen["gemeenten"], json!(["0518"]));
+    // Each change is audited with old and new values.
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{}' AND actie = 'wijzigen' AND resultaat = 200 \
+             AND oude_waarde LIKE '%Organisatie wijkteam-centrum%' AND nieuwe_waarde LIKE '%\"naam\":\"Wijkteam Centrum\"%'",
+            org["id"].as_str().unwrap()
+        )),
+        1
+    );
     // A stale If-Match is refused and changes nothing.
     let res = app
         .client
@@ -144,8 +283,15 @@ async fn wijzigen_met_if_match(db: Db) {
         .unwrap();
     assert_problem(res, 412).await;
     let gelezen: Value = app.get(&pad, &beheer).await.json().await.unwrap();
-    assert_eq!(gelezen["naam"], "Wijkteam Centrum");
-    assert_eq!(gelezen["versie"], 2);
+    assert_eq!(gelezen["naam"], "Wijkteam 's-Gravenhage Centrum");
+    assert_eq!(gelezen["versie"], 3);
+    // Another organisation's admin changes nothing.
+    let ander = app.token("politie-den-haag", &["functioneel-beheerder"]);
+    assert_problem(
+        app.put(&pad, &ander, &json!({"naam": "Overgenomen"})).await,
+        403,
+    )
+    .await;
 }
 
 async fn lijst_filters_en_paginering(db: Db) {
@@ -283,7 +429,8 @@ async fn contactpunten_wie_bel_ik_s_nachts(db: Db) {
 
 op_beide_backends!(
     registreren_lezen_en_database,
-    alleen_eigen_beheerder,
+    alleen_platformbeheerder_registreert,
+    eigen_soort_wijzigen_geweigerd,
     elke_fout_genoemd,
     dubbele_code_of_oin_is_409,
     wijzigen_met_if_match,

@@ -1,6 +1,6 @@
 //! The privacy core over HTTP: agreements and their lifecycle, the decision (deny by
-//! default, reasons, redaction, break-glass, withdrawal taking effect at once), both logs
-//! written with the data or not at all, tamper evidence, and inzage.
+//! default, break-glass, withdrawal taking effect at once), both logs written with the
+//! data or not at all, tamper evidence, and inzage within one organisation's view.
 
 mod common;
 
@@ -17,6 +17,8 @@ use uuid::Uuid;
 /// A person "held" by Veilig Thuis Haaglanden, with a police-only field.
 const PERSOON: &str = "01930000-0000-7000-8000-000000000001";
 
+/// A source whose one record is Veilig Thuis Haaglanden's: it answers only to its owner,
+/// as `InzageBron` requires.
 struct NepBron;
 
 impl InzageBron for NepBron {
@@ -24,10 +26,10 @@ impl InzageBron for NepBron {
         &self,
         _c: &mut DbConnection,
         persoon: Uuid,
-        _a: &Actor,
+        a: &Actor,
         soort: Option<OrganisatieSoort>,
     ) -> QueryResult<Vec<InzageOnderdeel>> {
-        if persoon.to_string() != PERSOON {
+        if persoon.to_string() != PERSOON || a.organisatie != "vt-haaglanden" {
             return Ok(vec![]);
         }
         let mut gegevens = json!({"naam": "J. Jansen", "adres": "Voorbeeldstraat 1"});
@@ -241,34 +243,40 @@ fn inzage_pad() -> String {
     format!("/api/v1/personen/{PERSOON}/inzage")
 }
 
-async fn besluit_via_inzage(db: Db) {
-    let Some(app) = app(db).await else { return };
-    let politie_fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
-    // No agreement yet: refused, and the refusal is in the audit trail.
-    let body = assert_problem(app.get(&inzage_pad(), &politie_fg).await, 403).await;
-    assert!(
-        body["detail"].as_str().unwrap().contains("Geen convenant"),
-        "{body}"
-    );
-    assert_eq!(
-        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND actie = 'inzage'"),
-        1
-    );
+/// The body of a problem with `instance` and `traceId` taken out: what must be
+/// byte-identical between an unknown id and one outside the caller's view.
+async fn zonder_instance(res: reqwest::Response, status: u16) -> String {
+    let mut body = assert_problem(res, status).await;
+    let o = body.as_object_mut().unwrap();
+    o.remove("instance");
+    o.remove("traceId");
+    serde_json::to_string(&body).unwrap()
+}
 
-    let c = actief_convenant(&app).await;
-    let res = app.get(&inzage_pad(), &politie_fg).await;
+/// INZAGE_EIGEN_ORGANISATIE: the organisation that holds the person's data answers for
+/// what it holds; another organisation's privacy officer — even one an agreement gives an
+/// `inzage` rule — hears exactly what an unknown id hears, and the attempt is recorded.
+async fn inzage_binnen_eigen_organisatie(db: Db) {
+    let Some(app) = app(db).await else { return };
+    actief_convenant(&app).await;
+    let vt_fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
+    let res = app.get(&inzage_pad(), &vt_fg).await;
     assert_eq!(res.status(), 200);
     let rapport: Value = res.json().await.unwrap();
-    assert_eq!(
-        rapport["gegevens"][0]["gegevens"]["politieNotitie"],
-        "alleen voor politie"
+    assert_eq!(rapport["opgesteldDoor"], "vt-haaglanden");
+    assert_eq!(rapport["gegevens"][0]["eigenaar"], "vt-haaglanden");
+    assert!(
+        rapport["gegevens"][0]["gegevens"]
+            .get("politieNotitie")
+            .is_none(),
+        "police-only field withheld"
     );
-    // The read is in both logs, the processing log citing agreement and version.
+    // The read is in both logs, on the organisation's own task.
     assert_eq!(
-        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 200 AND actie = 'lezen'"),
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 200 AND actie = 'lezen' AND organisatie = 'vt-haaglanden'"),
         1
     );
-    assert_eq!(app.tel(&format!("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit = 'inzage' AND convenant_id = '{}' AND convenant_versie = 1", c["id"].as_str().unwrap())), 1);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit = 'inzage' AND organisatie = 'vt-haaglanden' AND convenant_id IS NULL"), 1);
     // The processing log holds a pseudonym, never the id.
     assert_eq!(
         app.tel(&format!(
@@ -277,15 +285,21 @@ async fn besluit_via_inzage(db: Db) {
         0
     );
 
-    // The OM: only with a stated reason.
+    // The police's and the OM's privacy officers (the agreement has `inzage` rules for
+    // both): the same answer as for an unknown id, each attempt recorded.
+    let onbekend = format!("/api/v1/personen/{}/inzage", Uuid::now_v7());
+    let politie_fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
     let om_fg = app.token("om-den-haag", &["privacyfunctionaris"]);
-    let body = assert_problem(app.get(&inzage_pad(), &om_fg).await, 403).await;
-    assert!(
-        body["detail"]
-            .as_str()
-            .unwrap()
-            .contains("X-Audit-Toelichting")
-    );
+    for (org, fg) in [("politie-haaglanden", &politie_fg), ("om-den-haag", &om_fg)] {
+        let verwacht = zonder_instance(app.get(&onbekend, fg).await, 404).await;
+        let kreeg = zonder_instance(app.get(&inzage_pad(), fg).await, 404).await;
+        assert_eq!(kreeg, verwacht);
+        assert_eq!(
+            app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND actie = 'inzage' AND organisatie = '{org}' AND object_id = '{PERSOON}'")),
+            1,
+            "the attempt is in the audit trail"
+        );
+    }
     let res = app
         .client
         .get(app.url(&inzage_pad()))
@@ -294,44 +308,16 @@ async fn besluit_via_inzage(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 200);
-    let rapport: Value = res.json().await.unwrap();
-    assert!(
-        rapport["gegevens"][0]["gegevens"]
-            .get("politieNotitie")
-            .is_none(),
-        "police-only field withheld"
-    );
-
-    // One party alone cannot withdraw it: its request is recorded, the others keep access.
-    let intrekken = format!(
-        "/api/v1/convenanten/{}/intrekkingen",
-        c["id"].as_str().unwrap()
-    );
-    let beheer = app.token("om-den-haag", &["functioneel-beheerder"]);
-    let res = app
-        .post(&intrekken, &beheer, &json!({"reden": "pilot beëindigd"}))
-        .await;
-    assert_eq!(res.status(), 200);
-    let na: Value = res.json().await.unwrap();
-    assert_eq!(na["status"], "actief");
-    assert_eq!(na["intrekkingsverzoeken"][0]["organisatie"], "om-den-haag");
-    assert_eq!(app.get(&inzage_pad(), &politie_fg).await.status(), 200);
-    // The platform admin's withdrawal takes effect on the next request.
-    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
-    let res = app
-        .post(&intrekken, &platform, &json!({"reden": "pilot beëindigd"}))
-        .await;
-    assert_eq!(res.status(), 200);
-    assert_problem(app.get(&inzage_pad(), &politie_fg).await, 403).await;
+    assert_problem(res, 404).await;
+    // Not the privacy officer: refused whatever the id.
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    assert_problem(app.get(&inzage_pad(), &vt).await, 403).await;
 
     // Human-readable rendering for the parent.
-    let c2 = actief_convenant(&app).await;
-    let _ = c2;
     let html = app
         .client
         .get(app.url(&inzage_pad()))
-        .bearer_auth(&politie_fg)
+        .bearer_auth(&vt_fg)
         .header("Accept", "text/html")
         .send()
         .await
@@ -345,37 +331,45 @@ async fn besluit_via_inzage(db: Db) {
     );
     let tekst = html.text().await.unwrap();
     assert!(
-        tekst.contains("Wie uw gegevens verwerkte") && tekst.contains("identiteit van de melder")
+        tekst.contains("Wie uw gegevens verwerkte")
+            && tekst.contains("identiteit van de melder")
+            && tekst.contains("Aan wie uw gegevens zijn verstrekt"),
+        "{tekst}"
     );
 }
 
+/// Break-glass on a person record of Veilig Thuis: the police's noodhulp may, by the
+/// agreement's `doorbraakrollen`, so without a reason it hears 403 (the organisation may
+/// know the record); with one the read is allowed, flagged and listed for review. The OM
+/// has no such role and no rule: as an unknown id. Withdrawal takes effect at once.
 async fn doorbraak_en_toetsing(db: Db) {
     let Some(app) = app(db).await else { return };
-    actief_convenant(&app).await;
-    // A noodhulp officer has no rule for inzage; with break-glass and a reason the read is
-    // allowed, flagged, and listed for review.
-    let nood = app.token("politie-haaglanden", &["noodhulp", "privacyfunctionaris"]);
-    let _ = nood;
+    let c = actief_convenant(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let p: Value = app
+        .post(
+            "/api/v1/personen",
+            &vt,
+            &json!({"voornamen": "Jan", "achternaam": "Jansen", "geboortedatum": "2015-03-01"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pad = format!("/api/v1/personen/{}", p["id"].as_str().unwrap());
+    let lees = |token: String, doorbraak: bool, reden: Option<&'static str>| {
+        let mut r = app.client.get(app.url(&pad)).bearer_auth(token);
+        if doorbraak {
+            r = r.header("X-Doorbraak", "true");
+        }
+        if let Some(reden) = reden {
+            r = r.header("X-Audit-Toelichting", reden);
+        }
+        r.send()
+    };
     let nood = app.token("politie-haaglanden", &["noodhulp"]);
-    let res = app
-        .client
-        .get(app.url(&inzage_pad()))
-        .bearer_auth(&nood)
-        .header("X-Doorbraak", "true")
-        .send()
-        .await
-        .unwrap();
-    assert_problem(res, 403).await; // inzage is for the privacy officer only
-    let fg_nood = app.token("om-den-haag", &["privacyfunctionaris"]);
-    let res = app
-        .client
-        .get(app.url(&inzage_pad()))
-        .bearer_auth(&fg_nood)
-        .header("X-Doorbraak", "true")
-        .send()
-        .await
-        .unwrap();
-    let body = assert_problem(res, 403).await;
+    assert_problem(lees(nood.clone(), false, None).await.unwrap(), 403).await;
+    let body = assert_problem(lees(nood.clone(), true, None).await.unwrap(), 403).await;
     assert!(
         body["detail"]
             .as_str()
@@ -383,6 +377,14 @@ async fn doorbraak_en_toetsing(db: Db) {
             .contains("Doorbraak niet mogelijk"),
         "{body}"
     );
+    let res = lees(
+        nood.clone(),
+        true,
+        Some("kind mogelijk in gevaar, melding 112"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 200);
     let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
     let review: Value = app
         .get("/api/v1/verwerkingen/doorbraken", &fg)
@@ -390,13 +392,36 @@ async fn doorbraak_en_toetsing(db: Db) {
         .json()
         .await
         .unwrap();
-    assert_eq!(review["count"], 0);
+    assert_eq!(review["count"], 1);
+    let om = app.token("om-den-haag", &["officier-van-justitie"]);
+    assert_problem(lees(om, true, Some("reden")).await.unwrap(), 404).await;
+    // Withdrawal (by the platform admin: one party alone cannot) takes effect on the next
+    // request: outside any agreement, as unknown.
+    let beheer = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            &format!(
+                "/api/v1/convenanten/{}/intrekkingen",
+                c["id"].as_str().unwrap()
+            ),
+            &beheer,
+            &json!({"reden": "pilot beëindigd"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_problem(
+        lees(nood, true, Some("kind mogelijk in gevaar"))
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
 }
 
 async fn verwerkingen_zoeken(db: Db) {
     let Some(app) = app(db).await else { return };
     actief_convenant(&app).await;
-    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
     assert_eq!(app.get(&inzage_pad(), &fg).await.status(), 200);
     let res = app
         .post(
@@ -408,18 +433,13 @@ async fn verwerkingen_zoeken(db: Db) {
     assert_eq!(res.status(), 200);
     let gevonden: Value = res.json().await.unwrap();
     assert_eq!(gevonden["count"], 1);
-    assert!(
-        gevonden["results"][0]["grondslag"]
-            .as_str()
-            .unwrap()
-            .contains("Wpg art. 18")
-    );
+    assert_eq!(gevonden["results"][0]["grondslag"], "eigen taakuitvoering");
     // Another organisation's officer sees only its own log.
-    let vt_fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
+    let politie_fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
     let leeg: Value = app
         .post(
             "/api/v1/verwerkingen/_zoek",
-            &vt_fg,
+            &politie_fg,
             &json!({"betrokkene": PERSOON}),
         )
         .await
@@ -463,7 +483,7 @@ async fn logfout_rolt_alles_terug(db: Db) {
 async fn audit_verify_vindt_knoeiwerk(db: Db) {
     let Some(app) = app(db).await else { return };
     let c = actief_convenant(&app).await;
-    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
     assert_eq!(app.get(&inzage_pad(), &fg).await.status(), 200);
     let verify = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
@@ -559,17 +579,42 @@ async fn eigen_verklaring(db: Db) {
             .is_err()
     );
     drop(c);
-    // Shown in the person's inzage.
+    // Shown in the inzage of the organisation that holds the data, and only there.
     actief_convenant(&app).await;
-    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
     let rapport: Value = app.get(&inzage_pad(), &fg).await.json().await.unwrap();
     assert_eq!(
         rapport["eigenVerklaringen"][0]["tekst"],
         "Ik heb het kind die avond wel willen overdragen."
     );
-    // An organisation without an agreement cannot add one; an unknown person is a 404.
+    let politie_fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    assert_problem(app.get(&inzage_pad(), &politie_fg).await, 404).await;
+    // An organisation that holds nothing on the person: exactly as for an unknown
+    // person, and the attempt recorded.
     let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
-    assert_problem(app.post(&pad, &buiten, &json!({"tekst": "x"})).await, 403).await;
+    let onbekend = format!("/api/v1/personen/{}/eigen-verklaringen", Uuid::now_v7());
+    for (methode, body) in [("POST", Some(json!({"tekst": "x"}))), ("GET", None)] {
+        let roep = |pad: String| {
+            let mut r = app
+                .client
+                .request(
+                    reqwest::Method::from_bytes(methode.as_bytes()).unwrap(),
+                    app.url(&pad),
+                )
+                .bearer_auth(&buiten);
+            if let Some(b) = &body {
+                r = r.json(b);
+            }
+            r.send()
+        };
+        let verwacht = zonder_instance(roep(onbekend.clone()).await.unwrap(), 404).await;
+        let kreeg = zonder_instance(roep(pad.clone()).await.unwrap(), 404).await;
+        assert_eq!(kreeg, verwacht, "{methode}");
+    }
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'buitenstaander' AND object_id = '{PERSOON}'")),
+        2
+    );
     assert_problem(
         app.post(
             &format!("/api/v1/personen/{}/eigen-verklaringen", Uuid::now_v7()),
@@ -585,7 +630,7 @@ async fn eigen_verklaring(db: Db) {
 op_beide_backends!(
     eigen_verklaring,
     convenant_levenscyclus,
-    besluit_via_inzage,
+    inzage_binnen_eigen_organisatie,
     doorbraak_en_toetsing,
     verwerkingen_zoeken,
     logfout_rolt_alles_terug,

@@ -48,7 +48,8 @@ async fn geven_lezen_en_termijnen(db: Db) {
             "veiligheidsvoorwaarden"
         ]
     );
-    // Only the receiver gives feedback; the refusal is audited.
+    // Only the receiver gives feedback; the refusal is audited. An organisation that is
+    // no party of the melding hears what an unknown id hears (EEN_ORGANISATIE_ZICHT).
     assert_problem(
         app.post(
             &pad(&id),
@@ -56,7 +57,7 @@ async fn geven_lezen_en_termijnen(db: Db) {
             &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": false}),
         )
         .await,
-        403,
+        404,
     )
     .await;
     assert_problem(
@@ -147,7 +148,7 @@ async fn geven_lezen_en_termijnen(db: Db) {
             &app.token("buitenstaander", &["wijkteammedewerker"]),
         )
         .await,
-        403,
+        404,
     )
     .await;
 

@@ -279,12 +279,13 @@ async fn de_hele_keten(db: Db) {
         .unwrap();
     assert_eq!(outbox["count"], 2, "the melding and the hand-over task");
 
-    // A third organisation sees nothing, and its attempt is recorded.
+    // A third organisation sees nothing — not even that the melding exists (404 as for
+    // an unknown id) — and its attempt is recorded.
     let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
     assert_problem(
         app.get(&format!("/api/v1/zorgmeldingen/{id}"), &buiten)
             .await,
-        403,
+        404,
     )
     .await;
     let leeg: Value = app
@@ -316,8 +317,8 @@ async fn ongeldige_overgangen(db: Db) {
     let id = m["id"].as_str().unwrap().to_string();
     let vt = app.token("vt-haaglanden", &["triagist"]);
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
-    // Not sent yet: no task.
-    assert_problem(stap(&app, &vt, &id, "ontvangsten", json!({})).await, 403).await;
+    // Not sent yet: no task, and Veilig Thuis no party of the concept (as unknown).
+    assert_problem(stap(&app, &vt, &id, "ontvangsten", json!({})).await, 404).await;
     indienen(&app, &id).await;
     // Completing from requested: 409 naming the current state and the allowed ones.
     let body = assert_problem(

@@ -38,7 +38,7 @@ pub struct Problem {
     /// The trace id of the request, to quote when asking for help.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    /// Every invalid input field (400 only).
+    /// Every invalid input field (400), or the fields a 403 refuses to let the caller change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
     pub invalid_params: Vec<InvalidParam>,
@@ -61,6 +61,24 @@ pub enum AppError {
     Geweigerd(ketenregie_privacy::Weigering),
     #[error("niet gevonden: {0}")]
     NietGevonden(String),
+    /// An existing record the caller's organisation has no relation to at all (not its
+    /// owner, sender or receiver, and no agreement rule could let it see it). Answered
+    /// exactly as an unknown id, a 404 with the same `detail`, so the answer is no
+    /// existence oracle; `verwerking::tx` records the refusal in the audit trail of
+    /// `eigenaar` (issue 11, rule `EEN_ORGANISATIE_ZICHT` in `routes::zicht`).
+    #[error("niet gevonden: {detail}")]
+    Verborgen {
+        detail: String,
+        eigenaar: String,
+        reden: String,
+    },
+    /// Refused because of the named fields: a 403 with `invalidParams` (e.g. a change of
+    /// an organisation's registered fields by anyone but the platform admin).
+    #[error("geen toegang: {detail}")]
+    GeenToegangVelden {
+        detail: String,
+        fouten: Vec<InvalidParam>,
+    },
     #[error("conflict: {detail}")]
     Conflict {
         detail: String,
@@ -111,12 +129,16 @@ impl AppError {
         match self {
             AppError::Validatie { .. } => ("ongeldige-invoer", "De invoer is ongeldig"),
             AppError::NietGeauthenticeerd(_) => ("niet-geauthenticeerd", "Niet geauthenticeerd"),
-            AppError::GeenToegang(_) => ("geen-toegang", "Geen toegang"),
+            AppError::GeenToegang(_) | AppError::GeenToegangVelden { .. } => {
+                ("geen-toegang", "Geen toegang")
+            }
             AppError::Geweigerd(w) if w.toelichting_vereist => {
                 ("toelichting-vereist", "Reden van raadpleging vereist")
             }
             AppError::Geweigerd(_) => ("geweigerd", "Geweigerd door het convenant"),
-            AppError::NietGevonden(_) => ("niet-gevonden", "Niet gevonden"),
+            AppError::NietGevonden(_) | AppError::Verborgen { .. } => {
+                ("niet-gevonden", "Niet gevonden")
+            }
             AppError::Conflict { .. } => ("conflict", "Conflict met de huidige toestand"),
             AppError::VoorwaardeMislukt(_) => ("voorwaarde-mislukt", "Voorwaarde mislukt"),
             AppError::MediaType(_) => ("media-type", "Media type niet ondersteund"),
@@ -140,7 +162,9 @@ impl AppError {
             | AppError::MediaType(d)
             | AppError::TeGroot(d)
             | AppError::NietBeschikbaar(d) => d.clone(),
-            AppError::Conflict { detail, .. } => detail.clone(),
+            AppError::Conflict { detail, .. }
+            | AppError::Verborgen { detail, .. }
+            | AppError::GeenToegangVelden { detail, .. } => detail.clone(),
             AppError::Geweigerd(w) => w.reden.clone(),
             AppError::MethodeNietToegestaan { allow } => {
                 format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
@@ -157,7 +181,9 @@ impl AppError {
             instance: None,
             trace_id: None,
             invalid_params: match self {
-                AppError::Validatie { fouten, .. } => fouten.clone(),
+                AppError::Validatie { fouten, .. } | AppError::GeenToegangVelden { fouten, .. } => {
+                    fouten.clone()
+                }
                 _ => vec![],
             },
         }
@@ -169,8 +195,10 @@ impl ResponseError for AppError {
         match self {
             AppError::Validatie { .. } => StatusCode::BAD_REQUEST,
             AppError::NietGeauthenticeerd(_) => StatusCode::UNAUTHORIZED,
-            AppError::GeenToegang(_) | AppError::Geweigerd(_) => StatusCode::FORBIDDEN,
-            AppError::NietGevonden(_) => StatusCode::NOT_FOUND,
+            AppError::GeenToegang(_)
+            | AppError::GeenToegangVelden { .. }
+            | AppError::Geweigerd(_) => StatusCode::FORBIDDEN,
+            AppError::NietGevonden(_) | AppError::Verborgen { .. } => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::VoorwaardeMislukt(_) => StatusCode::PRECONDITION_FAILED,
             AppError::MediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,

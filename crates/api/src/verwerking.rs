@@ -122,9 +122,11 @@ impl FromRequest for Verwerking {
 }
 
 /// Run a privacy-checked operation in one transaction. When the policy decision refuses
-/// (`AppError::Geweigerd`), or the handler refuses for lack of a role
-/// (`AppError::GeenToegang`), the operation rolls back and the refusal is written to the
-/// audit trail of `object` in a transaction of its own; the caller gets the 403.
+/// (`AppError::Geweigerd`), the handler refuses for lack of a role (`AppError::GeenToegang`,
+/// `AppError::GeenToegangVelden`), or the record is one the caller's organisation has no
+/// relation to (`AppError::Verborgen`, answered as an unknown id), the operation rolls back
+/// and the refusal is written to the audit trail of `object` (for `Verborgen`: of the
+/// record's owner) in a transaction of its own; the caller gets the 403 or 404.
 pub async fn tx<T, F>(
     pool: &DbPool,
     ctx: &Context,
@@ -137,14 +139,9 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
     match db::tx(pool, f).await {
-        Err(e @ (AppError::Geweigerd(_) | AppError::GeenToegang(_))) => {
-            let w = match &e {
-                AppError::Geweigerd(w) => w.clone(),
-                AppError::GeenToegang(d) => ketenregie_privacy::Weigering {
-                    reden: d.clone(),
-                    toelichting_vereist: false,
-                },
-                _ => unreachable!("matched above"),
+        Err(e) => {
+            let Some((object, w)) = weigering_van(&e, object) else {
+                return Err(e);
             };
             let ctx = ctx.clone();
             db::tx(pool, move |c| {
@@ -153,6 +150,30 @@ where
             .await?;
             Err(e)
         }
-        other => other,
+        ok => ok,
+    }
+}
+
+/// The audit object and the refusal to record for an error, if it is a refusal.
+fn weigering_van(e: &AppError, object: Object) -> Option<(Object, ketenregie_privacy::Weigering)> {
+    let w = |reden: String| ketenregie_privacy::Weigering {
+        reden,
+        toelichting_vereist: false,
+    };
+    match e {
+        AppError::Geweigerd(w) => Some((object, w.clone())),
+        AppError::GeenToegang(d) | AppError::GeenToegangVelden { detail: d, .. } => {
+            Some((object, w(d.clone())))
+        }
+        AppError::Verborgen {
+            eigenaar, reden, ..
+        } => Some((
+            Object {
+                eigenaar: eigenaar.clone(),
+                ..object
+            },
+            w(format!("{reden} (beantwoord als onbekend id: 404)")),
+        )),
+        _ => None,
     }
 }

@@ -8,15 +8,30 @@
 //! `VERWIJSINDEX_VERVALTERMIJN` (DOMAIN.md §4 retention): a signal lapses at the earliest
 //! of 2 years after registration and the child's 23rd birthday; the organisation ends it
 //! earlier when it is no longer justified. Lapsed and ended signals neither match nor show.
+//!
+//! Only those entitled take part (issue 11 point 4; the Verwijsindex rule of Jeugdwet
+//! art. 7.1.4.1-7.1.4.3: only participating, authorised professionals register, and a
+//! match goes only to participants):
+//! - `COORDINATIE_CONVENANT`: registering involvement needs a rule in an agreement in
+//!   force, the caller's organisation a party, for the caller's organisation kind (from
+//!   the partner directory) and one of the caller's roles, purpose `coordinatie`, action
+//!   `aanmaken`, category `hulpverlening`; and a person the organisation holds a record
+//!   on (its own person).
+//! - `MATCH_BINNEN_CONVENANT`: a match is made, notified and shown only between two
+//!   organisations that are both parties of one agreement in force that has such a rule
+//!   for each of their kinds; otherwise the other side is neither named nor told (the
+//!   signal carries no content, and no contact leaves the agreement).
 
 use crate::gezinnen::Relatie;
 use crate::{CaseFout, id};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::ids;
 use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{Actie, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, ids};
+use ketenregie_privacy::convenant::{self, Convenant, Regel};
+use ketenregie_privacy::{Context, PrivacyFout, Weigering};
 use ketenregie_store::DbConnection;
+use ketenregie_store::directory;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use serde::{Deserialize, Serialize};
@@ -265,16 +280,113 @@ fn broers_en_zussen(conn: &mut DbConnection, kind: &str) -> QueryResult<Vec<Stri
     Ok(kinderen)
 }
 
+/// `COORDINATIE_CONVENANT`: is `r` a rule for registering involvement by an organisation
+/// of kind `soort` (and, when given, a user with one of `rollen`)?
+pub fn is_coordinatieregel(r: &Regel, soort: OrganisatieSoort, rollen: Option<&[Rol]>) -> bool {
+    r.doel == Doel::Coordinatie
+        && r.organisatie_soort == soort
+        && r.acties.contains(&Actie::Aanmaken)
+        && r.categorieen.contains(&Gegevenscategorie::Hulpverlening)
+        && rollen.is_none_or(|rs| r.rollen.iter().any(|x| rs.contains(x)))
+}
+
+/// What one organisation may do in coordination, read once per request inside its
+/// transaction: its kind from the partner directory and the agreements in force it is a
+/// party to.
+#[derive(Debug, Clone)]
+pub struct Coordinatie {
+    organisatie: String,
+    soort: Option<OrganisatieSoort>,
+    convenanten: Vec<Convenant>,
+}
+
+impl Coordinatie {
+    /// Read `organisatie`'s kind and the agreements in force at `nu` it is a party to.
+    pub fn laad(
+        conn: &mut DbConnection,
+        organisatie: &str,
+        nu: DateTime<Utc>,
+    ) -> QueryResult<Self> {
+        Ok(Self {
+            organisatie: organisatie.to_string(),
+            soort: directory::kern_op_code(conn, organisatie)?.map(|o| o.2),
+            convenanten: convenant::actief_voor(conn, organisatie)?
+                .into_iter()
+                .filter(|c| c.van_kracht(nu) && c.is_partij(organisatie))
+                .collect(),
+        })
+    }
+
+    /// `COORDINATIE_CONVENANT` for a user with `rollen`: refused without a rule; where
+    /// every matching rule requires a reason (`redenVerplicht`), only with one.
+    pub fn mag_registreren(&self, rollen: &[Rol], toelichting: bool) -> Result<(), Weigering> {
+        let regels: Vec<&Regel> = match self.soort {
+            Some(soort) => self
+                .convenanten
+                .iter()
+                .flat_map(|c| c.inhoud.regels.iter())
+                .filter(|r| is_coordinatieregel(r, soort, Some(rollen)))
+                .collect(),
+            None => vec![],
+        };
+        if regels.is_empty() {
+            return Err(Weigering {
+                reden: format!(
+                    "Geen convenant van kracht dat organisatie `{}` met deze rol toestaat betrokkenheid te registreren (doel `coordinatie`, actie `aanmaken`, categorie `hulpverlening`; regel COORDINATIE_CONVENANT)",
+                    self.organisatie
+                ),
+                toelichting_vereist: false,
+            });
+        }
+        if !toelichting && regels.iter().all(|r| r.reden_verplicht) {
+            return Err(Weigering {
+                reden: "Het convenant vereist per registratie een reden: stuur de header `X-Audit-Toelichting`".into(),
+                toelichting_vereist: true,
+            });
+        }
+        Ok(())
+    }
+
+    /// `MATCH_BINNEN_CONVENANT`: are this organisation (with a user of `rollen`, when
+    /// given) and `ander` of kind `ander_soort` both parties of one agreement in force
+    /// with a coordination rule for each of their kinds?
+    pub fn gedeeld_met(
+        &self,
+        rollen: Option<&[Rol]>,
+        ander: &str,
+        ander_soort: Option<OrganisatieSoort>,
+    ) -> bool {
+        let (Some(soort), Some(ander_soort)) = (self.soort, ander_soort) else {
+            return false;
+        };
+        self.convenanten.iter().any(|c| {
+            c.is_partij(ander)
+                && c.inhoud
+                    .regels
+                    .iter()
+                    .any(|r| is_coordinatieregel(r, soort, rollen))
+                && c.inhoud
+                    .regels
+                    .iter()
+                    .any(|r| is_coordinatieregel(r, ander_soort, None))
+        })
+    }
+}
+
 /// Register involvement of `organisatie` with one of its persons; finds and records the
 /// matches with other organisations and notifies both sides through the outbox, all in
 /// the caller's transaction. Returns the signal and the new matches.
 pub fn registreer(
     conn: &mut DbConnection,
-    v: &ketenregie_privacy::versleuteling::Versleuteling,
-    organisatie: &str,
+    ctx: &Context,
     n: &NieuweBetrokkenheid,
-    nu: DateTime<Utc>,
 ) -> Result<(Betrokkenheid, Vec<Match>), CaseFout> {
+    let (v, organisatie, nu) = (&*ctx.versleuteling, ctx.actor.organisatie.as_str(), ctx.nu);
+    // COORDINATIE_CONVENANT first: without it nothing about the person is looked at.
+    let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
+    coordinatie
+        .mag_registreren(&ctx.actor.rollen, ctx.toelichting.is_some())
+        .map_err(|w| CaseFout::Privacy(PrivacyFout::Geweigerd(w)))?;
     let rij = crate::personen::eigen_personen(conn, organisatie, &[("persoon".into(), n.persoon)])?
         .remove(0);
     let persoon = rij.clone().ontsleutel(v)?;
@@ -344,6 +456,11 @@ pub fn registreer(
         {
             continue;
         }
+        // MATCH_BINNEN_CONVENANT: outside a shared agreement neither side hears of it.
+        let ander_soort = directory::kern_op_code(conn, &ander.organisatie)?.map(|o| o.2);
+        if !coordinatie.gedeeld_met(Some(&ctx.actor.rollen), &ander.organisatie, ander_soort) {
+            continue;
+        }
         let mid = ids::new_id();
         diesel::insert_into(matches::table)
             .values((
@@ -411,12 +528,26 @@ pub fn lees(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<Betrokkenh
     Ok(r.map(uit_rij))
 }
 
-/// The matches of `organisatie`, newest first, seen from its side; one match or all.
+/// The two organisations of match `id`, if it exists.
+pub fn match_partijen(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<(String, String)>> {
+    matches::table
+        .find(id_.to_string())
+        .select((matches::organisatie_a, matches::organisatie_b))
+        .first(conn)
+        .optional()
+}
+
+/// The matches of `organisatie`, newest first, seen from its side; one match or all. Only
+/// those with an organisation it still shares an agreement in force with
+/// (`MATCH_BINNEN_CONVENANT`): when the agreement ends, the other side's contact is no
+/// longer shown.
 pub fn matches_van(
     conn: &mut DbConnection,
     organisatie: &str,
     alleen: Option<Uuid>,
+    nu: DateTime<Utc>,
 ) -> QueryResult<Vec<Match>> {
+    let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
     type MRij = (
         String,
         String,
@@ -454,6 +585,10 @@ pub fn matches_van(
         } else {
             (&r.2, &r.1, &r.3)
         };
+        let ander_soort = directory::kern_op_code(conn, andere_org)?.map(|o| o.2);
+        if !coordinatie.gedeeld_met(None, andere_org, ander_soort) {
+            continue;
+        }
         let Some(a) = lees(conn, id(ander))? else {
             continue;
         };

@@ -1,16 +1,28 @@
-//! Inzage (DOMAIN.md §3 flow 7): a data subject asks an organisation what is recorded
-//! about them. Each domain crate contributes what it holds through `InzageBron`; this
-//! module adds the statements the person made and the processing log: who processed
-//! their data, when, for which purpose and on which legal basis (never which employee).
+//! Inzage (DOMAIN.md §3 flow 7; AVG art. 15, Wpg art. 25, Jeugdwet art. 7.3.10): a data
+//! subject asks an organisation what it records about them. The answer stays inside that
+//! one organisation's view (issue 11 point 3, `INZAGE_EIGEN_ORGANISATIE`):
+//!
+//! - only for a person the organisation holds data on (a source's record it owns, a
+//!   statement it recorded) or received and processed data on through the service (rows
+//!   in its own processing log); for any other person the answer is that of an unknown
+//!   id;
+//! - the report holds what the organisation holds (each domain crate contributes its
+//!   records through `InzageBron`), the statements it recorded or holds, its own
+//!   processing of the person's data with who in the organisation did it (the audit trail,
+//!   linked by trace id), and to which organisations it disclosed the data (their reads of
+//!   its records, linked the same way);
+//! - never another organisation's records, statements or processing.
 
 use crate::eigen_verklaring;
-use crate::logboek;
+use crate::logboek::{self, AuditRij, VerwerkingRij};
 use crate::pseudoniem::Pseudonimiseerder;
 use chrono::{DateTime, Utc};
-use diesel::QueryResult;
+use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
 use ketenregie_store::DbConnection;
+use ketenregie_store::schema::audittrail;
 use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -32,9 +44,10 @@ pub struct InzageOnderdeel {
 
 /// A domain crate's contribution to an inzage report.
 pub trait InzageBron: Send + Sync {
-    /// Everything the source holds on `persoon`, redacted for a requester of
-    /// organisation `aanvrager` of kind `soort`: police-only fields are withheld from a
-    /// non-police requester, and a reporter's identity where the law protects it.
+    /// What organisation `aanvrager.organisatie` (of kind `soort`) holds on `persoon` in
+    /// this source — its own records only — redacted for the data subject: police-only
+    /// fields are withheld from a non-police requester, and a reporter's identity where
+    /// the law protects it. (`stel_op` drops anything owned by another organisation.)
     fn verzamel(
         &self,
         conn: &mut DbConnection,
@@ -51,7 +64,7 @@ pub trait InzageBron: Send + Sync {
     }
 }
 
-/// One processing of the subject's data, as shown to them.
+/// One processing of the subject's data by the organisation, as shown to them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InzageVerwerking {
@@ -61,6 +74,23 @@ pub struct InzageVerwerking {
     pub grondslag: String,
     pub tijdstip: DateTime<Utc>,
     pub doorbraak: bool,
+    /// Who in the organisation processed it: the display names in its audit trail for
+    /// this processing (empty for the service's own jobs, such as retention).
+    pub verwerkt_door: Vec<String>,
+}
+
+/// A disclosure: another organisation received the organisation's data on the person
+/// through the service (it read a record of the organisation under an agreement).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct InzageVerstrekking {
+    /// The receiving organisation's code.
+    pub aan: String,
+    /// The purpose it received the data for.
+    pub doel: String,
+    /// The legal basis, with agreement id and version.
+    pub grondslag: String,
+    pub tijdstip: DateTime<Utc>,
 }
 
 /// A statement the person added.
@@ -74,19 +104,50 @@ pub struct InzageVerklaring {
     pub aangemaakt_op: DateTime<Utc>,
 }
 
-/// The report handed to the data subject.
+/// The report handed to the data subject: one organisation's view.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InzageRapport {
     pub persoon: Uuid,
     pub opgesteld_door: String,
     pub opgesteld_op: DateTime<Utc>,
+    /// What the organisation holds on the person.
     pub gegevens: Vec<InzageOnderdeel>,
+    /// The person's own statements the organisation recorded or holds with its records.
     pub eigen_verklaringen: Vec<InzageVerklaring>,
+    /// The organisation's own processing of the person's data, oldest first.
     pub verwerkingen: Vec<InzageVerwerking>,
+    /// To which organisations it disclosed the person's data, oldest first.
+    pub verstrekkingen: Vec<InzageVerstrekking>,
 }
 
-/// Assemble the report from every source.
+/// The outcome of an inzage request (`INZAGE_EIGEN_ORGANISATIE`).
+#[derive(Debug, Clone)]
+pub enum Inzage {
+    /// The organisation holds or received data on the person: its report.
+    Rapport(Box<InzageRapport>),
+    /// The person is known to the service, but the organisation neither holds nor
+    /// received anything on them: answered as `Onbekend`, recorded as a refusal.
+    BuitenZicht,
+    /// Nothing at all is known under this id.
+    Onbekend,
+}
+
+/// The audit rows of these traces.
+fn audit_van_traces(conn: &mut DbConnection, traces: &[String]) -> QueryResult<Vec<AuditRij>> {
+    let mut uit = Vec::new();
+    for deel in traces.chunks(500) {
+        uit.extend(
+            audittrail::table
+                .filter(audittrail::trace_id.eq_any(deel))
+                .select(AuditRij::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(uit)
+}
+
+/// Assemble the report for `actor`'s organisation, or say why there is none.
 pub fn stel_op(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -95,10 +156,14 @@ pub fn stel_op(
     bronnen: &[std::sync::Arc<dyn InzageBron>],
     pseudoniemen: &Pseudonimiseerder,
     nu: DateTime<Utc>,
-) -> QueryResult<InzageRapport> {
+) -> QueryResult<Inzage> {
+    let org = actor.organisatie.as_str();
+    let mut bekend = false;
     let mut gegevens = Vec::new();
     for b in bronnen {
-        gegevens.extend(b.verzamel(conn, persoon, actor, soort)?);
+        let items = b.verzamel(conn, persoon, actor, soort)?;
+        bekend |= !items.is_empty();
+        gegevens.extend(items.into_iter().filter(|i| i.eigenaar == org));
     }
     let mut subject = None;
     for b in bronnen {
@@ -107,39 +172,111 @@ pub fn stel_op(
             break;
         }
     }
-    let eigen_verklaringen = eigen_verklaring::van_betrokkene(conn, persoon)?
-        .into_iter()
-        .map(|v| InzageVerklaring {
-            id: v.id,
-            bij: format!("{}/{}", v.object_type, v.object_id),
-            tekst: v.tekst,
-            vastgelegd_door: v.vastgelegd_door,
-            aangemaakt_op: v.aangemaakt_op,
-        })
-        .collect();
-    let mut rijen = logboek::verwerkingen_van_betrokkene(conn, &pseudoniemen.van(persoon))?;
-    if let Some(s) = subject.filter(|s| *s != persoon) {
+    bekend |= subject.is_some();
+    let mut ids = vec![persoon];
+    ids.extend(subject.filter(|s| *s != persoon));
+
+    let mut verklaringen: BTreeMap<Uuid, InzageVerklaring> = BTreeMap::new();
+    for i in &ids {
+        for v in eigen_verklaring::van_betrokkene(conn, *i)? {
+            bekend = true;
+            if v.vastgelegd_door == org || v.eigenaar == org {
+                verklaringen.insert(
+                    v.id,
+                    InzageVerklaring {
+                        id: v.id,
+                        bij: format!("{}/{}", v.object_type, v.object_id),
+                        tekst: v.tekst,
+                        vastgelegd_door: v.vastgelegd_door,
+                        aangemaakt_op: v.aangemaakt_op,
+                    },
+                );
+            }
+        }
+    }
+
+    let mut rijen: Vec<VerwerkingRij> = Vec::new();
+    for i in &ids {
         rijen.extend(logboek::verwerkingen_van_betrokkene(
             conn,
-            &pseudoniemen.van(s),
+            &pseudoniemen.van(*i),
         )?);
     }
-    let verwerkingen = rijen
+    bekend |= !rijen.is_empty();
+    let (eigen, anderen): (Vec<VerwerkingRij>, Vec<VerwerkingRij>) =
+        rijen.into_iter().partition(|r| r.organisatie == org);
+
+    if gegevens.is_empty() && verklaringen.is_empty() && eigen.is_empty() {
+        return Ok(if bekend {
+            Inzage::BuitenZicht
+        } else {
+            Inzage::Onbekend
+        });
+    }
+
+    let traces: Vec<String> = eigen
+        .iter()
+        .chain(anderen.iter())
+        .map(|r| r.trace_id.clone())
+        .collect::<BTreeSet<_>>()
         .into_iter()
+        .collect();
+    let audit = audit_van_traces(conn, &traces)?;
+
+    // Who in the organisation processed it: its own audit rows of the same request.
+    let mut door: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for a in audit.iter().filter(|a| a.organisatie == org) {
+        door.entry(a.trace_id.as_str())
+            .or_default()
+            .insert(a.gebruiker_naam.clone());
+    }
+    let mut verwerkingen: Vec<InzageVerwerking> = eigen
+        .iter()
         .map(|r| InzageVerwerking {
-            organisatie: r.organisatie,
-            doel: r.activiteit,
-            grondslag: r.grondslag,
+            organisatie: r.organisatie.clone(),
+            doel: r.activiteit.clone(),
+            grondslag: r.grondslag.clone(),
             tijdstip: ketenregie_common::time::from_db(r.start_op),
             doorbraak: r.doorbraak,
+            verwerkt_door: door
+                .get(r.trace_id.as_str())
+                .map(|d| d.iter().cloned().collect())
+                .unwrap_or_default(),
         })
         .collect();
-    Ok(InzageRapport {
+    verwerkingen.sort_by_key(|v| v.tijdstip);
+
+    // Disclosures: another organisation's processing of the person in a request in which
+    // it read a record of this organisation on the same legal basis.
+    let mut gezien = BTreeSet::new();
+    let mut verstrekkingen: Vec<InzageVerstrekking> = anderen
+        .iter()
+        .filter(|r| {
+            audit.iter().any(|a| {
+                a.trace_id == r.trace_id
+                    && a.organisatie == r.organisatie
+                    && a.eigenaar == org
+                    && (200..300).contains(&a.resultaat)
+                    && a.grondslag.as_deref() == Some(r.grondslag.as_str())
+            })
+        })
+        .filter(|r| gezien.insert((r.trace_id.clone(), r.grondslag.clone())))
+        .map(|r| InzageVerstrekking {
+            aan: r.organisatie.clone(),
+            doel: r.activiteit.clone(),
+            grondslag: r.grondslag.clone(),
+            tijdstip: ketenregie_common::time::from_db(r.start_op),
+        })
+        .collect();
+    verstrekkingen.sort_by_key(|v| v.tijdstip);
+
+    Ok(Inzage::Rapport(Box::new(InzageRapport {
         persoon,
         opgesteld_door: actor.organisatie.clone(),
         opgesteld_op: nu,
         gegevens,
-        eigen_verklaringen,
+        eigen_verklaringen: verklaringen.into_values().collect(),
         verwerkingen,
-    })
+        verstrekkingen,
+    })))
 }

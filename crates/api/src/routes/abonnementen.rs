@@ -5,11 +5,14 @@
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::verwerking::Verwerking;
+use crate::routes::zicht;
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::{Actor, Rol, Validatie};
 use ketenregie_feedback::abonnement::{self, Abonnement, AbonnementInvoer};
 use ketenregie_feedback::webhook::{self, UrlRegels};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbPool;
 use serde::Deserialize;
@@ -101,18 +104,36 @@ pub async fn lijst(
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
 }
 
-async fn eigen(pool: &DbPool, actor: &Actor, id: Uuid) -> Result<Abonnement, AppError> {
+/// The kind of record, as named in a 404.
+const ABONNEMENT: &str = "abonnement";
+
+/// A subscription of the caller's organisation. Another organisation's is answered as an
+/// unknown id, and the attempt recorded in its audit trail (`EEN_ORGANISATIE_ZICHT`).
+async fn eigen(
+    pool: &DbPool,
+    ctx: &Context,
+    actie: &'static str,
+    id: Uuid,
+) -> Result<Abonnement, AppError> {
     let s = id.to_string();
-    let a = db::run(pool, move |c| {
-        abonnement::een(c, &s).map_err(AppError::from)
+    let org = ctx.actor.organisatie.clone();
+    let object = Object {
+        soort: "abonnementen",
+        id: s.clone(),
+        eigenaar: org.clone(),
+    };
+    verwerking::tx(pool, ctx, actie, object, move |c| {
+        match abonnement::een(c, &s)? {
+            Some(a) if a.organisatie == org => Ok(a),
+            Some(a) => Err(zicht::verborgen(
+                ABONNEMENT,
+                &a.organisatie,
+                "een abonnement van een andere organisatie",
+            )),
+            None => Err(zicht::onbekend(ABONNEMENT)),
+        }
     })
-    .await?;
-    match a {
-        Some(a) if a.organisatie == actor.organisatie => Ok(a),
-        _ => Err(AppError::NietGevonden(format!(
-            "Er is geen abonnement met id {id} van uw organisatie"
-        ))),
-    }
+    .await
 }
 
 #[utoipa::path(
@@ -121,7 +142,7 @@ async fn eigen(pool: &DbPool, actor: &Actor, id: Uuid) -> Result<Abonnement, App
     params(("id" = Uuid, Path, description = "Id of the subscription")),
     responses(
         (status = 200, description = "Het abonnement", body = Abonnement),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -131,7 +152,7 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     beheerder(&ctx.actor)?;
-    Ok(HttpResponse::Ok().json(eigen(&pool, &ctx.actor, id.into_inner()).await?))
+    Ok(HttpResponse::Ok().json(eigen(&pool, &ctx, "lezen", id.into_inner()).await?))
 }
 
 #[utoipa::path(
@@ -141,7 +162,7 @@ pub async fn een(
     params(("id" = Uuid, Path, description = "Id of the subscription")),
     responses(
         (status = 204, description = "Opgezegd"),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -152,7 +173,7 @@ pub async fn verwijder(
 ) -> Result<HttpResponse, AppError> {
     beheerder(&ctx.actor)?;
     let id = id.into_inner();
-    eigen(&pool, &ctx.actor, id).await?;
+    eigen(&pool, &ctx, "verwijderen", id).await?;
     let s = id.to_string();
     db::tx(&pool, move |c| {
         abonnement::verwijder(c, &s).map_err(AppError::from)

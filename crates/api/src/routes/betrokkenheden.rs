@@ -3,7 +3,7 @@
 //! matches it produces (`ketenregie_case::betrokkenheid`).
 
 use crate::problem::{AppError, Problem};
-use crate::routes::dossier;
+use crate::routes::{dossier, zicht};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -81,6 +81,10 @@ fn dto(b: Betrokkenheid, matches: Vec<MatchDto>) -> BetrokkenheidDto {
     }
 }
 
+/// Kinds of record, as named in a 404.
+const BETROKKENHEID: &str = "betrokkenheid";
+const MATCH: &str = "match";
+
 fn object(id: &str, eigenaar: &str) -> Object {
     Object {
         soort: "betrokkenheden",
@@ -92,11 +96,12 @@ fn object(id: &str, eigenaar: &str) -> Object {
 #[utoipa::path(
     post, path = "/betrokkenheden", tag = "dossiers", operation_id = "betrokkenheidRegistreren",
     summary = "Betrokkenheid bij een kind registreren",
-    description = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.",
+    description = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. Only for those entitled (COORDINATIE_CONVENANT): an agreement in force must have a rule for your organisation's kind and one of your roles with purpose `coordinatie`, action `aanmaken` and category `hulpverlening` (else 403), and the child must be a person your organisation registered (else 400 naming `persoon`). When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), and both organisations are parties of one agreement in force with such a rule for each (MATCH_BINNEN_CONVENANT), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`; otherwise neither hears of the other. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.",
     request_body = BetrokkenheidInvoer,
     responses(
         (status = 201, description = "Geregistreerd, met de gevonden matches", body = BetrokkenheidDto, headers(("Location" = String, description = "The signal"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
+        (status = 403, description = "Geen convenant met een coördinatieregel voor uw organisatie en rol", body = Problem),
         (status = 409, description = "Uw organisatie heeft al een actieve betrokkenheid bij dit kind", body = Problem),
     ),
     security(("bearer" = [])),
@@ -111,7 +116,7 @@ pub async fn registreer(
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object("nieuw", &eigenaar), move |conn| {
-        let (b, matches) = betrokkenheid::registreer(conn, &c2.versleuteling, &c2.actor.organisatie, &n, c2.nu)?;
+        let (b, matches) = betrokkenheid::registreer(conn, &c2, &n)?;
         dossier::schrijf_eigen(
             conn,
             &c2,
@@ -136,7 +141,7 @@ pub async fn registreer(
     params(("id" = Uuid, Path, description = "A signal of your organisation")),
     responses(
         (status = 204, description = "Beëindigd"),
-        (status = 404, description = "Uw organisatie heeft deze betrokkenheid niet", body = Problem),
+        (status = 404, description = "Onbekend, of niet van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["hulpverlening"], "alleenEigen": true})))
@@ -155,6 +160,18 @@ pub async fn beeindig(
         "wijzigen",
         object(&id.to_string(), &eigenaar),
         move |conn| {
+            // Another organisation's signal is outside the caller's view, as an unknown id.
+            match betrokkenheid::lees(conn, id)? {
+                None => return Err(zicht::onbekend(BETROKKENHEID)),
+                Some(b) if b.organisatie != c2.actor.organisatie => {
+                    return Err(zicht::verborgen(
+                        BETROKKENHEID,
+                        &b.organisatie,
+                        "beëindigen van de betrokkenheid van een andere organisatie",
+                    ));
+                }
+                Some(_) => {}
+            }
             let b = betrokkenheid::beeindig(conn, &c2.actor.organisatie, id, c2.nu.date_naive())?;
             dossier::schrijf_eigen(
                 conn,
@@ -174,7 +191,7 @@ pub async fn beeindig(
 #[utoipa::path(
     get, path = "/matches", tag = "dossiers", operation_id = "matchesOpvragen",
     summary = "Coördinatiematches van de eigen organisatie",
-    description = "Every match involving your organisation, newest first (at most 500): the other organisation, its contact and the reason. A match carries no content about the child.",
+    description = "Every match involving your organisation, newest first (at most 500): the other organisation, its contact and the reason; only while both share an agreement in force with coordination rules for each (MATCH_BINNEN_CONVENANT). A match carries no content about the child.",
     responses((status = 200, description = "De matches", body = MatchLijst)),
     security(("bearer" = [])),
 )]
@@ -182,9 +199,9 @@ pub async fn lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let org = ctx.actor.organisatie.clone();
+    let (org, nu) = (ctx.actor.organisatie.clone(), ctx.nu);
     let uit = crate::db::run(&pool, move |conn| {
-        let m = betrokkenheid::matches_van(conn, &org, None)?;
+        let m = betrokkenheid::matches_van(conn, &org, None, nu)?;
         m.into_iter()
             .map(|m| match_dto(conn, m))
             .collect::<Result<Vec<_>, _>>()
@@ -199,10 +216,11 @@ pub async fn lijst(
 #[utoipa::path(
     get, path = "/matches/{id}", tag = "dossiers", operation_id = "matchOpvragen",
     summary = "Eén coördinatiematch",
+    description = "A match of your organisation, while it shares an agreement in force with coordination rules for both sides (MATCH_BINNEN_CONVENANT).",
     params(("id" = Uuid, Path, description = "Id of the match")),
     responses(
         (status = 200, description = "De match", body = MatchDto),
-        (status = 404, description = "Geen match van uw organisatie", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
 )]
@@ -211,16 +229,32 @@ pub async fn een(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let org = ctx.actor.organisatie.clone();
     let id = id.into_inner();
-    let m = crate::db::run(&pool, move |conn| {
-        let m = betrokkenheid::matches_van(conn, &org, Some(id))?
-            .pop()
-            .ok_or_else(|| {
-                AppError::NietGevonden(format!("Uw organisatie heeft geen match {id}"))
-            })?;
-        match_dto(conn, m)
-    })
+    let c2 = ctx.clone();
+    let m = verwerking::tx(
+        &pool,
+        &ctx,
+        "lezen",
+        Object {
+            soort: "matches",
+            id: id.to_string(),
+            eigenaar: ctx.actor.organisatie.clone(),
+        },
+        move |conn| {
+            let org = c2.actor.organisatie.as_str();
+            let (a, b) =
+                betrokkenheid::match_partijen(conn, id)?.ok_or_else(|| zicht::onbekend(MATCH))?;
+            match betrokkenheid::matches_van(conn, org, Some(id), c2.nu)?.pop() {
+                Some(m) => match_dto(conn, m),
+                // Not a party, or no longer sharing an agreement: as unknown.
+                None => Err(zicht::verborgen(
+                    MATCH,
+                    if a == org { &b } else { &a },
+                    "een match buiten de eigen organisatie of buiten een gedeeld convenant",
+                )),
+            }
+        },
+    )
     .await?;
     Ok(HttpResponse::Ok().json(m))
 }

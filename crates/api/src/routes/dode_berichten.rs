@@ -5,14 +5,19 @@
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::verwerking::Verwerking;
+use crate::routes::zicht;
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::{Actor, Rol, Validatie};
 use ketenregie_feedback::bezorging::{self, DoodBericht};
+use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
+
+/// The kind of record, as named in a 404.
+const BEZORGING: &str = "bezorging";
 
 /// None: all organisations (platform admin); Some(code): only that organisation's.
 fn bereik(actor: &Actor) -> Result<Option<String>, AppError> {
@@ -67,7 +72,7 @@ pub async fn lijst(
     params(("id" = Uuid, Path, description = "Id of the dead delivery")),
     responses(
         (status = 200, description = "Weer in de wachtrij", body = DoodBericht),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Niet dood", body = Problem),
     ),
     security(("bearer" = []))
@@ -80,11 +85,21 @@ pub async fn opnieuw(
     let org = bereik(&ctx.actor)?;
     let id = id.into_inner().to_string();
     let nu = ctx.nu;
-    let b = db::tx(&pool, move |c| {
-        let niet_gevonden = || AppError::NietGevonden(format!("Er is geen bezorging met id {id}"));
-        let (b, status) = bezorging::bezorging(c, &id)?.ok_or_else(niet_gevonden)?;
+    let object = Object {
+        soort: "dode-berichten",
+        id: id.clone(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let b = verwerking::tx(&pool, &ctx, "opnieuw", object, move |c| {
+        let (b, status) =
+            bezorging::bezorging(c, &id)?.ok_or_else(|| zicht::onbekend(BEZORGING))?;
+        // Another organisation's delivery is outside the view (EEN_ORGANISATIE_ZICHT).
         if org.as_deref().is_some_and(|o| o != b.organisatie) {
-            return Err(niet_gevonden());
+            return Err(zicht::verborgen(
+                BEZORGING,
+                &b.organisatie,
+                "een bezorging van een andere organisatie",
+            ));
         }
         if status != "dood" {
             return Err(AppError::Conflict {

@@ -6,16 +6,15 @@
 
 use crate::paging::{self};
 use crate::problem::{AppError, Problem};
-use crate::routes::verwerkingen::{Eigenaren, InzageBronnen};
+use crate::routes::verwerkingen::{self, InzageBronnen};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actie, Doel, Gegevenscategorie, Validatie, Vertrouwelijkheid};
 use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaring, Nieuw};
-use ketenregie_privacy::inzage;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, besluit};
-use ketenregie_store::{DbConnection, DbPool, directory};
+use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -58,31 +57,24 @@ pub struct EigenVerklaringInvoer {
     pub vertrouwelijkheid: Option<Vertrouwelijkheid>,
 }
 
-/// The organisations holding data on `persoon`, and the decision for `actie` on them.
+/// The decision for `actie` on the person's statements within the caller's organisation
+/// (`INZAGE_EIGEN_ORGANISATIE`): only for a person it holds or received data on (any other
+/// id is answered as unknown); adding a statement needs a record it holds, which the
+/// statement then accompanies (Jeugdwet art. 7.3.8).
 fn beslis(
     conn: &mut DbConnection,
     ctx: &Context,
     bronnen: &InzageBronnen,
     persoon: Uuid,
     actie: Actie,
-) -> Result<(ketenregie_privacy::Toestemming, Vec<String>), AppError> {
-    let soort = directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort);
-    let rapport = inzage::stel_op(
-        conn,
-        &ctx.actor,
-        soort,
-        persoon,
-        &bronnen.0,
-        &ctx.pseudoniemen,
-        ctx.nu,
-    )?;
-    let eigenaren = rapport.eigenaren();
-    if eigenaren.is_empty() {
-        return Err(AppError::NietGevonden(format!(
-            "Over persoon {persoon} is niets vastgelegd; een eigen verklaring hoort bij vastgelegde gegevens"
-        )));
+) -> Result<ketenregie_privacy::Toestemming, AppError> {
+    let rapport = verwerkingen::rapport_van(conn, ctx, bronnen, persoon)?;
+    if actie == Actie::Aanmaken && rapport.gegevens.is_empty() {
+        return Err(AppError::GeenToegang(
+            "Uw organisatie houdt over deze persoon geen gegevens vast; een eigen verklaring wordt vastgelegd door de organisatie bij wier gegevens zij hoort".into(),
+        ));
     }
-    let t = besluit::toegang(
+    Ok(besluit::toegang(
         conn,
         ctx,
         &Aanvraag {
@@ -90,11 +82,10 @@ fn beslis(
             doel: Doel::Inzage,
             categorieen: vec![Gegevenscategorie::Identificatie],
             optioneel: vec![],
-            eigenaren: eigenaren.clone(),
+            eigenaren: vec![ctx.actor.organisatie.clone()],
             vertrouwelijkheid: Vertrouwelijkheid::STANDAARD,
         },
-    )?;
-    Ok((t, eigenaren))
+    )?)
 }
 
 #[utoipa::path(
@@ -106,7 +97,8 @@ fn beslis(
     responses(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringDto,
             headers(("Location" = String, description = "The person's statements"))),
-        (status = 404, description = "Over deze persoon is niets vastgelegd", body = Problem),
+        (status = 403, description = "Uw organisatie houdt over deze persoon geen gegevens vast", body = Problem),
+        (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
@@ -134,12 +126,8 @@ pub async fn voeg_toe(
     let c2 = ctx.clone();
     let bronnen = bronnen.get_ref().clone();
     let verklaring = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        let (t, eigenaren) = beslis(conn, &c2, &bronnen, persoon, Actie::Aanmaken)?;
-        let eigenaar = if eigenaren.contains(&c2.actor.organisatie) {
-            c2.actor.organisatie.clone()
-        } else {
-            eigenaren[0].clone()
-        };
+        let t = beslis(conn, &c2, &bronnen, persoon, Actie::Aanmaken)?;
+        let eigenaar = c2.actor.organisatie.clone();
         let v = eigen_verklaring::voeg_toe(
             conn,
             &t,
@@ -185,7 +173,7 @@ pub async fn voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringDto>),
-        (status = 404, description = "Over deze persoon is niets vastgelegd", body = Problem),
+        (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
@@ -205,11 +193,14 @@ pub async fn lijst(
     let c2 = ctx.clone();
     let bronnen = bronnen.get_ref().clone();
     let lijst = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        let (t, _) = beslis(conn, &c2, &bronnen, persoon, Actie::Lezen)?;
+        let t = beslis(conn, &c2, &bronnen, persoon, Actie::Lezen)?;
         let alle = eigen_verklaring::bij_object(conn, &t, "personen", &persoon.to_string())?;
-        // Lists filter silently to the levels the caller may see.
+        // Only those of the own organisation's view; lists filter silently to the levels
+        // the caller may see.
+        let org = c2.actor.organisatie.as_str();
         let zichtbaar: Vec<EigenVerklaring> = alle
             .into_iter()
+            .filter(|v| v.vastgelegd_door == org || v.eigenaar == org)
             .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
             .collect();
         logboek::lezing(

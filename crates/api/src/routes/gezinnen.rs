@@ -3,7 +3,7 @@
 //! duration rules of DOMAIN.md §4, see `ketenregie_case::beschikkingen`) and regelingen.
 
 use crate::problem::{AppError, Problem};
-use crate::routes::dossier;
+use crate::routes::{dossier, zicht};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
@@ -49,6 +49,26 @@ pub struct GezinDto {
     /// All decisions, each with whether it is in force today.
     pub beschikkingen: Vec<BeschikkingKort>,
     pub regelingen: Vec<RegelingKort>,
+}
+
+/// The kind of record, as named in a 404.
+const GEZIN: &str = "gezin";
+
+/// A family of the caller's organisation to add to; another's is refused within the view
+/// (`EEN_ORGANISATIE_ZICHT`).
+fn eigen_gezin(conn: &mut DbConnection, ctx: &Context, gezin: Uuid) -> Result<Gezin, AppError> {
+    let g = gezinnen::lees(conn, gezin)?.ok_or_else(|| zicht::onbekend(GEZIN))?;
+    if g.eigenaar != ctx.actor.organisatie {
+        return Err(dossier::niet_eigen(
+            conn,
+            ctx,
+            GEZIN,
+            &g.eigenaar,
+            &[C::Identificatie, C::Gezinssituatie],
+            g.vertrouwelijkheid,
+        )?);
+    }
+    Ok(g)
 }
 
 fn object(id: &str, eigenaar: &str) -> Object {
@@ -171,8 +191,8 @@ pub async fn maak(
     params(("id" = Uuid, Path, description = "Id of the family")),
     responses(
         (status = 200, description = "Het gezin", body = GezinDto),
-        (status = 403, description = "Geen convenant dat dit toestaat", body = Problem),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 403, description = "Uw organisatie kan dit zien, maar niet met deze rol of niet zonder reden (X-Audit-Toelichting)", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang"]})))
@@ -190,11 +210,11 @@ pub async fn een(
         "lezen",
         object(&id.to_string(), ""),
         move |conn| {
-            let g = gezinnen::lees(conn, id)?
-                .ok_or_else(|| AppError::NietGevonden(format!("Er is geen gezin {id}")))?;
+            let g = gezinnen::lees(conn, id)?.ok_or_else(|| zicht::onbekend(GEZIN))?;
             let t = dossier::lees(
                 conn,
                 &c2,
+                GEZIN,
                 &g.eigenaar,
                 &[C::Identificatie, C::Gezinssituatie],
                 &[C::GezagEnOmgang],
@@ -216,7 +236,7 @@ pub async fn een(
     responses(
         (status = 201, description = "Vastgelegd", body = BeschikkingKort),
         (status = 400, description = "Ongeldige invoer of een duurregel geschonden", body = Problem),
-        (status = 404, description = "Uw organisatie heeft dit gezin niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["gezag-en-omgang"], "alleenEigen": true})))
@@ -232,7 +252,7 @@ pub async fn beschikking(
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object(&gezin.to_string(), &eigenaar), move |conn| {
-        let g = gezinnen::eigen(conn, &c2.actor.organisatie, gezin)?;
+        let g = eigen_gezin(conn, &c2, gezin)?;
         let b = beschikkingen::maak(conn, &c2.actor.organisatie, b, c2.nu)?;
         let ids: Vec<String> = g.leden.iter().map(|l| l.persoon.to_string()).collect();
         let leden = personen::lees_veel(conn, &c2.versleuteling, &ids)?;
@@ -262,7 +282,7 @@ pub async fn beschikking(
     responses(
         (status = 201, description = "Vastgelegd", body = RegelingKort),
         (status = 400, description = "Ongeldige invoer", body = Problem),
-        (status = 404, description = "Uw organisatie heeft dit gezin niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["gezag-en-omgang"], "alleenEigen": true})))
@@ -283,7 +303,7 @@ pub async fn regeling(
         "aanmaken",
         object(&gezin.to_string(), &eigenaar),
         move |conn| {
-            let g = gezinnen::eigen(conn, &c2.actor.organisatie, gezin)?;
+            let g = eigen_gezin(conn, &c2, gezin)?;
             let r = regelingen::maak(conn, &c2.versleuteling, &c2.actor.organisatie, r, c2.nu)?;
             let ids: Vec<String> = g.leden.iter().map(|l| l.persoon.to_string()).collect();
             let leden = personen::lees_veel(conn, &c2.versleuteling, &ids)?;

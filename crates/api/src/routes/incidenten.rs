@@ -3,7 +3,7 @@
 //! organisations record incidents (`INCIDENT_DOOR_POLITIE`).
 
 use crate::problem::{AppError, Problem};
-use crate::routes::dossier;
+use crate::routes::{dossier, zicht};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -102,6 +102,28 @@ fn dto(i: &Incident) -> IncidentDto {
     }
 }
 
+/// The kind of record, as named in a 404.
+const INCIDENT: &str = "incident";
+
+/// An incident of the caller's organisation to add to; another's is refused within the
+/// view (`EEN_ORGANISATIE_ZICHT`).
+fn eigen_incident(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), AppError> {
+    let i = incidenten::lees_veel(conn, &ctx.versleuteling, &[id.to_string()])?
+        .pop()
+        .ok_or_else(|| zicht::onbekend(INCIDENT))?;
+    if i.eigenaar != ctx.actor.organisatie {
+        return Err(dossier::niet_eigen(
+            conn,
+            ctx,
+            INCIDENT,
+            &i.eigenaar,
+            &[C::Politiegegevens],
+            i.vertrouwelijkheid,
+        )?);
+    }
+    Ok(())
+}
+
 fn object(id: &str, eigenaar: &str) -> Object {
     Object {
         soort: "incidenten",
@@ -188,8 +210,8 @@ pub async fn maak(
     params(("id" = Uuid, Path, description = "Id of the incident")),
     responses(
         (status = 200, description = "Het incident", body = IncidentDto),
-        (status = 403, description = "Geen convenant dat dit toestaat", body = Problem),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 403, description = "Uw organisatie kan dit zien, maar niet met deze rol of niet zonder reden (X-Audit-Toelichting)", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["politiegegevens"]})))
@@ -209,10 +231,11 @@ pub async fn een(
         move |conn| {
             let i = incidenten::lees_veel(conn, &c2.versleuteling, &[id.to_string()])?
                 .pop()
-                .ok_or_else(|| AppError::NietGevonden(format!("Er is geen incident {id}")))?;
+                .ok_or_else(|| zicht::onbekend(INCIDENT))?;
             let t = dossier::lees(
                 conn,
                 &c2,
+                INCIDENT,
                 &i.eigenaar,
                 &[C::Politiegegevens],
                 &[],
@@ -236,7 +259,7 @@ pub async fn een(
     responses(
         (status = 201, description = "Toegevoegd", body = IncidentDto),
         (status = 400, description = "Ongeldige invoer", body = Problem),
-        (status = 404, description = "Uw organisatie heeft dit incident niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["politiegegevens"], "alleenEigen": true})))
@@ -260,6 +283,7 @@ pub async fn verklaring(
         "wijzigen",
         object(&id.to_string(), &eigenaar),
         move |conn| {
+            eigen_incident(conn, &c2, id)?;
             let i = incidenten::voeg_verklaring_toe(
                 conn,
                 &c2.versleuteling,
@@ -295,7 +319,7 @@ pub async fn verklaring(
     responses(
         (status = 200, description = "Vastgelegd", body = IncidentDto),
         (status = 400, description = "Ongeldige invoer", body = Problem),
-        (status = 404, description = "Uw organisatie heeft dit incident niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["politiegegevens"], "alleenEigen": true})))
@@ -319,6 +343,7 @@ pub async fn wederhoor(
         "wijzigen",
         object(&id.to_string(), &eigenaar),
         move |conn| {
+            eigen_incident(conn, &c2, id)?;
             let i = incidenten::zet_wederhoor(
                 conn,
                 &c2.versleuteling,

@@ -19,6 +19,7 @@ pub mod personen;
 pub mod rapportages;
 pub mod terugkoppelingen;
 pub mod verwerkingen;
+pub mod zicht;
 pub mod zorgmeldingen;
 
 use crate::problem::AppError;

@@ -1,17 +1,28 @@
 //! `/api/v1/organisaties`: the partner organisations, the municipalities each serves and
-//! their legal regime. Readable by every authenticated partner; managed by the owning
-//! organisation's functional admin (or the platform admin).
+//! their legal regime. Readable by every authenticated partner.
+//!
+//! `ORGANISATIE_GEREGISTREERD` (issue 11 point 2; DOMAIN.md §4 "Parties and legal
+//! regimes", DESIGN.md §5): an organisation is registered, not self-declared. Its
+//! registered fields — `code` (what tokens name), `soort` (what every policy decision
+//! reads), `rechtsregime`, `oin` and `gemeenten` (which Veilig Thuis a zorgmelding is
+//! routed to) — are set and changed by the platform admin only. The organisation's own
+//! functional admin edits its name (and its contact points); a change of a registered
+//! field by anyone else is a 403 naming the fields. Every registration and change is in
+//! the audit trail with old and new values, and so is every refusal.
 
 use crate::auth::Aanroeper;
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::routes::{etag, if_match_versie};
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{
-    Actor, OrganisatieSoort, Rechtsregime, Validatie, is_gemeentecode, is_oin,
+    Actor, OrganisatieSoort, Rechtsregime, Rol, Validatie, is_gemeentecode, is_oin,
 };
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbPool;
 use ketenregie_store::directory::{self, Organisatie, OrganisatieFilter, OrganisatieGegevens};
 use serde::{Deserialize, Serialize};
@@ -59,7 +70,9 @@ impl From<Organisatie> for OrganisatieDto {
     }
 }
 
-/// Registering or replacing an organisation. Every problem is reported at once.
+/// Registering or replacing an organisation. Every problem is reported at once. The
+/// organisation's own functional admin may leave out the registered fields (`code`,
+/// `soort`, `rechtsregime`, `oin`, `gemeenten`); sent, they must equal the registration.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrganisatieInvoer {
@@ -89,10 +102,26 @@ fn is_code(c: &str) -> bool {
         && !c.starts_with('-')
 }
 
+/// The validated fields of a request, each `None` where absent.
+#[derive(Debug, Clone)]
+struct Deels {
+    code: Option<String>,
+    naam: Option<String>,
+    oin: Option<String>,
+    soort: Option<OrganisatieSoort>,
+    rechtsregime: Option<Rechtsregime>,
+    gemeenten: Option<Vec<String>>,
+}
+
 impl OrganisatieInvoer {
-    fn valideer(&self) -> Result<OrganisatieGegevens, AppError> {
+    /// Check the form of every field sent; `registratie` also requires `code` and `soort`
+    /// (a registration, or the platform admin's replacement). Every problem at once.
+    fn valideer(&self, registratie: bool) -> Result<Deels, AppError> {
         let mut v = Validatie::new();
-        let code = v.tekst("code", self.code.as_deref(), 63);
+        let code = match (&self.code, registratie) {
+            (None, false) => None,
+            (c, _) => v.tekst("code", c.as_deref(), 63),
+        };
         if let Some(c) = &code
             && !is_code(c)
         {
@@ -109,46 +138,167 @@ impl OrganisatieInvoer {
         {
             v.fout("oin", "pattern", "een OIN bestaat uit precies 20 cijfers");
         }
-        let soort: Option<OrganisatieSoort> = v.keuze("soort", self.soort.as_deref());
-        let regime: Option<Rechtsregime> = match self.rechtsregime.as_deref() {
-            None => soort.map(OrganisatieSoort::gebruikelijk_regime),
+        let soort: Option<OrganisatieSoort> = match (&self.soort, registratie) {
+            (None, false) => None,
+            (s, _) => v.keuze("soort", s.as_deref()),
+        };
+        let rechtsregime: Option<Rechtsregime> = match self.rechtsregime.as_deref() {
+            None => None,
             Some(r) => v.keuze("rechtsregime", Some(r)),
         };
-        let gemeenten = self.gemeenten.clone().unwrap_or_default();
-        if gemeenten.len() > MAX_GEMEENTEN {
-            v.fout(
-                "gemeenten",
-                "maxItems",
-                format!("hoogstens {MAX_GEMEENTEN} gemeenten"),
-            );
-        }
-        for (i, g) in gemeenten.iter().enumerate() {
-            if !is_gemeentecode(g) {
+        if let Some(gemeenten) = &self.gemeenten {
+            if gemeenten.len() > MAX_GEMEENTEN {
                 v.fout(
-                    format!("gemeenten[{i}]"),
-                    "pattern",
-                    format!("`{g}` is geen CBS-gemeentecode (4 cijfers, zoals 0363)"),
+                    "gemeenten",
+                    "maxItems",
+                    format!("hoogstens {MAX_GEMEENTEN} gemeenten"),
                 );
             }
-        }
-        let fouten = v.afronden(|| ()).err();
-        match (fouten, code, naam, soort, regime) {
-            (None, Some(code), Some(naam), Some(soort), Some(rechtsregime)) => {
-                Ok(OrganisatieGegevens {
-                    code,
-                    naam,
-                    oin,
-                    soort,
-                    rechtsregime,
-                    gemeenten,
-                })
+            for (i, g) in gemeenten.iter().enumerate() {
+                if !is_gemeentecode(g) {
+                    v.fout(
+                        format!("gemeenten[{i}]"),
+                        "pattern",
+                        format!("`{g}` is geen CBS-gemeentecode (4 cijfers, zoals 0363)"),
+                    );
+                }
             }
-            (Some(f), ..) => Err(AppError::validatie(f)),
+        }
+        let gemeenten = self.gemeenten.clone().map(|mut g| {
+            g.sort();
+            g.dedup();
+            g
+        });
+        v.afronden(|| Deels {
+            code,
+            naam,
+            oin,
+            soort,
+            rechtsregime,
+            gemeenten,
+        })
+        .map_err(AppError::validatie)
+    }
+}
+
+impl Deels {
+    /// The whole registration (after `valideer(true)`): an absent regime is the kind's
+    /// usual one, an absent OIN none, absent municipalities none.
+    fn volledig(self) -> Result<OrganisatieGegevens, AppError> {
+        match (self.code, self.naam, self.soort) {
+            (Some(code), Some(naam), Some(soort)) => Ok(OrganisatieGegevens {
+                code,
+                naam,
+                oin: self.oin,
+                soort,
+                rechtsregime: self
+                    .rechtsregime
+                    .unwrap_or_else(|| soort.gebruikelijk_regime()),
+                gemeenten: self.gemeenten.unwrap_or_default(),
+            }),
             _ => Err(AppError::intern(
                 "validation returned no value and no error",
             )),
         }
     }
+
+    /// The own organisation's change: its name, every registered field as registered.
+    /// A registered field sent with another value is refused, each named
+    /// (`ORGANISATIE_GEREGISTREERD`).
+    fn eigen_wijziging(self, huidig: &Organisatie) -> Result<OrganisatieGegevens, AppError> {
+        let mut anders: Vec<(&str, String)> = Vec::new();
+        if let Some(c) = &self.code
+            && *c != huidig.code
+        {
+            anders.push(("code", huidig.code.clone()));
+        }
+        if let Some(s) = self.soort
+            && s != huidig.soort
+        {
+            anders.push(("soort", huidig.soort.to_string()));
+        }
+        if let Some(r) = self.rechtsregime
+            && r != huidig.rechtsregime
+        {
+            anders.push(("rechtsregime", huidig.rechtsregime.to_string()));
+        }
+        if self.oin.is_some() && self.oin != huidig.oin {
+            anders.push(("oin", huidig.oin.clone().unwrap_or_else(|| "geen".into())));
+        }
+        if let Some(g) = &self.gemeenten
+            && *g != huidig.gemeenten
+        {
+            anders.push(("gemeenten", huidig.gemeenten.join(", ")));
+        }
+        if !anders.is_empty() {
+            let namen: Vec<&str> = anders.iter().map(|(n, _)| *n).collect();
+            return Err(AppError::GeenToegangVelden {
+                detail: format!(
+                    "Alleen de platformbeheerder stelt {} van een organisatie vast of wijzigt ze; u wijzigt de naam en de contactpunten (regel ORGANISATIE_GEREGISTREERD)",
+                    namen
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                fouten: anders
+                    .into_iter()
+                    .map(|(naam, geregistreerd)| ketenregie_common::InvalidParam {
+                        name: naam.to_string(),
+                        code: "platformbeheer".into(),
+                        reason: format!(
+                            "`{naam}` is geregistreerd ({geregistreerd}) en wordt alleen door de platformbeheerder gewijzigd"
+                        ),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(OrganisatieGegevens {
+            code: huidig.code.clone(),
+            naam: self.naam.unwrap_or_else(|| huidig.naam.clone()),
+            oin: huidig.oin.clone(),
+            soort: huidig.soort,
+            rechtsregime: huidig.rechtsregime,
+            gemeenten: huidig.gemeenten.clone(),
+        })
+    }
+}
+
+/// The registration as written to the audit trail (organisation data, no personal data).
+fn registratie_json(o: &Organisatie) -> serde_json::Value {
+    serde_json::json!({
+        "code": o.code, "naam": o.naam, "oin": o.oin, "soort": o.soort,
+        "rechtsregime": o.rechtsregime, "gemeenten": o.gemeenten,
+    })
+}
+
+/// One audit row for a registration or a change, in the organisation's own chain.
+fn audit(
+    conn: &mut ketenregie_store::DbConnection,
+    ctx: &Context,
+    actie: &str,
+    oud: Option<&Organisatie>,
+    nieuw: &Organisatie,
+    grondslag: &str,
+) -> Result<(), AppError> {
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.into(),
+            object: Object {
+                soort: "organisaties",
+                id: nieuw.id.to_string(),
+                eigenaar: nieuw.code.clone(),
+            },
+            resultaat: if oud.is_none() { 201 } else { 200 },
+            doorbraak: false,
+            grondslag: Some(grondslag.into()),
+            oud: oud.map(registratie_json),
+            nieuw: Some(registratie_json(nieuw)),
+        },
+    )?;
+    Ok(())
 }
 
 /// Municipality codes must be real (the reference data), not just four digits: each
@@ -197,13 +347,14 @@ pub fn controleer_gemeenten(
     controleer_gemeentecodes(conn, &velden)
 }
 
-fn mag_beheren(actor: &Actor, code: &str) -> Result<(), AppError> {
-    if actor.beheert_organisatie(code) {
+/// `ORGANISATIE_GEREGISTREERD`: registering is for the platform admin.
+fn platformbeheerder(actor: &Actor) -> Result<(), AppError> {
+    if actor.heeft_rol(Rol::Platformbeheerder) {
         Ok(())
     } else {
-        Err(AppError::GeenToegang(format!(
-            "Alleen een functioneel beheerder van `{code}` of een platformbeheerder mag deze organisatie beheren"
-        )))
+        Err(AppError::GeenToegang(
+            "Alleen de platformbeheerder registreert een organisatie, met haar soort, rechtsregime, OIN en werkgebied (regel ORGANISATIE_GEREGISTREERD)".into(),
+        ))
     }
 }
 
@@ -277,26 +428,41 @@ pub async fn lijst(
     tag = "organisaties",
     operation_id = "organisatieRegistreren",
     summary = "Organisatie registreren",
-    description = "A functional admin registers their own organisation (the `code` must equal the token's `organisatie`); a platform admin may register any.",
+    description = "The platform admin registers a partner organisation with its kind, legal regime, OIN and service area (rule ORGANISATIE_GEREGISTREERD: an organisation does not declare these itself). Recorded in the audit trail.",
     request_body = OrganisatieInvoer,
     responses(
         (status = 201, description = "Geregistreerd", body = OrganisatieDto,
             headers(("Location" = String, description = "URL of the new organisation"))),
-        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 403, description = "Geen platformbeheerder", body = Problem),
         (status = 409, description = "Code of OIN bestaat al", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn registreer(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     body: web::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let g = body.valideer()?;
-    mag_beheren(&actor, &g.code)?;
-    let o = db::tx(&pool, move |c| {
+    let g = body.valideer(true)?.volledig()?;
+    let object = Object {
+        soort: "organisaties",
+        id: "nieuw".into(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let o = verwerking::tx(&pool, &ctx, "aanmaken", object, move |c| {
+        platformbeheerder(&c2.actor)?;
         controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
-        directory::maak_organisatie(c, g).map_err(AppError::from)
+        let o = directory::maak_organisatie(c, g)?;
+        audit(
+            c,
+            &c2,
+            "aanmaken",
+            None,
+            &o,
+            "register van partnerorganisaties (platformbeheer)",
+        )?;
+        Ok(o)
     })
     .await?;
     tracing::info!(organisatie_id = %o.id, "organisatie geregistreerd");
@@ -342,7 +508,7 @@ pub async fn een(
     tag = "organisaties",
     operation_id = "organisatieWijzigen",
     summary = "Organisatie wijzigen",
-    description = "Replaces the registration. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
+    description = "The platform admin replaces the registration (code, name, kind, legal regime, OIN, municipalities). The organisation's own functional admin changes its name only: the registered fields may be left out, and when sent must equal what is registered; another value is a 403 naming each such field in `invalidParams` (rule ORGANISATIE_GEREGISTREERD). Every change is in the audit trail with old and new values. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
     params(
         ("id" = Uuid, Path, description = "Id of the organisation"),
         ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),
@@ -350,7 +516,7 @@ pub async fn een(
     request_body = OrganisatieInvoer,
     responses(
         (status = 200, description = "Gewijzigd", body = OrganisatieDto),
-        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 403, description = "Geen beheerder van deze organisatie, of een geregistreerd veld dat alleen de platformbeheerder wijzigt (benoemd in invalidParams)", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
         (status = 409, description = "Code of OIN bestaat al", body = Problem),
         (status = 412, description = "De versie is intussen gewijzigd", body = Problem),
@@ -359,23 +525,41 @@ pub async fn een(
 )]
 pub async fn wijzig(
     req: HttpRequest,
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let verwacht = if_match_versie(&req)?;
-    let g = body.valideer()?;
-    let o = db::tx(&pool, move |c| {
+    let platform = ctx.actor.heeft_rol(Rol::Platformbeheerder);
+    let deels = body.valideer(platform)?;
+    let object = Object {
+        soort: "organisaties",
+        id: id.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    let o = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
         let huidig = directory::organisatie(c, id)?
-            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen organisatie met id {id}")))?;
-        // Both the current and the new code must be the actor's to manage: an admin may
-        // not take over another organisation's record by renaming it.
-        mag_beheren(&actor, &huidig.code)?;
-        mag_beheren(&actor, &g.code)?;
+            .ok_or_else(|| AppError::NietGevonden("Er is geen organisatie met dit id".into()))?;
+        let (g, grondslag) = if platform {
+            (
+                deels.volledig()?,
+                "register van partnerorganisaties (platformbeheer)",
+            )
+        } else if c2.actor.beheert_organisatie(&huidig.code) {
+            (deels.eigen_wijziging(&huidig)?, "eigen organisatie (naam)")
+        } else {
+            return Err(AppError::GeenToegang(format!(
+                "Alleen de platformbeheerder, of voor de naam de functioneel beheerder van `{}`, wijzigt deze organisatie",
+                huidig.code
+            )));
+        };
         controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
-        directory::wijzig_organisatie(c, id, g, verwacht).map_err(AppError::from)
+        let o = directory::wijzig_organisatie(c, id, g, verwacht)?;
+        audit(c, &c2, "wijzigen", Some(&huidig), &o, grondslag)?;
+        Ok(o)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -3,7 +3,7 @@
 //! the gezag over a child.
 
 use crate::problem::{AppError, Problem};
-use crate::routes::dossier;
+use crate::routes::{dossier, zicht};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use ketenregie_case::briefing::{GezagKort, PersoonKort, gezag_kort, persoon_ref};
@@ -30,6 +30,9 @@ pub fn dto(p: &Persoon, bsn: bool, adres: bool) -> PersoonKort {
         geregistreerd_door: p.eigenaar.clone(),
     }
 }
+
+/// The kind of record, as named in a 404.
+const PERSOON: &str = "persoon";
 
 fn object(id: &str, eigenaar: &str) -> Object {
     Object {
@@ -102,8 +105,8 @@ pub async fn registreer(
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
         (status = 200, description = "De persoon", body = PersoonKort),
-        (status = 403, description = "Geen convenant dat dit toestaat", body = Problem),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 403, description = "Uw organisatie kan dit zien, maar niet met deze rol of niet zonder reden (X-Audit-Toelichting)", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["identificatie", "bsn", "contactgegevens"]})))
@@ -117,11 +120,12 @@ pub async fn een(
     let c2 = ctx.clone();
     let object = object(&id.to_string(), "");
     let p = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        let p = personen::lees(conn, &c2.versleuteling, id)?
-            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen persoon {id}")))?;
+        let p =
+            personen::lees(conn, &c2.versleuteling, id)?.ok_or_else(|| zicht::onbekend(PERSOON))?;
         let t = dossier::lees(
             conn,
             &c2,
+            PERSOON,
             &p.eigenaar,
             &[C::Identificatie],
             &[C::Bsn, C::Contactgegevens],
@@ -149,6 +153,8 @@ pub async fn een(
     responses(
         (status = 201, description = "Vastgelegd", body = GezagKort),
         (status = 400, description = "Ongeldige invoer", body = Problem),
+        (status = 403, description = "Een persoon van een andere organisatie die uw organisatie mag zien", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["gezag-en-omgang"], "alleenEigen": true})))
@@ -169,6 +175,19 @@ pub async fn gezag_vastleggen(
         "aanmaken",
         object(&kind.to_string(), &eigenaar),
         move |conn| {
+            // The child in the path: an own record, else refused within the view.
+            let p = personen::lees(conn, &c2.versleuteling, kind)?
+                .ok_or_else(|| zicht::onbekend(PERSOON))?;
+            if p.eigenaar != c2.actor.organisatie {
+                return Err(dossier::niet_eigen(
+                    conn,
+                    &c2,
+                    PERSOON,
+                    &p.eigenaar,
+                    &[C::Identificatie],
+                    p.vertrouwelijkheid,
+                )?);
+            }
             let g = gezag::maak(conn, &c2.actor.organisatie, g, c2.nu)?;
             let betrokken: Vec<String> = std::iter::once(g.kind)
                 .chain(g.houders.iter().copied())
@@ -204,8 +223,8 @@ pub async fn gezag_vastleggen(
     params(("id" = Uuid, Path, description = "The child")),
     responses(
         (status = 200, description = "Gezag", body = Vec<GezagKort>),
-        (status = 403, description = "Geen convenant dat dit toestaat", body = Problem),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 403, description = "Uw organisatie kan dit zien, maar niet met deze rol of niet zonder reden (X-Audit-Toelichting)", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["gezag-en-omgang"]})))
@@ -224,10 +243,11 @@ pub async fn gezag_lijst(
         object(&kind.to_string(), ""),
         move |conn| {
             let p = personen::lees(conn, &c2.versleuteling, kind)?
-                .ok_or_else(|| AppError::NietGevonden(format!("Er is geen persoon {kind}")))?;
+                .ok_or_else(|| zicht::onbekend(PERSOON))?;
             let t = dossier::lees(
                 conn,
                 &c2,
+                PERSOON,
                 &p.eigenaar,
                 &[C::Identificatie, C::GezagEnOmgang],
                 &[],

@@ -4,12 +4,21 @@
 //! (purpose `terugkoppeling`) with their log rows in the same transaction.
 
 use crate::problem::{AppError, Problem};
+use crate::routes::zorgmeldingen;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use ketenregie_feedback::terugkoppeling::{self, Terugkoppeling, TerugkoppelingInvoer};
 use ketenregie_privacy::logboek::Object;
-use ketenregie_store::DbPool;
+use ketenregie_store::{DbConnection, DbPool};
 use uuid::Uuid;
+
+/// `EEN_ORGANISATIE_ZICHT`: the melding exists and the caller's organisation is one of
+/// its parties; else the answer of an unknown id (the domain's own checks then refuse a
+/// party that may not do this with a 403).
+fn zichtbaar(c: &mut DbConnection, organisatie: &str, id: Uuid) -> Result<(), AppError> {
+    let k = zorgmeldingen::laad(c, id)?;
+    zorgmeldingen::in_zicht(c, organisatie, &k)
+}
 
 fn doel_object(id: Uuid, org: &str) -> Object {
     Object {
@@ -28,7 +37,7 @@ fn doel_object(id: Uuid, org: &str) -> Object {
     responses(
         (status = 201, description = "Gegeven", body = Terugkoppeling,
             headers(("Location" = String, description = "The feedback of this melding"))),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Er is al een eindresultaat teruggekoppeld", body = Problem),
     ),
     security(("bearer" = [])),
@@ -48,7 +57,10 @@ pub async fn geef(
         &ctx,
         "aanmaken",
         doel_object(id, &ctx.actor.organisatie),
-        move |c| terugkoppeling::geef(c, &c2, id, &invoer).map_err(AppError::from),
+        move |c| {
+            zichtbaar(c, &c2.actor.organisatie, id)?;
+            terugkoppeling::geef(c, &c2, id, &invoer).map_err(AppError::from)
+        },
     )
     .await?;
     Ok(HttpResponse::Created()
@@ -66,7 +78,7 @@ pub async fn geef(
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     responses(
         (status = 200, description = "De terugkoppelingen", body = Vec<Terugkoppeling>),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "terugkoppeling", "categorieen": ["hulpverlening"]})))
@@ -83,7 +95,10 @@ pub async fn lijst(
         &ctx,
         "lezen",
         doel_object(id, &ctx.actor.organisatie),
-        move |c| terugkoppeling::lijst(c, &c2, id).map_err(AppError::from),
+        move |c| {
+            zichtbaar(c, &c2.actor.organisatie, id)?;
+            terugkoppeling::lijst(c, &c2, id).map_err(AppError::from)
+        },
     )
     .await?;
     Ok(HttpResponse::Ok().json(l))

@@ -1,16 +1,17 @@
 //! `/api/v1/verwerkingen`: the processing log and the break-glass review, for an
 //! organisation's privacy officer; and `/api/v1/personen/{id}/inzage`, the data-subject
-//! access report.
+//! access report of one organisation (`ketenregie_privacy::inzage`).
 
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::routes::convenanten::AuditRegelDto;
+use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actie, Actor, Doel, Rol, Validatie, Vertrouwelijkheid};
-use ketenregie_privacy::inzage::{self, InzageBron, InzageRapport};
+use ketenregie_privacy::inzage::{self, Inzage, InzageBron, InzageRapport};
 use ketenregie_privacy::logboek::{self, Object, VerwerkingZoek};
 use ketenregie_privacy::{Aanvraag, besluit};
 use ketenregie_store::{DbPool, directory};
@@ -175,31 +176,50 @@ pub async fn doorbraken(
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
 }
 
-/// The owners of what the sources hold on a person (the decision's input).
-pub trait Eigenaren {
-    fn eigenaren(&self) -> Vec<String>;
-}
+/// The kind of record, as named in a 404.
+const PERSOON: &str = "persoon";
 
-impl Eigenaren for InzageRapport {
-    fn eigenaren(&self) -> Vec<String> {
-        let mut e: Vec<String> = self.gegevens.iter().map(|g| g.eigenaar.clone()).collect();
-        e.sort();
-        e.dedup();
-        e
+/// `INZAGE_EIGEN_ORGANISATIE`: the report of the caller's organisation on `persoon`, or
+/// the answer of an unknown id (a person it neither holds nor received data on is
+/// `zicht::verborgen`: same answer, and a refusal in its audit trail).
+pub fn rapport_van(
+    conn: &mut ketenregie_store::DbConnection,
+    ctx: &ketenregie_privacy::Context,
+    bronnen: &InzageBronnen,
+    persoon: Uuid,
+) -> Result<InzageRapport, AppError> {
+    let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
+    match inzage::stel_op(
+        conn,
+        &ctx.actor,
+        soort,
+        persoon,
+        &bronnen.0,
+        &ctx.pseudoniemen,
+        ctx.nu,
+    )? {
+        Inzage::Rapport(r) => Ok(*r),
+        Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
+        Inzage::BuitenZicht => Err(zicht::verborgen(
+            PERSOON,
+            &ctx.actor.organisatie,
+            "een persoon waarover de organisatie niets vastlegde of ontving",
+        )),
     }
 }
 
 #[utoipa::path(
     get, path = "/personen/{id}/inzage", tag = "verwerkingen", operation_id = "inzageOpstellen",
-    summary = "Inzage: alles over één persoon",
-    description = "For a data-subject request handled by the organisation's privacy officer: everything the service holds on the person that the organisation may see, the statements they added, and who processed their data when and for which purpose. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives a readable page to hand to the person.",
-    params(("id" = Uuid, Path, description = "Id of the person")),
+    summary = "Inzage: wat uw organisatie over één persoon heeft",
+    description = "For a data-subject request handled by the organisation's privacy officer (rule INZAGE_EIGEN_ORGANISATIE): only for a person the organisation holds data on or received data on through the service; any other id is answered as unknown (404, and the attempt is in the audit trail). The report holds what the organisation holds, the statements the person added to its records, its own processing of the person's data (when, purpose, legal basis, who in the organisation), and to which organisations it disclosed the data; never another organisation's records or processing. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives a readable page to hand to the person.",
+    params(("id" = Uuid, Path, description = "Id of the person (a person record, or the identity)")),
     responses(
         (status = 200, description = "Het inzagerapport", content(
             (InzageRapport = "application/json"),
             (String = "text/html")
         )),
-        (status = 404, description = "Onbekende persoon", body = Problem),
+        (status = 403, description = "Geen privacyfunctionaris", body = Problem),
+        (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie", "contactgegevens", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening"]})))
@@ -212,7 +232,7 @@ pub async fn inzage(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
-    let bronnen = bronnen.0.clone();
+    let bronnen = bronnen.get_ref().clone();
     let object = Object {
         soort: "personen",
         id: persoon.to_string(),
@@ -221,25 +241,8 @@ pub async fn inzage(
     let c2 = ctx.clone();
     let rapport = verwerking::tx(&pool, &ctx, "inzage", object, move |conn| {
         privacyfunctionaris(&c2.actor)?;
-        let soort = directory::organisatie_op_code(conn, &c2.actor.organisatie)?.map(|o| o.soort);
-        let rapport = inzage::stel_op(
-            conn,
-            &c2.actor,
-            soort,
-            persoon,
-            &bronnen,
-            &c2.pseudoniemen,
-            c2.nu,
-        )?;
-        if rapport.gegevens.is_empty()
-            && rapport.eigen_verklaringen.is_empty()
-            && rapport.verwerkingen.is_empty()
-        {
-            return Err(AppError::NietGevonden(format!(
-                "Over persoon {persoon} is niets vastgelegd"
-            )));
-        }
-        // The report shows data of the owners the sources name: the decision covers each.
+        let rapport = rapport_van(conn, &c2, &bronnen, persoon)?;
+        // The report shows the organisation's own data only (EIGEN_ORGANISATIE).
         let t = besluit::toegang(
             conn,
             &c2,
@@ -248,13 +251,7 @@ pub async fn inzage(
                 doel: Doel::Inzage,
                 categorieen: vec![],
                 optioneel: vec![ketenregie_common::Gegevenscategorie::Identificatie],
-                eigenaren: {
-                    let mut e = rapport.eigenaren();
-                    if e.is_empty() {
-                        e.push(c2.actor.organisatie.clone());
-                    }
-                    e
-                },
+                eigenaren: vec![c2.actor.organisatie.clone()],
                 vertrouwelijkheid: Vertrouwelijkheid::Openbaar,
             },
         )?;
@@ -353,17 +350,35 @@ fn html(r: &InzageRapport) -> String {
             v.aangemaakt_op.format("%d-%m-%Y")
         ));
     }
-    s.push_str("<h2>Wie uw gegevens verwerkte</h2><table><tr><th>Wanneer</th><th>Organisatie</th><th>Doel</th><th>Grondslag</th></tr>");
+    s.push_str("<h2>Wie uw gegevens verwerkte</h2><table><tr><th>Wanneer</th><th>Organisatie</th><th>Door</th><th>Doel</th><th>Grondslag</th></tr>");
     for v in &r.verwerkingen {
         s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
             v.tijdstip.format("%d-%m-%Y %H:%M"),
             esc(&v.organisatie),
+            esc(&v.verwerkt_door.join(", ")),
             esc(&v.doel),
             if v.doorbraak { " (noodtoegang)" } else { "" },
             esc(&v.grondslag)
         ));
     }
-    s.push_str("</table></body></html>");
+    s.push_str("</table>");
+    s.push_str("<h2>Aan wie uw gegevens zijn verstrekt</h2>");
+    if r.verstrekkingen.is_empty() {
+        s.push_str("<p>Aan niemand.</p>");
+    } else {
+        s.push_str("<table><tr><th>Wanneer</th><th>Aan</th><th>Doel</th><th>Grondslag</th></tr>");
+        for v in &r.verstrekkingen {
+            s.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                v.tijdstip.format("%d-%m-%Y %H:%M"),
+                esc(&v.aan),
+                esc(&v.doel),
+                esc(&v.grondslag)
+            ));
+        }
+        s.push_str("</table>");
+    }
+    s.push_str("</body></html>");
     s
 }

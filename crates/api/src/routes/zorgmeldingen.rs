@@ -6,7 +6,7 @@
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::routes::{etag, if_match_versie};
+use crate::routes::{etag, if_match_versie, zicht};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -186,10 +186,47 @@ fn relatie(conn: &mut DbConnection, actor: &Actor, k: &Kop) -> Result<(Partij, D
         };
         return Ok((Partij::Ontvanger, doel));
     }
-    Err(AppError::GeenToegang(format!(
-        "Organisatie `{}` is geen afzender of ontvanger van deze zorgmelding",
-        actor.organisatie
-    )))
+    // EEN_ORGANISATIE_ZICHT: neither sender nor receiver, so outside the view.
+    Err(zicht::verborgen(
+        ZORGMELDING,
+        &k.afzender,
+        format!(
+            "organisatie `{}` is geen afzender of ontvanger van deze zorgmelding",
+            actor.organisatie
+        ),
+    ))
+}
+
+/// The kind of record, as named in a 404.
+pub const ZORGMELDING: &str = "zorgmelding";
+
+/// Is `organisatie` a party of melding (or hand-over task) `k` at all: its sender, its
+/// receiver, or the organisation that handed it over? Outside these, the melding is
+/// outside its view (`EEN_ORGANISATIE_ZICHT`).
+pub fn betrokken(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<bool, AppError> {
+    if k.afzender == organisatie || k.ontvanger.as_deref() == Some(organisatie) {
+        return Ok(true);
+    }
+    if let Some(ouder) = &k.bovenliggend_id
+        && let Some(o) = opslag::kop(conn, ouder)?
+        && o.ontvanger.as_deref() == Some(organisatie)
+    {
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+/// `betrokken`, or the answer for a melding outside the caller's view.
+pub fn in_zicht(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<(), AppError> {
+    if betrokken(conn, organisatie, k)? {
+        Ok(())
+    } else {
+        Err(zicht::verborgen(
+            ZORGMELDING,
+            &k.afzender,
+            format!("organisatie `{organisatie}` is geen partij bij deze zorgmelding"),
+        ))
+    }
 }
 
 fn beslis(
@@ -221,9 +258,9 @@ fn beslis(
     Ok((partij, t))
 }
 
-fn laad(conn: &mut DbConnection, id: Uuid) -> Result<Kop, AppError> {
-    opslag::kop(conn, &id.to_string())?
-        .ok_or_else(|| AppError::NietGevonden(format!("Er is geen zorgmelding met id {id}")))
+/// The melding `id`; an unknown id is a 404 naming no id (`EEN_ORGANISATIE_ZICHT`).
+pub fn laad(conn: &mut DbConnection, id: Uuid) -> Result<Kop, AppError> {
+    opslag::kop(conn, &id.to_string())?.ok_or_else(|| zicht::onbekend(ZORGMELDING))
 }
 
 /// Police roles that file zorgmeldingen.
@@ -413,7 +450,7 @@ pub async fn maak(
     params(("id" = Uuid, Path, description = "Id of the melding")),
     responses(
         (status = 200, description = "De zorgmelding", body = ZorgmeldingDto, headers(("ETag" = String, description = "Version, for If-Match"))),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
@@ -463,7 +500,7 @@ pub async fn een(
     request_body = MeldingInvoer,
     responses(
         (status = 200, description = "Gewijzigd", body = ZorgmeldingDto),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Geen concept meer", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
@@ -488,6 +525,7 @@ pub async fn wijzig(
     let c2 = ctx.clone();
     let d = verwerking::tx(&pool, &ctx, "wijzigen", doel_object, move |conn| {
         let k = laad(conn, id)?;
+        in_zicht(conn, &c2.actor.organisatie, &k)?;
         if k.afzender != c2.actor.organisatie {
             return Err(AppError::GeenToegang(
                 "Alleen de organisatie van de opsteller wijzigt een concept".into(),
@@ -677,7 +715,7 @@ pub struct Indiening {
     params(("id" = Uuid, Path, description = "Id of the melding")),
     responses(
         (status = 200, description = "Ingediend", body = Indiening),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Geen concept", body = Problem),
     ),
     security(("bearer" = [])),
@@ -699,6 +737,7 @@ pub async fn indien(
     let c2 = ctx.clone();
     let meldingen = verwerking::tx(&pool, &ctx, "indienen", doel_object, move |conn| {
         let k = laad(conn, id)?;
+        in_zicht(conn, &c2.actor.organisatie, &k)?;
         if k.afzender != c2.actor.organisatie {
             return Err(AppError::GeenToegang(
                 "Alleen de organisatie van de opsteller dient een concept in".into(),
@@ -806,6 +845,7 @@ pub async fn kwaliteit(
         doel_object,
         move |conn| {
             let k = laad(conn, id)?;
+            in_zicht(conn, &c2.actor.organisatie, &k)?;
             if k.afzender != c2.actor.organisatie || !c2.actor.heeft_rol(Rol::Kwaliteitscontroleur)
             {
                 return Err(AppError::GeenToegang(
@@ -1012,7 +1052,7 @@ macro_rules! stap_route {
             request_body = StapInvoer,
             responses(
                 (status = 200, description = "Gewijzigd", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
-                (status = 404, description = "Bestaat niet", body = Problem),
+                (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
                 (status = 409, description = "Ongeldige statusovergang: noemt de huidige en de toegestane", body = Problem),
                 (status = 412, description = "Intussen gewijzigd", body = Problem),
             ),
@@ -1198,7 +1238,7 @@ pub struct OverdrachtInvoer {
     responses(
         (status = 201, description = "Overdrachtstaak aangemaakt", body = ZorgmeldingDto,
             headers(("Location" = String, description = "URL of the linked task"))),
-        (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Niet in behandeling", body = Problem),
     ),
     security(("bearer" = [])),
@@ -1285,7 +1325,7 @@ pub struct StapDto {
     summary = "Alle stappen van een zorgmelding",
     description = "Every step: who, on behalf of which organisation, when, from which status to which, and why. Hand-over steps are shown on both linked tasks.",
     params(("id" = Uuid, Path, description = "Id of the melding")),
-    responses((status = 200, description = "De stappen, oudste eerst", body = Vec<StapDto>), (status = 404, description = "Bestaat niet", body = Problem)),
+    responses((status = 200, description = "De stappen, oudste eerst", body = Vec<StapDto>), (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem)),
     security(("bearer" = []))
 )]
 pub async fn stappen(

@@ -1,0 +1,1 @@
+DROP INDEX audittrail_trace_idx;
