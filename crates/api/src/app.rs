@@ -74,7 +74,10 @@ impl Default for Onderdelen {
     fn default() -> Self {
         Self {
             inzage: vec![],
-            bewaring: vec![Arc::new(bewaring::Verwerkingslogbron)],
+            bewaring: vec![
+                Arc::new(bewaring::Verwerkingslogbron),
+                Arc::new(crate::idempotentie::IdempotentieBron),
+            ],
             klok: Klok::systeem(),
         }
     }
@@ -255,6 +258,9 @@ impl Application {
         let ontwikkeling = web::Data::new(crate::routes::demo_klok::Ontwikkeling(
             config.is_development(),
         ));
+        let idempotentie = web::Data::new(crate::idempotentie::IdempotentieInstelling {
+            geldig: chrono::Duration::hours(i64::from(config.privacy.idempotency_hours)),
+        });
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
@@ -273,6 +279,7 @@ impl Application {
                 .app_data(inzage.clone())
                 .app_data(url_regels.clone())
                 .app_data(ontwikkeling.clone())
+                .app_data(idempotentie.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)
@@ -281,8 +288,10 @@ impl Application {
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::QueryConfig::default().error_handler(query_fout))
                 .app_data(web::PathConfig::default().error_handler(path_fout))
-                .wrap(Compress::default())
+                // Compression outermost: it encodes the body that really leaves, after
+                // `kern` has rewritten error bodies as problem+json.
                 .wrap(from_fn(kern))
+                .wrap(Compress::default())
                 .configure(routes)
                 .default_service(web::to(geen_route))
         })

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod dev_token;
+pub mod idempotentie;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
