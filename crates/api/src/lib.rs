@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod dev_token;
 pub mod idempotentie;
+pub mod limieten;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -15,6 +16,7 @@ pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod telemetry;
+pub mod verbinding;
 pub mod verwerking;
 
 pub use app::Application;
