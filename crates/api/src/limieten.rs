@@ -186,16 +186,15 @@ pub async fn per_client(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     if let Some(l) = req.app_data::<web::Data<Limieten>>().cloned() {
         l.opruimen();
-        if let (Some(limiter), Some(adres)) = (&l.client, l.client_adres(&req)) {
-            if let Err(n) = limiter.check_key(&adres) {
-                let e = te_veel(
-                    "Te veel verzoeken vanaf dit adres; wacht het aantal seconden in Retry-After"
-                        .into(),
-                    l.wacht(n),
-                );
-                let res = e.error_response();
-                return Ok(req.into_response(res));
-            }
+        if let (Some(limiter), Some(adres)) = (&l.client, l.client_adres(&req))
+            && let Err(n) = limiter.check_key(&adres)
+        {
+            let e = te_veel(
+                "Te veel verzoeken vanaf dit adres; wacht het aantal seconden in Retry-After"
+                    .into(),
+                l.wacht(n),
+            );
+            return Ok(req.into_response(e.error_response()));
         }
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
