@@ -313,6 +313,17 @@ async fn te_grote_kopregels(db: Db) {
         body["type"],
         "https://ketenregie.nl/problemen/kopregels-te-groot"
     );
+    // More header fields than the parser takes (96) is the same answer.
+    let mut rb = app.client.get(app.url(PAD));
+    for i in 0..100 {
+        rb = rb.header(format!("x-veld-{i}"), "x");
+    }
+    let res = rb.send().await.unwrap();
+    assert_eq!(res.status(), 431);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
 }
 
 /// `ketenregie token` makes tokens the service accepts: not longer-lived than allowed.

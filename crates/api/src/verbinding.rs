@@ -47,15 +47,27 @@ fn zoek(hooi: &[u8], naald: &[u8]) -> Option<usize> {
     hooi.windows(naald.len()).position(|w| w == naald)
 }
 
-/// Where in `buf` a dispatcher-made answer starts, its status, and its head's length.
+/// The longest head the dispatcher writes for its own answers (status line,
+/// `content-length`, `connection`, `date`): about 130 bytes.
+const KOP_MAX: usize = 512;
+
+/// Where in `buf` a dispatcher-made answer starts, its status, and its head's length. Such
+/// an answer is the last thing written on its connection, so only the end of `buf` is
+/// searched (the cost stays independent of body sizes), and the head must end exactly at
+/// the end of `buf`.
 fn eigen_antwoord(buf: &[u8]) -> Option<(usize, u16, usize)> {
+    let vanaf = buf.len().saturating_sub(KOP_MAX);
+    let staart = &buf[vanaf..];
     EIGEN_ANTWOORDEN.iter().find_map(|(regel, status)| {
-        let start = zoek(buf, regel)?;
-        let rest = &buf[start..];
+        let start = zoek(staart, regel)?;
+        let rest = &staart[start..];
         let einde = zoek(rest, b"\r\n\r\n")? + 4;
         let kop = String::from_utf8_lossy(&rest[..einde]).to_ascii_lowercase();
-        kop.contains("\r\ncontent-length: 0\r\n")
-            .then_some((start, *status, einde))
+        (einde == rest.len() && kop.contains("\r\ncontent-length: 0\r\n")).then_some((
+            vanaf + start,
+            *status,
+            einde,
+        ))
     })
 }
 
@@ -224,6 +236,10 @@ mod tests {
         let mut ervoor = b"{\"a\":1}".to_vec();
         ervoor.extend_from_slice(eigen);
         assert_eq!(eigen_antwoord(&ervoor).map(|(s, ..)| s), Some(7));
+        // Not at the end of what is written: left alone.
+        let mut erna = eigen.to_vec();
+        erna.extend_from_slice(b"{}");
+        assert_eq!(eigen_antwoord(&erna), None);
         // The application's own 400 has a problem+json body: left alone.
         let app = b"HTTP/1.1 400 Bad Request\r\ncontent-length: 120\r\ncontent-type: application/problem+json\r\n\r\n{...}";
         assert_eq!(eigen_antwoord(app), None);
