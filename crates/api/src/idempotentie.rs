@@ -5,7 +5,7 @@
 //!
 //! What is kept is only what a replay needs (status, `Location`, body), and the body is
 //! AES-GCM encrypted like every other personal field (`privacy.encryption_key`). The
-//! request is fingerprinted with a keyed hash (HMAC) over the user and the body, so the
+//! request is fingerprinted with a keyed hash (HMAC) over method, path, user and body, so the
 //! table holds no hash of personal data that could be confirmed by guessing, and another
 //! user of the same organisation cannot obtain the answer by reusing the key. Answers
 //! expire after `privacy.idempotency_hours`; an expired key counts as unused, and the
@@ -94,8 +94,9 @@ impl Idempotentie {
             vingerafdruk: ctx.versleuteling.zoekhash(
                 "idempotentie",
                 &format!(
-                    "{} {} {}",
+                    "{} {} {} {}",
                     req.method(),
+                    req.path(),
                     ctx.actor.gebruiker.replace('\0', ""),
                     inhoud
                 ),

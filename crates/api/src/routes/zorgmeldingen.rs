@@ -292,7 +292,7 @@ fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), AppEr
     responses(
         (status = 201, description = "Concept aangemaakt", body = ZorgmeldingDto,
             headers(("Location" = String, description = "URL of the melding"), ("ETag" = String, description = "Version"))),
-        (status = 409, description = "Idempotency-Key hergebruikt met een andere body", body = Problem),
+        (status = 409, description = "Idempotency-Key hergebruikt voor een ander verzoek (of door een andere gebruiker), of het eerste verzoek met deze sleutel is nog in behandeling (dan met Retry-After)", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
