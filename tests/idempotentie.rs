@@ -178,7 +178,105 @@ async fn gelijktijdige_herhalingen_geven_nooit_500(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 1);
 }
 
+/// Every text column of every table, as (table, column).
+fn tekstkolommen(app: &TestApp) -> Vec<(String, String)> {
+    use diesel::prelude::*;
+    #[derive(QueryableByName)]
+    struct Kolom {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        tabel: String,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        kolom: String,
+    }
+    let sql = match app.db {
+        Db::Sqlite => {
+            "SELECT m.name AS tabel, p.name AS kolom FROM sqlite_master m JOIN pragma_table_info(m.name) p \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND upper(p.type) LIKE '%TEXT%'"
+        }
+        Db::Postgres => {
+            "SELECT table_name::text AS tabel, column_name::text AS kolom FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying')"
+        }
+    };
+    let mut c = app.pool.get().unwrap();
+    diesel::sql_query(sql)
+        .load::<Kolom>(&mut *c)
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.tabel, k.kolom))
+        .collect()
+}
+
+/// "Check every other table for the same": a melding filed with a key and submitted, a
+/// person registered, a briefing and a look-up on them; then no text column of any table
+/// holds the BSN, a name or the date of birth in the clear.
+async fn geen_tabel_met_persoonsgegevens_in_platte_tekst(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = post(&app, &agent, "scan-1", &melding()).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &agent,
+            &json!({"bsn": BSN, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04",
+                    "adres": {"straat": "Laan van Meerdervoort", "huisnummer": "12", "postcode": "2517 AB", "gemeente": "0518"}}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let persoon = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let noodhulp = app.token("politie-haaglanden", &["noodhulp"]);
+    let b = app
+        .post("/api/v1/briefings/_zoek", &noodhulp, &json!({"bsn": BSN}))
+        .await;
+    assert_eq!(b.status(), 200);
+    assert_eq!(
+        app.get(&format!("/api/v1/personen/{persoon}"), &noodhulp)
+            .await
+            .status(),
+        200
+    );
+
+    let kolommen = tekstkolommen(&app);
+    assert!(kolommen.len() > 50, "{kolommen:?}");
+    let mut gevonden = vec![];
+    for (tabel, kolom) in &kolommen {
+        for naald in [
+            BSN,
+            "de Boer",
+            "van Visser-Smit",
+            "2016-05-04",
+            "Laan van Meerdervoort",
+            "2517 AB",
+        ] {
+            let n = app.tel(&format!(
+                "SELECT count(*) AS n FROM {tabel} WHERE {kolom} LIKE '%{naald}%'"
+            ));
+            if n > 0 {
+                gevonden.push(format!("{tabel}.{kolom}: {naald}"));
+            }
+        }
+    }
+    assert!(gevonden.is_empty(), "in plain text: {gevonden:?}");
+}
+
 op_beide_backends!(
     antwoord_versleuteld_en_verloopt,
-    gelijktijdige_herhalingen_geven_nooit_500
+    gelijktijdige_herhalingen_geven_nooit_500,
+    geen_tabel_met_persoonsgegevens_in_platte_tekst
 );
