@@ -433,10 +433,15 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
 fn druk_af(k: &Klant) {
     // Every line is shell: `eval "$(ketenregie demo)"` sets the tokens.
     println!("# Demo pilot region Haaglanden loaded (all persons synthetic).");
-    println!("# Development tokens, valid 8 hours:");
+    // As long as the service accepts (auth.max_lifetime_seconds, 1 hour by default).
+    let minuten = (k.config.auth.max_lifetime_seconds / 60).max(1) as i64;
+    println!("# Development tokens, valid {minuten} minutes (`ketenregie token` makes new ones):");
     for (label, org, rol) in ROLLEN {
         let var = label.to_uppercase();
-        println!("export {var}={}   # {rol} at {org}", k.token(org, rol, 480));
+        println!(
+            "export {var}={}   # {rol} at {org}",
+            k.token(org, rol, minuten)
+        );
     }
     println!(
         "# Next: start the service with `cargo run` and follow \"The tour\" in the README, e.g."

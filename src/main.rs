@@ -45,7 +45,7 @@ enum Command {
         /// The display name.
         #[arg(long, default_value = "Ontwikkelaar")]
         naam: String,
-        /// Minutes the token stays valid.
+        /// Minutes the token stays valid (at most `auth.max_lifetime_seconds`).
         #[arg(long, default_value_t = 60)]
         geldig_minuten: i64,
     },
@@ -164,6 +164,12 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             anyhow::ensure!(
                 config.is_development(),
                 "development tokens exist only in development mode; this configuration says production"
+            );
+            anyhow::ensure!(
+                geldig_minuten > 0
+                    && u64::try_from(geldig_minuten)? * 60 <= config.auth.max_lifetime_seconds,
+                "--geldig-minuten must be between 1 and {} (auth.max_lifetime_seconds / 60): the service refuses longer-lived tokens",
+                config.auth.max_lifetime_seconds / 60
             );
             let secret = dev_token::secret(&config.auth.dev_secret_file)?;
             let token = dev_token::maak(

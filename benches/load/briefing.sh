@@ -48,6 +48,13 @@ url = "$URL"
 pool_size = 16
 [auth]
 dev_secret_file = "$WORK/dev-secret"
+# Benchmarks measure throughput: long-lived tokens, no rate limits or quota (README "Limieten").
+max_lifetime_seconds = 14400
+[limits]
+client_per_second = 0
+user_per_second = 0
+briefings_per_day = 0
+person_lookups_per_day = 0
 [log]
 filter = "warn"
 TOML

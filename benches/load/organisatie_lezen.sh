@@ -138,6 +138,10 @@ run_backend() {
     export KETENREGIE_DATABASE__URL="$dburl"
     export KETENREGIE_AUTH__DEV_SECRET_FILE="$WORK/secret"
     export KETENREGIE_LOG__FILTER=warn
+    # Throughput, not limits: long-lived tokens, rate limits off (README "Limieten").
+    export KETENREGIE_AUTH__MAX_LIFETIME_SECONDS=14400
+    export KETENREGIE_LIMITS__CLIENT_PER_SECOND=0
+    export KETENREGIE_LIMITS__USER_PER_SECOND=0
 
     log "$name: starting $BIN serve on $base"
     "$BIN" serve >"$WORK/server-$name.log" 2>&1 &
@@ -201,7 +205,8 @@ run_backend() {
         log "$name: the server logged warnings/errors (first 20 lines):"
         grep -iE 'error|warn' "$WORK/server-$name.log" | grep -v 'DEVELOPMENT MODE' | head -20 >&2
     fi
-    unset KETENREGIE_SERVER__BIND KETENREGIE_DATABASE__URL KETENREGIE_AUTH__DEV_SECRET_FILE KETENREGIE_LOG__FILTER
+    unset KETENREGIE_SERVER__BIND KETENREGIE_DATABASE__URL KETENREGIE_AUTH__DEV_SECRET_FILE KETENREGIE_LOG__FILTER \
+        KETENREGIE_AUTH__MAX_LIFETIME_SECONDS KETENREGIE_LIMITS__CLIENT_PER_SECOND KETENREGIE_LIMITS__USER_PER_SECOND
 }
 
 # --- run ------------------------------------------------------------------------------

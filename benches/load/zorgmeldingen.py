@@ -72,7 +72,10 @@ def run(backend, args):
         subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"CREATE DATABASE {db}"])
         url = f"postgres://postgres@127.0.0.1:5432/{db}"
     env = dict(os.environ, KETENREGIE_SERVER__BIND=f"127.0.0.1:{poort}", KETENREGIE_DATABASE__URL=url,
-               KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn")
+               KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn",
+               # Throughput, not limits: long-lived tokens, rate limits off (README "Limieten").
+               KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
+               KETENREGIE_LIMITS__USER_PER_SECOND="0")
     server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
     try:
         for _ in range(300):

@@ -16,7 +16,7 @@ use crate::routes::{
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use actix_web::{App, HttpRequest, HttpResponse, web};
 use ketenregie_common::Klok;
 use ketenregie_feedback::bezorging::{BezorgInstelling, Bezorger};
 use ketenregie_feedback::email::{Email, EmailInstelling};
@@ -74,7 +74,11 @@ impl Default for Onderdelen {
     fn default() -> Self {
         Self {
             inzage: vec![],
-            bewaring: vec![Arc::new(bewaring::Verwerkingslogbron)],
+            bewaring: vec![
+                Arc::new(bewaring::Verwerkingslogbron),
+                Arc::new(crate::idempotentie::IdempotentieBron),
+                Arc::new(crate::limieten::QuotumBron),
+            ],
             klok: Klok::systeem(),
         }
     }
@@ -255,13 +259,19 @@ impl Application {
         let ontwikkeling = web::Data::new(crate::routes::demo_klok::Ontwikkeling(
             config.is_development(),
         ));
+        let idempotentie = web::Data::new(crate::idempotentie::IdempotentieInstelling {
+            geldig: chrono::Duration::hours(i64::from(config.privacy.idempotency_hours)),
+        });
+        let limieten = web::Data::new(crate::limieten::Limieten::uit(&config));
         let metrics = web::Data::new(Metrics::new());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
         let body_limit = config.server.body_limit_bytes;
         let workers = config.server.workers;
 
-        let mut server = HttpServer::new(move || {
+        // `verbinding::server` rather than `HttpServer`: it also makes actix's own 431/400
+        // answers (a request head too large to parse) problem+json.
+        let server = crate::verbinding::server(listener, workers, move || {
             App::new()
                 .app_data(pool_data.clone())
                 .app_data(verifier.clone())
@@ -273,6 +283,8 @@ impl Application {
                 .app_data(inzage.clone())
                 .app_data(url_regels.clone())
                 .app_data(ontwikkeling.clone())
+                .app_data(idempotentie.clone())
+                .app_data(limieten.clone())
                 .app_data(
                     web::JsonConfig::default()
                         .limit(body_limit)
@@ -281,22 +293,20 @@ impl Application {
                 .app_data(web::PayloadConfig::new(body_limit))
                 .app_data(web::QueryConfig::default().error_handler(query_fout))
                 .app_data(web::PathConfig::default().error_handler(path_fout))
-                .wrap(Compress::default())
+                // Compression outermost: it encodes the body that really leaves, after
+                // `kern` has rewritten error bodies as problem+json.
+                .wrap(from_fn(crate::limieten::per_client))
                 .wrap(from_fn(kern))
+                .wrap(Compress::default())
                 .configure(routes)
                 .default_service(web::to(geen_route))
         })
-        .listen(listener)
         .map_err(|source| StartFout::Bind {
             addr: config.server.bind.to_string(),
             source,
-        })?
-        .shutdown_timeout(10);
-        if workers > 0 {
-            server = server.workers(workers);
-        }
+        })?;
         Ok(Self {
-            server: server.run(),
+            server,
             port,
             pool,
             bewaring: bewaartaak,
@@ -582,7 +592,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::put().to(zorgmeldingen::zet_kwaliteitscontrole)),
                 )
                 .service(resource("/personen").route(web::post().to(personen::registreer)))
-                .service(resource("/personen/{id}").route(web::get().to(personen::een)))
+                .service(
+                    resource("/personen/{id}")
+                        .wrap(from_fn(crate::limieten::quotum_persoon))
+                        .route(web::get().to(personen::een)),
+                )
                 .service(
                     resource("/personen/{id}/gezag")
                         .route(web::post().to(personen::gezag_vastleggen))
@@ -616,7 +630,11 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 )
                 .service(resource("/matches").route(web::get().to(betrokkenheden::lijst)))
                 .service(resource("/matches/{id}").route(web::get().to(betrokkenheden::een)))
-                .service(resource("/briefings/_zoek").route(web::post().to(briefings::zoek)))
+                .service(
+                    resource("/briefings/_zoek")
+                        .wrap(from_fn(crate::limieten::quotum_briefing))
+                        .route(web::post().to(briefings::zoek)),
+                )
                 .service(
                     resource("/demo-klok/verschuivingen")
                         .route(web::post().to(crate::routes::demo_klok::verschuif)),
@@ -646,6 +664,10 @@ fn routes(cfg: &mut web::ServiceConfig) {
                         .route(web::get().to(rapportages::terugkoppeling)),
                 )
                 .service(resource("/berichten").route(web::get().to(berichten::lijst)))
+                .service(
+                    resource("/quotumoverschrijdingen/{id}")
+                        .route(web::get().to(crate::routes::quotumoverschrijdingen::een)),
+                )
                 .service(
                     resource("/termijnen").route(web::get().to(zorgmeldingen::termijnen_lijst)),
                 )

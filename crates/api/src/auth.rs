@@ -1,17 +1,22 @@
 //! Authentication: a bearer JWT becomes an `Actor` (DESIGN.md §5; RFC 8725, NL GOV OAuth).
 //!
 //! Checked, in this order, each failure a 401 with a `detail` that says what to fix:
-//! the token is in the `Authorization` header (never the query string); it has three
-//! parts; its `alg` is on the pinned list (asymmetric, or HS256 in development mode only);
-//! its `typ` is accepted; the signature verifies against the JWKS key (or the development
-//! secret); `iss`, `aud` and `exp` are present and right, `nbf` has passed (with a small
-//! leeway); it carries a `jti` not used by another token; the claims name an organisation
-//! and known roles.
+//! the token is in the `Authorization` header (never the query string) and at most
+//! `auth.max_token_bytes` long (8 KB by default; RFC 8725 §3.1 asks to bound what is
+//! parsed before it is trusted); it has three parts; its `alg` is on the pinned list
+//! (asymmetric, or HS256 in development mode only); its `typ` is accepted, with or without
+//! the `application/` prefix and in any case (RFC 9068 §2.1 and §4, RFC 7515 §4.1.9); the
+//! signature verifies against the JWKS key (or the development secret); `iss`, `aud`
+//! (a string or an array containing the audience, RFC 7519 §4.1.3), `exp` and `iat` are
+//! present and right (RFC 9068 §2.2 requires `iat`), `nbf` has passed and `iat` is not in
+//! the future (with a small leeway); the lifetime `exp - iat` is at most
+//! `auth.max_lifetime_seconds` (1 h by default); it carries a `jti` not used by another
+//! token; the claims name an organisation and known roles.
 
 use crate::config::{Config, Mode};
 use crate::db;
 use crate::problem::AppError;
-use actix_web::body::MessageBody;
+use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
@@ -32,11 +37,50 @@ pub const ASYMMETRIC_ALGORITHMS: &[&str] = &[
     "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
 ];
 
+/// The `aud` claim: one audience or several (RFC 7519 §4.1.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Audience {
+    Een(String),
+    Meer(Vec<String>),
+}
+
+impl Audience {
+    /// Does it name `audience`?
+    pub fn bevat(&self, audience: &str) -> bool {
+        match self {
+            Audience::Een(a) => a == audience,
+            Audience::Meer(v) => v.iter().any(|a| a == audience),
+        }
+    }
+}
+
+impl From<&str> for Audience {
+    fn from(a: &str) -> Self {
+        Audience::Een(a.to_string())
+    }
+}
+
+impl From<String> for Audience {
+    fn from(a: String) -> Self {
+        Audience::Een(a)
+    }
+}
+
+/// A `typ` value in its comparable form: lower case, without the `application/` prefix
+/// that RFC 7515 §4.1.9 allows to be omitted (`application/at+jwt` is `at+jwt`).
+pub fn typ_vorm(typ: &str) -> String {
+    let t = typ.trim().to_ascii_lowercase();
+    t.strip_prefix("application/")
+        .map(str::to_string)
+        .unwrap_or(t)
+}
+
 /// The claims ketenregie reads from an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     pub iss: String,
-    pub aud: String,
+    pub aud: Audience,
     pub sub: String,
     pub exp: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -69,6 +113,8 @@ pub struct Verifier {
     /// Development mode only.
     dev_key: Option<DecodingKey>,
     single_use: bool,
+    max_token_bytes: usize,
+    max_lifetime: i64,
 }
 
 impl std::fmt::Debug for Verifier {
@@ -129,6 +175,8 @@ impl Verifier {
             jwks,
             dev_key,
             single_use: config.auth.single_use_tokens,
+            max_token_bytes: config.auth.max_token_bytes,
+            max_lifetime: i64::try_from(config.auth.max_lifetime_seconds).unwrap_or(i64::MAX),
         })
     }
 
@@ -136,6 +184,12 @@ impl Verifier {
     /// and is done by `authenticate`.
     pub fn verify(&self, token: &str) -> Result<Claims, AppError> {
         let fail = |d: String| AppError::NietGeauthenticeerd(d);
+        if token.len() > self.max_token_bytes {
+            return Err(fail(format!(
+                "Het token is groter dan {} bytes; vraag een kleiner token aan (minder claims)",
+                self.max_token_bytes
+            )));
+        }
         let header_b64 = match token.split('.').collect::<Vec<_>>().as_slice() {
             [h, _, _] => *h,
             _ => {
@@ -175,7 +229,11 @@ impl Verifier {
             )));
         };
         let typ = header.get("typ").and_then(|t| t.as_str()).unwrap_or("");
-        if !self.token_types.iter().any(|t| t.eq_ignore_ascii_case(typ)) {
+        if !self
+            .token_types
+            .iter()
+            .any(|t| typ_vorm(t) == typ_vorm(typ))
+        {
             return Err(fail(format!(
                 "Token-type (`typ`) `{typ}` wordt niet geaccepteerd; verwacht: {}",
                 self.token_types.join(", ")
@@ -218,7 +276,30 @@ impl Verifier {
                 other => format!("Het token is ongeldig ({other:?})"),
             })
         })?;
-        Ok(data.claims)
+        let claims = data.claims;
+        let iat = claims
+            .iat
+            .ok_or_else(|| fail("Het token mist de verplichte claim `iat`".into()))?;
+        let nu = chrono::Utc::now().timestamp();
+        if iat > nu + self.leeway as i64 {
+            return Err(fail(
+                "Het token is uitgegeven in de toekomst (`iat`); controleer de klok van de uitgever"
+                    .into(),
+            ));
+        }
+        if claims.exp.saturating_sub(iat) > self.max_lifetime {
+            return Err(fail(format!(
+                "Het token leeft te lang: `exp - iat` is {} s, toegestaan is ten hoogste {} s",
+                claims.exp.saturating_sub(iat),
+                self.max_lifetime
+            )));
+        }
+        Ok(claims)
+    }
+
+    /// The longest token lifetime accepted, in seconds (`auth.max_lifetime_seconds`).
+    pub fn max_lifetime_seconds(&self) -> i64 {
+        self.max_lifetime
     }
 
     fn key_for(&self, header: &serde_json::Value, alg: Algorithm) -> Result<DecodingKey, AppError> {
@@ -293,20 +374,41 @@ fn query_has_token(query: &str) -> bool {
 /// Middleware on `/api/v1`: verify the credentials if any and remember the outcome.
 /// Handlers that need an actor refuse with 401 via the extractor; public operations (the
 /// OpenAPI document) ignore it.
+///
+/// An authenticated user over `REQUESTS_PER_USER` (`crate::limieten`) is answered 429 here.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let uitkomst = check(&req).await;
     if let Ok(a) = &uitkomst {
         tracing::Span::current().record("organisatie", a.organisatie.as_str());
+        if let Some(l) = req.app_data::<web::Data<crate::limieten::Limieten>>()
+            && let Err(wacht) = l.gebruiker(a)
+        {
+            let e = AppError::TeVeel {
+                detail:
+                    "Te veel verzoeken van deze gebruiker; wacht het aantal seconden in Retry-After"
+                        .into(),
+                retry_after: wacht,
+            };
+            return Ok(req.into_response(actix_web::ResponseError::error_response(&e)));
+        }
     }
     req.extensions_mut()
         .insert(AuthUitkomst(uitkomst.map_err(|e| match e {
             AppError::NietGeauthenticeerd(d) => d,
             other => other.to_string(),
         })));
-    next.call(req).await
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
+/// The authenticated actor of a request, if `authenticate` accepted its token.
+pub fn actor_van(req: &HttpRequest) -> Option<Actor> {
+    match req.extensions().get::<AuthUitkomst>() {
+        Some(AuthUitkomst(Ok(a))) => Some(a.clone()),
+        _ => None,
+    }
 }
 
 async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
@@ -320,6 +422,17 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
             "Geen token: stuur `Authorization: Bearer <token>`".into(),
         ));
     };
+    let verifier = req
+        .app_data::<web::Data<Verifier>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("verifier missing"))?;
+    // Bound the work before anything is parsed: "Bearer " plus the largest token.
+    if value.len() > verifier.max_token_bytes + "Bearer ".len() {
+        return Err(AppError::NietGeauthenticeerd(format!(
+            "Het token is groter dan {} bytes; vraag een kleiner token aan (minder claims)",
+            verifier.max_token_bytes
+        )));
+    }
     let token = value
         .to_str()
         .ok()
@@ -335,10 +448,6 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
             )
         })?
         .to_string();
-    let verifier = req
-        .app_data::<web::Data<Verifier>>()
-        .cloned()
-        .ok_or_else(|| AppError::intern("verifier missing"))?;
     let claims = verifier.verify(&token)?;
     let actor = Verifier::actor(&claims)?;
     let jti = claims

@@ -49,6 +49,10 @@ leeway_seconds = 30
 single_use_tokens = false
 # Development mode only: where the generated HS256 secret is kept.
 dev_secret_file = ".ketenregie-dev-secret"
+# Largest accepted token in bytes (the Authorization header's value); a larger one is a 401.
+max_token_bytes = 8192
+# Longest accepted token lifetime, `exp - iat`, in seconds (`iat` is required).
+max_lifetime_seconds = 3600
 
 [reference_data]
 # Load the shipped municipalities and Veilig Thuis organisations at start-up when the
@@ -66,6 +70,9 @@ pseudonym_key = ""
 encryption_key = ""
 # Retention job: run once a day in every instance (safe: removals are idempotent).
 retention_daily = true
+# Hours an answer to a POST with `Idempotency-Key` is kept (encrypted) for a retry; after
+# that the key counts as unused and the retention run removes the answer.
+idempotency_hours = 24
 
 [scanner]
 # The deadline scanner: looks for feedback duties coming due (a reminder to the receiving
@@ -115,6 +122,24 @@ allow_private_networks = false
 # Seconds a receiver has to answer.
 timeout_seconds = 10
 
+[limits]
+# Request rate limits, per instance (each instance counts its own requests): requests per
+# second and the burst allowed above that, per client address and per user (token `sub`
+# within its organisation). 0 switches a limit off. Above it: 429 with Retry-After.
+client_per_second = 100
+client_burst = 200
+user_per_second = 20
+user_burst = 60
+# The header a trusted reverse proxy puts the client address in (e.g. "X-Forwarded-For",
+# its last address counts). Empty: the TCP peer address. Set it only when every request
+# comes through that proxy: a client can write the header itself.
+trusted_proxy_header = ""
+# Per-user quota per day (UTC), counted in the database (all instances together):
+# briefings (POST /briefings/_zoek) and person look-ups (GET /personen/{id}). Crossing one
+# notifies the organisation (privacy.quotum-overschreden); 0 switches it off.
+briefings_per_day = 200
+person_lookups_per_day = 500
+
 [log]
 # pretty or json; empty means pretty in development and json in production.
 format = ""
@@ -142,7 +167,21 @@ pub struct Config {
     pub dispatcher: DispatcherConfig,
     pub email: EmailConfig,
     pub webhooks: WebhooksConfig,
+    pub limits: LimitsConfig,
     pub log: LogConfig,
+}
+
+/// Request rate limits and look-up quota (README "Limieten").
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    pub client_per_second: u32,
+    pub client_burst: u32,
+    pub user_per_second: u32,
+    pub user_burst: u32,
+    pub trusted_proxy_header: String,
+    pub briefings_per_day: u32,
+    pub person_lookups_per_day: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -213,6 +252,7 @@ pub struct PrivacyConfig {
     pub pseudonym_key: SecretString,
     pub encryption_key: SecretString,
     pub retention_daily: bool,
+    pub idempotency_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -243,6 +283,8 @@ pub struct AuthConfig {
     pub leeway_seconds: u64,
     pub single_use_tokens: bool,
     pub dev_secret_file: PathBuf,
+    pub max_token_bytes: usize,
+    pub max_lifetime_seconds: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -412,6 +454,11 @@ impl Config {
             ("dispatcher.lease_seconds", self.dispatcher.lease_seconds),
             ("email.timeout_seconds", self.email.timeout_seconds),
             ("webhooks.timeout_seconds", self.webhooks.timeout_seconds),
+            (
+                "privacy.idempotency_hours",
+                u64::from(self.privacy.idempotency_hours),
+            ),
+            ("auth.max_lifetime_seconds", self.auth.max_lifetime_seconds),
         ] {
             if waarde == 0 {
                 return Err(ConfigFout::Ongeldig {
@@ -424,6 +471,38 @@ impl Config {
             return Err(ConfigFout::Ongeldig {
                 key: "email.from",
                 reason: "must be an address like `ketenregie <noreply@example.nl>`".into(),
+            });
+        }
+        if self.auth.max_token_bytes < 1024 {
+            return Err(ConfigFout::Ongeldig {
+                key: "auth.max_token_bytes",
+                reason: "must be at least 1024".into(),
+            });
+        }
+        for (key, rate, burst) in [
+            (
+                "limits.client_burst",
+                self.limits.client_per_second,
+                self.limits.client_burst,
+            ),
+            (
+                "limits.user_burst",
+                self.limits.user_per_second,
+                self.limits.user_burst,
+            ),
+        ] {
+            if rate > 0 && burst == 0 {
+                return Err(ConfigFout::Ongeldig {
+                    key,
+                    reason: "must be at least 1 while its rate limit is on".into(),
+                });
+            }
+        }
+        let h = self.limits.trusted_proxy_header.trim();
+        if !h.is_empty() && actix_web::http::header::HeaderName::from_bytes(h.as_bytes()).is_err() {
+            return Err(ConfigFout::Ongeldig {
+                key: "limits.trusted_proxy_header",
+                reason: format!("`{h}` is not a header name"),
             });
         }
         if self.server.body_limit_bytes < 1024 {
@@ -477,7 +556,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -496,6 +575,16 @@ impl Config {
             leeway = self.auth.leeway_seconds,
             single = self.auth.single_use_tokens,
             dev = self.auth.dev_secret_file.display(),
+            mtb = self.auth.max_token_bytes,
+            mls = self.auth.max_lifetime_seconds,
+            ih = self.privacy.idempotency_hours,
+            lcs = self.limits.client_per_second,
+            lcb = self.limits.client_burst,
+            lus = self.limits.user_per_second,
+            lub = self.limits.user_burst,
+            ltp = self.limits.trusted_proxy_header,
+            lbd = self.limits.briefings_per_day,
+            lpd = self.limits.person_lookups_per_day,
             pk = if self.privacy.pseudonym_key.expose_secret().is_empty() {
                 ""
             } else {

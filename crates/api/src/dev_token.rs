@@ -57,12 +57,14 @@ pub struct TokenAanvraag {
     pub geldig_seconden: i64,
 }
 
-/// Sign a development token for the given issuer and audience.
+/// Sign a development token for the given issuer and audience. It carries `iat` and `typ`
+/// `at+jwt` like a production access token; keep `geldig_seconden` within
+/// `auth.max_lifetime_seconds`, or the service refuses it (the CLI and the demo do).
 pub fn maak(secret: &[u8], issuer: &str, audience: &str, a: &TokenAanvraag) -> String {
     let now = chrono::Utc::now().timestamp();
     let claims = Claims {
         iss: issuer.to_string(),
-        aud: audience.to_string(),
+        aud: audience.into(),
         sub: a.gebruiker.clone(),
         exp: now + a.geldig_seconden,
         nbf: Some(now),

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod dev_token;
+pub mod idempotentie;
+pub mod limieten;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
@@ -14,6 +16,7 @@ pub mod paging;
 pub mod problem;
 pub mod routes;
 pub mod telemetry;
+pub mod verbinding;
 pub mod verwerking;
 
 pub use app::Application;

@@ -156,6 +156,9 @@ fn complete_problem(
     resp.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
     resp.headers_mut().remove(header::CONTENT_LENGTH);
+    // The new body is plain: whatever encoding described the old one no longer applies
+    // (issue 11 fault 7: a gzip label on an uncompressed body).
+    resp.headers_mut().remove(header::CONTENT_ENCODING);
     ServiceResponse::new(req, resp)
 }
 

@@ -88,6 +88,7 @@ use utoipa::OpenApi;
         terugkoppelingen::geef,
         terugkoppelingen::lijst,
         berichten::lijst,
+        crate::routes::quotumoverschrijdingen::een,
         dode_berichten::lijst,
         dode_berichten::opnieuw,
         abonnementen::maak,
@@ -245,6 +246,17 @@ fn afwerken_operatie(method: &str, op: &mut Map<String, Value>) {
             .entry("415")
             .or_insert_with(|| problem_response("Content-Type moet application/json zijn"));
     }
+    // Every operation is under the request rate limits (crate::limieten).
+    responses.entry("429").or_insert_with(|| {
+        let mut r = problem_response(
+            "Te veel verzoeken (snelheidslimiet of dagquotum); probeer het na Retry-After seconden opnieuw",
+        );
+        r["headers"] = json!({"Retry-After": {
+            "description": "Seconds to wait before the next request (RFC 9110 §10.2.3)",
+            "schema": {"type": "integer", "minimum": 1}
+        }});
+        r
+    });
     responses
         .entry("500")
         .or_insert_with(|| problem_response("Interne fout; noem de traceId"));

@@ -94,6 +94,17 @@ pub enum AppError {
     MethodeNietToegestaan { allow: String },
     #[error("niet beschikbaar: {0}")]
     NietBeschikbaar(String),
+    /// A rate limit or quota was reached (RFC 6585 §4): 429 with `Retry-After` in seconds
+    /// (RFC 9110 §10.2.3).
+    #[error("te veel verzoeken: {detail}")]
+    TeVeel { detail: String, retry_after: u64 },
+    /// A request with the same `Idempotency-Key` is still being handled: 409 with
+    /// `Retry-After` (draft-ietf-httpapi-idempotency-key-header §2.6).
+    #[error("in behandeling: {detail}")]
+    InBehandeling { detail: String, retry_after: u64 },
+    /// The request's header fields are too large (RFC 6585 §5).
+    #[error("kopregels te groot: {0}")]
+    KopTeGroot(String),
     /// The cause is logged with the trace id; the caller sees only that id.
     #[error("interne fout: {0}")]
     Intern(String),
@@ -147,6 +158,9 @@ impl AppError {
                 ("methode-niet-toegestaan", "Methode niet toegestaan")
             }
             AppError::NietBeschikbaar(_) => ("niet-beschikbaar", "Dienst niet beschikbaar"),
+            AppError::TeVeel { .. } => ("te-veel-verzoeken", "Te veel verzoeken"),
+            AppError::InBehandeling { .. } => ("in-behandeling", "Verzoek nog in behandeling"),
+            AppError::KopTeGroot(_) => ("kopregels-te-groot", "Kopregels te groot"),
             AppError::Intern(_) => ("interne-fout", "Interne fout"),
         }
     }
@@ -161,10 +175,13 @@ impl AppError {
             | AppError::VoorwaardeMislukt(d)
             | AppError::MediaType(d)
             | AppError::TeGroot(d)
-            | AppError::NietBeschikbaar(d) => d.clone(),
+            | AppError::NietBeschikbaar(d)
+            | AppError::KopTeGroot(d) => d.clone(),
             AppError::Conflict { detail, .. }
             | AppError::Verborgen { detail, .. }
-            | AppError::GeenToegangVelden { detail, .. } => detail.clone(),
+            | AppError::GeenToegangVelden { detail, .. }
+            | AppError::TeVeel { detail, .. }
+            | AppError::InBehandeling { detail, .. } => detail.clone(),
             AppError::Geweigerd(w) => w.reden.clone(),
             AppError::MethodeNietToegestaan { allow } => {
                 format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
@@ -205,6 +222,9 @@ impl ResponseError for AppError {
             AppError::TeGroot(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodeNietToegestaan { .. } => StatusCode::METHOD_NOT_ALLOWED,
             AppError::NietBeschikbaar(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::TeVeel { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::InBehandeling { .. } => StatusCode::CONFLICT,
+            AppError::KopTeGroot(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::Intern(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -229,6 +249,9 @@ impl ResponseError for AppError {
             }
             AppError::MethodeNietToegestaan { allow } => {
                 res.insert_header((header::ALLOW, allow.as_str()));
+            }
+            AppError::TeVeel { retry_after, .. } | AppError::InBehandeling { retry_after, .. } => {
+                res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
             _ => {}
         }
@@ -334,6 +357,11 @@ pub fn problem_voor_status(status: StatusCode) -> Problem {
         },
         413 => AppError::TeGroot("Het verzoek is te groot".into()),
         415 => AppError::MediaType("Gebruik Content-Type: application/json".into()),
+        429 => AppError::TeVeel {
+            detail: "Te veel verzoeken; wacht even".into(),
+            retry_after: 1,
+        },
+        431 => AppError::KopTeGroot("De kopregels van het verzoek zijn te groot".into()),
         503 => AppError::NietBeschikbaar("Tijdelijk niet beschikbaar".into()),
         _ => AppError::Intern(format!("status {status}")),
     };

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod idempotentie;
 pub mod migrate;
 pub mod outbox;
+pub mod quota;
 pub mod referentie;
 pub mod schema;
 pub mod tokens;

@@ -280,6 +280,7 @@ diesel::table! {
         locatie -> Nullable<Text>,
         antwoord -> Text,
         aangemaakt_op -> Timestamp,
+        verloopt_op -> Timestamp,
     }
 }
 
@@ -566,3 +567,16 @@ diesel::allow_tables_to_appear_in_same_query!(
     zorgmelding_betrokkenen,
     zorgmeldingen,
 );
+
+diesel::table! {
+    gebruiksquota (id) {
+        id -> Text,
+        organisatie -> Text,
+        gebruiker -> Text,
+        soort -> Text,
+        periode -> Date,
+        aantal -> BigInt,
+        limiet -> BigInt,
+        overschreden_op -> Nullable<Timestamp>,
+    }
+}

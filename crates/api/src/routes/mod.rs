@@ -16,6 +16,7 @@ pub mod gezondheid;
 pub mod incidenten;
 pub mod organisaties;
 pub mod personen;
+pub mod quotumoverschrijdingen;
 pub mod rapportages;
 pub mod terugkoppelingen;
 pub mod verwerkingen;

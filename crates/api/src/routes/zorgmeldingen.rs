@@ -4,6 +4,7 @@
 //! and write passes the privacy decision and writes both logs.
 
 use crate::db;
+use crate::idempotentie::Idempotentie;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::routes::{etag, if_match_versie, zicht};
@@ -21,7 +22,7 @@ use ketenregie_referral::levenscyclus::{self, Beoordelingsuitkomst, Partij, Taak
 use ketenregie_referral::opslag::{self, Kop, Meldingstatus};
 use ketenregie_referral::routering;
 use ketenregie_referral::termijnen::{self, Termijn};
-use ketenregie_store::{DbConnection, DbPool, directory, idempotentie, outbox};
+use ketenregie_store::{DbConnection, DbPool, directory, outbox};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -328,7 +329,7 @@ fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), AppEr
     responses(
         (status = 201, description = "Concept aangemaakt", body = ZorgmeldingDto,
             headers(("Location" = String, description = "URL of the melding"), ("ETag" = String, description = "Version"))),
-        (status = 409, description = "Idempotency-Key hergebruikt met een andere body", body = Problem),
+        (status = 409, description = "Idempotency-Key hergebruikt voor een ander verzoek (of door een andere gebruiker), of het eerste verzoek met deze sleutel is nog in behandeling (dan met Retry-After)", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
@@ -341,35 +342,11 @@ pub async fn maak(
 ) -> Result<HttpResponse, AppError> {
     let invoer: MeldingInvoer = serde_json::from_slice(&body)
         .map_err(|e| AppError::ongeldig("body", "json", format!("De JSON-body klopt niet: {e}")))?;
-    let sleutel = req
-        .headers()
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let hash = idempotentie::hash(&body);
-    if let Some(s) = &sleutel {
-        let (s2, org, h2) = (s.clone(), ctx.actor.organisatie.clone(), hash.clone());
-        if let Some(eerder) = db::run(&pool, move |c| {
-            idempotentie::zoek(c, &s2, &org).map_err(AppError::from)
-        })
-        .await?
-        {
-            if eerder.verzoek_hash != h2 {
-                return Err(AppError::Conflict {
-                    detail: "Deze Idempotency-Key is al gebruikt voor een ander verzoek".into(),
-                    location: None,
-                });
-            }
-            let mut res = HttpResponse::build(
-                actix_web::http::StatusCode::from_u16(eerder.status as u16)
-                    .unwrap_or(actix_web::http::StatusCode::OK),
-            );
-            if let Some(l) = eerder.locatie {
-                res.insert_header(("Location", l));
-            }
-            return Ok(res.content_type("application/json").body(eerder.antwoord));
-        }
+    let idem = Idempotentie::uit(&req, &ctx, &body)?;
+    if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
+        return Ok(eerder);
     }
+    let idem2 = idem.clone();
     let (inhoud, niveau) = valideer(&invoer, &ctx)?;
     let doel_object = Object {
         soort: "zorgmeldingen",
@@ -377,7 +354,7 @@ pub async fn maak(
         eigenaar: ctx.actor.organisatie.clone(),
     };
     let c2 = ctx.clone();
-    let (kop, antwoord) = verwerking::tx(&pool, &ctx, "aanmaken", doel_object, move |conn| {
+    let uitkomst = verwerking::tx(&pool, &ctx, "aanmaken", doel_object, move |conn| {
         mag_indienen(conn, &c2.actor)?;
         controleer_gemeenten(conn, &inhoud)?;
         let t = eigen_toestemming(conn, &c2, Actie::Aanmaken)?;
@@ -421,21 +398,20 @@ pub async fn maak(
             &betrokkenen,
         )?;
         let antwoord = serde_json::to_string(&dto(&k, Some(zicht), weg)).expect("serialises");
-        if let Some(s) = &sleutel {
-            idempotentie::bewaar(
-                conn,
-                s,
-                &c2.actor.organisatie,
-                &hash,
-                201,
-                Some(&format!("/api/v1/zorgmeldingen/{}", k.id)),
-                &antwoord,
-                c2.nu,
-            )?;
-        }
+        idem2.bewaar(
+            conn,
+            201,
+            Some(&format!("/api/v1/zorgmeldingen/{}", k.id)),
+            &antwoord,
+            c2.nu,
+        )?;
         Ok((k, antwoord))
     })
-    .await?;
+    .await;
+    let (kop, antwoord) = match idem.na_afloop(&pool, ctx.nu, uitkomst).await? {
+        Ok(v) => v,
+        Err(eerder) => return Ok(eerder),
+    };
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/zorgmeldingen/{}", kop.id)))
         .insert_header(etag(kop.versie))

@@ -1,0 +1,75 @@
+//! `/api/v1/quotumoverschrijdingen/{id}`: a user's daily quota of briefings or person
+//! look-ups crossed (`QUOTUM_PER_GEBRUIKER`, `crate::limieten`). The notification
+//! `nl.ketenregie.privacy.quotum-overschreden` links here; the organisation's privacy
+//! officer reads who (the token's `sub`, never a name), what, which day, how many and the
+//! limit. Nothing about the persons looked up.
+
+use crate::auth::Aanroeper;
+use crate::db;
+use crate::problem::{AppError, Problem};
+use actix_web::{HttpResponse, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use ketenregie_common::Rol;
+use ketenregie_store::DbPool;
+use ketenregie_store::quota;
+use serde::Serialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// A crossed daily quota.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct QuotumoverschrijdingDto {
+    pub id: String,
+    /// The user (the token's `sub`) within the caller's organisation.
+    pub gebruiker: String,
+    /// `briefing` or `persoon`.
+    pub soort: String,
+    /// The day (UTC) counted.
+    pub periode: NaiveDate,
+    /// Look-ups counted that day so far, refused ones included.
+    pub aantal: i64,
+    /// The quota per day.
+    pub limiet: i64,
+    /// When the quota was crossed.
+    pub overschreden_op: DateTime<Utc>,
+}
+
+#[utoipa::path(
+    get, path = "/quotumoverschrijdingen/{id}", tag = "berichten", operation_id = "quotumoverschrijdingOpvragen",
+    summary = "Een overschreden dagquotum",
+    description = "For the privacy officer of the user's organisation (OWASP API6: bulk look-ups). Unknown and another organisation's give the same 404.",
+    params(("id" = Uuid, Path, description = "Id from the notification")),
+    responses(
+        (status = 200, description = "Het overschreden quotum", body = QuotumoverschrijdingDto),
+        (status = 403, description = "Alleen voor de privacyfunctionaris", body = Problem),
+        (status = 404, description = "Bestaat niet", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn een(
+    Aanroeper(actor): Aanroeper,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    if !actor.heeft_rol(Rol::Privacyfunctionaris) {
+        return Err(AppError::GeenToegang(
+            "Alleen de privacyfunctionaris van de organisatie leest quotumoverschrijdingen".into(),
+        ));
+    }
+    let (org, id) = (actor.organisatie.clone(), id.into_inner().to_string());
+    let teller = db::run(&pool, move |c| {
+        quota::overschrijding(c, &org, &id).map_err(AppError::from)
+    })
+    .await?
+    .ok_or_else(|| AppError::NietGevonden("Er is geen quotumoverschrijding met dit id".into()))?;
+    Ok(HttpResponse::Ok().json(QuotumoverschrijdingDto {
+        overschreden_op: teller.overschreden().unwrap_or_default(),
+        id: teller.id,
+        gebruiker: teller.gebruiker,
+        soort: teller.soort,
+        periode: teller.periode,
+        aantal: teller.aantal,
+        limiet: teller.limiet,
+    }))
+}

@@ -1,0 +1,363 @@
+//! Issue 11 fault 6: no limit on anything. Now: request rate limits per client and per
+//! user, a per-user daily quota on briefings and person look-ups counted in the database
+//! (shared by instances) with a notice to the privacy officer, each a 429 problem+json
+//! with Retry-After; and token rules (size, lifetime, `iat`, `aud` arrays, RFC 9068 `typ`).
+
+mod common;
+
+use common::{Db, TestApp, assert_problem, claims, rs256, rs256_with, spawn, spawn_with};
+use ketenregie_api::auth::Audience;
+use serde_json::{Value, json};
+
+const PAD: &str = "/api/v1/organisaties";
+
+/// Send `n` GETs to `pad`, `tegelijk` at a time, each with the headers `kop` gives it;
+/// returns the responses' statuses, and the first 429 seen.
+async fn bestook(
+    app: &TestApp,
+    n: usize,
+    tegelijk: usize,
+    token: &str,
+    kop: impl Fn(usize) -> Vec<(&'static str, String)>,
+) -> (Vec<u16>, Option<reqwest::Response>) {
+    let mut statussen = Vec::new();
+    let mut eerste_429 = None;
+    let mut i = 0;
+    while i < n {
+        let mut set = tokio::task::JoinSet::new();
+        for j in i..(i + tegelijk).min(n) {
+            let mut rb = app.client.get(app.url(PAD)).bearer_auth(token);
+            for (k, v) in kop(j) {
+                rb = rb.header(k, v);
+            }
+            set.spawn(async move { rb.send().await.unwrap() });
+        }
+        while let Some(res) = set.join_next().await {
+            let res = res.unwrap();
+            statussen.push(res.status().as_u16());
+            if res.status() == 429 && eerste_429.is_none() {
+                eerste_429 = Some(res);
+            }
+        }
+        i += tegelijk;
+    }
+    (statussen, eerste_429)
+}
+
+async fn is_429(res: reqwest::Response) {
+    let wacht: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(wacht >= 1, "Retry-After {wacht}");
+    let body = assert_problem(res, 429).await;
+    assert_eq!(
+        body["type"],
+        "https://ketenregie.nl/problemen/te-veel-verzoeken"
+    );
+}
+
+/// The fault as written, with the default limits: a stream of requests with bad tokens,
+/// and one with a good token, from one client, is answered 429 before long.
+async fn standaardlimieten_geven_429(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let (s, eerste) = bestook(&app, 1000, 50, "geen.geldig.token", |_| vec![]).await;
+    assert!(s.contains(&401), "bad tokens are refused");
+    assert!(s.contains(&429), "a flood of bad tokens is cut off: {s:?}");
+    is_429(eerste.unwrap()).await;
+    assert!(!s.iter().any(|c| *c >= 500));
+
+    // A good token: the per-user limit (another client address is not needed for it).
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let token = app.token("politie-den-haag", &["noodhulp"]);
+    let (s, eerste) = bestook(&app, 300, 30, &token, |_| vec![]).await;
+    assert!(s.contains(&200));
+    assert!(s.contains(&429), "one user's stream is limited: {s:?}");
+    is_429(eerste.unwrap()).await;
+}
+
+/// The client is the TCP peer unless a trusted proxy header is configured; then the last
+/// address in it counts, so clients behind the proxy are limited apart.
+async fn proxykop_alleen_als_geconfigureerd(db: Db) {
+    let limiet = "[limits]\nclient_per_second = 1\nclient_burst = 3\nuser_per_second = 0";
+    let Some(app) = spawn_with(db, limiet).await else {
+        return;
+    };
+    // Not configured: a client cannot escape by writing the header itself.
+    let (s, _) = bestook(&app, 10, 1, "x.y.z", |i| {
+        vec![("x-forwarded-for", format!("198.51.100.{i}"))]
+    })
+    .await;
+    assert!(s.contains(&429), "{s:?}");
+
+    let Some(app) = spawn_with(
+        db,
+        &format!("{limiet}\ntrusted_proxy_header = \"X-Forwarded-For\""),
+    )
+    .await
+    else {
+        return;
+    };
+    let (s, eerste) = bestook(&app, 10, 1, "x.y.z", |_| {
+        vec![("x-forwarded-for", "198.51.100.7, 203.0.113.9".to_string())]
+    })
+    .await;
+    assert!(s.contains(&429), "{s:?}");
+    is_429(eerste.unwrap()).await;
+    // Another client behind the same proxy still gets through.
+    let (s, _) = bestook(&app, 1, 1, "x.y.z", |_| {
+        vec![("x-forwarded-for", "198.51.100.7, 203.0.113.10".to_string())]
+    })
+    .await;
+    assert_eq!(s, vec![401]);
+}
+
+/// A second instance on the same database (the quota is counted there).
+async fn tweede_instantie(app: &TestApp) -> String {
+    let mut config = app.config.clone();
+    config.server.bind = "127.0.0.1:0".parse().unwrap();
+    let tweede = ketenregie_api::Application::build(config).await.unwrap();
+    let base = format!("http://127.0.0.1:{}", tweede.port());
+    actix_web::rt::spawn(tweede.run_until_stopped());
+    base
+}
+
+/// The fault as written: many briefings on one BSN by one user. Over the daily quota:
+/// 429 with Retry-After, counted across instances, and one notice to the organisation,
+/// with no personal data, that its privacy officer can read.
+async fn quotum_op_briefings_en_personen(db: Db) {
+    let Some(app) = spawn_with(
+        db,
+        "[limits]\nuser_per_second = 0\nbriefings_per_day = 3\nperson_lookups_per_day = 2",
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    app.organisatie("politie-utrecht", "politie", &[]).await;
+    let andere = tweede_instantie(&app).await;
+    let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
+    let briefing = |base: String| {
+        app.client
+            .post(format!("{base}/api/v1/briefings/_zoek"))
+            .bearer_auth(&noodhulp)
+            .json(&json!({"bsn": "999990032"}))
+            .send()
+    };
+    for base in [&app.base, &andere, &app.base] {
+        let res = briefing(base.clone()).await.unwrap();
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    }
+    // The fourth, on the other instance: over the quota of 3.
+    let res = briefing(andere.clone()).await.unwrap();
+    let wacht: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=86_400).contains(&wacht), "until midnight UTC: {wacht}");
+    is_429(res).await;
+    assert_eq!(briefing(app.base.clone()).await.unwrap().status(), 429);
+
+    // One notice, to the organisation, type and reference only.
+    let berichten = app.tel(
+        "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.privacy.quotum-overschreden' AND organisatie = 'politie-den-haag'",
+    );
+    assert_eq!(berichten, 1);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM outbox WHERE onderwerp LIKE '%99999%' OR dataref LIKE '%99999%'"),
+        0
+    );
+    let privacy = app.token("politie-den-haag", &["privacyfunctionaris"]);
+    let lijst: Value = app
+        .get(
+            "/api/v1/berichten?soort=privacy.quotum-overschreden",
+            &privacy,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dataref = lijst["results"][0]["dataref"].as_str().unwrap().to_string();
+    let res = app.get(&dataref, &privacy).await;
+    assert_eq!(res.status(), 200);
+    let o: Value = res.json().await.unwrap();
+    assert_eq!(o["soort"], "briefing");
+    assert_eq!(o["limiet"], 3);
+    assert_eq!(o["aantal"], 5);
+    assert!(o["gebruiker"].as_str().unwrap().starts_with("gebruiker-"));
+    assert!(o["periode"].is_string() && o["overschredenOp"].is_string());
+    assert!(!o.to_string().contains("999990032"));
+    // Only the privacy officer of that organisation: another role 403, another
+    // organisation the same 404 as an unknown id.
+    assert_problem(app.get(&dataref, &noodhulp).await, 403).await;
+    let elders = app.token("politie-utrecht", &["privacyfunctionaris"]);
+    assert_problem(app.get(&dataref, &elders).await, 404).await;
+    let onbekend = format!("/api/v1/quotumoverschrijdingen/{}", uuid::Uuid::now_v7());
+    assert_problem(app.get(&onbekend, &privacy).await, 404).await;
+
+    // Person look-ups have their own quota; another user is not affected by this one.
+    let pad = format!("/api/v1/personen/{}", uuid::Uuid::now_v7());
+    for _ in 0..2 {
+        assert_eq!(app.get(&pad, &noodhulp).await.status(), 404);
+    }
+    is_429(app.get(&pad, &noodhulp).await).await;
+    let collega = app.token("politie-den-haag", &["noodhulp"]);
+    assert_eq!(app.get(&pad, &collega).await.status(), 404);
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.privacy.quotum-overschreden'"
+        ),
+        2
+    );
+}
+
+async fn afgewezen(app: &TestApp, token: &str, in_detail: &str) {
+    let res = app.get(PAD, token).await;
+    assert!(res.headers().contains_key("www-authenticate"));
+    let body = assert_problem(res, 401).await;
+    let detail = body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains(in_detail),
+        "detail `{detail}` should mention `{in_detail}`"
+    );
+}
+
+/// The fault as written: an 80 KB token was accepted, one expiring in 2100 too; `aud` as
+/// an array and `typ: application/at+jwt` were refused.
+async fn tokenregels(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let nu = chrono::Utc::now().timestamp();
+
+    let mut groot = claims("politie-den-haag", &["wijkagent"]);
+    groot.name = Some("x".repeat(80 * 1024));
+    afgewezen(&app, &rs256(&groot), "8192 bytes").await;
+    let mut net_te_groot = claims("politie-den-haag", &["wijkagent"]);
+    net_te_groot.name = Some("x".repeat(6200));
+    afgewezen(&app, &rs256(&net_te_groot), "8192 bytes").await;
+    let mut past = claims("politie-den-haag", &["wijkagent"]);
+    past.name = Some("x".repeat(5000));
+    assert_eq!(app.get(PAD, &rs256(&past)).await.status(), 200);
+
+    let mut eeuwig = claims("politie-den-haag", &["wijkagent"]);
+    eeuwig.exp = 4_102_444_800; // 2100-01-01
+    afgewezen(&app, &rs256(&eeuwig), "te lang").await;
+    let mut zonder_iat = claims("politie-den-haag", &["wijkagent"]);
+    zonder_iat.iat = None;
+    afgewezen(&app, &rs256(&zonder_iat), "iat").await;
+    let mut toekomst = claims("politie-den-haag", &["wijkagent"]);
+    toekomst.iat = Some(nu + 600);
+    toekomst.exp = nu + 1200;
+    afgewezen(&app, &rs256(&toekomst), "toekomst").await;
+    let mut uur = claims("politie-den-haag", &["wijkagent"]);
+    uur.exp = uur.iat.unwrap() + 3600;
+    assert_eq!(app.get(PAD, &rs256(&uur)).await.status(), 200);
+
+    let mut reeks = claims("politie-den-haag", &["wijkagent"]);
+    reeks.aud = Audience::Meer(vec!["een-ander".into(), common::AUDIENCE.into()]);
+    assert_eq!(app.get(PAD, &rs256(&reeks)).await.status(), 200);
+    let mut vreemd = claims("politie-den-haag", &["wijkagent"]);
+    vreemd.aud = Audience::Meer(vec!["een-ander".into()]);
+    afgewezen(&app, &rs256(&vreemd), "aud").await;
+
+    for typ in ["application/at+jwt", "AT+JWT", "Application/AT+JWT"] {
+        let res = app
+            .get(
+                PAD,
+                &rs256_with(&claims("politie-den-haag", &["wijkagent"]), typ),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "typ {typ}");
+    }
+    afgewezen(
+        &app,
+        &rs256_with(&claims("politie-den-haag", &["wijkagent"]), "JWT"),
+        "typ",
+    )
+    .await;
+    afgewezen(
+        &app,
+        &rs256_with(
+            &claims("politie-den-haag", &["wijkagent"]),
+            "application/jwt",
+        ),
+        "typ",
+    )
+    .await;
+}
+
+/// Headers too large for the HTTP layer itself (actix answers before any handler) are a
+/// 431 problem+json too.
+async fn te_grote_kopregels(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let res = app
+        .client
+        .get(app.url(PAD))
+        .header("x-opvulling", "x".repeat(140 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 431);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["status"], 431);
+    assert_eq!(
+        body["type"],
+        "https://ketenregie.nl/problemen/kopregels-te-groot"
+    );
+    // More header fields than the parser takes (96) is the same answer.
+    let mut rb = app.client.get(app.url(PAD));
+    for i in 0..100 {
+        rb = rb.header(format!("x-veld-{i}"), "x");
+    }
+    let res = rb.send().await.unwrap();
+    assert_eq!(res.status(), 431);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+}
+
+/// `ketenregie token` makes tokens the service accepts: not longer-lived than allowed.
+#[test]
+fn ontwikkeltoken_past_binnen_de_regels() {
+    let dir = common::temp_dir();
+    let token = |minuten: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+            .current_dir(&dir)
+            .env_remove("KETENREGIE_CONFIG")
+            .args([
+                "token",
+                "--organisatie",
+                "politie-den-haag",
+                "--rol",
+                "noodhulp",
+                "--geldig-minuten",
+                minuten,
+            ])
+            .output()
+            .unwrap()
+    };
+    let ok = token("60");
+    assert!(ok.status.success(), "{ok:?}");
+    let te_lang = token("480");
+    assert!(!te_lang.status.success());
+    assert!(String::from_utf8_lossy(&te_lang.stderr).contains("auth.max_lifetime_seconds"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+op_beide_backends!(
+    standaardlimieten_geven_429,
+    proxykop_alleen_als_geconfigureerd,
+    quotum_op_briefings_en_personen,
+    tokenregels,
+    te_grote_kopregels,
+);
