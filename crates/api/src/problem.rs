@@ -253,6 +253,12 @@ impl ResponseError for AppError {
             AppError::TeVeel { retry_after, .. } | AppError::InBehandeling { retry_after, .. } => {
                 res.insert_header((header::RETRY_AFTER, retry_after.to_string()));
             }
+            AppError::NietBeschikbaar(_) => {
+                res.insert_header((
+                    header::RETRY_AFTER,
+                    ketenregie_common::fout::RETRY_AFTER_DB_SECONDEN.to_string(),
+                ));
+            }
             _ => {}
         }
         // The body is completed (instance, traceId) by the outer middleware.
@@ -291,9 +297,69 @@ impl From<ketenregie_feedback::Fout> for AppError {
 
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
-        AppError::NietBeschikbaar(format!(
-            "De database is tijdelijk niet bereikbaar; probeer het later opnieuw ({e})"
-        ))
+        // The pool's message quotes the driver: logged, never sent.
+        tracing::warn!(fout = %e, "geen databaseverbinding");
+        AppError::NietBeschikbaar(
+            "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw".into(),
+        )
+    }
+}
+
+/// The one mapping of the domain error (`ketenregie_common::Fout`) to HTTP; the table is
+/// in `Fout`'s documentation and `tests::elke_soort_fout` pins it.
+impl From<ketenregie_common::Fout> for AppError {
+    fn from(e: ketenregie_common::Fout) -> Self {
+        use ketenregie_common::Fout as F;
+        match e {
+            F::Ongeldig(fouten) => AppError::validatie(fouten),
+            F::NietGevonden(d) => AppError::NietGevonden(d),
+            F::Verborgen {
+                detail,
+                eigenaar,
+                reden,
+            } => AppError::Verborgen {
+                detail,
+                eigenaar,
+                reden,
+            },
+            F::Geweigerd {
+                regel,
+                reden,
+                toelichting_vereist,
+            } => AppError::Geweigerd(ketenregie_privacy::Weigering {
+                reden: format!("{reden} (regel {regel})"),
+                toelichting_vereist,
+            }),
+            F::Conflict {
+                detail,
+                huidig,
+                toegestaan,
+                locatie,
+            } => AppError::Conflict {
+                detail: match (huidig, toegestaan.is_empty()) {
+                    (Some(h), false) => format!(
+                        "{detail} (huidige status `{h}`; toegestaan vanuit hier: {})",
+                        toegestaan.join(", ")
+                    ),
+                    (Some(h), true) => {
+                        format!("{detail} (huidige status `{h}`; geen overgang mogelijk)")
+                    }
+                    (None, _) => detail,
+                },
+                location: locatie,
+            },
+            F::VoorwaardeMislukt(d) => AppError::VoorwaardeMislukt(d),
+            e @ F::NietBeschikbaar { .. } => {
+                if let Some(bron) = std::error::Error::source(&e) {
+                    tracing::warn!(fout = %bron, "database niet beschikbaar");
+                }
+                let F::NietBeschikbaar { detail, .. } = e else {
+                    unreachable!("matched above")
+                };
+                AppError::NietBeschikbaar(detail)
+            }
+            F::Intern(oorzaak) => AppError::Intern(oorzaak.to_string()),
+        }
     }
 }
 
@@ -386,5 +452,110 @@ impl From<ketenregie_case::CaseFout> for AppError {
             F::Privacy(p) => p.into(),
             F::Db(e) => e.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ketenregie_common::Fout;
+
+    async fn antwoord(f: Fout) -> (u16, Option<String>, serde_json::Value) {
+        let e = AppError::from(f);
+        let res = e.error_response();
+        let status = res.status().as_u16();
+        assert_eq!(
+            res.headers().get(header::CONTENT_TYPE).unwrap(),
+            PROBLEM_JSON,
+            "every kind is problem+json"
+        );
+        let retry = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        (status, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    /// The mapping of `Fout` to HTTP, kind by kind (ARCHITECTURE.md "Errors").
+    #[actix_web::test]
+    async fn elke_soort_fout() {
+        let (s, _, b) = antwoord(Fout::veld("bsn", "elfproef", "`bsn` klopt niet")).await;
+        assert_eq!(
+            (s, b["invalidParams"][0]["name"].as_str()),
+            (400, Some("bsn"))
+        );
+
+        let (s, _, gevonden) =
+            antwoord(Fout::NietGevonden("Er is geen persoon met dit id".into())).await;
+        assert_eq!(s, 404);
+        let (s, _, verborgen) = antwoord(Fout::Verborgen {
+            detail: "Er is geen persoon met dit id".into(),
+            eigenaar: "politie".into(),
+            reden: "geen relatie".into(),
+        })
+        .await;
+        assert_eq!(s, 404);
+        assert_eq!(verborgen, gevonden, "hidden reads exactly as unknown");
+
+        let (s, _, b) = antwoord(Fout::geweigerd("CONVENANT_VEREIST", "geen convenant")).await;
+        assert_eq!(s, 403);
+        assert!(b["detail"].as_str().unwrap().contains("CONVENANT_VEREIST"));
+        let (s, _, b) = antwoord(Fout::Geweigerd {
+            regel: "REDEN_VERPLICHT",
+            reden: "stuur X-Audit-Toelichting".into(),
+            toelichting_vereist: true,
+        })
+        .await;
+        assert_eq!(
+            (
+                s,
+                b["type"].as_str().unwrap().ends_with("toelichting-vereist")
+            ),
+            (403, true)
+        );
+
+        let (s, _, b) = antwoord(Fout::toestand(
+            "Kan niet afsluiten",
+            "requested",
+            ["received", "cancelled"],
+        ))
+        .await;
+        assert_eq!(s, 409);
+        let d = b["detail"].as_str().unwrap();
+        assert!(
+            d.contains("requested") && d.contains("received, cancelled"),
+            "{d}"
+        );
+
+        let (s, _, _) = antwoord(Fout::VoorwaardeMislukt("versie 2, verwacht 1".into())).await;
+        assert_eq!(s, 412);
+
+        let (s, retry, b) = antwoord(Fout::NietBeschikbaar {
+            detail: "De database is even bezet".into(),
+            retry_after: 1,
+            bron: Some("no connection to the server\n".into()),
+        })
+        .await;
+        assert_eq!((s, retry.as_deref()), (503, Some("1")));
+        assert!(
+            !b.to_string().contains("no connection"),
+            "no driver text: {b}"
+        );
+
+        let (s, _, b) = antwoord(Fout::intern("geheime oorzaak")).await;
+        assert_eq!(s, 500);
+        assert!(
+            !b.to_string().contains("geheime"),
+            "no cause in the answer: {b}"
+        );
+    }
+
+    /// A database error reaches the caller by kind: a unique key taken is a 409, a busy
+    /// database a 503 with `Retry-After`, never a 500 with the driver's words.
+    #[actix_web::test]
+    async fn databasefouten_via_fout() {
+        let (s, _, _) = antwoord(Fout::from(diesel::result::Error::NotFound)).await;
+        assert_eq!(s, 404);
     }
 }

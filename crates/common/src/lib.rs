@@ -5,6 +5,7 @@
 
 pub mod actor;
 pub mod bsn;
+pub mod fout;
 pub mod ids;
 pub mod klok;
 pub mod organisatie;
@@ -15,6 +16,7 @@ pub mod werkdagen;
 
 pub use actor::{Actor, Rol};
 pub use bsn::Bsn;
+pub use fout::Fout;
 pub use klok::Klok;
 pub use organisatie::{OrganisatieSoort, Rechtsregime};
 pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin};
