@@ -527,3 +527,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     zorgmelding_betrokkenen,
     zorgmeldingen,
 );
+
+diesel::table! {
+    sluitingsdagen (organisatie, datum) {
+        organisatie -> Text,
+        datum -> Date,
+        omschrijving -> Text,
+        vastgelegd_door -> Text,
+        vastgelegd_op -> Timestamp,
+    }
+}

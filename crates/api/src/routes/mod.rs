@@ -17,6 +17,7 @@ pub mod incidenten;
 pub mod organisaties;
 pub mod personen;
 pub mod rapportages;
+pub mod sluitingsdagen;
 pub mod terugkoppelingen;
 pub mod verwerkingen;
 pub mod zorgmeldingen;
