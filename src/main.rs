@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 mod demo;
 mod genereer;
+mod sleutels;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -87,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Look-up keys and identities derived from names.
+    Sleutels {
+        #[command(subcommand)]
+        command: SleutelsCommand,
+    },
     /// Retention: remove what has outlived its term.
     Retention {
         #[command(subcommand)]
@@ -104,6 +110,17 @@ enum Command {
 enum AuditCommand {
     /// Walk every hash chain of both logs; report the first broken link (exit code 1).
     Verify,
+}
+
+#[derive(Subcommand)]
+enum SleutelsCommand {
+    /// Re-derive every name-derived look-up key and identity from the decrypted values
+    /// under the current normalisation (after an upgrade that changed it); idempotent.
+    Herbereken {
+        /// Only count what would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -203,6 +220,46 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     std::process::exit(1);
                 }
             }
+        }
+        Command::Sleutels {
+            command: SleutelsCommand::Herbereken { dry_run },
+        } => {
+            let url = config.database_url()?;
+            ketenregie_store::migrate::run(&url)?;
+            let mut conn = url.connect()?;
+            let v = ketenregie_api::verwerking::versleuteling(&config)?;
+            let p = ketenregie_api::verwerking::pseudonimiseerder(&config)?;
+            let r = sleutels::herbereken(
+                &mut conn,
+                &v,
+                &p,
+                ketenregie_common::time::now_utc(),
+                dry_run,
+            )?;
+            let werkwoord = if dry_run { "would change" } else { "changed" };
+            println!(
+                "persons: {} read, {} {werkwoord} ({} involvements)",
+                r.personen, r.personen_gewijzigd, r.betrokkenheden_gewijzigd
+            );
+            println!(
+                "zorgmeldingen: {} read, {} {werkwoord}",
+                r.zorgmeldingen, r.zorgmeldingen_gewijzigd
+            );
+            println!(
+                "feedback items: {} {werkwoord}",
+                r.terugkoppelingen_gewijzigd
+            );
+            println!(
+                "identities re-derived: {} (the processing log is found under the old pseudonyms too)",
+                r.identiteiten_herleid
+            );
+            if r.nieuwe_overeenkomsten > 0 {
+                println!(
+                    "note: {} identities now have active involvements of several organisations; matching is not re-run, re-register them to notify",
+                    r.nieuwe_overeenkomsten
+                );
+            }
+            Ok(())
         }
         Command::Demo { reset } => demo::run(config, reset),
         Command::Genereer {

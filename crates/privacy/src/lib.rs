@@ -21,6 +21,7 @@ pub mod bewaring;
 pub mod context;
 pub mod convenant;
 pub mod eigen_verklaring;
+pub mod herleiding;
 pub mod inzage;
 pub mod keten;
 pub mod logboek;

@@ -619,12 +619,18 @@ pub fn zoek_verwerkingen(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<VerwerkingRij>, i64)> {
+    // A subject re-derived under a new name normalisation was logged under its earlier
+    // pseudonyms too (`herleiding`).
+    let pseudoniemen = match &z.betrokkene {
+        Some(b) => crate::herleiding::alle_pseudoniemen(conn, b)?,
+        None => vec![],
+    };
     let bouw = || {
         let mut q = verwerkingslog::table
             .filter(verwerkingslog::organisatie.eq(z.organisatie.clone()))
             .into_boxed();
-        if let Some(b) = &z.betrokkene {
-            q = q.filter(verwerkingslog::betrokkene.eq(b.clone()));
+        if !pseudoniemen.is_empty() {
+            q = q.filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.clone()));
         }
         if let Some(v) = z.van {
             q = q.filter(verwerkingslog::start_op.ge(to_db(v)));
@@ -650,13 +656,15 @@ pub fn zoek_verwerkingen(
     Ok((rijen, totaal))
 }
 
-/// Every processing of one subject across organisations (for inzage), oldest first.
+/// Every processing of one subject across organisations (for inzage), oldest first; with
+/// the rows logged under the subject's earlier pseudonyms (`herleiding`).
 pub fn verwerkingen_van_betrokkene(
     conn: &mut DbConnection,
     pseudoniem: &str,
 ) -> QueryResult<Vec<VerwerkingRij>> {
+    let pseudoniemen = crate::herleiding::alle_pseudoniemen(conn, pseudoniem)?;
     verwerkingslog::table
-        .filter(verwerkingslog::betrokkene.eq(pseudoniem))
+        .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen))
         .order((verwerkingslog::start_op, verwerkingslog::id))
         .select(VerwerkingRij::as_select())
         .load(conn)

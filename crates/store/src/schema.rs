@@ -537,3 +537,13 @@ diesel::table! {
         vastgelegd_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    betrokkene_herleidingen (oud) {
+        oud -> Text,
+        nieuw -> Text,
+        oud_pseudoniem -> Text,
+        nieuw_pseudoniem -> Text,
+        herleid_op -> Timestamp,
+    }
+}

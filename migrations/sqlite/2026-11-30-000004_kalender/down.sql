@@ -1,1 +1,2 @@
+DROP TABLE betrokkene_herleidingen;
 DROP TABLE sluitingsdagen;

@@ -12,3 +12,17 @@ CREATE TABLE sluitingsdagen (
     vastgelegd_op TIMESTAMP NOT NULL,
     PRIMARY KEY (organisatie, datum)
 );
+
+-- Identities re-derived under a new name normalisation (issue 14, finding 9):
+-- `ketenregie sleutels herbereken` records here each data-subject id that changed, so the
+-- processing log (append-only and hash-chained, never rewritten) is still found under the
+-- subject's current pseudonym (crates/privacy/src/herleiding.rs). Each old id has one new id.
+CREATE TABLE betrokkene_herleidingen (
+    oud TEXT NOT NULL PRIMARY KEY,
+    nieuw TEXT NOT NULL,
+    oud_pseudoniem TEXT NOT NULL,
+    nieuw_pseudoniem TEXT NOT NULL,
+    herleid_op TIMESTAMP NOT NULL
+);
+CREATE INDEX betrokkene_herleidingen_nieuw_idx ON betrokkene_herleidingen (nieuw);
+CREATE INDEX betrokkene_herleidingen_nieuw_pseudoniem_idx ON betrokkene_herleidingen (nieuw_pseudoniem);
