@@ -26,6 +26,7 @@ pub mod inzage;
 pub mod keten;
 pub mod logboek;
 pub mod pseudoniem;
+pub mod verificatie;
 pub mod versleuteling;
 
 pub use besluit::{Aanvraag, Toestemming, Weigering, toegang};

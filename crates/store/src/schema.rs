@@ -547,3 +547,10 @@ diesel::table! {
         herleid_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    logbewaring_vergunningen (keten) {
+        keten -> Text,
+        tot_volgnummer -> BigInt,
+    }
+}
