@@ -62,17 +62,6 @@ pub fn leg_vast(
     Ok(())
 }
 
-/// The current id of subject `id` (itself when it was never re-derived).
-pub fn huidig(conn: &mut DbConnection, id: Uuid) -> QueryResult<Uuid> {
-    Ok(h::table
-        .find(id.to_string())
-        .select(h::nieuw)
-        .first::<String>(conn)
-        .optional()?
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(id))
-}
-
 /// Every pseudonym subject `pseudoniem` was logged under: itself and those of its earlier ids.
 pub fn alle_pseudoniemen(conn: &mut DbConnection, pseudoniem: &str) -> QueryResult<Vec<String>> {
     let mut uit = vec![pseudoniem.to_string()];
