@@ -145,7 +145,7 @@ pub fn genereer(
     let mut bsns = Bsns(900_000_000);
     let nu = Utc::now();
     let nu_db = to_db(nu);
-    let vandaag = nu.date_naive();
+    let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
     let mut uit = std::io::BufWriter::new(std::fs::File::create(sleutels)?);
     writeln!(uit, "bsn,voornamen,achternaam,geboortedatum,incidenten")?;
     let politie_gezinnen = o.politie_personen.min(o.gezinnen);

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 mod demo;
 mod genereer;
+mod sleutels;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -87,6 +88,11 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Look-up keys and identities derived from names.
+    Sleutels {
+        #[command(subcommand)]
+        command: SleutelsCommand,
+    },
     /// Retention: remove what has outlived its term.
     Retention {
         #[command(subcommand)]
@@ -102,8 +108,28 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk every hash chain of both logs; report the first broken link (exit code 1).
-    Verify,
+    /// Walk every hash chain of both logs, each against its head: report the first edited,
+    /// inserted or removed row (exit code 1). With --tegen, also check that every chain
+    /// still extends an earlier checkpoint (catches a chain rewound or removed with its head).
+    Verify {
+        /// A checkpoint file printed earlier by `ketenregie audit checkpoint`.
+        #[arg(long, value_name = "FILE")]
+        tegen: Option<PathBuf>,
+    },
+    /// Verify, then print every chain head as JSON (an external checkpoint): keep it
+    /// outside the database, and check against it later with `audit verify --tegen`.
+    Checkpoint,
+}
+
+#[derive(Subcommand)]
+enum SleutelsCommand {
+    /// Re-derive every name-derived look-up key and identity from the decrypted values
+    /// under the current normalisation (after an upgrade that changed it); idempotent.
+    Herbereken {
+        /// Only count what would change.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -189,26 +215,108 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Verify { tegen },
         } => {
+            use ketenregie_privacy::verificatie;
+            // Read the checkpoint first: a file that cannot be read is an error (exit 1)
+            // before anything is checked.
+            let ijkpunt: Option<verificatie::Ijkpunt> = match &tegen {
+                Some(pad) => Some(
+                    serde_json::from_str(
+                        &std::fs::read_to_string(pad)
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", pad.display()))?,
+                    )
+                    .map_err(|e| anyhow::anyhow!("{}: not a checkpoint: {e}", pad.display()))?,
+                ),
+                None => None,
+            };
             let url = config.database_url()?;
             let mut conn = url.connect()?;
-            match ketenregie_privacy::logboek::verifieer(&mut conn)? {
-                Ok(v) => {
-                    println!(
-                        "ok: {} audit rows and {} processing-log rows in {} chains verified",
-                        v.audit_rijen, v.verwerking_rijen, v.ketens
-                    );
-                    Ok(())
-                }
+            let v = match verificatie::verifieer(&mut conn)? {
+                Ok(v) => v,
                 Err(b) => {
+                    println!("BROKEN: {b}");
+                    std::process::exit(1);
+                }
+            };
+            println!(
+                "ok: {} audit rows and {} processing-log rows in {} chains verified",
+                v.audit_rijen, v.verwerking_rijen, v.ketens
+            );
+            if let Some(ij) = ijkpunt {
+                if !ij.klopt() {
                     println!(
-                        "BROKEN: {} chain `{}` at sequence number {} (row {}): {}",
-                        b.log, b.keten, b.volgnummer, b.id, b.wat
+                        "BROKEN: the checkpoint file does not match its own digest: it was altered"
                     );
                     std::process::exit(1);
                 }
+                match verificatie::verifieer_tegen(&mut conn, &ij)? {
+                    Ok(n) => println!(
+                        "ok: every chain extends the checkpoint of {} ({n} chains)",
+                        ij.aangemaakt_op
+                    ),
+                    Err(b) => {
+                        println!("BROKEN: {b}");
+                        std::process::exit(1);
+                    }
+                }
             }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint,
+        } => {
+            use ketenregie_privacy::verificatie;
+            let url = config.database_url()?;
+            let mut conn = url.connect()?;
+            if let Err(b) = verificatie::verifieer(&mut conn)? {
+                eprintln!("BROKEN: {b}");
+                eprintln!("error: no checkpoint of a broken log");
+                std::process::exit(1);
+            }
+            let ij = verificatie::ijkpunt(&mut conn, ketenregie_common::time::now_utc())?;
+            println!("{}", serde_json::to_string_pretty(&ij)?);
+            Ok(())
+        }
+        Command::Sleutels {
+            command: SleutelsCommand::Herbereken { dry_run },
+        } => {
+            let url = config.database_url()?;
+            ketenregie_store::migrate::run(&url)?;
+            let mut conn = url.connect()?;
+            let v = ketenregie_api::verwerking::versleuteling(&config)?;
+            let p = ketenregie_api::verwerking::pseudonimiseerder(&config)?;
+            let r = sleutels::herbereken(
+                &mut conn,
+                &v,
+                &p,
+                ketenregie_common::time::now_utc(),
+                dry_run,
+            )?;
+            let werkwoord = if dry_run { "would change" } else { "changed" };
+            println!(
+                "persons: {} read, {} {werkwoord} ({} involvements)",
+                r.personen, r.personen_gewijzigd, r.betrokkenheden_gewijzigd
+            );
+            println!(
+                "zorgmeldingen: {} read, {} {werkwoord}",
+                r.zorgmeldingen, r.zorgmeldingen_gewijzigd
+            );
+            println!(
+                "feedback items: {} {werkwoord}",
+                r.terugkoppelingen_gewijzigd
+            );
+            println!(
+                "identities re-derived: {} (the processing log is found under the old pseudonyms too)",
+                r.identiteiten_herleid
+            );
+            if r.nieuwe_overeenkomsten > 0 {
+                println!(
+                    "note: {} identities now have active involvements of several organisations; matching is not re-run, re-register them to notify",
+                    r.nieuwe_overeenkomsten
+                );
+            }
+            Ok(())
         }
         Command::Demo { reset } => demo::run(config, reset),
         Command::Genereer {

@@ -102,7 +102,18 @@ async fn verwerkingslog_na_vijf_jaar_weg(db: Db) {
         voer_uit(&app, bronnen.clone(), later, false),
         vec![("verwerkingslog", 3)]
     );
-    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog"), 0);
+    // Only the retention checkpoint rows remain, one per trimmed chain: each says where its
+    // chain continues, so verification can tell retention from deletion.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit <> 'bewaring-ijkpunt'"),
+        0
+    );
+    let ijkpunten = app.tel("SELECT count(*) AS n FROM verwerkingslog");
+    assert!((1..=3).contains(&ijkpunten), "{ijkpunten}");
+    assert_eq!(
+        app.tel("SELECT count(DISTINCT keten) AS n FROM verwerkingslog"),
+        ijkpunten
+    );
     // New rows continue the chain; verification accepts the removed start.
     assert_eq!(
         app.get(&format!("/api/v1/personen/{PERSOON}/inzage"), &fg)

@@ -341,8 +341,9 @@ async fn twee_scanners_tegelijk(db: Db) {
     let (a, b) = (scanner(25), scanner(40));
     let (ra, rb) = tokio::join!(a.ronde(), b.ronde());
     let (ra, rb) = (ra.unwrap(), rb.unwrap());
-    // The melding's own receipt duty (due in 1 working day) is within the lead time too.
-    assert_eq!(ra.herinneringen + rb.herinneringen, 101);
+    // The melding's own receipt duty is due on Tuesday after Easter (Good Friday and Easter
+    // Monday are holidays under the Algemene termijnenwet): outside the lead time.
+    assert_eq!(ra.herinneringen + rb.herinneringen, 100);
     assert_eq!(ra.escalaties + rb.escalaties, 300);
     assert_eq!(ra.laatmeldingen + rb.laatmeldingen, 300);
     assert_eq!(app.scanner.ronde().await.unwrap(), Default::default());
@@ -353,7 +354,7 @@ async fn twee_scanners_tegelijk(db: Db) {
     );
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM outbox WHERE soort LIKE 'nl.ketenregie.termijnen.%'"),
-        701
+        700
     );
     if db == Db::Postgres {
         eprintln!("scanners: a {ra:?}, b {rb:?}");

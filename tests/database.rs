@@ -1,5 +1,6 @@
-//! The storage layer: the two migration trees never drift, and several instances starting
-//! together on a new PostgreSQL database apply each migration exactly once.
+//! The storage layer: the two migration trees never drift (tables, columns, indexes and
+//! triggers), and several instances starting together on a new PostgreSQL database apply
+//! each migration exactly once.
 
 mod common;
 
@@ -92,6 +93,43 @@ fn pg_schema(url: &str) -> (BTreeSet<Kolom>, BTreeSet<Index>) {
     )
 }
 
+/// A trigger: the table it guards and the event (UPDATE, DELETE, INSERT).
+#[derive(QueryableByName, Debug, PartialEq, Eq, PartialOrd, Ord, Clone)]
+struct Trigger {
+    #[diesel(sql_type = Text)]
+    tabel: String,
+    #[diesel(sql_type = Text)]
+    gebeurtenis: String,
+}
+
+/// SQLite keeps a trigger's event only in its SQL text (`BEFORE UPDATE ON ...`).
+fn sqlite_triggers(path: &str) -> BTreeSet<Trigger> {
+    let mut c = SqliteConnection::establish(path).unwrap();
+    diesel::sql_query(
+        "SELECT tbl_name AS tabel,
+                CASE WHEN upper(sql) LIKE '% UPDATE %ON%' THEN 'UPDATE'
+                     WHEN upper(sql) LIKE '% DELETE %ON%' THEN 'DELETE'
+                     ELSE 'INSERT' END AS gebeurtenis
+         FROM sqlite_master WHERE type = 'trigger'",
+    )
+    .load::<Trigger>(&mut c)
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
+fn pg_triggers(url: &str) -> BTreeSet<Trigger> {
+    let mut c = PgConnection::establish(url).unwrap();
+    diesel::sql_query(
+        "SELECT event_object_table::text AS tabel, event_manipulation::text AS gebeurtenis
+         FROM information_schema.triggers WHERE trigger_schema = current_schema()",
+    )
+    .load::<Trigger>(&mut c)
+    .unwrap()
+    .into_iter()
+    .collect()
+}
+
 #[test]
 fn migratiebomen_lopen_niet_uiteen() {
     let Some(base) = common::pg_url() else {
@@ -125,6 +163,29 @@ fn migratiebomen_lopen_niet_uiteen() {
         alleen_sqlite.is_empty() && alleen_pg.is_empty(),
         "indexes differ:\n only SQLite: {alleen_sqlite:#?}\n only PostgreSQL: {alleen_pg:#?}"
     );
+
+    // Triggers: the same guards on the same tables and events; and every log table
+    // refuses UPDATE and DELETE on both backends (issue 14, finding 4).
+    let st = sqlite_triggers(sqlite_path.to_str().unwrap());
+    let pt = pg_triggers(&pg);
+    let alleen_sqlite: Vec<_> = st.difference(&pt).collect();
+    let alleen_pg: Vec<_> = pt.difference(&st).collect();
+    assert!(
+        alleen_sqlite.is_empty() && alleen_pg.is_empty(),
+        "triggers differ:\n only SQLite: {alleen_sqlite:#?}\n only PostgreSQL: {alleen_pg:#?}"
+    );
+    for tabel in ["audittrail", "verwerkingslog", "logketens"] {
+        for gebeurtenis in ["UPDATE", "DELETE"] {
+            let t = Trigger {
+                tabel: tabel.into(),
+                gebeurtenis: gebeurtenis.into(),
+            };
+            assert!(
+                st.contains(&t),
+                "no {gebeurtenis} trigger on {tabel}: {st:#?}"
+            );
+        }
+    }
 
     let mut c = PgConnection::establish(&base).unwrap();
     diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))

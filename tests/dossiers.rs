@@ -125,7 +125,7 @@ async fn bouw_gezin(app: &TestApp) -> Gezin {
     .await;
     let gid = gezin["id"].as_str().unwrap().to_string();
     assert_eq!(gezin["leden"].as_array().unwrap().len(), 4);
-    let vandaag = chrono::Utc::now().date_naive();
+    let vandaag = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now());
     let d = |dagen: i64| (vandaag + chrono::Duration::days(dagen)).to_string();
     // Omgang with sterke arm; a gezag decision without; an OTS; a huisverbod against the father.
     let omgang = maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({

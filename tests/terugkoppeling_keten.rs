@@ -1,6 +1,7 @@
 //! The feedback loop end to end, with a fixed clock, a real SMTP server and a webhook
-//! receiver: a melding filed on the Thursday before Easter 2026 (Good Friday 3 April,
-//! Easter Monday 6 April); receipt acknowledged on time; the triage due date computed over
+//! receiver: a melding filed on the Thursday before Easter 2026 (Good Friday 3 April and
+//! Easter Monday 6 April, both holidays under the Algemene termijnenwet); receipt
+//! acknowledged on time; the triage due date computed over
 //! the holiday; the triage late, so exactly one reminder, one escalation and one late
 //! notice go out, by e-mail and signed webhook; then the feedback comes, and the report
 //! shows it late. No message carries the test persons' names or BSN.
@@ -117,9 +118,10 @@ async fn over_pasen(db: Db) {
             .unwrap()
             .to_string()
     };
-    assert_eq!(due("ontvangstbevestiging"), "2026-04-03T08:00:00Z");
-    // Five working days, Good Friday counted, Easter Monday skipped.
-    assert_eq!(due("na-beoordeling"), "2026-04-10T08:00:00Z");
+    // Good Friday (Algemene termijnenwet art. 3 lid 2) and Easter Monday are not working
+    // days: receipt is due Tuesday 7 April, the triage five working days on, Monday 13.
+    assert_eq!(due("ontvangstbevestiging"), "2026-04-07T08:00:00Z");
+    assert_eq!(due("na-beoordeling"), "2026-04-13T08:00:00Z");
 
     // Receipt acknowledged two hours later: on time.
     zet(&klok, start, "2026-04-02T10:00:00Z");
@@ -133,8 +135,8 @@ async fn over_pasen(db: Db) {
     assert_eq!(res.status(), 201);
     assert_eq!(app.scanner.ronde().await.unwrap(), Default::default());
 
-    // Thursday 9 April, 23 hours before the triage is due: one reminder to Veilig Thuis.
-    zet(&klok, start, "2026-04-09T09:00:00Z");
+    // Sunday 12 April, 23 hours before the triage is due: one reminder to Veilig Thuis.
+    zet(&klok, start, "2026-04-12T09:00:00Z");
     let r = app.scanner.ronde().await.unwrap();
     assert_eq!((r.herinneringen, r.escalaties, r.laatmeldingen), (1, 0, 0));
     assert_eq!(
@@ -142,8 +144,8 @@ async fn over_pasen(db: Db) {
         Default::default(),
         "once"
     );
-    // Friday 10 April, an hour late: escalation to Veilig Thuis, late notice to the police.
-    zet(&klok, start, "2026-04-10T09:00:00Z");
+    // Monday 13 April, an hour late: escalation to Veilig Thuis, late notice to the police.
+    zet(&klok, start, "2026-04-13T09:00:00Z");
     let r = app.scanner.ronde().await.unwrap();
     assert_eq!((r.herinneringen, r.escalaties, r.laatmeldingen), (0, 1, 1));
     assert_eq!(
@@ -166,9 +168,9 @@ async fn over_pasen(db: Db) {
         .find(|t| t["moment"] == "na-beoordeling")
         .unwrap()
         .clone();
-    assert_eq!(nb["herinnerdOp"], "2026-04-09T09:00:00Z");
-    assert_eq!(nb["geescaleerdOp"], "2026-04-10T09:00:00Z");
-    assert_eq!(nb["laatGemeldOp"], "2026-04-10T09:00:00Z");
+    assert_eq!(nb["herinnerdOp"], "2026-04-12T09:00:00Z");
+    assert_eq!(nb["geescaleerdOp"], "2026-04-13T09:00:00Z");
+    assert_eq!(nb["laatGemeldOp"], "2026-04-13T09:00:00Z");
 
     let b = app.bezorger.ronde().await.unwrap();
     assert_eq!(b.mislukt, 0);
@@ -252,8 +254,8 @@ async fn over_pasen(db: Db) {
         ]
     );
 
-    // Monday 13 April: the triage feedback, three days late.
-    zet(&klok, start, "2026-04-13T10:00:00Z");
+    // Thursday 16 April: the triage feedback, three days late.
+    zet(&klok, start, "2026-04-16T10:00:00Z");
     let res = app
         .post(
             &format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen"),
@@ -296,7 +298,7 @@ async fn over_pasen(db: Db) {
     assert_eq!(moment("ontvangstbevestiging")["aandeelOpTijd"], 1.0);
     assert_eq!(moment("na-beoordeling")["aandeelOpTijd"], 0.0);
     assert_eq!(moment("na-beoordeling")["opTijd"], 0);
-    assert_eq!(moment("na-beoordeling")["mediaanUren"], 266.0);
+    assert_eq!(moment("na-beoordeling")["mediaanUren"], 338.0);
     assert_eq!(paar["openTeLaat"], 0);
     // Veilig Thuis sees the same pair; an outsider sees none.
     let r_vt: Value = app

@@ -599,9 +599,10 @@ async fn termijnen_over_pasen(db: Db) {
             .unwrap()
             .to_string()
     };
-    // Receipt: 1 working day (Good Friday works). Triage: 5 working days, Easter Monday skipped.
-    assert_eq!(due("ontvangstbevestiging"), "2026-04-03T08:00:00Z");
-    assert_eq!(due("na-beoordeling"), "2026-04-10T08:00:00Z");
+    // Receipt: 1 working day, Good Friday (Algemene termijnenwet art. 3 lid 2) and Easter
+    // Monday skipped. Triage: 5 working days.
+    assert_eq!(due("ontvangstbevestiging"), "2026-04-07T08:00:00Z");
+    assert_eq!(due("na-beoordeling"), "2026-04-13T08:00:00Z");
     assert_eq!(t[0]["bron"], "standaardtermijnen");
     let open: Value = app
         .get("/api/v1/termijnen", &vt)
@@ -628,8 +629,8 @@ async fn termijnen_over_pasen(db: Db) {
         .await
         .unwrap();
     assert_eq!(open["count"], 2);
-    // Ten days later the triage is late; the sender sees it too.
-    klok.verschuif(chrono::Duration::days(10));
+    // Twelve days later the triage is late; the sender sees it too.
+    klok.verschuif(chrono::Duration::days(12));
     let open: Value = app
         .get("/api/v1/termijnen", &vt)
         .await

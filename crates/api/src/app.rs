@@ -675,6 +675,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
                 .service(
                     resource("/bewaartermijnen/{soort}").route(web::put().to(bewaartermijnen::zet)),
                 )
+                .configure(crate::routes::sluitingsdagen::routes)
                 .default_service(web::to(geen_route)),
         );
 }

@@ -98,6 +98,9 @@ use utoipa::OpenApi;
         rapportages::terugkoppeling,
         bewaartermijnen::lijst,
         bewaartermijnen::zet,
+        crate::routes::sluitingsdagen::lijst,
+        crate::routes::sluitingsdagen::zet,
+        crate::routes::sluitingsdagen::verwijder,
     ),
     components(schemas(Problem, InvalidParam)),
     tags(
@@ -113,6 +116,7 @@ use utoipa::OpenApi;
         (name = "rapportages", description = "Feedback figures per pair of organisations"),
         (name = "demo", description = "Development mode only: the demo clock"),
         (name = "bewaartermijnen", description = "Retention rules per organisation and kind of record"),
+        (name = "sluitingsdagen", description = "An organisation's own closed days, skipped by the feedback deadlines it owes"),
         (name = "verwerkingen", description = "The processing log, break-glass review and inzage, for the privacy officer"),
     )
 )]

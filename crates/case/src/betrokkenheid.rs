@@ -390,7 +390,7 @@ pub fn registreer(
     let rij = crate::personen::eigen_personen(conn, organisatie, &[("persoon".into(), n.persoon)])?
         .remove(0);
     let persoon = rij.clone().ontsleutel(v)?;
-    let vandaag = nu.date_naive();
+    let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
     let betrokkene = rij.betrokkene.clone();
     if let Some(bestaand) = actief_op(conn, std::slice::from_ref(&betrokkene), vandaag)?
         .into_iter()

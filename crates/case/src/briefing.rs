@@ -525,7 +525,7 @@ pub fn stel_op(
 ) -> Result<Briefing, CaseFout> {
     let v = ctx.versleuteling.clone();
     let nu = ctx.nu;
-    let vandaag = nu.date_naive();
+    let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
     let beslisser = besluit::Beslisser::laad(conn, ctx)?;
     let doel = doel_voor(beslisser.soort());
     let wijze = vraag.wijze();

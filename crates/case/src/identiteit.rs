@@ -14,6 +14,8 @@ pub fn bsn_hash(v: &Versleuteling, bsn: &Bsn) -> String {
     v.zoekhash("bsn", bsn.expose())
 }
 
+/// The look-up key of a name with a date of birth: a keyed hash of the normalised name
+/// (`normaliseer_naam`, rule `NAAM_NORMALISATIE`) and the date.
 pub fn naam_hash(
     v: &Versleuteling,
     voornamen: &str,
@@ -68,6 +70,23 @@ mod tests {
         assert_ne!(
             naam_hash(&v, "Zoë", "de Vries", d),
             naam_hash(&v, "Zoë", "de Vries", d.succ_opt().unwrap())
+        );
+        // Issue 14 finding 9: composed, decomposed and bare forms are one person.
+        let d2 = NaiveDate::from_ymd_opt(2014, 2, 2).unwrap();
+        let samengesteld = naam_hash(&v, "Emre", "Do\u{011F}an", d2);
+        assert_eq!(samengesteld, naam_hash(&v, "Emre", "Dog\u{0306}an", d2));
+        assert_eq!(samengesteld, naam_hash(&v, "emre", "DOGAN", d2));
+        assert_eq!(
+            betrokkene(&v, None, "Emre", "Do\u{011F}an", d2),
+            betrokkene(&v, None, "Emre", "Dog\u{0306}an", d2)
+        );
+        assert_eq!(
+            naam_hash(&v, "Ivan", "S\u{030C}aric\u{0301}", d2),
+            naam_hash(&v, "Ivan", "\u{0160}ari\u{0107}", d2)
+        );
+        assert_eq!(
+            naam_hash(&v, "Piet", "van der Berg", d2),
+            naam_hash(&v, "Piet", "Van Der Berg", d2)
         );
         let bsn = Bsn::parse("111222333").unwrap();
         assert_eq!(

@@ -1,32 +1,104 @@
-//! Working days in the Netherlands: feedback deadlines are counted in working days
-//! (DOMAIN.md §3: receipt within 1, triage within 5), which skip weekends, the national
-//! public holidays and an organisation's own closed days.
+//! Dutch days and hours. Feedback deadlines are counted in working days (DOMAIN.md §3:
+//! receipt within 1, triage within 5), and every day a user gives or reads is a Dutch
+//! calendar day: all of it is computed in `Europe/Amsterdam` with the IANA time-zone
+//! database (`chrono-tz`), so summer time starts and ends where the law says (last
+//! Sunday of March 01:00 UTC, last Sunday of October 01:00 UTC: Directive 2000/84/EC,
+//! Zomertijdbesluit 2001), never by a hand-written offset.
 //!
-//! Public holidays computed here: Nieuwjaarsdag, Tweede Paasdag, Koningsdag (27 April, or
-//! 26 April when the 27th is a Sunday), Bevrijdingsdag (5 May: configurable, since many
-//! employers give it off only in lustrum years), Hemelvaartsdag, Tweede Pinksterdag, Eerste
-//! and Tweede Kerstdag. Goede Vrijdag is not a general day off and counts as a working day.
+//! Which days are not working days is data: a named calendar (`Kalendernaam`) plus an
+//! organisation's own closed days (`Kalender::eigen_sluitingsdagen`, stored per
+//! organisation in `sluitingsdagen`).
+//!
+//! The default calendar, `Kalendernaam::AlgemeneTermijnenwet`, is the one Dutch law uses
+//! for statutory terms, Algemene termijnenwet (Atw, Stb. 1964, 314):
+//! - art. 1 lid 1: a term does not end on a Saturday, a Sunday or a generally recognised
+//!   holiday, so those are never working days;
+//! - art. 3 lid 1: the generally recognised holidays are Nieuwjaarsdag, tweede Paasdag,
+//!   tweede Pinksterdag, both Christmas days, Hemelvaartsdag, the day the King's birthday
+//!   is celebrated (Koningsdag: 27 April, or the 26th when the 27th is a Sunday) and
+//!   **5 May, every year**;
+//! - art. 3 lid 2: **Goede Vrijdag** is equated with them.
+//! - art. 3 lid 3: the Crown may equate further days (bridge days, published in the
+//!   Staatscourant for a few years at a time). These are not computed here: enter them as
+//!   closed days where they apply.
+//!
+//! `Kalendernaam::CaoLustrum` is the collective-agreement variant many employers use for
+//! days off (and this service used before): 5 May only in lustrum years (2025, 2030, ...)
+//! and Goede Vrijdag a working day. An agreement (convenant) can name it for its feedback
+//! terms; statutory terms use the default.
 
-use chrono::TimeZone;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday,
+};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use utoipa::ToSchema;
 
-/// Whether 5 May counts as a day off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Bevrijdingsdag {
-    /// Every year.
-    Jaarlijks,
-    /// Only in lustrum years (2025, 2030, ...), as many collective agreements say.
-    #[default]
-    Lustrum,
-    /// Never.
-    Nooit,
+/// The Dutch time zone (CET/CEST).
+pub const NL: Tz = chrono_tz::Europe::Amsterdam;
+
+/// The Dutch calendar day of instant `t` (what a Dutch user calls "today" at `t`).
+pub fn nl_datum(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&NL).date_naive()
 }
 
-/// A working-day calendar: national holidays plus an organisation's own closed days.
+/// The instant a Dutch local date-time denotes. A time that does not exist (the hour
+/// skipped when summer time starts) is read as the same wall time after the jump (02:30
+/// becomes 03:30 CEST); a time that occurs twice (the hour repeated in October) is its
+/// first occurrence.
+pub fn nl_tijdstip(lokaal: NaiveDateTime) -> DateTime<Utc> {
+    match NL.from_local_datetime(&lokaal) {
+        LocalResult::Single(t) => t.with_timezone(&Utc),
+        LocalResult::Ambiguous(eerst, _) => eerst.with_timezone(&Utc),
+        LocalResult::None => {
+            // The gap is one hour in the Netherlands.
+            nl_tijdstip(lokaal + Duration::hours(1))
+        }
+    }
+}
+
+/// The instant Dutch day `d` begins (00:00 local time). Use it for periods given as days:
+/// `[begin_van_dag(van), begin_van_dag(tot))`.
+pub fn begin_van_dag(d: NaiveDate) -> DateTime<Utc> {
+    nl_tijdstip(d.and_hms_opt(0, 0, 0).expect("midnight exists"))
+}
+
+/// Which national calendar decides the non-working days. Small on purpose: an agreement
+/// (convenant) carries one of these names (`"algemene-termijnenwet"`, `"cao-lustrum"`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::Display,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Kalendernaam {
+    /// Algemene termijnenwet art. 1 and 3: weekends, the art. 3 lid 1 holidays with 5 May
+    /// every year, and Goede Vrijdag (art. 3 lid 2). The default for statutory terms.
+    #[default]
+    AlgemeneTermijnenwet,
+    /// The collective-agreement variant: 5 May only in lustrum years, Goede Vrijdag a
+    /// working day; the other holidays as the Atw.
+    CaoLustrum,
+}
+
+/// A working-day calendar: a named national calendar plus an organisation's own closed
+/// days.
 #[derive(Debug, Clone, Default)]
 pub struct Kalender {
-    pub bevrijdingsdag: Bevrijdingsdag,
+    pub naam: Kalendernaam,
     pub eigen_sluitingsdagen: BTreeSet<NaiveDate>,
 }
 
@@ -49,7 +121,8 @@ pub fn pasen(jaar: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(jaar, maand as u32, dag as u32).expect("computus gives a valid date")
 }
 
-/// Koningsdag: 27 April, moved to the 26th when the 27th is a Sunday.
+/// Koningsdag: 27 April, moved to the 26th when the 27th is a Sunday (Besluit van 23
+/// december 2013, Stb. 2013, 570, replacing Koninginnedag 30 April from 2014).
 pub fn koningsdag(jaar: i32) -> NaiveDate {
     let d = NaiveDate::from_ymd_opt(jaar, 4, 27).expect("valid");
     if d.weekday() == Weekday::Sun {
@@ -59,8 +132,9 @@ pub fn koningsdag(jaar: i32) -> NaiveDate {
     }
 }
 
-/// The national public holidays of `jaar` under this calendar's Bevrijdingsdag choice.
-pub fn feestdagen(jaar: i32, bevrijdingsdag: Bevrijdingsdag) -> Vec<(NaiveDate, &'static str)> {
+/// The national holidays of `jaar` under calendar `naam`, sorted, with their Dutch names.
+/// Weekends are not listed (they are never working days).
+pub fn feestdagen(jaar: i32, naam: Kalendernaam) -> Vec<(NaiveDate, &'static str)> {
     let ymd = |m, d| NaiveDate::from_ymd_opt(jaar, m, d).expect("valid");
     let p = pasen(jaar);
     let mut v = vec![
@@ -72,33 +146,52 @@ pub fn feestdagen(jaar: i32, bevrijdingsdag: Bevrijdingsdag) -> Vec<(NaiveDate, 
         (ymd(12, 25), "Eerste Kerstdag"),
         (ymd(12, 26), "Tweede Kerstdag"),
     ];
-    let bevrijding = match bevrijdingsdag {
-        Bevrijdingsdag::Jaarlijks => true,
-        Bevrijdingsdag::Lustrum => jaar % 5 == 0,
-        Bevrijdingsdag::Nooit => false,
-    };
-    if bevrijding {
-        v.push((ymd(5, 5), "Bevrijdingsdag"));
+    match naam {
+        Kalendernaam::AlgemeneTermijnenwet => {
+            v.push((ymd(5, 5), "Bevrijdingsdag"));
+            v.push((p - Duration::days(2), "Goede Vrijdag"));
+        }
+        Kalendernaam::CaoLustrum => {
+            if jaar % 5 == 0 {
+                v.push((ymd(5, 5), "Bevrijdingsdag"));
+            }
+        }
     }
     v.sort();
     v
 }
 
 impl Kalender {
+    /// The national calendar `naam` without closed days of its own.
+    pub fn nationaal(naam: Kalendernaam) -> Self {
+        Self {
+            naam,
+            eigen_sluitingsdagen: BTreeSet::new(),
+        }
+    }
+
+    /// Whether Dutch day `d` is a working day: not a Saturday or Sunday, not a holiday of
+    /// this calendar, not one of the organisation's closed days.
     pub fn is_werkdag(&self, d: NaiveDate) -> bool {
         !matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
             && !self.eigen_sluitingsdagen.contains(&d)
-            && !feestdagen(d.year(), self.bevrijdingsdag)
-                .iter()
-                .any(|(f, _)| *f == d)
+            && !feestdagen(d.year(), self.naam).iter().any(|(f, _)| *f == d)
     }
 
-    /// The moment `n` working days after `van`: the same time of day on the n-th working
-    /// day after `van`'s (Dutch) date. Days are judged in Dutch local time, so a melding
-    /// received at 23:30 on a Friday counts from that Friday.
+    /// The moment `n` working days after `van`: the same Dutch wall-clock time on the n-th
+    /// working day after `van`'s Dutch date ("within one working day" of a melding sent
+    /// on Tuesday 14:00 is Wednesday 14:00, in summer and winter time alike). Days are
+    /// judged in Dutch local time, so a melding received at 00:30 on a Saturday counts
+    /// from that Saturday, and at 23:30 on a Friday from that Friday.
     pub fn plus_werkdagen(&self, van: DateTime<Utc>, n: u32) -> DateTime<Utc> {
-        let lokaal = van.with_timezone(&nl_tijd(van));
-        let mut dag = lokaal.date_naive();
+        let lokaal = van.with_timezone(&NL).naive_local();
+        let dag = self.werkdag_na(lokaal.date(), n);
+        nl_tijdstip(dag.and_time(lokaal.time()))
+    }
+
+    /// The n-th working day after Dutch day `d` (`d` itself for `n` = 0).
+    pub fn werkdag_na(&self, d: NaiveDate, n: u32) -> NaiveDate {
+        let mut dag = d;
         let mut over = n;
         while over > 0 {
             dag += Duration::days(1);
@@ -106,39 +199,8 @@ impl Kalender {
                 over -= 1;
             }
         }
-        let doel = dag.and_time(lokaal.time());
-        let offset = nl_offset(doel);
-        (chrono::FixedOffset::east_opt(offset).expect("valid offset"))
-            .from_local_datetime(&doel)
-            .single()
-            .expect("fixed offsets are unambiguous")
-            .with_timezone(&Utc)
+        dag
     }
-}
-
-/// The Dutch UTC offset in seconds at a local date-time: CEST (+2) from the last Sunday of
-/// March to the last Sunday of October, else CET (+1). (Switch hour ignored: deadlines are
-/// not set at 02:00-03:00 on those two nights.)
-fn nl_offset(lokaal: chrono::NaiveDateTime) -> i32 {
-    let jaar = lokaal.year();
-    let laatste_zondag = |maand: u32| {
-        let mut d = NaiveDate::from_ymd_opt(jaar, maand + 1, 1).expect("valid") - Duration::days(1);
-        while d.weekday() != Weekday::Sun {
-            d -= Duration::days(1);
-        }
-        d
-    };
-    let d = lokaal.date();
-    if d >= laatste_zondag(3) && d < laatste_zondag(10) {
-        2 * 3600
-    } else {
-        3600
-    }
-}
-
-fn nl_tijd(t: DateTime<Utc>) -> chrono::FixedOffset {
-    let guess = t.naive_utc() + Duration::hours(1);
-    chrono::FixedOffset::east_opt(nl_offset(guess)).expect("valid offset")
 }
 
 #[cfg(test)]
@@ -147,6 +209,19 @@ mod tests {
 
     fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+
+    fn utc(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    /// The last Sunday of `maand` in `jaar`.
+    fn laatste_zondag(jaar: i32, maand: u32) -> NaiveDate {
+        let mut x = d(jaar, maand + 1, 1) - Duration::days(1);
+        while x.weekday() != Weekday::Sun {
+            x -= Duration::days(1);
+        }
+        x
     }
 
     #[test]
@@ -169,53 +244,160 @@ mod tests {
     }
 
     #[test]
-    fn feestdagen_2025_tot_2030() {
+    fn atw_feestdagen_2025_tot_2030() {
         let k = Kalender::default();
+        assert_eq!(k.naam, Kalendernaam::AlgemeneTermijnenwet);
         for jaar in 2025..=2030 {
             let p = pasen(jaar);
             for f in [
                 d(jaar, 1, 1),
+                p - Duration::days(2),
                 p + Duration::days(1),
+                koningsdag(jaar),
+                d(jaar, 5, 5),
                 p + Duration::days(39),
                 p + Duration::days(50),
                 d(jaar, 12, 25),
                 d(jaar, 12, 26),
             ] {
-                if !matches!(f.weekday(), Weekday::Sat | Weekday::Sun) {
-                    assert!(!k.is_werkdag(f), "{f} is a holiday");
-                }
+                assert!(!k.is_werkdag(f), "{f} is a holiday under the Atw");
             }
-            // Good Friday is a working day.
-            assert!(k.is_werkdag(p - Duration::days(2)), "Goede Vrijdag {jaar}");
+            assert_eq!(feestdagen(jaar, k.naam).len(), 9);
         }
         // Hemelvaart 2026: Thursday 14 May; Whit Monday 25 May.
         assert!(!k.is_werkdag(d(2026, 5, 14)));
         assert!(!k.is_werkdag(d(2026, 5, 25)));
-        // Liberation Day: lustrum only by default.
-        assert!(!k.is_werkdag(d(2025, 5, 5)));
-        assert!(k.is_werkdag(d(2026, 5, 5)));
-        let jaarlijks = Kalender {
-            bevrijdingsdag: Bevrijdingsdag::Jaarlijks,
-            ..Default::default()
-        };
-        assert!(!jaarlijks.is_werkdag(d(2026, 5, 5)));
+        assert!(k.is_werkdag(d(2026, 5, 15)));
+    }
+
+    #[test]
+    fn vijf_mei_elk_jaar_onder_de_atw_en_per_lustrum_onder_de_cao() {
+        let atw = Kalender::default();
+        let cao = Kalender::nationaal(Kalendernaam::CaoLustrum);
+        for jaar in 2025..=2035 {
+            let vijf_mei = d(jaar, 5, 5);
+            let weekend = matches!(vijf_mei.weekday(), Weekday::Sat | Weekday::Sun);
+            assert!(!atw.is_werkdag(vijf_mei), "Atw art. 3 lid 1: 5 May {jaar}");
+            assert_eq!(
+                cao.is_werkdag(vijf_mei),
+                jaar % 5 != 0 && !weekend,
+                "collective agreement: 5 May {jaar}"
+            );
+            // Good Friday: art. 3 lid 2 Atw; a working day under the agreement variant.
+            let goede_vrijdag = pasen(jaar) - Duration::days(2);
+            assert!(!atw.is_werkdag(goede_vrijdag));
+            assert!(cao.is_werkdag(goede_vrijdag));
+        }
+    }
+
+    #[test]
+    fn kalendernamen_als_tekst() {
+        assert_eq!(
+            Kalendernaam::AlgemeneTermijnenwet.as_ref(),
+            "algemene-termijnenwet"
+        );
+        assert_eq!(
+            "cao-lustrum".parse::<Kalendernaam>().unwrap(),
+            Kalendernaam::CaoLustrum
+        );
+        assert_eq!(
+            serde_json::to_value(Kalendernaam::CaoLustrum).unwrap(),
+            "cao-lustrum"
+        );
+    }
+
+    /// Finding 11: sent Tuesday 4 May 2027. Wednesday 5 May is a holiday (Atw), Thursday
+    /// 6 May is Ascension Day: receipt is due Friday 7 May, the triage outcome Thursday 13.
+    #[test]
+    fn bevindingen_vijf_mei_2027() {
+        let k = Kalender::default();
+        let verzonden = utc("2027-05-04T10:00:00Z"); // 12:00 CEST
+        assert_eq!(k.plus_werkdagen(verzonden, 1), utc("2027-05-07T10:00:00Z"));
+        assert_eq!(k.plus_werkdagen(verzonden, 5), utc("2027-05-13T10:00:00Z"));
+        // The collective-agreement variant gives what the product gave before.
+        let cao = Kalender::nationaal(Kalendernaam::CaoLustrum);
+        assert_eq!(nl_datum(cao.plus_werkdagen(verzonden, 1)), d(2027, 5, 5));
+        assert_eq!(nl_datum(cao.plus_werkdagen(verzonden, 5)), d(2027, 5, 12));
+    }
+
+    /// Finding 10: sent 2027-03-27T23:51Z = Sunday 28 March 00:51 CET, the night clocks
+    /// go forward (and Easter Sunday). Monday 29 is Easter Monday; the next working day is
+    /// Tuesday 30 March, 00:51 CEST = 2027-03-29T22:51Z.
+    #[test]
+    fn bevinding_zomertijd_2027() {
+        let k = Kalender::default();
+        assert_eq!(
+            k.plus_werkdagen(utc("2027-03-27T23:51:00Z"), 1),
+            utc("2027-03-29T22:51:00Z")
+        );
+    }
+
+    /// Both clock changes of every year 2026-2030: a melding sent on the Friday before at
+    /// 14:00 local time is due on Monday at 14:00 local time, whatever the offset became;
+    /// one sent on the Sunday of the change (at 01:30 UTC, after it) counts from Sunday.
+    #[test]
+    fn beide_klokwisselingen_2026_tot_2030() {
+        let k = Kalender::nationaal(Kalendernaam::CaoLustrum);
+        for jaar in 2026..=2030 {
+            for (maand, voor, na) in [(3u32, 1i64, 2i64), (10, 2, 1)] {
+                let zondag = laatste_zondag(jaar, maand);
+                // The switch itself: 01:00 UTC.
+                let wissel = zondag.and_hms_opt(1, 0, 0).unwrap().and_utc();
+                let offset = |t: DateTime<Utc>| {
+                    (t.with_timezone(&NL).naive_local() - t.naive_utc()).num_hours()
+                };
+                assert_eq!(offset(wissel - Duration::seconds(1)), voor, "{zondag}");
+                assert_eq!(offset(wissel), na, "{zondag}");
+                // Friday 14:00 local before the change -> the next working day (Monday,
+                // or Tuesday after Easter Monday 2027) 14:00 local after it.
+                let vrijdag = zondag - Duration::days(2);
+                let volgende = k.werkdag_na(vrijdag, 1);
+                assert!(volgende > zondag);
+                let verzonden =
+                    (vrijdag.and_hms_opt(14, 0, 0).unwrap() - Duration::hours(voor)).and_utc();
+                let due = k.plus_werkdagen(verzonden, 1);
+                assert_eq!(
+                    due,
+                    (volgende.and_hms_opt(14, 0, 0).unwrap() - Duration::hours(na)).and_utc(),
+                    "{jaar}-{maand}"
+                );
+                assert_eq!(
+                    due - verzonden,
+                    Duration::days((volgende - vrijdag).num_days()) + Duration::hours(voor - na)
+                );
+                // Late on Saturday UTC but already Sunday in the Netherlands.
+                let zaterdagnacht =
+                    (zondag.and_hms_opt(0, 30, 0).unwrap() - Duration::hours(voor)).and_utc();
+                assert_eq!(nl_datum(zaterdagnacht), zondag);
+                assert_eq!(
+                    k.plus_werkdagen(zaterdagnacht, 1),
+                    (volgende.and_hms_opt(0, 30, 0).unwrap() - Duration::hours(na)).and_utc()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lokale_tijd_in_het_gat_en_de_herhaling() {
+        // 28 March 2027: 02:00-03:00 does not exist.
+        let gat = d(2027, 3, 28).and_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(nl_tijdstip(gat), utc("2027-03-28T01:30:00Z"));
+        // 31 October 2027: 02:30 happens twice; the first (CEST) counts.
+        let dubbel = d(2027, 10, 31).and_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(nl_tijdstip(dubbel), utc("2027-10-31T00:30:00Z"));
+        assert_eq!(begin_van_dag(d(2027, 7, 1)), utc("2027-06-30T22:00:00Z"));
+        assert_eq!(begin_van_dag(d(2027, 1, 1)), utc("2026-12-31T23:00:00Z"));
     }
 
     #[test]
     fn termijn_over_pasen() {
         // Received Thursday 2 April 2026 (before Easter) 10:00 local (08:00 UTC, CEST).
         let k = Kalender::default();
-        let ontvangen = Utc.with_ymd_and_hms(2026, 4, 2, 8, 0, 0).unwrap();
-        // 1 working day: Good Friday 3 April.
-        assert_eq!(
-            k.plus_werkdagen(ontvangen, 1),
-            Utc.with_ymd_and_hms(2026, 4, 3, 8, 0, 0).unwrap()
-        );
-        // 5 working days: Fri 3, (Mon 6 Easter Monday skipped) Tue 7, Wed 8, Thu 9, Fri 10.
-        assert_eq!(
-            k.plus_werkdagen(ontvangen, 5),
-            Utc.with_ymd_and_hms(2026, 4, 10, 8, 0, 0).unwrap()
-        );
+        let ontvangen = utc("2026-04-02T08:00:00Z");
+        // 1 working day: Good Friday 3 April (Atw art. 3 lid 2) and Easter Monday skipped.
+        assert_eq!(k.plus_werkdagen(ontvangen, 1), utc("2026-04-07T08:00:00Z"));
+        // 5 working days: Tue 7, Wed 8, Thu 9, Fri 10, Mon 13.
+        assert_eq!(k.plus_werkdagen(ontvangen, 5), utc("2026-04-13T08:00:00Z"));
     }
 
     #[test]
@@ -223,8 +405,8 @@ mod tests {
         let mut k = Kalender::default();
         k.eigen_sluitingsdagen.insert(d(2026, 12, 24));
         // Wednesday 23 Dec 2026, 5 working days: Thu 24 closed, Fri 25 + Sat/Sun, Mon 28...
-        let van = Utc.with_ymd_and_hms(2026, 12, 23, 12, 0, 0).unwrap();
-        assert_eq!(k.plus_werkdagen(van, 1).date_naive(), d(2026, 12, 28));
-        assert_eq!(k.plus_werkdagen(van, 5).date_naive(), d(2027, 1, 4));
+        let van = utc("2026-12-23T12:00:00Z");
+        assert_eq!(nl_datum(k.plus_werkdagen(van, 1)), d(2026, 12, 28));
+        assert_eq!(nl_datum(k.plus_werkdagen(van, 5)), d(2027, 1, 4));
     }
 }

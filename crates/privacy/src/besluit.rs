@@ -267,16 +267,24 @@ fn beslis_regels(
                 }
             }
         }
+        // An optional category whose only covering rules require a reason is shown with a
+        // reason and redacted without one (REDEN_VERPLICHT, REDIGEREN): refusing the whole
+        // request instead would make the decision non-monotonic — removing such a rule
+        // (a party leaving) would then turn a refusal into a permission.
+        let mut alleen_met_reden = false;
         for cat in &a.optioneel {
+            let dekt = |r: &convenant::Regel| r.categorieen.contains(cat) && niveau_ok(r);
             let gedekt = regels
                 .iter()
-                .find(|(_, r)| r.categorieen.contains(cat) && niveau_ok(r));
+                .find(|(_, r)| dekt(r) && !r.reden_verplicht)
+                .or_else(|| {
+                    regels
+                        .iter()
+                        .find(|(_, r)| dekt(r))
+                        .filter(|_| toelichting.is_some())
+                });
             match gedekt {
                 Some((c, r)) => {
-                    reden_nodig |= r.reden_verplicht
-                        && !regels.iter().any(|(_, r2)| {
-                            r2.categorieen.contains(cat) && niveau_ok(r2) && !r2.reden_verplicht
-                        });
                     let b = Basis {
                         convenant: Some((c.id, c.versie)),
                         grondslag: r.grondslag.clone(),
@@ -287,17 +295,25 @@ fn beslis_regels(
                 }
                 None => {
                     // REDIGEREN
+                    alleen_met_reden |= regels.iter().any(|(_, r)| dekt(r));
                     redigeer.insert(*cat);
                 }
             }
         }
         if a.categorieen.is_empty() && a.optioneel.iter().all(|c| redigeer.contains(c)) {
-            return Err(Weigering {
-                reden: format!(
-                    "Geen convenant van kracht dat organisatie `{}` toestaat om gegevens van `{eigenaar}` te {} voor doel `{}`",
-                    actor.organisatie, a.actie, a.doel
-                ),
-                toelichting_vereist: false,
+            return Err(if alleen_met_reden {
+                Weigering {
+                    reden: "Het convenant vereist per raadpleging een reden: stuur de header `X-Audit-Toelichting` met de reden van deze raadpleging".into(),
+                    toelichting_vereist: true,
+                }
+            } else {
+                Weigering {
+                    reden: format!(
+                        "Geen convenant van kracht dat organisatie `{}` toestaat om gegevens van `{eigenaar}` te {} voor doel `{}`",
+                        actor.organisatie, a.actie, a.doel
+                    ),
+                    toelichting_vereist: false,
+                }
             });
         }
         if let Some(m) = eigen_max {
@@ -705,6 +721,36 @@ mod tests {
             !t.mag_zien(Gegevenscategorie::Gezondheid),
             "optional category without a rule is redacted"
         );
+        // An optional category covered only by a reason-required rule: redacted without a
+        // reason (never a refusal of what other rules allow), shown with one; with
+        // nothing else asked, the refusal says a reason is needed.
+        let alleen_optioneel = Aanvraag {
+            categorieen: vec![],
+            optioneel: vec![Gegevenscategorie::Politiegegevens],
+            ..a.clone()
+        };
+        let w = beslis(
+            &om,
+            Some(OrganisatieSoort::Om),
+            &c,
+            &alleen_optioneel,
+            None,
+            false,
+            nu(),
+        )
+        .unwrap_err();
+        assert!(w.toelichting_vereist, "{w:?}");
+        let t = beslis(
+            &om,
+            Some(OrganisatieSoort::Om),
+            &c,
+            &alleen_optioneel,
+            Some("zaak"),
+            false,
+            nu(),
+        )
+        .unwrap();
+        assert!(t.mag_zien(Gegevenscategorie::Politiegegevens));
         // Above the rule's level: refused.
         let geheim = Aanvraag {
             vertrouwelijkheid: Vertrouwelijkheid::Geheim,

@@ -12,12 +12,10 @@ use crate::logboek;
 use crate::pseudoniem::Pseudonimiseerder;
 use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Duration, Utc};
-use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use ketenregie_common::time::to_db;
 use ketenregie_common::{Actor, ids};
+use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{bewaartermijnen, verwerkingslog};
-use ketenregie_store::{Backend, DbConnection};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -241,10 +239,13 @@ pub fn voer_uit(
     Ok(rapport)
 }
 
-/// The processing log's own retention: rows older than the organisation's term go. The
-/// append-only trigger lets only this transaction delete (PostgreSQL: a transaction-local
-/// setting). Chains stay verifiable: the first remaining row simply has a predecessor that
-/// is gone. Removals of log rows are not themselves logged (that would never end).
+/// The processing log's own retention: rows that ended longer ago than the organisation's
+/// term go, per chain and as a prefix of it (`logboek::bewaar_keten`), and each trimmed
+/// chain gets a retention checkpoint row saying where it now continues, so `audit verify`
+/// can tell retention from deletion. The append-only trigger lets only those rows go (a
+/// permit in `logbewaring_vergunningen`, inside the same transaction). Removals of log
+/// rows are not themselves logged per row (that would never end): the checkpoint row is
+/// the record.
 pub struct Verwerkingslogbron;
 
 impl Bewaarbron for Verwerkingslogbron {
@@ -258,29 +259,16 @@ impl Bewaarbron for Verwerkingslogbron {
         nu: DateTime<Utc>,
         proef: bool,
     ) -> QueryResult<Vec<Verwijderd>> {
-        let organisaties: Vec<String> = verwerkingslog::table
-            .select(verwerkingslog::organisatie)
+        let ketens: Vec<(String, String)> = verwerkingslog::table
+            .select((verwerkingslog::organisatie, verwerkingslog::keten))
+            .filter(verwerkingslog::activiteit.ne(logboek::BEWARING_IJKPUNT))
             .distinct()
             .load(conn)?;
         let mut totaal = 0usize;
-        for org in organisaties {
+        for (org, keten) in ketens {
             let dagen = termijn(conn, &org, "verwerkingslog")?.unwrap_or(5 * JAAR);
-            let grens = to_db(nu - Duration::days(dagen));
-            let filter = verwerkingslog::organisatie
-                .eq(org.clone())
-                .and(verwerkingslog::eind_op.lt(grens));
-            if proef {
-                let n: i64 = verwerkingslog::table
-                    .filter(filter)
-                    .count()
-                    .get_result(conn)?;
-                totaal += n as usize;
-            } else {
-                if conn.backend() == Backend::Postgres {
-                    conn.batch_execute("SELECT set_config('ketenregie.bewaring', 'aan', true)")?;
-                }
-                totaal += diesel::delete(verwerkingslog::table.filter(filter)).execute(conn)?;
-            }
+            let grens = nu - Duration::days(dagen);
+            totaal += logboek::bewaar_keten(conn, &keten, &org, grens, nu, proef)?;
         }
         // Log rows carry no domain record: report the count without per-row entries.
         Ok(std::iter::repeat_with(|| Verwijderd {

@@ -27,3 +27,11 @@ pub struct Context {
     /// Encryption of identifiers at rest and their look-up hashes.
     pub versleuteling: Arc<Versleuteling>,
 }
+
+impl Context {
+    /// The Dutch calendar day at the request's time (`werkdagen::nl_datum`): what "today"
+    /// means for dates users give and read, never the UTC date.
+    pub fn vandaag(&self) -> chrono::NaiveDate {
+        ketenregie_common::werkdagen::nl_datum(self.nu)
+    }
+}

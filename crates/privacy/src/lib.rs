@@ -21,10 +21,12 @@ pub mod bewaring;
 pub mod context;
 pub mod convenant;
 pub mod eigen_verklaring;
+pub mod herleiding;
 pub mod inzage;
 pub mod keten;
 pub mod logboek;
 pub mod pseudoniem;
+pub mod verificatie;
 pub mod versleuteling;
 
 pub use besluit::{Aanvraag, Toestemming, Weigering, toegang};

@@ -6,8 +6,10 @@
 //!   data subject, with trace and span ids, the processing activity (purpose), the legal
 //!   basis and agreement version, the pseudonymised subject, result and times; no user.
 //!
-//! Both are append-only (no update or delete path here; triggers refuse one) and
-//! hash-chained (`keten`). `verifieer` walks every chain.
+//! Both are append-only (no update or delete path here; triggers refuse one, on both
+//! backends) and hash-chained (`keten`). `verifieer` (module `verificatie`) walks every
+//! chain and checks it against its head; retention removes processing-log rows only as a
+//! chain prefix and leaves a checkpoint row (`bewaar_keten`).
 
 use crate::besluit::{Toestemming, Weigering};
 use crate::context::Context;
@@ -473,7 +475,8 @@ pub struct AuditRij {
 }
 
 impl AuditRij {
-    fn inhoud(&self) -> String {
+    /// The hashed content (every column but `hash`, canonical JSON).
+    pub(crate) fn inhoud(&self) -> String {
         serde_json::to_string(&AuditInhoud {
             id: &self.id,
             keten: &self.keten,
@@ -578,7 +581,8 @@ pub struct VerwerkingRij {
 }
 
 impl VerwerkingRij {
-    fn inhoud(&self) -> String {
+    /// The hashed content (every column but `hash`, canonical JSON).
+    pub(crate) fn inhoud(&self) -> String {
         serde_json::to_string(&VerwerkingInhoud {
             id: &self.id,
             keten: &self.keten,
@@ -619,12 +623,18 @@ pub fn zoek_verwerkingen(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<VerwerkingRij>, i64)> {
+    // A subject re-derived under a new name normalisation was logged under its earlier
+    // pseudonyms too (`herleiding`).
+    let pseudoniemen = match &z.betrokkene {
+        Some(b) => crate::herleiding::alle_pseudoniemen(conn, b)?,
+        None => vec![],
+    };
     let bouw = || {
         let mut q = verwerkingslog::table
             .filter(verwerkingslog::organisatie.eq(z.organisatie.clone()))
             .into_boxed();
-        if let Some(b) = &z.betrokkene {
-            q = q.filter(verwerkingslog::betrokkene.eq(b.clone()));
+        if !pseudoniemen.is_empty() {
+            q = q.filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.clone()));
         }
         if let Some(v) = z.van {
             q = q.filter(verwerkingslog::start_op.ge(to_db(v)));
@@ -650,243 +660,229 @@ pub fn zoek_verwerkingen(
     Ok((rijen, totaal))
 }
 
-/// Every processing of one subject across organisations (for inzage), oldest first.
+/// Every processing of one subject across organisations (for inzage), oldest first; with
+/// the rows logged under the subject's earlier pseudonyms (`herleiding`).
 pub fn verwerkingen_van_betrokkene(
     conn: &mut DbConnection,
     pseudoniem: &str,
 ) -> QueryResult<Vec<VerwerkingRij>> {
+    let pseudoniemen = crate::herleiding::alle_pseudoniemen(conn, pseudoniem)?;
     verwerkingslog::table
-        .filter(verwerkingslog::betrokkene.eq(pseudoniem))
+        .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen))
         .order((verwerkingslog::start_op, verwerkingslog::id))
         .select(VerwerkingRij::as_select())
         .load(conn)
 }
 
-/// The first broken link found by `verifieer`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Breuk {
-    pub log: &'static str,
-    pub keten: String,
-    pub volgnummer: i64,
-    pub id: String,
-    pub wat: String,
+pub use crate::verificatie::{Breuk, Verificatie, verifieer};
+
+/// The processing activity of a retention checkpoint row (`BEWARING_IJKPUNT`).
+pub const BEWARING_IJKPUNT: &str = "bewaring-ijkpunt";
+
+/// The legal basis text of a retention checkpoint row: what was removed and where the
+/// chain continues (`vanaf`, the first row kept) with the hash before it (`vorige`).
+fn bewaringsgrondslag(vanaf: i64, vorige: &str) -> String {
+    format!("bewaartermijn verwerkingslog verstreken; vanaf={vanaf}; vorige={vorige}")
 }
 
-/// Rows checked per log.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Verificatie {
-    pub audit_rijen: usize,
-    pub verwerking_rijen: usize,
-    pub ketens: usize,
-}
-
-const BATCH: i64 = 5_000;
-
-fn controleer<R>(
-    log: &'static str,
-    keten: &str,
-    rijen: &[R],
-    vorige: &mut Option<(i64, String)>,
-    velden: impl Fn(&R) -> (i64, &str, &str, &str, String),
-) -> Result<(), Breuk> {
-    for r in rijen {
-        let (volgnummer, id, vorige_hash, hash, inhoud) = velden(r);
-        let breuk = |wat: String| Breuk {
-            log,
-            keten: keten.to_string(),
-            volgnummer,
-            id: id.to_string(),
-            wat,
-        };
-        match vorige {
-            None => {
-                // The first remaining row: from the start of the chain, or after rows
-                // removed by retention (processing log only), which leave it dangling.
-                if volgnummer == 1 && vorige_hash != keten::BEGIN {
-                    return Err(breuk(
-                        "de eerste rij wijst niet naar het begin van de keten".into(),
-                    ));
-                }
-            }
-            Some((n, h)) => {
-                if volgnummer != *n + 1 {
-                    return Err(breuk(format!(
-                        "volgnummer {volgnummer} volgt op {n}: er ontbreekt of er is een rij tussengevoegd"
-                    )));
-                }
-                if vorige_hash != h {
-                    return Err(breuk(
-                        "vorige_hash klopt niet met de hash van de voorgaande rij".into(),
-                    ));
-                }
-            }
-        }
-        if keten::hash(vorige_hash, &inhoud) != hash {
-            return Err(breuk(
-                "de inhoud van de rij is gewijzigd: de hash klopt niet".into(),
-            ));
-        }
-        *vorige = Some((volgnummer, hash.to_string()));
-    }
-    Ok(())
-}
-
-/// A row of a hash-chained log, as the verifier sees it.
-trait Ketenrij {
-    fn volgnummer(&self) -> i64;
-    fn id(&self) -> &str;
-    fn vorige_hash(&self) -> &str;
-    fn hash(&self) -> &str;
-    fn inhoud(&self) -> String;
-}
-
-impl Ketenrij for AuditRij {
-    fn volgnummer(&self) -> i64 {
-        self.volgnummer
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn vorige_hash(&self) -> &str {
-        &self.vorige_hash
-    }
-    fn hash(&self) -> &str {
-        &self.hash
-    }
-    fn inhoud(&self) -> String {
-        AuditRij::inhoud(self)
-    }
-}
-
-impl Ketenrij for VerwerkingRij {
-    fn volgnummer(&self) -> i64 {
-        self.volgnummer
-    }
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn vorige_hash(&self) -> &str {
-        &self.vorige_hash
-    }
-    fn hash(&self) -> &str {
-        &self.hash
-    }
-    fn inhoud(&self) -> String {
-        VerwerkingRij::inhoud(self)
-    }
-}
-
-/// Walk one chain in batches (`laad(conn, offset, limit)` gives rows by sequence number);
-/// returns the rows checked, or the first break.
-fn loop_keten<R: Ketenrij>(
-    conn: &mut DbConnection,
-    log: &'static str,
-    kop_id: &str,
-    keten: &str,
-    koppen: &[(String, i64, String)],
-    laad: impl Fn(&mut DbConnection, i64, i64) -> QueryResult<Vec<R>>,
-) -> QueryResult<Result<usize, Breuk>> {
+/// Read a retention checkpoint's `(vanaf, vorige)` from its legal-basis text.
+pub fn lees_bewaringsijkpunt(grondslag: &str) -> Option<(i64, String)> {
+    let mut vanaf = None;
     let mut vorige = None;
-    let mut offset = 0;
-    let mut geteld = 0;
-    loop {
-        let rijen = laad(conn, offset, BATCH)?;
-        if let Err(b) = controleer(log, keten, &rijen, &mut vorige, |r| {
-            (
-                r.volgnummer(),
-                r.id(),
-                r.vorige_hash(),
-                r.hash(),
-                r.inhoud(),
-            )
-        }) {
-            return Ok(Err(b));
+    for deel in grondslag.split("; ") {
+        if let Some(v) = deel.strip_prefix("vanaf=") {
+            vanaf = v.parse().ok();
+        } else if let Some(v) = deel.strip_prefix("vorige=") {
+            vorige = Some(v.to_string());
         }
-        geteld += rijen.len();
-        if (rijen.len() as i64) < BATCH {
-            break;
-        }
-        offset += BATCH;
     }
-    Ok(match kop_check(log, kop_id, keten, koppen, &vorige) {
-        Some(b) => Err(b),
-        None => Ok(geteld),
-    })
+    Some((vanaf?, vorige?))
 }
 
-/// Walk every chain of both logs; report the first broken link.
-pub fn verifieer(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breuk>> {
-    let mut v = Verificatie::default();
-    let koppen = keten::koppen(conn)?;
-    let audit_ketens: Vec<String> = audittrail::table
-        .select(audittrail::keten)
-        .distinct()
-        .order(audittrail::keten)
-        .load(conn)?;
-    for k in audit_ketens {
-        v.ketens += 1;
-        let laad = |c: &mut DbConnection, offset, limit| {
-            audittrail::table
-                .filter(audittrail::keten.eq(&k))
-                .order(audittrail::volgnummer)
-                .offset(offset)
-                .limit(limit)
-                .select(AuditRij::as_select())
-                .load(c)
-        };
-        match loop_keten(conn, "audittrail", &format!("audit:{k}"), &k, &koppen, laad)? {
-            Ok(n) => v.audit_rijen += n,
-            Err(b) => return Ok(Err(b)),
-        }
-    }
-    let verwerking_ketens: Vec<String> = verwerkingslog::table
-        .select(verwerkingslog::keten)
-        .distinct()
-        .order(verwerkingslog::keten)
-        .load(conn)?;
-    for k in verwerking_ketens {
-        v.ketens += 1;
-        let laad = |c: &mut DbConnection, offset, limit| {
-            verwerkingslog::table
-                .filter(verwerkingslog::keten.eq(&k))
-                .order(verwerkingslog::volgnummer)
-                .offset(offset)
-                .limit(limit)
-                .select(VerwerkingRij::as_select())
-                .load(c)
-        };
-        match loop_keten(
-            conn,
-            "verwerkingslog",
-            &format!("verwerking:{k}"),
-            &k,
-            &koppen,
-            laad,
-        )? {
-            Ok(n) => v.verwerking_rijen += n,
-            Err(b) => return Ok(Err(b)),
-        }
-    }
-    Ok(Ok(v))
-}
-
-/// The chain head must point at the last row: otherwise rows were removed from the end.
-fn kop_check(
-    log: &'static str,
-    kop_id: &str,
+/// The rows retention would remove from processing-log chain `keten`: those before the
+/// first row that ended at or after `grens` (a prefix of the chain, so the chain stays
+/// one unbroken run; a row that ended earlier but lies after a newer one waits for the
+/// next run). Returns (first row to keep, number of rows before it), or `None` when
+/// nothing goes.
+fn te_bewaren_vanaf(
+    conn: &mut DbConnection,
     keten: &str,
-    koppen: &[(String, i64, String)],
-    laatste: &Option<(i64, String)>,
-) -> Option<Breuk> {
-    let kop = koppen.iter().find(|(id, _, _)| id == kop_id)?;
-    match laatste {
-        Some((n, h)) if *n == kop.1 && *h == kop.2 => None,
-        _ => Some(Breuk {
-            log,
-            keten: keten.to_string(),
-            volgnummer: kop.1,
-            id: String::new(),
-            wat: "de keten eindigt eerder dan de kop aangeeft: er zijn rijen verwijderd".into(),
-        }),
+    grens: NaiveDateTime,
+    tot: Option<i64>,
+) -> QueryResult<Option<(i64, i64)>> {
+    use diesel::dsl::min;
+    let mut q = verwerkingslog::table
+        .filter(verwerkingslog::keten.eq(keten))
+        .into_boxed();
+    if let Some(t) = tot {
+        q = q.filter(verwerkingslog::volgnummer.lt(t));
     }
+    let eerste: Option<i64> = q.select(min(verwerkingslog::volgnummer)).first(conn)?;
+    let Some(eerste) = eerste else {
+        return Ok(None);
+    };
+    let mut q = verwerkingslog::table
+        .filter(verwerkingslog::keten.eq(keten))
+        .filter(verwerkingslog::eind_op.ge(grens))
+        .into_boxed();
+    if let Some(t) = tot {
+        q = q.filter(verwerkingslog::volgnummer.lt(t));
+    }
+    let bewaard: Option<i64> = q.select(min(verwerkingslog::volgnummer)).first(conn)?;
+    let vanaf = match (bewaard, tot) {
+        (Some(b), _) => b,
+        (None, Some(t)) => t,
+        (None, None) => {
+            let laatste: Option<i64> = verwerkingslog::table
+                .filter(verwerkingslog::keten.eq(keten))
+                .select(diesel::dsl::max(verwerkingslog::volgnummer))
+                .first(conn)?;
+            laatste.unwrap_or(eerste) + 1
+        }
+    };
+    if vanaf <= eerste {
+        return Ok(None);
+    }
+    let n: i64 = verwerkingslog::table
+        .filter(verwerkingslog::keten.eq(keten))
+        .filter(verwerkingslog::volgnummer.lt(vanaf))
+        .count()
+        .get_result(conn)?;
+    Ok(Some((vanaf, n)))
+}
+
+/// Retention of one processing-log chain (`keten`, of `organisatie`): remove the rows
+/// that ended before `grens` as a prefix of the chain, and append a retention checkpoint
+/// row to the same chain (activity `BEWARING_IJKPUNT`) that says where the chain now
+/// continues and with which previous hash. `verifieer` accepts a chain that starts after
+/// row 1 only when its last checkpoint says so, so deleting the first rows any other way
+/// shows. The delete is let through by the append-only trigger only for the rows a permit
+/// in `logbewaring_vergunningen` covers, written and removed in this transaction. With
+/// `proef`, only count. Returns the number of rows removed.
+pub fn bewaar_keten(
+    conn: &mut DbConnection,
+    keten: &str,
+    organisatie: &str,
+    grens: DateTime<Utc>,
+    nu: DateTime<Utc>,
+    proef: bool,
+) -> QueryResult<usize> {
+    use ketenregie_store::schema::logbewaring_vergunningen as vg;
+    let grens = to_db(grens);
+    let Some((_, n)) = te_bewaren_vanaf(conn, keten, grens, None)? else {
+        return Ok(0);
+    };
+    if proef {
+        return Ok(n as usize);
+    }
+    // Lock the chain head (our checkpoint's position), then decide under the lock.
+    let kop_id = format!("verwerking:{keten}");
+    let (positie, vorige) = keten::volgende(conn, &kop_id)?;
+    let Some((vanaf, _)) = te_bewaren_vanaf(conn, keten, grens, Some(positie))? else {
+        // Nothing left to remove after all: the position is taken, so fill it.
+        return schrijf_bewaringsijkpunt(conn, keten, organisatie, positie, &vorige, None, nu)
+            .map(|_| 0);
+    };
+    let voor_vanaf: String = if vanaf == positie {
+        vorige.clone()
+    } else {
+        verwerkingslog::table
+            .filter(verwerkingslog::keten.eq(keten))
+            .filter(verwerkingslog::volgnummer.eq(vanaf))
+            .select(verwerkingslog::vorige_hash)
+            .first(conn)?
+    };
+    diesel::insert_into(vg::table)
+        .values((vg::keten.eq(keten), vg::tot_volgnummer.eq(vanaf)))
+        .execute(conn)?;
+    let weg = diesel::delete(
+        verwerkingslog::table
+            .filter(verwerkingslog::keten.eq(keten))
+            .filter(verwerkingslog::volgnummer.lt(vanaf)),
+    )
+    .execute(conn)?;
+    diesel::delete(vg::table.filter(vg::keten.eq(keten))).execute(conn)?;
+    schrijf_bewaringsijkpunt(
+        conn,
+        keten,
+        organisatie,
+        positie,
+        &vorige,
+        Some((vanaf, &voor_vanaf)),
+        nu,
+    )?;
+    Ok(weg)
+}
+
+/// Write the retention checkpoint row at the reserved `positie` and close the chain.
+fn schrijf_bewaringsijkpunt(
+    conn: &mut DbConnection,
+    keten: &str,
+    organisatie: &str,
+    positie: i64,
+    vorige: &str,
+    vervolg: Option<(i64, &str)>,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    let id = ids::new_id().to_string();
+    let trace_id = hex::encode(rand::random::<[u8; 16]>());
+    let span_id = hex::encode(rand::random::<[u8; 8]>());
+    let tijd_db = to_db(nu);
+    // Without removal (a race lost under the lock) the checkpoint repeats the chain's
+    // current start, which the verifier accepts the same way.
+    let grondslag = match vervolg {
+        Some((vanaf, h)) => bewaringsgrondslag(vanaf, h),
+        None => {
+            let (vanaf, h): (i64, String) = verwerkingslog::table
+                .filter(verwerkingslog::keten.eq(keten))
+                .order(verwerkingslog::volgnummer)
+                .select((verwerkingslog::volgnummer, verwerkingslog::vorige_hash))
+                .first(conn)
+                .optional()?
+                .unwrap_or((positie, vorige.to_string()));
+            bewaringsgrondslag(vanaf, &h)
+        }
+    };
+    let inhoud = VerwerkingInhoud {
+        id: &id,
+        keten,
+        volgnummer: positie,
+        trace_id: &trace_id,
+        span_id: &span_id,
+        parent_span_id: None,
+        organisatie,
+        activiteit: BEWARING_IJKPUNT,
+        grondslag: &grondslag,
+        convenant_id: None,
+        convenant_versie: None,
+        betrokkene: "",
+        resultaat: "geslaagd",
+        doorbraak: false,
+        start_op: tijd(tijd_db),
+        eind_op: tijd(tijd_db),
+    };
+    let hash = keten::hash(vorige, &serde_json::to_string(&inhoud).expect("serialises"));
+    diesel::insert_into(verwerkingslog::table)
+        .values((
+            verwerkingslog::id.eq(&id),
+            verwerkingslog::keten.eq(keten),
+            verwerkingslog::volgnummer.eq(positie),
+            verwerkingslog::vorige_hash.eq(vorige),
+            verwerkingslog::hash.eq(&hash),
+            verwerkingslog::trace_id.eq(&trace_id),
+            verwerkingslog::span_id.eq(&span_id),
+            verwerkingslog::parent_span_id.eq(None::<String>),
+            verwerkingslog::organisatie.eq(organisatie),
+            verwerkingslog::activiteit.eq(BEWARING_IJKPUNT),
+            verwerkingslog::grondslag.eq(&grondslag),
+            verwerkingslog::convenant_id.eq(None::<String>),
+            verwerkingslog::convenant_versie.eq(None::<i64>),
+            verwerkingslog::betrokkene.eq(""),
+            verwerkingslog::resultaat.eq("geslaagd"),
+            verwerkingslog::doorbraak.eq(false),
+            verwerkingslog::start_op.eq(tijd_db),
+            verwerkingslog::eind_op.eq(tijd_db),
+        ))
+        .execute(conn)?;
+    keten::sluit(conn, &format!("verwerking:{keten}"), &hash)
 }

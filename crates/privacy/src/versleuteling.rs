@@ -89,26 +89,68 @@ impl Versleuteling {
     }
 }
 
-/// A name normalised for matching: lowercase, diacritics folded, only letters kept,
-/// words sorted out of it by nothing — "Jansen-de Vries" and "jansen de vries" match.
+/// Letters that Unicode gives no decomposition (the mark is fused into the letter, or the
+/// letter is a ligature or a letter of its own), with the base letters they fold to. After
+/// case folding, so lowercase only. Sources: the Unicode character names (LATIN SMALL
+/// LETTER O WITH STROKE, D WITH STROKE, L WITH STROKE, H WITH STROKE, T WITH STROKE,
+/// DOTLESS I: the base letter plus a mark, as NFKD does for é or ğ) and, for ligatures
+/// and letters of their own, the transliteration of ICAO Doc 9303 part 3 (machine-readable
+/// travel documents, 8th ed. 2021, §6: Æ→AE, Œ→OE, ß→SS, Þ→TH, Ð→D, Ŋ→N). Ø folds to "o",
+/// not ICAO's "OE", because every other stroke or diacritic is dropped, not spelled out.
+const GEEN_ONTLEDING: &[(char, &str)] = &[
+    ('ß', "ss"),
+    ('æ', "ae"),
+    ('œ', "oe"),
+    ('ø', "o"),
+    ('ł', "l"),
+    ('đ', "d"),
+    ('ð', "d"),
+    ('þ', "th"),
+    ('ı', "i"),
+    ('ħ', "h"),
+    ('ŧ', "t"),
+    ('ŋ', "n"),
+];
+
+/// A name normalised into a look-up key (`NAAM_NORMALISATIE`; issue 14 finding 9). One
+/// normalisation for every key derived from a name: the name-and-birth-date hash of a
+/// person, the identity (`betrokkene`) of a person without a BSN in the case registry,
+/// in zorgmeldingen, matches and processing-log subjects. Steps:
+///
+/// 1. full Unicode lowercase (`İ` → `i̇`, `Ĳ` → `ĳ`);
+/// 2. NFKD (Unicode Standard Annex #15): composed and decomposed forms become one
+///    (`ğ` U+011F and `g` + U+0306 alike), compatibility forms split (`ĳ` U+0133 → `ij`,
+///    `ﬁ` → `fi`, fullwidth letters → ASCII);
+/// 3. combining marks removed (`Doğan` = `Dogan`, `Zoë` = `Zoe`, `Šarić` = `Saric`);
+/// 4. lowercase again, and the letters Unicode does not decompose folded by a small table
+///    (`GEEN_ONTLEDING`: ß, æ, œ, ø, ł, đ, ð, þ, ı, ħ, ŧ, ŋ);
+/// 5. everything that is not a letter removed: spaces, hyphens and dashes of any kind,
+///    apostrophes, dots, digits. So separators collapse to nothing: `van der Berg`,
+///    `Van Der Berg`, `Vanderberg` and `Jansen-de Vries` / `Jansen de Vries` match.
+///
+/// The Dutch IJ: the ligature `Ĳ`/`ĳ` and the two letters `IJ`/`ij` are one key. `y` is
+/// **not** `ij`: in current Dutch and in registered names they are different letters
+/// (Meijer and Meyer are different family names in the BRP), and a key that decides
+/// identity must not merge two people's legal names; normalisation removes differences of
+/// encoding, case, diacritics and separators, which systems lose or add in transit, not
+/// spelling variants people chose.
 pub fn normaliseer_naam(naam: &str) -> String {
-    naam.chars()
-        .filter_map(|c| {
-            let c = match c {
-                'á' | 'à' | 'ä' | 'â' | 'Á' | 'À' | 'Ä' | 'Â' => 'a',
-                'é' | 'è' | 'ë' | 'ê' | 'É' | 'È' | 'Ë' | 'Ê' => 'e',
-                'í' | 'ì' | 'ï' | 'î' | 'Í' | 'Ì' | 'Ï' | 'Î' => 'i',
-                'ó' | 'ò' | 'ö' | 'ô' | 'Ó' | 'Ò' | 'Ö' | 'Ô' => 'o',
-                'ú' | 'ù' | 'ü' | 'û' | 'Ú' | 'Ù' | 'Ü' | 'Û' => 'u',
-                'ç' | 'Ç' => 'c',
-                'ñ' | 'Ñ' => 'n',
-                'ĳ' | 'Ĳ' => 'y',
-                c => c,
-            };
-            c.is_alphabetic()
-                .then(|| c.to_lowercase().next().unwrap_or(c))
-        })
-        .collect()
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let klein: String = naam.chars().flat_map(char::to_lowercase).collect();
+    let mut uit = String::with_capacity(klein.len());
+    for c in klein
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+    {
+        match GEEN_ONTLEDING.iter().find(|(l, _)| *l == c) {
+            Some((_, vervanging)) => uit.push_str(vervanging),
+            None if c.is_alphabetic() => uit.push(c),
+            None => {}
+        }
+    }
+    uit
 }
 
 #[cfg(test)]
@@ -154,5 +196,73 @@ mod tests {
             normaliseer_naam("jansen de vries")
         );
         assert_eq!(normaliseer_naam("Zoë Çelik"), "zoecelik");
+    }
+
+    /// Finding 9 of issue 14, and the Dutch spellings: one key for every form.
+    #[test]
+    fn samengesteld_en_ontleed_en_nederlandse_spellingen() {
+        let zelfde = |a: &str, b: &str| {
+            assert_eq!(normaliseer_naam(a), normaliseer_naam(b), "{a:?} vs {b:?}");
+        };
+        // Doğan: precomposed ğ (U+011F), decomposed g + U+0306, and without the breve.
+        let dogan_nfc = "Do\u{011F}an";
+        let dogan_nfd = "Dog\u{0306}an";
+        assert_ne!(dogan_nfc, dogan_nfd, "two encodings");
+        zelfde(dogan_nfc, dogan_nfd);
+        zelfde(dogan_nfc, "Dogan");
+        assert_eq!(normaliseer_naam(dogan_nfd), "dogan");
+        // Šarić recorded decomposed (S + U+030C, c + U+0301), searched composed and bare.
+        let saric_nfd = "S\u{030C}aric\u{0301}";
+        zelfde(saric_nfd, "\u{0160}ari\u{0107}");
+        zelfde(saric_nfd, "Saric");
+        // Zoë / Zoe, composed and decomposed.
+        zelfde("Zo\u{00EB}", "Zoe");
+        zelfde("Zoe\u{0308}", "Zoe");
+        // IJ: the ligature (U+0132/U+0133) and the two letters.
+        zelfde("IJsselmeer", "\u{0132}sselmeer");
+        zelfde("ijsselmeer", "\u{0133}sselmeer");
+        zelfde("IJSSELMEER", "Ijsselmeer");
+        assert_eq!(normaliseer_naam("\u{0132}sselmeer"), "ijsselmeer");
+        // ...but y is not ij: Meijer and Meyer are different names.
+        assert_ne!(normaliseer_naam("Meijer"), normaliseer_naam("Meyer"));
+        // Particles, case and separators.
+        zelfde("van der Berg", "Van Der Berg");
+        zelfde("van der Berg", "Vanderberg");
+        zelfde("van  der\tBerg", "van der berg");
+        // Hyphenated double surnames, with any dash or none.
+        zelfde("Jansen-de Vries", "Jansen de Vries");
+        zelfde("Jansen-de Vries", "jansen\u{2010}de vries");
+        zelfde("Jansen-de Vries", "Jansen\u{2013}de\u{00A0}Vries");
+        zelfde("Smit-Bakker", "smit bakker");
+        // Apostrophes of any kind.
+        zelfde("D'Ancona", "d\u{2019}Ancona");
+        // Letters without a decomposition.
+        zelfde("S\u{00F8}ren", "Soren");
+        zelfde("\u{0141}ukasz", "Lukasz");
+        zelfde("Stra\u{00DF}e", "Strasse");
+        zelfde("\u{00C6}lfred", "Aelfred");
+        zelfde("\u{0110}or\u{0111}e", "Dorde");
+        zelfde("Y\u{0131}lmaz", "Yilmaz");
+        zelfde("\u{0130}brahim", "ibrahim");
+        // Compatibility forms: fullwidth letters and the fi ligature.
+        zelfde("\u{FF2A}ansen", "Jansen");
+        zelfde("\u{FB01}nn", "Finn");
+        // Different names stay different.
+        assert_ne!(normaliseer_naam("Dogan"), normaliseer_naam("Dugan"));
+        assert_ne!(normaliseer_naam("de Vries"), normaliseer_naam("de Vos"));
+    }
+
+    #[test]
+    fn normalisatie_is_idempotent() {
+        for n in [
+            "Do\u{011F}an",
+            "\u{0132}sselmeer",
+            "Jansen-de Vries",
+            "Stra\u{00DF}e",
+            "Zo\u{00EB}",
+        ] {
+            let eens = normaliseer_naam(n);
+            assert_eq!(normaliseer_naam(&eens), eens, "{n}");
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod inhoud;
 pub mod levenscyclus;
 pub mod opslag;
 pub mod routering;
+pub mod sluitingsdagen;
 pub mod termijnen;
 
 pub use levenscyclus::{Partij, TaakStatus};

@@ -96,13 +96,31 @@ pub fn betrokkene(
     naam: &str,
     geboortedatum: Option<chrono::NaiveDate>,
 ) -> Uuid {
+    betrokkene_met(
+        v,
+        bsn,
+        naam,
+        geboortedatum,
+        ketenregie_privacy::versleuteling::normaliseer_naam,
+    )
+}
+
+/// `betrokkene` with another name normalisation: only to re-derive identities recorded
+/// under an earlier normalisation (`ketenregie sleutels herbereken`).
+pub fn betrokkene_met(
+    v: &Versleuteling,
+    bsn: Option<&str>,
+    naam: &str,
+    geboortedatum: Option<chrono::NaiveDate>,
+    normaliseer: fn(&str) -> String,
+) -> Uuid {
     let sleutel = match bsn {
         Some(b) => v.zoekhash("bsn", b),
         None => v.zoekhash(
             "naam-geboortedatum",
             &format!(
                 "{}|{}",
-                ketenregie_privacy::versleuteling::normaliseer_naam(naam),
+                normaliseer(naam),
                 geboortedatum.map(|d| d.to_string()).unwrap_or_default()
             ),
         ),
@@ -116,24 +134,35 @@ pub fn betrokkene(
 
 /// Every data subject of a melding.
 pub fn betrokkenen(v: &Versleuteling, i: &Inhoud) -> Vec<Uuid> {
+    betrokkenen_met(v, i, ketenregie_privacy::versleuteling::normaliseer_naam)
+}
+
+/// `betrokkenen` with another name normalisation (see `betrokkene_met`), in the same order.
+pub fn betrokkenen_met(
+    v: &Versleuteling,
+    i: &Inhoud,
+    normaliseer: fn(&str) -> String,
+) -> Vec<Uuid> {
     let mut uit: Vec<Uuid> = i
         .kinderen
         .iter()
         .map(|k| {
-            betrokkene(
+            betrokkene_met(
                 v,
                 k.bsn.as_deref(),
                 &format!("{} {}", k.voornaam, k.achternaam),
                 k.geboortedatum,
+                normaliseer,
             )
         })
         .collect();
     uit.extend(i.ouders.iter().map(|o| {
-        betrokkene(
+        betrokkene_met(
             v,
             o.bsn.as_deref(),
             &format!("{} {}", o.voornaam, o.achternaam),
             None,
+            normaliseer,
         )
     }));
     uit
@@ -184,7 +213,8 @@ pub fn maak(
 
 /// Index the identities in a melding (keyed-hash derived, nothing readable) so the case
 /// registry's briefing can list open meldingen about a family without decrypting any.
-fn zet_betrokkenen(
+/// Also used to re-derive the index (`ketenregie sleutels herbereken`).
+pub fn zet_betrokkenen(
     conn: &mut DbConnection,
     v: &Versleuteling,
     id: &str,

@@ -1,8 +1,10 @@
 //! Feedback duties (DOMAIN.md §3 flow 3): every melding and hand-over task owes the sender
 //! feedback at set moments, by a deadline in working days (`common::werkdagen`). The terms
 //! come from the agreement between sender and receiver (`terugkoppelplichten`), else the
-//! defaults below; acute meldingen have terms in hours. A duty is met by the step that
-//! delivers it, and lapses when the task is cancelled.
+//! defaults below; acute meldingen have terms in hours. Working days are the receiver's:
+//! the agreement's calendar (`kalendernaam`; the Algemene termijnenwet by default) minus
+//! the receiver's own closed days (`sluitingsdagen`), counted in Dutch local time. A duty
+//! is met by the step that delivers it, and lapses when the task is cancelled.
 //!
 //! The feedback crate meets them with feedback items, chases them (reminders, escalation,
 //! late notices: `herinnerd_op`, `geescaleerd_op`, `laat_gemeld_op`) and reports on them.
@@ -11,8 +13,8 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use ketenregie_common::ids;
 use ketenregie_common::time::{from_db, to_db};
-use ketenregie_common::werkdagen::Kalender;
-use ketenregie_privacy::convenant::{self, Terugkoppelmoment};
+use ketenregie_common::werkdagen::{Kalender, Kalendernaam, nl_datum};
+use ketenregie_privacy::convenant::{self, Convenant, Terugkoppelmoment};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::termijnen;
 
@@ -33,14 +35,22 @@ pub const STANDAARD_ACUUT_UREN: &[(Terugkoppelmoment, u32)] = &[
 /// The moments owed with their due times, and where the terms come from.
 pub type Plichten = (Vec<(Terugkoppelmoment, DateTime<Utc>)>, String);
 
-/// The moments owed and their due times for a melding sent at `verzonden`.
+/// The national calendar an agreement's feedback terms are counted in. Agreements do not
+/// name one yet: the Algemene termijnenwet applies (the default for statutory terms).
+/// When the agreement content gains a calendar field (a `Kalendernaam`, serialised as
+/// `"algemene-termijnenwet"` or `"cao-lustrum"`), return it here.
+pub fn kalendernaam(_convenant: Option<&Convenant>) -> Kalendernaam {
+    Kalendernaam::default()
+}
+
+/// The moments owed and their due times for a melding sent at `verzonden`, counted in
+/// the receiver's working days (`sluitingsdagen::kalender_van`).
 pub fn bepaal(
     conn: &mut DbConnection,
     afzender: &str,
     ontvanger: &str,
     acuut: bool,
     verzonden: DateTime<Utc>,
-    kalender: &Kalender,
 ) -> QueryResult<Plichten> {
     let plichten = convenant::actief_voor(conn, afzender)?
         .into_iter()
@@ -49,6 +59,12 @@ pub fn bepaal(
                 && c.is_partij(ontvanger)
                 && !c.inhoud.terugkoppelplichten.is_empty()
         });
+    let kalender: Kalender = crate::sluitingsdagen::kalender_van(
+        conn,
+        ontvanger,
+        kalendernaam(plichten.as_ref()),
+        nl_datum(verzonden),
+    )?;
     let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match &plichten {
         Some(c) => (
             c.inhoud
@@ -99,7 +115,7 @@ pub fn maak(
     acuut: bool,
     nu: DateTime<Utc>,
 ) -> QueryResult<()> {
-    let (plichten, bron) = bepaal(conn, afzender, ontvanger, acuut, nu, &Kalender::default())?;
+    let (plichten, bron) = bepaal(conn, afzender, ontvanger, acuut, nu)?;
     for (moment, due) in plichten {
         diesel::insert_into(termijnen::table)
             .values((

@@ -580,3 +580,30 @@ diesel::table! {
         overschreden_op -> Nullable<Timestamp>,
     }
 }
+
+diesel::table! {
+    sluitingsdagen (organisatie, datum) {
+        organisatie -> Text,
+        datum -> Date,
+        omschrijving -> Text,
+        vastgelegd_door -> Text,
+        vastgelegd_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    betrokkene_herleidingen (oud) {
+        oud -> Text,
+        nieuw -> Text,
+        oud_pseudoniem -> Text,
+        nieuw_pseudoniem -> Text,
+        herleid_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    logbewaring_vergunningen (keten) {
+        keten -> Text,
+        tot_volgnummer -> BigInt,
+    }
+}

@@ -112,7 +112,7 @@ pub async fn registreer(
     pool: web::Data<DbPool>,
     body: web::Json<BetrokkenheidInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let n = body.valideer(ctx.nu.date_naive())?;
+    let n = body.valideer(ctx.vandaag())?;
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object("nieuw", &eigenaar), move |conn| {
@@ -172,7 +172,7 @@ pub async fn beeindig(
                 }
                 Some(_) => {}
             }
-            let b = betrokkenheid::beeindig(conn, &c2.actor.organisatie, id, c2.nu.date_naive())?;
+            let b = betrokkenheid::beeindig(conn, &c2.actor.organisatie, id, c2.vandaag())?;
             dossier::schrijf_eigen(
                 conn,
                 &c2,

@@ -27,7 +27,7 @@ pub async fn zoek(
     pool: web::Data<DbPool>,
     body: web::Json<BriefingVraag>,
 ) -> Result<HttpResponse, AppError> {
-    let vraag = body.valideer(ctx.nu.date_naive())?;
+    let vraag = body.valideer(ctx.vandaag())?;
     let c2 = ctx.clone();
     let object = Object {
         soort: "briefings",

@@ -86,7 +86,7 @@ fn gezin_dto(
     g: &Gezin,
     t: &Toestemming,
 ) -> Result<GezinDto, AppError> {
-    let vandaag = ctx.nu.date_naive();
+    let vandaag = ctx.vandaag();
     let ids: Vec<String> = g.leden.iter().map(|l| l.persoon.to_string()).collect();
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &ids)?;
     let naam = |u: &Uuid| persoon_ref(&leden, u);
@@ -248,7 +248,7 @@ pub async fn beschikking(
     body: web::Json<BeschikkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
-    let b = body.valideer(gezin, ctx.nu.date_naive())?;
+    let b = body.valideer(gezin, ctx.vandaag())?;
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object(&gezin.to_string(), &eigenaar), move |conn| {
@@ -265,7 +265,7 @@ pub async fn beschikking(
             &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
         )?;
         let naam = |u: &Uuid| persoon_ref(&leden, u);
-        Ok(beschikking_kort(&b, c2.nu.date_naive(), &naam))
+        Ok(beschikking_kort(&b, c2.vandaag(), &naam))
     })
     .await?;
     Ok(HttpResponse::Created()

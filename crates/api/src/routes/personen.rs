@@ -60,7 +60,7 @@ pub async fn registreer(
     pool: web::Data<DbPool>,
     body: web::Json<PersoonInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = body.valideer(ctx.nu.date_naive())?;
+    let nieuw = body.valideer(ctx.vandaag())?;
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let p = verwerking::tx(
@@ -166,7 +166,7 @@ pub async fn gezag_vastleggen(
     body: web::Json<GezagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
-    let g = body.valideer(kind, ctx.nu.date_naive())?;
+    let g = body.valideer(kind, ctx.vandaag())?;
     let c2 = ctx.clone();
     let eigenaar = ctx.actor.organisatie.clone();
     let uit = verwerking::tx(

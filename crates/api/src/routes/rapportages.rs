@@ -8,7 +8,7 @@ use crate::problem::AppError;
 use crate::verwerking::Verwerking;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
-use ketenregie_common::Validatie;
+use ketenregie_common::{Validatie, werkdagen};
 use ketenregie_feedback::rapportage::{self, Paar};
 use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
@@ -18,9 +18,9 @@ use utoipa::{IntoParams, ToSchema};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct RapportParams {
-    /// First day (YYYY-MM-DD, UTC) of the period in which meldingen were sent; default 90 days before `tot`.
+    /// First day (YYYY-MM-DD, a Dutch calendar day: from 00:00 Europe/Amsterdam) of the period in which meldingen were sent; default 90 days before `tot`.
     pub van: Option<String>,
-    /// Day after the period (exclusive); default tomorrow.
+    /// Dutch calendar day after the period (exclusive, until 00:00 Europe/Amsterdam); default tomorrow.
     pub tot: Option<String>,
 }
 
@@ -62,16 +62,17 @@ pub async fn terugkoppeling(
     q: web::Query<RapportParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let tot = datum(&mut v, "tot", q.tot.as_deref())
-        .unwrap_or_else(|| ctx.nu.date_naive() + Duration::days(1));
+    let tot =
+        datum(&mut v, "tot", q.tot.as_deref()).unwrap_or_else(|| ctx.vandaag() + Duration::days(1));
     let van = datum(&mut v, "van", q.van.as_deref()).unwrap_or(tot - Duration::days(90));
     if van >= tot {
         v.fout("van", "range", "`van` ligt vóór `tot`");
     }
     paging::check(v)?;
     let (org, nu) = (ctx.actor.organisatie.clone(), ctx.nu);
-    let begin = van.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
-    let eind = tot.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
+    // Days are Dutch calendar days: the period runs from local midnight to local midnight.
+    let begin = werkdagen::begin_van_dag(van);
+    let eind = werkdagen::begin_van_dag(tot);
     let o2 = org.clone();
     let paren = db::run(&pool, move |c| {
         rapportage::rapport(c, &o2, begin, eind, nu).map_err(AppError::from)

@@ -306,8 +306,7 @@ fn valideer(
     body: &MeldingInvoer,
     ctx: &Context,
 ) -> Result<(Inhoud, ketenregie_common::Vertrouwelijkheid), AppError> {
-    body.valideer(ctx.nu.date_naive())
-        .map_err(AppError::validatie)
+    body.valideer(ctx.vandaag()).map_err(AppError::validatie)
 }
 
 fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), AppError> {

@@ -1,0 +1,258 @@
+//! Dutch days and hours over HTTP (issue 14, findings 10 and 11): feedback deadlines are
+//! counted in Europe/Amsterdam across the clock change, 5 May is a holiday every year
+//! (Algemene termijnenwet art. 3), an organisation's functional admin sets its closed
+//! days and the deadlines it owes skip them, and report periods are Dutch calendar days.
+
+mod common;
+
+use chrono::{DateTime, Utc};
+use common::{Db, TestApp, assert_problem, keten};
+use ketenregie_common::Klok;
+use serde_json::{Value, json};
+
+fn tijd(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+async fn app_op(db: Db, start: &str) -> Option<(TestApp, Klok)> {
+    let klok = Klok::vast(tijd(start));
+    let app = common::spawn_met(
+        db,
+        "",
+        ketenregie_api::app::Onderdelen {
+            klok: klok.clone(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    keten::opzet(&app).await;
+    Some((app, klok))
+}
+
+/// The due time of each duty of melding `id`, as Veilig Thuis reads it.
+async fn termijnen(app: &TestApp, id: &str) -> Vec<(String, String)> {
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    m["termijnen"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{m}"))
+        .iter()
+        .map(|t| {
+            (
+                t["moment"].as_str().unwrap().to_string(),
+                t["verschuldigdOp"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn due(t: &[(String, String)], moment: &str) -> String {
+    t.iter().find(|(m, _)| m == moment).unwrap().1.clone()
+}
+
+/// Finding 10: sent 2027-03-27T23:51Z, Sunday 28 March 00:51 CET, the night clocks go
+/// forward (Easter Sunday too; Monday 29 is Easter Monday). Receipt is due on the next
+/// working day, Tuesday 30 March, at the same local time 00:51 CEST = 22:51Z.
+async fn bevinding_10_zomertijd(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-03-27T23:51:00Z").await else {
+        return;
+    };
+    let id = keten::verzonden_melding(&app).await;
+    let t = termijnen(&app, &id).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-03-29T22:51:00Z");
+    // Five working days from Sunday: Tue 30, Wed 31, Thu 1, Fri 2, Mon 5 April.
+    assert_eq!(due(&t, "na-beoordeling"), "2027-04-04T22:51:00Z");
+}
+
+/// Finding 11: sent Tuesday 4 May 2027. Wednesday 5 May is a holiday every year
+/// (Algemene termijnenwet art. 3 lid 1), Thursday 6 May is Ascension Day: receipt is due
+/// Friday 7 May and the triage outcome Thursday 13 May.
+async fn bevinding_11_vijf_mei(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-05-04T10:00:00Z").await else {
+        return;
+    };
+    let id = keten::verzonden_melding(&app).await;
+    let t = termijnen(&app, &id).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
+    assert_eq!(due(&t, "na-beoordeling"), "2027-05-13T10:00:00Z");
+}
+
+/// The functional admin of Veilig Thuis closes Friday 7 May 2027; meldingen sent after
+/// that owe their feedback a working day later; earlier duties keep their due time.
+async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-05-04T10:00:00Z").await else {
+        return;
+    };
+    let eerder = keten::verzonden_melding(&app).await;
+    let beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let triagist = app.token("vt-haaglanden", &["triagist"]);
+    let pad = "/api/v1/sluitingsdagen/2027-05-07";
+    // Only the functional admin sets them.
+    let res = app
+        .put(pad, &triagist, &json!({"omschrijving": "teamdag"}))
+        .await;
+    assert_problem(res, 403).await;
+    let res = app
+        .put(pad, &beheer, &json!({"omschrijving": "teamdag"}))
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(
+        res.headers()["location"].to_str().unwrap(),
+        "/api/v1/sluitingsdagen/2027-05-07"
+    );
+    let dag: Value = res.json().await.unwrap();
+    assert_eq!(dag["datum"], "2027-05-07");
+    let res = app
+        .put(
+            pad,
+            &beheer,
+            &json!({"omschrijving": "vrijdag na Hemelvaart (cao)"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "a second PUT re-describes");
+    // Bad input: not a date, in the past (Dutch today is 4 May), no description.
+    for (p, body, veld) in [
+        (
+            "/api/v1/sluitingsdagen/7-5-2027",
+            json!({"omschrijving": "x"}),
+            "datum",
+        ),
+        (
+            "/api/v1/sluitingsdagen/2027-05-03",
+            json!({"omschrijving": "x"}),
+            "datum",
+        ),
+        (
+            "/api/v1/sluitingsdagen/2027-05-10",
+            json!({}),
+            "omschrijving",
+        ),
+    ] {
+        let b = assert_problem(app.put(p, &beheer, &body).await, 400).await;
+        assert_eq!(b["invalidParams"][0]["name"], veld, "{b}");
+    }
+    // Every user of the organisation reads them; another organisation sees its own (none).
+    let lijst: Value = app
+        .get("/api/v1/sluitingsdagen", &triagist)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lijst["count"], 1);
+    assert_eq!(
+        lijst["results"][0]["omschrijving"],
+        "vrijdag na Hemelvaart (cao)"
+    );
+    let politie = app.token("politie-haaglanden", &["wijkagent"]);
+    let ander: Value = app
+        .get("/api/v1/sluitingsdagen", &politie)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ander["count"], 0);
+    assert_problem(
+        app.get("/api/v1/sluitingsdagen?van=2027-01-01", &triagist)
+            .await,
+        400,
+    )
+    .await;
+
+    // A melding sent now: Wed 5 May holiday, Thu 6 Ascension, Fri 7 closed -> Monday 10;
+    // triage Mon 10, Tue 11, Wed 12, Thu 13, Fri 14.
+    let nieuw = keten::verzonden_melding(&app).await;
+    let t = termijnen(&app, &nieuw).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-10T10:00:00Z");
+    assert_eq!(due(&t, "na-beoordeling"), "2027-05-14T10:00:00Z");
+    // The earlier melding keeps the deadline it was given.
+    let t = termijnen(&app, &eerder).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
+
+    // Setting and removing are in the audit trail.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen'"),
+        2
+    );
+    let res = app
+        .client
+        .delete(app.url(pad))
+        .bearer_auth(&beheer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app
+        .client
+        .delete(app.url(pad))
+        .bearer_auth(&beheer)
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 404).await;
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen'"),
+        3
+    );
+    let derde = keten::verzonden_melding(&app).await;
+    let t = termijnen(&app, &derde).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
+}
+
+/// A report period is Dutch calendar days: a melding sent at 00:30 on 1 April Dutch time
+/// (22:30 UTC on 31 March) belongs to April.
+async fn rapportperiode_in_nederlandse_dagen(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-03-31T22:30:00Z").await else {
+        return;
+    };
+    keten::verzonden_melding(&app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let meldingen = |r: &Value| -> i64 {
+        r["paren"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{r}"))
+            .iter()
+            .map(|p| p["meldingen"].as_i64().unwrap())
+            .sum()
+    };
+    let april: Value = app
+        .get(
+            "/api/v1/rapportages/terugkoppeling?van=2027-04-01&tot=2027-04-02",
+            &agent,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meldingen(&april), 1, "{april}");
+    let maart: Value = app
+        .get(
+            "/api/v1/rapportages/terugkoppeling?van=2027-03-01&tot=2027-04-01",
+            &agent,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(meldingen(&maart), 0, "{maart}");
+    // The default period ends tomorrow (Dutch): it includes the melding.
+    let standaard: Value = app
+        .get("/api/v1/rapportages/terugkoppeling", &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(standaard["tot"], "2027-04-02");
+    assert_eq!(meldingen(&standaard), 1);
+}
+
+op_beide_backends!(
+    bevinding_10_zomertijd,
+    bevinding_11_vijf_mei,
+    sluitingsdagen_zetten_en_gebruiken,
+    rapportperiode_in_nederlandse_dagen
+);
