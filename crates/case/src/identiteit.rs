@@ -47,7 +47,7 @@ pub fn betrokkene(
     achternaam: &str,
     geboren: NaiveDate,
 ) -> Uuid {
-    ketenregie_referral::opslag::betrokkene(
+    ketenregie_privacy::betrokkene::betrokkene(
         v,
         bsn.map(Bsn::expose),
         &format!("{voornamen} {achternaam}"),

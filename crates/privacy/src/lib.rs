@@ -17,6 +17,7 @@
 //! trail in a transaction of its own (the refused operation itself rolls back).
 
 pub mod besluit;
+pub mod betrokkene;
 pub mod bewaring;
 pub mod context;
 pub mod convenant;
