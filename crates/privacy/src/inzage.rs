@@ -16,6 +16,7 @@
 use crate::eigen_verklaring;
 use crate::logboek::{self, AuditRij, VerwerkingRij};
 use crate::pseudoniem::Pseudonimiseerder;
+use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
@@ -155,6 +156,7 @@ pub fn stel_op(
     persoon: Uuid,
     bronnen: &[std::sync::Arc<dyn InzageBron>],
     pseudoniemen: &Pseudonimiseerder,
+    versleuteling: &Versleuteling,
     nu: DateTime<Utc>,
 ) -> QueryResult<Inzage> {
     let org = actor.organisatie.as_str();
@@ -178,7 +180,7 @@ pub fn stel_op(
 
     let mut verklaringen: BTreeMap<Uuid, InzageVerklaring> = BTreeMap::new();
     for i in &ids {
-        for v in eigen_verklaring::van_betrokkene(conn, *i)? {
+        for v in eigen_verklaring::van_betrokkene(conn, versleuteling, *i)? {
             bekend = true;
             if v.vastgelegd_door == org || v.eigenaar == org {
                 verklaringen.insert(

@@ -168,8 +168,14 @@ pub async fn doorbraken(
     let c2 = ctx.clone();
     let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
         privacyfunctionaris(&c2.actor)?;
-        logboek::doorbraken(conn, &c2.actor.organisatie, p.offset(), p.limit())
-            .map_err(AppError::from)
+        logboek::doorbraken(
+            conn,
+            &c2.versleuteling,
+            &c2.actor.organisatie,
+            p.offset(),
+            p.limit(),
+        )
+        .map_err(AppError::from)
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();
@@ -196,6 +202,7 @@ pub fn rapport_van(
         persoon,
         &bronnen.0,
         &ctx.pseudoniemen,
+        &ctx.versleuteling,
         ctx.nu,
     )? {
         Inzage::Rapport(r) => Ok(*r),
