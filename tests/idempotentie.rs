@@ -510,9 +510,11 @@ async fn geen_tabel_met_persoonsgegevens_in_platte_tekst(db: Db) {
 }
 
 /// `VERSLEUTELD_MET_VERSIE`: values written in plain text before their column was
-/// encrypted (here put back by hand) are still read, beside encrypted ones; a value that
-/// carries the version prefix but does not decrypt is an error, never shown as text.
-async fn oude_platte_tekst_blijft_leesbaar(db: Db) {
+/// encrypted (here put back by hand) are still read, beside encrypted ones; the next
+/// start-up encrypts them in place (`VERSLEUTEL_BIJ_START`), the eigen verklaring's
+/// included, whose trigger allows that change and no other; a value that carries the
+/// version prefix but does not decrypt is an error, never shown as text.
+async fn oude_platte_tekst_versleuteld_bij_start(db: Db) {
     let Some(app) = app(db).await else { return };
     let g = vul(&app).await;
     app.sql(
@@ -560,6 +562,77 @@ async fn oude_platte_tekst_blijft_leesbaar(db: Db) {
         "{b}"
     );
 
+    // An eigen verklaring is never altered: not to other plain text, not another column.
+    for wijziging in [
+        "tekst = 'anders'",
+        "tekst = 'v1:AAAA', eigenaar = 'iemand-anders'",
+    ] {
+        let mut c = app.pool.get().unwrap();
+        use diesel::connection::SimpleConnection;
+        assert!(
+            c.batch_execute(&format!(
+                "UPDATE eigen_verklaringen SET {wijziging} WHERE tekst = 'oude verklaring'"
+            ))
+            .is_err(),
+            "{wijziging}"
+        );
+    }
+
+    // The next start encrypts what is left in plain text, and only that.
+    let gegevens = || -> Vec<String> {
+        use diesel::prelude::*;
+        use ketenregie_store::schema::personen;
+        let mut c = app.pool.get().unwrap();
+        personen::table
+            .select(personen::gegevens)
+            .order(personen::id)
+            .load(&mut *c)
+            .unwrap()
+    };
+    let voor = gegevens();
+    let mut config = app.config.clone();
+    config.server.bind = "127.0.0.1:0".parse().unwrap();
+    drop(ketenregie_api::Application::build(config).await.unwrap());
+    for (tabel, kolom, oud) in [
+        ("zorgmelding_stappen", "reden", "oude reden"),
+        ("beschikkingen", "sterke_arm_tekst", "oude clausule"),
+        ("betrokkenheden", "contact_naam", "Oude Naam"),
+        ("eigen_verklaringen", "tekst", "oude verklaring"),
+    ] {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {tabel} WHERE {kolom} = '{oud}'"
+            )),
+            0,
+            "{tabel}.{kolom} still in plain text"
+        );
+    }
+    for k in ketenregie_api::verwerking::versleutelde_kolommen() {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {t} WHERE {c} IS NOT NULL AND substr({c}, 1, 3) <> 'v1:'",
+                t = k.tabel,
+                c = k.kolom
+            )),
+            0,
+            "{k:?}"
+        );
+    }
+    assert_eq!(voor, gegevens(), "an encrypted value is left as it is");
+    let v = lees(format!("/api/v1/personen/{}/eigen-verklaringen", g.persoon)).await;
+    assert!(v.contains("oude verklaring"), "{v}");
+    let stappen = lees(format!("/api/v1/zorgmeldingen/{}/stappen", g.tweede)).await;
+    assert!(stappen.contains("oude reden"), "{stappen}");
+    let gezin = lees(format!("/api/v1/gezinnen/{}", g.gezin)).await;
+    assert!(gezin.contains("oude clausule"), "{gezin}");
+    let b = app
+        .post("/api/v1/briefings/_zoek", &noodhulp, &json!({"bsn": BSN}))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(b.contains("Oude Naam"), "{b}");
+
     // Altered ciphertext: the read fails rather than show it.
     app.sql("UPDATE beschikkingen SET sterke_arm_tekst = 'v1:AAAAAAAAAAAAAAAAAAAAAAAA'");
     assert_problem(
@@ -574,5 +647,5 @@ op_beide_backends!(
     antwoord_versleuteld_en_verloopt,
     gelijktijdige_herhalingen_geven_nooit_500,
     geen_tabel_met_persoonsgegevens_in_platte_tekst,
-    oude_platte_tekst_blijft_leesbaar
+    oude_platte_tekst_versleuteld_bij_start
 );

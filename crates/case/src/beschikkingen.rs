@@ -28,11 +28,20 @@ use ketenregie_common::ids;
 use ketenregie_common::time::to_db;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::beschikkingen;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The column kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older version wrote
+/// in plain text).
+pub const VERSLEUTELD: Kolom = Kolom {
+    tabel: "beschikkingen",
+    sleutel: "id",
+    kolom: "sterke_arm_tekst",
+};
 
 pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: Months = Months::new(3);
 pub const OTS_MAX_EEN_JAAR: Months = Months::new(12);

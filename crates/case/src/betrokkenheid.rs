@@ -38,12 +38,33 @@ use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_privacy::{Context, PrivacyFout, Weigering};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The contact columns kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older
+/// version wrote in plain text).
+pub const VERSLEUTELD: [Kolom; 3] = [
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_naam",
+    },
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_telefoon",
+    },
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_email",
+    },
+];
 
 /// How long a signal stays, at most.
 pub const VERWIJSINDEX_MAX_TWEE_JAAR: Months = Months::new(24);

@@ -12,8 +12,18 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Vertrouwelijkheid, ids};
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::eigen_verklaringen;
 use uuid::Uuid;
+
+/// The column kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older version wrote
+/// in plain text; the trigger of migration `2026-11-30-000005_versleuteling_rest` allows
+/// exactly that change and no other).
+pub const VERSLEUTELD: Kolom = Kolom {
+    tabel: "eigen_verklaringen",
+    sleutel: "id",
+    kolom: "tekst",
+};
 
 #[derive(Debug, Clone)]
 pub struct EigenVerklaring {

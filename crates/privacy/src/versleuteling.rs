@@ -121,6 +121,20 @@ impl Versleuteling {
         opgeslagen.map(|o| self.lees_kolom(o)).transpose()
     }
 
+    /// `VERSLEUTEL_BIJ_START`: encrypt every value of column `k` still stored in plain
+    /// text (written before the column was encrypted), in place; returns how many. The
+    /// service runs it at start-up for every column the domain crates name, so old rows do
+    /// not stay readable in the database; `lees_kolom` reads both meanwhile.
+    pub fn versleutel_oude_waarden(
+        &self,
+        conn: &mut ketenregie_store::DbConnection,
+        k: ketenregie_store::herschrijven::Kolom,
+    ) -> diesel::QueryResult<usize> {
+        ketenregie_store::herschrijven::herschrijf_zonder_voorvoegsel(conn, k, VERSIE, |w| {
+            self.versleutel(w)
+        })
+    }
+
     /// Keyed hash for exact look-up; `soort` separates domains ("bsn", "naam-geboortedatum").
     pub fn zoekhash(&self, soort: &str, waarde: &str) -> String {
         let mut mac =

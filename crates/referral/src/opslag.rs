@@ -10,6 +10,7 @@ use ketenregie_common::{Actor, Vertrouwelijkheid, ids};
 use ketenregie_privacy::Toestemming;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
@@ -306,6 +307,21 @@ pub fn zet_status(
     }
     Ok(true)
 }
+
+/// The step columns kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older
+/// version wrote in plain text).
+pub const STAPPEN_VERSLEUTELD: [Kolom; 2] = [
+    Kolom {
+        tabel: "zorgmelding_stappen",
+        sleutel: "id",
+        kolom: "reden",
+    },
+    Kolom {
+        tabel: "zorgmelding_stappen",
+        sleutel: "id",
+        kolom: "gegevens",
+    },
+];
 
 /// One step in a melding's history: who, on behalf of which organisation, when. `reden`
 /// and `gegevens` are free text and details users fill with case content: stored AES-GCM
