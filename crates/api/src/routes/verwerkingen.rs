@@ -195,16 +195,7 @@ pub fn rapport_van(
     persoon: Uuid,
 ) -> Result<InzageRapport, AppError> {
     let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
-    match inzage::stel_op(
-        conn,
-        &ctx.actor,
-        soort,
-        persoon,
-        &bronnen.0,
-        &ctx.pseudoniemen,
-        &ctx.versleuteling,
-        ctx.nu,
-    )? {
+    match inzage::stel_op(conn, ctx, soort, persoon, &bronnen.0)? {
         Inzage::Rapport(r) => Ok(*r),
         Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
         Inzage::BuitenZicht => Err(zicht::verborgen(
