@@ -246,8 +246,10 @@ pub fn genereer(
                         betrokkenheden::organisatie.eq("gi-bench"),
                         betrokkenheden::persoon_id.eq(pid.clone()),
                         betrokkenheden::betrokkene.eq(s.betrokkene.to_string()),
-                        betrokkenheden::contact_naam.eq("Gezinsvoogd (synthetisch)"),
-                        betrokkenheden::contact_telefoon.eq(Some("088 000 0000")),
+                        // Encrypted as the service stores it, so the benchmark pays
+                        // for decrypting the contact.
+                        betrokkenheden::contact_naam.eq(v.versleutel("Gezinsvoogd (synthetisch)")),
+                        betrokkenheden::contact_telefoon.eq(Some(v.versleutel("088 000 0000"))),
                         betrokkenheden::sinds.eq(vandaag - Duration::days(30)),
                         betrokkenheden::vervalt_op.eq(vandaag + Duration::days(600)),
                         betrokkenheden::aangemaakt_op.eq(nu_db),

@@ -207,63 +207,242 @@ fn tekstkolommen(app: &TestApp) -> Vec<(String, String)> {
         .collect()
 }
 
-/// "Check every other table for the same": a melding filed with a key and submitted, a
-/// person registered, a briefing and a look-up on them; then no text column of any table
-/// holds the BSN, a name or the date of birth in the clear.
-async fn geen_tabel_met_persoonsgegevens_in_platte_tekst(db: Db) {
-    let Some(app) = app(db).await else { return };
+/// Free text users fill with case details, one per column that holds it; each must be
+/// stored encrypted (issue 11 point 5).
+const VRIJE_TEKST: &[(&str, &str)] = &[
+    (
+        "eigen_verklaringen.tekst",
+        "Ik heb de kinderen die avond wel willen brengen",
+    ),
+    (
+        "zorgmelding_stappen.reden",
+        "Moeder trok de melding in na overleg",
+    ),
+    (
+        "zorgmelding_stappen.gegevens",
+        "Oma Truus vangt de kinderen op",
+    ),
+    (
+        "beschikkingen.sterke_arm_tekst",
+        "machtigt de deurwaarder met behulp van de sterke arm",
+    ),
+    ("audittrail.toelichting", "Aangifte Jansen tegen Visser"),
+    ("betrokkenheden.contact_naam", "J. Bakker (gezinsvoogd)"),
+    ("betrokkenheden.contact_telefoon", "070 123 4567"),
+    ("betrokkenheden.contact_email", "j.bakker@gi.example"),
+];
+
+fn vrije_tekst(kolom: &str) -> &'static str {
+    VRIJE_TEKST.iter().find(|(k, _)| *k == kolom).unwrap().1
+}
+
+/// What a triage and a coordination need: Veilig Thuis assesses the police's meldingen,
+/// the police register involvement.
+async fn convenant(app: &TestApp) {
+    let regel = |soort: &str, rol: &str, acties: Value, doel: &str, cats: Value| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
+               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1", "omschrijving": "melding en coordinatie"}})
+    };
+    app.convenant_van_kracht(&json!({
+        "titel": "Zorgmeldingen en coordinatie Haaglanden",
+        "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"}],
+        "doelen": ["veiligheidsbeoordeling", "coordinatie"],
+        "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening"],
+        "regels": [
+            regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling",
+                  json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
+            regel("politie", "wijkagent", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]))
+        ]
+    }))
+    .await;
+}
+
+async fn maak(app: &TestApp, token: &str, pad: &str, body: Value) -> Value {
+    let res = app.post(pad, token, &body).await;
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert!(status.is_success(), "{pad}: {status} {v}");
+    v
+}
+
+/// The records of the scan: every column of `VRIJE_TEKST` written through the API.
+struct Gevuld {
+    agent: String,
+    /// The melding that was assessed, and the one that was cancelled.
+    id: String,
+    tweede: String,
+    persoon: String,
+    gezin: String,
+    /// The briefing on the child, as the noodhulp read it.
+    briefing: String,
+}
+
+/// A melding filed with a key, submitted, received and assessed with a remark; another
+/// cancelled with a reason; a person registered, with their own statement, a family with
+/// a court decision allowing the sterke arm, and an involvement naming the professional to
+/// call; a briefing, and a look-up with a stated reason (`X-Audit-Toelichting`).
+async fn vul(app: &TestApp) -> Gevuld {
+    convenant(app).await;
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
-    let res = post(&app, &agent, "scan-1", &melding()).await;
+    let triagist = app.token("vt-haaglanden", &["triagist"]);
+    let res = post(app, &agent, "scan-1", &melding()).await;
     assert_eq!(res.status(), 201);
     let id = res.json::<Value>().await.unwrap()["id"]
         .as_str()
         .unwrap()
         .to_string();
-    let res = app
-        .post(
-            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
-            &agent,
-            &json!({}),
-        )
-        .await;
-    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-    let res = app
-        .post(
-            "/api/v1/personen",
-            &agent,
-            &json!({"bsn": BSN, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04",
-                    "adres": {"straat": "Laan van Meerdervoort", "huisnummer": "12", "postcode": "2517 AB", "gemeente": "0518"}}),
-        )
-        .await;
-    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
-    let persoon = res.json::<Value>().await.unwrap()["id"]
+    maak(
+        app,
+        &agent,
+        &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+        json!({}),
+    )
+    .await;
+    maak(
+        app,
+        &triagist,
+        &format!("/api/v1/zorgmeldingen/{id}/ontvangsten"),
+        json!({}),
+    )
+    .await;
+    maak(
+        app,
+        &triagist,
+        &format!("/api/v1/zorgmeldingen/{id}/beoordelingen"),
+        json!({"uitkomst": "onderzoek-vt", "acuut": false, "toelichting": vrije_tekst("zorgmelding_stappen.gegevens")}),
+    )
+    .await;
+    let tweede = maak(app, &agent, "/api/v1/zorgmeldingen", melding()).await["id"]
         .as_str()
         .unwrap()
         .to_string();
+    maak(
+        app,
+        &agent,
+        &format!("/api/v1/zorgmeldingen/{tweede}/indieningen"),
+        json!({}),
+    )
+    .await;
+    maak(
+        app,
+        &agent,
+        &format!("/api/v1/zorgmeldingen/{tweede}/annuleringen"),
+        json!({"reden": vrije_tekst("zorgmelding_stappen.reden")}),
+    )
+    .await;
+
+    let persoon = maak(
+        app,
+        &agent,
+        "/api/v1/personen",
+        json!({"bsn": BSN, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04",
+               "adres": {"straat": "Laan van Meerdervoort", "huisnummer": "12", "postcode": "2517 AB", "gemeente": "0518"}}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    maak(
+        app,
+        &agent,
+        &format!("/api/v1/personen/{persoon}/eigen-verklaringen"),
+        json!({"tekst": vrije_tekst("eigen_verklaringen.tekst")}),
+    )
+    .await;
+    let gezin = maak(
+        app,
+        &agent,
+        "/api/v1/gezinnen",
+        json!({"leden": [{"persoon": persoon, "relatie": "kind"}]}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    maak(
+        app,
+        &agent,
+        &format!("/api/v1/gezinnen/{gezin}/beschikkingen"),
+        json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/612345", "datum": "2026-01-05", "soort": "omgang",
+               "van": "2026-01-05", "uitvoerbaarBijVoorraad": true, "sterkeArm": true,
+               "sterkeArmTekst": vrije_tekst("beschikkingen.sterke_arm_tekst"), "kinderen": [persoon]}),
+    )
+    .await;
+    maak(
+        app,
+        &agent,
+        "/api/v1/betrokkenheden",
+        json!({"persoon": persoon, "contact": {
+            "naam": vrije_tekst("betrokkenheden.contact_naam"),
+            "telefoon": vrije_tekst("betrokkenheden.contact_telefoon"),
+            "email": vrije_tekst("betrokkenheden.contact_email")}}),
+    )
+    .await;
     let noodhulp = app.token("politie-haaglanden", &["noodhulp"]);
     let b = app
         .post("/api/v1/briefings/_zoek", &noodhulp, &json!({"bsn": BSN}))
         .await;
     assert_eq!(b.status(), 200);
-    assert_eq!(
-        app.get(&format!("/api/v1/personen/{persoon}"), &noodhulp)
-            .await
-            .status(),
-        200
-    );
+    let briefing = b.text().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/personen/{persoon}")))
+        .bearer_auth(&noodhulp)
+        .header("X-Audit-Toelichting", vrije_tekst("audittrail.toelichting"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    Gevuld {
+        agent,
+        id,
+        tweede,
+        persoon,
+        gezin,
+        briefing,
+    }
+}
+
+/// "Check every other table for the same": after `vul`, no text column of any table holds
+/// the BSN, a name, the date of birth, the address, or any of the free text in the clear;
+/// the service still reads every one of them back, and the audit chains still verify.
+async fn geen_tabel_met_persoonsgegevens_in_platte_tekst(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let Gevuld {
+        agent,
+        id,
+        tweede,
+        persoon,
+        gezin,
+        briefing,
+    } = vul(&app).await;
+    // Every column that holds it was written.
+    for (kolom, tekst) in VRIJE_TEKST {
+        let (tabel, kolom) = kolom.split_once('.').unwrap();
+        assert!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {tabel} WHERE {kolom} IS NOT NULL"
+            )) > 0,
+            "{tabel}.{kolom} was not written, so `{tekst}` proves nothing"
+        );
+    }
 
     let kolommen = tekstkolommen(&app);
     assert!(kolommen.len() > 50, "{kolommen:?}");
+    let naalden: Vec<&str> = [
+        BSN,
+        "de Boer",
+        "van Visser-Smit",
+        "2016-05-04",
+        "Laan van Meerdervoort",
+        "2517 AB",
+    ]
+    .into_iter()
+    .chain(VRIJE_TEKST.iter().map(|(_, t)| *t))
+    .collect();
     let mut gevonden = vec![];
     for (tabel, kolom) in &kolommen {
-        for naald in [
-            BSN,
-            "de Boer",
-            "van Visser-Smit",
-            "2016-05-04",
-            "Laan van Meerdervoort",
-            "2517 AB",
-        ] {
+        for naald in &naalden {
             let n = app.tel(&format!(
                 "SELECT count(*) AS n FROM {tabel} WHERE {kolom} LIKE '%{naald}%'"
             ));
@@ -273,10 +452,200 @@ async fn geen_tabel_met_persoonsgegevens_in_platte_tekst(db: Db) {
         }
     }
     assert!(gevonden.is_empty(), "in plain text: {gevonden:?}");
+
+    // The service reads each of them back.
+    let lees = |pad: String, token: String| {
+        let app = &app;
+        async move {
+            let res = app.get(&pad, &token).await;
+            assert_eq!(res.status(), 200, "{pad}");
+            res.text().await.unwrap()
+        }
+    };
+    let stappen = lees(format!("/api/v1/zorgmeldingen/{id}/stappen"), agent.clone()).await
+        + &lees(
+            format!("/api/v1/zorgmeldingen/{tweede}/stappen"),
+            agent.clone(),
+        )
+        .await;
+    assert!(
+        stappen.contains(vrije_tekst("zorgmelding_stappen.reden")),
+        "{stappen}"
+    );
+    assert!(
+        stappen.contains(vrije_tekst("zorgmelding_stappen.gegevens")),
+        "{stappen}"
+    );
+    let verklaringen = lees(
+        format!("/api/v1/personen/{persoon}/eigen-verklaringen"),
+        agent.clone(),
+    )
+    .await;
+    assert!(
+        verklaringen.contains(vrije_tekst("eigen_verklaringen.tekst")),
+        "{verklaringen}"
+    );
+    let g = lees(format!("/api/v1/gezinnen/{gezin}"), agent.clone()).await;
+    assert!(
+        g.contains(vrije_tekst("beschikkingen.sterke_arm_tekst")),
+        "{g}"
+    );
+    for kolom in [
+        "betrokkenheden.contact_naam",
+        "betrokkenheden.contact_telefoon",
+        "betrokkenheden.contact_email",
+    ] {
+        assert!(briefing.contains(vrije_tekst(kolom)), "{kolom}: {briefing}");
+    }
+    let toelichtingen: Vec<String> = app
+        .audit("toelichting IS NOT NULL")
+        .into_iter()
+        .filter_map(|r| r.toelichting)
+        .collect();
+    assert_eq!(toelichtingen, [vrije_tekst("audittrail.toelichting")]);
+    // The chains hash what is stored: they verify without the key.
+    let mut c = app.pool.get().unwrap();
+    let v = ketenregie_privacy::logboek::verifieer(&mut c).unwrap();
+    assert!(v.is_ok(), "{v:?}");
+}
+
+/// `VERSLEUTELD_MET_VERSIE`: values written in plain text before their column was
+/// encrypted (here put back by hand) are still read, beside encrypted ones; the next
+/// start-up encrypts them in place (`VERSLEUTEL_BIJ_START`), the eigen verklaring's
+/// included, whose trigger allows that change and no other; a value that carries the
+/// version prefix but does not decrypt is an error, never shown as text.
+async fn oude_platte_tekst_versleuteld_bij_start(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let g = vul(&app).await;
+    app.sql(
+        "UPDATE zorgmelding_stappen SET reden = 'oude reden' WHERE reden IS NOT NULL; \
+         UPDATE beschikkingen SET sterke_arm_tekst = 'oude clausule'; \
+         UPDATE betrokkenheden SET contact_naam = 'Oude Naam', contact_email = NULL;",
+    );
+    app.sql(
+        "INSERT INTO eigen_verklaringen (id, object_type, object_id, eigenaar, betrokkene_id, tekst, \
+           vastgelegd_door, vertrouwelijkheid, aangemaakt_op) \
+         SELECT '01937000-0000-7000-8000-000000000001', object_type, object_id, eigenaar, betrokkene_id, \
+           'oude verklaring', vastgelegd_door, vertrouwelijkheid, aangemaakt_op FROM eigen_verklaringen",
+    );
+    let lees = |pad: String| {
+        let app = &app;
+        let token = g.agent.clone();
+        async move {
+            let res = app.get(&pad, &token).await;
+            assert_eq!(res.status(), 200, "{pad}");
+            res.text().await.unwrap()
+        }
+    };
+    let stappen = lees(format!("/api/v1/zorgmeldingen/{}/stappen", g.tweede)).await;
+    assert!(stappen.contains("oude reden"), "{stappen}");
+    let stappen = lees(format!("/api/v1/zorgmeldingen/{}/stappen", g.id)).await;
+    assert!(
+        stappen.contains(vrije_tekst("zorgmelding_stappen.gegevens")),
+        "{stappen}"
+    );
+    let v = lees(format!("/api/v1/personen/{}/eigen-verklaringen", g.persoon)).await;
+    assert!(v.contains("oude verklaring"), "{v}");
+    assert!(v.contains(vrije_tekst("eigen_verklaringen.tekst")), "{v}");
+    let gezin = lees(format!("/api/v1/gezinnen/{}", g.gezin)).await;
+    assert!(gezin.contains("oude clausule"), "{gezin}");
+    let noodhulp = app.token("politie-haaglanden", &["noodhulp"]);
+    let b = app
+        .post("/api/v1/briefings/_zoek", &noodhulp, &json!({"bsn": BSN}))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(b.contains("Oude Naam"), "{b}");
+    assert!(
+        b.contains(vrije_tekst("betrokkenheden.contact_telefoon")),
+        "{b}"
+    );
+
+    // An eigen verklaring is never altered: not to other plain text, not another column.
+    for wijziging in [
+        "tekst = 'anders'",
+        "tekst = 'v1:AAAA', eigenaar = 'iemand-anders'",
+    ] {
+        let mut c = app.pool.get().unwrap();
+        use diesel::connection::SimpleConnection;
+        assert!(
+            c.batch_execute(&format!(
+                "UPDATE eigen_verklaringen SET {wijziging} WHERE tekst = 'oude verklaring'"
+            ))
+            .is_err(),
+            "{wijziging}"
+        );
+    }
+
+    // The next start encrypts what is left in plain text, and only that.
+    let gegevens = || -> Vec<String> {
+        use diesel::prelude::*;
+        use ketenregie_store::schema::personen;
+        let mut c = app.pool.get().unwrap();
+        personen::table
+            .select(personen::gegevens)
+            .order(personen::id)
+            .load(&mut *c)
+            .unwrap()
+    };
+    let voor = gegevens();
+    let mut config = app.config.clone();
+    config.server.bind = "127.0.0.1:0".parse().unwrap();
+    drop(ketenregie_api::Application::build(config).await.unwrap());
+    for (tabel, kolom, oud) in [
+        ("zorgmelding_stappen", "reden", "oude reden"),
+        ("beschikkingen", "sterke_arm_tekst", "oude clausule"),
+        ("betrokkenheden", "contact_naam", "Oude Naam"),
+        ("eigen_verklaringen", "tekst", "oude verklaring"),
+    ] {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {tabel} WHERE {kolom} = '{oud}'"
+            )),
+            0,
+            "{tabel}.{kolom} still in plain text"
+        );
+    }
+    for k in ketenregie_api::verwerking::versleutelde_kolommen() {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {t} WHERE {c} IS NOT NULL AND substr({c}, 1, 3) <> 'v1:'",
+                t = k.tabel,
+                c = k.kolom
+            )),
+            0,
+            "{k:?}"
+        );
+    }
+    assert_eq!(voor, gegevens(), "an encrypted value is left as it is");
+    let v = lees(format!("/api/v1/personen/{}/eigen-verklaringen", g.persoon)).await;
+    assert!(v.contains("oude verklaring"), "{v}");
+    let stappen = lees(format!("/api/v1/zorgmeldingen/{}/stappen", g.tweede)).await;
+    assert!(stappen.contains("oude reden"), "{stappen}");
+    let gezin = lees(format!("/api/v1/gezinnen/{}", g.gezin)).await;
+    assert!(gezin.contains("oude clausule"), "{gezin}");
+    let b = app
+        .post("/api/v1/briefings/_zoek", &noodhulp, &json!({"bsn": BSN}))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(b.contains("Oude Naam"), "{b}");
+
+    // Altered ciphertext: the read fails rather than show it.
+    app.sql("UPDATE beschikkingen SET sterke_arm_tekst = 'v1:AAAAAAAAAAAAAAAAAAAAAAAA'");
+    assert_problem(
+        app.get(&format!("/api/v1/gezinnen/{}", g.gezin), &g.agent)
+            .await,
+        500,
+    )
+    .await;
 }
 
 op_beide_backends!(
     antwoord_versleuteld_en_verloopt,
     gelijktijdige_herhalingen_geven_nooit_500,
-    geen_tabel_met_persoonsgegevens_in_platte_tekst
+    geen_tabel_met_persoonsgegevens_in_platte_tekst,
+    oude_platte_tekst_versleuteld_bij_start
 );

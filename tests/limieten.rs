@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::keten::{self, Ontvanger, SmtpSink};
 use common::{Db, TestApp, assert_problem, claims, rs256, rs256_with, spawn, spawn_with};
 use ketenregie_api::auth::Audience;
 use serde_json::{Value, json};
@@ -216,6 +217,91 @@ async fn quotum_op_briefings_en_personen(db: Db) {
     );
 }
 
+/// The quota notice reaches the privacy officer: by e-mail at the organisation's `privacy`
+/// contact point (not its `meldingen` desk), in Dutch words, and at a webhook subscribed
+/// to the `privacy` channel; neither names the person looked up.
+async fn quotumbericht_naar_privacyfunctionaris(db: Db) {
+    if !SmtpSink::beschikbaar() {
+        return;
+    }
+    let poort = keten::vrije_poort();
+    let Some(app) = spawn_with(
+        db,
+        &format!(
+            "[limits]\nuser_per_second = 0\nbriefings_per_day = 1\n\
+             [email]\ntransport = \"smtp\"\nsmtp_host = \"127.0.0.1\"\nsmtp_port = {poort}\nsmtp_tls = \"none\"\ntimeout_seconds = 2\n"
+        ),
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    keten::contactpunt(
+        &app,
+        "politie-den-haag",
+        "meldingen",
+        "meldingen@politie.test",
+    )
+    .await;
+    keten::contactpunt(&app, "politie-den-haag", "privacy", "fg@politie.test").await;
+    let ontvanger = Ontvanger::default();
+    let basis = ontvanger.start();
+    let geheim = keten::abonneer(
+        &app,
+        "politie-den-haag",
+        &format!("{basis}/fg"),
+        &["privacy"],
+    )
+    .await;
+    let sink = SmtpSink::start(&app.dir, poort);
+
+    let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
+    for verwacht in [200, 429] {
+        let res = app
+            .post(
+                "/api/v1/briefings/_zoek",
+                &noodhulp,
+                &json!({"bsn": "999990032"}),
+            )
+            .await;
+        assert_eq!(res.status(), verwacht);
+    }
+    let r = app.bezorger.ronde().await.unwrap();
+    assert_eq!((r.afgeleverd, r.mislukt), (2, 0), "one e-mail, one webhook");
+
+    let mails = sink.berichten();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let mail = &mails[0];
+    assert!(
+        mail.starts_with("X-Ontvangers: fg@politie.test\r\n"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("Dagquotum overschreden"),
+        "Dutch words: {mail}"
+    );
+    assert!(mail.contains("/api/v1/quotumoverschrijdingen/"), "{mail}");
+    assert!(!mail.contains("999990032"));
+
+    let events = ontvanger.events("/fg", &geheim);
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        events[0]["type"],
+        "nl.ketenregie.privacy.quotum-overschreden"
+    );
+    let dataref = events[0]["dataref"].as_str().unwrap();
+    assert!(
+        dataref.contains("/api/v1/quotumoverschrijdingen/"),
+        "{dataref}"
+    );
+    assert!(!ontvanger.alles().concat().contains("999990032"));
+    // The link opens for the privacy officer.
+    let pad = &dataref[dataref.find("/api/v1/").unwrap()..];
+    let fg = app.token("politie-den-haag", &["privacyfunctionaris"]);
+    assert_eq!(app.get(pad, &fg).await.status(), 200);
+}
+
 async fn afgewezen(app: &TestApp, token: &str, in_detail: &str) {
     let res = app.get(PAD, token).await;
     assert!(res.headers().contains_key("www-authenticate"));
@@ -358,6 +444,7 @@ op_beide_backends!(
     standaardlimieten_geven_429,
     proxykop_alleen_als_geconfigureerd,
     quotum_op_briefings_en_personen,
+    quotumbericht_naar_privacyfunctionaris,
     tokenregels,
     te_grote_kopregels,
 );

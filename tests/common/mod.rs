@@ -296,6 +296,29 @@ impl TestApp {
         diesel::sql_query(sql).get_result::<N>(&mut *c).unwrap().n
     }
 
+    /// The service's encryption of values at rest, with this app's key.
+    pub fn versleuteling(&self) -> ketenregie_privacy::versleuteling::Versleuteling {
+        ketenregie_api::verwerking::versleuteling(&self.config).unwrap()
+    }
+
+    /// The audit rows that meet `waar` (an SQL condition), with their reason and old and
+    /// new values decrypted as the service reads them (`AUDIT_VERSLEUTELD`).
+    pub fn audit(&self, waar: &str) -> Vec<ketenregie_privacy::logboek::AuditRij> {
+        use diesel::prelude::*;
+        use ketenregie_privacy::logboek::AuditRij;
+        use ketenregie_store::schema::audittrail;
+        let v = self.versleuteling();
+        let mut c = self.pool.get().unwrap();
+        audittrail::table
+            .filter(diesel::dsl::sql::<diesel::sql_types::Bool>(waar))
+            .select(AuditRij::as_select())
+            .load::<AuditRij>(&mut *c)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.ontsleuteld(&v).unwrap())
+            .collect()
+    }
+
     pub async fn put(&self, path: &str, token: &str, body: &Value) -> reqwest::Response {
         self.client
             .put(self.url(path))

@@ -134,7 +134,8 @@ pub enum StartFout {
 }
 
 impl Application {
-    /// Migrate the database, open the pool and bind the listener. The server runs once
+    /// Migrate the database, open the pool, encrypt what older versions stored in plain
+    /// text (`VERSLEUTEL_BIJ_START`) and bind the listener. The server runs once
     /// `run_until_stopped` is awaited.
     pub async fn build(config: Config) -> Result<Self, StartFout> {
         Self::build_met(config, Onderdelen::default()).await
@@ -188,6 +189,20 @@ impl Application {
         );
         let versleuteling =
             web::Data::new(crate::verwerking::versleuteling(&config).map_err(StartFout::Sleutel)?);
+        // VERSLEUTEL_BIJ_START: values older versions stored in plain text.
+        {
+            let (p, v) = (pool.clone(), versleuteling.clone().into_inner());
+            let versleuteld = tokio::task::spawn_blocking(move || {
+                let mut c = p.get().map_err(|e| e.to_string())?;
+                crate::verwerking::versleutel_rest(&mut c, &v).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))?
+            .map_err(conn::PoolFout::Migratie)?;
+            for (kolom, n) in versleuteld.into_iter().filter(|(_, n)| *n > 0) {
+                tracing::info!(kolom, aantal = n, "oude waarden versleuteld");
+            }
+        }
         let klok = web::Data::new(onderdelen.klok.clone());
         let bewaartaak = config.privacy.retention_daily.then(|| Bewaartaak {
             bronnen: onderdelen.bewaring.clone(),

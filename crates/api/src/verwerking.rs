@@ -59,6 +59,40 @@ pub fn versleuteling(config: &Config) -> std::io::Result<Versleuteling> {
     Ok(Versleuteling::new(&mac.finalize().into_bytes()))
 }
 
+/// Every column kept encrypted whose older rows may still hold plain text (issue 11
+/// point 5). The personen, incidents, statements, arrangements, meldingen and feedback
+/// were encrypted from their first version; the audit trail is left out on purpose: its
+/// hash chain covers what each row stores, so its older rows keep their plain text
+/// (`AUDIT_VERSLEUTELD`).
+pub fn versleutelde_kolommen() -> Vec<ketenregie_store::herschrijven::Kolom> {
+    let mut k = vec![
+        ketenregie_privacy::eigen_verklaring::VERSLEUTELD,
+        ketenregie_case::beschikkingen::VERSLEUTELD,
+    ];
+    k.extend(ketenregie_referral::opslag::STAPPEN_VERSLEUTELD);
+    k.extend(ketenregie_case::betrokkenheid::VERSLEUTELD);
+    k
+}
+
+/// `VERSLEUTEL_BIJ_START`: encrypt, in place, every value of `versleutelde_kolommen`
+/// still stored in plain text (written before migration
+/// `2026-11-30-000005_versleuteling_rest`; SQL cannot do it, the key is not in the
+/// database). Runs at every start-up, after the migrations; a value already encrypted is
+/// not touched, so after the first run it only checks. Returns the values encrypted per
+/// column (`table.column`).
+pub fn versleutel_rest(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+) -> diesel::QueryResult<Vec<(String, usize)>> {
+    versleutelde_kolommen()
+        .into_iter()
+        .map(|k| {
+            let n = v.versleutel_oude_waarden(conn, k)?;
+            Ok((format!("{}.{}", k.tabel, k.kolom), n))
+        })
+        .collect()
+}
+
 /// The processing context of a request, as a handler argument.
 #[derive(Debug, Clone)]
 pub struct Verwerking(pub Context);

@@ -15,6 +15,10 @@
 //! - `STERKE_ARM_MET_TEKST`: a decision that allows enforcement with police help must
 //!   carry the clause's text, because officers weigh it (since 2009 they are not obliged
 //!   to assist).
+//!
+//! The clause's text quotes the decision about the family: it is stored AES-GCM
+//! encrypted (issue 11 point 5) and decrypted when read; a text stored in plain text
+//! before that is still read.
 
 use crate::{CaseFout, id, invoer};
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
@@ -22,12 +26,22 @@ use diesel::prelude::*;
 use ketenregie_common::Validatie;
 use ketenregie_common::ids;
 use ketenregie_common::time::to_db;
+use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::beschikkingen;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The column kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older version wrote
+/// in plain text).
+pub const VERSLEUTELD: Kolom = Kolom {
+    tabel: "beschikkingen",
+    sleutel: "id",
+    kolom: "sterke_arm_tekst",
+};
 
 pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: Months = Months::new(3);
 pub const OTS_MAX_EEN_JAAR: Months = Months::new(12);
@@ -299,6 +313,7 @@ impl BeschikkingInvoer {
 
 pub fn maak(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     eigenaar: &str,
     mut b: Beschikking,
     nu: DateTime<Utc>,
@@ -324,7 +339,7 @@ pub fn maak(
             beschikkingen::tot.eq(b.tot),
             beschikkingen::uitvoerbaar_bij_voorraad.eq(b.uitvoerbaar_bij_voorraad),
             beschikkingen::sterke_arm.eq(b.sterke_arm),
-            beschikkingen::sterke_arm_tekst.eq(&b.sterke_arm_tekst),
+            beschikkingen::sterke_arm_tekst.eq(v.versleutel_optie(b.sterke_arm_tekst.as_deref())),
             beschikkingen::kinderen.eq(serde_json::to_string(&b.kinderen).expect("serialises")),
             beschikkingen::gebruikt_op.eq(b.gebruikt_op),
             beschikkingen::aangemaakt_op.eq(to_db(nu)),
@@ -350,8 +365,12 @@ type Rij = (
     Option<NaiveDate>,
 );
 
-/// The decisions recorded in these families.
-pub fn van_gezinnen(conn: &mut DbConnection, gezinnen: &[String]) -> QueryResult<Vec<Beschikking>> {
+/// The decisions recorded in these families, their clause text decrypted.
+pub fn van_gezinnen(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    gezinnen: &[String],
+) -> QueryResult<Vec<Beschikking>> {
     let rijen: Vec<Rij> = beschikkingen::table
         .filter(beschikkingen::gezin_id.eq_any(gezinnen))
         .order(beschikkingen::datum.desc())
@@ -372,25 +391,27 @@ pub fn van_gezinnen(conn: &mut DbConnection, gezinnen: &[String]) -> QueryResult
             beschikkingen::gebruikt_op,
         ))
         .load(conn)?;
-    Ok(rijen
+    rijen
         .into_iter()
-        .map(|r| Beschikking {
-            id: id(&r.0),
-            eigenaar: r.1,
-            gezin: id(&r.2),
-            rechtbank: r.3,
-            zaaknummer: r.4,
-            datum: r.5,
-            soort: r.6.parse().unwrap_or(Beschikkingsoort::Overig),
-            van: r.7,
-            tot: r.8,
-            uitvoerbaar_bij_voorraad: r.9,
-            sterke_arm: r.10,
-            sterke_arm_tekst: r.11,
-            kinderen: serde_json::from_str(&r.12).unwrap_or_default(),
-            gebruikt_op: r.13,
+        .map(|r| {
+            Ok(Beschikking {
+                id: id(&r.0),
+                eigenaar: r.1,
+                gezin: id(&r.2),
+                rechtbank: r.3,
+                zaaknummer: r.4,
+                datum: r.5,
+                soort: r.6.parse().unwrap_or(Beschikkingsoort::Overig),
+                van: r.7,
+                tot: r.8,
+                uitvoerbaar_bij_voorraad: r.9,
+                sterke_arm: r.10,
+                sterke_arm_tekst: v.lees_kolom_optie(r.11.as_deref())?,
+                kinderen: serde_json::from_str(&r.12).unwrap_or_default(),
+                gebruikt_op: r.13,
+            })
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]

@@ -21,6 +21,11 @@
 //!   organisations that are both parties of one agreement in force that has such a rule
 //!   for each of their kinds; otherwise the other side is neither named nor told (the
 //!   signal carries no content, and no contact leaves the agreement).
+//!
+//! The contact (name, phone, e-mail of the professional involved) ties a named
+//! professional to a child: it is stored AES-GCM encrypted, each field on its own (issue
+//! 11 point 5), and decrypted when read; a contact stored in plain text before that is
+//! still read.
 
 use crate::gezinnen::Relatie;
 use crate::{CaseFout, id};
@@ -29,15 +34,37 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Actie, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, ids};
 use ketenregie_privacy::convenant::{self, Convenant, Regel};
+use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_privacy::{Context, PrivacyFout, Weigering};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The contact columns kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older
+/// version wrote in plain text).
+pub const VERSLEUTELD: [Kolom; 3] = [
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_naam",
+    },
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_telefoon",
+    },
+    Kolom {
+        tabel: "betrokkenheden",
+        sleutel: "id",
+        kolom: "contact_email",
+    },
+];
 
 /// How long a signal stays, at most.
 pub const VERWIJSINDEX_MAX_TWEE_JAAR: Months = Months::new(24);
@@ -204,26 +231,27 @@ fn kolommen() -> (
     )
 }
 
-fn uit_rij(r: Rij) -> Betrokkenheid {
-    Betrokkenheid {
+fn uit_rij(v: &Versleuteling, r: Rij) -> QueryResult<Betrokkenheid> {
+    Ok(Betrokkenheid {
         id: id(&r.0),
         organisatie: r.1,
         persoon: id(&r.2),
         betrokkene: id(&r.3),
         contact: Contact {
-            naam: r.4,
-            telefoon: r.5,
-            email: r.6,
+            naam: v.lees_kolom(&r.4)?,
+            telefoon: v.lees_kolom_optie(r.5.as_deref())?,
+            email: v.lees_kolom_optie(r.6.as_deref())?,
         },
         sinds: r.7,
         vervalt_op: r.8,
         beeindigd_op: r.9,
-    }
+    })
 }
 
-/// Active signals on these identities.
+/// Active signals on these identities, their contacts decrypted.
 pub fn actief_op(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     betrokkenen: &[String],
     dag: NaiveDate,
 ) -> QueryResult<Vec<Betrokkenheid>> {
@@ -235,7 +263,9 @@ pub fn actief_op(
             .filter(betrokkenheden::vervalt_op.ge(dag))
             .select(kolommen())
             .load(conn)?;
-        uit.extend(rijen.into_iter().map(uit_rij));
+        for r in rijen {
+            uit.push(uit_rij(v, r)?);
+        }
     }
     Ok(uit)
 }
@@ -392,7 +422,7 @@ pub fn registreer(
     let persoon = rij.clone().ontsleutel(v)?;
     let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
     let betrokkene = rij.betrokkene.clone();
-    if let Some(bestaand) = actief_op(conn, std::slice::from_ref(&betrokkene), vandaag)?
+    if let Some(bestaand) = actief_op(conn, v, std::slice::from_ref(&betrokkene), vandaag)?
         .into_iter()
         .find(|b| b.organisatie == organisatie)
     {
@@ -427,9 +457,9 @@ pub fn registreer(
             betrokkenheden::organisatie.eq(organisatie),
             betrokkenheden::persoon_id.eq(n.persoon.to_string()),
             betrokkenheden::betrokkene.eq(&betrokkene),
-            betrokkenheden::contact_naam.eq(&b.contact.naam),
-            betrokkenheden::contact_telefoon.eq(&b.contact.telefoon),
-            betrokkenheden::contact_email.eq(&b.contact.email),
+            betrokkenheden::contact_naam.eq(v.versleutel(&b.contact.naam)),
+            betrokkenheden::contact_telefoon.eq(v.versleutel_optie(b.contact.telefoon.as_deref())),
+            betrokkenheden::contact_email.eq(v.versleutel_optie(b.contact.email.as_deref())),
             betrokkenheden::sinds.eq(b.sinds),
             betrokkenheden::vervalt_op.eq(b.vervalt_op),
             betrokkenheden::aangemaakt_op.eq(to_db(nu)),
@@ -437,13 +467,13 @@ pub fn registreer(
         .execute(conn)?;
 
     let mut kandidaten: Vec<(Betrokkenheid, MatchReden)> =
-        actief_op(conn, std::slice::from_ref(&betrokkene), vandaag)?
+        actief_op(conn, v, std::slice::from_ref(&betrokkene), vandaag)?
             .into_iter()
             .map(|x| (x, MatchReden::ZelfdeKind))
             .collect();
     let broers = broers_en_zussen(conn, &betrokkene)?;
     kandidaten.extend(
-        actief_op(conn, &broers, vandaag)?
+        actief_op(conn, v, &broers, vandaag)?
             .into_iter()
             .map(|x| (x, MatchReden::GedeeldeOuder)),
     );
@@ -500,6 +530,7 @@ pub fn registreer(
 /// End a signal of `organisatie` (no longer justified).
 pub fn beeindig(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     organisatie: &str,
     id_: Uuid,
     dag: NaiveDate,
@@ -516,16 +547,21 @@ pub fn beeindig(
             "Uw organisatie heeft geen betrokkenheid {id_}"
         )));
     }
-    lees(conn, id_)?.ok_or_else(|| CaseFout::NietGevonden(id_.to_string()))
+    lees(conn, v, id_)?.ok_or_else(|| CaseFout::NietGevonden(id_.to_string()))
 }
 
-pub fn lees(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<Betrokkenheid>> {
+/// One signal, its contact decrypted.
+pub fn lees(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    id_: Uuid,
+) -> QueryResult<Option<Betrokkenheid>> {
     let r: Option<Rij> = betrokkenheden::table
         .find(id_.to_string())
         .select(kolommen())
         .first(conn)
         .optional()?;
-    Ok(r.map(uit_rij))
+    r.map(|r| uit_rij(v, r)).transpose()
 }
 
 /// The two organisations of match `id`, if it exists.
@@ -543,6 +579,7 @@ pub fn match_partijen(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<
 /// longer shown.
 pub fn matches_van(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     organisatie: &str,
     alleen: Option<Uuid>,
     nu: DateTime<Utc>,
@@ -589,7 +626,7 @@ pub fn matches_van(
         if !coordinatie.gedeeld_met(None, andere_org, ander_soort) {
             continue;
         }
-        let Some(a) = lees(conn, id(ander))? else {
+        let Some(a) = lees(conn, v, id(ander))? else {
             continue;
         };
         uit.push(Match {

@@ -584,10 +584,10 @@ pub fn stel_op(
     let identiteiten: BTreeSet<String> = alle.values().map(|r| r.betrokkene.clone()).collect();
     let identiteit_lijst: Vec<String> = identiteiten.iter().cloned().collect();
     let gezag_ = gezag::van_kinderen(conn, &persoon_ids)?;
-    let beschikkingen_ = beschikkingen::van_gezinnen(conn, &gezin_ids)?;
+    let beschikkingen_ = beschikkingen::van_gezinnen(conn, &v, &gezin_ids)?;
     let regelingen_ = regelingen::van_gezinnen(conn, &v, &gezin_ids)?;
     let incidenten_ = incidenten::kort_van(conn, &persoon_ids, &gezin_ids)?;
-    let betrokkenheden = betrokkenheid::actief_op(conn, &identiteit_lijst, vandaag)?;
+    let betrokkenheden = betrokkenheid::actief_op(conn, &v, &identiteit_lijst, vandaag)?;
     type ZRij = (
         String,
         String,

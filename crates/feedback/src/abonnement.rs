@@ -12,8 +12,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// The channels one may subscribe to.
-pub const KANALEN: &[&str] = &["zorgmeldingen", "terugkoppelingen", "matches", "termijnen"];
+/// The channels one may subscribe to: the part of an event type before its first dot
+/// (`outbox::kanaal_van`). `privacy` carries the notices for the privacy officer (the
+/// daily quota notice `privacy.quotum-overschreden`, OWASP API6).
+pub const KANALEN: &[&str] = &[
+    "zorgmeldingen",
+    "terugkoppelingen",
+    "matches",
+    "termijnen",
+    "privacy",
+];
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -21,7 +29,7 @@ pub struct AbonnementInvoer {
     /// The callback URL (https; see the README for the rules).
     #[schema(required = true, value_type = String, example = "https://wijkteam.example.nl/ketenregie/events")]
     pub url: Option<String>,
-    /// One or more of zorgmeldingen, terugkoppelingen, matches, termijnen.
+    /// One or more of zorgmeldingen, terugkoppelingen, matches, termijnen, privacy.
     #[schema(required = true, value_type = Vec<String>, example = json!(["terugkoppelingen", "termijnen"]))]
     pub kanalen: Option<Vec<String>>,
     /// Only these event types (after `nl.ketenregie.`), e.g. `termijnen.escalatie`.

@@ -180,8 +180,11 @@ pub fn afronden(
 }
 
 /// The e-mail address of `organisatie` for an event of type `soort`: escalations go to the
-/// escalation contact, everything else to the meldingen contact; each falls back to the
-/// other contact points that have an address.
+/// escalation contact; the privacy channel (`privacy.*`, such as the daily quota notice
+/// `privacy.quotum-overschreden`, OWASP API6) to the privacy officer's contact point;
+/// everything else to the meldingen contact. Each falls back to the other contact points
+/// that have an address (a notice carries no personal data, and its link opens only for
+/// those entitled, so a fallback loses nothing but the right desk).
 pub fn adres(
     conn: &mut DbConnection,
     organisatie: &str,
@@ -192,6 +195,13 @@ pub fn adres(
             ContactpuntRol::Escalatie,
             ContactpuntRol::Meldingen,
             ContactpuntRol::DagelijksAanspreekpunt,
+        ]
+    } else if ketenregie_store::outbox::kanaal_van(soort) == "privacy" {
+        &[
+            ContactpuntRol::Privacy,
+            ContactpuntRol::DagelijksAanspreekpunt,
+            ContactpuntRol::Meldingen,
+            ContactpuntRol::Escalatie,
         ]
     } else {
         &[

@@ -156,6 +156,9 @@ pub fn omschrijving(soort: &str) -> &'static str {
         "termijnen.herinnering" => "Herinnering: een terugkoppeltermijn verloopt binnenkort",
         "termijnen.escalatie" => "Escalatie: een terugkoppeltermijn is verstreken",
         "termijnen.terugkoppeling-te-laat" => "De terugkoppeling op uw melding is te laat",
+        "privacy.quotum-overschreden" => {
+            "Dagquotum overschreden: een gebruiker van uw organisatie zocht vandaag meer personen op dan toegestaan"
+        }
         _ => "Nieuw bericht",
     }
 }

@@ -1,14 +1,29 @@
 //! Eigen verklaring (DOMAIN.md §3 flow 8; Jeugdwet art. 7.3.8): a person's own statement
 //! attached to a record. It never alters the record, is always returned with it, and is
 //! logged like any write. There is no update or delete path; a trigger refuses one.
+//!
+//! The text is the person's own words about their family: it is kept AES-GCM encrypted
+//! (`Versleuteling`, issue 11 point 5); a statement stored in plain text before that is
+//! still read (`Versleuteling::lees_kolom`).
 
+use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Vertrouwelijkheid, ids};
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::eigen_verklaringen;
 use uuid::Uuid;
+
+/// The column kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older version wrote
+/// in plain text; the trigger of migration `2026-11-30-000005_versleuteling_rest` allows
+/// exactly that change and no other).
+pub const VERSLEUTELD: Kolom = Kolom {
+    tabel: "eigen_verklaringen",
+    sleutel: "id",
+    kolom: "tekst",
+};
 
 #[derive(Debug, Clone)]
 pub struct EigenVerklaring {
@@ -39,19 +54,20 @@ struct Rij {
     aangemaakt_op: chrono::NaiveDateTime,
 }
 
-impl From<Rij> for EigenVerklaring {
-    fn from(r: Rij) -> Self {
-        EigenVerklaring {
+impl Rij {
+    fn ontsleutel(self, v: &Versleuteling) -> QueryResult<EigenVerklaring> {
+        let r = self;
+        Ok(EigenVerklaring {
             id: r.id.parse().expect("uuid"),
             object_type: r.object_type,
             object_id: r.object_id,
             eigenaar: r.eigenaar,
             betrokkene_id: r.betrokkene_id.parse().expect("uuid"),
-            tekst: r.tekst,
+            tekst: v.lees_kolom(&r.tekst)?,
             vastgelegd_door: r.vastgelegd_door,
             vertrouwelijkheid: r.vertrouwelijkheid.parse().expect("CHECK constraint"),
             aangemaakt_op: from_db(r.aangemaakt_op),
-        }
+        })
     }
 }
 
@@ -67,9 +83,10 @@ pub struct Nieuw {
     pub vertrouwelijkheid: Vertrouwelijkheid,
 }
 
-/// Store a statement. The caller has decided and logs the write.
+/// Store a statement, its text encrypted. The caller has decided and logs the write.
 pub fn voeg_toe(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     _toestemming: &crate::Toestemming,
     n: Nieuw,
     nu: DateTime<Utc>,
@@ -82,7 +99,7 @@ pub fn voeg_toe(
             eigen_verklaringen::object_id.eq(&n.object_id),
             eigen_verklaringen::eigenaar.eq(&n.eigenaar),
             eigen_verklaringen::betrokkene_id.eq(n.betrokkene_id.to_string()),
-            eigen_verklaringen::tekst.eq(&n.tekst),
+            eigen_verklaringen::tekst.eq(v.versleutel(&n.tekst)),
             eigen_verklaringen::vastgelegd_door.eq(&n.vastgelegd_door),
             eigen_verklaringen::vertrouwelijkheid.eq(n.vertrouwelijkheid.as_ref()),
             eigen_verklaringen::aangemaakt_op.eq(to_db(nu)),
@@ -104,6 +121,7 @@ pub fn voeg_toe(
 /// The statements attached to one record, oldest first.
 pub fn bij_object(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     _toestemming: &crate::Toestemming,
     object_type: &str,
     object_id: &str,
@@ -113,19 +131,24 @@ pub fn bij_object(
         .filter(eigen_verklaringen::object_id.eq(object_id))
         .order(eigen_verklaringen::aangemaakt_op)
         .select(Rij::as_select())
-        .load(conn)
-        .map(|v| v.into_iter().map(EigenVerklaring::from).collect())
+        .load::<Rij>(conn)?
+        .into_iter()
+        .map(|r| r.ontsleutel(v))
+        .collect()
 }
 
 /// Every statement by one person (for inzage).
 pub fn van_betrokkene(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     betrokkene: Uuid,
 ) -> QueryResult<Vec<EigenVerklaring>> {
     eigen_verklaringen::table
         .filter(eigen_verklaringen::betrokkene_id.eq(betrokkene.to_string()))
         .order(eigen_verklaringen::aangemaakt_op)
         .select(Rij::as_select())
-        .load(conn)
-        .map(|v| v.into_iter().map(EigenVerklaring::from).collect())
+        .load::<Rij>(conn)?
+        .into_iter()
+        .map(|r| r.ontsleutel(v))
+        .collect()
 }

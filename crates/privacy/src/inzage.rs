@@ -13,9 +13,9 @@
 //!   its records, linked the same way);
 //! - never another organisation's records, statements or processing.
 
+use crate::context::Context;
 use crate::eigen_verklaring;
 use crate::logboek::{self, AuditRij, VerwerkingRij};
-use crate::pseudoniem::Pseudonimiseerder;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
@@ -147,16 +147,18 @@ fn audit_van_traces(conn: &mut DbConnection, traces: &[String]) -> QueryResult<V
     Ok(uit)
 }
 
-/// Assemble the report for `actor`'s organisation, or say why there is none.
+/// Assemble the report for the organisation of `ctx`'s actor (of kind `soort`), or say
+/// why there is none. `ctx` gives the actor, the clock, the pseudonyms of the processing
+/// log and the key of the statements.
 pub fn stel_op(
     conn: &mut DbConnection,
-    actor: &Actor,
+    ctx: &Context,
     soort: Option<OrganisatieSoort>,
     persoon: Uuid,
     bronnen: &[std::sync::Arc<dyn InzageBron>],
-    pseudoniemen: &Pseudonimiseerder,
-    nu: DateTime<Utc>,
 ) -> QueryResult<Inzage> {
+    let (actor, nu) = (&ctx.actor, ctx.nu);
+    let (pseudoniemen, versleuteling) = (&ctx.pseudoniemen, &ctx.versleuteling);
     let org = actor.organisatie.as_str();
     let mut bekend = false;
     let mut gegevens = Vec::new();
@@ -178,7 +180,7 @@ pub fn stel_op(
 
     let mut verklaringen: BTreeMap<Uuid, InzageVerklaring> = BTreeMap::new();
     for i in &ids {
-        for v in eigen_verklaring::van_betrokkene(conn, *i)? {
+        for v in eigen_verklaring::van_betrokkene(conn, versleuteling, *i)? {
             bekend = true;
             if v.vastgelegd_door == org || v.eigenaar == org {
                 verklaringen.insert(

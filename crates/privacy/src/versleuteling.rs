@@ -26,8 +26,24 @@ pub enum SleutelFout {
     Ontsleutelen,
 }
 
-/// Version prefix of stored ciphertexts, so a later key rotation can tell them apart.
+/// Version prefix of stored ciphertexts, so a later key rotation can tell them apart,
+/// and so a reader can tell a ciphertext from a value written in plain text before its
+/// column was encrypted (`VERSLEUTELD_MET_VERSIE`).
 const VERSIE: &str = "v1:";
+
+/// Does `opgeslagen` carry the prefix of a value this module encrypted?
+pub fn is_versleuteld(opgeslagen: &str) -> bool {
+    opgeslagen.starts_with(VERSIE)
+}
+
+/// A stored value that does not decrypt ends the read of its row (diesel's
+/// deserialisation error, a 500 at the API): an altered ciphertext or a wrong key is never
+/// passed on as text.
+impl From<SleutelFout> for diesel::result::Error {
+    fn from(e: SleutelFout) -> Self {
+        diesel::result::Error::DeserializationError(Box::new(e))
+    }
+}
 
 impl Versleuteling {
     /// From 32 bytes of key material: the encryption and look-up keys are derived
@@ -76,6 +92,47 @@ impl Versleuteling {
             .decrypt(Nonce::from_slice(nonce), ct)
             .map_err(|_| SleutelFout::Ontsleutelen)?;
         String::from_utf8(pt).map_err(|_| SleutelFout::Ontsleutelen)
+    }
+
+    /// Encrypt an optional value (`None` stays `None`).
+    pub fn versleutel_optie(&self, klaar: Option<&str>) -> Option<String> {
+        klaar.map(|k| self.versleutel(k))
+    }
+
+    /// Read a column that was kept in plain text before it was encrypted
+    /// (`VERSLEUTELD_MET_VERSIE`, issue 11 point 5; migration
+    /// `2026-11-30-000005_versleuteling_rest`): a value carrying the version prefix is
+    /// decrypted, and must decrypt (a wrong key or an altered value is an error, never
+    /// shown as text); any other value was written before its column was encrypted and is
+    /// returned as it is.
+    pub fn lees_kolom(&self, opgeslagen: &str) -> Result<String, SleutelFout> {
+        if is_versleuteld(opgeslagen) {
+            self.ontsleutel(opgeslagen)
+        } else {
+            Ok(opgeslagen.to_string())
+        }
+    }
+
+    /// `lees_kolom` for a nullable column.
+    pub fn lees_kolom_optie(
+        &self,
+        opgeslagen: Option<&str>,
+    ) -> Result<Option<String>, SleutelFout> {
+        opgeslagen.map(|o| self.lees_kolom(o)).transpose()
+    }
+
+    /// `VERSLEUTEL_BIJ_START`: encrypt every value of column `k` still stored in plain
+    /// text (written before the column was encrypted), in place; returns how many. The
+    /// service runs it at start-up for every column the domain crates name, so old rows do
+    /// not stay readable in the database; `lees_kolom` reads both meanwhile.
+    pub fn versleutel_oude_waarden(
+        &self,
+        conn: &mut ketenregie_store::DbConnection,
+        k: ketenregie_store::herschrijven::Kolom,
+    ) -> diesel::QueryResult<usize> {
+        ketenregie_store::herschrijven::herschrijf_zonder_voorvoegsel(conn, k, VERSIE, |w| {
+            self.versleutel(w)
+        })
     }
 
     /// Keyed hash for exact look-up; `soort` separates domains ("bsn", "naam-geboortedatum").
@@ -170,6 +227,20 @@ mod tests {
         kapot.push(if c1.ends_with('A') { 'B' } else { 'A' });
         assert!(v.ontsleutel(&kapot).is_err());
         assert!(Versleuteling::new(&[8u8; 32]).ontsleutel(&c1).is_err());
+    }
+
+    #[test]
+    fn columns_read_ciphertext_and_legacy_plain_text() {
+        let v = Versleuteling::new(&[7u8; 32]);
+        let c = v.versleutel("Moeder belde om 23:10");
+        assert!(is_versleuteld(&c));
+        assert_eq!(v.lees_kolom(&c).unwrap(), "Moeder belde om 23:10");
+        // Written before the column was encrypted: read as it is.
+        assert_eq!(v.lees_kolom("oude tekst").unwrap(), "oude tekst");
+        assert_eq!(v.lees_kolom_optie(None).unwrap(), None);
+        assert_eq!(v.versleutel_optie(None), None);
+        // A ciphertext under another key is an error, not text.
+        assert!(Versleuteling::new(&[8u8; 32]).lees_kolom(&c).is_err());
     }
 
     #[test]

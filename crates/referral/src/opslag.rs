@@ -10,6 +10,7 @@ use ketenregie_common::{Actor, Vertrouwelijkheid, ids};
 use ketenregie_privacy::Toestemming;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
@@ -296,7 +297,24 @@ pub fn zet_status(
     Ok(true)
 }
 
-/// One step in a melding's history: who, on behalf of which organisation, when.
+/// The step columns kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older
+/// version wrote in plain text).
+pub const STAPPEN_VERSLEUTELD: [Kolom; 2] = [
+    Kolom {
+        tabel: "zorgmelding_stappen",
+        sleutel: "id",
+        kolom: "reden",
+    },
+    Kolom {
+        tabel: "zorgmelding_stappen",
+        sleutel: "id",
+        kolom: "gegevens",
+    },
+];
+
+/// One step in a melding's history: who, on behalf of which organisation, when. `reden`
+/// and `gegevens` are free text and details users fill with case content: stored AES-GCM
+/// encrypted (issue 11 point 5), and as read here, decrypted (`stappen`).
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = zorgmelding_stappen)]
 pub struct Stap {
@@ -313,9 +331,11 @@ pub struct Stap {
     pub tijdstip: chrono::NaiveDateTime,
 }
 
+/// Record a step; its reason and details are encrypted with `v`.
 #[allow(clippy::too_many_arguments)]
 pub fn stap(
     conn: &mut DbConnection,
+    v: &Versleuteling,
     id: &str,
     actor: &Actor,
     stap: &str,
@@ -332,8 +352,9 @@ pub fn stap(
             zorgmelding_stappen::stap.eq(stap),
             zorgmelding_stappen::van_status.eq(van),
             zorgmelding_stappen::naar_status.eq(naar),
-            zorgmelding_stappen::reden.eq(reden),
-            zorgmelding_stappen::gegevens.eq(gegevens.map(|g| g.to_string())),
+            zorgmelding_stappen::reden.eq(v.versleutel_optie(reden)),
+            zorgmelding_stappen::gegevens
+                .eq(v.versleutel_optie(gegevens.map(|g| g.to_string()).as_deref())),
             zorgmelding_stappen::gebruiker.eq(&actor.gebruiker),
             zorgmelding_stappen::gebruiker_naam.eq(&actor.weergavenaam),
             zorgmelding_stappen::organisatie.eq(&actor.organisatie),
@@ -343,12 +364,21 @@ pub fn stap(
         .map(|_| ())
 }
 
-pub fn stappen(conn: &mut DbConnection, id: &str) -> QueryResult<Vec<Stap>> {
+/// The steps of melding `id`, oldest first, their reason and details decrypted (a step
+/// stored in plain text before they were encrypted is read as it is).
+pub fn stappen(conn: &mut DbConnection, v: &Versleuteling, id: &str) -> QueryResult<Vec<Stap>> {
     zorgmelding_stappen::table
         .filter(zorgmelding_stappen::zorgmelding_id.eq(id))
         .order((zorgmelding_stappen::tijdstip, zorgmelding_stappen::id))
         .select(Stap::as_select())
-        .load(conn)
+        .load::<Stap>(conn)?
+        .into_iter()
+        .map(|mut s| {
+            s.reden = v.lees_kolom_optie(s.reden.as_deref())?;
+            s.gegevens = v.lees_kolom_optie(s.gegevens.as_deref())?;
+            Ok(s)
+        })
+        .collect()
 }
 
 /// Filters on the inbox/outbox.

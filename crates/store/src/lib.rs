@@ -4,6 +4,7 @@
 
 pub mod conn;
 pub mod directory;
+pub mod herschrijven;
 pub mod idempotentie;
 pub mod migrate;
 pub mod outbox;

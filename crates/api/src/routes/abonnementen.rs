@@ -32,7 +32,7 @@ fn beheerder(actor: &Actor) -> Result<(), AppError> {
 #[utoipa::path(
     post, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementAanmaken",
     summary = "Webhook-abonnement aanmaken",
-    description = "Subscribe a callback URL to channels (zorgmeldingen, terugkoppelingen, matches, termijnen), optionally only some event types. Events are CloudEvents (NL profile) without personal data, signed per Standard Webhooks: `webhook-id` (the delivery id, the same on every retry), `webhook-timestamp` (unix seconds of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">` with the secret `whsec_<base64>`. The secret is in this answer only. The URL must be https (http only for loopback in development mode) and may not resolve to an internal address unless the service is configured to allow it.",
+    description = "Subscribe a callback URL to channels (zorgmeldingen, terugkoppelingen, matches, termijnen, privacy), optionally only some event types. Events are CloudEvents (NL profile) without personal data, signed per Standard Webhooks: `webhook-id` (the delivery id, the same on every retry), `webhook-timestamp` (unix seconds of the attempt) and `webhook-signature: v1,<base64 HMAC-SHA256 of \"{id}.{timestamp}.{body}\">` with the secret `whsec_<base64>`. The secret is in this answer only. The URL must be https (http only for loopback in development mode) and may not resolve to an internal address unless the service is configured to allow it.",
     request_body = AbonnementInvoer,
     responses(
         (status = 201, description = "Aangemaakt, met het geheim (eenmalig)", body = Abonnement,

@@ -161,7 +161,7 @@ pub async fn beeindig(
         object(&id.to_string(), &eigenaar),
         move |conn| {
             // Another organisation's signal is outside the caller's view, as an unknown id.
-            match betrokkenheid::lees(conn, id)? {
+            match betrokkenheid::lees(conn, &c2.versleuteling, id)? {
                 None => return Err(zicht::onbekend(BETROKKENHEID)),
                 Some(b) if b.organisatie != c2.actor.organisatie => {
                     return Err(zicht::verborgen(
@@ -172,7 +172,13 @@ pub async fn beeindig(
                 }
                 Some(_) => {}
             }
-            let b = betrokkenheid::beeindig(conn, &c2.actor.organisatie, id, c2.vandaag())?;
+            let b = betrokkenheid::beeindig(
+                conn,
+                &c2.versleuteling,
+                &c2.actor.organisatie,
+                id,
+                c2.vandaag(),
+            )?;
             dossier::schrijf_eigen(
                 conn,
                 &c2,
@@ -199,9 +205,13 @@ pub async fn lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let (org, nu) = (ctx.actor.organisatie.clone(), ctx.nu);
+    let (org, nu, v) = (
+        ctx.actor.organisatie.clone(),
+        ctx.nu,
+        ctx.versleuteling.clone(),
+    );
     let uit = crate::db::run(&pool, move |conn| {
-        let m = betrokkenheid::matches_van(conn, &org, None, nu)?;
+        let m = betrokkenheid::matches_van(conn, &v, &org, None, nu)?;
         m.into_iter()
             .map(|m| match_dto(conn, m))
             .collect::<Result<Vec<_>, _>>()
@@ -244,7 +254,7 @@ pub async fn een(
             let org = c2.actor.organisatie.as_str();
             let (a, b) =
                 betrokkenheid::match_partijen(conn, id)?.ok_or_else(|| zicht::onbekend(MATCH))?;
-            match betrokkenheid::matches_van(conn, org, Some(id), c2.nu)?.pop() {
+            match betrokkenheid::matches_van(conn, &c2.versleuteling, org, Some(id), c2.nu)?.pop() {
                 Some(m) => match_dto(conn, m),
                 // Not a party, or no longer sharing an agreement: as unknown.
                 None => Err(zicht::verborgen(

@@ -769,8 +769,15 @@ pub async fn audittrail(
             .filter(|c| c.inhoud.noemt_partij(&c2.actor.organisatie))
             .ok_or_else(|| niet_gevonden(id))?;
         mag_audittrail_lezen(&c2.actor, &c)?;
-        logboek::audittrail_van(conn, "convenanten", &id.to_string(), p.offset(), p.limit())
-            .map_err(AppError::from)
+        logboek::audittrail_van(
+            conn,
+            &c2.versleuteling,
+            "convenanten",
+            &id.to_string(),
+            p.offset(),
+            p.limit(),
+        )
+        .map_err(AppError::from)
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();

@@ -130,6 +130,7 @@ pub async fn voeg_toe(
         let eigenaar = c2.actor.organisatie.clone();
         let v = eigen_verklaring::voeg_toe(
             conn,
+            &c2.versleuteling,
             &t,
             Nieuw {
                 object_type: "personen".into(),
@@ -194,7 +195,13 @@ pub async fn lijst(
     let bronnen = bronnen.get_ref().clone();
     let lijst = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
         let t = beslis(conn, &c2, &bronnen, persoon, Actie::Lezen)?;
-        let alle = eigen_verklaring::bij_object(conn, &t, "personen", &persoon.to_string())?;
+        let alle = eigen_verklaring::bij_object(
+            conn,
+            &c2.versleuteling,
+            &t,
+            "personen",
+            &persoon.to_string(),
+        )?;
         // Only those of the own organisation's view; lists filter silently to the levels
         // the caller may see.
         let org = c2.actor.organisatie.as_str();

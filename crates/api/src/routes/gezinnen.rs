@@ -98,7 +98,7 @@ fn gezin_dto(
         vec![]
     };
     let beschikkingen_ = if feiten {
-        beschikkingen::van_gezinnen(conn, &[g.id.to_string()])?
+        beschikkingen::van_gezinnen(conn, &ctx.versleuteling, &[g.id.to_string()])?
     } else {
         vec![]
     };
@@ -253,7 +253,7 @@ pub async fn beschikking(
     let eigenaar = ctx.actor.organisatie.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object(&gezin.to_string(), &eigenaar), move |conn| {
         let g = eigen_gezin(conn, &c2, gezin)?;
-        let b = beschikkingen::maak(conn, &c2.actor.organisatie, b, c2.nu)?;
+        let b = beschikkingen::maak(conn, &c2.versleuteling, &c2.actor.organisatie, b, c2.nu)?;
         let ids: Vec<String> = g.leden.iter().map(|l| l.persoon.to_string()).collect();
         let leden = personen::lees_veel(conn, &c2.versleuteling, &ids)?;
         dossier::schrijf_eigen(

@@ -168,8 +168,14 @@ pub async fn doorbraken(
     let c2 = ctx.clone();
     let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
         privacyfunctionaris(&c2.actor)?;
-        logboek::doorbraken(conn, &c2.actor.organisatie, p.offset(), p.limit())
-            .map_err(AppError::from)
+        logboek::doorbraken(
+            conn,
+            &c2.versleuteling,
+            &c2.actor.organisatie,
+            p.offset(),
+            p.limit(),
+        )
+        .map_err(AppError::from)
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();
@@ -189,15 +195,7 @@ pub fn rapport_van(
     persoon: Uuid,
 ) -> Result<InzageRapport, AppError> {
     let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
-    match inzage::stel_op(
-        conn,
-        &ctx.actor,
-        soort,
-        persoon,
-        &bronnen.0,
-        &ctx.pseudoniemen,
-        ctx.nu,
-    )? {
+    match inzage::stel_op(conn, ctx, soort, persoon, &bronnen.0)? {
         Inzage::Rapport(r) => Ok(*r),
         Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
         Inzage::BuitenZicht => Err(zicht::verborgen(

@@ -375,6 +375,7 @@ pub async fn maak(
         )?;
         opslag::stap(
             conn,
+            &c2.versleuteling,
             &k.id,
             &c2.actor,
             "aangemaakt",
@@ -521,6 +522,7 @@ pub async fn wijzig(
         opslag::vervang_inhoud(conn, &t, &c2.versleuteling, &k.id, &inhoud, niveau, c2.nu)?;
         opslag::stap(
             conn,
+            &c2.versleuteling,
             &k.id,
             &c2.actor,
             "gewijzigd",
@@ -658,6 +660,7 @@ fn routeer(
         )?;
         opslag::stap(
             conn,
+            &ctx.versleuteling,
             &id,
             &ctx.actor,
             if vt.is_some() {
@@ -743,6 +746,7 @@ pub async fn indien(
             )?;
             opslag::stap(
                 conn,
+                &c2.versleuteling,
                 &k.id,
                 &c2.actor,
                 "ter-controle",
@@ -841,6 +845,7 @@ pub async fn kwaliteit(
             let uit = if goed {
                 opslag::stap(
                     conn,
+                    &c2.versleuteling,
                     &k.id,
                     &c2.actor,
                     "goedgekeurd",
@@ -864,6 +869,7 @@ pub async fn kwaliteit(
                 )?;
                 opslag::stap(
                     conn,
+                    &c2.versleuteling,
                     &k.id,
                     &c2.actor,
                     "teruggestuurd",
@@ -955,6 +961,7 @@ async fn overgang(
         }
         opslag::stap(
             conn,
+            &c2.versleuteling,
             &k.id,
             &c2.actor,
             stapnaam,
@@ -1255,8 +1262,8 @@ pub async fn draag_over(
         let i = opslag::inhoud(conn, &t, &c2.versleuteling, &k.id)?;
         let n = opslag::maak(conn, &t, &c2.versleuteling, &c2.actor, Some(&k.groep_id), Some(&k.id), Some(&naar), Meldingstatus::Verzonden, Some(TaakStatus::Requested), &i, k.vertrouwelijkheid(), &k.afzender, c2.nu)?;
         let gegevens = serde_json::json!({"naar": naar, "taak": n.id, "toelichting": toelichting, "door": c2.actor.organisatie});
-        opslag::stap(conn, &k.id, &c2.actor, "overdracht", None, None, None, Some(gegevens.clone()), c2.nu)?;
-        opslag::stap(conn, &n.id, &c2.actor, "overdracht-ontvangen", None, Some("requested".into()), None, Some(gegevens), c2.nu)?;
+        opslag::stap(conn, &c2.versleuteling, &k.id, &c2.actor, "overdracht", None, None, None, Some(gegevens.clone()), c2.nu)?;
+        opslag::stap(conn, &c2.versleuteling, &n.id, &c2.actor, "overdracht-ontvangen", None, Some("requested".into()), None, Some(gegevens), c2.nu)?;
         // The receiver of the hand-over owes feedback to whoever handed over.
         termijnen::maak(conn, &n.id, &c2.actor.organisatie, &naar, i.acuut, c2.nu)?;
         outbox::enqueue(
@@ -1319,7 +1326,7 @@ pub async fn stappen(
         let k = laad(conn, id)?;
         relatie(conn, &c2.actor, &k)?;
         // The sender follows its melding through hand-overs: include linked tasks' steps.
-        let mut alle = opslag::stappen(conn, &k.id)?;
+        let mut alle = opslag::stappen(conn, &c2.versleuteling, &k.id)?;
         let (kinderen, _) = opslag::lijst(
             conn,
             &opslag::Filter {
@@ -1334,7 +1341,7 @@ pub async fn stappen(
             .iter()
             .filter(|c| c.bovenliggend_id.as_deref() == Some(k.id.as_str()))
         {
-            alle.extend(opslag::stappen(conn, &kind.id)?);
+            alle.extend(opslag::stappen(conn, &c2.versleuteling, &kind.id)?);
         }
         alle.sort_by(|a, b| a.tijdstip.cmp(&b.tijdstip).then(a.id.cmp(&b.id)));
         Ok(alle)
