@@ -182,7 +182,7 @@ impl AppError {
             | AppError::GeenToegangVelden { detail, .. }
             | AppError::TeVeel { detail, .. }
             | AppError::InBehandeling { detail, .. } => detail.clone(),
-            AppError::Geweigerd(w) => w.reden.clone(),
+            AppError::Geweigerd(w) => format!("{} (regel {})", w.reden, w.regel),
             AppError::MethodeNietToegestaan { allow } => {
                 format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
             }
@@ -291,6 +291,7 @@ impl From<ketenregie_feedback::Fout> for AppError {
                 location: None,
             },
             F::Db(e) => AppError::from(e),
+            F::Domein(e) => AppError::from(e),
         }
     }
 }
@@ -327,7 +328,8 @@ impl From<ketenregie_common::Fout> for AppError {
                 reden,
                 toelichting_vereist,
             } => AppError::Geweigerd(ketenregie_privacy::Weigering {
-                reden: format!("{reden} (regel {regel})"),
+                regel,
+                reden,
                 toelichting_vereist,
             }),
             F::Conflict {
@@ -376,15 +378,6 @@ impl From<ketenregie_store::directory::DirectoryFout> for AppError {
                 "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
             )),
             F::Db(e) => e.into(),
-        }
-    }
-}
-
-impl From<ketenregie_privacy::PrivacyFout> for AppError {
-    fn from(e: ketenregie_privacy::PrivacyFout) -> Self {
-        match e {
-            ketenregie_privacy::PrivacyFout::Geweigerd(w) => AppError::Geweigerd(w),
-            ketenregie_privacy::PrivacyFout::Db(e) => e.into(),
         }
     }
 }
@@ -449,7 +442,7 @@ impl From<ketenregie_case::CaseFout> for AppError {
                 location: Some(locatie),
             },
             F::NietGevonden(d) => AppError::NietGevonden(d),
-            F::Privacy(p) => p.into(),
+            F::Domein(e) => e.into(),
             F::Db(e) => e.into(),
         }
     }

@@ -191,6 +191,7 @@ where
 /// The audit object and the refusal to record for an error, if it is a refusal.
 fn weigering_van(e: &AppError, object: Object) -> Option<(Object, ketenregie_privacy::Weigering)> {
     let w = |reden: String| ketenregie_privacy::Weigering {
+        regel: "GEEN_TOEGANG",
         reden,
         toelichting_vereist: false,
     };

@@ -35,7 +35,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Actie, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, ids};
 use ketenregie_privacy::convenant::{self, Convenant, Regel};
 use ketenregie_privacy::versleuteling::Versleuteling;
-use ketenregie_privacy::{Context, PrivacyFout, Weigering};
+use ketenregie_privacy::{Context, Weigering};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
 use ketenregie_store::herschrijven::Kolom;
@@ -361,6 +361,7 @@ impl Coordinatie {
         };
         if regels.is_empty() {
             return Err(Weigering {
+                regel: "COORDINATIE_CONVENANT",
                 reden: format!(
                     "Geen convenant van kracht dat organisatie `{}` met deze rol toestaat betrokkenheid te registreren (doel `coordinatie`, actie `aanmaken`, categorie `hulpverlening`; regel COORDINATIE_CONVENANT)",
                     self.organisatie
@@ -370,6 +371,7 @@ impl Coordinatie {
         }
         if !toelichting && regels.iter().all(|r| r.reden_verplicht) {
             return Err(Weigering {
+                regel: "REDEN_VERPLICHT",
                 reden: "Het convenant vereist per registratie een reden: stuur de header `X-Audit-Toelichting`".into(),
                 toelichting_vereist: true,
             });
@@ -416,7 +418,7 @@ pub fn registreer(
     let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
     coordinatie
         .mag_registreren(&ctx.actor.rollen, ctx.toelichting.is_some())
-        .map_err(|w| CaseFout::Privacy(PrivacyFout::Geweigerd(w)))?;
+        .map_err(|w| CaseFout::Domein(w.into()))?;
     let rij = crate::personen::eigen_personen(conn, organisatie, &[("persoon".into(), n.persoon)])?
         .remove(0);
     let persoon = rij.clone().ontsleutel(v)?;

@@ -36,7 +36,7 @@ use ketenregie_common::{
     Actie, Bsn, Doel, Gegevenscategorie as C, OrganisatieSoort, Validatie, Vertrouwelijkheid,
 };
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-use ketenregie_privacy::{Aanvraag, Context, PrivacyFout, Toestemming, besluit};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
 use ketenregie_store::schema::{personen as personen_t, zorgmelding_betrokkenen, zorgmeldingen};
@@ -433,7 +433,7 @@ fn beslis_per_eigenaar(
             }
             // The OM without a reason: the whole briefing is refused with what to do.
             Err(w) if w.toelichting_vereist => {
-                return Err(CaseFout::Privacy(PrivacyFout::Geweigerd(w)));
+                return Err(CaseFout::Domein(w.into()));
             }
             Err(_) => {
                 per_eigenaar.insert(e, None);

@@ -33,7 +33,7 @@ pub enum CaseFout {
     #[error("niet gevonden: {0}")]
     NietGevonden(String),
     #[error(transparent)]
-    Privacy(#[from] ketenregie_privacy::PrivacyFout),
+    Domein(#[from] ketenregie_common::Fout),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }

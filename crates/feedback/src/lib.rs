@@ -33,13 +33,28 @@ pub enum Fout {
     Conflict(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Domein(ketenregie_common::Fout),
 }
 
-impl From<ketenregie_privacy::PrivacyFout> for Fout {
-    fn from(e: ketenregie_privacy::PrivacyFout) -> Self {
+impl From<ketenregie_common::Fout> for Fout {
+    /// Until feedback's use cases return `ketenregie_common::Fout` themselves.
+    fn from(e: ketenregie_common::Fout) -> Self {
+        use ketenregie_common::Fout as F;
         match e {
-            ketenregie_privacy::PrivacyFout::Geweigerd(w) => Fout::Geweigerd(w),
-            ketenregie_privacy::PrivacyFout::Db(e) => Fout::Db(e),
+            F::Geweigerd {
+                regel,
+                reden,
+                toelichting_vereist,
+            } => Fout::Geweigerd(ketenregie_privacy::Weigering {
+                regel,
+                reden,
+                toelichting_vereist,
+            }),
+            F::NietGevonden(d) => Fout::NietGevonden(d),
+            F::Ongeldig(f) => Fout::Validatie(f),
+            F::Conflict { detail, .. } => Fout::Conflict(detail),
+            other => Fout::Domein(other),
         }
     }
 }

@@ -82,7 +82,7 @@ fn lees(c: &mut DbConnection, ctx: &Context, id: uuid::Uuid, log: bool) {
 
 fn lees_met(c: &mut DbConnection, ctx: &Context, id: uuid::Uuid, log: bool, snel: bool) {
     ketenregie_store::conn::zet_sqlite_duurzaamheid(c, !snel).unwrap();
-    c.transaction::<_, ketenregie_privacy::PrivacyFout, _>(|c| {
+    c.transaction::<_, ketenregie_common::Fout, _>(|c| {
         if snel {
             ketenregie_store::conn::snelle_commit(c)?;
         }

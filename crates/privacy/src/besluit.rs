@@ -23,10 +23,10 @@
 //! binds only when every party signed it, `ALLE_HANDTEKENINGEN`); this module never looks
 //! at a concept.
 
-use crate::PrivacyFout;
 use crate::context::Context;
 use crate::convenant::{self, Convenant, Grondslag};
 use chrono::{DateTime, Utc};
+use ketenregie_common::Fout;
 use ketenregie_common::{
     Actie, Actor, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Vertrouwelijkheid,
 };
@@ -116,6 +116,9 @@ impl Toestemming {
 /// A refusal, with what to do about it.
 #[derive(Debug, Clone)]
 pub struct Weigering {
+    /// The rule that refused, by its name in this module (`CONVENANT_VEREIST`,
+    /// `REDEN_VERPLICHT`, `DOORBRAAK`, ...) or the crate that applied it.
+    pub regel: &'static str,
     pub reden: String,
     /// Refused only because `X-Audit-Toelichting` was missing.
     pub toelichting_vereist: bool,
@@ -150,6 +153,7 @@ pub fn beslis(
         Ok(t) => Ok(t),
         Err(w) if doorbraak => {
             doorbreek(actor, soort, convenanten, a, toelichting, nu).map_err(|d| Weigering {
+                regel: "DOORBRAAK",
                 reden: format!("{} Doorbraak niet mogelijk: {}", w.reden, d.reden),
                 toelichting_vereist: d.toelichting_vereist,
             })
@@ -168,6 +172,7 @@ fn beslis_regels(
 ) -> Result<Toestemming, Weigering> {
     if !heeft_zaakrol(actor) {
         return Err(Weigering {
+            regel: "EIGEN_ORGANISATIE",
             reden: "Deze rol geeft geen toegang tot zaakgegevens".into(),
             toelichting_vereist: false,
         });
@@ -195,6 +200,7 @@ fn beslis_regels(
         // CONVENANT_VEREIST
         let Some(soort) = soort else {
             return Err(Weigering {
+                regel: "CONVENANT_VEREIST",
                 reden: format!(
                     "Organisatie `{}` staat niet in de partnerlijst; zonder registratie geen toegang tot gegevens van anderen",
                     actor.organisatie
@@ -241,6 +247,7 @@ fn beslis_regels(
                 None => {
                     let hoger = regels.iter().any(|(_, r)| r.categorieen.contains(cat));
                     return Err(Weigering {
+                        regel: "CONVENANT_VEREIST",
                         reden: if hoger {
                             format!(
                                 "Het vertrouwelijkheidsniveau `{}` gaat boven wat het convenant met `{eigenaar}` toestaat",
@@ -303,11 +310,13 @@ fn beslis_regels(
         if a.categorieen.is_empty() && a.optioneel.iter().all(|c| redigeer.contains(c)) {
             return Err(if alleen_met_reden {
                 Weigering {
+                    regel: "REDEN_VERPLICHT",
                     reden: "Het convenant vereist per raadpleging een reden: stuur de header `X-Audit-Toelichting` met de reden van deze raadpleging".into(),
                     toelichting_vereist: true,
                 }
             } else {
                 Weigering {
+                    regel: "CONVENANT_VEREIST",
                     reden: format!(
                         "Geen convenant van kracht dat organisatie `{}` toestaat om gegevens van `{eigenaar}` te {} voor doel `{}`",
                         actor.organisatie, a.actie, a.doel
@@ -323,6 +332,7 @@ fn beslis_regels(
     // REDEN_VERPLICHT
     if reden_nodig && toelichting.is_none() {
         return Err(Weigering {
+            regel: "REDEN_VERPLICHT",
             reden: "Het convenant vereist per raadpleging een reden: stuur de header `X-Audit-Toelichting` met de reden van deze raadpleging".into(),
             toelichting_vereist: true,
         });
@@ -347,12 +357,14 @@ fn doorbreek(
 ) -> Result<Toestemming, Weigering> {
     if a.actie != Actie::Lezen {
         return Err(Weigering {
+            regel: "DOORBRAAK",
             reden: "doorbraak geldt alleen voor lezen".into(),
             toelichting_vereist: false,
         });
     }
     let Some(soort) = soort else {
         return Err(Weigering {
+            regel: "DOORBRAAK",
             reden: "de organisatie is niet geregistreerd".into(),
             toelichting_vereist: false,
         });
@@ -369,12 +381,14 @@ fn doorbreek(
                 .any(|d| d.organisatie_soort == soort && actor.heeft_rol(d.rol))
     }) else {
         return Err(Weigering {
+            regel: "DOORBRAAK",
             reden: "geen convenant van kracht noemt deze rol voor doorbraak".into(),
             toelichting_vereist: false,
         });
     };
     if toelichting.is_none() {
         return Err(Weigering {
+            regel: "DOORBRAAK",
             reden: "een doorbraak vereist een reden in `X-Audit-Toelichting`".into(),
             toelichting_vereist: true,
         });
@@ -397,11 +411,7 @@ fn doorbreek(
 
 /// Decide inside the caller's transaction: reads the actor's organisation kind and the
 /// agreements every time, so a withdrawal or expiry takes effect on the next request.
-pub fn toegang(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    a: &Aanvraag,
-) -> Result<Toestemming, PrivacyFout> {
+pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<Toestemming, Fout> {
     // Own data (`EIGEN_ORGANISATIE`) needs neither the organisation's kind nor the
     // agreements: spare both queries on the hottest path.
     let alleen_eigen = a.eigenaren.iter().all(|e| *e == ctx.actor.organisatie);
@@ -422,7 +432,7 @@ pub fn toegang(
         ctx.doorbraak,
         ctx.nu,
     )
-    .map_err(PrivacyFout::Geweigerd)
+    .map_err(Fout::from)
 }
 
 /// Many decisions in one request (the briefing decides per owning organisation): the
@@ -435,7 +445,7 @@ pub struct Beslisser {
 }
 
 impl Beslisser {
-    pub fn laad(conn: &mut DbConnection, ctx: &Context) -> Result<Self, PrivacyFout> {
+    pub fn laad(conn: &mut DbConnection, ctx: &Context) -> Result<Self, Fout> {
         Ok(Self {
             soort: directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2),
             convenanten: convenant::actief_voor(conn, &ctx.actor.organisatie)?,

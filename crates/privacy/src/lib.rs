@@ -13,7 +13,7 @@
 //!    row per data subject. If they fail, the transaction fails: no processing without a
 //!    log (fail closed).
 //!
-//! A denial is returned as `PrivacyFout::Geweigerd`; the API layer records it in the audit
+//! A denial is returned as `Fout::Geweigerd`; the API layer records it in the audit
 //! trail in a transaction of its own (the refused operation itself rolls back).
 
 pub mod besluit;
@@ -33,11 +33,14 @@ pub mod versleuteling;
 pub use besluit::{Aanvraag, Toestemming, Weigering, toegang};
 pub use context::Context;
 
-/// What can go wrong in a privacy-checked operation.
-#[derive(Debug, thiserror::Error)]
-pub enum PrivacyFout {
-    #[error("geweigerd: {}", .0.reden)]
-    Geweigerd(Weigering),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
+/// A refusal of the policy decision is a `Fout::Geweigerd` naming the rule; the API layer
+/// records it in the audit trail (`verwerking::tx`).
+impl From<Weigering> for ketenregie_common::Fout {
+    fn from(w: Weigering) -> Self {
+        ketenregie_common::Fout::Geweigerd {
+            regel: w.regel,
+            reden: w.reden,
+            toelichting_vereist: w.toelichting_vereist,
+        }
+    }
 }

@@ -317,6 +317,7 @@ where
                     actie,
                     object,
                     &Weigering {
+                        regel: "EEN_ORGANISATIE_ZICHT",
                         reden: format!(
                             "organisatie `{}` is geen partij bij dit convenant, of het bestaat niet",
                             ctx.actor.organisatie

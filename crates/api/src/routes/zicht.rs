@@ -15,7 +15,7 @@
 
 use crate::problem::AppError;
 use ketenregie_common::Rol;
-use ketenregie_privacy::{Aanvraag, Context, PrivacyFout, Weigering, besluit};
+use ketenregie_privacy::{Aanvraag, Context, Weigering, besluit};
 use ketenregie_store::DbConnection;
 use strum::VariantArray;
 
@@ -59,8 +59,8 @@ pub fn organisatie_mag(
     breed.doorbraak = true;
     match besluit::toegang(conn, &breed, a) {
         Ok(_) => Ok(true),
-        Err(PrivacyFout::Geweigerd(_)) => Ok(false),
-        Err(PrivacyFout::Db(e)) => Err(e.into()),
+        Err(ketenregie_common::Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 
