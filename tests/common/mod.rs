@@ -339,8 +339,10 @@ impl TestApp {
                 &serde_json::json!({"code": code, "naam": format!("Organisatie {code}"), "soort": soort, "gemeenten": gemeenten}),
             )
             .await;
-        assert_eq!(res.status(), 201, "registering {code}");
-        res.json().await.unwrap()
+        let status = res.status();
+        let body: Value = res.json().await.unwrap_or_default();
+        assert_eq!(status, 201, "registering {code}: {body}");
+        body
     }
 }
 

@@ -403,6 +403,12 @@ struct Toegang {
 }
 
 impl Toegang {
+    /// Does `eigenaar` contribute anything to this caller at level `niveau` (any category
+    /// at all)? An owner that does not contributes nothing, not even a link.
+    fn draagt_bij(&self, eigenaar: &str, niveau: Vertrouwelijkheid) -> bool {
+        matches!(self.per_eigenaar.get(eigenaar), Some(Some(t)) if niveau <= t.max_vertrouwelijkheid())
+    }
+
     fn mag(&self, eigenaar: &str, c: C, niveau: Vertrouwelijkheid) -> bool {
         matches!(self.per_eigenaar.get(eigenaar), Some(Some(t)) if t.mag_zien(c) && niveau <= t.max_vertrouwelijkheid())
     }
@@ -441,6 +447,36 @@ fn beslis_per_eigenaar(
         }
     }
     Ok(Toegang { per_eigenaar })
+}
+
+/// Of families `ids`, those whose owner contributes anything to the caller at the family's
+/// level, in their order: only through those does a briefing reach further persons. A
+/// family of an owner that grants the caller nothing must not tell it who belongs with
+/// whom — not even by naming its own records of the other members (EEN_ORGANISATIE_ZICHT).
+fn bijdragende_gezinnen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    beslisser: &besluit::Beslisser,
+    doel: Doel,
+    mut ids: Vec<String>,
+) -> Result<Vec<String>, CaseFout> {
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let gezinnen_ = gezinnen::lees_veel(conn, &ids)?;
+    let toegang = beslis_per_eigenaar(
+        ctx,
+        beslisser,
+        doel,
+        gezinnen_.iter().map(|g| g.eigenaar.clone()).collect(),
+    )?;
+    let zichtbaar: BTreeSet<String> = gezinnen_
+        .iter()
+        .filter(|g| toegang.draagt_bij(&g.eigenaar, g.vertrouwelijkheid))
+        .map(|g| g.id.to_string())
+        .collect();
+    ids.retain(|i| zichtbaar.contains(i));
+    Ok(ids)
 }
 
 fn rijen_waar(
@@ -532,10 +568,27 @@ pub fn stel_op(
     let briefing_id = ketenregie_common::ids::new_id();
     let mut b = leeg(wijze, doel);
 
-    // 1. The records the key matches, of any organisation.
+    // 1. The records the key matches, of any organisation. Only those the caller may see
+    //    lead anywhere (EEN_ORGANISATIE_ZICHT): a match in a record it may not see makes
+    //    no search ambiguous and leads to no family.
     let gevonden = rijen_waar(conn, vraag, &v)?;
-    let zoek_identiteiten: BTreeSet<String> =
-        gevonden.iter().map(|r| r.betrokkene.clone()).collect();
+    let zoek_toegang = beslis_per_eigenaar(
+        ctx,
+        &beslisser,
+        doel,
+        gevonden.iter().map(|r| r.eigenaar.clone()).collect(),
+    )?;
+    let zoek_identiteiten: BTreeSet<String> = gevonden
+        .iter()
+        .filter(|r| {
+            let niveau = r
+                .vertrouwelijkheid
+                .parse()
+                .unwrap_or(Vertrouwelijkheid::STANDAARD);
+            zoek_toegang.mag(&r.eigenaar, C::Identificatie, niveau)
+        })
+        .map(|r| r.betrokkene.clone())
+        .collect();
 
     // 2. Everything reachable from those identities.
     let mut alle: BTreeMap<String, PersoonRij> = BTreeMap::new();
@@ -547,6 +600,7 @@ pub fn stel_op(
         let eerste = met_identiteiten(conn, &zoek_identiteiten)?;
         let ids: Vec<String> = eerste.iter().map(|r| r.id.clone()).collect();
         gezin_ids = gezinnen::met_personen(conn, &ids)?;
+        gezin_ids = bijdragende_gezinnen(conn, ctx, &beslisser, doel, gezin_ids)?;
         gezin_ids.truncate(MAX_GEZINNEN);
         let mut identiteiten = zoek_identiteiten.clone();
         identiteiten.extend(gezinnen::identiteiten_van_leden(conn, &gezin_ids)?);
@@ -555,7 +609,8 @@ pub fn stel_op(
         }
         // Families other organisations recorded the same people in.
         let ids: Vec<String> = alle.keys().cloned().collect();
-        for g in gezinnen::met_personen(conn, &ids)? {
+        let andere = gezinnen::met_personen(conn, &ids)?;
+        for g in bijdragende_gezinnen(conn, ctx, &beslisser, doel, andere)? {
             if gezin_ids.len() >= MAX_GEZINNEN {
                 break;
             }

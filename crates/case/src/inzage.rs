@@ -45,6 +45,14 @@ impl InzageBron for CaseBron {
         Ok(Self::identiteit_van(conn, persoon)?.map(|s| id(&s)))
     }
 
+    fn eigenaar(&self, conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<String>> {
+        personen_t::table
+            .find(persoon.to_string())
+            .select(personen_t::eigenaar)
+            .first(conn)
+            .optional()
+    }
+
     fn verzamel(
         &self,
         conn: &mut DbConnection,

@@ -5,7 +5,10 @@
 //! - only for a person the organisation holds data on (a source's record it owns, a
 //!   statement it recorded) or received and processed data on through the service (rows
 //!   in its own processing log); for any other person the answer is that of an unknown
-//!   id;
+//!   id. Asked by another organisation's record id, only an organisation that received
+//!   that owner's data on the person answers (`AnderRecord` otherwise, even when it holds
+//!   records of its own on the same identity: the id must not tell it that the owner
+//!   holds a record on that person);
 //! - the report holds what the organisation holds (each domain crate contributes its
 //!   records through `InzageBron`), the statements it recorded or holds, its own
 //!   processing of the person's data with who in the organisation did it (the audit trail,
@@ -60,6 +63,13 @@ pub trait InzageBron: Send + Sync {
     /// of this source that stands for an identity (the case registry logs persons by
     /// identity, so one person recorded by two organisations is one subject).
     fn identiteit(&self, _conn: &mut DbConnection, _persoon: Uuid) -> QueryResult<Option<Uuid>> {
+        Ok(None)
+    }
+
+    /// The organisation that owns record `persoon`, when `persoon` is a record id of this
+    /// source (not an identity): `stel_op` answers another organisation's record only to
+    /// an organisation that received its data through the service.
+    fn eigenaar(&self, _conn: &mut DbConnection, _persoon: Uuid) -> QueryResult<Option<String>> {
         Ok(None)
     }
 }
@@ -129,6 +139,12 @@ pub enum Inzage {
     /// The person is known to the service, but the organisation neither holds nor
     /// received anything on them: answered as `Onbekend`, recorded as a refusal.
     BuitenZicht,
+    /// The id is a record of this other organisation, whose data on the person the
+    /// organisation never received through the service: answered as `Onbekend`, recorded
+    /// as a refusal in the owner's audit trail — even when the organisation holds records
+    /// of its own on the same identity (else the id would tell it that the owner holds a
+    /// record on that person: `EEN_ORGANISATIE_ZICHT`).
+    AnderRecord(String),
     /// Nothing at all is known under this id.
     Onbekend,
 }
@@ -145,6 +161,38 @@ fn audit_van_traces(conn: &mut DbConnection, traces: &[String]) -> QueryResult<V
         );
     }
     Ok(uit)
+}
+
+/// Did `organisatie` receive data of `eigenaar` on a subject (one of its `pseudoniemen`)
+/// through the service: a processing of the subject by `organisatie` in a request in which
+/// it was allowed to read a record of `eigenaar` (the same link as a disclosure in the
+/// owner's report)?
+pub fn ontving_van(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    eigenaar: &str,
+    pseudoniemen: &[String],
+) -> QueryResult<bool> {
+    use ketenregie_store::schema::verwerkingslog;
+    let traces: Vec<String> = verwerkingslog::table
+        .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen))
+        .filter(verwerkingslog::organisatie.eq(organisatie))
+        .select(verwerkingslog::trace_id)
+        .distinct()
+        .load(conn)?;
+    for deel in traces.chunks(500) {
+        let n: i64 = audittrail::table
+            .filter(audittrail::trace_id.eq_any(deel))
+            .filter(audittrail::organisatie.eq(organisatie))
+            .filter(audittrail::eigenaar.eq(eigenaar))
+            .filter(audittrail::resultaat.between(200, 299))
+            .count()
+            .get_result(conn)?;
+        if n > 0 {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// Assemble the report for the organisation of `ctx`'s actor (of kind `soort`), or say
@@ -177,6 +225,18 @@ pub fn stel_op(
     bekend |= subject.is_some();
     let mut ids = vec![persoon];
     ids.extend(subject.filter(|s| *s != persoon));
+
+    // A record of another organisation: only for an organisation that received that
+    // owner's data on the person; it asks about the person by its own record otherwise.
+    for b in bronnen {
+        if let Some(eigenaar) = b.eigenaar(conn, persoon)? {
+            let pseudoniemen: Vec<String> = ids.iter().map(|i| pseudoniemen.van(*i)).collect();
+            if eigenaar != org && !ontving_van(conn, org, &eigenaar, &pseudoniemen)? {
+                return Ok(Inzage::AnderRecord(eigenaar));
+            }
+            break;
+        }
+    }
 
     let mut verklaringen: BTreeMap<Uuid, InzageVerklaring> = BTreeMap::new();
     for i in &ids {

@@ -137,15 +137,10 @@ pub fn tel(
     Ok(teller)
 }
 
-/// A counter of `organisatie` that crossed its limit, by id.
-pub fn overschrijding(
-    conn: &mut DbConnection,
-    organisatie: &str,
-    id: &str,
-) -> QueryResult<Option<Teller>> {
+/// A counter that crossed its limit, by id (the caller checks its organisation).
+pub fn overschrijding(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Teller>> {
     q::table
         .find(id)
-        .filter(q::organisatie.eq(organisatie))
         .filter(q::overschreden_op.is_not_null())
         .select(Teller::as_select())
         .first(conn)

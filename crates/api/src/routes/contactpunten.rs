@@ -6,9 +6,11 @@ use crate::auth::Aanroeper;
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actor, OrganisatieSoort, Validatie, is_gemeentecode};
+use ketenregie_privacy::logboek::Object;
 use ketenregie_store::directory::{
     self, Contactpunt, ContactpuntFilter, ContactpuntGegevens, ContactpuntRol,
 };
@@ -141,6 +143,16 @@ impl ContactpuntInvoer {
     }
 }
 
+/// The audit object of a change to contact point `id` (or a new one): a refused change is
+/// recorded in the caller's organisation's audit trail, as for the partner directory.
+fn object(id: String, actor: &Actor) -> Object {
+    Object {
+        soort: "contactpunten",
+        id,
+        eigenaar: actor.organisatie.clone(),
+    }
+}
+
 /// The organisation that owns contact point `id`, checked against the actor.
 fn eigenaar_check(
     c: &mut DbConnection,
@@ -177,14 +189,16 @@ fn eigenaar_check(
     security(("bearer" = []))
 )]
 pub async fn voeg_toe(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let organisatie_id = id.into_inner();
     let g = body.valideer()?;
-    let cp = db::tx(&pool, move |c| {
+    let actor = ctx.actor.clone();
+    let object = object("nieuw".into(), &actor);
+    let cp = verwerking::tx(&pool, &ctx, "aanmaken", object, move |c| {
         eigenaar_check(c, &actor, organisatie_id)?;
         directory::maak_contactpunt(c, organisatie_id, g).map_err(AppError::from)
     })
@@ -308,14 +322,16 @@ pub async fn een(
     security(("bearer" = []))
 )]
 pub async fn wijzig(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.valideer()?;
-    let cp = db::tx(&pool, move |c| {
+    let actor = ctx.actor.clone();
+    let object = object(id.to_string(), &actor);
+    let cp = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
         let huidig = directory::contactpunt(c, id)?
             .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
         eigenaar_check(c, &actor, huidig.organisatie_id)?;
@@ -340,12 +356,14 @@ pub async fn wijzig(
     security(("bearer" = []))
 )]
 pub async fn verwijder(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    db::tx(&pool, move |c| {
+    let actor = ctx.actor.clone();
+    let object = object(id.to_string(), &actor);
+    verwerking::tx(&pool, &ctx, "verwijderen", object, move |c| {
         let huidig = directory::contactpunt(c, id)?
             .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
         eigenaar_check(c, &actor, huidig.organisatie_id)?;

@@ -74,6 +74,21 @@ fn beslis(
             "Uw organisatie houdt over deze persoon geen gegevens vast; een eigen verklaring wordt vastgelegd door de organisatie bij wier gegevens zij hoort".into(),
         ));
     }
+    // The statement accompanies the record it is added to: never another organisation's
+    // record (which the caller may know from data it received), only its own or the
+    // identity.
+    if actie == Actie::Aanmaken {
+        for b in &bronnen.0 {
+            if let Some(eigenaar) = b.eigenaar(conn, persoon)? {
+                if eigenaar != ctx.actor.organisatie {
+                    return Err(AppError::GeenToegang(
+                        "Dit is een record van een andere organisatie; een eigen verklaring hoort bij een record van uw organisatie: gebruik het id daarvan".into(),
+                    ));
+                }
+                break;
+            }
+        }
+    }
     Ok(besluit::toegang(
         conn,
         ctx,
@@ -97,7 +112,7 @@ fn beslis(
     responses(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringDto,
             headers(("Location" = String, description = "The person's statements"))),
-        (status = 403, description = "Uw organisatie houdt over deze persoon geen gegevens vast", body = Problem),
+        (status = 403, description = "Uw organisatie houdt over deze persoon geen gegevens vast, of het id is een record van een andere organisatie", body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),

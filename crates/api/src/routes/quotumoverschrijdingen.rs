@@ -4,17 +4,21 @@
 //! officer reads who (the token's `sub`, never a name), what, which day, how many and the
 //! limit. Nothing about the persons looked up.
 
-use crate::auth::Aanroeper;
-use crate::db;
 use crate::problem::{AppError, Problem};
+use crate::routes::zicht;
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use ketenregie_common::Rol;
+use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
 use ketenregie_store::quota;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The kind of record, as named in a 404.
+const QUOTUMOVERSCHRIJDING: &str = "quotumoverschrijding";
 
 /// A crossed daily quota.
 #[derive(Debug, Serialize, ToSchema)]
@@ -48,21 +52,37 @@ pub struct QuotumoverschrijdingDto {
     security(("bearer" = []))
 )]
 pub async fn een(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    if !actor.heeft_rol(Rol::Privacyfunctionaris) {
-        return Err(AppError::GeenToegang(
-            "Alleen de privacyfunctionaris van de organisatie leest quotumoverschrijdingen".into(),
-        ));
-    }
-    let (org, id) = (actor.organisatie.clone(), id.into_inner().to_string());
-    let teller = db::run(&pool, move |c| {
-        quota::overschrijding(c, &org, &id).map_err(AppError::from)
+    let id = id.into_inner().to_string();
+    let object = Object {
+        soort: "quotumoverschrijdingen",
+        id: id.clone(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c2 = ctx.clone();
+    // Every refusal — another role, another organisation's counter (EEN_ORGANISATIE_ZICHT:
+    // answered as unknown, recorded in that organisation's audit trail) — is audited.
+    let teller = verwerking::tx(&pool, &ctx, "lezen", object, move |c| {
+        if !c2.actor.heeft_rol(Rol::Privacyfunctionaris) {
+            return Err(AppError::GeenToegang(
+                "Alleen de privacyfunctionaris van de organisatie leest quotumoverschrijdingen"
+                    .into(),
+            ));
+        }
+        match quota::overschrijding(c, &id)? {
+            Some(t) if t.organisatie == c2.actor.organisatie => Ok(t),
+            Some(t) => Err(zicht::verborgen(
+                QUOTUMOVERSCHRIJDING,
+                &t.organisatie,
+                "een quotumoverschrijding van een andere organisatie",
+            )),
+            None => Err(zicht::onbekend(QUOTUMOVERSCHRIJDING)),
+        }
     })
-    .await?
-    .ok_or_else(|| AppError::NietGevonden("Er is geen quotumoverschrijding met dit id".into()))?;
+    .await?;
     Ok(HttpResponse::Ok().json(QuotumoverschrijdingDto {
         overschreden_op: teller.overschreden().unwrap_or_default(),
         id: teller.id,

@@ -203,6 +203,11 @@ pub fn rapport_van(
             &ctx.actor.organisatie,
             "een persoon waarover de organisatie niets vastlegde of ontving",
         )),
+        Inzage::AnderRecord(eigenaar) => Err(zicht::verborgen(
+            PERSOON,
+            &eigenaar,
+            "een persoonsrecord van een andere organisatie, waarvan de organisatie niets ontving",
+        )),
     }
 }
 
@@ -210,7 +215,7 @@ pub fn rapport_van(
     get, path = "/personen/{id}/inzage", tag = "verwerkingen", operation_id = "inzageOpstellen",
     summary = "Inzage: wat uw organisatie over één persoon heeft",
     description = "For a data-subject request handled by the organisation's privacy officer (rule INZAGE_EIGEN_ORGANISATIE): only for a person the organisation holds data on or received data on through the service; any other id is answered as unknown (404, and the attempt is in the audit trail). The report holds what the organisation holds, the statements the person added to its records, its own processing of the person's data (when, purpose, legal basis, who in the organisation), and to which organisations it disclosed the data; never another organisation's records or processing. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives a readable page to hand to the person.",
-    params(("id" = Uuid, Path, description = "Id of the person (a person record, or the identity)")),
+    params(("id" = Uuid, Path, description = "Id of the person: a record of your organisation, the identity, or another organisation's record whose data your organisation received through the service")),
     responses(
         (status = 200, description = "Het inzagerapport", content(
             (InzageRapport = "application/json"),
