@@ -26,14 +26,23 @@
 //! professional to a child: it is stored AES-GCM encrypted, each field on its own (issue
 //! 11 point 5), and decrypted when read; a contact stored in plain text before that is
 //! still read.
+//!
+//! Use cases: `registreer` (`POST /betrokkenheden`), `beeindig`
+//! (`DELETE /betrokkenheden/{id}`), `matches` (`GET /matches`) and `een_match`
+//! (`GET /matches/{id}`).
 
 use crate::gezinnen::Relatie;
-use crate::{CaseFout, id};
+use crate::kolom::{Tekst, tekst_kolom};
+use crate::toegang;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
-use ketenregie_common::{Actie, Doel, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, ids};
+use ketenregie_common::{
+    Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, ids,
+};
 use ketenregie_privacy::convenant::{self, Convenant, Regel};
+use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_privacy::{Context, Weigering};
 use ketenregie_store::DbConnection;
@@ -42,9 +51,18 @@ use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The descriptions of the involvement and match operations in the API document: the
+/// rules as a caller meets them.
+pub mod uitleg {
+    pub const REGISTREER: &str = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. Only for those entitled (COORDINATIE_CONVENANT): an agreement in force must have a rule for your organisation's kind and one of your roles with purpose `coordinatie`, action `aanmaken` and category `hulpverlening` (else 403), and the child must be a person your organisation registered (else 400 naming `persoon`). When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), and both organisations are parties of one agreement in force with such a rule for each (MATCH_BINNEN_CONVENANT), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`; otherwise neither hears of the other. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.";
+    pub const MATCHES: &str = "Every match involving your organisation, newest first (at most 500): the other organisation, its contact and the reason; only while both share an agreement in force with coordination rules for each (MATCH_BINNEN_CONVENANT). A match carries no content about the child.";
+    pub const MATCH: &str = "A match of your organisation, while it shares an agreement in force with coordination rules for both sides (MATCH_BINNEN_CONVENANT).";
+}
 
 /// The contact columns kept encrypted (`VERSLEUTEL_BIJ_START` encrypts what an older
 /// version wrote in plain text).
@@ -129,7 +147,21 @@ impl Betrokkenheid {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema, Display, AsRefStr, EnumString)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    ToSchema,
+    Display,
+    AsRefStr,
+    EnumString,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum MatchReden {
@@ -138,6 +170,8 @@ pub enum MatchReden {
     /// `GEDEELDE_OUDER`
     GedeeldeOuder,
 }
+
+tekst_kolom!(MatchReden);
 
 /// A validated registration.
 #[derive(Debug, Clone)]
@@ -148,7 +182,7 @@ pub struct NieuweBetrokkenheid {
 }
 
 impl BetrokkenheidInvoer {
-    pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuweBetrokkenheid, CaseFout> {
+    pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuweBetrokkenheid, Fout> {
         let mut v = Validatie::new();
         let persoon = v.verplicht("persoon", self.persoon);
         let contact = v.verplicht("contact", self.contact.as_ref()).and_then(|c| {
@@ -176,7 +210,7 @@ impl BetrokkenheidInvoer {
             contact: contact.expect("checked"),
             sinds,
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
@@ -192,59 +226,194 @@ pub struct Match {
     pub aangemaakt_op: DateTime<Utc>,
 }
 
-type Rij = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    NaiveDate,
-    NaiveDate,
-    Option<NaiveDate>,
-);
+/// A match as shown to one of its two organisations.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = MatchDto)]
+#[serde(rename_all = "camelCase")]
+pub struct MatchWeergave {
+    pub id: Uuid,
+    pub reden: MatchReden,
+    /// Your organisation's signal.
+    pub eigen_betrokkenheid: Uuid,
+    pub andere_organisatie: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub andere_organisatie_naam: Option<String>,
+    pub ander_contact: Contact,
+    pub aangemaakt_op: DateTime<Utc>,
+}
 
-fn kolommen() -> (
-    betrokkenheden::id,
-    betrokkenheden::organisatie,
-    betrokkenheden::persoon_id,
-    betrokkenheden::betrokkene,
-    betrokkenheden::contact_naam,
-    betrokkenheden::contact_telefoon,
-    betrokkenheden::contact_email,
-    betrokkenheden::sinds,
-    betrokkenheden::vervalt_op,
-    betrokkenheden::beeindigd_op,
-) {
-    (
-        betrokkenheden::id,
-        betrokkenheden::organisatie,
-        betrokkenheden::persoon_id,
-        betrokkenheden::betrokkene,
-        betrokkenheden::contact_naam,
-        betrokkenheden::contact_telefoon,
-        betrokkenheden::contact_email,
-        betrokkenheden::sinds,
-        betrokkenheden::vervalt_op,
-        betrokkenheden::beeindigd_op,
-    )
+/// A registered signal with the matches it produced.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = BetrokkenheidDto)]
+#[serde(rename_all = "camelCase")]
+pub struct BetrokkenheidWeergave {
+    pub id: Uuid,
+    pub organisatie: String,
+    pub persoon: Uuid,
+    pub contact: Contact,
+    pub sinds: NaiveDate,
+    /// VERWIJSINDEX_VERVALTERMIJN: the earliest of 2 years and the child's 23rd birthday.
+    pub vervalt_op: NaiveDate,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beeindigd_op: Option<NaiveDate>,
+    /// The matches this registration produced.
+    pub matches: Vec<MatchWeergave>,
+}
+
+/// A match as shown, with the other organisation's name from the partner directory.
+fn weergave(conn: &mut DbConnection, m: Match) -> QueryResult<MatchWeergave> {
+    let naam = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
+    Ok(MatchWeergave {
+        id: m.id,
+        reden: m.reden,
+        eigen_betrokkenheid: m.eigen_betrokkenheid,
+        andere_organisatie: m.andere_organisatie,
+        andere_organisatie_naam: naam,
+        ander_contact: m.ander_contact,
+        aangemaakt_op: m.aangemaakt_op,
+    })
+}
+
+/// Kinds of record, as named in a 404.
+pub const BETROKKENHEID: &str = "betrokkenheid";
+pub const MATCH: &str = "match";
+
+/// The audit object of signal `id` of `eigenaar`.
+pub fn object(id: &str, eigenaar: &str) -> Object {
+    Object {
+        soort: "betrokkenheden",
+        id: id.to_string(),
+        eigenaar: eigenaar.to_string(),
+    }
+}
+
+/// `POST /betrokkenheden`: register the caller's organisation's involvement with one of
+/// its persons (`COORDINATIE_CONVENANT`), find and record the matches
+/// (`ZELFDE_KIND`, `GEDEELDE_OUDER`, `MATCH_BINNEN_CONVENANT`) and notify both sides
+/// through the outbox. Logged as a write of one's own record, one processing-log row for
+/// the child.
+pub fn registreer(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    n: &NieuweBetrokkenheid,
+) -> Result<BetrokkenheidWeergave, Fout> {
+    let (b, nieuw) = registreer_met_matches(conn, ctx, n)?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[Gegevenscategorie::Hulpverlening],
+        object(&b.id.to_string(), &b.organisatie),
+        json!({"betrokkenheid": b.id, "sinds": b.sinds, "vervaltOp": b.vervalt_op, "matches": nieuw.len()}),
+        &[b.betrokkene],
+    )?;
+    let matches = nieuw
+        .into_iter()
+        .map(|m| weergave(conn, m))
+        .collect::<QueryResult<Vec<_>>>()?;
+    Ok(BetrokkenheidWeergave {
+        id: b.id,
+        organisatie: b.organisatie,
+        persoon: b.persoon,
+        contact: b.contact,
+        sinds: b.sinds,
+        vervalt_op: b.vervalt_op,
+        beeindigd_op: b.beeindigd_op,
+        matches,
+    })
+}
+
+/// `DELETE /betrokkenheden/{id}`: end a signal of the caller's organisation (no longer
+/// involved, or no longer justified); it stops matching and showing at once. Another
+/// organisation's signal is outside the caller's view: answered as an unknown id.
+pub fn beeindig(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), Fout> {
+    let organisatie = ctx.actor.organisatie.as_str();
+    match vind(conn, &ctx.versleuteling, id)? {
+        None => return Err(toegang::onbekend(BETROKKENHEID)),
+        Some(b) if b.organisatie != organisatie => {
+            return Err(toegang::verborgen(
+                BETROKKENHEID,
+                &b.organisatie,
+                "beëindigen van de betrokkenheid van een andere organisatie",
+            ));
+        }
+        Some(_) => {}
+    }
+    diesel::update(betrokkenheden::table.find(id.to_string()))
+        .set(betrokkenheden::beeindigd_op.eq(ctx.vandaag()))
+        .execute(conn)?;
+    let b = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(BETROKKENHEID))?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[Gegevenscategorie::Hulpverlening],
+        object(&b.id.to_string(), &b.organisatie),
+        json!({"betrokkenheid": b.id, "beeindigdOp": b.beeindigd_op}),
+        &[b.betrokkene],
+    )?;
+    Ok(())
+}
+
+/// `GET /matches`: every match of the caller's organisation, newest first (at most 500),
+/// while both sides share an agreement in force (`MATCH_BINNEN_CONVENANT`). A match
+/// carries no content about the child; nothing is logged.
+pub fn matches(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<MatchWeergave>, Fout> {
+    let m = matches_van(
+        conn,
+        &ctx.versleuteling,
+        &ctx.actor.organisatie,
+        None,
+        ctx.nu,
+    )?;
+    Ok(m.into_iter()
+        .map(|m| weergave(conn, m))
+        .collect::<QueryResult<Vec<_>>>()?)
+}
+
+/// `GET /matches/{id}`: one match of the caller's organisation; a match of others, or
+/// one no longer within a shared agreement, as an unknown id.
+pub fn een_match(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<MatchWeergave, Fout> {
+    let org = ctx.actor.organisatie.as_str();
+    let (a, b) = match_partijen(conn, id)?.ok_or_else(|| toegang::onbekend(MATCH))?;
+    match matches_van(conn, &ctx.versleuteling, org, Some(id), ctx.nu)?.pop() {
+        Some(m) => Ok(weergave(conn, m)?),
+        None => Err(toegang::verborgen(
+            MATCH,
+            if a == org { &b } else { &a },
+            "een match buiten de eigen organisatie of buiten een gedeeld convenant",
+        )),
+    }
+}
+
+/// A stored signal.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = betrokkenheden)]
+struct Rij {
+    id: Tekst<Uuid>,
+    organisatie: String,
+    persoon_id: Tekst<Uuid>,
+    betrokkene: Tekst<Uuid>,
+    contact_naam: String,
+    contact_telefoon: Option<String>,
+    contact_email: Option<String>,
+    sinds: NaiveDate,
+    vervalt_op: NaiveDate,
+    beeindigd_op: Option<NaiveDate>,
 }
 
 fn uit_rij(v: &Versleuteling, r: Rij) -> QueryResult<Betrokkenheid> {
     Ok(Betrokkenheid {
-        id: id(&r.0),
-        organisatie: r.1,
-        persoon: id(&r.2),
-        betrokkene: id(&r.3),
+        id: r.id.0,
+        organisatie: r.organisatie,
+        persoon: r.persoon_id.0,
+        betrokkene: r.betrokkene.0,
         contact: Contact {
-            naam: v.lees_kolom(&r.4)?,
-            telefoon: v.lees_kolom_optie(r.5.as_deref())?,
-            email: v.lees_kolom_optie(r.6.as_deref())?,
+            naam: v.lees_kolom(&r.contact_naam)?,
+            telefoon: v.lees_kolom_optie(r.contact_telefoon.as_deref())?,
+            email: v.lees_kolom_optie(r.contact_email.as_deref())?,
         },
-        sinds: r.7,
-        vervalt_op: r.8,
-        beeindigd_op: r.9,
+        sinds: r.sinds,
+        vervalt_op: r.vervalt_op,
+        beeindigd_op: r.beeindigd_op,
     })
 }
 
@@ -261,7 +430,7 @@ pub fn actief_op(
             .filter(betrokkenheden::betrokkene.eq_any(deel))
             .filter(betrokkenheden::beeindigd_op.is_null())
             .filter(betrokkenheden::vervalt_op.ge(dag))
-            .select(kolommen())
+            .select(Rij::as_select())
             .load(conn)?;
         for r in rijen {
             uit.push(uit_rij(v, r)?);
@@ -405,20 +574,18 @@ impl Coordinatie {
     }
 }
 
-/// Register involvement of `organisatie` with one of its persons; finds and records the
-/// matches with other organisations and notifies both sides through the outbox, all in
-/// the caller's transaction. Returns the signal and the new matches.
-pub fn registreer(
+/// Register involvement of the caller's organisation with one of its persons; finds and
+/// records the matches with other organisations and notifies both sides through the
+/// outbox, all in the caller's transaction. Returns the signal and the new matches.
+fn registreer_met_matches(
     conn: &mut DbConnection,
     ctx: &Context,
     n: &NieuweBetrokkenheid,
-) -> Result<(Betrokkenheid, Vec<Match>), CaseFout> {
+) -> Result<(Betrokkenheid, Vec<Match>), Fout> {
     let (v, organisatie, nu) = (&*ctx.versleuteling, ctx.actor.organisatie.as_str(), ctx.nu);
     // COORDINATIE_CONVENANT first: without it nothing about the person is looked at.
     let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
-    coordinatie
-        .mag_registreren(&ctx.actor.rollen, ctx.toelichting.is_some())
-        .map_err(|w| CaseFout::Domein(w.into()))?;
+    coordinatie.mag_registreren(&ctx.actor.rollen, ctx.toelichting.is_some())?;
     let rij = crate::personen::eigen_personen(conn, organisatie, &[("persoon".into(), n.persoon)])?
         .remove(0);
     let persoon = rij.clone().ontsleutel(v)?;
@@ -428,23 +595,25 @@ pub fn registreer(
         .into_iter()
         .find(|b| b.organisatie == organisatie)
     {
-        return Err(CaseFout::Bestaat {
+        return Err(Fout::Conflict {
             detail: "Uw organisatie heeft al een actieve betrokkenheid bij dit kind".into(),
-            locatie: format!("/api/v1/betrokkenheden/{}", bestaand.id),
+            huidig: None,
+            toegestaan: vec![],
+            locatie: Some(format!("/api/v1/betrokkenheden/{}", bestaand.id)),
         });
     }
     let b = Betrokkenheid {
         id: ids::new_id(),
         organisatie: organisatie.to_string(),
         persoon: n.persoon,
-        betrokkene: id(&betrokkene),
+        betrokkene: persoon.betrokkene,
         contact: n.contact.clone(),
         sinds: n.sinds,
         vervalt_op: vervalt_op(n.sinds, persoon.gegevens.geboortedatum),
         beeindigd_op: None,
     };
     if b.vervalt_op < vandaag {
-        return Err(CaseFout::veld(
+        return Err(Fout::veld(
             "sinds",
             "verwijsindex-vervaltermijn",
             format!(
@@ -501,7 +670,7 @@ pub fn registreer(
                 matches::betrokkenheid_b.eq(ander.id.to_string()),
                 matches::organisatie_a.eq(organisatie),
                 matches::organisatie_b.eq(&ander.organisatie),
-                matches::reden.eq(reden.as_ref()),
+                matches::reden.eq(reden),
                 matches::aangemaakt_op.eq(to_db(nu)),
             ))
             .execute(conn)?;
@@ -529,38 +698,15 @@ pub fn registreer(
     Ok((b, nieuw))
 }
 
-/// End a signal of `organisatie` (no longer justified).
-pub fn beeindig(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    organisatie: &str,
-    id_: Uuid,
-    dag: NaiveDate,
-) -> Result<Betrokkenheid, CaseFout> {
-    let n = diesel::update(
-        betrokkenheden::table
-            .filter(betrokkenheden::id.eq(id_.to_string()))
-            .filter(betrokkenheden::organisatie.eq(organisatie)),
-    )
-    .set(betrokkenheden::beeindigd_op.eq(dag))
-    .execute(conn)?;
-    if n == 0 {
-        return Err(CaseFout::NietGevonden(format!(
-            "Uw organisatie heeft geen betrokkenheid {id_}"
-        )));
-    }
-    lees(conn, v, id_)?.ok_or_else(|| CaseFout::NietGevonden(id_.to_string()))
-}
-
 /// One signal, its contact decrypted.
-pub fn lees(
+pub fn vind(
     conn: &mut DbConnection,
     v: &Versleuteling,
     id_: Uuid,
 ) -> QueryResult<Option<Betrokkenheid>> {
     let r: Option<Rij> = betrokkenheden::table
         .find(id_.to_string())
-        .select(kolommen())
+        .select(Rij::as_select())
         .first(conn)
         .optional()?;
     r.map(|r| uit_rij(v, r)).transpose()
@@ -587,15 +733,6 @@ pub fn matches_van(
     nu: DateTime<Utc>,
 ) -> QueryResult<Vec<Match>> {
     let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
-    type MRij = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-        chrono::NaiveDateTime,
-    );
     let mut q = matches::table
         .filter(
             matches::organisatie_a
@@ -603,44 +740,49 @@ pub fn matches_van(
                 .or(matches::organisatie_b.eq(organisatie)),
         )
         .order(matches::aangemaakt_op.desc())
-        .select((
-            matches::id,
-            matches::betrokkenheid_a,
-            matches::betrokkenheid_b,
-            matches::organisatie_a,
-            matches::organisatie_b,
-            matches::reden,
-            matches::aangemaakt_op,
-        ))
+        .select(MatchRij::as_select())
         .into_boxed();
     if let Some(m) = alleen {
         q = q.filter(matches::id.eq(m.to_string()));
     }
-    let rijen: Vec<MRij> = q.limit(500).load(conn)?;
+    let rijen: Vec<MatchRij> = q.limit(500).load(conn)?;
     let mut uit = Vec::new();
     for r in rijen {
-        let (eigen, ander, andere_org) = if r.3 == organisatie {
-            (&r.1, &r.2, &r.4)
+        let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
+            (r.betrokkenheid_a, r.betrokkenheid_b, r.organisatie_b)
         } else {
-            (&r.2, &r.1, &r.3)
+            (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
         };
-        let ander_soort = directory::kern_op_code(conn, andere_org)?.map(|o| o.2);
-        if !coordinatie.gedeeld_met(None, andere_org, ander_soort) {
+        let ander_soort = directory::kern_op_code(conn, &andere_org)?.map(|o| o.2);
+        if !coordinatie.gedeeld_met(None, &andere_org, ander_soort) {
             continue;
         }
-        let Some(a) = lees(conn, v, id(ander))? else {
+        let Some(a) = vind(conn, v, ander.0)? else {
             continue;
         };
         uit.push(Match {
-            id: id(&r.0),
-            reden: r.5.parse().unwrap_or(MatchReden::ZelfdeKind),
-            eigen_betrokkenheid: id(eigen),
-            andere_organisatie: andere_org.clone(),
+            id: r.id.0,
+            reden: r.reden,
+            eigen_betrokkenheid: eigen.0,
+            andere_organisatie: andere_org,
             ander_contact: a.contact,
-            aangemaakt_op: from_db(r.6),
+            aangemaakt_op: from_db(r.aangemaakt_op),
         });
     }
     Ok(uit)
+}
+
+/// A stored match.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = matches)]
+struct MatchRij {
+    id: Tekst<Uuid>,
+    betrokkenheid_a: Tekst<Uuid>,
+    betrokkenheid_b: Tekst<Uuid>,
+    organisatie_a: String,
+    organisatie_b: String,
+    reden: MatchReden,
+    aangemaakt_op: chrono::NaiveDateTime,
 }
 
 #[cfg(test)]

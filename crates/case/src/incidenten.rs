@@ -5,21 +5,37 @@
 //! reachable, declined) and when; an incident where only one parent has a statement and
 //! the other was not heard is flagged one-sided wherever it is shown. Only police
 //! organisations record incidents (`INCIDENT_DOOR_POLITIE`).
+//!
+//! Use cases: `maak` (`POST /incidenten`), `lees` (`GET /incidenten/{id}`),
+//! `verklaring_toevoegen` (`POST /incidenten/{id}/verklaringen`) and
+//! `wederhoor_vastleggen` (`PUT /incidenten/{id}/wederhoor`).
 
-use crate::{CaseFout, id, invoer};
+use crate::kolom::{Tekst, tekst_kolom};
+use crate::{gezinnen, invoer, personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::Vertrouwelijkheid;
-use ketenregie_common::ids;
+use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::{
+    Fout, Gegevenscategorie as C, OrganisatieSoort, Validatie, Vertrouwelijkheid, ids,
+};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::versleuteling::Versleuteling;
-use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{incident_betrokkenen, incidenten, verklaringen};
+use ketenregie_store::{DbConnection, directory};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The descriptions of the incident operations in the API document: the rules as a
+/// caller meets them.
+pub mod uitleg {
+    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement.";
+    pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`). Rule HOOR_EN_WEDERHOOR.";
+}
 
 #[derive(
     Debug,
@@ -34,7 +50,10 @@ use uuid::Uuid;
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Incidentsoort {
@@ -70,7 +89,10 @@ impl Incidentsoort {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Wederhoor {
@@ -94,7 +116,10 @@ pub enum Wederhoor {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Verklaarder {
@@ -105,6 +130,8 @@ pub enum Verklaarder {
     Agent,
     Overig,
 }
+
+tekst_kolom!(Incidentsoort, Wederhoor, Verklaarder);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -249,7 +276,35 @@ impl VerklaringInvoer {
     }
 }
 
+impl VerklaringInvoer {
+    /// `POST /incidenten/{id}/verklaringen`: the statement, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Verklaring, Fout> {
+        let mut v = Validatie::new();
+        let s = self.valideer(&mut v, "", nu);
+        v.afronden(|| s.ok_or_else(|| Fout::intern("verklaring zonder fouten maar leeg")))
+            .map_err(Fout::Ongeldig)?
+    }
+}
+
+/// Hoor en wederhoor as recorded on an incident.
+#[derive(Debug, Clone, Copy)]
+pub struct Wederhoorvastlegging {
+    pub status: Wederhoor,
+    pub op: Option<DateTime<Utc>>,
+}
+
 impl WederhoorInvoer {
+    /// `PUT /incidenten/{id}/wederhoor`: the hearing, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Wederhoorvastlegging, Fout> {
+        let mut v = Validatie::new();
+        let w = self.valideer(&mut v, "", nu);
+        v.afronden(|| {
+            w.map(|(status, op)| Wederhoorvastlegging { status, op })
+                .ok_or_else(|| Fout::intern("wederhoor zonder fouten maar leeg"))
+        })
+        .map_err(Fout::Ongeldig)?
+    }
+
     pub fn valideer(
         &self,
         v: &mut Validatie,
@@ -277,7 +332,7 @@ impl WederhoorInvoer {
 }
 
 impl IncidentInvoer {
-    pub fn valideer(&self, nu: DateTime<Utc>) -> Result<Incident, CaseFout> {
+    pub fn valideer(&self, nu: DateTime<Utc>) -> Result<Incident, Fout> {
         let mut v = Validatie::new();
         let tijdstip = invoer::tijdstip(&mut v, "tijdstip", self.tijdstip.as_deref(), Some(nu));
         if self.tijdstip.is_none() {
@@ -338,7 +393,7 @@ impl IncidentInvoer {
             wederhoor_op,
             vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
@@ -359,22 +414,274 @@ pub fn verwijzingen(i: &Incident) -> Vec<(String, Uuid)> {
     uit
 }
 
-pub fn maak(
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IncidentBetrokkeneDto)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentBetrokkeneWeergave {
+    pub persoon: Uuid,
+    pub rol: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VerklaringDto)]
+#[serde(rename_all = "camelCase")]
+pub struct VerklaringWeergave {
+    pub id: Uuid,
+    pub afgelegd_door: Verklaarder,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persoon: Option<Uuid>,
+    pub tekst: String,
+    pub afgelegd_op: DateTime<Utc>,
+    pub vastgelegd_door: String,
+}
+
+/// A police incident with every statement and whether the other parent was heard.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IncidentDto)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentWeergave {
+    pub id: Uuid,
+    pub eigenaar: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gezin: Option<Uuid>,
+    pub tijdstip: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plaats: Option<String>,
+    pub soort: Incidentsoort,
+    pub politie_referentie: String,
+    pub samenvatting: String,
+    pub betrokkenen: Vec<IncidentBetrokkeneWeergave>,
+    /// Each statement attributed to who made it, oldest first.
+    pub verklaringen: Vec<VerklaringWeergave>,
+    pub wederhoor: Wederhoor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wederhoor_op: Option<DateTime<Utc>>,
+    /// Only one parent's story, the other not heard (`HOOR_EN_WEDERHOOR`).
+    pub eenzijdig: bool,
+}
+
+impl From<&Incident> for IncidentWeergave {
+    fn from(i: &Incident) -> Self {
+        IncidentWeergave {
+            id: i.id,
+            eigenaar: i.eigenaar.clone(),
+            gezin: i.gezin,
+            tijdstip: i.tijdstip,
+            gemeente: i.gemeente.clone(),
+            plaats: i.plaats.clone(),
+            soort: i.soort,
+            politie_referentie: i.politie_referentie.clone(),
+            samenvatting: i.samenvatting.clone(),
+            betrokkenen: i
+                .betrokkenen
+                .iter()
+                .map(|(p, r)| IncidentBetrokkeneWeergave {
+                    persoon: *p,
+                    rol: r.clone(),
+                })
+                .collect(),
+            verklaringen: i
+                .verklaringen
+                .iter()
+                .map(|s| VerklaringWeergave {
+                    id: s.id,
+                    afgelegd_door: s.afgelegd_door,
+                    persoon: s.persoon,
+                    tekst: s.tekst.clone(),
+                    afgelegd_op: s.afgelegd_op,
+                    vastgelegd_door: s.vastgelegd_door.clone(),
+                })
+                .collect(),
+            wederhoor: i.wederhoor,
+            wederhoor_op: i.wederhoor_op,
+            eenzijdig: i.eenzijdig(),
+        }
+    }
+}
+
+/// The kind of record, as named in a 404.
+pub const INCIDENT: &str = "incident";
+
+/// The audit object of incident `id` of `eigenaar`.
+pub fn object(id: &str, eigenaar: &str) -> Object {
+    Object {
+        soort: "incidenten",
+        id: id.to_string(),
+        eigenaar: eigenaar.to_string(),
+    }
+}
+
+/// `INCIDENT_DOOR_POLITIE`: incidents are police records (Wpg); only a police
+/// organisation records one.
+fn alleen_politie(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> {
+    let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
+    if soort == Some(OrganisatieSoort::Politie) {
+        Ok(())
+    } else {
+        Err(Fout::geweigerd(
+            "INCIDENT_DOOR_POLITIE",
+            "Alleen de politie legt incidenten vast (politiegegevens, Wpg); registreer uw betrokkenheid met POST /betrokkenheden",
+        ))
+    }
+}
+
+/// `POST /incidenten`: record incident `i` for the caller's police organisation
+/// (`INCIDENT_DOOR_POLITIE`); its persons and family must be the organisation's own, its
+/// municipality a known one. Logged as a write of one's own record, one processing-log
+/// row per person involved or making a statement.
+pub fn maak(conn: &mut DbConnection, ctx: &Context, i: Incident) -> Result<IncidentWeergave, Fout> {
+    alleen_politie(conn, ctx)?;
+    if let Some(g) = &i.gemeente {
+        invoer::bestaande_gemeenten(conn, &[("gemeente".into(), g.clone())])?;
+    }
+    let i = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, i, ctx.nu)?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "soort": i.soort, "verklaringen": i.verklaringen.len(), "wederhoor": i.wederhoor}),
+    )
+}
+
+/// `GET /incidenten/{id}`: the incident with every statement; another organisation reads
+/// it only as an agreement allows (category `politiegegevens`), outside the caller's view
+/// as an unknown id. One processing-log row per person.
+pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<IncidentWeergave, Fout> {
+    let i = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    let t = toegang::lees(
+        conn,
+        ctx,
+        INCIDENT,
+        &i.eigenaar,
+        &[C::Politiegegevens],
+        &[],
+        i.vertrouwelijkheid,
+    )?;
+    let s = subjecten(conn, ctx, &i)?;
+    logboek::lezing(conn, ctx, &t, object(&i.id.to_string(), &i.eigenaar), &s)?;
+    Ok(IncidentWeergave::from(&i))
+}
+
+/// `POST /incidenten/{id}/verklaringen`: add statement `s` to an incident of the caller's
+/// organisation (another's is refused within the view); the person who made it, when
+/// named, must be one of its persons. Hearing the other parent later is exactly this.
+pub fn verklaring_toevoegen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    incident: Uuid,
+    mut s: Verklaring,
+) -> Result<IncidentWeergave, Fout> {
+    eigen(conn, ctx, incident)?;
+    if let Some(p) = s.persoon {
+        personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
+    }
+    s.vastgelegd_door = ctx.actor.organisatie.clone();
+    voeg_verklaring_in(conn, &ctx.versleuteling, incident, &s, ctx.nu)?;
+    let i = vind(conn, &ctx.versleuteling, incident)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "verklaringen": i.verklaringen.len()}),
+    )
+}
+
+/// `PUT /incidenten/{id}/wederhoor`: record whether the other parent was heard
+/// (`HOOR_EN_WEDERHOOR`) on an incident of the caller's organisation.
+pub fn wederhoor_vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    incident: Uuid,
+    w: Wederhoorvastlegging,
+) -> Result<IncidentWeergave, Fout> {
+    eigen(conn, ctx, incident)?;
+    diesel::update(incidenten::table.find(incident.to_string()))
+        .set((
+            incidenten::wederhoor.eq(w.status),
+            incidenten::wederhoor_op.eq(w.op.map(to_db)),
+        ))
+        .execute(conn)?;
+    let i = vind(conn, &ctx.versleuteling, incident)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "wederhoor": i.wederhoor}),
+    )
+}
+
+/// Log a write to incident `i` of one's own (`EIGEN_ORGANISATIE`) with `samenvatting`,
+/// and answer it.
+fn schrijf(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    i: &Incident,
+    samenvatting: serde_json::Value,
+) -> Result<IncidentWeergave, Fout> {
+    let s = subjecten(conn, ctx, i)?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::Politiegegevens],
+        object(&i.id.to_string(), &i.eigenaar),
+        samenvatting,
+        &s,
+    )?;
+    Ok(IncidentWeergave::from(i))
+}
+
+/// An incident of the caller's organisation to add to; another's is refused within the
+/// view (`EIGEN_ORGANISATIE`, `EEN_ORGANISATIE_ZICHT`).
+fn eigen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Incident, Fout> {
+    let i = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    if i.eigenaar != ctx.actor.organisatie {
+        return Err(toegang::niet_eigen(
+            conn,
+            ctx,
+            INCIDENT,
+            &i.eigenaar,
+            &[C::Politiegegevens],
+            i.vertrouwelijkheid,
+        ));
+    }
+    Ok(i)
+}
+
+/// The identities of an incident's persons, for the processing log.
+fn subjecten(conn: &mut DbConnection, ctx: &Context, i: &Incident) -> QueryResult<Vec<Uuid>> {
+    let ids: Vec<String> = i
+        .betrokkenen
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(i.verklaringen.iter().filter_map(|s| s.persoon))
+        .map(|p| p.to_string())
+        .collect();
+    Ok(personen::lees_veel(conn, &ctx.versleuteling, &ids)?
+        .iter()
+        .map(|p| p.betrokkene)
+        .collect())
+}
+
+/// Store incident `i` of `eigenaar` with its persons and statements; the persons and the
+/// family must be its own.
+pub fn voeg_in(
     conn: &mut DbConnection,
     v: &Versleuteling,
     eigenaar: &str,
     mut i: Incident,
     nu: DateTime<Utc>,
-) -> Result<Incident, CaseFout> {
-    crate::personen::eigen_personen(conn, eigenaar, &verwijzingen(&i))?;
-    if let Some(g) = i.gezin {
-        crate::gezinnen::eigen(conn, eigenaar, g).map_err(|_| {
-            CaseFout::veld(
-                "gezin",
-                "reference",
-                format!("`gezin`: uw organisatie heeft geen gezin {g}"),
-            )
-        })?;
+) -> Result<Incident, Fout> {
+    personen::eigen_personen(conn, eigenaar, &verwijzingen(&i))?;
+    if let Some(g) = i.gezin
+        && !gezinnen::is_van(conn, eigenaar, g)?
+    {
+        return Err(Fout::veld(
+            "gezin",
+            "reference",
+            format!("`gezin`: uw organisatie heeft geen gezin {g}"),
+        ));
     }
     i.eigenaar = eigenaar.to_string();
     let inhoud = Inhoud {
@@ -388,11 +695,11 @@ pub fn maak(
             incidenten::gezin_id.eq(i.gezin.map(|g| g.to_string())),
             incidenten::tijdstip.eq(to_db(i.tijdstip)),
             incidenten::gemeente.eq(&i.gemeente),
-            incidenten::soort.eq(i.soort.as_ref()),
+            incidenten::soort.eq(i.soort),
             incidenten::politie_referentie.eq(&i.politie_referentie),
             incidenten::inhoud
                 .eq(v.versleutel(&serde_json::to_string(&inhoud).expect("serialises"))),
-            incidenten::wederhoor.eq(i.wederhoor.as_ref()),
+            incidenten::wederhoor.eq(i.wederhoor),
             incidenten::wederhoor_op.eq(i.wederhoor_op.map(to_db)),
             incidenten::vertrouwelijkheid.eq(i.vertrouwelijkheid.as_ref()),
             incidenten::aangemaakt_op.eq(to_db(nu)),
@@ -426,7 +733,7 @@ fn voeg_verklaring_in(
             verklaringen::id.eq(s.id.to_string()),
             verklaringen::incident_id.eq(incident.to_string()),
             verklaringen::persoon_id.eq(s.persoon.map(|p| p.to_string())),
-            verklaringen::afgelegd_door.eq(s.afgelegd_door.as_ref()),
+            verklaringen::afgelegd_door.eq(s.afgelegd_door),
             verklaringen::tekst.eq(v.versleutel(&s.tekst)),
             verklaringen::afgelegd_op.eq(to_db(s.afgelegd_op)),
             verklaringen::vastgelegd_door.eq(&s.vastgelegd_door),
@@ -436,167 +743,113 @@ fn voeg_verklaring_in(
         .map(|_| ())
 }
 
-/// Add a statement to an incident of `eigenaar`.
-pub fn voeg_verklaring_toe(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-    mut s: Verklaring,
-    nu: DateTime<Utc>,
-) -> Result<Incident, CaseFout> {
-    let i = eigen(conn, v, eigenaar, incident)?;
-    if let Some(p) = s.persoon {
-        crate::personen::eigen_personen(conn, eigenaar, &[("persoon".into(), p)])?;
-    }
-    s.vastgelegd_door = eigenaar.to_string();
-    voeg_verklaring_in(conn, v, i.id, &s, nu)?;
-    Ok(lees_veel(conn, v, &[incident.to_string()])?.remove(0))
+/// A stored incident.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = incidenten)]
+struct IncidentRij {
+    id: Tekst<Uuid>,
+    eigenaar: String,
+    gezin_id: Option<Tekst<Uuid>>,
+    tijdstip: chrono::NaiveDateTime,
+    gemeente: Option<String>,
+    soort: Incidentsoort,
+    politie_referentie: String,
+    inhoud: String,
+    wederhoor: Wederhoor,
+    wederhoor_op: Option<chrono::NaiveDateTime>,
+    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
 }
 
-/// Record hoor en wederhoor on an incident of `eigenaar`.
-pub fn zet_wederhoor(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-    status: Wederhoor,
-    op: Option<DateTime<Utc>>,
-) -> Result<Incident, CaseFout> {
-    eigen(conn, v, eigenaar, incident)?;
-    diesel::update(incidenten::table.find(incident.to_string()))
-        .set((
-            incidenten::wederhoor.eq(status.as_ref()),
-            incidenten::wederhoor_op.eq(op.map(to_db)),
-        ))
-        .execute(conn)?;
-    Ok(lees_veel(conn, v, &[incident.to_string()])?.remove(0))
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = incident_betrokkenen)]
+struct BetrokkeneRij {
+    incident_id: Tekst<Uuid>,
+    persoon_id: Tekst<Uuid>,
+    rol: String,
 }
 
-/// An incident of `eigenaar`, or a 404.
-pub fn eigen(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-) -> Result<Incident, CaseFout> {
-    lees_veel(conn, v, &[incident.to_string()])?
-        .into_iter()
-        .find(|i| i.eigenaar == eigenaar)
-        .ok_or_else(|| {
-            CaseFout::NietGevonden(format!("Uw organisatie heeft geen incident {incident}"))
-        })
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = verklaringen)]
+struct VerklaringRij {
+    id: Tekst<Uuid>,
+    incident_id: Tekst<Uuid>,
+    persoon_id: Option<Tekst<Uuid>>,
+    afgelegd_door: Verklaarder,
+    tekst: String,
+    afgelegd_op: chrono::NaiveDateTime,
+    vastgelegd_door: String,
 }
 
-type IncidentRij = (
-    String,
-    String,
-    Option<String>,
-    chrono::NaiveDateTime,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    Option<chrono::NaiveDateTime>,
-    String,
-);
+/// One incident by id, decrypted, with persons and statements.
+pub fn vind(conn: &mut DbConnection, v: &Versleuteling, id: Uuid) -> QueryResult<Option<Incident>> {
+    Ok(lees_veel(conn, v, &[id.to_string()])?.pop())
+}
 
 /// Incidents by id, decrypted, with persons and statements; newest first.
 pub fn lees_veel(
     conn: &mut DbConnection,
     v: &Versleuteling,
     ids: &[String],
-) -> Result<Vec<Incident>, CaseFout> {
+) -> QueryResult<Vec<Incident>> {
     let mut uit = Vec::new();
     for deel in ids.chunks(500) {
         let rijen: Vec<IncidentRij> = incidenten::table
             .filter(incidenten::id.eq_any(deel))
             .order(incidenten::tijdstip.desc())
-            .select((
-                incidenten::id,
-                incidenten::eigenaar,
-                incidenten::gezin_id,
-                incidenten::tijdstip,
-                incidenten::gemeente,
-                incidenten::soort,
-                incidenten::politie_referentie,
-                incidenten::inhoud,
-                incidenten::wederhoor,
-                incidenten::wederhoor_op,
-                incidenten::vertrouwelijkheid,
-            ))
+            .select(IncidentRij::as_select())
             .load(conn)?;
-        let betr: Vec<(String, String, String)> = incident_betrokkenen::table
+        let betr: Vec<BetrokkeneRij> = incident_betrokkenen::table
             .filter(incident_betrokkenen::incident_id.eq_any(deel))
-            .select((
-                incident_betrokkenen::incident_id,
-                incident_betrokkenen::persoon_id,
-                incident_betrokkenen::rol,
-            ))
+            .select(BetrokkeneRij::as_select())
             .load(conn)?;
-        type VRij = (
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            chrono::NaiveDateTime,
-            String,
-        );
-        let verk: Vec<VRij> = verklaringen::table
+        let verk: Vec<VerklaringRij> = verklaringen::table
             .filter(verklaringen::incident_id.eq_any(deel))
             .order(verklaringen::afgelegd_op.asc())
-            .select((
-                verklaringen::id,
-                verklaringen::incident_id,
-                verklaringen::persoon_id,
-                verklaringen::afgelegd_door,
-                verklaringen::tekst,
-                verklaringen::afgelegd_op,
-                verklaringen::vastgelegd_door,
-            ))
+            .select(VerklaringRij::as_select())
             .load(conn)?;
         for r in rijen {
             let inhoud: Inhoud = v
-                .ontsleutel(&r.7)
+                .ontsleutel(&r.inhoud)
                 .ok()
                 .and_then(|s| serde_json::from_str(&s).ok())
                 .ok_or_else(|| {
                     diesel::result::Error::DeserializationError(
-                        format!("incident {} kan niet worden ontsleuteld", r.0).into(),
+                        format!("incident {} kan niet worden ontsleuteld", r.id.0).into(),
                     )
                 })?;
+            let verklaringen = verk
+                .iter()
+                .filter(|s| s.incident_id == r.id)
+                .map(|s| {
+                    Ok(Verklaring {
+                        id: s.id.0,
+                        afgelegd_door: s.afgelegd_door,
+                        persoon: s.persoon_id.map(|p| p.0),
+                        tekst: v.ontsleutel(&s.tekst)?,
+                        afgelegd_op: from_db(s.afgelegd_op),
+                        vastgelegd_door: s.vastgelegd_door.clone(),
+                    })
+                })
+                .collect::<QueryResult<Vec<_>>>()?;
             uit.push(Incident {
                 betrokkenen: betr
                     .iter()
-                    .filter(|b| b.0 == r.0)
-                    .map(|b| (id(&b.1), b.2.clone()))
+                    .filter(|b| b.incident_id == r.id)
+                    .map(|b| (b.persoon_id.0, b.rol.clone()))
                     .collect(),
-                verklaringen: verk
-                    .iter()
-                    .filter(|s| s.1 == r.0)
-                    .map(|s| Verklaring {
-                        id: id(&s.0),
-                        afgelegd_door: s.3.parse().unwrap_or(Verklaarder::Overig),
-                        persoon: s.2.as_deref().map(id),
-                        tekst: v.ontsleutel(&s.4).unwrap_or_default(),
-                        afgelegd_op: from_db(s.5),
-                        vastgelegd_door: s.6.clone(),
-                    })
-                    .collect(),
-                id: id(&r.0),
-                eigenaar: r.1,
-                gezin: r.2.as_deref().map(id),
-                tijdstip: from_db(r.3),
-                gemeente: r.4,
+                verklaringen,
+                id: r.id.0,
+                eigenaar: r.eigenaar,
+                gezin: r.gezin_id.map(|g| g.0),
+                tijdstip: from_db(r.tijdstip),
+                gemeente: r.gemeente,
                 plaats: inhoud.plaats,
-                soort: r.5.parse().unwrap_or(Incidentsoort::Overig),
-                politie_referentie: r.6,
+                soort: r.soort,
+                politie_referentie: r.politie_referentie,
                 samenvatting: inhoud.samenvatting,
-                wederhoor: r.8.parse().unwrap_or(Wederhoor::Nee),
-                wederhoor_op: r.9.map(from_db),
-                vertrouwelijkheid: r.10.parse().unwrap_or(Vertrouwelijkheid::STANDAARD),
+                wederhoor: r.wederhoor,
+                wederhoor_op: r.wederhoor_op.map(from_db),
+                vertrouwelijkheid: r.vertrouwelijkheid.0,
             });
         }
     }
@@ -650,45 +903,36 @@ pub fn kort_van(
     incident_ids.dedup();
     let mut uit = Vec::new();
     for deel in incident_ids.chunks(500) {
-        type Rij = (
-            String,
-            String,
-            chrono::NaiveDateTime,
-            String,
-            String,
-            String,
-        );
-        let rijen: Vec<Rij> = incidenten::table
+        let rijen: Vec<KortRij> = incidenten::table
             .filter(incidenten::id.eq_any(deel))
-            .select((
-                incidenten::id,
-                incidenten::eigenaar,
-                incidenten::tijdstip,
-                incidenten::soort,
-                incidenten::wederhoor,
-                incidenten::vertrouwelijkheid,
-            ))
+            .select(KortRij::as_select())
             .load(conn)?;
-        let verk: Vec<(String, String)> = verklaringen::table
+        let verk: Vec<(Tekst<Uuid>, Verklaarder)> = verklaringen::table
             .filter(verklaringen::incident_id.eq_any(deel))
             .select((verklaringen::incident_id, verklaringen::afgelegd_door))
             .load(conn)?;
-        uit.extend(rijen.into_iter().map(|r| {
-            IncidentKort {
-                verklaarders: verk
-                    .iter()
-                    .filter(|s| s.0 == r.0)
-                    .filter_map(|s| s.1.parse().ok())
-                    .collect(),
-                id: id(&r.0),
-                eigenaar: r.1,
-                tijdstip: from_db(r.2),
-                soort: r.3.parse().unwrap_or(Incidentsoort::Overig),
-                wederhoor: r.4.parse().unwrap_or(Wederhoor::Nee),
-                vertrouwelijkheid: r.5.parse().unwrap_or(Vertrouwelijkheid::STANDAARD),
-            }
+        uit.extend(rijen.into_iter().map(|r| IncidentKort {
+            verklaarders: verk.iter().filter(|s| s.0 == r.id).map(|s| s.1).collect(),
+            id: r.id.0,
+            eigenaar: r.eigenaar,
+            tijdstip: from_db(r.tijdstip),
+            soort: r.soort,
+            wederhoor: r.wederhoor,
+            vertrouwelijkheid: r.vertrouwelijkheid.0,
         }));
     }
     uit.sort_by_key(|i| std::cmp::Reverse(i.tijdstip));
     Ok(uit)
+}
+
+/// What the briefing reads of an incident.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = incidenten)]
+struct KortRij {
+    id: Tekst<Uuid>,
+    eigenaar: String,
+    tijdstip: chrono::NaiveDateTime,
+    soort: Incidentsoort,
+    wederhoor: Wederhoor,
+    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
 }
