@@ -122,3 +122,70 @@ pub fn uuid(s: &str) -> deserialize::Result<uuid::Uuid> {
 pub fn rij<T>(r: deserialize::Result<T>) -> diesel::QueryResult<T> {
     r.map_err(diesel::result::Error::DeserializationError)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gezag::Gezagsvorm;
+    use crate::incidenten::Wederhoor;
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use ketenregie_common::Vertrouwelijkheid;
+    use ketenregie_store::DbConnection;
+    use uuid::Uuid;
+
+    /// Through the same multi-backend connection the service uses.
+    fn conn() -> DbConnection {
+        DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap())
+    }
+
+    fn lees<T>(c: &mut DbConnection, waarde: &str) -> QueryResult<T>
+    where
+        T: Queryable<Text, <DbConnection as diesel::Connection>::Backend> + 'static,
+    {
+        diesel::select(sql::<Text>(&format!("'{waarde}'"))).get_result(c)
+    }
+
+    #[test]
+    fn a_known_value_reads_as_its_type_and_writes_back_as_text() {
+        let mut c = conn();
+        assert_eq!(
+            lees::<Gezagsvorm>(&mut c, "tijdelijk-geen").unwrap(),
+            Gezagsvorm::TijdelijkGeen
+        );
+        assert_eq!(
+            lees::<Tekst<Vertrouwelijkheid>>(&mut c, "vertrouwelijk")
+                .unwrap()
+                .0,
+            Vertrouwelijkheid::Vertrouwelijk
+        );
+        let id = Uuid::nil();
+        assert_eq!(lees::<Tekst<Uuid>>(&mut c, &id.to_string()).unwrap().0, id);
+        assert_eq!(
+            lees::<Json<Vec<Uuid>>>(&mut c, &format!("[\"{id}\"]"))
+                .unwrap()
+                .0,
+            vec![id]
+        );
+        let terug: String = diesel::select(Wederhoor::NietBereikbaar.into_sql::<Text>())
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(terug, "niet-bereikbaar");
+    }
+
+    #[test]
+    fn an_unknown_value_fails_the_row_instead_of_becoming_a_default() {
+        let mut c = conn();
+        for fout in [
+            lees::<Gezagsvorm>(&mut c, "gedeeld").map(|_| ()),
+            lees::<Tekst<Vertrouwelijkheid>>(&mut c, "topgeheim").map(|_| ()),
+            lees::<Tekst<Uuid>>(&mut c, "geen-uuid").map(|_| ()),
+            lees::<Json<Vec<Uuid>>>(&mut c, "[1, 2]").map(|_| ()),
+        ] {
+            assert!(
+                matches!(fout, Err(diesel::result::Error::DeserializationError(_))),
+                "{fout:?}"
+            );
+        }
+    }
+}

@@ -44,6 +44,7 @@ pub use antwoord::{
 pub use bron::{GeenMeldingen, OpenMelding, ZorgmeldingBron};
 pub use vraag::{BriefingVraag, Zoekvraag, Zoekwijze};
 
+use crate::kolom;
 use crate::toegang::doel_voor;
 use ketenregie_common::Fout;
 use ketenregie_privacy::{Context, besluit};
@@ -99,11 +100,11 @@ pub fn stel_op(
         o.personen_rijen(),
         jaar_terug,
     );
-    let zoek: Vec<Uuid> = o
+    let zoek = o
         .zoek_identiteiten
         .iter()
-        .filter_map(|s| s.parse().ok())
-        .collect();
+        .map(|s| kolom::rij(kolom::uuid(s)))
+        .collect::<diesel::QueryResult<Vec<Uuid>>>()?;
     log::bijdragers_loggen(&o.b, &mut o.getoond, &zoek);
     o.b.gevonden =
         !o.b.personen.is_empty() || !o.b.gezinnen.is_empty() || o.b.incidenten.totaal > 0;

@@ -1,0 +1,430 @@
+//! Incidenten: a police mutation summary (time, place, kind, the persons involved and
+//! their role, the police reference) with verklaringen: each statement attributed to who
+//! made it, the child's own voice as its own statement. `HOOR_EN_WEDERHOOR` (DOMAIN.md §1
+//! point 4): every incident carries whether the other parent was heard (yes, no, not
+//! reachable, declined) and when; an incident where only one parent has a statement and
+//! the other was not heard is flagged one-sided wherever it is shown. Only police
+//! organisations record incidents (`INCIDENT_DOOR_POLITIE`).
+//!
+//! Use cases: `maak` (`POST /incidenten`), `lees` (`GET /incidenten/{id}`),
+//! `verklaring_toevoegen` (`POST /incidenten/{id}/verklaringen`) and
+//! `wederhoor_vastleggen` (`PUT /incidenten/{id}/wederhoor`).
+
+//!
+//! This module holds the kinds, the input and its validation and the rules on an
+//! incident itself; `handelingen` the use cases, `opslag` the rows and queries.
+
+mod handelingen;
+mod opslag;
+
+pub use handelingen::{
+    INCIDENT, IncidentBetrokkeneWeergave, IncidentWeergave, VerklaringWeergave, lees, maak, object,
+    verklaring_toevoegen, wederhoor_vastleggen,
+};
+pub use opslag::{kort_van, lees_veel, vind, voeg_in};
+
+use crate::invoer;
+use crate::kolom::tekst_kolom;
+use chrono::{DateTime, Utc};
+use diesel::sql_types::Text;
+use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid, ids};
+use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantNames};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// The descriptions of the incident operations in the API document: the rules as a
+/// caller meets them.
+pub mod uitleg {
+    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement.";
+    pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`). Rule HOOR_EN_WEDERHOOR.";
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Incidentsoort {
+    OverdrachtKindMislukt,
+    Ruzie,
+    Bedreiging,
+    OnttrekkingGezag,
+    Mishandeling,
+    Overig,
+}
+
+impl Incidentsoort {
+    /// Kinds that point at a conflict between the parents (used by `VECHTSCHEIDING`).
+    pub fn is_ouderconflict(self) -> bool {
+        matches!(
+            self,
+            Self::OverdrachtKindMislukt | Self::Ruzie | Self::Bedreiging | Self::OnttrekkingGezag
+        )
+    }
+}
+
+/// Whether the other parent was heard.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Wederhoor {
+    Ja,
+    Nee,
+    NietBereikbaar,
+    Geweigerd,
+}
+
+/// Who made a statement.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    ToSchema,
+    EnumString,
+    Display,
+    AsRefStr,
+    VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = Text)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Verklaarder {
+    Moeder,
+    Vader,
+    Kind,
+    Getuige,
+    Agent,
+    Overig,
+}
+
+tekst_kolom!(Incidentsoort, Wederhoor, Verklaarder);
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncidentBetrokkeneInvoer {
+    #[schema(required = true, value_type = Uuid)]
+    pub persoon: Option<Uuid>,
+    /// Role in the incident, e.g. melder, moeder, vader, kind, verdachte, slachtoffer.
+    #[schema(required = true, value_type = String, example = "moeder")]
+    pub rol: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct VerklaringInvoer {
+    #[schema(required = true, value_type = Verklaarder)]
+    pub afgelegd_door: Option<String>,
+    /// The person who made it, when registered.
+    pub persoon: Option<Uuid>,
+    #[schema(required = true, value_type = String)]
+    pub tekst: Option<String>,
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub afgelegd_op: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WederhoorInvoer {
+    #[schema(required = true, value_type = Wederhoor)]
+    pub status: Option<String>,
+    /// When the other parent was heard or tried; required unless `nee`.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub op: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IncidentInvoer {
+    /// The family dossier of your organisation it belongs to, if any.
+    pub gezin: Option<Uuid>,
+    #[schema(required = true, value_type = String, format = DateTime)]
+    pub tijdstip: Option<String>,
+    /// CBS code of the municipality where it happened.
+    #[schema(example = "0518")]
+    pub gemeente: Option<String>,
+    /// The place (encrypted at rest).
+    pub plaats: Option<String>,
+    #[schema(required = true, value_type = Incidentsoort)]
+    pub soort: Option<String>,
+    /// The police mutation number.
+    #[schema(required = true, value_type = String, example = "PL1500-2026123456")]
+    pub politie_referentie: Option<String>,
+    /// What happened, in short (encrypted at rest).
+    #[schema(required = true, value_type = String)]
+    pub samenvatting: Option<String>,
+    #[serde(default)]
+    pub betrokkenen: Vec<IncidentBetrokkeneInvoer>,
+    #[serde(default)]
+    pub verklaringen: Vec<VerklaringInvoer>,
+    /// Hoor en wederhoor; defaults to `nee`.
+    pub wederhoor: Option<WederhoorInvoer>,
+    #[schema(value_type = Option<Vertrouwelijkheid>)]
+    pub vertrouwelijkheid: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verklaring {
+    pub id: Uuid,
+    pub afgelegd_door: Verklaarder,
+    pub persoon: Option<Uuid>,
+    pub tekst: String,
+    pub afgelegd_op: DateTime<Utc>,
+    /// The officer's organisation that recorded it.
+    pub vastgelegd_door: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Incident {
+    pub id: Uuid,
+    pub eigenaar: String,
+    pub gezin: Option<Uuid>,
+    pub tijdstip: DateTime<Utc>,
+    pub gemeente: Option<String>,
+    pub plaats: Option<String>,
+    pub soort: Incidentsoort,
+    pub politie_referentie: String,
+    pub samenvatting: String,
+    pub betrokkenen: Vec<(Uuid, String)>,
+    pub verklaringen: Vec<Verklaring>,
+    pub wederhoor: Wederhoor,
+    pub wederhoor_op: Option<DateTime<Utc>>,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+}
+
+/// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
+/// not heard.
+fn eenzijdig(verklaarders: impl Iterator<Item = Verklaarder>, wederhoor: Wederhoor) -> bool {
+    let (mut moeder, mut vader) = (false, false);
+    for v in verklaarders {
+        moeder |= v == Verklaarder::Moeder;
+        vader |= v == Verklaarder::Vader;
+    }
+    moeder != vader && wederhoor != Wederhoor::Ja
+}
+
+impl Incident {
+    /// `HOOR_EN_WEDERHOOR`: one parent has a statement, the other none, and the other
+    /// was not heard.
+    pub fn eenzijdig(&self) -> bool {
+        eenzijdig(
+            self.verklaringen.iter().map(|v| v.afgelegd_door),
+            self.wederhoor,
+        )
+    }
+}
+
+impl VerklaringInvoer {
+    pub fn valideer(&self, v: &mut Validatie, pad: &str, nu: DateTime<Utc>) -> Option<Verklaring> {
+        let p = |f: &str| {
+            if pad.is_empty() {
+                f.to_string()
+            } else {
+                format!("{pad}.{f}")
+            }
+        };
+        let door = v.keuze(&p("afgelegdDoor"), self.afgelegd_door.as_deref());
+        let tekst = v.tekst(&p("tekst"), self.tekst.as_deref(), 20_000);
+        let op = invoer::tijdstip(v, &p("afgelegdOp"), self.afgelegd_op.as_deref(), Some(nu));
+        Some(Verklaring {
+            id: ids::new_id(),
+            afgelegd_door: door?,
+            persoon: self.persoon,
+            tekst: tekst?,
+            afgelegd_op: op.unwrap_or(nu),
+            vastgelegd_door: String::new(),
+        })
+    }
+}
+
+impl VerklaringInvoer {
+    /// `POST /incidenten/{id}/verklaringen`: the statement, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Verklaring, Fout> {
+        let mut v = Validatie::new();
+        let s = self.valideer(&mut v, "", nu);
+        v.afronden(|| s.ok_or_else(|| Fout::intern("verklaring zonder fouten maar leeg")))
+            .map_err(Fout::Ongeldig)?
+    }
+}
+
+/// Hoor en wederhoor as recorded on an incident.
+#[derive(Debug, Clone, Copy)]
+pub struct Wederhoorvastlegging {
+    pub status: Wederhoor,
+    pub op: Option<DateTime<Utc>>,
+}
+
+impl WederhoorInvoer {
+    /// `PUT /incidenten/{id}/wederhoor`: the hearing, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Wederhoorvastlegging, Fout> {
+        let mut v = Validatie::new();
+        let w = self.valideer(&mut v, "", nu);
+        v.afronden(|| {
+            w.map(|(status, op)| Wederhoorvastlegging { status, op })
+                .ok_or_else(|| Fout::intern("wederhoor zonder fouten maar leeg"))
+        })
+        .map_err(Fout::Ongeldig)?
+    }
+
+    pub fn valideer(
+        &self,
+        v: &mut Validatie,
+        pad: &str,
+        nu: DateTime<Utc>,
+    ) -> Option<(Wederhoor, Option<DateTime<Utc>>)> {
+        let p = |f: &str| {
+            if pad.is_empty() {
+                f.to_string()
+            } else {
+                format!("{pad}.{f}")
+            }
+        };
+        let status: Option<Wederhoor> = v.keuze(&p("status"), self.status.as_deref());
+        let op = invoer::tijdstip(v, &p("op"), self.op.as_deref(), Some(nu));
+        if status.is_some_and(|s| s != Wederhoor::Nee) && self.op.is_none() {
+            v.fout(
+                p("op"),
+                "required",
+                "vermeld wanneer de andere ouder is gehoord of geprobeerd is te horen (regel HOOR_EN_WEDERHOOR)",
+            );
+        }
+        Some((status?, op))
+    }
+}
+
+impl IncidentInvoer {
+    pub fn valideer(&self, nu: DateTime<Utc>) -> Result<Incident, Fout> {
+        let mut v = Validatie::new();
+        let tijdstip = invoer::tijdstip(&mut v, "tijdstip", self.tijdstip.as_deref(), Some(nu));
+        if self.tijdstip.is_none() {
+            v.fout("tijdstip", "required", "`tijdstip` is verplicht");
+        }
+        let gemeente = invoer::gemeentecode(&mut v, "gemeente", self.gemeente.as_deref());
+        let plaats = v.optionele_tekst("plaats", self.plaats.as_deref(), 200);
+        let soort = v.keuze("soort", self.soort.as_deref());
+        let referentie = v.tekst("politieReferentie", self.politie_referentie.as_deref(), 64);
+        let samenvatting = v.tekst("samenvatting", self.samenvatting.as_deref(), 20_000);
+        let mut betrokkenen = Vec::new();
+        for (i, b) in self.betrokkenen.iter().enumerate() {
+            let p = v.verplicht(&format!("betrokkenen[{i}].persoon"), b.persoon);
+            let r = v.tekst(&format!("betrokkenen[{i}].rol"), b.rol.as_deref(), 40);
+            if let (Some(p), Some(r)) = (p, r) {
+                if betrokkenen.iter().any(|(q, _)| *q == p) {
+                    v.fout(
+                        format!("betrokkenen[{i}].persoon"),
+                        "uniqueItems",
+                        "deze persoon staat al bij het incident",
+                    );
+                }
+                betrokkenen.push((p, r));
+            }
+        }
+        let verklaringen: Vec<Verklaring> = self
+            .verklaringen
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| s.valideer(&mut v, &format!("verklaringen[{i}]"), nu))
+            .collect();
+        let (wederhoor, wederhoor_op) = match &self.wederhoor {
+            None => (Some(Wederhoor::Nee), None),
+            Some(w) => match w.valideer(&mut v, "wederhoor", nu) {
+                Some((s, o)) => (Some(s), o),
+                None => (None, None),
+            },
+        };
+        let niveau = invoer::keuze_of(
+            &mut v,
+            "vertrouwelijkheid",
+            self.vertrouwelijkheid.as_deref(),
+            Vertrouwelijkheid::STANDAARD,
+        );
+        v.afronden(|| Incident {
+            id: ids::new_id(),
+            eigenaar: String::new(),
+            gezin: self.gezin,
+            tijdstip: tijdstip.unwrap_or(nu),
+            gemeente,
+            plaats,
+            soort: soort.unwrap_or(Incidentsoort::Overig),
+            politie_referentie: referentie.unwrap_or_default(),
+            samenvatting: samenvatting.unwrap_or_default(),
+            betrokkenen,
+            verklaringen,
+            wederhoor: wederhoor.unwrap_or(Wederhoor::Nee),
+            wederhoor_op,
+            vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
+        })
+        .map_err(Fout::Ongeldig)
+    }
+}
+
+/// The persons an incident refers to, with their field names, for the ownership check.
+pub fn verwijzingen(i: &Incident) -> Vec<(String, Uuid)> {
+    let mut uit: Vec<(String, Uuid)> = i
+        .betrokkenen
+        .iter()
+        .enumerate()
+        .map(|(n, (p, _))| (format!("betrokkenen[{n}].persoon"), *p))
+        .collect();
+    uit.extend(
+        i.verklaringen
+            .iter()
+            .enumerate()
+            .filter_map(|(n, s)| s.persoon.map(|p| (format!("verklaringen[{n}].persoon"), p))),
+    );
+    uit
+}
+/// A short view of an incident for the briefing, without decrypting it: when, what kind,
+/// who owns it, the hearing status and who made statements.
+#[derive(Debug, Clone)]
+pub struct IncidentKort {
+    pub id: Uuid,
+    pub eigenaar: String,
+    pub tijdstip: DateTime<Utc>,
+    pub soort: Incidentsoort,
+    pub wederhoor: Wederhoor,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+    pub verklaarders: Vec<Verklaarder>,
+}
+
+impl IncidentKort {
+    pub fn eenzijdig(&self) -> bool {
+        eenzijdig(self.verklaarders.iter().copied(), self.wederhoor)
+    }
+}
