@@ -986,7 +986,81 @@ async fn betrokkenheid_alleen_wie_mag(db: Db) {
     assert_problem(app.get(&format!("/api/v1/matches/{id}"), &wt).await, 404).await;
 }
 
+/// The briefing's open zorgmeldingen come from `referral` through the case registry's
+/// `ZorgmeldingBron` (issue 12): a sent melding on the child shows with its state and
+/// never its content; a cancelled one and a concept do not; an organisation without an
+/// agreement sees none.
+async fn briefing_toont_open_zorgmeldingen(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    common::keten::opzet(&app).await;
+    let open = common::keten::verzonden_melding(&app).await;
+    let geannuleerd = common::keten::verzonden_melding(&app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{geannuleerd}/annuleringen"),
+            &agent,
+            &json!({"reden": "dubbel ingediend"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    maak(
+        &app,
+        "/api/v1/zorgmeldingen",
+        &agent,
+        common::keten::melding(),
+    )
+    .await;
+    maak(
+        &app,
+        "/api/v1/personen",
+        &agent,
+        json!({"bsn": "111222333", "voornamen": "Kind0", "achternaam": "Jansen", "geboortedatum": "2016-03-01"}),
+    )
+    .await;
+
+    let noodhulp = app.token("politie-haaglanden", &["noodhulp"]);
+    let res = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &noodhulp,
+            &json!({"bsn": "111222333"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let b: Value = res.json().await.unwrap();
+    let meldingen = b["openZorgmeldingen"].as_array().unwrap();
+    assert_eq!(meldingen.len(), 1, "{b}");
+    let m = &meldingen[0];
+    assert_eq!(m["id"], open.as_str());
+    assert_eq!(m["afzender"], "politie-haaglanden");
+    assert_eq!(m["ontvanger"], "vt-haaglanden");
+    assert_eq!(m["meldingstatus"], "verzonden");
+    assert_eq!(m["taakstatus"], "requested");
+    assert!(m["ingediendOp"].is_string(), "{m}");
+    for inhoud in ["voordeur", "Pietersen", "Hij kwam te laat"] {
+        assert!(!b.to_string().contains(inhoud), "no content: {inhoud}");
+    }
+
+    let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
+    let b: Value = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &buiten,
+            &json!({"bsn": "111222333"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b["gevonden"], false, "{b}");
+    assert_eq!(b["openZorgmeldingen"].as_array().unwrap().len(), 0, "{b}");
+}
+
 op_beide_backends!(
+    briefing_toont_open_zorgmeldingen,
     briefing_per_rol,
     meerduidige_naam_wordt_niet_samengevoegd,
     coordinatiematch_bij_gedeelde_ouder,

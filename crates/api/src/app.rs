@@ -17,6 +17,7 @@ use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
 use actix_web::{App, HttpRequest, HttpResponse, web};
+use ketenregie_case::briefing::ZorgmeldingBron;
 use ketenregie_common::Klok;
 use ketenregie_feedback::bezorging::{BezorgInstelling, Bezorger};
 use ketenregie_feedback::email::{Email, EmailInstelling};
@@ -67,6 +68,8 @@ pub struct Onderdelen {
     pub inzage: Vec<Arc<dyn InzageBron>>,
     pub bewaring: Vec<Arc<dyn Bewaarbron>>,
     pub klok: Klok,
+    /// Where the briefing (`case`) finds open zorgmeldingen (`referral`'s tables).
+    pub zorgmeldingen: Arc<dyn ZorgmeldingBron>,
 }
 
 impl Default for Onderdelen {
@@ -80,6 +83,7 @@ impl Default for Onderdelen {
                 Arc::new(crate::limieten::QuotumBron),
             ],
             klok: Klok::systeem(),
+            zorgmeldingen: Arc::new(ketenregie_referral::briefingbron::Briefingbron),
         }
     }
 }
@@ -216,6 +220,8 @@ impl Application {
             versleuteling: versleuteling.clone().into_inner(),
         }));
         let inzage = web::Data::new(InzageBronnen(bronnen));
+        let zorgmeldingen: web::Data<dyn ZorgmeldingBron> =
+            web::Data::from(onderdelen.zorgmeldingen.clone());
         let url_regels = UrlRegels {
             ontwikkeling: config.is_development(),
             prive_toegestaan: config.webhooks.allow_private_networks,
@@ -296,6 +302,7 @@ impl Application {
                 .app_data(versleuteling.clone())
                 .app_data(klok.clone())
                 .app_data(inzage.clone())
+                .app_data(zorgmeldingen.clone())
                 .app_data(url_regels.clone())
                 .app_data(ontwikkeling.clone())
                 .app_data(idempotentie.clone())

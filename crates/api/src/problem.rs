@@ -432,22 +432,6 @@ pub fn problem_voor_status(status: StatusCode) -> Problem {
     p
 }
 
-impl From<ketenregie_case::CaseFout> for AppError {
-    fn from(e: ketenregie_case::CaseFout) -> Self {
-        use ketenregie_case::CaseFout as F;
-        match e {
-            F::Ongeldig(f) => AppError::validatie(f),
-            F::Bestaat { detail, locatie } => AppError::Conflict {
-                detail,
-                location: Some(locatie),
-            },
-            F::NietGevonden(d) => AppError::NietGevonden(d),
-            F::Domein(e) => e.into(),
-            F::Db(e) => e.into(),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,18 +19,25 @@
 //! The clause's text quotes the decision about the family: it is stored AES-GCM
 //! encrypted (issue 11 point 5) and decrypted when read; a text stored in plain text
 //! before that is still read.
+//!
+//! Use case: `vastleggen` (`POST /gezinnen/{id}/beschikkingen`).
 
-use crate::{CaseFout, id, invoer};
+use crate::kolom::{Json, Tekst, tekst_kolom};
+use crate::weergave::{BeschikkingKort, beschikking_kort, persoon_ref};
+use crate::{gezinnen, invoer, personen, toegang};
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::ids;
+use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::schema::beschikkingen;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -50,6 +57,12 @@ pub const HUISVERBOD_MAX_28_DAGEN: Days = Days::new(28);
 pub const UHP_MAX_EEN_JAAR: Months = Months::new(12);
 pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: Months = Months::new(3);
 
+/// The description of `POST /gezinnen/{id}/beschikkingen` in the API document: the
+/// duration rules as a caller meets them.
+pub mod uitleg {
+    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT). `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST).";
+}
+
 #[derive(
     Debug,
     Clone,
@@ -63,7 +76,10 @@ pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: Months = Months::new(3);
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Beschikkingsoort {
@@ -77,6 +93,8 @@ pub enum Beschikkingsoort {
     Straatverbod,
     Overig,
 }
+
+tekst_kolom!(Beschikkingsoort);
 
 impl Beschikkingsoort {
     /// A child-protection measure or restraining order the briefing lists on its own.
@@ -197,7 +215,7 @@ fn max_duur(
 }
 
 impl BeschikkingInvoer {
-    pub fn valideer(&self, gezin: Uuid, vandaag: NaiveDate) -> Result<Beschikking, CaseFout> {
+    pub fn valideer(&self, gezin: Uuid, vandaag: NaiveDate) -> Result<Beschikking, Fout> {
         let mut v = Validatie::new();
         let rechtbank = v.tekst("rechtbank", self.rechtbank.as_deref(), 200);
         let zaaknummer = v.tekst("zaaknummer", self.zaaknummer.as_deref(), 100);
@@ -307,17 +325,47 @@ impl BeschikkingInvoer {
             kinderen,
             gebruikt_op,
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
-pub fn maak(
+/// `POST /gezinnen/{id}/beschikkingen`: record decision `b` on family `b.gezin` of the
+/// caller's organisation (another's is refused within the view); its children must be
+/// the organisation's persons. Logged as a write of one's own record, one
+/// processing-log row per member of the family.
+pub fn vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    b: Beschikking,
+) -> Result<BeschikkingKort, Fout> {
+    let g = gezinnen::eigen(conn, ctx, b.gezin)?;
+    let b = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, b, ctx.nu)?;
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::GezagEnOmgang],
+        Object {
+            soort: "beschikkingen",
+            id: b.id.to_string(),
+            eigenaar: b.eigenaar.clone(),
+        },
+        json!({"gezin": b.gezin, "soort": b.soort, "van": b.van, "tot": b.tot, "sterkeArm": b.sterke_arm}),
+        &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
+    )?;
+    Ok(beschikking_kort(&b, ctx.vandaag(), &|u| {
+        persoon_ref(&leden, u)
+    }))
+}
+
+/// Store a decision of `eigenaar`; its children must be its persons.
+pub fn voeg_in(
     conn: &mut DbConnection,
     v: &Versleuteling,
     eigenaar: &str,
     mut b: Beschikking,
     nu: DateTime<Utc>,
-) -> Result<Beschikking, CaseFout> {
+) -> Result<Beschikking, Fout> {
     let verwijzingen: Vec<(String, Uuid)> = b
         .kinderen
         .iter()
@@ -334,7 +382,7 @@ pub fn maak(
             beschikkingen::rechtbank.eq(&b.rechtbank),
             beschikkingen::zaaknummer.eq(&b.zaaknummer),
             beschikkingen::datum.eq(b.datum),
-            beschikkingen::soort.eq(b.soort.as_ref()),
+            beschikkingen::soort.eq(b.soort),
             beschikkingen::van.eq(b.van),
             beschikkingen::tot.eq(b.tot),
             beschikkingen::uitvoerbaar_bij_voorraad.eq(b.uitvoerbaar_bij_voorraad),
@@ -348,22 +396,25 @@ pub fn maak(
     Ok(b)
 }
 
-type Rij = (
-    String,
-    String,
-    String,
-    String,
-    String,
-    NaiveDate,
-    String,
-    NaiveDate,
-    Option<NaiveDate>,
-    bool,
-    bool,
-    Option<String>,
-    String,
-    Option<NaiveDate>,
-);
+/// A stored decision.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = beschikkingen)]
+struct Rij {
+    id: Tekst<Uuid>,
+    eigenaar: String,
+    gezin_id: Tekst<Uuid>,
+    rechtbank: String,
+    zaaknummer: String,
+    datum: NaiveDate,
+    soort: Beschikkingsoort,
+    van: NaiveDate,
+    tot: Option<NaiveDate>,
+    uitvoerbaar_bij_voorraad: bool,
+    sterke_arm: bool,
+    sterke_arm_tekst: Option<String>,
+    kinderen: Json<Vec<Uuid>>,
+    gebruikt_op: Option<NaiveDate>,
+}
 
 /// The decisions recorded in these families, their clause text decrypted.
 pub fn van_gezinnen(
@@ -374,41 +425,26 @@ pub fn van_gezinnen(
     let rijen: Vec<Rij> = beschikkingen::table
         .filter(beschikkingen::gezin_id.eq_any(gezinnen))
         .order(beschikkingen::datum.desc())
-        .select((
-            beschikkingen::id,
-            beschikkingen::eigenaar,
-            beschikkingen::gezin_id,
-            beschikkingen::rechtbank,
-            beschikkingen::zaaknummer,
-            beschikkingen::datum,
-            beschikkingen::soort,
-            beschikkingen::van,
-            beschikkingen::tot,
-            beschikkingen::uitvoerbaar_bij_voorraad,
-            beschikkingen::sterke_arm,
-            beschikkingen::sterke_arm_tekst,
-            beschikkingen::kinderen,
-            beschikkingen::gebruikt_op,
-        ))
+        .select(Rij::as_select())
         .load(conn)?;
     rijen
         .into_iter()
         .map(|r| {
             Ok(Beschikking {
-                id: id(&r.0),
-                eigenaar: r.1,
-                gezin: id(&r.2),
-                rechtbank: r.3,
-                zaaknummer: r.4,
-                datum: r.5,
-                soort: r.6.parse().unwrap_or(Beschikkingsoort::Overig),
-                van: r.7,
-                tot: r.8,
-                uitvoerbaar_bij_voorraad: r.9,
-                sterke_arm: r.10,
-                sterke_arm_tekst: v.lees_kolom_optie(r.11.as_deref())?,
-                kinderen: serde_json::from_str(&r.12).unwrap_or_default(),
-                gebruikt_op: r.13,
+                id: r.id.0,
+                eigenaar: r.eigenaar,
+                gezin: r.gezin_id.0,
+                rechtbank: r.rechtbank,
+                zaaknummer: r.zaaknummer,
+                datum: r.datum,
+                soort: r.soort,
+                van: r.van,
+                tot: r.tot,
+                uitvoerbaar_bij_voorraad: r.uitvoerbaar_bij_voorraad,
+                sterke_arm: r.sterke_arm,
+                sterke_arm_tekst: v.lees_kolom_optie(r.sterke_arm_tekst.as_deref())?,
+                kinderen: r.kinderen.0,
+                gebruikt_op: r.gebruikt_op,
             })
         })
         .collect()
@@ -438,9 +474,9 @@ mod tests {
         }
     }
 
-    fn regel_van(r: Result<Beschikking, CaseFout>) -> Vec<String> {
+    fn regel_van(r: Result<Beschikking, Fout>) -> Vec<String> {
         match r {
-            Err(CaseFout::Ongeldig(f)) => f
+            Err(Fout::Ongeldig(f)) => f
                 .into_iter()
                 .map(|f| format!("{}:{}", f.name, f.code))
                 .collect(),

@@ -3,19 +3,34 @@
 //! `GEZAG_HOUDERS_PASSEN_BIJ_VORM`: joint gezag has two holders, one-parent gezag one,
 //! voogdij one or two persons or an institution, "temporarily none" and "cannot be
 //! determined" none. `GEZAG_BRON_BESCHIKKING`: a court decision as source is named.
+//!
+//! Use cases: `vastleggen` (`POST /personen/{id}/gezag`) and `van_kind`
+//! (`GET /personen/{id}/gezag`).
 
-use crate::{CaseFout, id, invoer};
+use crate::kolom::{Json, Tekst, tekst_kolom};
+use crate::personen::{self, PERSOON};
+use crate::weergave::{GezagKort, gezag_kort, persoon_ref};
+use crate::{invoer, toegang};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::ids;
+use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::gezag;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
+/// caller meets it.
+pub mod uitleg {
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none.";
+}
 
 #[derive(
     Debug,
@@ -30,7 +45,10 @@ use uuid::Uuid;
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Gezagsvorm {
@@ -54,7 +72,10 @@ pub enum Gezagsvorm {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Gezagsbron {
@@ -62,6 +83,8 @@ pub enum Gezagsbron {
     Brp,
     Beschikking,
 }
+
+tekst_kolom!(Gezagsvorm, Gezagsbron);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -95,7 +118,7 @@ pub struct Gezag {
 }
 
 impl GezagInvoer {
-    pub fn valideer(&self, kind: Uuid, vandaag: NaiveDate) -> Result<Gezag, CaseFout> {
+    pub fn valideer(&self, kind: Uuid, vandaag: NaiveDate) -> Result<Gezag, Fout> {
         let mut v = Validatie::new();
         let vorm: Option<Gezagsvorm> = v.keuze("vorm", self.vorm.as_deref());
         let bron: Option<Gezagsbron> = v.keuze("bron", self.bron.as_deref());
@@ -162,16 +185,85 @@ impl GezagInvoer {
             beschikking: self.beschikking,
             geverifieerd_op: geverifieerd.unwrap_or_default(),
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
-pub fn maak(
+/// `POST /personen/{id}/gezag`: record gezag over a child of the caller's organisation
+/// (another's is refused within the view); the holders must be its persons too. Logged
+/// as a write of one's own record, one processing-log row per person (child and holders).
+pub fn vastleggen(conn: &mut DbConnection, ctx: &Context, g: Gezag) -> Result<GezagKort, Fout> {
+    personen::eigen(conn, ctx, g.kind)?;
+    let g = voeg_in(conn, &ctx.actor.organisatie, g, ctx.nu)?;
+    let betrokken: Vec<String> = std::iter::once(g.kind)
+        .chain(g.houders.iter().copied())
+        .map(|u| u.to_string())
+        .collect();
+    let getoond = personen::lees_veel(conn, &ctx.versleuteling, &betrokken)?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::GezagEnOmgang],
+        Object {
+            soort: "gezag",
+            id: g.id.to_string(),
+            eigenaar: g.eigenaar.clone(),
+        },
+        json!({"kind": g.kind, "vorm": g.vorm, "bron": g.bron, "houders": g.houders.len()}),
+        &getoond.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
+    )?;
+    Ok(gezag_kort(&g, &|u| persoon_ref(&getoond, u)))
+}
+
+/// `GET /personen/{id}/gezag`: the gezag records on a child, newest verification first
+/// (the first is the one that counts), as the agreements allow the child's owner's
+/// records to be read; outside the caller's view as an unknown id. One processing-log
+/// row per person shown.
+pub fn van_kind(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    kind: Uuid,
+) -> Result<Vec<GezagKort>, Fout> {
+    let p = personen::vind(conn, &ctx.versleuteling, kind)?
+        .ok_or_else(|| toegang::onbekend(PERSOON))?;
+    let t = toegang::lees(
+        conn,
+        ctx,
+        PERSOON,
+        &p.eigenaar,
+        &[C::Identificatie, C::GezagEnOmgang],
+        &[],
+        p.vertrouwelijkheid,
+    )?;
+    let records = van_kinderen(conn, &[kind.to_string()])?;
+    let ids: Vec<String> = records
+        .iter()
+        .flat_map(|g| g.houders.iter().map(Uuid::to_string))
+        .collect();
+    let mut getoond = personen::lees_veel(conn, &ctx.versleuteling, &ids)?;
+    getoond.push(p.clone());
+    let uit: Vec<GezagKort> = records
+        .iter()
+        .map(|g| gezag_kort(g, &|u| persoon_ref(&getoond, u)))
+        .collect();
+    let subjecten: Vec<Uuid> = getoond.iter().map(|h| h.betrokkene).collect();
+    logboek::lezing(
+        conn,
+        ctx,
+        &t,
+        personen::object(&kind.to_string(), &p.eigenaar),
+        &subjecten,
+    )?;
+    Ok(uit)
+}
+
+/// Store a gezag record of `eigenaar`; the child and holders must be its persons.
+pub fn voeg_in(
     conn: &mut DbConnection,
     eigenaar: &str,
     mut g: Gezag,
     nu: DateTime<Utc>,
-) -> Result<Gezag, CaseFout> {
+) -> Result<Gezag, Fout> {
     let mut verwijzingen = vec![("kind".to_string(), g.kind)];
     verwijzingen.extend(
         g.houders
@@ -186,10 +278,10 @@ pub fn maak(
             gezag::id.eq(g.id.to_string()),
             gezag::eigenaar.eq(eigenaar),
             gezag::kind_id.eq(g.kind.to_string()),
-            gezag::vorm.eq(g.vorm.as_ref()),
+            gezag::vorm.eq(g.vorm),
             gezag::houders.eq(serde_json::to_string(&g.houders).expect("serialises")),
             gezag::houder_instelling.eq(&g.houder_instelling),
-            gezag::bron.eq(g.bron.as_ref()),
+            gezag::bron.eq(g.bron),
             gezag::beschikking_id.eq(g.beschikking.map(|b| b.to_string())),
             gezag::geverifieerd_op.eq(g.geverifieerd_op),
             gezag::aangemaakt_op.eq(to_db(nu)),
@@ -198,46 +290,40 @@ pub fn maak(
     Ok(g)
 }
 
+/// A stored gezag record.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = gezag)]
+struct GezagRij {
+    id: Tekst<Uuid>,
+    eigenaar: String,
+    kind_id: Tekst<Uuid>,
+    vorm: Gezagsvorm,
+    houders: Json<Vec<Uuid>>,
+    houder_instelling: Option<String>,
+    bron: Gezagsbron,
+    beschikking_id: Option<Tekst<Uuid>>,
+    geverifieerd_op: NaiveDate,
+}
+
 /// Gezag records of these children, newest verification first.
 pub fn van_kinderen(conn: &mut DbConnection, kinderen: &[String]) -> QueryResult<Vec<Gezag>> {
-    type Rij = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        NaiveDate,
-    );
-    let rijen: Vec<Rij> = gezag::table
+    let rijen: Vec<GezagRij> = gezag::table
         .filter(gezag::kind_id.eq_any(kinderen))
         .order((gezag::geverifieerd_op.desc(), gezag::aangemaakt_op.desc()))
-        .select((
-            gezag::id,
-            gezag::eigenaar,
-            gezag::kind_id,
-            gezag::vorm,
-            gezag::houders,
-            gezag::houder_instelling,
-            gezag::bron,
-            gezag::beschikking_id,
-            gezag::geverifieerd_op,
-        ))
+        .select(GezagRij::as_select())
         .load(conn)?;
     Ok(rijen
         .into_iter()
         .map(|r| Gezag {
-            id: id(&r.0),
-            eigenaar: r.1,
-            kind: id(&r.2),
-            vorm: r.3.parse().unwrap_or(Gezagsvorm::NietTeBepalen),
-            houders: serde_json::from_str(&r.4).unwrap_or_default(),
-            houder_instelling: r.5,
-            bron: r.6.parse().unwrap_or(Gezagsbron::Brp),
-            beschikking: r.7.as_deref().map(id),
-            geverifieerd_op: r.8,
+            id: r.id.0,
+            eigenaar: r.eigenaar,
+            kind: r.kind_id.0,
+            vorm: r.vorm,
+            houders: r.houders.0,
+            houder_instelling: r.houder_instelling,
+            bron: r.bron,
+            beschikking: r.beschikking_id.map(|b| b.0),
+            geverifieerd_op: r.geverifieerd_op,
         })
         .collect())
 }

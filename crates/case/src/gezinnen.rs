@@ -1,15 +1,26 @@
 //! Gezinnen (dossiers): a family grouping owned by the organisation that made it, with
 //! each member's relation. One person may be in several families over time (`van`/`tot`).
+//!
+//! Use cases: `maak` (`POST /gezinnen`) and `lees` (`GET /gezinnen/{id}`); the facts
+//! recorded on a family are `beschikkingen::vastleggen` and `regelingen::vastleggen`.
 
-use crate::{CaseFout, id, invoer, personen};
+use crate::kolom::{Tekst, tekst_kolom};
+use crate::weergave::{
+    BeschikkingKort, GezagKort, PersoonRef, RegelingKort, beschikking_kort, gezag_kort,
+    persoon_ref, regeling_kort,
+};
+use crate::{beschikkingen, gezag, invoer, personen, regelingen, toegang};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::ids;
+use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
-use ketenregie_common::{Validatie, Vertrouwelijkheid};
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkheid, ids};
+use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{gezinnen, gezinsleden};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -28,7 +39,10 @@ use uuid::Uuid;
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Relatie {
@@ -38,6 +52,8 @@ pub enum Relatie {
     Huisgenoot,
     Overig,
 }
+
+tekst_kolom!(Relatie);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -107,7 +123,7 @@ impl GezinslidInvoer {
 }
 
 impl GezinInvoer {
-    pub fn valideer(&self) -> Result<NieuwGezin, CaseFout> {
+    pub fn valideer(&self) -> Result<NieuwGezin, Fout> {
         let mut v = Validatie::new();
         let kenmerk = v.optionele_tekst("kenmerk", self.kenmerk.as_deref(), 100);
         let mut leden = Vec::new();
@@ -142,8 +158,159 @@ impl GezinInvoer {
             leden,
             vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
+}
+
+/// A member of a family, with their relation and period.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GezinslidDto)]
+#[serde(rename_all = "camelCase")]
+pub struct GezinslidWeergave {
+    pub persoon: PersoonRef,
+    pub relatie: Relatie,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub van: Option<NaiveDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tot: Option<NaiveDate>,
+}
+
+/// A family with the facts recorded on it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = GezinDto)]
+#[serde(rename_all = "camelCase")]
+pub struct Gezinsdossier {
+    pub id: Uuid,
+    pub eigenaar: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kenmerk: Option<String>,
+    pub leden: Vec<GezinslidWeergave>,
+    /// Per child, the gezag records (newest verification first).
+    pub gezag: Vec<GezagKort>,
+    /// All decisions, each with whether it is in force today.
+    pub beschikkingen: Vec<BeschikkingKort>,
+    pub regelingen: Vec<RegelingKort>,
+}
+
+/// The kind of record, as named in a 404.
+pub const GEZIN: &str = "gezin";
+
+/// The audit object of family `id` of `eigenaar`.
+pub fn object(id: &str, eigenaar: &str) -> Object {
+    Object {
+        soort: "gezinnen",
+        id: id.to_string(),
+        eigenaar: eigenaar.to_string(),
+    }
+}
+
+/// `POST /gezinnen`: a family of the caller's organisation; every member a person it
+/// registered. Logged as a write of one's own record, one processing-log row per member;
+/// the answer is the new dossier (read under the write's permission, logged as a read).
+pub fn maak(conn: &mut DbConnection, ctx: &Context, g: NieuwGezin) -> Result<Gezinsdossier, Fout> {
+    let g = voeg_in(conn, &ctx.actor.organisatie, &g, ctx.nu)?;
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(&g))?;
+    let t = toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::Gezinssituatie],
+        object(&g.id.to_string(), &g.eigenaar),
+        json!({"gezin": g.id, "leden": g.leden.len()}),
+        &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
+    )?;
+    dossier(conn, ctx, &g, &t)
+}
+
+/// `GET /gezinnen/{id}`: the family with its members, gezag per child, all decisions and
+/// arrangements; another organisation's only as an agreement allows (the family-law
+/// facts left out where not covered), outside the caller's view as an unknown id.
+pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gezinsdossier, Fout> {
+    let g = vind(conn, id)?.ok_or_else(|| toegang::onbekend(GEZIN))?;
+    let t = toegang::lees(
+        conn,
+        ctx,
+        GEZIN,
+        &g.eigenaar,
+        &[C::Identificatie, C::Gezinssituatie],
+        &[C::GezagEnOmgang],
+        g.vertrouwelijkheid,
+    )?;
+    dossier(conn, ctx, &g, &t)
+}
+
+/// A family of the caller's organisation to add facts to; another's is refused within
+/// the view (`EIGEN_ORGANISATIE`, `EEN_ORGANISATIE_ZICHT`).
+pub fn eigen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gezin, Fout> {
+    let g = vind(conn, id)?.ok_or_else(|| toegang::onbekend(GEZIN))?;
+    if g.eigenaar != ctx.actor.organisatie {
+        return Err(toegang::niet_eigen(
+            conn,
+            ctx,
+            GEZIN,
+            &g.eigenaar,
+            &[C::Identificatie, C::Gezinssituatie],
+            g.vertrouwelijkheid,
+        ));
+    }
+    Ok(g)
+}
+
+/// The ids of a family's members.
+pub fn lid_ids(g: &Gezin) -> Vec<String> {
+    g.leden.iter().map(|l| l.persoon.to_string()).collect()
+}
+
+/// The whole family as permission `t` allows, with its read logged: one processing-log
+/// row per member.
+fn dossier(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    g: &Gezin,
+    t: &Toestemming,
+) -> Result<Gezinsdossier, Fout> {
+    let vandaag = ctx.vandaag();
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(g))?;
+    let naam = |u: &Uuid| persoon_ref(&leden, u);
+    let kinderen: Vec<String> = g.kinderen().map(|k| k.to_string()).collect();
+    let gezin_ids = [g.id.to_string()];
+    let (gezag_, beschikkingen_, regelingen_) = if t.mag_zien(C::GezagEnOmgang) {
+        (
+            gezag::van_kinderen(conn, &kinderen)?,
+            beschikkingen::van_gezinnen(conn, &ctx.versleuteling, &gezin_ids)?,
+            regelingen::van_gezinnen(conn, &ctx.versleuteling, &gezin_ids)?,
+        )
+    } else {
+        (vec![], vec![], vec![])
+    };
+    let subjecten: Vec<Uuid> = leden.iter().map(|p| p.betrokkene).collect();
+    logboek::lezing(
+        conn,
+        ctx,
+        t,
+        object(&g.id.to_string(), &g.eigenaar),
+        &subjecten,
+    )?;
+    Ok(Gezinsdossier {
+        id: g.id,
+        eigenaar: g.eigenaar.clone(),
+        kenmerk: g.kenmerk.clone(),
+        leden: g
+            .leden
+            .iter()
+            .map(|l| GezinslidWeergave {
+                persoon: naam(&l.persoon),
+                relatie: l.relatie,
+                van: l.van,
+                tot: l.tot,
+            })
+            .collect(),
+        gezag: gezag_.iter().map(|x| gezag_kort(x, &naam)).collect(),
+        beschikkingen: beschikkingen_
+            .iter()
+            .map(|x| beschikking_kort(x, vandaag, &naam))
+            .collect(),
+        regelingen: regelingen_.iter().map(regeling_kort).collect(),
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -165,13 +332,13 @@ impl Gezin {
     }
 }
 
-/// Record a family; every member must be a person of `eigenaar`.
-pub fn maak(
+/// Store a family; every member must be a person of `eigenaar`.
+pub fn voeg_in(
     conn: &mut DbConnection,
     eigenaar: &str,
     g: &NieuwGezin,
     nu: DateTime<Utc>,
-) -> Result<Gezin, CaseFout> {
+) -> Result<Gezin, Fout> {
     let verwijzingen: Vec<(String, Uuid)> = g
         .leden
         .iter()
@@ -208,7 +375,7 @@ fn voeg_lid_in(conn: &mut DbConnection, gezin: Uuid, l: &Lid) -> QueryResult<()>
         .values((
             gezinsleden::gezin_id.eq(gezin.to_string()),
             gezinsleden::persoon_id.eq(l.persoon.to_string()),
-            gezinsleden::relatie.eq(l.relatie.as_ref()),
+            gezinsleden::relatie.eq(l.relatie),
             gezinsleden::van.eq(l.van),
             gezinsleden::tot.eq(l.tot),
         ))
@@ -216,75 +383,66 @@ fn voeg_lid_in(conn: &mut DbConnection, gezin: Uuid, l: &Lid) -> QueryResult<()>
         .map(|_| ())
 }
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = gezinnen)]
 struct GezinRij {
-    id: String,
+    id: Tekst<Uuid>,
     eigenaar: String,
     kenmerk: Option<String>,
-    vertrouwelijkheid: String,
+    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
     aangemaakt_op: chrono::NaiveDateTime,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = gezinsleden)]
+struct LidRij {
+    gezin_id: Tekst<Uuid>,
+    persoon_id: Tekst<Uuid>,
+    relatie: Relatie,
+    van: Option<NaiveDate>,
+    tot: Option<NaiveDate>,
 }
 
 /// Families by id, with their members.
 pub fn lees_veel(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Gezin>> {
     let rijen: Vec<GezinRij> = gezinnen::table
         .filter(gezinnen::id.eq_any(ids))
-        .select((
-            gezinnen::id,
-            gezinnen::eigenaar,
-            gezinnen::kenmerk,
-            gezinnen::vertrouwelijkheid,
-            gezinnen::aangemaakt_op,
-        ))
+        .select(GezinRij::as_select())
         .load(conn)?;
-    type LidRij = (String, String, String, Option<NaiveDate>, Option<NaiveDate>);
     let leden: Vec<LidRij> = gezinsleden::table
         .filter(gezinsleden::gezin_id.eq_any(ids))
-        .select((
-            gezinsleden::gezin_id,
-            gezinsleden::persoon_id,
-            gezinsleden::relatie,
-            gezinsleden::van,
-            gezinsleden::tot,
-        ))
+        .select(LidRij::as_select())
         .load(conn)?;
     Ok(rijen
         .into_iter()
         .map(|r| Gezin {
             leden: leden
                 .iter()
-                .filter(|l| l.0 == r.id)
+                .filter(|l| l.gezin_id == r.id)
                 .map(|l| Lid {
-                    persoon: id(&l.1),
-                    relatie: l.2.parse().unwrap_or(Relatie::Overig),
-                    van: l.3,
-                    tot: l.4,
+                    persoon: l.persoon_id.0,
+                    relatie: l.relatie,
+                    van: l.van,
+                    tot: l.tot,
                 })
                 .collect(),
-            id: id(&r.id),
+            id: r.id.0,
             eigenaar: r.eigenaar,
             kenmerk: r.kenmerk,
-            vertrouwelijkheid: r
-                .vertrouwelijkheid
-                .parse()
-                .unwrap_or(Vertrouwelijkheid::STANDAARD),
+            vertrouwelijkheid: r.vertrouwelijkheid.0,
             aangemaakt_op: from_db(r.aangemaakt_op),
         })
         .collect())
 }
 
-pub fn lees(conn: &mut DbConnection, gezin: Uuid) -> QueryResult<Option<Gezin>> {
+/// One family by id, with its members.
+pub fn vind(conn: &mut DbConnection, gezin: Uuid) -> QueryResult<Option<Gezin>> {
     Ok(lees_veel(conn, &[gezin.to_string()])?.into_iter().next())
 }
 
-/// A family of `eigenaar` to write to, or a 404 naming it.
-pub fn eigen(conn: &mut DbConnection, eigenaar: &str, gezin: Uuid) -> Result<Gezin, CaseFout> {
-    match lees(conn, gezin)? {
-        Some(g) if g.eigenaar == eigenaar => Ok(g),
-        _ => Err(CaseFout::NietGevonden(format!(
-            "Uw organisatie heeft geen gezin {gezin}; u kunt alleen aan eigen dossiers toevoegen"
-        ))),
-    }
+/// Is `gezin` a family of `eigenaar`?
+pub fn is_van(conn: &mut DbConnection, eigenaar: &str, gezin: Uuid) -> QueryResult<bool> {
+    Ok(vind(conn, gezin)?.is_some_and(|g| g.eigenaar == eigenaar))
 }
 
 /// The families containing any of these persons.

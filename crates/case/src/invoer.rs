@@ -2,7 +2,8 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Validatie, validatie::is_gemeentecode};
+use ketenregie_common::{Fout, InvalidParam, Validatie, validatie::is_gemeentecode};
+use ketenregie_store::{DbConnection, referentie};
 
 /// A required date.
 pub fn verplichte_datum(
@@ -61,6 +62,34 @@ pub fn gemeentecode(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<St
         );
         None
     }
+}
+
+/// Every municipality code in `velden` (field name, code) exists in the loaded reference
+/// data (`data/refdata`); each unknown one is a named problem `gemeentecode-onbekend`.
+/// Without loaded reference data only the format (`gemeentecode`) is checked.
+pub fn bestaande_gemeenten(
+    conn: &mut DbConnection,
+    velden: &[(String, String)],
+) -> Result<(), Fout> {
+    if velden.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<String> = velden.iter().map(|(_, c)| c.clone()).collect();
+    let onbekend = referentie::onbekende_gemeenten(conn, &codes)?;
+    if onbekend.is_empty() || !referentie::geladen(conn)? {
+        return Ok(());
+    }
+    Err(Fout::Ongeldig(
+        velden
+            .iter()
+            .filter(|(_, c)| onbekend.contains(c))
+            .map(|(naam, c)| InvalidParam {
+                name: naam.clone(),
+                code: "gemeentecode-onbekend".into(),
+                reason: format!("`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"),
+            })
+            .collect(),
+    ))
 }
 
 /// A Dutch postcode, normalised to `1234AB`.

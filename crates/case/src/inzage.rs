@@ -6,7 +6,7 @@
 //! (Wpg): withheld from a non-police requester, and from the subject their own statements
 //! only are shown.
 
-use crate::{gezag, id, incidenten, personen};
+use crate::{gezag, incidenten, kolom, personen};
 use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
 use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
@@ -42,7 +42,9 @@ impl CaseBron {
 
 impl InzageBron for CaseBron {
     fn identiteit(&self, conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<Uuid>> {
-        Ok(Self::identiteit_van(conn, persoon)?.map(|s| id(&s)))
+        Self::identiteit_van(conn, persoon)?
+            .map(|s| kolom::rij(kolom::uuid(&s)))
+            .transpose()
     }
 
     fn eigenaar(&self, conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<String>> {
@@ -92,8 +94,7 @@ impl InzageBron for CaseBron {
             .select(incident_betrokkenen::incident_id)
             .load(conn)?;
         let politie = soort == Some(OrganisatieSoort::Politie);
-        let incs = incidenten::lees_veel(conn, v, &incident_ids)
-            .map_err(|e| diesel::result::Error::DeserializationError(e.to_string().into()))?;
+        let incs = incidenten::lees_veel(conn, v, &incident_ids)?;
         for i in incs
             .into_iter()
             .filter(|i| i.eigenaar == aanvrager.organisatie)

@@ -4,8 +4,30 @@
 //! briefing that returns all of it to an officer in one call.
 //!
 //! Every record has an owner (the organisation that recorded it); writes go to one's own
-//! records only, and every read passes the privacy decision per owner. Identifiers and
-//! free texts are encrypted at rest; look-up uses keyed hashes (`identiteit`).
+//! records only, and every read passes the privacy decision per owner (`toegang`).
+//! Identifiers and free texts are encrypted at rest; look-up uses keyed hashes
+//! (`identiteit`).
+//!
+//! Each operation of the API is one use case here (ARCHITECTURE.md "Use cases"):
+//! `fn werkwoord(conn, ctx, invoer) -> Result<Uitvoer, Fout>`, run inside the caller's
+//! transaction, owning the policy decision, the writes, the audit and processing-log rows
+//! (one per data subject) and the outbox events. The API only parses, calls and answers:
+//!
+//! | operation | use case |
+//! | --- | --- |
+//! | `POST /personen`, `GET /personen/{id}` | `personen::registreer`, `personen::lees` |
+//! | `POST`/`GET /personen/{id}/gezag` | `gezag::vastleggen`, `gezag::van_kind` |
+//! | `POST /gezinnen`, `GET /gezinnen/{id}` | `gezinnen::maak`, `gezinnen::lees` |
+//! | `POST /gezinnen/{id}/beschikkingen` | `beschikkingen::vastleggen` |
+//! | `POST /gezinnen/{id}/regelingen` | `regelingen::vastleggen` |
+//! | `POST /incidenten`, `GET /incidenten/{id}` | `incidenten::maak`, `incidenten::lees` |
+//! | `POST /incidenten/{id}/verklaringen` | `incidenten::verklaring_toevoegen` |
+//! | `PUT /incidenten/{id}/wederhoor` | `incidenten::wederhoor_vastleggen` |
+//! | `POST /betrokkenheden`, `DELETE /betrokkenheden/{id}` | `betrokkenheid::registreer`, `betrokkenheid::beeindig` |
+//! | `GET /matches`, `GET /matches/{id}` | `betrokkenheid::matches`, `betrokkenheid::een_match` |
+//! | `POST /briefings/_zoek` | `briefing::stel_op` |
+//!
+//! Failures are `ketenregie_common::Fout`.
 
 pub mod beschikkingen;
 pub mod betrokkenheid;
@@ -16,39 +38,8 @@ pub mod identiteit;
 pub mod incidenten;
 pub mod invoer;
 pub mod inzage;
+pub mod kolom;
 pub mod personen;
 pub mod regelingen;
-
-use ketenregie_common::InvalidParam;
-
-/// What a case operation can fail with, besides the privacy decision.
-#[derive(Debug, thiserror::Error)]
-pub enum CaseFout {
-    #[error("ongeldige invoer")]
-    Ongeldig(Vec<InvalidParam>),
-    /// The record exists already (a second registration of the same BSN by the same
-    /// organisation); carries the existing record's API path.
-    #[error("bestaat al: {detail}")]
-    Bestaat { detail: String, locatie: String },
-    #[error("niet gevonden: {0}")]
-    NietGevonden(String),
-    #[error(transparent)]
-    Domein(#[from] ketenregie_common::Fout),
-    #[error(transparent)]
-    Db(#[from] diesel::result::Error),
-}
-
-impl CaseFout {
-    pub fn veld(name: &str, code: &str, reason: impl Into<String>) -> Self {
-        CaseFout::Ongeldig(vec![InvalidParam {
-            name: name.into(),
-            code: code.into(),
-            reason: reason.into(),
-        }])
-    }
-}
-
-/// Parse a stored id (written by this crate, so always valid).
-pub(crate) fn id(s: &str) -> uuid::Uuid {
-    uuid::Uuid::parse_str(s).expect("ids in the case tables are UUIDs")
-}
+pub mod toegang;
+pub mod weergave;

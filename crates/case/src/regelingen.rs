@@ -2,17 +2,24 @@
 //! (care division between parents with joint gezag), with its source (parenting plan or
 //! court decision), a summary of the schedule (encrypted: it names days and places) and
 //! its validity.
+//!
+//! Use case: `vastleggen` (`POST /gezinnen/{id}/regelingen`).
 
-use crate::{CaseFout, id, invoer};
+use crate::kolom::{Tekst, tekst_kolom};
+use crate::weergave::{RegelingKort, regeling_kort};
+use crate::{gezinnen, invoer, personen, toegang};
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::ids;
+use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::regelingen;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -30,7 +37,10 @@ use uuid::Uuid;
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Regelingsoort {
@@ -51,13 +61,18 @@ pub enum Regelingsoort {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Regelingbron {
     Ouderschapsplan,
     Beschikking,
 }
+
+tekst_kolom!(Regelingsoort, Regelingbron);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -97,7 +112,7 @@ impl Regeling {
 }
 
 impl RegelingInvoer {
-    pub fn valideer(&self, gezin: Uuid) -> Result<Regeling, CaseFout> {
+    pub fn valideer(&self, gezin: Uuid) -> Result<Regeling, Fout> {
         let mut v = Validatie::new();
         let soort = v.keuze("soort", self.soort.as_deref());
         let bron: Option<Regelingbron> = v.keuze("bron", self.bron.as_deref());
@@ -127,25 +142,52 @@ impl RegelingInvoer {
             van: van.unwrap_or_default(),
             tot,
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
-pub fn maak(
+/// `POST /gezinnen/{id}/regelingen`: record arrangement `r` on family `r.gezin` of the
+/// caller's organisation (another's is refused within the view). Logged as a write of
+/// one's own record, one processing-log row per member of the family.
+pub fn vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    r: Regeling,
+) -> Result<RegelingKort, Fout> {
+    let g = gezinnen::eigen(conn, ctx, r.gezin)?;
+    let r = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, r, ctx.nu)?;
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::GezagEnOmgang],
+        Object {
+            soort: "regelingen",
+            id: r.id.to_string(),
+            eigenaar: r.eigenaar.clone(),
+        },
+        json!({"gezin": r.gezin, "soort": r.soort, "van": r.van, "tot": r.tot}),
+        &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
+    )?;
+    Ok(regeling_kort(&r))
+}
+
+/// Store an arrangement of `eigenaar`.
+pub fn voeg_in(
     conn: &mut DbConnection,
     v: &Versleuteling,
     eigenaar: &str,
     mut r: Regeling,
     nu: DateTime<Utc>,
-) -> Result<Regeling, CaseFout> {
+) -> Result<Regeling, Fout> {
     r.eigenaar = eigenaar.to_string();
     diesel::insert_into(regelingen::table)
         .values((
             regelingen::id.eq(r.id.to_string()),
             regelingen::eigenaar.eq(eigenaar),
             regelingen::gezin_id.eq(r.gezin.to_string()),
-            regelingen::soort.eq(r.soort.as_ref()),
-            regelingen::bron.eq(r.bron.as_ref()),
+            regelingen::soort.eq(r.soort),
+            regelingen::bron.eq(r.bron),
             regelingen::beschikking_id.eq(r.beschikking.map(|b| b.to_string())),
             regelingen::samenvatting.eq(v.versleutel(&r.samenvatting)),
             regelingen::van.eq(r.van),
@@ -156,49 +198,46 @@ pub fn maak(
     Ok(r)
 }
 
+/// A stored arrangement.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = regelingen)]
+struct Rij {
+    id: Tekst<Uuid>,
+    eigenaar: String,
+    gezin_id: Tekst<Uuid>,
+    soort: Regelingsoort,
+    bron: Regelingbron,
+    beschikking_id: Option<Tekst<Uuid>>,
+    samenvatting: String,
+    van: NaiveDate,
+    tot: Option<NaiveDate>,
+}
+
+/// The arrangements recorded in these families, newest first, their schedule decrypted.
 pub fn van_gezinnen(
     conn: &mut DbConnection,
     v: &Versleuteling,
     gezinnen: &[String],
 ) -> QueryResult<Vec<Regeling>> {
-    type Rij = (
-        String,
-        String,
-        String,
-        String,
-        String,
-        Option<String>,
-        String,
-        NaiveDate,
-        Option<NaiveDate>,
-    );
     let rijen: Vec<Rij> = regelingen::table
         .filter(regelingen::gezin_id.eq_any(gezinnen))
         .order(regelingen::van.desc())
-        .select((
-            regelingen::id,
-            regelingen::eigenaar,
-            regelingen::gezin_id,
-            regelingen::soort,
-            regelingen::bron,
-            regelingen::beschikking_id,
-            regelingen::samenvatting,
-            regelingen::van,
-            regelingen::tot,
-        ))
+        .select(Rij::as_select())
         .load(conn)?;
-    Ok(rijen
+    rijen
         .into_iter()
-        .map(|r| Regeling {
-            id: id(&r.0),
-            eigenaar: r.1,
-            gezin: id(&r.2),
-            soort: r.3.parse().unwrap_or(Regelingsoort::Omgangsregeling),
-            bron: r.4.parse().unwrap_or(Regelingbron::Ouderschapsplan),
-            beschikking: r.5.as_deref().map(id),
-            samenvatting: v.ontsleutel(&r.6).unwrap_or_default(),
-            van: r.7,
-            tot: r.8,
+        .map(|r| {
+            Ok(Regeling {
+                id: r.id.0,
+                eigenaar: r.eigenaar,
+                gezin: r.gezin_id.0,
+                soort: r.soort,
+                bron: r.bron,
+                beschikking: r.beschikking_id.map(|b| b.0),
+                samenvatting: v.ontsleutel(&r.samenvatting)?,
+                van: r.van,
+                tot: r.tot,
+            })
         })
-        .collect())
+        .collect()
 }

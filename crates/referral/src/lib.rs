@@ -3,6 +3,7 @@
 //! follows a published state machine (FHIR Task status codes) that sender and receiver
 //! both see. Hand-overs are linked tasks. Everything passes the privacy decision.
 
+pub mod briefingbron;
 pub mod inhoud;
 pub mod levenscyclus;
 pub mod opslag;

@@ -1,10 +1,11 @@
 //! `POST /api/v1/briefings/_zoek`: the officer's one call before arrival
-//! (`ketenregie_case::briefing`). The search key travels in the body, never the URL.
+//! (`ketenregie_case::briefing::stel_op`, with the open zorgmeldingen from the
+//! `ZorgmeldingBron` wired in `app.rs`). The search key travels in the body, never the URL.
 
 use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
-use ketenregie_case::briefing::{self, Briefing, BriefingVraag};
+use ketenregie_case::briefing::{self, Briefing, BriefingVraag, ZorgmeldingBron};
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
 
@@ -25,6 +26,7 @@ use ketenregie_store::DbPool;
 pub async fn zoek(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    meldingen: web::Data<dyn ZorgmeldingBron>,
     body: web::Json<BriefingVraag>,
 ) -> Result<HttpResponse, AppError> {
     let vraag = body.valideer(ctx.vandaag())?;
@@ -35,7 +37,7 @@ pub async fn zoek(
         eigenaar: ctx.actor.organisatie.clone(),
     };
     let b = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(briefing::stel_op(conn, &c2, &vraag)?)
+        Ok(briefing::stel_op(conn, &c2, &**meldingen, &vraag)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(b))

@@ -9,7 +9,6 @@ pub mod contactpunten;
 pub mod convenanten;
 pub mod demo_klok;
 pub mod dode_berichten;
-pub mod dossier;
 pub mod eigen_verklaringen;
 pub mod gezinnen;
 pub mod gezondheid;

@@ -5,21 +5,40 @@
 //! reachable, declined) and when; an incident where only one parent has a statement and
 //! the other was not heard is flagged one-sided wherever it is shown. Only police
 //! organisations record incidents (`INCIDENT_DOOR_POLITIE`).
+//!
+//! Use cases: `maak` (`POST /incidenten`), `lees` (`GET /incidenten/{id}`),
+//! `verklaring_toevoegen` (`POST /incidenten/{id}/verklaringen`) and
+//! `wederhoor_vastleggen` (`PUT /incidenten/{id}/wederhoor`).
 
-use crate::{CaseFout, id, invoer};
+//!
+//! This module holds the kinds, the input and its validation and the rules on an
+//! incident itself; `handelingen` the use cases, `opslag` the rows and queries.
+
+mod handelingen;
+mod opslag;
+
+pub use handelingen::{
+    INCIDENT, IncidentBetrokkeneWeergave, IncidentWeergave, VerklaringWeergave, lees, maak, object,
+    verklaring_toevoegen, wederhoor_vastleggen,
+};
+pub use opslag::{kort_van, lees_veel, vind, voeg_in};
+
+use crate::invoer;
+use crate::kolom::tekst_kolom;
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
-use ketenregie_common::Validatie;
-use ketenregie_common::Vertrouwelijkheid;
-use ketenregie_common::ids;
-use ketenregie_common::time::{from_db, to_db};
-use ketenregie_privacy::versleuteling::Versleuteling;
-use ketenregie_store::DbConnection;
-use ketenregie_store::schema::{incident_betrokkenen, incidenten, verklaringen};
+use diesel::sql_types::Text;
+use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid, ids};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The descriptions of the incident operations in the API document: the rules as a
+/// caller meets them.
+pub mod uitleg {
+    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement.";
+    pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`). Rule HOOR_EN_WEDERHOOR.";
+}
 
 #[derive(
     Debug,
@@ -34,7 +53,10 @@ use uuid::Uuid;
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Incidentsoort {
@@ -70,7 +92,10 @@ impl Incidentsoort {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Wederhoor {
@@ -94,7 +119,10 @@ pub enum Wederhoor {
     Display,
     AsRefStr,
     VariantNames,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
+#[diesel(sql_type = Text)]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
 pub enum Verklaarder {
@@ -105,6 +133,8 @@ pub enum Verklaarder {
     Agent,
     Overig,
 }
+
+tekst_kolom!(Incidentsoort, Wederhoor, Verklaarder);
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -167,12 +197,6 @@ pub struct IncidentInvoer {
     pub wederhoor: Option<WederhoorInvoer>,
     #[schema(value_type = Option<Vertrouwelijkheid>)]
     pub vertrouwelijkheid: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Inhoud {
-    plaats: Option<String>,
-    samenvatting: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,7 +273,35 @@ impl VerklaringInvoer {
     }
 }
 
+impl VerklaringInvoer {
+    /// `POST /incidenten/{id}/verklaringen`: the statement, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Verklaring, Fout> {
+        let mut v = Validatie::new();
+        let s = self.valideer(&mut v, "", nu);
+        v.afronden(|| s.ok_or_else(|| Fout::intern("verklaring zonder fouten maar leeg")))
+            .map_err(Fout::Ongeldig)?
+    }
+}
+
+/// Hoor en wederhoor as recorded on an incident.
+#[derive(Debug, Clone, Copy)]
+pub struct Wederhoorvastlegging {
+    pub status: Wederhoor,
+    pub op: Option<DateTime<Utc>>,
+}
+
 impl WederhoorInvoer {
+    /// `PUT /incidenten/{id}/wederhoor`: the hearing, or every problem named.
+    pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Wederhoorvastlegging, Fout> {
+        let mut v = Validatie::new();
+        let w = self.valideer(&mut v, "", nu);
+        v.afronden(|| {
+            w.map(|(status, op)| Wederhoorvastlegging { status, op })
+                .ok_or_else(|| Fout::intern("wederhoor zonder fouten maar leeg"))
+        })
+        .map_err(Fout::Ongeldig)?
+    }
+
     pub fn valideer(
         &self,
         v: &mut Validatie,
@@ -277,7 +329,7 @@ impl WederhoorInvoer {
 }
 
 impl IncidentInvoer {
-    pub fn valideer(&self, nu: DateTime<Utc>) -> Result<Incident, CaseFout> {
+    pub fn valideer(&self, nu: DateTime<Utc>) -> Result<Incident, Fout> {
         let mut v = Validatie::new();
         let tijdstip = invoer::tijdstip(&mut v, "tijdstip", self.tijdstip.as_deref(), Some(nu));
         if self.tijdstip.is_none() {
@@ -338,7 +390,7 @@ impl IncidentInvoer {
             wederhoor_op,
             vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
         })
-        .map_err(CaseFout::Ongeldig)
+        .map_err(Fout::Ongeldig)
     }
 }
 
@@ -358,252 +410,6 @@ pub fn verwijzingen(i: &Incident) -> Vec<(String, Uuid)> {
     );
     uit
 }
-
-pub fn maak(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    mut i: Incident,
-    nu: DateTime<Utc>,
-) -> Result<Incident, CaseFout> {
-    crate::personen::eigen_personen(conn, eigenaar, &verwijzingen(&i))?;
-    if let Some(g) = i.gezin {
-        crate::gezinnen::eigen(conn, eigenaar, g).map_err(|_| {
-            CaseFout::veld(
-                "gezin",
-                "reference",
-                format!("`gezin`: uw organisatie heeft geen gezin {g}"),
-            )
-        })?;
-    }
-    i.eigenaar = eigenaar.to_string();
-    let inhoud = Inhoud {
-        plaats: i.plaats.clone(),
-        samenvatting: i.samenvatting.clone(),
-    };
-    diesel::insert_into(incidenten::table)
-        .values((
-            incidenten::id.eq(i.id.to_string()),
-            incidenten::eigenaar.eq(eigenaar),
-            incidenten::gezin_id.eq(i.gezin.map(|g| g.to_string())),
-            incidenten::tijdstip.eq(to_db(i.tijdstip)),
-            incidenten::gemeente.eq(&i.gemeente),
-            incidenten::soort.eq(i.soort.as_ref()),
-            incidenten::politie_referentie.eq(&i.politie_referentie),
-            incidenten::inhoud
-                .eq(v.versleutel(&serde_json::to_string(&inhoud).expect("serialises"))),
-            incidenten::wederhoor.eq(i.wederhoor.as_ref()),
-            incidenten::wederhoor_op.eq(i.wederhoor_op.map(to_db)),
-            incidenten::vertrouwelijkheid.eq(i.vertrouwelijkheid.as_ref()),
-            incidenten::aangemaakt_op.eq(to_db(nu)),
-        ))
-        .execute(conn)?;
-    for (p, rol) in &i.betrokkenen {
-        diesel::insert_into(incident_betrokkenen::table)
-            .values((
-                incident_betrokkenen::incident_id.eq(i.id.to_string()),
-                incident_betrokkenen::persoon_id.eq(p.to_string()),
-                incident_betrokkenen::rol.eq(rol),
-            ))
-            .execute(conn)?;
-    }
-    for s in &mut i.verklaringen {
-        s.vastgelegd_door = eigenaar.to_string();
-        voeg_verklaring_in(conn, v, i.id, s, nu)?;
-    }
-    Ok(i)
-}
-
-fn voeg_verklaring_in(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    incident: Uuid,
-    s: &Verklaring,
-    nu: DateTime<Utc>,
-) -> QueryResult<()> {
-    diesel::insert_into(verklaringen::table)
-        .values((
-            verklaringen::id.eq(s.id.to_string()),
-            verklaringen::incident_id.eq(incident.to_string()),
-            verklaringen::persoon_id.eq(s.persoon.map(|p| p.to_string())),
-            verklaringen::afgelegd_door.eq(s.afgelegd_door.as_ref()),
-            verklaringen::tekst.eq(v.versleutel(&s.tekst)),
-            verklaringen::afgelegd_op.eq(to_db(s.afgelegd_op)),
-            verklaringen::vastgelegd_door.eq(&s.vastgelegd_door),
-            verklaringen::aangemaakt_op.eq(to_db(nu)),
-        ))
-        .execute(conn)
-        .map(|_| ())
-}
-
-/// Add a statement to an incident of `eigenaar`.
-pub fn voeg_verklaring_toe(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-    mut s: Verklaring,
-    nu: DateTime<Utc>,
-) -> Result<Incident, CaseFout> {
-    let i = eigen(conn, v, eigenaar, incident)?;
-    if let Some(p) = s.persoon {
-        crate::personen::eigen_personen(conn, eigenaar, &[("persoon".into(), p)])?;
-    }
-    s.vastgelegd_door = eigenaar.to_string();
-    voeg_verklaring_in(conn, v, i.id, &s, nu)?;
-    Ok(lees_veel(conn, v, &[incident.to_string()])?.remove(0))
-}
-
-/// Record hoor en wederhoor on an incident of `eigenaar`.
-pub fn zet_wederhoor(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-    status: Wederhoor,
-    op: Option<DateTime<Utc>>,
-) -> Result<Incident, CaseFout> {
-    eigen(conn, v, eigenaar, incident)?;
-    diesel::update(incidenten::table.find(incident.to_string()))
-        .set((
-            incidenten::wederhoor.eq(status.as_ref()),
-            incidenten::wederhoor_op.eq(op.map(to_db)),
-        ))
-        .execute(conn)?;
-    Ok(lees_veel(conn, v, &[incident.to_string()])?.remove(0))
-}
-
-/// An incident of `eigenaar`, or a 404.
-pub fn eigen(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    eigenaar: &str,
-    incident: Uuid,
-) -> Result<Incident, CaseFout> {
-    lees_veel(conn, v, &[incident.to_string()])?
-        .into_iter()
-        .find(|i| i.eigenaar == eigenaar)
-        .ok_or_else(|| {
-            CaseFout::NietGevonden(format!("Uw organisatie heeft geen incident {incident}"))
-        })
-}
-
-type IncidentRij = (
-    String,
-    String,
-    Option<String>,
-    chrono::NaiveDateTime,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    Option<chrono::NaiveDateTime>,
-    String,
-);
-
-/// Incidents by id, decrypted, with persons and statements; newest first.
-pub fn lees_veel(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    ids: &[String],
-) -> Result<Vec<Incident>, CaseFout> {
-    let mut uit = Vec::new();
-    for deel in ids.chunks(500) {
-        let rijen: Vec<IncidentRij> = incidenten::table
-            .filter(incidenten::id.eq_any(deel))
-            .order(incidenten::tijdstip.desc())
-            .select((
-                incidenten::id,
-                incidenten::eigenaar,
-                incidenten::gezin_id,
-                incidenten::tijdstip,
-                incidenten::gemeente,
-                incidenten::soort,
-                incidenten::politie_referentie,
-                incidenten::inhoud,
-                incidenten::wederhoor,
-                incidenten::wederhoor_op,
-                incidenten::vertrouwelijkheid,
-            ))
-            .load(conn)?;
-        let betr: Vec<(String, String, String)> = incident_betrokkenen::table
-            .filter(incident_betrokkenen::incident_id.eq_any(deel))
-            .select((
-                incident_betrokkenen::incident_id,
-                incident_betrokkenen::persoon_id,
-                incident_betrokkenen::rol,
-            ))
-            .load(conn)?;
-        type VRij = (
-            String,
-            String,
-            Option<String>,
-            String,
-            String,
-            chrono::NaiveDateTime,
-            String,
-        );
-        let verk: Vec<VRij> = verklaringen::table
-            .filter(verklaringen::incident_id.eq_any(deel))
-            .order(verklaringen::afgelegd_op.asc())
-            .select((
-                verklaringen::id,
-                verklaringen::incident_id,
-                verklaringen::persoon_id,
-                verklaringen::afgelegd_door,
-                verklaringen::tekst,
-                verklaringen::afgelegd_op,
-                verklaringen::vastgelegd_door,
-            ))
-            .load(conn)?;
-        for r in rijen {
-            let inhoud: Inhoud = v
-                .ontsleutel(&r.7)
-                .ok()
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .ok_or_else(|| {
-                    diesel::result::Error::DeserializationError(
-                        format!("incident {} kan niet worden ontsleuteld", r.0).into(),
-                    )
-                })?;
-            uit.push(Incident {
-                betrokkenen: betr
-                    .iter()
-                    .filter(|b| b.0 == r.0)
-                    .map(|b| (id(&b.1), b.2.clone()))
-                    .collect(),
-                verklaringen: verk
-                    .iter()
-                    .filter(|s| s.1 == r.0)
-                    .map(|s| Verklaring {
-                        id: id(&s.0),
-                        afgelegd_door: s.3.parse().unwrap_or(Verklaarder::Overig),
-                        persoon: s.2.as_deref().map(id),
-                        tekst: v.ontsleutel(&s.4).unwrap_or_default(),
-                        afgelegd_op: from_db(s.5),
-                        vastgelegd_door: s.6.clone(),
-                    })
-                    .collect(),
-                id: id(&r.0),
-                eigenaar: r.1,
-                gezin: r.2.as_deref().map(id),
-                tijdstip: from_db(r.3),
-                gemeente: r.4,
-                plaats: inhoud.plaats,
-                soort: r.5.parse().unwrap_or(Incidentsoort::Overig),
-                politie_referentie: r.6,
-                samenvatting: inhoud.samenvatting,
-                wederhoor: r.8.parse().unwrap_or(Wederhoor::Nee),
-                wederhoor_op: r.9.map(from_db),
-                vertrouwelijkheid: r.10.parse().unwrap_or(Vertrouwelijkheid::STANDAARD),
-            });
-        }
-    }
-    uit.sort_by_key(|i| std::cmp::Reverse(i.tijdstip));
-    Ok(uit)
-}
-
 /// A short view of an incident for the briefing, without decrypting it: when, what kind,
 /// who owns it, the hearing status and who made statements.
 #[derive(Debug, Clone)]
@@ -621,74 +427,4 @@ impl IncidentKort {
     pub fn eenzijdig(&self) -> bool {
         eenzijdig(self.verklaarders.iter().copied(), self.wederhoor)
     }
-}
-
-/// The incidents involving any of these persons or recorded in any of these families.
-pub fn kort_van(
-    conn: &mut DbConnection,
-    persoon_ids: &[String],
-    gezin_ids: &[String],
-) -> QueryResult<Vec<IncidentKort>> {
-    let mut incident_ids: Vec<String> = Vec::new();
-    for deel in persoon_ids.chunks(500) {
-        incident_ids.extend(
-            incident_betrokkenen::table
-                .filter(incident_betrokkenen::persoon_id.eq_any(deel))
-                .select(incident_betrokkenen::incident_id)
-                .load::<String>(conn)?,
-        );
-    }
-    for deel in gezin_ids.chunks(500) {
-        incident_ids.extend(
-            incidenten::table
-                .filter(incidenten::gezin_id.eq_any(deel))
-                .select(incidenten::id)
-                .load::<String>(conn)?,
-        );
-    }
-    incident_ids.sort();
-    incident_ids.dedup();
-    let mut uit = Vec::new();
-    for deel in incident_ids.chunks(500) {
-        type Rij = (
-            String,
-            String,
-            chrono::NaiveDateTime,
-            String,
-            String,
-            String,
-        );
-        let rijen: Vec<Rij> = incidenten::table
-            .filter(incidenten::id.eq_any(deel))
-            .select((
-                incidenten::id,
-                incidenten::eigenaar,
-                incidenten::tijdstip,
-                incidenten::soort,
-                incidenten::wederhoor,
-                incidenten::vertrouwelijkheid,
-            ))
-            .load(conn)?;
-        let verk: Vec<(String, String)> = verklaringen::table
-            .filter(verklaringen::incident_id.eq_any(deel))
-            .select((verklaringen::incident_id, verklaringen::afgelegd_door))
-            .load(conn)?;
-        uit.extend(rijen.into_iter().map(|r| {
-            IncidentKort {
-                verklaarders: verk
-                    .iter()
-                    .filter(|s| s.0 == r.0)
-                    .filter_map(|s| s.1.parse().ok())
-                    .collect(),
-                id: id(&r.0),
-                eigenaar: r.1,
-                tijdstip: from_db(r.2),
-                soort: r.3.parse().unwrap_or(Incidentsoort::Overig),
-                wederhoor: r.4.parse().unwrap_or(Wederhoor::Nee),
-                vertrouwelijkheid: r.5.parse().unwrap_or(Vertrouwelijkheid::STANDAARD),
-            }
-        }));
-    }
-    uit.sort_by_key(|i| std::cmp::Reverse(i.tijdstip));
-    Ok(uit)
 }

@@ -1,0 +1,196 @@
+//! The involvement and match rows and their queries: the contact read back decrypted,
+//! the kinds typed.
+
+use super::{Betrokkenheid, Contact, Coordinatie, Match, MatchReden};
+use crate::gezinnen::Relatie;
+use crate::kolom::Tekst;
+use chrono::{DateTime, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::from_db;
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbConnection;
+use ketenregie_store::directory;
+use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
+use uuid::Uuid;
+
+/// A stored signal.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = betrokkenheden)]
+struct Rij {
+    id: Tekst<Uuid>,
+    organisatie: String,
+    persoon_id: Tekst<Uuid>,
+    betrokkene: Tekst<Uuid>,
+    contact_naam: String,
+    contact_telefoon: Option<String>,
+    contact_email: Option<String>,
+    sinds: NaiveDate,
+    vervalt_op: NaiveDate,
+    beeindigd_op: Option<NaiveDate>,
+}
+
+fn uit_rij(v: &Versleuteling, r: Rij) -> QueryResult<Betrokkenheid> {
+    Ok(Betrokkenheid {
+        id: r.id.0,
+        organisatie: r.organisatie,
+        persoon: r.persoon_id.0,
+        betrokkene: r.betrokkene.0,
+        contact: Contact {
+            naam: v.lees_kolom(&r.contact_naam)?,
+            telefoon: v.lees_kolom_optie(r.contact_telefoon.as_deref())?,
+            email: v.lees_kolom_optie(r.contact_email.as_deref())?,
+        },
+        sinds: r.sinds,
+        vervalt_op: r.vervalt_op,
+        beeindigd_op: r.beeindigd_op,
+    })
+}
+
+/// Active signals on these identities, their contacts decrypted.
+pub fn actief_op(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    betrokkenen: &[String],
+    dag: NaiveDate,
+) -> QueryResult<Vec<Betrokkenheid>> {
+    let mut uit = Vec::new();
+    for deel in betrokkenen.chunks(500) {
+        let rijen: Vec<Rij> = betrokkenheden::table
+            .filter(betrokkenheden::betrokkene.eq_any(deel))
+            .filter(betrokkenheden::beeindigd_op.is_null())
+            .filter(betrokkenheden::vervalt_op.ge(dag))
+            .select(Rij::as_select())
+            .load(conn)?;
+        for r in rijen {
+            uit.push(uit_rij(v, r)?);
+        }
+    }
+    Ok(uit)
+}
+
+/// The identities of the children who share a parent with `kind` (not `kind` itself):
+/// parents are found through every family, of any organisation, where the child's
+/// identity is a child and the parent's identity a parent.
+pub(super) fn broers_en_zussen(conn: &mut DbConnection, kind: &str) -> QueryResult<Vec<String>> {
+    let rel = |r: Relatie| r.as_ref().to_string();
+    // The families (any owner) in which this identity is a child.
+    let gezinnen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(personen::betrokkene.eq(kind))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Kind)))
+        .select(gezinsleden::gezin_id)
+        .load(conn)?;
+    let ouders: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(gezinsleden::gezin_id.eq_any(&gezinnen))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Ouder)))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)?;
+    if ouders.is_empty() {
+        return Ok(vec![]);
+    }
+    // Families in which any of those identities is a parent; their children.
+    let ouder_gezinnen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(personen::betrokkene.eq_any(&ouders))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Ouder)))
+        .select(gezinsleden::gezin_id)
+        .load(conn)?;
+    let mut kinderen: Vec<String> = gezinsleden::table
+        .inner_join(personen::table)
+        .filter(gezinsleden::gezin_id.eq_any(&ouder_gezinnen))
+        .filter(gezinsleden::relatie.eq(rel(Relatie::Kind)))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)?;
+    kinderen.retain(|k| k != kind);
+    Ok(kinderen)
+}
+
+/// One signal, its contact decrypted.
+pub fn vind(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    id_: Uuid,
+) -> QueryResult<Option<Betrokkenheid>> {
+    let r: Option<Rij> = betrokkenheden::table
+        .find(id_.to_string())
+        .select(Rij::as_select())
+        .first(conn)
+        .optional()?;
+    r.map(|r| uit_rij(v, r)).transpose()
+}
+
+/// The two organisations of match `id`, if it exists.
+pub fn match_partijen(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<(String, String)>> {
+    matches::table
+        .find(id_.to_string())
+        .select((matches::organisatie_a, matches::organisatie_b))
+        .first(conn)
+        .optional()
+}
+
+/// The matches of `organisatie`, newest first, seen from its side; one match or all. Only
+/// those with an organisation it still shares an agreement in force with
+/// (`MATCH_BINNEN_CONVENANT`): when the agreement ends, the other side's contact is no
+/// longer shown.
+pub fn matches_van(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    organisatie: &str,
+    alleen: Option<Uuid>,
+    nu: DateTime<Utc>,
+) -> QueryResult<Vec<Match>> {
+    let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
+    let mut q = matches::table
+        .filter(
+            matches::organisatie_a
+                .eq(organisatie)
+                .or(matches::organisatie_b.eq(organisatie)),
+        )
+        .order(matches::aangemaakt_op.desc())
+        .select(MatchRij::as_select())
+        .into_boxed();
+    if let Some(m) = alleen {
+        q = q.filter(matches::id.eq(m.to_string()));
+    }
+    let rijen: Vec<MatchRij> = q.limit(500).load(conn)?;
+    let mut uit = Vec::new();
+    for r in rijen {
+        let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
+            (r.betrokkenheid_a, r.betrokkenheid_b, r.organisatie_b)
+        } else {
+            (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
+        };
+        let ander_soort = directory::kern_op_code(conn, &andere_org)?.map(|o| o.2);
+        if !coordinatie.gedeeld_met(None, &andere_org, ander_soort) {
+            continue;
+        }
+        let Some(a) = vind(conn, v, ander.0)? else {
+            continue;
+        };
+        uit.push(Match {
+            id: r.id.0,
+            reden: r.reden,
+            eigen_betrokkenheid: eigen.0,
+            andere_organisatie: andere_org,
+            ander_contact: a.contact,
+            aangemaakt_op: from_db(r.aangemaakt_op),
+        });
+    }
+    Ok(uit)
+}
+
+/// A stored match.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = matches)]
+struct MatchRij {
+    id: Tekst<Uuid>,
+    betrokkenheid_a: Tekst<Uuid>,
+    betrokkenheid_b: Tekst<Uuid>,
+    organisatie_a: String,
+    organisatie_b: String,
+    reden: MatchReden,
+    aangemaakt_op: chrono::NaiveDateTime,
+}

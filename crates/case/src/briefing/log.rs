@@ -1,0 +1,94 @@
+//! The log rows of a briefing: per owner that showed anything, one audit row and one
+//! processing-log row per person shown, on that owner's legal basis; a briefing that
+//! showed nothing is one audit row of the search.
+
+use super::antwoord::Briefing;
+use super::toegang::Toegang;
+use ketenregie_common::{Actie, Fout};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::Toestemming;
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_store::DbConnection;
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// Owners that contributed anything but persons (a family, a decision, an incident...)
+/// log the searched identities, when they showed no person of their own: the officer saw
+/// their data about those people.
+pub(super) fn bijdragers_loggen(
+    b: &Briefing,
+    getoond: &mut BTreeMap<String, BTreeSet<Uuid>>,
+    zoek: &[Uuid],
+) {
+    let mut bijdragers: BTreeSet<String> = BTreeSet::new();
+    bijdragers.extend(b.gezinnen.iter().map(|x| x.eigenaar.clone()));
+    bijdragers.extend(b.gezag.iter().map(|x| x.eigenaar.clone()));
+    bijdragers.extend(
+        b.beschikkingen_in_werking
+            .iter()
+            .map(|x| x.eigenaar.clone()),
+    );
+    bijdragers.extend(b.regelingen_in_werking.iter().map(|x| x.eigenaar.clone()));
+    bijdragers.extend(b.incidenten.lijst.iter().map(|x| x.eigenaar.clone()));
+    bijdragers.extend(
+        b.betrokken_organisaties
+            .iter()
+            .map(|x| x.organisatie.clone()),
+    );
+    bijdragers.extend(b.open_zorgmeldingen.iter().map(|x| x.afzender.clone()));
+    for e in bijdragers {
+        let s = getoond.entry(e).or_default();
+        if s.is_empty() {
+            s.extend(zoek.iter().copied());
+        }
+    }
+}
+
+/// The log rows: one audit row for the search, and per owner that showed anything one
+/// processing-log row per person shown, on that owner's legal basis.
+pub(super) fn log(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    toegang: &Toegang,
+    briefing: Uuid,
+    getoond: &BTreeMap<String, BTreeSet<Uuid>>,
+) -> Result<(), Fout> {
+    let items: Vec<(&Toestemming, Object, Vec<Uuid>)> = getoond
+        .iter()
+        .filter_map(|(eigenaar, subjecten)| {
+            toegang.van(eigenaar).map(|t| {
+                (
+                    t,
+                    Object {
+                        soort: "briefings",
+                        id: briefing.to_string(),
+                        eigenaar: eigenaar.clone(),
+                    },
+                    subjecten.iter().copied().collect(),
+                )
+            })
+        })
+        .collect();
+    if !items.is_empty() {
+        logboek::lezingen(conn, ctx, &items)?;
+        return Ok(());
+    }
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: Actie::Lezen.to_string(),
+            object: Object {
+                soort: "briefings",
+                id: briefing.to_string(),
+                eigenaar: ctx.actor.organisatie.clone(),
+            },
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: None,
+        },
+    )?;
+    Ok(())
+}

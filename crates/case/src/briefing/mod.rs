@@ -1,0 +1,123 @@
+//! The briefing (DOMAIN.md §3 flow 5): before arrival, police (and the OM, case by case)
+//! look up a person or an address and get, in one answer, what the partners know: the
+//! family, incidents in the last 12 months and in total, court decisions in force with
+//! the sterke-arm clause spelled out, gezag holders, arrangements, OTS/UHP/huisverbod, the
+//! organisations involved with their named contact and 24/7 number, open zorgmeldingen,
+//! and derived flags.
+//!
+//! How the family is found: the search key (BSN hash, name + date-of-birth hash, or
+//! address hash) finds person records of any organisation; their identities
+//! (`betrokkene`) lead to every family any organisation recorded them in; the members'
+//! identities lead to every other organisation's records on the same people. Nothing is
+//! decrypted before the privacy decision.
+//!
+//! What is shown: the decision is taken per owning organisation, for purpose `briefing`
+//! (the OM: `strafrechtelijke-beoordeling`, which agreements grant only with a stated
+//! reason). An owner the caller has no agreement with contributes nothing and its
+//! existence is not revealed; categories no rule covers are left out; records above the
+//! permitted confidentiality level are left out. Each person shown is one
+//! processing-log row.
+//!
+//! `MEERDUIDIG_NIET_SAMENVOEGEN`: a name + date-of-birth search that finds more than one
+//! identity returns the candidates (date of birth, municipality, who registered them),
+//! never a merged family; the officer narrows the search with a BSN or address.
+//!
+//! The steps, each a method of `opbouw::Opbouw`, in order: 1 find persons, 2 identities,
+//! 3 families, 4 persons shown, 5 families shown, 6 gezag, 7 decisions and arrangements
+//! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 contacts,
+//! 11 flags (`signalen`), 12 log rows (`log`). The decision is taken in memory per owner
+//! as the steps meet them; the number of queries does not grow with the number of owners
+//! (benches/load/BRIEFING.md).
+
+mod antwoord;
+mod bron;
+mod log;
+mod opbouw;
+mod signalen;
+mod toegang;
+mod vraag;
+
+pub use antwoord::{
+    Bereikbaar, BetrokkenOrganisatie, Briefing, GezinKort, GezinslidKort, IncidentRegel,
+    Incidentoverzicht, Kandidaat, Signaal, ZorgmeldingKort,
+};
+pub use bron::{GeenMeldingen, OpenMelding, ZorgmeldingBron};
+pub use vraag::{BriefingVraag, Zoekvraag, Zoekwijze};
+
+use crate::kolom;
+use crate::toegang::doel_voor;
+use ketenregie_common::Fout;
+use ketenregie_privacy::{Context, besluit};
+use ketenregie_store::DbConnection;
+use uuid::Uuid;
+
+/// At most this many families in one briefing: a search that reaches more is almost
+/// certainly a data-quality problem, and the officer needs the nearest ones.
+pub const MAX_GEZINNEN: usize = 20;
+/// At most this many incidents listed (all are counted).
+pub const MAX_INCIDENTEN_IN_LIJST: usize = 50;
+/// `VECHTSCHEIDING`: at least this many parental-conflict incidents (failed hand-over,
+/// quarrel, threat, removal from gezag) in the last 12 months...
+pub const VECHTSCHEIDING_MIN_INCIDENTEN: usize = 3;
+// ...or at least one such incident while a court decision on omgang, zorgregeling or
+// gezag exists for the family: the parents are fighting over the children in court and at
+// the door.
+
+/// `POST /briefings/_zoek`: assemble the briefing inside the caller's transaction, with
+/// its log rows. `meldingen` is where the open zorgmeldingen come from.
+pub fn stel_op(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    meldingen: &dyn ZorgmeldingBron,
+    vraag: &Zoekvraag,
+) -> Result<Briefing, Fout> {
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let doel = doel_voor(beslisser.soort());
+    let briefing_id = ketenregie_common::ids::new_id();
+    let toegang = toegang::Toegang::nieuw(ctx, &beslisser, doel);
+    let mut o = opbouw::Opbouw::nieuw(ctx, toegang, Briefing::leeg(vraag.wijze(), doel));
+
+    let treffers = o.zoek_personen(conn, vraag)?;
+    if matches!(vraag, Zoekvraag::Naam { .. }) && o.zoek_identiteiten.len() > 1 {
+        o.kandidaten(&treffers)?;
+        return afronden(conn, ctx, o, briefing_id);
+    }
+    o.identiteiten(conn)?;
+    let gezinnen_ = o.gezinnen(conn)?;
+    o.personen()?;
+    o.toon_gezinnen(&gezinnen_);
+    o.gezag(conn)?;
+    let beschikkingen_ = o.beschikkingen_en_regelingen(conn, &gezinnen_)?;
+    let jaar_terug = opbouw::jaar_terug(ctx.nu);
+    let incidenten_ = o.incidenten(conn, jaar_terug)?;
+    o.meldingen(conn, meldingen)?;
+    o.organisaties(conn)?;
+    o.b.signalen = signalen::signalen(
+        &o.b,
+        &incidenten_,
+        &beschikkingen_,
+        &gezinnen_,
+        o.personen_rijen(),
+        jaar_terug,
+    );
+    let zoek = o
+        .zoek_identiteiten
+        .iter()
+        .map(|s| kolom::rij(kolom::uuid(s)))
+        .collect::<diesel::QueryResult<Vec<Uuid>>>()?;
+    log::bijdragers_loggen(&o.b, &mut o.getoond, &zoek);
+    o.b.gevonden =
+        !o.b.personen.is_empty() || !o.b.gezinnen.is_empty() || o.b.incidenten.totaal > 0;
+    afronden(conn, ctx, o, briefing_id)
+}
+
+/// Write the log rows and hand out the briefing.
+fn afronden(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    o: opbouw::Opbouw,
+    briefing_id: Uuid,
+) -> Result<Briefing, Fout> {
+    log::log(conn, ctx, &o.toegang, briefing_id, &o.getoond)?;
+    Ok(o.b)
+}

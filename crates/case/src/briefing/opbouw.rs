@@ -1,0 +1,572 @@
+//! The steps of a briefing, one method each, in the order `stel_op` runs them. Each step
+//! reads its records (one or a few queries, whatever the number of owners), has the
+//! decision taken for owners it meets for the first time, and shows what the decision
+//! allows. Nothing is decrypted before the decision.
+
+use super::antwoord::{
+    Bereikbaar, BetrokkenOrganisatie, Briefing, GezinKort, GezinslidKort, IncidentRegel,
+    Incidentoverzicht, Kandidaat, ZorgmeldingKort,
+};
+use super::toegang::Toegang;
+use super::vraag::Zoekvraag;
+use super::{MAX_GEZINNEN, MAX_INCIDENTEN_IN_LIJST, ZorgmeldingBron};
+use crate::beschikkingen::{self, Beschikking, Werking};
+use crate::gezinnen::{self, Gezin};
+use crate::incidenten::{self, IncidentKort};
+use crate::kolom;
+use crate::personen::{Persoon, PersoonRij};
+use crate::weergave::{PersoonKort, PersoonRef, beschikking_kort, gezag_kort, regeling_kort};
+use crate::{betrokkenheid, gezag, identiteit, regelingen};
+use chrono::{DateTime, Months, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::schema::personen as personen_t;
+use ketenregie_store::{DbConnection, directory};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// A briefing being put together.
+pub(super) struct Opbouw<'a> {
+    ctx: &'a Context,
+    pub(super) toegang: Toegang<'a>,
+    vandaag: NaiveDate,
+    pub(super) b: Briefing,
+    /// The subjects shown, per owner, for the processing log.
+    pub(super) getoond: BTreeMap<String, BTreeSet<Uuid>>,
+    /// The identities the search key found among records the caller may see.
+    pub(super) zoek_identiteiten: BTreeSet<String>,
+    /// Every person record reached, by record id.
+    alle: BTreeMap<String, PersoonRij>,
+    /// The name of every identity the caller may see a record of.
+    namen: BTreeMap<Uuid, String>,
+    /// The families reached (at most `MAX_GEZINNEN`), nearest first.
+    gezin_ids: Vec<String>,
+}
+
+/// The level of a stored person record.
+fn niveau(r: &PersoonRij) -> Vertrouwelijkheid {
+    r.vertrouwelijkheid.0
+}
+
+impl<'a> Opbouw<'a> {
+    pub(super) fn nieuw(ctx: &'a Context, toegang: Toegang<'a>, b: Briefing) -> Self {
+        Opbouw {
+            ctx,
+            toegang,
+            vandaag: ctx.vandaag(),
+            b,
+            getoond: BTreeMap::new(),
+            zoek_identiteiten: BTreeSet::new(),
+            alle: BTreeMap::new(),
+            namen: BTreeMap::new(),
+            gezin_ids: Vec::new(),
+        }
+    }
+
+    fn v(&self) -> &'a Versleuteling {
+        &self.ctx.versleuteling
+    }
+
+    /// Step 1, find persons: the records the key matches, of any organisation. Only those
+    /// the caller may see lead anywhere (`EEN_ORGANISATIE_ZICHT`): a match in a record it
+    /// may not see makes no search ambiguous and leads to no family. Returns the matches.
+    pub(super) fn zoek_personen(
+        &mut self,
+        conn: &mut DbConnection,
+        vraag: &Zoekvraag,
+    ) -> Result<Vec<PersoonRij>, Fout> {
+        let treffers = rijen_waar(conn, vraag, self.v())?;
+        self.toegang
+            .beslis(treffers.iter().map(|r| r.eigenaar.as_str()))?;
+        self.zoek_identiteiten = treffers
+            .iter()
+            .filter(|r| self.toegang.mag(&r.eigenaar, C::Identificatie, niveau(r)))
+            .map(|r| r.betrokkene.clone())
+            .collect();
+        Ok(treffers)
+    }
+
+    /// `MEERDUIDIG_NIET_SAMENVOEGEN`: an ambiguous name search shows the candidates the
+    /// caller may see (date of birth, municipality, who registered them), nothing else.
+    pub(super) fn kandidaten(&mut self, treffers: &[PersoonRij]) -> Result<(), Fout> {
+        self.b.meerduidig = true;
+        for r in treffers {
+            if !self.toegang.mag(&r.eigenaar, C::Identificatie, niveau(r)) {
+                continue;
+            }
+            let p = r.clone().ontsleutel(self.v())?;
+            self.getoond
+                .entry(r.eigenaar.clone())
+                .or_default()
+                .insert(p.betrokkene);
+            self.b.kandidaten.push(Kandidaat {
+                persoon: p.id,
+                geboortedatum: p.gegevens.geboortedatum,
+                gemeente: r.gemeente.clone(),
+                geregistreerd_door: p.eigenaar,
+                bsn_bekend: r.bsn_hash.is_some(),
+            });
+        }
+        self.b.gevonden = !self.b.kandidaten.is_empty();
+        Ok(())
+    }
+
+    /// Step 2, identities: everything reachable from the identities found. The searched
+    /// identities' records, their families, the members' identities, and every record of
+    /// those identities: four queries, whatever the number of owners. Then the families
+    /// other organisations recorded the same people in. Only families of owners that
+    /// grant the caller anything lead further.
+    pub(super) fn identiteiten(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+        if self.zoek_identiteiten.is_empty() {
+            return Ok(());
+        }
+        let eerste = met_identiteiten(conn, &self.zoek_identiteiten)?;
+        let ids: Vec<String> = eerste.iter().map(|r| r.id.clone()).collect();
+        let gevonden = gezinnen::met_personen(conn, &ids)?;
+        let mut gezin_ids = self.bijdragende_gezinnen(conn, gevonden)?;
+        gezin_ids.truncate(MAX_GEZINNEN);
+        let mut identiteiten = self.zoek_identiteiten.clone();
+        identiteiten.extend(gezinnen::identiteiten_van_leden(conn, &gezin_ids)?);
+        for r in met_identiteiten(conn, &identiteiten)? {
+            self.alle.insert(r.id.clone(), r);
+        }
+        let ids: Vec<String> = self.alle.keys().cloned().collect();
+        let andere = gezinnen::met_personen(conn, &ids)?;
+        for g in self.bijdragende_gezinnen(conn, andere)? {
+            if gezin_ids.len() >= MAX_GEZINNEN {
+                break;
+            }
+            if !gezin_ids.contains(&g) {
+                gezin_ids.push(g);
+            }
+        }
+        self.gezin_ids = gezin_ids;
+        Ok(())
+    }
+
+    /// Of families `ids`, those whose owner contributes anything to the caller at the
+    /// family's level, in their order: only through those does a briefing reach further
+    /// persons. A family of an owner that grants the caller nothing must not tell it who
+    /// belongs with whom, not even by naming its own records of the other members
+    /// (`EEN_ORGANISATIE_ZICHT`).
+    fn bijdragende_gezinnen(
+        &mut self,
+        conn: &mut DbConnection,
+        mut ids: Vec<String>,
+    ) -> Result<Vec<String>, Fout> {
+        if ids.is_empty() {
+            return Ok(ids);
+        }
+        let gezinnen_ = gezinnen::lees_veel(conn, &ids)?;
+        self.toegang
+            .beslis(gezinnen_.iter().map(|g| g.eigenaar.as_str()))?;
+        let zichtbaar: BTreeSet<String> = gezinnen_
+            .iter()
+            .filter(|g| self.toegang.draagt_bij(&g.eigenaar, g.vertrouwelijkheid))
+            .map(|g| g.id.to_string())
+            .collect();
+        ids.retain(|i| zichtbaar.contains(i));
+        Ok(ids)
+    }
+
+    /// Step 3, families: the families reached, with the records of members found only
+    /// through a family of the second round (rare), read by their ids.
+    pub(super) fn gezinnen(&mut self, conn: &mut DbConnection) -> Result<Vec<Gezin>, Fout> {
+        if self.gezin_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let gezinnen_ = gezinnen::lees_veel(conn, &self.gezin_ids)?;
+        let ontbrekend: Vec<String> = gezinnen_
+            .iter()
+            .flat_map(|g| g.leden.iter().map(|l| l.persoon.to_string()))
+            .filter(|p| !self.alle.contains_key(p))
+            .collect();
+        if !ontbrekend.is_empty() {
+            for r in personen_t::table
+                .filter(personen_t::id.eq_any(&ontbrekend))
+                .select(PersoonRij::as_select())
+                .load::<PersoonRij>(conn)?
+            {
+                self.alle.insert(r.id.clone(), r);
+            }
+        }
+        self.toegang
+            .beslis(gezinnen_.iter().map(|g| g.eigenaar.as_str()))?;
+        Ok(gezinnen_)
+    }
+
+    /// Step 4, persons: every record reached that the caller may see, decrypted once,
+    /// with the BSN and the address only where covered. One entry per identity: the
+    /// caller's own record when it has one (it may show more, such as the BSN), else the
+    /// first visible one; the searched identities under `personen`, the others under
+    /// `gezinsleden`.
+    pub(super) fn personen(&mut self) -> Result<(), Fout> {
+        self.toegang
+            .beslis(self.alle.values().map(|r| r.eigenaar.as_str()))?;
+        let mut zichtbaar: BTreeMap<String, Persoon> = BTreeMap::new();
+        for r in self.alle.values() {
+            if self.toegang.mag(&r.eigenaar, C::Identificatie, niveau(r)) {
+                let mut p = r.clone().ontsleutel(self.v())?;
+                if !self.toegang.mag(&r.eigenaar, C::Bsn, niveau(r)) {
+                    p.gegevens.bsn = None;
+                }
+                if !self.toegang.mag(&r.eigenaar, C::Contactgegevens, niveau(r)) {
+                    p.gegevens.adres = None;
+                }
+                zichtbaar.insert(r.id.clone(), p);
+            }
+        }
+        // A reference by record id is named from any visible record of the same identity,
+        // so a GI family's member is named by the police's own record.
+        self.namen = zichtbaar
+            .values()
+            .map(|p| (p.betrokkene, p.naam()))
+            .collect();
+        let eigen = self.ctx.actor.organisatie.as_str();
+        let mut per_identiteit: BTreeMap<Uuid, &Persoon> = BTreeMap::new();
+        for p in zichtbaar.values() {
+            let e = per_identiteit.entry(p.betrokkene).or_insert(p);
+            if p.eigenaar == eigen && e.eigenaar != eigen {
+                *e = p;
+            }
+        }
+        for p in per_identiteit.values() {
+            self.getoond
+                .entry(p.eigenaar.clone())
+                .or_default()
+                .insert(p.betrokkene);
+            let kort = PersoonKort::van(p, true, true);
+            if self.zoek_identiteiten.contains(&p.betrokkene.to_string()) {
+                self.b.personen.push(kort);
+            } else {
+                self.b.gezinsleden.push(kort);
+            }
+        }
+        Ok(())
+    }
+
+    /// The identity of person record `pid`, if reached.
+    fn identiteit_van(&self, pid: &Uuid) -> Option<String> {
+        self.alle
+            .get(&pid.to_string())
+            .map(|r| r.betrokkene.clone())
+    }
+
+    /// A reference to person record `pid`, named when the caller may see its identity.
+    fn pref(&self, pid: &Uuid) -> PersoonRef {
+        PersoonRef {
+            id: *pid,
+            naam: self
+                .identiteit_van(pid)
+                .and_then(|i| kolom::uuid(&i).ok())
+                .and_then(|i| self.namen.get(&i).cloned()),
+        }
+    }
+
+    /// Step 5, the families shown, with their current members.
+    pub(super) fn toon_gezinnen(&mut self, gezinnen_: &[Gezin]) {
+        for g in gezinnen_ {
+            if !self
+                .toegang
+                .mag(&g.eigenaar, C::Gezinssituatie, g.vertrouwelijkheid)
+            {
+                continue;
+            }
+            let leden = g
+                .leden
+                .iter()
+                .filter(|l| l.tot.is_none_or(|t| t >= self.vandaag))
+                .map(|l| GezinslidKort {
+                    persoon: self.pref(&l.persoon),
+                    relatie: l.relatie,
+                })
+                .collect();
+            self.b.gezinnen.push(GezinKort {
+                id: g.id,
+                eigenaar: g.eigenaar.clone(),
+                kenmerk: g.kenmerk.clone(),
+                leden,
+            });
+        }
+    }
+
+    /// Step 6, gezag: the newest verified record per child identity, of what may be seen.
+    pub(super) fn gezag(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
+        if persoon_ids.is_empty() {
+            return Ok(());
+        }
+        let records = gezag::van_kinderen(conn, &persoon_ids)?;
+        self.toegang
+            .beslis(records.iter().map(|g| g.eigenaar.as_str()))?;
+        let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
+        for g in &records {
+            let Some(kind) = self.identiteit_van(&g.kind) else {
+                continue;
+            };
+            if !self
+                .toegang
+                .mag(&g.eigenaar, C::GezagEnOmgang, Vertrouwelijkheid::STANDAARD)
+                || !gezien_kind.insert(kind)
+            {
+                continue;
+            }
+            let kort = gezag_kort(g, &|u| self.pref(u));
+            self.b.gezag.push(kort);
+        }
+        Ok(())
+    }
+
+    /// Step 7, decisions and arrangements in force, at the level of their family. Returns
+    /// the decisions the caller may see (in force or not), for the flags.
+    pub(super) fn beschikkingen_en_regelingen(
+        &mut self,
+        conn: &mut DbConnection,
+        gezinnen_: &[Gezin],
+    ) -> Result<Vec<Beschikking>, Fout> {
+        if self.gezin_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let beschikkingen_ = beschikkingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
+        let regelingen_ = regelingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
+        self.toegang.beslis(
+            beschikkingen_
+                .iter()
+                .map(|x| x.eigenaar.as_str())
+                .chain(regelingen_.iter().map(|x| x.eigenaar.as_str())),
+        )?;
+        let niveau_gezin = |g: &Uuid| {
+            gezinnen_
+                .iter()
+                .find(|x| x.id == *g)
+                .map_or(Vertrouwelijkheid::STANDAARD, |x| x.vertrouwelijkheid)
+        };
+        let zichtbaar: Vec<Beschikking> = beschikkingen_
+            .into_iter()
+            .filter(|x| {
+                self.toegang
+                    .mag(&x.eigenaar, C::GezagEnOmgang, niveau_gezin(&x.gezin))
+            })
+            .collect();
+        for x in &zichtbaar {
+            if x.werking(self.vandaag) == Werking::InWerking {
+                let k = beschikking_kort(x, self.vandaag, &|u| self.pref(u));
+                if x.soort.is_maatregel() {
+                    self.b.maatregelen_in_werking.push(k.clone());
+                }
+                self.b.beschikkingen_in_werking.push(k);
+            }
+        }
+        for r in &regelingen_ {
+            if r.in_werking(self.vandaag)
+                && self
+                    .toegang
+                    .mag(&r.eigenaar, C::GezagEnOmgang, niveau_gezin(&r.gezin))
+            {
+                self.b.regelingen_in_werking.push(regeling_kort(r));
+            }
+        }
+        Ok(zichtbaar)
+    }
+
+    /// Step 8, incidents involving the persons or recorded in the families: counted in
+    /// the last 12 months and in total, the newest listed. Returns those the caller may
+    /// see, for the flags.
+    pub(super) fn incidenten(
+        &mut self,
+        conn: &mut DbConnection,
+        jaar_terug: DateTime<Utc>,
+    ) -> Result<Vec<IncidentKort>, Fout> {
+        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
+        let alle = incidenten::kort_van(conn, &persoon_ids, &self.gezin_ids)?;
+        self.toegang
+            .beslis(alle.iter().map(|i| i.eigenaar.as_str()))?;
+        let zichtbaar: Vec<IncidentKort> = alle
+            .into_iter()
+            .filter(|i| {
+                self.toegang
+                    .mag(&i.eigenaar, C::Politiegegevens, i.vertrouwelijkheid)
+            })
+            .collect();
+        self.b.incidenten = Incidentoverzicht {
+            laatste12_maanden: zichtbaar
+                .iter()
+                .filter(|i| i.tijdstip >= jaar_terug)
+                .count(),
+            totaal: zichtbaar.len(),
+            laatste: zichtbaar.first().map(|i| i.tijdstip),
+            lijst: zichtbaar
+                .iter()
+                .take(MAX_INCIDENTEN_IN_LIJST)
+                .map(|i| IncidentRegel {
+                    id: i.id,
+                    tijdstip: i.tijdstip,
+                    soort: i.soort,
+                    eigenaar: i.eigenaar.clone(),
+                    wederhoor: i.wederhoor,
+                    eenzijdig: i.eenzijdig(),
+                })
+                .collect(),
+        };
+        Ok(zichtbaar)
+    }
+
+    /// The identities of every record reached, in order.
+    fn identiteiten_lijst(&self) -> BTreeSet<String> {
+        self.alle.values().map(|r| r.betrokkene.clone()).collect()
+    }
+
+    /// Step 9, open zorgmeldingen on the identities: their state, never their content,
+    /// as the sender's agreements allow (category `hulpverlening`).
+    pub(super) fn meldingen(
+        &mut self,
+        conn: &mut DbConnection,
+        bron: &dyn ZorgmeldingBron,
+    ) -> Result<(), Fout> {
+        let identiteiten = self
+            .identiteiten_lijst()
+            .iter()
+            .map(|i| kolom::uuid(i))
+            .collect::<Result<Vec<Uuid>, _>>()
+            .map_err(|e| Fout::intern(e.to_string()))?;
+        if identiteiten.is_empty() {
+            return Ok(());
+        }
+        let meldingen = bron.open_meldingen(conn, &identiteiten)?;
+        self.toegang
+            .beslis(meldingen.iter().map(|m| m.afzender.as_str()))?;
+        for m in meldingen {
+            if self
+                .toegang
+                .mag(&m.afzender, C::Hulpverlening, m.vertrouwelijkheid)
+            {
+                self.b.open_zorgmeldingen.push(ZorgmeldingKort {
+                    id: m.id,
+                    afzender: m.afzender,
+                    ontvanger: m.ontvanger,
+                    meldingstatus: m.status,
+                    taakstatus: m.taakstatus,
+                    ingediend_op: m.ingediend_op,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Step 10, contacts: the organisations involved with the persons (active signals),
+    /// each with its named contact and its 24/7 numbers from the partner directory.
+    pub(super) fn organisaties(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+        let identiteiten: Vec<String> = self.identiteiten_lijst().into_iter().collect();
+        let signalen = betrokkenheid::actief_op(conn, self.v(), &identiteiten, self.vandaag)?;
+        self.toegang
+            .beslis(signalen.iter().map(|x| x.organisatie.as_str()))?;
+        let mut gezien: BTreeSet<(String, Uuid)> = BTreeSet::new();
+        type Kaart = (Option<String>, Vec<Bereikbaar>);
+        let mut per_organisatie: BTreeMap<String, Kaart> = BTreeMap::new();
+        for x in &signalen {
+            if !self.toegang.mag(
+                &x.organisatie,
+                C::Hulpverlening,
+                Vertrouwelijkheid::STANDAARD,
+            ) || !gezien.insert((x.organisatie.clone(), x.betrokkene))
+            {
+                continue;
+            }
+            if !per_organisatie.contains_key(&x.organisatie) {
+                let kaart = organisatiekaart(conn, &x.organisatie)?;
+                per_organisatie.insert(x.organisatie.clone(), kaart);
+            }
+            let (naam, dag_en_nacht) = per_organisatie[&x.organisatie].clone();
+            self.b.betrokken_organisaties.push(BetrokkenOrganisatie {
+                organisatie: x.organisatie.clone(),
+                naam,
+                kind: self.pref(&x.persoon),
+                contact: x.contact.clone(),
+                sinds: x.sinds,
+                dag_en_nacht,
+            });
+        }
+        Ok(())
+    }
+
+    /// Record ids to identities, for the flags.
+    pub(super) fn personen_rijen(&self) -> &BTreeMap<String, PersoonRij> {
+        &self.alle
+    }
+}
+
+/// An organisation's name and 24/7 contact points from the partner directory.
+fn organisatiekaart(
+    conn: &mut DbConnection,
+    code: &str,
+) -> Result<(Option<String>, Vec<Bereikbaar>), Fout> {
+    let org: Option<(Uuid, String, OrganisatieSoort)> = directory::kern_op_code(conn, code)?;
+    let Some((id, naam, _)) = org else {
+        return Ok((None, vec![]));
+    };
+    let dag_en_nacht = directory::altijd_bereikbaar(conn, id)?
+        .into_iter()
+        .map(|c| Bereikbaar {
+            naam: c.naam,
+            telefoon: c.telefoon,
+        })
+        .collect();
+    Ok((Some(naam), dag_en_nacht))
+}
+
+/// The person records the search key matches, of any organisation.
+fn rijen_waar(
+    conn: &mut DbConnection,
+    vraag: &Zoekvraag,
+    v: &Versleuteling,
+) -> QueryResult<Vec<PersoonRij>> {
+    let q = personen_t::table.select(PersoonRij::as_select());
+    match vraag {
+        Zoekvraag::Bsn(b) => q
+            .filter(personen_t::bsn_hash.eq(identiteit::bsn_hash(v, b)))
+            .load(conn),
+        Zoekvraag::Naam {
+            voornamen,
+            achternaam,
+            geboortedatum,
+        } => q
+            .filter(personen_t::naam_hash.eq(identiteit::naam_hash(
+                v,
+                voornamen,
+                achternaam,
+                *geboortedatum,
+            )))
+            .load(conn),
+        Zoekvraag::Adres {
+            postcode,
+            huisnummer,
+        } => q
+            .filter(personen_t::adres_hash.eq(identiteit::adres_hash(v, postcode, huisnummer)))
+            .load(conn),
+    }
+}
+
+/// Every person record of these identities, of any organisation.
+fn met_identiteiten(
+    conn: &mut DbConnection,
+    ids: &BTreeSet<String>,
+) -> QueryResult<Vec<PersoonRij>> {
+    let ids: Vec<&String> = ids.iter().collect();
+    let mut uit = Vec::new();
+    for deel in ids.chunks(500) {
+        uit.extend(
+            personen_t::table
+                .filter(personen_t::betrokkene.eq_any(deel))
+                .select(PersoonRij::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(uit)
+}
+
+/// The start of the 12 months counted back from `nu`.
+pub(super) fn jaar_terug(nu: DateTime<Utc>) -> DateTime<Utc> {
+    nu - Months::new(12)
+}

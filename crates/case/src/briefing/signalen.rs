@@ -1,0 +1,96 @@
+//! The flags a briefing raises, each by the rule that raised it (README "Rules"):
+//! `VECHTSCHEIDING`, `HOOR_EN_WEDERHOOR` (one-sided records) and `OUDER_ZONDER_GEZAG`.
+//! Derived from what the caller may see only.
+
+use super::VECHTSCHEIDING_MIN_INCIDENTEN;
+use super::antwoord::{Briefing, Signaal};
+use crate::beschikkingen::{Beschikking, Beschikkingsoort};
+use crate::gezag::Gezagsvorm;
+use crate::gezinnen::{self, Relatie};
+use crate::incidenten::IncidentKort;
+use crate::personen::PersoonRij;
+use chrono::{DateTime, Utc};
+use std::collections::{BTreeMap, BTreeSet};
+use uuid::Uuid;
+
+/// The derived flags, each rule by name.
+pub(super) fn signalen(
+    b: &Briefing,
+    incidenten: &[IncidentKort],
+    beschikkingen: &[Beschikking],
+    gezinnen_: &[gezinnen::Gezin],
+    alle: &BTreeMap<String, PersoonRij>,
+    jaar_terug: DateTime<Utc>,
+) -> Vec<Signaal> {
+    let mut uit = Vec::new();
+    let conflicten = incidenten
+        .iter()
+        .filter(|i| i.tijdstip >= jaar_terug && i.soort.is_ouderconflict())
+        .count();
+    let familierecht = beschikkingen.iter().any(|x| {
+        matches!(
+            x.soort,
+            Beschikkingsoort::Omgang | Beschikkingsoort::Zorgregeling | Beschikkingsoort::Gezag
+        )
+    });
+    // `VECHTSCHEIDING`
+    if conflicten >= VECHTSCHEIDING_MIN_INCIDENTEN || (familierecht && conflicten >= 1) {
+        uit.push(Signaal {
+            code: "vechtscheiding".into(),
+            uitleg: format!(
+                "{conflicten} incident(en) over omgang, overdracht of gezag in de laatste 12 maanden{}: hoor beide ouders en neem geen partij (regel VECHTSCHEIDING)",
+                if familierecht { ", en een familierechtelijke beschikking" } else { "" }
+            ),
+        });
+    }
+    // `HOOR_EN_WEDERHOOR`
+    let eenzijdig = b.incidenten.lijst.iter().filter(|i| i.eenzijdig).count();
+    if eenzijdig > 0 {
+        uit.push(Signaal {
+            code: "eenzijdige-verslaglegging".into(),
+            uitleg: format!(
+                "{eenzijdig} incident(en) met alleen het verhaal van één ouder, zonder wederhoor (regel HOOR_EN_WEDERHOOR)"
+            ),
+        });
+    }
+    // `OUDER_ZONDER_GEZAG`: a parent in a shown family who is not among the holders of a
+    // child's (shown) gezag — art. 279 Sr does not apply to them; only the civil route.
+    let identiteit = |p: &Uuid| alle.get(&p.to_string()).map(|r| r.betrokkene.clone());
+    for g in &b.gezag {
+        if matches!(g.vorm, Gezagsvorm::Gezamenlijk) {
+            continue;
+        }
+        let houders: BTreeSet<String> =
+            g.houders.iter().filter_map(|h| identiteit(&h.id)).collect();
+        let kind = identiteit(&g.kind.id);
+        for gezin in gezinnen_ {
+            let in_gezin = gezin.kinderen().any(|k| identiteit(&k) == kind);
+            if !in_gezin || !b.gezinnen.iter().any(|x| x.id == gezin.id) {
+                continue;
+            }
+            for l in gezin.leden.iter().filter(|l| l.relatie == Relatie::Ouder) {
+                if identiteit(&l.persoon).is_some_and(|o| !houders.contains(&o)) {
+                    let naam = b
+                        .gezinnen
+                        .iter()
+                        .flat_map(|x| x.leden.iter())
+                        .find(|x| x.persoon.id == l.persoon)
+                        .and_then(|x| x.persoon.naam.clone())
+                        .unwrap_or_else(|| "een ouder".into());
+                    let kindnaam = g.kind.naam.clone().unwrap_or_else(|| "het kind".into());
+                    let tekst = format!(
+                        "{naam} heeft geen gezag over {kindnaam} ({}): meenemen van het kind is voor deze ouder geen onttrekking aan het gezag (art. 279 Sr); alleen de civiele weg (regel OUDER_ZONDER_GEZAG)",
+                        g.vorm
+                    );
+                    if !uit.iter().any(|s: &Signaal| s.uitleg == tekst) {
+                        uit.push(Signaal {
+                            code: "ouder-zonder-gezag".into(),
+                            uitleg: tekst,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    uit
+}

@@ -1,0 +1,119 @@
+//! The question of a briefing: exactly one search key, checked with every problem named.
+
+use crate::invoer;
+use chrono::NaiveDate;
+use ketenregie_common::{Bsn, Fout, Validatie};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// The question (`POST /briefings/_zoek`): exactly one of a BSN, name + date of birth, or
+/// an address. Personal data travels in the body, never in the URL.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BriefingVraag {
+    #[schema(example = "111222333")]
+    pub bsn: Option<String>,
+    pub voornamen: Option<String>,
+    pub achternaam: Option<String>,
+    #[schema(format = Date)]
+    pub geboortedatum: Option<String>,
+    #[schema(example = "2511BT")]
+    pub postcode: Option<String>,
+    #[schema(example = "70")]
+    pub huisnummer: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Zoekvraag {
+    Bsn(Bsn),
+    Naam {
+        voornamen: String,
+        achternaam: String,
+        geboortedatum: NaiveDate,
+    },
+    Adres {
+        postcode: String,
+        huisnummer: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Zoekwijze {
+    Bsn,
+    NaamGeboortedatum,
+    Adres,
+}
+
+impl BriefingVraag {
+    pub fn valideer(&self, vandaag: NaiveDate) -> Result<Zoekvraag, Fout> {
+        let mut v = Validatie::new();
+        let naam =
+            self.voornamen.is_some() || self.achternaam.is_some() || self.geboortedatum.is_some();
+        let adres = self.postcode.is_some() || self.huisnummer.is_some();
+        let wijzen = [self.bsn.is_some(), naam, adres]
+            .iter()
+            .filter(|b| **b)
+            .count();
+        if wijzen != 1 {
+            v.fout(
+                "bsn",
+                "oneOf",
+                "zoek met precies één van: `bsn`; `voornamen` + `achternaam` + `geboortedatum`; `postcode` + `huisnummer`",
+            );
+            return Err(Fout::Ongeldig(v.afronden(|| ()).unwrap_err()));
+        }
+        let vraag = if self.bsn.is_some() {
+            v.bsn("bsn", self.bsn.as_deref()).map(Zoekvraag::Bsn)
+        } else if naam {
+            let vn = v.tekst("voornamen", self.voornamen.as_deref(), 200);
+            let an = v.tekst("achternaam", self.achternaam.as_deref(), 200);
+            let gd = invoer::verplichte_datum(
+                &mut v,
+                "geboortedatum",
+                self.geboortedatum.as_deref(),
+                Some(vandaag),
+            );
+            match (vn, an, gd) {
+                (Some(voornamen), Some(achternaam), Some(geboortedatum)) => Some(Zoekvraag::Naam {
+                    voornamen,
+                    achternaam,
+                    geboortedatum,
+                }),
+                _ => None,
+            }
+        } else {
+            let pc = match self.postcode.as_deref() {
+                None => {
+                    v.fout(
+                        "postcode",
+                        "required",
+                        "`postcode` is verplicht bij zoeken op adres",
+                    );
+                    None
+                }
+                s => invoer::postcode(&mut v, "postcode", s),
+            };
+            let hn = v.tekst("huisnummer", self.huisnummer.as_deref(), 20);
+            match (pc, hn) {
+                (Some(postcode), Some(huisnummer)) => Some(Zoekvraag::Adres {
+                    postcode,
+                    huisnummer,
+                }),
+                _ => None,
+            }
+        };
+        v.afronden(|| vraag.expect("valid when no problems"))
+            .map_err(Fout::Ongeldig)
+    }
+}
+
+impl Zoekvraag {
+    pub fn wijze(&self) -> Zoekwijze {
+        match self {
+            Zoekvraag::Bsn(_) => Zoekwijze::Bsn,
+            Zoekvraag::Naam { .. } => Zoekwijze::NaamGeboortedatum,
+            Zoekvraag::Adres { .. } => Zoekwijze::Adres,
+        }
+    }
+}

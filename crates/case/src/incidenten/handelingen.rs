@@ -1,0 +1,268 @@
+//! The incident use cases: each decides (`INCIDENT_DOOR_POLITIE`, one's own records,
+//! the view), writes, and logs one processing-log row per person.
+
+use super::opslag::{vind, voeg_in, voeg_verklaring_in};
+use super::{Incident, Incidentsoort, Verklaarder, Verklaring, Wederhoor, Wederhoorvastlegging};
+use crate::{invoer, personen, toegang};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use ketenregie_common::time::to_db;
+use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_store::schema::incidenten;
+use ketenregie_store::{DbConnection, directory};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IncidentBetrokkeneDto)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentBetrokkeneWeergave {
+    pub persoon: Uuid,
+    pub rol: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = VerklaringDto)]
+#[serde(rename_all = "camelCase")]
+pub struct VerklaringWeergave {
+    pub id: Uuid,
+    pub afgelegd_door: Verklaarder,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub persoon: Option<Uuid>,
+    pub tekst: String,
+    pub afgelegd_op: DateTime<Utc>,
+    pub vastgelegd_door: String,
+}
+
+/// A police incident with every statement and whether the other parent was heard.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = IncidentDto)]
+#[serde(rename_all = "camelCase")]
+pub struct IncidentWeergave {
+    pub id: Uuid,
+    pub eigenaar: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gezin: Option<Uuid>,
+    pub tijdstip: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gemeente: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plaats: Option<String>,
+    pub soort: Incidentsoort,
+    pub politie_referentie: String,
+    pub samenvatting: String,
+    pub betrokkenen: Vec<IncidentBetrokkeneWeergave>,
+    /// Each statement attributed to who made it, oldest first.
+    pub verklaringen: Vec<VerklaringWeergave>,
+    pub wederhoor: Wederhoor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wederhoor_op: Option<DateTime<Utc>>,
+    /// Only one parent's story, the other not heard (`HOOR_EN_WEDERHOOR`).
+    pub eenzijdig: bool,
+}
+
+impl From<&Incident> for IncidentWeergave {
+    fn from(i: &Incident) -> Self {
+        IncidentWeergave {
+            id: i.id,
+            eigenaar: i.eigenaar.clone(),
+            gezin: i.gezin,
+            tijdstip: i.tijdstip,
+            gemeente: i.gemeente.clone(),
+            plaats: i.plaats.clone(),
+            soort: i.soort,
+            politie_referentie: i.politie_referentie.clone(),
+            samenvatting: i.samenvatting.clone(),
+            betrokkenen: i
+                .betrokkenen
+                .iter()
+                .map(|(p, r)| IncidentBetrokkeneWeergave {
+                    persoon: *p,
+                    rol: r.clone(),
+                })
+                .collect(),
+            verklaringen: i
+                .verklaringen
+                .iter()
+                .map(|s| VerklaringWeergave {
+                    id: s.id,
+                    afgelegd_door: s.afgelegd_door,
+                    persoon: s.persoon,
+                    tekst: s.tekst.clone(),
+                    afgelegd_op: s.afgelegd_op,
+                    vastgelegd_door: s.vastgelegd_door.clone(),
+                })
+                .collect(),
+            wederhoor: i.wederhoor,
+            wederhoor_op: i.wederhoor_op,
+            eenzijdig: i.eenzijdig(),
+        }
+    }
+}
+
+/// The kind of record, as named in a 404.
+pub const INCIDENT: &str = "incident";
+
+/// The audit object of incident `id` of `eigenaar`.
+pub fn object(id: &str, eigenaar: &str) -> Object {
+    Object {
+        soort: "incidenten",
+        id: id.to_string(),
+        eigenaar: eigenaar.to_string(),
+    }
+}
+
+/// `INCIDENT_DOOR_POLITIE`: incidents are police records (Wpg); only a police
+/// organisation records one.
+fn alleen_politie(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> {
+    let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
+    if soort == Some(OrganisatieSoort::Politie) {
+        Ok(())
+    } else {
+        Err(Fout::geweigerd(
+            "INCIDENT_DOOR_POLITIE",
+            "Alleen de politie legt incidenten vast (politiegegevens, Wpg); registreer uw betrokkenheid met POST /betrokkenheden",
+        ))
+    }
+}
+
+/// `POST /incidenten`: record incident `i` for the caller's police organisation
+/// (`INCIDENT_DOOR_POLITIE`); its persons and family must be the organisation's own, its
+/// municipality a known one. Logged as a write of one's own record, one processing-log
+/// row per person involved or making a statement.
+pub fn maak(conn: &mut DbConnection, ctx: &Context, i: Incident) -> Result<IncidentWeergave, Fout> {
+    alleen_politie(conn, ctx)?;
+    if let Some(g) = &i.gemeente {
+        invoer::bestaande_gemeenten(conn, &[("gemeente".into(), g.clone())])?;
+    }
+    let i = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, i, ctx.nu)?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "soort": i.soort, "verklaringen": i.verklaringen.len(), "wederhoor": i.wederhoor}),
+    )
+}
+
+/// `GET /incidenten/{id}`: the incident with every statement; another organisation reads
+/// it only as an agreement allows (category `politiegegevens`), outside the caller's view
+/// as an unknown id. One processing-log row per person.
+pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<IncidentWeergave, Fout> {
+    let i = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    let t = toegang::lees(
+        conn,
+        ctx,
+        INCIDENT,
+        &i.eigenaar,
+        &[C::Politiegegevens],
+        &[],
+        i.vertrouwelijkheid,
+    )?;
+    let s = subjecten(conn, ctx, &i)?;
+    logboek::lezing(conn, ctx, &t, object(&i.id.to_string(), &i.eigenaar), &s)?;
+    Ok(IncidentWeergave::from(&i))
+}
+
+/// `POST /incidenten/{id}/verklaringen`: add statement `s` to an incident of the caller's
+/// organisation (another's is refused within the view); the person who made it, when
+/// named, must be one of its persons. Hearing the other parent later is exactly this.
+pub fn verklaring_toevoegen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    incident: Uuid,
+    mut s: Verklaring,
+) -> Result<IncidentWeergave, Fout> {
+    eigen(conn, ctx, incident)?;
+    if let Some(p) = s.persoon {
+        personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
+    }
+    s.vastgelegd_door = ctx.actor.organisatie.clone();
+    voeg_verklaring_in(conn, &ctx.versleuteling, incident, &s, ctx.nu)?;
+    let i = vind(conn, &ctx.versleuteling, incident)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "verklaringen": i.verklaringen.len()}),
+    )
+}
+
+/// `PUT /incidenten/{id}/wederhoor`: record whether the other parent was heard
+/// (`HOOR_EN_WEDERHOOR`) on an incident of the caller's organisation.
+pub fn wederhoor_vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    incident: Uuid,
+    w: Wederhoorvastlegging,
+) -> Result<IncidentWeergave, Fout> {
+    eigen(conn, ctx, incident)?;
+    diesel::update(incidenten::table.find(incident.to_string()))
+        .set((
+            incidenten::wederhoor.eq(w.status),
+            incidenten::wederhoor_op.eq(w.op.map(to_db)),
+        ))
+        .execute(conn)?;
+    let i = vind(conn, &ctx.versleuteling, incident)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    schrijf(
+        conn,
+        ctx,
+        &i,
+        json!({"incident": i.id, "wederhoor": i.wederhoor}),
+    )
+}
+
+/// Log a write to incident `i` of one's own (`EIGEN_ORGANISATIE`) with `samenvatting`,
+/// and answer it.
+fn schrijf(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    i: &Incident,
+    samenvatting: serde_json::Value,
+) -> Result<IncidentWeergave, Fout> {
+    let s = subjecten(conn, ctx, i)?;
+    toegang::schrijf_eigen(
+        conn,
+        ctx,
+        &[C::Politiegegevens],
+        object(&i.id.to_string(), &i.eigenaar),
+        samenvatting,
+        &s,
+    )?;
+    Ok(IncidentWeergave::from(i))
+}
+
+/// An incident of the caller's organisation to add to; another's is refused within the
+/// view (`EIGEN_ORGANISATIE`, `EEN_ORGANISATIE_ZICHT`).
+fn eigen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Incident, Fout> {
+    let i = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
+    if i.eigenaar != ctx.actor.organisatie {
+        return Err(toegang::niet_eigen(
+            conn,
+            ctx,
+            INCIDENT,
+            &i.eigenaar,
+            &[C::Politiegegevens],
+            i.vertrouwelijkheid,
+        ));
+    }
+    Ok(i)
+}
+
+/// The identities of an incident's persons, for the processing log.
+fn subjecten(conn: &mut DbConnection, ctx: &Context, i: &Incident) -> QueryResult<Vec<Uuid>> {
+    let ids: Vec<String> = i
+        .betrokkenen
+        .iter()
+        .map(|(p, _)| *p)
+        .chain(i.verklaringen.iter().filter_map(|s| s.persoon))
+        .map(|p| p.to_string())
+        .collect();
+    Ok(personen::lees_veel(conn, &ctx.versleuteling, &ids)?
+        .iter()
+        .map(|p| p.betrokkene)
+        .collect())
+}

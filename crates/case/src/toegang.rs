@@ -1,0 +1,185 @@
+//! The privacy decisions every case-registry use case shares (DESIGN.md §2 step 4):
+//!
+//! - `EIGEN_ORGANISATIE`: an organisation writes only in its own records (a partner's
+//!   record is reached through the identity, never written to); `schrijf_eigen` decides
+//!   and logs such a write, `niet_eigen` answers an attempt on another's record.
+//! - Reading another organisation's record passes the policy decision for purpose
+//!   `briefing` (the OM: `strafrechtelijke-beoordeling`, `doel_voor`), per owner (`lees`).
+//! - `EEN_ORGANISATIE_ZICHT` (issue 11 point 3; AVG art. 5(1)(f), Wpg art. 4a): an id
+//!   outside the caller's organisation's view is answered exactly as an unknown id
+//!   (`Fout::Verborgen`, recorded as a refusal in the owner's audit trail); where the
+//!   organisation could see the record but this user's role or a missing reason refuses,
+//!   the 403 (`Fout::Geweigerd`) stays.
+//!
+//! The same view rules as the API's `routes::zicht` (which the other registries use); the
+//! 404 text is the same, so every route answers an unknown id alike.
+
+use ketenregie_common::{
+    Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Vertrouwelijkheid,
+};
+use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
+use ketenregie_store::{DbConnection, directory};
+use strum::VariantArray;
+use uuid::Uuid;
+
+/// Writes to the case registry are for coordinating the chain's work on a family.
+pub const DOEL_VASTLEGGEN: Doel = Doel::Coordinatie;
+
+/// The purpose of a read for the caller's organisation: the OM consults for a
+/// criminal-law assessment, everyone else for a briefing.
+pub fn doel_voor(soort: Option<OrganisatieSoort>) -> Doel {
+    if soort == Some(OrganisatieSoort::Om) {
+        Doel::StrafrechtelijkeBeoordeling
+    } else {
+        Doel::Briefing
+    }
+}
+
+/// The one `detail` of a 404 for a record of kind `wat` ("persoon", "gezin"...), for an
+/// unknown id and for a record outside the caller's view alike.
+pub fn niet_gevonden_tekst(wat: &str) -> String {
+    format!("Er is geen {wat} met dit id die uw organisatie kan zien")
+}
+
+/// An unknown id of a record of kind `wat`.
+pub fn onbekend(wat: &str) -> Fout {
+    Fout::NietGevonden(niet_gevonden_tekst(wat))
+}
+
+/// An existing record of `eigenaar` outside the caller's view: answered as `onbekend`,
+/// recorded as a refusal (`reden`) in `eigenaar`'s audit trail.
+pub fn verborgen(wat: &str, eigenaar: &str, reden: impl Into<String>) -> Fout {
+    Fout::Verborgen {
+        detail: niet_gevonden_tekst(wat),
+        eigenaar: eigenaar.to_string(),
+        reden: reden.into(),
+    }
+}
+
+/// Decide and log a write to one's own records (`EIGEN_ORGANISATIE`): one audit row with
+/// a summary free of personal data (`samenvatting`), one processing-log row per subject.
+pub fn schrijf_eigen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    categorieen: &[Gegevenscategorie],
+    object: Object,
+    samenvatting: serde_json::Value,
+    betrokkenen: &[Uuid],
+) -> Result<Toestemming, Fout> {
+    let t = besluit::toegang(
+        conn,
+        ctx,
+        &Aanvraag {
+            actie: Actie::Aanmaken,
+            doel: DOEL_VASTLEGGEN,
+            categorieen: categorieen.to_vec(),
+            optioneel: vec![],
+            eigenaren: vec![ctx.actor.organisatie.clone()],
+            vertrouwelijkheid: Vertrouwelijkheid::STANDAARD,
+        },
+    )?;
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Aanmaken,
+        object,
+        None,
+        Some(samenvatting),
+        betrokkenen,
+    )?;
+    Ok(t)
+}
+
+/// What a read of `eigenaar`'s record asks: for the caller's organisation's purpose.
+fn lees_aanvraag(
+    soort: Option<OrganisatieSoort>,
+    eigenaar: &str,
+    categorieen: &[Gegevenscategorie],
+    optioneel: &[Gegevenscategorie],
+    niveau: Vertrouwelijkheid,
+) -> Aanvraag {
+    Aanvraag {
+        actie: Actie::Lezen,
+        doel: doel_voor(soort),
+        categorieen: categorieen.to_vec(),
+        optioneel: optioneel.to_vec(),
+        eigenaren: vec![eigenaar.to_string()],
+        vertrouwelijkheid: niveau,
+    }
+}
+
+/// Decide a read of `eigenaar`'s record of kind `wat` (logged by the caller with the
+/// permission). Refused: a 403 where the caller's organisation could read it (another
+/// role, a reason), else answered as an unknown id (`EEN_ORGANISATIE_ZICHT`).
+pub fn lees(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    wat: &str,
+    eigenaar: &str,
+    categorieen: &[Gegevenscategorie],
+    optioneel: &[Gegevenscategorie],
+    niveau: Vertrouwelijkheid,
+) -> Result<Toestemming, Fout> {
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let a = lees_aanvraag(beslisser.soort(), eigenaar, categorieen, optioneel, niveau);
+    match beslisser.beslis(ctx, &a) {
+        Ok(t) => Ok(t),
+        Err(w) if organisatie_mag(conn, ctx, &a)? => Err(w.into()),
+        Err(w) => Err(verborgen(wat, eigenaar, w.reden)),
+    }
+}
+
+/// A write to `eigenaar`'s record of kind `wat` by another organisation, which is never
+/// allowed (`EIGEN_ORGANISATIE`): a 403 where the caller's organisation could read the
+/// record, else answered as an unknown id (`EEN_ORGANISATIE_ZICHT`). Either way a refusal
+/// in the audit trail.
+pub fn niet_eigen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    wat: &str,
+    eigenaar: &str,
+    categorieen: &[Gegevenscategorie],
+    niveau: Vertrouwelijkheid,
+) -> Fout {
+    let soort = match directory::kern_op_code(conn, &ctx.actor.organisatie) {
+        Ok(o) => o.map(|o| o.2),
+        Err(e) => return e.into(),
+    };
+    let a = lees_aanvraag(soort, eigenaar, categorieen, &[], niveau);
+    match organisatie_mag(conn, ctx, &a) {
+        Ok(true) => Fout::geweigerd(
+            "EIGEN_ORGANISATIE",
+            format!(
+                "Uw organisatie legt alleen vast in haar eigen dossiers; deze {wat} is van `{eigenaar}`"
+            ),
+        ),
+        Ok(false) => verborgen(
+            wat,
+            eigenaar,
+            format!("schrijven in een {wat} van een andere organisatie, buiten haar zicht"),
+        ),
+        Err(e) => e,
+    }
+}
+
+/// Could the caller's organisation be allowed request `a` at all: by any of its staff
+/// (every case role), with a stated reason, by break-glass where an agreement names a
+/// role of its kind? The decision itself answers, for an actor that holds every case
+/// role of the caller's organisation; nothing is logged.
+pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<bool, Fout> {
+    let mut breed = ctx.clone();
+    breed.actor.rollen = Rol::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| *r != Rol::Platformbeheerder)
+        .collect();
+    breed.toelichting = Some("toets: kan de organisatie dit ooit zien".into());
+    breed.doorbraak = true;
+    match besluit::toegang(conn, &breed, a) {
+        Ok(_) => Ok(true),
+        Err(Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
