@@ -123,8 +123,13 @@ impl Startwerk {
         } else {
             None
         };
+        // One transaction, begun deferred: on a database with nothing left to encrypt it
+        // only reads, so an instance on a read-only database still starts (and says it is
+        // not ready). Other instances wait on the start-up lock (PostgreSQL); SQLite
+        // serves one instance.
         let v = self.versleuteling.clone();
-        let versleuteld = conn::schrijf(c, |c| crate::verwerking::versleutel_rest(c, &v))?;
+        let versleuteld =
+            diesel::Connection::transaction(c, |c| crate::verwerking::versleutel_rest(c, &v))?;
         if let Some(klok) = &self.demoklok {
             klok.zet_demo_verschuiving(crate::routes::demo_klok::lees(c)?);
         }
