@@ -867,4 +867,168 @@ op_beide_backends!(
     gereed_met_schrijfproef,
     demoklok_gedeeld,
     demoklok_niet_in_productie,
+    crash_verliest_geen_bevestigde_schrijfactie,
 );
+
+// ---------------------------------------------------------------------------------------
+// Crash: an acknowledged write survives `kill -9`.
+// ---------------------------------------------------------------------------------------
+
+/// The release-shaped process (`ketenregie serve`, the binary itself) on `url`, listening
+/// on `poort`.
+fn serve(url: &str, dir: &std::path::Path, poort: u16) -> std::process::Child {
+    let fixture = |n: &str| format!("{}/tests/fixtures/{n}", env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .arg("serve")
+        .env("KETENREGIE_DATABASE__URL", url)
+        .env("KETENREGIE_SERVER__BIND", format!("127.0.0.1:{poort}"))
+        .env("KETENREGIE_SERVER__WORKERS", "2")
+        .env("KETENREGIE_AUTH__ISSUER", common::ISSUER)
+        .env("KETENREGIE_AUTH__AUDIENCE", common::AUDIENCE)
+        .env("KETENREGIE_AUTH__JWKS_FILE", fixture("jwks.json"))
+        .env("KETENREGIE_AUTH__DEV_SECRET_FILE", dir.join("dev-secret"))
+        .env(
+            "KETENREGIE_PRIVACY__PSEUDONYM_KEY",
+            "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc=",
+        )
+        .env(
+            "KETENREGIE_PRIVACY__ENCRYPTION_KEY",
+            "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE=",
+        )
+        .env("KETENREGIE_REFERENCE_DATA__LOAD_AT_START", "false")
+        .env("KETENREGIE_SCANNER__ENABLED", "false")
+        .env("KETENREGIE_DISPATCHER__ENABLED", "false")
+        .env("KETENREGIE_EMAIL__TRANSPORT", "none")
+        .env("KETENREGIE_LIMITS__CLIENT_PER_SECOND", "0")
+        .env("KETENREGIE_LIMITS__USER_PER_SECOND", "0")
+        .env("KETENREGIE_LOG__FILTER", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ketenregie serve starts")
+}
+
+/// Wait until the process on `poort` is ready (guard: 60 s).
+async fn wacht_gereed(client: &reqwest::Client, poort: u16) {
+    let grens = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client
+            .get(format!("http://127.0.0.1:{poort}/health/ready"))
+            .send()
+            .await
+            && r.status() == 200
+        {
+            return;
+        }
+        assert!(Instant::now() < grens, "not ready within 60 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Three cycles of: four clients register organisations against the binary, which is
+/// killed with SIGKILL mid-load and started again. Every registration answered 201 before
+/// the kill is there after the restart (the commit was durable before the answer left:
+/// SQLite `synchronous = FULL`, PostgreSQL's commit). Prints the counts.
+async fn crash_verliest_geen_bevestigde_schrijfactie(db: Db) {
+    let dir = common::temp_dir();
+    let Some((url, pg)) = common::database(db, &dir) else {
+        return;
+    };
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let token = common::rs256(&common::claims(
+        "ketenregie-platform",
+        &["platformbeheerder"],
+    ));
+    let mut bevestigd: Vec<String> = Vec::new();
+    let mut pogingen = 0usize;
+    for ronde in 0..3 {
+        let poort = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut proces = serve(&url, &dir, poort);
+        wacht_gereed(&client, poort).await;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut klanten = Vec::new();
+        for k in 0..4 {
+            let (client, token, stop) = (client.clone(), token.clone(), stop.clone());
+            klanten.push(actix_web::rt::spawn(async move {
+                let mut uit = Vec::new();
+                let mut i = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let code = format!("politie-{ronde}-{k}-{i}");
+                    i += 1;
+                    let res = client
+                        .post(format!("http://127.0.0.1:{poort}/api/v1/organisaties"))
+                        .bearer_auth(&token)
+                        .json(&json!({"code": code, "naam": "Politie", "soort": "politie", "gemeenten": []}))
+                        .send()
+                        .await;
+                    match res {
+                        Ok(r) => uit.push((code, Some(r.status().as_u16()))),
+                        Err(_) => {
+                            uit.push((code, None));
+                            break;
+                        }
+                    }
+                }
+                uit
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        proces.kill().unwrap(); // SIGKILL
+        proces.wait().unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for k in klanten {
+            for (code, status) in k.await.unwrap() {
+                pogingen += 1;
+                if status == Some(201) {
+                    bevestigd.push(code);
+                }
+            }
+        }
+    }
+    // Start once more and count what is there.
+    let poort = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut proces = serve(&url, &dir, poort);
+    wacht_gereed(&client, poort).await;
+    let mut verloren = Vec::new();
+    for code in &bevestigd {
+        let res = client
+            .get(format!(
+                "http://127.0.0.1:{poort}/api/v1/organisaties?code={code}"
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let body: Value = res.json().await.unwrap();
+        if body["count"] != 1 {
+            verloren.push(code.clone());
+        }
+    }
+    proces.kill().unwrap();
+    proces.wait().unwrap();
+    println!(
+        "crash ({db:?}): 3 x kill -9 under load, {} requests sent, {} acknowledged (201), {} lost",
+        pogingen,
+        bevestigd.len(),
+        verloren.len()
+    );
+    assert!(!bevestigd.is_empty(), "the load got answers");
+    assert!(verloren.is_empty(), "acknowledged but lost: {verloren:?}");
+    if let Some((base, schema)) = pg
+        && let Ok(mut conn) = diesel::PgConnection::establish(&base)
+    {
+        let _ = conn.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
