@@ -585,6 +585,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope(API_PREFIX)
+                // Authentication first (outer), then the per-user rate limit on its outcome.
+                .wrap(from_fn(crate::limieten::per_gebruiker))
                 .wrap(from_fn(auth::authenticate))
                 .service(resource("/openapi.json").route(web::get().to(openapi_document)))
                 .service(

@@ -348,7 +348,8 @@ fn query_has_token(query: &str) -> bool {
 /// Handlers that need an actor refuse with 401 via the extractor; public operations (the
 /// OpenAPI document) ignore it.
 ///
-/// An authenticated user over `REQUESTS_PER_USER` (`crate::limieten`) is answered 429 here.
+/// The per-user rate limit (`REQUESTS_PER_USER`) is the next middleware's
+/// (`limieten::per_gebruiker`), which reads the outcome with `actor_van`.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -356,17 +357,6 @@ pub async fn authenticate(
     let uitkomst = check(&req).await;
     if let Ok(a) = &uitkomst {
         tracing::Span::current().record("organisatie", a.organisatie.as_str());
-        if let Some(l) = req.app_data::<web::Data<crate::limieten::Limieten>>()
-            && let Err(wacht) = l.gebruiker(a)
-        {
-            let e = AppError::TeVeel {
-                detail:
-                    "Te veel verzoeken van deze gebruiker; wacht het aantal seconden in Retry-After"
-                        .into(),
-                retry_after: wacht,
-            };
-            return Ok(req.into_response(actix_web::ResponseError::error_response(&e)));
-        }
     }
     req.extensions_mut()
         .insert(AuthUitkomst(uitkomst.map_err(AuthFout::uit)));
