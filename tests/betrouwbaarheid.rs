@@ -417,6 +417,20 @@ async fn tokenfout_blijft_401(db: Db) {
     let res = app.get("/api/v1/organisaties", "geen.geldig.token").await;
     assert!(res.headers().contains_key("www-authenticate"));
     common::assert_problem(res, 401).await;
+    // A token whose header quotes a line break (the detail names its `alg`): still a 401
+    // with a valid challenge, not a 500 (finding 2: a newline made the header invalid).
+    use base64::Engine;
+    let kop = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(br#"{"alg":"RS256\nX-Extra: 1","typ":"at+jwt"}"#);
+    let res = app
+        .get("/api/v1/organisaties", &format!("{kop}.e30.c2ln"))
+        .await;
+    let www = res.headers()["www-authenticate"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(!www.contains('\n'), "{www}");
+    common::assert_problem(res, 401).await;
 }
 
 // ---------------------------------------------------------------------------------------

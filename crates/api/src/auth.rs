@@ -319,7 +319,13 @@ enum AuthFout {
 impl AuthFout {
     fn uit(e: AppError) -> Self {
         match e {
-            AppError::NietGeauthenticeerd(d) => AuthFout::Token(d),
+            // The detail may quote the token (its `alg`, its `kid`): control characters
+            // would make the `WWW-Authenticate` header invalid (a 500 instead of the 401).
+            AppError::NietGeauthenticeerd(d) => AuthFout::Token(
+                d.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect(),
+            ),
             AppError::NietBeschikbaar(d) => AuthFout::NietBeschikbaar(d),
             other => {
                 tracing::error!(oorzaak = %other, "authenticatie mislukt door een interne fout");
