@@ -127,10 +127,16 @@ where
 /// state), so the pool's `has_broken` drops it on return instead of handing a dead
 /// connection to the next request (issue 14, finding 1). Returns whether it is alive.
 pub fn controleer_na_fout(conn: &mut DbConnection) -> bool {
-    if in_transactie(conn) {
+    use diesel::connection::TransactionManager;
+    type Tm = <DbConnection as Connection>::TransactionManager;
+    match Tm::transaction_manager_status_mut(conn).transaction_depth() {
+        // A rollback that could not reach the server left the transaction manager in its
+        // error state: the pool drops the connection on return; report it lost.
+        Err(_) => return false,
         // The caller's transaction is still open: a probe would run inside it. The
         // outermost `schrijf` checks when it has ended.
-        return true;
+        Ok(Some(_)) => return true,
+        Ok(None) => {}
     }
     match conn.batch_execute("SELECT 1") {
         Ok(()) => true,
@@ -139,16 +145,6 @@ pub fn controleer_na_fout(conn: &mut DbConnection) -> bool {
             false
         }
     }
-}
-
-/// Whether a transaction is open on `conn`.
-fn in_transactie(conn: &mut DbConnection) -> bool {
-    use diesel::connection::TransactionManager;
-    type Tm = <DbConnection as Connection>::TransactionManager;
-    !matches!(
-        Tm::transaction_manager_status_mut(conn).transaction_depth(),
-        Ok(None)
-    )
 }
 
 /// Mark `conn` as broken: the pool drops it when it is returned.
@@ -378,7 +374,7 @@ pub fn pool_met(url: &DbUrl, instelling: &PoolInstelling) -> Result<DbPool, Pool
     Ok(r2d2::Pool::builder()
         .max_size(size.max(1))
         .connection_timeout(instelling.verbind_timeout.max(Duration::from_millis(100)))
-        // Checked out healthy by `haal` (a probe after `controle_na` idle), not by r2d2 on
+        // Checked out healthy by `haal` (a probe after `CONTROLE_NA` idle), not by r2d2 on
         // every checkout: a busy pool pays no extra round trip.
         .test_on_check_out(false)
         // Connections do not live for ever: a server-side change (a failover to a new
