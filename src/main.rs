@@ -362,8 +362,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             let url = config.database_url()?;
             ketenregie_store::migrate::run(&url)?;
             let mut conn = url.connect()?;
-            let r =
-                diesel::Connection::transaction(&mut conn, |c| referentie::importeer(c, &g, &vt))?;
+            // One write transaction under the start-up lock: safe while instances serve
+            // or start (issue 14, finding 7; issue 12: SQLite writes with BEGIN IMMEDIATE).
+            let r = referentie::importeer_onder_slot(&mut conn, &g, &vt)?;
             println!(
                 "municipalities: {} new, {} changed {:?}",
                 r.gemeenten_nieuw,
@@ -405,7 +406,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 std::sync::Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&config)?);
             let versleuteling =
                 std::sync::Arc::new(ketenregie_api::verwerking::versleuteling(&config)?);
-            let r = ketenregie_privacy::bewaring::voer_uit(
+            let r = ketenregie_api::app::bewaring_uitvoeren(
                 &mut conn,
                 &onderdelen.bewaring,
                 pseudoniemen,

@@ -200,53 +200,79 @@ struct Aantal {
     n: i64,
 }
 
+/// Issue 14, finding 7: three instances started together on an empty database, with the
+/// reference data loaded at start (as in production), five times over: every instance
+/// comes up, each migration is recorded once, and the reference data is there once (342
+/// municipalities, 26 Veilig Thuis organisations). Everything done at start runs under the
+/// start-up advisory lock (`migrate::start`).
 #[actix_web::test]
 async fn drie_instanties_tegelijk_op_lege_database() {
     let Some(base) = common::pg_url() else {
         eprintln!("skipped: KETENREGIE_TEST_PG_URL is not set, concurrent start not checked");
         return;
     };
-    let (schema, url) = common::pg_schema(&base);
-    let dirs: Vec<_> = (0..3).map(|_| common::temp_dir()).collect();
-    let configs: Vec<_> = dirs
-        .iter()
-        .map(|d| common::test_config(&url, d, ""))
-        .collect();
-    let (a, b, c) = tokio::join!(
-        ketenregie_api::Application::build(configs[0].clone()),
-        ketenregie_api::Application::build(configs[1].clone()),
-        ketenregie_api::Application::build(configs[2].clone()),
-    );
-    let apps = [a.unwrap(), b.unwrap(), c.unwrap()];
-    let ports: Vec<u16> = apps.iter().map(|a| a.port()).collect();
-    for app in apps {
-        actix_web::rt::spawn(app.run_until_stopped());
-    }
-    let client = reqwest::Client::new();
-    for port in ports {
-        let res = client
-            .get(format!("http://127.0.0.1:{port}/health/ready"))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(res.status(), 200);
-    }
-    let mut conn = PgConnection::establish(&url).unwrap();
-    let gedaan = diesel::sql_query("SELECT count(*) AS n FROM __diesel_schema_migrations")
-        .get_result::<Aantal>(&mut conn)
+    for ronde in 1..=5 {
+        let (schema, url) = common::pg_schema(&base);
+        let dirs: Vec<_> = (0..3).map(|_| common::temp_dir()).collect();
+        let configs: Vec<_> = dirs
+            .iter()
+            .map(|d| common::test_config(&url, d, "# referentiedata"))
+            .collect();
+        assert!(configs[0].reference_data.load_at_start);
+        let (a, b, c) = tokio::join!(
+            ketenregie_api::Application::build(configs[0].clone()),
+            ketenregie_api::Application::build(configs[1].clone()),
+            ketenregie_api::Application::build(configs[2].clone()),
+        );
+        let apps = [
+            a.unwrap_or_else(|e| panic!("round {ronde}, instance 1: {e}")),
+            b.unwrap_or_else(|e| panic!("round {ronde}, instance 2: {e}")),
+            c.unwrap_or_else(|e| panic!("round {ronde}, instance 3: {e}")),
+        ];
+        let ports: Vec<u16> = apps.iter().map(|a| a.port()).collect();
+        for app in apps {
+            actix_web::rt::spawn(app.run_until_stopped());
+        }
+        let client = reqwest::Client::new();
+        for port in ports {
+            let res = client
+                .get(format!("http://127.0.0.1:{port}/health/ready"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "round {ronde}");
+        }
+        let mut conn = PgConnection::establish(&url).unwrap();
+        let tel = |conn: &mut PgConnection, sql: &str| {
+            diesel::sql_query(sql).get_result::<Aantal>(conn).unwrap().n
+        };
+        let gedaan = tel(
+            &mut conn,
+            "SELECT count(*) AS n FROM __diesel_schema_migrations",
+        );
+        let bekend = std::fs::read_dir(format!(
+            "{}/migrations/postgres",
+            env!("CARGO_MANIFEST_DIR")
+        ))
         .unwrap()
-        .n;
-    let bekend = std::fs::read_dir(format!(
-        "{}/migrations/postgres",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-    .count() as i64;
-    assert_eq!(gedaan, bekend, "each migration recorded exactly once");
-    let mut c = PgConnection::establish(&base).unwrap();
-    diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
-        .execute(&mut c)
-        .unwrap();
+        .count() as i64;
+        assert_eq!(gedaan, bekend, "each migration recorded exactly once");
+        assert_eq!(tel(&mut conn, "SELECT count(*) AS n FROM gemeenten"), 342);
+        assert_eq!(
+            tel(
+                &mut conn,
+                "SELECT count(*) AS n FROM organisaties WHERE soort = 'veilig-thuis'"
+            ),
+            26
+        );
+        let mut c = PgConnection::establish(&base).unwrap();
+        diesel::sql_query(format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&mut c)
+            .unwrap();
+        for d in dirs {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
 }
 
 #[test]

@@ -92,6 +92,8 @@ pub struct Application {
     server: Server,
     port: u16,
     pool: DbPool,
+    /// Development mode: the clock whose demo offset is copied in from the database.
+    demoklok: Option<Klok>,
     bewaring: Option<Bewaartaak>,
     scanner: Scanner,
     bezorger: Bezorger,
@@ -99,6 +101,76 @@ pub struct Application {
     scanner_interval: Option<u64>,
     /// Seconds between dispatcher passes, when the job runs.
     bezorger_interval: Option<u64>,
+}
+
+/// The work done at start after the migrations, under the start-up lock (`migrate::start`).
+struct Startwerk {
+    /// Load the shipped reference data into an empty database.
+    referentiedata: bool,
+    /// `VERSLEUTEL_BIJ_START`: encrypt values older versions stored in plain text.
+    versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    /// Development mode: the clock that takes the stored demo offset.
+    demoklok: Option<Klok>,
+}
+
+/// What `Startwerk` did.
+struct Startverslag {
+    referentiedata: Option<ketenregie_store::referentie::Importrapport>,
+    versleuteld: Vec<(String, usize)>,
+}
+
+impl Startwerk {
+    fn doe(self, c: &mut ketenregie_store::DbConnection) -> Result<Startverslag, conn::PoolFout> {
+        let fout = |e: &dyn std::fmt::Display| conn::PoolFout::Migratie(e.to_string());
+        let referentiedata = if self.referentiedata {
+            ketenregie_store::referentie::laad_als_leeg(c).map_err(|e| fout(&e))?
+        } else {
+            None
+        };
+        // One transaction, begun deferred: on a database with nothing left to encrypt it
+        // only reads, so an instance on a read-only database still starts (and says it is
+        // not ready). Other instances wait on the start-up lock (PostgreSQL); SQLite
+        // serves one instance.
+        let v = self.versleuteling.clone();
+        let versleuteld =
+            diesel::Connection::transaction(c, |c| crate::verwerking::versleutel_rest(c, &v))?;
+        if let Some(klok) = &self.demoklok {
+            klok.zet_demo_verschuiving(crate::routes::demo_klok::lees(c)?);
+        }
+        Ok(Startverslag {
+            referentiedata,
+            versleuteld,
+        })
+    }
+}
+
+/// Apply the retention rules (`bewaring::voer_uit`) one source at a time, each in its own
+/// write transaction (`conn::schrijf`: on SQLite `BEGIN IMMEDIATE`, so it never fails
+/// half-way on a busy database while the service or the CLI writes too). Used by the daily
+/// job and by `ketenregie retention run`.
+pub fn bewaring_uitvoeren(
+    c: &mut ketenregie_store::DbConnection,
+    bronnen: &[Arc<dyn Bewaarbron>],
+    pseudoniemen: Arc<ketenregie_privacy::pseudoniem::Pseudonimiseerder>,
+    versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    nu: chrono::DateTime<chrono::Utc>,
+    proef: bool,
+) -> diesel::QueryResult<bewaring::Opruimrapport> {
+    let mut rapport = bewaring::Opruimrapport::default();
+    for bron in bronnen.chunks(1) {
+        let deel = conn::schrijf(c, |c| {
+            bewaring::voer_uit(
+                c,
+                bron,
+                pseudoniemen.clone(),
+                versleuteling.clone(),
+                nu,
+                proef,
+            )
+        })?;
+        rapport.per_soort.extend(deel.per_soort);
+    }
+    Ok(rapport)
 }
 
 /// What the daily retention job needs.
@@ -149,32 +221,44 @@ impl Application {
     /// inzage source).
     pub async fn build_met(config: Config, onderdelen: Onderdelen) -> Result<Self, StartFout> {
         let url = config.database_url()?;
-        let migr_url = url.clone();
-        let applied = tokio::task::spawn_blocking(move || migrate::run(&migr_url))
-            .await
-            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))??;
+        let pseudoniemen = web::Data::new(
+            crate::verwerking::pseudonimiseerder(&config).map_err(StartFout::Sleutel)?,
+        );
+        let versleuteling =
+            web::Data::new(crate::verwerking::versleuteling(&config).map_err(StartFout::Sleutel)?);
+        // Everything done at start, under the start-up lock (`migrate::start`): several
+        // instances may start together on one database (issue 14, finding 7).
+        let start = Startwerk {
+            referentiedata: config.reference_data.load_at_start,
+            versleuteling: versleuteling.clone().into_inner(),
+            demoklok: config.is_development().then(|| onderdelen.klok.clone()),
+        };
+        let start_url = url.clone();
+        let (applied, gedaan) =
+            tokio::task::spawn_blocking(move || migrate::start(&start_url, |c| start.doe(c)))
+                .await
+                .map_err(|e| conn::PoolFout::Migratie(e.to_string()))??;
         if !applied.is_empty() {
             tracing::info!(migraties = ?applied, "migraties toegepast");
         }
-        let pool = conn::pool(&url, config.database.pool_size)?;
-        if config.reference_data.load_at_start {
-            let p = pool.clone();
-            let geladen = tokio::task::spawn_blocking(move || {
-                let mut c = p.get().map_err(|e| e.to_string())?;
-                ketenregie_store::referentie::laad_als_leeg(&mut c).map_err(|e| e.to_string())
-            })
-            .await
-            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))?
-            .map_err(conn::PoolFout::Migratie)?;
-            if let Some(r) = geladen {
-                tracing::info!(
-                    gemeenten = r.gemeenten_nieuw,
-                    veilig_thuis = r.organisaties_nieuw.len(),
-                    twijfel = ?r.twijfel,
-                    "referentiegegevens geladen"
-                );
-            }
+        if let Some(r) = gedaan.referentiedata {
+            tracing::info!(
+                gemeenten = r.gemeenten_nieuw,
+                veilig_thuis = r.organisaties_nieuw.len(),
+                twijfel = ?r.twijfel,
+                "referentiegegevens geladen"
+            );
         }
+        for (kolom, n) in gedaan.versleuteld.into_iter().filter(|(_, n)| *n > 0) {
+            tracing::info!(kolom, aantal = n, "oude waarden versleuteld");
+        }
+        let pool = conn::pool_met(
+            &url,
+            &conn::PoolInstelling {
+                max_size: config.database.pool_size,
+                verbind_timeout: Duration::from_secs(config.database.connect_timeout_seconds),
+            },
+        )?;
         let verifier = web::Data::new(Verifier::from_config(&config)?);
         let listener = TcpListener::bind(config.server.bind).map_err(|source| StartFout::Bind {
             addr: config.server.bind.to_string(),
@@ -188,25 +272,6 @@ impl Application {
             })?
             .port();
 
-        let pseudoniemen = web::Data::new(
-            crate::verwerking::pseudonimiseerder(&config).map_err(StartFout::Sleutel)?,
-        );
-        let versleuteling =
-            web::Data::new(crate::verwerking::versleuteling(&config).map_err(StartFout::Sleutel)?);
-        // VERSLEUTEL_BIJ_START: values older versions stored in plain text.
-        {
-            let (p, v) = (pool.clone(), versleuteling.clone().into_inner());
-            let versleuteld = tokio::task::spawn_blocking(move || {
-                let mut c = p.get().map_err(|e| e.to_string())?;
-                crate::verwerking::versleutel_rest(&mut c, &v).map_err(|e| e.to_string())
-            })
-            .await
-            .map_err(|e| conn::PoolFout::Migratie(e.to_string()))?
-            .map_err(conn::PoolFout::Migratie)?;
-            for (kolom, n) in versleuteld.into_iter().filter(|(_, n)| *n > 0) {
-                tracing::info!(kolom, aantal = n, "oude waarden versleuteld");
-            }
-        }
         let klok = web::Data::new(onderdelen.klok.clone());
         let bewaartaak = config.privacy.retention_daily.then(|| Bewaartaak {
             bronnen: onderdelen.bewaring.clone(),
@@ -289,12 +354,25 @@ impl Application {
         let pool_data = web::Data::new(pool.clone());
         let body_limit = config.server.body_limit_bytes;
         let workers = config.server.workers;
+        let gereedheid = web::Data::new(crate::routes::gezondheid::Gereedheid::uit(
+            &url,
+            config.database.min_free_disk_mb,
+        ));
+        let verzoektijd = web::Data::new(crate::middleware::Verzoektijd(Duration::from_secs(
+            config.server.request_timeout_seconds,
+        )));
+        let verbinding = crate::verbinding::Verbindingsinstelling {
+            kop_timeout: Duration::from_secs(config.server.header_timeout_seconds),
+            keep_alive: Duration::from_secs(config.server.keep_alive_seconds),
+        };
 
         // `verbinding::server` rather than `HttpServer`: it also makes actix's own 431/400
         // answers (a request head too large to parse) problem+json.
-        let server = crate::verbinding::server(listener, workers, move || {
+        let server = crate::verbinding::server(listener, workers, verbinding, move || {
             App::new()
                 .app_data(pool_data.clone())
+                .app_data(gereedheid.clone())
+                .app_data(verzoektijd.clone())
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .app_data(document.clone())
@@ -317,6 +395,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(path_fout))
                 // Compression outermost: it encodes the body that really leaves, after
                 // `kern` has rewritten error bodies as problem+json.
+                .wrap(from_fn(crate::middleware::verzoektijd))
                 .wrap(from_fn(crate::limieten::per_client))
                 .wrap(from_fn(kern))
                 .wrap(Compress::default())
@@ -331,6 +410,7 @@ impl Application {
             server,
             port,
             pool,
+            demoklok: config.is_development().then(|| onderdelen.klok.clone()),
             bewaring: bewaartaak,
             scanner,
             bezorger,
@@ -363,16 +443,16 @@ impl Application {
         &self.pool
     }
 
-    /// Serve until a shutdown signal. Also sweeps expired token ids now and then.
+    /// Serve until a shutdown signal, with the background jobs of this instance: the
+    /// sweep of expired token ids, the deadline scanner, the dispatcher, the daily retention
+    /// run and (development mode) the copy of the stored demo clock.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let pool = self.pool.clone();
-        actix_web::rt::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(600));
-            loop {
-                tick.tick().await;
-                let p = pool.clone();
+        herhaal(Duration::from_secs(600), true, move || {
+            let p = pool.clone();
+            async move {
                 let _ = web::block(move || {
-                    let mut c = p.get().ok()?;
+                    let mut c = conn::haal(&p).ok()?;
                     ketenregie_store::tokens::opruimen(
                         &mut c,
                         ketenregie_common::time::to_db(ketenregie_common::time::now_utc()),
@@ -382,13 +462,26 @@ impl Application {
                 .await;
             }
         });
+        // Development mode: every instance follows the demo clock stored in the database
+        // within a second, and copies it in before each scanner and dispatcher pass, so
+        // the scanners of several instances agree about the time.
+        let demoklok = self.demoklok.clone().map(|k| (self.pool.clone(), k));
+        if let Some((p, k)) = demoklok.clone() {
+            herhaal(Duration::from_secs(1), true, move || {
+                let (p, k) = (p.clone(), k.clone());
+                async move {
+                    if let Err(e) = crate::routes::demo_klok::ververs(&p, &k).await {
+                        tracing::debug!(fout = %e, "demoklok niet gelezen");
+                    }
+                }
+            });
+        }
         if let Some(s) = self.scanner_interval {
-            let scanner = self.scanner.clone();
-            actix_web::rt::spawn(async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(s));
-                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    tick.tick().await;
+            let (scanner, demoklok) = (self.scanner.clone(), demoklok.clone());
+            herhaal(Duration::from_secs(s), true, move || {
+                let (scanner, demoklok) = (scanner.clone(), demoklok.clone());
+                async move {
+                    volg_demoklok(&demoklok).await;
                     match scanner.ronde().await {
                         Ok(r) if r != Default::default() => tracing::info!(
                             herinneringen = r.herinneringen,
@@ -403,12 +496,11 @@ impl Application {
             });
         }
         if let Some(s) = self.bezorger_interval {
-            let bezorger = self.bezorger.clone();
-            actix_web::rt::spawn(async move {
-                let mut tick = tokio::time::interval(Duration::from_secs(s));
-                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    tick.tick().await;
+            let (bezorger, demoklok) = (self.bezorger.clone(), demoklok.clone());
+            herhaal(Duration::from_secs(s), true, move || {
+                let (bezorger, demoklok) = (bezorger.clone(), demoklok.clone());
+                async move {
+                    volg_demoklok(&demoklok).await;
                     match bezorger.ronde().await {
                         Ok(r) if r != Default::default() => tracing::info!(
                             afgeleverd = r.afgeleverd,
@@ -423,15 +515,13 @@ impl Application {
         }
         if let Some(taak) = self.bewaring.clone() {
             let pool = self.pool.clone();
-            actix_web::rt::spawn(async move {
-                let mut dag = tokio::time::interval(Duration::from_secs(24 * 3600));
-                dag.tick().await; // not at start-up: an upgrade should not begin by deleting
-                loop {
-                    dag.tick().await;
-                    let (p, t) = (pool.clone(), taak.clone());
+            // Not at start-up: an upgrade should not begin by deleting.
+            herhaal(Duration::from_secs(24 * 3600), false, move || {
+                let (p, t) = (pool.clone(), taak.clone());
+                async move {
                     let uitkomst = web::block(move || {
-                        let mut c = p.get().map_err(|e| e.to_string())?;
-                        bewaring::voer_uit(
+                        let mut c = conn::haal(&p).map_err(|e| e.to_string())?;
+                        bewaring_uitvoeren(
                             &mut c,
                             &t.bronnen,
                             t.pseudoniemen,
@@ -458,6 +548,35 @@ impl Application {
     }
 }
 
+/// A background job: `ronde` every `elke`, the first time at once (`direct`) or after one
+/// interval. A pass that overruns delays the next one instead of piling up.
+fn herhaal<F, T>(elke: Duration, direct: bool, mut ronde: F)
+where
+    F: FnMut() -> T + 'static,
+    T: std::future::Future<Output = ()> + 'static,
+{
+    actix_web::rt::spawn(async move {
+        let mut tick = tokio::time::interval(elke);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        if !direct {
+            tick.tick().await;
+        }
+        loop {
+            tick.tick().await;
+            ronde().await;
+        }
+    });
+}
+
+/// Copy the stored demo clock in (development mode) before a pass that reads the time.
+async fn volg_demoklok(demoklok: &Option<(DbPool, Klok)>) {
+    if let Some((p, k)) = demoklok
+        && let Err(e) = crate::routes::demo_klok::ververs(p, k).await
+    {
+        tracing::debug!(fout = %e, "demoklok niet gelezen");
+    }
+}
+
 /// A resource whose unmatched methods answer 405 with `Allow`.
 fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(geen_route))
@@ -473,6 +592,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::scope(API_PREFIX)
+                // Authentication first (outer), then the per-user rate limit on its outcome.
+                .wrap(from_fn(crate::limieten::per_gebruiker))
                 .wrap(from_fn(auth::authenticate))
                 .service(resource("/openapi.json").route(web::get().to(openapi_document)))
                 .service(

@@ -13,7 +13,7 @@
 //! `auth.max_lifetime_seconds` (1 h by default); it carries a `jti` not used by another
 //! token; the claims name an organisation and known roles.
 
-use crate::config::{Config, Mode};
+use crate::config::{Algoritme, Config, Mode};
 use crate::db;
 use crate::problem::AppError;
 use actix_web::body::{BoxBody, MessageBody};
@@ -26,81 +26,12 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use ketenregie_common::{Actor, Rol};
 use ketenregie_store::DbPool;
 use ketenregie_store::tokens::{self, JtiUitkomst};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::future::{Ready, ready};
 use std::str::FromStr;
 
-/// The asymmetric algorithms that may be configured.
-pub const ASYMMETRIC_ALGORITHMS: &[&str] = &[
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA",
-];
-
-/// The `aud` claim: one audience or several (RFC 7519 §4.1.3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum Audience {
-    Een(String),
-    Meer(Vec<String>),
-}
-
-impl Audience {
-    /// Does it name `audience`?
-    pub fn bevat(&self, audience: &str) -> bool {
-        match self {
-            Audience::Een(a) => a == audience,
-            Audience::Meer(v) => v.iter().any(|a| a == audience),
-        }
-    }
-}
-
-impl From<&str> for Audience {
-    fn from(a: &str) -> Self {
-        Audience::Een(a.to_string())
-    }
-}
-
-impl From<String> for Audience {
-    fn from(a: String) -> Self {
-        Audience::Een(a)
-    }
-}
-
-/// A `typ` value in its comparable form: lower case, without the `application/` prefix
-/// that RFC 7515 §4.1.9 allows to be omitted (`application/at+jwt` is `at+jwt`).
-pub fn typ_vorm(typ: &str) -> String {
-    let t = typ.trim().to_ascii_lowercase();
-    t.strip_prefix("application/")
-        .map(str::to_string)
-        .unwrap_or(t)
-}
-
-/// The claims ketenregie reads from an access token.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Claims {
-    pub iss: String,
-    pub aud: Audience,
-    pub sub: String,
-    pub exp: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nbf: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iat: Option<i64>,
-    #[serde(default)]
-    pub jti: Option<String>,
-    /// The user's display name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// The organisation's code in the partner directory.
-    #[serde(default)]
-    pub organisatie: Option<String>,
-    #[serde(default)]
-    pub rollen: Vec<String>,
-    /// The client application.
-    #[serde(default)]
-    pub client_id: Option<String>,
-}
+pub use crate::claims::{Audience, Claims, typ_vorm};
 
 /// Verifies tokens. Built once from the configuration.
 pub struct Verifier {
@@ -141,20 +72,17 @@ impl Verifier {
         let jwks = if config.auth.jwks_file.trim().is_empty() {
             JwkSet { keys: vec![] }
         } else {
-            let path = &config.auth.jwks_file;
-            let text = std::fs::read_to_string(path).map_err(|e| VerifierFout::Jwks {
-                path: path.clone(),
-                reason: e.to_string(),
-            })?;
-            serde_json::from_str(&text).map_err(|e| VerifierFout::Jwks {
-                path: path.clone(),
-                reason: format!("not a JWKS document: {e}"),
-            })?
+            crate::sleutels::lees_jwks(std::path::Path::new(&config.auth.jwks_file)).map_err(
+                |reason| VerifierFout::Jwks {
+                    path: config.auth.jwks_file.clone(),
+                    reason,
+                },
+            )?
         };
         let dev_key = match config.mode {
             Mode::Development => Some(
                 DecodingKey::from_secret(
-                    &crate::dev_token::secret(&config.auth.dev_secret_file)
+                    &crate::sleutels::dev_secret(&config.auth.dev_secret_file)
                         .map_err(|e| VerifierFout::DevSecret(e.to_string()))?,
                 )
                 .map_err(|e| VerifierFout::DevSecret(e.to_string()))?,
@@ -164,12 +92,7 @@ impl Verifier {
         Ok(Self {
             issuer: config.auth.issuer.clone(),
             audience: config.auth.audience.clone(),
-            algorithms: config
-                .auth
-                .algorithms
-                .iter()
-                .map(|a| Algorithm::from_str(a).expect("validated in config"))
-                .collect(),
+            algorithms: config.auth.algorithms.iter().map(|a| jwt(*a)).collect(),
             token_types: config.auth.token_types.clone(),
             leeway: config.auth.leeway_seconds,
             jwks,
@@ -359,10 +282,66 @@ impl Verifier {
     }
 }
 
+/// jsonwebtoken's name for a configured algorithm.
+fn jwt(a: Algoritme) -> Algorithm {
+    match a {
+        Algoritme::RS256 => Algorithm::RS256,
+        Algoritme::RS384 => Algorithm::RS384,
+        Algoritme::RS512 => Algorithm::RS512,
+        Algoritme::PS256 => Algorithm::PS256,
+        Algoritme::PS384 => Algorithm::PS384,
+        Algoritme::PS512 => Algorithm::PS512,
+        Algoritme::ES256 => Algorithm::ES256,
+        Algoritme::ES384 => Algorithm::ES384,
+        Algoritme::EdDSA => Algorithm::EdDSA,
+    }
+}
+
 /// The outcome of authentication, left in the request extensions by `authenticate` and
-/// read by the `Actor` extractor.
+/// read by the `Aanroeper` extractor.
 #[derive(Debug, Clone)]
-struct AuthUitkomst(Result<Actor, String>);
+struct AuthUitkomst(Result<Actor, AuthFout>);
+
+/// Why a request has no actor. Only a fault of the token is an authentication error
+/// (401); when the token could not be checked because the database (the `jti` replay
+/// record) is away, the answer is 503 with `Retry-After`, and an internal fault is a 500
+/// without its cause (issue 14, finding 2).
+#[derive(Debug, Clone)]
+enum AuthFout {
+    /// The token is missing or wrong: the detail says what to fix.
+    Token(String),
+    /// The database could not be asked: the detail is for the caller, never the driver's.
+    NietBeschikbaar(String),
+    /// Another fault; its cause is logged here, once.
+    Intern,
+}
+
+impl AuthFout {
+    fn uit(e: AppError) -> Self {
+        match e {
+            // The detail may quote the token (its `alg`, its `kid`): control characters
+            // would make the `WWW-Authenticate` header invalid (a 500 instead of the 401).
+            AppError::NietGeauthenticeerd(d) => AuthFout::Token(
+                d.chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect(),
+            ),
+            AppError::NietBeschikbaar(d) => AuthFout::NietBeschikbaar(d),
+            other => {
+                tracing::error!(oorzaak = %other, "authenticatie mislukt door een interne fout");
+                AuthFout::Intern
+            }
+        }
+    }
+
+    fn naar_app(&self) -> AppError {
+        match self {
+            AuthFout::Token(d) => AppError::NietGeauthenticeerd(d.clone()),
+            AuthFout::NietBeschikbaar(d) => AppError::NietBeschikbaar(d.clone()),
+            AuthFout::Intern => AppError::Intern("authenticatie mislukt (oorzaak gelogd)".into()),
+        }
+    }
+}
 
 fn query_has_token(query: &str) -> bool {
     query.split('&').any(|kv| {
@@ -375,7 +354,8 @@ fn query_has_token(query: &str) -> bool {
 /// Handlers that need an actor refuse with 401 via the extractor; public operations (the
 /// OpenAPI document) ignore it.
 ///
-/// An authenticated user over `REQUESTS_PER_USER` (`crate::limieten`) is answered 429 here.
+/// The per-user rate limit (`REQUESTS_PER_USER`) is the next middleware's
+/// (`limieten::per_gebruiker`), which reads the outcome with `actor_van`.
 pub async fn authenticate(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -383,23 +363,9 @@ pub async fn authenticate(
     let uitkomst = check(&req).await;
     if let Ok(a) = &uitkomst {
         tracing::Span::current().record("organisatie", a.organisatie.as_str());
-        if let Some(l) = req.app_data::<web::Data<crate::limieten::Limieten>>()
-            && let Err(wacht) = l.gebruiker(a)
-        {
-            let e = AppError::TeVeel {
-                detail:
-                    "Te veel verzoeken van deze gebruiker; wacht het aantal seconden in Retry-After"
-                        .into(),
-                retry_after: wacht,
-            };
-            return Ok(req.into_response(actix_web::ResponseError::error_response(&e)));
-        }
     }
     req.extensions_mut()
-        .insert(AuthUitkomst(uitkomst.map_err(|e| match e {
-            AppError::NietGeauthenticeerd(d) => d,
-            other => other.to_string(),
-        })));
+        .insert(AuthUitkomst(uitkomst.map_err(AuthFout::uit)));
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
 
@@ -466,16 +432,15 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
     // Read first: a token seen before needs no write. Only a new jti is recorded (in a
     // write transaction, which also settles a race between instances).
     let (j, h) = (jti.clone(), hash.clone());
-    let bekend = db::run(&pool, move |c| {
-        tokens::gezien(c, &j).map_err(AppError::from)
-    })
-    .await?;
+    // Every database error on this path is mapped by kind (`db::db_fout`): a lost
+    // connection or a busy database is 503, never a 401 or 500 with the driver's words.
+    let bekend = db::run(&pool, move |c| tokens::gezien(c, &j).map_err(db::db_fout)).await?;
     let uitkomst = match bekend {
         Some(eerder) if eerder == hash => JtiUitkomst::ZelfdeToken,
         Some(_) => JtiUitkomst::AnderToken,
         None => {
             db::tx(&pool, move |c| {
-                tokens::registreer(c, &jti, &h, verloopt).map_err(AppError::from)
+                tokens::registreer(c, &jti, &h, verloopt).map_err(db::db_fout)
             })
             .await?
         }
@@ -504,7 +469,7 @@ impl FromRequest for Aanroeper {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(match req.extensions().get::<AuthUitkomst>() {
             Some(AuthUitkomst(Ok(a))) => Ok(Aanroeper(a.clone())),
-            Some(AuthUitkomst(Err(d))) => Err(AppError::NietGeauthenticeerd(d.clone())),
+            Some(AuthUitkomst(Err(f))) => Err(f.naar_app()),
             None => Err(AppError::NietGeauthenticeerd("Geen token".into())),
         })
     }

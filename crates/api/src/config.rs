@@ -27,11 +27,27 @@ body_limit_bytes = 262144
 workers = 0
 # The public base URL, used in links in notifications.
 public_url = "http://127.0.0.1:8080"
+# A request's head (request line and header fields) must arrive within this many seconds
+# of the connection opening or of the previous answer; else 408 and the connection closes.
+header_timeout_seconds = 5
+# Its body must be complete within this many seconds after the head; a stalled or
+# trickling body is answered 408 problem+json and the connection closes.
+request_timeout_seconds = 30
+# An idle kept-alive connection is closed after this many seconds; 0 closes every
+# connection after its answer.
+keep_alive_seconds = 5
 
 [database]
 # sqlite://PATH (the embedded default) or postgres://USER:PASSWORD@HOST:PORT/DB
 url = "sqlite://ketenregie.db"
 pool_size = 16
+# Seconds a request waits for a database connection (a free one, or a new one to a server
+# that is away) before it is answered 503; also libpq's connect timeout. A lost database
+# is noticed again within half of it after it returns.
+connect_timeout_seconds = 5
+# SQLite: /health/ready answers 503 when the disk holding the database file has less than
+# this many MiB free (writes would soon fail); 0 switches the check off.
+min_free_disk_mb = 256
 
 [auth]
 issuer = "ketenregie-dev"
@@ -146,6 +162,39 @@ format = ""
 # A tracing filter, e.g. "info" or "ketenregie=debug,info".
 filter = "info"
 "#;
+
+/// An asymmetric signature algorithm that `auth.algorithms` may pin (RFC 7518 §3, RFC
+/// 8037); HS256 is not one of them (development tokens are accepted in development mode
+/// only, DESIGN.md §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum Algoritme {
+    RS256,
+    RS384,
+    RS512,
+    PS256,
+    PS384,
+    PS512,
+    ES256,
+    ES384,
+    EdDSA,
+}
+
+impl Algoritme {
+    /// Its JOSE name (`alg`).
+    pub fn naam(self) -> &'static str {
+        match self {
+            Algoritme::RS256 => "RS256",
+            Algoritme::RS384 => "RS384",
+            Algoritme::RS512 => "RS512",
+            Algoritme::PS256 => "PS256",
+            Algoritme::PS384 => "PS384",
+            Algoritme::PS512 => "PS512",
+            Algoritme::ES256 => "ES256",
+            Algoritme::ES384 => "ES384",
+            Algoritme::EdDSA => "EdDSA",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -262,6 +311,12 @@ pub struct ServerConfig {
     pub body_limit_bytes: usize,
     pub workers: usize,
     pub public_url: String,
+    /// Seconds for a request head to arrive (408 after).
+    pub header_timeout_seconds: u64,
+    /// Seconds for a request body to arrive after its head (408 after).
+    pub request_timeout_seconds: u64,
+    /// Seconds an idle kept-alive connection stays open; 0: no keep-alive.
+    pub keep_alive_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -270,6 +325,10 @@ pub struct DatabaseConfig {
     /// May carry a password: secret.
     pub url: SecretString,
     pub pool_size: u32,
+    /// Seconds to wait for a connection before answering 503.
+    pub connect_timeout_seconds: u64,
+    /// SQLite: readiness fails below this many MiB free on the database's disk; 0: off.
+    pub min_free_disk_mb: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -278,7 +337,7 @@ pub struct AuthConfig {
     pub issuer: String,
     pub audience: String,
     pub jwks_file: String,
-    pub algorithms: Vec<String>,
+    pub algorithms: Vec<Algoritme>,
     pub token_types: Vec<String>,
     pub leeway_seconds: u64,
     pub single_use_tokens: bool,
@@ -360,16 +419,11 @@ impl Config {
                 reason: "must be at least 1".into(),
             });
         }
-        for a in &self.auth.algorithms {
-            if !crate::auth::ASYMMETRIC_ALGORITHMS.contains(&a.as_str()) {
-                return Err(ConfigFout::Ongeldig {
-                    key: "auth.algorithms",
-                    reason: format!(
-                        "`{a}` is not allowed; choose from {}",
-                        crate::auth::ASYMMETRIC_ALGORITHMS.join(", ")
-                    ),
-                });
-            }
+        if self.auth.algorithms.is_empty() {
+            return Err(ConfigFout::Ongeldig {
+                key: "auth.algorithms",
+                reason: "list at least one asymmetric algorithm".into(),
+            });
         }
         if self.auth.token_types.is_empty() {
             return Err(ConfigFout::Ongeldig {
@@ -459,6 +513,18 @@ impl Config {
                 u64::from(self.privacy.idempotency_hours),
             ),
             ("auth.max_lifetime_seconds", self.auth.max_lifetime_seconds),
+            (
+                "server.header_timeout_seconds",
+                self.server.header_timeout_seconds,
+            ),
+            (
+                "server.request_timeout_seconds",
+                self.server.request_timeout_seconds,
+            ),
+            (
+                "database.connect_timeout_seconds",
+                self.database.connect_timeout_seconds,
+            ),
         ] {
             if waarde == 0 {
                 return Err(ConfigFout::Ongeldig {
@@ -556,7 +622,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -566,11 +632,21 @@ impl Config {
             limit = self.server.body_limit_bytes,
             workers = self.server.workers,
             public = self.server.public_url,
+            sht = self.server.header_timeout_seconds,
+            srt = self.server.request_timeout_seconds,
+            ska = self.server.keep_alive_seconds,
             pool = self.database.pool_size,
+            dct = self.database.connect_timeout_seconds,
+            dfd = self.database.min_free_disk_mb,
             iss = self.auth.issuer,
             aud = self.auth.audience,
             jwks = self.auth.jwks_file,
-            algs = self.auth.algorithms,
+            algs = self
+                .auth
+                .algorithms
+                .iter()
+                .map(|a| a.naam())
+                .collect::<Vec<_>>(),
             typs = self.auth.token_types,
             leeway = self.auth.leeway_seconds,
             single = self.auth.single_use_tokens,

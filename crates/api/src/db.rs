@@ -1,14 +1,24 @@
 //! Running database work from async handlers: on actix's blocking pool, in one
 //! transaction, so a request either commits whole or changes nothing.
+//!
+//! Both helpers take a connection checked out healthy (`conn::haal`) and, when the work
+//! fails, check that the connection still answers: a connection the database dropped is
+//! marked broken (the pool discards it) and the failure is answered as the database being
+//! unavailable, 503 with `Retry-After`, never as a 500 or a 401 with the driver's words
+//! (issue 14, findings 1 and 2).
 
 use crate::problem::AppError;
 use actix_web::web;
-use diesel::Connection;
+use ketenregie_common::Fout;
+use ketenregie_store::conn::{self, PooledConn};
 use ketenregie_store::{DbConnection, DbPool};
 
-/// Run `f` on a pooled connection inside a transaction. Any `Err` rolls everything back.
-/// SQLite writers queue on one lock (`ketenregie_store::conn::schrijfslot`), shared with
-/// the background jobs.
+/// What the caller reads while the database is away.
+const ONBEREIKBAAR: &str = "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw";
+
+/// Run `f` on a pooled connection inside a write transaction (`conn::schrijf`: on SQLite
+/// `BEGIN IMMEDIATE`, waiting up to `busy_timeout` for another writer, in this process or
+/// another). Any `Err` rolls everything back.
 pub async fn tx<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
@@ -16,17 +26,17 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get()?;
-        let c: &mut DbConnection = &mut conn;
-        let _slot = ketenregie_store::conn::schrijfslot(c);
-        c.transaction(f)
+        let mut c = conn::haal(&pool)?;
+        let uitkomst = conn::schrijf_zonder_controle(&mut c, |c| f(c).map_err(Mislukt::App))
+            .map_err(Mislukt::naar_app);
+        na_afloop(&mut c, uitkomst)
     })
     .await
     .map_err(AppError::intern)?
 }
 
 /// Run `f` on a pooled connection without an explicit transaction: for reads only (a
-/// write belongs in `tx`, which queues SQLite writers).
+/// write belongs in `tx`).
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
@@ -34,9 +44,79 @@ where
 {
     let pool = pool.clone();
     web::block(move || {
-        let mut conn = pool.get()?;
-        f(&mut conn)
+        let mut c = conn::haal(&pool)?;
+        let uitkomst = f(&mut c);
+        na_afloop(&mut c, uitkomst)
     })
     .await
     .map_err(AppError::intern)?
+}
+
+/// A database error as the caller should see it: by kind (`ketenregie_common::Fout`: a
+/// lost connection or a busy database is 503), and a full disk as 503 too (the service
+/// cannot write now; readiness says so as well).
+pub fn db_fout(e: diesel::result::Error) -> AppError {
+    if let diesel::result::Error::DatabaseError(_, info) = &e
+        && is_schijf_vol(info.message())
+    {
+        tracing::error!(fout = %info.message(), "database kan niet schrijven");
+        return AppError::NietBeschikbaar(SCHIJF_VOL.into());
+    }
+    AppError::from(Fout::from(e))
+}
+
+const SCHIJF_VOL: &str =
+    "De database kan op dit moment niet schrijven (geen schijfruimte); probeer het later opnieuw";
+
+fn is_schijf_vol(bericht: &str) -> bool {
+    let b = bericht.to_ascii_lowercase();
+    // SQLite: SQLITE_FULL; PostgreSQL: ENOSPC on its data or WAL files.
+    b.contains("disk is full") || b.contains("no space left on device")
+}
+
+/// The failure of a transaction: the work's own answer, or the database's at begin or
+/// commit.
+enum Mislukt {
+    App(AppError),
+    Db(diesel::result::Error),
+}
+
+impl From<diesel::result::Error> for Mislukt {
+    fn from(e: diesel::result::Error) -> Self {
+        Mislukt::Db(e)
+    }
+}
+
+impl Mislukt {
+    fn naar_app(self) -> AppError {
+        match self {
+            Mislukt::App(a) => a,
+            Mislukt::Db(e) => db_fout(e),
+        }
+    }
+}
+
+/// After the work: a connection that worked is trusted for its next use; after a failure
+/// that may be the database's (500 or 503), the connection is checked, and a lost one is
+/// dropped and answered 503.
+fn na_afloop<T>(c: &mut PooledConn, uitkomst: Result<T, AppError>) -> Result<T, AppError> {
+    match uitkomst {
+        Ok(v) => {
+            conn::gezien_werken(c);
+            Ok(v)
+        }
+        Err(AppError::Intern(oorzaak)) if is_schijf_vol(&oorzaak) => {
+            tracing::error!(fout = %oorzaak, "database kan niet schrijven");
+            Err(AppError::NietBeschikbaar(SCHIJF_VOL.into()))
+        }
+        Err(e @ (AppError::Intern(_) | AppError::NietBeschikbaar(_))) => {
+            if conn::controleer_na_fout(c) {
+                Err(e)
+            } else {
+                tracing::warn!(fout = %e, "databaseverbinding verloren; verbinding verwijderd");
+                Err(AppError::NietBeschikbaar(ONBEREIKBAAR.into()))
+            }
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -1,50 +1,11 @@
 //! Development tokens: HS256, signed with a secret generated once into a local file.
 //! Accepted only in development mode; `ketenregie token` prints one.
 
-use crate::auth::Claims;
-use base64::Engine;
+use crate::claims::Claims;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
-use std::io::Write;
-use std::path::Path;
 
-/// The development secret: read from `path`, or generated (32 random bytes) and written
-/// there with owner-only permissions on first use.
-pub fn secret(path: &Path) -> std::io::Result<Vec<u8>> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|e| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("{}: {e}", path.display()),
-                )
-            }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let bytes: [u8; 32] = rand::random();
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create_new(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                opts.mode(0o600);
-            }
-            match opts.open(path) {
-                Ok(mut f) => {
-                    f.write_all(
-                        base64::engine::general_purpose::STANDARD
-                            .encode(bytes)
-                            .as_bytes(),
-                    )?;
-                    Ok(bytes.to_vec())
-                }
-                // Another process created it first: use theirs.
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => secret(path),
-                Err(e) => Err(e),
-            }
-        }
-        Err(e) => Err(e),
-    }
-}
+/// The development secret (kept with the other keys in `crate::sleutels`).
+pub use crate::sleutels::dev_secret as secret;
 
 /// What a development token says about its holder.
 #[derive(Debug, Clone)]

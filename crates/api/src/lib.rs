@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod claims;
 pub mod config;
 pub mod db;
 pub mod dev_token;
@@ -15,6 +16,7 @@ pub mod openapi;
 pub mod paging;
 pub mod problem;
 pub mod routes;
+pub mod sleutels;
 pub mod telemetry;
 pub mod verbinding;
 pub mod verwerking;

@@ -179,6 +179,25 @@ fn te_veel(detail: String, retry_after: u64) -> AppError {
     }
 }
 
+/// Middleware on `/api/v1`, inside `auth::authenticate`: `REQUESTS_PER_USER`, for a
+/// request whose token was accepted.
+pub async fn per_gebruiker(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if let Some(a) = crate::auth::actor_van(req.request())
+        && let Some(l) = req.app_data::<web::Data<Limieten>>()
+        && let Err(wacht) = l.gebruiker(&a)
+    {
+        let e = te_veel(
+            "Te veel verzoeken van deze gebruiker; wacht het aantal seconden in Retry-After".into(),
+            wacht,
+        );
+        return Ok(req.into_response(e.error_response()));
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
 /// Middleware on the whole application: `REQUESTS_PER_CLIENT`.
 pub async fn per_client(
     req: ServiceRequest,

@@ -1,6 +1,7 @@
 //! The outer middleware every request passes (DESIGN.md §2 step 1): trace id, the request
 //! span and its log line, `API-Version` and security headers, metrics, and the completion
-//! of every error response as problem+json.
+//! of every error response as problem+json; and the deadline for a request's body
+//! (`verzoektijd`).
 
 use crate::API_VERSION;
 use crate::metrics::Metrics;
@@ -10,7 +11,12 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
-use std::time::Instant;
+use futures_core::Stream;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 /// The W3C trace id of a request (32 lowercase hex digits).
@@ -143,9 +149,15 @@ fn complete_problem(
     let status = res.status();
     let mut problem = res
         .response()
-        .error()
-        .and_then(|e| e.as_error::<AppError>())
-        .map(AppError::problem)
+        .extensions()
+        .get::<EigenProbleem>()
+        .map(|p| p.0.clone())
+        .or_else(|| {
+            res.response()
+                .error()
+                .and_then(|e| e.as_error::<AppError>())
+                .map(AppError::problem)
+        })
         .unwrap_or_else(|| problem_voor_status(status));
     problem.status = status.as_u16();
     problem.instance = Some(path.to_string());
@@ -160,6 +172,106 @@ fn complete_problem(
     // (issue 11 fault 7: a gzip label on an uncompressed body).
     resp.headers_mut().remove(header::CONTENT_ENCODING);
     ServiceResponse::new(req, resp)
+}
+
+/// A problem this module made itself (no `AppError` kind fits it), carried on the response
+/// for `complete_problem`.
+#[derive(Debug, Clone)]
+struct EigenProbleem(crate::problem::Problem);
+
+/// How long a request's body may take to arrive after its head (`server.request_timeout_seconds`),
+/// as app data.
+#[derive(Debug, Clone, Copy)]
+pub struct Verzoektijd(pub Duration);
+
+/// The deadline for a request's body (issue 14, finding 6: a stalled body was held open
+/// for ever, a trickling one too). The body must be complete within `Verzoektijd` of the
+/// moment the head was read, however it arrives: silent or a byte at a time. Past that,
+/// reading it fails, the request is answered `408 Request Timeout` as problem+json
+/// (RFC 9110 §15.5.9) with `Connection: close`, and the connection is closed (the rest of
+/// the body is never read). The head has its own limit in the HTTP layer
+/// (`server.header_timeout_seconds`, `verbinding::server`).
+pub async fn verzoektijd(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let Some(limiet) = req.app_data::<web::Data<Verzoektijd>>().map(|d| d.0) else {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    };
+    let verlopen = Arc::new(AtomicBool::new(false));
+    let (_, payload) = req.parts_mut();
+    let binnen = payload.take();
+    req.set_payload(actix_web::dev::Payload::Stream {
+        payload: Box::pin(MetDeadline {
+            binnen,
+            deadline: Box::pin(tokio::time::sleep(limiet)),
+            verlopen: verlopen.clone(),
+            limiet,
+        }),
+    });
+    let res = next.call(req).await;
+    if !verlopen.load(Ordering::Relaxed) {
+        return res.map(|r| r.map_into_boxed_body());
+    }
+    let res = res?;
+    let (req, _) = res.into_parts();
+    let problem = crate::problem::Problem {
+        type_: "https://ketenregie.nl/problemen/verzoek-te-traag".into(),
+        title: "Verzoek te traag".into(),
+        status: 408,
+        detail: format!(
+            "De body van het verzoek kwam niet binnen {} s binnen; de verbinding wordt gesloten. Stuur het verzoek opnieuw, in één keer",
+            limiet.as_secs()
+        ),
+        instance: None,
+        trace_id: None,
+        invalid_params: vec![],
+    };
+    let mut resp = actix_web::HttpResponse::build(actix_web::http::StatusCode::REQUEST_TIMEOUT)
+        .insert_header((header::CONNECTION, "close"))
+        .finish();
+    resp.head_mut()
+        .set_connection_type(actix_web::http::ConnectionType::Close);
+    resp.extensions_mut().insert(EigenProbleem(problem));
+    Ok(ServiceResponse::new(req, resp))
+}
+
+/// A request body that fails once its deadline has passed.
+struct MetDeadline {
+    binnen: actix_web::dev::Payload,
+    deadline: Pin<Box<tokio::time::Sleep>>,
+    verlopen: Arc<AtomicBool>,
+    limiet: Duration,
+}
+
+impl Stream for MetDeadline {
+    type Item = Result<actix_web::web::Bytes, actix_web::error::PayloadError>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        if this.verlopen.load(Ordering::Relaxed) {
+            return Poll::Ready(None);
+        }
+        if let Poll::Ready(deel) = Pin::new(&mut this.binnen).poll_next(cx) {
+            // A chunk that arrives after the deadline counts as late too (a trickle never
+            // wins by always having a byte ready).
+            if this.deadline.as_mut().poll(cx).is_pending() || deel.is_none() {
+                return Poll::Ready(deel);
+            }
+        } else if this.deadline.as_mut().poll(cx).is_pending() {
+            return Poll::Pending;
+        }
+        this.verlopen.store(true, Ordering::Relaxed);
+        Poll::Ready(Some(Err(actix_web::error::PayloadError::Io(
+            std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "request body not complete within {} s",
+                    this.limiet.as_secs()
+                ),
+            ),
+        ))))
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The connection under the HTTP layer: makes the answers actix's HTTP/1 dispatcher writes
-//! on its own problem+json too.
+//! on its own problem+json too, and sets its time limits (`Verbindingsinstelling`).
 //!
 //! A request head larger than actix's read buffer (128 KiB) or with more than 96 header
 //! fields never reaches the application: the dispatcher answers `431 Request Header Fields
@@ -16,12 +16,15 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
-/// The status lines the dispatcher writes on its own, as its encoder spells them.
+/// The status lines the dispatcher writes on its own, as its encoder spells them (408: a
+/// request head that did not arrive within `server.header_timeout_seconds`).
 const EIGEN_ANTWOORDEN: &[(&[u8], u16)] = &[
     (b"HTTP/1.1 431 Request Header Fields Too Large\r\n", 431),
     (b"HTTP/1.1 400 Bad Request\r\n", 400),
+    (b"HTTP/1.1 408 Request Timeout\r\n", 408),
     (b"HTTP/1.0 431 Request Header Fields Too Large\r\n", 431),
     (b"HTTP/1.0 400 Bad Request\r\n", 400),
+    (b"HTTP/1.0 408 Request Timeout\r\n", 408),
 ];
 
 /// A connection whose dispatcher-made error answers are rewritten as problem+json.
@@ -78,6 +81,12 @@ fn vervanging(status: u16) -> Vec<u8> {
     p.trace_id = Some(hex::encode(rand::random::<[u8; 16]>()));
     if status == 431 {
         p.detail = "De kopregels van het verzoek zijn te groot (samen meer dan 128 KiB, of meer dan 96 velden); een token mag ten hoogste 8 KB zijn".into();
+    } else if status == 408 {
+        p.type_ = "https://ketenregie.nl/problemen/verzoek-te-traag".into();
+        p.title = "Verzoek te traag".into();
+        p.detail =
+            "De kopregels van het verzoek kwamen niet op tijd binnen; de verbinding wordt gesloten"
+                .into();
     } else {
         p.detail = "Het verzoek is geen geldig HTTP-verzoek".into();
     }
@@ -173,13 +182,35 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Verbinding<T> {
     }
 }
 
-/// The HTTP/1.1 server over `listener`, as `actix_web::HttpServer::listen` builds it (the
-/// same timeouts: keep-alive 5 s, request head 5 s, disconnect 1 s), with every connection
-/// wrapped in `Verbinding`. HTTP/2 is not offered (as before: actix-web's `http2` feature is
-/// off, see ../shared/STACK.md). `app` makes one application per worker.
+/// The time limits of a connection (`[server]` in the configuration). The body of a request
+/// has its own deadline in `middleware::verzoektijd`.
+#[derive(Debug, Clone, Copy)]
+pub struct Verbindingsinstelling {
+    /// A request head must arrive within this (from the connection's start or the previous
+    /// answer); else 408 problem+json and the connection closes.
+    pub kop_timeout: std::time::Duration,
+    /// An idle kept-alive connection closes after this; zero: no keep-alive.
+    pub keep_alive: std::time::Duration,
+}
+
+impl Default for Verbindingsinstelling {
+    /// actix-web's own defaults: head 5 s, keep-alive 5 s.
+    fn default() -> Self {
+        Self {
+            kop_timeout: std::time::Duration::from_secs(5),
+            keep_alive: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
+/// The HTTP/1.1 server over `listener`, as `actix_web::HttpServer::listen` builds it, with
+/// the time limits of `instelling` (disconnect 1 s) and every connection wrapped in
+/// `Verbinding`. HTTP/2 is not offered (as before: actix-web's `http2` feature is off, see
+/// ../shared/STACK.md). `app` makes one application per worker.
 pub fn server<F, I, S, B>(
     listener: std::net::TcpListener,
     workers: usize,
+    instelling: Verbindingsinstelling,
     app: F,
 ) -> io::Result<actix_web::dev::Server>
 where
@@ -204,9 +235,14 @@ where
         let fabriek = app()
             .into_factory()
             .map_err(|e: actix_web::Error| e.as_response_error().error_response());
+        let keep_alive = if instelling.keep_alive.is_zero() {
+            actix_http::KeepAlive::Disabled
+        } else {
+            actix_http::KeepAlive::Timeout(instelling.keep_alive)
+        };
         let h1 = actix_http::HttpService::build()
-            .keep_alive(actix_http::KeepAlive::default())
-            .client_request_timeout(std::time::Duration::from_secs(5))
+            .keep_alive(keep_alive)
+            .client_request_timeout(instelling.kop_timeout)
             .client_disconnect_timeout(std::time::Duration::from_secs(1))
             .h1_allow_half_closed(true)
             .local_addr(addr)

@@ -61,27 +61,97 @@ pub fn zet_sqlite_duurzaamheid(conn: &mut DbConnection, volledig: bool) -> diese
     }
 }
 
-/// SQLite has one writer at a time. A deferred SQLite transaction that reads first and
-/// writes later fails with SQLITE_BUSY when another connection committed in between
-/// (busy_timeout does not help there), so write transactions are queued on this lock
-/// instead: the API's requests and the background jobs (deadline scanner, dispatcher)
-/// alike. PostgreSQL needs no such lock. SQLite serves one instance only (DESIGN.md §3).
-static SQLITE_SCHRIJVER: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
-/// Hold this while running a write transaction on `conn` (None on PostgreSQL).
-pub fn schrijfslot(conn: &DbConnection) -> Option<std::sync::MutexGuard<'static, ()>> {
-    (conn.backend() == Backend::Sqlite)
-        .then(|| SQLITE_SCHRIJVER.lock().unwrap_or_else(|e| e.into_inner()))
-}
-
-/// Run `f` in a write transaction, queued behind other SQLite writers.
+/// Run `f` in a write transaction. On SQLite it begins with `BEGIN IMMEDIATE`: the write
+/// lock is taken at the start, waiting up to `busy_timeout` for another writer (in this
+/// process or another: the CLI while the service runs), so a transaction that reads first
+/// and writes later can never fail half-way with SQLITE_BUSY (a deferred transaction
+/// cannot wait for the lock it upgrades to, <https://sqlite.org/lang_transaction.html>).
+/// No lock in this process is involved: unrelated database files never wait on each
+/// other. PostgreSQL begins as usual (`BEGIN`, READ COMMITTED). Inside a transaction
+/// already, `f` runs in a savepoint.
+///
+/// When `f`, the begin or the commit fails, the connection is checked (`controleer_na_fout`):
+/// a connection the database dropped is marked broken and leaves the pool on return.
 pub fn schrijf<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    let _slot = schrijfslot(conn);
-    conn.transaction(f)
+    let uitkomst = schrijf_zonder_controle(conn, f);
+    if uitkomst.is_err() {
+        controleer_na_fout(conn);
+    }
+    uitkomst
+}
+
+/// `schrijf` without the check of the connection after a failure (the caller does it).
+pub fn schrijf_zonder_controle<T, E, F>(conn: &mut DbConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Tm = <DbConnection as Connection>::TransactionManager;
+    let onmiddellijk = match conn {
+        DbConnection::Sqlite(c) => {
+            let diepte = AnsiTransactionManager::transaction_manager_status_mut(c)
+                .transaction_depth()
+                .map_err(E::from)?;
+            if diepte.is_none() {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
+                    .map_err(E::from)?;
+                true
+            } else {
+                false
+            }
+        }
+        DbConnection::Pg(_) => false,
+    };
+    if !onmiddellijk {
+        return conn.transaction(f);
+    }
+    match f(conn) {
+        Ok(waarde) => {
+            Tm::commit_transaction(conn).map_err(E::from)?;
+            Ok(waarde)
+        }
+        Err(fout) => match Tm::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(fout),
+            Err(e) => Err(E::from(e)),
+        },
+    }
+}
+
+/// After a failed statement: is the connection still alive? A cheap `SELECT 1` tells; when
+/// it fails the connection is marked broken (its transaction manager put in the error
+/// state), so the pool's `has_broken` drops it on return instead of handing a dead
+/// connection to the next request (issue 14, finding 1). Returns whether it is alive.
+pub fn controleer_na_fout(conn: &mut DbConnection) -> bool {
+    use diesel::connection::TransactionManager;
+    type Tm = <DbConnection as Connection>::TransactionManager;
+    match Tm::transaction_manager_status_mut(conn).transaction_depth() {
+        // A rollback that could not reach the server left the transaction manager in its
+        // error state: the pool drops the connection on return; report it lost.
+        Err(_) => return false,
+        // The caller's transaction is still open: a probe would run inside it. The
+        // outermost `schrijf` checks when it has ended.
+        Ok(Some(_)) => return true,
+        Ok(None) => {}
+    }
+    match conn.batch_execute("SELECT 1") {
+        Ok(()) => true,
+        Err(_) => {
+            markeer_gebroken(conn);
+            false
+        }
+    }
+}
+
+/// Mark `conn` as broken: the pool drops it when it is returned.
+pub fn markeer_gebroken(conn: &mut DbConnection) {
+    use diesel::connection::TransactionManager;
+    type Tm = <DbConnection as Connection>::TransactionManager;
+    Tm::transaction_manager_status_mut(conn).set_in_error();
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +226,27 @@ impl DbUrl {
         }
     }
 
+    /// The same URL with libpq's `connect_timeout` (whole seconds, at least 1) added when it
+    /// names none: a connect to an unreachable server then fails within `timeout` instead
+    /// of the TCP default (minutes). SQLite: unchanged.
+    pub fn met_verbind_timeout(&self, timeout: Duration) -> DbUrl {
+        match self.backend {
+            Backend::Sqlite => self.clone(),
+            Backend::Postgres if self.target.contains("connect_timeout=") => self.clone(),
+            Backend::Postgres => {
+                let sep = if self.target.contains('?') { '&' } else { '?' };
+                DbUrl {
+                    backend: Backend::Postgres,
+                    target: format!(
+                        "{}{sep}connect_timeout={}",
+                        self.target,
+                        timeout.as_secs().max(1)
+                    ),
+                }
+            }
+        }
+    }
+
     /// Open one connection with the per-backend setup applied.
     pub fn connect(&self) -> Result<DbConnection, PoolFout> {
         match self.backend {
@@ -212,30 +303,123 @@ impl r2d2::ManageConnection for Manager {
         self.url.connect()
     }
 
+    /// The cheapest statement that needs the server: `SELECT 1`.
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), PoolFout> {
         conn.batch_execute("SELECT 1").map_err(PoolFout::from)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// Broken: a transaction left open, a transaction manager in its error state (a
+    /// rollback that could not reach the server, or `markeer_gebroken` after a failed
+    /// probe), or a panic while it was checked out. No round trip: r2d2 calls this on
+    /// every return.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
 pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
-/// Build the pool. SQLite is one file written by one instance: a small pool is enough and
-/// keeps writers from queueing on the file lock.
+/// How the pool behaves (`[database]` in the configuration).
+#[derive(Debug, Clone, Copy)]
+pub struct PoolInstelling {
+    /// Connections per instance (SQLite: at most 8).
+    pub max_size: u32,
+    /// How long a request waits for a connection (a free one, or a new one to the server)
+    /// before it is answered 503; also libpq's `connect_timeout`. r2d2 retries a failed
+    /// connect after 200 ms, doubling up to half of this: it bounds how long the pool
+    /// takes to notice that the database is back.
+    pub verbind_timeout: Duration,
+}
+
+impl Default for PoolInstelling {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            verbind_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+/// A connection idle for longer than this is probed (`SELECT 1`) by `haal` before it is
+/// handed out; one that worked more recently is trusted (a failure on it is still caught
+/// by `controleer_na_fout`). HikariCP skips its alive check the same way (500 ms).
+pub const CONTROLE_NA: Duration = Duration::from_secs(1);
+
+/// The last time a pooled connection was seen working (a per-connection extension).
+#[derive(Debug, Clone, Copy)]
+struct LaatstGoed(std::time::Instant);
+
+/// Build the pool with the default behaviour and `max_size` connections.
 pub fn pool(url: &DbUrl, max_size: u32) -> Result<DbPool, PoolFout> {
+    pool_met(
+        url,
+        &PoolInstelling {
+            max_size,
+            ..PoolInstelling::default()
+        },
+    )
+}
+
+/// Build the pool. SQLite is one file written by one instance: a small pool is enough and
+/// keeps writers from queueing on the file lock. The pool is built without waiting for its
+/// connections (`build_unchecked`): an instance whose database is briefly away still
+/// starts its listener, answers readiness with 503, and heals when the database returns.
+pub fn pool_met(url: &DbUrl, instelling: &PoolInstelling) -> Result<DbPool, PoolFout> {
     let size = match url.backend {
-        Backend::Sqlite => max_size.min(8),
-        Backend::Postgres => max_size,
+        Backend::Sqlite => instelling.max_size.min(8),
+        Backend::Postgres => instelling.max_size,
     };
+    let url = url.met_verbind_timeout(instelling.verbind_timeout);
     Ok(r2d2::Pool::builder()
         .max_size(size.max(1))
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(instelling.verbind_timeout.max(Duration::from_millis(100)))
+        // Checked out healthy by `haal` (a probe after `CONTROLE_NA` idle), not by r2d2 on
+        // every checkout: a busy pool pays no extra round trip.
         .test_on_check_out(false)
-        .build(Manager { url: url.clone() })?)
+        // Connections do not live for ever: a server-side change (a failover to a new
+        // primary behind the same name, a new `search_path`) reaches every connection.
+        .max_lifetime(Some(Duration::from_secs(30 * 60)))
+        .idle_timeout(Some(Duration::from_secs(10 * 60)))
+        .build_unchecked(Manager { url }))
+}
+
+/// A connection from the pool, checked out healthy: one idle for longer than
+/// `CONTROLE_NA` is probed first, and a dead one is dropped and the next tried, so the
+/// connections the database closed while they sat in the pool never reach a request.
+/// Errors as `Pool::get`: no connection within the connection timeout.
+pub fn haal(pool: &DbPool) -> Result<PooledConn, r2d2::Error> {
+    haal_binnen(pool, pool.connection_timeout())
+}
+
+/// `haal`, waiting at most `wachttijd` for a connection (readiness answers sooner than a
+/// request would wait).
+pub fn haal_binnen(pool: &DbPool, wachttijd: Duration) -> Result<PooledConn, r2d2::Error> {
+    // Every connection in the pool may be dead (the server restarted): try each once,
+    // then one that r2d2 opens anew, which is handed out unprobed (if it fails too, the
+    // caller's statement fails and is answered 503 like any lost connection).
+    let pogingen = pool.max_size() + 1;
+    for poging in 1..=pogingen {
+        let mut c = pool.get_timeout(wachttijd)?;
+        let vers = r2d2::PooledConnection::extensions(&c)
+            .get::<LaatstGoed>()
+            .is_some_and(|t| t.0.elapsed() < CONTROLE_NA);
+        if vers || poging == pogingen {
+            return Ok(c);
+        }
+        if c.batch_execute("SELECT 1").is_ok() {
+            gezien_werken(&mut c);
+            return Ok(c);
+        }
+        markeer_gebroken(&mut c);
+    }
+    unreachable!("the last attempt returns")
+}
+
+/// Note that `conn` just worked (after a successful request): it is not probed before its
+/// next use within `CONTROLE_NA`.
+pub fn gezien_werken(conn: &mut PooledConn) {
+    r2d2::PooledConnection::extensions_mut(conn).insert(LaatstGoed(std::time::Instant::now()));
 }
 
 #[cfg(test)]

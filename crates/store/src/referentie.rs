@@ -239,15 +239,30 @@ pub fn importeer(
     Ok(rapport)
 }
 
-/// Load the shipped reference data when the database has no municipalities yet.
+/// Load the shipped reference data when the database has no municipalities yet. The
+/// count and the load are one write transaction under the start-up lock
+/// (`migrate::onder_slot`), so instances starting together load it exactly once; at
+/// start-up it also runs inside `migrate::start`'s session lock.
 pub fn laad_als_leeg(conn: &mut DbConnection) -> Result<Option<Importrapport>, ReferentieFout> {
-    let n: i64 = gemeenten::table.count().get_result(conn)?;
-    if n > 0 {
-        return Ok(None);
-    }
     let g = lees_gemeenten(GEMEENTEN_CSV)?;
     let vt = lees_veilig_thuis(VEILIG_THUIS_CSV)?;
-    conn.transaction(|c| importeer(c, &g, &vt)).map(Some)
+    crate::migrate::onder_slot(conn, |c| {
+        let n: i64 = gemeenten::table.count().get_result(c)?;
+        if n > 0 {
+            return Ok(None);
+        }
+        importeer(c, &g, &vt).map(Some)
+    })
+}
+
+/// `importeer` in its own write transaction under the start-up lock (`ketenregie import`,
+/// which may run while instances serve or start).
+pub fn importeer_onder_slot(
+    conn: &mut DbConnection,
+    lijst: &[Gemeente],
+    vt: &[VeiligThuisRegio],
+) -> Result<Importrapport, ReferentieFout> {
+    crate::migrate::onder_slot(conn, |c| importeer(c, lijst, vt))
 }
 
 /// Whether the municipalities are loaded.

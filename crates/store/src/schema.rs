@@ -607,3 +607,18 @@ diesel::table! {
         tot_volgnummer -> BigInt,
     }
 }
+
+diesel::table! {
+    demoklok (id) {
+        id -> Integer,
+        verschuiving_seconden -> BigInt,
+        gewijzigd_op -> Timestamp,
+    }
+}
+
+diesel::table! {
+    gereedheidsproef (id) {
+        id -> Integer,
+        geschreven_op -> Timestamp,
+    }
+}

@@ -2,14 +2,52 @@
 //! a tour can let a feedback deadline pass (issue 7). Development mode only: in production
 //! the route answers 404, as if it did not exist. The deadline scanner and every
 //! timestamp follow the moved clock; nothing is ever moved back.
+//!
+//! The offset is stored in the database (table `demoklok`), not in one process: every
+//! instance behind a load balancer and every restart agree on it (issue 14, finding 7).
+//! The instance that moves it uses the new value at once; the others copy it in before
+//! each scanner and dispatcher pass and at least once a second (`app.rs`).
 
 use crate::auth::Aanroeper;
+use crate::db;
 use crate::problem::{AppError, Problem};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
+use diesel::prelude::*;
 use ketenregie_common::{Klok, Rol, Validatie};
+use ketenregie_store::schema::demoklok;
+use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+
+/// The stored demo clock offset, in seconds (0 when the row is missing).
+pub fn lees(conn: &mut DbConnection) -> QueryResult<i64> {
+    Ok(demoklok::table
+        .find(1)
+        .select(demoklok::verschuiving_seconden)
+        .first(conn)
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// Move the stored offset forward by `seconden` in one statement (instances moving it at
+/// once add up, none is lost); returns the new offset. Call inside a write transaction.
+pub fn verzet(conn: &mut DbConnection, seconden: i64, nu: DateTime<Utc>) -> QueryResult<i64> {
+    diesel::update(demoklok::table.find(1))
+        .set((
+            demoklok::verschuiving_seconden.eq(demoklok::verschuiving_seconden + seconden),
+            demoklok::gewijzigd_op.eq(ketenregie_common::time::to_db(nu)),
+        ))
+        .execute(conn)?;
+    lees(conn)
+}
+
+/// Copy the stored offset into `klok` (development mode; production never reads it).
+pub async fn ververs(pool: &DbPool, klok: &Klok) -> Result<(), AppError> {
+    let seconden = db::run(pool, |c| lees(c).map_err(AppError::from)).await?;
+    klok.zet_demo_verschuiving(seconden);
+    Ok(())
+}
 
 /// Whether the service runs in development mode (app data).
 #[derive(Debug, Clone, Copy)]
@@ -48,6 +86,7 @@ pub async fn verschuif(
     Aanroeper(actor): Aanroeper,
     ontwikkeling: web::Data<Ontwikkeling>,
     klok: web::Data<Klok>,
+    pool: web::Data<DbPool>,
     body: web::Json<VerschuivingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     if !ontwikkeling.0 {
@@ -68,7 +107,13 @@ pub async fn verschuif(
         v.fout("uren", "range", "`uren` ligt tussen 1 en 2000");
     }
     v.afronden(|| ()).map_err(AppError::validatie)?;
-    klok.verschuif(chrono::Duration::hours(uren.unwrap_or_default()));
+    let seconden = uren.unwrap_or_default() * 3600;
+    let nu = klok.nu();
+    let nieuw = db::tx(&pool, move |c| {
+        verzet(c, seconden, nu).map_err(AppError::from)
+    })
+    .await?;
+    klok.zet_demo_verschuiving(nieuw);
     Ok(HttpResponse::Ok().json(KlokDto {
         nu: klok.nu(),
         verschuiving_uren: klok.verschuiving().num_hours(),

@@ -1,0 +1,2 @@
+DROP TABLE gereedheidsproef;
+DROP TABLE demoklok;
