@@ -150,3 +150,70 @@ impl<T> Json<T> {
         Ok(self.0)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::levenscyclus::TaakStatus;
+    use crate::opslag::Meldingstatus;
+    use diesel::dsl::sql;
+    use diesel::prelude::*;
+    use ketenregie_common::Vertrouwelijkheid;
+    use ketenregie_store::DbConnection;
+    use uuid::Uuid;
+
+    fn db() -> DbConnection {
+        DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap())
+    }
+
+    #[test]
+    fn bekende_waarden_komen_als_hun_type_terug() {
+        let mut c = db();
+        let t: TaakStatus = diesel::select(sql::<Text>("'in-progress'"))
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(t, TaakStatus::InProgress);
+        let m: Option<Meldingstatus> = diesel::select(sql::<Nullable<Text>>("NULL"))
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(m, None);
+        let Tekst(v): Tekst<Vertrouwelijkheid> = diesel::select(sql::<Text>("'geheim'"))
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(v, Vertrouwelijkheid::Geheim);
+        let id = Uuid::now_v7();
+        let TekstOptie(terug): TekstOptie<Uuid> =
+            diesel::select(sql::<Nullable<Text>>(&format!("'{id}'")))
+                .get_result(&mut c)
+                .unwrap();
+        assert_eq!(terug, Some(id));
+        // Written as its name.
+        let s: String = diesel::select(TaakStatus::OnHold.into_sql::<Text>())
+            .get_result(&mut c)
+            .unwrap();
+        assert_eq!(s, "on-hold");
+    }
+
+    #[test]
+    fn een_onbekende_waarde_is_een_fout_bij_de_rij() {
+        let mut c = db();
+        let e = diesel::select(sql::<Text>("'half-klaar'"))
+            .get_result::<TaakStatus>(&mut c)
+            .unwrap_err();
+        assert!(
+            matches!(e, diesel::result::Error::DeserializationError(_)),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("half-klaar"), "{e}");
+        assert!(
+            diesel::select(sql::<Text>("'geen-uuid'"))
+                .get_result::<Tekst<Uuid>>(&mut c)
+                .is_err()
+        );
+        assert!(
+            diesel::select(sql::<Text>("'[1, 2'"))
+                .get_result::<Json<Vec<Uuid>>>(&mut c)
+                .is_err()
+        );
+    }
+}
