@@ -132,7 +132,8 @@ pub async fn wijzig(
     description = "Every step: who, on behalf of which organisation, when, from which status to which, and why. Hand-over steps are shown on both linked tasks.",
     params(("id" = Uuid, Path, description = "Id of the melding")),
     responses((status = 200, description = "De stappen, oudste eerst", body = Vec<StapDto>), (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem)),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
 )]
 pub async fn stappen(
     Verwerking(ctx): Verwerking,

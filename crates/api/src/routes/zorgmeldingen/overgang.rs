@@ -34,7 +34,8 @@ macro_rules! stap_route {
                 (status = 409, description = "Ongeldige statusovergang: noemt de huidige en de toegestane", body = Problem),
                 (status = 412, description = "Intussen gewijzigd", body = Problem),
             ),
-            security(("bearer" = []))
+            security(("bearer" = [])),
+            extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
         )]
         pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: Option<web::Json<StapInvoer>>) -> Result<HttpResponse, AppError> {
             let s = Stapverzoek {
@@ -109,7 +110,8 @@ stap_route!(
         (status = 409, description = "Ongeldige statusovergang", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
 )]
 pub async fn beoordeel(
     req: HttpRequest,
@@ -149,7 +151,8 @@ pub async fn beoordeel(
         (status = 409, description = "Ongeldige statusovergang", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
-    security(("bearer" = []))
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
 )]
 pub async fn sluit_af(
     req: HttpRequest,
