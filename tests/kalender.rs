@@ -173,10 +173,14 @@ async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
     let t = termijnen(&app, &eerder).await;
     assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
 
-    // Setting and removing are in the audit trail.
+    // Setting and removing are in the audit trail; so is the refused attempt.
     assert_eq!(
-        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen'"),
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen' AND resultaat < 400"),
         2
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen' AND resultaat = 403"),
+        1
     );
     let res = app
         .client
@@ -195,7 +199,7 @@ async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
         .unwrap();
     assert_problem(res, 404).await;
     assert_eq!(
-        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen'"),
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'sluitingsdagen' AND resultaat < 400"),
         3
     );
     let derde = keten::verzonden_melding(&app).await;

@@ -69,6 +69,10 @@ async fn roep(app: &TestApp, methode: &str, pad: &str, token: &str) -> reqwest::
             json!({"goedgekeurd": true})
         } else if pad.ends_with("/overdrachten") {
             json!({"organisatie": "vt-haaglanden"})
+        } else if pad.ends_with("/beoordelingen") {
+            json!({"uitkomst": "onderzoek-vt"})
+        } else if pad.ends_with("/afsluitingen") {
+            json!({"uitvoer": "afgerond"})
         } else if pad.starts_with("/api/v1/zorgmeldingen")
             && (methode == "PUT" || pad == "/api/v1/zorgmeldingen")
         {

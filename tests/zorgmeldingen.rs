@@ -2,6 +2,8 @@
 //! Veilig Thuis, received, triaged, handed over to a wijkteam which accepts and completes;
 //! the sender sees every step; a third organisation sees nothing. Plus the state machine's
 //! refusals, routing across regions, idempotency, optimistic concurrency and bad input.
+//! And issue 14 finding 3: every zorgmelding and feedback route, performed, has its
+//! audit row and one processing-log row per data subject under the same trace id.
 
 mod common;
 
@@ -675,7 +677,254 @@ async fn termijnen_over_pasen(db: Db) {
     assert!(nb["voldaanOp"].is_string() && nb["teLaat"] == true);
 }
 
+/// One walk over every zorgmelding and feedback route, each request with its own trace id.
+struct Wandeling<'a> {
+    app: &'a TestApp,
+    /// (method, OpenAPI path) of every operation performed.
+    gelopen: std::collections::BTreeSet<(String, String)>,
+    /// (trace id, what) of every operation on personal data.
+    persoonsgegevens: Vec<(String, String)>,
+}
+
+impl Wandeling<'_> {
+    /// Perform `methode sjabloon` (the OpenAPI path, `{id}` filled in with `id`) as
+    /// `token`; it must succeed. `pg`: it processes personal data.
+    async fn doe(
+        &mut self,
+        methode: &str,
+        sjabloon: &str,
+        id: &str,
+        token: &str,
+        body: Option<Value>,
+        pg: bool,
+    ) -> Value {
+        let trace = uuid::Uuid::now_v7().simple().to_string();
+        let pad = format!("/api/v1{}", sjabloon.replace("{id}", id));
+        let mut verzoek = self
+            .app
+            .client
+            .request(
+                reqwest::Method::from_bytes(methode.as_bytes()).unwrap(),
+                self.app.url(&pad),
+            )
+            .bearer_auth(token)
+            .header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01"));
+        if let Some(b) = body {
+            verzoek = verzoek.json(&b);
+        }
+        let res = verzoek.send().await.unwrap();
+        let status = res.status();
+        let v: Value = res.json().await.unwrap_or(Value::Null);
+        assert!(status.is_success(), "{methode} {pad}: {status} {v}");
+        self.gelopen
+            .insert((methode.to_lowercase(), sjabloon.to_string()));
+        if pg {
+            self.persoonsgegevens
+                .push((trace, format!("{methode} {sjabloon}")));
+        }
+        v
+    }
+}
+
+/// Issue 14 finding 3: every zorgmelding and feedback route that reads, creates, changes,
+/// sends, hands over or ends personal data writes its audit row and one processing-log
+/// row per data subject (the melding's child and two parents) under its trace id. Every
+/// such route in the OpenAPI document is walked (a new one fails this test until it is);
+/// afterwards no successful audit row on a melding or its feedback lacks processing-log
+/// rows with its trace id.
+async fn elke_verwerking_gelogd(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    common::keten::opzet(&app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let controleur = app.token("politie-haaglanden", &["kwaliteitscontroleur"]);
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let melding = common::keten::melding();
+    let mut w = Wandeling {
+        app: &app,
+        gelopen: Default::default(),
+        persoonsgegevens: vec![],
+    };
+    let kc = "/kwaliteitscontrole";
+    w.doe(
+        "PUT",
+        kc,
+        "",
+        &beheer,
+        Some(json!({"verplicht": true})),
+        false,
+    )
+    .await;
+    // Drafted, changed, read, submitted to the quality check, sent back, approved: routed.
+    let a = w
+        .doe(
+            "POST",
+            "/zorgmeldingen",
+            "",
+            &agent,
+            Some(melding.clone()),
+            true,
+        )
+        .await;
+    let a = a["id"].as_str().unwrap().to_string();
+    let een = "/zorgmeldingen/{id}";
+    w.doe("PUT", een, &a, &agent, Some(melding.clone()), true)
+        .await;
+    w.doe("GET", een, &a, &agent, None, true).await;
+    let indienen = "/zorgmeldingen/{id}/indieningen";
+    let kwaliteit = "/zorgmeldingen/{id}/kwaliteitsbeoordelingen";
+    w.doe("POST", indienen, &a, &agent, Some(json!({})), true)
+        .await;
+    let terug = json!({"goedgekeurd": false, "opmerkingen": "vul de zorgen aan"});
+    w.doe("POST", kwaliteit, &a, &controleur, Some(terug), true)
+        .await;
+    w.doe("POST", indienen, &a, &agent, Some(json!({})), true)
+        .await;
+    w.doe(
+        "POST",
+        kwaliteit,
+        &a,
+        &controleur,
+        Some(json!({"goedgekeurd": true})),
+        true,
+    )
+    .await;
+    w.doe(
+        "PUT",
+        kc,
+        "",
+        &beheer,
+        Some(json!({"verplicht": false})),
+        false,
+    )
+    .await;
+    // Lists: status and dates only.
+    w.doe("GET", "/zorgmeldingen", "", &agent, None, false)
+        .await;
+    w.doe("GET", "/termijnen", "", &vt, None, false).await;
+    // Veilig Thuis reads, receives, triages and hands over to the wijkteam.
+    w.doe("GET", een, &a, &vt, None, true).await;
+    let sub = |s: &str| format!("/zorgmeldingen/{{id}}/{s}");
+    w.doe("POST", &sub("ontvangsten"), &a, &vt, Some(json!({})), true)
+        .await;
+    let triage = json!({"uitkomst": "overdracht-lokaal-veld", "acuut": false});
+    w.doe("POST", &sub("beoordelingen"), &a, &vt, Some(triage), true)
+        .await;
+    let naar = json!({"organisatie": "wijkteam-den-haag", "toelichting": "lokaal veld"});
+    let t = w
+        .doe("POST", &sub("overdrachten"), &a, &vt, Some(naar), true)
+        .await;
+    let t = t["id"].as_str().unwrap().to_string();
+    // The wijkteam handles the hand-over task and feeds back to Veilig Thuis.
+    let reden = json!({"reden": "wacht op gesprek met de ouders"});
+    w.doe("POST", &sub("acceptaties"), &t, &wt, Some(json!({})), true)
+        .await;
+    w.doe(
+        "POST",
+        &sub("opschortingen"),
+        &t,
+        &wt,
+        Some(reden.clone()),
+        true,
+    )
+    .await;
+    w.doe("POST", &sub("hervattingen"), &t, &wt, Some(json!({})), true)
+        .await;
+    let fb = json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": true});
+    w.doe("POST", &sub("terugkoppelingen"), &t, &wt, Some(fb), true)
+        .await;
+    let uitvoer = json!({"uitvoer": "gezinsplan opgesteld"});
+    w.doe(
+        "POST",
+        &sub("afsluitingen"),
+        &t,
+        &wt,
+        Some(uitvoer.clone()),
+        true,
+    )
+    .await;
+    w.doe("GET", &sub("stappen"), &t, &wt, None, true).await;
+    // Veilig Thuis feeds back to the police, who read it and the history; completed.
+    let fb = json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true});
+    w.doe("POST", &sub("terugkoppelingen"), &a, &vt, Some(fb), true)
+        .await;
+    w.doe("GET", &sub("terugkoppelingen"), &a, &agent, None, true)
+        .await;
+    w.doe("GET", &sub("stappen"), &a, &agent, None, true).await;
+    w.doe("POST", &sub("afsluitingen"), &a, &vt, Some(uitvoer), true)
+        .await;
+    // The other endings, each on a melding of its own.
+    for (eind, wie) in [
+        ("afwijzingen", &vt),
+        ("annuleringen", &agent),
+        ("mislukkingen", &vt),
+    ] {
+        let m = w
+            .doe(
+                "POST",
+                "/zorgmeldingen",
+                "",
+                &agent,
+                Some(melding.clone()),
+                true,
+            )
+            .await;
+        let m = m["id"].as_str().unwrap().to_string();
+        w.doe("POST", indienen, &m, &agent, Some(json!({})), true)
+            .await;
+        if eind == "mislukkingen" {
+            w.doe("POST", &sub("ontvangsten"), &m, &vt, Some(json!({})), true)
+                .await;
+            let triage = json!({"uitkomst": "onderzoek-vt"});
+            w.doe("POST", &sub("beoordelingen"), &m, &vt, Some(triage), true)
+                .await;
+        }
+        w.doe("POST", &sub(eind), &m, wie, Some(reden.clone()), true)
+            .await;
+    }
+
+    // Every zorgmelding and feedback operation of the API was walked.
+    let doc = ketenregie_api::openapi::document_json();
+    for (pad, item) in doc["paths"].as_object().unwrap() {
+        if !(pad.starts_with("/zorgmeldingen") || pad == kc || pad == "/termijnen") {
+            continue;
+        }
+        for methode in item.as_object().unwrap().keys() {
+            let sleutel = (methode.clone(), pad.clone());
+            assert!(w.gelopen.contains(&sleutel), "{methode} {pad} not walked");
+        }
+    }
+    // Each operation on personal data: its audit row, and a processing-log row for each
+    // of the melding's three data subjects (the child and both parents).
+    for (trace, wat) in &w.persoonsgegevens {
+        let audit = app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE trace_id = '{trace}' AND resultaat < 400"
+        ));
+        assert!(audit >= 1, "{wat}: no audit row");
+        let rijen = app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE trace_id = '{trace}'"
+        ));
+        let subjecten = app.tel(&format!(
+            "SELECT count(DISTINCT betrokkene) AS n FROM verwerkingslog WHERE trace_id = '{trace}'"
+        ));
+        assert_eq!((rijen, subjecten), (3, 3), "{wat}: processing-log rows");
+    }
+    // And across the whole trail: no successful operation on a melding or its feedback
+    // without processing-log rows under its trace id.
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM audittrail a WHERE a.object_type IN ('zorgmeldingen', 'terugkoppelingen') \
+             AND a.resultaat < 400 AND NOT EXISTS (SELECT 1 FROM verwerkingslog v WHERE v.trace_id = a.trace_id)"
+        ),
+        0
+    );
+}
+
 op_beide_backends!(
+    elke_verwerking_gelogd,
     termijnen_over_pasen,
     de_hele_keten,
     ongeldige_overgangen,

@@ -278,24 +278,6 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
-impl From<ketenregie_feedback::Fout> for AppError {
-    fn from(e: ketenregie_feedback::Fout) -> Self {
-        use ketenregie_feedback::Fout as F;
-        match e {
-            F::NietGevonden(d) => AppError::NietGevonden(d),
-            F::GeenToegang(d) => AppError::GeenToegang(d),
-            F::Geweigerd(w) => AppError::Geweigerd(w),
-            F::Validatie(f) => AppError::validatie(f),
-            F::Conflict(detail) => AppError::Conflict {
-                detail,
-                location: None,
-            },
-            F::Db(e) => AppError::from(e),
-            F::Domein(e) => AppError::from(e),
-        }
-    }
-}
-
 impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         // The pool's message quotes the driver: logged, never sent.

@@ -3,25 +3,65 @@
 //! the service, shown once at creation and kept encrypted at rest.
 
 use chrono::{DateTime, Utc};
+use diesel::backend::Backend;
+use diesel::deserialize::{self, FromSql, FromSqlRow};
 use diesel::prelude::*;
+use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{InvalidParam, Validatie, ids};
+use ketenregie_referral::kolom::Tekst;
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::abonnementen;
 use serde::{Deserialize, Serialize};
+use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// The channels one may subscribe to: the part of an event type before its first dot
 /// (`outbox::kanaal_van`). `privacy` carries the notices for the privacy officer (the
 /// daily quota notice `privacy.quotum-overschreden`, OWASP API6).
-pub const KANALEN: &[&str] = &[
-    "zorgmeldingen",
-    "terugkoppelingen",
-    "matches",
-    "termijnen",
-    "privacy",
-];
+pub const KANALEN: &[&str] = Gebeurteniskanaal::VARIANTS;
+
+/// A channel of events (`KANALEN`), stored comma-separated in `abonnementen.kanalen`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, EnumString, Display, AsRefStr, VariantNames)]
+#[strum(serialize_all = "kebab-case")]
+pub enum Gebeurteniskanaal {
+    Zorgmeldingen,
+    Terugkoppelingen,
+    Matches,
+    Termijnen,
+    Privacy,
+}
+
+/// A comma-separated list of channels as stored; an unknown channel is an error at the
+/// row.
+#[derive(Debug, FromSqlRow)]
+struct Kanalen(Vec<Gebeurteniskanaal>);
+
+impl<DB> FromSql<Text, DB> for Kanalen
+where
+    DB: Backend,
+    String: FromSql<Text, DB>,
+{
+    fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+        let s = <String as FromSql<Text, DB>>::from_sql(bytes)?;
+        s.split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                k.parse()
+                    .map_err(|_| format!("`{k}` is geen kanaal").into())
+            })
+            .collect::<deserialize::Result<_>>()
+            .map(Kanalen)
+    }
+}
+
+impl Kanalen {
+    /// For `#[diesel(deserialize_as)]` (see `ketenregie_referral::kolom::Tekst`).
+    fn try_into(self) -> Result<Vec<Gebeurteniskanaal>, std::convert::Infallible> {
+        Ok(self.0)
+    }
+}
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -108,13 +148,16 @@ pub struct Abonnement {
     pub geheim: Option<String>,
 }
 
+/// A stored subscription, its id and channels read as their types.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = abonnementen)]
 struct Rij {
-    id: String,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     organisatie: String,
     url: String,
-    kanalen: String,
+    #[diesel(deserialize_as = Kanalen)]
+    kanalen: Vec<Gebeurteniskanaal>,
     soorten: Option<String>,
     aangemaakt_op: chrono::NaiveDateTime,
 }
@@ -128,10 +171,10 @@ impl From<Rij> for Abonnement {
                 .collect()
         };
         Abonnement {
-            id: r.id.parse().expect("uuid"),
+            id: r.id,
             organisatie: r.organisatie,
             url: r.url,
-            kanalen: lijst(&r.kanalen),
+            kanalen: r.kanalen.iter().map(ToString::to_string).collect(),
             soorten: r.soorten.as_deref().map(lijst).unwrap_or_default(),
             aangemaakt_op: from_db(r.aangemaakt_op),
             geheim: None,

@@ -23,7 +23,59 @@ use ketenregie_store::schema::{bezorgingen, contactpunten, organisaties, outbox}
 use ketenregie_store::{DbConnection, DbPool, conn};
 use serde::Serialize;
 use std::sync::Arc;
+use strum::{AsRefStr, Display, EnumString};
 use utoipa::ToSchema;
+
+/// How a delivery goes out (`bezorgingen.kanaal`, written by `store::outbox::enqueue`).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    EnumString,
+    Display,
+    AsRefStr,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum Kanaal {
+    /// To the organisation's contact point (lettre, SMTP).
+    Email,
+    /// To a subscription's callback URL (CloudEvents, HMAC-signed).
+    Webhook,
+}
+
+ketenregie_referral::tekst_kolom!(Kanaal);
+
+/// Where a delivery (and its outbox event) stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    EnumString,
+    Display,
+    AsRefStr,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[strum(serialize_all = "kebab-case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
+pub enum Bezorgstatus {
+    /// Due now or after its back-off.
+    Wachtend,
+    Afgeleverd,
+    /// Past the attempt limit; an admin may re-queue it.
+    Dood,
+}
+
+ketenregie_referral::tekst_kolom!(Bezorgstatus);
+
+use Bezorgstatus::{Afgeleverd, Dood, Wachtend};
 
 /// How the dispatcher works.
 #[derive(Debug, Clone)]
@@ -44,7 +96,7 @@ pub struct BezorgInstelling {
 #[derive(Debug, Clone, Queryable)]
 pub struct Klus {
     pub id: String,
-    pub kanaal: String,
+    pub kanaal: Kanaal,
     pub abonnement_id: Option<String>,
     pub pogingen: i32,
     pub outbox_id: String,
@@ -65,7 +117,7 @@ pub fn claim(
     conn::schrijf(conn, |c| {
         let nu_db = to_db(nu);
         let q = bezorgingen::table
-            .filter(bezorgingen::status.eq("wachtend"))
+            .filter(bezorgingen::status.eq(Wachtend))
             .filter(bezorgingen::volgende_poging_op.le(nu_db))
             .filter(
                 bezorgingen::geclaimd_tot
@@ -121,13 +173,13 @@ pub fn afronden(
         let mijn = bezorgingen::table
             .filter(bezorgingen::id.eq(&k.id))
             .filter(bezorgingen::geclaimd_door.eq(instantie))
-            .filter(bezorgingen::status.eq("wachtend"));
+            .filter(bezorgingen::status.eq(Wachtend));
         let pogingen = k.pogingen + 1;
         match uitkomst {
             Ok(()) => {
                 let n = diesel::update(mijn)
                     .set((
-                        bezorgingen::status.eq("afgeleverd"),
+                        bezorgingen::status.eq(Afgeleverd),
                         bezorgingen::pogingen.eq(pogingen),
                         bezorgingen::afgeleverd_op.eq(Some(to_db(nu))),
                         bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
@@ -139,12 +191,12 @@ pub fn afronden(
                 }
                 let open: i64 = bezorgingen::table
                     .filter(bezorgingen::outbox_id.eq(&k.outbox_id))
-                    .filter(bezorgingen::status.ne("afgeleverd"))
+                    .filter(bezorgingen::status.ne(Afgeleverd))
                     .count()
                     .get_result(c)?;
                 if open == 0 {
                     diesel::update(outbox::table.find(&k.outbox_id))
-                        .set(outbox::status.eq("afgeleverd"))
+                        .set(outbox::status.eq(Afgeleverd))
                         .execute(c)?;
                 }
             }
@@ -156,7 +208,7 @@ pub fn afronden(
                 let wacht = wacht.min(Duration::hours(6));
                 let n = diesel::update(mijn)
                     .set((
-                        bezorgingen::status.eq(if dood { "dood" } else { "wachtend" }),
+                        bezorgingen::status.eq(if dood { Dood } else { Wachtend }),
                         bezorgingen::pogingen.eq(pogingen),
                         bezorgingen::volgende_poging_op.eq(to_db(nu + wacht)),
                         bezorgingen::laatste_fout.eq(Some(&fout)),
@@ -170,7 +222,7 @@ pub fn afronden(
                     .set((
                         outbox::pogingen.eq(outbox::pogingen + 1),
                         outbox::laatste_fout.eq(Some(&fout)),
-                        outbox::status.eq(if dood { "dood" } else { "wachtend" }),
+                        outbox::status.eq(if dood { Dood } else { Wachtend }),
                     ))
                     .execute(c)?;
             }
@@ -337,8 +389,8 @@ impl Bezorger {
             self.instelling.public_url.trim_end_matches('/'),
             k.dataref
         );
-        match k.kanaal.as_str() {
-            "email" => {
+        match k.kanaal {
+            Kanaal::Email => {
                 let (org, soort) = (k.organisatie.clone(), k.soort.clone());
                 let aan = self
                     .blok(move |c| adres(c, &org, &soort))
@@ -356,7 +408,7 @@ impl Bezorger {
                     )
                     .await
             }
-            "webhook" => {
+            Kanaal::Webhook => {
                 let a = k.abonnement_id.clone().ok_or("geen abonnement")?;
                 let (url, geheim) = self
                     .blok(move |c| crate::abonnement::doel(c, &a))
@@ -388,7 +440,6 @@ impl Bezorger {
                     )
                     .await
             }
-            other => Err(format!("onbekend kanaal {other}")),
         }
     }
 }
@@ -415,7 +466,7 @@ pub struct DoodBericht {
 
 type DoodRij = (
     String,
-    String,
+    Kanaal,
     Option<String>,
     String,
     String,
@@ -430,7 +481,7 @@ type DoodRij = (
 fn dood_bericht(r: DoodRij) -> DoodBericht {
     DoodBericht {
         id: r.0,
-        kanaal: r.1,
+        kanaal: r.1.to_string(),
         abonnement: r.2,
         bericht: r.3,
         type_: r.4,
@@ -471,7 +522,7 @@ pub fn doden(
     let bouw = || {
         let mut q = bezorgingen::table
             .inner_join(outbox::table)
-            .filter(bezorgingen::status.eq("dood"))
+            .filter(bezorgingen::status.eq(Dood))
             .into_boxed();
         if let Some(o) = organisatie {
             q = q.filter(outbox::organisatie.eq(o.to_string()));
@@ -489,12 +540,15 @@ pub fn doden(
 }
 
 /// One delivery (any state), for access checks.
-pub fn bezorging(conn: &mut DbConnection, id: &str) -> QueryResult<Option<(DoodBericht, String)>> {
+pub fn bezorging(
+    conn: &mut DbConnection,
+    id: &str,
+) -> QueryResult<Option<(DoodBericht, Bezorgstatus)>> {
     bezorgingen::table
         .inner_join(outbox::table)
         .filter(bezorgingen::id.eq(id))
         .select((dood_kolommen!(), bezorgingen::status))
-        .first::<(DoodRij, String)>(conn)
+        .first::<(DoodRij, Bezorgstatus)>(conn)
         .optional()
         .map(|r| r.map(|(d, s)| (dood_bericht(d), s)))
 }
@@ -504,10 +558,10 @@ pub fn opnieuw(conn: &mut DbConnection, id: &str, nu: DateTime<Utc>) -> QueryRes
     let n = diesel::update(
         bezorgingen::table
             .filter(bezorgingen::id.eq(id))
-            .filter(bezorgingen::status.eq("dood")),
+            .filter(bezorgingen::status.eq(Dood)),
     )
     .set((
-        bezorgingen::status.eq("wachtend"),
+        bezorgingen::status.eq(Wachtend),
         bezorgingen::pogingen.eq(0),
         bezorgingen::volgende_poging_op.eq(to_db(nu)),
         bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
@@ -520,7 +574,7 @@ pub fn opnieuw(conn: &mut DbConnection, id: &str, nu: DateTime<Utc>) -> QueryRes
             .select(bezorgingen::outbox_id)
             .first(conn)?;
         diesel::update(outbox::table.find(outbox_id))
-            .set(outbox::status.eq("wachtend"))
+            .set(outbox::status.eq(Wachtend))
             .execute(conn)?;
     }
     Ok(n > 0)

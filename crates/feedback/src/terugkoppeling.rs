@@ -7,20 +7,30 @@
 //!
 //! The texts and the contact are encrypted at rest as one document, like a melding's
 //! content. Every read and write passes the privacy decision (purpose `terugkoppeling`)
-//! and writes both logs in the caller's transaction; a notification to the sender is
-//! queued in the same transaction.
+//! and writes both logs in the caller's transaction (one processing-log row per data
+//! subject of the melding); a notification to the sender is queued in the same
+//! transaction.
+//!
+//! Use cases: `geef` and `lijst`, each `(conn, ctx, input) -> Result<_, Fout>`. Rules:
+//! - `EEN_ORGANISATIE_ZICHT`: a melding the caller's organisation is no party of is
+//!   answered as unknown (`ketenregie_referral::partij`);
+//! - `ONTVANGER_KOPPELT_TERUG`: only the receiver of a sent melding or hand-over task gives
+//!   feedback (Wet verplichte meldcode: Veilig Thuis tells the reporter; DOMAIN.md §3
+//!   flow 3);
+//! - `PARTIJEN_LEZEN_TERUGKOPPELING`: its receiver, whoever is owed the feedback and the
+//!   melding's sender read it.
 
-use crate::Fout;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
-use ketenregie_common::{Actie, Doel, Gegevenscategorie, Validatie, ids};
+use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Validatie, ids};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::logboek::{self, Object};
-use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
+use ketenregie_privacy::{Aanvraag, Context, besluit};
+use ketenregie_referral::kolom::{Json, Tekst};
 use ketenregie_referral::opslag::{self, Kop};
-use ketenregie_referral::termijnen;
-use ketenregie_store::schema::{termijnen as termijnen_t, terugkoppelingen};
+use ketenregie_referral::{partij, termijnen};
+use ketenregie_store::schema::terugkoppelingen;
 use ketenregie_store::{DbConnection, directory, outbox};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -28,6 +38,12 @@ use uuid::Uuid;
 
 /// Largest free text, in characters.
 pub const MAX_TEKST: usize = 5000;
+
+pub const ONTVANGER_KOPPELT_TERUG: &str = "ONTVANGER_KOPPELT_TERUG";
+pub const PARTIJEN_LEZEN_TERUGKOPPELING: &str = "PARTIJEN_LEZEN_TERUGKOPPELING";
+
+/// Event to whoever is owed the feedback (a reference, no content).
+pub const TERUGKOPPELING_ONTVANGEN: &str = "terugkoppelingen.terugkoppeling-ontvangen";
 
 /// A feedback item as given.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -163,19 +179,26 @@ pub struct Terugkoppeling {
     pub gegeven_door: Herkomst,
 }
 
+/// A stored feedback item, every column read as its type (an unknown moment or malformed
+/// subject list is an error at the row).
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = terugkoppelingen)]
 struct Rij {
-    id: String,
-    zorgmelding_id: String,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    zorgmelding_id: Uuid,
     afzender: String,
     ontvanger: String,
-    moment: String,
+    #[diesel(deserialize_as = Tekst<Terugkoppelmoment>)]
+    moment: Terugkoppelmoment,
     vervolgtraject_gestart: bool,
     overgenomen_door: Option<String>,
     melder_heeft_rol: bool,
     inhoud: String,
-    betrokkenen: String,
+    /// The melding's data subjects when it was given (pseudonymous ids, JSON).
+    #[diesel(deserialize_as = Json<Vec<Uuid>>)]
+    betrokkenen: Vec<Uuid>,
     gebruiker: String,
     gebruiker_naam: String,
     organisatie: String,
@@ -187,13 +210,12 @@ impl Rij {
         let tekst = ctx
             .versleuteling
             .ontsleutel(&self.inhoud)
-            .map_err(|e| Fout::Db(diesel::result::Error::DeserializationError(Box::new(e))))?;
-        let g: Geheim = serde_json::from_str(&tekst)
-            .map_err(|e| Fout::Db(diesel::result::Error::DeserializationError(Box::new(e))))?;
+            .map_err(Fout::intern)?;
+        let g: Geheim = serde_json::from_str(&tekst).map_err(Fout::intern)?;
         Ok(Terugkoppeling {
-            id: self.id.parse().expect("uuid"),
-            zorgmelding: self.zorgmelding_id.parse().expect("uuid"),
-            moment: self.moment.parse().expect("CHECK constraint"),
+            id: self.id,
+            zorgmelding: self.zorgmelding_id,
+            moment: self.moment,
             vervolgtraject_gestart: self.vervolgtraject_gestart,
             overgenomen_door: self.overgenomen_door.clone().map(|o| OvergenomenDoor {
                 organisatie: o,
@@ -213,27 +235,20 @@ impl Rij {
             },
         })
     }
-
-    fn betrokkenen(&self) -> Vec<Uuid> {
-        serde_json::from_str(&self.betrokkenen).unwrap_or_default()
-    }
 }
 
 /// To whom the receiver of `k` owes feedback: the sender of a melding, or for a hand-over
 /// task the organisation that handed over (the receiver of the melding it came from).
-pub fn terugkoppelen_aan(conn: &mut DbConnection, k: &Kop) -> QueryResult<String> {
-    if let Some(ouder) = &k.bovenliggend_id
-        && let Some(o) = opslag::kop(conn, ouder)?
-        && let Some(v) = o.ontvanger
-    {
-        return Ok(v);
-    }
-    Ok(k.afzender.clone())
+pub fn terugkoppelen_aan(conn: &mut DbConnection, k: &Kop) -> Result<String, Fout> {
+    Ok(partij::overdrager(conn, k)?.unwrap_or_else(|| k.afzender.clone()))
 }
 
-fn laad(conn: &mut DbConnection, id: Uuid) -> Result<Kop, Fout> {
-    opslag::kop(conn, &id.to_string())?
-        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen zorgmelding met id {id}")))
+/// Melding `id` within the caller's view (`EEN_ORGANISATIE_ZICHT`): unknown and not a
+/// party alike answer 404.
+fn laad(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Kop, Fout> {
+    let k = partij::laad(conn, id)?;
+    partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
+    Ok(k)
 }
 
 fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
@@ -243,7 +258,7 @@ fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
         categorieen: vec![Gegevenscategorie::Hulpverlening],
         optioneel: vec![],
         eigenaren: vec![eigenaar.to_string()],
-        vertrouwelijkheid: k.vertrouwelijkheid(),
+        vertrouwelijkheid: k.vertrouwelijkheid,
     }
 }
 
@@ -251,8 +266,18 @@ fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
 pub fn object(k: &Kop) -> Object {
     Object {
         soort: "terugkoppelingen",
-        id: k.id.clone(),
+        id: k.id.to_string(),
         eigenaar: k.ontvanger.clone().unwrap_or_default(),
+    }
+}
+
+/// The audit object a refusal of a request on the feedback of melding `id` is recorded
+/// on, in the caller's own trail.
+pub fn verzoekobject(id: Uuid, ctx: &Context) -> Object {
+    Object {
+        soort: "terugkoppelingen",
+        id: id.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
     }
 }
 
@@ -274,51 +299,62 @@ fn vervult(m: Terugkoppelmoment) -> &'static [Terugkoppelmoment] {
     }
 }
 
-/// Give feedback on melding (or hand-over task) `id`, as its receiver. Inside the
-/// caller's transaction: decision, row, duties met, notification, both logs.
+/// Feedback to give on melding (or hand-over task) `id`, as sent. It is checked inside
+/// `geef`, after the caller's relation: an outsider hears 403 (or 404), not how to fill
+/// in the form.
+#[derive(Debug, Clone)]
+pub struct NieuweTerugkoppeling {
+    pub id: Uuid,
+    pub invoer: TerugkoppelingInvoer,
+}
+
+/// Give feedback on melding (or hand-over task) `id`, as its receiver
+/// (`ONTVANGER_KOPPELT_TERUG`). Inside the caller's transaction: decision, row, duties
+/// met, notification, both logs. At most one final outcome (409 after it).
 pub fn geef(
     conn: &mut DbConnection,
     ctx: &Context,
-    id: Uuid,
-    invoer: &TerugkoppelingInvoer,
+    n: NieuweTerugkoppeling,
 ) -> Result<Terugkoppeling, Fout> {
-    let k = laad(conn, id)?;
+    let k = laad(conn, ctx, n.id)?;
     let org = ctx.actor.organisatie.clone();
     if k.ontvanger.as_deref() != Some(org.as_str()) || k.taakstatus.is_none() {
-        return Err(Fout::GeenToegang(format!(
-            "Alleen de ontvanger van deze verzonden zorgmelding geeft terugkoppeling; `{org}` is dat niet"
-        )));
+        return Err(Fout::geweigerd(
+            ONTVANGER_KOPPELT_TERUG,
+            format!(
+                "Alleen de ontvanger van deze verzonden zorgmelding geeft terugkoppeling; `{org}` is dat niet"
+            ),
+        ));
     }
-    // The receiver writes its own record (EIGEN_ORGANISATIE); checked after the
-    // relation, so an outsider hears 403 and not how to fill in the form.
+    // The receiver writes its own record (EIGEN_ORGANISATIE).
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Aanmaken, &org, &k))?;
-    let g = invoer.valideer().map_err(Fout::Validatie)?;
+    let g = n.invoer.valideer().map_err(Fout::Ongeldig)?;
     if let Some(o) = &g.overgenomen_door
         && directory::organisatie_op_code(conn, o)?.is_none()
     {
-        return Err(Fout::Validatie(vec![ketenregie_common::InvalidParam {
-            name: "overgenomenDoor.organisatie".into(),
-            code: "unknown".into(),
-            reason: format!("`{o}` is geen geregistreerde organisatie"),
-        }]));
+        return Err(Fout::veld(
+            "overgenomenDoor.organisatie",
+            "unknown",
+            format!("`{o}` is geen geregistreerde organisatie"),
+        ));
     }
     let al_eind: i64 = terugkoppelingen::table
-        .filter(terugkoppelingen::zorgmelding_id.eq(&k.id))
+        .filter(terugkoppelingen::zorgmelding_id.eq(k.id.to_string()))
         .filter(terugkoppelingen::moment.eq(Terugkoppelmoment::Eindresultaat.as_ref()))
         .count()
         .get_result(conn)?;
     if al_eind > 0 {
-        return Err(Fout::Conflict(
-            "Er is al een eindresultaat teruggekoppeld; de terugkoppeling is afgesloten".into(),
+        return Err(Fout::conflict(
+            "Er is al een eindresultaat teruggekoppeld; de terugkoppeling is afgesloten",
         ));
     }
     let afzender = terugkoppelen_aan(conn, &k)?;
-    let betrokkenen = betrokkenen_van(conn, ctx, &t, &k)?;
+    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let nieuw_id = ids::new_id().to_string();
     diesel::insert_into(terugkoppelingen::table)
         .values((
             terugkoppelingen::id.eq(&nieuw_id),
-            terugkoppelingen::zorgmelding_id.eq(&k.id),
+            terugkoppelingen::zorgmelding_id.eq(k.id.to_string()),
             terugkoppelingen::afzender.eq(&afzender),
             terugkoppelingen::ontvanger.eq(&org),
             terugkoppelingen::moment.eq(g.moment.as_ref()),
@@ -337,12 +373,12 @@ pub fn geef(
         ))
         .execute(conn)?;
     for m in vervult(g.moment) {
-        termijnen::voldaan(conn, &k.id, *m, ctx.nu)?;
+        termijnen::voldaan(conn, k.id, *m, ctx.nu)?;
     }
     outbox::enqueue(
         conn,
         &outbox::Gebeurtenis {
-            soort: "terugkoppelingen.terugkoppeling-ontvangen".into(),
+            soort: TERUGKOPPELING_ONTVANGEN.into(),
             organisatie: afzender,
             onderwerp: nieuw_id.clone(),
             dataref: format!("/api/v1/zorgmeldingen/{}/terugkoppelingen", k.id),
@@ -370,59 +406,38 @@ pub fn geef(
     rij.toon(ctx)
 }
 
-/// The data subjects of the melding, for the processing log (pseudonymous ids only).
-fn betrokkenen_van(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    t: &Toestemming,
-    k: &Kop,
-) -> Result<Vec<Uuid>, Fout> {
-    let i = opslag::inhoud(conn, t, &ctx.versleuteling, &k.id)?;
-    Ok(opslag::betrokkenen(&ctx.versleuteling, &i))
-}
-
 /// The feedback on melding `id`, oldest first: for its receiver, for whoever is owed the
-/// feedback, and for the melding's original sender.
+/// feedback, and for the melding's original sender (`PARTIJEN_LEZEN_TERUGKOPPELING`);
+/// read under the receiver's agreement for `terugkoppeling`, both logs (one
+/// processing-log row per data subject, also when nothing was fed back yet: the read
+/// still reveals the melding's handling).
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<Terugkoppeling>, Fout> {
-    let k = laad(conn, id)?;
+    let k = laad(conn, ctx, id)?;
     let org = ctx.actor.organisatie.as_str();
     let afzender = terugkoppelen_aan(conn, &k)?;
     let ontvanger = k.ontvanger.clone().unwrap_or_default();
     if org != afzender && org != k.afzender && org != ontvanger {
-        return Err(Fout::GeenToegang(format!(
-            "Organisatie `{org}` is geen afzender of ontvanger van deze zorgmelding"
-        )));
+        return Err(Fout::geweigerd(
+            PARTIJEN_LEZEN_TERUGKOPPELING,
+            format!("Organisatie `{org}` is geen afzender of ontvanger van deze zorgmelding"),
+        ));
     }
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Lezen, &ontvanger, &k))?;
     let rijen: Vec<Rij> = terugkoppelingen::table
-        .filter(terugkoppelingen::zorgmelding_id.eq(&k.id))
+        .filter(terugkoppelingen::zorgmelding_id.eq(k.id.to_string()))
         .order((terugkoppelingen::aangemaakt_op, terugkoppelingen::id))
         .select(Rij::as_select())
         .load(conn)?;
-    let mut betrokkenen: Vec<Uuid> = rijen.iter().flat_map(Rij::betrokkenen).collect();
+    let mut betrokkenen: Vec<Uuid> = rijen.iter().flat_map(|r| r.betrokkenen.clone()).collect();
+    betrokkenen.extend(opslag::onderwerpen(conn, k.id)?);
     betrokkenen.sort();
     betrokkenen.dedup();
     logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
     rijen.iter().map(|r| r.toon(ctx)).collect()
-}
-
-/// Open duties of a melding (for tests and the report): (moment, due, met).
-pub fn plichten(
-    conn: &mut DbConnection,
-    zorgmelding: &str,
-) -> QueryResult<Vec<(String, chrono::NaiveDateTime, Option<chrono::NaiveDateTime>)>> {
-    termijnen_t::table
-        .filter(termijnen_t::zorgmelding_id.eq(zorgmelding))
-        .select((
-            termijnen_t::moment,
-            termijnen_t::verschuldigd_op,
-            termijnen_t::voldaan_op,
-        ))
-        .load(conn)
 }
 
 #[cfg(test)]

@@ -2,13 +2,21 @@
 //! published transition table, enforced in one place. The receiver moves the fulfilment;
 //! the sender may only cancel. A reason is required for rejected, cancelled, on-hold and
 //! failed. The Dutch sub-state (the triage outcome) is a separate business status.
+//!
+//! Source: HL7 FHIR R4 Task.status (value set `task-status`) and its state machine
+//! (https://hl7.org/fhir/R4/task.html#statemachine); the reasons follow FHIR
+//! `Task.statusReason`, required here for every ending the other party must understand.
 
+use ketenregie_common::Fout;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantArray, VariantNames};
 
 /// FHIR Task status codes.
+// Stored as their code (TEXT) and read back as this type (`tekst_kolom!`).
 #[derive(
     Debug,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
     Clone,
     Copy,
     PartialEq,
@@ -25,6 +33,7 @@ use strum::{AsRefStr, Display, EnumString, VariantArray, VariantNames};
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum TaakStatus {
     Requested,
     Received,
@@ -37,6 +46,8 @@ pub enum TaakStatus {
     Failed,
     EnteredInError,
 }
+
+crate::tekst_kolom!(TaakStatus);
 
 /// Who moves the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,34 +86,10 @@ pub const OVERGANGEN: &[(TaakStatus, TaakStatus, Partij)] = &[
 /// Target states that need a stated reason.
 pub const REDEN_VERPLICHT: &[TaakStatus] = &[Rejected, Cancelled, OnHold, Failed];
 
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum OvergangFout {
-    #[error("van `{huidig}` naar `{naar}` mag niet; toegestaan vanuit `{huidig}`: {}", toegestaan_tekst(.toegestaan))]
-    Ongeldig {
-        huidig: TaakStatus,
-        naar: TaakStatus,
-        toegestaan: Vec<TaakStatus>,
-    },
-    #[error("alleen de {} mag van `{huidig}` naar `{naar}`", if *.afzender_mag { "afzender" } else { "ontvanger" })]
-    VerkeerdePartij {
-        huidig: TaakStatus,
-        naar: TaakStatus,
-        afzender_mag: bool,
-    },
-    #[error("naar `{0}` vereist een reden")]
-    RedenVerplicht(TaakStatus),
-}
-
-fn toegestaan_tekst(t: &[TaakStatus]) -> String {
-    if t.is_empty() {
-        "geen (eindtoestand)".into()
-    } else {
-        t.iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
+/// The rule for the sender: it may only cancel; every other step is the receiver's.
+pub const ALLEEN_ONTVANGER_VOERT_UIT: &str = "ALLEEN_ONTVANGER_VOERT_UIT";
+/// The rule for the receiver: cancelling is the sender's.
+pub const ALLEEN_AFZENDER_ANNULEERT: &str = "ALLEEN_AFZENDER_ANNULEERT";
 
 /// The states reachable from `van`.
 pub fn toegestaan(van: TaakStatus) -> Vec<TaakStatus> {
@@ -113,29 +100,50 @@ pub fn toegestaan(van: TaakStatus) -> Vec<TaakStatus> {
         .collect()
 }
 
-/// Check one transition by `wie`, with or without a reason.
+/// Check one transition by `wie`, with or without a reason. Errors:
+/// - not in `OVERGANGEN`: `Fout::Conflict` naming the current state and the allowed ones
+///   (a terminal state says it is one: "eindtoestand");
+/// - in the table, but for the other party: `Fout::Geweigerd` with
+///   `ALLEEN_ONTVANGER_VOERT_UIT` or `ALLEEN_AFZENDER_ANNULEERT`;
+/// - a target in `REDEN_VERPLICHT` without a reason: `Fout::Ongeldig` on `reden`.
 pub fn controleer(
     van: TaakStatus,
     naar: TaakStatus,
     wie: Partij,
     reden: Option<&str>,
-) -> Result<(), OvergangFout> {
+) -> Result<(), Fout> {
     let Some((_, _, mag)) = OVERGANGEN.iter().find(|(v, n, _)| *v == van && *n == naar) else {
-        return Err(OvergangFout::Ongeldig {
-            huidig: van,
-            naar,
-            toegestaan: toegestaan(van),
-        });
+        let toegestaan = toegestaan(van);
+        let detail = if toegestaan.is_empty() {
+            format!(
+                "Ongeldige statusovergang: van `{van}` naar `{naar}` mag niet; `{van}` is een eindtoestand"
+            )
+        } else {
+            format!("Ongeldige statusovergang: van `{van}` naar `{naar}` mag niet")
+        };
+        return Err(Fout::toestand(
+            detail,
+            van.to_string(),
+            toegestaan.iter().map(ToString::to_string),
+        ));
     };
     if *mag != wie {
-        return Err(OvergangFout::VerkeerdePartij {
-            huidig: van,
-            naar,
-            afzender_mag: *mag == Afzender,
-        });
+        let (regel, wie) = if *mag == Afzender {
+            (ALLEEN_AFZENDER_ANNULEERT, "afzender")
+        } else {
+            (ALLEEN_ONTVANGER_VOERT_UIT, "ontvanger")
+        };
+        return Err(Fout::geweigerd(
+            regel,
+            format!("Deze stap is niet aan u: alleen de {wie} mag van `{van}` naar `{naar}`"),
+        ));
     }
     if REDEN_VERPLICHT.contains(&naar) && reden.map(str::trim).is_none_or(str::is_empty) {
-        return Err(OvergangFout::RedenVerplicht(naar));
+        return Err(Fout::veld(
+            "reden",
+            "required",
+            format!("naar `{naar}` vereist een reden"),
+        ));
     }
     Ok(())
 }
@@ -200,10 +208,7 @@ mod tests {
                 for wie in [Afzender, Ontvanger] {
                     let r = controleer(*van, *naar, wie, Some("reden"));
                     if !in_tabel {
-                        assert!(
-                            matches!(r, Err(OvergangFout::Ongeldig { .. })),
-                            "{van} -> {naar}"
-                        );
+                        assert!(matches!(r, Err(Fout::Conflict { .. })), "{van} -> {naar}");
                     }
                 }
             }
@@ -212,20 +217,34 @@ mod tests {
 
     #[test]
     fn sender_only_cancels_and_reasons_are_required() {
-        assert!(controleer(Requested, Received, Afzender, None).is_err());
-        assert_eq!(
+        assert!(matches!(
+            controleer(Requested, Received, Afzender, None),
+            Err(Fout::Geweigerd {
+                regel: ALLEEN_ONTVANGER_VOERT_UIT,
+                ..
+            })
+        ));
+        assert!(matches!(
             controleer(Requested, Cancelled, Afzender, None),
-            Err(OvergangFout::RedenVerplicht(Cancelled))
-        );
+            Err(Fout::Ongeldig(ref f)) if f[0].name == "reden"
+        ));
         assert!(controleer(Requested, Cancelled, Afzender, Some("dubbel ingediend")).is_ok());
         assert!(controleer(InProgress, Completed, Ontvanger, None).is_ok());
         let e = controleer(Completed, InProgress, Ontvanger, None)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("geen (eindtoestand)"), "{e}");
-        let e = controleer(Requested, Completed, Ontvanger, None)
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("received, accepted, rejected, cancelled"), "{e}");
+        assert!(e.contains("eindtoestand"), "{e}");
+        match controleer(Requested, Completed, Ontvanger, None) {
+            Err(Fout::Conflict {
+                huidig, toegestaan, ..
+            }) => {
+                assert_eq!(huidig.as_deref(), Some("requested"));
+                assert_eq!(
+                    toegestaan,
+                    ["received", "accepted", "rejected", "cancelled"]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

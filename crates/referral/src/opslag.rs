@@ -2,6 +2,7 @@
 //! one document; functions returning it take the privacy `Toestemming`.
 
 use crate::inhoud::Inhoud;
+use crate::kolom::{Tekst, TekstOptie};
 use crate::levenscyclus::TaakStatus;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -17,6 +18,7 @@ use strum::{AsRefStr, Display, EnumString};
 use uuid::Uuid;
 
 /// The sender's side of the melding.
+// Stored as its kebab-case name (TEXT) and read back as this type (`tekst_kolom!`).
 #[derive(
     Debug,
     Clone,
@@ -29,9 +31,12 @@ use uuid::Uuid;
     EnumString,
     Display,
     AsRefStr,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Meldingstatus {
     Concept,
     TerControle,
@@ -39,21 +44,30 @@ pub enum Meldingstatus {
     NietRouteerbaar,
 }
 
-/// A melding without its personal content (lists, state changes).
+crate::tekst_kolom!(Meldingstatus);
+
+/// A melding without its personal content (lists, state changes). Every column is read
+/// as its type: an unknown status, level or id is an error at the row.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = zorgmeldingen)]
 pub struct Kop {
-    pub id: String,
-    pub groep_id: String,
-    pub bovenliggend_id: Option<String>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub id: Uuid,
+    /// Meldingen split per region share a group (the first one's id).
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub groep_id: Uuid,
+    /// For a hand-over task: the melding it came from.
+    #[diesel(deserialize_as = TekstOptie<Uuid>)]
+    pub bovenliggend_id: Option<Uuid>,
     pub afzender: String,
     pub ontvanger: Option<String>,
-    pub meldingstatus: String,
-    pub taakstatus: Option<String>,
+    pub meldingstatus: Meldingstatus,
+    pub taakstatus: Option<TaakStatus>,
     pub bedrijfsstatus: Option<String>,
     pub acuut: bool,
     pub gemeenten: String,
-    pub vertrouwelijkheid: String,
+    #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
+    pub vertrouwelijkheid: Vertrouwelijkheid,
     pub versie: i64,
     pub aangemaakt_door: String,
     pub aangemaakt_op: chrono::NaiveDateTime,
@@ -62,20 +76,6 @@ pub struct Kop {
 }
 
 impl Kop {
-    pub fn meldingstatus(&self) -> Meldingstatus {
-        self.meldingstatus.parse().expect("CHECK constraint")
-    }
-    pub fn taakstatus(&self) -> Option<TaakStatus> {
-        self.taakstatus
-            .as_deref()
-            .map(|s| s.parse().expect("CHECK constraint"))
-    }
-    pub fn vertrouwelijkheid(&self) -> Vertrouwelijkheid {
-        self.vertrouwelijkheid.parse().expect("CHECK constraint")
-    }
-    pub fn uuid(&self) -> Uuid {
-        self.id.parse().expect("uuid")
-    }
     pub fn gemeentecodes(&self) -> Vec<String> {
         self.gemeenten
             .split(';')
@@ -86,6 +86,15 @@ impl Kop {
     pub fn gewijzigd(&self) -> DateTime<Utc> {
         from_db(self.gewijzigd_op)
     }
+    /// The path of this melding in the API (a `dataref` of its events).
+    pub fn pad(&self) -> String {
+        pad(self.id)
+    }
+}
+
+/// The API path of melding `id`.
+pub fn pad(id: Uuid) -> String {
+    format!("/api/v1/zorgmeldingen/{id}")
 }
 
 /// The identity of a data subject is privacy's (`ketenregie_privacy::betrokkene`); kept
@@ -134,8 +143,8 @@ pub fn maak(
     _t: &Toestemming,
     v: &Versleuteling,
     actor: &Actor,
-    groep: Option<&str>,
-    bovenliggend: Option<&str>,
+    groep: Option<Uuid>,
+    bovenliggend: Option<Uuid>,
     ontvanger: Option<&str>,
     status: Meldingstatus,
     taak: Option<TaakStatus>,
@@ -144,17 +153,17 @@ pub fn maak(
     afzender: &str,
     nu: DateTime<Utc>,
 ) -> QueryResult<Kop> {
-    let id = ids::new_id().to_string();
+    let id = ids::new_id();
     let nu_db = to_db(nu);
     diesel::insert_into(zorgmeldingen::table)
         .values((
-            zorgmeldingen::id.eq(&id),
-            zorgmeldingen::groep_id.eq(groep.unwrap_or(&id)),
-            zorgmeldingen::bovenliggend_id.eq(bovenliggend),
+            zorgmeldingen::id.eq(id.to_string()),
+            zorgmeldingen::groep_id.eq(groep.unwrap_or(id).to_string()),
+            zorgmeldingen::bovenliggend_id.eq(bovenliggend.map(|b| b.to_string())),
             zorgmeldingen::afzender.eq(afzender),
             zorgmeldingen::ontvanger.eq(ontvanger),
-            zorgmeldingen::meldingstatus.eq(status.as_ref()),
-            zorgmeldingen::taakstatus.eq(taak.map(|t| t.to_string())),
+            zorgmeldingen::meldingstatus.eq(status),
+            zorgmeldingen::taakstatus.eq(taak),
             zorgmeldingen::acuut.eq(inhoud.acuut),
             zorgmeldingen::gemeenten.eq(inhoud.gemeenten().join(";")),
             zorgmeldingen::inhoud
@@ -167,13 +176,14 @@ pub fn maak(
             zorgmeldingen::gewijzigd_op.eq(nu_db),
         ))
         .execute(conn)?;
-    zet_betrokkenen(conn, v, &id, inhoud)?;
-    kop(conn, &id)?.ok_or(diesel::result::Error::NotFound)
+    zet_betrokkenen(conn, v, &id.to_string(), inhoud)?;
+    kop(conn, id)?.ok_or(diesel::result::Error::NotFound)
 }
 
 /// Index the identities in a melding (keyed-hash derived, nothing readable) so the case
 /// registry's briefing can list open meldingen about a family without decrypting any.
-/// Also used to re-derive the index (`ketenregie sleutels herbereken`).
+/// Also used to re-derive the index (`ketenregie sleutels herbereken`), hence the id as
+/// stored (TEXT).
 pub fn zet_betrokkenen(
     conn: &mut DbConnection,
     v: &Versleuteling,
@@ -193,9 +203,21 @@ pub fn zet_betrokkenen(
     Ok(())
 }
 
-pub fn kop(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Kop>> {
+/// The data subjects of melding `id` as indexed (`zet_betrokkenen`): sorted, each once,
+/// read without decrypting the content. One processing-log row each.
+pub fn onderwerpen(conn: &mut DbConnection, id: Uuid) -> QueryResult<Vec<Uuid>> {
+    use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
+    zb::table
+        .filter(zb::zorgmelding_id.eq(id.to_string()))
+        .order(zb::betrokkene)
+        .select(zb::betrokkene)
+        .load::<Tekst<Uuid>>(conn)
+        .map(|v| v.into_iter().map(|t| t.0).collect())
+}
+
+pub fn kop(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Kop>> {
     zorgmeldingen::table
-        .find(id)
+        .find(id.to_string())
         .select(Kop::as_select())
         .first(conn)
         .optional()
@@ -206,10 +228,10 @@ pub fn inhoud(
     conn: &mut DbConnection,
     _t: &Toestemming,
     v: &Versleuteling,
-    id: &str,
+    id: Uuid,
 ) -> QueryResult<Inhoud> {
     let versleuteld: String = zorgmeldingen::table
-        .find(id)
+        .find(id.to_string())
         .select(zorgmeldingen::inhoud)
         .first(conn)?;
     let tekst = v
@@ -223,12 +245,12 @@ pub fn vervang_inhoud(
     conn: &mut DbConnection,
     _t: &Toestemming,
     v: &Versleuteling,
-    id: &str,
+    id: Uuid,
     i: &Inhoud,
     niveau: Vertrouwelijkheid,
     nu: DateTime<Utc>,
 ) -> QueryResult<()> {
-    diesel::update(zorgmeldingen::table.find(id))
+    diesel::update(zorgmeldingen::table.find(id.to_string()))
         .set((
             zorgmeldingen::inhoud.eq(v.versleutel(&serde_json::to_string(i).expect("serialises"))),
             zorgmeldingen::acuut.eq(i.acuut),
@@ -238,7 +260,7 @@ pub fn vervang_inhoud(
             zorgmeldingen::gewijzigd_op.eq(to_db(nu)),
         ))
         .execute(conn)?;
-    zet_betrokkenen(conn, v, id, i)
+    zet_betrokkenen(conn, v, &id.to_string(), i)
 }
 
 /// Change status fields; only when the version is still `versie` (optimistic
@@ -246,7 +268,7 @@ pub fn vervang_inhoud(
 #[allow(clippy::too_many_arguments)]
 pub fn zet_status(
     conn: &mut DbConnection,
-    id: &str,
+    id: Uuid,
     versie: i64,
     melding: Option<Meldingstatus>,
     taak: Option<TaakStatus>,
@@ -254,6 +276,8 @@ pub fn zet_status(
     ontvanger: Option<&str>,
     nu: DateTime<Utc>,
 ) -> QueryResult<bool> {
+    let id = id.to_string();
+    let id = id.as_str();
     let n = diesel::update(
         zorgmeldingen::table
             .find(id)
@@ -269,12 +293,12 @@ pub fn zet_status(
     }
     if let Some(m) = melding {
         diesel::update(zorgmeldingen::table.find(id))
-            .set(zorgmeldingen::meldingstatus.eq(m.as_ref()))
+            .set(zorgmeldingen::meldingstatus.eq(m))
             .execute(conn)?;
     }
     if let Some(t) = taak {
         diesel::update(zorgmeldingen::table.find(id))
-            .set(zorgmeldingen::taakstatus.eq(t.to_string()))
+            .set(zorgmeldingen::taakstatus.eq(t))
             .execute(conn)?;
         diesel::update(
             zorgmeldingen::table
@@ -318,8 +342,10 @@ pub const STAPPEN_VERSLEUTELD: [Kolom; 2] = [
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
 #[diesel(table_name = zorgmelding_stappen)]
 pub struct Stap {
-    pub id: String,
-    pub zorgmelding_id: String,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub zorgmelding_id: Uuid,
     pub stap: String,
     pub van_status: Option<String>,
     pub naar_status: Option<String>,
@@ -336,7 +362,7 @@ pub struct Stap {
 pub fn stap(
     conn: &mut DbConnection,
     v: &Versleuteling,
-    id: &str,
+    id: Uuid,
     actor: &Actor,
     stap: &str,
     van: Option<String>,
@@ -348,7 +374,7 @@ pub fn stap(
     diesel::insert_into(zorgmelding_stappen::table)
         .values((
             zorgmelding_stappen::id.eq(ids::new_id().to_string()),
-            zorgmelding_stappen::zorgmelding_id.eq(id),
+            zorgmelding_stappen::zorgmelding_id.eq(id.to_string()),
             zorgmelding_stappen::stap.eq(stap),
             zorgmelding_stappen::van_status.eq(van),
             zorgmelding_stappen::naar_status.eq(naar),
@@ -366,9 +392,9 @@ pub fn stap(
 
 /// The steps of melding `id`, oldest first, their reason and details decrypted (a step
 /// stored in plain text before they were encrypted is read as it is).
-pub fn stappen(conn: &mut DbConnection, v: &Versleuteling, id: &str) -> QueryResult<Vec<Stap>> {
+pub fn stappen(conn: &mut DbConnection, v: &Versleuteling, id: Uuid) -> QueryResult<Vec<Stap>> {
     zorgmelding_stappen::table
-        .filter(zorgmelding_stappen::zorgmelding_id.eq(id))
+        .filter(zorgmelding_stappen::zorgmelding_id.eq(id.to_string()))
         .order((zorgmelding_stappen::tijdstip, zorgmelding_stappen::id))
         .select(Stap::as_select())
         .load::<Stap>(conn)?
@@ -417,10 +443,10 @@ pub fn lijst(
         // so a receiver never sees a draft, and the plain equality keeps the inbox count and
         // page on the (ontvanger, gewijzigd_op, id) index.
         if let Some(s) = f.taakstatus {
-            q = q.filter(zorgmeldingen::taakstatus.eq(s.to_string()));
+            q = q.filter(zorgmeldingen::taakstatus.eq(s));
         }
         if let Some(s) = f.meldingstatus {
-            q = q.filter(zorgmeldingen::meldingstatus.eq(s.as_ref().to_string()));
+            q = q.filter(zorgmeldingen::meldingstatus.eq(s));
         }
         if let Some(v) = f.van {
             q = q.filter(zorgmeldingen::aangemaakt_op.ge(to_db(v)));

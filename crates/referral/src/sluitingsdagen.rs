@@ -7,13 +7,24 @@
 //! A closed day counts for deadlines computed after it was set: duties already recorded
 //! keep the due time they were given (and their source), so the sender is never told one
 //! deadline and held to another.
+//!
+//! Use cases: `opvragen` (every user of the organisation), `vastleggen` and `intrekken`
+//! (its functional admin, `FUNCTIONEEL_BEHEERDER_STELT_IN`; audited, no personal data).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::toegang;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::{Kalender, Kalendernaam};
+use ketenregie_common::{Fout, Validatie};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::sluitingsdagen;
+
+/// How far ahead a closed day may be set (years), so a typo in the
+/// year does not silently close a day decades away.
+pub const MAX_JAREN_VOORUIT: i64 = 5;
 
 /// One closed day, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -50,7 +61,7 @@ pub fn van_organisatie(
 }
 
 /// Set (or re-describe) a closed day; returns the previous description, if any.
-pub fn zet(
+fn bewaar(
     conn: &mut DbConnection,
     organisatie: &str,
     datum: NaiveDate,
@@ -86,11 +97,7 @@ pub fn zet(
 }
 
 /// Remove a closed day; returns whether there was one.
-pub fn verwijder(
-    conn: &mut DbConnection,
-    organisatie: &str,
-    datum: NaiveDate,
-) -> QueryResult<bool> {
+fn wis(conn: &mut DbConnection, organisatie: &str, datum: NaiveDate) -> QueryResult<bool> {
     diesel::delete(sluitingsdagen::table.find((organisatie, datum)))
         .execute(conn)
         .map(|n| n > 0)
@@ -111,4 +118,130 @@ pub fn kalender_van(
             .map(|s| s.datum)
             .collect(),
     })
+}
+
+/// The date of a closed day as given (the path): a Dutch calendar day (YYYY-MM-DD) from
+/// `vandaag` up to `MAX_JAREN_VOORUIT` years on. Problems go to `v` under `datum`.
+pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<NaiveDate> {
+    let d = v.datum("datum", Some(s), None)?;
+    if d < vandaag {
+        v.fout(
+            "datum",
+            "minimum",
+            "een sluitingsdag ligt vandaag of later (termijnen die al lopen veranderen niet)",
+        );
+        return None;
+    }
+    if d > vandaag + Duration::days(366 * MAX_JAREN_VOORUIT) {
+        v.fout(
+            "datum",
+            "maximum",
+            format!("een sluitingsdag ligt hooguit {MAX_JAREN_VOORUIT} jaar vooruit"),
+        );
+        return None;
+    }
+    Some(d)
+}
+
+/// The audit object of the caller's organisation's closed day `datum`.
+pub fn object(ctx: &Context, datum: impl std::fmt::Display) -> Object {
+    Object {
+        soort: "sluitingsdagen",
+        id: datum.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+/// The caller's organisation's closed days from `vanaf` on, earliest first.
+pub fn opvragen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    vanaf: NaiveDate,
+) -> Result<Vec<Sluitingsdag>, Fout> {
+    Ok(van_organisatie(conn, &ctx.actor.organisatie, vanaf)?)
+}
+
+/// A closed day to set (checked: `nieuwe_dag`).
+#[derive(Debug, Clone)]
+pub struct NieuweSluitingsdag {
+    pub datum: NaiveDate,
+    /// Why, no personal data (at most 200 characters).
+    pub omschrijving: String,
+}
+
+/// A closed day as set; `nieuw` when there was none on that day before.
+#[derive(Debug, Clone)]
+pub struct Vastgelegd {
+    pub dag: Sluitingsdag,
+    pub nieuw: bool,
+}
+
+/// Set (or re-describe) a closed day of the caller's organisation, by its functional
+/// admin; audited with the old and new description.
+pub fn vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    d: NieuweSluitingsdag,
+) -> Result<Vastgelegd, Fout> {
+    toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
+    let org = &ctx.actor.organisatie;
+    let oud = bewaar(
+        conn,
+        org,
+        d.datum,
+        &d.omschrijving,
+        &ctx.actor.gebruiker,
+        ctx.nu,
+    )?;
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: if oud.is_some() {
+                "wijzigen"
+            } else {
+                "aanmaken"
+            }
+            .into(),
+            object: object(ctx, d.datum),
+            resultaat: if oud.is_some() { 200 } else { 201 },
+            doorbraak: false,
+            grondslag: None,
+            oud: oud.as_ref().map(|o| serde_json::json!({"omschrijving": o})),
+            nieuw: Some(serde_json::json!({"omschrijving": d.omschrijving})),
+        },
+    )?;
+    let dag = van_organisatie(conn, org, d.datum)?
+        .into_iter()
+        .next()
+        .ok_or(diesel::result::Error::NotFound)?;
+    Ok(Vastgelegd {
+        dag,
+        nieuw: oud.is_none(),
+    })
+}
+
+/// Remove a closed day of the caller's organisation, by its functional admin; audited.
+/// No closed day on `datum`: `Fout::NietGevonden`.
+pub fn intrekken(conn: &mut DbConnection, ctx: &Context, datum: NaiveDate) -> Result<(), Fout> {
+    toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
+    if !wis(conn, &ctx.actor.organisatie, datum)? {
+        return Err(Fout::NietGevonden(format!(
+            "Er is geen sluitingsdag op {datum}"
+        )));
+    }
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: "verwijderen".into(),
+            object: object(ctx, datum),
+            resultaat: 204,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: None,
+        },
+    )?;
+    Ok(())
 }

@@ -9,6 +9,7 @@
 //! The feedback crate meets them with feedback items, chases them (reminders, escalation,
 //! late notices: `herinnerd_op`, `geescaleerd_op`, `laat_gemeld_op`) and reports on them.
 
+use crate::kolom::Tekst;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use ketenregie_common::ids;
@@ -17,6 +18,7 @@ use ketenregie_common::werkdagen::{Kalender, Kalendernaam, nl_datum};
 use ketenregie_privacy::convenant::{self, Convenant, Terugkoppelmoment};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::termijnen;
+use uuid::Uuid;
 
 /// Default terms in working days (DOMAIN.md §3: receipt 1, triage outcome 5, final outcome
 /// 10 weeks = 50 working days).
@@ -109,7 +111,7 @@ pub fn bepaal(
 /// Record the duties of a melding just sent.
 pub fn maak(
     conn: &mut DbConnection,
-    zorgmelding: &str,
+    zorgmelding: Uuid,
     afzender: &str,
     ontvanger: &str,
     acuut: bool,
@@ -120,7 +122,7 @@ pub fn maak(
         diesel::insert_into(termijnen::table)
             .values((
                 termijnen::id.eq(ids::new_id().to_string()),
-                termijnen::zorgmelding_id.eq(zorgmelding),
+                termijnen::zorgmelding_id.eq(zorgmelding.to_string()),
                 termijnen::afzender.eq(afzender),
                 termijnen::ontvanger.eq(ontvanger),
                 termijnen::moment.eq(moment.as_ref()),
@@ -136,13 +138,13 @@ pub fn maak(
 /// Mark `moment` met (first time only).
 pub fn voldaan(
     conn: &mut DbConnection,
-    zorgmelding: &str,
+    zorgmelding: Uuid,
     moment: Terugkoppelmoment,
     nu: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::update(
         termijnen::table
-            .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+            .filter(termijnen::zorgmelding_id.eq(zorgmelding.to_string()))
             .filter(termijnen::moment.eq(moment.as_ref()))
             .filter(termijnen::voldaan_op.is_null()),
     )
@@ -152,10 +154,10 @@ pub fn voldaan(
 }
 
 /// The task ended without delivering: open duties lapse.
-pub fn vervallen(conn: &mut DbConnection, zorgmelding: &str, nu: DateTime<Utc>) -> QueryResult<()> {
+pub fn vervallen(conn: &mut DbConnection, zorgmelding: Uuid, nu: DateTime<Utc>) -> QueryResult<()> {
     diesel::update(
         termijnen::table
-            .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+            .filter(termijnen::zorgmelding_id.eq(zorgmelding.to_string()))
             .filter(termijnen::voldaan_op.is_null())
             .filter(termijnen::vervallen_op.is_null()),
     )
@@ -164,15 +166,18 @@ pub fn vervallen(conn: &mut DbConnection, zorgmelding: &str, nu: DateTime<Utc>) 
     .map(|_| ())
 }
 
-/// One duty.
+/// One duty, its id, melding and moment read as their types.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = termijnen)]
 pub struct Termijn {
-    pub id: String,
-    pub zorgmelding_id: String,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    pub zorgmelding_id: Uuid,
     pub afzender: String,
     pub ontvanger: String,
-    pub moment: String,
+    #[diesel(deserialize_as = Tekst<Terugkoppelmoment>)]
+    pub moment: Terugkoppelmoment,
     pub verschuldigd_op: chrono::NaiveDateTime,
     pub voldaan_op: Option<chrono::NaiveDateTime>,
     pub vervallen_op: Option<chrono::NaiveDateTime>,
@@ -231,9 +236,9 @@ pub fn open_voor(
 }
 
 /// Every duty of one melding.
-pub fn van_melding(conn: &mut DbConnection, zorgmelding: &str) -> QueryResult<Vec<Termijn>> {
+pub fn van_melding(conn: &mut DbConnection, zorgmelding: Uuid) -> QueryResult<Vec<Termijn>> {
     termijnen::table
-        .filter(termijnen::zorgmelding_id.eq(zorgmelding))
+        .filter(termijnen::zorgmelding_id.eq(zorgmelding.to_string()))
         .order(termijnen::verschuldigd_op)
         .select(Termijn::as_select())
         .load(conn)

@@ -101,7 +101,7 @@ pub async fn opnieuw(
                 "een bezorging van een andere organisatie",
             ));
         }
-        if status != "dood" {
+        if status != bezorging::Bezorgstatus::Dood {
             return Err(AppError::Conflict {
                 detail: format!("Deze bezorging is `{status}`, niet dood"),
                 location: None,

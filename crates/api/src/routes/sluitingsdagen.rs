@@ -1,24 +1,21 @@
 //! `/api/v1/sluitingsdagen`: the caller's organisation's own closed days (issue 14, finding
 //! 11). Every user of the organisation reads them; its functional admin sets and removes
-//! them. The feedback deadlines the organisation owes skip them from the moment they are
-//! set (`ketenregie_referral::sluitingsdagen`); deadlines already recorded keep their due
-//! time. Dates are Dutch calendar days; no personal data.
+//! them. The rules and the use cases live in `ketenregie_referral::sluitingsdagen`; the
+//! feedback deadlines the organisation owes skip them from the moment they are set;
+//! deadlines already recorded keep their due time. Dates are Dutch calendar days; no
+//! personal data.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::verwerking::Verwerking;
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{DateTime, Duration, NaiveDate, Utc};
-use ketenregie_common::{Actor, Rol, Validatie};
-use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-use ketenregie_referral::sluitingsdagen::{self, Sluitingsdag};
+use chrono::{DateTime, NaiveDate, Utc};
+use ketenregie_common::Validatie;
+use ketenregie_referral::sluitingsdagen::{self, NieuweSluitingsdag, Sluitingsdag};
 use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
-
-/// How far ahead a closed day may be set (years).
-pub const MAX_JAREN_VOORUIT: i64 = 5;
 
 /// Register the routes (one line in `app.rs`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -80,9 +77,9 @@ pub async fn lijst(
     let vanaf = v.datum("vanaf", q.vanaf.as_deref(), None);
     paging::check(v)?;
     let vanaf = vanaf.unwrap_or_else(|| ctx.vandaag());
-    let org = ctx.actor.organisatie.clone();
-    let dagen = db::run(&pool, move |c| {
-        sluitingsdagen::van_organisatie(c, &org, vanaf).map_err(AppError::from)
+    let c = ctx.clone();
+    let dagen = db::run(&pool, move |conn| {
+        Ok(sluitingsdagen::opvragen(conn, &c, vanaf)?)
     })
     .await?;
     let totaal = dagen.len() as i64;
@@ -104,38 +101,6 @@ pub struct SluitingsdagInvoer {
     pub omschrijving: Option<String>,
 }
 
-fn beheerder(actor: &Actor) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::FunctioneelBeheerder) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(
-            "Alleen de functioneel beheerder legt sluitingsdagen vast".into(),
-        ))
-    }
-}
-
-/// The date in the path: a Dutch calendar day from today up to `MAX_JAREN_VOORUIT` years on.
-fn datum_uit_pad(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<NaiveDate> {
-    let d = v.datum("datum", Some(s), None)?;
-    if d < vandaag {
-        v.fout(
-            "datum",
-            "minimum",
-            "een sluitingsdag ligt vandaag of later (termijnen die al lopen veranderen niet)",
-        );
-        return None;
-    }
-    if d > vandaag + Duration::days(366 * MAX_JAREN_VOORUIT) {
-        v.fout(
-            "datum",
-            "maximum",
-            format!("een sluitingsdag ligt hooguit {MAX_JAREN_VOORUIT} jaar vooruit"),
-        );
-        return None;
-    }
-    Some(d)
-}
-
 #[utoipa::path(
     put, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagZetten",
     summary = "Sluitingsdag vastleggen",
@@ -155,55 +120,30 @@ pub async fn zet(
     body: web::Json<SluitingsdagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let dag = datum_uit_pad(&mut v, &datum, ctx.vandaag());
+    let dag = sluitingsdagen::nieuwe_dag(&mut v, &datum, ctx.vandaag());
     let omschrijving = v.tekst("omschrijving", body.omschrijving.as_deref(), 200);
     paging::check(v)?;
-    beheerder(&ctx.actor)?;
-    let (dag, omschrijving) = (dag.expect("checked"), omschrijving.expect("checked"));
-    let (oud, opgeslagen) = db::tx(&pool, move |c| {
-        let org = ctx.actor.organisatie.clone();
-        let oud = sluitingsdagen::zet(c, &org, dag, &omschrijving, &ctx.actor.gebruiker, ctx.nu)?;
-        logboek::audit(
-            c,
-            &ctx,
-            &AuditRegel {
-                actie: if oud.is_some() {
-                    "wijzigen"
-                } else {
-                    "aanmaken"
-                }
-                .into(),
-                object: Object {
-                    soort: "sluitingsdagen",
-                    id: dag.to_string(),
-                    eigenaar: org.clone(),
-                },
-                resultaat: if oud.is_some() { 200 } else { 201 },
-                doorbraak: false,
-                grondslag: None,
-                oud: oud.as_ref().map(|o| serde_json::json!({"omschrijving": o})),
-                nieuw: Some(serde_json::json!({"omschrijving": omschrijving})),
-            },
-        )?;
-        let opgeslagen = sluitingsdagen::van_organisatie(c, &org, dag)?
-            .into_iter()
-            .next()
-            .expect("just stored");
-        Ok((oud, opgeslagen))
+    let d = NieuweSluitingsdag {
+        datum: dag.expect("checked"),
+        omschrijving: omschrijving.expect("checked"),
+    };
+    let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, d.datum));
+    let gezet = verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
+        Ok(sluitingsdagen::vastleggen(conn, &c, d)?)
     })
     .await?;
-    let mut res = if oud.is_some() {
-        HttpResponse::Ok()
-    } else {
+    let mut res = if gezet.nieuw {
         HttpResponse::Created()
+    } else {
+        HttpResponse::Ok()
     };
-    if oud.is_none() {
+    if gezet.nieuw {
         res.insert_header((
             "Location",
-            format!("/api/v1/sluitingsdagen/{}", opgeslagen.datum),
+            format!("/api/v1/sluitingsdagen/{}", gezet.dag.datum),
         ));
     }
-    Ok(res.json(SluitingsdagDto::from(opgeslagen)))
+    Ok(res.json(SluitingsdagDto::from(gezet.dag)))
 }
 
 #[utoipa::path(
@@ -225,33 +165,10 @@ pub async fn verwijder(
     let mut v = Validatie::new();
     let dag = v.datum("datum", Some(&datum), None);
     paging::check(v)?;
-    beheerder(&ctx.actor)?;
-    let dag = dag.expect("checked");
-    db::tx(&pool, move |c| {
-        let org = ctx.actor.organisatie.clone();
-        if !sluitingsdagen::verwijder(c, &org, dag)? {
-            return Err(AppError::NietGevonden(format!(
-                "Er is geen sluitingsdag op {dag}"
-            )));
-        }
-        logboek::audit(
-            c,
-            &ctx,
-            &AuditRegel {
-                actie: "verwijderen".into(),
-                object: Object {
-                    soort: "sluitingsdagen",
-                    id: dag.to_string(),
-                    eigenaar: org,
-                },
-                resultaat: 204,
-                doorbraak: false,
-                grondslag: None,
-                oud: None,
-                nieuw: None,
-            },
-        )
-        .map_err(AppError::from)
+    let dag: NaiveDate = dag.expect("checked");
+    let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, dag));
+    verwerking::tx(&pool, &ctx, "verwijderen", object, move |conn| {
+        Ok(sluitingsdagen::intrekken(conn, &c, dag)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

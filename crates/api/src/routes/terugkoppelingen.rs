@@ -1,32 +1,16 @@
 //! `/api/v1/zorgmeldingen/{id}/terugkoppelingen`: the receiver of a melding or hand-over
-//! task gives feedback to whoever sent it; sender and receiver read it. The domain rules
-//! live in `ketenregie_feedback::terugkoppeling`; both run through the privacy decision
-//! (purpose `terugkoppeling`) with their log rows in the same transaction.
+//! task gives feedback to whoever sent it; sender and receiver read it. The rules live in
+//! `ketenregie_feedback::terugkoppeling`; each handler calls one use case inside
+//! `verwerking::tx`.
 
 use crate::problem::{AppError, Problem};
-use crate::routes::zorgmeldingen;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
-use ketenregie_feedback::terugkoppeling::{self, Terugkoppeling, TerugkoppelingInvoer};
-use ketenregie_privacy::logboek::Object;
-use ketenregie_store::{DbConnection, DbPool};
+use ketenregie_feedback::terugkoppeling::{
+    self, NieuweTerugkoppeling, Terugkoppeling, TerugkoppelingInvoer,
+};
+use ketenregie_store::DbPool;
 use uuid::Uuid;
-
-/// `EEN_ORGANISATIE_ZICHT`: the melding exists and the caller's organisation is one of
-/// its parties; else the answer of an unknown id (the domain's own checks then refuse a
-/// party that may not do this with a 403).
-fn zichtbaar(c: &mut DbConnection, organisatie: &str, id: Uuid) -> Result<(), AppError> {
-    let k = zorgmeldingen::laad(c, id)?;
-    zorgmeldingen::in_zicht(c, organisatie, &k)
-}
-
-fn doel_object(id: Uuid, org: &str) -> Object {
-    Object {
-        soort: "terugkoppelingen",
-        id: id.to_string(),
-        eigenaar: org.to_string(),
-    }
-}
 
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/terugkoppelingen", tag = "terugkoppelingen", operation_id = "terugkoppelingGeven",
@@ -49,19 +33,15 @@ pub async fn geef(
     id: web::Path<Uuid>,
     body: web::Json<TerugkoppelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let invoer = body.into_inner();
-    let c2 = ctx.clone();
-    let t = verwerking::tx(
-        &pool,
-        &ctx,
-        "aanmaken",
-        doel_object(id, &ctx.actor.organisatie),
-        move |c| {
-            zichtbaar(c, &c2.actor.organisatie, id)?;
-            terugkoppeling::geef(c, &c2, id, &invoer).map_err(AppError::from)
-        },
-    )
+    let n = NieuweTerugkoppeling {
+        id: id.into_inner(),
+        invoer: body.into_inner(),
+    };
+    let (c, id) = (ctx.clone(), n.id);
+    let object = terugkoppeling::verzoekobject(id, &ctx);
+    let t = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        Ok(terugkoppeling::geef(conn, &c, n)?)
+    })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header((
@@ -88,18 +68,11 @@ pub async fn lijst(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let c2 = ctx.clone();
-    let l = verwerking::tx(
-        &pool,
-        &ctx,
-        "lezen",
-        doel_object(id, &ctx.actor.organisatie),
-        move |c| {
-            zichtbaar(c, &c2.actor.organisatie, id)?;
-            terugkoppeling::lijst(c, &c2, id).map_err(AppError::from)
-        },
-    )
+    let (c, id) = (ctx.clone(), id.into_inner());
+    let object = terugkoppeling::verzoekobject(id, &ctx);
+    let l = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(terugkoppeling::lijst(conn, &c, id)?)
+    })
     .await?;
     Ok(HttpResponse::Ok().json(l))
 }

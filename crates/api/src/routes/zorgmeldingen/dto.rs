@@ -1,0 +1,279 @@
+//! The shapes of `/zorgmeldingen` on the wire: what is answered, and the loose input the
+//! handlers parse into `ketenregie_referral`'s typed input.
+
+use chrono::{DateTime, Utc};
+use ketenregie_common::{Gegevenscategorie, Validatie, Vertrouwelijkheid};
+use ketenregie_privacy::convenant::Terugkoppelmoment;
+use ketenregie_referral::inhoud::Inhoud;
+use ketenregie_referral::levenscyclus::Beoordelingsuitkomst;
+use ketenregie_referral::opslag::{Kop, Stap};
+use ketenregie_referral::termijnen::Termijn;
+use ketenregie_referral::{Meldingstatus, TaakStatus, Zorgmelding};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+/// A zorgmelding as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ZorgmeldingDto {
+    pub id: Uuid,
+    /// Meldingen split per region share a group.
+    pub groep: Uuid,
+    /// For a hand-over task: the melding it came from.
+    pub bovenliggend: Option<Uuid>,
+    pub afzender: String,
+    pub ontvanger: Option<String>,
+    pub meldingstatus: Meldingstatus,
+    /// FHIR Task status of the handling, once sent.
+    pub taakstatus: Option<TaakStatus>,
+    /// The triage outcome (DOMAIN.md §3 flow 2), once assessed.
+    pub bedrijfsstatus: Option<String>,
+    pub acuut: bool,
+    pub gemeenten: Vec<String>,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+    pub versie: i64,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub ingediend_op: Option<DateTime<Utc>>,
+    pub gewijzigd_op: DateTime<Utc>,
+    /// The content, redacted to what the caller may see; absent in lists.
+    #[schema(value_type = Option<Inhoud>)]
+    pub inhoud: Option<serde_json::Value>,
+    /// Categories left out by the privacy decision.
+    pub geredigeerd: Vec<Gegevenscategorie>,
+    /// The feedback owed on this melding and by when (one melding only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub termijnen: Option<Vec<TermijnDto>>,
+}
+
+impl ZorgmeldingDto {
+    /// The header only (lists, state changes).
+    pub fn kop(k: &Kop) -> Self {
+        ZorgmeldingDto {
+            id: k.id,
+            groep: k.groep_id,
+            bovenliggend: k.bovenliggend_id,
+            afzender: k.afzender.clone(),
+            ontvanger: k.ontvanger.clone(),
+            meldingstatus: k.meldingstatus,
+            taakstatus: k.taakstatus,
+            bedrijfsstatus: k.bedrijfsstatus.clone(),
+            acuut: k.acuut,
+            gemeenten: k.gemeentecodes(),
+            vertrouwelijkheid: k.vertrouwelijkheid,
+            versie: k.versie,
+            aangemaakt_op: ketenregie_common::time::from_db(k.aangemaakt_op),
+            ingediend_op: k.ingediend_op.map(ketenregie_common::time::from_db),
+            gewijzigd_op: k.gewijzigd(),
+            inhoud: None,
+            geredigeerd: vec![],
+            termijnen: None,
+        }
+    }
+
+    /// A melding as a use case returned it; `nu` decides which duties are late.
+    pub fn van(m: &Zorgmelding, nu: DateTime<Utc>) -> Self {
+        ZorgmeldingDto {
+            inhoud: m.inhoud.clone(),
+            geredigeerd: m.geredigeerd.clone(),
+            termijnen: m
+                .termijnen
+                .as_ref()
+                .map(|t| t.iter().map(|t| TermijnDto::van(t, nu)).collect()),
+            ..Self::kop(&m.kop)
+        }
+    }
+}
+
+/// A feedback duty: which moment, due when, met when.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TermijnDto {
+    pub zorgmelding: Uuid,
+    pub moment: Terugkoppelmoment,
+    /// Who owes it.
+    pub ontvanger: String,
+    /// To whom.
+    pub afzender: String,
+    pub verschuldigd_op: DateTime<Utc>,
+    pub voldaan_op: Option<DateTime<Utc>>,
+    /// Not met by its due time.
+    pub te_laat: bool,
+    /// Where the term comes from: the agreement (id and version) or the defaults.
+    pub bron: String,
+    /// When the receiver was reminded, the duty escalated, the sender told it is late.
+    pub herinnerd_op: Option<DateTime<Utc>>,
+    pub geescaleerd_op: Option<DateTime<Utc>>,
+    pub laat_gemeld_op: Option<DateTime<Utc>>,
+}
+
+impl TermijnDto {
+    pub fn van(t: &Termijn, nu: DateTime<Utc>) -> Self {
+        TermijnDto {
+            zorgmelding: t.zorgmelding_id,
+            moment: t.moment,
+            ontvanger: t.ontvanger.clone(),
+            afzender: t.afzender.clone(),
+            verschuldigd_op: t.verschuldigd(),
+            voldaan_op: t.voldaan(),
+            te_laat: t.te_laat(nu),
+            bron: t.bron.clone(),
+            herinnerd_op: t.herinnerd_op.map(ketenregie_common::time::from_db),
+            geescaleerd_op: t.geescaleerd_op.map(ketenregie_common::time::from_db),
+            laat_gemeld_op: t.laat_gemeld_op.map(ketenregie_common::time::from_db),
+        }
+    }
+}
+
+/// One step in the history.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct StapDto {
+    pub stap: String,
+    pub van: Option<String>,
+    pub naar: Option<String>,
+    pub reden: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub gegevens: Option<serde_json::Value>,
+    /// Who, on behalf of which organisation, when.
+    pub gebruiker: String,
+    pub gebruiker_naam: String,
+    pub organisatie: String,
+    pub tijdstip: DateTime<Utc>,
+}
+
+impl From<Stap> for StapDto {
+    fn from(s: Stap) -> Self {
+        StapDto {
+            stap: s.stap,
+            van: s.van_status,
+            naar: s.naar_status,
+            reden: s.reden,
+            gegevens: s.gegevens.and_then(|g| serde_json::from_str(&g).ok()),
+            gebruiker: s.gebruiker,
+            gebruiker_naam: s.gebruiker_naam,
+            organisatie: s.organisatie,
+            tijdstip: ketenregie_common::time::from_db(s.tijdstip),
+        }
+    }
+}
+
+/// The outcome of submitting: the melding(s) as sent.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Indiening {
+    pub meldingen: Vec<ZorgmeldingDto>,
+}
+
+impl Indiening {
+    pub fn van(meldingen: &[Kop]) -> Self {
+        Indiening {
+            meldingen: meldingen.iter().map(ZorgmeldingDto::kop).collect(),
+        }
+    }
+}
+
+/// A quality checker's verdict.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KwaliteitsoordeelInvoer {
+    #[schema(required = true, value_type = bool)]
+    pub goedgekeurd: Option<bool>,
+    /// Remarks; required when sent back.
+    pub opmerkingen: Option<String>,
+}
+
+/// A state change with its reason.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StapInvoer {
+    /// Required for rejected, cancelled, on-hold and failed.
+    pub reden: Option<String>,
+}
+
+/// The veiligheidsbeoordeling (triage).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BeoordelingInvoer {
+    #[schema(required = true, value_type = Beoordelingsuitkomst)]
+    pub uitkomst: Option<String>,
+    /// Acute unsafety found.
+    pub acuut: Option<bool>,
+    pub toelichting: Option<String>,
+}
+
+/// The output on completion.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AfsluitingInvoer {
+    /// What was done and decided.
+    #[schema(required = true, value_type = String)]
+    pub uitvoer: Option<String>,
+}
+
+/// A hand-over to another organisation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OverdrachtInvoer {
+    /// The receiving organisation's code.
+    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum")]
+    pub organisatie: Option<String>,
+    pub toelichting: Option<String>,
+}
+
+/// `richting`: `ontvangen` (inbox, Some(true)), `verzonden` (outbox, Some(false)), absent
+/// (None); anything else is recorded as invalid.
+pub fn richting(v: &mut Validatie, r: Option<&str>) -> Option<bool> {
+    match r {
+        None => None,
+        Some("ontvangen") => Some(true),
+        Some("verzonden") => Some(false),
+        Some(x) => {
+            v.fout(
+                "richting",
+                "enum",
+                format!("`{x}`: kies ontvangen of verzonden"),
+            );
+            None
+        }
+    }
+}
+
+/// Inbox and outbox filters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct ZoekParams {
+    /// `ontvangen` (inbox), `verzonden` (outbox); both when absent.
+    pub richting: Option<String>,
+    pub taakstatus: Option<TaakStatus>,
+    pub meldingstatus: Option<Meldingstatus>,
+    /// Created from (inclusive).
+    pub van: Option<DateTime<Utc>>,
+    /// Created until (exclusive).
+    pub tot: Option<DateTime<Utc>>,
+    /// A child's municipality (CBS code).
+    pub gemeente: Option<String>,
+    /// Only those changed after this moment (for polling systems).
+    pub gewijzigd_sinds: Option<DateTime<Utc>>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}
+
+/// Whether the organisation's zorgmeldingen pass a quality check before sending.
+#[derive(Debug, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct KwaliteitscontroleInstelling {
+    pub verplicht: bool,
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct TermijnParams {
+    /// `ontvangen` (default): what the caller owes on meldingen it received; `verzonden`:
+    /// what is owed to the caller on meldingen it sent.
+    pub richting: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+}

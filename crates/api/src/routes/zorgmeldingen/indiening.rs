@@ -1,0 +1,93 @@
+//! Submitting a concept and the organisation's quality check.
+
+use super::dto::{Indiening, KwaliteitsoordeelInvoer};
+use super::uitvoeren;
+use crate::paging;
+use crate::problem::{AppError, Problem};
+use crate::routes::if_match_versie;
+use crate::verwerking::Verwerking;
+use actix_web::{HttpRequest, HttpResponse, web};
+use ketenregie_common::Validatie;
+use ketenregie_referral::{self as referral, Kwaliteitsoordeel, Oordeel, indiening};
+use ketenregie_store::DbPool;
+use uuid::Uuid;
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/indieningen", tag = "zorgmeldingen", operation_id = "zorgmeldingIndienen",
+    summary = "Concept indienen",
+    description = "Submits the concept: to the organisation's quality check if it has one, else routed at once to the Veilig Thuis of each child's municipality (one melding per region). Unroutable children are held as `niet-routeerbaar`.",
+    params(("id" = Uuid, Path, description = "Id of the melding")),
+    responses(
+        (status = 200, description = "Ingediend", body = Indiening),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+        (status = 409, description = "Geen concept", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn indien(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let i = indiening::Indiening {
+        id: id.into_inner(),
+        verwacht_versie: if_match_versie(&req)?,
+    };
+    let meldingen = uitvoeren(&pool, &ctx, "indienen", Some(i.id), move |c, x| {
+        referral::dien_in(c, x, i)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Indiening::van(&meldingen)))
+}
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/kwaliteitsbeoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingKwaliteitBeoordelen",
+    summary = "Kwaliteitscontrole",
+    description = "A kwaliteitscontroleur of the same police organisation approves (the melding is routed) or sends back with remarks (it becomes a concept again).",
+    params(("id" = Uuid, Path, description = "Id of the melding")),
+    request_body = KwaliteitsoordeelInvoer,
+    responses(
+        (status = 200, description = "Beoordeeld", body = Indiening),
+        (status = 409, description = "Niet ter controle", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn kwaliteit(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<KwaliteitsoordeelInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let goed = v.verplicht("goedgekeurd", body.goedgekeurd);
+    let opm = v.optionele_tekst("opmerkingen", body.opmerkingen.as_deref(), 5000);
+    if goed == Some(false) && opm.is_none() {
+        v.fout(
+            "opmerkingen",
+            "required",
+            "geef bij terugsturen aan wat er beter moet",
+        );
+    }
+    paging::check(v)?;
+    let o = Kwaliteitsoordeel {
+        id: id.into_inner(),
+        oordeel: match (goed, opm) {
+            (Some(true), _) => Oordeel::Goedgekeurd,
+            (_, opmerkingen) => Oordeel::Teruggestuurd {
+                opmerkingen: opmerkingen.unwrap_or_default(),
+            },
+        },
+    };
+    let meldingen = uitvoeren(
+        &pool,
+        &ctx,
+        "kwaliteitscontrole",
+        Some(o.id),
+        move |c, x| referral::kwaliteit(c, x, o),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(Indiening::van(&meldingen)))
+}

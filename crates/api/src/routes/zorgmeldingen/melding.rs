@@ -1,0 +1,194 @@
+//! The melding itself: draft, read, change, its steps, the inbox and outbox.
+
+use super::dto::{StapDto, ZoekParams, ZorgmeldingDto, richting};
+use super::uitvoeren;
+use crate::db;
+use crate::idempotentie::Idempotentie;
+use crate::paging::{self, Lijst, Paginering};
+use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match_versie};
+use crate::verwerking::{self, Verwerking};
+use actix_web::{HttpRequest, HttpResponse, web};
+use ketenregie_common::{Validatie, is_gemeentecode};
+use ketenregie_referral::inhoud::MeldingInvoer;
+use ketenregie_referral::opslag::Filter;
+use ketenregie_referral::{self as referral, Wijziging, partij};
+use ketenregie_store::DbPool;
+use uuid::Uuid;
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAanmaken",
+    summary = "Zorgmelding opstellen (concept)",
+    description = "Police (wijkagent, jeugdcoördinator, noodhulp) draft a zorgmelding. Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result; with another body a 409.",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
+    request_body = MeldingInvoer,
+    responses(
+        (status = 201, description = "Concept aangemaakt", body = ZorgmeldingDto,
+            headers(("Location" = String, description = "URL of the melding"), ("ETag" = String, description = "Version"))),
+        (status = 409, description = "Idempotency-Key hergebruikt voor een ander verzoek (of door een andere gebruiker), of het eerste verzoek met deze sleutel is nog in behandeling (dan met Retry-After)", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
+)]
+pub async fn maak(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let invoer: MeldingInvoer = serde_json::from_slice(&body)
+        .map_err(|e| AppError::ongeldig("body", "json", format!("De JSON-body klopt niet: {e}")))?;
+    let idem = Idempotentie::uit(&req, &ctx, &body)?;
+    if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
+        return Ok(eerder);
+    }
+    let melding = invoer.naar_melding(ctx.vandaag())?;
+    let (c, i) = (ctx.clone(), idem.clone());
+    let object = partij::verzoekobject(None, &ctx.actor);
+    let uitkomst = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        let m = referral::maak(conn, &c, melding)?;
+        let antwoord = serde_json::to_string(&ZorgmeldingDto::van(&m, c.nu)).expect("serialises");
+        i.bewaar(conn, 201, Some(&m.kop.pad()), &antwoord, c.nu)?;
+        Ok((m.kop, antwoord))
+    })
+    .await;
+    let (kop, antwoord) = match idem.na_afloop(&pool, ctx.nu, uitkomst).await? {
+        Ok(v) => v,
+        Err(eerder) => return Ok(eerder),
+    };
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", kop.pad()))
+        .insert_header(etag(kop.versie))
+        .content_type("application/json")
+        .body(antwoord))
+}
+
+#[utoipa::path(
+    get, path = "/zorgmeldingen/{id}", tag = "zorgmeldingen", operation_id = "zorgmeldingOpvragen",
+    summary = "Eén zorgmelding",
+    description = "For the sender and the receiver only; the content is redacted by the agreement (e.g. the reporter's identity).",
+    params(("id" = Uuid, Path, description = "Id of the melding")),
+    responses(
+        (status = 200, description = "De zorgmelding", body = ZorgmeldingDto, headers(("ETag" = String, description = "Version, for If-Match"))),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
+)]
+pub async fn een(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let m = uitvoeren(&pool, &ctx, "lezen", Some(id), move |c, x| {
+        referral::lees(c, x, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(m.kop.versie))
+        .json(ZorgmeldingDto::van(&m, ctx.nu)))
+}
+
+#[utoipa::path(
+    put, path = "/zorgmeldingen/{id}", tag = "zorgmeldingen", operation_id = "zorgmeldingWijzigen",
+    summary = "Concept wijzigen",
+    description = "Only a concept, only by the author's organisation.",
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+    request_body = MeldingInvoer,
+    responses(
+        (status = 200, description = "Gewijzigd", body = ZorgmeldingDto),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+        (status = 409, description = "Geen concept meer", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
+)]
+pub async fn wijzig(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<MeldingInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let w = Wijziging {
+        id: id.into_inner(),
+        verwacht_versie: if_match_versie(&req)?,
+        melding: body.naar_melding(ctx.vandaag())?,
+    };
+    let m = uitvoeren(&pool, &ctx, "wijzigen", Some(w.id), move |c, x| {
+        referral::wijzig(c, x, w)
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(m.kop.versie))
+        .json(ZorgmeldingDto::van(&m, ctx.nu)))
+}
+
+#[utoipa::path(
+    get, path = "/zorgmeldingen/{id}/stappen", tag = "zorgmeldingen", operation_id = "zorgmeldingStappen",
+    summary = "Alle stappen van een zorgmelding",
+    description = "Every step: who, on behalf of which organisation, when, from which status to which, and why. Hand-over steps are shown on both linked tasks.",
+    params(("id" = Uuid, Path, description = "Id of the melding")),
+    responses((status = 200, description = "De stappen, oudste eerst", body = Vec<StapDto>), (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem)),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn stappen(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let s = uitvoeren(&pool, &ctx, "lezen", Some(id), move |c, x| {
+        referral::stappen(c, x, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(s.into_iter().map(StapDto::from).collect::<Vec<_>>()))
+}
+
+#[utoipa::path(
+    get, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingenOpvragen",
+    summary = "Inbox en outbox",
+    description = "The receiver sees what was routed or handed over to it, the sender what it sent; status and dates, no personal content (read one melding for that).",
+    params(ZoekParams),
+    responses((status = 200, description = "Een pagina zorgmeldingen, laatst gewijzigd eerst", body = inline(Lijst<ZorgmeldingDto>))),
+    security(("bearer" = []))
+)]
+pub async fn lijst(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    q: web::Query<ZoekParams>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let mut v = Validatie::new();
+    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let ontvangen = richting(&mut v, q.richting.as_deref());
+    if q.gemeente.as_deref().is_some_and(|g| !is_gemeentecode(g)) {
+        v.fout(
+            "gemeente",
+            "pattern",
+            "een CBS-gemeentecode bestaat uit 4 cijfers",
+        );
+    }
+    paging::check(v)?;
+    let f = Filter {
+        organisatie: String::new(),
+        ontvangen,
+        taakstatus: q.taakstatus,
+        meldingstatus: q.meldingstatus,
+        van: q.van,
+        tot: q.tot,
+        gemeente: q.gemeente,
+        gewijzigd_sinds: q.gewijzigd_sinds,
+    };
+    let c = ctx.clone();
+    let (rijen, totaal) = db::run(&pool, move |conn| {
+        Ok(referral::lijst(conn, &c, f, p.offset(), p.limit())?)
+    })
+    .await?;
+    let items = rijen.iter().map(ZorgmeldingDto::kop).collect();
+    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+}

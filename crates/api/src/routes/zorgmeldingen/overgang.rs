@@ -1,0 +1,216 @@
+//! The handling steps of a sent melding, one sub-resource each, and the hand-over.
+
+use super::dto::{
+    AfsluitingInvoer, BeoordelingInvoer, OverdrachtInvoer, StapInvoer, ZorgmeldingDto,
+};
+use super::uitvoeren;
+use crate::paging;
+use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match_versie};
+use crate::verwerking::Verwerking;
+use actix_web::{HttpRequest, HttpResponse, web};
+use ketenregie_common::Validatie;
+use ketenregie_referral::levenscyclus::Beoordelingsuitkomst;
+use ketenregie_referral::{self as referral, Beoordeling, Overdracht, Stapverzoek};
+use ketenregie_store::DbPool;
+use uuid::Uuid;
+
+/// The answer to a step: the melding's header with its new version.
+fn na_stap(k: &ketenregie_referral::opslag::Kop) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(etag(k.versie))
+        .json(ZorgmeldingDto::kop(k))
+}
+
+macro_rules! stap_route {
+    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal) => {
+        #[utoipa::path(
+            post, path = $pad, tag = "zorgmeldingen", operation_id = $op, summary = $samenvatting,
+            params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+            request_body = StapInvoer,
+            responses(
+                (status = 200, description = "Gewijzigd", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
+                (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+                (status = 409, description = "Ongeldige statusovergang: noemt de huidige en de toegestane", body = Problem),
+                (status = 412, description = "Intussen gewijzigd", body = Problem),
+            ),
+            security(("bearer" = [])),
+            extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
+        )]
+        pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: Option<web::Json<StapInvoer>>) -> Result<HttpResponse, AppError> {
+            let s = Stapverzoek {
+                id: id.into_inner(),
+                verwacht_versie: if_match_versie(&req)?,
+                reden: body.and_then(|b| b.into_inner().reden),
+            };
+            let k = uitvoeren(&pool, &ctx, $stap, Some(s.id), move |c, x| referral::$naam(c, x, s)).await?;
+            Ok(na_stap(&k))
+        }
+    };
+}
+
+stap_route!(
+    ontvang,
+    "/zorgmeldingen/{id}/ontvangsten",
+    "zorgmeldingOntvangen",
+    "Ontvangst bevestigen (received)",
+    "ontvangst"
+);
+stap_route!(
+    accepteer,
+    "/zorgmeldingen/{id}/acceptaties",
+    "zorgmeldingAccepteren",
+    "Accepteren (accepted), bv. een overdracht",
+    "acceptatie"
+);
+stap_route!(
+    wijs_af,
+    "/zorgmeldingen/{id}/afwijzingen",
+    "zorgmeldingAfwijzen",
+    "Afwijzen met reden (rejected)",
+    "afwijzing"
+);
+stap_route!(
+    annuleer,
+    "/zorgmeldingen/{id}/annuleringen",
+    "zorgmeldingAnnuleren",
+    "Annuleren door de afzender, met reden (cancelled)",
+    "annulering"
+);
+stap_route!(
+    schort_op,
+    "/zorgmeldingen/{id}/opschortingen",
+    "zorgmeldingOpschorten",
+    "Opschorten met reden (on-hold)",
+    "opschorting"
+);
+stap_route!(
+    hervat,
+    "/zorgmeldingen/{id}/hervattingen",
+    "zorgmeldingHervatten",
+    "Hervatten (in-progress)",
+    "hervatting"
+);
+stap_route!(
+    mislukt,
+    "/zorgmeldingen/{id}/mislukkingen",
+    "zorgmeldingMislukt",
+    "Mislukt met reden (failed)",
+    "mislukking"
+);
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/beoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingBeoordelen",
+    summary = "Veiligheidsbeoordeling",
+    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress.",
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+    request_body = BeoordelingInvoer,
+    responses(
+        (status = 200, description = "Beoordeeld", body = ZorgmeldingDto),
+        (status = 409, description = "Ongeldige statusovergang", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn beoordeel(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<BeoordelingInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let uitkomst: Option<Beoordelingsuitkomst> = v.keuze("uitkomst", body.uitkomst.as_deref());
+    let toelichting = v.optionele_tekst("toelichting", body.toelichting.as_deref(), 5000);
+    paging::check(v)?;
+    let b = Beoordeling {
+        stap: Stapverzoek {
+            id: id.into_inner(),
+            verwacht_versie: if_match_versie(&req)?,
+            reden: None,
+        },
+        uitkomst,
+        acuut: body.acuut,
+        toelichting,
+    };
+    let k = uitvoeren(&pool, &ctx, "beoordeling", Some(b.stap.id), move |c, x| {
+        referral::beoordeel(c, x, b)
+    })
+    .await?;
+    Ok(na_stap(&k))
+}
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/afsluitingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAfsluiten",
+    summary = "Afsluiten (completed)",
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+    request_body = AfsluitingInvoer,
+    responses(
+        (status = 200, description = "Afgesloten", body = ZorgmeldingDto),
+        (status = 409, description = "Ongeldige statusovergang", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn sluit_af(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<AfsluitingInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let uitvoer = v.tekst("uitvoer", body.uitvoer.as_deref(), 5000);
+    paging::check(v)?;
+    let s = Stapverzoek {
+        id: id.into_inner(),
+        verwacht_versie: if_match_versie(&req)?,
+        reden: None,
+    };
+    let k = uitvoeren(&pool, &ctx, "afsluiting", Some(s.id), move |c, x| {
+        referral::sluit_af(c, x, s, uitvoer)
+    })
+    .await?;
+    Ok(na_stap(&k))
+}
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/overdrachten", tag = "zorgmeldingen", operation_id = "zorgmeldingOverdragen",
+    summary = "Overdragen aan een andere organisatie",
+    description = "The receiver hands over: the other organisation gets its own linked task (requested), which it accepts or rejects with a reason and completes in turn.",
+    params(("id" = Uuid, Path, description = "Id of the melding")),
+    request_body = OverdrachtInvoer,
+    responses(
+        (status = 201, description = "Overdrachtstaak aangemaakt", body = ZorgmeldingDto,
+            headers(("Location" = String, description = "URL of the linked task"))),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+        (status = 409, description = "Niet in behandeling", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["identificatie", "gezinssituatie"]})))
+)]
+pub async fn draag_over(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<OverdrachtInvoer>,
+) -> Result<HttpResponse, AppError> {
+    let mut v = Validatie::new();
+    let naar = v.tekst("organisatie", body.organisatie.as_deref(), 63);
+    let toelichting = v.optionele_tekst("toelichting", body.toelichting.as_deref(), 5000);
+    paging::check(v)?;
+    let o = Overdracht {
+        id: id.into_inner(),
+        naar: naar.unwrap_or_default(),
+        toelichting,
+    };
+    let nieuw = uitvoeren(&pool, &ctx, "overdracht", Some(o.id), move |c, x| {
+        referral::draag_over(c, x, o)
+    })
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", nieuw.pad()))
+        .json(ZorgmeldingDto::kop(&nieuw)))
+}

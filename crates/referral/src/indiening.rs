@@ -1,0 +1,336 @@
+//! Submitting a concept (`dien_in`), the organisation's quality check (`kwaliteit`) and
+//! routing (DOMAIN.md §3 flow 1): a checked melding goes to the Veilig Thuis serving each
+//! child's municipality, one melding per region linked in one group; children no Veilig
+//! Thuis serves are held as `niet-routeerbaar`, never dropped.
+//!
+//! Sending routes the children's and parents' data to another organisation: it writes
+//! one processing-log row per data subject of the melding as filed (issue 14 finding 3),
+//! with the audit row of the submission or the approval.
+
+use crate::inhoud::Inhoud;
+use crate::levenscyclus::TaakStatus;
+use crate::melding::{alleen_concept, versie_check};
+use crate::opslag::{self, Kop, Meldingstatus};
+use crate::partij::{self, laad, object};
+use crate::toegang::{self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, eigen_toestemming};
+use crate::{routering, termijnen};
+use ketenregie_common::{Actie, Fout, Rol};
+use ketenregie_privacy::logboek;
+use ketenregie_privacy::{Context, Toestemming};
+use ketenregie_store::{DbConnection, outbox};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Event to the receiving Veilig Thuis: a new melding in its inbox.
+pub const ONTVANGEN: &str = "zorgmeldingen.zorgmelding-ontvangen";
+/// Event to the sender: a child no Veilig Thuis serves, the melding held.
+pub const NIET_ROUTEERBAAR: &str = "zorgmeldingen.zorgmelding-niet-routeerbaar";
+
+/// Submit concept `id`, at the version read (`If-Match`, if sent).
+#[derive(Debug, Clone, Copy)]
+pub struct Indiening {
+    pub id: Uuid,
+    pub verwacht_versie: Option<i64>,
+}
+
+/// Submit a concept: by the author's organisation (`AFZENDER_BEHEERT_CONCEPT`) and the
+/// police (`POLITIE_DIENT_IN`); to the organisation's quality check if it has one, else
+/// routed at once. Returns the melding(s) as they now are.
+pub fn dien_in(conn: &mut DbConnection, ctx: &Context, i: Indiening) -> Result<Vec<Kop>, Fout> {
+    let k = laad(conn, i.id)?;
+    partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
+    toegang::beheert_concept(&ctx.actor, &k, "dient een concept in")?;
+    toegang::mag_indienen(conn, &ctx.actor)?;
+    alleen_concept(&k, "ingediend")?;
+    versie_check(&k, i.verwacht_versie)?;
+    let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
+    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
+    let uit = if opslag::kwaliteitscontrole_verplicht(conn, &ctx.actor.organisatie)? {
+        opslag::zet_status(
+            conn,
+            k.id,
+            k.versie,
+            Some(Meldingstatus::TerControle),
+            None,
+            None,
+            None,
+            ctx.nu,
+        )?;
+        opslag::stap(
+            conn,
+            &ctx.versleuteling,
+            k.id,
+            &ctx.actor,
+            "ter-controle",
+            Some("concept".into()),
+            Some("ter-controle".into()),
+            None,
+            None,
+            ctx.nu,
+        )?;
+        vec![laad(conn, k.id)?]
+    } else {
+        routeer(conn, ctx, &t, &k)?
+    };
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Wijzigen,
+        object(&k),
+        None,
+        None,
+        &betrokkenen,
+    )?;
+    Ok(uit)
+}
+
+/// A quality checker's verdict.
+#[derive(Debug, Clone)]
+pub enum Oordeel {
+    /// Approved: the melding is routed.
+    Goedgekeurd,
+    /// Sent back with what must improve: a concept again.
+    Teruggestuurd { opmerkingen: String },
+}
+
+/// The verdict on melding `id`.
+#[derive(Debug, Clone)]
+pub struct Kwaliteitsoordeel {
+    pub id: Uuid,
+    pub oordeel: Oordeel,
+}
+
+/// A kwaliteitscontroleur of the filing organisation approves (routed) or sends back
+/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`); only a melding `ter-controle`.
+pub fn kwaliteit(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    o: Kwaliteitsoordeel,
+) -> Result<Vec<Kop>, Fout> {
+    let k = laad(conn, o.id)?;
+    partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
+    if k.afzender != ctx.actor.organisatie || !ctx.actor.heeft_rol(Rol::Kwaliteitscontroleur) {
+        return Err(Fout::geweigerd(
+            KWALITEITSCONTROLE_EIGEN_ORGANISATIE,
+            "Alleen een kwaliteitscontroleur van de indienende organisatie beoordeelt",
+        ));
+    }
+    if k.meldingstatus != Meldingstatus::TerControle {
+        return Err(Fout::conflict(format!(
+            "De zorgmelding is `{}`, niet ter controle",
+            k.meldingstatus
+        )));
+    }
+    let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
+    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
+    let uit = match &o.oordeel {
+        Oordeel::Goedgekeurd => {
+            opslag::stap(
+                conn,
+                &ctx.versleuteling,
+                k.id,
+                &ctx.actor,
+                "goedgekeurd",
+                Some("ter-controle".into()),
+                None,
+                None,
+                None,
+                ctx.nu,
+            )?;
+            routeer(conn, ctx, &t, &k)?
+        }
+        Oordeel::Teruggestuurd { opmerkingen } => {
+            opslag::zet_status(
+                conn,
+                k.id,
+                k.versie,
+                Some(Meldingstatus::Concept),
+                None,
+                None,
+                None,
+                ctx.nu,
+            )?;
+            opslag::stap(
+                conn,
+                &ctx.versleuteling,
+                k.id,
+                &ctx.actor,
+                "teruggestuurd",
+                Some("ter-controle".into()),
+                Some("concept".into()),
+                Some(opmerkingen),
+                None,
+                ctx.nu,
+            )?;
+            vec![laad(conn, k.id)?]
+        }
+    };
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Wijzigen,
+        object(&k),
+        None,
+        None,
+        &betrokkenen,
+    )?;
+    Ok(uit)
+}
+
+/// The children of `inhoud` grouped by the Veilig Thuis serving their municipality
+/// (`None`: none serves it), in a fixed order.
+fn per_regio(
+    conn: &mut DbConnection,
+    inhoud: &Inhoud,
+) -> Result<BTreeMap<Option<String>, Vec<usize>>, Fout> {
+    let per_gemeente = routering::veilig_thuis_voor(conn, &inhoud.gemeenten())?;
+    let mut groepen: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    for (i, kind) in inhoud.kinderen.iter().enumerate() {
+        groepen
+            .entry(per_gemeente.get(&kind.gemeente).cloned().flatten())
+            .or_default()
+            .push(i);
+    }
+    Ok(groepen)
+}
+
+/// Send a checked melding: one melding per Veilig Thuis region, linked in one group (the
+/// first region keeps the melding itself); each sent one gets its feedback duties and an
+/// event to its receiver, an unroutable one an event to the sender.
+fn routeer(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    k: &Kop,
+) -> Result<Vec<Kop>, Fout> {
+    let inhoud = opslag::inhoud(conn, t, &ctx.versleuteling, k.id)?;
+    let mut uit = Vec::new();
+    for (n, (vt, kinderen)) in per_regio(conn, &inhoud)?.into_iter().enumerate() {
+        let deel = Inhoud {
+            kinderen: kinderen
+                .iter()
+                .map(|i| inhoud.kinderen[*i].clone())
+                .collect(),
+            ..inhoud.clone()
+        };
+        let id = if n == 0 {
+            verzend_zelf(conn, ctx, t, k, &deel, vt.as_deref())?
+        } else {
+            let (status, taak) = statussen(vt.as_deref());
+            opslag::maak(
+                conn,
+                t,
+                &ctx.versleuteling,
+                &ctx.actor,
+                Some(k.groep_id),
+                None,
+                vt.as_deref(),
+                status,
+                taak,
+                &deel,
+                k.vertrouwelijkheid,
+                &k.afzender,
+                ctx.nu,
+            )?
+            .id
+        };
+        meld_verzonden(conn, ctx, k, id, &deel, vt)?;
+        uit.push(laad(conn, id)?);
+    }
+    Ok(uit)
+}
+
+/// The melding and task status of a part going to `vt` (or to no one).
+fn statussen(vt: Option<&str>) -> (Meldingstatus, Option<TaakStatus>) {
+    match vt {
+        Some(_) => (Meldingstatus::Verzonden, Some(TaakStatus::Requested)),
+        None => (Meldingstatus::NietRouteerbaar, None),
+    }
+}
+
+/// The first region keeps melding `k` itself: its content becomes that region's part.
+fn verzend_zelf(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    k: &Kop,
+    deel: &Inhoud,
+    vt: Option<&str>,
+) -> Result<Uuid, Fout> {
+    opslag::vervang_inhoud(
+        conn,
+        t,
+        &ctx.versleuteling,
+        k.id,
+        deel,
+        k.vertrouwelijkheid,
+        ctx.nu,
+    )?;
+    let nu_k = laad(conn, k.id)?;
+    let (status, taak) = statussen(vt);
+    if !opslag::zet_status(
+        conn,
+        k.id,
+        nu_k.versie,
+        Some(status),
+        taak,
+        None,
+        vt,
+        ctx.nu,
+    )? {
+        return Err(Fout::VoorwaardeMislukt(
+            "De zorgmelding is intussen gewijzigd".into(),
+        ));
+    }
+    Ok(k.id)
+}
+
+/// After sending part `id` to `vt`: its duties, the event, the step.
+fn meld_verzonden(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    id: Uuid,
+    deel: &Inhoud,
+    vt: Option<String>,
+) -> Result<(), Fout> {
+    let (status, taak) = statussen(vt.as_deref());
+    if let Some(code) = &vt {
+        termijnen::maak(conn, id, &k.afzender, code, deel.acuut, ctx.nu)?;
+    }
+    // Tell the receiving Veilig Thuis there is a new melding in its inbox; tell the
+    // sender's organisation when no Veilig Thuis serves a child (held, never dropped).
+    let (soort, aan) = match &vt {
+        Some(code) => (ONTVANGEN, code.clone()),
+        None => (NIET_ROUTEERBAAR, k.afzender.clone()),
+    };
+    outbox::enqueue(
+        conn,
+        &outbox::Gebeurtenis {
+            soort: soort.into(),
+            organisatie: aan,
+            onderwerp: id.to_string(),
+            dataref: opslag::pad(id),
+        },
+        ctx.nu,
+    )?;
+    opslag::stap(
+        conn,
+        &ctx.versleuteling,
+        id,
+        &ctx.actor,
+        if vt.is_some() {
+            "verzonden"
+        } else {
+            "niet-routeerbaar"
+        },
+        None,
+        taak.map(|t| t.to_string()).or(Some(status.to_string())),
+        None,
+        Some(serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten()})),
+        ctx.nu,
+    )?;
+    Ok(())
+}

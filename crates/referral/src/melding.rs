@@ -1,0 +1,317 @@
+//! The melding itself: drafting (`maak`), changing a concept (`wijzig`), reading one
+//! (`lees`), its step history (`stappen`), the inbox and outbox (`lijst`) and the
+//! organisation's quality-check setting (`zet_kwaliteitscontrole`).
+//!
+//! Each use case runs inside the caller's transaction and owns its decision, its writes,
+//! its audit row and one processing-log row per data subject.
+
+use crate::inhoud::{Inhoud, MeldingInvoer};
+use crate::opslag::{self, Filter, Kop, Meldingstatus, Stap};
+use crate::partij::{self, laad, object};
+use crate::termijnen::{self, Termijn};
+use crate::toegang::{self, beheert_concept, eigen_toestemming, redigeer};
+use chrono::NaiveDate;
+use ketenregie_common::{Actie, Fout, Gegevenscategorie, Vertrouwelijkheid};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_store::DbConnection;
+use uuid::Uuid;
+
+/// A checked melding: its content and its confidentiality level.
+#[derive(Debug, Clone)]
+pub struct NieuweMelding {
+    pub inhoud: Inhoud,
+    pub vertrouwelijkheid: Vertrouwelijkheid,
+}
+
+impl MeldingInvoer {
+    /// Parse into a `NieuweMelding`, every problem named at once (`Fout::Ongeldig`);
+    /// `vandaag` (a Dutch calendar day) bounds dates of birth.
+    pub fn naar_melding(&self, vandaag: NaiveDate) -> Result<NieuweMelding, Fout> {
+        let (inhoud, vertrouwelijkheid) = self.valideer(vandaag).map_err(Fout::Ongeldig)?;
+        Ok(NieuweMelding {
+            inhoud,
+            vertrouwelijkheid,
+        })
+    }
+}
+
+/// A melding as the caller may see it.
+#[derive(Debug, Clone)]
+pub struct Zorgmelding {
+    pub kop: Kop,
+    /// The content as `Inhoud` serialises, redacted to what the caller may see; `None`
+    /// where the answer shows no content (lists, state changes).
+    pub inhoud: Option<serde_json::Value>,
+    /// Categories left out by the decision.
+    pub geredigeerd: Vec<Gegevenscategorie>,
+    /// The feedback owed on it (one melding read only).
+    pub termijnen: Option<Vec<Termijn>>,
+}
+
+impl Zorgmelding {
+    /// Header only.
+    pub fn kop(kop: Kop) -> Self {
+        Zorgmelding {
+            kop,
+            inhoud: None,
+            geredigeerd: vec![],
+            termijnen: None,
+        }
+    }
+}
+
+/// The version the caller last read (`If-Match`), if it sent one.
+pub fn versie_check(k: &Kop, verwacht: Option<i64>) -> Result<(), Fout> {
+    match verwacht {
+        Some(v) if v != k.versie => Err(Fout::VoorwaardeMislukt(format!(
+            "If-Match verwacht versie {v} maar de huidige versie is {}; haal de zorgmelding opnieuw op",
+            k.versie
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A concept only (a sent melding is the receiver's record too).
+pub(crate) fn alleen_concept(k: &Kop, wat: &str) -> Result<(), Fout> {
+    if k.meldingstatus == Meldingstatus::Concept {
+        return Ok(());
+    }
+    Err(Fout::conflict(format!(
+        "De zorgmelding is `{}`; alleen een concept wordt {wat}",
+        k.meldingstatus
+    )))
+}
+
+/// Draft a melding (DOMAIN.md §3 flow 1): `POLITIE_DIENT_IN`, every child's municipality
+/// known, the filing organisation's own decision; the concept, its first step, both logs
+/// (one processing-log row per child and parent).
+pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<Zorgmelding, Fout> {
+    toegang::mag_indienen(conn, &ctx.actor)?;
+    toegang::controleer_gemeenten(conn, &m.inhoud)?;
+    let t = eigen_toestemming(conn, ctx, Actie::Aanmaken)?;
+    let org = ctx.actor.organisatie.clone();
+    let k = opslag::maak(
+        conn,
+        &t,
+        &ctx.versleuteling,
+        &ctx.actor,
+        None,
+        None,
+        None,
+        Meldingstatus::Concept,
+        None,
+        &m.inhoud,
+        m.vertrouwelijkheid,
+        &org,
+        ctx.nu,
+    )?;
+    opslag::stap(
+        conn,
+        &ctx.versleuteling,
+        k.id,
+        &ctx.actor,
+        "aangemaakt",
+        None,
+        Some("concept".into()),
+        None,
+        None,
+        ctx.nu,
+    )?;
+    let betrokkenen = opslag::betrokkenen(&ctx.versleuteling, &m.inhoud);
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Aanmaken,
+        object(&k),
+        None,
+        None,
+        &betrokkenen,
+    )?;
+    let (zicht, weg) = redigeer(&m.inhoud, &t);
+    Ok(Zorgmelding {
+        kop: k,
+        inhoud: Some(zicht),
+        geredigeerd: weg,
+        termijnen: None,
+    })
+}
+
+/// Read one melding, for its sender and receiver only: the content redacted by the
+/// decision, its feedback duties, both logs.
+pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmelding, Fout> {
+    let k = laad(conn, id)?;
+    let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
+    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
+    let (zicht, weg) = redigeer(&i, &t);
+    logboek::lezing(
+        conn,
+        ctx,
+        &t,
+        object(&k),
+        &opslag::betrokkenen(&ctx.versleuteling, &i),
+    )?;
+    let termijnen = termijnen::van_melding(conn, k.id)?;
+    Ok(Zorgmelding {
+        kop: k,
+        inhoud: Some(zicht),
+        geredigeerd: weg,
+        termijnen: Some(termijnen),
+    })
+}
+
+/// A change of a concept.
+#[derive(Debug, Clone)]
+pub struct Wijziging {
+    pub id: Uuid,
+    /// `If-Match`, if sent.
+    pub verwacht_versie: Option<i64>,
+    pub melding: NieuweMelding,
+}
+
+/// Change a concept: only a concept, only by the author's organisation
+/// (`AFZENDER_BEHEERT_CONCEPT`), at the version read; both logs for the new subjects.
+pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zorgmelding, Fout> {
+    let k = laad(conn, w.id)?;
+    partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
+    beheert_concept(&ctx.actor, &k, "wijzigt een concept")?;
+    alleen_concept(&k, "gewijzigd")?;
+    versie_check(&k, w.verwacht_versie)?;
+    let m = w.melding;
+    toegang::controleer_gemeenten(conn, &m.inhoud)?;
+    let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
+    opslag::vervang_inhoud(
+        conn,
+        &t,
+        &ctx.versleuteling,
+        k.id,
+        &m.inhoud,
+        m.vertrouwelijkheid,
+        ctx.nu,
+    )?;
+    opslag::stap(
+        conn,
+        &ctx.versleuteling,
+        k.id,
+        &ctx.actor,
+        "gewijzigd",
+        None,
+        None,
+        None,
+        None,
+        ctx.nu,
+    )?;
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Wijzigen,
+        object(&k),
+        None,
+        None,
+        &opslag::betrokkenen(&ctx.versleuteling, &m.inhoud),
+    )?;
+    let k = laad(conn, w.id)?;
+    let (zicht, weg) = redigeer(&m.inhoud, &t);
+    Ok(Zorgmelding {
+        kop: k,
+        inhoud: Some(zicht),
+        geredigeerd: weg,
+        termijnen: None,
+    })
+}
+
+/// Every step of melding `id` and of the hand-over tasks made from it, oldest first:
+/// who, on behalf of which organisation, when, from which status to which, and why. The
+/// reasons and details are case content: read under the decision for the caller's
+/// relation, with both logs (one processing-log row per subject of the melding).
+pub fn stappen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Vec<Stap>, Fout> {
+    let k = laad(conn, id)?;
+    let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
+    // The sender follows its melding through hand-overs: include linked tasks' steps.
+    let mut alle = opslag::stappen(conn, &ctx.versleuteling, k.id)?;
+    let (kinderen, _) = opslag::lijst(
+        conn,
+        &Filter {
+            organisatie: k.afzender.clone(),
+            ontvangen: Some(false),
+            ..Default::default()
+        },
+        0,
+        1000,
+    )?;
+    for kind in kinderen.iter().filter(|c| c.bovenliggend_id == Some(k.id)) {
+        alle.extend(opslag::stappen(conn, &ctx.versleuteling, kind.id)?);
+    }
+    alle.sort_by(|a, b| a.tijdstip.cmp(&b.tijdstip).then(a.id.cmp(&b.id)));
+    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
+    logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
+    Ok(alle)
+}
+
+/// The inbox and outbox of the caller's organisation: `filter.organisatie` is set from
+/// the caller, never taken from the request. Status and dates only, no personal content
+/// (nothing to log).
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    mut filter: Filter,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Kop>, i64), Fout> {
+    filter.organisatie = ctx.actor.organisatie.clone();
+    Ok(opslag::lijst(conn, &filter, offset, limit)?)
+}
+
+/// The caller's open feedback duties (`als_ontvanger`) or those owed to it, earliest due
+/// first. Terms and dates only, no personal content.
+pub fn open_termijnen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    als_ontvanger: bool,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Termijn>, i64), Fout> {
+    Ok(termijnen::open_voor(
+        conn,
+        &ctx.actor.organisatie,
+        als_ontvanger,
+        offset,
+        limit,
+    )?)
+}
+
+/// Switch the quality check before sending on or off for the caller's own organisation
+/// (`FUNCTIONEEL_BEHEERDER_STELT_IN`); audited, no personal data. Returns the setting.
+pub fn zet_kwaliteitscontrole(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    verplicht: bool,
+) -> Result<bool, Fout> {
+    toegang::beheerder(&ctx.actor, "stelt de kwaliteitscontrole in")?;
+    opslag::zet_kwaliteitscontrole(conn, &ctx.actor.organisatie, verplicht)?;
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: "wijzigen".into(),
+            object: kwaliteitscontrole_object(ctx),
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: Some(serde_json::json!({"verplicht": verplicht})),
+        },
+    )?;
+    Ok(verplicht)
+}
+
+/// The audit object of the caller's organisation's quality-check setting.
+pub fn kwaliteitscontrole_object(ctx: &Context) -> Object {
+    Object {
+        soort: "kwaliteitscontrole",
+        id: ctx.actor.organisatie.clone(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}

@@ -1,0 +1,357 @@
+//! The handling of a sent melding (DOMAIN.md §3 flow 2, DESIGN.md §4): every step through
+//! the published transition table (`levenscyclus`), by the party whose step it is, at the
+//! version read, with the step history, the feedback duties it meets or ends, an event to
+//! the other party and both logs (one processing-log row per data subject: moving a care
+//! report about a child is processing the child's data). Also the hand-over
+//! (`draag_over`): a linked task for another organisation.
+
+use crate::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
+use crate::melding::versie_check;
+use crate::opslag::{self, Kop, Meldingstatus};
+use crate::partij::{laad, object};
+use crate::termijnen;
+use crate::toegang::{self, ALLEEN_ONTVANGER_DRAAGT_OVER};
+use ketenregie_common::{Actie, Fout};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::convenant::Terugkoppelmoment;
+use ketenregie_privacy::logboek;
+use ketenregie_store::{DbConnection, directory, outbox};
+use uuid::Uuid;
+
+/// Event to the other party of every step (a reference, no content).
+pub const STATUS_GEWIJZIGD: &str = "zorgmeldingen.status-gewijzigd";
+/// Event to the organisation a task is handed over to.
+pub const OVERDRACHT_ONTVANGEN: &str = "zorgmeldingen.overdracht-ontvangen";
+
+/// A step on melding `id` at the version read, with its reason (required for rejected,
+/// cancelled, on-hold and failed: `REDEN_VERPLICHT`).
+#[derive(Debug, Clone, Default)]
+pub struct Stapverzoek {
+    pub id: Uuid,
+    pub verwacht_versie: Option<i64>,
+    pub reden: Option<String>,
+}
+
+/// One transition as the use cases below ask for it.
+struct Overgang {
+    naar: TaakStatus,
+    stap: &'static str,
+    bedrijfsstatus: Option<String>,
+    gegevens: Option<serde_json::Value>,
+}
+
+/// Run one transition: decision, the table (`levenscyclus::controleer`), the write at the
+/// version read (412 if someone else was first), the step, the duties, the event, the logs.
+fn overgang(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    s: Stapverzoek,
+    o: Overgang,
+) -> Result<Kop, Fout> {
+    let k = laad(conn, s.id)?;
+    let (partij, t) = toegang::beslis(conn, ctx, &k, Actie::Wijzigen)?;
+    let huidig = k.taakstatus.ok_or_else(|| {
+        Fout::conflict(format!(
+            "De zorgmelding is `{}` en nog niet verzonden: er is geen taak om te wijzigen",
+            k.meldingstatus
+        ))
+    })?;
+    // A stale If-Match first: whoever lost the race hears that, not a state error.
+    versie_check(&k, s.verwacht_versie)?;
+    levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())?;
+    if !opslag::zet_status(
+        conn,
+        k.id,
+        k.versie,
+        None,
+        Some(o.naar),
+        o.bedrijfsstatus.as_deref(),
+        None,
+        ctx.nu,
+    )? {
+        return Err(Fout::VoorwaardeMislukt(
+            "De zorgmelding is intussen door iemand anders gewijzigd; haal haar opnieuw op".into(),
+        ));
+    }
+    opslag::stap(
+        conn,
+        &ctx.versleuteling,
+        k.id,
+        &ctx.actor,
+        o.stap,
+        Some(huidig.to_string()),
+        Some(o.naar.to_string()),
+        s.reden.as_deref(),
+        o.gegevens,
+        ctx.nu,
+    )?;
+    plichten(conn, ctx, k.id, o.naar, o.stap)?;
+    meld_ander(conn, ctx, &k, partij)?;
+    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Wijzigen,
+        object(&k),
+        Some(serde_json::json!({"taakstatus": huidig})),
+        Some(serde_json::json!({"taakstatus": o.naar, "bedrijfsstatus": o.bedrijfsstatus})),
+        &betrokkenen,
+    )?;
+    laad(conn, s.id)
+}
+
+/// The step that delivers a feedback moment meets its duty; an ended task's open duties
+/// lapse (DOMAIN.md §3 flow 3).
+fn plichten(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    naar: TaakStatus,
+    stap: &str,
+) -> Result<(), Fout> {
+    use Terugkoppelmoment as M;
+    let voldaan: &[M] = match naar {
+        TaakStatus::Received | TaakStatus::Accepted => &[M::Ontvangstbevestiging],
+        TaakStatus::InProgress if stap == "beoordeling" => {
+            &[M::Ontvangstbevestiging, M::NaBeoordeling]
+        }
+        TaakStatus::Completed => &[M::NaBeoordeling, M::Eindresultaat],
+        TaakStatus::Rejected
+        | TaakStatus::Cancelled
+        | TaakStatus::Failed
+        | TaakStatus::EnteredInError => {
+            termijnen::vervallen(conn, id, ctx.nu)?;
+            &[]
+        }
+        _ => &[],
+    };
+    for m in voldaan {
+        termijnen::voldaan(conn, id, *m, ctx.nu)?;
+    }
+    Ok(())
+}
+
+/// The other party hears of every step (no content: a reference).
+fn meld_ander(conn: &mut DbConnection, ctx: &Context, k: &Kop, wie: Partij) -> Result<(), Fout> {
+    let ander = match wie {
+        Partij::Ontvanger => Some(k.afzender.clone()),
+        Partij::Afzender => k.ontvanger.clone(),
+    };
+    if let Some(ander) = ander.filter(|a| !a.is_empty()) {
+        outbox::enqueue(
+            conn,
+            &outbox::Gebeurtenis {
+                soort: STATUS_GEWIJZIGD.into(),
+                organisatie: ander,
+                onderwerp: k.id.to_string(),
+                dataref: k.pad(),
+            },
+            ctx.nu,
+        )?;
+    }
+    Ok(())
+}
+
+fn eenvoudig(naar: TaakStatus, stap: &'static str) -> Overgang {
+    Overgang {
+        naar,
+        stap,
+        bedrijfsstatus: None,
+        gegevens: None,
+    }
+}
+
+/// The receiver confirms receipt (requested -> received).
+pub fn ontvang(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::Received, "ontvangst"))
+}
+
+/// The receiver accepts, e.g. a hand-over (-> accepted).
+pub fn accepteer(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::Accepted, "acceptatie"))
+}
+
+/// The receiver rejects, with a reason (-> rejected).
+pub fn wijs_af(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::Rejected, "afwijzing"))
+}
+
+/// The sender cancels, with a reason (-> cancelled).
+pub fn annuleer(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::Cancelled, "annulering"))
+}
+
+/// The receiver puts the task on hold, with a reason (-> on-hold).
+pub fn schort_op(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::OnHold, "opschorting"))
+}
+
+/// The receiver resumes (on-hold -> in-progress).
+pub fn hervat(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(
+        conn,
+        ctx,
+        s,
+        eenvoudig(TaakStatus::InProgress, "hervatting"),
+    )
+}
+
+/// The receiver records failure, with a reason (-> failed).
+pub fn mislukt(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
+    overgang(conn, ctx, s, eenvoudig(TaakStatus::Failed, "mislukking"))
+}
+
+/// The veiligheidsbeoordeling (triage) of the receiving Veilig Thuis.
+#[derive(Debug, Clone)]
+pub struct Beoordeling {
+    pub stap: Stapverzoek,
+    pub uitkomst: Option<Beoordelingsuitkomst>,
+    /// Acute unsafety found.
+    pub acuut: Option<bool>,
+    pub toelichting: Option<String>,
+}
+
+/// Record the triage outcome as the business status; the task goes to in-progress and
+/// the receipt and triage duties are met.
+pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Result<Kop, Fout> {
+    let uitkomst = b.uitkomst.map(|u| u.to_string());
+    let gegevens =
+        serde_json::json!({"uitkomst": uitkomst, "acuut": b.acuut, "toelichting": b.toelichting});
+    overgang(
+        conn,
+        ctx,
+        b.stap,
+        Overgang {
+            naar: TaakStatus::InProgress,
+            stap: "beoordeling",
+            bedrijfsstatus: uitkomst,
+            gegevens: Some(gegevens),
+        },
+    )
+}
+
+/// Complete the task with what was done and decided (-> completed).
+pub fn sluit_af(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    s: Stapverzoek,
+    uitvoer: Option<String>,
+) -> Result<Kop, Fout> {
+    overgang(
+        conn,
+        ctx,
+        Stapverzoek { reden: None, ..s },
+        Overgang {
+            naar: TaakStatus::Completed,
+            stap: "afsluiting",
+            bedrijfsstatus: None,
+            gegevens: Some(serde_json::json!({"uitvoer": uitvoer})),
+        },
+    )
+}
+
+/// A hand-over of melding `id` to organisation `naar` (its code).
+#[derive(Debug, Clone)]
+pub struct Overdracht {
+    pub id: Uuid,
+    pub naar: String,
+    pub toelichting: Option<String>,
+}
+
+/// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress):
+/// the other organisation gets its own linked task (requested) with the content, owes
+/// feedback to whoever handed over, and hears of it; both logs for every data subject.
+pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Result<Kop, Fout> {
+    let k = laad(conn, o.id)?;
+    let (partij, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
+    if partij != Partij::Ontvanger {
+        return Err(Fout::geweigerd(
+            ALLEEN_ONTVANGER_DRAAGT_OVER,
+            "Alleen de ontvanger draagt over",
+        ));
+    }
+    let huidig = k.taakstatus;
+    if !matches!(huidig, Some(TaakStatus::InProgress | TaakStatus::Accepted)) {
+        let huidig = huidig.map(|s| s.to_string()).unwrap_or_default();
+        return Err(Fout::conflict(format!(
+            "Overdragen kan vanuit accepted of in-progress; de taak is `{huidig}`"
+        )));
+    }
+    if directory::organisatie_op_code(conn, &o.naar)?.is_none() {
+        return Err(Fout::veld(
+            "organisatie",
+            "unknown",
+            format!("`{}` is geen geregistreerde organisatie", o.naar),
+        ));
+    }
+    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
+    let n = opslag::maak(
+        conn,
+        &t,
+        &ctx.versleuteling,
+        &ctx.actor,
+        Some(k.groep_id),
+        Some(k.id),
+        Some(&o.naar),
+        Meldingstatus::Verzonden,
+        Some(TaakStatus::Requested),
+        &i,
+        k.vertrouwelijkheid,
+        &k.afzender,
+        ctx.nu,
+    )?;
+    let gegevens = serde_json::json!({"naar": o.naar, "taak": n.id, "toelichting": o.toelichting, "door": ctx.actor.organisatie});
+    let v = &ctx.versleuteling;
+    let a = &ctx.actor;
+    let g = Some(gegevens);
+    opslag::stap(
+        conn,
+        v,
+        k.id,
+        a,
+        "overdracht",
+        None,
+        None,
+        None,
+        g.clone(),
+        ctx.nu,
+    )?;
+    let requested = Some(TaakStatus::Requested.to_string());
+    opslag::stap(
+        conn,
+        v,
+        n.id,
+        a,
+        "overdracht-ontvangen",
+        None,
+        requested,
+        None,
+        g,
+        ctx.nu,
+    )?;
+    // The receiver of the hand-over owes feedback to whoever handed over.
+    termijnen::maak(conn, n.id, &a.organisatie, &o.naar, i.acuut, ctx.nu)?;
+    outbox::enqueue(
+        conn,
+        &outbox::Gebeurtenis {
+            soort: OVERDRACHT_ONTVANGEN.into(),
+            organisatie: o.naar.clone(),
+            onderwerp: n.id.to_string(),
+            dataref: n.pad(),
+        },
+        ctx.nu,
+    )?;
+    let betrokkenen = opslag::betrokkenen(v, &i);
+    logboek::wijziging(
+        conn,
+        ctx,
+        &t,
+        Actie::Aanmaken,
+        object(&n),
+        None,
+        None,
+        &betrokkenen,
+    )?;
+    Ok(n)
+}

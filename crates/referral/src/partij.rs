@@ -1,0 +1,116 @@
+//! Who is a party of a zorgmelding, and the answer to everyone else.
+//!
+//! `EEN_ORGANISATIE_ZICHT` (issue 11 point 3; AVG art. 5(1)(f), Wpg art. 4a:
+//! confidentiality includes not revealing that a record exists): a melding is seen only by
+//! its sender, its receiver and, for a hand-over task, the organisation that handed over.
+//! To anyone else an existing melding is answered exactly as an unknown id
+//! (`Fout::Verborgen`, the refusal recorded in the sender's audit trail).
+
+use crate::levenscyclus::Partij;
+use crate::opslag::{self, Kop};
+use ketenregie_common::{Actor, Doel, Fout, OrganisatieSoort};
+use ketenregie_privacy::logboek::Object;
+use ketenregie_store::{DbConnection, directory};
+use uuid::Uuid;
+
+/// The kind of record, as named in a 404.
+pub const ZORGMELDING: &str = "zorgmelding";
+
+/// The one `detail` of a 404 for a melding, for an unknown id and for one outside the
+/// caller's view alike (the same words as every other record's 404).
+pub fn niet_gevonden_tekst() -> String {
+    format!("Er is geen {ZORGMELDING} met dit id die uw organisatie kan zien")
+}
+
+/// A melding the caller's organisation has no part in: answered as unknown, recorded as a
+/// refusal (`reden`) in the sender's audit trail.
+pub fn verborgen(k: &Kop, reden: impl Into<String>) -> Fout {
+    Fout::Verborgen {
+        detail: niet_gevonden_tekst(),
+        eigenaar: k.afzender.clone(),
+        reden: reden.into(),
+    }
+}
+
+/// The melding `id`; an unknown id is a 404 naming no id.
+pub fn laad(conn: &mut DbConnection, id: Uuid) -> Result<Kop, Fout> {
+    opslag::kop(conn, id)?.ok_or_else(|| Fout::NietGevonden(niet_gevonden_tekst()))
+}
+
+/// The audit object of melding `k` (owned by its sender).
+pub fn object(k: &Kop) -> Object {
+    Object {
+        soort: "zorgmeldingen",
+        id: k.id.to_string(),
+        eigenaar: k.afzender.clone(),
+    }
+}
+
+/// The audit object a refusal of a request on `id` ("*" for a new melding) is recorded
+/// on, in the caller's own trail (a hidden melding's refusal goes to its sender's).
+pub fn verzoekobject(id: Option<Uuid>, actor: &Actor) -> Object {
+    Object {
+        soort: "zorgmeldingen",
+        id: id.map_or_else(|| "*".into(), |i| i.to_string()),
+        eigenaar: actor.organisatie.clone(),
+    }
+}
+
+/// The organisation that handed melding `k` over (the receiver of the melding it came
+/// from), for a hand-over task.
+pub fn overdrager(conn: &mut DbConnection, k: &Kop) -> Result<Option<String>, Fout> {
+    match k.bovenliggend_id {
+        Some(ouder) => Ok(opslag::kop(conn, ouder)?.and_then(|o| o.ontvanger)),
+        None => Ok(None),
+    }
+}
+
+/// Is `organisatie` a party of melding (or hand-over task) `k` at all: its sender, its
+/// receiver, or the organisation that handed it over?
+pub fn betrokken(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<bool, Fout> {
+    if k.afzender == organisatie || k.ontvanger.as_deref() == Some(organisatie) {
+        return Ok(true);
+    }
+    Ok(overdrager(conn, k)?.as_deref() == Some(organisatie))
+}
+
+/// `betrokken`, or the answer for a melding outside the caller's view.
+pub fn in_zicht(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<(), Fout> {
+    if betrokken(conn, organisatie, k)? {
+        Ok(())
+    } else {
+        Err(verborgen(
+            k,
+            format!("organisatie `{organisatie}` is geen partij bij deze zorgmelding"),
+        ))
+    }
+}
+
+/// The caller's relation to a melding, and the purpose its processing serves: the sender
+/// (and whoever handed a task over) files for `zorgmelding` or `veiligheidsbeoordeling`;
+/// the receiver of a sent melding processes it for `veiligheidsbeoordeling` (Veilig Thuis)
+/// or `coordinatie` (anyone it was handed to). Anyone else: `Fout::Verborgen`.
+pub fn relatie(conn: &mut DbConnection, actor: &Actor, k: &Kop) -> Result<(Partij, Doel), Fout> {
+    if actor.organisatie == k.afzender {
+        return Ok((Partij::Afzender, Doel::Zorgmelding));
+    }
+    if overdrager(conn, k)?.as_deref() == Some(actor.organisatie.as_str()) {
+        return Ok((Partij::Afzender, Doel::Veiligheidsbeoordeling));
+    }
+    if k.ontvanger.as_deref() == Some(actor.organisatie.as_str()) && k.taakstatus.is_some() {
+        let soort = directory::organisatie_op_code(conn, &actor.organisatie)?.map(|o| o.soort);
+        let doel = if soort == Some(OrganisatieSoort::VeiligThuis) {
+            Doel::Veiligheidsbeoordeling
+        } else {
+            Doel::Coordinatie
+        };
+        return Ok((Partij::Ontvanger, doel));
+    }
+    Err(verborgen(
+        k,
+        format!(
+            "organisatie `{}` is geen afzender of ontvanger van deze zorgmelding",
+            actor.organisatie
+        ),
+    ))
+}

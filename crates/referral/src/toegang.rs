@@ -1,0 +1,186 @@
+//! Who may file, check and handle a zorgmelding, and what of it the caller may see. Every
+//! use case that touches the content goes through here: the named rules below for who
+//! may act, then the policy decision (`ketenregie_privacy::besluit`) for what.
+//!
+//! Rules (refused as `Fout::Geweigerd` with the rule's name):
+//! - `POLITIE_DIENT_IN`: zorgmeldingen are filed by the police (wijkagent,
+//!   jeugdcoördinator, noodhulp) — the Meldcode's reporting duty as the police carry it out
+//!   (Wet verplichte meldcode, Besluit verplichte meldcode art. 2; DOMAIN.md §3 flow 1);
+//! - `AFZENDER_BEHEERT_CONCEPT`: only the author's organisation changes or submits a
+//!   concept;
+//! - `KWALITEITSCONTROLE_EIGEN_ORGANISATIE`: only a kwaliteitscontroleur of the filing
+//!   organisation approves or sends back;
+//! - `ALLEEN_ONTVANGER_DRAAGT_OVER`: only the receiver hands over (FHIR Task: the owner
+//!   moves the fulfilment);
+//! - `FUNCTIONEEL_BEHEERDER_STELT_IN`: an organisation's settings (its quality check, its
+//!   closed days) are set by its functional admin.
+
+use crate::inhoud::Inhoud;
+use crate::levenscyclus::Partij;
+use crate::opslag::Kop;
+use crate::partij;
+use ketenregie_common::{Actie, Actor, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
+use ketenregie_store::{DbConnection, directory, referentie};
+
+pub const POLITIE_DIENT_IN: &str = "POLITIE_DIENT_IN";
+pub const AFZENDER_BEHEERT_CONCEPT: &str = "AFZENDER_BEHEERT_CONCEPT";
+pub const KWALITEITSCONTROLE_EIGEN_ORGANISATIE: &str = "KWALITEITSCONTROLE_EIGEN_ORGANISATIE";
+pub const ALLEEN_ONTVANGER_DRAAGT_OVER: &str = "ALLEEN_ONTVANGER_DRAAGT_OVER";
+pub const FUNCTIONEEL_BEHEERDER_STELT_IN: &str = "FUNCTIONEEL_BEHEERDER_STELT_IN";
+
+/// Police roles that file zorgmeldingen (`POLITIE_DIENT_IN`).
+pub const INDIENERS: &[Rol] = &[Rol::Wijkagent, Rol::Jeugdcoordinator, Rol::Noodhulp];
+
+/// `POLITIE_DIENT_IN`.
+pub fn mag_indienen(conn: &mut DbConnection, actor: &Actor) -> Result<(), Fout> {
+    let soort = directory::organisatie_op_code(conn, &actor.organisatie)?.map(|o| o.soort);
+    if soort == Some(OrganisatieSoort::Politie) && INDIENERS.iter().any(|r| actor.heeft_rol(*r)) {
+        Ok(())
+    } else {
+        Err(Fout::geweigerd(
+            POLITIE_DIENT_IN,
+            "Zorgmeldingen worden ingediend door politie (wijkagent, jeugdcoördinator of noodhulp)",
+        ))
+    }
+}
+
+/// `AFZENDER_BEHEERT_CONCEPT`; `wat` is the act ("wijzigt", "dient ... in").
+pub fn beheert_concept(actor: &Actor, k: &Kop, wat: &str) -> Result<(), Fout> {
+    if k.afzender == actor.organisatie {
+        Ok(())
+    } else {
+        Err(Fout::geweigerd(
+            AFZENDER_BEHEERT_CONCEPT,
+            format!("Alleen de organisatie van de opsteller {wat}"),
+        ))
+    }
+}
+
+/// `FUNCTIONEEL_BEHEERDER_STELT_IN`; `wat` names the setting.
+pub fn beheerder(actor: &Actor, wat: &str) -> Result<(), Fout> {
+    if actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        Ok(())
+    } else {
+        Err(Fout::geweigerd(
+            FUNCTIONEEL_BEHEERDER_STELT_IN,
+            format!("Alleen de functioneel beheerder {wat}"),
+        ))
+    }
+}
+
+/// The decision for the filing organisation on its own melding (rule
+/// `EIGEN_ORGANISATIE` in the decision): identification and family situation required,
+/// BSN and the reporter's identity as the agreement allows.
+pub fn eigen_toestemming(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: Actie,
+) -> Result<Toestemming, Fout> {
+    besluit::toegang(
+        conn,
+        ctx,
+        &Aanvraag {
+            actie,
+            doel: Doel::Zorgmelding,
+            categorieen: vec![
+                Gegevenscategorie::Identificatie,
+                Gegevenscategorie::Gezinssituatie,
+                Gegevenscategorie::Politiegegevens,
+            ],
+            optioneel: vec![Gegevenscategorie::Bsn, Gegevenscategorie::MelderIdentiteit],
+            eigenaren: vec![ctx.actor.organisatie.clone()],
+            vertrouwelijkheid: ketenregie_common::Vertrouwelijkheid::ZeerGeheim,
+        },
+    )
+}
+
+/// The caller's relation to melding `k` (`partij::relatie`) and the decision for `actie`
+/// on it for the purpose that relation serves.
+pub fn beslis(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    actie: Actie,
+) -> Result<(Partij, Toestemming), Fout> {
+    let (wie, doel) = partij::relatie(conn, &ctx.actor, k)?;
+    let t = besluit::toegang(
+        conn,
+        ctx,
+        &Aanvraag {
+            actie,
+            doel,
+            categorieen: vec![
+                Gegevenscategorie::Identificatie,
+                Gegevenscategorie::Gezinssituatie,
+            ],
+            optioneel: vec![
+                Gegevenscategorie::Bsn,
+                Gegevenscategorie::Politiegegevens,
+                Gegevenscategorie::MelderIdentiteit,
+            ],
+            eigenaren: vec![k.afzender.clone()],
+            vertrouwelijkheid: k.vertrouwelijkheid,
+        },
+    )?;
+    Ok((wie, t))
+}
+
+/// The content as the caller may see it: what the decision redacts left out. Which field
+/// belongs to which category: identificatie (names, dates of birth), bsn, gezinssituatie
+/// (parents, concerns, the child's words), politiegegevens (incident and statements),
+/// melder-identiteit. Returns the JSON (camelCase, as `Inhoud` serialises) and the
+/// categories left out.
+pub fn redigeer(i: &Inhoud, t: &Toestemming) -> (serde_json::Value, Vec<Gegevenscategorie>) {
+    let mut v = serde_json::to_value(i).expect("serialises");
+    let mut weg = Vec::new();
+    if !t.mag_zien(Gegevenscategorie::Bsn) {
+        for lijst in ["kinderen", "ouders"] {
+            for k in v[lijst].as_array_mut().into_iter().flatten() {
+                k["bsn"] = serde_json::Value::Null;
+            }
+        }
+        weg.push(Gegevenscategorie::Bsn);
+    }
+    if !t.mag_zien(Gegevenscategorie::Politiegegevens) {
+        for f in ["incidentReferentie", "incidentDatum", "omschrijving"] {
+            v[f] = serde_json::Value::Null;
+        }
+        v["verklaringen"] = serde_json::json!([]);
+        weg.push(Gegevenscategorie::Politiegegevens);
+    }
+    if !t.mag_zien(Gegevenscategorie::MelderIdentiteit) {
+        v["melder"]["naam"] = serde_json::Value::Null;
+        v["melder"]["functie"] = serde_json::Value::Null;
+        weg.push(Gegevenscategorie::MelderIdentiteit);
+    }
+    (v, weg)
+}
+
+/// Every child's municipality is a CBS code that exists (once the reference data is
+/// loaded); each unknown one named (`kinderen[i].gemeente`, code `gemeentecode-onbekend`).
+pub fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), Fout> {
+    let codes: Vec<String> = i.kinderen.iter().map(|k| k.gemeente.clone()).collect();
+    let onbekend = referentie::onbekende_gemeenten(conn, &codes)?;
+    if onbekend.is_empty() || !referentie::geladen(conn)? {
+        return Ok(());
+    }
+    Err(Fout::Ongeldig(
+        i.kinderen
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| onbekend.contains(&k.gemeente))
+            .map(|(n, k)| {
+                let naam = format!("kinderen[{n}].gemeente");
+                ketenregie_common::InvalidParam {
+                    reason: format!(
+                        "`{naam}`: `{}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)",
+                        k.gemeente
+                    ),
+                    name: naam,
+                    code: "gemeentecode-onbekend".into(),
+                }
+            })
+            .collect(),
+    ))
+}
