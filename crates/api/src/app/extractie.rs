@@ -1,0 +1,88 @@
+//! Answers for what the extractors cannot read (path, query, JSON body), for unknown
+//! routes and methods, and the OpenAPI document itself.
+
+use super::*;
+
+/// The OpenAPI document: public, and readable from any origin (API rule).
+pub(super) async fn openapi_document(doc: web::Data<ApiDocument>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(doc.json.as_str().to_owned())
+}
+
+/// No route answered: 405 with `Allow` for a known path, else 404 (also for a trailing
+/// slash: `/organisaties/` is not `/organisaties`).
+pub(super) async fn geen_route(
+    req: HttpRequest,
+    doc: web::Data<ApiDocument>,
+) -> Result<HttpResponse, AppError> {
+    match doc.methodes.toegestaan(req.path()) {
+        Some(allow) => Err(AppError::MethodeNietToegestaan { allow }),
+        None => Err(AppError::NietGevonden(format!(
+            "Er is geen resource op {}; controleer het pad (zonder slash aan het eind) in /api/v1/openapi.json",
+            req.path()
+        ))),
+    }
+}
+
+/// The field named in a serde message like "unknown field `foo`, expected ...".
+pub(super) fn veld_uit(msg: &str) -> Option<String> {
+    let start = msg.find('`')? + 1;
+    let len = msg[start..].find('`')?;
+    Some(msg[start..start + len].to_string())
+}
+
+pub(super) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    match err {
+        JsonPayloadError::ContentType => AppError::MediaType(
+            "Stuur de body als JSON met `Content-Type: application/json`".into(),
+        ),
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+            AppError::TeGroot(format!("De body is groter dan {limit} bytes"))
+        }
+        JsonPayloadError::Deserialize(e) => {
+            let msg = e.to_string();
+            let veld = if msg.contains("field") {
+                veld_uit(&msg)
+            } else {
+                None
+            };
+            AppError::ongeldig(
+                veld.as_deref().unwrap_or("body"),
+                if e.is_syntax() || e.is_eof() {
+                    "json"
+                } else {
+                    "schema"
+                },
+                format!("De JSON-body klopt niet: {msg}"),
+            )
+        }
+        other => AppError::ongeldig("body", "json", format!("De body is onleesbaar: {other}")),
+    }
+    .into()
+}
+
+pub(super) fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let msg = match &err {
+        QueryPayloadError::Deserialize(e) => e.to_string(),
+        other => other.to_string(),
+    };
+    let veld = veld_uit(&msg).unwrap_or_else(|| "query".into());
+    let code = if msg.contains("unknown field") {
+        "unknown"
+    } else {
+        "invalid"
+    };
+    AppError::ongeldig(&veld, code, format!("Ongeldige queryparameter: {msg}")).into()
+}
+
+pub(super) fn path_fout(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::ongeldig(
+        "id",
+        "format",
+        format!("Ongeldige padparameter: {err}; verwacht een UUID"),
+    )
+    .into()
+}

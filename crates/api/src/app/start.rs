@@ -1,0 +1,85 @@
+//! The work done at start (under the start-up lock) and the retention run.
+
+use super::*;
+
+/// The work done at start after the migrations, under the start-up lock (`migrate::start`).
+pub(super) struct Startwerk {
+    /// Load the shipped reference data into an empty database.
+    pub(super) referentiedata: bool,
+    /// `VERSLEUTEL_BIJ_START`: encrypt values older versions stored in plain text.
+    pub(super) versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    /// Development mode: the clock that takes the stored demo offset.
+    pub(super) demoklok: Option<Klok>,
+}
+
+/// What `Startwerk` did.
+pub(super) struct Startverslag {
+    pub(super) referentiedata: Option<ketenregie_store::referentie::Importrapport>,
+    pub(super) versleuteld: Vec<(String, usize)>,
+}
+
+impl Startwerk {
+    pub(super) fn doe(
+        self,
+        c: &mut ketenregie_store::DbConnection,
+    ) -> Result<Startverslag, conn::PoolFout> {
+        let fout = |e: &dyn std::fmt::Display| conn::PoolFout::Migratie(e.to_string());
+        let referentiedata = if self.referentiedata {
+            ketenregie_store::referentie::laad_als_leeg(c).map_err(|e| fout(&e))?
+        } else {
+            None
+        };
+        // One transaction, begun deferred: on a database with nothing left to encrypt it
+        // only reads, so an instance on a read-only database still starts (and says it is
+        // not ready). Other instances wait on the start-up lock (PostgreSQL); SQLite
+        // serves one instance.
+        let v = self.versleuteling.clone();
+        let versleuteld =
+            diesel::Connection::transaction(c, |c| crate::verwerking::versleutel_rest(c, &v))?;
+        if let Some(klok) = &self.demoklok {
+            klok.zet_demo_verschuiving(crate::routes::demo_klok::lees(c)?);
+        }
+        Ok(Startverslag {
+            referentiedata,
+            versleuteld,
+        })
+    }
+}
+
+/// Apply the retention rules (`bewaring::voer_uit`) one source at a time, each in its own
+/// write transaction (`conn::schrijf`: on SQLite `BEGIN IMMEDIATE`, so it never fails
+/// half-way on a busy database while the service or the CLI writes too). Used by the daily
+/// job and by `ketenregie retention run`.
+pub fn bewaring_uitvoeren(
+    c: &mut ketenregie_store::DbConnection,
+    bronnen: &[Arc<dyn Bewaarbron>],
+    pseudoniemen: Arc<ketenregie_privacy::pseudoniem::Pseudonimiseerder>,
+    versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    nu: chrono::DateTime<chrono::Utc>,
+    proef: bool,
+) -> diesel::QueryResult<bewaring::Opruimrapport> {
+    let mut rapport = bewaring::Opruimrapport::default();
+    for bron in bronnen.chunks(1) {
+        let deel = conn::schrijf(c, |c| {
+            bewaring::voer_uit(
+                c,
+                bron,
+                pseudoniemen.clone(),
+                versleuteling.clone(),
+                nu,
+                proef,
+            )
+        })?;
+        rapport.per_soort.extend(deel.per_soort);
+    }
+    Ok(rapport)
+}
+
+/// What the daily retention job needs.
+#[derive(Clone)]
+pub(super) struct Bewaartaak {
+    pub(super) bronnen: Vec<Arc<dyn Bewaarbron>>,
+    pub(super) pseudoniemen: Arc<ketenregie_privacy::pseudoniem::Pseudonimiseerder>,
+    pub(super) versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
+    pub(super) klok: Klok,
+}
