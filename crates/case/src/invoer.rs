@@ -2,7 +2,7 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Fout, InvalidParam, Validatie, validatie::is_gemeentecode};
+use ketenregie_common::{Fout, Validatie, validatie::is_gemeentecode};
 use ketenregie_store::{DbConnection, referentie};
 
 /// A required date.
@@ -71,25 +71,7 @@ pub fn bestaande_gemeenten(
     conn: &mut DbConnection,
     velden: &[(String, String)],
 ) -> Result<(), Fout> {
-    if velden.is_empty() {
-        return Ok(());
-    }
-    let codes: Vec<String> = velden.iter().map(|(_, c)| c.clone()).collect();
-    let onbekend = referentie::onbekende_gemeenten(conn, &codes)?;
-    if onbekend.is_empty() || !referentie::geladen(conn)? {
-        return Ok(());
-    }
-    Err(Fout::Ongeldig(
-        velden
-            .iter()
-            .filter(|(_, c)| onbekend.contains(c))
-            .map(|(naam, c)| InvalidParam {
-                name: naam.clone(),
-                code: "gemeentecode-onbekend".into(),
-                reason: format!("`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"),
-            })
-            .collect(),
-    ))
+    referentie::bestaande_gemeenten(conn, velden)
 }
 
 /// A Dutch postcode, normalised to `1234AB`.

@@ -160,27 +160,11 @@ pub fn redigeer(i: &Inhoud, t: &Toestemming) -> (serde_json::Value, Vec<Gegevens
 /// Every child's municipality is a CBS code that exists (once the reference data is
 /// loaded); each unknown one named (`kinderen[i].gemeente`, code `gemeentecode-onbekend`).
 pub fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), Fout> {
-    let codes: Vec<String> = i.kinderen.iter().map(|k| k.gemeente.clone()).collect();
-    let onbekend = referentie::onbekende_gemeenten(conn, &codes)?;
-    if onbekend.is_empty() || !referentie::geladen(conn)? {
-        return Ok(());
-    }
-    Err(Fout::Ongeldig(
-        i.kinderen
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| onbekend.contains(&k.gemeente))
-            .map(|(n, k)| {
-                let naam = format!("kinderen[{n}].gemeente");
-                ketenregie_common::InvalidParam {
-                    reason: format!(
-                        "`{naam}`: `{}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)",
-                        k.gemeente
-                    ),
-                    name: naam,
-                    code: "gemeentecode-onbekend".into(),
-                }
-            })
-            .collect(),
-    ))
+    let velden: Vec<(String, String)> = i
+        .kinderen
+        .iter()
+        .enumerate()
+        .map(|(n, k)| (format!("kinderen[{n}].gemeente"), k.gemeente.clone()))
+        .collect();
+    referentie::bestaande_gemeenten(conn, &velden)
 }

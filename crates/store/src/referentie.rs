@@ -13,7 +13,7 @@ use crate::directory::{self, OrganisatieGegevens};
 use crate::schema::{gemeenten, referentie_import};
 use diesel::prelude::*;
 use ketenregie_common::time::{now_utc, to_db};
-use ketenregie_common::{OrganisatieSoort, Rechtsregime};
+use ketenregie_common::{Fout, InvalidParam, OrganisatieSoort, Rechtsregime};
 
 pub const GEMEENTEN_CSV: &str = include_str!("../../../data/refdata/gemeenten.csv");
 pub const VEILIG_THUIS_CSV: &str = include_str!("../../../data/refdata/veilig-thuis-regios.csv");
@@ -281,6 +281,39 @@ pub fn onbekende_gemeenten(conn: &mut DbConnection, codes: &[String]) -> QueryRe
         .filter(|c| !bekend.contains(c))
         .cloned()
         .collect())
+}
+
+/// The one check that municipality codes exist (issue 12: one municipality-code check).
+/// `velden` pairs the field name as the client wrote it (`kinderen[0].gemeente`,
+/// `gemeenten[2]`, `gemeente`) with the code, whose four-digit format was checked earlier
+/// (`ketenregie_common::is_gemeentecode`, problem code `pattern`). Each code missing from
+/// the loaded CBS list (`data/refdata`) is named in one `Fout::Ongeldig` with the problem
+/// code `gemeentecode-onbekend`. Without loaded reference data only the format applies.
+pub fn bestaande_gemeenten(
+    conn: &mut DbConnection,
+    velden: &[(String, String)],
+) -> Result<(), Fout> {
+    if velden.is_empty() {
+        return Ok(());
+    }
+    let codes: Vec<String> = velden.iter().map(|(_, c)| c.clone()).collect();
+    let onbekend = onbekende_gemeenten(conn, &codes)?;
+    if onbekend.is_empty() || !geladen(conn)? {
+        return Ok(());
+    }
+    Err(Fout::Ongeldig(
+        velden
+            .iter()
+            .filter(|(_, c)| onbekend.contains(c))
+            .map(|(naam, c)| InvalidParam {
+                name: naam.clone(),
+                code: "gemeentecode-onbekend".into(),
+                reason: format!(
+                    "`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"
+                ),
+            })
+            .collect(),
+    ))
 }
 
 pub fn gemeente(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Gemeente>> {

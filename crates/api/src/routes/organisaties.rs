@@ -308,22 +308,9 @@ pub fn controleer_gemeentecodes(
     conn: &mut ketenregie_store::DbConnection,
     velden: &[(String, String)],
 ) -> Result<(), AppError> {
-    let codes: Vec<String> = velden.iter().map(|(_, c)| c.clone()).collect();
-    let onbekend = ketenregie_store::referentie::onbekende_gemeenten(conn, &codes)?;
-    if onbekend.is_empty() || !ketenregie_store::referentie::geladen(conn)? {
-        return Ok(());
-    }
-    Err(AppError::validatie(
-        velden
-            .iter()
-            .filter(|(_, c)| onbekend.contains(c))
-            .map(|(naam, c)| ketenregie_common::InvalidParam {
-                name: naam.clone(),
-                code: "gemeentecode-onbekend".into(),
-                reason: format!("`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"),
-            })
-            .collect(),
-    ))
+    Ok(ketenregie_store::referentie::bestaande_gemeenten(
+        conn, velden,
+    )?)
 }
 
 /// `controleer_gemeentecodes` for a list field (`gemeenten[i]`) or a single filter.
