@@ -22,7 +22,6 @@
 //!
 //! Use case: `vastleggen` (`POST /gezinnen/{id}/beschikkingen`).
 
-use crate::kolom::{Json, Tekst, tekst_kolom};
 use crate::weergave::{BeschikkingKort, beschikking_kort, persoon_ref};
 use crate::{gezinnen, invoer, personen, toegang};
 use chrono::{DateTime, Days, Months, NaiveDate, Utc};
@@ -35,7 +34,9 @@ use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
+use ketenregie_store::kolom::{Json, Tekst};
 use ketenregie_store::schema::beschikkingen;
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -400,9 +401,11 @@ pub fn voeg_in(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = beschikkingen)]
 struct Rij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
-    gezin_id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    gezin_id: Uuid,
     rechtbank: String,
     zaaknummer: String,
     datum: NaiveDate,
@@ -412,7 +415,8 @@ struct Rij {
     uitvoerbaar_bij_voorraad: bool,
     sterke_arm: bool,
     sterke_arm_tekst: Option<String>,
-    kinderen: Json<Vec<Uuid>>,
+    #[diesel(deserialize_as = Json<Vec<Uuid>>)]
+    kinderen: Vec<Uuid>,
     gebruikt_op: Option<NaiveDate>,
 }
 
@@ -431,9 +435,9 @@ pub fn van_gezinnen(
         .into_iter()
         .map(|r| {
             Ok(Beschikking {
-                id: r.id.0,
+                id: r.id,
                 eigenaar: r.eigenaar,
-                gezin: r.gezin_id.0,
+                gezin: r.gezin_id,
                 rechtbank: r.rechtbank,
                 zaaknummer: r.zaaknummer,
                 datum: r.datum,
@@ -443,7 +447,7 @@ pub fn van_gezinnen(
                 uitvoerbaar_bij_voorraad: r.uitvoerbaar_bij_voorraad,
                 sterke_arm: r.sterke_arm,
                 sterke_arm_tekst: v.lees_kolom_optie(r.sterke_arm_tekst.as_deref())?,
-                kinderen: r.kinderen.0,
+                kinderen: r.kinderen,
                 gebruikt_op: r.gebruikt_op,
             })
         })

@@ -7,7 +7,6 @@
 //! Use cases: `vastleggen` (`POST /personen/{id}/gezag`) and `van_kind`
 //! (`GET /personen/{id}/gezag`).
 
-use crate::kolom::{Json, Tekst, tekst_kolom};
 use crate::personen::{self, PERSOON};
 use crate::weergave::{GezagKort, gezag_kort, persoon_ref};
 use crate::{invoer, toegang};
@@ -19,7 +18,9 @@ use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::{Json, Tekst, TekstOptie};
 use ketenregie_store::schema::gezag;
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -294,14 +295,18 @@ pub fn voeg_in(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = gezag)]
 struct GezagRij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
-    kind_id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    kind_id: Uuid,
     vorm: Gezagsvorm,
-    houders: Json<Vec<Uuid>>,
+    #[diesel(deserialize_as = Json<Vec<Uuid>>)]
+    houders: Vec<Uuid>,
     houder_instelling: Option<String>,
     bron: Gezagsbron,
-    beschikking_id: Option<Tekst<Uuid>>,
+    #[diesel(deserialize_as = TekstOptie<Uuid>)]
+    beschikking_id: Option<Uuid>,
     geverifieerd_op: NaiveDate,
 }
 
@@ -315,14 +320,14 @@ pub fn van_kinderen(conn: &mut DbConnection, kinderen: &[String]) -> QueryResult
     Ok(rijen
         .into_iter()
         .map(|r| Gezag {
-            id: r.id.0,
+            id: r.id,
             eigenaar: r.eigenaar,
-            kind: r.kind_id.0,
+            kind: r.kind_id,
             vorm: r.vorm,
-            houders: r.houders.0,
+            houders: r.houders,
             houder_instelling: r.houder_instelling,
             bron: r.bron,
-            beschikking: r.beschikking_id.map(|b| b.0),
+            beschikking: r.beschikking_id,
             geverifieerd_op: r.geverifieerd_op,
         })
         .collect())

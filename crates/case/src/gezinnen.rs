@@ -4,7 +4,6 @@
 //! Use cases: `maak` (`POST /gezinnen`) and `lees` (`GET /gezinnen/{id}`); the facts
 //! recorded on a family are `beschikkingen::vastleggen` and `regelingen::vastleggen`.
 
-use crate::kolom::{Tekst, tekst_kolom};
 use crate::weergave::{
     BeschikkingKort, GezagKort, PersoonRef, RegelingKort, beschikking_kort, gezag_kort,
     persoon_ref, regeling_kort,
@@ -18,7 +17,9 @@ use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkhe
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::{gezinnen, gezinsleden};
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -386,18 +387,22 @@ fn voeg_lid_in(conn: &mut DbConnection, gezin: Uuid, l: &Lid) -> QueryResult<()>
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = gezinnen)]
 struct GezinRij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
     kenmerk: Option<String>,
-    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
+    #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
+    vertrouwelijkheid: Vertrouwelijkheid,
     aangemaakt_op: chrono::NaiveDateTime,
 }
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = gezinsleden)]
 struct LidRij {
-    gezin_id: Tekst<Uuid>,
-    persoon_id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    gezin_id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    persoon_id: Uuid,
     relatie: Relatie,
     van: Option<NaiveDate>,
     tot: Option<NaiveDate>,
@@ -420,16 +425,16 @@ pub fn lees_veel(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Gez
                 .iter()
                 .filter(|l| l.gezin_id == r.id)
                 .map(|l| Lid {
-                    persoon: l.persoon_id.0,
+                    persoon: l.persoon_id,
                     relatie: l.relatie,
                     van: l.van,
                     tot: l.tot,
                 })
                 .collect(),
-            id: r.id.0,
+            id: r.id,
             eigenaar: r.eigenaar,
             kenmerk: r.kenmerk,
-            vertrouwelijkheid: r.vertrouwelijkheid.0,
+            vertrouwelijkheid: r.vertrouwelijkheid,
             aangemaakt_op: from_db(r.aangemaakt_op),
         })
         .collect())

@@ -6,12 +6,13 @@
 //! (Wpg): withheld from a non-police requester, and from the subject their own statements
 //! only are shown.
 
-use crate::{gezag, incidenten, kolom, personen};
+use crate::{gezag, incidenten, personen};
 use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
 use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom;
 use ketenregie_store::schema::{betrokkenheden, incident_betrokkenen, personen as personen_t};
 use serde_json::json;
 use std::sync::Arc;

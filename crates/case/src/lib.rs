@@ -38,7 +38,6 @@ pub mod identiteit;
 pub mod incidenten;
 pub mod invoer;
 pub mod inzage;
-pub mod kolom;
 pub mod personen;
 pub mod regelingen;
 pub mod toegang;

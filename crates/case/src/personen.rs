@@ -6,7 +6,6 @@
 //! Use cases: `registreer` (`POST /personen`) and `lees` (`GET /personen/{id}`); gezag
 //! over a child is in `gezag`.
 
-use crate::kolom::{self, Tekst};
 use crate::toegang;
 use crate::weergave::PersoonKort;
 use crate::{identiteit, invoer};
@@ -18,6 +17,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::{self, Tekst};
 use ketenregie_store::schema::personen;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -196,7 +196,8 @@ pub struct PersoonRij {
     pub adres_hash: Option<String>,
     pub gegevens: String,
     pub gemeente: Option<String>,
-    pub vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
+    #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
+    pub vertrouwelijkheid: Vertrouwelijkheid,
     pub aangemaakt_op: chrono::NaiveDateTime,
     pub gewijzigd_op: chrono::NaiveDateTime,
 }
@@ -221,7 +222,7 @@ impl PersoonRij {
             eigenaar: self.eigenaar,
             betrokkene: kolom::rij(kolom::uuid(&self.betrokkene))?,
             gegevens,
-            vertrouwelijkheid: self.vertrouwelijkheid.0,
+            vertrouwelijkheid: self.vertrouwelijkheid,
             aangemaakt_op: from_db(self.aangemaakt_op),
         })
     }

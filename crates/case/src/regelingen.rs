@@ -5,7 +5,6 @@
 //!
 //! Use case: `vastleggen` (`POST /gezinnen/{id}/regelingen`).
 
-use crate::kolom::{Tekst, tekst_kolom};
 use crate::weergave::{RegelingKort, regeling_kort};
 use crate::{gezinnen, invoer, personen, toegang};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +16,9 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::regelingen;
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -202,12 +203,15 @@ pub fn voeg_in(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = regelingen)]
 struct Rij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
-    gezin_id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    gezin_id: Uuid,
     soort: Regelingsoort,
     bron: Regelingbron,
-    beschikking_id: Option<Tekst<Uuid>>,
+    #[diesel(deserialize_as = TekstOptie<Uuid>)]
+    beschikking_id: Option<Uuid>,
     samenvatting: String,
     van: NaiveDate,
     tot: Option<NaiveDate>,
@@ -228,12 +232,12 @@ pub fn van_gezinnen(
         .into_iter()
         .map(|r| {
             Ok(Regeling {
-                id: r.id.0,
+                id: r.id,
                 eigenaar: r.eigenaar,
-                gezin: r.gezin_id.0,
+                gezin: r.gezin_id,
                 soort: r.soort,
                 bron: r.bron,
-                beschikking: r.beschikking_id.map(|b| b.0),
+                beschikking: r.beschikking_id,
                 samenvatting: v.ontsleutel(&r.samenvatting)?,
                 van: r.van,
                 tot: r.tot,

@@ -9,8 +9,8 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{InvalidParam, Validatie, ids};
-use ketenregie_referral::kolom::Tekst;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::abonnementen;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -57,7 +57,7 @@ where
 }
 
 impl Kanalen {
-    /// For `#[diesel(deserialize_as)]` (see `ketenregie_referral::kolom::Tekst`).
+    /// For `#[diesel(deserialize_as)]` (see `ketenregie_store::kolom::Tekst`).
     fn try_into(self) -> Result<Vec<Gebeurteniskanaal>, std::convert::Infallible> {
         Ok(self.0)
     }

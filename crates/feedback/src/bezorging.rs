@@ -48,7 +48,7 @@ pub enum Kanaal {
     Webhook,
 }
 
-ketenregie_referral::tekst_kolom!(Kanaal);
+ketenregie_store::tekst_kolom!(Kanaal);
 
 /// Where a delivery (and its outbox event) stands.
 #[derive(
@@ -73,7 +73,7 @@ pub enum Bezorgstatus {
     Dood,
 }
 
-ketenregie_referral::tekst_kolom!(Bezorgstatus);
+ketenregie_store::tekst_kolom!(Bezorgstatus);
 
 use Bezorgstatus::{Afgeleverd, Dood, Wachtend};
 

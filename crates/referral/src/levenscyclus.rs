@@ -47,7 +47,7 @@ pub enum TaakStatus {
     EnteredInError,
 }
 
-crate::tekst_kolom!(TaakStatus);
+ketenregie_store::tekst_kolom!(TaakStatus);
 
 /// Who moves the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,6 @@
 pub mod briefingbron;
 pub mod indiening;
 pub mod inhoud;
-pub mod kolom;
 pub mod levenscyclus;
 pub mod melding;
 pub mod opslag;

@@ -2,7 +2,6 @@
 //! one document; functions returning it take the privacy `Toestemming`.
 
 use crate::inhoud::Inhoud;
-use crate::kolom::{Tekst, TekstOptie};
 use crate::levenscyclus::TaakStatus;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -12,6 +11,7 @@ use ketenregie_privacy::Toestemming;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
+use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
@@ -44,7 +44,7 @@ pub enum Meldingstatus {
     NietRouteerbaar,
 }
 
-crate::tekst_kolom!(Meldingstatus);
+ketenregie_store::tekst_kolom!(Meldingstatus);
 
 /// A melding without its personal content (lists, state changes). Every column is read
 /// as its type: an unknown status, level or id is an error at the row.

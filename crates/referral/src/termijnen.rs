@@ -9,7 +9,6 @@
 //! The feedback crate meets them with feedback items, chases them (reminders, escalation,
 //! late notices: `herinnerd_op`, `geescaleerd_op`, `laat_gemeld_op`) and reports on them.
 
-use crate::kolom::Tekst;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use ketenregie_common::ids;
@@ -17,6 +16,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::{Kalender, Kalendernaam, nl_datum};
 use ketenregie_privacy::convenant::{self, Convenant, Terugkoppelmoment};
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::termijnen;
 use uuid::Uuid;
 

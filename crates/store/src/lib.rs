@@ -6,6 +6,7 @@ pub mod conn;
 pub mod directory;
 pub mod herschrijven;
 pub mod idempotentie;
+pub mod kolom;
 pub mod migrate;
 pub mod outbox;
 pub mod quota;

@@ -43,7 +43,6 @@ pub use handelingen::{
 };
 pub use opslag::{actief_op, match_partijen, matches_van, vind};
 
-use crate::kolom::tekst_kolom;
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::sql_types::Text;
@@ -53,6 +52,7 @@ use ketenregie_privacy::convenant::{self, Convenant, Regel};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
 use ketenregie_store::herschrijven::Kolom;
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString};
 use utoipa::ToSchema;

@@ -3,13 +3,13 @@
 
 use super::{Betrokkenheid, Contact, Coordinatie, Match, MatchReden};
 use crate::gezinnen::Relatie;
-use crate::kolom::Tekst;
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::from_db;
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use uuid::Uuid;
 
@@ -17,10 +17,13 @@ use uuid::Uuid;
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = betrokkenheden)]
 struct Rij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     organisatie: String,
-    persoon_id: Tekst<Uuid>,
-    betrokkene: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    persoon_id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    betrokkene: Uuid,
     contact_naam: String,
     contact_telefoon: Option<String>,
     contact_email: Option<String>,
@@ -31,10 +34,10 @@ struct Rij {
 
 fn uit_rij(v: &Versleuteling, r: Rij) -> QueryResult<Betrokkenheid> {
     Ok(Betrokkenheid {
-        id: r.id.0,
+        id: r.id,
         organisatie: r.organisatie,
-        persoon: r.persoon_id.0,
-        betrokkene: r.betrokkene.0,
+        persoon: r.persoon_id,
+        betrokkene: r.betrokkene,
         contact: Contact {
             naam: v.lees_kolom(&r.contact_naam)?,
             telefoon: v.lees_kolom_optie(r.contact_telefoon.as_deref())?,
@@ -167,13 +170,13 @@ pub fn matches_van(
         if !coordinatie.gedeeld_met(None, &andere_org, ander_soort) {
             continue;
         }
-        let Some(a) = vind(conn, v, ander.0)? else {
+        let Some(a) = vind(conn, v, ander)? else {
             continue;
         };
         uit.push(Match {
-            id: r.id.0,
+            id: r.id,
             reden: r.reden,
-            eigen_betrokkenheid: eigen.0,
+            eigen_betrokkenheid: eigen,
             andere_organisatie: andere_org,
             ander_contact: a.contact,
             aangemaakt_op: from_db(r.aangemaakt_op),
@@ -186,9 +189,12 @@ pub fn matches_van(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = matches)]
 struct MatchRij {
-    id: Tekst<Uuid>,
-    betrokkenheid_a: Tekst<Uuid>,
-    betrokkenheid_b: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    betrokkenheid_a: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    betrokkenheid_b: Uuid,
     organisatie_a: String,
     organisatie_b: String,
     reden: MatchReden,

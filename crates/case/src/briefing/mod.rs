@@ -44,11 +44,11 @@ pub use antwoord::{
 pub use bron::{GeenMeldingen, OpenMelding, ZorgmeldingBron};
 pub use vraag::{BriefingVraag, Zoekvraag, Zoekwijze};
 
-use crate::kolom;
 use crate::toegang::doel_voor;
 use ketenregie_common::Fout;
 use ketenregie_privacy::{Context, besluit};
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom;
 use uuid::Uuid;
 
 /// At most this many families in one briefing: a search that reaches more is almost

@@ -13,7 +13,6 @@ use super::{MAX_GEZINNEN, MAX_INCIDENTEN_IN_LIJST, ZorgmeldingBron};
 use crate::beschikkingen::{self, Beschikking, Werking};
 use crate::gezinnen::{self, Gezin};
 use crate::incidenten::{self, IncidentKort};
-use crate::kolom;
 use crate::personen::{Persoon, PersoonRij};
 use crate::weergave::{PersoonKort, PersoonRef, beschikking_kort, gezag_kort, regeling_kort};
 use crate::{betrokkenheid, gezag, identiteit, regelingen};
@@ -22,6 +21,7 @@ use diesel::prelude::*;
 use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::kolom;
 use ketenregie_store::schema::personen as personen_t;
 use ketenregie_store::{DbConnection, directory};
 use std::collections::{BTreeMap, BTreeSet};
@@ -47,7 +47,7 @@ pub(super) struct Opbouw<'a> {
 
 /// The level of a stored person record.
 fn niveau(r: &PersoonRij) -> Vertrouwelijkheid {
-    r.vertrouwelijkheid.0
+    r.vertrouwelijkheid
 }
 
 impl<'a> Opbouw<'a> {

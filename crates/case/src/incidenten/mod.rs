@@ -24,10 +24,10 @@ pub use handelingen::{
 pub use opslag::{kort_van, lees_veel, vind, voeg_in};
 
 use crate::invoer;
-use crate::kolom::tekst_kolom;
 use chrono::{DateTime, Utc};
 use diesel::sql_types::Text;
 use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid, ids};
+use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;

@@ -4,7 +4,6 @@
 use super::{
     Incident, IncidentKort, Incidentsoort, Verklaarder, Verklaring, Wederhoor, verwijzingen,
 };
-use crate::kolom::Tekst;
 use crate::{gezinnen, personen};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -12,6 +11,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Fout, Vertrouwelijkheid};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::{incident_betrokkenen, incidenten, verklaringen};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -105,9 +105,11 @@ pub(super) fn voeg_verklaring_in(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incidenten)]
 struct IncidentRij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
-    gezin_id: Option<Tekst<Uuid>>,
+    #[diesel(deserialize_as = TekstOptie<Uuid>)]
+    gezin_id: Option<Uuid>,
     tijdstip: chrono::NaiveDateTime,
     gemeente: Option<String>,
     soort: Incidentsoort,
@@ -115,23 +117,29 @@ struct IncidentRij {
     inhoud: String,
     wederhoor: Wederhoor,
     wederhoor_op: Option<chrono::NaiveDateTime>,
-    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
+    #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
+    vertrouwelijkheid: Vertrouwelijkheid,
 }
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incident_betrokkenen)]
 struct BetrokkeneRij {
-    incident_id: Tekst<Uuid>,
-    persoon_id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    incident_id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    persoon_id: Uuid,
     rol: String,
 }
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = verklaringen)]
 struct VerklaringRij {
-    id: Tekst<Uuid>,
-    incident_id: Tekst<Uuid>,
-    persoon_id: Option<Tekst<Uuid>>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    incident_id: Uuid,
+    #[diesel(deserialize_as = TekstOptie<Uuid>)]
+    persoon_id: Option<Uuid>,
     afgelegd_door: Verklaarder,
     tekst: String,
     afgelegd_op: chrono::NaiveDateTime,
@@ -172,7 +180,7 @@ pub fn lees_veel(
                 .and_then(|s| serde_json::from_str(&s).ok())
                 .ok_or_else(|| {
                     diesel::result::Error::DeserializationError(
-                        format!("incident {} kan niet worden ontsleuteld", r.id.0).into(),
+                        format!("incident {} kan niet worden ontsleuteld", r.id).into(),
                     )
                 })?;
             let verklaringen = verk
@@ -180,9 +188,9 @@ pub fn lees_veel(
                 .filter(|s| s.incident_id == r.id)
                 .map(|s| {
                     Ok(Verklaring {
-                        id: s.id.0,
+                        id: s.id,
                         afgelegd_door: s.afgelegd_door,
-                        persoon: s.persoon_id.map(|p| p.0),
+                        persoon: s.persoon_id,
                         tekst: v.ontsleutel(&s.tekst)?,
                         afgelegd_op: from_db(s.afgelegd_op),
                         vastgelegd_door: s.vastgelegd_door.clone(),
@@ -193,12 +201,12 @@ pub fn lees_veel(
                 betrokkenen: betr
                     .iter()
                     .filter(|b| b.incident_id == r.id)
-                    .map(|b| (b.persoon_id.0, b.rol.clone()))
+                    .map(|b| (b.persoon_id, b.rol.clone()))
                     .collect(),
                 verklaringen,
-                id: r.id.0,
+                id: r.id,
                 eigenaar: r.eigenaar,
-                gezin: r.gezin_id.map(|g| g.0),
+                gezin: r.gezin_id,
                 tijdstip: from_db(r.tijdstip),
                 gemeente: r.gemeente,
                 plaats: inhoud.plaats,
@@ -207,7 +215,7 @@ pub fn lees_veel(
                 samenvatting: inhoud.samenvatting,
                 wederhoor: r.wederhoor,
                 wederhoor_op: r.wederhoor_op.map(from_db),
-                vertrouwelijkheid: r.vertrouwelijkheid.0,
+                vertrouwelijkheid: r.vertrouwelijkheid,
             });
         }
     }
@@ -251,13 +259,13 @@ pub fn kort_van(
             .select((verklaringen::incident_id, verklaringen::afgelegd_door))
             .load(conn)?;
         uit.extend(rijen.into_iter().map(|r| IncidentKort {
-            verklaarders: verk.iter().filter(|s| s.0 == r.id).map(|s| s.1).collect(),
-            id: r.id.0,
+            verklaarders: verk.iter().filter(|s| s.0.0 == r.id).map(|s| s.1).collect(),
+            id: r.id,
             eigenaar: r.eigenaar,
             tijdstip: from_db(r.tijdstip),
             soort: r.soort,
             wederhoor: r.wederhoor,
-            vertrouwelijkheid: r.vertrouwelijkheid.0,
+            vertrouwelijkheid: r.vertrouwelijkheid,
         }));
     }
     uit.sort_by_key(|i| std::cmp::Reverse(i.tijdstip));
@@ -268,10 +276,12 @@ pub fn kort_van(
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = incidenten)]
 struct KortRij {
-    id: Tekst<Uuid>,
+    #[diesel(deserialize_as = Tekst<Uuid>)]
+    id: Uuid,
     eigenaar: String,
     tijdstip: chrono::NaiveDateTime,
     soort: Incidentsoort,
     wederhoor: Wederhoor,
-    vertrouwelijkheid: Tekst<Vertrouwelijkheid>,
+    #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
+    vertrouwelijkheid: Vertrouwelijkheid,
 }

@@ -1,19 +1,17 @@
-//! Columns with types (issue 12 point 4, vaultwarden's pattern): statuses, kinds and ids
-//! are stored as TEXT and read back as their Rust types, so an unknown value in the
-//! database is a deserialization error at the row, never a `parse().expect` or a silent
-//! default later.
+//! Columns with types (issue 12 point 4, vaultwarden's pattern), shared by every domain
+//! crate: statuses, kinds and ids are stored as TEXT and read back as their Rust types, so
+//! an unknown value in the database is a deserialization error at the row, never a
+//! `parse().expect` or a silent default later. Every impl is generic over the backend
+//! (`DB: Backend` with `str: ToSql<Text, DB>` / `String: FromSql<Text, DB>`), so it serves
+//! SQLite, PostgreSQL and the `MultiConnection` backend of [`crate::DbConnection`] alike.
 //!
-//! Local until `ketenregie_store::kolom` (the shared `tekst_kolom!`) lands; then these
-//! give way to it. Every impl is generic over the backend (`DB: Backend` with
-//! `str: ToSql<Text, DB>` / `String: FromSql<Text, DB>`), so it serves SQLite, PostgreSQL
-//! and the `MultiConnection` backend of `ketenregie_store::DbConnection` alike.
-//!
-//! - `tekst_kolom!(T)` for a type of this crate (or of a crate that uses the macro) with
-//!   `AsRef<str>` and `FromStr`: `ToSql` and `FromSql` on `Text`; derive
+//! - `ketenregie_store::tekst_kolom!(T, U, ..)` for types with `AsRef<str>` and `FromStr`
+//!   (strum's `AsRefStr`/`EnumString`): `ToSql` and `FromSql` on `Text`; the type derives
 //!   `diesel::AsExpression` and `diesel::FromSqlRow` with `#[diesel(sql_type = Text)]`.
-//! - `Tekst<T>` / `TekstOptie<T>` for a foreign type (`Uuid`, `Vertrouwelijkheid`,
-//!   `Terugkoppelmoment`) that the orphan rule keeps from having the impls here: use as
-//!   `#[diesel(deserialize_as = Tekst<T>)]` on a row field of type `T` (or `Option<T>`).
+//! - [`Tekst<T>`] / [`TekstOptie<T>`] for a foreign type (`Uuid`, `Vertrouwelijkheid`) that
+//!   the orphan rule keeps from having the impls in the using crate: a row field of that
+//!   wrapper type, or `#[diesel(deserialize_as = Tekst<T>)]` on a field of type `T`.
+//! - [`Json<T>`] for a JSON document stored as TEXT (a list of ids).
 
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, FromSqlRow};
@@ -25,7 +23,7 @@ use std::str::FromStr;
 /// `ToSql`/`FromSql` on `Text` for `$t` via `AsRef<str>` and `FromStr`, for every backend.
 #[macro_export]
 macro_rules! tekst_kolom {
-    ($t:ty) => {
+    ($($t:ty),+ $(,)?) => {$(
         impl<DB> ::diesel::serialize::ToSql<::diesel::sql_types::Text, DB> for $t
         where
             DB: ::diesel::backend::Backend,
@@ -50,7 +48,7 @@ macro_rules! tekst_kolom {
                 $crate::kolom::lees::<Self, DB>(bytes)
             }
         }
-    };
+    )+};
 }
 
 /// Read a TEXT value as `T`; an unknown value is a deserialization error naming it.
@@ -151,16 +149,41 @@ impl<T> Json<T> {
     }
 }
 
+/// A stored id in a `String` column of a public row struct (the command-line tools read
+/// those as text): parsed, or the row fails.
+pub fn uuid(s: &str) -> deserialize::Result<uuid::Uuid> {
+    uuid::Uuid::parse_str(s).map_err(|_| format!("geen UUID in een id-kolom: `{s}`").into())
+}
+
+/// `deserialize::Result` as a query error, for row mapping after `load`.
+pub fn rij<T>(r: deserialize::Result<T>) -> diesel::QueryResult<T> {
+    r.map_err(diesel::result::Error::DeserializationError)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::levenscyclus::TaakStatus;
-    use crate::opslag::Meldingstatus;
+    use crate::DbConnection;
     use diesel::dsl::sql;
     use diesel::prelude::*;
     use ketenregie_common::Vertrouwelijkheid;
-    use ketenregie_store::DbConnection;
     use uuid::Uuid;
+
+    #[derive(
+        Debug,
+        PartialEq,
+        strum::AsRefStr,
+        strum::EnumString,
+        diesel::expression::AsExpression,
+        diesel::deserialize::FromSqlRow,
+    )]
+    #[strum(serialize_all = "kebab-case")]
+    #[diesel(sql_type = Text)]
+    enum TaakStatus {
+        InProgress,
+        OnHold,
+    }
+    crate::tekst_kolom!(TaakStatus);
 
     fn db() -> DbConnection {
         DbConnection::Sqlite(diesel::SqliteConnection::establish(":memory:").unwrap())
@@ -173,7 +196,7 @@ mod tests {
             .get_result(&mut c)
             .unwrap();
         assert_eq!(t, TaakStatus::InProgress);
-        let m: Option<Meldingstatus> = diesel::select(sql::<Nullable<Text>>("NULL"))
+        let m: Option<TaakStatus> = diesel::select(sql::<Nullable<Text>>("NULL"))
             .get_result(&mut c)
             .unwrap();
         assert_eq!(m, None);
