@@ -112,8 +112,12 @@ max_attempts = 8
 # The first retry waits this many seconds; every next one twice as long (at most 6 hours).
 backoff_seconds = 30
 # A claim holds this many seconds; after that another instance may take the delivery over
-# (an instance that died mid-batch). Keep it well above the e-mail and webhook timeouts.
-lease_seconds = 120
+# (an instance that died mid-batch). Renewed when each delivery's send starts. Must exceed
+# the e-mail and webhook timeouts.
+lease_seconds = 60
+# Deliveries one instance sends at the same time. A crash leaves at most this many
+# deliveries uncertain (`onzeker`: perhaps received, never sent again by itself).
+parallel_sends = 1
 
 [email]
 # file: write .eml files into `file_dir` (development); smtp: send over SMTP; none: no e-mail.
@@ -250,6 +254,9 @@ pub struct DispatcherConfig {
     pub max_attempts: u32,
     pub backoff_seconds: u64,
     pub lease_seconds: u64,
+    /// Deliveries sent at the same time (at least 1): also the most a crash leaves
+    /// `onzeker`.
+    pub parallel_sends: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -506,6 +513,10 @@ impl Config {
                 u64::from(self.dispatcher.max_attempts),
             ),
             ("dispatcher.lease_seconds", self.dispatcher.lease_seconds),
+            (
+                "dispatcher.parallel_sends",
+                u64::from(self.dispatcher.parallel_sends),
+            ),
             ("email.timeout_seconds", self.email.timeout_seconds),
             ("webhooks.timeout_seconds", self.webhooks.timeout_seconds),
             (
@@ -532,6 +543,19 @@ impl Config {
                     reason: "must be at least 1".into(),
                 });
             }
+        }
+        // A send still running when its lease ends would be taken for a crashed one.
+        let langste = self
+            .email
+            .timeout_seconds
+            .max(self.webhooks.timeout_seconds);
+        if self.dispatcher.lease_seconds <= langste {
+            return Err(ConfigFout::Ongeldig {
+                key: "dispatcher.lease_seconds",
+                reason: format!(
+                    "must exceed the e-mail and webhook timeouts ({langste} s), or a send in progress is taken for a crashed one"
+                ),
+            });
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigFout::Ongeldig {
@@ -622,7 +646,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\nparallel_sends = {dps}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -682,6 +706,7 @@ impl Config {
             dm = self.dispatcher.max_attempts,
             dbo = self.dispatcher.backoff_seconds,
             dl = self.dispatcher.lease_seconds,
+            dps = self.dispatcher.parallel_sends,
             et = self.email_transport_naam(),
             ef = self.email.file_dir.display(),
             efr = self.email.from,
