@@ -369,7 +369,7 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
         )
         .await?;
     let gid = gezin["id"].as_str().context("family id")?.to_string();
-    let vandaag = chrono::Utc::now().date_naive();
+    let vandaag = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now());
     let d = |dagen: i64| (vandaag + chrono::Duration::days(dagen)).to_string();
     let omgang = k
         .post(&gi, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), json!({

@@ -506,10 +506,215 @@ async fn webhook_replay_en_herhaling(db: Db) {
     assert!(p.iter().all(|o| o.handtekening.starts_with("v1,")));
 }
 
+/// The dispatcher of a release-shaped process (`ketenregie serve`) on `url`: batches of 50,
+/// one send at a time (the default), a pass every second, a lease of 5 s, transport
+/// timeouts of 4 s; SMTP to `smtp_poort`.
+fn bezorgend_proces(url: &str, dir: &std::path::Path, smtp_poort: u16) -> std::process::Child {
+    let fixture = |n: &str| format!("{}/tests/fixtures/{n}", env!("CARGO_MANIFEST_DIR"));
+    std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .arg("serve")
+        .env("KETENREGIE_DATABASE__URL", url)
+        .env(
+            "KETENREGIE_SERVER__BIND",
+            format!("127.0.0.1:{}", keten::vrije_poort()),
+        )
+        .env("KETENREGIE_SERVER__WORKERS", "1")
+        .env("KETENREGIE_AUTH__ISSUER", common::ISSUER)
+        .env("KETENREGIE_AUTH__AUDIENCE", common::AUDIENCE)
+        .env("KETENREGIE_AUTH__JWKS_FILE", fixture("jwks.json"))
+        .env("KETENREGIE_AUTH__DEV_SECRET_FILE", dir.join("dev-secret"))
+        .env(
+            "KETENREGIE_PRIVACY__PSEUDONYM_KEY",
+            "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc=",
+        )
+        .env(
+            "KETENREGIE_PRIVACY__ENCRYPTION_KEY",
+            "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE=",
+        )
+        .env("KETENREGIE_REFERENCE_DATA__LOAD_AT_START", "false")
+        .env("KETENREGIE_SCANNER__ENABLED", "false")
+        .env("KETENREGIE_DISPATCHER__ENABLED", "true")
+        .env("KETENREGIE_DISPATCHER__INTERVAL_SECONDS", "1")
+        .env("KETENREGIE_DISPATCHER__BATCH_SIZE", "50")
+        .env("KETENREGIE_DISPATCHER__LEASE_SECONDS", "5")
+        .env("KETENREGIE_EMAIL__TRANSPORT", "smtp")
+        .env("KETENREGIE_EMAIL__SMTP_HOST", "127.0.0.1")
+        .env("KETENREGIE_EMAIL__SMTP_PORT", smtp_poort.to_string())
+        .env("KETENREGIE_EMAIL__SMTP_TLS", "none")
+        .env("KETENREGIE_EMAIL__TIMEOUT_SECONDS", "4")
+        .env("KETENREGIE_WEBHOOKS__TIMEOUT_SECONDS", "4")
+        .env("KETENREGIE_WEBHOOKS__ALLOW_PRIVATE_NETWORKS", "true")
+        .env("KETENREGIE_LIMITS__CLIENT_PER_SECOND", "0")
+        .env("KETENREGIE_LIMITS__USER_PER_SECOND", "0")
+        .env("KETENREGIE_LOG__FILTER", "error")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("ketenregie serve starts")
+}
+
+/// Poll `klaar` every 10 ms until it holds (guard: 60 s).
+async fn wacht_tot(wat: &str, mut klaar: impl FnMut() -> bool) {
+    let grens = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !klaar() {
+        assert!(std::time::Instant::now() < grens, "{wat}: not within 60 s");
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
+/// Finding 8 of issue 14 (build point 7): a crash while sending re-sends nothing. 50
+/// deliveries in one batch; the receiver takes the 11th and never answers; the sending
+/// process is killed (SIGKILL) then, with 10 delivered, 1 in flight and 39 claimed but not
+/// sent. A second process takes the claims over after the lease: it sends the 39 once and
+/// marks the one in flight `onzeker` without sending it. The receiver sees every id at most
+/// once (re-sent: 0); the functional admin sees the uncertain one and may re-queue it.
+async fn crash_tijdens_verzenden(db: Db, kanaal: &str) {
+    if kanaal == "email" && !SmtpSink::beschikbaar() {
+        return;
+    }
+    let klok = Klok::vast(begin());
+    let Some(app) = app(db, "", &klok).await else {
+        return;
+    };
+    const N: usize = 50;
+    const HAPER: usize = 11;
+    let smtp_poort = keten::vrije_poort();
+    let ontvanger = Ontvanger::default();
+    let (org, sink) = if kanaal == "email" {
+        keten::contactpunt(
+            &app,
+            "vt-haaglanden",
+            "meldingen",
+            "meldingen@vt-haaglanden.test",
+        )
+        .await;
+        let sink = SmtpSink::start_met_hapering(&app.dir, smtp_poort, HAPER);
+        ("vt-haaglanden", Some(sink))
+    } else {
+        *ontvanger.haper_bij.lock().unwrap() = Some(HAPER);
+        let basis = ontvanger.start();
+        keten::abonneer(
+            &app,
+            "politie-haaglanden",
+            &format!("{basis}/p"),
+            &["termijnen"],
+        )
+        .await;
+        ("politie-haaglanden", None)
+    };
+    gebeurtenissen(&app, org, "termijnen.escalatie", N, klok.nu());
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM bezorgingen"),
+        N as i64,
+        "one delivery per event"
+    );
+    // The receiver's view: every delivery id it got, in order of arrival.
+    let ontvangen = || -> Vec<String> {
+        match &sink {
+            Some(sink) => sink
+                .berichten()
+                .iter()
+                .map(|m| {
+                    m.lines()
+                        .find_map(|r| r.strip_prefix("Message-ID: "))
+                        .expect("a Message-ID")
+                        .trim()
+                        .to_string()
+                })
+                .collect(),
+            None => ontvanger.pogingen("/p").into_iter().map(|o| o.id).collect(),
+        }
+    };
+
+    let mut a = bezorgend_proces(&app.db_url(), &app.dir, smtp_poort);
+    wacht_tot("the 11th send", || ontvangen().len() >= HAPER).await;
+    a.kill().unwrap(); // SIGKILL, mid-send
+    a.wait().unwrap();
+    let stand = |status: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM bezorgingen WHERE status = '{status}'"
+        ))
+    };
+    assert_eq!(
+        (stand("afgeleverd"), stand("verzenden"), stand("wachtend")),
+        ((HAPER - 1) as i64, 1, (N - HAPER) as i64),
+        "killed with 10 delivered, 1 in flight, the rest claimed but not sent"
+    );
+
+    let mut b = bezorgend_proces(&app.db_url(), &app.dir, smtp_poort);
+    wacht_tot("the takeover", || {
+        stand("wachtend") + stand("verzenden") == 0 && stand("afgeleverd") == (N - 1) as i64
+    })
+    .await;
+    b.kill().unwrap();
+    b.wait().unwrap();
+
+    let mut per_id: BTreeMap<String, usize> = BTreeMap::new();
+    for id in ontvangen() {
+        *per_id.entry(id).or_default() += 1;
+    }
+    let opnieuw = per_id.values().filter(|n| **n > 1).count();
+    println!(
+        "crash mid-send ({db:?}, {kanaal}): batch of {N}, process killed (SIGKILL) with {} delivered and 1 in flight; after the takeover: {} ids received, re-sent {opnieuw}, onzeker {}",
+        HAPER - 1,
+        per_id.len(),
+        stand("onzeker")
+    );
+    assert_eq!(per_id.len(), N, "every delivery received");
+    assert_eq!(opnieuw, 0, "nothing re-sent: {per_id:?}");
+    assert_eq!(stand("onzeker"), 1, "the one in flight is uncertain");
+
+    // The functional admin sees it beside the dead letters, and may re-queue it.
+    let fb = app.token(org, &["functioneel-beheerder"]);
+    let lijst: Value = app
+        .get("/api/v1/dode-berichten", &fb)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lijst["count"], 1, "{lijst}");
+    let d = &lijst["results"][0];
+    assert_eq!(d["status"], "onzeker");
+    assert!(
+        d["laatsteFout"].as_str().unwrap().contains("onderbroken"),
+        "{d}"
+    );
+    let id = d["id"].as_str().unwrap();
+    let haper = ontvangen()[HAPER - 1].clone();
+    assert!(haper.contains(id), "the uncertain one is the one in flight");
+    let res = app
+        .post(
+            &format!("/api/v1/dode-berichten/{id}/_opnieuw"),
+            &fb,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut c = bezorgend_proces(&app.db_url(), &app.dir, smtp_poort);
+    wacht_tot("the re-queued delivery", || stand("afgeleverd") == N as i64).await;
+    c.kill().unwrap();
+    c.wait().unwrap();
+    assert_eq!(
+        ontvangen().iter().filter(|i| i.contains(id)).count(),
+        2,
+        "re-queued by the admin: sent once more"
+    );
+}
+
+async fn crash_tijdens_verzenden_email(db: Db) {
+    crash_tijdens_verzenden(db, "email").await;
+}
+
+async fn crash_tijdens_verzenden_webhook(db: Db) {
+    crash_tijdens_verzenden(db, "webhook").await;
+}
+
 op_beide_backends!(
     smtp_eerst_onbereikbaar,
     dode_berichten_en_abonnementen,
     twee_scanners_tegelijk,
     twee_bezorgers_na_uitval,
-    webhook_replay_en_herhaling
+    webhook_replay_en_herhaling,
+    crash_tijdens_verzenden_email,
+    crash_tijdens_verzenden_webhook
 );

@@ -29,9 +29,14 @@ async fn app_op(db: Db, start: &str) -> Option<(TestApp, Klok)> {
     Some((app, klok))
 }
 
-/// The due time of each duty of melding `id`, as Veilig Thuis reads it.
+/// The due time of each duty of melding `id`, as Veilig Thuis Haaglanden reads it.
 async fn termijnen(app: &TestApp, id: &str) -> Vec<(String, String)> {
-    let vt = app.token("vt-haaglanden", &["triagist"]);
+    termijnen_bij(app, "vt-haaglanden", id).await
+}
+
+/// The due time of each duty of melding `id`, as the triagist of `vt` reads it.
+async fn termijnen_bij(app: &TestApp, vt: &str, id: &str) -> Vec<(String, String)> {
+    let vt = app.token(vt, &["triagist"]);
     let m: Value = app
         .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
         .await
@@ -254,9 +259,114 @@ async fn rapportperiode_in_nederlandse_dagen(db: Db) {
     assert_eq!(meldingen(&standaard), 1);
 }
 
+/// Build point 9: the holiday calendar is the agreement's. Police Haaglanden sends to two
+/// Veilig Thuis regions under two agreements: Haaglanden's names no calendar (the Algemene
+/// termijnenwet), Utrecht's the collective-agreement variant (`cao-lustrum`: 5 May only in
+/// lustrum years). Sent Tuesday 4 May 2027 (not a lustrum year): receipt in Haaglanden is
+/// due Friday 7 May (5 May a holiday, 6 May Ascension), in Utrecht Wednesday 5 May; the
+/// triage outcome Thursday 13 and Wednesday 12 May. A calendar that does not exist is a
+/// 400 naming `kalender`.
+async fn kalender_per_convenant(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-05-04T10:00:00Z").await else {
+        return;
+    };
+    app.organisatie("vt-utrecht", "veilig-thuis", &["0344"])
+        .await;
+    let regel = |soort: &str, rol: &str, acties: Value, doel: &str, cats: Value| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
+               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1 lid 2 sub g", "omschrijving": "terugkoppeling aan de melder"}})
+    };
+    let mut utrecht = json!({
+        "titel": "Zorgmeldingen Utrecht (cao-kalender)",
+        "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-utrecht", "rol": "ontvanger"}],
+        "doelen": ["veiligheidsbeoordeling", "terugkoppeling"],
+        "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening"],
+        "regels": [
+            regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
+            regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
+            regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]))
+        ],
+        "kalender": "juliaans"
+    });
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let b = assert_problem(
+        app.post("/api/v1/convenanten", &beheer, &utrecht).await,
+        400,
+    )
+    .await;
+    assert_eq!(b["invalidParams"][0]["name"], "kalender", "{b}");
+    assert_eq!(b["invalidParams"][0]["code"], "enum", "{b}");
+    assert!(
+        b["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("cao-lustrum"),
+        "{b}"
+    );
+    utrecht["kalender"] = json!("cao-lustrum");
+    let c = app.convenant_van_kracht(&utrecht).await;
+    assert_eq!(c["kalender"], "cao-lustrum");
+    // The Haaglanden agreement names none: it reads as the default.
+    let lijst: Value = app
+        .get("/api/v1/convenanten", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kalenders: Vec<(&str, &str)> = lijst["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["titel"].as_str().unwrap(),
+                c["kalender"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        kalenders.contains(&(
+            "Zorgmeldingen en terugkoppeling Haaglanden",
+            "algemene-termijnenwet"
+        )),
+        "{kalenders:?}"
+    );
+
+    let haaglanden = keten::verzonden_melding(&app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let mut m = keten::melding();
+    m["kinderen"][0]["gemeente"] = json!("0344");
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &m).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+
+    let t = termijnen(&app, &haaglanden).await;
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
+    assert_eq!(due(&t, "na-beoordeling"), "2027-05-13T10:00:00Z");
+    let t = termijnen_bij(&app, "vt-utrecht", &id).await;
+    assert_eq!(
+        due(&t, "ontvangstbevestiging"),
+        "2027-05-05T10:00:00Z",
+        "5 May is a working day under the collective-agreement calendar in 2027"
+    );
+    assert_eq!(due(&t, "na-beoordeling"), "2027-05-12T10:00:00Z");
+}
+
 op_beide_backends!(
     bevinding_10_zomertijd,
     bevinding_11_vijf_mei,
     sluitingsdagen_zetten_en_gebruiken,
-    rapportperiode_in_nederlandse_dagen
+    rapportperiode_in_nederlandse_dagen,
+    kalender_per_convenant
 );

@@ -160,7 +160,10 @@ async fn quotum_op_briefings_en_personen(db: Db) {
         .unwrap()
         .parse()
         .unwrap();
-    assert!((1..=86_400).contains(&wacht), "until midnight UTC: {wacht}");
+    assert!(
+        (1..=90_000).contains(&wacht),
+        "until Dutch midnight: {wacht}"
+    );
     is_429(res).await;
     assert_eq!(briefing(app.base.clone()).await.unwrap().status(), 429);
 
@@ -440,10 +443,61 @@ fn ontwikkeltoken_past_binnen_de_regels() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The daily quota counts a Dutch calendar day (Europe/Amsterdam): at 23:59 summer time
+/// (21:59Z) a user over the quota waits 60 s, until local midnight; two minutes later, still
+/// the same UTC day, the new Dutch day has a fresh quota.
+async fn quotum_per_nederlandse_dag(db: Db) {
+    let klok = ketenregie_common::Klok::vast(
+        chrono::DateTime::parse_from_rfc3339("2027-07-01T21:59:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc),
+    );
+    let Some(app) = common::spawn_met(
+        db,
+        "[limits]\nuser_per_second = 0\nperson_lookups_per_day = 2",
+        ketenregie_api::app::Onderdelen {
+            klok: klok.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
+    let pad = format!("/api/v1/personen/{}", uuid::Uuid::now_v7());
+    for _ in 0..2 {
+        assert_eq!(app.get(&pad, &noodhulp).await.status(), 404);
+    }
+    let res = app.get(&pad, &noodhulp).await;
+    assert_eq!(res.headers()["retry-after"], "60", "until 00:00 CEST");
+    is_429(res).await;
+    klok.verschuif(chrono::Duration::minutes(2));
+    assert_eq!(
+        app.get(&pad, &noodhulp).await.status(),
+        404,
+        "00:01 on 2 July in the Netherlands: a new day (in UTC still 1 July)"
+    );
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM gebruiksquota WHERE periode = '2027-07-01' AND aantal = 3"
+        ),
+        1
+    );
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM gebruiksquota WHERE periode = '2027-07-02' AND aantal = 1"
+        ),
+        1
+    );
+}
+
 op_beide_backends!(
     standaardlimieten_geven_429,
     proxykop_alleen_als_geconfigureerd,
     quotum_op_briefings_en_personen,
+    quotum_per_nederlandse_dag,
     quotumbericht_naar_privacyfunctionaris,
     tokenregels,
     te_grote_kopregels,

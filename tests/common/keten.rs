@@ -134,17 +134,27 @@ pub fn vrije_poort() -> u16 {
 }
 
 const SINK: &str = r#"
-import os, sys, time
+import asyncio, os, sys, time
 from aiosmtpd.controller import Controller
 
+# argv[3] (optional): the 1-based number of the message whose DATA is stored and then never
+# answered (once): a sender killed then is mid-send, its message received.
+HAPER = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+
 class Opslag:
+    def __init__(self):
+        self.n = 0
+
     async def handle_DATA(self, server, session, envelope):
+        self.n += 1
         naam = os.path.join(sys.argv[2], "%d.eml" % time.time_ns())
         with open(naam + ".tmp", "wb") as f:
             f.write(b"X-Ontvangers: " + ",".join(envelope.rcpt_tos).encode() + b"\r\n")
             inhoud = envelope.content
             f.write(inhoud if isinstance(inhoud, bytes) else inhoud.encode())
         os.rename(naam + ".tmp", naam)
+        if self.n == HAPER:
+            await asyncio.sleep(3600)
         return "250 OK"
 
 c = Controller(Opslag(), hostname="127.0.0.1", port=int(sys.argv[1]))
@@ -176,6 +186,12 @@ impl SmtpSink {
 
     /// Start on `poort`, writing into a new folder under `dir`.
     pub fn start(dir: &Path, poort: u16) -> Self {
+        Self::start_met_hapering(dir, poort, 0)
+    }
+
+    /// Like `start`, but message number `haper` (1-based; 0: none) is stored and then
+    /// never answered, once: a sender killed then dies mid-send.
+    pub fn start_met_hapering(dir: &Path, poort: u16, haper: usize) -> Self {
         let map = dir.join(format!("smtp-{poort}"));
         std::fs::create_dir_all(&map).unwrap();
         let script = dir.join("smtp_sink.py");
@@ -184,6 +200,7 @@ impl SmtpSink {
             .arg(&script)
             .arg(poort.to_string())
             .arg(&map)
+            .arg(haper.to_string())
             .stdout(std::process::Stdio::piped())
             .spawn()
             .unwrap();
@@ -274,6 +291,9 @@ pub fn verifieer(o: &Ontvangen, geheim: &str, nu: i64) -> Result<(), &'static st
 pub struct Ontvanger {
     pub ontvangen: Arc<Mutex<Vec<Ontvangen>>>,
     pub storing: Arc<std::sync::atomic::AtomicBool>,
+    /// When set to `n`: the `n`-th POST (1-based, counted over all paths) is recorded as
+    /// accepted and then never answered, once (a sender killed then dies mid-send).
+    pub haper_bij: Arc<Mutex<Option<usize>>>,
 }
 
 impl Ontvanger {
@@ -296,14 +316,25 @@ impl Ontvanger {
                                 .to_string()
                         };
                         let storing = z.storing.load(std::sync::atomic::Ordering::SeqCst);
-                        z.ontvangen.lock().unwrap().push(Ontvangen {
-                            pad: req.path().to_string(),
-                            id: kop("webhook-id"),
-                            tijdstip: kop("webhook-timestamp"),
-                            handtekening: kop("webhook-signature"),
-                            body: body.to_vec(),
-                            status: if storing { 500 } else { 204 },
-                        });
+                        let n = {
+                            let mut lijst = z.ontvangen.lock().unwrap();
+                            lijst.push(Ontvangen {
+                                pad: req.path().to_string(),
+                                id: kop("webhook-id"),
+                                tijdstip: kop("webhook-timestamp"),
+                                handtekening: kop("webhook-signature"),
+                                body: body.to_vec(),
+                                status: if storing { 500 } else { 204 },
+                            });
+                            lijst.len()
+                        };
+                        let haper = {
+                            let mut h = z.haper_bij.lock().unwrap();
+                            if *h == Some(n) { h.take() } else { None }
+                        };
+                        if haper.is_some() {
+                            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                        }
                         if storing {
                             actix_web::HttpResponse::InternalServerError().finish()
                         } else {

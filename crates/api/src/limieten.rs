@@ -14,7 +14,8 @@
 //!   up to N times the configured rate. That is deliberate: they protect an instance, and
 //!   a per-request database round trip would cost more than the work it guards.
 //!
-//! - `QUOTUM_PER_GEBRUIKER`: briefings and person look-ups per user per day (UTC), counted
+//! - `QUOTUM_PER_GEBRUIKER`: briefings and person look-ups per user per Dutch calendar day
+//!   (Europe/Amsterdam, `werkdagen::nl_datum`; a new day starts at local midnight), counted
 //!   in the database so every instance agrees (`ketenregie_store::quota`). The look-up
 //!   that crosses the quota notifies the organisation (`privacy.quotum-overschreden`, to be
 //!   read by its privacy officer at `/api/v1/quotumoverschrijdingen/{id}`).
@@ -31,6 +32,7 @@ use actix_web::{ResponseError, web};
 use chrono::{DateTime, Utc};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
+use ketenregie_common::werkdagen::{begin_van_dag, nl_datum};
 use ketenregie_common::{Actor, Klok};
 use ketenregie_store::DbPool;
 use ketenregie_store::quota::{self, Quotumsoort};
@@ -219,14 +221,10 @@ pub async fn per_client(
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
 
-/// Seconds from `nu` to the next day (UTC), when a daily quota starts over.
+/// Seconds from `nu` to the next Dutch calendar day (00:00 Europe/Amsterdam), when a daily
+/// quota starts over.
 fn tot_morgen(nu: DateTime<Utc>) -> u64 {
-    let morgen = nu
-        .date_naive()
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|t| t.and_utc())
-        .unwrap_or(nu);
+    let morgen = nl_datum(nu).succ_opt().map(begin_van_dag).unwrap_or(nu);
     u64::try_from((morgen - nu).num_seconds())
         .unwrap_or(0)
         .max(1)
@@ -257,7 +255,7 @@ async fn quotum(
                     &actor.organisatie,
                     &actor.gebruiker,
                     soort,
-                    nu.date_naive(),
+                    nl_datum(nu),
                     i64::from(limiet),
                     nu,
                 )
@@ -275,7 +273,7 @@ async fn quotum(
                 };
                 let e = te_veel(
                     format!(
-                        "U heeft vandaag (UTC) het maximum van {limiet} {wat} bereikt; de privacyfunctionaris van uw organisatie is ingelicht"
+                        "U heeft vandaag het maximum van {limiet} {wat} bereikt; de privacyfunctionaris van uw organisatie is ingelicht"
                     ),
                     tot_morgen(nu),
                 );
@@ -321,7 +319,7 @@ impl ketenregie_privacy::bewaring::Bewaarbron for QuotumBron {
         nu: DateTime<Utc>,
         proef: bool,
     ) -> diesel::QueryResult<Vec<ketenregie_privacy::bewaring::Verwijderd>> {
-        let grens = (nu - chrono::Duration::days(QUOTUM_BEWAARDAGEN)).date_naive();
+        let grens = nl_datum(nu - chrono::Duration::days(QUOTUM_BEWAARDAGEN));
         let n = quota::opruimen(conn, grens, proef)?;
         Ok(
             std::iter::repeat_with(|| ketenregie_privacy::bewaring::Verwijderd {
@@ -371,10 +369,14 @@ mod tests {
     }
 
     #[test]
-    fn quotum_tot_middernacht() {
-        let t = DateTime::parse_from_rfc3339("2026-11-30T23:59:30Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(tot_morgen(t), 30);
+    fn quotum_tot_nederlandse_middernacht() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        // Winter time (CET, UTC+1): the Dutch day ends at 23:00Z.
+        assert_eq!(tot_morgen(t("2026-11-30T22:59:30Z")), 30);
+        assert_eq!(tot_morgen(t("2026-11-30T23:00:30Z")), 24 * 3600 - 30);
+        // Summer time (CEST, UTC+2): at 22:00Z.
+        assert_eq!(tot_morgen(t("2027-07-01T21:59:30Z")), 30);
+        // The night clocks go back (2027-10-31 has 25 hours).
+        assert_eq!(tot_morgen(t("2027-10-30T22:00:00Z")), 25 * 3600);
     }
 }

@@ -81,6 +81,7 @@ pub fn begin_van_dag(d: NaiveDate) -> DateTime<Utc> {
     strum::AsRefStr,
     strum::Display,
     strum::EnumIter,
+    strum::VariantNames,
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
@@ -92,6 +93,15 @@ pub enum Kalendernaam {
     /// The collective-agreement variant: 5 May only in lustrum years, Goede Vrijdag a
     /// working day; the other holidays as the Atw.
     CaoLustrum,
+}
+
+impl Kalendernaam {
+    /// Is this the default (the Algemene termijnenwet)? An agreement's content leaves the
+    /// default out of its serialisation, so the content hash of agreements signed before
+    /// agreements named a calendar stays the same.
+    pub fn is_standaard(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A working-day calendar: a named national calendar plus an organisation's own closed

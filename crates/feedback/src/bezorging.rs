@@ -2,12 +2,24 @@
 //! outbox event has one delivery row per push target (`store::outbox::enqueue` writes
 //! them in the event's transaction). A pass claims due deliveries with a lease
 //! (`geclaimd_tot`, `geclaimd_door`; on PostgreSQL with `FOR UPDATE SKIP LOCKED`, so
-//! several instances never take the same row), sends each, and records the outcome at
-//! once: delivered, or another attempt after an exponential back-off, or dead after the
-//! limit. A crashed instance's claims expire with their lease and are taken over.
+//! several instances never take the same row) and sends them, at most
+//! `BezorgInstelling::gelijktijdig` at a time.
 //!
-//! Delivery is at least once: an instance that dies between sending and recording may
-//! leave one delivery to be sent again. The delivery id travels as the e-mail Message-ID,
+//! Delivery is at most once on a crash (issue 14, finding 8). Each delivery is first marked
+//! `verzenden` (sending, with `verzenden_op`, its lease renewed) in a committed
+//! transaction, and only while this instance still holds its claim; then it is sent; then
+//! its outcome is recorded: delivered, or another attempt after an exponential back-off
+//! (the transport reported a failure), or dead after the limit. An instance that died
+//! leaves its claimed but unsent deliveries `wachtend`: they are taken over when the lease
+//! runs out and sent once. A delivery it left `verzenden` may or may not have reached the
+//! receiver: the next pass of any instance marks it `onzeker` (uncertain) and it is not
+//! sent again by itself; the functional admin sees it beside the dead letters
+//! (`GET /api/v1/dode-berichten`) and may re-queue it. So a crash affects at most the
+//! deliveries in flight, never re-sends them, and re-sends nothing else.
+//!
+//! A failure the transport reports (connection refused, a negative SMTP reply, a non-2xx
+//! webhook answer, a timeout) is retried: then a receiver may see a delivery twice (after a
+//! timeout that came after it accepted). The delivery id travels as the e-mail Message-ID,
 //! the CloudEvent `id` and the `webhook-id` header (the same on every attempt), so a
 //! receiver recognises the repeat.
 
@@ -66,16 +78,23 @@ ketenregie_store::tekst_kolom!(Kanaal);
 #[strum(serialize_all = "kebab-case")]
 #[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Bezorgstatus {
-    /// Due now or after its back-off.
+    /// Due now or after its back-off (claimed or not: never handed to a transport yet in
+    /// this attempt).
     Wachtend,
+    /// Handed to the transport by the instance in `geclaimd_door` since `verzenden_op`;
+    /// the outcome follows.
+    Verzenden,
     Afgeleverd,
+    /// Its instance died while sending: perhaps received, perhaps not. Never sent again by
+    /// itself (at most once); an admin may re-queue it.
+    Onzeker,
     /// Past the attempt limit; an admin may re-queue it.
     Dood,
 }
 
 ketenregie_store::tekst_kolom!(Bezorgstatus);
 
-use Bezorgstatus::{Afgeleverd, Dood, Wachtend};
+use Bezorgstatus::{Afgeleverd, Dood, Onzeker, Verzenden, Wachtend};
 
 /// How the dispatcher works.
 #[derive(Debug, Clone)]
@@ -86,8 +105,12 @@ pub struct BezorgInstelling {
     pub max_pogingen: i32,
     /// The first retry waits this long; each next one twice as long (at most 6 hours).
     pub wachttijd: Duration,
-    /// How long a claim holds before another instance may take the delivery over.
+    /// How long a claim holds before another instance may take the delivery over; renewed
+    /// when each delivery's send starts. Longer than the transports' timeouts.
     pub lease: Duration,
+    /// Deliveries sent at the same time (at least 1); also the most a crash leaves
+    /// `onzeker`.
+    pub gelijktijdig: usize,
     /// The service's public base URL, for links.
     pub public_url: String,
 }
@@ -116,6 +139,7 @@ pub fn claim(
 ) -> QueryResult<Vec<Klus>> {
     conn::schrijf(conn, |c| {
         let nu_db = to_db(nu);
+        onderbroken_naar_onzeker(c, nu)?;
         let q = bezorgingen::table
             .filter(bezorgingen::status.eq(Wachtend))
             .filter(bezorgingen::volgende_poging_op.le(nu_db))
@@ -160,6 +184,81 @@ pub fn claim(
     })
 }
 
+/// The message `laatste_fout` carries for a delivery whose instance died mid-send.
+pub const ONDERBROKEN: &str = "verzending onderbroken (de verzendende instantie viel uit): \
+misschien ontvangen, daarom niet vanzelf opnieuw verzonden";
+
+/// Deliveries left `verzenden` by an instance whose lease has run out (it died mid-send):
+/// mark them `onzeker`, with their outbox event. Returns how many. Runs at the start of
+/// every claim, inside its transaction.
+pub fn onderbroken_naar_onzeker(c: &mut DbConnection, nu: DateTime<Utc>) -> QueryResult<usize> {
+    let nu_db = to_db(nu);
+    let verlopen = bezorgingen::table
+        .filter(bezorgingen::status.eq(Verzenden))
+        .filter(bezorgingen::geclaimd_tot.assume_not_null().lt(nu_db));
+    let ids: Vec<(String, String)> = match c {
+        DbConnection::Pg(pg) => verlopen
+            .select((bezorgingen::id, bezorgingen::outbox_id))
+            .for_update()
+            .skip_locked()
+            .load(pg)?,
+        DbConnection::Sqlite(s) => verlopen
+            .select((bezorgingen::id, bezorgingen::outbox_id))
+            .load(s)?,
+    };
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let (bid, oid): (Vec<String>, Vec<String>) = ids.into_iter().unzip();
+    let n = diesel::update(
+        bezorgingen::table
+            .filter(bezorgingen::id.eq_any(&bid))
+            .filter(bezorgingen::status.eq(Verzenden)),
+    )
+    .set((
+        bezorgingen::status.eq(Onzeker),
+        bezorgingen::pogingen.eq(bezorgingen::pogingen + 1),
+        bezorgingen::laatste_fout.eq(Some(ONDERBROKEN)),
+        bezorgingen::geclaimd_tot.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(c)?;
+    diesel::update(outbox::table.filter(outbox::id.eq_any(&oid)))
+        .set(outbox::laatste_fout.eq(Some(ONDERBROKEN)))
+        .execute(c)?;
+    for b in &bid {
+        tracing::warn!(bezorging = %b, "bezorging onzeker: de verzendende instantie viel uit tijdens het verzenden");
+    }
+    Ok(n)
+}
+
+/// Mark one claimed delivery `verzenden` (sending) before its network send, renewing its
+/// lease, in its own committed transaction; false when this instance no longer holds the
+/// claim (its lease ran out and another instance took it over): then it must not be sent.
+pub fn begin_verzenden(
+    conn: &mut DbConnection,
+    instantie: &str,
+    k: &Klus,
+    nu: DateTime<Utc>,
+    inst: &BezorgInstelling,
+) -> QueryResult<bool> {
+    conn::schrijf(conn, |c| {
+        let n = diesel::update(
+            bezorgingen::table
+                .filter(bezorgingen::id.eq(&k.id))
+                .filter(bezorgingen::geclaimd_door.eq(instantie))
+                .filter(bezorgingen::status.eq(Wachtend))
+                .filter(bezorgingen::pogingen.eq(k.pogingen)),
+        )
+        .set((
+            bezorgingen::status.eq(Verzenden),
+            bezorgingen::verzenden_op.eq(Some(to_db(nu))),
+            bezorgingen::geclaimd_tot.eq(Some(to_db(nu + inst.lease))),
+        ))
+        .execute(c)?;
+        Ok(n == 1)
+    })
+}
+
 /// Record the outcome of one attempt (only while our claim holds).
 pub fn afronden(
     conn: &mut DbConnection,
@@ -173,7 +272,7 @@ pub fn afronden(
         let mijn = bezorgingen::table
             .filter(bezorgingen::id.eq(&k.id))
             .filter(bezorgingen::geclaimd_door.eq(instantie))
-            .filter(bezorgingen::status.eq(Wachtend));
+            .filter(bezorgingen::status.eq(Verzenden));
         let pogingen = k.pogingen + 1;
         match uitkomst {
             Ok(()) => {
@@ -186,7 +285,7 @@ pub fn afronden(
                     ))
                     .execute(c)?;
                 if n == 0 {
-                    // Our lease ran out and another instance took the delivery over.
+                    // Our lease ran out and another pass marked the delivery `onzeker`.
                     return Ok(());
                 }
                 let open: i64 = bezorgingen::table
@@ -326,10 +425,16 @@ impl Bezorger {
     }
 
     /// Like `ronde`, but stop after `max` attempts, leaving the rest of the batch claimed
-    /// (as an instance that dies mid-batch would; tests use this). Without `max` the
-    /// deliveries of a batch go out concurrently; with it, one after another.
+    /// (as an instance that dies mid-batch would; tests use this). Without `max` up to
+    /// `gelijktijdig` deliveries of a batch go out at once; with it, one after another.
     pub async fn ronde_tot(&self, max: Option<usize>) -> Result<BezorgResultaat, String> {
         let mut r = BezorgResultaat::default();
+        let tel = |r: &mut BezorgResultaat, u: Option<bool>| match u {
+            Some(true) => r.afgeleverd += 1,
+            Some(false) => r.mislukt += 1,
+            // Taken over by another instance: not ours to count.
+            None => {}
+        };
         loop {
             let (inst, naam, nu) = (
                 self.instelling.clone(),
@@ -343,14 +448,15 @@ impl Bezorger {
             if max.is_none() {
                 let mut set = tokio::task::JoinSet::new();
                 for k in klussen {
+                    while set.len() >= self.instelling.gelijktijdig.max(1) {
+                        let u = set.join_next().await.expect("a running send");
+                        tel(&mut r, u.map_err(|e| e.to_string())??);
+                    }
                     let zelf = self.clone();
                     set.spawn(async move { zelf.een(k).await });
                 }
                 while let Some(u) = set.join_next().await {
-                    match u.map_err(|e| e.to_string())?? {
-                        true => r.afgeleverd += 1,
-                        false => r.mislukt += 1,
-                    }
+                    tel(&mut r, u.map_err(|e| e.to_string())??);
                 }
                 continue;
             }
@@ -358,16 +464,27 @@ impl Bezorger {
                 if max.is_some_and(|m| r.afgeleverd + r.mislukt >= m) {
                     return Ok(r);
                 }
-                match self.een(k).await? {
-                    true => r.afgeleverd += 1,
-                    false => r.mislukt += 1,
-                }
+                let u = self.een(k).await?;
+                tel(&mut r, u);
             }
         }
     }
 
-    /// Send one claimed delivery and record the outcome; true when delivered.
-    async fn een(&self, k: Klus) -> Result<bool, String> {
+    /// Mark one claimed delivery `verzenden`, send it and record the outcome: true when
+    /// delivered, false when it failed, None when the claim was no longer ours (not sent).
+    async fn een(&self, k: Klus) -> Result<Option<bool>, String> {
+        let (inst, naam, nu, k2) = (
+            self.instelling.clone(),
+            self.instantie.clone(),
+            self.klok.nu(),
+            k.clone(),
+        );
+        if !self
+            .blok(move |c| begin_verzenden(c, &naam, &k2, nu, &inst))
+            .await?
+        {
+            return Ok(None);
+        }
         let uitkomst = self.bezorg(&k).await;
         if let Err(e) = &uitkomst {
             tracing::warn!(bezorging = %k.id, kanaal = %k.kanaal, fout = %e, "bezorging mislukt");
@@ -380,7 +497,7 @@ impl Bezorger {
         );
         self.blok(move |c| afronden(c, &naam, &k, uitkomst, nu, &inst))
             .await?;
-        Ok(gelukt)
+        Ok(Some(gelukt))
     }
 
     async fn bezorg(&self, k: &Klus) -> Result<(), String> {
@@ -444,12 +561,17 @@ impl Bezorger {
     }
 }
 
-/// A dead delivery, for the admin.
+/// A dead or uncertain delivery, for the admin.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DoodBericht {
-    /// The delivery's id (use it to re-queue).
+    /// The delivery's id (use it to re-queue). Also its e-mail Message-ID and its
+    /// `webhook-id`: ask the receiver whether it has it before re-queueing an uncertain one.
     pub id: String,
+    /// `dood` (every attempt failed) or `onzeker` (its instance died while sending: the
+    /// receiver may have it; not sent again unless re-queued).
+    #[schema(example = "dood")]
+    pub status: String,
     pub kanaal: String,
     pub abonnement: Option<String>,
     /// The event.
@@ -466,6 +588,7 @@ pub struct DoodBericht {
 
 type DoodRij = (
     String,
+    Bezorgstatus,
     Kanaal,
     Option<String>,
     String,
@@ -481,16 +604,17 @@ type DoodRij = (
 fn dood_bericht(r: DoodRij) -> DoodBericht {
     DoodBericht {
         id: r.0,
-        kanaal: r.1.to_string(),
-        abonnement: r.2,
-        bericht: r.3,
-        type_: r.4,
-        organisatie: r.5,
-        onderwerp: r.6,
-        dataref: r.7,
-        pogingen: r.8,
-        laatste_fout: r.9,
-        aangemaakt_op: from_db(r.10),
+        status: r.1.to_string(),
+        kanaal: r.2.to_string(),
+        abonnement: r.3,
+        bericht: r.4,
+        type_: r.5,
+        organisatie: r.6,
+        onderwerp: r.7,
+        dataref: r.8,
+        pogingen: r.9,
+        laatste_fout: r.10,
+        aangemaakt_op: from_db(r.11),
     }
 }
 
@@ -498,6 +622,7 @@ macro_rules! dood_kolommen {
     () => {
         (
             bezorgingen::id,
+            bezorgingen::status,
             bezorgingen::kanaal,
             bezorgingen::abonnement_id,
             outbox::id,
@@ -512,7 +637,7 @@ macro_rules! dood_kolommen {
     };
 }
 
-/// Dead deliveries, of one organisation's events or (platform admin) all.
+/// Dead and uncertain deliveries, of one organisation's events or (platform admin) all.
 pub fn doden(
     conn: &mut DbConnection,
     organisatie: Option<&str>,
@@ -522,7 +647,7 @@ pub fn doden(
     let bouw = || {
         let mut q = bezorgingen::table
             .inner_join(outbox::table)
-            .filter(bezorgingen::status.eq(Dood))
+            .filter(bezorgingen::status.eq_any([Dood, Onzeker]))
             .into_boxed();
         if let Some(o) = organisatie {
             q = q.filter(outbox::organisatie.eq(o.to_string()));
@@ -547,18 +672,25 @@ pub fn bezorging(
     bezorgingen::table
         .inner_join(outbox::table)
         .filter(bezorgingen::id.eq(id))
-        .select((dood_kolommen!(), bezorgingen::status))
-        .first::<(DoodRij, Bezorgstatus)>(conn)
+        .select(dood_kolommen!())
+        .first::<DoodRij>(conn)
         .optional()
-        .map(|r| r.map(|(d, s)| (dood_bericht(d), s)))
+        .map(|r| {
+            r.map(|d| {
+                let status = d.1;
+                (dood_bericht(d), status)
+            })
+        })
 }
 
-/// Put a dead delivery back in the queue: attempts start again, due now.
+/// Put a dead or uncertain delivery back in the queue: attempts start again, due now (for
+/// an uncertain one the admin's decision to risk a repeat; the receiver can recognise it
+/// by its id).
 pub fn opnieuw(conn: &mut DbConnection, id: &str, nu: DateTime<Utc>) -> QueryResult<bool> {
     let n = diesel::update(
         bezorgingen::table
             .filter(bezorgingen::id.eq(id))
-            .filter(bezorgingen::status.eq(Dood)),
+            .filter(bezorgingen::status.eq_any([Dood, Onzeker])),
     )
     .set((
         bezorgingen::status.eq(Wachtend),

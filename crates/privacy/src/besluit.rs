@@ -535,6 +535,7 @@ mod tests {
                 categorieen: Gegevenscategorie::VARIANTS.to_vec(),
                 regels,
                 terugkoppelplichten: vec![],
+                kalender: Default::default(),
                 bewaartermijnen: vec![],
                 doorbraakrollen: vec![Doorbraakrol {
                     organisatie_soort: OrganisatieSoort::Politie,

@@ -35,6 +35,7 @@ use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
+use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{
     Actie, Actor, Doel, Gegevenscategorie, InvalidParam, OrganisatieSoort, Rol, Validatie,
     Vertrouwelijkheid, ids,
@@ -176,6 +177,12 @@ pub struct Inhoud {
     pub bewaartermijnen: Vec<Bewaartermijn>,
     #[serde(default)]
     pub doorbraakrollen: Vec<Doorbraakrol>,
+    /// The national calendar the feedback terms (`terugkoppelplichten`, and the default
+    /// terms when it names none) are counted in, in the receiver's working days; the
+    /// Algemene termijnenwet when absent. Left out of the serialisation when it is that
+    /// default, so the content hash of content without it is unchanged.
+    #[serde(default, skip_serializing_if = "Kalendernaam::is_standaard")]
+    pub kalender: Kalendernaam,
 }
 
 impl Inhoud {

@@ -150,6 +150,7 @@ impl Ontwerp {
                 categorieen: Gegevenscategorie::VARIANTS.to_vec(),
                 regels: self.regels.clone(),
                 terugkoppelplichten: vec![],
+                kalender: Default::default(),
                 bewaartermijnen: vec![],
                 doorbraakrollen: if self.doorbraak {
                     vec![Doorbraakrol {

@@ -37,16 +37,19 @@ pub const STANDAARD_ACUUT_UREN: &[(Terugkoppelmoment, u32)] = &[
 /// The moments owed with their due times, and where the terms come from.
 pub type Plichten = (Vec<(Terugkoppelmoment, DateTime<Utc>)>, String);
 
-/// The national calendar an agreement's feedback terms are counted in. Agreements do not
-/// name one yet: the Algemene termijnenwet applies (the default for statutory terms).
-/// When the agreement content gains a calendar field (a `Kalendernaam`, serialised as
-/// `"algemene-termijnenwet"` or `"cao-lustrum"`), return it here.
-pub fn kalendernaam(_convenant: Option<&Convenant>) -> Kalendernaam {
-    Kalendernaam::default()
+/// The national calendar an agreement's feedback terms are counted in: the agreement's
+/// `kalender` (`"algemene-termijnenwet"` or `"cao-lustrum"`); without an agreement the
+/// Algemene termijnenwet (the default for statutory terms).
+pub fn kalendernaam(convenant: Option<&Convenant>) -> Kalendernaam {
+    convenant.map(|c| c.inhoud.kalender).unwrap_or_default()
 }
 
 /// The moments owed and their due times for a melding sent at `verzonden`, counted in
-/// the receiver's working days (`sluitingsdagen::kalender_van`).
+/// the receiver's working days (`sluitingsdagen::kalender_van`). The agreement the melding
+/// travels under is the one in force at `verzonden` naming sender and receiver as parties:
+/// the one that sets feedback duties when there is one, else the first by id (the order
+/// decisions cite agreements in). Its terms apply (else `STANDAARD_WERKDAGEN`), in its calendar (else the Algemene
+/// termijnenwet).
 pub fn bepaal(
     conn: &mut DbConnection,
     afzender: &str,
@@ -54,20 +57,20 @@ pub fn bepaal(
     acuut: bool,
     verzonden: DateTime<Utc>,
 ) -> QueryResult<Plichten> {
-    let plichten = convenant::actief_voor(conn, afzender)?
+    let geldend: Vec<Convenant> = convenant::actief_voor(conn, afzender)?
         .into_iter()
-        .find(|c| {
-            c.van_kracht(verzonden)
-                && c.is_partij(ontvanger)
-                && !c.inhoud.terugkoppelplichten.is_empty()
-        });
+        .filter(|c| c.van_kracht(verzonden) && c.is_partij(ontvanger))
+        .collect();
+    let plichten = geldend
+        .iter()
+        .find(|c| !c.inhoud.terugkoppelplichten.is_empty());
     let kalender: Kalender = crate::sluitingsdagen::kalender_van(
         conn,
         ontvanger,
-        kalendernaam(plichten.as_ref()),
+        kalendernaam(plichten.or(geldend.first())),
         nl_datum(verzonden),
     )?;
-    let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match &plichten {
+    let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match plichten {
         Some(c) => (
             c.inhoud
                 .terugkoppelplichten

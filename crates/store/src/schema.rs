@@ -380,6 +380,7 @@ diesel::table! {
         laatste_fout -> Nullable<Text>,
         afgeleverd_op -> Nullable<Timestamp>,
         aangemaakt_op -> Timestamp,
+        verzenden_op -> Nullable<Timestamp>,
     }
 }
 

@@ -270,6 +270,9 @@ impl Application {
                 lease: chrono::Duration::seconds(
                     i64::try_from(config.dispatcher.lease_seconds).unwrap_or(i64::MAX / 4),
                 ),
+                gelijktijdig: usize::try_from(config.dispatcher.parallel_sends)
+                    .unwrap_or(1)
+                    .max(1),
                 public_url: config.server.public_url.clone(),
             },
             email: Arc::new(email),

@@ -163,6 +163,10 @@ impl Config {
                 u64::from(self.dispatcher.max_attempts),
             ),
             ("dispatcher.lease_seconds", self.dispatcher.lease_seconds),
+            (
+                "dispatcher.parallel_sends",
+                u64::from(self.dispatcher.parallel_sends),
+            ),
             ("email.timeout_seconds", self.email.timeout_seconds),
             ("webhooks.timeout_seconds", self.webhooks.timeout_seconds),
             (
@@ -189,6 +193,19 @@ impl Config {
                     reason: "must be at least 1".into(),
                 });
             }
+        }
+        // A send still running when its lease ends would be taken for a crashed one.
+        let langste = self
+            .email
+            .timeout_seconds
+            .max(self.webhooks.timeout_seconds);
+        if self.dispatcher.lease_seconds <= langste {
+            return Err(ConfigFout::Ongeldig {
+                key: "dispatcher.lease_seconds",
+                reason: format!(
+                    "must exceed the e-mail and webhook timeouts ({langste} s), or a send in progress is taken for a crashed one"
+                ),
+            });
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigFout::Ongeldig {
@@ -279,7 +296,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\nparallel_sends = {dps}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -339,6 +356,7 @@ impl Config {
             dm = self.dispatcher.max_attempts,
             dbo = self.dispatcher.backoff_seconds,
             dl = self.dispatcher.lease_seconds,
+            dps = self.dispatcher.parallel_sends,
             et = self.email_transport_naam(),
             ef = self.email.file_dir.display(),
             efr = self.email.from,

@@ -92,6 +92,9 @@ pub struct DispatcherConfig {
     pub max_attempts: u32,
     pub backoff_seconds: u64,
     pub lease_seconds: u64,
+    /// Deliveries sent at the same time (at least 1): also the most a crash leaves
+    /// `onzeker`.
+    pub parallel_sends: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -60,6 +60,19 @@ fn notification_settings_checked_and_masked() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("dispatcher.max_attempts"), "{e}");
+    let e = Config::from_toml("[dispatcher]\nparallel_sends = 0")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("dispatcher.parallel_sends"), "{e}");
+    // A lease shorter than a send could last would take a running send for a crashed one.
+    let e = Config::from_toml("[dispatcher]\nlease_seconds = 10\n[webhooks]\ntimeout_seconds = 10")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("dispatcher.lease_seconds"), "{e}");
+    assert!(
+        Config::from_toml("[dispatcher]\nlease_seconds = 11\n[email]\ntimeout_seconds = 10")
+            .is_ok()
+    );
     let e = Config::from_toml("[email]\nfrom = \"geen adres\"")
         .unwrap_err()
         .to_string();

@@ -15,6 +15,7 @@ use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
+use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{Actor, Doel, Gegevenscategorie, Rol, Validatie};
 use ketenregie_privacy::convenant::{
     self, Bewaartermijn, Convenant, ConvenantGegevens, ConvenantStatus, Doorbraakrol, Inhoud,
@@ -83,6 +84,9 @@ pub struct ConvenantDto {
     pub terugkoppelplichten: Vec<Terugkoppelplicht>,
     pub bewaartermijnen: Vec<Bewaartermijn>,
     pub doorbraakrollen: Vec<Doorbraakrol>,
+    /// The national calendar the feedback terms are counted in (in the receiver's working
+    /// days, minus its own closed days).
+    pub kalender: Kalendernaam,
     /// `sha256:<hex>` over the canonical serialisation of title, period and content: what
     /// a signatory reviews and names when signing. Changes with every change to a concept.
     #[schema(example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
@@ -144,6 +148,7 @@ impl ConvenantDto {
             terugkoppelplichten: c.inhoud.terugkoppelplichten.clone(),
             bewaartermijnen: c.inhoud.bewaartermijnen.clone(),
             doorbraakrollen: c.inhoud.doorbraakrollen.clone(),
+            kalender: c.inhoud.kalender,
             inhoud_hash: c.inhoud_hash(),
             ondertekeningen,
             uittredingen: c
@@ -192,6 +197,12 @@ pub struct ConvenantInvoer {
     pub terugkoppelplichten: Option<Vec<Terugkoppelplicht>>,
     pub bewaartermijnen: Option<Vec<Bewaartermijn>>,
     pub doorbraakrollen: Option<Vec<Doorbraakrol>>,
+    /// The national calendar the feedback terms are counted in: `algemene-termijnenwet`
+    /// (the default: 5 May every year, Good Friday a holiday) or `cao-lustrum` (the
+    /// collective-agreement variant: 5 May only in lustrum years, Good Friday a working
+    /// day). Another value is a 400 naming `kalender`.
+    #[schema(value_type = Option<Kalendernaam>, example = "algemene-termijnenwet")]
+    pub kalender: Option<String>,
 }
 
 impl ConvenantInvoer {
@@ -211,6 +222,10 @@ impl ConvenantInvoer {
         let doelen = v.verplicht("doelen", self.doelen);
         let categorieen = v.verplicht("categorieen", self.categorieen);
         let regels = v.verplicht("regels", self.regels);
+        let kalender = match self.kalender.as_deref() {
+            None => Some(Kalendernaam::default()),
+            k => v.keuze::<Kalendernaam>("kalender", k),
+        };
         let inhoud = match (partijen, doelen, categorieen, regels) {
             (Some(partijen), Some(doelen), Some(categorieen), Some(regels)) => {
                 let i = Inhoud {
@@ -221,6 +236,7 @@ impl ConvenantInvoer {
                     terugkoppelplichten: self.terugkoppelplichten.unwrap_or_default(),
                     bewaartermijnen: self.bewaartermijnen.unwrap_or_default(),
                     doorbraakrollen: self.doorbraakrollen.unwrap_or_default(),
+                    kalender: kalender.unwrap_or_default(),
                 };
                 i.valideer(&mut v);
                 Some(i)

@@ -1,4 +1,6 @@
-//! `/api/v1/dode-berichten`: deliveries (e-mail or webhook) that failed every attempt.
+//! `/api/v1/dode-berichten`: deliveries (e-mail or webhook) that failed every attempt
+//! (`dood`), and those whose instance died while sending them (`onzeker`: perhaps
+//! received, so never sent again by themselves).
 //! The functional admin sees and re-queues those of its own organisation's events, the
 //! platform admin all of them. They carry a type and a reference, never personal data.
 
@@ -43,7 +45,7 @@ pub struct LijstParams {
 #[utoipa::path(
     get, path = "/dode-berichten", tag = "berichten", operation_id = "dodeBerichtenOpvragen",
     summary = "Berichten die niet bezorgd konden worden",
-    description = "Deliveries that failed `dispatcher.max_attempts` times, newest first, with the last error.",
+    description = "Deliveries that failed `dispatcher.max_attempts` times (`status: dood`) and deliveries whose instance died while sending them (`status: onzeker`: the receiver may have them; they are not sent again unless re-queued), newest first, with the last error.",
     params(LijstParams),
     responses((status = 200, description = "Een pagina dode berichten", body = inline(Lijst<DoodBericht>))),
     security(("bearer" = []))
@@ -68,12 +70,12 @@ pub async fn lijst(
 #[utoipa::path(
     post, path = "/dode-berichten/{id}/_opnieuw", tag = "berichten", operation_id = "doodBerichtOpnieuw",
     summary = "Een dood bericht opnieuw aanbieden",
-    description = "Puts the delivery back in the queue, due now, with its attempts counted afresh.",
+    description = "Puts a dead or uncertain delivery back in the queue, due now, with its attempts counted afresh. For an uncertain one, first ask the receiver whether it has the id (the e-mail Message-ID, the `webhook-id`).",
     params(("id" = Uuid, Path, description = "Id of the dead delivery")),
     responses(
         (status = 200, description = "Weer in de wachtrij", body = DoodBericht),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
-        (status = 409, description = "Niet dood", body = Problem),
+        (status = 409, description = "Niet dood of onzeker", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -101,9 +103,12 @@ pub async fn opnieuw(
                 "een bezorging van een andere organisatie",
             ));
         }
-        if status != bezorging::Bezorgstatus::Dood {
+        if !matches!(
+            status,
+            bezorging::Bezorgstatus::Dood | bezorging::Bezorgstatus::Onzeker
+        ) {
             return Err(AppError::Conflict {
-                detail: format!("Deze bezorging is `{status}`, niet dood"),
+                detail: format!("Deze bezorging is `{status}`, niet dood of onzeker"),
                 location: None,
             });
         }
