@@ -7,7 +7,8 @@
 //! a party leaves (`POST .../uittredingen`) or asks to withdraw (`POST .../intrekkingen`);
 //! the platform admin withdraws at once. Readable by every party; to anyone else an
 //! agreement does not exist (the same 404 as an unknown id, with a denied audit row).
-//! Every act is in the agreement's audit trail.
+//! Every act is in the agreement's audit trail. The use cases and their rules are
+//! `ketenregie_privacy::convenant::handelingen`; the handlers parse, call one and answer.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
@@ -15,13 +16,13 @@ use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actor, Doel, Gegevenscategorie, Rol, Validatie};
+use ketenregie_common::{Doel, Fout, Gegevenscategorie, Rol, Validatie};
+use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::{
-    self, Bewaartermijn, Convenant, ConvenantGegevens, ConvenantStatus, Doorbraakrol, Inhoud,
-    Intrekking, Partij, Regel, Terugkoppelplicht, Volledig,
+    Bewaartermijn, ConvenantGegevens, ConvenantStatus, Doorbraakrol, Inhoud, Partij, Regel,
+    Terugkoppelplicht, Volledig, handelingen,
 };
-use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-use ketenregie_privacy::{Context, Weigering};
+use ketenregie_privacy::logboek;
 use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -243,49 +244,14 @@ impl ConvenantInvoer {
     }
 }
 
-fn object(c: &Convenant) -> Object {
-    Object {
-        soort: "convenanten",
-        id: c.id.to_string(),
-        eigenaar: c.eigenaar.clone(),
-    }
+/// How a version appears in its audit rows: as this API shows it.
+fn toon(v: &Volledig, nu: DateTime<Utc>) -> serde_json::Value {
+    serde_json::to_value(ConvenantDto::van(v, nu)).unwrap_or_default()
 }
 
-/// One row in the audit trail of `v`'s version, its new state as the API shows it.
-fn schrijf_audit(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    actie: &str,
-    v: &Volledig,
-    oud: Option<&Volledig>,
-    status: u16,
-) -> Result<(), AppError> {
-    let json = |v: &Volledig| serde_json::to_value(ConvenantDto::van(v, ctx.nu)).ok();
-    logboek::audit(
-        conn,
-        ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: object(&v.convenant),
-            resultaat: status,
-            doorbraak: false,
-            grondslag: None,
-            oud: oud.and_then(json),
-            nieuw: json(v),
-        },
-    )
-    .map_err(AppError::from)
-}
-
-/// The answer for an unknown id and for an agreement the caller is no party to: the same.
-fn niet_gevonden(id: Uuid) -> AppError {
-    AppError::NietGevonden(format!("Er is geen convenant met id {id}"))
-}
-
-/// Run an act on agreement `id` in one transaction. A refusal (403) rolls it back and is
-/// recorded in the agreement's audit trail (`verwerking::tx`); an unknown id and an
-/// agreement the caller is no party to both answer the same 404 and also leave a denied
-/// row: in the owner's trail when the agreement exists, else in the caller's own.
+/// Run use case `f` on version `id` in one transaction, a refusal recorded in the
+/// version's audit trail (`handelingen::object`: its owner's, or for an unknown id the
+/// caller's).
 async fn handel<T, F>(
     pool: &DbPool,
     ctx: &Context,
@@ -295,49 +261,12 @@ async fn handel<T, F>(
 ) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Context) -> Result<T, Fout> + Send + 'static,
 {
-    let eigenaar = db::run(pool, move |c| {
-        Ok(convenant::lees(c, id)?.map(|c| c.eigenaar))
-    })
-    .await?
-    .unwrap_or_else(|| ctx.actor.organisatie.clone());
-    let object = Object {
-        soort: "convenanten",
-        id: id.to_string(),
-        eigenaar,
-    };
-    match verwerking::tx(pool, ctx, actie, object.clone(), f).await {
-        Err(AppError::NietGevonden(_)) => {
-            let ctx = ctx.clone();
-            db::tx(pool, move |c| {
-                logboek::weigering(
-                    c,
-                    &ctx,
-                    actie,
-                    object,
-                    &Weigering {
-                        regel: "EEN_ORGANISATIE_ZICHT",
-                        reden: format!(
-                            "organisatie `{}` is geen partij bij dit convenant, of het bestaat niet",
-                            ctx.actor.organisatie
-                        ),
-                        toelichting_vereist: false,
-                    },
-                )
-                .map_err(AppError::from)
-            })
-            .await?;
-            Err(niet_gevonden(id))
-        }
-        other => other,
-    }
-}
-
-/// May `actor` read agreement `c`? Every organisation named as a party (also one that
-/// left), and the platform admin (who withdraws agreements).
-fn mag_lezen(actor: &Actor, c: &Convenant) -> bool {
-    c.inhoud.noemt_partij(&actor.organisatie) || actor.heeft_rol(Rol::Platformbeheerder)
+    let c = ctx.clone();
+    let object = db::run(pool, move |conn| Ok(handelingen::object(conn, &c, id)?)).await?;
+    let c = ctx.clone();
+    verwerking::tx(pool, ctx, actie, object, move |conn| Ok(f(conn, &c)?)).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -367,9 +296,9 @@ pub async fn lijst(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let org = ctx.actor.organisatie.clone();
-    let (items, totaal) = db::run(&pool, move |c| {
-        convenant::van_partij(c, &org, p.offset(), p.limit()).map_err(AppError::from)
+    let c = ctx.clone();
+    let (items, totaal) = db::run(&pool, move |conn| {
+        Ok(handelingen::lijst(conn, &c, p.offset(), p.limit())?)
     })
     .await?;
     let items = items.iter().map(|c| ConvenantDto::van(c, ctx.nu)).collect();
@@ -396,16 +325,9 @@ pub async fn maak(
 ) -> Result<HttpResponse, AppError> {
     let g = body.into_inner().valideer(ctx.nu)?;
     let nu = ctx.nu;
-    let object = Object {
-        soort: "convenanten",
-        id: "nieuw".into(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c2, object) = (ctx.clone(), handelingen::object_nieuw(&ctx));
     let c = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        let c = convenant::maak(conn, &c2.actor, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "aanmaken", &c, None, 201)?;
-        Ok(c)
+        Ok(handelingen::maak(conn, &c2, g, toon)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -433,17 +355,9 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let c2 = ctx.clone();
-    let v = handel(
-        &pool,
-        &ctx,
-        "lezen",
-        id,
-        move |conn| match convenant::lees_volledig(conn, id)? {
-            Some(v) if mag_lezen(&c2.actor, &v.convenant) => Ok(v),
-            _ => Err(niet_gevonden(id)),
-        },
-    )
+    let v = handel(&pool, &ctx, "lezen", id, move |conn, c| {
+        handelingen::lees(conn, c, id)
+    })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
@@ -471,11 +385,8 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "wijzigen", id, move |conn| {
-        let (oud, nieuw) = convenant::wijzig_concept(conn, &c2.actor, id, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "wijzigen", &nieuw, Some(&oud), 200)?;
-        Ok(nieuw)
+    let v = handel(&pool, &ctx, "wijzigen", id, move |conn, c| {
+        handelingen::wijzig(conn, c, id, g, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -505,11 +416,8 @@ pub async fn nieuwe_versie(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn| {
-        let v = convenant::nieuwe_versie(conn, &c2.actor, id, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "versie-aanmaken", &v, None, 201)?;
-        Ok(v)
+    let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn, c| {
+        handelingen::nieuwe_versie(conn, c, id, g, toon)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -556,19 +464,8 @@ pub async fn onderteken(
     let hash = v.tekst("inhoudHash", body.inhoud_hash.as_deref(), 100);
     paging::check(v)?;
     let hash = hash.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "ondertekenen", id, move |conn| {
-        let uit = convenant::onderteken(conn, &c2.actor, id, &hash, c2.nu)?;
-        schrijf_audit(conn, &c2, "ondertekenen", &uit.convenant, None, 200)?;
-        if let Some(oud) = &uit.vervangen {
-            let oud = convenant::lees_volledig(conn, oud.id)?
-                .ok_or_else(|| AppError::intern("replaced version vanished"))?;
-            schrijf_audit(conn, &c2, "intrekken", &oud, None, 200)?;
-        }
-        if uit.geactiveerd {
-            schrijf_audit(conn, &c2, "activeren", &uit.convenant, None, 200)?;
-        }
-        Ok(uit.convenant)
+    let v = handel(&pool, &ctx, "ondertekenen", id, move |conn, c| {
+        handelingen::onderteken(conn, c, id, &hash, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -608,14 +505,8 @@ pub async fn treed_uit(
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "uittreden", id, move |conn| {
-        let v = convenant::treed_uit(conn, &c2.actor, id, &reden, c2.nu)?;
-        schrijf_audit(conn, &c2, "uittreden", &v, None, 200)?;
-        if v.convenant.status(c2.nu) == ConvenantStatus::Ingetrokken {
-            schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
-        }
-        Ok(v)
+    let v = handel(&pool, &ctx, "uittreden", id, move |conn, c| {
+        handelingen::treed_uit(conn, c, id, &reden, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -655,22 +546,8 @@ pub async fn trek_in(
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "intrekken", id, move |conn| {
-        let (v, soort) = convenant::trek_in(conn, &c2.actor, id, &reden, c2.nu)?;
-        let platform = c2.actor.heeft_rol(Rol::Platformbeheerder);
-        match soort {
-            Intrekking::Verworpen => schrijf_audit(conn, &c2, "verwerpen", &v, None, 200)?,
-            Intrekking::Verzocht => schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?,
-            Intrekking::Ingetrokken if platform => {
-                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?
-            }
-            Intrekking::Ingetrokken => {
-                schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?;
-                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
-            }
-        }
-        Ok(v)
+    let v = handel(&pool, &ctx, "intrekken", id, move |conn, c| {
+        handelingen::trek_in(conn, c, id, &reden, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -727,20 +604,6 @@ impl From<logboek::AuditRij> for AuditRegelDto {
     }
 }
 
-/// May this actor read the audit trail of agreement `c`? The functional admin or privacy
-/// officer of an organisation named as a party: every party's signatures, leaves and
-/// requests are in it.
-fn mag_audittrail_lezen(actor: &Actor, c: &Convenant) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::FunctioneelBeheerder) || actor.heeft_rol(Rol::Privacyfunctionaris) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(format!(
-            "De audittrail van convenant {} is alleen leesbaar voor de functioneel beheerder of privacyfunctionaris van een partij",
-            c.id
-        )))
-    }
-}
-
 #[utoipa::path(
     get, path = "/convenanten/{id}/audittrail", tag = "convenanten", operation_id = "convenantAudittrail",
     summary = "Audittrail van een convenantversie",
@@ -764,21 +627,8 @@ pub async fn audittrail(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let c2 = ctx.clone();
-    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn| {
-        let c = convenant::lees(conn, id)?
-            .filter(|c| c.inhoud.noemt_partij(&c2.actor.organisatie))
-            .ok_or_else(|| niet_gevonden(id))?;
-        mag_audittrail_lezen(&c2.actor, &c)?;
-        logboek::audittrail_van(
-            conn,
-            &c2.versleuteling,
-            "convenanten",
-            &id.to_string(),
-            p.offset(),
-            p.limit(),
-        )
-        .map_err(AppError::from)
+    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn, c| {
+        handelingen::audittrail(conn, c, id, p.offset(), p.limit())
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();

@@ -5,7 +5,6 @@
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::routes::convenanten::AuditRegelDto;
-use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -13,7 +12,7 @@ use chrono::{DateTime, Utc};
 use ketenregie_common::{Actie, Actor, Doel, Rol, Validatie, Vertrouwelijkheid};
 use ketenregie_privacy::inzage::{self, Inzage, InzageBron, InzageRapport};
 use ketenregie_privacy::logboek::{self, Object, VerwerkingZoek};
-use ketenregie_privacy::{Aanvraag, besluit};
+use ketenregie_privacy::{Aanvraag, besluit, zicht};
 use ketenregie_store::{DbPool, directory};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -197,17 +196,19 @@ pub fn rapport_van(
     let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
     match inzage::stel_op(conn, ctx, soort, persoon, &bronnen.0)? {
         Inzage::Rapport(r) => Ok(*r),
-        Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
+        Inzage::Onbekend => Err(zicht::onbekend(PERSOON).into()),
         Inzage::BuitenZicht => Err(zicht::verborgen(
             PERSOON,
             &ctx.actor.organisatie,
             "een persoon waarover de organisatie niets vastlegde of ontving",
-        )),
+        )
+        .into()),
         Inzage::AnderRecord(eigenaar) => Err(zicht::verborgen(
             PERSOON,
             &eigenaar,
             "een persoonsrecord van een andere organisatie, waarvan de organisatie niets ontving",
-        )),
+        )
+        .into()),
     }
 }
 
