@@ -354,23 +354,6 @@ impl From<ketenregie_common::Fout> for AppError {
     }
 }
 
-impl From<ketenregie_store::directory::DirectoryFout> for AppError {
-    fn from(e: ketenregie_store::directory::DirectoryFout) -> Self {
-        use ketenregie_store::directory::DirectoryFout as F;
-        match e {
-            F::Conflict(d) => AppError::Conflict {
-                detail: d,
-                location: None,
-            },
-            F::NietGevonden => AppError::NietGevonden("Het object bestaat niet".into()),
-            F::VersieConflict { verwacht, huidig } => AppError::VoorwaardeMislukt(format!(
-                "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
-            )),
-            F::Db(e) => e.into(),
-        }
-    }
-}
-
 /// A generic problem for a status that no `AppError` produced (actix internals).
 pub fn problem_voor_status(status: StatusCode) -> Problem {
     let e = match status.as_u16() {

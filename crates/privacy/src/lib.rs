@@ -28,6 +28,7 @@ pub mod keten;
 pub mod logboek;
 pub mod pseudoniem;
 pub mod quotum;
+pub mod register;
 pub mod verificatie;
 pub mod versleuteling;
 pub mod zicht;
