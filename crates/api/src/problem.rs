@@ -65,7 +65,7 @@ pub enum AppError {
     /// owner, sender or receiver, and no agreement rule could let it see it). Answered
     /// exactly as an unknown id, a 404 with the same `detail`, so the answer is no
     /// existence oracle; `verwerking::tx` records the refusal in the audit trail of
-    /// `eigenaar` (issue 11, rule `EEN_ORGANISATIE_ZICHT` in `routes::zicht`).
+    /// `eigenaar` (issue 11; the rule lives in `ketenregie_privacy::zicht`).
     #[error("niet gevonden: {detail}")]
     Verborgen {
         detail: String,
@@ -314,6 +314,13 @@ impl From<ketenregie_common::Fout> for AppError {
                 reden,
                 toelichting_vereist,
             }),
+            F::GeenToegang { reden, velden, .. } if velden.is_empty() => {
+                AppError::GeenToegang(reden)
+            }
+            F::GeenToegang { reden, velden, .. } => AppError::GeenToegangVelden {
+                detail: reden,
+                fouten: velden,
+            },
             F::Conflict {
                 detail,
                 huidig,
@@ -343,45 +350,6 @@ impl From<ketenregie_common::Fout> for AppError {
                 AppError::NietBeschikbaar(detail)
             }
             F::Intern(oorzaak) => AppError::Intern(oorzaak.to_string()),
-        }
-    }
-}
-
-impl From<ketenregie_store::directory::DirectoryFout> for AppError {
-    fn from(e: ketenregie_store::directory::DirectoryFout) -> Self {
-        use ketenregie_store::directory::DirectoryFout as F;
-        match e {
-            F::Conflict(d) => AppError::Conflict {
-                detail: d,
-                location: None,
-            },
-            F::NietGevonden => AppError::NietGevonden("Het object bestaat niet".into()),
-            F::VersieConflict { verwacht, huidig } => AppError::VoorwaardeMislukt(format!(
-                "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
-            )),
-            F::Db(e) => e.into(),
-        }
-    }
-}
-
-impl From<ketenregie_privacy::convenant::ConvenantFout> for AppError {
-    fn from(e: ketenregie_privacy::convenant::ConvenantFout) -> Self {
-        use ketenregie_privacy::convenant::ConvenantFout as F;
-        match e {
-            F::NietGevonden => AppError::NietGevonden("Er is geen convenant met dit id".into()),
-            F::GeenToegang(d) => AppError::GeenToegang(d),
-            F::Toestand(d) => AppError::Conflict {
-                detail: d,
-                location: None,
-            },
-            F::HashVerschil { huidig, gegeven } => AppError::Conflict {
-                detail: format!(
-                    "De inhoud van dit convenant is veranderd sinds u die las: de huidige inhoudHash is `{huidig}`, u ondertekende `{gegeven}`. Lees het convenant opnieuw en onderteken de huidige inhoud."
-                ),
-                location: None,
-            },
-            F::Ongeldig(fouten) => AppError::validatie(fouten),
-            F::Db(e) => e.into(),
         }
     }
 }
@@ -472,6 +440,30 @@ mod tests {
                 b["type"].as_str().unwrap().ends_with("toelichting-vereist")
             ),
             (403, true)
+        );
+
+        let (s, _, b) = antwoord(Fout::geen_toegang(
+            "ORGANISATIE_GEREGISTREERD",
+            "Alleen de platformbeheerder registreert",
+        ))
+        .await;
+        assert_eq!(
+            (s, b["type"].as_str().unwrap().ends_with("geen-toegang")),
+            (403, true)
+        );
+        let (s, _, b) = antwoord(Fout::GeenToegang {
+            regel: "ORGANISATIE_GEREGISTREERD",
+            reden: "Alleen de platformbeheerder wijzigt `soort`".into(),
+            velden: vec![ketenregie_common::InvalidParam {
+                name: "soort".into(),
+                code: "platformbeheer".into(),
+                reason: "geregistreerd".into(),
+            }],
+        })
+        .await;
+        assert_eq!(
+            (s, b["invalidParams"][0]["name"].as_str()),
+            (403, Some("soort"))
         );
 
         let (s, _, b) = antwoord(Fout::toestand(

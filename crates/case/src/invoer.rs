@@ -65,7 +65,8 @@ pub fn gemeentecode(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<St
 }
 
 /// Every municipality code in `velden` (field name, code) exists in the loaded reference
-/// data (`data/refdata`); each unknown one is a named problem `gemeentecode-onbekend`.
+/// data (`data/refdata`) — `GEMEENTECODE_BESTAAT`, the one check in
+/// `ketenregie_store::referentie::bestaande_gemeenten`.
 /// Without loaded reference data only the format (`gemeentecode`) is checked.
 pub fn bestaande_gemeenten(
     conn: &mut DbConnection,

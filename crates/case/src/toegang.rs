@@ -11,16 +11,15 @@
 //!   organisation could see the record but this user's role or a missing reason refuses,
 //!   the 403 (`Fout::Geweigerd`) stays.
 //!
-//! The same view rules as the API's `routes::zicht` (which the other registries use); the
-//! 404 text is the same, so every route answers an unknown id alike.
+//! The view rules and the 404 text are `ketenregie_privacy::zicht`'s (re-exported here),
+//! the same for every registry, so every route answers an unknown id alike.
 
 use ketenregie_common::{
-    Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Vertrouwelijkheid,
+    Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Vertrouwelijkheid,
 };
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
 use ketenregie_store::{DbConnection, directory};
-use strum::VariantArray;
 use uuid::Uuid;
 
 /// Writes to the case registry are for coordinating the chain's work on a family.
@@ -36,26 +35,7 @@ pub fn doel_voor(soort: Option<OrganisatieSoort>) -> Doel {
     }
 }
 
-/// The one `detail` of a 404 for a record of kind `wat` ("persoon", "gezin"...), for an
-/// unknown id and for a record outside the caller's view alike.
-pub fn niet_gevonden_tekst(wat: &str) -> String {
-    format!("Er is geen {wat} met dit id die uw organisatie kan zien")
-}
-
-/// An unknown id of a record of kind `wat`.
-pub fn onbekend(wat: &str) -> Fout {
-    Fout::NietGevonden(niet_gevonden_tekst(wat))
-}
-
-/// An existing record of `eigenaar` outside the caller's view: answered as `onbekend`,
-/// recorded as a refusal (`reden`) in `eigenaar`'s audit trail.
-pub fn verborgen(wat: &str, eigenaar: &str, reden: impl Into<String>) -> Fout {
-    Fout::Verborgen {
-        detail: niet_gevonden_tekst(wat),
-        eigenaar: eigenaar.to_string(),
-        reden: reden.into(),
-    }
-}
+pub use ketenregie_privacy::zicht::{niet_gevonden_tekst, onbekend, organisatie_mag, verborgen};
 
 /// Decide and log a write to one's own records (`EIGEN_ORGANISATIE`): one audit row with
 /// a summary free of personal data (`samenvatting`), one processing-log row per subject.
@@ -161,25 +141,5 @@ pub fn niet_eigen(
             format!("schrijven in een {wat} van een andere organisatie, buiten haar zicht"),
         ),
         Err(e) => e,
-    }
-}
-
-/// Could the caller's organisation be allowed request `a` at all: by any of its staff
-/// (every case role), with a stated reason, by break-glass where an agreement names a
-/// role of its kind? The decision itself answers, for an actor that holds every case
-/// role of the caller's organisation; nothing is logged.
-pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<bool, Fout> {
-    let mut breed = ctx.clone();
-    breed.actor.rollen = Rol::VARIANTS
-        .iter()
-        .copied()
-        .filter(|r| *r != Rol::Platformbeheerder)
-        .collect();
-    breed.toelichting = Some("toets: kan de organisatie dit ooit zien".into());
-    breed.doorbraak = true;
-    match besluit::toegang(conn, &breed, a) {
-        Ok(_) => Ok(true),
-        Err(Fout::Geweigerd { .. }) => Ok(false),
-        Err(e) => Err(e),
     }
 }

@@ -10,6 +10,7 @@
 //! | `NietGevonden` | 404 | check the id |
 //! | `Verborgen` | 404 (same body as `NietGevonden`) | nothing: the record is outside its organisation's view |
 //! | `Geweigerd` | 403 | ask for an agreement, a role, or send the stated reason |
+//! | `GeenToegang` | 403 (`invalidParams` naming `velden`, if any) | ask someone with the role the rule names |
 //! | `Conflict` | 409 | re-read the resource; the current and allowed states are named |
 //! | `VoorwaardeMislukt` | 412 | re-read and retry with the current `ETag` (RFC 9110 §13.1.1) |
 //! | `NietBeschikbaar` | 503 with `Retry-After` | retry later |
@@ -50,6 +51,16 @@ pub enum Fout {
         regel: &'static str,
         reden: String,
         toelichting_vereist: bool,
+    },
+    /// Refused for lack of a role or a relation the rule `regel` names, outside the policy
+    /// decision (e.g. `ORGANISATIE_GEREGISTREERD`: only the platform admin registers an
+    /// organisation). `velden` names the fields the caller may not change, if that is the
+    /// refusal; empty otherwise. Answered as the API's "Geen toegang" (403).
+    #[error("geen toegang ({regel}): {reden}")]
+    GeenToegang {
+        regel: &'static str,
+        reden: String,
+        velden: Vec<InvalidParam>,
     },
     /// The request does not fit the resource's current state: an illegal lifecycle
     /// transition (`huidig` and `toegestaan` name the states), a duplicate (`locatie` is
@@ -98,6 +109,15 @@ impl Fout {
             regel,
             reden: reden.into(),
             toelichting_vereist: false,
+        }
+    }
+
+    /// A refusal for lack of a role, by the named rule (`GeenToegang` without fields).
+    pub fn geen_toegang(regel: &'static str, reden: impl Into<String>) -> Self {
+        Fout::GeenToegang {
+            regel,
+            reden: reden.into(),
+            velden: Vec::new(),
         }
     }
 

@@ -10,6 +10,7 @@
 //! Errors are the one domain error, `ketenregie_common::Fout`.
 
 pub mod abonnement;
+pub mod beheer;
 pub mod bezorging;
 pub mod email;
 pub mod rapportage;

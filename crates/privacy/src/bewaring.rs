@@ -13,7 +13,7 @@ use crate::pseudoniem::Pseudonimiseerder;
 use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use ketenregie_common::{Actor, ids};
+use ketenregie_common::{Actor, Fout, Rol, ids};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{bewaartermijnen, verwerkingslog};
 use serde::Serialize;
@@ -280,6 +280,71 @@ impl Bewaarbron for Verwerkingslogbron {
         .take(totaal)
         .collect())
     }
+}
+
+/// Only the functional admin sets the organisation's own retention terms.
+pub const FUNCTIONEEL_BEHEERDER_BEWAART: &str = "FUNCTIONEEL_BEHEERDER_BEWAART";
+
+/// The default term of kind `soort`; `NietGevonden` naming the known kinds otherwise.
+pub fn standaard(soort: &str) -> Result<&'static Standaardtermijn, Fout> {
+    STANDAARDTERMIJNEN
+        .iter()
+        .find(|t| t.soort == soort)
+        .ok_or_else(|| {
+            Fout::NietGevonden(format!(
+                "Onbekende soort `{soort}`; bekend: {}",
+                STANDAARDTERMIJNEN
+                    .iter()
+                    .map(|t| t.soort)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+}
+
+/// `GET /bewaartermijnen`: the rules in force for the caller's organisation.
+pub fn geldend(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<Bewaarregel>, Fout> {
+    Ok(regels(conn, &ctx.actor.organisatie)?)
+}
+
+/// `PUT /bewaartermijnen/{soort}`: the functional admin (`FUNCTIONEEL_BEHEERDER_BEWAART`)
+/// sets the organisation's own term of `dagen` days for `std`'s kind, with the reason
+/// `toelichting`; recorded in the organisation's audit trail with the old term. Returns
+/// the rules now in force.
+pub fn zet(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    std: &Standaardtermijn,
+    dagen: i64,
+    toelichting: &str,
+) -> Result<Vec<Bewaarregel>, Fout> {
+    if !ctx.actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        return Err(Fout::geen_toegang(
+            FUNCTIONEEL_BEHEERDER_BEWAART,
+            "Alleen de functioneel beheerder zet bewaartermijnen",
+        ));
+    }
+    let (org, soort) = (&ctx.actor.organisatie, std.soort);
+    let oud = termijn(conn, org, soort)?;
+    zet_termijn(conn, org, soort, dagen, toelichting)?;
+    logboek::audit(
+        conn,
+        ctx,
+        &logboek::AuditRegel {
+            actie: "wijzigen".into(),
+            object: logboek::Object {
+                soort: "bewaartermijnen",
+                id: soort.to_string(),
+                eigenaar: org.clone(),
+            },
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: oud.map(|d| serde_json::json!({"termijnDagen": d})),
+            nieuw: Some(serde_json::json!({"termijnDagen": dagen, "toelichting": toelichting})),
+        },
+    )?;
+    Ok(regels(conn, org)?)
 }
 
 #[cfg(test)]

@@ -27,8 +27,12 @@ pub mod inzage;
 pub mod keten;
 pub mod logboek;
 pub mod pseudoniem;
+pub mod quotum;
+pub mod register;
+pub mod verantwoording;
 pub mod verificatie;
 pub mod versleuteling;
+pub mod zicht;
 
 pub use besluit::{Aanvraag, Toestemming, Weigering, toegang};
 pub use context::Context;

@@ -26,6 +26,22 @@ pub enum DirectoryFout {
     Db(#[from] DieselError),
 }
 
+/// The directory's errors as the domain error: a code or OIN taken is a conflict, a
+/// stale `If-Match` a failed precondition.
+impl From<DirectoryFout> for ketenregie_common::Fout {
+    fn from(e: DirectoryFout) -> Self {
+        use ketenregie_common::Fout;
+        match e {
+            DirectoryFout::Conflict(d) => Fout::conflict(d),
+            DirectoryFout::NietGevonden => Fout::NietGevonden("Het object bestaat niet".into()),
+            DirectoryFout::VersieConflict { verwacht, huidig } => Fout::VoorwaardeMislukt(format!(
+                "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
+            )),
+            DirectoryFout::Db(e) => e.into(),
+        }
+    }
+}
+
 /// A partner organisation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Organisatie {

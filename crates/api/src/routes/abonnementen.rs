@@ -1,33 +1,21 @@
 //! `/api/v1/abonnementen`: webhook subscriptions of the caller's organisation, managed by
-//! its functional admin. The secret that signs every delivery is made here and shown only
-//! in the answer to the creation.
+//! its functional admin. The rules (who manages them, whose one sees, the signing secret
+//! shown once) are `ketenregie_feedback::beheer::abonnementen`; the handlers parse (the
+//! URL check resolves the host), call the use case and answer.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
-use ketenregie_common::{Actor, Rol, Validatie};
-use ketenregie_feedback::abonnement::{self, Abonnement, AbonnementInvoer};
+use ketenregie_common::Validatie;
+use ketenregie_feedback::abonnement::{Abonnement, AbonnementInvoer};
+use ketenregie_feedback::beheer::abonnementen;
 use ketenregie_feedback::webhook::{self, UrlRegels};
-use ketenregie_privacy::Context;
-use ketenregie_privacy::logboek::Object;
-use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-fn beheerder(actor: &Actor) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::FunctioneelBeheerder) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(
-            "Abonnementen beheert de functioneel beheerder van de organisatie".into(),
-        ))
-    }
-}
 
 #[utoipa::path(
     post, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementAanmaken",
@@ -44,28 +32,17 @@ pub async fn maak(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     regels: web::Data<UrlRegels>,
-    versleuteling: web::Data<Versleuteling>,
     body: web::Json<AbonnementInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    beheerder(&ctx.actor)?;
+    abonnementen::beheerder(&ctx.actor)?;
     let invoer = body.into_inner();
     let url_fout = match invoer.url.as_deref().map(str::trim) {
         Some(u) if !u.is_empty() => webhook::controleer_url(u, **regels).await.err(),
         _ => None,
     };
     let a = invoer.valideer(url_fout).map_err(AppError::validatie)?;
-    let geheim = abonnement::nieuw_geheim();
-    let versleuteld = versleuteling.versleutel(&geheim);
-    let (org, door, nu) = (
-        ctx.actor.organisatie.clone(),
-        ctx.actor.gebruiker.clone(),
-        ctx.nu,
-    );
-    let mut nieuw = db::tx(&pool, move |c| {
-        abonnement::maak(c, &org, &a, &versleuteld, &door, nu).map_err(AppError::from)
-    })
-    .await?;
-    nieuw.geheim = Some(geheim);
+    let c = ctx.clone();
+    let nieuw = db::tx(&pool, move |conn| Ok(abonnementen::maak(conn, &c, &a)?)).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/abonnementen/{}", nieuw.id)))
         .json(nieuw))
@@ -92,48 +69,16 @@ pub async fn lijst(
     pool: web::Data<DbPool>,
     q: web::Query<LijstParams>,
 ) -> Result<HttpResponse, AppError> {
-    beheerder(&ctx.actor)?;
+    abonnementen::beheerder(&ctx.actor)?;
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let org = ctx.actor.organisatie.clone();
-    let (items, totaal) = db::run(&pool, move |c| {
-        abonnement::lijst(c, &org, p.offset(), p.limit()).map_err(AppError::from)
+    let c = ctx.clone();
+    let (items, totaal) = db::run(&pool, move |conn| {
+        Ok(abonnementen::lijst(conn, &c, p.offset(), p.limit())?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
-}
-
-/// The kind of record, as named in a 404.
-const ABONNEMENT: &str = "abonnement";
-
-/// A subscription of the caller's organisation. Another organisation's is answered as an
-/// unknown id, and the attempt recorded in its audit trail (`EEN_ORGANISATIE_ZICHT`).
-async fn eigen(
-    pool: &DbPool,
-    ctx: &Context,
-    actie: &'static str,
-    id: Uuid,
-) -> Result<Abonnement, AppError> {
-    let s = id.to_string();
-    let org = ctx.actor.organisatie.clone();
-    let object = Object {
-        soort: "abonnementen",
-        id: s.clone(),
-        eigenaar: org.clone(),
-    };
-    verwerking::tx(pool, ctx, actie, object, move |c| {
-        match abonnement::een(c, &s)? {
-            Some(a) if a.organisatie == org => Ok(a),
-            Some(a) => Err(zicht::verborgen(
-                ABONNEMENT,
-                &a.organisatie,
-                "een abonnement van een andere organisatie",
-            )),
-            None => Err(zicht::onbekend(ABONNEMENT)),
-        }
-    })
-    .await
 }
 
 #[utoipa::path(
@@ -151,8 +96,14 @@ pub async fn een(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    beheerder(&ctx.actor)?;
-    Ok(HttpResponse::Ok().json(eigen(&pool, &ctx, "lezen", id.into_inner()).await?))
+    abonnementen::beheerder(&ctx.actor)?;
+    let id = id.into_inner();
+    let (c, object) = (ctx.clone(), abonnementen::object(&ctx, id));
+    let a = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(abonnementen::lees(conn, &c, id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(a))
 }
 
 #[utoipa::path(
@@ -171,12 +122,11 @@ pub async fn verwijder(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    beheerder(&ctx.actor)?;
+    abonnementen::beheerder(&ctx.actor)?;
     let id = id.into_inner();
-    eigen(&pool, &ctx, "verwijderen", id).await?;
-    let s = id.to_string();
-    db::tx(&pool, move |c| {
-        abonnement::verwijder(c, &s).map_err(AppError::from)
+    let (c, object) = (ctx.clone(), abonnementen::object(&ctx, id));
+    verwerking::tx(&pool, &ctx, "verwijderen", object, move |conn| {
+        Ok(abonnementen::zeg_op(conn, &c, id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -1,14 +1,14 @@
 //! `/api/v1/bewaartermijnen`: the retention rules in force for the caller's organisation,
-//! the defaults of DOMAIN.md §4 overridable per organisation by its functional admin.
+//! the defaults of DOMAIN.md §4 overridable per organisation by its functional admin
+//! (`ketenregie_privacy::bewaring::zet`, which records the change).
 
 use crate::db;
 use crate::paging;
 use crate::problem::{AppError, Problem};
 use crate::verwerking::Verwerking;
 use actix_web::{HttpResponse, web};
-use ketenregie_common::{Rol, Validatie};
-use ketenregie_privacy::bewaring::{self, Bewaarregel, STANDAARDTERMIJNEN};
-use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_common::Validatie;
+use ketenregie_privacy::bewaring::{self, Bewaarregel};
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -23,11 +23,7 @@ pub async fn lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let org = ctx.actor.organisatie.clone();
-    let regels = db::run(&pool, move |c| {
-        bewaring::regels(c, &org).map_err(AppError::from)
-    })
-    .await?;
+    let regels = db::run(&pool, move |c| Ok(bewaring::geldend(c, &ctx)?)).await?;
     Ok(HttpResponse::Ok().json(regels))
 }
 
@@ -60,17 +56,7 @@ pub async fn zet(
     soort: web::Path<String>,
     body: web::Json<TermijnInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let soort = soort.into_inner();
-    let Some(std) = STANDAARDTERMIJNEN.iter().find(|t| t.soort == soort) else {
-        return Err(AppError::NietGevonden(format!(
-            "Onbekende soort `{soort}`; bekend: {}",
-            STANDAARDTERMIJNEN
-                .iter()
-                .map(|t| t.soort)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    };
+    let std = bewaring::standaard(&soort)?;
     let mut v = Validatie::new();
     let dagen = v.verplicht("termijnDagen", body.termijn_dagen);
     if let Some(d) = dagen
@@ -84,34 +70,9 @@ pub async fn zet(
     }
     let toelichting = v.tekst("toelichting", body.toelichting.as_deref(), 500);
     paging::check(v)?;
-    if !ctx.actor.heeft_rol(Rol::FunctioneelBeheerder) {
-        return Err(AppError::GeenToegang(
-            "Alleen de functioneel beheerder zet bewaartermijnen".into(),
-        ));
-    }
     let (dagen, toelichting) = (dagen.unwrap_or(std.dagen), toelichting.unwrap_or_default());
     let regels = db::tx(&pool, move |c| {
-        let org = ctx.actor.organisatie.clone();
-        let oud = bewaring::termijn(c, &org, &soort)?;
-        bewaring::zet_termijn(c, &org, &soort, dagen, &toelichting)?;
-        logboek::audit(
-            c,
-            &ctx,
-            &AuditRegel {
-                actie: "wijzigen".into(),
-                object: Object {
-                    soort: "bewaartermijnen",
-                    id: soort.clone(),
-                    eigenaar: org.clone(),
-                },
-                resultaat: 200,
-                doorbraak: false,
-                grondslag: None,
-                oud: oud.map(|d| serde_json::json!({"termijnDagen": d})),
-                nieuw: Some(serde_json::json!({"termijnDagen": dagen, "toelichting": toelichting})),
-            },
-        )?;
-        bewaring::regels(c, &org).map_err(AppError::from)
+        Ok(bewaring::zet(c, &ctx, std, dagen, &toelichting)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(regels))

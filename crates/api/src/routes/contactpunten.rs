@@ -1,6 +1,8 @@
 //! `/api/v1/contactpunten`: whom to call at each organisation, and when. "Who at Veilig
 //! Thuis serves gemeente 0363, and whom do I call at night?" is
 //! `GET /api/v1/contactpunten?gemeente=0363&organisatieSoort=veilig-thuis&altijdBereikbaar=true`.
+//! Who keeps them is `ketenregie_privacy::register::contactpunten`; the handlers parse,
+//! call one use case and answer.
 
 use crate::auth::Aanroeper;
 use crate::db;
@@ -9,12 +11,12 @@ use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actor, OrganisatieSoort, Validatie, is_gemeentecode};
-use ketenregie_privacy::logboek::Object;
+use ketenregie_common::{OrganisatieSoort, Validatie, is_gemeentecode};
+use ketenregie_privacy::register::contactpunten;
+use ketenregie_store::DbPool;
 use ketenregie_store::directory::{
-    self, Contactpunt, ContactpuntFilter, ContactpuntGegevens, ContactpuntRol,
+    Contactpunt, ContactpuntFilter, ContactpuntGegevens, ContactpuntRol,
 };
-use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -143,35 +145,6 @@ impl ContactpuntInvoer {
     }
 }
 
-/// The audit object of a change to contact point `id` (or a new one): a refused change is
-/// recorded in the caller's organisation's audit trail, as for the partner directory.
-fn object(id: String, actor: &Actor) -> Object {
-    Object {
-        soort: "contactpunten",
-        id,
-        eigenaar: actor.organisatie.clone(),
-    }
-}
-
-/// The organisation that owns contact point `id`, checked against the actor.
-fn eigenaar_check(
-    c: &mut DbConnection,
-    actor: &Actor,
-    organisatie_id: Uuid,
-) -> Result<(), AppError> {
-    let org = directory::organisatie(c, organisatie_id)?.ok_or_else(|| {
-        AppError::NietGevonden(format!("Er is geen organisatie met id {organisatie_id}"))
-    })?;
-    if actor.beheert_organisatie(&org.code) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(format!(
-            "Alleen een functioneel beheerder van `{}` of een platformbeheerder mag haar contactpunten beheren",
-            org.code
-        )))
-    }
-}
-
 #[utoipa::path(
     post,
     path = "/organisaties/{id}/contactpunten",
@@ -196,11 +169,9 @@ pub async fn voeg_toe(
 ) -> Result<HttpResponse, AppError> {
     let organisatie_id = id.into_inner();
     let g = body.valideer()?;
-    let actor = ctx.actor.clone();
-    let object = object("nieuw".into(), &actor);
+    let (c2, object) = (ctx.clone(), contactpunten::object(&ctx.actor, None));
     let cp = verwerking::tx(&pool, &ctx, "aanmaken", object, move |c| {
-        eigenaar_check(c, &actor, organisatie_id)?;
-        directory::maak_contactpunt(c, organisatie_id, g).map_err(AppError::from)
+        Ok(contactpunten::voeg_toe(c, &c2, organisatie_id, g)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -265,14 +236,7 @@ pub async fn zoek(
         altijd_bereikbaar: q.altijd_bereikbaar,
     };
     let pagina = db::run(&pool, move |c| {
-        if let Some(g) = &filter.gemeente {
-            crate::routes::organisaties::controleer_gemeenten(
-                c,
-                "gemeente",
-                std::slice::from_ref(g),
-            )?;
-        }
-        directory::contactpunten(c, &filter, p.offset(), p.limit()).map_err(AppError::from)
+        Ok(contactpunten::zoek(c, &filter, p.offset(), p.limit())?)
     })
     .await?;
     let items = pagina.items.into_iter().map(ContactpuntDto::from).collect();
@@ -298,11 +262,7 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let cp = db::run(&pool, move |c| {
-        directory::contactpunt(c, id).map_err(AppError::from)
-    })
-    .await?
-    .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
+    let cp = db::run(&pool, move |c| Ok(contactpunten::lees(c, id)?)).await?;
     Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
 }
 
@@ -329,13 +289,9 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.valideer()?;
-    let actor = ctx.actor.clone();
-    let object = object(id.to_string(), &actor);
+    let (c2, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     let cp = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
-        let huidig = directory::contactpunt(c, id)?
-            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
-        eigenaar_check(c, &actor, huidig.organisatie_id)?;
-        directory::wijzig_contactpunt(c, id, g).map_err(AppError::from)
+        Ok(contactpunten::wijzig(c, &c2, id, g)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
@@ -361,13 +317,9 @@ pub async fn verwijder(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let actor = ctx.actor.clone();
-    let object = object(id.to_string(), &actor);
+    let (c2, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     verwerking::tx(&pool, &ctx, "verwijderen", object, move |c| {
-        let huidig = directory::contactpunt(c, id)?
-            .ok_or_else(|| AppError::NietGevonden(format!("Er is geen contactpunt met id {id}")))?;
-        eigenaar_check(c, &actor, huidig.organisatie_id)?;
-        directory::verwijder_contactpunt(c, id).map_err(AppError::from)
+        Ok(contactpunten::verwijder(c, &c2, id)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -7,7 +7,8 @@
 //! a party leaves (`POST .../uittredingen`) or asks to withdraw (`POST .../intrekkingen`);
 //! the platform admin withdraws at once. Readable by every party; to anyone else an
 //! agreement does not exist (the same 404 as an unknown id, with a denied audit row).
-//! Every act is in the agreement's audit trail.
+//! Every act is in the agreement's audit trail. The use cases and their rules are
+//! `ketenregie_privacy::convenant::handelingen`; the handlers parse, call one and answer.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
@@ -16,14 +17,15 @@ use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::werkdagen::Kalendernaam;
-use ketenregie_common::{Actor, Doel, Gegevenscategorie, Rol, Validatie};
+use ketenregie_common::{Doel, Fout, Gegevenscategorie, Rol, Validatie};
+use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::{
-    self, Bewaartermijn, Convenant, ConvenantGegevens, ConvenantStatus, Doorbraakrol, Inhoud,
-    Intrekking, Partij, Regel, Terugkoppelplicht, Volledig,
+    Bewaartermijn, ConvenantStatus, Doorbraakrol, Partij, Regel, Terugkoppelplicht, Volledig,
+    handelingen,
 };
-use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-use ketenregie_privacy::{Context, Weigering};
 use ketenregie_store::{DbConnection, DbPool};
+
+mod weergave;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -107,79 +109,6 @@ pub struct ConvenantDto {
     pub intrekkingsreden: Option<String>,
 }
 
-impl ConvenantDto {
-    fn van(v: &Volledig, nu: DateTime<Utc>) -> Self {
-        let c = &v.convenant;
-        let ondertekeningen = c
-            .inhoud
-            .partijen
-            .iter()
-            .map(|p| match v.ondertekening_van(&p.organisatie) {
-                Some(o) => OndertekeningDto {
-                    organisatie: p.organisatie.clone(),
-                    status: Ondertekenstatus::Ondertekend,
-                    ondertekend_door: Some(o.ondertekend_door.clone()),
-                    rol: Some(o.rol),
-                    ondertekend_op: Some(o.ondertekend_op),
-                    inhoud_hash: Some(o.inhoud_hash.clone()),
-                },
-                None => OndertekeningDto {
-                    organisatie: p.organisatie.clone(),
-                    status: Ondertekenstatus::Open,
-                    ondertekend_door: None,
-                    rol: None,
-                    ondertekend_op: None,
-                    inhoud_hash: None,
-                },
-            })
-            .collect();
-        Self {
-            id: c.id,
-            reeks_id: c.reeks_id,
-            versie: c.versie,
-            titel: c.titel.clone(),
-            status: c.status(nu),
-            geldig_van: c.geldig_van,
-            geldig_tot: c.geldig_tot,
-            partijen: c.inhoud.partijen.clone(),
-            doelen: c.inhoud.doelen.clone(),
-            categorieen: c.inhoud.categorieen.clone(),
-            regels: c.inhoud.regels.clone(),
-            terugkoppelplichten: c.inhoud.terugkoppelplichten.clone(),
-            bewaartermijnen: c.inhoud.bewaartermijnen.clone(),
-            doorbraakrollen: c.inhoud.doorbraakrollen.clone(),
-            kalender: c.inhoud.kalender,
-            inhoud_hash: c.inhoud_hash(),
-            ondertekeningen,
-            uittredingen: c
-                .uittredingen
-                .iter()
-                .map(|u| PartijHandelingDto {
-                    organisatie: u.organisatie.clone(),
-                    door: u.door.clone(),
-                    op: u.op,
-                    reden: u.reden.clone(),
-                })
-                .collect(),
-            intrekkingsverzoeken: v
-                .intrekkingsverzoeken
-                .iter()
-                .map(|u| PartijHandelingDto {
-                    organisatie: u.organisatie.clone(),
-                    door: u.door.clone(),
-                    op: u.op,
-                    reden: u.reden.clone(),
-                })
-                .collect(),
-            eigenaar: c.eigenaar.clone(),
-            aangemaakt_op: c.aangemaakt_op,
-            geactiveerd_op: c.geactiveerd_op,
-            ingetrokken_op: c.ingetrokken_op,
-            intrekkingsreden: c.intrekkingsreden.clone(),
-        }
-    }
-}
-
 /// A new agreement, or a change to a concept.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -205,103 +134,14 @@ pub struct ConvenantInvoer {
     pub kalender: Option<String>,
 }
 
-impl ConvenantInvoer {
-    fn valideer(self, nu: DateTime<Utc>) -> Result<ConvenantGegevens, AppError> {
-        let mut v = Validatie::new();
-        let titel = v.tekst("titel", self.titel.as_deref(), 300);
-        let geldig_van = ketenregie_common::time::to_db(self.geldig_van.unwrap_or(nu)).and_utc();
-        let geldig_tot = self
-            .geldig_tot
-            .map(|t| ketenregie_common::time::to_db(t).and_utc());
-        if let Some(tot) = geldig_tot
-            && tot <= geldig_van
-        {
-            v.fout("geldigTot", "minimum", "`geldigTot` ligt na `geldigVan`");
-        }
-        let partijen = v.verplicht("partijen", self.partijen);
-        let doelen = v.verplicht("doelen", self.doelen);
-        let categorieen = v.verplicht("categorieen", self.categorieen);
-        let regels = v.verplicht("regels", self.regels);
-        let kalender = match self.kalender.as_deref() {
-            None => Some(Kalendernaam::default()),
-            k => v.keuze::<Kalendernaam>("kalender", k),
-        };
-        let inhoud = match (partijen, doelen, categorieen, regels) {
-            (Some(partijen), Some(doelen), Some(categorieen), Some(regels)) => {
-                let i = Inhoud {
-                    partijen,
-                    doelen,
-                    categorieen,
-                    regels,
-                    terugkoppelplichten: self.terugkoppelplichten.unwrap_or_default(),
-                    bewaartermijnen: self.bewaartermijnen.unwrap_or_default(),
-                    doorbraakrollen: self.doorbraakrollen.unwrap_or_default(),
-                    kalender: kalender.unwrap_or_default(),
-                };
-                i.valideer(&mut v);
-                Some(i)
-            }
-            _ => None,
-        };
-        let fouten = v.afronden(|| ()).err();
-        match (fouten, titel, inhoud) {
-            (None, Some(titel), Some(inhoud)) => Ok(ConvenantGegevens {
-                titel,
-                geldig_van,
-                geldig_tot,
-                inhoud,
-            }),
-            (Some(f), ..) => Err(AppError::validatie(f)),
-            _ => Err(AppError::intern(
-                "validation returned no value and no error",
-            )),
-        }
-    }
+/// How a version appears in its audit rows: as this API shows it.
+fn toon(v: &Volledig, nu: DateTime<Utc>) -> serde_json::Value {
+    serde_json::to_value(ConvenantDto::van(v, nu)).unwrap_or_default()
 }
 
-fn object(c: &Convenant) -> Object {
-    Object {
-        soort: "convenanten",
-        id: c.id.to_string(),
-        eigenaar: c.eigenaar.clone(),
-    }
-}
-
-/// One row in the audit trail of `v`'s version, its new state as the API shows it.
-fn schrijf_audit(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    actie: &str,
-    v: &Volledig,
-    oud: Option<&Volledig>,
-    status: u16,
-) -> Result<(), AppError> {
-    let json = |v: &Volledig| serde_json::to_value(ConvenantDto::van(v, ctx.nu)).ok();
-    logboek::audit(
-        conn,
-        ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: object(&v.convenant),
-            resultaat: status,
-            doorbraak: false,
-            grondslag: None,
-            oud: oud.and_then(json),
-            nieuw: json(v),
-        },
-    )
-    .map_err(AppError::from)
-}
-
-/// The answer for an unknown id and for an agreement the caller is no party to: the same.
-fn niet_gevonden(id: Uuid) -> AppError {
-    AppError::NietGevonden(format!("Er is geen convenant met id {id}"))
-}
-
-/// Run an act on agreement `id` in one transaction. A refusal (403) rolls it back and is
-/// recorded in the agreement's audit trail (`verwerking::tx`); an unknown id and an
-/// agreement the caller is no party to both answer the same 404 and also leave a denied
-/// row: in the owner's trail when the agreement exists, else in the caller's own.
+/// Run use case `f` on version `id` in one transaction, a refusal recorded in the
+/// version's audit trail (`handelingen::object`: its owner's, or for an unknown id the
+/// caller's).
 async fn handel<T, F>(
     pool: &DbPool,
     ctx: &Context,
@@ -311,49 +151,12 @@ async fn handel<T, F>(
 ) -> Result<T, AppError>
 where
     T: Send + 'static,
-    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Context) -> Result<T, Fout> + Send + 'static,
 {
-    let eigenaar = db::run(pool, move |c| {
-        Ok(convenant::lees(c, id)?.map(|c| c.eigenaar))
-    })
-    .await?
-    .unwrap_or_else(|| ctx.actor.organisatie.clone());
-    let object = Object {
-        soort: "convenanten",
-        id: id.to_string(),
-        eigenaar,
-    };
-    match verwerking::tx(pool, ctx, actie, object.clone(), f).await {
-        Err(AppError::NietGevonden(_)) => {
-            let ctx = ctx.clone();
-            db::tx(pool, move |c| {
-                logboek::weigering(
-                    c,
-                    &ctx,
-                    actie,
-                    object,
-                    &Weigering {
-                        regel: "EEN_ORGANISATIE_ZICHT",
-                        reden: format!(
-                            "organisatie `{}` is geen partij bij dit convenant, of het bestaat niet",
-                            ctx.actor.organisatie
-                        ),
-                        toelichting_vereist: false,
-                    },
-                )
-                .map_err(AppError::from)
-            })
-            .await?;
-            Err(niet_gevonden(id))
-        }
-        other => other,
-    }
-}
-
-/// May `actor` read agreement `c`? Every organisation named as a party (also one that
-/// left), and the platform admin (who withdraws agreements).
-fn mag_lezen(actor: &Actor, c: &Convenant) -> bool {
-    c.inhoud.noemt_partij(&actor.organisatie) || actor.heeft_rol(Rol::Platformbeheerder)
+    let c = ctx.clone();
+    let object = db::run(pool, move |conn| Ok(handelingen::object(conn, &c, id)?)).await?;
+    let c = ctx.clone();
+    verwerking::tx(pool, ctx, actie, object, move |conn| Ok(f(conn, &c)?)).await
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -383,9 +186,9 @@ pub async fn lijst(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let org = ctx.actor.organisatie.clone();
-    let (items, totaal) = db::run(&pool, move |c| {
-        convenant::van_partij(c, &org, p.offset(), p.limit()).map_err(AppError::from)
+    let c = ctx.clone();
+    let (items, totaal) = db::run(&pool, move |conn| {
+        Ok(handelingen::lijst(conn, &c, p.offset(), p.limit())?)
     })
     .await?;
     let items = items.iter().map(|c| ConvenantDto::van(c, ctx.nu)).collect();
@@ -412,16 +215,9 @@ pub async fn maak(
 ) -> Result<HttpResponse, AppError> {
     let g = body.into_inner().valideer(ctx.nu)?;
     let nu = ctx.nu;
-    let object = Object {
-        soort: "convenanten",
-        id: "nieuw".into(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c2, object) = (ctx.clone(), handelingen::object_nieuw(&ctx));
     let c = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        let c = convenant::maak(conn, &c2.actor, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "aanmaken", &c, None, 201)?;
-        Ok(c)
+        Ok(handelingen::maak(conn, &c2, g, toon)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -449,17 +245,9 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let c2 = ctx.clone();
-    let v = handel(
-        &pool,
-        &ctx,
-        "lezen",
-        id,
-        move |conn| match convenant::lees_volledig(conn, id)? {
-            Some(v) if mag_lezen(&c2.actor, &v.convenant) => Ok(v),
-            _ => Err(niet_gevonden(id)),
-        },
-    )
+    let v = handel(&pool, &ctx, "lezen", id, move |conn, c| {
+        handelingen::lees(conn, c, id)
+    })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
 }
@@ -487,11 +275,8 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "wijzigen", id, move |conn| {
-        let (oud, nieuw) = convenant::wijzig_concept(conn, &c2.actor, id, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "wijzigen", &nieuw, Some(&oud), 200)?;
-        Ok(nieuw)
+    let v = handel(&pool, &ctx, "wijzigen", id, move |conn, c| {
+        handelingen::wijzig(conn, c, id, g, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -521,11 +306,8 @@ pub async fn nieuwe_versie(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn| {
-        let v = convenant::nieuwe_versie(conn, &c2.actor, id, g, c2.nu)?;
-        schrijf_audit(conn, &c2, "versie-aanmaken", &v, None, 201)?;
-        Ok(v)
+    let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn, c| {
+        handelingen::nieuwe_versie(conn, c, id, g, toon)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -572,19 +354,8 @@ pub async fn onderteken(
     let hash = v.tekst("inhoudHash", body.inhoud_hash.as_deref(), 100);
     paging::check(v)?;
     let hash = hash.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "ondertekenen", id, move |conn| {
-        let uit = convenant::onderteken(conn, &c2.actor, id, &hash, c2.nu)?;
-        schrijf_audit(conn, &c2, "ondertekenen", &uit.convenant, None, 200)?;
-        if let Some(oud) = &uit.vervangen {
-            let oud = convenant::lees_volledig(conn, oud.id)?
-                .ok_or_else(|| AppError::intern("replaced version vanished"))?;
-            schrijf_audit(conn, &c2, "intrekken", &oud, None, 200)?;
-        }
-        if uit.geactiveerd {
-            schrijf_audit(conn, &c2, "activeren", &uit.convenant, None, 200)?;
-        }
-        Ok(uit.convenant)
+    let v = handel(&pool, &ctx, "ondertekenen", id, move |conn, c| {
+        handelingen::onderteken(conn, c, id, &hash, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -624,14 +395,8 @@ pub async fn treed_uit(
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "uittreden", id, move |conn| {
-        let v = convenant::treed_uit(conn, &c2.actor, id, &reden, c2.nu)?;
-        schrijf_audit(conn, &c2, "uittreden", &v, None, 200)?;
-        if v.convenant.status(c2.nu) == ConvenantStatus::Ingetrokken {
-            schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
-        }
-        Ok(v)
+    let v = handel(&pool, &ctx, "uittreden", id, move |conn, c| {
+        handelingen::treed_uit(conn, c, id, &reden, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -671,22 +436,8 @@ pub async fn trek_in(
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
-    let c2 = ctx.clone();
-    let v = handel(&pool, &ctx, "intrekken", id, move |conn| {
-        let (v, soort) = convenant::trek_in(conn, &c2.actor, id, &reden, c2.nu)?;
-        let platform = c2.actor.heeft_rol(Rol::Platformbeheerder);
-        match soort {
-            Intrekking::Verworpen => schrijf_audit(conn, &c2, "verwerpen", &v, None, 200)?,
-            Intrekking::Verzocht => schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?,
-            Intrekking::Ingetrokken if platform => {
-                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?
-            }
-            Intrekking::Ingetrokken => {
-                schrijf_audit(conn, &c2, "intrekkingsverzoek", &v, None, 200)?;
-                schrijf_audit(conn, &c2, "intrekken", &v, None, 200)?;
-            }
-        }
-        Ok(v)
+    let v = handel(&pool, &ctx, "intrekken", id, move |conn, c| {
+        handelingen::trek_in(conn, c, id, &reden, toon)
     })
     .await?;
     Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
@@ -719,44 +470,6 @@ pub struct AuditRegelDto {
     pub hash: String,
 }
 
-impl From<logboek::AuditRij> for AuditRegelDto {
-    fn from(r: logboek::AuditRij) -> Self {
-        Self {
-            id: r.id.clone(),
-            tijdstip: r.tijdstip_utc(),
-            trace_id: r.trace_id,
-            gebruiker: r.gebruiker,
-            gebruiker_naam: r.gebruiker_naam,
-            organisatie: r.organisatie,
-            applicatie: r.applicatie,
-            actie: r.actie,
-            object_type: r.object_type,
-            object_id: r.object_id,
-            resultaat: r.resultaat,
-            toelichting: r.toelichting,
-            doorbraak: r.doorbraak,
-            grondslag: r.grondslag,
-            oude_waarde: r.oude_waarde.and_then(|s| serde_json::from_str(&s).ok()),
-            nieuwe_waarde: r.nieuwe_waarde.and_then(|s| serde_json::from_str(&s).ok()),
-            hash: r.hash,
-        }
-    }
-}
-
-/// May this actor read the audit trail of agreement `c`? The functional admin or privacy
-/// officer of an organisation named as a party: every party's signatures, leaves and
-/// requests are in it.
-fn mag_audittrail_lezen(actor: &Actor, c: &Convenant) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::FunctioneelBeheerder) || actor.heeft_rol(Rol::Privacyfunctionaris) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(format!(
-            "De audittrail van convenant {} is alleen leesbaar voor de functioneel beheerder of privacyfunctionaris van een partij",
-            c.id
-        )))
-    }
-}
-
 #[utoipa::path(
     get, path = "/convenanten/{id}/audittrail", tag = "convenanten", operation_id = "convenantAudittrail",
     summary = "Audittrail van een convenantversie",
@@ -780,21 +493,8 @@ pub async fn audittrail(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let c2 = ctx.clone();
-    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn| {
-        let c = convenant::lees(conn, id)?
-            .filter(|c| c.inhoud.noemt_partij(&c2.actor.organisatie))
-            .ok_or_else(|| niet_gevonden(id))?;
-        mag_audittrail_lezen(&c2.actor, &c)?;
-        logboek::audittrail_van(
-            conn,
-            &c2.versleuteling,
-            "convenanten",
-            &id.to_string(),
-            p.offset(),
-            p.limit(),
-        )
-        .map_err(AppError::from)
+    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn, c| {
+        handelingen::audittrail(conn, c, id, p.offset(), p.limit())
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();

@@ -1,38 +1,21 @@
 //! `/api/v1/dode-berichten`: deliveries (e-mail or webhook) that failed every attempt
 //! (`dood`), and those whose instance died while sending them (`onzeker`: perhaps
 //! received, so never sent again by themselves).
-//! The functional admin sees and re-queues those of its own organisation's events, the
-//! platform admin all of them. They carry a type and a reference, never personal data.
+//! Who sees and re-queues which is `ketenregie_feedback::beheer::dode_berichten`; the
+//! handlers parse, call the use case and answer.
 
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
-use ketenregie_common::{Actor, Rol, Validatie};
-use ketenregie_feedback::bezorging::{self, DoodBericht};
-use ketenregie_privacy::logboek::Object;
+use ketenregie_common::Validatie;
+use ketenregie_feedback::beheer::dode_berichten;
+use ketenregie_feedback::bezorging::DoodBericht;
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use uuid::Uuid;
-
-/// The kind of record, as named in a 404.
-const BEZORGING: &str = "bezorging";
-
-/// None: all organisations (platform admin); Some(code): only that organisation's.
-fn bereik(actor: &Actor) -> Result<Option<String>, AppError> {
-    if actor.heeft_rol(Rol::Platformbeheerder) {
-        Ok(None)
-    } else if actor.heeft_rol(Rol::FunctioneelBeheerder) {
-        Ok(Some(actor.organisatie.clone()))
-    } else {
-        Err(AppError::GeenToegang(
-            "Dode berichten zijn voor de functioneel beheerder en de platformbeheerder".into(),
-        ))
-    }
-}
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -56,12 +39,13 @@ pub async fn lijst(
     pool: web::Data<DbPool>,
     q: web::Query<LijstParams>,
 ) -> Result<HttpResponse, AppError> {
-    let org = bereik(&ctx.actor)?;
+    dode_berichten::bereik(&ctx.actor)?;
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let (items, totaal) = db::run(&pool, move |c| {
-        bezorging::doden(c, org.as_deref(), p.offset(), p.limit()).map_err(AppError::from)
+    let c = ctx.clone();
+    let (items, totaal) = db::run(&pool, move |conn| {
+        Ok(dode_berichten::lijst(conn, &c, p.offset(), p.limit())?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
@@ -84,36 +68,11 @@ pub async fn opnieuw(
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
-    let org = bereik(&ctx.actor)?;
-    let id = id.into_inner().to_string();
-    let nu = ctx.nu;
-    let object = Object {
-        soort: "dode-berichten",
-        id: id.clone(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let b = verwerking::tx(&pool, &ctx, "opnieuw", object, move |c| {
-        let (b, status) =
-            bezorging::bezorging(c, &id)?.ok_or_else(|| zicht::onbekend(BEZORGING))?;
-        // Another organisation's delivery is outside the view (EEN_ORGANISATIE_ZICHT).
-        if org.as_deref().is_some_and(|o| o != b.organisatie) {
-            return Err(zicht::verborgen(
-                BEZORGING,
-                &b.organisatie,
-                "een bezorging van een andere organisatie",
-            ));
-        }
-        if !matches!(
-            status,
-            bezorging::Bezorgstatus::Dood | bezorging::Bezorgstatus::Onzeker
-        ) {
-            return Err(AppError::Conflict {
-                detail: format!("Deze bezorging is `{status}`, niet dood of onzeker"),
-                location: None,
-            });
-        }
-        bezorging::opnieuw(c, &id, nu)?;
-        Ok(b)
+    dode_berichten::bereik(&ctx.actor)?;
+    let id = id.into_inner();
+    let (c, object) = (ctx.clone(), dode_berichten::object(&ctx, id));
+    let b = verwerking::tx(&pool, &ctx, "opnieuw", object, move |conn| {
+        Ok(dode_berichten::opnieuw(conn, &c, id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(b))

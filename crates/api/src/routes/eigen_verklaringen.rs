@@ -2,19 +2,19 @@
 //! 7.3.8), recorded through an organisation that holds data on them. It never alters
 //! any record, is returned with the person's data and in every inzage, and is logged like
 //! any write. Which organisations hold data on the person comes from the domain crates'
-//! `InzageBron` sources; the decision then applies as for any write or read.
+//! `InzageBron` sources; the rules are `ketenregie_privacy::verantwoording::verklaringen`,
+//! and the handlers parse, call one use case and answer.
 
 use crate::paging::{self};
 use crate::problem::{AppError, Problem};
-use crate::routes::verwerkingen::{self, InzageBronnen};
+use crate::routes::verwerkingen::InzageBronnen;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actie, Doel, Gegevenscategorie, Validatie, Vertrouwelijkheid};
-use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaring, Nieuw};
-use ketenregie_privacy::logboek::{self, Object};
-use ketenregie_privacy::{Aanvraag, Context, besluit};
-use ketenregie_store::{DbConnection, DbPool};
+use ketenregie_common::{Validatie, Vertrouwelijkheid};
+use ketenregie_privacy::eigen_verklaring::EigenVerklaring;
+use ketenregie_privacy::verantwoording::{self, verklaringen};
+use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -57,50 +57,9 @@ pub struct EigenVerklaringInvoer {
     pub vertrouwelijkheid: Option<Vertrouwelijkheid>,
 }
 
-/// The decision for `actie` on the person's statements within the caller's organisation
-/// (`INZAGE_EIGEN_ORGANISATIE`): only for a person it holds or received data on (any other
-/// id is answered as unknown); adding a statement needs a record it holds, which the
-/// statement then accompanies (Jeugdwet art. 7.3.8).
-fn beslis(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    bronnen: &InzageBronnen,
-    persoon: Uuid,
-    actie: Actie,
-) -> Result<ketenregie_privacy::Toestemming, AppError> {
-    let rapport = verwerkingen::rapport_van(conn, ctx, bronnen, persoon)?;
-    if actie == Actie::Aanmaken && rapport.gegevens.is_empty() {
-        return Err(AppError::GeenToegang(
-            "Uw organisatie houdt over deze persoon geen gegevens vast; een eigen verklaring wordt vastgelegd door de organisatie bij wier gegevens zij hoort".into(),
-        ));
-    }
-    // The statement accompanies the record it is added to: never another organisation's
-    // record (which the caller may know from data it received), only its own or the
-    // identity.
-    if actie == Actie::Aanmaken {
-        for b in &bronnen.0 {
-            if let Some(eigenaar) = b.eigenaar(conn, persoon)? {
-                if eigenaar != ctx.actor.organisatie {
-                    return Err(AppError::GeenToegang(
-                        "Dit is een record van een andere organisatie; een eigen verklaring hoort bij een record van uw organisatie: gebruik het id daarvan".into(),
-                    ));
-                }
-                break;
-            }
-        }
-    }
-    Ok(besluit::toegang(
-        conn,
-        ctx,
-        &Aanvraag {
-            actie,
-            doel: Doel::Inzage,
-            categorieen: vec![Gegevenscategorie::Identificatie],
-            optioneel: vec![],
-            eigenaren: vec![ctx.actor.organisatie.clone()],
-            vertrouwelijkheid: Vertrouwelijkheid::STANDAARD,
-        },
-    )?)
+/// How a statement appears in its audit row: as this API shows it.
+fn toon(v: &EigenVerklaring) -> serde_json::Value {
+    serde_json::to_value(EigenVerklaringDto::from(v.clone())).unwrap_or_default()
 }
 
 #[utoipa::path(
@@ -133,46 +92,12 @@ pub async fn voeg_toe(
     let niveau = body
         .vertrouwelijkheid
         .unwrap_or(Vertrouwelijkheid::STANDAARD);
-    let object = Object {
-        soort: "personen",
-        id: persoon.to_string(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
     let bronnen = bronnen.get_ref().clone();
     let verklaring = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        let t = beslis(conn, &c2, &bronnen, persoon, Actie::Aanmaken)?;
-        let eigenaar = c2.actor.organisatie.clone();
-        let v = eigen_verklaring::voeg_toe(
-            conn,
-            &c2.versleuteling,
-            &t,
-            Nieuw {
-                object_type: "personen".into(),
-                object_id: persoon.to_string(),
-                eigenaar: eigenaar.clone(),
-                betrokkene_id: persoon,
-                tekst,
-                vastgelegd_door: c2.actor.organisatie.clone(),
-                vertrouwelijkheid: niveau,
-            },
-            c2.nu,
-        )?;
-        logboek::wijziging(
-            conn,
-            &c2,
-            &t,
-            Actie::Aanmaken,
-            Object {
-                soort: "eigen-verklaringen",
-                id: v.id.to_string(),
-                eigenaar,
-            },
-            None,
-            serde_json::to_value(EigenVerklaringDto::from(v.clone())).ok(),
-            &[persoon],
-        )?;
-        Ok(v)
+        Ok(verklaringen::voeg_toe(
+            conn, &c, &bronnen, persoon, tekst, niveau, toon,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -201,42 +126,10 @@ pub async fn lijst(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
-    let object = Object {
-        soort: "personen",
-        id: persoon.to_string(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
     let bronnen = bronnen.get_ref().clone();
     let lijst = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        let t = beslis(conn, &c2, &bronnen, persoon, Actie::Lezen)?;
-        let alle = eigen_verklaring::bij_object(
-            conn,
-            &c2.versleuteling,
-            &t,
-            "personen",
-            &persoon.to_string(),
-        )?;
-        // Only those of the own organisation's view; lists filter silently to the levels
-        // the caller may see.
-        let org = c2.actor.organisatie.as_str();
-        let zichtbaar: Vec<EigenVerklaring> = alle
-            .into_iter()
-            .filter(|v| v.vastgelegd_door == org || v.eigenaar == org)
-            .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
-            .collect();
-        logboek::lezing(
-            conn,
-            &c2,
-            &t,
-            Object {
-                soort: "personen",
-                id: persoon.to_string(),
-                eigenaar: c2.actor.organisatie.clone(),
-            },
-            &[persoon],
-        )?;
-        Ok(zichtbaar)
+        Ok(verklaringen::lijst(conn, &c, &bronnen, persoon)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(

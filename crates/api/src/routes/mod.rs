@@ -20,7 +20,6 @@ pub mod rapportages;
 pub mod sluitingsdagen;
 pub mod terugkoppelingen;
 pub mod verwerkingen;
-pub mod zicht;
 pub mod zorgmeldingen;
 
 use crate::problem::AppError;

@@ -8,7 +8,8 @@
 //! routed to) — are set and changed by the platform admin only. The organisation's own
 //! functional admin edits its name (and its contact points); a change of a registered
 //! field by anyone else is a 403 naming the fields. Every registration and change is in
-//! the audit trail with old and new values, and so is every refusal.
+//! the audit trail with old and new values, and so is every refusal. The rules live in
+//! `ketenregie_privacy::register`; the handlers parse, call one use case and answer.
 
 use crate::auth::Aanroeper;
 use crate::db;
@@ -18,13 +19,10 @@ use crate::routes::{etag, if_match_versie};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{
-    Actor, OrganisatieSoort, Rechtsregime, Rol, Validatie, is_gemeentecode, is_oin,
-};
-use ketenregie_privacy::Context;
-use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_common::{OrganisatieSoort, Rechtsregime, Validatie, is_gemeentecode, is_oin};
+use ketenregie_privacy::register::organisaties::{self, OrganisatieVelden};
 use ketenregie_store::DbPool;
-use ketenregie_store::directory::{self, Organisatie, OrganisatieFilter, OrganisatieGegevens};
+use ketenregie_store::directory::{Organisatie, OrganisatieFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -102,21 +100,10 @@ fn is_code(c: &str) -> bool {
         && !c.starts_with('-')
 }
 
-/// The validated fields of a request, each `None` where absent.
-#[derive(Debug, Clone)]
-struct Deels {
-    code: Option<String>,
-    naam: Option<String>,
-    oin: Option<String>,
-    soort: Option<OrganisatieSoort>,
-    rechtsregime: Option<Rechtsregime>,
-    gemeenten: Option<Vec<String>>,
-}
-
 impl OrganisatieInvoer {
     /// Check the form of every field sent; `registratie` also requires `code` and `soort`
     /// (a registration, or the platform admin's replacement). Every problem at once.
-    fn valideer(&self, registratie: bool) -> Result<Deels, AppError> {
+    fn valideer(&self, registratie: bool) -> Result<OrganisatieVelden, AppError> {
         let mut v = Validatie::new();
         let code = match (&self.code, registratie) {
             (None, false) => None,
@@ -169,7 +156,7 @@ impl OrganisatieInvoer {
             g.dedup();
             g
         });
-        v.afronden(|| Deels {
+        v.afronden(|| OrganisatieVelden {
             code,
             naam,
             oin,
@@ -178,170 +165,6 @@ impl OrganisatieInvoer {
             gemeenten,
         })
         .map_err(AppError::validatie)
-    }
-}
-
-impl Deels {
-    /// The whole registration (after `valideer(true)`): an absent regime is the kind's
-    /// usual one, an absent OIN none, absent municipalities none.
-    fn volledig(self) -> Result<OrganisatieGegevens, AppError> {
-        match (self.code, self.naam, self.soort) {
-            (Some(code), Some(naam), Some(soort)) => Ok(OrganisatieGegevens {
-                code,
-                naam,
-                oin: self.oin,
-                soort,
-                rechtsregime: self
-                    .rechtsregime
-                    .unwrap_or_else(|| soort.gebruikelijk_regime()),
-                gemeenten: self.gemeenten.unwrap_or_default(),
-            }),
-            _ => Err(AppError::intern(
-                "validation returned no value and no error",
-            )),
-        }
-    }
-
-    /// The own organisation's change: its name, every registered field as registered.
-    /// A registered field sent with another value is refused, each named
-    /// (`ORGANISATIE_GEREGISTREERD`).
-    fn eigen_wijziging(self, huidig: &Organisatie) -> Result<OrganisatieGegevens, AppError> {
-        let mut anders: Vec<(&str, String)> = Vec::new();
-        if let Some(c) = &self.code
-            && *c != huidig.code
-        {
-            anders.push(("code", huidig.code.clone()));
-        }
-        if let Some(s) = self.soort
-            && s != huidig.soort
-        {
-            anders.push(("soort", huidig.soort.to_string()));
-        }
-        if let Some(r) = self.rechtsregime
-            && r != huidig.rechtsregime
-        {
-            anders.push(("rechtsregime", huidig.rechtsregime.to_string()));
-        }
-        if self.oin.is_some() && self.oin != huidig.oin {
-            anders.push(("oin", huidig.oin.clone().unwrap_or_else(|| "geen".into())));
-        }
-        if let Some(g) = &self.gemeenten
-            && *g != huidig.gemeenten
-        {
-            anders.push(("gemeenten", huidig.gemeenten.join(", ")));
-        }
-        if !anders.is_empty() {
-            let namen: Vec<&str> = anders.iter().map(|(n, _)| *n).collect();
-            return Err(AppError::GeenToegangVelden {
-                detail: format!(
-                    "Alleen de platformbeheerder stelt {} van een organisatie vast of wijzigt ze; u wijzigt de naam en de contactpunten (regel ORGANISATIE_GEREGISTREERD)",
-                    namen
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                fouten: anders
-                    .into_iter()
-                    .map(|(naam, geregistreerd)| ketenregie_common::InvalidParam {
-                        name: naam.to_string(),
-                        code: "platformbeheer".into(),
-                        reason: format!(
-                            "`{naam}` is geregistreerd ({geregistreerd}) en wordt alleen door de platformbeheerder gewijzigd"
-                        ),
-                    })
-                    .collect(),
-            });
-        }
-        Ok(OrganisatieGegevens {
-            code: huidig.code.clone(),
-            naam: self.naam.unwrap_or_else(|| huidig.naam.clone()),
-            oin: huidig.oin.clone(),
-            soort: huidig.soort,
-            rechtsregime: huidig.rechtsregime,
-            gemeenten: huidig.gemeenten.clone(),
-        })
-    }
-}
-
-/// The registration as written to the audit trail (organisation data, no personal data).
-fn registratie_json(o: &Organisatie) -> serde_json::Value {
-    serde_json::json!({
-        "code": o.code, "naam": o.naam, "oin": o.oin, "soort": o.soort,
-        "rechtsregime": o.rechtsregime, "gemeenten": o.gemeenten,
-    })
-}
-
-/// One audit row for a registration or a change, in the organisation's own chain.
-fn audit(
-    conn: &mut ketenregie_store::DbConnection,
-    ctx: &Context,
-    actie: &str,
-    oud: Option<&Organisatie>,
-    nieuw: &Organisatie,
-    grondslag: &str,
-) -> Result<(), AppError> {
-    logboek::audit(
-        conn,
-        ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: Object {
-                soort: "organisaties",
-                id: nieuw.id.to_string(),
-                eigenaar: nieuw.code.clone(),
-            },
-            resultaat: if oud.is_none() { 201 } else { 200 },
-            doorbraak: false,
-            grondslag: Some(grondslag.into()),
-            oud: oud.map(registratie_json),
-            nieuw: Some(registratie_json(nieuw)),
-        },
-    )?;
-    Ok(())
-}
-
-/// Municipality codes must be real (the reference data), not just four digits: each
-/// `(field name, code)` whose code is unknown is named in the 400. Without loaded
-/// reference data only the format (checked earlier) applies.
-pub fn controleer_gemeentecodes(
-    conn: &mut ketenregie_store::DbConnection,
-    velden: &[(String, String)],
-) -> Result<(), AppError> {
-    Ok(ketenregie_store::referentie::bestaande_gemeenten(
-        conn, velden,
-    )?)
-}
-
-/// `controleer_gemeentecodes` for a list field (`gemeenten[i]`) or a single filter.
-pub fn controleer_gemeenten(
-    conn: &mut ketenregie_store::DbConnection,
-    veld: &str,
-    codes: &[String],
-) -> Result<(), AppError> {
-    let velden: Vec<(String, String)> = codes
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let naam = if veld == "gemeente" {
-                veld.to_string()
-            } else {
-                format!("{veld}[{i}]")
-            };
-            (naam, c.clone())
-        })
-        .collect();
-    controleer_gemeentecodes(conn, &velden)
-}
-
-/// `ORGANISATIE_GEREGISTREERD`: registering is for the platform admin.
-fn platformbeheerder(actor: &Actor) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::Platformbeheerder) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(
-            "Alleen de platformbeheerder registreert een organisatie, met haar soort, rechtsregime, OIN en werkgebied (regel ORGANISATIE_GEREGISTREERD)".into(),
-        ))
     }
 }
 
@@ -399,10 +222,7 @@ pub async fn lijst(
         code: q.code,
     };
     let pagina = db::run(&pool, move |c| {
-        if let Some(g) = &filter.gemeente {
-            controleer_gemeenten(c, "gemeente", std::slice::from_ref(g))?;
-        }
-        directory::organisaties(c, &filter, p.offset(), p.limit()).map_err(AppError::from)
+        Ok(organisaties::zoek(c, &filter, p.offset(), p.limit())?)
     })
     .await?;
     let items = pagina.items.into_iter().map(OrganisatieDto::from).collect();
@@ -431,25 +251,9 @@ pub async fn registreer(
     body: web::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let g = body.valideer(true)?.volledig()?;
-    let object = Object {
-        soort: "organisaties",
-        id: "nieuw".into(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c2, object) = (ctx.clone(), organisaties::object(&ctx, None));
     let o = verwerking::tx(&pool, &ctx, "aanmaken", object, move |c| {
-        platformbeheerder(&c2.actor)?;
-        controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
-        let o = directory::maak_organisatie(c, g)?;
-        audit(
-            c,
-            &c2,
-            "aanmaken",
-            None,
-            &o,
-            "register van partnerorganisaties (platformbeheer)",
-        )?;
-        Ok(o)
+        Ok(organisaties::registreer(c, &c2, g)?)
     })
     .await?;
     tracing::info!(organisatie_id = %o.id, "organisatie geregistreerd");
@@ -479,11 +283,7 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let o = db::run(&pool, move |c| {
-        directory::organisatie(c, id).map_err(AppError::from)
-    })
-    .await?
-    .ok_or_else(|| AppError::NietGevonden(format!("Er is geen organisatie met id {id}")))?;
+    let o = db::run(&pool, move |c| Ok(organisaties::lees(c, id)?)).await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(o.versie))
         .json(OrganisatieDto::from(o)))
@@ -519,34 +319,10 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let verwacht = if_match_versie(&req)?;
-    let platform = ctx.actor.heeft_rol(Rol::Platformbeheerder);
-    let deels = body.valideer(platform)?;
-    let object = Object {
-        soort: "organisaties",
-        id: id.to_string(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let velden = body.valideer(organisaties::vervangt_registratie(&ctx.actor))?;
+    let (c2, object) = (ctx.clone(), organisaties::object(&ctx, Some(id)));
     let o = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
-        let huidig = directory::organisatie(c, id)?
-            .ok_or_else(|| AppError::NietGevonden("Er is geen organisatie met dit id".into()))?;
-        let (g, grondslag) = if platform {
-            (
-                deels.volledig()?,
-                "register van partnerorganisaties (platformbeheer)",
-            )
-        } else if c2.actor.beheert_organisatie(&huidig.code) {
-            (deels.eigen_wijziging(&huidig)?, "eigen organisatie (naam)")
-        } else {
-            return Err(AppError::GeenToegang(format!(
-                "Alleen de platformbeheerder, of voor de naam de functioneel beheerder van `{}`, wijzigt deze organisatie",
-                huidig.code
-            )));
-        };
-        controleer_gemeenten(c, "gemeenten", &g.gemeenten)?;
-        let o = directory::wijzig_organisatie(c, id, g, verwacht)?;
-        audit(c, &c2, "wijzigen", Some(&huidig), &o, grondslag)?;
-        Ok(o)
+        Ok(organisaties::wijzig(c, &c2, id, velden, verwacht)?)
     })
     .await?;
     Ok(HttpResponse::Ok()

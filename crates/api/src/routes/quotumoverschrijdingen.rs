@@ -1,24 +1,17 @@
 //! `/api/v1/quotumoverschrijdingen/{id}`: a user's daily quota of briefings or person
-//! look-ups crossed (`QUOTUM_PER_GEBRUIKER`, `crate::limieten`). The notification
-//! `nl.ketenregie.privacy.quotum-overschreden` links here; the organisation's privacy
-//! officer reads who (the token's `sub`, never a name), what, which day, how many and the
-//! limit. Nothing about the persons looked up.
+//! look-ups crossed (counted by `crate::limieten`). The notification
+//! `nl.ketenregie.privacy.quotum-overschreden` links here; who may read it is
+//! `ketenregie_privacy::quotum`. The handler parses, calls the use case and answers.
 
 use crate::problem::{AppError, Problem};
-use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::Rol;
-use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::quotum;
 use ketenregie_store::DbPool;
-use ketenregie_store::quota;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// The kind of record, as named in a 404.
-const QUOTUMOVERSCHRIJDING: &str = "quotumoverschrijding";
 
 /// A crossed daily quota.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,30 +50,9 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
-    let object = Object {
-        soort: "quotumoverschrijdingen",
-        id: id.clone(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
-    // Every refusal — another role, another organisation's counter (EEN_ORGANISATIE_ZICHT:
-    // answered as unknown, recorded in that organisation's audit trail) — is audited.
-    let teller = verwerking::tx(&pool, &ctx, "lezen", object, move |c| {
-        if !c2.actor.heeft_rol(Rol::Privacyfunctionaris) {
-            return Err(AppError::GeenToegang(
-                "Alleen de privacyfunctionaris van de organisatie leest quotumoverschrijdingen"
-                    .into(),
-            ));
-        }
-        match quota::overschrijding(c, &id)? {
-            Some(t) if t.organisatie == c2.actor.organisatie => Ok(t),
-            Some(t) => Err(zicht::verborgen(
-                QUOTUMOVERSCHRIJDING,
-                &t.organisatie,
-                "een quotumoverschrijding van een andere organisatie",
-            )),
-            None => Err(zicht::onbekend(QUOTUMOVERSCHRIJDING)),
-        }
+    let (c, object) = (ctx.clone(), quotum::object(&ctx, &id));
+    let teller = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(quotum::lees(conn, &c, &id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(QuotumoverschrijdingDto {

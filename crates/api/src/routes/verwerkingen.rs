@@ -1,38 +1,25 @@
 //! `/api/v1/verwerkingen`: the processing log and the break-glass review, for an
 //! organisation's privacy officer; and `/api/v1/personen/{id}/inzage`, the data-subject
-//! access report of one organisation (`ketenregie_privacy::inzage`).
+//! access report of one organisation (`ketenregie_privacy::inzage`). Who may, and what is
+//! logged, is `ketenregie_privacy::verantwoording`; the handlers parse, call one use case
+//! and answer (the report as JSON or as a printable page).
 
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::routes::convenanten::AuditRegelDto;
-use crate::routes::zicht;
 use crate::verwerking::{self, Verwerking};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actie, Actor, Doel, Rol, Validatie, Vertrouwelijkheid};
-use ketenregie_privacy::inzage::{self, Inzage, InzageBron, InzageRapport};
-use ketenregie_privacy::logboek::{self, Object, VerwerkingZoek};
-use ketenregie_privacy::{Aanvraag, besluit};
-use ketenregie_store::{DbPool, directory};
+use ketenregie_common::{Doel, Validatie};
+use ketenregie_privacy::inzage::InzageRapport;
+use ketenregie_privacy::logboek;
+pub use ketenregie_privacy::verantwoording::InzageBronnen;
+use ketenregie_privacy::verantwoording::{self, InzageUitkomst, Zoekvraag};
+use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
-use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
-
-/// The inzage sources of all domain crates, wired by the application builder.
-#[derive(Clone, Default)]
-pub struct InzageBronnen(pub Vec<Arc<dyn InzageBron>>);
-
-fn privacyfunctionaris(actor: &Actor) -> Result<(), AppError> {
-    if actor.heeft_rol(Rol::Privacyfunctionaris) {
-        Ok(())
-    } else {
-        Err(AppError::GeenToegang(
-            "Alleen de privacyfunctionaris (FG) van de organisatie mag dit".into(),
-        ))
-    }
-}
 
 /// A search of the own organisation's processing log.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -110,23 +97,22 @@ pub async fn zoek(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, b.page, b.page_size);
     paging::check(v)?;
-    let z = VerwerkingZoek {
-        organisatie: ctx.actor.organisatie.clone(),
-        betrokkene: b.betrokkene.map(|id| ctx.pseudoniemen.van(id)),
+    let z = Zoekvraag {
+        betrokkene: b.betrokkene,
         van: b.van,
         tot: b.tot,
         doel: b.doel,
         convenant: b.convenant,
     };
-    let object = Object {
-        soort: "verwerkingen",
-        id: "_zoek".into(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "_zoek"));
     let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        privacyfunctionaris(&c2.actor)?;
-        logboek::zoek_verwerkingen(conn, &z, p.offset(), p.limit()).map_err(AppError::from)
+        Ok(verantwoording::zoek_verwerkingen(
+            conn,
+            &c,
+            z,
+            p.offset(),
+            p.limit(),
+        )?)
     })
     .await?;
     let items = rijen.into_iter().map(VerwerkingDto::from).collect();
@@ -160,55 +146,13 @@ pub async fn doorbraken(
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page, q.page_size);
     paging::check(v)?;
-    let object = Object {
-        soort: "verwerkingen",
-        id: "doorbraken".into(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
+    let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "doorbraken"));
     let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        privacyfunctionaris(&c2.actor)?;
-        logboek::doorbraken(
-            conn,
-            &c2.versleuteling,
-            &c2.actor.organisatie,
-            p.offset(),
-            p.limit(),
-        )
-        .map_err(AppError::from)
+        Ok(verantwoording::doorbraken(conn, &c, p.offset(), p.limit())?)
     })
     .await?;
     let items = rijen.into_iter().map(AuditRegelDto::from).collect();
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
-}
-
-/// The kind of record, as named in a 404.
-const PERSOON: &str = "persoon";
-
-/// `INZAGE_EIGEN_ORGANISATIE`: the report of the caller's organisation on `persoon`, or
-/// the answer of an unknown id (a person it neither holds nor received data on is
-/// `zicht::verborgen`: same answer, and a refusal in its audit trail).
-pub fn rapport_van(
-    conn: &mut ketenregie_store::DbConnection,
-    ctx: &ketenregie_privacy::Context,
-    bronnen: &InzageBronnen,
-    persoon: Uuid,
-) -> Result<InzageRapport, AppError> {
-    let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
-    match inzage::stel_op(conn, ctx, soort, persoon, &bronnen.0)? {
-        Inzage::Rapport(r) => Ok(*r),
-        Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
-        Inzage::BuitenZicht => Err(zicht::verborgen(
-            PERSOON,
-            &ctx.actor.organisatie,
-            "een persoon waarover de organisatie niets vastlegde of ontving",
-        )),
-        Inzage::AnderRecord(eigenaar) => Err(zicht::verborgen(
-            PERSOON,
-            &eigenaar,
-            "een persoonsrecord van een andere organisatie, waarvan de organisatie niets ontving",
-        )),
-    }
 }
 
 #[utoipa::path(
@@ -236,43 +180,12 @@ pub async fn inzage(
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
     let bronnen = bronnen.get_ref().clone();
-    let object = Object {
-        soort: "personen",
-        id: persoon.to_string(),
-        eigenaar: ctx.actor.organisatie.clone(),
-    };
-    let c2 = ctx.clone();
-    let rapport = verwerking::tx(&pool, &ctx, "inzage", object, move |conn| {
-        privacyfunctionaris(&c2.actor)?;
-        let rapport = rapport_van(conn, &c2, &bronnen, persoon)?;
-        // The report shows the organisation's own data only (EIGEN_ORGANISATIE).
-        let t = besluit::toegang(
-            conn,
-            &c2,
-            &Aanvraag {
-                actie: Actie::Lezen,
-                doel: Doel::Inzage,
-                categorieen: vec![],
-                optioneel: vec![ketenregie_common::Gegevenscategorie::Identificatie],
-                eigenaren: vec![c2.actor.organisatie.clone()],
-                vertrouwelijkheid: Vertrouwelijkheid::Openbaar,
-            },
-        )?;
-        logboek::lezing(
-            conn,
-            &c2,
-            &t,
-            Object {
-                soort: "personen",
-                id: persoon.to_string(),
-                eigenaar: c2.actor.organisatie.clone(),
-            },
-            &[persoon],
-        )?;
-        Ok((rapport, t.is_doorbraak()))
-    })
-    .await?;
-    let (rapport, doorbraak) = rapport;
+    let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
+    let InzageUitkomst { rapport, doorbraak } =
+        verwerking::tx(&pool, &ctx, "inzage", object, move |conn| {
+            Ok(verantwoording::inzage(conn, &c, &bronnen, persoon)?)
+        })
+        .await?;
     let wil_html = req
         .headers()
         .get(header::ACCEPT)

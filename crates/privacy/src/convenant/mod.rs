@@ -30,6 +30,11 @@
 //! Every mutating function locks the agreement's series first (PostgreSQL: `FOR UPDATE`;
 //! SQLite has one writer), so two last signatures or two withdrawal requests arriving
 //! together cannot both miss that they completed the set.
+//!
+//! The use cases the API calls — each act for the request's context, with its audit
+//! rows, and who may read an agreement — are in `handelingen`.
+
+pub mod handelingen;
 
 use chrono::{DateTime, Utc};
 use diesel::connection::SimpleConnection;

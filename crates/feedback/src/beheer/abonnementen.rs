@@ -1,0 +1,104 @@
+//! Webhook subscriptions of the caller's organisation (`POST/GET/DELETE /abonnementen`).
+//!
+//! - `FUNCTIONEEL_BEHEERDER_ABONNEERT`: only the organisation's functional admin manages
+//!   them (`beheerder`, checked before anything else).
+//! - `EEN_ORGANISATIE_ZICHT`: another organisation's subscription is answered as an
+//!   unknown id, the attempt recorded in its audit trail (`ketenregie_privacy::zicht`).
+//! - The secret that signs every delivery is made here, stored encrypted, and returned
+//!   only in the answer to the creation.
+
+use crate::abonnement::{self, Abonnement, GeldigAbonnement};
+use ketenregie_common::{Actor, Fout, Rol};
+use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::{Context, zicht};
+use ketenregie_store::DbConnection;
+use uuid::Uuid;
+
+/// The rule: subscriptions are the functional admin's.
+pub const FUNCTIONEEL_BEHEERDER_ABONNEERT: &str = "FUNCTIONEEL_BEHEERDER_ABONNEERT";
+
+/// The kind of record, as named in a 404.
+pub const ABONNEMENT: &str = "abonnement";
+
+/// `FUNCTIONEEL_BEHEERDER_ABONNEERT`: `GeenToegang` unless `actor` is a functional admin.
+pub fn beheerder(actor: &Actor) -> Result<(), Fout> {
+    if actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        Ok(())
+    } else {
+        Err(Fout::geen_toegang(
+            FUNCTIONEEL_BEHEERDER_ABONNEERT,
+            "Abonnementen beheert de functioneel beheerder van de organisatie",
+        ))
+    }
+}
+
+/// The audit object of an act on subscription `id` (the caller's organisation's trail).
+pub fn object(ctx: &Context, id: Uuid) -> Object {
+    Object {
+        soort: "abonnementen",
+        id: id.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+/// `POST /abonnementen`: subscribe with the validated `a`; the answer carries the new
+/// secret (`geheim`), once.
+pub fn maak(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    a: &GeldigAbonnement,
+) -> Result<Abonnement, Fout> {
+    beheerder(&ctx.actor)?;
+    let geheim = abonnement::nieuw_geheim();
+    let versleuteld = ctx.versleuteling.versleutel(&geheim);
+    let mut nieuw = abonnement::maak(
+        conn,
+        &ctx.actor.organisatie,
+        a,
+        &versleuteld,
+        &ctx.actor.gebruiker,
+        ctx.nu,
+    )?;
+    nieuw.geheim = Some(geheim);
+    Ok(nieuw)
+}
+
+/// `GET /abonnementen`: a page of the organisation's subscriptions and the total.
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Abonnement>, i64), Fout> {
+    beheerder(&ctx.actor)?;
+    Ok(abonnement::lijst(
+        conn,
+        &ctx.actor.organisatie,
+        offset,
+        limit,
+    )?)
+}
+
+/// `GET /abonnementen/{id}`: a subscription of the caller's organisation (without its
+/// secret). Another organisation's: `Verborgen`; unknown: `NietGevonden`.
+pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Abonnement, Fout> {
+    beheerder(&ctx.actor)?;
+    let a = abonnement::een(conn, &id.to_string())?.map(|a| {
+        let org = a.organisatie.clone();
+        (a, org)
+    });
+    zicht::alleen_eigen(
+        ctx,
+        ABONNEMENT,
+        a,
+        "een abonnement van een andere organisatie",
+    )
+}
+
+/// `DELETE /abonnementen/{id}`: end the subscription; deliveries still pending for it
+/// are dropped. Errors as `lees`.
+pub fn zeg_op(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), Fout> {
+    lees(conn, ctx, id)?;
+    abonnement::verwijder(conn, &id.to_string())?;
+    Ok(())
+}

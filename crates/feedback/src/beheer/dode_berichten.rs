@@ -1,0 +1,81 @@
+//! Deliveries (e-mail or webhook) that failed every attempt (`/dode-berichten`). They
+//! carry a type and a reference, never personal data.
+//!
+//! - `BEHEER_DODE_BERICHTEN`: the functional admin sees and re-queues those of its own
+//!   organisation's events, the platform admin all of them; anyone else is refused.
+//! - `EEN_ORGANISATIE_ZICHT`: another organisation's delivery is answered to a functional
+//!   admin as an unknown id, the attempt recorded in its audit trail.
+
+use crate::bezorging::{self, Bezorgstatus, DoodBericht};
+use ketenregie_common::{Actor, Fout, Rol};
+use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::{Context, zicht};
+use ketenregie_store::DbConnection;
+use uuid::Uuid;
+
+/// The rule: dead deliveries are for the functional admin and the platform admin.
+pub const BEHEER_DODE_BERICHTEN: &str = "BEHEER_DODE_BERICHTEN";
+
+/// The kind of record, as named in a 404.
+pub const BEZORGING: &str = "bezorging";
+
+/// Whose dead deliveries `actor` sees: `None` all organisations' (platform admin),
+/// `Some(code)` only its own (functional admin); anyone else `GeenToegang`.
+pub fn bereik(actor: &Actor) -> Result<Option<String>, Fout> {
+    if actor.heeft_rol(Rol::Platformbeheerder) {
+        Ok(None)
+    } else if actor.heeft_rol(Rol::FunctioneelBeheerder) {
+        Ok(Some(actor.organisatie.clone()))
+    } else {
+        Err(Fout::geen_toegang(
+            BEHEER_DODE_BERICHTEN,
+            "Dode berichten zijn voor de functioneel beheerder en de platformbeheerder",
+        ))
+    }
+}
+
+/// The audit object of a re-queue of delivery `id` (the caller's organisation's trail).
+pub fn object(ctx: &Context, id: Uuid) -> Object {
+    Object {
+        soort: "dode-berichten",
+        id: id.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+/// `GET /dode-berichten`: a page of the dead deliveries in the caller's reach, newest
+/// first, and the total.
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<DoodBericht>, i64), Fout> {
+    let org = bereik(&ctx.actor)?;
+    Ok(bezorging::doden(conn, org.as_deref(), offset, limit)?)
+}
+
+/// `POST /dode-berichten/{id}/_opnieuw`: put the dead delivery back in the queue, due
+/// now, its attempts counted afresh. Errors: `NietGevonden`, `Verborgen` (another
+/// organisation's, for a functional admin), `Conflict` when it is not dead.
+pub fn opnieuw(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<DoodBericht, Fout> {
+    let org = bereik(&ctx.actor)?;
+    let id = id.to_string();
+    let (b, status) = bezorging::bezorging(conn, &id)?.ok_or_else(|| zicht::onbekend(BEZORGING))?;
+    if org.as_deref().is_some_and(|o| o != b.organisatie) {
+        return Err(zicht::verborgen(
+            BEZORGING,
+            &b.organisatie,
+            "een bezorging van een andere organisatie",
+        ));
+    }
+    // A dead one, or an uncertain one (its instance died while sending it: at most once,
+    // so only the functional admin sends it again, issue 14 finding 8).
+    if !matches!(status, Bezorgstatus::Dood | Bezorgstatus::Onzeker) {
+        return Err(Fout::conflict(format!(
+            "Deze bezorging is `{status}`, niet dood of onzeker"
+        )));
+    }
+    bezorging::opnieuw(conn, &id, ctx.nu)?;
+    Ok(b)
+}

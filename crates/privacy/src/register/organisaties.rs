@@ -1,0 +1,246 @@
+//! `ORGANISATIE_GEREGISTREERD` (issue 11 point 2): an organisation is registered, not
+//! self-declared. Its registered fields — `code` (what tokens name), `soort` (what every
+//! policy decision reads), `rechtsregime`, `oin` and `gemeenten` (which Veilig Thuis a
+//! zorgmelding is routed to) — are set and changed by the platform admin only. The
+//! organisation's own functional admin edits its name (and its contact points); a change
+//! of a registered field by anyone else is refused naming the fields. Every registration
+//! and change is in the audit trail with old and new values, and so is every refusal (by
+//! the API's transaction helper, in the caller's organisation's trail).
+
+use super::controleer_gemeenten;
+use crate::Context;
+use crate::logboek::{self, AuditRegel, Object};
+use ketenregie_common::{Actor, Fout, InvalidParam, OrganisatieSoort, Rechtsregime, Rol};
+use ketenregie_store::DbConnection;
+use ketenregie_store::directory::{
+    self, Organisatie, OrganisatieFilter, OrganisatieGegevens, Pagina,
+};
+use uuid::Uuid;
+
+/// The rule's name.
+pub const ORGANISATIE_GEREGISTREERD: &str = "ORGANISATIE_GEREGISTREERD";
+
+const GRONDSLAG_PLATFORM: &str = "register van partnerorganisaties (platformbeheer)";
+const GRONDSLAG_EIGEN: &str = "eigen organisatie (naam)";
+
+/// The fields of a registration or change as parsed, each `None` where absent (the API
+/// checks their form).
+#[derive(Debug, Clone, Default)]
+pub struct OrganisatieVelden {
+    pub code: Option<String>,
+    pub naam: Option<String>,
+    pub oin: Option<String>,
+    pub soort: Option<OrganisatieSoort>,
+    pub rechtsregime: Option<Rechtsregime>,
+    /// Sorted, without duplicates.
+    pub gemeenten: Option<Vec<String>>,
+}
+
+/// Does `actor` replace a whole registration (the platform admin), so that a change must
+/// carry every registered field? Anyone else changes the name only.
+pub fn vervangt_registratie(actor: &Actor) -> bool {
+    actor.heeft_rol(Rol::Platformbeheerder)
+}
+
+impl OrganisatieVelden {
+    /// The whole registration (fields parsed as a registration): an absent regime is the
+    /// kind's usual one, an absent OIN none, absent municipalities none.
+    pub fn volledig(self) -> Result<OrganisatieGegevens, Fout> {
+        match (self.code, self.naam, self.soort) {
+            (Some(code), Some(naam), Some(soort)) => Ok(OrganisatieGegevens {
+                code,
+                naam,
+                oin: self.oin,
+                soort,
+                rechtsregime: self
+                    .rechtsregime
+                    .unwrap_or_else(|| soort.gebruikelijk_regime()),
+                gemeenten: self.gemeenten.unwrap_or_default(),
+            }),
+            _ => Err(Fout::intern("validation returned no value and no error")),
+        }
+    }
+
+    /// The own organisation's change: its name, every registered field as registered.
+    /// A registered field sent with another value is refused, each named
+    /// (`ORGANISATIE_GEREGISTREERD`).
+    fn eigen_wijziging(self, huidig: &Organisatie) -> Result<OrganisatieGegevens, Fout> {
+        let mut anders: Vec<(&str, String)> = Vec::new();
+        if let Some(c) = &self.code
+            && *c != huidig.code
+        {
+            anders.push(("code", huidig.code.clone()));
+        }
+        if let Some(s) = self.soort
+            && s != huidig.soort
+        {
+            anders.push(("soort", huidig.soort.to_string()));
+        }
+        if let Some(r) = self.rechtsregime
+            && r != huidig.rechtsregime
+        {
+            anders.push(("rechtsregime", huidig.rechtsregime.to_string()));
+        }
+        if self.oin.is_some() && self.oin != huidig.oin {
+            anders.push(("oin", huidig.oin.clone().unwrap_or_else(|| "geen".into())));
+        }
+        if let Some(g) = &self.gemeenten
+            && *g != huidig.gemeenten
+        {
+            anders.push(("gemeenten", huidig.gemeenten.join(", ")));
+        }
+        if !anders.is_empty() {
+            let namen: Vec<&str> = anders.iter().map(|(n, _)| *n).collect();
+            return Err(Fout::GeenToegang {
+                regel: ORGANISATIE_GEREGISTREERD,
+                reden: format!(
+                    "Alleen de platformbeheerder stelt {} van een organisatie vast of wijzigt ze; u wijzigt de naam en de contactpunten (regel ORGANISATIE_GEREGISTREERD)",
+                    namen
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                velden: anders
+                    .into_iter()
+                    .map(|(naam, geregistreerd)| InvalidParam {
+                        name: naam.to_string(),
+                        code: "platformbeheer".into(),
+                        reason: format!(
+                            "`{naam}` is geregistreerd ({geregistreerd}) en wordt alleen door de platformbeheerder gewijzigd"
+                        ),
+                    })
+                    .collect(),
+            });
+        }
+        Ok(OrganisatieGegevens {
+            code: huidig.code.clone(),
+            naam: self.naam.unwrap_or_else(|| huidig.naam.clone()),
+            oin: huidig.oin.clone(),
+            soort: huidig.soort,
+            rechtsregime: huidig.rechtsregime,
+            gemeenten: huidig.gemeenten.clone(),
+        })
+    }
+}
+
+/// The registration as written to the audit trail (organisation data, no personal data).
+fn registratie_json(o: &Organisatie) -> serde_json::Value {
+    serde_json::json!({
+        "code": o.code, "naam": o.naam, "oin": o.oin, "soort": o.soort,
+        "rechtsregime": o.rechtsregime, "gemeenten": o.gemeenten,
+    })
+}
+
+/// One audit row for a registration or a change, in the organisation's own chain.
+fn audit(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: &str,
+    oud: Option<&Organisatie>,
+    nieuw: &Organisatie,
+    grondslag: &str,
+) -> Result<(), Fout> {
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.into(),
+            object: Object {
+                soort: "organisaties",
+                id: nieuw.id.to_string(),
+                eigenaar: nieuw.code.clone(),
+            },
+            resultaat: if oud.is_none() { 201 } else { 200 },
+            doorbraak: false,
+            grondslag: Some(grondslag.into()),
+            oud: oud.map(registratie_json),
+            nieuw: Some(registratie_json(nieuw)),
+        },
+    )?;
+    Ok(())
+}
+
+/// The audit object of an act on organisation `id` (`None`: a new one), in the caller's
+/// organisation's trail, where a refusal is recorded.
+pub fn object(ctx: &Context, id: Option<Uuid>) -> Object {
+    Object {
+        soort: "organisaties",
+        id: id.map_or_else(|| "nieuw".into(), |i| i.to_string()),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+/// `GET /organisaties`: a page of the register, filtered (a municipality filter must be a
+/// real code, `GEMEENTECODE_BESTAAT`). Readable by every partner.
+pub fn zoek(
+    conn: &mut DbConnection,
+    filter: &OrganisatieFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Pagina<Organisatie>, Fout> {
+    if let Some(g) = &filter.gemeente {
+        controleer_gemeenten(conn, "gemeente", std::slice::from_ref(g))?;
+    }
+    Ok(directory::organisaties(conn, filter, offset, limit)?)
+}
+
+/// `GET /organisaties/{id}`; `NietGevonden` for an unknown id.
+pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Organisatie, Fout> {
+    directory::organisatie(conn, id)?
+        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen organisatie met id {id}")))
+}
+
+/// `POST /organisaties`: the platform admin registers `g` (`ORGANISATIE_GEREGISTREERD`;
+/// anyone else `GeenToegang`); the municipalities must be real; a code or OIN taken is a
+/// `Conflict`. Recorded in the new organisation's audit trail.
+pub fn registreer(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    g: OrganisatieGegevens,
+) -> Result<Organisatie, Fout> {
+    if !ctx.actor.heeft_rol(Rol::Platformbeheerder) {
+        return Err(Fout::geen_toegang(
+            ORGANISATIE_GEREGISTREERD,
+            "Alleen de platformbeheerder registreert een organisatie, met haar soort, rechtsregime, OIN en werkgebied (regel ORGANISATIE_GEREGISTREERD)",
+        ));
+    }
+    controleer_gemeenten(conn, "gemeenten", &g.gemeenten)?;
+    let o = directory::maak_organisatie(conn, g)?;
+    audit(conn, ctx, "aanmaken", None, &o, GRONDSLAG_PLATFORM)?;
+    Ok(o)
+}
+
+/// `PUT /organisaties/{id}`: the platform admin replaces the registration (`v` parsed as
+/// a whole registration, `vervangt_registratie`); the organisation's own functional admin
+/// changes its name, every registered field sent must equal the registration
+/// (`ORGANISATIE_GEREGISTREERD`, refusing with the fields named); anyone else
+/// `GeenToegang`. `verwacht` is the `If-Match` version (`VoorwaardeMislukt` when stale).
+/// Recorded with old and new values.
+pub fn wijzig(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    v: OrganisatieVelden,
+    verwacht: Option<i64>,
+) -> Result<Organisatie, Fout> {
+    let huidig = directory::organisatie(conn, id)?
+        .ok_or_else(|| Fout::NietGevonden("Er is geen organisatie met dit id".into()))?;
+    let (g, grondslag) = if vervangt_registratie(&ctx.actor) {
+        (v.volledig()?, GRONDSLAG_PLATFORM)
+    } else if ctx.actor.beheert_organisatie(&huidig.code) {
+        (v.eigen_wijziging(&huidig)?, GRONDSLAG_EIGEN)
+    } else {
+        return Err(Fout::geen_toegang(
+            ORGANISATIE_GEREGISTREERD,
+            format!(
+                "Alleen de platformbeheerder, of voor de naam de functioneel beheerder van `{}`, wijzigt deze organisatie",
+                huidig.code
+            ),
+        ));
+    };
+    controleer_gemeenten(conn, "gemeenten", &g.gemeenten)?;
+    let o = directory::wijzig_organisatie(conn, id, g, verwacht)?;
+    audit(conn, ctx, "wijzigen", Some(&huidig), &o, grondslag)?;
+    Ok(o)
+}

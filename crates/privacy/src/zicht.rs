@@ -1,0 +1,85 @@
+//! `EEN_ORGANISATIE_ZICHT` (issue 11 point 3; DESIGN.md §6, AVG art. 5(1)(f) and Wpg art.
+//! 4a: confidentiality includes not revealing that a record exists): every use case that
+//! takes an id answers within the caller's organisation's view.
+//!
+//! - An unknown id is `Fout::NietGevonden` whose `detail` names only the kind of record
+//!   (never the id, which the API puts in `instance` already).
+//! - A record the caller's organisation has no relation to at all — not its owner, sender
+//!   or receiver, and no agreement rule that could let any of its staff see it — is
+//!   answered exactly the same (`Fout::Verborgen`: same status, same body apart from
+//!   `instance` and `traceId`), and the refusal is written to the audit trail of the
+//!   record's owner (by the API's transaction helper, in a transaction of its own).
+//! - Where the organisation could see the record but this user's role, a missing
+//!   `X-Audit-Toelichting` or break-glass without a reason refuses, the 403
+//!   (`Fout::Geweigerd`) stays: the organisation may know that the record exists.
+//!
+//! Every domain crate answers with these functions (the case registry through
+//! `ketenregie_case::toegang`, which re-exports them), so every route answers an unknown id
+//! alike.
+
+use crate::Context;
+use crate::besluit::{self, Aanvraag};
+use ketenregie_common::{Fout, Rol};
+use ketenregie_store::DbConnection;
+use strum::VariantArray;
+
+/// The rule's name, as a refusal recorded under it names it.
+pub const EEN_ORGANISATIE_ZICHT: &str = "EEN_ORGANISATIE_ZICHT";
+
+/// The one `detail` of a 404 for a record of kind `wat` ("persoon", "gezin"...), for an
+/// unknown id and for a record outside the caller's view alike.
+pub fn niet_gevonden_tekst(wat: &str) -> String {
+    format!("Er is geen {wat} met dit id die uw organisatie kan zien")
+}
+
+/// An unknown id of a record of kind `wat`.
+pub fn onbekend(wat: &str) -> Fout {
+    Fout::NietGevonden(niet_gevonden_tekst(wat))
+}
+
+/// An existing record of `eigenaar` outside the caller's view: answered as `onbekend`,
+/// recorded as a refusal (`reden`) in `eigenaar`'s audit trail.
+pub fn verborgen(wat: &str, eigenaar: &str, reden: impl Into<String>) -> Fout {
+    Fout::Verborgen {
+        detail: niet_gevonden_tekst(wat),
+        eigenaar: eigenaar.to_string(),
+        reden: reden.into(),
+    }
+}
+
+/// A record of kind `wat` that belongs to `eigenaar` (an organisation code), for the
+/// caller's organisation: `Ok` when it is its own, else `verborgen` with `reden`; an
+/// absent record is `onbekend`. For the registers whose records only their own
+/// organisation sees (subscriptions, dead deliveries, quota notices).
+pub fn alleen_eigen<T>(
+    ctx: &Context,
+    wat: &str,
+    record: Option<(T, String)>,
+    reden: &str,
+) -> Result<T, Fout> {
+    match record {
+        Some((r, eigenaar)) if eigenaar == ctx.actor.organisatie => Ok(r),
+        Some((_, eigenaar)) => Err(verborgen(wat, &eigenaar, reden)),
+        None => Err(onbekend(wat)),
+    }
+}
+
+/// Could the caller's organisation be allowed request `a` at all: by any of its staff
+/// (every case role), with a stated reason, by break-glass where an agreement names a
+/// role of its kind? The decision itself (`besluit::toegang`) answers, for an actor that
+/// holds every case role of the caller's organisation; nothing is logged.
+pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<bool, Fout> {
+    let mut breed = ctx.clone();
+    breed.actor.rollen = Rol::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| *r != Rol::Platformbeheerder)
+        .collect();
+    breed.toelichting = Some("toets: kan de organisatie dit ooit zien".into());
+    breed.doorbraak = true;
+    match besluit::toegang(conn, &breed, a) {
+        Ok(_) => Ok(true),
+        Err(Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
