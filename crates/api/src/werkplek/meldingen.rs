@@ -894,6 +894,8 @@ pub struct Stapknop {
 pub struct TermijnRegel {
     pub moment: String,
     pub verschuldigd: String,
+    /// The same moment in RFC 3339 (UTC), for `<time datetime>`.
+    pub verschuldigd_iso: String,
     pub voldaan: Option<String>,
     pub te_laat: bool,
     pub herinnerd: bool,
@@ -987,6 +989,10 @@ async fn detail_pagina(
         .map(|t| TermijnRegel {
             moment: t.moment.to_string().replace('-', " "),
             verschuldigd: tijd_db(t.verschuldigd_op),
+            verschuldigd_iso: t
+                .verschuldigd_op
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             voldaan: t
                 .voldaan_op
                 .map(tijd_db)
