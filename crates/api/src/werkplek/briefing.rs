@@ -189,9 +189,10 @@ impl Weergave {
                         m.afzender,
                         m.ontvanger.clone().unwrap_or_else(|| "-".into()),
                         m.taakstatus
-                            .clone()
-                            .unwrap_or_else(|| m.meldingstatus.clone())
-                            .replace('-', " "),
+                            .as_deref()
+                            .and_then(|t| t.parse().ok())
+                            .map(|t| super::meldingen::taak_nl(t).to_string())
+                            .unwrap_or_else(|| m.meldingstatus.replace('-', " ")),
                         m.ingediend_op
                             .map(|t| format!(", ingediend {}", tijd(t)))
                             .unwrap_or_default()
