@@ -157,12 +157,13 @@ async fn opzet(app: &TestApp) {
         "titel": "Werkplek test",
         "partijen": [{"organisatie": POLITIE, "rol": "melder"}, {"organisatie": VT, "rol": "ontvanger"},
                      {"organisatie": "gi-jeugdbescherming-west", "rol": "ontvanger"}, {"organisatie": "om-parket-den-haag", "rol": "ontvanger"}],
-        "doelen": ["veiligheidsbeoordeling", "terugkoppeling", "briefing", "strafrechtelijke-beoordeling"],
+        "doelen": ["veiligheidsbeoordeling", "terugkoppeling", "briefing", "strafrechtelijke-beoordeling", "coordinatie"],
         "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening", "gezag-en-omgang"],
         "regels": [
             regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
             regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
             regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
+            regel("gecertificeerde-instelling", "gezinsvoogd", json!(["lezen", "wijzigen"]), "coordinatie", json!(["identificatie", "gezinssituatie"])),
             regel("politie", "noodhulp", json!(["lezen"]), "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "politiegegevens"])),
             om_regel
         ]
@@ -377,6 +378,7 @@ async fn schermen_per_rol(db: Db) {
             &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
         ),
         ("/werkplek/briefing", &["noodhulp", "wijkagent", "officier"]),
+        ("/werkplek/cijfers", &["politiebeheer", "beheer", "privacy"]),
     ];
     for (label, _, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
         let mut b = Browser::new(&app);
@@ -424,6 +426,7 @@ async fn csrf_op_elk_formulier(db: Db) {
         format!("/werkplek/meldingen/{id}/kwaliteit"),
         format!("/werkplek/meldingen/{id}/stap"),
         format!("/werkplek/meldingen/{id}/terugkoppeling"),
+        format!("/werkplek/meldingen/{id}/overdracht"),
     ] {
         let zonder = b.post(&pad, &[("bsn", BSN_KIND)]).await;
         assert_eq!(zonder.status, 403, "{pad} without token");
@@ -556,6 +559,73 @@ async fn melding_door_de_keten(db: Db) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
+    // Veilig Thuis hands over to the GI; the gezinsvoogd finds the task in the inbox and
+    // rejects it with a reason.
+    let detail = vt.get(&pad).await;
+    assert!(detail.html.contains("Overdragen"), "{}", detail.html);
+    let r = vt
+        .post(
+            &format!("{pad}/overdracht"),
+            &[
+                ("_csrf", &csrf_vt),
+                ("naar", "gi-jeugdbescherming-west"),
+                ("toelichting", "Gezinsvoogd betrokken"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let mut gv = Browser::new(&app);
+    gv.meld_aan("gezinsvoogd").await;
+    let inbox_gv = gv.get("/werkplek/inbox").await;
+    let i = inbox_gv
+        .html
+        .find("href=\"/werkplek/meldingen/")
+        .expect("a hand-over in the inbox")
+        + 6;
+    let taak = inbox_gv.html[i..i + inbox_gv.html[i..].find('"').unwrap()].to_string();
+    assert_ne!(taak, pad, "a task of its own");
+    let t = gv.get(&taak).await;
+    assert!(
+        t.html.contains("Afwijzen") && t.html.contains("Accepteren"),
+        "{}",
+        t.html
+    );
+    let r = gv
+        .post(
+            &format!("{taak}/stap"),
+            &[
+                ("_csrf", &t.csrf()),
+                ("naar", "rejected"),
+                ("reden", "Geen maatregel; hoort bij het wijkteam"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(gv.get(&taak).await.html.contains("afgewezen"));
+    // The figures of Veilig Thuis's functional admin: counts only, as a page and CSV.
+    let mut beheer = Browser::new(&app);
+    beheer.meld_aan("beheer").await;
+    let cijfers = beheer.get("/werkplek/cijfers").await;
+    assert_eq!(cijfers.status, 200);
+    assert!(
+        cijfers.html.contains("<svg") && cijfers.html.contains("na beoordeling"),
+        "{}",
+        cijfers.html
+    );
+    let csv = beheer.get("/werkplek/cijfers.csv").await;
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.html.starts_with("afzender;ontvanger;meldingen;moment"));
+    for p in PERSOONSGEGEVENS {
+        assert!(
+            !cijfers.html.contains(p) && !csv.html.contains(p),
+            "{p} in the figures"
+        );
+    }
     // The wijkagent sees the state and the feedback.
     let terug = agent.get(&pad).await;
     assert!(terug.html.contains("in behandeling"), "{}", terug.html);

@@ -146,13 +146,20 @@ test('de rondleiding', async ({ page, request }) => {
   await page.goto(melding);
   await expect(page.getByText('Wij starten een onderzoek')).toBeVisible();
   await afmelden(page);
+
+  // The figures show the late triage (counts only).
+  await aanmelden(page, 'beheer');
+  await page.getByRole('link', { name: 'Terugkoppeling in cijfers' }).first().click();
+  await expect(page.locator('table')).toContainText('na beoordeling');
+  await controleer(page, '12-cijfers');
+  await afmelden(page);
 });
 
 test('noodhulp op een telefoon', async ({ page }) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await aanmelden(page, 'noodhulp');
   await page.getByRole('link', { name: 'Briefing' }).first().click();
-  await controleer(page, '12-briefing-zoeken');
+  await controleer(page, '13-briefing-zoeken');
   await page.fill('#veld-bsn', BSN);
   await page.getByRole('button', { name: 'Briefing ophalen' }).click();
   await expect(page.locator('#uitkomst-kop')).toHaveText('Gevonden');
@@ -161,7 +168,7 @@ test('noodhulp op een telefoon', async ({ page }) => {
   // Nothing wider than the phone.
   const breed = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(breed).toBeLessThanOrEqual(375);
-  await controleer(page, '13-briefing-noodhulp');
+  await controleer(page, '14-briefing-noodhulp');
   // A name search matching several identities merges nothing.
   await page.fill('#veld-bsn', '');
   await page.fill('#veld-voornamen', 'Sem');
@@ -169,7 +176,7 @@ test('noodhulp op een telefoon', async ({ page }) => {
   await page.fill('#veld-geboortedatum', '2016-05-04');
   await page.getByRole('button', { name: 'Briefing ophalen' }).click();
   await expect(page.locator('#uitkomst-kop')).toBeVisible();
-  await controleer(page, '14-briefing-naam');
+  await controleer(page, '15-briefing-naam');
 });
 
 test('het OM zonder reden', async ({ page }) => {
@@ -178,9 +185,9 @@ test('het OM zonder reden', async ({ page }) => {
   await page.fill('#veld-bsn', BSN);
   await page.getByRole('button', { name: 'Briefing ophalen' }).click();
   await expect(page.locator('#veld-reden-fout')).toBeVisible();
-  await controleer(page, '15-briefing-om-zonder-reden');
+  await controleer(page, '16-briefing-om-zonder-reden');
   await page.fill('#veld-reden', 'Beoordeling aangifte, parketnummer 09-123456-26');
   await page.getByRole('button', { name: 'Briefing ophalen' }).click();
   await expect(page.locator('#uitkomst-kop')).toHaveText('Gevonden');
-  await controleer(page, '16-briefing-om');
+  await controleer(page, '17-briefing-om');
 });

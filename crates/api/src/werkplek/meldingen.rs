@@ -919,6 +919,8 @@ struct Meldingpagina {
     uitkomsten: Vec<(String, String)>,
     terugkoppelen: bool,
     momenten: Vec<(String, String)>,
+    /// Organisations to hand over to (code, name), when the receiver may hand over.
+    overdragen: Vec<(String, String)>,
     probleem: Option<String>,
 }
 
@@ -1043,6 +1045,31 @@ async fn detail_pagina(
         })
         .filter(|g| !g.velden.is_empty())
         .collect();
+    // The receiver may hand over from accepted or in progress (`draag_over` decides).
+    let overdragen = if partij == Some(Partij::Ontvanger)
+        && matches!(
+            k.taakstatus,
+            Some(TaakStatus::Accepted | TaakStatus::InProgress)
+        ) {
+        let eigen = org.clone();
+        crate::db::run(pool, move |c| {
+            let p = ketenregie_store::directory::organisaties(
+                c,
+                &ketenregie_store::directory::OrganisatieFilter::default(),
+                0,
+                500,
+            )
+            .map_err(crate::db::db_fout)?;
+            Ok(p.items
+                .into_iter()
+                .filter(|o| o.code != eigen)
+                .map(|o| (o.code, o.naam))
+                .collect())
+        })
+        .await?
+    } else {
+        vec![]
+    };
     let (status_code, probleem) = match probleem {
         Some((c, p)) => (c, Some(p)),
         None => (StatusCode::OK, None),
@@ -1075,6 +1102,7 @@ async fn detail_pagina(
             .iter()
             .map(|m| (m.to_string(), m.replace('-', " ")))
             .collect(),
+        overdragen,
         probleem,
     };
     pagina(&t, status_code)
@@ -1261,6 +1289,28 @@ pub async fn terugkoppeling(
     let object = terugkoppeling::verzoekobject(id, &ctx);
     let u = crate::verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
         Ok(terugkoppeling::geef(conn, &c, n)?)
+    })
+    .await;
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}
+
+/// `POST /werkplek/meldingen/{id}/overdracht`: the receiver hands over to organisation
+/// `naar`, which gets its own linked task (`referral::draag_over`).
+pub async fn overdracht(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let o = referral::Overdracht {
+        id,
+        naar: f.waarde("naar").unwrap_or_default(),
+        toelichting: f.waarde("toelichting"),
+    };
+    let u = uitvoeren(&pool, &ctx, "overdragen", Some(id), move |c, x| {
+        referral::draag_over(c, x, o)
     })
     .await;
     na_stap(&req, &f.sessie, &pool, id, u).await

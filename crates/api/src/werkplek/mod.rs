@@ -28,6 +28,7 @@
 
 pub mod aanmelden;
 pub mod briefing;
+pub mod cijfers;
 pub mod formulier;
 pub mod meldingen;
 pub mod sessie;
@@ -97,8 +98,21 @@ pub const BRIEFING: Scherm = Scherm {
     ],
 };
 
+pub const CIJFERS: Scherm = Scherm {
+    pad: "/werkplek/cijfers",
+    label: "Terugkoppeling in cijfers",
+    rollen: &[Rol::FunctioneelBeheerder, Rol::Privacyfunctionaris],
+};
+
 /// Every screen, in menu order.
-pub const SCHERMEN: &[&Scherm] = &[&NIEUWE_MELDING, &UITGAAND, &KWALITEIT, &INBOX, &BRIEFING];
+pub const SCHERMEN: &[&Scherm] = &[
+    &NIEUWE_MELDING,
+    &UITGAAND,
+    &KWALITEIT,
+    &INBOX,
+    &BRIEFING,
+    &CIJFERS,
+];
 
 /// One menu item.
 #[derive(Debug, Clone)]
@@ -321,6 +335,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/meldingen/{id}/stap", web::post().to(meldingen::stap))
             .route(
+                "/meldingen/{id}/overdracht",
+                web::post().to(meldingen::overdracht),
+            )
+            .route(
                 "/meldingen/{id}/terugkoppeling",
                 web::post().to(meldingen::terugkoppeling),
             )
@@ -330,6 +348,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/kwaliteitscontrole",
                 web::get().to(meldingen::kwaliteitswachtrij),
             )
+            .route("/cijfers", web::get().to(cijfers::pagina))
+            .route("/cijfers.csv", web::get().to(cijfers::csv))
             .route("/briefing", web::get().to(briefing::formulier))
             .route("/briefing", web::post().to(briefing::zoek))
             .default_service(web::to(niet_gevonden)),
