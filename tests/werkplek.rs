@@ -707,7 +707,30 @@ async fn briefing_en_om(db: Db) {
     geen_persoonsgegevens_in_urls(&om, &[&r.html]);
 }
 
+async fn zelfde_limieten_als_de_api(db: Db) {
+    let Some(app) = common::spawn_with(db, "[limits]\nbriefings_per_day = 2").await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    let csrf = b.meld_aan("noodhulp").await;
+    for _ in 0..2 {
+        let r = b
+            .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    // The third briefing of the day is refused by the same daily quota as the API's.
+    let r = b
+        .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+        .await;
+    assert_eq!(r.status, 429, "{}", r.html);
+    assert!(r.headers.contains_key("retry-after"));
+    // The form itself is not a briefing.
+    assert_eq!(b.get("/werkplek/briefing").await.status, 200);
+}
+
 op_beide_backends!(
+    zelfde_limieten_als_de_api,
     aanmelden_en_afmelden,
     tijdslimieten,
     schermen_per_rol,

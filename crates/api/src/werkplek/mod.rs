@@ -308,10 +308,29 @@ async fn koppen(
     Ok(res)
 }
 
+/// Resolve the session once per request (not for the style sheets): the `Sessie`
+/// extractor then reads it from the request, and the actor is recorded for the per-user
+/// rate limit and the briefing quota (`limieten::per_gebruiker`, `limieten::quotum_briefing`),
+/// the same limits as the API's.
+async fn aanroeper(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if !req.path().starts_with("/werkplek/statisch/") {
+        use actix_web::FromRequest;
+        if let Ok(s) = Sessie::extract(req.request()).await {
+            crate::auth::zet_actor(req.request(), s.actor);
+        }
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
 /// The werkplek's routes, under `PREFIX`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope(PREFIX)
+            .wrap(from_fn(crate::limieten::per_gebruiker))
+            .wrap(from_fn(aanroeper))
             .wrap(from_fn(koppen))
             .app_data(web::FormConfig::default().limit(formulier::MAX_BODY))
             .route("", web::get().to(aanmelden::start))
@@ -350,8 +369,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/cijfers", web::get().to(cijfers::pagina))
             .route("/cijfers.csv", web::get().to(cijfers::csv))
-            .route("/briefing", web::get().to(briefing::formulier))
-            .route("/briefing", web::post().to(briefing::zoek))
+            .service(
+                web::resource("/briefing")
+                    .wrap(from_fn(crate::limieten::quotum_briefing))
+                    .route(web::get().to(briefing::formulier))
+                    .route(web::post().to(briefing::zoek)),
+            )
             .default_service(web::to(niet_gevonden)),
     );
 }
