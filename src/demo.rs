@@ -50,35 +50,9 @@ pub const ORGANISATIES: &[(&str, &str, &str, &[&str])] = &[
     ),
 ];
 
-/// The Veilig Thuis of the pilot, loaded from the reference data.
-pub const VEILIG_THUIS: &str = "veilig-thuis-haaglanden";
-
-/// The demo roles: (label, organisation, role).
-pub const ROLLEN: &[(&str, &str, &str)] = &[
-    ("noodhulp", "politie-den-haag", "noodhulp"),
-    ("wijkagent", "politie-den-haag", "wijkagent"),
-    (
-        "kwaliteitscontroleur",
-        "politie-den-haag",
-        "kwaliteitscontroleur",
-    ),
-    ("politiebeheer", "politie-den-haag", "functioneel-beheerder"),
-    ("triagist", VEILIG_THUIS, "triagist"),
-    ("gezinsvoogd", "gi-jeugdbescherming-west", "gezinsvoogd"),
-    ("officier", "om-parket-den-haag", "officier-van-justitie"),
-    (
-        "wijkteam",
-        "wijkteam-den-haag-centrum",
-        "wijkteammedewerker",
-    ),
-    ("privacy", "politie-den-haag", "privacyfunctionaris"),
-    ("beheer", VEILIG_THUIS, "functioneel-beheerder"),
-    (
-        "buitenstaander",
-        "wijkteam-utrecht-oost",
-        "wijkteammedewerker",
-    ),
-];
+/// The Veilig Thuis of the pilot and the demo roles: kept in `ketenregie_api::dev_token`,
+/// where the werkplek's development sign-in page lists the same roles.
+pub use ketenregie_api::dev_token::{DEMO_ROLLEN as ROLLEN, DEMO_VEILIG_THUIS as VEILIG_THUIS};
 
 struct Klant {
     http: reqwest::Client,

@@ -369,6 +369,13 @@ pub async fn authenticate(
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
 
+/// Record `actor` as the request's authenticated caller: for the werkplek, whose session
+/// (not a token) proves who is calling, so that the same per-user rate limit and daily
+/// quota (`limieten`) apply to it as to the API.
+pub fn zet_actor(req: &HttpRequest, actor: Actor) {
+    req.extensions_mut().insert(AuthUitkomst(Ok(actor)));
+}
+
 /// The authenticated actor of a request, if `authenticate` accepted its token.
 pub fn actor_van(req: &HttpRequest) -> Option<Actor> {
     match req.extensions().get::<AuthUitkomst>() {

@@ -41,3 +41,34 @@ pub fn maak(secret: &[u8], issuer: &str, audience: &str, a: &TokenAanvraag) -> S
     let key = EncodingKey::from_secret(secret).expect("any byte string is an HS256 key");
     jsonwebtoken::encode(&header, &claims, &key).expect("HS256 signing cannot fail")
 }
+
+/// The Veilig Thuis of the demo pilot (`ketenregie demo`), loaded from the reference data.
+pub const DEMO_VEILIG_THUIS: &str = "veilig-thuis-haaglanden";
+
+/// The demo roles: (label, organisation, role). `ketenregie demo` prints a development
+/// token for each; the werkplek's development sign-in page lists the same.
+pub const DEMO_ROLLEN: &[(&str, &str, &str)] = &[
+    ("noodhulp", "politie-den-haag", "noodhulp"),
+    ("wijkagent", "politie-den-haag", "wijkagent"),
+    (
+        "kwaliteitscontroleur",
+        "politie-den-haag",
+        "kwaliteitscontroleur",
+    ),
+    ("politiebeheer", "politie-den-haag", "functioneel-beheerder"),
+    ("triagist", DEMO_VEILIG_THUIS, "triagist"),
+    ("gezinsvoogd", "gi-jeugdbescherming-west", "gezinsvoogd"),
+    ("officier", "om-parket-den-haag", "officier-van-justitie"),
+    (
+        "wijkteam",
+        "wijkteam-den-haag-centrum",
+        "wijkteammedewerker",
+    ),
+    ("privacy", "politie-den-haag", "privacyfunctionaris"),
+    ("beheer", DEMO_VEILIG_THUIS, "functioneel-beheerder"),
+    (
+        "buitenstaander",
+        "wijkteam-utrecht-oost",
+        "wijkteammedewerker",
+    ),
+];

@@ -20,6 +20,7 @@ pub mod sleutels;
 pub mod telemetry;
 pub mod verbinding;
 pub mod verwerking;
+pub mod werkplek;
 
 pub use app::Application;
 pub use config::Config;

@@ -95,7 +95,14 @@ pub async fn kern(
         .await?
         .map_into_boxed_body();
 
-    let mut res = if res.status().as_u16() >= 400 {
+    // An HTML error page (the werkplek's) stays HTML; every other error becomes
+    // problem+json.
+    let html = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    let mut res = if res.status().as_u16() >= 400 && !html {
         complete_problem(res, &path, &trace_id)
     } else {
         res

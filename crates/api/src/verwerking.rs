@@ -104,55 +104,71 @@ impl FromRequest for Verwerking {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         ready((|| {
             let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
-            let trace_id = req
-                .extensions()
-                .get::<TraceId>()
-                .map(|t| t.0.clone())
-                .unwrap_or_default();
-            let parent_span_id = req
-                .headers()
-                .get("traceparent")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|tp| tp.split('-').nth(2))
-                .filter(|s| s.len() == 16)
-                .map(str::to_string);
             let toelichting = req
                 .headers()
                 .get(TOELICHTING)
                 .and_then(|v| v.to_str().ok())
-                .map(|s| s.trim().chars().take(500).collect::<String>())
-                .filter(|s| !s.is_empty());
+                .map(str::to_string);
             let doorbraak = req
                 .headers()
                 .get(DOORBRAAK)
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-            let klok = req
-                .app_data::<web::Data<Klok>>()
-                .ok_or_else(|| AppError::intern("klok missing"))?;
-            let pseudoniemen = req
-                .app_data::<web::Data<Pseudonimiseerder>>()
-                .ok_or_else(|| AppError::intern("pseudonimiseerder missing"))?
-                .clone()
-                .into_inner();
-            let versleuteling = req
-                .app_data::<web::Data<Versleuteling>>()
-                .ok_or_else(|| AppError::intern("versleuteling missing"))?
-                .clone()
-                .into_inner();
-            Ok(Verwerking(Context {
-                actor,
-                trace_id,
-                span_id: hex::encode(rand::random::<[u8; 8]>()),
-                parent_span_id,
-                toelichting,
-                doorbraak,
-                nu: klok.nu(),
-                pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
-                versleuteling,
-            }))
+            Ok(Verwerking(context(req, actor, toelichting, doorbraak)?))
         })())
     }
+}
+
+/// The processing context for `actor` on this request: the trace ids, the stated reason
+/// (trimmed, at most 500 characters, empty is none), break-glass, the clock's now and the
+/// keys. The API takes the actor from the token and the reason from `X-Audit-Toelichting`;
+/// the werkplek takes the actor from its session and the reason from a form field, so both
+/// reach the use cases with the same context.
+pub fn context(
+    req: &HttpRequest,
+    actor: ketenregie_common::Actor,
+    toelichting: Option<String>,
+    doorbraak: bool,
+) -> Result<Context, AppError> {
+    let trace_id = req
+        .extensions()
+        .get::<TraceId>()
+        .map(|t| t.0.clone())
+        .unwrap_or_default();
+    let parent_span_id = req
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|tp| tp.split('-').nth(2))
+        .filter(|s| s.len() == 16)
+        .map(str::to_string);
+    let toelichting = toelichting
+        .map(|s| s.trim().chars().take(500).collect::<String>())
+        .filter(|s| !s.is_empty());
+    let klok = req
+        .app_data::<web::Data<Klok>>()
+        .ok_or_else(|| AppError::intern("klok missing"))?;
+    let pseudoniemen = req
+        .app_data::<web::Data<Pseudonimiseerder>>()
+        .ok_or_else(|| AppError::intern("pseudonimiseerder missing"))?
+        .clone()
+        .into_inner();
+    let versleuteling = req
+        .app_data::<web::Data<Versleuteling>>()
+        .ok_or_else(|| AppError::intern("versleuteling missing"))?
+        .clone()
+        .into_inner();
+    Ok(Context {
+        actor,
+        trace_id,
+        span_id: hex::encode(rand::random::<[u8; 8]>()),
+        parent_span_id,
+        toelichting,
+        doorbraak,
+        nu: klok.nu(),
+        pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
+        versleuteling,
+    })
 }
 
 /// Run a privacy-checked operation in one transaction. When the policy decision refuses

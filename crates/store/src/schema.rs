@@ -623,3 +623,18 @@ diesel::table! {
         geschreven_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    werkplek_sessies (id) {
+        id -> Text,
+        csrf -> Text,
+        gebruiker -> Text,
+        weergavenaam -> Text,
+        organisatie -> Text,
+        rollen -> Text,
+        applicatie -> Text,
+        aangemaakt_op -> Timestamp,
+        laatst_gebruikt_op -> Timestamp,
+        verloopt_op -> Timestamp,
+    }
+}

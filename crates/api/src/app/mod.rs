@@ -338,6 +338,8 @@ impl Application {
                 .wrap(from_fn(kern))
                 .wrap(Compress::default())
                 .configure(routes::routes)
+                // The werkplek, the web console (issue 16): its own scope at /werkplek.
+                .configure(crate::werkplek::routes)
                 .default_service(web::to(geen_route))
         })
         .map_err(|source| StartFout::Bind {

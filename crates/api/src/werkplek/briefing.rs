@@ -1,0 +1,327 @@
+//! The briefing before arrival (noodhulp, wijkagent; the OM with its mandatory reason):
+//! one screen, usable on a 375 px phone, flags first. The search key is posted, never put
+//! in a URL; a name search that matches several identities lists the candidates and merges
+//! nothing. Calls `ketenregie_case::briefing::stel_op` inside `verwerking::tx`, exactly as
+//! `POST /api/v1/briefings/_zoek` does.
+
+use super::meldingen::{context, tijd};
+use super::{Fout, Kader, Probleem, Sessie, pagina, veld_id};
+use crate::problem::AppError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use ketenregie_case::briefing::{self, Briefing, BriefingVraag, ZorgmeldingBron};
+use ketenregie_common::Rol;
+use ketenregie_privacy::logboek::Object;
+use ketenregie_store::DbPool;
+use serde::Serialize;
+
+/// A value's wire name, readable (`voorlopige-ots` -> `voorlopige ots`).
+fn naam<T: Serialize>(t: &T) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(|s| s.replace('-', " ")))
+        .unwrap_or_default()
+}
+
+/// A contact to call.
+#[derive(Debug, Clone)]
+pub struct Contactregel {
+    pub wie: String,
+    pub telefoon: Option<String>,
+    /// The `tel:` URI (digits and `+` only).
+    pub bel: String,
+}
+
+/// The briefing as the page shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Weergave {
+    pub gevonden: bool,
+    pub meerduidig: bool,
+    pub kandidaten: Vec<String>,
+    pub vlaggen: Vec<String>,
+    pub personen: Vec<String>,
+    pub beschikkingen: Vec<String>,
+    pub incidenten_12: usize,
+    pub incidenten_totaal: usize,
+    pub incidenten: Vec<String>,
+    pub meldingen: Vec<String>,
+    pub contacten: Vec<Contactregel>,
+}
+
+fn bel(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect()
+}
+
+impl Weergave {
+    fn van(b: &Briefing) -> Self {
+        let mut vlaggen = Vec::new();
+        for m in b
+            .beschikkingen_in_werking
+            .iter()
+            .chain(&b.maatregelen_in_werking)
+        {
+            if m.sterke_arm.toegestaan {
+                vlaggen.push(format!("Sterke arm toegestaan ({})", naam(&m.soort)));
+            }
+        }
+        for m in &b.maatregelen_in_werking {
+            vlaggen.push(format!(
+                "{} in werking{}",
+                naam(&m.soort).to_uppercase(),
+                m.tot
+                    .map(|t| format!(" tot {}", t.format("%d-%m-%Y")))
+                    .unwrap_or_default()
+            ));
+        }
+        for g in &b.gezag {
+            vlaggen.push(format!(
+                "Gezag over {}: {} ({})",
+                g.kind.naam.clone().unwrap_or_else(|| "kind".into()),
+                naam(&g.vorm),
+                g.houders
+                    .iter()
+                    .map(|h| h.naam.clone().unwrap_or_else(|| "onbekend".into()))
+                    .chain(g.houder_instelling.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        for s in &b.signalen {
+            vlaggen.push(format!("{}: {}", s.code.replace('-', " "), s.uitleg));
+        }
+        let persoon = |p: &ketenregie_case::weergave::PersoonKort| {
+            format!(
+                "{} {}, geboren {}",
+                p.voornamen,
+                p.achternaam,
+                p.geboortedatum.format("%d-%m-%Y")
+            )
+        };
+        let mut contacten = Vec::new();
+        for o in &b.betrokken_organisaties {
+            let org = o.naam.clone().unwrap_or_else(|| o.organisatie.clone());
+            contacten.push(Contactregel {
+                wie: format!("{} ({org})", o.contact.naam),
+                bel: o.contact.telefoon.as_deref().map(bel).unwrap_or_default(),
+                telefoon: o.contact.telefoon.clone(),
+            });
+            for d in &o.dag_en_nacht {
+                contacten.push(Contactregel {
+                    wie: format!("{} ({org}, dag en nacht)", d.naam),
+                    bel: d.telefoon.as_deref().map(bel).unwrap_or_default(),
+                    telefoon: d.telefoon.clone(),
+                });
+            }
+        }
+        Weergave {
+            gevonden: b.gevonden,
+            meerduidig: b.meerduidig,
+            kandidaten: b
+                .kandidaten
+                .iter()
+                .map(|k| {
+                    format!(
+                        "Geboren {}{}, geregistreerd door {}{}",
+                        k.geboortedatum.format("%d-%m-%Y"),
+                        k.gemeente
+                            .as_ref()
+                            .map(|g| format!(", gemeente {g}"))
+                            .unwrap_or_default(),
+                        k.geregistreerd_door,
+                        if k.bsn_bekend { ", BSN bekend" } else { "" }
+                    )
+                })
+                .collect(),
+            vlaggen,
+            personen: b
+                .personen
+                .iter()
+                .chain(&b.gezinsleden)
+                .map(persoon)
+                .collect(),
+            beschikkingen: b
+                .beschikkingen_in_werking
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} ({}, {}), van {}{}. Sterke arm: {}",
+                        naam(&m.soort),
+                        m.rechtbank,
+                        m.zaaknummer,
+                        m.van.format("%d-%m-%Y"),
+                        m.tot
+                            .map(|t| format!(" tot {}", t.format("%d-%m-%Y")))
+                            .unwrap_or_default(),
+                        m.sterke_arm.uitleg
+                    )
+                })
+                .collect(),
+            incidenten_12: b.incidenten.laatste12_maanden,
+            incidenten_totaal: b.incidenten.totaal,
+            incidenten: b
+                .incidenten
+                .lijst
+                .iter()
+                .take(10)
+                .map(|i| {
+                    format!(
+                        "{}: {} ({}){}",
+                        tijd(i.tijdstip),
+                        naam(&i.soort),
+                        i.eigenaar,
+                        if i.eenzijdig {
+                            ", alleen één kant gehoord"
+                        } else {
+                            ""
+                        }
+                    )
+                })
+                .collect(),
+            meldingen: b
+                .open_zorgmeldingen
+                .iter()
+                .map(|m| {
+                    format!(
+                        "Van {} aan {}: {}{}",
+                        m.afzender,
+                        m.ontvanger.clone().unwrap_or_else(|| "-".into()),
+                        m.taakstatus
+                            .as_deref()
+                            .and_then(|t| t.parse().ok())
+                            .map(|t| super::meldingen::taak_nl(t).to_string())
+                            .unwrap_or_else(|| m.meldingstatus.replace('-', " ")),
+                        m.ingediend_op
+                            .map(|t| format!(", ingediend {}", tijd(t)))
+                            .unwrap_or_default()
+                    )
+                })
+                .collect(),
+            contacten,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "werkplek/briefing.html")]
+struct Briefingpagina {
+    kader: Kader,
+    om: bool,
+    bsn: String,
+    voornamen: String,
+    achternaam: String,
+    geboortedatum: String,
+    reden: String,
+    problemen: Vec<Probleem>,
+    uitkomst: Option<Weergave>,
+}
+
+impl Briefingpagina {
+    fn fout(&self, veld: &str) -> Option<String> {
+        self.problemen
+            .iter()
+            .find(|p| p.veld == veld)
+            .map(|p| p.tekst.clone())
+    }
+}
+
+fn leeg(s: &Sessie) -> Briefingpagina {
+    Briefingpagina {
+        kader: Kader::voor(s, "Briefing voor aankomst", super::BRIEFING.pad),
+        om: s.actor.heeft_rol(Rol::OfficierVanJustitie),
+        bsn: String::new(),
+        voornamen: String::new(),
+        achternaam: String::new(),
+        geboortedatum: String::new(),
+        reden: String::new(),
+        problemen: vec![],
+        uitkomst: None,
+    }
+}
+
+/// `GET /werkplek/briefing`: the search form.
+pub async fn formulier(s: Sessie) -> Result<HttpResponse, Fout> {
+    if !s.heeft_een(super::BRIEFING.rollen) {
+        return Err(Fout::niet_voor_rol(&super::BRIEFING));
+    }
+    pagina(&leeg(&s), StatusCode::OK)
+}
+
+/// `POST /werkplek/briefing`: search and show (the key only in the body).
+pub async fn zoek(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    meldingen: web::Data<dyn ZorgmeldingBron>,
+    f: super::formulier::Formulier,
+) -> Result<HttpResponse, Fout> {
+    let s = f.sessie.clone();
+    if !s.heeft_een(super::BRIEFING.rollen) {
+        return Err(Fout::niet_voor_rol(&super::BRIEFING));
+    }
+    let mut p = leeg(&s);
+    p.bsn = f.waarde("bsn").unwrap_or_default();
+    p.voornamen = f.waarde("voornamen").unwrap_or_default();
+    p.achternaam = f.waarde("achternaam").unwrap_or_default();
+    p.geboortedatum = f.waarde("geboortedatum").unwrap_or_default();
+    p.reden = f.waarde("reden").unwrap_or_default();
+    let vraag = BriefingVraag {
+        bsn: f.waarde("bsn"),
+        voornamen: f.waarde("voornamen"),
+        achternaam: f.waarde("achternaam"),
+        geboortedatum: f.waarde("geboortedatum"),
+        postcode: None,
+        huisnummer: None,
+    };
+    let ctx = context(&req, &s, f.waarde("reden"))?;
+    let uitkomst = match vraag.valideer(ctx.vandaag()) {
+        Err(e) => Err(AppError::from(e)),
+        Ok(vraag) => {
+            let c2 = ctx.clone();
+            let object = Object {
+                soort: "briefings",
+                id: "zoek".into(),
+                eigenaar: ctx.actor.organisatie.clone(),
+            };
+            crate::verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+                Ok(briefing::stel_op(conn, &c2, &**meldingen, &vraag)?)
+            })
+            .await
+        }
+    };
+    match uitkomst {
+        Ok(b) => {
+            p.uitkomst = Some(Weergave::van(&b));
+            pagina(&p, StatusCode::OK)
+        }
+        Err(AppError::Validatie { fouten, detail }) => {
+            p.problemen = if fouten.is_empty() {
+                vec![Probleem {
+                    veld: "bsn".into(),
+                    id: veld_id("bsn"),
+                    tekst: detail,
+                }]
+            } else {
+                fouten
+                    .into_iter()
+                    .map(|f| Probleem {
+                        id: veld_id(&f.name),
+                        veld: f.name,
+                        tekst: f.reason,
+                    })
+                    .collect()
+            };
+            pagina(&p, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(AppError::Geweigerd(w)) if w.toelichting_vereist => {
+            p.problemen = vec![Probleem {
+                veld: "reden".into(),
+                id: veld_id("reden"),
+                tekst: w.reden,
+            }];
+            pagina(&p, StatusCode::FORBIDDEN)
+        }
+        Err(e) => Err(Fout(e)),
+    }
+}

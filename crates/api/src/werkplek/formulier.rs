@@ -1,0 +1,93 @@
+//! A posted form, checked against the session's CSRF token before anything else is read.
+
+use super::{Fout, Sessie};
+use crate::problem::AppError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::StreamExt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// The largest form body (1 MiB: a zorgmelding's texts).
+pub const MAX_BODY: usize = 1024 * 1024;
+/// The hidden field every form carries.
+pub const CSRF_VELD: &str = "_csrf";
+
+/// An `application/x-www-form-urlencoded` POST of a signed-in user, as a handler argument:
+/// the session (`Sessie`) and the fields. Refused with 403 when `_csrf` is missing or is
+/// not the session's token (a forged cross-site post), before the handler runs.
+#[derive(Debug, Clone)]
+pub struct Formulier {
+    pub sessie: Sessie,
+    pub velden: Vec<(String, String)>,
+}
+
+impl Formulier {
+    /// The value of `naam`, trimmed; `None` when absent or empty.
+    pub fn waarde(&self, naam: &str) -> Option<String> {
+        self.velden
+            .iter()
+            .find(|(k, _)| k == naam)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `ja` / `nee` as a boolean; anything else is `None`.
+    pub fn ja_nee(&self, naam: &str) -> Option<bool> {
+        match self.waarde(naam).as_deref() {
+            Some("ja") => Some(true),
+            Some("nee") => Some(false),
+            _ => None,
+        }
+    }
+}
+
+/// Read the body and check the token against the session.
+pub async fn lees(req: &HttpRequest, mut payload: Payload) -> Result<Formulier, Fout> {
+    let sessie = Sessie::extract(req).await?;
+    let mut body = web::BytesMut::new();
+    while let Some(deel) = payload.next().await {
+        let deel = deel.map_err(|e| {
+            Fout(AppError::ongeldig(
+                "body",
+                "onleesbaar",
+                format!("Het formulier kwam niet goed aan: {e}"),
+            ))
+        })?;
+        if body.len() + deel.len() > MAX_BODY {
+            return Err(Fout(AppError::TeGroot(format!(
+                "Het formulier is groter dan {MAX_BODY} bytes"
+            ))));
+        }
+        body.extend_from_slice(&deel);
+    }
+    let velden: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        Fout(AppError::ongeldig(
+            "body",
+            "formulier",
+            "Het formulier is onleesbaar",
+        ))
+    })?;
+    let token = velden
+        .iter()
+        .find(|(k, _)| k == CSRF_VELD)
+        .map(|(_, v)| v.as_str())
+        .unwrap_or("");
+    if !super::sessie::gelijk(token, &sessie.csrf) {
+        return Err(Fout(AppError::GeenToegang(
+            "Dit formulier is verlopen of komt niet van de werkplek (CSRF-token ontbreekt of klopt niet); open de pagina opnieuw".into(),
+        )));
+    }
+    Ok(Formulier { sessie, velden })
+}
+
+impl FromRequest for Formulier {
+    type Error = Fout;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Fout>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let payload = payload.take();
+        Box::pin(async move { lees(&req, payload).await })
+    }
+}

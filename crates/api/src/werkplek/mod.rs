@@ -1,0 +1,386 @@
+//! De werkplek: the web console for the pilot's people at `/werkplek/` (issue 16), in the
+//! same binary as the API and on the same use cases.
+//!
+//! Server-rendered HTML from compile-time checked askama templates
+//! (`crates/api/templates/werkplek/`), styled with the NL Design System (the Utrecht
+//! community component CSS and design tokens, vendored in `crates/api/assets/nlds/` by
+//! `scripts/vendor-nlds.sh` and embedded in the binary), working without JavaScript.
+//!
+//! The console is a module of `api`, not a crate of its own: its handlers need exactly
+//! what the API handlers use (the transaction helper `verwerking::tx` that records
+//! refusals, the processing context, the error kinds), and a crate beside `api` would
+//! have to depend on `api` while `api` wires it in. Like an API handler, each page parses
+//! its input, calls the domain use case (`ketenregie_referral`, `ketenregie_case`,
+//! `ketenregie_feedback`) inside `verwerking::tx` with the actor from the session and
+//! renders the answer; it holds no domain rule. So a page goes through the same policy
+//! decision and writes the same audit and processing-log rows as the API call.
+//!
+//! Safe by construction:
+//! - sessions in the database with idle and absolute time-outs, an `HttpOnly`,
+//!   `SameSite=Strict` (and `Secure`) cookie, a CSRF token on every form (`sessie`,
+//!   `formulier`);
+//! - every response: `Content-Security-Policy` without `unsafe-inline` (no script at all,
+//!   styles only from the werkplek's own path), `Cache-Control: no-store` on every page;
+//! - no personal data in any URL: searches are POSTs, pages are addressed by random ids.
+//!
+//! Which role sees which screen is navigation only (`SCHERMEN`); the use case decides
+//! every access again, exactly as for the API.
+
+pub mod aanmelden;
+pub mod briefing;
+pub mod cijfers;
+pub mod formulier;
+pub mod meldingen;
+pub mod sessie;
+pub mod statisch;
+
+use crate::problem::AppError;
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::middleware::{Next, from_fn};
+use actix_web::{HttpResponse, ResponseError, web};
+use askama::Template;
+use ketenregie_common::Rol;
+use ketenregie_referral::toegang::INDIENERS;
+pub use sessie::Sessie;
+
+/// Where the werkplek lives.
+pub const PREFIX: &str = "/werkplek";
+/// The client application recorded in the audit trail for what the werkplek does.
+pub const APPLICATIE: &str = "ketenregie-werkplek";
+/// The Content-Security-Policy of every werkplek response: nothing but the werkplek's own
+/// style sheets and images; no script, no inline style, forms only to itself, never framed.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// A screen of the werkplek and the roles it is meant for.
+#[derive(Debug)]
+pub struct Scherm {
+    pub pad: &'static str,
+    pub label: &'static str,
+    pub rollen: &'static [Rol],
+}
+
+pub const NIEUWE_MELDING: Scherm = Scherm {
+    pad: "/werkplek/meldingen/nieuw",
+    label: "Nieuwe zorgmelding",
+    rollen: INDIENERS,
+};
+pub const UITGAAND: Scherm = Scherm {
+    pad: "/werkplek/uitgaand",
+    label: "Mijn meldingen",
+    rollen: INDIENERS,
+};
+pub const KWALITEIT: Scherm = Scherm {
+    pad: "/werkplek/kwaliteitscontrole",
+    label: "Kwaliteitscontrole",
+    rollen: &[Rol::Kwaliteitscontroleur],
+};
+pub const INBOX: Scherm = Scherm {
+    pad: "/werkplek/inbox",
+    label: "Inbox",
+    rollen: &[
+        Rol::Triagist,
+        Rol::Onderzoeker,
+        Rol::Gezinsvoogd,
+        Rol::Wijkteammedewerker,
+    ],
+};
+pub const BRIEFING: Scherm = Scherm {
+    pad: "/werkplek/briefing",
+    label: "Briefing",
+    rollen: &[
+        Rol::Noodhulp,
+        Rol::Wijkagent,
+        Rol::Jeugdcoordinator,
+        Rol::OfficierVanJustitie,
+    ],
+};
+
+pub const CIJFERS: Scherm = Scherm {
+    pad: "/werkplek/cijfers",
+    label: "Terugkoppeling in cijfers",
+    rollen: &[Rol::FunctioneelBeheerder, Rol::Privacyfunctionaris],
+};
+
+/// Every screen, in menu order.
+pub const SCHERMEN: &[&Scherm] = &[
+    &NIEUWE_MELDING,
+    &UITGAAND,
+    &KWALITEIT,
+    &INBOX,
+    &BRIEFING,
+    &CIJFERS,
+];
+
+/// One menu item.
+#[derive(Debug, Clone)]
+pub struct Menu {
+    pub pad: &'static str,
+    pub label: &'static str,
+    pub actief: bool,
+}
+
+/// Who is signed in, for the page header.
+#[derive(Debug, Clone)]
+pub struct Gebruiker {
+    pub naam: String,
+    pub organisatie: String,
+    pub rollen: String,
+}
+
+/// What the base layout needs: the title, the user, the session's CSRF token for the
+/// sign-out form and the menu.
+#[derive(Debug, Clone)]
+pub struct Kader {
+    pub titel: String,
+    pub gebruiker: Option<Gebruiker>,
+    pub csrf: String,
+    pub menu: Vec<Menu>,
+}
+
+impl Kader {
+    /// The layout for a signed-in user on the screen at `actief`.
+    pub fn voor(s: &Sessie, titel: impl Into<String>, actief: &str) -> Self {
+        Kader {
+            titel: titel.into(),
+            gebruiker: Some(Gebruiker {
+                naam: s.actor.weergavenaam.clone(),
+                organisatie: s.actor.organisatie.clone(),
+                rollen: s
+                    .actor
+                    .rollen
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            }),
+            csrf: s.csrf.clone(),
+            menu: SCHERMEN
+                .iter()
+                .filter(|m| s.heeft_een(m.rollen))
+                .map(|m| Menu {
+                    pad: m.pad,
+                    label: m.label,
+                    actief: m.pad == actief,
+                })
+                .collect(),
+        }
+    }
+
+    /// The layout without a user (sign-in, errors before sign-in).
+    pub fn anoniem(titel: impl Into<String>) -> Self {
+        Kader {
+            titel: titel.into(),
+            gebruiker: None,
+            csrf: String::new(),
+            menu: vec![],
+        }
+    }
+}
+
+/// A field's problem, shown at the field and in the summary above the form.
+#[derive(Debug, Clone)]
+pub struct Probleem {
+    /// The field's name (the API's JSON path, e.g. `kinderen[0].bsn`).
+    pub veld: String,
+    /// The field's element id.
+    pub id: String,
+    pub tekst: String,
+}
+
+/// The element id for a field name: letters, digits and dashes only.
+pub fn veld_id(naam: &str) -> String {
+    let mut id = String::from("veld-");
+    for c in naam.chars() {
+        id.push(if c.is_ascii_alphanumeric() { c } else { '-' });
+    }
+    id.trim_end_matches('-').to_string()
+}
+
+/// Render a template as a page: HTML, with the werkplek's headers (`koppen`).
+pub fn pagina(t: &impl Template, status: StatusCode) -> Result<HttpResponse, Fout> {
+    let html = t
+        .render()
+        .map_err(|e| Fout(AppError::intern(format!("template: {e}"))))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// A redirect after a successful POST (303 See Other: the browser GETs the new page).
+pub fn naar(pad: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, pad))
+        .finish()
+}
+
+#[derive(Template)]
+#[template(path = "werkplek/fout.html")]
+struct Foutpagina {
+    kader: Kader,
+    status: u16,
+    uitleg: String,
+}
+
+/// An error of a werkplek page, answered as an HTML page with the error's status (401:
+/// a redirect to the sign-in page). The detail is the same Dutch text the API gives.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct Fout(pub AppError);
+
+impl From<AppError> for Fout {
+    fn from(e: AppError) -> Self {
+        Fout(e)
+    }
+}
+
+impl From<ketenregie_common::Fout> for Fout {
+    fn from(e: ketenregie_common::Fout) -> Self {
+        Fout(AppError::from(e))
+    }
+}
+
+impl Fout {
+    /// 403: this screen is not for the user's roles.
+    pub fn niet_voor_rol(scherm: &Scherm) -> Self {
+        Fout(AppError::GeenToegang(format!(
+            "Het scherm \"{}\" is voor: {}",
+            scherm.label,
+            scherm
+                .rollen
+                .iter()
+                .map(|r| r.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))
+    }
+}
+
+impl ResponseError for Fout {
+    fn status_code(&self) -> StatusCode {
+        self.0.status_code()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status == StatusCode::UNAUTHORIZED {
+            return naar("/werkplek/aanmelden");
+        }
+        let p = self.0.problem();
+        let uitleg = if p.detail.is_empty() {
+            p.title.clone()
+        } else {
+            p.detail
+        };
+        let t = Foutpagina {
+            kader: Kader::anoniem(p.title),
+            status: status.as_u16(),
+            uitleg,
+        };
+        match t.render() {
+            Ok(html) => HttpResponse::build(status)
+                .content_type("text/html; charset=utf-8")
+                .body(html),
+            Err(_) => HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body("Er ging iets mis"),
+        }
+    }
+}
+
+/// The werkplek's headers on every response: the CSP, and `Cache-Control: no-store`
+/// unless the response set its own (the static assets).
+async fn koppen(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let mut res = next.call(req).await?.map_into_boxed_body();
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(res)
+}
+
+/// Resolve the session once per request (not for the style sheets): the `Sessie`
+/// extractor then reads it from the request, and the actor is recorded for the per-user
+/// rate limit and the briefing quota (`limieten::per_gebruiker`, `limieten::quotum_briefing`),
+/// the same limits as the API's.
+async fn aanroeper(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if !req.path().starts_with("/werkplek/statisch/") {
+        use actix_web::FromRequest;
+        if let Ok(s) = Sessie::extract(req.request()).await {
+            crate::auth::zet_actor(req.request(), s.actor);
+        }
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
+/// The werkplek's routes, under `PREFIX`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope(PREFIX)
+            .wrap(from_fn(crate::limieten::per_gebruiker))
+            .wrap(from_fn(aanroeper))
+            .wrap(from_fn(koppen))
+            .app_data(web::FormConfig::default().limit(formulier::MAX_BODY))
+            .route("", web::get().to(aanmelden::start))
+            .route("/", web::get().to(aanmelden::start))
+            .route("/statisch/{naam}", web::get().to(statisch::bestand))
+            .route("/aanmelden", web::get().to(aanmelden::pagina))
+            .route("/aanmelden", web::post().to(aanmelden::meld_aan))
+            .route("/afmelden", web::post().to(aanmelden::meld_af))
+            .route("/meldingen/nieuw", web::get().to(meldingen::nieuw))
+            .route("/meldingen", web::post().to(meldingen::bewaar_nieuw))
+            .route("/meldingen/{id}", web::get().to(meldingen::detail))
+            .route("/meldingen/{id}/bewerken", web::get().to(meldingen::bewerk))
+            .route("/meldingen/{id}", web::post().to(meldingen::bewaar))
+            .route(
+                "/meldingen/{id}/indienen",
+                web::post().to(meldingen::indienen),
+            )
+            .route(
+                "/meldingen/{id}/kwaliteit",
+                web::post().to(meldingen::kwaliteit),
+            )
+            .route("/meldingen/{id}/stap", web::post().to(meldingen::stap))
+            .route(
+                "/meldingen/{id}/overdracht",
+                web::post().to(meldingen::overdracht),
+            )
+            .route(
+                "/meldingen/{id}/terugkoppeling",
+                web::post().to(meldingen::terugkoppeling),
+            )
+            .route("/uitgaand", web::get().to(meldingen::uitgaand))
+            .route("/inbox", web::get().to(meldingen::inbox))
+            .route(
+                "/kwaliteitscontrole",
+                web::get().to(meldingen::kwaliteitswachtrij),
+            )
+            .route("/cijfers", web::get().to(cijfers::pagina))
+            .route("/cijfers.csv", web::get().to(cijfers::csv))
+            .service(
+                web::resource("/briefing")
+                    .wrap(from_fn(crate::limieten::quotum_briefing))
+                    .route(web::get().to(briefing::formulier))
+                    .route(web::post().to(briefing::zoek)),
+            )
+            .default_service(web::to(niet_gevonden)),
+    );
+}
+
+async fn niet_gevonden() -> Result<HttpResponse, Fout> {
+    Err(Fout(AppError::NietGevonden(
+        "Deze pagina bestaat niet in de werkplek".into(),
+    )))
+}

@@ -1,0 +1,193 @@
+// The werkplek tour as clicks (issue 16): the wijkagent files and submits, the quality
+// checker approves, Veilig Thuis acknowledges, the demo clock moves, the reminder and the
+// escalation appear, Veilig Thuis triages late and gives feedback, the wijkagent sees it;
+// noodhulp runs the briefing on a 375 px phone; the OM is refused without a reason.
+// On every screen: axe-core, 0 violations of WCAG 2.1 A/AA, and screenshots at 375 and
+// 1280 px in target/werkplek-screenshots/.
+const { test, expect } = require('@playwright/test');
+const { AxeBuilder } = require('@axe-core/playwright');
+const path = require('path');
+
+const SCHERMAFDRUKKEN = path.join(__dirname, '..', '..', 'target', 'werkplek-screenshots');
+const BSN = '999990032';
+
+async function controleer(page, naam) {
+  const uitkomst = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  const samenvatting = uitkomst.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
+  expect(samenvatting, `axe on ${naam}`).toEqual([]);
+  const oud = page.viewportSize();
+  for (const breedte of [375, 1280]) {
+    await page.setViewportSize({ width: breedte, height: 900 });
+    await page.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${naam}-${breedte}.png`), fullPage: true });
+  }
+  await page.setViewportSize(oud);
+  // No personal data in the URL of any screen.
+  for (const p of [BSN, 'Sem', 'Boer', 'Visser']) expect(page.url()).not.toContain(p);
+}
+
+async function aanmelden(page, rol) {
+  await page.goto('/werkplek/aanmelden');
+  await page.check(`#rol-${rol}`);
+  await page.getByRole('button', { name: 'Aanmelden' }).click();
+  await expect(page.locator('h1')).toHaveText('Werkplek');
+}
+
+async function afmelden(page) {
+  await page.getByRole('button', { name: 'Afmelden' }).click();
+  await expect(page.locator('h1')).toHaveText('Aanmelden');
+}
+
+async function verschuifKlok(request, uren) {
+  const res = await request.post('/api/v1/demo-klok/verschuivingen', {
+    headers: { Authorization: `Bearer ${process.env.BEHEER}` },
+    data: { uren },
+  });
+  expect(res.status()).toBe(200);
+  return (await res.json()).nu;
+}
+
+async function wachtOp(page, tekst) {
+  for (let i = 0; i < 60; i++) {
+    if ((await page.content()).includes(tekst)) return;
+    await page.waitForTimeout(1000);
+    await page.reload();
+  }
+  throw new Error(`"${tekst}" did not appear`);
+}
+
+test('de rondleiding', async ({ page, request }) => {
+  await page.goto('/werkplek/aanmelden');
+  await controleer(page, '01-aanmelden');
+
+  // The wijkagent files: first with problems, shown at their fields.
+  await aanmelden(page, 'wijkagent');
+  await controleer(page, '02-start-wijkagent');
+  await page.getByRole('link', { name: 'Nieuwe zorgmelding' }).first().click();
+  await controleer(page, '03-melding-leeg');
+  await page.fill('#veld-kinderen-0--voornaam', 'Sem');
+  await page.fill('#veld-kinderen-0--gemeente', '51');
+  await page.getByRole('button', { name: 'Bewaren als concept' }).click();
+  await expect(page.locator('.samenvatting')).toBeVisible();
+  await expect(page.locator('#veld-kinderen-0--gemeente-fout')).toBeVisible();
+  await controleer(page, '04-melding-problemen');
+  await page.fill('#veld-kinderen-0--achternaam', 'de Boer');
+  await page.fill('#veld-kinderen-0--geboortedatum', '2016-05-04');
+  await page.fill('#veld-kinderen-0--bsn', BSN);
+  await page.fill('#veld-kinderen-0--gemeente', '0518');
+  await page.fill('#veld-ouders-0--voornaam', 'Lisa');
+  await page.fill('#veld-ouders-0--achternaam', 'Visser');
+  await page.selectOption('#veld-ouders-0--relatie', 'moeder');
+  await page.selectOption('#veld-ouders-0--gezag', 'ja');
+  await page.fill('#veld-omschrijving', 'Ruzie bij de overdracht van de kinderen; Sem was erbij.');
+  await page.fill('#veld-zorgen', 'Herhaalde conflicten waar de kinderen bij zijn.');
+  await page.check('#veld-acuut-nee');
+  await page.selectOption('#veld-risiconiveau', 'verhoogd');
+  await page.fill('#veld-verklaringen-0--persoon', 'Lisa Visser');
+  await page.selectOption('#veld-verklaringen-0--rol', 'moeder');
+  await page.fill('#veld-verklaringen-0--tekst', 'Hij kwam te laat en begon te schreeuwen.');
+  await page.check('#veld-oudersGeinformeerd-ja');
+  await page.check('#veld-terugkoppelingGewenst-ja');
+  await page.fill('#veld-melder-functie', 'wijkagent');
+  await page.check('#veld-melder-identiteitDelen-ja');
+  await page.getByRole('button', { name: 'Bewaren en indienen' }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('ter controle');
+  const melding = page.url();
+  await controleer(page, '05-melding-ter-controle');
+  await afmelden(page);
+
+  // The quality checker approves.
+  await aanmelden(page, 'kwaliteitscontroleur');
+  await page.getByRole('link', { name: 'Kwaliteitscontrole' }).first().click();
+  await controleer(page, '06-kwaliteitscontrole');
+  await page.locator('table a').first().click();
+  await page.getByRole('button', { name: 'Goedkeuren en verzenden' }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('verzonden, nog niet ontvangen');
+  await afmelden(page);
+
+  // Veilig Thuis acknowledges receipt.
+  await aanmelden(page, 'triagist');
+  await page.getByRole('link', { name: 'Inbox' }).first().click();
+  await controleer(page, '07-inbox');
+  await page.goto(melding);
+  await controleer(page, '08-melding-vt');
+  await page.getByRole('button', { name: 'Ontvangst bevestigen' }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('ontvangen');
+
+  // Nobody triages: the clock moves to half a day before the triage deadline (a
+  // reminder), then past it (an escalation).
+  const due = await page.locator('li.termijn[data-moment="na beoordeling"] time').getAttribute('datetime');
+  const nu = await verschuifKlok(request, 1);
+  const uren = Math.floor((Date.parse(due) - Date.parse(nu)) / 3600000) - 12;
+  if (uren > 0) await verschuifKlok(request, uren);
+  await wachtOp(page, 'Herinnering verstuurd');
+  await verschuifKlok(request, 24);
+  await wachtOp(page, 'Geëscaleerd');
+  await page.goto('/werkplek/inbox');
+  await expect(page.locator('.te-laat').first()).toBeVisible();
+  await controleer(page, '09-inbox-te-laat');
+  await page.goto(melding);
+  await page.selectOption('select[name="uitkomst"]', 'onderzoek-vt');
+  await page.getByRole('button', { name: /Beoordeling vastleggen/ }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('in behandeling');
+  await expect(page.locator('li.termijn[data-moment="na beoordeling"] .te-laat')).toBeVisible();
+  await page.selectOption('#moment', 'na-beoordeling');
+  await page.fill('#tk-toelichting', 'Wij starten een onderzoek en nemen contact op met beide ouders.');
+  await page.getByRole('button', { name: 'Terugkoppeling versturen' }).click();
+  await expect(page.locator('.kaart').filter({ hasText: 'Wij starten een onderzoek' })).toBeVisible();
+  await controleer(page, '10-melding-terugkoppeling');
+  await afmelden(page);
+
+  // The wijkagent sees the state and the feedback.
+  await aanmelden(page, 'wijkagent');
+  await page.getByRole('link', { name: 'Mijn meldingen' }).first().click();
+  await controleer(page, '11-uitgaand');
+  await page.goto(melding);
+  await expect(page.getByText('Wij starten een onderzoek')).toBeVisible();
+  await afmelden(page);
+
+  // The figures show the late triage (counts only).
+  await aanmelden(page, 'beheer');
+  await page.getByRole('link', { name: 'Terugkoppeling in cijfers' }).first().click();
+  await expect(page.locator('table')).toContainText('na beoordeling');
+  await controleer(page, '12-cijfers');
+  await afmelden(page);
+});
+
+test('noodhulp op een telefoon', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 800 });
+  await aanmelden(page, 'noodhulp');
+  await page.getByRole('link', { name: 'Briefing' }).first().click();
+  await controleer(page, '13-briefing-zoeken');
+  await page.fill('#veld-bsn', BSN);
+  await page.getByRole('button', { name: 'Briefing ophalen' }).click();
+  await expect(page.locator('#uitkomst-kop')).toHaveText('Gevonden');
+  await expect(page.locator('.vlaggen')).toBeVisible();
+  await expect(page.locator('a[href^="tel:"]').first()).toBeVisible();
+  // Nothing wider than the phone.
+  const breed = await page.evaluate(() => document.documentElement.scrollWidth);
+  expect(breed).toBeLessThanOrEqual(375);
+  await controleer(page, '14-briefing-noodhulp');
+  // A name search matching several identities merges nothing.
+  await page.fill('#veld-bsn', '');
+  await page.fill('#veld-voornamen', 'Sem');
+  await page.fill('#veld-achternaam', 'de Boer');
+  await page.fill('#veld-geboortedatum', '2016-05-04');
+  await page.getByRole('button', { name: 'Briefing ophalen' }).click();
+  await expect(page.locator('#uitkomst-kop')).toBeVisible();
+  await controleer(page, '15-briefing-naam');
+});
+
+test('het OM zonder reden', async ({ page }) => {
+  await aanmelden(page, 'officier');
+  await page.getByRole('link', { name: 'Briefing' }).first().click();
+  await page.fill('#veld-bsn', BSN);
+  await page.getByRole('button', { name: 'Briefing ophalen' }).click();
+  await expect(page.locator('#veld-reden-fout')).toBeVisible();
+  await controleer(page, '16-briefing-om-zonder-reden');
+  await page.fill('#veld-reden', 'Beoordeling aangifte, parketnummer 09-123456-26');
+  await page.getByRole('button', { name: 'Briefing ophalen' }).click();
+  await expect(page.locator('#uitkomst-kop')).toHaveText('Gevonden');
+  await controleer(page, '17-briefing-om');
+});

@@ -1,0 +1,740 @@
+//! De werkplek (issue 16) over real HTTP against the real app: sign-in and sign-out, the
+//! session cookie and its time-outs, CSRF on every form, every screen for its roles and
+//! 403 for the others, the zorgmelding filed, submitted, received, triaged and fed back
+//! through the pages (the same use cases, so the same audit and processing-log rows as the
+//! API), the OM refused without a reason, and no personal data in any URL the console
+//! makes or links to.
+
+mod common;
+
+use common::{Db, TestApp};
+use serde_json::json;
+
+const POLITIE: &str = "politie-den-haag";
+const VT: &str = "veilig-thuis-haaglanden";
+
+/// A browser: no automatic redirects, cookies kept by hand (so the test sees each one).
+struct Browser<'a> {
+    app: &'a TestApp,
+    http: reqwest::Client,
+    cookies: Vec<(String, String)>,
+    /// Every URL requested or redirected to.
+    urls: Vec<String>,
+}
+
+struct Antwoord {
+    status: u16,
+    headers: reqwest::header::HeaderMap,
+    html: String,
+}
+
+impl Antwoord {
+    /// The CSRF token of the first form on the page.
+    fn csrf(&self) -> String {
+        let i = self
+            .html
+            .find("name=\"_csrf\" value=\"")
+            .expect("a form with _csrf");
+        let rest = &self.html[i + 20..];
+        rest[..rest.find('"').unwrap()].to_string()
+    }
+    fn location(&self) -> String {
+        self.headers["location"].to_str().unwrap().to_string()
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Browser {
+            app,
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            cookies: vec![],
+            urls: vec![],
+        }
+    }
+
+    fn cookie_kop(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn lees(&mut self, res: reqwest::Response) -> Antwoord {
+        for sc in res.headers().get_all("set-cookie") {
+            let sc = sc.to_str().unwrap();
+            let (kv, _) = sc.split_once(';').unwrap_or((sc, ""));
+            let (k, v) = kv.split_once('=').unwrap();
+            self.cookies.retain(|(n, _)| n != k);
+            if !sc.contains("Max-Age=0") {
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+        if let Some(l) = res.headers().get("location") {
+            self.urls.push(l.to_str().unwrap().to_string());
+        }
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let html = res.text().await.unwrap();
+        Antwoord {
+            status,
+            headers,
+            html,
+        }
+    }
+
+    async fn get(&mut self, pad: &str) -> Antwoord {
+        self.urls.push(pad.to_string());
+        let res = self
+            .http
+            .get(self.app.url(pad))
+            .header("cookie", self.cookie_kop())
+            .send()
+            .await
+            .unwrap();
+        self.lees(res).await
+    }
+
+    async fn post(&mut self, pad: &str, velden: &[(&str, &str)]) -> Antwoord {
+        self.urls.push(pad.to_string());
+        let res = self
+            .http
+            .post(self.app.url(pad))
+            .header("cookie", self.cookie_kop())
+            .form(velden)
+            .send()
+            .await
+            .unwrap();
+        self.lees(res).await
+    }
+
+    /// Sign in as demo role `label` through the sign-in page.
+    async fn meld_aan(&mut self, label: &str) -> String {
+        let p = self.get("/werkplek/aanmelden").await;
+        assert_eq!(p.status, 200);
+        let token = p.csrf();
+        let r = self
+            .post("/werkplek/aanmelden", &[("_csrf", &token), ("rol", label)])
+            .await;
+        assert_eq!(r.status, 303, "{}", r.html);
+        let start = self.get("/werkplek/").await;
+        assert_eq!(start.status, 200);
+        start.csrf()
+    }
+}
+
+async fn opzet(app: &TestApp) {
+    app.organisatie(POLITIE, "politie", &[]).await;
+    app.organisatie(VT, "veilig-thuis", &["0518"]).await;
+    app.organisatie(
+        "gi-jeugdbescherming-west",
+        "gecertificeerde-instelling",
+        &["0518"],
+    )
+    .await;
+    app.organisatie("om-parket-den-haag", "om", &[]).await;
+    let regel = |soort: &str,
+                 rol: &str,
+                 acties: serde_json::Value,
+                 doel: &str,
+                 cats: serde_json::Value| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
+               "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1 lid 2 sub g", "omschrijving": "test"}})
+    };
+    let mut om_regel = regel(
+        "om",
+        "officier-van-justitie",
+        json!(["lezen"]),
+        "strafrechtelijke-beoordeling",
+        json!(["identificatie", "gezinssituatie", "politiegegevens"]),
+    );
+    om_regel["redenVerplicht"] = json!(true);
+    app.convenant_van_kracht(&json!({
+        "titel": "Werkplek test",
+        "partijen": [{"organisatie": POLITIE, "rol": "melder"}, {"organisatie": VT, "rol": "ontvanger"},
+                     {"organisatie": "gi-jeugdbescherming-west", "rol": "ontvanger"}, {"organisatie": "om-parket-den-haag", "rol": "ontvanger"}],
+        "doelen": ["veiligheidsbeoordeling", "terugkoppeling", "briefing", "strafrechtelijke-beoordeling", "coordinatie"],
+        "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit", "hulpverlening", "gezag-en-omgang"],
+        "regels": [
+            regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"])),
+            regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
+            regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
+            regel("gecertificeerde-instelling", "gezinsvoogd", json!(["lezen", "wijzigen"]), "coordinatie", json!(["identificatie", "gezinssituatie"])),
+            regel("politie", "noodhulp", json!(["lezen"]), "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "politiegegevens"])),
+            om_regel
+        ]
+    }))
+    .await;
+}
+
+const BSN_KIND: &str = "999990032";
+
+/// The filled form (the persons are synthetic; the BSN passes the elfproef).
+fn formulier(csrf: &str, actie: &str) -> Vec<(String, String)> {
+    [
+        ("_csrf", csrf),
+        ("kinderen[0].voornaam", "Sem"),
+        ("kinderen[0].achternaam", "de Boer"),
+        ("kinderen[0].geboortedatum", "2016-05-04"),
+        ("kinderen[0].bsn", BSN_KIND),
+        ("kinderen[0].gemeente", "0518"),
+        ("ouders[0].voornaam", "Lisa"),
+        ("ouders[0].achternaam", "Visser"),
+        ("ouders[0].relatie", "moeder"),
+        ("ouders[0].gezag", "ja"),
+        ("omschrijving", "Ruzie bij de overdracht van de kinderen."),
+        ("zorgen", "Sem was erbij."),
+        ("acuut", "nee"),
+        ("risiconiveau", "verhoogd"),
+        ("verklaringen[0].persoon", "Lisa Visser"),
+        ("verklaringen[0].rol", "moeder"),
+        ("verklaringen[0].tekst", "Hij kwam te laat."),
+        ("oudersGeinformeerd", "ja"),
+        ("terugkoppelingGewenst", "ja"),
+        ("melder.naam", "agent P. Pietersen"),
+        ("melder.functie", "wijkagent"),
+        ("melder.identiteitDelen", "ja"),
+        ("vertrouwelijkheid", "vertrouwelijk"),
+        ("actie", actie),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect()
+}
+
+fn velden(v: &[(String, String)]) -> Vec<(&str, &str)> {
+    v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+/// Personal data of the test: none may appear in any URL.
+const PERSOONSGEGEVENS: &[&str] = &[
+    BSN_KIND,
+    "Sem",
+    "Boer",
+    "Visser",
+    "Lisa",
+    "Pietersen",
+    "2016-05-04",
+];
+
+fn geen_persoonsgegevens_in_urls(b: &Browser, paginas: &[&str]) {
+    let mut urls = b.urls.clone();
+    // Every link and form target on the pages seen.
+    for html in paginas {
+        for attr in ["href=\"", "action=\""] {
+            for deel in html.split(attr).skip(1) {
+                urls.push(deel[..deel.find('"').unwrap()].to_string());
+            }
+        }
+    }
+    for u in &urls {
+        for p in PERSOONSGEGEVENS {
+            assert!(!u.contains(p), "personal data `{p}` in URL {u}");
+        }
+    }
+}
+
+async fn aanmelden_en_afmelden(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    // Not signed in: to the sign-in page.
+    let r = b.get("/werkplek/").await;
+    assert_eq!(
+        (r.status, r.location().as_str()),
+        (303, "/werkplek/aanmelden")
+    );
+    let r = b.get("/werkplek/inbox").await;
+    assert_eq!(
+        (r.status, r.location().as_str()),
+        (303, "/werkplek/aanmelden")
+    );
+    // The sign-in page lists the demo roles, with its own CSRF cookie.
+    let p = b.get("/werkplek/aanmelden").await;
+    for (label, _, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
+        assert!(p.html.contains(&format!("value=\"{label}\"")), "{label}");
+    }
+    // A sign-in post without the token (login CSRF) is refused.
+    let r = b.post("/werkplek/aanmelden", &[("rol", "triagist")]).await;
+    assert_eq!(r.status, 403);
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let r = b
+        .post(
+            "/werkplek/aanmelden",
+            &[("_csrf", &p.csrf()), ("rol", "triagist")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let sc = r.headers["set-cookie"].to_str().unwrap().to_string();
+    let alle: Vec<&str> = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap())
+        .collect();
+    let sessie = alle
+        .iter()
+        .find(|c| c.starts_with("werkplek_sessie="))
+        .unwrap_or(&sc.as_str())
+        .to_string();
+    for kenmerk in ["HttpOnly", "SameSite=Strict", "Path=/werkplek"] {
+        assert!(sessie.contains(kenmerk), "{kenmerk} in {sessie}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM werkplek_sessies"), 1);
+    // Signed in: the start page with the triagist's screens, CSP and no-store.
+    let start = b.get("/werkplek/").await;
+    assert_eq!(start.status, 200);
+    assert!(start.html.contains("/werkplek/inbox"));
+    assert!(!start.html.contains("/werkplek/meldingen/nieuw"));
+    let csp = start.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        !csp.contains("unsafe-inline") && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert_eq!(start.headers["cache-control"], "no-store");
+    // The style sheets come from the binary.
+    for css in [
+        "utrecht-tokens.css",
+        "utrecht-componenten.css",
+        "werkplek.css",
+    ] {
+        let r = b.get(&format!("/werkplek/statisch/{css}")).await;
+        assert_eq!(r.status, 200, "{css}");
+        assert!(
+            r.headers["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/css")
+        );
+    }
+    // Sign-out without the token is refused; with it the session ends everywhere.
+    let r = b.post("/werkplek/afmelden", &[]).await;
+    assert_eq!(r.status, 403);
+    let r = b
+        .post("/werkplek/afmelden", &[("_csrf", &start.csrf())])
+        .await;
+    assert_eq!(
+        (r.status, r.location().as_str()),
+        (303, "/werkplek/aanmelden")
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM werkplek_sessies"), 0);
+    assert_eq!(b.get("/werkplek/inbox").await.status, 303);
+}
+
+async fn tijdslimieten(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    for (laatst, begin) in [(31, 0), (0, 10 * 60 + 1)] {
+        let mut b = Browser::new(&app);
+        b.meld_aan("triagist").await;
+        let id = b
+            .cookies
+            .iter()
+            .find(|(k, _)| k == "werkplek_sessie")
+            .unwrap()
+            .1
+            .clone();
+        assert_eq!(b.get("/werkplek/inbox").await.status, 200);
+        ketenregie_api::werkplek::sessie::verouder(
+            &app.pool,
+            &id,
+            chrono::Duration::minutes(laatst),
+            chrono::Duration::minutes(begin),
+        )
+        .await
+        .unwrap();
+        let r = b.get("/werkplek/inbox").await;
+        assert_eq!(
+            (r.status, r.location().as_str()),
+            (303, "/werkplek/aanmelden"),
+            "idle {laatst} min, absolute {begin} min"
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM werkplek_sessies"), 0);
+}
+
+async fn schermen_per_rol(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    // (screen, the demo roles it renders for); every other demo role gets 403.
+    let schermen: &[(&str, &[&str])] = &[
+        ("/werkplek/meldingen/nieuw", &["noodhulp", "wijkagent"]),
+        ("/werkplek/uitgaand", &["noodhulp", "wijkagent"]),
+        ("/werkplek/kwaliteitscontrole", &["kwaliteitscontroleur"]),
+        (
+            "/werkplek/inbox",
+            &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
+        ),
+        ("/werkplek/briefing", &["noodhulp", "wijkagent", "officier"]),
+        ("/werkplek/cijfers", &["politiebeheer", "beheer", "privacy"]),
+    ];
+    for (label, _, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
+        let mut b = Browser::new(&app);
+        b.meld_aan(label).await;
+        for (pad, rollen) in schermen {
+            let r = b.get(pad).await;
+            let verwacht = if rollen.contains(label) { 200 } else { 403 };
+            assert_eq!(r.status, verwacht, "{label} on {pad}");
+            assert_eq!(r.headers["cache-control"], "no-store", "{pad}");
+            assert!(
+                r.headers["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("text/html")
+            );
+            assert!(r.html.contains("<html lang=\"nl\""), "{pad}");
+        }
+        // The screen's POST is refused for the other roles too (after the CSRF check).
+        let csrf = b.get("/werkplek/").await.csrf();
+        let r = b
+            .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+            .await;
+        let verwacht = if ["noodhulp", "wijkagent", "officier"].contains(label) {
+            200
+        } else {
+            403
+        };
+        assert_eq!(r.status, verwacht, "{label} POST briefing");
+    }
+}
+
+async fn csrf_op_elk_formulier(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    b.meld_aan("wijkagent").await;
+    let id = uuid::Uuid::now_v7();
+    for pad in [
+        "/werkplek/afmelden".to_string(),
+        "/werkplek/meldingen".into(),
+        "/werkplek/briefing".into(),
+        format!("/werkplek/meldingen/{id}"),
+        format!("/werkplek/meldingen/{id}/indienen"),
+        format!("/werkplek/meldingen/{id}/kwaliteit"),
+        format!("/werkplek/meldingen/{id}/stap"),
+        format!("/werkplek/meldingen/{id}/terugkoppeling"),
+        format!("/werkplek/meldingen/{id}/overdracht"),
+    ] {
+        let zonder = b.post(&pad, &[("bsn", BSN_KIND)]).await;
+        assert_eq!(zonder.status, 403, "{pad} without token");
+        let fout = b.post(&pad, &[("_csrf", "0000"), ("bsn", BSN_KIND)]).await;
+        assert_eq!(fout.status, 403, "{pad} with a wrong token");
+        assert!(zonder.html.contains("CSRF"), "{pad}");
+    }
+    // Still signed in: nothing was done.
+    assert_eq!(b.get("/werkplek/uitgaand").await.status, 200);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+}
+
+async fn melding_door_de_keten(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    let leeg = agent.get("/werkplek/meldingen/nieuw").await;
+    // Every problem at its field: a wrong municipality code and BSN, no description; what
+    // was typed stays.
+    let mut v = formulier(&csrf, "concept");
+    for (k, w) in v.iter_mut() {
+        match k.as_str() {
+            "kinderen[0].gemeente" => *w = "51".into(),
+            "kinderen[0].bsn" => *w = "123456789".into(),
+            "omschrijving" => w.clear(),
+            _ => {}
+        }
+    }
+    let r = agent.post("/werkplek/meldingen", &velden(&v)).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    for id in [
+        "veld-kinderen-0--gemeente",
+        "veld-kinderen-0--bsn",
+        "veld-omschrijving",
+    ] {
+        assert!(
+            r.html.contains(&format!("id=\"{id}-fout\"")),
+            "problem at {id}"
+        );
+        assert!(
+            r.html.contains(&format!("href=\"#{id}\"")),
+            "summary links {id}"
+        );
+    }
+    assert!(r.html.contains("value=\"Visser\""), "typed values kept");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+    // A concept, then changed and submitted.
+    let r = agent
+        .post("/werkplek/meldingen", &velden(&formulier(&csrf, "concept")))
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let pad = r.location();
+    let id = pad.rsplit('/').next().unwrap().to_string();
+    let concept = agent.get(&pad).await;
+    assert!(concept.html.contains("concept"));
+    assert!(concept.html.contains("Concept bewerken"));
+    let bewerk = agent.get(&format!("{pad}/bewerken")).await;
+    assert_eq!(bewerk.status, 200);
+    assert!(bewerk.html.contains("value=\"999990032\""));
+    let versie = {
+        let i = bewerk.html.find("name=\"_versie\" value=\"").unwrap() + 22;
+        bewerk.html[i..i + bewerk.html[i..].find('"').unwrap()].to_string()
+    };
+    let mut v = formulier(&csrf, "indienen");
+    v.push(("_versie".into(), versie));
+    let r = agent.post(&pad, &velden(&v)).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let uit = agent.get("/werkplek/uitgaand").await;
+    assert!(
+        uit.html.contains(&id) && uit.html.contains(VT),
+        "{}",
+        uit.html
+    );
+    // Veilig Thuis: the inbox, the detail with only the allowed next steps.
+    let mut vt = Browser::new(&app);
+    vt.meld_aan("triagist").await;
+    let inbox = vt.get("/werkplek/inbox").await;
+    assert!(inbox.html.contains(&id), "{}", inbox.html);
+    let detail = vt.get(&pad).await;
+    assert_eq!(detail.status, 200);
+    assert!(detail.html.contains("Ontvangst bevestigen"));
+    assert!(detail.html.contains("Afwijzen"));
+    assert!(
+        !detail.html.contains("Afronden"),
+        "not allowed from requested"
+    );
+    assert!(!detail.html.contains("Annuleren"), "the sender's step");
+    assert!(detail.html.contains("Sem"), "the content for the receiver");
+    let csrf_vt = detail.csrf();
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[("_csrf", &csrf_vt), ("naar", "received")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    // A rejection without a reason is refused by the use case, shown on the page.
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[("_csrf", &csrf_vt), ("naar", "rejected")],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.html);
+    assert!(r.html.contains("utrecht-alert--error"));
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[
+                ("_csrf", &csrf_vt),
+                ("naar", "in-progress"),
+                ("uitkomst", "onderzoek-vt"),
+                ("acuut", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let r = vt
+        .post(
+            &format!("{pad}/terugkoppeling"),
+            &[
+                ("_csrf", &csrf_vt),
+                ("moment", "na-beoordeling"),
+                ("vervolgtrajectGestart", "ja"),
+                ("toelichting", "Wij doen onderzoek."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    // Veilig Thuis hands over to the GI; the gezinsvoogd finds the task in the inbox and
+    // rejects it with a reason.
+    let detail = vt.get(&pad).await;
+    assert!(detail.html.contains("Overdragen"), "{}", detail.html);
+    let r = vt
+        .post(
+            &format!("{pad}/overdracht"),
+            &[
+                ("_csrf", &csrf_vt),
+                ("naar", "gi-jeugdbescherming-west"),
+                ("toelichting", "Gezinsvoogd betrokken"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let mut gv = Browser::new(&app);
+    gv.meld_aan("gezinsvoogd").await;
+    let inbox_gv = gv.get("/werkplek/inbox").await;
+    let i = inbox_gv
+        .html
+        .find("href=\"/werkplek/meldingen/")
+        .expect("a hand-over in the inbox")
+        + 6;
+    let taak = inbox_gv.html[i..i + inbox_gv.html[i..].find('"').unwrap()].to_string();
+    assert_ne!(taak, pad, "a task of its own");
+    let t = gv.get(&taak).await;
+    assert!(
+        t.html.contains("Afwijzen") && t.html.contains("Accepteren"),
+        "{}",
+        t.html
+    );
+    let r = gv
+        .post(
+            &format!("{taak}/stap"),
+            &[
+                ("_csrf", &t.csrf()),
+                ("naar", "rejected"),
+                ("reden", "Geen maatregel; hoort bij het wijkteam"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(gv.get(&taak).await.html.contains("afgewezen"));
+    // The figures of Veilig Thuis's functional admin: counts only, as a page and CSV.
+    let mut beheer = Browser::new(&app);
+    beheer.meld_aan("beheer").await;
+    let cijfers = beheer.get("/werkplek/cijfers").await;
+    assert_eq!(cijfers.status, 200);
+    assert!(
+        cijfers.html.contains("<svg") && cijfers.html.contains("na beoordeling"),
+        "{}",
+        cijfers.html
+    );
+    let csv = beheer.get("/werkplek/cijfers.csv").await;
+    assert!(
+        csv.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(csv.html.starts_with("afzender;ontvanger;meldingen;moment"));
+    for p in PERSOONSGEGEVENS {
+        assert!(
+            !cijfers.html.contains(p) && !csv.html.contains(p),
+            "{p} in the figures"
+        );
+    }
+    // The wijkagent sees the state and the feedback.
+    let terug = agent.get(&pad).await;
+    assert!(terug.html.contains("in behandeling"), "{}", terug.html);
+    assert!(terug.html.contains("Wij doen onderzoek."));
+    // The same use cases: every step is in the audit trail under the werkplek's name,
+    // with processing-log rows.
+    let stappen = app.tel(&format!(
+        "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND applicatie = 'ketenregie-werkplek' AND resultaat < 400"
+    ));
+    assert!(stappen >= 4, "audit rows of the werkplek: {stappen}");
+    assert!(app.tel("SELECT count(*) AS n FROM verwerkingslog") >= 4);
+    geen_persoonsgegevens_in_urls(
+        &agent,
+        &[
+            &leeg.html,
+            &concept.html,
+            &bewerk.html,
+            &uit.html,
+            &terug.html,
+        ],
+    );
+    geen_persoonsgegevens_in_urls(&vt, &[&inbox.html, &detail.html]);
+}
+
+async fn briefing_en_om(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    let gi = app.token("gi-jeugdbescherming-west", &["gezinsvoogd"]);
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &gi,
+            &json!({"bsn": BSN_KIND, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let mut nh = Browser::new(&app);
+    let csrf = nh.meld_aan("noodhulp").await;
+    let form = nh.get("/werkplek/briefing").await;
+    assert!(
+        !form.html.contains("name=\"reden\""),
+        "no reason field for noodhulp"
+    );
+    let r = nh
+        .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("Let op"), "{}", r.html);
+    // A bad key is shown at its field.
+    let r = nh
+        .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", "12")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.html.contains("href=\"#veld-bsn\""), "{}", r.html);
+    // The OM: the reason field, and refused without a reason.
+    let mut om = Browser::new(&app);
+    let csrf = om.meld_aan("officier").await;
+    let form = om.get("/werkplek/briefing").await;
+    assert!(form.html.contains("name=\"reden\""));
+    let r = om
+        .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+        .await;
+    assert_eq!(r.status, 403, "{}", r.html);
+    assert!(r.html.contains("href=\"#veld-reden\""), "{}", r.html);
+    let r = om
+        .post(
+            "/werkplek/briefing",
+            &[
+                ("_csrf", &csrf),
+                ("bsn", BSN_KIND),
+                ("reden", "Beoordeling aangifte parketnummer 09-123456-26"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    geen_persoonsgegevens_in_urls(&nh, &[&form.html]);
+    geen_persoonsgegevens_in_urls(&om, &[&r.html]);
+}
+
+async fn zelfde_limieten_als_de_api(db: Db) {
+    let Some(app) = common::spawn_with(db, "[limits]\nbriefings_per_day = 2").await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    let csrf = b.meld_aan("noodhulp").await;
+    for _ in 0..2 {
+        let r = b
+            .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+            .await;
+        assert_eq!(r.status, 200);
+    }
+    // The third briefing of the day is refused by the same daily quota as the API's.
+    let r = b
+        .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", BSN_KIND)])
+        .await;
+    assert_eq!(r.status, 429, "{}", r.html);
+    assert!(r.headers.contains_key("retry-after"));
+    // The form itself is not a briefing.
+    assert_eq!(b.get("/werkplek/briefing").await.status, 200);
+}
+
+op_beide_backends!(
+    zelfde_limieten_als_de_api,
+    aanmelden_en_afmelden,
+    tijdslimieten,
+    schermen_per_rol,
+    csrf_op_elk_formulier,
+    melding_door_de_keten,
+    briefing_en_om
+);
