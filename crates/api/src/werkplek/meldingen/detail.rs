@@ -1,0 +1,440 @@
+//! One melding: its detail with the steps the lifecycle allows, each step, feedback and hand-over.
+
+use super::*;
+
+/// A next step the lifecycle allows the caller.
+#[derive(Debug, Clone)]
+pub struct Stapknop {
+    pub naar: String,
+    pub label: String,
+    pub reden_verplicht: bool,
+    /// The triage (to in-progress from received or accepted) asks for the outcome.
+    pub beoordeling: bool,
+}
+
+/// A feedback duty, met or not, on time or late.
+#[derive(Debug, Clone)]
+pub struct TermijnRegel {
+    pub moment: String,
+    pub verschuldigd: String,
+    /// The same moment in RFC 3339 (UTC), for `<time datetime>`.
+    pub verschuldigd_iso: String,
+    pub voldaan: Option<String>,
+    pub te_laat: bool,
+    pub herinnerd: bool,
+    pub geescaleerd: bool,
+}
+
+#[derive(Template)]
+#[template(path = "werkplek/melding.html")]
+pub(super) struct Meldingpagina {
+    kader: Kader,
+    id: Uuid,
+    versie: i64,
+    kop: Vec<(String, String)>,
+    inhoud: Vec<Groep>,
+    geredigeerd: String,
+    termijnen: Vec<TermijnRegel>,
+    terugkoppelingen: Vec<Terugkoppeling>,
+    concept: bool,
+    kwaliteit: bool,
+    stappen: Vec<Stapknop>,
+    uitkomsten: Vec<(String, String)>,
+    terugkoppelen: bool,
+    momenten: Vec<(String, String)>,
+    /// Organisations to hand over to (code, name), when the receiver may hand over.
+    overdragen: Vec<(String, String)>,
+    probleem: Option<String>,
+}
+
+pub(super) fn stap_label(t: TaakStatus) -> &'static str {
+    match t {
+        TaakStatus::Received => "Ontvangst bevestigen",
+        TaakStatus::Accepted => "Accepteren",
+        TaakStatus::Rejected => "Afwijzen",
+        TaakStatus::InProgress => "Beoordeling vastleggen / in behandeling nemen",
+        TaakStatus::OnHold => "Opschorten",
+        TaakStatus::Completed => "Afronden",
+        TaakStatus::Cancelled => "Annuleren",
+        TaakStatus::Failed => "Mislukt",
+        TaakStatus::Requested | TaakStatus::EnteredInError => "",
+    }
+}
+
+/// `GET /werkplek/meldingen/{id}`.
+pub async fn detail(
+    req: HttpRequest,
+    s: Sessie,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Fout> {
+    detail_pagina(&req, &s, &pool, id.into_inner(), None).await
+}
+
+pub(super) async fn detail_pagina(
+    req: &HttpRequest,
+    s: &Sessie,
+    pool: &DbPool,
+    id: Uuid,
+    probleem: Option<(StatusCode, String)>,
+) -> Result<HttpResponse, Fout> {
+    let ctx = context(req, s, None)?;
+    let m = uitvoeren(pool, &ctx, "lezen", Some(id), move |c, x| {
+        referral::lees(c, x, id)
+    })
+    .await?;
+    let k = &m.kop;
+    let org = &s.actor.organisatie;
+    let partij = if k.ontvanger.as_deref() == Some(org.as_str()) {
+        Some(Partij::Ontvanger)
+    } else if &k.afzender == org {
+        Some(Partij::Afzender)
+    } else {
+        None
+    };
+    // The feedback on it, for whoever may read it (sender and receiver, by agreement);
+    // none yet before it was sent.
+    let terugkoppelingen = if k.taakstatus.is_some() {
+        let c = ctx.clone();
+        let object = terugkoppeling::verzoekobject(id, &ctx);
+        crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
+            Ok(terugkoppeling::lijst(conn, &c, id)?)
+        })
+        .await
+        .unwrap_or_default()
+    } else {
+        vec![]
+    };
+    let nu = ctx.nu.naive_utc();
+    let termijnen = m
+        .termijnen
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| TermijnRegel {
+            moment: t.moment.to_string().replace('-', " "),
+            verschuldigd: tijd_db(t.verschuldigd_op),
+            verschuldigd_iso: t
+                .verschuldigd_op
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            voldaan: t
+                .voldaan_op
+                .map(tijd_db)
+                .or_else(|| t.vervallen_op.map(|v| format!("vervallen {}", tijd_db(v)))),
+            te_laat: t.voldaan_op.unwrap_or(nu) > t.verschuldigd_op && t.vervallen_op.is_none(),
+            herinnerd: t.herinnerd_op.is_some(),
+            geescaleerd: t.geescaleerd_op.is_some(),
+        })
+        .collect();
+    let stappen = match (k.taakstatus, partij) {
+        (Some(huidig), Some(p)) => OVERGANGEN
+            .iter()
+            .filter(|(van, _, wie)| *van == huidig && *wie == p)
+            .map(|(_, naar, _)| Stapknop {
+                naar: naar.to_string(),
+                label: stap_label(*naar).into(),
+                reden_verplicht: REDEN_VERPLICHT.contains(naar),
+                beoordeling: *naar == TaakStatus::InProgress && huidig != TaakStatus::OnHold,
+            })
+            .collect(),
+        _ => vec![],
+    };
+    let mut kop = vec![
+        ("Status".to_string(), status(k)),
+        ("Van".to_string(), k.afzender.clone()),
+        (
+            "Aan".to_string(),
+            k.ontvanger
+                .clone()
+                .unwrap_or_else(|| "nog niet verzonden".into()),
+        ),
+        ("Gemeente(n)".to_string(), k.gemeentecodes().join(", ")),
+        (
+            "Acuut".to_string(),
+            if k.acuut { "ja" } else { "nee" }.into(),
+        ),
+        ("Aangemaakt".to_string(), tijd_db(k.aangemaakt_op)),
+    ];
+    if let Some(i) = k.ingediend_op {
+        kop.push(("Ingediend".into(), tijd_db(i)));
+    }
+    let waarden = m.inhoud.as_ref().map(uit_inhoud).unwrap_or_default();
+    let inhoud = groepen(&waarden, &HashMap::new())
+        .into_iter()
+        .map(|mut g| {
+            g.velden.retain(|v| !v.waarde.is_empty());
+            g
+        })
+        .filter(|g| !g.velden.is_empty())
+        .collect();
+    // The receiver may hand over from accepted or in progress (`draag_over` decides).
+    let overdragen = if partij == Some(Partij::Ontvanger)
+        && matches!(
+            k.taakstatus,
+            Some(TaakStatus::Accepted | TaakStatus::InProgress)
+        ) {
+        let eigen = org.clone();
+        crate::db::run(pool, move |c| {
+            let p = ketenregie_store::directory::organisaties(
+                c,
+                &ketenregie_store::directory::OrganisatieFilter::default(),
+                0,
+                500,
+            )
+            .map_err(crate::db::db_fout)?;
+            Ok(p.items
+                .into_iter()
+                .filter(|o| o.code != eigen)
+                .map(|o| (o.code, o.naam))
+                .collect())
+        })
+        .await?
+    } else {
+        vec![]
+    };
+    let (status_code, probleem) = match probleem {
+        Some((c, p)) => (c, Some(p)),
+        None => (StatusCode::OK, None),
+    };
+    let t = Meldingpagina {
+        kader: Kader::voor(s, "Zorgmelding", ""),
+        id,
+        versie: k.versie,
+        kop,
+        inhoud,
+        geredigeerd: m
+            .geredigeerd
+            .iter()
+            .map(|g| g.to_string().replace('-', " "))
+            .collect::<Vec<_>>()
+            .join(", "),
+        termijnen,
+        terugkoppelingen,
+        concept: k.meldingstatus == Meldingstatus::Concept
+            && partij == Some(Partij::Afzender)
+            && s.heeft_een(crate::werkplek::NIEUWE_MELDING.rollen),
+        kwaliteit: k.meldingstatus == Meldingstatus::TerControle
+            && s.heeft_een(crate::werkplek::KWALITEIT.rollen),
+        stappen,
+        uitkomsten: opties(Beoordelingsuitkomst::VARIANTS),
+        terugkoppelen: partij == Some(Partij::Ontvanger)
+            && k.taakstatus
+                .is_some_and(|t| !matches!(t, TaakStatus::Cancelled | TaakStatus::EnteredInError)),
+        momenten: Terugkoppelmoment::VARIANTS
+            .iter()
+            .map(|m| (m.to_string(), m.replace('-', " ")))
+            .collect(),
+        overdragen,
+        probleem,
+    };
+    pagina(&t, status_code)
+}
+
+/// Run a step; a refusal or conflict shows the melding again with the reason on top.
+pub(super) async fn na_stap<T>(
+    req: &HttpRequest,
+    s: &Sessie,
+    pool: &DbPool,
+    id: Uuid,
+    uitkomst: Result<T, AppError>,
+) -> Result<HttpResponse, Fout> {
+    match uitkomst {
+        Ok(_) => Ok(naar(&format!("/werkplek/meldingen/{id}"))),
+        Err(e) => {
+            let status = actix_web::ResponseError::status_code(&e);
+            if matches!(status.as_u16(), 400 | 403 | 409 | 412) {
+                let p = e.problem();
+                let mut tekst = p.detail.clone();
+                for f in &p.invalid_params {
+                    tekst.push_str(&format!(" {}", f.reason));
+                }
+                detail_pagina(req, s, pool, id, Some((status, tekst))).await
+            } else {
+                Err(Fout(e))
+            }
+        }
+    }
+}
+
+/// `POST /werkplek/meldingen/{id}/indienen`: submit a concept.
+pub async fn indienen(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let i = Indiening {
+        id,
+        verwacht_versie: f.waarde("_versie").and_then(|v| v.parse().ok()),
+    };
+    let u = uitvoeren(&pool, &ctx, "indienen", Some(id), move |c, x| {
+        referral::dien_in(c, x, i)
+    })
+    .await;
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}
+
+/// `POST /werkplek/meldingen/{id}/kwaliteit`: approve (`oordeel=goedgekeurd`) or send
+/// back with remarks.
+pub async fn kwaliteit(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let oordeel = match f.waarde("oordeel").as_deref() {
+        Some("goedgekeurd") => Oordeel::Goedgekeurd,
+        _ => Oordeel::Teruggestuurd {
+            opmerkingen: f.waarde("opmerkingen").unwrap_or_default(),
+        },
+    };
+    let k = Kwaliteitsoordeel { id, oordeel };
+    let u = uitvoeren(
+        &pool,
+        &ctx,
+        "kwaliteitsbeoordeling",
+        Some(id),
+        move |c, x| referral::kwaliteit(c, x, k),
+    )
+    .await;
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}
+
+/// `POST /werkplek/meldingen/{id}/stap`: one lifecycle step (`naar` = the target state).
+pub async fn stap(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let s = Stapverzoek {
+        id,
+        verwacht_versie: f.waarde("_versie").and_then(|v| v.parse().ok()),
+        reden: f.waarde("reden"),
+    };
+    let naar_status: Option<TaakStatus> = f.waarde("naar").and_then(|n| n.parse().ok());
+    let beoordeling = f.waarde("uitkomst").is_some();
+    let u = match naar_status {
+        Some(TaakStatus::Received) => {
+            uitvoeren(&pool, &ctx, "ontvangen", Some(id), move |c, x| {
+                referral::ontvang(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::Accepted) => {
+            uitvoeren(&pool, &ctx, "accepteren", Some(id), move |c, x| {
+                referral::accepteer(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::Rejected) => {
+            uitvoeren(&pool, &ctx, "afwijzen", Some(id), move |c, x| {
+                referral::wijs_af(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::InProgress) if beoordeling => {
+            let b = Beoordeling {
+                stap: s,
+                uitkomst: f.waarde("uitkomst").and_then(|u| u.parse().ok()),
+                acuut: f.ja_nee("acuut"),
+                toelichting: f.waarde("toelichting"),
+            };
+            uitvoeren(&pool, &ctx, "beoordelen", Some(id), move |c, x| {
+                referral::beoordeel(c, x, b)
+            })
+            .await
+        }
+        Some(TaakStatus::InProgress) => {
+            uitvoeren(&pool, &ctx, "hervatten", Some(id), move |c, x| {
+                referral::hervat(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::OnHold) => {
+            uitvoeren(&pool, &ctx, "opschorten", Some(id), move |c, x| {
+                referral::schort_op(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::Completed) => {
+            let uitvoer = f.waarde("toelichting");
+            uitvoeren(&pool, &ctx, "afsluiten", Some(id), move |c, x| {
+                referral::sluit_af(c, x, s, uitvoer)
+            })
+            .await
+        }
+        Some(TaakStatus::Cancelled) => {
+            uitvoeren(&pool, &ctx, "annuleren", Some(id), move |c, x| {
+                referral::annuleer(c, x, s)
+            })
+            .await
+        }
+        Some(TaakStatus::Failed) => {
+            uitvoeren(&pool, &ctx, "mislukken", Some(id), move |c, x| {
+                referral::mislukt(c, x, s)
+            })
+            .await
+        }
+        _ => Err(AppError::ongeldig(
+            "naar",
+            "enum",
+            "Kies een stap die de melding nu toelaat",
+        )),
+    };
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}
+
+/// `POST /werkplek/meldingen/{id}/terugkoppeling`: the receiver's feedback to the sender.
+pub async fn terugkoppeling(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let invoer: TerugkoppelingInvoer = serde_json::from_value(json!({
+        "moment": f.waarde("moment"),
+        "vervolgtrajectGestart": f.ja_nee("vervolgtrajectGestart"),
+        "toelichting": f.waarde("toelichting"),
+    }))
+    .map_err(|e| Fout(AppError::intern(e)))?;
+    let n = NieuweTerugkoppeling { id, invoer };
+    let c = ctx.clone();
+    let object = terugkoppeling::verzoekobject(id, &ctx);
+    let u = crate::verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        Ok(terugkoppeling::geef(conn, &c, n)?)
+    })
+    .await;
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}
+
+/// `POST /werkplek/meldingen/{id}/overdracht`: the receiver hands over to organisation
+/// `naar`, which gets its own linked task (`referral::draag_over`).
+pub async fn overdracht(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let id = id.into_inner();
+    let ctx = context(&req, &f.sessie, None)?;
+    let o = referral::Overdracht {
+        id,
+        naar: f.waarde("naar").unwrap_or_default(),
+        toelichting: f.waarde("toelichting"),
+    };
+    let u = uitvoeren(&pool, &ctx, "overdragen", Some(id), move |c, x| {
+        referral::draag_over(c, x, o)
+    })
+    .await;
+    na_stap(&req, &f.sessie, &pool, id, u).await
+}

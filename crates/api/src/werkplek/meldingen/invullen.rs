@@ -1,0 +1,230 @@
+//! Filing: the form page, saving a concept, editing it.
+
+use super::*;
+
+#[derive(Template)]
+#[template(path = "werkplek/melding_formulier.html")]
+pub(super) struct MeldingFormulier {
+    kader: Kader,
+    actie: String,
+    groepen: Vec<Groep>,
+    problemen: Vec<Probleem>,
+    melding: Option<Uuid>,
+    versie: i64,
+}
+
+pub(super) fn formulier_pagina(
+    s: &Sessie,
+    melding: Option<(Uuid, i64)>,
+    waarden: &HashMap<String, String>,
+    fouten: Vec<Probleem>,
+) -> Result<HttpResponse, Fout> {
+    let map: HashMap<String, String> = fouten
+        .iter()
+        .map(|p| (p.veld.clone(), p.tekst.clone()))
+        .collect();
+    let namen = veldnamen();
+    // A problem on a field the form has is linked to it; one on a whole list or the
+    // melder (`kinderen`, `melder`) to its first field.
+    let problemen = fouten
+        .into_iter()
+        .map(|p| {
+            let doel = if namen.contains(&p.veld) {
+                p.veld.clone()
+            } else {
+                namen
+                    .iter()
+                    .find(|n| n.starts_with(&p.veld))
+                    .cloned()
+                    .unwrap_or_else(|| p.veld.clone())
+            };
+            Probleem {
+                id: veld_id(&doel),
+                ..p
+            }
+        })
+        .collect::<Vec<_>>();
+    let mut map = map;
+    for p in &problemen {
+        let naam = namen.iter().find(|n| veld_id(n) == p.id);
+        if let Some(n) = naam {
+            map.entry(n.clone()).or_insert_with(|| p.tekst.clone());
+        }
+    }
+    let status = if problemen.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let t = MeldingFormulier {
+        kader: Kader::voor(
+            s,
+            if melding.is_some() {
+                "Concept bewerken"
+            } else {
+                "Nieuwe zorgmelding"
+            },
+            crate::werkplek::NIEUWE_MELDING.pad,
+        ),
+        actie: match melding {
+            Some((id, _)) => format!("/werkplek/meldingen/{id}"),
+            None => "/werkplek/meldingen".into(),
+        },
+        groepen: groepen(waarden, &map),
+        problemen,
+        melding: melding.map(|(id, _)| id),
+        versie: melding.map(|(_, v)| v).unwrap_or(0),
+    };
+    pagina(&t, status)
+}
+
+/// `GET /werkplek/meldingen/nieuw`: the empty form.
+pub async fn nieuw(s: Sessie) -> Result<HttpResponse, Fout> {
+    mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
+    let mut w = HashMap::new();
+    w.insert("melder.naam".into(), s.actor.weergavenaam.clone());
+    formulier_pagina(&s, None, &w, vec![])
+}
+
+/// Validation problems of a use case as the form's problems (slots mapped back).
+pub(super) fn problemen(
+    e: &AppError,
+    slots: &HashMap<String, Vec<usize>>,
+) -> Option<Vec<Probleem>> {
+    match e {
+        AppError::Validatie { fouten, .. } if !fouten.is_empty() => Some(
+            fouten
+                .iter()
+                .map(|f| {
+                    let veld = naar_slot(&f.name, slots);
+                    Probleem {
+                        id: veld_id(&veld),
+                        veld,
+                        tekst: f.reason.clone(),
+                    }
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+pub(super) fn waarden(f: &Formulier) -> HashMap<String, String> {
+    f.velden
+        .iter()
+        .filter(|(k, _)| k != crate::werkplek::formulier::CSRF_VELD)
+        .cloned()
+        .collect()
+}
+
+/// Save the form as a new concept (`id` none) or over concept `id`; then, with
+/// `actie=indienen`, submit it. A problem re-renders the form with it at its field.
+pub(super) async fn opslaan(
+    req: &HttpRequest,
+    pool: &DbPool,
+    f: Formulier,
+    bestaand: Option<(Uuid, i64)>,
+) -> Result<HttpResponse, Fout> {
+    let s = f.sessie.clone();
+    mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
+    let w = waarden(&f);
+    let ctx = context(req, &s, None)?;
+    let (invoer, slots) = naar_invoer(&w);
+    let melding = match invoer.naar_melding(ctx.vandaag()) {
+        Ok(m) => m,
+        Err(e) => {
+            let e = AppError::from(e);
+            return match problemen(&e, &slots) {
+                Some(p) => formulier_pagina(&s, bestaand, &w, p),
+                None => Err(Fout(e)),
+            };
+        }
+    };
+    let uitkomst = match bestaand {
+        None => {
+            uitvoeren(pool, &ctx, "aanmaken", None, move |c, x| {
+                referral::maak(c, x, melding)
+            })
+            .await
+        }
+        Some((id, versie)) => {
+            let w = Wijziging {
+                id,
+                verwacht_versie: Some(versie),
+                melding,
+            };
+            uitvoeren(pool, &ctx, "wijzigen", Some(id), move |c, x| {
+                referral::wijzig(c, x, w)
+            })
+            .await
+        }
+    };
+    let m = match uitkomst {
+        Ok(m) => m,
+        Err(e) => {
+            return match problemen(&e, &slots) {
+                Some(p) => formulier_pagina(&s, bestaand, &w, p),
+                None => Err(Fout(e)),
+            };
+        }
+    };
+    let id = m.kop.id;
+    if f.waarde("actie").as_deref() == Some("indienen") {
+        let i = Indiening {
+            id,
+            verwacht_versie: Some(m.kop.versie),
+        };
+        uitvoeren(pool, &ctx, "indienen", Some(id), move |c, x| {
+            referral::dien_in(c, x, i)
+        })
+        .await?;
+    }
+    Ok(naar(&format!("/werkplek/meldingen/{id}")))
+}
+
+/// `POST /werkplek/meldingen`: a new concept (and submit, with `actie=indienen`).
+pub async fn bewaar_nieuw(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    opslaan(&req, &pool, f, None).await
+}
+
+/// `POST /werkplek/meldingen/{id}`: change concept `id` at the version it was read.
+pub async fn bewaar(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let versie = f
+        .waarde("_versie")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    opslaan(&req, &pool, f, Some((id.into_inner(), versie))).await
+}
+
+/// `GET /werkplek/meldingen/{id}/bewerken`: a concept in the form.
+pub async fn bewerk(
+    req: HttpRequest,
+    s: Sessie,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Fout> {
+    mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
+    let id = id.into_inner();
+    let ctx = context(&req, &s, None)?;
+    let m = uitvoeren(&pool, &ctx, "lezen", Some(id), move |c, x| {
+        referral::lees(c, x, id)
+    })
+    .await?;
+    if m.kop.meldingstatus != Meldingstatus::Concept {
+        return Err(Fout(AppError::Conflict {
+            detail: "Alleen een concept kan nog worden bewerkt".into(),
+            location: None,
+        }));
+    }
+    let w = m.inhoud.as_ref().map(uit_inhoud).unwrap_or_default();
+    formulier_pagina(&s, Some((id, m.kop.versie)), &w, vec![])
+}
