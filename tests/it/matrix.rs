@@ -31,7 +31,7 @@
 //! Every operation other than GET and DELETE needs an entry in `lichamen`, and every path
 //! family with an id one in `soort_van`: a new route fails this test until it has one.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! default, break-glass, withdrawal taking effect at once), both logs written with the
 //! data or not at all, tamper evidence, and inzage within one organisation's view.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem, spawn_met};
 use diesel::QueryResult;

@@ -5,7 +5,7 @@
 //! And issue 14 finding 3: every zorgmelding and feedback route, performed, has its
 //! audit row and one processing-log row per data subject under the same trace id.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};

@@ -6,7 +6,7 @@
 //! notice go out, by e-mail and signed webhook; then the feedback comes, and the report
 //! shows it late. No message carries the test persons' names or BSN.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::keten::{self, Ontvanger, SmtpSink};

@@ -4,13 +4,13 @@
 //! checks its own answers (`verwacht`, `set -e`, `curl -f`); if the README drifts from the
 //! product, this fails.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::Command;
 
 fn tour_script() -> String {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     let begin = readme
         .find("<!-- tour:begin -->")
         .expect("README has a tour");
@@ -154,7 +154,7 @@ fn demo_weigert_een_gevulde_database() {
 fn voorbeeldconfiguratie_is_geldig() {
     let dir = common::temp_dir();
     let jwks = dir.join("jwks.json");
-    std::fs::write(&jwks, include_str!("fixtures/jwks.json")).unwrap();
+    std::fs::write(&jwks, include_str!("../fixtures/jwks.json")).unwrap();
     let uit = Command::new(env!("CARGO_BIN_EXE_ketenregie"))
         .args([
             "check-config",

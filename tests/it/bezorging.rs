@@ -4,7 +4,7 @@
 //! dispatchers after a third died mid-batch, each notice delivered exactly once; webhook
 //! signatures a receiver can check for replays, with the id kept across retries.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::keten::{self, Ontvanger, SmtpSink};

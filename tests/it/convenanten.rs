@@ -5,7 +5,7 @@
 //! others keep theirs; a changed concept voids its signatures; a stale hash is a 409 and a
 //! signature by a role the agreement does not name a 403.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};

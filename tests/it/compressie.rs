@@ -3,7 +3,7 @@
 //! body after compression). Now every kind of response, asked for with
 //! `Accept-Encoding: gzip`, is what its headers say: decoded, it is the JSON it should be.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, spawn, spawn_with};
 use serde_json::{Value, json};

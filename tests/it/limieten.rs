@@ -3,7 +3,7 @@
 //! (shared by instances) with a notice to the privacy officer, each a 429 problem+json
 //! with Retry-After; and token rules (size, lifetime, `iat`, `aud` arrays, RFC 9068 `typ`).
 
-mod common;
+use crate::common;
 
 use common::keten::{self, Ontvanger, SmtpSink};
 use common::{Db, TestApp, assert_problem, claims, rs256, rs256_with, spawn, spawn_with};

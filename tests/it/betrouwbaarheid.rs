@@ -15,7 +15,7 @@
 //! Time bounds in these tests are failure guards far above what is measured (printed), never
 //! performance assertions.
 
-mod common;
+use crate::common;
 
 use common::Db;
 use diesel::Connection;

@@ -1,7 +1,7 @@
 //! Identity: every way a token can be wrong is a 401 problem+json with a useful detail,
 //! never a 500; a right one becomes an actor.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{Db, assert_problem, claims, rs256, rs256_with, rsa_public_pem, spawn, spawn_with};

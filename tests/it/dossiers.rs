@@ -5,7 +5,7 @@
 //! organisations; then the briefing as a noodhulp officer, as the OM without and with a
 //! reason, and as an organisation outside the agreement — checking exactly what each sees.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Reference data: loaded at start, validated against, re-imported idempotently, and an
 //! admin's edit of an uncertain service area survives a re-import.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem, spawn_with};
 use serde_json::{Value, json};

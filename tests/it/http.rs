@@ -1,7 +1,7 @@
 //! The HTTP layer: every error actix or we produce is problem+json with `API-Version`;
 //! health, metrics, trace ids, the public OpenAPI document and the docs UI.
 
-mod common;
+use crate::common;
 
 use common::{Db, assert_problem, spawn};
 

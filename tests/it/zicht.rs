@@ -5,7 +5,7 @@
 //! and its attempt is a denied row in the audit trail. An organisation that could see the
 //! record but whose user lacks the role or the reason still hears 403.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};

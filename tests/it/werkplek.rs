@@ -5,7 +5,7 @@
 //! API), the OM refused without a reason, and no personal data in any URL the console
 //! makes or links to.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp};
 use serde_json::json;

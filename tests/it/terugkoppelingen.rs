@@ -4,7 +4,7 @@
 //! when the reporter has a role; the same for a hand-over task, back to whoever handed
 //! over; a notification to the sender in the same transaction.
 
-mod common;
+use crate::common;
 
 use common::keten::{opzet, verzonden_melding};
 use common::{Db, TestApp, assert_problem};

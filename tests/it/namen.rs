@@ -5,7 +5,7 @@
 //! the earlier normalisation are re-derived by `ketenregie sleutels herbereken`, with the
 //! processing log still found under the person's current identity.
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use common::{Db, TestApp};

@@ -2,7 +2,7 @@
 //! them, a dry run only counts, removals of domain records are written to the processing
 //! log, and the log chains stay verifiable after old rows are gone.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{Db, TestApp, spawn_met};

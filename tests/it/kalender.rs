@@ -3,7 +3,7 @@
 //! (Algemene termijnenwet art. 3), an organisation's functional admin sets its closed
 //! days and the deadlines it owes skip them, and report periods are Dutch calendar days.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Utc};
 use common::{Db, TestApp, assert_problem, keten};

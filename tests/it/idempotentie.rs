@@ -3,7 +3,7 @@
 //! keyed hash, bound to the user, expires, is removed by the retention run, and a race
 //! of retries never gives a 500.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, assert_problem, spawn};
 use ketenregie_privacy::bewaring;

@@ -2,7 +2,7 @@
 //! regime, OIN and area are never self-declared), named and given contact points by their
 //! own functional admin, readable by every partner.
 
-mod common;
+use crate::common;
 
 use common::{Db, assert_problem, spawn};
 use ketenregie_store::directory;

@@ -5,7 +5,7 @@
 //! or an empty list. And no unmarked route processes personal data:
 //! calling all of them leaves the processing log untouched.
 
-mod common;
+use crate::common;
 
 use common::{Db, TestApp, spawn_met};
 use ketenregie_api::app::Onderdelen;

@@ -5,7 +5,7 @@
 //! tampering is done in SQL with the append-only triggers switched off, as someone with
 //! database power would.
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{Db, TestApp};

@@ -2,7 +2,7 @@
 //! triggers), and several instances starting together on a new PostgreSQL database apply
 //! each migration exactly once.
 
-mod common;
+use crate::common;
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};

@@ -1,0 +1,37 @@
+//! The integration tests of ketenregie, one test binary with a module per area (the
+//! crates.io pattern: one link instead of one per file, and the shared fixtures in
+//! `common` compiled once). Every module starts the real application on a fresh database
+//! (SQLite, and PostgreSQL when `KETENREGIE_TEST_PG_URL` is set) and speaks HTTP to it.
+//!
+//! Run one area with `cargo test --test it <module>::`, e.g. `cargo test --test it tour::`.
+
+#[macro_use]
+mod common;
+
+mod architectuur;
+mod audit_verify;
+mod auth;
+mod betrouwbaarheid;
+mod bewaring;
+mod bezorging;
+mod compressie;
+mod convenanten;
+mod database;
+mod dossiers;
+mod http;
+mod idempotentie;
+mod kalender;
+mod limieten;
+mod matrix;
+mod namen;
+mod openapi_drift;
+mod organisaties;
+mod persoonsgegevens;
+mod privacy;
+mod referentiedata;
+mod terugkoppeling_keten;
+mod terugkoppelingen;
+mod tour;
+mod werkplek;
+mod zicht;
+mod zorgmeldingen;
