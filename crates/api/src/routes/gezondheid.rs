@@ -61,7 +61,25 @@ pub async fn ready(
     pool: web::Data<DbPool>,
     gereedheid: web::Data<Gereedheid>,
 ) -> Result<HttpResponse, AppError> {
-    let vrij_mb = match &gereedheid.map {
+    let vrij_mb = schijfruimte(&gereedheid)?;
+    schrijfproef(pool.get_ref().clone()).await?;
+    let staat = pool.state();
+    let mut antwoord = serde_json::json!({
+        "status": "ok",
+        "database": "ok",
+        "schrijven": "ok",
+        "pool": {"verbindingen": staat.connections, "vrij": staat.idle_connections},
+    });
+    if let Some(vrij) = vrij_mb {
+        antwoord["schijfVrijMb"] = vrij.into();
+    }
+    Ok(HttpResponse::Ok().json(antwoord))
+}
+
+/// The free MiB on the database's disk (SQLite), or 503 below `database.min_free_disk_mb`;
+/// `None` when not checked (PostgreSQL, or the check switched off with 0).
+fn schijfruimte(gereedheid: &Gereedheid) -> Result<Option<u64>, AppError> {
+    Ok(match &gereedheid.map {
         Some(map) if gereedheid.min_vrij_mb > 0 => {
             let vrij = vrije_ruimte_mb(map).map_err(|e| {
                 tracing::error!(fout = %e, "vrije schijfruimte onbekend");
@@ -83,8 +101,13 @@ pub async fn ready(
             Some(vrij)
         }
         _ => None,
-    };
-    let p = pool.get_ref().clone();
+    })
+}
+
+/// The write probe: one committed update of the probe row, as any write would do it
+/// (`BEGIN IMMEDIATE` on SQLite); a read-only, full or unreachable database is a 503.
+async fn schrijfproef(pool: DbPool) -> Result<(), AppError> {
+    let p = pool;
     let geschreven = web::block(move || {
         let mut c = conn::haal_binnen(&p, WACHTTIJD)?;
         let nu = ketenregie_common::time::to_db(ketenregie_common::time::now_utc());
@@ -118,17 +141,7 @@ pub async fn ready(
             });
         }
     }
-    let staat = pool.state();
-    let mut antwoord = serde_json::json!({
-        "status": "ok",
-        "database": "ok",
-        "schrijven": "ok",
-        "pool": {"verbindingen": staat.connections, "vrij": staat.idle_connections},
-    });
-    if let Some(vrij) = vrij_mb {
-        antwoord["schijfVrijMb"] = vrij.into();
-    }
-    Ok(HttpResponse::Ok().json(antwoord))
+    Ok(())
 }
 
 /// Free MiB for an unprivileged writer on the file system holding `map`.
