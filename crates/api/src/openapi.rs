@@ -354,6 +354,94 @@ mod tests {
         }
     }
 
+    /// Every Rust type that derives `ToSchema`, by the component name it publishes: the
+    /// type's name, or its `#[schema(as = ...)]`. utoipa keeps one schema per name and
+    /// silently drops the others, so two types with one name publish the wrong shape for
+    /// one of them (issue 13: `VerklaringInvoer` of an incident shown for a zorgmelding's).
+    fn schemanamen() -> Vec<(String, String)> {
+        fn bestanden(dir: &std::path::Path, uit: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    bestanden(&p, uit);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    uit.push(p);
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paden = Vec::new();
+        bestanden(&crates, &mut paden);
+        let mut namen = Vec::new();
+        for pad in paden {
+            let tekst = std::fs::read_to_string(&pad).unwrap();
+            let mut regels = tekst.lines().map(str::trim);
+            while let Some(regel) = regels.next() {
+                if !regel.starts_with("#[derive(") {
+                    continue;
+                }
+                let mut derive = regel.to_string();
+                while !derive.contains(")]") {
+                    let Some(r) = regels.next() else { break };
+                    derive.push_str(r);
+                }
+                if !derive.contains("ToSchema") {
+                    continue;
+                }
+                let mut als = None;
+                for r in regels.by_ref() {
+                    if r.starts_with("#[schema(")
+                        && let Some(i) = r.find("as = ")
+                    {
+                        let rest = &r[i + 5..];
+                        let eind = rest.find([',', ')']).unwrap_or(rest.len());
+                        als = Some(rest[..eind].trim().replace("::", "."));
+                    }
+                    let zonder_pub = r
+                        .strip_prefix("pub(crate) ")
+                        .or_else(|| r.strip_prefix("pub "))
+                        .unwrap_or(r);
+                    if let Some(naam) = zonder_pub
+                        .strip_prefix("struct ")
+                        .or_else(|| zonder_pub.strip_prefix("enum "))
+                    {
+                        let naam: String = naam
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        namen.push((als.unwrap_or(naam), pad.display().to_string()));
+                        break;
+                    }
+                }
+            }
+        }
+        namen
+    }
+
+    #[test]
+    fn every_schema_name_belongs_to_one_rust_type() {
+        let namen = schemanamen();
+        assert!(namen.len() > 100, "the scan finds the schema types");
+        let mut per_naam: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for (naam, pad) in &namen {
+            per_naam.entry(naam).or_default().push(pad);
+        }
+        let dubbel: Vec<_> = per_naam.iter().filter(|(_, p)| p.len() > 1).collect();
+        assert!(
+            dubbel.is_empty(),
+            "component names used by more than one Rust type (give one `#[schema(as = ...)]`): {dubbel:?}"
+        );
+        // And every component in the document is one of them (or the handful declared in
+        // this module), so the scan sees what the document publishes.
+        let doc = document_json();
+        for naam in doc["components"]["schemas"].as_object().unwrap().keys() {
+            assert!(
+                per_naam.contains_key(naam.as_str()),
+                "component {naam} not found by the scan"
+            );
+        }
+    }
+
     #[test]
     fn method_table_matches_templates() {
         let t = MethodeTabel::uit(&document_json(), "/api/v1");

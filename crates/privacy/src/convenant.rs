@@ -165,6 +165,7 @@ pub struct Doorbraakrol {
 /// The content of one version of an agreement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ConvenantInhoud)]
 pub struct Inhoud {
     pub partijen: Vec<Partij>,
     pub doelen: Vec<Doel>,
