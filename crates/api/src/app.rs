@@ -33,9 +33,7 @@ use std::time::Duration;
 
 pub const API_PREFIX: &str = "/api/v1";
 
-/// Largest body accepted for a zorgmelding (4 MiB): texts are limited per field, so an
-/// over-long description is answered with a 400 naming the field.
-const ZORGMELDING_MAX_BODY: usize = 4 * 1024 * 1024;
+use crate::middleware::ZORGMELDING_MAX_BODY;
 
 /// The OpenAPI document, rendered once, and the method table derived from it.
 #[derive(Debug, Clone)]
@@ -373,6 +371,9 @@ impl Application {
                 .app_data(pool_data.clone())
                 .app_data(gereedheid.clone())
                 .app_data(verzoektijd.clone())
+                .app_data(web::Data::new(crate::middleware::Lichaamsgrens {
+                    standaard: body_limit,
+                }))
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .app_data(document.clone())
@@ -588,13 +589,19 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(gezondheid::metrics))
         .service(
             utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+                // No online validator: Swagger UI would send the document's URL (and so
+                // the internal host name) to validator.swagger.io.
+                .config(
+                    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
+                ),
         )
         .service(
             web::scope(API_PREFIX)
                 // Authentication first (outer), then the per-user rate limit on its outcome.
                 .wrap(from_fn(crate::limieten::per_gebruiker))
                 .wrap(from_fn(auth::authenticate))
+                // One body policy (content type, size) before anything reads a body.
+                .wrap(from_fn(crate::middleware::lichaamsbeleid))
                 .service(resource("/openapi.json").route(web::get().to(openapi_document)))
                 .service(
                     resource("/organisaties")

@@ -234,7 +234,7 @@ impl Inhoud {
             if !self.doelen.contains(&r.doel) {
                 v.fout(
                     format!("regels[{i}].doel"),
-                    "enum",
+                    "convenantdoel",
                     format!(
                         "doel `{}` staat niet in de doelen van het convenant",
                         r.doel
@@ -245,7 +245,7 @@ impl Inhoud {
                 if !self.categorieen.contains(c) {
                     v.fout(
                         format!("regels[{i}].categorieen"),
-                        "enum",
+                        "convenantcategorie",
                         format!("categorie `{c}` staat niet in de categorieën van het convenant"),
                     );
                 }
@@ -729,7 +729,7 @@ fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), C
         if directory::kern_op_code(conn, &p.organisatie)?.is_none() {
             fouten.push(InvalidParam {
                 name: format!("partijen[{i}].organisatie"),
-                code: "enum".into(),
+                code: "geregistreerd".into(),
                 reason: format!(
                     "`{}` staat niet in de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij",
                     p.organisatie
