@@ -28,8 +28,8 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use ketenregie_common::IfMatch;
 
-/// The request's `If-Match` (RFC 9110 §13.1.1): `IfMatch::Geen` when absent; several
-/// header lines are one list. Malformed syntax is a 400 naming the header, rule `pattern`.
+/// The request's `If-Match` (RFC 9110 §13.1.1): `IfMatch::Geen` when absent or empty;
+/// several header lines are one list. Malformed syntax is a 400 naming the header, rule `pattern`.
 pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
     let regels: Vec<&str> = req
         .headers()
@@ -37,7 +37,8 @@ pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
         // Tabs are allowed around list members (OWS), and `to_str` refuses them.
         .map(|v| std::str::from_utf8(v.as_bytes()).unwrap_or("\u{0}"))
         .collect();
-    if regels.is_empty() {
+    // An empty field value lists no entity tag: taken as no precondition, as when absent.
+    if regels.iter().all(|r| r.trim().is_empty()) {
         return Ok(IfMatch::Geen);
     }
     IfMatch::parse(&regels.join(", "))
@@ -47,7 +48,7 @@ pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
 /// The pattern the document gives `If-Match`: `*` or a comma-separated list of entity
 /// tags, each `"..."` or `W/"..."` (RFC 9110 §8.8.3).
 pub const IF_MATCH_PATROON: &str =
-    r#"^[ \t]*(\*|(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t]*(W/)?"[\x21\x23-\x7E]*")*)[ \t]*$"#;
+    r#"^[ \t]*(\*|(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t]*(W/)?"[\x21\x23-\x7E]*")*)?[ \t]*$"#;
 
 /// The ETag of a versioned object.
 pub fn etag(versie: i64) -> (header::HeaderName, String) {
