@@ -221,12 +221,15 @@ fn afwerken(doc: &mut Value) {
 /// The patterns of the domain's identifiers, stated wherever a field carries one, as the
 /// server checks them everywhere (`ketenregie_common::validatie`): a BSN is nine digits
 /// (`Bsn::parse`, which also applies the elfproef), a municipality a CBS code of four digits
-/// (`is_gemeentecode`), an OIN twenty digits (`is_oin`).
+/// (`is_gemeentecode`), an OIN twenty digits (`is_oin`), a postcode four digits and two
+/// letters.
 const DOMEINPATRONEN: &[(&str, &str)] = &[
     ("bsn", "^[0-9]{9}$"),
     ("gemeente", "^[0-9]{4}$"),
     ("gemeenten", "^[0-9]{4}$"),
     ("oin", "^[0-9]{20}$"),
+    // `ketenregie_case::invoer::postcode`: four digits (not starting with 0), two letters.
+    ("postcode", "^[1-9][0-9]{3} ?[A-Za-z]{2}$"),
 ];
 
 fn domeinpatronen(schema: &mut Value) {
