@@ -274,7 +274,9 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
                     {"organisatie": "politie-den-haag", "rol": "melder"}, {"organisatie": VEILIG_THUIS, "rol": "ontvanger"},
                     {"organisatie": "gi-jeugdbescherming-west", "rol": "gi"}, {"organisatie": "rvdk-den-haag", "rol": "raad"},
                     {"organisatie": "om-parket-den-haag", "rol": "om (voor gezien)"}, {"organisatie": "wijkteam-den-haag-centrum", "rol": "lokaal veld"}],
-                "doelen": ["zorgmelding", "veiligheidsbeoordeling", "terugkoppeling", "briefing", "strafrechtelijke-beoordeling", "coordinatie"],
+                "doelen": ["zorgmelding", "veiligheidsbeoordeling", "terugkoppeling", "briefing", "strafrechtelijke-beoordeling", "coordinatie", "inzage"],
+                // Break the glass in an emergency (reason required, flagged, reviewed).
+                "doorbraakrollen": [{"organisatieSoort": "politie", "rol": "noodhulp"}, {"organisatieSoort": "veilig-thuis", "rol": "triagist"}],
                 "categorieen": ["identificatie", "bsn", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening", "melder-identiteit"],
                 "regels": [
                     regel("veilig-thuis", "triagist", json!(["lezen", "wijzigen"]), "veiligheidsbeoordeling", json!(["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]), false, "Wmo 2015 art. 5.2.6"),
@@ -288,7 +290,12 @@ async fn vul(k: &Klant) -> anyhow::Result<()> {
                     regel("gecertificeerde-instelling", "gezinsvoogd", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
                     regel("veilig-thuis", "triagist", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
                     regel("veilig-thuis", "onderzoeker", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
-                    regel("wijkteam", "wijkteammedewerker", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1")
+                    regel("wijkteam", "wijkteammedewerker", json!(["aanmaken", "lezen"]), "coordinatie", json!(["hulpverlening"]), false, "Jeugdwet art. 7.1.4.1"),
+                    // Inzage (AVG art. 15): each party's privacy officer gathers what it holds on a data subject.
+                    regel("politie", "privacyfunctionaris", json!(["lezen"]), "inzage", json!(["identificatie", "bsn", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening", "melder-identiteit"]), true, "AVG art. 15"),
+                    regel("veilig-thuis", "privacyfunctionaris", json!(["lezen"]), "inzage", json!(["identificatie", "bsn", "gezinssituatie", "gezag-en-omgang", "politiegegevens", "hulpverlening", "melder-identiteit"]), true, "AVG art. 15"),
+                    regel("gecertificeerde-instelling", "privacyfunctionaris", json!(["lezen"]), "inzage", json!(["identificatie", "bsn", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), true, "AVG art. 15"),
+                    regel("om", "privacyfunctionaris", json!(["lezen"]), "inzage", json!(["identificatie", "bsn", "gezag-en-omgang", "politiegegevens"]), true, "AVG art. 15")
                 ]
             }),
         )

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 mod demo;
 mod genereer;
+mod sleutelmateriaal;
 mod sleutels;
 use std::process::ExitCode;
 
@@ -123,6 +124,21 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum SleutelsCommand {
+    /// Print two new random keys for production, as the environment lines that set them
+    /// (`KETENREGIE_PRIVACY__PSEUDONYM_KEY=...`, `KETENREGIE_PRIVACY__ENCRYPTION_KEY=...`).
+    /// Keep them in a secret store: data encrypted or pseudonymised with them cannot be
+    /// read or found without them. Needs no configuration.
+    Genereer,
+    /// Print a JWKS (for `auth.jwks_file`) with the identity provider's RSA public key
+    /// (PEM) under `--kid`, for RS256. Needs no configuration.
+    Jwks {
+        /// The RSA public key in PEM (`-----BEGIN PUBLIC KEY-----`).
+        #[arg(long, value_name = "FILE")]
+        pem: PathBuf,
+        /// The key id the identity provider puts in its tokens' `kid`.
+        #[arg(long)]
+        kid: String,
+    },
     /// Re-derive every name-derived look-up key and identity from the decrypted values
     /// under the current normalisation (after an upgrade that changed it); idempotent.
     Herbereken {
@@ -146,6 +162,32 @@ fn main() -> ExitCode {
     if let Some(Command::CheckConfig { defaults: true }) = cli.command {
         print!("{DEFAULTS}");
         return ExitCode::SUCCESS;
+    }
+    // Key material is made before there is a configuration to load.
+    let zonder_config = match &cli.command {
+        Some(Command::Sleutels {
+            command: SleutelsCommand::Genereer,
+        }) => Some(sleutelmateriaal::genereer()),
+        Some(Command::Sleutels {
+            command: SleutelsCommand::Jwks { pem, kid },
+        }) => Some(
+            std::fs::read(pem)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", pem.display()))
+                .and_then(|p| sleutelmateriaal::jwks(&p, kid)),
+        ),
+        _ => None,
+    };
+    if let Some(uitkomst) = zonder_config {
+        return match uitkomst {
+            Ok(tekst) => {
+                print!("{tekst}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let config = match Config::load(cli.config.as_deref()) {
         Ok(c) => c,
@@ -197,6 +239,27 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "--geldig-minuten must be between 1 and {} (auth.max_lifetime_seconds / 60): the service refuses longer-lived tokens",
                 config.auth.max_lifetime_seconds / 60
             );
+            // Refuse what the service would refuse later with a bare 401: an unknown role,
+            // or an organisation that is not registered in this database.
+            for rol in &rollen {
+                anyhow::ensure!(
+                    rol.parse::<ketenregie_common::Rol>().is_ok(),
+                    "unknown role `{rol}`; the roles are: {}",
+                    <ketenregie_common::Rol as strum::VariantNames>::VARIANTS.join(", ")
+                );
+            }
+            {
+                let url = config.database_url()?;
+                ketenregie_store::migrate::run(&url)?;
+                let mut conn = url.connect()?;
+                let bekend =
+                    ketenregie_store::directory::organisatie_op_code(&mut conn, &organisatie)?
+                        .is_some();
+                anyhow::ensure!(
+                    bekend || organisatie == "ketenregie-platform",
+                    "organisation `{organisatie}` is not registered in this database (see GET /api/v1/organisaties, or run `ketenregie demo`)"
+                );
+            }
             let secret = dev_token::secret(&config.auth.dev_secret_file)?;
             let token = dev_token::maak(
                 &secret,
@@ -278,6 +341,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string_pretty(&ij)?);
             Ok(())
         }
+        Command::Sleutels {
+            command: SleutelsCommand::Genereer | SleutelsCommand::Jwks { .. },
+        } => unreachable!("handled before the configuration is loaded"),
         Command::Sleutels {
             command: SleutelsCommand::Herbereken { dry_run },
         } => {

@@ -104,7 +104,7 @@ async fn antwoord_versleuteld_en_verloopt(db: Db) {
 
     // Another user of the same organisation cannot fetch the answer with the key.
     let collega = app.token("politie-haaglanden", &["wijkagent"]);
-    assert_problem(post(&app, &collega, "melding-1", &melding()).await, 409).await;
+    assert_problem(post(&app, &collega, "melding-1", &melding()).await, 422).await;
 
     // The answer expires (24 h by default); an expired key counts as unused.
     {
@@ -152,30 +152,72 @@ async fn antwoord_versleuteld_en_verloopt(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM idempotentie"), 1);
 }
 
+/// Issue 13 point 5: twelve simultaneous POSTs with one key. Each caller gets the first
+/// result (the same status and body) or a 409 "in behandeling" with `Retry-After`, never a
+/// 500; one melding is made; a retry after the race replays the first result.
 async fn gelijktijdige_herhalingen_geven_nooit_500(db: Db) {
     let Some(app) = app(db).await else { return };
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
     let body = melding();
-    let pogingen: Vec<_> = (0..8)
+    let pogingen: Vec<_> = (0..12)
         .map(|_| post(&app, &agent, "tegelijk", &body))
         .collect();
     let antwoorden = futures_util::future::join_all(pogingen).await;
-    let mut ids = std::collections::BTreeSet::new();
+    let mut eerste: Option<Value> = None;
+    let mut gelukt = 0;
     for res in antwoorden {
         match res.status().as_u16() {
             201 => {
                 let v: Value = res.json().await.unwrap();
-                ids.insert(v["id"].as_str().unwrap().to_string());
+                match &eerste {
+                    None => eerste = Some(v),
+                    Some(e) => assert_eq!(&v, e, "every 201 is the first result"),
+                }
+                gelukt += 1;
             }
             409 => {
-                assert!(res.headers().contains_key("retry-after"));
-                assert_problem(res, 409).await;
+                let wacht: u64 = res.headers()["retry-after"]
+                    .to_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                assert!(wacht >= 1);
+                let p = assert_problem(res, 409).await;
+                assert_eq!(p["type"], "https://ketenregie.nl/problemen/in-behandeling");
             }
             s => panic!("status {s}: {}", res.text().await.unwrap()),
         }
     }
-    assert_eq!(ids.len(), 1, "every 201 is the same melding");
+    assert!(gelukt >= 1, "at least the first caller gets its 201");
     assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 1);
+    // After the race, a retry replays the first result.
+    let res = post(&app, &agent, "tegelijk", &body).await;
+    assert_eq!(res.status(), 201);
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(Some(v), eerste);
+}
+
+/// The same key with another body is a 422 (the first result is not given to a request
+/// it does not answer); keys are scoped per organisation: another organisation's same
+/// key is a request of its own.
+async fn andere_body_422_en_sleutel_per_organisatie(db: Db) {
+    let Some(app) = app(db).await else { return };
+    app.organisatie("politie-zeeland", "politie", &[]).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    assert_eq!(post(&app, &agent, "k-1", &melding()).await.status(), 201);
+    let mut anders = melding();
+    anders["zorgen"] = json!("Iets anders.");
+    let p = assert_problem(post(&app, &agent, "k-1", &anders).await, 422).await;
+    assert_eq!(
+        p["type"],
+        "https://ketenregie.nl/problemen/sleutel-hergebruikt"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 1);
+    // Another organisation, the same key: its own melding.
+    let zeeland = app.token("politie-zeeland", &["wijkagent"]);
+    let res = post(&app, &zeeland, "k-1", &melding()).await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 2);
 }
 
 /// Every text column of every table, as (table, column).
@@ -646,6 +688,7 @@ async fn oude_platte_tekst_versleuteld_bij_start(db: Db) {
 op_beide_backends!(
     antwoord_versleuteld_en_verloopt,
     gelijktijdige_herhalingen_geven_nooit_500,
+    andere_body_422_en_sleutel_per_organisatie,
     geen_tabel_met_persoonsgegevens_in_platte_tekst,
     oude_platte_tekst_versleuteld_bij_start
 );

@@ -384,9 +384,10 @@ async fn tokenregels(db: Db) {
 /// 431 problem+json too.
 async fn te_grote_kopregels(db: Db) {
     let Some(app) = spawn(db).await else { return };
+    // Straight to the application: the contract proxy has its own header limit.
     let res = app
         .client
-        .get(app.url(PAD))
+        .get(format!("{}{PAD}", app.direct))
         .header("x-opvulling", "x".repeat(140 * 1024))
         .send()
         .await
@@ -403,7 +404,7 @@ async fn te_grote_kopregels(db: Db) {
         "https://ketenregie.nl/problemen/kopregels-te-groot"
     );
     // More header fields than the parser takes (96) is the same answer.
-    let mut rb = app.client.get(app.url(PAD));
+    let mut rb = app.client.get(format!("{}{PAD}", app.direct));
     for i in 0..100 {
         rb = rb.header(format!("x-veld-{i}"), "x");
     }
@@ -415,31 +416,44 @@ async fn te_grote_kopregels(db: Db) {
     );
 }
 
-/// `ketenregie token` makes tokens the service accepts: not longer-lived than allowed.
+/// `ketenregie token` makes tokens the service accepts: not longer-lived than allowed, only
+/// for roles that exist and organisations registered in the configured database (issue 13:
+/// it printed tokens the service then answered with a 401).
 #[test]
 fn ontwikkeltoken_past_binnen_de_regels() {
     let dir = common::temp_dir();
-    let token = |minuten: &str| {
+    let ketenregie = |args: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
             .current_dir(&dir)
             .env_remove("KETENREGIE_CONFIG")
-            .args([
-                "token",
-                "--organisatie",
-                "politie-den-haag",
-                "--rol",
-                "noodhulp",
-                "--geldig-minuten",
-                minuten,
-            ])
+            .args(args)
             .output()
             .unwrap()
     };
-    let ok = token("60");
+    // The reference data registers the Veilig Thuis organisations.
+    assert!(ketenregie(&["import"]).status.success());
+    let token = |org: &str, rol: &str, minuten: &str| {
+        ketenregie(&[
+            "token",
+            "--organisatie",
+            org,
+            "--rol",
+            rol,
+            "--geldig-minuten",
+            minuten,
+        ])
+    };
+    let ok = token("veilig-thuis-haaglanden", "triagist", "60");
     assert!(ok.status.success(), "{ok:?}");
-    let te_lang = token("480");
+    let te_lang = token("veilig-thuis-haaglanden", "triagist", "480");
     assert!(!te_lang.status.success());
     assert!(String::from_utf8_lossy(&te_lang.stderr).contains("auth.max_lifetime_seconds"));
+    let rol = token("veilig-thuis-haaglanden", "baas", "60");
+    assert!(!rol.status.success());
+    assert!(String::from_utf8_lossy(&rol.stderr).contains("unknown role `baas`"));
+    let org = token("politie-nergens", "noodhulp", "60");
+    assert!(!org.status.success());
+    assert!(String::from_utf8_lossy(&org.stderr).contains("`politie-nergens` is not registered"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

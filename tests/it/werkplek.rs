@@ -378,7 +378,18 @@ async fn schermen_per_rol(db: Db) {
             &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
         ),
         ("/werkplek/briefing", &["noodhulp", "wijkagent", "officier"]),
-        ("/werkplek/cijfers", &["politiebeheer", "beheer", "privacy"]),
+        (
+            "/werkplek/cijfers",
+            &[
+                "politiebeheer",
+                "beheer",
+                "wijkteambeheer",
+                "privacy",
+                "privacy_vt",
+                "privacy_gi",
+                "privacy_om",
+            ],
+        ),
     ];
     for (label, _, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
         let mut b = Browser::new(&app);

@@ -483,7 +483,7 @@ async fn idempotentie_en_gelijktijdigheid(db: Db) {
         "a retry returns the first result"
     );
     assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 1);
-    assert_problem(post(melding(&["0603"])).await.unwrap(), 409).await;
+    assert_problem(post(melding(&["0603"])).await.unwrap(), 422).await;
 
     // Two triage workers complete at once with the same ETag: one wins, one gets 412.
     let id = eerste["id"].as_str().unwrap().to_string();

@@ -65,7 +65,19 @@ pub const DEMO_ROLLEN: &[(&str, &str, &str)] = &[
         "wijkteammedewerker",
     ),
     ("privacy", "politie-den-haag", "privacyfunctionaris"),
+    ("privacy_vt", DEMO_VEILIG_THUIS, "privacyfunctionaris"),
+    (
+        "privacy_gi",
+        "gi-jeugdbescherming-west",
+        "privacyfunctionaris",
+    ),
+    ("privacy_om", "om-parket-den-haag", "privacyfunctionaris"),
     ("beheer", DEMO_VEILIG_THUIS, "functioneel-beheerder"),
+    (
+        "wijkteambeheer",
+        "wijkteam-den-haag-centrum",
+        "functioneel-beheerder",
+    ),
     (
         "buitenstaander",
         "wijkteam-utrecht-oost",

@@ -1,7 +1,8 @@
 //! `Idempotency-Key` for POST (DESIGN.md §4; draft-ietf-httpapi-idempotency-key-header):
-//! a retry with the same key and the same request gets the first answer, the same key
-//! with another request a 409, a retry while the first is still running a 409 with
-//! `Retry-After`.
+//! a retry with the same key and the same request gets the first answer (same status,
+//! `Location` and body), the same key with another request a 422, a retry while the first
+//! is still running a 409 with `Retry-After`; never a 500. Keys are scoped per
+//! organisation (the table's key is key and organisation) and expire.
 //!
 //! What is kept is only what a replay needs (status, `Location`, body), and the body is
 //! AES-GCM encrypted like every other personal field (`privacy.encryption_key`). The
@@ -126,10 +127,9 @@ impl Idempotentie {
 
     fn herhaal(&self, eerder: opslag::Eerder) -> Result<HttpResponse, AppError> {
         if eerder.verzoek_hash != self.vingerafdruk {
-            return Err(AppError::Conflict {
-                detail: "Deze Idempotency-Key is al gebruikt voor een ander verzoek".into(),
-                location: None,
-            });
+            return Err(AppError::SleutelHergebruikt(
+                "Deze Idempotency-Key is al gebruikt voor een ander verzoek (andere body, ander pad of andere gebruiker); kies een nieuwe sleutel".into(),
+            ));
         }
         let body = self
             .versleuteling

@@ -243,6 +243,89 @@ pub async fn verzoektijd(
     Ok(ServiceResponse::new(req, resp))
 }
 
+/// The body limits (`server.body_limit_bytes`, and the larger one of a zorgmelding), as
+/// app data for `lichaamsbeleid`.
+#[derive(Debug, Clone, Copy)]
+pub struct Lichaamsgrens {
+    /// Every route but a zorgmelding's (`server.body_limit_bytes`, 256 KiB by default).
+    pub standaard: usize,
+}
+
+/// Largest body of `POST /zorgmeldingen` and `PUT /zorgmeldingen/{id}` (4 MiB): texts are
+/// limited per field (20,000 characters), so an over-long field is a 400 naming it, not a
+/// bare 413.
+pub const ZORGMELDING_MAX_BODY: usize = 4 * 1024 * 1024;
+
+/// The body limit of a route: `ZORGMELDING_MAX_BODY` for a zorgmelding's content, else
+/// `standaard`. The OpenAPI document states the same per operation (413).
+pub fn lichaamsgrens(pad: &str, standaard: usize) -> usize {
+    let rest = pad.strip_prefix(crate::app::API_PREFIX).unwrap_or(pad);
+    let delen: Vec<&str> = rest.split('/').collect();
+    match delen.as_slice() {
+        ["", "zorgmeldingen"] | ["", "zorgmeldingen", _] => ZORGMELDING_MAX_BODY.max(standaard),
+        _ => standaard,
+    }
+}
+
+/// One body policy for every route (issue 13 point 4), before any handler or extractor
+/// reads the body: a request that carries a body (`Content-Length` above 0, or chunked)
+/// must say `Content-Type: application/json` (parameters such as `charset` allowed), else
+/// 415 problem+json; a body whose `Content-Length` is above the route's limit
+/// (`lichaamsgrens`) is a 413 problem+json naming the limit, and is never read. A chunked
+/// body is cut at the same limit by the extractors (`JsonConfig`/`PayloadConfig`), also a
+/// 413 naming it. A request without a body passes (operations whose body is optional).
+pub async fn lichaamsbeleid(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    if !matches!(*req.method(), Method::POST | Method::PUT | Method::PATCH) {
+        return next.call(req).await.map(|r| r.map_into_boxed_body());
+    }
+    let lengte: Option<u64> = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok());
+    let heeft_body =
+        lengte.is_some_and(|n| n > 0) || req.headers().contains_key(header::TRANSFER_ENCODING);
+    if heeft_body {
+        let soort = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            });
+        if soort.as_deref() != Some("application/json") {
+            return Ok(req.error_response(AppError::MediaType(format!(
+                "Stuur de body als JSON met `Content-Type: application/json` (kreeg {})",
+                soort
+                    .map(|s| format!("`{s}`"))
+                    .unwrap_or_else(|| "geen Content-Type".into())
+            ))));
+        }
+        let standaard = req
+            .app_data::<web::Data<Lichaamsgrens>>()
+            .map(|g| g.standaard)
+            .unwrap_or(256 * 1024);
+        let grens = lichaamsgrens(req.path(), standaard);
+        if let Some(n) = lengte
+            && n > grens as u64
+        {
+            return Ok(req.error_response(AppError::TeGroot(format!(
+                "De body ({n} bytes) is groter dan de grens van deze route: {grens} bytes ({} KiB)",
+                grens / 1024
+            ))));
+        }
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
 /// A request body that fails once its deadline has passed.
 struct MetDeadline {
     binnen: actix_web::dev::Payload,

@@ -151,6 +151,9 @@ pub fn document_text() -> String {
 
 const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 
+/// The default `server.body_limit_bytes` (256 KiB), as the document states it.
+const STANDAARD_LICHAAMSGRENS: usize = 256 * 1024;
+
 fn problem_response(description: &str) -> Value {
     json!({
         "description": description,
@@ -189,10 +192,20 @@ fn afwerken(doc: &mut Value) {
             }
         }
     }
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for (naam, schema) in schemas.iter_mut() {
+            domeinpatronen(schema);
+            niet_leeg(naam, schema);
+        }
+        aanvullen(schemas);
+    }
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
-    for item in paths.values_mut() {
+    for (pad, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
             continue;
         };
@@ -200,12 +213,162 @@ fn afwerken(doc: &mut Value) {
             let Some(op) = item.get_mut(*method).and_then(Value::as_object_mut) else {
                 continue;
             };
-            afwerken_operatie(method, op);
+            afwerken_operatie(pad, method, op);
         }
     }
 }
 
-fn afwerken_operatie(method: &str, op: &mut Map<String, Value>) {
+/// The patterns of the domain's identifiers, stated wherever a field carries one, as the
+/// server checks them everywhere (`ketenregie_common::validatie`): a BSN is nine digits
+/// (`Bsn::parse`, which also applies the elfproef), a municipality a CBS code of four digits
+/// (`is_gemeentecode`), an OIN twenty digits (`is_oin`), a postcode four digits and two
+/// letters.
+const DOMEINPATRONEN: &[(&str, &str)] = &[
+    ("bsn", "^[0-9]{9}$"),
+    ("gemeente", "^[0-9]{4}$"),
+    ("gemeenten", "^[0-9]{4}$"),
+    ("oin", "^[0-9]{20}$"),
+    // `ketenregie_case::invoer::postcode`: four digits (not starting with 0), two letters.
+    ("postcode", "^[1-9][0-9]{3} ?[A-Za-z]{2}$"),
+];
+
+fn domeinpatronen(schema: &mut Value) {
+    if let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) {
+        for (naam, prop) in props.iter_mut() {
+            if let Some((_, patroon)) = DOMEINPATRONEN.iter().find(|(n, _)| n == naam) {
+                let doel = if prop.get("items").is_some() {
+                    &mut prop["items"]
+                } else {
+                    &mut *prop
+                };
+                let tekst = match &doel["type"] {
+                    Value::String(t) => t == "string",
+                    Value::Array(a) => a.iter().any(|t| t == "string"),
+                    _ => false,
+                };
+                if tekst && doel.get("pattern").is_none() {
+                    doel["pattern"] = json!(patroon);
+                }
+            }
+            domeinpatronen(prop);
+        }
+    }
+    for sleutel in ["items", "allOf", "oneOf", "anyOf"] {
+        match schema.get_mut(sleutel) {
+            Some(Value::Array(a)) => a.iter_mut().for_each(domeinpatronen),
+            Some(v @ Value::Object(_)) => domeinpatronen(v),
+            _ => {}
+        }
+    }
+}
+
+/// What the schemas of types outside this crate's care leave out, stated here where the
+/// rule is known: the channels of a webhook subscription are an enum of at least one
+/// (`ketenregie_feedback::abonnement::KANALEN`), its URL an absolute URI.
+fn aanvullen(schemas: &mut Map<String, Value>) {
+    if let Some(a) = schemas.get_mut("AbonnementInvoer") {
+        a["properties"]["kanalen"]["minItems"] = json!(1);
+        a["properties"]["kanalen"]["items"] =
+            json!({"type": "string", "enum": ketenregie_feedback::abonnement::KANALEN});
+        a["properties"]["url"]["format"] = json!("uri");
+    }
+    // `ketenregie_case::gezinnen`: a family has at least one member.
+    if let Some(g) = schemas.get_mut("GezinInvoer")
+        && g["properties"].get("leden").is_some()
+    {
+        g["properties"]["leden"]["minItems"] = json!(1);
+    }
+}
+
+/// The header parameters whose format the server enforces, documented once here:
+/// `If-Match` (RFC 9110 §13.1.1, `crate::routes::if_match`) and `Idempotency-Key`
+/// (`crate::idempotentie`: 1 to 255 visible ASCII characters).
+fn kopformaten(op: &mut Map<String, Value>) -> (bool, bool) {
+    let (mut if_match, mut idempotentie) = (false, false);
+    for p in op
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        if p["in"] != "header" {
+            continue;
+        }
+        if p["name"] == "If-Match" {
+            if_match = true;
+            p["description"] = json!(
+                "`*`, or the ETag of your last read (`\"3\"`), or a list of them; a weak ETag (`W/\"3\"`) never matches (RFC 9110 §13.1.1). Without it the write is unconditional."
+            );
+            p["schema"] = json!({"type": "string", "pattern": crate::routes::IF_MATCH_PATROON});
+        }
+        if p["name"] == "Idempotency-Key" {
+            idempotentie = true;
+            p["schema"] = json!({
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 255,
+                "pattern": "^[\\x20-\\x7E]*[\\x21-\\x7E][\\x20-\\x7E]*$"
+            });
+        }
+    }
+    (if_match, idempotentie)
+}
+
+/// Query and path parameters that carry a domain identifier get its pattern
+/// (`DOMEINPATRONEN`); `richting` (inbox or outbox) is an enum wherever it is taken.
+fn parameterregels(op: &mut Map<String, Value>) {
+    for p in op
+        .get_mut("parameters")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        let naam = p["name"].as_str().unwrap_or_default().to_string();
+        if let Some((_, patroon)) = DOMEINPATRONEN.iter().find(|(n, _)| *n == naam)
+            && p["schema"].get("pattern").is_none()
+        {
+            p["schema"]["pattern"] = json!(patroon);
+        }
+        if naam == "richting" && p["in"] == "query" {
+            p["schema"]["enum"] = json!(["ontvangen", "verzonden"]);
+        }
+    }
+}
+
+/// An input schema (`...Invoer`, `...Vraag`) states what `Validatie::tekst` enforces on
+/// every required text: present and not blank. Formats, enums and patterns of their own
+/// say more and are left as they are.
+fn niet_leeg(naam: &str, schema: &mut Value) {
+    if !(naam.ends_with("Invoer") || naam.ends_with("Vraag")) {
+        return;
+    }
+    let verplicht: Vec<String> = schema["required"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for veld in verplicht {
+        let Some(p) = props.get_mut(&veld) else {
+            continue;
+        };
+        if p["type"] == "string"
+            && p.get("format").is_none()
+            && p.get("enum").is_none()
+            && p.get("pattern").is_none()
+        {
+            p["minLength"] = json!(1);
+            p["pattern"] = json!("\\S");
+        }
+    }
+}
+
+fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
+    parameterregels(op);
+    let (if_match, idempotentie) = kopformaten(op);
     let has_params = op
         .get("parameters")
         .and_then(Value::as_array)
@@ -243,12 +406,46 @@ fn afwerken_operatie(method: &str, op: &mut Map<String, Value>) {
             .or_insert_with(|| problem_response("Geen toegang"));
     }
     if has_body {
-        responses
-            .entry("413")
-            .or_insert_with(|| problem_response("Verzoek te groot"));
-        responses
-            .entry("415")
-            .or_insert_with(|| problem_response("Content-Type moet application/json zijn"));
+        // The limits `middleware::lichaamsbeleid` applies, with the default
+        // `server.body_limit_bytes`.
+        let grens = crate::middleware::lichaamsgrens(
+            &format!("{}{pad}", crate::app::API_PREFIX),
+            STANDAARD_LICHAAMSGRENS,
+        );
+        responses.entry("413").or_insert_with(|| {
+            problem_response(&format!(
+                "De body is groter dan {} KiB, de grens van deze operatie ({}); de detail noemt de grens",
+                grens / 1024,
+                if grens == STANDAARD_LICHAAMSGRENS {
+                    "server.body_limit_bytes, standaard 256 KiB"
+                } else {
+                    "vast, voor de lange teksten van een zorgmelding"
+                }
+            ))
+        });
+        responses.entry("415").or_insert_with(|| {
+            problem_response("Een body moet Content-Type: application/json hebben")
+        });
+    }
+    // A path with an id names something that may not exist (or lie outside the caller's
+    // view, answered the same): 404 on every such operation.
+    if pad.contains('{') {
+        responses.entry("404").or_insert_with(|| {
+            problem_response("Onbekend, of buiten het zicht van uw organisatie")
+        });
+    }
+    if if_match {
+        responses.entry("412").or_insert_with(|| {
+            problem_response("If-Match past niet bij de huidige versie: haal het object opnieuw op")
+        });
+    }
+    if idempotentie {
+        responses.entry("409").or_insert_with(|| {
+            problem_response("Idempotency-Key nog in behandeling (met Retry-After)")
+        });
+        responses.entry("422").or_insert_with(|| {
+            problem_response("Idempotency-Key al gebruikt voor een ander verzoek")
+        });
     }
     // Every operation is under the request rate limits (crate::limieten).
     responses.entry("429").or_insert_with(|| {
@@ -264,6 +461,18 @@ fn afwerken_operatie(method: &str, op: &mut Map<String, Value>) {
     responses
         .entry("500")
         .or_insert_with(|| problem_response("Interne fout; noem de traceId"));
+    // Every operation needs the database: while it is away (or, on SQLite, its disk is
+    // full) the answer is a 503 with Retry-After (crate::db).
+    responses.entry("503").or_insert_with(|| {
+        let mut r = problem_response(
+            "Tijdelijk niet beschikbaar (database); probeer het na Retry-After seconden opnieuw",
+        );
+        r["headers"] = json!({"Retry-After": {
+            "description": "Seconds to wait before trying again (RFC 9110 §10.2.3)",
+            "schema": {"type": "integer", "minimum": 1}
+        }});
+        r
+    });
     for (code, response) in responses.iter_mut() {
         let Some(r) = response.as_object_mut() else {
             continue;
@@ -351,6 +560,94 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    /// Every Rust type that derives `ToSchema`, by the component name it publishes: the
+    /// type's name, or its `#[schema(as = ...)]`. utoipa keeps one schema per name and
+    /// silently drops the others, so two types with one name publish the wrong shape for
+    /// one of them (issue 13: `VerklaringInvoer` of an incident shown for a zorgmelding's).
+    fn schemanamen() -> Vec<(String, String)> {
+        fn bestanden(dir: &std::path::Path, uit: &mut Vec<std::path::PathBuf>) {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    bestanden(&p, uit);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    uit.push(p);
+                }
+            }
+        }
+        let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut paden = Vec::new();
+        bestanden(&crates, &mut paden);
+        let mut namen = Vec::new();
+        for pad in paden {
+            let tekst = std::fs::read_to_string(&pad).unwrap();
+            let mut regels = tekst.lines().map(str::trim);
+            while let Some(regel) = regels.next() {
+                if !regel.starts_with("#[derive(") {
+                    continue;
+                }
+                let mut derive = regel.to_string();
+                while !derive.contains(")]") {
+                    let Some(r) = regels.next() else { break };
+                    derive.push_str(r);
+                }
+                if !derive.contains("ToSchema") {
+                    continue;
+                }
+                let mut als = None;
+                for r in regels.by_ref() {
+                    if r.starts_with("#[schema(")
+                        && let Some(i) = r.find("as = ")
+                    {
+                        let rest = &r[i + 5..];
+                        let eind = rest.find([',', ')']).unwrap_or(rest.len());
+                        als = Some(rest[..eind].trim().replace("::", "."));
+                    }
+                    let zonder_pub = r
+                        .strip_prefix("pub(crate) ")
+                        .or_else(|| r.strip_prefix("pub "))
+                        .unwrap_or(r);
+                    if let Some(naam) = zonder_pub
+                        .strip_prefix("struct ")
+                        .or_else(|| zonder_pub.strip_prefix("enum "))
+                    {
+                        let naam: String = naam
+                            .chars()
+                            .take_while(|c| c.is_alphanumeric() || *c == '_')
+                            .collect();
+                        namen.push((als.unwrap_or(naam), pad.display().to_string()));
+                        break;
+                    }
+                }
+            }
+        }
+        namen
+    }
+
+    #[test]
+    fn every_schema_name_belongs_to_one_rust_type() {
+        let namen = schemanamen();
+        assert!(namen.len() > 100, "the scan finds the schema types");
+        let mut per_naam: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+        for (naam, pad) in &namen {
+            per_naam.entry(naam).or_default().push(pad);
+        }
+        let dubbel: Vec<_> = per_naam.iter().filter(|(_, p)| p.len() > 1).collect();
+        assert!(
+            dubbel.is_empty(),
+            "component names used by more than one Rust type (give one `#[schema(as = ...)]`): {dubbel:?}"
+        );
+        // And every component in the document is one of them (or the handful declared in
+        // this module), so the scan sees what the document publishes.
+        let doc = document_json();
+        for naam in doc["components"]["schemas"].as_object().unwrap().keys() {
+            assert!(
+                per_naam.contains_key(naam.as_str()),
+                "component {naam} not found by the scan"
+            );
         }
     }
 

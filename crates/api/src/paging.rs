@@ -17,22 +17,62 @@ pub struct Paginering {
 }
 
 impl Paginering {
-    /// Check `page` and `pageSize`, recording problems in `v`.
-    pub fn uit(v: &mut Validatie, page: Option<u32>, page_size: Option<u32>) -> Self {
+    /// Check the query parameters `page` and `pageSize` as sent, recording problems in
+    /// `v` under the parameter's own name with the broken rule as code: `type` (not a
+    /// whole number), `minimum` (below 1), `maximum` (`page` above 2^31-1, the int32 the
+    /// document declares; `pageSize` above 100).
+    pub fn uit(v: &mut Validatie, page: Option<&str>, page_size: Option<&str>) -> Self {
+        let getal = |v: &mut Validatie, naam: &str, s: Option<&str>| -> Option<u32> {
+            let s = s?;
+            match s.trim().parse::<i64>() {
+                Ok(n) if n < 1 => {
+                    v.fout(naam, "minimum", format!("`{naam}` is ten minste 1"));
+                    None
+                }
+                Ok(n) if n > i64::from(i32::MAX) => {
+                    v.fout(
+                        naam,
+                        "maximum",
+                        format!("`{naam}` is ten hoogste {}", i32::MAX),
+                    );
+                    None
+                }
+                Ok(n) => u32::try_from(n).ok(),
+                Err(_) => {
+                    v.fout(naam, "type", format!("`{naam}` is een geheel getal"));
+                    None
+                }
+            }
+        };
+        let page = getal(v, "page", page);
+        let page_size = getal(v, "pageSize", page_size);
+        Self::uit_getallen(v, page, page_size)
+    }
+
+    /// Check `page` and `pageSize` given as numbers (a JSON body), as `uit`.
+    pub fn uit_getallen(v: &mut Validatie, page: Option<u32>, page_size: Option<u32>) -> Self {
         let page = page.unwrap_or(1);
         let page_size = page_size.unwrap_or(STANDAARD_PAGE_SIZE);
         if page < 1 {
-            v.fout("page", "minimum", "`page` begint bij 1");
+            v.fout("page", "minimum", "`page` is ten minste 1");
+        } else if i64::from(page) > i64::from(i32::MAX) {
+            v.fout(
+                "page",
+                "maximum",
+                format!("`page` is ten hoogste {}", i32::MAX),
+            );
         }
-        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+        if page_size < 1 {
+            v.fout("pageSize", "minimum", "`pageSize` is ten minste 1");
+        } else if page_size > MAX_PAGE_SIZE {
             v.fout(
                 "pageSize",
                 "maximum",
-                format!("`pageSize` ligt tussen 1 en {MAX_PAGE_SIZE}"),
+                format!("`pageSize` is ten hoogste {MAX_PAGE_SIZE}"),
             );
         }
         Self {
-            page: page.max(1),
+            page: page.clamp(1, i32::MAX as u32),
             page_size: page_size.clamp(1, MAX_PAGE_SIZE),
         }
     }
@@ -52,11 +92,11 @@ impl Paginering {
 pub struct Lijst<T> {
     /// Total number of results over all pages.
     pub count: i64,
-    /// The next page, or null on the last.
-    #[schema(format = "uri")]
+    /// The next page (a relative reference: path and query), or null on the last.
+    #[schema(format = "uri-reference")]
     pub next: Option<String>,
-    /// The previous page, or null on the first.
-    #[schema(format = "uri")]
+    /// The previous page (a relative reference), or null on the first.
+    #[schema(format = "uri-reference")]
     pub previous: Option<String>,
     pub results: Vec<T>,
 }

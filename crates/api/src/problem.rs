@@ -102,6 +102,10 @@ pub enum AppError {
     /// `Retry-After` (draft-ietf-httpapi-idempotency-key-header §2.6).
     #[error("in behandeling: {detail}")]
     InBehandeling { detail: String, retry_after: u64 },
+    /// An `Idempotency-Key` already used for another request (another body, path or
+    /// user): 422 (draft-ietf-httpapi-idempotency-key-header §2.7).
+    #[error("sleutel hergebruikt: {0}")]
+    SleutelHergebruikt(String),
     /// The request's header fields are too large (RFC 6585 §5).
     #[error("kopregels te groot: {0}")]
     KopTeGroot(String),
@@ -160,6 +164,9 @@ impl AppError {
             AppError::NietBeschikbaar(_) => ("niet-beschikbaar", "Dienst niet beschikbaar"),
             AppError::TeVeel { .. } => ("te-veel-verzoeken", "Te veel verzoeken"),
             AppError::InBehandeling { .. } => ("in-behandeling", "Verzoek nog in behandeling"),
+            AppError::SleutelHergebruikt(_) => {
+                ("sleutel-hergebruikt", "Idempotency-Key hergebruikt")
+            }
             AppError::KopTeGroot(_) => ("kopregels-te-groot", "Kopregels te groot"),
             AppError::Intern(_) => ("interne-fout", "Interne fout"),
         }
@@ -176,7 +183,8 @@ impl AppError {
             | AppError::MediaType(d)
             | AppError::TeGroot(d)
             | AppError::NietBeschikbaar(d)
-            | AppError::KopTeGroot(d) => d.clone(),
+            | AppError::KopTeGroot(d)
+            | AppError::SleutelHergebruikt(d) => d.clone(),
             AppError::Conflict { detail, .. }
             | AppError::Verborgen { detail, .. }
             | AppError::GeenToegangVelden { detail, .. }
@@ -224,6 +232,7 @@ impl ResponseError for AppError {
             AppError::NietBeschikbaar(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TeVeel { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InBehandeling { .. } => StatusCode::CONFLICT,
+            AppError::SleutelHergebruikt(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::KopTeGroot(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::Intern(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -12,6 +12,7 @@ pub mod organisatie;
 pub mod time;
 pub mod validatie;
 pub mod verwerking;
+pub mod voorwaarde;
 pub mod werkdagen;
 
 pub use actor::{Actor, Rol};
@@ -21,3 +22,4 @@ pub use klok::Klok;
 pub use organisatie::{OrganisatieSoort, Rechtsregime};
 pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin};
 pub use verwerking::{Actie, Doel, Gegevenscategorie, Vertrouwelijkheid};
+pub use voorwaarde::IfMatch;

@@ -131,9 +131,19 @@ impl Validatie {
         }
     }
 
-    /// An optional BSN (blank is none), checked with the elfproef (DOMAIN.md §4 "BSN").
+    /// An optional BSN, checked with the elfproef (DOMAIN.md §4 "BSN"). Absent is none; a
+    /// blank one is refused (`pattern`): leave the field out instead (issue 13, the
+    /// document's pattern of nine digits).
     pub fn bsn(&mut self, name: &str, value: Option<&str>) -> Option<crate::Bsn> {
-        let v = value.map(str::trim).filter(|s| !s.is_empty())?;
+        let v = value.map(str::trim)?;
+        if v.is_empty() {
+            self.fout(
+                name,
+                "pattern",
+                format!("`{name}` is leeg; laat het veld weg als er geen BSN is"),
+            );
+            return None;
+        }
         match crate::Bsn::parse(v) {
             Ok(b) => Some(b),
             Err(e) => {

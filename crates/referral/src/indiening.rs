@@ -27,10 +27,11 @@ pub const ONTVANGEN: &str = "zorgmeldingen.zorgmelding-ontvangen";
 pub const NIET_ROUTEERBAAR: &str = "zorgmeldingen.zorgmelding-niet-routeerbaar";
 
 /// Submit concept `id`, at the version read (`If-Match`, if sent).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Indiening {
     pub id: Uuid,
-    pub verwacht_versie: Option<i64>,
+    /// `If-Match` (RFC 9110 §13.1.1), `IfMatch::Geen` when not sent.
+    pub verwacht_versie: ketenregie_common::IfMatch,
 }
 
 /// Submit a concept: by the author's organisation (`AFZENDER_BEHEERT_CONCEPT`) and the
@@ -42,7 +43,7 @@ pub fn dien_in(conn: &mut DbConnection, ctx: &Context, i: Indiening) -> Result<V
     toegang::beheert_concept(&ctx.actor, &k, "dient een concept in")?;
     toegang::mag_indienen(conn, &ctx.actor)?;
     alleen_concept(&k, "ingediend")?;
-    versie_check(&k, i.verwacht_versie)?;
+    versie_check(&k, &i.verwacht_versie)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let uit = if opslag::kwaliteitscontrole_verplicht(conn, &ctx.actor.organisatie)? {

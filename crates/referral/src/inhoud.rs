@@ -50,6 +50,7 @@ pub enum Risiconiveau {
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[schema(as = OuderRelatie)]
 pub enum Relatie {
     Moeder,
     Vader,
@@ -76,6 +77,7 @@ pub enum Relatie {
 )]
 #[serde(rename_all = "kebab-case")]
 #[strum(serialize_all = "kebab-case")]
+#[schema(as = MeldingVerklaarder)]
 pub enum Verklaarder {
     Moeder,
     Vader,
@@ -122,7 +124,11 @@ pub struct Verklaring {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Melder {
+    /// `null` in an answer to a caller who may not see the reporter's identity.
+    #[schema(value_type = Option<String>, required = true)]
     pub naam: String,
+    /// `null` as `naam`.
+    #[schema(value_type = Option<String>, required = true)]
     pub functie: String,
     /// May the family be told who reported? A professional is named unless that threatens
     /// the family, the reporter or colleagues, or the trust relationship (Wmo 2015).
@@ -134,12 +140,15 @@ pub struct Melder {
 /// The validated content, stored encrypted.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = MeldingInhoud)]
 pub struct Inhoud {
     pub kinderen: Vec<Kind>,
     pub ouders: Vec<Volwassene>,
     pub incident_referentie: Option<String>,
     pub incident_datum: Option<NaiveDate>,
-    /// What happened.
+    /// What happened; `null` in an answer to a caller who may not see politiegegevens
+    /// (`geredigeerd`).
+    #[schema(value_type = Option<String>, required = true)]
     pub omschrijving: String,
     pub zorgen: String,
     pub acuut: bool,
@@ -162,67 +171,110 @@ impl Inhoud {
 }
 
 // ---- loose input ----------------------------------------------------------------------
+//
+// Every field is optional in Rust so that `valideer` can name every problem at once; the
+// `#[schema]` attributes publish the rules `valideer` enforces (required, lengths after
+// trimming, patterns, enums), so the document says what the server accepts.
 
+/// A child in a melding as filed. A date of birth or a BSN is required (not expressible in
+/// the schema: `valideer` names `geboortedatum`).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct KindInvoer {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub voornaam: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub achternaam: Option<String>,
-    #[schema(format = Date)]
+    /// `JJJJ-MM-DD`, not in the future.
+    #[schema(value_type = Option<String>, format = Date)]
     pub geboortedatum: Option<String>,
+    /// Nine digits passing the elfproef (blank is none).
+    #[schema(value_type = Option<String>, pattern = r"^[0-9]{9}$")]
     pub bsn: Option<String>,
-    #[schema(example = "0518")]
+    /// CBS code of the municipality of residence: four digits.
+    #[schema(value_type = String, required = true, pattern = r"^[0-9]{4}$", example = "0518")]
     pub gemeente: Option<String>,
+    #[schema(value_type = Option<String>, max_length = 20_000)]
     pub eigen_woorden: Option<String>,
 }
 
+/// A parent or carer in a melding as filed.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VolwasseneInvoer {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub voornaam: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub achternaam: Option<String>,
-    #[schema(value_type = Option<Relatie>)]
+    #[schema(value_type = Relatie, required = true)]
     pub relatie: Option<String>,
+    /// Nine digits passing the elfproef (blank is none).
+    #[schema(value_type = Option<String>, pattern = r"^[0-9]{9}$")]
     pub bsn: Option<String>,
     pub gezag: Option<bool>,
 }
 
+/// A statement in a melding as filed: who said it (a name), in which role, and what.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = MeldingVerklaringInvoer)]
 pub struct VerklaringInvoer {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub persoon: Option<String>,
-    #[schema(value_type = Option<Verklaarder>)]
+    #[schema(value_type = Verklaarder, required = true)]
     pub rol: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub tekst: Option<String>,
 }
 
+/// The reporter of a melding as filed.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MelderInvoer {
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub naam: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub functie: Option<String>,
+    #[schema(value_type = bool, required = true)]
     pub identiteit_delen: Option<bool>,
+    /// Required when `identiteitDelen` is false.
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub reden: Option<String>,
 }
 
-/// A zorgmelding as filed or changed (concept). Every problem is reported at once.
+/// A zorgmelding as filed or changed (concept). Every problem is reported at once; rules
+/// across fields (`redenNietGeinformeerd` when `oudersGeinformeerd` is false, a date of
+/// birth or BSN per child) are named in `invalidParams`.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MeldingInvoer {
+    #[schema(value_type = Vec<KindInvoer>, required = true, min_items = 1)]
     pub kinderen: Option<Vec<KindInvoer>>,
+    #[schema(value_type = Option<Vec<VolwasseneInvoer>>)]
     pub ouders: Option<Vec<VolwasseneInvoer>>,
+    #[schema(value_type = Option<String>, max_length = 100)]
     pub incident_referentie: Option<String>,
-    #[schema(format = Date)]
+    /// `JJJJ-MM-DD`, not in the future.
+    #[schema(value_type = Option<String>, format = Date)]
     pub incident_datum: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub omschrijving: Option<String>,
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 20_000, pattern = r"\S")]
     pub zorgen: Option<String>,
+    #[schema(value_type = bool, required = true)]
     pub acuut: Option<bool>,
-    #[schema(value_type = Option<Risiconiveau>)]
+    #[schema(value_type = Risiconiveau, required = true)]
     pub risiconiveau: Option<String>,
+    #[schema(value_type = Option<Vec<VerklaringInvoer>>)]
     pub verklaringen: Option<Vec<VerklaringInvoer>>,
+    #[schema(value_type = bool, required = true)]
     pub ouders_geinformeerd: Option<bool>,
+    /// Required when `oudersGeinformeerd` is false.
+    #[schema(value_type = Option<String>, max_length = 2000)]
     pub reden_niet_geinformeerd: Option<String>,
+    #[schema(value_type = Option<bool>)]
     pub terugkoppeling_gewenst: Option<bool>,
+    #[schema(value_type = MelderInvoer, required = true)]
     pub melder: Option<MelderInvoer>,
     #[schema(value_type = Option<ketenregie_common::Vertrouwelijkheid>)]
     pub vertrouwelijkheid: Option<String>,

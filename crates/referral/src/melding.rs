@@ -61,15 +61,12 @@ impl Zorgmelding {
     }
 }
 
-/// The version the caller last read (`If-Match`), if it sent one.
-pub fn versie_check(k: &Kop, verwacht: Option<i64>) -> Result<(), Fout> {
-    match verwacht {
-        Some(v) if v != k.versie => Err(Fout::VoorwaardeMislukt(format!(
-            "If-Match verwacht versie {v} maar de huidige versie is {}; haal de zorgmelding opnieuw op",
-            k.versie
-        ))),
-        _ => Ok(()),
-    }
+/// The caller's `If-Match` against the current version (RFC 9110 §13.1.1: `*`, lists,
+/// weak tags never match).
+pub fn versie_check(k: &Kop, verwacht: &ketenregie_common::IfMatch) -> Result<(), Fout> {
+    verwacht
+        .controleer(k.versie, "de zorgmelding")
+        .map_err(Fout::VoorwaardeMislukt)
 }
 
 /// A concept only (a sent melding is the receiver's record too).
@@ -165,8 +162,8 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmeld
 #[derive(Debug, Clone)]
 pub struct Wijziging {
     pub id: Uuid,
-    /// `If-Match`, if sent.
-    pub verwacht_versie: Option<i64>,
+    /// `If-Match` (RFC 9110 §13.1.1), `IfMatch::Geen` when not sent.
+    pub verwacht_versie: ketenregie_common::IfMatch,
     pub melding: NieuweMelding,
 }
 
@@ -177,7 +174,7 @@ pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zo
     partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
     beheert_concept(&ctx.actor, &k, "wijzigt een concept")?;
     alleen_concept(&k, "gewijzigd")?;
-    versie_check(&k, w.verwacht_versie)?;
+    versie_check(&k, &w.verwacht_versie)?;
     let m = w.melding;
     toegang::controleer_gemeenten(conn, &m.inhoud)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;

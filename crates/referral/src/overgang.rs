@@ -28,7 +28,8 @@ pub const OVERDRACHT_ONTVANGEN: &str = "zorgmeldingen.overdracht-ontvangen";
 #[derive(Debug, Clone, Default)]
 pub struct Stapverzoek {
     pub id: Uuid,
-    pub verwacht_versie: Option<i64>,
+    /// `If-Match` (RFC 9110 §13.1.1), `IfMatch::Geen` when not sent.
+    pub verwacht_versie: ketenregie_common::IfMatch,
     pub reden: Option<String>,
 }
 
@@ -57,7 +58,7 @@ fn overgang(
         ))
     })?;
     // A stale If-Match first: whoever lost the race hears that, not a state error.
-    versie_check(&k, s.verwacht_versie)?;
+    versie_check(&k, &s.verwacht_versie)?;
     levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())?;
     if !opslag::zet_status(
         conn,

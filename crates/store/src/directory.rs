@@ -20,8 +20,9 @@ pub enum DirectoryFout {
     Conflict(String),
     #[error("niet gevonden")]
     NietGevonden,
-    #[error("de versie is gewijzigd: verwacht {verwacht}, huidig {huidig}")]
-    VersieConflict { verwacht: i64, huidig: i64 },
+    /// `If-Match` does not hold; the message says which version is current.
+    #[error("{0}")]
+    VersieConflict(String),
     #[error(transparent)]
     Db(#[from] DieselError),
 }
@@ -34,9 +35,7 @@ impl From<DirectoryFout> for ketenregie_common::Fout {
         match e {
             DirectoryFout::Conflict(d) => Fout::conflict(d),
             DirectoryFout::NietGevonden => Fout::NietGevonden("Het object bestaat niet".into()),
-            DirectoryFout::VersieConflict { verwacht, huidig } => Fout::VoorwaardeMislukt(format!(
-                "If-Match verwacht versie {verwacht} maar de huidige versie is {huidig}; haal het object opnieuw op"
-            )),
+            DirectoryFout::VersieConflict(melding) => Fout::VoorwaardeMislukt(melding),
             DirectoryFout::Db(e) => e.into(),
         }
     }
@@ -221,18 +220,13 @@ pub fn wijzig_organisatie(
     conn: &mut DbConnection,
     id: Uuid,
     mut g: OrganisatieGegevens,
-    verwachte_versie: Option<i64>,
+    verwachte_versie: &ketenregie_common::IfMatch,
 ) -> Result<Organisatie, DirectoryFout> {
     g.gemeenten.sort();
     g.gemeenten.dedup();
     let huidig = organisatie(conn, id)?.ok_or(DirectoryFout::NietGevonden)?;
-    if let Some(v) = verwachte_versie
-        && v != huidig.versie
-    {
-        return Err(DirectoryFout::VersieConflict {
-            verwacht: v,
-            huidig: huidig.versie,
-        });
+    if let Err(melding) = verwachte_versie.controleer(huidig.versie, "de organisatie") {
+        return Err(DirectoryFout::VersieConflict(melding));
     }
     let id_s = id.to_string();
     check_unique(conn, &g, Some(&id_s))?;
@@ -422,6 +416,8 @@ pub struct Contactpunt {
     pub altijd_bereikbaar: bool,
     pub aangemaakt_op: DateTime<Utc>,
     pub gewijzigd_op: DateTime<Utc>,
+    /// 1 at creation, one up at every change: the `ETag` (`If-Match`, issue 13).
+    pub versie: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -447,6 +443,7 @@ struct ContactpuntRij {
     altijd_bereikbaar: bool,
     aangemaakt_op: chrono::NaiveDateTime,
     gewijzigd_op: chrono::NaiveDateTime,
+    versie: i64,
 }
 
 impl From<ContactpuntRij> for Contactpunt {
@@ -462,6 +459,7 @@ impl From<ContactpuntRij> for Contactpunt {
             altijd_bereikbaar: r.altijd_bereikbaar,
             aangemaakt_op: from_db(r.aangemaakt_op),
             gewijzigd_op: from_db(r.gewijzigd_op),
+            versie: r.versie,
         }
     }
 }
@@ -485,36 +483,66 @@ pub fn maak_contactpunt(
             contactpunten::altijd_bereikbaar.eq(g.altijd_bereikbaar),
             contactpunten::aangemaakt_op.eq(nu),
             contactpunten::gewijzigd_op.eq(nu),
+            contactpunten::versie.eq(1_i64),
         ))
         .execute(conn)?;
     contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)
 }
 
+/// Replace a contact point when `voorwaarde` (`If-Match`) holds for its current version;
+/// the version goes one up. The update is conditional on the version it read, so of two
+/// concurrent writers with the same `If-Match` one gets the 412.
 pub fn wijzig_contactpunt(
     conn: &mut DbConnection,
     id: Uuid,
     g: ContactpuntGegevens,
+    voorwaarde: &ketenregie_common::IfMatch,
 ) -> Result<Contactpunt, DirectoryFout> {
-    let n = diesel::update(contactpunten::table.filter(contactpunten::id.eq(id.to_string())))
-        .set((
-            contactpunten::rol.eq(g.rol.as_ref()),
-            contactpunten::naam.eq(&g.naam),
-            contactpunten::telefoon.eq(&g.telefoon),
-            contactpunten::email.eq(&g.email),
-            contactpunten::openingstijden.eq(&g.openingstijden),
-            contactpunten::altijd_bereikbaar.eq(g.altijd_bereikbaar),
-            contactpunten::gewijzigd_op.eq(to_db(now_utc())),
-        ))
-        .execute(conn)?;
+    let huidig = contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)?;
+    voorwaarde
+        .controleer(huidig.versie, "het contactpunt")
+        .map_err(DirectoryFout::VersieConflict)?;
+    let n = diesel::update(
+        contactpunten::table
+            .filter(contactpunten::id.eq(id.to_string()))
+            .filter(contactpunten::versie.eq(huidig.versie)),
+    )
+    .set((
+        contactpunten::versie.eq(huidig.versie + 1),
+        contactpunten::rol.eq(g.rol.as_ref()),
+        contactpunten::naam.eq(&g.naam),
+        contactpunten::telefoon.eq(&g.telefoon),
+        contactpunten::email.eq(&g.email),
+        contactpunten::openingstijden.eq(&g.openingstijden),
+        contactpunten::altijd_bereikbaar.eq(g.altijd_bereikbaar),
+        contactpunten::gewijzigd_op.eq(to_db(now_utc())),
+    ))
+    .execute(conn)?;
     if n == 0 {
-        return Err(DirectoryFout::NietGevonden);
+        return Err(DirectoryFout::VersieConflict(format!(
+            "het contactpunt is intussen gewijzigd (versie {} is niet meer de huidige); haal het opnieuw op",
+            huidig.versie
+        )));
     }
     contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)
 }
 
-pub fn verwijder_contactpunt(conn: &mut DbConnection, id: Uuid) -> Result<(), DirectoryFout> {
-    let n = diesel::delete(contactpunten::table.filter(contactpunten::id.eq(id.to_string())))
-        .execute(conn)?;
+/// Remove a contact point when `voorwaarde` (`If-Match`) holds for its current version.
+pub fn verwijder_contactpunt(
+    conn: &mut DbConnection,
+    id: Uuid,
+    voorwaarde: &ketenregie_common::IfMatch,
+) -> Result<(), DirectoryFout> {
+    let huidig = contactpunt(conn, id)?.ok_or(DirectoryFout::NietGevonden)?;
+    voorwaarde
+        .controleer(huidig.versie, "het contactpunt")
+        .map_err(DirectoryFout::VersieConflict)?;
+    let n = diesel::delete(
+        contactpunten::table
+            .filter(contactpunten::id.eq(id.to_string()))
+            .filter(contactpunten::versie.eq(huidig.versie)),
+    )
+    .execute(conn)?;
     if n == 0 {
         Err(DirectoryFout::NietGevonden)
     } else {

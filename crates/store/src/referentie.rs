@@ -214,7 +214,7 @@ pub fn importeer(
                                 rechtsregime: o.rechtsregime,
                                 gemeenten: codes.clone(),
                             },
-                            None,
+                            &ketenregie_common::IfMatch::Geen,
                         )
                         .map_err(|e| ReferentieFout::Inhoud(e.to_string()))?;
                         rapport.organisaties_gewijzigd.push(code.clone());

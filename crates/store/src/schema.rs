@@ -35,6 +35,7 @@ diesel::table! {
         altijd_bereikbaar -> Bool,
         aangemaakt_op -> Timestamp,
         gewijzigd_op -> Timestamp,
+        versie -> BigInt,
     }
 }
 

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+pub mod contract;
 pub mod keten;
 
 use diesel::Connection;
@@ -26,7 +27,13 @@ pub enum Db {
 }
 
 pub struct TestApp {
+    /// The base URL tests use: the contract proxy in front of the application, which
+    /// holds every exchange against `openapi/openapi.json` (`contract.rs`).
     pub base: String,
+    /// The application itself, past the proxy (for what must reach it byte for byte).
+    pub direct: String,
+    /// The mismatches the proxy found; the test fails on drop when any are left.
+    pub contractfouten: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub db: Db,
@@ -144,6 +151,17 @@ pub async fn spawn_met(
     extra: &str,
     onderdelen: ketenregie_api::app::Onderdelen,
 ) -> Option<TestApp> {
+    spawn_met_contract(db, extra, onderdelen, contract::Contract::gedeeld()).await
+}
+
+/// Start the app with the given parts behind a proxy that holds every exchange against
+/// `contract` (a test of the harness gives a deliberately wrong one).
+pub async fn spawn_met_contract(
+    db: Db,
+    extra: &str,
+    onderdelen: ketenregie_api::app::Onderdelen,
+    contract: std::sync::Arc<contract::Contract>,
+) -> Option<TestApp> {
     let dir = temp_dir();
     let (url, pg) = database(db, &dir)?;
     let config = test_config(&url, &dir, extra);
@@ -160,8 +178,12 @@ pub async fn spawn_met(
     } else {
         vec![]
     };
+    let direct = format!("http://127.0.0.1:{port}");
+    let (base, contractfouten) = contract::start_proxy(&direct, contract).await;
     Some(TestApp {
-        base: format!("http://127.0.0.1:{port}"),
+        base,
+        direct,
+        contractfouten,
         client: reqwest::Client::new(),
         pool,
         db,
@@ -186,6 +208,22 @@ impl Drop for TestApp {
         {
             let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
         }
+        let fouten = std::mem::take(&mut *self.contractfouten.lock().unwrap());
+        if !fouten.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the exchanges do not match openapi/openapi.json ({} mismatches):\n{}",
+                fouten.len(),
+                fouten.join("\n")
+            );
+        }
+    }
+}
+
+impl TestApp {
+    /// Take the mismatches the contract proxy found so far (a test that breaks the
+    /// contract on purpose takes them, so that dropping the app does not fail it).
+    pub fn neem_contractfouten(&self) -> Vec<String> {
+        std::mem::take(&mut *self.contractfouten.lock().unwrap())
     }
 }
 

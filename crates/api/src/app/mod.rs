@@ -47,9 +47,7 @@ use std::time::Duration;
 
 pub const API_PREFIX: &str = "/api/v1";
 
-/// Largest body accepted for a zorgmelding (4 MiB): texts are limited per field, so an
-/// over-long description is answered with a 400 naming the field.
-const ZORGMELDING_MAX_BODY: usize = 4 * 1024 * 1024;
+use crate::middleware::ZORGMELDING_MAX_BODY;
 
 /// The OpenAPI document, rendered once, and the method table derived from it.
 #[derive(Debug, Clone)]
@@ -311,6 +309,9 @@ impl Application {
                 .app_data(pool_data.clone())
                 .app_data(gereedheid.clone())
                 .app_data(verzoektijd.clone())
+                .app_data(web::Data::new(crate::middleware::Lichaamsgrens {
+                    standaard: body_limit,
+                }))
                 .app_data(verifier.clone())
                 .app_data(metrics.clone())
                 .app_data(document.clone())

@@ -14,13 +14,19 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/metrics", web::get().to(gezondheid::metrics))
         .service(
             utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
-                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+                // No online validator: Swagger UI would send the document's URL (and so
+                // the internal host name) to validator.swagger.io.
+                .config(
+                    utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
+                ),
         )
         .service(
             web::scope(API_PREFIX)
                 // Authentication first (outer), then the per-user rate limit on its outcome.
                 .wrap(from_fn(crate::limieten::per_gebruiker))
                 .wrap(from_fn(auth::authenticate))
+                // One body policy (content type, size) before anything reads a body.
+                .wrap(from_fn(crate::middleware::lichaamsbeleid))
                 .service(resource("/openapi.json").route(web::get().to(openapi_document)))
                 .service(
                     resource("/organisaties")

@@ -52,8 +52,12 @@ pub async fn maak(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LijstParams {
-    pub page: Option<u32>,
-    pub page_size: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -71,7 +75,7 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     abonnementen::beheerder(&ctx.actor)?;
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     paging::check(v)?;
     let c = ctx.clone();
     let (items, totaal) = db::run(&pool, move |conn| {

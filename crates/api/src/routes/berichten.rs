@@ -37,8 +37,12 @@ pub struct BerichtDto {
 pub struct BerichtParams {
     /// Only this type (after `nl.ketenregie.`), e.g. `zorgmeldingen.zorgmelding-niet-routeerbaar`.
     pub soort: Option<String>,
-    pub page: Option<u32>,
-    pub page_size: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -56,7 +60,7 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     paging::check(v)?;
     let org = ctx.actor.organisatie.clone();
     let (rijen, totaal) = db::run(&pool, move |c| {

@@ -31,7 +31,8 @@ pub async fn lijst(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct TermijnInvoer {
-    #[schema(required = true, value_type = i64, example = 1825)]
+    /// 1 day to 100 years (36,500 days).
+    #[schema(required = true, value_type = i64, minimum = 1, maximum = 36500, example = 1825)]
     pub termijn_dagen: Option<i64>,
     /// Why this term: the decision or rule it follows.
     #[schema(required = true, value_type = String)]
@@ -64,7 +65,7 @@ pub async fn zet(
     {
         v.fout(
             "termijnDagen",
-            "maximum",
+            if d < 1 { "minimum" } else { "maximum" },
             "een termijn ligt tussen 1 dag en 100 jaar",
         );
     }

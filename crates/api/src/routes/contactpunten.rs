@@ -8,6 +8,7 @@ use crate::auth::Aanroeper;
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -65,13 +66,15 @@ impl From<Contactpunt> for ContactpuntDto {
 pub struct ContactpuntInvoer {
     #[schema(required = true, value_type = ContactpuntRol)]
     pub rol: Option<String>,
-    #[schema(required = true, value_type = String, example = "Spoeddienst")]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200, pattern = r"\S", example = "Spoeddienst")]
     pub naam: Option<String>,
-    #[schema(value_type = Option<String>, example = "+31 70 123 45 67")]
+    /// 6 to 16 digits, and only `+ - ( )` and spaces besides. A telephone number or an
+    /// e-mail address (or both) is required.
+    #[schema(value_type = Option<String>, max_length = 30, pattern = r"^[+() -]*([0-9][+() -]*){6,16}$", example = "+31 70 123 45 67")]
     pub telefoon: Option<String>,
-    #[schema(value_type = Option<String>, format = Email)]
+    #[schema(value_type = Option<String>, format = Email, max_length = 254)]
     pub email: Option<String>,
-    #[schema(value_type = Option<String>, example = "ma-vr 09:00-17:00")]
+    #[schema(value_type = Option<String>, max_length = 200, example = "ma-vr 09:00-17:00")]
     pub openingstijden: Option<String>,
     #[schema(value_type = Option<bool>)]
     pub altijd_bereikbaar: Option<bool>,
@@ -118,6 +121,15 @@ impl ContactpuntInvoer {
         {
             v.fout("email", "format", "geen geldig e-mailadres");
         }
+        // An empty address is no address (the document's `format: email`): leave the
+        // field out instead.
+        if email.is_none() && self.email.is_some() {
+            v.fout(
+                "email",
+                "format",
+                "een leeg e-mailadres is geen e-mailadres; laat `email` weg",
+            );
+        }
         if telefoon.is_none() && email.is_none() && v.is_leeg() {
             v.fout(
                 "telefoon",
@@ -155,7 +167,7 @@ impl ContactpuntInvoer {
     request_body = ContactpuntInvoer,
     responses(
         (status = 201, description = "Toegevoegd", body = ContactpuntDto,
-            headers(("Location" = String, description = "URL of the new contact point"))),
+            headers(("Location" = String, description = "URL of the new contact point"), ("ETag" = String, description = "The version, for If-Match"))),
         (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
         (status = 404, description = "Organisatie bestaat niet", body = Problem),
     ),
@@ -176,6 +188,7 @@ pub async fn voeg_toe(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/contactpunten/{}", cp.id)))
+        .insert_header(etag(cp.versie))
         .json(ContactpuntDto::from(cp)))
 }
 
@@ -193,10 +206,12 @@ pub struct ContactpuntZoekParams {
     pub rol: Option<ContactpuntRol>,
     /// Only those reachable around the clock (true) or not (false).
     pub altijd_bereikbaar: Option<bool>,
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
-    pub page_size: Option<u32>,
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -217,7 +232,7 @@ pub async fn zoek(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     if let Some(g) = &q.gemeente
         && !is_gemeentecode(g)
     {
@@ -251,7 +266,7 @@ pub async fn zoek(
     summary = "Eén contactpunt",
     params(("id" = Uuid, Path, description = "Id of the contact point")),
     responses(
-        (status = 200, description = "Het contactpunt", body = ContactpuntDto),
+        (status = 200, description = "Het contactpunt", body = ContactpuntDto, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 404, description = "Bestaat niet", body = Problem),
     ),
     security(("bearer" = []))
@@ -263,7 +278,9 @@ pub async fn een(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let cp = db::run(&pool, move |c| Ok(contactpunten::lees(c, id)?)).await?;
-    Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(cp.versie))
+        .json(ContactpuntDto::from(cp)))
 }
 
 #[utoipa::path(
@@ -272,29 +289,34 @@ pub async fn een(
     tag = "contactpunten",
     operation_id = "contactpuntWijzigen",
     summary = "Contactpunt wijzigen",
-    params(("id" = Uuid, Path, description = "Id of the contact point")),
+    params(("id" = Uuid, Path, description = "Id of the contact point"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = ContactpuntInvoer,
     responses(
-        (status = 200, description = "Gewijzigd", body = ContactpuntDto),
+        (status = 200, description = "Gewijzigd", body = ContactpuntDto, headers(("ETag" = String, description = "The new version"))),
         (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn wijzig(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let g = body.valideer()?;
     let (c2, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     let cp = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
-        Ok(contactpunten::wijzig(c, &c2, id, g)?)
+        Ok(contactpunten::wijzig(c, &c2, id, g, &voorwaarde)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ContactpuntDto::from(cp)))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(cp.versie))
+        .json(ContactpuntDto::from(cp)))
 }
 
 #[utoipa::path(
@@ -303,23 +325,26 @@ pub async fn wijzig(
     tag = "contactpunten",
     operation_id = "contactpuntVerwijderen",
     summary = "Contactpunt verwijderen",
-    params(("id" = Uuid, Path, description = "Id of the contact point")),
+    params(("id" = Uuid, Path, description = "Id of the contact point"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     responses(
         (status = 204, description = "Verwijderd"),
         (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn verwijder(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let (c2, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     verwerking::tx(&pool, &ctx, "verwijderen", object, move |c| {
-        Ok(contactpunten::verwijder(c, &c2, id)?)
+        Ok(contactpunten::verwijder(c, &c2, id, &voorwaarde)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -113,15 +113,22 @@ pub struct ConvenantDto {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConvenantInvoer {
-    #[schema(example = "Convenant Veiligheidshuis Haaglanden")]
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 300, pattern = r"\S", example = "Convenant Veiligheidshuis Haaglanden")]
     pub titel: Option<String>,
     pub geldig_van: Option<DateTime<Utc>>,
+    /// After `geldigVan`.
     pub geldig_tot: Option<DateTime<Utc>>,
-    /// At least two, each registered in the partner directory; the caller's organisation
-    /// among them.
+    /// At least two, each registered in the partner directory (rule `geregistreerd`); the
+    /// caller's organisation among them.
+    #[schema(value_type = Vec<Partij>, required = true, min_items = 2)]
     pub partijen: Option<Vec<Partij>>,
+    #[schema(value_type = Vec<Doel>, required = true, min_items = 1)]
     pub doelen: Option<Vec<Doel>>,
+    #[schema(value_type = Vec<Gegevenscategorie>, required = true)]
     pub categorieen: Option<Vec<Gegevenscategorie>>,
+    /// Each rule's purpose among `doelen` (rule `convenantdoel`), its categories among
+    /// `categorieen` (rule `convenantcategorie`).
+    #[schema(value_type = Vec<Regel>, required = true, min_items = 1)]
     pub regels: Option<Vec<Regel>>,
     pub terugkoppelplichten: Option<Vec<Terugkoppelplicht>>,
     pub bewaartermijnen: Option<Vec<Bewaartermijn>>,
@@ -163,10 +170,12 @@ where
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ConvenantZoekParams {
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
-    pub page_size: Option<u32>,
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -184,7 +193,7 @@ pub async fn lijst(
     q: web::Query<ConvenantZoekParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     paging::check(v)?;
     let c = ctx.clone();
     let (items, totaal) = db::run(&pool, move |conn| {
@@ -491,7 +500,7 @@ pub async fn audittrail(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     paging::check(v)?;
     let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn, c| {
         handelingen::audittrail(conn, c, id, p.offset(), p.limit())

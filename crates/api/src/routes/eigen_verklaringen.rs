@@ -51,7 +51,7 @@ impl From<EigenVerklaring> for EigenVerklaringDto {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EigenVerklaringInvoer {
     /// The statement in the person's own words (at most 10,000 characters).
-    #[schema(required = true, value_type = String, example = "Ik ben het niet eens met wat in de melding staat over het overdrachtsmoment.")]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 10_000, pattern = r"\S", example = "Ik ben het niet eens met wat in de melding staat over het overdrachtsmoment.")]
     pub tekst: Option<String>,
     /// Defaults to `zaakvertrouwelijk`.
     pub vertrouwelijkheid: Option<Vertrouwelijkheid>,

@@ -25,22 +25,29 @@ pub mod zorgmeldingen;
 use crate::problem::AppError;
 use actix_web::HttpRequest;
 use actix_web::http::header;
+use ketenregie_common::IfMatch;
 
-/// The version expected by `If-Match: "<versie>"`, if the header is present.
-pub fn if_match_versie(req: &HttpRequest) -> Result<Option<i64>, AppError> {
-    let Some(v) = req.headers().get(header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let s = v.to_str().unwrap_or("").trim();
-    let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');
-    s.parse().map(Some).map_err(|_| {
-        AppError::ongeldig(
-            "If-Match",
-            "pattern",
-            "If-Match moet de ETag uit een eerdere GET zijn, zoals \"3\"",
-        )
-    })
+/// The request's `If-Match` (RFC 9110 §13.1.1): `IfMatch::Geen` when absent or empty;
+/// several header lines are one list. Malformed syntax is a 400 naming the header, rule `pattern`.
+pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
+    let regels: Vec<&str> = req
+        .headers()
+        .get_all(header::IF_MATCH)
+        // Tabs are allowed around list members (OWS), and `to_str` refuses them.
+        .map(|v| std::str::from_utf8(v.as_bytes()).unwrap_or("\u{0}"))
+        .collect();
+    // An empty field value lists no entity tag: taken as no precondition, as when absent.
+    if regels.iter().all(|r| r.trim().is_empty()) {
+        return Ok(IfMatch::Geen);
+    }
+    IfMatch::parse(&regels.join(", "))
+        .map_err(|e| AppError::ongeldig("If-Match", "pattern", e.to_string()))
 }
+
+/// The pattern the document gives `If-Match`: `*` or a comma-separated list of entity
+/// tags, each `"..."` or `W/"..."` (RFC 9110 §8.8.3).
+pub const IF_MATCH_PATROON: &str =
+    r#"^[ \t]*(\*|(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t]*(W/)?"[\x21\x23-\x7E]*")*)?[ \t]*$"#;
 
 /// The ETag of a versioned object.
 pub fn etag(versie: i64) -> (header::HeaderName, String) {

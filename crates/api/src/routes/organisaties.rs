@@ -15,7 +15,7 @@ use crate::auth::Aanroeper;
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::routes::{etag, if_match_versie};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -75,9 +75,9 @@ impl From<Organisatie> for OrganisatieDto {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrganisatieInvoer {
     /// Lowercase letters, digits and hyphens, 2 to 63 characters.
-    #[schema(required = true, value_type = String, example = "vt-haaglanden")]
+    #[schema(required = true, value_type = String, pattern = r"^[a-z0-9][a-z0-9-]{1,62}$", example = "vt-haaglanden")]
     pub code: Option<String>,
-    #[schema(required = true, value_type = String, example = "Veilig Thuis Haaglanden")]
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200, pattern = r"\S", example = "Veilig Thuis Haaglanden")]
     pub naam: Option<String>,
     #[schema(value_type = Option<String>, example = "00000001234567890000")]
     pub oin: Option<String>,
@@ -87,8 +87,32 @@ pub struct OrganisatieInvoer {
     #[schema(value_type = Option<Rechtsregime>)]
     pub rechtsregime: Option<String>,
     /// CBS codes (4 digits) of the municipalities it serves.
-    #[schema(value_type = Option<Vec<String>>, example = json!(["0518"]))]
+    #[schema(value_type = Option<Vec<String>>, max_items = 400, example = json!(["0518"]))]
     pub gemeenten: Option<Vec<String>>,
+}
+
+/// A change of an organisation (`PUT`), on the wire as `OrganisatieInvoer`; only the
+/// published schema differs: `code` and `soort` may be left out by the organisation's own
+/// functional admin (the platform admin sends them: a 400 naming each otherwise).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct OrganisatieWijziging {
+    /// Lowercase letters, digits and hyphens, 2 to 63 characters; required from the
+    /// platform admin.
+    #[schema(required = false, value_type = String, pattern = r"^[a-z0-9][a-z0-9-]{1,62}$", example = "vt-haaglanden")]
+    code: Option<String>,
+    #[schema(required = true, value_type = String, min_length = 1, max_length = 200, pattern = r"\S", example = "Veilig Thuis Haaglanden")]
+    naam: Option<String>,
+    #[schema(value_type = Option<String>, example = "00000001234567890000")]
+    oin: Option<String>,
+    /// Required from the platform admin.
+    #[schema(required = false, value_type = OrganisatieSoort)]
+    soort: Option<String>,
+    #[schema(value_type = Option<Rechtsregime>)]
+    rechtsregime: Option<String>,
+    #[schema(value_type = Option<Vec<String>>, max_items = 400, example = json!(["0518"]))]
+    gemeenten: Option<Vec<String>>,
 }
 
 const MAX_GEMEENTEN: usize = 400;
@@ -179,10 +203,12 @@ pub struct OrganisatieZoekParams {
     pub gemeente: Option<String>,
     /// Only the organisation with this code.
     pub code: Option<String>,
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
-    pub page_size: Option<u32>,
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -205,7 +231,7 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     if let Some(g) = &q.gemeente
         && !is_gemeentecode(g)
     {
@@ -300,7 +326,7 @@ pub async fn een(
         ("id" = Uuid, Path, description = "Id of the organisation"),
         ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),
     ),
-    request_body = OrganisatieInvoer,
+    request_body = OrganisatieWijziging,
     responses(
         (status = 200, description = "Gewijzigd", body = OrganisatieDto),
         (status = 403, description = "Geen beheerder van deze organisatie, of een geregistreerd veld dat alleen de platformbeheerder wijzigt (benoemd in invalidParams)", body = Problem),
@@ -318,11 +344,11 @@ pub async fn wijzig(
     body: web::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let verwacht = if_match_versie(&req)?;
+    let verwacht = if_match(&req)?;
     let velden = body.valideer(organisaties::vervangt_registratie(&ctx.actor))?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, Some(id)));
     let o = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
-        Ok(organisaties::wijzig(c, &c2, id, velden, verwacht)?)
+        Ok(organisaties::wijzig(c, &c2, id, velden, &verwacht)?)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -19,8 +19,10 @@ use utoipa::{IntoParams, ToSchema};
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct RapportParams {
     /// First day (YYYY-MM-DD, a Dutch calendar day: from 00:00 Europe/Amsterdam) of the period in which meldingen were sent; default 90 days before `tot`.
+    #[param(format = Date)]
     pub van: Option<String>,
     /// Dutch calendar day after the period (exclusive, until 00:00 Europe/Amsterdam); default tomorrow.
+    #[param(format = Date)]
     pub tot: Option<String>,
 }
 

@@ -52,9 +52,14 @@ impl From<Sluitingsdag> for SluitingsdagDto {
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct SluitingsdagParams {
     /// From this Dutch calendar day on (YYYY-MM-DD); default today.
+    #[param(format = Date)]
     pub vanaf: Option<String>,
-    pub page: Option<u32>,
-    pub page_size: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -73,7 +78,7 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     let vanaf = v.datum("vanaf", q.vanaf.as_deref(), None);
     paging::check(v)?;
     let vanaf = vanaf.unwrap_or_else(|| ctx.vandaag());
@@ -105,7 +110,7 @@ pub struct SluitingsdagInvoer {
     put, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagZetten",
     summary = "Sluitingsdag vastleggen",
     description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation. Deadlines computed from now on skip it; deadlines already recorded keep their due time.",
-    params(("datum" = String, Path, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
+    params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
     request_body = SluitingsdagInvoer,
     responses(
         (status = 201, description = "Vastgelegd", body = SluitingsdagDto),
@@ -150,7 +155,7 @@ pub async fn zet(
     delete, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagVerwijderen",
     summary = "Sluitingsdag intrekken",
     description = "The functional admin removes a closed day. Deadlines already computed with it keep their due time.",
-    params(("datum" = String, Path, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
+    params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
     responses(
         (status = 204, description = "Ingetrokken"),
         (status = 404, description = "Geen sluitingsdag op die datum", body = Problem),

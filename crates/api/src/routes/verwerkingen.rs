@@ -33,7 +33,11 @@ pub struct VerwerkingZoekInvoer {
     pub tot: Option<DateTime<Utc>>,
     pub doel: Option<Doel>,
     pub convenant: Option<Uuid>,
+    /// Page number, from 1 (default 1).
+    #[schema(minimum = 1, maximum = 2147483647)]
     pub page: Option<u32>,
+    /// Results per page, 1 to 100 (default 20).
+    #[schema(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
 }
 
@@ -95,7 +99,7 @@ pub async fn zoek(
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, b.page, b.page_size);
+    let p = Paginering::uit_getallen(&mut v, b.page, b.page_size);
     paging::check(v)?;
     let z = Zoekvraag {
         betrokkene: b.betrokkene,
@@ -123,10 +127,12 @@ pub async fn zoek(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PaginaParams {
-    /// Page number, from 1.
-    pub page: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
-    pub page_size: Option<u32>,
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 #[utoipa::path(
@@ -144,7 +150,7 @@ pub async fn doorbraken(
     q: web::Query<PaginaParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     paging::check(v)?;
     let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "doorbraken"));
     let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {

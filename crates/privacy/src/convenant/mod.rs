@@ -171,6 +171,7 @@ pub struct Doorbraakrol {
 /// The content of one version of an agreement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ConvenantInhoud)]
 pub struct Inhoud {
     pub partijen: Vec<Partij>,
     pub doelen: Vec<Doel>,
@@ -245,7 +246,7 @@ impl Inhoud {
             if !self.doelen.contains(&r.doel) {
                 v.fout(
                     format!("regels[{i}].doel"),
-                    "enum",
+                    "convenantdoel",
                     format!(
                         "doel `{}` staat niet in de doelen van het convenant",
                         r.doel
@@ -256,7 +257,7 @@ impl Inhoud {
                 if !self.categorieen.contains(c) {
                     v.fout(
                         format!("regels[{i}].categorieen"),
-                        "enum",
+                        "convenantcategorie",
                         format!("categorie `{c}` staat niet in de categorieën van het convenant"),
                     );
                 }
@@ -740,7 +741,7 @@ fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), C
         if directory::kern_op_code(conn, &p.organisatie)?.is_none() {
             fouten.push(InvalidParam {
                 name: format!("partijen[{i}].organisatie"),
-                code: "enum".into(),
+                code: "geregistreerd".into(),
                 reason: format!(
                     "`{}` staat niet in de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij",
                     p.organisatie

@@ -82,15 +82,22 @@ pub fn wijzig(
     ctx: &Context,
     id: Uuid,
     g: ContactpuntGegevens,
+    voorwaarde: &ketenregie_common::IfMatch,
 ) -> Result<Contactpunt, Fout> {
     let huidig = lees(conn, id)?;
     beheert(conn, &ctx.actor, huidig.organisatie_id)?;
-    Ok(directory::wijzig_contactpunt(conn, id, g)?)
+    Ok(directory::wijzig_contactpunt(conn, id, g, voorwaarde)?)
 }
 
 /// `DELETE /contactpunten/{id}`.
-pub fn verwijder(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), Fout> {
+/// `If-Match` (RFC 9110 §13.1.1) is checked against the contact point's version.
+pub fn verwijder(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    voorwaarde: &ketenregie_common::IfMatch,
+) -> Result<(), Fout> {
     let huidig = lees(conn, id)?;
     beheert(conn, &ctx.actor, huidig.organisatie_id)?;
-    Ok(directory::verwijder_contactpunt(conn, id)?)
+    Ok(directory::verwijder_contactpunt(conn, id, voorwaarde)?)
 }

@@ -222,7 +222,7 @@ pub fn wijzig(
     ctx: &Context,
     id: Uuid,
     v: OrganisatieVelden,
-    verwacht: Option<i64>,
+    verwacht: &ketenregie_common::IfMatch,
 ) -> Result<Organisatie, Fout> {
     let huidig = directory::organisatie(conn, id)?
         .ok_or_else(|| Fout::NietGevonden("Er is geen organisatie met dit id".into()))?;

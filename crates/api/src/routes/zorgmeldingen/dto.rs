@@ -191,6 +191,18 @@ pub struct StapInvoer {
     pub reden: Option<String>,
 }
 
+/// A state change that needs its reason (rejected, cancelled, on-hold, failed): on the
+/// wire as `StapInvoer`, published with `reden` required (rule `required`, checked after
+/// the transition itself).
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct RedenStapInvoer {
+    /// Why; not blank.
+    #[schema(value_type = String, required = true, min_length = 1, pattern = r"\S")]
+    reden: Option<String>,
+}
+
 /// The veiligheidsbeoordeling (triage).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -256,8 +268,12 @@ pub struct ZoekParams {
     pub gemeente: Option<String>,
     /// Only those changed after this moment (for polling systems).
     pub gewijzigd_sinds: Option<DateTime<Utc>>,
-    pub page: Option<u32>,
-    pub page_size: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }
 
 /// Whether the organisation's zorgmeldingen pass a quality check before sending.
@@ -274,6 +290,10 @@ pub struct TermijnParams {
     /// `ontvangen` (default): what the caller owes on meldingen it received; `verzonden`:
     /// what is owed to the caller on meldingen it sent.
     pub richting: Option<String>,
-    pub page: Option<u32>,
-    pub page_size: Option<u32>,
+    /// Page number, from 1 (default 1).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
 }

@@ -4,7 +4,7 @@ use super::dto::{Indiening, KwaliteitsoordeelInvoer};
 use super::uitvoeren;
 use crate::paging;
 use crate::problem::{AppError, Problem};
-use crate::routes::if_match_versie;
+use crate::routes::if_match;
 use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
@@ -16,11 +16,12 @@ use uuid::Uuid;
     post, path = "/zorgmeldingen/{id}/indieningen", tag = "zorgmeldingen", operation_id = "zorgmeldingIndienen",
     summary = "Concept indienen",
     description = "Submits the concept: to the organisation's quality check if it has one, else routed at once to the Veilig Thuis of each child's municipality (one melding per region). Unroutable children are held as `niet-routeerbaar`.",
-    params(("id" = Uuid, Path, description = "Id of the melding")),
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     responses(
         (status = 200, description = "Ingediend", body = Indiening),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Geen concept", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "gezinssituatie"]})))
@@ -33,7 +34,7 @@ pub async fn indien(
 ) -> Result<HttpResponse, AppError> {
     let i = indiening::Indiening {
         id: id.into_inner(),
-        verwacht_versie: if_match_versie(&req)?,
+        verwacht_versie: if_match(&req)?,
     };
     let meldingen = uitvoeren(&pool, &ctx, "indienen", Some(i.id), move |c, x| {
         referral::dien_in(c, x, i)

@@ -47,7 +47,7 @@ pub async fn termijnen_lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     let als_ontvanger = richting(&mut v, q.richting.as_deref()).unwrap_or(true);
     paging::check(v)?;
     let c = ctx.clone();

@@ -6,7 +6,7 @@ use crate::db;
 use crate::idempotentie::Idempotentie;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
-use crate::routes::{etag, if_match_versie};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::{Validatie, is_gemeentecode};
@@ -19,13 +19,14 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAanmaken",
     summary = "Zorgmelding opstellen (concept)",
-    description = "Police (wijkagent, jeugdcoördinator, noodhulp) draft a zorgmelding. Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result; with another body a 409.",
+    description = "Police (wijkagent, jeugdcoördinator, noodhulp) draft a zorgmelding. Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status and body); with another body a 422; while the first request with the key is still running a 409 with Retry-After. Keys are scoped to your organisation and expire after `privacy.idempotency_hours`.",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
     request_body = MeldingInvoer,
     responses(
         (status = 201, description = "Concept aangemaakt", body = ZorgmeldingDto,
             headers(("Location" = String, description = "URL of the melding"), ("ETag" = String, description = "Version"))),
-        (status = 409, description = "Idempotency-Key hergebruikt voor een ander verzoek (of door een andere gebruiker), of het eerste verzoek met deze sleutel is nog in behandeling (dan met Retry-After)", body = Problem),
+        (status = 409, description = "Het eerste verzoek met deze Idempotency-Key is nog in behandeling (met Retry-After)", body = Problem),
+        (status = 422, description = "Idempotency-Key al gebruikt voor een ander verzoek (andere body of andere gebruiker)", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
@@ -114,7 +115,7 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let w = Wijziging {
         id: id.into_inner(),
-        verwacht_versie: if_match_versie(&req)?,
+        verwacht_versie: if_match(&req)?,
         melding: body.naar_melding(ctx.vandaag())?,
     };
     let m = uitvoeren(&pool, &ctx, "wijzigen", Some(w.id), move |c, x| {
@@ -164,7 +165,7 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page, q.page_size);
+    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
     let ontvangen = richting(&mut v, q.richting.as_deref());
     if q.gemeente.as_deref().is_some_and(|g| !is_gemeentecode(g)) {
         v.fout(

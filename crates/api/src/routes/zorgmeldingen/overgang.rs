@@ -1,12 +1,13 @@
 //! The handling steps of a sent melding, one sub-resource each, and the hand-over.
 
 use super::dto::{
-    AfsluitingInvoer, BeoordelingInvoer, OverdrachtInvoer, StapInvoer, ZorgmeldingDto,
+    AfsluitingInvoer, BeoordelingInvoer, OverdrachtInvoer, RedenStapInvoer, StapInvoer,
+    ZorgmeldingDto,
 };
 use super::uitvoeren;
 use crate::paging;
 use crate::problem::{AppError, Problem};
-use crate::routes::{etag, if_match_versie};
+use crate::routes::{etag, if_match};
 use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
@@ -24,10 +25,13 @@ fn na_stap(k: &ketenregie_referral::opslag::Kop) -> HttpResponse {
 
 macro_rules! stap_route {
     ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal) => {
+        stap_route!($naam, $pad, $op, $samenvatting, $stap, StapInvoer);
+    };
+    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal, $invoer:ty) => {
         #[utoipa::path(
             post, path = $pad, tag = "zorgmeldingen", operation_id = $op, summary = $samenvatting,
             params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
-            request_body = StapInvoer,
+            request_body = $invoer,
             responses(
                 (status = 200, description = "Gewijzigd", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
                 (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
@@ -40,7 +44,7 @@ macro_rules! stap_route {
         pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: Option<web::Json<StapInvoer>>) -> Result<HttpResponse, AppError> {
             let s = Stapverzoek {
                 id: id.into_inner(),
-                verwacht_versie: if_match_versie(&req)?,
+                verwacht_versie: if_match(&req)?,
                 reden: body.and_then(|b| b.into_inner().reden),
             };
             let k = uitvoeren(&pool, &ctx, $stap, Some(s.id), move |c, x| referral::$naam(c, x, s)).await?;
@@ -68,21 +72,24 @@ stap_route!(
     "/zorgmeldingen/{id}/afwijzingen",
     "zorgmeldingAfwijzen",
     "Afwijzen met reden (rejected)",
-    "afwijzing"
+    "afwijzing",
+    RedenStapInvoer
 );
 stap_route!(
     annuleer,
     "/zorgmeldingen/{id}/annuleringen",
     "zorgmeldingAnnuleren",
     "Annuleren door de afzender, met reden (cancelled)",
-    "annulering"
+    "annulering",
+    RedenStapInvoer
 );
 stap_route!(
     schort_op,
     "/zorgmeldingen/{id}/opschortingen",
     "zorgmeldingOpschorten",
     "Opschorten met reden (on-hold)",
-    "opschorting"
+    "opschorting",
+    RedenStapInvoer
 );
 stap_route!(
     hervat,
@@ -96,7 +103,8 @@ stap_route!(
     "/zorgmeldingen/{id}/mislukkingen",
     "zorgmeldingMislukt",
     "Mislukt met reden (failed)",
-    "mislukking"
+    "mislukking",
+    RedenStapInvoer
 );
 
 #[utoipa::path(
@@ -127,7 +135,7 @@ pub async fn beoordeel(
     let b = Beoordeling {
         stap: Stapverzoek {
             id: id.into_inner(),
-            verwacht_versie: if_match_versie(&req)?,
+            verwacht_versie: if_match(&req)?,
             reden: None,
         },
         uitkomst,
@@ -166,7 +174,7 @@ pub async fn sluit_af(
     paging::check(v)?;
     let s = Stapverzoek {
         id: id.into_inner(),
-        verwacht_versie: if_match_versie(&req)?,
+        verwacht_versie: if_match(&req)?,
         reden: None,
     };
     let k = uitvoeren(&pool, &ctx, "afsluiting", Some(s.id), move |c, x| {

@@ -268,7 +268,11 @@ pub async fn indienen(
     let ctx = context(&req, &f.sessie, None)?;
     let i = Indiening {
         id,
-        verwacht_versie: f.waarde("_versie").and_then(|v| v.parse().ok()),
+        verwacht_versie: f
+            .waarde("_versie")
+            .and_then(|v| v.parse().ok())
+            .map(ketenregie_common::IfMatch::versie)
+            .unwrap_or_default(),
     };
     let u = uitvoeren(&pool, &ctx, "indienen", Some(id), move |c, x| {
         referral::dien_in(c, x, i)
@@ -316,7 +320,11 @@ pub async fn stap(
     let ctx = context(&req, &f.sessie, None)?;
     let s = Stapverzoek {
         id,
-        verwacht_versie: f.waarde("_versie").and_then(|v| v.parse().ok()),
+        verwacht_versie: f
+            .waarde("_versie")
+            .and_then(|v| v.parse().ok())
+            .map(ketenregie_common::IfMatch::versie)
+            .unwrap_or_default(),
         reden: f.waarde("reden"),
     };
     let naar_status: Option<TaakStatus> = f.waarde("naar").and_then(|n| n.parse().ok());

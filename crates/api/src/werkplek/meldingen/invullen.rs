@@ -150,7 +150,7 @@ pub(super) async fn opslaan(
         Some((id, versie)) => {
             let w = Wijziging {
                 id,
-                verwacht_versie: Some(versie),
+                verwacht_versie: ketenregie_common::IfMatch::versie(versie),
                 melding,
             };
             uitvoeren(pool, &ctx, "wijzigen", Some(id), move |c, x| {
@@ -172,7 +172,7 @@ pub(super) async fn opslaan(
     if f.waarde("actie").as_deref() == Some("indienen") {
         let i = Indiening {
             id,
-            verwacht_versie: Some(m.kop.versie),
+            verwacht_versie: ketenregie_common::IfMatch::versie(m.kop.versie),
         };
         uitvoeren(pool, &ctx, "indienen", Some(id), move |c, x| {
             referral::dien_in(c, x, i)

@@ -1,0 +1,1 @@
+ALTER TABLE contactpunten DROP COLUMN versie;

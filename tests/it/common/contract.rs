@@ -1,0 +1,600 @@
+//! The contract check (issue 13): every request a test sends and every answer it gets is
+//! held against the committed `openapi/openapi.json`. The harness puts a small proxy in
+//! front of the application (`TestApp::base` is the proxy, `TestApp::direct` the
+//! application itself); the proxy forwards each exchange unchanged and records every
+//! mismatch, and the test fails when its `TestApp` is dropped with mismatches recorded.
+//!
+//! What is a mismatch:
+//! - an operation the document does not have, answered with anything but 404 or 405;
+//! - a request the document calls invalid (parameters, headers, body: JSON Schema 2020-12
+//!   with `$ref`s resolved to the document's components, formats asserted) that is
+//!   answered 2xx or 3xx;
+//! - a request the document calls valid that is answered 415, or 400 naming a rule a
+//!   schema states (`required`, `maxLength`, `pattern`, `enum`, ...: `SCHEMAREGELS`);
+//! - an answer with a status the operation does not document, a content type it does not
+//!   document for that status, or a body that does not match that status's schema.
+//!
+//! Paths outside `/api/v1` (health, metrics, the docs UI, the web console) are not checked.
+
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// The prefix of every documented path (`servers[0].url`).
+pub const PREFIX: &str = "/api/v1";
+
+/// One operation of the document, with the path-level parameters merged in.
+struct Operatie {
+    methode: String,
+    segmenten: Vec<String>,
+    sjabloon: String,
+    op: Value,
+}
+
+/// The document, its operations and the compiled schemas.
+pub struct Contract {
+    doc: Value,
+    operaties: Vec<Operatie>,
+    validators: Mutex<HashMap<String, Arc<jsonschema::Validator>>>,
+}
+
+/// One exchange as the proxy saw it.
+pub struct Uitwisseling<'a> {
+    pub methode: &'a str,
+    /// Path and query, as sent (`/api/v1/zorgmeldingen?page=1`).
+    pub uri: &'a str,
+    /// Request headers, names in lower case.
+    pub verzoekkoppen: &'a [(String, String)],
+    pub verzoek: &'a [u8],
+    pub status: u16,
+    /// Response headers, names in lower case.
+    pub antwoordkoppen: &'a [(String, String)],
+    pub antwoord: &'a [u8],
+}
+
+fn kop<'a>(koppen: &'a [(String, String)], naam: &str) -> Option<&'a str> {
+    koppen
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(naam))
+        .map(|(_, v)| v.as_str())
+}
+
+fn mediatype(v: Option<&str>) -> Option<String> {
+    v.map(|v| {
+        v.split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    })
+}
+
+fn procent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut uit = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(x) =
+                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+        {
+            uit.push(x);
+            i += 3;
+        } else if b[i] == b'+' {
+            uit.push(b' ');
+            i += 1;
+        } else {
+            uit.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&uit).into_owned()
+}
+
+impl Contract {
+    /// The committed document, read once per test process.
+    pub fn gedeeld() -> Arc<Contract> {
+        static C: OnceLock<Arc<Contract>> = OnceLock::new();
+        C.get_or_init(|| {
+            let pad = format!("{}/openapi/openapi.json", env!("CARGO_MANIFEST_DIR"));
+            let doc: Value =
+                serde_json::from_str(&std::fs::read_to_string(pad).expect("openapi/openapi.json"))
+                    .expect("openapi/openapi.json is JSON");
+            Arc::new(Contract::uit(doc))
+        })
+        .clone()
+    }
+
+    /// A contract from any document (a test gives a deliberately wrong one).
+    pub fn uit(doc: Value) -> Contract {
+        let mut operaties = Vec::new();
+        for (pad, item) in doc["paths"].as_object().expect("paths") {
+            let gedeeld = item["parameters"].as_array().cloned().unwrap_or_default();
+            for methode in ["get", "put", "post", "delete", "patch"] {
+                let Some(op) = item.get(methode) else {
+                    continue;
+                };
+                let mut op = op.clone();
+                if !gedeeld.is_empty() {
+                    let mut p = gedeeld.clone();
+                    p.extend(op["parameters"].as_array().cloned().unwrap_or_default());
+                    op["parameters"] = Value::Array(p);
+                }
+                operaties.push(Operatie {
+                    methode: methode.to_uppercase(),
+                    segmenten: format!("{PREFIX}{pad}")
+                        .split('/')
+                        .map(str::to_string)
+                        .collect(),
+                    sjabloon: pad.clone(),
+                    op,
+                });
+            }
+        }
+        Contract {
+            doc,
+            operaties,
+            validators: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Follow a local `$ref` (`#/components/...`).
+    fn los_op<'a>(&'a self, v: &'a Value) -> &'a Value {
+        match v.get("$ref").and_then(Value::as_str) {
+            Some(r) => {
+                let pointer = r.trim_start_matches('#');
+                self.los_op(self.doc.pointer(pointer).unwrap_or(&Value::Null))
+            }
+            None => v,
+        }
+    }
+
+    fn validator(&self, schema: &Value) -> Arc<jsonschema::Validator> {
+        let sleutel = schema.to_string();
+        if let Some(v) = self.validators.lock().unwrap().get(&sleutel) {
+            return v.clone();
+        }
+        let omhulsel = json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": self.doc["components"],
+            "allOf": [schema],
+        });
+        let v = Arc::new(
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&omhulsel)
+                .unwrap_or_else(|e| panic!("schema {sleutel} compiles: {e}")),
+        );
+        self.validators.lock().unwrap().insert(sleutel, v.clone());
+        v
+    }
+
+    /// Every way `waarde` breaks `schema`, each prefixed with `waar`.
+    fn toets_waarde(&self, waar: &str, schema: &Value, waarde: &Value) -> Vec<String> {
+        self.validator(schema)
+            .iter_errors(waarde)
+            .take(5)
+            .map(|e| format!("{waar}{}: {e}", e.instance_path()))
+            .collect()
+    }
+
+    /// A parameter's text as the JSON value its schema describes.
+    fn als_json(&self, schema: &Value, tekst: &str) -> Value {
+        let s = self.los_op(schema);
+        let soorten: Vec<&str> = match &s["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        };
+        if soorten.contains(&"integer") || soorten.contains(&"number") {
+            if let Ok(n) = tekst.parse::<i64>() {
+                return json!(n);
+            }
+            if let Ok(n) = tekst.parse::<f64>()
+                && soorten.contains(&"number")
+            {
+                return json!(n);
+            }
+        }
+        if soorten.contains(&"boolean") && (tekst == "true" || tekst == "false") {
+            return json!(tekst == "true");
+        }
+        if soorten.contains(&"array") {
+            let items = &s["items"];
+            return Value::Array(tekst.split(',').map(|t| self.als_json(items, t)).collect());
+        }
+        Value::String(tekst.to_string())
+    }
+
+    fn operatie(&self, methode: &str, pad: &str) -> Option<&Operatie> {
+        let delen: Vec<&str> = pad.split('/').collect();
+        let past = |o: &&Operatie| {
+            o.segmenten.len() == delen.len()
+                && o.segmenten.iter().zip(&delen).all(|(s, p)| {
+                    (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p
+                })
+        };
+        // A literal segment wins over a template (`/x/zoek` before `/x/{id}`).
+        let mut kandidaten: Vec<&Operatie> = self
+            .operaties
+            .iter()
+            .filter(|o| o.methode == methode)
+            .filter(past)
+            .collect();
+        kandidaten.sort_by_key(|o| o.segmenten.iter().filter(|s| s.starts_with('{')).count());
+        kandidaten.into_iter().next()
+    }
+
+    /// Every mismatch between the exchange and the document (empty when they agree).
+    pub fn toets(&self, u: &Uitwisseling<'_>) -> Vec<String> {
+        let (pad, query) = u.uri.split_once('?').unwrap_or((u.uri, ""));
+        if !pad.starts_with(PREFIX) || matches!(u.methode, "HEAD" | "OPTIONS") {
+            return vec![];
+        }
+        let wat = format!("{} {} → {}", u.methode, u.uri, u.status);
+        let Some(o) = self.operatie(u.methode, pad) else {
+            return if matches!(u.status, 404 | 405) {
+                vec![]
+            } else {
+                vec![format!("{wat}: the document has no such operation")]
+            };
+        };
+        let op = &o.op;
+        let verzoekfouten = self.toets_verzoek(o, pad, query, u);
+        let mut fouten = Vec::new();
+        if !verzoekfouten.is_empty() && u.status < 400 {
+            fouten.push(format!(
+                "{wat}: the document calls this request invalid ({}), the server accepted it",
+                verzoekfouten.join("; ")
+            ));
+        }
+        if verzoekfouten.is_empty()
+            && (u.status == 415 || (u.status == 400 && schemaregel(u.antwoord)))
+        {
+            fouten.push(format!(
+                "{wat}: the document calls this request valid, the server refused it: {}",
+                String::from_utf8_lossy(u.antwoord)
+            ));
+        }
+        // The answer.
+        let antwoorden = &op["responses"];
+        let status = u.status.to_string();
+        let klasse = format!("{}XX", &status[..1]);
+        let Some(antwoord) = antwoorden
+            .get(&status)
+            .or_else(|| antwoorden.get(&klasse))
+            .or_else(|| antwoorden.get("default"))
+        else {
+            fouten.push(format!(
+                "{wat}: status {status} is not documented for {} {} (documented: {:?})",
+                o.methode,
+                o.sjabloon,
+                antwoorden.as_object().map(|a| a.keys().collect::<Vec<_>>())
+            ));
+            return fouten;
+        };
+        let antwoord = self.los_op(antwoord);
+        if u.antwoord.is_empty() || u.status == 304 {
+            if antwoord
+                .get("content")
+                .is_some_and(|c| c.as_object().is_some_and(|c| !c.is_empty()))
+                && u.status != 304
+            {
+                fouten.push(format!(
+                    "{wat}: the document promises a body, there is none"
+                ));
+            }
+            return fouten;
+        }
+        let Some(ct) = mediatype(kop(u.antwoordkoppen, "content-type")) else {
+            fouten.push(format!("{wat}: a body without Content-Type"));
+            return fouten;
+        };
+        let Some(media) = antwoord["content"].get(&ct) else {
+            fouten.push(format!(
+                "{wat}: content type {ct} is not documented for {status} (documented: {:?})",
+                antwoord["content"]
+                    .as_object()
+                    .map(|a| a.keys().collect::<Vec<_>>())
+            ));
+            return fouten;
+        };
+        if !(ct.ends_with("json")) {
+            return fouten;
+        }
+        let gecodeerd = kop(u.antwoordkoppen, "content-encoding").unwrap_or("identity");
+        let tekst = match gecodeerd {
+            "gzip" => {
+                use std::io::Read;
+                let mut s = Vec::new();
+                if flate2::read::GzDecoder::new(u.antwoord)
+                    .read_to_end(&mut s)
+                    .is_err()
+                {
+                    fouten.push(format!("{wat}: gzip body does not decode"));
+                    return fouten;
+                }
+                s
+            }
+            "identity" => u.antwoord.to_vec(),
+            _ => return fouten,
+        };
+        match serde_json::from_slice::<Value>(&tekst) {
+            Err(e) => fouten.push(format!("{wat}: the body is not JSON: {e}")),
+            Ok(body) => {
+                if let Some(schema) = media.get("schema") {
+                    fouten.extend(
+                        self.toets_waarde("answer body ", schema, &body)
+                            .into_iter()
+                            .map(|f| format!("{wat}: {f}")),
+                    );
+                }
+            }
+        }
+        fouten
+    }
+
+    /// Why the document calls this request invalid (empty when it calls it valid).
+    fn toets_verzoek(
+        &self,
+        o: &Operatie,
+        pad: &str,
+        query: &str,
+        u: &Uitwisseling<'_>,
+    ) -> Vec<String> {
+        let mut fouten = Vec::new();
+        let delen: Vec<&str> = pad.split('/').collect();
+        let queryparen: Vec<(String, String)> = query
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (procent_decode(k), procent_decode(v))
+            })
+            .collect();
+        // The convention (README "API conventions"): an undocumented query key is a 400.
+        for (k, _) in &queryparen {
+            let gedocumenteerd = o.op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| {
+                    let p = self.los_op(p);
+                    p["in"] == "query" && p["name"] == k.as_str()
+                });
+            if !gedocumenteerd {
+                fouten.push(format!("query parameter {k} is not documented"));
+            }
+        }
+        for p in o.op["parameters"].as_array().into_iter().flatten() {
+            let p = self.los_op(p);
+            let naam = p["name"].as_str().unwrap_or_default();
+            let plek = p["in"].as_str().unwrap_or_default();
+            let waarden: Vec<String> = match plek {
+                "path" => o
+                    .segmenten
+                    .iter()
+                    .zip(&delen)
+                    .filter(|(s, _)| s.as_str() == format!("{{{naam}}}"))
+                    .map(|(_, d)| procent_decode(d))
+                    .collect(),
+                "query" => queryparen
+                    .iter()
+                    .filter(|(k, _)| k == naam)
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                "header" => kop(u.verzoekkoppen, naam)
+                    .map(str::to_string)
+                    .into_iter()
+                    .collect(),
+                _ => vec![],
+            };
+            if waarden.is_empty() {
+                if p["required"] == true {
+                    fouten.push(format!("{plek} parameter {naam} is required"));
+                }
+                continue;
+            }
+            let schema = &p["schema"];
+            let waarde = if self.los_op(schema)["type"] == "array" && waarden.len() > 1 {
+                Value::Array(
+                    waarden
+                        .iter()
+                        .map(|w| self.als_json(&self.los_op(schema)["items"], w))
+                        .collect(),
+                )
+            } else {
+                if waarden.len() > 1 {
+                    fouten.push(format!(
+                        "{plek} parameter {naam} given {} times",
+                        waarden.len()
+                    ));
+                }
+                self.als_json(schema, &waarden[0])
+            };
+            fouten.extend(self.toets_waarde(&format!("{plek} parameter {naam}"), schema, &waarde));
+        }
+        let verzoek = &o.op["requestBody"];
+        let ct = mediatype(kop(u.verzoekkoppen, "content-type"));
+        if verzoek.is_null() {
+            // A body on an operation that takes none is ignored by the server (README
+            // "API conventions"), so the document does not call it invalid.
+            return fouten;
+        }
+        let verzoek = self.los_op(verzoek);
+        if u.verzoek.is_empty() && ct.is_none() {
+            if verzoek["required"] == true {
+                fouten.push("the request body is required".into());
+            }
+            return fouten;
+        }
+        let Some(ct) = ct else {
+            fouten.push("a body without Content-Type".into());
+            return fouten;
+        };
+        let Some(media) = verzoek["content"].get(&ct) else {
+            fouten.push(format!("content type {ct} is not documented"));
+            return fouten;
+        };
+        match serde_json::from_slice::<Value>(u.verzoek) {
+            Err(e) => fouten.push(format!("the body is not JSON: {e}")),
+            Ok(body) => {
+                if let Some(schema) = media.get("schema") {
+                    fouten.extend(self.toets_waarde("body ", schema, &body));
+                }
+            }
+        }
+        fouten
+    }
+}
+
+/// The rules a schema can state (JSON Schema keywords and the harness's own names for a
+/// body that is not JSON or has an unknown field). `minimum` and `maximum` are left out:
+/// the server also uses them for dates relative to today (not in the future, not past the
+/// legal term), which no schema can state. A 400 whose `invalidParams` name only
+/// other rules (a code that is not registered, an elfproef, a date in the future, a rule
+/// across fields) refuses what no schema can express; one that names any of these refuses
+/// what the document should have said.
+const SCHEMAREGELS: &[&str] = &[
+    "required",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "enum",
+    "type",
+    "format",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "json",
+    "schema",
+    "unknown",
+    "invalid",
+];
+
+fn schemaregel(antwoord: &[u8]) -> bool {
+    let Ok(p) = serde_json::from_slice::<Value>(antwoord) else {
+        return true;
+    };
+    match p["invalidParams"].as_array() {
+        Some(a) if !a.is_empty() => a
+            .iter()
+            .any(|i| SCHEMAREGELS.contains(&i["code"].as_str().unwrap_or("required"))),
+        _ => true,
+    }
+}
+
+/// The proxy's state: where to forward, what to hold the exchanges against, and what it
+/// found.
+struct Proxy {
+    doel: String,
+    contract: Arc<Contract>,
+    client: reqwest::Client,
+    fouten: Arc<Mutex<Vec<String>>>,
+}
+
+async fn doorgeven(
+    req: actix_web::HttpRequest,
+    body: actix_web::web::Bytes,
+    p: actix_web::web::Data<Proxy>,
+) -> actix_web::HttpResponse {
+    let uri = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| req.uri().path().to_string());
+    let methode = reqwest::Method::from_bytes(req.method().as_str().as_bytes()).unwrap();
+    let mut verzoekkoppen = Vec::new();
+    let mut rb = p.client.request(methode, format!("{}{uri}", p.doel));
+    for (k, v) in req.headers() {
+        let naam = k.as_str().to_ascii_lowercase();
+        if matches!(
+            naam.as_str(),
+            "host" | "content-length" | "transfer-encoding" | "connection"
+        ) {
+            continue;
+        }
+        verzoekkoppen.push((
+            naam.clone(),
+            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+        ));
+        rb = rb.header(naam, v.as_bytes());
+    }
+    let res = match rb.body(body.clone()).send().await {
+        Ok(r) => r,
+        Err(e) => {
+            return actix_web::HttpResponse::BadGateway().body(format!("contract proxy: {e}"));
+        }
+    };
+    let status = res.status().as_u16();
+    let antwoordkoppen: Vec<(String, String)> = res
+        .headers()
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let ruw: Vec<(String, Vec<u8>)> = res
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.as_bytes().to_vec()))
+        .collect();
+    let antwoord = res.bytes().await.unwrap_or_default();
+    let fouten = p.contract.toets(&Uitwisseling {
+        methode: req.method().as_str(),
+        uri: &uri,
+        verzoekkoppen: &verzoekkoppen,
+        verzoek: &body,
+        status,
+        antwoordkoppen: &antwoordkoppen,
+        antwoord: &antwoord,
+    });
+    if !fouten.is_empty() {
+        p.fouten.lock().unwrap().extend(fouten);
+    }
+    let mut b =
+        actix_web::HttpResponse::build(actix_web::http::StatusCode::from_u16(status).unwrap());
+    for (k, v) in ruw {
+        if matches!(
+            k.as_str(),
+            "content-length" | "transfer-encoding" | "connection" | "date"
+        ) {
+            continue;
+        }
+        b.append_header((k, v));
+    }
+    b.body(antwoord)
+}
+
+/// Start a proxy to `doel` (an application's base URL) that holds every exchange against
+/// `contract`; returns its base URL and the list it records mismatches in.
+pub async fn start_proxy(doel: &str, contract: Arc<Contract>) -> (String, Arc<Mutex<Vec<String>>>) {
+    let fouten = Arc::new(Mutex::new(Vec::new()));
+    let data = actix_web::web::Data::new(Proxy {
+        doel: doel.to_string(),
+        contract,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        fouten: fouten.clone(),
+    });
+    let server = actix_web::HttpServer::new(move || {
+        actix_web::App::new()
+            .app_data(data.clone())
+            .app_data(actix_web::web::PayloadConfig::new(usize::MAX))
+            .default_service(actix_web::web::to(doorgeven))
+    })
+    .workers(1)
+    .disable_signals()
+    .bind(("127.0.0.1", 0))
+    .expect("the contract proxy binds");
+    let poort = server.addrs()[0].port();
+    actix_web::rt::spawn(server.run());
+    (format!("http://127.0.0.1:{poort}"), fouten)
+}

@@ -1,0 +1,452 @@
+//! The harness's contract check catches a document that lies (issue 13, "every test request
+//! and response checked against the document"): the same exchanges that pass against the
+//! committed `openapi/openapi.json` are reported against a deliberately wrong copy.
+
+use crate::common;
+
+use common::contract::Contract;
+use common::*;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+fn document() -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(format!(
+            "{}/openapi/openapi.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap(),
+    )
+    .unwrap()
+}
+
+async fn met(db: Db, doc: Value) -> Option<TestApp> {
+    spawn_met_contract(db, "", Default::default(), Arc::new(Contract::uit(doc))).await
+}
+
+/// The true document: registering an organisation and reading it back match.
+async fn the_true_document_passes(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let org = app.organisatie("vt-a", "veilig-thuis", &["0518"]).await;
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .get(
+            &format!("/api/v1/organisaties/{}", org["id"].as_str().unwrap()),
+            &admin,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.neem_contractfouten(), Vec::<String>::new());
+}
+
+/// A request field documented with the wrong type: the request is reported as one the
+/// document calls invalid but the server accepted, and the answer as not matching.
+async fn a_wrong_request_and_answer_schema_is_caught(db: Db) {
+    let mut doc = document();
+    doc["components"]["schemas"]["OrganisatieInvoer"]["properties"]["naam"] =
+        json!({"type": "integer"});
+    doc["components"]["schemas"]["OrganisatieDto"]["properties"]["naam"] =
+        json!({"type": "integer"});
+    let Some(app) = met(db, doc).await else {
+        return;
+    };
+    app.organisatie("vt-a", "veilig-thuis", &["0518"]).await;
+    let fouten = app.neem_contractfouten();
+    assert!(
+        fouten
+            .iter()
+            .any(|f| f.contains("calls this request invalid") && f.contains("/naam")),
+        "{fouten:?}"
+    );
+    assert!(
+        fouten.iter().any(|f| f.contains("answer body /naam")),
+        "{fouten:?}"
+    );
+}
+
+/// A status the document leaves out, and a request the document calls valid that the
+/// server refuses, are both caught.
+async fn an_undocumented_status_and_a_refused_valid_request_are_caught(db: Db) {
+    let mut doc = document();
+    let op = &mut doc["paths"]["/organisaties"]["post"];
+    op["responses"].as_object_mut().unwrap().remove("201");
+    // The document now calls a name of any type valid.
+    op["requestBody"]["content"]["application/json"]["schema"] = json!({});
+    let Some(app) = met(db, doc).await else {
+        return;
+    };
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &admin,
+            &json!({"code": "vt-a", "naam": "VT", "soort": "veilig-thuis", "gemeenten": ["0518"]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let res = app
+        .post("/api/v1/organisaties", &admin, &json!({"code": 7}))
+        .await;
+    assert_eq!(res.status(), 400);
+    let fouten = app.neem_contractfouten();
+    assert!(
+        fouten
+            .iter()
+            .any(|f| f.contains("status 201 is not documented")),
+        "{fouten:?}"
+    );
+    assert!(
+        fouten
+            .iter()
+            .any(|f| f.contains("calls this request valid, the server refused it")),
+        "{fouten:?}"
+    );
+}
+
+/// The check holds every request: an operation the document does not have is reported
+/// unless the server answers 404 or 405.
+async fn an_undocumented_operation_is_caught(db: Db) {
+    let mut doc = document();
+    doc["paths"]
+        .as_object_mut()
+        .unwrap()
+        .remove("/organisaties/{id}");
+    let Some(app) = met(db, doc).await else {
+        return;
+    };
+    let org = app.organisatie("vt-a", "veilig-thuis", &["0518"]).await;
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let pad = format!("/api/v1/organisaties/{}", org["id"].as_str().unwrap());
+    assert_eq!(app.get(&pad, &admin).await.status(), 200);
+    assert_eq!(app.get("/api/v1/nergens", &admin).await.status(), 404);
+    let fouten = app.neem_contractfouten();
+    assert_eq!(fouten.len(), 1, "{fouten:?}");
+    assert!(fouten[0].contains("no such operation"), "{fouten:?}");
+}
+
+/// RFC 9110 §13.1.1, as a table: each `If-Match` against an object at version 1, on an
+/// organisation (PUT) and a contact point (PUT and DELETE). `*` matches any current
+/// version, a list when any member does, a weak tag never; malformed syntax is a 400.
+async fn if_match_table(db: Db) {
+    // Many requests by one user in a short time: above the default rate limits.
+    let ruim = "[limits]\nuser_per_second = 1000\nuser_burst = 1000\nclient_per_second = 1000\nclient_burst = 1000";
+    let Some(app) = spawn_with(db, ruim).await else {
+        return;
+    };
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let tabel: &[(Option<&str>, u16)] = &[
+        (None, 200),
+        (Some("*"), 200),
+        // An empty field value lists no tag: no precondition, as when absent.
+        (Some(""), 200),
+        (Some("\"1\""), 200),
+        (Some("\"0\", \"1\""), 200),
+        (Some("\"1\",\"7\""), 200),
+        (Some("W/\"0\", \"1\""), 200),
+        (Some("\"0\""), 412),
+        (Some("W/\"1\""), 412),
+        (Some("\"0\", W/\"1\""), 412),
+        (Some("\"abc\""), 412),
+        (Some("1"), 400),
+        (Some("\"1"), 400),
+        (Some("*, \"1\""), 400),
+    ];
+    for (i, (waarde, verwacht)) in tabel.iter().enumerate() {
+        let code = format!("org-{i}");
+        let org = app.organisatie(&code, "wijkteam", &["0518"]).await;
+        let id = org["id"].as_str().unwrap();
+        let res = app.get(&format!("/api/v1/organisaties/{id}"), &admin).await;
+        assert_eq!(res.headers()["etag"], "\"1\"");
+        let mut req = app
+            .client
+            .put(app.url(&format!("/api/v1/organisaties/{id}")))
+            .bearer_auth(&admin)
+            .json(
+                &json!({"code": code, "naam": "Nieuw", "soort": "wijkteam", "gemeenten": ["0518"]}),
+            );
+        if let Some(w) = waarde {
+            req = req.header("If-Match", *w);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(
+            res.status().as_u16(),
+            *verwacht,
+            "organisation, If-Match {waarde:?}"
+        );
+        if *verwacht == 200 {
+            assert_eq!(res.headers()["etag"], "\"2\"");
+        }
+        if *verwacht == 400 {
+            let p = assert_problem(res, 400).await;
+            assert_eq!(p["invalidParams"][0]["name"], "If-Match");
+        }
+
+        // A contact point of that organisation, changed and removed under the same rule.
+        let cp: Value = app
+            .post(
+                &format!("/api/v1/organisaties/{id}/contactpunten"),
+                &admin,
+                &json!({"rol": "spoed", "naam": "Spoeddienst", "telefoon": "070 123 45 67"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let pad = format!("/api/v1/contactpunten/{}", cp["id"].as_str().unwrap());
+        let res = app.get(&pad, &admin).await;
+        assert_eq!(res.headers()["etag"], "\"1\"");
+        let mut req = app
+            .client
+            .put(app.url(&pad))
+            .bearer_auth(&admin)
+            .json(&json!({"rol": "spoed", "naam": "Spoed 24/7", "telefoon": "070 123 45 67"}));
+        if let Some(w) = waarde {
+            req = req.header("If-Match", *w);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(
+            res.status().as_u16(),
+            *verwacht,
+            "contact point PUT, If-Match {waarde:?}"
+        );
+        let huidig = if *verwacht == 200 { 2 } else { 1 };
+        let mut req = app.client.delete(app.url(&pad)).bearer_auth(&admin);
+        if let Some(w) = waarde {
+            // The same condition, against the version the contact point has now.
+            let w = w.replace(&format!("\"{}\"", 1), &format!("\"{huidig}\""));
+            req = req.header("If-Match", w);
+        }
+        let res = req.send().await.unwrap();
+        let verwacht_delete = if *verwacht == 200 { 204 } else { *verwacht };
+        assert_eq!(
+            res.status().as_u16(),
+            verwacht_delete,
+            "contact point DELETE, If-Match {waarde:?}"
+        );
+    }
+    // A stale write on a contact point loses: two writers read version 1, the second gets 412.
+    let org = app.organisatie("org-race", "wijkteam", &["0518"]).await;
+    let cp: Value = app
+        .post(
+            &format!(
+                "/api/v1/organisaties/{}/contactpunten",
+                org["id"].as_str().unwrap()
+            ),
+            &admin,
+            &json!({"rol": "spoed", "naam": "Spoeddienst", "telefoon": "070 123 45 67"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let pad = format!("/api/v1/contactpunten/{}", cp["id"].as_str().unwrap());
+    for (naam, status) in [("Eerste", 200), ("Tweede", 412)] {
+        let res = app
+            .client
+            .put(app.url(&pad))
+            .bearer_auth(&admin)
+            .header("If-Match", "\"1\"")
+            .json(&json!({"rol": "spoed", "naam": naam, "telefoon": "070 123 45 67"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), status, "{naam}");
+    }
+}
+
+/// One body policy (issue 13 point 4): a body that is not `application/json` is a 415 on
+/// every route, before anything is written; a body over the route's limit is a 413 that
+/// names the limit, before it is parsed.
+async fn one_body_policy(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let json_als_tekst = r#"{"kinderen": []}"#;
+    for (pad, token) in [
+        ("/api/v1/zorgmeldingen", &agent),
+        ("/api/v1/organisaties", &admin),
+        ("/api/v1/briefings/_zoek", &agent),
+    ] {
+        for soort in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "application/problem+json",
+        ] {
+            let res = app
+                .client
+                .post(app.url(pad))
+                .bearer_auth(token)
+                .header("Content-Type", soort)
+                .body(json_als_tekst)
+                .send()
+                .await
+                .unwrap();
+            let p = assert_problem(res, 415).await;
+            assert!(
+                p["detail"].as_str().unwrap().contains("application/json"),
+                "{p}"
+            );
+        }
+        let res = app
+            .client
+            .post(app.url(pad))
+            .bearer_auth(token)
+            .body(json_als_tekst)
+            .send()
+            .await
+            .unwrap();
+        assert_problem(res, 415).await;
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmeldingen"),
+        0,
+        "nothing written"
+    );
+    // Limits: 256 KiB by default, 4 MiB for a zorgmelding's content; named in the detail.
+    for (pad, token, grootte, grens) in [
+        ("/api/v1/organisaties", &admin, 300 * 1024, "262144"),
+        ("/api/v1/briefings/_zoek", &agent, 300 * 1024, "262144"),
+        ("/api/v1/zorgmeldingen", &agent, 5 * 1024 * 1024, "4194304"),
+    ] {
+        let body = format!(r#"{{"omschrijving": "{}"}}"#, "x".repeat(grootte));
+        let res = app
+            .client
+            .post(app.url(pad))
+            .bearer_auth(token)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(res, 413).await;
+        assert!(p["detail"].as_str().unwrap().contains(grens), "{p}");
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmeldingen"),
+        0,
+        "nothing written"
+    );
+    // A charset parameter is fine.
+    let res = app
+        .client
+        .post(app.url("/api/v1/organisaties"))
+        .bearer_auth(&admin)
+        .header("Content-Type", "application/json; charset=utf-8")
+        .body(r#"{"code": "vt-x", "naam": "VT", "soort": "veilig-thuis", "gemeenten": ["0518"]}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+}
+
+/// Issue 13 point 6: `invalidParams[].name` is the query key and `code` the broken rule.
+async fn paging_errors_name_the_parameter(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    for (query, naam, regel) in [
+        ("pageSize=0", "pageSize", "minimum"),
+        ("pageSize=101", "pageSize", "maximum"),
+        ("pageSize=x", "pageSize", "type"),
+        ("page=0", "page", "minimum"),
+        ("page=abc", "page", "type"),
+        ("page=2147483648", "page", "maximum"),
+        ("page=-1", "page", "minimum"),
+    ] {
+        let res = app
+            .get(&format!("/api/v1/organisaties?{query}"), &admin)
+            .await;
+        let p = assert_problem(res, 400).await;
+        assert_eq!(p["invalidParams"][0]["name"], naam, "{query}: {p}");
+        assert_eq!(p["invalidParams"][0]["code"], regel, "{query}: {p}");
+    }
+    for i in 0..3 {
+        app.organisatie(&format!("org-{i}"), "wijkteam", &["0518"])
+            .await;
+    }
+    let lijst: Value = app
+        .get("/api/v1/organisaties?pageSize=1&page=2", &admin)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        lijst["next"], "/api/v1/organisaties?pageSize=1&page=3",
+        "{lijst}"
+    );
+    assert_eq!(lijst["previous"], "/api/v1/organisaties?pageSize=1&page=1");
+}
+
+/// The docs UI never calls an online validator (which would learn the internal host).
+async fn swagger_ui_has_no_online_validator(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let js = app
+        .client
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(js.contains("\"validatorUrl\": \"none\""), "{js}");
+}
+
+/// The zorgmelding filing schema is the one the server takes (issue 13 point 1): a body
+/// built from the document (statements as `{persoon, rol, tekst}`, a parent's `relatie`
+/// from its enum) is filed, and the melding read back matches its response schema (the
+/// harness checks both).
+async fn a_melding_built_from_the_document_is_filed(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-haaglanden", "politie", &[]).await;
+    let doc = document();
+    let s = &doc["components"]["schemas"];
+    let verklaring = &s["MeldingVerklaringInvoer"];
+    assert_eq!(verklaring["required"], json!(["persoon", "rol", "tekst"]));
+    assert_eq!(
+        s["OuderRelatie"]["enum"],
+        json!([
+            "moeder",
+            "vader",
+            "verzorger",
+            "stiefouder",
+            "pleegouder",
+            "anders"
+        ])
+    );
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let body = json!({
+        "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "gemeente": "0518"}],
+        "ouders": [{"voornaam": "Lisa", "achternaam": "de Boer", "relatie": "stiefouder"}],
+        "omschrijving": "Ruzie bij de overdracht.", "zorgen": "Herhaald.",
+        "acuut": false, "risiconiveau": "verhoogd",
+        "verklaringen": [{"persoon": "Lisa de Boer", "rol": "moeder", "tekst": "Het liep uit de hand."}],
+        "oudersGeinformeerd": true,
+        "melder": {"naam": "A. Agent", "functie": "wijkagent", "identiteitDelen": true}
+    });
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &body).await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    let res = app
+        .get(
+            &format!("/api/v1/zorgmeldingen/{}", m["id"].as_str().unwrap()),
+            &agent,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let m: Value = res.json().await.unwrap();
+    assert_eq!(m["inhoud"]["verklaringen"][0]["persoon"], "Lisa de Boer");
+    assert_eq!(m["inhoud"]["ouders"][0]["relatie"], "stiefouder");
+}
+
+op_beide_backends!(
+    if_match_table,
+    one_body_policy,
+    paging_errors_name_the_parameter,
+    swagger_ui_has_no_online_validator,
+    a_melding_built_from_the_document_is_filed,
+    the_true_document_passes,
+    a_wrong_request_and_answer_schema_is_caught,
+    an_undocumented_status_and_a_refused_valid_request_are_caught,
+    an_undocumented_operation_is_caught,
+);
