@@ -4,11 +4,6 @@
 //! input is taken, 401/403 wherever a token is needed.
 
 use crate::problem::Problem;
-use crate::routes::{
-    abonnementen, berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten,
-    convenanten, dode_berichten, eigen_verklaringen, gezinnen, incidenten, organisaties, personen,
-    rapportages, terugkoppelingen, verwerkingen, zorgmeldingen,
-};
 use ketenregie_common::InvalidParam;
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -23,85 +18,9 @@ use utoipa::OpenApi;
         license(name = "EUPL-1.2", url = "https://eupl.eu/1.2/nl/")
     ),
     servers((url = "/api/v1", description = "This instance")),
-    paths(
-        document,
-        organisaties::lijst,
-        organisaties::registreer,
-        organisaties::een,
-        organisaties::wijzig,
-        contactpunten::voeg_toe,
-        contactpunten::zoek,
-        contactpunten::een,
-        contactpunten::wijzig,
-        contactpunten::verwijder,
-        convenanten::lijst,
-        convenanten::maak,
-        convenanten::een,
-        convenanten::wijzig,
-        convenanten::nieuwe_versie,
-        convenanten::onderteken,
-        convenanten::treed_uit,
-        convenanten::trek_in,
-        convenanten::audittrail,
-        verwerkingen::zoek,
-        verwerkingen::doorbraken,
-        verwerkingen::inzage,
-        eigen_verklaringen::voeg_toe,
-        eigen_verklaringen::lijst,
-        zorgmeldingen::maak,
-        zorgmeldingen::lijst,
-        zorgmeldingen::een,
-        zorgmeldingen::wijzig,
-        zorgmeldingen::indien,
-        zorgmeldingen::kwaliteit,
-        zorgmeldingen::ontvang,
-        zorgmeldingen::beoordeel,
-        zorgmeldingen::draag_over,
-        zorgmeldingen::accepteer,
-        zorgmeldingen::wijs_af,
-        zorgmeldingen::sluit_af,
-        zorgmeldingen::annuleer,
-        zorgmeldingen::schort_op,
-        zorgmeldingen::hervat,
-        zorgmeldingen::mislukt,
-        zorgmeldingen::stappen,
-        zorgmeldingen::zet_kwaliteitscontrole,
-        zorgmeldingen::termijnen_lijst,
-        personen::registreer,
-        personen::een,
-        personen::gezag_vastleggen,
-        personen::gezag_lijst,
-        gezinnen::maak,
-        gezinnen::een,
-        gezinnen::beschikking,
-        gezinnen::regeling,
-        incidenten::maak,
-        incidenten::een,
-        incidenten::verklaring,
-        incidenten::wederhoor,
-        betrokkenheden::registreer,
-        betrokkenheden::beeindig,
-        betrokkenheden::lijst,
-        betrokkenheden::een,
-        briefings::zoek,
-        crate::routes::demo_klok::verschuif,
-        terugkoppelingen::geef,
-        terugkoppelingen::lijst,
-        berichten::lijst,
-        crate::routes::quotumoverschrijdingen::een,
-        dode_berichten::lijst,
-        dode_berichten::opnieuw,
-        abonnementen::maak,
-        abonnementen::lijst,
-        abonnementen::een,
-        abonnementen::verwijder,
-        rapportages::terugkoppeling,
-        bewaartermijnen::lijst,
-        bewaartermijnen::zet,
-        crate::routes::sluitingsdagen::lijst,
-        crate::routes::sluitingsdagen::zet,
-        crate::routes::sluitingsdagen::verwijder,
-    ),
+    // The operations come from the one route list (`routes::tabel::RoutePaden`), merged
+    // in `document_json`; only this document's own path is listed here.
+    paths(document),
     components(schemas(Problem, InvalidParam)),
     tags(
         (name = "openapi", description = "This document"),
@@ -137,7 +56,9 @@ fn document() {}
 
 /// The finished document as JSON.
 pub fn document_json() -> Value {
-    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("OpenAPI serialises");
+    let mut api = ApiDoc::openapi();
+    api.merge(crate::routes::tabel::RoutePaden::openapi());
+    let mut doc = serde_json::to_value(api).expect("OpenAPI serialises");
     afwerken(&mut doc);
     doc
 }

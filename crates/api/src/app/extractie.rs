@@ -13,7 +13,7 @@ pub(super) async fn openapi_document(doc: web::Data<ApiDocument>) -> HttpRespons
 
 /// No route answered: 405 with `Allow` for a known path, else 404 (also for a trailing
 /// slash: `/organisaties/` is not `/organisaties`).
-pub(super) async fn geen_route(
+pub(crate) async fn geen_route(
     req: HttpRequest,
     doc: web::Data<ApiDocument>,
 ) -> Result<HttpResponse, AppError> {
@@ -33,7 +33,7 @@ pub(super) fn veld_uit(msg: &str) -> Option<String> {
     Some(msg[start..start + len].to_string())
 }
 
-pub(super) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub(crate) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     match err {
         JsonPayloadError::ContentType => AppError::MediaType(
             "Stuur de body als JSON met `Content-Type: application/json`".into(),

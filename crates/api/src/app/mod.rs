@@ -11,7 +11,8 @@ mod extractie;
 mod routes;
 mod start;
 
-use extractie::{geen_route, json_fout, path_fout, query_fout};
+pub(crate) use extractie::{geen_route, json_fout};
+use extractie::{path_fout, query_fout};
 pub use start::bewaring_uitvoeren;
 use start::{Bewaartaak, Startwerk};
 
@@ -21,12 +22,8 @@ use crate::metrics::Metrics;
 use crate::middleware::kern;
 use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
+use crate::routes::gezondheid;
 use crate::routes::verwerkingen::InzageBronnen;
-use crate::routes::{
-    abonnementen, berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten,
-    convenanten, dode_berichten, eigen_verklaringen, gezinnen, gezondheid, incidenten,
-    organisaties, personen, rapportages, terugkoppelingen, verwerkingen, zorgmeldingen,
-};
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
@@ -47,7 +44,7 @@ use std::time::Duration;
 
 pub const API_PREFIX: &str = "/api/v1";
 
-use crate::middleware::ZORGMELDING_MAX_BODY;
+pub(crate) use crate::middleware::ZORGMELDING_MAX_BODY;
 
 /// The OpenAPI document, rendered once, and the method table derived from it.
 #[derive(Debug, Clone)]

@@ -18,6 +18,7 @@ pub mod personen;
 pub mod quotumoverschrijdingen;
 pub mod rapportages;
 pub mod sluitingsdagen;
+pub mod tabel;
 pub mod terugkoppelingen;
 pub mod verwerkingen;
 pub mod zorgmeldingen;

@@ -17,16 +17,6 @@ use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// Register the routes (one line in `app.rs`).
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/sluitingsdagen").route(web::get().to(lijst)))
-        .service(
-            web::resource("/sluitingsdagen/{datum}")
-                .route(web::put().to(zet))
-                .route(web::delete().to(verwijder)),
-        );
-}
-
 /// A day the organisation is closed.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
