@@ -215,7 +215,61 @@ async fn openapi_publiek_en_docs_ui(db: Db) {
     assert!(init.contains("/api/v1/openapi.json"));
 }
 
+/// Only declared query parameters (Dutch API Design Rules; issue 13 point 6): an unknown key
+/// is a 400 naming it, also on operations without parameters, so a BSN cannot ride along in
+/// a URL or be copied into a `next` link; a bad value is named by its key, never by its value.
+async fn alleen_gedeclareerde_queryparameters(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let t = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
+
+    // An operation without query parameters.
+    let res = app
+        .client
+        .post(app.url("/api/v1/briefings/_zoek?bsn=999990032"))
+        .bearer_auth(&noodhulp)
+        .json(&serde_json::json!({"bsn": "999990032"}))
+        .send()
+        .await
+        .unwrap();
+    let body = assert_problem(res, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "bsn", "{body}");
+    assert_eq!(body["invalidParams"][0]["code"], "unknown", "{body}");
+    assert!(!body.to_string().contains("999990032"), "{body}");
+
+    // A list with parameters: an unknown one among known ones is named; a key that is
+    // itself personal data is not echoed.
+    let res = app.get("/api/v1/organisaties?page=1&kleur=blauw", &t).await;
+    let body = assert_problem(res, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "kleur", "{body}");
+    let res = app.get("/api/v1/organisaties?999990032=1", &t).await;
+    let body = assert_problem(res, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "query", "{body}");
+    assert!(!body.to_string().contains("999990032"), "{body}");
+
+    // A value that breaks its schema is named by its key, never by the value.
+    let res = app.get("/api/v1/contactpunten?organisatie=Lisa", &t).await;
+    let body = assert_problem(res, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "organisatie", "{body}");
+    assert_eq!(body["invalidParams"][0]["code"], "format", "{body}");
+    assert!(!body.to_string().contains("Lisa"), "{body}");
+    let res = app
+        .get("/api/v1/contactpunten?organisatieSoort=bakker", &t)
+        .await;
+    let body = assert_problem(res, 400).await;
+    assert_eq!(
+        body["invalidParams"][0]["name"], "organisatieSoort",
+        "{body}"
+    );
+    assert_eq!(body["invalidParams"][0]["code"], "enum", "{body}");
+
+    // Declared parameters still work, and the links carry only them.
+    let res = app.get("/api/v1/organisaties?page=1&pageSize=1", &t).await;
+    assert_eq!(res.status(), 200);
+}
+
 op_beide_backends!(
+    alleen_gedeclareerde_queryparameters,
     fouten_zijn_problem_json,
     beveiligingsheaders_en_versie,
     traceparent_wordt_overgenomen,

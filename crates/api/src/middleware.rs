@@ -364,6 +364,30 @@ impl Stream for MetDeadline {
     }
 }
 
+/// Query parameters as the document declares them, on every API route: a key the operation
+/// does not declare, or a declared value that breaks its schema's format, enumeration or
+/// type, is a 400 problem+json naming each key (`queryproblemen`). So nothing but a
+/// declared parameter is accepted in a URL (no BSN or name riding along in `?bsn=`), and a
+/// key is never copied into `next`/`previous` links. Only for an authenticated caller:
+/// an anonymous one gets its 401 first and learns nothing about the operation.
+pub async fn queryregels(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if !req.query_string().is_empty()
+        && crate::auth::actor_van(req.request()).is_some()
+        && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()
+    {
+        let problemen =
+            doc.methodes
+                .queryproblemen(req.method().as_str(), req.path(), req.query_string());
+        if !problemen.is_empty() {
+            return Ok(req.error_response(AppError::validatie(problemen)));
+        }
+    }
+    next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
 #[cfg(test)]
 mod tests {
     use super::trace_id_uit;

@@ -422,12 +422,46 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
 #[derive(Debug, Clone)]
 pub struct MethodeTabel {
     routes: Vec<(Vec<String>, Vec<String>)>,
+    /// Per documented path (as segments) and method: the query parameters the operation
+    /// declares, with their schema (`$ref`s resolved).
+    query: Vec<Queryoperatie>,
+}
+
+/// A documented operation's path segments, method and declared query parameters (name,
+/// resolved schema).
+type Queryoperatie = (Vec<String>, String, Vec<(String, Value)>);
+
+/// One declared query parameter's value against its schema: the rule it breaks (`format`,
+/// `enum`, `type`), if any. Only what the document states is checked: UUIDs, dates and
+/// times, enumerations, whole numbers and booleans.
+fn breekt(schema: &Value, waarde: &str) -> Option<&'static str> {
+    if let Some(opties) = schema.get("enum").and_then(Value::as_array) {
+        return (!opties.iter().any(|o| o.as_str() == Some(waarde))).then_some("enum");
+    }
+    match (
+        schema.get("type").and_then(Value::as_str),
+        schema.get("format").and_then(Value::as_str),
+    ) {
+        (Some("string"), Some("uuid")) => {
+            uuid::Uuid::parse_str(waarde).is_err().then_some("format")
+        }
+        (Some("string"), Some("date")) => chrono::NaiveDate::parse_from_str(waarde, "%Y-%m-%d")
+            .is_err()
+            .then_some("format"),
+        (Some("string"), Some("date-time")) => chrono::DateTime::parse_from_rfc3339(waarde)
+            .is_err()
+            .then_some("format"),
+        (Some("integer"), _) => waarde.parse::<i64>().is_err().then_some("type"),
+        (Some("boolean"), _) => (!matches!(waarde, "true" | "false")).then_some("type"),
+        _ => None,
+    }
 }
 
 impl MethodeTabel {
     /// From the finished document; paths are taken relative to `prefix` (`/api/v1`).
     pub fn uit(doc: &Value, prefix: &str) -> Self {
         let mut routes = Vec::new();
+        let mut query = Vec::new();
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
                 let full = format!("{prefix}{path}");
@@ -437,10 +471,92 @@ impl MethodeTabel {
                     .filter(|m| item.get(**m).is_some())
                     .map(|m| m.to_uppercase())
                     .collect();
+                for m in METHODS {
+                    if let Some(op) = item.get(*m) {
+                        let params = op
+                            .get("parameters")
+                            .and_then(Value::as_array)
+                            .map(|ps| {
+                                ps.iter()
+                                    .filter(|p| p["in"] == "query")
+                                    .filter_map(|p| {
+                                        let naam = p["name"].as_str()?.to_string();
+                                        Some((naam, los_op(doc, &p["schema"])))
+                                    })
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        query.push((
+                            full.split('/').map(str::to_string).collect(),
+                            m.to_uppercase(),
+                            params,
+                        ));
+                    }
+                }
                 routes.push((segments, methods));
             }
         }
-        Self { routes }
+        Self { routes, query }
+    }
+
+    /// The query parameters the operation `methode path` declares; `None` for a path or
+    /// method the document does not have.
+    fn queryparameters(&self, methode: &str, path: &str) -> Option<&[(String, Value)]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.query
+            .iter()
+            .find(|(segments, m, _)| m == methode && past(segments, &parts))
+            .map(|(_, _, ps)| ps.as_slice())
+    }
+
+    /// The problems of a query string for the operation `methode path`: every key the
+    /// operation does not declare (`unknown`; Dutch API Design Rules: unknown parameters
+    /// are an error, and a key never travels on in `next`/`previous` links), and every
+    /// declared value that breaks its schema's format, enumeration or type (named by its
+    /// key, never by its value). Empty for an undocumented path (the router answers it).
+    pub fn queryproblemen(&self, methode: &str, path: &str, query: &str) -> Vec<InvalidParam> {
+        let Some(params) = self.queryparameters(methode, path) else {
+            return vec![];
+        };
+        let paren: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+        let mut uit = Vec::new();
+        for (sleutel, waarde) in &paren {
+            match params.iter().find(|(n, _)| n == sleutel) {
+                None => {
+                    // A key is named back only when it looks like a parameter name, so
+                    // nothing personal typed as a key is echoed.
+                    let naam = if sleutel.len() <= 40
+                        && sleutel.chars().all(|c| c.is_ascii_alphabetic() || c == '_')
+                    {
+                        sleutel.clone()
+                    } else {
+                        "query".to_string()
+                    };
+                    let bekend: Vec<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+                    uit.push(InvalidParam {
+                        reason: if bekend.is_empty() {
+                            format!("`{naam}` is geen parameter van deze operatie; zij kent geen queryparameters")
+                        } else {
+                            format!("`{naam}` is geen parameter van deze operatie; bekend zijn: {}", bekend.join(", "))
+                        },
+                        name: naam,
+                        code: "unknown".into(),
+                    });
+                }
+                Some((_, schema)) => {
+                    if let Some(regel) = breekt(schema, waarde) {
+                        uit.push(InvalidParam {
+                            name: sleutel.clone(),
+                            code: regel.into(),
+                            reason: format!(
+                                "`{sleutel}` voldoet niet aan het schema ({regel}) in /api/v1/openapi.json"
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        uit
     }
 
     /// The allowed methods for `path`, if it is a documented path.
@@ -448,13 +564,28 @@ impl MethodeTabel {
         let parts: Vec<&str> = path.split('/').collect();
         self.routes
             .iter()
-            .find(|(segments, _)| {
-                segments.len() == parts.len()
-                    && segments.iter().zip(&parts).all(|(s, p)| {
-                        (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p
-                    })
-            })
+            .find(|(segments, _)| past(segments, &parts))
             .map(|(_, methods)| methods.join(", "))
+    }
+}
+
+/// Whether a request path (split on `/`) matches a documented path's segments.
+fn past(segments: &[String], parts: &[&str]) -> bool {
+    segments.len() == parts.len()
+        && segments
+            .iter()
+            .zip(parts)
+            .all(|(s, p)| (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p)
+}
+
+/// A schema with a local `$ref` (`#/components/schemas/X`) replaced by its target.
+fn los_op(doc: &Value, schema: &Value) -> Value {
+    match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => doc
+            .pointer(r.trim_start_matches('#'))
+            .cloned()
+            .unwrap_or(Value::Null),
+        None => schema.clone(),
     }
 }
 

@@ -64,18 +64,39 @@ pub(crate) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web:
     .into()
 }
 
-pub(super) fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+pub(super) fn query_fout(err: QueryPayloadError, req: &HttpRequest) -> actix_web::Error {
     let msg = match &err {
         QueryPayloadError::Deserialize(e) => e.to_string(),
         other => other.to_string(),
     };
-    let veld = veld_uit(&msg).unwrap_or_else(|| "query".into());
+    // Name the parameter by its key, from the document's schemas; a serde message names a
+    // field only for unknown or missing fields (otherwise its backticks hold the value).
+    let problemen = req
+        .app_data::<web::Data<ApiDocument>>()
+        .map(|d| {
+            d.methodes
+                .queryproblemen(req.method().as_str(), req.path(), req.query_string())
+        })
+        .unwrap_or_default();
+    if !problemen.is_empty() {
+        return AppError::validatie(problemen).into();
+    }
+    let veld = if msg.contains("field") {
+        veld_uit(&msg)
+    } else {
+        None
+    };
     let code = if msg.contains("unknown field") {
         "unknown"
     } else {
         "invalid"
     };
-    AppError::ongeldig(&veld, code, format!("Ongeldige queryparameter: {msg}")).into()
+    AppError::ongeldig(
+        veld.as_deref().unwrap_or("query"),
+        code,
+        "Ongeldige queryparameter; zie de parameters van deze operatie in /api/v1/openapi.json",
+    )
+    .into()
 }
 
 pub(super) fn path_fout(err: PathError, _req: &HttpRequest) -> actix_web::Error {

@@ -27,6 +27,8 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
                     .service(resource("/openapi.json").route(web::get().to(openapi_document))),
             )
             .default_service(web::to(geen_route))
+            // Query parameters as documented, once the caller is known.
+            .wrap(from_fn(crate::middleware::queryregels))
             // Authentication first (outer), then the per-user rate limit on its outcome.
             .wrap(from_fn(crate::limieten::per_gebruiker))
             .wrap(from_fn(auth::authenticate))
