@@ -120,6 +120,20 @@ enum AuditCommand {
     /// Verify, then print every chain head as JSON (an external checkpoint): keep it
     /// outside the database, and check against it later with `audit verify --tegen`.
     Checkpoint,
+    /// Write one organisation's part of both logs as JSON Lines, with the chain hashes, for
+    /// its own archive or SIEM; verifiable outside the service with SHA-256 alone (README
+    /// "Exporting the logs"). To stdout; a summary on stderr.
+    Export {
+        /// The organisation's code (its chains `CODE` and `CODE#n`).
+        #[arg(long, value_name = "CODE")]
+        organisatie: String,
+        /// First Dutch calendar day (YYYY-MM-DD, Europe/Amsterdam), inclusive.
+        #[arg(long, value_name = "DATUM")]
+        van: chrono::NaiveDate,
+        /// Last Dutch calendar day (YYYY-MM-DD), inclusive.
+        #[arg(long, value_name = "DATUM")]
+        tot: chrono::NaiveDate,
+    },
 }
 
 #[derive(Subcommand)]
@@ -339,6 +353,35 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
             }
             let ij = verificatie::ijkpunt(&mut conn, ketenregie_common::time::now_utc())?;
             println!("{}", serde_json::to_string_pretty(&ij)?);
+            Ok(())
+        }
+        Command::Audit {
+            command:
+                AuditCommand::Export {
+                    organisatie,
+                    van,
+                    tot,
+                },
+        } => {
+            use ketenregie_common::werkdagen::begin_van_dag;
+            use ketenregie_privacy::verificatie;
+            use std::io::Write;
+            anyhow::ensure!(tot >= van, "--tot {tot} is before --van {van}");
+            let url = config.database_url()?;
+            let mut conn = url.connect()?;
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            let e = verificatie::exporteer(
+                &mut conn,
+                &organisatie,
+                begin_van_dag(van),
+                begin_van_dag(tot + chrono::Days::new(1)),
+                |regel| writeln!(stdout, "{regel}"),
+            )?;
+            stdout.flush()?;
+            eprintln!(
+                "{} audit rows and {} processing-log rows of `{organisatie}` from {van} to {tot} written",
+                e.audit_rijen, e.verwerking_rijen
+            );
             Ok(())
         }
         Command::Sleutels {

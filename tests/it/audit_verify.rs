@@ -424,6 +424,99 @@ async fn bewaring_met_ijkpuntrij(db: Db) {
     gebroken(verify(&app), "verwerkingslog", &k, 4, &vijfde);
 }
 
+/// `ketenregie audit export` (issue 15 point 5): one organisation's rows of a period, as
+/// JSON Lines that verify outside the service with SHA-256 alone.
+async fn export_verifieert_buiten_de_dienst(db: Db) {
+    let Some(app) = app(db).await else { return };
+    // Three more rows the next day: outside the exported period.
+    schrijf(&app, 0, 3, t0() + chrono::Duration::days(1));
+    let uit = std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args([
+            "audit",
+            "export",
+            "--organisatie",
+            ORG,
+            "--van",
+            "2026-04-02",
+            "--tot",
+            "2026-04-02",
+        ])
+        .env("KETENREGIE_DATABASE__URL", app.db_url())
+        .env(
+            "KETENREGIE_AUTH__DEV_SECRET_FILE",
+            app.dir.join("dev-secret"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        uit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&uit.stderr)
+    );
+    let regels: Vec<serde_json::Value> = String::from_utf8(uit.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let tel = |log: &str| regels.iter().filter(|r| r["log"] == log).count();
+    assert_eq!(
+        (tel("audittrail"), tel("verwerkingslog")),
+        (6, 6),
+        "{regels:?}"
+    );
+    // Verified with nothing but SHA-256: each hash over the previous hash and the content,
+    // each row linked to the one before it in its chain.
+    let mut vorige: std::collections::HashMap<(String, String), String> = Default::default();
+    for r in &regels {
+        let rij = &r["rij"];
+        let keten = rij["keten"].as_str().unwrap().to_string();
+        assert!(
+            keten == ORG || keten.starts_with(&format!("{ORG}#")),
+            "{keten}"
+        );
+        let vh = rij["vorige_hash"].as_str().unwrap();
+        let mut h = <sha2::Sha256 as sha2::Digest>::new();
+        sha2::Digest::update(&mut h, vh.as_bytes());
+        sha2::Digest::update(&mut h, b"\n");
+        sha2::Digest::update(&mut h, r["inhoud"].as_str().unwrap().as_bytes());
+        assert_eq!(
+            hex::encode(sha2::Digest::finalize(h)),
+            rij["hash"].as_str().unwrap(),
+            "{r}"
+        );
+        let sleutel = (r["log"].as_str().unwrap().to_string(), keten);
+        if let Some(v) = vorige.get(&sleutel) {
+            assert_eq!(v, vh, "chain link broken at {r}");
+        }
+        vorige.insert(sleutel, rij["hash"].as_str().unwrap().to_string());
+    }
+    // Another organisation's export holds none of these rows.
+    let ander = std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args([
+            "audit",
+            "export",
+            "--organisatie",
+            "veilig-thuis-haaglanden",
+            "--van",
+            "2026-04-02",
+            "--tot",
+            "2026-04-03",
+        ])
+        .env("KETENREGIE_DATABASE__URL", app.db_url())
+        .env(
+            "KETENREGIE_AUTH__DEV_SECRET_FILE",
+            app.dir.join("dev-secret"),
+        )
+        .output()
+        .unwrap();
+    assert!(ander.status.success());
+    assert!(
+        ander.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&ander.stdout)
+    );
+}
+
 op_beide_backends!(
     logtabellen_weigeren_wijzigen_en_verwijderen,
     rij_gewijzigd,
@@ -434,5 +527,6 @@ op_beide_backends!(
     alleen_de_kop_verwijderd,
     afgekapt_en_kop_teruggezet,
     teruggedraaid_tegen_ijkpunt,
-    bewaring_met_ijkpuntrij
+    bewaring_met_ijkpuntrij,
+    export_verifieert_buiten_de_dienst
 );

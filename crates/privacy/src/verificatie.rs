@@ -594,3 +594,114 @@ fn verifieer_tegen_in(conn: &mut DbConnection, ij: &Ijkpunt) -> QueryResult<Resu
     }
     Ok(Ok(ij.ketens.len()))
 }
+
+/// What `exporteer` wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Export {
+    pub audit_rijen: usize,
+    pub verwerking_rijen: usize,
+}
+
+/// The organisation's own part of both logs for its archive or SIEM (issue 15 point 5): for
+/// every chain of `organisatie` (`org` and `org#n`), the rows from the first to the last one
+/// stamped in `[van, tot)`, in chain order, each as one JSON object
+/// `{"log", "rij", "inhoud"}`: `rij` the stored row (ids pseudonymised, details encrypted,
+/// as in the database), `inhoud` the exact canonical text its hash covers. Outside the
+/// service the export verifies with nothing but SHA-256: each row's
+/// `hash == sha256(vorige_hash + "\n" + inhoud)` (hex), and each row's `vorige_hash` is the
+/// hash of the row before it in the same chain (the first row's is the chain's state
+/// before the period, or `keten::BEGIN`). Rows are written in chain order, a contiguous
+/// run per chain, so a removed row shows as a gap.
+pub fn exporteer(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    van: DateTime<Utc>,
+    tot: DateTime<Utc>,
+    mut schrijf: impl FnMut(serde_json::Value) -> std::io::Result<()>,
+) -> Result<Export, ExportFout> {
+    let (van, tot) = (
+        ketenregie_common::time::to_db(van),
+        ketenregie_common::time::to_db(tot),
+    );
+    let patroon = format!("{organisatie}#%");
+    let mut uit = Export::default();
+    // Audit trail: per chain, the sequence range stamped in the period.
+    let bereik: Vec<(String, Option<i64>, Option<i64>)> = audittrail::table
+        .filter(
+            audittrail::keten
+                .eq(organisatie)
+                .or(audittrail::keten.like(&patroon)),
+        )
+        .filter(
+            audittrail::tijdstip
+                .ge(van)
+                .and(audittrail::tijdstip.lt(tot)),
+        )
+        .group_by(audittrail::keten)
+        .select((
+            audittrail::keten,
+            diesel::dsl::min(audittrail::volgnummer),
+            diesel::dsl::max(audittrail::volgnummer),
+        ))
+        .load(conn)?;
+    for (keten, eerste, laatste) in bereik {
+        let (Some(eerste), Some(laatste)) = (eerste, laatste) else {
+            continue;
+        };
+        let rijen: Vec<AuditRij> = audittrail::table
+            .filter(audittrail::keten.eq(&keten))
+            .filter(audittrail::volgnummer.between(eerste, laatste))
+            .order(audittrail::volgnummer)
+            .select(AuditRij::as_select())
+            .load(conn)?;
+        for r in rijen {
+            let inhoud = AuditRij::inhoud(&r);
+            schrijf(serde_json::json!({"log": AUDIT, "rij": r, "inhoud": inhoud}))?;
+            uit.audit_rijen += 1;
+        }
+    }
+    let bereik: Vec<(String, Option<i64>, Option<i64>)> = verwerkingslog::table
+        .filter(
+            verwerkingslog::keten
+                .eq(organisatie)
+                .or(verwerkingslog::keten.like(&patroon)),
+        )
+        .filter(
+            verwerkingslog::start_op
+                .ge(van)
+                .and(verwerkingslog::start_op.lt(tot)),
+        )
+        .group_by(verwerkingslog::keten)
+        .select((
+            verwerkingslog::keten,
+            diesel::dsl::min(verwerkingslog::volgnummer),
+            diesel::dsl::max(verwerkingslog::volgnummer),
+        ))
+        .load(conn)?;
+    for (keten, eerste, laatste) in bereik {
+        let (Some(eerste), Some(laatste)) = (eerste, laatste) else {
+            continue;
+        };
+        let rijen: Vec<VerwerkingRij> = verwerkingslog::table
+            .filter(verwerkingslog::keten.eq(&keten))
+            .filter(verwerkingslog::volgnummer.between(eerste, laatste))
+            .order(verwerkingslog::volgnummer)
+            .select(VerwerkingRij::as_select())
+            .load(conn)?;
+        for r in rijen {
+            let inhoud = VerwerkingRij::inhoud(&r);
+            schrijf(serde_json::json!({"log": VERWERKING, "rij": r, "inhoud": inhoud}))?;
+            uit.verwerking_rijen += 1;
+        }
+    }
+    Ok(uit)
+}
+
+/// Why an export stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFout {
+    #[error("database: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("writing the export: {0}")]
+    Schrijven(#[from] std::io::Error),
+}
