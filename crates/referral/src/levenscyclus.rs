@@ -86,6 +86,12 @@ pub const OVERGANGEN: &[(TaakStatus, TaakStatus, Partij)] = &[
 /// Target states that need a stated reason.
 pub const REDEN_VERPLICHT: &[TaakStatus] = &[Rejected, Cancelled, OnHold, Failed];
 
+/// Whether a step to `naar` needs a stated reason (`REDEN_VERPLICHT`): what a front end
+/// asks before offering the step.
+pub fn vraagt_reden(naar: TaakStatus) -> bool {
+    REDEN_VERPLICHT.contains(&naar)
+}
+
 /// The rule for the sender: it may only cancel; every other step is the receiver's.
 pub const ALLEEN_ONTVANGER_VOERT_UIT: &str = "ALLEEN_ONTVANGER_VOERT_UIT";
 /// The rule for the receiver: cancelling is the sender's.

@@ -134,7 +134,7 @@ pub(super) async fn detail_pagina(
             .map(|(_, naar, _)| Stapknop {
                 naar: naar.to_string(),
                 label: stap_label(*naar).into(),
-                reden_verplicht: REDEN_VERPLICHT.contains(naar),
+                reden_verplicht: vraagt_reden(*naar),
                 beoordeling: *naar == TaakStatus::InProgress && huidig != TaakStatus::OnHold,
             })
             .collect(),
