@@ -32,6 +32,15 @@ impl Formulier {
             .filter(|v| !v.is_empty())
     }
 
+    /// The version the page showed (hidden field `_versie`) as the write's precondition,
+    /// as an API client's `If-Match: "v"` (RFC 9110 §13.1.1); no version, no precondition.
+    pub fn voorwaarde(&self) -> ketenregie_common::IfMatch {
+        self.waarde("_versie")
+            .and_then(|v| v.parse().ok())
+            .map(ketenregie_common::IfMatch::versie)
+            .unwrap_or_default()
+    }
+
     /// `ja` / `nee` as a boolean; anything else is `None`.
     pub fn ja_nee(&self, naam: &str) -> Option<bool> {
         match self.waarde(naam).as_deref() {

@@ -268,11 +268,7 @@ pub async fn indienen(
     let ctx = context(&req, &f.sessie, None)?;
     let i = Indiening {
         id,
-        verwacht_versie: f
-            .waarde("_versie")
-            .and_then(|v| v.parse().ok())
-            .map(ketenregie_common::IfMatch::versie)
-            .unwrap_or_default(),
+        verwacht_versie: f.voorwaarde(),
     };
     let u = uitvoeren(&pool, &ctx, "indienen", Some(id), move |c, x| {
         referral::dien_in(c, x, i)
@@ -320,11 +316,7 @@ pub async fn stap(
     let ctx = context(&req, &f.sessie, None)?;
     let s = Stapverzoek {
         id,
-        verwacht_versie: f
-            .waarde("_versie")
-            .and_then(|v| v.parse().ok())
-            .map(ketenregie_common::IfMatch::versie)
-            .unwrap_or_default(),
+        verwacht_versie: f.voorwaarde(),
         reden: f.waarde("reden"),
     };
     let naar_status: Option<TaakStatus> = f.waarde("naar").and_then(|n| n.parse().ok());
