@@ -2,8 +2,7 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Fout, Validatie, validatie::is_gemeentecode};
-use ketenregie_store::{DbConnection, referentie};
+use ketenregie_common::{Validatie, validatie::is_gemeentecode};
 
 /// A required date.
 pub fn verplichte_datum(
@@ -62,17 +61,6 @@ pub fn gemeentecode(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<St
         );
         None
     }
-}
-
-/// Every municipality code in `velden` (field name, code) exists in the loaded reference
-/// data (`data/refdata`) — `GEMEENTECODE_BESTAAT`, the one check in
-/// `ketenregie_store::referentie::bestaande_gemeenten`.
-/// Without loaded reference data only the format (`gemeentecode`) is checked.
-pub fn bestaande_gemeenten(
-    conn: &mut DbConnection,
-    velden: &[(String, String)],
-) -> Result<(), Fout> {
-    referentie::bestaande_gemeenten(conn, velden)
 }
 
 /// A Dutch postcode, normalised to `1234AB`.

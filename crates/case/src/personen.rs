@@ -288,7 +288,7 @@ pub fn registreer(
         .into_iter()
         .map(|c| ("adres.gemeente".to_string(), c))
         .collect();
-    invoer::bestaande_gemeenten(conn, &codes)?;
+    ketenregie_store::referentie::bestaande_gemeenten(conn, &codes)?;
     let nieuw = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, &p, ctx.nu)?;
     toegang::schrijf_eigen(
         conn,

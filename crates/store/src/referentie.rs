@@ -283,7 +283,7 @@ pub fn onbekende_gemeenten(conn: &mut DbConnection, codes: &[String]) -> QueryRe
         .collect())
 }
 
-/// The one check that municipality codes exist (issue 12: one municipality-code check).
+/// `GEMEENTECODE_BESTAAT`: the one check that municipality codes exist (issue 12).
 /// `velden` pairs the field name as the client wrote it (`kinderen[0].gemeente`,
 /// `gemeenten[2]`, `gemeente`) with the code, whose four-digit format was checked earlier
 /// (`ketenregie_common::is_gemeentecode`, problem code `pattern`). Each code missing from

@@ -3,7 +3,7 @@
 
 use super::opslag::{vind, voeg_in, voeg_verklaring_in};
 use super::{Incident, Incidentsoort, Verklaarder, Verklaring, Wederhoor, Wederhoorvastlegging};
-use crate::{invoer, personen, toegang};
+use crate::{personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
@@ -137,7 +137,7 @@ fn alleen_politie(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> {
 pub fn maak(conn: &mut DbConnection, ctx: &Context, i: Incident) -> Result<IncidentWeergave, Fout> {
     alleen_politie(conn, ctx)?;
     if let Some(g) = &i.gemeente {
-        invoer::bestaande_gemeenten(conn, &[("gemeente".into(), g.clone())])?;
+        ketenregie_store::referentie::bestaande_gemeenten(conn, &[("gemeente".into(), g.clone())])?;
     }
     let i = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, i, ctx.nu)?;
     schrijf(

@@ -16,17 +16,8 @@ pub mod organisaties;
 use ketenregie_common::Fout;
 use ketenregie_store::{DbConnection, referentie};
 
-/// `GEMEENTECODE_BESTAAT`: the one municipality check,
-/// [`ketenregie_store::referentie::bestaande_gemeenten`] (each unknown code named).
-pub fn controleer_gemeentecodes(
-    conn: &mut DbConnection,
-    velden: &[(String, String)],
-) -> Result<(), Fout> {
-    referentie::bestaande_gemeenten(conn, velden)
-}
-
-/// `controleer_gemeentecodes` for a list field `veld` (`gemeenten[i]`) or, for `veld`
-/// `gemeente`, a single filter.
+/// `GEMEENTECODE_BESTAAT` ([`referentie::bestaande_gemeenten`], the one check) for a list
+/// field `veld` (`gemeenten[i]`) or, for `veld` `gemeente`, a single filter.
 pub fn controleer_gemeenten(
     conn: &mut DbConnection,
     veld: &str,
@@ -44,5 +35,5 @@ pub fn controleer_gemeenten(
             (naam, c.clone())
         })
         .collect();
-    controleer_gemeentecodes(conn, &velden)
+    referentie::bestaande_gemeenten(conn, &velden)
 }
