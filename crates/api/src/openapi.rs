@@ -421,15 +421,13 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
 /// and 404 for an unknown one.
 #[derive(Debug, Clone)]
 pub struct MethodeTabel {
-    routes: Vec<(Vec<String>, Vec<String>)>,
-    /// Per documented path (as segments) and method: the query parameters the operation
-    /// declares, with their schema (`$ref`s resolved).
-    query: Vec<Queryoperatie>,
+    /// Per documented path (as segments): its operations in `METHODS` order, each with the
+    /// query parameters it declares (name, schema with `$ref`s resolved).
+    routes: Vec<(Vec<String>, Vec<Operatie>)>,
 }
 
-/// A documented operation's path segments, method and declared query parameters (name,
-/// resolved schema).
-type Queryoperatie = (Vec<String>, String, Vec<(String, Value)>);
+/// One documented operation: its method (upper case) and declared query parameters.
+type Operatie = (String, Vec<(String, Value)>);
 
 /// One declared query parameter's value against its schema: the rule it breaks (`format`,
 /// `enum`, `type`), if any. Only what the document states is checked: UUIDs, dates and
@@ -461,52 +459,38 @@ impl MethodeTabel {
     /// From the finished document; paths are taken relative to `prefix` (`/api/v1`).
     pub fn uit(doc: &Value, prefix: &str) -> Self {
         let mut routes = Vec::new();
-        let mut query = Vec::new();
         if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
             for (path, item) in paths {
-                let full = format!("{prefix}{path}");
-                let segments = full.split('/').map(str::to_string).collect();
-                let methods = METHODS
-                    .iter()
-                    .filter(|m| item.get(**m).is_some())
-                    .map(|m| m.to_uppercase())
+                let segments = format!("{prefix}{path}")
+                    .split('/')
+                    .map(str::to_string)
                     .collect();
-                for m in METHODS {
-                    if let Some(op) = item.get(*m) {
-                        let params = op
-                            .get("parameters")
-                            .and_then(Value::as_array)
-                            .map(|ps| {
-                                ps.iter()
-                                    .filter(|p| p["in"] == "query")
-                                    .filter_map(|p| {
-                                        let naam = p["name"].as_str()?.to_string();
-                                        Some((naam, los_op(doc, &p["schema"])))
-                                    })
-                                    .collect()
-                            })
-                            .unwrap_or_default();
-                        query.push((
-                            full.split('/').map(str::to_string).collect(),
-                            m.to_uppercase(),
-                            params,
-                        ));
-                    }
-                }
-                routes.push((segments, methods));
+                let operaties = METHODS
+                    .iter()
+                    .filter_map(|m| Some((m.to_uppercase(), queryparams(doc, item.get(*m)?))))
+                    .collect();
+                routes.push((segments, operaties));
             }
         }
-        Self { routes, query }
+        Self { routes }
+    }
+
+    /// The operations of the documented path `path` matches.
+    fn operaties(&self, path: &str) -> Option<&[Operatie]> {
+        let parts: Vec<&str> = path.split('/').collect();
+        self.routes
+            .iter()
+            .find(|(segments, _)| past(segments, &parts))
+            .map(|(_, ops)| ops.as_slice())
     }
 
     /// The query parameters the operation `methode path` declares; `None` for a path or
     /// method the document does not have.
     fn queryparameters(&self, methode: &str, path: &str) -> Option<&[(String, Value)]> {
-        let parts: Vec<&str> = path.split('/').collect();
-        self.query
+        self.operaties(path)?
             .iter()
-            .find(|(segments, m, _)| m == methode && past(segments, &parts))
-            .map(|(_, _, ps)| ps.as_slice())
+            .find(|(m, _)| m == methode)
+            .map(|(_, ps)| ps.as_slice())
     }
 
     /// The problems of a query string for the operation `methode path`: every key the
@@ -561,11 +545,12 @@ impl MethodeTabel {
 
     /// The allowed methods for `path`, if it is a documented path.
     pub fn toegestaan(&self, path: &str) -> Option<String> {
-        let parts: Vec<&str> = path.split('/').collect();
-        self.routes
+        let methods: Vec<&str> = self
+            .operaties(path)?
             .iter()
-            .find(|(segments, _)| past(segments, &parts))
-            .map(|(_, methods)| methods.join(", "))
+            .map(|(m, _)| m.as_str())
+            .collect();
+        Some(methods.join(", "))
     }
 }
 
@@ -576,6 +561,19 @@ fn past(segments: &[String], parts: &[&str]) -> bool {
             .iter()
             .zip(parts)
             .all(|(s, p)| (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p)
+}
+
+/// The query parameters an operation object declares: (name, schema with `$ref` resolved).
+fn queryparams(doc: &Value, op: &Value) -> Vec<(String, Value)> {
+    op.get("parameters")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| Some((p["name"].as_str()?.to_string(), los_op(doc, &p["schema"]))))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A schema with a local `$ref` (`#/components/schemas/X`) replaced by its target.
