@@ -9,6 +9,7 @@
 mod achtergrond;
 mod extractie;
 mod routes;
+pub(crate) use routes::resource;
 mod start;
 
 pub(crate) use extractie::{geen_route, json_fout};

@@ -4,7 +4,7 @@ use super::extractie::openapi_document;
 use super::*;
 
 /// A resource whose unmatched methods answer 405 with `Allow`.
-fn resource(path: &str) -> actix_web::Resource {
+pub(crate) fn resource(path: &str) -> actix_web::Resource {
     web::resource(path).default_service(web::to(geen_route))
 }
 

@@ -14,7 +14,7 @@ use super::{
     personen, quotumoverschrijdingen, rapportages, sluitingsdagen, terugkoppelingen, verwerkingen,
     zorgmeldingen,
 };
-use crate::app::{ZORGMELDING_MAX_BODY, geen_route, json_fout};
+use crate::app::{ZORGMELDING_MAX_BODY, json_fout, resource};
 use actix_web::middleware::from_fn;
 use actix_web::web;
 
@@ -26,8 +26,7 @@ macro_rules! routetabel {
         pub fn api_routes(scope: actix_web::Scope) -> actix_web::Scope {
             scope $(
                 .service(
-                    web::resource($pad)
-                        .default_service(web::to(geen_route))
+                    resource($pad)
                         $($($extra)*)?
                         $( .route(web::$methode().to($($h)::+)) )+
                 )
