@@ -804,7 +804,7 @@ async fn inzage_binnen_een_organisatie(db: Db) {
     maak(
         &app,
         &format!("/api/v1/personen/{moeder_gi}/eigen-verklaringen"),
-        &gi,
+        &app.token(GI, &["privacyfunctionaris"]),
         json!({"tekst": verklaring}),
     )
     .await;

@@ -384,9 +384,10 @@ async fn vul(app: &TestApp) -> Gevuld {
         .as_str()
         .unwrap()
         .to_string();
+    // Recorded by the privacy officer (PRIVACYFUNCTIONARIS_VERANTWOORDT).
     maak(
         app,
-        &agent,
+        &app.token("politie-haaglanden", &["privacyfunctionaris"]),
         &format!("/api/v1/personen/{persoon}/eigen-verklaringen"),
         json!({"tekst": vrije_tekst("eigen_verklaringen.tekst")}),
     )

@@ -19,6 +19,7 @@ mod contract;
 mod convenanten;
 mod database;
 mod dossiers;
+mod eigen_verklaringen;
 mod http;
 mod idempotentie;
 mod kalender;

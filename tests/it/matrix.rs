@@ -495,6 +495,7 @@ async fn wereld(app: &TestApp) -> Wereld {
     let omgang = maak(app, &format!("/api/v1/gezinnen/{gezin}/beschikkingen"), &gi, json!({
         "rechtbank": "Rechtbank Den Haag", "zaaknummer": w.mk.m("zaaknummer", "C/09/XQ771122"), "datum": "2025-06-01", "soort": "omgang", "van": "2025-06-01",
         "uitvoerbaarBijVoorraad": true, "sterkeArm": true, "sterkeArmTekst": w.mk.m("sterke-armclausule", "Xqclausule machtigt de deurwaarder"), "kinderen": [kind]})).await;
+    w.voeg("beschikking", "GI omgang", id(&omgang));
     maak(app, &format!("/api/v1/gezinnen/{gezin}/beschikkingen"), &gi, json!({
         "rechtbank": "Rechtbank Den Haag", "zaaknummer": w.mk.m("zaaknummer OTS", "JE RK XQ-3344"), "datum": "2026-01-05", "soort": "ots", "van": "2026-01-05", "tot": "2026-12-31",
         "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind]})).await;
@@ -507,10 +508,11 @@ async fn wereld(app: &TestApp) -> Wereld {
     .await;
     maak(app, &format!("/api/v1/gezinnen/{gezin}/regelingen"), &gi, json!({"soort": "omgangsregeling", "bron": "beschikking", "beschikking": omgang["id"],
         "samenvatting": w.mk.m("samenvatting regeling", "Xqregeling om het weekend bij vader"), "van": "2025-06-01"})).await;
+    let gi_fg = medewerker(&mut w.mk, GI, &["privacyfunctionaris"]);
     maak(
         app,
         &format!("/api/v1/personen/{kind}/eigen-verklaringen"),
-        &gi,
+        &gi_fg,
         json!({"tekst": w.mk.m("eigen verklaring", "Xqeigenverklaring ik wil bij allebei wonen")}),
     )
     .await;
@@ -642,7 +644,7 @@ async fn wereld(app: &TestApp) -> Wereld {
         "Xqterugkoppeling moeder gebeld",
     );
     let c = w.mk.m("contact overname", "Xqcontact bakker 070 555 0191");
-    stap(
+    let tk = stap(
         app,
         &vt_triagist,
         &m3,
@@ -651,6 +653,7 @@ async fn wereld(app: &TestApp) -> Wereld {
         "overgenomenDoor": {"organisatie": GI, "contact": c}}),
     )
     .await;
+    w.voeg("terugkoppeling", "VT na beoordeling", id(&tk));
     let t = w.mk.m(
         "toelichting overdracht",
         "Xqoverdracht gezinsvoogd neemt over",
@@ -797,12 +800,14 @@ fn soort_van(pad: &str) -> Option<&'static str> {
         "convenanten" => "convenant",
         "dode-berichten" => "bezorging",
         "gezinnen" => "gezin",
+        "beschikkingen" => "beschikking",
         "incidenten" => "incident",
         "matches" => "match",
         "organisaties" => "organisatie",
         "personen" => "persoon",
         "quotumoverschrijdingen" => "quotumoverschrijding",
         "sluitingsdagen" => "sluitingsdag",
+        "terugkoppelingen" => "terugkoppeling",
         "zorgmeldingen" => "zorgmelding",
         _ => return None,
     })
@@ -939,6 +944,12 @@ fn lichamen(
                 .collect(),
         ),
         ("POST", "/personen/{id}/eigen-verklaringen") => geen(json!({"tekst": "Mijn kant"})),
+        ("POST", "/zorgmeldingen/{id}/eigen-verklaringen" | "/terugkoppelingen/{id}/eigen-verklaringen") => {
+            geen(json!({"tekst": "Mijn kant", "door": "ouders/0"}))
+        }
+        ("POST", "/incidenten/{id}/eigen-verklaringen" | "/beschikkingen/{id}/eigen-verklaringen") => {
+            geen(json!({"tekst": "Mijn kant", "door": eigen}))
+        }
         ("POST", "/personen/{id}/gezag") => geen(
             json!({"vorm": "tijdelijk-geen", "bron": "gezagsregister", "geverifieerdOp": "2026-01-01"}),
         ),
@@ -1240,13 +1251,11 @@ fn uitzondering(u: &Uitslag) -> Option<&'static str> {
     match (u.beller, u.sjabloon.as_str(), &u.doel) {
         // INZAGE_EIGEN_ORGANISATIE: jeugdzorg received the GI's child's data (the control
         // read while it was a party), so its privacy officer reports its own processing
-        // (200, nothing of the GI's), lists the statements it recorded (none: 200) and may
-        // not add one, holding no record (403: it knows the record exists).
-        (
-            VERTROKKEN,
-            "/personen/{id}/inzage" | "/personen/{id}/eigen-verklaringen",
-            Doel::Echt(_, l),
-        ) if l == "GI kind" => Some("eigen verwerking van een eerder ontvangen persoon"),
+        // (200, nothing of the GI's). (Its statements on the GI's record are answered as
+        // unknown: a party that left holds no record of the GI's, VERKLARING_DOOR_HOUDER.)
+        (VERTROKKEN, "/personen/{id}/inzage", Doel::Echt(_, l)) if l == "GI kind" => {
+            Some("eigen verwerking van een eerder ontvangen persoon")
+        }
         _ => None,
     }
 }

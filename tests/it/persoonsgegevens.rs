@@ -133,6 +133,8 @@ async fn gemarkeerde_routes_weigeren_zonder_convenant(db: Db) {
                 ("/api/v1/personen/{id}$", dossier.persoon.clone()),
                 ("/api/v1/gezinnen", dossier.gezin.clone()),
                 ("/api/v1/incidenten", dossier.incident.clone()),
+                ("/api/v1/beschikkingen", dossier.beschikking.clone()),
+                ("/api/v1/terugkoppelingen", dossier.terugkoppeling.clone()),
             ],
         );
         let geweigerd_voor = app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403");
@@ -271,11 +273,14 @@ op_beide_backends!(
     ongemarkeerde_routes_verwerken_geen_persoonsgegevens
 );
 
-/// Case-registry records owned by the police, for the outsider to be refused.
+/// Case-registry records owned by the police (and feedback of Veilig Thuis to it), for
+/// the outsider to be refused.
 struct Dossier {
     persoon: String,
     gezin: String,
     incident: String,
+    beschikking: String,
+    terugkoppeling: String,
 }
 
 async fn dossier(app: &TestApp) -> Dossier {
@@ -305,9 +310,46 @@ async fn dossier(app: &TestApp) -> Dossier {
         .json()
         .await
         .unwrap();
+    let gezin = g["id"].as_str().unwrap().to_string();
+    let b: Value = app
+        .post(
+            &format!("/api/v1/gezinnen/{gezin}/beschikkingen"),
+            &t,
+            &json!({"rechtbank": "Rechtbank Den Haag",
+            "zaaknummer": "C/09/1", "datum": "2026-01-01", "soort": "omgang", "van": "2026-01-01",
+            "uitvoerbaarBijVoorraad": true, "sterkeArm": false}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    // A melding sent to Veilig Thuis, and its feedback.
+    let m = zorgmelding(app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{m}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let tk: Value = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{m}/terugkoppelingen"),
+            &vt,
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": false}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     Dossier {
         persoon,
-        gezin: g["id"].as_str().unwrap().to_string(),
+        gezin,
         incident: i["id"].as_str().unwrap().to_string(),
+        beschikking: b["id"].as_str().unwrap().to_string(),
+        terugkoppeling: tk["id"].as_str().unwrap().to_string(),
     }
 }

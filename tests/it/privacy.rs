@@ -557,17 +557,23 @@ async fn eigen_verklaring(db: Db) {
     // Every problem named; nothing stored.
     let body = assert_problem(app.post(&pad, &vt, &json!({"tekst": "  "})).await, 400).await;
     assert_eq!(body["invalidParams"][0]["name"], "tekst");
-    // Recorded by the organisation that holds the person's data.
-    let res = app
-        .post(
-            &pad,
-            &vt,
-            &json!({"tekst": "Ik heb het kind die avond wel willen overdragen."}),
-        )
-        .await;
+    // Recorded by the privacy officer of the organisation that holds the person's data
+    // (PRIVACYFUNCTIONARIS_VERANTWOORDT): another role is refused, and the refusal recorded.
+    let tekst = json!({"tekst": "Ik heb het kind die avond wel willen overdragen."});
+    let body = assert_problem(app.post(&pad, &vt, &tekst).await, 403).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("privacyfunctionaris"),
+        "{body}"
+    );
+    let vt_fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
+    let res = app.post(&pad, &vt_fg, &tekst).await;
     assert_eq!(res.status(), 201);
     let v: Value = res.json().await.unwrap();
     assert_eq!(v["vastgelegdDoor"], "vt-haaglanden");
+    assert_eq!(v["door"], "persoon");
     let lijst: Value = app.get(&pad, &vt).await.json().await.unwrap();
     assert_eq!(lijst.as_array().unwrap().len(), 1);
     // Logged like any write; never altered (the database refuses an update).

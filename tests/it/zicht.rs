@@ -104,7 +104,7 @@ async fn wereld(app: &TestApp) -> Wereld {
     maak(
         app,
         &format!("/api/v1/personen/{persoon}/eigen-verklaringen"),
-        &gi,
+        &app.token(GI, &["privacyfunctionaris"]),
         json!({"tekst": "Ik wil bij allebei wonen."}),
     )
     .await;

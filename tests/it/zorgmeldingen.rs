@@ -853,6 +853,14 @@ async fn elke_verwerking_gelogd(db: Db) {
         .await;
     w.doe("GET", &sub("terugkoppelingen"), &a, &agent, None, true)
         .await;
+    // The police's privacy officer records the mother's own statement (one processing-log
+    // row, hers: tests/it/eigen_verklaringen.rs); Veilig Thuis reads the statements.
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let ev = json!({"tekst": "Ik heb hem wel gebeld.", "door": "ouders/0"});
+    w.doe("POST", &sub("eigen-verklaringen"), &a, &fg, Some(ev), false)
+        .await;
+    w.doe("GET", &sub("eigen-verklaringen"), &a, &vt, None, true)
+        .await;
     w.doe("GET", &sub("stappen"), &a, &agent, None, true).await;
     w.doe("POST", &sub("afsluitingen"), &a, &vt, Some(uitvoer), true)
         .await;

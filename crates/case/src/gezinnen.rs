@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkheid, ids};
+use ketenregie_privacy::eigen_verklaring::{Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
@@ -262,7 +263,8 @@ pub fn lid_ids(g: &Gezin) -> Vec<String> {
 }
 
 /// The whole family as permission `t` allows, with its read logged: one processing-log
-/// row per member.
+/// row per member. Each decision with the own statements on it the caller may see
+/// (`eigen_verklaring::VERKLARING_BIJ_RECORD`), read in one query.
 fn dossier(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -283,6 +285,12 @@ fn dossier(
     } else {
         (vec![], vec![], vec![])
     };
+    let verklaringen = Verklaringen::lees_ids(
+        conn,
+        &ctx.versleuteling,
+        beschikkingen_.iter().map(|x| &x.id),
+    )?;
+    let org = ctx.actor.organisatie.as_str();
     let subjecten: Vec<Uuid> = leden.iter().map(|p| p.betrokkene).collect();
     logboek::lezing(
         conn,
@@ -308,7 +316,14 @@ fn dossier(
         gezag: gezag_.iter().map(|x| gezag_kort(x, &naam)).collect(),
         beschikkingen: beschikkingen_
             .iter()
-            .map(|x| beschikking_kort(x, vandaag, &naam))
+            .map(|x| {
+                let mut k = beschikking_kort(x, vandaag, &naam);
+                k.eigen_verklaringen =
+                    verklaringen.voor(Recordsoort::Beschikking, &x.id, org, |n| {
+                        n <= t.max_vertrouwelijkheid()
+                    });
+                k
+            })
             .collect(),
         regelingen: regelingen_.iter().map(regeling_kort).collect(),
     })

@@ -32,6 +32,7 @@
 pub mod beschikkingen;
 pub mod betrokkenheid;
 pub mod briefing;
+pub mod eigen_verklaringen;
 pub mod gezag;
 pub mod gezinnen;
 pub mod identiteit;

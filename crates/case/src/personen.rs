@@ -14,6 +14,7 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Bsn, Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkheid, ids};
 use ketenregie_privacy::Context;
+use ketenregie_privacy::eigen_verklaring::{self, Recordsoort};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
@@ -303,7 +304,8 @@ pub fn registreer(
 
 /// `GET /personen/{id}`: a person record, another organisation's only as an agreement
 /// allows (BSN and address are categories of their own, left out where not covered);
-/// outside the caller's view as an unknown id. One processing-log row.
+/// outside the caller's view as an unknown id. One processing-log row. With the person's
+/// own statements on it (`eigen_verklaring::VERKLARING_BIJ_RECORD`).
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<PersoonKort, Fout> {
     let p = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(PERSOON))?;
     let t = toegang::lees(
@@ -322,11 +324,16 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<PersoonK
         object(&id.to_string(), &p.eigenaar),
         &[p.betrokkene],
     )?;
-    Ok(PersoonKort::van(
-        &p,
-        t.mag_zien(C::Bsn),
-        t.mag_zien(C::Contactgegevens),
-    ))
+    let mut kort = PersoonKort::van(&p, t.mag_zien(C::Bsn), t.mag_zien(C::Contactgegevens));
+    kort.eigen_verklaringen = eigen_verklaring::bij_record(
+        conn,
+        &ctx.versleuteling,
+        Recordsoort::Persoon,
+        p.id,
+        &ctx.actor.organisatie,
+        t.max_vertrouwelijkheid(),
+    )?;
+    Ok(kort)
 }
 
 /// A person of the caller's organisation to write about (the child whose gezag is

@@ -8,6 +8,7 @@ use crate::gezag::{Gezag, Gezagsbron, Gezagsvorm};
 use crate::personen::{Adres, Persoon};
 use crate::regelingen::{Regeling, Regelingbron, Regelingsoort};
 use chrono::NaiveDate;
+use ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -28,6 +29,9 @@ pub struct PersoonKort {
     pub adres: Option<Adres>,
     /// The organisation that registered this record.
     pub geregistreerd_door: String,
+    /// The person's own statements on this record (Jeugdwet art. 7.3.8), oldest first:
+    /// always shown with it, as far as the reader may see them.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
 impl PersoonKort {
@@ -41,6 +45,7 @@ impl PersoonKort {
             bsn: p.gegevens.bsn.clone().filter(|_| bsn),
             adres: p.gegevens.adres.clone().filter(|_| adres),
             geregistreerd_door: p.eigenaar.clone(),
+            eigen_verklaringen: vec![],
         }
     }
 }
@@ -153,9 +158,13 @@ pub struct BeschikkingKort {
     pub sterke_arm: SterkeArm,
     pub kinderen: Vec<PersoonRef>,
     pub eigenaar: String,
+    /// The own statements of the family's members on this decision (Jeugdwet art.
+    /// 7.3.8), oldest first: always shown with it, as far as the reader may see them.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
-/// A decision as shown, with whether it is in force on `dag`.
+/// A decision as shown, with whether it is in force on `dag` (its statements added by
+/// the caller, who read them).
 pub fn beschikking_kort(
     x: &Beschikking,
     dag: NaiveDate,
@@ -174,5 +183,6 @@ pub fn beschikking_kort(
         sterke_arm: sterke_arm(x),
         kinderen: x.kinderen.iter().map(pref).collect(),
         eigenaar: x.eigenaar.clone(),
+        eigen_verklaringen: vec![],
     }
 }

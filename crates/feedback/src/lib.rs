@@ -12,6 +12,7 @@
 pub mod abonnement;
 pub mod beheer;
 pub mod bezorging;
+pub mod eigen_verklaringen;
 pub mod email;
 pub mod rapportage;
 pub mod scanner;

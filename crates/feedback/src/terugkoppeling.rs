@@ -25,6 +25,7 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Validatie, ids};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaringWeergave, Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, besluit};
 use ketenregie_referral::opslag::{self, Kop};
@@ -177,6 +178,10 @@ pub struct Terugkoppeling {
     /// By whom (the receiver).
     pub ontvanger: String,
     pub gegeven_door: Herkomst,
+    /// The own statements of the children and parents of the melding on this item
+    /// (Jeugdwet art. 7.3.8), oldest first: always shown with it, as far as the reader
+    /// may see them.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
 /// A stored feedback item, every column read as its type (an unknown moment or malformed
@@ -233,6 +238,7 @@ impl Rij {
                 organisatie: self.organisatie.clone(),
                 tijdstip: from_db(self.aangemaakt_op),
             },
+            eigen_verklaringen: vec![],
         })
     }
 }
@@ -410,7 +416,8 @@ pub fn geef(
 /// feedback, and for the melding's original sender (`PARTIJEN_LEZEN_TERUGKOPPELING`);
 /// read under the receiver's agreement for `terugkoppeling`, both logs (one
 /// processing-log row per data subject, also when nothing was fed back yet: the read
-/// still reveals the melding's handling).
+/// still reveals the melding's handling). Each item with the own statements on it the
+/// caller sees (`eigen_verklaring::VERKLARING_BIJ_RECORD`), read in one query.
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -437,7 +444,19 @@ pub fn lijst(
     betrokkenen.sort();
     betrokkenen.dedup();
     logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
-    rijen.iter().map(|r| r.toon(ctx)).collect()
+    let verklaringen =
+        Verklaringen::lees_ids(conn, &ctx.versleuteling, rijen.iter().map(|r| &r.id))?;
+    rijen
+        .iter()
+        .map(|r| {
+            let mut uit = r.toon(ctx)?;
+            uit.eigen_verklaringen =
+                verklaringen.voor(Recordsoort::Terugkoppeling, &r.id, org, |n| {
+                    n <= t.max_vertrouwelijkheid()
+                });
+            Ok(uit)
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@
 //! | `zet_kwaliteitscontrole`, `sluitingsdagen::{opvragen, vastleggen, intrekken}` | an organisation's settings |
 
 pub mod briefingbron;
+pub mod eigen_verklaringen;
 pub mod indiening;
 pub mod inhoud;
 pub mod levenscyclus;

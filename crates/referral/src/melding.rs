@@ -12,8 +12,9 @@ use crate::termijnen::{self, Termijn};
 use crate::toegang::{self, beheert_concept, eigen_toestemming, redigeer};
 use chrono::NaiveDate;
 use ketenregie_common::{Actie, Fout, Gegevenscategorie, Vertrouwelijkheid};
-use ketenregie_privacy::Context;
+use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
 
@@ -47,6 +48,9 @@ pub struct Zorgmelding {
     pub geredigeerd: Vec<Gegevenscategorie>,
     /// The feedback owed on it (one melding read only).
     pub termijnen: Option<Vec<Termijn>>,
+    /// The own statements of the children and parents in it (Jeugdwet art. 7.3.8) the
+    /// caller sees with it; `None` where the answer shows no content.
+    pub eigen_verklaringen: Option<Vec<EigenVerklaringWeergave>>,
 }
 
 impl Zorgmelding {
@@ -57,8 +61,27 @@ impl Zorgmelding {
             inhoud: None,
             geredigeerd: vec![],
             termijnen: None,
+            eigen_verklaringen: None,
         }
     }
+}
+
+/// The own statements on melding `id` the caller sees with it at levels up to that of
+/// permission `t` (`eigen_verklaring::VERKLARING_BIJ_RECORD`).
+fn eigen_verklaringen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    id: Uuid,
+) -> Result<Option<Vec<EigenVerklaringWeergave>>, Fout> {
+    Ok(Some(eigen_verklaring::bij_record(
+        conn,
+        &ctx.versleuteling,
+        Recordsoort::Zorgmelding,
+        id,
+        &ctx.actor.organisatie,
+        t.max_vertrouwelijkheid(),
+    )?))
 }
 
 /// The caller's `If-Match` against the current version (RFC 9110 §13.1.1: `*`, lists,
@@ -132,11 +155,12 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
         inhoud: Some(zicht),
         geredigeerd: weg,
         termijnen: None,
+        eigen_verklaringen: Some(vec![]),
     })
 }
 
 /// Read one melding, for its sender and receiver only: the content redacted by the
-/// decision, its feedback duties, both logs.
+/// decision, its feedback duties, the own statements on it, both logs.
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmelding, Fout> {
     let k = laad(conn, id)?;
     let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
@@ -150,11 +174,13 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmeld
         &opslag::betrokkenen(&ctx.versleuteling, &i),
     )?;
     let termijnen = termijnen::van_melding(conn, k.id)?;
+    let verklaringen = eigen_verklaringen(conn, ctx, &t, k.id)?;
     Ok(Zorgmelding {
         kop: k,
         inhoud: Some(zicht),
         geredigeerd: weg,
         termijnen: Some(termijnen),
+        eigen_verklaringen: verklaringen,
     })
 }
 
@@ -211,11 +237,13 @@ pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zo
     )?;
     let k = laad(conn, w.id)?;
     let (zicht, weg) = redigeer(&m.inhoud, &t);
+    let verklaringen = eigen_verklaringen(conn, ctx, &t, k.id)?;
     Ok(Zorgmelding {
         kop: k,
         inhoud: Some(zicht),
         geredigeerd: weg,
         termijnen: None,
+        eigen_verklaringen: verklaringen,
     })
 }
 

@@ -183,6 +183,8 @@ diesel::table! {
         vastgelegd_door -> Text,
         vertrouwelijkheid -> Text,
         aangemaakt_op -> Timestamp,
+        door -> Text,
+        persoon_id -> Nullable<Text>,
     }
 }
 

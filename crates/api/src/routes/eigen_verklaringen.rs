@@ -1,50 +1,29 @@
-//! `/api/v1/personen/{id}/eigen-verklaringen`: a person's own statement (Jeugdwet art.
-//! 7.3.8), recorded through an organisation that holds data on them. It never alters
-//! any record, is returned with the person's data and in every inzage, and is logged like
-//! any write. Which organisations hold data on the person comes from the domain crates'
-//! `InzageBron` sources; the rules are `ketenregie_privacy::verantwoording::verklaringen`,
-//! and the handlers parse, call one use case and answer.
+//! `/api/v1/{personen,zorgmeldingen,incidenten,beschikkingen,terugkoppelingen}/{id}/eigen-verklaringen`:
+//! a person's own statement (Jeugdwet art. 7.3.8) on a record that holds personal data on
+//! them, recorded by the privacy officer of an organisation that holds that record (its
+//! owner, or one that received it under an agreement). It never alters the record, is
+//! returned inline with the record on every read of it (`eigenVerklaringen`), in the
+//! briefing and in inzage, and is logged like any write. The rules are
+//! `ketenregie_privacy::verantwoording::verklaringen` (the person, through the inzage
+//! sources) and each domain crate's `eigen_verklaringen` (finding the record, whether the
+//! caller holds it, whose statement it is); the handlers parse, call one use case and
+//! answer.
 
 use crate::paging::{self};
 use crate::problem::{AppError, Problem};
 use crate::routes::verwerkingen::InzageBronnen;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, Utc};
-use ketenregie_common::{Validatie, Vertrouwelijkheid};
-use ketenregie_privacy::eigen_verklaring::EigenVerklaring;
+use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid};
+use ketenregie_privacy::Context;
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, EigenVerklaringWeergave};
+use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::verantwoording::verklaringen::Verklaringsinvoer;
 use ketenregie_privacy::verantwoording::{self, verklaringen};
-use ketenregie_store::DbPool;
-use serde::{Deserialize, Serialize};
+use ketenregie_store::{DbConnection, DbPool};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
-
-/// A statement by the person themselves.
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct EigenVerklaringDto {
-    pub id: Uuid,
-    /// The person whose statement it is.
-    pub persoon: Uuid,
-    pub tekst: String,
-    /// The organisation that recorded it on the person's behalf.
-    pub vastgelegd_door: String,
-    pub vertrouwelijkheid: Vertrouwelijkheid,
-    pub aangemaakt_op: DateTime<Utc>,
-}
-
-impl From<EigenVerklaring> for EigenVerklaringDto {
-    fn from(v: EigenVerklaring) -> Self {
-        Self {
-            id: v.id,
-            persoon: v.betrokkene_id,
-            tekst: v.tekst,
-            vastgelegd_door: v.vastgelegd_door,
-            vertrouwelijkheid: v.vertrouwelijkheid,
-            aangemaakt_op: v.aangemaakt_op,
-        }
-    }
-}
 
 /// A new statement.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -55,23 +34,109 @@ pub struct EigenVerklaringInvoer {
     pub tekst: Option<String>,
     /// Defaults to `zaakvertrouwelijk`.
     pub vertrouwelijkheid: Option<Vertrouwelijkheid>,
+    /// Who in the record makes the statement. On an incident: the id of a person it names
+    /// (a betrokkene, or who made a statement in it); on a beschikking: the id of a member
+    /// of its family; on a zorgmelding or a terugkoppeling: the person's place in the
+    /// melding's content, `kinderen/0`, `ouders/1` (0-based); on a person: left out (the
+    /// person themselves). A 400 naming `door` lists what the record allows.
+    #[schema(max_length = 64, example = "ouders/0")]
+    pub door: Option<String>,
 }
 
-/// How a statement appears in its audit row: as this API shows it.
-fn toon(v: &EigenVerklaring) -> serde_json::Value {
-    serde_json::to_value(EigenVerklaringDto::from(v.clone())).unwrap_or_default()
+impl EigenVerklaringInvoer {
+    /// Every problem named at once.
+    fn valideer(&self) -> Result<Verklaringsinvoer, AppError> {
+        let mut v = Validatie::new();
+        let tekst = v.tekst("tekst", self.tekst.as_deref(), 10_000);
+        let door = v.optionele_tekst("door", self.door.as_deref(), 64);
+        paging::check(v)?;
+        Ok(Verklaringsinvoer {
+            tekst: tekst.unwrap_or_default(),
+            niveau: self
+                .vertrouwelijkheid
+                .unwrap_or(Vertrouwelijkheid::STANDAARD),
+            door,
+        })
+    }
+}
+
+/// The audit object a refusal on the statements of record `id` of kind `soort` is
+/// recorded on, in the caller's own trail (a hidden record's refusal goes to its owner's).
+fn verzoekobject(ctx: &Context, soort: &'static str, id: Uuid) -> Object {
+    Object {
+        soort,
+        id: id.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+type Vastlegging =
+    fn(&mut DbConnection, &Context, Uuid, Verklaringsinvoer) -> Result<EigenVerklaring, Fout>;
+type Opvraging = fn(&mut DbConnection, &Context, Uuid) -> Result<Vec<EigenVerklaring>, Fout>;
+
+/// Parse, record through `use_case` inside the transaction, answer 201 with `Location`.
+async fn leg_vast(
+    ctx: Context,
+    pool: &DbPool,
+    soort: &'static str,
+    id: Uuid,
+    body: &EigenVerklaringInvoer,
+    use_case: Vastlegging,
+) -> Result<HttpResponse, AppError> {
+    let invoer = body.valideer()?;
+    let c = ctx.clone();
+    let v = verwerking::tx(
+        pool,
+        &ctx,
+        "aanmaken",
+        verzoekobject(&ctx, soort, id),
+        move |conn| Ok(use_case(conn, &c, id, invoer)?),
+    )
+    .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((
+            "Location",
+            format!("/api/v1/{soort}/{id}/eigen-verklaringen"),
+        ))
+        .json(v.weergave()))
+}
+
+/// Read through `use_case` inside the transaction, answer 200 with the list.
+async fn lees(
+    ctx: Context,
+    pool: &DbPool,
+    soort: &'static str,
+    id: Uuid,
+    use_case: Opvraging,
+) -> Result<HttpResponse, AppError> {
+    let c = ctx.clone();
+    let lijst = verwerking::tx(
+        pool,
+        &ctx,
+        "lezen",
+        verzoekobject(&ctx, soort, id),
+        move |conn| Ok(use_case(conn, &c, id)?),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(
+        lijst
+            .iter()
+            .map(EigenVerklaring::weergave)
+            .collect::<Vec<EigenVerklaringWeergave>>(),
+    ))
 }
 
 #[utoipa::path(
     post, path = "/personen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegen",
-    summary = "Eigen verklaring toevoegen",
-    description = "Records a person's own statement on their data. It never changes a record and is always shown with it.",
+    summary = "Eigen verklaring toevoegen aan een persoon",
+    description = "Records a person's own statement on their person record, by the privacy officer of an organisation that holds or received data on them (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the record and is returned with it (`eigenVerklaringen`) on every read.",
     params(("id" = Uuid, Path, description = "Id of the person")),
     request_body = EigenVerklaringInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = EigenVerklaringDto,
+        (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The person's statements"))),
-        (status = 403, description = "Uw organisatie houdt over deze persoon geen gegevens vast, of het id is een record van een andere organisatie", body = Problem),
+        (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
@@ -85,19 +150,11 @@ pub async fn voeg_toe(
     body: web::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
-    let mut v = Validatie::new();
-    let tekst = v.tekst("tekst", body.tekst.as_deref(), 10_000);
-    paging::check(v)?;
-    let tekst = tekst.unwrap_or_default();
-    let niveau = body
-        .vertrouwelijkheid
-        .unwrap_or(Vertrouwelijkheid::STANDAARD);
+    let invoer = body.valideer()?;
     let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
     let bronnen = bronnen.get_ref().clone();
-    let verklaring = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(verklaringen::voeg_toe(
-            conn, &c, &bronnen, persoon, tekst, niveau, toon,
-        )?)
+    let v = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        Ok(verklaringen::voeg_toe(conn, &c, &bronnen, persoon, invoer)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -105,15 +162,15 @@ pub async fn voeg_toe(
             "Location",
             format!("/api/v1/personen/{persoon}/eigen-verklaringen"),
         ))
-        .json(EigenVerklaringDto::from(verklaring)))
+        .json(v.weergave()))
 }
 
 #[utoipa::path(
     get, path = "/personen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenOpvragen",
-    summary = "Eigen verklaringen van een persoon",
+    summary = "Eigen verklaringen bij een persoon",
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
-        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringDto>),
+        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
@@ -134,8 +191,244 @@ pub async fn lijst(
     .await?;
     Ok(HttpResponse::Ok().json(
         lijst
-            .into_iter()
-            .map(EigenVerklaringDto::from)
+            .iter()
+            .map(EigenVerklaring::weergave)
             .collect::<Vec<_>>(),
     ))
+}
+
+#[utoipa::path(
+    post, path = "/zorgmeldingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanZorgmelding",
+    summary = "Eigen verklaring toevoegen aan een zorgmelding",
+    description = "Records the own statement of a child or parent in the melding (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of its sender or receiver (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the melding and is returned with it (`eigenVerklaringen`) on every read of its content and in the briefing.",
+    params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
+    request_body = EigenVerklaringInvoer,
+    responses(
+        (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
+            headers(("Location" = String, description = "The melding's statements"))),
+        (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn zorgmelding_voeg_toe(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<EigenVerklaringInvoer>,
+) -> Result<HttpResponse, AppError> {
+    leg_vast(
+        ctx,
+        &pool,
+        "zorgmeldingen",
+        id.into_inner(),
+        &body,
+        ketenregie_referral::eigen_verklaringen::voeg_toe,
+    )
+    .await
+}
+
+#[utoipa::path(
+    get, path = "/zorgmeldingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijZorgmelding",
+    summary = "Eigen verklaringen bij een zorgmelding",
+    params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
+    responses(
+        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn zorgmelding_lijst(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    lees(
+        ctx,
+        &pool,
+        "zorgmeldingen",
+        id.into_inner(),
+        ketenregie_referral::eigen_verklaringen::lijst,
+    )
+    .await
+}
+
+#[utoipa::path(
+    post, path = "/incidenten/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanIncident",
+    summary = "Eigen verklaring toevoegen aan een incident",
+    description = "Records the own statement of a person the incident names (`door`: their person id), by the privacy officer of the police organisation that recorded it or of an organisation that received it under an agreement (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the incident (its statements and hoor en wederhoor stay as recorded) and is returned with it (`eigenVerklaringen`) on every read and in the briefing.",
+    params(("id" = Uuid, Path, description = "Id of the incident")),
+    request_body = EigenVerklaringInvoer,
+    responses(
+        (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
+            headers(("Location" = String, description = "The incident's statements"))),
+        (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn incident_voeg_toe(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<EigenVerklaringInvoer>,
+) -> Result<HttpResponse, AppError> {
+    leg_vast(
+        ctx,
+        &pool,
+        "incidenten",
+        id.into_inner(),
+        &body,
+        ketenregie_case::eigen_verklaringen::incident_voeg_toe,
+    )
+    .await
+}
+
+#[utoipa::path(
+    get, path = "/incidenten/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijIncident",
+    summary = "Eigen verklaringen bij een incident",
+    params(("id" = Uuid, Path, description = "Id of the incident")),
+    responses(
+        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn incident_lijst(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    lees(
+        ctx,
+        &pool,
+        "incidenten",
+        id.into_inner(),
+        ketenregie_case::eigen_verklaringen::incident_lijst,
+    )
+    .await
+}
+
+#[utoipa::path(
+    post, path = "/beschikkingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanBeschikking",
+    summary = "Eigen verklaring toevoegen aan een beschikking",
+    description = "Records the own statement of a member of the decision's family (`door`: their person id), by the privacy officer of the organisation that recorded the decision or of one that received it under an agreement (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the decision and is returned with it (`eigenVerklaringen`) in the family dossier and the briefing.",
+    params(("id" = Uuid, Path, description = "Id of the beschikking")),
+    request_body = EigenVerklaringInvoer,
+    responses(
+        (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
+            headers(("Location" = String, description = "The decision's statements"))),
+        (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn beschikking_voeg_toe(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<EigenVerklaringInvoer>,
+) -> Result<HttpResponse, AppError> {
+    leg_vast(
+        ctx,
+        &pool,
+        "beschikkingen",
+        id.into_inner(),
+        &body,
+        ketenregie_case::eigen_verklaringen::beschikking_voeg_toe,
+    )
+    .await
+}
+
+#[utoipa::path(
+    get, path = "/beschikkingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijBeschikking",
+    summary = "Eigen verklaringen bij een beschikking",
+    params(("id" = Uuid, Path, description = "Id of the beschikking")),
+    responses(
+        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn beschikking_lijst(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    lees(
+        ctx,
+        &pool,
+        "beschikkingen",
+        id.into_inner(),
+        ketenregie_case::eigen_verklaringen::beschikking_lijst,
+    )
+    .await
+}
+
+#[utoipa::path(
+    post, path = "/terugkoppelingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanTerugkoppeling",
+    summary = "Eigen verklaring toevoegen aan een terugkoppeling",
+    description = "Records the own statement of a child or parent of the melding the feedback is about (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of the organisation that gave the feedback or of one that reads it (the melding's sender, whoever is owed it) (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the feedback and is returned with it (`eigenVerklaringen`) on every read.",
+    params(("id" = Uuid, Path, description = "Id of the feedback item")),
+    request_body = EigenVerklaringInvoer,
+    responses(
+        (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
+            headers(("Location" = String, description = "The feedback item's statements"))),
+        (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn terugkoppeling_voeg_toe(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    body: web::Json<EigenVerklaringInvoer>,
+) -> Result<HttpResponse, AppError> {
+    leg_vast(
+        ctx,
+        &pool,
+        "terugkoppelingen",
+        id.into_inner(),
+        &body,
+        ketenregie_feedback::eigen_verklaringen::voeg_toe,
+    )
+    .await
+}
+
+#[utoipa::path(
+    get, path = "/terugkoppelingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijTerugkoppeling",
+    summary = "Eigen verklaringen bij een terugkoppeling",
+    params(("id" = Uuid, Path, description = "Id of the feedback item")),
+    responses(
+        (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+)]
+pub async fn terugkoppeling_lijst(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    lees(
+        ctx,
+        &pool,
+        "terugkoppelingen",
+        id.into_inner(),
+        ketenregie_feedback::eigen_verklaringen::lijst,
+    )
+    .await
 }

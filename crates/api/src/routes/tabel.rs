@@ -72,6 +72,7 @@ routetabel! {
     "/zorgmeldingen/{id}/hervattingen" => { post: zorgmeldingen::hervat }
     "/zorgmeldingen/{id}/mislukkingen" => { post: zorgmeldingen::mislukt }
     "/zorgmeldingen/{id}/stappen" => { get: zorgmeldingen::stappen }
+    "/zorgmeldingen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::zorgmelding_lijst, post: eigen_verklaringen::zorgmelding_voeg_toe }
     "/kwaliteitscontrole" => { put: zorgmeldingen::zet_kwaliteitscontrole }
     "/personen" => { post: personen::registreer }
     "/personen/{id}" met [.wrap(from_fn(crate::limieten::quotum_persoon))] => { get: personen::een }
@@ -84,6 +85,8 @@ routetabel! {
     "/incidenten/{id}" => { get: incidenten::een }
     "/incidenten/{id}/verklaringen" => { post: incidenten::verklaring }
     "/incidenten/{id}/wederhoor" => { put: incidenten::wederhoor }
+    "/incidenten/{id}/eigen-verklaringen" => { get: eigen_verklaringen::incident_lijst, post: eigen_verklaringen::incident_voeg_toe }
+    "/beschikkingen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::beschikking_lijst, post: eigen_verklaringen::beschikking_voeg_toe }
     "/betrokkenheden" => { post: betrokkenheden::registreer }
     "/betrokkenheden/{id}" => { delete: betrokkenheden::beeindig }
     "/matches" => { get: betrokkenheden::lijst }
@@ -91,6 +94,7 @@ routetabel! {
     "/briefings/_zoek" met [.wrap(from_fn(crate::limieten::quotum_briefing))] => { post: briefings::zoek }
     "/demo-klok/verschuivingen" => { post: demo_klok::verschuif }
     "/zorgmeldingen/{id}/terugkoppelingen" => { get: terugkoppelingen::lijst, post: terugkoppelingen::geef }
+    "/terugkoppelingen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::terugkoppeling_lijst, post: eigen_verklaringen::terugkoppeling_voeg_toe }
     "/abonnementen" => { get: abonnementen::lijst, post: abonnementen::maak }
     "/abonnementen/{id}" => { get: abonnementen::een, delete: abonnementen::verwijder }
     "/dode-berichten" => { get: dode_berichten::lijst }

@@ -7,6 +7,7 @@ use crate::incidenten::{Incidentsoort, Wederhoor};
 use crate::weergave::{BeschikkingKort, GezagKort, PersoonKort, PersoonRef, RegelingKort};
 use chrono::{DateTime, NaiveDate, Utc};
 use ketenregie_common::Doel;
+use ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave;
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -39,6 +40,9 @@ pub struct IncidentRegel {
     pub wederhoor: Wederhoor,
     /// Only one parent has a statement and the other was not heard (`HOOR_EN_WEDERHOOR`).
     pub eenzijdig: bool,
+    /// The own statements of the persons it names (Jeugdwet art. 7.3.8): always shown
+    /// with it, as far as the officer may see them.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -86,6 +90,9 @@ pub struct ZorgmeldingKort {
     pub taakstatus: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ingediend_op: Option<DateTime<Utc>>,
+    /// The own statements of the children and parents in it (Jeugdwet art. 7.3.8): always
+    /// shown with it, as far as the officer may see them.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
 /// A derived flag, with the rule that raised it.

@@ -24,8 +24,9 @@
 //!
 //! The steps, each a method of `opbouw::Opbouw`, in order: 1 find persons, 2 identities,
 //! 3 families, 4 persons shown, 5 families shown, 6 gezag, 7 decisions and arrangements
-//! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 contacts,
-//! 11 flags (`signalen`), 12 log rows (`log`). The decision is taken in memory per owner
+//! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 the own
+//! statements on each record shown (eigen verklaringen, one query), 11 contacts, 12 flags
+//! (`signalen`), 13 log rows (`log`). The decision is taken in memory per owner
 //! as the steps meet them; the number of queries does not grow with the number of owners
 //! (benches/load/BRIEFING.md).
 
@@ -91,6 +92,7 @@ pub fn stel_op(
     let jaar_terug = opbouw::jaar_terug(ctx.nu);
     let incidenten_ = o.incidenten(conn, jaar_terug)?;
     o.meldingen(conn, meldingen)?;
+    o.eigen_verklaringen(conn)?;
     o.organisaties(conn)?;
     o.b.signalen = signalen::signalen(
         &o.b,

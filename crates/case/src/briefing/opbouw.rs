@@ -20,6 +20,7 @@ use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
 use ketenregie_privacy::Context;
+use ketenregie_privacy::eigen_verklaring::{Recordsoort, Verklaringen};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::kolom;
 use ketenregie_store::schema::personen as personen_t;
@@ -407,6 +408,7 @@ impl<'a> Opbouw<'a> {
                     eigenaar: i.eigenaar.clone(),
                     wederhoor: i.wederhoor,
                     eenzijdig: i.eenzijdig(),
+                    eigen_verklaringen: vec![],
                 })
                 .collect(),
         };
@@ -449,13 +451,79 @@ impl<'a> Opbouw<'a> {
                     meldingstatus: m.status,
                     taakstatus: m.taakstatus,
                     ingediend_op: m.ingediend_op,
+                    eigen_verklaringen: vec![],
                 });
             }
         }
         Ok(())
     }
 
-    /// Step 10, contacts: the organisations involved with the persons (active signals),
+    /// Step 10, own statements (Jeugdwet art. 7.3.8): with every person, decision in force,
+    /// incident and open zorgmelding shown, the own statements on it the officer sees
+    /// with it (`eigen_verklaring::VERKLARING_BIJ_RECORD`, at the level the owner's
+    /// decision allows for the record's category). One query for all of them.
+    pub(super) fn eigen_verklaringen(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+        let b = &self.b;
+        let ids: Vec<&Uuid> = b
+            .personen
+            .iter()
+            .chain(&b.gezinsleden)
+            .map(|p| &p.id)
+            .chain(b.beschikkingen_in_werking.iter().map(|x| &x.id))
+            .chain(b.incidenten.lijst.iter().map(|i| &i.id))
+            .chain(b.open_zorgmeldingen.iter().map(|m| &m.id))
+            .collect();
+        let alle = Verklaringen::lees_ids(conn, self.v(), ids)?;
+        let (t, lezer) = (&self.toegang, self.ctx.actor.organisatie.as_str());
+        let voor = |soort, id: &Uuid, eigenaar: &str, c: C| {
+            alle.voor(soort, id, lezer, |n| t.mag(eigenaar, c, n))
+        };
+        for p in self
+            .b
+            .personen
+            .iter_mut()
+            .chain(self.b.gezinsleden.iter_mut())
+        {
+            p.eigen_verklaringen = voor(
+                Recordsoort::Persoon,
+                &p.id,
+                &p.geregistreerd_door,
+                C::Identificatie,
+            );
+        }
+        for x in self
+            .b
+            .beschikkingen_in_werking
+            .iter_mut()
+            .chain(self.b.maatregelen_in_werking.iter_mut())
+        {
+            x.eigen_verklaringen = voor(
+                Recordsoort::Beschikking,
+                &x.id,
+                &x.eigenaar,
+                C::GezagEnOmgang,
+            );
+        }
+        for i in self.b.incidenten.lijst.iter_mut() {
+            i.eigen_verklaringen = voor(
+                Recordsoort::Incident,
+                &i.id,
+                &i.eigenaar,
+                C::Politiegegevens,
+            );
+        }
+        for m in self.b.open_zorgmeldingen.iter_mut() {
+            m.eigen_verklaringen = voor(
+                Recordsoort::Zorgmelding,
+                &m.id,
+                &m.afzender,
+                C::Hulpverlening,
+            );
+        }
+        Ok(())
+    }
+
+    /// Step 11, contacts: the organisations involved with the persons (active signals),
     /// each with its named contact and its 24/7 numbers from the partner directory.
     pub(super) fn organisaties(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
         let identiteiten: Vec<String> = self.identiteiten_lijst().into_iter().collect();

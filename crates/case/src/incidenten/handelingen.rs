@@ -7,8 +7,9 @@ use crate::{personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort};
+use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
 use ketenregie_privacy::Context;
+use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::schema::incidenten;
 use ketenregie_store::{DbConnection, directory};
@@ -63,6 +64,10 @@ pub struct IncidentWeergave {
     pub wederhoor_op: Option<DateTime<Utc>>,
     /// Only one parent's story, the other not heard (`HOOR_EN_WEDERHOOR`).
     pub eenzijdig: bool,
+    /// The own statements of the persons it names (Jeugdwet art. 7.3.8), oldest first:
+    /// always shown with it, as far as the reader may see them. Apart from `verklaringen`,
+    /// which the police recorded.
+    pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
 impl From<&Incident> for IncidentWeergave {
@@ -100,6 +105,7 @@ impl From<&Incident> for IncidentWeergave {
             wederhoor: i.wederhoor,
             wederhoor_op: i.wederhoor_op,
             eenzijdig: i.eenzijdig(),
+            eigen_verklaringen: vec![],
         }
     }
 }
@@ -164,7 +170,7 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Incident
     )?;
     let s = subjecten(conn, ctx, &i)?;
     logboek::lezing(conn, ctx, &t, object(&i.id.to_string(), &i.eigenaar), &s)?;
-    Ok(IncidentWeergave::from(&i))
+    weergave(conn, ctx, &i, t.max_vertrouwelijkheid())
 }
 
 /// `POST /incidenten/{id}/verklaringen`: add statement `s` to an incident of the caller's
@@ -224,7 +230,7 @@ fn schrijf(
     samenvatting: serde_json::Value,
 ) -> Result<IncidentWeergave, Fout> {
     let s = subjecten(conn, ctx, i)?;
-    toegang::schrijf_eigen(
+    let t = toegang::schrijf_eigen(
         conn,
         ctx,
         &[C::Politiegegevens],
@@ -232,7 +238,27 @@ fn schrijf(
         samenvatting,
         &s,
     )?;
-    Ok(IncidentWeergave::from(i))
+    weergave(conn, ctx, i, t.max_vertrouwelijkheid())
+}
+
+/// Incident `i` as shown to the caller, with the own statements on it it may see at
+/// levels up to `max` (`eigen_verklaring::VERKLARING_BIJ_RECORD`).
+fn weergave(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    i: &Incident,
+    max: Vertrouwelijkheid,
+) -> Result<IncidentWeergave, Fout> {
+    let mut w = IncidentWeergave::from(i);
+    w.eigen_verklaringen = eigen_verklaring::bij_record(
+        conn,
+        &ctx.versleuteling,
+        Recordsoort::Incident,
+        i.id,
+        &ctx.actor.organisatie,
+        max,
+    )?;
+    Ok(w)
 }
 
 /// An incident of the caller's organisation to add to; another's is refused within the

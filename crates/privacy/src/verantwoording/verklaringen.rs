@@ -1,60 +1,117 @@
-//! A person's own statement (Jeugdwet art. 7.3.8; `crate::eigen_verklaring` keeps them),
-//! recorded through an organisation that holds data on them
-//! (`/personen/{id}/eigen-verklaringen`):
+//! A person's own statement (DOMAIN.md §3 flow 8, Jeugdwet art. 7.3.8;
+//! `crate::eigen_verklaring` keeps them) on a record that holds personal data on them,
+//! recorded on the person's behalf through an organisation that holds that record. The
+//! one use case every domain crate calls for its own kind of record
+//! (`/personen/{id}/eigen-verklaringen` here, through the inzage sources; the zorgmelding,
+//! incident, beschikking and terugkoppeling in their own crates, which find the record,
+//! check that the caller holds it and name whose statement it is):
 //!
-//! - `INZAGE_EIGEN_ORGANISATIE`: only for a person the organisation holds or received data
-//!   on (`super::rapport_van`; any other id is answered as unknown);
-//! - `VERKLARING_BIJ_EIGEN_RECORD`: adding a statement needs a record the organisation
-//!   holds, which the statement then accompanies — never another organisation's record,
-//!   which it may know from data it received;
-//! - the decision then applies as for any write or read (purpose `inzage`), each logged;
-//!   a list shows only the statements of the organisation's own view, filtered silently
-//!   to the confidentiality levels the caller may see.
+//! - `VERKLARING_DOOR_HOUDER`: a statement is accepted through any organisation that holds
+//!   the record — its owner, or one that received it (or the owner's data on its persons)
+//!   through the service under an agreement that is still in force between the two
+//!   (`houdt`; for a zorgmelding and its terugkoppeling: a party of it); to any other
+//!   organisation the record is answered as unknown, the refusal recorded in the owner's
+//!   audit trail (`EEN_ORGANISATIE_ZICHT`). It never alters the record.
+//! - `PRIVACYFUNCTIONARIS_VERANTWOORDT`: the organisation's privacy officer records it on
+//!   the person's behalf (as they answer the person's inzage request).
+//! - the decision then applies as for any write or read (purpose `inzage`, the
+//!   organisation's own statement table), each logged in the caller's transaction: one
+//!   audit row, one processing-log row for the person (by identity).
+//! - a list shows the statements the caller sees with the record
+//!   (`eigen_verklaring::VERKLARING_BIJ_RECORD`), at the levels its decision allows.
 
-use super::{InzageBronnen, rapport_van};
-use crate::eigen_verklaring::{self, EigenVerklaring, Nieuw};
+use super::{InzageBronnen, privacyfunctionaris, rapport_van};
+use crate::eigen_verklaring::{self, DOOR_PERSOON, EigenVerklaring, Nieuw, Recordsoort};
 use crate::logboek::{self, Object};
-use crate::{Aanvraag, Context, Toestemming, besluit};
+use crate::{Aanvraag, Context, Toestemming, besluit, convenant, inzage, zicht};
+use diesel::QueryResult;
 use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Vertrouwelijkheid};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
 
 /// The rule's name.
-pub const VERKLARING_BIJ_EIGEN_RECORD: &str = "VERKLARING_BIJ_EIGEN_RECORD";
+pub const VERKLARING_DOOR_HOUDER: &str = "VERKLARING_DOOR_HOUDER";
 
-/// How a statement appears as the new value of its audit row: the API's representation.
-pub type Weergave = fn(&EigenVerklaring) -> serde_json::Value;
+/// A statement as given: the person's words, its level, and who in the record made it
+/// (`door`, a reference the domain crate resolves; absent on a person record).
+#[derive(Debug, Clone)]
+pub struct Verklaringsinvoer {
+    pub tekst: String,
+    pub niveau: Vertrouwelijkheid,
+    pub door: Option<String>,
+}
 
-/// The decision for `actie` on the person's statements within the caller's organisation.
-fn beslis(
+/// The record a statement is added to, as the domain crate that keeps it found it.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub soort: Recordsoort,
+    pub id: Uuid,
+    /// The organisation that owns it.
+    pub eigenaar: String,
+}
+
+/// Whose statement it is, as the record knows them.
+#[derive(Debug, Clone)]
+pub struct Spreker {
+    /// Their role in the record (`moeder`, `kind`), or `persoon` on a person record.
+    pub door: String,
+    /// Their identity (`crate::betrokkene`), the subject of the processing-log row.
+    pub betrokkene: Uuid,
+    /// The person record the record refers to them by, if any.
+    pub persoon: Option<Uuid>,
+}
+
+/// `VERKLARING_DOOR_HOUDER`: does the caller's organisation hold a record of `eigenaar`
+/// about these persons (identities): it owns it, or it received that owner's data on one
+/// of them through the service (`inzage::ontving_van`, the same link as a disclosure in
+/// the owner's inzage report) under an agreement still in force between the two (a party
+/// that left, or whose agreement ended, holds no record of the owner's any more).
+pub fn houdt(
     conn: &mut DbConnection,
     ctx: &Context,
-    bronnen: &InzageBronnen,
-    persoon: Uuid,
-    actie: Actie,
-) -> Result<Toestemming, Fout> {
-    let rapport = rapport_van(conn, ctx, bronnen, persoon)?;
-    if actie == Actie::Aanmaken && rapport.gegevens.is_empty() {
-        return Err(Fout::geen_toegang(
-            VERKLARING_BIJ_EIGEN_RECORD,
-            "Uw organisatie houdt over deze persoon geen gegevens vast; een eigen verklaring wordt vastgelegd door de organisatie bij wier gegevens zij hoort",
-        ));
+    eigenaar: &str,
+    betrokkenen: &[Uuid],
+) -> QueryResult<bool> {
+    let org = ctx.actor.organisatie.as_str();
+    if eigenaar == org {
+        return Ok(true);
     }
-    // The statement accompanies the record it is added to: never another organisation's
-    // record, only its own or the identity.
-    if actie == Actie::Aanmaken {
-        for b in &bronnen.0 {
-            if let Some(eigenaar) = b.eigenaar(conn, persoon)? {
-                if eigenaar != ctx.actor.organisatie {
-                    return Err(Fout::geen_toegang(
-                        VERKLARING_BIJ_EIGEN_RECORD,
-                        "Dit is een record van een andere organisatie; een eigen verklaring hoort bij een record van uw organisatie: gebruik het id daarvan",
-                    ));
-                }
-                break;
-            }
-        }
+    let samen = convenant::actief_voor(conn, org)?
+        .iter()
+        .any(|c| c.van_kracht(ctx.nu) && c.is_partij(eigenaar));
+    if !samen {
+        return Ok(false);
     }
+    let pseudoniemen: Vec<String> = betrokkenen
+        .iter()
+        .map(|b| ctx.pseudoniemen.van(*b))
+        .collect();
+    inzage::ontving_van(conn, org, eigenaar, &pseudoniemen)
+}
+
+/// The answer for a record of kind `wat` of `eigenaar` the caller's organisation does not
+/// hold (`VERKLARING_DOOR_HOUDER`): as an unknown id, the refusal in the owner's trail.
+pub fn niet_gehouden(ctx: &Context, wat: &str, eigenaar: &str) -> Fout {
+    zicht::verborgen(
+        wat,
+        eigenaar,
+        format!(
+            "{VERKLARING_DOOR_HOUDER}: organisatie `{}` houdt deze {wat} niet en ontving hem niet",
+            ctx.actor.organisatie
+        ),
+    )
+}
+
+/// `PRIVACYFUNCTIONARIS_VERANTWOORDT`: the privacy officer records a statement on the
+/// person's behalf. Domain crates check it before naming whose statement it is.
+pub fn mag_vastleggen(ctx: &Context) -> Result<(), Fout> {
+    privacyfunctionaris(&ctx.actor)
+}
+
+/// The decision for `actie` on the caller's organisation's statements (purpose `inzage`,
+/// its own statement table). A domain crate that must read its record to name whose
+/// statement it is (a melding's content) reads under this permission.
+pub fn beslis(conn: &mut DbConnection, ctx: &Context, actie: Actie) -> Result<Toestemming, Fout> {
     besluit::toegang(
         conn,
         ctx,
@@ -69,31 +126,42 @@ fn beslis(
     )
 }
 
-/// `POST /personen/{id}/eigen-verklaringen`: record `tekst` at level `niveau` on
-/// `persoon`, logged as a write with the statement as `toon` shows it.
-pub fn voeg_toe(
+/// The audit object of the statements on `record`, in the caller's organisation's trail
+/// (a statement is the recording organisation's write, not a read of the owner's data).
+fn object(ctx: &Context, soort: &'static str, id: String) -> Object {
+    Object {
+        soort,
+        id,
+        eigenaar: ctx.actor.organisatie.clone(),
+    }
+}
+
+/// Record `invoer` by `spreker` on `record`, which the domain crate found and checked the
+/// caller's organisation holds (`houdt`): the privacy officer only, the decision, the
+/// row, its audit row (the statement as the API shows it) and one processing-log row.
+pub fn leg_vast(
     conn: &mut DbConnection,
     ctx: &Context,
-    bronnen: &InzageBronnen,
-    persoon: Uuid,
-    tekst: String,
-    niveau: Vertrouwelijkheid,
-    toon: Weergave,
+    record: &Record,
+    spreker: Spreker,
+    invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
-    let t = beslis(conn, ctx, bronnen, persoon, Actie::Aanmaken)?;
-    let eigenaar = ctx.actor.organisatie.clone();
+    mag_vastleggen(ctx)?;
+    let t = beslis(conn, ctx, Actie::Aanmaken)?;
     let v = eigen_verklaring::voeg_toe(
         conn,
         &ctx.versleuteling,
         &t,
         Nieuw {
-            object_type: "personen".into(),
-            object_id: persoon.to_string(),
-            eigenaar: eigenaar.clone(),
-            betrokkene_id: persoon,
-            tekst,
+            object_type: record.soort.as_ref().to_string(),
+            object_id: record.id.to_string(),
+            eigenaar: record.eigenaar.clone(),
+            betrokkene_id: spreker.betrokkene,
+            door: spreker.door,
+            persoon: spreker.persoon,
+            tekst: invoer.tekst,
             vastgelegd_door: ctx.actor.organisatie.clone(),
-            vertrouwelijkheid: niveau,
+            vertrouwelijkheid: invoer.niveau,
         },
         ctx.nu,
     )?;
@@ -102,46 +170,122 @@ pub fn voeg_toe(
         ctx,
         &t,
         Actie::Aanmaken,
-        Object {
-            soort: "eigen-verklaringen",
-            id: v.id.to_string(),
-            eigenaar,
-        },
+        object(ctx, "eigen-verklaringen", v.id.to_string()),
         None,
-        Some(toon(&v)),
-        &[persoon],
+        Some(serde_json::to_value(v.weergave()).map_err(Fout::intern)?),
+        &[spreker.betrokkene],
     )?;
     Ok(v)
 }
 
-/// `GET /personen/{id}/eigen-verklaringen`: the statements on `persoon` in the caller's
-/// organisation's view, oldest first; logged as a read of the person.
-pub fn lijst(
+/// The statements on `record` (held by the caller's organisation, checked by the domain
+/// crate) the caller sees with it, oldest first; logged as a read of the statements, one
+/// processing-log row per person of the record (`betrokkenen`).
+pub fn van_record(
     conn: &mut DbConnection,
     ctx: &Context,
-    bronnen: &InzageBronnen,
-    persoon: Uuid,
+    record: &Record,
+    betrokkenen: &[Uuid],
 ) -> Result<Vec<EigenVerklaring>, Fout> {
-    let t = beslis(conn, ctx, bronnen, persoon, Actie::Lezen)?;
+    let t = beslis(conn, ctx, Actie::Lezen)?;
     let alle = eigen_verklaring::bij_object(
         conn,
         &ctx.versleuteling,
         &t,
-        "personen",
-        &persoon.to_string(),
+        record.soort.as_ref(),
+        &record.id.to_string(),
     )?;
     let org = ctx.actor.organisatie.as_str();
     let zichtbaar: Vec<EigenVerklaring> = alle
         .into_iter()
-        .filter(|v| v.vastgelegd_door == org || v.eigenaar == org)
+        .filter(|v| v.getoond_aan(org))
         .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
         .collect();
     logboek::lezing(
         conn,
         ctx,
         &t,
-        super::persoon_object(ctx, persoon),
-        &[persoon],
+        object(ctx, record.soort.into(), record.id.to_string()),
+        betrokkenen,
     )?;
     Ok(zichtbaar)
+}
+
+/// A person record (or identity) `persoon` the caller's organisation holds or received
+/// data on (`super::rapport_van`: any other id answers as unknown, the refusal in the
+/// owner's trail) under an agreement still in force with its owner (`houdt`), with its
+/// owner and identity. An identity is the caller's own.
+fn persoon(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    bronnen: &InzageBronnen,
+    persoon: Uuid,
+) -> Result<(Record, Uuid), Fout> {
+    rapport_van(conn, ctx, bronnen, persoon)?;
+    let mut eigenaar = None;
+    let mut identiteit = None;
+    for b in &bronnen.0 {
+        if eigenaar.is_none() {
+            eigenaar = b.eigenaar(conn, persoon)?;
+        }
+        if identiteit.is_none() {
+            identiteit = b.identiteit(conn, persoon)?;
+        }
+    }
+    let eigenaar = eigenaar.unwrap_or_else(|| ctx.actor.organisatie.clone());
+    let identiteit = identiteit.unwrap_or(persoon);
+    if !houdt(conn, ctx, &eigenaar, &[identiteit, persoon])? {
+        return Err(niet_gehouden(ctx, super::PERSOON, &eigenaar));
+    }
+    Ok((
+        Record {
+            soort: Recordsoort::Persoon,
+            id: persoon,
+            eigenaar,
+        },
+        identiteit,
+    ))
+}
+
+/// `POST /personen/{id}/eigen-verklaringen`: record `invoer` by the person `persoon`
+/// themselves, through an organisation that holds or received data on them.
+pub fn voeg_toe(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    bronnen: &InzageBronnen,
+    id: Uuid,
+    invoer: Verklaringsinvoer,
+) -> Result<EigenVerklaring, Fout> {
+    let (record, identiteit) = persoon(conn, ctx, bronnen, id)?;
+    mag_vastleggen(ctx)?;
+    if invoer.door.is_some() {
+        return Err(Fout::veld(
+            "door",
+            "forbidden",
+            "een eigen verklaring bij een persoon is van die persoon zelf: laat `door` weg",
+        ));
+    }
+    leg_vast(
+        conn,
+        ctx,
+        &record,
+        Spreker {
+            door: DOOR_PERSOON.into(),
+            betrokkene: identiteit,
+            persoon: Some(id),
+        },
+        invoer,
+    )
+}
+
+/// `GET /personen/{id}/eigen-verklaringen`: the statements on the person record `id` the
+/// caller sees with it, oldest first; logged as a read of the person.
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    bronnen: &InzageBronnen,
+    id: Uuid,
+) -> Result<Vec<EigenVerklaring>, Fout> {
+    let (record, identiteit) = persoon(conn, ctx, bronnen, id)?;
+    van_record(conn, ctx, &record, &[identiteit])
 }

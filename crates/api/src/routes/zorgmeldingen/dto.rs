@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Gegevenscategorie, Validatie, Vertrouwelijkheid};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
+use ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave;
 use ketenregie_referral::inhoud::Inhoud;
 use ketenregie_referral::levenscyclus::Beoordelingsuitkomst;
 use ketenregie_referral::opslag::{Kop, Stap};
@@ -44,6 +45,11 @@ pub struct ZorgmeldingDto {
     /// The feedback owed on this melding and by when (one melding only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub termijnen: Option<Vec<TermijnDto>>,
+    /// The own statements of the children and parents in it (Jeugdwet art. 7.3.8),
+    /// oldest first, with the content: always shown with it, as far as the caller may see
+    /// them; absent where the content is (lists, state changes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eigen_verklaringen: Option<Vec<EigenVerklaringWeergave>>,
 }
 
 impl ZorgmeldingDto {
@@ -68,6 +74,7 @@ impl ZorgmeldingDto {
             inhoud: None,
             geredigeerd: vec![],
             termijnen: None,
+            eigen_verklaringen: None,
         }
     }
 
@@ -80,6 +87,7 @@ impl ZorgmeldingDto {
                 .termijnen
                 .as_ref()
                 .map(|t| t.iter().map(|t| TermijnDto::van(t, nu)).collect()),
+            eigen_verklaringen: m.eigen_verklaringen.clone(),
             ..Self::kop(&m.kop)
         }
     }

@@ -1,0 +1,100 @@
+//! Eigen verklaringen (DOMAIN.md §3 flow 8, Jeugdwet art. 7.3.8) on a terugkoppeling: the
+//! own statement of a child or parent of the melding the feedback is about. This module
+//! finds the feedback item, checks that the caller's organisation holds it
+//! (`VERKLARING_DOOR_HOUDER`: the receiver that gave it, whoever it is owed to, the
+//! melding's sender — the parties of `PARTIJEN_LEZEN_TERUGKOPPELING`; anyone else hears an
+//! unknown id, the refusal in the giver's trail) and names whose statement it is (`door`:
+//! `kinderen/N` or `ouders/N` in the melding, `ketenregie_referral::eigen_verklaringen::persoon_in`);
+//! the statement itself, the privacy officer's role, the decision and the logs are
+//! `ketenregie_privacy::verantwoording::verklaringen`. The feedback is never altered.
+//!
+//! Use cases: `voeg_toe`, `lijst` (`/terugkoppelingen/{id}/eigen-verklaringen`).
+
+use diesel::prelude::*;
+use ketenregie_common::{Actie, Fout};
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, Recordsoort};
+use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Verklaringsinvoer};
+use ketenregie_privacy::{Context, zicht};
+use ketenregie_referral::eigen_verklaringen::persoon_in;
+use ketenregie_referral::opslag;
+use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::{Json, Tekst};
+use ketenregie_store::schema::terugkoppelingen;
+use uuid::Uuid;
+
+/// The kind of record, as named in a 404.
+pub const TERUGKOPPELING: &str = "terugkoppeling";
+
+/// What a feedback item says of its holders: its melding, to whom, by whom, the
+/// melding's subjects when it was given.
+type Kop = (Tekst<Uuid>, String, String, Json<Vec<Uuid>>);
+
+/// A feedback item the caller's organisation holds, with its melding and the melding's
+/// data subjects when it was given.
+struct Gehouden {
+    record: Record,
+    zorgmelding: Uuid,
+    betrokkenen: Vec<Uuid>,
+}
+
+/// Feedback item `id` as a record the caller's organisation holds, else the answer of an
+/// unknown id (the refusal in the giver's trail).
+fn gehouden(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gehouden, Fout> {
+    let rij: Option<Kop> = terugkoppelingen::table
+        .find(id.to_string())
+        .select((
+            terugkoppelingen::zorgmelding_id,
+            terugkoppelingen::afzender,
+            terugkoppelingen::ontvanger,
+            terugkoppelingen::betrokkenen,
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((melding, afzender, ontvanger, betrokkenen)) = rij else {
+        return Err(zicht::onbekend(TERUGKOPPELING));
+    };
+    let k = opslag::kop(conn, melding.0)?;
+    let org = ctx.actor.organisatie.as_str();
+    let partij =
+        org == afzender || org == ontvanger || k.as_ref().is_some_and(|k| k.afzender == org);
+    if !partij {
+        return Err(verklaringen::niet_gehouden(ctx, TERUGKOPPELING, &ontvanger));
+    }
+    Ok(Gehouden {
+        record: Record {
+            soort: Recordsoort::Terugkoppeling,
+            id,
+            eigenaar: ontvanger,
+        },
+        zorgmelding: melding.0,
+        betrokkenen: betrokkenen.0,
+    })
+}
+
+/// `POST /terugkoppelingen/{id}/eigen-verklaringen`: the own statement of the child or
+/// parent at `door` in the melding, through the privacy officer of a party of the
+/// feedback.
+pub fn voeg_toe(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    invoer: Verklaringsinvoer,
+) -> Result<EigenVerklaring, Fout> {
+    let g = gehouden(conn, ctx, id)?;
+    verklaringen::mag_vastleggen(ctx)?;
+    let t = verklaringen::beslis(conn, ctx, Actie::Aanmaken)?;
+    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, g.zorgmelding)?;
+    let spreker = persoon_in(&ctx.versleuteling, &i, invoer.door.as_deref())?;
+    verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
+}
+
+/// `GET /terugkoppelingen/{id}/eigen-verklaringen`: the statements on the feedback item
+/// the caller sees with it.
+pub fn lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Vec<EigenVerklaring>, Fout> {
+    let g = gehouden(conn, ctx, id)?;
+    verklaringen::van_record(conn, ctx, &g.record, &g.betrokkenen)
+}
