@@ -224,8 +224,10 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
     )
     .await);
 
-    // The receiving organisations read under the agreement: the OM the police's incident
+    // The receiving organisations read under the agreement: Veilig Thuis the melding
+    // (which names the mother the police hold a record of), the OM the police's incident
     // and person record, the police the GI's family.
+    lees(&app, &format!("/api/v1/zorgmeldingen/{melding}"), &triagist).await;
     lees(&app, &format!("/api/v1/incidenten/{incident}"), &officier).await;
     lees(&app, &format!("/api/v1/personen/{moeder}"), &officier).await;
     lees(&app, &format!("/api/v1/gezinnen/{gezin}"), &noodhulp).await;
@@ -360,6 +362,17 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
     )
     .await;
     assert_eq!(p2["vastgelegdDoor"], OM);
+    // Veilig Thuis holds her data in the melding it received (issue 15, point 3): it may
+    // add her statement to the police's record of her too.
+    voeg(
+        &app,
+        &soorten[0],
+        &vt_fg,
+        Value::Null,
+        "P: ik wil gehoord worden (via VT).",
+        "persoon",
+    )
+    .await;
     let m1 = voeg(
         &app,
         &soorten[1],
@@ -438,11 +451,11 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
     // processing-log row: the person whose statement it is.
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit = 'inzage'"),
-        rijen_voor + 10
+        rijen_voor + 11
     );
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'eigen-verklaringen' AND actie = 'aanmaken' AND resultaat = 201"),
-        10
+        11
     );
     assert_eq!(
         app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE object_type = 'eigen-verklaringen' AND organisatie = '{POLITIE}' AND eigenaar = '{POLITIE}'")),
@@ -457,9 +470,10 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
 
     // Read back inline from every route that returns the record, by the owner and by the
     // receiver, oldest first; and from the sub-resource.
-    let persoon_beide = [
+    let persoon_alle = [
         "P: ik ben niet zo boos geweest.",
         "P: dit klopt niet (via OM).",
+        "P: ik wil gehoord worden (via VT).",
     ];
     let melding_beide = [
         "M: ik heb hem wel gebeld.",
@@ -478,10 +492,18 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         "T: ik ben wel geïnformeerd (via politie).",
     ];
 
-    for token in [&noodhulp, &officier] {
-        let p = lees(&app, &format!("/api/v1/personen/{moeder}"), token).await;
-        assert_eq!(teksten(&p), persoon_beide);
-    }
+    // The owner sees every statement on its record; the OM, reading it, the owner's and
+    // its own, not the one Veilig Thuis recorded (VERKLARING_BIJ_RECORD: that would tell
+    // the OM that Veilig Thuis holds data on her); Veilig Thuis the owner's and its own.
+    let p = lees(&app, &format!("/api/v1/personen/{moeder}"), &noodhulp).await;
+    assert_eq!(teksten(&p), persoon_alle);
+    let p = lees(&app, &format!("/api/v1/personen/{moeder}"), &officier).await;
+    assert_eq!(teksten(&p), persoon_alle[..2]);
+    let l = lees(&app, &soorten[0].pad(), &vt_fg).await;
+    assert_eq!(
+        teksten(&json!({"eigenVerklaringen": l})),
+        [persoon_alle[0], persoon_alle[2]]
+    );
     for token in [&agent, &triagist] {
         let m = lees(&app, &format!("/api/v1/zorgmeldingen/{melding}"), token).await;
         assert_eq!(teksten(&m), melding_beide);
@@ -502,11 +524,11 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         assert_eq!(teksten(&g["beschikkingen"][0]), beschikking_beide);
     }
     for (s, token, verwacht) in [
-        (&soorten[0], &politie_fg, &persoon_beide),
-        (&soorten[1], &vt_fg, &melding_beide),
-        (&soorten[2], &om_fg, &incident_beide),
-        (&soorten[3], &politie_fg, &beschikking_beide),
-        (&soorten[4], &politie_fg, &terugkoppeling_beide),
+        (&soorten[0], &politie_fg, &persoon_alle[..]),
+        (&soorten[1], &vt_fg, &melding_beide[..]),
+        (&soorten[2], &om_fg, &incident_beide[..]),
+        (&soorten[3], &politie_fg, &beschikking_beide[..]),
+        (&soorten[4], &politie_fg, &terugkoppeling_beide[..]),
     ] {
         let l = lees(&app, &s.pad(), token).await;
         let l: Vec<&str> = l
@@ -515,7 +537,7 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
             .iter()
             .map(|v| v["tekst"].as_str().unwrap())
             .collect();
-        assert_eq!(&l, verwacht, "{}", s.collectie);
+        assert_eq!(l, verwacht, "{}", s.collectie);
     }
 
     // In the briefing wherever the record appears: the person, the decision in force, the
@@ -533,7 +555,7 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         .iter()
         .find(|p| p["id"] == moeder.as_str())
         .unwrap_or_else(|| panic!("the police's own record of the mother: {b}"));
-    assert_eq!(teksten(persoon_b), persoon_beide);
+    assert_eq!(teksten(persoon_b), persoon_alle);
     let besch = b["beschikkingenInWerking"]
         .as_array()
         .unwrap()
@@ -583,12 +605,6 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         .await;
     assert_eq!(res.status(), 200);
     assert_eq!(teksten(&res.json::<Value>().await.unwrap()), incident_beide);
-
-    // A statement recorded by a receiver is shown to the owner and the receiver, not to a
-    // third organisation reading the owner's record (VERKLARING_BIJ_RECORD): the GI reads
-    // nothing of the police here, but the OM reads the police's person record and sees
-    // the police's statement and its own, and VT's statement on the police's melding is
-    // shown to the police and VT only (the melding's parties) — checked above.
 
     // The police's inzage on the mother lists the statements it recorded, on every kind.
     let rapport = lees(

@@ -26,6 +26,8 @@
 //! | `POST /betrokkenheden`, `DELETE /betrokkenheden/{id}` | `betrokkenheid::registreer`, `betrokkenheid::beeindig` |
 //! | `GET /matches`, `GET /matches/{id}` | `betrokkenheid::matches`, `betrokkenheid::een_match` |
 //! | `POST /briefings/_zoek` | `briefing::stel_op` |
+//! | `POST`/`GET /incidenten/{id}/eigen-verklaringen` | `eigen_verklaringen::incident_voeg_toe`, `eigen_verklaringen::incident_lijst` |
+//! | `POST`/`GET /beschikkingen/{id}/eigen-verklaringen` | `eigen_verklaringen::beschikking_voeg_toe`, `eigen_verklaringen::beschikking_lijst` |
 //!
 //! Failures are `ketenregie_common::Fout`.
 

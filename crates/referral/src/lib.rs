@@ -17,6 +17,7 @@
 //! | `draag_over` | a hand-over: a linked task for another organisation |
 //! | `open_termijnen` | the feedback duties owed |
 //! | `zet_kwaliteitscontrole`, `sluitingsdagen::{opvragen, vastleggen, intrekken}` | an organisation's settings |
+//! | `eigen_verklaringen::{voeg_toe, lijst}` | the own statements of a child or parent in the melding |
 
 pub mod briefingbron;
 pub mod eigen_verklaringen;
