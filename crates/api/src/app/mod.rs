@@ -24,7 +24,7 @@ use crate::middleware::kern;
 use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::gezondheid;
-use crate::routes::verwerkingen::InzageBronnen;
+use crate::routes::inzage::InzageBronnen;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
