@@ -21,6 +21,7 @@ mod database;
 mod dossiers;
 mod http;
 mod idempotentie;
+mod inzage;
 mod kalender;
 mod limieten;
 mod matrix;

@@ -43,6 +43,10 @@ impl InzageBron for NepBron {
             soort: "persoon".into(),
             id: PERSOON.into(),
             eigenaar: "vt-haaglanden".into(),
+            bron: "vt-haaglanden".into(),
+            bron_naam: String::new(),
+            datum: chrono::Utc::now(),
+            grondslag: "eigen taak".into(),
             gegevens,
             achtergehouden,
         }])

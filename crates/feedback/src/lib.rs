@@ -1,6 +1,6 @@
 //! Feedback (DOMAIN.md §1 point 1, §3 flows 2-4; DESIGN.md §2 step 5 and §7): the
 //! feedback items a receiver returns to whoever sent a melding or handed over
-//! (`terugkoppeling`), the deadline scanner that chases the duties owed
+//! (`terugkoppeling`, and in a data subject's inzage report: `inzage`), the deadline scanner that chases the duties owed
 //! (`scanner`), the delivery of the outbox by e-mail and webhooks (`bezorging`,
 //! `email`, `webhook`, `abonnement`) and the feedback report (`rapportage`).
 //!
@@ -13,6 +13,7 @@ pub mod abonnement;
 pub mod beheer;
 pub mod bezorging;
 pub mod email;
+pub mod inzage;
 pub mod rapportage;
 pub mod scanner;
 pub mod terugkoppeling;

@@ -17,10 +17,14 @@
 //! | `draag_over` | a hand-over: a linked task for another organisation |
 //! | `open_termijnen` | the feedback duties owed |
 //! | `zet_kwaliteitscontrole`, `sluitingsdagen::{opvragen, vastleggen, intrekken}` | an organisation's settings |
+//!
+//! `inzage::ReferralBron` gives the zorgmeldingen, their steps and hand-overs to a data
+//! subject's inzage report (`ketenregie_privacy::inzage::InzageBron`).
 
 pub mod briefingbron;
 pub mod indiening;
 pub mod inhoud;
+pub mod inzage;
 pub mod levenscyclus;
 pub mod melding;
 pub mod opslag;
