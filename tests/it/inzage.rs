@@ -483,4 +483,252 @@ async fn moeder_bij_vt_en_politie(db: Db) {
     assert!(!r.to_string().contains(EIGEN_VERKLARING));
 }
 
-op_beide_backends!(moeder_bij_vt_en_politie);
+/// The page's visible text: tags and the style block dropped, entities read.
+fn zichtbare_tekst(html: &str) -> String {
+    let zonder_stijl = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b + 8..]),
+        _ => html.to_string(),
+    };
+    let mut uit = String::new();
+    let mut in_tag = false;
+    for c in zonder_stijl.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                uit.push(' ');
+            }
+            c if !in_tag => uit.push(c),
+            _ => {}
+        }
+    }
+    let uit = uit
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    uit.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Every value of an item's data, as the page must show it: a date or moment in Dutch, a
+/// code in words, an organisation by name (never its code), a postcode as "1234 AB", any
+/// other text as it is.
+fn controleer_waarden(soort: &str, sleutel: &str, v: &Value, tekst: &str, fout: &mut Vec<String>) {
+    use ketenregie_api::inzage_html::{tijd, woorden};
+    match v {
+        Value::Object(o) => {
+            if let (Some(code), Some(naam)) = (
+                o.get("code").and_then(Value::as_str),
+                o.get("naam").and_then(Value::as_str),
+            ) {
+                if !tekst.contains(naam) {
+                    fout.push(format!("{soort}.{sleutel}: organisation name `{naam}`"));
+                }
+                if code != naam && tekst.contains(code) {
+                    fout.push(format!(
+                        "{soort}.{sleutel}: organisation code `{code}` shown"
+                    ));
+                }
+            }
+            for (k, x) in o
+                .iter()
+                .filter(|(k, _)| !["code", "naam"].contains(&k.as_str()) || !o.contains_key("code"))
+            {
+                controleer_waarden(soort, k, x, tekst, fout);
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .for_each(|x| controleer_waarden(soort, sleutel, x, tekst, fout)),
+        Value::String(s) => {
+            let verwacht = if sleutel == "postcode" {
+                format!("{} {}", &s[..4], &s[4..])
+            } else if sleutel == "stap" {
+                woorden::stap(s).unwrap().to_string()
+            } else if sleutel == "naarStatus" {
+                woorden::waarde("zorgmelding", "taakstatus", s)
+                    .unwrap()
+                    .to_string()
+            } else if let Some(w) = woorden::waarde(soort, sleutel, s) {
+                if s.contains('-') && tekst.contains(s.as_str()) {
+                    fout.push(format!("{soort}.{sleutel}: code `{s}` shown"));
+                }
+                w.to_string()
+            } else if let Some(d) = tijd::uit_tekst(s) {
+                d
+            } else {
+                s.clone()
+            };
+            if !tekst.contains(&verwacht) {
+                fout.push(format!("{soort}.{sleutel}: `{verwacht}` (from `{s}`)"));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The page holds every item of the JSON report in words (issue 15 point 6): its title,
+/// source by name, date in Dutch, legal basis, every value, what was withheld; the
+/// statements, the processing and the disclosures; the rights and whom to contact; and no
+/// field name, organisation code or status code.
+async fn pagina_toont_elk_onderdeel(app: &TestApp, org: &str, id: &str) {
+    use ketenregie_api::inzage_html::{tijd, woorden};
+    let json = rapport(app, org, id).await;
+    let fg = app.token(org, &["privacyfunctionaris"]);
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/personen/{id}/inzage")))
+        .bearer_auth(&fg)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let csp = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let html = res.text().await.unwrap();
+    // One inline style block, allowed by its hash and nothing else; no script.
+    let stijl = &html[html.find("<style>").unwrap() + 7..html.find("</style>").unwrap()];
+    use base64::Engine;
+    use sha2::Digest;
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(stijl.as_bytes()));
+    assert!(
+        csp.contains(&format!("style-src 'sha256-{hash}'")) && csp.contains("default-src 'none'"),
+        "{csp}"
+    );
+    assert!(
+        !html.contains("<script") && !html.contains(" style=\""),
+        "no script, no inline style attribute"
+    );
+    assert!(
+        html.contains(r#"<meta name="viewport" content="width=device-width, initial-scale=1">"#)
+    );
+    assert!(
+        stijl.contains("counter(page)")
+            && stijl.contains("Inzage voor Lisa Visser")
+            && stijl.contains("break-inside: avoid")
+    );
+
+    let tekst = zichtbare_tekst(&html);
+    let mut fout = Vec::new();
+    let mut moet = |wat: &str, s: &str| {
+        if !tekst.contains(s) {
+            fout.push(format!("{wat}: `{s}`"));
+        }
+    };
+    moet("naam", json["naam"].as_str().unwrap());
+    moet("organisatie", json["opgesteldDoorNaam"].as_str().unwrap());
+    for g in json["gegevens"].as_array().unwrap() {
+        let soort = g["soort"].as_str().unwrap();
+        moet(
+            "titel",
+            &woorden::titel(soort, g["gegevens"]["richting"].as_str()),
+        );
+        moet("bron", g["bronNaam"].as_str().unwrap());
+        moet(
+            "datum",
+            &tijd::uit_tekst(g["datum"].as_str().unwrap()).unwrap(),
+        );
+        moet("grondslag", g["grondslag"].as_str().unwrap());
+        for a in g["achtergehouden"].as_array().unwrap() {
+            moet("achtergehouden", a.as_str().unwrap());
+        }
+    }
+    for v in json["eigenVerklaringen"].as_array().unwrap() {
+        moet("verklaring", v["tekst"].as_str().unwrap());
+        moet("verklaring door", v["vastgelegdDoorNaam"].as_str().unwrap());
+        moet(
+            "verklaring op",
+            &tijd::uit_tekst(v["aangemaaktOp"].as_str().unwrap()).unwrap(),
+        );
+    }
+    for v in json["verwerkingen"].as_array().unwrap() {
+        moet(
+            "verwerking op",
+            &tijd::uit_tekst(v["tijdstip"].as_str().unwrap()).unwrap(),
+        );
+        moet("verwerking door", v["organisatieNaam"].as_str().unwrap());
+        moet(
+            "verwerking doel",
+            &woorden::doel(v["doel"].as_str().unwrap()),
+        );
+        moet(
+            "verwerking grondslag",
+            &woorden::grondslag(v["grondslag"].as_str().unwrap()),
+        );
+        for d in v["verwerktDoor"].as_array().unwrap() {
+            moet("verwerkt door", d.as_str().unwrap());
+        }
+    }
+    for v in json["verstrekkingen"].as_array().unwrap() {
+        moet(
+            "verstrekking op",
+            &tijd::uit_tekst(v["tijdstip"].as_str().unwrap()).unwrap(),
+        );
+        moet("verstrekking aan", v["aanNaam"].as_str().unwrap());
+        moet(
+            "verstrekking doel",
+            &woorden::doel(v["doel"].as_str().unwrap()),
+        );
+    }
+    for c in json["contactpunten"].as_array().unwrap() {
+        for k in ["naam", "telefoon", "email", "openingstijden"] {
+            if let Some(s) = c[k].as_str() {
+                moet("contact", s);
+            }
+        }
+    }
+    for recht in [
+        "AVG artikel 16",
+        "AVG artikel 21",
+        "Jeugdwet artikel 7.3.8",
+        "Autoriteit Persoonsgegevens",
+        "AVG artikel 77",
+        "eigen verklaring",
+    ] {
+        moet("rechten", recht);
+    }
+    for g in json["gegevens"].as_array().unwrap() {
+        let soort = g["soort"].as_str().unwrap();
+        for (k, v) in g["gegevens"].as_object().unwrap() {
+            controleer_waarden(soort, k, v, &tekst, &mut fout);
+        }
+        // No field name on the page.
+        for k in g["gegevens"].as_object().unwrap().keys() {
+            if k.chars().any(char::is_uppercase) && tekst.contains(k.as_str()) {
+                fout.push(format!("field name `{k}` shown"));
+            }
+        }
+    }
+    for code in [POLITIE, VT, OM] {
+        if tekst.contains(code) {
+            fout.push(format!("organisation code `{code}` shown"));
+        }
+    }
+    assert!(
+        fout.is_empty(),
+        "missing from or wrong on the page:\n{}\n\n{tekst}",
+        fout.join("\n")
+    );
+}
+
+async fn pagina_in_woorden(db: Db) {
+    let Some((app, w)) = demowereld(db).await else {
+        return;
+    };
+    pagina_toont_elk_onderdeel(&app, VT, &w.identiteit).await;
+    pagina_toont_elk_onderdeel(&app, POLITIE, &w.moeder_politie).await;
+}
+
+op_beide_backends!(moeder_bij_vt_en_politie, pagina_in_woorden);

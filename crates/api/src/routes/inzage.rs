@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[utoipa::path(
     get, path = "/personen/{id}/inzage", tag = "verwerkingen", operation_id = "inzageOpstellen",
     summary = "Inzage: wat uw organisatie over één persoon heeft",
-    description = "For a data-subject request handled by the organisation's privacy officer (rule INZAGE_EIGEN_ORGANISATIE): only for a person the organisation holds data on or received data on through the service; any other id is answered as unknown (404, and the attempt is in the audit trail). The report holds what the organisation holds, the statements the person added to its records, its own processing of the person's data (when, purpose, legal basis, who in the organisation), and to which organisations it disclosed the data; never another organisation's records or processing. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives a readable page to hand to the person.",
+    description = "For a data-subject request handled by the organisation's privacy officer (rule INZAGE_EIGEN_ORGANISATIE): only for a person the organisation holds data on or received data on through the service; any other id is answered as unknown (404, and the attempt is in the audit trail). The report holds what the organisation holds, the statements the person added to its records, its own processing of the person's data (when, purpose, legal basis, who in the organisation), and to which organisations it disclosed the data; never another organisation's records or processing. The reporter's identity is withheld where the law protects it, and police-only fields from a non-police requester. `Accept: text/html` gives the printable page to hand to the person: plain Dutch, everything in words, dates and times in Dutch time, the person's rights and whom to contact; its Content-Security-Policy allows only its own style block.",
     params(("id" = Uuid, Path, description = "Id of the person: a record of your organisation, the identity, or another organisation's record whose data your organisation received through the service")),
     responses(
         (status = 200, description = "Het inzagerapport", content(
@@ -55,104 +55,12 @@ pub async fn inzage(
         res.insert_header((crate::verwerking::DOORBRAAK, "true"));
     }
     if wil_html {
+        let pagina = crate::inzage_html::document(&rapport);
         Ok(res
             .content_type("text/html; charset=utf-8")
-            .body(html(&rapport)))
+            .insert_header((header::CONTENT_SECURITY_POLICY, pagina.csp))
+            .body(pagina.html))
     } else {
         Ok(res.json(rapport))
     }
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// A plain page a parent can be handed (printable; no scripts, no external resources).
-fn html(r: &InzageRapport) -> String {
-    let mut s = String::from(
-        "<!DOCTYPE html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Inzage</title>\
-         <style>body{font-family:sans-serif;max-width:50em;margin:2em auto}table{border-collapse:collapse}\
-         td,th{border:1px solid #999;padding:.3em;text-align:left}</style></head><body>",
-    );
-    s.push_str("<h1>Wat er over u is vastgelegd</h1>");
-    s.push_str(&format!(
-        "<p>Opgesteld door {} op {}.</p>",
-        esc(&r.opgesteld_door),
-        r.opgesteld_op.format("%d-%m-%Y %H:%M")
-    ));
-    s.push_str("<h2>Gegevens</h2>");
-    if r.gegevens.is_empty() {
-        s.push_str("<p>Geen.</p>");
-    }
-    for g in &r.gegevens {
-        s.push_str(&format!(
-            "<h3>{} (verantwoordelijk: {})</h3><table>",
-            esc(&g.soort),
-            esc(&g.eigenaar)
-        ));
-        if let Some(obj) = g.gegevens.as_object() {
-            for (k, v) in obj {
-                let waarde = match v {
-                    serde_json::Value::String(t) => t.clone(),
-                    other => other.to_string(),
-                };
-                s.push_str(&format!(
-                    "<tr><th>{}</th><td>{}</td></tr>",
-                    esc(k),
-                    esc(&waarde)
-                ));
-            }
-        }
-        s.push_str("</table>");
-        for a in &g.achtergehouden {
-            s.push_str(&format!("<p><em>Niet getoond: {}</em></p>", esc(a)));
-        }
-    }
-    s.push_str("<h2>Uw eigen verklaringen</h2>");
-    if r.eigen_verklaringen.is_empty() {
-        s.push_str("<p>Geen.</p>");
-    }
-    for v in &r.eigen_verklaringen {
-        s.push_str(&format!(
-            "<blockquote>{}</blockquote><p>Bij {}, vastgelegd door {} op {}</p>",
-            esc(&v.tekst),
-            esc(&v.bij),
-            esc(&v.vastgelegd_door),
-            v.aangemaakt_op.format("%d-%m-%Y")
-        ));
-    }
-    s.push_str("<h2>Wie uw gegevens verwerkte</h2><table><tr><th>Wanneer</th><th>Organisatie</th><th>Door</th><th>Doel</th><th>Grondslag</th></tr>");
-    for v in &r.verwerkingen {
-        s.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
-            v.tijdstip.format("%d-%m-%Y %H:%M"),
-            esc(&v.organisatie),
-            esc(&v.verwerkt_door.join(", ")),
-            esc(&v.doel),
-            if v.doorbraak { " (noodtoegang)" } else { "" },
-            esc(&v.grondslag)
-        ));
-    }
-    s.push_str("</table>");
-    s.push_str("<h2>Aan wie uw gegevens zijn verstrekt</h2>");
-    if r.verstrekkingen.is_empty() {
-        s.push_str("<p>Aan niemand.</p>");
-    } else {
-        s.push_str("<table><tr><th>Wanneer</th><th>Aan</th><th>Doel</th><th>Grondslag</th></tr>");
-        for v in &r.verstrekkingen {
-            s.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                v.tijdstip.format("%d-%m-%Y %H:%M"),
-                esc(&v.aan),
-                esc(&v.doel),
-                esc(&v.grondslag)
-            ));
-        }
-        s.push_str("</table>");
-    }
-    s.push_str("</body></html>");
-    s
 }
