@@ -10,10 +10,13 @@
 //!   records of its own on the same identity: the id must not tell it that the owner
 //!   holds a record on that person);
 //! - the report holds what the organisation holds (each domain crate contributes its
-//!   records through `InzageBron`), the statements it recorded or holds, its own
-//!   processing of the person's data with who in the organisation did it (the audit trail,
-//!   linked by trace id), and to which organisations it disclosed the data (their reads of
-//!   its records, linked the same way);
+//!   records through `InzageBron`: `referral`, `feedback` and `case`), each item with its
+//!   source organisation by name, its date and its legal basis (`herkomst`; AVG art. 15
+//!   lid 1 sub c and g), the statements it recorded or holds, its own processing of the
+//!   person's data with who in the organisation did it (the audit trail, linked by trace
+//!   id), and to which organisations it disclosed the data (their reads of its records,
+//!   linked the same way), every organisation by name and every agreement by its title,
+//!   and whom the person contacts (the organisation's contact points);
 //! - never another organisation's records, statements or processing.
 
 pub mod herkomst;
