@@ -316,7 +316,10 @@ fn herkomst_per_item(r: &Value) {
                 .is_some_and(|n| !n.is_empty() && n != g["bron"]),
             "{g}"
         );
-        assert!(g["datum"].as_str().is_some_and(|d| d.len() >= 20), "{g}");
+        assert!(
+            g["vastgelegdOp"].as_str().is_some_and(|d| d.len() >= 20),
+            "{g}"
+        );
         assert!(
             g["grondslag"].as_str().is_some_and(|d| !d.is_empty()),
             "{g}"
@@ -638,7 +641,7 @@ async fn pagina_toont_elk_onderdeel(app: &TestApp, org: &str, id: &str) {
         moet("bron", g["bronNaam"].as_str().unwrap());
         moet(
             "datum",
-            &tijd::uit_tekst(g["datum"].as_str().unwrap()).unwrap(),
+            &tijd::uit_tekst(g["vastgelegdOp"].as_str().unwrap()).unwrap(),
         );
         moet("grondslag", g["grondslag"].as_str().unwrap());
         for a in g["achtergehouden"].as_array().unwrap() {

@@ -45,7 +45,7 @@ impl InzageBron for NepBron {
             eigenaar: "vt-haaglanden".into(),
             bron: "vt-haaglanden".into(),
             bron_naam: String::new(),
-            datum: chrono::Utc::now(),
+            vastgelegd_op: chrono::Utc::now(),
             grondslag: "eigen taak".into(),
             gegevens,
             achtergehouden,

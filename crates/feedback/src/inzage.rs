@@ -116,7 +116,7 @@ impl InzageBron for FeedbackBron {
                 eigenaar: org.to_string(),
                 bron: door.clone(),
                 bron_naam: String::new(),
-                datum: from_db(op),
+                vastgelegd_op: from_db(op),
                 grondslag,
                 gegevens: json!({
                     "richting": if gegeven { "gegeven" } else { "ontvangen" },

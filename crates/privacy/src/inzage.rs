@@ -51,7 +51,7 @@ pub struct InzageOnderdeel {
     /// The source organisation's name in the partner register (filled in by `stel_op`).
     pub bron_naam: String,
     /// When it was recorded, or received.
-    pub datum: DateTime<Utc>,
+    pub vastgelegd_op: DateTime<Utc>,
     /// The legal basis on which the organisation holds it: its own task under its regime
     /// (`herkomst::grondslag_eigen`), or the basis it received the record on.
     pub grondslag: String,
@@ -277,7 +277,11 @@ pub fn stel_op(
             gegevens.push(i);
         }
     }
-    gegevens.sort_by(|a, b| a.datum.cmp(&b.datum).then_with(|| a.id.cmp(&b.id)));
+    gegevens.sort_by(|a, b| {
+        a.vastgelegd_op
+            .cmp(&b.vastgelegd_op)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let mut subject = None;
     for b in bronnen {
         if let Some(i) = b.identiteit(conn, persoon)? {

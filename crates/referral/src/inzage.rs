@@ -414,7 +414,7 @@ impl InzageBron for ReferralBron {
                 eigenaar: org.to_string(),
                 bron,
                 bron_naam: String::new(),
-                datum,
+                vastgelegd_op: datum,
                 grondslag,
                 gegevens,
                 achtergehouden,

@@ -485,7 +485,7 @@ impl ketenregie_privacy::inzage::InzageBron for EenPersoonBron {
                 eigenaar: self.eigenaar.into(),
                 bron: self.eigenaar.into(),
                 bron_naam: String::new(),
-                datum: chrono::Utc::now(),
+                vastgelegd_op: chrono::Utc::now(),
                 grondslag: "eigen taak".into(),
                 gegevens: serde_json::json!({"naam": "X"}),
                 achtergehouden: vec![],

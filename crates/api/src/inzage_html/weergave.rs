@@ -246,7 +246,7 @@ fn onderdeel(i: usize, o: &InzageOnderdeel) -> Onderdeel {
         .into_iter()
         .filter(|k| !NIET_TONEN.contains(&k.as_str()))
         .filter_map(|k| {
-            let waarde = waarde(&o.soort, k, &g[k], o.datum)?;
+            let waarde = waarde(&o.soort, k, &g[k], o.vastgelegd_op)?;
             Some(Veld {
                 label: woorden::label(&o.soort, k),
                 waarde,
@@ -256,7 +256,7 @@ fn onderdeel(i: usize, o: &InzageOnderdeel) -> Onderdeel {
     Onderdeel {
         anker: format!("onderdeel-{}", i + 1),
         titel: woorden::titel(&o.soort, richting),
-        datum: tijd::datum_tijd(o.datum),
+        datum: tijd::datum_tijd(o.vastgelegd_op),
         bron: o.bron_naam.clone(),
         grondslag: woorden::grondslag(&o.grondslag),
         velden,

@@ -70,7 +70,7 @@ impl Vraag<'_> {
         &self,
         soort: &str,
         id: String,
-        datum: chrono::DateTime<chrono::Utc>,
+        vastgelegd_op: chrono::DateTime<chrono::Utc>,
         gegevens: serde_json::Value,
         achtergehouden: Vec<String>,
     ) -> InzageOnderdeel {
@@ -80,7 +80,7 @@ impl Vraag<'_> {
             eigenaar: self.org.to_string(),
             bron: self.org.to_string(),
             bron_naam: String::new(),
-            datum,
+            vastgelegd_op,
             grondslag: self.grondslag.clone(),
             gegevens,
             achtergehouden,
