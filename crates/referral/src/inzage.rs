@@ -423,3 +423,164 @@ impl InzageBron for ReferralBron {
         Ok(uit)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inhoud::{
+        Kind, Melder, Relatie as OuderRelatie, Risiconiveau, Verklaarder, Verklaring, Volwassene,
+    };
+
+    fn inhoud(delen: bool) -> Inhoud {
+        Inhoud {
+            kinderen: vec![Kind {
+                voornaam: "Sem".into(),
+                achternaam: "de Boer".into(),
+                geboortedatum: chrono::NaiveDate::from_ymd_opt(2016, 5, 4),
+                bsn: Some("999990032".into()),
+                gemeente: "0518".into(),
+                eigen_woorden: Some("Ik wil dat ze ophouden.".into()),
+            }],
+            ouders: vec![
+                Volwassene {
+                    voornaam: "Lisa".into(),
+                    achternaam: "Visser".into(),
+                    relatie: OuderRelatie::Moeder,
+                    bsn: Some("999990020".into()),
+                    gezag: Some(true),
+                },
+                Volwassene {
+                    voornaam: "Mark".into(),
+                    achternaam: "de Boer".into(),
+                    relatie: OuderRelatie::Vader,
+                    bsn: None,
+                    gezag: Some(false),
+                },
+            ],
+            incident_referentie: Some("PL-1".into()),
+            incident_datum: None,
+            omschrijving: "Overdracht mislukt.".into(),
+            zorgen: "Herhaalde conflicten.".into(),
+            acuut: false,
+            risiconiveau: Risiconiveau::Verhoogd,
+            verklaringen: vec![
+                Verklaring {
+                    persoon: "Lisa  Visser".into(),
+                    rol: Verklaarder::Moeder,
+                    tekst: "Hij kwam niet.".into(),
+                },
+                Verklaring {
+                    persoon: "Mark de Boer".into(),
+                    rol: Verklaarder::Vader,
+                    tekst: "Ik stond er wel.".into(),
+                },
+            ],
+            ouders_geinformeerd: true,
+            reden_niet_geinformeerd: None,
+            terugkoppeling_gewenst: true,
+            melder: Melder {
+                naam: "agent P. Pietersen".into(),
+                functie: "wijkagent".into(),
+                identiteit_delen: delen,
+                reden: (!delen).then(|| "dreiging".into()),
+            },
+        }
+    }
+
+    fn sleutel() -> Versleuteling {
+        Versleuteling::new(&[7u8; 32])
+    }
+
+    /// The mother's identity in the melding.
+    fn moeder(v: &Versleuteling, i: &Inhoud) -> String {
+        opslag::betrokkenen(v, i)[1].to_string()
+    }
+
+    #[test]
+    fn melder_volgens_de_keuze_bij_de_melding() {
+        let v = sleutel();
+        let politie = Zicht {
+            politie: true,
+            politiegegevens: true,
+        };
+        let i = inhoud(true);
+        let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
+        assert_eq!(g["melder"]["naam"], "agent P. Pietersen");
+        assert!(!weg.iter().any(|w| w.contains("melder")));
+        let i = inhoud(false);
+        let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
+        assert!(g.get("melder").is_none() && !g.to_string().contains("Pietersen"));
+        assert!(
+            !g.to_string().contains("dreiging"),
+            "the stored reason is the organisation's"
+        );
+        assert!(weg.iter().any(|w| w.contains("melder")));
+    }
+
+    #[test]
+    fn politiegegevens_en_anderen() {
+        let v = sleutel();
+        let i = inhoud(true);
+        let wie = moeder(&v, &i);
+        // The police's own report: every statement and its reference.
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: true,
+                politiegegevens: true,
+            },
+        );
+        assert_eq!(g["verklaringen"].as_array().unwrap().len(), 2);
+        assert_eq!(g["incidentReferentie"], "PL-1");
+        // Veilig Thuis: what happened and her own statement, not the father's or the number.
+        let (g, weg) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: false,
+                politiegegevens: true,
+            },
+        );
+        let verklaringen = g["verklaringen"].as_array().unwrap();
+        assert_eq!(verklaringen.len(), 1);
+        assert_eq!(verklaringen[0]["tekst"], "Hij kwam niet.");
+        assert_eq!(verklaringen[0]["eigen"], true);
+        assert!(
+            g.get("incidentReferentie").is_none() && g["omschrijving"] == "Overdracht mislukt."
+        );
+        assert_eq!(weg.len(), 3, "{weg:?}");
+        // A hand-over's receiver: neither.
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: false,
+                politiegegevens: false,
+            },
+        );
+        assert!(
+            g.get("omschrijving").is_none() && g["verklaringen"].as_array().unwrap().is_empty()
+        );
+        // Her own entry carries her BSN and "u"; the child's own words stay out of hers.
+        assert_eq!(g["ouders"][0]["u"], true);
+        assert_eq!(g["ouders"][0]["bsn"], "999990020");
+        assert!(g["ouders"][1].get("bsn").is_none());
+        assert!(!g.to_string().contains("ophouden"));
+        // The child's own report shows the child's own words.
+        let kind = opslag::betrokkenen(&v, &i)[0].to_string();
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &kind,
+            Zicht {
+                politie: false,
+                politiegegevens: true,
+            },
+        );
+        assert_eq!(g["kinderen"][0]["eigenWoorden"], "Ik wil dat ze ophouden.");
+    }
+}
