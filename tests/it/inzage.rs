@@ -124,6 +124,7 @@ pub async fn demowereld(db: Db) -> Option<(TestApp, Wereld)> {
             regel("veilig-thuis", "triagist", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"]), false, "Wmo 2015 art. 4.1.1 lid 2 sub g"),
             regel("politie", "noodhulp", json!(["lezen"]), "briefing", json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"]), false, "Wpg art. 18"),
             regel("om", "officier-van-justitie", json!(["lezen"]), "strafrechtelijke-beoordeling", json!(["identificatie", "gezag-en-omgang", "politiegegevens"]), true, "Wjsg art. 39f"),
+            regel("wijkteam", "wijkteammedewerker", json!(["lezen", "wijzigen"]), "coordinatie", json!(["identificatie", "gezinssituatie"]), false, "Jeugdwet art. 7.1.1.1"),
             regel("politie", "privacyfunctionaris", json!(["lezen"]), "inzage", alles.clone(), true, "AVG art. 15"),
             regel("veilig-thuis", "privacyfunctionaris", json!(["lezen"]), "inzage", alles.clone(), true, "AVG art. 15")
         ]
@@ -726,6 +727,88 @@ async fn pagina_toont_elk_onderdeel(app: &TestApp, org: &str, id: &str) {
     );
 }
 
+/// A hand-over (DOMAIN.md §3 flow 4): Veilig Thuis hands the case to the wijkteam. Veilig
+/// Thuis's report holds the hand-over it gave; the wijkteam's the task it received, from
+/// Veilig Thuis, without the police's account or statements; both on their own page.
+async fn overdracht_bij_beide_kanten(db: Db) {
+    let Some((app, w)) = demowereld(db).await else {
+        return;
+    };
+    let triagist = app.token(VT, &["triagist"]);
+    let taak = maak(&app, &format!("/api/v1/zorgmeldingen/{}/overdrachten", w.melding), &triagist,
+        json!({"organisatie": WIJKTEAM, "toelichting": "Wijkteam begeleidt het gezin bij de omgang."})).await;
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let medewerker = app.token(WIJKTEAM, &["wijkteammedewerker"]);
+    assert_eq!(
+        app.get(&format!("/api/v1/zorgmeldingen/{taak}"), &medewerker)
+            .await
+            .status(),
+        200
+    );
+    maak(
+        &app,
+        &format!("/api/v1/zorgmeldingen/{taak}/acceptaties"),
+        &medewerker,
+        json!({}),
+    )
+    .await;
+
+    let r = rapport(&app, VT, &w.identiteit).await;
+    let gegeven = items(&r, "overdracht");
+    assert_eq!(gegeven.len(), 1, "{r}");
+    assert_eq!(gegeven[0]["id"], taak.as_str());
+    assert_eq!(gegeven[0]["bron"], VT);
+    assert_eq!(gegeven[0]["gegevens"]["richting"], "gegeven");
+    assert_eq!(
+        gegeven[0]["gegevens"]["ontvanger"]["naam"],
+        "Wijkteam 's-Gravenhage Centrum"
+    );
+    let stappen = gegeven[0]["gegevens"]["stappen"].to_string();
+    assert!(
+        stappen.contains("overdracht-ontvangen") && stappen.contains("acceptatie"),
+        "{stappen}"
+    );
+
+    let r = rapport(&app, WIJKTEAM, &w.identiteit).await;
+    herkomst_per_item(&r);
+    let ontvangen = items(&r, "overdracht");
+    assert_eq!(ontvangen.len(), 1, "{r}");
+    let o = ontvangen[0];
+    assert_eq!(o["bron"], VT, "handed over by Veilig Thuis");
+    assert_eq!(o["bronNaam"], VT_NAAM);
+    assert_eq!(o["gegevens"]["richting"], "ontvangen");
+    assert!(
+        o["grondslag"]
+            .as_str()
+            .unwrap()
+            .starts_with("Jeugdwet art. 7.1.1.1"),
+        "{o}"
+    );
+    let tekst = o["gegevens"].to_string();
+    assert!(
+        tekst.contains("Sem is getuige van herhaalde conflicten."),
+        "{o}"
+    );
+    assert!(
+        !tekst.contains("Overdracht mislukt bij school.") && !tekst.contains("Hij kwam niet."),
+        "{o}"
+    );
+    assert!(!r.to_string().contains(MELDER));
+    assert!(
+        items(&r, "zorgmelding").is_empty() && items(&r, "terugkoppeling").is_empty(),
+        "{r}"
+    );
+    assert!(
+        r["verwerkingen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["organisatie"] == WIJKTEAM),
+        "{r}"
+    );
+    pagina_toont_elk_onderdeel(&app, WIJKTEAM, &w.identiteit).await;
+}
+
 async fn pagina_in_woorden(db: Db) {
     let Some((app, w)) = demowereld(db).await else {
         return;
@@ -734,4 +817,8 @@ async fn pagina_in_woorden(db: Db) {
     pagina_toont_elk_onderdeel(&app, POLITIE, &w.moeder_politie).await;
 }
 
-op_beide_backends!(moeder_bij_vt_en_politie, pagina_in_woorden);
+op_beide_backends!(
+    moeder_bij_vt_en_politie,
+    pagina_in_woorden,
+    overdracht_bij_beide_kanten
+);
