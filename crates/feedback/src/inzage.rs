@@ -13,7 +13,7 @@ use ketenregie_common::{Actor, OrganisatieSoort};
 use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
-use ketenregie_store::schema::terugkoppelingen;
+use ketenregie_store::schema::{terugkoppelingen, zorgmelding_betrokkenen};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -62,7 +62,14 @@ impl InzageBron for FeedbackBron {
             return Ok(vec![]);
         };
         let org = aanvrager.organisatie.as_str();
+        // Through the meldingen index (`zorgmelding_betrokkenen`), then the subjects the
+        // item itself recorded.
+        let meldingen: Vec<String> = zorgmelding_betrokkenen::table
+            .filter(zorgmelding_betrokkenen::betrokkene.eq(&onderwerp))
+            .select(zorgmelding_betrokkenen::zorgmelding_id)
+            .load(conn)?;
         let rijen: Vec<Rij> = terugkoppelingen::table
+            .filter(terugkoppelingen::zorgmelding_id.eq_any(&meldingen))
             .filter(terugkoppelingen::betrokkenen.like(format!("%{onderwerp}%")))
             .filter(
                 terugkoppelingen::ontvanger

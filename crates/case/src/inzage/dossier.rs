@@ -105,6 +105,7 @@ pub(super) fn verzamel(conn: &mut DbConnection, q: &Vraag) -> QueryResult<Vec<In
         for r in &record_ids {
             ids.extend(
                 gezag_t::table
+                    .filter(gezag_t::eigenaar.eq(q.org))
                     .filter(gezag_t::houders.like(format!("%{r}%")))
                     .select(gezag_t::kind_id)
                     .load::<String>(conn)?,
