@@ -1059,7 +1059,107 @@ async fn briefing_toont_open_zorgmeldingen(db: Db) {
     assert_eq!(b["openZorgmeldingen"].as_array().unwrap().len(), 0, "{b}");
 }
 
+/// Inzage of the whole case registry (issue 15 point 1): the GI's report on the mother holds
+/// her record, the family, its five beschikkingen and the omgangsregeling, and the two
+/// gezag records that name her as a holder, each with source, date and legal basis (the
+/// Jeugdwet); its report on Sem holds its involvement signal and the match with Veilig
+/// Thuis, naming Veilig Thuis but not its contact.
+async fn inzage_van_het_hele_dossier(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gezin = bouw_gezin(&app).await;
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let b: Value = briefing(&app, &gi, None, json!({"bsn": BSN_MOEDER}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let moeder_gi = b["personen"][0]["id"].as_str().unwrap().to_string();
+    let fg = app.token(GI, &["privacyfunctionaris"]);
+    let r: Value = app
+        .get(&format!("/api/v1/personen/{moeder_gi}/inzage"), &fg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut soorten: Vec<&str> = r["gegevens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["soort"].as_str().unwrap())
+        .collect();
+    soorten.sort();
+    assert_eq!(
+        soorten,
+        [
+            "beschikking",
+            "beschikking",
+            "beschikking",
+            "beschikking",
+            "beschikking",
+            "gezag",
+            "gezag",
+            "gezin",
+            "persoon",
+            "regeling"
+        ],
+        "{r}"
+    );
+    for g in r["gegevens"].as_array().unwrap() {
+        assert_eq!(g["bron"], GI, "{g}");
+        assert!(
+            g["grondslag"].as_str().unwrap().starts_with("Jeugdwet"),
+            "{g}"
+        );
+        assert!(g["vastgelegdOp"].is_string(), "{g}");
+    }
+    let tekst = r["gegevens"].to_string();
+    assert!(
+        tekst.contains("Om het weekend vr 17:00 tot zo 17:00 bij vader"),
+        "{tekst}"
+    );
+    assert!(
+        tekst.contains("machtigt de deurwaarder") && tekst.contains("GI-2026-0412"),
+        "{tekst}"
+    );
+    assert!(
+        tekst.contains("Sem de Boer") && tekst.contains("Noor de Boer"),
+        "{tekst}"
+    );
+
+    let r: Value = app
+        .get(&format!("/api/v1/personen/{}/inzage", gezin.kind1_gi), &fg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let signaal: Vec<&Value> = r["gegevens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["soort"] == "betrokkenheid")
+        .collect();
+    assert_eq!(signaal.len(), 1, "{r}");
+    assert_eq!(
+        signaal[0]["gegevens"]["contact"]["naam"],
+        "J. Bakker (gezinsvoogd)"
+    );
+    let m: Vec<&Value> = r["gegevens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|g| g["soort"] == "match")
+        .collect();
+    assert_eq!(m.len(), 1, "{r}");
+    assert_eq!(m[0]["gegevens"]["organisatie"]["code"], VT);
+    assert_eq!(m[0]["gegevens"]["reden"], "zelfde-kind");
+    assert!(
+        !r.to_string().contains("Yilmaz"),
+        "the other organisation's contact is not in the report"
+    );
+}
+
 op_beide_backends!(
+    inzage_van_het_hele_dossier,
     briefing_toont_open_zorgmeldingen,
     briefing_per_rol,
     meerduidige_naam_wordt_niet_samengevoegd,

@@ -22,6 +22,7 @@ mod dossiers;
 mod eigen_verklaringen;
 mod http;
 mod idempotentie;
+mod inzage;
 mod kalender;
 mod limieten;
 mod matrix;

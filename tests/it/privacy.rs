@@ -43,6 +43,10 @@ impl InzageBron for NepBron {
             soort: "persoon".into(),
             id: PERSOON.into(),
             eigenaar: "vt-haaglanden".into(),
+            bron: "vt-haaglanden".into(),
+            bron_naam: String::new(),
+            vastgelegd_op: chrono::Utc::now(),
+            grondslag: "eigen taak".into(),
             gegevens,
             achtergehouden,
         }])
@@ -331,9 +335,9 @@ async fn inzage_binnen_eigen_organisatie(db: Db) {
     );
     let tekst = html.text().await.unwrap();
     assert!(
-        tekst.contains("Wie uw gegevens verwerkte")
+        tekst.contains("Wie uw gegevens gebruikte")
             && tekst.contains("identiteit van de melder")
-            && tekst.contains("Aan wie uw gegevens zijn verstrekt"),
+            && tekst.contains("Aan wie wij uw gegevens gaven"),
         "{tekst}"
     );
 }

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod dev_token;
 pub mod idempotentie;
+pub mod inzage_html;
 pub mod limieten;
 pub mod metrics;
 pub mod middleware;

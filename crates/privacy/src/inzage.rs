@@ -10,11 +10,16 @@
 //!   records of its own on the same identity: the id must not tell it that the owner
 //!   holds a record on that person);
 //! - the report holds what the organisation holds (each domain crate contributes its
-//!   records through `InzageBron`), the statements it recorded or holds, its own
-//!   processing of the person's data with who in the organisation did it (the audit trail,
-//!   linked by trace id), and to which organisations it disclosed the data (their reads of
-//!   its records, linked the same way);
+//!   records through `InzageBron`: `referral`, `feedback` and `case`), each item with its
+//!   source organisation by name, its date and its legal basis (`herkomst`; AVG art. 15
+//!   lid 1 sub c and g), the statements it recorded or holds, its own processing of the
+//!   person's data with who in the organisation did it (the audit trail, linked by trace
+//!   id), and to which organisations it disclosed the data (their reads of its records,
+//!   linked the same way), every organisation by name and every agreement by its title,
+//!   and whom the person contacts (the organisation's contact points);
 //! - never another organisation's records, statements or processing.
+
+pub mod herkomst;
 
 use crate::context::Context;
 use crate::eigen_verklaring;
@@ -29,15 +34,27 @@ use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// One record from a source, already redacted for the requester.
+/// One record from a source, already redacted for the requester (DOMAIN.md §3 flow 7:
+/// per item where it came from, when, and on which legal basis).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InzageOnderdeel {
-    /// The kind of record, e.g. "persoon", "incident", "zorgmelding".
+    /// The kind of record, e.g. "persoon", "incident", "zorgmelding", "terugkoppeling".
     pub soort: String,
     pub id: String,
-    /// The organisation responsible for it.
+    /// The organisation that holds it and answers for it in this report: always the
+    /// asking organisation (`stel_op` drops anything else).
     pub eigenaar: String,
+    /// Where it came from: the organisation that recorded it, or for a received melding,
+    /// hand-over or feedback the one that sent it (its code).
+    pub bron: String,
+    /// The source organisation's name in the partner register (filled in by `stel_op`).
+    pub bron_naam: String,
+    /// When it was recorded, or received.
+    pub vastgelegd_op: DateTime<Utc>,
+    /// The legal basis on which the organisation holds it: its own task under its regime
+    /// (`herkomst::grondslag_eigen`), or the basis it received the record on.
+    pub grondslag: String,
     /// The record as the subject may see it.
     #[schema(value_type = Object)]
     pub gegevens: serde_json::Value,
@@ -72,6 +89,17 @@ pub trait InzageBron: Send + Sync {
     fn eigenaar(&self, _conn: &mut DbConnection, _persoon: Uuid) -> QueryResult<Option<String>> {
         Ok(None)
     }
+
+    /// The person's name as organisation `aanvrager.organisatie` records it in this source
+    /// (for the heading of the report), when it holds a record that names them.
+    fn naam(
+        &self,
+        _conn: &mut DbConnection,
+        _persoon: Uuid,
+        _aanvrager: &Actor,
+    ) -> QueryResult<Option<String>> {
+        Ok(None)
+    }
 }
 
 /// One processing of the subject's data by the organisation, as shown to them.
@@ -79,6 +107,8 @@ pub trait InzageBron: Send + Sync {
 #[serde(rename_all = "camelCase")]
 pub struct InzageVerwerking {
     pub organisatie: String,
+    /// The organisation's name in the partner register.
+    pub organisatie_naam: String,
     /// The purpose of the processing.
     pub doel: String,
     pub grondslag: String,
@@ -96,6 +126,8 @@ pub struct InzageVerwerking {
 pub struct InzageVerstrekking {
     /// The receiving organisation's code.
     pub aan: String,
+    /// Its name in the partner register.
+    pub aan_naam: String,
     /// The purpose it received the data for.
     pub doel: String,
     /// The legal basis, with agreement id and version.
@@ -111,6 +143,8 @@ pub struct InzageVerklaring {
     pub bij: String,
     pub tekst: String,
     pub vastgelegd_door: String,
+    /// The recording organisation's name in the partner register.
+    pub vastgelegd_door_naam: String,
     pub aangemaakt_op: DateTime<Utc>,
 }
 
@@ -119,8 +153,17 @@ pub struct InzageVerklaring {
 #[serde(rename_all = "camelCase")]
 pub struct InzageRapport {
     pub persoon: Uuid,
+    /// The person's name as the organisation records it, when one of its records names
+    /// them.
+    pub naam: Option<String>,
     pub opgesteld_door: String,
+    /// The organisation's name in the partner register.
+    pub opgesteld_door_naam: String,
     pub opgesteld_op: DateTime<Utc>,
+    /// Whom the person contacts at the organisation about this report (its contact points
+    /// in the partner register: the privacy contact, else its daily contact or its
+    /// meldingen desk).
+    pub contactpunten: Vec<herkomst::InzageContactpunt>,
     /// What the organisation holds on the person.
     pub gegevens: Vec<InzageOnderdeel>,
     /// The person's own statements the organisation recorded or holds with its records.
@@ -195,6 +238,20 @@ pub fn ontving_van(
     Ok(false)
 }
 
+/// `herkomst::in_woorden`, each distinct text looked up once.
+fn grondslag_in_woorden(
+    conn: &mut DbConnection,
+    gezien: &mut BTreeMap<String, String>,
+    grondslag: &str,
+) -> QueryResult<String> {
+    if let Some(w) = gezien.get(grondslag) {
+        return Ok(w.clone());
+    }
+    let w = herkomst::in_woorden(conn, grondslag)?;
+    gezien.insert(grondslag.to_string(), w.clone());
+    Ok(w)
+}
+
 /// Assemble the report for the organisation of `ctx`'s actor (of kind `soort`), or say
 /// why there is none. `ctx` gives the actor, the clock, the pseudonyms of the processing
 /// log and the key of the statements.
@@ -210,11 +267,21 @@ pub fn stel_op(
     let org = actor.organisatie.as_str();
     let mut bekend = false;
     let mut gegevens = Vec::new();
+    let mut namen = herkomst::Namen::default();
     for b in bronnen {
         let items = b.verzamel(conn, persoon, actor, soort)?;
         bekend |= !items.is_empty();
-        gegevens.extend(items.into_iter().filter(|i| i.eigenaar == org));
+        for mut i in items.into_iter().filter(|i| i.eigenaar == org) {
+            i.bron_naam = namen.van(conn, &i.bron)?;
+            i.grondslag = herkomst::in_woorden(conn, &i.grondslag)?;
+            gegevens.push(i);
+        }
     }
+    gegevens.sort_by(|a, b| {
+        a.vastgelegd_op
+            .cmp(&b.vastgelegd_op)
+            .then_with(|| a.id.cmp(&b.id))
+    });
     let mut subject = None;
     for b in bronnen {
         if let Some(i) = b.identiteit(conn, persoon)? {
@@ -243,6 +310,7 @@ pub fn stel_op(
         for v in eigen_verklaring::van_betrokkene(conn, versleuteling, *i)? {
             bekend = true;
             if v.vastgelegd_door == org || v.eigenaar == org {
+                let vastgelegd_door_naam = namen.van(conn, &v.vastgelegd_door)?;
                 verklaringen.insert(
                     v.id,
                     InzageVerklaring {
@@ -250,6 +318,7 @@ pub fn stel_op(
                         bij: format!("{}/{}", v.object_type, v.object_id),
                         tekst: v.tekst,
                         vastgelegd_door: v.vastgelegd_door,
+                        vastgelegd_door_naam,
                         aangemaakt_op: v.aangemaakt_op,
                     },
                 );
@@ -292,26 +361,29 @@ pub fn stel_op(
             .or_default()
             .insert(a.gebruiker_naam.clone());
     }
-    let mut verwerkingen: Vec<InzageVerwerking> = eigen
-        .iter()
-        .map(|r| InzageVerwerking {
+    let mut grondslagen = BTreeMap::new();
+    let mut verwerkingen: Vec<InzageVerwerking> = Vec::with_capacity(eigen.len());
+    for r in &eigen {
+        verwerkingen.push(InzageVerwerking {
             organisatie: r.organisatie.clone(),
+            organisatie_naam: namen.van(conn, &r.organisatie)?,
             doel: r.activiteit.clone(),
-            grondslag: r.grondslag.clone(),
+            grondslag: grondslag_in_woorden(conn, &mut grondslagen, &r.grondslag)?,
             tijdstip: ketenregie_common::time::from_db(r.start_op),
             doorbraak: r.doorbraak,
             verwerkt_door: door
                 .get(r.trace_id.as_str())
                 .map(|d| d.iter().cloned().collect())
                 .unwrap_or_default(),
-        })
-        .collect();
+        });
+    }
     verwerkingen.sort_by_key(|v| v.tijdstip);
 
     // Disclosures: another organisation's processing of the person in a request in which
     // it read a record of this organisation on the same legal basis.
     let mut gezien = BTreeSet::new();
-    let mut verstrekkingen: Vec<InzageVerstrekking> = anderen
+    let mut verstrekkingen: Vec<InzageVerstrekking> = Vec::new();
+    for r in anderen
         .iter()
         .filter(|r| {
             audit.iter().any(|a| {
@@ -323,19 +395,32 @@ pub fn stel_op(
             })
         })
         .filter(|r| gezien.insert((r.trace_id.clone(), r.grondslag.clone())))
-        .map(|r| InzageVerstrekking {
+    {
+        verstrekkingen.push(InzageVerstrekking {
             aan: r.organisatie.clone(),
+            aan_naam: namen.van(conn, &r.organisatie)?,
             doel: r.activiteit.clone(),
-            grondslag: r.grondslag.clone(),
+            grondslag: grondslag_in_woorden(conn, &mut grondslagen, &r.grondslag)?,
             tijdstip: ketenregie_common::time::from_db(r.start_op),
-        })
-        .collect();
+        });
+    }
     verstrekkingen.sort_by_key(|v| v.tijdstip);
+
+    let mut naam = None;
+    for b in bronnen {
+        if let Some(n) = b.naam(conn, persoon, actor)? {
+            naam = Some(n);
+            break;
+        }
+    }
 
     Ok(Inzage::Rapport(Box::new(InzageRapport {
         persoon,
+        naam,
         opgesteld_door: actor.organisatie.clone(),
+        opgesteld_door_naam: namen.van(conn, org)?,
         opgesteld_op: nu,
+        contactpunten: herkomst::contactpunten(conn, org)?,
         gegevens,
         eigen_verklaringen: verklaringen.into_values().collect(),
         verwerkingen,

@@ -18,11 +18,15 @@
 //! | `open_termijnen` | the feedback duties owed |
 //! | `zet_kwaliteitscontrole`, `sluitingsdagen::{opvragen, vastleggen, intrekken}` | an organisation's settings |
 //! | `eigen_verklaringen::{voeg_toe, lijst}` | the own statements of a child or parent in the melding |
+//!
+//! `inzage::ReferralBron` gives the zorgmeldingen, their steps and hand-overs to a data
+//! subject's inzage report (`ketenregie_privacy::inzage::InzageBron`).
 
 pub mod briefingbron;
 pub mod eigen_verklaringen;
 pub mod indiening;
 pub mod inhoud;
+pub mod inzage;
 pub mod levenscyclus;
 pub mod melding;
 pub mod opslag;

@@ -230,6 +230,17 @@ pub fn inhoud(
     v: &Versleuteling,
     id: Uuid,
 ) -> QueryResult<Inhoud> {
+    ontsleutel_inhoud(conn, v, id)
+}
+
+/// The decrypted content, for the crate's own readers that run under a decision taken
+/// elsewhere: the inzage report (`crate::inzage`, decided for purpose `inzage` by
+/// `ketenregie_privacy::verantwoording::inzage`).
+pub(crate) fn ontsleutel_inhoud(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    id: Uuid,
+) -> QueryResult<Inhoud> {
     let versleuteld: String = zorgmeldingen::table
         .find(id.to_string())
         .select(zorgmeldingen::inhoud)

@@ -483,6 +483,10 @@ impl ketenregie_privacy::inzage::InzageBron for EenPersoonBron {
                 soort: "persoon".into(),
                 id: self.persoon.into(),
                 eigenaar: self.eigenaar.into(),
+                bron: self.eigenaar.into(),
+                bron_naam: String::new(),
+                vastgelegd_op: chrono::Utc::now(),
+                grondslag: "eigen taak".into(),
                 gegevens: serde_json::json!({"naam": "X"}),
                 achtergehouden: vec![],
             }]

@@ -24,7 +24,7 @@ use crate::middleware::kern;
 use crate::openapi::{self, MethodeTabel};
 use crate::problem::AppError;
 use crate::routes::gezondheid;
-use crate::routes::verwerkingen::InzageBronnen;
+use crate::routes::inzage::InzageBronnen;
 use actix_web::dev::Server;
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::middleware::{Compress, from_fn};
@@ -75,6 +75,9 @@ impl Default for ApiDocument {
 /// clock.
 #[derive(Clone)]
 pub struct Onderdelen {
+    /// Inzage sources besides those of the domain crates (`referral`, `feedback` and `case`,
+    /// which `build_met` always adds with the service's key): none in the service, a fake
+    /// source in some tests.
     pub inzage: Vec<Arc<dyn InzageBron>>,
     pub bewaring: Vec<Arc<dyn Bewaarbron>>,
     pub klok: Klok,
@@ -210,10 +213,20 @@ impl Application {
             versleuteling: versleuteling.clone().into_inner(),
             klok: onderdelen.klok.clone(),
         });
-        // The case registry is always an inzage source; tests may add their own.
+        // The zorgmeldingen, the feedback and the case registry are always inzage
+        // sources (each domain crate's records, DOMAIN.md §3 flow 7); tests may add their
+        // own. They read with the service's key, hence built here rather than in
+        // `Onderdelen::default`.
         let mut bronnen = onderdelen.inzage.clone();
+        let sleutel = versleuteling.clone().into_inner();
+        bronnen.push(Arc::new(ketenregie_referral::inzage::ReferralBron {
+            versleuteling: sleutel.clone(),
+        }));
+        bronnen.push(Arc::new(ketenregie_feedback::inzage::FeedbackBron {
+            versleuteling: sleutel.clone(),
+        }));
         bronnen.push(Arc::new(ketenregie_case::inzage::CaseBron {
-            versleuteling: versleuteling.clone().into_inner(),
+            versleuteling: sleutel,
         }));
         let inzage = web::Data::new(InzageBronnen(bronnen));
         let zorgmeldingen: web::Data<dyn ZorgmeldingBron> =

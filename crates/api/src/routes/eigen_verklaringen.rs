@@ -11,7 +11,7 @@
 
 use crate::paging::{self};
 use crate::problem::{AppError, Problem};
-use crate::routes::verwerkingen::InzageBronnen;
+use crate::routes::inzage::InzageBronnen;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid};

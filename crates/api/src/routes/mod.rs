@@ -13,6 +13,7 @@ pub mod eigen_verklaringen;
 pub mod gezinnen;
 pub mod gezondheid;
 pub mod incidenten;
+pub mod inzage;
 pub mod organisaties;
 pub mod personen;
 pub mod quotumoverschrijdingen;

@@ -10,9 +10,9 @@
 
 use super::{
     abonnementen, berichten, betrokkenheden, bewaartermijnen, briefings, contactpunten,
-    convenanten, demo_klok, dode_berichten, eigen_verklaringen, gezinnen, incidenten, organisaties,
-    personen, quotumoverschrijdingen, rapportages, sluitingsdagen, terugkoppelingen, verwerkingen,
-    zorgmeldingen,
+    convenanten, demo_klok, dode_berichten, eigen_verklaringen, gezinnen, incidenten, inzage,
+    organisaties, personen, quotumoverschrijdingen, rapportages, sluitingsdagen, terugkoppelingen,
+    verwerkingen, zorgmeldingen,
 };
 use crate::app::{ZORGMELDING_MAX_BODY, json_fout, resource};
 use actix_web::middleware::from_fn;
@@ -55,7 +55,7 @@ routetabel! {
     "/convenanten/{id}/audittrail" => { get: convenanten::audittrail }
     "/verwerkingen/_zoek" => { post: verwerkingen::zoek }
     "/verwerkingen/doorbraken" => { get: verwerkingen::doorbraken }
-    "/personen/{id}/inzage" => { get: verwerkingen::inzage }
+    "/personen/{id}/inzage" => { get: inzage::inzage }
     "/personen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
     "/zorgmeldingen" met [.app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))] => { get: zorgmeldingen::lijst, post: zorgmeldingen::maak }
     "/zorgmeldingen/{id}" met [.app_data(web::JsonConfig::default().limit(ZORGMELDING_MAX_BODY).error_handler(json_fout))] => { get: zorgmeldingen::een, put: zorgmeldingen::wijzig }

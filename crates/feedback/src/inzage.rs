@@ -1,0 +1,145 @@
+//! The terugkoppelingen in a data subject's inzage report (DOMAIN.md §3 flows 3 and 7):
+//! every feedback item on a melding naming the person that the asked organisation gave
+//! (as the receiver of the melding or hand-over) or received (as the one owed it). Each
+//! item names its source, its date and its legal basis: the organisation's own task for
+//! what it gave; for what it received, the basis it first read it on, else the duty to
+//! inform the reporter (Wmo 2015 art. 4.1.1 lid 2 onder g). The giver's employee is not
+//! named.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use ketenregie_common::time::from_db;
+use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
+use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::{terugkoppelingen, zorgmelding_betrokkenen};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// The legal basis of feedback received, when the receiver never read it.
+pub const GRONDSLAG_TERUGKOPPELING: &str = "Wmo 2015 artikel 4.1.1 lid 2 onder g: Veilig Thuis vertelt de melder wat er met de melding gebeurt";
+
+/// The terugkoppelingen as an inzage source.
+pub struct FeedbackBron {
+    pub versleuteling: Arc<Versleuteling>,
+}
+
+/// The encrypted part of a feedback item (as `terugkoppeling` stores it).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Geheim {
+    contact: Option<String>,
+    veiligheidsvoorwaarden: Option<String>,
+    monitoringsafspraken: Option<String>,
+    toelichting: Option<String>,
+}
+
+type Rij = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    bool,
+    String,
+    NaiveDateTime,
+);
+
+impl InzageBron for FeedbackBron {
+    fn verzamel(
+        &self,
+        conn: &mut DbConnection,
+        persoon: Uuid,
+        aanvrager: &Actor,
+        _soort: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        let Some(onderwerp) = ketenregie_referral::inzage::identiteit(conn, persoon)? else {
+            return Ok(vec![]);
+        };
+        let org = aanvrager.organisatie.as_str();
+        // Through the meldingen index (`zorgmelding_betrokkenen`), then the subjects the
+        // item itself recorded.
+        let meldingen: Vec<String> = zorgmelding_betrokkenen::table
+            .filter(zorgmelding_betrokkenen::betrokkene.eq(&onderwerp))
+            .select(zorgmelding_betrokkenen::zorgmelding_id)
+            .load(conn)?;
+        let rijen: Vec<Rij> = terugkoppelingen::table
+            .filter(terugkoppelingen::zorgmelding_id.eq_any(&meldingen))
+            .filter(terugkoppelingen::betrokkenen.like(format!("%{onderwerp}%")))
+            .filter(
+                terugkoppelingen::ontvanger
+                    .eq(org)
+                    .or(terugkoppelingen::afzender.eq(org)),
+            )
+            .order((terugkoppelingen::aangemaakt_op, terugkoppelingen::id))
+            .select((
+                terugkoppelingen::id,
+                terugkoppelingen::zorgmelding_id,
+                terugkoppelingen::afzender,
+                terugkoppelingen::ontvanger,
+                terugkoppelingen::moment,
+                terugkoppelingen::vervolgtraject_gestart,
+                terugkoppelingen::overgenomen_door,
+                terugkoppelingen::melder_heeft_rol,
+                terugkoppelingen::inhoud,
+                terugkoppelingen::aangemaakt_op,
+            ))
+            .load(conn)?;
+        let mut uit = Vec::new();
+        let mut eigen: Option<String> = None;
+        for (id, melding, aan, door, moment, gestart, overgenomen, rol, inhoud, op) in rijen {
+            let gegeven = door == org;
+            let grondslag = if gegeven {
+                match &eigen {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = herkomst::grondslag_eigen(conn, org)?;
+                        eigen = Some(g.clone());
+                        g
+                    }
+                }
+            } else {
+                herkomst::grondslag_ontvangen(conn, org, "terugkoppelingen", &melding)?
+                    .unwrap_or_else(|| GRONDSLAG_TERUGKOPPELING.into())
+            };
+            let g: Geheim = serde_json::from_str(&self.versleuteling.lees_kolom(&inhoud)?)
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+            let overgenomen_door = match &overgenomen {
+                Some(o) => {
+                    let mut v = herkomst::organisatie(conn, o)?;
+                    v["contact"] = json!(g.contact);
+                    v
+                }
+                None => Value::Null,
+            };
+            uit.push(InzageOnderdeel {
+                soort: "terugkoppeling".into(),
+                id,
+                eigenaar: org.to_string(),
+                bron: door.clone(),
+                bron_naam: String::new(),
+                vastgelegd_op: from_db(op),
+                grondslag,
+                gegevens: json!({
+                    "richting": if gegeven { "gegeven" } else { "ontvangen" },
+                    "door": herkomst::organisatie(conn, &door)?,
+                    "aan": herkomst::organisatie(conn, &aan)?,
+                    "moment": moment,
+                    "vervolgtrajectGestart": gestart,
+                    "overgenomenDoor": overgenomen_door,
+                    "melderHeeftRol": rol,
+                    "veiligheidsvoorwaarden": g.veiligheidsvoorwaarden,
+                    "monitoringsafspraken": g.monitoringsafspraken,
+                    "toelichting": g.toelichting,
+                }),
+                achtergehouden: vec![],
+            });
+        }
+        Ok(uit)
+    }
+}

@@ -1,0 +1,586 @@
+//! The zorgmeldingen in a data subject's inzage report (DOMAIN.md §3 flows 1, 4 and 7):
+//! every melding naming the person that the asked organisation holds — sent (the police)
+//! or received (Veilig Thuis) — with its lifecycle steps, and every hand-over it gave or
+//! received. Each item names its source, its date and its legal basis: the organisation's
+//! own task for what it sent or handed over, the basis it received the melding on (its
+//! first allowed row on it in the audit trail) for what it received.
+//!
+//! What is shown follows the rules of DOMAIN.md §4 and §3 flow 7:
+//! - the reporter's identity (`melder`) only when the choice stored with the melding says
+//!   it may be shared (Wmo 2015: a professional is named unless that threatens the family,
+//!   the reporter or colleagues, or the trust relationship), whoever asks;
+//! - police data (Wpg): the statements of others and the police reference number only in
+//!   the police's own report; what happened and the person's own statements also where
+//!   Veilig Thuis received it; an organisation a melding was handed over to shows neither;
+//! - of other persons only their names (and relation) as the melding gives them; the
+//!   children's own words are the children's data and stay out of another person's report;
+//! - the steps by organisation, never by employee (the first step would name the
+//!   reporter).
+
+use crate::opslag::{self, Kop, Stap};
+use diesel::prelude::*;
+use ketenregie_common::time::from_db;
+use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
+use ketenregie_privacy::versleuteling::{Versleuteling, normaliseer_naam};
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::{zorgmelding_betrokkenen as zb, zorgmeldingen};
+use serde_json::{Map, Value, json};
+use std::sync::Arc;
+use uuid::Uuid;
+
+use crate::inhoud::Inhoud;
+
+/// The zorgmeldingen as an inzage source.
+pub struct ReferralBron {
+    pub versleuteling: Arc<Versleuteling>,
+}
+
+/// The identity `persoon` stands for: that of a person record (the case registry), or
+/// `persoon` itself when a melding names that identity.
+pub fn identiteit(conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<String>> {
+    if let Some(i) = ketenregie_case::inzage::identiteit_van(conn, persoon)? {
+        return Ok(Some(i));
+    }
+    let n: i64 = zb::table
+        .filter(zb::betrokkene.eq(persoon.to_string()))
+        .count()
+        .get_result(conn)?;
+    Ok((n > 0).then(|| persoon.to_string()))
+}
+
+/// The meldingen and hand-over tasks naming `identiteit`, oldest first.
+fn meldingen_over(conn: &mut DbConnection, identiteit: &str) -> QueryResult<Vec<Kop>> {
+    zorgmeldingen::table
+        .filter(
+            zorgmeldingen::id.eq_any(
+                zb::table
+                    .filter(zb::betrokkene.eq(identiteit))
+                    .select(zb::zorgmelding_id),
+            ),
+        )
+        .order((zorgmeldingen::aangemaakt_op, zorgmeldingen::id))
+        .select(Kop::as_select())
+        .load(conn)
+}
+
+/// The asking organisation's relation to a melding or hand-over task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Relatie {
+    /// It filed the melding.
+    Verzonden,
+    /// It received the melding.
+    Ontvangen,
+    /// It handed the task over (it received the melding the task came from).
+    OverdrachtGegeven,
+    /// The task was handed over to it.
+    OverdrachtOntvangen,
+}
+
+fn relatie(conn: &mut DbConnection, org: &str, k: &Kop) -> QueryResult<Option<Relatie>> {
+    let ontvangen = k.ontvanger.as_deref() == Some(org) && k.taakstatus.is_some();
+    Ok(match k.bovenliggend_id {
+        None if k.afzender == org => Some(Relatie::Verzonden),
+        None if ontvangen => Some(Relatie::Ontvangen),
+        None => None,
+        Some(_) if ontvangen => Some(Relatie::OverdrachtOntvangen),
+        Some(_) => overdrager(conn, k)?
+            .filter(|o| o == org)
+            .map(|_| Relatie::OverdrachtGegeven),
+    })
+}
+
+/// The organisation that handed task `k` over (as `partij::overdrager`).
+fn overdrager(conn: &mut DbConnection, k: &Kop) -> QueryResult<Option<String>> {
+    match k.bovenliggend_id {
+        Some(ouder) => Ok(opslag::kop(conn, ouder)?.and_then(|o| o.ontvanger)),
+        None => Ok(None),
+    }
+}
+
+/// Which police data the report shows.
+#[derive(Debug, Clone, Copy)]
+struct Zicht {
+    /// Everything the police recorded (the police's own report, Wpg art. 25).
+    politie: bool,
+    /// What happened and the person's own statements (the police, and Veilig Thuis that
+    /// received the melding to assess it).
+    politiegegevens: bool,
+}
+
+/// The content of melding `i` as the person sees it, and what was left out. `onderwerp`
+/// is the person's identity.
+fn inhoud_json(
+    v: &Versleuteling,
+    i: &Inhoud,
+    onderwerp: &str,
+    zicht: Zicht,
+) -> (Value, Vec<String>) {
+    let ids: Vec<String> = opslag::betrokkenen(v, i)
+        .iter()
+        .map(Uuid::to_string)
+        .collect();
+    let (kinderen_ids, ouders_ids) = ids.split_at(i.kinderen.len());
+    let mut achtergehouden = Vec::new();
+    let mut eigen_naam: Option<String> = None;
+    let mut kinderen = Vec::new();
+    let mut woorden_weg = false;
+    for (k, id) in i.kinderen.iter().zip(kinderen_ids) {
+        let u = id == onderwerp;
+        let naam = format!("{} {}", k.voornaam, k.achternaam);
+        if u {
+            eigen_naam = Some(naam.clone());
+        }
+        let mut e = json!({"naam": naam, "geboortedatum": k.geboortedatum, "u": u});
+        if u {
+            e["bsn"] = json!(k.bsn);
+            e["eigenWoorden"] = json!(k.eigen_woorden);
+        } else if k.eigen_woorden.is_some() {
+            woorden_weg = true;
+        }
+        kinderen.push(e);
+    }
+    let mut ouders = Vec::new();
+    for (o, id) in i.ouders.iter().zip(ouders_ids) {
+        let u = id == onderwerp;
+        let naam = format!("{} {}", o.voornaam, o.achternaam);
+        if u {
+            eigen_naam = Some(naam.clone());
+        }
+        let mut e = json!({"naam": naam, "relatie": o.relatie, "gezag": o.gezag, "u": u});
+        if u {
+            e["bsn"] = json!(o.bsn);
+        }
+        ouders.push(e);
+    }
+    if woorden_weg {
+        achtergehouden.push(
+            "Wat de kinderen zelf zeiden: dat zijn gegevens van de kinderen, niet van u".into(),
+        );
+    }
+    let eigen_sleutel = eigen_naam.as_deref().map(normaliseer_naam);
+    let mut verklaringen = Vec::new();
+    let mut anderen = 0;
+    for s in &i.verklaringen {
+        let eigen = eigen_sleutel.as_deref() == Some(normaliseer_naam(&s.persoon).as_str());
+        if zicht.politie || (zicht.politiegegevens && eigen) {
+            verklaringen.push(
+                json!({"persoon": s.persoon, "rol": s.rol, "tekst": s.tekst, "eigen": eigen}),
+            );
+        } else {
+            anderen += 1;
+        }
+    }
+    if anderen > 0 {
+        achtergehouden.push(format!(
+            "{anderen} verklaring(en) van anderen: politiegegevens (Wpg), op te vragen bij de politie"
+        ));
+    }
+    let mut g = json!({
+        "acuut": i.acuut,
+        "risiconiveau": i.risiconiveau,
+        "zorgen": i.zorgen,
+        "kinderen": kinderen,
+        "ouders": ouders,
+        "verklaringen": verklaringen,
+        "oudersGeinformeerd": i.ouders_geinformeerd,
+        "redenNietGeinformeerd": i.reden_niet_geinformeerd,
+    });
+    if zicht.politiegegevens {
+        g["incidentDatum"] = json!(i.incident_datum);
+        g["omschrijving"] = json!(i.omschrijving);
+    } else {
+        achtergehouden.push(
+            "Wat er volgens de politie gebeurde: politiegegevens (Wpg), op te vragen bij de politie"
+                .into(),
+        );
+    }
+    if zicht.politie {
+        g["incidentReferentie"] = json!(i.incident_referentie);
+    } else if i.incident_referentie.is_some() {
+        achtergehouden.push(
+            "Het registratienummer van de politie: politiegegevens (Wpg), op te vragen bij de politie"
+                .into(),
+        );
+    }
+    // DOMAIN.md §4 "Reporter identity": the choice stored with the melding decides.
+    if i.melder.identiteit_delen {
+        g["melder"] = json!({"naam": i.melder.naam, "functie": i.melder.functie});
+    } else {
+        achtergehouden.push(
+            "Wie de melding deed: bij de melding is vastgelegd dat de naam van de melder niet wordt gedeeld. Dat mag volgens de wet (Wmo 2015) als het noemen van de melder gevaar of schade kan geven voor u, uw gezin, de melder of de hulp"
+                .into(),
+        );
+    }
+    (g, achtergehouden)
+}
+
+/// A step as the person sees it: what happened, when, by which organisation (never which
+/// employee), the new state, the reason and the details in words; empty fields left out.
+fn stap_json(conn: &mut DbConnection, namen: &mut herkomst::Namen, s: &Stap) -> QueryResult<Value> {
+    let gegevens: Map<String, Value> = s
+        .gegevens
+        .as_deref()
+        .and_then(|g| serde_json::from_str(g).ok())
+        .unwrap_or_default();
+    let naar = gegevens
+        .get("naar")
+        .or_else(|| gegevens.get("ontvanger"))
+        .and_then(Value::as_str);
+    let naar = match naar {
+        Some(code) => json!({"code": code, "naam": namen.van(conn, code)?}),
+        None => Value::Null,
+    };
+    let mut uit = Map::new();
+    uit.insert("stap".into(), json!(s.stap));
+    uit.insert("tijdstip".into(), json!(from_db(s.tijdstip)));
+    uit.insert(
+        "organisatie".into(),
+        json!({"code": s.organisatie, "naam": namen.van(conn, &s.organisatie)?}),
+    );
+    uit.insert("naarStatus".into(), json!(s.naar_status));
+    uit.insert("reden".into(), json!(s.reden));
+    for veld in ["uitkomst", "toelichting", "uitvoer"] {
+        uit.insert(
+            veld.into(),
+            gegevens.get(veld).cloned().unwrap_or(Value::Null),
+        );
+    }
+    uit.insert("naar".into(), naar);
+    uit.retain(|_, v| !v.is_null());
+    Ok(Value::Object(uit))
+}
+
+/// The steps of melding `k` and of the hand-over tasks made from it, oldest first (as
+/// `melding::stappen` gives them to its parties).
+fn stappen(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    namen: &mut herkomst::Namen,
+    k: &Kop,
+) -> QueryResult<Vec<Value>> {
+    let mut alle = opslag::stappen(conn, v, k.id)?;
+    let taken: Vec<String> = zorgmeldingen::table
+        .filter(zorgmeldingen::bovenliggend_id.eq(k.id.to_string()))
+        .select(zorgmeldingen::id)
+        .load(conn)?;
+    for t in taken {
+        if let Ok(id) = t.parse() {
+            alle.extend(opslag::stappen(conn, v, id)?);
+        }
+    }
+    alle.sort_by(|a, b| a.tijdstip.cmp(&b.tijdstip).then(a.id.cmp(&b.id)));
+    alle.iter().map(|s| stap_json(conn, namen, s)).collect()
+}
+
+impl InzageBron for ReferralBron {
+    fn identiteit(&self, conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<Uuid>> {
+        // A person record is the case registry's to answer; an identity only a melding
+        // names is this source's.
+        if ketenregie_case::inzage::identiteit_van(conn, persoon)?.is_some() {
+            return Ok(None);
+        }
+        Ok(identiteit(conn, persoon)?.map(|_| persoon))
+    }
+
+    fn naam(
+        &self,
+        conn: &mut DbConnection,
+        persoon: Uuid,
+        aanvrager: &Actor,
+    ) -> QueryResult<Option<String>> {
+        let Some(onderwerp) = identiteit(conn, persoon)? else {
+            return Ok(None);
+        };
+        let v = &self.versleuteling;
+        for k in meldingen_over(conn, &onderwerp)? {
+            if relatie(conn, &aanvrager.organisatie, &k)?.is_none() {
+                continue;
+            }
+            let i = opslag::ontsleutel_inhoud(conn, v, k.id)?;
+            let ids = opslag::betrokkenen(v, &i);
+            let namen = i
+                .kinderen
+                .iter()
+                .map(|k| format!("{} {}", k.voornaam, k.achternaam))
+                .chain(
+                    i.ouders
+                        .iter()
+                        .map(|o| format!("{} {}", o.voornaam, o.achternaam)),
+                );
+            if let Some((_, n)) = ids
+                .iter()
+                .zip(namen)
+                .find(|(id, _)| id.to_string() == onderwerp)
+            {
+                return Ok(Some(n));
+            }
+        }
+        Ok(None)
+    }
+
+    fn verzamel(
+        &self,
+        conn: &mut DbConnection,
+        persoon: Uuid,
+        aanvrager: &Actor,
+        soort: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        let Some(onderwerp) = identiteit(conn, persoon)? else {
+            return Ok(vec![]);
+        };
+        let org = aanvrager.organisatie.as_str();
+        let v = &self.versleuteling;
+        let mut namen = herkomst::Namen::default();
+        let mut eigen_grondslag: Option<String> = None;
+        let mut uit = Vec::new();
+        for k in meldingen_over(conn, &onderwerp)? {
+            let Some(r) = relatie(conn, org, &k)? else {
+                continue;
+            };
+            let eigen = match &eigen_grondslag {
+                Some(g) => g.clone(),
+                None => {
+                    let g = herkomst::grondslag_eigen(conn, org)?;
+                    eigen_grondslag = Some(g.clone());
+                    g
+                }
+            };
+            let id = k.id.to_string();
+            let ontvangen_op = |k: &Kop| from_db(k.ingediend_op.unwrap_or(k.aangemaakt_op));
+            let (soort_item, bron, datum, grondslag) = match r {
+                Relatie::Verzonden => (
+                    "zorgmelding",
+                    org.to_string(),
+                    from_db(k.aangemaakt_op),
+                    eigen,
+                ),
+                Relatie::OverdrachtGegeven => (
+                    "overdracht",
+                    org.to_string(),
+                    from_db(k.aangemaakt_op),
+                    eigen,
+                ),
+                Relatie::Ontvangen => (
+                    "zorgmelding",
+                    k.afzender.clone(),
+                    ontvangen_op(&k),
+                    herkomst::grondslag_ontvangen(conn, org, "zorgmeldingen", &id)?
+                        .unwrap_or(eigen),
+                ),
+                Relatie::OverdrachtOntvangen => (
+                    "overdracht",
+                    overdrager(conn, &k)?.unwrap_or_else(|| k.afzender.clone()),
+                    ontvangen_op(&k),
+                    herkomst::grondslag_ontvangen(conn, org, "zorgmeldingen", &id)?
+                        .unwrap_or(eigen),
+                ),
+            };
+            let richting = match r {
+                Relatie::Verzonden | Relatie::OverdrachtGegeven => "gegeven",
+                Relatie::Ontvangen | Relatie::OverdrachtOntvangen => "ontvangen",
+            };
+            let mut gegevens = json!({
+                "richting": richting,
+                "afzender": herkomst::organisatie(conn, &bron)?,
+                "ontvanger": match &k.ontvanger {
+                    Some(o) => herkomst::organisatie(conn, o)?,
+                    None => Value::Null,
+                },
+                "meldingstatus": k.meldingstatus,
+                "taakstatus": k.taakstatus,
+                "uitkomst": k.bedrijfsstatus,
+                "ingediendOp": k.ingediend_op.map(from_db),
+            });
+            let mut achtergehouden = Vec::new();
+            if r != Relatie::OverdrachtGegeven {
+                let zicht = Zicht {
+                    politie: soort == Some(OrganisatieSoort::Politie) && r == Relatie::Verzonden,
+                    politiegegevens: r == Relatie::Verzonden
+                        || (r == Relatie::Ontvangen
+                            && soort == Some(OrganisatieSoort::VeiligThuis)),
+                };
+                let i = opslag::ontsleutel_inhoud(conn, v, k.id)?;
+                let (inhoud, weg) = inhoud_json(v, &i, &onderwerp, zicht);
+                if let (Value::Object(g), Value::Object(i)) = (&mut gegevens, inhoud) {
+                    g.extend(i);
+                }
+                achtergehouden = weg;
+            }
+            gegevens["stappen"] = json!(stappen(conn, v, &mut namen, &k)?);
+            uit.push(InzageOnderdeel {
+                soort: soort_item.into(),
+                id,
+                eigenaar: org.to_string(),
+                bron,
+                bron_naam: String::new(),
+                vastgelegd_op: datum,
+                grondslag,
+                gegevens,
+                achtergehouden,
+            });
+        }
+        Ok(uit)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inhoud::{
+        Kind, Melder, Relatie as OuderRelatie, Risiconiveau, Verklaarder, Verklaring, Volwassene,
+    };
+
+    fn inhoud(delen: bool) -> Inhoud {
+        Inhoud {
+            kinderen: vec![Kind {
+                voornaam: "Sem".into(),
+                achternaam: "de Boer".into(),
+                geboortedatum: chrono::NaiveDate::from_ymd_opt(2016, 5, 4),
+                bsn: Some("999990032".into()),
+                gemeente: "0518".into(),
+                eigen_woorden: Some("Ik wil dat ze ophouden.".into()),
+            }],
+            ouders: vec![
+                Volwassene {
+                    voornaam: "Lisa".into(),
+                    achternaam: "Visser".into(),
+                    relatie: OuderRelatie::Moeder,
+                    bsn: Some("999990020".into()),
+                    gezag: Some(true),
+                },
+                Volwassene {
+                    voornaam: "Mark".into(),
+                    achternaam: "de Boer".into(),
+                    relatie: OuderRelatie::Vader,
+                    bsn: None,
+                    gezag: Some(false),
+                },
+            ],
+            incident_referentie: Some("PL-1".into()),
+            incident_datum: None,
+            omschrijving: "Overdracht mislukt.".into(),
+            zorgen: "Herhaalde conflicten.".into(),
+            acuut: false,
+            risiconiveau: Risiconiveau::Verhoogd,
+            verklaringen: vec![
+                Verklaring {
+                    persoon: "Lisa  Visser".into(),
+                    rol: Verklaarder::Moeder,
+                    tekst: "Hij kwam niet.".into(),
+                },
+                Verklaring {
+                    persoon: "Mark de Boer".into(),
+                    rol: Verklaarder::Vader,
+                    tekst: "Ik stond er wel.".into(),
+                },
+            ],
+            ouders_geinformeerd: true,
+            reden_niet_geinformeerd: None,
+            terugkoppeling_gewenst: true,
+            melder: Melder {
+                naam: "agent P. Pietersen".into(),
+                functie: "wijkagent".into(),
+                identiteit_delen: delen,
+                reden: (!delen).then(|| "dreiging".into()),
+            },
+        }
+    }
+
+    fn sleutel() -> Versleuteling {
+        Versleuteling::new(&[7u8; 32])
+    }
+
+    /// The mother's identity in the melding.
+    fn moeder(v: &Versleuteling, i: &Inhoud) -> String {
+        opslag::betrokkenen(v, i)[1].to_string()
+    }
+
+    #[test]
+    fn melder_volgens_de_keuze_bij_de_melding() {
+        let v = sleutel();
+        let politie = Zicht {
+            politie: true,
+            politiegegevens: true,
+        };
+        let i = inhoud(true);
+        let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
+        assert_eq!(g["melder"]["naam"], "agent P. Pietersen");
+        assert!(!weg.iter().any(|w| w.contains("melder")));
+        let i = inhoud(false);
+        let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
+        assert!(g.get("melder").is_none() && !g.to_string().contains("Pietersen"));
+        assert!(
+            !g.to_string().contains("dreiging"),
+            "the stored reason is the organisation's"
+        );
+        assert!(weg.iter().any(|w| w.contains("melder")));
+    }
+
+    #[test]
+    fn politiegegevens_en_anderen() {
+        let v = sleutel();
+        let i = inhoud(true);
+        let wie = moeder(&v, &i);
+        // The police's own report: every statement and its reference.
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: true,
+                politiegegevens: true,
+            },
+        );
+        assert_eq!(g["verklaringen"].as_array().unwrap().len(), 2);
+        assert_eq!(g["incidentReferentie"], "PL-1");
+        // Veilig Thuis: what happened and her own statement, not the father's or the number.
+        let (g, weg) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: false,
+                politiegegevens: true,
+            },
+        );
+        let verklaringen = g["verklaringen"].as_array().unwrap();
+        assert_eq!(verklaringen.len(), 1);
+        assert_eq!(verklaringen[0]["tekst"], "Hij kwam niet.");
+        assert_eq!(verklaringen[0]["eigen"], true);
+        assert!(
+            g.get("incidentReferentie").is_none() && g["omschrijving"] == "Overdracht mislukt."
+        );
+        assert_eq!(weg.len(), 3, "{weg:?}");
+        // A hand-over's receiver: neither.
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &wie,
+            Zicht {
+                politie: false,
+                politiegegevens: false,
+            },
+        );
+        assert!(
+            g.get("omschrijving").is_none() && g["verklaringen"].as_array().unwrap().is_empty()
+        );
+        // Her own entry carries her BSN and "u"; the child's own words stay out of hers.
+        assert_eq!(g["ouders"][0]["u"], true);
+        assert_eq!(g["ouders"][0]["bsn"], "999990020");
+        assert!(g["ouders"][1].get("bsn").is_none());
+        assert!(!g.to_string().contains("ophouden"));
+        // The child's own report shows the child's own words.
+        let kind = opslag::betrokkenen(&v, &i)[0].to_string();
+        let (g, _) = inhoud_json(
+            &v,
+            &i,
+            &kind,
+            Zicht {
+                politie: false,
+                politiegegevens: true,
+            },
+        );
+        assert_eq!(g["kinderen"][0]["eigenWoorden"], "Ik wil dat ze ophouden.");
+    }
+}
