@@ -13,6 +13,7 @@ mod audit_verify;
 mod auth;
 mod betrouwbaarheid;
 mod bewaring;
+mod bewaring_alles;
 mod bezorging;
 mod compressie;
 mod contract;

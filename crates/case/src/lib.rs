@@ -31,6 +31,7 @@
 
 pub mod beschikkingen;
 pub mod betrokkenheid;
+pub mod bewaring;
 pub mod briefing;
 pub mod gezag;
 pub mod gezinnen;

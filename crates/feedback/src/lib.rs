@@ -11,6 +11,7 @@
 
 pub mod abonnement;
 pub mod beheer;
+pub mod bewaring;
 pub mod bezorging;
 pub mod email;
 pub mod rapportage;

@@ -18,6 +18,7 @@
 //! | `open_termijnen` | the feedback duties owed |
 //! | `zet_kwaliteitscontrole`, `sluitingsdagen::{opvragen, vastleggen, intrekken}` | an organisation's settings |
 
+pub mod bewaring;
 pub mod briefingbron;
 pub mod indiening;
 pub mod inhoud;

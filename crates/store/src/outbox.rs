@@ -193,6 +193,41 @@ pub fn voor(
     Ok((rijen, totaal))
 }
 
+/// The notifications about records `onderwerpen` (their `onderwerp`), and their
+/// deliveries: removed with those records by the retention run (DOMAIN.md §4: a
+/// notification points to the record, so it goes with it). With `proef`, only listed.
+/// Returns the ids of the notifications and of the deliveries.
+pub fn verwijder_over(
+    conn: &mut DbConnection,
+    onderwerpen: &[String],
+    proef: bool,
+) -> QueryResult<(Vec<String>, Vec<String>)> {
+    let mut berichten = Vec::new();
+    let mut bezorgd = Vec::new();
+    for deel in onderwerpen.chunks(500) {
+        let ids: Vec<String> = outbox::table
+            .filter(outbox::onderwerp.eq_any(deel))
+            .select(outbox::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            continue;
+        }
+        bezorgd.extend(
+            bezorgingen::table
+                .filter(bezorgingen::outbox_id.eq_any(&ids))
+                .select(bezorgingen::id)
+                .load::<String>(conn)?,
+        );
+        if !proef {
+            diesel::delete(bezorgingen::table.filter(bezorgingen::outbox_id.eq_any(&ids)))
+                .execute(conn)?;
+            diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(conn)?;
+        }
+        berichten.extend(ids);
+    }
+    Ok((berichten, bezorgd))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -193,6 +193,7 @@ diesel::table! {
         soort -> Text,
         termijn_dagen -> BigInt,
         toelichting -> Text,
+        versie -> BigInt,
     }
 }
 

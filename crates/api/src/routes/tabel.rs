@@ -100,7 +100,7 @@ routetabel! {
     "/quotumoverschrijdingen/{id}" => { get: quotumoverschrijdingen::een }
     "/termijnen" => { get: zorgmeldingen::termijnen_lijst }
     "/bewaartermijnen" => { get: bewaartermijnen::lijst }
-    "/bewaartermijnen/{soort}" => { put: bewaartermijnen::zet }
+    "/bewaartermijnen/{soort}" => { get: bewaartermijnen::een, put: bewaartermijnen::zet }
     "/sluitingsdagen" => { get: sluitingsdagen::lijst }
     "/sluitingsdagen/{datum}" => { put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
 }
