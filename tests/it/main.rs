@@ -35,6 +35,7 @@ mod referentiedata;
 mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;
+mod verantwoording;
 mod werkplek;
 mod zicht;
 mod zorgmeldingen;

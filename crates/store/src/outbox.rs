@@ -87,10 +87,43 @@ pub fn enqueue(conn: &mut DbConnection, g: &Gebeurtenis, nu: DateTime<Utc>) -> Q
     enqueue_met(conn, g, nu, &mut BestemmingenCache::new())
 }
 
+/// `enqueue` with data that is no personal data (`gegevens`, JSON: the webhook's `data`,
+/// lines of the e-mail), such as the owner's notice of a disclosure.
+pub fn enqueue_met_gegevens(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    gegevens: &serde_json::Value,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    schrijf(conn, g, Some(gegevens), nu, &mut BestemmingenCache::new())
+}
+
+/// Does `organisatie` have a subscription that wants events of type `soort` (without the
+/// prefix)? For events an organisation receives only when it turned them on.
+pub fn geabonneerd(conn: &mut DbConnection, organisatie: &str, soort: &str) -> QueryResult<bool> {
+    let abonnementen: Vec<(String, Option<String>)> = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
+        .select((abonnementen::kanalen, abonnementen::soorten))
+        .load(conn)?;
+    Ok(abonnementen
+        .iter()
+        .any(|(k, s)| abonnement_wil(k, s.as_deref(), soort)))
+}
+
 /// `enqueue` with the addressees' push targets cached across calls.
 pub fn enqueue_met(
     conn: &mut DbConnection,
     g: &Gebeurtenis,
+    nu: DateTime<Utc>,
+    cache: &mut BestemmingenCache,
+) -> QueryResult<()> {
+    schrijf(conn, g, None, nu, cache)
+}
+
+fn schrijf(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    gegevens: Option<&serde_json::Value>,
     nu: DateTime<Utc>,
     cache: &mut BestemmingenCache,
 ) -> QueryResult<()> {
@@ -125,6 +158,7 @@ pub fn enqueue_met(
             outbox::pogingen.eq(0),
             outbox::volgende_poging_op.eq(to_db(nu)),
             outbox::aangemaakt_op.eq(to_db(nu)),
+            outbox::gegevens.eq(gegevens.map(|w| w.to_string())),
         ))
         .execute(conn)?;
     for (kanaal, abonnement) in doelen {
@@ -158,6 +192,8 @@ pub struct Bericht {
     pub volgende_poging_op: chrono::NaiveDateTime,
     pub laatste_fout: Option<String>,
     pub aangemaakt_op: chrono::NaiveDateTime,
+    /// Data that is no personal data, as JSON, if the event carries any.
+    pub gegevens: Option<String>,
 }
 
 impl Bericht {

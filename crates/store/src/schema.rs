@@ -197,6 +197,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    verstrekkingen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        ontvanger -> Text,
+        rollen -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        doel -> Text,
+        grondslag -> Text,
+        convenant_id -> Nullable<Text>,
+        convenant_versie -> Nullable<BigInt>,
+        doorbraak -> Bool,
+        trace_id -> Text,
+        tijdstip -> Timestamp,
+    }
+}
+
 diesel::joinable!(convenant_partijen -> convenanten (convenant_id));
 diesel::joinable!(convenant_ondertekeningen -> convenanten (convenant_id));
 diesel::joinable!(convenant_uittredingen -> convenanten (convenant_id));
@@ -211,7 +229,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audittrail,
     verwerkingslog,
     eigen_verklaringen,
-    bewaartermijnen
+    bewaartermijnen,
+    verstrekkingen
 );
 
 diesel::table! {
@@ -308,6 +327,7 @@ diesel::table! {
         volgende_poging_op -> Timestamp,
         laatste_fout -> Nullable<Text>,
         aangemaakt_op -> Timestamp,
+        gegevens -> Nullable<Text>,
     }
 }
 

@@ -55,6 +55,8 @@ routetabel! {
     "/convenanten/{id}/audittrail" => { get: convenanten::audittrail }
     "/verwerkingen/_zoek" => { post: verwerkingen::zoek }
     "/verwerkingen/doorbraken" => { get: verwerkingen::doorbraken }
+    "/verwerkingen/verstrekkingen" => { get: verwerkingen::verstrekkingen }
+    "/verwerkingen/verstrekkingen/{id}" => { get: verwerkingen::verstrekking }
     "/personen/{id}/inzage" => { get: verwerkingen::inzage }
     "/personen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
     "/zorgmeldingen" met [.app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))] => { get: zorgmeldingen::lijst, post: zorgmeldingen::maak }

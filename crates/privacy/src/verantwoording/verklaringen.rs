@@ -14,7 +14,7 @@
 use super::{InzageBronnen, rapport_van};
 use crate::eigen_verklaring::{self, EigenVerklaring, Nieuw};
 use crate::logboek::{self, Object};
-use crate::{Aanvraag, Context, Toestemming, besluit};
+use crate::{Aanvraag, Context, Toestemming, besluit, betrokkene};
 use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Vertrouwelijkheid};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
@@ -97,6 +97,7 @@ pub fn voeg_toe(
         },
         ctx.nu,
     )?;
+    let subject = betrokkene::van_persoon(conn, persoon)?;
     logboek::wijziging(
         conn,
         ctx,
@@ -109,7 +110,7 @@ pub fn voeg_toe(
         },
         None,
         Some(toon(&v)),
-        &[persoon],
+        &[subject],
     )?;
     Ok(v)
 }
@@ -136,12 +137,13 @@ pub fn lijst(
         .filter(|v| v.vastgelegd_door == org || v.eigenaar == org)
         .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
         .collect();
+    let subject = betrokkene::van_persoon(conn, persoon)?;
     logboek::lezing(
         conn,
         ctx,
         &t,
         super::persoon_object(ctx, persoon),
-        &[persoon],
+        &[subject],
     )?;
     Ok(zichtbaar)
 }
