@@ -153,7 +153,7 @@ impl From<Logregel> for VerwerkingDto {
 #[utoipa::path(
     post, path = "/verwerkingen/_zoek", tag = "verwerkingen", operation_id = "verwerkingenZoeken",
     summary = "Verwerkingslog doorzoeken",
-    description = "The privacy officer searches the own organisation's log: its processing of personal data (the processing log) and the refused attempts by its users or on its records (the audit trail), by person, period, purpose, agreement and outcome (toegestaan, geweigerd, doorbraak). By person (`betrokkene`: any person id your routes returned; or `bsn`, in the body only) it finds every row about that person, whichever id is given: subjects are pseudonymised under one subject id per person. A refused attempt is about the person when it was on a record their data was processed under (linked by trace id) or on the person.",
+    description = "The privacy officer searches the own organisation's log: its processing of personal data (the processing log) and the refused attempts of other organisations on its records (its audit trail: who tried, what, when and why refused; those answered as an unknown id included), by person, period, purpose, agreement and outcome (toegestaan, geweigerd, doorbraak). By person (`betrokkene`: any person id your routes returned; or `bsn`, in the body only) it finds every row about that person, whichever id is given: subjects are pseudonymised under one subject id per person. A refused attempt is about the person when it was on a record their data was processed under (linked by trace id) or on the person.",
     request_body = VerwerkingZoekInvoer,
     responses(
         (status = 200, description = "Een pagina verwerkingen en geweigerde pogingen, nieuwste eerst", body = inline(Lijst<VerwerkingDto>)),

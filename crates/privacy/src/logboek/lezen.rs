@@ -215,7 +215,7 @@ pub enum Uitkomst {
 }
 
 /// A search of the log of one organisation: its processing log, and the refused attempts
-/// in the audit trail by its users or on its records.
+/// of other organisations on its records (its audit trail).
 #[derive(Debug, Clone, Default)]
 pub struct VerwerkingZoek {
     pub organisatie: String,
@@ -237,7 +237,7 @@ pub struct VerwerkingZoek {
 pub enum Logregel {
     /// A processing of the organisation (processing log).
     Verwerking(VerwerkingRij),
-    /// A refused attempt by a user of the organisation or on its records (audit trail,
+    /// A refused attempt by another organisation on its records (audit trail,
     /// decrypted), with the subject's pseudonym when the search was for one.
     Weigering {
         rij: AuditRij,
@@ -296,7 +296,8 @@ fn objecten_van(
     Ok(uit)
 }
 
-/// The refused attempts of `z` (newest first): at most `tot_aantal` rows, and the total.
+/// The refused attempts of `z` (newest first): at most `tot_aantal` rows, and the total:
+/// attempts by other organisations on the organisation's records.
 fn weigeringen(
     conn: &mut DbConnection,
     v: &Versleuteling,
@@ -312,14 +313,16 @@ fn weigeringen(
         return Ok((vec![], 0));
     }
     let org = z.organisatie.clone();
+    // The refused attempts of other organisations on its records (in its audit trail,
+    // those answered as an unknown id included: the owner sees who probed its records).
+    // Its own users' refused attempts stay out: they may be on another organisation's
+    // records, or answered as an unknown id, and the row would tell what the answer did
+    // not (`EEN_ORGANISATIE_ZICHT`); they are in the owners' trails, for their officers.
     let bouw = || {
         let mut q = audittrail::table
             .filter(audittrail::resultaat.ge(400))
-            .filter(
-                audittrail::organisatie
-                    .eq(org.clone())
-                    .or(audittrail::eigenaar.eq(org.clone())),
-            )
+            .filter(audittrail::eigenaar.eq(org.clone()))
+            .filter(audittrail::organisatie.ne(org.clone()))
             .into_boxed();
         if let Some(van) = z.van {
             q = q.filter(audittrail::tijdstip.ge(to_db(van)));
@@ -386,8 +389,8 @@ fn weigeringen(
 
 /// The privacy officer's search of `z.organisatie`'s log: its processing-log rows (about
 /// the subject, in the period, for the purpose, under the agreement, allowed or by
-/// break-glass) and the refused attempts in the audit trail by its users or on its
-/// records (about the subject: linked by trace, `objecten_van`), newest first; a page of
+/// break-glass) and the refused attempts of other organisations on its records (audit
+/// trail; about the subject: linked by trace, `objecten_van`), newest first; a page of
 /// `limit` from `offset`, and the total.
 pub fn zoek_verwerkingen(
     conn: &mut DbConnection,

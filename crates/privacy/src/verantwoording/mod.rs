@@ -96,8 +96,8 @@ pub struct Zoekvraag {
 
 /// `POST /verwerkingen/_zoek`: a page of the own organisation's log, newest first, and the
 /// total (`PRIVACYFUNCTIONARIS_VERANTWOORDT`): its processing of personal data (the
-/// processing log) and the refused attempts by its users or on its records (the audit
-/// trail). A person is found under the subject id every writer logs
+/// processing log) and the refused attempts of other organisations on its records (its
+/// audit trail). A person is found under the subject id every writer logs
 /// (`betrokkene::van_persoon`, `betrokkene::van_bsn`), and under the id itself (rows
 /// written before that rule); a refused attempt is about the person when it was on a
 /// record their data was processed under (linked by trace) or on the person itself.
