@@ -1,8 +1,9 @@
 //! Retention of every table that holds personal data or points to it (issue 15 point 3),
 //! with a fixed clock: a melding chain (police to Veilig Thuis, handed over to the
 //! wijkteam) with its steps, duties, feedback, notifications and deliveries, a statement
-//! on it, two involvement signals with their match, an idempotent answer and token
-//! replay records. One test per kind of record: it stays within every holder's term and
+//! on it, two involvement signals with their match, a police family dossier (persons,
+//! family, court decision, arrangement, gezag, incident with a statement), an idempotent
+//! answer and token replay records. One test per kind of record: it stays within every holder's term and
 //! goes after the longest, the dry run says how many and why, and each holder's
 //! processing log records the removal. Then the schema is walked: after the run no table
 //! but the two logs (which outlive what they describe by their own term) holds a row
@@ -163,6 +164,57 @@ async fn signalen(app: &TestApp) -> (String, String) {
     }
     assert_eq!(app.tel("SELECT count(*) AS n FROM matches"), 1);
     (uit[0].clone(), uit[1].clone())
+}
+
+/// A family as the police record it: mother and child, a court decision (omgang, ending a
+/// year after), an arrangement and gezag citing it, and an incident with the mother's
+/// statement.
+async fn dossier(app: &TestApp) {
+    let p = app.token(POLITIE, &["wijkagent", "noodhulp"]);
+    let d = |dagen: i64| (t0() + Duration::days(dagen)).date_naive().to_string();
+    let persoon =
+        |vn: &str, gd: &str| json!({"voornamen": vn, "achternaam": "Bakker", "geboortedatum": gd});
+    let moeder =
+        post_ok(app, "/api/v1/personen", &p, persoon("Moeder", "1985-01-01")).await["id"].clone();
+    let kind =
+        post_ok(app, "/api/v1/personen", &p, persoon("Kind", "2018-01-01")).await["id"].clone();
+    let gezin = post_ok(
+        app,
+        "/api/v1/gezinnen",
+        &p,
+        json!({"leden": [{"persoon": moeder, "relatie": "ouder"}, {"persoon": kind, "relatie": "kind"}]}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let b = post_ok(app, &format!("/api/v1/gezinnen/{gezin}/beschikkingen"), &p, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/650001", "datum": d(-10), "soort": "omgang",
+        "van": d(-10), "tot": d(365), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind]})).await;
+    post_ok(
+        app,
+        &format!("/api/v1/gezinnen/{gezin}/regelingen"),
+        &p,
+        json!({
+        "soort": "omgangsregeling", "bron": "beschikking", "beschikking": b["id"],
+        "samenvatting": "Om het weekend bij vader", "van": d(-10)}),
+    )
+    .await;
+    post_ok(
+        app,
+        &format!("/api/v1/personen/{}/gezag", kind.as_str().unwrap()),
+        &p,
+        json!({
+        "vorm": "eenhoofdig", "houders": [moeder], "bron": "beschikking", "beschikking": b["id"],
+        "geverifieerdOp": d(-10)}),
+    )
+    .await;
+    let tijd = (t0() - Duration::days(1)).to_rfc3339();
+    post_ok(app, "/api/v1/incidenten", &p, json!({
+        "gezin": gezin, "tijdstip": tijd, "soort": "ruzie", "politieReferentie": "PL1500-2026000001",
+        "samenvatting": "Ruzie bij de overdracht.", "betrokkenen": [{"persoon": moeder, "rol": "moeder"}],
+        "verklaringen": [{"afgelegdDoor": "moeder", "persoon": moeder, "tekst": "Hij kwam niet.", "afgelegdOp": tijd}],
+        "wederhoor": {"status": "niet-bereikbaar", "op": tijd}})).await;
 }
 
 /// The ids an SQL query returns (column `id`).
@@ -448,6 +500,72 @@ async fn tokens_en_idempotentie_na_verloop(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM idempotentie"), 0);
 }
 
+/// The case registry: each record after the police's term (10 years) from what it is
+/// about — the incident from when it happened (its statement with it), gezag from its
+/// verification, the arrangement from its start; the court decision from its end, a year
+/// later; the family once none of its records is left; the persons once nothing refers to
+/// them. Each removal in the police's processing log.
+async fn dossiers_na_hun_termijn(db: Db) {
+    let Some(app) = app(db).await else { return };
+    dossier(&app).await;
+    let soorten = [
+        "incidenten",
+        "verklaringen",
+        "gezag",
+        "regelingen",
+        "beschikkingen",
+        "gezinnen",
+        "personen",
+    ];
+    let r = run(&app, na(9), false);
+    for s in soorten {
+        assert_eq!(aantal(&r, s), 0, "{s}");
+    }
+    let incident = ids(&app, "SELECT id FROM incidenten")[0].clone();
+    let r = run(&app, na(10), false);
+    for (s, n) in [
+        ("incidenten", 1),
+        ("verklaringen", 1),
+        ("gezag", 1),
+        ("regelingen", 1),
+        ("beschikkingen", 0),
+        ("gezinnen", 0),
+        ("personen", 0),
+    ] {
+        assert_eq!(aantal(&r, s), n, "{s}");
+    }
+    assert_eq!(
+        gronden(&r, "incidenten"),
+        vec![format!("1: politiegegevens 3650 dagen ({POLITIE})")]
+    );
+    assert_eq!(
+        vernietigd(&app, POLITIE, &incident),
+        1,
+        "one subject: the mother"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM incident_betrokkenen"), 0);
+    let r = run(&app, na(11), false);
+    for (s, n) in [("beschikkingen", 1), ("gezinnen", 1), ("personen", 2)] {
+        assert_eq!(aantal(&r, s), n, "{s}");
+    }
+    for tabel in [
+        "personen",
+        "gezinnen",
+        "gezinsleden",
+        "beschikkingen",
+        "regelingen",
+        "gezag",
+        "incidenten",
+        "verklaringen",
+    ] {
+        assert_eq!(
+            app.tel(&format!("SELECT count(*) AS n FROM {tabel}")),
+            0,
+            "{tabel}"
+        );
+    }
+}
+
 /// After the run, no table but the logs holds a row that names a removed record: the
 /// schema is walked (every text column of every table) for the ids of every record of
 /// the world.
@@ -455,8 +573,16 @@ async fn niets_blijft_over(db: Db) {
     let Some(app) = app(db).await else { return };
     let w = keten_wereld(&app).await;
     signalen(&app).await;
+    dossier(&app).await;
     let mut weg: Vec<String> = vec![w.melding.clone(), w.overdracht.clone()];
     for tabel in [
+        "personen",
+        "gezinnen",
+        "beschikkingen",
+        "regelingen",
+        "gezag",
+        "incidenten",
+        "verklaringen",
         "zorgmelding_stappen",
         "termijnen",
         "terugkoppelingen",
@@ -572,6 +698,7 @@ op_beide_backends!(
     eigen_verklaring_met_haar_record,
     betrokkenheid_en_match,
     tokens_en_idempotentie_na_verloop,
+    dossiers_na_hun_termijn,
     niets_blijft_over,
     proefdraai_noemt_regel_en_termijn,
 );

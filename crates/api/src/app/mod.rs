@@ -93,6 +93,7 @@ impl Default for Onderdelen {
                 Arc::new(ketenregie_feedback::bewaring::Terugkoppelingbron),
                 Arc::new(ketenregie_referral::bewaring::Meldingbron),
                 Arc::new(ketenregie_case::bewaring::Coordinatiebron),
+                Arc::new(ketenregie_case::bewaring::Dossierbron),
                 Arc::new(crate::auth::TokenBron),
                 Arc::new(crate::idempotentie::IdempotentieBron),
                 Arc::new(crate::limieten::QuotumBron),
