@@ -523,13 +523,24 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 onderdelen.klok.nu(),
                 dry_run,
             )?;
-            for (soort, n) in r.per_soort {
+            // Per kind: how many, and why (the rule, its term and whose it is).
+            for (soort, n) in &r.per_soort {
+                let gronden: Vec<String> = r
+                    .gronden_van(soort)
+                    .into_iter()
+                    .map(|(g, n)| format!("{n}: {g}"))
+                    .collect();
                 println!(
-                    "{soort}: {n} {}",
+                    "{soort}: {n} {}{}",
                     if dry_run {
                         "would be removed"
                     } else {
                         "removed"
+                    },
+                    if gronden.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", gronden.join("; "))
                     }
                 );
             }

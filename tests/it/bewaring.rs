@@ -21,8 +21,8 @@ const PERSOON: &str = "01930000-0000-7000-8000-000000000002";
 struct NepDossiers;
 
 impl Bewaarbron for NepDossiers {
-    fn soort(&self) -> &'static str {
-        "vt-dossier"
+    fn soorten(&self) -> &'static [&'static str] {
+        &["dossiers"]
     }
     fn ruim_op(
         &self,
@@ -31,10 +31,11 @@ impl Bewaarbron for NepDossiers {
         _proef: bool,
     ) -> QueryResult<Vec<Verwijderd>> {
         Ok(vec![Verwijderd {
-            organisatie: "politie-haaglanden".into(),
+            organisaties: vec!["politie-haaglanden".into()],
             object_type: "dossiers",
             object_id: "d-1".into(),
             betrokkenen: vec![PERSOON.parse().unwrap()],
+            grond: bewaring::Bewaargrond::verlopen("vt-dossier"),
         }])
     }
 }
@@ -143,13 +144,8 @@ async fn eigen_termijn_gaat_voor(db: Db) {
         )
         .await;
     assert_eq!(res.status(), 200);
-    let regels: serde_json::Value = res.json().await.unwrap();
-    let log = regels
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["soort"] == "verwerkingslog")
-        .unwrap();
+    assert_eq!(res.headers()["etag"], "\"1\"");
+    let log: serde_json::Value = res.json().await.unwrap();
     assert_eq!(log["termijnDagen"], 3650);
     assert_eq!(log["eigen"], true);
     let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(Verwerkingslogbron)];
@@ -185,7 +181,7 @@ async fn verwijdering_staat_in_verwerkingslog(db: Db) {
     let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(NepDossiers)];
     assert_eq!(
         voer_uit(&app, bronnen.clone(), t0(), true),
-        vec![("vt-dossier", 1)]
+        vec![("dossiers", 1)]
     );
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM verwerkingslog"),

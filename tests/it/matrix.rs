@@ -604,6 +604,18 @@ async fn wereld(app: &TestApp) -> Wereld {
         "the police user crossed the briefing quota"
     );
     w.voeg("quotumoverschrijding", "politie", quotum[0].clone());
+    // A disclosure of an owner's record: a read of it by another owner (the briefing).
+    let verstrekkingen = tekst(
+        app,
+        &format!(
+            "SELECT id AS s FROM verstrekkingen WHERE eigenaar IN ('{POLITIE}', '{VT}', '{GI}') ORDER BY id"
+        ),
+    );
+    assert!(
+        !verstrekkingen.is_empty(),
+        "the owners read each other's records"
+    );
+    w.voeg("verstrekking", "eigenaar", verstrekkingen[0].clone());
     let politie_beheer = medewerker(&mut w.mk, POLITIE, &["functioneel-beheerder"]);
     let abonnement = maak(
         app,
@@ -808,6 +820,7 @@ fn soort_van(pad: &str) -> Option<&'static str> {
         "quotumoverschrijdingen" => "quotumoverschrijding",
         "sluitingsdagen" => "sluitingsdag",
         "terugkoppelingen" => "terugkoppeling",
+        "verwerkingen" => "verstrekking",
         "zorgmeldingen" => "zorgmelding",
         _ => return None,
     })

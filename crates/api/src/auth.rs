@@ -482,6 +482,34 @@ impl FromRequest for Aanroeper {
     }
 }
 
+/// Retention of token replay records (`gebruikte_tokens`): a token id is kept until its
+/// token expires (replay protection across instances), then it goes. They hold no personal
+/// data and no record, so their removal is counted, not logged. The background sweep of
+/// every instance does the same every ten minutes.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenBron;
+
+impl ketenregie_privacy::bewaring::Bewaarbron for TokenBron {
+    fn soorten(&self) -> &'static [&'static str] {
+        &["gebruikte-tokens"]
+    }
+
+    fn ruim_op(
+        &self,
+        conn: &mut ketenregie_store::DbConnection,
+        nu: chrono::DateTime<chrono::Utc>,
+        proef: bool,
+    ) -> diesel::QueryResult<Vec<ketenregie_privacy::bewaring::Verwijderd>> {
+        let n = tokens::bewaar(conn, ketenregie_common::time::to_db(nu), proef)?;
+        let grond = ketenregie_privacy::bewaring::Bewaargrond::verlopen("verloopt_op (token)");
+        Ok(std::iter::repeat_n(
+            ketenregie_privacy::bewaring::Verwijderd::mee("gebruikte-tokens", "", &grond),
+            n,
+        )
+        .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::query_has_token;

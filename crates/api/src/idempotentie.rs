@@ -18,7 +18,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Duration, Utc};
 use ketenregie_privacy::Context;
-use ketenregie_privacy::bewaring::{Bewaarbron, Verwijderd};
+use ketenregie_privacy::bewaring::{Bewaarbron, Bewaargrond, Verwijderd};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::idempotentie::{self as opslag, BewaarFout};
 use ketenregie_store::{DbConnection, DbPool};
@@ -212,8 +212,8 @@ fn in_behandeling() -> AppError {
 pub struct IdempotentieBron;
 
 impl Bewaarbron for IdempotentieBron {
-    fn soort(&self) -> &'static str {
-        "idempotentie"
+    fn soorten(&self) -> &'static [&'static str] {
+        &["idempotentie"]
     }
 
     fn ruim_op(
@@ -223,13 +223,7 @@ impl Bewaarbron for IdempotentieBron {
         proef: bool,
     ) -> diesel::QueryResult<Vec<Verwijderd>> {
         let n = opslag::opruimen(conn, nu, proef)?;
-        Ok(std::iter::repeat_with(|| Verwijderd {
-            organisatie: String::new(),
-            object_type: "idempotentie",
-            object_id: String::new(),
-            betrokkenen: vec![],
-        })
-        .take(n)
-        .collect())
+        let grond = Bewaargrond::verlopen("verloopt_op (Idempotency-Key)");
+        Ok(std::iter::repeat_n(Verwijderd::mee("idempotentie", "", &grond), n).collect())
     }
 }

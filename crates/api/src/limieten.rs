@@ -309,8 +309,8 @@ pub const QUOTUM_BEWAARDAGEN: i64 = 90;
 pub struct QuotumBron;
 
 impl ketenregie_privacy::bewaring::Bewaarbron for QuotumBron {
-    fn soort(&self) -> &'static str {
-        "gebruiksquota"
+    fn soorten(&self) -> &'static [&'static str] {
+        &["gebruiksquota"]
     }
 
     fn ruim_op(
@@ -321,16 +321,15 @@ impl ketenregie_privacy::bewaring::Bewaarbron for QuotumBron {
     ) -> diesel::QueryResult<Vec<ketenregie_privacy::bewaring::Verwijderd>> {
         let grens = nl_datum(nu - chrono::Duration::days(QUOTUM_BEWAARDAGEN));
         let n = quota::opruimen(conn, grens, proef)?;
-        Ok(
-            std::iter::repeat_with(|| ketenregie_privacy::bewaring::Verwijderd {
-                organisatie: String::new(),
-                object_type: "gebruiksquota",
-                object_id: String::new(),
-                betrokkenen: vec![],
-            })
-            .take(n)
-            .collect(),
+        let grond = ketenregie_privacy::bewaring::Bewaargrond {
+            termijn_dagen: Some(QUOTUM_BEWAARDAGEN),
+            ..ketenregie_privacy::bewaring::Bewaargrond::verlopen("QUOTUM_BEWAARDAGEN")
+        };
+        Ok(std::iter::repeat_n(
+            ketenregie_privacy::bewaring::Verwijderd::mee("gebruiksquota", "", &grond),
+            n,
         )
+        .collect())
     }
 }
 

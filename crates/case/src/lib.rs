@@ -33,6 +33,7 @@
 
 pub mod beschikkingen;
 pub mod betrokkenheid;
+pub mod bewaring;
 pub mod briefing;
 pub mod eigen_verklaringen;
 pub mod gezag;

@@ -128,6 +128,8 @@ pub struct Klus {
     pub onderwerp: String,
     pub dataref: String,
     pub aangemaakt_op: chrono::NaiveDateTime,
+    /// Data that is no personal data, as JSON (`outbox::enqueue_met_gegevens`).
+    pub gegevens: Option<String>,
 }
 
 /// Claim up to `batch` due deliveries for `instantie` until `nu + lease`.
@@ -179,6 +181,7 @@ pub fn claim(
                 outbox::onderwerp,
                 outbox::dataref,
                 outbox::aangemaakt_op,
+                outbox::gegevens,
             ))
             .load(c)
     })
@@ -506,6 +509,10 @@ impl Bezorger {
             self.instelling.public_url.trim_end_matches('/'),
             k.dataref
         );
+        let gegevens: Option<serde_json::Value> = k
+            .gegevens
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok());
         match k.kanaal {
             Kanaal::Email => {
                 let (org, soort) = (k.organisatie.clone(), k.soort.clone());
@@ -521,6 +528,7 @@ impl Bezorger {
                             soort: k.soort.clone(),
                             onderwerp: k.onderwerp.clone(),
                             link,
+                            gegevens,
                         },
                     )
                     .await
@@ -542,6 +550,7 @@ impl Bezorger {
                     from_db(k.aangemaakt_op),
                     &self.instelling.public_url,
                     &link,
+                    gegevens.as_ref(),
                 );
                 // The delivery id is the `webhook-id` on every attempt; the timestamp is
                 // this attempt's (Standard Webhooks).

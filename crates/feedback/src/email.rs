@@ -139,6 +139,8 @@ pub struct Inhoud {
     pub onderwerp: String,
     /// The absolute link.
     pub link: String,
+    /// Data that is no personal data, shown as lines `key: value`.
+    pub gegevens: Option<serde_json::Value>,
 }
 
 /// The Dutch words for an event type (after the prefix).
@@ -156,6 +158,9 @@ pub fn omschrijving(soort: &str) -> &'static str {
         "termijnen.herinnering" => "Herinnering: een terugkoppeltermijn verloopt binnenkort",
         "termijnen.escalatie" => "Escalatie: een terugkoppeltermijn is verstreken",
         "termijnen.terugkoppeling-te-laat" => "De terugkoppeling op uw melding is te laat",
+        "privacy.gegevens-verstrekt" => {
+            "Een andere organisatie las een record van uw organisatie (doorbraak of een convenantregel met eigenaarInformeren)"
+        }
         "privacy.quotum-overschreden" => {
             "Dagquotum overschreden: een gebruiker van uw organisatie zocht vandaag meer personen op dan toegestaan"
         }
@@ -166,10 +171,23 @@ pub fn omschrijving(soort: &str) -> &'static str {
 /// Subject and body.
 pub fn opmaak(b: &Inhoud, referentie: &str) -> (String, String) {
     let wat = omschrijving(&b.soort);
+    let regels: String = b
+        .gegevens
+        .as_ref()
+        .and_then(|g| g.as_object())
+        .map(|o| {
+            o.iter()
+                .map(|(k, v)| match v {
+                    serde_json::Value::String(t) => format!("{k}: {t}\n"),
+                    anders => format!("{k}: {anders}\n"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     (
         format!("ketenregie: {wat} [{referentie}]"),
         format!(
-            "{wat}.\n\nSoort: {soort}\nReferentie: {referentie}\nBetreft: {onderwerp}\nBekijk het in ketenregie: {link}\n\nDit bericht bevat bewust geen persoonsgegevens; u leest de inhoud na aanmelden.\n",
+            "{wat}.\n\nSoort: {soort}\nReferentie: {referentie}\nBetreft: {onderwerp}\n{regels}Bekijk het in ketenregie: {link}\n\nDit bericht bevat bewust geen persoonsgegevens; u leest de inhoud na aanmelden.\n",
             soort = b.soort,
             onderwerp = b.onderwerp,
             link = b.link,
@@ -206,6 +224,7 @@ mod tests {
             &Inhoud {
                 soort: "nl.ketenregie.termijnen.escalatie".into(),
                 onderwerp: "t-1".into(),
+                gegevens: None,
                 link: link.into(),
             },
         )

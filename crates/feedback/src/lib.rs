@@ -12,6 +12,7 @@
 
 pub mod abonnement;
 pub mod beheer;
+pub mod bewaring;
 pub mod bezorging;
 pub mod eigen_verklaringen;
 pub mod email;

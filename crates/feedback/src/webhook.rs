@@ -68,7 +68,8 @@ pub fn handtekening(sleutel: &[u8], id: &str, tijdstip: i64, body: &[u8]) -> Str
     format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()))
 }
 
-/// The CloudEvent for an outbox row.
+/// The CloudEvent for an outbox row; `data` when the event carries data that is no
+/// personal data (the owner's notice of a disclosure).
 pub fn cloudevent(
     id: &str,
     soort: &str,
@@ -76,8 +77,9 @@ pub fn cloudevent(
     tijd: chrono::DateTime<chrono::Utc>,
     bron: &str,
     dataref: &str,
+    data: Option<&serde_json::Value>,
 ) -> serde_json::Value {
-    serde_json::json!({
+    let mut e = serde_json::json!({
         "specversion": "1.0",
         "id": id,
         "source": bron,
@@ -86,7 +88,11 @@ pub fn cloudevent(
         "time": tijd.to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
         "datacontenttype": "application/json",
         "dataref": dataref,
-    })
+    });
+    if let Some(d) = data {
+        e["data"] = d.clone();
+    }
+    e
 }
 
 /// The SSRF rules in force.

@@ -5,6 +5,10 @@
 //! art. 4(5)): the key never leaves `Versleuteling`.
 
 use crate::versleuteling::Versleuteling;
+use diesel::prelude::*;
+use ketenregie_common::Bsn;
+use ketenregie_store::DbConnection;
+use ketenregie_store::schema::personen;
 use uuid::Uuid;
 
 /// The stable pseudonymous subject id of a person (for the processing log and for matching
@@ -51,4 +55,45 @@ pub fn betrokkene_met(
         b[i] = u8::from_str_radix(std::str::from_utf8(c).unwrap_or("00"), 16).unwrap_or(0);
     }
     uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+/// The data subject of a BSN (`betrokkene` with only the BSN: the name does not count
+/// where a BSN is known), as every record of that person was logged under.
+pub fn van_bsn(v: &Versleuteling, bsn: &Bsn) -> Uuid {
+    betrokkene(v, Some(bsn.expose()), "", None)
+}
+
+/// The data subject a person id given by a caller stands for: a person record's identity
+/// (`personen.betrokkene`, derived by `betrokkene` when it was recorded, the same for the
+/// same person in every organisation's records and in every melding), or else the id
+/// itself (the identity, as the meldingen index and the processing log hold it). Every
+/// writer of the processing log that is handed a person id logs this, and the privacy
+/// officer's search (`verantwoording::zoek_verwerkingen`) derives the same from the id it
+/// is given: one subject, whatever id of the person a route returned.
+pub fn van_persoon(conn: &mut DbConnection, id: Uuid) -> QueryResult<Uuid> {
+    let identiteit: Option<String> = personen::table
+        .find(id.to_string())
+        .select(personen::betrokkene)
+        .first(conn)
+        .optional()?;
+    match identiteit {
+        Some(s) => s
+            .parse()
+            .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e))),
+        None => Ok(id),
+    }
+}
+
+/// The person records (of any organisation) of data subject `identiteit`.
+pub fn records_van(conn: &mut DbConnection, identiteit: Uuid) -> QueryResult<Vec<Uuid>> {
+    personen::table
+        .filter(personen::betrokkene.eq(identiteit.to_string()))
+        .select(personen::id)
+        .load::<String>(conn)?
+        .iter()
+        .map(|s| {
+            s.parse()
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+        })
+        .collect()
 }

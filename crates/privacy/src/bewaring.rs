@@ -13,7 +13,7 @@ use crate::pseudoniem::Pseudonimiseerder;
 use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use ketenregie_common::{Actor, Fout, Rol, ids};
+use ketenregie_common::{Actor, Fout, IfMatch, OrganisatieSoort, Rol, ids};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{bewaartermijnen, verwerkingslog};
 use serde::Serialize;
@@ -95,78 +95,186 @@ pub struct Bewaarregel {
     pub toelichting: String,
     /// True when the organisation set its own term.
     pub eigen: bool,
+    /// The version of the organisation's rule (0 while the default holds): its ETag.
+    #[serde(skip)]
+    pub versie: i64,
 }
 
-/// Every kind of record with the term in force for `organisatie`.
-pub fn regels(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Vec<Bewaarregel>> {
-    let eigen: Vec<(String, i64, String)> = bewaartermijnen::table
+/// The organisation's own rows: (soort, dagen, toelichting, versie).
+fn eigen_regels(
+    conn: &mut DbConnection,
+    organisatie: &str,
+) -> QueryResult<Vec<(String, i64, String, i64)>> {
+    bewaartermijnen::table
         .filter(bewaartermijnen::organisatie.eq(organisatie))
         .select((
             bewaartermijnen::soort,
             bewaartermijnen::termijn_dagen,
             bewaartermijnen::toelichting,
+            bewaartermijnen::versie,
         ))
-        .load(conn)?;
+        .load(conn)
+}
+
+/// Every kind of record with the term in force for `organisatie`.
+pub fn regels(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Vec<Bewaarregel>> {
+    let eigen = eigen_regels(conn, organisatie)?;
     Ok(STANDAARDTERMIJNEN
         .iter()
         .map(
-            |s| match eigen.iter().find(|(soort, _, _)| soort == s.soort) {
-                Some((soort, d, t)) => Bewaarregel {
+            |s| match eigen.iter().find(|(soort, _, _, _)| soort == s.soort) {
+                Some((soort, d, t, v)) => Bewaarregel {
                     soort: soort.clone(),
                     termijn_dagen: *d,
                     toelichting: t.clone(),
                     eigen: true,
+                    versie: *v,
                 },
                 None => Bewaarregel {
                     soort: s.soort.into(),
                     termijn_dagen: s.dagen,
                     toelichting: s.toelichting.into(),
                     eigen: false,
+                    versie: 0,
                 },
             },
         )
         .collect())
 }
 
-/// Set an organisation's own term for one kind of record.
+/// The rule of kind `soort` in force for `organisatie`.
+pub fn regel(conn: &mut DbConnection, organisatie: &str, soort: &str) -> QueryResult<Bewaarregel> {
+    regels(conn, organisatie)?
+        .into_iter()
+        .find(|r| r.soort == soort)
+        .ok_or(diesel::result::Error::NotFound)
+}
+
+/// Set an organisation's own term for one kind of record when `voorwaarde` (`If-Match`,
+/// RFC 9110 §13.1.1) holds for the current version (0 while the default holds); the
+/// version goes up by one. A concurrent change between the check and the write is a
+/// failed precondition too.
 pub fn zet_termijn(
     conn: &mut DbConnection,
     organisatie: &str,
     soort: &str,
     dagen: i64,
     toelichting: &str,
-) -> QueryResult<()> {
-    diesel::delete(
-        bewaartermijnen::table
-            .filter(bewaartermijnen::organisatie.eq(organisatie))
-            .filter(bewaartermijnen::soort.eq(soort)),
-    )
-    .execute(conn)?;
-    diesel::insert_into(bewaartermijnen::table)
-        .values((
-            bewaartermijnen::id.eq(ids::new_id().to_string()),
-            bewaartermijnen::organisatie.eq(Some(organisatie)),
-            bewaartermijnen::soort.eq(soort),
+    voorwaarde: &IfMatch,
+) -> Result<(), Fout> {
+    let huidig = regel(conn, organisatie, soort)?.versie;
+    voorwaarde
+        .controleer(huidig, "de bewaartermijn")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = if huidig == 0 {
+        diesel::insert_into(bewaartermijnen::table)
+            .values((
+                bewaartermijnen::id.eq(ids::new_id().to_string()),
+                bewaartermijnen::organisatie.eq(Some(organisatie)),
+                bewaartermijnen::soort.eq(soort),
+                bewaartermijnen::termijn_dagen.eq(dagen),
+                bewaartermijnen::toelichting.eq(toelichting),
+                bewaartermijnen::versie.eq(1i64),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::update(
+            bewaartermijnen::table
+                .filter(bewaartermijnen::organisatie.eq(organisatie))
+                .filter(bewaartermijnen::soort.eq(soort))
+                .filter(bewaartermijnen::versie.eq(huidig)),
+        )
+        .set((
             bewaartermijnen::termijn_dagen.eq(dagen),
             bewaartermijnen::toelichting.eq(toelichting),
+            bewaartermijnen::versie.eq(huidig + 1),
         ))
-        .execute(conn)
-        .map(|_| ())
+        .execute(conn)?
+    };
+    if n == 0 {
+        return Err(Fout::VoorwaardeMislukt(format!(
+            "de bewaartermijn is intussen gewijzigd (versie {huidig} is niet meer de huidige); haal haar opnieuw op"
+        )));
+    }
+    Ok(())
+}
+
+/// Why a record goes: the rule and its term (DOMAIN.md §4 "Retention"), as a dry run
+/// prints it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Bewaargrond {
+    /// The kind of term (`vt-dossier`, `politiegegevens`, ... of `STANDAARDTERMIJNEN`), or
+    /// the record's own expiry (`verloopt_op`, `VERWIJSINDEX_VERVALTERMIJN`, ...).
+    pub regel: String,
+    /// The term in days, when the rule is a term.
+    pub termijn_dagen: Option<i64>,
+    /// The organisation whose term it is (its own override or the default); empty when
+    /// the rule is no organisation's.
+    pub organisatie: String,
+}
+
+impl Bewaargrond {
+    /// A record's own expiry, no organisation's term.
+    pub fn verlopen(regel: &str) -> Self {
+        Self {
+            regel: regel.into(),
+            termijn_dagen: None,
+            organisatie: String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for Bewaargrond {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.regel)?;
+        if let Some(d) = self.termijn_dagen {
+            write!(f, " {d} dagen")?;
+        }
+        if !self.organisatie.is_empty() {
+            write!(f, " ({})", self.organisatie)?;
+        }
+        Ok(())
+    }
 }
 
 /// A record removed (or, in a dry run, to be removed).
 #[derive(Debug, Clone)]
 pub struct Verwijderd {
-    pub organisatie: String,
+    /// The organisations that held it: each gets a `vernietiging` row in its processing
+    /// log. Empty for rows that go with a record whose removal is logged (its steps, its
+    /// deliveries) and for rows that hold no record of their own (log rows, counters).
+    pub organisaties: Vec<String>,
+    /// The kind of record, as the report counts it (`zorgmeldingen`, `termijnen`, ...).
     pub object_type: &'static str,
     pub object_id: String,
     /// The data subjects whose data went with it (for the processing log).
     pub betrokkenen: Vec<Uuid>,
+    /// Why it goes.
+    pub grond: Bewaargrond,
 }
 
-/// A kind of record under retention, contributed by the crate that stores it.
+impl Verwijderd {
+    /// A row that goes with a record (no log row of its own).
+    pub fn mee(
+        object_type: &'static str,
+        object_id: impl Into<String>,
+        grond: &Bewaargrond,
+    ) -> Self {
+        Self {
+            organisaties: vec![],
+            object_type,
+            object_id: object_id.into(),
+            betrokkenen: vec![],
+            grond: grond.clone(),
+        }
+    }
+}
+
+/// Kinds of record under retention, contributed by the crate that stores them.
 pub trait Bewaarbron: Send + Sync {
-    fn soort(&self) -> &'static str;
+    /// The kinds of record (`Verwijderd::object_type`) this source removes, each listed in
+    /// the report even when none went.
+    fn soorten(&self) -> &'static [&'static str];
     /// Remove (or with `proef`, only list) the records whose term has passed at `nu`.
     fn ruim_op(
         &self,
@@ -176,14 +284,185 @@ pub trait Bewaarbron: Send + Sync {
     ) -> QueryResult<Vec<Verwijderd>>;
 }
 
-/// Counts per kind of record.
+/// Counts per kind of record, and per kind the reasons.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Opruimrapport {
+    /// Per kind of record, in the order the sources name them, the number removed.
     pub per_soort: Vec<(&'static str, usize)>,
+    /// Per kind of record and reason, the number removed.
+    pub gronden: Vec<(&'static str, Bewaargrond, usize)>,
+}
+
+impl Opruimrapport {
+    /// Add the removals of one source that names `soorten`.
+    pub fn tel(&mut self, soorten: &[&'static str], weg: &[Verwijderd]) {
+        for s in soorten {
+            if !self.per_soort.iter().any(|(k, _)| k == s) {
+                self.per_soort.push((s, 0));
+            }
+        }
+        for w in weg {
+            match self.per_soort.iter_mut().find(|(k, _)| *k == w.object_type) {
+                Some((_, n)) => *n += 1,
+                None => self.per_soort.push((w.object_type, 1)),
+            }
+            match self
+                .gronden
+                .iter_mut()
+                .find(|(k, g, _)| *k == w.object_type && *g == w.grond)
+            {
+                Some((_, _, n)) => *n += 1,
+                None => self.gronden.push((w.object_type, w.grond.clone(), 1)),
+            }
+        }
+    }
+
+    /// Merge another report into this one.
+    pub fn voeg(&mut self, ander: Opruimrapport) {
+        for (s, n) in ander.per_soort {
+            match self.per_soort.iter_mut().find(|(k, _)| *k == s) {
+                Some((_, m)) => *m += n,
+                None => self.per_soort.push((s, n)),
+            }
+        }
+        for (s, g, n) in ander.gronden {
+            match self.gronden.iter_mut().find(|(k, h, _)| *k == s && *h == g) {
+                Some((_, _, m)) => *m += n,
+                None => self.gronden.push((s, g, n)),
+            }
+        }
+    }
+
+    /// The reasons of kind `soort`, each with its count, in order.
+    pub fn gronden_van(&self, soort: &str) -> Vec<(&Bewaargrond, usize)> {
+        let mut uit: Vec<(&Bewaargrond, usize)> = self
+            .gronden
+            .iter()
+            .filter(|(k, _, _)| *k == soort)
+            .map(|(_, g, n)| (g, *n))
+            .collect();
+        uit.sort();
+        uit
+    }
+}
+
+/// The kind of term that holds for an organisation's case records, by its kind
+/// (DOMAIN.md §4 "Retention"): police data (and the OM's, which are police data it
+/// received) by the Wpg, Veilig Thuis's dossier, the GI's and the Raad's child-protection
+/// dossier, and youth care's (jeugdzorg, wijkteam, municipality) jeugdhulp dossier.
+/// [check]: the organisation overrides the term in `bewaartermijnen`.
+pub fn dossiersoort(soort: Option<OrganisatieSoort>) -> &'static str {
+    match soort {
+        Some(OrganisatieSoort::Politie | OrganisatieSoort::Om) => "politiegegevens",
+        Some(OrganisatieSoort::VeiligThuis) => "vt-dossier",
+        Some(OrganisatieSoort::GecertificeerdeInstelling | OrganisatieSoort::Rvdk) => "gi-dossier",
+        Some(
+            OrganisatieSoort::Jeugdzorg | OrganisatieSoort::Wijkteam | OrganisatieSoort::Gemeente,
+        ) => "jeugdhulp-dossier",
+        // An organisation no longer in the register: the longest term of all.
+        None => "gi-dossier",
+    }
+}
+
+/// The kinds of term `dossiersoort` gives.
+pub const DOSSIERSOORTEN: &[&str] = &[
+    "politiegegevens",
+    "vt-dossier",
+    "gi-dossier",
+    "jeugdhulp-dossier",
+];
+
+/// The shortest term of any kind in `soorten` at any organisation (its own or the
+/// default): records changed more recently are within every term, so a retention source
+/// need not look at them.
+pub fn kortste_termijn(conn: &mut DbConnection, soorten: &[&str]) -> QueryResult<i64> {
+    let eigen: Vec<i64> = bewaartermijnen::table
+        .filter(bewaartermijnen::soort.eq_any(soorten))
+        .select(bewaartermijnen::termijn_dagen)
+        .load(conn)?;
+    Ok(STANDAARDTERMIJNEN
+        .iter()
+        .filter(|t| soorten.contains(&t.soort))
+        .map(|t| t.dagen)
+        .chain(eigen)
+        .min()
+        .unwrap_or(0))
+}
+
+/// `kortste_termijn` of the case-record kinds (`DOSSIERSOORTEN`).
+pub fn kortste_dossiertermijn(conn: &mut DbConnection) -> QueryResult<i64> {
+    kortste_termijn(conn, DOSSIERSOORTEN)
+}
+
+/// The terms in force per organisation, read once per retention run (a cache within one
+/// transaction).
+#[derive(Debug, Default)]
+pub struct Houdertermijnen {
+    cache: std::collections::HashMap<(String, &'static str), Bewaargrond>,
+}
+
+impl Houdertermijnen {
+    /// The term of kind `soort` at `organisatie` (its own, else the default).
+    pub fn van_soort(
+        &mut self,
+        conn: &mut DbConnection,
+        organisatie: &str,
+        soort: &'static str,
+    ) -> QueryResult<Bewaargrond> {
+        let sleutel = (organisatie.to_string(), soort);
+        if let Some(g) = self.cache.get(&sleutel) {
+            return Ok(g.clone());
+        }
+        let g = Bewaargrond {
+            regel: soort.into(),
+            termijn_dagen: termijn(conn, organisatie, soort)?,
+            organisatie: organisatie.into(),
+        };
+        self.cache.insert(sleutel, g.clone());
+        Ok(g)
+    }
+
+    /// The term of `organisatie`'s case records (`dossiersoort` of its kind).
+    pub fn dossier(
+        &mut self,
+        conn: &mut DbConnection,
+        organisatie: &str,
+    ) -> QueryResult<Bewaargrond> {
+        let soort = dossiersoort(
+            ketenregie_store::directory::kern_op_code(conn, organisatie)?.map(|o| o.2),
+        );
+        self.van_soort(conn, organisatie, soort)
+    }
+
+    /// Of several holders of one record, the term that binds last: the record goes only
+    /// when every holder's term has passed since `sinds`. `None` when it has not (or there
+    /// are no holders).
+    pub fn verstreken(
+        &mut self,
+        conn: &mut DbConnection,
+        houders: &[String],
+        sinds: DateTime<Utc>,
+        nu: DateTime<Utc>,
+    ) -> QueryResult<Option<Bewaargrond>> {
+        let mut langste: Option<Bewaargrond> = None;
+        for h in houders {
+            let g = self.dossier(conn, h)?;
+            if langste.as_ref().is_none_or(|l| {
+                g.termijn_dagen.unwrap_or(i64::MAX) > l.termijn_dagen.unwrap_or(i64::MAX)
+            }) {
+                langste = Some(g);
+            }
+        }
+        Ok(langste.filter(|g| {
+            g.termijn_dagen
+                .is_some_and(|d| sinds + Duration::days(d) <= nu)
+        }))
+    }
 }
 
 /// Run every source in one transaction per source; log each removal of a domain record
-/// in the processing log of the owning organisation.
+/// in the processing log of each organisation that held it (the row outlives the record
+/// by the log's own term).
 pub fn voer_uit(
     conn: &mut DbConnection,
     bronnen: &[Arc<dyn Bewaarbron>],
@@ -197,44 +476,44 @@ pub fn voer_uit(
         let weg = conn.transaction(|c| {
             let weg = bron.ruim_op(c, nu, proef)?;
             if !proef {
-                for w in weg.iter().filter(|w| !w.organisatie.is_empty()) {
-                    let ctx = Context {
-                        actor: Actor {
-                            gebruiker: "systeem".into(),
-                            weergavenaam: "bewaartermijnbewaking".into(),
-                            organisatie: w.organisatie.clone(),
-                            rollen: vec![],
-                            applicatie: "ketenregie-bewaring".into(),
-                        },
-                        trace_id: hex::encode(rand::random::<[u8; 16]>()),
-                        span_id: hex::encode(rand::random::<[u8; 8]>()),
-                        parent_span_id: None,
-                        toelichting: None,
-                        doorbraak: false,
-                        nu,
-                        pseudoniemen: pseudoniemen.clone(),
-                        versleuteling: versleuteling.clone(),
-                    };
-                    logboek::verwerking(
-                        c,
-                        &ctx,
-                        "vernietiging",
-                        &format!(
-                            "bewaartermijn {} verstreken ({} {})",
-                            bron.soort(),
-                            w.object_type,
-                            w.object_id
-                        ),
-                        None,
-                        false,
-                        &w.betrokkenen,
-                        "geslaagd",
-                    )?;
+                for w in &weg {
+                    for org in &w.organisaties {
+                        let ctx = Context {
+                            actor: Actor {
+                                gebruiker: "systeem".into(),
+                                weergavenaam: "bewaartermijnbewaking".into(),
+                                organisatie: org.clone(),
+                                rollen: vec![],
+                                applicatie: "ketenregie-bewaring".into(),
+                            },
+                            trace_id: hex::encode(rand::random::<[u8; 16]>()),
+                            span_id: hex::encode(rand::random::<[u8; 8]>()),
+                            parent_span_id: None,
+                            toelichting: None,
+                            doorbraak: false,
+                            nu,
+                            pseudoniemen: pseudoniemen.clone(),
+                            versleuteling: versleuteling.clone(),
+                        };
+                        logboek::verwerking(
+                            c,
+                            &ctx,
+                            "vernietiging",
+                            &format!(
+                                "bewaartermijn verstreken: {} ({} {})",
+                                w.grond, w.object_type, w.object_id
+                            ),
+                            None,
+                            false,
+                            &w.betrokkenen,
+                            "geslaagd",
+                        )?;
+                    }
                 }
             }
             Ok::<_, diesel::result::Error>(weg)
         })?;
-        rapport.per_soort.push((bron.soort(), weg.len()));
+        rapport.tel(bron.soorten(), &weg);
     }
     Ok(rapport)
 }
@@ -249,8 +528,8 @@ pub fn voer_uit(
 pub struct Verwerkingslogbron;
 
 impl Bewaarbron for Verwerkingslogbron {
-    fn soort(&self) -> &'static str {
-        "verwerkingslog"
+    fn soorten(&self) -> &'static [&'static str] {
+        &["verwerkingslog"]
     }
 
     fn ruim_op(
@@ -264,21 +543,19 @@ impl Bewaarbron for Verwerkingslogbron {
             .filter(verwerkingslog::activiteit.ne(logboek::BEWARING_IJKPUNT))
             .distinct()
             .load(conn)?;
-        let mut totaal = 0usize;
+        let mut uit = Vec::new();
+        let mut termijnen = Houdertermijnen::default();
         for (org, keten) in ketens {
-            let dagen = termijn(conn, &org, "verwerkingslog")?.unwrap_or(5 * JAAR);
-            let grens = nu - Duration::days(dagen);
-            totaal += logboek::bewaar_keten(conn, &keten, &org, grens, nu, proef)?;
+            let grond = termijnen.van_soort(conn, &org, "verwerkingslog")?;
+            let grens = nu - Duration::days(grond.termijn_dagen.unwrap_or(5 * JAAR));
+            let n = logboek::bewaar_keten(conn, &keten, &org, grens, nu, proef)?;
+            // Log rows carry no domain record: counted, not logged per row.
+            uit.extend(std::iter::repeat_n(
+                Verwijderd::mee("verwerkingslog", "", &grond),
+                n,
+            ));
         }
-        // Log rows carry no domain record: report the count without per-row entries.
-        Ok(std::iter::repeat_with(|| Verwijderd {
-            organisatie: String::new(),
-            object_type: "verwerkingslog",
-            object_id: String::new(),
-            betrokkenen: vec![],
-        })
-        .take(totaal)
-        .collect())
+        Ok(uit)
     }
 }
 
@@ -307,17 +584,28 @@ pub fn geldend(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<Bewaarregel
     Ok(regels(conn, &ctx.actor.organisatie)?)
 }
 
+/// `GET /bewaartermijnen/{soort}`: the rule of one kind in force for the caller's
+/// organisation, with its version (the ETag).
+pub fn geldend_voor(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    std: &Standaardtermijn,
+) -> Result<Bewaarregel, Fout> {
+    Ok(regel(conn, &ctx.actor.organisatie, std.soort)?)
+}
+
 /// `PUT /bewaartermijnen/{soort}`: the functional admin (`FUNCTIONEEL_BEHEERDER_BEWAART`)
 /// sets the organisation's own term of `dagen` days for `std`'s kind, with the reason
-/// `toelichting`; recorded in the organisation's audit trail with the old term. Returns
-/// the rules now in force.
+/// `toelichting`, when `voorwaarde` (`If-Match`) holds for the current version; recorded in
+/// the organisation's audit trail with the old term. Returns the rule now in force.
 pub fn zet(
     conn: &mut DbConnection,
     ctx: &Context,
     std: &Standaardtermijn,
     dagen: i64,
     toelichting: &str,
-) -> Result<Vec<Bewaarregel>, Fout> {
+    voorwaarde: &IfMatch,
+) -> Result<Bewaarregel, Fout> {
     if !ctx.actor.heeft_rol(Rol::FunctioneelBeheerder) {
         return Err(Fout::geen_toegang(
             FUNCTIONEEL_BEHEERDER_BEWAART,
@@ -326,7 +614,7 @@ pub fn zet(
     }
     let (org, soort) = (&ctx.actor.organisatie, std.soort);
     let oud = termijn(conn, org, soort)?;
-    zet_termijn(conn, org, soort, dagen, toelichting)?;
+    zet_termijn(conn, org, soort, dagen, toelichting, voorwaarde)?;
     logboek::audit(
         conn,
         ctx,
@@ -344,7 +632,7 @@ pub fn zet(
             nieuw: Some(serde_json::json!({"termijnDagen": dagen, "toelichting": toelichting})),
         },
     )?;
-    Ok(regels(conn, org)?)
+    Ok(regel(conn, org, soort)?)
 }
 
 #[cfg(test)]

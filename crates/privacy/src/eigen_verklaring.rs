@@ -337,3 +337,29 @@ pub fn bij_record(
 ) -> QueryResult<Vec<EigenVerklaringWeergave>> {
     Ok(Verklaringen::lees_ids(conn, v, [&id])?.voor(soort, &id, lezer, |n| n <= max))
 }
+
+/// The statements on records `ids` of kind `object_type`: they go with their record when
+/// its term has passed (DOMAIN.md §3 flow 8: always shown with it, so never without it).
+/// With `proef`, only listed. Returns (id, person) of each.
+pub fn verwijder_bij(
+    conn: &mut DbConnection,
+    object_type: &str,
+    ids: &[String],
+    proef: bool,
+) -> QueryResult<Vec<(String, String)>> {
+    let mut uit = Vec::new();
+    for deel in ids.chunks(500) {
+        let q = eigen_verklaringen::table
+            .filter(eigen_verklaringen::object_type.eq(object_type))
+            .filter(eigen_verklaringen::object_id.eq_any(deel));
+        uit.extend(
+            q.clone()
+                .select((eigen_verklaringen::id, eigen_verklaringen::betrokkene_id))
+                .load::<(String, String)>(conn)?,
+        );
+        if !proef {
+            diesel::delete(q).execute(conn)?;
+        }
+    }
+    Ok(uit)
+}

@@ -32,6 +32,7 @@ pub mod register;
 pub mod verantwoording;
 pub mod verificatie;
 pub mod versleuteling;
+pub mod verstrekking;
 pub mod zicht;
 
 pub use besluit::{Aanvraag, Toestemming, Weigering, toegang};

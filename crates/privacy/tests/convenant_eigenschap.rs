@@ -184,6 +184,7 @@ fn regel() -> impl Strategy<Value = Regel> {
                 doel,
                 reden_verplicht,
                 max_vertrouwelijkheid: max,
+                eigenaar_informeren: false,
                 grondslag: Grondslag {
                     code: "test art. 1".into(),
                     omschrijving: "t".into(),

@@ -22,6 +22,7 @@
 //! `inzage::ReferralBron` gives the zorgmeldingen, their steps and hand-overs to a data
 //! subject's inzage report (`ketenregie_privacy::inzage::InzageBron`).
 
+pub mod bewaring;
 pub mod briefingbron;
 pub mod eigen_verklaringen;
 pub mod indiening;

@@ -87,10 +87,43 @@ pub fn enqueue(conn: &mut DbConnection, g: &Gebeurtenis, nu: DateTime<Utc>) -> Q
     enqueue_met(conn, g, nu, &mut BestemmingenCache::new())
 }
 
+/// `enqueue` with data that is no personal data (`gegevens`, JSON: the webhook's `data`,
+/// lines of the e-mail), such as the owner's notice of a disclosure.
+pub fn enqueue_met_gegevens(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    gegevens: &serde_json::Value,
+    nu: DateTime<Utc>,
+) -> QueryResult<()> {
+    schrijf(conn, g, Some(gegevens), nu, &mut BestemmingenCache::new())
+}
+
+/// Does `organisatie` have a subscription that wants events of type `soort` (without the
+/// prefix)? For events an organisation receives only when it turned them on.
+pub fn geabonneerd(conn: &mut DbConnection, organisatie: &str, soort: &str) -> QueryResult<bool> {
+    let abonnementen: Vec<(String, Option<String>)> = abonnementen::table
+        .filter(abonnementen::organisatie.eq(organisatie))
+        .select((abonnementen::kanalen, abonnementen::soorten))
+        .load(conn)?;
+    Ok(abonnementen
+        .iter()
+        .any(|(k, s)| abonnement_wil(k, s.as_deref(), soort)))
+}
+
 /// `enqueue` with the addressees' push targets cached across calls.
 pub fn enqueue_met(
     conn: &mut DbConnection,
     g: &Gebeurtenis,
+    nu: DateTime<Utc>,
+    cache: &mut BestemmingenCache,
+) -> QueryResult<()> {
+    schrijf(conn, g, None, nu, cache)
+}
+
+fn schrijf(
+    conn: &mut DbConnection,
+    g: &Gebeurtenis,
+    gegevens: Option<&serde_json::Value>,
     nu: DateTime<Utc>,
     cache: &mut BestemmingenCache,
 ) -> QueryResult<()> {
@@ -125,6 +158,7 @@ pub fn enqueue_met(
             outbox::pogingen.eq(0),
             outbox::volgende_poging_op.eq(to_db(nu)),
             outbox::aangemaakt_op.eq(to_db(nu)),
+            outbox::gegevens.eq(gegevens.map(|w| w.to_string())),
         ))
         .execute(conn)?;
     for (kanaal, abonnement) in doelen {
@@ -158,6 +192,8 @@ pub struct Bericht {
     pub volgende_poging_op: chrono::NaiveDateTime,
     pub laatste_fout: Option<String>,
     pub aangemaakt_op: chrono::NaiveDateTime,
+    /// Data that is no personal data, as JSON, if the event carries any.
+    pub gegevens: Option<String>,
 }
 
 impl Bericht {
@@ -191,6 +227,41 @@ pub fn voor(
         .select(Bericht::as_select())
         .load(conn)?;
     Ok((rijen, totaal))
+}
+
+/// The notifications about records `onderwerpen` (their `onderwerp`), and their
+/// deliveries: removed with those records by the retention run (DOMAIN.md §4: a
+/// notification points to the record, so it goes with it). With `proef`, only listed.
+/// Returns the ids of the notifications and of the deliveries.
+pub fn verwijder_over(
+    conn: &mut DbConnection,
+    onderwerpen: &[String],
+    proef: bool,
+) -> QueryResult<(Vec<String>, Vec<String>)> {
+    let mut berichten = Vec::new();
+    let mut bezorgd = Vec::new();
+    for deel in onderwerpen.chunks(500) {
+        let ids: Vec<String> = outbox::table
+            .filter(outbox::onderwerp.eq_any(deel))
+            .select(outbox::id)
+            .load(conn)?;
+        if ids.is_empty() {
+            continue;
+        }
+        bezorgd.extend(
+            bezorgingen::table
+                .filter(bezorgingen::outbox_id.eq_any(&ids))
+                .select(bezorgingen::id)
+                .load::<String>(conn)?,
+        );
+        if !proef {
+            diesel::delete(bezorgingen::table.filter(bezorgingen::outbox_id.eq_any(&ids)))
+                .execute(conn)?;
+            diesel::delete(outbox::table.filter(outbox::id.eq_any(&ids))).execute(conn)?;
+        }
+        berichten.extend(ids);
+    }
+    Ok((berichten, bezorgd))
 }
 
 #[cfg(test)]

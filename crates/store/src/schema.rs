@@ -195,6 +195,25 @@ diesel::table! {
         soort -> Text,
         termijn_dagen -> BigInt,
         toelichting -> Text,
+        versie -> BigInt,
+    }
+}
+
+diesel::table! {
+    verstrekkingen (id) {
+        id -> Text,
+        eigenaar -> Text,
+        ontvanger -> Text,
+        rollen -> Text,
+        object_type -> Text,
+        object_id -> Text,
+        doel -> Text,
+        grondslag -> Text,
+        convenant_id -> Nullable<Text>,
+        convenant_versie -> Nullable<BigInt>,
+        doorbraak -> Bool,
+        trace_id -> Text,
+        tijdstip -> Timestamp,
     }
 }
 
@@ -212,7 +231,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audittrail,
     verwerkingslog,
     eigen_verklaringen,
-    bewaartermijnen
+    bewaartermijnen,
+    verstrekkingen
 );
 
 diesel::table! {
@@ -309,6 +329,7 @@ diesel::table! {
         volgende_poging_op -> Timestamp,
         laatste_fout -> Nullable<Text>,
         aangemaakt_op -> Timestamp,
+        gegevens -> Nullable<Text>,
     }
 }
 

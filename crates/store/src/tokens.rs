@@ -75,3 +75,17 @@ pub fn gezien(conn: &mut DbConnection, jti: &str) -> QueryResult<Option<String>>
 pub fn opruimen(conn: &mut DbConnection, nu: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(t::gebruikte_tokens.filter(t::verloopt_op.lt(nu))).execute(conn)
 }
+
+/// The retention of token ids (`opruimen`), with a dry run: the number of ids whose
+/// tokens expired before `nu` (removed unless `proef`).
+pub fn bewaar(conn: &mut DbConnection, nu: NaiveDateTime, proef: bool) -> QueryResult<usize> {
+    if proef {
+        let n: i64 = t::gebruikte_tokens
+            .filter(t::verloopt_op.lt(nu))
+            .count()
+            .get_result(conn)?;
+        Ok(n as usize)
+    } else {
+        opruimen(conn, nu)
+    }
+}

@@ -90,10 +90,18 @@ impl Default for Onderdelen {
     fn default() -> Self {
         Self {
             inzage: vec![],
+            // Feedback before the meldingen it is on; the processing log last, after
+            // the removals it records.
             bewaring: vec![
-                Arc::new(bewaring::Verwerkingslogbron),
+                Arc::new(ketenregie_feedback::bewaring::Terugkoppelingbron),
+                Arc::new(ketenregie_referral::bewaring::Meldingbron),
+                Arc::new(ketenregie_case::bewaring::Coordinatiebron),
+                Arc::new(ketenregie_case::bewaring::Dossierbron),
+                Arc::new(crate::auth::TokenBron),
                 Arc::new(crate::idempotentie::IdempotentieBron),
                 Arc::new(crate::limieten::QuotumBron),
+                Arc::new(ketenregie_privacy::verstrekking::Verstrekkingbron),
+                Arc::new(bewaring::Verwerkingslogbron),
             ],
             klok: Klok::systeem(),
             zorgmeldingen: Arc::new(ketenregie_referral::briefingbron::Briefingbron),

@@ -70,7 +70,7 @@ pub fn bewaring_uitvoeren(
                 proef,
             )
         })?;
-        rapport.per_soort.extend(deel.per_soort);
+        rapport.voeg(deel);
     }
     Ok(rapport)
 }

@@ -29,6 +29,11 @@ pub struct BerichtDto {
     /// Delivery state: wachtend, afgeleverd, dood.
     pub status: String,
     pub aangemaakt_op: DateTime<Utc>,
+    /// Data the event carries that is no personal data (the owner's notice of a
+    /// disclosure: record, reader, purpose, time), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub gegevens: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -76,6 +81,10 @@ pub async fn lijst(
             onderwerp: b.onderwerp,
             dataref: b.dataref,
             status: b.status,
+            gegevens: b
+                .gegevens
+                .as_deref()
+                .and_then(|g| serde_json::from_str(g).ok()),
         })
         .collect();
     Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))

@@ -1,12 +1,15 @@
 //! `/api/v1/bewaartermijnen`: the retention rules in force for the caller's organisation,
 //! the defaults of DOMAIN.md §4 overridable per organisation by its functional admin
-//! (`ketenregie_privacy::bewaring::zet`, which records the change).
+//! (`ketenregie_privacy::bewaring::zet`, which records the change). Each rule has a
+//! version: a strong `ETag` on its read and its change, and `If-Match` on the change
+//! (RFC 9110 §13.1.1), as contact points have.
 
 use crate::db;
 use crate::paging;
 use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match};
 use crate::verwerking::Verwerking;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
 use ketenregie_privacy::bewaring::{self, Bewaarregel};
 use ketenregie_store::DbPool;
@@ -40,24 +43,53 @@ pub struct TermijnInvoer {
 }
 
 #[utoipa::path(
-    put, path = "/bewaartermijnen/{soort}", tag = "bewaartermijnen", operation_id = "bewaartermijnZetten",
-    summary = "Eigen bewaartermijn zetten",
-    description = "The functional admin sets the organisation's own term for one kind of record, overriding the default.",
+    get, path = "/bewaartermijnen/{soort}", tag = "bewaartermijnen", operation_id = "bewaartermijnOpvragen",
+    summary = "Eén bewaartermijn van de eigen organisatie",
+    description = "The term in force for one kind of record, with its version as a strong ETag (\"0\" while the default holds) for If-Match on a change.",
     params(("soort" = String, Path, description = "Kind of record, e.g. vt-dossier, politiegegevens, verwerkingslog")),
-    request_body = TermijnInvoer,
     responses(
-        (status = 200, description = "De regels die nu gelden", body = Vec<Bewaarregel>),
+        (status = 200, description = "De termijn die geldt", body = Bewaarregel, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 404, description = "Onbekende soort", body = Problem),
     ),
     security(("bearer" = []))
 )]
+pub async fn een(
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    soort: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let std = bewaring::standaard(&soort)?;
+    let regel = db::run(&pool, move |c| Ok(bewaring::geldend_voor(c, &ctx, std)?)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(regel.versie))
+        .json(regel))
+}
+
+#[utoipa::path(
+    put, path = "/bewaartermijnen/{soort}", tag = "bewaartermijnen", operation_id = "bewaartermijnZetten",
+    summary = "Eigen bewaartermijn zetten",
+    description = "The functional admin sets the organisation's own term for one kind of record, overriding the default. With If-Match (the ETag of an earlier read; \"0\" for the default) the change applies only to that version: 412 otherwise.",
+    params(
+        ("soort" = String, Path, description = "Kind of record, e.g. vt-dossier, politiegegevens, verwerkingslog"),
+        ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),
+    ),
+    request_body = TermijnInvoer,
+    responses(
+        (status = 200, description = "De termijn die nu geldt", body = Bewaarregel, headers(("ETag" = String, description = "The new version"))),
+        (status = 404, description = "Onbekende soort", body = Problem),
+        (status = 412, description = "De bewaartermijn is intussen gewijzigd", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
 pub async fn zet(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     soort: web::Path<String>,
     body: web::Json<TermijnInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let std = bewaring::standaard(&soort)?;
+    let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let dagen = v.verplicht("termijnDagen", body.termijn_dagen);
     if let Some(d) = dagen
@@ -72,9 +104,18 @@ pub async fn zet(
     let toelichting = v.tekst("toelichting", body.toelichting.as_deref(), 500);
     paging::check(v)?;
     let (dagen, toelichting) = (dagen.unwrap_or(std.dagen), toelichting.unwrap_or_default());
-    let regels = db::tx(&pool, move |c| {
-        Ok(bewaring::zet(c, &ctx, std, dagen, &toelichting)?)
+    let regel = db::tx(&pool, move |c| {
+        Ok(bewaring::zet(
+            c,
+            &ctx,
+            std,
+            dagen,
+            &toelichting,
+            &voorwaarde,
+        )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(regels))
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(regel.versie))
+        .json(regel))
 }

@@ -55,6 +55,8 @@ routetabel! {
     "/convenanten/{id}/audittrail" => { get: convenanten::audittrail }
     "/verwerkingen/_zoek" => { post: verwerkingen::zoek }
     "/verwerkingen/doorbraken" => { get: verwerkingen::doorbraken }
+    "/verwerkingen/verstrekkingen" => { get: verwerkingen::verstrekkingen }
+    "/verwerkingen/verstrekkingen/{id}" => { get: verwerkingen::verstrekking }
     "/personen/{id}/inzage" => { get: inzage::inzage }
     "/personen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
     "/zorgmeldingen" met [.app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))] => { get: zorgmeldingen::lijst, post: zorgmeldingen::maak }
@@ -104,7 +106,7 @@ routetabel! {
     "/quotumoverschrijdingen/{id}" => { get: quotumoverschrijdingen::een }
     "/termijnen" => { get: zorgmeldingen::termijnen_lijst }
     "/bewaartermijnen" => { get: bewaartermijnen::lijst }
-    "/bewaartermijnen/{soort}" => { put: bewaartermijnen::zet }
+    "/bewaartermijnen/{soort}" => { get: bewaartermijnen::een, put: bewaartermijnen::zet }
     "/sluitingsdagen" => { get: sluitingsdagen::lijst }
     "/sluitingsdagen/{datum}" => { put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
 }

@@ -68,5 +68,6 @@ pub(super) fn doorbreek(
         doorbraak: true,
         max_vertrouwelijkheid: Vertrouwelijkheid::ZeerGeheim,
         doel: a.doel,
+        informeer: BTreeSet::new(),
     })
 }

@@ -86,9 +86,19 @@ pub struct Toestemming {
     doorbraak: bool,
     max_vertrouwelijkheid: Vertrouwelijkheid,
     doel: Doel,
+    /// Owners to tell of this read: a rule used for their data is marked
+    /// `eigenaar_informeren` (`EIGENAAR_INFORMEREN`).
+    informeer: BTreeSet<String>,
 }
 
 impl Toestemming {
+    /// Is `eigenaar` to be told of a read under this permission (`EIGENAAR_INFORMEREN`):
+    /// a rule used for its data says so, or the read is a break-glass read of another
+    /// organisation's data?
+    pub fn informeert(&self, eigenaar: &str) -> bool {
+        self.doorbraak || self.informeer.contains(eigenaar)
+    }
+
     pub fn basis(&self) -> &[Basis] {
         &self.basis
     }

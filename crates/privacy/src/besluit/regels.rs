@@ -15,6 +15,8 @@ struct Staat {
     redigeer: BTreeSet<Gegevenscategorie>,
     reden_nodig: bool,
     max_niveau: Vertrouwelijkheid,
+    /// Owners whose used rule is marked `eigenaar_informeren`.
+    informeer: BTreeSet<String>,
 }
 
 impl Staat {
@@ -56,6 +58,7 @@ pub(super) fn beslis_regels(
         redigeer: BTreeSet::new(),
         reden_nodig: false,
         max_niveau: Vertrouwelijkheid::ZeerGeheim,
+        informeer: BTreeSet::new(),
     };
     for eigenaar in eigenaren {
         if eigenaar == actor.organisatie {
@@ -80,6 +83,7 @@ pub(super) fn beslis_regels(
         doorbraak: false,
         max_vertrouwelijkheid: staat.max_niveau,
         doel: a.doel,
+        informeer: staat.informeer,
     })
 }
 
@@ -186,6 +190,9 @@ fn convenant_vereist(
             }
             Some((c, r)) => {
                 staat.reden_nodig |= r.reden_verplicht;
+                if r.eigenaar_informeren {
+                    staat.informeer.insert(eigenaar.to_string());
+                }
                 staat.voeg(Basis {
                     convenant: Some((c.id, c.versie)),
                     grondslag: r.grondslag.clone(),
@@ -227,10 +234,15 @@ fn redigeren(
                     .filter(|_| toelichting.is_some())
             });
         match gedekt {
-            Some((c, r)) => staat.voeg(Basis {
-                convenant: Some((c.id, c.versie)),
-                grondslag: r.grondslag.clone(),
-            }),
+            Some((c, r)) => {
+                if r.eigenaar_informeren {
+                    staat.informeer.insert(eigenaar.to_string());
+                }
+                staat.voeg(Basis {
+                    convenant: Some((c.id, c.versie)),
+                    grondslag: r.grondslag.clone(),
+                })
+            }
             None => {
                 alleen_met_reden |= regels.iter().any(|(_, r)| dekt(r));
                 staat.redigeer.insert(*cat);

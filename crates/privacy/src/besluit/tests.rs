@@ -109,6 +109,7 @@ fn regel_strategy() -> impl Strategy<Value = Regel> {
                 doel,
                 reden_verplicht,
                 max_vertrouwelijkheid,
+                eigenaar_informeren: false,
                 grondslag: Grondslag {
                     code: "test art. 1".into(),
                     omschrijving: "t".into(),
@@ -224,6 +225,7 @@ fn reden_verplicht_voor_om() {
         doel: Doel::StrafrechtelijkeBeoordeling,
         reden_verplicht: true,
         max_vertrouwelijkheid: Vertrouwelijkheid::Vertrouwelijk,
+        eigenaar_informeren: false,
         grondslag: Grondslag {
             code: "Wjsg art. 39f".into(),
             omschrijving: "t".into(),
@@ -391,6 +393,7 @@ fn uitgetreden_partij_is_geen_partij() {
         doel: Doel::Briefing,
         reden_verplicht: false,
         max_vertrouwelijkheid: Vertrouwelijkheid::Geheim,
+        eigenaar_informeren: false,
         grondslag: Grondslag {
             code: "t".into(),
             omschrijving: "t".into(),

@@ -109,6 +109,13 @@ pub struct Regel {
     /// The highest confidentiality level this rule reaches.
     pub max_vertrouwelijkheid: Vertrouwelijkheid,
     pub grondslag: Grondslag,
+    /// `EIGENAAR_INFORMEREN`: every read of an owner's record under this rule is told to
+    /// that owner, when it subscribed to it (`privacy.gegevens-verstrekt`: record id,
+    /// reader, purpose, time; no personal data), as NHS CP-IS tells the owner of every
+    /// access to its child-protection flag. Left out of the serialisation when false, so
+    /// the content hash of an agreement without it is unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub eigenaar_informeren: bool,
 }
 
 /// The moments at which feedback is owed to the sender of a melding or hand-over.

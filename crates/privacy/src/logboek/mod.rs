@@ -346,7 +346,8 @@ fn schrijf_verwerkingen(
 }
 
 /// A permitted read of personal data: one audit row for the object, one processing-log
-/// row per subject.
+/// row per subject; a read of another organisation's record also enters the disclosure
+/// register (and may notify the owner: `verstrekking::leg_vast`).
 pub fn lezing(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -354,6 +355,7 @@ pub fn lezing(
     object: Object,
     betrokkenen: &[Uuid],
 ) -> QueryResult<()> {
+    crate::verstrekking::leg_vast(conn, ctx, t, &object)?;
     audit(
         conn,
         ctx,
@@ -388,6 +390,7 @@ pub fn lezingen(
     items: &[(&Toestemming, Object, Vec<Uuid>)],
 ) -> QueryResult<()> {
     for (t, object, _) in items {
+        crate::verstrekking::leg_vast(conn, ctx, t, object)?;
         audit(
             conn,
             ctx,

@@ -1,7 +1,10 @@
-//! Accountability to the privacy officer and the data subject: the organisation's
-//! processing log searched, its break-glass reads reviewed, and the inzage report on one
-//! person (`/verwerkingen`, `/personen/{id}/inzage`); the person's own statements are in
-//! `verklaringen`.
+//! Accountability to the privacy officer and the data subject: the organisation's log
+//! searched (its processing and the refused attempts, by person, period, purpose,
+//! agreement and outcome: `zoek_verwerkingen`), the disclosures of its records to other
+//! organisations (`verstrekkingen`, `verstrekking`), its break-glass reads reviewed
+//! (`doorbraken`), and the inzage report on one person (`/verwerkingen`,
+//! `/personen/{id}/inzage`); the person's own statements are in `verklaringen`. Plain
+//! functions with typed filters, so the API and the werkplek call the same.
 //!
 //! - `PRIVACYFUNCTIONARIS_VERANTWOORDT`: the log search, the break-glass review and the
 //!   inzage report are for the organisation's privacy officer (FG) only; a refusal is
@@ -16,10 +19,11 @@
 pub mod verklaringen;
 
 use crate::inzage::{self, Inzage, InzageBron, InzageRapport};
-use crate::logboek::{self, AuditRij, Object, VerwerkingRij, VerwerkingZoek};
-use crate::{Aanvraag, Context, besluit, zicht};
+use crate::logboek::{self, AuditRij, Logregel, Object, Uitkomst, VerwerkingZoek};
+use crate::verstrekking::{self, Verstrekking, Verstrekkingvraag};
+use crate::{Aanvraag, Context, besluit, betrokkene, zicht};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actie, Actor, Doel, Fout, Gegevenscategorie, Rol, Vertrouwelijkheid};
+use ketenregie_common::{Actie, Actor, Bsn, Doel, Fout, Gegevenscategorie, Rol, Vertrouwelijkheid};
 use ketenregie_store::{DbConnection, directory};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -65,38 +69,133 @@ pub fn persoon_object(ctx: &Context, persoon: Uuid) -> Object {
     }
 }
 
-/// A search of the own organisation's processing log; `betrokkene` is a person id,
-/// pseudonymised before searching.
+/// Whom a search of the log is about.
+#[derive(Debug, Clone)]
+pub enum Persoonsvraag {
+    /// A person id any route of the organisation returned: a person record (its own or
+    /// another organisation's), or the identity.
+    Id(Uuid),
+    /// A BSN (in the body of the request, never in its URL: DOMAIN.md §4 "BSN").
+    Bsn(Bsn),
+}
+
+/// A search of the own organisation's log (`zoek_verwerkingen`): each filter optional.
 #[derive(Debug, Clone, Default)]
 pub struct Zoekvraag {
-    pub betrokkene: Option<Uuid>,
+    /// The person; the search finds every row about them, whichever id of them is given.
+    pub persoon: Option<Persoonsvraag>,
     /// From this moment (inclusive).
     pub van: Option<DateTime<Utc>>,
     /// Until this moment (exclusive).
     pub tot: Option<DateTime<Utc>>,
     pub doel: Option<Doel>,
     pub convenant: Option<Uuid>,
+    /// Allowed, refused, or by break-glass.
+    pub uitkomst: Option<Uitkomst>,
 }
 
-/// `POST /verwerkingen/_zoek`: a page of the own organisation's processing log, newest
-/// first, and the total (`PRIVACYFUNCTIONARIS_VERANTWOORDT`).
+/// `POST /verwerkingen/_zoek`: a page of the own organisation's log, newest first, and the
+/// total (`PRIVACYFUNCTIONARIS_VERANTWOORDT`): its processing of personal data (the
+/// processing log) and the refused attempts of other organisations on its records (its
+/// audit trail). A person is found under the subject id every writer logs
+/// (`betrokkene::van_persoon`, `betrokkene::van_bsn`), and under the id itself (rows
+/// written before that rule); a refused attempt is about the person when it was on a
+/// record their data was processed under (linked by trace) or on the person itself.
 pub fn zoek_verwerkingen(
     conn: &mut DbConnection,
     ctx: &Context,
     z: Zoekvraag,
     offset: i64,
     limit: i64,
-) -> Result<(Vec<VerwerkingRij>, i64), Fout> {
+) -> Result<(Vec<Logregel>, i64), Fout> {
     privacyfunctionaris(&ctx.actor)?;
+    let (ids, identiteit) = match &z.persoon {
+        None => (vec![], None),
+        Some(Persoonsvraag::Id(id)) => {
+            let identiteit = betrokkene::van_persoon(conn, *id)?;
+            let mut ids = vec![identiteit, *id];
+            ids.dedup();
+            (ids, Some(identiteit))
+        }
+        Some(Persoonsvraag::Bsn(bsn)) => {
+            let identiteit = betrokkene::van_bsn(&ctx.versleuteling, bsn);
+            (vec![identiteit], Some(identiteit))
+        }
+    };
+    let mut eigen_objecten: Vec<(String, String)> = ids
+        .iter()
+        .map(|i| (PERSONEN.to_string(), i.to_string()))
+        .collect();
+    if let Some(i) = identiteit {
+        eigen_objecten.extend(
+            betrokkene::records_van(conn, i)?
+                .into_iter()
+                .map(|r| (PERSONEN.to_string(), r.to_string())),
+        );
+    }
     let z = VerwerkingZoek {
         organisatie: ctx.actor.organisatie.clone(),
-        betrokkene: z.betrokkene.map(|id| ctx.pseudoniemen.van(id)),
+        betrokkenen: ids.iter().map(|id| ctx.pseudoniemen.van(*id)).collect(),
+        eigen_objecten,
         van: z.van,
         tot: z.tot,
         doel: z.doel,
         convenant: z.convenant,
+        uitkomst: z.uitkomst,
     };
-    Ok(logboek::zoek_verwerkingen(conn, &z, offset, limit)?)
+    Ok(logboek::zoek_verwerkingen(
+        conn,
+        &ctx.versleuteling,
+        &z,
+        offset,
+        limit,
+    )?)
+}
+
+/// The audit object kind of a person record.
+const PERSONEN: &str = "personen";
+
+/// `GET /verwerkingen/verstrekkingen`: a page of the disclosures of the own organisation's
+/// records, newest first, and the total: every read of them by another organisation, with
+/// who (organisation and roles), when, for which purpose, under which agreement version
+/// (`PRIVACYFUNCTIONARIS_VERANTWOORDT`: the owner's privacy officer only).
+pub fn verstrekkingen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    v: Verstrekkingvraag,
+    offset: i64,
+    limit: i64,
+) -> Result<(Vec<Verstrekking>, i64), Fout> {
+    privacyfunctionaris(&ctx.actor)?;
+    Ok(verstrekking::van_eigenaar(
+        conn,
+        &ctx.actor.organisatie,
+        &v,
+        offset,
+        limit,
+    )?)
+}
+
+/// `GET /verwerkingen/verstrekkingen/{id}`: one disclosure of the own organisation's
+/// records (`PRIVACYFUNCTIONARIS_VERANTWOORDT`); another organisation's is answered as
+/// unknown (`EEN_ORGANISATIE_ZICHT`). The owner's notice (`EIGENAAR_INFORMEREN`) links
+/// here.
+pub fn verstrekking(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Verstrekking, Fout> {
+    privacyfunctionaris(&ctx.actor)?;
+    let v = verstrekking::een(conn, id)?.map(|v| {
+        let e = v.eigenaar.clone();
+        (v, e)
+    });
+    zicht::alleen_eigen(
+        ctx,
+        "verstrekking",
+        v,
+        "een verstrekking van gegevens van een andere organisatie",
+    )
 }
 
 /// `GET /verwerkingen/doorbraken`: a page of break-glass reads by or on data of the own
@@ -175,7 +274,9 @@ pub fn inzage(
             vertrouwelijkheid: Vertrouwelijkheid::Openbaar,
         },
     )?;
-    logboek::lezing(conn, ctx, &t, persoon_object(ctx, persoon), &[persoon])?;
+    // Logged under the person's subject id, as every writer logs it (`van_persoon`).
+    let subject = betrokkene::van_persoon(conn, persoon)?;
+    logboek::lezing(conn, ctx, &t, persoon_object(ctx, persoon), &[subject])?;
     Ok(InzageUitkomst {
         rapport,
         doorbraak: t.is_doorbraak(),

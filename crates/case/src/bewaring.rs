@@ -1,0 +1,603 @@
+//! Retention of the case registry (DOMAIN.md §4 "Retention"; issue 15 point 3).
+//!
+//! - `Coordinatiebron`: an involvement (`betrokkenheden`) goes at the earliest of its own
+//!   lapse (`VERWIJSINDEX_VERVALTERMIJN`: 2 years, the child's 23rd birthday), the end the
+//!   organisation gave it (no longer justified) and the organisation's own term for
+//!   `coordinatiesignaal` counted from its start; its matches go with it (a match needs
+//!   both signals), and the notifications about either.
+//! - `Dossierbron`: the owner's records, each after the term of the owner's case records
+//!   (`bewaring::dossiersoort`: police data 10 years, a Veilig Thuis dossier 20, a GI
+//!   dossier 30, ...; its own override in `bewaartermijnen`), counted from what the record
+//!   is about: an incident from when it happened, a court decision and an arrangement from
+//!   their end (else their date), gezag from its last verification; a family when none of
+//!   its decisions, arrangements and incidents is left and its own term has passed since
+//!   its last change; a person when no record refers to them any more (family, incident,
+//!   statement, gezag, involvement) and the term has passed since their last change. A
+//!   decision stays while a gezag or arrangement cites it. Statements on a record (eigen
+//!   verklaringen) go with it.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use diesel::prelude::*;
+use ketenregie_common::werkdagen::nl_datum;
+use ketenregie_privacy::bewaring::{
+    Bewaarbron, Bewaargrond, Houdertermijnen, Verwijderd, kortste_termijn,
+};
+use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Tekst;
+use ketenregie_store::outbox;
+use ketenregie_store::schema::{
+    beschikkingen, betrokkenheden, gezag, gezinnen, gezinsleden, incident_betrokkenen, incidenten,
+    matches, personen, regelingen, verklaringen,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The kind of term of a coordination signal.
+pub const COORDINATIESIGNAAL: &str = "coordinatiesignaal";
+
+/// The case registry's retention source for involvement and matches.
+#[derive(Debug, Clone, Copy)]
+pub struct Coordinatiebron;
+
+impl Bewaarbron for Coordinatiebron {
+    fn soorten(&self) -> &'static [&'static str] {
+        &["betrokkenheden", "matches", "outbox", "bezorgingen"]
+    }
+
+    fn ruim_op(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        let vandaag = nl_datum(nu);
+        let kortste = kortste_termijn(conn, &[COORDINATIESIGNAAL])?;
+        type Rij = (
+            String,
+            String,
+            Tekst<Uuid>,
+            NaiveDate,
+            NaiveDate,
+            Option<NaiveDate>,
+        );
+        let rijen: Vec<Rij> = betrokkenheden::table
+            .filter(
+                betrokkenheden::vervalt_op
+                    .lt(vandaag)
+                    .or(betrokkenheden::beeindigd_op.le(vandaag))
+                    .or(betrokkenheden::sinds.le(vandaag - Duration::days(kortste))),
+            )
+            .select((
+                betrokkenheden::id,
+                betrokkenheden::organisatie,
+                betrokkenheden::betrokkene,
+                betrokkenheden::sinds,
+                betrokkenheden::vervalt_op,
+                betrokkenheden::beeindigd_op,
+            ))
+            .load(conn)?;
+        let mut termijnen = Houdertermijnen::default();
+        let mut weg: BTreeMap<String, (Bewaargrond, Uuid)> = BTreeMap::new();
+        let mut uit = Vec::new();
+        for (id, org, betrokkene, sinds, vervalt, beeindigd) in rijen {
+            let eigen = termijnen.van_soort(conn, &org, COORDINATIESIGNAAL)?;
+            let grond = if beeindigd.is_some_and(|b| b <= vandaag) {
+                Bewaargrond {
+                    organisatie: org.clone(),
+                    ..Bewaargrond::verlopen("beeindigd: niet langer gerechtvaardigd")
+                }
+            } else if vervalt < vandaag {
+                Bewaargrond {
+                    organisatie: org.clone(),
+                    ..Bewaargrond::verlopen("VERWIJSINDEX_VERVALTERMIJN")
+                }
+            } else if eigen
+                .termijn_dagen
+                .is_some_and(|d| sinds + Duration::days(d) <= vandaag)
+            {
+                eigen
+            } else {
+                continue;
+            };
+            uit.push(Verwijderd {
+                organisaties: vec![org],
+                object_type: "betrokkenheden",
+                object_id: id.clone(),
+                betrokkenen: vec![betrokkene.0],
+                grond: grond.clone(),
+            });
+            weg.insert(id, (grond, betrokkene.0));
+        }
+        let ids: Vec<String> = weg.keys().cloned().collect();
+        let mut onderwerpen = ids.clone();
+        for deel in ids.chunks(500) {
+            let paren: Vec<(String, String, String, String, String)> = matches::table
+                .filter(
+                    matches::betrokkenheid_a
+                        .eq_any(deel)
+                        .or(matches::betrokkenheid_b.eq_any(deel)),
+                )
+                .select((
+                    matches::id,
+                    matches::betrokkenheid_a,
+                    matches::betrokkenheid_b,
+                    matches::organisatie_a,
+                    matches::organisatie_b,
+                ))
+                .load(conn)?;
+            for (id, a, b, org_a, org_b) in paren {
+                if onderwerpen.contains(&id) {
+                    continue;
+                }
+                let kanten: Vec<&(Bewaargrond, Uuid)> =
+                    [weg.get(&a), weg.get(&b)].into_iter().flatten().collect();
+                let Some((grond, _)) = kanten.first().copied() else {
+                    continue;
+                };
+                let mut betrokkenen: Vec<Uuid> = kanten.iter().map(|(_, b)| *b).collect();
+                betrokkenen.dedup();
+                uit.push(Verwijderd {
+                    organisaties: vec![org_a, org_b],
+                    object_type: "matches",
+                    object_id: id.clone(),
+                    betrokkenen,
+                    grond: grond.clone(),
+                });
+                onderwerpen.push(id);
+            }
+        }
+        let (berichten, bezorgd) = outbox::verwijder_over(conn, &onderwerpen, proef)?;
+        let mee = Bewaargrond::verlopen("met het signaal of de match");
+        uit.extend(berichten.iter().map(|b| Verwijderd::mee("outbox", b, &mee)));
+        uit.extend(
+            bezorgd
+                .iter()
+                .map(|b| Verwijderd::mee("bezorgingen", b, &mee)),
+        );
+        if !proef {
+            for deel in ids.chunks(500) {
+                diesel::delete(
+                    matches::table.filter(
+                        matches::betrokkenheid_a
+                            .eq_any(deel)
+                            .or(matches::betrokkenheid_b.eq_any(deel)),
+                    ),
+                )
+                .execute(conn)?;
+                diesel::delete(betrokkenheden::table.filter(betrokkenheden::id.eq_any(deel)))
+                    .execute(conn)?;
+            }
+        }
+        Ok(uit)
+    }
+}
+
+/// The case registry's retention source for its dossiers: incidents with their
+/// statements, court decisions, arrangements, gezag, families and persons.
+#[derive(Debug, Clone, Copy)]
+pub struct Dossierbron;
+
+/// A date as the start of that day (UTC), to count a term from.
+fn dag(d: NaiveDate) -> DateTime<Utc> {
+    d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+/// The identities of person records `ids` (for the processing log).
+fn identiteiten(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Uuid>> {
+    let mut uit = Vec::new();
+    for deel in ids.chunks(500) {
+        uit.extend(
+            personen::table
+                .filter(personen::id.eq_any(deel))
+                .select(personen::betrokkene)
+                .load::<Tekst<Uuid>>(conn)?
+                .into_iter()
+                .map(|t| t.0),
+        );
+    }
+    uit.sort();
+    uit.dedup();
+    Ok(uit)
+}
+
+/// The person records of family `gezin`.
+fn leden(conn: &mut DbConnection, gezin: &str) -> QueryResult<Vec<String>> {
+    gezinsleden::table
+        .filter(gezinsleden::gezin_id.eq(gezin))
+        .select(gezinsleden::persoon_id)
+        .load(conn)
+}
+
+/// The statements on the removed records of `soort`, as rows going with them.
+fn verklaringen_mee(
+    conn: &mut DbConnection,
+    soort: &str,
+    weg: &[(String, Bewaargrond)],
+    proef: bool,
+) -> QueryResult<Vec<Verwijderd>> {
+    let mut uit = Vec::new();
+    for (id, g) in weg {
+        for (v, _) in ketenregie_privacy::eigen_verklaring::verwijder_bij(
+            conn,
+            soort,
+            std::slice::from_ref(id),
+            proef,
+        )? {
+            uit.push(Verwijderd::mee("eigen-verklaringen", v, g));
+        }
+    }
+    Ok(uit)
+}
+
+impl Bewaarbron for Dossierbron {
+    fn soorten(&self) -> &'static [&'static str] {
+        &[
+            "incidenten",
+            "verklaringen",
+            "gezag",
+            "regelingen",
+            "beschikkingen",
+            "gezinnen",
+            "personen",
+            "eigen-verklaringen",
+        ]
+    }
+
+    fn ruim_op(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        let grens =
+            nu - Duration::days(ketenregie_privacy::bewaring::kortste_dossiertermijn(conn)?);
+        let grens_db = ketenregie_common::time::to_db(grens);
+        let grens_dag = grens.date_naive();
+        let mut t = Houdertermijnen::default();
+        let mut uit = Vec::new();
+
+        // Incidents, from when they happened; their persons and statements with them.
+        let rijen: Vec<(String, String, chrono::NaiveDateTime)> = incidenten::table
+            .filter(incidenten::tijdstip.lt(grens_db))
+            .select((incidenten::id, incidenten::eigenaar, incidenten::tijdstip))
+            .load(conn)?;
+        let mut weg = Vec::new();
+        for (id, eigenaar, tijdstip) in rijen {
+            let Some(g) = t.verstreken(
+                conn,
+                std::slice::from_ref(&eigenaar),
+                ketenregie_common::time::from_db(tijdstip),
+                nu,
+            )?
+            else {
+                continue;
+            };
+            let persons: Vec<String> = incident_betrokkenen::table
+                .filter(incident_betrokkenen::incident_id.eq(&id))
+                .select(incident_betrokkenen::persoon_id)
+                .load(conn)?;
+            let stmts: Vec<String> = verklaringen::table
+                .filter(verklaringen::incident_id.eq(&id))
+                .select(verklaringen::id)
+                .load(conn)?;
+            uit.extend(stmts.iter().map(|v| Verwijderd::mee("verklaringen", v, &g)));
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "incidenten",
+                object_id: id.clone(),
+                betrokkenen: identiteiten(conn, &persons)?,
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "incidenten", &weg, proef)?);
+        if !proef {
+            for (id, _) in &weg {
+                diesel::delete(verklaringen::table.filter(verklaringen::incident_id.eq(id)))
+                    .execute(conn)?;
+                diesel::delete(
+                    incident_betrokkenen::table.filter(incident_betrokkenen::incident_id.eq(id)),
+                )
+                .execute(conn)?;
+                diesel::delete(incidenten::table.find(id)).execute(conn)?;
+            }
+        }
+
+        // Gezag, from its last verification.
+        let rijen: Vec<(String, String, String, NaiveDate)> = gezag::table
+            .filter(gezag::geverifieerd_op.lt(grens_dag))
+            .select((
+                gezag::id,
+                gezag::eigenaar,
+                gezag::kind_id,
+                gezag::geverifieerd_op,
+            ))
+            .load(conn)?;
+        let mut weg = Vec::new();
+        for (id, eigenaar, kind, geverifieerd) in rijen {
+            let Some(g) =
+                t.verstreken(conn, std::slice::from_ref(&eigenaar), dag(geverifieerd), nu)?
+            else {
+                continue;
+            };
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "gezag",
+                object_id: id.clone(),
+                betrokkenen: identiteiten(conn, &[kind])?,
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "gezag", &weg, proef)?);
+        if !proef {
+            for (id, _) in &weg {
+                diesel::delete(gezag::table.find(id)).execute(conn)?;
+            }
+        }
+
+        // Arrangements, from their end (else their start).
+        let rijen: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> = regelingen::table
+            .filter(regelingen::van.lt(grens_dag))
+            .select((
+                regelingen::id,
+                regelingen::eigenaar,
+                regelingen::gezin_id,
+                regelingen::van,
+                regelingen::tot,
+            ))
+            .load(conn)?;
+        let mut weg = Vec::new();
+        for (id, eigenaar, gezin, van, tot) in rijen {
+            let Some(g) = t.verstreken(
+                conn,
+                std::slice::from_ref(&eigenaar),
+                dag(tot.unwrap_or(van)),
+                nu,
+            )?
+            else {
+                continue;
+            };
+            let l = leden(conn, &gezin)?;
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "regelingen",
+                object_id: id.clone(),
+                betrokkenen: identiteiten(conn, &l)?,
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "regelingen", &weg, proef)?);
+        let regelingen_weg: Vec<String> = weg.iter().map(|(id, _)| id.clone()).collect();
+        if !proef {
+            for id in &regelingen_weg {
+                diesel::delete(regelingen::table.find(id)).execute(conn)?;
+            }
+        }
+
+        // Court decisions, from their end (else their date), while nothing cites them.
+        let rijen: Vec<(String, String, String, NaiveDate, Option<NaiveDate>)> =
+            beschikkingen::table
+                .filter(beschikkingen::datum.lt(grens_dag))
+                .select((
+                    beschikkingen::id,
+                    beschikkingen::eigenaar,
+                    beschikkingen::gezin_id,
+                    beschikkingen::datum,
+                    beschikkingen::tot,
+                ))
+                .load(conn)?;
+        let gezag_weg: Vec<String> = uit
+            .iter()
+            .filter(|w| w.object_type == "gezag")
+            .map(|w| w.object_id.clone())
+            .collect();
+        let mut weg = Vec::new();
+        for (id, eigenaar, gezin, datum, tot) in rijen {
+            let Some(g) = t.verstreken(
+                conn,
+                std::slice::from_ref(&eigenaar),
+                dag(tot.unwrap_or(datum)),
+                nu,
+            )?
+            else {
+                continue;
+            };
+            let geciteerd_door_gezag: Vec<String> = gezag::table
+                .filter(gezag::beschikking_id.eq(&id))
+                .select(gezag::id)
+                .load(conn)?;
+            let geciteerd_door_regeling: Vec<String> = regelingen::table
+                .filter(regelingen::beschikking_id.eq(&id))
+                .select(regelingen::id)
+                .load(conn)?;
+            if geciteerd_door_gezag.iter().any(|c| !gezag_weg.contains(c))
+                || geciteerd_door_regeling
+                    .iter()
+                    .any(|c| !regelingen_weg.contains(c))
+            {
+                continue;
+            }
+            let l = leden(conn, &gezin)?;
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "beschikkingen",
+                object_id: id.clone(),
+                betrokkenen: identiteiten(conn, &l)?,
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "beschikkingen", &weg, proef)?);
+        let beschikkingen_weg: Vec<String> = weg.iter().map(|(id, _)| id.clone()).collect();
+        if !proef {
+            for id in &beschikkingen_weg {
+                diesel::delete(beschikkingen::table.find(id)).execute(conn)?;
+            }
+        }
+
+        // Families, once none of their decisions, arrangements and incidents is left.
+        let incidenten_weg: Vec<String> = uit
+            .iter()
+            .filter(|w| w.object_type == "incidenten")
+            .map(|w| w.object_id.clone())
+            .collect();
+        let rijen: Vec<(String, String, chrono::NaiveDateTime)> = gezinnen::table
+            .filter(gezinnen::gewijzigd_op.lt(grens_db))
+            .select((gezinnen::id, gezinnen::eigenaar, gezinnen::gewijzigd_op))
+            .load(conn)?;
+        let mut weg = Vec::new();
+        for (id, eigenaar, gewijzigd) in rijen {
+            let Some(g) = t.verstreken(
+                conn,
+                std::slice::from_ref(&eigenaar),
+                ketenregie_common::time::from_db(gewijzigd),
+                nu,
+            )?
+            else {
+                continue;
+            };
+            let b: Vec<String> = beschikkingen::table
+                .filter(beschikkingen::gezin_id.eq(&id))
+                .select(beschikkingen::id)
+                .load(conn)?;
+            let r: Vec<String> = regelingen::table
+                .filter(regelingen::gezin_id.eq(&id))
+                .select(regelingen::id)
+                .load(conn)?;
+            let i: Vec<String> = incidenten::table
+                .filter(incidenten::gezin_id.eq(&id))
+                .select(incidenten::id)
+                .load(conn)?;
+            if b.iter().any(|x| !beschikkingen_weg.contains(x))
+                || r.iter().any(|x| !regelingen_weg.contains(x))
+                || i.iter().any(|x| !incidenten_weg.contains(x))
+            {
+                continue;
+            }
+            let l = leden(conn, &id)?;
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "gezinnen",
+                object_id: id.clone(),
+                betrokkenen: identiteiten(conn, &l)?,
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "gezinnen", &weg, proef)?);
+        let gezinnen_weg: Vec<String> = weg.iter().map(|(id, _)| id.clone()).collect();
+        if !proef {
+            for id in &gezinnen_weg {
+                diesel::delete(gezinsleden::table.filter(gezinsleden::gezin_id.eq(id)))
+                    .execute(conn)?;
+                diesel::delete(gezinnen::table.find(id)).execute(conn)?;
+            }
+        }
+
+        // Persons no record refers to any more.
+        let rijen: Vec<(String, String, Tekst<Uuid>, chrono::NaiveDateTime)> = personen::table
+            .filter(personen::gewijzigd_op.lt(grens_db))
+            .select((
+                personen::id,
+                personen::eigenaar,
+                personen::betrokkene,
+                personen::gewijzigd_op,
+            ))
+            .load(conn)?;
+        let mut weg = Vec::new();
+        for (id, eigenaar, betrokkene, gewijzigd) in rijen {
+            let Some(g) = t.verstreken(
+                conn,
+                std::slice::from_ref(&eigenaar),
+                ketenregie_common::time::from_db(gewijzigd),
+                nu,
+            )?
+            else {
+                continue;
+            };
+            if proef {
+                // A dry run removed nothing: count the references the run would leave.
+                let in_gezin: Vec<String> = gezinsleden::table
+                    .filter(gezinsleden::persoon_id.eq(&id))
+                    .select(gezinsleden::gezin_id)
+                    .load(conn)?;
+                let in_incident: Vec<String> = incident_betrokkenen::table
+                    .filter(incident_betrokkenen::persoon_id.eq(&id))
+                    .select(incident_betrokkenen::incident_id)
+                    .load(conn)?;
+                if in_gezin.iter().any(|x| !gezinnen_weg.contains(x))
+                    || in_incident.iter().any(|x| !incidenten_weg.contains(x))
+                    || verwezen_buiten_gezin_en_incident(conn, &id, &gezag_weg, &incidenten_weg)?
+                {
+                    continue;
+                }
+            } else if verwezen(conn, &id)? {
+                continue;
+            }
+            uit.push(Verwijderd {
+                organisaties: vec![eigenaar],
+                object_type: "personen",
+                object_id: id.clone(),
+                betrokkenen: vec![betrokkene.0],
+                grond: g.clone(),
+            });
+            weg.push((id, g));
+        }
+        uit.extend(verklaringen_mee(conn, "personen", &weg, proef)?);
+        if !proef {
+            for (id, _) in &weg {
+                diesel::delete(personen::table.find(id)).execute(conn)?;
+            }
+        }
+        Ok(uit)
+    }
+}
+
+/// Does any record still refer to person record `id` (after this run's removals)?
+fn verwezen(conn: &mut DbConnection, id: &str) -> QueryResult<bool> {
+    let gezin: i64 = gezinsleden::table
+        .filter(gezinsleden::persoon_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    let incident: i64 = incident_betrokkenen::table
+        .filter(incident_betrokkenen::persoon_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(gezin + incident > 0 || verwezen_buiten_gezin_en_incident(conn, id, &[], &[])?)
+}
+
+/// References to person record `id` from a statement, gezag (as child or holder) or an
+/// involvement, leaving out those in records `gezag_weg` and `incidenten_weg` (going in
+/// this run).
+fn verwezen_buiten_gezin_en_incident(
+    conn: &mut DbConnection,
+    id: &str,
+    gezag_weg: &[String],
+    incidenten_weg: &[String],
+) -> QueryResult<bool> {
+    let stmts: Vec<String> = verklaringen::table
+        .filter(verklaringen::persoon_id.eq(id))
+        .select(verklaringen::incident_id)
+        .load(conn)?;
+    if stmts.iter().any(|i| !incidenten_weg.contains(i)) {
+        return Ok(true);
+    }
+    let g: Vec<String> = gezag::table
+        .filter(
+            gezag::kind_id
+                .eq(id)
+                .or(gezag::houders.like(format!("%{id}%"))),
+        )
+        .select(gezag::id)
+        .load(conn)?;
+    if g.iter().any(|x| !gezag_weg.contains(x)) {
+        return Ok(true);
+    }
+    let b: i64 = betrokkenheden::table
+        .filter(betrokkenheden::persoon_id.eq(id))
+        .count()
+        .get_result(conn)?;
+    Ok(b > 0)
+}

@@ -1,0 +1,3 @@
+DROP INDEX audittrail_weigering_idx;
+ALTER TABLE outbox DROP COLUMN gegevens;
+DROP TABLE verstrekkingen;
