@@ -127,7 +127,7 @@ pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<Naiv
     if d < vandaag {
         v.fout(
             "datum",
-            "minimum",
+            "verleden",
             "een sluitingsdag ligt vandaag of later (termijnen die al lopen veranderen niet)",
         );
         return None;
@@ -135,7 +135,7 @@ pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<Naiv
     if d > vandaag + Duration::days(366 * MAX_JAREN_VOORUIT) {
         v.fout(
             "datum",
-            "maximum",
+            "te-ver-vooruit",
             format!("een sluitingsdag ligt hooguit {MAX_JAREN_VOORUIT} jaar vooruit"),
         );
         return None;

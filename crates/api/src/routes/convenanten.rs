@@ -333,7 +333,7 @@ pub async fn nieuwe_versie(
 pub struct OndertekeningInvoer {
     /// The `inhoudHash` of the version as the signatory read it (from `GET
     /// /convenanten/{id}`); 409 when the concept changed since.
-    #[schema(required = true, value_type = String, example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
+    #[schema(required = true, value_type = String, example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f", max_length = 100)]
     pub inhoud_hash: Option<String>,
 }
 
@@ -374,7 +374,7 @@ pub async fn onderteken(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UittredingInvoer {
-    #[schema(required = true, value_type = String, example = "Deelname aan de pilot beëindigd")]
+    #[schema(required = true, value_type = String, example = "Deelname aan de pilot beëindigd", max_length = 500)]
     pub reden: Option<String>,
 }
 
@@ -415,7 +415,7 @@ pub async fn treed_uit(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IntrekkingInvoer {
-    #[schema(required = true, value_type = String, example = "Convenant opgezegd door partij")]
+    #[schema(required = true, value_type = String, example = "Convenant opgezegd door partij", max_length = 500)]
     pub reden: Option<String>,
 }
 

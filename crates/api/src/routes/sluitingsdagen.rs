@@ -92,7 +92,7 @@ pub async fn lijst(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SluitingsdagInvoer {
     /// Why the organisation is closed, e.g. "teamdag" (no personal data; at most 200 characters).
-    #[schema(required = true, value_type = String, example = "vrijdag na Hemelvaart (cao)")]
+    #[schema(required = true, value_type = String, example = "vrijdag na Hemelvaart (cao)", max_length = 200)]
     pub omschrijving: Option<String>,
 }
 

@@ -43,7 +43,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{
     Actie, Actor, Doel, Gegevenscategorie, InvalidParam, OrganisatieSoort, Rol, Validatie,
-    Vertrouwelijkheid, ids,
+    Vertrouwelijkheid, ids, regelcode,
 };
 use ketenregie_store::schema::{
     convenant_intrekkingsverzoeken, convenant_ondertekeningen, convenant_partijen,
@@ -79,7 +79,7 @@ pub struct Partij {
     /// signed content. Default: `functioneel-beheerder` and `privacyfunctionaris`; only
     /// those two roles may be named.
     #[serde(default = "standaard_ondertekenaars")]
-    #[schema(default = json!(["functioneel-beheerder", "privacyfunctionaris"]))]
+    #[schema(default = json!(["functioneel-beheerder", "privacyfunctionaris"]), min_items = 1)]
     pub ondertekenaars: Vec<Rol>,
 }
 
@@ -88,6 +88,7 @@ pub struct Partij {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Grondslag {
     /// E.g. "Wpg art. 18" or "Wmo 2015 art. 5.2.6".
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: String,
     pub omschrijving: String,
 }
@@ -99,8 +100,11 @@ pub struct Regel {
     /// The kind of organisation the rule is for.
     pub organisatie_soort: OrganisatieSoort,
     /// Roles within such an organisation the rule is for.
+    #[schema(min_items = 1)]
     pub rollen: Vec<Rol>,
+    #[schema(min_items = 1)]
     pub acties: Vec<Actie>,
+    #[schema(min_items = 1)]
     pub categorieen: Vec<Gegevenscategorie>,
     pub doel: Doel,
     /// Each access needs a stated reason (`X-Audit-Toelichting`), as for the OM.
@@ -146,8 +150,9 @@ pub enum Terugkoppelmoment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Terugkoppelplicht {
     pub moment: Terugkoppelmoment,
+    #[serde(deserialize_with = "ketenregie_common::geheel::lees")]
     pub binnen_werkdagen: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub acuut_binnen_uren: Option<u32>,
 }
 
@@ -156,6 +161,7 @@ pub struct Terugkoppelplicht {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Bewaartermijn {
     pub categorie: Gegevenscategorie,
+    #[serde(deserialize_with = "ketenregie_common::geheel::lees")]
     pub termijn_dagen: u32,
 }
 
@@ -212,7 +218,7 @@ impl Inhoud {
         if codes.len() != self.partijen.len() {
             v.fout(
                 "partijen",
-                "uniqueItems",
+                regelcode::DUBBEL,
                 "elke organisatie is één keer partij",
             );
         }
@@ -262,17 +268,23 @@ impl Inhoud {
                     );
                 }
             }
-            if r.rollen.is_empty() || r.acties.is_empty() || r.categorieen.is_empty() {
-                v.fout(
-                    format!("regels[{i}]"),
-                    "minItems",
-                    "een regel noemt ten minste één rol, actie en categorie",
-                );
+            for (veld, leeg) in [
+                ("rollen", r.rollen.is_empty()),
+                ("acties", r.acties.is_empty()),
+                ("categorieen", r.categorieen.is_empty()),
+            ] {
+                if leeg {
+                    v.fout(
+                        format!("regels[{i}].{veld}"),
+                        "minItems",
+                        "een regel noemt ten minste één rol, actie en categorie",
+                    );
+                }
             }
             if r.grondslag.code.trim().is_empty() {
                 v.fout(
                     format!("regels[{i}].grondslag.code"),
-                    "required",
+                    "minLength",
                     "elke regel noemt zijn wettelijke grondslag",
                 );
             }
@@ -281,8 +293,8 @@ impl Inhoud {
             if t.binnen_werkdagen == 0 && t.acuut_binnen_uren.is_none() {
                 v.fout(
                     format!("terugkoppelplichten[{i}].binnenWerkdagen"),
-                    "minimum",
-                    "een termijn van 0 werkdagen is geen termijn",
+                    regelcode::EEN_VAN,
+                    "een termijn van 0 werkdagen is geen termijn; geef ten minste 1 werkdag of `acuutBinnenUren`",
                 );
             }
         }
