@@ -59,6 +59,9 @@ pub mod regelcode {
     pub const DUBBEL: &str = "dubbel";
     /// A date or time in the future where only the past is possible (a birth date).
     pub const TOEKOMST: &str = "toekomst";
+    /// An organisation code that is not in the partner register
+    /// (`ORGANISATIE_GEREGISTREERD`).
+    pub const GEREGISTREERD: &str = "geregistreerd";
 }
 
 impl InvalidParam {

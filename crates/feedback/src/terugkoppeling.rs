@@ -335,7 +335,7 @@ pub fn geef(
     {
         return Err(Fout::veld(
             "overgenomenDoor.organisatie",
-            "unknown",
+            ketenregie_common::regelcode::GEREGISTREERD,
             format!("`{o}` is geen geregistreerde organisatie"),
         ));
     }

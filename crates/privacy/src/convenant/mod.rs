@@ -753,7 +753,7 @@ fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), C
         if directory::kern_op_code(conn, &p.organisatie)?.is_none() {
             fouten.push(InvalidParam {
                 name: format!("partijen[{i}].organisatie"),
-                code: "geregistreerd".into(),
+                code: regelcode::GEREGISTREERD.into(),
                 reason: format!(
                     "`{}` staat niet in de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij",
                     p.organisatie
