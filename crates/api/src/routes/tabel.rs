@@ -102,5 +102,5 @@ routetabel! {
     "/bewaartermijnen" => { get: bewaartermijnen::lijst }
     "/bewaartermijnen/{soort}" => { put: bewaartermijnen::zet }
     "/sluitingsdagen" => { get: sluitingsdagen::lijst }
-    "/sluitingsdagen/{datum}" => { put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
+    "/sluitingsdagen/{datum}" => { get: sluitingsdagen::een, put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
 }

@@ -7,7 +7,7 @@ use crate::{personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort};
+use ketenregie_common::{Fout, Gegevenscategorie as C, IfMatch, OrganisatieSoort};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::schema::incidenten;
@@ -63,6 +63,9 @@ pub struct IncidentWeergave {
     pub wederhoor_op: Option<DateTime<Utc>>,
     /// Only one parent's story, the other not heard (`HOOR_EN_WEDERHOOR`).
     pub eenzijdig: bool,
+    /// The version, answered as the `ETag` header, not in the body.
+    #[serde(skip)]
+    pub versie: i64,
 }
 
 impl From<&Incident> for IncidentWeergave {
@@ -100,6 +103,7 @@ impl From<&Incident> for IncidentWeergave {
             wederhoor: i.wederhoor,
             wederhoor_op: i.wederhoor_op,
             eenzijdig: i.eenzijdig(),
+            versie: i.versie,
         }
     }
 }
@@ -175,8 +179,10 @@ pub fn verklaring_toevoegen(
     ctx: &Context,
     incident: Uuid,
     mut s: Verklaring,
+    voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
-    eigen(conn, ctx, incident)?;
+    let huidig = eigen(conn, ctx, incident)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
     if let Some(p) = s.persoon {
         personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
     }
@@ -198,8 +204,10 @@ pub fn wederhoor_vastleggen(
     ctx: &Context,
     incident: Uuid,
     w: Wederhoorvastlegging,
+    voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
-    eigen(conn, ctx, incident)?;
+    let huidig = eigen(conn, ctx, incident)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
     diesel::update(incidenten::table.find(incident.to_string()))
         .set((
             incidenten::wederhoor.eq(w.status),
@@ -213,6 +221,33 @@ pub fn wederhoor_vastleggen(
         &i,
         json!({"incident": i.id, "wederhoor": i.wederhoor}),
     )
+}
+
+/// Raise the version of incident `i` for a change under precondition `voorwaarde` (RFC
+/// 9110 §13.1.1), checked and raised in one conditional update: of two writers that read
+/// one version, one gets `VoorwaardeMislukt`.
+fn volgende_versie(
+    conn: &mut DbConnection,
+    i: &Incident,
+    voorwaarde: &IfMatch,
+) -> Result<(), Fout> {
+    voorwaarde
+        .controleer(i.versie, "het incident")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::update(
+        incidenten::table
+            .find(i.id.to_string())
+            .filter(incidenten::versie.eq(i.versie)),
+    )
+    .set(incidenten::versie.eq(i.versie + 1))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Fout::VoorwaardeMislukt(format!(
+            "het incident is intussen gewijzigd (versie {} is niet meer de huidige); haal het opnieuw op",
+            i.versie
+        )));
+    }
+    Ok(())
 }
 
 /// Log a write to incident `i` of one's own (`EIGEN_ORGANISATIE`) with `samenvatting`,

@@ -227,6 +227,9 @@ pub struct Incident {
     pub wederhoor: Wederhoor,
     pub wederhoor_op: Option<DateTime<Utc>>,
     pub vertrouwelijkheid: Vertrouwelijkheid,
+    /// Raised by every change (a statement added, hoor en wederhoor recorded): the strong
+    /// ETag that `If-Match` names (RFC 9110 §13.1.1). A new incident is version 1.
+    pub versie: i64,
 }
 
 /// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
@@ -390,6 +393,7 @@ impl IncidentInvoer {
             wederhoor: wederhoor.unwrap_or(Wederhoor::Nee),
             wederhoor_op,
             vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
+            versie: 1,
         })
         .map_err(Fout::Ongeldig)
     }

@@ -42,8 +42,8 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{
-    Actie, Actor, Doel, Gegevenscategorie, InvalidParam, OrganisatieSoort, Rol, Validatie,
-    Vertrouwelijkheid, ids, regelcode,
+    Actie, Actor, Doel, Fout, Gegevenscategorie, IfMatch, InvalidParam, OrganisatieSoort, Rol,
+    Validatie, Vertrouwelijkheid, ids, regelcode,
 };
 use ketenregie_store::schema::{
     convenant_intrekkingsverzoeken, convenant_ondertekeningen, convenant_partijen,
@@ -395,6 +395,9 @@ pub struct Convenant {
     pub geactiveerd_op: Option<DateTime<Utc>>,
     pub ingetrokken_op: Option<DateTime<Utc>>,
     pub intrekkingsreden: Option<String>,
+    /// Raised by every act on this version (a change, a signature, a leave, a withdrawal
+    /// request, a withdrawal): its strong ETag (RFC 9110 §8.8.3), which `If-Match` names.
+    pub revisie: i64,
     /// Parties that left this version (`UITTREDEN`).
     pub uittredingen: Vec<Uittreding>,
 }
@@ -570,6 +573,7 @@ struct Rij {
     geactiveerd_op: Option<chrono::NaiveDateTime>,
     ingetrokken_op: Option<chrono::NaiveDateTime>,
     intrekkingsreden: Option<String>,
+    revisie: i64,
 }
 
 impl Rij {
@@ -593,6 +597,7 @@ impl Rij {
             geactiveerd_op: self.geactiveerd_op.map(from_db),
             ingetrokken_op: self.ingetrokken_op.map(from_db),
             intrekkingsreden: self.intrekkingsreden,
+            revisie: self.revisie,
             uittredingen,
         }
     }
@@ -1244,6 +1249,39 @@ pub fn trek_in(
         Intrekking::Verzocht
     };
     Ok((v, soort))
+}
+
+/// The next revision of version `id`, for an act on it under precondition `voorwaarde`
+/// (RFC 9110 §13.1.1: `*` or absent, any; a list, when it names the current revision).
+/// Checked and raised in one conditional update, so of two writers that read the same
+/// revision one gets `VoorwaardeMislukt`, also between instances.
+pub fn volgende_revisie(
+    conn: &mut DbConnection,
+    id: Uuid,
+    voorwaarde: &IfMatch,
+) -> Result<i64, Fout> {
+    let huidig: i64 = convenanten::table
+        .filter(convenanten::id.eq(id.to_string()))
+        .select(convenanten::revisie)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Fout::NietGevonden("Er is geen convenant met dit id".into()))?;
+    voorwaarde
+        .controleer(huidig, "het convenant")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::update(
+        convenanten::table
+            .filter(convenanten::id.eq(id.to_string()))
+            .filter(convenanten::revisie.eq(huidig)),
+    )
+    .set(convenanten::revisie.eq(huidig + 1))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Fout::VoorwaardeMislukt(format!(
+            "het convenant is intussen gewijzigd (revisie {huidig} is niet meer de huidige); haal het opnieuw op"
+        )));
+    }
+    Ok(huidig + 1)
 }
 
 /// Version `id` with its leavers, whoever asks (callers check the party).
