@@ -439,8 +439,270 @@ async fn a_melding_built_from_the_document_is_filed(db: Db) {
     assert_eq!(m["inhoud"]["ouders"][0]["relatie"], "stiefouder");
 }
 
+/// A mutable resource as the precondition table drives it: where its current `ETag` is
+/// read, and the write under test.
+struct Doel {
+    lees: String,
+    methode: reqwest::Method,
+    schrijf: String,
+    body: Option<Value>,
+    /// An unconditional change that makes the tag read before it stale.
+    wijzig: (String, Value),
+}
+
+/// The mutable resources, each made afresh for one row of the table (`soort`, row `i`).
+async fn maak_doel(app: &TestApp, soort: &str, i: usize) -> Doel {
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let politiebeheer = app.token("politie-x", &["functioneel-beheerder"]);
+    let vtbeheer = app.token("vt-x", &["functioneel-beheerder"]);
+    let id = |v: &Value| v["id"].as_str().unwrap().to_string();
+    let maak = |pad: &'static str, token: String, body: Value| async move {
+        let res = app.post(pad, &token, &body).await;
+        assert_eq!(res.status(), 201, "{pad}");
+        res.json::<Value>().await.unwrap()
+    };
+    let put = |pad: String, body: Value| Doel {
+        lees: pad.clone(),
+        methode: reqwest::Method::PUT,
+        schrijf: pad.clone(),
+        body: Some(body.clone()),
+        wijzig: (pad, body),
+    };
+    match soort {
+        "organisatie" | "contactpunt" | "contactpunt verwijderen" => {
+            let code = format!("wijkteam-{}-{i}", soort.replace(' ', "-"));
+            let org = app.organisatie(&code, "wijkteam", &["0518"]).await;
+            let org_body =
+                json!({"code": code, "naam": "Nieuw", "soort": "wijkteam", "gemeenten": ["0518"]});
+            if soort == "organisatie" {
+                return put(format!("/api/v1/organisaties/{}", id(&org)), org_body);
+            }
+            let cp_body =
+                json!({"rol": "spoed", "naam": "Spoeddienst", "telefoon": "070 123 45 67"});
+            let res = app
+                .post(
+                    &format!("/api/v1/organisaties/{}/contactpunten", id(&org)),
+                    &admin,
+                    &cp_body,
+                )
+                .await;
+            let pad = format!(
+                "/api/v1/contactpunten/{}",
+                id(&res.json::<Value>().await.unwrap())
+            );
+            let mut d = put(pad, cp_body);
+            if soort == "contactpunt verwijderen" {
+                d.methode = reqwest::Method::DELETE;
+                d.body = None;
+            }
+            d
+        }
+        "convenant" => {
+            let body = json!({
+                "titel": format!("Convenant {i}"),
+                "partijen": [{"organisatie": "politie-x", "rol": "politie"}, {"organisatie": "vt-x", "rol": "veilig thuis"}],
+                "doelen": ["veiligheidsbeoordeling"],
+                "categorieen": ["identificatie"],
+                "regels": [{"organisatieSoort": "veilig-thuis", "rollen": ["triagist"], "acties": ["lezen"],
+                            "categorieen": ["identificatie"], "doel": "veiligheidsbeoordeling",
+                            "maxVertrouwelijkheid": "vertrouwelijk",
+                            "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "triage"}}]
+            });
+            let c = maak("/api/v1/convenanten", politiebeheer, body.clone()).await;
+            put(format!("/api/v1/convenanten/{}", id(&c)), body)
+        }
+        "zorgmelding" => {
+            let body = json!({
+                "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "gemeente": "0518"}],
+                "omschrijving": "Ruzie bij de overdracht.", "zorgen": "Herhaald.",
+                "acuut": false, "risiconiveau": "verhoogd", "oudersGeinformeerd": true,
+                "melder": {"naam": "A. Agent", "functie": "wijkagent", "identiteitDelen": true}
+            });
+            let m = maak(
+                "/api/v1/zorgmeldingen",
+                app.token("politie-x", &["wijkagent"]),
+                body.clone(),
+            )
+            .await;
+            put(format!("/api/v1/zorgmeldingen/{}", id(&m)), body)
+        }
+        "incident" => {
+            let i = maak(
+                "/api/v1/incidenten",
+                app.token("politie-x", &["wijkagent"]),
+                json!({"tijdstip": "2026-01-01T10:00:00Z", "soort": "ruzie",
+                       "politieReferentie": format!("PL1500-{i}"), "samenvatting": "Ruzie"}),
+            )
+            .await;
+            let pad = format!("/api/v1/incidenten/{}", id(&i));
+            let mut d = put(format!("{pad}/wederhoor"), json!({"status": "nee"}));
+            d.lees = pad;
+            d
+        }
+        "sluitingsdag" | "sluitingsdag verwijderen" => {
+            let dag = chrono::Utc::now().date_naive()
+                + chrono::Duration::days(30 + i as i64 + 10 * soort.len() as i64);
+            let pad = format!("/api/v1/sluitingsdagen/{dag}");
+            let res = app
+                .put(&pad, &vtbeheer, &json!({"omschrijving": "teamdag"}))
+                .await;
+            assert_eq!(res.status(), 201);
+            let mut d = put(pad, json!({"omschrijving": "heidag"}));
+            if soort == "sluitingsdag verwijderen" {
+                d.methode = reqwest::Method::DELETE;
+                d.body = None;
+            }
+            d
+        }
+        _ => unreachable!("{soort}"),
+    }
+}
+
+/// RFC 9110 §13.1.1 on every mutable resource (issue 13 point 5), as a table: without
+/// `If-Match`, with `*`, and with a list naming the current tag the write applies; with a
+/// stale tag (read before someone else's change) or the current tag made weak (`W/`) it
+/// is a 412 and changes nothing. And every PUT, PATCH and DELETE of the document takes
+/// `If-Match`, but for the resources listed with the reason they have none.
+async fn preconditions_on_every_mutable_resource(db: Db) {
+    let ruim = "[limits]\nuser_per_second = 1000\nuser_burst = 1000\nclient_per_second = 1000\nclient_burst = 1000";
+    let Some(app) = spawn_with(db, ruim).await else {
+        return;
+    };
+    app.organisatie("politie-x", "politie", &[]).await;
+    app.organisatie("vt-x", "veilig-thuis", &["0518"]).await;
+    let soorten = [
+        ("organisatie", "ketenregie-platform", "platformbeheerder"),
+        ("contactpunt", "ketenregie-platform", "platformbeheerder"),
+        (
+            "contactpunt verwijderen",
+            "ketenregie-platform",
+            "platformbeheerder",
+        ),
+        ("convenant", "politie-x", "functioneel-beheerder"),
+        ("zorgmelding", "politie-x", "wijkagent"),
+        ("incident", "politie-x", "wijkagent"),
+        ("sluitingsdag", "vt-x", "functioneel-beheerder"),
+        ("sluitingsdag verwijderen", "vt-x", "functioneel-beheerder"),
+    ];
+    for (soort, org, rol) in soorten {
+        let token = app.token(org, &[rol]);
+        for (i, geval) in ["geen", "*", "lijst", "oud", "zwak"]
+            .into_iter()
+            .enumerate()
+        {
+            let d = maak_doel(&app, soort, i).await;
+            let res = app.get(&d.lees, &token).await;
+            assert_eq!(res.status(), 200, "{soort}: read");
+            let tag = res.headers()["etag"].to_str().unwrap().to_string();
+            assert!(tag.starts_with('"'), "{soort}: a strong tag, {tag}");
+            let voorwaarde = match geval {
+                "geen" => None,
+                "*" => Some("*".to_string()),
+                "lijst" => Some(format!("\"0\", {tag}")),
+                "zwak" => Some(format!("W/{tag}")),
+                _ => {
+                    // Someone else changes it first: the tag read is stale.
+                    let res = app.put(&d.wijzig.0, &token, &d.wijzig.1).await;
+                    assert_eq!(res.status(), 200, "{soort}: the other change");
+                    Some(tag.clone())
+                }
+            };
+            let mut req = app
+                .client
+                .request(d.methode.clone(), app.url(&d.schrijf))
+                .bearer_auth(&token);
+            if let Some(b) = &d.body {
+                req = req.json(b);
+            }
+            if let Some(v) = &voorwaarde {
+                req = req.header("If-Match", v);
+            }
+            let res = req.send().await.unwrap();
+            let verwacht = match (geval, d.methode == reqwest::Method::DELETE) {
+                ("oud" | "zwak", _) => 412,
+                (_, true) => 204,
+                (_, false) => 200,
+            };
+            assert_eq!(
+                res.status().as_u16(),
+                verwacht,
+                "{soort}, If-Match {voorwaarde:?}"
+            );
+            if verwacht == 200 {
+                let nieuw = res.headers()["etag"].to_str().unwrap();
+                assert_ne!(nieuw, tag, "{soort}: a write makes a new tag");
+            }
+            if verwacht == 412 {
+                assert_problem(res, 412).await;
+                let na = app.get(&d.lees, &token).await;
+                assert_eq!(na.status(), 200, "{soort}: a 412 removes nothing");
+            }
+        }
+    }
+    // A closed day that does not exist has no current version: any If-Match fails.
+    let vtbeheer = app.token("vt-x", &["functioneel-beheerder"]);
+    let dag = chrono::Utc::now().date_naive() + chrono::Duration::days(400);
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/sluitingsdagen/{dag}")))
+        .bearer_auth(&vtbeheer)
+        .header("If-Match", "*")
+        .json(&json!({"omschrijving": "teamdag"}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412).await;
+
+    // Every mutable operation of the document takes If-Match, but these, for the reason
+    // given.
+    let zonder: &[(&str, &str)] = &[
+        (
+            "put /bewaartermijnen/{soort}",
+            "a retention term: kept by the retention work, outside this table",
+        ),
+        (
+            "put /kwaliteitscontrole",
+            "one boolean set whole, with no read of its own: a write names its whole outcome",
+        ),
+        (
+            "delete /betrokkenheden/{id}",
+            "ending an involvement, which has no read and no other change",
+        ),
+        (
+            "delete /abonnementen/{id}",
+            "a subscription never changes: there is no other version",
+        ),
+    ];
+    let doc = document();
+    for (pad, item) in doc["paths"].as_object().unwrap() {
+        for methode in ["put", "patch", "delete"] {
+            let Some(op) = item.get(methode) else {
+                continue;
+            };
+            let naam = format!("{methode} {pad}");
+            let neemt = op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|p| p["in"] == "header" && p["name"] == "If-Match");
+            let uitgezonderd = zonder.iter().any(|(n, _)| *n == naam);
+            assert!(
+                neemt != uitgezonderd,
+                "{naam}: If-Match {neemt}, listed as without {uitgezonderd}"
+            );
+            if neemt {
+                assert!(
+                    op["responses"].get("412").is_some(),
+                    "{naam} documents its 412"
+                );
+            }
+        }
+    }
+}
+
 op_beide_backends!(
     if_match_table,
+    preconditions_on_every_mutable_resource,
     one_body_policy,
     paging_errors_name_the_parameter,
     swagger_ui_has_no_online_validator,

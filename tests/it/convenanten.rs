@@ -159,7 +159,7 @@ async fn zelfmachtiging_blijft_concept(db: Db) {
     onbekend["partijen"][2]["organisatie"] = json!("gi-bestaat-niet");
     let body = assert_problem(
         app.post("/api/v1/convenanten", &beheer, &onbekend).await,
-        400,
+        422,
     )
     .await;
     assert_eq!(
@@ -524,7 +524,7 @@ async fn ondertekenen_volgt_de_inhoud(db: Db) {
     let versies = format!("/api/v1/convenanten/{id}/versies");
     let mut zonder = gewijzigd.clone();
     zonder["partijen"] = json!([{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi", "ondertekenaars": ["privacyfunctionaris"]}]);
-    let body = assert_problem(app.post(&versies, &beheer, &zonder).await, 400).await;
+    let body = assert_problem(app.post(&versies, &beheer, &zonder).await, 422).await;
     assert_eq!(body["invalidParams"][0]["name"], "partijen", "{body}");
     // A new version needs every signature; the old one stays in force meanwhile.
     let mut v2 = gewijzigd.clone();

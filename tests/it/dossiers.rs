@@ -635,9 +635,10 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
     // Invalid BSN, a birth date in the future, a malformed municipality code: all at once.
     let res = app.post("/api/v1/personen", &gi, &json!({"bsn": "123456789", "voornamen": "A", "achternaam": "B", "geboortedatum": "2999-01-01",
         "adres": {"straat": "X", "huisnummer": "1", "postcode": "2511AB", "gemeente": "518"}})).await;
+    // The malformed code breaks the schema: a 400 naming every problem.
     let p = assert_problem(res, 400).await;
     assert_eq!(veld(&p, "bsn"), "elfproef");
-    assert_eq!(veld(&p, "geboortedatum"), "maximum");
+    assert_eq!(veld(&p, "geboortedatum"), "toekomst");
     assert_eq!(veld(&p, "adres.gemeente"), "pattern");
     // A well-formed code that does not exist (reference data loaded at start).
     let res = app
@@ -648,7 +649,8 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         "adres": {"straat": "X", "huisnummer": "1", "postcode": "2511AB", "gemeente": "9999"}}),
         )
         .await;
-    let p = assert_problem(res, 400).await;
+    // Schema-valid, but no municipality: a rule the schema cannot state, 422.
+    let p = assert_problem(res, 422).await;
     assert_eq!(veld(&p, "adres.gemeente"), "gemeentecode-onbekend");
     // Duplicate BSN: 409 pointing at the existing person, no copy.
     let eerste = persoon(&app, &gi, BSN_VADER, "Mark", "de Boer", "1984-02-10").await;
@@ -681,7 +683,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
             &basis("voorlopige-ots", "2026-01-01", "2026-04-02"),
         )
         .await,
-        400,
+        422,
     )
     .await;
     assert_eq!(veld(&p, "tot"), "voorlopige-ots-max-drie-maanden");
@@ -698,7 +700,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
     let p = assert_problem(
         app.post(&pad, &gi, &basis("huisverbod", "2026-01-01", "2026-01-30"))
             .await,
-        400,
+        422,
     )
     .await;
     assert_eq!(veld(&p, "tot"), "huisverbod-max-28-dagen");
@@ -720,13 +722,19 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
             json!({"bsn": BSN_KIND1, "postcode": "2511AB"}),
         )
         .await,
-        400,
+        422,
     )
     .await;
-    assert_eq!(veld(&p, "bsn"), "oneOf");
+    assert_eq!(veld(&p, "bsn"), "een-van");
     let p = assert_problem(
         briefing(&app, &politie, None, json!({"bsn": "12345678x"})).await,
         400,
+    )
+    .await;
+    assert_eq!(veld(&p, "bsn"), "pattern");
+    let p = assert_problem(
+        briefing(&app, &politie, None, json!({"bsn": "123456789"})).await,
+        422,
     )
     .await;
     assert_eq!(veld(&p, "bsn"), "elfproef");

@@ -120,25 +120,29 @@ async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
         )
         .await;
     assert_eq!(res.status(), 200, "a second PUT re-describes");
-    // Bad input: not a date, in the past (Dutch today is 4 May), no description.
-    for (p, body, veld) in [
+    // Bad input: not a date and no description break the schema (400); a day in the past
+    // (Dutch today is 4 May) breaks a rule no schema states (422).
+    for (p, body, veld, status) in [
         (
             "/api/v1/sluitingsdagen/7-5-2027",
             json!({"omschrijving": "x"}),
             "datum",
+            400,
         ),
         (
             "/api/v1/sluitingsdagen/2027-05-03",
             json!({"omschrijving": "x"}),
             "datum",
+            422,
         ),
         (
             "/api/v1/sluitingsdagen/2027-05-10",
             json!({}),
             "omschrijving",
+            400,
         ),
     ] {
-        let b = assert_problem(app.put(p, &beheer, &body).await, 400).await;
+        let b = assert_problem(app.put(p, &beheer, &body).await, status).await;
         assert_eq!(b["invalidParams"][0]["name"], veld, "{b}");
     }
     // Every user of the organisation reads them; another organisation sees its own (none).

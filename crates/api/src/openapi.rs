@@ -75,6 +75,9 @@ const METHODS: &[&str] = &["get", "put", "post", "delete", "patch"];
 /// The default `server.body_limit_bytes` (256 KiB), as the document states it.
 const STANDAARD_LICHAAMSGRENS: usize = 256 * 1024;
 
+/// The 422 of an operation whose input can break a rule of the domain.
+const REGEL_GESCHONDEN: &str = "De invoer past bij het schema maar breekt een regel (een elfproef, een gemeentecode die niet bestaat, een regel over velden heen, een datum ten opzichte van vandaag); invalidParams noemt elk veld en elke regel";
+
 fn problem_response(description: &str) -> Value {
     json!({
         "description": description,
@@ -193,6 +196,16 @@ fn aanvullen(schemas: &mut Map<String, Value>) {
             json!({"type": "string", "enum": ketenregie_feedback::abonnement::KANALEN});
         a["properties"]["url"]["format"] = json!("uri");
     }
+    // `ketenregie_privacy::convenant`: only the standard signatory roles sign for a party.
+    if let Some(p) = schemas.get_mut("Partij") {
+        p["properties"]["ondertekenaars"]["items"] = json!({
+            "type": "string",
+            "enum": ketenregie_privacy::convenant::STANDAARD_ONDERTEKENAARS
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        });
+    }
     // `ketenregie_case::gezinnen`: a family has at least one member.
     if let Some(g) = schemas.get_mut("GezinInvoer")
         && g["properties"].get("leden").is_some()
@@ -295,6 +308,13 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
         .and_then(Value::as_array)
         .is_some_and(|p| !p.is_empty());
     let has_body = op.contains_key("requestBody");
+    // Query parameters other than paging: filters whose values a rule may refuse.
+    let has_filters = op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .any(|p| p["in"] == "query" && p["name"] != "page" && p["name"] != "pageSize");
     let secured = op
         .get("security")
         .and_then(Value::as_array)
@@ -360,13 +380,26 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
             problem_response("If-Match past niet bij de huidige versie: haal het object opnieuw op")
         });
     }
+    // Input the schema allows can still break a rule of the domain: a 422 naming field and
+    // rule (`problem::schendt_schema`). Possible wherever a body or a filter is taken.
+    let regels = has_body || has_filters;
     if idempotentie {
         responses.entry("409").or_insert_with(|| {
             problem_response("Idempotency-Key nog in behandeling (met Retry-After)")
         });
-        responses.entry("422").or_insert_with(|| {
-            problem_response("Idempotency-Key al gebruikt voor een ander verzoek")
-        });
+    }
+    let onverwerkbaar = match (regels, idempotentie) {
+        (true, true) => Some(format!(
+            "{REGEL_GESCHONDEN}; of de Idempotency-Key is al gebruikt voor een ander verzoek"
+        )),
+        (true, false) => Some(REGEL_GESCHONDEN.to_string()),
+        (false, true) => Some("Idempotency-Key al gebruikt voor een ander verzoek".to_string()),
+        (false, false) => None,
+    };
+    if let Some(b) = onverwerkbaar {
+        responses
+            .entry("422")
+            .or_insert_with(|| problem_response(&b));
     }
     // Every operation is under the request rate limits (crate::limieten).
     responses.entry("429").or_insert_with(|| {

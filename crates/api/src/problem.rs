@@ -38,15 +38,24 @@ pub struct Problem {
     /// The trace id of the request, to quote when asking for help.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    /// Every invalid input field (400), or the fields a 403 refuses to let the caller change.
+    /// Every invalid input field (400, 422), or the fields a 403 refuses to let the caller change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     #[schema(nullable = false)]
     pub invalid_params: Vec<InvalidParam>,
 }
 
+/// Whether invalid input breaks the published schema (a 400) or only rules of the domain a
+/// schema-valid request can break (a 422): `InvalidParam::breekt_schema` over every
+/// problem; none named is a 400 (an unreadable request).
+fn schendt_schema(fouten: &[InvalidParam]) -> bool {
+    fouten.is_empty() || fouten.iter().any(InvalidParam::breekt_schema)
+}
+
 /// Every error a handler can return.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// Invalid input: a 400 when a problem breaks the document's schema, a 422 when every
+    /// problem names a rule of the domain (`schendt_schema`).
     #[error("ongeldige invoer")]
     Validatie {
         detail: String,
@@ -142,6 +151,9 @@ impl AppError {
 
     fn slug_en_titel(&self) -> (&'static str, &'static str) {
         match self {
+            AppError::Validatie { fouten, .. } if !schendt_schema(fouten) => {
+                ("regel-geschonden", "De invoer breekt een regel")
+            }
             AppError::Validatie { .. } => ("ongeldige-invoer", "De invoer is ongeldig"),
             AppError::NietGeauthenticeerd(_) => ("niet-geauthenticeerd", "Niet geauthenticeerd"),
             AppError::GeenToegang(_) | AppError::GeenToegangVelden { .. } => {
@@ -218,6 +230,9 @@ impl AppError {
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
+            AppError::Validatie { fouten, .. } if !schendt_schema(fouten) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::Validatie { .. } => StatusCode::BAD_REQUEST,
             AppError::NietGeauthenticeerd(_) => StatusCode::UNAUTHORIZED,
             AppError::GeenToegang(_)
@@ -416,11 +431,33 @@ mod tests {
     /// The mapping of `Fout` to HTTP, kind by kind (ARCHITECTURE.md "Errors").
     #[actix_web::test]
     async fn elke_soort_fout() {
-        let (s, _, b) = antwoord(Fout::veld("bsn", "elfproef", "`bsn` klopt niet")).await;
+        // A rule the schema states: 400; only rules of the domain: 422 (another type).
+        let (s, _, b) = antwoord(Fout::veld("bsn", "pattern", "`bsn` is geen 9 cijfers")).await;
         assert_eq!(
             (s, b["invalidParams"][0]["name"].as_str()),
             (400, Some("bsn"))
         );
+        assert!(b["type"].as_str().unwrap().ends_with("ongeldige-invoer"));
+        let (s, _, b) = antwoord(Fout::veld("bsn", "elfproef", "`bsn` klopt niet")).await;
+        assert_eq!(
+            (s, b["invalidParams"][0]["code"].as_str()),
+            (422, Some("elfproef"))
+        );
+        assert!(b["type"].as_str().unwrap().ends_with("regel-geschonden"));
+        let (s, _, _) = antwoord(Fout::Ongeldig(vec![
+            InvalidParam {
+                name: "bsn".into(),
+                code: "elfproef".into(),
+                reason: "klopt niet".into(),
+            },
+            InvalidParam {
+                name: "naam".into(),
+                code: "required".into(),
+                reason: "ontbreekt".into(),
+            },
+        ]))
+        .await;
+        assert_eq!(s, 400, "any schema rule makes it a 400");
 
         let (s, _, gevonden) =
             antwoord(Fout::NietGevonden("Er is geen persoon met dit id".into())).await;

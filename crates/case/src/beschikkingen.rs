@@ -28,7 +28,7 @@ use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids, regelcode};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
@@ -124,9 +124,9 @@ pub enum Werking {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BeschikkingInvoer {
-    #[schema(required = true, value_type = String, example = "Rechtbank Den Haag")]
+    #[schema(required = true, value_type = String, example = "Rechtbank Den Haag", max_length = 200)]
     pub rechtbank: Option<String>,
-    #[schema(required = true, value_type = String, example = "C/09/612345 / JE RK 26-1234")]
+    #[schema(required = true, value_type = String, example = "C/09/612345 / JE RK 26-1234", max_length = 100)]
     pub zaaknummer: Option<String>,
     /// Date of the decision.
     #[schema(required = true, value_type = String, format = Date)]
@@ -144,6 +144,7 @@ pub struct BeschikkingInvoer {
     #[schema(required = true, value_type = bool)]
     pub sterke_arm: Option<bool>,
     /// The clause's text; required when `sterkeArm` is true.
+    #[schema(max_length = 4000)]
     pub sterke_arm_tekst: Option<String>,
     /// The children it concerns (persons your organisation registered).
     #[serde(default)]
@@ -239,7 +240,7 @@ impl BeschikkingInvoer {
         if let (Some(van), Some(tot)) = (van, tot)
             && tot < van
         {
-            v.fout("tot", "minimum", "`tot` ligt voor `van`");
+            v.fout("tot", regelcode::VOLGORDE, "`tot` ligt voor `van`");
         }
         if let (Some(soort), Some(van)) = (soort, van) {
             use Beschikkingsoort as S;
@@ -247,7 +248,7 @@ impl BeschikkingInvoer {
                 if tot.is_none() {
                     v.fout(
                         "tot",
-                        "required",
+                        regelcode::VERPLICHT_BIJ,
                         format!("een {soort} heeft een einddatum `tot` (regel {regel})"),
                     );
                 }

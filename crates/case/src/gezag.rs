@@ -96,6 +96,7 @@ pub struct GezagInvoer {
     #[serde(default)]
     pub houders: Vec<Uuid>,
     /// For voogdij by an institution: its organisation code.
+    #[schema(max_length = 64)]
     pub houder_instelling: Option<String>,
     #[schema(required = true, value_type = Gezagsbron)]
     pub bron: Option<String>,

@@ -13,7 +13,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::{from_db, to_db};
-use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkheid, ids};
+use ketenregie_common::{
+    Fout, Gegevenscategorie as C, Validatie, Vertrouwelijkheid, ids, regelcode,
+};
 use ketenregie_privacy::eigen_verklaring::{Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Context, Toestemming};
@@ -76,7 +78,7 @@ pub struct GezinslidInvoer {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct GezinInvoer {
     /// Your organisation's own reference for the dossier (no personal data).
-    #[schema(example = "GI-2026-0412")]
+    #[schema(example = "GI-2026-0412", max_length = 100)]
     pub kenmerk: Option<String>,
     #[schema(required = true, value_type = Vec<GezinslidInvoer>)]
     pub leden: Option<Vec<GezinslidInvoer>>,
@@ -111,7 +113,7 @@ impl GezinslidInvoer {
         {
             v.fout(
                 p("tot"),
-                "minimum",
+                regelcode::VOLGORDE,
                 format!("`{}` ligt voor `{}`", p("tot"), p("van")),
             );
         }
@@ -140,7 +142,7 @@ impl GezinInvoer {
                         if leden.iter().any(|x: &Lid| x.persoon == lid.persoon) {
                             v.fout(
                                 format!("leden[{i}].persoon"),
-                                "uniqueItems",
+                                regelcode::DUBBEL,
                                 "deze persoon staat al in het gezin",
                             );
                         }

@@ -2,7 +2,7 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Validatie, validatie::is_gemeentecode};
+use ketenregie_common::{Validatie, regelcode, validatie::is_gemeentecode};
 
 /// A required date.
 pub fn verplichte_datum(
@@ -29,7 +29,11 @@ pub fn tijdstip(
         Ok(t) => {
             let t = t.with_timezone(&Utc);
             if niet_na.is_some_and(|n| t > n + chrono::Duration::minutes(5)) {
-                v.fout(naam, "maximum", format!("`{naam}` ligt in de toekomst"));
+                v.fout(
+                    naam,
+                    regelcode::TOEKOMST,
+                    format!("`{naam}` ligt in de toekomst"),
+                );
                 return None;
             }
             Some(t)
@@ -123,6 +127,6 @@ mod tests {
         );
         let f = v.afronden(|| ()).unwrap_err();
         assert_eq!(f[0].name, "geboortedatum");
-        assert_eq!(f[0].code, "maximum");
+        assert_eq!(f[0].code, regelcode::TOEKOMST);
     }
 }

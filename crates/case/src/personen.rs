@@ -73,9 +73,9 @@ pub struct PersoonInvoer {
     /// `POST /briefings/_zoek`.
     #[schema(example = "111222333")]
     pub bsn: Option<String>,
-    #[schema(required = true, value_type = String, example = "Sanne")]
+    #[schema(required = true, value_type = String, example = "Sanne", max_length = 200)]
     pub voornamen: Option<String>,
-    #[schema(required = true, value_type = String, example = "de Vries")]
+    #[schema(required = true, value_type = String, example = "de Vries", max_length = 200)]
     pub achternaam: Option<String>,
     #[schema(required = true, value_type = String, format = Date, example = "2016-05-04")]
     pub geboortedatum: Option<String>,
@@ -87,9 +87,9 @@ pub struct PersoonInvoer {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AdresInvoer {
-    #[schema(required = true, value_type = String, example = "Spui")]
+    #[schema(required = true, value_type = String, example = "Spui", max_length = 200)]
     pub straat: Option<String>,
-    #[schema(required = true, value_type = String, example = "70")]
+    #[schema(required = true, value_type = String, example = "70", max_length = 20)]
     pub huisnummer: Option<String>,
     #[schema(required = true, value_type = String, example = "2511BT")]
     pub postcode: Option<String>,

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids, regelcode};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
@@ -85,7 +85,7 @@ pub struct RegelingInvoer {
     /// The decision it comes from, when `bron` is `beschikking`.
     pub beschikking: Option<Uuid>,
     /// The schedule in short, e.g. "om het weekend vr 17:00 - zo 17:00 bij vader; overdracht op school".
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 4000)]
     pub samenvatting: Option<String>,
     #[schema(required = true, value_type = String, format = Date)]
     pub van: Option<String>,
@@ -123,12 +123,12 @@ impl RegelingInvoer {
         if let (Some(a), Some(b)) = (van, tot)
             && b < a
         {
-            v.fout("tot", "minimum", "`tot` ligt voor `van`");
+            v.fout("tot", regelcode::VOLGORDE, "`tot` ligt voor `van`");
         }
         if bron == Some(Regelingbron::Beschikking) && self.beschikking.is_none() {
             v.fout(
                 "beschikking",
-                "required",
+                regelcode::VERPLICHT_BIJ,
                 "met bron `beschikking` is de beschikking verplicht",
             );
         }

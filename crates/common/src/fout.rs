@@ -6,7 +6,7 @@
 //!
 //! | kind | HTTP | the caller should |
 //! | --- | --- | --- |
-//! | `Ongeldig` | 400 | fix every named field |
+//! | `Ongeldig` | 400 when a problem breaks the published schema, else 422 (`validatie::SCHEMAREGELS`) | fix every named field |
 //! | `NietGevonden` | 404 | check the id |
 //! | `Verborgen` | 404 (same body as `NietGevonden`) | nothing: the record is outside its organisation's view |
 //! | `Geweigerd` | 403 | ask for an agreement, a role, or send the stated reason |

@@ -6,6 +6,7 @@
 pub mod actor;
 pub mod bsn;
 pub mod fout;
+pub mod geheel;
 pub mod ids;
 pub mod klok;
 pub mod organisatie;
@@ -20,6 +21,6 @@ pub use bsn::Bsn;
 pub use fout::Fout;
 pub use klok::Klok;
 pub use organisatie::{OrganisatieSoort, Rechtsregime};
-pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin};
+pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin, regelcode};
 pub use verwerking::{Actie, Doel, Gegevenscategorie, Vertrouwelijkheid};
 pub use voorwaarde::IfMatch;

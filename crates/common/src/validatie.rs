@@ -3,6 +3,35 @@
 
 use serde::Serialize;
 
+/// The rules a JSON Schema states: keywords of the 2020-12 validation vocabulary, and the
+/// API's own names for a body that is no JSON (`json`), does not fit its schema's types as
+/// serde reads it (`schema`), a query string serde cannot read (`invalid`), or a field or
+/// parameter the schema does not list (`unknown`). A problem whose `code` is one of these
+/// says the request breaks the published document: a 400. Any other code names a rule of
+/// the domain that a request valid under the document can still break (an elfproef, a
+/// municipality code that does not exist, a rule across fields, a date relative to today,
+/// a DOMAIN.md rule): a 422 (RFC 9110 §15.5.21), so "valid by the document" and "accepted
+/// by the server" differ only where the document says they may (issue 13 point 3).
+pub const SCHEMAREGELS: &[&str] = &[
+    "type",
+    "enum",
+    "const",
+    "pattern",
+    "format",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "required",
+    "unknown",
+    "json",
+    "schema",
+    "invalid",
+];
+
 /// One invalid input field, as in the problem+json `invalidParams` extension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -13,6 +42,34 @@ pub struct InvalidParam {
     pub code: String,
     /// What is wrong and how to fix it, for a human.
     pub reason: String,
+}
+
+/// Codes of the domain's rules that recur across operations (each a 422: no schema states
+/// them). Rules of one operation use their own name (`elfproef`, `gemeentecode-onbekend`,
+/// `gezag-houders-passen-bij-vorm`, ...).
+pub mod regelcode {
+    /// Required because of another field's value (`redenNietGeinformeerd` when
+    /// `oudersGeinformeerd` is false; a field of a group given in part).
+    pub const VERPLICHT_BIJ: &str = "verplicht-bij";
+    /// Exactly one (or at least one) of several fields or groups of fields.
+    pub const EEN_VAN: &str = "een-van";
+    /// A date or time before another it must follow (`tot` before `van`).
+    pub const VOLGORDE: &str = "volgorde";
+    /// The same item (by its key, e.g. the same person) twice in a list.
+    pub const DUBBEL: &str = "dubbel";
+    /// A date or time in the future where only the past is possible (a birth date).
+    pub const TOEKOMST: &str = "toekomst";
+    /// An organisation code that is not in the partner register
+    /// (`ORGANISATIE_GEREGISTREERD`).
+    pub const GEREGISTREERD: &str = "geregistreerd";
+}
+
+impl InvalidParam {
+    /// Whether the problem breaks a rule the document's schema states (`SCHEMAREGELS`),
+    /// rather than a rule of the domain.
+    pub fn breekt_schema(&self) -> bool {
+        SCHEMAREGELS.contains(&self.code.as_str())
+    }
 }
 
 /// Collects invalid fields while a request body is parsed into domain types.
@@ -42,9 +99,11 @@ impl Validatie {
         value
     }
 
-    /// A required, non-blank text of at most `max` characters.
+    /// A required, non-blank text of at most `max` characters (counted as sent, as the
+    /// schema's `maxLength` counts), returned without surrounding white space. Empty breaks
+    /// `minLength`, white space only the pattern `\S` the document states.
     pub fn tekst(&mut self, name: &str, value: Option<&str>, max: usize) -> Option<String> {
-        match value.map(str::trim) {
+        match value {
             None => {
                 self.fout(name, "required", format!("`{name}` is verplicht"));
                 None
@@ -53,6 +112,10 @@ impl Validatie {
                 self.fout(name, "minLength", format!("`{name}` mag niet leeg zijn"));
                 None
             }
+            Some(v) if zonder_spatie(v).is_empty() => {
+                self.fout(name, "pattern", format!("`{name}` bevat alleen witruimte"));
+                None
+            }
             Some(v) if v.chars().count() > max => {
                 self.fout(
                     name,
@@ -61,19 +124,20 @@ impl Validatie {
                 );
                 None
             }
-            Some(v) => Some(v.to_string()),
+            Some(v) => Some(zonder_spatie(v).to_string()),
         }
     }
 
-    /// An optional text: blank becomes `None`; too long is an error.
+    /// An optional text: blank becomes `None`; too long (as sent) is an error.
     pub fn optionele_tekst(
         &mut self,
         name: &str,
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
-        match value.map(str::trim) {
-            None | Some("") => None,
+        match value {
+            None => None,
+            Some(v) if zonder_spatie(v).is_empty() => None,
             Some(v) if v.chars().count() > max => {
                 self.fout(
                     name,
@@ -82,7 +146,7 @@ impl Validatie {
                 );
                 None
             }
-            Some(v) => Some(v.to_string()),
+            Some(v) => Some(zonder_spatie(v).to_string()),
         }
     }
 
@@ -109,7 +173,7 @@ impl Validatie {
         }
     }
 
-    /// An optional date `JJJJ-MM-DD`; with `niet_na`, a later date is `maximum` (a birth
+    /// An optional date `JJJJ-MM-DD`; with `niet_na`, a later date breaks `regelcode::TOEKOMST` (a birth
     /// date or decision date in the future).
     pub fn datum(
         &mut self,
@@ -120,7 +184,11 @@ impl Validatie {
         let v = value?;
         match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
             Ok(d) if niet_na.is_some_and(|n| d > n) => {
-                self.fout(name, "maximum", format!("`{name}` ligt in de toekomst"));
+                self.fout(
+                    name,
+                    regelcode::TOEKOMST,
+                    format!("`{name}` ligt in de toekomst"),
+                );
                 None
             }
             Ok(d) => Some(d),
@@ -146,11 +214,30 @@ impl Validatie {
         }
         match crate::Bsn::parse(v) {
             Ok(b) => Some(b),
-            Err(e) => {
+            // Not nine digits breaks the schema's pattern; nine digits that fail the
+            // elfproef break a rule no schema states.
+            Err(e @ crate::bsn::BsnFout::Formaat) => {
+                self.fout(name, "pattern", format!("`{name}`: {e}"));
+                None
+            }
+            Err(e @ crate::bsn::BsnFout::Elfproef) => {
                 self.fout(name, "elfproef", format!("`{name}`: {e}"));
                 None
             }
         }
+    }
+
+    /// Checks that run only because of another field's value: a `required` recorded inside
+    /// is the domain rule `regelcode::VERPLICHT_BIJ`, which the schema does not state.
+    pub fn voorwaardelijk<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        let begin = self.fouten.len();
+        let uit = f(self);
+        for p in &mut self.fouten[begin..] {
+            if p.code == "required" {
+                p.code = regelcode::VERPLICHT_BIJ.into();
+            }
+        }
+        uit
     }
 
     pub fn is_leeg(&self) -> bool {
@@ -165,6 +252,29 @@ impl Validatie {
             Err(self.fouten)
         }
     }
+}
+
+/// White space as the document's patterns read it: `\s` of ECMA-262 (§22.2.2.9,
+/// WhiteSpace and LineTerminator), the regular expressions of JSON Schema. It differs
+/// from Rust's `char::is_whitespace` in U+0085 (not white space here) and U+FEFF (white
+/// space here), so "blank" means the same to the server as to the schema's `\S`.
+pub fn is_spatie(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
+/// `s` without white space (`is_spatie`) at either end.
+pub fn zonder_spatie(s: &str) -> &str {
+    s.trim_matches(is_spatie)
 }
 
 /// A CBS municipality code: exactly four digits (`0363` is Amsterdam).
@@ -197,9 +307,25 @@ mod tests {
             codes,
             vec![
                 ("naam", "required"),
-                ("code", "minLength"),
+                ("code", "pattern"),
                 ("oin", "maxLength")
             ]
+        );
+    }
+
+    /// Blank is what the schema's `\S` calls blank (ECMA-262 white space), not Rust's.
+    #[test]
+    fn blank_as_the_schema_reads_it() {
+        let mut v = Validatie::new();
+        assert_eq!(v.tekst("a", Some("\u{85}"), 10).as_deref(), Some("\u{85}"));
+        assert_eq!(v.tekst("b", Some(" \u{feff}\u{3000} "), 10), None);
+        assert_eq!(v.optionele_tekst("c", Some("\u{feff}"), 10), None);
+        assert_eq!(v.tekst("d", Some(" x\u{a0}"), 10).as_deref(), Some("x"));
+        let fouten = v.afronden(|| ()).unwrap_err();
+        assert_eq!(fouten.len(), 1);
+        assert_eq!(
+            (fouten[0].name.as_str(), fouten[0].code.as_str()),
+            ("b", "pattern")
         );
     }
 

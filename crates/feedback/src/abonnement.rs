@@ -67,7 +67,7 @@ impl Kanalen {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AbonnementInvoer {
     /// The callback URL (https; see the README for the rules).
-    #[schema(required = true, value_type = String, example = "https://wijkteam.example.nl/ketenregie/events")]
+    #[schema(required = true, value_type = String, example = "https://wijkteam.example.nl/ketenregie/events", max_length = 2000)]
     pub url: Option<String>,
     /// One or more of zorgmeldingen, terugkoppelingen, matches, termijnen, privacy.
     #[schema(required = true, value_type = Vec<String>, example = json!(["terugkoppelingen", "termijnen"]))]

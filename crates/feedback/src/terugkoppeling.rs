@@ -70,9 +70,10 @@ pub struct TerugkoppelingInvoer {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OvergenomenDoorInvoer {
-    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum")]
+    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum", max_length = 63)]
     pub organisatie: Option<String>,
     /// How to reach the professional who took over (name, phone or e-mail).
+    #[schema(max_length = 200)]
     pub contact: Option<String>,
 }
 
@@ -340,7 +341,7 @@ pub fn geef(
     {
         return Err(Fout::veld(
             "overgenomenDoor.organisatie",
-            "unknown",
+            ketenregie_common::regelcode::GEREGISTREERD,
             format!("`{o}` is geen geregistreerde organisatie"),
         ));
     }

@@ -5,7 +5,7 @@
 //! named at once.
 
 use chrono::NaiveDate;
-use ketenregie_common::{Validatie, is_gemeentecode};
+use ketenregie_common::{Validatie, is_gemeentecode, regelcode};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
@@ -325,7 +325,7 @@ impl MeldingInvoer {
                     {
                         v.fout(
                             p("geboortedatum"),
-                            "required",
+                            regelcode::EEN_VAN,
                             "van elk kind is een geboortedatum of een BSN nodig",
                         );
                     }
@@ -417,7 +417,7 @@ impl MeldingInvoer {
         if ouders_geinformeerd == Some(false) && reden_niet.is_none() {
             v.fout(
                 "redenNietGeinformeerd",
-                "required",
+                regelcode::VERPLICHT_BIJ,
                 "zeg waarom de ouders niet zijn geïnformeerd",
             );
         }
@@ -438,7 +438,7 @@ impl MeldingInvoer {
                 if delen == Some(false) && reden.is_none() {
                     v.fout(
                         "melder.reden",
-                        "required",
+                        regelcode::VERPLICHT_BIJ,
                         "leg vast waarom de identiteit van de melder niet wordt gedeeld",
                     );
                 }

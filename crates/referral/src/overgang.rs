@@ -282,7 +282,7 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
     if directory::organisatie_op_code(conn, &o.naar)?.is_none() {
         return Err(Fout::veld(
             "organisatie",
-            "unknown",
+            ketenregie_common::regelcode::GEREGISTREERD,
             format!("`{}` is geen geregistreerde organisatie", o.naar),
         ));
     }

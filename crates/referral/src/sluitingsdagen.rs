@@ -8,15 +8,17 @@
 //! keep the due time they were given (and their source), so the sender is never told one
 //! deadline and held to another.
 //!
-//! Use cases: `opvragen` (every user of the organisation), `vastleggen` and `intrekken`
-//! (its functional admin, `FUNCTIONEEL_BEHEERDER_STELT_IN`; audited, no personal data).
+//! Use cases: `opvragen` and `een` (every user of the organisation), `vastleggen` and
+//! `intrekken` (its functional admin, `FUNCTIONEEL_BEHEERDER_STELT_IN`; audited, no
+//! personal data). Each closed day has a version, its strong ETag; `vastleggen` and
+//! `intrekken` take an `If-Match` precondition (RFC 9110 §13.1.1).
 
 use crate::toegang;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::{Kalender, Kalendernaam};
-use ketenregie_common::{Fout, Validatie};
+use ketenregie_common::{Fout, IfMatch, Validatie};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbConnection;
@@ -38,6 +40,8 @@ pub struct Sluitingsdag {
     /// The user id of the functional admin who set it.
     pub vastgelegd_door: String,
     pub vastgelegd_op: chrono::NaiveDateTime,
+    /// Raised by every change: the strong ETag that `If-Match` names (RFC 9110 §13.1.1).
+    pub versie: i64,
 }
 
 impl Sluitingsdag {
@@ -60,47 +64,104 @@ pub fn van_organisatie(
         .load(conn)
 }
 
-/// Set (or re-describe) a closed day; returns the previous description, if any.
-fn bewaar(
+/// The closed day of `organisatie` on `datum`, if there is one.
+fn zoek(
     conn: &mut DbConnection,
     organisatie: &str,
     datum: NaiveDate,
-    omschrijving: &str,
+) -> QueryResult<Option<Sluitingsdag>> {
+    sluitingsdagen::table
+        .find((organisatie, datum))
+        .select(Sluitingsdag::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A precondition on a day that has no closed day: `If-Match` names a current
+/// representation, and there is none (RFC 9110 §13.1.1), so only its absence holds.
+fn geen_huidige(voorwaarde: &IfMatch, datum: NaiveDate) -> Result<(), Fout> {
+    match voorwaarde {
+        IfMatch::Geen => Ok(()),
+        _ => Err(Fout::VoorwaardeMislukt(format!(
+            "If-Match noemt een huidige versie, maar er is geen sluitingsdag op {datum}"
+        ))),
+    }
+}
+
+/// Set (or re-describe) a closed day under precondition `voorwaarde`; returns the
+/// previous description, if any. Checked and changed in one conditional statement, so of
+/// two writers of one version one gets `VoorwaardeMislukt`.
+fn bewaar(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    d: &NieuweSluitingsdag,
     door: &str,
     nu: DateTime<Utc>,
-) -> QueryResult<Option<String>> {
-    let oud: Option<String> = sluitingsdagen::table
-        .find((organisatie, datum))
-        .select(sluitingsdagen::omschrijving)
-        .first(conn)
-        .optional()?;
-    if oud.is_some() {
-        diesel::update(sluitingsdagen::table.find((organisatie, datum)))
-            .set((
-                sluitingsdagen::omschrijving.eq(omschrijving),
-                sluitingsdagen::vastgelegd_door.eq(door),
-                sluitingsdagen::vastgelegd_op.eq(to_db(nu)),
-            ))
-            .execute(conn)?;
-    } else {
+    voorwaarde: &IfMatch,
+) -> Result<Option<String>, Fout> {
+    let Some(oud) = zoek(conn, organisatie, d.datum)? else {
+        geen_huidige(voorwaarde, d.datum)?;
         diesel::insert_into(sluitingsdagen::table)
             .values((
                 sluitingsdagen::organisatie.eq(organisatie),
-                sluitingsdagen::datum.eq(datum),
-                sluitingsdagen::omschrijving.eq(omschrijving),
+                sluitingsdagen::datum.eq(d.datum),
+                sluitingsdagen::omschrijving.eq(&d.omschrijving),
                 sluitingsdagen::vastgelegd_door.eq(door),
                 sluitingsdagen::vastgelegd_op.eq(to_db(nu)),
             ))
             .execute(conn)?;
+        return Ok(None);
+    };
+    voorwaarde
+        .controleer(oud.versie, "de sluitingsdag")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::update(
+        sluitingsdagen::table
+            .find((organisatie, d.datum))
+            .filter(sluitingsdagen::versie.eq(oud.versie)),
+    )
+    .set((
+        sluitingsdagen::omschrijving.eq(&d.omschrijving),
+        sluitingsdagen::vastgelegd_door.eq(door),
+        sluitingsdagen::vastgelegd_op.eq(to_db(nu)),
+        sluitingsdagen::versie.eq(oud.versie + 1),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(intussen_gewijzigd(oud.versie));
     }
-    Ok(oud)
+    Ok(Some(oud.omschrijving))
 }
 
-/// Remove a closed day; returns whether there was one.
-fn wis(conn: &mut DbConnection, organisatie: &str, datum: NaiveDate) -> QueryResult<bool> {
-    diesel::delete(sluitingsdagen::table.find((organisatie, datum)))
-        .execute(conn)
-        .map(|n| n > 0)
+fn intussen_gewijzigd(versie: i64) -> Fout {
+    Fout::VoorwaardeMislukt(format!(
+        "de sluitingsdag is intussen gewijzigd (versie {versie} is niet meer de huidige); haal haar opnieuw op"
+    ))
+}
+
+/// Remove a closed day under precondition `voorwaarde`; returns whether there was one.
+fn wis(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    datum: NaiveDate,
+    voorwaarde: &IfMatch,
+) -> Result<bool, Fout> {
+    let Some(oud) = zoek(conn, organisatie, datum)? else {
+        return Ok(false);
+    };
+    voorwaarde
+        .controleer(oud.versie, "de sluitingsdag")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::delete(
+        sluitingsdagen::table
+            .find((organisatie, datum))
+            .filter(sluitingsdagen::versie.eq(oud.versie)),
+    )
+    .execute(conn)?;
+    if n == 0 {
+        return Err(intussen_gewijzigd(oud.versie));
+    }
+    Ok(true)
 }
 
 /// The working-day calendar of `organisatie` for deadlines counted from Dutch day
@@ -127,7 +188,7 @@ pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<Naiv
     if d < vandaag {
         v.fout(
             "datum",
-            "minimum",
+            "verleden",
             "een sluitingsdag ligt vandaag of later (termijnen die al lopen veranderen niet)",
         );
         return None;
@@ -135,7 +196,7 @@ pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<Naiv
     if d > vandaag + Duration::days(366 * MAX_JAREN_VOORUIT) {
         v.fout(
             "datum",
-            "maximum",
+            "te-ver-vooruit",
             format!("een sluitingsdag ligt hooguit {MAX_JAREN_VOORUIT} jaar vooruit"),
         );
         return None;
@@ -177,22 +238,16 @@ pub struct Vastgelegd {
 }
 
 /// Set (or re-describe) a closed day of the caller's organisation, by its functional
-/// admin; audited with the old and new description.
+/// admin, when `voorwaarde` (`If-Match`) holds; audited with the old and new description.
 pub fn vastleggen(
     conn: &mut DbConnection,
     ctx: &Context,
     d: NieuweSluitingsdag,
+    voorwaarde: &IfMatch,
 ) -> Result<Vastgelegd, Fout> {
     toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
     let org = &ctx.actor.organisatie;
-    let oud = bewaar(
-        conn,
-        org,
-        d.datum,
-        &d.omschrijving,
-        &ctx.actor.gebruiker,
-        ctx.nu,
-    )?;
+    let oud = bewaar(conn, org, &d, &ctx.actor.gebruiker, ctx.nu, voorwaarde)?;
     logboek::audit(
         conn,
         ctx,
@@ -221,11 +276,22 @@ pub fn vastleggen(
     })
 }
 
-/// Remove a closed day of the caller's organisation, by its functional admin; audited.
-/// No closed day on `datum`: `Fout::NietGevonden`.
-pub fn intrekken(conn: &mut DbConnection, ctx: &Context, datum: NaiveDate) -> Result<(), Fout> {
+/// The caller's organisation's closed day on `datum`; none: `Fout::NietGevonden`.
+pub fn een(conn: &mut DbConnection, ctx: &Context, datum: NaiveDate) -> Result<Sluitingsdag, Fout> {
+    zoek(conn, &ctx.actor.organisatie, datum)?
+        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen sluitingsdag op {datum}")))
+}
+
+/// Remove a closed day of the caller's organisation, by its functional admin, when
+/// `voorwaarde` (`If-Match`) holds; audited. No closed day on `datum`: `Fout::NietGevonden`.
+pub fn intrekken(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    datum: NaiveDate,
+    voorwaarde: &IfMatch,
+) -> Result<(), Fout> {
     toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
-    if !wis(conn, &ctx.actor.organisatie, datum)? {
+    if !wis(conn, &ctx.actor.organisatie, datum, voorwaarde)? {
         return Err(Fout::NietGevonden(format!(
             "Er is geen sluitingsdag op {datum}"
         )));

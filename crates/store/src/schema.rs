@@ -72,6 +72,7 @@ diesel::table! {
         geactiveerd_op -> Nullable<Timestamp>,
         ingetrokken_op -> Nullable<Timestamp>,
         intrekkingsreden -> Nullable<Text>,
+        revisie -> BigInt,
     }
 }
 
@@ -513,6 +514,7 @@ diesel::table! {
         wederhoor_op -> Nullable<Timestamp>,
         vertrouwelijkheid -> Text,
         aangemaakt_op -> Timestamp,
+        versie -> BigInt,
     }
 }
 
@@ -613,6 +615,7 @@ diesel::table! {
         omschrijving -> Text,
         vastgelegd_door -> Text,
         vastgelegd_op -> Timestamp,
+        versie -> BigInt,
     }
 }
 

@@ -9,13 +9,15 @@
 //! - a request the document calls invalid (parameters, headers, body: JSON Schema 2020-12
 //!   with `$ref`s resolved to the document's components, formats asserted) that is
 //!   answered 2xx or 3xx;
-//! - a request the document calls valid that is answered 415, or 400 naming a rule a
-//!   schema states (`required`, `maxLength`, `pattern`, `enum`, ...: `SCHEMAREGELS`);
+//! - a request the document calls valid that is answered 415, or 400 (the server answers
+//!   400 only for a rule a schema states: `required`, `maxLength`, `pattern`, `enum`, ...,
+//!   `ketenregie_common::validatie::SCHEMAREGELS`; any other rule is a 422);
 //! - an answer with a status the operation does not document, a content type it does not
 //!   document for that status, or a body that does not match that status's schema.
 //!
 //! Paths outside `/api/v1` (health, metrics, the docs UI, the web console) are not checked.
 
+use ketenregie_common::validatie::SCHEMAREGELS;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -450,30 +452,9 @@ impl Contract {
     }
 }
 
-/// The rules a schema can state (JSON Schema keywords and the harness's own names for a
-/// body that is not JSON or has an unknown field). `minimum` and `maximum` are left out:
-/// the server also uses them for dates relative to today (not in the future, not past the
-/// legal term), which no schema can state. A 400 whose `invalidParams` name only
-/// other rules (a code that is not registered, an elfproef, a date in the future, a rule
-/// across fields) refuses what no schema can express; one that names any of these refuses
-/// what the document should have said.
-const SCHEMAREGELS: &[&str] = &[
-    "required",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "enum",
-    "type",
-    "format",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "json",
-    "schema",
-    "unknown",
-    "invalid",
-];
-
+/// Whether a 400 names a rule a schema states: the server answers 400 only then
+/// (`ketenregie_common::validatie::SCHEMAREGELS`; every other rule is a 422), so a 400 to a
+/// request the document calls valid means the document left out a rule the server applies.
 fn schemaregel(antwoord: &[u8]) -> bool {
     let Ok(p) = serde_json::from_slice::<Value>(antwoord) else {
         return true;

@@ -36,9 +36,10 @@ pub async fn lijst(
 pub struct TermijnInvoer {
     /// 1 day to 100 years (36,500 days).
     #[schema(required = true, value_type = i64, minimum = 1, maximum = 36500, example = 1825)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub termijn_dagen: Option<i64>,
     /// Why this term: the decision or rule it follows.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 500)]
     pub toelichting: Option<String>,
 }
 

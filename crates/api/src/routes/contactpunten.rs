@@ -12,7 +12,7 @@ use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{OrganisatieSoort, Validatie, is_gemeentecode};
+use ketenregie_common::{OrganisatieSoort, Validatie, is_gemeentecode, regelcode};
 use ketenregie_privacy::register::contactpunten;
 use ketenregie_store::DbPool;
 use ketenregie_store::directory::{
@@ -133,7 +133,7 @@ impl ContactpuntInvoer {
         if telefoon.is_none() && email.is_none() && v.is_leeg() {
             v.fout(
                 "telefoon",
-                "required",
+                regelcode::EEN_VAN,
                 "geef een telefoonnummer of een e-mailadres (of beide)",
             );
         }

@@ -13,6 +13,7 @@
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
@@ -141,6 +142,17 @@ pub struct ConvenantInvoer {
     pub kalender: Option<String>,
 }
 
+/// A version as the answer: its representation at `nu` with its revision as the strong
+/// `ETag` (RFC 9110 §8.8.3), which a later `PUT` names in `If-Match`.
+fn antwoord(
+    mut res: actix_web::HttpResponseBuilder,
+    v: &Volledig,
+    nu: DateTime<Utc>,
+) -> HttpResponse {
+    res.insert_header(etag(v.convenant.revisie))
+        .json(ConvenantDto::van(v, nu))
+}
+
 /// How a version appears in its audit rows: as this API shows it.
 fn toon(v: &Volledig, nu: DateTime<Utc>) -> serde_json::Value {
     serde_json::to_value(ConvenantDto::van(v, nu)).unwrap_or_default()
@@ -211,7 +223,7 @@ pub async fn lijst(
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Aangemaakt als concept", body = ConvenantDto,
-            headers(("Location" = String, description = "URL of the new agreement"))),
+            headers(("Location" = String, description = "URL of the new agreement"), ("ETag" = String, description = "The revision, for If-Match"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat", body = Problem),
         (status = 403, description = "De organisatie van de aanroeper is geen partij, of de aanroeper geen ondertekenaar", body = Problem),
     ),
@@ -229,12 +241,12 @@ pub async fn maak(
         Ok(handelingen::maak(conn, &c2, g, toon)?)
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            "Location",
-            format!("/api/v1/convenanten/{}", c.convenant.id),
-        ))
-        .json(ConvenantDto::van(&c, nu)))
+    let mut res = HttpResponse::Created();
+    res.insert_header((
+        "Location",
+        format!("/api/v1/convenanten/{}", c.convenant.id),
+    ));
+    Ok(antwoord(res, &c, nu))
 }
 
 #[utoipa::path(
@@ -243,7 +255,7 @@ pub async fn maak(
     description = "Readable by every organisation named as a party and by the platform admin; to anyone else the same 404 as an unknown id (the attempt is in the audit trail). Shows `inhoudHash`, each party's signature state, the parties that left and the withdrawal requests.",
     params(("id" = Uuid, Path, description = "Id of the agreement version")),
     responses(
-        (status = 200, description = "Het convenant", body = ConvenantDto),
+        (status = 200, description = "Het convenant", body = ConvenantDto, headers(("ETag" = String, description = "The revision, for If-Match"))),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
     ),
     security(("bearer" = []))
@@ -258,17 +270,17 @@ pub async fn een(
         handelingen::lees(conn, c, id)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+    Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
 }
 
 #[utoipa::path(
     put, path = "/convenanten/{id}", tag = "convenanten", operation_id = "convenantWijzigen",
     summary = "Concept wijzigen",
-    description = "A party's signatory changes a concept in place. A change to the content changes its `inhoudHash` and voids every signature on it: every party signs again. An active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise.",
-    params(("id" = Uuid, Path, description = "Id of the concept")),
+    description = "A party's signatory changes a concept in place. A change to the content changes its `inhoudHash` and voids every signature on it: every party signs again. An active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise. Every act on a version (a change, a signature, a leave, a withdrawal request) raises its revision, the `ETag` of each answer; with `If-Match` the change applies only to the revision it names (412 otherwise).",
+    params(("id" = Uuid, Path, description = "Id of the concept"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = ConvenantInvoer,
     responses(
-        (status = 200, description = "Gewijzigd; eerdere ondertekeningen vervallen", body = ConvenantDto),
+        (status = 200, description = "Gewijzigd; eerdere ondertekeningen vervallen", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
         (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
@@ -277,18 +289,20 @@ pub async fn een(
     security(("bearer" = []))
 )]
 pub async fn wijzig(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let g = body.into_inner().valideer(ctx.nu)?;
     let v = handel(&pool, &ctx, "wijzigen", id, move |conn, c| {
-        handelingen::wijzig(conn, c, id, g, toon)
+        handelingen::wijzig(conn, c, id, g, &voorwaarde, toon)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+    Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
 }
 
 #[utoipa::path(
@@ -299,7 +313,7 @@ pub async fn wijzig(
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Nieuwe conceptversie", body = ConvenantDto,
-            headers(("Location" = String, description = "URL of the new version"))),
+            headers(("Location" = String, description = "URL of the new version"), ("ETag" = String, description = "The revision, for If-Match"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
         (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
@@ -319,12 +333,12 @@ pub async fn nieuwe_versie(
         handelingen::nieuwe_versie(conn, c, id, g, toon)
     })
     .await?;
-    Ok(HttpResponse::Created()
-        .insert_header((
-            "Location",
-            format!("/api/v1/convenanten/{}", v.convenant.id),
-        ))
-        .json(ConvenantDto::van(&v, ctx.nu)))
+    let mut res = HttpResponse::Created();
+    res.insert_header((
+        "Location",
+        format!("/api/v1/convenanten/{}", v.convenant.id),
+    ));
+    Ok(antwoord(res, &v, ctx.nu))
 }
 
 /// A signature: the content hash the signatory reviewed.
@@ -333,7 +347,7 @@ pub async fn nieuwe_versie(
 pub struct OndertekeningInvoer {
     /// The `inhoudHash` of the version as the signatory read it (from `GET
     /// /convenanten/{id}`); 409 when the concept changed since.
-    #[schema(required = true, value_type = String, example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f")]
+    #[schema(required = true, value_type = String, example = "sha256:9f2c0e5d0c1b4f6e8a7d3b2c1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f", max_length = 100)]
     pub inhoud_hash: Option<String>,
 }
 
@@ -344,7 +358,7 @@ pub struct OndertekeningInvoer {
     params(("id" = Uuid, Path, description = "Id of the concept")),
     request_body = OndertekeningInvoer,
     responses(
-        (status = 200, description = "Ondertekend; `status` is `actief` als dit de laatste handtekening was", body = ConvenantDto),
+        (status = 200, description = "Ondertekend; `status` is `actief` als dit de laatste handtekening was", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`inhoudHash` ontbreekt", body = Problem),
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
@@ -367,14 +381,14 @@ pub async fn onderteken(
         handelingen::onderteken(conn, c, id, &hash, toon)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+    Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
 }
 
 /// Why a party leaves.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UittredingInvoer {
-    #[schema(required = true, value_type = String, example = "Deelname aan de pilot beëindigd")]
+    #[schema(required = true, value_type = String, example = "Deelname aan de pilot beëindigd", max_length = 500)]
     pub reden: Option<String>,
 }
 
@@ -385,7 +399,7 @@ pub struct UittredingInvoer {
     params(("id" = Uuid, Path, description = "Id of the active version")),
     request_body = UittredingInvoer,
     responses(
-        (status = 200, description = "Uitgetreden", body = ConvenantDto),
+        (status = 200, description = "Uitgetreden", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`reden` ontbreekt", body = Problem),
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
@@ -408,14 +422,14 @@ pub async fn treed_uit(
         handelingen::treed_uit(conn, c, id, &reden, toon)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+    Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
 }
 
 /// Why an agreement is withdrawn.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IntrekkingInvoer {
-    #[schema(required = true, value_type = String, example = "Convenant opgezegd door partij")]
+    #[schema(required = true, value_type = String, example = "Convenant opgezegd door partij", max_length = 500)]
     pub reden: Option<String>,
 }
 
@@ -426,7 +440,7 @@ pub struct IntrekkingInvoer {
     params(("id" = Uuid, Path, description = "Id of the agreement version")),
     request_body = IntrekkingInvoer,
     responses(
-        (status = 200, description = "Ingetrokken, verworpen, of het verzoek van deze partij vastgelegd (`status` blijft dan `actief`)", body = ConvenantDto),
+        (status = 200, description = "Ingetrokken, verworpen, of het verzoek van deze partij vastgelegd (`status` blijft dan `actief`)", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`reden` ontbreekt", body = Problem),
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
@@ -449,7 +463,7 @@ pub async fn trek_in(
         handelingen::trek_in(conn, c, id, &reden, toon)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ConvenantDto::van(&v, ctx.nu)))
+    Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
 }
 
 /// One row of an audit trail.

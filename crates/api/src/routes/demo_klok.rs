@@ -58,6 +58,7 @@ pub struct Ontwikkeling(pub bool);
 pub struct VerschuivingInvoer {
     /// Hours to move forward (1 to 2,000).
     #[schema(required = true, value_type = i64, example = 150)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub uren: Option<i64>,
 }
 

@@ -4,8 +4,9 @@
 //! records one adds to) and answers.
 
 use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_case::incidenten::{
     self, IncidentInvoer, IncidentWeergave, VerklaringInvoer, WederhoorInvoer,
 };
@@ -18,7 +19,7 @@ use uuid::Uuid;
     description = incidenten::uitleg::MAAK,
     request_body = IncidentInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = IncidentWeergave, headers(("Location" = String, description = "The new incident"))),
+        (status = 201, description = "Vastgelegd", body = IncidentWeergave, headers(("Location" = String, description = "The new incident"), ("ETag" = String, description = "The version, for If-Match"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 403, description = "Geen politieorganisatie", body = Problem),
     ),
@@ -39,6 +40,7 @@ pub async fn maak(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/incidenten/{}", dto.id)))
+        .insert_header(etag(dto.versie))
         .json(dto))
 }
 
@@ -48,7 +50,7 @@ pub async fn maak(
     description = "The incident with every statement. Another organisation reads it only as an agreement allows (category `politiegegevens`).",
     params(("id" = Uuid, Path, description = "Id of the incident")),
     responses(
-        (status = 200, description = "Het incident", body = IncidentWeergave),
+        (status = 200, description = "Het incident", body = IncidentWeergave, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 403, description = "Uw organisatie kan dit zien, maar niet met deze rol of niet zonder reden (X-Audit-Toelichting)", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -67,17 +69,17 @@ pub async fn een(
         Ok(incidenten::lees(conn, &c, id)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(dto))
+    Ok(HttpResponse::Ok().insert_header(etag(dto.versie)).json(dto))
 }
 
 #[utoipa::path(
     post, path = "/incidenten/{id}/verklaringen", tag = "dossiers", operation_id = "verklaringToevoegen",
     summary = "Verklaring toevoegen",
     description = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`.",
-    params(("id" = Uuid, Path, description = "An incident of your organisation")),
+    params(("id" = Uuid, Path, description = "An incident of your organisation"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = VerklaringInvoer,
     responses(
-        (status = 201, description = "Toegevoegd", body = IncidentWeergave),
+        (status = 201, description = "Toegevoegd", body = IncidentWeergave, headers(("Location" = String, description = "URL of the incident"), ("ETag" = String, description = "The new version"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -85,21 +87,30 @@ pub async fn een(
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["politiegegevens"], "alleenEigen": true})))
 )]
 pub async fn verklaring(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<VerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let s = body.nieuw(ctx.nu)?;
     let object = incidenten::object(&id.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
-        Ok(incidenten::verklaring_toevoegen(conn, &c, id, s)?)
+        Ok(incidenten::verklaring_toevoegen(
+            conn,
+            &c,
+            id,
+            s,
+            &voorwaarde,
+        )?)
     })
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/incidenten/{id}")))
+        .insert_header(etag(dto.versie))
         .json(dto))
 }
 
@@ -107,10 +118,10 @@ pub async fn verklaring(
     put, path = "/incidenten/{id}/wederhoor", tag = "dossiers", operation_id = "wederhoorVastleggen",
     summary = "Hoor en wederhoor vastleggen",
     description = incidenten::uitleg::WEDERHOOR,
-    params(("id" = Uuid, Path, description = "An incident of your organisation")),
+    params(("id" = Uuid, Path, description = "An incident of your organisation"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = WederhoorInvoer,
     responses(
-        (status = 200, description = "Vastgelegd", body = IncidentWeergave),
+        (status = 200, description = "Vastgelegd", body = IncidentWeergave, headers(("ETag" = String, description = "The new version"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -118,18 +129,26 @@ pub async fn verklaring(
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["politiegegevens"], "alleenEigen": true})))
 )]
 pub async fn wederhoor(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: web::Json<WederhoorInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let w = body.nieuw(ctx.nu)?;
     let object = incidenten::object(&id.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
-        Ok(incidenten::wederhoor_vastleggen(conn, &c, id, w)?)
+        Ok(incidenten::wederhoor_vastleggen(
+            conn,
+            &c,
+            id,
+            w,
+            &voorwaarde,
+        )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(dto))
+    Ok(HttpResponse::Ok().insert_header(etag(dto.versie)).json(dto))
 }

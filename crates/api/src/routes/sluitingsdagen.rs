@@ -8,6 +8,7 @@
 use crate::db;
 use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
+use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -92,28 +93,31 @@ pub async fn lijst(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SluitingsdagInvoer {
     /// Why the organisation is closed, e.g. "teamdag" (no personal data; at most 200 characters).
-    #[schema(required = true, value_type = String, example = "vrijdag na Hemelvaart (cao)")]
+    #[schema(required = true, value_type = String, example = "vrijdag na Hemelvaart (cao)", max_length = 200)]
     pub omschrijving: Option<String>,
 }
 
 #[utoipa::path(
     put, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagZetten",
     summary = "Sluitingsdag vastleggen",
-    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation. Deadlines computed from now on skip it; deadlines already recorded keep their due time.",
-    params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
+    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation, or changes its description. Deadlines computed from now on skip it; deadlines already recorded keep their due time. With `If-Match` the change applies only to the version it names; on a day without a closed day any `If-Match` fails (412).",
+    params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = SluitingsdagInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = SluitingsdagDto),
-        (status = 200, description = "Omschrijving bijgewerkt", body = SluitingsdagDto),
+        (status = 201, description = "Vastgelegd", body = SluitingsdagDto,
+            headers(("Location" = String, description = "URL of the closed day"), ("ETag" = String, description = "The version, for If-Match"))),
+        (status = 200, description = "Omschrijving bijgewerkt", body = SluitingsdagDto, headers(("ETag" = String, description = "The new version"))),
     ),
     security(("bearer" = []))
 )]
 pub async fn zet(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     datum: web::Path<String>,
     body: web::Json<SluitingsdagInvoer>,
 ) -> Result<HttpResponse, AppError> {
+    let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let dag = sluitingsdagen::nieuwe_dag(&mut v, &datum, ctx.vandaag());
     let omschrijving = v.tekst("omschrijving", body.omschrijving.as_deref(), 200);
@@ -124,7 +128,7 @@ pub async fn zet(
     };
     let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, d.datum));
     let gezet = verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
-        Ok(sluitingsdagen::vastleggen(conn, &c, d)?)
+        Ok(sluitingsdagen::vastleggen(conn, &c, d, &voorwaarde)?)
     })
     .await?;
     let mut res = if gezet.nieuw {
@@ -138,21 +142,23 @@ pub async fn zet(
             format!("/api/v1/sluitingsdagen/{}", gezet.dag.datum),
         ));
     }
-    Ok(res.json(SluitingsdagDto::from(gezet.dag)))
+    Ok(res
+        .insert_header(etag(gezet.dag.versie))
+        .json(SluitingsdagDto::from(gezet.dag)))
 }
 
 #[utoipa::path(
-    delete, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagVerwijderen",
-    summary = "Sluitingsdag intrekken",
-    description = "The functional admin removes a closed day. Deadlines already computed with it keep their due time.",
+    get, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagOpvragen",
+    summary = "Eén sluitingsdag van de eigen organisatie",
+    description = "The organisation's closed day on this date, with its version as `ETag` for a later `PUT` or `DELETE` with `If-Match`.",
     params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)")),
     responses(
-        (status = 204, description = "Ingetrokken"),
+        (status = 200, description = "De sluitingsdag", body = SluitingsdagDto, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 404, description = "Geen sluitingsdag op die datum", body = Problem),
     ),
     security(("bearer" = []))
 )]
-pub async fn verwijder(
+pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     datum: web::Path<String>,
@@ -161,9 +167,38 @@ pub async fn verwijder(
     let dag = v.datum("datum", Some(&datum), None);
     paging::check(v)?;
     let dag: NaiveDate = dag.expect("checked");
+    let c = ctx.clone();
+    let d = db::run(&pool, move |conn| Ok(sluitingsdagen::een(conn, &c, dag)?)).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header(etag(d.versie))
+        .json(SluitingsdagDto::from(d)))
+}
+
+#[utoipa::path(
+    delete, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagVerwijderen",
+    summary = "Sluitingsdag intrekken",
+    description = "The functional admin removes a closed day (with `If-Match`: only the version it names). Deadlines already computed with it keep their due time.",
+    params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+    responses(
+        (status = 204, description = "Ingetrokken"),
+        (status = 404, description = "Geen sluitingsdag op die datum", body = Problem),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn verwijder(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    datum: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let voorwaarde = if_match(&req)?;
+    let mut v = Validatie::new();
+    let dag = v.datum("datum", Some(&datum), None);
+    paging::check(v)?;
+    let dag: NaiveDate = dag.expect("checked");
     let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, dag));
     verwerking::tx(&pool, &ctx, "verwijderen", object, move |conn| {
-        Ok(sluitingsdagen::intrekken(conn, &c, dag)?)
+        Ok(sluitingsdagen::intrekken(conn, &c, dag, &voorwaarde)?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

@@ -108,5 +108,5 @@ routetabel! {
     "/bewaartermijnen" => { get: bewaartermijnen::lijst }
     "/bewaartermijnen/{soort}" => { get: bewaartermijnen::een, put: bewaartermijnen::zet }
     "/sluitingsdagen" => { get: sluitingsdagen::lijst }
-    "/sluitingsdagen/{datum}" => { put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
+    "/sluitingsdagen/{datum}" => { get: sluitingsdagen::een, put: sluitingsdagen::zet, delete: sluitingsdagen::verwijder }
 }

@@ -42,9 +42,11 @@ pub struct VerwerkingZoekInvoer {
     pub uitkomst: Option<Uitkomst>,
     /// Page number, from 1 (default 1).
     #[schema(minimum = 1, maximum = 2147483647)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub page: Option<u32>,
     /// Results per page, 1 to 100 (default 20).
     #[schema(minimum = 1, maximum = 100)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub page_size: Option<u32>,
 }
 

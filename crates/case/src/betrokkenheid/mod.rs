@@ -46,7 +46,9 @@ pub use opslag::{actief_op, match_partijen, matches_van, vind};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::sql_types::Text;
-use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Validatie};
+use ketenregie_common::{
+    Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, regelcode,
+};
 use ketenregie_privacy::Weigering;
 use ketenregie_privacy::convenant::{self, Convenant, Regel};
 use ketenregie_store::DbConnection;
@@ -103,10 +105,11 @@ pub fn vervalt_op(sinds: NaiveDate, geboren: NaiveDate) -> NaiveDate {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactInvoer {
     /// The professional to call, e.g. the gezinsvoogd.
-    #[schema(required = true, value_type = String, example = "J. Bakker (gezinsvoogd)")]
+    #[schema(required = true, value_type = String, example = "J. Bakker (gezinsvoogd)", max_length = 200)]
     pub naam: Option<String>,
-    #[schema(example = "070 123 4567")]
+    #[schema(example = "070 123 4567", max_length = 40)]
     pub telefoon: Option<String>,
+    #[schema(max_length = 200)]
     pub email: Option<String>,
 }
 
@@ -194,7 +197,7 @@ impl BetrokkenheidInvoer {
             if telefoon.is_none() && email.is_none() {
                 v.fout(
                     "contact.telefoon",
-                    "required",
+                    regelcode::EEN_VAN,
                     "een contact heeft een telefoonnummer of e-mailadres",
                 );
             }

@@ -2,7 +2,7 @@
 
 use crate::invoer;
 use chrono::NaiveDate;
-use ketenregie_common::{Bsn, Fout, Validatie};
+use ketenregie_common::{Bsn, Fout, Validatie, regelcode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -13,13 +13,15 @@ use utoipa::ToSchema;
 pub struct BriefingVraag {
     #[schema(example = "111222333")]
     pub bsn: Option<String>,
+    #[schema(max_length = 200, min_length = 1, pattern = r"\S")]
     pub voornamen: Option<String>,
+    #[schema(max_length = 200, min_length = 1, pattern = r"\S")]
     pub achternaam: Option<String>,
     #[schema(format = Date)]
     pub geboortedatum: Option<String>,
     #[schema(example = "2511BT")]
     pub postcode: Option<String>,
-    #[schema(example = "70")]
+    #[schema(example = "70", max_length = 20, min_length = 1, pattern = r"\S")]
     pub huisnummer: Option<String>,
 }
 
@@ -58,7 +60,7 @@ impl BriefingVraag {
         if wijzen != 1 {
             v.fout(
                 "bsn",
-                "oneOf",
+                regelcode::EEN_VAN,
                 "zoek met precies één van: `bsn`; `voornamen` + `achternaam` + `geboortedatum`; `postcode` + `huisnummer`",
             );
             return Err(Fout::Ongeldig(v.afronden(|| ()).unwrap_err()));
@@ -66,45 +68,54 @@ impl BriefingVraag {
         let vraag = if self.bsn.is_some() {
             v.bsn("bsn", self.bsn.as_deref()).map(Zoekvraag::Bsn)
         } else if naam {
-            let vn = v.tekst("voornamen", self.voornamen.as_deref(), 200);
-            let an = v.tekst("achternaam", self.achternaam.as_deref(), 200);
-            let gd = invoer::verplichte_datum(
-                &mut v,
-                "geboortedatum",
-                self.geboortedatum.as_deref(),
-                Some(vandaag),
-            );
-            match (vn, an, gd) {
-                (Some(voornamen), Some(achternaam), Some(geboortedatum)) => Some(Zoekvraag::Naam {
-                    voornamen,
-                    achternaam,
-                    geboortedatum,
-                }),
-                _ => None,
-            }
+            // The fields of the chosen way to search are required together.
+            v.voorwaardelijk(|v| self.naamvraag(v, vandaag))
         } else {
-            let pc = match self.postcode.as_deref() {
-                None => {
-                    v.fout(
-                        "postcode",
-                        "required",
-                        "`postcode` is verplicht bij zoeken op adres",
-                    );
-                    None
-                }
-                s => invoer::postcode(&mut v, "postcode", s),
-            };
-            let hn = v.tekst("huisnummer", self.huisnummer.as_deref(), 20);
-            match (pc, hn) {
-                (Some(postcode), Some(huisnummer)) => Some(Zoekvraag::Adres {
-                    postcode,
-                    huisnummer,
-                }),
-                _ => None,
-            }
+            v.voorwaardelijk(|v| self.adresvraag(v))
         };
         v.afronden(|| vraag.expect("valid when no problems"))
             .map_err(Fout::Ongeldig)
+    }
+
+    fn naamvraag(&self, v: &mut Validatie, vandaag: NaiveDate) -> Option<Zoekvraag> {
+        let vn = v.tekst("voornamen", self.voornamen.as_deref(), 200);
+        let an = v.tekst("achternaam", self.achternaam.as_deref(), 200);
+        let gd = invoer::verplichte_datum(
+            v,
+            "geboortedatum",
+            self.geboortedatum.as_deref(),
+            Some(vandaag),
+        );
+        match (vn, an, gd) {
+            (Some(voornamen), Some(achternaam), Some(geboortedatum)) => Some(Zoekvraag::Naam {
+                voornamen,
+                achternaam,
+                geboortedatum,
+            }),
+            _ => None,
+        }
+    }
+
+    fn adresvraag(&self, v: &mut Validatie) -> Option<Zoekvraag> {
+        let pc = match self.postcode.as_deref() {
+            None => {
+                v.fout(
+                    "postcode",
+                    "required",
+                    "`postcode` is verplicht bij zoeken op adres",
+                );
+                None
+            }
+            s => invoer::postcode(v, "postcode", s),
+        };
+        let hn = v.tekst("huisnummer", self.huisnummer.as_deref(), 20);
+        match (pc, hn) {
+            (Some(postcode), Some(huisnummer)) => Some(Zoekvraag::Adres {
+                postcode,
+                huisnummer,
+            }),
+            _ => None,
+        }
     }
 }
 

@@ -7,7 +7,9 @@ use crate::{personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
+use ketenregie_common::{
+    Fout, Gegevenscategorie as C, IfMatch, OrganisatieSoort, Vertrouwelijkheid,
+};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::logboek::{self, Object};
@@ -68,6 +70,9 @@ pub struct IncidentWeergave {
     /// always shown with it, as far as the reader may see them. Apart from `verklaringen`,
     /// which the police recorded.
     pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
+    /// The version, answered as the `ETag` header, not in the body.
+    #[serde(skip)]
+    pub versie: i64,
 }
 
 impl From<&Incident> for IncidentWeergave {
@@ -106,6 +111,7 @@ impl From<&Incident> for IncidentWeergave {
             wederhoor_op: i.wederhoor_op,
             eenzijdig: i.eenzijdig(),
             eigen_verklaringen: vec![],
+            versie: i.versie,
         }
     }
 }
@@ -181,8 +187,10 @@ pub fn verklaring_toevoegen(
     ctx: &Context,
     incident: Uuid,
     mut s: Verklaring,
+    voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
-    eigen(conn, ctx, incident)?;
+    let huidig = eigen(conn, ctx, incident)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
     if let Some(p) = s.persoon {
         personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
     }
@@ -204,8 +212,10 @@ pub fn wederhoor_vastleggen(
     ctx: &Context,
     incident: Uuid,
     w: Wederhoorvastlegging,
+    voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
-    eigen(conn, ctx, incident)?;
+    let huidig = eigen(conn, ctx, incident)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
     diesel::update(incidenten::table.find(incident.to_string()))
         .set((
             incidenten::wederhoor.eq(w.status),
@@ -219,6 +229,33 @@ pub fn wederhoor_vastleggen(
         &i,
         json!({"incident": i.id, "wederhoor": i.wederhoor}),
     )
+}
+
+/// Raise the version of incident `i` for a change under precondition `voorwaarde` (RFC
+/// 9110 §13.1.1), checked and raised in one conditional update: of two writers that read
+/// one version, one gets `VoorwaardeMislukt`.
+fn volgende_versie(
+    conn: &mut DbConnection,
+    i: &Incident,
+    voorwaarde: &IfMatch,
+) -> Result<(), Fout> {
+    voorwaarde
+        .controleer(i.versie, "het incident")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::update(
+        incidenten::table
+            .find(i.id.to_string())
+            .filter(incidenten::versie.eq(i.versie)),
+    )
+    .set(incidenten::versie.eq(i.versie + 1))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Fout::VoorwaardeMislukt(format!(
+            "het incident is intussen gewijzigd (versie {} is niet meer de huidige); haal het opnieuw op",
+            i.versie
+        )));
+    }
+    Ok(())
 }
 
 /// Log a write to incident `i` of one's own (`EIGEN_ORGANISATIE`) with `samenvatting`,

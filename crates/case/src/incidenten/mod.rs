@@ -26,7 +26,7 @@ pub use opslag::{kort_van, lees_veel, vind, voeg_in};
 use crate::invoer;
 use chrono::{DateTime, Utc};
 use diesel::sql_types::Text;
-use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid, ids};
+use ketenregie_common::{Fout, Validatie, Vertrouwelijkheid, ids, regelcode};
 use ketenregie_store::tekst_kolom;
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
@@ -142,7 +142,7 @@ pub struct IncidentBetrokkeneInvoer {
     #[schema(required = true, value_type = Uuid)]
     pub persoon: Option<Uuid>,
     /// Role in the incident, e.g. melder, moeder, vader, kind, verdachte, slachtoffer.
-    #[schema(required = true, value_type = String, example = "moeder")]
+    #[schema(required = true, value_type = String, example = "moeder", max_length = 40)]
     pub rol: Option<String>,
 }
 
@@ -153,7 +153,7 @@ pub struct VerklaringInvoer {
     pub afgelegd_door: Option<String>,
     /// The person who made it, when registered.
     pub persoon: Option<Uuid>,
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 20000)]
     pub tekst: Option<String>,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub afgelegd_op: Option<String>,
@@ -180,14 +180,15 @@ pub struct IncidentInvoer {
     #[schema(example = "0518")]
     pub gemeente: Option<String>,
     /// The place (encrypted at rest).
+    #[schema(max_length = 200)]
     pub plaats: Option<String>,
     #[schema(required = true, value_type = Incidentsoort)]
     pub soort: Option<String>,
     /// The police mutation number.
-    #[schema(required = true, value_type = String, example = "PL1500-2026123456")]
+    #[schema(required = true, value_type = String, example = "PL1500-2026123456", max_length = 64)]
     pub politie_referentie: Option<String>,
     /// What happened, in short (encrypted at rest).
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 20000)]
     pub samenvatting: Option<String>,
     #[serde(default)]
     pub betrokkenen: Vec<IncidentBetrokkeneInvoer>,
@@ -226,6 +227,9 @@ pub struct Incident {
     pub wederhoor: Wederhoor,
     pub wederhoor_op: Option<DateTime<Utc>>,
     pub vertrouwelijkheid: Vertrouwelijkheid,
+    /// Raised by every change (a statement added, hoor en wederhoor recorded): the strong
+    /// ETag that `If-Match` names (RFC 9110 §13.1.1). A new incident is version 1.
+    pub versie: i64,
 }
 
 /// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
@@ -320,7 +324,7 @@ impl WederhoorInvoer {
         if status.is_some_and(|s| s != Wederhoor::Nee) && self.op.is_none() {
             v.fout(
                 p("op"),
-                "required",
+                regelcode::VERPLICHT_BIJ,
                 "vermeld wanneer de andere ouder is gehoord of geprobeerd is te horen (regel HOOR_EN_WEDERHOOR)",
             );
         }
@@ -348,7 +352,7 @@ impl IncidentInvoer {
                 if betrokkenen.iter().any(|(q, _)| *q == p) {
                     v.fout(
                         format!("betrokkenen[{i}].persoon"),
-                        "uniqueItems",
+                        regelcode::DUBBEL,
                         "deze persoon staat al bij het incident",
                     );
                 }
@@ -389,6 +393,7 @@ impl IncidentInvoer {
             wederhoor: wederhoor.unwrap_or(Wederhoor::Nee),
             wederhoor_op,
             vertrouwelijkheid: niveau.unwrap_or(Vertrouwelijkheid::STANDAARD),
+            versie: 1,
         })
         .map_err(Fout::Ongeldig)
     }

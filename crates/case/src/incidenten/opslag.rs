@@ -119,6 +119,7 @@ struct IncidentRij {
     wederhoor_op: Option<chrono::NaiveDateTime>,
     #[diesel(deserialize_as = Tekst<Vertrouwelijkheid>)]
     vertrouwelijkheid: Vertrouwelijkheid,
+    versie: i64,
 }
 
 #[derive(Queryable, Selectable)]
@@ -216,6 +217,7 @@ pub fn lees_veel(
                 wederhoor: r.wederhoor,
                 wederhoor_op: r.wederhoor_op.map(from_db),
                 vertrouwelijkheid: r.vertrouwelijkheid,
+                versie: r.versie,
             });
         }
     }

@@ -44,6 +44,7 @@ fn convenant(
         id: Uuid::now_v7(),
         reeks_id: Uuid::now_v7(),
         versie: 1,
+        revisie: 1,
         titel: "t".into(),
         opgeslagen: status,
         geldig_van: nu() - Duration::days(10),

@@ -20,7 +20,7 @@ use super::{ConvenantFout, ConvenantGegevens, ConvenantStatus, Intrekking, Volle
 use crate::Context;
 use crate::logboek::{self, AuditRegel, AuditRij, Object};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Actor, Fout, Rol};
+use ketenregie_common::{Actor, Fout, IfMatch, Rol};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
 
@@ -178,16 +178,22 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Volledig
     })
 }
 
-/// `PUT /convenanten/{id}`: change a concept in place (`super::wijzig_concept`); every
-/// signature on it lapses.
+/// `PUT /convenanten/{id}`: change a concept in place (`super::wijzig_concept`) when
+/// `voorwaarde` (`If-Match`) names its current revision; every signature on it lapses.
 pub fn wijzig(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
     g: ConvenantGegevens,
+    voorwaarde: &IfMatch,
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
+        // The version must be readable first: a precondition says nothing to a non-party.
+        super::lees_volledig(conn, id)?
+            .filter(|v| mag_lezen(&ctx.actor, v))
+            .ok_or(ConvenantFout::NietGevonden)?;
+        super::volgende_revisie(conn, id, voorwaarde)?;
         let (oud, nieuw) = super::wijzig_concept(conn, &ctx.actor, id, g, ctx.nu)?;
         schrijf(conn, ctx, toon, "wijzigen", &nieuw, Some(&oud), 200)?;
         Ok(nieuw)
@@ -221,9 +227,11 @@ pub fn onderteken(
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
-        let uit = super::onderteken(conn, &ctx.actor, id, hash, ctx.nu)?;
+        let mut uit = super::onderteken(conn, &ctx.actor, id, hash, ctx.nu)?;
+        uit.convenant.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
         schrijf(conn, ctx, toon, "ondertekenen", &uit.convenant, None, 200)?;
         if let Some(oud) = &uit.vervangen {
+            super::volgende_revisie(conn, oud.id, &IfMatch::Geen)?;
             let oud = super::lees_volledig(conn, oud.id)?
                 .ok_or_else(|| Fout::intern("replaced version vanished"))?;
             schrijf(conn, ctx, toon, "intrekken", &oud, None, 200)?;
@@ -245,7 +253,8 @@ pub fn treed_uit(
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
-        let v = super::treed_uit(conn, &ctx.actor, id, reden, ctx.nu)?;
+        let mut v = super::treed_uit(conn, &ctx.actor, id, reden, ctx.nu)?;
+        v.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
         schrijf(conn, ctx, toon, "uittreden", &v, None, 200)?;
         if v.convenant.status(ctx.nu) == ConvenantStatus::Ingetrokken {
             schrijf(conn, ctx, toon, "intrekken", &v, None, 200)?;
@@ -265,7 +274,8 @@ pub fn trek_in(
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
-        let (v, soort) = super::trek_in(conn, &ctx.actor, id, reden, ctx.nu)?;
+        let (mut v, soort) = super::trek_in(conn, &ctx.actor, id, reden, ctx.nu)?;
+        v.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
         let platform = ctx.actor.heeft_rol(Rol::Platformbeheerder);
         match soort {
             Intrekking::Verworpen => schrijf(conn, ctx, toon, "verwerpen", &v, None, 200)?,

@@ -42,8 +42,8 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{
-    Actie, Actor, Doel, Gegevenscategorie, InvalidParam, OrganisatieSoort, Rol, Validatie,
-    Vertrouwelijkheid, ids,
+    Actie, Actor, Doel, Fout, Gegevenscategorie, IfMatch, InvalidParam, OrganisatieSoort, Rol,
+    Validatie, Vertrouwelijkheid, ids, regelcode,
 };
 use ketenregie_store::schema::{
     convenant_intrekkingsverzoeken, convenant_ondertekeningen, convenant_partijen,
@@ -79,7 +79,7 @@ pub struct Partij {
     /// signed content. Default: `functioneel-beheerder` and `privacyfunctionaris`; only
     /// those two roles may be named.
     #[serde(default = "standaard_ondertekenaars")]
-    #[schema(default = json!(["functioneel-beheerder", "privacyfunctionaris"]))]
+    #[schema(default = json!(["functioneel-beheerder", "privacyfunctionaris"]), min_items = 1)]
     pub ondertekenaars: Vec<Rol>,
 }
 
@@ -88,6 +88,7 @@ pub struct Partij {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Grondslag {
     /// E.g. "Wpg art. 18" or "Wmo 2015 art. 5.2.6".
+    #[schema(min_length = 1, pattern = r"\S")]
     pub code: String,
     pub omschrijving: String,
 }
@@ -99,8 +100,11 @@ pub struct Regel {
     /// The kind of organisation the rule is for.
     pub organisatie_soort: OrganisatieSoort,
     /// Roles within such an organisation the rule is for.
+    #[schema(min_items = 1)]
     pub rollen: Vec<Rol>,
+    #[schema(min_items = 1)]
     pub acties: Vec<Actie>,
+    #[schema(min_items = 1)]
     pub categorieen: Vec<Gegevenscategorie>,
     pub doel: Doel,
     /// Each access needs a stated reason (`X-Audit-Toelichting`), as for the OM.
@@ -153,8 +157,9 @@ pub enum Terugkoppelmoment {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Terugkoppelplicht {
     pub moment: Terugkoppelmoment,
+    #[serde(deserialize_with = "ketenregie_common::geheel::lees")]
     pub binnen_werkdagen: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub acuut_binnen_uren: Option<u32>,
 }
 
@@ -163,6 +168,7 @@ pub struct Terugkoppelplicht {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Bewaartermijn {
     pub categorie: Gegevenscategorie,
+    #[serde(deserialize_with = "ketenregie_common::geheel::lees")]
     pub termijn_dagen: u32,
 }
 
@@ -219,7 +225,7 @@ impl Inhoud {
         if codes.len() != self.partijen.len() {
             v.fout(
                 "partijen",
-                "uniqueItems",
+                regelcode::DUBBEL,
                 "elke organisatie is één keer partij",
             );
         }
@@ -269,17 +275,23 @@ impl Inhoud {
                     );
                 }
             }
-            if r.rollen.is_empty() || r.acties.is_empty() || r.categorieen.is_empty() {
-                v.fout(
-                    format!("regels[{i}]"),
-                    "minItems",
-                    "een regel noemt ten minste één rol, actie en categorie",
-                );
+            for (veld, leeg) in [
+                ("rollen", r.rollen.is_empty()),
+                ("acties", r.acties.is_empty()),
+                ("categorieen", r.categorieen.is_empty()),
+            ] {
+                if leeg {
+                    v.fout(
+                        format!("regels[{i}].{veld}"),
+                        "minItems",
+                        "een regel noemt ten minste één rol, actie en categorie",
+                    );
+                }
             }
             if r.grondslag.code.trim().is_empty() {
                 v.fout(
                     format!("regels[{i}].grondslag.code"),
-                    "required",
+                    "minLength",
                     "elke regel noemt zijn wettelijke grondslag",
                 );
             }
@@ -288,8 +300,8 @@ impl Inhoud {
             if t.binnen_werkdagen == 0 && t.acuut_binnen_uren.is_none() {
                 v.fout(
                     format!("terugkoppelplichten[{i}].binnenWerkdagen"),
-                    "minimum",
-                    "een termijn van 0 werkdagen is geen termijn",
+                    regelcode::EEN_VAN,
+                    "een termijn van 0 werkdagen is geen termijn; geef ten minste 1 werkdag of `acuutBinnenUren`",
                 );
             }
         }
@@ -390,6 +402,9 @@ pub struct Convenant {
     pub geactiveerd_op: Option<DateTime<Utc>>,
     pub ingetrokken_op: Option<DateTime<Utc>>,
     pub intrekkingsreden: Option<String>,
+    /// Raised by every act on this version (a change, a signature, a leave, a withdrawal
+    /// request, a withdrawal): its strong ETag (RFC 9110 §8.8.3), which `If-Match` names.
+    pub revisie: i64,
     /// Parties that left this version (`UITTREDEN`).
     pub uittredingen: Vec<Uittreding>,
 }
@@ -565,6 +580,7 @@ struct Rij {
     geactiveerd_op: Option<chrono::NaiveDateTime>,
     ingetrokken_op: Option<chrono::NaiveDateTime>,
     intrekkingsreden: Option<String>,
+    revisie: i64,
 }
 
 impl Rij {
@@ -588,6 +604,7 @@ impl Rij {
             geactiveerd_op: self.geactiveerd_op.map(from_db),
             ingetrokken_op: self.ingetrokken_op.map(from_db),
             intrekkingsreden: self.intrekkingsreden,
+            revisie: self.revisie,
             uittredingen,
         }
     }
@@ -748,7 +765,7 @@ fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), C
         if directory::kern_op_code(conn, &p.organisatie)?.is_none() {
             fouten.push(InvalidParam {
                 name: format!("partijen[{i}].organisatie"),
-                code: "geregistreerd".into(),
+                code: regelcode::GEREGISTREERD.into(),
                 reason: format!(
                     "`{}` staat niet in de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij",
                     p.organisatie
@@ -1239,6 +1256,39 @@ pub fn trek_in(
         Intrekking::Verzocht
     };
     Ok((v, soort))
+}
+
+/// The next revision of version `id`, for an act on it under precondition `voorwaarde`
+/// (RFC 9110 §13.1.1: `*` or absent, any; a list, when it names the current revision).
+/// Checked and raised in one conditional update, so of two writers that read the same
+/// revision one gets `VoorwaardeMislukt`, also between instances.
+pub fn volgende_revisie(
+    conn: &mut DbConnection,
+    id: Uuid,
+    voorwaarde: &IfMatch,
+) -> Result<i64, Fout> {
+    let huidig: i64 = convenanten::table
+        .filter(convenanten::id.eq(id.to_string()))
+        .select(convenanten::revisie)
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| Fout::NietGevonden("Er is geen convenant met dit id".into()))?;
+    voorwaarde
+        .controleer(huidig, "het convenant")
+        .map_err(Fout::VoorwaardeMislukt)?;
+    let n = diesel::update(
+        convenanten::table
+            .filter(convenanten::id.eq(id.to_string()))
+            .filter(convenanten::revisie.eq(huidig)),
+    )
+    .set(convenanten::revisie.eq(huidig + 1))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(Fout::VoorwaardeMislukt(format!(
+            "het convenant is intussen gewijzigd (revisie {huidig} is niet meer de huidige); haal het opnieuw op"
+        )));
+    }
+    Ok(huidig + 1)
 }
 
 /// Version `id` with its leavers, whoever asks (callers check the party).

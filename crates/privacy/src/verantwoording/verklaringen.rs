@@ -165,7 +165,6 @@ pub fn leg_vast(
         },
         ctx.nu,
     )?;
-    let subject = betrokkene::van_persoon(conn, persoon)?;
     logboek::wijziging(
         conn,
         ctx,
@@ -202,7 +201,6 @@ pub fn van_record(
         .filter(|v| v.getoond_aan(org))
         .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
         .collect();
-    let subject = betrokkene::van_persoon(conn, persoon)?;
     logboek::lezing(
         conn,
         ctx,

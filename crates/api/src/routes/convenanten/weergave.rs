@@ -8,8 +8,8 @@ use super::{
 };
 use crate::problem::AppError;
 use chrono::{DateTime, Utc};
-use ketenregie_common::Validatie;
 use ketenregie_common::werkdagen::Kalendernaam;
+use ketenregie_common::{Validatie, regelcode};
 use ketenregie_privacy::convenant::{ConvenantGegevens, Inhoud, Volledig};
 use ketenregie_privacy::logboek;
 
@@ -97,7 +97,11 @@ impl ConvenantInvoer {
         if let Some(tot) = geldig_tot
             && tot <= geldig_van
         {
-            v.fout("geldigTot", "minimum", "`geldigTot` ligt na `geldigVan`");
+            v.fout(
+                "geldigTot",
+                regelcode::VOLGORDE,
+                "`geldigTot` ligt na `geldigVan`",
+            );
         }
         let partijen = v.verplicht("partijen", self.partijen);
         let doelen = v.verplicht("doelen", self.doelen);

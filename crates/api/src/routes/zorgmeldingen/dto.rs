@@ -188,6 +188,7 @@ pub struct KwaliteitsoordeelInvoer {
     #[schema(required = true, value_type = bool)]
     pub goedgekeurd: Option<bool>,
     /// Remarks; required when sent back.
+    #[schema(max_length = 5000)]
     pub opmerkingen: Option<String>,
 }
 
@@ -219,6 +220,7 @@ pub struct BeoordelingInvoer {
     pub uitkomst: Option<String>,
     /// Acute unsafety found.
     pub acuut: Option<bool>,
+    #[schema(max_length = 5000)]
     pub toelichting: Option<String>,
 }
 
@@ -227,7 +229,7 @@ pub struct BeoordelingInvoer {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AfsluitingInvoer {
     /// What was done and decided.
-    #[schema(required = true, value_type = String)]
+    #[schema(required = true, value_type = String, max_length = 5000)]
     pub uitvoer: Option<String>,
 }
 
@@ -236,8 +238,9 @@ pub struct AfsluitingInvoer {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OverdrachtInvoer {
     /// The receiving organisation's code.
-    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum")]
+    #[schema(required = true, value_type = String, example = "wijkteam-den-haag-centrum", max_length = 63)]
     pub organisatie: Option<String>,
+    #[schema(max_length = 5000)]
     pub toelichting: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use crate::problem::{AppError, Problem};
 use crate::routes::if_match;
 use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
-use ketenregie_common::Validatie;
+use ketenregie_common::{Validatie, regelcode};
 use ketenregie_referral::{self as referral, Kwaliteitsoordeel, Oordeel, indiening};
 use ketenregie_store::DbPool;
 use uuid::Uuid;
@@ -68,7 +68,7 @@ pub async fn kwaliteit(
     if goed == Some(false) && opm.is_none() {
         v.fout(
             "opmerkingen",
-            "required",
+            regelcode::VERPLICHT_BIJ,
             "geef bij terugsturen aan wat er beter moet",
         );
     }

@@ -1,0 +1,3 @@
+ALTER TABLE incidenten DROP COLUMN versie;
+ALTER TABLE sluitingsdagen DROP COLUMN versie;
+ALTER TABLE convenanten DROP COLUMN revisie;
