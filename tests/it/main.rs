@@ -35,5 +35,6 @@ mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;
 mod werkplek;
+mod werkplek_oidc;
 mod zicht;
 mod zorgmeldingen;

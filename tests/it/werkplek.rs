@@ -14,23 +14,23 @@ const POLITIE: &str = "politie-den-haag";
 const VT: &str = "veilig-thuis-haaglanden";
 
 /// A browser: no automatic redirects, cookies kept by hand (so the test sees each one).
-struct Browser<'a> {
-    app: &'a TestApp,
-    http: reqwest::Client,
-    cookies: Vec<(String, String)>,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) http: reqwest::Client,
+    pub(crate) cookies: Vec<(String, String)>,
     /// Every URL requested or redirected to.
-    urls: Vec<String>,
+    pub(crate) urls: Vec<String>,
 }
 
-struct Antwoord {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    html: String,
+pub(crate) struct Antwoord {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) html: String,
 }
 
 impl Antwoord {
     /// The CSRF token of the first form on the page.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let i = self
             .html
             .find("name=\"_csrf\" value=\"")
@@ -38,13 +38,13 @@ impl Antwoord {
         let rest = &self.html[i + 20..];
         rest[..rest.find('"').unwrap()].to_string()
     }
-    fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         self.headers["location"].to_str().unwrap().to_string()
     }
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             http: reqwest::Client::builder()
@@ -87,7 +87,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, pad: &str) -> Antwoord {
+    pub(crate) async fn get(&mut self, pad: &str) -> Antwoord {
         self.urls.push(pad.to_string());
         let res = self
             .http
@@ -99,7 +99,7 @@ impl<'a> Browser<'a> {
         self.lees(res).await
     }
 
-    async fn post(&mut self, pad: &str, velden: &[(&str, &str)]) -> Antwoord {
+    pub(crate) async fn post(&mut self, pad: &str, velden: &[(&str, &str)]) -> Antwoord {
         self.urls.push(pad.to_string());
         let res = self
             .http
@@ -113,7 +113,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Sign in as demo role `label` through the sign-in page.
-    async fn meld_aan(&mut self, label: &str) -> String {
+    pub(crate) async fn meld_aan(&mut self, label: &str) -> String {
         let p = self.get("/werkplek/aanmelden").await;
         assert_eq!(p.status, 200);
         let token = p.csrf();

@@ -31,6 +31,7 @@ pub mod briefing;
 pub mod cijfers;
 pub mod formulier;
 pub mod meldingen;
+pub mod oidc;
 pub mod sessie;
 pub mod statisch;
 
@@ -338,6 +339,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/statisch/{naam}", web::get().to(statisch::bestand))
             .route("/aanmelden", web::get().to(aanmelden::pagina))
             .route("/aanmelden", web::post().to(aanmelden::meld_aan))
+            .route("/aanmelden/oidc", web::get().to(aanmelden::begin_oidc))
+            .route("/aanmelden/terug", web::get().to(aanmelden::terug))
             .route("/afmelden", web::post().to(aanmelden::meld_af))
             .route("/meldingen/nieuw", web::get().to(meldingen::nieuw))
             .route("/meldingen", web::post().to(meldingen::bewaar_nieuw))
