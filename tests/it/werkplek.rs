@@ -379,6 +379,14 @@ async fn schermen_per_rol(db: Db) {
         ),
         ("/werkplek/briefing", &["noodhulp", "wijkagent", "officier"]),
         (
+            "/werkplek/overdrachten",
+            &["gezinsvoogd", "wijkteam", "buitenstaander"],
+        ),
+        (
+            "/werkplek/terugkoppeling",
+            &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
+        ),
+        (
             "/werkplek/cijfers",
             &[
                 "politiebeheer",
@@ -601,6 +609,47 @@ async fn melding_door_de_keten(db: Db) {
         "{}",
         t.html
     );
+    // The gezinsvoogd's own screens: the hand-over waiting for a decision, and the
+    // feedback the GI now owes Veilig Thuis with its deadline; no personal data on either.
+    let wacht = gv.get("/werkplek/overdrachten").await;
+    assert_eq!(wacht.status, 200);
+    assert!(
+        wacht.html.contains(&format!("action=\"{taak}/stap\"")),
+        "{}",
+        wacht.html
+    );
+    assert!(wacht.html.contains("Aannemen") && wacht.html.contains("Reden van afwijzen"));
+    assert!(
+        wacht.html.contains(&format!("Van {VT}")),
+        "handed over by Veilig Thuis: {}",
+        wacht.html
+    );
+    let schuld = gv.get("/werkplek/terugkoppeling").await;
+    assert_eq!(schuld.status, 200);
+    assert!(
+        schuld.html.contains(&format!("href=\"{taak}\"")),
+        "{}",
+        schuld.html
+    );
+    assert!(schuld.html.contains("<time datetime="));
+    for p in PERSOONSGEGEVENS {
+        assert!(!wacht.html.contains(p) && !schuld.html.contains(p), "{p}");
+    }
+    // Rejecting from the list without a reason: refused by the use case, shown on the
+    // melding; nothing changed.
+    let r = gv
+        .post(
+            &format!("{taak}/stap"),
+            &[
+                ("_csrf", &wacht.csrf()),
+                ("naar", "rejected"),
+                ("reden", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.html);
+    assert!(r.html.contains("utrecht-alert--error"));
+    geen_persoonsgegevens_in_urls(&gv, &[&wacht.html, &schuld.html]);
     let r = gv
         .post(
             &format!("{taak}/stap"),
@@ -613,6 +662,12 @@ async fn melding_door_de_keten(db: Db) {
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
     assert!(gv.get(&taak).await.html.contains("afgewezen"));
+    let wacht = gv.get("/werkplek/overdrachten").await;
+    assert!(
+        wacht.html.contains("Er wachten geen overdrachten op u."),
+        "{}",
+        wacht.html
+    );
     // The figures of Veilig Thuis's functional admin: counts only, as a page and CSV.
     let mut beheer = Browser::new(&app);
     beheer.meld_aan("beheer").await;

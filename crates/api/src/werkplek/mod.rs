@@ -32,6 +32,7 @@ pub mod cijfers;
 pub mod formulier;
 pub mod meldingen;
 pub mod oidc;
+pub mod overdrachten;
 pub mod sessie;
 pub mod statisch;
 
@@ -105,12 +106,16 @@ pub const CIJFERS: Scherm = Scherm {
     rollen: &[Rol::FunctioneelBeheerder, Rol::Privacyfunctionaris],
 };
 
+pub use overdrachten::{OVERDRACHTEN, VERSCHULDIGD};
+
 /// Every screen, in menu order.
 pub const SCHERMEN: &[&Scherm] = &[
     &NIEUWE_MELDING,
     &UITGAAND,
     &KWALITEIT,
     &INBOX,
+    &OVERDRACHTEN,
+    &VERSCHULDIGD,
     &BRIEFING,
     &CIJFERS,
 ];
@@ -366,6 +371,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/uitgaand", web::get().to(meldingen::uitgaand))
             .route("/inbox", web::get().to(meldingen::inbox))
+            .route("/overdrachten", web::get().to(overdrachten::overdrachten))
+            .route("/terugkoppeling", web::get().to(overdrachten::verschuldigd))
             .route(
                 "/kwaliteitscontrole",
                 web::get().to(meldingen::kwaliteitswachtrij),
