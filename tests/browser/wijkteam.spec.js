@@ -1,6 +1,7 @@
-// The screens of the gezinsvoogd and the wijkteam (issue 16): Veilig Thuis hands the
-// tour's melding over to the GI; the gezinsvoogd finds it under "Overdrachten" and the
-// feedback the GI now owes under "Terugkoppeling die wij verschuldigd zijn", is refused a
+// The screens of the wijkteam and the gezinsvoogd (issue 16): Veilig Thuis hands the
+// tour's melding over to the wijkteam (the demo agreement lets the wijkteam read it for
+// coordination); the wijkteam worker finds it under "Overdrachten" and the feedback the
+// wijkteam now owes under "Terugkoppeling die wij verschuldigd zijn", is refused a
 // rejection without a reason, then rejects with one. Runs after werkplek.spec.js (one
 // worker, files in name order), whose tour leaves that melding in progress at Veilig
 // Thuis. axe-core on every screen (0 WCAG 2.1 A/AA violations), screenshots at 375 and
@@ -42,18 +43,18 @@ async function afmelden(page) {
   await expect(page.locator('h1')).toHaveText('Aanmelden');
 }
 
-test('overdracht aan de gezinsvoogd', async ({ page }) => {
-  // Veilig Thuis hands the melding in progress over to the GI.
+test('overdracht aan het wijkteam', async ({ page }) => {
+  // Veilig Thuis hands the melding in progress over to the wijkteam.
   await aanmelden(page, 'triagist');
   await page.goto('/werkplek/inbox');
   await page.locator('tr', { hasText: 'in behandeling' }).first().locator('a').click();
-  await page.selectOption('#overdracht-naar', 'gi-jeugdbescherming-west');
-  await page.fill('#overdracht-toelichting', 'Er loopt een ondertoezichtstelling; de gezinsvoogd pakt dit op.');
+  await page.selectOption('#overdracht-naar', 'wijkteam-den-haag-centrum');
+  await page.fill('#overdracht-toelichting', 'Het wijkteam kent het gezin en pakt dit op.');
   await page.getByRole('button', { name: 'Overdragen' }).click();
   await expect(page.locator('dl.gegevens').first()).toBeVisible();
   await afmelden(page);
 
-  await aanmelden(page, 'gezinsvoogd');
+  await aanmelden(page, 'wijkteam');
   await page.getByRole('link', { name: 'Overdrachten' }).first().click();
   await expect(page.locator('section.overdracht').first()).toContainText('veilig-thuis-haaglanden');
   await controleer(page, '20-overdrachten');
@@ -68,7 +69,7 @@ test('overdracht aan de gezinsvoogd', async ({ page }) => {
   await expect(page.locator('.utrecht-alert--error')).toBeVisible();
   await controleer(page, '22-afwijzen-zonder-reden');
   await page.getByRole('link', { name: 'Overdrachten' }).first().click();
-  await page.locator('section.overdracht').first().locator('textarea').fill('Geen maatregel nodig; het wijkteam is al betrokken.');
+  await page.locator('section.overdracht').first().locator('textarea').fill('Dit hoort bij de gezinsvoogd; er loopt een ondertoezichtstelling.');
   await page.locator('section.overdracht').first().getByRole('button', { name: 'Afwijzen' }).click();
   await expect(page.locator('dl.gegevens').first()).toContainText('afgewezen');
   await afmelden(page);

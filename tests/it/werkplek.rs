@@ -387,6 +387,22 @@ async fn schermen_per_rol(db: Db) {
             &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
         ),
         (
+            "/werkplek/beheer",
+            &["politiebeheer", "beheer", "wijkteambeheer"],
+        ),
+        (
+            "/werkplek/convenanten",
+            &[
+                "politiebeheer",
+                "beheer",
+                "wijkteambeheer",
+                "privacy",
+                "privacy_vt",
+                "privacy_gi",
+                "privacy_om",
+            ],
+        ),
+        (
             "/werkplek/cijfers",
             &[
                 "politiebeheer",
@@ -791,11 +807,219 @@ async fn zelfde_limieten_als_de_api(db: Db) {
         .await;
     assert_eq!(r.status, 429, "{}", r.html);
     assert!(r.headers.contains_key("retry-after"));
+    // Shown as a werkplek page, not the API's problem+json.
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{:?}",
+        r.headers
+    );
+    assert!(r.html.contains("Probeer het"), "{}", r.html);
+    assert!(r.html.contains("<html lang=\"nl\""));
     // The form itself is not a briefing.
     assert_eq!(b.get("/werkplek/briefing").await.status, 200);
 }
 
+/// The text in `html` from after the first `voor` up to the next `"`.
+fn tussen<'h>(html: &'h str, voor: &str) -> &'h str {
+    let i = html
+        .find(voor)
+        .unwrap_or_else(|| panic!("{voor} in {html}"))
+        + voor.len();
+    &html[i..i + html[i..].find('"').unwrap()]
+}
+
+async fn beheer_en_convenanten(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    common::keten::contactpunt(&app, POLITIE, "spoed", "spoed@politie.example").await;
+    let mut b = Browser::new(&app);
+    b.meld_aan("politiebeheer").await;
+    // The quality-check switch, off at first; switched on through the same use case.
+    let p = b.get("/werkplek/beheer").await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(
+        p.html.contains("id=\"kwaliteit-nee\" checked"),
+        "{}",
+        p.html
+    );
+    let r = b
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &p.csrf()), ("verplicht", "ja")],
+        )
+        .await;
+    assert_eq!((r.status, r.location().as_str()), (303, "/werkplek/beheer"));
+    let p = b.get("/werkplek/beheer").await;
+    assert!(p.html.contains("id=\"kwaliteit-ja\" checked"), "{}", p.html);
+    // A contact point changed with the version the page showed; a second change with
+    // that same (now old) version is refused with 412 and the new state shown.
+    let actie = tussen(&p.html, "action=\"/werkplek/contactpunten/").to_string();
+    let pad = format!("/werkplek/contactpunten/{actie}");
+    let versie = tussen(&p.html, "name=\"_versie\" value=\"").to_string();
+    let velden = |naam: &'static str| {
+        vec![
+            ("_versie", versie.clone()),
+            ("rol", "spoed".to_string()),
+            ("naam", naam.to_string()),
+            ("telefoon", "0701234567".to_string()),
+            ("email", "spoed@politie.example".to_string()),
+            ("altijdBereikbaar", "ja".to_string()),
+        ]
+    };
+    let mut v = velden("Meldkamer Den Haag");
+    v.push(("_csrf", p.csrf()));
+    let v: Vec<(&str, &str)> = v.iter().map(|(k, w)| (*k, w.as_str())).collect();
+    let r = b.post(&pad, &v).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let mut v = velden("Nog een andere naam");
+    v.push(("_csrf", p.csrf()));
+    let v: Vec<(&str, &str)> = v.iter().map(|(k, w)| (*k, w.as_str())).collect();
+    let r = b.post(&pad, &v).await;
+    assert_eq!(r.status, 412, "{}", r.html);
+    assert!(r.html.contains("Iemand anders"), "{}", r.html);
+    assert!(
+        r.html.contains("value=\"Meldkamer Den Haag\""),
+        "the new state"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND altijd_bereikbaar = true"),
+        1
+    );
+    // The agreements: who signed which version; a new concept version drafted and signed
+    // by the police; a signature on another content hash refused.
+    let c = b.get("/werkplek/convenanten").await;
+    assert_eq!(c.status, 200, "{}", c.html);
+    assert!(c.html.contains("Werkplek test, versie 1"), "{}", c.html);
+    assert!(c.html.contains("ja, door"), "signatures shown: {}", c.html);
+    let v1 = tussen(&c.html, "action=\"/werkplek/convenanten/").to_string();
+    let v1 = v1.split('/').next().unwrap().to_string();
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v1}/versies"),
+            &[("_csrf", &c.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let c = b.get("/werkplek/convenanten").await;
+    assert!(c.html.contains("Werkplek test, versie 2"), "{}", c.html);
+    assert!(c.html.contains("Versie 2 ondertekenen"), "{}", c.html);
+    let i = c.html.find("/ondertekenen\"").unwrap();
+    let begin = c.html[..i].rfind('/').unwrap() + 1;
+    let v2 = c.html[begin..i].to_string();
+    let hash = tussen(&c.html, "name=\"inhoudHash\" value=\"").to_string();
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v2}/ondertekenen"),
+            &[("_csrf", &c.csrf()), ("inhoudHash", "sha256:0000")],
+        )
+        .await;
+    assert!(
+        matches!(r.status, 400 | 409 | 412 | 422),
+        "{} {}",
+        r.status,
+        r.html
+    );
+    assert!(r.html.contains("utrecht-alert--error"));
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v2}/ondertekenen"),
+            &[("_csrf", &c.csrf()), ("inhoudHash", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let c = b.get("/werkplek/convenanten").await;
+    assert!(
+        !c.html.contains("Versie 2 ondertekenen"),
+        "signed: {}",
+        c.html
+    );
+    // Each act in the audit trail under the werkplek's name.
+    for actie in ["wijzigen", "versie-aanmaken", "ondertekenen"] {
+        let n = app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE applicatie = 'ketenregie-werkplek' AND actie = '{actie}' AND resultaat < 400"));
+        assert!(n >= 1, "{actie}: {n}");
+    }
+    // Another role: 403 on the pages and the posts.
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    assert_eq!(agent.get("/werkplek/beheer").await.status, 403);
+    assert_eq!(agent.get("/werkplek/convenanten").await.status, 403);
+    let r = agent
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &csrf), ("verplicht", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = agent
+        .post(
+            &format!("/werkplek/convenanten/{v2}/versies"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
+/// A screen refused to a role writes the same refusal row as the API's role refusal:
+/// in the user's organisation's trail, result 403, under the werkplek's client name.
+async fn weigeringen_vastgelegd(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    let csrf = b.meld_aan("wijkagent").await;
+    let rij = |actie: &str, pad: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE actie = '{actie}' AND object_type = 'werkplek-scherm' AND object_id = '{pad}' AND resultaat = 403 AND organisatie = '{POLITIE}' AND eigenaar = '{POLITIE}' AND applicatie = 'ketenregie-werkplek' AND gebruiker = 'demo-wijkagent'"
+        ))
+    };
+    let r = b.get("/werkplek/inbox").await;
+    assert_eq!(r.status, 403);
+    assert!(r.html.contains("Het scherm"), "{}", r.html);
+    assert_eq!(rij("lezen", "/werkplek/inbox"), 1);
+    let r = b.get("/werkplek/cijfers.csv").await;
+    assert_eq!(r.status, 403);
+    assert_eq!(rij("lezen", "/werkplek/cijfers"), 1);
+    let r = b
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &csrf), ("verplicht", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(rij("wijzigen", "/werkplek/beheer"), 1);
+    // The API's refusal of the same act for the same role: the same kind of row.
+    let token = app.token(POLITIE, &["wijkagent"]);
+    let res = app
+        .client
+        .put(app.url("/api/v1/kwaliteitscontrole"))
+        .bearer_auth(&token)
+        .json(&json!({"verplicht": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE actie = 'wijzigen' AND resultaat = 403 AND organisatie = '{POLITIE}' AND eigenaar = '{POLITIE}'"
+        )),
+        2
+    );
+    // A screen for the role: no refusal row.
+    assert_eq!(b.get("/werkplek/uitgaand").await.status, 200);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND object_id = '/werkplek/uitgaand'"),
+        0
+    );
+}
+
 op_beide_backends!(
+    weigeringen_vastgelegd,
+    beheer_en_convenanten,
     zelfde_limieten_als_de_api,
     aanmelden_en_afmelden,
     tijdslimieten,
