@@ -390,6 +390,7 @@ async fn schermen_per_rol(db: Db) {
             "/werkplek/beheer",
             &["politiebeheer", "beheer", "wijkteambeheer"],
         ),
+        ("/werkplek/dashboard", &["stuurgroep"]),
         (
             "/werkplek/convenanten",
             &[
@@ -708,6 +709,31 @@ async fn melding_door_de_keten(db: Db) {
             "{p} in the figures"
         );
     }
+    // The steering group's dashboard: the whole pilot by month, counts only.
+    let mut sg = Browser::new(&app);
+    sg.meld_aan("stuurgroep").await;
+    let d = sg.get("/werkplek/dashboard").await;
+    assert_eq!(d.status, 200, "{}", d.html);
+    let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
+    assert!(d.html.contains("<svg"), "{}", d.html);
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{POLITIE}</td><td class=\"utrecht-table__cell\">{VT}</td>")), "the pair in this month: {}", d.html);
+    assert!(d.html.contains("na beoordeling"));
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">0518</td><td class=\"utrecht-table__cell\">1</td>")), "one melding in 0518: {}", d.html);
+    let csv = sg.get("/werkplek/dashboard.csv").await;
+    assert!(csv.html.starts_with("maand;afzender;ontvanger;"));
+    assert!(
+        csv.html.contains(&format!("{maand};{POLITIE};{VT};")),
+        "{}",
+        csv.html
+    );
+    for p in PERSOONSGEGEVENS {
+        assert!(
+            !d.html.contains(p) && !csv.html.contains(p),
+            "{p} on the dashboard"
+        );
+    }
     // The wijkagent sees the state and the feedback.
     let terug = agent.get(&pad).await;
     assert!(terug.html.contains("in behandeling"), "{}", terug.html);
@@ -787,6 +813,21 @@ async fn briefing_en_om(db: Db) {
     assert_eq!(r.status, 200, "{}", r.html);
     geen_persoonsgegevens_in_urls(&nh, &[&form.html]);
     geen_persoonsgegevens_in_urls(&om, &[&r.html]);
+    // The steering group counts the briefings run this month, per organisation (the
+    // refused one not).
+    let mut sg = Browser::new(&app);
+    sg.meld_aan("stuurgroep").await;
+    let d = sg.get("/werkplek/dashboard").await;
+    let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
+    for org in [POLITIE, "om-parket-den-haag"] {
+        let rij = format!(
+            "<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{org}</td><td class=\"utrecht-table__cell\">1</td>"
+        );
+        assert!(d.html.contains(&rij), "{org}: {}", d.html);
+    }
+    assert!(!d.html.contains(BSN_KIND));
 }
 
 async fn zelfde_limieten_als_de_api(db: Db) {

@@ -30,6 +30,7 @@ pub mod aanmelden;
 pub mod beheer;
 pub mod briefing;
 pub mod cijfers;
+pub mod dashboard;
 pub mod formulier;
 pub mod meldingen;
 pub mod oidc;
@@ -108,6 +109,7 @@ pub const CIJFERS: Scherm = Scherm {
 };
 
 pub use beheer::{BEHEER, CONVENANTEN};
+pub use dashboard::DASHBOARD;
 pub use overdrachten::{OVERDRACHTEN, VERSCHULDIGD};
 
 /// Every screen, in menu order.
@@ -122,6 +124,7 @@ pub const SCHERMEN: &[&Scherm] = &[
     &CIJFERS,
     &BEHEER,
     &CONVENANTEN,
+    &DASHBOARD,
 ];
 
 /// One menu item.
@@ -511,6 +514,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/cijfers", web::get().to(cijfers::pagina))
             .route("/cijfers.csv", web::get().to(cijfers::csv))
+            .route("/dashboard", web::get().to(dashboard::pagina))
+            .route("/dashboard.csv", web::get().to(dashboard::csv))
             .service(
                 web::resource("/briefing")
                     .wrap(from_fn(crate::limieten::quotum_briefing))
