@@ -392,6 +392,10 @@ async fn schermen_per_rol(db: Db) {
         ),
         ("/werkplek/dashboard", &["stuurgroep"]),
         (
+            "/werkplek/verantwoording",
+            &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
+        ),
+        (
             "/werkplek/convenanten",
             &[
                 "politiebeheer",
@@ -734,6 +738,44 @@ async fn melding_door_de_keten(db: Db) {
             "{p} on the dashboard"
         );
     }
+    // The privacy officer of Veilig Thuis searches its processing log by POST (the
+    // reads of this melding are there) and sees the break-glass list; a bad date at its
+    // field.
+    let mut pf = Browser::new(&app);
+    let csrf_pf = pf.meld_aan("privacy_vt").await;
+    let v = pf.get("/werkplek/verantwoording").await;
+    assert_eq!(v.status, 200, "{}", v.html);
+    assert!(v.html.contains("Geen doorbraken."), "{}", v.html);
+    let vandaag = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now()).to_string();
+    let r = pf
+        .post(
+            "/werkplek/verantwoording",
+            &[
+                ("_csrf", &csrf_pf),
+                ("van", &vandaag),
+                ("tot", &vandaag),
+                ("doel", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(
+        r.html.contains("class=\"utrecht-table__row verwerking\""),
+        "{}",
+        r.html
+    );
+    for p in PERSOONSGEGEVENS {
+        assert!(!r.html.contains(p), "{p} in the log search");
+    }
+    let r = pf
+        .post(
+            "/werkplek/verantwoording",
+            &[("_csrf", &csrf_pf), ("van", "gisteren")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("href=\"#veld-van\""), "{}", r.html);
+    geen_persoonsgegevens_in_urls(&pf, &[&v.html]);
     // The wijkagent sees the state and the feedback.
     let terug = agent.get(&pad).await;
     assert!(terug.html.contains("in behandeling"), "{}", terug.html);

@@ -37,6 +37,7 @@ pub mod oidc;
 pub mod overdrachten;
 pub mod sessie;
 pub mod statisch;
+pub mod verantwoording;
 
 use crate::problem::AppError;
 use actix_web::body::{BoxBody, MessageBody};
@@ -111,6 +112,7 @@ pub const CIJFERS: Scherm = Scherm {
 pub use beheer::{BEHEER, CONVENANTEN};
 pub use dashboard::DASHBOARD;
 pub use overdrachten::{OVERDRACHTEN, VERSCHULDIGD};
+pub use verantwoording::VERANTWOORDING;
 
 /// Every screen, in menu order.
 pub const SCHERMEN: &[&Scherm] = &[
@@ -124,6 +126,7 @@ pub const SCHERMEN: &[&Scherm] = &[
     &CIJFERS,
     &BEHEER,
     &CONVENANTEN,
+    &VERANTWOORDING,
     &DASHBOARD,
 ];
 
@@ -514,6 +517,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/cijfers", web::get().to(cijfers::pagina))
             .route("/cijfers.csv", web::get().to(cijfers::csv))
+            .route("/verantwoording", web::get().to(verantwoording::pagina_get))
+            .route("/verantwoording", web::post().to(verantwoording::zoek))
             .route("/dashboard", web::get().to(dashboard::pagina))
             .route("/dashboard.csv", web::get().to(dashboard::csv))
             .service(
