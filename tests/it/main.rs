@@ -39,5 +39,6 @@ mod terugkoppelingen;
 mod tour;
 mod verantwoording;
 mod werkplek;
+mod werkplek_oidc;
 mod zicht;
 mod zorgmeldingen;

@@ -14,23 +14,23 @@ const POLITIE: &str = "politie-den-haag";
 const VT: &str = "veilig-thuis-haaglanden";
 
 /// A browser: no automatic redirects, cookies kept by hand (so the test sees each one).
-struct Browser<'a> {
-    app: &'a TestApp,
-    http: reqwest::Client,
-    cookies: Vec<(String, String)>,
+pub(crate) struct Browser<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) http: reqwest::Client,
+    pub(crate) cookies: Vec<(String, String)>,
     /// Every URL requested or redirected to.
-    urls: Vec<String>,
+    pub(crate) urls: Vec<String>,
 }
 
-struct Antwoord {
-    status: u16,
-    headers: reqwest::header::HeaderMap,
-    html: String,
+pub(crate) struct Antwoord {
+    pub(crate) status: u16,
+    pub(crate) headers: reqwest::header::HeaderMap,
+    pub(crate) html: String,
 }
 
 impl Antwoord {
     /// The CSRF token of the first form on the page.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let i = self
             .html
             .find("name=\"_csrf\" value=\"")
@@ -38,13 +38,13 @@ impl Antwoord {
         let rest = &self.html[i + 20..];
         rest[..rest.find('"').unwrap()].to_string()
     }
-    fn location(&self) -> String {
+    pub(crate) fn location(&self) -> String {
         self.headers["location"].to_str().unwrap().to_string()
     }
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             http: reqwest::Client::builder()
@@ -87,7 +87,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    async fn get(&mut self, pad: &str) -> Antwoord {
+    pub(crate) async fn get(&mut self, pad: &str) -> Antwoord {
         self.urls.push(pad.to_string());
         let res = self
             .http
@@ -99,7 +99,7 @@ impl<'a> Browser<'a> {
         self.lees(res).await
     }
 
-    async fn post(&mut self, pad: &str, velden: &[(&str, &str)]) -> Antwoord {
+    pub(crate) async fn post(&mut self, pad: &str, velden: &[(&str, &str)]) -> Antwoord {
         self.urls.push(pad.to_string());
         let res = self
             .http
@@ -113,7 +113,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Sign in as demo role `label` through the sign-in page.
-    async fn meld_aan(&mut self, label: &str) -> String {
+    pub(crate) async fn meld_aan(&mut self, label: &str) -> String {
         let p = self.get("/werkplek/aanmelden").await;
         assert_eq!(p.status, 200);
         let token = p.csrf();
@@ -379,6 +379,35 @@ async fn schermen_per_rol(db: Db) {
         ),
         ("/werkplek/briefing", &["noodhulp", "wijkagent", "officier"]),
         (
+            "/werkplek/overdrachten",
+            &["gezinsvoogd", "wijkteam", "buitenstaander"],
+        ),
+        (
+            "/werkplek/terugkoppeling",
+            &["triagist", "gezinsvoogd", "wijkteam", "buitenstaander"],
+        ),
+        (
+            "/werkplek/beheer",
+            &["politiebeheer", "beheer", "wijkteambeheer"],
+        ),
+        ("/werkplek/dashboard", &["stuurgroep"]),
+        (
+            "/werkplek/verantwoording",
+            &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
+        ),
+        (
+            "/werkplek/convenanten",
+            &[
+                "politiebeheer",
+                "beheer",
+                "wijkteambeheer",
+                "privacy",
+                "privacy_vt",
+                "privacy_gi",
+                "privacy_om",
+            ],
+        ),
+        (
             "/werkplek/cijfers",
             &[
                 "politiebeheer",
@@ -601,6 +630,47 @@ async fn melding_door_de_keten(db: Db) {
         "{}",
         t.html
     );
+    // The gezinsvoogd's own screens: the hand-over waiting for a decision, and the
+    // feedback the GI now owes Veilig Thuis with its deadline; no personal data on either.
+    let wacht = gv.get("/werkplek/overdrachten").await;
+    assert_eq!(wacht.status, 200);
+    assert!(
+        wacht.html.contains(&format!("action=\"{taak}/stap\"")),
+        "{}",
+        wacht.html
+    );
+    assert!(wacht.html.contains("Aannemen") && wacht.html.contains("Reden van afwijzen"));
+    assert!(
+        wacht.html.contains(&format!("Van {VT}")),
+        "handed over by Veilig Thuis: {}",
+        wacht.html
+    );
+    let schuld = gv.get("/werkplek/terugkoppeling").await;
+    assert_eq!(schuld.status, 200);
+    assert!(
+        schuld.html.contains(&format!("href=\"{taak}\"")),
+        "{}",
+        schuld.html
+    );
+    assert!(schuld.html.contains("<time datetime="));
+    for p in PERSOONSGEGEVENS {
+        assert!(!wacht.html.contains(p) && !schuld.html.contains(p), "{p}");
+    }
+    // Rejecting from the list without a reason: refused by the use case, shown on the
+    // melding; nothing changed.
+    let r = gv
+        .post(
+            &format!("{taak}/stap"),
+            &[
+                ("_csrf", &wacht.csrf()),
+                ("naar", "rejected"),
+                ("reden", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.html);
+    assert!(r.html.contains("utrecht-alert--error"));
+    geen_persoonsgegevens_in_urls(&gv, &[&wacht.html, &schuld.html]);
     let r = gv
         .post(
             &format!("{taak}/stap"),
@@ -613,6 +683,12 @@ async fn melding_door_de_keten(db: Db) {
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
     assert!(gv.get(&taak).await.html.contains("afgewezen"));
+    let wacht = gv.get("/werkplek/overdrachten").await;
+    assert!(
+        wacht.html.contains("Er wachten geen overdrachten op u."),
+        "{}",
+        wacht.html
+    );
     // The figures of Veilig Thuis's functional admin: counts only, as a page and CSV.
     let mut beheer = Browser::new(&app);
     beheer.meld_aan("beheer").await;
@@ -637,6 +713,69 @@ async fn melding_door_de_keten(db: Db) {
             "{p} in the figures"
         );
     }
+    // The steering group's dashboard: the whole pilot by month, counts only.
+    let mut sg = Browser::new(&app);
+    sg.meld_aan("stuurgroep").await;
+    let d = sg.get("/werkplek/dashboard").await;
+    assert_eq!(d.status, 200, "{}", d.html);
+    let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
+    assert!(d.html.contains("<svg"), "{}", d.html);
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{POLITIE}</td><td class=\"utrecht-table__cell\">{VT}</td>")), "the pair in this month: {}", d.html);
+    assert!(d.html.contains("na beoordeling"));
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">0518</td><td class=\"utrecht-table__cell\">1</td>")), "one melding in 0518: {}", d.html);
+    let csv = sg.get("/werkplek/dashboard.csv").await;
+    assert!(csv.html.starts_with("maand;afzender;ontvanger;"));
+    assert!(
+        csv.html.contains(&format!("{maand};{POLITIE};{VT};")),
+        "{}",
+        csv.html
+    );
+    for p in PERSOONSGEGEVENS {
+        assert!(
+            !d.html.contains(p) && !csv.html.contains(p),
+            "{p} on the dashboard"
+        );
+    }
+    // The privacy officer of Veilig Thuis searches its processing log by POST (the
+    // reads of this melding are there) and sees the break-glass list; a bad date at its
+    // field.
+    let mut pf = Browser::new(&app);
+    let csrf_pf = pf.meld_aan("privacy_vt").await;
+    let v = pf.get("/werkplek/verantwoording").await;
+    assert_eq!(v.status, 200, "{}", v.html);
+    assert!(v.html.contains("Geen doorbraken."), "{}", v.html);
+    let vandaag = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now()).to_string();
+    let r = pf
+        .post(
+            "/werkplek/verantwoording",
+            &[
+                ("_csrf", &csrf_pf),
+                ("van", &vandaag),
+                ("tot", &vandaag),
+                ("doel", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(
+        r.html.contains("class=\"utrecht-table__row verwerking\""),
+        "{}",
+        r.html
+    );
+    for p in PERSOONSGEGEVENS {
+        assert!(!r.html.contains(p), "{p} in the log search");
+    }
+    let r = pf
+        .post(
+            "/werkplek/verantwoording",
+            &[("_csrf", &csrf_pf), ("van", "gisteren")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("href=\"#veld-van\""), "{}", r.html);
+    geen_persoonsgegevens_in_urls(&pf, &[&v.html]);
     // The wijkagent sees the state and the feedback.
     let terug = agent.get(&pad).await;
     assert!(terug.html.contains("in behandeling"), "{}", terug.html);
@@ -716,6 +855,21 @@ async fn briefing_en_om(db: Db) {
     assert_eq!(r.status, 200, "{}", r.html);
     geen_persoonsgegevens_in_urls(&nh, &[&form.html]);
     geen_persoonsgegevens_in_urls(&om, &[&r.html]);
+    // The steering group counts the briefings run this month, per organisation (the
+    // refused one not).
+    let mut sg = Browser::new(&app);
+    sg.meld_aan("stuurgroep").await;
+    let d = sg.get("/werkplek/dashboard").await;
+    let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
+    for org in [POLITIE, "om-parket-den-haag"] {
+        let rij = format!(
+            "<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{org}</td><td class=\"utrecht-table__cell\">1</td>"
+        );
+        assert!(d.html.contains(&rij), "{org}: {}", d.html);
+    }
+    assert!(!d.html.contains(BSN_KIND));
 }
 
 async fn zelfde_limieten_als_de_api(db: Db) {
@@ -736,11 +890,219 @@ async fn zelfde_limieten_als_de_api(db: Db) {
         .await;
     assert_eq!(r.status, 429, "{}", r.html);
     assert!(r.headers.contains_key("retry-after"));
+    // Shown as a werkplek page, not the API's problem+json.
+    assert!(
+        r.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"),
+        "{:?}",
+        r.headers
+    );
+    assert!(r.html.contains("Probeer het"), "{}", r.html);
+    assert!(r.html.contains("<html lang=\"nl\""));
     // The form itself is not a briefing.
     assert_eq!(b.get("/werkplek/briefing").await.status, 200);
 }
 
+/// The text in `html` from after the first `voor` up to the next `"`.
+fn tussen<'h>(html: &'h str, voor: &str) -> &'h str {
+    let i = html
+        .find(voor)
+        .unwrap_or_else(|| panic!("{voor} in {html}"))
+        + voor.len();
+    &html[i..i + html[i..].find('"').unwrap()]
+}
+
+async fn beheer_en_convenanten(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    common::keten::contactpunt(&app, POLITIE, "spoed", "spoed@politie.example").await;
+    let mut b = Browser::new(&app);
+    b.meld_aan("politiebeheer").await;
+    // The quality-check switch, off at first; switched on through the same use case.
+    let p = b.get("/werkplek/beheer").await;
+    assert_eq!(p.status, 200, "{}", p.html);
+    assert!(
+        p.html.contains("id=\"kwaliteit-nee\" checked"),
+        "{}",
+        p.html
+    );
+    let r = b
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &p.csrf()), ("verplicht", "ja")],
+        )
+        .await;
+    assert_eq!((r.status, r.location().as_str()), (303, "/werkplek/beheer"));
+    let p = b.get("/werkplek/beheer").await;
+    assert!(p.html.contains("id=\"kwaliteit-ja\" checked"), "{}", p.html);
+    // A contact point changed with the version the page showed; a second change with
+    // that same (now old) version is refused with 412 and the new state shown.
+    let actie = tussen(&p.html, "action=\"/werkplek/contactpunten/").to_string();
+    let pad = format!("/werkplek/contactpunten/{actie}");
+    let versie = tussen(&p.html, "name=\"_versie\" value=\"").to_string();
+    let velden = |naam: &'static str| {
+        vec![
+            ("_versie", versie.clone()),
+            ("rol", "spoed".to_string()),
+            ("naam", naam.to_string()),
+            ("telefoon", "0701234567".to_string()),
+            ("email", "spoed@politie.example".to_string()),
+            ("altijdBereikbaar", "ja".to_string()),
+        ]
+    };
+    let mut v = velden("Meldkamer Den Haag");
+    v.push(("_csrf", p.csrf()));
+    let v: Vec<(&str, &str)> = v.iter().map(|(k, w)| (*k, w.as_str())).collect();
+    let r = b.post(&pad, &v).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let mut v = velden("Nog een andere naam");
+    v.push(("_csrf", p.csrf()));
+    let v: Vec<(&str, &str)> = v.iter().map(|(k, w)| (*k, w.as_str())).collect();
+    let r = b.post(&pad, &v).await;
+    assert_eq!(r.status, 412, "{}", r.html);
+    assert!(r.html.contains("Iemand anders"), "{}", r.html);
+    assert!(
+        r.html.contains("value=\"Meldkamer Den Haag\""),
+        "the new state"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND altijd_bereikbaar = true"),
+        1
+    );
+    // The agreements: who signed which version; a new concept version drafted and signed
+    // by the police; a signature on another content hash refused.
+    let c = b.get("/werkplek/convenanten").await;
+    assert_eq!(c.status, 200, "{}", c.html);
+    assert!(c.html.contains("Werkplek test, versie 1"), "{}", c.html);
+    assert!(c.html.contains("ja, door"), "signatures shown: {}", c.html);
+    let v1 = tussen(&c.html, "action=\"/werkplek/convenanten/").to_string();
+    let v1 = v1.split('/').next().unwrap().to_string();
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v1}/versies"),
+            &[("_csrf", &c.csrf())],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let c = b.get("/werkplek/convenanten").await;
+    assert!(c.html.contains("Werkplek test, versie 2"), "{}", c.html);
+    assert!(c.html.contains("Versie 2 ondertekenen"), "{}", c.html);
+    let i = c.html.find("/ondertekenen\"").unwrap();
+    let begin = c.html[..i].rfind('/').unwrap() + 1;
+    let v2 = c.html[begin..i].to_string();
+    let hash = tussen(&c.html, "name=\"inhoudHash\" value=\"").to_string();
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v2}/ondertekenen"),
+            &[("_csrf", &c.csrf()), ("inhoudHash", "sha256:0000")],
+        )
+        .await;
+    assert!(
+        matches!(r.status, 400 | 409 | 412 | 422),
+        "{} {}",
+        r.status,
+        r.html
+    );
+    assert!(r.html.contains("utrecht-alert--error"));
+    let r = b
+        .post(
+            &format!("/werkplek/convenanten/{v2}/ondertekenen"),
+            &[("_csrf", &c.csrf()), ("inhoudHash", &hash)],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let c = b.get("/werkplek/convenanten").await;
+    assert!(
+        !c.html.contains("Versie 2 ondertekenen"),
+        "signed: {}",
+        c.html
+    );
+    // Each act in the audit trail under the werkplek's name.
+    for actie in ["wijzigen", "versie-aanmaken", "ondertekenen"] {
+        let n = app.tel(&format!("SELECT count(*) AS n FROM audittrail WHERE applicatie = 'ketenregie-werkplek' AND actie = '{actie}' AND resultaat < 400"));
+        assert!(n >= 1, "{actie}: {n}");
+    }
+    // Another role: 403 on the pages and the posts.
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    assert_eq!(agent.get("/werkplek/beheer").await.status, 403);
+    assert_eq!(agent.get("/werkplek/convenanten").await.status, 403);
+    let r = agent
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &csrf), ("verplicht", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    let r = agent
+        .post(
+            &format!("/werkplek/convenanten/{v2}/versies"),
+            &[("_csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+}
+
+/// A screen refused to a role writes the same refusal row as the API's role refusal:
+/// in the user's organisation's trail, result 403, under the werkplek's client name.
+async fn weigeringen_vastgelegd(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut b = Browser::new(&app);
+    let csrf = b.meld_aan("wijkagent").await;
+    let rij = |actie: &str, pad: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE actie = '{actie}' AND object_type = 'werkplek-scherm' AND object_id = '{pad}' AND resultaat = 403 AND organisatie = '{POLITIE}' AND eigenaar = '{POLITIE}' AND applicatie = 'ketenregie-werkplek' AND gebruiker = 'demo-wijkagent'"
+        ))
+    };
+    let r = b.get("/werkplek/inbox").await;
+    assert_eq!(r.status, 403);
+    assert!(r.html.contains("Het scherm"), "{}", r.html);
+    assert_eq!(rij("lezen", "/werkplek/inbox"), 1);
+    let r = b.get("/werkplek/cijfers.csv").await;
+    assert_eq!(r.status, 403);
+    assert_eq!(rij("lezen", "/werkplek/cijfers"), 1);
+    let r = b
+        .post(
+            "/werkplek/beheer/kwaliteitscontrole",
+            &[("_csrf", &csrf), ("verplicht", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(rij("wijzigen", "/werkplek/beheer"), 1);
+    // The API's refusal of the same act for the same role: the same kind of row.
+    let token = app.token(POLITIE, &["wijkagent"]);
+    let res = app
+        .client
+        .put(app.url("/api/v1/kwaliteitscontrole"))
+        .bearer_auth(&token)
+        .json(&json!({"verplicht": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE actie = 'wijzigen' AND resultaat = 403 AND organisatie = '{POLITIE}' AND eigenaar = '{POLITIE}'"
+        )),
+        2
+    );
+    // A screen for the role: no refusal row.
+    assert_eq!(b.get("/werkplek/uitgaand").await.status, 200);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND object_id = '/werkplek/uitgaand'"),
+        0
+    );
+}
+
 op_beide_backends!(
+    weigeringen_vastgelegd,
+    beheer_en_convenanten,
     zelfde_limieten_als_de_api,
     aanmelden_en_afmelden,
     tijdslimieten,

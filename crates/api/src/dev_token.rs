@@ -83,4 +83,5 @@ pub const DEMO_ROLLEN: &[(&str, &str, &str)] = &[
         "wijkteam-utrecht-oost",
         "wijkteammedewerker",
     ),
+    ("stuurgroep", "ketenregie-platform", "stuurgroep"),
 ];

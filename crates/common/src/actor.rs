@@ -39,6 +39,9 @@ pub enum Rol {
     /// Runs the ketenregie platform itself: registers partner organisations. Sees no
     /// case data by virtue of this role.
     Platformbeheerder,
+    /// The pilot's steering group (DOMAIN.md §2: "whether the loop closes"): sees counts
+    /// across the pilot, never a record or personal data (the werkplek's pilot dashboard).
+    Stuurgroep,
 }
 
 /// The authenticated caller.

@@ -84,6 +84,18 @@ pub fn rapport(
     tot: DateTime<Utc>,
     nu: DateTime<Utc>,
 ) -> QueryResult<Vec<Paar>> {
+    rapport_voor(conn, Some(organisatie), van, tot, nu)
+}
+
+/// The same figures for every pair of the pilot (`None`) or the pairs of one
+/// organisation, for the steering group's dashboard: counts only.
+pub fn rapport_voor(
+    conn: &mut DbConnection,
+    organisatie: Option<&str>,
+    van: DateTime<Utc>,
+    tot: DateTime<Utc>,
+    nu: DateTime<Utc>,
+) -> QueryResult<Vec<Paar>> {
     type Gelezen = (
         String,
         String,
@@ -94,12 +106,15 @@ pub fn rapport(
         Option<chrono::NaiveDateTime>,
         chrono::NaiveDateTime,
     );
-    let rijen: Vec<Gelezen> = termijnen::table
-        .filter(
+    let mut q = termijnen::table.into_boxed();
+    if let Some(organisatie) = organisatie {
+        q = q.filter(
             termijnen::afzender
-                .eq(organisatie)
-                .or(termijnen::ontvanger.eq(organisatie)),
-        )
+                .eq(organisatie.to_string())
+                .or(termijnen::ontvanger.eq(organisatie.to_string())),
+        );
+    }
+    let rijen: Vec<Gelezen> = q
         .filter(termijnen::aangemaakt_op.ge(to_db(van)))
         .filter(termijnen::aangemaakt_op.lt(to_db(tot)))
         .select((

@@ -340,3 +340,28 @@ pub fn kwaliteitscontrole_object(ctx: &Context) -> Object {
         eigenaar: ctx.actor.organisatie.clone(),
     }
 }
+
+/// Meldingen submitted in `[van, tot)` per municipality (`gemeentecode` -> count): a
+/// melding about children in two municipalities counts for each. Hand-over tasks are not
+/// meldingen and are left out. Counts only, for the steering group's dashboard.
+pub fn aantallen_per_gemeente(
+    conn: &mut DbConnection,
+    van: chrono::DateTime<chrono::Utc>,
+    tot: chrono::DateTime<chrono::Utc>,
+) -> diesel::QueryResult<std::collections::BTreeMap<String, i64>> {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::zorgmeldingen as z;
+    let rijen: Vec<String> = z::table
+        .filter(z::bovenliggend_id.is_null())
+        .filter(z::ingediend_op.ge(van.naive_utc()))
+        .filter(z::ingediend_op.lt(tot.naive_utc()))
+        .select(z::gemeenten)
+        .load(conn)?;
+    let mut uit = std::collections::BTreeMap::new();
+    for g in rijen {
+        for code in g.split(';').filter(|c| !c.is_empty()) {
+            *uit.entry(code.to_string()).or_insert(0) += 1;
+        }
+    }
+    Ok(uit)
+}

@@ -663,5 +663,14 @@ diesel::table! {
         aangemaakt_op -> Timestamp,
         laatst_gebruikt_op -> Timestamp,
         verloopt_op -> Timestamp,
+        tokens -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    werkplek_aanmeldingen (id) {
+        id -> Text,
+        gegevens -> Text,
+        verloopt_op -> Timestamp,
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod contract;
 pub mod keten;
+pub mod oidc;
 
 use diesel::Connection;
 use diesel::connection::SimpleConnection;

@@ -144,6 +144,8 @@ pub enum StartFout {
     Sleutel(std::io::Error),
     #[error("notifications: {0}")]
     Bezorging(String),
+    #[error("oidc: {0}")]
+    Oidc(String),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: String,
@@ -202,6 +204,10 @@ impl Application {
             },
         )?;
         let verifier = web::Data::new(Verifier::from_config(&config)?);
+        // The werkplek's production sign-in, when `[oidc]` is configured.
+        let oidc = crate::werkplek::oidc::Oidc::uit(&config.oidc)
+            .map_err(StartFout::Oidc)?
+            .map(web::Data::new);
         let listener = TcpListener::bind(config.server.bind).map_err(|source| StartFout::Bind {
             addr: config.server.bind.to_string(),
             source,
@@ -359,6 +365,11 @@ impl Application {
                 .wrap(Compress::default())
                 .configure(routes::routes)
                 // The werkplek, the web console (issue 16): its own scope at /werkplek.
+                .configure(|cfg| {
+                    if let Some(o) = &oidc {
+                        cfg.app_data(o.clone());
+                    }
+                })
                 .configure(crate::werkplek::routes)
                 .default_service(web::to(geen_route))
         })

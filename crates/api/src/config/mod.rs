@@ -245,10 +245,54 @@ impl Config {
                 reason: format!("`{h}` is not a header name"),
             });
         }
+        self.oidc_geldig()?;
         if self.server.body_limit_bytes < 1024 {
             return Err(ConfigFout::Ongeldig {
                 key: "server.body_limit_bytes",
                 reason: "must be at least 1024".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// `[oidc]`: when on, the client id and a redirect URI at `/werkplek/aanmelden/terug`
+    /// are required, and the issuer and the redirect URI are https (plain http only for a
+    /// loopback host, as for webhooks: a local test provider).
+    fn oidc_geldig(&self) -> Result<(), ConfigFout> {
+        let o = &self.oidc;
+        if !o.aan() {
+            return Ok(());
+        }
+        let veilig = |u: &str| {
+            u.starts_with("https://")
+                || ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+                    .iter()
+                    .any(|p| u.starts_with(p))
+        };
+        if !veilig(o.issuer.trim()) {
+            return Err(ConfigFout::Ongeldig {
+                key: "oidc.issuer",
+                reason: "must be an https URL (plain http only for a loopback host)".into(),
+            });
+        }
+        if o.client_id.trim().is_empty() {
+            return Err(ConfigFout::Ongeldig {
+                key: "oidc.client_id",
+                reason: "required when oidc.issuer is set".into(),
+            });
+        }
+        if !veilig(o.redirect_uri.trim())
+            || !o
+                .redirect_uri
+                .trim_end()
+                .ends_with(crate::werkplek::oidc::TERUG)
+        {
+            return Err(ConfigFout::Ongeldig {
+                key: "oidc.redirect_uri",
+                reason: format!(
+                    "must be the werkplek's https address ending in `{}`",
+                    crate::werkplek::oidc::TERUG
+                ),
             });
         }
         Ok(())
@@ -296,7 +340,7 @@ impl Config {
             .map(|u| u.masked())
             .unwrap_or_else(|_| "***".into());
         format!(
-            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\nparallel_sends = {dps}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
+            "mode = \"{mode}\"\n\n[server]\nbind = \"{bind}\"\nbody_limit_bytes = {limit}\nworkers = {workers}\npublic_url = \"{public}\"\nheader_timeout_seconds = {sht}\nrequest_timeout_seconds = {srt}\nkeep_alive_seconds = {ska}\n\n[database]\nurl = \"{url}\"\npool_size = {pool}\nconnect_timeout_seconds = {dct}\nmin_free_disk_mb = {dfd}\n\n[auth]\nissuer = \"{iss}\"\naudience = \"{aud}\"\njwks_file = \"{jwks}\"\nalgorithms = {algs:?}\ntoken_types = {typs:?}\nleeway_seconds = {leeway}\nsingle_use_tokens = {single}\ndev_secret_file = \"{dev}\" # contents never printed\nmax_token_bytes = {mtb}\nmax_lifetime_seconds = {mls}\n\n[reference_data]\nload_at_start = {rl}\n\n[privacy]\npseudonym_key = \"{pk}\"\nencryption_key = \"{ek}\"\nretention_daily = {rd}\nidempotency_hours = {ih}\n\n[scanner]\nenabled = {se}\ninterval_seconds = {si}\nreminder_lead_hours = {sl}\n\n[dispatcher]\nenabled = {de}\ninterval_seconds = {di}\nbatch_size = {db}\nmax_attempts = {dm}\nbackoff_seconds = {dbo}\nlease_seconds = {dl}\nparallel_sends = {dps}\n\n[email]\ntransport = \"{et}\"\nfile_dir = \"{ef}\"\nfrom = \"{efr}\"\nsmtp_host = \"{eh}\"\nsmtp_port = {ep}\nsmtp_tls = \"{etls}\"\nsmtp_username = \"{eu}\"\nsmtp_password = \"{epw}\"\ntimeout_seconds = {eto}\n\n[webhooks]\nallow_private_networks = {wp}\ntimeout_seconds = {wt}\n\n[limits]\nclient_per_second = {lcs}\nclient_burst = {lcb}\nuser_per_second = {lus}\nuser_burst = {lub}\ntrusted_proxy_header = \"{ltp}\"\nbriefings_per_day = {lbd}\nperson_lookups_per_day = {lpd}\n\n[oidc]\nissuer = \"{oi}\"\nclient_id = \"{oc}\"\nclient_secret = \"{os}\"\nredirect_uri = \"{or}\"\nscopes = {osc:?}\npost_logout_redirect_uri = \"{ol}\"\n\n[log]\nformat = \"{fmt}\"\nfilter = \"{filter}\"\n",
             mode = if self.is_development() {
                 "development"
             } else {
@@ -372,6 +416,16 @@ impl Config {
             eto = self.email.timeout_seconds,
             wp = self.webhooks.allow_private_networks,
             wt = self.webhooks.timeout_seconds,
+            oi = self.oidc.issuer,
+            oc = self.oidc.client_id,
+            os = if self.oidc.client_secret.expose_secret().is_empty() {
+                ""
+            } else {
+                "***"
+            },
+            or = self.oidc.redirect_uri,
+            osc = self.oidc.scopes,
+            ol = self.oidc.post_logout_redirect_uri,
             fmt = if self.log_json() { "json" } else { "pretty" },
             filter = self.log.filter,
         )

@@ -59,7 +59,36 @@ pub struct Config {
     pub email: EmailConfig,
     pub webhooks: WebhooksConfig,
     pub limits: LimitsConfig,
+    pub oidc: OidcConfig,
     pub log: LogConfig,
+}
+
+/// The werkplek's production sign-in: OpenID Connect (OpenID Connect Core 1.0 §3.1, the
+/// authorization code flow) with PKCE (RFC 7636), the werkplek as a confidential client
+/// (a backend-for-frontend: the tokens stay on the server). Off while `issuer` is empty.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OidcConfig {
+    /// The issuer identifier; its discovery document is read from
+    /// `{issuer}/.well-known/openid-configuration` (OpenID Connect Discovery 1.0 §4).
+    pub issuer: String,
+    pub client_id: String,
+    /// The client secret (`client_secret_basic`); empty for a public client (PKCE only).
+    pub client_secret: SecretString,
+    /// Where the provider sends the browser back: `<public URL>/werkplek/aanmelden/terug`.
+    pub redirect_uri: String,
+    /// Scopes asked besides `openid`.
+    pub scopes: Vec<String>,
+    /// Where the provider sends the browser after an RP-initiated logout (OpenID Connect
+    /// RP-Initiated Logout 1.0); empty: the provider's own page.
+    pub post_logout_redirect_uri: String,
+}
+
+impl OidcConfig {
+    /// Is the production sign-in configured?
+    pub fn aan(&self) -> bool {
+        !self.issuer.trim().is_empty()
+    }
 }
 
 /// Request rate limits and look-up quota (README "Limieten").

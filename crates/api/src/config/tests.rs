@@ -97,3 +97,32 @@ fn secrets_masked() {
     assert!(!shown.contains("Z2VoZWlt"), "{shown}");
     assert!(!shown.contains("geheim"), "{shown}");
 }
+
+#[test]
+fn oidc_checked_when_on() {
+    // Off by default.
+    assert!(!Config::from_toml("").unwrap().oidc.aan());
+    let e = Config::from_toml("[oidc]\nissuer = \"http://idp.example.nl\"")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("oidc.issuer"), "{e}");
+    let e = Config::from_toml("[oidc]\nissuer = \"https://idp.example.nl\"")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("oidc.client_id"), "{e}");
+    let e = Config::from_toml(
+        "[oidc]\nissuer = \"https://idp.example.nl\"\nclient_id = \"w\"\nredirect_uri = \"https://k.example.nl/elders\"",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("oidc.redirect_uri"), "{e}");
+    let c = Config::from_toml(
+        "[oidc]\nissuer = \"https://idp.example.nl\"\nclient_id = \"w\"\nclient_secret = \"geheim\"\nredirect_uri = \"https://k.example.nl/werkplek/aanmelden/terug\"",
+    )
+    .unwrap();
+    assert!(c.oidc.aan());
+    // The secret is never shown, and the shown configuration loads again.
+    let shown = format!("{} {:?}", c.masked_toml(), c);
+    assert!(!shown.contains("geheim"), "{shown}");
+    assert!(Config::from_toml(&c.masked_toml().replace("\"***\"", "\"x\"")).is_ok());
+}

@@ -154,14 +154,14 @@ fn antwoord(
 }
 
 /// How a version appears in its audit rows: as this API shows it.
-fn toon(v: &Volledig, nu: DateTime<Utc>) -> serde_json::Value {
+pub(crate) fn toon(v: &Volledig, nu: DateTime<Utc>) -> serde_json::Value {
     serde_json::to_value(ConvenantDto::van(v, nu)).unwrap_or_default()
 }
 
 /// Run use case `f` on version `id` in one transaction, a refusal recorded in the
 /// version's audit trail (`handelingen::object`: its owner's, or for an unknown id the
 /// caller's).
-async fn handel<T, F>(
+pub(crate) async fn handel<T, F>(
     pool: &DbPool,
     ctx: &Context,
     actie: &'static str,

@@ -1,9 +1,13 @@
 //! Signing in and out. In development mode the sign-in page lists the demo roles
 //! (`dev_token::DEMO_ROLLEN`, the same `ketenregie demo` prints tokens for): choosing one
 //! starts a session whose actor has that organisation and role, the same fields a
-//! development token gives the API. In production the werkplek signs in through the
-//! organisation's OpenID Connect provider; until that is configured the page says so.
+//! development token gives the API. With `[oidc]` configured (production) the page sends
+//! the user to the organisation's OpenID Connect provider (`oidc`: code flow with PKCE,
+//! state and nonce) and the answer starts the session; until it is configured the page
+//! says so. Sign-out ends the session in the database and, when the provider offers it,
+//! at the provider too (RP-initiated logout).
 
+use super::oidc::{self, Oidc, POGING_COOKIE};
 use super::sessie::{self, AANMELD_COOKIE, SESSIE_COOKIE};
 use super::{Fout, Kader, Sessie};
 use crate::dev_token::DEMO_ROLLEN;
@@ -13,6 +17,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use ketenregie_common::{Actor, Rol};
+use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbPool;
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -30,8 +35,21 @@ pub struct DemoRol {
 struct Aanmeldpagina {
     kader: Kader,
     ontwikkeling: bool,
+    /// The production sign-in is configured.
+    oidc: bool,
     rollen: Vec<DemoRol>,
     token: String,
+}
+
+/// A page that sends the browser on (`<meta http-equiv="refresh">`, with a link for
+/// whoever has refresh switched off).
+#[derive(Template)]
+#[template(path = "werkplek/doorsturen.html")]
+struct Doorsturen {
+    kader: Kader,
+    uitleg: String,
+    naar: String,
+    verder: String,
 }
 
 #[derive(Template)]
@@ -61,12 +79,13 @@ pub async fn start(req: HttpRequest) -> Result<HttpResponse, Fout> {
 }
 
 /// `GET /werkplek/aanmelden`.
-pub async fn pagina(req: HttpRequest) -> Result<HttpResponse, Fout> {
+pub async fn pagina(req: HttpRequest, oidc: Option<web::Data<Oidc>>) -> Result<HttpResponse, Fout> {
     let ontw = ontwikkeling(&req);
     let token = sessie::willekeurig();
     let t = Aanmeldpagina {
         kader: Kader::anoniem("Aanmelden"),
         ontwikkeling: ontw,
+        oidc: oidc.is_some(),
         rollen: DEMO_ROLLEN
             .iter()
             .map(|(label, organisatie, rol)| DemoRol {
@@ -135,16 +154,140 @@ pub async fn meld_aan(
     Ok(res)
 }
 
-/// `POST /werkplek/afmelden`: end the session on every instance.
+fn versleuteling(req: &HttpRequest) -> Result<web::Data<Versleuteling>, Fout> {
+    req.app_data::<web::Data<Versleuteling>>()
+        .cloned()
+        .ok_or_else(|| Fout(AppError::intern("versleuteling missing")))
+}
+
+fn oidc_uit(oidc: Option<web::Data<Oidc>>) -> Result<web::Data<Oidc>, Fout> {
+    oidc.ok_or_else(|| {
+        Fout(AppError::NietGevonden(
+            "Aanmelden via OpenID Connect is voor deze installatie niet ingesteld".into(),
+        ))
+    })
+}
+
+/// `GET /werkplek/aanmelden/oidc`: start the sign-in at the organisation's provider (a
+/// link, not a form: the redirect leaves the werkplek, which its CSP's `form-action`
+/// would block after a form post).
+pub async fn begin_oidc(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    oidc: Option<web::Data<Oidc>>,
+) -> Result<HttpResponse, Fout> {
+    let oidc = oidc_uit(oidc)?;
+    let v = versleuteling(&req)?;
+    let (cookie, url) = oidc.begin(&pool, &v).await?;
+    let mut res = super::naar(&url);
+    zet(
+        &mut res,
+        &format!(
+            "{POGING_COOKIE}={cookie}; Path=/werkplek/aanmelden; HttpOnly; SameSite=Lax; Max-Age={}{}",
+            oidc::POGING_DUUR.num_seconds(),
+            if sessie::veilig(&req) { "; Secure" } else { "" }
+        ),
+    )?;
+    Ok(res)
+}
+
+/// `GET /werkplek/aanmelden/terug?code=..&state=..`: the provider's answer. On success a
+/// session starts and the browser goes on to the start page by a page of the werkplek's
+/// own (the session cookie is `SameSite=Strict`: a redirect straight from the provider's
+/// answer would arrive without it).
+pub async fn terug(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    oidc: Option<web::Data<Oidc>>,
+) -> Result<HttpResponse, Fout> {
+    let oidc = oidc_uit(oidc)?;
+    let veilig = sessie::veilig(&req);
+    let velden: HashMap<String, String> =
+        serde_urlencoded::from_str(req.query_string()).unwrap_or_default();
+    let weg_poging = format!(
+        "{POGING_COOKIE}=; Path=/werkplek/aanmelden; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if veilig { "; Secure" } else { "" }
+    );
+    let uitkomst = match (velden.get("code"), velden.get("state")) {
+        (Some(code), Some(state)) => {
+            let v = versleuteling(&req)?;
+            oidc.terug(
+                &pool,
+                &v,
+                sessie::lees_cookie(&req, POGING_COOKIE).as_deref(),
+                code,
+                state,
+            )
+            .await
+        }
+        // The provider's error answer (RFC 6749 §4.1.2.1): its code is a fixed word.
+        _ => Err(AppError::GeenToegang(format!(
+            "De aanmelding is niet gelukt ({}). Meld u opnieuw aan.",
+            velden
+                .get("error")
+                .map(|e| e
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>())
+                .unwrap_or_else(|| "geen code".into())
+        ))),
+    };
+    let (actor, tokens) = match uitkomst {
+        Ok(u) => u,
+        Err(e) => {
+            let mut res = actix_web::ResponseError::error_response(&Fout(e));
+            zet(&mut res, &weg_poging)?;
+            return Ok(res);
+        }
+    };
+    let id = sessie::maak_met_tokens(&pool, actor, Some(tokens)).await?;
+    let mut res = super::pagina(
+        &Doorsturen {
+            kader: Kader::anoniem("Aangemeld"),
+            uitleg: "U bent aangemeld.".into(),
+            naar: "/werkplek/".into(),
+            verder: "Verder naar de werkplek".into(),
+        },
+        StatusCode::OK,
+    )?;
+    zet(&mut res, &sessie::cookie(SESSIE_COOKIE, &id, veilig))?;
+    zet(&mut res, &weg_poging)?;
+    Ok(res)
+}
+
+/// `POST /werkplek/afmelden`: end the session on every instance; when the session came
+/// from the provider and the provider offers RP-initiated logout, the browser goes on to
+/// the provider's sign-out (a page of the werkplek's own with the link: a redirect away
+/// after a form post would be blocked by the CSP's `form-action`).
 pub async fn meld_af(
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    oidc: Option<web::Data<Oidc>>,
     form: super::formulier::Formulier,
 ) -> Result<HttpResponse, Fout> {
+    let mut tokens = None;
     if let Some(c) = sessie::lees_cookie(&req, SESSIE_COOKIE) {
-        sessie::verwijder(&pool, &c).await?;
+        tokens = sessie::verwijder(&pool, &c).await?;
     }
-    let mut res = super::naar("/werkplek/aanmelden");
+    let bij_provider = match (&oidc, &tokens) {
+        (Some(o), Some(_)) => {
+            let v = versleuteling(&req)?;
+            o.afmeld_url(&v, tokens.as_deref()).await
+        }
+        _ => None,
+    };
+    let mut res = match bij_provider {
+        Some(url) => super::pagina(
+            &Doorsturen {
+                kader: Kader::anoniem("Afgemeld"),
+                uitleg: "U bent afgemeld bij de werkplek. U wordt nu ook afgemeld bij het aanmeldsysteem van uw organisatie.".into(),
+                naar: url,
+                verder: "Afmelden bij uw organisatie afronden".into(),
+            },
+            StatusCode::OK,
+        )?,
+        None => super::naar("/werkplek/aanmelden"),
+    };
     zet(&mut res, &sessie::weg(SESSIE_COOKIE, form.sessie.veilig))?;
     Ok(res)
 }

@@ -21,12 +21,16 @@ use ketenregie_store::DbPool;
 /// One row: a pair and one moment.
 #[derive(Debug, Clone)]
 pub struct Cijferregel {
+    /// The month (`2026-11`) on the steering group's dashboard; empty on the figures page.
+    pub maand: String,
     pub afzender: String,
     pub ontvanger: String,
     pub meldingen: i64,
     pub moment: String,
     pub aantal: i64,
     pub op_tijd: i64,
+    /// Duties decided: met, or open past due (the share's denominator).
+    pub beslist: i64,
     /// Percent on time, over the duties decided; `None` when none is.
     pub procent: Option<i64>,
     pub mediaan: String,
@@ -61,19 +65,28 @@ async fn regels(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Vec<Cijf
         rapportage::rapport(c, &org, begin, eind, nu).map_err(AppError::from)
     })
     .await?;
-    let uren = |u: Option<f64>| u.map(|u| format!("{u:.0}")).unwrap_or_else(|| "-".into());
     let mut regels = Vec::new();
-    for p in &paren {
+    naar_regels(&paren, "", &mut regels);
+    Ok(regels)
+}
+
+/// The report's pairs as rows (one per pair and moment), appended to `regels` with their
+/// place in the chart; `maand` names the month they belong to (empty: one period).
+pub fn naar_regels(paren: &[rapportage::Paar], maand: &str, regels: &mut Vec<Cijferregel>) {
+    let uren = |u: Option<f64>| u.map(|u| format!("{u:.0}")).unwrap_or_else(|| "-".into());
+    for p in paren {
         for m in &p.momenten {
             let procent = m.aandeel_op_tijd.map(|a| (a * 100.0).round() as i64);
             let y = 10 + 30 * regels.len() as i64;
             regels.push(Cijferregel {
+                maand: maand.to_string(),
                 afzender: p.afzender.clone(),
                 ontvanger: p.ontvanger.clone(),
                 meldingen: p.meldingen,
                 moment: m.moment.to_string().replace('-', " "),
                 aantal: m.aantal,
                 op_tijd: m.op_tijd,
+                beslist: m.voldaan + m.open_te_laat,
                 procent,
                 mediaan: uren(m.mediaan_uren),
                 p90: uren(m.p90_uren),
@@ -84,7 +97,6 @@ async fn regels(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Vec<Cijf
             });
         }
     }
-    Ok(regels)
 }
 
 /// `GET /werkplek/cijfers`.

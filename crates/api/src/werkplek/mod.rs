@@ -27,12 +27,17 @@
 //! every access again, exactly as for the API.
 
 pub mod aanmelden;
+pub mod beheer;
 pub mod briefing;
 pub mod cijfers;
+pub mod dashboard;
 pub mod formulier;
 pub mod meldingen;
+pub mod oidc;
+pub mod overdrachten;
 pub mod sessie;
 pub mod statisch;
+pub mod verantwoording;
 
 use crate::problem::AppError;
 use actix_web::body::{BoxBody, MessageBody};
@@ -104,14 +109,25 @@ pub const CIJFERS: Scherm = Scherm {
     rollen: &[Rol::FunctioneelBeheerder, Rol::Privacyfunctionaris],
 };
 
+pub use beheer::{BEHEER, CONVENANTEN};
+pub use dashboard::DASHBOARD;
+pub use overdrachten::{OVERDRACHTEN, VERSCHULDIGD};
+pub use verantwoording::VERANTWOORDING;
+
 /// Every screen, in menu order.
 pub const SCHERMEN: &[&Scherm] = &[
     &NIEUWE_MELDING,
     &UITGAAND,
     &KWALITEIT,
     &INBOX,
+    &OVERDRACHTEN,
+    &VERSCHULDIGD,
     &BRIEFING,
     &CIJFERS,
+    &BEHEER,
+    &CONVENANTEN,
+    &VERANTWOORDING,
+    &DASHBOARD,
 ];
 
 /// One menu item.
@@ -305,13 +321,66 @@ async fn koppen(
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // A rate limit or quota (`limieten`, answered as problem+json for the API) is shown
+    // as a werkplek page, with its `Retry-After`.
+    let html = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if res.status() == StatusCode::TOO_MANY_REQUESTS && !html {
+        let wacht = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        let pagina = te_veel(wacht);
+        let (req, oud) = res.into_parts();
+        let mut nieuw = pagina;
+        for (k, v) in oud.headers() {
+            if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+                nieuw.headers_mut().insert(k.clone(), v.clone());
+            }
+        }
+        res = ServiceResponse::new(req, nieuw);
+    }
     Ok(res)
+}
+
+/// The page for 429: how long to wait, in words.
+fn te_veel(wacht: Option<u64>) -> HttpResponse {
+    let wanneer = match wacht {
+        Some(s) if s < 120 => format!("over {s} seconden"),
+        Some(s) if s < 7200 => format!("over {} minuten", s.div_ceil(60)),
+        Some(s) => format!("over {} uur", s.div_ceil(3600)),
+        None => "straks".into(),
+    };
+    let t = Foutpagina {
+        kader: Kader::anoniem("Even wachten"),
+        status: 429,
+        uitleg: format!(
+            "U heeft in korte tijd te veel gevraagd, of uw maximum voor vandaag is bereikt. Probeer het {wanneer} opnieuw."
+        ),
+    };
+    match t.render() {
+        Ok(html) => HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+            .content_type("text/html; charset=utf-8")
+            .body(html),
+        Err(_) => HttpResponse::build(StatusCode::TOO_MANY_REQUESTS)
+            .content_type("text/plain; charset=utf-8")
+            .body("Te veel verzoeken"),
+    }
 }
 
 /// Resolve the session once per request (not for the style sheets): the `Sessie`
 /// extractor then reads it from the request, and the actor is recorded for the per-user
 /// rate limit and the briefing quota (`limieten::per_gebruiker`, `limieten::quotum_briefing`),
 /// the same limits as the API's.
+///
+/// A screen (`SCHERMEN`, its page and the posts under its path) that is not for the
+/// user's roles is refused here with 403, and the refusal is written to the audit trail
+/// of the user's organisation as the API writes a role refusal (`verwerking::tx`: rule
+/// `GEEN_TOEGANG`, the request's trace id), object `werkplek-scherm` with the screen's
+/// path. The handlers check the role again (`meldingen::mag`).
 async fn aanroeper(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -319,10 +388,70 @@ async fn aanroeper(
     if !req.path().starts_with("/werkplek/statisch/") {
         use actix_web::FromRequest;
         if let Ok(s) = Sessie::extract(req.request()).await {
-            crate::auth::zet_actor(req.request(), s.actor);
+            crate::auth::zet_actor(req.request(), s.actor.clone());
+            if let Some(scherm) = scherm_van(req.path())
+                && !s.heeft_een(scherm.rollen)
+            {
+                let fout = match weigering_vastleggen(&req, &s, scherm).await {
+                    Ok(()) => Fout::niet_voor_rol(scherm),
+                    Err(e) => Fout(e),
+                };
+                return Ok(req.into_response(fout.error_response()));
+            }
         }
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
+}
+
+/// The screen a path belongs to: its own path, or a path under it.
+pub fn scherm_van(pad: &str) -> Option<&'static Scherm> {
+    SCHERMEN.iter().copied().find(|s| {
+        pad == s.pad
+            || pad
+                .strip_prefix(s.pad)
+                .is_some_and(|rest| rest.starts_with('/') || rest.starts_with('.'))
+    })
+}
+
+/// The audit object of a screen refused to a user: in the user's organisation's trail.
+pub fn scherm_object(s: &Sessie, scherm: &Scherm) -> ketenregie_privacy::logboek::Object {
+    ketenregie_privacy::logboek::Object {
+        soort: "werkplek-scherm",
+        id: scherm.pad.to_string(),
+        eigenaar: s.actor.organisatie.clone(),
+    }
+}
+
+/// Write the refusal of `scherm` to `s`'s user in its own transaction.
+async fn weigering_vastleggen(
+    req: &ServiceRequest,
+    s: &Sessie,
+    scherm: &'static Scherm,
+) -> Result<(), AppError> {
+    let ctx = crate::verwerking::context(req.request(), s.actor.clone(), None, false)?;
+    let pool = req
+        .app_data::<web::Data<ketenregie_store::DbPool>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("pool missing"))?;
+    let actie = if req.method() == actix_web::http::Method::GET {
+        "lezen"
+    } else {
+        "wijzigen"
+    };
+    let object = scherm_object(s, scherm);
+    let w = ketenregie_privacy::Weigering {
+        regel: "GEEN_TOEGANG",
+        reden: match Fout::niet_voor_rol(scherm).0 {
+            AppError::GeenToegang(d) => d,
+            _ => String::new(),
+        },
+        toelichting_vereist: false,
+    };
+    crate::db::tx(&pool, move |c| {
+        ketenregie_privacy::logboek::weigering(c, &ctx, actie, object, &w)
+            .map_err(|e| AppError::from(ketenregie_common::Fout::from(e)))
+    })
+    .await
 }
 
 /// The werkplek's routes, under `PREFIX`.
@@ -338,6 +467,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/statisch/{naam}", web::get().to(statisch::bestand))
             .route("/aanmelden", web::get().to(aanmelden::pagina))
             .route("/aanmelden", web::post().to(aanmelden::meld_aan))
+            .route("/aanmelden/oidc", web::get().to(aanmelden::begin_oidc))
+            .route("/aanmelden/terug", web::get().to(aanmelden::terug))
             .route("/afmelden", web::post().to(aanmelden::meld_af))
             .route("/meldingen/nieuw", web::get().to(meldingen::nieuw))
             .route("/meldingen", web::post().to(meldingen::bewaar_nieuw))
@@ -363,12 +494,33 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .route("/uitgaand", web::get().to(meldingen::uitgaand))
             .route("/inbox", web::get().to(meldingen::inbox))
+            .route("/overdrachten", web::get().to(overdrachten::overdrachten))
+            .route("/terugkoppeling", web::get().to(overdrachten::verschuldigd))
             .route(
                 "/kwaliteitscontrole",
                 web::get().to(meldingen::kwaliteitswachtrij),
             )
+            .route("/beheer", web::get().to(beheer::beheer))
+            .route(
+                "/beheer/kwaliteitscontrole",
+                web::post().to(beheer::kwaliteitscontrole),
+            )
+            .route("/contactpunten/{id}", web::post().to(beheer::contactpunt))
+            .route("/convenanten", web::get().to(beheer::convenanten))
+            .route(
+                "/convenanten/{id}/ondertekenen",
+                web::post().to(beheer::onderteken),
+            )
+            .route(
+                "/convenanten/{id}/versies",
+                web::post().to(beheer::nieuwe_versie),
+            )
             .route("/cijfers", web::get().to(cijfers::pagina))
             .route("/cijfers.csv", web::get().to(cijfers::csv))
+            .route("/verantwoording", web::get().to(verantwoording::pagina_get))
+            .route("/verantwoording", web::post().to(verantwoording::zoek))
+            .route("/dashboard", web::get().to(dashboard::pagina))
+            .route("/dashboard.csv", web::get().to(dashboard::csv))
             .service(
                 web::resource("/briefing")
                     .wrap(from_fn(crate::limieten::quotum_briefing))

@@ -75,6 +75,17 @@ fn nu() -> NaiveDateTime {
 
 /// Create a session for `actor`; returns the cookie value (never stored).
 pub async fn maak(pool: &DbPool, actor: Actor) -> Result<String, AppError> {
+    maak_met_tokens(pool, actor, None).await
+}
+
+/// Create a session for `actor` signed in through the identity provider, keeping the
+/// provider's tokens (`tokens`: already encrypted, `oidc::Tokens::versleuteld`) on the
+/// server; returns the cookie value (never stored).
+pub async fn maak_met_tokens(
+    pool: &DbPool,
+    actor: Actor,
+    tokens: Option<String>,
+) -> Result<String, AppError> {
     let id = willekeurig();
     let (h, csrf, t) = (hash(&id), willekeurig(), nu());
     db::tx(pool, move |c| {
@@ -95,6 +106,7 @@ pub async fn maak(pool: &DbPool, actor: Actor) -> Result<String, AppError> {
                 s::aangemaakt_op.eq(t),
                 s::laatst_gebruikt_op.eq(t),
                 s::verloopt_op.eq(t + ABSOLUUT),
+                s::tokens.eq(tokens),
             ))
             .execute(c)
             .map_err(db::db_fout)?;
@@ -114,14 +126,21 @@ pub async fn maak(pool: &DbPool, actor: Actor) -> Result<String, AppError> {
     Ok(id)
 }
 
-/// End the session with cookie value `id` (sign-out), on every instance.
-pub async fn verwijder(pool: &DbPool, id: &str) -> Result<(), AppError> {
+/// End the session with cookie value `id` (sign-out), on every instance; returns the
+/// provider's tokens it kept (encrypted), if any, for the RP-initiated logout.
+pub async fn verwijder(pool: &DbPool, id: &str) -> Result<Option<String>, AppError> {
     let h = hash(id);
     db::tx(pool, move |c| {
+        let tokens: Option<Option<String>> = s::werkplek_sessies
+            .filter(s::id.eq(&h))
+            .select(s::tokens)
+            .first(c)
+            .optional()
+            .map_err(db::db_fout)?;
         diesel::delete(s::werkplek_sessies.filter(s::id.eq(h)))
             .execute(c)
             .map_err(db::db_fout)?;
-        Ok(())
+        Ok(tokens.flatten())
     })
     .await
 }

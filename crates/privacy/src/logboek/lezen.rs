@@ -480,3 +480,27 @@ pub fn verwerkingen_van_betrokkene(
         .select(VerwerkingRij::as_select())
         .load(conn)
 }
+
+/// How many distinct objects of kind `soort` (e.g. `briefings`) were acted on with
+/// success in `[van, tot)`, per acting organisation: counts only, from the audit trail of
+/// every organisation (the steering group's dashboard counts the briefings run).
+pub fn tel_objecten(
+    conn: &mut DbConnection,
+    soort: &str,
+    van: DateTime<Utc>,
+    tot: DateTime<Utc>,
+) -> QueryResult<std::collections::BTreeMap<String, i64>> {
+    let rijen: Vec<(String, String)> = audittrail::table
+        .filter(audittrail::object_type.eq(soort))
+        .filter(audittrail::resultaat.lt(400))
+        .filter(audittrail::tijdstip.ge(to_db(van)))
+        .filter(audittrail::tijdstip.lt(to_db(tot)))
+        .select((audittrail::organisatie, audittrail::object_id))
+        .distinct()
+        .load(conn)?;
+    let mut uit = std::collections::BTreeMap::new();
+    for (organisatie, _) in rijen {
+        *uit.entry(organisatie).or_insert(0) += 1;
+    }
+    Ok(uit)
+}

@@ -1,0 +1,207 @@
+//! The privacy officer's screen "Verantwoording" (DOMAIN.md §4 logging,
+//! `PRIVACYFUNCTIONARIS_VERANTWOORDT`): the own organisation's processing log searched by
+//! period and purpose (`privacy::verantwoording::zoek_verwerkingen`; a POST, so nothing of
+//! the search is in a URL) and the break-glass reads by or on data of the organisation
+//! for review (`privacy::verantwoording::doorbraken`). The same use cases as
+//! `POST /api/v1/verwerkingen/_zoek` and `GET /api/v1/verwerkingen/doorbraken`, inside
+//! `verwerking::tx`. Subjects appear only as the log's pseudonyms, shortened.
+//!
+//! Not on this screen yet, for the lead to wire (named here so nobody duplicates them):
+//! the inzage as the printable report (`routes::verwerkingen::inzage` renders it today;
+//! the werkplek needs a person look-up by BSN for the privacy officer first), the list of
+//! refusals, and the disclosures (being built in `privacy::verantwoording`).
+
+use super::formulier::Formulier;
+use super::meldingen::{context, mag, tijd_db};
+use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina, veld_id};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::NaiveDate;
+use ketenregie_common::{Doel, Rol, werkdagen};
+use ketenregie_privacy::verantwoording::{self, Zoekvraag};
+use ketenregie_store::DbPool;
+use strum::VariantNames;
+
+pub const VERANTWOORDING: Scherm = Scherm {
+    pad: "/werkplek/verantwoording",
+    label: "Verantwoording",
+    rollen: &[Rol::Privacyfunctionaris],
+};
+
+/// The most rows a search shows.
+pub const MAX_RIJEN: i64 = 200;
+
+/// One processing-log row as shown.
+#[derive(Debug, Clone)]
+pub struct Verwerkingregel {
+    pub tijd: String,
+    pub activiteit: String,
+    pub grondslag: String,
+    pub convenant: String,
+    pub betrokkene: String,
+    pub resultaat: String,
+    pub doorbraak: bool,
+}
+
+/// One break-glass read as shown.
+#[derive(Debug, Clone)]
+pub struct Doorbraakregel {
+    pub tijd: String,
+    pub gebruiker: String,
+    pub organisatie: String,
+    pub actie: String,
+    pub object: String,
+    pub toelichting: String,
+}
+
+#[derive(Template)]
+#[template(path = "werkplek/verantwoording.html")]
+struct Verantwoordingpagina {
+    kader: Kader,
+    doelen: Vec<(String, String)>,
+    van: String,
+    tot: String,
+    doel: String,
+    problemen: Vec<Probleem>,
+    /// `None`: no search yet.
+    resultaten: Option<(Vec<Verwerkingregel>, i64)>,
+    doorbraken: Vec<Doorbraakregel>,
+}
+
+impl Verantwoordingpagina {
+    fn fout_bij(&self, veld: &str) -> Option<String> {
+        self.problemen
+            .iter()
+            .find(|p| p.veld == veld)
+            .map(|p| p.tekst.clone())
+    }
+}
+
+fn kort(pseudoniem: &str) -> String {
+    pseudoniem.chars().take(12).collect()
+}
+
+async fn toon(
+    req: &HttpRequest,
+    s: &Sessie,
+    pool: &DbPool,
+    invoer: (String, String, String),
+    zoek: Option<Zoekvraag>,
+    problemen: Vec<Probleem>,
+) -> Result<HttpResponse, Fout> {
+    mag(s, &VERANTWOORDING)?;
+    let ctx = context(req, s, None)?;
+    let c = ctx.clone();
+    let object = verantwoording::object(&ctx, "verwerkingen");
+    let (rijen, doorbraken) = crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
+        let rijen = match zoek {
+            Some(z) => Some(verantwoording::zoek_verwerkingen(
+                conn, &c, z, 0, MAX_RIJEN,
+            )?),
+            None => None,
+        };
+        let (d, _) = verantwoording::doorbraken(conn, &c, 0, 50)?;
+        Ok((rijen, d))
+    })
+    .await?;
+    let resultaten = rijen.map(|(r, totaal)| {
+        (
+            r.into_iter()
+                .map(|r| Verwerkingregel {
+                    tijd: tijd_db(r.start_op),
+                    activiteit: r.activiteit,
+                    grondslag: r.grondslag,
+                    convenant: r
+                        .convenant_versie
+                        .map(|v| format!("versie {v}"))
+                        .unwrap_or_default(),
+                    betrokkene: kort(&r.betrokkene),
+                    resultaat: r.resultaat,
+                    doorbraak: r.doorbraak,
+                })
+                .collect(),
+            totaal,
+        )
+    });
+    let status = if problemen.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pagina(
+        &Verantwoordingpagina {
+            kader: Kader::voor(s, VERANTWOORDING.label, VERANTWOORDING.pad),
+            doelen: Doel::VARIANTS
+                .iter()
+                .map(|d| (d.to_string(), d.replace('-', " ")))
+                .collect(),
+            van: invoer.0,
+            tot: invoer.1,
+            doel: invoer.2,
+            problemen,
+            resultaten,
+            doorbraken: doorbraken
+                .into_iter()
+                .map(|a| Doorbraakregel {
+                    tijd: tijd_db(a.tijdstip),
+                    gebruiker: a.gebruiker,
+                    organisatie: a.organisatie,
+                    actie: a.actie,
+                    object: a.object_type,
+                    toelichting: a.toelichting.unwrap_or_default(),
+                })
+                .collect(),
+        },
+        status,
+    )
+}
+
+/// `GET /werkplek/verantwoording`.
+pub async fn pagina_get(
+    req: HttpRequest,
+    s: Sessie,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, Fout> {
+    toon(&req, &s, &pool, Default::default(), None, vec![]).await
+}
+
+/// `POST /werkplek/verantwoording`: search the processing log (`van`, `tot`: dates,
+/// `doel`: a purpose, each optional).
+pub async fn zoek(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let mut problemen = vec![];
+    let mut datum = |veld: &str| -> Option<NaiveDate> {
+        let w = f.waarde(veld)?;
+        match NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problemen.push(Probleem {
+                    veld: veld.into(),
+                    id: veld_id(veld),
+                    tekst: "Vul een datum in als jjjj-mm-dd".into(),
+                });
+                None
+            }
+        }
+    };
+    let van = datum("van");
+    let tot = datum("tot");
+    let doel: Option<Doel> = f.waarde("doel").and_then(|d| d.parse().ok());
+    let invoer = (
+        f.waarde("van").unwrap_or_default(),
+        f.waarde("tot").unwrap_or_default(),
+        f.waarde("doel").unwrap_or_default(),
+    );
+    let zoek = problemen.is_empty().then(|| Zoekvraag {
+        van: van.map(werkdagen::begin_van_dag),
+        // Up to and including the last day.
+        tot: tot.map(|d| werkdagen::begin_van_dag(d + chrono::Duration::days(1))),
+        doel,
+        ..Zoekvraag::default()
+    });
+    toon(&req, &f.sessie, &pool, invoer, zoek, problemen).await
+}
