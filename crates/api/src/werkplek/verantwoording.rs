@@ -19,6 +19,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::NaiveDate;
 use ketenregie_common::{Doel, Rol, werkdagen};
+use ketenregie_privacy::logboek::Logregel;
 use ketenregie_privacy::verantwoording::{self, Zoekvraag};
 use ketenregie_store::DbPool;
 use strum::VariantNames;
@@ -108,17 +109,30 @@ async fn toon(
     let resultaten = rijen.map(|(r, totaal)| {
         (
             r.into_iter()
-                .map(|r| Verwerkingregel {
-                    tijd: tijd_db(r.start_op),
-                    activiteit: r.activiteit,
-                    grondslag: r.grondslag,
-                    convenant: r
-                        .convenant_versie
-                        .map(|v| format!("versie {v}"))
-                        .unwrap_or_default(),
-                    betrokkene: kort(&r.betrokkene),
-                    resultaat: r.resultaat,
-                    doorbraak: r.doorbraak,
+                .map(|r| match r {
+                    Logregel::Verwerking(r) => Verwerkingregel {
+                        tijd: tijd_db(r.start_op),
+                        activiteit: r.activiteit,
+                        grondslag: r.grondslag,
+                        convenant: r
+                            .convenant_versie
+                            .map(|v| format!("versie {v}"))
+                            .unwrap_or_default(),
+                        betrokkene: kort(&r.betrokkene),
+                        resultaat: r.resultaat,
+                        doorbraak: r.doorbraak,
+                    },
+                    // A refused attempt (from the audit trail): what was tried, and that
+                    // it was refused.
+                    Logregel::Weigering { rij, betrokkene } => Verwerkingregel {
+                        tijd: tijd_db(rij.tijdstip),
+                        activiteit: format!("poging: {} {}", rij.actie, rij.object_type),
+                        grondslag: rij.grondslag.unwrap_or_default(),
+                        convenant: String::new(),
+                        betrokkene: betrokkene.as_deref().map(kort).unwrap_or_default(),
+                        resultaat: "geweigerd".into(),
+                        doorbraak: rij.doorbraak,
+                    },
                 })
                 .collect(),
             totaal,
