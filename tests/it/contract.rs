@@ -657,10 +657,6 @@ async fn preconditions_on_every_mutable_resource(db: Db) {
     // given.
     let zonder: &[(&str, &str)] = &[
         (
-            "put /bewaartermijnen/{soort}",
-            "a retention term: kept by the retention work, outside this table",
-        ),
-        (
             "put /kwaliteitscontrole",
             "one boolean set whole, with no read of its own: a write names its whole outcome",
         ),

@@ -327,7 +327,7 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         let body = assert_problem(
             app.post(&s.pad(), &politie_fg, &json!({"tekst": "x", "door": door}))
                 .await,
-            400,
+            422,
         )
         .await;
         assert_eq!(

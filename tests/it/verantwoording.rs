@@ -284,7 +284,7 @@ async fn zoeken_per_persoon(db: Db) {
             &json!({"betrokkene": w.p_moeder, "bsn": BSN_MOEDER}),
         )
         .await,
-        400,
+        422,
     )
     .await;
     let _ = w.melding;

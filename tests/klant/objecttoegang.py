@@ -83,7 +83,19 @@ objecten["triagist"] += [
 
 with open(DOCUMENT) as f:
     document = json.load(f)
-lezingen = [pad for pad, item in document["paths"].items() if "get" in item and "{" in pad]
+
+
+def alleen_ids(item):
+    """Every path parameter of the GET is an object id (format uuid): a date or a code in
+    the path (e.g. /sluitingsdagen/{datum}) is not an object another identity owns, and a
+    uuid there is rightly a 400."""
+    params = item.get("parameters", []) + item["get"].get("parameters", [])
+    pad = [p for p in params if p.get("in") == "path"]
+    return bool(pad) and all(p.get("schema", {}).get("format") == "uuid" for p in pad)
+
+
+lezingen = [pad for pad, item in document["paths"].items()
+            if "get" in item and "{" in pad and alleen_ids(item)]
 
 geslaagd, mislukt = 0, []
 for eigenaar, lijst in objecten.items():
