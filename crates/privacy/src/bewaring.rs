@@ -4,8 +4,12 @@
 //! daily in-process job remove what has expired; every removal of a domain record is
 //! written to the processing log, which outlives it by its own rule.
 //!
-//! Each crate that stores records contributes a `Bewaarbron`; this module holds the
-//! processing log's own source.
+//! Each crate that stores records contributes a `Bewaarbron` for its own tables (wired in
+//! `api::app::Onderdelen`); this module holds the processing log's own source, the kinds
+//! of term per organisation kind (`dossiersoort`) and the terms of a record's holders
+//! (`Houdertermijnen`: a record several organisations hold goes when the longest of their
+//! terms has passed). A dry run reports per kind how many records would go and why
+//! (`Opruimrapport::gronden`: rule, term, whose).
 
 use crate::context::Context;
 use crate::logboek;
