@@ -173,7 +173,9 @@ impl Bewaarbron for Coordinatiebron {
 }
 
 /// The case registry's retention source for its dossiers: incidents with their
-/// statements, court decisions, arrangements, gezag, families and persons.
+/// statements, court decisions, arrangements, gezag, families and persons. Runs after
+/// `Coordinatiebron`, so a person whose last reference was an involvement that lapsed goes
+/// in the same run; a dry run, which removes nothing, counts such a person at the next.
 #[derive(Debug, Clone, Copy)]
 pub struct Dossierbron;
 
