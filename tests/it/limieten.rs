@@ -218,6 +218,27 @@ async fn quotum_op_briefings_en_personen(db: Db) {
         ),
         2
     );
+
+    // Retention: after 90 days the counters go, and the notices about them with them.
+    let mut c = app.pool.get().unwrap();
+    let r = ketenregie_api::app::bewaring_uitvoeren(
+        &mut c,
+        &[std::sync::Arc::new(ketenregie_api::limieten::QuotumBron)],
+        std::sync::Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&app.config).unwrap()),
+        std::sync::Arc::new(ketenregie_api::verwerking::versleuteling(&app.config).unwrap()),
+        ketenregie_common::time::now_utc() + chrono::Duration::days(92),
+        false,
+    )
+    .unwrap();
+    assert!(r.per_soort.contains(&("outbox", 2)), "{:?}", r.per_soort);
+    drop(c);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gebruiksquota"), 0);
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.privacy.quotum-overschreden'"
+        ),
+        0
+    );
 }
 
 /// The quota notice reaches the privacy officer: by e-mail at the organisation's `privacy`

@@ -304,13 +304,14 @@ pub async fn quotum_persoon(
 pub const QUOTUM_BEWAARDAGEN: i64 = 90;
 
 /// Retention of the daily counters: kept 90 days (`QUOTUM_BEWAARDAGEN`) for the privacy
-/// officer's review, then removed. They hold a user id and counts only.
+/// officer's review, then removed with the notices about them. They hold a user id and
+/// counts only.
 #[derive(Debug, Clone, Copy)]
 pub struct QuotumBron;
 
 impl ketenregie_privacy::bewaring::Bewaarbron for QuotumBron {
     fn soorten(&self) -> &'static [&'static str] {
-        &["gebruiksquota"]
+        &["gebruiksquota", "outbox", "bezorgingen"]
     }
 
     fn ruim_op(
@@ -320,16 +321,19 @@ impl ketenregie_privacy::bewaring::Bewaarbron for QuotumBron {
         proef: bool,
     ) -> diesel::QueryResult<Vec<ketenregie_privacy::bewaring::Verwijderd>> {
         let grens = nl_datum(nu - chrono::Duration::days(QUOTUM_BEWAARDAGEN));
-        let n = quota::opruimen(conn, grens, proef)?;
+        let (tellers, berichten, bezorgd) = quota::opruimen(conn, grens, proef)?;
         let grond = ketenregie_privacy::bewaring::Bewaargrond {
             termijn_dagen: Some(QUOTUM_BEWAARDAGEN),
             ..ketenregie_privacy::bewaring::Bewaargrond::verlopen("QUOTUM_BEWAARDAGEN")
         };
-        Ok(std::iter::repeat_n(
-            ketenregie_privacy::bewaring::Verwijderd::mee("gebruiksquota", "", &grond),
-            n,
-        )
-        .collect())
+        let mee =
+            |soort, id: &String| ketenregie_privacy::bewaring::Verwijderd::mee(soort, id, &grond);
+        Ok(tellers
+            .iter()
+            .map(|t| mee("gebruiksquota", t))
+            .chain(berichten.iter().map(|b| mee("outbox", b)))
+            .chain(bezorgd.iter().map(|b| mee("bezorgingen", b)))
+            .collect())
     }
 }
 

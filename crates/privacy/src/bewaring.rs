@@ -4,8 +4,12 @@
 //! daily in-process job remove what has expired; every removal of a domain record is
 //! written to the processing log, which outlives it by its own rule.
 //!
-//! Each crate that stores records contributes a `Bewaarbron`; this module holds the
-//! processing log's own source.
+//! Each crate that stores records contributes a `Bewaarbron` for its own tables (wired in
+//! `api::app::Onderdelen`); this module holds the processing log's own source, the kinds
+//! of term per organisation kind (`dossiersoort`) and the terms of a record's holders
+//! (`Houdertermijnen`: a record several organisations hold goes when the longest of their
+//! terms has passed). A dry run reports per kind how many records would go and why
+//! (`Opruimrapport::gronden`: rule, term, whose).
 
 use crate::context::Context;
 use crate::logboek;
@@ -476,39 +480,40 @@ pub fn voer_uit(
         let weg = conn.transaction(|c| {
             let weg = bron.ruim_op(c, nu, proef)?;
             if !proef {
+                // Per holding organisation, one processing of the run: a row per removed
+                // record and subject, appended with one reservation of its chain.
+                let mut per_org: std::collections::BTreeMap<&str, Vec<(String, Vec<Uuid>)>> =
+                    std::collections::BTreeMap::new();
                 for w in &weg {
                     for org in &w.organisaties {
-                        let ctx = Context {
-                            actor: Actor {
-                                gebruiker: "systeem".into(),
-                                weergavenaam: "bewaartermijnbewaking".into(),
-                                organisatie: org.clone(),
-                                rollen: vec![],
-                                applicatie: "ketenregie-bewaring".into(),
-                            },
-                            trace_id: hex::encode(rand::random::<[u8; 16]>()),
-                            span_id: hex::encode(rand::random::<[u8; 8]>()),
-                            parent_span_id: None,
-                            toelichting: None,
-                            doorbraak: false,
-                            nu,
-                            pseudoniemen: pseudoniemen.clone(),
-                            versleuteling: versleuteling.clone(),
-                        };
-                        logboek::verwerking(
-                            c,
-                            &ctx,
-                            "vernietiging",
-                            &format!(
+                        per_org.entry(org.as_str()).or_default().push((
+                            format!(
                                 "bewaartermijn verstreken: {} ({} {})",
                                 w.grond, w.object_type, w.object_id
                             ),
-                            None,
-                            false,
-                            &w.betrokkenen,
-                            "geslaagd",
-                        )?;
+                            w.betrokkenen.clone(),
+                        ));
                     }
+                }
+                for (org, items) in per_org {
+                    let ctx = Context {
+                        actor: Actor {
+                            gebruiker: "systeem".into(),
+                            weergavenaam: "bewaartermijnbewaking".into(),
+                            organisatie: org.to_string(),
+                            rollen: vec![],
+                            applicatie: "ketenregie-bewaring".into(),
+                        },
+                        trace_id: hex::encode(rand::random::<[u8; 16]>()),
+                        span_id: hex::encode(rand::random::<[u8; 8]>()),
+                        parent_span_id: None,
+                        toelichting: None,
+                        doorbraak: false,
+                        nu,
+                        pseudoniemen: pseudoniemen.clone(),
+                        versleuteling: versleuteling.clone(),
+                    };
+                    logboek::verwerkingen(c, &ctx, "vernietiging", &items, "geslaagd")?;
                 }
             }
             Ok::<_, diesel::result::Error>(weg)

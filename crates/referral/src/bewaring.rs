@@ -10,18 +10,18 @@
 //! those terms has passed. The feedback on a chain is the feedback crate's and goes in its
 //! own source, which runs first (`ketenregie_feedback::bewaring`).
 
-use crate::opslag;
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_privacy::bewaring::{Bewaarbron, Bewaargrond, Houdertermijnen, Verwijderd};
 use ketenregie_privacy::eigen_verklaring;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::outbox;
 use ketenregie_store::schema::{
     termijnen, terugkoppelingen, zorgmelding_betrokkenen, zorgmelding_stappen, zorgmeldingen,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// One melding of an expired chain.
@@ -71,25 +71,13 @@ pub fn verlopen_ketens(
 ) -> QueryResult<Vec<VerlopenKeten>> {
     let kortste = ketenregie_privacy::bewaring::kortste_dossiertermijn(conn)?;
     let grens = to_db(nu - Duration::days(kortste));
-    // Chains with a melding changed before the shortest term, less those with one after.
-    let oud: BTreeSet<String> = zorgmeldingen::table
-        .filter(zorgmeldingen::gewijzigd_op.lt(grens))
+    // Chains whose last change lies before the shortest term (the candidates; steps and
+    // feedback may still be later).
+    let kandidaten: Vec<String> = zorgmeldingen::table
+        .group_by(zorgmeldingen::groep_id)
+        .having(diesel::dsl::max(zorgmeldingen::gewijzigd_op).lt(grens))
         .select(zorgmeldingen::groep_id)
-        .distinct()
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
-    if oud.is_empty() {
-        return Ok(vec![]);
-    }
-    let recent: BTreeSet<String> = zorgmeldingen::table
-        .filter(zorgmeldingen::gewijzigd_op.ge(grens))
-        .select(zorgmeldingen::groep_id)
-        .distinct()
-        .load::<String>(conn)?
-        .into_iter()
-        .collect();
-    let kandidaten: Vec<String> = oud.difference(&recent).cloned().collect();
+        .load(conn)?;
     let mut termijnen_ = Houdertermijnen::default();
     let mut uit = Vec::new();
     for deel in kandidaten.chunks(200) {
@@ -197,47 +185,65 @@ impl Bewaarbron for Meldingbron {
         nu: DateTime<Utc>,
         proef: bool,
     ) -> QueryResult<Vec<Verwijderd>> {
+        let ketens = verlopen_ketens(conn, nu)?;
+        let mut per_grond: BTreeMap<&Bewaargrond, Vec<&VerlopenKeten>> = BTreeMap::new();
+        for k in &ketens {
+            per_grond.entry(&k.grond).or_default().push(k);
+        }
         let mut uit = Vec::new();
-        for keten in verlopen_ketens(conn, nu)? {
-            uit.extend(ruim_keten_op(conn, &keten, proef)?);
+        for (grond, ketens) in per_grond {
+            for deel in ketens.chunks(100) {
+                uit.extend(ruim_ketens_op(conn, deel, grond, proef)?);
+            }
         }
         Ok(uit)
     }
 }
 
-/// Remove one expired chain (or with `proef` only list it).
-fn ruim_keten_op(
+/// Remove expired chains that went for the same reason `g` (or with `proef` only list
+/// them), in a few statements for all of them.
+fn ruim_ketens_op(
     conn: &mut DbConnection,
-    keten: &VerlopenKeten,
+    ketens: &[&VerlopenKeten],
+    g: &Bewaargrond,
     proef: bool,
 ) -> QueryResult<Vec<Verwijderd>> {
-    let g = &keten.grond;
-    let ids = keten.melding_ids();
+    let ids: Vec<String> = ketens.iter().flat_map(|k| k.melding_ids()).collect();
+    let mut onderwerpen: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+    for (m, b) in zorgmelding_betrokkenen::table
+        .filter(zorgmelding_betrokkenen::zorgmelding_id.eq_any(&ids))
+        .select((
+            zorgmelding_betrokkenen::zorgmelding_id,
+            zorgmelding_betrokkenen::betrokkene,
+        ))
+        .load::<(String, Tekst<Uuid>)>(conn)?
+    {
+        onderwerpen.entry(m).or_default().push(b.0);
+    }
     let mut uit = Vec::new();
-    // Every holder of the chain held each of its meldingen (a hand-over stays linked to
-    // the melding it came from, and its maker made it): each logs each removal.
-    let mut houders: Vec<String> = keten
-        .meldingen
-        .iter()
-        .flat_map(|m| m.houders.clone())
-        .collect();
-    houders.sort();
-    houders.dedup();
-    for m in &keten.meldingen {
-        let id: Uuid =
-            m.id.parse()
-                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
-        uit.push(Verwijderd {
-            organisaties: houders.clone(),
-            object_type: if m.bovenliggend.is_some() {
-                "overdrachten"
-            } else {
-                "zorgmeldingen"
-            },
-            object_id: m.id.clone(),
-            betrokkenen: opslag::onderwerpen(conn, id)?,
-            grond: g.clone(),
-        });
+    for keten in ketens {
+        // Every holder of the chain held each of its meldingen (a hand-over stays linked
+        // to the melding it came from, and its maker made it): each logs each removal.
+        let mut houders: Vec<String> = keten
+            .meldingen
+            .iter()
+            .flat_map(|m| m.houders.clone())
+            .collect();
+        houders.sort();
+        houders.dedup();
+        for m in &keten.meldingen {
+            uit.push(Verwijderd {
+                organisaties: houders.clone(),
+                object_type: if m.bovenliggend.is_some() {
+                    "overdrachten"
+                } else {
+                    "zorgmeldingen"
+                },
+                object_id: m.id.clone(),
+                betrokkenen: onderwerpen.remove(&m.id).unwrap_or_default(),
+                grond: g.clone(),
+            });
+        }
     }
     let stappen: Vec<String> = zorgmelding_stappen::table
         .filter(zorgmelding_stappen::zorgmelding_id.eq_any(&ids))

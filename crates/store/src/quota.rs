@@ -147,15 +147,21 @@ pub fn overschrijding(conn: &mut DbConnection, id: &str) -> QueryResult<Option<T
         .optional()
 }
 
-/// Remove (or with `proef`, only count) counters of days before `grens`.
-pub fn opruimen(conn: &mut DbConnection, grens: NaiveDate, proef: bool) -> QueryResult<usize> {
-    if proef {
-        q::table
-            .filter(q::periode.lt(grens))
-            .count()
-            .get_result::<i64>(conn)
-            .map(|n| n as usize)
-    } else {
-        diesel::delete(q::table.filter(q::periode.lt(grens))).execute(conn)
+/// Remove (or with `proef`, only list) counters of days before `grens`, with the notices
+/// about them (`SOORT_OVERSCHREDEN`) and their deliveries. Returns the ids of the
+/// counters, of the notices and of the deliveries.
+pub fn opruimen(
+    conn: &mut DbConnection,
+    grens: NaiveDate,
+    proef: bool,
+) -> QueryResult<(Vec<String>, Vec<String>, Vec<String>)> {
+    let ids: Vec<String> = q::table
+        .filter(q::periode.lt(grens))
+        .select(q::id)
+        .load(conn)?;
+    let (berichten, bezorgd) = crate::outbox::verwijder_over(conn, &ids, proef)?;
+    if !proef {
+        diesel::delete(q::table.filter(q::periode.lt(grens))).execute(conn)?;
     }
+    Ok((ids, berichten, bezorgd))
 }

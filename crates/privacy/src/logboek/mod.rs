@@ -229,6 +229,33 @@ pub fn verwerking(
     schrijf_verwerkingen(conn, ctx, &rijen, resultaat)
 }
 
+/// Several processings of one activity, each on its own legal-basis text with its own
+/// subjects, appended to the actor's chain with one reservation (the retention run logs
+/// every record it removed this way: one row per record and subject).
+pub fn verwerkingen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    activiteit: &str,
+    items: &[(String, Vec<Uuid>)],
+    resultaat: &str,
+) -> QueryResult<()> {
+    let bases: Vec<Rijbasis> = items
+        .iter()
+        .map(|(grondslag, _)| Rijbasis {
+            activiteit,
+            grondslag: grondslag.clone(),
+            convenant: None,
+            doorbraak: false,
+        })
+        .collect();
+    let rijen: Vec<(&Rijbasis, Uuid)> = bases
+        .iter()
+        .zip(items)
+        .flat_map(|(b, (_, subjecten))| subjecten.iter().map(move |s| (b, *s)))
+        .collect();
+    schrijf_verwerkingen(conn, ctx, &rijen, resultaat)
+}
+
 fn verwerking_rijen(
     conn: &mut DbConnection,
     ctx: &Context,

@@ -1,179 +1,20 @@
-//! Retention of the case registry (DOMAIN.md §4 "Retention"; issue 15 point 3).
-//!
-//! - `Coordinatiebron`: an involvement (`betrokkenheden`) goes at the earliest of its own
-//!   lapse (`VERWIJSINDEX_VERVALTERMIJN`: 2 years, the child's 23rd birthday), the end the
-//!   organisation gave it (no longer justified) and the organisation's own term for
-//!   `coordinatiesignaal` counted from its start; its matches go with it (a match needs
-//!   both signals), and the notifications about either.
-//! - `Dossierbron`: the owner's records, each after the term of the owner's case records
-//!   (`bewaring::dossiersoort`: police data 10 years, a Veilig Thuis dossier 20, a GI
-//!   dossier 30, ...; its own override in `bewaartermijnen`), counted from what the record
-//!   is about: an incident from when it happened, a court decision and an arrangement from
-//!   their end (else their date), gezag from its last verification; a family when none of
-//!   its decisions, arrangements and incidents is left and its own term has passed since
-//!   its last change; a person when no record refers to them any more (family, incident,
-//!   statement, gezag, involvement) and the term has passed since their last change. A
-//!   decision stays while a gezag or arrangement cites it. Statements on a record (eigen
-//!   verklaringen) go with it.
+//! `Dossierbron`: the retention of the case registry's dossiers (see the module above).
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use diesel::prelude::*;
-use ketenregie_common::werkdagen::nl_datum;
-use ketenregie_privacy::bewaring::{
-    Bewaarbron, Bewaargrond, Houdertermijnen, Verwijderd, kortste_termijn,
-};
+use ketenregie_privacy::bewaring::{Bewaarbron, Bewaargrond, Houdertermijnen, Verwijderd};
 use ketenregie_store::DbConnection;
 use ketenregie_store::kolom::Tekst;
-use ketenregie_store::outbox;
 use ketenregie_store::schema::{
     beschikkingen, betrokkenheden, gezag, gezinnen, gezinsleden, incident_betrokkenen, incidenten,
-    matches, personen, regelingen, verklaringen,
+    personen, regelingen, verklaringen,
 };
-use std::collections::BTreeMap;
 use uuid::Uuid;
 
-/// The kind of term of a coordination signal.
-pub const COORDINATIESIGNAAL: &str = "coordinatiesignaal";
-
-/// The case registry's retention source for involvement and matches.
-#[derive(Debug, Clone, Copy)]
-pub struct Coordinatiebron;
-
-impl Bewaarbron for Coordinatiebron {
-    fn soorten(&self) -> &'static [&'static str] {
-        &["betrokkenheden", "matches", "outbox", "bezorgingen"]
-    }
-
-    fn ruim_op(
-        &self,
-        conn: &mut DbConnection,
-        nu: DateTime<Utc>,
-        proef: bool,
-    ) -> QueryResult<Vec<Verwijderd>> {
-        let vandaag = nl_datum(nu);
-        let kortste = kortste_termijn(conn, &[COORDINATIESIGNAAL])?;
-        type Rij = (
-            String,
-            String,
-            Tekst<Uuid>,
-            NaiveDate,
-            NaiveDate,
-            Option<NaiveDate>,
-        );
-        let rijen: Vec<Rij> = betrokkenheden::table
-            .filter(
-                betrokkenheden::vervalt_op
-                    .lt(vandaag)
-                    .or(betrokkenheden::beeindigd_op.le(vandaag))
-                    .or(betrokkenheden::sinds.le(vandaag - Duration::days(kortste))),
-            )
-            .select((
-                betrokkenheden::id,
-                betrokkenheden::organisatie,
-                betrokkenheden::betrokkene,
-                betrokkenheden::sinds,
-                betrokkenheden::vervalt_op,
-                betrokkenheden::beeindigd_op,
-            ))
-            .load(conn)?;
-        let mut termijnen = Houdertermijnen::default();
-        let mut weg: BTreeMap<String, (Bewaargrond, Uuid)> = BTreeMap::new();
-        let mut uit = Vec::new();
-        for (id, org, betrokkene, sinds, vervalt, beeindigd) in rijen {
-            let eigen = termijnen.van_soort(conn, &org, COORDINATIESIGNAAL)?;
-            let grond = if beeindigd.is_some_and(|b| b <= vandaag) {
-                Bewaargrond {
-                    organisatie: org.clone(),
-                    ..Bewaargrond::verlopen("beeindigd: niet langer gerechtvaardigd")
-                }
-            } else if vervalt < vandaag {
-                Bewaargrond {
-                    organisatie: org.clone(),
-                    ..Bewaargrond::verlopen("VERWIJSINDEX_VERVALTERMIJN")
-                }
-            } else if eigen
-                .termijn_dagen
-                .is_some_and(|d| sinds + Duration::days(d) <= vandaag)
-            {
-                eigen
-            } else {
-                continue;
-            };
-            uit.push(Verwijderd {
-                organisaties: vec![org],
-                object_type: "betrokkenheden",
-                object_id: id.clone(),
-                betrokkenen: vec![betrokkene.0],
-                grond: grond.clone(),
-            });
-            weg.insert(id, (grond, betrokkene.0));
-        }
-        let ids: Vec<String> = weg.keys().cloned().collect();
-        let mut onderwerpen = ids.clone();
-        for deel in ids.chunks(500) {
-            let paren: Vec<(String, String, String, String, String)> = matches::table
-                .filter(
-                    matches::betrokkenheid_a
-                        .eq_any(deel)
-                        .or(matches::betrokkenheid_b.eq_any(deel)),
-                )
-                .select((
-                    matches::id,
-                    matches::betrokkenheid_a,
-                    matches::betrokkenheid_b,
-                    matches::organisatie_a,
-                    matches::organisatie_b,
-                ))
-                .load(conn)?;
-            for (id, a, b, org_a, org_b) in paren {
-                if onderwerpen.contains(&id) {
-                    continue;
-                }
-                let kanten: Vec<&(Bewaargrond, Uuid)> =
-                    [weg.get(&a), weg.get(&b)].into_iter().flatten().collect();
-                let Some((grond, _)) = kanten.first().copied() else {
-                    continue;
-                };
-                let mut betrokkenen: Vec<Uuid> = kanten.iter().map(|(_, b)| *b).collect();
-                betrokkenen.dedup();
-                uit.push(Verwijderd {
-                    organisaties: vec![org_a, org_b],
-                    object_type: "matches",
-                    object_id: id.clone(),
-                    betrokkenen,
-                    grond: grond.clone(),
-                });
-                onderwerpen.push(id);
-            }
-        }
-        let (berichten, bezorgd) = outbox::verwijder_over(conn, &onderwerpen, proef)?;
-        let mee = Bewaargrond::verlopen("met het signaal of de match");
-        uit.extend(berichten.iter().map(|b| Verwijderd::mee("outbox", b, &mee)));
-        uit.extend(
-            bezorgd
-                .iter()
-                .map(|b| Verwijderd::mee("bezorgingen", b, &mee)),
-        );
-        if !proef {
-            for deel in ids.chunks(500) {
-                diesel::delete(
-                    matches::table.filter(
-                        matches::betrokkenheid_a
-                            .eq_any(deel)
-                            .or(matches::betrokkenheid_b.eq_any(deel)),
-                    ),
-                )
-                .execute(conn)?;
-                diesel::delete(betrokkenheden::table.filter(betrokkenheden::id.eq_any(deel)))
-                    .execute(conn)?;
-            }
-        }
-        Ok(uit)
-    }
-}
-
 /// The case registry's retention source for its dossiers: incidents with their
-/// statements, court decisions, arrangements, gezag, families and persons.
+/// statements, court decisions, arrangements, gezag, families and persons. Runs after
+/// `Coordinatiebron`, so a person whose last reference was an involvement that lapsed goes
+/// in the same run; a dry run, which removes nothing, counts such a person at the next.
 #[derive(Debug, Clone, Copy)]
 pub struct Dossierbron;
 
