@@ -48,6 +48,9 @@ struct Cijferpagina {
     kader: Kader,
     regels: Vec<Cijferregel>,
     hoogte: i64,
+    /// For `paren_tabel.html`: one period, so no month column.
+    met_maand: bool,
+    tabel_label: &'static str,
 }
 
 async fn regels(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Vec<Cijferregel>, Fout> {
@@ -112,6 +115,8 @@ pub async fn pagina(
             kader: Kader::voor(&s, "Terugkoppeling in cijfers", super::CIJFERS.pad),
             regels,
             hoogte,
+            met_maand: false,
+            tabel_label: "Cijfers per afzender en ontvanger",
         },
         StatusCode::OK,
     )
@@ -124,10 +129,22 @@ pub async fn csv(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, Fout> {
     let regels = regels(&req, &s, &pool).await?;
-    let mut uit = String::from(
+    Ok(csv_bestand(&regels, false, "terugkoppeling.csv"))
+}
+
+/// The pair table as a CSV download (`;`-separated, as Dutch spreadsheets read it), with
+/// a month column when `met_maand`: counts only, so no field needs quoting (organisation
+/// codes, moments and numbers hold no `;`).
+pub fn csv_bestand(regels: &[Cijferregel], met_maand: bool, bestandsnaam: &str) -> HttpResponse {
+    let mut uit = String::from(if met_maand { "maand;" } else { "" });
+    uit.push_str(
         "afzender;ontvanger;meldingen;moment;termijnen;op_tijd;procent_op_tijd;mediaan_uren;p90_uren;open_te_laat\n",
     );
     for r in regels {
+        if met_maand {
+            uit.push_str(&r.maand);
+            uit.push(';');
+        }
         uit.push_str(&format!(
             "{};{};{};{};{};{};{};{};{};{}\n",
             r.afzender,
@@ -142,11 +159,11 @@ pub async fn csv(
             r.te_laat
         ));
     }
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header((
             "content-disposition",
-            "attachment; filename=\"terugkoppeling.csv\"",
+            format!("attachment; filename=\"{bestandsnaam}\""),
         ))
-        .body(uit))
+        .body(uit)
 }

@@ -9,7 +9,7 @@
 //! noodhulp's look-ups before arriving). A bar chart per month drawn on the
 //! server as SVG with the tables beside it for screen readers, and the pair table as CSV.
 
-use super::cijfers::{Cijferregel, naar_regels};
+use super::cijfers::{Cijferregel, csv_bestand, naar_regels};
 use super::meldingen::context;
 use super::{Fout, Kader, Scherm, Sessie};
 use crate::problem::AppError;
@@ -43,11 +43,13 @@ pub struct Maandbalk {
     pub label_y: i64,
 }
 
-/// Meldingen in one municipality in one month.
+/// A count in one month for one municipality (meldingen) or one organisation
+/// (briefings).
 #[derive(Debug, Clone)]
-pub struct Gemeenteregel {
+pub struct Telregel {
     pub maand: String,
-    pub gemeente: String,
+    /// The municipality's code or the organisation's code.
+    pub naam: String,
     pub aantal: i64,
 }
 
@@ -58,8 +60,11 @@ struct Dashboardpagina {
     balken: Vec<Maandbalk>,
     hoogte: i64,
     regels: Vec<Cijferregel>,
-    gemeenten: Vec<Gemeenteregel>,
-    briefings: Vec<Gemeenteregel>,
+    gemeenten: Vec<Telregel>,
+    briefings: Vec<Telregel>,
+    /// For `paren_tabel.html`: months side by side, so a month column.
+    met_maand: bool,
+    tabel_label: &'static str,
 }
 
 /// The first day of the month `terug` months before `d`'s.
@@ -71,9 +76,9 @@ fn maand_begin(d: NaiveDate, terug: i32) -> NaiveDate {
 struct Cijfers {
     balken: Vec<Maandbalk>,
     regels: Vec<Cijferregel>,
-    gemeenten: Vec<Gemeenteregel>,
-    /// Briefings per month and organisation (`gemeente` holds the organisation).
-    briefings: Vec<Gemeenteregel>,
+    gemeenten: Vec<Telregel>,
+    /// Briefings per month and organisation.
+    briefings: Vec<Telregel>,
 }
 
 async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers, Fout> {
@@ -119,9 +124,9 @@ async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers
     let mut briefings = Vec::new();
     for (maand, paren, per_gemeente, per_organisatie) in &per_maand {
         for (organisatie, aantal) in per_organisatie {
-            briefings.push(Gemeenteregel {
+            briefings.push(Telregel {
                 maand: maand.clone(),
-                gemeente: organisatie.clone(),
+                naam: organisatie.clone(),
                 aantal: *aantal,
             });
         }
@@ -143,9 +148,9 @@ async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers
             label_y: y + 15,
         });
         for (gemeente, aantal) in per_gemeente {
-            gemeenten.push(Gemeenteregel {
+            gemeenten.push(Telregel {
                 maand: maand.clone(),
-                gemeente: gemeente.clone(),
+                naam: gemeente.clone(),
                 aantal: *aantal,
             });
         }
@@ -174,6 +179,8 @@ pub async fn pagina(
             regels: c.regels,
             gemeenten: c.gemeenten,
             briefings: c.briefings,
+            met_maand: true,
+            tabel_label: "Per afzender en ontvanger",
         },
         StatusCode::OK,
     )
@@ -186,32 +193,7 @@ pub async fn csv(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, Fout> {
     let c = cijfers(&req, &s, &pool).await?;
-    let mut uit = String::from(
-        "maand;afzender;ontvanger;meldingen;moment;termijnen;op_tijd;procent_op_tijd;mediaan_uren;p90_uren;open_te_laat\n",
-    );
-    for r in c.regels {
-        uit.push_str(&format!(
-            "{};{};{};{};{};{};{};{};{};{};{}\n",
-            r.maand,
-            r.afzender,
-            r.ontvanger,
-            r.meldingen,
-            r.moment,
-            r.aantal,
-            r.op_tijd,
-            r.procent.map(|p| p.to_string()).unwrap_or_default(),
-            r.mediaan,
-            r.p90,
-            r.te_laat
-        ));
-    }
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            "content-disposition",
-            "attachment; filename=\"pilotdashboard.csv\"",
-        ))
-        .body(uit))
+    Ok(csv_bestand(&c.regels, true, "pilotdashboard.csv"))
 }
 
 #[cfg(test)]
