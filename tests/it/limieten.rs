@@ -62,7 +62,10 @@ async fn is_429(res: reqwest::Response) {
 /// The fault as written, with the default limits: a stream of requests with bad tokens,
 /// and one with a good token, from one client, is answered 429 before long.
 async fn standaardlimieten_geven_429(db: Db) {
-    let Some(app) = spawn(db).await else { return };
+    // A `[limits]` section of its own keeps the production defaults (the test harness
+    // switches the rate limits off for every other test).
+    let standaard = "[limits]\n# the production defaults";
+    let Some(app) = spawn_with(db, standaard).await else { return };
     app.organisatie("politie-den-haag", "politie", &[]).await;
     let (s, eerste) = bestook(&app, 1000, 50, "geen.geldig.token", |_| vec![]).await;
     assert!(s.contains(&401), "bad tokens are refused");
@@ -71,7 +74,7 @@ async fn standaardlimieten_geven_429(db: Db) {
     assert!(!s.iter().any(|c| *c >= 500));
 
     // A good token: the per-user limit (another client address is not needed for it).
-    let Some(app) = spawn(db).await else { return };
+    let Some(app) = spawn_with(db, standaard).await else { return };
     app.organisatie("politie-den-haag", "politie", &[]).await;
     let token = app.token("politie-den-haag", &["noodhulp"]);
     let (s, eerste) = bestook(&app, 300, 30, &token, |_| vec![]).await;

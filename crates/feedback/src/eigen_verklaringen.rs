@@ -4,18 +4,18 @@
 //! (`VERKLARING_DOOR_HOUDER`: the receiver that gave it, whoever it is owed to, the
 //! melding's sender — the parties of `PARTIJEN_LEZEN_TERUGKOPPELING`; anyone else hears an
 //! unknown id, the refusal in the giver's trail) and names whose statement it is (`door`:
-//! `kinderen/N` or `ouders/N` in the melding, `ketenregie_referral::eigen_verklaringen::persoon_in`);
+//! `kinderen/N` or `ouders/N` in the melding, `ketenregie_referral::eigen_verklaringen::leg_vast_over`);
 //! the statement itself, the privacy officer's role, the decision and the logs are
 //! `ketenregie_privacy::verantwoording::verklaringen`. The feedback is never altered.
 //!
 //! Use cases: `voeg_toe`, `lijst` (`/terugkoppelingen/{id}/eigen-verklaringen`).
 
 use diesel::prelude::*;
-use ketenregie_common::{Actie, Fout};
+use ketenregie_common::Fout;
 use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, Recordsoort};
 use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Verklaringsinvoer};
 use ketenregie_privacy::{Context, zicht};
-use ketenregie_referral::eigen_verklaringen::persoon_in;
+use ketenregie_referral::eigen_verklaringen::leg_vast_over;
 use ketenregie_referral::opslag;
 use ketenregie_store::DbConnection;
 use ketenregie_store::kolom::{Json, Tekst};
@@ -81,11 +81,7 @@ pub fn voeg_toe(
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
     let g = gehouden(conn, ctx, id)?;
-    verklaringen::mag_vastleggen(ctx)?;
-    let t = verklaringen::beslis(conn, ctx, Actie::Aanmaken)?;
-    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, g.zorgmelding)?;
-    let spreker = persoon_in(&ctx.versleuteling, &i, invoer.door.as_deref())?;
-    verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
+    leg_vast_over(conn, ctx, &g.record, g.zorgmelding, invoer)
 }
 
 /// `GET /terugkoppelingen/{id}/eigen-verklaringen`: the statements on the feedback item

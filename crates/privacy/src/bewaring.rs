@@ -354,7 +354,7 @@ impl Opruimrapport {
 /// (DOMAIN.md §4 "Retention"): police data (and the OM's, which are police data it
 /// received) by the Wpg, Veilig Thuis's dossier, the GI's and the Raad's child-protection
 /// dossier, and youth care's (jeugdzorg, wijkteam, municipality) jeugdhulp dossier.
-/// [check]: the organisation overrides the term in `bewaartermijnen`.
+/// An organisation overrides the term of its kind in `bewaartermijnen`.
 pub fn dossiersoort(soort: Option<OrganisatieSoort>) -> &'static str {
     match soort {
         Some(OrganisatieSoort::Politie | OrganisatieSoort::Om) => "politiegegevens",

@@ -76,11 +76,26 @@ pub fn voeg_toe(
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
     let r = record(conn, ctx, id)?;
+    leg_vast_over(conn, ctx, &r, r.id, invoer)
+}
+
+/// Records `invoer` on `record` (the melding itself, or a record about it such as its
+/// feedback) as the statement of the person at `door` in melding `zorgmelding`'s content:
+/// the privacy officer's role, the decision, the content read under it to name the
+/// speaker, then the statement and its logs. The caller has checked that its
+/// organisation holds `record` (`VERKLARING_DOOR_HOUDER`).
+pub fn leg_vast_over(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    record: &Record,
+    zorgmelding: Uuid,
+    invoer: Verklaringsinvoer,
+) -> Result<EigenVerklaring, Fout> {
     verklaringen::mag_vastleggen(ctx)?;
     let t = verklaringen::beslis(conn, ctx, Actie::Aanmaken)?;
-    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, r.id)?;
+    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, zorgmelding)?;
     let spreker = persoon_in(&ctx.versleuteling, &i, invoer.door.as_deref())?;
-    verklaringen::leg_vast(conn, ctx, &r, spreker, invoer)
+    verklaringen::leg_vast(conn, ctx, record, spreker, invoer)
 }
 
 /// `GET /zorgmeldingen/{id}/eigen-verklaringen`: the statements on the melding the caller

@@ -14,6 +14,7 @@ mod incidenten;
 
 use diesel::prelude::*;
 use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_privacy::betrokkene;
 use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
@@ -29,21 +30,18 @@ pub struct CaseBron {
 }
 
 /// The identity of a person record, or the identity itself when `persoon` is one that a
-/// person record carries. Other crates' inzage sources resolve the id asked about with it.
+/// person record carries; `None` for an id the case registry does not know. Other crates'
+/// inzage sources resolve the id asked about with it. The record -> identity step is the
+/// one every crate shares (`privacy::betrokkene::van_persoon`).
 pub fn identiteit_van(conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<String>> {
-    let via_record: Option<String> = personen_t::table
-        .find(persoon.to_string())
-        .select(personen_t::betrokkene)
-        .first(conn)
-        .optional()?;
-    if via_record.is_some() {
-        return Ok(via_record);
+    let identiteit = betrokkene::van_persoon(conn, persoon)?;
+    if identiteit != persoon {
+        return Ok(Some(identiteit.to_string()));
     }
-    let bestaat: i64 = personen_t::table
-        .filter(personen_t::betrokkene.eq(persoon.to_string()))
-        .count()
-        .get_result(conn)?;
-    Ok((bestaat > 0).then(|| persoon.to_string()))
+    // Not a record id: an identity, when some record carries it.
+    Ok(betrokkene::records_van(conn, persoon)?
+        .first()
+        .map(|_| persoon.to_string()))
 }
 
 /// What one organisation holds on one identity, as the parts below read it.
