@@ -143,7 +143,7 @@ async fn dode_berichten_en_abonnementen(db: Db) {
             .iter()
             .map(|f| (f["name"].as_str().unwrap(), f["code"].as_str().unwrap()))
             .collect();
-        assert_eq!(fouten, [("url", regel), ("kanalen[1]", "enum")], "{url}");
+        assert_eq!(fouten, [("/url", regel), ("/kanalen/1", "enum")], "{url}");
     }
     assert_problem(
         app.post(

@@ -696,7 +696,321 @@ async fn preconditions_on_every_mutable_resource(db: Db) {
     }
 }
 
+/// A request with `body` as raw JSON text; returns the problem's (name, code) pairs and
+/// its status.
+async fn probeer(
+    app: &TestApp,
+    methode: reqwest::Method,
+    pad: &str,
+    token: &str,
+    body: &str,
+) -> (u16, Vec<(String, String)>) {
+    let res = app
+        .client
+        .request(methode, app.url(pad))
+        .bearer_auth(token)
+        .header("Content-Type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let b: Value = res.json().await.unwrap_or(Value::Null);
+    let namen = b["invalidParams"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap_or("?").to_string(),
+                p["code"].as_str().unwrap_or("?").to_string(),
+            )
+        })
+        .collect();
+    (status, namen)
+}
+
+/// Issue 13 point 6 on several routes: a field of the body, nested or in an array, is
+/// named by its JSON pointer (RFC 6901) and the rule it breaks, whether serde refuses it
+/// (unknown, wrong type) or the validation after it (pattern, enum, required, a domain
+/// rule); a query key by its key. A rule of the domain alone is a 422, any schema rule a
+/// 400. (The harness checks every name of every test against the document as well.)
+async fn problems_are_named_by_json_pointer(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    common::keten::opzet(&app).await;
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let post = reqwest::Method::POST;
+    let melding = common::keten::melding;
+    let gevallen: Vec<(Value, u16, &str, &str)> = vec![
+        (
+            {
+                let mut m = melding();
+                m["kinderen"][0]["bsn"] = json!("12345");
+                m
+            },
+            400,
+            "/kinderen/0/bsn",
+            "pattern",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["kinderen"][0]["bsn"] = json!("123456789");
+                m
+            },
+            422,
+            "/kinderen/0/bsn",
+            "elfproef",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["kinderen"][0]["bsn"] = json!(111222333);
+                m
+            },
+            400,
+            "/kinderen/0/bsn",
+            "type",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["kinderen"][0]["kleur"] = json!("blauw");
+                m
+            },
+            400,
+            "/kinderen/0/kleur",
+            "unknown",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["ouders"][1]["relatie"] = json!("oom");
+                m
+            },
+            400,
+            "/ouders/1/relatie",
+            "enum",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["ouders"][1]["gezag"] = json!("ja");
+                m
+            },
+            400,
+            "/ouders/1/gezag",
+            "type",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["verklaringen"][0]["tekst"] = json!("");
+                m
+            },
+            400,
+            "/verklaringen/0/tekst",
+            "minLength",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["melder"].as_object_mut().unwrap().remove("naam");
+                m
+            },
+            400,
+            "/melder/naam",
+            "required",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["melder"]["rang"] = json!(3);
+                m
+            },
+            400,
+            "/melder/rang",
+            "unknown",
+        ),
+        (
+            {
+                let mut m = melding();
+                m["kinderen"][0]["geboortedatum"] = json!("2999-01-01");
+                m
+            },
+            422,
+            "/kinderen/0/geboortedatum",
+            "toekomst",
+        ),
+    ];
+    for (body, status, naam, code) in gevallen {
+        let (s, namen) = probeer(
+            &app,
+            post.clone(),
+            "/api/v1/zorgmeldingen",
+            &agent,
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(s, status, "{naam}: {namen:?}");
+        assert!(
+            namen.contains(&(naam.to_string(), code.to_string())),
+            "{naam} {code} in {namen:?}"
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+
+    // An agreement's parties and rules (arrays of objects).
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let body = json!({"titel": "x", "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder", "ondertekenaars": [7]}],
+        "doelen": ["coordinatie"], "categorieen": ["identificatie"], "regels": []});
+    let (s, namen) = probeer(
+        &app,
+        post.clone(),
+        "/api/v1/convenanten",
+        &beheer,
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (s, namen),
+        (
+            400,
+            vec![("/partijen/0/ondertekenaars/0".into(), "type".into())]
+        )
+    );
+
+    // An organisation's municipalities (an array of strings), registered by the admin.
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let body =
+        json!({"code": "wt-x", "naam": "X", "soort": "wijkteam", "gemeenten": ["0518", "51"]});
+    let (s, namen) = probeer(
+        &app,
+        post.clone(),
+        "/api/v1/organisaties",
+        &admin,
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (s, namen),
+        (400, vec![("/gemeenten/1".into(), "pattern".into())])
+    );
+
+    // A feedback item's nested object, on a sent melding.
+    let id = common::keten::verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let body = json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true, "melderHeeftRol": false,
+        "overgenomenDoor": {"organisatie": "wijkteam-den-haag", "telefoon": 5}});
+    let (s, namen) = probeer(
+        &app,
+        post.clone(),
+        &format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen"),
+        &vt,
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (s, namen),
+        (
+            400,
+            vec![("/overgenomenDoor/telefoon".into(), "unknown".into())]
+        )
+    );
+
+    // A query key stays a key.
+    let res = app
+        .get("/api/v1/zorgmeldingen?richting=opzij", &agent)
+        .await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "richting", "{p}");
+    // A header by its name.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/ontvangsten")))
+        .bearer_auth(&vt)
+        .header("If-Match", "geen-tag")
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "If-Match", "{p}");
+}
+
+/// A value for a path parameter as its schema describes it.
+fn padwaarde(schema: &Value) -> String {
+    if let Some(e) = schema["enum"].as_array() {
+        return e[0].as_str().unwrap_or("x").to_string();
+    }
+    match schema["format"].as_str() {
+        Some("date") => "2030-01-07".into(),
+        _ => uuid::Uuid::now_v7().to_string(),
+    }
+}
+
+/// Issue 13: a body that breaks its operation's schema is a 400 on every route that takes
+/// one, the lifecycle steps too (whose body is optional, and was once ignored when
+/// broken): not JSON, the wrong type (an array for an object), and an unknown field where
+/// the schema lists its fields; each named (`""` the whole body, `/veld` the field) with
+/// its rule. Walked over the document, as a platform admin with an unknown id: the body is
+/// read before any lookup or rule.
+async fn every_route_refuses_a_body_that_breaks_its_schema(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let doc = document();
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let mut gezien = 0;
+    let mut fouten = Vec::new();
+    for (sjabloon, item) in doc["paths"].as_object().unwrap() {
+        for (methode, op) in item.as_object().unwrap() {
+            let Some(schema) =
+                op["requestBody"]["content"]["application/json"]["schema"].as_object()
+            else {
+                continue;
+            };
+            let schema = match schema.get("$ref").and_then(Value::as_str) {
+                Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap().clone(),
+                None => Value::Object(schema.clone()),
+            };
+            let mut pad = sjabloon.clone();
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["in"] == "path" {
+                    let naam = p["name"].as_str().unwrap();
+                    let s = match p["schema"]["$ref"].as_str() {
+                        Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap().clone(),
+                        None => p["schema"].clone(),
+                    };
+                    pad = pad.replace(&format!("{{{naam}}}"), &padwaarde(&s));
+                }
+            }
+            let pad = format!("/api/v1{pad}");
+            let m = reqwest::Method::from_bytes(methode.to_uppercase().as_bytes()).unwrap();
+            gezien += 1;
+            let mut gevallen = vec![("{\"kapot\"", "", "json")];
+            if schema["type"] == "object" {
+                gevallen.push(("[]", "", "type"));
+            }
+            if schema["additionalProperties"] == false {
+                gevallen.push((
+                    "{\"ditVeldBestaatNiet\": 1}",
+                    "/ditVeldBestaatNiet",
+                    "unknown",
+                ));
+            }
+            for (body, naam, code) in gevallen {
+                let (s, namen) = probeer(&app, m.clone(), &pad, &admin, body).await;
+                if s != 400 || !namen.contains(&(naam.to_string(), code.to_string())) {
+                    fouten.push(format!("{methode} {sjabloon} with {body}: {s} {namen:?}"));
+                }
+            }
+        }
+    }
+    assert!(gezien > 30, "{gezien} operations with a body");
+    assert!(fouten.is_empty(), "{}", fouten.join("\n"));
+}
+
 op_beide_backends!(
+    problems_are_named_by_json_pointer,
+    every_route_refuses_a_body_that_breaks_its_schema,
     if_match_table,
     preconditions_on_every_mutable_resource,
     one_body_policy,

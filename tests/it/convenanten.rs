@@ -163,7 +163,7 @@ async fn zelfmachtiging_blijft_concept(db: Db) {
     )
     .await;
     assert_eq!(
-        body["invalidParams"][0]["name"], "partijen[2].organisatie",
+        body["invalidParams"][0]["name"], "/partijen/2/organisatie",
         "{body}"
     );
     let mut zonder_zichzelf = eigen.clone();
@@ -525,7 +525,7 @@ async fn ondertekenen_volgt_de_inhoud(db: Db) {
     let mut zonder = gewijzigd.clone();
     zonder["partijen"] = json!([{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi", "ondertekenaars": ["privacyfunctionaris"]}]);
     let body = assert_problem(app.post(&versies, &beheer, &zonder).await, 422).await;
-    assert_eq!(body["invalidParams"][0]["name"], "partijen", "{body}");
+    assert_eq!(body["invalidParams"][0]["name"], "/partijen", "{body}");
     // A new version needs every signature; the old one stays in force meanwhile.
     let mut v2 = gewijzigd.clone();
     v2["titel"] = json!("Pilot Haaglanden: briefing v2");

@@ -637,9 +637,9 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         "adres": {"straat": "X", "huisnummer": "1", "postcode": "2511AB", "gemeente": "518"}})).await;
     // The malformed code breaks the schema: a 400 naming every problem.
     let p = assert_problem(res, 400).await;
-    assert_eq!(veld(&p, "bsn"), "elfproef");
-    assert_eq!(veld(&p, "geboortedatum"), "toekomst");
-    assert_eq!(veld(&p, "adres.gemeente"), "pattern");
+    assert_eq!(veld(&p, "/bsn"), "elfproef");
+    assert_eq!(veld(&p, "/geboortedatum"), "toekomst");
+    assert_eq!(veld(&p, "/adres/gemeente"), "pattern");
     // A well-formed code that does not exist (reference data loaded at start).
     let res = app
         .post(
@@ -651,7 +651,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         .await;
     // Schema-valid, but no municipality: a rule the schema cannot state, 422.
     let p = assert_problem(res, 422).await;
-    assert_eq!(veld(&p, "adres.gemeente"), "gemeentecode-onbekend");
+    assert_eq!(veld(&p, "/adres/gemeente"), "gemeentecode-onbekend");
     // Duplicate BSN: 409 pointing at the existing person, no copy.
     let eerste = persoon(&app, &gi, BSN_VADER, "Mark", "de Boer", "1984-02-10").await;
     let res = app.post("/api/v1/personen", &gi, &json!({"bsn": BSN_VADER, "voornamen": "M.", "achternaam": "de Boer", "geboortedatum": "1984-02-10"})).await;
@@ -686,7 +686,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         422,
     )
     .await;
-    assert_eq!(veld(&p, "tot"), "voorlopige-ots-max-drie-maanden");
+    assert_eq!(veld(&p, "/tot"), "voorlopige-ots-max-drie-maanden");
     assert!(
         p["invalidParams"][0]["reason"]
             .as_str()
@@ -703,7 +703,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         422,
     )
     .await;
-    assert_eq!(veld(&p, "tot"), "huisverbod-max-28-dagen");
+    assert_eq!(veld(&p, "/tot"), "huisverbod-max-28-dagen");
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM beschikkingen"),
         0,
@@ -725,19 +725,19 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         422,
     )
     .await;
-    assert_eq!(veld(&p, "bsn"), "een-van");
+    assert_eq!(veld(&p, "/bsn"), "een-van");
     let p = assert_problem(
         briefing(&app, &politie, None, json!({"bsn": "12345678x"})).await,
         400,
     )
     .await;
-    assert_eq!(veld(&p, "bsn"), "pattern");
+    assert_eq!(veld(&p, "/bsn"), "pattern");
     let p = assert_problem(
         briefing(&app, &politie, None, json!({"bsn": "123456789"})).await,
         422,
     )
     .await;
-    assert_eq!(veld(&p, "bsn"), "elfproef");
+    assert_eq!(veld(&p, "/bsn"), "elfproef");
 }
 
 async fn inzage_toont_dossier_van_ouder(db: Db) {

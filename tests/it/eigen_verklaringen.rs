@@ -331,7 +331,7 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
         )
         .await;
         assert_eq!(
-            body["invalidParams"][0]["name"], "door",
+            body["invalidParams"][0]["name"], "/door",
             "{}: {body}",
             s.collectie
         );

@@ -37,7 +37,7 @@ async fn fouten_zijn_problem_json(db: Db) {
         )
         .await;
     let body = assert_problem(res, 400).await;
-    assert_eq!(body["invalidParams"][0]["name"], "kleur");
+    assert_eq!(body["invalidParams"][0]["name"], "/kleur");
 
     // Wrong content type.
     let res = app

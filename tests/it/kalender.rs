@@ -138,7 +138,7 @@ async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
         (
             "/api/v1/sluitingsdagen/2027-05-10",
             json!({}),
-            "omschrijving",
+            "/omschrijving",
             400,
         ),
     ] {
@@ -298,7 +298,7 @@ async fn kalender_per_convenant(db: Db) {
         400,
     )
     .await;
-    assert_eq!(b["invalidParams"][0]["name"], "kalender", "{b}");
+    assert_eq!(b["invalidParams"][0]["name"], "/kalender", "{b}");
     assert_eq!(b["invalidParams"][0]["code"], "enum", "{b}");
     assert!(
         b["invalidParams"][0]["reason"]

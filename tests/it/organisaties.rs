@@ -140,7 +140,7 @@ async fn eigen_soort_wijzigen_geweigerd(db: Db) {
         )
         .await;
     let body = assert_problem(res, 403).await;
-    assert_eq!(body["invalidParams"][0]["name"], "soort", "{body}");
+    assert_eq!(body["invalidParams"][0]["name"], "/soort", "{body}");
     assert_eq!(body["invalidParams"].as_array().unwrap().len(), 1);
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND resultaat = 403 AND organisatie = 'wijkteam-centrum'"),
@@ -157,7 +157,10 @@ async fn eigen_soort_wijzigen_geweigerd(db: Db) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(namen, ["code", "soort", "rechtsregime", "oin", "gemeenten"]);
+    assert_eq!(
+        namen,
+        ["/code", "/soort", "/rechtsregime", "/oin", "/gemeenten"]
+    );
     let gelezen: Value = app.get(&pad, &wt_beheer).await.json().await.unwrap();
     assert_eq!(gelezen["soort"], "wijkteam");
     assert_eq!(gelezen["versie"], 1);
@@ -224,7 +227,10 @@ async fn elke_fout_genoemd(db: Db) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(namen, vec!["code", "naam", "oin", "soort", "gemeenten[0]"]);
+    assert_eq!(
+        namen,
+        vec!["/code", "/naam", "/oin", "/soort", "/gemeenten/0"]
+    );
 }
 
 async fn dubbele_code_of_oin_is_409(db: Db) {
@@ -417,7 +423,7 @@ async fn contactpunten_wie_bel_ik_s_nachts(db: Db) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(namen, vec!["rol", "naam", "email"]);
+    assert_eq!(namen, vec!["/rol", "/naam", "/email"]);
 
     // Change and delete.
     let cp = format!("/api/v1/contactpunten/{}", spoed["id"].as_str().unwrap());

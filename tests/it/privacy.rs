@@ -122,7 +122,7 @@ async fn convenant_levenscyclus(db: Db) {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert_eq!(namen, vec!["partijen", "regels[0].doel"]);
+    assert_eq!(namen, vec!["/partijen", "/regels/0/doel"]);
 
     let c = actief_convenant(&app).await;
     assert_eq!(c["status"], "actief");
@@ -560,7 +560,7 @@ async fn eigen_verklaring(db: Db) {
     let vt = app.token("vt-haaglanden", &["triagist"]);
     // Every problem named; nothing stored.
     let body = assert_problem(app.post(&pad, &vt, &json!({"tekst": "  "})).await, 400).await;
-    assert_eq!(body["invalidParams"][0]["name"], "tekst");
+    assert_eq!(body["invalidParams"][0]["name"], "/tekst");
     // Recorded by the privacy officer of the organisation that holds the person's data
     // (PRIVACYFUNCTIONARIS_VERANTWOORDT): another role is refused, and the refusal recorded.
     let tekst = json!({"tekst": "Ik heb het kind die avond wel willen overdragen."});

@@ -53,7 +53,7 @@ async fn geladen_bij_start_en_gevalideerd(db: Db) {
     // naming it, in a body and in a filter.
     let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
     let body = assert_problem(app.post("/api/v1/organisaties", &admin, &json!({"code": "wijkteam-x", "naam": "X", "soort": "wijkteam", "gemeenten": ["0518", "9999"]})).await, 422).await;
-    assert_eq!(body["invalidParams"][0]["name"], "gemeenten[1]");
+    assert_eq!(body["invalidParams"][0]["name"], "/gemeenten/1");
     assert!(
         body["invalidParams"][0]["reason"]
             .as_str()

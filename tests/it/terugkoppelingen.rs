@@ -42,10 +42,10 @@ async fn geven_lezen_en_termijnen(db: Db) {
     assert_eq!(
         namen,
         [
-            "moment",
-            "vervolgtrajectGestart",
-            "overgenomenDoor.organisatie",
-            "veiligheidsvoorwaarden"
+            "/moment",
+            "/vervolgtrajectGestart",
+            "/overgenomenDoor/organisatie",
+            "/veiligheidsvoorwaarden"
         ]
     );
     // Only the receiver gives feedback; the refusal is audited. An organisation that is

@@ -10,6 +10,7 @@ pub mod db;
 pub mod dev_token;
 pub mod idempotentie;
 pub mod inzage_html;
+pub mod lichaam;
 pub mod limieten;
 pub mod metrics;
 pub mod middleware;

@@ -147,7 +147,8 @@ pub async fn kern(
     Ok(res)
 }
 
-/// Rewrite an error response's body as the complete problem+json document.
+/// Rewrite an error response's body as the complete problem+json document, with every
+/// `invalidParams[].name` as the API publishes it.
 fn complete_problem(
     res: ServiceResponse<BoxBody>,
     path: &str,
@@ -167,6 +168,26 @@ fn complete_problem(
         })
         .unwrap_or_else(|| problem_voor_status(status));
     problem.status = status.as_u16();
+    // Every name as the API publishes it: a declared parameter by its key, a body field
+    // by its JSON pointer (issue 13 point 6; `MethodeTabel::publieke_naam`).
+    if !problem.invalid_params.is_empty()
+        && let Some(doc) = res
+            .request()
+            .app_data::<web::Data<crate::app::ApiDocument>>()
+    {
+        let methode = res.request().method().as_str().to_string();
+        let sleutels: Vec<String> =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(res.request().query_string())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(k, _)| k)
+                .collect();
+        for p in &mut problem.invalid_params {
+            p.name = doc
+                .methodes
+                .publieke_naam(&methode, path, &sleutels, &p.name);
+        }
+    }
     problem.instance = Some(path.to_string());
     problem.trace_id = Some(trace_id.to_string());
     let body = serde_json::to_vec(&problem).expect("problem serialises");

@@ -459,8 +459,9 @@ pub struct MethodeTabel {
     routes: Vec<(Vec<String>, Vec<Operatie>)>,
 }
 
-/// One documented operation: its method (upper case) and declared query parameters.
-type Operatie = (String, Vec<(String, Value)>);
+/// One documented operation: its method (upper case), its declared query parameters, and
+/// the names of its other declared parameters (headers and path parameters).
+type Operatie = (String, Vec<(String, Value)>, Vec<String>);
 
 /// One declared query parameter's value against its schema: the rule it breaks (`format`,
 /// `enum`, `type`), if any. Only what the document states is checked: UUIDs, dates and
@@ -500,7 +501,14 @@ impl MethodeTabel {
                     .collect();
                 let operaties = METHODS
                     .iter()
-                    .filter_map(|m| Some((m.to_uppercase(), queryparams(doc, item.get(*m)?))))
+                    .filter_map(|m| {
+                        let op = item.get(*m)?;
+                        Some((
+                            m.to_uppercase(),
+                            queryparams(doc, op),
+                            andere_params(item, op),
+                        ))
+                    })
                     .collect();
                 routes.push((segments, operaties));
             }
@@ -522,8 +530,8 @@ impl MethodeTabel {
     fn queryparameters(&self, methode: &str, path: &str) -> Option<&[(String, Value)]> {
         self.operaties(path)?
             .iter()
-            .find(|(m, _)| m == methode)
-            .map(|(_, ps)| ps.as_slice())
+            .find(|(m, ..)| m == methode)
+            .map(|(_, ps, _)| ps.as_slice())
     }
 
     /// The problems of a query string for the operation `methode path`: every key the
@@ -581,9 +589,43 @@ impl MethodeTabel {
         let methods: Vec<&str> = self
             .operaties(path)?
             .iter()
-            .map(|(m, _)| m.as_str())
+            .map(|(m, ..)| m.as_str())
             .collect();
         Some(methods.join(", "))
+    }
+
+    /// `invalidParams[].name` as the API publishes it (issue 13 point 6): a name the operation
+    /// `methode path` declares as a parameter (query key, header, path parameter; a header's
+    /// case ignored), or a key of the request's query string `sleutels` (an undeclared one,
+    /// refused by `middleware::queryregels` before any handler reads the body), stays as it
+    /// is; any other name is a body field and becomes its RFC 6901 JSON pointer
+    /// (`kinderen[0].bsn` -> `/kinderen/0/bsn`, `common::validatie::json_pointer`). No
+    /// operation declares a parameter with the name of a top-level field of its body (a test
+    /// over the document), so the two never meet. The name `query` (an undeclared key that
+    /// does not look like a name, not echoed) stays. For an undocumented operation the
+    /// names are left alone.
+    pub fn publieke_naam(
+        &self,
+        methode: &str,
+        path: &str,
+        sleutels: &[String],
+        naam: &str,
+    ) -> String {
+        let Some((_, query, andere)) = self
+            .operaties(path)
+            .and_then(|ops| ops.iter().find(|(m, ..)| m == methode))
+        else {
+            return naam.to_string();
+        };
+        let gedeclareerd = naam == "query"
+            || sleutels.iter().any(|k| k == naam)
+            || query.iter().any(|(n, _)| n == naam)
+            || andere.iter().any(|n| n.eq_ignore_ascii_case(naam));
+        if gedeclareerd {
+            naam.to_string()
+        } else {
+            ketenregie_common::validatie::json_pointer(naam)
+        }
     }
 }
 
@@ -594,6 +636,19 @@ fn past(segments: &[String], parts: &[&str]) -> bool {
             .iter()
             .zip(parts)
             .all(|(s, p)| (s.starts_with('{') && s.ends_with('}') && !p.is_empty()) || s == p)
+}
+
+/// The names of the header and path parameters an operation declares (its own and its
+/// path item's).
+fn andere_params(item: &Value, op: &Value) -> Vec<String> {
+    [item.get("parameters"), op.get("parameters")]
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_array)
+        .flatten()
+        .filter(|p| p["in"] != "query")
+        .filter_map(|p| p["name"].as_str().map(str::to_string))
+        .collect()
 }
 
 /// The query parameters an operation object declares: (name, schema with `$ref` resolved).
@@ -747,5 +802,78 @@ mod tests {
         );
         assert_eq!(t.toegestaan("/api/v1/organisaties/"), None);
         assert_eq!(t.toegestaan("/api/v1/nergens"), None);
+    }
+
+    /// Issue 13 point 6: a declared parameter keeps its key, a body field becomes a JSON
+    /// pointer; which is which is decided by the declarations, so no operation may declare
+    /// a parameter with the name of a top-level field of its own body.
+    #[test]
+    fn invalid_param_names_as_published() {
+        let doc = document_json();
+        let t = MethodeTabel::uit(&doc, "/api/v1");
+        let m = "/api/v1/zorgmeldingen";
+        assert_eq!(
+            t.publieke_naam("POST", m, &[], "kinderen[0].bsn"),
+            "/kinderen/0/bsn"
+        );
+        assert_eq!(
+            t.publieke_naam("POST", m, &[], "Idempotency-Key"),
+            "Idempotency-Key"
+        );
+        assert_eq!(
+            t.publieke_naam("POST", m, &[], "idempotency-key"),
+            "idempotency-key"
+        );
+        assert_eq!(t.publieke_naam("GET", m, &[], "pageSize"), "pageSize");
+        assert_eq!(t.publieke_naam("GET", m, &[], "query"), "query");
+        // An undeclared key of the query string stays a key.
+        let bsn = vec!["bsn".to_string()];
+        assert_eq!(
+            t.publieke_naam("POST", "/api/v1/briefings/_zoek", &bsn, "bsn"),
+            "bsn"
+        );
+        assert_eq!(
+            t.publieke_naam("POST", "/api/v1/briefings/_zoek", &[], "bsn"),
+            "/bsn"
+        );
+        let stap = "/api/v1/zorgmeldingen/0192/afwijzingen";
+        assert_eq!(t.publieke_naam("POST", stap, &[], "reden"), "/reden");
+        assert_eq!(t.publieke_naam("POST", stap, &[], "id"), "id");
+        assert_eq!(t.publieke_naam("POST", stap, &[], "If-Match"), "If-Match");
+        assert_eq!(
+            t.publieke_naam("POST", "/api/v1/nergens", &[], "x.y"),
+            "x.y"
+        );
+
+        let mut botsingen = Vec::new();
+        for (pad, item) in doc["paths"].as_object().unwrap() {
+            for (methode, op) in item.as_object().unwrap() {
+                let schema = los_op(
+                    &doc,
+                    &op["requestBody"]["content"]["application/json"]["schema"],
+                );
+                let Some(velden) = schema["properties"].as_object() else {
+                    continue;
+                };
+                for p in op["parameters"].as_array().into_iter().flatten() {
+                    let naam = p["name"].as_str().unwrap_or_default();
+                    if velden.keys().any(|v| v.eq_ignore_ascii_case(naam)) {
+                        botsingen.push(format!("{methode} {pad}: {naam}"));
+                    }
+                }
+            }
+        }
+        assert!(botsingen.is_empty(), "{botsingen:?}");
+
+        // And every request body is one JSON object (`lichaam::lees` refuses anything else
+        // at the top).
+        for (pad, item) in doc["paths"].as_object().unwrap() {
+            for (methode, op) in item.as_object().unwrap() {
+                let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+                if !schema.is_null() {
+                    assert_eq!(los_op(&doc, schema)["type"], "object", "{methode} {pad}");
+                }
+            }
+        }
     }
 }

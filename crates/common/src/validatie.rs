@@ -33,10 +33,21 @@ pub const SCHEMAREGELS: &[&str] = &[
 ];
 
 /// One invalid input field, as in the problem+json `invalidParams` extension.
+///
+/// How a field is named (issue 13 point 6): a query parameter, a header or a path
+/// parameter by its key as the operation declares it (`pageSize`, `If-Match`, `id`); a
+/// field of the JSON body by its path. Inside the service a body path is written with dots
+/// and indexes (`kinderen[0].bsn`, `melder.naam`; the werkplek's form fields carry the same
+/// names), or already as an RFC 6901 JSON pointer (`/kinderen/0/bsn`, and `""` for the
+/// body as a whole, as the JSON reader names what serde refuses). The API publishes every
+/// body path as a JSON pointer (`json_pointer`); which names are keys is read from the
+/// operation's declared parameters when the answer is completed (`api::middleware`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InvalidParam {
-    /// The field, as a JSON path in camelCase (`gemeenten[2]`).
+    /// The query key, header or path parameter as declared (`pageSize`, `If-Match`), or a
+    /// body field as an RFC 6901 JSON pointer (`/kinderen/0/bsn`; `""` is the whole body).
+    #[schema(example = "/kinderen/0/bsn")]
     pub name: String,
     /// A stable machine-readable code (`required`, `pattern`, `enum`, `maxLength`...).
     pub code: String,
@@ -277,6 +288,33 @@ pub fn zonder_spatie(s: &str) -> &str {
     s.trim_matches(is_spatie)
 }
 
+/// A body path as an RFC 6901 JSON pointer: `kinderen[0].bsn` becomes `/kinderen/0/bsn`,
+/// `melder.naam` becomes `/melder/naam`, `gemeenten[1]` becomes `/gemeenten/1`; a name
+/// that already is a pointer (empty, or starting with `/`) is returned as it is. Each
+/// reference token is escaped as RFC 6901 §3 says (`~` as `~0`, `/` as `~1`).
+pub fn json_pointer(pad: &str) -> String {
+    if pad.is_empty() || pad.starts_with('/') {
+        return pad.to_string();
+    }
+    let mut uit = String::with_capacity(pad.len() + 4);
+    for deel in pad.split('.') {
+        // `naam[0][1]`: the key, then each index.
+        let (sleutel, rest) = match deel.find('[') {
+            Some(i) if deel.ends_with(']') => (&deel[..i], &deel[i..]),
+            _ => (deel, ""),
+        };
+        if !sleutel.is_empty() || rest.is_empty() {
+            uit.push('/');
+            uit.push_str(&sleutel.replace('~', "~0").replace('/', "~1"));
+        }
+        for index in rest.split(['[', ']']).filter(|i| !i.is_empty()) {
+            uit.push('/');
+            uit.push_str(&index.replace('~', "~0").replace('/', "~1"));
+        }
+    }
+    uit
+}
+
 /// A CBS municipality code: exactly four digits (`0363` is Amsterdam).
 pub fn is_gemeentecode(code: &str) -> bool {
     code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())
@@ -327,6 +365,23 @@ mod tests {
             (fouten[0].name.as_str(), fouten[0].code.as_str()),
             ("b", "pattern")
         );
+    }
+
+    /// Body paths as RFC 6901 pointers (issue 13 point 6).
+    #[test]
+    fn paths_as_json_pointers() {
+        for (pad, pointer) in [
+            ("kinderen[0].bsn", "/kinderen/0/bsn"),
+            ("melder.naam", "/melder/naam"),
+            ("gemeenten[1]", "/gemeenten/1"),
+            ("partijen[2].rechten[0].doel", "/partijen/2/rechten/0/doel"),
+            ("soort", "/soort"),
+            ("a~b", "/a~0b"),
+            ("/kinderen/0/bsn", "/kinderen/0/bsn"),
+            ("", ""),
+        ] {
+            assert_eq!(json_pointer(pad), pointer, "{pad}");
+        }
     }
 
     #[test]

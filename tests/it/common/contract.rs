@@ -333,9 +333,110 @@ impl Contract {
                             .map(|f| format!("{wat}: {f}")),
                     );
                 }
+                let sleutels: Vec<String> = query
+                    .split('&')
+                    .filter(|p| !p.is_empty())
+                    .map(|p| procent_decode(p.split_once('=').map_or(p, |(k, _)| k)))
+                    .collect();
+                fouten.extend(
+                    self.toets_namen(o, &sleutels, &body)
+                        .into_iter()
+                        .map(|f| format!("{wat}: {f}")),
+                );
             }
         }
         fouten
+    }
+
+    /// Issue 13 point 6: every `invalidParams[].name` of a problem is a parameter the
+    /// operation declares (query key, header, path parameter) or a key of the request's
+    /// query string (`sleutels`: an undeclared one is named by its key), or an RFC 6901
+    /// JSON pointer into its request body's schema (`""` the whole body; for `unknown` the
+    /// object the field was found in), and every problem names its rule (`code`) and a
+    /// reason.
+    fn toets_namen(&self, o: &Operatie, sleutels: &[String], body: &Value) -> Vec<String> {
+        let Some(problemen) = body["invalidParams"].as_array() else {
+            return vec![];
+        };
+        let mut fouten = Vec::new();
+        for p in problemen {
+            let naam = p["name"].as_str().unwrap_or_default();
+            let code = p["code"].as_str().unwrap_or_default();
+            if code.is_empty() || p["reason"].as_str().unwrap_or_default().is_empty() {
+                fouten.push(format!("invalidParams entry {p} names no rule or reason"));
+            }
+            let gedeclareerd = o.op["parameters"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|p| self.los_op(p))
+                .any(|p| {
+                    let n = p["name"].as_str().unwrap_or_default();
+                    if p["in"] == "header" {
+                        n.eq_ignore_ascii_case(naam)
+                    } else {
+                        n == naam
+                    }
+                });
+            if gedeclareerd
+                || sleutels.iter().any(|k| k == naam)
+                || (naam == "query" && code == "unknown")
+            {
+                continue;
+            }
+            let schema = {
+                let r = self.los_op(&o.op["requestBody"]);
+                r["content"]["application/json"]["schema"].clone()
+            };
+            let pointer = naam.is_empty() || naam.starts_with('/');
+            let mut tokens: Vec<String> = naam
+                .split('/')
+                .skip(1)
+                .map(|t| t.replace("~1", "/").replace("~0", "~"))
+                .collect();
+            if code == "unknown" {
+                tokens.pop();
+            }
+            if !pointer || schema.is_null() || !self.in_schema(&schema, &tokens, 0) {
+                fouten.push(format!(
+                    "invalidParams name `{naam}` ({code}) is neither a parameter of {} {} nor a JSON pointer into its request body",
+                    o.methode, o.sjabloon
+                ));
+            }
+        }
+        fouten
+    }
+
+    /// Whether the pointer `tokens` leads somewhere inside `schema`.
+    fn in_schema(&self, schema: &Value, tokens: &[String], diepte: usize) -> bool {
+        let s = self.los_op(schema);
+        if tokens.is_empty() {
+            return true;
+        }
+        if diepte > 32 {
+            return false;
+        }
+        for combinatie in ["allOf", "anyOf", "oneOf"] {
+            if s[combinatie]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|t| self.in_schema(t, tokens, diepte + 1))
+            {
+                return true;
+            }
+        }
+        let (eerste, rest) = (&tokens[0], &tokens[1..]);
+        if eerste.parse::<usize>().is_ok() && s.get("items").is_some() {
+            return self.in_schema(&s["items"], rest, diepte + 1);
+        }
+        if let Some(veld) = s["properties"].get(eerste.as_str()) {
+            return self.in_schema(veld, rest, diepte + 1);
+        }
+        if s["additionalProperties"].is_object() {
+            return self.in_schema(&s["additionalProperties"], rest, diepte + 1);
+        }
+        false
     }
 
     /// Why the document calls this request invalid (empty when it calls it valid).

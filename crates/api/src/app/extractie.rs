@@ -33,6 +33,9 @@ pub(super) fn veld_uit(msg: &str) -> Option<String> {
     Some(msg[start..start + len].to_string())
 }
 
+/// actix's own JSON extractor's errors. Every route reads its body with
+/// `crate::lichaam::Json` (which names a refused field by its JSON pointer); this answers
+/// what is left without a position, naming the whole body (`""`).
 pub(crate) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     match err {
         JsonPayloadError::ContentType => AppError::MediaType(
@@ -42,24 +45,16 @@ pub(crate) fn json_fout(err: JsonPayloadError, _req: &HttpRequest) -> actix_web:
         | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             AppError::TeGroot(format!("De body is groter dan {limit} bytes"))
         }
-        JsonPayloadError::Deserialize(e) => {
-            let msg = e.to_string();
-            let veld = if msg.contains("field") {
-                veld_uit(&msg)
+        JsonPayloadError::Deserialize(e) => AppError::ongeldig(
+            "",
+            if e.is_syntax() || e.is_eof() {
+                "json"
             } else {
-                None
-            };
-            AppError::ongeldig(
-                veld.as_deref().unwrap_or("body"),
-                if e.is_syntax() || e.is_eof() {
-                    "json"
-                } else {
-                    "schema"
-                },
-                format!("De JSON-body klopt niet: {msg}"),
-            )
-        }
-        other => AppError::ongeldig("body", "json", format!("De body is onleesbaar: {other}")),
+                "schema"
+            },
+            "De JSON-body past niet in het schema van deze operatie; zie /api/v1/openapi.json",
+        ),
+        other => AppError::ongeldig("", "json", format!("De body is onleesbaar: {other}")),
     }
     .into()
 }
@@ -90,11 +85,19 @@ pub(super) fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_we
     .into()
 }
 
-pub(super) fn path_fout(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+/// A path parameter that is not what its type says (a UUID, a date), named by the route's
+/// parameter (`id`, `datum`, `soort`: every route has one).
+pub(super) fn path_fout(err: PathError, req: &HttpRequest) -> actix_web::Error {
+    let naam = req
+        .match_info()
+        .iter()
+        .next()
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_else(|| "id".into());
     AppError::ongeldig(
-        "id",
+        &naam,
         "format",
-        format!("Ongeldige padparameter: {err}; verwacht een UUID"),
+        format!("Ongeldige padparameter `{naam}`: {err}"),
     )
     .into()
 }

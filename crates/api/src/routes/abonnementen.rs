@@ -32,7 +32,7 @@ pub async fn maak(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     regels: web::Data<UrlRegels>,
-    body: web::Json<AbonnementInvoer>,
+    body: crate::lichaam::Json<AbonnementInvoer>,
 ) -> Result<HttpResponse, AppError> {
     abonnementen::beheerder(&ctx.actor)?;
     let invoer = body.into_inner();

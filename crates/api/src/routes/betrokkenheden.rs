@@ -40,7 +40,7 @@ pub struct MatchLijst {
 pub async fn registreer(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<BetrokkenheidInvoer>,
+    body: crate::lichaam::Json<BetrokkenheidInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let n = body.valideer(ctx.vandaag())?;
     let object = betrokkenheid::object("nieuw", &ctx.actor.organisatie);

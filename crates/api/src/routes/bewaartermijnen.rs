@@ -87,7 +87,7 @@ pub async fn zet(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     soort: web::Path<String>,
-    body: web::Json<TermijnInvoer>,
+    body: crate::lichaam::Json<TermijnInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let std = bewaring::standaard(&soort)?;
     let voorwaarde = if_match(&req)?;

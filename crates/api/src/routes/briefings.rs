@@ -27,7 +27,7 @@ pub async fn zoek(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     meldingen: web::Data<dyn ZorgmeldingBron>,
-    body: web::Json<BriefingVraag>,
+    body: crate::lichaam::Json<BriefingVraag>,
 ) -> Result<HttpResponse, AppError> {
     let vraag = body.valideer(ctx.vandaag())?;
     let c2 = ctx.clone();

@@ -177,7 +177,7 @@ pub async fn voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<ContactpuntInvoer>,
+    body: crate::lichaam::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let organisatie_id = id.into_inner();
     let g = body.valideer()?;
@@ -304,7 +304,7 @@ pub async fn wijzig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<ContactpuntInvoer>,
+    body: crate::lichaam::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;

@@ -232,7 +232,7 @@ pub async fn lijst(
 pub async fn maak(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<ConvenantInvoer>,
+    body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let g = body.into_inner().valideer(ctx.nu)?;
     let nu = ctx.nu;
@@ -293,7 +293,7 @@ pub async fn wijzig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<ConvenantInvoer>,
+    body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;
@@ -325,7 +325,7 @@ pub async fn nieuwe_versie(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<ConvenantInvoer>,
+    body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let g = body.into_inner().valideer(ctx.nu)?;
@@ -370,7 +370,7 @@ pub async fn onderteken(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<OndertekeningInvoer>,
+    body: crate::lichaam::Json<OndertekeningInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut v = Validatie::new();
@@ -411,7 +411,7 @@ pub async fn treed_uit(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<UittredingInvoer>,
+    body: crate::lichaam::Json<UittredingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut v = Validatie::new();
@@ -452,7 +452,7 @@ pub async fn trek_in(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<IntrekkingInvoer>,
+    body: crate::lichaam::Json<IntrekkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut v = Validatie::new();

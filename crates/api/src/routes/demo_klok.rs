@@ -88,7 +88,7 @@ pub async fn verschuif(
     ontwikkeling: web::Data<Ontwikkeling>,
     klok: web::Data<Klok>,
     pool: web::Data<DbPool>,
-    body: web::Json<VerschuivingInvoer>,
+    body: crate::lichaam::Json<VerschuivingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     if !ontwikkeling.0 {
         return Err(AppError::NietGevonden(

@@ -147,7 +147,7 @@ pub async fn voeg_toe(
     pool: web::Data<DbPool>,
     bronnen: web::Data<InzageBronnen>,
     id: web::Path<Uuid>,
-    body: web::Json<EigenVerklaringInvoer>,
+    body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
     let invoer = body.valideer()?;
@@ -217,7 +217,7 @@ pub async fn zorgmelding_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<EigenVerklaringInvoer>,
+    body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
         ctx,
@@ -276,7 +276,7 @@ pub async fn incident_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<EigenVerklaringInvoer>,
+    body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
         ctx,
@@ -335,7 +335,7 @@ pub async fn beschikking_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<EigenVerklaringInvoer>,
+    body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
         ctx,
@@ -394,7 +394,7 @@ pub async fn terugkoppeling_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<EigenVerklaringInvoer>,
+    body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
         ctx,

@@ -28,7 +28,7 @@ use uuid::Uuid;
 pub async fn maak(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<GezinInvoer>,
+    body: crate::lichaam::Json<GezinInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let nieuw = body.valideer()?;
     let object = gezinnen::object("nieuw", &ctx.actor.organisatie);
@@ -88,7 +88,7 @@ pub async fn beschikking(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<BeschikkingInvoer>,
+    body: crate::lichaam::Json<BeschikkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
     let b = body.valideer(gezin, ctx.vandaag())?;
@@ -121,7 +121,7 @@ pub async fn regeling(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<RegelingInvoer>,
+    body: crate::lichaam::Json<RegelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
     let r = body.valideer(gezin)?;

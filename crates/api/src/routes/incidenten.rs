@@ -29,7 +29,7 @@ use uuid::Uuid;
 pub async fn maak(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<IncidentInvoer>,
+    body: crate::lichaam::Json<IncidentInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let nieuw = body.valideer(ctx.nu)?;
     let object = incidenten::object("nieuw", &ctx.actor.organisatie);
@@ -91,7 +91,7 @@ pub async fn verklaring(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<VerklaringInvoer>,
+    body: crate::lichaam::Json<VerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;
@@ -133,7 +133,7 @@ pub async fn wederhoor(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<WederhoorInvoer>,
+    body: crate::lichaam::Json<WederhoorInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;

@@ -274,7 +274,7 @@ pub async fn lijst(
 pub async fn registreer(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<OrganisatieInvoer>,
+    body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let g = body.valideer(true)?.volledig()?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, None));
@@ -341,7 +341,7 @@ pub async fn wijzig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<OrganisatieInvoer>,
+    body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let verwacht = if_match(&req)?;

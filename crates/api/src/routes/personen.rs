@@ -28,7 +28,7 @@ use uuid::Uuid;
 pub async fn registreer(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<PersoonInvoer>,
+    body: crate::lichaam::Json<PersoonInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let nieuw = body.valideer(ctx.vandaag())?;
     let object = personen::object("nieuw", &ctx.actor.organisatie);
@@ -89,7 +89,7 @@ pub async fn gezag_vastleggen(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<GezagInvoer>,
+    body: crate::lichaam::Json<GezagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
     let g = body.valideer(kind, ctx.vandaag())?;

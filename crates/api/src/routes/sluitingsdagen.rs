@@ -115,7 +115,7 @@ pub async fn zet(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     datum: web::Path<String>,
-    body: web::Json<SluitingsdagInvoer>,
+    body: crate::lichaam::Json<SluitingsdagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();

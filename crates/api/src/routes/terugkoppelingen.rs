@@ -31,7 +31,7 @@ pub async fn geef(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<TerugkoppelingInvoer>,
+    body: crate::lichaam::Json<TerugkoppelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let n = NieuweTerugkoppeling {
         id: id.into_inner(),

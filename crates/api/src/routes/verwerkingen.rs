@@ -164,7 +164,7 @@ pub async fn zoek(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<VerwerkingZoekInvoer>,
+    body: crate::lichaam::Json<VerwerkingZoekInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let mut v = Validatie::new();

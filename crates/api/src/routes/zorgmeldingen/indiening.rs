@@ -60,7 +60,7 @@ pub async fn kwaliteit(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<KwaliteitsoordeelInvoer>,
+    body: crate::lichaam::Json<KwaliteitsoordeelInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
     let goed = v.verplicht("goedgekeurd", body.goedgekeurd);

@@ -20,7 +20,7 @@ use ketenregie_store::DbPool;
 pub async fn zet_kwaliteitscontrole(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Json<KwaliteitscontroleInstelling>,
+    body: crate::lichaam::Json<KwaliteitscontroleInstelling>,
 ) -> Result<HttpResponse, AppError> {
     let verplicht = body.verplicht;
     let (c, object) = (ctx.clone(), melding::kwaliteitscontrole_object(&ctx));

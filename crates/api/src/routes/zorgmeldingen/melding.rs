@@ -35,10 +35,9 @@ pub async fn maak(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: web::Bytes,
+    body: crate::lichaam::Ruw,
 ) -> Result<HttpResponse, AppError> {
-    let invoer: MeldingInvoer = serde_json::from_slice(&body)
-        .map_err(|e| AppError::ongeldig("body", "json", format!("De JSON-body klopt niet: {e}")))?;
+    let invoer: MeldingInvoer = crate::lichaam::lees(&body)?;
     let idem = Idempotentie::uit(&req, &ctx, &body)?;
     if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
         return Ok(eerder);
@@ -111,7 +110,7 @@ pub async fn wijzig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<MeldingInvoer>,
+    body: crate::lichaam::Json<MeldingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let w = Wijziging {
         id: id.into_inner(),

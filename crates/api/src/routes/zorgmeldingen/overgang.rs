@@ -41,11 +41,11 @@ macro_rules! stap_route {
             security(("bearer" = [])),
             extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
         )]
-        pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: Option<web::Json<StapInvoer>>) -> Result<HttpResponse, AppError> {
+        pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: crate::lichaam::OptioneleJson<StapInvoer>) -> Result<HttpResponse, AppError> {
             let s = Stapverzoek {
                 id: id.into_inner(),
                 verwacht_versie: if_match(&req)?,
-                reden: body.and_then(|b| b.into_inner().reden),
+                reden: body.into_inner().and_then(|b| b.reden),
             };
             let k = uitvoeren(&pool, &ctx, $stap, Some(s.id), move |c, x| referral::$naam(c, x, s)).await?;
             Ok(na_stap(&k))
@@ -126,7 +126,7 @@ pub async fn beoordeel(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<BeoordelingInvoer>,
+    body: crate::lichaam::Json<BeoordelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
     let uitkomst: Option<Beoordelingsuitkomst> = v.keuze("uitkomst", body.uitkomst.as_deref());
@@ -167,7 +167,7 @@ pub async fn sluit_af(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<AfsluitingInvoer>,
+    body: crate::lichaam::Json<AfsluitingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
     let uitvoer = v.tekst("uitvoer", body.uitvoer.as_deref(), 5000);
@@ -203,7 +203,7 @@ pub async fn draag_over(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    body: web::Json<OverdrachtInvoer>,
+    body: crate::lichaam::Json<OverdrachtInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
     let naar = v.tekst("organisatie", body.organisatie.as_deref(), 63);
