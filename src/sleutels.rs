@@ -8,7 +8,8 @@
 //! What it rewrites:
 //! - `personen.naam_hash` (name + date of birth) and `personen.betrokkene` (the identity
 //!   of a person without a BSN), and the copy in `betrokkenheden.betrokkene`;
-//! - `zorgmelding_betrokkenen` (the identities in each melding) from the decrypted content;
+//! - `zorgmelding_betrokkenen` (the identities in each melding, children marked) from the
+//!   decrypted content;
 //! - `terugkoppelingen.betrokkenen` (the subjects a feedback item was about).
 //!
 //! What it does not rewrite: the processing log, which is append-only and hash-chained.
@@ -171,6 +172,15 @@ pub fn herbereken(
                 let nieuw = opslag::betrokkenen(v, &inhoud);
                 let nieuw_set: BTreeSet<String> = nieuw.iter().map(Uuid::to_string).collect();
                 if nieuw_set == opgeslagen {
+                    // Indexed before children were marked (`kind` NULL): mark them.
+                    let zonder_kind: i64 = zorgmelding_betrokkenen::table
+                        .filter(zorgmelding_betrokkenen::zorgmelding_id.eq(&id))
+                        .filter(zorgmelding_betrokkenen::kind.is_null())
+                        .count()
+                        .get_result(c)?;
+                    if zonder_kind > 0 && !proef {
+                        opslag::zet_betrokkenen(c, v, &id, &inhoud)?;
+                    }
                     continue;
                 }
                 r.zorgmeldingen_gewijzigd += 1;

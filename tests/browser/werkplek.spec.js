@@ -1,43 +1,18 @@
-// The werkplek tour as clicks (issue 16): the wijkagent files and submits, the quality
-// checker approves, Veilig Thuis acknowledges, the demo clock moves, the reminder and the
-// escalation appear, Veilig Thuis triages late and gives feedback, the wijkagent sees it;
-// noodhulp runs the briefing on a 375 px phone; the OM is refused without a reason.
-// On every screen: axe-core, 0 violations of WCAG 2.1 A/AA, and screenshots at 375 and
-// 1280 px in target/werkplek-screenshots/.
+// The werkplek tour of issue 16's "Done means", as clicks, in this one file (one worker,
+// its tests in order): the wijkagent files and submits, the quality checker approves,
+// Veilig Thuis acknowledges, the demo clock moves, the reminder and the escalation
+// appear, Veilig Thuis triages late and gives feedback, the wijkagent sees it; noodhulp
+// runs the briefing on a 375 px phone; the OM is refused without a reason; the privacy
+// officer finds the mother and prints her inzage report; the steering group's dashboard
+// shows the late triage. On every screen: axe-core, 0 violations of WCAG 2.1 A/AA, and
+// screenshots at 375 and 1280 px in target/werkplek-screenshots/ (hulp.js).
 const { test, expect } = require('@playwright/test');
 const { AxeBuilder } = require('@axe-core/playwright');
 const path = require('path');
+const { SCHERMAFDRUKKEN, controleer, aanmelden, afmelden } = require('./hulp');
 
-const SCHERMAFDRUKKEN = path.join(__dirname, '..', '..', 'target', 'werkplek-screenshots');
 const BSN = '999990032';
-
-async function controleer(page, naam) {
-  const uitkomst = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const samenvatting = uitkomst.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  expect(samenvatting, `axe on ${naam}`).toEqual([]);
-  const oud = page.viewportSize();
-  for (const breedte of [375, 1280]) {
-    await page.setViewportSize({ width: breedte, height: 900 });
-    await page.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${naam}-${breedte}.png`), fullPage: true });
-  }
-  await page.setViewportSize(oud);
-  // No personal data in the URL of any screen.
-  for (const p of [BSN, 'Sem', 'Boer', 'Visser']) expect(page.url()).not.toContain(p);
-}
-
-async function aanmelden(page, rol) {
-  await page.goto('/werkplek/aanmelden');
-  await page.check(`#rol-${rol}`);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(page.locator('h1')).toHaveText('Werkplek');
-}
-
-async function afmelden(page) {
-  await page.getByRole('button', { name: 'Afmelden' }).click();
-  await expect(page.locator('h1')).toHaveText('Aanmelden');
-}
+const BSN_MOEDER = '999990020';
 
 async function verschuifKlok(request, uren) {
   const res = await request.post('/api/v1/demo-klok/verschuivingen', {
@@ -57,21 +32,8 @@ async function wachtOp(page, tekst) {
   throw new Error(`"${tekst}" did not appear`);
 }
 
-test('de rondleiding', async ({ page, request }) => {
-  await page.goto('/werkplek/aanmelden');
-  await controleer(page, '01-aanmelden');
-
-  // The wijkagent files: first with problems, shown at their fields.
-  await aanmelden(page, 'wijkagent');
-  await controleer(page, '02-start-wijkagent');
-  await page.getByRole('link', { name: 'Nieuwe zorgmelding' }).first().click();
-  await controleer(page, '03-melding-leeg');
-  await page.fill('#veld-kinderen-0--voornaam', 'Sem');
-  await page.fill('#veld-kinderen-0--gemeente', '51');
-  await page.getByRole('button', { name: 'Bewaren als concept' }).click();
-  await expect(page.locator('.samenvatting')).toBeVisible();
-  await expect(page.locator('#veld-kinderen-0--gemeente-fout')).toBeVisible();
-  await controleer(page, '04-melding-problemen');
+// The rest of the melding about Sem, as the wijkagent types it.
+async function vulIn(page) {
   await page.fill('#veld-kinderen-0--achternaam', 'de Boer');
   await page.fill('#veld-kinderen-0--geboortedatum', '2016-05-04');
   await page.fill('#veld-kinderen-0--bsn', BSN);
@@ -91,9 +53,30 @@ test('de rondleiding', async ({ page, request }) => {
   await page.check('#veld-terugkoppelingGewenst-ja');
   await page.fill('#veld-melder-functie', 'wijkagent');
   await page.check('#veld-melder-identiteitDelen-ja');
+}
+
+// The tour's melding (its address: a random id), for the tests after the tour.
+let melding;
+
+test('de rondleiding', async ({ page, request }) => {
+  await page.goto('/werkplek/aanmelden');
+  await controleer(page, '01-aanmelden');
+
+  // The wijkagent files: first with problems, shown at their fields.
+  await aanmelden(page, 'wijkagent');
+  await controleer(page, '02-start-wijkagent');
+  await page.getByRole('link', { name: 'Nieuwe zorgmelding' }).first().click();
+  await controleer(page, '03-melding-leeg');
+  await page.fill('#veld-kinderen-0--voornaam', 'Sem');
+  await page.fill('#veld-kinderen-0--gemeente', '51');
+  await page.getByRole('button', { name: 'Bewaren als concept' }).click();
+  await expect(page.locator('.samenvatting')).toBeVisible();
+  await expect(page.locator('#veld-kinderen-0--gemeente-fout')).toBeVisible();
+  await controleer(page, '04-melding-problemen');
+  await vulIn(page);
   await page.getByRole('button', { name: 'Bewaren en indienen' }).click();
   await expect(page.locator('dl.gegevens').first()).toContainText('ter controle');
-  const melding = page.url();
+  melding = page.url();
   await controleer(page, '05-melding-ter-controle');
   await afmelden(page);
 
@@ -190,4 +173,103 @@ test('het OM zonder reden', async ({ page }) => {
   await page.getByRole('button', { name: 'Briefing ophalen' }).click();
   await expect(page.locator('#uitkomst-kop')).toHaveText('Gevonden');
   await controleer(page, '17-briefing-om');
+});
+
+test('de privacyfunctionaris: weigeringen, verstrekkingen en de inzage van de moeder', async ({ page }) => {
+  // A wijkteam outside the region tries to open the tour's melding: answered as unknown,
+  // and the attempt is in the police's audit trail.
+  await aanmelden(page, 'buitenstaander');
+  const poging = await page.goto(melding);
+  expect(poging.status()).toBe(404);
+  await page.goto('/werkplek/');
+  await afmelden(page);
+  // The police's privacy officer: the refused attempt, the disclosures of the melding to
+  // Veilig Thuis, each filtered by POST.
+  await aanmelden(page, 'privacy');
+  await page.getByRole('link', { name: 'Geweigerde pogingen' }).first().click();
+  await expect(page.locator('tr.weigering', { hasText: 'wijkteam-utrecht-oost' }).first()).toBeVisible();
+  await controleer(page, '62-weigeringen');
+  await page.getByRole('link', { name: 'Verstrekkingen' }).first().click();
+  await expect(page.locator('tr.verstrekking', { hasText: 'veilig-thuis-haaglanden' }).first()).toBeVisible();
+  await controleer(page, '64-verstrekkingen');
+  await page.fill('#veld-aan', 'veilig-thuis-haaglanden');
+  await page.selectOption('#veld-doorbraak', 'nee');
+  await page.getByRole('button', { name: 'Tonen' }).click();
+  await expect(page.locator('tr.verstrekking').first()).toBeVisible();
+  expect(page.url()).not.toContain('?');
+  // Inzage in the menu, the mother found by BSN (a POST:
+  // nothing of her in the address), the printable report is the answer.
+  await page.getByRole('link', { name: 'Inzage' }).first().click();
+  await controleer(page, '70-inzage-zoeken');
+  // Half a name: the problems at their fields.
+  await page.fill('#veld-voornamen', 'Lisa');
+  await page.getByRole('button', { name: 'Inzagerapport openen' }).click();
+  await expect(page.locator('#veld-geboortedatum-fout')).toBeVisible();
+  await controleer(page, '71-inzage-problemen');
+  await page.fill('#veld-voornamen', '');
+  await page.fill('#veld-bsn', BSN_MOEDER);
+  const cspFouten = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspFouten.push(m.text());
+  });
+  const [antwoord] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/werkplek/inzage') && r.request().method() === 'POST'),
+    page.getByRole('button', { name: 'Inzagerapport openen' }).click(),
+  ]);
+  expect(antwoord.status()).toBe(200);
+  expect(antwoord.headers()['content-security-policy']).toMatch(/style-src 'sha256-/);
+  expect(antwoord.headers()['cache-control']).toBe('no-store');
+  await expect(page.locator('h1')).toHaveText('Wat Politie eenheid Den Haag over u heeft vastgelegd');
+  await expect(page.locator('.kop-naam')).toHaveText('Inzage voor Lisa Visser');
+  expect(page.url()).toMatch(/\/werkplek\/inzage$/);
+  await controleer(page, '72-inzage-rapport');
+  // The report's first screen, for the README.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.screenshot({ path: path.join(SCHERMAFDRUKKEN, '72-inzage-rapport-boven-1280.png') });
+  expect(cspFouten).toEqual([]);
+  // Printed: her name in the running header, the page numbers (inzage.spec.js checks the
+  // print layout in detail).
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.locator('.kop')).toBeHidden();
+  const pdf = await page.pdf({ path: path.join(SCHERMAFDRUKKEN, '72-inzage-rapport.pdf'), preferCSSPageSize: true, printBackground: true });
+  const paginas = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
+  expect(paginas).toBeGreaterThanOrEqual(1);
+  console.log(`72-inzage-rapport.pdf: ${paginas} pagina's, ${pdf.length} bytes`);
+  await page.emulateMedia({ media: 'screen' });
+});
+
+test('het pilotdashboard toont de late beoordeling', async ({ page }) => {
+  // A second melding about Sem, filed and approved: a repeat melding about the same child.
+  await aanmelden(page, 'wijkagent');
+  await page.getByRole('link', { name: 'Nieuwe zorgmelding' }).first().click();
+  await page.fill('#veld-kinderen-0--voornaam', 'Sem');
+  await vulIn(page);
+  await page.getByRole('button', { name: 'Bewaren en indienen' }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('ter controle');
+  await afmelden(page);
+  await aanmelden(page, 'kwaliteitscontroleur');
+  await page.getByRole('link', { name: 'Kwaliteitscontrole' }).first().click();
+  await page.locator('table a').first().click();
+  await page.getByRole('button', { name: 'Goedkeuren en verzenden' }).click();
+  await expect(page.locator('dl.gegevens').first()).toContainText('verzonden, nog niet ontvangen');
+  await afmelden(page);
+  // The steering group: the police -> Veilig Thuis row of the tour's month has the
+  // triage deadline missed; the repeat melding is counted per child (one child with two
+  // meldingen); counts only, nothing of the family on the page.
+  await aanmelden(page, 'stuurgroep');
+  await page.getByRole('link', { name: 'Pilotdashboard' }).first().click();
+  const rij = page.locator('tr', { hasText: 'na beoordeling' }).filter({ hasText: 'veilig-thuis-haaglanden' }).first();
+  await expect(rij).toBeVisible();
+  // Decided late: none of this month's triage feedback on time.
+  await expect(rij).toContainText('(0%)');
+  await expect(page.locator('#herhaald-kop')).toBeVisible();
+  // (The demo clock may have moved the second melding into the next month: 100% there,
+  // else 50% in the tour's month.)
+  await expect(page.locator('tr.herhaling', { hasText: /(100|50)%/ }).first()).toBeVisible();
+  await expect(page.locator('tr.verdeling').nth(1)).toContainText('1');
+  for (const p of [BSN, BSN_MOEDER, 'Sem', 'Boer', 'Visser']) await expect(page.locator('body')).not.toContainText(p);
+  await controleer(page, '50-dashboard');
+  const csv = await page.request.get('/werkplek/dashboard.csv');
+  expect(csv.status()).toBe(200);
+  expect(await csv.text()).toContain('na beoordeling');
 });

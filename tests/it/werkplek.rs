@@ -396,6 +396,18 @@ async fn schermen_per_rol(db: Db) {
             &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
         ),
         (
+            "/werkplek/weigeringen",
+            &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
+        ),
+        (
+            "/werkplek/verstrekkingen",
+            &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
+        ),
+        (
+            "/werkplek/inzage",
+            &["privacy", "privacy_vt", "privacy_gi", "privacy_om"],
+        ),
+        (
             "/werkplek/convenanten",
             &[
                 "politiebeheer",
@@ -1100,7 +1112,227 @@ async fn weigeringen_vastgelegd(db: Db) {
     );
 }
 
+/// The first table row of class `klasse`, up to its end.
+fn rij_van<'h>(html: &'h str, klasse: &str) -> &'h str {
+    let voor = format!("class=\"utrecht-table__row {klasse}\"");
+    let i = html
+        .find(&voor)
+        .unwrap_or_else(|| panic!("a row {klasse} in {html}"));
+    &html[i..i + html[i..].find("</tr>").unwrap()]
+}
+
+/// The privacy officer's other screens (issue 16): the refused attempts and the
+/// disclosures of the police's records, and the inzage report found by BSN or by name and
+/// date of birth (a POST; the report is the answer, under its own Content-Security-Policy);
+/// the steering group's repeat meldingen about the same child, counted per child by its
+/// pseudonymous identity.
+async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    let r = agent
+        .post(
+            "/werkplek/meldingen",
+            &velden(&formulier(&csrf, "indienen")),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let pad = r.location();
+    // Veilig Thuis reads it (a disclosure of the police's record); the GI has no part in
+    // it (refused, answered as unknown, in the police's trail).
+    let mut vt = Browser::new(&app);
+    vt.meld_aan("triagist").await;
+    assert_eq!(vt.get(&pad).await.status, 200);
+    let mut gi = Browser::new(&app);
+    gi.meld_aan("gezinsvoogd").await;
+    assert_eq!(gi.get(&pad).await.status, 404);
+    // The police register the mother (name and date of birth, no BSN).
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &noodhulp,
+            &json!({"voornamen": "Lisa", "achternaam": "Visser", "geboortedatum": "1986-07-22"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+
+    let mut pf = Browser::new(&app);
+    let csrf_pf = pf.meld_aan("privacy").await;
+    // Refusals.
+    let w = pf.get("/werkplek/weigeringen").await;
+    assert_eq!(w.status, 200, "{}", w.html);
+    let rij = rij_van(&w.html, "weigering");
+    assert!(
+        rij.contains("gi-jeugdbescherming-west") && rij.contains("lezen zorgmeldingen"),
+        "{}",
+        w.html
+    );
+    let vandaag = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now()).to_string();
+    let r = pf
+        .post(
+            "/werkplek/weigeringen",
+            &[("_csrf", &csrf_pf), ("van", &vandaag), ("tot", &vandaag)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("gi-jeugdbescherming-west"), "{}", r.html);
+    let r = pf
+        .post(
+            "/werkplek/weigeringen",
+            &[("_csrf", &csrf_pf), ("tot", "morgen")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("href=\"#veld-tot\""), "{}", r.html);
+    // Disclosures: Veilig Thuis read the melding.
+    let v = pf.get("/werkplek/verstrekkingen").await;
+    assert_eq!(v.status, 200, "{}", v.html);
+    let rij = rij_van(&v.html, "verstrekking");
+    assert!(rij.contains(VT) && rij.contains("triagist"), "{}", v.html);
+    let r = pf
+        .post(
+            "/werkplek/verstrekkingen",
+            &[("_csrf", &csrf_pf), ("aan", VT), ("doorbraak", "nee")],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("utrecht-table__row verstrekking"));
+    let r = pf
+        .post(
+            "/werkplek/verstrekkingen",
+            &[("_csrf", &csrf_pf), ("aan", "om-parket-den-haag")],
+        )
+        .await;
+    assert!(
+        r.html.contains("Geen verstrekkingen gevonden."),
+        "{}",
+        r.html
+    );
+    for html in [&w.html, &v.html] {
+        for p in PERSOONSGEGEVENS {
+            assert!(!html.contains(p), "{p} on a privacy screen");
+        }
+    }
+    // Inzage by BSN: the child of the police's melding; the report is the POST's answer.
+    let i = pf.get("/werkplek/inzage").await;
+    assert_eq!(i.status, 200, "{}", i.html);
+    let r = pf
+        .post(
+            "/werkplek/inzage",
+            &[("_csrf", &csrf_pf), ("bsn", BSN_KIND)],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("Inzage voor"), "{}", r.html);
+    assert!(r.html.contains("Sem"), "the report names him");
+    let csp = r.headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("style-src 'sha256-")
+            && !csp.contains("'self'")
+            && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert_eq!(r.headers["cache-control"], "no-store");
+    // By name and date of birth: the mother's record.
+    let r = pf
+        .post(
+            "/werkplek/inzage",
+            &[
+                ("_csrf", &csrf_pf),
+                ("voornamen", "lisa"),
+                ("achternaam", "Visser"),
+                ("geboortedatum", "1986-07-22"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.html);
+    assert!(r.html.contains("Inzage voor Lisa Visser"), "{}", r.html);
+    // Somebody the police hold nothing on: not found, no report.
+    let r = pf
+        .post(
+            "/werkplek/inzage",
+            &[
+                ("_csrf", &csrf_pf),
+                ("voornamen", "Niemand"),
+                ("achternaam", "Onbekend"),
+                ("geboortedatum", "2001-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 404, "{}", r.html);
+    assert!(r.html.contains("id=\"inzage-uitkomst\""), "{}", r.html);
+    // Half a name: problems at their fields.
+    let r = pf
+        .post(
+            "/werkplek/inzage",
+            &[("_csrf", &csrf_pf), ("voornamen", "Lisa")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    for veld in ["achternaam", "geboortedatum"] {
+        assert!(
+            r.html.contains(&format!("href=\"#veld-{veld}\"")),
+            "{veld}: {}",
+            r.html
+        );
+    }
+    // The reports were read through the same use case: audited and logged.
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE actie = 'lezen' AND object_type = 'personen' AND applicatie = 'ketenregie-werkplek' AND organisatie = '{POLITIE}' AND resultaat < 400"
+        )),
+        2
+    );
+    // Every form checks the CSRF token.
+    for pad in [
+        "/werkplek/weigeringen",
+        "/werkplek/verstrekkingen",
+        "/werkplek/inzage",
+    ] {
+        let r = pf.post(pad, &[("bsn", BSN_KIND)]).await;
+        assert_eq!(r.status, 403, "{pad}");
+        assert!(r.html.contains("CSRF"), "{pad}");
+    }
+    geen_persoonsgegevens_in_urls(&pf, &[&w.html, &v.html, &i.html]);
+
+    // A second melding about the same child: the dashboard counts one child, two
+    // meldingen, one repeat; the police's own reads do not count.
+    let r = agent
+        .post(
+            "/werkplek/meldingen",
+            &velden(&formulier(&csrf, "indienen")),
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let mut sg = Browser::new(&app);
+    sg.meld_aan("stuurgroep").await;
+    let d = sg.get("/werkplek/dashboard").await;
+    assert_eq!(d.status, 200, "{}", d.html);
+    let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
+        .format("%Y-%m")
+        .to_string();
+    let cel = |x: &str| format!("<td class=\"utrecht-table__cell\">{x}</td>");
+    let verwacht = [maand.as_str(), "2", "1", "50%", "1", "1", "2"]
+        .iter()
+        .map(|x| cel(x))
+        .collect::<String>();
+    assert!(d.html.contains(&verwacht), "{verwacht} in {}", d.html);
+    assert!(
+        d.html.contains(&format!("{}{}", cel("2"), cel("1"))),
+        "one child with two meldingen: {}",
+        d.html
+    );
+    for p in PERSOONSGEGEVENS {
+        assert!(!d.html.contains(p), "{p} on the dashboard");
+    }
+}
+
 op_beide_backends!(
+    privacyfunctionaris_en_herhaalde_meldingen,
     weigeringen_vastgelegd,
     beheer_en_convenanten,
     zelfde_limieten_als_de_api,

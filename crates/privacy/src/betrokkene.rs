@@ -97,3 +97,41 @@ pub fn records_van(conn: &mut DbConnection, identiteit: Uuid) -> QueryResult<Vec
         })
         .collect()
 }
+
+/// The data subjects a name and date of birth can stand for, for a search without a BSN
+/// (the privacy officer's inzage in the werkplek): the identities of every person record
+/// whose look-up key (`naam_hash`: the keyed hash of the normalised name with the date,
+/// `NAAM_NORMALISATIE`) matches, each once, sorted; when no record matches, the identity
+/// the name and date derive to (how a melding indexes a child without a BSN). Several
+/// identities are returned as they are, never merged (`MEERDUIDIG_NIET_SAMENVOEGEN`): the
+/// caller asks for a BSN. Only ids are read, nothing decrypted; whether the caller may see
+/// any of them is decided by the use case they are handed to.
+pub fn van_naam(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    naam: &str,
+    geboortedatum: chrono::NaiveDate,
+) -> QueryResult<Vec<Uuid>> {
+    let sleutel = v.zoekhash(
+        "naam-geboortedatum",
+        &format!(
+            "{}|{geboortedatum}",
+            crate::versleuteling::normaliseer_naam(naam)
+        ),
+    );
+    let mut ids: Vec<String> = personen::table
+        .filter(personen::naam_hash.eq(&sleutel))
+        .select(personen::betrokkene)
+        .distinct()
+        .load(conn)?;
+    ids.sort();
+    if ids.is_empty() {
+        return Ok(vec![betrokkene(v, None, naam, Some(geboortedatum))]);
+    }
+    ids.iter()
+        .map(|s| {
+            s.parse()
+                .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))
+        })
+        .collect()
+}

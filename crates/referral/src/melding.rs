@@ -365,3 +365,100 @@ pub fn aantallen_per_gemeente(
     }
     Ok(uit)
 }
+
+/// Repeat meldingen about the same child in one period (DOMAIN.md §5: 38% of Veilig
+/// Thuis's meldingen are repeat meldingen; §1: one family, 60+ calls). Counts only, for the
+/// steering group's dashboard: the child is only its pseudonymous identity in the
+/// meldingen index (`zorgmelding_betrokkenen` with `kind`), never a BSN, and no identity
+/// leaves this function.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Herhaling {
+    /// Meldingen submitted in the period about at least one (marked) child.
+    pub meldingen: i64,
+    /// Of those, the meldingen about a child that an earlier melding was about (at any
+    /// time before, in the period or earlier): repeat meldingen.
+    pub herhaald: i64,
+    /// Children the period's meldingen were about.
+    pub kinderen: i64,
+    /// Of those, the children with two or more meldingen by the end of the period.
+    pub kinderen_herhaald: i64,
+    /// The most meldingen about one child by the end of the period.
+    pub meeste: i64,
+}
+
+/// Children by their number of meldingen: 1, 2, 3 to 5, 6 to 10, more than 10.
+pub const VERDELING: [&str; 5] = ["1", "2", "3 tot en met 5", "6 tot en met 10", "meer dan 10"];
+
+/// `Herhaling` for each period `[van, tot)` of `perioden` (in any order), and how many
+/// children had how many meldingen (`VERDELING`) by the end of the last period. A melding
+/// counts when submitted (`ingediend_op`); hand-over tasks are not meldingen; a melding
+/// indexed before children were marked (`kind` NULL) is not counted per child. The rows
+/// are read once, up to the end of the last period.
+pub fn herhalingen(
+    conn: &mut DbConnection,
+    perioden: &[(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)],
+) -> diesel::QueryResult<(Vec<Herhaling>, [i64; 5])> {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::{zorgmelding_betrokkenen as zb, zorgmeldingen as z};
+    use std::collections::{BTreeMap, BTreeSet, HashMap};
+    let Some(eind) = perioden.iter().map(|p| p.1).max() else {
+        return Ok((vec![], [0; 5]));
+    };
+    let rijen: Vec<(String, String, Option<chrono::NaiveDateTime>)> = zb::table
+        .inner_join(z::table)
+        .filter(zb::kind.eq(true))
+        .filter(z::bovenliggend_id.is_null())
+        .filter(z::ingediend_op.lt(eind.naive_utc()))
+        .select((zb::zorgmelding_id, zb::betrokkene, z::ingediend_op))
+        .load(conn)?;
+    // Meldingen in the order they were submitted, each with its children.
+    let mut meldingen: BTreeMap<(chrono::NaiveDateTime, String), Vec<String>> = BTreeMap::new();
+    for (m, kind, op) in rijen {
+        if let Some(op) = op {
+            meldingen.entry((op, m)).or_default().push(kind);
+        }
+    }
+    let mut uit = vec![Herhaling::default(); perioden.len()];
+    let mut kinderen_per_periode: Vec<BTreeSet<String>> = vec![BTreeSet::new(); perioden.len()];
+    let mut per_periode_eind: Vec<HashMap<String, i64>> = vec![HashMap::new(); perioden.len()];
+    let mut tot_nu: HashMap<String, i64> = HashMap::new();
+    for ((op, _), kinderen) in &meldingen {
+        let herhaald = kinderen.iter().any(|k| tot_nu.contains_key(k));
+        for k in kinderen {
+            *tot_nu.entry(k.clone()).or_default() += 1;
+        }
+        for (i, (van, tot)) in perioden.iter().enumerate() {
+            if *op >= van.naive_utc() && *op < tot.naive_utc() {
+                uit[i].meldingen += 1;
+                uit[i].herhaald += i64::from(herhaald);
+                kinderen_per_periode[i].extend(kinderen.iter().cloned());
+            }
+            if *op < tot.naive_utc() {
+                for k in kinderen {
+                    per_periode_eind[i].insert(k.clone(), tot_nu[k]);
+                }
+            }
+        }
+    }
+    for (i, h) in uit.iter_mut().enumerate() {
+        let stand = &per_periode_eind[i];
+        h.kinderen = kinderen_per_periode[i].len() as i64;
+        h.kinderen_herhaald = kinderen_per_periode[i]
+            .iter()
+            .filter(|k| stand.get(*k).copied().unwrap_or(0) >= 2)
+            .count() as i64;
+        h.meeste = stand.values().copied().max().unwrap_or(0);
+    }
+    let mut verdeling = [0i64; 5];
+    for n in tot_nu.values() {
+        let i = match n {
+            1 => 0,
+            2 => 1,
+            3..=5 => 2,
+            6..=10 => 3,
+            _ => 4,
+        };
+        verdeling[i] += 1;
+    }
+    Ok((uit, verdeling))
+}

@@ -181,9 +181,11 @@ pub fn maak(
 }
 
 /// Index the identities in a melding (keyed-hash derived, nothing readable) so the case
-/// registry's briefing can list open meldingen about a family without decrypting any.
-/// Also used to re-derive the index (`ketenregie sleutels herbereken`), hence the id as
-/// stored (TEXT).
+/// registry's briefing can list open meldingen about a family without decrypting any, and
+/// the pilot dashboard can count repeat meldingen about the same child (`kind`: the
+/// children first in `betrokkenen`, then the parents; one identity that is both is
+/// marked a child). Also used to re-derive the index (`ketenregie sleutels herbereken`),
+/// hence the id as stored (TEXT).
 pub fn zet_betrokkenen(
     conn: &mut DbConnection,
     v: &Versleuteling,
@@ -192,12 +194,22 @@ pub fn zet_betrokkenen(
 ) -> QueryResult<()> {
     use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
     diesel::delete(zb::table.filter(zb::zorgmelding_id.eq(id))).execute(conn)?;
-    let mut ids: Vec<String> = betrokkenen(v, i).iter().map(Uuid::to_string).collect();
-    ids.sort();
-    ids.dedup();
-    for b in ids {
+    let kinderen = i.kinderen.len();
+    let mut ids: Vec<(String, bool)> = betrokkenen(v, i)
+        .iter()
+        .enumerate()
+        .map(|(n, b)| (b.to_string(), n < kinderen))
+        .collect();
+    // Each identity once; a child before a parent.
+    ids.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    ids.dedup_by(|a, b| a.0 == b.0);
+    for (b, kind) in ids {
         diesel::insert_into(zb::table)
-            .values((zb::zorgmelding_id.eq(id), zb::betrokkene.eq(b)))
+            .values((
+                zb::zorgmelding_id.eq(id),
+                zb::betrokkene.eq(b),
+                zb::kind.eq(Some(kind)),
+            ))
             .execute(conn)?;
     }
     Ok(())

@@ -571,6 +571,7 @@ diesel::table! {
     zorgmelding_betrokkenen (zorgmelding_id, betrokkene) {
         zorgmelding_id -> Text,
         betrokkene -> Text,
+        kind -> Nullable<Bool>,
     }
 }
 

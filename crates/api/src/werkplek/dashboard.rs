@@ -6,7 +6,10 @@
 //! rendered by the same rows, `cijfers::naar_regels`); the meldingen per municipality per
 //! month (`referral::melding::aantallen_per_gemeente`); the briefings run per month and
 //! organisation (distinct briefings in the audit trail, `logboek::lezen::tel_objecten`:
-//! noodhulp's look-ups before arriving). A bar chart per month drawn on the
+//! noodhulp's look-ups before arriving); the repeat meldingen about the same child per month
+//! and how many children had how many meldingen (`referral::melding::herhalingen`, counted
+//! per child by its pseudonymous identity in the meldingen index, never a BSN; no
+//! identity reaches the page). A bar chart per month drawn on the
 //! server as SVG with the tables beside it for screen readers, and the pair table as CSV.
 
 use super::cijfers::{Cijferregel, csv_bestand, naar_regels};
@@ -53,6 +56,15 @@ pub struct Telregel {
     pub aantal: i64,
 }
 
+/// One month's repeat meldingen about the same child (counts only).
+#[derive(Debug, Clone)]
+pub struct Herhaalregel {
+    pub maand: String,
+    pub h: ketenregie_referral::melding::Herhaling,
+    /// The share of repeat meldingen, in whole percents.
+    pub procent: Option<i64>,
+}
+
 #[derive(Template)]
 #[template(path = "werkplek/dashboard.html")]
 struct Dashboardpagina {
@@ -62,6 +74,9 @@ struct Dashboardpagina {
     regels: Vec<Cijferregel>,
     gemeenten: Vec<Telregel>,
     briefings: Vec<Telregel>,
+    herhalingen: Vec<Herhaalregel>,
+    /// Children by number of meldingen (`melding::VERDELING`, count).
+    verdeling: Vec<(&'static str, i64)>,
     /// For `paren_tabel.html`: months side by side, so a month column.
     met_maand: bool,
     tabel_label: &'static str,
@@ -79,6 +94,8 @@ struct Cijfers {
     gemeenten: Vec<Telregel>,
     /// Briefings per month and organisation.
     briefings: Vec<Telregel>,
+    herhalingen: Vec<Herhaalregel>,
+    verdeling: Vec<(&'static str, i64)>,
 }
 
 async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers, Fout> {
@@ -100,8 +117,19 @@ async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers
             )
         })
         .collect();
-    let per_maand = crate::db::run(pool, move |c| {
-        maanden
+    let perioden: Vec<_> = maanden
+        .iter()
+        .map(|(_, begin, eind)| {
+            (
+                werkdagen::begin_van_dag(*begin),
+                werkdagen::begin_van_dag(*eind),
+            )
+        })
+        .collect();
+    let (per_maand, (herhaling, verdeling)) = crate::db::run(pool, move |c| {
+        let herhaling =
+            ketenregie_referral::melding::herhalingen(c, &perioden).map_err(AppError::from)?;
+        let per_maand = maanden
             .into_iter()
             .map(|(naam, begin, eind)| {
                 let (van, tot) = (
@@ -115,9 +143,24 @@ async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers
                 Ok((naam, paren, gemeenten, briefings))
             })
             .collect::<Result<Vec<_>, diesel::result::Error>>()
-            .map_err(AppError::from)
+            .map_err(AppError::from)?;
+        Ok((per_maand, herhaling))
     })
     .await?;
+    let herhalingen = per_maand
+        .iter()
+        .zip(herhaling)
+        .map(|((maand, ..), h)| Herhaalregel {
+            maand: maand.clone(),
+            procent: (h.meldingen > 0).then(|| (h.herhaald * 100 + h.meldingen / 2) / h.meldingen),
+            h,
+        })
+        .collect();
+    let verdeling = ketenregie_referral::melding::VERDELING
+        .iter()
+        .copied()
+        .zip(verdeling)
+        .collect();
     let mut regels = Vec::new();
     let mut balken = Vec::new();
     let mut gemeenten = Vec::new();
@@ -160,6 +203,8 @@ async fn cijfers(req: &HttpRequest, s: &Sessie, pool: &DbPool) -> Result<Cijfers
         regels,
         gemeenten,
         briefings,
+        herhalingen,
+        verdeling,
     })
 }
 
@@ -179,6 +224,8 @@ pub async fn pagina(
             regels: c.regels,
             gemeenten: c.gemeenten,
             briefings: c.briefings,
+            herhalingen: c.herhalingen,
+            verdeling: c.verdeling,
             met_maand: true,
             tabel_label: "Per afzender en ontvanger",
         },

@@ -32,12 +32,15 @@ pub mod briefing;
 pub mod cijfers;
 pub mod dashboard;
 pub mod formulier;
+pub mod inzage;
 pub mod meldingen;
 pub mod oidc;
 pub mod overdrachten;
 pub mod sessie;
 pub mod statisch;
 pub mod verantwoording;
+pub mod verstrekkingen;
+pub mod weigeringen;
 
 use crate::problem::AppError;
 use actix_web::body::{BoxBody, MessageBody};
@@ -111,8 +114,11 @@ pub const CIJFERS: Scherm = Scherm {
 
 pub use beheer::{BEHEER, CONVENANTEN};
 pub use dashboard::DASHBOARD;
+pub use inzage::INZAGE;
 pub use overdrachten::{OVERDRACHTEN, VERSCHULDIGD};
 pub use verantwoording::VERANTWOORDING;
+pub use verstrekkingen::VERSTREKKINGEN;
+pub use weigeringen::WEIGERINGEN;
 
 /// Every screen, in menu order.
 pub const SCHERMEN: &[&Scherm] = &[
@@ -127,6 +133,9 @@ pub const SCHERMEN: &[&Scherm] = &[
     &BEHEER,
     &CONVENANTEN,
     &VERANTWOORDING,
+    &WEIGERINGEN,
+    &VERSTREKKINGEN,
+    &INZAGE,
     &DASHBOARD,
 ];
 
@@ -306,18 +315,22 @@ impl ResponseError for Fout {
     }
 }
 
-/// The werkplek's headers on every response: the CSP, and `Cache-Control: no-store`
-/// unless the response set its own (the static assets).
+/// The werkplek's headers on every response: the CSP unless the page set a policy of its
+/// own (only the printable inzage report, whose policy allows its one style block by hash
+/// and nothing else), and `Cache-Control: no-store` unless the response set its own (the
+/// static assets).
 async fn koppen(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let mut res = next.call(req).await?.map_into_boxed_body();
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     if !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -519,6 +532,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route("/cijfers.csv", web::get().to(cijfers::csv))
             .route("/verantwoording", web::get().to(verantwoording::pagina_get))
             .route("/verantwoording", web::post().to(verantwoording::zoek))
+            .route("/weigeringen", web::get().to(weigeringen::pagina_get))
+            .route("/weigeringen", web::post().to(weigeringen::zoek))
+            .route("/verstrekkingen", web::get().to(verstrekkingen::pagina_get))
+            .route("/verstrekkingen", web::post().to(verstrekkingen::zoek))
+            .route("/inzage", web::get().to(inzage::formulier))
+            .route("/inzage", web::post().to(inzage::zoek))
             .route("/dashboard", web::get().to(dashboard::pagina))
             .route("/dashboard.csv", web::get().to(dashboard::csv))
             .service(

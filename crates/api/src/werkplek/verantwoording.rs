@@ -6,10 +6,8 @@
 //! `POST /api/v1/verwerkingen/_zoek` and `GET /api/v1/verwerkingen/doorbraken`, inside
 //! `verwerking::tx`. Subjects appear only as the log's pseudonyms, shortened.
 //!
-//! Not on this screen yet, for the lead to wire (named here so nobody duplicates them):
-//! the inzage as the printable report (`routes::verwerkingen::inzage` renders it today;
-//! the werkplek needs a person look-up by BSN for the privacy officer first), the list of
-//! refusals, and the disclosures (being built in `privacy::verantwoording`).
+//! The privacy officer's other screens: the refused attempts (`weigeringen`), the
+//! disclosures (`verstrekkingen`) and the printable inzage report (`inzage`).
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd_db};
@@ -17,7 +15,7 @@ use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina, veld_id};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use ketenregie_common::{Doel, Rol, werkdagen};
 use ketenregie_privacy::logboek::Logregel;
 use ketenregie_privacy::verantwoording::{self, Zoekvraag};
@@ -79,7 +77,8 @@ impl Verantwoordingpagina {
     }
 }
 
-fn kort(pseudoniem: &str) -> String {
+/// A pseudonym shortened for a table (12 characters: enough to tell rows apart).
+pub(super) fn kort(pseudoniem: &str) -> String {
     pseudoniem.chars().take(12).collect()
 }
 
@@ -188,6 +187,29 @@ pub async fn zoek(
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let mut problemen = vec![];
+    let (van, tot) = periode(&f, &mut problemen);
+    let doel: Option<Doel> = f.waarde("doel").and_then(|d| d.parse().ok());
+    let invoer = (
+        f.waarde("van").unwrap_or_default(),
+        f.waarde("tot").unwrap_or_default(),
+        f.waarde("doel").unwrap_or_default(),
+    );
+    let zoek = problemen.is_empty().then(|| Zoekvraag {
+        van,
+        tot,
+        doel,
+        ..Zoekvraag::default()
+    });
+    toon(&req, &f.sessie, &pool, invoer, zoek, problemen).await
+}
+
+/// A period: from (inclusive), until (exclusive), each optional.
+pub(super) type Periode = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
+/// The period of a search form (`van`, `tot`: dates as `jjjj-mm-dd`, each optional) as
+/// moments: from the start of `van`, up to and including the whole day `tot` (Dutch
+/// days, `werkdagen::begin_van_dag`). A date that does not parse is a problem at its field.
+pub(super) fn periode(f: &Formulier, problemen: &mut Vec<Probleem>) -> Periode {
     let mut datum = |veld: &str| -> Option<NaiveDate> {
         let w = f.waarde(veld)?;
         match NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
@@ -204,18 +226,8 @@ pub async fn zoek(
     };
     let van = datum("van");
     let tot = datum("tot");
-    let doel: Option<Doel> = f.waarde("doel").and_then(|d| d.parse().ok());
-    let invoer = (
-        f.waarde("van").unwrap_or_default(),
-        f.waarde("tot").unwrap_or_default(),
-        f.waarde("doel").unwrap_or_default(),
-    );
-    let zoek = problemen.is_empty().then(|| Zoekvraag {
-        van: van.map(werkdagen::begin_van_dag),
-        // Up to and including the last day.
-        tot: tot.map(|d| werkdagen::begin_van_dag(d + chrono::Duration::days(1))),
-        doel,
-        ..Zoekvraag::default()
-    });
-    toon(&req, &f.sessie, &pool, invoer, zoek, problemen).await
+    (
+        van.map(werkdagen::begin_van_dag),
+        tot.map(|d| werkdagen::begin_van_dag(d + chrono::Duration::days(1))),
+    )
 }

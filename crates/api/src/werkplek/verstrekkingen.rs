@@ -1,0 +1,185 @@
+//! The privacy officer's screen "Verstrekkingen" (DOMAIN.md §4 logging,
+//! `PRIVACYFUNCTIONARIS_VERANTWOORDT`, `EIGENAAR_INFORMEREN`): every read of the
+//! organisation's records by another organisation (through an agreement or by
+//! break-glass), newest first: to whom (organisation and roles), when, for which purpose,
+//! on which legal basis and agreement version. The same use case as
+//! `GET /api/v1/verwerkingen/verstrekkingen` (`privacy::verantwoording::verstrekkingen`),
+//! inside `verwerking::tx`; the filters are posted (`POST /werkplek/verstrekkingen`), the
+//! newest `MAX_RIJEN` are shown. A disclosure names a record by kind only, never a person.
+
+use super::formulier::Formulier;
+use super::meldingen::{context, mag, tijd};
+use super::verantwoording::{MAX_RIJEN, periode};
+use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use ketenregie_common::{Doel, Rol};
+use ketenregie_privacy::verantwoording;
+use ketenregie_privacy::verstrekking::Verstrekkingvraag;
+use ketenregie_store::DbPool;
+use strum::VariantNames;
+
+pub const VERSTREKKINGEN: Scherm = Scherm {
+    pad: "/werkplek/verstrekkingen",
+    label: "Verstrekkingen",
+    rollen: &[Rol::Privacyfunctionaris],
+};
+
+/// One disclosure as shown.
+#[derive(Debug, Clone)]
+pub struct Verstrekkingregel {
+    pub tijd: String,
+    /// The reading organisation's code, and the reader's roles.
+    pub aan: String,
+    pub rollen: String,
+    pub doel: String,
+    pub grondslag: String,
+    pub convenant: String,
+    /// The kind of record read.
+    pub record: String,
+    pub doorbraak: bool,
+}
+
+/// What the form showed, to show it again.
+#[derive(Debug, Clone, Default)]
+struct Invoer {
+    van: String,
+    tot: String,
+    aan: String,
+    doel: String,
+    doorbraak: String,
+}
+
+#[derive(Template)]
+#[template(path = "werkplek/verstrekkingen.html")]
+struct Verstrekkingenpagina {
+    kader: Kader,
+    doelen: Vec<(String, String)>,
+    van: String,
+    tot: String,
+    aan: String,
+    doel: String,
+    doorbraak: String,
+    problemen: Vec<Probleem>,
+    rijen: Vec<Verstrekkingregel>,
+    totaal: i64,
+    afgekapt: bool,
+}
+
+impl Verstrekkingenpagina {
+    fn fout_bij(&self, veld: &str) -> Option<String> {
+        self.problemen
+            .iter()
+            .find(|p| p.veld == veld)
+            .map(|p| p.tekst.clone())
+    }
+}
+
+async fn toon(
+    req: &HttpRequest,
+    s: &Sessie,
+    pool: &DbPool,
+    invoer: Invoer,
+    vraag: Option<Verstrekkingvraag>,
+    problemen: Vec<Probleem>,
+) -> Result<HttpResponse, Fout> {
+    mag(s, &VERSTREKKINGEN)?;
+    let ctx = context(req, s, None)?;
+    let c = ctx.clone();
+    let object = verantwoording::object(&ctx, "verstrekkingen");
+    let (rijen, totaal) = match vraag {
+        None => (vec![], 0),
+        Some(v) => {
+            crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
+                Ok(verantwoording::verstrekkingen(conn, &c, v, 0, MAX_RIJEN)?)
+            })
+            .await?
+        }
+    };
+    let rijen: Vec<Verstrekkingregel> = rijen
+        .into_iter()
+        .map(|v| Verstrekkingregel {
+            tijd: tijd(v.tijdstip_utc()),
+            rollen: v.rollen().join(", "),
+            aan: v.ontvanger,
+            doel: v.doel.replace('-', " "),
+            grondslag: v.grondslag,
+            convenant: v
+                .convenant_versie
+                .map(|n| format!("versie {n}"))
+                .unwrap_or_default(),
+            record: v.object_type.replace('-', " "),
+            doorbraak: v.doorbraak,
+        })
+        .collect();
+    let status = if problemen.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    pagina(
+        &Verstrekkingenpagina {
+            kader: Kader::voor(s, VERSTREKKINGEN.label, VERSTREKKINGEN.pad),
+            doelen: Doel::VARIANTS
+                .iter()
+                .map(|d| (d.to_string(), d.replace('-', " ")))
+                .collect(),
+            van: invoer.van,
+            tot: invoer.tot,
+            aan: invoer.aan,
+            doel: invoer.doel,
+            doorbraak: invoer.doorbraak,
+            problemen,
+            afgekapt: totaal > rijen.len() as i64,
+            rijen,
+            totaal,
+        },
+        status,
+    )
+}
+
+/// `GET /werkplek/verstrekkingen`: the newest disclosures.
+pub async fn pagina_get(
+    req: HttpRequest,
+    s: Sessie,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, Fout> {
+    toon(
+        &req,
+        &s,
+        &pool,
+        Invoer::default(),
+        Some(Verstrekkingvraag::default()),
+        vec![],
+    )
+    .await
+}
+
+/// `POST /werkplek/verstrekkingen`: the disclosures filtered by period (`van`, `tot`:
+/// dates), receiving organisation (`aan`: its code), purpose (`doel`) and break-glass
+/// (`doorbraak`: `ja`, `nee` or empty), each optional; a bad date is a problem at its
+/// field (422).
+pub async fn zoek(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let mut problemen = vec![];
+    let (van, tot) = periode(&f, &mut problemen);
+    let invoer = Invoer {
+        van: f.waarde("van").unwrap_or_default(),
+        tot: f.waarde("tot").unwrap_or_default(),
+        aan: f.waarde("aan").unwrap_or_default(),
+        doel: f.waarde("doel").unwrap_or_default(),
+        doorbraak: f.waarde("doorbraak").unwrap_or_default(),
+    };
+    let vraag = problemen.is_empty().then(|| Verstrekkingvraag {
+        van,
+        tot,
+        aan: f.waarde("aan"),
+        doel: f.waarde("doel").and_then(|d| d.parse().ok()),
+        doorbraak: f.ja_nee("doorbraak"),
+    });
+    toon(&req, &f.sessie, &pool, invoer, vraag, problemen).await
+}

@@ -1,0 +1,1 @@
+ALTER TABLE zorgmelding_betrokkenen DROP COLUMN kind;
