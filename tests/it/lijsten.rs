@@ -232,7 +232,62 @@ async fn telling_begrensd_en_slechte_cursor(db: Db) {
     assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
 }
 
+/// The notifications (`/berichten`) page by cursor the same way: five meldingen routed to
+/// Veilig Thuis give it five notifications, read two at a time forward and back.
+async fn berichten_per_cursor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    for _ in 0..5 {
+        gerouteerd(&app).await;
+    }
+    let mut pad = "/api/v1/berichten?pageSize=2".to_string();
+    let mut paginas = Vec::new();
+    loop {
+        let p = pagina(&app, &vt, &pad).await;
+        assert_eq!(
+            (p["count"].clone(), p["countIsExact"].clone()),
+            (json!(5), json!(true))
+        );
+        paginas.push(ids(&p));
+        match p["next"].as_str() {
+            Some(n) => pad = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(
+        paginas.iter().map(Vec::len).collect::<Vec<_>>(),
+        vec![2, 2, 1]
+    );
+    let alle: Vec<String> = paginas.concat();
+    let mut uniek = alle.clone();
+    uniek.sort();
+    uniek.dedup();
+    assert_eq!(uniek.len(), 5);
+    let laatste = pagina(&app, &vt, &pad).await;
+    let terug = pagina(&app, &vt, laatste["previous"].as_str().unwrap()).await;
+    assert_eq!(ids(&terug), paginas[1]);
+    // A cursor of the inbox is not one of this list.
+    let inbox = pagina(
+        &app,
+        &vt,
+        "/api/v1/zorgmeldingen?richting=ontvangen&pageSize=1",
+    )
+    .await;
+    let vreemd = inbox["next"]
+        .as_str()
+        .unwrap()
+        .split("cursor=")
+        .nth(1)
+        .unwrap();
+    let res = app
+        .get(&format!("/api/v1/berichten?cursor={vreemd}"), &vt)
+        .await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
+}
+
 op_beide_backends!(
+    berichten_per_cursor,
     door_de_inbox_heen_en_terug,
     nieuwe_meldingen_verschuiven_geen_pagina,
     telling_begrensd_en_slechte_cursor,

@@ -13,7 +13,7 @@ use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
-use ketenregie_store::venster::{self, Pagina, Telling, Venster};
+use ketenregie_store::venster::{Pagina, Venster};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
 use uuid::Uuid;
@@ -511,44 +511,12 @@ pub fn pagina(
         }
         q
     };
-    // The key comparison is written as `g <= k AND (g < k OR id < k_id)`: the first term
-    // gives both databases an index bound (the OR alone would be a filter on a scan).
-    let mut q = bouw();
-    if let Some((t, i)) = v.na() {
-        q = q
-            .filter(gewijzigd.le(*t))
-            .filter(gewijzigd.lt(*t).or(id.lt(i.to_string())));
-    }
-    if let Some((t, i)) = v.voor() {
-        q = q
-            .filter(gewijzigd.ge(*t))
-            .filter(gewijzigd.gt(*t).or(id.gt(i.to_string())));
-    }
-    q = if v.achteruit() {
-        q.order((gewijzigd.asc(), id.asc()))
-    } else {
-        q.order((gewijzigd.desc(), id.desc()))
-    };
-    let rijen: Vec<Kop> = q
+    let rijen: Vec<Kop> = ketenregie_store::venster_aflopend!(bouw(), v, gewijzigd, id)
         .offset(v.overslaan())
         .limit(v.op_te_halen())
         .select(Kop::as_select())
         .load(conn)?;
-    let telling = Telling::begrensd(
-        conn,
-        venster::volledig(v, rijen.len()),
-        |conn| {
-            Ok(bouw()
-                .order((gewijzigd.desc(), id.desc()))
-                .offset(venster::TELLING_MAX)
-                .limit(1)
-                .select(id)
-                .first::<String>(conn)
-                .optional()?
-                .is_some())
-        },
-        |conn| bouw().count().get_result(conn),
-    )?;
+    let telling = ketenregie_store::telling_aflopend!(conn, v, rijen.len(), bouw, gewijzigd, id)?;
     Ok(v.pagina(rijen, sleutel, telling))
 }
 

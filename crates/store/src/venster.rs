@@ -268,6 +268,58 @@ pub fn volledig<K: Clone>(v: &Venster<K>, gelezen: usize) -> Option<usize> {
     (v.is_begin() && (gelezen as i64) <= v.limiet).then_some(gelezen)
 }
 
+/// Apply a window on a key `(tijd, id)` sorted newest first (`tijd` and `id` descending)
+/// to a boxed diesel query, and order it: after the cursor's key `tijd <= t AND (tijd < t
+/// OR id < i)`, before it the mirror image read in ascending order (`Venster::pagina`
+/// turns it back). The redundant `tijd <= t` gives both databases an index bound on
+/// `(.., tijd, id)`; the OR alone would be a filter over a scan from the newest row.
+/// The key type is `(NaiveDateTime, impl Display)` (the id compared as its text).
+#[macro_export]
+macro_rules! venster_aflopend {
+    ($q:expr, $venster:expr, $tijd:expr, $id:expr) => {{
+        let mut q = $q;
+        if let Some((t, i)) = $venster.na() {
+            q = q
+                .filter($tijd.le(*t))
+                .filter($tijd.lt(*t).or($id.lt(i.to_string())));
+        }
+        if let Some((t, i)) = $venster.voor() {
+            q = q
+                .filter($tijd.ge(*t))
+                .filter($tijd.gt(*t).or($id.gt(i.to_string())));
+        }
+        if $venster.achteruit() {
+            q.order(($tijd.asc(), $id.asc()))
+        } else {
+            q.order(($tijd.desc(), $id.desc()))
+        }
+    }};
+}
+
+/// The bounded count of a filtered list sorted newest first on `(tijd, id)`
+/// ([`Telling::begrensd`]): `$bouw` builds the filtered boxed query, `$gelezen` is the
+/// number of rows the page query read.
+#[macro_export]
+macro_rules! telling_aflopend {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $tijd:expr, $id:expr) => {
+        $crate::venster::Telling::begrensd(
+            $conn,
+            $crate::venster::volledig($venster, $gelezen),
+            |c| {
+                Ok(($bouw)()
+                    .order(($tijd.desc(), $id.desc()))
+                    .offset($crate::venster::TELLING_MAX)
+                    .limit(1)
+                    .select($id)
+                    .first::<String>(c)
+                    .optional()?
+                    .is_some())
+            },
+            |c| ($bouw)().count().get_result(c),
+        )
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
