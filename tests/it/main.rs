@@ -25,6 +25,7 @@ mod http;
 mod idempotentie;
 mod inzage;
 mod kalender;
+mod lijsten;
 mod limieten;
 mod matrix;
 mod namen;

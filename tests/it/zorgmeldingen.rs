@@ -10,7 +10,7 @@ use crate::common;
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};
 
-async fn app(db: Db) -> Option<TestApp> {
+pub(crate) async fn app(db: Db) -> Option<TestApp> {
     app_met_klok(db, ketenregie_common::Klok::systeem()).await
 }
 
@@ -75,7 +75,7 @@ fn melding(gemeenten: &[&str]) -> Value {
     })
 }
 
-async fn concept(app: &TestApp, gemeenten: &[&str]) -> Value {
+pub(crate) async fn concept(app: &TestApp, gemeenten: &[&str]) -> Value {
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
     let res = app
         .post("/api/v1/zorgmeldingen", &agent, &melding(gemeenten))
@@ -84,7 +84,7 @@ async fn concept(app: &TestApp, gemeenten: &[&str]) -> Value {
     res.json().await.unwrap()
 }
 
-async fn indienen(app: &TestApp, id: &str) -> Value {
+pub(crate) async fn indienen(app: &TestApp, id: &str) -> Value {
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
     let res = app
         .post(

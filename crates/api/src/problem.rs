@@ -46,9 +46,14 @@ pub struct Problem {
 
 /// Whether invalid input breaks the published schema (a 400) or only rules of the domain a
 /// schema-valid request can break (a 422): `InvalidParam::breekt_schema` over every
-/// problem; none named is a 400 (an unreadable request).
+/// problem; none named is a 400 (an unreadable request). A cursor the server did not issue
+/// (`store::venster::CURSOR_CODE`) is a 400 too: it is an opaque token, malformed for this
+/// list (RFC 9110 §15.5.1), which no schema can state.
 fn schendt_schema(fouten: &[InvalidParam]) -> bool {
-    fouten.is_empty() || fouten.iter().any(InvalidParam::breekt_schema)
+    fouten.is_empty()
+        || fouten
+            .iter()
+            .any(|f| f.breekt_schema() || f.code == ketenregie_store::venster::CURSOR_CODE)
 }
 
 /// Every error a handler can return.

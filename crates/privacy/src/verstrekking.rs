@@ -24,6 +24,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_store::DbConnection;
 use ketenregie_store::outbox;
 use ketenregie_store::schema::verstrekkingen;
+use ketenregie_store::venster::{Pagina, Venster};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -155,14 +156,21 @@ pub struct Verstrekkingvraag {
     pub doorbraak: Option<bool>,
 }
 
-/// The disclosures of `eigenaar`'s records, newest first: a page and the total.
+/// The sort key of the disclosure register: newest first, then id (the
+/// `(eigenaar, tijdstip, id)` index).
+pub type VerstrekkingSleutel = (chrono::NaiveDateTime, String);
+
+/// The cursor list name of the disclosure register (`store::venster::Cursor`).
+pub const LIJST: &str = "verstrekkingen";
+
+/// One page of the disclosures of `eigenaar`'s records under the question `v`, newest
+/// first (keyset pagination and a bounded count, `store::venster`).
 pub fn van_eigenaar(
     conn: &mut DbConnection,
     eigenaar: &str,
     v: &Verstrekkingvraag,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Verstrekking>, i64)> {
+    venster: &Venster<VerstrekkingSleutel>,
+) -> QueryResult<Pagina<Verstrekking, VerstrekkingSleutel>> {
     let bouw = || {
         let mut q = verstrekkingen::table
             .filter(verstrekkingen::eigenaar.eq(eigenaar.to_string()))
@@ -184,14 +192,25 @@ pub fn van_eigenaar(
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen = bouw()
-        .order((verstrekkingen::tijdstip.desc(), verstrekkingen::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(Verstrekking::as_select())
-        .load(conn)?;
-    Ok((rijen, totaal))
+    let rijen: Vec<Verstrekking> = ketenregie_store::venster_aflopend!(
+        bouw(),
+        venster,
+        verstrekkingen::tijdstip,
+        verstrekkingen::id
+    )
+    .offset(venster.overslaan())
+    .limit(venster.op_te_halen())
+    .select(Verstrekking::as_select())
+    .load(conn)?;
+    let telling = ketenregie_store::telling_aflopend!(
+        conn,
+        venster,
+        rijen.len(),
+        bouw,
+        verstrekkingen::tijdstip,
+        verstrekkingen::id
+    )?;
+    Ok(venster.pagina(rijen, |r| (r.tijdstip, r.id.clone()), telling))
 }
 
 /// One disclosure, with its owner.

@@ -41,8 +41,8 @@ pub mod toegang;
 pub use indiening::{Indiening, Kwaliteitsoordeel, Oordeel, dien_in, kwaliteit};
 pub use levenscyclus::{Partij, TaakStatus};
 pub use melding::{
-    NieuweMelding, Wijziging, Zorgmelding, lees, lijst, maak, open_termijnen, stappen, wijzig,
-    zet_kwaliteitscontrole,
+    NieuweMelding, Wijziging, Zorgmelding, lees, lijst, maak, open_termijnen, pagina, stappen,
+    wijzig, zet_kwaliteitscontrole,
 };
 pub use opslag::Meldingstatus;
 pub use overgang::{

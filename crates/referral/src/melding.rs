@@ -289,6 +289,19 @@ pub fn lijst(
     Ok(opslag::lijst(conn, &filter, offset, limit)?)
 }
 
+/// One page of the inbox or outbox of the caller's organisation (keyset pagination over
+/// `opslag::pagina`; `filter.organisatie` is set from the caller): status and dates only,
+/// no personal content (nothing to log). The count is bounded (`store::venster::Telling`).
+pub fn pagina(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    mut filter: Filter,
+    venster: &ketenregie_store::venster::Venster<opslag::MeldingSleutel>,
+) -> Result<ketenregie_store::venster::Pagina<Kop, opslag::MeldingSleutel>, Fout> {
+    filter.organisatie = ctx.actor.organisatie.clone();
+    Ok(opslag::pagina(conn, &filter, venster)?)
+}
+
 /// The caller's open feedback duties (`als_ontvanger`) or those owed to it, earliest due
 /// first. Terms and dates only, no personal content.
 pub fn open_termijnen(

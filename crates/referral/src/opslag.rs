@@ -13,6 +13,7 @@ use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
+use ketenregie_store::venster::{Pagina, Venster};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
 use uuid::Uuid;
@@ -444,12 +445,49 @@ pub struct Filter {
     pub gewijzigd_sinds: Option<DateTime<Utc>>,
 }
 
+/// The sort key of the inbox and outbox: last changed first, then id (both descending),
+/// the columns of the `(ontvanger|afzender, gewijzigd_op, id)` indexes.
+pub type MeldingSleutel = (chrono::NaiveDateTime, Uuid);
+
+/// The cursor list name of the inbox and outbox (`store::venster::Cursor`).
+pub const LIJST: &str = "zorgmeldingen";
+
+/// The key of a row in the inbox order.
+pub fn sleutel(k: &Kop) -> MeldingSleutel {
+    (k.gewijzigd_op, k.id)
+}
+
+/// Rows under filter `f`, at most `limit` after skipping `offset` (last changed first), and
+/// the bounded count (`store::venster::Telling`: exact up to 1,000). Kept for callers that
+/// read a whole short list (the werkplek, a melding's hand-over tasks).
 pub fn lijst(
     conn: &mut DbConnection,
     f: &Filter,
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<Kop>, i64)> {
+    let v = Venster {
+        cursor: None,
+        offset,
+        limiet: limit,
+    };
+    let p = pagina(conn, f, &v)?;
+    Ok((p.rijen, p.telling.aantal))
+}
+
+/// One page of the inbox/outbox under filter `f` (keyset pagination, issue 17 point 5):
+/// `limiet + 1` rows read on the `(ontvanger|afzender, gewijzigd_op, id)` index after (or
+/// before) the cursor's key, so a page costs the same whatever the history holds; the count
+/// bounded at `venster::TELLING_MAX` (`Telling::begrensd`). The order is by last change,
+/// so a melding changed while a client pages moves to the front (it is seen again there,
+/// or not at all if it moved from a page not yet read to one already read); a melding
+/// added meanwhile shifts no page.
+pub fn pagina(
+    conn: &mut DbConnection,
+    f: &Filter,
+    v: &Venster<MeldingSleutel>,
+) -> QueryResult<Pagina<Kop, MeldingSleutel>> {
+    use zorgmeldingen::{gewijzigd_op as gewijzigd, id};
     let bouw = || {
         let org = f.organisatie.clone();
         let mut q = zorgmeldingen::table.into_boxed();
@@ -485,14 +523,13 @@ pub fn lijst(
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen = bouw()
-        .order((zorgmeldingen::gewijzigd_op.desc(), zorgmeldingen::id.desc()))
-        .offset(offset)
-        .limit(limit)
+    let rijen: Vec<Kop> = ketenregie_store::venster_aflopend!(bouw(), v, gewijzigd, id)
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
         .select(Kop::as_select())
         .load(conn)?;
-    Ok((rijen, totaal))
+    let telling = ketenregie_store::telling_aflopend!(conn, v, rijen.len(), bouw, gewijzigd, id)?;
+    Ok(v.pagina(rijen, sleutel, telling))
 }
 
 /// Whether the organisation has its zorgmeldingen checked before they are sent.

@@ -13,6 +13,7 @@ pub mod quota;
 pub mod referentie;
 pub mod schema;
 pub mod tokens;
+pub mod venster;
 
 pub use conn::{Backend, DbConnection, DbPool, DbUrl, PoolFout};
 

@@ -10,7 +10,8 @@
 
 use crate::DbConnection;
 use crate::schema::{abonnementen, bezorgingen, contactpunten, organisaties, outbox};
-use chrono::{DateTime, Utc};
+use crate::venster::{Pagina, Venster};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::ids;
 use ketenregie_common::time::{from_db, to_db};
@@ -202,14 +203,21 @@ impl Bericht {
     }
 }
 
-/// The notifications addressed to `organisatie`, newest first.
+/// The sort key of an organisation's notifications: newest first, then id (the
+/// `(organisatie, aangemaakt_op, id)` index).
+pub type BerichtSleutel = (NaiveDateTime, String);
+
+/// The cursor list name of the notifications (`venster::Cursor`).
+pub const LIJST: &str = "berichten";
+
+/// One page of the notifications addressed to `organisatie`, newest first (keyset
+/// pagination and a bounded count, `crate::venster`), optionally of one type.
 pub fn voor(
     conn: &mut DbConnection,
     organisatie: &str,
     soort: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Bericht>, i64)> {
+    v: &Venster<BerichtSleutel>,
+) -> QueryResult<Pagina<Bericht, BerichtSleutel>> {
     let bouw = || {
         let mut q = outbox::table
             .filter(outbox::organisatie.eq(organisatie.to_string()))
@@ -219,14 +227,21 @@ pub fn voor(
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen = bouw()
-        .order((outbox::aangemaakt_op.desc(), outbox::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(Bericht::as_select())
-        .load(conn)?;
-    Ok((rijen, totaal))
+    let rijen: Vec<Bericht> =
+        crate::venster_aflopend!(bouw(), v, outbox::aangemaakt_op, outbox::id)
+            .offset(v.overslaan())
+            .limit(v.op_te_halen())
+            .select(Bericht::as_select())
+            .load(conn)?;
+    let telling = crate::telling_aflopend!(
+        conn,
+        v,
+        rijen.len(),
+        bouw,
+        outbox::aangemaakt_op,
+        outbox::id
+    )?;
+    Ok(v.pagina(rijen, |b| (b.aangemaakt_op, b.id.clone()), telling))
 }
 
 /// The notifications about records `onderwerpen` (their `onderwerp`), and their

@@ -42,12 +42,16 @@ pub struct BerichtDto {
 pub struct BerichtParams {
     /// Only this type (after `nl.ketenregie.`), e.g. `zorgmeldingen.zorgmelding-niet-routeerbaar`.
     pub soort: Option<String>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 400 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -65,27 +69,30 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
+    let venster = p.venster(outbox::LIJST, q.cursor.as_deref())?;
     let org = ctx.actor.organisatie.clone();
-    let (rijen, totaal) = db::run(&pool, move |c| {
-        outbox::voor(c, &org, q.soort.as_deref(), p.offset(), p.limit()).map_err(AppError::from)
+    let pagina = db::run(&pool, move |c| {
+        outbox::voor(c, &org, q.soort.as_deref(), &venster).map_err(AppError::from)
     })
     .await?;
-    let items = rijen
-        .into_iter()
-        .map(|b| BerichtDto {
-            aangemaakt_op: b.aangemaakt(),
-            id: b.id,
-            type_: b.soort,
-            onderwerp: b.onderwerp,
-            dataref: b.dataref,
-            status: b.status,
-            gegevens: b
-                .gegevens
-                .as_deref()
-                .and_then(|g| serde_json::from_str(g).ok()),
-        })
-        .collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(|b| BerichtDto {
+        aangemaakt_op: b.aangemaakt(),
+        id: b.id,
+        type_: b.soort,
+        onderwerp: b.onderwerp,
+        dataref: b.dataref,
+        status: b.status,
+        gegevens: b
+            .gegevens
+            .as_deref()
+            .and_then(|g| serde_json::from_str(g).ok()),
+    });
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, outbox::LIJST, pagina)))
 }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use ketenregie_common::{Doel, Validatie};
 use ketenregie_privacy::logboek::{Logregel, Uitkomst};
 use ketenregie_privacy::verantwoording::{self, Persoonsvraag, Zoekvraag};
-use ketenregie_privacy::verstrekking::{Verstrekking, Verstrekkingvraag};
+use ketenregie_privacy::verstrekking::{self, Verstrekking, Verstrekkingvraag};
 use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -269,6 +269,10 @@ pub struct VerstrekkingParams {
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 400 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 /// A disclosure: a read of one of your organisation's records by another organisation.
@@ -349,7 +353,12 @@ pub async fn verstrekkingen(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     let van = moment(&mut v, "van", q.van.as_deref());
     let tot = moment(&mut v, "tot", q.tot.as_deref());
     let doel = q
@@ -373,19 +382,14 @@ pub async fn verstrekkingen(
         doel,
         doorbraak,
     };
+    let venster = p.venster(verstrekking::LIJST, q.cursor.as_deref())?;
     let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "verstrekkingen"));
-    let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(verantwoording::verstrekkingen(
-            conn,
-            &c,
-            vraag,
-            p.offset(),
-            p.limit(),
-        )?)
+    let pagina = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(verantwoording::verstrekkingen(conn, &c, vraag, &venster)?)
     })
     .await?;
-    let items = rijen.into_iter().map(VerstrekkingDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(VerstrekkingDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, verstrekking::LIJST, pagina)))
 }
 
 #[utoipa::path(

@@ -156,23 +156,22 @@ pub fn zoek_verwerkingen(
 const PERSONEN: &str = "personen";
 
 /// `GET /verwerkingen/verstrekkingen`: a page of the disclosures of the own organisation's
-/// records, newest first, and the total: every read of them by another organisation, with
+/// records, newest first, and the bounded count: every read of them by another organisation, with
 /// who (organisation and roles), when, for which purpose, under which agreement version
 /// (`PRIVACYFUNCTIONARIS_VERANTWOORDT`: the owner's privacy officer only).
 pub fn verstrekkingen(
     conn: &mut DbConnection,
     ctx: &Context,
     v: Verstrekkingvraag,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Verstrekking>, i64), Fout> {
+    venster: &ketenregie_store::venster::Venster<verstrekking::VerstrekkingSleutel>,
+) -> Result<ketenregie_store::venster::Pagina<Verstrekking, verstrekking::VerstrekkingSleutel>, Fout>
+{
     privacyfunctionaris(&ctx.actor)?;
     Ok(verstrekking::van_eigenaar(
         conn,
         &ctx.actor.organisatie,
         &v,
-        offset,
-        limit,
+        venster,
     )?)
 }
 

@@ -279,12 +279,16 @@ pub struct ZoekParams {
     pub gemeente: Option<String>,
     /// Only those changed after this moment (for polling systems).
     pub gewijzigd_sinds: Option<DateTime<Utc>>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 400 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 /// Whether the organisation's zorgmeldingen pass a quality check before sending.

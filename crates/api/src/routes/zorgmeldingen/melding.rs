@@ -11,7 +11,7 @@ use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::{Validatie, is_gemeentecode};
 use ketenregie_referral::inhoud::MeldingInvoer;
-use ketenregie_referral::opslag::Filter;
+use ketenregie_referral::opslag::{self, Filter};
 use ketenregie_referral::{self as referral, Wijziging, partij};
 use ketenregie_store::DbPool;
 use uuid::Uuid;
@@ -151,7 +151,7 @@ pub async fn stappen(
 #[utoipa::path(
     get, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingenOpvragen",
     summary = "Inbox en outbox",
-    description = "The receiver sees what was routed or handed over to it, the sender what it sent; status and dates, no personal content (read one melding for that).",
+    description = "The receiver sees what was routed or handed over to it, the sender what it sent; status and dates, no personal content (read one melding for that). Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however long the history. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
     params(ZoekParams),
     responses((status = 200, description = "Een pagina zorgmeldingen, laatst gewijzigd eerst", body = inline(Lijst<ZorgmeldingDto>))),
     security(("bearer" = []))
@@ -164,7 +164,12 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     let ontvangen = richting(&mut v, q.richting.as_deref());
     if q.gemeente.as_deref().is_some_and(|g| !is_gemeentecode(g)) {
         v.fout(
@@ -184,11 +189,12 @@ pub async fn lijst(
         gemeente: q.gemeente,
         gewijzigd_sinds: q.gewijzigd_sinds,
     };
+    let venster = p.venster(opslag::LIJST, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let (rijen, totaal) = db::run(&pool, move |conn| {
-        Ok(referral::lijst(conn, &c, f, p.offset(), p.limit())?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(referral::pagina(conn, &c, f, &venster)?)
     })
     .await?;
-    let items = rijen.iter().map(ZorgmeldingDto::kop).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(|k| ZorgmeldingDto::kop(&k));
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, opslag::LIJST, pagina)))
 }

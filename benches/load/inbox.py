@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Benchmark (issue 17 point 5): the Veilig Thuis inbox page at 1k, 20k and 200k meldingen
+for one Veilig Thuis, 20 and 100 per page, on SQLite and PostgreSQL, against the release
+binary. Prints figures; asserts nothing. Standard library only; traffic to 127.0.0.1 only.
+
+    cargo build --release --locked
+    python3 benches/load/inbox.py [--sizes 1000,20000,200000] [--requests 300] [--backends sqlite,postgres]
+
+Per backend: one service on a fresh database; 20 meldingen filed through the API (create +
+submit, routed to Veilig Thuis Haaglanden); the table then grown in SQL by copying those
+rows (same shape, same receiver) with change times spread over three years, to each size in
+turn (PostgreSQL: VACUUM ANALYZE after each growth, the steady state autovacuum reaches).
+At each size, one connection asks `--requests` times for:
+  - the first page (`?richting=ontvangen&pageSize=N`), as the werkplek and a poller do;
+  - a page in the middle of the history, by cursor (the key of the middle row, as the
+    `next` link would carry it after paging there).
+Latency is measured at the client (p50, p95, p99 in ms, one connection, no think time).
+"""
+import argparse, base64, http.client, json, os, shutil, socket, subprocess, sys, tempfile, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.environ.get("KETENREGIE_BIN", os.path.join(ROOT, "target", "release", "ketenregie"))
+
+MELDING = {
+    "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],
+    "ouders": [{"voornaam": "Ouder", "achternaam": "Synthetisch", "relatie": "moeder"}],
+    "omschrijving": "Synthetische melding voor de benchmark.", "zorgen": "Geen (synthetisch).",
+    "acuut": False, "risiconiveau": "laag", "oudersGeinformeerd": True,
+    "verklaringen": [{"persoon": "Ouder Synthetisch", "rol": "moeder", "tekst": "synthetisch"}],
+    "melder": {"naam": "Agent Synthetisch", "functie": "wijkagent", "identiteitDelen": True},
+}
+KOLOMMEN = ("groep_id, bovenliggend_id, afzender, ontvanger, meldingstatus, taakstatus, bedrijfsstatus, acuut, "
+            "gemeenten, inhoud, vertrouwelijkheid, versie, aangemaakt_door, aangemaakt_op, ingediend_op")
+
+
+def vrije_poort():
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+
+
+def token(env, org, rol):
+    return subprocess.check_output([BIN, "token", "--organisatie", org, "--rol", rol, "--geldig-minuten", "240"], env=env, text=True).strip()
+
+
+def verzoek(conn, methode, pad, tok, body=None):
+    h = {"Authorization": f"Bearer {tok}"}
+    data = None
+    if body is not None:
+        data = json.dumps(body); h["Content-Type"] = "application/json"
+    conn.request(methode, pad, body=data, headers=h)
+    r = conn.getresponse(); inhoud = r.read()
+    return r.status, inhoud
+
+
+def pctl(xs, p):
+    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def sql(backend, db, stmt):
+    if backend == "sqlite":
+        import sqlite3
+        c = sqlite3.connect(db); c.execute("PRAGMA busy_timeout=10000"); c.executescript(stmt); c.commit(); c.close()
+    else:
+        subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", stmt])
+
+
+def vraag(backend, db, stmt):
+    if backend == "sqlite":
+        import sqlite3
+        c = sqlite3.connect(db); r = c.execute(stmt).fetchone(); c.close(); return r
+    out = subprocess.check_output(["psql", "-tA", "-F", "|", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", stmt], text=True)
+    return out.strip().split("|")
+
+
+def groei(backend, db, doel):
+    """Copy rows until the table holds `doel` rows, change times spread over three years."""
+    while True:
+        n = int(vraag(backend, db, "SELECT count(*) FROM zorgmeldingen")[0])
+        if n >= doel:
+            return n
+        erbij = min(doel - n, n)
+        if backend == "sqlite":
+            nieuw = ("lower(substr(hex(randomblob(4)),1,8) || '-' || substr(hex(randomblob(2)),1,4) || '-4' || substr(hex(randomblob(2)),1,3) "
+                     "|| '-8' || substr(hex(randomblob(2)),1,3) || '-' || hex(randomblob(6)))")
+            tijd = "strftime('%Y-%m-%d %H:%M:%f', gewijzigd_op, '-' || (abs(random()) % 94608000) || ' seconds')"
+        else:
+            nieuw = "gen_random_uuid()::text"
+            tijd = "gewijzigd_op - random() * interval '1095 days'"
+        sql(backend, db, f"INSERT INTO zorgmeldingen (id, {KOLOMMEN}, gewijzigd_op) "
+                         f"SELECT {nieuw}, {KOLOMMEN}, {tijd} FROM zorgmeldingen LIMIT {erbij}")
+
+
+def cursor_midden(backend, db, vt):
+    n = int(vraag(backend, db, f"SELECT count(*) FROM zorgmeldingen WHERE ontvanger = '{vt}'")[0])
+    ts, mid = vraag(backend, db, f"SELECT gewijzigd_op, id FROM zorgmeldingen WHERE ontvanger = '{vt}' "
+                                 f"ORDER BY gewijzigd_op DESC, id DESC LIMIT 1 OFFSET {n // 2}")
+    ts = str(ts).replace(" ", "T")
+    # The cursor form of store::venster (what the `next` link carries).
+    vorm = json.dumps({"l": "zorgmeldingen", "a": False, "k": [ts, mid]}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(vorm.encode()).decode().rstrip("=")
+
+
+def run(backend, args):
+    tmp = tempfile.mkdtemp(prefix="ketenregie-inbox-")
+    poort = vrije_poort()
+    if backend == "sqlite":
+        db = os.path.join(tmp, "bench.db"); url = f"sqlite://{db}"
+    else:
+        db = f"inbox_bench_{os.getpid()}"
+        subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"CREATE DATABASE {db}"])
+        url = f"postgres://postgres@127.0.0.1:5432/{db}"
+    env = dict(os.environ, KETENREGIE_SERVER__BIND=f"127.0.0.1:{poort}", KETENREGIE_DATABASE__URL=url,
+               KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn",
+               KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
+               KETENREGIE_LIMITS__USER_PER_SECOND="0")
+    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
+    uit = []
+    try:
+        for _ in range(300):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
+                if c.getresponse().status == 200: break
+            except OSError:
+                time.sleep(0.1)
+        admin = token(env, "ketenregie-platform", "platformbeheerder")
+        c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
+        st, _ = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})
+        assert st == 201, st
+        agent = token(env, "politie-den-haag", "wijkagent")
+        vt_code = "veilig-thuis-haaglanden"
+        vt = token(env, vt_code, "triagist")
+        for _ in range(20):
+            st, body = verzoek(c, "POST", "/api/v1/zorgmeldingen", agent, MELDING); assert st == 201, st
+            st, _ = verzoek(c, "POST", f"/api/v1/zorgmeldingen/{json.loads(body)['id']}/indieningen", agent, {}); assert st == 200, st
+        for grootte in args.sizes:
+            rijen = groei(backend, db, grootte)
+            if backend == "postgres":
+                sql(backend, db, "VACUUM ANALYZE zorgmeldingen")
+            midden = cursor_midden(backend, db, vt_code)
+            for ps in (20, 100):
+                for naam, pad in [("first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
+                                  ("middle page (cursor)", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}&cursor={midden}")]:
+                    for _ in range(20):  # warm-up
+                        st, body = verzoek(c, "GET", pad, vt); assert st == 200, (st, body[:300])
+                    xs = []
+                    for _ in range(args.requests):
+                        t = time.perf_counter(); st, body = verzoek(c, "GET", pad, vt); xs.append((time.perf_counter() - t) * 1000)
+                        assert st == 200, st
+                    d = json.loads(body)
+                    assert len(d["results"]) == ps, len(d["results"])
+                    uit.append((backend, rijen, ps, naam, pctl(xs, 50), pctl(xs, 95), pctl(xs, 99),
+                                f'{d["count"]}{"" if d["countIsExact"] else "+"}', os.getloadavg()[0]))
+                    r = uit[-1]
+                    print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]} | {r[8]:.2f} |")
+                    sys.stdout.flush()
+        return uit
+    finally:
+        server.terminate(); server.wait(timeout=20)
+        if backend == "postgres":
+            subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def main():
+    a = argparse.ArgumentParser()
+    a.add_argument("--sizes", default="1000,20000,200000")
+    a.add_argument("--requests", type=int, default=300)
+    a.add_argument("--backends", default="sqlite,postgres")
+    args = a.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    if not os.path.exists(BIN):
+        sys.exit("build first: cargo build --release --locked")
+    print(f"inbox: {BIN}; {os.cpu_count()} cores; load average at start {os.getloadavg()}; {args.requests} requests per query, one connection")
+    print("| backend | meldingen (one Veilig Thuis) | pageSize | page | p50 ms | p95 ms | p99 ms | count | load avg 1 min |")
+    print("|---|---:|---:|---|---:|---:|---:|---|---:|")
+    alles = []
+    for b in args.backends.split(","):
+        alles += run(b, args)
+    print()
+    print("p50 at the largest size over p50 at the smallest (target <= 2.0):")
+    for b in args.backends.split(","):
+        for ps in (20, 100):
+            for naam in ("first page", "middle page (cursor)"):
+                r = [x for x in alles if x[0] == b and x[2] == ps and x[3] == naam]
+                if len(r) >= 2:
+                    print(f"  {b} pageSize={ps} {naam}: {r[-1][4]:.2f} / {r[0][4]:.2f} ms = {r[-1][4] / r[0][4]:.2f}x")
+    print(f"load average at end {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
