@@ -63,7 +63,8 @@ struct Verstrekkingenpagina {
     doorbraak: String,
     problemen: Vec<Probleem>,
     rijen: Vec<Verstrekkingregel>,
-    totaal: i64,
+    /// The count in words: exact, or "meer dan 1000" above the bounded count's cap.
+    totaal: String,
     afgekapt: bool,
 }
 
@@ -89,10 +90,12 @@ async fn toon(
     let c = ctx.clone();
     let object = verantwoording::object(&ctx, "verstrekkingen");
     let (rijen, totaal) = match vraag {
-        None => (vec![], 0),
+        None => (vec![], ketenregie_store::venster::Telling::exact(0)),
         Some(v) => {
             crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
-                Ok(verantwoording::verstrekkingen(conn, &c, v, 0, MAX_RIJEN)?)
+                let venster = ketenregie_store::venster::Venster::eerste(MAX_RIJEN);
+                let pagina = verantwoording::verstrekkingen(conn, &c, v, &venster)?;
+                Ok((pagina.rijen, pagina.telling))
             })
             .await?
         }
@@ -131,9 +134,13 @@ async fn toon(
             doel: invoer.doel,
             doorbraak: invoer.doorbraak,
             problemen,
-            afgekapt: totaal > rijen.len() as i64,
+            afgekapt: !totaal.exact || totaal.aantal > rijen.len() as i64,
             rijen,
-            totaal,
+            totaal: if totaal.exact {
+                totaal.aantal.to_string()
+            } else {
+                format!("meer dan {}", totaal.aantal)
+            },
         },
         status,
     )
