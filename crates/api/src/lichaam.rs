@@ -14,10 +14,11 @@
 //!   rule it breaks as `code`: `unknown` (a field the schema does not list, where it says
 //!   `additionalProperties: false`), `required`, `type`, `enum`, `json` (not JSON at all,
 //!   named `""`, the whole body), `schema` (any other shape serde refuses). Values are
-//!   never echoed (they may be personal data), only what was expected. Every body is a
-//!   JSON object; serde would take an array for a struct (field by position), so an array
-//!   at the top is refused here (`type`). One nested deeper than the top is still read
-//!   that way: a gap the published schema does not have (it says `object`).
+//!   never echoed (they may be personal data), only what was expected. The body is
+//!   parsed to a JSON value first and the type read from that value strictly (`streng`):
+//!   an object only from a JSON object, at any depth, where serde's own readers take an
+//!   array for a struct, field by position. A key given twice counts once, the last (as
+//!   a JSON Schema validator reads it).
 //!
 //! Rules of the domain (an elfproef, a municipality code that does not exist) are checked
 //! after reading, by the use case, and are a 422 (`common::validatie::SCHEMAREGELS`).
@@ -31,6 +32,8 @@ use ketenregie_common::InvalidParam;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
+
+mod streng;
 
 /// A required JSON body of type `T` (see the module documentation for the rules).
 #[derive(Debug)]
@@ -153,11 +156,10 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
         ));
     }
     // Every request body of this API is one JSON object (`openapi::tests`): first whether
-    // the body is JSON at all (serde would otherwise name an unknown key it met before the
-    // text broke off), then whether it is an object (serde takes an array for a struct,
-    // field by position).
-    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        return Err(AppError::ongeldig(
+    // the body is JSON at all (reading a type straight from the text would name an unknown
+    // key met before the text broke off), then the type from the value, strictly (`streng`).
+    let waarde: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+        AppError::ongeldig(
             "",
             "json",
             format!(
@@ -165,29 +167,9 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 e.line(),
                 e.column()
             ),
-        ));
-    }
-    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-        return Err(AppError::ongeldig(
-            "",
-            "type",
-            "De body heeft het verkeerde type; verwacht een JSON-object",
-        ));
-    }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let waarde = serde_path_to_error::deserialize(&mut de).map_err(probleem)?;
-    de.end().map_err(|e| {
-        AppError::ongeldig(
-            "",
-            "json",
-            format!(
-                "De body is geen enkel JSON-document (regel {}, kolom {})",
-                e.line(),
-                e.column()
-            ),
         )
     })?;
-    Ok(waarde)
+    serde_path_to_error::deserialize(streng::Streng(&waarde)).map_err(probleem)
 }
 
 /// The RFC 6901 pointer of a `serde_path_to_error` path (`""` for the root).
@@ -270,10 +252,6 @@ fn probleem(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
         let name = veld(tussen_backticks(&msg).unwrap_or_default());
         let reason = format!("`{name}` is verplicht");
         (name, "required", reason)
-    } else if msg.starts_with("duplicate field") {
-        let name = veld(tussen_backticks(&msg).unwrap_or_default());
-        let reason = format!("`{name}` staat twee keer in het object");
-        (name, "json", reason)
     } else if msg.starts_with("invalid type")
         || (msg.starts_with("invalid length")
             && verwacht(&msg).is_some_and(|v| v.starts_with("struct ")))
@@ -372,11 +350,13 @@ mod tests {
             (r#"{"acuut": tru"#, "", "json"),
             (r#"{} {}"#, "", "json"),
             ("", "", "required"),
+            (r#"{"melder": ["A"]}"#, "/melder", "type"),
             (
-                r#"{"kinderen": [{"gezag": true, "gezag": false}]}"#,
-                "/kinderen/0/gezag",
-                "json",
+                r#"{"kinderen": [[null, null, null]]}"#,
+                "/kinderen/0",
+                "type",
             ),
+            (r#"{"kinderen": {"0": {}}}"#, "/kinderen", "type"),
         ] {
             let (n, c, reason) = naam_en_code(body);
             assert_eq!((n.as_str(), c.as_str()), (naam, code), "{body}: {reason}");
