@@ -5,43 +5,9 @@
 // rejection without a reason, then rejects with one. Runs after werkplek.spec.js (one
 // worker, files in name order), whose tour leaves that melding in progress at Veilig
 // Thuis. axe-core on every screen (0 WCAG 2.1 A/AA violations), screenshots at 375 and
-// 1280 px in target/werkplek-screenshots/.
+// 1280 px in target/werkplek-screenshots/ (hulp.js).
 const { test, expect } = require('@playwright/test');
-const { AxeBuilder } = require('@axe-core/playwright');
-const path = require('path');
-
-const SCHERMAFDRUKKEN = path.join(__dirname, '..', '..', 'target', 'werkplek-screenshots');
-
-async function controleer(page, naam) {
-  const uitkomst = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
-  const samenvatting = uitkomst.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join('; ')})`);
-  expect(samenvatting, `axe on ${naam}`).toEqual([]);
-  const oud = page.viewportSize();
-  for (const breedte of [375, 1280]) {
-    await page.setViewportSize({ width: breedte, height: 900 });
-    await page.screenshot({ path: path.join(SCHERMAFDRUKKEN, `${naam}-${breedte}.png`), fullPage: true });
-    if (breedte === 375) {
-      const breed = await page.evaluate(() => document.documentElement.scrollWidth);
-      expect(breed, `${naam} fits 375 px`).toBeLessThanOrEqual(375);
-    }
-  }
-  await page.setViewportSize(oud);
-  for (const p of ['999990032', 'Sem', 'Boer', 'Visser']) expect(page.url()).not.toContain(p);
-}
-
-async function aanmelden(page, rol) {
-  await page.goto('/werkplek/aanmelden');
-  await page.check(`#rol-${rol}`);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await expect(page.locator('h1')).toHaveText('Werkplek');
-}
-
-async function afmelden(page) {
-  await page.getByRole('button', { name: 'Afmelden' }).click();
-  await expect(page.locator('h1')).toHaveText('Aanmelden');
-}
+const { controleer, aanmelden, afmelden } = require('./hulp');
 
 test('overdracht aan het wijkteam', async ({ page }) => {
   // Veilig Thuis hands the melding in progress over to the wijkteam.
