@@ -139,6 +139,9 @@ def run(backend, args):
             if backend == "postgres":
                 sql(backend, db, "VACUUM ANALYZE zorgmeldingen")
             midden = cursor_midden(backend, db, vt_code)
+            # A fresh connection: the old one may have idled past the keep-alive while the
+            # table grew.
+            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
             vragen = []
             for ps in (20, 100):
                 vragen += [(ps, "first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
