@@ -4,7 +4,7 @@ for one Veilig Thuis, 20 and 100 per page, on SQLite and PostgreSQL, against the
 binary. Prints figures; asserts nothing. Standard library only; traffic to 127.0.0.1 only.
 
     cargo build --release --locked
-    python3 benches/load/inbox.py [--sizes 1000,20000,200000] [--requests 300] [--backends sqlite,postgres]
+    python3 benches/load/inbox.py [--sizes 1000,20000,200000] [--requests 300] [--backends sqlite,postgres] [--bin PATH]
 
 Per backend: one service on a fresh database; 20 meldingen filed through the API (create +
 submit, routed to Veilig Thuis Haaglanden); the table then grown in SQL by copying those
@@ -14,12 +14,14 @@ At each size, one connection asks `--requests` times for:
   - the first page (`?richting=ontvangen&pageSize=N`), as the werkplek and a poller do;
   - a page in the middle of the history, by cursor (the key of the middle row, as the
     `next` link would carry it after paging there).
-Latency is measured at the client (p50, p95, p99 in ms, one connection, no think time).
+Latency is measured at the client (p50, p95, p99 and min in ms, one connection, no think
+time), the four queries round robin. On PostgreSQL the plan of the page, of the count
+probe and of the exact count(*) the code ran before is printed with the buffers it touched.
 """
 import argparse, base64, http.client, json, os, shutil, socket, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.environ.get("KETENREGIE_BIN", os.path.join(ROOT, "target", "release", "ketenregie"))
+BIN = os.path.join(ROOT, "target", "release", "ketenregie")
 
 MELDING = {
     "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],
@@ -114,6 +116,7 @@ def run(backend, args):
                KETENREGIE_LIMITS__USER_PER_SECOND="0")
     server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
     uit = []
+    plannen = []
     try:
         for _ in range(300):
             try:
@@ -136,22 +139,50 @@ def run(backend, args):
             if backend == "postgres":
                 sql(backend, db, "VACUUM ANALYZE zorgmeldingen")
             midden = cursor_midden(backend, db, vt_code)
+            # A fresh connection: the old one may have idled past the keep-alive while the
+            # table grew.
+            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
+            vragen = []
             for ps in (20, 100):
-                for naam, pad in [("first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
-                                  ("middle page (cursor)", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}&cursor={midden}")]:
-                    for _ in range(20):  # warm-up
-                        st, body = verzoek(c, "GET", pad, vt); assert st == 200, (st, body[:300])
-                    xs = []
-                    for _ in range(args.requests):
-                        t = time.perf_counter(); st, body = verzoek(c, "GET", pad, vt); xs.append((time.perf_counter() - t) * 1000)
-                        assert st == 200, st
-                    d = json.loads(body)
-                    assert len(d["results"]) == ps, len(d["results"])
-                    uit.append((backend, rijen, ps, naam, pctl(xs, 50), pctl(xs, 95), pctl(xs, 99),
-                                f'{d["count"]}{"" if d["countIsExact"] else "+"}', os.getloadavg()[0]))
-                    r = uit[-1]
-                    print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]} | {r[8]:.2f} |")
-                    sys.stdout.flush()
+                vragen += [(ps, "first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
+                           (ps, "middle page (cursor)", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}&cursor={midden}")]
+            for _, _, pad in vragen:  # warm-up
+                for _ in range(20):
+                    st, body = verzoek(c, "GET", pad, vt); assert st == 200, (st, body[:300])
+            # Round robin over the four queries, so a burst of load elsewhere on the machine
+            # hits them alike.
+            xs = {pad: [] for _, _, pad in vragen}
+            laatst = {}
+            for _ in range(args.requests):
+                for _, _, pad in vragen:
+                    t = time.perf_counter(); st, body = verzoek(c, "GET", pad, vt); xs[pad].append((time.perf_counter() - t) * 1000)
+                    assert st == 200, st
+                    laatst[pad] = body
+            for ps, naam, pad in vragen:
+                d = json.loads(laatst[pad])
+                assert len(d["results"]) == ps, len(d["results"])
+                r = (backend, rijen, ps, naam, pctl(xs[pad], 50), pctl(xs[pad], 95), pctl(xs[pad], 99), min(xs[pad]),
+                     f'{d["count"]}{"" if d["countIsExact"] else "+"}', os.getloadavg()[0])
+                uit.append(r)
+                print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]} | {r[9]:.2f} |")
+            if backend == "postgres":
+                for naam, q in [("page of 20 (keyset, first page)", f"SELECT * FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC LIMIT 21"),
+                                ("count probe (OFFSET 1000 LIMIT 1)", f"SELECT id FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC OFFSET 1000 LIMIT 1"),
+                                ("exact count(*) (before this change)", f"SELECT count(*) FROM zorgmeldingen WHERE ontvanger = '{vt_code}'")]:
+                    plan = subprocess.check_output(["psql", "-tA", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c",
+                                                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {q}"], text=True)
+                    top = json.loads(plan)[0]
+                    b = top["Plan"].get("Shared Hit Blocks", 0) + top["Plan"].get("Shared Read Blocks", 0)
+                    plannen.append((rijen, naam, b, top["Execution Time"]))
+            sys.stdout.flush()
+        if plannen:
+            print()
+            print("PostgreSQL, the queries themselves (EXPLAIN ANALYZE, BUFFERS): shared buffers touched, execution ms")
+            print("| meldingen | query | buffers | ms |")
+            print("|---:|---|---:|---:|")
+            for r in plannen:
+                print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.3f} |")
+            print()
         return uit
     finally:
         server.terminate(); server.wait(timeout=20)
@@ -165,13 +196,15 @@ def main():
     a.add_argument("--sizes", default="1000,20000,200000")
     a.add_argument("--requests", type=int, default=300)
     a.add_argument("--backends", default="sqlite,postgres")
+    a.add_argument("--bin", default=BIN, help="the binary (default: the release build)")
     args = a.parse_args()
+    globals()["BIN"] = os.path.abspath(args.bin)
     args.sizes = [int(s) for s in args.sizes.split(",")]
     if not os.path.exists(BIN):
         sys.exit("build first: cargo build --release --locked")
     print(f"inbox: {BIN}; {os.cpu_count()} cores; load average at start {os.getloadavg()}; {args.requests} requests per query, one connection")
-    print("| backend | meldingen (one Veilig Thuis) | pageSize | page | p50 ms | p95 ms | p99 ms | count | load avg 1 min |")
-    print("|---|---:|---:|---|---:|---:|---:|---|---:|")
+    print("| backend | meldingen (one Veilig Thuis) | pageSize | page | p50 ms | p95 ms | p99 ms | min ms | count | load avg 1 min |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|---:|")
     alles = []
     for b in args.backends.split(","):
         alles += run(b, args)

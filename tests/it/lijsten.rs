@@ -24,13 +24,18 @@ fn kopie_id(reeks: u32, i: u32) -> String {
 /// i)` and the change time `basis` plus `i / 2` seconds, so pairs share a time and the id
 /// decides their order.
 fn kopieer(app: &TestApp, bron: &str, reeks: u32, aantal: u32, basis: &str) {
+    kopieer_als(app, bron, reeks, aantal, basis, "afzender, ontvanger");
+}
+
+/// As `kopieer`, with the copies' `afzender, ontvanger` given as SQL (`'a', 'b'`).
+fn kopieer_als(app: &TestApp, bron: &str, reeks: u32, aantal: u32, basis: &str, partijen: &str) {
     let mut sql = String::from("BEGIN;\n");
     for i in 0..aantal {
         let tijd = chrono::NaiveDateTime::parse_from_str(basis, "%Y-%m-%d %H:%M:%S").unwrap()
             + chrono::Duration::seconds(i64::from(i / 2));
         let tijd = tijd.format("%Y-%m-%d %H:%M:%S");
         sql.push_str(&format!(
-            "INSERT INTO zorgmeldingen ({KOLOMMEN}) SELECT '{id}', groep_id, bovenliggend_id, afzender, ontvanger, \
+            "INSERT INTO zorgmeldingen ({KOLOMMEN}) SELECT '{id}', groep_id, bovenliggend_id, {partijen}, \
              meldingstatus, taakstatus, bedrijfsstatus, acuut, gemeenten, inhoud, vertrouwelijkheid, versie, \
              aangemaakt_door, aangemaakt_op, ingediend_op, '{tijd}' FROM zorgmeldingen WHERE id = '{bron}';\n",
             id = kopie_id(reeks, i),
@@ -286,7 +291,58 @@ async fn berichten_per_cursor(db: Db) {
     assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
 }
 
+/// Without `richting` an organisation sees what it received and what it sent (hand-over
+/// tasks): both sides read on their own index and merged, in one order, forward and back.
+async fn beide_richtingen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let eerste = gerouteerd(&app).await;
+    kopieer(&app, &eerste, 1, 40, "2026-01-05 10:00:00");
+    // Hand-over tasks from vt-haaglanden, their times between the received ones.
+    kopieer_als(
+        &app,
+        &eerste,
+        2,
+        30,
+        "2026-01-05 10:00:01",
+        "'vt-haaglanden', 'wijkteam-den-haag'",
+    );
+    let mut alle: Vec<(u32, String)> = (0..40)
+        .map(|i| (i / 2, kopie_id(1, i)))
+        .chain((0..30).map(|i| (1 + i / 2, kopie_id(2, i))))
+        .collect();
+    alle.sort_by(|a, b| b.cmp(a));
+    let mut verwacht = vec![eerste];
+    verwacht.extend(alle.into_iter().map(|(_, id)| id));
+    let mut pad = "/api/v1/zorgmeldingen?pageSize=7".to_string();
+    let mut paginas = Vec::new();
+    loop {
+        let p = pagina(&app, &vt, &pad).await;
+        assert_eq!(p["count"], 71);
+        paginas.push(ids(&p));
+        match p["next"].as_str() {
+            Some(n) => pad = n.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(paginas.concat(), verwacht);
+    let mut terug = vec![paginas.last().unwrap().clone()];
+    let mut vorige = pagina(&app, &vt, &pad).await["previous"]
+        .as_str()
+        .map(str::to_string);
+    while let Some(v) = vorige {
+        let p = pagina(&app, &vt, &v).await;
+        terug.push(ids(&p));
+        vorige = p["previous"].as_str().map(str::to_string);
+    }
+    terug.reverse();
+    assert_eq!(terug, paginas);
+    let derde = pagina(&app, &vt, "/api/v1/zorgmeldingen?pageSize=7&page=3").await;
+    assert_eq!(ids(&derde), paginas[2]);
+}
+
 op_beide_backends!(
+    beide_richtingen,
     berichten_per_cursor,
     door_de_inbox_heen_en_terug,
     nieuwe_meldingen_verschuiven_geen_pagina,

@@ -13,7 +13,7 @@ use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
 use ketenregie_store::kolom::{Tekst, TekstOptie};
 use ketenregie_store::schema::{kwaliteitscontrole, zorgmelding_stappen, zorgmeldingen};
-use ketenregie_store::venster::{Pagina, Venster};
+use ketenregie_store::venster::{self, Pagina, Telling, Venster};
 use serde::Serialize;
 use strum::{AsRefStr, Display, EnumString};
 use uuid::Uuid;
@@ -482,23 +482,81 @@ pub fn lijst(
 /// so a melding changed while a client pages moves to the front (it is seen again there,
 /// or not at all if it moved from a page not yet read to one already read); a melding
 /// added meanwhile shifts no page.
+///
+/// Both directions at once (`ontvangen: None`) read a page from each side on its own
+/// index (`limiet + 1` rows after the key, or `offset + limiet + 1` with `page`) and merge
+/// them: an `ontvanger = o OR afzender = o` query would sort every row of both sides.
 pub fn pagina(
     conn: &mut DbConnection,
     f: &Filter,
     v: &Venster<MeldingSleutel>,
 ) -> QueryResult<Pagina<Kop, MeldingSleutel>> {
+    let Some(ontvangen) = f.ontvangen else {
+        let zijde = |ontvangen| Filter {
+            ontvangen: Some(ontvangen),
+            ..f.clone()
+        };
+        let ruim = Venster {
+            cursor: v.cursor.clone(),
+            offset: 0,
+            limiet: v.overslaan() + v.limiet,
+        };
+        let (a, b) = (
+            een_kant(conn, &zijde(true), &ruim)?,
+            een_kant(conn, &zijde(false), &ruim)?,
+        );
+        let mut rijen: Vec<Kop> = a.0.into_iter().chain(b.0).collect();
+        // The query order: newest first forward, oldest first backward.
+        rijen.sort_by_key(|k| std::cmp::Reverse(sleutel(k)));
+        if v.achteruit() {
+            rijen.reverse();
+        }
+        rijen.dedup_by_key(|k| k.id);
+        let rijen: Vec<Kop> = rijen
+            .into_iter()
+            .skip(v.overslaan() as usize)
+            .take(v.op_te_halen() as usize)
+            .collect();
+        let telling = match venster::volledig(v, rijen.len()) {
+            Some(n) => Telling::exact(n as i64),
+            None => {
+                let (ta, tb) = (a.1, b.1);
+                let som = ta.aantal + tb.aantal;
+                if ta.exact && tb.exact && som <= venster::TELLING_MAX {
+                    Telling::exact(som)
+                } else {
+                    Telling::begrens(som.max(venster::TELLING_MAX + 1))
+                }
+            }
+        };
+        return Ok(v.pagina(rijen, sleutel, telling));
+    };
+    let (rijen, telling) = een_kant(
+        conn,
+        &Filter {
+            ontvangen: Some(ontvangen),
+            ..f.clone()
+        },
+        v,
+    )?;
+    Ok(v.pagina(rijen, sleutel, telling))
+}
+
+/// The rows of one side (inbox or outbox, `f.ontvangen` set) in the query order, at most
+/// `v.op_te_halen()` after skipping `v.overslaan()`, and that side's bounded count.
+fn een_kant(
+    conn: &mut DbConnection,
+    f: &Filter,
+    v: &Venster<MeldingSleutel>,
+) -> QueryResult<(Vec<Kop>, Telling)> {
     use zorgmeldingen::{gewijzigd_op as gewijzigd, id};
     let bouw = || {
         let org = f.organisatie.clone();
         let mut q = zorgmeldingen::table.into_boxed();
-        q = match f.ontvangen {
-            Some(true) => q.filter(zorgmeldingen::ontvanger.eq(org)),
-            Some(false) => q.filter(zorgmeldingen::afzender.eq(org)),
-            None => q.filter(
-                zorgmeldingen::ontvanger
-                    .eq(org.clone())
-                    .or(zorgmeldingen::afzender.eq(org)),
-            ),
+        q = if f.ontvangen == Some(true) {
+            q.filter(zorgmeldingen::ontvanger.eq(org))
+        } else {
+            q.filter(zorgmeldingen::afzender.eq(org))
         };
         // `ontvanger` is set only when a melding is sent (together with its task status),
         // so a receiver never sees a draft, and the plain equality keeps the inbox count and
@@ -529,7 +587,7 @@ pub fn pagina(
         .select(Kop::as_select())
         .load(conn)?;
     let telling = ketenregie_store::telling_aflopend!(conn, v, rijen.len(), bouw, gewijzigd, id)?;
-    Ok(v.pagina(rijen, sleutel, telling))
+    Ok((rijen, telling))
 }
 
 /// Whether the organisation has its zorgmeldingen checked before they are sent.
