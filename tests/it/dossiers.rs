@@ -1224,7 +1224,7 @@ async fn briefing_in_een_handvol_rondes(db: Db) {
 }
 
 /// The bound `briefing_in_een_handvol_rondes` holds the briefing to.
-const RONDES_MAX: f64 = 11.0;
+const RONDES_MAX: f64 = 6.0;
 
 /// Issue 17 point 3: two instances on one database, each with its own cache of the
 /// agreements. Instance B shows the GI's records; the GI leaves the agreement on instance A

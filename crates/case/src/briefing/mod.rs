@@ -27,8 +27,15 @@
 //! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 the own
 //! statements on each record shown (eigen verklaringen, one query), 11 contacts, 12 flags
 //! (`signalen`), 13 log rows (`log`). The decision is taken in memory per owner
-//! as the steps meet them; the number of queries does not grow with the number of owners
-//! (benches/load/BRIEFING.md).
+//! as the steps meet them.
+//!
+//! Round trips (issue 17 point 4, at most six for the reads, counted by
+//! `briefing_in_een_handvol_rondes`): steps 1-3, 6 and 8 and the version stamp of the
+//! agreements come from one statement (`graaf`), which reads a superset of what the walk
+//! may reach; the walk narrows it in memory exactly as it did step by step. Decisions,
+//! arrangements (step 7) and steps 9, 10 and 11 are one statement each; the agreements and the
+//! contact cards come from the instance's cache (`privacy::stamgegevens`). Persons are
+//! decrypted once each, after the decision.
 
 mod antwoord;
 mod bron;
@@ -105,10 +112,10 @@ pub fn stel_op_geteld(
     let gezinnen_ = o.gezinnen(&graaf_)?;
     o.personen()?;
     o.toon_gezinnen(&gezinnen_);
-    o.gezag(conn)?;
+    o.gezag(&graaf_)?;
     let beschikkingen_ = o.beschikkingen_en_regelingen(conn, &gezinnen_)?;
     let jaar_terug = opbouw::jaar_terug(ctx.nu);
-    let incidenten_ = o.incidenten(conn, jaar_terug)?;
+    let incidenten_ = o.incidenten(&graaf_, jaar_terug)?;
     o.meldingen(conn, meldingen)?;
     o.eigen_verklaringen(conn)?;
     o.organisaties(conn, &stand)?;

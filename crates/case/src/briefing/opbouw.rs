@@ -12,10 +12,10 @@ use super::toegang::Toegang;
 use super::{MAX_GEZINNEN, MAX_INCIDENTEN_IN_LIJST, ZorgmeldingBron};
 use crate::beschikkingen::{self, Beschikking, Werking};
 use crate::gezinnen::Gezin;
-use crate::incidenten::{self, IncidentKort};
+use crate::incidenten::IncidentKort;
 use crate::personen::{Persoon, PersoonRij};
 use crate::weergave::{PersoonKort, PersoonRef, beschikking_kort, gezag_kort, regeling_kort};
-use crate::{betrokkenheid, gezag, regelingen};
+use crate::{betrokkenheid, regelingen};
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use ketenregie_common::{Fout, Gegevenscategorie as C, Vertrouwelijkheid};
 use ketenregie_privacy::Context;
@@ -314,12 +314,11 @@ impl<'a> Opbouw<'a> {
     }
 
     /// Step 6, gezag: the newest verified record per child identity, of what may be seen.
-    pub(super) fn gezag(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
-        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
-        if persoon_ids.is_empty() {
+    pub(super) fn gezag(&mut self, graaf: &Graaf) -> Result<(), Fout> {
+        if self.alle.is_empty() {
             return Ok(());
         }
-        let records = gezag::van_kinderen(conn, &persoon_ids)?;
+        let records = graaf.gezag_van(&self.alle);
         self.toegang
             .beslis(records.iter().map(|g| g.eigenaar.as_str()))?;
         let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
@@ -397,11 +396,10 @@ impl<'a> Opbouw<'a> {
     /// see, for the flags.
     pub(super) fn incidenten(
         &mut self,
-        conn: &mut DbConnection,
+        graaf: &Graaf,
         jaar_terug: DateTime<Utc>,
     ) -> Result<Vec<IncidentKort>, Fout> {
-        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
-        let alle = incidenten::kort_van(conn, &persoon_ids, &self.gezin_ids)?;
+        let alle = graaf.incidenten_van(&self.alle, &self.gezin_ids);
         self.toegang
             .beslis(alle.iter().map(|i| i.eigenaar.as_str()))?;
         let zichtbaar: Vec<IncidentKort> = alle
