@@ -14,6 +14,10 @@
 #   KEEP=1      keep the database (PostgreSQL: ketenregie_bench_briefing; SQLite: target/bench-briefing/)
 #   REUSE=1     reuse a kept database instead of generating
 #   SKIP_BUILD=1
+#   BIN=path/to/ketenregie   measure another build (e.g. the one before a change) on the same data
+#   DB=name                  the PostgreSQL database (default ketenregie_bench_briefing)
+#   WIJZEN="bsn naam"        which searches to measure
+#   ALLEEN_GENEREREN=1       generate (with KEEP=1) and stop, to measure builds later with REUSE=1
 set -euo pipefail
 BACKEND=${BACKEND:-postgres}
 GEZINNEN=${GEZINNEN:-300000}
@@ -22,9 +26,9 @@ INCIDENTEN=${INCIDENTEN:-3000000}
 DURATION=${DURATION:-20}
 CONCURRENCY=${CONCURRENCY:-"1 32"}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-BIN="$ROOT/target/release/ketenregie"
+BIN=${BIN:-"$ROOT/target/release/ketenregie"}
 WORK="$ROOT/target/bench-briefing"
-DB=ketenregie_bench_briefing
+DB=${DB:-ketenregie_bench_briefing}
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 command -v wrk >/dev/null || die "wrk not found: apt-get install -y wrk"
@@ -75,14 +79,16 @@ if [[ ${REUSE:-0} != 1 ]]; then
     if [[ $BACKEND == postgres ]]; then
         psql -q -h 127.0.0.1 -U postgres -d "$DB" -c "VACUUM ANALYZE"
     fi
+    [[ ${ALLEEN_GENEREREN:-0} == 1 ]] && exit 0
 fi
 "$BIN" serve > "$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/ready" 2>/dev/null && break; sleep 0.2; done
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/ready" || { cat "$WORK/server.log"; die "server not ready"; }
 BEHEER=$("$BIN" token --organisatie politie-bench --rol functioneel-beheerder)
-# The agreement that lets the police read the GI's records for a briefing (idempotent).
-if [[ ${REUSE:-0} != 1 ]]; then
+# The agreement that lets the police read the GI's records for a briefing (once per database).
+AANTAL=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/convenanten" -H "Authorization: Bearer $BEHEER" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+if [[ $AANTAL == 0 ]]; then
     ID=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/convenanten" -H "Authorization: Bearer $BEHEER" -H 'Content-Type: application/json' -d '{
       "titel": "Benchmark: briefing", "partijen": [{"organisatie": "politie-bench", "rol": "politie"}, {"organisatie": "gi-bench", "rol": "gi"}],
       "doelen": ["briefing"], "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"],
@@ -100,7 +106,8 @@ case $BACKEND in
     postgres) psql -h 127.0.0.1 -U postgres -d "$DB" -Atc "SELECT 'rows: personen=' || (SELECT count(*) FROM personen) || ' gezinnen=' || (SELECT count(*) FROM gezinnen) || ' incidenten=' || (SELECT count(*) FROM incidenten)" >&2 ;;
     sqlite) python3 -c "import sqlite3; c=sqlite3.connect('$WORK/briefing.db'); print('rows:', *[f'{t}={c.execute(f\"SELECT count(*) FROM {t}\").fetchone()[0]}' for t in ['personen','gezinnen','incidenten']])" >&2 ;;
 esac
-for wijze in bsn naam; do
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start; binary $BIN" >&2
+for wijze in ${WIJZEN:-bsn naam}; do
     for c in $CONCURRENCY; do
         export WIJZE=$wijze
         t=1; [[ $c -gt 1 ]] && t=2

@@ -225,7 +225,57 @@ async fn productie_weigert_dev_tokens(db: Db) {
     );
 }
 
+/// Issue 17 point 3: a token id is written to `gebruikte_tokens` on its first use only and
+/// recognised from memory after that; a second instance reads the database once, then
+/// remembers. Shown by removing the row after first use: the instances still know which
+/// token first carried the id and refuse another token with it.
+async fn jti_uit_geheugen_na_eerste_gebruik(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let c = claims("politie", &["wijkagent"]);
+    let jti = c.jti.clone().unwrap();
+    let eerste = rs256(&c);
+    let rijen = || {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM gebruikte_tokens WHERE jti = '{jti}'"
+        ))
+    };
+    assert_eq!(app.get(PAD, &eerste).await.status(), 200);
+    assert_eq!(rijen(), 1, "recorded on first use");
+    assert_eq!(app.get(PAD, &eerste).await.status(), 200);
+    assert_eq!(rijen(), 1);
+    // A second instance on the same database: reads the record once, then remembers.
+    let b = ketenregie_api::app::Application::build_met(app.config.clone(), Default::default())
+        .await
+        .expect("second instance starts");
+    let b_url = format!("http://127.0.0.1:{}{PAD}", b.port());
+    actix_web::rt::spawn(b.run_until_stopped());
+    let status = |url: String, token: String| {
+        let client = app.client.clone();
+        async move {
+            client
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(status(b_url.clone(), eerste.clone()).await, 200);
+    app.sql(&format!("DELETE FROM gebruikte_tokens WHERE jti = '{jti}'"));
+    // Another token with the same id: both instances refuse it from memory.
+    let mut c2 = c.clone();
+    c2.sub = "iemand-anders".into();
+    let tweede = rs256(&c2);
+    assert_problem(app.get(PAD, &tweede).await, 401).await;
+    assert_eq!(status(b_url.clone(), tweede).await, 401);
+    assert_eq!(status(b_url, eerste.clone()).await, 200);
+    assert_eq!(app.get(PAD, &eerste).await.status(), 200);
+    assert_eq!(rijen(), 0, "a known token is not written again");
+}
+
 op_beide_backends!(
+    jti_uit_geheugen_na_eerste_gebruik,
     geldig_token_wordt_actor,
     geen_token,
     misvormd_token,

@@ -1166,7 +1166,123 @@ async fn inzage_van_het_hele_dossier(db: Db) {
     );
 }
 
+/// The sum and count of the histogram `naam` on the instance's `/metrics`.
+async fn histogram(app: &TestApp, naam: &str) -> (f64, f64) {
+    let m = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let waarde = |achter: &str| {
+        m.lines()
+            .find_map(|l| l.strip_prefix(&format!("{naam}_{achter} ")))
+            .map_or(0.0, |v| v.trim().parse::<f64>().unwrap())
+    };
+    (waarde("sum"), waarde("count"))
+}
+
+/// Issue 17 point 4: the full briefing (a family of four with gezag, decisions,
+/// arrangements, five incidents with statements, two involved organisations) reads in a
+/// handful of round trips, counted by the connection's instrumentation
+/// (`store::rondes`) and published as `ketenregie_briefing_leesrondes`. The first
+/// briefing fills the instance's cache of agreements and contact cards; the second is the
+/// steady state.
+async fn briefing_in_een_handvol_rondes(db: Db) {
+    let Some(app) = app(db).await else { return };
+    bouw_gezin(&app).await;
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let eerste: Value = briefing(&app, &noodhulp, None, json!({"bsn": BSN_KIND1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (som, aantal) = histogram(&app, "ketenregie_briefing_leesrondes").await;
+    assert_eq!(aantal, 1.0);
+    let b: Value = briefing(&app, &noodhulp, None, json!({"bsn": BSN_KIND1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(b, eerste, "the same briefing from a warm cache");
+    let (som2, _) = histogram(&app, "ketenregie_briefing_leesrondes").await;
+    let rondes = som2 - som;
+    eprintln!("briefing reads: {som} round trips with a cold cache, {rondes} warm ({db:?})");
+    assert!(
+        eerste["incidenten"]["totaal"].as_u64().unwrap() >= 5,
+        "{eerste}"
+    );
+    assert!(!b["gezag"].as_array().unwrap().is_empty());
+    assert!(!b["betrokkenOrganisaties"].as_array().unwrap().is_empty());
+    assert!(
+        rondes <= RONDES_MAX,
+        "{rondes} round trips for one briefing's reads"
+    );
+}
+
+/// The bound `briefing_in_een_handvol_rondes` holds the briefing to.
+const RONDES_MAX: f64 = 6.0;
+
+/// Issue 17 point 3: two instances on one database, each with its own cache of the
+/// agreements. Instance B shows the GI's records; the GI leaves the agreement on instance A
+/// (`UITTREDEN`); B's very next briefing shows none of them.
+async fn uittreding_geldt_op_elke_instantie(db: Db) {
+    let Some(app) = app(db).await else { return };
+    bouw_gezin(&app).await;
+    let b = ketenregie_api::app::Application::build_met(app.config.clone(), Default::default())
+        .await
+        .expect("second instance starts");
+    let b_url = format!("http://127.0.0.1:{}/api/v1/briefings/_zoek", b.port());
+    actix_web::rt::spawn(b.run_until_stopped());
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let op_b = || async {
+        let res = app
+            .client
+            .post(&b_url)
+            .bearer_auth(&noodhulp)
+            .json(&json!({"bsn": BSN_KIND1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        res.json::<Value>().await.unwrap()
+    };
+    for _ in 0..2 {
+        let voor = op_b().await;
+        assert!(!voor["gezag"].as_array().unwrap().is_empty(), "{voor}");
+        assert!(!voor["gezinnen"].as_array().unwrap().is_empty(), "{voor}");
+    }
+    let beheer = app.token(GI, &["functioneel-beheerder"]);
+    let lijst: Value = app
+        .get("/api/v1/convenanten", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = lijst["results"][0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/convenanten/{id}/uittredingen"),
+            &app.token(GI, &["privacyfunctionaris"]),
+            &json!({"reden": "geen deelname meer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+    let na = op_b().await;
+    assert!(na["gezag"].as_array().unwrap().is_empty(), "{na}");
+    assert!(na["gezinnen"].as_array().unwrap().is_empty(), "{na}");
+    assert!(
+        na["beschikkingenInWerking"].as_array().unwrap().is_empty(),
+        "{na}"
+    );
+}
+
 op_beide_backends!(
+    briefing_in_een_handvol_rondes,
+    uittreding_geldt_op_elke_instantie,
     inzage_van_het_hele_dossier,
     briefing_toont_open_zorgmeldingen,
     briefing_per_rol,

@@ -46,6 +46,54 @@ pub struct Verifier {
     single_use: bool,
     max_token_bytes: usize,
     max_lifetime: i64,
+    /// Token ids this instance has seen recorded in the database (`gebruikte_tokens`),
+    /// with the fingerprint of the token that first carried each and when it expires
+    /// (issue 17 point 3: the replay record is written on a token's first use only and
+    /// recognised from memory after that; another instance reads the database once).
+    bekend: Bekend,
+}
+
+/// Per-instance memory of recorded token ids: `jti` -> (fingerprint, expiry as Unix
+/// seconds). Only ever a copy of rows in `gebruikte_tokens`, which are kept until the
+/// token expires, so an answer from memory is the answer the database would give. Bounded:
+/// past `Bekend::MAX` ids the expired ones go, and if that is not enough all of them
+/// (later requests ask the database again).
+#[derive(Debug, Default)]
+struct Bekend(std::sync::Mutex<std::collections::HashMap<String, (String, i64)>>);
+
+impl Bekend {
+    const MAX: usize = 100_000;
+
+    fn kaart(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (String, i64)>> {
+        // A panic while the lock was held left at worst a missing id: go on.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The outcome for `jti` with fingerprint `hash`, if this instance knows the id.
+    fn uitkomst(&self, jti: &str, hash: &str, nu: i64) -> Option<JtiUitkomst> {
+        let kaart = self.kaart();
+        let (eerder, tot) = kaart.get(jti)?;
+        if *tot < nu {
+            return None;
+        }
+        Some(if eerder == hash {
+            JtiUitkomst::ZelfdeToken
+        } else {
+            JtiUitkomst::AnderToken
+        })
+    }
+
+    /// Remember that `jti` is recorded for the token with fingerprint `hash` until `tot`.
+    fn onthoud(&self, jti: String, hash: String, tot: i64, nu: i64) {
+        let mut kaart = self.kaart();
+        if kaart.len() >= Self::MAX {
+            kaart.retain(|_, (_, t)| *t >= nu);
+            if kaart.len() >= Self::MAX {
+                kaart.clear();
+            }
+        }
+        kaart.insert(jti, (hash, tot));
+    }
 }
 
 impl std::fmt::Debug for Verifier {
@@ -100,6 +148,7 @@ impl Verifier {
             single_use: config.auth.single_use_tokens,
             max_token_bytes: config.auth.max_token_bytes,
             max_lifetime: i64::try_from(config.auth.max_lifetime_seconds).unwrap_or(i64::MAX),
+            bekend: Bekend::default(),
         })
     }
 
@@ -429,27 +478,26 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
         .filter(|j| !j.is_empty())
         .ok_or_else(|| AppError::NietGeauthenticeerd("Het token mist de claim `jti`".into()))?;
     let hash = hex::encode(Sha256::digest(token.as_bytes()));
-    let verloopt = chrono::DateTime::from_timestamp(claims.exp + verifier.leeway as i64, 0)
+    let tot = claims.exp.saturating_add(verifier.leeway as i64);
+    let verloopt = chrono::DateTime::from_timestamp(tot, 0)
         .unwrap_or_default()
         .naive_utc();
-    let pool = req
-        .app_data::<web::Data<DbPool>>()
-        .cloned()
-        .ok_or_else(|| AppError::intern("pool missing"))?;
-    // Read first: a token seen before needs no write. Only a new jti is recorded (in a
-    // write transaction, which also settles a race between instances).
-    let (j, h) = (jti.clone(), hash.clone());
-    // Every database error on this path is mapped by kind (`db::db_fout`): a lost
-    // connection or a busy database is 503, never a 401 or 500 with the driver's words.
-    let bekend = db::run(&pool, move |c| tokens::gezien(c, &j).map_err(db::db_fout)).await?;
-    let uitkomst = match bekend {
-        Some(eerder) if eerder == hash => JtiUitkomst::ZelfdeToken,
-        Some(_) => JtiUitkomst::AnderToken,
+    let nu = chrono::Utc::now().timestamp();
+    // A token id this instance has seen recorded needs no round trip at all.
+    let uitkomst = match verifier.bekend.uitkomst(&jti, &hash, nu) {
+        Some(u) => u,
         None => {
-            db::tx(&pool, move |c| {
-                tokens::registreer(c, &jti, &h, verloopt).map_err(db::db_fout)
-            })
-            .await?
+            let uitkomst = jti_in_database(req, jti.clone(), hash.clone(), verloopt).await?;
+            match &uitkomst {
+                (JtiUitkomst::Nieuw | JtiUitkomst::ZelfdeToken, _) => {
+                    verifier.bekend.onthoud(jti, hash, tot, nu);
+                }
+                (JtiUitkomst::AnderToken, Some(eerder)) => {
+                    verifier.bekend.onthoud(jti, eerder.clone(), tot, nu);
+                }
+                (JtiUitkomst::AnderToken, None) => {}
+            }
+            uitkomst.0
         }
     };
     match uitkomst {
@@ -462,6 +510,38 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
             "De `jti` van dit token is al door een ander token gebruikt (replay geweigerd)".into(),
         )),
     }
+}
+
+/// The replay record of `jti` in the database: read first (a token seen before, on another
+/// instance, needs no write); only a new `jti` is recorded, in a write transaction, which
+/// also settles a race between instances. Returns the outcome and, when known, the
+/// fingerprint of the token that first carried the id.
+async fn jti_in_database(
+    req: &ServiceRequest,
+    jti: String,
+    hash: String,
+    verloopt: chrono::NaiveDateTime,
+) -> Result<(JtiUitkomst, Option<String>), AppError> {
+    let pool = req
+        .app_data::<web::Data<DbPool>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("pool missing"))?;
+    let j = jti.clone();
+    // Every database error on this path is mapped by kind (`db::db_fout`): a lost
+    // connection or a busy database is 503, never a 401 or 500 with the driver's words.
+    let bekend = db::run(&pool, move |c| tokens::gezien(c, &j).map_err(db::db_fout)).await?;
+    Ok(match bekend {
+        Some(eerder) if eerder == hash => (JtiUitkomst::ZelfdeToken, Some(eerder)),
+        Some(eerder) => (JtiUitkomst::AnderToken, Some(eerder)),
+        None => {
+            let h = hash.clone();
+            let u = db::tx(&pool, move |c| {
+                tokens::registreer(c, &jti, &h, verloopt).map_err(db::db_fout)
+            })
+            .await?;
+            (u, (u != JtiUitkomst::AnderToken).then_some(hash))
+        }
+    })
 }
 
 /// The authenticated caller, as a handler argument: `Aanroeper(actor): Aanroeper`.

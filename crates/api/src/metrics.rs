@@ -11,6 +11,8 @@ pub struct Metrics {
     registry: Registry,
     verzoeken: IntCounterVec,
     duur: HistogramVec,
+    /// Round trips of a briefing's reads (issue 17 point 4: at most a handful).
+    briefing_rondes: prometheus::Histogram,
 }
 
 impl std::fmt::Debug for Metrics {
@@ -41,6 +43,19 @@ impl Metrics {
             &["route", "method", "status"],
         )
         .expect("valid metric");
+        let briefing_rondes = prometheus::Histogram::with_opts(
+            HistogramOpts::new(
+                "ketenregie_briefing_leesrondes",
+                "Database round trips of a briefing's reads (log rows not counted)",
+            )
+            .buckets(vec![
+                1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 40.0,
+            ]),
+        )
+        .expect("valid metric");
+        registry
+            .register(Box::new(briefing_rondes.clone()))
+            .expect("register once");
         registry
             .register(Box::new(verzoeken.clone()))
             .expect("register once");
@@ -51,6 +66,7 @@ impl Metrics {
             registry,
             verzoeken,
             duur,
+            briefing_rondes,
         }
     }
 
@@ -59,6 +75,11 @@ impl Metrics {
         let labels = [route, method, status.as_str()];
         self.verzoeken.with_label_values(&labels).inc();
         self.duur.with_label_values(&labels).observe(seconds);
+    }
+
+    /// One briefing took `rondes` round trips for its reads (`case::briefing::stel_op_geteld`).
+    pub fn briefing_rondes(&self, rondes: u64) {
+        self.briefing_rondes.observe(rondes as f64);
     }
 
     pub fn render(&self) -> String {

@@ -158,6 +158,11 @@ pub fn context(
         .ok_or_else(|| AppError::intern("versleuteling missing"))?
         .clone()
         .into_inner();
+    let stamgegevens = req
+        .app_data::<web::Data<ketenregie_privacy::stamgegevens::Stamgegevens>>()
+        .ok_or_else(|| AppError::intern("stamgegevens missing"))?
+        .clone()
+        .into_inner();
     Ok(Context {
         actor,
         trace_id,
@@ -168,6 +173,7 @@ pub fn context(
         nu: klok.nu(),
         pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
         versleuteling,
+        stamgegevens,
     })
 }
 

@@ -3,6 +3,7 @@
 //! ids that link the audit trail, the processing log and the service's own logs.
 
 use crate::pseudoniem::Pseudonimiseerder;
+use crate::stamgegevens::Stamgegevens;
 use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Utc};
 use ketenregie_common::Actor;
@@ -26,6 +27,9 @@ pub struct Context {
     pub pseudoniemen: Arc<Pseudonimiseerder>,
     /// Encryption of identifiers at rest and their look-up hashes.
     pub versleuteling: Arc<Versleuteling>,
+    /// The instance's cache of the decision's inputs and the partner register
+    /// (`stamgegevens`: invalidated by a version stamp read at the start of each use).
+    pub stamgegevens: Arc<Stamgegevens>,
 }
 
 impl Context {

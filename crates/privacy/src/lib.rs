@@ -29,6 +29,7 @@ pub mod logboek;
 pub mod pseudoniem;
 pub mod quotum;
 pub mod register;
+pub mod stamgegevens;
 pub mod verantwoording;
 pub mod verificatie;
 pub mod versleuteling;

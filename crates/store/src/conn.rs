@@ -252,11 +252,13 @@ impl DbUrl {
         match self.backend {
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(&self.target)?;
+                c.set_instrumentation(crate::rondes::Teller);
                 sqlite_setup(&mut c)?;
                 Ok(DbConnection::Sqlite(c))
             }
             Backend::Postgres => {
                 let mut c = PgConnection::establish(&self.target)?;
+                c.set_instrumentation(crate::rondes::Teller);
                 c.batch_execute("SET TIME ZONE 'UTC'")?;
                 Ok(DbConnection::Pg(c))
             }

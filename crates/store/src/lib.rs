@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod outbox;
 pub mod quota;
 pub mod referentie;
+pub mod rondes;
 pub mod schema;
 pub mod tokens;
 pub mod venster;

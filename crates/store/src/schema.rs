@@ -675,3 +675,12 @@ diesel::table! {
         verloopt_op -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// One row (`id = 1`): bumped by triggers on every change to the agreements and the
+    /// partner register (migration 2026-12-02-000201), read by `privacy::stamgegevens`.
+    stamgegevens_versie (id) {
+        id -> Integer,
+        versie -> BigInt,
+    }
+}

@@ -311,6 +311,8 @@ impl Application {
         });
         let limieten = web::Data::new(crate::limieten::Limieten::uit(&config));
         let metrics = web::Data::new(Metrics::new());
+        // The instance's cache of the agreements and the partner register (issue 17).
+        let stamgegevens = web::Data::new(ketenregie_privacy::stamgegevens::Stamgegevens::nieuw());
         let document = web::Data::new(ApiDocument::new());
         let pool_data = web::Data::new(pool.clone());
         let body_limit = config.server.body_limit_bytes;
@@ -342,6 +344,7 @@ impl Application {
                 .app_data(document.clone())
                 .app_data(pseudoniemen.clone())
                 .app_data(versleuteling.clone())
+                .app_data(stamgegevens.clone())
                 .app_data(klok.clone())
                 .app_data(inzage.clone())
                 .app_data(zorgmeldingen.clone())

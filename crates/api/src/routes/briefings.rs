@@ -2,6 +2,7 @@
 //! (`ketenregie_case::briefing::stel_op`, with the open zorgmeldingen from the
 //! `ZorgmeldingBron` wired in `app.rs`). The search key travels in the body, never the URL.
 
+use crate::metrics::Metrics;
 use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
@@ -27,6 +28,7 @@ pub async fn zoek(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     meldingen: web::Data<dyn ZorgmeldingBron>,
+    metrics: web::Data<Metrics>,
     body: crate::lichaam::Json<BriefingVraag>,
 ) -> Result<HttpResponse, AppError> {
     let vraag = body.valideer(ctx.vandaag())?;
@@ -36,9 +38,10 @@ pub async fn zoek(
         id: "zoek".into(),
         eigenaar: ctx.actor.organisatie.clone(),
     };
-    let b = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(briefing::stel_op(conn, &c2, &**meldingen, &vraag)?)
+    let (b, rondes) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(briefing::stel_op_geteld(conn, &c2, &**meldingen, &vraag)?)
     })
     .await?;
+    metrics.briefing_rondes(rondes);
     Ok(HttpResponse::Ok().json(b))
 }

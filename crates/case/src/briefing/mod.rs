@@ -27,11 +27,19 @@
 //! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 the own
 //! statements on each record shown (eigen verklaringen, one query), 11 contacts, 12 flags
 //! (`signalen`), 13 log rows (`log`). The decision is taken in memory per owner
-//! as the steps meet them; the number of queries does not grow with the number of owners
-//! (benches/load/BRIEFING.md).
+//! as the steps meet them.
+//!
+//! Round trips (issue 17 point 4, at most six for the reads, counted by
+//! `briefing_in_een_handvol_rondes`): steps 1-3, 6 and 8 and the version stamp of the
+//! agreements come from one statement (`graaf`), which reads a superset of what the walk
+//! may reach; the walk narrows it in memory exactly as it did step by step. Decisions,
+//! arrangements (step 7) and steps 9, 10 and 11 are one statement each; the agreements and the
+//! contact cards come from the instance's cache (`privacy::stamgegevens`). Persons are
+//! decrypted once each, after the decision.
 
 mod antwoord;
 mod bron;
+mod graaf;
 mod log;
 mod opbouw;
 mod signalen;
@@ -49,7 +57,7 @@ use crate::toegang::doel_voor;
 use ketenregie_common::Fout;
 use ketenregie_privacy::{Context, besluit};
 use ketenregie_store::DbConnection;
-use ketenregie_store::kolom;
+use ketenregie_store::{kolom, rondes};
 use uuid::Uuid;
 
 /// At most this many families in one briefing: a search that reaches more is almost
@@ -72,28 +80,45 @@ pub fn stel_op(
     meldingen: &dyn ZorgmeldingBron,
     vraag: &Zoekvraag,
 ) -> Result<Briefing, Fout> {
-    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    stel_op_geteld(conn, ctx, meldingen, vraag).map(|(b, _)| b)
+}
+
+/// `stel_op`, also returning the number of round trips its reads took (`store::rondes`:
+/// every statement from the graph to the contact cards, not the log rows), for the
+/// metric `ketenregie_briefing_leesrondes` and the test that bounds it (issue 17 point 4).
+pub fn stel_op_geteld(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    meldingen: &dyn ZorgmeldingBron,
+    vraag: &Zoekvraag,
+) -> Result<(Briefing, u64), Fout> {
+    let begin = rondes::geteld();
+    let sleutel = graaf::Sleutel::van(vraag, &ctx.versleuteling);
+    let graaf_ = graaf::lees(conn, &sleutel)?;
+    let stand = ctx.stamgegevens.stand_bij(graaf_.versie);
+    let beslisser = besluit::Beslisser::laad_bij(conn, ctx, &stand)?;
     let doel = doel_voor(beslisser.soort());
     let briefing_id = ketenregie_common::ids::new_id();
     let toegang = toegang::Toegang::nieuw(ctx, &beslisser, doel);
     let mut o = opbouw::Opbouw::nieuw(ctx, toegang, Briefing::leeg(vraag.wijze(), doel));
 
-    let treffers = o.zoek_personen(conn, vraag)?;
+    let treffers = o.zoek_personen(&graaf_, &sleutel)?;
     if matches!(vraag, Zoekvraag::Naam { .. }) && o.zoek_identiteiten.len() > 1 {
         o.kandidaten(&treffers)?;
-        return afronden(conn, ctx, o, briefing_id);
+        let gelezen = rondes::geteld() - begin;
+        return afronden(conn, ctx, o, briefing_id).map(|b| (b, gelezen));
     }
-    o.identiteiten(conn)?;
-    let gezinnen_ = o.gezinnen(conn)?;
+    o.identiteiten(&graaf_)?;
+    let gezinnen_ = o.gezinnen(&graaf_)?;
     o.personen()?;
     o.toon_gezinnen(&gezinnen_);
-    o.gezag(conn)?;
+    o.gezag(&graaf_)?;
     let beschikkingen_ = o.beschikkingen_en_regelingen(conn, &gezinnen_)?;
     let jaar_terug = opbouw::jaar_terug(ctx.nu);
-    let incidenten_ = o.incidenten(conn, jaar_terug)?;
+    let incidenten_ = o.incidenten(&graaf_, jaar_terug)?;
     o.meldingen(conn, meldingen)?;
     o.eigen_verklaringen(conn)?;
-    o.organisaties(conn)?;
+    o.organisaties(conn, &stand)?;
     o.b.signalen = signalen::signalen(
         &o.b,
         &incidenten_,
@@ -110,7 +135,8 @@ pub fn stel_op(
     log::bijdragers_loggen(&o.b, &mut o.getoond, &zoek);
     o.b.gevonden =
         !o.b.personen.is_empty() || !o.b.gezinnen.is_empty() || o.b.incidenten.totaal > 0;
-    afronden(conn, ctx, o, briefing_id)
+    let gelezen = rondes::geteld() - begin;
+    afronden(conn, ctx, o, briefing_id).map(|b| (b, gelezen))
 }
 
 /// Write the log rows and hand out the briefing.

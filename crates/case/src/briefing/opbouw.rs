@@ -7,24 +7,23 @@ use super::antwoord::{
     Bereikbaar, BetrokkenOrganisatie, Briefing, GezinKort, GezinslidKort, IncidentRegel,
     Incidentoverzicht, Kandidaat, ZorgmeldingKort,
 };
+use super::graaf::{Graaf, Sleutel};
 use super::toegang::Toegang;
-use super::vraag::Zoekvraag;
 use super::{MAX_GEZINNEN, MAX_INCIDENTEN_IN_LIJST, ZorgmeldingBron};
 use crate::beschikkingen::{self, Beschikking, Werking};
-use crate::gezinnen::{self, Gezin};
-use crate::incidenten::{self, IncidentKort};
+use crate::gezinnen::Gezin;
+use crate::incidenten::IncidentKort;
 use crate::personen::{Persoon, PersoonRij};
 use crate::weergave::{PersoonKort, PersoonRef, beschikking_kort, gezag_kort, regeling_kort};
-use crate::{betrokkenheid, gezag, identiteit, regelingen};
+use crate::{betrokkenheid, regelingen};
 use chrono::{DateTime, Months, NaiveDate, Utc};
-use diesel::prelude::*;
-use ketenregie_common::{Fout, Gegevenscategorie as C, OrganisatieSoort, Vertrouwelijkheid};
+use ketenregie_common::{Fout, Gegevenscategorie as C, Vertrouwelijkheid};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::eigen_verklaring::{Recordsoort, Verklaringen};
+use ketenregie_privacy::stamgegevens::Stand;
 use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_store::DbConnection;
 use ketenregie_store::kolom;
-use ketenregie_store::schema::personen as personen_t;
-use ketenregie_store::{DbConnection, directory};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
@@ -70,15 +69,21 @@ impl<'a> Opbouw<'a> {
         &self.ctx.versleuteling
     }
 
-    /// Step 1, find persons: the records the key matches, of any organisation. Only those
-    /// the caller may see lead anywhere (`EEN_ORGANISATIE_ZICHT`): a match in a record it
-    /// may not see makes no search ambiguous and leads to no family. Returns the matches.
+    /// Step 1, find persons: the records the key matches, of any organisation (from the
+    /// graph read in one statement, `graaf`). Only those the caller may see lead anywhere
+    /// (`EEN_ORGANISATIE_ZICHT`): a match in a record it may not see makes no search
+    /// ambiguous and leads to no family. Returns the matches, in the order of their ids.
     pub(super) fn zoek_personen(
         &mut self,
-        conn: &mut DbConnection,
-        vraag: &Zoekvraag,
+        graaf: &Graaf,
+        sleutel: &Sleutel,
     ) -> Result<Vec<PersoonRij>, Fout> {
-        let treffers = rijen_waar(conn, vraag, self.v())?;
+        let treffers: Vec<PersoonRij> = graaf
+            .personen
+            .values()
+            .filter(|r| sleutel.past(r))
+            .cloned()
+            .collect();
         self.toegang
             .beslis(treffers.iter().map(|r| r.eigenaar.as_str()))?;
         self.zoek_identiteiten = treffers
@@ -116,26 +121,45 @@ impl<'a> Opbouw<'a> {
 
     /// Step 2, identities: everything reachable from the identities found. The searched
     /// identities' records, their families, the members' identities, and every record of
-    /// those identities: four queries, whatever the number of owners. Then the families
-    /// other organisations recorded the same people in. Only families of owners that
-    /// grant the caller anything lead further.
-    pub(super) fn identiteiten(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+    /// those identities; then the families other organisations recorded the same people
+    /// in. Only families of owners that grant the caller anything lead further. All of it
+    /// from the graph already read (`graaf`): no statement.
+    pub(super) fn identiteiten(&mut self, graaf: &Graaf) -> Result<(), Fout> {
         if self.zoek_identiteiten.is_empty() {
             return Ok(());
         }
-        let eerste = met_identiteiten(conn, &self.zoek_identiteiten)?;
-        let ids: Vec<String> = eerste.iter().map(|r| r.id.clone()).collect();
-        let gevonden = gezinnen::met_personen(conn, &ids)?;
-        let mut gezin_ids = self.bijdragende_gezinnen(conn, gevonden)?;
+        let eerste: BTreeSet<String> = graaf
+            .personen
+            .values()
+            .filter(|r| self.zoek_identiteiten.contains(&r.betrokkene))
+            .map(|r| r.id.clone())
+            .collect();
+        let gevonden = graaf.gezinnen_met(&eerste);
+        let mut gezin_ids = self.bijdragende_gezinnen(graaf, gevonden)?;
         gezin_ids.truncate(MAX_GEZINNEN);
         let mut identiteiten = self.zoek_identiteiten.clone();
-        identiteiten.extend(gezinnen::identiteiten_van_leden(conn, &gezin_ids)?);
-        for r in met_identiteiten(conn, &identiteiten)? {
-            self.alle.insert(r.id.clone(), r);
+        for g in &gezin_ids {
+            let Some(gezin) = kolom::uuid(g).ok().and_then(|id| graaf.gezinnen.get(&id)) else {
+                continue;
+            };
+            identiteiten.extend(
+                gezin
+                    .leden
+                    .iter()
+                    .filter_map(|l| graaf.personen.get(&l.persoon.to_string()))
+                    .map(|r| r.betrokkene.clone()),
+            );
         }
-        let ids: Vec<String> = self.alle.keys().cloned().collect();
-        let andere = gezinnen::met_personen(conn, &ids)?;
-        for g in self.bijdragende_gezinnen(conn, andere)? {
+        for r in graaf
+            .personen
+            .values()
+            .filter(|r| identiteiten.contains(&r.betrokkene))
+        {
+            self.alle.insert(r.id.clone(), r.clone());
+        }
+        let ids: BTreeSet<String> = self.alle.keys().cloned().collect();
+        let andere = graaf.gezinnen_met(&ids);
+        for g in self.bijdragende_gezinnen(graaf, andere)? {
             if gezin_ids.len() >= MAX_GEZINNEN {
                 break;
             }
@@ -154,13 +178,13 @@ impl<'a> Opbouw<'a> {
     /// (`EEN_ORGANISATIE_ZICHT`).
     fn bijdragende_gezinnen(
         &mut self,
-        conn: &mut DbConnection,
+        graaf: &Graaf,
         mut ids: Vec<String>,
     ) -> Result<Vec<String>, Fout> {
         if ids.is_empty() {
             return Ok(ids);
         }
-        let gezinnen_ = gezinnen::lees_veel(conn, &ids)?;
+        let gezinnen_ = gezinnen_uit(graaf, &ids);
         self.toegang
             .beslis(gezinnen_.iter().map(|g| g.eigenaar.as_str()))?;
         let zichtbaar: BTreeSet<String> = gezinnen_
@@ -172,25 +196,21 @@ impl<'a> Opbouw<'a> {
         Ok(ids)
     }
 
-    /// Step 3, families: the families reached, with the records of members found only
-    /// through a family of the second round (rare), read by their ids.
-    pub(super) fn gezinnen(&mut self, conn: &mut DbConnection) -> Result<Vec<Gezin>, Fout> {
+    /// Step 3, families: the families reached (in the order of their ids), with the
+    /// records of members found only through a family of the second round (rare).
+    pub(super) fn gezinnen(&mut self, graaf: &Graaf) -> Result<Vec<Gezin>, Fout> {
         if self.gezin_ids.is_empty() {
             return Ok(vec![]);
         }
-        let gezinnen_ = gezinnen::lees_veel(conn, &self.gezin_ids)?;
-        let ontbrekend: Vec<String> = gezinnen_
-            .iter()
-            .flat_map(|g| g.leden.iter().map(|l| l.persoon.to_string()))
-            .filter(|p| !self.alle.contains_key(p))
-            .collect();
-        if !ontbrekend.is_empty() {
-            for r in personen_t::table
-                .filter(personen_t::id.eq_any(&ontbrekend))
-                .select(PersoonRij::as_select())
-                .load::<PersoonRij>(conn)?
-            {
-                self.alle.insert(r.id.clone(), r);
+        let gezinnen_ = gezinnen_uit(graaf, &self.gezin_ids);
+        for g in &gezinnen_ {
+            for l in &g.leden {
+                let p = l.persoon.to_string();
+                if !self.alle.contains_key(&p)
+                    && let Some(r) = graaf.personen.get(&p)
+                {
+                    self.alle.insert(p, r.clone());
+                }
             }
         }
         self.toegang
@@ -294,12 +314,11 @@ impl<'a> Opbouw<'a> {
     }
 
     /// Step 6, gezag: the newest verified record per child identity, of what may be seen.
-    pub(super) fn gezag(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
-        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
-        if persoon_ids.is_empty() {
+    pub(super) fn gezag(&mut self, graaf: &Graaf) -> Result<(), Fout> {
+        if self.alle.is_empty() {
             return Ok(());
         }
-        let records = gezag::van_kinderen(conn, &persoon_ids)?;
+        let records = graaf.gezag_van(&self.alle);
         self.toegang
             .beslis(records.iter().map(|g| g.eigenaar.as_str()))?;
         let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
@@ -377,11 +396,10 @@ impl<'a> Opbouw<'a> {
     /// see, for the flags.
     pub(super) fn incidenten(
         &mut self,
-        conn: &mut DbConnection,
+        graaf: &Graaf,
         jaar_terug: DateTime<Utc>,
     ) -> Result<Vec<IncidentKort>, Fout> {
-        let persoon_ids: Vec<String> = self.alle.keys().cloned().collect();
-        let alle = incidenten::kort_van(conn, &persoon_ids, &self.gezin_ids)?;
+        let alle = graaf.incidenten_van(&self.alle, &self.gezin_ids);
         self.toegang
             .beslis(alle.iter().map(|i| i.eigenaar.as_str()))?;
         let zichtbaar: Vec<IncidentKort> = alle
@@ -525,7 +543,11 @@ impl<'a> Opbouw<'a> {
 
     /// Step 11, contacts: the organisations involved with the persons (active signals),
     /// each with its named contact and its 24/7 numbers from the partner directory.
-    pub(super) fn organisaties(&mut self, conn: &mut DbConnection) -> Result<(), Fout> {
+    pub(super) fn organisaties(
+        &mut self,
+        conn: &mut DbConnection,
+        stand: &Stand<'_>,
+    ) -> Result<(), Fout> {
         let identiteiten: Vec<String> = self.identiteiten_lijst().into_iter().collect();
         let signalen = betrokkenheid::actief_op(conn, self.v(), &identiteiten, self.vandaag)?;
         self.toegang
@@ -543,7 +565,7 @@ impl<'a> Opbouw<'a> {
                 continue;
             }
             if !per_organisatie.contains_key(&x.organisatie) {
-                let kaart = organisatiekaart(conn, &x.organisatie)?;
+                let kaart = organisatiekaart(conn, stand, &x.organisatie)?;
                 per_organisatie.insert(x.organisatie.clone(), kaart);
             }
             let (naam, dag_en_nacht) = per_organisatie[&x.organisatie].clone();
@@ -565,73 +587,33 @@ impl<'a> Opbouw<'a> {
     }
 }
 
-/// An organisation's name and 24/7 contact points from the partner directory.
+/// An organisation's name and 24/7 contact points from the partner directory, through
+/// the instance's cache (`privacy::stamgegevens`: no statement when nothing changed).
 fn organisatiekaart(
     conn: &mut DbConnection,
+    stand: &Stand<'_>,
     code: &str,
 ) -> Result<(Option<String>, Vec<Bereikbaar>), Fout> {
-    let org: Option<(Uuid, String, OrganisatieSoort)> = directory::kern_op_code(conn, code)?;
-    let Some((id, naam, _)) = org else {
+    let Some((id, naam, _)) = stand.kern(conn, code)? else {
         return Ok((None, vec![]));
     };
-    let dag_en_nacht = directory::altijd_bereikbaar(conn, id)?
-        .into_iter()
+    let dag_en_nacht = stand
+        .altijd_bereikbaar(conn, id)?
+        .iter()
         .map(|c| Bereikbaar {
-            naam: c.naam,
-            telefoon: c.telefoon,
+            naam: c.naam.clone(),
+            telefoon: c.telefoon.clone(),
         })
         .collect();
     Ok((Some(naam), dag_en_nacht))
 }
 
-/// The person records the search key matches, of any organisation.
-fn rijen_waar(
-    conn: &mut DbConnection,
-    vraag: &Zoekvraag,
-    v: &Versleuteling,
-) -> QueryResult<Vec<PersoonRij>> {
-    let q = personen_t::table.select(PersoonRij::as_select());
-    match vraag {
-        Zoekvraag::Bsn(b) => q
-            .filter(personen_t::bsn_hash.eq(identiteit::bsn_hash(v, b)))
-            .load(conn),
-        Zoekvraag::Naam {
-            voornamen,
-            achternaam,
-            geboortedatum,
-        } => q
-            .filter(personen_t::naam_hash.eq(identiteit::naam_hash(
-                v,
-                voornamen,
-                achternaam,
-                *geboortedatum,
-            )))
-            .load(conn),
-        Zoekvraag::Adres {
-            postcode,
-            huisnummer,
-        } => q
-            .filter(personen_t::adres_hash.eq(identiteit::adres_hash(v, postcode, huisnummer)))
-            .load(conn),
-    }
-}
-
-/// Every person record of these identities, of any organisation.
-fn met_identiteiten(
-    conn: &mut DbConnection,
-    ids: &BTreeSet<String>,
-) -> QueryResult<Vec<PersoonRij>> {
-    let ids: Vec<&String> = ids.iter().collect();
-    let mut uit = Vec::new();
-    for deel in ids.chunks(500) {
-        uit.extend(
-            personen_t::table
-                .filter(personen_t::betrokkene.eq_any(deel))
-                .select(PersoonRij::as_select())
-                .load(conn)?,
-        );
-    }
-    Ok(uit)
+/// Families `ids` from the graph, in the order of their ids.
+fn gezinnen_uit(graaf: &Graaf, ids: &[String]) -> Vec<Gezin> {
+    let ids: BTreeSet<Uuid> = ids.iter().filter_map(|i| kolom::uuid(i).ok()).collect();
+    ids.iter()
+        .filter_map(|i| graaf.gezinnen.get(i).cloned())
+        .collect()
 }
 
 /// The start of the 12 months counted back from `nu`.

@@ -29,14 +29,16 @@
 //! at a concept.
 
 use crate::context::Context;
-use crate::convenant::{self, Convenant, Grondslag};
+use crate::convenant::{Convenant, Grondslag};
+use crate::stamgegevens::Stand;
 use chrono::{DateTime, Utc};
 use ketenregie_common::Fout;
 use ketenregie_common::{
     Actie, Actor, Doel, Gegevenscategorie, OrganisatieSoort, Vertrouwelijkheid,
 };
-use ketenregie_store::{DbConnection, directory};
+use ketenregie_store::DbConnection;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use uuid::Uuid;
 
 mod doorbraak;
@@ -169,30 +171,23 @@ pub fn beslis(
     }
 }
 
-/// Decide inside the caller's transaction: reads the actor's organisation kind and the
-/// agreements every time, so a withdrawal or expiry takes effect on the next request.
+/// Decide inside the caller's transaction. The actor's organisation kind and its
+/// agreements come from the instance's cache (`stamgegevens`), checked against the version
+/// stamp read first in this transaction, so a withdrawal or expiry committed before the
+/// request takes effect on it, on any instance.
 pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<Toestemming, Fout> {
     // Own data (`EIGEN_ORGANISATIE`) needs neither the organisation's kind nor the
-    // agreements: spare both queries on the hottest path.
+    // agreements: spare the stamp on the hottest path.
     let alleen_eigen = a.eigenaren.iter().all(|e| *e == ctx.actor.organisatie);
-    let (soort, convenanten) = if alleen_eigen && !ctx.doorbraak {
-        (None, Vec::new())
+    let beslisser = if alleen_eigen && !ctx.doorbraak {
+        Beslisser {
+            soort: None,
+            convenanten: Arc::default(),
+        }
     } else {
-        (
-            directory::organisatie_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.soort),
-            convenant::actief_voor(conn, &ctx.actor.organisatie)?,
-        )
+        Beslisser::laad(conn, ctx)?
     };
-    beslis(
-        &ctx.actor,
-        soort,
-        &convenanten,
-        a,
-        ctx.toelichting.as_deref(),
-        ctx.doorbraak,
-        ctx.nu,
-    )
-    .map_err(Fout::from)
+    beslisser.beslis(ctx, a).map_err(Fout::from)
 }
 
 /// Many decisions in one request (the briefing decides per owning organisation): the
@@ -201,14 +196,27 @@ pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<T
 #[derive(Debug, Clone)]
 pub struct Beslisser {
     soort: Option<OrganisatieSoort>,
-    convenanten: Vec<Convenant>,
+    convenanten: Arc<Vec<Convenant>>,
 }
 
 impl Beslisser {
+    /// The actor's organisation kind and agreements, from the instance's cache at the
+    /// version stamp read now (`stamgegevens::Stamgegevens::stand`: one statement when
+    /// nothing changed).
     pub fn laad(conn: &mut DbConnection, ctx: &Context) -> Result<Self, Fout> {
+        let stand = ctx.stamgegevens.stand(conn)?;
+        Self::laad_bij(conn, ctx, &stand)
+    }
+
+    /// As `laad`, at a stamp the caller already read.
+    pub fn laad_bij(
+        conn: &mut DbConnection,
+        ctx: &Context,
+        stand: &Stand<'_>,
+    ) -> Result<Self, Fout> {
         Ok(Self {
-            soort: directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2),
-            convenanten: convenant::actief_voor(conn, &ctx.actor.organisatie)?,
+            soort: stand.kern(conn, &ctx.actor.organisatie)?.map(|o| o.2),
+            convenanten: stand.convenanten(conn, &ctx.actor.organisatie)?,
         })
     }
 

@@ -1,0 +1,16 @@
+DROP TRIGGER stamgegevens_contactpunten_d;
+DROP TRIGGER stamgegevens_contactpunten_u;
+DROP TRIGGER stamgegevens_contactpunten_i;
+DROP TRIGGER stamgegevens_organisaties_d;
+DROP TRIGGER stamgegevens_organisaties_u;
+DROP TRIGGER stamgegevens_organisaties_i;
+DROP TRIGGER stamgegevens_convenant_uittredingen_d;
+DROP TRIGGER stamgegevens_convenant_uittredingen_u;
+DROP TRIGGER stamgegevens_convenant_uittredingen_i;
+DROP TRIGGER stamgegevens_convenant_partijen_d;
+DROP TRIGGER stamgegevens_convenant_partijen_u;
+DROP TRIGGER stamgegevens_convenant_partijen_i;
+DROP TRIGGER stamgegevens_convenanten_d;
+DROP TRIGGER stamgegevens_convenanten_u;
+DROP TRIGGER stamgegevens_convenanten_i;
+DROP TABLE stamgegevens_versie;
