@@ -65,7 +65,9 @@ async fn standaardlimieten_geven_429(db: Db) {
     // A `[limits]` section of its own keeps the production defaults (the test harness
     // switches the rate limits off for every other test).
     let standaard = "[limits]\n# the production defaults";
-    let Some(app) = spawn_with(db, standaard).await else { return };
+    let Some(app) = spawn_with(db, standaard).await else {
+        return;
+    };
     app.organisatie("politie-den-haag", "politie", &[]).await;
     let (s, eerste) = bestook(&app, 1000, 50, "geen.geldig.token", |_| vec![]).await;
     assert!(s.contains(&401), "bad tokens are refused");
@@ -74,7 +76,9 @@ async fn standaardlimieten_geven_429(db: Db) {
     assert!(!s.iter().any(|c| *c >= 500));
 
     // A good token: the per-user limit (another client address is not needed for it).
-    let Some(app) = spawn_with(db, standaard).await else { return };
+    let Some(app) = spawn_with(db, standaard).await else {
+        return;
+    };
     app.organisatie("politie-den-haag", "politie", &[]).await;
     let token = app.token("politie-den-haag", &["noodhulp"]);
     let (s, eerste) = bestook(&app, 300, 30, &token, |_| vec![]).await;

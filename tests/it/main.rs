@@ -26,6 +26,7 @@ mod idempotentie;
 mod inzage;
 mod kalender;
 mod limieten;
+mod logschrijver;
 mod matrix;
 mod namen;
 mod openapi_drift;

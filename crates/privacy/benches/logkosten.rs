@@ -39,6 +39,7 @@ fn context() -> Context {
         nu: ketenregie_common::time::now_utc(),
         pseudoniemen: Arc::new(Pseudonimiseerder::new(&[1u8; 32])),
         versleuteling: Arc::new(Versleuteling::new(&[2u8; 32])),
+        groepslog: Default::default(),
     }
 }
 

@@ -512,6 +512,7 @@ pub fn voer_uit(
                         nu,
                         pseudoniemen: pseudoniemen.clone(),
                         versleuteling: versleuteling.clone(),
+                        groepslog: Default::default(),
                     };
                     logboek::verwerkingen(c, &ctx, "vernietiging", &items, "geslaagd")?;
                 }

@@ -26,6 +26,9 @@ pub struct Context {
     pub pseudoniemen: Arc<Pseudonimiseerder>,
     /// Encryption of identifiers at rest and their look-up hashes.
     pub versleuteling: Arc<Versleuteling>,
+    /// Read mode and the instance's log writer (issue 17 point 1): shared by every clone
+    /// of this context; `Groepslog::default()` writes every log row at once.
+    pub groepslog: crate::logboek::Groepslog,
 }
 
 impl Context {
