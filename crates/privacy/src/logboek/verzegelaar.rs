@@ -49,9 +49,22 @@ pub struct Verzegeling {
 }
 
 /// Take or renew the sealer's lease for `houder` (an instance id) at `nu`. Returns
-/// whether `houder` holds it. In its own short transaction.
+/// whether `houder` holds it. A lease held with more than half its term left is not
+/// written again (an idle service does not write every pass). In the caller's short
+/// transaction.
 pub fn neem_lease(conn: &mut DbConnection, houder: &str, nu: DateTime<Utc>) -> QueryResult<bool> {
     let (nu_db, tot) = (to_db(nu), to_db(nu + LEASE));
+    let huidig: Option<(String, chrono::NaiveDateTime)> = logverzegelaar::table
+        .filter(logverzegelaar::id.eq("verzegelaar"))
+        .select((logverzegelaar::houder, logverzegelaar::geldig_tot))
+        .first(conn)
+        .optional()?;
+    if let Some((h, geldig_tot)) = &huidig
+        && h == houder
+        && *geldig_tot > to_db(nu + LEASE / 2)
+    {
+        return Ok(true);
+    }
     let n = diesel::update(
         logverzegelaar::table
             .filter(logverzegelaar::id.eq("verzegelaar"))
