@@ -120,6 +120,10 @@ enum AuditCommand {
     /// Verify, then print every chain head as JSON (an external checkpoint): keep it
     /// outside the database, and check against it later with `audit verify --tegen`.
     Checkpoint,
+    /// Seal every unsealed log row now (link it into its hash chain), as the service's
+    /// sealer does every `privacy.log_seal_interval_ms`: before a checkpoint that should
+    /// cover the latest rows, or when no instance runs.
+    Seal,
     /// Write one organisation's part of both logs as JSON Lines, with the chain hashes, for
     /// its own archive or SIEM; verifiable outside the service with SHA-256 alone (README
     /// "Exporting the logs"). To stdout; a summary on stderr.
@@ -320,6 +324,22 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "ok: {} audit rows and {} processing-log rows in {} chains verified",
                 v.audit_rijen, v.verwerking_rijen, v.ketens
             );
+            // The unsealed window (issue 17 point 2): committed rows no hash covers yet.
+            let o = &v.onverzegeld;
+            let tot = o
+                .verzegeld_tot
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+                .unwrap_or_else(|| "-".into());
+            match o.oudste {
+                None => println!("sealed up to {tot}; unsealed: none"),
+                Some(oudste) => println!(
+                    "sealed up to {tot}; unsealed: {} audit rows and {} processing-log rows, the oldest {:.1} s old (not yet covered by a hash)",
+                    o.audit_rijen,
+                    o.verwerking_rijen,
+                    (ketenregie_common::time::now_utc() - oudste).num_milliseconds() as f64
+                        / 1000.0
+                ),
+            }
             if let Some(ij) = ijkpunt {
                 if !ij.klopt() {
                     println!(
@@ -338,6 +358,15 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     }
                 }
             }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Seal,
+        } => {
+            let url = config.database_url()?;
+            let mut conn = url.connect()?;
+            let n = ketenregie_privacy::logboek::verzegelaar::verzegel_alles(&mut conn)?;
+            println!("sealed: {n} rows");
             Ok(())
         }
         Command::Audit {

@@ -23,13 +23,15 @@ fn t0() -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-/// A context whose span id puts its rows in chain shard `schijf` of `ORG`.
+/// A context whose rows go to chain `keten(schijf)`: `ORG`, or for `schijf` > 0 the chain
+/// named `ORG#schijf` (as the chain shards before issue 17 were named; new rows go to one
+/// chain per organisation, so the test names the organisation so).
 fn ctx(app: &TestApp, schijf: u8, nu: DateTime<Utc>) -> Context {
     Context {
         actor: Actor {
             gebruiker: "tester".into(),
             weergavenaam: "Tester".into(),
-            organisatie: ORG.into(),
+            organisatie: keten(schijf),
             rollen: vec![],
             applicatie: "test".into(),
         },
@@ -42,6 +44,7 @@ fn ctx(app: &TestApp, schijf: u8, nu: DateTime<Utc>) -> Context {
         pseudoniemen: Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&app.config).unwrap()),
         versleuteling: Arc::new(ketenregie_api::verwerking::versleuteling(&app.config).unwrap()),
         stamgegevens: Default::default(),
+        groepslog: Default::default(),
     }
 }
 
@@ -65,7 +68,7 @@ fn schrijf(app: &TestApp, schijf: u8, n: usize, nu: DateTime<Utc>) {
                     object: Object {
                         soort: "personen",
                         id: format!("p-{i}"),
-                        eigenaar: ORG.into(),
+                        eigenaar: keten(schijf),
                     },
                     resultaat: 200,
                     doorbraak: false,
@@ -87,6 +90,8 @@ fn schrijf(app: &TestApp, schijf: u8, n: usize, nu: DateTime<Utc>) {
         })
         .unwrap();
     }
+    // Sealed: the rows get their chain positions (issue 17 point 2).
+    app.verzegel();
 }
 
 fn keten(schijf: u8) -> String {

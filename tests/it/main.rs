@@ -27,6 +27,7 @@ mod inzage;
 mod kalender;
 mod lijsten;
 mod limieten;
+mod logschrijver;
 mod matrix;
 mod namen;
 mod openapi_drift;

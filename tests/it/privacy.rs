@@ -516,7 +516,8 @@ async fn audit_verify_vindt_knoeiwerk(db: Db) {
         "append-only"
     );
     drop(conn);
-    // ...so someone with database power switches the guard off and edits a row.
+    // ...so someone with database power switches the guard off and edits a sealed row.
+    app.verzegel();
     let (keten, volgnummer) = {
         use diesel::prelude::*;
         use ketenregie_store::schema::audittrail as a;
@@ -544,8 +545,7 @@ async fn audit_verify_vindt_knoeiwerk(db: Db) {
     let kapot = verify();
     let uit = String::from_utf8_lossy(&kapot.stdout);
     assert_eq!(kapot.status.code(), Some(1), "{uit}");
-    // The organisation's log is sharded over several chains (`KETEN_SCHIJVEN`): the break
-    // is reported in the chain and at the position of the edited row.
+    // The break is reported in the chain and at the position of the edited row.
     assert!(
         uit.contains(&format!(
             "BROKEN: audittrail chain `{keten}` at sequence number {volgnummer}"

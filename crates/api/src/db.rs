@@ -35,6 +35,29 @@ where
     .map_err(AppError::intern)?
 }
 
+/// Run `f` on a pooled connection inside a read transaction: on SQLite a deferred `BEGIN`
+/// (no writer lock: reads run side by side with each other and with the writer, on WAL's
+/// snapshot), on PostgreSQL a normal transaction. For reads in read mode
+/// (`verwerking::tx` with action `lezen`), whose log rows the log writer commits; a write
+/// in `f` still works, but on SQLite may meet a busy database (503). Any `Err` rolls back.
+pub async fn lees_tx<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    use diesel::Connection;
+    let pool = pool.clone();
+    web::block(move || {
+        let mut c = conn::haal(&pool)?;
+        let uitkomst = c
+            .transaction(|c| f(c).map_err(Mislukt::App))
+            .map_err(Mislukt::naar_app);
+        na_afloop(&mut c, uitkomst)
+    })
+    .await
+    .map_err(AppError::intern)?
+}
+
 /// Run `f` on a pooled connection without an explicit transaction: for reads only (a
 /// write belongs in `tx`).
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>

@@ -163,6 +163,12 @@ pub fn context(
         .ok_or_else(|| AppError::intern("stamgegevens missing"))?
         .clone()
         .into_inner();
+    // The instance's log writer: absent only where no application was built around the
+    // request (then every log row is written in the request's own transaction).
+    let groepslog = req
+        .app_data::<web::Data<logboek::Logschrijver>>()
+        .map(|s| logboek::Groepslog::met(s.get_ref().clone()))
+        .unwrap_or_default();
     Ok(Context {
         actor,
         trace_id,
@@ -174,6 +180,7 @@ pub fn context(
         pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
         versleuteling,
         stamgegevens,
+        groepslog,
     })
 }
 
@@ -183,6 +190,13 @@ pub fn context(
 /// relation to (`AppError::Verborgen`, answered as an unknown id), the operation rolls back
 /// and the refusal is written to the audit trail of `object` (for `Verborgen`: of the
 /// record's owner) in a transaction of its own; the caller gets the 403 or 404.
+///
+/// A read (`actie` "lezen") runs in read mode (issue 17 point 1): the use case runs in a
+/// read transaction (`db::lees_tx`: no writer lock on SQLite), its log rows are collected
+/// in the context (`logboek::Groepslog`) and handed to the instance's log writer, and this
+/// returns only after the writer's batch with them committed. If that batch fails, the
+/// read fails closed: 500, and the data read is not answered. Every other action writes
+/// its log rows in its own transaction, as before.
 pub async fn tx<T, F>(
     pool: &DbPool,
     ctx: &Context,
@@ -194,7 +208,27 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
-    match db::tx(pool, f).await {
+    let leesmodus = actie == "lezen" && ctx.groepslog.schrijver().is_some();
+    let uitkomst = if leesmodus {
+        ctx.groepslog.begin();
+        let uitkomst = db::lees_tx(pool, f).await;
+        // Always leave read mode: a refusal below is written at once, and rows of a
+        // failed read are dropped with its rollback.
+        let rijen = ctx.groepslog.neem();
+        match (uitkomst, ctx.groepslog.schrijver()) {
+            (Ok(v), Some(s)) => {
+                s.schrijf(rijen).await.map_err(|e| {
+                    tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
+                    AppError::intern(e)
+                })?;
+                Ok(v)
+            }
+            (uitkomst, _) => uitkomst,
+        }
+    } else {
+        db::tx(pool, f).await
+    };
+    match uitkomst {
         Err(e) => {
             let Some((object, w)) = weigering_van(&e, object) else {
                 return Err(e);

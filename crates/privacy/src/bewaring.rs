@@ -513,6 +513,7 @@ pub fn voer_uit(
                         pseudoniemen: pseudoniemen.clone(),
                         versleuteling: versleuteling.clone(),
                         stamgegevens: Default::default(),
+                        groepslog: Default::default(),
                     };
                     logboek::verwerkingen(c, &ctx, "vernietiging", &items, "geslaagd")?;
                 }

@@ -30,6 +30,9 @@ pub struct Context {
     /// The instance's cache of the decision's inputs and the partner register
     /// (`stamgegevens`: invalidated by a version stamp read at the start of each use).
     pub stamgegevens: Arc<Stamgegevens>,
+    /// Read mode and the instance's log writer (issue 17 point 1): shared by every clone
+    /// of this context; `Groepslog::default()` writes every log row at once.
+    pub groepslog: crate::logboek::Groepslog,
 }
 
 impl Context {

@@ -3,8 +3,10 @@
 //! each other), and its own hash over its content and that predecessor. Changing,
 //! removing or inserting a row breaks the chain at that point, which `verifieer` finds.
 //!
-//! Appending is serialised per chain: the chain head row in `logketens` is updated first
-//! in the transaction, which locks it on PostgreSQL until commit; SQLite has one writer.
+//! Linking is serialised per chain: the chain head row in `logketens` is updated first in
+//! the transaction, which locks it on PostgreSQL until commit; SQLite has one writer.
+//! Since issue 17 only the sealer (`logboek::verzegelaar`) and retention's checkpoint row
+//! take that lock; requests append unsealed rows without it.
 
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -59,6 +61,18 @@ pub fn reserveer(conn: &mut DbConnection, id: &str, n: i64) -> QueryResult<(i64,
 pub fn sluit(conn: &mut DbConnection, id: &str, hash: &str) -> QueryResult<()> {
     diesel::update(logketens::table.filter(logketens::id.eq(id)))
         .set(logketens::laatste_hash.eq(hash))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Move the head of chain `id` to row `volgnummer` with hash `hash` (the sealer, after it
+/// sealed up to there under the head's lock).
+pub fn zet(conn: &mut DbConnection, id: &str, volgnummer: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(logketens::table.filter(logketens::id.eq(id)))
+        .set((
+            logketens::volgnummer.eq(volgnummer),
+            logketens::laatste_hash.eq(hash),
+        ))
         .execute(conn)
         .map(|_| ())
 }

@@ -55,12 +55,68 @@ impl std::fmt::Display for Breuk {
     }
 }
 
-/// Rows checked per log.
+/// Rows checked per log, and the unsealed window (issue 17 point 2).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Verificatie {
+    /// Sealed rows checked.
     pub audit_rijen: usize,
     pub verwerking_rijen: usize,
     pub ketens: usize,
+    /// The unsealed window: rows committed but not yet linked by the sealer
+    /// (`logboek::verzegelaar`), which no hash covers yet.
+    pub onverzegeld: Onverzegeld,
+}
+
+/// The unsealed rows at the snapshot: how many, and the time of the oldest (audit row
+/// `tijdstip`, processing row `start_op`), per log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Onverzegeld {
+    pub audit_rijen: i64,
+    pub verwerking_rijen: i64,
+    pub oudste: Option<DateTime<Utc>>,
+    /// The newest sealed row's time (sealed up to here), over both logs.
+    pub verzegeld_tot: Option<DateTime<Utc>>,
+}
+
+/// The unsealed window now (also outside a verification: the service's metrics).
+pub fn onverzegeld(conn: &mut DbConnection) -> QueryResult<Onverzegeld> {
+    use diesel::dsl::{count_star, min};
+    let (audit_rijen, a_oudste): (i64, Option<chrono::NaiveDateTime>) = audittrail::table
+        .filter(audittrail::volgnummer.eq(0))
+        .select((count_star(), min(audittrail::tijdstip)))
+        .first(conn)?;
+    let (verwerking_rijen, v_oudste): (i64, Option<chrono::NaiveDateTime>) = verwerkingslog::table
+        .filter(verwerkingslog::volgnummer.eq(0))
+        .select((count_star(), min(verwerkingslog::start_op)))
+        .first(conn)?;
+    // The newest sealed row: the last row of each chain, found by its head (one look-up
+    // by index per chain, no scan of the logs).
+    let mut tot: Option<chrono::NaiveDateTime> = None;
+    for (id, n, _) in keten::koppen(conn)? {
+        let t: Option<chrono::NaiveDateTime> = match uit_kop_id(&id) {
+            Some((AUDIT, k)) => audittrail::table
+                .filter(audittrail::keten.eq(k))
+                .filter(audittrail::volgnummer.eq(n))
+                .select(audittrail::tijdstip)
+                .first(conn)
+                .optional()?,
+            Some((_, k)) => verwerkingslog::table
+                .filter(verwerkingslog::keten.eq(k))
+                .filter(verwerkingslog::volgnummer.eq(n))
+                .select(verwerkingslog::start_op)
+                .first(conn)
+                .optional()?,
+            None => None,
+        };
+        tot = tot.max(t);
+    }
+    let f = ketenregie_common::time::from_db;
+    Ok(Onverzegeld {
+        audit_rijen,
+        verwerking_rijen,
+        oudste: a_oudste.into_iter().chain(v_oudste).min().map(f),
+        verzegeld_tot: tot.map(f),
+    })
 }
 
 const BATCH: i64 = 5_000;
@@ -359,11 +415,13 @@ fn alle_ketens(
         .filter_map(|(id, _, _)| uit_kop_id(id))
         .collect();
     let a: Vec<String> = audittrail::table
+        .filter(audittrail::volgnummer.gt(0))
         .select(audittrail::keten)
         .distinct()
         .load(conn)?;
     ketens.extend(a.into_iter().map(|k| (AUDIT, k)));
     let v: Vec<String> = verwerkingslog::table
+        .filter(verwerkingslog::volgnummer.gt(0))
         .select(verwerkingslog::keten)
         .distinct()
         .load(conn)?;
@@ -406,6 +464,7 @@ fn verifieer_in(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breu
             loop_keten(conn, log, &k, kop.as_ref(), |c, offset, limit| {
                 audittrail::table
                     .filter(audittrail::keten.eq(&k))
+                    .filter(audittrail::volgnummer.gt(0))
                     .order(audittrail::volgnummer)
                     .offset(offset)
                     .limit(limit)
@@ -416,6 +475,7 @@ fn verifieer_in(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breu
             loop_keten(conn, log, &k, kop.as_ref(), |c, offset, limit| {
                 verwerkingslog::table
                     .filter(verwerkingslog::keten.eq(&k))
+                    .filter(verwerkingslog::volgnummer.gt(0))
                     .order(verwerkingslog::volgnummer)
                     .offset(offset)
                     .limit(limit)
@@ -429,6 +489,7 @@ fn verifieer_in(conn: &mut DbConnection) -> QueryResult<Result<Verificatie, Breu
             Err(b) => return Ok(Err(b)),
         }
     }
+    v.onverzegeld = onverzegeld(conn)?;
     Ok(Ok(v))
 }
 
@@ -632,6 +693,7 @@ pub fn exporteer(
                 .eq(organisatie)
                 .or(audittrail::keten.like(&patroon)),
         )
+        .filter(audittrail::volgnummer.gt(0))
         .filter(
             audittrail::tijdstip
                 .ge(van)
@@ -666,6 +728,7 @@ pub fn exporteer(
                 .eq(organisatie)
                 .or(verwerkingslog::keten.like(&patroon)),
         )
+        .filter(verwerkingslog::volgnummer.gt(0))
         .filter(
             verwerkingslog::start_op
                 .ge(van)

@@ -80,7 +80,8 @@ impl Verstrekking {
 
 /// Record a permitted read of `object` under `t` when the record is another
 /// organisation's, and notify the owner where `EIGENAAR_INFORMEREN` says so and it
-/// subscribed. In the reading transaction.
+/// subscribed. In the reading transaction, or, in read mode (issue 17 point 1), in the
+/// log writer's batch transaction with the read's log rows.
 pub fn leg_vast(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -90,6 +91,15 @@ pub fn leg_vast(
     let eigenaar = object.eigenaar.as_str();
     if eigenaar.is_empty() || eigenaar == ctx.actor.organisatie {
         return Ok(());
+    }
+    if ctx.groepslog.in_leesmodus() {
+        let (c, t, o) = (ctx.clone(), t.clone(), object.clone());
+        let uitgesteld: crate::logboek::schrijver::Uitgesteld =
+            Box::new(move |conn| leg_vast(conn, &c, &t, &o));
+        return match ctx.groepslog.uitstellen(uitgesteld) {
+            None => Ok(()),
+            Some(f) => f(conn),
+        };
     }
     let id = ids::new_id().to_string();
     let rollen = ctx

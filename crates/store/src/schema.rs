@@ -638,6 +638,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// The log sealer's lease (issue 17 point 2; `privacy::logboek::verzegelaar`).
+    logverzegelaar (id) {
+        id -> Text,
+        houder -> Text,
+        geldig_tot -> Timestamp,
+    }
+}
+
+diesel::table! {
     demoklok (id) {
         id -> Integer,
         verschuiving_seconden -> BigInt,

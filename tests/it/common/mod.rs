@@ -43,6 +43,9 @@ pub struct TestApp {
     /// The instance's deadline scanner and dispatcher, for single passes.
     pub scanner: ketenregie_feedback::scanner::Scanner,
     pub bezorger: ketenregie_feedback::bezorging::Bezorger,
+    /// The instance's log writer (issue 17 point 1): its figures, and a switch to make its
+    /// batches fail.
+    pub logschrijver: ketenregie_privacy::logboek::Logschrijver,
     dev_secret: Vec<u8>,
     pg_schema: Option<(String, String)>,
 }
@@ -97,7 +100,12 @@ pub fn database(db: Db, dir: &std::path::Path) -> Option<(String, Option<(String
 }
 
 pub fn test_config(db_url: &str, dir: &std::path::Path, extra: &str) -> Config {
-    let toml = format!(
+    Config::from_toml(&test_toml(db_url, dir, extra)).expect("test configuration is valid")
+}
+
+/// The test configuration as TOML (for a test that starts the binary itself).
+pub fn test_toml(db_url: &str, dir: &std::path::Path, extra: &str) -> String {
+    format!(
         r#"
 {extra}
 [server]
@@ -116,6 +124,7 @@ load_at_start = {laden}
 [privacy]
 pseudonym_key = "dGVzdC1wc2V1ZG9ueW0ta2V5LTMyLWJ5dGVzLWxvbmc="
 encryption_key = "dGVzdC1lbmNyeXB0aW9uLWtleS0zMi1ieXRlcy0hISE="
+log_seal_interval_ms = {verzegelen}
 {achtergrond}
 [log]
 filter = "warn"
@@ -136,12 +145,14 @@ filter = "warn"
         .copied()
         .collect::<Vec<_>>()
         .join("\n"),
+        // The log sealer is off: a test seals when it wants chain positions
+        // (`TestApp::verzegel`), so what it counts does not depend on timing.
+        verzegelen = 0,
         jwks = fixture("jwks.json"),
         secret = dir.join("dev-secret").display(),
         // Tests set up their own organisations; the reference-data tests load it.
         laden = extra.contains("# referentiedata"),
-    );
-    Config::from_toml(&toml).expect("test configuration is valid")
+    )
 }
 
 /// Start the app on `db`; `extra` is TOML put at the top of the configuration (e.g.
@@ -177,6 +188,7 @@ pub async fn spawn_met_contract(
     let port = app.port();
     let pool = app.pool().clone();
     let (scanner, bezorger) = (app.scanner(), app.bezorger());
+    let logschrijver = app.logschrijver();
     actix_web::rt::spawn(app.run_until_stopped());
     let dev_secret = if config.is_development() {
         ketenregie_api::dev_token::secret(&config.auth.dev_secret_file).unwrap()
@@ -196,6 +208,7 @@ pub async fn spawn_met_contract(
         config,
         scanner,
         bezorger,
+        logschrijver,
         dev_secret,
         pg_schema: pg,
     })
@@ -325,6 +338,13 @@ impl TestApp {
         use diesel::connection::SimpleConnection;
         let mut c = self.pool.get().unwrap();
         c.batch_execute(sql).unwrap();
+    }
+
+    /// Seal every unsealed log row now (the service's sealer is off in tests, so a test
+    /// decides when rows get their chain positions: issue 17 point 2).
+    pub fn verzegel(&self) -> usize {
+        let mut c = self.pool.get().unwrap();
+        ketenregie_privacy::logboek::verzegelaar::verzegel_alles(&mut c).unwrap()
     }
 
     /// A count from the database.

@@ -74,6 +74,29 @@ impl Application {
                 }
             });
         }
+        // The log sealer (issue 17 point 2): links the logs' new rows into their hash
+        // chains; the instance holding the lease does it, the others only try the lease.
+        if self.verzegel_interval_ms > 0 {
+            let pool = self.pool.clone();
+            let houder = hex::encode(rand::random::<[u8; 8]>());
+            herhaal(
+                Duration::from_millis(self.verzegel_interval_ms),
+                true,
+                move || {
+                    let (p, h) = (pool.clone(), houder.clone());
+                    async move {
+                        let uitkomst = web::block(move || verzegel_ronde(&p, &h)).await;
+                        match uitkomst {
+                            Ok(Ok(_)) => {}
+                            Ok(Err(e)) => {
+                                tracing::error!(fout = %e, "logregels verzegelen mislukt")
+                            }
+                            Err(e) => tracing::error!(fout = %e, "logregels verzegelen mislukt"),
+                        }
+                    }
+                },
+            );
+        }
         if let Some(taak) = self.bewaring.clone() {
             let pool = self.pool.clone();
             // Not at start-up: an upgrade should not begin by deleting.
@@ -127,6 +150,20 @@ where
             ronde().await;
         }
     });
+}
+
+/// One pass of the log sealer: take or renew the lease, then seal until nothing is left
+/// (each chain's batch in its own transaction).
+fn verzegel_ronde(pool: &DbPool, houder: &str) -> Result<usize, String> {
+    use ketenregie_privacy::logboek::verzegelaar;
+    let mut c = conn::haal(pool).map_err(|e| e.to_string())?;
+    let nu = ketenregie_common::time::now_utc();
+    let mijn = conn::schrijf(&mut c, |c| verzegelaar::neem_lease(c, houder, nu))
+        .map_err(|e: diesel::result::Error| e.to_string())?;
+    if !mijn {
+        return Ok(0);
+    }
+    verzegelaar::verzegel_alles(&mut c).map_err(|e| e.to_string())
 }
 
 /// Copy the stored demo clock in (development mode) before a pass that reads the time.

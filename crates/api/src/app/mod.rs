@@ -122,6 +122,10 @@ pub struct Application {
     scanner_interval: Option<u64>,
     /// Seconds between dispatcher passes, when the job runs.
     bezorger_interval: Option<u64>,
+    /// The instance's log writer (issue 17 point 1).
+    logschrijver: ketenregie_privacy::logboek::Logschrijver,
+    /// Milliseconds between log sealer passes; 0: off (issue 17 point 2).
+    verzegel_interval_ms: u64,
 }
 
 impl std::fmt::Debug for Application {
@@ -142,6 +146,8 @@ pub enum StartFout {
     Auth(#[from] auth::VerifierFout),
     #[error("privacy keys: {0}")]
     Sleutel(std::io::Error),
+    #[error("log writer: {0}")]
+    Logschrijver(std::io::Error),
     #[error("notifications: {0}")]
     Bezorging(String),
     #[error("oidc: {0}")]
@@ -203,6 +209,14 @@ impl Application {
                 verbind_timeout: Duration::from_secs(config.database.connect_timeout_seconds),
             },
         )?;
+        // The instance's log writer (issue 17 point 1): the log rows of reads, many
+        // requests' in one commit.
+        let logschrijver = ketenregie_privacy::logboek::Logschrijver::start(
+            pool.clone(),
+            ketenregie_privacy::logboek::schrijver::Schrijfinstelling::default(),
+        )
+        .map_err(StartFout::Logschrijver)?;
+        let logschrijver_data = web::Data::new(logschrijver.clone());
         let verifier = web::Data::new(Verifier::from_config(&config)?);
         // The werkplek's production sign-in, when `[oidc]` is configured.
         let oidc = crate::werkplek::oidc::Oidc::uit(&config.oidc)
@@ -334,6 +348,7 @@ impl Application {
         let server = crate::verbinding::server(listener, workers, verbinding, move || {
             App::new()
                 .app_data(pool_data.clone())
+                .app_data(logschrijver_data.clone())
                 .app_data(gereedheid.clone())
                 .app_data(verzoektijd.clone())
                 .app_data(web::Data::new(crate::middleware::Lichaamsgrens {
@@ -396,6 +411,8 @@ impl Application {
                 .dispatcher
                 .enabled
                 .then_some(config.dispatcher.interval_seconds),
+            logschrijver,
+            verzegel_interval_ms: config.privacy.log_seal_interval_ms,
         })
     }
 
@@ -407,6 +424,11 @@ impl Application {
     /// The outbox dispatcher of this instance (tests run single passes with it).
     pub fn bezorger(&self) -> Bezorger {
         self.bezorger.clone()
+    }
+
+    /// The instance's log writer (tests read its figures and switch on a failure).
+    pub fn logschrijver(&self) -> ketenregie_privacy::logboek::Logschrijver {
+        self.logschrijver.clone()
     }
 
     pub fn port(&self) -> u16 {

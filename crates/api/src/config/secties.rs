@@ -176,6 +176,10 @@ pub struct PrivacyConfig {
     pub encryption_key: SecretString,
     pub retention_daily: bool,
     pub idempotency_hours: u32,
+    /// Milliseconds between passes of the log sealer (issue 17 point 2,
+    /// `privacy::logboek::verzegelaar`): the bound of the unsealed window while the
+    /// instance holds the lease; 0 switches the sealer off in this instance.
+    pub log_seal_interval_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,7 @@
 //! Retention of the processing log (`bewaring`): rows are removed only as a prefix of a
 //! chain, and a checkpoint row (`BEWARING_IJKPUNT`) records where the chain continues and
-//! the hash before it, so `verifieer` still proves the rest whole.
+//! the hash before it, so `verifieer` still proves the rest whole. Only sealed rows
+//! (`volgnummer > 0`) count: an unsealed row has no position yet and waits for the sealer.
 
 use super::{VerwerkingInhoud, tijd};
 use crate::keten;
@@ -48,6 +49,7 @@ fn te_bewaren_vanaf(
     use diesel::dsl::min;
     let mut q = verwerkingslog::table
         .filter(verwerkingslog::keten.eq(keten))
+        .filter(verwerkingslog::volgnummer.gt(0))
         .into_boxed();
     if let Some(t) = tot {
         q = q.filter(verwerkingslog::volgnummer.lt(t));
@@ -58,6 +60,7 @@ fn te_bewaren_vanaf(
     };
     let mut q = verwerkingslog::table
         .filter(verwerkingslog::keten.eq(keten))
+        .filter(verwerkingslog::volgnummer.gt(0))
         .filter(verwerkingslog::eind_op.ge(grens))
         .into_boxed();
     if let Some(t) = tot {
@@ -70,6 +73,7 @@ fn te_bewaren_vanaf(
         (None, None) => {
             let laatste: Option<i64> = verwerkingslog::table
                 .filter(verwerkingslog::keten.eq(keten))
+                .filter(verwerkingslog::volgnummer.gt(0))
                 .select(diesel::dsl::max(verwerkingslog::volgnummer))
                 .first(conn)?;
             laatste.unwrap_or(eerste) + 1
@@ -80,6 +84,7 @@ fn te_bewaren_vanaf(
     }
     let n: i64 = verwerkingslog::table
         .filter(verwerkingslog::keten.eq(keten))
+        .filter(verwerkingslog::volgnummer.gt(0))
         .filter(verwerkingslog::volgnummer.lt(vanaf))
         .count()
         .get_result(conn)?;
@@ -104,6 +109,11 @@ pub fn bewaar_keten(
 ) -> QueryResult<usize> {
     use ketenregie_store::schema::logbewaring_vergunningen as vg;
     let grens = to_db(grens);
+    // Seal what is unsealed in the chain first (under the head's lock, as the sealer does):
+    // only sealed rows have a position a prefix can end at.
+    if !proef {
+        super::verzegelaar::verzegel_verwerking(conn, keten)?;
+    }
     let Some((_, n)) = te_bewaren_vanaf(conn, keten, grens, None)? else {
         return Ok(0);
     };
@@ -123,6 +133,7 @@ pub fn bewaar_keten(
     } else {
         verwerkingslog::table
             .filter(verwerkingslog::keten.eq(keten))
+            .filter(verwerkingslog::volgnummer.gt(0))
             .filter(verwerkingslog::volgnummer.eq(vanaf))
             .select(verwerkingslog::vorige_hash)
             .first(conn)?
@@ -133,6 +144,7 @@ pub fn bewaar_keten(
     let weg = diesel::delete(
         verwerkingslog::table
             .filter(verwerkingslog::keten.eq(keten))
+            .filter(verwerkingslog::volgnummer.gt(0))
             .filter(verwerkingslog::volgnummer.lt(vanaf)),
     )
     .execute(conn)?;
@@ -170,6 +182,7 @@ fn schrijf_bewaringsijkpunt(
         None => {
             let (vanaf, h): (i64, String) = verwerkingslog::table
                 .filter(verwerkingslog::keten.eq(keten))
+                .filter(verwerkingslog::volgnummer.gt(0))
                 .order(verwerkingslog::volgnummer)
                 .select((verwerkingslog::volgnummer, verwerkingslog::vorige_hash))
                 .first(conn)

@@ -7,9 +7,13 @@
 //!   basis and agreement version, the pseudonymised subject, result and times; no user.
 //!
 //! Both are append-only (no update or delete path here; triggers refuse one, on both
-//! backends) and hash-chained (`keten`). `verifieer` (module `verificatie`) walks every
-//! chain and checks it against its head; retention removes processing-log rows only as a
-//! chain prefix and leaves a checkpoint row (`bewaar_keten`).
+//! backends, except the sealer's one update of an unsealed row) and hash-chained (`keten`).
+//! Rows are appended unsealed and without a chain-head lock; `verzegelaar` links them into
+//! their chain after commit (issue 17 point 2). A read's rows are collected in read mode
+//! and committed by the instance's log writer, many reads in one commit (`schrijver`, issue
+//! 17 point 1). `verifieer` (module `verificatie`) walks every chain and checks it against
+//! its head; retention removes processing-log rows only as a chain prefix and leaves a
+//! checkpoint row (`bewaar_keten`).
 //!
 //! `AUDIT_VERSLEUTELD` (issue 11 point 5): the stated reason (`X-Audit-Toelichting`,
 //! which users fill with case details) and the old and new values of every audit row are
@@ -28,7 +32,6 @@
 
 use crate::besluit::{Toestemming, Weigering};
 use crate::context::Context;
-use crate::keten;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
@@ -40,10 +43,13 @@ use uuid::Uuid;
 
 mod bewaring;
 mod lezen;
+pub mod schrijver;
+pub mod verzegelaar;
 
 pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
 pub use lezen::*;
+pub use schrijver::{Groepslog, Logrijen, Logschrijver};
 
 /// The object an audit row is about.
 #[derive(Debug, Clone)]
@@ -95,88 +101,97 @@ pub struct AuditRegel {
     pub nieuw: Option<serde_json::Value>,
 }
 
-/// Append one row to the audit trail of `regel.object.eigenaar`.
-/// `KETEN_SCHIJVEN`: each log of each organisation is this many independent hash chains
-/// ("org", "org#1" ... "org#7"). A transaction appends to one of them, picked from its span
-/// id, so concurrent requests of one organisation (every noodhulp officer of a unit
-/// asking for briefings) do not queue on a single chain head lock. Every chain is verified
-/// on its own; shard 0 keeps the plain organisation code, so chains written before
-/// sharding continue unchanged. All chains of one transaction use the same shard and are
-/// locked in owner order, so two transactions never wait on each other crosswise.
-pub const KETEN_SCHIJVEN: u64 = 8;
+/// One audit row as inserted: unsealed (`volgnummer` 0, empty hashes) until the sealer
+/// links it (`verzegelaar`).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = audittrail)]
+pub struct AuditInvoeg {
+    id: String,
+    keten: String,
+    volgnummer: i64,
+    vorige_hash: String,
+    hash: String,
+    tijdstip: NaiveDateTime,
+    trace_id: String,
+    gebruiker: String,
+    gebruiker_naam: String,
+    organisatie: String,
+    applicatie: String,
+    actie: String,
+    object_type: String,
+    object_id: String,
+    eigenaar: String,
+    resultaat: i32,
+    toelichting: Option<String>,
+    doorbraak: bool,
+    grondslag: Option<String>,
+    oude_waarde: Option<String>,
+    nieuwe_waarde: Option<String>,
+}
 
-fn ketennaam(organisatie: &str, ctx: &Context) -> String {
-    let schijf =
-        u64::from_str_radix(ctx.span_id.get(..4).unwrap_or("0"), 16).unwrap_or(0) % KETEN_SCHIJVEN;
-    if schijf == 0 {
-        organisatie.to_string()
-    } else {
-        format!("{organisatie}#{schijf}")
+/// Append one row to the audit trail of `regel.object.eigenaar` (its chain: the owner's
+/// code). The row is appended unsealed, without a chain-head lock; the sealer links it
+/// shortly after commit (issue 17 point 2). In read mode (`Context::groepslog`) the row is
+/// collected for the instance's log writer instead (issue 17 point 1); otherwise it is
+/// written now, in the caller's transaction.
+pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> QueryResult<()> {
+    let rij = audit_rij(ctx, regel);
+    match ctx.groepslog.audit(rij) {
+        None => Ok(()),
+        Some(rij) => schrijver::voeg_audit_in(conn, std::slice::from_ref(&rij)),
     }
 }
 
-pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> QueryResult<()> {
-    let keten = ketennaam(&regel.object.eigenaar, ctx);
-    let keten_id = format!("audit:{keten}");
-    let (volgnummer, vorige) = keten::volgende(conn, &keten_id)?;
-    let id = ids::new_id().to_string();
-    let tijdstip = to_db(ctx.nu);
+fn audit_rij(ctx: &Context, regel: &AuditRegel) -> AuditInvoeg {
     // AUDIT_VERSLEUTELD: stored, and hashed, as ciphertext.
     let v = &ctx.versleuteling;
-    let toelichting = v.versleutel_optie(ctx.toelichting.as_deref());
-    let oud = v.versleutel_optie(regel.oud.as_ref().map(|w| w.to_string()).as_deref());
-    let nieuw = v.versleutel_optie(regel.nieuw.as_ref().map(|w| w.to_string()).as_deref());
-    let inhoud = AuditInhoud {
-        id: &id,
-        keten: &keten,
-        volgnummer,
-        tijdstip: tijd(tijdstip),
-        trace_id: &ctx.trace_id,
-        gebruiker: &ctx.actor.gebruiker,
-        gebruiker_naam: &ctx.actor.weergavenaam,
-        organisatie: &ctx.actor.organisatie,
-        applicatie: &ctx.actor.applicatie,
-        actie: &regel.actie,
-        object_type: regel.object.soort,
-        object_id: &regel.object.id,
-        eigenaar: &regel.object.eigenaar,
+    AuditInvoeg {
+        id: ids::new_id().to_string(),
+        keten: regel.object.eigenaar.clone(),
+        volgnummer: 0,
+        vorige_hash: String::new(),
+        hash: String::new(),
+        tijdstip: to_db(ctx.nu),
+        trace_id: ctx.trace_id.clone(),
+        gebruiker: ctx.actor.gebruiker.clone(),
+        gebruiker_naam: ctx.actor.weergavenaam.clone(),
+        organisatie: ctx.actor.organisatie.clone(),
+        applicatie: ctx.actor.applicatie.clone(),
+        actie: regel.actie.clone(),
+        object_type: regel.object.soort.to_string(),
+        object_id: regel.object.id.clone(),
+        eigenaar: regel.object.eigenaar.clone(),
         resultaat: i32::from(regel.resultaat),
-        toelichting: toelichting.as_deref(),
+        toelichting: v.versleutel_optie(ctx.toelichting.as_deref()),
         doorbraak: regel.doorbraak,
-        grondslag: regel.grondslag.as_deref(),
-        oude_waarde: oud.as_deref(),
-        nieuwe_waarde: nieuw.as_deref(),
-    };
-    let hash = keten::hash(
-        &vorige,
-        &serde_json::to_string(&inhoud).expect("serialises"),
-    );
-    diesel::insert_into(audittrail::table)
-        .values((
-            audittrail::id.eq(&id),
-            audittrail::keten.eq(&keten),
-            audittrail::volgnummer.eq(volgnummer),
-            audittrail::vorige_hash.eq(&vorige),
-            audittrail::hash.eq(&hash),
-            audittrail::tijdstip.eq(tijdstip),
-            audittrail::trace_id.eq(&ctx.trace_id),
-            audittrail::gebruiker.eq(&ctx.actor.gebruiker),
-            audittrail::gebruiker_naam.eq(&ctx.actor.weergavenaam),
-            audittrail::organisatie.eq(&ctx.actor.organisatie),
-            audittrail::applicatie.eq(&ctx.actor.applicatie),
-            audittrail::actie.eq(&regel.actie),
-            audittrail::object_type.eq(regel.object.soort),
-            audittrail::object_id.eq(&regel.object.id),
-            audittrail::eigenaar.eq(&regel.object.eigenaar),
-            audittrail::resultaat.eq(i32::from(regel.resultaat)),
-            audittrail::toelichting.eq(toelichting.as_deref()),
-            audittrail::doorbraak.eq(regel.doorbraak),
-            audittrail::grondslag.eq(regel.grondslag.as_deref()),
-            audittrail::oude_waarde.eq(oud.as_deref()),
-            audittrail::nieuwe_waarde.eq(nieuw.as_deref()),
-        ))
-        .execute(conn)?;
-    keten::sluit(conn, &keten_id, &hash)
+        grondslag: regel.grondslag.clone(),
+        oude_waarde: v.versleutel_optie(regel.oud.as_ref().map(|w| w.to_string()).as_deref()),
+        nieuwe_waarde: v.versleutel_optie(regel.nieuw.as_ref().map(|w| w.to_string()).as_deref()),
+    }
+}
+
+/// One processing-log row as inserted: unsealed until the sealer links it.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = verwerkingslog)]
+pub struct VerwerkingInvoeg {
+    id: String,
+    keten: String,
+    volgnummer: i64,
+    vorige_hash: String,
+    hash: String,
+    trace_id: String,
+    span_id: String,
+    parent_span_id: Option<String>,
+    organisatie: String,
+    activiteit: String,
+    grondslag: String,
+    convenant_id: Option<String>,
+    convenant_versie: Option<i64>,
+    betrokkene: String,
+    resultaat: String,
+    doorbraak: bool,
+    start_op: NaiveDateTime,
+    eind_op: NaiveDateTime,
 }
 
 #[derive(Serialize)]
@@ -281,95 +296,44 @@ fn schrijf_verwerkingen(
     rijen: &[(&Rijbasis, Uuid)],
     resultaat: &str,
 ) -> QueryResult<()> {
-    let keten = ketennaam(&ctx.actor.organisatie, ctx);
-    let keten_id = format!("verwerking:{keten}");
     let start = to_db(ctx.nu);
     let eind = to_db(ketenregie_common::time::now_utc().max(ctx.nu));
     // One row per subject and basis (the same subject under two owners' bases is two
     // processings).
     let mut gezien = std::collections::BTreeSet::new();
-    let uniek: Vec<(&Rijbasis, Uuid)> = rijen
+    let invoeg: Vec<VerwerkingInvoeg> = rijen
         .iter()
-        .copied()
         .filter(|(b, s)| gezien.insert((b.grondslag.clone(), *s)))
+        .map(|(basis, subject)| VerwerkingInvoeg {
+            id: ids::new_id().to_string(),
+            keten: ctx.actor.organisatie.clone(),
+            volgnummer: 0,
+            vorige_hash: String::new(),
+            hash: String::new(),
+            trace_id: ctx.trace_id.clone(),
+            span_id: ctx.span_id.clone(),
+            parent_span_id: ctx.parent_span_id.clone(),
+            organisatie: ctx.actor.organisatie.clone(),
+            activiteit: basis.activiteit.to_string(),
+            grondslag: basis.grondslag.clone(),
+            convenant_id: basis.convenant.map(|(id, _)| id.to_string()),
+            convenant_versie: basis.convenant.map(|(_, v)| v),
+            betrokkene: ctx.pseudoniemen.van(*subject),
+            resultaat: resultaat.to_string(),
+            doorbraak: basis.doorbraak,
+            start_op: start,
+            eind_op: eind,
+        })
         .collect();
-    if uniek.is_empty() {
+    if invoeg.is_empty() {
         return Ok(());
     }
-    // Reserve all positions at once: one locking statement per processing, not per row.
-    let (eerste, mut vorige) = keten::reserveer(conn, &keten_id, uniek.len() as i64)?;
-    let mut rijen = Vec::with_capacity(uniek.len());
-    for (i, (basis, subject)) in uniek.iter().enumerate() {
-        let Rijbasis {
-            activiteit,
-            grondslag,
-            convenant,
-            doorbraak,
-        } = basis;
-        let (activiteit, grondslag, convenant, doorbraak) =
-            (*activiteit, grondslag.as_str(), *convenant, *doorbraak);
-        let convenant_id = convenant.map(|(id, _)| id.to_string());
-        let volgnummer = eerste + i as i64;
-        let id = ids::new_id().to_string();
-        let betrokkene = ctx.pseudoniemen.van(*subject);
-        let inhoud = VerwerkingInhoud {
-            id: &id,
-            keten: &keten,
-            volgnummer,
-            trace_id: &ctx.trace_id,
-            span_id: &ctx.span_id,
-            parent_span_id: ctx.parent_span_id.as_deref(),
-            organisatie: &ctx.actor.organisatie,
-            activiteit,
-            grondslag,
-            convenant_id: convenant_id.as_deref(),
-            convenant_versie: convenant.map(|(_, v)| v),
-            betrokkene: &betrokkene,
-            resultaat,
-            doorbraak,
-            start_op: tijd(start),
-            eind_op: tijd(eind),
-        };
-        let hash = keten::hash(
-            &vorige,
-            &serde_json::to_string(&inhoud).expect("serialises"),
-        );
-        rijen.push((
-            verwerkingslog::id.eq(id.clone()),
-            verwerkingslog::keten.eq(keten.clone()),
-            verwerkingslog::volgnummer.eq(volgnummer),
-            verwerkingslog::vorige_hash.eq(vorige.clone()),
-            verwerkingslog::hash.eq(hash.clone()),
-            verwerkingslog::trace_id.eq(ctx.trace_id.clone()),
-            verwerkingslog::span_id.eq(ctx.span_id.clone()),
-            verwerkingslog::parent_span_id.eq(ctx.parent_span_id.clone()),
-            verwerkingslog::organisatie.eq(ctx.actor.organisatie.clone()),
-            verwerkingslog::activiteit.eq(activiteit.to_string()),
-            verwerkingslog::grondslag.eq(grondslag.to_string()),
-            verwerkingslog::convenant_id.eq(convenant_id.clone()),
-            verwerkingslog::convenant_versie.eq(convenant.map(|(_, v)| v)),
-            verwerkingslog::betrokkene.eq(betrokkene.clone()),
-            verwerkingslog::resultaat.eq(resultaat.to_string()),
-            verwerkingslog::doorbraak.eq(doorbraak),
-            verwerkingslog::start_op.eq(start),
-            verwerkingslog::eind_op.eq(eind),
-        ));
-        vorige = hash;
+    // Appended unsealed in one multi-row statement, without a chain-head lock; in read
+    // mode collected for the log writer.
+    match ctx.groepslog.verwerking(invoeg) {
+        None => Ok(()),
+        Some(invoeg) => schrijver::voeg_verwerking_in(conn, &invoeg),
     }
-    // Multi-row statements (diesel batches only on a concrete backend connection), within
-    // PostgreSQL's 65,535 bind parameters (18 per row).
-    for deel in rijen.chunks(1000) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(verwerkingslog::table)
-                .values(deel)
-                .execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(verwerkingslog::table)
-                .values(deel)
-                .execute(c)?,
-        };
-    }
-    keten::sluit(conn, &keten_id, &vorige)?;
-    Ok(())
 }
 
 /// A permitted read of personal data: one audit row for the object, one processing-log

@@ -1,0 +1,441 @@
+//! The log write path of issue 17: group commit of the log rows of reads (point 1) and the
+//! sealer that links them into their hash chains after commit (point 2), on both backends.
+//!
+//! - a logged read answers only after its batch committed: its rows are there when the
+//!   answer arrives, and the writer counted it;
+//! - a batch that fails makes every read in it fail closed: 500 problem+json, no data, no
+//!   log row;
+//! - sealers of two instances (one with the lease, one without, as the CLI) seal one chain
+//!   in one order while reads arrive at both instances: every row sealed once, every chain
+//!   consecutive, `audit verify` passes;
+//! - `audit verify` shows the unsealed window, and `audit seal` closes it;
+//! - the kill -9 drill: the release binary killed with SIGKILL during a burst of logged
+//!   reads loses no log row of any answered read, and `audit verify` passes after it.
+
+use crate::common::{self, Db, TestApp, keten};
+use ketenregie_api::app::{Application, Onderdelen};
+use std::sync::atomic::Ordering;
+
+const LOGREGELS: &str =
+    "SELECT (SELECT count(*) FROM audittrail) + (SELECT count(*) FROM verwerkingslog) AS n";
+
+async fn app_met_melding(db: Db) -> Option<(TestApp, String, String)> {
+    let app = common::spawn(db).await?;
+    keten::opzet(&app).await;
+    let id = keten::verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    Some((app, id, vt))
+}
+
+fn cli(app: &TestApp, args: &[&str]) -> (i32, String) {
+    let uit = std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args(args)
+        .env("KETENREGIE_DATABASE__URL", app.db_url())
+        .env(
+            "KETENREGIE_AUTH__DEV_SECRET_FILE",
+            app.dir.join("dev-secret"),
+        )
+        .output()
+        .unwrap();
+    (
+        uit.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&uit.stdout),
+            String::from_utf8_lossy(&uit.stderr)
+        ),
+    )
+}
+
+/// Batch commit before the answer: the rows of every answered read are in the database
+/// when its answer arrives, and they went through the writer (one batch for several
+/// reads when they arrive together).
+async fn batch_commit_voor_antwoord(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let voor = app.tel(LOGREGELS);
+    let verzoeken_voor = app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst);
+    let res = app.get(&pad, &vt).await;
+    assert_eq!(res.status(), 200);
+    let per_lezing = app.tel(LOGREGELS) - voor;
+    assert!(
+        per_lezing >= 2,
+        "an audit row and processing rows: {per_lezing}"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND actie = 'lezen'"
+        )),
+        1
+    );
+    // The read of another organisation's record enters the disclosure register in the
+    // same batch.
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verstrekkingen WHERE object_id = '{id}'"
+        )),
+        1
+    );
+    assert_eq!(
+        app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst),
+        verzoeken_voor + 1,
+        "the read's rows went through the log writer"
+    );
+    // Twenty reads at once: every one answered has its rows.
+    let voor = app.tel(LOGREGELS);
+    let antwoorden = futures_util::future::join_all((0..20).map(|_| app.get(&pad, &vt))).await;
+    for r in antwoorden {
+        assert_eq!(r.status(), 200);
+    }
+    assert_eq!(app.tel(LOGREGELS) - voor, 20 * per_lezing);
+    assert_eq!(
+        app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst),
+        verzoeken_voor + 21
+    );
+    // Appended unsealed; sealed later, and then the chains verify.
+    assert!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0") >= 21,
+        "appended without a chain position"
+    );
+    app.verzegel();
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0"),
+        0
+    );
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+}
+
+/// Fail closed: when the batch cannot commit, the read is answered 500 without the data,
+/// and no row of it is left.
+async fn faalt_gesloten_als_de_batch_faalt(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let voor = app.tel(LOGREGELS);
+    let mislukt_voor = app.logschrijver.cijfers.mislukt.load(Ordering::SeqCst);
+    app.logschrijver.zet_storing(true);
+    let antwoorden = futures_util::future::join_all((0..5).map(|_| app.get(&pad, &vt))).await;
+    for res in antwoorden {
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap(),
+            "application/problem+json"
+        );
+        let tekst = res.text().await.unwrap();
+        for woord in ["Jansen", "Kind0", "111222333", "voordeur"] {
+            assert!(!tekst.contains(woord), "no data in a failed read: {tekst}");
+        }
+    }
+    assert!(app.logschrijver.cijfers.mislukt.load(Ordering::SeqCst) > mislukt_voor);
+    assert_eq!(
+        app.tel(LOGREGELS),
+        voor,
+        "nothing of the failed reads written"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verstrekkingen WHERE object_id = '{id}'"
+        )),
+        0
+    );
+    // A real database failure in the batch: the log table refuses the insert.
+    app.logschrijver.zet_storing(false);
+    let weiger = match db {
+        Db::Sqlite => {
+            "CREATE TRIGGER weiger_verwerking BEFORE INSERT ON verwerkingslog BEGIN SELECT RAISE(ABORT, 'kapot'); END;"
+        }
+        Db::Postgres => {
+            "CREATE FUNCTION weiger_verwerking() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'kapot'; END $$ LANGUAGE plpgsql; CREATE TRIGGER weiger_verwerking BEFORE INSERT ON verwerkingslog FOR EACH ROW EXECUTE FUNCTION weiger_verwerking();"
+        }
+    };
+    app.sql(weiger);
+    let res = app.get(&pad, &vt).await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(
+        app.tel(LOGREGELS),
+        voor,
+        "the audit row of the same batch rolled back with it"
+    );
+    app.sql(match db {
+        Db::Sqlite => "DROP TRIGGER weiger_verwerking",
+        Db::Postgres => "DROP TRIGGER weiger_verwerking ON verwerkingslog",
+    });
+    assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    assert!(app.tel(LOGREGELS) > voor);
+}
+
+/// Two instances on one database, reads arriving at both; instance B runs its sealer
+/// (with the lease, every 2 ms) while a third sealer without the lease (as `audit seal`)
+/// runs in a loop beside it: the chain-head locks put every row in one place in one
+/// order; every chain verifies and nothing stays unsealed or is sealed twice.
+async fn verzegelaars_van_twee_instanties(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let mut config = app.config.clone();
+    config.privacy.log_seal_interval_ms = 2;
+    let b = Application::build_met(config, Onderdelen::default())
+        .await
+        .expect("second instance starts");
+    let b_url = format!("http://127.0.0.1:{}", b.port());
+    actix_web::rt::spawn(b.run_until_stopped());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (pool, s) = (app.pool.clone(), stop.clone());
+    let derde = std::thread::spawn(move || {
+        let mut c = pool.get().unwrap();
+        let mut n = 0;
+        while !s.load(Ordering::SeqCst) {
+            n += ketenregie_privacy::logboek::verzegelaar::verzegel_alles(&mut c).unwrap();
+        }
+        n
+    });
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let voor = app.tel(LOGREGELS);
+    for ronde in 0..10 {
+        let a = (0..4).map(|_| app.get(&pad, &vt));
+        let b = (0..4).map(|_| {
+            app.client
+                .get(format!("{b_url}{pad}"))
+                .bearer_auth(&vt)
+                .send()
+        });
+        let (ra, rb) = futures_util::future::join(
+            futures_util::future::join_all(a),
+            futures_util::future::join_all(b),
+        )
+        .await;
+        for r in ra {
+            assert_eq!(r.status(), 200, "round {ronde}");
+        }
+        for r in rb {
+            assert_eq!(r.unwrap().status(), 200, "round {ronde}");
+        }
+    }
+    stop.store(true, Ordering::SeqCst);
+    let door_derde = derde.join().unwrap();
+    let na = app.tel(LOGREGELS);
+    assert!(na - voor >= 80 * 2, "{voor} -> {na}");
+    app.verzegel();
+    assert_eq!(
+        app.tel("SELECT (SELECT count(*) FROM audittrail WHERE volgnummer = 0) + (SELECT count(*) FROM verwerkingslog WHERE volgnummer = 0) AS n"),
+        0
+    );
+    // Each chain's positions are 1..n without a gap or a double (verify checks the links).
+    for (tabel, kop) in [("audittrail", "audit:"), ("verwerkingslog", "verwerking:")] {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM (SELECT keten FROM {tabel} GROUP BY keten HAVING max(volgnummer) <> count(*)) x"
+            )),
+            0,
+            "{tabel}: positions consecutive"
+        );
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM logketens k WHERE k.id LIKE '{kop}%' AND k.volgnummer <> (SELECT max(volgnummer) FROM {tabel} t WHERE '{kop}' || t.keten = k.id)"
+            )),
+            0,
+            "{tabel}: heads at the last row"
+        );
+    }
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+    eprintln!("sealed by the lease-less sealer: {door_derde} rows");
+}
+
+/// `audit verify` shows the unsealed window; `audit seal` seals it.
+async fn verify_toont_onverzegeld_venster(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    app.verzegel();
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+    assert!(uit.contains("sealed up to 20"), "{uit}");
+    let res = app.get(&format!("/api/v1/zorgmeldingen/{id}"), &vt).await;
+    assert_eq!(res.status(), 200);
+    let audit = app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0");
+    let verwerking = app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE volgnummer = 0");
+    assert_eq!(audit, 1);
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "unsealed rows are no break: {uit}");
+    assert!(
+        uit.contains(&format!(
+            "unsealed: {audit} audit rows and {verwerking} processing-log rows, the oldest "
+        )),
+        "{uit}"
+    );
+    let (code, uit) = cli(&app, &["audit", "seal"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(
+        uit.contains(&format!("sealed: {} rows", audit + verwerking)),
+        "{uit}"
+    );
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+}
+
+/// The service binary on the test app's database, at `poort`, with the sealer on.
+fn start_binary(app: &TestApp, poort: u16) -> std::process::Child {
+    let toml = common::test_toml(&app.db_url(), &app.dir, "")
+        .replace(
+            "bind = \"127.0.0.1:0\"",
+            &format!("bind = \"127.0.0.1:{poort}\""),
+        )
+        .replace("workers = 1", "workers = 2")
+        .replace("log_seal_interval_ms = 0", "log_seal_interval_ms = 20");
+    let pad = app.dir.join("drill.toml");
+    std::fs::write(&pad, toml).unwrap();
+    std::process::Command::new(env!("CARGO_BIN_EXE_ketenregie"))
+        .args(["--config", pad.to_str().unwrap(), "serve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Wait (at most 30 s) until the binary answers its readiness probe.
+async fn wacht_tot_gereed(app: &TestApp, poort: u16) {
+    for _ in 0..300 {
+        if let Ok(r) = app
+            .client
+            .get(format!("http://127.0.0.1:{poort}/health/ready"))
+            .send()
+            .await
+            && r.status() == 200
+        {
+            return;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the binary did not become ready");
+}
+
+/// The kill -9 drill (issue 17, "Done means"): 16 connections send logged reads to the
+/// service binary, each with its own trace id; once 150 are answered the process is killed
+/// with SIGKILL, mid-burst. Every answered read's audit and processing-log rows must be in
+/// the database; after a restart (whose sealer seals what was left unsealed) `audit verify`
+/// passes.
+async fn kill9_tijdens_leesgolf(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let per_lezing_verwerking = {
+        let voor = app.tel("SELECT count(*) AS n FROM verwerkingslog");
+        assert_eq!(
+            app.get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+                .await
+                .status(),
+            200
+        );
+        app.tel("SELECT count(*) AS n FROM verwerkingslog") - voor
+    };
+    let poort = keten::vrije_poort();
+    let mut dienst = start_binary(&app, poort);
+    wacht_tot_gereed(&app, poort).await;
+    let beantwoord = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let url = format!("http://127.0.0.1:{poort}/api/v1/zorgmeldingen/{id}");
+    let mut taken = vec![];
+    for _ in 0..16 {
+        let (client, url, vt, beantwoord) = (
+            app.client.clone(),
+            url.clone(),
+            vt.clone(),
+            beantwoord.clone(),
+        );
+        taken.push(actix_web::rt::spawn(async move {
+            // Until the service is gone (a refused or broken connection), at most 2,000.
+            for _ in 0..2000 {
+                let trace = uuid::Uuid::new_v4().simple().to_string();
+                let r = client
+                    .get(&url)
+                    .bearer_auth(&vt)
+                    .header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01"))
+                    .send()
+                    .await;
+                match r {
+                    Ok(r) if r.status() == 200 => {
+                        // Answered: the body arrived whole.
+                        if r.bytes().await.is_ok() {
+                            beantwoord.lock().unwrap().push(trace);
+                        }
+                    }
+                    Ok(r) => panic!("a read before the kill answered {}", r.status()),
+                    Err(_) => return,
+                }
+            }
+        }));
+    }
+    for _ in 0..600 {
+        if beantwoord.lock().unwrap().len() >= 150 {
+            break;
+        }
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    dienst.kill().unwrap(); // SIGKILL
+    dienst.wait().unwrap();
+    for t in taken {
+        t.await.unwrap();
+    }
+    let beantwoord = beantwoord.lock().unwrap().clone();
+    assert!(beantwoord.len() >= 150, "{} answered", beantwoord.len());
+    // Every answered read left its rows: one audit row, and its processing rows.
+    let mut ontbreekt = vec![];
+    for trace in &beantwoord {
+        let a = app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE trace_id = '{trace}'"
+        ));
+        let v = app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE trace_id = '{trace}'"
+        ));
+        if a != 1 || v != per_lezing_verwerking {
+            ontbreekt.push((trace.clone(), a, v));
+        }
+    }
+    assert!(
+        ontbreekt.is_empty(),
+        "{} of {} answered reads miss log rows: {:?}",
+        ontbreekt.len(),
+        beantwoord.len(),
+        &ontbreekt[..ontbreekt.len().min(5)]
+    );
+    // Restart: the service comes back on the same database, its sealer seals what the
+    // killed one left, and the chains verify.
+    let mut dienst = start_binary(&app, poort);
+    wacht_tot_gereed(&app, poort).await;
+    assert_eq!(
+        app.client
+            .get(&url)
+            .bearer_auth(&vt)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    dienst.kill().unwrap();
+    dienst.wait().unwrap();
+    let (code, uit) = cli(&app, &["audit", "seal"]);
+    assert_eq!(code, 0, "{uit}");
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+    eprintln!(
+        "kill -9 drill: {} reads answered before the kill, all with their log rows; {uit}",
+        beantwoord.len()
+    );
+}
+
+op_beide_backends!(
+    batch_commit_voor_antwoord,
+    faalt_gesloten_als_de_batch_faalt,
+    verzegelaars_van_twee_instanties,
+    verify_toont_onverzegeld_venster,
+    kill9_tijdens_leesgolf,
+);
