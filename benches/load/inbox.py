@@ -6,16 +6,16 @@ binary. Prints figures; asserts nothing. Standard library only; traffic to 127.0
     cargo build --release --locked
     python3 benches/load/inbox.py [--sizes 1000,20000,200000] [--requests 300] [--backends sqlite,postgres] [--bin PATH]
 
-Per backend: one service on a fresh database; 20 meldingen filed through the API (create +
-submit, routed to Veilig Thuis Haaglanden); the table then grown in SQL by copying those
-rows (same shape, same receiver) with change times spread over three years, to each size in
-turn (PostgreSQL: VACUUM ANALYZE after each growth, the steady state autovacuum reaches).
-At each size, one connection asks `--requests` times for:
+Per backend and size: one service on its own database; 20 meldingen filed through the API
+(create + submit, routed to Veilig Thuis Haaglanden); the table then grown in SQL by
+copying those rows (same shape, same receiver) with change times spread over three years
+(PostgreSQL: VACUUM ANALYZE after, the steady state autovacuum reaches). The services of
+all sizes run at once and are asked round robin, `--requests` times each, for:
   - the first page (`?richting=ontvangen&pageSize=N`), as the werkplek and a poller do;
   - a page in the middle of the history, by cursor (the key of the middle row, as the
     `next` link would carry it after paging there).
 Latency is measured at the client (p50, p95, p99 and min in ms, one connection, no think
-time), the four queries round robin. On PostgreSQL the plan of the page, of the count
+time), every size and query in turn. On PostgreSQL the plan of the page, of the count
 probe and of the exact count(*) the code ran before is printed with the buffers it touched.
 """
 import argparse, base64, http.client, json, os, shutil, socket, subprocess, sys, tempfile, time
@@ -48,9 +48,16 @@ def verzoek(conn, methode, pad, tok, body=None):
     data = None
     if body is not None:
         data = json.dumps(body); h["Content-Type"] = "application/json"
-    conn.request(methode, pad, body=data, headers=h)
-    r = conn.getresponse(); inhoud = r.read()
-    return r.status, inhoud
+    for poging in range(2):
+        try:
+            conn.request(methode, pad, body=data, headers=h)
+            r = conn.getresponse(); inhoud = r.read()
+            return r.status, inhoud
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The service closed an idle keep-alive connection: open a new one, once.
+            conn.close()
+            if poging:
+                raise
 
 
 def pctl(xs, p):
@@ -101,93 +108,103 @@ def cursor_midden(backend, db, vt):
     return base64.urlsafe_b64encode(vorm.encode()).decode().rstrip("=")
 
 
-def run(backend, args):
-    tmp = tempfile.mkdtemp(prefix="ketenregie-inbox-")
+def start(backend, grootte, tmp):
+    """A service on its own database grown to `grootte` meldingen for one Veilig Thuis."""
     poort = vrije_poort()
     if backend == "sqlite":
-        db = os.path.join(tmp, "bench.db"); url = f"sqlite://{db}"
+        db = os.path.join(tmp, f"bench-{grootte}.db"); url = f"sqlite://{db}"
     else:
-        db = f"inbox_bench_{os.getpid()}"
+        db = f"inbox_bench_{os.getpid()}_{grootte}"
         subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"CREATE DATABASE {db}"])
         url = f"postgres://postgres@127.0.0.1:5432/{db}"
     env = dict(os.environ, KETENREGIE_SERVER__BIND=f"127.0.0.1:{poort}", KETENREGIE_DATABASE__URL=url,
                KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn",
                KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
                KETENREGIE_LIMITS__USER_PER_SECOND="0")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
+    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, f"server-{grootte}.log"), "w"))
+    s = {"backend": backend, "db": db, "server": server, "poort": poort, "env": env}
+    for _ in range(600):
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
+            if c.getresponse().status == 200: break
+        except OSError:
+            time.sleep(0.1)
+    admin = token(env, "ketenregie-platform", "platformbeheerder")
+    c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
+    st, _ = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})
+    assert st == 201, st
+    agent = token(env, "politie-den-haag", "wijkagent")
+    s["vt_code"] = "veilig-thuis-haaglanden"
+    s["vt"] = token(env, s["vt_code"], "triagist")
+    for _ in range(20):
+        st, body = verzoek(c, "POST", "/api/v1/zorgmeldingen", agent, MELDING); assert st == 201, st
+        st, _ = verzoek(c, "POST", f"/api/v1/zorgmeldingen/{json.loads(body)['id']}/indieningen", agent, {}); assert st == 200, st
+    s["rijen"] = groei(backend, db, grootte)
+    if backend == "postgres":
+        sql(backend, db, "VACUUM ANALYZE zorgmeldingen")
+    s["midden"] = cursor_midden(backend, db, s["vt_code"])
+    return s
+
+
+def stop(s):
+    s["server"].terminate(); s["server"].wait(timeout=20)
+    if s["backend"] == "postgres":
+        subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {s['db']} WITH (FORCE)"])
+
+
+def run(backend, args):
+    tmp = tempfile.mkdtemp(prefix="ketenregie-inbox-")
+    diensten = []
     uit = []
-    plannen = []
     try:
-        for _ in range(300):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
-                if c.getresponse().status == 200: break
-            except OSError:
-                time.sleep(0.1)
-        admin = token(env, "ketenregie-platform", "platformbeheerder")
-        c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
-        st, _ = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})
-        assert st == 201, st
-        agent = token(env, "politie-den-haag", "wijkagent")
-        vt_code = "veilig-thuis-haaglanden"
-        vt = token(env, vt_code, "triagist")
-        for _ in range(20):
-            st, body = verzoek(c, "POST", "/api/v1/zorgmeldingen", agent, MELDING); assert st == 201, st
-            st, _ = verzoek(c, "POST", f"/api/v1/zorgmeldingen/{json.loads(body)['id']}/indieningen", agent, {}); assert st == 200, st
         for grootte in args.sizes:
-            rijen = groei(backend, db, grootte)
-            if backend == "postgres":
-                sql(backend, db, "VACUUM ANALYZE zorgmeldingen")
-            midden = cursor_midden(backend, db, vt_code)
-            # A fresh connection: the old one may have idled past the keep-alive while the
-            # table grew.
-            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
-            vragen = []
+            diensten.append(start(backend, grootte, tmp))
+        vragen = []
+        for d in diensten:
+            d["c"] = http.client.HTTPConnection("127.0.0.1", d["poort"], timeout=60)
             for ps in (20, 100):
-                vragen += [(ps, "first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
-                           (ps, "middle page (cursor)", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}&cursor={midden}")]
-            for _, _, pad in vragen:  # warm-up
-                for _ in range(20):
-                    st, body = verzoek(c, "GET", pad, vt); assert st == 200, (st, body[:300])
-            # Round robin over the four queries, so a burst of load elsewhere on the machine
-            # hits them alike.
-            xs = {pad: [] for _, _, pad in vragen}
-            laatst = {}
-            for _ in range(args.requests):
-                for _, _, pad in vragen:
-                    t = time.perf_counter(); st, body = verzoek(c, "GET", pad, vt); xs[pad].append((time.perf_counter() - t) * 1000)
-                    assert st == 200, st
-                    laatst[pad] = body
-            for ps, naam, pad in vragen:
-                d = json.loads(laatst[pad])
-                assert len(d["results"]) == ps, len(d["results"])
-                r = (backend, rijen, ps, naam, pctl(xs[pad], 50), pctl(xs[pad], 95), pctl(xs[pad], 99), min(xs[pad]),
-                     f'{d["count"]}{"" if d["countIsExact"] else "+"}', os.getloadavg()[0])
-                uit.append(r)
-                print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]} | {r[9]:.2f} |")
-            if backend == "postgres":
-                for naam, q in [("page of 20 (keyset, first page)", f"SELECT * FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC LIMIT 21"),
-                                ("count probe (OFFSET 1000 LIMIT 1)", f"SELECT id FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC OFFSET 1000 LIMIT 1"),
-                                ("exact count(*) (before this change)", f"SELECT count(*) FROM zorgmeldingen WHERE ontvanger = '{vt_code}'")]:
-                    plan = subprocess.check_output(["psql", "-tA", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c",
-                                                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {q}"], text=True)
-                    top = json.loads(plan)[0]
-                    b = top["Plan"].get("Shared Hit Blocks", 0) + top["Plan"].get("Shared Read Blocks", 0)
-                    plannen.append((rijen, naam, b, top["Execution Time"]))
-            sys.stdout.flush()
-        if plannen:
+                vragen += [(d, ps, "first page", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}"),
+                           (d, ps, "middle page (cursor)", f"/api/v1/zorgmeldingen?richting=ontvangen&pageSize={ps}&cursor={d['midden']}")]
+        for d, _, _, pad in vragen:  # warm-up
+            for _ in range(20):
+                st, body = verzoek(d["c"], "GET", pad, d["vt"]); assert st == 200, (st, body[:300])
+        # Round robin over every size and query (one service per size, all running), so a
+        # burst of load elsewhere on the machine hits every size alike.
+        xs = [[] for _ in vragen]
+        laatst = [None for _ in vragen]
+        for _ in range(args.requests):
+            for i, (d, _, _, pad) in enumerate(vragen):
+                t = time.perf_counter(); st, body = verzoek(d["c"], "GET", pad, d["vt"]); xs[i].append((time.perf_counter() - t) * 1000)
+                assert st == 200, st
+                laatst[i] = body
+        for i, (d, ps, naam, _) in enumerate(vragen):
+            j = json.loads(laatst[i])
+            assert len(j["results"]) == ps, len(j["results"])
+            r = (backend, d["rijen"], ps, naam, pctl(xs[i], 50), pctl(xs[i], 95), pctl(xs[i], 99), min(xs[i]),
+                 f'{j["count"]}{"" if j["countIsExact"] else "+"}', os.getloadavg()[0])
+            uit.append(r)
+            print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.2f} | {r[5]:.2f} | {r[6]:.2f} | {r[7]:.2f} | {r[8]} | {r[9]:.2f} |")
+        sys.stdout.flush()
+        if backend == "postgres":
             print()
             print("PostgreSQL, the queries themselves (EXPLAIN ANALYZE, BUFFERS): shared buffers touched, execution ms")
             print("| meldingen | query | buffers | ms |")
             print("|---:|---|---:|---:|")
-            for r in plannen:
-                print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]:.3f} |")
+            for d in diensten:
+                vt_code = d["vt_code"]
+                for naam, q in [("page of 20 (keyset, first page)", f"SELECT * FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC LIMIT 21"),
+                                ("count probe (OFFSET 1000 LIMIT 1)", f"SELECT id FROM zorgmeldingen WHERE ontvanger = '{vt_code}' ORDER BY gewijzigd_op DESC, id DESC OFFSET 1000 LIMIT 1"),
+                                ("exact count(*) (before this change)", f"SELECT count(*) FROM zorgmeldingen WHERE ontvanger = '{vt_code}'")]:
+                    plan = subprocess.check_output(["psql", "-tA", "-h", "127.0.0.1", "-U", "postgres", "-d", d["db"], "-c",
+                                                    f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {q}"], text=True)
+                    top = json.loads(plan)[0]
+                    b = top["Plan"].get("Shared Hit Blocks", 0) + top["Plan"].get("Shared Read Blocks", 0)
+                    print(f"| {d['rijen']} | {naam} | {b} | {top['Execution Time']:.3f} |")
             print()
         return uit
     finally:
-        server.terminate(); server.wait(timeout=20)
-        if backend == "postgres":
-            subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
+        for d in diensten:
+            stop(d)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
