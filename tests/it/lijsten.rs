@@ -1,7 +1,8 @@
 //! Lists whose cost does not grow with history (issue 17 point 5): the inbox pages by
 //! cursor (keyset) — 250 meldingen paged forward and back give each exactly once, in
 //! order; meldingen arriving meanwhile shift no page; the count is capped at 1,000 and
-//! says so; a cursor the list did not issue is a 400 naming `cursor`.
+//! says so; a cursor the list did not issue is a 422 naming `cursor` (400 when it breaks
+//! the documented pattern or length).
 
 use crate::common;
 use crate::zorgmeldingen::{app, concept, indienen};
@@ -210,30 +211,41 @@ async fn telling_begrensd_en_slechte_cursor(db: Db) {
     let b64 = |v: Value| {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&v).unwrap())
     };
+    // Each bad cursor with the status it earns: outside the documented pattern or length a
+    // 400 (the schema says so), of the documented shape but not issued by this list a 422.
     let slecht = [
-        "nietbase64!".to_string(),
-        "AAAA".to_string(),
-        b64(
-            json!({"l": "organisaties", "a": false, "k": ["2026-01-05T10:00:00", "00000000-0000-4000-0001-000000000001"]}),
+        ("nietbase64!".to_string(), 400),
+        ("AAAA".to_string(), 422),
+        (
+            b64(
+                json!({"l": "organisaties", "a": false, "k": ["2026-01-05T10:00:00", "00000000-0000-4000-0001-000000000001"]}),
+            ),
+            422,
         ),
-        b64(json!({"l": "zorgmeldingen", "a": false, "k": ["gisteren", "x"]})),
-        b64(json!({"l": "zorgmeldingen", "a": false, "k": ["2026-01-05T10:00:00"]})),
-        "A".repeat(600),
+        (
+            b64(json!({"l": "zorgmeldingen", "a": false, "k": ["gisteren", "x"]})),
+            422,
+        ),
+        (
+            b64(json!({"l": "zorgmeldingen", "a": false, "k": ["2026-01-05T10:00:00"]})),
+            422,
+        ),
+        ("A".repeat(600), 400),
     ];
-    for c in slecht {
+    for (c, status) in slecht {
         let res = app
             .get(
                 &format!("/api/v1/zorgmeldingen?richting=ontvangen&cursor={c}"),
                 &vt,
             )
             .await;
-        let p = assert_problem(res, 400).await;
+        let p = assert_problem(res, status).await;
         assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
     }
     // A good cursor with `page` too.
     let volgende = p["next"].as_str().unwrap();
     let res = app.get(&format!("{volgende}&page=2"), &vt).await;
-    let p = assert_problem(res, 400).await;
+    let p = assert_problem(res, 422).await;
     assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
 }
 
@@ -287,7 +299,7 @@ async fn berichten_per_cursor(db: Db) {
     let res = app
         .get(&format!("/api/v1/berichten?cursor={vreemd}"), &vt)
         .await;
-    let p = assert_problem(res, 400).await;
+    let p = assert_problem(res, 422).await;
     assert_eq!(p["invalidParams"][0]["name"], "cursor", "{p}");
 }
 

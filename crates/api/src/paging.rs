@@ -5,7 +5,7 @@
 //! `ketenregie_store::venster`, issue 17 point 5): `next` and `previous` carry an opaque
 //! `cursor`, and a page costs the same however long the list is. `page` (from 1) still
 //! works on them as a jump from the start (its cost grows with the page number, not with
-//! the history; `page` and `cursor` together are a 400 naming `cursor`). Lists small by
+//! the history; `page` and `cursor` together are a 422 naming `cursor`). Lists small by
 //! nature (the partner register, agreements, closed days) page by `page` only.
 //!
 //! `count` is bounded on every list: exact up to 1,000 (`countIsExact` true); above that
@@ -64,7 +64,7 @@ impl Paginering {
     }
 
     /// As `uit`, with the `cursor` parameter of a list paged by cursor. Sending both
-    /// `page` and `cursor` records a problem at `cursor` (code `cursor`, a 400).
+    /// `page` and `cursor` records a problem at `cursor` (code `cursor`, a 422).
     pub fn met_cursor(
         v: &mut Validatie,
         page: Option<&str>,
@@ -83,7 +83,8 @@ impl Paginering {
     }
 
     /// The window to read on list `lijst`: from `cursor` (decoded into the list's key
-    /// type `K`; a cursor not issued for this list is a 400 naming `cursor`), or from
+    /// type `K`; a cursor not issued for this list is a 422 naming `cursor`, one breaking the
+    /// documented pattern or length a 400), or from
     /// `page`.
     pub fn venster<K: Clone + Serialize + DeserializeOwned>(
         &self,

@@ -11,7 +11,7 @@
 //! no padding) of a small JSON object `{"l": list, "a": backward, "k": key}`. The list name
 //! binds a cursor to the list that issued it; the key is decoded into the list's own key
 //! type, so a forged, truncated or foreign cursor is refused whole (`Fout::Ongeldig` naming
-//! the parameter `cursor`, code [`CURSOR_CODE`], answered 400) and never reaches SQL.
+//! the parameter `cursor`, code [`CURSOR_CODE`], answered 422; one breaking the documented pattern or length 400) and never reaches SQL.
 //! The Dutch API Design Rules (API-42, "cursor-based pagination") allow this form.
 //!
 //! Counting: an exact `count(*)` over a receiver's whole history costs as much as the
@@ -64,9 +64,12 @@ impl<K: Serialize + DeserializeOwned> Cursor<K> {
         URL_SAFE_NO_PAD.encode(json)
     }
 
-    /// Read a cursor issued for list `lijst`. Errors: `Fout::Ongeldig` naming `cursor` with
-    /// code [`CURSOR_CODE`] when the text is too long, not base64url, not the JSON shape,
-    /// issued for another list, or its key does not fit the list's key type.
+    /// Read a cursor issued for list `lijst`. Errors: `Fout::Ongeldig` naming `cursor`:
+    /// with the schema's own rule (`maxLength`, `pattern`: the document states
+    /// `^[A-Za-z0-9_-]+$`, at most [`CURSOR_MAX_LENGTE`]) when the text breaks it, so a 400;
+    /// with code [`CURSOR_CODE`] when it has the documented shape but is not a cursor this
+    /// list issued (not base64url, not the JSON shape, another list's, a key that does not
+    /// fit the list's key type), a rule no schema can state of an opaque token, so a 422.
     pub fn lees(lijst: &str, tekst: &str) -> Result<Self, Fout> {
         let fout = || {
             Fout::veld(
@@ -75,8 +78,23 @@ impl<K: Serialize + DeserializeOwned> Cursor<K> {
                 "`cursor` is geen cursor die deze lijst heeft uitgegeven; volg de links `next` en `previous`",
             )
         };
-        if tekst.is_empty() || tekst.len() > CURSOR_MAX_LENGTE {
-            return Err(fout());
+        if tekst.len() > CURSOR_MAX_LENGTE {
+            return Err(Fout::veld(
+                "cursor",
+                "maxLength",
+                format!("`cursor` is ten hoogste {CURSOR_MAX_LENGTE} tekens"),
+            ));
+        }
+        if tekst.is_empty()
+            || !tekst
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        {
+            return Err(Fout::veld(
+                "cursor",
+                "pattern",
+                "`cursor` bestaat uit letters, cijfers, `_` en `-` (^[A-Za-z0-9_-]+$)",
+            ));
         }
         let bytes = URL_SAFE_NO_PAD.decode(tekst).map_err(|_| fout())?;
         let vorm: Vorm<K> = serde_json::from_slice(&bytes).map_err(|_| fout())?;
