@@ -179,6 +179,65 @@ async fn eigen_termijn_gaat_voor(db: Db) {
     .await;
 }
 
+/// `BEWAARTERMIJN_ONDERGRENS`: the processing log's term cannot go below 5 years (the
+/// tester cut it to 1 day); a kind without a floor of its own keeps the floor of a day.
+async fn verwerkingslog_ondergrens(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    for dagen in [1, 5 * 365 - 1] {
+        let p = common::assert_problem(
+            app.put(
+                "/api/v1/bewaartermijnen/verwerkingslog",
+                &beheer,
+                &json!({"termijnDagen": dagen, "toelichting": "korter"}),
+            )
+            .await,
+            422,
+        )
+        .await;
+        assert_eq!(p["invalidParams"][0]["name"], "/termijnDagen", "{p}");
+        assert_eq!(p["invalidParams"][0]["code"], "wettelijk-minimum", "{p}");
+    }
+    // Nothing was written: the default still holds.
+    let res = app
+        .get("/api/v1/bewaartermijnen/verwerkingslog", &beheer)
+        .await;
+    assert_eq!(res.headers()["etag"], "\"0\"");
+    assert_eq!(
+        app.tel(
+            "SELECT count(*) AS n FROM bewaartermijnen WHERE organisatie = 'politie-haaglanden'"
+        ),
+        0
+    );
+    // The floor itself is allowed.
+    let res = app
+        .put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &beheer,
+            &json!({"termijnDagen": 5 * 365, "toelichting": "het minimum"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // A row stored below the floor (before it existed) counts as the floor.
+    app.sql("UPDATE bewaartermijnen SET termijn_dagen = 1 WHERE soort = 'verwerkingslog'");
+    let regel: serde_json::Value = app
+        .get("/api/v1/bewaartermijnen/verwerkingslog", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(regel["termijnDagen"], 5 * 365);
+    // Other kinds keep their own floor (a day for the coordination signal).
+    let res = app
+        .put(
+            "/api/v1/bewaartermijnen/coordinatiesignaal",
+            &beheer,
+            &json!({"termijnDagen": 1, "toelichting": "direct"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 async fn verwijdering_staat_in_verwerkingslog(db: Db) {
     let Some(app) = app(db).await else { return };
     let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(NepDossiers)];
@@ -221,6 +280,7 @@ async fn cli_proefdraai(db: Db) {
 op_beide_backends!(
     verwerkingslog_na_vijf_jaar_weg,
     eigen_termijn_gaat_voor,
+    verwerkingslog_ondergrens,
     verwijdering_staat_in_verwerkingslog,
     cli_proefdraai,
 );

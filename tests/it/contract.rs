@@ -162,7 +162,7 @@ async fn if_match_table(db: Db) {
             .put(app.url(&format!("/api/v1/organisaties/{id}")))
             .bearer_auth(&admin)
             .json(
-                &json!({"code": code, "naam": "Nieuw", "soort": "wijkteam", "gemeenten": ["0518"]}),
+                &json!({"code": code, "naam": format!("Nieuw {code}"), "soort": "wijkteam", "gemeenten": ["0518"]}),
             );
         if let Some(w) = waarde {
             req = req.header("If-Match", *w);
@@ -472,8 +472,7 @@ async fn maak_doel(app: &TestApp, soort: &str, i: usize) -> Doel {
         "organisatie" | "contactpunt" | "contactpunt verwijderen" => {
             let code = format!("wijkteam-{}-{i}", soort.replace(' ', "-"));
             let org = app.organisatie(&code, "wijkteam", &["0518"]).await;
-            let org_body =
-                json!({"code": code, "naam": "Nieuw", "soort": "wijkteam", "gemeenten": ["0518"]});
+            let org_body = json!({"code": code, "naam": format!("Nieuw {code}"), "soort": "wijkteam", "gemeenten": ["0518"]});
             if soort == "organisatie" {
                 return put(format!("/api/v1/organisaties/{}", id(&org)), org_body);
             }

@@ -686,7 +686,95 @@ async fn oude_platte_tekst_versleuteld_bij_start(db: Db) {
     .await;
 }
 
+/// `POST /personen` honours `Idempotency-Key` like `POST /zorgmeldingen` (the outside
+/// test: three posts with one key made three persons): a retry, also with other
+/// whitespace, gets the first answer and creates nothing; another body or another path
+/// with the key a 422. Every other operation refuses the key with a 422 (it would be
+/// ignored silently there), so no retry creates twice unnoticed.
+async fn personen_en_elke_andere_post(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let persoon = json!({"bsn": BSN, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"});
+    let stuur = |pad: &str, sleutel: &str, body: String| {
+        app.client
+            .post(app.url(pad))
+            .bearer_auth(&agent)
+            .header("Idempotency-Key", sleutel.to_string())
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    let eerste = stuur("/api/v1/personen", "p-1", persoon.to_string())
+        .await
+        .unwrap();
+    assert_eq!(eerste.status(), 201);
+    let locatie = eerste.headers()["location"].clone();
+    let eerste: Value = eerste.json().await.unwrap();
+    for body in [
+        persoon.to_string(),
+        serde_json::to_string_pretty(&persoon).unwrap(),
+    ] {
+        let res = stuur("/api/v1/personen", "p-1", body).await.unwrap();
+        assert_eq!(res.status(), 201);
+        assert_eq!(res.headers()["location"], locatie);
+        assert_eq!(res.json::<Value>().await.unwrap(), eerste);
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), 1);
+    let mut anders = persoon.clone();
+    anders["voornamen"] = json!("Daan");
+    let p = assert_problem(
+        stuur("/api/v1/personen", "p-1", anders.to_string())
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        p["type"],
+        "https://ketenregie.nl/problemen/sleutel-hergebruikt"
+    );
+    let p = assert_problem(
+        stuur("/api/v1/zorgmeldingen", "p-1", melding().to_string())
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        p["type"],
+        "https://ketenregie.nl/problemen/sleutel-hergebruikt"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+    // Without a key, a second registration of the BSN is the usual 409.
+    let res = app.post("/api/v1/personen", &agent, &persoon).await;
+    assert_problem(res, 409).await;
+    // An operation that does not declare the key refuses it, before doing anything.
+    let gezin = json!({"leden": [{"persoon": eerste["id"], "relatie": "kind"}]});
+    let p = assert_problem(
+        stuur("/api/v1/gezinnen", "g-1", gezin.to_string())
+            .await
+            .unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        p["type"],
+        "https://ketenregie.nl/problemen/sleutel-hergebruikt"
+    );
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ondersteunt geen Idempotency-Key"),
+        "{p}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gezinnen"), 0);
+    let res = app.post("/api/v1/gezinnen", &agent, &gezin).await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+}
+
 op_beide_backends!(
+    personen_en_elke_andere_post,
     antwoord_versleuteld_en_verloopt,
     gelijktijdige_herhalingen_geven_nooit_500,
     andere_body_422_en_sleutel_per_organisatie,

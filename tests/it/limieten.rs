@@ -535,7 +535,104 @@ async fn quotum_per_nederlandse_dag(db: Db) {
     );
 }
 
+/// Probing by registration (the outside test of 30 Nov 2026): registering involvement on a
+/// person counts as a person look-up (its matches tell about other organisations), and so
+/// does registering a person with a BSN; a person without a BSN does not count. Past the
+/// quota a 429, and nothing is written.
+async fn quotum_op_registratie_en_betrokkenheid(db: Db) {
+    let Some(app) = spawn_with(
+        db,
+        "[limits]\nuser_per_second = 0\nperson_lookups_per_day = 2",
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie("vt-haaglanden", "veilig-thuis", &["0518"])
+        .await;
+    app.organisatie("wijkteam-den-haag", "wijkteam", &["0518"])
+        .await;
+    let regel = |soort: &str, rol: &str| {
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["aanmaken", "lezen"], "categorieen": ["hulpverlening"],
+               "doel": "coordinatie", "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Jeugdwet art. 7.1.4.1", "omschrijving": "verwijsindex"}})
+    };
+    app.convenant_van_kracht(&json!({
+        "titel": "Verwijsindex", "partijen": [{"organisatie": "vt-haaglanden", "rol": "vt"}, {"organisatie": "wijkteam-den-haag", "rol": "wt"}],
+        "doelen": ["coordinatie"], "categorieen": ["hulpverlening"],
+        "regels": [regel("veilig-thuis", "triagist"), regel("wijkteam", "wijkteammedewerker")]
+    }))
+    .await;
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let persoon = |bsn: Option<&str>| {
+        let mut p =
+            json!({"voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"});
+        if let Some(b) = bsn {
+            p["bsn"] = json!(b);
+        }
+        p
+    };
+    // One: a person with a BSN that matches nothing of the organisation's.
+    let res = app
+        .post("/api/v1/personen", &wt, &persoon(Some("999990032")))
+        .await;
+    assert_eq!(res.status(), 201);
+    let p: Value = res.json().await.unwrap();
+    // Not counted: a person without a BSN.
+    let res = app.post("/api/v1/personen", &wt, &persoon(None)).await;
+    assert_eq!(res.status(), 201);
+    // Two: involvement on the first.
+    let betrokkenheid =
+        json!({"persoon": p["id"], "contact": {"naam": "Wijkteam", "telefoon": "070 000 0000"}});
+    let res = app
+        .post("/api/v1/betrokkenheden", &wt, &betrokkenheid)
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    // Three: over the quota, both ways; nothing written.
+    let voor = (
+        app.tel("SELECT count(*) AS n FROM personen"),
+        app.tel("SELECT count(*) AS n FROM betrokkenheden"),
+    );
+    is_429(
+        app.post("/api/v1/betrokkenheden", &wt, &betrokkenheid)
+            .await,
+    )
+    .await;
+    is_429(
+        app.post("/api/v1/personen", &wt, &persoon(Some("111222333")))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (
+            app.tel("SELECT count(*) AS n FROM personen"),
+            app.tel("SELECT count(*) AS n FROM betrokkenheden"),
+        ),
+        voor
+    );
+    // The same quota as a look-up, with its one notice.
+    is_429(
+        app.get(
+            &format!("/api/v1/personen/{}", p["id"].as_str().unwrap()),
+            &wt,
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.privacy.quotum-overschreden' AND organisatie = 'wijkteam-den-haag'"),
+        1
+    );
+    // Another user of the organisation is not affected.
+    let collega = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let res = app
+        .post("/api/v1/personen", &collega, &persoon(Some("111222333")))
+        .await;
+    assert_eq!(res.status(), 201);
+}
+
 op_beide_backends!(
+    quotum_op_registratie_en_betrokkenheid,
     standaardlimieten_geven_429,
     proxykop_alleen_als_geconfigureerd,
     quotum_op_briefings_en_personen,

@@ -249,6 +249,76 @@ async fn dubbele_code_of_oin_is_409(db: Db) {
     assert!(body["detail"].as_str().unwrap().contains("vt-haaglanden"));
 }
 
+/// `NAAM_UNIEK`: no organisation takes another's name, compared without case, whitespace
+/// and invisible characters after Unicode NFC (the tester renamed a wijkteam to the
+/// police's name, also with U+202E); neither by rename nor by registration. Nothing is
+/// written.
+async fn naam_uniek(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let wt = app
+        .organisatie("wijkteam-centrum", "wijkteam", &["0518"])
+        .await;
+    let pad = format!("/api/v1/organisaties/{}", wt["id"].as_str().unwrap());
+    let beheer = app.token("wijkteam-centrum", &["functioneel-beheerder"]);
+    for naam in [
+        "Organisatie politie-den-haag",
+        "  ORGANISATIE   Politie-Den-Haag ",
+        "Organisatie\u{202E} politie-den-haag",
+        "Organisatie politie\u{200B}-den-haag",
+    ] {
+        let body =
+            assert_problem(app.put(&pad, &beheer, &json!({ "naam": naam })).await, 422).await;
+        assert_eq!(body["invalidParams"][0]["name"], "/naam", "{body}");
+        assert!(
+            body["invalidParams"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("politie-den-haag"),
+            "{body}"
+        );
+    }
+    let gelezen: Value = app.get(&pad, &beheer).await.json().await.unwrap();
+    assert_eq!(gelezen["naam"], "Organisatie wijkteam-centrum");
+    // Its own name in another spelling, and a new name, are fine.
+    let res = app
+        .put(
+            &pad,
+            &beheer,
+            &json!({"naam": "ORGANISATIE wijkteam-centrum"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .put(&pad, &beheer, &json!({"naam": "Wijkteam Centrum"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    // Registration: the platform admin cannot register a second one either (NFC: a
+    // decomposed é is the precomposed one).
+    let t = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &t,
+            &json!({"code": "wijkteam-kopie", "naam": "wijkteam\tcentrum", "soort": "wijkteam"}),
+        )
+        .await;
+    let body = assert_problem(res, 422).await;
+    assert_eq!(body["invalidParams"][0]["name"], "/naam", "{body}");
+    let res = app
+        .put(&pad, &beheer, &json!({"naam": "Wijkteam Caf\u{00E9}"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    let res = app
+        .post("/api/v1/organisaties", &t, &json!({"code": "wijkteam-kopie", "naam": "Wijkteam Cafe\u{0301}", "soort": "wijkteam"}))
+        .await;
+    assert_problem(res, 422).await;
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'wijkteam-kopie'"),
+        0
+    );
+}
+
 async fn wijzigen_met_if_match(db: Db) {
     let Some(app) = spawn(db).await else { return };
     let org = app
@@ -456,6 +526,7 @@ op_beide_backends!(
     eigen_soort_wijzigen_geweigerd,
     elke_fout_genoemd,
     dubbele_code_of_oin_is_409,
+    naam_uniek,
     wijzigen_met_if_match,
     lijst_filters_en_paginering,
     contactpunten_wie_bel_ik_s_nachts,

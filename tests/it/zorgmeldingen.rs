@@ -932,7 +932,121 @@ async fn elke_verwerking_gelogd(db: Db) {
     );
 }
 
+/// `OVERDRACHT_BINNEN_CONVENANT` (the outside test of 30 Nov 2026): a hand-over to an
+/// organisation no agreement in force with the sender covers for handling the melding is a
+/// 422 naming `organisatie`, and nothing is written (no task, step, duty or notice) —
+/// whether it is outside every agreement or a party whose rule only lets it read. The
+/// tester's path too: the wijkteam, having accepted a hand-over, passes it on.
+async fn overdracht_buiten_convenant(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    assert_eq!(
+        stap(&app, &vt, &id, "ontvangsten", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let triage = json!({"uitkomst": "overdracht-lokaal-veld"});
+    assert_eq!(
+        stap(&app, &vt, &id, "beoordelingen", triage).await.status(),
+        200
+    );
+    let tel = |app: &TestApp| {
+        [
+            "zorgmeldingen",
+            "zorgmelding_stappen",
+            "termijnen",
+            "outbox",
+        ]
+        .map(|t| app.tel(&format!("SELECT count(*) AS n FROM {t}")))
+    };
+    let weigert = |p: &Value| {
+        assert_eq!(p["invalidParams"][0]["name"], "/organisatie", "{p}");
+        assert_eq!(p["invalidParams"][0]["code"], "convenant-vereist", "{p}");
+    };
+    let voor = tel(&app);
+    let naar_buiten = json!({"organisatie": "buitenstaander"});
+    let p = assert_problem(
+        stap(&app, &vt, &id, "overdrachten", naar_buiten.clone()).await,
+        422,
+    )
+    .await;
+    weigert(&p);
+    assert_eq!(tel(&app), voor, "nothing written");
+    let buiten = app.token("buitenstaander", &["wijkteammedewerker"]);
+    for pad in [
+        "/api/v1/zorgmeldingen?richting=ontvangen",
+        "/api/v1/termijnen?richting=ontvangen",
+        "/api/v1/berichten",
+    ] {
+        let lijst: Value = app.get(pad, &buiten).await.json().await.unwrap();
+        assert!(
+            lijst.to_string().matches(&id).count() == 0,
+            "{pad}: {lijst}"
+        );
+        assert_eq!(lijst["count"].as_i64().unwrap_or(0), 0, "{pad}: {lijst}");
+    }
+    // The wijkteam is covered: it gets the task, accepts, and cannot pass it on to the
+    // outsider either.
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "overdrachten",
+        json!({"organisatie": "wijkteam-den-haag"}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let taak: Value = res.json().await.unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    assert_eq!(
+        stap(&app, &wt, &taak, "acceptaties", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let voor = tel(&app);
+    let p = assert_problem(
+        stap(&app, &wt, &taak, "overdrachten", naar_buiten.clone()).await,
+        422,
+    )
+    .await;
+    weigert(&p);
+    assert_eq!(tel(&app), voor, "nothing written");
+    // A party of an agreement with the sender whose rule lets it read, not handle (accept,
+    // reject): refused as well, naming the missing action.
+    app.convenant_van_kracht(&json!({
+        "titel": "Alleen inzien",
+        "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "buitenstaander", "rol": "lezer"}],
+        "doelen": ["coordinatie"], "categorieen": ["identificatie", "gezinssituatie"],
+        "regels": [{"organisatieSoort": "wijkteam", "rollen": ["wijkteammedewerker"], "acties": ["lezen"],
+                    "categorieen": ["identificatie", "gezinssituatie"], "doel": "coordinatie", "maxVertrouwelijkheid": "vertrouwelijk",
+                    "grondslag": {"code": "Jeugdwet art. 7.1.1.1", "omschrijving": "inzien"}}]
+    }))
+    .await;
+    let voor = tel(&app);
+    let p = assert_problem(
+        stap(&app, &wt, &taak, "overdrachten", naar_buiten).await,
+        422,
+    )
+    .await;
+    weigert(&p);
+    assert!(
+        p["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("wijzigen"),
+        "{p}"
+    );
+    assert_eq!(tel(&app), voor, "nothing written");
+}
+
 op_beide_backends!(
+    overdracht_buiten_convenant,
     elke_verwerking_gelogd,
     termijnen_over_pasen,
     de_hele_keten,

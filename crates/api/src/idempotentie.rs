@@ -6,7 +6,8 @@
 //!
 //! What is kept is only what a replay needs (status, `Location`, body), and the body is
 //! AES-GCM encrypted like every other personal field (`privacy.encryption_key`). The
-//! request is fingerprinted with a keyed hash (HMAC) over method, path, user and body, so the
+//! request is fingerprinted with a keyed hash (HMAC) over method, path, user and body (as
+//! JSON, whitespace aside), so the
 //! table holds no hash of personal data that could be confirmed by guessing, and another
 //! user of the same organisation cannot obtain the answer by reusing the key. Answers
 //! expire after `privacy.idempotency_hours`; an expired key counts as unused, and the
@@ -88,7 +89,12 @@ impl Idempotentie {
             .app_data::<web::Data<IdempotentieInstelling>>()
             .map(|i| i.geldig)
             .unwrap_or_else(|| IdempotentieInstelling::default().geldig);
-        let inhoud = hex::encode(Sha256::digest(body));
+        // The body as JSON, so the same request with other whitespace is the same request;
+        // a body that is no JSON by its bytes.
+        let canoniek = serde_json::from_slice::<serde_json::Value>(body)
+            .map(|v| v.to_string().into_bytes())
+            .unwrap_or_else(|_| body.to_vec());
+        let inhoud = hex::encode(Sha256::digest(&canoniek));
         Ok(Self {
             sleutel,
             organisatie: ctx.actor.organisatie.clone(),

@@ -14,7 +14,11 @@
 //!   up to N times the configured rate. That is deliberate: they protect an instance, and
 //!   a per-request database round trip would cost more than the work it guards.
 //!
-//! - `QUOTUM_PER_GEBRUIKER`: briefings and person look-ups per user per Dutch calendar day
+//! - `QUOTUM_PER_GEBRUIKER`: briefings and person look-ups per user per Dutch calendar day.
+//!   A person look-up is `GET /personen/{id}`, an involvement registration
+//!   (`POST /betrokkenheden`, whose matches tell about other organisations' records) and a
+//!   person registration carrying a BSN (`POST /personen`; a BSN that matches nothing of the
+//!   organisation's is the first step of such a probe), each counted before it runs
 //!   (Europe/Amsterdam, `werkdagen::nl_datum`; a new day starts at local midnight), counted
 //!   in the database so every instance agrees (`ketenregie_store::quota`). The look-up
 //!   that crosses the quota notifies the organisation (`privacy.quotum-overschreden`, to be
@@ -28,7 +32,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::HeaderName;
 use actix_web::middleware::Next;
-use actix_web::{ResponseError, web};
+use actix_web::{HttpRequest, ResponseError, web};
 use chrono::{DateTime, Utc};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
@@ -230,56 +234,65 @@ fn tot_morgen(nu: DateTime<Utc>) -> u64 {
         .max(1)
 }
 
+/// Count one unit of `soort` against the daily quota of the request's user
+/// (`QUOTUM_PER_GEBRUIKER`), in the database (all instances together); `AppError::TeVeel`
+/// (429 with `Retry-After` until the next Dutch day) once the count passes the limit, the
+/// organisation's privacy officer notified once per user per day (`quota::tel`). Nothing
+/// happens without an authenticated actor or with the limit switched off (`0`).
+pub async fn tel_quotum(req: &HttpRequest, soort: Quotumsoort) -> Result<(), AppError> {
+    let actor = crate::auth::actor_van(req);
+    let limieten = req.app_data::<web::Data<Limieten>>().cloned();
+    let pool = req.app_data::<web::Data<DbPool>>().cloned();
+    let klok = req.app_data::<web::Data<Klok>>().cloned();
+    let (Some(actor), Some(l), Some(pool), Some(klok)) = (actor, limieten, pool, klok) else {
+        return Ok(());
+    };
+    let limiet = match soort {
+        Quotumsoort::Briefing => l.briefings_per_dag,
+        Quotumsoort::Persoon => l.personen_per_dag,
+    };
+    if limiet == 0 {
+        return Ok(());
+    }
+    let nu = klok.nu();
+    let teller = db::tx(&pool, move |c| {
+        quota::tel(
+            c,
+            &actor.organisatie,
+            &actor.gebruiker,
+            soort,
+            nl_datum(nu),
+            i64::from(limiet),
+            nu,
+        )
+        .map_err(AppError::from)
+    })
+    .await?;
+    if teller.aantal > i64::from(limiet) {
+        let wat = match soort {
+            Quotumsoort::Briefing => "briefings",
+            Quotumsoort::Persoon => "opvragingen van personen",
+        };
+        return Err(te_veel(
+            format!(
+                "U heeft vandaag het maximum van {limiet} {wat} bereikt; de privacyfunctionaris van uw organisatie is ingelicht"
+            ),
+            tot_morgen(nu),
+        ));
+    }
+    Ok(())
+}
+
 async fn quotum(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
     soort: Quotumsoort,
     methode: Method,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let actor = crate::auth::actor_van(req.request());
-    let limieten = req.app_data::<web::Data<Limieten>>().cloned();
-    let pool = req.app_data::<web::Data<DbPool>>().cloned();
-    let klok = req.app_data::<web::Data<Klok>>().cloned();
-    if let (Some(actor), Some(l), Some(pool), Some(klok)) = (actor, limieten, pool, klok)
-        && *req.method() == methode
+    if *req.method() == methode
+        && let Err(e) = tel_quotum(req.request(), soort).await
     {
-        let limiet = match soort {
-            Quotumsoort::Briefing => l.briefings_per_dag,
-            Quotumsoort::Persoon => l.personen_per_dag,
-        };
-        if limiet > 0 {
-            let nu = klok.nu();
-            let teller = db::tx(&pool, move |c| {
-                quota::tel(
-                    c,
-                    &actor.organisatie,
-                    &actor.gebruiker,
-                    soort,
-                    nl_datum(nu),
-                    i64::from(limiet),
-                    nu,
-                )
-                .map_err(AppError::from)
-            })
-            .await;
-            let teller = match teller {
-                Ok(t) => t,
-                Err(e) => return Ok(req.into_response(e.error_response())),
-            };
-            if teller.aantal > i64::from(limiet) {
-                let wat = match soort {
-                    Quotumsoort::Briefing => "briefings",
-                    Quotumsoort::Persoon => "opvragingen van personen",
-                };
-                let e = te_veel(
-                    format!(
-                        "U heeft vandaag het maximum van {limiet} {wat} bereikt; de privacyfunctionaris van uw organisatie is ingelicht"
-                    ),
-                    tot_morgen(nu),
-                );
-                return Ok(req.into_response(e.error_response()));
-            }
-        }
+        return Ok(req.into_response(e.error_response()));
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
@@ -290,6 +303,17 @@ pub async fn quotum_briefing(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     quotum(req, next, Quotumsoort::Briefing, Method::POST).await
+}
+
+/// Middleware on `POST /betrokkenheden`: `QUOTUM_PER_GEBRUIKER`, an involvement
+/// registration counts as a person look-up (the outside test of 30 Nov 2026: registering
+/// involvement on any BSN answers with the matches of other organisations, an oracle the
+/// quota must limit like a look-up).
+pub async fn quotum_betrokkenheid(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    quotum(req, next, Quotumsoort::Persoon, Method::POST).await
 }
 
 /// Middleware on `GET /personen/{id}`: `QUOTUM_PER_GEBRUIKER` for person look-ups.

@@ -395,6 +395,22 @@ pub async fn queryregels(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // `Idempotency-Key` only where the operation honours it (it declares the header): sent
+    // elsewhere it would be ignored silently and a retry would create twice (the outside
+    // test of 30 Nov 2026), so it is refused as a key that cannot be used for this request
+    // (422, the problem type of a reused key; every POST documents 422).
+    if req.headers().contains_key("idempotency-key")
+        && crate::auth::actor_van(req.request()).is_some()
+        && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()
+        && doc
+            .methodes
+            .kent_parameter(req.method().as_str(), req.path(), "Idempotency-Key")
+            == Some(false)
+    {
+        return Ok(req.error_response(AppError::SleutelHergebruikt(
+            "Deze operatie ondersteunt geen Idempotency-Key (alleen de operaties die haar in /api/v1/openapi.json declareren); stuur het verzoek zonder".into(),
+        )));
+    }
     if !req.query_string().is_empty()
         && crate::auth::actor_van(req.request()).is_some()
         && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()

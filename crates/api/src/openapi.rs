@@ -584,6 +584,15 @@ impl MethodeTabel {
         uit
     }
 
+    /// Does the operation `methode path` declare the header or path parameter `naam` (case
+    /// ignored)? `None` for a path or method the document does not have.
+    pub fn kent_parameter(&self, methode: &str, path: &str, naam: &str) -> Option<bool> {
+        self.operaties(path)?
+            .iter()
+            .find(|(m, ..)| m == methode)
+            .map(|(_, _, andere)| andere.iter().any(|n| n.eq_ignore_ascii_case(naam)))
+    }
+
     /// The allowed methods for `path`, if it is a documented path.
     pub fn toegestaan(&self, path: &str) -> Option<String> {
         let methods: Vec<&str> = self

@@ -31,7 +31,23 @@ pub struct Standaardtermijn {
     pub soort: &'static str,
     pub dagen: i64,
     pub toelichting: &'static str,
+    /// The shortest term an organisation may set for this kind, in days
+    /// (`BEWAARTERMIJN_ONDERGRENS`): 1 where no law or agreement sets a floor.
+    pub minimum_dagen: i64,
+    /// Where the floor comes from (law article, DOMAIN.md rule), shown in the refusal.
+    pub minimum_bron: &'static str,
 }
+
+/// `BEWAARTERMIJN_ONDERGRENS`: no organisation sets a kind's term below its floor
+/// (`Standaardtermijn::minimum_dagen`); a term stored below it (before the floor existed)
+/// counts as the floor. The processing log's floor is 5 years: DOMAIN.md §4 Retention
+/// ("processing logs: per agreement, typically 5 years (healthcare)"), the term the
+/// logs must be kept to answer for processing (AVG art. 5(2) and 30; Wpg art. 32a for the
+/// police's logs). The audit trail has no retention kind at all: it is never removed.
+pub const BEWAARTERMIJN_ONDERGRENS: &str = "BEWAARTERMIJN_ONDERGRENS";
+
+/// The floor of every kind without one of its own: a day.
+const GEEN_ONDERGRENS: &str = "geen wettelijke ondergrens";
 
 const JAAR: i64 = 365;
 
@@ -42,31 +58,43 @@ pub const STANDAARDTERMIJNEN: &[Standaardtermijn] = &[
         soort: "vt-dossier",
         dagen: 20 * JAAR,
         toelichting: "Veilig Thuis-dossier: 20 jaar (langer zolang nodig voor een kinderbeschermingsmaatregel)",
+        minimum_dagen: 1,
+        minimum_bron: GEEN_ONDERGRENS,
     },
     Standaardtermijn {
         soort: "jeugdhulp-dossier",
         dagen: 20 * JAAR,
         toelichting: "jeugdhulpdossier: 20 jaar na het einde van de hulp",
+        minimum_dagen: 1,
+        minimum_bron: GEEN_ONDERGRENS,
     },
     Standaardtermijn {
         soort: "gi-dossier",
         dagen: 30 * JAAR,
         toelichting: "GI-dossier (OTS, voogdij): tot 30 jaar nadat het kind 18 werd",
+        minimum_dagen: 1,
+        minimum_bron: GEEN_ONDERGRENS,
     },
     Standaardtermijn {
         soort: "politiegegevens",
         dagen: 10 * JAAR,
         toelichting: "politiegegevens (Wpg art. 8): na 5 jaar uit de dagelijkse omgang, na 10 jaar vernietigd",
+        minimum_dagen: 1,
+        minimum_bron: GEEN_ONDERGRENS,
     },
     Standaardtermijn {
         soort: "coordinatiesignaal",
         dagen: 2 * JAAR,
         toelichting: "coördinatiesignaal (Verwijsindex): uiterlijk 2 jaar, de 23e verjaardag of overlijden",
+        minimum_dagen: 1,
+        minimum_bron: GEEN_ONDERGRENS,
     },
     Standaardtermijn {
         soort: "verwerkingslog",
         dagen: 5 * JAAR,
         toelichting: "verwerkingslog: 5 jaar (zorg); een convenant kan anders bepalen",
+        minimum_dagen: 5 * JAAR,
+        minimum_bron: "DOMAIN.md §4 Retention (verwerkingslog: 5 jaar, zorg); AVG art. 5 lid 2 en 30",
     },
 ];
 
@@ -82,12 +110,12 @@ pub fn termijn(
         .select(bewaartermijnen::termijn_dagen)
         .first(conn)
         .optional()?;
-    Ok(eigen.or_else(|| {
-        STANDAARDTERMIJNEN
-            .iter()
-            .find(|t| t.soort == soort)
-            .map(|t| t.dagen)
-    }))
+    let std = STANDAARDTERMIJNEN.iter().find(|t| t.soort == soort);
+    Ok(match (eigen, std) {
+        (Some(d), Some(s)) => Some(d.max(s.minimum_dagen)),
+        (Some(d), None) => Some(d),
+        (None, s) => s.map(|t| t.dagen),
+    })
 }
 
 /// An organisation's effective rule for one kind of record.
@@ -129,7 +157,7 @@ pub fn regels(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Vec<Bew
             |s| match eigen.iter().find(|(soort, _, _, _)| soort == s.soort) {
                 Some((soort, d, t, v)) => Bewaarregel {
                     soort: soort.clone(),
-                    termijn_dagen: *d,
+                    termijn_dagen: (*d).max(s.minimum_dagen),
                     toelichting: t.clone(),
                     eigen: true,
                     versie: *v,
@@ -380,15 +408,21 @@ pub const DOSSIERSOORTEN: &[&str] = &[
 /// default): records changed more recently are within every term, so a retention source
 /// need not look at them.
 pub fn kortste_termijn(conn: &mut DbConnection, soorten: &[&str]) -> QueryResult<i64> {
-    let eigen: Vec<i64> = bewaartermijnen::table
+    let eigen: Vec<(String, i64)> = bewaartermijnen::table
         .filter(bewaartermijnen::soort.eq_any(soorten))
-        .select(bewaartermijnen::termijn_dagen)
+        .select((bewaartermijnen::soort, bewaartermijnen::termijn_dagen))
         .load(conn)?;
+    let vloer = |soort: &str| {
+        STANDAARDTERMIJNEN
+            .iter()
+            .find(|t| t.soort == soort)
+            .map_or(1, |t| t.minimum_dagen)
+    };
     Ok(STANDAARDTERMIJNEN
         .iter()
         .filter(|t| soorten.contains(&t.soort))
         .map(|t| t.dagen)
-        .chain(eigen)
+        .chain(eigen.iter().map(|(s, d)| (*d).max(vloer(s))))
         .min()
         .unwrap_or(0))
 }
@@ -605,6 +639,9 @@ pub fn geldend_voor(
 /// sets the organisation's own term of `dagen` days for `std`'s kind, with the reason
 /// `toelichting`, when `voorwaarde` (`If-Match`) holds for the current version; recorded in
 /// the organisation's audit trail with the old term. Returns the rule now in force.
+/// Errors: `GeenToegang` for another role; `Ongeldig` naming `termijnDagen` (a 422, code
+/// `wettelijk-minimum`) below the kind's floor (`BEWAARTERMIJN_ONDERGRENS`);
+/// `VoorwaardeMislukt` when `If-Match` does not hold.
 pub fn zet(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -617,6 +654,16 @@ pub fn zet(
         return Err(Fout::geen_toegang(
             FUNCTIONEEL_BEHEERDER_BEWAART,
             "Alleen de functioneel beheerder zet bewaartermijnen",
+        ));
+    }
+    if dagen < std.minimum_dagen {
+        return Err(Fout::veld(
+            "termijnDagen",
+            "wettelijk-minimum",
+            format!(
+                "{BEWAARTERMIJN_ONDERGRENS}: de bewaartermijn van `{}` is ten minste {} dagen ({})",
+                std.soort, std.minimum_dagen, std.minimum_bron
+            ),
         ));
     }
     let (org, soort) = (&ctx.actor.organisatie, std.soort);

@@ -83,3 +83,32 @@ pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> 
         Err(e) => Err(e),
     }
 }
+
+/// Could organisation `organisatie` (a code; not necessarily the caller's) be allowed
+/// request `a` by an agreement rule in force — with any of its case roles and a stated
+/// reason, but not by break-glass, which is for the unforeseen and never the basis of
+/// sending data on purpose? For acts that address data to another organisation (a
+/// hand-over, `referral::overgang::draag_over`): the receiver must be covered by the same
+/// rule that will govern its reads (`CONVENANT_VEREIST`), or the act is refused before
+/// anything is written. Nothing is logged.
+pub fn convenant_dekt(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    organisatie: &str,
+    a: &Aanvraag,
+) -> Result<bool, Fout> {
+    let mut ander = ctx.clone();
+    ander.actor.organisatie = organisatie.to_string();
+    ander.actor.rollen = Rol::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| *r != Rol::Platformbeheerder)
+        .collect();
+    ander.toelichting = Some("toets: dekt een convenant deze ontvanger".into());
+    ander.doorbraak = false;
+    match besluit::toegang(conn, &ander, a) {
+        Ok(_) => Ok(true),
+        Err(Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

@@ -11,10 +11,10 @@ use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{laad, object};
 use crate::termijnen;
 use crate::toegang::{self, ALLEEN_ONTVANGER_DRAAGT_OVER};
-use ketenregie_common::{Actie, Fout};
-use ketenregie_privacy::Context;
+use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::logboek;
+use ketenregie_privacy::{Aanvraag, Context, zicht};
 use ketenregie_store::{DbConnection, directory, outbox};
 use uuid::Uuid;
 
@@ -260,7 +260,58 @@ pub struct Overdracht {
     pub toelichting: Option<String>,
 }
 
-/// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress):
+/// `OVERDRACHT_BINNEN_CONVENANT`: a hand-over goes only to an organisation that an
+/// agreement in force with the melding's sender covers for handling it — the rule that
+/// governs its reads of the task (`CONVENANT_VEREIST` for the purpose `partij::relatie`
+/// gives it: `veiligheidsbeoordeling` for a Veilig Thuis, else `coordinatie`), to read
+/// (identification and family situation) and to change (accept, reject, complete) at the
+/// melding's confidentiality level, with any of its roles. Otherwise the receiver would
+/// get a task, a notice and feedback duties it can neither open nor answer (the outside
+/// test of 30 Nov 2026). Refused as `Ongeldig` naming `organisatie` (422), nothing
+/// written.
+pub const OVERDRACHT_BINNEN_CONVENANT: &str = "OVERDRACHT_BINNEN_CONVENANT";
+
+/// `OVERDRACHT_BINNEN_CONVENANT` for a hand-over of `k` to `naar` (of kind `soort`).
+fn overdracht_gedekt(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    naar: &str,
+    soort: OrganisatieSoort,
+) -> Result<(), Fout> {
+    let doel = if soort == OrganisatieSoort::VeiligThuis {
+        Doel::Veiligheidsbeoordeling
+    } else {
+        Doel::Coordinatie
+    };
+    for actie in [Actie::Lezen, Actie::Wijzigen] {
+        let a = Aanvraag {
+            actie,
+            doel,
+            categorieen: vec![
+                Gegevenscategorie::Identificatie,
+                Gegevenscategorie::Gezinssituatie,
+            ],
+            optioneel: vec![],
+            eigenaren: vec![k.afzender.clone()],
+            vertrouwelijkheid: k.vertrouwelijkheid,
+        };
+        if !zicht::convenant_dekt(conn, ctx, naar, &a)? {
+            return Err(Fout::veld(
+                "organisatie",
+                "convenant-vereist",
+                format!(
+                    "{OVERDRACHT_BINNEN_CONVENANT}: geen convenant van kracht met `{}` dat `{naar}` toestaat deze zorgmelding te {} voor doel `{doel}`; overdragen kan alleen binnen een convenant",
+                    k.afzender, actie
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress;
+/// `OVERDRACHT_BINNEN_CONVENANT`: only to an organisation an agreement covers):
 /// the other organisation gets its own linked task (requested) with the content, owes
 /// feedback to whoever handed over, and hears of it; both logs for every data subject.
 pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Result<Kop, Fout> {
@@ -279,13 +330,14 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
             "Overdragen kan vanuit accepted of in-progress; de taak is `{huidig}`"
         )));
     }
-    if directory::organisatie_op_code(conn, &o.naar)?.is_none() {
+    let Some(ontvanger) = directory::organisatie_op_code(conn, &o.naar)? else {
         return Err(Fout::veld(
             "organisatie",
             ketenregie_common::regelcode::GEREGISTREERD,
             format!("`{}` is geen geregistreerde organisatie", o.naar),
         ));
-    }
+    };
+    overdracht_gedekt(conn, ctx, &k, &o.naar, ontvanger.soort)?;
     let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
     let n = opslag::maak(
         conn,

@@ -320,6 +320,13 @@ pub fn altijd_bereikbaar(
     Ok(rijen.into_iter().map(Contactpunt::from).collect())
 }
 
+/// Every registered organisation's code and name (for `NAAM_UNIEK`, a few hundred rows).
+pub fn namen(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    organisaties::table
+        .select((organisaties::code, organisaties::naam))
+        .load(conn)
+}
+
 pub fn organisatie_op_code(
     conn: &mut DbConnection,
     code: &str,

@@ -69,7 +69,7 @@ pub async fn een(
 #[utoipa::path(
     put, path = "/bewaartermijnen/{soort}", tag = "bewaartermijnen", operation_id = "bewaartermijnZetten",
     summary = "Eigen bewaartermijn zetten",
-    description = "The functional admin sets the organisation's own term for one kind of record, overriding the default. With If-Match (the ETag of an earlier read; \"0\" for the default) the change applies only to that version: 412 otherwise.",
+    description = "The functional admin sets the organisation's own term for one kind of record, overriding the default. With If-Match (the ETag of an earlier read; \"0\" for the default) the change applies only to that version: 412 otherwise. A term below the kind's legal floor (`BEWAARTERMIJN_ONDERGRENS`: the processing log at least 5 years, DOMAIN.md §4) is a 422 naming `termijnDagen`.",
     params(
         ("soort" = String, Path, description = "Kind of record, e.g. vt-dossier, politiegegevens, verwerkingslog"),
         ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),

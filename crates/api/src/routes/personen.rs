@@ -3,43 +3,64 @@
 //! the gezag over a child. Each handler parses, calls one use case of
 //! `ketenregie_case::{personen, gezag}` and answers.
 
+use crate::idempotentie::Idempotentie;
 use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_case::gezag::{self, GezagInvoer};
 use ketenregie_case::personen::{self, PersoonInvoer};
 use ketenregie_case::weergave::{GezagKort, PersoonKort};
 use ketenregie_store::DbPool;
+use ketenregie_store::quota::Quotumsoort;
 use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/personen", tag = "dossiers", operation_id = "persoonRegistreren",
     summary = "Persoon registreren",
-    description = "Registers a person for the caller's organisation. BSN (elfproef) and names are encrypted at rest; look-up is by keyed hash through `POST /briefings/_zoek`. Registering a BSN the organisation already has answers 409 with the existing person's `Location`, never a copy.",
+    description = "Registers a person for the caller's organisation. BSN (elfproef) and names are encrypted at rest; look-up is by keyed hash through `POST /briefings/_zoek`. Registering a BSN the organisation already has answers 409 with the existing person's `Location`, never a copy. A registration with a BSN counts as a person look-up towards the daily quota (`QUOTUM_PER_GEBRUIKER`, 429 past it). Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status and body, not counted again); with another body a 422; while the first request with the key is still running a 409 with Retry-After.",
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
     request_body = PersoonInvoer,
     responses(
         (status = 201, description = "Geregistreerd", body = PersoonKort, headers(("Location" = String, description = "The new person"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
-        (status = 409, description = "Deze organisatie heeft dit BSN al; `Location` wijst de bestaande persoon", body = Problem),
+        (status = 409, description = "Deze organisatie heeft dit BSN al (`Location` wijst de bestaande persoon), of het eerste verzoek met deze Idempotency-Key is nog in behandeling (met Retry-After)", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["identificatie", "bsn", "contactgegevens"], "alleenEigen": true})))
 )]
 pub async fn registreer(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    body: crate::lichaam::Json<PersoonInvoer>,
+    body: crate::lichaam::Ruw,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = body.valideer(ctx.vandaag())?;
+    let invoer: PersoonInvoer = crate::lichaam::lees(&body)?;
+    let idem = Idempotentie::uit(&req, &ctx, &body)?;
+    if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
+        return Ok(eerder);
+    }
+    let nieuw = invoer.valideer(ctx.vandaag())?;
+    if nieuw.bsn.is_some() {
+        crate::limieten::tel_quotum(&req, Quotumsoort::Persoon).await?;
+    }
     let object = personen::object("nieuw", &ctx.actor.organisatie);
-    let c = ctx.clone();
-    let p = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(personen::registreer(conn, &c, nieuw)?)
+    let (c, i) = (ctx.clone(), idem.clone());
+    let uitkomst = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
+        let p = personen::registreer(conn, &c, nieuw)?;
+        let pad = format!("/api/v1/personen/{}", p.id);
+        let antwoord = serde_json::to_string(&p).expect("serialises");
+        i.bewaar(conn, 201, Some(&pad), &antwoord, c.nu)?;
+        Ok((pad, antwoord))
     })
-    .await?;
+    .await;
+    let (pad, antwoord) = match idem.na_afloop(&pool, ctx.nu, uitkomst).await? {
+        Ok(v) => v,
+        Err(eerder) => return Ok(eerder),
+    };
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/personen/{}", p.id)))
-        .json(p))
+        .insert_header(("Location", pad))
+        .content_type("application/json")
+        .body(antwoord))
 }
 
 #[utoipa::path(

@@ -89,7 +89,7 @@ routetabel! {
     "/incidenten/{id}/wederhoor" => { put: incidenten::wederhoor }
     "/incidenten/{id}/eigen-verklaringen" => { get: eigen_verklaringen::incident_lijst, post: eigen_verklaringen::incident_voeg_toe }
     "/beschikkingen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::beschikking_lijst, post: eigen_verklaringen::beschikking_voeg_toe }
-    "/betrokkenheden" => { post: betrokkenheden::registreer }
+    "/betrokkenheden" met [.wrap(from_fn(crate::limieten::quotum_betrokkenheid))] => { post: betrokkenheden::registreer }
     "/betrokkenheden/{id}" => { delete: betrokkenheden::beeindig }
     "/matches" => { get: betrokkenheden::lijst }
     "/matches/{id}" => { get: betrokkenheden::een }

@@ -20,6 +20,48 @@ use uuid::Uuid;
 /// The rule's name.
 pub const ORGANISATIE_GEREGISTREERD: &str = "ORGANISATIE_GEREGISTREERD";
 
+/// `NAAM_UNIEK` (the outside test of 30 Nov 2026: a wijkteam renamed itself "Politie
+/// eenheid Den Haag", and partners saw that name in matches and inzage reports): no two
+/// organisations carry the same name, compared as `naamsleutel` does. A registration or
+/// rename to a name taken is a 422 naming `naam`.
+pub const NAAM_UNIEK: &str = "NAAM_UNIEK";
+
+/// The key two names are compared on: Unicode NFC (UAX #15), lower case, without
+/// whitespace and without the invisible format characters a look-alike hides behind
+/// (zero-width characters, bidirectional controls such as U+202E, the soft hyphen, the
+/// byte order mark).
+pub fn naamsleutel(naam: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let onzichtbaar = |c: char| {
+        matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let klein: String = naam
+        .nfc()
+        .filter(|c| !c.is_whitespace() && !onzichtbaar(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    klein.nfc().collect()
+}
+
+/// `NAAM_UNIEK`: `naam` is not the name of an organisation other than `code`.
+fn naam_vrij(conn: &mut DbConnection, naam: &str, code: &str) -> Result<(), Fout> {
+    let sleutel = naamsleutel(naam);
+    let bezet = directory::namen(conn)?
+        .into_iter()
+        .find(|(c, n)| c != code && naamsleutel(n) == sleutel);
+    match bezet {
+        Some((ander, _)) => Err(Fout::veld(
+            "naam",
+            "uniek",
+            format!(
+                "{NAAM_UNIEK}: organisatie `{ander}` heeft deze naam al (vergeleken zonder hoofdletters, spaties en onzichtbare tekens)"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
 const GRONDSLAG_PLATFORM: &str = "register van partnerorganisaties (platformbeheer)";
 const GRONDSLAG_EIGEN: &str = "eigen organisatie (naam)";
 
@@ -192,8 +234,8 @@ pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Organisatie, Fout> {
 }
 
 /// `POST /organisaties`: the platform admin registers `g` (`ORGANISATIE_GEREGISTREERD`;
-/// anyone else `GeenToegang`); the municipalities must be real; a code or OIN taken is a
-/// `Conflict`. Recorded in the new organisation's audit trail.
+/// anyone else `GeenToegang`); the municipalities must be real; a name taken is
+/// `Ongeldig` naming `naam` (`NAAM_UNIEK`); a code or OIN taken is a `Conflict`. Recorded in the new organisation's audit trail.
 pub fn registreer(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -206,6 +248,7 @@ pub fn registreer(
         ));
     }
     controleer_gemeenten(conn, "gemeenten", &g.gemeenten)?;
+    naam_vrij(conn, &g.naam, &g.code)?;
     let o = directory::maak_organisatie(conn, g)?;
     audit(conn, ctx, "aanmaken", None, &o, GRONDSLAG_PLATFORM)?;
     Ok(o)
@@ -215,7 +258,8 @@ pub fn registreer(
 /// a whole registration, `vervangt_registratie`); the organisation's own functional admin
 /// changes its name, every registered field sent must equal the registration
 /// (`ORGANISATIE_GEREGISTREERD`, refusing with the fields named); anyone else
-/// `GeenToegang`. `verwacht` is the `If-Match` version (`VoorwaardeMislukt` when stale).
+/// `GeenToegang`. A name another organisation has is `Ongeldig` naming `naam`
+/// (`NAAM_UNIEK`). `verwacht` is the `If-Match` version (`VoorwaardeMislukt` when stale).
 /// Recorded with old and new values.
 pub fn wijzig(
     conn: &mut DbConnection,
@@ -240,7 +284,26 @@ pub fn wijzig(
         ));
     };
     controleer_gemeenten(conn, "gemeenten", &g.gemeenten)?;
+    naam_vrij(conn, &g.naam, &huidig.code)?;
     let o = directory::wijzig_organisatie(conn, id, g, verwacht)?;
     audit(conn, ctx, "wijzigen", Some(&huidig), &o, grondslag)?;
     Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::naamsleutel;
+
+    #[test]
+    fn naamsleutel_zonder_hoofdletters_spaties_en_onzichtbare_tekens() {
+        let k = naamsleutel("Politie eenheid Den Haag");
+        assert_eq!(naamsleutel("  POLITIE   eenheid\tden haag "), k);
+        assert_eq!(naamsleutel("Politie\u{202E} eenheid Den\u{200B} Haag"), k);
+        // NFC: a precomposed and a decomposed é are one name.
+        assert_eq!(naamsleutel("Caf\u{00E9}"), naamsleutel("Cafe\u{0301}"));
+        assert_ne!(
+            naamsleutel("Politie eenheid Den Haag"),
+            naamsleutel("Politie eenheid Haaglanden")
+        );
+    }
 }
