@@ -181,7 +181,11 @@ pub fn run(mut config: Config, reset: bool) -> anyhow::Result<()> {
 }
 
 async fn vul(k: &Klant) -> anyhow::Result<()> {
-    let platform = k.token("ketenregie-platform", "platformbeheerder", 30);
+    let platform = k.token(
+        &k.config.auth.platform_organisation,
+        "platformbeheerder",
+        30,
+    );
     for (code, naam, soort, gemeenten) in ORGANISATIES {
         k.post(
             &platform,
@@ -424,6 +428,13 @@ fn druk_af(k: &Klant) {
             k.token(org, rol, minuten)
         );
     }
+    // The platform admin (`auth.platform_organisation`): not a demo role of the werkplek,
+    // but the one who may move the demo clock (rule DEMOKLOK_PLATFORM).
+    let platform = &k.config.auth.platform_organisation;
+    println!(
+        "export PLATFORM={}   # platformbeheerder at {platform}",
+        k.token(platform, "platformbeheerder", minuten)
+    );
     println!(
         "# Next: start the service with `cargo run` and follow \"The tour\" in the README, e.g."
     );

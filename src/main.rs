@@ -257,8 +257,16 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 "--geldig-minuten must be between 1 and {} (auth.max_lifetime_seconds / 60): the service refuses longer-lived tokens",
                 config.auth.max_lifetime_seconds / 60
             );
-            // Refuse what the service would refuse later with a bare 401: an unknown role,
-            // or an organisation that is not registered in this database.
+            // Refuse what the service would refuse later: an unknown role, the role
+            // `platformbeheerder` outside the platform organisation (403, rule
+            // PLATFORMBEHEER_EIGEN_ORGANISATIE), or an organisation that is not registered
+            // in this database (401, ORGANISATIE_GEREGISTREERD).
+            let platform = &config.auth.platform_organisation;
+            anyhow::ensure!(
+                organisatie == *platform || !rollen.iter().any(|r| r == "platformbeheerder"),
+                "the role `platformbeheerder` is only for the platform organisation `{platform}` (auth.platform_organisation; rule {})",
+                ketenregie_api::auth::PLATFORMBEHEER_EIGEN_ORGANISATIE
+            );
             for rol in &rollen {
                 anyhow::ensure!(
                     rol.parse::<ketenregie_common::Rol>().is_ok(),
@@ -274,7 +282,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     ketenregie_store::directory::organisatie_op_code(&mut conn, &organisatie)?
                         .is_some();
                 anyhow::ensure!(
-                    bekend || organisatie == "ketenregie-platform",
+                    bekend || organisatie == *platform,
                     "organisation `{organisatie}` is not registered in this database (see GET /api/v1/organisaties, or run `ketenregie demo`)"
                 );
             }

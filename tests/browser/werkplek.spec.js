@@ -16,7 +16,7 @@ const BSN_MOEDER = '999990020';
 
 async function verschuifKlok(request, uren) {
   const res = await request.post('/api/v1/demo-klok/verschuivingen', {
-    headers: { Authorization: `Bearer ${process.env.BEHEER}` },
+    headers: { Authorization: `Bearer ${process.env.PLATFORM}` },
     data: { uren },
   });
   expect(res.status()).toBe(200);

@@ -20,8 +20,18 @@ async fn afgewezen(app: &common::TestApp, token: &str, in_detail: &str) {
     );
 }
 
+/// The app with the organisation these tests' tokens name registered (a token of an
+/// organisation outside the register is refused: ORGANISATIE_GEREGISTREERD).
+async fn met_politie(db: Db) -> Option<common::TestApp> {
+    let app = spawn(db).await?;
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    Some(app)
+}
+
 async fn geldig_token_wordt_actor(db: Db) {
-    let Some(app) = spawn(db).await else { return };
+    let Some(app) = met_politie(db).await else {
+        return;
+    };
     let res = app
         .get(PAD, &app.token("politie-den-haag", &["wijkagent"]))
         .await;
@@ -99,7 +109,9 @@ async fn verlopen(db: Db) {
 }
 
 async fn nog_niet_geldig(db: Db) {
-    let Some(app) = spawn(db).await else { return };
+    let Some(app) = met_politie(db).await else {
+        return;
+    };
     let mut c = claims("politie-den-haag", &["wijkagent"]);
     c.nbf = Some(chrono::Utc::now().timestamp() + 3600);
     afgewezen(&app, &rs256(&c), "nbf").await;
@@ -110,7 +122,9 @@ async fn nog_niet_geldig(db: Db) {
 }
 
 async fn jti_hergebruikt(db: Db) {
-    let Some(app) = spawn(db).await else { return };
+    let Some(app) = met_politie(db).await else {
+        return;
+    };
     let eerste = claims("politie-den-haag", &["wijkagent"]);
     let token = rs256(&eerste);
     assert_eq!(app.get(PAD, &token).await.status(), 200);
@@ -146,8 +160,21 @@ async fn eenmalige_tokens(db: Db) {
     let app = ketenregie_api::Application::build(config).await.unwrap();
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run_until_stopped());
-    let token = rs256(&claims("politie-den-haag", &["wijkagent"]));
     let client = reqwest::Client::new();
+    let registratie = client
+        .post(format!("{base}{PAD}"))
+        .bearer_auth(rs256(&claims(
+            "ketenregie-platform",
+            &["platformbeheerder"],
+        )))
+        .json(
+            &serde_json::json!({"code": "politie-den-haag", "naam": "Politie", "soort": "politie"}),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(registratie.status(), 201);
+    let token = rs256(&claims("politie-den-haag", &["wijkagent"]));
     let first = client
         .get(format!("{base}{PAD}"))
         .bearer_auth(&token)
@@ -215,10 +242,11 @@ async fn productie_weigert_dev_tokens(db: Db) {
     let Some(prod) = spawn_with(db, "mode = \"production\"").await else {
         return;
     };
+    prod.organisatie("politie-den-haag", "politie", &[]).await;
     afgewezen(&prod, &dev_token, "niet toegestaan").await;
     // Asymmetric tokens still work in production.
     assert_eq!(
-        prod.get(PAD, &prod.token("p", &["wijkagent"]))
+        prod.get(PAD, &prod.token("politie-den-haag", &["wijkagent"]))
             .await
             .status(),
         200
@@ -230,8 +258,10 @@ async fn productie_weigert_dev_tokens(db: Db) {
 /// remembers. Shown by removing the row after first use: the instances still know which
 /// token first carried the id and refuse another token with it.
 async fn jti_uit_geheugen_na_eerste_gebruik(db: Db) {
-    let Some(app) = spawn(db).await else { return };
-    let c = claims("politie", &["wijkagent"]);
+    let Some(app) = met_politie(db).await else {
+        return;
+    };
+    let c = claims("politie-den-haag", &["wijkagent"]);
     let jti = c.jti.clone().unwrap();
     let eerste = rs256(&c);
     let rijen = || {

@@ -683,7 +683,10 @@ async fn demoklok_gedeeld(db: Db) {
     let (a, b) = (Klok::systeem(), Klok::systeem());
     let poort_a = start(a.clone()).await;
     start(b.clone()).await;
-    let token = common::rs256(&common::claims("politie", &["functioneel-beheerder"]));
+    let token = common::rs256(&common::claims(
+        "ketenregie-platform",
+        &["platformbeheerder"],
+    ));
     let res = reqwest::Client::new()
         .post(format!(
             "http://127.0.0.1:{poort_a}/api/v1/demo-klok/verschuivingen"
@@ -738,7 +741,10 @@ async fn demoklok_niet_in_productie(db: Db) {
     let app = ketenregie_api::Application::build(config).await.unwrap();
     let poort = app.port();
     actix_web::rt::spawn(app.run_until_stopped());
-    let token = common::rs256(&common::claims("politie", &["functioneel-beheerder"]));
+    let token = common::rs256(&common::claims(
+        "ketenregie-platform",
+        &["platformbeheerder"],
+    ));
     let res = reqwest::Client::new()
         .post(format!(
             "http://127.0.0.1:{poort}/api/v1/demo-klok/verschuivingen"

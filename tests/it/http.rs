@@ -167,7 +167,7 @@ async fn gezondheid_en_metrics(db: Db) {
     assert_eq!(ready.status(), 200);
     let body: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(body["database"], "ok");
-    let t = app.token("p", &["wijkagent"]);
+    let t = app.token("ketenregie-platform", &["platformbeheerder"]);
     app.get("/api/v1/organisaties", &t).await;
     let m = app
         .client
@@ -220,6 +220,7 @@ async fn openapi_publiek_en_docs_ui(db: Db) {
 /// a URL or be copied into a `next` link; a bad value is named by its key, never by its value.
 async fn alleen_gedeclareerde_queryparameters(db: Db) {
     let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
     let t = app.token("ketenregie-platform", &["platformbeheerder"]);
     let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
 

@@ -40,6 +40,7 @@ mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;
 mod verantwoording;
+mod vijandig_auth;
 mod werkplek;
 mod werkplek_oidc;
 mod zicht;

@@ -53,6 +53,7 @@ async fn registreren_lezen_en_database(db: Db) {
     assert_eq!(nieuw, 1);
 
     // Any partner reads it.
+    app.organisatie("politie-den-haag", "politie", &[]).await;
     let politie = app.token("politie-den-haag", &["noodhulp"]);
     let res = app.get(&location, &politie).await;
     assert_eq!(res.status(), 200);
@@ -73,10 +74,14 @@ async fn registreren_lezen_en_database(db: Db) {
 /// code; every refusal is in the audit trail.
 async fn alleen_platformbeheerder_registreert(db: Db) {
     let Some(app) = spawn(db).await else { return };
+    // Registered partners (a token of an unregistered one is a 401 before any of this).
+    app.organisatie("vt-utrecht", "veilig-thuis", &["0344"])
+        .await;
+    app.organisatie("politie-den-haag", "politie", &[]).await;
     for token in [
-        app.token("vt-haaglanden", &["functioneel-beheerder"]),
+        app.token("vt-utrecht", &["functioneel-beheerder"]),
         app.token("politie-den-haag", &["functioneel-beheerder"]),
-        app.token("vt-haaglanden", &["triagist"]),
+        app.token("vt-utrecht", &["triagist"]),
     ] {
         let res = app
             .post(
@@ -321,6 +326,7 @@ async fn naam_uniek(db: Db) {
 
 async fn wijzigen_met_if_match(db: Db) {
     let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
     let org = app
         .organisatie("wijkteam-centrum", "wijkteam", &["0518"])
         .await;
@@ -397,7 +403,7 @@ async fn lijst_filters_en_paginering(db: Db) {
         .await;
     app.organisatie("vt-utrecht", "veilig-thuis", &["0344"])
         .await;
-    let t = app.token("p", &["wijkagent"]);
+    let t = app.token("vt-utrecht", &["triagist"]);
     let eerste: Value = app
         .get("/api/v1/organisaties?soort=wijkteam&pageSize=2", &t)
         .await
@@ -432,6 +438,7 @@ async fn lijst_filters_en_paginering(db: Db) {
 
 async fn contactpunten_wie_bel_ik_s_nachts(db: Db) {
     let Some(app) = spawn(db).await else { return };
+    app.organisatie("politie-amsterdam", "politie", &[]).await;
     let vt = app
         .organisatie("vt-amsterdam", "veilig-thuis", &["0363", "0358"])
         .await;

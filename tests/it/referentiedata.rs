@@ -33,7 +33,7 @@ fn import(app: &TestApp, args: &[&str]) -> String {
 async fn geladen_bij_start_en_gevalideerd(db: Db) {
     let Some(app) = app(db).await else { return };
     assert_eq!(app.tel("SELECT count(*) AS n FROM gemeenten"), 342);
-    let t = app.token("politie-haaglanden", &["noodhulp"]);
+    let t = app.token("veilig-thuis-haaglanden", &["triagist"]);
     let vt: Value = app
         .get("/api/v1/organisaties?soort=veilig-thuis&gemeente=0518", &t)
         .await

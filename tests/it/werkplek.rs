@@ -127,6 +127,37 @@ impl<'a> Browser<'a> {
     }
 }
 
+/// Register the organisation of every demo role (`dev_token::DEMO_ROLLEN`) not registered
+/// yet, with the kind its code names: a session, like a token, is only for a registered
+/// organisation (ORGANISATIE_GEREGISTREERD). The platform organisation needs no row.
+pub(crate) async fn demo_organisaties(app: &TestApp) {
+    let mut gedaan: Vec<&str> = vec![];
+    for (_, org, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
+        if *org == "ketenregie-platform" || gedaan.contains(org) {
+            continue;
+        }
+        gedaan.push(org);
+        let bekend = app.tel(&format!(
+            "SELECT count(*) AS n FROM organisaties WHERE code = '{org}'"
+        ));
+        if bekend > 0 {
+            continue;
+        }
+        let soort = [
+            ("politie-", "politie"),
+            ("veilig-thuis-", "veilig-thuis"),
+            ("gi-", "gecertificeerde-instelling"),
+            ("om-", "om"),
+            ("wijkteam-", "wijkteam"),
+        ]
+        .iter()
+        .find(|(voor, _)| org.starts_with(voor))
+        .map(|(_, s)| *s)
+        .expect("a demo organisation of a known kind");
+        app.organisatie(org, soort, &[]).await;
+    }
+}
+
 async fn opzet(app: &TestApp) {
     app.organisatie(POLITIE, "politie", &[]).await;
     app.organisatie(VT, "veilig-thuis", &["0518"]).await;
@@ -242,6 +273,7 @@ async fn aanmelden_en_afmelden(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
+    demo_organisaties(&app).await;
     let mut b = Browser::new(&app);
     // Not signed in: to the sign-in page.
     let r = b.get("/werkplek/").await;
@@ -335,6 +367,7 @@ async fn tijdslimieten(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
+    demo_organisaties(&app).await;
     for (laatst, begin) in [(31, 0), (0, 10 * 60 + 1)] {
         let mut b = Browser::new(&app);
         b.meld_aan("triagist").await;
@@ -368,6 +401,7 @@ async fn schermen_per_rol(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
+    demo_organisaties(&app).await;
     // (screen, the demo roles it renders for); every other demo role gets 403.
     let schermen: &[(&str, &[&str])] = &[
         ("/werkplek/meldingen/nieuw", &["noodhulp", "wijkagent"]),
@@ -466,6 +500,7 @@ async fn csrf_op_elk_formulier(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
+    demo_organisaties(&app).await;
     let mut b = Browser::new(&app);
     b.meld_aan("wijkagent").await;
     let id = uuid::Uuid::now_v7();
@@ -888,6 +923,7 @@ async fn zelfde_limieten_als_de_api(db: Db) {
     let Some(app) = common::spawn_with(db, "[limits]\nbriefings_per_day = 2").await else {
         return;
     };
+    demo_organisaties(&app).await;
     let mut b = Browser::new(&app);
     let csrf = b.meld_aan("noodhulp").await;
     for _ in 0..2 {
@@ -1065,6 +1101,7 @@ async fn weigeringen_vastgelegd(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
     };
+    demo_organisaties(&app).await;
     let mut b = Browser::new(&app);
     let csrf = b.meld_aan("wijkagent").await;
     let rij = |actie: &str, pad: &str| {

@@ -12,6 +12,21 @@
 //! the future (with a small leeway); the lifetime `exp - iat` is at most
 //! `auth.max_lifetime_seconds` (1 h by default); it carries a `jti` not used by another
 //! token; the claims name an organisation and known roles.
+//!
+//! Then who the caller may be at all, on every route (the werkplek's sessions alike):
+//! - rule `PLATFORMBEHEER_EIGEN_ORGANISATIE`: the role `platformbeheerder` counts only in a
+//!   token of the platform's own organisation (`auth.platform_organisation`); any other
+//!   organisation's token that carries it is refused with 403 naming the rule (the tester's
+//!   finding of 30 Nov 2026: a wijkteam's token with that role re-registered itself as
+//!   police and withdrew the pilot agreement);
+//! - rule `ORGANISATIE_GEREGISTREERD`: the organisation a token names is in the partner
+//!   register, exactly (a code differing only in case is another code), or is the
+//!   platform organisation; otherwise 401. Read through the instance's cache of the register
+//!   (`privacy::stamgegevens`: one statement reading its version stamp per request, so a
+//!   change of the register applies to the next request on every instance).
+//!
+//! A request with more than one `Authorization` header is a 400 naming `Authorization`
+//! (RFC 9110 §5.3: the field is not a list, so two are not one credential).
 
 use crate::config::{Algoritme, Config, Mode};
 use crate::db;
@@ -23,7 +38,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use base64::Engine;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use ketenregie_common::validatie::InvalidParam;
 use ketenregie_common::{Actor, Rol};
+use ketenregie_privacy::stamgegevens::Stamgegevens;
 use ketenregie_store::DbPool;
 use ketenregie_store::tokens::{self, JtiUitkomst};
 use sha2::{Digest, Sha256};
@@ -46,6 +63,8 @@ pub struct Verifier {
     single_use: bool,
     max_token_bytes: usize,
     max_lifetime: i64,
+    /// The platform's own organisation code (`auth.platform_organisation`).
+    platform: String,
     /// Token ids this instance has seen recorded in the database (`gebruikte_tokens`),
     /// with the fingerprint of the token that first carried each and when it expires
     /// (issue 17 point 3: the replay record is written on a token's first use only and
@@ -148,6 +167,7 @@ impl Verifier {
             single_use: config.auth.single_use_tokens,
             max_token_bytes: config.auth.max_token_bytes,
             max_lifetime: i64::try_from(config.auth.max_lifetime_seconds).unwrap_or(i64::MAX),
+            platform: config.auth.platform_organisation.clone(),
             bekend: Bekend::default(),
         })
     }
@@ -269,6 +289,39 @@ impl Verifier {
         Ok(claims)
     }
 
+    /// The platform's own organisation code (`auth.platform_organisation`, default
+    /// `ketenregie-platform`).
+    pub fn platformorganisatie(&self) -> &str {
+        &self.platform
+    }
+
+    /// Rule `PLATFORMBEHEER_EIGEN_ORGANISATIE`: the role `platformbeheerder` is honoured
+    /// only for the platform's own organisation. Any other organisation's caller with that
+    /// role is refused as a whole (403 naming the rule), not quietly stripped of it: the
+    /// credential itself was issued wrongly, and the issuer should hear so.
+    pub fn toets_rollen(&self, actor: &Actor) -> Result<(), AppError> {
+        if actor.heeft_rol(Rol::Platformbeheerder) && actor.organisatie != self.platform {
+            return Err(AppError::GeenToegang(format!(
+                "De rol `platformbeheerder` geldt alleen voor de platformorganisatie `{}`; dit token is van een andere organisatie (regel {PLATFORMBEHEER_EIGEN_ORGANISATIE})",
+                self.platform
+            )));
+        }
+        Ok(())
+    }
+
+    /// Rule `ORGANISATIE_GEREGISTREERD` for a caller: its organisation is in the partner
+    /// register under exactly this code, or is the platform's own organisation; else a 401.
+    /// Blocking (call inside `db::run`): reads the register through the instance's cache
+    /// (`Stamgegevens`: its version stamp, one statement, then the cached entry).
+    pub fn toets_organisatie(
+        &self,
+        conn: &mut ketenregie_store::DbConnection,
+        stamgegevens: &Stamgegevens,
+        actor: &Actor,
+    ) -> Result<(), AppError> {
+        organisatie_geregistreerd(conn, stamgegevens, &self.platform, &actor.organisatie)
+    }
+
     /// The longest token lifetime accepted, in seconds (`auth.max_lifetime_seconds`).
     pub fn max_lifetime_seconds(&self) -> i64 {
         self.max_lifetime
@@ -331,6 +384,82 @@ impl Verifier {
     }
 }
 
+/// The rule that the role `platformbeheerder` counts only in the platform organisation's
+/// own tokens (`Verifier::toets_rollen`).
+pub const PLATFORMBEHEER_EIGEN_ORGANISATIE: &str = "PLATFORMBEHEER_EIGEN_ORGANISATIE";
+
+/// `Verifier::toets_organisatie` with the platform code given: 401 unless `organisatie` is
+/// `platform` or registered under exactly this code.
+pub fn organisatie_geregistreerd(
+    conn: &mut ketenregie_store::DbConnection,
+    stamgegevens: &Stamgegevens,
+    platform: &str,
+    organisatie: &str,
+) -> Result<(), AppError> {
+    if organisatie == platform {
+        return Ok(());
+    }
+    let stand = stamgegevens.stand(conn).map_err(db::db_fout)?;
+    match stand.kern(conn, organisatie).map_err(db::db_fout)? {
+        Some(_) => Ok(()),
+        None => Err(AppError::NietGeauthenticeerd(format!(
+            "De organisatie in het token (`organisatie`) staat niet in het partnerregister; een code is precies zoals in /api/v1/organisaties, in kleine letters (regel {})",
+            ketenregie_privacy::register::organisaties::ORGANISATIE_GEREGISTREERD
+        ))),
+    }
+}
+
+/// The two rules on who may call at all (`PLATFORMBEHEER_EIGEN_ORGANISATIE`,
+/// `ORGANISATIE_GEREGISTREERD`), as the werkplek applies them to its sessions: when one
+/// starts and on every request (the API applies them to every token in `authenticate`).
+#[derive(Clone)]
+pub struct Toegang {
+    verifier: web::Data<Verifier>,
+    stamgegevens: web::Data<Stamgegevens>,
+}
+
+impl std::fmt::Debug for Toegang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Toegang")
+    }
+}
+
+impl Toegang {
+    /// From the application's data.
+    pub fn van(req: &HttpRequest) -> Result<Self, AppError> {
+        Ok(Self {
+            verifier: req
+                .app_data::<web::Data<Verifier>>()
+                .cloned()
+                .ok_or_else(|| AppError::intern("verifier missing"))?,
+            stamgegevens: req
+                .app_data::<web::Data<Stamgegevens>>()
+                .cloned()
+                .ok_or_else(|| AppError::intern("stamgegevens missing"))?,
+        })
+    }
+
+    /// `PLATFORMBEHEER_EIGEN_ORGANISATIE` (`Verifier::toets_rollen`); no database.
+    pub fn toets_rollen(&self, actor: &Actor) -> Result<(), AppError> {
+        self.verifier.toets_rollen(actor)
+    }
+
+    /// `ORGANISATIE_GEREGISTREERD` for organisation code `organisatie`; blocking (inside
+    /// `db::run` or `db::tx`).
+    pub fn toets_organisatie(
+        &self,
+        conn: &mut ketenregie_store::DbConnection,
+        organisatie: &str,
+    ) -> Result<(), AppError> {
+        organisatie_geregistreerd(
+            conn,
+            &self.stamgegevens,
+            &self.verifier.platform,
+            organisatie,
+        )
+    }
+}
+
 /// jsonwebtoken's name for a configured algorithm.
 fn jwt(a: Algoritme) -> Algorithm {
     match a {
@@ -359,6 +488,15 @@ struct AuthUitkomst(Result<Actor, AuthFout>);
 enum AuthFout {
     /// The token is missing or wrong: the detail says what to fix.
     Token(String),
+    /// The token is right but its holder may not call as what it says (a 403 naming the
+    /// rule, `PLATFORMBEHEER_EIGEN_ORGANISATIE`).
+    Geweigerd(String),
+    /// The request's credentials are malformed as a request (two `Authorization`
+    /// headers): a 400 naming the header.
+    Ongeldig {
+        detail: String,
+        fouten: Vec<InvalidParam>,
+    },
     /// The database could not be asked: the detail is for the caller, never the driver's.
     NietBeschikbaar(String),
     /// Another fault; its cause is logged here, once.
@@ -376,6 +514,8 @@ impl AuthFout {
                     .collect(),
             ),
             AppError::NietBeschikbaar(d) => AuthFout::NietBeschikbaar(d),
+            AppError::GeenToegang(d) => AuthFout::Geweigerd(d),
+            AppError::Validatie { detail, fouten } => AuthFout::Ongeldig { detail, fouten },
             other => {
                 tracing::error!(oorzaak = %other, "authenticatie mislukt door een interne fout");
                 AuthFout::Intern
@@ -386,6 +526,11 @@ impl AuthFout {
     fn naar_app(&self) -> AppError {
         match self {
             AuthFout::Token(d) => AppError::NietGeauthenticeerd(d.clone()),
+            AuthFout::Geweigerd(d) => AppError::GeenToegang(d.clone()),
+            AuthFout::Ongeldig { detail, fouten } => AppError::Validatie {
+                detail: detail.clone(),
+                fouten: fouten.clone(),
+            },
             AuthFout::NietBeschikbaar(d) => AppError::NietBeschikbaar(d.clone()),
             AuthFout::Intern => AppError::Intern("authenticatie mislukt (oorzaak gelogd)".into()),
         }
@@ -439,7 +584,18 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
             "Een token in de URL wordt geweigerd (het belandt in logs); stuur het in de Authorization-header".into(),
         ));
     }
-    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else {
+    let mut waarden = req
+        .headers()
+        .get_all(actix_web::http::header::AUTHORIZATION);
+    let eerste = waarden.next();
+    if waarden.next().is_some() {
+        return Err(AppError::ongeldig(
+            "Authorization",
+            "invalid",
+            "Het verzoek heeft meer dan één `Authorization`-header; stuur er precies één (RFC 9110 §11.6.2)",
+        ));
+    }
+    let Some(value) = eerste else {
         return Err(AppError::NietGeauthenticeerd(
             "Geen token: stuur `Authorization: Bearer <token>`".into(),
         ));
@@ -472,6 +628,24 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
         .to_string();
     let claims = verifier.verify(&token)?;
     let actor = Verifier::actor(&claims)?;
+    verifier.toets_rollen(&actor)?;
+    // Rule ORGANISATIE_GEREGISTREERD, before the token id is recorded: a token of an
+    // organisation outside the register leaves no trace but its refusal.
+    if actor.organisatie != verifier.platform {
+        let pool = req
+            .app_data::<web::Data<DbPool>>()
+            .cloned()
+            .ok_or_else(|| AppError::intern("pool missing"))?;
+        let stamgegevens = req
+            .app_data::<web::Data<Stamgegevens>>()
+            .cloned()
+            .ok_or_else(|| AppError::intern("stamgegevens missing"))?;
+        let (platform, code) = (verifier.platform.clone(), actor.organisatie.clone());
+        db::run(&pool, move |c| {
+            organisatie_geregistreerd(c, &stamgegevens, &platform, &code)
+        })
+        .await?;
+    }
     let jti = claims
         .jti
         .clone()

@@ -626,7 +626,10 @@ impl MethodeTabel {
         else {
             return naam.to_string();
         };
+        // `Authorization` is the security scheme's header (`bearer`), declared there and
+        // not as a parameter; a problem with it names the header.
         let gedeclareerd = naam == "query"
+            || naam == "Authorization"
             || sleutels.iter().any(|k| k == naam)
             || query.iter().any(|(n, _)| n == naam)
             || andere.iter().any(|n| n.eq_ignore_ascii_case(naam));

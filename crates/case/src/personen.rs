@@ -69,7 +69,8 @@ impl Persoon {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersoonInvoer {
-    /// 8 or 9 digits passing the elfproef. Never put it in a URL: search with
+    /// Nine digits (`^[0-9]{9}$`; pad an eight-digit number with a leading zero) passing
+    /// the elfproef (a 422 when it does not). Never put it in a URL: search with
     /// `POST /briefings/_zoek`.
     #[schema(example = "111222333")]
     pub bsn: Option<String>,

@@ -212,14 +212,29 @@ impl Validatie {
 
     /// An optional BSN, checked with the elfproef (DOMAIN.md §4 "BSN"). Absent is none; a
     /// blank one is refused (`pattern`): leave the field out instead (issue 13, the
-    /// document's pattern of nine digits).
+    /// document's pattern of nine digits). Input is exactly what the OpenAPI document says,
+    /// `^[0-9]{9}$` (a 400 otherwise), and then the elfproef (a 422): an eight-digit number
+    /// is padded by the sender, not here (DOMAIN.md "pad eight with a leading zero" is for
+    /// data read from elsewhere, `Bsn::parse`), and no spaces are trimmed, so the server
+    /// accepts no value the document's pattern refuses (the tester's finding of 30 Nov 2026:
+    /// "12345672" was accepted against a nine-digit pattern).
     pub fn bsn(&mut self, name: &str, value: Option<&str>) -> Option<crate::Bsn> {
-        let v = value.map(str::trim)?;
-        if v.is_empty() {
+        let v = value?;
+        if v.trim().is_empty() {
             self.fout(
                 name,
                 "pattern",
                 format!("`{name}` is leeg; laat het veld weg als er geen BSN is"),
+            );
+            return None;
+        }
+        if v.len() != 9 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            self.fout(
+                name,
+                "pattern",
+                format!(
+                    "`{name}`: een BSN bestaat uit precies 9 cijfers, zonder spaties (vul een nummer van 8 cijfers aan met een voorloopnul)"
+                ),
             );
             return None;
         }

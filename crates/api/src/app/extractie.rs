@@ -85,9 +85,13 @@ pub(super) fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_we
     .into()
 }
 
-/// A path parameter that is not what its type says (a UUID, a date), named by the route's
-/// parameter (`id`, `datum`, `soort`: every route has one).
+/// A path parameter that is not what its type says, named by the route's parameter and
+/// the rule it breaks. Every typed path parameter is a UUID (`web::Path<Uuid>`; `datum` and
+/// `soort` are read as text and checked by their handlers, naming their own rule). The
+/// parser's own message is never shown: it quotes the value and its position, and names the
+/// library (the tester's finding of 30 Nov 2026); it goes to the debug log only.
 pub(super) fn path_fout(err: PathError, req: &HttpRequest) -> actix_web::Error {
+    tracing::debug!(fout = %err, "padparameter onleesbaar");
     let naam = req
         .match_info()
         .iter()
@@ -97,7 +101,9 @@ pub(super) fn path_fout(err: PathError, req: &HttpRequest) -> actix_web::Error {
     AppError::ongeldig(
         &naam,
         "format",
-        format!("Ongeldige padparameter `{naam}`: {err}"),
+        format!(
+            "Ongeldige padparameter `{naam}`: verwacht een UUID (format uuid), zoals 0190f5a2-7b1c-7d2e-8f3a-4b5c6d7e8f90"
+        ),
     )
     .into()
 }

@@ -222,6 +222,11 @@ pub struct AuthConfig {
     pub dev_secret_file: PathBuf,
     pub max_token_bytes: usize,
     pub max_lifetime_seconds: u64,
+    /// The `organisatie` code of the platform itself (`auth.platform_organisation`,
+    /// default `ketenregie-platform`): the only organisation whose tokens may carry the
+    /// role `platformbeheerder` (rule `PLATFORMBEHEER_EIGEN_ORGANISATIE`). It needs no row
+    /// in the partner register: it is no partner.
+    pub platform_organisation: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

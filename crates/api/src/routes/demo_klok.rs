@@ -8,13 +8,14 @@
 //! The instance that moves it uses the new value at once; the others copy it in before
 //! each scanner and dispatcher pass and at least once a second (`app.rs`).
 
-use crate::auth::Aanroeper;
 use crate::db;
 use crate::problem::{AppError, Problem};
+use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpResponse, web};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::{Klok, Rol, Validatie};
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::schema::demoklok;
 use ketenregie_store::{DbConnection, DbPool};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,20 @@ pub async fn ververs(pool: &DbPool, klok: &Klok) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The rule that only the platform's own admin moves the demo clock: the clock is one for
+/// every organisation on the instance, so a functional admin of one partner (or of one
+/// outside the pilot) moving it would shift everyone's deadlines (the tester's finding of
+/// 30 Nov 2026).
+pub const DEMOKLOK_PLATFORM: &str = "DEMOKLOK_PLATFORM";
+
+/// `DEMOKLOK_PLATFORM`: the platform admin (whose role counts only in the platform
+/// organisation, `auth::PLATFORMBEHEER_EIGEN_ORGANISATIE`), or a functional admin of the
+/// platform organisation `platform` itself.
+pub fn mag_verzetten(actor: &ketenregie_common::Actor, platform: &str) -> bool {
+    actor.organisatie == platform
+        && (actor.heeft_rol(Rol::Platformbeheerder) || actor.heeft_rol(Rol::FunctioneelBeheerder))
+}
+
 /// Whether the service runs in development mode (app data).
 #[derive(Debug, Clone, Copy)]
 pub struct Ontwikkeling(pub bool);
@@ -74,17 +89,19 @@ pub struct KlokDto {
 #[utoipa::path(
     post, path = "/demo-klok/verschuivingen", tag = "demo", operation_id = "demoKlokVerschuiven",
     summary = "Demoklok verzetten (alleen ontwikkelmodus)",
-    description = "Moves the service's clock forward by `uren` hours so deadlines pass in a demo. Only in development mode and only for a functional or platform admin; in production the route does not exist (404).",
+    description = "Moves the service's clock forward by `uren` hours so deadlines pass in a demo. Only in development mode, and only for the platform organisation's admin (`platformbeheerder`, or a `functioneel-beheerder` of `auth.platform_organisation`): the clock is shared by every organisation of the instance (rule DEMOKLOK_PLATFORM, 403 otherwise). In production the route does not exist (404).",
     request_body = VerschuivingInvoer,
     responses(
         (status = 200, description = "De klok is verzet", body = KlokDto),
         (status = 400, description = "Ongeldige invoer", body = Problem),
+        (status = 403, description = "Niet de beheerder van de platformorganisatie (DEMOKLOK_PLATFORM)", body = Problem),
         (status = 404, description = "Niet in productie", body = Problem),
     ),
     security(("bearer" = [])),
 )]
 pub async fn verschuif(
-    Aanroeper(actor): Aanroeper,
+    Verwerking(ctx): Verwerking,
+    verifier: web::Data<crate::auth::Verifier>,
     ontwikkeling: web::Data<Ontwikkeling>,
     klok: web::Data<Klok>,
     pool: web::Data<DbPool>,
@@ -95,11 +112,8 @@ pub async fn verschuif(
             "Deze route bestaat alleen in ontwikkelmodus".into(),
         ));
     }
-    if !(actor.heeft_rol(Rol::FunctioneelBeheerder) || actor.heeft_rol(Rol::Platformbeheerder)) {
-        return Err(AppError::GeenToegang(
-            "Alleen een functioneel beheerder verzet de demoklok".into(),
-        ));
-    }
+    let platform = verifier.platformorganisatie().to_string();
+    let mag = mag_verzetten(&ctx.actor, &platform);
     let mut v = Validatie::new();
     let uren = v.verplicht("uren", body.uren);
     if let Some(u) = uren
@@ -107,11 +121,42 @@ pub async fn verschuif(
     {
         v.fout("uren", "range", "`uren` ligt tussen 1 en 2000");
     }
-    v.afronden(|| ()).map_err(AppError::validatie)?;
+    // Who may move it is decided before the input is looked at: a refusal names the rule
+    // whatever was sent.
+    let invoer = v.afronden(|| ()).map_err(AppError::validatie);
     let seconden = uren.unwrap_or_default() * 3600;
     let nu = klok.nu();
-    let nieuw = db::tx(&pool, move |c| {
-        verzet(c, seconden, nu).map_err(AppError::from)
+    // In a transaction of the audit trail (`verwerking::tx`): a refusal is recorded in the
+    // caller's organisation's trail, a move in the platform's, with the hours moved.
+    let object = Object {
+        soort: "demo-klok",
+        id: "1".into(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c = ctx.clone();
+    let nieuw = verwerking::tx(&pool, &ctx, "verzetten", object.clone(), move |conn| {
+        if !mag {
+            return Err(AppError::GeenToegang(format!(
+                "Alleen de beheerder van de platformorganisatie `{platform}` verzet de demoklok: die geldt voor iedere organisatie van deze dienst (regel {DEMOKLOK_PLATFORM})"
+            )));
+        }
+        invoer?;
+        let nieuw = verzet(conn, seconden, nu).map_err(AppError::from)?;
+        logboek::audit(
+            conn,
+            &c,
+            &AuditRegel {
+                actie: "verzetten".into(),
+                object,
+                resultaat: 200,
+                doorbraak: false,
+                grondslag: None,
+                oud: None,
+                nieuw: Some(serde_json::json!({"uren": seconden / 3600, "verschuivingSeconden": nieuw})),
+            },
+        )
+        .map_err(AppError::from)?;
+        Ok(nieuw)
     })
     .await?;
     klok.zet_demo_verschuiving(nieuw);

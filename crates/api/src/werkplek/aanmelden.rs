@@ -146,7 +146,7 @@ pub async fn meld_aan(
         rollen: vec![rol],
         applicatie: super::APPLICATIE.into(),
     };
-    let id = sessie::maak(&pool, actor).await?;
+    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor).await?;
     let veilig = sessie::veilig(&req);
     let mut res = super::naar("/werkplek/");
     zet(&mut res, &sessie::cookie(SESSIE_COOKIE, &id, veilig))?;
@@ -240,7 +240,8 @@ pub async fn terug(
             return Ok(res);
         }
     };
-    let id = sessie::maak_met_tokens(&pool, actor, Some(tokens)).await?;
+    let id = sessie::maak_met_tokens(&pool, crate::auth::Toegang::van(&req)?, actor, Some(tokens))
+        .await?;
     let mut res = super::pagina(
         &Doorsturen {
             kader: Kader::anoniem("Aangemeld"),

@@ -10,6 +10,7 @@
 //! out). Each session carries its own CSRF token (synchroniser token pattern, OWASP):
 //! every form posts it back in `_csrf` and `Formulier` refuses a post without it.
 
+use crate::auth::Toegang;
 use crate::db;
 use crate::problem::AppError;
 use actix_web::dev::Payload;
@@ -73,22 +74,35 @@ fn nu() -> NaiveDateTime {
     chrono::Utc::now().naive_utc()
 }
 
-/// Create a session for `actor`; returns the cookie value (never stored).
-pub async fn maak(pool: &DbPool, actor: Actor) -> Result<String, AppError> {
-    maak_met_tokens(pool, actor, None).await
+/// Create a session for `actor`; returns the cookie value (never stored). Refused as the
+/// API refuses a token (`auth::Toegang`): the role `platformbeheerder` outside the platform
+/// organisation (`PLATFORMBEHEER_EIGEN_ORGANISATIE`), an organisation outside the partner
+/// register (`ORGANISATIE_GEREGISTREERD`); both shown as a 403 page naming the rule.
+pub async fn maak(pool: &DbPool, toegang: Toegang, actor: Actor) -> Result<String, AppError> {
+    maak_met_tokens(pool, toegang, actor, None).await
 }
 
 /// Create a session for `actor` signed in through the identity provider, keeping the
 /// provider's tokens (`tokens`: already encrypted, `oidc::Tokens::versleuteld`) on the
-/// server; returns the cookie value (never stored).
+/// server; returns the cookie value (never stored). Refused as `maak` says.
 pub async fn maak_met_tokens(
     pool: &DbPool,
+    toegang: Toegang,
     actor: Actor,
     tokens: Option<String>,
 ) -> Result<String, AppError> {
+    toegang.toets_rollen(&actor)?;
     let id = willekeurig();
     let (h, csrf, t) = (hash(&id), willekeurig(), nu());
     db::tx(pool, move |c| {
+        // At sign-in a refusal is shown with its rule (403), not answered with the sign-in
+        // page again, as a 401 of the werkplek is.
+        toegang
+            .toets_organisatie(c, &actor.organisatie)
+            .map_err(|e| match e {
+                AppError::NietGeauthenticeerd(d) => AppError::GeenToegang(d),
+                andere => andere,
+            })?;
         diesel::insert_into(s::werkplek_sessies)
             .values((
                 s::id.eq(h),
@@ -157,13 +171,21 @@ type Rij = (
 );
 
 /// The session with cookie value `id`, if it is within both time-outs; its last use is
-/// moved to now. An expired session is removed.
-pub async fn lees(pool: &DbPool, id: &str) -> Result<Option<(Actor, String)>, AppError> {
+/// moved to now. An expired session is removed. A session whose actor the rules of
+/// `auth::Toegang` refuse now (its organisation left the register, or its code changed)
+/// is refused as the API would refuse its token: 401 or 403.
+pub async fn lees(
+    pool: &DbPool,
+    toegang: Toegang,
+    id: &str,
+) -> Result<Option<(Actor, String)>, AppError> {
     let (h, t) = (hash(id), nu());
     let h2 = h.clone();
-    // A read first (most requests only read); a write only to end or to touch it.
+    let t2 = toegang.clone();
+    // A read first (most requests only read); a write only to end or to touch it. The
+    // register is read in the same trip (its version stamp; the entry from the cache).
     let rij: Option<Rij> = db::run(pool, move |c| {
-        s::werkplek_sessies
+        let rij: Option<Rij> = s::werkplek_sessies
             .filter(s::id.eq(&h2))
             .select((
                 s::csrf,
@@ -177,7 +199,11 @@ pub async fn lees(pool: &DbPool, id: &str) -> Result<Option<(Actor, String)>, Ap
             ))
             .first(c)
             .optional()
-            .map_err(db::db_fout)
+            .map_err(db::db_fout)?;
+        if let Some(r) = &rij {
+            t2.toets_organisatie(c, &r.3)?;
+        }
+        Ok(rij)
     })
     .await?;
     let Some((csrf, gebruiker, weergavenaam, organisatie, rollen, applicatie, laatst, tot)) = rij
@@ -207,16 +233,15 @@ pub async fn lees(pool: &DbPool, id: &str) -> Result<Option<(Actor, String)>, Ap
         .split(',')
         .filter_map(|r| Rol::from_str(r).ok())
         .collect();
-    Ok(Some((
-        Actor {
-            gebruiker,
-            weergavenaam,
-            organisatie,
-            rollen,
-            applicatie,
-        },
-        csrf,
-    )))
+    let actor = Actor {
+        gebruiker,
+        weergavenaam,
+        organisatie,
+        rollen,
+        applicatie,
+    };
+    toegang.toets_rollen(&actor)?;
+    Ok(Some((actor, csrf)))
 }
 
 /// Move a session's clocks back by `terug` (tests of the time-outs only).
@@ -300,7 +325,8 @@ impl FromRequest for Sessie {
                 .app_data::<web::Data<DbPool>>()
                 .cloned()
                 .ok_or_else(|| AppError::intern("pool missing"))?;
-            let (actor, csrf) = lees(&pool, &id).await?.ok_or_else(geen)?;
+            let toegang = Toegang::van(&req)?;
+            let (actor, csrf) = lees(&pool, toegang, &id).await?.ok_or_else(geen)?;
             let sessie = Sessie {
                 actor,
                 csrf,
