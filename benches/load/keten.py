@@ -53,6 +53,8 @@ may be set for one backend only with a suffix, e.g. LOG_ROWS_SQLITE=1000000.
 import contextlib, hashlib, http.client, io, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
 
+sys.dont_write_bytecode = True  # inbox.py is imported: leave no __pycache__ in the tree
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SMALL = os.environ.get("SMALL", "") not in ("", "0")
@@ -341,14 +343,14 @@ def groot_logboek(b, rijen, orgs, commands):
     blok = 1_000_000
     if b.naam == "postgres":
         lijst = "ARRAY[" + ",".join(f"'{o}'" for o in orgs) + "]"
-        sel = (f"SELECT '00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'), ({lijst})[g % {k} + 1] || '#bench', g / {k} + 1, "
+        sel = (f"SELECT '00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'), ({lijst})[(g % {k})::int + 1] || '#bench', g / {k} + 1, "
                f"md5('h' || (g - {k})) || md5('H' || (g - {k})), md5('h' || g) || md5('H' || g), md5('t' || g), "
-               f"substr(md5('s' || g), 1, 16), NULL, ({lijst})[g % {k} + 1], 'veiligheidsbeoordeling', "
+               f"substr(md5('s' || g), 1, 16), NULL, ({lijst})[(g % {k})::int + 1], 'veiligheidsbeoordeling', "
                f"'Wmo 2015 art. 4.1.1 lid 2 sub g (benchmark)', NULL, NULL, "
                f"md5('p' || ((g * 7919) % {personen})) || md5('q' || ((g * 7919) % {personen})), 'geslaagd', false, "
                f"TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen}) * interval '{span:.0f} seconds', "
                f"TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen}) * interval '{span:.0f} seconds' + interval '5 milliseconds' "
-               f"FROM generate_series(__LO__, __HI__) AS g")
+               f"FROM generate_series(__LO__::bigint, __HI__::bigint) AS g")
         for lo in range(0, rijen, blok):
             hi = min(rijen, lo + blok) - 1
             stmt = f"INSERT INTO verwerkingslog ({KOLOMMEN}) " + sel.replace("__LO__", str(lo)).replace("__HI__", str(hi))
