@@ -48,7 +48,7 @@ may be set for one backend only with a suffix, e.g. LOG_ROWS_SQLITE=1000000.
   LOG_MAANDEN=13   LOG_TERMIJN_DAGEN=365
   INBOX_SIZES=1000,20000,200000 [1000,20000]   INBOX_REQUESTS=300 [50]
   BIN=target/release/ketenregie   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
-  POOL_SIZE=16 (the service's database pool)
+  POOL_SIZE=16 (the service's database pool)   INBOX_POOL_SIZE=4 (each inbox service's pool)
 """
 import contextlib, hashlib, http.client, io, json, os, re, shutil, socket, statistics, subprocess, sys, tempfile, time
 from datetime import datetime, timedelta, timezone
@@ -88,6 +88,7 @@ LOG_TERMIJN = geheel("LOG_TERMIJN_DAGEN", 365, 365)
 INBOX_REQUESTS = geheel("INBOX_REQUESTS", 300, 50)
 INBOX_SIZES = [int(x) for x in env("INBOX_SIZES", "1000,20000,200000", "1000,20000").split(",")]
 POOL = geheel("POOL_SIZE", 16, 16)
+INBOX_POOL = geheel("INBOX_POOL_SIZE", 4, 4)
 PGHOST = os.environ.get("PGHOST", "127.0.0.1")
 PGPORT = os.environ.get("PGPORT", "5432")
 PGUSER = os.environ.get("PGUSER", "postgres")
@@ -534,10 +535,20 @@ def inbox_run(backend, commands):
     args = type("A", (), {"sizes": INBOX_SIZES, "requests": INBOX_REQUESTS, "backends": backend})()
     ld = load1()
     buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        rijen = inbox.run(backend, args)
-    inbox.stop = oud
-    commands.append(f"python3 benches/load/inbox.py --sizes {','.join(map(str, INBOX_SIZES))} --requests {INBOX_REQUESTS} --backends {backend} --bin {BIN}")
+    # One service per size, all running, each asked over one connection: a small pool each
+    # keeps PostgreSQL's max_connections (100 by default, shared) from running out.
+    vorig = os.environ.get("KETENREGIE_DATABASE__POOL_SIZE")
+    os.environ["KETENREGIE_DATABASE__POOL_SIZE"] = str(INBOX_POOL)
+    try:
+        with contextlib.redirect_stdout(buf):
+            rijen = inbox.run(backend, args)
+    finally:
+        inbox.stop = oud
+        if vorig is None:
+            del os.environ["KETENREGIE_DATABASE__POOL_SIZE"]
+        else:
+            os.environ["KETENREGIE_DATABASE__POOL_SIZE"] = vorig
+    commands.append(f"KETENREGIE_DATABASE__POOL_SIZE={INBOX_POOL} python3 benches/load/inbox.py --sizes {','.join(map(str, INBOX_SIZES))} --requests {INBOX_REQUESTS} --backends {backend} --bin {BIN}")
     plannen = [r for r in buf.getvalue().splitlines() if r.startswith("|") and ("buffers" in r or re.match(r"\| \d", r))]
     return rijen, rss, ld, plannen
 
