@@ -130,7 +130,7 @@ type Zegel = (String, i64, String, String);
 fn verzegel_audit(conn: &mut DbConnection, k: &str) -> QueryResult<usize> {
     let kop_id = format!("audit:{k}");
     // Lock the head first: a row read after this is not sealed by anyone else meanwhile.
-    let (mut volgende, mut vorige) = keten::reserveer(conn, &kop_id, 0)?;
+    let (volgende, vorige) = keten::reserveer(conn, &kop_id, 0)?;
     let rijen: Vec<AuditRij> = audittrail::table
         .filter(audittrail::keten.eq(k))
         .filter(audittrail::volgnummer.eq(0))
@@ -138,25 +138,17 @@ fn verzegel_audit(conn: &mut DbConnection, k: &str) -> QueryResult<usize> {
         .limit(MAX_PER_KETEN)
         .select(AuditRij::as_select())
         .load(conn)?;
-    let mut zegels: Vec<Zegel> = Vec::with_capacity(rijen.len());
-    for mut r in rijen {
-        r.volgnummer = volgende;
-        r.vorige_hash = vorige.clone();
-        let hash = keten::hash(&vorige, &r.inhoud());
-        zegels.push((r.id, volgende, vorige, hash.clone()));
-        vorige = hash;
-        volgende += 1;
-    }
-    zet_zegels(conn, "audittrail", &zegels)?;
-    if let Some((_, n, _, h)) = zegels.last() {
-        keten::zet(conn, &kop_id, *n, h)?;
-    }
-    Ok(zegels.len())
+    let zegels = reeks(rijen, volgende, vorige, |r, n, v| {
+        r.volgnummer = n;
+        r.vorige_hash = v.to_string();
+        (r.id.clone(), r.inhoud())
+    });
+    sluit(conn, "audittrail", &kop_id, &zegels)
 }
 
 pub(crate) fn verzegel_verwerking(conn: &mut DbConnection, k: &str) -> QueryResult<usize> {
     let kop_id = format!("verwerking:{k}");
-    let (mut volgende, mut vorige) = keten::reserveer(conn, &kop_id, 0)?;
+    let (volgende, vorige) = keten::reserveer(conn, &kop_id, 0)?;
     let rijen: Vec<VerwerkingRij> = verwerkingslog::table
         .filter(verwerkingslog::keten.eq(k))
         .filter(verwerkingslog::volgnummer.eq(0))
@@ -164,18 +156,46 @@ pub(crate) fn verzegel_verwerking(conn: &mut DbConnection, k: &str) -> QueryResu
         .limit(MAX_PER_KETEN)
         .select(VerwerkingRij::as_select())
         .load(conn)?;
+    let zegels = reeks(rijen, volgende, vorige, |r, n, v| {
+        r.volgnummer = n;
+        r.vorige_hash = v.to_string();
+        (r.id.clone(), r.inhoud())
+    });
+    sluit(conn, "verwerkingslog", &kop_id, &zegels)
+}
+
+/// The seals of `rijen` in order, the first at position `volgende` after hash `vorige`:
+/// `plaats` gives a row its position and predecessor and returns its id and its hashed
+/// content (`keten::hash` over the predecessor's hash and that content, as `verificatie`
+/// checks it).
+fn reeks<R>(
+    rijen: Vec<R>,
+    mut volgende: i64,
+    mut vorige: String,
+    plaats: impl Fn(&mut R, i64, &str) -> (String, String),
+) -> Vec<Zegel> {
     let mut zegels: Vec<Zegel> = Vec::with_capacity(rijen.len());
     for mut r in rijen {
-        r.volgnummer = volgende;
-        r.vorige_hash = vorige.clone();
-        let hash = keten::hash(&vorige, &r.inhoud());
-        zegels.push((r.id, volgende, vorige, hash.clone()));
+        let (id, inhoud) = plaats(&mut r, volgende, &vorige);
+        let hash = keten::hash(&vorige, &inhoud);
+        zegels.push((id, volgende, vorige, hash.clone()));
         vorige = hash;
         volgende += 1;
     }
-    zet_zegels(conn, "verwerkingslog", &zegels)?;
+    zegels
+}
+
+/// Write `zegels` into `tabel` and move the chain head `kop_id` to the last one. Returns
+/// how many rows were sealed.
+fn sluit(
+    conn: &mut DbConnection,
+    tabel: &str,
+    kop_id: &str,
+    zegels: &[Zegel],
+) -> QueryResult<usize> {
+    zet_zegels(conn, tabel, zegels)?;
     if let Some((_, n, _, h)) = zegels.last() {
-        keten::zet(conn, &kop_id, *n, h)?;
+        keten::zet(conn, kop_id, *n, h)?;
     }
     Ok(zegels.len())
 }
