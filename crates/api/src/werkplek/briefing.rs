@@ -220,10 +220,7 @@ struct Briefingpagina {
 
 impl Briefingpagina {
     fn fout(&self, veld: &str) -> Option<String> {
-        self.problemen
-            .iter()
-            .find(|p| p.veld == veld)
-            .map(|p| p.tekst.clone())
+        super::probleem_bij(&self.problemen, veld)
     }
 }
 

@@ -215,6 +215,15 @@ pub struct Probleem {
     pub tekst: String,
 }
 
+/// The text of the problem at field `veld`, if any: what a form template shows beside the
+/// field (each page's `fout_bij`).
+pub fn probleem_bij(problemen: &[Probleem], veld: &str) -> Option<String> {
+    problemen
+        .iter()
+        .find(|p| p.veld == veld)
+        .map(|p| p.tekst.clone())
+}
+
 /// The element id for a field name: letters, digits and dashes only.
 pub fn veld_id(naam: &str) -> String {
     let mut id = String::from("veld-");

@@ -70,10 +70,7 @@ struct Verstrekkingenpagina {
 
 impl Verstrekkingenpagina {
     fn fout_bij(&self, veld: &str) -> Option<String> {
-        self.problemen
-            .iter()
-            .find(|p| p.veld == veld)
-            .map(|p| p.tekst.clone())
+        super::probleem_bij(&self.problemen, veld)
     }
 }
 
