@@ -23,53 +23,16 @@ import argparse, base64, http.client, json, os, shutil, socket, subprocess, sys,
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "target", "release", "ketenregie")
 
-MELDING = {
-    "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],
-    "ouders": [{"voornaam": "Ouder", "achternaam": "Synthetisch", "relatie": "moeder"}],
-    "omschrijving": "Synthetische melding voor de benchmark.", "zorgen": "Geen (synthetisch).",
-    "acuut": False, "risiconiveau": "laag", "oudersGeinformeerd": True,
-    "verklaringen": [{"persoon": "Ouder Synthetisch", "rol": "moeder", "tekst": "synthetisch"}],
-    "melder": {"naam": "Agent Synthetisch", "functie": "wijkagent", "identiteitDelen": True},
-}
-KOLOMMEN = ("groep_id, bovenliggend_id, afzender, ontvanger, meldingstatus, taakstatus, bedrijfsstatus, acuut, "
-            "gemeenten, inhoud, vertrouwelijkheid, versie, aangemaakt_door, aangemaakt_op, ingediend_op")
-
-
-def vrije_poort():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+import gemeen
+from gemeen import MELDING, pctl, sql, verzoek, vrije_poort
 
 
 def token(env, org, rol):
-    return subprocess.check_output([BIN, "token", "--organisatie", org, "--rol", rol, "--geldig-minuten", "240"], env=env, text=True).strip()
+    return gemeen.token(BIN, env, org, rol, 240)
 
 
-def verzoek(conn, methode, pad, tok, body=None):
-    h = {"Authorization": f"Bearer {tok}"}
-    data = None
-    if body is not None:
-        data = json.dumps(body); h["Content-Type"] = "application/json"
-    for poging in range(2):
-        try:
-            conn.request(methode, pad, body=data, headers=h)
-            r = conn.getresponse(); inhoud = r.read()
-            return r.status, inhoud
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-            # The service closed an idle keep-alive connection: open a new one, once.
-            conn.close()
-            if poging:
-                raise
-
-
-def pctl(xs, p):
-    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
-def sql(backend, db, stmt):
-    if backend == "sqlite":
-        import sqlite3
-        c = sqlite3.connect(db); c.execute("PRAGMA busy_timeout=10000"); c.executescript(stmt); c.commit(); c.close()
-    else:
-        subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", stmt])
+KOLOMMEN = ("groep_id, bovenliggend_id, afzender, ontvanger, meldingstatus, taakstatus, bedrijfsstatus, acuut, "
+            "gemeenten, inhoud, vertrouwelijkheid, versie, aangemaakt_door, aangemaakt_op, ingediend_op")
 
 
 def vraag(backend, db, stmt):

@@ -56,6 +56,8 @@ from datetime import datetime, timedelta, timezone
 sys.dont_write_bytecode = True  # inbox.py is imported: leave no __pycache__ in the tree
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from gemeen import vrije_poort  # noqa: E402 (the shared helpers of this folder)
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SMALL = os.environ.get("SMALL", "") not in ("", "0")
 
@@ -119,10 +121,6 @@ def log(*a):
 
 def load1():
     return os.getloadavg()[0]
-
-
-def vrije_poort():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
 
 
 class Backend:

@@ -19,32 +19,12 @@ import argparse, http.client, json, os, re, shutil, socket, statistics, subproce
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "target", "release", "ketenregie")
 
-MELDING = {
-    "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],
-    "ouders": [{"voornaam": "Ouder", "achternaam": "Synthetisch", "relatie": "moeder"}],
-    "omschrijving": "Synthetische melding voor de benchmark.", "zorgen": "Geen (synthetisch).",
-    "acuut": False, "risiconiveau": "laag", "oudersGeinformeerd": True,
-    "verklaringen": [{"persoon": "Ouder Synthetisch", "rol": "moeder", "tekst": "synthetisch"}],
-    "melder": {"naam": "Agent Synthetisch", "functie": "wijkagent", "identiteitDelen": True},
-}
-
-
-def vrije_poort():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+import gemeen
+from gemeen import MELDING, verzoek, vrije_poort
 
 
 def token(env, org, rol):
-    return subprocess.check_output([BIN, "token", "--organisatie", org, "--rol", rol, "--geldig-minuten", "240"], env=env, text=True).strip()
-
-
-def verzoek(conn, methode, pad, tok, body=None):
-    h = {"Authorization": f"Bearer {tok}"}
-    data = None
-    if body is not None:
-        data = json.dumps(body); h["Content-Type"] = "application/json"
-    conn.request(methode, pad, body=data, headers=h)
-    r = conn.getresponse(); return r.status, r.read()
-
+    return gemeen.token(BIN, env, org, rol, 240)
 
 def tel(backend, db, stmt):
     if backend == "sqlite":

@@ -15,45 +15,12 @@ import argparse, http.client, json, os, shutil, socket, statistics, subprocess, 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, "target", "release", "ketenregie")
 
-MELDING = {
-    "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],
-    "ouders": [{"voornaam": "Ouder", "achternaam": "Synthetisch", "relatie": "moeder"}],
-    "omschrijving": "Synthetische melding voor de benchmark.", "zorgen": "Geen (synthetisch).",
-    "acuut": False, "risiconiveau": "laag", "oudersGeinformeerd": True,
-    "verklaringen": [{"persoon": "Ouder Synthetisch", "rol": "moeder", "tekst": "synthetisch"}],
-    "melder": {"naam": "Agent Synthetisch", "functie": "wijkagent", "identiteitDelen": True},
-}
-
-
-def vrije_poort():
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); p = s.getsockname()[1]; s.close(); return p
+import gemeen
+from gemeen import MELDING, pctl, sql, verzoek, vrije_poort
 
 
 def token(env, org, rol):
-    return subprocess.check_output([BIN, "token", "--organisatie", org, "--rol", rol, "--geldig-minuten", "120"], env=env, text=True).strip()
-
-
-def verzoek(conn, methode, pad, tok, body=None):
-    h = {"Authorization": f"Bearer {tok}"}
-    data = None
-    if body is not None:
-        data = json.dumps(body); h["Content-Type"] = "application/json"
-    conn.request(methode, pad, body=data, headers=h)
-    r = conn.getresponse(); inhoud = r.read()
-    return r.status, inhoud
-
-
-def pctl(xs, p):
-    xs = sorted(xs); return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
-
-
-def sql(backend, db, stmt):
-    if backend == "sqlite":
-        import sqlite3
-        c = sqlite3.connect(db); c.execute("PRAGMA busy_timeout=10000"); c.executescript(stmt); c.commit(); c.close()
-    else:
-        subprocess.check_call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", db, "-c", stmt])
-
+    return gemeen.token(BIN, env, org, rol, 120)
 
 def tel(backend, db):
     if backend == "sqlite":
