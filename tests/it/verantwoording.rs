@@ -470,7 +470,331 @@ async fn eigenaar_geinformeerd(db: Db) {
     }
 }
 
+/// A fixed id per copy number (ids sort as the numbers do).
+fn kopie_id(reeks: u32, i: u32) -> String {
+    format!("00000000-0000-4000-{reeks:04}-{i:012}")
+}
+
+/// The time of copy `i`: `basis` plus `i / 2` seconds, so pairs share a time and the id
+/// decides their order.
+fn kopie_tijd(basis: &str, i: u32) -> String {
+    (chrono::NaiveDateTime::parse_from_str(basis, "%Y-%m-%d %H:%M:%S").unwrap()
+        + chrono::Duration::seconds(i64::from(i / 2)))
+    .format("%Y-%m-%d %H:%M:%S")
+    .to_string()
+}
+
+/// Copies of log rows straight into the table (logging hundreds of reads through the API
+/// would make the test slow): `aantal` copies of the row of `tabel` chosen by `waar`, each
+/// with id `kopie_id(reeks, i)` and time `kopie_tijd(basis, i)` in `tijd`, unsealed (the
+/// first such row that is no copy itself).
+fn kopieer_log(app: &TestApp, tabel: &str, waar: &str, reeks: u32, aantal: u32, basis: &str) {
+    let (kolommen, tijd): (&[&str], &str) = if tabel == "audittrail" {
+        (
+            &[
+                "keten",
+                "vorige_hash",
+                "hash",
+                "trace_id",
+                "gebruiker",
+                "gebruiker_naam",
+                "organisatie",
+                "applicatie",
+                "actie",
+                "object_type",
+                "object_id",
+                "eigenaar",
+                "resultaat",
+                "toelichting",
+                "doorbraak",
+                "grondslag",
+                "oude_waarde",
+                "nieuwe_waarde",
+            ],
+            "tijdstip",
+        )
+    } else {
+        (
+            &[
+                "keten",
+                "vorige_hash",
+                "hash",
+                "trace_id",
+                "span_id",
+                "parent_span_id",
+                "organisatie",
+                "activiteit",
+                "grondslag",
+                "convenant_id",
+                "convenant_versie",
+                "betrokkene",
+                "resultaat",
+                "doorbraak",
+                "eind_op",
+            ],
+            "start_op",
+        )
+    };
+    let k = kolommen.join(", ");
+    let mut sql = String::from("BEGIN;\n");
+    for i in 0..aantal {
+        sql.push_str(&format!(
+            "INSERT INTO {tabel} (id, volgnummer, {tijd}, {k}) SELECT '{id}', 0, '{t}', {k} FROM {tabel} WHERE {waar} AND id NOT LIKE '00000000-0000-4000-%' LIMIT 1;\n",
+            id = kopie_id(reeks, i),
+            t = kopie_tijd(basis, i),
+        ));
+    }
+    sql.push_str("COMMIT;");
+    app.sql(&sql);
+}
+
+/// Follow `next` (posting the same body) from the first page of `vraag`; the pages.
+async fn alle_paginas(app: &TestApp, token: &str, vraag: &Value) -> (Vec<Value>, String) {
+    let mut pad = "/api/v1/verwerkingen/_zoek".to_string();
+    let mut paginas = Vec::new();
+    loop {
+        let res = app.post(&pad, token, vraag).await;
+        assert_eq!(res.status(), 200, "{pad}");
+        let p: Value = res.json().await.unwrap();
+        let volgende = p["next"].as_str().map(str::to_string);
+        paginas.push(p);
+        match volgende {
+            Some(n) => {
+                assert!(n.starts_with("/api/v1/verwerkingen/_zoek?cursor="), "{n}");
+                pad = n;
+            }
+            None => return (paginas, pad),
+        }
+    }
+}
+
+fn sleutels(p: &Value) -> Vec<(String, String)> {
+    p["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["startOp"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 17 points 5 and 6: `_zoek` of a person read hundreds of times, with hundreds of
+/// refused attempts on her record, pages by cursor over both logs: forward each row once,
+/// newest first; back the same pages; the count bounded at 1,000 and labelled; a cursor
+/// the list did not issue, or with `page`, refused. The break-glass list and an
+/// agreement's audit trail page by cursor too.
+async fn zoeken_per_cursor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let w = wereld(&app).await;
+    inzagen_en_pogingen(&app, &w).await;
+    let p = pseudoniem(&app);
+    // 300 more police reads of her (processing log), 260 more refused attempts by the
+    // outsider on her police record (audit trail), interleaved in time.
+    kopieer_log(
+        &app,
+        "verwerkingslog",
+        &format!("organisatie = '{POLITIE}' AND betrokkene = '{p}' AND activiteit = 'coordinatie'"),
+        1,
+        300,
+        "2026-01-05 10:00:00",
+    );
+    kopieer_log(
+        &app,
+        "audittrail",
+        &format!(
+            "organisatie = '{BUITEN}' AND object_id = '{}' AND resultaat >= 400",
+            w.p_moeder
+        ),
+        2,
+        260,
+        "2026-01-05 10:00:00",
+    );
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let vraag = json!({"betrokkene": w.p_moeder, "pageSize": 40});
+    let (paginas, laatste) = alle_paginas(&app, &fg, &vraag).await;
+    let totaal = paginas[0]["count"].as_i64().unwrap();
+    assert_eq!(paginas[0]["countIsExact"], true);
+    let alle: Vec<(String, String)> = paginas.iter().flat_map(sleutels).collect();
+    assert_eq!(alle.len() as i64, totaal, "every row once");
+    assert!(totaal > 560, "{totaal}");
+    let mut verwacht = alle.clone();
+    verwacht.sort_by(|a, b| b.cmp(a));
+    verwacht.dedup();
+    assert_eq!(alle, verwacht, "newest first, each once");
+    let geweigerd = paginas
+        .iter()
+        .flat_map(|p| p["results"].as_array().unwrap().clone())
+        .filter(|r| r["uitkomst"] == "geweigerd")
+        .count();
+    assert_eq!(geweigerd, 261);
+    assert!(paginas[0]["previous"].is_null());
+    // Back from the last page, following `previous`: the same pages.
+    let mut terug = Vec::new();
+    let mut pad = Some(laatste);
+    while let Some(pd) = pad {
+        let res = app.post(&pd, &fg, &vraag).await;
+        assert_eq!(res.status(), 200);
+        let pg: Value = res.json().await.unwrap();
+        terug.push(sleutels(&pg));
+        pad = pg["previous"].as_str().map(str::to_string);
+    }
+    terug.reverse();
+    assert_eq!(
+        terug,
+        paginas.iter().map(sleutels).collect::<Vec<_>>(),
+        "backward: the same pages"
+    );
+    // `page` still jumps from the start.
+    let mut derde = vraag.clone();
+    derde["page"] = json!(3);
+    let p3: Value = app
+        .post("/api/v1/verwerkingen/_zoek", &fg, &derde)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sleutels(&p3), sleutels(&paginas[2]));
+    // Refused only, by cursor: just the audit trail's stream.
+    let (alleen, _) = alle_paginas(
+        &app,
+        &fg,
+        &json!({"betrokkene": w.p_moeder, "uitkomst": "geweigerd", "pageSize": 100}),
+    )
+    .await;
+    assert_eq!(alleen.len(), 3);
+    assert_eq!(alleen[0]["count"], 261);
+
+    // Over the cap: counted up to 1,000 and labelled so.
+    kopieer_log(
+        &app,
+        "verwerkingslog",
+        &format!("organisatie = '{POLITIE}' AND betrokkene = '{p}' AND activiteit = 'coordinatie'"),
+        3,
+        500,
+        "2026-02-05 10:00:00",
+    );
+    let boven = zoek(&app, &fg, json!({"betrokkene": w.p_moeder})).await;
+    assert_eq!(
+        (boven["count"].clone(), boven["countIsExact"].clone()),
+        (json!(1000), json!(false))
+    );
+    assert_eq!(boven["results"].as_array().unwrap().len(), 100);
+
+    // Bad cursors: outside the pattern a 400, not this list's a 422; with `page` a 422.
+    // A cursor of the break-glass list (same key type) is not one of this list.
+    let vreemd = {
+        use base64::Engine;
+        let k =
+            json!({"l": "doorbraken", "a": false, "k": ["2026-01-05T10:00:00", kopie_id(1, 1)]});
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&k).unwrap())
+    };
+    let goed = paginas[0]["next"].as_str().unwrap().to_string();
+    for (pad, body, status) in [
+        (
+            "/api/v1/verwerkingen/_zoek?cursor=nietbase64!".to_string(),
+            vraag.clone(),
+            400,
+        ),
+        (
+            "/api/v1/verwerkingen/_zoek?cursor=AAAA".to_string(),
+            vraag.clone(),
+            422,
+        ),
+        (
+            format!("/api/v1/verwerkingen/_zoek?cursor={vreemd}"),
+            vraag.clone(),
+            422,
+        ),
+        (goed, derde.clone(), 422),
+    ] {
+        let pr = assert_problem(app.post(&pad, &fg, &body).await, status).await;
+        assert_eq!(pr["invalidParams"][0]["name"], "cursor", "{pr}");
+    }
+
+    // The break-glass list: 30 more break-glass reads by the police's noodhulp.
+    kopieer_log(
+        &app,
+        "audittrail",
+        &format!(
+            "organisatie = '{POLITIE}' AND doorbraak AND object_id = '{}' AND resultaat = 200",
+            w.vt_moeder
+        ),
+        4,
+        30,
+        "2026-03-05 10:00:00",
+    );
+    for org in [POLITIE, VT] {
+        let verwacht = app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE doorbraak AND (organisatie = '{org}' OR eigenaar = '{org}')"
+        ));
+        assert!(verwacht >= 31, "{verwacht}");
+        let fg = app.token(org, &["privacyfunctionaris"]);
+        let mut pad = "/api/v1/verwerkingen/doorbraken?pageSize=7".to_string();
+        let mut gezien = Vec::new();
+        loop {
+            let pg: Value = app.get(&pad, &fg).await.json().await.unwrap();
+            assert_eq!(pg["count"], verwacht, "{pg}");
+            gezien.extend(pg["results"].as_array().unwrap().iter().map(|r| {
+                (
+                    r["tijdstip"].as_str().unwrap().to_string(),
+                    r["id"].as_str().unwrap().to_string(),
+                )
+            }));
+            match pg["next"].as_str() {
+                Some(n) => pad = n.to_string(),
+                None => break,
+            }
+        }
+        let mut gesorteerd = gezien.clone();
+        gesorteerd.sort_by(|a, b| b.cmp(a));
+        gesorteerd.dedup();
+        assert_eq!(gezien, gesorteerd);
+        assert_eq!(gezien.len() as i64, verwacht);
+    }
+
+    // An agreement's audit trail, oldest first, two at a time.
+    let c = app.tel("SELECT count(*) AS n FROM convenanten");
+    assert!(c >= 1);
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let lijst: Value = app
+        .get("/api/v1/convenanten", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = lijst["results"][0]["id"].as_str().unwrap().to_string();
+    let verwacht = app.tel(&format!(
+        "SELECT count(*) AS n FROM audittrail WHERE object_type = 'convenanten' AND object_id = '{cid}'"
+    ));
+    let mut pad = format!("/api/v1/convenanten/{cid}/audittrail?pageSize=2");
+    let mut gezien = Vec::new();
+    loop {
+        let pg: Value = app.get(&pad, &beheer).await.json().await.unwrap();
+        assert_eq!(pg["count"], verwacht, "{pg}");
+        gezien.extend(pg["results"].as_array().unwrap().iter().map(|r| {
+            (
+                r["tijdstip"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            )
+        }));
+        match pg["next"].as_str() {
+            Some(n) => pad = n.to_string(),
+            None => break,
+        }
+    }
+    let mut gesorteerd = gezien.clone();
+    gesorteerd.sort();
+    gesorteerd.dedup();
+    assert_eq!(gezien, gesorteerd, "oldest first, each once");
+    assert_eq!(gezien.len() as i64, verwacht);
+}
+
 op_beide_backends!(
+    zoeken_per_cursor,
     zoeken_per_persoon,
     verstrekkingen_aan_de_eigenaar,
     eigenaar_geinformeerd,

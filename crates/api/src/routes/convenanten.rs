@@ -24,6 +24,7 @@ use ketenregie_privacy::convenant::{
     Bewaartermijn, ConvenantStatus, Doorbraakrol, Partij, Regel, Terugkoppelplicht, Volledig,
     handelingen,
 };
+use ketenregie_privacy::logboek;
 use ketenregie_store::{DbConnection, DbPool};
 
 mod weergave;
@@ -496,10 +497,11 @@ pub struct AuditRegelDto {
 #[utoipa::path(
     get, path = "/convenanten/{id}/audittrail", tag = "convenanten", operation_id = "convenantAudittrail",
     summary = "Audittrail van een convenantversie",
-    description = "Every act on the version: created, changed, each signature, activation, each leave and withdrawal request, withdrawal; refused attempts too. For the functional admin or privacy officer of any party.",
-    params(("id" = Uuid, Path, description = "Id of the agreement version"), ConvenantZoekParams),
+    description = "Every act on the version: created, changed, each signature, activation, each leave and withdrawal request, withdrawal; refused attempts too. For the functional admin or privacy officer of any party. Paged by cursor (follow `next` and `previous`); `count` is exact up to 1,000 (`countIsExact`).",
+    params(("id" = Uuid, Path, description = "Id of the agreement version"), crate::routes::verwerkingen::PaginaParams),
     responses(
         (status = 200, description = "De audittrail, oudste eerst", body = inline(Lijst<AuditRegelDto>)),
+        (status = 422, description = "Een `cursor` die deze lijst niet uitgaf, of `cursor` met `page`", body = Problem),
         (status = 403, description = "Geen functioneel beheerder of privacyfunctionaris van een partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
     ),
@@ -510,16 +512,22 @@ pub async fn audittrail(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
-    q: web::Query<ConvenantZoekParams>,
+    q: web::Query<crate::routes::verwerkingen::PaginaParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
-    let (rijen, totaal) = handel(&pool, &ctx, "audittrail-lezen", id, move |conn, c| {
-        handelingen::audittrail(conn, c, id, p.offset(), p.limit())
+    let venster = p.venster(logboek::LIJST_AUDITTRAIL, q.cursor.as_deref())?;
+    let pagina = handel(&pool, &ctx, "audittrail-lezen", id, move |conn, c| {
+        handelingen::audittrail(conn, c, id, &venster)
     })
     .await?;
-    let items = rijen.into_iter().map(AuditRegelDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(AuditRegelDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, logboek::LIJST_AUDITTRAIL, pagina)))
 }

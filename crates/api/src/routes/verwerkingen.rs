@@ -11,7 +11,7 @@ use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Doel, Validatie};
-use ketenregie_privacy::logboek::{Logregel, Uitkomst};
+use ketenregie_privacy::logboek::{self, Logregel, Uitkomst};
 use ketenregie_privacy::verantwoording::{self, Persoonsvraag, Zoekvraag};
 use ketenregie_privacy::verstrekking::{self, Verstrekking, Verstrekkingvraag};
 use ketenregie_store::DbPool;
@@ -40,7 +40,9 @@ pub struct VerwerkingZoekInvoer {
     pub convenant: Option<Uuid>,
     /// Allowed by the rules, refused, or by break-glass.
     pub uitkomst: Option<Uitkomst>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start (its cost grows with the
+    /// page number). Not with the query parameter `cursor` (422 naming `cursor`); to page
+    /// on, post the same body to the `next` or `previous` link.
     #[schema(minimum = 1, maximum = 2147483647)]
     #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub page: Option<u32>,
@@ -148,14 +150,40 @@ impl From<Logregel> for VerwerkingDto {
     }
 }
 
+/// The query of a search posted with a JSON body: only the position of a page.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct CursorParams {
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`). Not with `page`.
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
+}
+
+/// `cursor` (in the query) and `page` (in the body) together: a problem at `cursor`, as on
+/// the lists paged in the query (`Paginering::met_cursor`).
+fn cursor_zonder_page(v: &mut Validatie, p: &Paginering, cursor: Option<&str>) {
+    if cursor.is_some() && p.page_gegeven {
+        v.fout(
+            "cursor",
+            ketenregie_store::venster::CURSOR_CODE,
+            "`cursor` en `page` gaan niet samen: volg `next` en `previous`, of begin met `page`",
+        );
+    }
+}
+
 #[utoipa::path(
     post, path = "/verwerkingen/_zoek", tag = "verwerkingen", operation_id = "verwerkingenZoeken",
     summary = "Verwerkingslog doorzoeken",
-    description = "The privacy officer searches the own organisation's log: its processing of personal data (the processing log) and the refused attempts of other organisations on its records (its audit trail: who tried, what, when and why refused; those answered as an unknown id included), by person, period, purpose, agreement and outcome (toegestaan, geweigerd, doorbraak). By person (`betrokkene`: any person id your routes returned; or `bsn`, in the body only) it finds every row about that person, whichever id is given: subjects are pseudonymised under one subject id per person. A refused attempt is about the person when it was on a record their data was processed under (linked by trace id) or on the person.",
+    description = "The privacy officer searches the own organisation's log: its processing of personal data (the processing log) and the refused attempts of other organisations on its records (its audit trail: who tried, what, when and why refused; those answered as an unknown id included), by person, period, purpose, agreement and outcome (toegestaan, geweigerd, doorbraak). By person (`betrokkene`: any person id your routes returned; or `bsn`, in the body only) it finds every row about that person, whichever id is given: subjects are pseudonymised under one subject id per person. A refused attempt is about the person when it was on a record their data was processed under (linked by trace id) or on the person. Paged by cursor (keyset: a page costs the same however often the person was read): post the same body to the `next` or `previous` link, which carries the query parameter `cursor`; `count` is exact up to 1,000 (`countIsExact`).",
+    params(CursorParams),
     request_body = VerwerkingZoekInvoer,
     responses(
         (status = 200, description = "Een pagina verwerkingen en geweigerde pogingen, nieuwste eerst", body = inline(Lijst<VerwerkingDto>)),
+        (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 403, description = "Geen privacyfunctionaris", body = Problem),
+        (status = 422, description = "Een `cursor` die deze lijst niet uitgaf, of `cursor` met `page`", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "kwaliteit-en-verantwoording", "categorieen": ["identificatie"]})))
@@ -164,11 +192,13 @@ pub async fn zoek(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    q: web::Query<CursorParams>,
     body: crate::lichaam::Json<VerwerkingZoekInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let mut v = Validatie::new();
     let p = Paginering::uit_getallen(&mut v, b.page, b.page_size);
+    cursor_zonder_page(&mut v, &p, q.cursor.as_deref());
     let bsn = v.bsn("bsn", b.bsn.as_deref());
     if b.betrokkene.is_some() && b.bsn.is_some() {
         v.fout(
@@ -191,39 +221,41 @@ pub async fn zoek(
         convenant: b.convenant,
         uitkomst: b.uitkomst,
     };
+    let venster = p.venster(logboek::LIJST_ZOEK, q.cursor.as_deref())?;
     let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "_zoek"));
-    let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(verantwoording::zoek_verwerkingen(
-            conn,
-            &c,
-            z,
-            p.offset(),
-            p.limit(),
-        )?)
+    let pagina = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(verantwoording::zoek_verwerkingen(conn, &c, z, &venster)?)
     })
     .await?;
-    let items = rijen.into_iter().map(VerwerkingDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(VerwerkingDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, logboek::LIJST_ZOEK, pagina)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct PaginaParams {
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start. Not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
     get, path = "/verwerkingen/doorbraken", tag = "verwerkingen", operation_id = "doorbrakenOpvragen",
     summary = "Doorbraken ter toetsing",
-    description = "Break-glass reads by or on data of the own organisation, newest first, for review by the privacy officer.",
+    description = "Break-glass reads by or on data of the own organisation, newest first, for review by the privacy officer. Paged by cursor (follow `next` and `previous`); `count` is exact up to 1,000 (`countIsExact`).",
     params(PaginaParams),
-    responses((status = 200, description = "Een pagina doorbraken", body = inline(Lijst<AuditRegelDto>))),
+    responses(
+        (status = 200, description = "Een pagina doorbraken", body = inline(Lijst<AuditRegelDto>)),
+        (status = 422, description = "Een `cursor` die deze lijst niet uitgaf, of `cursor` met `page`", body = Problem),
+    ),
     security(("bearer" = []))
 )]
 pub async fn doorbraken(
@@ -233,15 +265,21 @@ pub async fn doorbraken(
     q: web::Query<PaginaParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
+    let venster = p.venster(logboek::LIJST_DOORBRAKEN, q.cursor.as_deref())?;
     let (c, object) = (ctx.clone(), verantwoording::object(&ctx, "doorbraken"));
-    let (rijen, totaal) = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(verantwoording::doorbraken(conn, &c, p.offset(), p.limit())?)
+    let pagina = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
+        Ok(verantwoording::doorbraken(conn, &c, &venster)?)
     })
     .await?;
-    let items = rijen.into_iter().map(AuditRegelDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(AuditRegelDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, logboek::LIJST_DOORBRAKEN, pagina)))
 }
 
 /// The filters of the disclosure view.

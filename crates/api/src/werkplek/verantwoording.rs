@@ -20,6 +20,7 @@ use ketenregie_common::{Doel, Rol, werkdagen};
 use ketenregie_privacy::logboek::Logregel;
 use ketenregie_privacy::verantwoording::{self, Zoekvraag};
 use ketenregie_store::DbPool;
+use ketenregie_store::venster::{Telling, Venster};
 use strum::VariantNames;
 
 pub const VERANTWOORDING: Scherm = Scherm {
@@ -63,14 +64,24 @@ struct Verantwoordingpagina {
     tot: String,
     doel: String,
     problemen: Vec<Probleem>,
-    /// `None`: no search yet.
-    resultaten: Option<(Vec<Verwerkingregel>, i64)>,
+    /// `None`: no search yet. The rows and the bounded count as shown (`telling_tekst`).
+    resultaten: Option<(Vec<Verwerkingregel>, String)>,
     doorbraken: Vec<Doorbraakregel>,
 }
 
 impl Verantwoordingpagina {
     fn fout_bij(&self, veld: &str) -> Option<String> {
         super::probleem_bij(&self.problemen, veld)
+    }
+}
+
+/// A bounded count (`store::venster::Telling`) as shown: the number, or "meer dan 1000"
+/// above the cap.
+pub(super) fn telling_tekst(t: Telling) -> String {
+    if t.exact {
+        t.aantal.to_string()
+    } else {
+        format!("meer dan {}", t.aantal)
     }
 }
 
@@ -93,13 +104,15 @@ async fn toon(
     let object = verantwoording::object(&ctx, "verwerkingen");
     let (rijen, doorbraken) = crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
         let rijen = match zoek {
-            Some(z) => Some(verantwoording::zoek_verwerkingen(
-                conn, &c, z, 0, MAX_RIJEN,
-            )?),
+            Some(z) => {
+                let p =
+                    verantwoording::zoek_verwerkingen(conn, &c, z, &Venster::eerste(MAX_RIJEN))?;
+                Some((p.rijen, p.telling))
+            }
             None => None,
         };
-        let (d, _) = verantwoording::doorbraken(conn, &c, 0, 50)?;
-        Ok((rijen, d))
+        let d = verantwoording::doorbraken(conn, &c, &Venster::eerste(50))?;
+        Ok((rijen, d.rijen))
     })
     .await?;
     let resultaten = rijen.map(|(r, totaal)| {
@@ -131,7 +144,7 @@ async fn toon(
                     },
                 })
                 .collect(),
-            totaal,
+            telling_tekst(totaal),
         )
     });
     let status = if problemen.is_empty() {

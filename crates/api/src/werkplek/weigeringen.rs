@@ -9,7 +9,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd_db};
-use super::verantwoording::{MAX_RIJEN, Periode, kort, periode};
+use super::verantwoording::{MAX_RIJEN, Periode, kort, periode, telling_tekst};
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -18,6 +18,7 @@ use ketenregie_common::Rol;
 use ketenregie_privacy::logboek::{Logregel, Uitkomst};
 use ketenregie_privacy::verantwoording::{self, Zoekvraag};
 use ketenregie_store::DbPool;
+use ketenregie_store::venster::{Telling, Venster};
 
 pub const WEIGERINGEN: Scherm = Scherm {
     pad: "/werkplek/weigeringen",
@@ -49,7 +50,8 @@ struct Weigeringenpagina {
     tot: String,
     problemen: Vec<Probleem>,
     rijen: Vec<Weigeringregel>,
-    totaal: i64,
+    /// The bounded count as shown (`telling_tekst`).
+    totaal: String,
     /// More than shown.
     afgekapt: bool,
 }
@@ -72,9 +74,9 @@ async fn toon(
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
     let object = verantwoording::object(&ctx, "weigeringen");
-    let (rijen, totaal) = match periode {
+    let (rijen, telling) = match periode {
         // A period that did not parse: only the problems, no search.
-        None => (vec![], 0),
+        None => (vec![], Telling::exact(0)),
         Some((van, tot)) => {
             crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
                 let z = Zoekvraag {
@@ -83,9 +85,9 @@ async fn toon(
                     uitkomst: Some(Uitkomst::Geweigerd),
                     ..Zoekvraag::default()
                 };
-                Ok(verantwoording::zoek_verwerkingen(
-                    conn, &c, z, 0, MAX_RIJEN,
-                )?)
+                let p =
+                    verantwoording::zoek_verwerkingen(conn, &c, z, &Venster::eerste(MAX_RIJEN))?;
+                Ok((p.rijen, p.telling))
             })
             .await?
         }
@@ -120,9 +122,9 @@ async fn toon(
             van: invoer.0,
             tot: invoer.1,
             problemen,
-            afgekapt: totaal > rijen.len() as i64,
+            afgekapt: !telling.exact || telling.aantal > rijen.len() as i64,
             rijen,
-            totaal,
+            totaal: telling_tekst(telling),
         },
         status,
     )

@@ -18,10 +18,11 @@
 
 use super::{ConvenantFout, ConvenantGegevens, ConvenantStatus, Intrekking, Volledig};
 use crate::Context;
-use crate::logboek::{self, AuditRegel, AuditRij, Object};
+use crate::logboek::{self, AuditRegel, AuditRij, LogSleutel, Object};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actor, Fout, IfMatch, Rol};
 use ketenregie_store::DbConnection;
+use ketenregie_store::venster::{Pagina, Venster};
 use uuid::Uuid;
 
 /// How an agreement version appears in the old and new values of its audit rows: the
@@ -292,16 +293,15 @@ pub fn trek_in(
     })
 }
 
-/// `GET /convenanten/{id}/audittrail`: a page of the version's audit trail, oldest first,
-/// and the total, for the functional admin or privacy officer of a party
+/// `GET /convenanten/{id}/audittrail`: a page of the version's audit trail, oldest first
+/// (keyset window `venster`), and the bounded count, for the functional admin or privacy officer of a party
 /// (`AUDITTRAIL_PARTIJ`); to a non-party `Verborgen`.
 pub fn audittrail(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<AuditRij>, i64), Fout> {
+    venster: &Venster<LogSleutel>,
+) -> Result<Pagina<AuditRij, LogSleutel>, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
         let c = super::lees(conn, id)?
             .filter(|c| c.inhoud.noemt_partij(&ctx.actor.organisatie))
@@ -321,8 +321,7 @@ pub fn audittrail(
             &ctx.versleuteling,
             "convenanten",
             &id.to_string(),
-            offset,
-            limit,
+            venster,
         )?)
     })
 }

@@ -11,6 +11,7 @@ use ketenregie_common::Doel;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{audittrail, verwerkingslog};
+use ketenregie_store::venster::{self, Pagina, Telling, Venster};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -83,63 +84,180 @@ impl AuditRij {
     }
 }
 
-/// The audit trail of one object, oldest first, decrypted (`AUDIT_VERSLEUTELD`).
+/// The sort key of the log lists (the audit trail of an object, the break-glass reads, the
+/// privacy officer's search): the row's time (`tijdstip` or `start_op`), then its id. Ids
+/// are UUIDs, unique across both logs, so the key orders rows of both logs in one list.
+pub type LogSleutel = (NaiveDateTime, String);
+
+/// The cursor list name of `POST /verwerkingen/_zoek` (`store::venster::Cursor`).
+pub const LIJST_ZOEK: &str = "verwerkingen";
+/// The cursor list name of `GET /verwerkingen/doorbraken`.
+pub const LIJST_DOORBRAKEN: &str = "doorbraken";
+/// The cursor list name of an object's audit trail (`GET /convenanten/{id}/audittrail`).
+pub const LIJST_AUDITTRAIL: &str = "audittrail";
+
+/// A refused request in the audit trail: as SQL text, not a bound parameter, so that both
+/// databases match it to the partial indexes `WHERE resultaat >= 400` (a planner cannot
+/// prove a bound value meets an index's condition).
+fn geweigerd() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("audittrail.resultaat >= 400")
+}
+
+/// The window each of several merged streams must read so that the merge can make the
+/// page of `v`: the same cursor, and without one `offset + limiet` rows from the start.
+fn ruim(v: &Venster<LogSleutel>) -> Venster<LogSleutel> {
+    Venster {
+        cursor: v.cursor.clone(),
+        offset: 0,
+        limiet: v.overslaan() + v.limiet,
+    }
+}
+
+/// Merge streams each read in the query order of `v` (newest first forward, oldest first
+/// backward; each at most `ruim(v).op_te_halen()` rows) into the rows of `v`'s page in
+/// that order: at most `v.op_te_halen()` after skipping `v.overslaan()`, so
+/// `Venster::pagina` can tell whether there is more. Every stream shares the list's order,
+/// so one key (the cursor's) is the position in each of them.
+fn voeg_samen<T>(
+    v: &Venster<LogSleutel>,
+    stromen: Vec<Vec<T>>,
+    sleutel: impl Fn(&T) -> LogSleutel,
+) -> Vec<T> {
+    let mut rijen: Vec<T> = stromen.into_iter().flatten().collect();
+    rijen.sort_by_key(|r| std::cmp::Reverse(sleutel(r)));
+    if v.achteruit() {
+        rijen.reverse();
+    }
+    rijen.dedup_by_key(|r| sleutel(r));
+    rijen
+        .into_iter()
+        .skip(v.overslaan().max(0) as usize)
+        .take(v.op_te_halen().max(0) as usize)
+        .collect()
+}
+
+/// The bounded count of a list merged from streams with their own bounded counts: exact
+/// when each is and the sum is within the cap; otherwise the cap, labelled inexact.
+fn som(v: &Venster<LogSleutel>, gelezen: usize, tellingen: &[Telling]) -> Telling {
+    if let Some(n) = venster::volledig(v, gelezen) {
+        return Telling::exact(n as i64);
+    }
+    let n: i64 = tellingen.iter().map(|t| t.aantal).sum();
+    if tellingen.iter().all(|t| t.exact) && n <= venster::TELLING_MAX {
+        Telling::exact(n)
+    } else {
+        Telling::begrens(n.max(venster::TELLING_MAX + 1))
+    }
+}
+
+/// The audit trail of one object (`soort`, `id`), oldest first, decrypted
+/// (`AUDIT_VERSLEUTELD`): one page by keyset on the `(object_type, object_id, tijdstip,
+/// id)` index, and the bounded count (`store::venster`).
 pub fn audittrail_van(
     conn: &mut DbConnection,
     v: &Versleuteling,
     soort: &str,
     id: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<AuditRij>, i64)> {
-    let totaal = audittrail::table
-        .filter(audittrail::object_type.eq(soort))
-        .filter(audittrail::object_id.eq(id))
-        .count()
-        .get_result(conn)?;
-    let rijen = audittrail::table
-        .filter(audittrail::object_type.eq(soort))
-        .filter(audittrail::object_id.eq(id))
-        .order((audittrail::tijdstip, audittrail::id))
-        .offset(offset)
-        .limit(limit)
+    venster: &Venster<LogSleutel>,
+) -> QueryResult<Pagina<AuditRij, LogSleutel>> {
+    use audittrail::{id as rij_id, tijdstip};
+    let bouw = || {
+        audittrail::table
+            .filter(audittrail::object_type.eq(soort.to_string()))
+            .filter(audittrail::object_id.eq(id.to_string()))
+            .into_boxed()
+    };
+    // Oldest first: the mirror image of `venster_aflopend!`.
+    let mut q = bouw();
+    if let Some((t, i)) = venster.na() {
+        q = q
+            .filter(tijdstip.ge(*t))
+            .filter(tijdstip.gt(*t).or(rij_id.gt(i.clone())));
+    }
+    if let Some((t, i)) = venster.voor() {
+        q = q
+            .filter(tijdstip.le(*t))
+            .filter(tijdstip.lt(*t).or(rij_id.lt(i.clone())));
+    }
+    let q = if venster.achteruit() {
+        q.order((tijdstip.desc(), rij_id.desc()))
+    } else {
+        q.order((tijdstip.asc(), rij_id.asc()))
+    };
+    let rijen = q
+        .offset(venster.overslaan())
+        .limit(venster.op_te_halen())
         .select(AuditRij::as_select())
         .load::<AuditRij>(conn)?
         .into_iter()
         .map(|r| r.ontsleuteld(v))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((rijen, totaal))
+    let telling = Telling::begrensd(
+        conn,
+        venster::volledig(venster, rijen.len()),
+        |c| {
+            Ok(bouw()
+                .order((tijdstip.asc(), rij_id.asc()))
+                .offset(venster::TELLING_MAX)
+                .limit(1)
+                .select(rij_id)
+                .first::<String>(c)
+                .optional()?
+                .is_some())
+        },
+        |c| bouw().count().get_result(c),
+    )?;
+    Ok(venster.pagina(rijen, |r| (r.tijdstip, r.id.clone()), telling))
 }
 
 /// Break-glass reads touching `organisatie` (as reader or as owner), newest first,
-/// decrypted (`AUDIT_VERSLEUTELD`).
+/// decrypted (`AUDIT_VERSLEUTELD`): one page by keyset and the bounded count. The two
+/// sides are read on their own partial indexes (`(organisatie, tijdstip, id)` and
+/// `(eigenaar, tijdstip, id)`, both `WHERE doorbraak`) and merged: an `organisatie = o OR
+/// eigenaar = o` query would sort every break-glass row of both sides.
 pub fn doorbraken(
     conn: &mut DbConnection,
     v: &Versleuteling,
     organisatie: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<AuditRij>, i64)> {
-    let filter = audittrail::doorbraak.eq(true).and(
-        audittrail::organisatie
-            .eq(organisatie.to_string())
-            .or(audittrail::eigenaar.eq(organisatie.to_string())),
-    );
-    let totaal = audittrail::table
-        .filter(filter.clone())
-        .count()
-        .get_result(conn)?;
-    let rijen = audittrail::table
-        .filter(filter)
-        .order((audittrail::tijdstip.desc(), audittrail::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(AuditRij::as_select())
-        .load::<AuditRij>(conn)?
+    venster: &Venster<LogSleutel>,
+) -> QueryResult<Pagina<AuditRij, LogSleutel>> {
+    use audittrail::{id as rij_id, tijdstip};
+    let ruim = ruim(venster);
+    let mut stromen = Vec::new();
+    let mut tellingen = Vec::new();
+    for als_lezer in [true, false] {
+        let bouw = || {
+            let q = audittrail::table.filter(audittrail::doorbraak).into_boxed();
+            if als_lezer {
+                q.filter(audittrail::organisatie.eq(organisatie.to_string()))
+            } else {
+                q.filter(audittrail::eigenaar.eq(organisatie.to_string()))
+                    .filter(audittrail::organisatie.ne(organisatie.to_string()))
+            }
+        };
+        let rijen: Vec<AuditRij> =
+            ketenregie_store::venster_aflopend!(bouw(), &ruim, tijdstip, rij_id)
+                .limit(ruim.op_te_halen())
+                .select(AuditRij::as_select())
+                .load(conn)?;
+        tellingen.push(ketenregie_store::telling_aflopend!(
+            conn,
+            &ruim,
+            rijen.len(),
+            bouw,
+            tijdstip,
+            rij_id
+        )?);
+        stromen.push(rijen);
+    }
+    let sleutel = |r: &AuditRij| (r.tijdstip, r.id.clone());
+    let rijen = voeg_samen(venster, stromen, sleutel);
+    let telling = som(venster, rijen.len(), &tellingen);
+    let rijen = rijen
         .into_iter()
         .map(|r| r.ontsleuteld(v))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((rijen, totaal))
+    Ok(venster.pagina(rijen, sleutel, telling))
 }
 
 /// One row of the processing log, as read back.
@@ -261,56 +379,63 @@ impl Logregel {
         }
     }
 
-    fn id(&self) -> &str {
+    /// Its position in the list (`LogSleutel`).
+    pub fn sleutel(&self) -> LogSleutel {
         match self {
-            Logregel::Verwerking(r) => &r.id,
-            Logregel::Weigering { rij, .. } => &rij.id,
+            Logregel::Verwerking(r) => (r.start_op, r.id.clone()),
+            Logregel::Weigering { rij, .. } => (rij.tijdstip, rij.id.clone()),
         }
     }
 }
 
-/// The audit objects the subject's data was processed under (linked by trace: an allowed
-/// audit row in a request that logged a processing of one of `pseudoniemen`, in any
-/// organisation's log), so that a refused attempt on one of them is an attempt on the
-/// subject's data.
-fn objecten_van(
+/// Whether the subject (`pseudoniemen`) had data processed under the audit object
+/// (`soort`, `id`): an allowed audit row on the object in a request (trace) that logged a
+/// processing of the subject, in any organisation's log. One probe per audit row of the
+/// object on the `(betrokkene, trace_id)` index, stopping at the first hit.
+fn verwerkt_onder(
     conn: &mut DbConnection,
     pseudoniemen: &[String],
-) -> QueryResult<std::collections::BTreeSet<(String, String)>> {
-    let traces: Vec<String> = verwerkingslog::table
-        .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen))
-        .select(verwerkingslog::trace_id)
-        .distinct()
-        .load(conn)?;
-    let mut uit = std::collections::BTreeSet::new();
-    for deel in traces.chunks(500) {
-        uit.extend(
-            audittrail::table
-                .filter(audittrail::trace_id.eq_any(deel))
-                .filter(audittrail::resultaat.between(200, 299))
-                .select((audittrail::object_type, audittrail::object_id))
-                .distinct()
-                .load::<(String, String)>(conn)?,
-        );
-    }
-    Ok(uit)
+    soort: &str,
+    id: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        verwerkingslog::table
+            .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.to_vec()))
+            .filter(
+                verwerkingslog::trace_id.eq_any(
+                    audittrail::table
+                        .filter(audittrail::object_type.eq(soort.to_string()))
+                        .filter(audittrail::object_id.eq(id.to_string()))
+                        .filter(audittrail::resultaat.between(200, 299))
+                        .select(audittrail::trace_id),
+                ),
+            ),
+    ))
+    .get_result(conn)
 }
 
-/// The refused attempts of `z` (newest first): at most `tot_aantal` rows, and the total:
-/// attempts by other organisations on the organisation's records.
+/// The refused attempts of `z` (in the query order of `v`, at most
+/// `v.op_te_halen()` per stream) as streams with their bounded counts: attempts by other
+/// organisations on the organisation's records, on the partial index `(eigenaar,
+/// tijdstip, id) WHERE resultaat >= 400`.
+///
+/// About one subject: the attempts on an object the subject's data was processed under
+/// (`verwerkt_onder`) or on the subject itself. The objects are found among the distinct
+/// objects of the organisation's refused attempts in the period (their number grows with
+/// the refusals, not with the subject's reads), then read per kind of object.
 fn weigeringen(
     conn: &mut DbConnection,
-    v: &Versleuteling,
     z: &VerwerkingZoek,
     pseudoniemen: &[String],
-    tot_aantal: i64,
-) -> QueryResult<(Vec<Logregel>, i64)> {
+    v: &Venster<LogSleutel>,
+) -> QueryResult<Vec<(Vec<AuditRij>, Telling)>> {
+    use audittrail::{id as rij_id, tijdstip};
     // A refusal has no purpose and no agreement: none meets a filter on either.
     if z.doel.is_some()
         || z.convenant.is_some()
         || z.uitkomst.is_some_and(|u| u != Uitkomst::Geweigerd)
     {
-        return Ok((vec![], 0));
+        return Ok(vec![]);
     }
     let org = z.organisatie.clone();
     // The refused attempts of other organisations on its records (in its audit trail,
@@ -320,85 +445,84 @@ fn weigeringen(
     // not (`EEN_ORGANISATIE_ZICHT`); they are in the owners' trails, for their officers.
     let bouw = || {
         let mut q = audittrail::table
-            .filter(audittrail::resultaat.ge(400))
             .filter(audittrail::eigenaar.eq(org.clone()))
+            .filter(geweigerd())
             .filter(audittrail::organisatie.ne(org.clone()))
             .into_boxed();
         if let Some(van) = z.van {
-            q = q.filter(audittrail::tijdstip.ge(to_db(van)));
+            q = q.filter(tijdstip.ge(to_db(van)));
         }
         if let Some(t) = z.tot {
-            q = q.filter(audittrail::tijdstip.lt(to_db(t)));
+            q = q.filter(tijdstip.lt(to_db(t)));
         }
         q
     };
-    if pseudoniemen.is_empty() {
-        let totaal = bouw().count().get_result(conn)?;
-        let rijen = bouw()
-            .order((audittrail::tijdstip.desc(), audittrail::id.desc()))
-            .limit(tot_aantal)
-            .select(AuditRij::as_select())
-            .load::<AuditRij>(conn)?;
-        let rijen = rijen
-            .into_iter()
-            .map(|r| {
-                Ok(Logregel::Weigering {
-                    rij: r.ontsleuteld(v)?,
-                    betrokkene: None,
-                })
-            })
-            .collect::<Result<Vec<_>, SleutelFout>>()?;
-        return Ok((rijen, totaal));
-    }
-    // About one subject: refusals on an object its data was processed under, or on the
-    // subject itself.
-    let mut objecten = objecten_van(conn, pseudoniemen)?;
-    objecten.extend(z.eigen_objecten.iter().cloned());
-    let ids: Vec<String> = objecten
-        .iter()
-        .map(|(_, id)| id.clone())
-        .collect::<std::collections::BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let mut rijen: Vec<AuditRij> = Vec::new();
-    for deel in ids.chunks(500) {
-        rijen.extend(
-            bouw()
-                .filter(audittrail::object_id.eq_any(deel))
+    let stroom = |conn: &mut DbConnection,
+                  soort_ids: Option<(&str, &[String])>|
+     -> QueryResult<(Vec<AuditRij>, Telling)> {
+        let gefilterd = || {
+            let q = bouw();
+            match soort_ids {
+                Some((soort, ids)) => q
+                    .filter(audittrail::object_type.eq(soort.to_string()))
+                    .filter(audittrail::object_id.eq_any(ids.to_vec())),
+                None => q,
+            }
+        };
+        let rijen: Vec<AuditRij> =
+            ketenregie_store::venster_aflopend!(gefilterd(), v, tijdstip, rij_id)
+                .limit(v.op_te_halen())
                 .select(AuditRij::as_select())
-                .load::<AuditRij>(conn)?
-                .into_iter()
-                .filter(|r| objecten.contains(&(r.object_type.clone(), r.object_id.clone()))),
-        );
+                .load(conn)?;
+        let telling =
+            ketenregie_store::telling_aflopend!(conn, v, rijen.len(), gefilterd, tijdstip, rij_id)?;
+        Ok((rijen, telling))
+    };
+    if pseudoniemen.is_empty() {
+        return Ok(vec![stroom(conn, None)?]);
     }
-    rijen.sort_by(|a, b| (b.tijdstip, &b.id).cmp(&(a.tijdstip, &a.id)));
-    let totaal = rijen.len() as i64;
-    let betrokkene = pseudoniemen.first().cloned();
-    let rijen = rijen
-        .into_iter()
-        .take(tot_aantal.max(0) as usize)
-        .map(|r| {
-            Ok(Logregel::Weigering {
-                rij: r.ontsleuteld(v)?,
-                betrokkene: betrokkene.clone(),
-            })
-        })
-        .collect::<Result<Vec<_>, SleutelFout>>()?;
-    Ok((rijen, totaal))
+    let kandidaten: Vec<(String, String)> = bouw()
+        .select((audittrail::object_type, audittrail::object_id))
+        .distinct()
+        .load(conn)?;
+    let mut per_soort: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for (soort, id) in kandidaten {
+        let eigen = z
+            .eigen_objecten
+            .iter()
+            .any(|(s, i)| *s == soort && *i == id);
+        if eigen || verwerkt_onder(conn, pseudoniemen, &soort, &id)? {
+            per_soort.entry(soort).or_default().push(id);
+        }
+    }
+    let mut uit = Vec::new();
+    for (soort, ids) in &per_soort {
+        for deel in ids.chunks(500) {
+            uit.push(stroom(conn, Some((soort, deel)))?);
+        }
+    }
+    Ok(uit)
 }
 
 /// The privacy officer's search of `z.organisatie`'s log: its processing-log rows (about
 /// the subject, in the period, for the purpose, under the agreement, allowed or by
 /// break-glass) and the refused attempts of other organisations on its records (audit
-/// trail; about the subject: linked by trace, `objecten_van`), newest first; a page of
-/// `limit` from `offset`, and the total.
+/// trail; about the subject: linked by trace, `verwerkt_onder`), newest first: one page of
+/// window `venster` and the bounded count (`store::venster`).
+///
+/// Keyset over several streams: the processing log per pseudonym of the subject (on the
+/// `(organisatie, betrokkene, start_op, id)` index; without a subject on `(organisatie,
+/// start_op, id)`) and the refused attempts (`weigeringen`); each stream reads
+/// `limiet + 1` rows after the cursor's key, and the merge (`voeg_samen`) makes the page.
+/// The cursor's one key `(time, id)` is the position in every stream, as all share the
+/// order. So a page costs the same for a subject read a million times as for one read once.
 pub fn zoek_verwerkingen(
     conn: &mut DbConnection,
     v: &Versleuteling,
     z: &VerwerkingZoek,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Logregel>, i64)> {
+    venster: &Venster<LogSleutel>,
+) -> QueryResult<Pagina<Logregel, LogSleutel>> {
+    use verwerkingslog::{id as rij_id, start_op};
     // A subject re-derived under a new name normalisation was logged under its earlier
     // pseudonyms too (`herleiding`).
     let mut pseudoniemen = Vec::new();
@@ -409,62 +533,86 @@ pub fn zoek_verwerkingen(
             }
         }
     }
-    let bouw = || {
-        let mut q = verwerkingslog::table
-            .filter(verwerkingslog::organisatie.eq(z.organisatie.clone()))
-            .filter(verwerkingslog::activiteit.ne(super::BEWARING_IJKPUNT))
-            .into_boxed();
-        if !pseudoniemen.is_empty() {
-            q = q.filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.clone()));
+    let ruim = ruim(venster);
+    let mut stromen: Vec<Vec<Logregel>> = Vec::new();
+    let mut tellingen = Vec::new();
+    if z.uitkomst != Some(Uitkomst::Geweigerd) {
+        let per_betrokkene: Vec<Option<&String>> = if pseudoniemen.is_empty() {
+            vec![None]
+        } else {
+            pseudoniemen.iter().map(Some).collect()
+        };
+        for betrokkene in per_betrokkene {
+            let bouw = || {
+                let mut q = verwerkingslog::table
+                    .filter(verwerkingslog::organisatie.eq(z.organisatie.clone()))
+                    .filter(verwerkingslog::activiteit.ne(super::BEWARING_IJKPUNT))
+                    .into_boxed();
+                if let Some(b) = betrokkene {
+                    q = q.filter(verwerkingslog::betrokkene.eq(b.clone()));
+                }
+                if let Some(v) = z.van {
+                    q = q.filter(start_op.ge(to_db(v)));
+                }
+                if let Some(t) = z.tot {
+                    q = q.filter(start_op.lt(to_db(t)));
+                }
+                if let Some(d) = z.doel {
+                    q = q.filter(verwerkingslog::activiteit.eq(d.as_ref().to_string()));
+                }
+                if let Some(c) = z.convenant {
+                    q = q.filter(verwerkingslog::convenant_id.eq(c.to_string()));
+                }
+                match z.uitkomst {
+                    Some(Uitkomst::Toegestaan) => q = q.filter(verwerkingslog::doorbraak.eq(false)),
+                    Some(Uitkomst::Doorbraak) => q = q.filter(verwerkingslog::doorbraak.eq(true)),
+                    _ => {}
+                }
+                q
+            };
+            let rijen: Vec<VerwerkingRij> =
+                ketenregie_store::venster_aflopend!(bouw(), &ruim, start_op, rij_id)
+                    .limit(ruim.op_te_halen())
+                    .select(VerwerkingRij::as_select())
+                    .load(conn)?;
+            tellingen.push(ketenregie_store::telling_aflopend!(
+                conn,
+                &ruim,
+                rijen.len(),
+                bouw,
+                start_op,
+                rij_id
+            )?);
+            stromen.push(rijen.into_iter().map(Logregel::Verwerking).collect());
         }
-        if let Some(v) = z.van {
-            q = q.filter(verwerkingslog::start_op.ge(to_db(v)));
-        }
-        if let Some(t) = z.tot {
-            q = q.filter(verwerkingslog::start_op.lt(to_db(t)));
-        }
-        if let Some(d) = z.doel {
-            q = q.filter(verwerkingslog::activiteit.eq(d.as_ref().to_string()));
-        }
-        if let Some(c) = z.convenant {
-            q = q.filter(verwerkingslog::convenant_id.eq(c.to_string()));
-        }
-        match z.uitkomst {
-            Some(Uitkomst::Toegestaan) => q = q.filter(verwerkingslog::doorbraak.eq(false)),
-            Some(Uitkomst::Doorbraak) => q = q.filter(verwerkingslog::doorbraak.eq(true)),
-            _ => {}
-        }
-        q
-    };
-    let tot_aantal = offset.saturating_add(limit);
-    let (mut regels, mut totaal) = if z.uitkomst == Some(Uitkomst::Geweigerd) {
-        (vec![], 0)
-    } else {
-        let totaal: i64 = bouw().count().get_result(conn)?;
-        let rijen = bouw()
-            .order((verwerkingslog::start_op.desc(), verwerkingslog::id.desc()))
-            .limit(tot_aantal)
-            .select(VerwerkingRij::as_select())
-            .load::<VerwerkingRij>(conn)?;
-        (
+    }
+    let betrokkene = pseudoniemen.first().cloned();
+    for (rijen, telling) in weigeringen(conn, z, &pseudoniemen, &ruim)? {
+        tellingen.push(telling);
+        stromen.push(
             rijen
                 .into_iter()
-                .map(Logregel::Verwerking)
-                .collect::<Vec<_>>(),
-            totaal,
-        )
-    };
-    let (weigeringen, n) = weigeringen(conn, v, z, &pseudoniemen, tot_aantal)?;
-    totaal += n;
-    regels.extend(weigeringen);
-    // One order over both logs: newest first.
-    regels.sort_by(|a, b| (b.tijdstip(), b.id()).cmp(&(a.tijdstip(), a.id())));
-    let pagina = regels
+                .map(|rij| Logregel::Weigering {
+                    rij,
+                    betrokkene: betrokkene.clone(),
+                })
+                .collect(),
+        );
+    }
+    let rijen = voeg_samen(venster, stromen, Logregel::sleutel);
+    let telling = som(venster, rijen.len(), &tellingen);
+    // Decrypt only the rows shown.
+    let rijen = rijen
         .into_iter()
-        .skip(offset.max(0) as usize)
-        .take(limit.max(0) as usize)
-        .collect();
-    Ok((pagina, totaal))
+        .map(|r| match r {
+            Logregel::Weigering { rij, betrokkene } => Ok(Logregel::Weigering {
+                rij: rij.ontsleuteld(v)?,
+                betrokkene,
+            }),
+            r => Ok(r),
+        })
+        .collect::<Result<Vec<_>, SleutelFout>>()?;
+    Ok(venster.pagina(rijen, Logregel::sleutel, telling))
 }
 
 /// Every processing of one subject across organisations (for inzage), oldest first; with

@@ -19,11 +19,12 @@
 pub mod verklaringen;
 
 use crate::inzage::{self, Inzage, InzageBron, InzageRapport};
-use crate::logboek::{self, AuditRij, Logregel, Object, Uitkomst, VerwerkingZoek};
+use crate::logboek::{self, AuditRij, LogSleutel, Logregel, Object, Uitkomst, VerwerkingZoek};
 use crate::verstrekking::{self, Verstrekking, Verstrekkingvraag};
 use crate::{Aanvraag, Context, besluit, betrokkene, zicht};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{Actie, Actor, Bsn, Doel, Fout, Gegevenscategorie, Rol, Vertrouwelijkheid};
+use ketenregie_store::venster::{Pagina, Venster};
 use ketenregie_store::{DbConnection, directory};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -94,8 +95,8 @@ pub struct Zoekvraag {
     pub uitkomst: Option<Uitkomst>,
 }
 
-/// `POST /verwerkingen/_zoek`: a page of the own organisation's log, newest first, and the
-/// total (`PRIVACYFUNCTIONARIS_VERANTWOORDT`): its processing of personal data (the
+/// `POST /verwerkingen/_zoek`: a page of the own organisation's log, newest first (keyset
+/// window `venster`), and the bounded count (`PRIVACYFUNCTIONARIS_VERANTWOORDT`): its processing of personal data (the
 /// processing log) and the refused attempts of other organisations on its records (its
 /// audit trail). A person is found under the subject id every writer logs
 /// (`betrokkene::van_persoon`, `betrokkene::van_bsn`), and under the id itself (rows
@@ -105,9 +106,8 @@ pub fn zoek_verwerkingen(
     conn: &mut DbConnection,
     ctx: &Context,
     z: Zoekvraag,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Logregel>, i64), Fout> {
+    venster: &Venster<LogSleutel>,
+) -> Result<Pagina<Logregel, LogSleutel>, Fout> {
     privacyfunctionaris(&ctx.actor)?;
     let (ids, identiteit) = match &z.persoon {
         None => (vec![], None),
@@ -147,8 +147,7 @@ pub fn zoek_verwerkingen(
         conn,
         &ctx.versleuteling,
         &z,
-        offset,
-        limit,
+        venster,
     )?)
 }
 
@@ -198,20 +197,19 @@ pub fn verstrekking(
 }
 
 /// `GET /verwerkingen/doorbraken`: a page of break-glass reads by or on data of the own
-/// organisation, newest first, and the total (`PRIVACYFUNCTIONARIS_VERANTWOORDT`).
+/// organisation, newest first (keyset window `venster`), and the bounded count
+/// (`PRIVACYFUNCTIONARIS_VERANTWOORDT`).
 pub fn doorbraken(
     conn: &mut DbConnection,
     ctx: &Context,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<AuditRij>, i64), Fout> {
+    venster: &Venster<LogSleutel>,
+) -> Result<Pagina<AuditRij, LogSleutel>, Fout> {
     privacyfunctionaris(&ctx.actor)?;
     Ok(logboek::doorbraken(
         conn,
         &ctx.versleuteling,
         &ctx.actor.organisatie,
-        offset,
-        limit,
+        venster,
     )?)
 }
 
