@@ -26,10 +26,14 @@ the only one):
             (PostgreSQL generate_series, SQLite a recursive CTE), sealed (placeholder
             hashes, in chains of their own, `<organisation>#bench`, with their chain heads:
             the service's own chains are untouched, `audit verify` reports the #bench
-            chains as broken), spread evenly over LOG_MAANDEN months back from now, over
-            the 26 Veilig Thuis organisations and the police, ~20 rows per pseudonymised
-            person; their organisations' processing-log term set to LOG_TERMIJN_DAGEN, so
-            the oldest month is due. Then: the two reads again (interleaved, as in
+            chains as broken), spread evenly over LOG_MAANDEN calendar months (from the
+            first of the oldest month to now; on PostgreSQL into that many monthly
+            partitions, made first with `ketenregie_logpartitie`), with no rows in the first
+            day of the second month, over the 26 Veilig Thuis organisations and the
+            police, ~20 rows per pseudonymised person; their organisations'
+            processing-log term set to the days from the second month's first day to
+            today (or LOG_TERMIJN_DAGEN), so exactly the oldest calendar month is due (on
+            PostgreSQL retention drops its partition whole). Then: the two reads again (interleaved, as in
             `lezen`); the privacy officer's POST /verwerkingen/_zoek by BSN (one person
             with a few rows, and the person read by `lezen` with very many) at c=1; and
             `ketenregie retention run` timed (wall clock, the service running).
@@ -45,7 +49,7 @@ may be set for one backend only with a suffix, e.g. LOG_ROWS_SQLITE=1000000.
   CONCURRENCY=32   CONCURRENCY_LAAG=4   MELDINGEN=200 [50]
   GEZINNEN=300000 [3000]   POLITIE=100000 [1000]   INCIDENTEN=3000000 [30000]
   LOG_ROWS=10000000 (SQLite 1000000) [200000, SQLite 100000]
-  LOG_MAANDEN=13   LOG_TERMIJN_DAGEN=365
+  LOG_MAANDEN=13   LOG_TERMIJN_DAGEN=(days since the second month began)
   INBOX_SIZES=1000,20000,200000 [1000,20000]   INBOX_REQUESTS=300 [50]
   BIN=target/release/ketenregie   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
   POOL_SIZE=16 (the service's database pool)   INBOX_POOL_SIZE=4 (each inbox service's pool)
@@ -86,7 +90,7 @@ CONC = geheel("CONCURRENCY", 32, 32)
 CONC_LAAG = geheel("CONCURRENCY_LAAG", 4, 4)
 MELDINGEN = geheel("MELDINGEN", 200, 50)
 LOG_MAANDEN = geheel("LOG_MAANDEN", 13, 13)
-LOG_TERMIJN = geheel("LOG_TERMIJN_DAGEN", 365, 365)
+LOG_TERMIJN = geheel("LOG_TERMIJN_DAGEN", 0, 0)  # 0: the days since the second month began
 INBOX_REQUESTS = geheel("INBOX_REQUESTS", 300, 50)
 INBOX_SIZES = [int(x) for x in env("INBOX_SIZES", "1000,20000,200000", "1000,20000").split(",")]
 POOL = geheel("POOL_SIZE", 16, 16)
@@ -337,19 +341,34 @@ def groot_logboek(b, rijen, orgs, commands):
     k = len(orgs)
     personen = max(1, rijen // 20)
     nu = datetime.now(timezone.utc).replace(tzinfo=None)
-    t0 = nu - timedelta(days=LOG_MAANDEN * 365.25 / 12)
-    span = (nu - t0).total_seconds()
+    # From the first of the oldest calendar month to now, skipping the first day of the
+    # second month (m1): a term of (today - m1) days, run today, then reaches just into
+    # that gap, so exactly the oldest month is due.
+    m = nu.year * 12 + nu.month - 1 - (LOG_MAANDEN - 1)
+    t0 = datetime(m // 12, m % 12 + 1, 1)
+    m1 = datetime((m + 1) // 12, (m + 1) % 12 + 1, 1)
+    termijn = LOG_TERMIJN or (nu.date() - m1.date()).days
+    gat = 86400
+    span = (nu - t0).total_seconds() - gat
+    voor_gat = (m1 - t0).total_seconds()
     blok = 1_000_000
     if b.naam == "postgres":
+        # The monthly partitions of the months the rows fall in (the service made the
+        # current one and two ahead; the function skips those that exist).
+        stmt = (f"SELECT ketenregie_logpartitie('verwerkingslog', (DATE '{t0.date()}' + n * interval '1 month')::date) "
+                f"FROM generate_series(0, {LOG_MAANDEN - 1}) AS n")
+        b.sql(stmt)
+        commands.append(f"psql -d $DB -c \"{stmt}\"")
         lijst = "ARRAY[" + ",".join(f"'{o}'" for o in orgs) + "]"
         sel = (f"SELECT '00000000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'), ({lijst})[(g % {k})::int + 1] || '#bench', g / {k} + 1, "
                f"md5('h' || (g - {k})) || md5('H' || (g - {k})), md5('h' || g) || md5('H' || g), md5('t' || g), "
                f"substr(md5('s' || g), 1, 16), NULL, ({lijst})[(g % {k})::int + 1], 'veiligheidsbeoordeling', "
                f"'Wmo 2015 art. 4.1.1 lid 2 sub g (benchmark)', NULL, NULL, "
                f"md5('p' || ((g * 7919) % {personen})) || md5('q' || ((g * 7919) % {personen})), 'geslaagd', false, "
-               f"TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen}) * interval '{span:.0f} seconds', "
-               f"TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen}) * interval '{span:.0f} seconds' + interval '5 milliseconds' "
-               f"FROM generate_series(__LO__::bigint, __HI__::bigint) AS g")
+               f"t.op, t.op + interval '5 milliseconds' "
+               f"FROM generate_series(__LO__::bigint, __HI__::bigint) AS g, "
+               f"LATERAL (SELECT TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen} * {span:.0f} "
+               f"+ CASE WHEN g::double precision / {rijen} * {span:.0f} >= {voor_gat:.0f} THEN {gat} ELSE 0 END) * interval '1 second' AS op) AS t")
         for lo in range(0, rijen, blok):
             hi = min(rijen, lo + blok) - 1
             stmt = f"INSERT INTO verwerkingslog ({KOLOMMEN}) " + sel.replace("__LO__", str(lo)).replace("__HI__", str(hi))
@@ -362,7 +381,8 @@ def groot_logboek(b, rijen, orgs, commands):
         c = sqlite3.connect(b.db, timeout=60); c.execute("PRAGMA busy_timeout=60000")
         c.execute("CREATE TEMP TABLE bench_orgs (i INTEGER PRIMARY KEY, code TEXT)")
         c.executemany("INSERT INTO bench_orgs VALUES (?, ?)", list(enumerate(orgs)))
-        tijd = f"strftime('%Y-%m-%d %H:%M:%f', '{t0.isoformat(' ')}', '+' || CAST(g * {span / rijen!r} AS TEXT) || ' seconds')"
+        tijd = (f"strftime('%Y-%m-%d %H:%M:%f', '{t0.isoformat(' ')}', '+' || CAST(g * {span / rijen!r} "
+                f"+ CASE WHEN g * {span / rijen!r} >= {voor_gat:.0f} THEN {gat} ELSE 0 END AS TEXT) || ' seconds')")
         sel = (f"WITH RECURSIVE r(g) AS (SELECT __LO__ UNION ALL SELECT g + 1 FROM r WHERE g < __HI__) "
                f"INSERT INTO verwerkingslog ({KOLOMMEN}) "
                f"SELECT printf('00000000-0000-7000-8000-%012x', g), o.code || '#bench', g / {k} + 1, printf('%064x', g - {k}), printf('%064x', g), "
@@ -388,11 +408,12 @@ def groot_logboek(b, rijen, orgs, commands):
         h = nephash(laatste) if b.naam == "postgres" else f"{laatste:064x}"
         koppen.append(f"('verwerking:{org}#bench', {laatste // k + 1}, '{h}')")
     b.sql("INSERT INTO logketens (id, volgnummer, laatste_hash) VALUES " + ", ".join(koppen) + ";")
-    regels = ", ".join(f"('{hashlib.md5(o.encode()).hexdigest()}', '{o}', 'verwerkingslog', {LOG_TERMIJN}, 'benchmark: {LOG_TERMIJN} dagen', 1)" for o in orgs)
+    regels = ", ".join(f"('{hashlib.md5(o.encode()).hexdigest()}', '{o}', 'verwerkingslog', {termijn}, 'benchmark: {termijn} dagen', 1)" for o in orgs)
     b.sql(f"DELETE FROM bewaartermijnen WHERE soort = 'verwerkingslog' AND organisatie IN ({', '.join(repr(o) for o in orgs)}); "
           f"INSERT INTO bewaartermijnen (id, organisatie, soort, termijn_dagen, toelichting, versie) VALUES {regels};")
     commands.append(f"(then the chain heads of the {k} #bench chains into logketens, and bewaartermijnen "
-                    f"(organisation, 'verwerkingslog', {LOG_TERMIJN}) for their organisations)")
+                    f"(organisation, 'verwerkingslog', {termijn}) for their organisations)")
+    return t0, m1
 
 
 # --- one backend ----------------------------------------------------------------------
@@ -475,7 +496,7 @@ def run_backend(naam, tmp):
             voor = b.tel("verwerkingslog")
             log(f"{naam}: adding {log_rijen:,} processing-log rows (load {load1():.1f})")
             t = time.monotonic()
-            groot_logboek(b, log_rijen, orgs, commands)
+            t0_log, m1_log = groot_logboek(b, log_rijen, orgs, commands)
             b.analyze()
             notities.append(f"{log_rijen:,} processing-log rows added in {time.monotonic() - t:.0f} s (with ANALYZE)")
             na = b.tel("verwerkingslog")
@@ -492,10 +513,21 @@ def run_backend(naam, tmp):
             # Retention: the oldest month is past its term.
             proef = b.ketenregie("retention", "run", "--dry-run")
             vlog_voor = b.tel("verwerkingslog")
+            oudste = f"verwerkingslog_p{t0_log:%Y_%m}"
+            if naam == "postgres":
+                in_oudste = b.tel(oudste)
             ld = load1()
             t = time.monotonic()
-            uit = b.ketenregie("retention", "run")
+            r = subprocess.run([BIN, "retention", "run"], env={**b.env, "RUST_LOG": "info"}, text=True,
+                               capture_output=True, check=True)
             duur = time.monotonic() - t
+            uit = r.stdout
+            if naam == "postgres":
+                weg_p = b.een(f"SELECT to_regclass('{oudste}') IS NULL")[0] == "t"
+                slot = re.search(r"vergrendeld_ms\D*(\d+)", r.stdout + r.stderr)
+                notities.append(f"retention by partition: {oudste} ({in_oudste:,} rows, {t0_log:%Y-%m}) "
+                                f"{'dropped' if weg_p else 'NOT dropped'}"
+                                f"{f', the log locked {slot.group(1)} ms (checks again, checkpoints, DROP)' if slot else ''}")
             weg = vlog_voor - b.tel("verwerkingslog")
             commands.append("ketenregie retention run --dry-run; ketenregie retention run   (the service's configuration; "
                             "the service running; the second one timed)")

@@ -27,6 +27,7 @@ mod inzage;
 mod kalender;
 mod lijsten;
 mod limieten;
+mod logpartities;
 mod logschrijver;
 mod matrix;
 mod namen;

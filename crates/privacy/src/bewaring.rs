@@ -559,13 +559,58 @@ pub fn voer_uit(
     Ok(rapport)
 }
 
+/// The processing log's retention by whole month (issue 17 point 6, PostgreSQL; nothing on
+/// SQLite): each monthly partition of `verwerkingslog`, oldest first, is dropped whole when
+/// every row in it is past its organisation's term and the rows of each of its chains are
+/// a prefix of that chain (`logboek::bewaar_partities`), with the same retention
+/// checkpoint row per chain as the row-by-row path. Listed before `Verwerkingslogbron`,
+/// which removes the rest row by row; in a transaction of its own (the drop locks the log
+/// until commit). With `proef` nothing is counted here: `Verwerkingslogbron` counts the
+/// same rows.
+pub struct Logpartitiebron;
+
+impl Bewaarbron for Logpartitiebron {
+    fn soorten(&self) -> &'static [&'static str] {
+        &["verwerkingslog"]
+    }
+
+    fn ruim_op(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        if proef || conn.backend() != ketenregie_store::Backend::Postgres {
+            return Ok(vec![]);
+        }
+        let mut termijnen = Houdertermijnen::default();
+        let mut grens = |c: &mut DbConnection, org: &str| {
+            let g = termijnen.van_soort(c, org, "verwerkingslog")?;
+            Ok(nu - Duration::days(g.termijn_dagen.unwrap_or(5 * JAAR)))
+        };
+        let uitkomsten = logboek::bewaar_partities(conn, nu, &mut grens)?;
+        let mut uit = Vec::new();
+        for u in uitkomsten {
+            for (org, n) in u.weg {
+                let grond = termijnen.van_soort(conn, &org, "verwerkingslog")?;
+                uit.extend(std::iter::repeat_n(
+                    Verwijderd::mee("verwerkingslog", "", &grond),
+                    n,
+                ));
+            }
+        }
+        Ok(uit)
+    }
+}
+
 /// The processing log's own retention: rows that ended longer ago than the organisation's
 /// term go, per chain and as a prefix of it (`logboek::bewaar_keten`), and each trimmed
 /// chain gets a retention checkpoint row saying where it now continues, so `audit verify`
 /// can tell retention from deletion. The append-only trigger lets only those rows go (a
 /// permit in `logbewaring_vergunningen`, inside the same transaction). Removals of log
 /// rows are not themselves logged per row (that would never end): the checkpoint row is
-/// the record.
+/// the record. The chains are found from their heads (`logketens`) and the unsealed rows,
+/// each chain's organisation from its first row, so the run does not scan the whole log.
 pub struct Verwerkingslogbron;
 
 impl Bewaarbron for Verwerkingslogbron {
@@ -579,11 +624,45 @@ impl Bewaarbron for Verwerkingslogbron {
         nu: DateTime<Utc>,
         proef: bool,
     ) -> QueryResult<Vec<Verwijderd>> {
-        let ketens: Vec<(String, String)> = verwerkingslog::table
-            .select((verwerkingslog::organisatie, verwerkingslog::keten))
-            .filter(verwerkingslog::activiteit.ne(logboek::BEWARING_IJKPUNT))
-            .distinct()
-            .load(conn)?;
+        use ketenregie_store::schema::logketens;
+        let mut namen: std::collections::BTreeSet<String> = logketens::table
+            .filter(logketens::id.like("verwerking:%"))
+            .select(logketens::id)
+            .load::<String>(conn)?
+            .into_iter()
+            .filter_map(|id| id.strip_prefix("verwerking:").map(str::to_string))
+            .collect();
+        namen.extend(
+            verwerkingslog::table
+                .filter(verwerkingslog::volgnummer.eq(0))
+                .select(verwerkingslog::keten)
+                .distinct()
+                .load::<String>(conn)?,
+        );
+        let mut ketens: Vec<(String, String)> = Vec::new();
+        for keten in namen {
+            let eerste = |verzegeld: bool| {
+                let q = verwerkingslog::table
+                    .filter(verwerkingslog::keten.eq(keten.clone()))
+                    .filter(verwerkingslog::activiteit.ne(logboek::BEWARING_IJKPUNT))
+                    .select(verwerkingslog::organisatie)
+                    .into_boxed();
+                if verzegeld {
+                    q.filter(verwerkingslog::volgnummer.gt(0))
+                        .order(verwerkingslog::volgnummer)
+                } else {
+                    q.filter(verwerkingslog::volgnummer.eq(0))
+                        .order(verwerkingslog::id)
+                }
+            };
+            let org: Option<String> = match eerste(true).first(conn).optional()? {
+                Some(o) => Some(o),
+                None => eerste(false).first(conn).optional()?,
+            };
+            if let Some(org) = org {
+                ketens.push((org, keten));
+            }
+        }
         let mut uit = Vec::new();
         let mut termijnen = Houdertermijnen::default();
         for (org, keten) in ketens {

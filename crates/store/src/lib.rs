@@ -9,6 +9,7 @@ pub mod idempotentie;
 pub mod kolom;
 pub mod migrate;
 pub mod outbox;
+pub mod partities;
 pub mod quota;
 pub mod referentie;
 pub mod rondes;

@@ -101,6 +101,7 @@ impl Default for Onderdelen {
                 Arc::new(crate::idempotentie::IdempotentieBron),
                 Arc::new(crate::limieten::QuotumBron),
                 Arc::new(ketenregie_privacy::verstrekking::Verstrekkingbron),
+                Arc::new(bewaring::Logpartitiebron),
                 Arc::new(bewaring::Verwerkingslogbron),
             ],
             klok: Klok::systeem(),

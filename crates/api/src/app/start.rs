@@ -39,6 +39,16 @@ impl Startwerk {
         if let Some(klok) = &self.demoklok {
             klok.zet_demo_verschuiving(crate::routes::demo_klok::lees(c)?);
         }
+        // PostgreSQL: the logs' partitions for this month and the ones ahead (issue 17
+        // point 6); the daily retention job makes them too.
+        let partities = ketenregie_store::partities::maak_vooruit(
+            c,
+            ketenregie_common::time::to_db(ketenregie_common::time::now_utc()),
+            ketenregie_store::partities::MAANDEN_VOORUIT,
+        )?;
+        if !partities.is_empty() {
+            tracing::debug!(?partities, "logpartities aanwezig");
+        }
         Ok(Startverslag {
             referentiedata,
             versleuteld,
@@ -49,7 +59,9 @@ impl Startwerk {
 /// Apply the retention rules (`bewaring::voer_uit`) one source at a time, each in its own
 /// write transaction (`conn::schrijf`: on SQLite `BEGIN IMMEDIATE`, so it never fails
 /// half-way on a busy database while the service or the CLI writes too). Used by the daily
-/// job and by `ketenregie retention run`.
+/// job and by `ketenregie retention run`. First, on PostgreSQL, the logs' monthly
+/// partitions for the month of `nu` and `MAANDEN_VOORUIT` ahead are made (if missing; in a
+/// transaction of their own, serialised by an advisory lock).
 pub fn bewaring_uitvoeren(
     c: &mut ketenregie_store::DbConnection,
     bronnen: &[Arc<dyn Bewaarbron>],
@@ -59,6 +71,15 @@ pub fn bewaring_uitvoeren(
     proef: bool,
 ) -> diesel::QueryResult<bewaring::Opruimrapport> {
     let mut rapport = bewaring::Opruimrapport::default();
+    if !proef {
+        conn::schrijf(c, |c| {
+            ketenregie_store::partities::maak_vooruit(
+                c,
+                ketenregie_common::time::to_db(nu),
+                ketenregie_store::partities::MAANDEN_VOORUIT,
+            )
+        })?;
+    }
     for bron in bronnen.chunks(1) {
         let deel = conn::schrijf(c, |c| {
             bewaring::voer_uit(

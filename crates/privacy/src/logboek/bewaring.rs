@@ -234,3 +234,220 @@ fn schrijf_bewaringsijkpunt(
         .execute(conn)?;
     keten::sluit(conn, &format!("verwerking:{keten}"), &hash)
 }
+
+/// One chain's part of a monthly partition: its rows there, per organisation.
+#[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
+struct Ketendeel {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    keten: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    organisatie: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    rijen: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    hoogste: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    onverzegeld: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamp)]
+    laatste_eind: NaiveDateTime,
+}
+
+/// The chains in partition `partitie` (a name from `partities::maandpartities`): one scan.
+fn ketendelen(conn: &mut DbConnection, partitie: &str) -> QueryResult<Vec<Ketendeel>> {
+    diesel::sql_query(format!(
+        "SELECT keten, organisatie, count(*) AS rijen, max(volgnummer) AS hoogste,
+                count(*) FILTER (WHERE volgnummer = 0) AS onverzegeld, max(eind_op) AS laatste_eind
+         FROM \"{partitie}\" GROUP BY keten, organisatie ORDER BY keten, organisatie"
+    ))
+    .load(conn)
+}
+
+#[derive(QueryableByName)]
+struct Bestaat {
+    #[diesel(sql_type = diesel::sql_types::Bool)]
+    ja: bool,
+}
+
+/// Why a monthly partition cannot go whole (the rows then go row by row, if due).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Partitiebesluit {
+    /// Every row is past its organisation's term and a prefix of its chain.
+    Weg,
+    /// No rows.
+    Leeg,
+    /// Some row is not sealed yet (no position; the sealer is behind).
+    Onverzegeld,
+    /// Some organisation's row ended at or after its term's limit.
+    NietVerlopen,
+    /// An earlier position of one of its chains lies in another partition.
+    GeenPrefix,
+}
+
+/// Whether `partitie` can go whole, with `grens` the term's limit of an organisation.
+fn besluit(
+    conn: &mut DbConnection,
+    partitie: &str,
+    delen: &[Ketendeel],
+    grens: &mut dyn FnMut(&mut DbConnection, &str) -> QueryResult<DateTime<Utc>>,
+) -> QueryResult<Partitiebesluit> {
+    if delen.is_empty() {
+        return Ok(Partitiebesluit::Leeg);
+    }
+    if delen.iter().any(|d| d.onverzegeld > 0) {
+        return Ok(Partitiebesluit::Onverzegeld);
+    }
+    for d in delen {
+        if d.laatste_eind >= to_db(grens(conn, &d.organisatie)?) {
+            return Ok(Partitiebesluit::NietVerlopen);
+        }
+    }
+    let mut hoogste: std::collections::BTreeMap<&str, i64> = Default::default();
+    for d in delen {
+        let h = hoogste.entry(&d.keten).or_default();
+        *h = (*h).max(d.hoogste);
+    }
+    for (keten, h) in hoogste {
+        let elders: Bestaat = diesel::sql_query(format!(
+            "SELECT EXISTS (SELECT 1 FROM verwerkingslog WHERE keten = $1 AND volgnummer > 0
+                AND volgnummer <= $2 AND tableoid <> '\"{partitie}\"'::regclass) AS ja"
+        ))
+        .bind::<diesel::sql_types::Text, _>(keten)
+        .bind::<diesel::sql_types::BigInt, _>(h)
+        .get_result(conn)?;
+        if elders.ja {
+            return Ok(Partitiebesluit::GeenPrefix);
+        }
+    }
+    Ok(Partitiebesluit::Weg)
+}
+
+/// What `bewaar_partities` did with one partition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partitieuitkomst {
+    pub partitie: String,
+    pub besluit: Partitiebesluit,
+    /// Rows removed with it, per organisation.
+    pub weg: Vec<(String, usize)>,
+    /// Milliseconds the log was locked (the checks again, the checkpoints, the drop).
+    pub vergrendeld_ms: u128,
+}
+
+/// Retention by partition (PostgreSQL; on SQLite nothing): drop each monthly partition
+/// of the processing log, oldest first, while every row in it ended before its
+/// organisation's limit (`grens`, the caller's terms), is sealed, and the rows of each of
+/// its chains there are a prefix of that chain (no earlier position elsewhere, also not in
+/// the DEFAULT partition). Stops at the first partition that cannot go (an empty one is
+/// passed over); the rows left are for the row-by-row path (`bewaar_keten`).
+///
+/// Per partition, in a savepoint with `lock_timeout` 5 s: lock the heads of its chains
+/// (sorted; the order the sealer and `bewaar_keten` lock in: head, then table), then the
+/// processing log (`ACCESS EXCLUSIVE`, which `DROP TABLE` of a partition needs anyway),
+/// check again, write per chain the same retention checkpoint row as `bewaar_keten`
+/// (`BEWARING_IJKPUNT`: the chain continues after the partition's last position, with
+/// that row's previous hash), and `DROP TABLE` the partition. A lock that is not granted
+/// in time, or a partition that changed meanwhile, undoes only the savepoint: the
+/// partition stays and its rows go row by row. The lock lasts until the caller's
+/// transaction commits, so call this in a transaction of its own.
+pub fn bewaar_partities(
+    conn: &mut DbConnection,
+    nu: DateTime<Utc>,
+    grens: &mut dyn FnMut(&mut DbConnection, &str) -> QueryResult<DateTime<Utc>>,
+) -> QueryResult<Vec<Partitieuitkomst>> {
+    let mut uit = Vec::new();
+    for p in ketenregie_store::partities::maandpartities(conn, "verwerkingslog")? {
+        if p.tot > to_db(nu) {
+            break;
+        }
+        let delen = ketendelen(conn, &p.naam)?;
+        let b = besluit(conn, &p.naam, &delen, grens)?;
+        if b == Partitiebesluit::Leeg {
+            continue;
+        }
+        if b != Partitiebesluit::Weg {
+            uit.push(Partitieuitkomst {
+                partitie: p.naam,
+                besluit: b,
+                weg: vec![],
+                vergrendeld_ms: 0,
+            });
+            break;
+        }
+        let begin = std::time::Instant::now();
+        let gedaan = conn.transaction(|c| {
+            diesel::sql_query("SET LOCAL lock_timeout = '5s'").execute(c)?;
+            let mut ketens: Vec<&str> = delen.iter().map(|d| d.keten.as_str()).collect();
+            ketens.dedup();
+            let mut koppen = Vec::new();
+            for k in &ketens {
+                koppen.push((*k, keten::volgende(c, &format!("verwerking:{k}"))?));
+            }
+            diesel::sql_query("LOCK TABLE verwerkingslog IN ACCESS EXCLUSIVE MODE").execute(c)?;
+            if ketendelen(c, &p.naam)? != delen
+                || besluit(c, &p.naam, &delen, grens)? != Partitiebesluit::Weg
+            {
+                return Err(diesel::result::Error::RollbackTransaction);
+            }
+            let mut vervolg = Vec::new();
+            for (k, (positie, vorige)) in &koppen {
+                let hoogste = delen
+                    .iter()
+                    .filter(|d| d.keten == *k)
+                    .map(|d| d.hoogste)
+                    .max();
+                let vanaf = hoogste.unwrap_or(0) + 1;
+                let voor_vanaf: String = if vanaf == *positie {
+                    vorige.clone()
+                } else {
+                    verwerkingslog::table
+                        .filter(verwerkingslog::keten.eq(*k))
+                        .filter(verwerkingslog::volgnummer.eq(vanaf))
+                        .select(verwerkingslog::vorige_hash)
+                        .first(c)?
+                };
+                vervolg.push((vanaf, voor_vanaf));
+            }
+            diesel::sql_query(format!("DROP TABLE \"{}\"", p.naam)).execute(c)?;
+            for ((k, (positie, vorige)), (vanaf, voor_vanaf)) in koppen.iter().zip(&vervolg) {
+                let org = &delen
+                    .iter()
+                    .find(|d| d.keten == *k)
+                    .expect("chain of delen")
+                    .organisatie;
+                schrijf_bewaringsijkpunt(
+                    c,
+                    k,
+                    org,
+                    *positie,
+                    vorige,
+                    Some((*vanaf, voor_vanaf)),
+                    nu,
+                )?;
+            }
+            Ok(())
+        });
+        let vergrendeld_ms = begin.elapsed().as_millis();
+        match gedaan {
+            Ok(()) => {
+                let mut weg: Vec<(String, usize)> = Vec::new();
+                for d in &delen {
+                    match weg.iter_mut().find(|(o, _)| *o == d.organisatie) {
+                        Some((_, n)) => *n += d.rijen as usize,
+                        None => weg.push((d.organisatie.clone(), d.rijen as usize)),
+                    }
+                }
+                tracing::info!(partitie = %p.naam, rijen = delen.iter().map(|d| d.rijen).sum::<i64>(), vergrendeld_ms, "verwerkingslog: maandpartitie verwijderd");
+                uit.push(Partitieuitkomst {
+                    partitie: p.naam,
+                    besluit: Partitiebesluit::Weg,
+                    weg,
+                    vergrendeld_ms,
+                });
+            }
+            Err(e) => {
+                tracing::warn!(partitie = %p.naam, fout = %e, "verwerkingslog: maandpartitie niet verwijderd; rij voor rij");
+                break;
+            }
+        }
+    }
+    Ok(uit)
+}
