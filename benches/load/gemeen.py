@@ -1,7 +1,63 @@
 """What the load scripts in this folder share: the synthetic melding they file, a free
 port, a request with one retry on a closed keep-alive connection, a percentile, a
-statement on either backend, and a development token from the binary."""
-import http.client, json, socket, subprocess
+statement on either backend, a development token from the binary, and the start and stop
+of a service that is stopped on every exit path.
+
+Every service started with `start_dienst` is stopped however the script ends: a normal
+end or an exception (the caller's `finally`, and `atexit` for one started but not yet
+handed to the caller's cleanup), Ctrl-C (KeyboardInterrupt), SIGTERM and SIGHUP (turned
+into SystemExit here, so `finally` blocks and `atexit` run), and even a SIGKILL of the
+script (Linux: the service gets SIGTERM from the kernel when its parent dies,
+PR_SET_PDEATHSIG)."""
+import atexit, ctypes, http.client, json, signal, socket, subprocess
+
+# The services this process started and has not stopped yet.
+_DIENSTEN = []
+
+
+def _ouder_weg_stopt_mij():
+    """In the child before exec: SIGTERM when the parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)
+    except OSError:
+        pass
+
+
+def start_dienst(args, env, log_pad, log_modus="w"):
+    """Start `args` (e.g. `[BIN, "serve"]`) with `env`, stderr to `log_pad`; registered so
+    that it is stopped on every exit path (module docstring). Stop it with `stop_dienst`."""
+    with open(log_pad, log_modus) as log:
+        p = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=log,
+                             preexec_fn=_ouder_weg_stopt_mij)
+    _DIENSTEN.append(p)
+    return p
+
+
+def stop_dienst(p, timeout=20):
+    """Stop a service from `start_dienst`: SIGTERM, then SIGKILL after `timeout` s. Idempotent."""
+    if p.poll() is None:
+        p.terminate()
+        try:
+            p.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            p.kill(); p.wait()
+    if p in _DIENSTEN:
+        _DIENSTEN.remove(p)
+
+
+@atexit.register
+def _stop_alle():
+    for p in list(_DIENSTEN):
+        stop_dienst(p, timeout=10)
+
+
+def _als_exit(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+for _s in (signal.SIGTERM, signal.SIGHUP):
+    if signal.getsignal(_s) in (signal.SIG_DFL, None):
+        signal.signal(_s, _als_exit)
 
 MELDING = {
     "kinderen": [{"voornaam": "Kind", "achternaam": "Synthetisch", "geboortedatum": "2016-03-01", "gemeente": "0518"}],

@@ -84,14 +84,28 @@ def start(backend, grootte, tmp):
                KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn",
                KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
                KETENREGIE_LIMITS__USER_PER_SECOND="0")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, f"server-{grootte}.log"), "w"))
+    server = gemeen.start_dienst([BIN, "serve"], env, os.path.join(tmp, f"server-{grootte}.log"))
     s = {"backend": backend, "db": db, "server": server, "poort": poort, "env": env}
+    try:
+        return klaarzetten(s, backend, db, grootte, poort, env)
+    except BaseException:
+        stop(s)  # not yet in the caller's list: stop it (and drop its database) here
+        raise
+
+
+def klaarzetten(s, backend, db, grootte, poort, env):
+    """Wait for the service of `s`, then grow its database to `grootte` meldingen."""
+    server = s["server"]
     for _ in range(600):
+        if server.poll() is not None:
+            raise RuntimeError(f"the service exited (code {server.returncode}); see its log")
         try:
             c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
             if c.getresponse().status == 200: break
         except OSError:
             time.sleep(0.1)
+    else:
+        raise RuntimeError("the service was not ready after 600 tries")
     admin = token(env, "ketenregie-platform", "platformbeheerder")
     c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
     st, _ = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})
@@ -110,7 +124,7 @@ def start(backend, grootte, tmp):
 
 
 def stop(s):
-    s["server"].terminate(); s["server"].wait(timeout=20)
+    gemeen.stop_dienst(s["server"])
     if s["backend"] == "postgres":
         subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {s['db']} WITH (FORCE)"])
 

@@ -61,7 +61,8 @@ sys.dont_write_bytecode = True  # inbox.py is imported: leave no __pycache__ in 
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from gemeen import vrije_poort  # noqa: E402 (the shared helpers of this folder)
+import gemeen  # noqa: E402 (the shared helpers of this folder)
+from gemeen import vrije_poort  # noqa: E402
 ROOT = os.path.dirname(os.path.dirname(HERE))
 SMALL = os.environ.get("SMALL", "") not in ("", "0")
 
@@ -193,8 +194,8 @@ class Backend:
         return self.ketenregie("token", "--organisatie", org, "--rol", rol, "--geldig-minuten", "240").strip()
 
     def start(self):
-        self.server = subprocess.Popen([BIN, "serve"], env=self.env, stdout=subprocess.DEVNULL,
-                                       stderr=open(os.path.join(self.tmp, f"server-{self.naam}.log"), "a"))
+        self.server = gemeen.start_dienst([BIN, "serve"], self.env,
+                                          os.path.join(self.tmp, f"server-{self.naam}.log"), "a")
         einde = time.monotonic() + 120
         while time.monotonic() < einde:
             if self.server.poll() is not None:
@@ -209,12 +210,8 @@ class Backend:
         sys.exit(f"keten: {self.naam}: not ready after 120 s")
 
     def stop(self):
-        if self.server and self.server.poll() is None:
-            self.server.terminate()
-            try:
-                self.server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.server.kill(); self.server.wait()
+        if self.server:
+            gemeen.stop_dienst(self.server, timeout=30)
         self.server = None
 
     def weg(self):
@@ -557,7 +554,7 @@ def inbox_run(backend, commands):
     def stop(s):
         try:
             with open(f"/proc/{s['server'].pid}/status") as f:
-                rss[s["rijen"]] = next(int(r.split()[1]) / 1024 for r in f if r.startswith("VmHWM:"))
+                rss[s.get("rijen", "?")] = next(int(r.split()[1]) / 1024 for r in f if r.startswith("VmHWM:"))
         except (OSError, StopIteration):
             pass
         oud(s)

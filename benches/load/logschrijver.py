@@ -71,7 +71,7 @@ def run(backend, args):
                KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
                KETENREGIE_LIMITS__USER_PER_SECOND="0", KETENREGIE_LIMITS__BRIEFINGS_PER_DAY="0",
                KETENREGIE_LIMITS__PERSON_LOOKUPS_PER_DAY="0")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
+    server = gemeen.start_dienst([BIN, "serve"], env, os.path.join(tmp, "server.log"))
     try:
         for _ in range(600):
             try:
@@ -132,7 +132,7 @@ def run(backend, args):
         onverzegeld = tel(backend, db, "SELECT (SELECT count(*) FROM audittrail WHERE volgnummer = 0) + (SELECT count(*) FROM verwerkingslog WHERE volgnummer = 0)")
         return uit, cmds, load_voor, load_na, rss, grootte, onverzegeld
     finally:
-        server.terminate(); server.wait(timeout=20)
+        gemeen.stop_dienst(server)
         if backend == "postgres":
             subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
         shutil.rmtree(tmp, ignore_errors=True)

@@ -43,7 +43,7 @@ def run(backend, args):
                # Throughput, not limits: long-lived tokens, rate limits off (README "Limieten").
                KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400", KETENREGIE_LIMITS__CLIENT_PER_SECOND="0",
                KETENREGIE_LIMITS__USER_PER_SECOND="0")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL, stderr=open(os.path.join(tmp, "server.log"), "w"))
+    server = gemeen.start_dienst([BIN, "serve"], env, os.path.join(tmp, "server.log"))
     try:
         for _ in range(300):
             try:
@@ -100,7 +100,7 @@ def run(backend, args):
             lat[naam] = (pctl(xs, 50), pctl(xs, 95), pctl(xs, 99))
         return filing, rijen, lat
     finally:
-        server.terminate(); server.wait(timeout=20)
+        gemeen.stop_dienst(server)
         if backend == "postgres":
             subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"])
         shutil.rmtree(tmp, ignore_errors=True)

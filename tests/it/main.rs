@@ -25,6 +25,7 @@ mod http;
 mod idempotentie;
 mod inzage;
 mod kalender;
+mod kleine_gaten;
 mod lijsten;
 mod limieten;
 mod logpartities;

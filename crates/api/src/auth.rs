@@ -388,6 +388,63 @@ impl Verifier {
 /// own tokens (`Verifier::toets_rollen`).
 pub const PLATFORMBEHEER_EIGEN_ORGANISATIE: &str = "PLATFORMBEHEER_EIGEN_ORGANISATIE";
 
+/// Rule `PLATFORMBEHEER_EIGEN_ORGANISATIE` (`Verifier::toets_rollen`), with the refusal
+/// in the audit trail: a caller whose organisation is registered (so authenticated: the
+/// token verified and names a partner) but whose token carries `platformbeheerder` gets
+/// its 403, and a row `resultaat` 403, `grondslag` "geweigerd: <reason>" is written to
+/// that organisation's trail in a transaction of its own, as every other 403 refusal is
+/// (`verwerking::tx`, the werkplek's screens): object `api-toegang` with the request's
+/// path (ids and codes only: no personal data is ever in a path), action `lezen` for GET
+/// and HEAD, `wijzigen` otherwise. A token of an unregistered organisation is not written
+/// to any trail (its organisation is not known to be anyone; see ARCHITECTURE.md "Rules held
+/// by the database, refusals audited, dates in range"). Allowed callers cost no database round trip here: the check is
+/// in memory, and only a refusal reads the register and writes. Used by `authenticate`
+/// and by the werkplek's sign-in.
+pub async fn toets_rollen_vastgelegd(req: &HttpRequest, actor: &Actor) -> Result<(), AppError> {
+    let verifier = req
+        .app_data::<web::Data<Verifier>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("verifier missing"))?;
+    let reden = match verifier.toets_rollen(actor) {
+        Ok(()) => return Ok(()),
+        Err(AppError::GeenToegang(reden)) => reden,
+        Err(andere) => return Err(andere),
+    };
+    let pool = req
+        .app_data::<web::Data<DbPool>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("pool missing"))?;
+    let stamgegevens = req
+        .app_data::<web::Data<Stamgegevens>>()
+        .cloned()
+        .ok_or_else(|| AppError::intern("stamgegevens missing"))?;
+    let ctx = crate::verwerking::context(req, actor.clone(), None, false)?;
+    let actie = match *req.method() {
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD => "lezen",
+        _ => "wijzigen",
+    };
+    let object = ketenregie_privacy::logboek::Object {
+        soort: "api-toegang",
+        id: req.path().chars().take(200).collect(),
+        eigenaar: actor.organisatie.clone(),
+    };
+    let w = ketenregie_privacy::Weigering {
+        regel: PLATFORMBEHEER_EIGEN_ORGANISATIE,
+        reden: reden.clone(),
+        toelichting_vereist: false,
+    };
+    let platform = verifier.platform.clone();
+    db::tx(&pool, move |c| {
+        if organisatie_geregistreerd(c, &stamgegevens, &platform, &ctx.actor.organisatie).is_err() {
+            return Ok(());
+        }
+        ketenregie_privacy::logboek::weigering(c, &ctx, actie, object, &w)
+            .map_err(|e| AppError::from(ketenregie_common::Fout::from(e)))
+    })
+    .await?;
+    Err(AppError::GeenToegang(reden))
+}
+
 /// `Verifier::toets_organisatie` with the platform code given: 401 unless `organisatie` is
 /// `platform` or registered under exactly this code.
 pub fn organisatie_geregistreerd(
@@ -628,7 +685,7 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
         .to_string();
     let claims = verifier.verify(&token)?;
     let actor = Verifier::actor(&claims)?;
-    verifier.toets_rollen(&actor)?;
+    toets_rollen_vastgelegd(req.request(), &actor).await?;
     // Rule ORGANISATIE_GEREGISTREERD, before the token id is recorded: a token of an
     // organisation outside the register leaves no trace but its refusal.
     if actor.organisatie != verifier.platform {

@@ -128,14 +128,16 @@ pub struct BeschikkingInvoer {
     pub rechtbank: Option<String>,
     #[schema(required = true, value_type = String, example = "C/09/612345 / JE RK 26-1234", max_length = 100)]
     pub zaaknummer: Option<String>,
-    /// Date of the decision.
+    /// Date of the decision: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = Date)]
     pub datum: Option<String>,
     #[schema(required = true, value_type = Beschikkingsoort)]
     pub soort: Option<String>,
+    /// First day the decision applies: `JJJJ-MM-DD`, from 1900-01-01 up to and including 1 year after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(required = true, value_type = String, format = Date)]
     pub van: Option<String>,
-    /// Required for a (voorlopige) OTS and a UHP; a huisverbod without it runs 10 days.
+    /// Last day, not before `van`. Required for a (voorlopige) OTS and a UHP; a huisverbod
+    /// without it runs 10 days. `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub tot: Option<String>,
     #[schema(required = true, value_type = bool)]
@@ -149,7 +151,7 @@ pub struct BeschikkingInvoer {
     /// The children it concerns (persons your organisation registered).
     #[serde(default)]
     pub kinderen: Vec<Uuid>,
-    /// UHP: the date the authorisation was first used.
+    /// UHP: the date the authorisation was first used: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub gebruikt_op: Option<String>,
 }
@@ -221,11 +223,30 @@ impl BeschikkingInvoer {
         let mut v = Validatie::new();
         let rechtbank = v.tekst("rechtbank", self.rechtbank.as_deref(), 200);
         let zaaknummer = v.tekst("zaaknummer", self.zaaknummer.as_deref(), 100);
-        let datum = invoer::verplichte_datum(&mut v, "datum", self.datum.as_deref(), Some(vandaag));
+        use ketenregie_common::Datumbereik as B;
+        let datum = invoer::verplichte_datum(
+            &mut v,
+            "datum",
+            self.datum.as_deref(),
+            B::verleden("de datum van een beschikking", vandaag),
+        );
         let soort: Option<Beschikkingsoort> = v.keuze("soort", self.soort.as_deref());
-        let van = invoer::verplichte_datum(&mut v, "van", self.van.as_deref(), None);
-        let tot = v.datum("tot", self.tot.as_deref(), None);
-        let gebruikt_op = v.datum("gebruiktOp", self.gebruikt_op.as_deref(), Some(vandaag));
+        let van = invoer::verplichte_datum(
+            &mut v,
+            "van",
+            self.van.as_deref(),
+            B::vooruit("het begin van een beschikking", vandaag, 1),
+        );
+        let tot = v.datum(
+            "tot",
+            self.tot.as_deref(),
+            B::vooruit("het einde van een beschikking", vandaag, 20),
+        );
+        let gebruikt_op = v.datum(
+            "gebruiktOp",
+            self.gebruikt_op.as_deref(),
+            B::verleden("de dag van eerste gebruik", vandaag),
+        );
         let uitvoerbaar = v.verplicht("uitvoerbaarBijVoorraad", self.uitvoerbaar_bij_voorraad);
         let sterke_arm = v.verplicht("sterkeArm", self.sterke_arm);
         let sterke_arm_tekst =

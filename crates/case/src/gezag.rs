@@ -102,6 +102,7 @@ pub struct GezagInvoer {
     pub bron: Option<String>,
     /// The decision it rests on, when `bron` is `beschikking`.
     pub beschikking: Option<Uuid>,
+    /// The day the authority was verified: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = Date)]
     pub geverifieerd_op: Option<String>,
 }
@@ -128,7 +129,7 @@ impl GezagInvoer {
             &mut v,
             "geverifieerdOp",
             self.geverifieerd_op.as_deref(),
-            Some(vandaag),
+            ketenregie_common::Datumbereik::verleden("de datum van verificatie", vandaag),
         );
         let instelling =
             v.optionele_tekst("houderInstelling", self.houder_instelling.as_deref(), 64);

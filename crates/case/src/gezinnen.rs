@@ -67,8 +67,10 @@ pub struct GezinslidInvoer {
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = Relatie)]
     pub relatie: Option<String>,
+    /// First day of membership: `JJJJ-MM-DD`, from 1900-01-01 up to and including 1 year after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub van: Option<String>,
+    /// Last day of membership, not before `van`: `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub tot: Option<String>,
 }
@@ -102,12 +104,20 @@ pub struct NieuwGezin {
 }
 
 impl GezinslidInvoer {
-    fn valideer(&self, v: &mut Validatie, pad: &str) -> Option<Lid> {
+    fn valideer(&self, v: &mut Validatie, pad: &str, vandaag: NaiveDate) -> Option<Lid> {
         let p = |f: &str| format!("{pad}.{f}");
         let persoon = v.verplicht(&p("persoon"), self.persoon);
         let relatie = v.keuze(&p("relatie"), self.relatie.as_deref());
-        let van = v.datum(&p("van"), self.van.as_deref(), None);
-        let tot = v.datum(&p("tot"), self.tot.as_deref(), None);
+        let van = v.datum(
+            &p("van"),
+            self.van.as_deref(),
+            ketenregie_common::Datumbereik::vooruit("het begin van een lidmaatschap", vandaag, 1),
+        );
+        let tot = v.datum(
+            &p("tot"),
+            self.tot.as_deref(),
+            ketenregie_common::Datumbereik::vooruit("het einde van een lidmaatschap", vandaag, 20),
+        );
         if let (Some(a), Some(b)) = (van, tot)
             && b < a
         {
@@ -127,7 +137,9 @@ impl GezinslidInvoer {
 }
 
 impl GezinInvoer {
-    pub fn valideer(&self) -> Result<NieuwGezin, Fout> {
+    /// Validate; `vandaag` bounds each member's `van` (at most a year ahead) and `tot` (at
+    /// most 20 years ahead), both from 1900-01-01 (`Datumbereik::vooruit`).
+    pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuwGezin, Fout> {
         let mut v = Validatie::new();
         let kenmerk = v.optionele_tekst("kenmerk", self.kenmerk.as_deref(), 100);
         let mut leden = Vec::new();
@@ -138,7 +150,7 @@ impl GezinInvoer {
             }
             Some(l) => {
                 for (i, lid) in l.iter().enumerate() {
-                    if let Some(lid) = lid.valideer(&mut v, &format!("leden[{i}]")) {
+                    if let Some(lid) = lid.valideer(&mut v, &format!("leden[{i}]"), vandaag) {
                         if leden.iter().any(|x: &Lid| x.persoon == lid.persoon) {
                             v.fout(
                                 format!("leden[{i}].persoon"),

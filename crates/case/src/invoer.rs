@@ -2,22 +2,24 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Validatie, regelcode, validatie::is_gemeentecode};
+use ketenregie_common::{Datumbereik, Validatie, regelcode, validatie::is_gemeentecode};
 
-/// A required date.
+/// A required date in its plausible range (`Validatie::datum`).
 pub fn verplichte_datum(
     v: &mut Validatie,
     naam: &str,
     s: Option<&str>,
-    niet_na: Option<NaiveDate>,
+    bereik: Datumbereik,
 ) -> Option<NaiveDate> {
     if s.is_none() {
         v.fout(naam, "required", format!("`{naam}` is verplicht"));
     }
-    v.datum(naam, s, niet_na)
+    v.datum(naam, s, bereik)
 }
 
-/// A date-time (RFC 3339); with `niet_na`, a time after it is an error.
+/// A date-time (RFC 3339) of a fact (an incident, a statement, a hearing): not before
+/// 1900-01-01 (`regelcode::BEREIK`, `ketenregie_common::validatie::eerste_datum`) and,
+/// with `niet_na`, not more than 5 minutes (clock skew) after it (`regelcode::TOEKOMST`).
 pub fn tijdstip(
     v: &mut Validatie,
     naam: &str,
@@ -28,6 +30,15 @@ pub fn tijdstip(
     match DateTime::parse_from_rfc3339(s.trim()) {
         Ok(t) => {
             let t = t.with_timezone(&Utc);
+            let eerste = ketenregie_common::validatie::eerste_datum();
+            if t.date_naive() < eerste {
+                v.fout(
+                    naam,
+                    regelcode::BEREIK,
+                    format!("`{naam}` is niet aannemelijk: een tijdstip ligt op of na {eerste}"),
+                );
+                return None;
+            }
             if niet_na.is_some_and(|n| t > n + chrono::Duration::minutes(5)) {
                 v.fout(
                     naam,
@@ -122,8 +133,12 @@ mod tests {
         let mut v = Validatie::new();
         let vandaag = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap();
         assert!(
-            v.datum("geboortedatum", Some("2027-01-01"), Some(vandaag))
-                .is_none()
+            v.datum(
+                "geboortedatum",
+                Some("2027-01-01"),
+                Datumbereik::verleden("een geboortedatum", vandaag)
+            )
+            .is_none()
         );
         let f = v.afronden(|| ()).unwrap_err();
         assert_eq!(f[0].name, "geboortedatum");

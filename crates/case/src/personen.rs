@@ -78,6 +78,7 @@ pub struct PersoonInvoer {
     pub voornamen: Option<String>,
     #[schema(required = true, value_type = String, example = "de Vries", max_length = 200)]
     pub achternaam: Option<String>,
+    /// Date of birth: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = Date, example = "2016-05-04")]
     pub geboortedatum: Option<String>,
     pub adres: Option<AdresInvoer>,
@@ -156,7 +157,7 @@ impl PersoonInvoer {
             &mut v,
             "geboortedatum",
             self.geboortedatum.as_deref(),
-            Some(vandaag),
+            ketenregie_common::Datumbereik::verleden("een geboortedatum", vandaag),
         );
         let adres = self
             .adres

@@ -87,8 +87,10 @@ pub struct RegelingInvoer {
     /// The schedule in short, e.g. "om het weekend vr 17:00 - zo 17:00 bij vader; overdracht op school".
     #[schema(required = true, value_type = String, max_length = 4000)]
     pub samenvatting: Option<String>,
+    /// First day: `JJJJ-MM-DD`, from 1900-01-01 up to and including 1 year after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(required = true, value_type = String, format = Date)]
     pub van: Option<String>,
+    /// Last day, not before `van`: `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub tot: Option<String>,
 }
@@ -113,13 +115,24 @@ impl Regeling {
 }
 
 impl RegelingInvoer {
-    pub fn valideer(&self, gezin: Uuid) -> Result<Regeling, Fout> {
+    /// Validate; `vandaag` bounds `van` (at most a year ahead) and `tot` (at most 20 years
+    /// ahead), both from 1900-01-01 (`Datumbereik::vooruit`).
+    pub fn valideer(&self, gezin: Uuid, vandaag: NaiveDate) -> Result<Regeling, Fout> {
         let mut v = Validatie::new();
         let soort = v.keuze("soort", self.soort.as_deref());
         let bron: Option<Regelingbron> = v.keuze("bron", self.bron.as_deref());
         let samenvatting = v.tekst("samenvatting", self.samenvatting.as_deref(), 4000);
-        let van = invoer::verplichte_datum(&mut v, "van", self.van.as_deref(), None);
-        let tot = v.datum("tot", self.tot.as_deref(), None);
+        let van = invoer::verplichte_datum(
+            &mut v,
+            "van",
+            self.van.as_deref(),
+            ketenregie_common::Datumbereik::vooruit("het begin van een regeling", vandaag, 1),
+        );
+        let tot = v.datum(
+            "tot",
+            self.tot.as_deref(),
+            ketenregie_common::Datumbereik::vooruit("het einde van een regeling", vandaag, 20),
+        );
         if let (Some(a), Some(b)) = (van, tot)
             && b < a
         {

@@ -21,6 +21,6 @@ pub use bsn::Bsn;
 pub use fout::Fout;
 pub use klok::Klok;
 pub use organisatie::{OrganisatieSoort, Rechtsregime};
-pub use validatie::{InvalidParam, Validatie, is_gemeentecode, is_oin, regelcode};
+pub use validatie::{Datumbereik, InvalidParam, Validatie, is_gemeentecode, is_oin, regelcode};
 pub use verwerking::{Actie, Doel, Gegevenscategorie, Vertrouwelijkheid};
 pub use voorwaarde::IfMatch;

@@ -83,6 +83,27 @@ impl OrganisatieSoort {
     }
 }
 
+/// The key two organisation names are compared on for `NAAM_UNIEK` (the outside test of
+/// 30 Nov 2026: a wijkteam renamed itself "Politie eenheid Den Haag"): Unicode NFC
+/// (UAX #15), lower case, without whitespace and without the invisible format characters
+/// a look-alike hides behind (zero-width characters, bidirectional controls such as
+/// U+202E, the soft hyphen, the byte order mark). Stored beside the name
+/// (`organisaties.naam_sleutel`, UNIQUE), so the database refuses a second organisation
+/// with the same key however the writes interleave.
+pub fn naamsleutel(naam: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let onzichtbaar = |c: char| {
+        matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    let klein: String = naam
+        .nfc()
+        .filter(|c| !c.is_whitespace() && !onzichtbaar(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    klein.nfc().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,9 +70,72 @@ pub mod regelcode {
     pub const DUBBEL: &str = "dubbel";
     /// A date or time in the future where only the past is possible (a birth date).
     pub const TOEKOMST: &str = "toekomst";
+    /// A date outside its field's plausible range (`Datumbereik`): before 1900-01-01
+    /// (`0000-01-01` is a date by the format, not by its meaning), or further ahead than
+    /// the field's meaning allows.
+    pub const BEREIK: &str = "bereik";
     /// An organisation code that is not in the partner register
     /// (`ORGANISATIE_GEREGISTREERD`).
     pub const GEREGISTREERD: &str = "geregistreerd";
+}
+
+/// The first day any date field of a request accepts: 1900-01-01. No person the chain
+/// records was born before it, and no court order, arrangement, incident or other fact it
+/// records is older (the oldest are birth dates; DOMAIN.md §4). Earlier dates are typing
+/// errors (`0000-01-01`, a year `0202`).
+pub fn eerste_datum() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(1900, 1, 1).expect("a real date")
+}
+
+/// The plausible range of a date field of a request body, both ends included (task hfix3
+/// point 3: `0000-01-01` and birth dates in the future were accepted). Each field states
+/// its range in its documentation (the OpenAPI description), and `Validatie::datum`
+/// refuses a date outside it with a 422 naming the field. The ranges, by meaning:
+/// - `verleden`: a fact that has happened (a birth date, the day of an incident, the
+///   date a court gave its decision, the day a decision was first used, a verification,
+///   the start of an involvement): 1900-01-01 up to today (Europe/Amsterdam);
+/// - `vooruit(jaren)`: a day that may lie ahead (the start or end of a court order's
+///   term, of an arrangement, of a family membership, a closing day): 1900-01-01 up to
+///   `jaren` years after today. A child's order or arrangement ends at the latest when
+///   the child comes of age, so the end of a period is at most 20 years ahead; a start
+///   at most 1 year ahead (a decision or arrangement is recorded when it is made); a
+///   closing day at most 10 years ahead (a calendar is planned a few years out).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Datumbereik {
+    /// The first day accepted.
+    pub vanaf: chrono::NaiveDate,
+    /// The last day accepted.
+    pub tot_en_met: chrono::NaiveDate,
+    /// Whether the range ends today (a later date is `regelcode::TOEKOMST`).
+    pub tot_vandaag: bool,
+    /// What the field is, for the reason ("een geboortedatum").
+    pub wat: &'static str,
+}
+
+impl Datumbereik {
+    /// A fact that has happened: 1900-01-01 up to `vandaag`.
+    pub fn verleden(wat: &'static str, vandaag: chrono::NaiveDate) -> Self {
+        Self {
+            vanaf: eerste_datum(),
+            tot_en_met: vandaag,
+            tot_vandaag: true,
+            wat,
+        }
+    }
+
+    /// A day that may lie ahead: 1900-01-01 up to `jaren` years after `vandaag` (29
+    /// February becomes 28 February in a year without it).
+    pub fn vooruit(wat: &'static str, vandaag: chrono::NaiveDate, jaren: u32) -> Self {
+        let tot = vandaag
+            .checked_add_months(chrono::Months::new(12 * jaren))
+            .unwrap_or(chrono::NaiveDate::MAX);
+        Self {
+            vanaf: eerste_datum(),
+            tot_en_met: tot,
+            tot_vandaag: false,
+            wat,
+        }
+    }
 }
 
 impl InvalidParam {
@@ -184,24 +247,64 @@ impl Validatie {
         }
     }
 
-    /// An optional date `JJJJ-MM-DD`; with `niet_na`, a later date breaks `regelcode::TOEKOMST` (a birth
-    /// date or decision date in the future).
+    /// An optional date `JJJJ-MM-DD` (RFC 3339 `full-date`, the document's `format: date`)
+    /// inside its field's plausible range `bereik` (`Datumbereik`, both ends included).
+    /// Not a date breaks `format` (400); a date after today where the range ends today
+    /// breaks `regelcode::TOEKOMST`, any other date outside the range `regelcode::BEREIK`
+    /// (422, naming the field; the reason states the range).
     pub fn datum(
         &mut self,
         name: &str,
         value: Option<&str>,
-        niet_na: Option<chrono::NaiveDate>,
+        bereik: Datumbereik,
     ) -> Option<chrono::NaiveDate> {
         let v = value?;
-        match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
-            Ok(d) if niet_na.is_some_and(|n| d > n) => {
-                self.fout(
-                    name,
-                    regelcode::TOEKOMST,
-                    format!("`{name}` ligt in de toekomst"),
-                );
-                None
+        let d = match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
+            Ok(d) => d,
+            Err(_) => {
+                self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
+                return None;
             }
+        };
+        self.in_bereik(name, d, bereik).then_some(d)
+    }
+
+    /// Whether day `d` of field `name` is inside `bereik`; if not, the problem is recorded
+    /// as `datum` says (`regelcode::TOEKOMST` or `regelcode::BEREIK`). For a date-time,
+    /// pass its day.
+    pub fn in_bereik(&mut self, name: &str, d: chrono::NaiveDate, bereik: Datumbereik) -> bool {
+        if d > bereik.tot_en_met && bereik.tot_vandaag {
+            self.fout(
+                name,
+                regelcode::TOEKOMST,
+                format!(
+                    "`{name}` ligt in de toekomst; {} ligt van {} tot en met vandaag",
+                    bereik.wat, bereik.vanaf
+                ),
+            );
+            return false;
+        }
+        if d < bereik.vanaf || d > bereik.tot_en_met {
+            self.fout(
+                name,
+                regelcode::BEREIK,
+                format!(
+                    "`{name}` ({d}) is niet aannemelijk: {} ligt van {} tot en met {}",
+                    bereik.wat, bereik.vanaf, bereik.tot_en_met
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// An optional date `JJJJ-MM-DD` that only looks something up (a query filter, a path
+    /// naming a stored day): any real date, since it stores nothing and an unlikely day
+    /// finds nothing. Not a date breaks `format`. Every date that is stored goes through
+    /// `datum` with its range instead.
+    pub fn opzoekdatum(&mut self, name: &str, value: Option<&str>) -> Option<chrono::NaiveDate> {
+        let v = value?;
+        match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
                 self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
@@ -379,6 +482,39 @@ mod tests {
         assert_eq!(
             (fouten[0].name.as_str(), fouten[0].code.as_str()),
             ("b", "pattern")
+        );
+    }
+
+    /// Each date field's plausible range (task hfix3 point 3): `0000-01-01` and a birth
+    /// date in the future are refused, naming the field; the ends are included.
+    #[test]
+    fn dates_in_their_plausible_range() {
+        let vandaag = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        let geboorte = Datumbereik::verleden("een geboortedatum", vandaag);
+        let einde = Datumbereik::vooruit("het einde van een periode", vandaag, 20);
+        let mut v = Validatie::new();
+        assert!(v.datum("a", Some("0000-01-01"), geboorte).is_none());
+        assert!(v.datum("b", Some("2026-12-01"), geboorte).is_none());
+        assert!(v.datum("c", Some("1899-12-31"), geboorte).is_none());
+        assert!(v.datum("d", Some("2046-12-01"), einde).is_none());
+        assert!(v.datum("e", Some("1900-01-01"), geboorte).is_some());
+        assert!(v.datum("f", Some("2026-11-30"), geboorte).is_some());
+        assert!(v.datum("g", Some("2046-11-30"), einde).is_some());
+        assert!(v.datum("h", Some("30-11-2026"), einde).is_none());
+        let fouten = v.afronden(|| ()).unwrap_err();
+        let codes: Vec<_> = fouten
+            .iter()
+            .map(|f| (f.name.as_str(), f.code.as_str()))
+            .collect();
+        assert_eq!(
+            codes,
+            vec![
+                ("a", regelcode::BEREIK),
+                ("b", regelcode::TOEKOMST),
+                ("c", regelcode::BEREIK),
+                ("d", regelcode::BEREIK),
+                ("h", "format"),
+            ]
         );
     }
 

@@ -378,7 +378,18 @@ pub fn geef(
             terugkoppelingen::organisatie.eq(&org),
             terugkoppelingen::aangemaakt_op.eq(to_db(ctx.nu)),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        // A simultaneous final outcome that passed the check above as well: the UNIQUE
+        // index `terugkoppelingen_eindresultaat_uk` refuses the second with the same 409.
+        .map_err(|e| match e {
+            diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            ) => Fout::conflict(
+                "Er is al een eindresultaat teruggekoppeld; de terugkoppeling is afgesloten",
+            ),
+            e => Fout::from(e),
+        })?;
     for m in vervult(g.moment) {
         termijnen::voldaan(conn, k.id, *m, ctx.nu)?;
     }

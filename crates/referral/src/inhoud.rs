@@ -185,7 +185,7 @@ pub struct KindInvoer {
     pub voornaam: Option<String>,
     #[schema(value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub achternaam: Option<String>,
-    /// `JJJJ-MM-DD`, not in the future.
+    /// Date of birth: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub geboortedatum: Option<String>,
     /// Nine digits passing the elfproef (blank is none).
@@ -254,7 +254,7 @@ pub struct MeldingInvoer {
     pub ouders: Option<Vec<VolwasseneInvoer>>,
     #[schema(value_type = Option<String>, max_length = 100)]
     pub incident_referentie: Option<String>,
-    /// `JJJJ-MM-DD`, not in the future.
+    /// Day of the incident: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub incident_datum: Option<String>,
     #[schema(value_type = String, required = true, min_length = 1, max_length = 20_000, pattern = r"\S")]
@@ -280,8 +280,19 @@ pub struct MeldingInvoer {
     pub vertrouwelijkheid: Option<String>,
 }
 
+/// A date of a fact in a melding (a child's birth date, the day of the incident): from
+/// 1900-01-01 up to today (`Datumbereik::verleden`).
 fn datum(v: &mut Validatie, naam: &str, s: Option<&str>, vandaag: NaiveDate) -> Option<NaiveDate> {
-    v.datum(naam, s, Some(vandaag))
+    let wat = if naam.ends_with("geboortedatum") {
+        "een geboortedatum"
+    } else {
+        "de datum van een incident"
+    };
+    v.datum(
+        naam,
+        s,
+        ketenregie_common::Datumbereik::verleden(wat, vandaag),
+    )
 }
 
 fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {

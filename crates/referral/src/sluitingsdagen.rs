@@ -184,7 +184,7 @@ pub fn kalender_van(
 /// The date of a closed day as given (the path): a Dutch calendar day (YYYY-MM-DD) from
 /// `vandaag` up to `MAX_JAREN_VOORUIT` years on. Problems go to `v` under `datum`.
 pub fn nieuwe_dag(v: &mut Validatie, s: &str, vandaag: NaiveDate) -> Option<NaiveDate> {
-    let d = v.datum("datum", Some(s), None)?;
+    let d = v.opzoekdatum("datum", Some(s))?;
     if d < vandaag {
         v.fout(
             "datum",

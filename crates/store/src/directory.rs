@@ -8,6 +8,7 @@ use crate::schema::{contactpunten, organisatie_gemeenten, organisaties};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use ketenregie_common::organisatie::naamsleutel;
 use ketenregie_common::time::{from_db, now_utc, to_db};
 use ketenregie_common::{OrganisatieSoort, Rechtsregime, ids};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,11 @@ pub enum DirectoryFout {
     /// `If-Match` does not hold; the message says which version is current.
     #[error("{0}")]
     VersieConflict(String),
+    /// `NAAM_UNIEK`: another organisation has this name (compared on `naamsleutel`); the
+    /// message names it when known. Raised by the check before the write and, when a
+    /// simultaneous write won the race, by the UNIQUE index `organisaties_naam_sleutel_uk`.
+    #[error("{0}")]
+    NaamBezet(String),
     #[error(transparent)]
     Db(#[from] DieselError),
 }
@@ -36,6 +42,7 @@ impl From<DirectoryFout> for ketenregie_common::Fout {
             DirectoryFout::Conflict(d) => Fout::conflict(d),
             DirectoryFout::NietGevonden => Fout::NietGevonden("Het object bestaat niet".into()),
             DirectoryFout::VersieConflict(melding) => Fout::VoorwaardeMislukt(melding),
+            DirectoryFout::NaamBezet(melding) => Fout::veld("naam", "uniek", melding),
             DirectoryFout::Db(e) => e.into(),
         }
     }
@@ -126,13 +133,81 @@ pub struct OrganisatieFilter {
     pub code: Option<String>,
 }
 
+/// A unique violation of an organisation's write: on the name key (`NAAM_UNIEK`, a
+/// simultaneous registration or rename won) the same 422 as the check before the write,
+/// on the code or OIN a conflict. PostgreSQL names the index; SQLite names the column in
+/// its message ("UNIQUE constraint failed: organisaties.naam_sleutel").
 fn unique_conflict(e: DieselError, what: &str) -> DirectoryFout {
     match e {
+        DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info)
+            if info.constraint_name() == Some("organisaties_naam_sleutel_uk")
+                || info.message().contains("naam_sleutel") =>
+        {
+            DirectoryFout::NaamBezet(naam_bezet_melding(None))
+        }
         DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
             DirectoryFout::Conflict(format!("{what} bestaat al"))
         }
         other => DirectoryFout::Db(other),
     }
+}
+
+/// The reason of a `NAAM_UNIEK` refusal, naming the other organisation when known.
+fn naam_bezet_melding(ander: Option<&str>) -> String {
+    let wie = ander.map_or_else(
+        || "een andere organisatie".to_string(),
+        |a| format!("organisatie `{a}`"),
+    );
+    format!(
+        "NAAM_UNIEK: {wie} heeft deze naam al (vergeleken zonder hoofdletters, spaties en onzichtbare tekens)"
+    )
+}
+
+/// `NAAM_UNIEK` before the write: the code of another organisation than `code` whose name
+/// has the key of `naam` (`naamsleutel`), read through the UNIQUE index on the key.
+/// A `NaamBezet` naming it when there is one. The index refuses what a simultaneous
+/// write slips past this check (`unique_conflict`).
+pub fn naam_vrij(conn: &mut DbConnection, naam: &str, code: &str) -> Result<(), DirectoryFout> {
+    let ander: Option<String> = organisaties::table
+        .filter(organisaties::naam_sleutel.eq(naamsleutel(naam)))
+        .filter(organisaties::code.ne(code))
+        .select(organisaties::code)
+        .first(conn)
+        .optional()?;
+    match ander {
+        Some(a) => Err(DirectoryFout::NaamBezet(naam_bezet_melding(Some(&a)))),
+        None => Ok(()),
+    }
+}
+
+/// Fill the name key (`naam_sleutel`) of every organisation that has none: rows written
+/// before the key existed (migration `2026-12-03-000401_hfix3_uniek`). Run at start after
+/// the migrations, under the start-up lock. A row whose key another row already holds
+/// (two names equal under `naamsleutel`, registered before the rule) keeps none and is
+/// returned as (code, name), for the platform admin to rename; its next rename gets a key.
+/// Returns those codes; a few hundred rows, one update each.
+pub fn vul_naamsleutels(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    let zonder: Vec<(String, String, String)> = organisaties::table
+        .filter(organisaties::naam_sleutel.is_null())
+        .order((organisaties::aangemaakt_op, organisaties::id))
+        .select((organisaties::id, organisaties::code, organisaties::naam))
+        .load(conn)?;
+    let mut dubbel = Vec::new();
+    for (id, code, naam) in zonder {
+        let sleutel = naamsleutel(&naam);
+        let bezet: i64 = organisaties::table
+            .filter(organisaties::naam_sleutel.eq(&sleutel))
+            .count()
+            .get_result(conn)?;
+        if bezet > 0 {
+            dubbel.push((code, naam));
+            continue;
+        }
+        diesel::update(organisaties::table.filter(organisaties::id.eq(&id)))
+            .set(organisaties::naam_sleutel.eq(&sleutel))
+            .execute(conn)?;
+    }
+    Ok(dubbel)
 }
 
 fn check_unique(
@@ -201,6 +276,7 @@ pub fn maak_organisatie(
             organisaties::id.eq(&id),
             organisaties::code.eq(&g.code),
             organisaties::naam.eq(&g.naam),
+            organisaties::naam_sleutel.eq(naamsleutel(&g.naam)),
             organisaties::oin.eq(&g.oin),
             organisaties::soort.eq(g.soort.as_ref()),
             organisaties::rechtsregime.eq(g.rechtsregime.as_ref()),
@@ -234,6 +310,7 @@ pub fn wijzig_organisatie(
         .set((
             organisaties::code.eq(&g.code),
             organisaties::naam.eq(&g.naam),
+            organisaties::naam_sleutel.eq(naamsleutel(&g.naam)),
             organisaties::oin.eq(&g.oin),
             organisaties::soort.eq(g.soort.as_ref()),
             organisaties::rechtsregime.eq(g.rechtsregime.as_ref()),
@@ -318,13 +395,6 @@ pub fn altijd_bereikbaar(
         .select(ContactpuntRij::as_select())
         .load(conn)?;
     Ok(rijen.into_iter().map(Contactpunt::from).collect())
-}
-
-/// Every registered organisation's code and name (for `NAAM_UNIEK`, a few hundred rows).
-pub fn namen(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
-    organisaties::table
-        .select((organisaties::code, organisaties::naam))
-        .load(conn)
 }
 
 pub fn organisatie_op_code(

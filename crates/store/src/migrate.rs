@@ -70,11 +70,15 @@ where
     })
 }
 
+/// The pending migrations, then the data a migration could not compute in SQL: the
+/// organisations' name keys (`directory::vul_naamsleutels`; a no-op once filled).
 fn apply(c: &mut DbConnection) -> Result<Vec<String>, PoolFout> {
-    match c {
+    let applied = match c {
         DbConnection::Sqlite(c) => apply_tree(c, SQLITE),
         DbConnection::Pg(c) => apply_tree(c, POSTGRES),
-    }
+    }?;
+    crate::conn::schrijf(c, crate::directory::vul_naamsleutels)?;
+    Ok(applied)
 }
 
 fn apply_tree<C>(c: &mut C, tree: EmbeddedMigrations) -> Result<Vec<String>, PoolFout>

@@ -13,6 +13,7 @@ diesel::table! {
         versie -> BigInt,
         aangemaakt_op -> Timestamp,
         gewijzigd_op -> Timestamp,
+        naam_sleutel -> Nullable<Text>,
     }
 }
 

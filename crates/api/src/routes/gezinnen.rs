@@ -30,7 +30,7 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<GezinInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = body.valideer()?;
+    let nieuw = body.valideer(ctx.vandaag())?;
     let object = gezinnen::object("nieuw", &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
@@ -124,7 +124,7 @@ pub async fn regeling(
     body: crate::lichaam::Json<RegelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
-    let r = body.valideer(gezin)?;
+    let r = body.valideer(gezin, ctx.vandaag())?;
     let object = gezinnen::object(&gezin.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {

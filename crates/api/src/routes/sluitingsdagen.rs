@@ -70,7 +70,7 @@ pub async fn lijst(
     let q = q.into_inner();
     let mut v = Validatie::new();
     let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
-    let vanaf = v.datum("vanaf", q.vanaf.as_deref(), None);
+    let vanaf = v.opzoekdatum("vanaf", q.vanaf.as_deref());
     paging::check(v)?;
     let vanaf = vanaf.unwrap_or_else(|| ctx.vandaag());
     let c = ctx.clone();
@@ -164,7 +164,7 @@ pub async fn een(
     datum: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let dag = v.datum("datum", Some(&datum), None);
+    let dag = v.opzoekdatum("datum", Some(&datum));
     paging::check(v)?;
     let dag: NaiveDate = dag.expect("checked");
     let c = ctx.clone();
@@ -193,7 +193,7 @@ pub async fn verwijder(
 ) -> Result<HttpResponse, AppError> {
     let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
-    let dag = v.datum("datum", Some(&datum), None);
+    let dag = v.opzoekdatum("datum", Some(&datum));
     paging::check(v)?;
     let dag: NaiveDate = dag.expect("checked");
     let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, dag));

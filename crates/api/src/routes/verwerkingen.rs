@@ -30,9 +30,9 @@ pub struct VerwerkingZoekInvoer {
     /// with `betrokkene`.
     #[schema(value_type = Option<String>, pattern = r"^[0-9]{9}$")]
     pub bsn: Option<String>,
-    /// From this moment (inclusive).
+    /// From this moment (inclusive). A filter: any moment, since nothing is stored.
     pub van: Option<DateTime<Utc>>,
-    /// Until this moment (exclusive).
+    /// Until this moment (exclusive). A filter: any moment, since nothing is stored.
     pub tot: Option<DateTime<Utc>>,
     /// The purpose (a refused attempt has none: with this filter none are listed).
     pub doel: Option<Doel>,

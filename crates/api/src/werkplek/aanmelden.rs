@@ -146,6 +146,7 @@ pub async fn meld_aan(
         rollen: vec![rol],
         applicatie: super::APPLICATIE.into(),
     };
+    crate::auth::toets_rollen_vastgelegd(&req, &actor).await?;
     let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor).await?;
     let veilig = sessie::veilig(&req);
     let mut res = super::naar("/werkplek/");
@@ -240,6 +241,7 @@ pub async fn terug(
             return Ok(res);
         }
     };
+    crate::auth::toets_rollen_vastgelegd(&req, &actor).await?;
     let id = sessie::maak_met_tokens(&pool, crate::auth::Toegang::van(&req)?, actor, Some(tokens))
         .await?;
     let mut res = super::pagina(

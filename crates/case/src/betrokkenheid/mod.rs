@@ -121,7 +121,7 @@ pub struct BetrokkenheidInvoer {
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = ContactInvoer)]
     pub contact: Option<ContactInvoer>,
-    /// Since when; defaults to today.
+    /// Since when; defaults to today. `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub sinds: Option<String>,
 }
@@ -208,7 +208,14 @@ impl BetrokkenheidInvoer {
             })
         });
         let sinds = v
-            .datum("sinds", self.sinds.as_deref(), Some(vandaag))
+            .datum(
+                "sinds",
+                self.sinds.as_deref(),
+                ketenregie_common::Datumbereik::verleden(
+                    "het begin van een betrokkenheid",
+                    vandaag,
+                ),
+            )
             .unwrap_or(vandaag);
         v.afronden(|| NieuweBetrokkenheid {
             persoon: persoon.unwrap_or_default(),

@@ -17,6 +17,7 @@ pub struct BriefingVraag {
     pub voornamen: Option<String>,
     #[schema(max_length = 200, min_length = 1, pattern = r"\S")]
     pub achternaam: Option<String>,
+    /// Date of birth (with the names): `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(format = Date)]
     pub geboortedatum: Option<String>,
     #[schema(example = "2511BT")]
@@ -84,7 +85,7 @@ impl BriefingVraag {
             v,
             "geboortedatum",
             self.geboortedatum.as_deref(),
-            Some(vandaag),
+            ketenregie_common::Datumbereik::verleden("een geboortedatum", vandaag),
         );
         match (vn, an, gd) {
             (Some(voornamen), Some(achternaam), Some(geboortedatum)) => Some(Zoekvraag::Naam {

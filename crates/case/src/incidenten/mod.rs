@@ -155,6 +155,7 @@ pub struct VerklaringInvoer {
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = String, max_length = 20000)]
     pub tekst: Option<String>,
+    /// When the statement was made: RFC 3339 date-time, from 1900-01-01 up to now (5 minutes of clock skew allowed); a later time is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub afgelegd_op: Option<String>,
 }
@@ -164,7 +165,7 @@ pub struct VerklaringInvoer {
 pub struct WederhoorInvoer {
     #[schema(required = true, value_type = Wederhoor)]
     pub status: Option<String>,
-    /// When the other parent was heard or tried; required unless `nee`.
+    /// When the other parent was heard or tried; required unless `nee`. RFC 3339 date-time, from 1900-01-01 up to now (5 minutes of clock skew allowed); a later time is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub op: Option<String>,
 }
@@ -174,6 +175,7 @@ pub struct WederhoorInvoer {
 pub struct IncidentInvoer {
     /// The family dossier of your organisation it belongs to, if any.
     pub gezin: Option<Uuid>,
+    /// When it happened: RFC 3339 date-time, from 1900-01-01 up to now (5 minutes of clock skew allowed); a later time is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = DateTime)]
     pub tijdstip: Option<String>,
     /// CBS code of the municipality where it happened.

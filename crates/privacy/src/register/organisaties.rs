@@ -23,43 +23,20 @@ pub const ORGANISATIE_GEREGISTREERD: &str = "ORGANISATIE_GEREGISTREERD";
 /// `NAAM_UNIEK` (the outside test of 30 Nov 2026: a wijkteam renamed itself "Politie
 /// eenheid Den Haag", and partners saw that name in matches and inzage reports): no two
 /// organisations carry the same name, compared as `naamsleutel` does. A registration or
-/// rename to a name taken is a 422 naming `naam`.
+/// rename to a name taken is a 422 naming `naam`, also when two such writes run at once
+/// (the UNIQUE index on `organisaties.naam_sleutel`).
 pub const NAAM_UNIEK: &str = "NAAM_UNIEK";
 
-/// The key two names are compared on: Unicode NFC (UAX #15), lower case, without
-/// whitespace and without the invisible format characters a look-alike hides behind
-/// (zero-width characters, bidirectional controls such as U+202E, the soft hyphen, the
-/// byte order mark).
-pub fn naamsleutel(naam: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let onzichtbaar = |c: char| {
-        matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
-    let klein: String = naam
-        .nfc()
-        .filter(|c| !c.is_whitespace() && !onzichtbaar(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
-    klein.nfc().collect()
-}
+/// The key two names are compared on (`common::organisatie::naamsleutel`: Unicode NFC,
+/// lower case, without whitespace and invisible format characters).
+pub use ketenregie_common::organisatie::naamsleutel;
 
-/// `NAAM_UNIEK`: `naam` is not the name of an organisation other than `code`.
+/// `NAAM_UNIEK`: `naam` is not the name of an organisation other than `code`. Checked
+/// before the write to name the other organisation; the UNIQUE index on the stored key
+/// (`organisaties.naam_sleutel`) refuses what a simultaneous write slips past the check,
+/// with the same 422 (`directory::DirectoryFout::NaamBezet`).
 fn naam_vrij(conn: &mut DbConnection, naam: &str, code: &str) -> Result<(), Fout> {
-    let sleutel = naamsleutel(naam);
-    let bezet = directory::namen(conn)?
-        .into_iter()
-        .find(|(c, n)| c != code && naamsleutel(n) == sleutel);
-    match bezet {
-        Some((ander, _)) => Err(Fout::veld(
-            "naam",
-            "uniek",
-            format!(
-                "{NAAM_UNIEK}: organisatie `{ander}` heeft deze naam al (vergeleken zonder hoofdletters, spaties en onzichtbare tekens)"
-            ),
-        )),
-        None => Ok(()),
-    }
+    Ok(directory::naam_vrij(conn, naam, code)?)
 }
 
 const GRONDSLAG_PLATFORM: &str = "register van partnerorganisaties (platformbeheer)";

@@ -94,6 +94,23 @@ impl ConvenantInvoer {
         let geldig_tot = self
             .geldig_tot
             .map(|t| ketenregie_common::time::to_db(t).and_utc());
+        // Each in its plausible range (`Datumbereik`): the start up to a year ahead, the
+        // end up to 20 years ahead, neither before 1900-01-01.
+        let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
+        if self.geldig_van.is_some() {
+            v.in_bereik(
+                "geldigVan",
+                ketenregie_common::werkdagen::nl_datum(geldig_van),
+                ketenregie_common::Datumbereik::vooruit("het begin van een convenant", vandaag, 1),
+            );
+        }
+        if let Some(t) = geldig_tot {
+            v.in_bereik(
+                "geldigTot",
+                ketenregie_common::werkdagen::nl_datum(t),
+                ketenregie_common::Datumbereik::vooruit("het einde van een convenant", vandaag, 20),
+            );
+        }
         if let Some(tot) = geldig_tot
             && tot <= geldig_van
         {
