@@ -544,6 +544,9 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::Retention {
             command: RetentionCommand::Run { dry_run },
         } => {
+            // The log lines of the run (e.g. a month's partition dropped, with how long the
+            // processing log was locked) go with the counts.
+            telemetry::init(&config);
             let url = config.database_url()?;
             ketenregie_store::migrate::run(&url)?;
             let mut conn = url.connect()?;

@@ -26,14 +26,14 @@ the only one):
             (PostgreSQL generate_series, SQLite a recursive CTE), sealed (placeholder
             hashes, in chains of their own, `<organisation>#bench`, with their chain heads:
             the service's own chains are untouched, `audit verify` reports the #bench
-            chains as broken), spread evenly over LOG_MAANDEN calendar months (from the
-            first of the oldest month to now; on PostgreSQL into that many monthly
-            partitions, made first with `ketenregie_logpartitie`), with no rows in the first
-            day of the second month, over the 26 Veilig Thuis organisations and the
-            police, ~20 rows per pseudonymised person; their organisations'
-            processing-log term set to the days from the second month's first day to
-            today (or LOG_TERMIJN_DAGEN), so exactly the oldest calendar month is due (on
-            PostgreSQL retention drops its partition whole). Then: the two reads again (interleaved, as in
+            chains as broken), 1/LOG_MAANDEN of them in the calendar month that ended just
+            over LOG_TERMIJN_DAGEN ago (the floor of the processing log's term, 5 years),
+            the rest spread evenly over the last LOG_MAANDEN - 1 months up to now (on
+            PostgreSQL into monthly partitions, made first with `ketenregie_logpartitie`),
+            over the 26 Veilig Thuis organisations and the police, ~20 rows per
+            pseudonymised person; their organisations' processing-log term set to
+            LOG_TERMIJN_DAGEN, so exactly the old month is due (on PostgreSQL retention
+            drops its partition whole). Then: the two reads again (interleaved, as in
             `lezen`); the privacy officer's POST /verwerkingen/_zoek by BSN (one person
             with a few rows, and the person read by `lezen` with very many) at c=1; and
             `ketenregie retention run` timed (wall clock, the service running).
@@ -49,7 +49,7 @@ may be set for one backend only with a suffix, e.g. LOG_ROWS_SQLITE=1000000.
   CONCURRENCY=32   CONCURRENCY_LAAG=4   MELDINGEN=200 [50]
   GEZINNEN=300000 [3000]   POLITIE=100000 [1000]   INCIDENTEN=3000000 [30000]
   LOG_ROWS=10000000 (SQLite 1000000) [200000, SQLite 100000]
-  LOG_MAANDEN=13   LOG_TERMIJN_DAGEN=(days since the second month began)
+  LOG_MAANDEN=13   LOG_TERMIJN_DAGEN=1825 (the processing log's floor)
   INBOX_SIZES=1000,20000,200000 [1000,20000]   INBOX_REQUESTS=300 [50]
   BIN=target/release/ketenregie   PGHOST=127.0.0.1 PGPORT=5432 PGUSER=postgres
   POOL_SIZE=16 (the service's database pool)   INBOX_POOL_SIZE=4 (each inbox service's pool)
@@ -91,7 +91,7 @@ CONC = geheel("CONCURRENCY", 32, 32)
 CONC_LAAG = geheel("CONCURRENCY_LAAG", 4, 4)
 MELDINGEN = geheel("MELDINGEN", 200, 50)
 LOG_MAANDEN = geheel("LOG_MAANDEN", 13, 13)
-LOG_TERMIJN = geheel("LOG_TERMIJN_DAGEN", 0, 0)  # 0: the days since the second month began
+LOG_TERMIJN = geheel("LOG_TERMIJN_DAGEN", 0, 0)  # 0: the floor, 5 * 365
 INBOX_REQUESTS = geheel("INBOX_REQUESTS", 300, 50)
 INBOX_SIZES = [int(x) for x in env("INBOX_SIZES", "1000,20000,200000", "1000,20000").split(",")]
 POOL = geheel("POOL_SIZE", 16, 16)
@@ -338,22 +338,24 @@ def groot_logboek(b, rijen, orgs, commands):
     k = len(orgs)
     personen = max(1, rijen // 20)
     nu = datetime.now(timezone.utc).replace(tzinfo=None)
-    # From the first of the oldest calendar month to now, skipping the first day of the
-    # second month (m1): a term of (today - m1) days, run today, then reaches just into
-    # that gap, so exactly the oldest month is due.
-    m = nu.year * 12 + nu.month - 1 - (LOG_MAANDEN - 1)
-    t0 = datetime(m // 12, m % 12 + 1, 1)
-    m1 = datetime((m + 1) // 12, (m + 1) % 12 + 1, 1)
-    termijn = LOG_TERMIJN or (nu.date() - m1.date()).days
-    gat = 86400
-    span = (nu - t0).total_seconds() - gat
-    voor_gat = (m1 - t0).total_seconds()
+    # The processing log's term cannot go below 5 years (BEWAARTERMIJN_ONDERGRENS): the
+    # oldest month's share of the rows (1/LOG_MAANDEN) lies in the calendar month that
+    # ended just over `termijn` days ago, the rest spread over the last LOG_MAANDEN - 1
+    # months up to now; so exactly that old month is due.
+    termijn = LOG_TERMIJN or 5 * 365
+    d = nu - timedelta(days=termijn + 1)
+    m1 = datetime(d.year, d.month, 1)
+    t0 = datetime(m1.year - (m1.month == 1), (m1.month - 2) % 12 + 1, 1)
+    oud_n = max(1, rijen // LOG_MAANDEN)
+    r0 = nu - timedelta(days=(LOG_MAANDEN - 1) * 365.25 / 12)
+    span_o = (m1 - t0).total_seconds()
+    span_r = (nu - r0).total_seconds()
     blok = 1_000_000
     if b.naam == "postgres":
         # The monthly partitions of the months the rows fall in (the service made the
         # current one and two ahead; the function skips those that exist).
-        stmt = (f"SELECT ketenregie_logpartitie('verwerkingslog', (DATE '{t0.date()}' + n * interval '1 month')::date) "
-                f"FROM generate_series(0, {LOG_MAANDEN - 1}) AS n")
+        stmt = (f"SELECT ketenregie_logpartitie('verwerkingslog', m::date) FROM (SELECT DATE '{t0.date()}' AS m UNION ALL "
+                f"SELECT generate_series(date_trunc('month', TIMESTAMP '{r0.isoformat(' ')}'), TIMESTAMP '{nu.isoformat(' ')}', interval '1 month')) AS x")
         b.sql(stmt)
         commands.append(f"psql -d $DB -c \"{stmt}\"")
         lijst = "ARRAY[" + ",".join(f"'{o}'" for o in orgs) + "]"
@@ -364,8 +366,8 @@ def groot_logboek(b, rijen, orgs, commands):
                f"md5('p' || ((g * 7919) % {personen})) || md5('q' || ((g * 7919) % {personen})), 'geslaagd', false, "
                f"t.op, t.op + interval '5 milliseconds' "
                f"FROM generate_series(__LO__::bigint, __HI__::bigint) AS g, "
-               f"LATERAL (SELECT TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {rijen} * {span:.0f} "
-               f"+ CASE WHEN g::double precision / {rijen} * {span:.0f} >= {voor_gat:.0f} THEN {gat} ELSE 0 END) * interval '1 second' AS op) AS t")
+               f"LATERAL (SELECT CASE WHEN g < {oud_n} THEN TIMESTAMP '{t0.isoformat(' ')}' + (g::double precision / {oud_n} * {span_o:.0f}) * interval '1 second' "
+               f"ELSE TIMESTAMP '{r0.isoformat(' ')}' + ((g - {oud_n})::double precision / {max(1, rijen - oud_n)} * {span_r:.0f}) * interval '1 second' END AS op) AS t")
         for lo in range(0, rijen, blok):
             hi = min(rijen, lo + blok) - 1
             stmt = f"INSERT INTO verwerkingslog ({KOLOMMEN}) " + sel.replace("__LO__", str(lo)).replace("__HI__", str(hi))
@@ -378,8 +380,8 @@ def groot_logboek(b, rijen, orgs, commands):
         c = sqlite3.connect(b.db, timeout=60); c.execute("PRAGMA busy_timeout=60000")
         c.execute("CREATE TEMP TABLE bench_orgs (i INTEGER PRIMARY KEY, code TEXT)")
         c.executemany("INSERT INTO bench_orgs VALUES (?, ?)", list(enumerate(orgs)))
-        tijd = (f"strftime('%Y-%m-%d %H:%M:%f', '{t0.isoformat(' ')}', '+' || CAST(g * {span / rijen!r} "
-                f"+ CASE WHEN g * {span / rijen!r} >= {voor_gat:.0f} THEN {gat} ELSE 0 END AS TEXT) || ' seconds')")
+        tijd = (f"strftime('%Y-%m-%d %H:%M:%f', CASE WHEN g < {oud_n} THEN '{t0.isoformat(' ')}' ELSE '{r0.isoformat(' ')}' END, "
+                f"'+' || CAST(CASE WHEN g < {oud_n} THEN g * {span_o / oud_n!r} ELSE (g - {oud_n}) * {span_r / max(1, rijen - oud_n)!r} END AS TEXT) || ' seconds')")
         sel = (f"WITH RECURSIVE r(g) AS (SELECT __LO__ UNION ALL SELECT g + 1 FROM r WHERE g < __HI__) "
                f"INSERT INTO verwerkingslog ({KOLOMMEN}) "
                f"SELECT printf('00000000-0000-7000-8000-%012x', g), o.code || '#bench', g / {k} + 1, printf('%064x', g - {k}), printf('%064x', g), "
@@ -410,7 +412,7 @@ def groot_logboek(b, rijen, orgs, commands):
           f"INSERT INTO bewaartermijnen (id, organisatie, soort, termijn_dagen, toelichting, versie) VALUES {regels};")
     commands.append(f"(then the chain heads of the {k} #bench chains into logketens, and bewaartermijnen "
                     f"(organisation, 'verwerkingslog', {termijn}) for their organisations)")
-    return t0, m1
+    return t0
 
 
 # --- one backend ----------------------------------------------------------------------
@@ -493,7 +495,7 @@ def run_backend(naam, tmp):
             voor = b.tel("verwerkingslog")
             log(f"{naam}: adding {log_rijen:,} processing-log rows (load {load1():.1f})")
             t = time.monotonic()
-            t0_log, m1_log = groot_logboek(b, log_rijen, orgs, commands)
+            t0_log = groot_logboek(b, log_rijen, orgs, commands)
             b.analyze()
             notities.append(f"{log_rijen:,} processing-log rows added in {time.monotonic() - t:.0f} s (with ANALYZE)")
             na = b.tel("verwerkingslog")
@@ -508,7 +510,10 @@ def run_backend(naam, tmp):
                     metingen.append(wrk(b, f"POST /verwerkingen/_zoek {wat} ({wie}: {r['count']:,}{'' if r.get('countIsExact', True) else '+'} rows)", "/verwerkingen/_zoek",
                                         fg, 1, DURATION, methode="POST", body=body, data=groot))
             # Retention: the oldest month is past its term.
+            t = time.monotonic()
             proef = b.ketenregie("retention", "run", "--dry-run")
+            proef_duur = time.monotonic() - t
+            proef = "\n".join(r for r in proef.splitlines() if re.match(r"^[a-z_-]+: \d+ ", r))
             vlog_voor = b.tel("verwerkingslog")
             oudste = f"verwerkingslog_p{t0_log:%Y_%m}"
             if naam == "postgres":
@@ -518,11 +523,12 @@ def run_backend(naam, tmp):
             r = subprocess.run([BIN, "retention", "run"], env={**b.env, "RUST_LOG": "info"}, text=True,
                                capture_output=True, check=True)
             duur = time.monotonic() - t
-            uit = r.stdout
+            uit = "\n".join(r for r in r.stdout.splitlines() if re.match(r"^[a-z_-]+: \d+ ", r))
             if naam == "postgres":
                 weg_p = b.een(f"SELECT to_regclass('{oudste}') IS NULL")[0] == "t"
-                slot = re.search(r"vergrendeld_ms\D*(\d+)", r.stdout + r.stderr)
-                notities.append(f"retention by partition: {oudste} ({in_oudste:,} rows, {t0_log:%Y-%m}) "
+                slot = re.search(r"vergrendeld_ms(?:\x1b\[[0-9;]*m|[=\":\s])*(\d+)", r.stdout + r.stderr)
+                notities.append(f"retention by partition: the dry run (the same CLI, all checks, no removal) took {proef_duur:.2f} s; "
+                                f"{oudste} ({in_oudste:,} rows, {t0_log:%Y-%m}) "
                                 f"{'dropped' if weg_p else 'NOT dropped'}"
                                 f"{f', the log locked {slot.group(1)} ms (checks again, checkpoints, DROP)' if slot else ''}")
             weg = vlog_voor - b.tel("verwerkingslog")
