@@ -600,6 +600,24 @@ async fn coordinatiematch_bij_gedeelde_ouder(db: Db) {
             b["id"].as_str().unwrap()
         ))
     );
+    // Two registrations for one child at once: one is made, the other sees it (409); the
+    // rule is relative to today, so it is serialised rather than indexed (task hfix3).
+    let nieuw = maak(
+        &app,
+        "/api/v1/personen",
+        &gi,
+        json!({"voornamen": "Fem", "achternaam": "de Boer", "geboortedatum": "2021-03-03"}),
+    )
+    .await;
+    let body = json!({"persoon": nieuw["id"], "contact": {"naam": "J. Bakker (gezinsvoogd)", "telefoon": "070 123 4567"}});
+    let (x, y) = futures_util::future::join(
+        app.post("/api/v1/betrokkenheden", &gi, &body),
+        app.post("/api/v1/betrokkenheden", &gi, &body),
+    )
+    .await;
+    let mut statussen = [x.status().as_u16(), y.status().as_u16()];
+    statussen.sort();
+    assert_eq!(statussen, [201, 409]);
     // Ending it stops the signal.
     let res = app
         .client

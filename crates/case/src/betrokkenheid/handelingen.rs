@@ -182,6 +182,26 @@ pub fn een_match(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Mat
 /// Register involvement of the caller's organisation with one of its persons; finds and
 /// records the matches with other organisations and notifies both sides through the
 /// outbox, all in the caller's transaction. Returns the signal and the new matches.
+/// One active involvement per organisation and child is a rule relative to today (an
+/// involvement lapses at `vervalt_op`), which no UNIQUE index can state; so the check
+/// before the insert is serialised instead (task hfix3 point 1): on PostgreSQL a
+/// transaction advisory lock on the pair (organisation, subject pseudonym; no personal
+/// data), released at commit or rollback, so two simultaneous registrations for one child
+/// by one organisation run one after the other and the second sees the first (409).
+/// SQLite takes its one write lock when the transaction begins, which serialises already.
+fn vergrendel_registratie(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    betrokkene: &str,
+) -> Result<(), Fout> {
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("betrokkenheid:{organisatie}:{betrokkene}"))
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
 fn registreer_met_matches(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -196,6 +216,7 @@ fn registreer_met_matches(
     let persoon = rij.clone().ontsleutel(v)?;
     let vandaag = ketenregie_common::werkdagen::nl_datum(nu);
     let betrokkene = rij.betrokkene.clone();
+    vergrendel_registratie(conn, organisatie, &betrokkene)?;
     if let Some(bestaand) = actief_op(conn, v, std::slice::from_ref(&betrokkene), vandaag)?
         .into_iter()
         .find(|b| b.organisatie == organisatie)
