@@ -11,8 +11,8 @@ One fresh database and one service (development mode, limits off):
   1. Veilig Thuis Haaglanden reads a melding of the police about a child (BSN 999990032)
      once through the API: one processing-log row about the child's pseudonym and one
      audit row, in one trace.
-  2. SQL (generate_series): VEEL copies of that processing-log row and of its audit row
-     (each pair with its own trace), spread over 13 months: the child read VEEL times;
+  2. SQL (generate_series): VEEL copies of that read's processing-log rows (one per person
+     the melding names) and of its audit row (each copy with its own trace), spread over 13 months: the child read VEEL times;
      VULLING processing-log rows about other pseudonyms over the 26 Veilig Thuis
      organisations and the police; WEIGERINGEN refused attempts by an outside organisation
      on the melding (about the child) and as many on other objects (about nobody searched).
@@ -139,8 +139,9 @@ def main():
         stmts = [
             # The child read VEEL times by Veilig Thuis (processing log, each its own trace).
             f"INSERT INTO verwerkingslog (id, keten, volgnummer, vorige_hash, hash, trace_id, span_id, parent_span_id, organisatie, activiteit, grondslag, convenant_id, convenant_versie, betrokkene, resultaat, doorbraak, start_op, eind_op) "
-            f"SELECT '00000000-0000-7000-8001-' || lpad(to_hex(g), 12, '0'), keten || '#bench', g + 1, vorige_hash, hash, 'bench' || g, span_id, parent_span_id, organisatie, activiteit, grondslag, convenant_id, convenant_versie, betrokkene, resultaat, doorbraak, {tijd(VEEL)}, {tijd(VEEL)} "
-            f"FROM verwerkingslog v, generate_series(0, {VEEL - 1}) AS g WHERE v.organisatie = '{VT}' AND v.trace_id = (SELECT trace_id FROM audittrail WHERE object_id = '{mid}' AND organisatie = '{VT}' AND resultaat = 200 LIMIT 1)",
+            f"SELECT '00000000-0000-7000-8001-' || lpad(to_hex(g * 16 + rn), 12, '0'), keten || '#bench', g * 16 + rn + 1, vorige_hash, hash, 'bench' || g, span_id, parent_span_id, organisatie, activiteit, grondslag, convenant_id, convenant_versie, betrokkene, resultaat, doorbraak, {tijd(VEEL)}, {tijd(VEEL)} "
+            f"FROM (SELECT *, row_number() OVER (ORDER BY id) AS rn FROM verwerkingslog WHERE organisatie = '{VT}' AND trace_id = (SELECT trace_id FROM audittrail WHERE object_id = '{mid}' AND organisatie = '{VT}' AND resultaat = 200 LIMIT 1)) v, "
+            f"generate_series(0, {VEEL - 1}) AS g",
             # ... and its audit row, in the same trace.
             f"INSERT INTO audittrail (id, keten, volgnummer, vorige_hash, hash, tijdstip, trace_id, gebruiker, gebruiker_naam, organisatie, applicatie, actie, object_type, object_id, eigenaar, resultaat, toelichting, doorbraak, grondslag, oude_waarde, nieuwe_waarde) "
             f"SELECT '00000000-0000-7000-8002-' || lpad(to_hex(g), 12, '0'), keten || '#bench', g + 1, vorige_hash, hash, {tijd(VEEL)}, 'bench' || g, gebruiker, gebruiker_naam, organisatie, applicatie, actie, object_type, object_id, eigenaar, resultaat, toelichting, doorbraak, grondslag, oude_waarde, nieuwe_waarde "
