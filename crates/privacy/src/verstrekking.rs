@@ -78,10 +78,32 @@ impl Verstrekking {
     }
 }
 
+/// One disclosure row as inserted (`leg_vast`; in read mode collected and inserted with
+/// the other reads' rows of the log writer's batch in one multi-row statement).
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = verstrekkingen)]
+pub struct VerstrekkingInvoeg {
+    id: String,
+    eigenaar: String,
+    ontvanger: String,
+    rollen: String,
+    object_type: String,
+    object_id: String,
+    doel: String,
+    grondslag: String,
+    convenant_id: Option<String>,
+    convenant_versie: Option<i64>,
+    doorbraak: bool,
+    trace_id: String,
+    tijdstip: chrono::NaiveDateTime,
+}
+
 /// Record a permitted read of `object` under `t` when the record is another
 /// organisation's, and notify the owner where `EIGENAAR_INFORMEREN` says so and it
 /// subscribed. In the reading transaction, or, in read mode (issue 17 point 1), in the
-/// log writer's batch transaction with the read's log rows.
+/// log writer's batch transaction with the read's log rows: the row is collected like
+/// the log rows (one multi-row insert per batch), and only the rare notification is
+/// deferred as a write of its own (it needs the subscription look-up).
 pub fn leg_vast(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -92,57 +114,86 @@ pub fn leg_vast(
     if eigenaar.is_empty() || eigenaar == ctx.actor.organisatie {
         return Ok(());
     }
-    if ctx.groepslog.in_leesmodus() {
-        let (c, t, o) = (ctx.clone(), t.clone(), object.clone());
-        let uitgesteld: crate::logboek::schrijver::Uitgesteld =
-            Box::new(move |conn| leg_vast(conn, &c, &t, &o));
-        return match ctx.groepslog.uitstellen(uitgesteld) {
-            None => Ok(()),
-            Some(f) => f(conn),
-        };
-    }
     let id = ids::new_id().to_string();
-    let rollen = ctx
-        .actor
-        .rollen
-        .iter()
-        .map(|r| r.to_string())
-        .collect::<Vec<_>>()
-        .join(",");
     let convenant = t.convenant();
     let doel = t.doel().to_string();
-    diesel::insert_into(verstrekkingen::table)
-        .values((
-            verstrekkingen::id.eq(&id),
-            verstrekkingen::eigenaar.eq(eigenaar),
-            verstrekkingen::ontvanger.eq(&ctx.actor.organisatie),
-            verstrekkingen::rollen.eq(&rollen),
-            verstrekkingen::object_type.eq(object.soort),
-            verstrekkingen::object_id.eq(&object.id),
-            verstrekkingen::doel.eq(&doel),
-            verstrekkingen::grondslag.eq(t.grondslag_tekst()),
-            verstrekkingen::convenant_id.eq(convenant.map(|(c, _)| c.to_string())),
-            verstrekkingen::convenant_versie.eq(convenant.map(|(_, v)| v)),
-            verstrekkingen::doorbraak.eq(t.is_doorbraak()),
-            verstrekkingen::trace_id.eq(&ctx.trace_id),
-            verstrekkingen::tijdstip.eq(to_db(ctx.nu)),
-        ))
-        .execute(conn)?;
-    if t.informeert(eigenaar) && outbox::geabonneerd(conn, eigenaar, SOORT_VERSTREKT)? {
+    let rij = VerstrekkingInvoeg {
+        id: id.clone(),
+        eigenaar: eigenaar.to_string(),
+        ontvanger: ctx.actor.organisatie.clone(),
+        rollen: ctx
+            .actor
+            .rollen
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        object_type: object.soort.to_string(),
+        object_id: object.id.clone(),
+        doel: doel.clone(),
+        grondslag: t.grondslag_tekst(),
+        convenant_id: convenant.map(|(c, _)| c.to_string()),
+        convenant_versie: convenant.map(|(_, v)| v),
+        doorbraak: t.is_doorbraak(),
+        trace_id: ctx.trace_id.clone(),
+        tijdstip: to_db(ctx.nu),
+    };
+    if let Some(rij) = ctx.groepslog.verstrekking(rij) {
+        voeg_in(conn, std::slice::from_ref(&rij))?;
+    }
+    if !t.informeert(eigenaar) {
+        return Ok(());
+    }
+    let (c, o, doorbraak) = (ctx.clone(), object.clone(), t.is_doorbraak());
+    let melding: crate::logboek::schrijver::Uitgesteld =
+        Box::new(move |conn| informeer(conn, &c, &o, &id, &doel, doorbraak));
+    match ctx.groepslog.uitstellen(melding) {
+        None => Ok(()),
+        Some(f) => f(conn),
+    }
+}
+
+/// Insert disclosure rows, many in one statement (13 columns a row: 1,000 rows stay
+/// under both backends' bind-parameter limits).
+pub fn voeg_in(conn: &mut DbConnection, rijen: &[VerstrekkingInvoeg]) -> QueryResult<()> {
+    for deel in rijen.chunks(1000) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(verstrekkingen::table)
+                .values(deel)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(verstrekkingen::table)
+                .values(deel)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// `EIGENAAR_INFORMEREN`: the owner's notice of disclosure `id`, when it subscribed.
+fn informeer(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    object: &Object,
+    id: &str,
+    doel: &str,
+    doorbraak: bool,
+) -> QueryResult<()> {
+    let eigenaar = object.eigenaar.as_str();
+    if outbox::geabonneerd(conn, eigenaar, SOORT_VERSTREKT)? {
         outbox::enqueue_met_gegevens(
             conn,
             &outbox::Gebeurtenis {
                 soort: SOORT_VERSTREKT.into(),
                 organisatie: eigenaar.into(),
                 onderwerp: object.id.clone(),
-                dataref: pad(&id),
+                dataref: pad(id),
             },
             &serde_json::json!({
                 "record": object.id,
                 "soort": object.soort,
                 "gelezenDoor": ctx.actor.organisatie,
                 "doel": doel,
-                "doorbraak": t.is_doorbraak(),
+                "doorbraak": doorbraak,
                 "tijdstip": ctx.nu.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             }),
             ctx.nu,

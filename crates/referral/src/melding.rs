@@ -160,11 +160,17 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
 }
 
 /// Read one melding, for its sender and receiver only: the content redacted by the
-/// decision, its feedback duties, the own statements on it, both logs.
+/// decision, its feedback duties, the own statements on it, both logs. Statements: the
+/// header with the encrypted content, the decision's version stamp (another
+/// organisation's melding), the feedback duties, the own statements; the log rows go to
+/// the log writer.
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmelding, Fout> {
-    let k = laad(conn, id)?;
+    // The header with the content still encrypted, in one statement; decrypted only
+    // after the decision.
+    let (k, versleuteld) = opslag::kop_met_inhoud(conn, id)?
+        .ok_or_else(|| Fout::NietGevonden(partij::niet_gevonden_tekst()))?;
     let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
-    let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
+    let i = opslag::ontsleutel(&t, &ctx.versleuteling, &versleuteld)?;
     let (zicht, weg) = redigeer(&i, &t);
     logboek::lezing(
         conn,

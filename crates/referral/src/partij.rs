@@ -91,6 +91,19 @@ pub fn in_zicht(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<(
 /// the receiver of a sent melding processes it for `veiligheidsbeoordeling` (Veilig Thuis)
 /// or `coordinatie` (anyone it was handed to). Anyone else: `Fout::Verborgen`.
 pub fn relatie(conn: &mut DbConnection, actor: &Actor, k: &Kop) -> Result<(Partij, Doel), Fout> {
+    relatie_met(conn, actor, k, |c| {
+        Ok(directory::organisatie_op_code(c, &actor.organisatie)?.map(|o| o.soort))
+    })
+}
+
+/// `relatie`, with the actor's organisation kind from `soort` (asked only for a receiver:
+/// the decision's cached registry gives it without a look-up, `toegang::beslis`).
+pub fn relatie_met(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    k: &Kop,
+    soort: impl FnOnce(&mut DbConnection) -> Result<Option<OrganisatieSoort>, Fout>,
+) -> Result<(Partij, Doel), Fout> {
     if actor.organisatie == k.afzender {
         return Ok((Partij::Afzender, Doel::Zorgmelding));
     }
@@ -98,8 +111,7 @@ pub fn relatie(conn: &mut DbConnection, actor: &Actor, k: &Kop) -> Result<(Parti
         return Ok((Partij::Afzender, Doel::Veiligheidsbeoordeling));
     }
     if k.ontvanger.as_deref() == Some(actor.organisatie.as_str()) && k.taakstatus.is_some() {
-        let soort = directory::organisatie_op_code(conn, &actor.organisatie)?.map(|o| o.soort);
-        let doel = if soort == Some(OrganisatieSoort::VeiligThuis) {
+        let doel = if soort(conn)? == Some(OrganisatieSoort::VeiligThuis) {
             Doel::Veiligheidsbeoordeling
         } else {
             Doel::Coordinatie

@@ -96,33 +96,39 @@ pub fn eigen_toestemming(
 }
 
 /// The caller's relation to melding `k` (`partij::relatie`) and the decision for `actie`
-/// on it for the purpose that relation serves.
+/// on it for the purpose that relation serves. For another organisation's melding the
+/// decision's inputs are loaded first (`besluit::Beslisser::laad`: the version stamp, then
+/// the instance's cache), and the relation takes the caller's organisation kind from them:
+/// one statement instead of a registry look-up plus the stamp.
 pub fn beslis(
     conn: &mut DbConnection,
     ctx: &Context,
     k: &Kop,
     actie: Actie,
 ) -> Result<(Partij, Toestemming), Fout> {
-    let (wie, doel) = partij::relatie(conn, &ctx.actor, k)?;
-    let t = besluit::toegang(
-        conn,
-        ctx,
-        &Aanvraag {
-            actie,
-            doel,
-            categorieen: vec![
-                Gegevenscategorie::Identificatie,
-                Gegevenscategorie::Gezinssituatie,
-            ],
-            optioneel: vec![
-                Gegevenscategorie::Bsn,
-                Gegevenscategorie::Politiegegevens,
-                Gegevenscategorie::MelderIdentiteit,
-            ],
-            eigenaren: vec![k.afzender.clone()],
-            vertrouwelijkheid: k.vertrouwelijkheid,
-        },
-    )?;
+    let aanvraag = |doel| Aanvraag {
+        actie,
+        doel,
+        categorieen: vec![
+            Gegevenscategorie::Identificatie,
+            Gegevenscategorie::Gezinssituatie,
+        ],
+        optioneel: vec![
+            Gegevenscategorie::Bsn,
+            Gegevenscategorie::Politiegegevens,
+            Gegevenscategorie::MelderIdentiteit,
+        ],
+        eigenaren: vec![k.afzender.clone()],
+        vertrouwelijkheid: k.vertrouwelijkheid,
+    };
+    if k.afzender == ctx.actor.organisatie {
+        // Own data: the relation needs no look-up and the decision no stamp.
+        let (wie, doel) = partij::relatie(conn, &ctx.actor, k)?;
+        return Ok((wie, besluit::toegang(conn, ctx, &aanvraag(doel))?));
+    }
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let (wie, doel) = partij::relatie_met(conn, &ctx.actor, k, |_| Ok(beslisser.soort()))?;
+    let t = beslisser.beslis(ctx, &aanvraag(doel)).map_err(Fout::from)?;
     Ok((wie, t))
 }
 

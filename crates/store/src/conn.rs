@@ -92,12 +92,20 @@ where
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
     type Tm = <DbConnection as Connection>::TransactionManager;
+    // Held until the transaction ended (this function's end).
+    let mut beurt: Option<crate::schrijfslot::Beurt> = None;
     let onmiddellijk = match conn {
         DbConnection::Sqlite(c) => {
             let diepte = AnsiTransactionManager::transaction_manager_status_mut(c)
                 .transaction_depth()
                 .map_err(E::from)?;
             if diepte.is_none() {
+                // This process's writers of the file take turns (`schrijfslot`) rather
+                // than poll for the lock in SQLite's busy handler.
+                beurt = Some(crate::schrijfslot::neem(
+                    &sqlite_pad(c),
+                    Duration::from_millis(BUSY_TIMEOUT_MS),
+                ));
                 AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")
                     .map_err(E::from)?;
                 true
@@ -110,17 +118,36 @@ where
     if !onmiddellijk {
         return conn.transaction(f);
     }
-    match f(conn) {
-        Ok(waarde) => {
-            Tm::commit_transaction(conn).map_err(E::from)?;
-            Ok(waarde)
-        }
+    let uitkomst = match f(conn) {
+        Ok(waarde) => Tm::commit_transaction(conn)
+            .map(|()| waarde)
+            .map_err(E::from),
         Err(fout) => match Tm::rollback_transaction(conn) {
             Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(fout),
             Err(e) => Err(E::from(e)),
         },
-    }
+    };
+    drop(beurt);
+    uitkomst
 }
+
+/// The file of a SQLite connection's main database (empty in memory): the key of its
+/// writers' turns. An in-process pragma, no I/O.
+fn sqlite_pad(c: &mut SqliteConnection) -> String {
+    #[derive(diesel::QueryableByName)]
+    struct Pad {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        file: String,
+    }
+    use diesel::RunQueryDsl;
+    diesel::sql_query("SELECT file FROM pragma_database_list WHERE name = 'main'")
+        .get_result::<Pad>(c)
+        .map(|p| p.file)
+        .unwrap_or_default()
+}
+
+/// SQLite's `busy_timeout` on every pooled connection (`sqlite_setup`), milliseconds.
+pub const BUSY_TIMEOUT_MS: u64 = 10_000;
 
 /// After a failed statement: is the connection still alive? A cheap `SELECT 1` tells; when
 /// it fails the connection is marked broken (its transaction manager put in the error
@@ -286,9 +313,9 @@ fn mask_password(url: &str) -> String {
 /// small at the volumes one SQLite instance serves; larger installations use PostgreSQL.
 /// WAL itself is switched on once by the migration step: it is stored in the file.
 pub(crate) fn sqlite_setup(c: &mut SqliteConnection) -> Result<(), diesel::result::Error> {
-    c.batch_execute(
-        "PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;",
-    )
+    c.batch_execute(&format!(
+        "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;"
+    ))
 }
 
 /// The r2d2 manager: connects by the checked URL.

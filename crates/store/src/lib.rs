@@ -14,6 +14,7 @@ pub mod quota;
 pub mod referentie;
 pub mod rondes;
 pub mod schema;
+pub mod schrijfslot;
 pub mod tokens;
 pub mod venster;
 

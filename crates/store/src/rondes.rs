@@ -6,10 +6,16 @@
 //! made (issue 17: "the briefing in a handful of queries, count them in a test").
 //!
 //! The count is a thread-local `u64`, so counting costs no lock and no allocation; a
-//! connection used on another thread counts there.
+//! connection used on another thread counts there. Beside it one process-wide total
+//! (`totaal`, a relaxed atomic add per statement), published as the metric
+//! `ketenregie_db_rondes_total`: round trips per request under load are its difference
+//! divided by the requests served (`benches/load/kosten.py`).
 
 use diesel::connection::{Instrumentation, InstrumentationEvent};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static TOTAAL: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
     static GETELD: Cell<u64> = const { Cell::new(0) };
@@ -23,6 +29,7 @@ impl Instrumentation for Teller {
     fn on_connection_event(&mut self, event: InstrumentationEvent<'_>) {
         if matches!(event, InstrumentationEvent::StartQuery { .. }) {
             GETELD.with(|g| g.set(g.get().wrapping_add(1)));
+            TOTAAL.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -30,6 +37,11 @@ impl Instrumentation for Teller {
 /// The statements sent on this thread so far (a running count: take differences).
 pub fn geteld() -> u64 {
     GETELD.with(Cell::get)
+}
+
+/// The statements sent by every pooled connection of this process since it started.
+pub fn totaal() -> u64 {
+    TOTAAL.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

@@ -157,9 +157,44 @@ fn vrije_ruimte_mb(_map: &std::path::Path) -> std::io::Result<u64> {
     Ok(u64::MAX)
 }
 
-/// Prometheus text format.
-pub async fn metrics(m: web::Data<Metrics>) -> HttpResponse {
+/// Prometheus text format: the registry's metrics, then the database round trips of this
+/// process (`ketenregie_db_rondes_total`, every statement including `BEGIN`/`COMMIT`) and
+/// the log writer's committed batches, requests and failed batches
+/// (`ketenregie_logschrijver_*_total`), counters since start.
+pub async fn metrics(req: actix_web::HttpRequest, m: web::Data<Metrics>) -> HttpResponse {
+    use std::fmt::Write;
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut tekst = m.render();
+    let _ = write!(
+        tekst,
+        "# HELP ketenregie_db_rondes_total Database round trips (statements) since start\n\
+         # TYPE ketenregie_db_rondes_total counter\nketenregie_db_rondes_total {}\n",
+        ketenregie_store::rondes::totaal()
+    );
+    if let Some(s) = req.app_data::<web::Data<ketenregie_privacy::logboek::Logschrijver>>() {
+        for (naam, uitleg, waarde) in [
+            ("batches", "Log batches committed", &s.cijfers.batches),
+            (
+                "verzoeken",
+                "Requests whose log rows were committed",
+                &s.cijfers.verzoeken,
+            ),
+            (
+                "mislukt",
+                "Log batches failed (their requests failed closed)",
+                &s.cijfers.mislukt,
+            ),
+        ] {
+            let _ = write!(
+                tekst,
+                "# HELP ketenregie_logschrijver_{naam}_total {uitleg}\n\
+                 # TYPE ketenregie_logschrijver_{naam}_total counter\n\
+                 ketenregie_logschrijver_{naam}_total {}\n",
+                waarde.load(Relaxed)
+            );
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(m.render())
+        .body(tekst)
 }

@@ -16,13 +16,14 @@
 //! their hash chains after commit.
 
 use super::{AuditInvoeg, VerwerkingInvoeg};
+use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
 use ketenregie_store::schema::{audittrail, verwerkingslog};
 use ketenregie_store::{DbConnection, DbPool, conn};
 use std::sync::{Arc, Mutex, mpsc};
 
-/// A write deferred to the batch transaction (the disclosure register's row and the
-/// owner's notification of a read: rare, so written one by one).
+/// A write deferred to the batch transaction (the owner's notification of a read: rare,
+/// so written one by one).
 pub type Uitgesteld = Box<dyn FnOnce(&mut DbConnection) -> QueryResult<()> + Send>;
 
 /// The log rows of one read, collected in read mode.
@@ -30,13 +31,18 @@ pub type Uitgesteld = Box<dyn FnOnce(&mut DbConnection) -> QueryResult<()> + Sen
 pub struct Logrijen {
     pub(crate) audit: Vec<AuditInvoeg>,
     pub(crate) verwerking: Vec<VerwerkingInvoeg>,
+    /// The disclosure register's rows (`verstrekking::leg_vast`).
+    pub(crate) verstrekking: Vec<VerstrekkingInvoeg>,
     pub(crate) overig: Vec<Uitgesteld>,
 }
 
 impl Logrijen {
     /// No row at all (a read that logged nothing needs no commit).
     pub fn is_leeg(&self) -> bool {
-        self.audit.is_empty() && self.verwerking.is_empty() && self.overig.is_empty()
+        self.audit.is_empty()
+            && self.verwerking.is_empty()
+            && self.verstrekking.is_empty()
+            && self.overig.is_empty()
     }
 
     /// Rows of both logs (the disclosure writes not counted).
@@ -47,6 +53,7 @@ impl Logrijen {
     fn voeg_toe(&mut self, ander: Logrijen) {
         self.audit.extend(ander.audit);
         self.verwerking.extend(ander.verwerking);
+        self.verstrekking.extend(ander.verstrekking);
         self.overig.extend(ander.overig);
     }
 }
@@ -56,6 +63,7 @@ impl std::fmt::Debug for Logrijen {
         f.debug_struct("Logrijen")
             .field("audit", &self.audit.len())
             .field("verwerking", &self.verwerking.len())
+            .field("verstrekking", &self.verstrekking.len())
             .field("overig", &self.overig.len())
             .finish()
     }
@@ -130,6 +138,10 @@ impl Groepslog {
 
     pub(crate) fn verwerking(&self, rijen: Vec<VerwerkingInvoeg>) -> Option<Vec<VerwerkingInvoeg>> {
         self.bewaar(rijen, |b, r| b.verwerking.extend(r))
+    }
+
+    pub(crate) fn verstrekking(&self, rij: VerstrekkingInvoeg) -> Option<VerstrekkingInvoeg> {
+        self.bewaar(rij, |b, r| b.verstrekking.push(r))
     }
 
     /// In read mode, defer `f` to the batch transaction and return `None`; else return it
@@ -277,11 +289,13 @@ fn schrijf_batch(pool: &DbPool, rijen: Logrijen) -> Result<(), Logfout> {
     uitkomst.map_err(|e: diesel::result::Error| Logfout(e.to_string()))
 }
 
-/// Write collected rows in the caller's transaction: multi-row inserts per log (within
-/// both backends' bind-parameter limits), then the deferred writes.
+/// Write collected rows in the caller's transaction: multi-row inserts per log and for
+/// the disclosure register (within both backends' bind-parameter limits), then the
+/// deferred writes.
 pub fn voeg_in(conn: &mut DbConnection, rijen: Logrijen) -> QueryResult<()> {
     voeg_audit_in(conn, &rijen.audit)?;
     voeg_verwerking_in(conn, &rijen.verwerking)?;
+    crate::verstrekking::voeg_in(conn, &rijen.verstrekking)?;
     for f in rijen.overig {
         f(conn)?;
     }
