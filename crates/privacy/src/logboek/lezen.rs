@@ -388,37 +388,30 @@ impl Logregel {
     }
 }
 
-/// Which of the audit objects `objecten` (`object_type`, `object_id`) the subject
-/// (`pseudoniemen`) had data processed under: an allowed audit row on the object in a
-/// request (trace) that logged a processing of the subject, in any organisation's log.
-/// One query per 500 objects (a semi-join on the `(betrokkene, trace_id)` index), not one
-/// per object: an organisation probed on thousands of records would otherwise cost
-/// thousands of round trips.
+/// Whether the subject (`pseudoniemen`) had data processed under the audit object
+/// (`soort`, `id`): an allowed audit row on the object in a request (trace) that logged a
+/// processing of the subject, in any organisation's log. One probe per audit row of the
+/// object on the `(betrokkene, trace_id)` index, stopping at the first hit.
 fn verwerkt_onder(
     conn: &mut DbConnection,
     pseudoniemen: &[String],
-    objecten: &[(String, String)],
-) -> QueryResult<std::collections::BTreeSet<(String, String)>> {
-    let mut uit = std::collections::BTreeSet::new();
-    for deel in objecten.chunks(500) {
-        let ids: Vec<String> = deel.iter().map(|(_, i)| i.clone()).collect();
-        uit.extend(
-            audittrail::table
-                .filter(audittrail::object_id.eq_any(ids))
-                .filter(audittrail::resultaat.between(200, 299))
-                .filter(
-                    audittrail::trace_id.eq_any(
-                        verwerkingslog::table
-                            .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.to_vec()))
-                            .select(verwerkingslog::trace_id),
-                    ),
-                )
-                .select((audittrail::object_type, audittrail::object_id))
-                .distinct()
-                .load::<(String, String)>(conn)?,
-        );
-    }
-    Ok(uit)
+    soort: &str,
+    id: &str,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        verwerkingslog::table
+            .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.to_vec()))
+            .filter(
+                verwerkingslog::trace_id.eq_any(
+                    audittrail::table
+                        .filter(audittrail::object_type.eq(soort.to_string()))
+                        .filter(audittrail::object_id.eq(id.to_string()))
+                        .filter(audittrail::resultaat.between(200, 299))
+                        .select(audittrail::trace_id),
+                ),
+            ),
+    ))
+    .get_result(conn)
 }
 
 /// The refused attempts of `z` (in the query order of `v`, at most
@@ -492,16 +485,15 @@ fn weigeringen(
         .select((audittrail::object_type, audittrail::object_id))
         .distinct()
         .load(conn)?;
-    let (eigen, te_toetsen): (Vec<_>, Vec<_>) = kandidaten
-        .into_iter()
-        .partition(|o| z.eigen_objecten.contains(o));
-    let raak = verwerkt_onder(conn, pseudoniemen, &te_toetsen)?;
     let mut per_soort: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for (soort, id) in eigen
-        .into_iter()
-        .chain(te_toetsen.into_iter().filter(|o| raak.contains(o)))
-    {
-        per_soort.entry(soort).or_default().push(id);
+    for (soort, id) in kandidaten {
+        let eigen = z
+            .eigen_objecten
+            .iter()
+            .any(|(s, i)| *s == soort && *i == id);
+        if eigen || verwerkt_onder(conn, pseudoniemen, &soort, &id)? {
+            per_soort.entry(soort).or_default().push(id);
+        }
     }
     let mut uit = Vec::new();
     for (soort, ids) in &per_soort {
