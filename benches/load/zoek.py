@@ -203,6 +203,13 @@ def main():
             "was the person processed under the melding (EXISTS)":
                 f"SELECT EXISTS (SELECT 1 FROM verwerkingslog WHERE betrokkene IN ('{pseud}') AND trace_id IN (SELECT trace_id FROM audittrail WHERE object_type = 'zorgmeldingen' AND object_id = '{mid}' AND resultaat BETWEEN 200 AND 299))",
         }
+        # The check per chunk of 500 refused objects (the melding first), as `verwerkt_onder` writes it.
+        kand = psql(db, f"SELECT object_type || '|' || object_id FROM (SELECT DISTINCT object_type, object_id FROM audittrail WHERE eigenaar = '{VT}' AND resultaat >= 400 AND organisatie <> '{VT}') k ORDER BY object_id = '{mid}' DESC, object_id LIMIT 500", uit=True).splitlines()
+        waarden = ", ".join("('%s', '%s')" % tuple(k.split("|", 1)) for k in kand)
+        plannen[f"which of {len(kand)} refused objects the person was processed under (one statement, VALUES + EXISTS)"] = (
+            f"SELECT c.column1 AS soort, c.column2 AS id FROM (VALUES {waarden}) AS c WHERE EXISTS (SELECT 1 FROM audittrail a "
+            f"JOIN verwerkingslog v ON v.trace_id = a.trace_id WHERE a.object_type = c.column1 AND a.object_id = c.column2 "
+            f"AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ('{pseud}'))")
         print(f"\n### zoek.py {LABEL} ({datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC)\n")
         print(f"binary {BIN}; {os.cpu_count()} cores; load average at start of the measurements {load:.1f}, at end {load_na:.1f}; "
               f"c=1, {N} sequential requests per line (wall time per request, client on the same machine); pool {POOL}")
@@ -213,7 +220,7 @@ def main():
         print()
         for naam, q in plannen.items():
             plan = psql(db, "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + q, uit=True).splitlines()
-            print(f"{naam}:\n\n    " + "\n    ".join(plan[:8]) + "\n")
+            print(f"{naam}:\n\n    " + "\n    ".join(plan[:8] if "VALUES" not in q else plan[:24]) + "\n")
         print("Commands: " + "; ".join(COMMANDS))
     finally:
         server.terminate()

@@ -388,30 +388,62 @@ impl Logregel {
     }
 }
 
-/// Whether the subject (`pseudoniemen`) had data processed under the audit object
-/// (`soort`, `id`): an allowed audit row on the object in a request (trace) that logged a
-/// processing of the subject, in any organisation's log. One probe per audit row of the
-/// object on the `(betrokkene, trace_id)` index, stopping at the first hit.
+/// One candidate object that passed `verwerkt_onder`.
+#[derive(QueryableByName)]
+struct Kandidaat {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    soort: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    id: String,
+}
+
+/// Of the audit objects `kandidaten` (`(object_type, object_id)`, at most a few hundred:
+/// callers chunk), those the subject (`pseudoniemen`, not empty) had data processed
+/// under: an allowed audit row (`resultaat` 200..=299) on the object in a request (trace)
+/// that logged a processing of the subject, in any organisation's log. One statement: the
+/// candidates as a `VALUES` list of binds (columns `column1`, `column2` on both backends),
+/// each probed with `EXISTS` over the audit rows of the object (index on `(object_type,
+/// object_id)`) joined to the `(betrokkene, trace_id)` index, stopping at its first hit.
+/// Errors: the database's.
 fn verwerkt_onder(
     conn: &mut DbConnection,
     pseudoniemen: &[String],
-    soort: &str,
-    id: &str,
-) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        verwerkingslog::table
-            .filter(verwerkingslog::betrokkene.eq_any(pseudoniemen.to_vec()))
-            .filter(
-                verwerkingslog::trace_id.eq_any(
-                    audittrail::table
-                        .filter(audittrail::object_type.eq(soort.to_string()))
-                        .filter(audittrail::object_id.eq(id.to_string()))
-                        .filter(audittrail::resultaat.between(200, 299))
-                        .select(audittrail::trace_id),
-                ),
-            ),
-    ))
-    .get_result(conn)
+    kandidaten: &[&(String, String)],
+) -> QueryResult<std::collections::HashSet<(String, String)>> {
+    use diesel::sql_types::Text;
+    use ketenregie_store::Backend;
+    if kandidaten.is_empty() {
+        return Ok(Default::default());
+    }
+    let pg = conn.backend() == Backend::Postgres;
+    let mut n = 0;
+    let mut p = || {
+        n += 1;
+        if pg { format!("${n}") } else { "?".to_string() }
+    };
+    let betrokkenen: Vec<String> = pseudoniemen.iter().map(|_| p()).collect();
+    let waarden: Vec<String> = kandidaten
+        .iter()
+        .map(|_| format!("({}, {})", p(), p()))
+        .collect();
+    let sql = format!(
+        "SELECT c.column1 AS soort, c.column2 AS id FROM (VALUES {}) AS c \
+         WHERE EXISTS (SELECT 1 FROM audittrail a \
+         JOIN verwerkingslog v ON v.trace_id = a.trace_id \
+         WHERE a.object_type = c.column1 AND a.object_id = c.column2 \
+         AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ({}))",
+        waarden.join(", "),
+        betrokkenen.join(", ")
+    );
+    let mut q = diesel::sql_query(sql).into_boxed::<ketenregie_store::conn::MultiBackend>();
+    for b in pseudoniemen {
+        q = q.bind::<Text, _>(b.clone());
+    }
+    for (soort, id) in kandidaten {
+        q = q.bind::<Text, _>(soort.clone()).bind::<Text, _>(id.clone());
+    }
+    let rijen: Vec<Kandidaat> = q.load(conn)?;
+    Ok(rijen.into_iter().map(|k| (k.soort, k.id)).collect())
 }
 
 /// The refused attempts of `z` (in the query order of `v`, at most
@@ -485,14 +517,18 @@ fn weigeringen(
         .select((audittrail::object_type, audittrail::object_id))
         .distinct()
         .load(conn)?;
+    let eigen = |(soort, id): &(String, String)| {
+        z.eigen_objecten.iter().any(|(s, i)| s == soort && i == id)
+    };
+    let te_toetsen: Vec<&(String, String)> = kandidaten.iter().filter(|k| !eigen(k)).collect();
+    let mut verwerkt = std::collections::HashSet::new();
+    for deel in te_toetsen.chunks(500) {
+        verwerkt.extend(verwerkt_onder(conn, pseudoniemen, deel)?);
+    }
     let mut per_soort: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    for (soort, id) in kandidaten {
-        let eigen = z
-            .eigen_objecten
-            .iter()
-            .any(|(s, i)| *s == soort && *i == id);
-        if eigen || verwerkt_onder(conn, pseudoniemen, &soort, &id)? {
-            per_soort.entry(soort).or_default().push(id);
+    for k in kandidaten {
+        if eigen(&k) || verwerkt.contains(&k) {
+            per_soort.entry(k.0).or_default().push(k.1);
         }
     }
     let mut uit = Vec::new();
