@@ -209,7 +209,7 @@ def main():
         plannen[f"which of {len(kand)} refused objects the person was processed under (one statement, VALUES + EXISTS)"] = (
             f"SELECT c.column1 AS soort, c.column2 AS id FROM (VALUES {waarden}) AS c WHERE EXISTS (SELECT 1 FROM audittrail a "
             f"JOIN verwerkingslog v ON v.trace_id = a.trace_id WHERE a.object_type = c.column1 AND a.object_id = c.column2 "
-            f"AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ('{pseud}'))")
+            f"AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ('{pseud}') OFFSET 0)")
         print(f"\n### zoek.py {LABEL} ({datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M')} UTC)\n")
         print(f"binary {BIN}; {os.cpu_count()} cores; load average at start of the measurements {load:.1f}, at end {load_na:.1f}; "
               f"c=1, {N} sequential requests per line (wall time per request, client on the same machine); pool {POOL}")

@@ -402,8 +402,9 @@ struct Kandidaat {
 /// under: an allowed audit row (`resultaat` 200..=299) on the object in a request (trace)
 /// that logged a processing of the subject, in any organisation's log. One statement: the
 /// candidates as a `VALUES` list of binds (columns `column1`, `column2` on both backends),
-/// each probed with `EXISTS` over the audit rows of the object (index on `(object_type,
-/// object_id)`) joined to the `(betrokkene, trace_id)` index, stopping at its first hit.
+/// each probed with a correlated `EXISTS` over the audit rows of the object (index on
+/// `(object_type, object_id)`) joined to the `(betrokkene, trace_id)` index, stopping at
+/// its first hit (on PostgreSQL kept correlated by `OFFSET 0`: see below).
 /// Errors: the database's.
 fn verwerkt_onder(
     conn: &mut DbConnection,
@@ -431,9 +432,14 @@ fn verwerkt_onder(
          WHERE EXISTS (SELECT 1 FROM audittrail a \
          JOIN verwerkingslog v ON v.trace_id = a.trace_id \
          WHERE a.object_type = c.column1 AND a.object_id = c.column2 \
-         AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ({}))",
+         AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ({}){})",
         waarden.join(", "),
-        betrokkenen.join(", ")
+        betrokkenen.join(", "),
+        // PostgreSQL pulls a plain EXISTS up into a hash semi-join of every allowed audit
+        // row of the objects with every trace of the subject (1.3 s at 300k reads, zoek.py);
+        // OFFSET 0 keeps it a correlated subplan per candidate, which stops at its first
+        // hit. SQLite runs a correlated EXISTS per row anyway (and has no bare OFFSET).
+        if pg { " OFFSET 0" } else { "" }
     );
     let mut q = diesel::sql_query(sql).into_boxed::<ketenregie_store::conn::MultiBackend>();
     for b in pseudoniemen {
