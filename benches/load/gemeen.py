@@ -9,7 +9,7 @@ handed to the caller's cleanup), Ctrl-C (KeyboardInterrupt), SIGTERM and SIGHUP 
 into SystemExit here, so `finally` blocks and `atexit` run), and even a SIGKILL of the
 script (Linux: the service gets SIGTERM from the kernel when its parent dies,
 PR_SET_PDEATHSIG)."""
-import atexit, ctypes, http.client, json, signal, socket, subprocess
+import atexit, ctypes, http.client, json, signal, socket, subprocess, time
 
 # The services this process started and has not stopped yet.
 _DIENSTEN = []
@@ -43,6 +43,23 @@ def stop_dienst(p, timeout=20):
             p.kill(); p.wait()
     if p in _DIENSTEN:
         _DIENSTEN.remove(p)
+
+
+def wacht_op_gereed(p, poort, seconden=120, log_pad="its log"):
+    """Wait until the service `p` (from `start_dienst`) on 127.0.0.1:`poort` answers 200 on
+    GET /health/ready. RuntimeError when it exits first or is not ready after `seconden` s."""
+    einde = time.monotonic() + seconden
+    while time.monotonic() < einde:
+        if p.poll() is not None:
+            raise RuntimeError(f"the service exited (code {p.returncode}); see {log_pad}")
+        try:
+            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
+            if c.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"the service was not ready after {seconden} s; see {log_pad}")
 
 
 @atexit.register

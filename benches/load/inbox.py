@@ -96,16 +96,7 @@ def start(backend, grootte, tmp):
 def klaarzetten(s, backend, db, grootte, poort, env):
     """Wait for the service of `s`, then grow its database to `grootte` meldingen."""
     server = s["server"]
-    for _ in range(600):
-        if server.poll() is not None:
-            raise RuntimeError(f"the service exited (code {server.returncode}); see its log")
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
-            if c.getresponse().status == 200: break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        raise RuntimeError("the service was not ready after 600 tries")
+    gemeen.wacht_op_gereed(server, poort)
     admin = token(env, "ketenregie-platform", "platformbeheerder")
     c = http.client.HTTPConnection("127.0.0.1", poort, timeout=60)
     st, _ = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})

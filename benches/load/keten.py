@@ -196,18 +196,7 @@ class Backend:
     def start(self):
         self.server = gemeen.start_dienst([BIN, "serve"], self.env,
                                           os.path.join(self.tmp, f"server-{self.naam}.log"), "a")
-        einde = time.monotonic() + 120
-        while time.monotonic() < einde:
-            if self.server.poll() is not None:
-                sys.exit(f"keten: {self.naam}: the service exited; see {self.tmp}/server-{self.naam}.log")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.poort, timeout=2); c.request("GET", "/health/ready")
-                if c.getresponse().status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        sys.exit(f"keten: {self.naam}: not ready after 120 s")
+        gemeen.wacht_op_gereed(self.server, self.poort, 120, f"{self.tmp}/server-{self.naam}.log")
 
     def stop(self):
         if self.server:

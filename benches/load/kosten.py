@@ -100,21 +100,14 @@ class Dienst:
                         KETENREGIE_LIMITS__BRIEFINGS_PER_DAY="0", KETENREGIE_LIMITS__PERSON_LOOKUPS_PER_DAY="0")
         if zonder_verzegelaar:
             self.env["KETENREGIE_PRIVACY__LOG_SEAL_INTERVAL_MS"] = "3600000"
-        self.server = subprocess.Popen([binary, "serve"], env=self.env, stdout=subprocess.DEVNULL,
-                                       stderr=open(os.path.join(tmp, "server.log"), "w"))
-        for _ in range(600):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.poort, timeout=2); c.request("GET", "/health/ready")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        self.server = gemeen.start_dienst([binary, "serve"], self.env, os.path.join(tmp, "server.log"))
+        gemeen.wacht_op_gereed(self.server, self.poort, 60, f"{tmp}/server.log")
 
     def token(self, org, rol):
         return gemeen.token(self.bin, self.env, org, rol, 240)
 
     def stop(self):
-        self.server.terminate(); self.server.wait(timeout=20)
+        gemeen.stop_dienst(self.server)
         if self.backend == "postgres":
             subprocess.call(["psql", "-q", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
                              f"DROP DATABASE IF EXISTS {self.db} WITH (FORCE)"])

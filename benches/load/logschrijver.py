@@ -73,12 +73,7 @@ def run(backend, args):
                KETENREGIE_LIMITS__PERSON_LOOKUPS_PER_DAY="0")
     server = gemeen.start_dienst([BIN, "serve"], env, os.path.join(tmp, "server.log"))
     try:
-        for _ in range(600):
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
-                if c.getresponse().status == 200: break
-            except OSError:
-                time.sleep(0.1)
+        gemeen.wacht_op_gereed(server, poort)
         admin = token(env, "ketenregie-platform", "platformbeheerder")
         c = http.client.HTTPConnection("127.0.0.1", poort, timeout=30)
         st, body = verzoek(c, "POST", "/api/v1/organisaties", admin, {"code": "politie-den-haag", "naam": "Politie Den Haag", "soort": "politie"})

@@ -31,6 +31,7 @@ from datetime import datetime, timedelta, timezone
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import gemeen  # noqa: E402
 from gemeen import MELDING, pctl, token, vrije_poort  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -77,20 +78,9 @@ def main():
                KETENREGIE_LIMITS__CLIENT_PER_SECOND="0", KETENREGIE_LIMITS__USER_PER_SECOND="0",
                KETENREGIE_LIMITS__BRIEFINGS_PER_DAY="0", KETENREGIE_LIMITS__PERSON_LOOKUPS_PER_DAY="0",
                KETENREGIE_PRIVACY__RETENTION_DAILY="false")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(os.path.join(tmp, "server.log"), "a"))
+    server = gemeen.start_dienst([BIN, "serve"], env, os.path.join(tmp, "server.log"), "a")
     try:
-        einde = time.monotonic() + 300
-        while True:
-            if server.poll() is not None or time.monotonic() > einde:
-                sys.exit(f"zoek: the service did not start; see {tmp}/server.log")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", poort, timeout=2); c.request("GET", "/health/ready")
-                if c.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
+        gemeen.wacht_op_gereed(server, poort, 300, f"{tmp}/server.log")
 
         def verzoek(methode, pad, tok, body=None, verwacht=(200, 201)):
             c = http.client.HTTPConnection("127.0.0.1", poort, timeout=300)
@@ -223,11 +213,7 @@ def main():
             print(f"{naam}:\n\n    " + "\n    ".join(plan[:8] if "VALUES" not in q else plan[:24]) + "\n")
         print("Commands: " + "; ".join(COMMANDS))
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        gemeen.stop_dienst(server, 30)
         subprocess.call(["psql", "-X", "-q", "-h", PGHOST, "-p", PGPORT, "-U", PGUSER, "-d", "postgres",
                          "-c", f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'], stdout=subprocess.DEVNULL)
 
