@@ -36,6 +36,7 @@ impl Bewaarbron for NepDossiers {
             object_id: "d-1".into(),
             betrokkenen: vec![PERSOON.parse().unwrap()],
             grond: bewaring::Bewaargrond::verlopen("vt-dossier"),
+            aantal: 1,
         }])
     }
 }

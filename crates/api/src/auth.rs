@@ -813,11 +813,11 @@ impl ketenregie_privacy::bewaring::Bewaarbron for TokenBron {
     ) -> diesel::QueryResult<Vec<ketenregie_privacy::bewaring::Verwijderd>> {
         let n = tokens::bewaar(conn, ketenregie_common::time::to_db(nu), proef)?;
         let grond = ketenregie_privacy::bewaring::Bewaargrond::verlopen("verloopt_op (token)");
-        Ok(std::iter::repeat_n(
-            ketenregie_privacy::bewaring::Verwijderd::mee("gebruikte-tokens", "", &grond),
-            n,
+        Ok(
+            ketenregie_privacy::bewaring::Verwijderd::rijen("gebruikte-tokens", n, &grond)
+                .into_iter()
+                .collect(),
         )
-        .collect())
     }
 }
 

@@ -230,6 +230,8 @@ impl Bewaarbron for IdempotentieBron {
     ) -> diesel::QueryResult<Vec<Verwijderd>> {
         let n = opslag::opruimen(conn, nu, proef)?;
         let grond = Bewaargrond::verlopen("verloopt_op (Idempotency-Key)");
-        Ok(std::iter::repeat_n(Verwijderd::mee("idempotentie", "", &grond), n).collect())
+        Ok(Verwijderd::rijen("idempotentie", n, &grond)
+            .into_iter()
+            .collect())
     }
 }

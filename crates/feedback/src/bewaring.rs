@@ -66,6 +66,7 @@ impl Bewaarbron for Terugkoppelingbron {
                         object_id: id,
                         betrokkenen: betrokkenen.0,
                         grond: g.clone(),
+                        aantal: 1,
                     });
                 }
                 for (v, _) in

@@ -283,6 +283,10 @@ pub struct Verwijderd {
     pub betrokkenen: Vec<Uuid>,
     /// Why it goes.
     pub grond: Bewaargrond,
+    /// How many rows this entry stands for: 1 for a record; n for rows without a record
+    /// of their own removed in bulk (log rows, token records, counters), so a source that
+    /// removes a month of 230,000 log rows reports one entry, not 230,000 copies.
+    pub aantal: usize,
 }
 
 impl Verwijderd {
@@ -298,7 +302,17 @@ impl Verwijderd {
             object_id: object_id.into(),
             betrokkenen: vec![],
             grond: grond.clone(),
+            aantal: 1,
         }
+    }
+
+    /// `n` rows of kind `object_type` without a record of their own (no log row each):
+    /// one entry counting `n`, none when `n` is 0.
+    pub fn rijen(object_type: &'static str, n: usize, grond: &Bewaargrond) -> Option<Self> {
+        (n > 0).then(|| Self {
+            aantal: n,
+            ..Self::mee(object_type, "", grond)
+        })
     }
 }
 
@@ -335,16 +349,18 @@ impl Opruimrapport {
         }
         for w in weg {
             match self.per_soort.iter_mut().find(|(k, _)| *k == w.object_type) {
-                Some((_, n)) => *n += 1,
-                None => self.per_soort.push((w.object_type, 1)),
+                Some((_, n)) => *n += w.aantal,
+                None => self.per_soort.push((w.object_type, w.aantal)),
             }
             match self
                 .gronden
                 .iter_mut()
                 .find(|(k, g, _)| *k == w.object_type && *g == w.grond)
             {
-                Some((_, _, n)) => *n += 1,
-                None => self.gronden.push((w.object_type, w.grond.clone(), 1)),
+                Some((_, _, n)) => *n += w.aantal,
+                None => self
+                    .gronden
+                    .push((w.object_type, w.grond.clone(), w.aantal)),
             }
         }
     }
@@ -593,10 +609,7 @@ impl Bewaarbron for Logpartitiebron {
         for u in uitkomsten {
             for (org, n) in u.weg {
                 let grond = termijnen.van_soort(conn, &org, "verwerkingslog")?;
-                uit.extend(std::iter::repeat_n(
-                    Verwijderd::mee("verwerkingslog", "", &grond),
-                    n,
-                ));
+                uit.extend(Verwijderd::rijen("verwerkingslog", n, &grond));
             }
         }
         Ok(uit)
@@ -670,10 +683,7 @@ impl Bewaarbron for Verwerkingslogbron {
             let grens = nu - Duration::days(grond.termijn_dagen.unwrap_or(5 * JAAR));
             let n = logboek::bewaar_keten(conn, &keten, &org, grens, nu, proef)?;
             // Log rows carry no domain record: counted, not logged per row.
-            uit.extend(std::iter::repeat_n(
-                Verwijderd::mee("verwerkingslog", "", &grond),
-                n,
-            ));
+            uit.extend(Verwijderd::rijen("verwerkingslog", n, &grond));
         }
         Ok(uit)
     }

@@ -242,6 +242,7 @@ fn ruim_ketens_op(
                 object_id: m.id.clone(),
                 betrokkenen: onderwerpen.remove(&m.id).unwrap_or_default(),
                 grond: g.clone(),
+                aantal: 1,
             });
         }
     }

@@ -87,6 +87,7 @@ impl Bewaarbron for Coordinatiebron {
                 object_id: id.clone(),
                 betrokkenen: vec![betrokkene.0],
                 grond: grond.clone(),
+                aantal: 1,
             });
             weg.insert(id, (grond, betrokkene.0));
         }
@@ -124,6 +125,7 @@ impl Bewaarbron for Coordinatiebron {
                     object_id: id.clone(),
                     betrokkenen,
                     grond: grond.clone(),
+                    aantal: 1,
                 });
                 onderwerpen.push(id);
             }

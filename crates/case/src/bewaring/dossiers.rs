@@ -128,6 +128,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: identiteiten(conn, &persons)?,
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
@@ -167,6 +168,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: identiteiten(conn, &[kind])?,
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
@@ -206,6 +208,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: identiteiten(conn, &l)?,
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
@@ -267,6 +270,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: identiteiten(conn, &l)?,
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
@@ -324,6 +328,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: identiteiten(conn, &l)?,
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
@@ -383,6 +388,7 @@ impl Bewaarbron for Dossierbron {
                 object_id: id.clone(),
                 betrokkenen: vec![betrokkene.0],
                 grond: g.clone(),
+                aantal: 1,
             });
             weg.push((id, g));
         }
