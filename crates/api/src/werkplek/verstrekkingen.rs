@@ -9,7 +9,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd};
-use super::verantwoording::{MAX_RIJEN, periode};
+use super::verantwoording::{MAX_RIJEN, periode, telling_tekst};
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -133,11 +133,7 @@ async fn toon(
             problemen,
             afgekapt: !totaal.exact || totaal.aantal > rijen.len() as i64,
             rijen,
-            totaal: if totaal.exact {
-                totaal.aantal.to_string()
-            } else {
-                format!("meer dan {}", totaal.aantal)
-            },
+            totaal: telling_tekst(totaal),
         },
         status,
     )
