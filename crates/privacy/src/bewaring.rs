@@ -527,6 +527,8 @@ pub fn voer_uit(
 ) -> QueryResult<Opruimrapport> {
     let mut rapport = Opruimrapport::default();
     for bron in bronnen {
+        // Per source how long it took: an operator sees which rule holds the run up.
+        let begin = std::time::Instant::now();
         let weg = conn.transaction(|c| {
             let weg = bron.ruim_op(c, nu, proef)?;
             if !proef {
@@ -570,6 +572,13 @@ pub fn voer_uit(
             }
             Ok::<_, diesel::result::Error>(weg)
         })?;
+        tracing::info!(
+            bron = %bron.soorten().join(","),
+            records = weg.iter().map(|w| w.aantal).sum::<usize>(),
+            proef,
+            ms = begin.elapsed().as_millis() as u64,
+            "retention source done"
+        );
         rapport.tel(bron.soorten(), &weg);
     }
     Ok(rapport)

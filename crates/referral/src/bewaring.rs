@@ -72,8 +72,15 @@ pub fn verlopen_ketens(
     let kortste = ketenregie_privacy::bewaring::kortste_dossiertermijn(conn)?;
     let grens = to_db(nu - Duration::days(kortste));
     // Chains whose last change lies before the shortest term (the candidates; steps and
-    // feedback may still be later).
+    // feedback may still be later). Only chains with some melding changed before the limit
+    // can qualify: found on `zorgmeldingen_gewijzigd_idx`, so a run does not aggregate
+    // every chain of the whole history.
+    let oude = diesel::alias!(zorgmeldingen as oude_meldingen);
+    let oud = oude
+        .filter(oude.field(zorgmeldingen::gewijzigd_op).lt(grens))
+        .select(oude.field(zorgmeldingen::groep_id));
     let kandidaten: Vec<String> = zorgmeldingen::table
+        .filter(zorgmeldingen::groep_id.eq_any(oud))
         .group_by(zorgmeldingen::groep_id)
         .having(diesel::dsl::max(zorgmeldingen::gewijzigd_op).lt(grens))
         .select(zorgmeldingen::groep_id)

@@ -1,0 +1,9 @@
+DROP INDEX IF EXISTS betrokkenheden_sinds_idx;
+DROP INDEX IF EXISTS betrokkenheden_beeindigd_idx;
+DROP INDEX IF EXISTS betrokkenheden_vervalt_idx;
+DROP INDEX IF EXISTS regelingen_van_idx;
+DROP INDEX IF EXISTS beschikkingen_datum_idx;
+DROP INDEX IF EXISTS gezag_geverifieerd_idx;
+DROP INDEX IF EXISTS gezinnen_gewijzigd_idx;
+DROP INDEX IF EXISTS personen_gewijzigd_idx;
+DROP INDEX IF EXISTS incidenten_tijdstip_idx;
