@@ -331,7 +331,24 @@ async fn lezingen_verzegeld_bij_commit(db: Db) {
     assert_eq!(code, 0, "{uit}");
     assert!(uit.contains("unsealed: none"), "{uit}");
     assert_eq!(app.verzegel(), 0, "nothing left for the sealer");
-    eprintln!("30 reads in {batches} batches, all sealed at commit");
+    // Round trips of one batch once its chains' heads exist, on PostgreSQL: BEGIN, the
+    // heads' lock, the audit insert, the processing-log insert, the disclosure register's
+    // insert, the heads' move, COMMIT. (SQLite adds its connection's own statements: the
+    // file name for the writers' turn, the pool's probe and a new connection's pragmas.)
+    let (rondes_voor, batches_voor) = (
+        app.logschrijver.cijfers.rondes.load(Ordering::SeqCst),
+        app.logschrijver.cijfers.batches.load(Ordering::SeqCst),
+    );
+    assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    assert_eq!(
+        app.logschrijver.cijfers.batches.load(Ordering::SeqCst),
+        batches_voor + 1
+    );
+    let rondes = app.logschrijver.cijfers.rondes.load(Ordering::SeqCst) - rondes_voor;
+    if db == Db::Postgres {
+        assert_eq!(rondes, 7, "round trips of one read's batch");
+    }
+    eprintln!("30 reads in {batches} batches, all sealed at commit; {rondes} round trips a batch");
 }
 
 /// Two instances' log writers on one database append reads to the same chains at the

@@ -8,10 +8,10 @@
 //!
 //! Both are append-only (no update or delete path here; triggers refuse one, on both
 //! backends, except the sealer's one update of an unsealed row) and hash-chained (`keten`).
-//! Rows are appended unsealed and without a chain-head lock; `verzegelaar` links them into
-//! their chain after commit (issue 17 point 2). A read's rows are collected in read mode
-//! and committed by the instance's log writer, many reads in one commit (`schrijver`, issue
-//! 17 point 1). `verifieer` (module `verificatie`) walks every chain and checks it against
+//! A change's rows are appended unsealed and without a chain-head lock; `verzegelaar` links
+//! them into their chain after commit (issue 17 point 2). A read's rows are collected in
+//! read mode and committed by the instance's log writer, many reads in one commit
+//! (`schrijver`, issue 17 point 1), sealed as they are inserted (`batchzegel`). `verifieer` (module `verificatie`) walks every chain and checks it against
 //! its head; retention removes processing-log rows only as a chain prefix and leaves a
 //! checkpoint row (`bewaar_keten`).
 //!
@@ -162,7 +162,8 @@ pub struct AuditRegel {
 }
 
 /// One audit row as inserted: unsealed (`volgnummer` 0, empty hashes) until the sealer
-/// links it (`verzegelaar`).
+/// links it (`verzegelaar`), or, a read's row in the log writer, sealed at insert
+/// (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audittrail)]
 pub struct AuditInvoeg {
@@ -237,7 +238,8 @@ fn audit_rij(ctx: &Context, regel: &AuditRegel) -> AuditInvoeg {
     }
 }
 
-/// One processing-log row as inserted: unsealed until the sealer links it.
+/// One processing-log row as inserted: unsealed until the sealer links it, or sealed at
+/// insert by the log writer (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = verwerkingslog)]
 pub struct VerwerkingInvoeg {

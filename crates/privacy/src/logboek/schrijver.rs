@@ -179,13 +179,15 @@ impl Default for Schrijfinstelling {
 }
 
 /// Figures of the writer since start: batches, requests and rows committed, failed
-/// batches.
+/// batches, and the round trips of all batches (`store::rondes`, every statement the
+/// writer sent, `BEGIN`/`COMMIT` and head creation included).
 #[derive(Debug, Default)]
 pub struct Schrijfcijfers {
     pub batches: std::sync::atomic::AtomicU64,
     pub verzoeken: std::sync::atomic::AtomicU64,
     pub rijen: std::sync::atomic::AtomicU64,
     pub mislukt: std::sync::atomic::AtomicU64,
+    pub rondes: std::sync::atomic::AtomicU64,
 }
 
 /// The handle of an instance's log writer (cheap to clone). The thread stops when the
@@ -261,11 +263,16 @@ fn lus(
             wachtenden.push(o.klaar);
         }
         let aantal = rijen.aantal() as u64;
+        let rondes_voor = ketenregie_store::rondes::geteld();
         let uitkomst = if storing.load(std::sync::atomic::Ordering::SeqCst) {
             Err(Logfout("storing ingesteld (test)".into()))
         } else {
             schrijf_batch(&pool, rijen, &mut bekend)
         };
+        cijfers.rondes.fetch_add(
+            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
+            Relaxed,
+        );
         match &uitkomst {
             Ok(()) => {
                 cijfers.batches.fetch_add(1, Relaxed);
