@@ -8,7 +8,10 @@
 //! - sealers of two instances (one with the lease, one without, as the CLI) seal one chain
 //!   in one order while reads arrive at both instances: every row sealed once, every chain
 //!   consecutive, `audit verify` passes;
-//! - `audit verify` shows the unsealed window, and `audit seal` closes it;
+//! - a read's rows are sealed by the writer at insert: none is left for the sealer after a
+//!   read burst, also with two instances' writers on one chain, and a write's unsealed row
+//!   between read batches is sealed after them and verifies;
+//! - `audit verify` shows the unsealed window (a write's rows), and `audit seal` closes it;
 //! - the kill -9 drill: the release binary killed with SIGKILL during a burst of logged
 //!   reads loses no log row of any answered read, and `audit verify` passes after it.
 
@@ -45,6 +48,27 @@ fn cli(app: &TestApp, args: &[&str]) -> (i32, String) {
             String::from_utf8_lossy(&uit.stderr)
         ),
     )
+}
+
+/// Every chain's sealed positions are 1..n without a gap or a double, and every head is at
+/// its chain's last sealed row (`audit verify` checks the links).
+fn ketens_aaneengesloten(app: &TestApp) {
+    for (tabel, kop) in [("audittrail", "audit:"), ("verwerkingslog", "verwerking:")] {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM (SELECT keten FROM {tabel} WHERE volgnummer > 0 GROUP BY keten HAVING max(volgnummer) <> count(*) OR count(DISTINCT volgnummer) <> count(*)) x"
+            )),
+            0,
+            "{tabel}: positions consecutive"
+        );
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM logketens k WHERE k.id LIKE '{kop}%' AND k.volgnummer <> (SELECT coalesce(max(volgnummer), 0) FROM {tabel} t WHERE '{kop}' || t.keten = k.id)"
+            )),
+            0,
+            "{tabel}: heads at the last row"
+        );
+    }
 }
 
 /// Batch commit before the answer: the rows of every answered read are in the database
@@ -94,10 +118,11 @@ async fn batch_commit_voor_antwoord(db: Db) {
         app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst),
         verzoeken_voor + 21
     );
-    // Appended unsealed; sealed later, and then the chains verify.
-    assert!(
-        app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0") >= 21,
-        "appended without a chain position"
+    // Sealed at insert by the writer: no read's row waits for the sealer.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0 AND actie = 'lezen'"),
+        0,
+        "a read's rows are inserted sealed"
     );
     app.verzegel();
     assert_eq!(
@@ -225,22 +250,7 @@ async fn verzegelaars_van_twee_instanties(db: Db) {
         0
     );
     // Each chain's positions are 1..n without a gap or a double (verify checks the links).
-    for (tabel, kop) in [("audittrail", "audit:"), ("verwerkingslog", "verwerking:")] {
-        assert_eq!(
-            app.tel(&format!(
-                "SELECT count(*) AS n FROM (SELECT keten FROM {tabel} GROUP BY keten HAVING max(volgnummer) <> count(*)) x"
-            )),
-            0,
-            "{tabel}: positions consecutive"
-        );
-        assert_eq!(
-            app.tel(&format!(
-                "SELECT count(*) AS n FROM logketens k WHERE k.id LIKE '{kop}%' AND k.volgnummer <> (SELECT max(volgnummer) FROM {tabel} t WHERE '{kop}' || t.keten = k.id)"
-            )),
-            0,
-            "{tabel}: heads at the last row"
-        );
-    }
+    ketens_aaneengesloten(&app);
     let (code, uit) = cli(&app, &["audit", "verify"]);
     assert_eq!(code, 0, "{uit}");
     assert!(uit.contains("unsealed: none"), "{uit}");
@@ -257,8 +267,18 @@ async fn verify_toont_onverzegeld_venster(db: Db) {
     assert_eq!(code, 0, "{uit}");
     assert!(uit.contains("unsealed: none"), "{uit}");
     assert!(uit.contains("sealed up to 20"), "{uit}");
+    // A read's rows are sealed at insert; a write's rows are appended unsealed.
     let res = app.get(&format!("/api/v1/zorgmeldingen/{id}"), &vt).await;
     assert_eq!(res.status(), 200);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0"),
+        0
+    );
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post("/api/v1/zorgmeldingen", &agent, &keten::melding())
+        .await;
+    assert_eq!(res.status(), 201);
     let audit = app.tel("SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0");
     let verwerking = app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE volgnummer = 0");
     assert_eq!(audit, 1);
@@ -276,6 +296,154 @@ async fn verify_toont_onverzegeld_venster(db: Db) {
         uit.contains(&format!("sealed: {} rows", audit + verwerking)),
         "{uit}"
     );
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+}
+
+/// A read burst's rows are sealed when their batch commits: with the sealer off (the test
+/// default) and the writes' rows sealed beforehand, thirty concurrent reads leave no
+/// unsealed row, every chain is consecutive, `audit verify` is clean, and the sealer then
+/// has nothing to do.
+async fn lezingen_verzegeld_bij_commit(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    app.verzegel();
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let voor = app.tel(LOGREGELS);
+    let batches_voor = app.logschrijver.cijfers.batches.load(Ordering::SeqCst);
+    let antwoorden = futures_util::future::join_all((0..30).map(|_| app.get(&pad, &vt))).await;
+    for r in antwoorden {
+        assert_eq!(r.status(), 200);
+    }
+    assert!(app.tel(LOGREGELS) - voor >= 60);
+    let batches = app.logschrijver.cijfers.batches.load(Ordering::SeqCst) - batches_voor;
+    assert_eq!(
+        app.tel(
+            "SELECT (SELECT count(*) FROM audittrail WHERE volgnummer = 0) + (SELECT count(*) FROM verwerkingslog WHERE volgnummer = 0) AS n"
+        ),
+        0,
+        "no unsealed row after the read burst"
+    );
+    ketens_aaneengesloten(&app);
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+    assert_eq!(app.verzegel(), 0, "nothing left for the sealer");
+    // Round trips of one batch once its chains' heads exist, on PostgreSQL: BEGIN, the
+    // heads' lock, the audit insert, the processing-log insert, the disclosure register's
+    // insert, the heads' move, COMMIT. (SQLite adds its connection's own statements: the
+    // file name for the writers' turn, the pool's probe and a new connection's pragmas.)
+    let (rondes_voor, batches_voor) = (
+        app.logschrijver.cijfers.rondes.load(Ordering::SeqCst),
+        app.logschrijver.cijfers.batches.load(Ordering::SeqCst),
+    );
+    assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    assert_eq!(
+        app.logschrijver.cijfers.batches.load(Ordering::SeqCst),
+        batches_voor + 1
+    );
+    let rondes = app.logschrijver.cijfers.rondes.load(Ordering::SeqCst) - rondes_voor;
+    if db == Db::Postgres {
+        assert_eq!(rondes, 7, "round trips of one read's batch");
+    }
+    eprintln!("30 reads in {batches} batches, all sealed at commit; {rondes} round trips a batch");
+}
+
+/// Two instances' log writers on one database append reads to the same chains at the
+/// same time (no sealer runs): their batches serialise on the chain heads' row locks, so
+/// every chain is consecutive, nothing is unsealed, and `audit verify` passes.
+async fn twee_schrijvers_een_keten(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    app.verzegel();
+    let b = Application::build_met(app.config.clone(), Onderdelen::default())
+        .await
+        .expect("second instance starts");
+    let b_url = format!("http://127.0.0.1:{}", b.port());
+    actix_web::rt::spawn(b.run_until_stopped());
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let voor = app.tel(LOGREGELS);
+    let verzoeken_a = app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst);
+    for ronde in 0..10 {
+        let a = (0..6).map(|_| app.get(&pad, &vt));
+        let b = (0..6).map(|_| {
+            app.client
+                .get(format!("{b_url}{pad}"))
+                .bearer_auth(&vt)
+                .send()
+        });
+        let (ra, rb) = futures_util::future::join(
+            futures_util::future::join_all(a),
+            futures_util::future::join_all(b),
+        )
+        .await;
+        for r in ra {
+            assert_eq!(r.status(), 200, "round {ronde}");
+        }
+        for r in rb {
+            assert_eq!(r.unwrap().status(), 200, "round {ronde}");
+        }
+    }
+    assert_eq!(
+        app.logschrijver.cijfers.verzoeken.load(Ordering::SeqCst) - verzoeken_a,
+        60,
+        "half the reads went through instance B's writer"
+    );
+    assert!(app.tel(LOGREGELS) - voor >= 120 * 2);
+    assert_eq!(
+        app.tel(
+            "SELECT (SELECT count(*) FROM audittrail WHERE volgnummer = 0) + (SELECT count(*) FROM verwerkingslog WHERE volgnummer = 0) AS n"
+        ),
+        0
+    );
+    ketens_aaneengesloten(&app);
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("unsealed: none"), "{uit}");
+}
+
+/// A write's unsealed row between read batches in the same chain: the reads after it are
+/// sealed past it, the write's row stays unsealed (shown, no break) until the sealer gives
+/// it the next position, and then the chain is consecutive and verifies.
+async fn schrijven_tussen_leesbatches(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    app.verzegel();
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    // The melding is the police's: vt's reads join the audit chain `politie-haaglanden`,
+    // and so does the police's next filing (a write, unsealed).
+    let onverzegeld = "SELECT count(*) AS n FROM audittrail WHERE volgnummer = 0 AND keten = 'politie-haaglanden'";
+    for ronde in 0..3 {
+        let lezingen = futures_util::future::join_all((0..5).map(|_| app.get(&pad, &vt)));
+        let melding = keten::melding();
+        let schrijf = app.post("/api/v1/zorgmeldingen", &agent, &melding);
+        let (rs, w) = futures_util::future::join(lezingen, schrijf).await;
+        for r in rs {
+            assert_eq!(r.status(), 200, "round {ronde}");
+        }
+        assert_eq!(w.status(), 201, "round {ronde}");
+        assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    }
+    assert_eq!(
+        app.tel(onverzegeld),
+        3,
+        "the writes' rows wait for the sealer"
+    );
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(
+        code, 0,
+        "unsealed rows between sealed ones are no break: {uit}"
+    );
+    assert!(uit.contains("unsealed: 3 audit rows"), "{uit}");
+    ketens_aaneengesloten(&app);
+    assert!(app.verzegel() >= 3);
+    assert_eq!(app.tel(onverzegeld), 0);
+    ketens_aaneengesloten(&app);
     let (code, uit) = cli(&app, &["audit", "verify"]);
     assert_eq!(code, 0, "{uit}");
     assert!(uit.contains("unsealed: none"), "{uit}");
@@ -438,4 +606,7 @@ op_beide_backends!(
     verzegelaars_van_twee_instanties,
     verify_toont_onverzegeld_venster,
     kill9_tijdens_leesgolf,
+    lezingen_verzegeld_bij_commit,
+    twee_schrijvers_een_keten,
+    schrijven_tussen_leesbatches,
 );

@@ -5,8 +5,9 @@
 //!
 //! Linking is serialised per chain: the chain head row in `logketens` is updated first in
 //! the transaction, which locks it on PostgreSQL until commit; SQLite has one writer.
-//! Since issue 17 only the sealer (`logboek::verzegelaar`) and retention's checkpoint row
-//! take that lock; requests append unsealed rows without it.
+//! Since issue 17 only the sealer (`logboek::verzegelaar`), the log writer sealing a read
+//! batch (`logboek::batchzegel`, all the batch's heads in one sorted statement) and
+//! retention's checkpoint row take that lock; requests never wait for it.
 
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};

@@ -45,28 +45,7 @@ pub struct AuditRij {
 impl AuditRij {
     /// The hashed content (every column but `hash`, canonical JSON).
     pub(crate) fn inhoud(&self) -> String {
-        serde_json::to_string(&AuditInhoud {
-            id: &self.id,
-            keten: &self.keten,
-            volgnummer: self.volgnummer,
-            tijdstip: tijd(self.tijdstip),
-            trace_id: &self.trace_id,
-            gebruiker: &self.gebruiker,
-            gebruiker_naam: &self.gebruiker_naam,
-            organisatie: &self.organisatie,
-            applicatie: &self.applicatie,
-            actie: &self.actie,
-            object_type: &self.object_type,
-            object_id: &self.object_id,
-            eigenaar: &self.eigenaar,
-            resultaat: self.resultaat,
-            toelichting: self.toelichting.as_deref(),
-            doorbraak: self.doorbraak,
-            grondslag: self.grondslag.as_deref(),
-            oude_waarde: self.oude_waarde.as_deref(),
-            nieuwe_waarde: self.nieuwe_waarde.as_deref(),
-        })
-        .expect("serialises")
+        audit_inhoud!(self)
     }
 
     /// The row with its reason and old and new values decrypted (`AUDIT_VERSLEUTELD`;
@@ -287,25 +266,7 @@ pub struct VerwerkingRij {
 impl VerwerkingRij {
     /// The hashed content (every column but `hash`, canonical JSON).
     pub(crate) fn inhoud(&self) -> String {
-        serde_json::to_string(&VerwerkingInhoud {
-            id: &self.id,
-            keten: &self.keten,
-            volgnummer: self.volgnummer,
-            trace_id: &self.trace_id,
-            span_id: &self.span_id,
-            parent_span_id: self.parent_span_id.as_deref(),
-            organisatie: &self.organisatie,
-            activiteit: &self.activiteit,
-            grondslag: &self.grondslag,
-            convenant_id: self.convenant_id.as_deref(),
-            convenant_versie: self.convenant_versie,
-            betrokkene: &self.betrokkene,
-            resultaat: &self.resultaat,
-            doorbraak: self.doorbraak,
-            start_op: tijd(self.start_op),
-            eind_op: tijd(self.eind_op),
-        })
-        .expect("serialises")
+        verwerking_inhoud!(self)
     }
 }
 

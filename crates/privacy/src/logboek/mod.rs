@@ -8,10 +8,10 @@
 //!
 //! Both are append-only (no update or delete path here; triggers refuse one, on both
 //! backends, except the sealer's one update of an unsealed row) and hash-chained (`keten`).
-//! Rows are appended unsealed and without a chain-head lock; `verzegelaar` links them into
-//! their chain after commit (issue 17 point 2). A read's rows are collected in read mode
-//! and committed by the instance's log writer, many reads in one commit (`schrijver`, issue
-//! 17 point 1). `verifieer` (module `verificatie`) walks every chain and checks it against
+//! A change's rows are appended unsealed and without a chain-head lock; `verzegelaar` links
+//! them into their chain after commit (issue 17 point 2). A read's rows are collected in
+//! read mode and committed by the instance's log writer, many reads in one commit
+//! (`schrijver`, issue 17 point 1), sealed as they are inserted (`batchzegel`). `verifieer` (module `verificatie`) walks every chain and checks it against
 //! its head; retention removes processing-log rows only as a chain prefix and leaves a
 //! checkpoint row (`bewaar_keten`).
 //!
@@ -41,6 +41,66 @@ use ketenregie_store::schema::{audittrail, verwerkingslog};
 use serde::Serialize;
 use uuid::Uuid;
 
+/// The hashed content of an audit row (`AuditInhoud` as canonical JSON) from any value
+/// with the audit trail's columns as fields: the row read back (`AuditRij`, which the
+/// verification and the sealer hash) and the row about to be inserted (`AuditInvoeg`, which
+/// the log writer seals at insert). One macro, so both hash the same fields the same way.
+macro_rules! audit_inhoud {
+    ($r:expr) => {{
+        let r = $r;
+        serde_json::to_string(&AuditInhoud {
+            id: &r.id,
+            keten: &r.keten,
+            volgnummer: r.volgnummer,
+            tijdstip: tijd(r.tijdstip),
+            trace_id: &r.trace_id,
+            gebruiker: &r.gebruiker,
+            gebruiker_naam: &r.gebruiker_naam,
+            organisatie: &r.organisatie,
+            applicatie: &r.applicatie,
+            actie: &r.actie,
+            object_type: &r.object_type,
+            object_id: &r.object_id,
+            eigenaar: &r.eigenaar,
+            resultaat: r.resultaat,
+            toelichting: r.toelichting.as_deref(),
+            doorbraak: r.doorbraak,
+            grondslag: r.grondslag.as_deref(),
+            oude_waarde: r.oude_waarde.as_deref(),
+            nieuwe_waarde: r.nieuwe_waarde.as_deref(),
+        })
+        .expect("serialises")
+    }};
+}
+
+/// The hashed content of a processing-log row (`VerwerkingInhoud` as canonical JSON), as
+/// `audit_inhoud!` for the processing log (`VerwerkingRij`, `VerwerkingInvoeg`).
+macro_rules! verwerking_inhoud {
+    ($r:expr) => {{
+        let r = $r;
+        serde_json::to_string(&VerwerkingInhoud {
+            id: &r.id,
+            keten: &r.keten,
+            volgnummer: r.volgnummer,
+            trace_id: &r.trace_id,
+            span_id: &r.span_id,
+            parent_span_id: r.parent_span_id.as_deref(),
+            organisatie: &r.organisatie,
+            activiteit: &r.activiteit,
+            grondslag: &r.grondslag,
+            convenant_id: r.convenant_id.as_deref(),
+            convenant_versie: r.convenant_versie,
+            betrokkene: &r.betrokkene,
+            resultaat: &r.resultaat,
+            doorbraak: r.doorbraak,
+            start_op: tijd(r.start_op),
+            eind_op: tijd(r.eind_op),
+        })
+        .expect("serialises")
+    }};
+}
+
+mod batchzegel;
 mod bewaring;
 mod lezen;
 pub mod schrijver;
@@ -102,7 +162,8 @@ pub struct AuditRegel {
 }
 
 /// One audit row as inserted: unsealed (`volgnummer` 0, empty hashes) until the sealer
-/// links it (`verzegelaar`).
+/// links it (`verzegelaar`), or, a read's row in the log writer, sealed at insert
+/// (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = audittrail)]
 pub struct AuditInvoeg {
@@ -127,6 +188,13 @@ pub struct AuditInvoeg {
     grondslag: Option<String>,
     oude_waarde: Option<String>,
     nieuwe_waarde: Option<String>,
+}
+
+impl AuditInvoeg {
+    /// The hashed content, as `AuditRij::inhoud` computes it once the row is stored.
+    fn inhoud(&self) -> String {
+        audit_inhoud!(self)
+    }
 }
 
 /// Append one row to the audit trail of `regel.object.eigenaar` (its chain: the owner's
@@ -170,7 +238,8 @@ fn audit_rij(ctx: &Context, regel: &AuditRegel) -> AuditInvoeg {
     }
 }
 
-/// One processing-log row as inserted: unsealed until the sealer links it.
+/// One processing-log row as inserted: unsealed until the sealer links it, or sealed at
+/// insert by the log writer (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = verwerkingslog)]
 pub struct VerwerkingInvoeg {
@@ -192,6 +261,13 @@ pub struct VerwerkingInvoeg {
     doorbraak: bool,
     start_op: NaiveDateTime,
     eind_op: NaiveDateTime,
+}
+
+impl VerwerkingInvoeg {
+    /// The hashed content, as `VerwerkingRij::inhoud` computes it once the row is stored.
+    fn inhoud(&self) -> String {
+        verwerking_inhoud!(self)
+    }
 }
 
 #[derive(Serialize)]

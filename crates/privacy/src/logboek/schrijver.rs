@@ -12,14 +12,18 @@
 //!
 //! The writer is one OS thread per instance fed by a channel: while it commits a batch the
 //! next requests queue, so under load a batch grows by itself (no timer, no added latency
-//! when idle). The rows are appended unsealed; the sealer (`verzegelaar`) links them into
-//! their hash chains after commit.
+//! when idle). The writer inserts the rows already sealed: in the batch transaction it locks
+//! the heads of the chains the batch touches (sorted, one statement), links the rows into
+//! their hash chains and moves the heads (`batchzegel`), so a read's rows are never updated
+//! afterwards. Only the rows of writes (appended unsealed in the write's own transaction)
+//! are left to the sealer (`verzegelaar`).
 
-use super::{AuditInvoeg, VerwerkingInvoeg};
+use super::{AuditInvoeg, VerwerkingInvoeg, batchzegel};
 use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
 use ketenregie_store::schema::{audittrail, verwerkingslog};
 use ketenregie_store::{DbConnection, DbPool, conn};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
 
 /// A write deferred to the batch transaction (the owner's notification of a read: rare,
@@ -175,13 +179,15 @@ impl Default for Schrijfinstelling {
 }
 
 /// Figures of the writer since start: batches, requests and rows committed, failed
-/// batches.
+/// batches, and the round trips of all batches (`store::rondes`, every statement the
+/// writer sent, `BEGIN`/`COMMIT` and head creation included).
 #[derive(Debug, Default)]
 pub struct Schrijfcijfers {
     pub batches: std::sync::atomic::AtomicU64,
     pub verzoeken: std::sync::atomic::AtomicU64,
     pub rijen: std::sync::atomic::AtomicU64,
     pub mislukt: std::sync::atomic::AtomicU64,
+    pub rondes: std::sync::atomic::AtomicU64,
 }
 
 /// The handle of an instance's log writer (cheap to clone). The thread stops when the
@@ -240,6 +246,8 @@ fn lus(
     storing: &std::sync::atomic::AtomicBool,
 ) {
     use std::sync::atomic::Ordering::Relaxed;
+    // The chain heads this writer knows to exist (`batchzegel::maak_koppen`).
+    let mut bekend: HashSet<String> = HashSet::new();
     while let Ok(eerste) = ontvanger.recv() {
         let mut batch = vec![eerste];
         while batch.len() < instelling.max_verzoeken {
@@ -255,11 +263,16 @@ fn lus(
             wachtenden.push(o.klaar);
         }
         let aantal = rijen.aantal() as u64;
+        let rondes_voor = ketenregie_store::rondes::geteld();
         let uitkomst = if storing.load(std::sync::atomic::Ordering::SeqCst) {
             Err(Logfout("storing ingesteld (test)".into()))
         } else {
-            schrijf_batch(&pool, rijen)
+            schrijf_batch(&pool, rijen, &mut bekend)
         };
+        cijfers.rondes.fetch_add(
+            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
+            Relaxed,
+        );
         match &uitkomst {
             Ok(()) => {
                 cijfers.batches.fetch_add(1, Relaxed);
@@ -279,19 +292,34 @@ fn lus(
     }
 }
 
-/// One batch in one write transaction.
-fn schrijf_batch(pool: &DbPool, rijen: Logrijen) -> Result<(), Logfout> {
+/// One batch in one write transaction, its rows sealed at insert (`batchzegel`): the
+/// heads of its chains locked (sorted, one statement), the rows linked and inserted, the
+/// heads moved (one statement), commit. Heads this writer has not seen are created first,
+/// in a short transaction of their own.
+fn schrijf_batch(
+    pool: &DbPool,
+    mut rijen: Logrijen,
+    bekend: &mut HashSet<String>,
+) -> Result<(), Logfout> {
     let mut c = conn::haal(pool).map_err(|e| Logfout(e.to_string()))?;
-    let uitkomst = conn::schrijf(&mut c, |c| voeg_in(c, rijen));
+    let koppen = batchzegel::koppen_van(&rijen);
+    let uitkomst = batchzegel::maak_koppen(&mut c, &koppen, bekend).and_then(|()| {
+        conn::schrijf(&mut c, |c| {
+            let stand = batchzegel::verzegel(c, &koppen, &mut rijen, bekend)?;
+            voeg_in(c, rijen)?;
+            batchzegel::zet_koppen(c, &stand)
+        })
+    });
     if uitkomst.is_ok() {
         conn::gezien_werken(&mut c);
     }
     uitkomst.map_err(|e: diesel::result::Error| Logfout(e.to_string()))
 }
 
-/// Write collected rows in the caller's transaction: multi-row inserts per log and for
-/// the disclosure register (within both backends' bind-parameter limits), then the
-/// deferred writes.
+/// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
+/// in the log writer, else unsealed for the sealer): multi-row inserts per log and for the
+/// disclosure register (within both backends' bind-parameter limits), then the deferred
+/// writes.
 pub fn voeg_in(conn: &mut DbConnection, rijen: Logrijen) -> QueryResult<()> {
     voeg_audit_in(conn, &rijen.audit)?;
     voeg_verwerking_in(conn, &rijen.verwerking)?;

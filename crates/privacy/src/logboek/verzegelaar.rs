@@ -1,6 +1,8 @@
 //! The sealer (issue 17 point 2): hash chains off the request path.
 //!
-//! A log row is appended *unsealed*: `volgnummer = 0`, `vorige_hash = ''`, `hash = ''`, in
+//! The rows of reads are sealed by the log writer as it inserts them (`batchzegel`); what
+//! is left here are the rows of changes, written in the change's own transaction. Such a
+//! log row is appended *unsealed*: `volgnummer = 0`, `vorige_hash = ''`, `hash = ''`, in
 //! the chain named in `keten` (the owner for the audit trail, the processing organisation
 //! for the processing log), with no chain-head lock. `verzegel` then gives each chain's
 //! unsealed rows their positions and links, in order of their order key (the id, a UUIDv7:
