@@ -44,6 +44,7 @@ fn ctx(app: &TestApp, schijf: u8, nu: DateTime<Utc>) -> Context {
         pseudoniemen: Arc::new(ketenregie_api::verwerking::pseudonimiseerder(&app.config).unwrap()),
         versleuteling: Arc::new(ketenregie_api::verwerking::versleuteling(&app.config).unwrap()),
         stamgegevens: Default::default(),
+        stempel: None,
         groepslog: Default::default(),
     }
 }

@@ -51,7 +51,7 @@ async fn app_met_klok(db: Db, klok: ketenregie_common::Klok) -> Option<TestApp> 
     Some(app)
 }
 
-fn melding(gemeenten: &[&str]) -> Value {
+pub(crate) fn melding(gemeenten: &[&str]) -> Value {
     let kinderen: Vec<Value> = gemeenten
         .iter()
         .enumerate()

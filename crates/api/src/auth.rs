@@ -40,7 +40,7 @@ use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use ketenregie_common::validatie::InvalidParam;
 use ketenregie_common::{Actor, Rol};
-use ketenregie_privacy::stamgegevens::Stamgegevens;
+use ketenregie_privacy::stamgegevens::{Stamgegevens, Stempel};
 use ketenregie_store::DbPool;
 use ketenregie_store::tokens::{self, JtiUitkomst};
 use sha2::{Digest, Sha256};
@@ -453,12 +453,24 @@ pub fn organisatie_geregistreerd(
     platform: &str,
     organisatie: &str,
 ) -> Result<(), AppError> {
+    organisatie_geregistreerd_bij(conn, stamgegevens, platform, organisatie).map(|_| ())
+}
+
+/// `organisatie_geregistreerd`, returning the version stamp it read (`None` for the
+/// platform organisation, which needs no look-up), for the request to carry
+/// (`Context::stempel`: the decision then reads no stamp of its own).
+pub fn organisatie_geregistreerd_bij(
+    conn: &mut ketenregie_store::DbConnection,
+    stamgegevens: &Stamgegevens,
+    platform: &str,
+    organisatie: &str,
+) -> Result<Option<Stempel>, AppError> {
     if organisatie == platform {
-        return Ok(());
+        return Ok(None);
     }
     let stand = stamgegevens.stand(conn).map_err(db::db_fout)?;
     match stand.kern(conn, organisatie).map_err(db::db_fout)? {
-        Some(_) => Ok(()),
+        Some(_) => Ok(Some(stand.stempel())),
         None => Err(AppError::NietGeauthenticeerd(format!(
             "De organisatie in het token (`organisatie`) staat niet in het partnerregister; een code is precies zoals in /api/v1/organisaties, in kleine letters (regel {})",
             ketenregie_privacy::register::organisaties::ORGANISATIE_GEREGISTREERD
@@ -698,10 +710,14 @@ async fn check(req: &ServiceRequest) -> Result<Actor, AppError> {
             .cloned()
             .ok_or_else(|| AppError::intern("stamgegevens missing"))?;
         let (platform, code) = (verifier.platform.clone(), actor.organisatie.clone());
-        db::run(&pool, move |c| {
-            organisatie_geregistreerd(c, &stamgegevens, &platform, &code)
+        let stempel = db::run(&pool, move |c| {
+            organisatie_geregistreerd_bij(c, &stamgegevens, &platform, &code)
         })
         .await?;
+        // Carried through the request (`verwerking::context`): the stamp is read once.
+        if let Some(s) = stempel {
+            req.extensions_mut().insert(s);
+        }
     }
     let jti = claims
         .jti

@@ -58,6 +58,38 @@ where
     .map_err(AppError::intern)?
 }
 
+/// A read whose use case sends only reads and needs no snapshot across its statements
+/// (`verwerking::lezing`; issue 17: fewer round trips): on PostgreSQL `f` runs without
+/// `BEGIN`/`COMMIT`, on SQLite as `lees_tx`.
+///
+/// Why that keeps consistency: PostgreSQL runs at READ COMMITTED here, where every
+/// statement takes its own snapshot inside a transaction as well, so an explicit
+/// transaction around statements that only read gives them nothing they lack without
+/// one; a single statement is consistent by itself. On SQLite a transaction is what gives
+/// several statements one snapshot, and costs no network round trip, so it stays. Nothing
+/// is written through the connection (the read's log rows go to the log writer, which
+/// commits them before the answer), so there is nothing a failure could leave half done.
+pub async fn lees_los<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    use diesel::Connection;
+    let pool = pool.clone();
+    web::block(move || {
+        let mut c = conn::haal(&pool)?;
+        let uitkomst = match c.backend() {
+            ketenregie_store::Backend::Postgres => f(&mut c),
+            ketenregie_store::Backend::Sqlite => c
+                .transaction(|c| f(c).map_err(Mislukt::App))
+                .map_err(Mislukt::naar_app),
+        };
+        na_afloop(&mut c, uitkomst)
+    })
+    .await
+    .map_err(AppError::intern)?
+}
+
 /// Run `f` on a pooled connection without an explicit transaction: for reads only (a
 /// write belongs in `tx`).
 pub async fn run<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>

@@ -169,6 +169,11 @@ pub fn context(
         .app_data::<web::Data<logboek::Logschrijver>>()
         .map(|s| logboek::Groepslog::met(s.get_ref().clone()))
         .unwrap_or_default();
+    // The register's version stamp the authentication read for this request, if it did.
+    let stempel = req
+        .extensions()
+        .get::<ketenregie_privacy::stamgegevens::Stempel>()
+        .copied();
     Ok(Context {
         actor,
         trace_id,
@@ -180,6 +185,7 @@ pub fn context(
         pseudoniemen: pseudoniemen as Arc<Pseudonimiseerder>,
         versleuteling,
         stamgegevens,
+        stempel,
         groepslog,
     })
 }
@@ -208,10 +214,43 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
+    voer_uit(pool, ctx, actie, object, f, false).await
+}
+
+/// `tx` with action `lezen` for a use case that only reads (its statements read, its log
+/// rows go to the log writer): in read mode on PostgreSQL without `BEGIN`/`COMMIT`
+/// (`db::lees_los`, where the reasons are), two round trips fewer. The log rows still
+/// commit before the answer, and a refusal is written as by `tx`. Without a log writer
+/// (no application around the request) it is `tx`: the log rows are then written
+/// through the connection and need the transaction.
+pub async fn lezing<T, F>(pool: &DbPool, ctx: &Context, object: Object, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
+    voer_uit(pool, ctx, "lezen", object, f, true).await
+}
+
+async fn voer_uit<T, F>(
+    pool: &DbPool,
+    ctx: &Context,
+    actie: &'static str,
+    object: Object,
+    f: F,
+    los: bool,
+) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
     let leesmodus = actie == "lezen" && ctx.groepslog.schrijver().is_some();
     let uitkomst = if leesmodus {
         ctx.groepslog.begin();
-        let uitkomst = db::lees_tx(pool, f).await;
+        let uitkomst = if los {
+            db::lees_los(pool, f).await
+        } else {
+            db::lees_tx(pool, f).await
+        };
         // Always leave read mode: a refusal below is written at once, and rows of a
         // failed read are dropped with its rollback.
         let rijen = ctx.groepslog.neem();

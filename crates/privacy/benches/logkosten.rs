@@ -40,6 +40,7 @@ fn context() -> Context {
         pseudoniemen: Arc::new(Pseudonimiseerder::new(&[1u8; 32])),
         versleuteling: Arc::new(Versleuteling::new(&[2u8; 32])),
         stamgegevens: Default::default(),
+        stempel: None,
         groepslog: Default::default(),
     }
 }

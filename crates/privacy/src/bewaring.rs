@@ -565,6 +565,7 @@ pub fn voer_uit(
                         pseudoniemen: pseudoniemen.clone(),
                         versleuteling: versleuteling.clone(),
                         stamgegevens: Default::default(),
+                        stempel: None,
                         groepslog: Default::default(),
                     };
                     logboek::verwerkingen(c, &ctx, "vernietiging", &items, "geslaagd")?;

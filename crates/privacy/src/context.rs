@@ -3,7 +3,7 @@
 //! ids that link the audit trail, the processing log and the service's own logs.
 
 use crate::pseudoniem::Pseudonimiseerder;
-use crate::stamgegevens::Stamgegevens;
+use crate::stamgegevens::{Stamgegevens, Stempel};
 use crate::versleuteling::Versleuteling;
 use chrono::{DateTime, Utc};
 use ketenregie_common::Actor;
@@ -30,6 +30,10 @@ pub struct Context {
     /// The instance's cache of the decision's inputs and the partner register
     /// (`stamgegevens`: invalidated by a version stamp read at the start of each use).
     pub stamgegevens: Arc<Stamgegevens>,
+    /// The version stamp of `stamgegevens` this request read at its start (the
+    /// authentication's check of the register), `None` when it read none yet: then the
+    /// first use reads it (`Stamgegevens::stand_met`).
+    pub stempel: Option<Stempel>,
     /// Read mode and the instance's log writer (issue 17 point 1): shared by every clone
     /// of this context; `Groepslog::default()` writes every log row at once.
     pub groepslog: crate::logboek::Groepslog,

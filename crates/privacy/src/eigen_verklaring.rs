@@ -86,9 +86,12 @@ pub struct EigenVerklaring {
     pub aangemaakt_op: DateTime<Utc>,
 }
 
-#[derive(Queryable, Selectable)]
+/// One stored statement as read, its text still encrypted: what a caller reads in a
+/// statement of its own (a join, `referral::opslag::lezing`) and decrypts only after the
+/// decision (`Verklaringen::uit_rijen`).
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = eigen_verklaringen)]
-struct Rij {
+pub struct Rij {
     id: String,
     object_type: String,
     object_id: String,
@@ -103,6 +106,11 @@ struct Rij {
 }
 
 impl Rij {
+    /// The statement's id (as stored), to drop the repeats a join returns.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     fn ontsleutel(self, v: &Versleuteling) -> QueryResult<EigenVerklaring> {
         let r = self;
         let persoon = match &r.persoon_id {
@@ -287,6 +295,20 @@ impl Verklaringen {
                     .or_default()
                     .push(v);
             }
+        }
+        Ok(Verklaringen(uit))
+    }
+
+    /// Statements read by the caller (`Rij`, in the order `lees` reads them: by
+    /// `aangemaakt_op`, then id), decrypted. Call only after the decision allowed the
+    /// record they belong to.
+    pub fn uit_rijen(v: &Versleuteling, rijen: Vec<Rij>) -> QueryResult<Verklaringen> {
+        let mut uit: BTreeMap<(String, String), Vec<EigenVerklaring>> = BTreeMap::new();
+        for r in rijen {
+            let v = r.ontsleutel(v)?;
+            uit.entry((v.object_type.clone(), v.object_id.clone()))
+                .or_default()
+                .push(v);
         }
         Ok(Verklaringen(uit))
     }

@@ -1,14 +1,15 @@
 //! The decision's inputs and the partner register, cached per instance (issue 17 point 3):
 //! an organisation's stored-active agreements (`convenant::actief_voor`), an organisation's
-//! id, name and kind (`directory::kern_op_code`) and its around-the-clock contact points
-//! (`directory::altijd_bereikbaar`). Without the cache every request that reads another
+//! id, name and kind (`directory::kern_op_code`), its around-the-clock contact points
+//! (`directory::altijd_bereikbaar`) and the loaded municipality codes
+//! (`referentie::alle_codes`, for a filing's check). Without the cache every request that reads another
 //! organisation's data read them again (three statements per decision, two more per
 //! organisation on a briefing's contact card).
 //!
 //! Invalidation at once, on every instance: the one-row table `stamgegevens_versie` is
 //! bumped by triggers on `convenanten`, `convenant_partijen`, `convenant_uittredingen`,
-//! `organisaties` and `contactpunten` in the writing transaction itself (migration
-//! 2026-12-02-000201, both backends), whoever writes (this service, another instance, the
+//! `organisaties` and `contactpunten` (migration 2026-12-02-000201, both backends) and
+//! `gemeenten` (2026-12-04-000201) in the writing transaction itself, whoever writes (this service, another instance, the
 //! CLI, a database administrator). A request reads the stamp once, first (`stand`: one
 //! statement of one row by primary key) and uses the cache only when it holds that very
 //! version; otherwise it drops everything and reloads what it needs. So a withdrawal
@@ -30,7 +31,7 @@ use ketenregie_common::OrganisatieSoort;
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory::{self, Contactpunt};
 use ketenregie_store::schema::stamgegevens_versie;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use uuid::Uuid;
 
@@ -56,7 +57,23 @@ struct Staat {
     convenanten: HashMap<String, Arc<Vec<Convenant>>>,
     kern: HashMap<String, Option<Kern>>,
     bereikbaar: HashMap<Uuid, Arc<Vec<Contactpunt>>>,
+    /// Every loaded municipality code (`referentie::alle_codes`), once loaded.
+    gemeenten: Option<Arc<HashSet<String>>>,
 }
+
+/// The version stamp one request read, once, at its start: the authentication's check of
+/// the register (`api::auth`) reads it and the request carries it (`Context::stempel`),
+/// so the decision does not read it again (issue 17 point 3: one read per request).
+/// `Stempel(None)`: the stamp row is missing (a database not migrated this far).
+///
+/// Why a stamp read before the use case's own statements keeps the promise: a withdrawal
+/// committed before the request started bumped the stamp before the authentication read
+/// it, so the request sees the new version and reloads; a withdrawal committed while the
+/// request runs is concurrent with it, and was so before as well (PostgreSQL reads in
+/// READ COMMITTED: the stamp in the use case's transaction was just as much a statement
+/// of its own). Entries are still filed only under a version read before they were loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stempel(pub Option<i64>);
 
 /// The cache as one request sees it: at the version it read at its start.
 #[derive(Debug, Clone, Copy)]
@@ -88,6 +105,19 @@ impl Stamgegevens {
         Stand { bron: self, versie }
     }
 
+    /// The request's view at the stamp it carries (`Context::stempel`), or at a stamp read
+    /// now (one statement) when it carries none.
+    pub fn stand_met(
+        &self,
+        conn: &mut DbConnection,
+        stempel: Option<Stempel>,
+    ) -> QueryResult<Stand<'_>> {
+        match stempel {
+            Some(Stempel(versie)) => Ok(self.stand_bij(versie)),
+            None => self.stand(conn),
+        }
+    }
+
     fn staat(&self) -> std::sync::MutexGuard<'_, Staat> {
         // A panic while the lock was held left at worst a missing entry: go on.
         self.staat.lock().unwrap_or_else(|e| e.into_inner())
@@ -95,6 +125,11 @@ impl Stamgegevens {
 }
 
 impl Stand<'_> {
+    /// The stamp this view is at, to carry through the request (`Context::stempel`).
+    pub fn stempel(&self) -> Stempel {
+        Stempel(self.versie)
+    }
+
     /// The cached value under `sleutel`, if the cache is at this request's version.
     fn uit<T: Clone>(&self, kies: impl FnOnce(&Staat) -> Option<T>) -> Option<T> {
         let v = self.versie?;
@@ -144,6 +179,23 @@ impl Stand<'_> {
             s.kern.insert(code.to_string(), k.clone());
         });
         Ok(k)
+    }
+
+    /// Every loaded municipality code (`referentie::alle_codes`, a few hundred; empty:
+    /// the reference data is not loaded). Checked by `referentie::bestaande_gemeenten_in`
+    /// without a round trip; a load or change of `gemeenten` bumps the stamp (migration
+    /// `2026-12-04-000201_h17rondes_gemeenten_versie`).
+    pub fn gemeenten(&self, conn: &mut DbConnection) -> QueryResult<Arc<HashSet<String>>> {
+        if let Some(g) = self.uit(|s| s.gemeenten.clone()) {
+            return Ok(g);
+        }
+        let g: Arc<HashSet<String>> = Arc::new(
+            ketenregie_store::referentie::alle_codes(conn)?
+                .into_iter()
+                .collect(),
+        );
+        self.bewaar(|s| s.gemeenten = Some(g.clone()));
+        Ok(g)
     }
 
     /// `directory::altijd_bereikbaar(organisatie)`: its around-the-clock contact points.

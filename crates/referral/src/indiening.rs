@@ -41,7 +41,7 @@ pub fn dien_in(conn: &mut DbConnection, ctx: &Context, i: Indiening) -> Result<V
     let k = laad(conn, i.id)?;
     partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
     toegang::beheert_concept(&ctx.actor, &k, "dient een concept in")?;
-    toegang::mag_indienen(conn, &ctx.actor)?;
+    toegang::mag_indienen(conn, ctx)?;
     alleen_concept(&k, "ingediend")?;
     versie_check(&k, &i.verwacht_versie)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;

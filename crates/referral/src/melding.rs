@@ -12,7 +12,9 @@ use crate::termijnen::{self, Termijn};
 use crate::toegang::{self, beheert_concept, eigen_toestemming, redigeer};
 use chrono::NaiveDate;
 use ketenregie_common::{Actie, Fout, Gegevenscategorie, Vertrouwelijkheid};
-use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaringWeergave, Recordsoort};
+use ketenregie_privacy::eigen_verklaring::{
+    self, EigenVerklaringWeergave, Recordsoort, Verklaringen,
+};
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
@@ -107,8 +109,8 @@ pub(crate) fn alleen_concept(k: &Kop, wat: &str) -> Result<(), Fout> {
 /// known, the filing organisation's own decision; the concept, its first step, both logs
 /// (one processing-log row per child and parent).
 pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<Zorgmelding, Fout> {
-    toegang::mag_indienen(conn, &ctx.actor)?;
-    toegang::controleer_gemeenten(conn, &m.inhoud)?;
+    toegang::mag_indienen(conn, ctx)?;
+    toegang::controleer_gemeenten(conn, ctx, &m.inhoud)?;
     let t = eigen_toestemming(conn, ctx, Actie::Aanmaken)?;
     let org = ctx.actor.organisatie.clone();
     let k = opslag::maak(
@@ -165,9 +167,14 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
 /// organisation's melding), the feedback duties, the own statements; the log rows go to
 /// the log writer.
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmelding, Fout> {
-    // The header with the content still encrypted, in one statement; decrypted only
-    // after the decision.
-    let (k, versleuteld) = opslag::kop_met_inhoud(conn, id)?
+    // The header, the content and the statements still encrypted, and the feedback
+    // duties, in one statement (`opslag::lezing`); decrypted only after the decision.
+    let opslag::Gelezen {
+        kop: k,
+        inhoud: versleuteld,
+        termijnen,
+        verklaringen,
+    } = opslag::lezing(conn, id)?
         .ok_or_else(|| Fout::NietGevonden(partij::niet_gevonden_tekst()))?;
     let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
     let i = opslag::ontsleutel(&t, &ctx.versleuteling, &versleuteld)?;
@@ -179,14 +186,18 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmeld
         object(&k),
         &opslag::betrokkenen(&ctx.versleuteling, &i),
     )?;
-    let termijnen = termijnen::van_melding(conn, k.id)?;
-    let verklaringen = eigen_verklaringen(conn, ctx, &t, k.id)?;
+    let verklaringen = Verklaringen::uit_rijen(&ctx.versleuteling, verklaringen)?.voor(
+        Recordsoort::Zorgmelding,
+        &k.id,
+        &ctx.actor.organisatie,
+        |n| n <= t.max_vertrouwelijkheid(),
+    );
     Ok(Zorgmelding {
         kop: k,
         inhoud: Some(zicht),
         geredigeerd: weg,
         termijnen: Some(termijnen),
-        eigen_verklaringen: verklaringen,
+        eigen_verklaringen: Some(verklaringen),
     })
 }
 
@@ -208,7 +219,7 @@ pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zo
     alleen_concept(&k, "gewijzigd")?;
     versie_check(&k, &w.verwacht_versie)?;
     let m = w.melding;
-    toegang::controleer_gemeenten(conn, &m.inhoud)?;
+    toegang::controleer_gemeenten(conn, ctx, &m.inhoud)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     opslag::vervang_inhoud(
         conn,

@@ -21,7 +21,7 @@ use crate::opslag::Kop;
 use crate::partij;
 use ketenregie_common::{Actie, Actor, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol};
 use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
-use ketenregie_store::{DbConnection, directory, referentie};
+use ketenregie_store::{DbConnection, referentie};
 
 pub const POLITIE_DIENT_IN: &str = "POLITIE_DIENT_IN";
 pub const AFZENDER_BEHEERT_CONCEPT: &str = "AFZENDER_BEHEERT_CONCEPT";
@@ -33,8 +33,15 @@ pub const FUNCTIONEEL_BEHEERDER_STELT_IN: &str = "FUNCTIONEEL_BEHEERDER_STELT_IN
 pub const INDIENERS: &[Rol] = &[Rol::Wijkagent, Rol::Jeugdcoordinator, Rol::Noodhulp];
 
 /// `POLITIE_DIENT_IN`.
-pub fn mag_indienen(conn: &mut DbConnection, actor: &Actor) -> Result<(), Fout> {
-    let soort = directory::organisatie_op_code(conn, &actor.organisatie)?.map(|o| o.soort);
+pub fn mag_indienen(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> {
+    let actor = &ctx.actor;
+    // The kind from the instance's cache of the register, at the stamp the request read
+    // (a change of the register bumps it): no look-up on the filing's path.
+    let soort = ctx
+        .stamgegevens
+        .stand_met(conn, ctx.stempel)?
+        .kern(conn, &actor.organisatie)?
+        .map(|o| o.2);
     if soort == Some(OrganisatieSoort::Politie) && INDIENERS.iter().any(|r| actor.heeft_rol(*r)) {
         Ok(())
     } else {
@@ -165,12 +172,21 @@ pub fn redigeer(i: &Inhoud, t: &Toestemming) -> (serde_json::Value, Vec<Gegevens
 
 /// Every child's municipality is a CBS code that exists (once the reference data is
 /// loaded); each unknown one named (`kinderen[i].gemeente`, code `gemeentecode-onbekend`).
-pub fn controleer_gemeenten(conn: &mut DbConnection, i: &Inhoud) -> Result<(), Fout> {
+pub fn controleer_gemeenten(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    i: &Inhoud,
+) -> Result<(), Fout> {
     let velden: Vec<(String, String)> = i
         .kinderen
         .iter()
         .enumerate()
         .map(|(n, k)| (format!("kinderen[{n}].gemeente"), k.gemeente.clone()))
         .collect();
-    referentie::bestaande_gemeenten(conn, &velden)
+    // Against the instance's cached codes at the request's stamp: no round trip.
+    let bekend = ctx
+        .stamgegevens
+        .stand_met(conn, ctx.stempel)?
+        .gemeenten(conn)?;
+    referentie::bestaande_gemeenten_in(&bekend, &velden)
 }

@@ -276,16 +276,21 @@ impl DbUrl {
 
     /// Open one connection with the per-backend setup applied.
     pub fn connect(&self) -> Result<DbConnection, PoolFout> {
+        self.connect_geteld(crate::rondes::Teller::default())
+    }
+
+    /// `connect`, its statements counted by `teller` (a pool's: `rondes::van_database`).
+    pub fn connect_geteld(&self, teller: crate::rondes::Teller) -> Result<DbConnection, PoolFout> {
         match self.backend {
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(&self.target)?;
-                c.set_instrumentation(crate::rondes::Teller);
+                c.set_instrumentation(teller);
                 sqlite_setup(&mut c)?;
                 Ok(DbConnection::Sqlite(c))
             }
             Backend::Postgres => {
                 let mut c = PgConnection::establish(&self.target)?;
-                c.set_instrumentation(crate::rondes::Teller);
+                c.set_instrumentation(teller);
                 c.batch_execute("SET TIME ZONE 'UTC'")?;
                 Ok(DbConnection::Pg(c))
             }
@@ -322,6 +327,9 @@ pub(crate) fn sqlite_setup(c: &mut SqliteConnection) -> Result<(), diesel::resul
 #[derive(Debug, Clone)]
 pub struct Manager {
     url: DbUrl,
+    /// Counts every statement for the database the pool was built for
+    /// (`rondes::van_database` of the target given to `pool_met`).
+    teller: crate::rondes::Teller,
 }
 
 impl r2d2::ManageConnection for Manager {
@@ -329,7 +337,7 @@ impl r2d2::ManageConnection for Manager {
     type Error = PoolFout;
 
     fn connect(&self) -> Result<DbConnection, PoolFout> {
-        self.url.connect()
+        self.url.connect_geteld(self.teller.clone())
     }
 
     /// The cheapest statement that needs the server: `SELECT 1`.
@@ -399,6 +407,7 @@ pub fn pool_met(url: &DbUrl, instelling: &PoolInstelling) -> Result<DbPool, Pool
         Backend::Sqlite => instelling.max_size.min(8),
         Backend::Postgres => instelling.max_size,
     };
+    let teller = crate::rondes::Teller::voor(url.target());
     let url = url.met_verbind_timeout(instelling.verbind_timeout);
     Ok(r2d2::Pool::builder()
         .max_size(size.max(1))
@@ -410,7 +419,7 @@ pub fn pool_met(url: &DbUrl, instelling: &PoolInstelling) -> Result<DbPool, Pool
         // primary behind the same name, a new `search_path`) reaches every connection.
         .max_lifetime(Some(Duration::from_secs(30 * 60)))
         .idle_timeout(Some(Duration::from_secs(10 * 60)))
-        .build_unchecked(Manager { url }))
+        .build_unchecked(Manager { url, teller }))
 }
 
 /// A connection from the pool, checked out healthy: one idle for longer than

@@ -357,16 +357,25 @@ fn met_gemeenten(
         .collect())
 }
 
+/// One organisation with its municipalities, in one statement (issue 17: the unlogged
+/// read `GET /organisaties/{id}` in two round trips): the row left-joined to its
+/// municipalities, one row per municipality (an organisation has a few dozen at most),
+/// sorted by code as `met_gemeenten` sorts them.
 pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Organisatie>> {
-    let rij = organisaties::table
+    let rijen: Vec<(OrganisatieRij, Option<String>)> = organisaties::table
+        .left_join(organisatie_gemeenten::table)
         .filter(organisaties::id.eq(id.to_string()))
-        .select(OrganisatieRij::as_select())
-        .first(conn)
-        .optional()?;
-    Ok(match rij {
-        Some(r) => met_gemeenten(conn, vec![r])?.pop(),
-        None => None,
-    })
+        .order(organisatie_gemeenten::gemeentecode)
+        .select((
+            OrganisatieRij::as_select(),
+            organisatie_gemeenten::gemeentecode.nullable(),
+        ))
+        .load(conn)?;
+    let gemeenten: Vec<String> = rijen.iter().filter_map(|(_, g)| g.clone()).collect();
+    Ok(rijen
+        .into_iter()
+        .next()
+        .map(|(r, _)| r.into_domain(gemeenten)))
 }
 
 /// Id, name and kind of an organisation, in one query (for hot paths that need no areas).

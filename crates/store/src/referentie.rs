@@ -301,7 +301,39 @@ pub fn bestaande_gemeenten(
     if onbekend.is_empty() || !geladen(conn)? {
         return Ok(());
     }
-    Err(Fout::Ongeldig(
+    Err(onbekend_fout(velden, &onbekend))
+}
+
+/// Every municipality code loaded (`gemeenten`), for a cache (`privacy::stamgegevens`,
+/// invalidated by the version stamp that every change of the table bumps).
+pub fn alle_codes(conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+    gemeenten::table.select(gemeenten::code).load(conn)
+}
+
+/// `bestaande_gemeenten` against the loaded codes `bekend` (all of them, as
+/// `alle_codes` returns: empty means not loaded, and then only the format applies).
+/// No round trip.
+pub fn bestaande_gemeenten_in(
+    bekend: &std::collections::HashSet<String>,
+    velden: &[(String, String)],
+) -> Result<(), Fout> {
+    if bekend.is_empty() {
+        return Ok(());
+    }
+    let onbekend: Vec<String> = velden
+        .iter()
+        .filter(|(_, c)| !bekend.contains(c))
+        .map(|(_, c)| c.clone())
+        .collect();
+    if onbekend.is_empty() {
+        return Ok(());
+    }
+    Err(onbekend_fout(velden, &onbekend))
+}
+
+/// The one `Fout::Ongeldig` naming each field whose code is in `onbekend`.
+fn onbekend_fout(velden: &[(String, String)], onbekend: &[String]) -> Fout {
+    Fout::Ongeldig(
         velden
             .iter()
             .filter(|(_, c)| onbekend.contains(c))
@@ -313,7 +345,7 @@ pub fn bestaande_gemeenten(
                 ),
             })
             .collect(),
-    ))
+    )
 }
 
 pub fn gemeente(conn: &mut DbConnection, code: &str) -> QueryResult<Option<Gemeente>> {

@@ -355,6 +355,10 @@ diesel::table! {
 
 diesel::joinable!(termijnen -> zorgmeldingen (zorgmelding_id));
 diesel::allow_tables_to_appear_in_same_query!(zorgmeldingen, termijnen);
+// The logged read of one melding reads its header, content, feedback duties and the
+// statements on it in one statement (`referral::opslag::lezing`).
+diesel::allow_tables_to_appear_in_same_query!(eigen_verklaringen, zorgmeldingen);
+diesel::allow_tables_to_appear_in_same_query!(eigen_verklaringen, termijnen);
 
 diesel::table! {
     terugkoppelingen (id) {

@@ -173,8 +173,9 @@ pub fn beslis(
 
 /// Decide inside the caller's transaction. The actor's organisation kind and its
 /// agreements come from the instance's cache (`stamgegevens`), checked against the version
-/// stamp read first in this transaction, so a withdrawal or expiry committed before the
-/// request takes effect on it, on any instance.
+/// stamp the request read at its start (`Context::stempel`; else first in this
+/// transaction), so a withdrawal or expiry committed before the request takes effect on
+/// it, on any instance.
 pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<Toestemming, Fout> {
     // Own data (`EIGEN_ORGANISATIE`) needs neither the organisation's kind nor the
     // agreements: spare the stamp on the hottest path.
@@ -201,10 +202,11 @@ pub struct Beslisser {
 
 impl Beslisser {
     /// The actor's organisation kind and agreements, from the instance's cache at the
-    /// version stamp read now (`stamgegevens::Stamgegevens::stand`: one statement when
-    /// nothing changed).
+    /// version stamp the request carries (`Context::stempel`, read by the authentication)
+    /// or, when it carries none, read now (`stamgegevens::Stamgegevens::stand`: one
+    /// statement when nothing changed).
     pub fn laad(conn: &mut DbConnection, ctx: &Context) -> Result<Self, Fout> {
-        let stand = ctx.stamgegevens.stand(conn)?;
+        let stand = ctx.stamgegevens.stand_met(conn, ctx.stempel)?;
         Self::laad_bij(conn, ctx, &stand)
     }
 

@@ -81,8 +81,12 @@ pub async fn een(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let m = uitvoeren(&pool, &ctx, "lezen", Some(id), move |c, x| {
-        referral::lees(c, x, id)
+    // Only reads (`referral::lees`): without a transaction on PostgreSQL
+    // (`verwerking::lezing`).
+    let x = ctx.clone();
+    let object = partij::verzoekobject(Some(id), &ctx.actor);
+    let m = verwerking::lezing(&pool, &ctx, object, move |c| {
+        referral::lees(c, &x, id).map_err(AppError::from)
     })
     .await?;
     Ok(HttpResponse::Ok()

@@ -1,0 +1,1 @@
+DROP TRIGGER stamgegevens_gemeenten ON gemeenten;

@@ -1,0 +1,8 @@
+-- Issue 17 (h17rondes): the municipalities join the cached reference data of
+-- privacy::stamgegevens. A filing checks its children's municipality codes against the
+-- instance's cached set instead of reading `gemeenten` every time; any change of the
+-- table (a reference-data load, an administrator's edit) bumps the version stamp in the
+-- writing transaction, so the next request on every instance sees it.
+CREATE TRIGGER stamgegevens_gemeenten AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON gemeenten
+FOR EACH STATEMENT EXECUTE FUNCTION stamgegevens_gewijzigd();
+UPDATE stamgegevens_versie SET versie = versie + 1 WHERE id = 1;
