@@ -38,6 +38,7 @@ mod persoonsgegevens;
 mod privacy;
 mod productie;
 mod referentiedata;
+mod restpunten;
 mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;
