@@ -17,6 +17,7 @@ mod bewaring_alles;
 mod bezorging;
 mod compressie;
 mod contract;
+mod cursorlijsten;
 mod convenanten;
 mod database;
 mod dossiers;
