@@ -333,4 +333,296 @@ async fn dode_berichten_per_cursor(db: Db) {
     .await;
 }
 
-op_beide_backends!(dode_berichten_per_cursor, termijnen_per_cursor);
+/// The partner register pages by id (UUIDv7, oldest first) on its primary key: 25
+/// organisations (and the platform's) forward and back; one registered while paging is
+/// after the last, so it shifts no page; a filter pages the same way.
+async fn organisaties_per_cursor(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    for i in 0..25 {
+        app.organisatie(&format!("wijkteam-{i:02}"), "wijkteam", &["0518"])
+            .await;
+    }
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let code = |o: &Value| o["code"].as_str().unwrap().to_string();
+    let start = "/api/v1/organisaties?pageSize=7";
+    let eerste = pagina(&app, &admin, start).await;
+    let n = eerste["count"].as_i64().unwrap();
+    assert!(n >= 25, "{eerste}");
+    let (paginas, laatste) = heen_en_terug(&app, &admin, start, &code).await;
+    let alle = paginas.concat();
+    assert_eq!(alle.len() as i64, n);
+    let wijkteams: Vec<String> = alle
+        .iter()
+        .filter(|c| c.starts_with("wijkteam-"))
+        .cloned()
+        .collect();
+    assert_eq!(
+        wijkteams,
+        (0..25)
+            .map(|i| format!("wijkteam-{i:02}"))
+            .collect::<Vec<_>>(),
+        "by id: in order of registration"
+    );
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    app.organisatie("wijkteam-nieuw", "wijkteam", &["0518"])
+        .await;
+    let na = pagina(&app, &admin, &tweede_pad).await;
+    assert_eq!(
+        namen(&na, &code),
+        paginas[1],
+        "the second page did not shift"
+    );
+    assert_eq!(na["count"].as_i64().unwrap(), n + 1);
+    // The new one is after the last page read.
+    let verder = pagina(&app, &admin, &laatste).await;
+    let mut rest = namen(&verder, &code);
+    let mut pad = verder["next"].as_str().map(str::to_string);
+    while let Some(p) = pad {
+        let v = pagina(&app, &admin, &p).await;
+        rest.extend(namen(&v, &code));
+        pad = v["next"].as_str().map(str::to_string);
+    }
+    assert_eq!(rest.last().map(String::as_str), Some("wijkteam-nieuw"));
+    // A filter pages by cursor too; `page` jumps.
+    let (gefilterd, _) = heen_en_terug(
+        &app,
+        &admin,
+        "/api/v1/organisaties?soort=wijkteam&pageSize=10",
+        &code,
+    )
+    .await;
+    assert_eq!(gefilterd.concat().len(), 26);
+    let derde = pagina(
+        &app,
+        &admin,
+        "/api/v1/organisaties?soort=wijkteam&pageSize=10&page=3",
+    )
+    .await;
+    assert_eq!(namen(&derde, &code), gefilterd[2]);
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(
+        &app,
+        &admin,
+        "/api/v1/organisaties?pageSize=7",
+        &vreemde_cursor(),
+        &goed,
+    )
+    .await;
+}
+
+/// The contact-point directory pages by id, over all and per organisation (on the index
+/// `(organisatie_id, id)`).
+async fn contactpunten_per_cursor(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let wt = app
+        .organisatie("wijkteam-oost", "wijkteam", &["0518"])
+        .await;
+    let id = wt["id"].as_str().unwrap().to_string();
+    let beheer = app.token("wijkteam-oost", &["functioneel-beheerder"]);
+    for i in 0..13 {
+        let res = app
+            .post(
+                &format!("/api/v1/organisaties/{id}/contactpunten"),
+                &beheer,
+                &json!({"rol": "spoed", "naam": format!("Punt {i:02}"), "telefoon": "020 123 45 67", "altijdBereikbaar": true}),
+            )
+            .await;
+        assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    }
+    let naam = |c: &Value| c["naam"].as_str().unwrap().to_string();
+    let start = format!("/api/v1/contactpunten?organisatie={id}&pageSize=4");
+    let eerste = pagina(&app, &beheer, &start).await;
+    assert_eq!(
+        (eerste["count"].clone(), eerste["countIsExact"].clone()),
+        (json!(13), json!(true))
+    );
+    let (paginas, _) = heen_en_terug(&app, &beheer, &start, &naam).await;
+    assert_eq!(
+        paginas.concat(),
+        (0..13).map(|i| format!("Punt {i:02}")).collect::<Vec<_>>()
+    );
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    app.post(
+        &format!("/api/v1/organisaties/{id}/contactpunten"),
+        &beheer,
+        &json!({"rol": "spoed", "naam": "Punt nieuw", "telefoon": "020 123 45 67", "altijdBereikbaar": true}),
+    )
+    .await;
+    let na = pagina(&app, &beheer, &tweede_pad).await;
+    assert_eq!(
+        namen(&na, &naam),
+        paginas[1],
+        "the second page did not shift"
+    );
+    assert_eq!(na["count"], 14);
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(&app, &beheer, &start, &vreemde_cursor(), &goed).await;
+}
+
+/// An organisation's webhook subscriptions page by id on `(organisatie, id)`; another
+/// organisation's are not in its list.
+async fn abonnementen_per_cursor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let fb = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let mut sql = String::from("BEGIN;\n");
+    for (org, reeks, aantal) in [("vt-haaglanden", 1, 23), ("politie-haaglanden", 2, 5)] {
+        for i in 0..aantal {
+            sql.push_str(&format!(
+                "INSERT INTO abonnementen (id, organisatie, url, kanalen, geheim, aangemaakt_door, aangemaakt_op) \
+                 VALUES ('{id}', '{org}', 'https://example.org/{i}', 'termijnen', 'x', 'test', '2026-01-05 10:00:00');\n",
+                id = rij_id(reeks, i),
+            ));
+        }
+    }
+    sql.push_str("COMMIT;");
+    app.sql(&sql);
+    let id = |a: &Value| a["id"].as_str().unwrap().to_string();
+    let start = "/api/v1/abonnementen?pageSize=5";
+    let eerste = pagina(&app, &fb, start).await;
+    assert_eq!(eerste["count"], 23);
+    let (paginas, _) = heen_en_terug(&app, &fb, start, &id).await;
+    assert_eq!(
+        paginas.concat(),
+        (0..23).map(|i| rij_id(1, i)).collect::<Vec<_>>()
+    );
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    app.sql(&format!(
+        "INSERT INTO abonnementen (id, organisatie, url, kanalen, geheim, aangemaakt_door, aangemaakt_op) \
+         VALUES ('{}', 'vt-haaglanden', 'https://example.org/n', 'termijnen', 'x', 'test', '2026-01-05 10:00:00')",
+        rij_id(3, 0)
+    ));
+    let na = pagina(&app, &fb, &tweede_pad).await;
+    assert_eq!(namen(&na, &id), paginas[1], "the second page did not shift");
+    assert_eq!(na["count"], 24);
+    let derde = pagina(&app, &fb, "/api/v1/abonnementen?pageSize=5&page=3").await;
+    assert_eq!(namen(&derde, &id), paginas[2]);
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(&app, &fb, start, &vreemde_cursor(), &goed).await;
+}
+
+/// A concept agreement between the police and Veilig Thuis, titled `titel`, made by the
+/// police's functional admin; its id.
+async fn concept_convenant(app: &TestApp, titel: &str) -> String {
+    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    let res = app
+        .post(
+            "/api/v1/convenanten",
+            &beheer,
+            &json!({
+                "titel": titel,
+                "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"}],
+                "doelen": ["terugkoppeling"],
+                "categorieen": ["hulpverlening"],
+                "regels": [{"organisatieSoort": "politie", "rollen": ["wijkagent"], "acties": ["lezen"], "categorieen": ["hulpverlening"], "doel": "terugkoppeling",
+                            "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wmo 2015 art. 4.1.1 lid 2 sub g", "omschrijving": "terugkoppeling aan de melder"}}]
+            }),
+        )
+        .await;
+    let status = res.status();
+    let c: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{c}");
+    c["id"].as_str().unwrap().to_string()
+}
+
+/// The agreements naming the caller page by id (UUIDv7), newest first, on the primary
+/// key; one made while paging is before the first page, so it shifts no page.
+async fn convenanten_per_cursor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let id = |c: &Value| c["id"].as_str().unwrap().to_string();
+    // The agreements the app starts with are older than the ones made here.
+    let oud = namen(
+        &pagina(&app, &vt, "/api/v1/convenanten?pageSize=100").await,
+        &id,
+    );
+    let mut ids = Vec::new();
+    for i in 0..11 {
+        ids.push(concept_convenant(&app, &format!("Convenant {i:02}")).await);
+    }
+    ids.reverse();
+    ids.extend(oud);
+    let n = ids.len();
+    let start = "/api/v1/convenanten?pageSize=3";
+    let eerste = pagina(&app, &vt, start).await;
+    assert_eq!(eerste["count"], n);
+    let (paginas, _) = heen_en_terug(&app, &vt, start, &id).await;
+    assert_eq!(paginas.concat(), ids, "newest first, each once");
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    let nieuw = concept_convenant(&app, "Convenant nieuw").await;
+    let na = pagina(&app, &vt, &tweede_pad).await;
+    assert_eq!(namen(&na, &id), paginas[1], "the second page did not shift");
+    assert_eq!(na["count"], n + 1);
+    let terug = pagina(&app, &vt, na["previous"].as_str().unwrap()).await;
+    assert_eq!(namen(&terug, &id), paginas[0]);
+    let voor = pagina(&app, &vt, terug["previous"].as_str().unwrap()).await;
+    assert_eq!(namen(&voor, &id), vec![nieuw]);
+    let derde = pagina(&app, &vt, "/api/v1/convenanten?pageSize=3&page=3").await;
+    assert_eq!(namen(&derde, &id).len(), 3);
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(&app, &vt, start, &vreemde_cursor(), &goed).await;
+}
+
+/// An organisation's closed days page by day on the primary key `(organisatie, datum)`,
+/// from `vanaf`; a day set while paging before the page read shifts no page.
+async fn sluitingsdagen_per_cursor(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let dag = |i: i64| {
+        (chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() + chrono::Duration::days(2 * i))
+            .to_string()
+    };
+    let mut sql = String::from("BEGIN;\n");
+    for i in 0..17 {
+        sql.push_str(&format!(
+            "INSERT INTO sluitingsdagen (organisatie, datum, omschrijving, vastgelegd_door, vastgelegd_op, versie) \
+             VALUES ('vt-haaglanden', '{}', 'teamdag', 'test', '2026-01-05 10:00:00', 1);\n",
+            dag(i)
+        ));
+    }
+    sql.push_str("INSERT INTO sluitingsdagen (organisatie, datum, omschrijving, vastgelegd_door, vastgelegd_op, versie) \
+                  VALUES ('politie-haaglanden', '2030-01-03', 'teamdag', 'test', '2026-01-05 10:00:00', 1);\nCOMMIT;");
+    app.sql(&sql);
+    let datum = |d: &Value| d["datum"].as_str().unwrap().to_string();
+    let start = "/api/v1/sluitingsdagen?vanaf=2029-12-01&pageSize=5";
+    let eerste = pagina(&app, &vt, start).await;
+    assert_eq!(eerste["count"], 17);
+    let (paginas, _) = heen_en_terug(&app, &vt, start, &datum).await;
+    assert_eq!(paginas.concat(), (0..17).map(dag).collect::<Vec<_>>());
+    // A day set before the second page's start: the second page stays.
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    app.sql(
+        "INSERT INTO sluitingsdagen (organisatie, datum, omschrijving, vastgelegd_door, vastgelegd_op, versie) \
+         VALUES ('vt-haaglanden', '2030-01-02', 'extra', 'test', '2026-01-05 10:00:00', 1)",
+    );
+    let na = pagina(&app, &vt, &tweede_pad).await;
+    assert_eq!(
+        namen(&na, &datum),
+        paginas[1],
+        "the second page did not shift"
+    );
+    assert_eq!(na["count"], 18);
+    assert!(na["next"].as_str().unwrap().contains("vanaf=2029-12-01"));
+    let derde = pagina(
+        &app,
+        &vt,
+        "/api/v1/sluitingsdagen?vanaf=2029-12-01&pageSize=5&page=4",
+    )
+    .await;
+    assert_eq!(namen(&derde, &datum).len(), 3);
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(&app, &vt, start, &vreemde_cursor(), &goed).await;
+}
+
+op_beide_backends!(
+    abonnementen_per_cursor,
+    contactpunten_per_cursor,
+    convenanten_per_cursor,
+    dode_berichten_per_cursor,
+    organisaties_per_cursor,
+    sluitingsdagen_per_cursor,
+    termijnen_per_cursor,
+);

@@ -389,6 +389,49 @@ macro_rules! telling_oplopend {
     };
 }
 
+/// A window on a list sorted on its id alone (a register: ids are UUIDv7, so by age),
+/// served by the primary key or an index `(.., id)`: after the cursor's id `id > i`,
+/// before it `id < i` read in descending order. The key type is `String`.
+#[macro_export]
+macro_rules! venster_op_id {
+    ($q:expr, $venster:expr, $id:expr) => {{
+        let mut q = $q;
+        if let Some(i) = $venster.na() {
+            q = q.filter($id.gt(i.clone()));
+        }
+        if let Some(i) = $venster.voor() {
+            q = q.filter($id.lt(i.clone()));
+        }
+        if $venster.achteruit() {
+            q.order($id.desc())
+        } else {
+            q.order($id.asc())
+        }
+    }};
+}
+
+/// The bounded count of a filtered list sorted on its id ([`venster_op_id!`]).
+#[macro_export]
+macro_rules! telling_op_id {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $id:expr) => {
+        $crate::venster::Telling::begrensd(
+            $conn,
+            $crate::venster::volledig($venster, $gelezen),
+            |c| {
+                Ok(($bouw)()
+                    .order($id.asc())
+                    .offset($crate::venster::TELLING_MAX)
+                    .limit(1)
+                    .select($id)
+                    .first::<String>(c)
+                    .optional()?
+                    .is_some())
+            },
+            |c| ($bouw)().count().get_result(c),
+        )
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

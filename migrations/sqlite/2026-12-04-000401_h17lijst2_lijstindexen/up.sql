@@ -9,3 +9,9 @@ CREATE INDEX termijnen_afzender_open_idx ON termijnen (afzender, verschuldigd_op
 -- Dead letters (`GET /dode-berichten`), newest first.
 CREATE INDEX bezorgingen_dood_idx ON bezorgingen (aangemaakt_op, id)
     WHERE status IN ('dood', 'onzeker');
+-- Registers by id (UUIDv7: oldest first): organisations and contact points on their
+-- primary keys; an organisation's contact points and subscriptions on (organisatie, id).
+DROP INDEX contactpunten_organisatie_idx;
+CREATE INDEX contactpunten_organisatie_idx ON contactpunten (organisatie_id, id);
+DROP INDEX abonnementen_organisatie_idx;
+CREATE INDEX abonnementen_organisatie_idx ON abonnementen (organisatie, id);
