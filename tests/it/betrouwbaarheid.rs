@@ -161,15 +161,86 @@ impl EigenDatabase {
     }
 }
 
+impl EigenDatabase {
+    /// Drop the database, ending whatever connections the app still holds (`WITH
+    /// (FORCE)`). Two statements sent apart: PostgreSQL runs the statements of one query
+    /// string in one implicit transaction, and `DROP DATABASE` refuses to run inside one
+    /// (sent together, the drop failed and every outage test left its database behind).
+    fn ruim_op(&self) -> Result<(), String> {
+        let mut c = diesel::PgConnection::establish(&self.base).map_err(|e| e.to_string())?;
+        c.batch_execute(&format!(
+            "ALTER DATABASE {} ALLOW_CONNECTIONS true",
+            self.naam
+        ))
+        .map_err(|e| e.to_string())?;
+        c.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.naam
+        ))
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// Whether a database named `naam` exists on the server at `base`.
+fn bestaat(base: &str, naam: &str) -> bool {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let mut c = diesel::PgConnection::establish(base).unwrap();
+    diesel::sql_query(format!(
+        "SELECT count(*) AS n FROM pg_database WHERE datname = '{naam}'"
+    ))
+    .get_result::<N>(&mut c)
+    .unwrap()
+    .n > 0
+}
+
+/// Dropped when the test ends, passed or failed (`Drop` runs while a panic unwinds); a
+/// failure to drop is said on stderr, never silent.
 impl Drop for EigenDatabase {
     fn drop(&mut self) {
-        if let Ok(mut c) = diesel::PgConnection::establish(&self.base) {
-            let _ = c.batch_execute(&format!(
-                "ALTER DATABASE {n} ALLOW_CONNECTIONS true; DROP DATABASE IF EXISTS {n} WITH (FORCE)",
-                n = self.naam
-            ));
+        if let Err(e) = self.ruim_op() {
+            eprintln!("database {} not dropped: {e}", self.naam);
         }
     }
+}
+
+/// The outage tests leave no database behind: one made, taken away (connections refused)
+/// and dropped when its guard goes, also when the test panics with the app's pool still
+/// holding connections to it.
+#[actix_web::test]
+async fn eigen_database_wordt_opgeruimd() {
+    let Some(base) = common::pg_url() else {
+        eprintln!("skipped: KETENREGIE_TEST_PG_URL is not set");
+        return;
+    };
+    // Passed: dropped at the end of its scope, also while refusing connections.
+    let naam = {
+        let db = EigenDatabase::nieuw(&base);
+        assert!(bestaat(&base, &db.naam));
+        db.weg();
+        db.naam.clone()
+    };
+    assert!(!bestaat(&base, &naam), "{naam} left behind");
+    // Failed: a panic with an app connected to it still drops it.
+    let db = EigenDatabase::nieuw(&base);
+    let naam = db.naam.clone();
+    let dir = common::temp_dir();
+    let config = common::test_config(&db.url, &dir, ZONDER_LIMIETEN);
+    let app = ketenregie_api::Application::build(config)
+        .await
+        .expect("starts");
+    let server = actix_web::rt::spawn(app.run_until_stopped());
+    let uitkomst = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        let _db = db;
+        panic!("deliberate panic: this plays an outage test that fails");
+    }));
+    assert!(uitkomst.is_err());
+    assert!(!bestaat(&base, &naam), "{naam} left behind after a panic");
+    server.abort();
 }
 
 /// One answer seen by the load.

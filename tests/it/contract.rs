@@ -370,11 +370,15 @@ async fn paging_errors_name_the_parameter(db: Db) {
         .json()
         .await
         .unwrap();
-    assert_eq!(
-        lijst["next"], "/api/v1/organisaties?pageSize=1&page=3",
-        "{lijst}"
-    );
-    assert_eq!(lijst["previous"], "/api/v1/organisaties?pageSize=1&page=1");
+    // The links keep the query and carry a cursor in place of `page` (every list pages
+    // by cursor; `page` is a jump from the start).
+    for link in ["next", "previous"] {
+        let l = lijst[link].as_str().unwrap_or_default();
+        assert!(
+            l.starts_with("/api/v1/organisaties?pageSize=1&cursor=") && !l.contains("page="),
+            "{link}: {lijst}"
+        );
+    }
 }
 
 /// The docs UI never calls an online validator (which would learn the internal host).

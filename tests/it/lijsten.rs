@@ -62,7 +62,7 @@ fn ids(p: &Value) -> Vec<String> {
 }
 
 /// One melding filed through the API and routed to vt-haaglanden; its id.
-async fn gerouteerd(app: &TestApp) -> String {
+pub(crate) async fn gerouteerd(app: &TestApp) -> String {
     let id = concept(app, &["0518"]).await["id"]
         .as_str()
         .unwrap()

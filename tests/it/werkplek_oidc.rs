@@ -11,9 +11,9 @@ use crate::werkplek::Browser;
 use common::Db;
 use common::oidc::{Gebruiker, Provider};
 
-const POLITIE: &str = "politie-den-haag";
+pub(crate) const POLITIE: &str = "politie-den-haag";
 
-fn wijkagent() -> Gebruiker {
+pub(crate) fn wijkagent() -> Gebruiker {
     Gebruiker {
         sub: "w.agent-4711".into(),
         naam: "Wendy Agent".into(),
@@ -24,7 +24,7 @@ fn wijkagent() -> Gebruiker {
 
 /// The app in production mode with `[oidc]` pointing at `p`. The redirect URI's host is
 /// a placeholder: the test carries the provider's answer to the app itself.
-async fn opzet(db: Db, p: &Provider) -> Option<common::TestApp> {
+pub(crate) async fn opzet(db: Db, p: &Provider) -> Option<common::TestApp> {
     common::spawn_with(
         db,
         &format!("mode = \"production\"\n{}", p.config("http://127.0.0.1")),
@@ -34,7 +34,7 @@ async fn opzet(db: Db, p: &Provider) -> Option<common::TestApp> {
 
 /// Start a sign-in in `b` and let the provider approve it; returns the path and query
 /// of the provider's answer (to `/werkplek/aanmelden/terug`).
-async fn naar_provider_en_terug(b: &mut Browser<'_>, p: &Provider) -> String {
+pub(crate) async fn naar_provider_en_terug(b: &mut Browser<'_>, p: &Provider) -> String {
     let r = b.get("/werkplek/aanmelden/oidc").await;
     assert_eq!(r.status, 303, "{}", r.html);
     let autorisatie = r.location();

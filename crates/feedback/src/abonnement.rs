@@ -12,6 +12,7 @@ use ketenregie_common::{InvalidParam, Validatie, ids};
 use ketenregie_store::DbConnection;
 use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::abonnementen;
+use ketenregie_store::venster::{Pagina, Venster};
 use serde::{Deserialize, Serialize};
 use strum::{AsRefStr, Display, EnumString, VariantNames};
 use utoipa::ToSchema;
@@ -227,24 +228,30 @@ pub fn een(conn: &mut DbConnection, id: &str) -> QueryResult<Option<Abonnement>>
         .map(|r| r.map(Abonnement::from))
 }
 
+/// The cursor list name of `GET /abonnementen` (`store::venster::Cursor`).
+pub const LIJST: &str = "abonnementen";
+
+/// One page of `organisatie`'s subscriptions by id (UUIDv7: oldest first), keyset on the
+/// index `(organisatie, id)` (migration `2026-12-04-000401_h17lijst2_lijstindexen`), with
+/// the bounded count.
 pub fn lijst(
     conn: &mut DbConnection,
     organisatie: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Abonnement>, i64)> {
-    let totaal = abonnementen::table
-        .filter(abonnementen::organisatie.eq(organisatie))
-        .count()
-        .get_result(conn)?;
-    let rijen = abonnementen::table
-        .filter(abonnementen::organisatie.eq(organisatie))
-        .order(abonnementen::id)
-        .offset(offset)
-        .limit(limit)
+    v: &Venster<String>,
+) -> QueryResult<Pagina<Abonnement, String>> {
+    let bouw = || {
+        abonnementen::table
+            .filter(abonnementen::organisatie.eq(organisatie.to_string()))
+            .into_boxed()
+    };
+    let rijen: Vec<Rij> = ketenregie_store::venster_op_id!(bouw(), v, abonnementen::id)
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
         .select(Rij::as_select())
         .load(conn)?;
-    Ok((rijen.into_iter().map(Abonnement::from).collect(), totaal))
+    let telling = ketenregie_store::telling_op_id!(conn, v, rijen.len(), bouw, abonnementen::id)?;
+    Ok(v.pagina(rijen, |r| r.id.to_string(), telling)
+        .map(Abonnement::from))
 }
 
 /// Remove a subscription; its pending deliveries go with it.

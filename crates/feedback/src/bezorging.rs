@@ -32,6 +32,7 @@ use ketenregie_common::time::{from_db, to_db};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::directory::ContactpuntRol;
 use ketenregie_store::schema::{bezorgingen, contactpunten, organisaties, outbox};
+use ketenregie_store::venster::{Pagina, Venster};
 use ketenregie_store::{DbConnection, DbPool, conn};
 use serde::Serialize;
 use std::sync::Arc;
@@ -646,31 +647,57 @@ macro_rules! dood_kolommen {
     };
 }
 
-/// Dead and uncertain deliveries, of one organisation's events or (platform admin) all.
+/// The sort key of the dead letters: when the delivery was created, then its id (newest
+/// first), read on the partial index `bezorgingen (aangemaakt_op, id) WHERE status IN
+/// ('dood', 'onzeker')` (migration `2026-12-04-000401_h17lijst2_lijstindexen`): the
+/// delivered history is not in it, so a page costs the same however much was delivered.
+pub type DoodSleutel = (chrono::NaiveDateTime, String);
+
+/// The cursor list name of `GET /dode-berichten` (`store::venster::Cursor`).
+pub const LIJST_DOOD: &str = "dode-berichten";
+
+/// Dead or uncertain: as SQL text, not bound values, so that both planners match it to
+/// the partial index's condition (a planner cannot prove a bound value meets it).
+fn dood_of_onzeker() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql::<diesel::sql_types::Bool>("bezorgingen.status IN ('dood', 'onzeker')")
+}
+
+/// One page of the dead and uncertain deliveries, of one organisation's events or
+/// (platform admin) all, newest first: keyset pagination and a bounded count
+/// (`store::venster`). The organisation is the event's (`outbox.organisatie`), checked on
+/// the joined row: dead letters are few beside the deliveries, so the walk over the
+/// partial index that skips other organisations' stays short.
 pub fn doden(
     conn: &mut DbConnection,
     organisatie: Option<&str>,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<DoodBericht>, i64)> {
+    v: &Venster<DoodSleutel>,
+) -> QueryResult<Pagina<DoodBericht, DoodSleutel>> {
     let bouw = || {
         let mut q = bezorgingen::table
             .inner_join(outbox::table)
-            .filter(bezorgingen::status.eq_any([Dood, Onzeker]))
+            .filter(dood_of_onzeker())
             .into_boxed();
         if let Some(o) = organisatie {
             q = q.filter(outbox::organisatie.eq(o.to_string()));
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen: Vec<DoodRij> = bouw()
-        .order((bezorgingen::aangemaakt_op.desc(), bezorgingen::id))
-        .offset(offset)
-        .limit(limit)
-        .select(dood_kolommen!())
-        .load(conn)?;
-    Ok((rijen.into_iter().map(dood_bericht).collect(), totaal))
+    let rijen: Vec<DoodRij> =
+        ketenregie_store::venster_aflopend!(bouw(), v, bezorgingen::aangemaakt_op, bezorgingen::id)
+            .offset(v.overslaan())
+            .limit(v.op_te_halen())
+            .select(dood_kolommen!())
+            .load(conn)?;
+    let telling = ketenregie_store::telling_aflopend!(
+        conn,
+        v,
+        rijen.len(),
+        bouw,
+        bezorgingen::aangemaakt_op,
+        bezorgingen::id
+    )?;
+    Ok(v.pagina(rijen, |r| (r.11, r.0.clone()), telling)
+        .map(dood_bericht))
 }
 
 /// One delivery (any state), for access checks.

@@ -319,21 +319,20 @@ pub fn pagina(
     Ok(opslag::pagina(conn, &filter, venster)?)
 }
 
-/// The caller's open feedback duties (`als_ontvanger`) or those owed to it, earliest due
-/// first. Terms and dates only, no personal content.
+/// One page of the caller's open feedback duties (`als_ontvanger`) or those owed to it,
+/// earliest due first (keyset pagination, `termijnen::open_voor`). Terms and dates only,
+/// no personal content.
 pub fn open_termijnen(
     conn: &mut DbConnection,
     ctx: &Context,
     als_ontvanger: bool,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Termijn>, i64), Fout> {
+    venster: &ketenregie_store::venster::Venster<termijnen::TermijnSleutel>,
+) -> Result<ketenregie_store::venster::Pagina<Termijn, termijnen::TermijnSleutel>, Fout> {
     Ok(termijnen::open_voor(
         conn,
         &ctx.actor.organisatie,
         als_ontvanger,
-        offset,
-        limit,
+        venster,
     )?)
 }
 

@@ -23,12 +23,11 @@ pub fn veilig_thuis_voor(
                 gemeente: Some(g.clone()),
                 code: None,
             },
-            0,
-            2,
+            &ketenregie_store::venster::Venster::eerste(2),
         )?;
         // Two organisations serving one municipality would be a data error; the first (by
         // id, the oldest) is taken so routing stays deterministic.
-        uit.insert(g.clone(), p.items.first().map(|o| o.code.clone()));
+        uit.insert(g.clone(), p.rijen.first().map(|o| o.code.clone()));
     }
     Ok(uit)
 }

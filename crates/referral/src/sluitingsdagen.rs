@@ -23,6 +23,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::sluitingsdagen;
+use ketenregie_store::venster::{self, Pagina, Telling, Venster};
 
 /// How far ahead a closed day may be set (years), so a typo in the
 /// year does not silently close a day decades away.
@@ -213,13 +214,58 @@ pub fn object(ctx: &Context, datum: impl std::fmt::Display) -> Object {
     }
 }
 
-/// The caller's organisation's closed days from `vanaf` on, earliest first.
+/// The cursor list name of `GET /sluitingsdagen` (`store::venster::Cursor`).
+pub const LIJST: &str = "sluitingsdagen";
+
+/// One page of the caller's organisation's closed days from `vanaf` on, earliest first:
+/// keyset on the day (unique per organisation) on the primary key `(organisatie, datum)`,
+/// and the bounded count (`store::venster`).
 pub fn opvragen(
     conn: &mut DbConnection,
     ctx: &Context,
     vanaf: NaiveDate,
-) -> Result<Vec<Sluitingsdag>, Fout> {
-    Ok(van_organisatie(conn, &ctx.actor.organisatie, vanaf)?)
+    v: &Venster<NaiveDate>,
+) -> Result<Pagina<Sluitingsdag, NaiveDate>, Fout> {
+    let organisatie = ctx.actor.organisatie.clone();
+    let bouw = || {
+        sluitingsdagen::table
+            .filter(sluitingsdagen::organisatie.eq(organisatie.clone()))
+            .filter(sluitingsdagen::datum.ge(vanaf))
+            .into_boxed()
+    };
+    let mut q = bouw();
+    if let Some(d) = v.na() {
+        q = q.filter(sluitingsdagen::datum.gt(*d));
+    }
+    if let Some(d) = v.voor() {
+        q = q.filter(sluitingsdagen::datum.lt(*d));
+    }
+    let q = if v.achteruit() {
+        q.order(sluitingsdagen::datum.desc())
+    } else {
+        q.order(sluitingsdagen::datum.asc())
+    };
+    let rijen: Vec<Sluitingsdag> = q
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
+        .select(Sluitingsdag::as_select())
+        .load(conn)?;
+    let telling = Telling::begrensd(
+        conn,
+        venster::volledig(v, rijen.len()),
+        |c| {
+            Ok(bouw()
+                .order(sluitingsdagen::datum.asc())
+                .offset(venster::TELLING_MAX)
+                .limit(1)
+                .select(sluitingsdagen::datum)
+                .first::<NaiveDate>(c)
+                .optional()?
+                .is_some())
+        },
+        |c| bouw().count().get_result(c),
+    )?;
+    Ok(v.pagina(rijen, |d| d.datum, telling))
 }
 
 /// A closed day to set (checked: `nieuwe_dag`).

@@ -18,6 +18,7 @@ use ketenregie_privacy::convenant::{self, Convenant, Terugkoppelmoment};
 use ketenregie_store::DbConnection;
 use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::termijnen;
+use ketenregie_store::venster::{Pagina, Venster};
 use uuid::Uuid;
 
 /// Default terms in working days (DOMAIN.md §3: receipt 1, triage outcome 5, final outcome
@@ -208,16 +209,27 @@ impl Termijn {
     }
 }
 
-/// The open duties owed by (`ontvangen`) or to `organisatie`, earliest due first (so the
-/// overdue ones lead).
+/// The sort key of the open duties: due time, then id (earliest due first), read on the
+/// partial indexes `(ontvanger | afzender, verschuldigd_op, id) WHERE voldaan_op IS NULL
+/// AND vervallen_op IS NULL` (migration `2026-12-04-000401_h17lijst2_lijstindexen`).
+pub type TermijnSleutel = (chrono::NaiveDateTime, String);
+
+/// The cursor list name of `GET /termijnen` (`store::venster::Cursor`).
+pub const LIJST: &str = "termijnen";
+
+/// One page of the open duties owed by (`als_ontvanger`) or to `organisatie`, earliest
+/// due first (so the overdue ones lead): keyset pagination on the open-duty index and a
+/// bounded count (`store::venster`), so a page costs the same however many duties were
+/// ever met.
 pub fn open_voor(
     conn: &mut DbConnection,
     organisatie: &str,
     als_ontvanger: bool,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Termijn>, i64)> {
+    v: &Venster<TermijnSleutel>,
+) -> QueryResult<Pagina<Termijn, TermijnSleutel>> {
     let bouw = || {
+        // `IS NULL` is SQL text, not a bound value, so both planners match the partial
+        // indexes' condition.
         let q = termijnen::table
             .filter(termijnen::voldaan_op.is_null())
             .filter(termijnen::vervallen_op.is_null())
@@ -228,14 +240,21 @@ pub fn open_voor(
             q.filter(termijnen::afzender.eq(organisatie.to_string()))
         }
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen = bouw()
-        .order((termijnen::verschuldigd_op, termijnen::id))
-        .offset(offset)
-        .limit(limit)
-        .select(Termijn::as_select())
-        .load(conn)?;
-    Ok((rijen, totaal))
+    let rijen: Vec<Termijn> =
+        ketenregie_store::venster_oplopend!(bouw(), v, termijnen::verschuldigd_op, termijnen::id)
+            .offset(v.overslaan())
+            .limit(v.op_te_halen())
+            .select(Termijn::as_select())
+            .load(conn)?;
+    let telling = ketenregie_store::telling_oplopend!(
+        conn,
+        v,
+        rijen.len(),
+        bouw,
+        termijnen::verschuldigd_op,
+        termijnen::id
+    )?;
+    Ok(v.pagina(rijen, |t| (t.verschuldigd_op, t.id.to_string()), telling))
 }
 
 /// Every duty of one melding.

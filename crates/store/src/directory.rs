@@ -5,6 +5,7 @@
 
 use crate::DbConnection;
 use crate::schema::{contactpunten, organisatie_gemeenten, organisaties};
+use crate::venster::{Pagina as VensterPagina, Venster};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
@@ -421,12 +422,18 @@ pub fn organisatie_op_code(
     })
 }
 
+/// The cursor list name of `GET /organisaties` (`venster::Cursor`).
+pub const LIJST_ORGANISATIES: &str = "organisaties";
+/// The cursor list name of `GET /contactpunten` (`venster::Cursor`).
+pub const LIJST_CONTACTPUNTEN: &str = "contactpunten";
+
+/// One page of the partner register under `filter`, by id (UUIDv7: oldest first), keyset
+/// on the primary key (`venster_op_id!`), with the bounded count.
 pub fn organisaties(
     conn: &mut DbConnection,
     filter: &OrganisatieFilter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Pagina<Organisatie>> {
+    v: &Venster<String>,
+) -> QueryResult<VensterPagina<Organisatie, String>> {
     let bouw = || {
         let mut q = organisaties::table.into_boxed();
         if let Some(s) = filter.soort {
@@ -446,16 +453,19 @@ pub fn organisaties(
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let rijen = bouw()
-        .order(organisaties::id)
-        .offset(offset)
-        .limit(limit)
+    let rijen: Vec<OrganisatieRij> = crate::venster_op_id!(bouw(), v, organisaties::id)
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
         .select(OrganisatieRij::as_select())
         .load(conn)?;
-    Ok(Pagina {
-        items: met_gemeenten(conn, rijen)?,
-        totaal,
+    let telling = crate::telling_op_id!(conn, v, rijen.len(), bouw, organisaties::id)?;
+    let pagina = v.pagina(rijen, |r| r.id.clone(), telling);
+    let items = met_gemeenten(conn, pagina.rijen)?;
+    Ok(crate::venster::Pagina {
+        rijen: items,
+        volgende: pagina.volgende,
+        vorige: pagina.vorige,
+        telling: pagina.telling,
     })
 }
 
@@ -656,12 +666,13 @@ pub struct ContactpuntFilter {
     pub altijd_bereikbaar: Option<bool>,
 }
 
+/// One page of the contact-point directory under `filter`, by id, keyset on the primary
+/// key (`venster_op_id!`), with the bounded count.
 pub fn contactpunten(
     conn: &mut DbConnection,
     filter: &ContactpuntFilter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<Pagina<Contactpunt>> {
+    v: &Venster<String>,
+) -> QueryResult<VensterPagina<Contactpunt, String>> {
     let bouw = || {
         let mut q = contactpunten::table.into_boxed();
         if let Some(o) = filter.organisatie_id {
@@ -693,15 +704,12 @@ pub fn contactpunten(
         }
         q
     };
-    let totaal = bouw().count().get_result(conn)?;
-    let items = bouw()
-        .order(contactpunten::id)
-        .offset(offset)
-        .limit(limit)
+    let rijen: Vec<ContactpuntRij> = crate::venster_op_id!(bouw(), v, contactpunten::id)
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
         .select(ContactpuntRij::as_select())
-        .load(conn)?
-        .into_iter()
-        .map(Contactpunt::from)
-        .collect();
-    Ok(Pagina { items, totaal })
+        .load(conn)?;
+    let telling = crate::telling_op_id!(conn, v, rijen.len(), bouw, contactpunten::id)?;
+    Ok(v.pagina(rijen, |r| r.id.clone(), telling)
+        .map(Contactpunt::from))
 }

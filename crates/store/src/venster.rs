@@ -338,6 +338,100 @@ macro_rules! telling_aflopend {
     };
 }
 
+/// As [`venster_aflopend!`] for a list sorted oldest (or smallest) first on `(a, id)`
+/// (`a` and `id` ascending): after the cursor's key `a >= k AND (a > k OR id > i)`, before
+/// it the mirror image read in descending order (`Venster::pagina` turns it back). The
+/// redundant `a >= k` gives both databases an index bound on `(.., a, id)`. The key type
+/// is `(A, impl Display)` with `A: Clone` (a time, a name, a date), the id compared as its
+/// text.
+#[macro_export]
+macro_rules! venster_oplopend {
+    ($q:expr, $venster:expr, $a:expr, $id:expr) => {{
+        let mut q = $q;
+        if let Some((k, i)) = $venster.na() {
+            q = q
+                .filter($a.ge(k.clone()))
+                .filter($a.gt(k.clone()).or($id.gt(i.to_string())));
+        }
+        if let Some((k, i)) = $venster.voor() {
+            q = q
+                .filter($a.le(k.clone()))
+                .filter($a.lt(k.clone()).or($id.lt(i.to_string())));
+        }
+        if $venster.achteruit() {
+            q.order(($a.desc(), $id.desc()))
+        } else {
+            q.order(($a.asc(), $id.asc()))
+        }
+    }};
+}
+
+/// The bounded count of a filtered list sorted ascending on `(a, id)`, as
+/// [`telling_aflopend!`].
+#[macro_export]
+macro_rules! telling_oplopend {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $a:expr, $id:expr) => {
+        $crate::venster::Telling::begrensd(
+            $conn,
+            $crate::venster::volledig($venster, $gelezen),
+            |c| {
+                Ok(($bouw)()
+                    .order(($a.asc(), $id.asc()))
+                    .offset($crate::venster::TELLING_MAX)
+                    .limit(1)
+                    .select($id)
+                    .first::<String>(c)
+                    .optional()?
+                    .is_some())
+            },
+            |c| ($bouw)().count().get_result(c),
+        )
+    };
+}
+
+/// A window on a list sorted on its id alone (a register: ids are UUIDv7, so by age),
+/// served by the primary key or an index `(.., id)`: after the cursor's id `id > i`,
+/// before it `id < i` read in descending order. The key type is `String`.
+#[macro_export]
+macro_rules! venster_op_id {
+    ($q:expr, $venster:expr, $id:expr) => {{
+        let mut q = $q;
+        if let Some(i) = $venster.na() {
+            q = q.filter($id.gt(i.clone()));
+        }
+        if let Some(i) = $venster.voor() {
+            q = q.filter($id.lt(i.clone()));
+        }
+        if $venster.achteruit() {
+            q.order($id.desc())
+        } else {
+            q.order($id.asc())
+        }
+    }};
+}
+
+/// The bounded count of a filtered list sorted on its id ([`venster_op_id!`]).
+#[macro_export]
+macro_rules! telling_op_id {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $id:expr) => {
+        $crate::venster::Telling::begrensd(
+            $conn,
+            $crate::venster::volledig($venster, $gelezen),
+            |c| {
+                Ok(($bouw)()
+                    .order($id.asc())
+                    .offset($crate::venster::TELLING_MAX)
+                    .limit(1)
+                    .select($id)
+                    .first::<String>(c)
+                    .optional()?
+                    .is_some())
+            },
+            |c| ($bouw)().count().get_result(c),
+        )
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
-use ketenregie_feedback::abonnement::{Abonnement, AbonnementInvoer};
+use ketenregie_feedback::abonnement::{self, Abonnement, AbonnementInvoer};
 use ketenregie_feedback::beheer::abonnementen;
 use ketenregie_feedback::webhook::{self, UrlRegels};
 use ketenregie_store::DbPool;
@@ -52,12 +52,16 @@ pub async fn maak(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LijstParams {
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -75,14 +79,20 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     abonnementen::beheerder(&ctx.actor)?;
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
+    let venster = p.venster(abonnement::LIJST, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let (items, totaal) = db::run(&pool, move |conn| {
-        Ok(abonnementen::lijst(conn, &c, p.offset(), p.limit())?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(abonnementen::lijst(conn, &c, &venster)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, abonnement::LIJST, pagina)))
 }
 
 #[utoipa::path(

@@ -206,12 +206,16 @@ pub struct ContactpuntZoekParams {
     pub rol: Option<ContactpuntRol>,
     /// Only those reachable around the clock (true) or not (false).
     pub altijd_bereikbaar: Option<bool>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -232,7 +236,12 @@ pub async fn zoek(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     if let Some(g) = &q.gemeente
         && !is_gemeentecode(g)
     {
@@ -250,12 +259,20 @@ pub async fn zoek(
         rol: q.rol,
         altijd_bereikbaar: q.altijd_bereikbaar,
     };
+    let venster = p.venster(
+        ketenregie_store::directory::LIJST_CONTACTPUNTEN,
+        q.cursor.as_deref(),
+    )?;
     let pagina = db::run(&pool, move |c| {
-        Ok(contactpunten::zoek(c, &filter, p.offset(), p.limit())?)
+        Ok(contactpunten::zoek(c, &filter, &venster)?)
     })
     .await?;
-    let items = pagina.items.into_iter().map(ContactpuntDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, pagina.totaal, items)))
+    let pagina = pagina.map(ContactpuntDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(
+        &req,
+        ketenregie_store::directory::LIJST_CONTACTPUNTEN,
+        pagina,
+    )))
 }
 
 #[utoipa::path(

@@ -21,8 +21,8 @@ use ketenregie_common::werkdagen::Kalendernaam;
 use ketenregie_common::{Doel, Fout, Gegevenscategorie, Rol, Validatie};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::{
-    Bewaartermijn, ConvenantStatus, Doorbraakrol, Partij, Regel, Terugkoppelplicht, Volledig,
-    handelingen,
+    self as convenant, Bewaartermijn, ConvenantStatus, Doorbraakrol, Partij, Regel,
+    Terugkoppelplicht, Volledig, handelingen,
 };
 use ketenregie_privacy::logboek;
 use ketenregie_store::{DbConnection, DbPool};
@@ -184,12 +184,16 @@ where
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ConvenantZoekParams {
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -207,15 +211,21 @@ pub async fn lijst(
     q: web::Query<ConvenantZoekParams>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
+    let venster = p.venster(convenant::LIJST, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let (items, totaal) = db::run(&pool, move |conn| {
-        Ok(handelingen::lijst(conn, &c, p.offset(), p.limit())?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(handelingen::lijst(conn, &c, &venster)?)
     })
     .await?;
-    let items = items.iter().map(|c| ConvenantDto::van(c, ctx.nu)).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(|c| ConvenantDto::van(&c, ctx.nu));
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, convenant::LIJST, pagina)))
 }
 
 #[utoipa::path(

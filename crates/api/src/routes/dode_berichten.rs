@@ -11,7 +11,7 @@ use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
 use ketenregie_feedback::beheer::dode_berichten;
-use ketenregie_feedback::bezorging::DoodBericht;
+use ketenregie_feedback::bezorging::{self, DoodBericht};
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -21,18 +21,22 @@ use uuid::Uuid;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct LijstParams {
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
     get, path = "/dode-berichten", tag = "berichten", operation_id = "dodeBerichtenOpvragen",
     summary = "Berichten die niet bezorgd konden worden",
-    description = "Deliveries that failed `dispatcher.max_attempts` times (`status: dood`) and deliveries whose instance died while sending them (`status: onzeker`: the receiver may have them; they are not sent again unless re-queued), newest first, with the last error.",
+    description = "Deliveries that failed `dispatcher.max_attempts` times (`status: dood`) and deliveries whose instance died while sending them (`status: onzeker`: the receiver may have them; they are not sent again unless re-queued), newest first, with the last error. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however much was ever delivered. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
     params(LijstParams),
     responses((status = 200, description = "Een pagina dode berichten", body = inline(Lijst<DoodBericht>))),
     security(("bearer" = []))
@@ -45,14 +49,20 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     dode_berichten::bereik(&ctx.actor)?;
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     paging::check(v)?;
+    let venster = p.venster(bezorging::LIJST_DOOD, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let (items, totaal) = db::run(&pool, move |conn| {
-        Ok(dode_berichten::lijst(conn, &c, p.offset(), p.limit())?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(dode_berichten::lijst(conn, &c, &venster)?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, bezorging::LIJST_DOOD, pagina)))
 }
 
 #[utoipa::path(

@@ -203,12 +203,16 @@ pub struct OrganisatieZoekParams {
     pub gemeente: Option<String>,
     /// Only the organisation with this code.
     pub code: Option<String>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -231,7 +235,12 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     if let Some(g) = &q.gemeente
         && !is_gemeentecode(g)
     {
@@ -247,12 +256,20 @@ pub async fn lijst(
         gemeente: q.gemeente,
         code: q.code,
     };
+    let venster = p.venster(
+        ketenregie_store::directory::LIJST_ORGANISATIES,
+        q.cursor.as_deref(),
+    )?;
     let pagina = db::run(&pool, move |c| {
-        Ok(organisaties::zoek(c, &filter, p.offset(), p.limit())?)
+        Ok(organisaties::zoek(c, &filter, &venster)?)
     })
     .await?;
-    let items = pagina.items.into_iter().map(OrganisatieDto::from).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, pagina.totaal, items)))
+    let pagina = pagina.map(OrganisatieDto::from);
+    Ok(HttpResponse::Ok().json(Lijst::pagina(
+        &req,
+        ketenregie_store::directory::LIJST_ORGANISATIES,
+        pagina,
+    )))
 }
 
 #[utoipa::path(

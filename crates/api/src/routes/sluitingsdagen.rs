@@ -45,12 +45,16 @@ pub struct SluitingsdagParams {
     /// From this Dutch calendar day on (YYYY-MM-DD); default today.
     #[param(format = Date)]
     pub vanaf: Option<String>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -69,23 +73,26 @@ pub async fn lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     let vanaf = v.opzoekdatum("vanaf", q.vanaf.as_deref());
     paging::check(v)?;
     let vanaf = vanaf.unwrap_or_else(|| ctx.vandaag());
+    let venster = p.venster(sluitingsdagen::LIJST, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let dagen = db::run(&pool, move |conn| {
-        Ok(sluitingsdagen::opvragen(conn, &c, vanaf)?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(sluitingsdagen::opvragen(conn, &c, vanaf, &venster)?)
     })
     .await?;
-    let totaal = dagen.len() as i64;
-    let pagina = dagen
-        .into_iter()
-        .skip(p.offset() as usize)
-        .take(p.limit() as usize)
-        .map(SluitingsdagDto::from)
-        .collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, pagina)))
+    Ok(HttpResponse::Ok().json(Lijst::pagina(
+        &req,
+        sluitingsdagen::LIJST,
+        pagina.map(SluitingsdagDto::from),
+    )))
 }
 
 /// A closed day to set.

@@ -114,7 +114,7 @@ async fn beheer_pagina(
                     organisatie_id: Some(o.id),
                     ..ContactpuntFilter::default()
                 };
-                contactpunten::zoek(c, &f, 0, 100)?.items
+                contactpunten::zoek(c, &f, &ketenregie_store::venster::Venster::eerste(100))?.rijen
             }
             None => vec![],
         };
@@ -251,8 +251,10 @@ async fn convenanten_pagina(
     mag(s, &CONVENANTEN)?;
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
-    let (lijst, _) =
-        crate::db::run(pool, move |conn| Ok(handelingen::lijst(conn, &c, 0, 100)?)).await?;
+    let lijst = crate::db::run(pool, move |conn| {
+        Ok(handelingen::lijst(conn, &c, &ketenregie_store::venster::Venster::eerste(100))?.rijen)
+    })
+    .await?;
     let org = &s.actor.organisatie;
     let versies = lijst
         .iter()

@@ -97,7 +97,13 @@ pub async fn overdrachten(
             ..Filter::default()
         };
         let (k, _) = referral::lijst(conn, &c, f, 0, 500)?;
-        let (t, _) = referral::open_termijnen(conn, &c, true, 0, 2000)?;
+        let t = referral::open_termijnen(
+            conn,
+            &c,
+            true,
+            &ketenregie_store::venster::Venster::eerste(2000),
+        )?
+        .rijen;
         Ok((k, t))
     })
     .await?;
@@ -156,8 +162,14 @@ pub async fn verschuldigd(
     mag(&s, &VERSCHULDIGD)?;
     let ctx = context(&req, &s, None)?;
     let c = ctx.clone();
-    let (termijnen, _) = crate::db::run(&pool, move |conn| {
-        Ok(referral::open_termijnen(conn, &c, true, 0, 2000)?)
+    let termijnen = crate::db::run(&pool, move |conn| {
+        Ok(referral::open_termijnen(
+            conn,
+            &c,
+            true,
+            &ketenregie_store::venster::Venster::eerste(2000),
+        )?
+        .rijen)
     })
     .await?;
     let nu = ctx.nu.naive_utc();

@@ -67,16 +67,10 @@ pub fn maak(
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Abonnement>, i64), Fout> {
+    venster: &ketenregie_store::venster::Venster<String>,
+) -> Result<ketenregie_store::venster::Pagina<Abonnement, String>, Fout> {
     beheerder(&ctx.actor)?;
-    Ok(abonnement::lijst(
-        conn,
-        &ctx.actor.organisatie,
-        offset,
-        limit,
-    )?)
+    Ok(abonnement::lijst(conn, &ctx.actor.organisatie, venster)?)
 }
 
 /// `GET /abonnementen/{id}`: a subscription of the caller's organisation (without its

@@ -6,11 +6,12 @@
 //! - `EEN_ORGANISATIE_ZICHT`: another organisation's delivery is answered to a functional
 //!   admin as an unknown id, the attempt recorded in its audit trail.
 
-use crate::bezorging::{self, Bezorgstatus, DoodBericht};
+use crate::bezorging::{self, Bezorgstatus, DoodBericht, DoodSleutel};
 use ketenregie_common::{Actor, Fout, Rol};
 use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_store::DbConnection;
+use ketenregie_store::venster::{Pagina, Venster};
 use uuid::Uuid;
 
 /// The rule: dead deliveries are for the functional admin and the platform admin.
@@ -44,15 +45,14 @@ pub fn object(ctx: &Context, id: Uuid) -> Object {
 }
 
 /// `GET /dode-berichten`: a page of the dead deliveries in the caller's reach, newest
-/// first, and the total.
+/// first (keyset pagination, `bezorging::doden`), with the bounded count.
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<DoodBericht>, i64), Fout> {
+    venster: &Venster<DoodSleutel>,
+) -> Result<Pagina<DoodBericht, DoodSleutel>, Fout> {
     let org = bereik(&ctx.actor)?;
-    Ok(bezorging::doden(conn, org.as_deref(), offset, limit)?)
+    Ok(bezorging::doden(conn, org.as_deref(), venster)?)
 }
 
 /// `POST /dode-berichten/{id}/_opnieuw`: put the dead delivery back in the queue, due

@@ -144,15 +144,9 @@ fn schrijf(
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
-    offset: i64,
-    limit: i64,
-) -> Result<(Vec<Volledig>, i64), Fout> {
-    Ok(super::van_partij(
-        conn,
-        &ctx.actor.organisatie,
-        offset,
-        limit,
-    )?)
+    venster: &ketenregie_store::venster::Venster<String>,
+) -> Result<ketenregie_store::venster::Pagina<Volledig, String>, Fout> {
+    Ok(super::van_partij(conn, &ctx.actor.organisatie, venster)?)
 }
 
 /// `POST /convenanten`: a new agreement as a concept (version 1), by a signatory of one of

@@ -49,6 +49,7 @@ use ketenregie_store::schema::{
     convenant_intrekkingsverzoeken, convenant_ondertekeningen, convenant_partijen,
     convenant_uittredingen, convenanten,
 };
+use ketenregie_store::venster::{self, Pagina, Telling, Venster};
 use ketenregie_store::{DbConnection, directory};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -1326,33 +1327,67 @@ fn actief_in_reeks(conn: &mut DbConnection, reeks_id: Uuid) -> QueryResult<Optio
     })
 }
 
-/// The agreements that name `organisatie` as a party (also those it left), newest first,
-/// with their signature state.
+/// The cursor list name of `GET /convenanten` (`store::venster::Cursor`).
+pub const LIJST: &str = "convenanten";
+
+/// One page of the agreements that name `organisatie` as a party (also those it left),
+/// newest first by id (UUIDv7), with their signature state: keyset on the primary key
+/// (`id < cursor` forward) over the ids of the organisation's party rows, and the bounded
+/// count (`store::venster`).
 pub fn van_partij(
     conn: &mut DbConnection,
     organisatie: &str,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<Volledig>, i64)> {
-    let ids = convenant_partijen::table
-        .filter(convenant_partijen::organisatie.eq(organisatie.to_string()))
-        .select(convenant_partijen::convenant_id);
-    let totaal = convenanten::table
-        .filter(convenanten::id.eq_any(ids))
-        .count()
-        .get_result(conn)?;
-    let ids = convenant_partijen::table
-        .filter(convenant_partijen::organisatie.eq(organisatie.to_string()))
-        .select(convenant_partijen::convenant_id);
-    let rijen = convenanten::table
-        .filter(convenanten::id.eq_any(ids))
-        .order(convenanten::id.desc())
-        .offset(offset)
-        .limit(limit)
+    v: &Venster<String>,
+) -> QueryResult<Pagina<Volledig, String>> {
+    let bouw = || {
+        let ids = convenant_partijen::table
+            .filter(convenant_partijen::organisatie.eq(organisatie.to_string()))
+            .select(convenant_partijen::convenant_id);
+        convenanten::table
+            .filter(convenanten::id.eq_any(ids))
+            .into_boxed()
+    };
+    // Newest first: the mirror image of `venster_op_id!`.
+    let mut q = bouw();
+    if let Some(i) = v.na() {
+        q = q.filter(convenanten::id.lt(i.clone()));
+    }
+    if let Some(i) = v.voor() {
+        q = q.filter(convenanten::id.gt(i.clone()));
+    }
+    let q = if v.achteruit() {
+        q.order(convenanten::id.asc())
+    } else {
+        q.order(convenanten::id.desc())
+    };
+    let rijen: Vec<Rij> = q
+        .offset(v.overslaan())
+        .limit(v.op_te_halen())
         .select(Rij::as_select())
         .load(conn)?;
-    let c = met_uittredingen(conn, rijen)?;
-    Ok((volledig(conn, c)?, totaal))
+    let telling = Telling::begrensd(
+        conn,
+        venster::volledig(v, rijen.len()),
+        |c| {
+            Ok(bouw()
+                .order(convenanten::id.desc())
+                .offset(venster::TELLING_MAX)
+                .limit(1)
+                .select(convenanten::id)
+                .first::<String>(c)
+                .optional()?
+                .is_some())
+        },
+        |c| bouw().count().get_result(c),
+    )?;
+    let pagina = v.pagina(rijen, |r| r.id.clone(), telling);
+    let c = met_uittredingen(conn, pagina.rijen)?;
+    Ok(Pagina {
+        rijen: volledig(conn, c)?,
+        volgende: pagina.volgende,
+        vorige: pagina.vorige,
+        telling: pagina.telling,
+    })
 }
 
 /// The stored-active agreements `organisatie` takes part in: a party, and not left

@@ -150,12 +150,11 @@ pub fn contactpunten(
                 rol: Some(rol),
                 ..Default::default()
             },
-            0,
-            10,
+            &ketenregie_store::venster::Venster::eerste(10),
         )?;
-        if !punten.items.is_empty() {
+        if !punten.rijen.is_empty() {
             return Ok(punten
-                .items
+                .rijen
                 .into_iter()
                 .map(|c| InzageContactpunt {
                     naam: c.naam,

@@ -8,9 +8,7 @@ use crate::Context;
 use crate::logboek::Object;
 use ketenregie_common::{Actor, Fout};
 use ketenregie_store::DbConnection;
-use ketenregie_store::directory::{
-    self, Contactpunt, ContactpuntFilter, ContactpuntGegevens, Pagina,
-};
+use ketenregie_store::directory::{self, Contactpunt, ContactpuntFilter, ContactpuntGegevens};
 use uuid::Uuid;
 
 /// The rule's name.
@@ -67,13 +65,12 @@ pub fn voeg_toe(
 pub fn zoek(
     conn: &mut DbConnection,
     filter: &ContactpuntFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<Pagina<Contactpunt>, Fout> {
+    venster: &ketenregie_store::venster::Venster<String>,
+) -> Result<ketenregie_store::venster::Pagina<Contactpunt, String>, Fout> {
     if let Some(g) = &filter.gemeente {
         controleer_gemeenten(conn, "gemeente", std::slice::from_ref(g))?;
     }
-    Ok(directory::contactpunten(conn, filter, offset, limit)?)
+    Ok(directory::contactpunten(conn, filter, venster)?)
 }
 
 /// `PUT /contactpunten/{id}`.

@@ -12,9 +12,7 @@ use crate::Context;
 use crate::logboek::{self, AuditRegel, Object};
 use ketenregie_common::{Actor, Fout, InvalidParam, OrganisatieSoort, Rechtsregime, Rol};
 use ketenregie_store::DbConnection;
-use ketenregie_store::directory::{
-    self, Organisatie, OrganisatieFilter, OrganisatieGegevens, Pagina,
-};
+use ketenregie_store::directory::{self, Organisatie, OrganisatieFilter, OrganisatieGegevens};
 use uuid::Uuid;
 
 /// The rule's name.
@@ -195,13 +193,12 @@ pub fn object(ctx: &Context, id: Option<Uuid>) -> Object {
 pub fn zoek(
     conn: &mut DbConnection,
     filter: &OrganisatieFilter,
-    offset: i64,
-    limit: i64,
-) -> Result<Pagina<Organisatie>, Fout> {
+    venster: &ketenregie_store::venster::Venster<String>,
+) -> Result<ketenregie_store::venster::Pagina<Organisatie, String>, Fout> {
     if let Some(g) = &filter.gemeente {
         controleer_gemeenten(conn, "gemeente", std::slice::from_ref(g))?;
     }
-    Ok(directory::organisaties(conn, filter, offset, limit)?)
+    Ok(directory::organisaties(conn, filter, venster)?)
 }
 
 /// `GET /organisaties/{id}`; `NietGevonden` for an unknown id.

@@ -305,10 +305,14 @@ pub struct TermijnParams {
     /// `ontvangen` (default): what the caller owes on meldingen it received; `verzonden`:
     /// what is owed to the caller on meldingen it sent.
     pub richting: Option<String>,
-    /// Page number, from 1 (default 1).
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
     pub page: Option<String>,
     /// Results per page, 1 to 100 (default 20).
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }

@@ -7,7 +7,7 @@ use crate::problem::AppError;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
-use ketenregie_referral::{self as referral, melding};
+use ketenregie_referral::{self as referral, melding, termijnen};
 use ketenregie_store::DbPool;
 
 #[utoipa::path(
@@ -34,7 +34,7 @@ pub async fn zet_kwaliteitscontrole(
 #[utoipa::path(
     get, path = "/termijnen", tag = "zorgmeldingen", operation_id = "termijnenOpvragen",
     summary = "Openstaande terugkoppeltermijnen",
-    description = "The caller's open feedback duties (or those owed to it), earliest due first, so the overdue ones lead. Terms come from the agreement between sender and receiver, else the defaults (receipt 1 working day, triage outcome 5, final outcome 50; acute in hours); working days skip weekends and Dutch public holidays.",
+    description = "The caller's open feedback duties (or those owed to it), earliest due first, so the overdue ones lead. Terms come from the agreement between sender and receiver, else the defaults (receipt 1 working day, triage outcome 5, final outcome 50; acute in hours); working days skip weekends and Dutch public holidays. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however many duties were ever met. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
     params(TermijnParams),
     responses((status = 200, description = "Een pagina termijnen", body = inline(Lijst<TermijnDto>))),
     security(("bearer" = []))
@@ -47,20 +47,20 @@ pub async fn termijnen_lijst(
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit(&mut v, q.page.as_deref(), q.page_size.as_deref());
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
     let als_ontvanger = richting(&mut v, q.richting.as_deref()).unwrap_or(true);
     paging::check(v)?;
+    let venster = p.venster(termijnen::LIJST, q.cursor.as_deref())?;
     let c = ctx.clone();
-    let (rijen, totaal) = db::run(&pool, move |conn| {
-        Ok(referral::open_termijnen(
-            conn,
-            &c,
-            als_ontvanger,
-            p.offset(),
-            p.limit(),
-        )?)
+    let pagina = db::run(&pool, move |conn| {
+        Ok(referral::open_termijnen(conn, &c, als_ontvanger, &venster)?)
     })
     .await?;
-    let items = rijen.iter().map(|t| TermijnDto::van(t, ctx.nu)).collect();
-    Ok(HttpResponse::Ok().json(Lijst::new(&req, p, totaal, items)))
+    let pagina = pagina.map(|t| TermijnDto::van(&t, ctx.nu));
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, termijnen::LIJST, pagina)))
 }

@@ -179,11 +179,10 @@ pub(super) async fn detail_pagina(
             let p = ketenregie_store::directory::organisaties(
                 c,
                 &ketenregie_store::directory::OrganisatieFilter::default(),
-                0,
-                500,
+                &ketenregie_store::venster::Venster::eerste(500),
             )
             .map_err(crate::db::db_fout)?;
-            Ok(p.items
+            Ok(p.rijen
                 .into_iter()
                 .filter(|o| o.code != eigen)
                 .map(|o| (o.code, o.naam))

@@ -67,7 +67,13 @@ pub(super) async fn regels(
     let c = ctx.clone();
     let (koppen, termijnen) = crate::db::run(pool, move |conn| {
         let (k, _) = referral::lijst(conn, &c, filter, 0, 500)?;
-        let (t, _) = referral::open_termijnen(conn, &c, als_ontvanger, 0, 2000)?;
+        let t = referral::open_termijnen(
+            conn,
+            &c,
+            als_ontvanger,
+            &ketenregie_store::venster::Venster::eerste(2000),
+        )?
+        .rijen;
         Ok((k, t))
     })
     .await?;
