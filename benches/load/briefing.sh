@@ -18,6 +18,7 @@
 #   DB=name                  the PostgreSQL database (default ketenregie_bench_briefing)
 #   WIJZEN="bsn naam"        which searches to measure
 #   ALLEEN_GENEREREN=1       generate (with KEEP=1) and stop, to measure builds later with REUSE=1
+#   WORK=dir                 where the configuration, the keys, the SQLite database and the log go
 set -euo pipefail
 BACKEND=${BACKEND:-postgres}
 GEZINNEN=${GEZINNEN:-300000}
@@ -27,7 +28,7 @@ DURATION=${DURATION:-20}
 CONCURRENCY=${CONCURRENCY:-"1 32"}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=${BIN:-"$ROOT/target/release/ketenregie"}
-WORK="$ROOT/target/bench-briefing"
+WORK=${WORK:-"$ROOT/target/bench-briefing"}
 DB=${DB:-ketenregie_bench_briefing}
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -76,8 +77,12 @@ if [[ ${REUSE:-0} != 1 ]]; then
     t0=$SECONDS
     "$BIN" genereer --gezinnen "$GEZINNEN" --politie-personen "$POLITIE" --incidenten "$INCIDENTEN" --sleutels "$WORK/sleutels.csv"
     log "generated in $((SECONDS - t0)) s"
+    # Planner statistics, as keten.py (and an operator following SQLite's `PRAGMA optimize`)
+    # leave them: a plan must hold with them, not only without.
     if [[ $BACKEND == postgres ]]; then
         psql -q -h 127.0.0.1 -U postgres -d "$DB" -c "VACUUM ANALYZE"
+    else
+        sqlite3 "$WORK/briefing.db" "ANALYZE"
     fi
     [[ ${ALLEEN_GENEREREN:-0} == 1 ]] && exit 0
 fi
@@ -86,15 +91,21 @@ SERVER_PID=$!
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/ready" 2>/dev/null && break; sleep 0.2; done
 curl -fs -o /dev/null "http://127.0.0.1:$PORT/health/ready" || { cat "$WORK/server.log"; die "server not ready"; }
 BEHEER=$("$BIN" token --organisatie politie-bench --rol functioneel-beheerder)
-# The agreement that lets the police read the GI's records for a briefing (once per database).
-AANTAL=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/convenanten" -H "Authorization: Bearer $BEHEER" | python3 -c 'import json,sys; print(json.load(sys.stdin)["count"])')
+# The agreement that lets the police read the GI's records for a briefing (once per
+# database): made by the police's functional admin, signed by both parties on its exact
+# content (`inhoudHash`); it binds once every party has signed.
+AANTAL=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/convenanten" -H "Authorization: Bearer $BEHEER" | python3 -c 'import json,sys; print(len([c for c in json.load(sys.stdin)["results"] if c["status"] != "concept"]))')
 if [[ $AANTAL == 0 ]]; then
     ID=$(curl -fsS -X POST "http://127.0.0.1:$PORT/api/v1/convenanten" -H "Authorization: Bearer $BEHEER" -H 'Content-Type: application/json' -d '{
       "titel": "Benchmark: briefing", "partijen": [{"organisatie": "politie-bench", "rol": "politie"}, {"organisatie": "gi-bench", "rol": "gi"}],
       "doelen": ["briefing"], "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"],
       "regels": [{"organisatieSoort": "politie", "rollen": ["noodhulp"], "acties": ["lezen"], "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"],
                   "doel": "briefing", "maxVertrouwelijkheid": "vertrouwelijk", "grondslag": {"code": "Wpg art. 18", "omschrijving": "briefing"}}]}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-    curl -fsS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/convenanten/$ID/activeringen" -H "Authorization: Bearer $BEHEER" -H 'Content-Type: application/json' -d '{}'
+    for ORG in politie-bench gi-bench; do
+        FB=$("$BIN" token --organisatie "$ORG" --rol functioneel-beheerder)
+        HASH=$(curl -fsS "http://127.0.0.1:$PORT/api/v1/convenanten/$ID" -H "Authorization: Bearer $FB" | python3 -c 'import json,sys; print(json.load(sys.stdin)["inhoudHash"])')
+        curl -fsS -o /dev/null -X POST "http://127.0.0.1:$PORT/api/v1/convenanten/$ID/ondertekeningen" -H "Authorization: Bearer $FB" -H 'Content-Type: application/json' -d "{\"inhoudHash\": \"$HASH\"}"
+    done
 fi
 export TOKEN=$("$BIN" token --organisatie politie-bench --rol noodhulp --geldig-minuten 120)
 export SLEUTELS="$WORK/sleutels.csv"

@@ -1244,6 +1244,55 @@ async fn briefing_in_een_handvol_rondes(db: Db) {
 /// The bound `briefing_in_een_handvol_rondes` holds the briefing to.
 const RONDES_MAX: f64 = 6.0;
 
+#[derive(diesel::QueryableByName)]
+struct Tekst {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+#[derive(diesel::QueryableByName)]
+struct Voorbereidingen {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    aantal: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    generiek: i64,
+}
+
+/// Issue 17 point 4 (h17brief): the briefing's graph statement is a `store::voorbereid`
+/// statement, which stays prepared on its pooled connection instead of being parsed and
+/// planned on every briefing (`diesel::sql_query` never is). On a pooled connection of the
+/// real app: the parameter lands where the text puts it, with the backend's own
+/// placeholder, and on PostgreSQL one prepared statement serves every execution, with
+/// PostgreSQL's generic plan once it has seen a few (`pg_prepared_statements`).
+async fn graafvraag_blijft_voorbereid(db: Db) {
+    use diesel::RunQueryDsl;
+    use ketenregie_store::voorbereid::Voorbereid;
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    let mut c = app.pool.get().unwrap();
+    let delen = [
+        "SELECT 'h17brief:' || CAST(".to_string(),
+        " AS TEXT) AS t".to_string(),
+    ];
+    for i in 0..8 {
+        let w = format!("sleutel-{i}");
+        let r: Vec<Tekst> = Voorbereid::nieuw(&delen, &[&w]).load(&mut c).unwrap();
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].t, format!("h17brief:{w}"));
+    }
+    if db == Db::Postgres {
+        let v: Voorbereidingen = diesel::sql_query(
+            "SELECT count(*) AS aantal, COALESCE(sum(generic_plans), 0)::bigint AS generiek \
+             FROM pg_prepared_statements WHERE statement LIKE 'SELECT ''h17brief:''%'",
+        )
+        .get_result(&mut c)
+        .unwrap();
+        assert_eq!(v.aantal, 1, "one prepared statement for eight executions");
+        assert!(v.generiek > 0, "PostgreSQL reuses its generic plan");
+    }
+}
+
 /// Issue 17 point 3: two instances on one database, each with its own cache of the
 /// agreements. Instance B shows the GI's records; the GI leaves the agreement on instance A
 /// (`UITTREDEN`); B's very next briefing shows none of them.
@@ -1300,6 +1349,7 @@ async fn uittreding_geldt_op_elke_instantie(db: Db) {
 
 op_beide_backends!(
     briefing_in_een_handvol_rondes,
+    graafvraag_blijft_voorbereid,
     uittreding_geldt_op_elke_instantie,
     inzage_van_het_hele_dossier,
     briefing_toont_open_zorgmeldingen,

@@ -17,6 +17,7 @@ pub mod schema;
 pub mod schrijfslot;
 pub mod tokens;
 pub mod venster;
+pub mod voorbereid;
 
 pub use conn::{Backend, DbConnection, DbPool, DbUrl, PoolFout};
 
