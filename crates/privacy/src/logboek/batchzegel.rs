@@ -30,6 +30,7 @@
 //! retention takes heads sorted before its table lock (ARCHITECTURE.md, "Sealing").
 
 use super::schrijver::Logrijen;
+use super::verzegelaar::tekst;
 use crate::keten;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -162,9 +163,4 @@ pub(crate) fn zet_koppen(c: &mut DbConnection, stand: &BTreeMap<String, Kop>) ->
          FROM k WHERE logketens.id = k.id",
         waarden.join(", ")
     ))
-}
-
-/// SQL text literal: chain ids are organisation codes and hashes are hex, but quote anyway.
-fn tekst(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }

@@ -202,8 +202,9 @@ fn sluit(
     Ok(zegels.len())
 }
 
-/// SQL text literal: ids and hashes are ours (UUIDs, hex), but quote anyway.
-fn tekst(s: &str) -> String {
+/// SQL text literal: ids, chain names and hashes are ours (UUIDs, organisation codes, hex),
+/// but quote anyway. Also used by `batchzegel`.
+pub(crate) fn tekst(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
