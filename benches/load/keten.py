@@ -509,9 +509,20 @@ def run_backend(naam, tmp):
                 in_oudste = b.tel(oudste)
             ld = load1()
             t = time.monotonic()
-            r = subprocess.run([BIN, "retention", "run"], env={**b.env, "RUST_LOG": "info"}, text=True,
-                               capture_output=True, check=True)
+            r = subprocess.run([BIN, "retention", "run"], env={**b.env, "RUST_LOG": "info", "KETENREGIE_LOG__FILTER": "info"},
+                               text=True, capture_output=True, check=True)
             duur = time.monotonic() - t
+            # Where the run's time went: the CLI logs each retention source's time.
+            bronnen = []
+            for regel in (r.stdout + r.stderr).splitlines():
+                if "retention source done" in regel:
+                    schoon = re.sub(r"\x1b\[[0-9;]*m", "", regel)
+                    bron = re.search(r"bron\W+([a-z_,-]+)", schoon)
+                    ms = re.search(r"\bms\W+(\d+)", schoon)
+                    if bron and ms:
+                        bronnen.append(f"{bron.group(1)} {ms.group(1)} ms")
+            if bronnen:
+                notities.append("retention run per source: " + "; ".join(bronnen))
             uit = "\n".join(r for r in r.stdout.splitlines() if re.match(r"^[a-z_-]+: \d+ ", r))
             if naam == "postgres":
                 weg_p = b.een(f"SELECT to_regclass('{oudste}') IS NULL")[0] == "t"

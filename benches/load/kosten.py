@@ -23,6 +23,7 @@ the CPU and round-trip figures are what to compare between builds.
 so the figures leave out the sealing of the log rows (its share is the difference).
 --perf ROUTE (org, lees, maak): also `perf record -g` the service during that route's run
 and leave perf.data in the current directory (then `perf report --no-children`).
+POOL_SIZE (environment, default 16): the service's database pool.
 Traffic to 127.0.0.1 only.
 """
 import argparse, http.client, json, os, re, shutil, subprocess, sys, tempfile, time
@@ -95,7 +96,7 @@ class Dienst:
             url = f"postgres://postgres@127.0.0.1:5432/{self.db}"
         self.env = dict(os.environ, KETENREGIE_SERVER__BIND=f"127.0.0.1:{self.poort}", KETENREGIE_DATABASE__URL=url,
                         KETENREGIE_AUTH__DEV_SECRET_FILE=os.path.join(tmp, "secret"), KETENREGIE_LOG__FILTER="warn",
-                        KETENREGIE_DATABASE__POOL_SIZE="16", KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400",
+                        KETENREGIE_DATABASE__POOL_SIZE=os.environ.get("POOL_SIZE", "16"), KETENREGIE_AUTH__MAX_LIFETIME_SECONDS="14400",
                         KETENREGIE_LIMITS__CLIENT_PER_SECOND="0", KETENREGIE_LIMITS__USER_PER_SECOND="0",
                         KETENREGIE_LIMITS__BRIEFINGS_PER_DAY="0", KETENREGIE_LIMITS__PERSON_LOOKUPS_PER_DAY="0")
         if zonder_verzegelaar:
