@@ -793,7 +793,40 @@ async fn zoeken_per_cursor(db: Db) {
     assert_eq!(gezien.len() as i64, verwacht);
 }
 
+/// A refused attempt on a record the person's data was processed under (here the melding
+/// about her: the outsider's read answered as an unknown id) is found by a search by the
+/// person, on both backends: the statement that finds those records binds the records and
+/// the person's pseudonyms in the order their placeholders stand (SQLite's `?` are
+/// positional; found by a reviewer: on SQLite every such refusal was missed).
+async fn weigering_op_melding_over_persoon(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let w = wereld(&app).await;
+    let buiten = app.token(BUITEN, &["wijkteammedewerker"]);
+    assert_eq!(
+        lees(
+            &app,
+            &format!("/api/v1/zorgmeldingen/{}", w.melding),
+            &buiten,
+            &[]
+        )
+        .await,
+        404
+    );
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let geweigerd = zoek(
+        &app,
+        &fg,
+        json!({"bsn": BSN_MOEDER, "uitkomst": "geweigerd"}),
+    )
+    .await;
+    assert_eq!(geweigerd["count"], 1, "{geweigerd}");
+    let r = &geweigerd["results"][0];
+    assert_eq!(r["poging"]["objectId"], w.melding.as_str(), "{r}");
+    assert_eq!(r["organisatie"], BUITEN, "{r}");
+}
+
 op_beide_backends!(
+    weigering_op_melding_over_persoon,
     zoeken_per_cursor,
     zoeken_per_persoon,
     verstrekkingen_aan_de_eigenaar,

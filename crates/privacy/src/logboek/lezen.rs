@@ -383,11 +383,14 @@ fn verwerkt_onder(
         n += 1;
         if pg { format!("${n}") } else { "?".to_string() }
     };
-    let betrokkenen: Vec<String> = pseudoniemen.iter().map(|_| p()).collect();
+    // Placeholders numbered in the order they stand in the text, and bound in that order:
+    // SQLite's `?` take their values by position in the text (the VALUES list first),
+    // PostgreSQL's `$n` by number; only this order serves both.
     let waarden: Vec<String> = kandidaten
         .iter()
         .map(|_| format!("({}, {})", p(), p()))
         .collect();
+    let betrokkenen: Vec<String> = pseudoniemen.iter().map(|_| p()).collect();
     let sql = format!(
         "SELECT c.column1 AS soort, c.column2 AS id FROM (VALUES {}) AS c \
          WHERE EXISTS (SELECT 1 FROM audittrail a \
@@ -403,11 +406,11 @@ fn verwerkt_onder(
         if pg { " OFFSET 0" } else { "" }
     );
     let mut q = diesel::sql_query(sql).into_boxed::<ketenregie_store::conn::MultiBackend>();
-    for b in pseudoniemen {
-        q = q.bind::<Text, _>(b.clone());
-    }
     for (soort, id) in kandidaten {
         q = q.bind::<Text, _>(soort.clone()).bind::<Text, _>(id.clone());
+    }
+    for b in pseudoniemen {
+        q = q.bind::<Text, _>(b.clone());
     }
     let rijen: Vec<Kandidaat> = q.load(conn)?;
     Ok(rijen.into_iter().map(|k| (k.soort, k.id)).collect())
