@@ -188,6 +188,31 @@ async fn uittreding_geldt_bij_het_volgende_verzoek(db: Db) {
         "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'vt-haaglanden' AND actie = 'lezen' AND object_id = '{id}'"
     ));
     assert_eq!(geweigerd, 1);
+    // The refused read is in the trail of the melding's owner (the sending police), where
+    // its privacy officer finds who tried (found by a hostile review: it went into the
+    // reader's own trail, which no privacy officer's view shows).
+    let bij_eigenaar = app.tel(&format!(
+        "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'vt-haaglanden' AND eigenaar = 'politie-haaglanden' AND object_id = '{id}'"
+    ));
+    assert_eq!(bij_eigenaar, 1);
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    let res = app
+        .post(
+            "/api/v1/verwerkingen/_zoek",
+            &fg,
+            &json!({"uitkomst": "geweigerd"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let gevonden: Value = res.json().await.unwrap();
+    assert!(
+        gevonden["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["organisatie"] == "vt-haaglanden" && r["poging"]["objectId"] == id.as_str()),
+        "{gevonden}"
+    );
 }
 
 op_beide_backends!(

@@ -71,6 +71,13 @@ pub enum AppError {
     /// Refused by the policy decision; recorded in the audit trail by `verwerking::tx`.
     #[error("geweigerd: {}", .0.reden)]
     Geweigerd(ketenregie_privacy::Weigering),
+    /// As `Geweigerd` (403, the same answer), on a record of `eigenaar`: the refusal's
+    /// audit row goes into the owner's trail (`verwerking::weigering_van`).
+    #[error("geweigerd: {}", .weigering.reden)]
+    GeweigerdBij {
+        eigenaar: String,
+        weigering: ketenregie_privacy::Weigering,
+    },
     #[error("niet gevonden: {0}")]
     NietGevonden(String),
     /// An existing record the caller's organisation has no relation to at all (not its
@@ -166,6 +173,9 @@ impl AppError {
                 ("toelichting-vereist", "Reden van raadpleging vereist")
             }
             AppError::Geweigerd(_) => ("geweigerd", "Geweigerd door het convenant"),
+            AppError::GeweigerdBij { weigering, .. } => {
+                AppError::Geweigerd(weigering.clone()).slug_en_titel()
+            }
             AppError::NietGevonden(_) | AppError::Verborgen { .. } => {
                 ("niet-gevonden", "Niet gevonden")
             }
@@ -205,7 +215,9 @@ impl AppError {
             | AppError::GeenToegangVelden { detail, .. }
             | AppError::TeVeel { detail, .. }
             | AppError::InBehandeling { detail, .. } => detail.clone(),
-            AppError::Geweigerd(w) => format!("{} (regel {})", w.reden, w.regel),
+            AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. } => {
+                format!("{} (regel {})", w.reden, w.regel)
+            }
             AppError::MethodeNietToegestaan { allow } => {
                 format!("Deze methode is hier niet toegestaan; toegestaan: {allow}")
             }
@@ -240,7 +252,8 @@ impl ResponseError for AppError {
             AppError::NietGeauthenticeerd(_) => StatusCode::UNAUTHORIZED,
             AppError::GeenToegang(_)
             | AppError::GeenToegangVelden { .. }
-            | AppError::Geweigerd(_) => StatusCode::FORBIDDEN,
+            | AppError::Geweigerd(_)
+            | AppError::GeweigerdBij { .. } => StatusCode::FORBIDDEN,
             AppError::NietGevonden(_) | AppError::Verborgen { .. } => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::VoorwaardeMislukt(_) => StatusCode::PRECONDITION_FAILED,
@@ -341,6 +354,19 @@ impl From<ketenregie_common::Fout> for AppError {
                 reden,
                 toelichting_vereist,
             }),
+            F::GeweigerdBij {
+                eigenaar,
+                regel,
+                reden,
+                toelichting_vereist,
+            } => AppError::GeweigerdBij {
+                eigenaar,
+                weigering: ketenregie_privacy::Weigering {
+                    regel,
+                    reden,
+                    toelichting_vereist,
+                },
+            },
             F::GeenToegang { reden, velden, .. } if velden.is_empty() => {
                 AppError::GeenToegang(reden)
             }

@@ -292,6 +292,16 @@ fn weigering_van(e: &AppError, object: Object) -> Option<(Object, ketenregie_pri
     };
     match e {
         AppError::Geweigerd(w) => Some((object, w.clone())),
+        AppError::GeweigerdBij {
+            eigenaar,
+            weigering,
+        } => Some((
+            Object {
+                eigenaar: eigenaar.clone(),
+                ..object
+            },
+            weigering.clone(),
+        )),
         AppError::GeenToegang(d) | AppError::GeenToegangVelden { detail: d, .. } => {
             Some((object, w(d.clone())))
         }

@@ -52,6 +52,17 @@ pub enum Fout {
         reden: String,
         toelichting_vereist: bool,
     },
+    /// `Geweigerd` on a loaded record of another organisation, `eigenaar`: answered the
+    /// same (403), but the refusal goes into the owner's audit trail, where its privacy
+    /// officer sees who tried (README "the privacy officer's views"), not only into the
+    /// caller's. Made by [`Fout::bij_eigenaar`].
+    #[error("geweigerd ({regel}) bij {eigenaar}: {reden}")]
+    GeweigerdBij {
+        eigenaar: String,
+        regel: &'static str,
+        reden: String,
+        toelichting_vereist: bool,
+    },
     /// Refused for lack of a role or a relation the rule `regel` names, outside the policy
     /// decision (e.g. `ORGANISATIE_GEREGISTREERD`: only the platform admin registers an
     /// organisation). `velden` names the fields the caller may not change, if that is the
@@ -109,6 +120,24 @@ impl Fout {
             regel,
             reden: reden.into(),
             toelichting_vereist: false,
+        }
+    }
+
+    /// A `Geweigerd` about a record of `eigenaar` becomes `GeweigerdBij` (its audit row in
+    /// the owner's trail); every other error stays as it is.
+    pub fn bij_eigenaar(self, eigenaar: &str) -> Self {
+        match self {
+            Fout::Geweigerd {
+                regel,
+                reden,
+                toelichting_vereist,
+            } => Fout::GeweigerdBij {
+                eigenaar: eigenaar.to_string(),
+                regel,
+                reden,
+                toelichting_vereist,
+            },
+            f => f,
         }
     }
 

@@ -135,7 +135,10 @@ pub fn beslis(
     }
     let beslisser = besluit::Beslisser::laad(conn, ctx)?;
     let (wie, doel) = partij::relatie_met(conn, &ctx.actor, k, |_| Ok(beslisser.soort()))?;
-    let t = beslisser.beslis(ctx, &aanvraag(doel)).map_err(Fout::from)?;
+    // A refusal on the sender's melding is recorded in the sender's audit trail.
+    let t = beslisser
+        .beslis(ctx, &aanvraag(doel))
+        .map_err(|w| Fout::from(w).bij_eigenaar(&k.afzender))?;
     Ok((wie, t))
 }
 
