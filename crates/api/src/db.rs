@@ -24,15 +24,10 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
-    let pool = pool.clone();
-    web::block(move || {
-        let mut c = conn::haal(&pool)?;
-        let uitkomst = conn::schrijf_zonder_controle(&mut c, |c| f(c).map_err(Mislukt::App))
-            .map_err(Mislukt::naar_app);
-        na_afloop(&mut c, uitkomst)
+    op_verbinding(pool, move |c| {
+        conn::schrijf_zonder_controle(c, |c| f(c).map_err(Mislukt::App)).map_err(Mislukt::naar_app)
     })
     .await
-    .map_err(AppError::intern)?
 }
 
 /// Run `f` on a pooled connection inside a read transaction: on SQLite a deferred `BEGIN`
@@ -45,17 +40,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
-    use diesel::Connection;
-    let pool = pool.clone();
-    web::block(move || {
-        let mut c = conn::haal(&pool)?;
-        let uitkomst = c
-            .transaction(|c| f(c).map_err(Mislukt::App))
-            .map_err(Mislukt::naar_app);
-        na_afloop(&mut c, uitkomst)
-    })
-    .await
-    .map_err(AppError::intern)?
+    op_verbinding(pool, move |c| lees_transactie(c, f)).await
 }
 
 /// A read whose use case sends only reads and needs no snapshot across its statements
@@ -74,20 +59,11 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
-    use diesel::Connection;
-    let pool = pool.clone();
-    web::block(move || {
-        let mut c = conn::haal(&pool)?;
-        let uitkomst = match c.backend() {
-            ketenregie_store::Backend::Postgres => f(&mut c),
-            ketenregie_store::Backend::Sqlite => c
-                .transaction(|c| f(c).map_err(Mislukt::App))
-                .map_err(Mislukt::naar_app),
-        };
-        na_afloop(&mut c, uitkomst)
+    op_verbinding(pool, move |c| match c.backend() {
+        ketenregie_store::Backend::Postgres => f(c),
+        ketenregie_store::Backend::Sqlite => lees_transactie(c, f),
     })
     .await
-    .map_err(AppError::intern)?
 }
 
 /// Run `f` on a pooled connection without an explicit transaction: for reads only (a
@@ -97,14 +73,35 @@ where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
+    op_verbinding(pool, f).await
+}
+
+/// The one way the helpers above reach the database: on actix's blocking pool, a
+/// connection checked out healthy (`conn::haal`), `werk` on it, and after a failure the
+/// check that the connection still answers (`na_afloop`).
+async fn op_verbinding<T, F>(pool: &DbPool, werk: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+{
     let pool = pool.clone();
     web::block(move || {
         let mut c = conn::haal(&pool)?;
-        let uitkomst = f(&mut c);
+        let uitkomst = werk(&mut c);
         na_afloop(&mut c, uitkomst)
     })
     .await
     .map_err(AppError::intern)?
+}
+
+/// `f` in a read transaction (on SQLite a deferred `BEGIN`): any `Err` rolls back.
+fn lees_transactie<T>(
+    c: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    use diesel::Connection;
+    c.transaction(|c| f(c).map_err(Mislukt::App))
+        .map_err(Mislukt::naar_app)
 }
 
 /// A database error as the caller should see it: by kind (`ketenregie_common::Fout`: a
