@@ -23,7 +23,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::sluitingsdagen;
-use ketenregie_store::venster::{self, Pagina, Telling, Venster};
+use ketenregie_store::venster::{Pagina, Venster};
 
 /// How far ahead a closed day may be set (years), so a typo in the
 /// year does not silently close a day decades away.
@@ -250,20 +250,14 @@ pub fn opvragen(
         .limit(v.op_te_halen())
         .select(Sluitingsdag::as_select())
         .load(conn)?;
-    let telling = Telling::begrensd(
+    let telling = ketenregie_store::telling!(
         conn,
-        venster::volledig(v, rijen.len()),
-        |c| {
-            Ok(bouw()
-                .order(sluitingsdagen::datum.asc())
-                .offset(venster::TELLING_MAX)
-                .limit(1)
-                .select(sluitingsdagen::datum)
-                .first::<NaiveDate>(c)
-                .optional()?
-                .is_some())
-        },
-        |c| bouw().count().get_result(c),
+        v,
+        rijen.len(),
+        bouw,
+        sluitingsdagen::datum.asc(),
+        sluitingsdagen::datum,
+        NaiveDate
     )?;
     Ok(v.pagina(rijen, |d| d.datum, telling))
 }

@@ -314,26 +314,43 @@ macro_rules! venster_aflopend {
     }};
 }
 
-/// The bounded count of a filtered list sorted newest first on `(tijd, id)`
-/// ([`Telling::begrensd`]): `$bouw` builds the filtered boxed query, `$gelezen` is the
-/// number of rows the page query read.
+/// The bounded count of a filtered list ([`Telling::begrensd`]) read in the order `$orde`
+/// (the list's index order, so the probe past the cap reads at most `TELLING_MAX + 1`
+/// index entries): `$bouw` builds the filtered boxed query, `$gelezen` is the number of
+/// rows the page query read, `$sleutel` a column of type `$type` to select in the probe.
 #[macro_export]
-macro_rules! telling_aflopend {
-    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $tijd:expr, $id:expr) => {
+macro_rules! telling {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $orde:expr, $sleutel:expr, $type:ty) => {
         $crate::venster::Telling::begrensd(
             $conn,
             $crate::venster::volledig($venster, $gelezen),
             |c| {
                 Ok(($bouw)()
-                    .order(($tijd.desc(), $id.desc()))
+                    .order($orde)
                     .offset($crate::venster::TELLING_MAX)
                     .limit(1)
-                    .select($id)
-                    .first::<String>(c)
+                    .select($sleutel)
+                    .first::<$type>(c)
                     .optional()?
                     .is_some())
             },
             |c| ($bouw)().count().get_result(c),
+        )
+    };
+}
+
+/// [`telling!`] of a list sorted newest first on `(tijd, id)`.
+#[macro_export]
+macro_rules! telling_aflopend {
+    ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $tijd:expr, $id:expr) => {
+        $crate::telling!(
+            $conn,
+            $venster,
+            $gelezen,
+            $bouw,
+            ($tijd.desc(), $id.desc()),
+            $id,
+            String
         )
     };
 }
@@ -366,25 +383,18 @@ macro_rules! venster_oplopend {
     }};
 }
 
-/// The bounded count of a filtered list sorted ascending on `(a, id)`, as
-/// [`telling_aflopend!`].
+/// [`telling!`] of a list sorted ascending on `(a, id)`.
 #[macro_export]
 macro_rules! telling_oplopend {
     ($conn:expr, $venster:expr, $gelezen:expr, $bouw:expr, $a:expr, $id:expr) => {
-        $crate::venster::Telling::begrensd(
+        $crate::telling!(
             $conn,
-            $crate::venster::volledig($venster, $gelezen),
-            |c| {
-                Ok(($bouw)()
-                    .order(($a.asc(), $id.asc()))
-                    .offset($crate::venster::TELLING_MAX)
-                    .limit(1)
-                    .select($id)
-                    .first::<String>(c)
-                    .optional()?
-                    .is_some())
-            },
-            |c| ($bouw)().count().get_result(c),
+            $venster,
+            $gelezen,
+            $bouw,
+            ($a.asc(), $id.asc()),
+            $id,
+            String
         )
     };
 }

@@ -49,7 +49,7 @@ use ketenregie_store::schema::{
     convenant_intrekkingsverzoeken, convenant_ondertekeningen, convenant_partijen,
     convenant_uittredingen, convenanten,
 };
-use ketenregie_store::venster::{self, Pagina, Telling, Venster};
+use ketenregie_store::venster::{Pagina, Venster};
 use ketenregie_store::{DbConnection, directory};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -1365,20 +1365,14 @@ pub fn van_partij(
         .limit(v.op_te_halen())
         .select(Rij::as_select())
         .load(conn)?;
-    let telling = Telling::begrensd(
+    let telling = ketenregie_store::telling!(
         conn,
-        venster::volledig(v, rijen.len()),
-        |c| {
-            Ok(bouw()
-                .order(convenanten::id.desc())
-                .offset(venster::TELLING_MAX)
-                .limit(1)
-                .select(convenanten::id)
-                .first::<String>(c)
-                .optional()?
-                .is_some())
-        },
-        |c| bouw().count().get_result(c),
+        v,
+        rijen.len(),
+        bouw,
+        convenanten::id.desc(),
+        convenanten::id,
+        String
     )?;
     let pagina = v.pagina(rijen, |r| r.id.clone(), telling);
     let c = met_uittredingen(conn, pagina.rijen)?;
