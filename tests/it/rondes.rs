@@ -57,29 +57,32 @@ struct Verwacht {
 
 fn verwacht(db: Db) -> Verwacht {
     match db {
-        // PostgreSQL. Unlogged read: the authentication's stamp, the organisation with its
-        // municipalities. Logged read: the stamp, the melding with its duties and
-        // statements (no BEGIN/COMMIT), the log writer's batch of one, which seals its
+        // PostgreSQL. Unlogged read: the organisation with its municipalities and the
+        // register's stamp (h17lees: the authentication's check of the register is
+        // confirmed at that stamp, no statement of its own). Logged read: the melding with
+        // its duties, statements and the stamp (no BEGIN/COMMIT), the log writer's batch of one, which seals its
         // rows as it inserts them (BEGIN, lock the chain heads, audit trail, processing
         // log, disclosure register, move the heads, COMMIT: `logboek::batchzegel`; under
         // load these 7 are shared by every request in the batch, and no sealer pass
         // follows). Filing: the stamp, BEGIN, melding, subjects, first step, audit trail,
         // processing log (multi-row), COMMIT (its rows are sealed later by the sealer).
-        // Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12.
+        // Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12; before h17lees:
+        // 2, 9 and 8.
         Db::Postgres => Verwacht {
-            ongelogd_lezen: 2,
-            gelogd_lezen: 9,
+            ongelogd_lezen: 1,
+            gelogd_lezen: 8,
             indienen: 8,
         },
-        // SQLite: round trips are in-process calls; the read keeps its transaction
-        // (`db::lees_los`), every write transaction takes its turn (`store::schrijfslot`:
+        // SQLite: round trips are in-process calls; the reads as on PostgreSQL, the logged
+        // one without its transaction now too (`db::lees_los`; h17lees: 2 and 20 before,
+        // the stamp and BEGIN/COMMIT gone), every write transaction takes its turn (`store::schrijfslot`:
         // one pragma) and the log rows go in under savepoints, one insert per
         // processing-log row (the log writer's, not changed here).
         // The log writer's batch also reads and moves the chain heads (+2).
         // Before (main 39c0b2e, from the statement traces): 3, 21 and 19.
         Db::Sqlite => Verwacht {
-            ongelogd_lezen: 2,
-            gelogd_lezen: 20,
+            ongelogd_lezen: 1,
+            gelogd_lezen: 17,
             indienen: 15,
         },
     }
@@ -215,7 +218,76 @@ async fn uittreding_geldt_bij_het_volgende_verzoek(db: Db) {
     );
 }
 
+/// The two hot reads check the register without a statement of their own (the
+/// authentication's check from the instance's cache, confirmed at the stamp their one
+/// statement reads: `auth::bevestig`), and a change of the register committed before a
+/// request still applies to that very request: with a warm cache and a token already
+/// used, the organisation's code is changed (it leaves the register under the token's
+/// code; the trigger bumps the stamp) and the next read of either route is a 401 that
+/// answers and logs nothing; back under its code, the next read is answered again.
+async fn registerwijziging_geldt_bij_het_volgende_verzoek(db: Db) {
+    let Some(app) = crate::zorgmeldingen::app(db).await else {
+        return;
+    };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let m = crate::zorgmeldingen::concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    crate::zorgmeldingen::indienen(&app, &id).await;
+    let orgs: Value = app
+        .get("/api/v1/organisaties?soort=veilig-thuis", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let org_id = orgs["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["code"] == "vt-haaglanden")
+        .and_then(|o| o["id"].as_str())
+        .unwrap()
+        .to_string();
+    let (org_pad, pad) = (
+        format!("/api/v1/organisaties/{org_id}"),
+        format!("/api/v1/zorgmeldingen/{id}"),
+    );
+    for _ in 0..2 {
+        assert_eq!(app.get(&org_pad, &vt).await.status(), 200);
+        assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    }
+    let gelezen = || {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND actie = 'lezen' AND organisatie = 'vt-haaglanden'"
+        ))
+    };
+    assert_eq!(gelezen(), 2);
+    app.sql("UPDATE organisaties SET code = 'vt-haaglanden-oud' WHERE code = 'vt-haaglanden'");
+    let b = assert_problem(app.get(&org_pad, &vt).await, 401).await;
+    assert!(
+        b["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ORGANISATIE_GEREGISTREERD"),
+        "{b}"
+    );
+    let b = assert_problem(app.get(&pad, &vt).await, 401).await;
+    assert!(
+        b["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ORGANISATIE_GEREGISTREERD"),
+        "{b}"
+    );
+    // Nothing answered, so nothing logged: not the read, not a refusal.
+    assert_eq!(gelezen(), 2);
+    app.sql("UPDATE organisaties SET code = 'vt-haaglanden' WHERE code = 'vt-haaglanden-oud'");
+    assert_eq!(app.get(&org_pad, &vt).await.status(), 200);
+    assert_eq!(app.get(&pad, &vt).await.status(), 200);
+    assert_eq!(gelezen(), 3);
+}
+
 op_beide_backends!(
     rondes_per_verzoek,
-    uittreding_geldt_bij_het_volgende_verzoek
+    uittreding_geldt_bij_het_volgende_verzoek,
+    registerwijziging_geldt_bij_het_volgende_verzoek
 );

@@ -44,26 +44,26 @@ where
 }
 
 /// A read whose use case sends only reads and needs no snapshot across its statements
-/// (`verwerking::lezing`; issue 17: fewer round trips): on PostgreSQL `f` runs without
-/// `BEGIN`/`COMMIT`, on SQLite as `lees_tx`.
+/// (`verwerking::lezing`; issue 17: fewer round trips): `f` runs without `BEGIN`/`COMMIT`,
+/// on both backends.
 ///
 /// Why that keeps consistency: PostgreSQL runs at READ COMMITTED here, where every
 /// statement takes its own snapshot inside a transaction as well, so an explicit
 /// transaction around statements that only read gives them nothing they lack without
-/// one; a single statement is consistent by itself. On SQLite a transaction is what gives
-/// several statements one snapshot, and costs no network round trip, so it stays. Nothing
-/// is written through the connection (the read's log rows go to the log writer, which
-/// commits them before the answer), so there is nothing a failure could leave half done.
+/// one; a single statement is consistent by itself. On SQLite (WAL) a statement outside a
+/// transaction reads one snapshot of its own, which is the same guarantee; the one use
+/// case (`GET /zorgmeldingen/{id}`) reads the melding, its duties, its statements and the
+/// register's version stamp in one statement, and what it may read after (the decision's
+/// inputs on a cache miss) is filed under that stamp, so it is at least as new as the
+/// stamp says (`privacy::stamgegevens`), as on PostgreSQL. Nothing is written through the
+/// connection (the read's log rows go to the log writer, which commits them before the
+/// answer), so there is nothing a failure could leave half done.
 pub async fn lees_los<T, F>(pool: &DbPool, f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
-    op_verbinding(pool, move |c| match c.backend() {
-        ketenregie_store::Backend::Postgres => f(c),
-        ketenregie_store::Backend::Sqlite => lees_transactie(c, f),
-    })
-    .await
+    op_verbinding(pool, f).await
 }
 
 /// Run `f` on a pooled connection without an explicit transaction: for reads only (a

@@ -218,7 +218,7 @@ where
 }
 
 /// `tx` with action `lezen` for a use case that only reads (its statements read, its log
-/// rows go to the log writer): in read mode on PostgreSQL without `BEGIN`/`COMMIT`
+/// rows go to the log writer): in read mode without `BEGIN`/`COMMIT`, on both backends
 /// (`db::lees_los`, where the reasons are), two round trips fewer. The log rows still
 /// commit before the answer, and a refusal is written as by `tx`. Without a log writer
 /// (no application around the request) it is `tx`: the log rows are then written

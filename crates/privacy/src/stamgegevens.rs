@@ -118,6 +118,17 @@ impl Stamgegevens {
         }
     }
 
+    /// Without a statement: the version this instance's cache is at, if it holds an entry
+    /// for organisation `code` and that entry says it is registered (`None`: no version
+    /// yet, no entry for `code`, or `code` unregistered at that version). The
+    /// authentication's provisional check of the register (`api::auth`): a request that
+    /// uses it must confirm it against the stamp its own statement reads
+    /// (`api::auth::bevestig`) before anything is answered.
+    pub fn geregistreerd_in_cache(&self, code: &str) -> Option<i64> {
+        let s = self.staat();
+        (s.versie > 0 && matches!(s.kern.get(code), Some(Some(_)))).then_some(s.versie)
+    }
+
     fn staat(&self) -> std::sync::MutexGuard<'_, Staat> {
         // A panic while the lock was held left at worst a missing entry: go on.
         self.staat.lock().unwrap_or_else(|e| e.into_inner())

@@ -16,6 +16,7 @@ use ketenregie_privacy::eigen_verklaring::{
     self, EigenVerklaringWeergave, Recordsoort, Verklaringen,
 };
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_privacy::stamgegevens::Stempel;
 use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
@@ -162,21 +163,36 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
 }
 
 /// Read one melding, for its sender and receiver only: the content redacted by the
-/// decision, its feedback duties, the own statements on it, both logs. Statements: the
-/// header with the encrypted content, the decision's version stamp (another
-/// organisation's melding), the feedback duties, the own statements; the log rows go to
-/// the log writer.
+/// decision, its feedback duties, the own statements on it, both logs. One statement
+/// (`opslag::lezing`: the header with the encrypted content, the feedback duties, the
+/// own statements and the decision's version stamp) while the instance's cache is at that
+/// stamp; the log rows go to the log writer.
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmelding, Fout> {
-    // The header, the content and the statements still encrypted, and the feedback
-    // duties, in one statement (`opslag::lezing`); decrypted only after the decision.
+    lees_met_stempel(conn, ctx, id).map(|(m, _)| m)
+}
+
+/// `lees`, also returning the version stamp of the decision's inputs its statement read
+/// (`Stempel(None)`: no stamp row), for the API to confirm the authentication's check of
+/// the register at that stamp (`api::auth::bevestig`). The decision is taken at this
+/// stamp, read in the same snapshot as the melding, not at one carried from earlier in
+/// the request: it is never older.
+pub fn lees_met_stempel(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<(Zorgmelding, Stempel), Fout> {
+    // The header, the content and the statements still encrypted, the feedback duties and
+    // the stamp, in one statement (`opslag::lezing`); decrypted only after the decision.
     let opslag::Gelezen {
         kop: k,
         inhoud: versleuteld,
         termijnen,
         verklaringen,
+        stempel,
     } = opslag::lezing(conn, id)?
         .ok_or_else(|| Fout::NietGevonden(partij::niet_gevonden_tekst()))?;
-    let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
+    let stempel = Stempel(stempel);
+    let (_, t) = toegang::beslis_met(conn, ctx, &k, Actie::Lezen, Some(stempel))?;
     let i = opslag::ontsleutel(&t, &ctx.versleuteling, &versleuteld)?;
     let (zicht, weg) = redigeer(&i, &t);
     logboek::lezing(
@@ -192,13 +208,16 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Zorgmeld
         &ctx.actor.organisatie,
         |n| n <= t.max_vertrouwelijkheid(),
     );
-    Ok(Zorgmelding {
-        kop: k,
-        inhoud: Some(zicht),
-        geredigeerd: weg,
-        termijnen: Some(termijnen),
-        eigen_verklaringen: Some(verklaringen),
-    })
+    Ok((
+        Zorgmelding {
+            kop: k,
+            inhoud: Some(zicht),
+            geredigeerd: weg,
+            termijnen: Some(termijnen),
+            eigen_verklaringen: Some(verklaringen),
+        },
+        stempel,
+    ))
 }
 
 /// A change of a concept.

@@ -307,6 +307,12 @@ pub struct Gelezen {
     pub inhoud: Versleuteld,
     pub termijnen: Vec<crate::termijnen::Termijn>,
     pub verklaringen: Vec<ketenregie_privacy::eigen_verklaring::Rij>,
+    /// The version stamp of the decision's inputs (`stamgegevens_versie`, `None`: no
+    /// stamp row), read by the same statement, in the same snapshot as the melding: the
+    /// request's stamp (`Stamgegevens::stand_bij`), so the decision and the
+    /// authentication's confirmation (`api::auth::bevestig`) need no statement of their
+    /// own (issue 17: "a version stamp read in the request's one query").
+    pub stempel: Option<i64>,
 }
 
 /// `Gelezen` for melding `id`, `None` if unknown: one statement, the header left-joined
@@ -336,10 +342,17 @@ pub fn lezing(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Gelezen>>
             zorgmeldingen::inhoud,
             Option::<crate::termijnen::Termijn>::as_select(),
             Option::<Rij>::as_select(),
+            ketenregie_store::directory::stempel(),
         ))
-        .load::<(Kop, String, Option<crate::termijnen::Termijn>, Option<Rij>)>(conn)?;
+        .load::<(
+            Kop,
+            String,
+            Option<crate::termijnen::Termijn>,
+            Option<Rij>,
+            Option<i64>,
+        )>(conn)?;
     let mut rijen = rijen.into_iter();
-    let Some((kop, inhoud, t, v)) = rijen.next() else {
+    let Some((kop, inhoud, t, v, stempel)) = rijen.next() else {
         return Ok(None);
     };
     let mut g = Gelezen {
@@ -347,8 +360,9 @@ pub fn lezing(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Gelezen>>
         inhoud: Versleuteld(inhoud),
         termijnen: t.into_iter().collect(),
         verklaringen: v.into_iter().collect(),
+        stempel,
     };
-    for (_, _, t, v) in rijen {
+    for (_, _, t, v, _) in rijen {
         if let Some(t) = t
             && !g.termijnen.iter().any(|x| x.id == t.id)
         {

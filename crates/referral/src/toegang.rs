@@ -20,6 +20,7 @@ use crate::levenscyclus::Partij;
 use crate::opslag::Kop;
 use crate::partij;
 use ketenregie_common::{Actie, Actor, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol};
+use ketenregie_privacy::stamgegevens::Stempel;
 use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
 use ketenregie_store::{DbConnection, referentie};
 
@@ -113,6 +114,19 @@ pub fn beslis(
     k: &Kop,
     actie: Actie,
 ) -> Result<(Partij, Toestemming), Fout> {
+    beslis_met(conn, ctx, k, actie, ctx.stempel)
+}
+
+/// `beslis` at version stamp `stempel` of the decision's inputs (one the caller read in
+/// its own statement, e.g. `opslag::lezing`) instead of the one the request carries
+/// (`Context::stempel`); `None`: read it now (one statement).
+pub fn beslis_met(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    actie: Actie,
+    stempel: Option<Stempel>,
+) -> Result<(Partij, Toestemming), Fout> {
     let aanvraag = |doel| Aanvraag {
         actie,
         doel,
@@ -133,7 +147,8 @@ pub fn beslis(
         let (wie, doel) = partij::relatie(conn, &ctx.actor, k)?;
         return Ok((wie, besluit::toegang(conn, ctx, &aanvraag(doel))?));
     }
-    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let stand = ctx.stamgegevens.stand_met(conn, stempel)?;
+    let beslisser = besluit::Beslisser::laad_bij(conn, ctx, &stand)?;
     let (wie, doel) = partij::relatie_met(conn, &ctx.actor, k, |_| Ok(beslisser.soort()))?;
     // A refusal on the sender's melding is recorded in the sender's audit trail.
     let t = beslisser

@@ -379,6 +379,41 @@ pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Orga
         .map(|(r, _)| r.into_domain(gemeenten)))
 }
 
+/// The version stamp of the register and the decision's inputs (`stamgegevens_versie`,
+/// `privacy::stamgegevens`) as a scalar subquery for a statement's select list: one
+/// primary-key read inside that statement, in its snapshot; NULL when the row is missing
+/// (a database not migrated this far). Raw SQL, the same on both backends: the one-row
+/// table is not joinable with the others in `schema`.
+pub fn stempel()
+-> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
+    diesel::dsl::sql("(SELECT versie FROM stamgegevens_versie WHERE id = 1)")
+}
+
+/// `organisatie`, with the version stamp of the register (`stamgegevens_versie`; `None`:
+/// no stamp row) read by the same statement as a scalar subquery, in its snapshot: for
+/// `GET /organisaties/{id}`, whose one statement it is (issue 17: the authentication's
+/// check of the register confirmed without a round trip of its own).
+pub fn organisatie_met_stempel(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> QueryResult<Option<(Organisatie, Option<i64>)>> {
+    let rijen: Vec<(OrganisatieRij, Option<String>, Option<i64>)> = organisaties::table
+        .left_join(organisatie_gemeenten::table)
+        .filter(organisaties::id.eq(id.to_string()))
+        .order(organisatie_gemeenten::gemeentecode)
+        .select((
+            OrganisatieRij::as_select(),
+            organisatie_gemeenten::gemeentecode.nullable(),
+            stempel(),
+        ))
+        .load(conn)?;
+    let gemeenten: Vec<String> = rijen.iter().filter_map(|(_, g, _)| g.clone()).collect();
+    Ok(rijen
+        .into_iter()
+        .next()
+        .map(|(r, _, s)| (r.into_domain(gemeenten), s)))
+}
+
 /// Id, name and kind of an organisation, in one query (for hot paths that need no areas).
 pub fn kern_op_code(
     conn: &mut DbConnection,

@@ -21,6 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use ketenregie_common::{OrganisatieSoort, Rechtsregime, Validatie, is_gemeentecode, is_oin};
 use ketenregie_privacy::register::organisaties::{self, OrganisatieVelden};
+use ketenregie_privacy::stamgegevens::Stamgegevens;
 use ketenregie_store::DbPool;
 use ketenregie_store::directory::{Organisatie, OrganisatieFilter};
 use serde::{Deserialize, Serialize};
@@ -321,12 +322,24 @@ pub async fn registreer(
     security(("bearer" = []))
 )]
 pub async fn een(
+    req: HttpRequest,
     _aanroeper: Aanroeper,
     pool: web::Data<DbPool>,
+    stamgegevens: web::Data<Stamgegevens>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let o = db::run(&pool, move |c| Ok(organisaties::lees(c, id)?)).await?;
+    // One statement, which also reads the register's version stamp: the authentication's
+    // provisional check of the register is confirmed at that stamp (`auth::bevestig`)
+    // before anything is answered.
+    let voorlopig = crate::auth::Voorlopig::van(&req);
+    let o = db::run(&pool, move |c| {
+        let gelezen = organisaties::lees_met_stempel(c, id);
+        let stempel = gelezen.as_ref().ok().map(|(_, s)| *s);
+        crate::auth::bevestig(c, &stamgegevens, voorlopig.as_ref(), stempel)?;
+        Ok(gelezen?.0)
+    })
+    .await?;
     Ok(HttpResponse::Ok()
         .insert_header(etag(o.versie))
         .json(OrganisatieDto::from(o)))

@@ -203,8 +203,23 @@ pub fn zoek(
 
 /// `GET /organisaties/{id}`; `NietGevonden` for an unknown id.
 pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Organisatie, Fout> {
-    directory::organisatie(conn, id)?
-        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen organisatie met id {id}")))
+    directory::organisatie(conn, id)?.ok_or_else(|| niet_gevonden(id))
+}
+
+/// `lees`, with the version stamp of the register read by the same statement
+/// (`directory::organisatie_met_stempel`), for `GET /organisaties/{id}` to confirm the
+/// authentication's check of the register at it (`api::auth::bevestig`).
+pub fn lees_met_stempel(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> Result<(Organisatie, crate::stamgegevens::Stempel), Fout> {
+    directory::organisatie_met_stempel(conn, id)?
+        .map(|(o, s)| (o, crate::stamgegevens::Stempel(s)))
+        .ok_or_else(|| niet_gevonden(id))
+}
+
+fn niet_gevonden(id: Uuid) -> Fout {
+    Fout::NietGevonden(format!("Er is geen organisatie met id {id}"))
 }
 
 /// `POST /organisaties`: the platform admin registers `g` (`ORGANISATIE_GEREGISTREERD`;

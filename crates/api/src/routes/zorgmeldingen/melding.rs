@@ -76,17 +76,24 @@ pub async fn maak(
     extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
 )]
 pub async fn een(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    // Only reads (`referral::lees`): without a transaction on PostgreSQL
-    // (`verwerking::lezing`).
+    // Only reads, in one statement that also reads the register's version stamp
+    // (`referral::melding::lees_met_stempel`): no transaction (`verwerking::lezing`), and
+    // the authentication's provisional check of the register confirmed at that stamp
+    // (`auth::bevestig`) before anything is answered or logged.
     let x = ctx.clone();
+    let voorlopig = crate::auth::Voorlopig::van(&req);
     let object = partij::verzoekobject(Some(id), &ctx.actor);
     let m = verwerking::lezing(&pool, &ctx, object, move |c| {
-        referral::lees(c, &x, id).map_err(AppError::from)
+        let gelezen = referral::melding::lees_met_stempel(c, &x, id);
+        let stempel = gelezen.as_ref().ok().map(|(_, s)| *s);
+        crate::auth::bevestig(c, &x.stamgegevens, voorlopig.as_ref(), stempel)?;
+        Ok(gelezen?.0)
     })
     .await?;
     Ok(HttpResponse::Ok()
