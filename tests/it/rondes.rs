@@ -60,16 +60,19 @@ fn verwacht(db: Db) -> Verwacht {
         // PostgreSQL. Unlogged read: the authentication's stamp, the organisation with its
         // municipalities. Logged read: the stamp, the melding with its duties and
         // statements (no BEGIN/COMMIT), the log writer's batch of one, which seals its
-        // rows as it inserts them (BEGIN, lock the chain heads, audit trail, processing
-        // log, disclosure register, move the heads, COMMIT: `logboek::batchzegel`; under
-        // load these 7 are shared by every request in the batch, and no sealer pass
-        // follows). Filing: the stamp, BEGIN, melding, subjects, first step, audit trail,
-        // processing log (multi-row), COMMIT (its rows are sealed later by the sealer).
-        // Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12.
+        // rows as it inserts them (BEGIN, lock the chain heads, one statement for the
+        // audit trail, processing log and disclosure register inserts and the heads'
+        // move, COMMIT: `logboek::batchzegel`, `logboek::Bundel`; under load these 4 are
+        // shared by every request in the batch, and no sealer pass follows). Filing: the
+        // stamp, BEGIN, one statement (melding, subjects, first step, audit trail,
+        // processing log as data-modifying CTEs: `opslag::schrijf_gebundeld`), COMMIT
+        // (its log rows are sealed later by the sealer).
+        // Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12; before h17seal
+        // (fe28192): 2, 9 and 8.
         Db::Postgres => Verwacht {
             ongelogd_lezen: 2,
-            gelogd_lezen: 9,
-            indienen: 8,
+            gelogd_lezen: 6,
+            indienen: 4,
         },
         // SQLite: round trips are in-process calls; the read keeps its transaction
         // (`db::lees_los`), every write transaction takes its turn (`store::schrijfslot`:
