@@ -58,20 +58,22 @@ struct Verwacht {
 fn verwacht(db: Db) -> Verwacht {
     match db {
         // PostgreSQL. Unlogged read: the organisation with its municipalities and the
-        // register's stamp (h17lees: the authentication's check of the register is
-        // confirmed at that stamp, no statement of its own). Logged read: the melding with
-        // its duties, statements and the stamp (no BEGIN/COMMIT), the log writer's batch of one, which seals its
-        // rows as it inserts them (BEGIN, lock the chain heads, audit trail, processing
-        // log, disclosure register, move the heads, COMMIT: `logboek::batchzegel`; under
-        // load these 7 are shared by every request in the batch, and no sealer pass
-        // follows). Filing: the stamp, BEGIN, melding, subjects, first step, audit trail,
-        // processing log (multi-row), COMMIT (its rows are sealed later by the sealer).
-        // Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12; before h17lees:
-        // 2, 9 and 8.
+        // register's stamp in one statement (h17lees: the authentication's check of the
+        // register is confirmed at that stamp, no statement of its own). Logged read: the
+        // melding with its duties, statements and the stamp (no BEGIN/COMMIT), then the log
+        // writer's batch of one, which seals its rows as it inserts them (BEGIN, lock the
+        // chain heads, one statement for the audit trail, processing log and disclosure
+        // register inserts and the heads' move, COMMIT: `logboek::batchzegel`,
+        // `logboek::Bundel`; under load these 4 are shared by every request in the batch,
+        // and no sealer pass follows). Filing: the stamp, BEGIN, one statement (melding,
+        // subjects, first step, audit trail, processing log as data-modifying CTEs:
+        // `opslag::schrijf_gebundeld`), COMMIT (its log rows are sealed later by the
+        // sealer). Before (main 39c0b2e): 3, 12 (plus the sealer's share) and 12; before
+        // h17lees and h17seal (fe28192): 2, 9 and 8.
         Db::Postgres => Verwacht {
             ongelogd_lezen: 1,
-            gelogd_lezen: 8,
-            indienen: 8,
+            gelogd_lezen: 5,
+            indienen: 4,
         },
         // SQLite: round trips are in-process calls; the reads as on PostgreSQL, the logged
         // one without its transaction now too (`db::lees_los`; h17lees: 2 and 20 before,

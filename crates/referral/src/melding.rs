@@ -114,8 +114,9 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
     toegang::controleer_gemeenten(conn, ctx, &m.inhoud)?;
     let t = eigen_toestemming(conn, ctx, Actie::Aanmaken)?;
     let org = ctx.actor.organisatie.clone();
-    let k = opslag::maak(
-        conn,
+    // The concept, its identities, its first step and both logs' rows: built in memory,
+    // then written in one statement on PostgreSQL (`opslag::schrijf_gebundeld`).
+    let nieuw = opslag::nieuw(
         &t,
         &ctx.versleuteling,
         &ctx.actor,
@@ -128,11 +129,10 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
         m.vertrouwelijkheid,
         &org,
         ctx.nu,
-    )?;
-    opslag::stap(
-        conn,
+    );
+    let stap = opslag::stap_rij(
         &ctx.versleuteling,
-        k.id,
+        nieuw.kop.id,
         &ctx.actor,
         "aangemaakt",
         None,
@@ -140,18 +140,18 @@ pub fn maak(conn: &mut DbConnection, ctx: &Context, m: NieuweMelding) -> Result<
         None,
         None,
         ctx.nu,
-    )?;
+    );
     let betrokkenen = opslag::betrokkenen(&ctx.versleuteling, &m.inhoud);
-    logboek::wijziging(
-        conn,
+    let log = logboek::Wijzigingslog::van(
         ctx,
         &t,
         Actie::Aanmaken,
-        object(&k),
+        object(&nieuw.kop),
         None,
         None,
         &betrokkenen,
-    )?;
+    );
+    let k = opslag::schrijf_gebundeld(conn, nieuw, stap, log)?;
     let (zicht, weg) = redigeer(&m.inhoud, &t);
     Ok(Zorgmelding {
         kop: k,

@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use ketenregie_common::time::{from_db, to_db};
 use ketenregie_common::{Actor, Vertrouwelijkheid, ids};
 use ketenregie_privacy::Toestemming;
+use ketenregie_privacy::logboek::{Bundel, Wijzigingslog};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::herschrijven::Kolom;
@@ -141,7 +142,7 @@ pub fn betrokkenen_met(
 #[allow(clippy::too_many_arguments)]
 pub fn maak(
     conn: &mut DbConnection,
-    _t: &Toestemming,
+    t: &Toestemming,
     v: &Versleuteling,
     actor: &Actor,
     groep: Option<Uuid>,
@@ -154,34 +155,103 @@ pub fn maak(
     afzender: &str,
     nu: DateTime<Utc>,
 ) -> QueryResult<Kop> {
+    let n = nieuw(
+        t,
+        v,
+        actor,
+        groep,
+        bovenliggend,
+        ontvanger,
+        status,
+        taak,
+        inhoud,
+        niveau,
+        afzender,
+        nu,
+    );
+    n.schrijf(conn)?;
+    Ok(n.kop)
+}
+
+/// A new melding's rows (`nieuw`), built but not yet written: the header and its
+/// identities (`zet_betrokkenen`'s index); `kop` is the header as it will be stored.
+pub struct Nieuw {
+    pub kop: Kop,
+    melding: MeldingInvoeg,
+    betrokkenen: Vec<BetrokkeneInvoeg>,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = zorgmeldingen, treat_none_as_default_value = false)]
+struct MeldingInvoeg {
+    id: String,
+    groep_id: String,
+    bovenliggend_id: Option<String>,
+    afzender: String,
+    ontvanger: Option<String>,
+    meldingstatus: Meldingstatus,
+    taakstatus: Option<TaakStatus>,
+    acuut: bool,
+    gemeenten: String,
+    inhoud: String,
+    vertrouwelijkheid: String,
+    versie: i64,
+    aangemaakt_door: String,
+    aangemaakt_op: chrono::NaiveDateTime,
+    ingediend_op: Option<chrono::NaiveDateTime>,
+    gewijzigd_op: chrono::NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = ketenregie_store::schema::zorgmelding_betrokkenen, treat_none_as_default_value = false)]
+struct BetrokkeneInvoeg {
+    zorgmelding_id: String,
+    betrokkene: String,
+    kind: Option<bool>,
+}
+
+/// The rows `maak` writes, built in memory (the content encrypted, the identities keyed
+/// hashes): write them with `Nieuw::schrijf`, or, on PostgreSQL, in one statement with a
+/// change's other rows (`Nieuw::voeg_aan`, `schrijf_gebundeld`).
+#[allow(clippy::too_many_arguments)]
+pub fn nieuw(
+    _t: &Toestemming,
+    v: &Versleuteling,
+    actor: &Actor,
+    groep: Option<Uuid>,
+    bovenliggend: Option<Uuid>,
+    ontvanger: Option<&str>,
+    status: Meldingstatus,
+    taak: Option<TaakStatus>,
+    inhoud: &Inhoud,
+    niveau: Vertrouwelijkheid,
+    afzender: &str,
+    nu: DateTime<Utc>,
+) -> Nieuw {
     let id = ids::new_id();
     let nu_db = to_db(nu);
     let gemeenten = inhoud.gemeenten().join(";");
-    diesel::insert_into(zorgmeldingen::table)
-        .values((
-            zorgmeldingen::id.eq(id.to_string()),
-            zorgmeldingen::groep_id.eq(groep.unwrap_or(id).to_string()),
-            zorgmeldingen::bovenliggend_id.eq(bovenliggend.map(|b| b.to_string())),
-            zorgmeldingen::afzender.eq(afzender),
-            zorgmeldingen::ontvanger.eq(ontvanger),
-            zorgmeldingen::meldingstatus.eq(status),
-            zorgmeldingen::taakstatus.eq(taak),
-            zorgmeldingen::acuut.eq(inhoud.acuut),
-            zorgmeldingen::gemeenten.eq(&gemeenten),
-            zorgmeldingen::inhoud
-                .eq(v.versleutel(&serde_json::to_string(inhoud).expect("serialises"))),
-            zorgmeldingen::vertrouwelijkheid.eq(niveau.as_ref()),
-            zorgmeldingen::versie.eq(1i64),
-            zorgmeldingen::aangemaakt_door.eq(&actor.gebruiker),
-            zorgmeldingen::aangemaakt_op.eq(nu_db),
-            zorgmeldingen::ingediend_op.eq(taak.map(|_| nu_db)),
-            zorgmeldingen::gewijzigd_op.eq(nu_db),
-        ))
-        .execute(conn)?;
-    voeg_betrokkenen_in(conn, v, &id.to_string(), inhoud)?;
-    // The header as just written (every column above; `bedrijfsstatus` starts empty), not
-    // read back: one round trip less per filing.
-    Ok(Kop {
+    let melding = MeldingInvoeg {
+        id: id.to_string(),
+        groep_id: groep.unwrap_or(id).to_string(),
+        bovenliggend_id: bovenliggend.map(|b| b.to_string()),
+        afzender: afzender.to_string(),
+        ontvanger: ontvanger.map(str::to_string),
+        meldingstatus: status,
+        taakstatus: taak,
+        acuut: inhoud.acuut,
+        gemeenten: gemeenten.clone(),
+        inhoud: v.versleutel(&serde_json::to_string(inhoud).expect("serialises")),
+        vertrouwelijkheid: niveau.as_ref().to_string(),
+        versie: 1,
+        aangemaakt_door: actor.gebruiker.clone(),
+        aangemaakt_op: nu_db,
+        ingediend_op: taak.map(|_| nu_db),
+        gewijzigd_op: nu_db,
+    };
+    // The header as it will be written (every column above; `bedrijfsstatus` starts
+    // empty), not read back: one round trip less per filing.
+    let kop = Kop {
         id,
         groep_id: groep.unwrap_or(id),
         bovenliggend_id: bovenliggend,
@@ -198,7 +268,60 @@ pub fn maak(
         aangemaakt_op: nu_db,
         ingediend_op: taak.map(|_| nu_db),
         gewijzigd_op: nu_db,
-    })
+    };
+    Nieuw {
+        kop,
+        melding,
+        betrokkenen: betrokkenen_rijen(v, &id.to_string(), inhoud),
+    }
+}
+
+impl Nieuw {
+    /// Write the header, then its identities (one multi-row insert), as two statements.
+    pub fn schrijf(&self, conn: &mut DbConnection) -> QueryResult<()> {
+        diesel::insert_into(zorgmeldingen::table)
+            .values(&self.melding)
+            .execute(conn)?;
+        voeg_betrokkenen_in(conn, &self.betrokkenen)
+    }
+
+    /// Add the header's and the identities' inserts to `bundel` (PostgreSQL).
+    pub fn voeg_aan<'a>(&'a self, bundel: &mut Bundel<'a>) {
+        use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
+        bundel.voeg(diesel::insert_into(zorgmeldingen::table).values(&self.melding));
+        if !self.betrokkenen.is_empty() {
+            bundel.voeg(diesel::insert_into(zb::table).values(&self.betrokkenen));
+        }
+    }
+}
+
+/// Write a new melding (`nieuw`), its first step (`stap_rij`) and the change's log rows
+/// (`logboek::Wijzigingslog`) in the caller's transaction: on PostgreSQL as one statement
+/// (`Bundel`: one round trip instead of five), on SQLite as separate statements. Returns
+/// the header as written.
+pub fn schrijf_gebundeld(
+    conn: &mut DbConnection,
+    n: Nieuw,
+    stap: StapInvoeg,
+    log: Wijzigingslog,
+) -> QueryResult<Kop> {
+    match conn {
+        DbConnection::Pg(c) if log.past_in_bundel() => {
+            let mut bundel = Bundel::new();
+            n.voeg_aan(&mut bundel);
+            bundel.voeg(diesel::insert_into(zorgmelding_stappen::table).values(&stap));
+            log.voeg_aan(&mut bundel);
+            bundel.voer_uit(c)?;
+        }
+        _ => {
+            n.schrijf(conn)?;
+            diesel::insert_into(zorgmelding_stappen::table)
+                .values(&stap)
+                .execute(conn)?;
+            log.schrijf(conn)?;
+        }
+    }
+    Ok(n.kop)
 }
 
 /// Index the identities in a melding (keyed-hash derived, nothing readable) so the case
@@ -215,18 +338,12 @@ pub fn zet_betrokkenen(
 ) -> QueryResult<()> {
     use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
     diesel::delete(zb::table.filter(zb::zorgmelding_id.eq(id))).execute(conn)?;
-    voeg_betrokkenen_in(conn, v, id, i)
+    voeg_betrokkenen_in(conn, &betrokkenen_rijen(v, id, i))
 }
 
-/// `zet_betrokkenen` for a melding that has none yet (just created): the identities in
-/// one multi-row insert.
-fn voeg_betrokkenen_in(
-    conn: &mut DbConnection,
-    v: &Versleuteling,
-    id: &str,
-    i: &Inhoud,
-) -> QueryResult<()> {
-    use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
+/// The identity index rows of melding `id` (`zet_betrokkenen`): each identity once, a
+/// child before a parent.
+fn betrokkenen_rijen(v: &Versleuteling, id: &str, i: &Inhoud) -> Vec<BetrokkeneInvoeg> {
     let kinderen = i.kinderen.len();
     let mut ids: Vec<(String, bool)> = betrokkenen(v, i)
         .iter()
@@ -236,21 +353,24 @@ fn voeg_betrokkenen_in(
     // Each identity once; a child before a parent.
     ids.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     ids.dedup_by(|a, b| a.0 == b.0);
-    let rijen: Vec<_> = ids
-        .into_iter()
-        .map(|(b, kind)| {
-            (
-                zb::zorgmelding_id.eq(id),
-                zb::betrokkene.eq(b),
-                zb::kind.eq(Some(kind)),
-            )
+    ids.into_iter()
+        .map(|(b, kind)| BetrokkeneInvoeg {
+            zorgmelding_id: id.to_string(),
+            betrokkene: b,
+            kind: Some(kind),
         })
-        .collect();
+        .collect()
+}
+
+/// `zet_betrokkenen` for a melding that has none yet (just created): the identities in
+/// one multi-row insert.
+fn voeg_betrokkenen_in(conn: &mut DbConnection, rijen: &[BetrokkeneInvoeg]) -> QueryResult<()> {
+    use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
     // 3 columns a row: a melding's identities are far below both backends' limits.
     if !rijen.is_empty() {
         match conn {
-            DbConnection::Pg(c) => diesel::insert_into(zb::table).values(&rijen).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(zb::table).values(&rijen).execute(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(zb::table).values(rijen).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(zb::table).values(rijen).execute(c)?,
         };
     }
     Ok(())
@@ -546,22 +666,55 @@ pub fn stap(
     nu: DateTime<Utc>,
 ) -> QueryResult<()> {
     diesel::insert_into(zorgmelding_stappen::table)
-        .values((
-            zorgmelding_stappen::id.eq(ids::new_id().to_string()),
-            zorgmelding_stappen::zorgmelding_id.eq(id.to_string()),
-            zorgmelding_stappen::stap.eq(stap),
-            zorgmelding_stappen::van_status.eq(van),
-            zorgmelding_stappen::naar_status.eq(naar),
-            zorgmelding_stappen::reden.eq(v.versleutel_optie(reden)),
-            zorgmelding_stappen::gegevens
-                .eq(v.versleutel_optie(gegevens.map(|g| g.to_string()).as_deref())),
-            zorgmelding_stappen::gebruiker.eq(&actor.gebruiker),
-            zorgmelding_stappen::gebruiker_naam.eq(&actor.weergavenaam),
-            zorgmelding_stappen::organisatie.eq(&actor.organisatie),
-            zorgmelding_stappen::tijdstip.eq(to_db(nu)),
-        ))
+        .values(stap_rij(v, id, actor, stap, van, naar, reden, gegevens, nu))
         .execute(conn)
         .map(|_| ())
+}
+
+/// One step's row as `stap` inserts it (reason and details encrypted), for
+/// `schrijf_gebundeld`.
+#[derive(Insertable)]
+#[diesel(table_name = zorgmelding_stappen, treat_none_as_default_value = false)]
+pub struct StapInvoeg {
+    id: String,
+    zorgmelding_id: String,
+    stap: String,
+    van_status: Option<String>,
+    naar_status: Option<String>,
+    reden: Option<String>,
+    gegevens: Option<String>,
+    gebruiker: String,
+    gebruiker_naam: String,
+    organisatie: String,
+    tijdstip: chrono::NaiveDateTime,
+}
+
+/// The row of `stap` (same arguments), not yet written.
+#[allow(clippy::too_many_arguments)]
+pub fn stap_rij(
+    v: &Versleuteling,
+    id: Uuid,
+    actor: &Actor,
+    stap: &str,
+    van: Option<String>,
+    naar: Option<String>,
+    reden: Option<&str>,
+    gegevens: Option<serde_json::Value>,
+    nu: DateTime<Utc>,
+) -> StapInvoeg {
+    StapInvoeg {
+        id: ids::new_id().to_string(),
+        zorgmelding_id: id.to_string(),
+        stap: stap.to_string(),
+        van_status: van,
+        naar_status: naar,
+        reden: v.versleutel_optie(reden),
+        gegevens: v.versleutel_optie(gegevens.map(|g| g.to_string()).as_deref()),
+        gebruiker: actor.gebruiker.clone(),
+        gebruiker_naam: actor.weergavenaam.clone(),
+        organisatie: actor.organisatie.clone(),
+        tijdstip: to_db(nu),
+    }
 }
 
 /// The steps of melding `id`, oldest first, their reason and details decrypted (a step

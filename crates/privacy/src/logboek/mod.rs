@@ -102,12 +102,14 @@ macro_rules! verwerking_inhoud {
 
 mod batchzegel;
 mod bewaring;
+pub mod bundel;
 mod lezen;
 pub mod schrijver;
 pub mod verzegelaar;
 
 pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
+pub use bundel::Bundel;
 pub use lezen::*;
 pub use schrijver::{Groepslog, Logrijen, Logschrijver};
 
@@ -372,12 +374,30 @@ fn schrijf_verwerkingen(
     rijen: &[(&Rijbasis, Uuid)],
     resultaat: &str,
 ) -> QueryResult<()> {
+    let invoeg = verwerking_invoeg(ctx, rijen, resultaat);
+    if invoeg.is_empty() {
+        return Ok(());
+    }
+    // Appended unsealed in one multi-row statement, without a chain-head lock; in read
+    // mode collected for the log writer.
+    match ctx.groepslog.verwerking(invoeg) {
+        None => Ok(()),
+        Some(invoeg) => schrijver::voeg_verwerking_in(conn, &invoeg),
+    }
+}
+
+/// The processing-log rows of `rijen` (one per subject and basis), unsealed.
+fn verwerking_invoeg(
+    ctx: &Context,
+    rijen: &[(&Rijbasis, Uuid)],
+    resultaat: &str,
+) -> Vec<VerwerkingInvoeg> {
     let start = to_db(ctx.nu);
     let eind = to_db(ketenregie_common::time::now_utc().max(ctx.nu));
     // One row per subject and basis (the same subject under two owners' bases is two
     // processings).
     let mut gezien = std::collections::BTreeSet::new();
-    let invoeg: Vec<VerwerkingInvoeg> = rijen
+    rijen
         .iter()
         .filter(|(b, s)| gezien.insert((b.grondslag.clone(), *s)))
         .map(|(basis, subject)| VerwerkingInvoeg {
@@ -400,16 +420,7 @@ fn schrijf_verwerkingen(
             start_op: start,
             eind_op: eind,
         })
-        .collect();
-    if invoeg.is_empty() {
-        return Ok(());
-    }
-    // Appended unsealed in one multi-row statement, without a chain-head lock; in read
-    // mode collected for the log writer.
-    match ctx.groepslog.verwerking(invoeg) {
-        None => Ok(()),
-        Some(invoeg) => schrijver::voeg_verwerking_in(conn, &invoeg),
-    }
+        .collect()
 }
 
 /// A permitted read of personal data: one audit row for the object, one processing-log
@@ -480,7 +491,7 @@ pub fn lezingen(
 }
 
 /// A permitted write: one audit row with old and new values, one processing-log row per
-/// subject.
+/// subject (`Wijzigingslog::schrijf`: two statements).
 #[allow(clippy::too_many_arguments)]
 pub fn wijziging(
     conn: &mut DbConnection,
@@ -492,30 +503,91 @@ pub fn wijziging(
     nieuw: Option<serde_json::Value>,
     betrokkenen: &[Uuid],
 ) -> QueryResult<()> {
-    let status = if actie == Actie::Aanmaken { 201 } else { 200 };
-    audit(
-        conn,
-        ctx,
-        &AuditRegel {
-            actie: actie.to_string(),
-            object,
-            resultaat: status,
+    Wijzigingslog::van(ctx, t, actie, object, oud, nieuw, betrokkenen).schrijf(conn)
+}
+
+/// The log rows of a permitted write (`wijziging`), built but not yet written, so a caller
+/// can insert them in the same statement as its own rows on PostgreSQL (`voeg_aan`, a
+/// `Bundel`) or as separate statements (`schrijf`). The same rows either way: one audit row
+/// with old and new values, one processing-log row per subject, unsealed (the sealer links
+/// them after commit). In read mode (`Context::groepslog`) they went to the log writer when
+/// built, and nothing is left to write here.
+pub struct Wijzigingslog {
+    audit: Option<AuditInvoeg>,
+    verwerking: Vec<VerwerkingInvoeg>,
+}
+
+impl Wijzigingslog {
+    /// The rows of a write by `ctx`'s actor under permission `t` on `object`, about
+    /// `betrokkenen`; result 201 for `Actie::Aanmaken`, else 200.
+    #[allow(clippy::too_many_arguments)]
+    pub fn van(
+        ctx: &Context,
+        t: &Toestemming,
+        actie: Actie,
+        object: Object,
+        oud: Option<serde_json::Value>,
+        nieuw: Option<serde_json::Value>,
+        betrokkenen: &[Uuid],
+    ) -> Self {
+        let status = if actie == Actie::Aanmaken { 201 } else { 200 };
+        let rij = audit_rij(
+            ctx,
+            &AuditRegel {
+                actie: actie.to_string(),
+                object,
+                resultaat: status,
+                doorbraak: t.is_doorbraak(),
+                grondslag: Some(t.grondslag_tekst()),
+                oud,
+                nieuw,
+            },
+        );
+        let basis = Rijbasis {
+            activiteit: <&'static str>::from(t.doel()),
+            grondslag: t.grondslag_tekst(),
+            convenant: t.convenant(),
             doorbraak: t.is_doorbraak(),
-            grondslag: Some(t.grondslag_tekst()),
-            oud,
-            nieuw,
-        },
-    )?;
-    verwerking(
-        conn,
-        ctx,
-        t.doel().as_ref(),
-        &t.grondslag_tekst(),
-        t.convenant(),
-        t.is_doorbraak(),
-        betrokkenen,
-        "geslaagd",
-    )
+        };
+        let rijen: Vec<(&Rijbasis, Uuid)> = betrokkenen.iter().map(|b| (&basis, *b)).collect();
+        let verwerking = verwerking_invoeg(ctx, &rijen, "geslaagd");
+        Self {
+            audit: ctx.groepslog.audit(rij),
+            verwerking: if verwerking.is_empty() {
+                verwerking
+            } else {
+                ctx.groepslog.verwerking(verwerking).unwrap_or_default()
+            },
+        }
+    }
+
+    /// Write the rows now, one statement per log, in the caller's transaction.
+    pub fn schrijf(self, conn: &mut DbConnection) -> QueryResult<()> {
+        if let Some(rij) = &self.audit {
+            schrijver::voeg_audit_in(conn, std::slice::from_ref(rij))?;
+        }
+        if !self.verwerking.is_empty() {
+            schrijver::voeg_verwerking_in(conn, &self.verwerking)?;
+        }
+        Ok(())
+    }
+
+    /// Add the rows' inserts to `bundel` (PostgreSQL: one statement with the caller's
+    /// own inserts). At most 1,000 processing-log rows (one statement's binds): more go as
+    /// separate statements by `schrijf`, so callers with unbounded subjects use that.
+    pub fn voeg_aan<'a>(&'a self, bundel: &mut Bundel<'a>) {
+        if let Some(rij) = &self.audit {
+            bundel.voeg(diesel::insert_into(audittrail::table).values(rij));
+        }
+        if !self.verwerking.is_empty() {
+            bundel.voeg(diesel::insert_into(verwerkingslog::table).values(&self.verwerking));
+        }
+    }
+
+    /// Whether `voeg_aan` takes these rows in one statement (see there).
+    pub fn past_in_bundel(&self) -> bool {
+        self.verwerking.len() <= 1000
+    }
 }
 
 /// A refused attempt: one audit row (result 403) in its own transaction, written by the

@@ -18,10 +18,10 @@
 //! afterwards. Only the rows of writes (appended unsealed in the write's own transaction)
 //! are left to the sealer (`verzegelaar`).
 
-use super::{AuditInvoeg, VerwerkingInvoeg, batchzegel};
+use super::{AuditInvoeg, Bundel, VerwerkingInvoeg, batchzegel};
 use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
-use ketenregie_store::schema::{audittrail, verwerkingslog};
+use ketenregie_store::schema::{audittrail, verstrekkingen, verwerkingslog};
 use ketenregie_store::{DbConnection, DbPool, conn};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
@@ -306,14 +306,50 @@ fn schrijf_batch(
     let uitkomst = batchzegel::maak_koppen(&mut c, &koppen, bekend).and_then(|()| {
         conn::schrijf(&mut c, |c| {
             let stand = batchzegel::verzegel(c, &koppen, &mut rijen, bekend)?;
-            voeg_in(c, rijen)?;
-            batchzegel::zet_koppen(c, &stand)
+            match c {
+                // The inserts and the heads' move in one statement (h17seal): BEGIN, the
+                // lock, this, COMMIT.
+                DbConnection::Pg(pg) if past_in_een(&rijen) => {
+                    let koppen = batchzegel::zet_koppen_sql(&stand);
+                    let mut bundel = Bundel::new();
+                    if !rijen.audit.is_empty() {
+                        bundel.voeg(diesel::insert_into(audittrail::table).values(&rijen.audit));
+                    }
+                    if !rijen.verwerking.is_empty() {
+                        bundel.voeg(
+                            diesel::insert_into(verwerkingslog::table).values(&rijen.verwerking),
+                        );
+                    }
+                    if !rijen.verstrekking.is_empty() {
+                        bundel.voeg(
+                            diesel::insert_into(verstrekkingen::table).values(&rijen.verstrekking),
+                        );
+                    }
+                    if let Some(sql) = &koppen {
+                        bundel.voeg(diesel::sql_query(sql.as_str()));
+                    }
+                    bundel.voer_uit(pg).map(|_| ())
+                }
+                _ => {
+                    voeg_in(c, rijen)?;
+                    batchzegel::zet_koppen(c, &stand)
+                }
+            }
         })
     });
     if uitkomst.is_ok() {
         conn::gezien_werken(&mut c);
     }
     uitkomst.map_err(|e: diesel::result::Error| Logfout(e.to_string()))
+}
+
+/// Whether a batch's rows go in one PostgreSQL statement (`schrijf_batch`): no deferred
+/// writes (each is a statement of its own) and the bind parameters (21 an audit row, 18 a
+/// processing-log row, 13 a disclosure row) under PostgreSQL's 65,535 for one statement.
+fn past_in_een(rijen: &Logrijen) -> bool {
+    rijen.overig.is_empty()
+        && rijen.audit.len() * 21 + rijen.verwerking.len() * 18 + rijen.verstrekking.len() * 13
+            <= 60_000
 }
 
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
