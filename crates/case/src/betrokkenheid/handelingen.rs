@@ -2,7 +2,9 @@
 //! `MATCH_BINNEN_CONVENANT`, one's own records, the view), writes, notifies through the
 //! outbox and logs one processing-log row for the child.
 
-use super::opslag::{actief_op, broers_en_zussen, match_partijen, matches_van, vind};
+use super::opslag::{
+    MatchSleutel, actief_op, broers_en_zussen, match_partijen, matches_pagina, matches_van, vind,
+};
 use super::{
     Betrokkenheid, Contact, Coordinatie, Match, MatchReden, NieuweBetrokkenheid, vervalt_op,
 };
@@ -15,6 +17,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, matches};
+use ketenregie_store::venster::{Pagina, Venster};
 use ketenregie_store::{DbConnection, directory};
 use serde::Serialize;
 use serde_json::json;
@@ -148,20 +151,33 @@ pub fn beeindig(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), 
     Ok(())
 }
 
-/// `GET /matches`: every match of the caller's organisation, newest first (at most 500),
-/// while both sides share an agreement in force (`MATCH_BINNEN_CONVENANT`). A match
-/// carries no content about the child; nothing is logged.
-pub fn matches(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<MatchWeergave>, Fout> {
-    let m = matches_van(
+/// `GET /matches`: one page of the matches of the caller's organisation, newest first,
+/// while both sides share an agreement in force (`MATCH_BINNEN_CONVENANT`), by cursor
+/// (`matches_pagina`: cost bounded by the page, not the history). A match carries no
+/// content about the child; nothing is logged.
+pub fn matches(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    venster: &Venster<MatchSleutel>,
+) -> Result<Pagina<MatchWeergave, MatchSleutel>, Fout> {
+    let p = matches_pagina(
         conn,
         &ctx.versleuteling,
         &ctx.actor.organisatie,
-        None,
         ctx.nu,
+        venster,
     )?;
-    Ok(m.into_iter()
+    let rijen = p
+        .rijen
+        .into_iter()
         .map(|m| weergave(conn, m))
-        .collect::<QueryResult<Vec<_>>>()?)
+        .collect::<QueryResult<Vec<_>>>()?;
+    Ok(Pagina {
+        rijen,
+        volgende: p.volgende,
+        vorige: p.vorige,
+        telling: p.telling,
+    })
 }
 
 /// `GET /matches/{id}`: one match of the caller's organisation; a match of others, or
