@@ -61,7 +61,12 @@ pub struct BetrokkenheidWeergave {
 /// A match as shown, with the other organisation's name from the partner directory.
 fn weergave(conn: &mut DbConnection, m: Match) -> QueryResult<MatchWeergave> {
     let naam = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
-    Ok(MatchWeergave {
+    Ok(weergave_met(m, naam))
+}
+
+/// `m` as answered, with the other organisation's name (`naam`) already read.
+fn weergave_met(m: Match, naam: Option<String>) -> MatchWeergave {
+    MatchWeergave {
         id: m.id,
         reden: m.reden,
         eigen_betrokkenheid: m.eigen_betrokkenheid,
@@ -69,7 +74,7 @@ fn weergave(conn: &mut DbConnection, m: Match) -> QueryResult<MatchWeergave> {
         andere_organisatie_naam: naam,
         ander_contact: m.ander_contact,
         aangemaakt_op: m.aangemaakt_op,
-    })
+    }
 }
 
 /// Kinds of record, as named in a 404.
@@ -167,11 +172,20 @@ pub fn matches(
         ctx.nu,
         venster,
     )?;
-    let rijen = p
-        .rijen
-        .into_iter()
-        .map(|m| weergave(conn, m))
-        .collect::<QueryResult<Vec<_>>>()?;
+    // Each other organisation's name once per page, not once per match.
+    let mut namen: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    let mut rijen = Vec::with_capacity(p.rijen.len());
+    for m in p.rijen {
+        let naam = match namen.get(&m.andere_organisatie) {
+            Some(n) => n.clone(),
+            None => {
+                let n = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
+                namen.insert(m.andere_organisatie.clone(), n.clone());
+                n
+            }
+        };
+        rijen.push(weergave_met(m, naam));
+    }
     Ok(Pagina {
         rijen,
         volgende: p.volgende,

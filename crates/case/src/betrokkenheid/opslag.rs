@@ -12,6 +12,7 @@ use ketenregie_store::directory;
 use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
 use ketenregie_store::venster::{Pagina, TELLING_MAX, Telling, Venster};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A stored signal.
@@ -279,6 +280,29 @@ pub fn matches_pagina(
         Telling::begrens(TELLING_MAX + 1)
     };
     let pagina = venster.pagina(rijen, sleutel, telling);
+    // The other sides' signals of the whole page in one statement, decrypted here.
+    let anderen: Vec<String> = pagina
+        .rijen
+        .iter()
+        .map(|r| {
+            if r.organisatie_a == organisatie {
+                r.betrokkenheid_b.to_string()
+            } else {
+                r.betrokkenheid_a.to_string()
+            }
+        })
+        .collect();
+    let mut signalen: HashMap<Uuid, Betrokkenheid> = HashMap::new();
+    if !anderen.is_empty() {
+        for r in betrokkenheden::table
+            .filter(betrokkenheden::id.eq_any(&anderen))
+            .select(Rij::as_select())
+            .load::<Rij>(conn)?
+        {
+            let b = uit_rij(v, r)?;
+            signalen.insert(b.id, b);
+        }
+    }
     let mut uit = Vec::with_capacity(pagina.rijen.len());
     for r in pagina.rijen {
         let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
@@ -286,7 +310,7 @@ pub fn matches_pagina(
         } else {
             (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
         };
-        let Some(a) = vind(conn, v, ander)? else {
+        let Some(a) = signalen.remove(&ander) else {
             continue;
         };
         uit.push(Match {
