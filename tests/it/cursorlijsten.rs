@@ -617,11 +617,157 @@ async fn sluitingsdagen_per_cursor(db: Db) {
     slechte_cursors(&app, &vt, start, &vreemde_cursor(), &goed).await;
 }
 
+/// Matches of the GI straight into the tables, each with both signals (the contact in
+/// plain text, as `lees_kolom` reads rows written before encryption): match `i` of series
+/// `reeks` between the GI and `ander`, the GI on side `a` or `b`, created at `basis` plus
+/// `i / 2` seconds; the other side's contact is "contact <match id>".
+#[allow(clippy::too_many_arguments)]
+fn matches(
+    app: &TestApp,
+    persoon: &str,
+    ander: &str,
+    gi_op_a: bool,
+    reeks: u32,
+    aantal: u32,
+    basis: &str,
+) {
+    let mut sql = String::from("BEGIN;\n");
+    for i in 0..aantal {
+        let id = rij_id(reeks, i);
+        let t = tijd(basis, i64::from(i / 2));
+        let (eigen, andere) = (rij_id(reeks + 100, i), rij_id(reeks + 200, i));
+        let betrokkene = rij_id(reeks + 300, i);
+        for (b, org, naam) in [
+            (&eigen, "gi-jeugdbescherming-west", "J. Bakker".to_string()),
+            (&andere, ander, format!("contact {id}")),
+        ] {
+            sql.push_str(&format!(
+                "INSERT INTO betrokkenheden (id, organisatie, persoon_id, betrokkene, contact_naam, sinds, vervalt_op, aangemaakt_op) \
+                 VALUES ('{b}', '{org}', '{persoon}', '{betrokkene}', '{naam}', '2026-01-01', '2028-01-01', '{t}');\n"
+            ));
+        }
+        let (a, b, oa, ob) = if gi_op_a {
+            (&eigen, &andere, "gi-jeugdbescherming-west", ander)
+        } else {
+            (&andere, &eigen, ander, "gi-jeugdbescherming-west")
+        };
+        sql.push_str(&format!(
+            "INSERT INTO matches (id, betrokkenheid_a, betrokkenheid_b, organisatie_a, organisatie_b, reden, aangemaakt_op) \
+             VALUES ('{id}', '{a}', '{b}', '{oa}', '{ob}', 'zelfde-kind', '{t}');\n"
+        ));
+    }
+    sql.push_str("COMMIT;");
+    app.sql(&sql);
+}
+
+/// `GET /matches` pages by cursor (task h17gaps; it answered every match, at most 500,
+/// in one response): newest first over both sides of the match (the GI as `a` and as
+/// `b`, two keyset streams merged), only with organisations it shares coordination with
+/// (`MATCH_BINNEN_CONVENANT`: not the wijkteam outside the agreement, not the police,
+/// a party without a coordination rule), counted exactly; forward and back, a match made
+/// while paging shifts no page, `page` jumps, foreign cursors refused.
+async fn matches_per_cursor(db: Db) {
+    let Some(app) = crate::zicht::app(db).await else {
+        return;
+    };
+    let gi = app.token("gi-jeugdbescherming-west", &["gezinsvoogd"]);
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &gi,
+            &json!({"voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let persoon = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let basis = "2026-01-05 10:00:00";
+    matches(&app, &persoon, "vt-haaglanden", true, 1, 20, basis);
+    matches(&app, &persoon, "vt-haaglanden", false, 2, 13, basis);
+    matches(&app, &persoon, "wijkteam-elders", true, 3, 6, basis);
+    matches(&app, &persoon, "politie-den-haag", false, 4, 5, basis);
+    let mut verwacht: Vec<(u32, String)> = (0..20)
+        .map(|i| (i / 2, rij_id(1, i)))
+        .chain((0..13).map(|i| (i / 2, rij_id(2, i))))
+        .collect();
+    verwacht.sort_by(|a, b| b.cmp(a));
+    let verwacht: Vec<String> = verwacht.into_iter().map(|(_, id)| id).collect();
+    let id = |m: &Value| {
+        assert_eq!(m["andereOrganisatie"], "vt-haaglanden", "{m}");
+        assert_eq!(
+            m["anderContact"]["naam"],
+            format!("contact {}", m["id"].as_str().unwrap()),
+            "{m}"
+        );
+        m["id"].as_str().unwrap().to_string()
+    };
+    let start = "/api/v1/matches?pageSize=8";
+    let eerste = pagina(&app, &gi, start).await;
+    assert_eq!(
+        (eerste["count"].clone(), eerste["countIsExact"].clone()),
+        (json!(33), json!(true))
+    );
+    let (paginas, _) = heen_en_terug(&app, &gi, start, &id).await;
+    assert_eq!(paginas.len(), 5);
+    assert_eq!(
+        paginas.concat(),
+        verwacht,
+        "newest first over both sides, each once"
+    );
+
+    // A match made while paging is before the first page: it shifts none.
+    let tweede_pad = eerste["next"].as_str().unwrap().to_string();
+    matches(
+        &app,
+        &persoon,
+        "vt-haaglanden",
+        false,
+        5,
+        1,
+        "2030-01-01 00:00:00",
+    );
+    let na = pagina(&app, &gi, &tweede_pad).await;
+    assert_eq!(namen(&na, &id), paginas[1], "the second page did not shift");
+    assert_eq!(na["count"], 34);
+    let terug = pagina(&app, &gi, na["previous"].as_str().unwrap()).await;
+    assert_eq!(namen(&terug, &id), paginas[0]);
+    let voor = pagina(&app, &gi, terug["previous"].as_str().unwrap()).await;
+    assert_eq!(namen(&voor, &id), vec![rij_id(5, 0)]);
+
+    // `page` jumps from the start; the other side sees its own 34 from its side.
+    let derde = pagina(&app, &gi, "/api/v1/matches?pageSize=8&page=3").await;
+    assert_eq!(namen(&derde, &id), verwacht[15..23]);
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let vt_pagina = pagina(&app, &vt, "/api/v1/matches?pageSize=100").await;
+    assert_eq!(vt_pagina["count"], 34);
+    assert!(
+        vt_pagina["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["andereOrganisatie"] == "gi-jeugdbescherming-west"
+                && m["anderContact"]["naam"] == "J. Bakker")
+    );
+    // Outside every agreement: nothing.
+    let wt = app.token("wijkteam-elders", &["wijkteammedewerker"]);
+    let leeg = pagina(&app, &wt, "/api/v1/matches").await;
+    assert_eq!(
+        (leeg["count"].clone(), leeg["results"].clone()),
+        (json!(0), json!([]))
+    );
+
+    let goed = cursor_van(&tweede_pad);
+    slechte_cursors(&app, &gi, start, &vreemde_cursor(), &goed).await;
+}
+
 op_beide_backends!(
     abonnementen_per_cursor,
     contactpunten_per_cursor,
     convenanten_per_cursor,
     dode_berichten_per_cursor,
+    matches_per_cursor,
     organisaties_per_cursor,
     sluitingsdagen_per_cursor,
     termijnen_per_cursor,

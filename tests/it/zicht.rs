@@ -43,7 +43,9 @@ struct Wereld {
     bezorging: String,
 }
 
-async fn app(db: Db) -> Option<TestApp> {
+/// The pilot partners (with coordination rules for the GI and Veilig Thuis), the police
+/// and the OM, and a wijkteam outside every agreement.
+pub(crate) async fn app(db: Db) -> Option<TestApp> {
     // Deliveries fail at once (nothing listens on port 9) and are dead after one try.
     let app = common::spawn_with(
         db,
@@ -603,6 +605,173 @@ async fn abonnementen_en_dode_berichten(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM abonnementen"), 1);
 }
 
+/// The refused attempts of `wie` on the record `object_id` as the privacy officer of
+/// `eigenaar` finds them in its audit view (`POST /verwerkingen/_zoek`, `uitkomst:
+/// geweigerd`): at least one, and every one also in the audit trail under `eigenaar`.
+async fn ziet_weigering(app: &TestApp, eigenaar: &str, wie: &str, object_id: &str, wat: &str) {
+    let fg = app.token(eigenaar, &["privacyfunctionaris"]);
+    let res = app
+        .post(
+            "/api/v1/verwerkingen/_zoek",
+            &fg,
+            &json!({"uitkomst": "geweigerd", "pageSize": 100}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{wat}");
+    let gevonden: Value = res.json().await.unwrap();
+    assert!(
+        gevonden["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["organisatie"] == wie && r["poging"]["objectId"] == object_id),
+        "{wat}: the refusal of {wie} on {object_id} is not in {eigenaar}'s view: {gevonden}"
+    );
+    assert!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{wie}' AND eigenaar = '{eigenaar}' AND object_id = '{object_id}'"
+        )) >= 1,
+        "{wat}: in the owner's trail"
+    );
+}
+
+/// Task h17gaps: a refused attempt on a loaded record of another organisation — a read the
+/// decision refuses (a role, a missing reason), a write into its dossier, a step of the
+/// other party on a melding, feedback read by a party without a rule — is recorded in the
+/// record OWNER's audit trail, where its privacy officer sees who tried, not only in the
+/// reader's (found by a hostile review for meldingen; here every other kind). The answer
+/// stays the same 403 (or 404 outside the view).
+async fn weigering_in_het_spoor_van_de_eigenaar(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let w = wereld(&app).await;
+    let p = &w.persoon;
+    let om = app.token(OM, &["officier-van-justitie"]);
+    let wijkagent = app.token(POLITIE, &["wijkagent"]);
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+
+    // Persons (the GI's): a role the agreement does not name, the OM without a reason,
+    // the authority over a child written into the GI's dossier, its authority read.
+    assert_problem(
+        app.get(&format!("/api/v1/personen/{p}"), &wijkagent).await,
+        403,
+    )
+    .await;
+    ziet_weigering(&app, GI, POLITIE, p, "GET /personen/{id} (rol)").await;
+    assert_problem(app.get(&format!("/api/v1/personen/{p}"), &om).await, 403).await;
+    ziet_weigering(&app, GI, OM, p, "GET /personen/{id} (reden)").await;
+    assert_problem(
+        app.get(&format!("/api/v1/personen/{p}/gezag"), &om).await,
+        403,
+    )
+    .await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/personen/{p}/gezag"),
+            &noodhulp,
+            &json!({"vorm": "tijdelijk-geen", "bron": "gezagsregister", "geverifieerdOp": "2026-01-01"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    let in_gi = |org: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{org}' AND eigenaar = '{GI}' AND object_id = '{p}'"
+        ))
+    };
+    assert_eq!(in_gi(OM), 2, "both refusals of the OM on the GI's person");
+    assert_eq!(in_gi(POLITIE), 2, "the read and the write of the police");
+    // Outside the view (404): in the owner's trail as well.
+    let t = buiten(&app);
+    assert_problem(app.get(&format!("/api/v1/personen/{p}"), &t.1).await, 404).await;
+    ziet_weigering(&app, GI, BUITEN, p, "GET /personen/{id} (buiten zicht)").await;
+
+    // Families (the GI's): read by a role without a rule, a court order written into it.
+    let g = &w.gezin;
+    assert_problem(
+        app.get(&format!("/api/v1/gezinnen/{g}"), &wijkagent).await,
+        403,
+    )
+    .await;
+    ziet_weigering(&app, GI, POLITIE, g, "GET /gezinnen/{id}").await;
+    assert_problem(
+        app.post(
+            &format!("/api/v1/gezinnen/{g}/beschikkingen"),
+            &noodhulp,
+            &json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "1", "datum": "2026-01-01", "soort": "omgang", "van": "2026-01-01", "uitvoerbaarBijVoorraad": true, "sterkeArm": false}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(app.tel("SELECT count(*) AS n FROM beschikkingen"), 0);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{POLITIE}' AND eigenaar = '{GI}' AND object_id = '{g}'"
+        )),
+        2
+    );
+
+    // Incidents (the police's): the OM without a reason.
+    let i = &w.incident;
+    assert_problem(app.get(&format!("/api/v1/incidenten/{i}"), &om).await, 403).await;
+    ziet_weigering(&app, POLITIE, OM, i, "GET /incidenten/{id}").await;
+
+    // The briefing: the OM without a reason is refused the whole briefing; the refusal is
+    // in the trail of an owner whose records it found.
+    let res = app
+        .post("/api/v1/briefings/_zoek", &om, &json!({"bsn": "999990032"}))
+        .await;
+    assert_problem(res, 403).await;
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{OM}' AND object_type = 'briefings' AND eigenaar IN ('{GI}', '{VT}', '{POLITIE}')"
+        )),
+        1,
+        "the briefing's refusal in an owner's trail"
+    );
+
+    // Meldingen (the police's): a step that is the sender's, tried by the receiver.
+    let m = &w.melding;
+    let vt = app.token(VT, &["triagist"]);
+    assert_problem(
+        app.post(
+            &format!("/api/v1/zorgmeldingen/{m}/annuleringen"),
+            &vt,
+            &json!({"reden": "x"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    ziet_weigering(
+        &app,
+        POLITIE,
+        VT,
+        m,
+        "POST /zorgmeldingen/{id}/annuleringen",
+    )
+    .await;
+    // Feedback (the receiver's): read by the sender's role the agreement has no rule for.
+    assert_problem(
+        app.get(
+            &format!("/api/v1/zorgmeldingen/{m}/terugkoppelingen"),
+            &wijkagent,
+        )
+        .await,
+        403,
+    )
+    .await;
+    ziet_weigering(
+        &app,
+        VT,
+        POLITIE,
+        m,
+        "GET /zorgmeldingen/{id}/terugkoppelingen",
+    )
+    .await;
+}
+
 op_beide_backends!(
     personen,
     gezinnen,
@@ -610,4 +779,5 @@ op_beide_backends!(
     zorgmeldingen,
     betrokkenheden_en_matches,
     abonnementen_en_dode_berichten,
+    weigering_in_het_spoor_van_de_eigenaar,
 );

@@ -92,7 +92,8 @@ fn lees_aanvraag(
 
 /// Decide a read of `eigenaar`'s record of kind `wat` (logged by the caller with the
 /// permission). Refused: a 403 where the caller's organisation could read it (another
-/// role, a reason), else answered as an unknown id (`EEN_ORGANISATIE_ZICHT`).
+/// role, a reason; `Fout::GeweigerdBij`, in `eigenaar`'s audit trail), else answered as
+/// an unknown id (`EEN_ORGANISATIE_ZICHT`, `Fout::Verborgen`, in `eigenaar`'s trail too).
 pub fn lees(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -106,7 +107,9 @@ pub fn lees(
     let a = lees_aanvraag(beslisser.soort(), eigenaar, categorieen, optioneel, niveau);
     match beslisser.beslis(ctx, &a) {
         Ok(t) => Ok(t),
-        Err(w) if organisatie_mag(conn, ctx, &a)? => Err(w.into()),
+        // In the owner's audit trail (`Fout::GeweigerdBij`), where its privacy officer
+        // sees who tried; the route's audit object does not know the owner.
+        Err(w) if organisatie_mag(conn, ctx, &a)? => Err(Fout::from(w).bij_eigenaar(eigenaar)),
         Err(w) => Err(verborgen(wat, eigenaar, w.reden)),
     }
 }
@@ -114,7 +117,7 @@ pub fn lees(
 /// A write to `eigenaar`'s record of kind `wat` by another organisation, which is never
 /// allowed (`EIGEN_ORGANISATIE`): a 403 where the caller's organisation could read the
 /// record, else answered as an unknown id (`EEN_ORGANISATIE_ZICHT`). Either way a refusal
-/// in the audit trail.
+/// in `eigenaar`'s audit trail.
 pub fn niet_eigen(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -134,7 +137,8 @@ pub fn niet_eigen(
             format!(
                 "Uw organisatie legt alleen vast in haar eigen dossiers; deze {wat} is van `{eigenaar}`"
             ),
-        ),
+        )
+        .bij_eigenaar(eigenaar),
         Ok(false) => verborgen(
             wat,
             eigenaar,

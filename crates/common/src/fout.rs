@@ -10,6 +10,7 @@
 //! | `NietGevonden` | 404 | check the id |
 //! | `Verborgen` | 404 (same body as `NietGevonden`) | nothing: the record is outside its organisation's view |
 //! | `Geweigerd` | 403 | ask for an agreement, a role, or send the stated reason |
+//! | `GeweigerdBij` | 403 (same body as `Geweigerd`) | as `Geweigerd`; the refusal is in the record owner's audit trail |
 //! | `GeenToegang` | 403 (`invalidParams` naming `velden`, if any) | ask someone with the role the rule names |
 //! | `Conflict` | 409 | re-read the resource; the current and allowed states are named |
 //! | `VoorwaardeMislukt` | 412 | re-read and retry with the current `ETag` (RFC 9110 §13.1.1) |
@@ -139,6 +140,22 @@ impl Fout {
             },
             f => f,
         }
+    }
+
+    /// As [`Fout::bij_eigenaar`] for a request on the data of `eigenaren` by organisation
+    /// `eigen` (the caller's): the refusal goes into the trail of the first owner that is
+    /// not the caller's organisation; a refusal on the caller's own data stays as it is.
+    /// Used by the policy decision (`besluit::toegang`), whose request names the owners.
+    pub fn bij_eigenaren(self, eigenaren: &[String], eigen: &str) -> Self {
+        match eigenaren.iter().find(|e| e.as_str() != eigen) {
+            Some(e) => self.bij_eigenaar(e),
+            None => self,
+        }
+    }
+
+    /// Is this a refusal by a rule (`Geweigerd`, in whichever trail it is recorded)?
+    pub fn is_weigering(&self) -> bool {
+        matches!(self, Fout::Geweigerd { .. } | Fout::GeweigerdBij { .. })
     }
 
     /// A refusal for lack of a role, by the named rule (`GeenToegang` without fields).

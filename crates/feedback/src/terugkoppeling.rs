@@ -326,12 +326,14 @@ pub fn geef(
     let k = laad(conn, ctx, n.id)?;
     let org = ctx.actor.organisatie.clone();
     if k.ontvanger.as_deref() != Some(org.as_str()) || k.taakstatus.is_none() {
+        // In the trail of the melding's owner, the sender.
         return Err(Fout::geweigerd(
             ONTVANGER_KOPPELT_TERUG,
             format!(
                 "Alleen de ontvanger van deze verzonden zorgmelding geeft terugkoppeling; `{org}` is dat niet"
             ),
-        ));
+        )
+        .bij_eigenaar(&k.afzender));
     }
     // The receiver writes its own record (EIGEN_ORGANISATIE).
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Aanmaken, &org, &k))?;
@@ -440,10 +442,17 @@ pub fn lijst(
     let afzender = terugkoppelen_aan(conn, &k)?;
     let ontvanger = k.ontvanger.clone().unwrap_or_default();
     if org != afzender && org != k.afzender && org != ontvanger {
+        // In the trail of the feedback's owner (the receiver), else the melding's.
+        let eigenaar = if ontvanger.is_empty() {
+            &k.afzender
+        } else {
+            &ontvanger
+        };
         return Err(Fout::geweigerd(
             PARTIJEN_LEZEN_TERUGKOPPELING,
             format!("Organisatie `{org}` is geen afzender of ontvanger van deze zorgmelding"),
-        ));
+        )
+        .bij_eigenaar(eigenaar));
     }
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Lezen, &ontvanger, &k))?;
     let rijen: Vec<Rij> = terugkoppelingen::table

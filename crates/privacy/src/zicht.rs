@@ -79,7 +79,7 @@ pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> 
     breed.doorbraak = true;
     match besluit::toegang(conn, &breed, a) {
         Ok(_) => Ok(true),
-        Err(Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) if e.is_weigering() => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -108,7 +108,7 @@ pub fn convenant_dekt(
     ander.doorbraak = false;
     match besluit::toegang(conn, &ander, a) {
         Ok(_) => Ok(true),
-        Err(Fout::Geweigerd { .. }) => Ok(false),
+        Err(e) if e.is_weigering() => Ok(false),
         Err(e) => Err(e),
     }
 }

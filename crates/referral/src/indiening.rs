@@ -112,10 +112,12 @@ pub fn kwaliteit(
     let k = laad(conn, o.id)?;
     partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
     if k.afzender != ctx.actor.organisatie || !ctx.actor.heeft_rol(Rol::Kwaliteitscontroleur) {
+        // In the trail of the melding's owner, which may be another organisation.
         return Err(Fout::geweigerd(
             KWALITEITSCONTROLE_EIGEN_ORGANISATIE,
             "Alleen een kwaliteitscontroleur van de indienende organisatie beoordeelt",
-        ));
+        )
+        .bij_eigenaar(&k.afzender));
     }
     if k.meldingstatus != Meldingstatus::TerControle {
         return Err(Fout::conflict(format!(

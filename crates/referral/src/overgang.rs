@@ -59,7 +59,9 @@ fn overgang(
     })?;
     // A stale If-Match first: whoever lost the race hears that, not a state error.
     versie_check(&k, &s.verwacht_versie)?;
-    levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())?;
+    // A step that is the other party's: refused in the melding's owner's trail.
+    levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
+        .map_err(|f| f.bij_eigenaar(&k.afzender))?;
     if !opslag::zet_status(
         conn,
         k.id,
@@ -321,7 +323,8 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
         return Err(Fout::geweigerd(
             ALLEEN_ONTVANGER_DRAAGT_OVER,
             "Alleen de ontvanger draagt over",
-        ));
+        )
+        .bij_eigenaar(&k.afzender));
     }
     let huidig = k.taakstatus;
     if !matches!(huidig, Some(TaakStatus::InProgress | TaakStatus::Accepted)) {

@@ -58,10 +58,12 @@ pub fn beheert_concept(actor: &Actor, k: &Kop, wat: &str) -> Result<(), Fout> {
     if k.afzender == actor.organisatie {
         Ok(())
     } else {
+        // In the trail of the melding's owner, where its privacy officer sees who tried.
         Err(Fout::geweigerd(
             AFZENDER_BEHEERT_CONCEPT,
             format!("Alleen de organisatie van de opsteller {wat}"),
-        ))
+        )
+        .bij_eigenaar(&k.afzender))
     }
 }
 

@@ -4,23 +4,35 @@
 //! `ketenregie_case::betrokkenheid` (which holds who may register and who is told) and
 //! answers.
 
+use crate::paging::{self, Lijst, Paginering};
 use crate::problem::{AppError, Problem};
 use crate::verwerking::{self, Verwerking};
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_case::betrokkenheid::{
-    self, BetrokkenheidInvoer, BetrokkenheidWeergave, MatchWeergave,
+    self, BetrokkenheidInvoer, BetrokkenheidWeergave, LIJST_MATCHES, MatchWeergave,
 };
+use ketenregie_common::Validatie;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct MatchLijst {
-    pub count: usize,
-    pub results: Vec<MatchWeergave>,
+/// The query of `GET /matches`: a page by cursor (or `page` from the start).
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
+pub struct MatchParams {
+    /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
+    pub page: Option<String>,
+    /// Results per page, 1 to 100 (default 20).
+    #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
+    pub page_size: Option<String>,
+    /// The position of a page, as the links `next` and `previous` carry it (opaque; a
+    /// cursor not issued by this list is a 422 naming `cursor`).
+    #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(
@@ -85,18 +97,30 @@ pub async fn beeindig(
     get, path = "/matches", tag = "dossiers", operation_id = "matchesOpvragen",
     summary = "Coördinatiematches van de eigen organisatie",
     description = betrokkenheid::uitleg::MATCHES,
-    responses((status = 200, description = "De matches", body = MatchLijst)),
+    params(MatchParams),
+    responses((status = 200, description = "Een pagina matches", body = inline(Lijst<MatchWeergave>))),
     security(("bearer" = [])),
 )]
 pub async fn lijst(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    q: web::Query<MatchParams>,
 ) -> Result<HttpResponse, AppError> {
-    let uit = crate::db::run(&pool, move |conn| Ok(betrokkenheid::matches(conn, &ctx)?)).await?;
-    Ok(HttpResponse::Ok().json(MatchLijst {
-        count: uit.len(),
-        results: uit,
-    }))
+    let mut v = Validatie::new();
+    let p = Paginering::met_cursor(
+        &mut v,
+        q.page.as_deref(),
+        q.page_size.as_deref(),
+        q.cursor.as_deref(),
+    );
+    paging::check(v)?;
+    let venster = p.venster(LIJST_MATCHES, q.cursor.as_deref())?;
+    let pagina = crate::db::run(&pool, move |conn| {
+        Ok(betrokkenheid::matches(conn, &ctx, &venster)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(Lijst::pagina(&req, LIJST_MATCHES, pagina)))
 }
 
 #[utoipa::path(

@@ -311,7 +311,9 @@ pub async fn zoek(
             };
             pagina(&p, StatusCode::UNPROCESSABLE_ENTITY)
         }
-        Err(AppError::Geweigerd(w)) if w.toelichting_vereist => {
+        Err(AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. })
+            if w.toelichting_vereist =>
+        {
             p.problemen = vec![Probleem {
                 veld: "reden".into(),
                 id: veld_id("reden"),

@@ -2,7 +2,9 @@
 //! `MATCH_BINNEN_CONVENANT`, one's own records, the view), writes, notifies through the
 //! outbox and logs one processing-log row for the child.
 
-use super::opslag::{actief_op, broers_en_zussen, match_partijen, matches_van, vind};
+use super::opslag::{
+    MatchSleutel, actief_op, broers_en_zussen, match_partijen, matches_pagina, matches_van, vind,
+};
 use super::{
     Betrokkenheid, Contact, Coordinatie, Match, MatchReden, NieuweBetrokkenheid, vervalt_op,
 };
@@ -15,6 +17,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::outbox::{self, Gebeurtenis};
 use ketenregie_store::schema::{betrokkenheden, matches};
+use ketenregie_store::venster::{Pagina, Venster};
 use ketenregie_store::{DbConnection, directory};
 use serde::Serialize;
 use serde_json::json;
@@ -58,7 +61,12 @@ pub struct BetrokkenheidWeergave {
 /// A match as shown, with the other organisation's name from the partner directory.
 fn weergave(conn: &mut DbConnection, m: Match) -> QueryResult<MatchWeergave> {
     let naam = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
-    Ok(MatchWeergave {
+    Ok(weergave_met(m, naam))
+}
+
+/// `m` as answered, with the other organisation's name (`naam`) already read.
+fn weergave_met(m: Match, naam: Option<String>) -> MatchWeergave {
+    MatchWeergave {
         id: m.id,
         reden: m.reden,
         eigen_betrokkenheid: m.eigen_betrokkenheid,
@@ -66,7 +74,7 @@ fn weergave(conn: &mut DbConnection, m: Match) -> QueryResult<MatchWeergave> {
         andere_organisatie_naam: naam,
         ander_contact: m.ander_contact,
         aangemaakt_op: m.aangemaakt_op,
-    })
+    }
 }
 
 /// Kinds of record, as named in a 404.
@@ -148,20 +156,42 @@ pub fn beeindig(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), 
     Ok(())
 }
 
-/// `GET /matches`: every match of the caller's organisation, newest first (at most 500),
-/// while both sides share an agreement in force (`MATCH_BINNEN_CONVENANT`). A match
-/// carries no content about the child; nothing is logged.
-pub fn matches(conn: &mut DbConnection, ctx: &Context) -> Result<Vec<MatchWeergave>, Fout> {
-    let m = matches_van(
+/// `GET /matches`: one page of the matches of the caller's organisation, newest first,
+/// while both sides share an agreement in force (`MATCH_BINNEN_CONVENANT`), by cursor
+/// (`matches_pagina`: cost bounded by the page, not the history). A match carries no
+/// content about the child; nothing is logged.
+pub fn matches(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    venster: &Venster<MatchSleutel>,
+) -> Result<Pagina<MatchWeergave, MatchSleutel>, Fout> {
+    let p = matches_pagina(
         conn,
         &ctx.versleuteling,
         &ctx.actor.organisatie,
-        None,
         ctx.nu,
+        venster,
     )?;
-    Ok(m.into_iter()
-        .map(|m| weergave(conn, m))
-        .collect::<QueryResult<Vec<_>>>()?)
+    // Each other organisation's name once per page, not once per match.
+    let mut namen: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    let mut rijen = Vec::with_capacity(p.rijen.len());
+    for m in p.rijen {
+        let naam = match namen.get(&m.andere_organisatie) {
+            Some(n) => n.clone(),
+            None => {
+                let n = directory::kern_op_code(conn, &m.andere_organisatie)?.map(|o| o.1);
+                namen.insert(m.andere_organisatie.clone(), n.clone());
+                n
+            }
+        };
+        rijen.push(weergave_met(m, naam));
+    }
+    Ok(Pagina {
+        rijen,
+        volgende: p.volgende,
+        vorige: p.vorige,
+        telling: p.telling,
+    })
 }
 
 /// `GET /matches/{id}`: one match of the caller's organisation; a match of others, or

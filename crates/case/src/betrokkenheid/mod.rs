@@ -41,7 +41,9 @@ pub use handelingen::{
     BETROKKENHEID, BetrokkenheidWeergave, MATCH, MatchWeergave, beeindig, een_match, matches,
     object, registreer,
 };
-pub use opslag::{actief_op, match_partijen, matches_van, vind};
+pub use opslag::{
+    LIJST_MATCHES, MatchSleutel, actief_op, match_partijen, matches_pagina, matches_van, vind,
+};
 
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use diesel::QueryResult;
@@ -64,7 +66,7 @@ use uuid::Uuid;
 /// rules as a caller meets them.
 pub mod uitleg {
     pub const REGISTREER: &str = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. Only for those entitled (COORDINATIE_CONVENANT): an agreement in force must have a rule for your organisation's kind and one of your roles with purpose `coordinatie`, action `aanmaken` and category `hulpverlening` (else 403), and the child must be a person your organisation registered (else 400 naming `persoon`). When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), and both organisations are parties of one agreement in force with such a rule for each (MATCH_BINNEN_CONVENANT), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`; otherwise neither hears of the other. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.";
-    pub const MATCHES: &str = "Every match involving your organisation, newest first (at most 500): the other organisation, its contact and the reason; only while both share an agreement in force with coordination rules for each (MATCH_BINNEN_CONVENANT). A match carries no content about the child.";
+    pub const MATCHES: &str = "Every match involving your organisation, newest first: the other organisation, its contact and the reason; only while both share an agreement in force with coordination rules for each (MATCH_BINNEN_CONVENANT). A match carries no content about the child. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however many matches the organisation ever had. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).";
     pub const MATCH: &str = "A match of your organisation, while it shares an agreement in force with coordination rules for both sides (MATCH_BINNEN_CONVENANT).";
 }
 
@@ -305,6 +307,29 @@ impl Coordinatie {
             });
         }
         Ok(())
+    }
+
+    /// The organisations this one shares coordination with (`MATCH_BINNEN_CONVENANT`,
+    /// [`Coordinatie::gedeeld_met`] for any of its users): the other remaining parties of
+    /// its agreements in force, each kind read once from the partner directory; sorted,
+    /// without repeats. A handful per organisation, so a list can filter on them in SQL.
+    pub fn partners(&self, conn: &mut DbConnection) -> QueryResult<Vec<String>> {
+        let mut kandidaten: Vec<&str> = self
+            .convenanten
+            .iter()
+            .flat_map(Convenant::resterende_partijen)
+            .filter(|p| *p != self.organisatie)
+            .collect();
+        kandidaten.sort_unstable();
+        kandidaten.dedup();
+        let mut uit = Vec::new();
+        for p in kandidaten {
+            let soort = directory::kern_op_code(conn, p)?.map(|o| o.2);
+            if self.gedeeld_met(None, p, soort) {
+                uit.push(p.to_string());
+            }
+        }
+        Ok(uit)
     }
 
     /// `MATCH_BINNEN_CONVENANT`: are this organisation (with a user of `rollen`, when

@@ -3,7 +3,7 @@
 
 use super::{Betrokkenheid, Contact, Coordinatie, Match, MatchReden};
 use crate::gezinnen::Relatie;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::from_db;
 use ketenregie_privacy::versleuteling::Versleuteling;
@@ -11,6 +11,8 @@ use ketenregie_store::DbConnection;
 use ketenregie_store::directory;
 use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::{betrokkenheden, gezinsleden, matches, personen};
+use ketenregie_store::venster::{Pagina, TELLING_MAX, Telling, Venster};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A stored signal.
@@ -183,6 +185,149 @@ pub fn matches_van(
         });
     }
     Ok(uit)
+}
+
+/// The list name of `GET /matches` in its cursors (`store::venster::Cursor`).
+pub const LIJST_MATCHES: &str = "matches";
+
+/// The key of `GET /matches`: (created, id), newest first.
+pub type MatchSleutel = (NaiveDateTime, String);
+
+/// One page of `organisatie`'s matches, newest first on `(aangemaakt_op, id)`, only those
+/// with an organisation it shares coordination with (`MATCH_BINNEN_CONVENANT`, as
+/// [`matches_van`]), seen from its side. A match has the organisation on side `a` or `b`:
+/// each side is read as its own keyset stream on its index `(organisatie_x, aangemaakt_op,
+/// id)` (`2026-12-05-000401_h17gaps_matchindexen`), filtered in SQL to the partners
+/// (`Coordinatie::partners`), `limiet + 1` rows each, and the two are merged in memory: the
+/// first `limiet + 1` of the merge are the list's, so a page reads at most `2 (limiet + 1)`
+/// index entries however many matches there are (an `OR` over both columns would sort
+/// them all). The count is the two sides' bounded counts added (`Telling`: exact up to
+/// `TELLING_MAX`). A match whose other signal is gone is left out of the page (it is
+/// still counted and still a cursor position).
+pub fn matches_pagina(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    organisatie: &str,
+    nu: DateTime<Utc>,
+    venster: &Venster<MatchSleutel>,
+) -> QueryResult<Pagina<Match, MatchSleutel>> {
+    let partners = Coordinatie::laad(conn, organisatie, nu)?.partners(conn)?;
+    if partners.is_empty() {
+        return Ok(Pagina {
+            rijen: Vec::new(),
+            volgende: None,
+            vorige: None,
+            telling: Telling::exact(0),
+        });
+    }
+    let org = organisatie.to_string();
+    let bouw_a = || {
+        matches::table
+            .filter(matches::organisatie_a.eq(org.clone()))
+            .filter(matches::organisatie_b.eq_any(partners.clone()))
+            .into_boxed()
+    };
+    let bouw_b = || {
+        matches::table
+            .filter(matches::organisatie_b.eq(org.clone()))
+            .filter(matches::organisatie_a.eq_any(partners.clone()))
+            .into_boxed()
+    };
+    // Without a cursor `page` skips rows of the merge: each side reads them too.
+    let n = venster.overslaan() + venster.op_te_halen();
+    let mut rijen: Vec<MatchRij> =
+        ketenregie_store::venster_aflopend!(bouw_a(), venster, matches::aangemaakt_op, matches::id)
+            .limit(n)
+            .select(MatchRij::as_select())
+            .load(conn)?;
+    let van_b: Vec<MatchRij> =
+        ketenregie_store::venster_aflopend!(bouw_b(), venster, matches::aangemaakt_op, matches::id)
+            .limit(n)
+            .select(MatchRij::as_select())
+            .load(conn)?;
+    let (gelezen_a, gelezen_b) = (rijen.len(), van_b.len());
+    rijen.extend(van_b);
+    let sleutel = |r: &MatchRij| (r.aangemaakt_op, r.id.to_string());
+    // The merge in the query's order: newest first, or oldest first when reading back.
+    rijen.sort_by_key(|r| std::cmp::Reverse(sleutel(r)));
+    if venster.achteruit() {
+        rijen.reverse();
+    }
+    let rijen: Vec<MatchRij> = rijen
+        .into_iter()
+        .skip(venster.overslaan().max(0) as usize)
+        .take(venster.op_te_halen().max(0) as usize)
+        .collect();
+    let a = ketenregie_store::telling_aflopend!(
+        conn,
+        venster,
+        gelezen_a,
+        bouw_a,
+        matches::aangemaakt_op,
+        matches::id
+    )?;
+    let b = ketenregie_store::telling_aflopend!(
+        conn,
+        venster,
+        gelezen_b,
+        bouw_b,
+        matches::aangemaakt_op,
+        matches::id
+    )?;
+    let telling = if a.exact && b.exact {
+        Telling::begrens(a.aantal + b.aantal)
+    } else {
+        Telling::begrens(TELLING_MAX + 1)
+    };
+    let pagina = venster.pagina(rijen, sleutel, telling);
+    // The other sides' signals of the whole page in one statement, decrypted here.
+    let anderen: Vec<String> = pagina
+        .rijen
+        .iter()
+        .map(|r| {
+            if r.organisatie_a == organisatie {
+                r.betrokkenheid_b.to_string()
+            } else {
+                r.betrokkenheid_a.to_string()
+            }
+        })
+        .collect();
+    let mut signalen: HashMap<Uuid, Betrokkenheid> = HashMap::new();
+    if !anderen.is_empty() {
+        for r in betrokkenheden::table
+            .filter(betrokkenheden::id.eq_any(&anderen))
+            .select(Rij::as_select())
+            .load::<Rij>(conn)?
+        {
+            let b = uit_rij(v, r)?;
+            signalen.insert(b.id, b);
+        }
+    }
+    let mut uit = Vec::with_capacity(pagina.rijen.len());
+    for r in pagina.rijen {
+        let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
+            (r.betrokkenheid_a, r.betrokkenheid_b, r.organisatie_b)
+        } else {
+            (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
+        };
+        let Some(a) = signalen.remove(&ander) else {
+            continue;
+        };
+        uit.push(Match {
+            id: r.id,
+            reden: r.reden,
+            eigen_betrokkenheid: eigen,
+            andere_organisatie: andere_org,
+            ander_contact: a.contact,
+            aangemaakt_op: from_db(r.aangemaakt_op),
+        });
+    }
+    Ok(Pagina {
+        rijen: uit,
+        volgende: pagina.volgende,
+        vorige: pagina.vorige,
+        telling: pagina.telling,
+    })
 }
 
 /// A stored match.

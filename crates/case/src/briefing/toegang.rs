@@ -35,7 +35,8 @@ impl<'a> Toegang<'a> {
     }
 
     /// Decide for every owner in `eigenaren` not decided yet. The OM without a reason is
-    /// refused the whole briefing, with what to do (`REDEN_VERPLICHT`); any other refusal
+    /// refused the whole briefing, with what to do (`REDEN_VERPLICHT`; recorded in the
+    /// trail of the first owner that refused, `Fout::GeweigerdBij`); any other refusal
     /// only means the owner contributes nothing.
     pub(super) fn beslis<'e>(
         &mut self,
@@ -60,7 +61,12 @@ impl<'a> Toegang<'a> {
                 Ok(t) => {
                     self.per_eigenaar.insert(e.to_string(), Some(t));
                 }
-                Err(w) if w.toelichting_vereist => return Err(w.into()),
+                // In the owner's trail (`Fout::GeweigerdBij`): its records were found.
+                Err(w) if w.toelichting_vereist => {
+                    return Err(
+                        Fout::from(w).bij_eigenaren(&[e.to_string()], &self.ctx.actor.organisatie)
+                    );
+                }
                 Err(_) => {
                     self.per_eigenaar.insert(e.to_string(), None);
                 }

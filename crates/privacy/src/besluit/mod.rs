@@ -175,7 +175,9 @@ pub fn beslis(
 /// agreements come from the instance's cache (`stamgegevens`), checked against the version
 /// stamp the request read at its start (`Context::stempel`; else first in this
 /// transaction), so a withdrawal or expiry committed before the request takes effect on
-/// it, on any instance.
+/// it, on any instance. A refusal on data of an organisation other than the caller's is
+/// `Fout::GeweigerdBij` naming the first such owner of `a.eigenaren` (recorded in its
+/// audit trail); on the caller's own data `Fout::Geweigerd`.
 pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<Toestemming, Fout> {
     // Own data (`EIGEN_ORGANISATIE`) needs neither the organisation's kind nor the
     // agreements: spare the stamp on the hottest path.
@@ -188,7 +190,11 @@ pub fn toegang(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> Result<T
     } else {
         Beslisser::laad(conn, ctx)?
     };
-    beslisser.beslis(ctx, a).map_err(Fout::from)
+    // A refusal on another organisation's data is recorded in that owner's audit trail
+    // (`Fout::GeweigerdBij`), where its privacy officer sees who tried.
+    beslisser
+        .beslis(ctx, a)
+        .map_err(|w| Fout::from(w).bij_eigenaren(&a.eigenaren, &ctx.actor.organisatie))
 }
 
 /// Many decisions in one request (the briefing decides per owning organisation): the
