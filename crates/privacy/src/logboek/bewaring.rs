@@ -356,10 +356,10 @@ pub enum Partitiebesluit {
 ///   that organisation's part of `verwerkingslog_organisatie_idx` no longer than `LANG`
 ///   (empty unless the limit lies within `LANG` of the month's end); a row that ran longer
 ///   is in the small partial index `verwerkingslog_lang_idx` (organisation, end).
-/// - a prefix of each chain: per chain whether a position up to its highest here lies in
-///   another partition (the DEFAULT one too): one probe of each other partition's
-///   chain-position index, which `start_op` outside the month's bounds selects (partition
-///   pruning).
+/// - a prefix of each chain: per chain whether its lowest position in any other partition
+///   (the DEFAULT one too) is at most its highest here: one probe of each other
+///   partition's chain-position index, which `start_op` outside the month's bounds selects
+///   (partition pruning).
 fn besluit(
     conn: &mut DbConnection,
     p: &ketenregie_store::partities::Partitie,
@@ -390,12 +390,16 @@ fn besluit(
         .iter()
         .map(|d| serde_json::json!({"keten": d.keten, "hoogste": d.hoogste}))
         .collect();
+    // Per chain the lowest position outside the month (`ORDER BY ... LIMIT 1`: a merge of
+    // one index probe per other partition, which a semi-join could turn into a scan of
+    // every other month).
     let elders: Bestaat = diesel::sql_query(
         "SELECT EXISTS (
-             SELECT 1 FROM json_to_recordset($1::json) AS k(keten text, hoogste bigint)
-             WHERE EXISTS (SELECT 1 FROM verwerkingslog v WHERE v.keten = k.keten
-                           AND v.volgnummer > 0 AND v.volgnummer <= k.hoogste
-                           AND (v.start_op < $2 OR v.start_op >= $3))) AS ja",
+             SELECT 1 FROM json_to_recordset($1::json) AS k(keten text, hoogste bigint),
+                  LATERAL (SELECT v.volgnummer FROM verwerkingslog v WHERE v.keten = k.keten
+                           AND v.volgnummer > 0 AND (v.start_op < $2 OR v.start_op >= $3)
+                           ORDER BY v.volgnummer LIMIT 1) e
+             WHERE e.volgnummer <= k.hoogste) AS ja",
     )
     .bind::<Text, _>(serde_json::Value::Array(ketens).to_string())
     .bind::<Timestamp, _>(p.van)
