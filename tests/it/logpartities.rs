@@ -277,8 +277,141 @@ async fn partities_vooruit(db: Db) {
     }
 }
 
+/// One processing-log row of `ORG`, unsealed, that started at `start` and ended at `eind`
+/// (the service's writes end when they are written; a long processing is made here).
+fn voeg_rij(app: &TestApp, start: DateTime<Utc>, eind: DateTime<Utc>) {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::verwerkingslog as v;
+    let mut c = app.pool.get().unwrap();
+    diesel::insert_into(v::table)
+        .values((
+            v::id.eq(uuid::Uuid::now_v7().to_string()),
+            v::keten.eq(ORG),
+            v::volgnummer.eq(0i64),
+            v::vorige_hash.eq(""),
+            v::hash.eq(""),
+            v::trace_id.eq(uuid::Uuid::new_v4().simple().to_string()),
+            v::span_id.eq("0123456789abcdef"),
+            v::parent_span_id.eq(None::<String>),
+            v::organisatie.eq(ORG),
+            v::activiteit.eq("briefing"),
+            v::grondslag.eq("test"),
+            v::convenant_id.eq(None::<String>),
+            v::convenant_versie.eq(None::<i64>),
+            v::betrokkene.eq("p"),
+            v::resultaat.eq("geslaagd"),
+            v::doorbraak.eq(false),
+            v::start_op.eq(ketenregie_common::time::to_db(start)),
+            v::eind_op.eq(ketenregie_common::time::to_db(eind)),
+        ))
+        .execute(&mut c)
+        .unwrap();
+}
+
+/// What the partition retention decides about the first month it does not pass over,
+/// at `nu` with the default term for every organisation; nothing is removed (the
+/// transaction is undone). PostgreSQL only.
+fn partitiebesluit(app: &TestApp, nu: DateTime<Utc>) -> Option<logboek::Partitiebesluit> {
+    let mut c = app.pool.get().unwrap();
+    let mut besluit = None;
+    let _ = c.transaction::<(), diesel::result::Error, _>(|c| {
+        let mut grens =
+            |_: &mut ketenregie_store::DbConnection, _: &str| Ok(nu - Duration::days(TERMIJN));
+        besluit = logboek::bewaar_partities(c, nu, &mut grens)?
+            .into_iter()
+            .next()
+            .map(|u| u.besluit);
+        Err(diesel::result::Error::RollbackTransaction)
+    });
+    besluit
+}
+
+/// A row that started in April but ran past the term's limit (found by the index of
+/// long-running rows) keeps April's partition; the rows before it in the chain go row by
+/// row, the rest stays, and `audit verify` passes.
+async fn lange_verwerking_houdt_de_maand(db: Db) {
+    let pg = db == Db::Postgres;
+    let Some(app) = app(db).await else { return };
+    maak(&app, "2030-04-01", 1);
+    schrijf(&app, 3, april());
+    voeg_rij(&app, op("2030-04-20T10:00:00Z"), op("2030-06-20T10:00:00Z"));
+    schrijf(&app, 1, op("2030-04-21T10:00:00Z"));
+    // The limit is 2030-04-25T10:00: the long row ended after it.
+    let nu = april() + Duration::days(TERMIJN + 15);
+    if pg {
+        assert_eq!(
+            partitiebesluit(&app, nu),
+            Some(logboek::Partitiebesluit::NietVerlopen)
+        );
+    }
+    assert_eq!(bewaar(&app, nu), vec![("verwerkingslog", 3)]);
+    assert_eq!(gewone_rijen(&app), 2);
+    if pg {
+        assert!(bestaat(&app, "verwerkingslog_p2030_04"));
+    }
+    verifieer(&app);
+}
+
+/// A limit in the last hour of the month: a row that started before the limit, in that
+/// hour, and ended after it (shorter than the index of long-running rows holds) keeps the
+/// month too; once the limit has passed its end, the month goes whole.
+async fn grens_in_het_laatste_uur(db: Db) {
+    let pg = db == Db::Postgres;
+    let Some(app) = app(db).await else { return };
+    maak(&app, "2030-04-01", 1);
+    schrijf(&app, 2, april());
+    voeg_rij(&app, op("2030-04-30T23:30:00Z"), op("2030-05-01T00:10:00Z"));
+    app.verzegel();
+    let nu = op("2030-04-30T23:50:00Z") + Duration::days(TERMIJN);
+    if pg {
+        assert_eq!(
+            partitiebesluit(&app, nu),
+            Some(logboek::Partitiebesluit::NietVerlopen)
+        );
+    }
+    let later = op("2030-05-01T00:10:01Z") + Duration::days(TERMIJN);
+    if pg {
+        assert_eq!(
+            partitiebesluit(&app, later),
+            Some(logboek::Partitiebesluit::Weg)
+        );
+    }
+    assert_eq!(bewaar(&app, later), vec![("verwerkingslog", 3)]);
+    assert_eq!(gewone_rijen(&app), 0);
+    if pg {
+        assert!(!bestaat(&app, "verwerkingslog_p2030_04"));
+    }
+    verifieer(&app);
+}
+
+/// An unsealed row keeps its month's partition (no position, so no prefix to check); the
+/// row-by-row path seals the chain first and removes the rows one by one.
+async fn onverzegelde_rij_houdt_de_maand(db: Db) {
+    let pg = db == Db::Postgres;
+    let Some(app) = app(db).await else { return };
+    maak(&app, "2030-04-01", 1);
+    schrijf(&app, 2, april());
+    voeg_rij(&app, op("2030-04-11T10:00:00Z"), op("2030-04-11T10:00:01Z"));
+    let nu = april() + Duration::days(TERMIJN + 15);
+    if pg {
+        assert_eq!(
+            partitiebesluit(&app, nu),
+            Some(logboek::Partitiebesluit::Onverzegeld)
+        );
+    }
+    assert_eq!(bewaar(&app, nu), vec![("verwerkingslog", 3)]);
+    assert_eq!(gewone_rijen(&app), 0);
+    if pg {
+        assert!(bestaat(&app, "verwerkingslog_p2030_04"));
+    }
+    verifieer(&app);
+}
+
 op_beide_backends!(
     maand_gaat_heel_en_verify_blijft_groen,
     standaardpartitie_rij_voor_rij,
     partities_vooruit,
+    lange_verwerking_houdt_de_maand,
+    grens_in_het_laatste_uur,
+    onverzegelde_rij_houdt_de_maand,
 );

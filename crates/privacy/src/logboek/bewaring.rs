@@ -235,37 +235,101 @@ fn schrijf_bewaringsijkpunt(
     keten::sluit(conn, &format!("verwerking:{keten}"), &hash)
 }
 
-/// One chain's part of a monthly partition: its rows there, per organisation.
+/// How much longer than its start a row may have run and still be left out of the index
+/// of long-running rows (`verwerkingslog_lang_idx`, migration
+/// `2026-12-05-000101_h17ret_logbewaring`, whose predicate is `eind_op > start_op +
+/// interval '1 hour'`): the two must say the same interval.
+const LANG: &str = "interval '1 hour'";
+
+/// One chain's part of a monthly partition, read from the partition's chain-position
+/// index (`<partition>_keten_volgnummer_uk`): its lowest and highest position there and
+/// the organisation of the row at the highest (the one its checkpoint row is written for).
 #[derive(QueryableByName, Debug, Clone, PartialEq, Eq)]
 struct Ketendeel {
     #[diesel(sql_type = diesel::sql_types::Text)]
     keten: String,
-    #[diesel(sql_type = diesel::sql_types::Text)]
-    organisatie: String,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
-    rijen: i64,
+    laagste: i64,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     hoogste: i64,
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    onverzegeld: i64,
-    #[diesel(sql_type = diesel::sql_types::Timestamp)]
-    laatste_eind: NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    organisatie: String,
 }
 
-/// The chains in partition `partitie` (a name from `partities::maandpartities`): one scan.
+impl Ketendeel {
+    /// The rows of the chain in the partition, once `besluit` found the partition a prefix
+    /// of the chain: positions are handed out one by one without gaps (the chain head's
+    /// row lock), only a prefix is ever removed, and no position up to `hoogste` lies in
+    /// another partition, so every position from `laagste` to `hoogste` is here, once
+    /// (the partition's unique chain-position index).
+    fn rijen(&self) -> i64 {
+        self.hoogste - self.laagste + 1
+    }
+}
+
+/// The chains in partition `partitie` (a name from `partities::maandpartities`), sorted:
+/// a skip scan of its chain-position index (a recursive CTE, one index probe per chain)
+/// and per chain two probes of the same index; no row is read beyond those.
 fn ketendelen(conn: &mut DbConnection, partitie: &str) -> QueryResult<Vec<Ketendeel>> {
     diesel::sql_query(format!(
-        "SELECT keten, organisatie, count(*) AS rijen, max(volgnummer) AS hoogste,
-                count(*) FILTER (WHERE volgnummer = 0) AS onverzegeld, max(eind_op) AS laatste_eind
-         FROM \"{partitie}\" GROUP BY keten, organisatie ORDER BY keten, organisatie"
+        "WITH RECURSIVE k(keten) AS (
+             (SELECT keten FROM \"{partitie}\" WHERE volgnummer > 0 ORDER BY keten LIMIT 1)
+             UNION ALL
+             SELECT (SELECT v.keten FROM \"{partitie}\" v WHERE v.volgnummer > 0 AND v.keten > k.keten
+                     ORDER BY v.keten LIMIT 1)
+             FROM k WHERE k.keten IS NOT NULL)
+         SELECT k.keten, l.volgnummer AS laagste, h.volgnummer AS hoogste, h.organisatie
+         FROM k,
+              LATERAL (SELECT volgnummer FROM \"{partitie}\" WHERE keten = k.keten AND volgnummer > 0
+                       ORDER BY volgnummer LIMIT 1) l,
+              LATERAL (SELECT volgnummer, organisatie FROM \"{partitie}\" WHERE keten = k.keten
+                       AND volgnummer > 0 ORDER BY volgnummer DESC LIMIT 1) h
+         WHERE k.keten IS NOT NULL"
     ))
     .load(conn)
+    .map(|mut delen: Vec<Ketendeel>| {
+        // Byte order, as every caller that locks several heads sorts them.
+        delen.sort_by(|a, b| a.keten.cmp(&b.keten));
+        delen
+    })
 }
 
 #[derive(QueryableByName)]
 struct Bestaat {
     #[diesel(sql_type = diesel::sql_types::Bool)]
     ja: bool,
+}
+
+#[derive(QueryableByName)]
+struct Organisatie {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    organisatie: String,
+}
+
+/// Whether `partitie` holds an unsealed row: a probe of its part of the partial index of
+/// unsealed rows (`verwerkingslog_onverzegeld_idx`, `WHERE volgnummer = 0`).
+fn onverzegeld(conn: &mut DbConnection, partitie: &str) -> QueryResult<bool> {
+    let b: Bestaat = diesel::sql_query(format!(
+        "SELECT EXISTS (SELECT 1 FROM \"{partitie}\" WHERE volgnummer = 0) AS ja"
+    ))
+    .get_result(conn)?;
+    Ok(b.ja)
+}
+
+/// The organisations with rows in `partitie`: a skip scan of its part of
+/// `verwerkingslog_organisatie_idx` (one probe per organisation).
+fn organisaties(conn: &mut DbConnection, partitie: &str) -> QueryResult<Vec<String>> {
+    let o: Vec<Organisatie> = diesel::sql_query(format!(
+        "WITH RECURSIVE o(organisatie) AS (
+             (SELECT organisatie FROM \"{partitie}\" ORDER BY organisatie LIMIT 1)
+             UNION ALL
+             SELECT (SELECT v.organisatie FROM \"{partitie}\" v WHERE v.organisatie > o.organisatie
+                     ORDER BY v.organisatie LIMIT 1)
+             FROM o WHERE o.organisatie IS NOT NULL)
+         SELECT organisatie FROM o WHERE organisatie IS NOT NULL"
+    ))
+    .load(conn)?;
+    Ok(o.into_iter().map(|o| o.organisatie).collect())
 }
 
 /// Why a monthly partition cannot go whole (the rows then go row by row, if due).
@@ -283,40 +347,66 @@ pub enum Partitiebesluit {
     GeenPrefix,
 }
 
-/// Whether `partitie` can go whole, with `grens` the term's limit of an organisation.
+/// Whether partition `p` (holding `delen`, all its rows sealed) can go whole, with
+/// `grens` the term's limit of an organisation. Index probes only, in three statements:
+///
+/// - past the term: per organisation in the partition (a skip scan), whether a row of it
+///   ended at or after its limit. A row that ended at most `LANG` after it started and at
+///   or after the limit started at or after `limit - LANG`, so it is found in a range of
+///   that organisation's part of `verwerkingslog_organisatie_idx` no longer than `LANG`
+///   (empty unless the limit lies within `LANG` of the month's end); a row that ran longer
+///   is in the small partial index `verwerkingslog_lang_idx` (organisation, end).
+/// - a prefix of each chain: per chain whether its lowest position in any other partition
+///   (the DEFAULT one too) is at most its highest here: one probe of each other
+///   partition's chain-position index, which `start_op` outside the month's bounds selects
+///   (partition pruning).
 fn besluit(
     conn: &mut DbConnection,
-    partitie: &str,
+    p: &ketenregie_store::partities::Partitie,
     delen: &[Ketendeel],
     grens: &mut dyn FnMut(&mut DbConnection, &str) -> QueryResult<DateTime<Utc>>,
 ) -> QueryResult<Partitiebesluit> {
-    if delen.is_empty() {
-        return Ok(Partitiebesluit::Leeg);
+    use diesel::sql_types::{Text, Timestamp};
+    let mut grenzen = Vec::new();
+    for org in organisaties(conn, &p.naam)? {
+        let g = to_db(grens(conn, &org)?).format("%Y-%m-%d %H:%M:%S%.6f");
+        grenzen.push(serde_json::json!({"organisatie": org, "grens": g.to_string()}));
     }
-    if delen.iter().any(|d| d.onverzegeld > 0) {
-        return Ok(Partitiebesluit::Onverzegeld);
+    let niet_verlopen: Bestaat = diesel::sql_query(format!(
+        "SELECT EXISTS (
+             SELECT 1 FROM json_to_recordset($1::json) AS g(organisatie text, grens timestamp)
+             WHERE EXISTS (SELECT 1 FROM \"{n}\" v WHERE v.organisatie = g.organisatie
+                           AND v.start_op >= g.grens - {LANG} AND v.eind_op >= g.grens)
+                OR EXISTS (SELECT 1 FROM \"{n}\" v WHERE v.organisatie = g.organisatie
+                           AND v.eind_op >= g.grens AND v.eind_op > v.start_op + {LANG})) AS ja",
+        n = p.naam
+    ))
+    .bind::<Text, _>(serde_json::Value::Array(grenzen).to_string())
+    .get_result(conn)?;
+    if niet_verlopen.ja {
+        return Ok(Partitiebesluit::NietVerlopen);
     }
-    for d in delen {
-        if d.laatste_eind >= to_db(grens(conn, &d.organisatie)?) {
-            return Ok(Partitiebesluit::NietVerlopen);
-        }
-    }
-    let mut hoogste: std::collections::BTreeMap<&str, i64> = Default::default();
-    for d in delen {
-        let h = hoogste.entry(&d.keten).or_default();
-        *h = (*h).max(d.hoogste);
-    }
-    for (keten, h) in hoogste {
-        let elders: Bestaat = diesel::sql_query(format!(
-            "SELECT EXISTS (SELECT 1 FROM verwerkingslog WHERE keten = $1 AND volgnummer > 0
-                AND volgnummer <= $2 AND tableoid <> '\"{partitie}\"'::regclass) AS ja"
-        ))
-        .bind::<diesel::sql_types::Text, _>(keten)
-        .bind::<diesel::sql_types::BigInt, _>(h)
-        .get_result(conn)?;
-        if elders.ja {
-            return Ok(Partitiebesluit::GeenPrefix);
-        }
+    let ketens: Vec<serde_json::Value> = delen
+        .iter()
+        .map(|d| serde_json::json!({"keten": d.keten, "hoogste": d.hoogste}))
+        .collect();
+    // Per chain the lowest position outside the month (`ORDER BY ... LIMIT 1`: a merge of
+    // one index probe per other partition, which a semi-join could turn into a scan of
+    // every other month).
+    let elders: Bestaat = diesel::sql_query(
+        "SELECT EXISTS (
+             SELECT 1 FROM json_to_recordset($1::json) AS k(keten text, hoogste bigint),
+                  LATERAL (SELECT v.volgnummer FROM verwerkingslog v WHERE v.keten = k.keten
+                           AND v.volgnummer > 0 AND (v.start_op < $2 OR v.start_op >= $3)
+                           ORDER BY v.volgnummer LIMIT 1) e
+             WHERE e.volgnummer <= k.hoogste) AS ja",
+    )
+    .bind::<Text, _>(serde_json::Value::Array(ketens).to_string())
+    .bind::<Timestamp, _>(p.van)
+    .bind::<Timestamp, _>(p.tot)
+    .get_result(conn)?;
+    if elders.ja {
+        return Ok(Partitiebesluit::GeenPrefix);
     }
     Ok(Partitiebesluit::Weg)
 }
@@ -326,9 +416,11 @@ fn besluit(
 pub struct Partitieuitkomst {
     pub partitie: String,
     pub besluit: Partitiebesluit,
-    /// Rows removed with it, per organisation.
+    /// Rows removed with it, per organisation (a chain's rows counted for the
+    /// organisation its checkpoint row is written for; a processing-log chain is one
+    /// organisation's).
     pub weg: Vec<(String, usize)>,
-    /// Milliseconds the log was locked (the checks again, the checkpoints, the drop).
+    /// Milliseconds the log was locked (the re-check, the checkpoints, the drop).
     pub vergrendeld_ms: u128,
 }
 
@@ -339,15 +431,23 @@ pub struct Partitieuitkomst {
 /// the DEFAULT partition). Stops at the first partition that cannot go (an empty one is
 /// passed over); the rows left are for the row-by-row path (`bewaar_keten`).
 ///
-/// Per partition, in a savepoint with `lock_timeout` 5 s: lock the heads of its chains
-/// (sorted; the order the sealer and `bewaar_keten` lock in: head, then table), then the
-/// processing log (`ACCESS EXCLUSIVE`, which `DROP TABLE` of a partition needs anyway),
-/// check again, write per chain the same retention checkpoint row as `bewaar_keten`
-/// (`BEWARING_IJKPUNT`: the chain continues after the partition's last position, with
-/// that row's previous hash), and `DROP TABLE` the partition. A lock that is not granted
-/// in time, or a partition that changed meanwhile, undoes only the savepoint: the
-/// partition stays and its rows go row by row. The lock lasts until the caller's
-/// transaction commits, so call this in a transaction of its own.
+/// The checks (`besluit`) are index probes, run once before any lock. Per partition that
+/// passes, in a savepoint with `lock_timeout` 5 s: lock the heads of its chains (sorted;
+/// the order the sealer and `bewaar_keten` lock in: head, then table), then the processing
+/// log (`ACCESS EXCLUSIVE`, which `DROP TABLE` of a partition needs anyway), and re-check
+/// only what can have changed since the checks: no unsealed row (a writer may still add a
+/// row with a start in a past month) and, per chain, the same lowest and highest position
+/// and organisation, and no other chain (a row sealed or written since, or a prefix
+/// removed row by row by another instance). With those equal the partition holds the same
+/// rows as checked (sealed rows never change; every position between lowest and highest
+/// is there once), so their ends, and that no earlier position lies elsewhere (positions
+/// are only handed out above the head), still hold. Then write per chain the same
+/// retention checkpoint row as `bewaar_keten` (`BEWARING_IJKPUNT`: the chain continues
+/// after the partition's last position, with that row's previous hash), and `DROP TABLE`
+/// the partition. A lock that is not granted in time, or a partition that changed
+/// meanwhile, undoes only the savepoint: the partition stays and its rows go row by row.
+/// The lock lasts until the caller's transaction commits, so call this in a transaction of
+/// its own.
 pub fn bewaar_partities(
     conn: &mut DbConnection,
     nu: DateTime<Utc>,
@@ -358,12 +458,21 @@ pub fn bewaar_partities(
         if p.tot > to_db(nu) {
             break;
         }
+        let controle = std::time::Instant::now();
         let delen = ketendelen(conn, &p.naam)?;
-        let b = besluit(conn, &p.naam, &delen, grens)?;
+        let b = if onverzegeld(conn, &p.naam)? {
+            Partitiebesluit::Onverzegeld
+        } else if delen.is_empty() {
+            Partitiebesluit::Leeg
+        } else {
+            besluit(conn, &p, &delen, grens)?
+        };
+        let controle_ms = controle.elapsed().as_millis() as u64;
         if b == Partitiebesluit::Leeg {
             continue;
         }
         if b != Partitiebesluit::Weg {
+            tracing::info!(partitie = %p.naam, besluit = ?b, controle_ms, "verwerkingslog: maandpartitie blijft");
             uit.push(Partitieuitkomst {
                 partitie: p.naam,
                 besluit: b,
@@ -375,31 +484,23 @@ pub fn bewaar_partities(
         let begin = std::time::Instant::now();
         let gedaan = conn.transaction(|c| {
             diesel::sql_query("SET LOCAL lock_timeout = '5s'").execute(c)?;
-            let mut ketens: Vec<&str> = delen.iter().map(|d| d.keten.as_str()).collect();
-            ketens.dedup();
             let mut koppen = Vec::new();
-            for k in &ketens {
-                koppen.push((*k, keten::volgende(c, &format!("verwerking:{k}"))?));
+            for d in &delen {
+                koppen.push(keten::volgende(c, &format!("verwerking:{}", d.keten))?);
             }
             diesel::sql_query("LOCK TABLE verwerkingslog IN ACCESS EXCLUSIVE MODE").execute(c)?;
-            if ketendelen(c, &p.naam)? != delen
-                || besluit(c, &p.naam, &delen, grens)? != Partitiebesluit::Weg
-            {
+            if onverzegeld(c, &p.naam)? || ketendelen(c, &p.naam)? != delen {
                 return Err(diesel::result::Error::RollbackTransaction);
             }
             let mut vervolg = Vec::new();
-            for (k, (positie, vorige)) in &koppen {
-                let hoogste = delen
-                    .iter()
-                    .filter(|d| d.keten == *k)
-                    .map(|d| d.hoogste)
-                    .max();
-                let vanaf = hoogste.unwrap_or(0) + 1;
+            for (d, (positie, vorige)) in delen.iter().zip(&koppen) {
+                let vanaf = d.hoogste + 1;
                 let voor_vanaf: String = if vanaf == *positie {
                     vorige.clone()
                 } else {
                     verwerkingslog::table
-                        .filter(verwerkingslog::keten.eq(*k))
+                        .filter(verwerkingslog::keten.eq(&d.keten))
+                        .filter(verwerkingslog::volgnummer.gt(0))
                         .filter(verwerkingslog::volgnummer.eq(vanaf))
                         .select(verwerkingslog::vorige_hash)
                         .first(c)?
@@ -407,16 +508,13 @@ pub fn bewaar_partities(
                 vervolg.push((vanaf, voor_vanaf));
             }
             diesel::sql_query(format!("DROP TABLE \"{}\"", p.naam)).execute(c)?;
-            for ((k, (positie, vorige)), (vanaf, voor_vanaf)) in koppen.iter().zip(&vervolg) {
-                let org = &delen
-                    .iter()
-                    .find(|d| d.keten == *k)
-                    .expect("chain of delen")
-                    .organisatie;
+            for ((d, (positie, vorige)), (vanaf, voor_vanaf)) in
+                delen.iter().zip(&koppen).zip(&vervolg)
+            {
                 schrijf_bewaringsijkpunt(
                     c,
-                    k,
-                    org,
+                    &d.keten,
+                    &d.organisatie,
                     *positie,
                     vorige,
                     Some((*vanaf, voor_vanaf)),
@@ -431,11 +529,11 @@ pub fn bewaar_partities(
                 let mut weg: Vec<(String, usize)> = Vec::new();
                 for d in &delen {
                     match weg.iter_mut().find(|(o, _)| *o == d.organisatie) {
-                        Some((_, n)) => *n += d.rijen as usize,
-                        None => weg.push((d.organisatie.clone(), d.rijen as usize)),
+                        Some((_, n)) => *n += d.rijen() as usize,
+                        None => weg.push((d.organisatie.clone(), d.rijen() as usize)),
                     }
                 }
-                tracing::info!(partitie = %p.naam, rijen = delen.iter().map(|d| d.rijen).sum::<i64>(), vergrendeld_ms, "verwerkingslog: maandpartitie verwijderd");
+                tracing::info!(partitie = %p.naam, rijen = delen.iter().map(Ketendeel::rijen).sum::<i64>(), controle_ms, vergrendeld_ms, "verwerkingslog: maandpartitie verwijderd");
                 uit.push(Partitieuitkomst {
                     partitie: p.naam,
                     besluit: Partitiebesluit::Weg,

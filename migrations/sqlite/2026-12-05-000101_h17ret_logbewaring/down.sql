@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS verwerkingslog_lang_idx;
