@@ -516,6 +516,51 @@ async fn stuurteken_in_een_claim_401(db: Db) {
     );
 }
 
+/// A NUL character (U+0000) in any text of a request body (task h17review) is a 422 naming
+/// the field by its JSON pointer, code `nul-teken`, and nothing is written. Before, on
+/// PostgreSQL, a plain-text column could not take it (an organisation's name: 500) and an
+/// encrypted one stored it (a child's first name: 201), as did SQLite.
+async fn nul_teken_in_de_body_422(db: Db) {
+    let Some(app) = crate::zorgmeldingen::app(db).await else {
+        return;
+    };
+    let platform = app.token(PLATFORM, &["platformbeheerder"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let mut melding = crate::zorgmeldingen::melding(&["0518"]);
+    melding["kinderen"][0]["voornaam"] = json!("S\u{0}m");
+    let voor = app.tel("SELECT count(*) AS n FROM zorgmeldingen");
+    for (pad, token, body, veld) in [
+        (
+            "/api/v1/organisaties",
+            &platform,
+            json!({"code": "nul-test", "naam": "Nul\u{0}test", "soort": "wijkteam"}),
+            "/naam",
+        ),
+        (
+            "/api/v1/zorgmeldingen",
+            &agent,
+            melding,
+            "/kinderen/0/voornaam",
+        ),
+        (
+            "/api/v1/organisaties",
+            &platform,
+            json!({"code": "nul-test", "naam": "Nultest", "soort": "wijkteam", "a\u{0}": 1}),
+            "",
+        ),
+    ] {
+        let res = app.post(pad, token, &body).await;
+        let p = assert_problem(res, 422).await;
+        assert_eq!(p["invalidParams"][0]["name"], veld, "{p}");
+        assert_eq!(p["invalidParams"][0]["code"], "nul-teken", "{p}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), voor);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'nul-test'"),
+        0
+    );
+}
+
 op_beide_backends!(
     platformbeheerder_alleen_in_de_platformorganisatie,
     onbekende_organisatie_overal_401,
@@ -524,4 +569,5 @@ op_beide_backends!(
     bsn_zoals_het_document_zegt,
     demoklok_alleen_platform,
     stuurteken_in_een_claim_401,
+    nul_teken_in_de_body_422,
 );
