@@ -762,6 +762,84 @@ async fn matches_per_cursor(db: Db) {
     slechte_cursors(&app, &gi, start, &vreemde_cursor(), &goed).await;
 }
 
+/// A cursor of the right list and key shape, forged (task h17review): a key no list can
+/// have issued, a year outside 1..=9999 (PostgreSQL's `timestamp` ends at 4713 BC; chrono
+/// reads years to 262143) or a NUL in a text key (PostgreSQL's text cannot hold one), is
+/// a 422 naming `cursor` as any cursor the list did not issue, never a 500; on
+/// `GET /matches` (text ids) and on the inbox (uuid ids). Was a 500 on PostgreSQL.
+async fn vervalste_cursors(db: Db) {
+    use base64::Engine;
+    let Some(app) = crate::zicht::app(db).await else {
+        return;
+    };
+    let gi = app.token("gi-jeugdbescherming-west", &["gezinsvoogd"]);
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &gi,
+            &json!({"voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let persoon = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    matches(
+        &app,
+        &persoon,
+        "vt-haaglanden",
+        true,
+        1,
+        3,
+        "2026-01-05 10:00:00",
+    );
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let cursor = |lijst: &str, achteruit: bool, tijd: &str, id: &str| {
+        let vorm = json!({"l": lijst, "a": achteruit, "k": [tijd, id]});
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(serde_json::to_vec(&vorm).unwrap())
+    };
+    let id = rij_id(1, 1);
+    let mut gevallen = Vec::new();
+    for (lijst, basis, token) in [
+        ("matches", "/api/v1/matches?pageSize=2", &gi),
+        (
+            "zorgmeldingen",
+            "/api/v1/zorgmeldingen?richting=ontvangen&pageSize=2",
+            &vt,
+        ),
+    ] {
+        for achteruit in [false, true] {
+            for tijd in [
+                "-262000-01-01T00:00:00",
+                "+262000-01-01T00:00:00",
+                "0000-12-31T23:59:59",
+                "10000-01-01T00:00:00",
+            ] {
+                gevallen.push((basis, token, cursor(lijst, achteruit, tijd, &id)));
+            }
+        }
+    }
+    for achteruit in [false, true] {
+        for vals in ["\u{0}", "a\u{0}b"] {
+            gevallen.push((
+                "/api/v1/matches?pageSize=2",
+                &gi,
+                cursor("matches", achteruit, "2026-01-05T10:00:00", vals),
+            ));
+        }
+    }
+    for (basis, token, c) in gevallen {
+        let res = app.get(&format!("{basis}&cursor={c}"), token).await;
+        let p = assert_problem(res, 422).await;
+        assert_eq!(p["invalidParams"][0]["name"], "cursor", "{basis} {c}: {p}");
+    }
+    // The cursors the list issues still work, including the oldest.
+    let p = pagina(&app, &gi, "/api/v1/matches?pageSize=2").await;
+    let volgende = pagina(&app, &gi, p["next"].as_str().unwrap()).await;
+    assert_eq!(volgende["results"].as_array().unwrap().len(), 1);
+}
+
 op_beide_backends!(
     abonnementen_per_cursor,
     contactpunten_per_cursor,
@@ -771,4 +849,5 @@ op_beide_backends!(
     organisaties_per_cursor,
     sluitingsdagen_per_cursor,
     termijnen_per_cursor,
+    vervalste_cursors,
 );

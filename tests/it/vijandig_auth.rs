@@ -439,6 +439,128 @@ async fn demoklok_alleen_platform(db: Db) {
     assert_eq!(uren["verschuivingUren"], 3, "{uren}");
 }
 
+/// A token whose identity claims hold a control character (task h17review): `sub`, `name`,
+/// `client_id`, `jti` or `organisatie` with a NUL or a line break is a 401 naming the claim
+/// on every route, the two hot reads included, and leaves no log row. Before, on
+/// PostgreSQL, a NUL failed the log writer's batch (`text` cannot hold one): the caller's
+/// read was a 500 and so were the reads of other organisations that shared its batch; on
+/// SQLite the NUL went into the audit trail.
+async fn stuurteken_in_een_claim_401(db: Db) {
+    let Some(app) = crate::zorgmeldingen::app(db).await else {
+        return;
+    };
+    let m = crate::zorgmeldingen::concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    let org = app
+        .get(
+            "/api/v1/organisaties?pageSize=1",
+            &app.token("politie-haaglanden", &["wijkagent"]),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["results"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let rijen = |app: &TestApp| {
+        app.tel(
+            "SELECT (SELECT count(*) FROM audittrail) + (SELECT count(*) FROM verwerkingslog) AS n",
+        )
+    };
+    let voor = rijen(&app);
+    for (claim, waarde) in [
+        ("sub", "a\u{0}b"),
+        ("name", "Piet\u{0}"),
+        ("client_id", "x\u{0}"),
+        ("jti", "j\u{0}"),
+        ("name", "Piet\nGeweigerd: alles"),
+        ("organisatie", "politie-haaglanden\u{0}"),
+    ] {
+        let mut c = common::claims("politie-haaglanden", &["wijkagent"]);
+        match claim {
+            "sub" => c.sub = waarde.into(),
+            "name" => c.name = Some(waarde.into()),
+            "client_id" => c.client_id = Some(waarde.into()),
+            "jti" => c.jti = Some(waarde.into()),
+            _ => c.organisatie = Some(waarde.into()),
+        }
+        let token = common::rs256(&c);
+        // Twice: the second use is the one a known token id takes (the hot reads' path).
+        for _ in 0..2 {
+            for pad in [
+                format!("/api/v1/zorgmeldingen/{id}"),
+                format!("/api/v1/organisaties/{org}"),
+                "/api/v1/zorgmeldingen?richting=verzonden".to_string(),
+            ] {
+                let res = app.get(&pad, &token).await;
+                let p = assert_problem(res, 401).await;
+                assert!(
+                    p["detail"]
+                        .as_str()
+                        .unwrap()
+                        .contains(&format!("`{claim}`")),
+                    "{claim} {pad}: {p}"
+                );
+            }
+        }
+    }
+    assert_eq!(rijen(&app), voor, "no log row for a refused token");
+    // The same token without the control character reads as before.
+    let goed = app.token("politie-haaglanden", &["wijkagent"]);
+    assert_eq!(
+        app.get(&format!("/api/v1/zorgmeldingen/{id}"), &goed)
+            .await
+            .status(),
+        200
+    );
+}
+
+/// A NUL character (U+0000) in any text of a request body (task h17review) is a 422 naming
+/// the field by its JSON pointer, code `nul-teken`, and nothing is written. Before, on
+/// PostgreSQL, a plain-text column could not take it (an organisation's name: 500) and an
+/// encrypted one stored it (a child's first name: 201), as did SQLite.
+async fn nul_teken_in_de_body_422(db: Db) {
+    let Some(app) = crate::zorgmeldingen::app(db).await else {
+        return;
+    };
+    let platform = app.token(PLATFORM, &["platformbeheerder"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let mut melding = crate::zorgmeldingen::melding(&["0518"]);
+    melding["kinderen"][0]["voornaam"] = json!("S\u{0}m");
+    let voor = app.tel("SELECT count(*) AS n FROM zorgmeldingen");
+    for (pad, token, body, veld) in [
+        (
+            "/api/v1/organisaties",
+            &platform,
+            json!({"code": "nul-test", "naam": "Nul\u{0}test", "soort": "wijkteam"}),
+            "/naam",
+        ),
+        (
+            "/api/v1/zorgmeldingen",
+            &agent,
+            melding,
+            "/kinderen/0/voornaam",
+        ),
+        (
+            "/api/v1/organisaties",
+            &platform,
+            json!({"code": "nul-test", "naam": "Nultest", "soort": "wijkteam", "a\u{0}": 1}),
+            "",
+        ),
+    ] {
+        let res = app.post(pad, token, &body).await;
+        let p = assert_problem(res, 422).await;
+        assert_eq!(p["invalidParams"][0]["name"], veld, "{p}");
+        assert_eq!(p["invalidParams"][0]["code"], "nul-teken", "{p}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), voor);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'nul-test'"),
+        0
+    );
+}
+
 op_beide_backends!(
     platformbeheerder_alleen_in_de_platformorganisatie,
     onbekende_organisatie_overal_401,
@@ -446,4 +568,6 @@ op_beide_backends!(
     misvormd_pad_id,
     bsn_zoals_het_document_zegt,
     demoklok_alleen_platform,
+    stuurteken_in_een_claim_401,
+    nul_teken_in_de_body_422,
 );

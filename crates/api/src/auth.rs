@@ -359,8 +359,26 @@ impl Verifier {
         })
     }
 
-    /// Turn verified claims into an actor.
+    /// Turn verified claims into an actor. Refused (401) first: a control character
+    /// (`char::is_control`: NUL, line breaks, ...) in `sub`, `name`, `organisatie`,
+    /// `client_id` or `jti`, which go into the audit trail, the processing log and the
+    /// replay record (task h17review: PostgreSQL's `text` cannot hold a NUL, so such a
+    /// token failed the log writer's shared batch and with it the reads of other
+    /// organisations in that batch, 500).
     pub fn actor(claims: &Claims) -> Result<Actor, AppError> {
+        for (naam, waarde) in [
+            ("sub", Some(&claims.sub)),
+            ("name", claims.name.as_ref()),
+            ("organisatie", claims.organisatie.as_ref()),
+            ("client_id", claims.client_id.as_ref()),
+            ("jti", claims.jti.as_ref()),
+        ] {
+            if waarde.is_some_and(|w| w.chars().any(char::is_control)) {
+                return Err(AppError::NietGeauthenticeerd(format!(
+                    "De claim `{naam}` van het token bevat een stuurteken (zoals NUL of een regeleinde); vraag een token zonder aan"
+                )));
+            }
+        }
         let organisatie = claims
             .organisatie
             .clone()

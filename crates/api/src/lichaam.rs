@@ -169,7 +169,40 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
             ),
         )
     })?;
+    // No text of this API holds a NUL (U+0000): PostgreSQL's `text` cannot store one, so it
+    // was a 500 there (a contact point's name) and stored as sent on SQLite (task h17review).
+    if let Some(pad) = nul_in(&waarde, "") {
+        return Err(AppError::ongeldig(
+            &pad,
+            "nul-teken",
+            format!(
+                "`{pad}` bevat een NUL-teken (U+0000); geen tekst van deze API mag er een bevatten"
+            ),
+        ));
+    }
     serde_path_to_error::deserialize(streng::Streng(&waarde)).map_err(probleem)
+}
+
+/// The RFC 6901 pointer of the first text in `waarde` (a value, or a key: then its
+/// object's pointer) holding a NUL character, if any.
+fn nul_in(waarde: &serde_json::Value, pad: &str) -> Option<String> {
+    use serde_json::Value;
+    let deel = |k: &str| format!("{pad}/{}", k.replace('~', "~0").replace('/', "~1"));
+    match waarde {
+        Value::String(s) if s.contains('\0') => Some(pad.to_string()),
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .find_map(|(i, w)| nul_in(w, &format!("{pad}/{i}"))),
+        Value::Object(o) => o.iter().find_map(|(k, w)| {
+            if k.contains('\0') {
+                Some(pad.to_string())
+            } else {
+                nul_in(w, &deel(k))
+            }
+        }),
+        _ => None,
+    }
 }
 
 /// The RFC 6901 pointer of a `serde_path_to_error` path (`""` for the root).

@@ -97,7 +97,11 @@ impl<K: Serialize + DeserializeOwned> Cursor<K> {
             ));
         }
         let bytes = URL_SAFE_NO_PAD.decode(tekst).map_err(|_| fout())?;
-        let vorm: Vorm<K> = serde_json::from_slice(&bytes).map_err(|_| fout())?;
+        let waarde: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| fout())?;
+        if !kan_uitgegeven_zijn(&waarde) {
+            return Err(fout());
+        }
+        let vorm: Vorm<K> = serde_json::from_value(waarde).map_err(|_| fout())?;
         if vorm.l != lijst {
             return Err(fout());
         }
@@ -105,6 +109,30 @@ impl<K: Serialize + DeserializeOwned> Cursor<K> {
             sleutel: vorm.k,
             achteruit: vorm.a,
         })
+    }
+}
+
+/// Whether every text in a cursor's JSON could be in a cursor a list issued (task
+/// h17review: a forged key was a 500 on PostgreSQL instead of a 422): no NUL character
+/// (PostgreSQL's `text` cannot hold one, so a bind with it fails the statement), and a
+/// text that reads as a date or a date-time (chrono reads years from -262143 to 262143)
+/// has a year from 1 to 9999 (PostgreSQL's `timestamp` starts at 4713 BC; the service's
+/// own dates are from 1900, its times from now). Keys are built from stored rows, so a
+/// cursor this refuses was never issued.
+fn kan_uitgegeven_zijn(waarde: &serde_json::Value) -> bool {
+    use chrono::Datelike;
+    match waarde {
+        serde_json::Value::String(s) => {
+            let jaar = s
+                .parse::<chrono::NaiveDateTime>()
+                .map(|t| t.year())
+                .or_else(|_| s.parse::<chrono::NaiveDate>().map(|d| d.year()))
+                .ok();
+            !s.contains('\0') && jaar.is_none_or(|j| (1..=9999).contains(&j))
+        }
+        serde_json::Value::Array(a) => a.iter().all(kan_uitgegeven_zijn),
+        serde_json::Value::Object(o) => o.values().all(kan_uitgegeven_zijn),
+        _ => true,
     }
 }
 
