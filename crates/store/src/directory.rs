@@ -358,25 +358,11 @@ fn met_gemeenten(
         .collect())
 }
 
-/// One organisation with its municipalities, in one statement (issue 17: the unlogged
-/// read `GET /organisaties/{id}` in two round trips): the row left-joined to its
-/// municipalities, one row per municipality (an organisation has a few dozen at most),
-/// sorted by code as `met_gemeenten` sorts them.
+/// One organisation with its municipalities, in one statement: `organisatie_met_stempel`
+/// without the stamp (the same statement; the stamp's primary-key subquery is the only
+/// difference, so there is one query to keep right).
 pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Organisatie>> {
-    let rijen: Vec<(OrganisatieRij, Option<String>)> = organisaties::table
-        .left_join(organisatie_gemeenten::table)
-        .filter(organisaties::id.eq(id.to_string()))
-        .order(organisatie_gemeenten::gemeentecode)
-        .select((
-            OrganisatieRij::as_select(),
-            organisatie_gemeenten::gemeentecode.nullable(),
-        ))
-        .load(conn)?;
-    let gemeenten: Vec<String> = rijen.iter().filter_map(|(_, g)| g.clone()).collect();
-    Ok(rijen
-        .into_iter()
-        .next()
-        .map(|(r, _)| r.into_domain(gemeenten)))
+    Ok(organisatie_met_stempel(conn, id)?.map(|(o, _)| o))
 }
 
 /// The version stamp of the register and the decision's inputs (`stamgegevens_versie`,
@@ -389,7 +375,10 @@ pub fn stempel()
     diesel::dsl::sql("(SELECT versie FROM stamgegevens_versie WHERE id = 1)")
 }
 
-/// `organisatie`, with the version stamp of the register (`stamgegevens_versie`; `None`:
+/// One organisation with its municipalities, in one statement (issue 17: the unlogged
+/// read `GET /organisaties/{id}` in one round trip): the row left-joined to its
+/// municipalities, one row per municipality (an organisation has a few dozen at most),
+/// sorted by code as `met_gemeenten` sorts them, with the version stamp of the register (`stamgegevens_versie`; `None`:
 /// no stamp row) read by the same statement as a scalar subquery, in its snapshot: for
 /// `GET /organisaties/{id}`, whose one statement it is (issue 17: the authentication's
 /// check of the register confirmed without a round trip of its own).

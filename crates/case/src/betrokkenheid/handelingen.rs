@@ -3,7 +3,7 @@
 //! outbox and logs one processing-log row for the child.
 
 use super::opslag::{
-    MatchSleutel, actief_op, broers_en_zussen, match_partijen, matches_pagina, matches_van, vind,
+    MatchSleutel, actief_op, broers_en_zussen, match_partijen, match_van, matches_pagina, vind,
 };
 use super::{
     Betrokkenheid, Contact, Coordinatie, Match, MatchReden, NieuweBetrokkenheid, vervalt_op,
@@ -199,7 +199,7 @@ pub fn matches(
 pub fn een_match(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<MatchWeergave, Fout> {
     let org = ctx.actor.organisatie.as_str();
     let (a, b) = match_partijen(conn, id)?.ok_or_else(|| toegang::onbekend(MATCH))?;
-    match matches_van(conn, &ctx.versleuteling, org, Some(id), ctx.nu)?.pop() {
+    match match_van(conn, &ctx.versleuteling, org, id, ctx.nu)? {
         Some(m) => Ok(weergave(conn, m)?),
         None => Err(toegang::verborgen(
             MATCH,

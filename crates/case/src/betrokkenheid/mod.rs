@@ -42,7 +42,7 @@ pub use handelingen::{
     object, registreer,
 };
 pub use opslag::{
-    LIJST_MATCHES, MatchSleutel, actief_op, match_partijen, matches_pagina, matches_van, vind,
+    LIJST_MATCHES, MatchSleutel, actief_op, match_partijen, match_van, matches_pagina, vind,
 };
 
 use chrono::{DateTime, Months, NaiveDate, Utc};

@@ -136,55 +136,36 @@ pub fn match_partijen(conn: &mut DbConnection, id_: Uuid) -> QueryResult<Option<
         .optional()
 }
 
-/// The matches of `organisatie`, newest first, seen from its side; one match or all. Only
-/// those with an organisation it still shares an agreement in force with
-/// (`MATCH_BINNEN_CONVENANT`): when the agreement ends, the other side's contact is no
-/// longer shown.
-pub fn matches_van(
+/// Match `id` seen from `organisatie`'s side, if it is one of its matches with an
+/// organisation it still shares an agreement in force with (`MATCH_BINNEN_CONVENANT`: when
+/// the agreement ends, the other side's contact is no longer shown) and the other side's
+/// signal still exists; `None` otherwise (`GET /matches/{id}`).
+pub fn match_van(
     conn: &mut DbConnection,
     v: &Versleuteling,
     organisatie: &str,
-    alleen: Option<Uuid>,
+    id: Uuid,
     nu: DateTime<Utc>,
-) -> QueryResult<Vec<Match>> {
-    let coordinatie = Coordinatie::laad(conn, organisatie, nu)?;
-    let mut q = matches::table
+) -> QueryResult<Option<Match>> {
+    let Some(r) = matches::table
+        .find(id.to_string())
         .filter(
             matches::organisatie_a
                 .eq(organisatie)
                 .or(matches::organisatie_b.eq(organisatie)),
         )
-        .order(matches::aangemaakt_op.desc())
         .select(MatchRij::as_select())
-        .into_boxed();
-    if let Some(m) = alleen {
-        q = q.filter(matches::id.eq(m.to_string()));
+        .first::<MatchRij>(conn)
+        .optional()?
+    else {
+        return Ok(None);
+    };
+    let (_, ander, andere_org) = r.van_kant(organisatie);
+    let ander_soort = directory::kern_op_code(conn, andere_org)?.map(|o| o.2);
+    if !Coordinatie::laad(conn, organisatie, nu)?.gedeeld_met(None, andere_org, ander_soort) {
+        return Ok(None);
     }
-    let rijen: Vec<MatchRij> = q.limit(500).load(conn)?;
-    let mut uit = Vec::new();
-    for r in rijen {
-        let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
-            (r.betrokkenheid_a, r.betrokkenheid_b, r.organisatie_b)
-        } else {
-            (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
-        };
-        let ander_soort = directory::kern_op_code(conn, &andere_org)?.map(|o| o.2);
-        if !coordinatie.gedeeld_met(None, &andere_org, ander_soort) {
-            continue;
-        }
-        let Some(a) = vind(conn, v, ander)? else {
-            continue;
-        };
-        uit.push(Match {
-            id: r.id,
-            reden: r.reden,
-            eigen_betrokkenheid: eigen,
-            andere_organisatie: andere_org,
-            ander_contact: a.contact,
-            aangemaakt_op: from_db(r.aangemaakt_op),
-        });
-    }
-    Ok(uit)
+    Ok(vind(conn, v, ander)?.map(|a| r.als_match(organisatie, a.contact)))
 }
 
 /// The list name of `GET /matches` in its cursors (`store::venster::Cursor`).
@@ -195,7 +176,7 @@ pub type MatchSleutel = (NaiveDateTime, String);
 
 /// One page of `organisatie`'s matches, newest first on `(aangemaakt_op, id)`, only those
 /// with an organisation it shares coordination with (`MATCH_BINNEN_CONVENANT`, as
-/// [`matches_van`]), seen from its side. A match has the organisation on side `a` or `b`:
+/// [`match_van`]), seen from its side. A match has the organisation on side `a` or `b`:
 /// each side is read as its own keyset stream on its index `(organisatie_x, aangemaakt_op,
 /// id)` (`2026-12-05-000401_h17gaps_matchindexen`), filtered in SQL to the partners
 /// (`Coordinatie::partners`), `limiet + 1` rows each, and the two are merged in memory: the
@@ -284,13 +265,7 @@ pub fn matches_pagina(
     let anderen: Vec<String> = pagina
         .rijen
         .iter()
-        .map(|r| {
-            if r.organisatie_a == organisatie {
-                r.betrokkenheid_b.to_string()
-            } else {
-                r.betrokkenheid_a.to_string()
-            }
-        })
+        .map(|r| r.van_kant(organisatie).1.to_string())
         .collect();
     let mut signalen: HashMap<Uuid, Betrokkenheid> = HashMap::new();
     if !anderen.is_empty() {
@@ -303,25 +278,15 @@ pub fn matches_pagina(
             signalen.insert(b.id, b);
         }
     }
-    let mut uit = Vec::with_capacity(pagina.rijen.len());
-    for r in pagina.rijen {
-        let (eigen, ander, andere_org) = if r.organisatie_a == organisatie {
-            (r.betrokkenheid_a, r.betrokkenheid_b, r.organisatie_b)
-        } else {
-            (r.betrokkenheid_b, r.betrokkenheid_a, r.organisatie_a)
-        };
-        let Some(a) = signalen.remove(&ander) else {
-            continue;
-        };
-        uit.push(Match {
-            id: r.id,
-            reden: r.reden,
-            eigen_betrokkenheid: eigen,
-            andere_organisatie: andere_org,
-            ander_contact: a.contact,
-            aangemaakt_op: from_db(r.aangemaakt_op),
-        });
-    }
+    let uit = pagina
+        .rijen
+        .into_iter()
+        .filter_map(|r| {
+            let ander = r.van_kant(organisatie).1;
+            let contact = signalen.remove(&ander)?.contact;
+            Some(r.als_match(organisatie, contact))
+        })
+        .collect();
     Ok(Pagina {
         rijen: uit,
         volgende: pagina.volgende,
@@ -344,4 +309,37 @@ struct MatchRij {
     organisatie_b: String,
     reden: MatchReden,
     aangemaakt_op: chrono::NaiveDateTime,
+}
+
+impl MatchRij {
+    /// The match seen from `organisatie`'s side (one of its two): its own signal, the
+    /// other side's signal and the other organisation.
+    fn van_kant(&self, organisatie: &str) -> (Uuid, Uuid, &str) {
+        if self.organisatie_a == organisatie {
+            (
+                self.betrokkenheid_a,
+                self.betrokkenheid_b,
+                &self.organisatie_b,
+            )
+        } else {
+            (
+                self.betrokkenheid_b,
+                self.betrokkenheid_a,
+                &self.organisatie_a,
+            )
+        }
+    }
+
+    /// The `Match` as `organisatie` sees it, with the other side's contact.
+    fn als_match(self, organisatie: &str, ander_contact: Contact) -> Match {
+        let (eigen, _, andere) = self.van_kant(organisatie);
+        Match {
+            id: self.id,
+            reden: self.reden,
+            eigen_betrokkenheid: eigen,
+            andere_organisatie: andere.to_string(),
+            ander_contact,
+            aangemaakt_op: from_db(self.aangemaakt_op),
+        }
+    }
 }
