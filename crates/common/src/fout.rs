@@ -125,7 +125,12 @@ impl Fout {
     }
 
     /// A `Geweigerd` about a record of `eigenaar` becomes `GeweigerdBij` (its audit row in
-    /// the owner's trail); every other error stays as it is.
+    /// the owner's trail); every other error stays as it is. Why the owner's trail: the
+    /// owner's privacy officer does the access reviews of its data (DOMAIN.md §2, "privacy
+    /// officer (FG)": agreements, access reviews, audit), and a refused attempt on that data
+    /// is a processing attempt the owner must be able to account for (§4 "Logging": every
+    /// processing logged, with its result); in the caller's trail no reviewer of that data
+    /// would see it.
     pub fn bij_eigenaar(self, eigenaar: &str) -> Self {
         match self {
             Fout::Geweigerd {
