@@ -573,8 +573,8 @@ impl Wijzigingslog {
     }
 
     /// Add the rows' inserts to `bundel` (PostgreSQL: one statement with the caller's
-    /// own inserts). At most 1,000 processing-log rows (one statement's binds): more go as
-    /// separate statements by `schrijf`, so callers with unbounded subjects use that.
+    /// own inserts). Only while `past_in_bundel` (one statement's binds, about 800
+    /// processing-log rows): more go as separate statements by `schrijf`.
     pub fn voeg_aan<'a>(&'a self, bundel: &mut Bundel<'a>) {
         if let Some(rij) = &self.audit {
             bundel.voeg(diesel::insert_into(audittrail::table).values(rij));
@@ -584,9 +584,13 @@ impl Wijzigingslog {
         }
     }
 
-    /// Whether `voeg_aan` takes these rows in one statement (see there).
+    /// Whether `voeg_aan` takes these rows in one statement (see there): the log rows'
+    /// bind parameters at most half of `schrijver::MAX_BINDS`, leaving the other half to
+    /// the change's own rows in the same statement (a filing: header, identities, step).
     pub fn past_in_bundel(&self) -> bool {
-        self.verwerking.len() <= 1000
+        self.audit.iter().count() * schrijver::BINDS_AUDIT
+            + self.verwerking.len() * schrijver::BINDS_VERWERKING
+            <= schrijver::MAX_BINDS / 2
     }
 }
 

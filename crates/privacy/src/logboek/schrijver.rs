@@ -343,13 +343,31 @@ fn schrijf_batch(
     uitkomst.map_err(|e: diesel::result::Error| Logfout(e.to_string()))
 }
 
+/// Bind parameters per inserted row (the tables' column counts: `audittrail` 21,
+/// `verwerkingslog` 18, `verstrekkingen` 13), for the statement limits below.
+pub(crate) const BINDS_AUDIT: usize = 21;
+pub(crate) const BINDS_VERWERKING: usize = 18;
+const BINDS_VERSTREKKING: usize = 13;
+
+/// The most bind parameters one statement may carry on either backend: PostgreSQL's
+/// protocol counts them in an Int16 (65,535; "Bind" message, PostgreSQL protocol §55.7),
+/// SQLite's `SQLITE_MAX_VARIABLE_NUMBER` is 32,766 (since 3.32.0); kept well under both.
+pub(crate) const MAX_BINDS: usize = 30_000;
+
+/// Rows per multi-row insert so that one statement stays under [`MAX_BINDS`].
+const fn rijen_per_insert(binds_per_rij: usize) -> usize {
+    MAX_BINDS / binds_per_rij
+}
+
 /// Whether a batch's rows go in one PostgreSQL statement (`schrijf_batch`): no deferred
-/// writes (each is a statement of its own) and the bind parameters (21 an audit row, 18 a
-/// processing-log row, 13 a disclosure row) under PostgreSQL's 65,535 for one statement.
+/// writes (each is a statement of its own) and all rows' bind parameters under
+/// [`MAX_BINDS`].
 fn past_in_een(rijen: &Logrijen) -> bool {
     rijen.overig.is_empty()
-        && rijen.audit.len() * 21 + rijen.verwerking.len() * 18 + rijen.verstrekking.len() * 13
-            <= 60_000
+        && rijen.audit.len() * BINDS_AUDIT
+            + rijen.verwerking.len() * BINDS_VERWERKING
+            + rijen.verstrekking.len() * BINDS_VERSTREKKING
+            <= MAX_BINDS
 }
 
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
@@ -367,8 +385,7 @@ pub fn voeg_in(conn: &mut DbConnection, rijen: Logrijen) -> QueryResult<()> {
 }
 
 pub(crate) fn voeg_audit_in(conn: &mut DbConnection, rijen: &[AuditInvoeg]) -> QueryResult<()> {
-    // 21 columns a row: 1,000 rows stay under SQLite's 32,766 and PostgreSQL's 65,535.
-    for deel in rijen.chunks(1000) {
+    for deel in rijen.chunks(rijen_per_insert(BINDS_AUDIT)) {
         match conn {
             DbConnection::Pg(c) => diesel::insert_into(audittrail::table)
                 .values(deel)
@@ -385,8 +402,7 @@ pub(crate) fn voeg_verwerking_in(
     conn: &mut DbConnection,
     rijen: &[VerwerkingInvoeg],
 ) -> QueryResult<()> {
-    // 18 columns a row.
-    for deel in rijen.chunks(1000) {
+    for deel in rijen.chunks(rijen_per_insert(BINDS_VERWERKING)) {
         match conn {
             DbConnection::Pg(c) => diesel::insert_into(verwerkingslog::table)
                 .values(deel)
