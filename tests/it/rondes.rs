@@ -78,14 +78,15 @@ fn verwacht(db: Db) -> Verwacht {
         // SQLite: round trips are in-process calls; the reads as on PostgreSQL, the logged
         // one without its transaction now too (`db::lees_los`; h17lees: 2 and 20 before,
         // the stamp and BEGIN/COMMIT gone), every write transaction takes its turn (`store::schrijfslot`:
-        // one pragma) and the log rows go in under savepoints, one insert per
-        // processing-log row (the log writer's, not changed here).
+        // one pragma) and the log rows go in as one multi-row insert per table (h18:
+        // `None` inserted as NULL, not DEFAULT, so diesel no longer falls back to one
+        // insert per row, each in a savepoint: the logged read was 17, the filing 15).
         // The log writer's batch also reads and moves the chain heads (+2).
         // Before (main 39c0b2e, from the statement traces): 3, 21 and 19.
         Db::Sqlite => Verwacht {
             ongelogd_lezen: 1,
-            gelogd_lezen: 17,
-            indienen: 15,
+            gelogd_lezen: 9,
+            indienen: 9,
         },
     }
 }

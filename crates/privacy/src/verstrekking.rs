@@ -41,7 +41,10 @@ pub fn pad(id: &str) -> String {
 
 /// One disclosure: a read of `eigenaar`'s record by `ontvanger`.
 #[derive(Debug, Clone, Queryable, Selectable, Serialize)]
-#[diesel(table_name = verstrekkingen)]
+// `None` is NULL, not DEFAULT (no column of the table has a default, so the same row):
+// with a DEFAULT in any row diesel inserts a SQLite batch row by row, each in a savepoint
+// of its own, instead of one multi-row statement (issue 17, h18).
+#[diesel(table_name = verstrekkingen, treat_none_as_default_value = false)]
 pub struct Verstrekking {
     pub id: String,
     /// The owning organisation.
@@ -81,7 +84,10 @@ impl Verstrekking {
 /// One disclosure row as inserted (`leg_vast`; in read mode collected and inserted with
 /// the other reads' rows of the log writer's batch in one multi-row statement).
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = verstrekkingen)]
+// `None` is NULL, not DEFAULT (no column of the table has a default, so the same row):
+// with a DEFAULT in any row diesel inserts a SQLite batch row by row, each in a savepoint
+// of its own, instead of one multi-row statement (issue 17, h18).
+#[diesel(table_name = verstrekkingen, treat_none_as_default_value = false)]
 pub struct VerstrekkingInvoeg {
     id: String,
     eigenaar: String,

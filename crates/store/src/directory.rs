@@ -368,11 +368,21 @@ pub fn organisatie(conn: &mut DbConnection, id: Uuid) -> QueryResult<Option<Orga
 /// The version stamp of the register and the decision's inputs (`stamgegevens_versie`,
 /// `privacy::stamgegevens`) as a scalar subquery for a statement's select list: one
 /// primary-key read inside that statement, in its snapshot; NULL when the row is missing
-/// (a database not migrated this far). Raw SQL, the same on both backends: the one-row
-/// table is not joinable with the others in `schema`.
-pub fn stempel()
--> diesel::expression::SqlLiteral<diesel::sql_types::Nullable<diesel::sql_types::BigInt>> {
-    diesel::dsl::sql("(SELECT versie FROM stamgegevens_versie WHERE id = 1)")
+/// (a database not migrated this far).
+///
+/// Typed, not raw SQL: diesel keeps a prepared statement per connection only for queries
+/// it can see are fixed, and a raw SQL fragment anywhere in a statement makes it parse
+/// and plan the whole statement on every execution (`QueryFragment::
+/// is_safe_to_cache_prepared`). With a raw fragment here the two hot reads that carry the
+/// stamp (`GET /organisaties/{id}`, `GET /zorgmeldingen/{id}`) were planned per request,
+/// the largest part of their PostgreSQL CPU (issue 17, benches/load/KETEN.md "h18").
+#[diesel::dsl::auto_type(no_type_alias)]
+pub fn stempel() -> _ {
+    let een: i32 = 1;
+    crate::schema::stamgegevens_versie::table
+        .filter(crate::schema::stamgegevens_versie::id.eq(een))
+        .select(crate::schema::stamgegevens_versie::versie)
+        .single_value()
 }
 
 /// One organisation with its municipalities, in one statement (issue 17: the unlogged

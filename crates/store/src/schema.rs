@@ -698,3 +698,9 @@ diesel::table! {
         versie -> BigInt,
     }
 }
+// The stamp's scalar subquery (`directory::stempel`) in the hot reads' one statement.
+diesel::allow_tables_to_appear_in_same_query!(stamgegevens_versie, organisaties);
+diesel::allow_tables_to_appear_in_same_query!(stamgegevens_versie, organisatie_gemeenten);
+diesel::allow_tables_to_appear_in_same_query!(stamgegevens_versie, zorgmeldingen);
+diesel::allow_tables_to_appear_in_same_query!(stamgegevens_versie, termijnen);
+diesel::allow_tables_to_appear_in_same_query!(stamgegevens_versie, eigen_verklaringen);

@@ -167,7 +167,10 @@ pub struct AuditRegel {
 /// links it (`verzegelaar`), or, a read's row in the log writer, sealed at insert
 /// (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = audittrail)]
+// `None` is NULL, not DEFAULT (no column of the table has a default, so the same row):
+// with a DEFAULT in any row diesel inserts a SQLite batch row by row, each in a savepoint
+// of its own, instead of one multi-row statement (issue 17, h18).
+#[diesel(table_name = audittrail, treat_none_as_default_value = false)]
 pub struct AuditInvoeg {
     id: String,
     keten: String,
@@ -243,7 +246,10 @@ fn audit_rij(ctx: &Context, regel: &AuditRegel) -> AuditInvoeg {
 /// One processing-log row as inserted: unsealed until the sealer links it, or sealed at
 /// insert by the log writer (`batchzegel`).
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = verwerkingslog)]
+// `None` is NULL, not DEFAULT (no column of the table has a default, so the same row):
+// with a DEFAULT in any row diesel inserts a SQLite batch row by row, each in a savepoint
+// of its own, instead of one multi-row statement (issue 17, h18).
+#[diesel(table_name = verwerkingslog, treat_none_as_default_value = false)]
 pub struct VerwerkingInvoeg {
     id: String,
     keten: String,
