@@ -89,19 +89,19 @@ impl Verstrekking {
 // of its own, instead of one multi-row statement (issue 17, h18).
 #[diesel(table_name = verstrekkingen, treat_none_as_default_value = false)]
 pub struct VerstrekkingInvoeg {
-    id: String,
-    eigenaar: String,
-    ontvanger: String,
-    rollen: String,
-    object_type: String,
-    object_id: String,
-    doel: String,
-    grondslag: String,
-    convenant_id: Option<String>,
-    convenant_versie: Option<i64>,
-    doorbraak: bool,
-    trace_id: String,
-    tijdstip: chrono::NaiveDateTime,
+    pub(crate) id: String,
+    pub(crate) eigenaar: String,
+    pub(crate) ontvanger: String,
+    pub(crate) rollen: String,
+    pub(crate) object_type: String,
+    pub(crate) object_id: String,
+    pub(crate) doel: String,
+    pub(crate) grondslag: String,
+    pub(crate) convenant_id: Option<String>,
+    pub(crate) convenant_versie: Option<i64>,
+    pub(crate) doorbraak: bool,
+    pub(crate) trace_id: String,
+    pub(crate) tijdstip: chrono::NaiveDateTime,
 }
 
 /// Record a permitted read of `object` under `t` when the record is another
@@ -162,15 +162,21 @@ pub fn leg_vast(
 /// Insert disclosure rows, many in one statement (13 columns a row: 1,000 rows stay
 /// under both backends' bind-parameter limits).
 pub fn voeg_in(conn: &mut DbConnection, rijen: &[VerstrekkingInvoeg]) -> QueryResult<()> {
-    for deel in rijen.chunks(1000) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(verstrekkingen::table)
-                .values(deel)
-                .execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(verstrekkingen::table)
-                .values(deel)
-                .execute(c)?,
-        };
+    if rijen.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        // One statement, prepared once (`logboek::kolommen`).
+        DbConnection::Pg(c) => {
+            crate::logboek::VerstrekkingKolommen::van(rijen).execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for deel in rijen.chunks(1000) {
+                diesel::insert_into(verstrekkingen::table)
+                    .values(deel)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }

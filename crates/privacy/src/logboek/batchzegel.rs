@@ -164,21 +164,3 @@ pub(crate) fn zet_koppen(c: &mut DbConnection, stand: &BTreeMap<String, Kop>) ->
         waarden.join(", ")
     ))
 }
-
-/// `zet_koppen` as one statement to run with the batch's inserts (`Bundel`, PostgreSQL): an
-/// `UPDATE ... FROM (VALUES ...)` without a `WITH` of its own, so it can be a part of the
-/// bundle's. `None` when no head moves.
-pub(crate) fn zet_koppen_sql(stand: &BTreeMap<String, Kop>) -> Option<String> {
-    if stand.is_empty() {
-        return None;
-    }
-    let waarden: Vec<String> = stand
-        .iter()
-        .map(|(id, (n, h))| format!("({}, {n}::bigint, {})", tekst(id), tekst(h)))
-        .collect();
-    Some(format!(
-        "UPDATE logketens SET volgnummer = k.volgnummer, laatste_hash = k.laatste_hash \
-         FROM (VALUES {}) AS k(id, volgnummer, laatste_hash) WHERE logketens.id = k.id",
-        waarden.join(", ")
-    ))
-}

@@ -103,6 +103,7 @@ macro_rules! verwerking_inhoud {
 mod batchzegel;
 mod bewaring;
 pub mod bundel;
+mod kolommen;
 mod lezen;
 pub mod schrijver;
 pub mod verzegelaar;
@@ -110,6 +111,7 @@ pub mod verzegelaar;
 pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
 pub use bundel::Bundel;
+pub(crate) use kolommen::VerstrekkingKolommen;
 pub use lezen::*;
 pub use schrijver::{Groepslog, Logrijen, Logschrijver};
 
@@ -583,10 +585,10 @@ impl Wijzigingslog {
     /// processing-log rows): more go as separate statements by `schrijf`.
     pub fn voeg_aan<'a>(&'a self, bundel: &mut Bundel<'a>) {
         if let Some(rij) = &self.audit {
-            bundel.voeg(diesel::insert_into(audittrail::table).values(rij));
+            bundel.voeg(kolommen::AuditKolommen::van(std::slice::from_ref(rij)));
         }
         if !self.verwerking.is_empty() {
-            bundel.voeg(diesel::insert_into(verwerkingslog::table).values(&self.verwerking));
+            bundel.voeg(kolommen::VerwerkingKolommen::van(&self.verwerking));
         }
     }
 

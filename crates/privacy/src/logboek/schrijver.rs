@@ -18,10 +18,11 @@
 //! afterwards. Only the rows of writes (appended unsealed in the write's own transaction)
 //! are left to the sealer (`verzegelaar`).
 
+use super::kolommen::{AuditKolommen, KopKolommen, VerstrekkingKolommen, VerwerkingKolommen};
 use super::{AuditInvoeg, Bundel, VerwerkingInvoeg, batchzegel};
 use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
-use ketenregie_store::schema::{audittrail, verstrekkingen, verwerkingslog};
+use ketenregie_store::schema::{audittrail, verwerkingslog};
 use ketenregie_store::{DbConnection, DbPool, conn};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
@@ -310,23 +311,25 @@ fn schrijf_batch(
                 // The inserts and the heads' move in one statement (h17seal): BEGIN, the
                 // lock, this, COMMIT.
                 DbConnection::Pg(pg) if past_in_een(&rijen) => {
-                    let koppen = batchzegel::zet_koppen_sql(&stand);
+                    // Column-wise (`kolommen`): a text per combination of parts,
+                    // prepared once per connection whatever the batch's size.
+                    let koppen = KopKolommen::van(
+                        stand
+                            .iter()
+                            .map(|(id, (n, h))| (id.as_str(), *n, h.as_str())),
+                    );
                     let mut bundel = Bundel::new();
                     if !rijen.audit.is_empty() {
-                        bundel.voeg(diesel::insert_into(audittrail::table).values(&rijen.audit));
+                        bundel.voeg(AuditKolommen::van(&rijen.audit));
                     }
                     if !rijen.verwerking.is_empty() {
-                        bundel.voeg(
-                            diesel::insert_into(verwerkingslog::table).values(&rijen.verwerking),
-                        );
+                        bundel.voeg(VerwerkingKolommen::van(&rijen.verwerking));
                     }
                     if !rijen.verstrekking.is_empty() {
-                        bundel.voeg(
-                            diesel::insert_into(verstrekkingen::table).values(&rijen.verstrekking),
-                        );
+                        bundel.voeg(VerstrekkingKolommen::van(&rijen.verstrekking));
                     }
-                    if let Some(sql) = &koppen {
-                        bundel.voeg(diesel::sql_query(sql.as_str()));
+                    if !koppen.is_leeg() {
+                        bundel.voeg(koppen);
                     }
                     bundel.voer_uit(pg).map(|_| ())
                 }
@@ -385,15 +388,21 @@ pub fn voeg_in(conn: &mut DbConnection, rijen: Logrijen) -> QueryResult<()> {
 }
 
 pub(crate) fn voeg_audit_in(conn: &mut DbConnection, rijen: &[AuditInvoeg]) -> QueryResult<()> {
-    for deel in rijen.chunks(rijen_per_insert(BINDS_AUDIT)) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(audittrail::table)
-                .values(deel)
-                .execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(audittrail::table)
-                .values(deel)
-                .execute(c)?,
-        };
+    if rijen.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        // One statement whatever the number of rows, prepared once (`kolommen`).
+        DbConnection::Pg(c) => {
+            AuditKolommen::van(rijen).execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for deel in rijen.chunks(rijen_per_insert(BINDS_AUDIT)) {
+                diesel::insert_into(audittrail::table)
+                    .values(deel)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
@@ -402,15 +411,21 @@ pub(crate) fn voeg_verwerking_in(
     conn: &mut DbConnection,
     rijen: &[VerwerkingInvoeg],
 ) -> QueryResult<()> {
-    for deel in rijen.chunks(rijen_per_insert(BINDS_VERWERKING)) {
-        match conn {
-            DbConnection::Pg(c) => diesel::insert_into(verwerkingslog::table)
-                .values(deel)
-                .execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(verwerkingslog::table)
-                .values(deel)
-                .execute(c)?,
-        };
+    if rijen.is_empty() {
+        return Ok(());
+    }
+    match conn {
+        // One statement whatever the number of rows, prepared once (`kolommen`).
+        DbConnection::Pg(c) => {
+            VerwerkingKolommen::van(rijen).execute(c)?;
+        }
+        DbConnection::Sqlite(c) => {
+            for deel in rijen.chunks(rijen_per_insert(BINDS_VERWERKING)) {
+                diesel::insert_into(verwerkingslog::table)
+                    .values(deel)
+                    .execute(c)?;
+            }
+        }
     }
     Ok(())
 }
