@@ -87,10 +87,11 @@ pub(crate) fn maak_koppen(
 type Kop = (i64, String);
 
 /// In the batch transaction: lock the heads in `koppen` (sorted, one statement), seal the
-/// rows of `rijen` in place (positions after each head, in id order per chain) and return
-/// the heads' new state for `zet_koppen`. A head that is missing (removed after this writer
-/// created it: tampering, which `audit verify` reports) fails the batch; `bekend` is
-/// cleared so the next batch creates it again.
+/// rows of `rijen` in place (positions after each head, in id order per chain; the rows'
+/// order in the vectors is left as it is) and return the heads' new state for
+/// `zet_koppen`. A head that is missing (removed after this writer created it: tampering,
+/// which `audit verify` reports) fails the batch; `bekend` is cleared so the next batch
+/// creates it again.
 pub(crate) fn verzegel(
     c: &mut DbConnection,
     koppen: &BTreeSet<String>,
@@ -119,11 +120,17 @@ pub(crate) fn verzegel(
     }
     let mut stand: BTreeMap<String, Kop> =
         gelezen.into_iter().map(|(id, n, h)| (id, (n, h))).collect();
-    // Per chain in order-key order, as the sealer orders a chain's unsealed rows.
-    rijen
-        .audit
-        .sort_by(|a, b| (&a.keten, &a.id).cmp(&(&b.keten, &b.id)));
-    for r in &mut rijen.audit {
+    // Per chain in order-key order, as the sealer orders a chain's unsealed rows. The
+    // vectors themselves keep their order (each request's rows one run after the other,
+    // `schrijver::lus`), so a failed batch can be split back per request: an order of
+    // indexes is sorted instead (insert order means nothing, the positions say it).
+    let mut volgorde: Vec<usize> = (0..rijen.audit.len()).collect();
+    volgorde.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&rijen.audit[a], &rijen.audit[b]);
+        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
+    });
+    for i in volgorde {
+        let r = &mut rijen.audit[i];
         let (n, vorige) = stand.get_mut(&audit_kop(&r.keten)).expect("locked above");
         r.volgnummer = *n + 1;
         r.vorige_hash = std::mem::take(vorige);
@@ -131,10 +138,13 @@ pub(crate) fn verzegel(
         *n += 1;
         vorige.clone_from(&r.hash);
     }
-    rijen
-        .verwerking
-        .sort_by(|a, b| (&a.keten, &a.id).cmp(&(&b.keten, &b.id)));
-    for r in &mut rijen.verwerking {
+    let mut volgorde: Vec<usize> = (0..rijen.verwerking.len()).collect();
+    volgorde.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&rijen.verwerking[a], &rijen.verwerking[b]);
+        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
+    });
+    for i in volgorde {
+        let r = &mut rijen.verwerking[i];
         let (n, vorige) = stand
             .get_mut(&verwerking_kop(&r.keten))
             .expect("locked above");
