@@ -61,11 +61,17 @@ pub(crate) fn koppen_van(rijen: &Logrijen) -> BTreeSet<String> {
 /// Create the heads in `koppen` that `bekend` (this writer's memory) does not hold yet, in
 /// a short write transaction of their own (never while holding another head's lock), and
 /// remember them. A head another instance created meanwhile is left as it is.
-pub(crate) fn maak_koppen(
+///
+/// Errors: the `INSERT`'s own error through `fout_in_rijen`, the transaction's
+/// `BEGIN`/`COMMIT` through `E::from`, so the log writer can tell a refused statement from
+/// a database it cannot write to (`schrijver::Mislukking`). The connection is not probed
+/// after a failure (`conn::schrijf_zonder_controle`): the caller does it.
+pub(crate) fn maak_koppen<E: From<diesel::result::Error>>(
     c: &mut DbConnection,
     koppen: &BTreeSet<String>,
     bekend: &mut HashSet<String>,
-) -> QueryResult<()> {
+    fout_in_rijen: impl FnOnce(diesel::result::Error) -> E,
+) -> Result<(), E> {
     let nieuw: Vec<&String> = koppen.iter().filter(|k| !bekend.contains(*k)).collect();
     if nieuw.is_empty() {
         return Ok(());
@@ -78,7 +84,7 @@ pub(crate) fn maak_koppen(
         "INSERT INTO logketens (id, volgnummer, laatste_hash) VALUES {} ON CONFLICT (id) DO NOTHING",
         waarden.join(", ")
     );
-    conn::schrijf(c, |c| c.batch_execute(&sql))?;
+    conn::schrijf_zonder_controle(c, |c| c.batch_execute(&sql).map_err(fout_in_rijen))?;
     bekend.extend(nieuw.into_iter().cloned());
     Ok(())
 }

@@ -519,9 +519,8 @@ fn schrijf_batch(
     }
     let mut c = conn::haal(pool).map_err(|e| Mislukking::Geheel(e.to_string()))?;
     let koppen = batchzegel::koppen_van(rijen);
-    let uitkomst = batchzegel::maak_koppen(&mut c, &koppen, bekend)
-        .map_err(Poging::in_rijen)
-        .and_then(|()| {
+    let uitkomst =
+        batchzegel::maak_koppen(&mut c, &koppen, bekend, Poging::in_rijen).and_then(|()| {
             conn::schrijf_zonder_controle(&mut c, |c| -> Result<(), Poging> {
                 let stand =
                     batchzegel::verzegel(c, &koppen, rijen, bekend).map_err(Poging::in_rijen)?;
