@@ -5,6 +5,9 @@
 //!   answer arrives, and the writer counted it;
 //! - a batch that fails makes every read in it fail closed: 500 problem+json, no data, no
 //!   log row;
+//! - one read whose rows the database refuses fails only itself: the writer retries the
+//!   batch's requests one by one, the others answer 200 with their rows sealed; with the
+//!   database unreachable the batch fails at once, without a retry;
 //! - sealers of two instances (one with the lease, one without, as the CLI) seal one chain
 //!   in one order while reads arrive at both instances: every row sealed once, every chain
 //!   consecutive, `audit verify` passes;
@@ -679,6 +682,196 @@ async fn zegelwacht_alleen_het_zegel(db: Db) {
     assert_eq!(code, 0, "{uit}");
 }
 
+/// A trigger that refuses the audit rows of one object (`Some(id)`) or every audit row
+/// (`None`): a row the database itself refuses, as a hostile input might make it.
+fn weiger_audit(app: &TestApp, db: Db, object: Option<&str>) {
+    let sql = match (db, object) {
+        (Db::Sqlite, Some(id)) => format!(
+            "CREATE TRIGGER weiger_audit BEFORE INSERT ON audittrail WHEN NEW.object_id = '{id}' BEGIN SELECT RAISE(ABORT, 'kapot'); END;"
+        ),
+        (Db::Sqlite, None) => "CREATE TRIGGER weiger_audit BEFORE INSERT ON audittrail BEGIN SELECT RAISE(ABORT, 'kapot'); END;".to_string(),
+        (Db::Postgres, object) => {
+            let voorwaarde = object.map_or("true".to_string(), |id| format!("NEW.object_id = '{id}'"));
+            format!(
+                "CREATE OR REPLACE FUNCTION weiger_audit() RETURNS trigger AS $$ BEGIN IF {voorwaarde} THEN RAISE EXCEPTION 'kapot'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql; CREATE TRIGGER weiger_audit BEFORE INSERT ON audittrail FOR EACH ROW EXECUTE FUNCTION weiger_audit();"
+            )
+        }
+    };
+    app.sql(&sql);
+}
+
+fn sta_audit_toe(app: &TestApp, db: Db) {
+    app.sql(match db {
+        Db::Sqlite => "DROP TRIGGER weiger_audit",
+        Db::Postgres => "DROP TRIGGER weiger_audit ON audittrail",
+    });
+}
+
+/// A 500 problem+json without any of the melding's data.
+async fn gesloten(res: reqwest::Response) {
+    assert_eq!(res.status(), 500);
+    assert_eq!(
+        res.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
+    let tekst = res.text().await.unwrap();
+    for woord in ["Jansen", "Kind0", "111222333", "voordeur"] {
+        assert!(!tekst.contains(woord), "no data in a failed read: {tekst}");
+    }
+}
+
+/// One bad request fails only itself (h18retry): five reads held in one batch by the
+/// writer's `verzamel` hook, one of them of a melding whose audit row the database refuses
+/// (a trigger). The batch fails, the writer retries each request alone: the poisoned read
+/// answers 500 without data and leaves no log row; the four others answer 200 with their
+/// audit, processing-log and disclosure rows committed and sealed, and `audit verify`
+/// passes. A batch whose every request is refused still fails every request.
+async fn een_slecht_verzoek_faalt_alleen(db: Db) {
+    let Some((app, goed, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let slecht = keten::verzonden_melding(&app).await;
+    let (goed_pad, slecht_pad) = (
+        format!("/api/v1/zorgmeldingen/{goed}"),
+        format!("/api/v1/zorgmeldingen/{slecht}"),
+    );
+    let voor = app.tel(LOGREGELS);
+    assert_eq!(app.get(&goed_pad, &vt).await.status(), 200);
+    let per_lezing = app.tel(LOGREGELS) - voor;
+    let cijfers = &app.logschrijver.cijfers;
+    let tel = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::SeqCst);
+    let (mislukt, herhaald, alleen, verzoeken) = (
+        tel(&cijfers.mislukt),
+        tel(&cijfers.herhaald),
+        tel(&cijfers.alleen_mislukt),
+        tel(&cijfers.verzoeken),
+    );
+    weiger_audit(&app, db, Some(&slecht));
+    let voor = app.tel(LOGREGELS);
+    app.logschrijver.verzamel(5);
+    let paden = [&goed_pad, &goed_pad, &slecht_pad, &goed_pad, &goed_pad];
+    let antwoorden = futures_util::future::join_all(paden.iter().map(|p| app.get(p, &vt))).await;
+    for (p, res) in paden.iter().zip(antwoorden) {
+        if *p == &slecht_pad {
+            gesloten(res).await;
+        } else {
+            assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        }
+    }
+    assert_eq!(tel(&cijfers.mislukt), mislukt + 1, "one batch failed");
+    assert_eq!(tel(&cijfers.herhaald), herhaald + 1, "and was retried");
+    assert_eq!(
+        tel(&cijfers.alleen_mislukt),
+        alleen + 1,
+        "one request failed alone"
+    );
+    assert_eq!(tel(&cijfers.verzoeken), verzoeken + 4);
+    assert_eq!(
+        app.tel(LOGREGELS) - voor,
+        4 * per_lezing,
+        "the four good reads' rows"
+    );
+    for (tabel, welke) in [
+        ("audittrail", "AND actie = 'lezen'"),
+        ("verstrekkingen", ""),
+    ] {
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM {tabel} WHERE object_id = '{slecht}' {welke}"
+            )),
+            0,
+            "{tabel}: nothing of the poisoned read"
+        );
+    }
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verstrekkingen WHERE object_id = '{goed}'"
+        )),
+        5
+    );
+    // The good reads' rows, sealed by the writer at insert: audit rows and the processing
+    // rows of the same traces.
+    let lezingen =
+        format!("SELECT trace_id FROM audittrail WHERE object_id = '{goed}' AND actie = 'lezen'");
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{goed}' AND actie = 'lezen' AND volgnummer > 0"
+        )),
+        5
+    );
+    let verwerking = app.tel(&format!(
+        "SELECT count(*) AS n FROM verwerkingslog WHERE trace_id IN ({lezingen})"
+    ));
+    assert!(
+        verwerking >= 5,
+        "processing rows of the good reads: {verwerking}"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE trace_id IN ({lezingen}) AND volgnummer > 0"
+        )),
+        verwerking,
+        "sealed"
+    );
+    ketens_aaneengesloten(&app);
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+
+    // Every request refused: each fails alone, all fail closed, nothing written.
+    sta_audit_toe(&app, db);
+    weiger_audit(&app, db, None);
+    let voor = app.tel(LOGREGELS);
+    let (herhaald, alleen) = (tel(&cijfers.herhaald), tel(&cijfers.alleen_mislukt));
+    app.logschrijver.verzamel(3);
+    let antwoorden = futures_util::future::join_all(
+        [&goed_pad, &slecht_pad, &goed_pad].map(|p| app.get(p, &vt)),
+    )
+    .await;
+    for res in antwoorden {
+        gesloten(res).await;
+    }
+    assert_eq!(tel(&cijfers.herhaald), herhaald + 1);
+    assert_eq!(tel(&cijfers.alleen_mislukt), alleen + 3);
+    assert_eq!(app.tel(LOGREGELS), voor, "nothing of the refused reads");
+    sta_audit_toe(&app, db);
+    assert_eq!(app.get(&slecht_pad, &vt).await.status(), 200);
+    ketens_aaneengesloten(&app);
+    let (code, uit) = cli(&app, &["audit", "verify"]);
+    assert_eq!(code, 0, "{uit}");
+}
+
+/// The database unreachable (the `storing` hook: the attempt fails as if no connection
+/// could be had): a batch of several requests fails at once, without a retry per request.
+async fn onbereikbaar_geen_herhaling(db: Db) {
+    let Some((app, id, vt)) = app_met_melding(db).await else {
+        return;
+    };
+    let pad = format!("/api/v1/zorgmeldingen/{id}");
+    let cijfers = &app.logschrijver.cijfers;
+    let (mislukt, herhaald) = (
+        cijfers.mislukt.load(Ordering::SeqCst),
+        cijfers.herhaald.load(Ordering::SeqCst),
+    );
+    app.logschrijver.zet_storing(true);
+    app.logschrijver.verzamel(4);
+    let antwoorden = futures_util::future::join_all((0..4).map(|_| app.get(&pad, &vt))).await;
+    for res in antwoorden {
+        gesloten(res).await;
+    }
+    assert_eq!(
+        cijfers.mislukt.load(Ordering::SeqCst),
+        mislukt + 1,
+        "one batch of four"
+    );
+    assert_eq!(
+        cijfers.herhaald.load(Ordering::SeqCst),
+        herhaald,
+        "not retried"
+    );
+    app.logschrijver.zet_storing(false);
+    assert_eq!(app.get(&pad, &vt).await.status(), 200);
+}
+
 op_beide_backends!(
     batch_commit_voor_antwoord,
     faalt_gesloten_als_de_batch_faalt,
@@ -689,4 +882,6 @@ op_beide_backends!(
     twee_schrijvers_een_keten,
     schrijven_tussen_leesbatches,
     zegelwacht_alleen_het_zegel,
+    een_slecht_verzoek_faalt_alleen,
+    onbereikbaar_geen_herhaling,
 );

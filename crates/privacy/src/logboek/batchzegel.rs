@@ -61,11 +61,17 @@ pub(crate) fn koppen_van(rijen: &Logrijen) -> BTreeSet<String> {
 /// Create the heads in `koppen` that `bekend` (this writer's memory) does not hold yet, in
 /// a short write transaction of their own (never while holding another head's lock), and
 /// remember them. A head another instance created meanwhile is left as it is.
-pub(crate) fn maak_koppen(
+///
+/// Errors: the `INSERT`'s own error through `fout_in_rijen`, the transaction's
+/// `BEGIN`/`COMMIT` through `E::from`, so the log writer can tell a refused statement from
+/// a database it cannot write to (`schrijver::Mislukking`). The connection is not probed
+/// after a failure (`conn::schrijf_zonder_controle`): the caller does it.
+pub(crate) fn maak_koppen<E: From<diesel::result::Error>>(
     c: &mut DbConnection,
     koppen: &BTreeSet<String>,
     bekend: &mut HashSet<String>,
-) -> QueryResult<()> {
+    fout_in_rijen: impl FnOnce(diesel::result::Error) -> E,
+) -> Result<(), E> {
     let nieuw: Vec<&String> = koppen.iter().filter(|k| !bekend.contains(*k)).collect();
     if nieuw.is_empty() {
         return Ok(());
@@ -78,7 +84,7 @@ pub(crate) fn maak_koppen(
         "INSERT INTO logketens (id, volgnummer, laatste_hash) VALUES {} ON CONFLICT (id) DO NOTHING",
         waarden.join(", ")
     );
-    conn::schrijf(c, |c| c.batch_execute(&sql))?;
+    conn::schrijf_zonder_controle(c, |c| c.batch_execute(&sql).map_err(fout_in_rijen))?;
     bekend.extend(nieuw.into_iter().cloned());
     Ok(())
 }
@@ -87,10 +93,11 @@ pub(crate) fn maak_koppen(
 type Kop = (i64, String);
 
 /// In the batch transaction: lock the heads in `koppen` (sorted, one statement), seal the
-/// rows of `rijen` in place (positions after each head, in id order per chain) and return
-/// the heads' new state for `zet_koppen`. A head that is missing (removed after this writer
-/// created it: tampering, which `audit verify` reports) fails the batch; `bekend` is
-/// cleared so the next batch creates it again.
+/// rows of `rijen` in place (positions after each head, in id order per chain; the rows'
+/// order in the vectors is left as it is) and return the heads' new state for
+/// `zet_koppen`. A head that is missing (removed after this writer created it: tampering,
+/// which `audit verify` reports) fails the batch; `bekend` is cleared so the next batch
+/// creates it again.
 pub(crate) fn verzegel(
     c: &mut DbConnection,
     koppen: &BTreeSet<String>,
@@ -119,11 +126,17 @@ pub(crate) fn verzegel(
     }
     let mut stand: BTreeMap<String, Kop> =
         gelezen.into_iter().map(|(id, n, h)| (id, (n, h))).collect();
-    // Per chain in order-key order, as the sealer orders a chain's unsealed rows.
-    rijen
-        .audit
-        .sort_by(|a, b| (&a.keten, &a.id).cmp(&(&b.keten, &b.id)));
-    for r in &mut rijen.audit {
+    // Per chain in order-key order, as the sealer orders a chain's unsealed rows. The
+    // vectors themselves keep their order (each request's rows one run after the other,
+    // `schrijver::lus`), so a failed batch can be split back per request: an order of
+    // indexes is sorted instead (insert order means nothing, the positions say it).
+    let mut volgorde: Vec<usize> = (0..rijen.audit.len()).collect();
+    volgorde.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&rijen.audit[a], &rijen.audit[b]);
+        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
+    });
+    for i in volgorde {
+        let r = &mut rijen.audit[i];
         let (n, vorige) = stand.get_mut(&audit_kop(&r.keten)).expect("locked above");
         r.volgnummer = *n + 1;
         r.vorige_hash = std::mem::take(vorige);
@@ -131,10 +144,13 @@ pub(crate) fn verzegel(
         *n += 1;
         vorige.clone_from(&r.hash);
     }
-    rijen
-        .verwerking
-        .sort_by(|a, b| (&a.keten, &a.id).cmp(&(&b.keten, &b.id)));
-    for r in &mut rijen.verwerking {
+    let mut volgorde: Vec<usize> = (0..rijen.verwerking.len()).collect();
+    volgorde.sort_unstable_by(|&a, &b| {
+        let (a, b) = (&rijen.verwerking[a], &rijen.verwerking[b]);
+        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
+    });
+    for i in volgorde {
+        let r = &mut rijen.verwerking[i];
         let (n, vorige) = stand
             .get_mut(&verwerking_kop(&r.keten))
             .expect("locked above");

@@ -6,9 +6,15 @@
 //! their rows in the request's `Context` (the same functions, the same rows). After the use
 //! case succeeded, the helper hands the rows to the instance's `Logschrijver` and waits: the
 //! writer appends the rows of many requests in one write transaction (multi-row inserts,
-//! one commit) and only then lets each request answer. If the batch fails, every request in
-//! it is told so and answers 500 without its data (fail closed, DESIGN.md §2 step 4: no
-//! processing without a log).
+//! one commit) and only then lets each request answer. A request whose rows could not be
+//! committed is told so and answers 500 without its data (fail closed, DESIGN.md §2 step
+//! 4: no processing without a log).
+//!
+//! One request's rows must not fail the others' (issue 17, h18retry): when a batch of
+//! several requests fails while the database is still reachable, the writer retries each
+//! request's rows alone, each in its own transaction sealed anew, and tells each request
+//! its own outcome. When the database is not reachable (no connection from the pool, or the
+//! connection found dead after the failure) the whole batch fails at once (`Mislukking`).
 //!
 //! The writer is one OS thread per instance fed by a channel: while it commits a batch the
 //! next requests queue, so under load a batch grows by itself (no timer, no added latency
@@ -29,7 +35,14 @@ use std::sync::{Arc, Mutex, mpsc};
 
 /// A write deferred to the batch transaction (the owner's notification of a read: rare,
 /// so written one by one).
-pub type Uitgesteld = Box<dyn FnOnce(&mut DbConnection) -> QueryResult<()> + Send>;
+///
+/// `Fn`, not `FnOnce`: when a batch fails and its requests are retried one by one (`lus`),
+/// a request's deferred writes run again in its own transaction. So the closure owns what
+/// it writes and builds the statement anew from it on every call; a run that was rolled
+/// back left nothing that the next run would double. (The one producer,
+/// `verstrekking::leg_vast`, owns a clone of the context, the object, the disclosure id
+/// and the purpose and passes them by reference to `informeer`.)
+pub type Uitgesteld = Box<dyn Fn(&mut DbConnection) -> QueryResult<()> + Send>;
 
 /// The log rows of one read, collected in read mode.
 #[derive(Default)]
@@ -55,12 +68,55 @@ impl Logrijen {
         self.audit.len() + self.verwerking.len()
     }
 
+    /// Append `ander`'s rows after this one's (moved, each vector keeps its order: the
+    /// batch is each request's rows one run after the other, see `splits`).
     fn voeg_toe(&mut self, ander: Logrijen) {
         self.audit.extend(ander.audit);
         self.verwerking.extend(ander.verwerking);
         self.verstrekking.extend(ander.verstrekking);
         self.overig.extend(ander.overig);
     }
+
+    /// How many rows of each kind these are (noted per request before `voeg_toe`).
+    fn maat(&self) -> Maat {
+        Maat {
+            audit: self.audit.len(),
+            verwerking: self.verwerking.len(),
+            verstrekking: self.verstrekking.len(),
+            overig: self.overig.len(),
+        }
+    }
+
+    /// Split a batch built by `voeg_toe` back into its requests' rows, `maten` in the
+    /// order the requests were added. Sealing does not reorder the vectors
+    /// (`batchzegel::verzegel`), so every request's rows are still one run; their seal is
+    /// recomputed when they are written again.
+    fn splits(mut self, maten: &[Maat]) -> Vec<Logrijen> {
+        let mut delen = Vec::with_capacity(maten.len());
+        for m in maten.iter().rev() {
+            delen.push(Logrijen {
+                audit: self.audit.split_off(self.audit.len() - m.audit),
+                verwerking: self
+                    .verwerking
+                    .split_off(self.verwerking.len() - m.verwerking),
+                verstrekking: self
+                    .verstrekking
+                    .split_off(self.verstrekking.len() - m.verstrekking),
+                overig: self.overig.split_off(self.overig.len() - m.overig),
+            });
+        }
+        delen.reverse();
+        delen
+    }
+}
+
+/// The number of rows of each kind one request brought into a batch.
+#[derive(Debug, Clone, Copy)]
+struct Maat {
+    audit: usize,
+    verwerking: usize,
+    verstrekking: usize,
+    overig: usize,
 }
 
 impl std::fmt::Debug for Logrijen {
@@ -156,7 +212,7 @@ impl Groepslog {
     }
 }
 
-/// Why a batch did not commit (told to every request in it).
+/// Why a request's rows were not committed (told to the request, which fails closed).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("de logregels konden niet worden vastgelegd: {0}")]
 pub struct Logfout(pub String);
@@ -179,17 +235,38 @@ impl Default for Schrijfinstelling {
     }
 }
 
-/// Figures of the writer since start: batches, requests and rows committed, failed
-/// batches, and the round trips of all batches (`store::rondes`, every statement the
-/// writer sent, `BEGIN`/`COMMIT` and head creation included).
+/// Figures of the writer since start, all counters: transactions committed (`batches`: a
+/// batch, or one request's rows committed alone in a retry), requests and rows committed,
+/// batches whose transaction failed (`mislukt`, retried or not), the failed batches that
+/// were retried request by request (`herhaald`), the requests whose own rows failed in
+/// that retry (`alleen_mislukt`), and the round trips of all of it (`store::rondes`, every
+/// statement the writer sent, `BEGIN`/`COMMIT`, head creation and retries included).
 #[derive(Debug, Default)]
 pub struct Schrijfcijfers {
     pub batches: std::sync::atomic::AtomicU64,
     pub verzoeken: std::sync::atomic::AtomicU64,
     pub rijen: std::sync::atomic::AtomicU64,
     pub mislukt: std::sync::atomic::AtomicU64,
+    pub herhaald: std::sync::atomic::AtomicU64,
+    pub alleen_mislukt: std::sync::atomic::AtomicU64,
     pub rondes: std::sync::atomic::AtomicU64,
 }
+
+/// The writer's test hooks (off in service; each is one atomic load per batch).
+#[derive(Debug, Default)]
+struct Haken {
+    /// When set, every write attempt fails before it writes, as if the database were
+    /// unreachable (the whole batch at once, no retry): the fail-closed test.
+    storing: std::sync::atomic::AtomicBool,
+    /// When not 0, the next batch waits (at most `VERZAMEL_WACHT`) until this many requests
+    /// are in it, then the hook is off again: several requests in one batch without
+    /// relying on timing.
+    verzamel: std::sync::atomic::AtomicUsize,
+}
+
+/// How long the `verzamel` hook holds a batch at most (a test that sent fewer requests
+/// still ends).
+const VERZAMEL_WACHT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The handle of an instance's log writer (cheap to clone). The thread stops when the
 /// last handle is dropped.
@@ -197,8 +274,7 @@ pub struct Schrijfcijfers {
 pub struct Logschrijver {
     kanaal: mpsc::Sender<Opdracht>,
     pub cijfers: Arc<Schrijfcijfers>,
-    /// A test hook: when set, every batch fails before it writes (the fail-closed test).
-    storing: Arc<std::sync::atomic::AtomicBool>,
+    haken: Arc<Haken>,
 }
 
 impl Logschrijver {
@@ -206,15 +282,15 @@ impl Logschrijver {
     pub fn start(pool: DbPool, instelling: Schrijfinstelling) -> std::io::Result<Self> {
         let (kanaal, ontvanger) = mpsc::channel::<Opdracht>();
         let cijfers = Arc::new(Schrijfcijfers::default());
-        let storing = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let (c, s) = (cijfers.clone(), storing.clone());
+        let haken = Arc::new(Haken::default());
+        let (c, h) = (cijfers.clone(), haken.clone());
         std::thread::Builder::new()
             .name("logschrijver".into())
-            .spawn(move || lus(pool, ontvanger, instelling, &c, &s))?;
+            .spawn(move || lus(pool, ontvanger, instelling, &c, &h))?;
         Ok(Self {
             kanaal,
             cijfers,
-            storing,
+            haken,
         })
     }
 
@@ -232,10 +308,20 @@ impl Logschrijver {
             .map_err(|_| Logfout("de logschrijver is gestopt".into()))?
     }
 
-    /// Let every following batch fail (`true`) or work again (`false`): for tests of
-    /// failing closed.
+    /// Let every following batch fail as if the database were unreachable (`true`: every
+    /// request in it fails, no retry) or work again (`false`): for tests of failing closed.
     pub fn zet_storing(&self, aan: bool) {
-        self.storing.store(aan, std::sync::atomic::Ordering::SeqCst);
+        self.haken
+            .storing
+            .store(aan, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Hold the next batch until `aantal` requests are in it (at most 10 s), once: for
+    /// tests that need several requests in one batch.
+    pub fn verzamel(&self, aantal: usize) {
+        self.haken
+            .verzamel
+            .store(aantal, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -244,9 +330,9 @@ fn lus(
     ontvanger: mpsc::Receiver<Opdracht>,
     instelling: Schrijfinstelling,
     cijfers: &Schrijfcijfers,
-    storing: &std::sync::atomic::AtomicBool,
+    haken: &Haken,
 ) {
-    use std::sync::atomic::Ordering::Relaxed;
+    use std::sync::atomic::Ordering::{Relaxed, SeqCst};
     // The chain heads this writer knows to exist (`batchzegel::maak_koppen`).
     let mut bekend: HashSet<String> = HashSet::new();
     while let Ok(eerste) = ontvanger.recv() {
@@ -257,38 +343,160 @@ fn lus(
                 Err(_) => break,
             }
         }
+        if haken.verzamel.load(Relaxed) != 0 {
+            let tot = std::time::Instant::now() + VERZAMEL_WACHT;
+            let doel = haken.verzamel.swap(0, SeqCst);
+            while batch.len() < doel.min(instelling.max_verzoeken) {
+                let rest = tot.saturating_duration_since(std::time::Instant::now());
+                match ontvanger.recv_timeout(rest) {
+                    Ok(o) => batch.push(o),
+                    Err(_) => break,
+                }
+            }
+        }
         let mut rijen = Logrijen::default();
         let mut wachtenden = Vec::with_capacity(batch.len());
+        let mut maten = Vec::with_capacity(batch.len());
         for o in batch {
+            maten.push(o.rijen.maat());
             rijen.voeg_toe(o.rijen);
             wachtenden.push(o.klaar);
         }
         let aantal = rijen.aantal() as u64;
         let rondes_voor = ketenregie_store::rondes::geteld();
-        let uitkomst = if storing.load(std::sync::atomic::Ordering::SeqCst) {
-            Err(Logfout("storing ingesteld (test)".into()))
-        } else {
-            schrijf_batch(&pool, rijen, &mut bekend)
-        };
-        cijfers.rondes.fetch_add(
-            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
-            Relaxed,
-        );
-        match &uitkomst {
+        match schrijf_batch(&pool, &mut rijen, &mut bekend, haken) {
             Ok(()) => {
                 cijfers.batches.fetch_add(1, Relaxed);
                 cijfers
                     .verzoeken
                     .fetch_add(wachtenden.len() as u64, Relaxed);
                 cijfers.rijen.fetch_add(aantal, Relaxed);
+                for w in wachtenden {
+                    let _ = w.send(Ok(()));
+                }
             }
-            Err(e) => {
+            Err(Mislukking::Rijen(e)) if wachtenden.len() > 1 => {
                 cijfers.mislukt.fetch_add(1, Relaxed);
-                tracing::error!(fout = %e, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken falen gesloten");
+                cijfers.herhaald.fetch_add(1, Relaxed);
+                tracing::warn!(fout = %e, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken worden elk apart herhaald");
+                herhaal(
+                    &pool,
+                    rijen.splits(&maten),
+                    wachtenden,
+                    &mut bekend,
+                    haken,
+                    cijfers,
+                );
+            }
+            Err(m) => {
+                cijfers.mislukt.fetch_add(1, Relaxed);
+                let fout = Logfout(m.tekst().to_string());
+                tracing::error!(fout = %fout, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken falen gesloten");
+                for w in wachtenden {
+                    let _ = w.send(Err(fout.clone()));
+                }
             }
         }
-        for w in wachtenden {
-            let _ = w.send(uitkomst.clone());
+        cijfers.rondes.fetch_add(
+            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
+            Relaxed,
+        );
+    }
+}
+
+/// After a failed batch (`Mislukking::Rijen`): write each request's rows alone, in order,
+/// each in its own transaction (sealed anew: `batchzegel::verzegel` gives positions after
+/// the heads as they are now), and tell each request its own outcome as soon as it is
+/// known. A request whose own rows fail is told so (it fails closed); the others answer
+/// normally. When a retry finds the database unreachable (`Mislukking::Geheel`), the
+/// requests not yet retried fail at once instead of each waiting for the pool in turn.
+fn herhaal(
+    pool: &DbPool,
+    delen: Vec<Logrijen>,
+    wachtenden: Vec<tokio::sync::oneshot::Sender<Result<(), Logfout>>>,
+    bekend: &mut HashSet<String>,
+    haken: &Haken,
+    cijfers: &Schrijfcijfers,
+) {
+    use std::sync::atomic::Ordering::Relaxed;
+    let mut onbereikbaar: Option<Logfout> = None;
+    for (mut rijen, w) in delen.into_iter().zip(wachtenden) {
+        let uitkomst = match &onbereikbaar {
+            Some(fout) => Err(fout.clone()),
+            None => {
+                let aantal = rijen.aantal() as u64;
+                match schrijf_batch(pool, &mut rijen, bekend, haken) {
+                    Ok(()) => {
+                        cijfers.batches.fetch_add(1, Relaxed);
+                        cijfers.verzoeken.fetch_add(1, Relaxed);
+                        cijfers.rijen.fetch_add(aantal, Relaxed);
+                        Ok(())
+                    }
+                    Err(Mislukking::Rijen(e)) => {
+                        cijfers.alleen_mislukt.fetch_add(1, Relaxed);
+                        tracing::error!(fout = %e, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
+                        Err(Logfout(e))
+                    }
+                    Err(Mislukking::Geheel(e)) => {
+                        tracing::error!(fout = %e, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
+                        let fout = Logfout(e);
+                        onbereikbaar = Some(fout.clone());
+                        Err(fout)
+                    }
+                }
+            }
+        };
+        let _ = w.send(uitkomst);
+    }
+}
+
+/// Why a write attempt (`schrijf_batch`) failed, as far as a retry is concerned.
+#[derive(Debug)]
+enum Mislukking {
+    /// Not caused by any request's rows, so a retry per request would only fail the same
+    /// way N times, slowly: no connection from the pool within its timeout (the database
+    /// down or every connection busy), the connection found dead after the failure (the
+    /// `SELECT 1` probe of `conn::controleer_na_fout` failed, or the transaction manager
+    /// was left broken by a rollback that could not reach the server), the transaction's
+    /// `BEGIN` or `COMMIT` failing (on SQLite the write lock not had within
+    /// `busy_timeout`), or the `storing` test hook.
+    Geheel(String),
+    /// A statement of the batch failed (a row the database refused, a chain head missing)
+    /// and the connection still answers: possibly one request's rows, so worth a retry
+    /// per request.
+    Rijen(String),
+}
+
+impl Mislukking {
+    fn tekst(&self) -> &str {
+        match self {
+            Mislukking::Geheel(t) | Mislukking::Rijen(t) => t,
+        }
+    }
+}
+
+/// A failed attempt's error and whether a statement of the batch itself failed (`true`),
+/// rather than the transaction's begin or commit (`false`, `From` used by
+/// `conn::schrijf_zonder_controle`).
+struct Poging {
+    fout: diesel::result::Error,
+    in_rijen: bool,
+}
+
+impl From<diesel::result::Error> for Poging {
+    fn from(fout: diesel::result::Error) -> Self {
+        Poging {
+            fout,
+            in_rijen: false,
+        }
+    }
+}
+
+impl Poging {
+    fn in_rijen(fout: diesel::result::Error) -> Self {
+        Poging {
+            fout,
+            in_rijen: true,
         }
     }
 }
@@ -296,54 +504,74 @@ fn lus(
 /// One batch in one write transaction, its rows sealed at insert (`batchzegel`): the
 /// heads of its chains locked (sorted, one statement), the rows linked and inserted, the
 /// heads moved (one statement), commit. Heads this writer has not seen are created first,
-/// in a short transaction of their own.
+/// in a short transaction of their own. `rijen` are sealed in place but keep their order
+/// (a failed batch is split back per request from them, `Logrijen::splits`).
+///
+/// On failure the connection is probed once (`conn::controleer_na_fout`, as `conn::schrijf`
+/// does) to tell `Mislukking::Rijen` from `Mislukking::Geheel`.
 fn schrijf_batch(
     pool: &DbPool,
-    mut rijen: Logrijen,
+    rijen: &mut Logrijen,
     bekend: &mut HashSet<String>,
-) -> Result<(), Logfout> {
-    let mut c = conn::haal(pool).map_err(|e| Logfout(e.to_string()))?;
-    let koppen = batchzegel::koppen_van(&rijen);
-    let uitkomst = batchzegel::maak_koppen(&mut c, &koppen, bekend).and_then(|()| {
-        conn::schrijf(&mut c, |c| {
-            let stand = batchzegel::verzegel(c, &koppen, &mut rijen, bekend)?;
-            match c {
-                // The inserts and the heads' move in one statement (h17seal): BEGIN, the
-                // lock, this, COMMIT.
-                DbConnection::Pg(pg) if past_in_een(&rijen) => {
-                    // Column-wise (`kolommen`): a text per combination of parts,
-                    // prepared once per connection whatever the batch's size.
-                    let koppen = KopKolommen::van(
-                        stand
-                            .iter()
-                            .map(|(id, (n, h))| (id.as_str(), *n, h.as_str())),
-                    );
-                    let mut bundel = Bundel::new();
-                    if !rijen.audit.is_empty() {
-                        bundel.voeg(AuditKolommen::van(&rijen.audit));
-                    }
-                    if !rijen.verwerking.is_empty() {
-                        bundel.voeg(VerwerkingKolommen::van(&rijen.verwerking));
-                    }
-                    if !rijen.verstrekking.is_empty() {
-                        bundel.voeg(VerstrekkingKolommen::van(&rijen.verstrekking));
-                    }
-                    if !koppen.is_leeg() {
-                        bundel.voeg(koppen);
-                    }
-                    bundel.voer_uit(pg).map(|_| ())
-                }
-                _ => {
-                    voeg_in(c, rijen)?;
-                    batchzegel::zet_koppen(c, &stand)
-                }
-            }
-        })
-    });
-    if uitkomst.is_ok() {
-        conn::gezien_werken(&mut c);
+    haken: &Haken,
+) -> Result<(), Mislukking> {
+    if haken.storing.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Mislukking::Geheel("storing ingesteld (test)".into()));
     }
-    uitkomst.map_err(|e: diesel::result::Error| Logfout(e.to_string()))
+    let mut c = conn::haal(pool).map_err(|e| Mislukking::Geheel(e.to_string()))?;
+    let koppen = batchzegel::koppen_van(rijen);
+    let uitkomst =
+        batchzegel::maak_koppen(&mut c, &koppen, bekend, Poging::in_rijen).and_then(|()| {
+            conn::schrijf_zonder_controle(&mut c, |c| -> Result<(), Poging> {
+                let stand =
+                    batchzegel::verzegel(c, &koppen, rijen, bekend).map_err(Poging::in_rijen)?;
+                match c {
+                    // The inserts and the heads' move in one statement (h17seal): BEGIN,
+                    // the lock, this, COMMIT.
+                    DbConnection::Pg(pg) if past_in_een(rijen) => {
+                        // Column-wise (`kolommen`): a text per combination of parts,
+                        // prepared once per connection whatever the batch's size.
+                        let koppen = KopKolommen::van(
+                            stand
+                                .iter()
+                                .map(|(id, (n, h))| (id.as_str(), *n, h.as_str())),
+                        );
+                        let mut bundel = Bundel::new();
+                        if !rijen.audit.is_empty() {
+                            bundel.voeg(AuditKolommen::van(&rijen.audit));
+                        }
+                        if !rijen.verwerking.is_empty() {
+                            bundel.voeg(VerwerkingKolommen::van(&rijen.verwerking));
+                        }
+                        if !rijen.verstrekking.is_empty() {
+                            bundel.voeg(VerstrekkingKolommen::van(&rijen.verstrekking));
+                        }
+                        if !koppen.is_leeg() {
+                            bundel.voeg(koppen);
+                        }
+                        bundel.voer_uit(pg).map(|_| ()).map_err(Poging::in_rijen)
+                    }
+                    _ => voeg_in(c, rijen)
+                        .and_then(|()| batchzegel::zet_koppen(c, &stand))
+                        .map_err(Poging::in_rijen),
+                }
+            })
+        });
+    match uitkomst {
+        Ok(()) => {
+            conn::gezien_werken(&mut c);
+            Ok(())
+        }
+        Err(p) => {
+            let levend = conn::controleer_na_fout(&mut c);
+            let tekst = p.fout.to_string();
+            Err(if levend && p.in_rijen {
+                Mislukking::Rijen(tekst)
+            } else {
+                Mislukking::Geheel(tekst)
+            })
+        }
+    }
 }
 
 /// Bind parameters per inserted row (the tables' column counts: `audittrail` 21,
@@ -376,12 +604,12 @@ fn past_in_een(rijen: &Logrijen) -> bool {
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
 /// in the log writer, else unsealed for the sealer): multi-row inserts per log and for the
 /// disclosure register (within both backends' bind-parameter limits), then the deferred
-/// writes.
-pub fn voeg_in(conn: &mut DbConnection, rijen: Logrijen) -> QueryResult<()> {
+/// writes. The rows are borrowed: a failed batch is retried from them (`herhaal`).
+pub fn voeg_in(conn: &mut DbConnection, rijen: &Logrijen) -> QueryResult<()> {
     voeg_audit_in(conn, &rijen.audit)?;
     voeg_verwerking_in(conn, &rijen.verwerking)?;
     crate::verstrekking::voeg_in(conn, &rijen.verstrekking)?;
-    for f in rijen.overig {
+    for f in &rijen.overig {
         f(conn)?;
     }
     Ok(())
