@@ -10,7 +10,13 @@ unlogged GET /organisaties/{id}, the logged GET /zorgmeldingen/{id} and POST
   - database round trips per request (the service's `ketenregie_db_rondes_total`, every
     statement including BEGIN/COMMIT) and, on PostgreSQL, transactions per request
     (pg_stat_database xact_commit + xact_rollback);
-  - the log writer's batches (`ketenregie_logschrijver_batches_total`).
+  - the log writer's batches (`ketenregie_logschrijver_batches_total`);
+  - on PostgreSQL with pg_stat_statements (created in the database `postgres`), WAL bytes
+    and WAL records per request: of the log writer's batch statement (`WITH d0 AS (INSERT
+    INTO "audittrail" ...`: a read batch's log rows and head moves; a change writes its log
+    rows in its own statement, counted only under "all") and of every statement of this
+    database (`-` without the extension). WAL bytes include full-page images after a
+    checkpoint, so compare runs of several seconds, interleaved.
 
 Throughput is printed too, with the load average, but on a shared machine it is noise;
 the CPU and round-trip figures are what to compare between builds.
@@ -60,6 +66,21 @@ def metriek(poort, naam):
     return float(m.group(1)) if m else float("nan")
 
 
+def wal(db):
+    """(WAL bytes, WAL records) so far of the log insert statement and of every statement of
+    database `db`, from pg_stat_statements (cumulative; None without the extension)."""
+    try:
+        r = subprocess.run(["psql", "-tA", "-F", " ", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
+                            "SELECT coalesce(sum(s.wal_bytes) FILTER (WHERE s.query LIKE 'WITH d0 AS (INSERT INTO \"audittrail\"%'), 0), "
+                            "coalesce(sum(s.wal_records) FILTER (WHERE s.query LIKE 'WITH d0 AS (INSERT INTO \"audittrail\"%'), 0), "
+                            "coalesce(sum(s.wal_bytes), 0), coalesce(sum(s.wal_records), 0) "
+                            f"FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '{db}'"],
+                           capture_output=True, text=True)
+        return [float(x) for x in r.stdout.split()] if r.returncode == 0 and r.stdout.strip() else None
+    except OSError:
+        return None
+
+
 class Stand:
     """The counters at one moment."""
 
@@ -73,6 +94,7 @@ class Stand:
             self.eigen_pids = {p: cpu_s(p) for p in pids}
             self.alle_pids = {p: cpu_s(p) for p in subprocess.check_output(["pgrep", "postgres"], text=True).split()}
             self.tx = float(psql(b.db, f"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{b.db}'"))
+            self.wal = wal(b.db)
 
     def min(self, voor, b):
         """The differences since `voor` (for backends started in between: since 0)."""
@@ -81,6 +103,7 @@ class Stand:
             d["eigen"] = sum(v - voor.eigen_pids.get(p, 0.0) for p, v in self.eigen_pids.items())
             d["alle"] = sum(v - voor.alle_pids.get(p, 0.0) for p, v in self.alle_pids.items())
             d["tx"] = self.tx - voor.tx - 2  # the two psql look-ups of `Stand` itself
+            d["wal"] = [n - v for n, v in zip(self.wal, voor.wal)] if self.wal and voor.wal else None
         return d
 
 
@@ -175,6 +198,7 @@ def meet(d, naam, route, conns, duur, perf):
          "dienst_ms": 1000 * d_["dienst"] / n, "rondes": d_["rondes"] / n, "per_batch": n / d_["batches"] if d_["batches"] else 0}
     if d.backend == "postgres":
         r.update(pg_ms=1000 * d_["eigen"] / n, pg_alle_ms=1000 * d_["alle"] / n, tx=d_["tx"] / n)
+        r["wal"] = [x / n for x in d_["wal"]] if d_["wal"] else None
     return r
 
 
@@ -190,8 +214,9 @@ def main():
     args = a.parse_args()
     print(f"binary {args.bin}; {os.cpu_count()} cores; wrk -t1 -c{args.connections} -d{args.duration}s after 1 s warm-up; "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}" + ("; sealer off" if args.zonder_verzegelaar else ""))
-    print("| backend | route | requests | req/s | p50 ms | p99 ms | errors | load | service CPU ms/req | PG own backends CPU ms/req | all postgres CPU ms/req | round trips/req | PG transactions/req | requests/log batch |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| backend | route | requests | req/s | p50 ms | p99 ms | errors | load | service CPU ms/req | PG own backends CPU ms/req | all postgres CPU ms/req | round trips/req | PG transactions/req | requests/log batch | "
+          "WAL B/req log insert | WAL records/req log insert | WAL B/req all | WAL records/req all |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for backend in args.backends.split(","):
         tmp = tempfile.mkdtemp(prefix="ketenregie-kosten-")
         d = Dienst(backend, args.bin, tmp, args.zonder_verzegelaar)
@@ -200,8 +225,10 @@ def main():
             for naam in args.routes.split(","):
                 r = meet(d, naam, routes[naam], args.connections, args.duration, args.perf)
                 pg = (f"{r['pg_ms']:.3f} | {r['pg_alle_ms']:.3f}", f"{r['tx']:.2f}") if backend == "postgres" else ("- | -", "-")
+                w = r.get("wal")
+                wal_ = f"{w[0]:,.0f} | {w[1]:.1f} | {w[2]:,.0f} | {w[3]:.1f}" if w else "- | - | - | -"
                 print(f"| {backend} | {naam} | {r['n']:,} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['fout']} | {r['load']:.1f} | "
-                      f"{r['dienst_ms']:.3f} | {pg[0]} | {r['rondes']:.2f} | {pg[1]} | {r['per_batch']:.1f} |", flush=True)
+                      f"{r['dienst_ms']:.3f} | {pg[0]} | {r['rondes']:.2f} | {pg[1]} | {r['per_batch']:.1f} | {wal_} |", flush=True)
         finally:
             d.stop()
             shutil.rmtree(tmp, ignore_errors=True)

@@ -29,6 +29,7 @@ mod kalender;
 mod kleine_gaten;
 mod lijsten;
 mod limieten;
+mod logindexen;
 mod logpartities;
 mod logschrijver;
 mod matrix;
