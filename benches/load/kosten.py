@@ -13,8 +13,9 @@ unlogged GET /organisaties/{id}, the logged GET /zorgmeldingen/{id} and POST
   - the log writer's batches (`ketenregie_logschrijver_batches_total`);
   - on PostgreSQL with pg_stat_statements (created in the database `postgres`), WAL bytes
     and WAL records per request: of the log writer's batch statement (`WITH d0 AS (INSERT
-    INTO "audittrail" ...`: a read batch's log rows and head moves; a change writes its log
-    rows in its own statement, counted only under "all") and of every statement of this
+    INTO "audittrail" ...`; since h18 `... INTO audittrail (...) SELECT * FROM unnest(..)`:
+    a read batch's log rows and head moves; a change writes its log rows in its own
+    statement, counted only under "all") and of every statement of this
     database (`-` without the extension). WAL bytes include full-page images after a
     checkpoint, so compare runs of several seconds, interleaved.
 
@@ -71,8 +72,8 @@ def wal(db):
     database `db`, from pg_stat_statements (cumulative; None without the extension)."""
     try:
         r = subprocess.run(["psql", "-tA", "-F", " ", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-c",
-                            "SELECT coalesce(sum(s.wal_bytes) FILTER (WHERE s.query LIKE 'WITH d0 AS (INSERT INTO \"audittrail\"%'), 0), "
-                            "coalesce(sum(s.wal_records) FILTER (WHERE s.query LIKE 'WITH d0 AS (INSERT INTO \"audittrail\"%'), 0), "
+                            "SELECT coalesce(sum(s.wal_bytes) FILTER (WHERE s.query ~ '^WITH d0 AS \\(INSERT INTO \"?audittrail\"? '), 0), "
+                            "coalesce(sum(s.wal_records) FILTER (WHERE s.query ~ '^WITH d0 AS \\(INSERT INTO \"?audittrail\"? '), 0), "
                             "coalesce(sum(s.wal_bytes), 0), coalesce(sum(s.wal_records), 0) "
                             f"FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '{db}'"],
                            capture_output=True, text=True)
