@@ -11,6 +11,15 @@ mod sleutelmateriaal;
 mod sleutels;
 use std::process::ExitCode;
 
+/// mimalloc instead of glibc's malloc: the service allocates many small, short-lived
+/// buffers per request (rows, JSON, SQL text) on several threads at once, and glibc's
+/// arenas spent a tenth of the logged read's service CPU in `malloc`/`free` and their
+/// consolidation (perf of the release binary, issue 17, benches/load/KETEN.md "h18").
+/// MIT-licensed, kept by Microsoft Research; the library crates do not choose an
+/// allocator, only this binary.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "ketenregie",
