@@ -577,7 +577,34 @@ async fn ondertekenen_volgt_de_inhoud(db: Db) {
     assert_eq!(lees(&app, &id2, POLITIE).await["status"], "actief");
 }
 
+/// The legal basis is a citation of at most 200 characters (`GRONDSLAG_CODE_MAX`): it is
+/// copied into every processing-log row the rule allows, so a 200,000-character "code"
+/// (the hostile review of h18) multiplied every read's log by that much. One character
+/// over is refused by the request's schema check (400, naming the field and `maxLength`);
+/// exactly 200 is accepted.
+async fn grondslag_is_een_korte_verwijzing(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let mut te_lang = pilot();
+    te_lang["regels"][0]["grondslag"]["code"] = json!("W".repeat(201));
+    let body = assert_problem(
+        app.post("/api/v1/convenanten", &beheer, &te_lang).await,
+        400,
+    )
+    .await;
+    let fout = &body["invalidParams"][0];
+    assert!(
+        fout["name"].as_str().unwrap().contains("grondslag"),
+        "{body}"
+    );
+    assert_eq!(fout["code"], "maxLength", "{body}");
+    let mut precies = pilot();
+    precies["regels"][0]["grondslag"]["code"] = json!("W".repeat(200));
+    maak(&app, "/api/v1/convenanten", &beheer, precies).await;
+}
+
 op_beide_backends!(
+    grondslag_is_een_korte_verwijzing,
     zelfmachtiging_blijft_concept,
     een_partij_trekt_niet_alleen_in,
     uittreden_werkt_direct,

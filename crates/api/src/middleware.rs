@@ -23,27 +23,33 @@ use tracing::Instrument;
 #[derive(Debug, Clone)]
 pub struct TraceId(pub String);
 
+/// The trace id and the parent's span id of a valid W3C `traceparent` (Trace Context §3.2:
+/// `version-traceid-parentid-flags`, lowercase hex of 2, 32, 16 and 2 digits, version not
+/// `ff`, neither id all zeros); `None` for anything else. Both the trace id and the parent
+/// span id end up in log rows, so neither is taken from an invalid header.
+pub fn traceparent_delen(tp: &str) -> Option<(&str, &str)> {
+    let parts: Vec<&str> = tp.trim().split('-').collect();
+    let geldig = parts.len() == 4
+        && parts[0].len() == 2
+        && parts[0] != "ff"
+        && parts[1].len() == 32
+        && parts[2].len() == 16
+        && parts[3].len() == 2
+        && parts.iter().all(|p| {
+            p.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        })
+        && parts[1] != "00000000000000000000000000000000"
+        && parts[2] != "0000000000000000";
+    geldig.then(|| (parts[1], parts[2]))
+}
+
 /// Take the trace id from a valid W3C `traceparent`, or make a new one.
 pub fn trace_id_uit(traceparent: Option<&str>) -> String {
-    if let Some(tp) = traceparent {
-        let parts: Vec<&str> = tp.trim().split('-').collect();
-        if parts.len() == 4
-            && parts[0].len() == 2
-            && parts[0] != "ff"
-            && parts[1].len() == 32
-            && parts[2].len() == 16
-            && parts[3].len() == 2
-            && parts.iter().all(|p| {
-                p.bytes()
-                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-            })
-            && parts[1] != "00000000000000000000000000000000"
-            && parts[2] != "0000000000000000"
-        {
-            return parts[1].to_string();
-        }
+    match traceparent.and_then(traceparent_delen) {
+        Some((trace, _)) => trace.to_string(),
+        None => hex::encode(rand::random::<[u8; 16]>()),
     }
-    hex::encode(rand::random::<[u8; 16]>())
 }
 
 /// Security headers of the API Design Rules (transport security module), on every
@@ -427,7 +433,26 @@ pub async fn queryregels(
 
 #[cfg(test)]
 mod tests {
-    use super::trace_id_uit;
+    use super::{trace_id_uit, traceparent_delen};
+
+    /// The parent span id reaches the processing log (`parent_span_id`): only from a valid
+    /// header (the hostile review of h18 stored `<b>'"&;%{} |` from one whose trace id
+    /// was refused).
+    #[test]
+    fn ouderspan_alleen_uit_een_geldige_traceparent() {
+        assert_eq!(
+            traceparent_delen("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
+            Some(("4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"))
+        );
+        for tp in [
+            "00-nothex-<b>'\"&;%{} |`^\\x-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-<b>'\"&;%{} |-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00F067AA0BA902B7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",
+        ] {
+            assert_eq!(traceparent_delen(tp), None, "{tp}");
+        }
+    }
 
     #[test]
     fn valid_traceparent_is_kept() {

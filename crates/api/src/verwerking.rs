@@ -93,6 +93,18 @@ pub fn versleutel_rest(
         .collect()
 }
 
+/// A header's value as text, never dropped: UTF-8 when its bytes are (what clients send
+/// for "Zoë" or an en dash), else each byte as ISO-8859-1, the header fields' historical
+/// charset (RFC 9110 §5.5). `HeaderValue::to_str` accepts visible ASCII only, so a reason
+/// in Dutch with a diacritic was silently lost and a rule requiring a reason refused a
+/// user who gave one (hostile review of h18).
+fn koptekst(v: &actix_web::http::header::HeaderValue) -> String {
+    match std::str::from_utf8(v.as_bytes()) {
+        Ok(s) => s.to_string(),
+        Err(_) => v.as_bytes().iter().map(|&b| char::from(b)).collect(),
+    }
+}
+
 /// The processing context of a request, as a handler argument.
 #[derive(Debug, Clone)]
 pub struct Verwerking(pub Context);
@@ -104,11 +116,7 @@ impl FromRequest for Verwerking {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         ready((|| {
             let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
-            let toelichting = req
-                .headers()
-                .get(TOELICHTING)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string);
+            let toelichting = req.headers().get(TOELICHTING).map(koptekst);
             let doorbraak = req
                 .headers()
                 .get(DOORBRAAK)
@@ -139,9 +147,8 @@ pub fn context(
         .headers()
         .get("traceparent")
         .and_then(|v| v.to_str().ok())
-        .and_then(|tp| tp.split('-').nth(2))
-        .filter(|s| s.len() == 16)
-        .map(str::to_string);
+        .and_then(crate::middleware::traceparent_delen)
+        .map(|(_, span)| span.to_string());
     let toelichting = toelichting
         .map(|s| s.trim().chars().take(500).collect::<String>())
         .filter(|s| !s.is_empty());
@@ -315,5 +322,22 @@ fn weigering_van(e: &AppError, object: Object) -> Option<(Object, ketenregie_pri
             w(format!("{reden} (beantwoord als onbekend id: 404)")),
         )),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::koptekst;
+    use actix_web::http::header::HeaderValue;
+
+    /// A stated reason with diacritics is kept, in UTF-8 and in ISO-8859-1 bytes alike.
+    #[test]
+    fn toelichting_met_diakrieten_blijft() {
+        let utf8 = HeaderValue::from_bytes("Zoë – melding 09/000".as_bytes()).unwrap();
+        assert_eq!(koptekst(&utf8), "Zoë – melding 09/000");
+        let latin1 = HeaderValue::from_bytes(b"Zo\xeb, reden").unwrap();
+        assert_eq!(koptekst(&latin1), "Zoë, reden");
+        let ascii = HeaderValue::from_static("gewone reden");
+        assert_eq!(koptekst(&ascii), "gewone reden");
     }
 }

@@ -166,9 +166,11 @@ pub fn voeg_in(conn: &mut DbConnection, rijen: &[VerstrekkingInvoeg]) -> QueryRe
         return Ok(());
     }
     match conn {
-        // One statement, prepared once (`logboek::kolommen`).
+        // Column-wise, prepared once (`logboek::kolommen`), in parts of bounded size.
         DbConnection::Pg(c) => {
-            crate::logboek::VerstrekkingKolommen::van(rijen).execute(c)?;
+            for deel in crate::logboek::kolomdelen(rijen, 1000) {
+                crate::logboek::VerstrekkingKolommen::van(deel).execute(c)?;
+            }
         }
         DbConnection::Sqlite(c) => {
             for deel in rijen.chunks(1000) {

@@ -366,11 +366,13 @@ fn betrokkenen_rijen(v: &Versleuteling, id: &str, i: &Inhoud) -> Vec<BetrokkeneI
 /// one multi-row insert.
 fn voeg_betrokkenen_in(conn: &mut DbConnection, rijen: &[BetrokkeneInvoeg]) -> QueryResult<()> {
     use ketenregie_store::schema::zorgmelding_betrokkenen as zb;
-    // 3 columns a row: a melding's identities are far below both backends' limits.
-    if !rijen.is_empty() {
+    // 3 columns a row, in parts under both backends' bind limit (`schrijver::MAX_BINDS`):
+    // a melding may name thousands of children (the hostile review of h18: 12,000 made
+    // SQLite refuse the statement, "too many SQL variables").
+    for deel in rijen.chunks(ketenregie_privacy::logboek::schrijver::MAX_BINDS / 3) {
         match conn {
-            DbConnection::Pg(c) => diesel::insert_into(zb::table).values(rijen).execute(c)?,
-            DbConnection::Sqlite(c) => diesel::insert_into(zb::table).values(rijen).execute(c)?,
+            DbConnection::Pg(c) => diesel::insert_into(zb::table).values(deel).execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(zb::table).values(deel).execute(c)?,
         };
     }
     Ok(())

@@ -84,12 +84,21 @@ pub struct Partij {
     pub ondertekenaars: Vec<Rol>,
 }
 
+/// The longest legal basis citation (`Grondslag::code`), in characters. The hostile review
+/// of h18 wrote a 200,000-character "code" into an agreement: every processing-log row
+/// under it then carried 200 KB (one read of a melding with 2,000 children wrote 110 MB of
+/// log). A citation such as "Wet maatschappelijke ondersteuning 2015 art. 5.2.6 lid 1" is
+/// under 100.
+pub const GRONDSLAG_CODE_MAX: usize = 200;
+
 /// The legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Grondslag {
-    /// E.g. "Wpg art. 18" or "Wmo 2015 art. 5.2.6".
-    #[schema(min_length = 1, pattern = r"\S")]
+    /// E.g. "Wpg art. 18" or "Wmo 2015 art. 5.2.6": a citation, at most
+    /// [`GRONDSLAG_CODE_MAX`] characters. It is copied into every processing-log row the
+    /// rule allows (Logboek dataverwerkingen), so its length multiplies with the log.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub code: String,
     pub omschrijving: String,
 }
@@ -294,6 +303,15 @@ impl Inhoud {
                     format!("regels[{i}].grondslag.code"),
                     "minLength",
                     "elke regel noemt zijn wettelijke grondslag",
+                );
+            }
+            if r.grondslag.code.chars().count() > GRONDSLAG_CODE_MAX {
+                v.fout(
+                    format!("regels[{i}].grondslag.code"),
+                    "maxLength",
+                    format!(
+                        "de grondslag is een verwijzing naar een wetsartikel van ten hoogste {GRONDSLAG_CODE_MAX} tekens; de toelichting hoort in `omschrijving`"
+                    ),
                 );
             }
         }

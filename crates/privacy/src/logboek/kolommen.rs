@@ -46,6 +46,12 @@ macro_rules! kolominvoeg {
             }
         }
 
+        impl Omvang for $rij {
+            fn omvang(&self) -> usize {
+                0 $(+ Omvang::omvang(&self.$kolom))+
+            }
+        }
+
         impl QueryId for $naam<'_> {
             type QueryId = ();
             // Keyed by its SQL text in diesel's statement cache (the text is fixed).
@@ -76,6 +82,98 @@ macro_rules! kolominvoeg {
     (@namen $eerste:ident $(, $rest:ident)*) => {
         concat!(stringify!($eerste) $(, ", ", stringify!($rest))*)
     };
+}
+
+/// The bytes a value takes in a bind message (its text's length, or its fixed width plus
+/// the array element's 4-byte length word): what bounds one statement's size.
+pub(crate) trait Omvang {
+    fn omvang(&self) -> usize;
+}
+
+impl Omvang for String {
+    fn omvang(&self) -> usize {
+        4 + self.len()
+    }
+}
+
+impl<T: Omvang> Omvang for Option<T> {
+    fn omvang(&self) -> usize {
+        self.as_ref().map_or(4, Omvang::omvang)
+    }
+}
+
+macro_rules! vaste_omvang {
+    ($($t:ty = $n:expr),+) => {
+        $(impl Omvang for $t {
+            fn omvang(&self) -> usize {
+                4 + $n
+            }
+        })+
+    };
+}
+vaste_omvang!(i64 = 8, i32 = 4, bool = 1, NaiveDateTime = 8);
+
+/// The most bytes of values one column-wise statement carries. PostgreSQL refuses any
+/// protocol message over 1 GiB and closes the connection (`PQ_LARGE_MESSAGE_LIMIT`,
+/// src/include/libpq/libpq.h; the hostile review of h18 filled one batch with 1.2 GB of
+/// processing-log rows: every read in it failed). 64 MiB keeps a statement far below that
+/// and still takes thousands of ordinary rows.
+pub(crate) const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// `rijen` cut into consecutive parts of at most `max_rijen` rows and [`MAX_BYTES`] bytes
+/// of values each (a row larger than that alone is a part of its own).
+pub(crate) fn delen<T: Omvang>(rijen: &[T], max_rijen: usize) -> Vec<&[T]> {
+    let mut delen = Vec::new();
+    let (mut begin, mut bytes) = (0, 0);
+    for (i, r) in rijen.iter().enumerate() {
+        let n = r.omvang();
+        if i > begin && (i - begin >= max_rijen || bytes + n > MAX_BYTES) {
+            delen.push(&rijen[begin..i]);
+            (begin, bytes) = (i, 0);
+        }
+        bytes += n;
+    }
+    if begin < rijen.len() {
+        delen.push(&rijen[begin..]);
+    }
+    delen
+}
+
+/// The bytes of values of `rijen` (see [`Omvang`]).
+pub(crate) fn omvang<T: Omvang>(rijen: &[T]) -> usize {
+    rijen.iter().map(Omvang::omvang).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct R(usize);
+    impl Omvang for R {
+        fn omvang(&self) -> usize {
+            self.0
+        }
+    }
+
+    fn maten(d: &[&[R]]) -> Vec<usize> {
+        d.iter().map(|x| x.len()).collect()
+    }
+
+    #[test]
+    fn delen_naar_rijen_en_bytes() {
+        let rijen: Vec<R> = (0..10).map(|_| R(10)).collect();
+        assert_eq!(maten(&delen(&rijen, 4)), vec![4, 4, 2]);
+        assert_eq!(maten(&delen(&rijen, 100)), vec![10]);
+        let groot = [
+            R(MAX_BYTES / 2),
+            R(MAX_BYTES / 2),
+            R(1),
+            R(MAX_BYTES + 1),
+            R(1),
+        ];
+        assert_eq!(maten(&delen(&groot, 100)), vec![2, 1, 1, 1]);
+        assert!(delen::<R>(&[], 4).is_empty());
+    }
 }
 
 kolominvoeg!(

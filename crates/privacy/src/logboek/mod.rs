@@ -111,7 +111,7 @@ pub mod verzegelaar;
 pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
 pub use bundel::Bundel;
-pub(crate) use kolommen::VerstrekkingKolommen;
+pub(crate) use kolommen::{VerstrekkingKolommen, delen as kolomdelen};
 pub use lezen::*;
 pub use schrijver::{Groepslog, Logrijen, Logschrijver};
 
@@ -599,6 +599,8 @@ impl Wijzigingslog {
         self.audit.iter().count() * schrijver::BINDS_AUDIT
             + self.verwerking.len() * schrijver::BINDS_VERWERKING
             <= schrijver::MAX_BINDS / 2
+            && kolommen::omvang(self.audit.as_slice()) + kolommen::omvang(&self.verwerking)
+                <= kolommen::MAX_BYTES / 2
     }
 }
 

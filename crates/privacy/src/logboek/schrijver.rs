@@ -24,7 +24,7 @@
 //! afterwards. Only the rows of writes (appended unsealed in the write's own transaction)
 //! are left to the sealer (`verzegelaar`).
 
-use super::kolommen::{AuditKolommen, KopKolommen, VerstrekkingKolommen, VerwerkingKolommen};
+use super::kolommen::{self, AuditKolommen, KopKolommen, VerstrekkingKolommen, VerwerkingKolommen};
 use super::{AuditInvoeg, Bundel, VerwerkingInvoeg, batchzegel};
 use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
@@ -583,7 +583,7 @@ const BINDS_VERSTREKKING: usize = 13;
 /// The most bind parameters one statement may carry on either backend: PostgreSQL's
 /// protocol counts them in an Int16 (65,535; "Bind" message, PostgreSQL protocol §55.7),
 /// SQLite's `SQLITE_MAX_VARIABLE_NUMBER` is 32,766 (since 3.32.0); kept well under both.
-pub(crate) const MAX_BINDS: usize = 30_000;
+pub const MAX_BINDS: usize = 30_000;
 
 /// Rows per multi-row insert so that one statement stays under [`MAX_BINDS`].
 const fn rijen_per_insert(binds_per_rij: usize) -> usize {
@@ -591,14 +591,20 @@ const fn rijen_per_insert(binds_per_rij: usize) -> usize {
 }
 
 /// Whether a batch's rows go in one PostgreSQL statement (`schrijf_batch`): no deferred
-/// writes (each is a statement of its own) and all rows' bind parameters under
-/// [`MAX_BINDS`].
+/// writes (each is a statement of its own), all rows' bind parameters under
+/// [`MAX_BINDS`] (the row-wise bound kept from the `VALUES` form: it also keeps a batch of
+/// many subjects' rows in parts) and their bytes under `kolommen::MAX_BYTES` (one
+/// protocol message under PostgreSQL's 1 GiB). Otherwise `voeg_in` writes them in parts.
 fn past_in_een(rijen: &Logrijen) -> bool {
     rijen.overig.is_empty()
         && rijen.audit.len() * BINDS_AUDIT
             + rijen.verwerking.len() * BINDS_VERWERKING
             + rijen.verstrekking.len() * BINDS_VERSTREKKING
             <= MAX_BINDS
+        && kolommen::omvang(&rijen.audit)
+            + kolommen::omvang(&rijen.verwerking)
+            + kolommen::omvang(&rijen.verstrekking)
+            <= kolommen::MAX_BYTES
 }
 
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
@@ -620,9 +626,11 @@ pub(crate) fn voeg_audit_in(conn: &mut DbConnection, rijen: &[AuditInvoeg]) -> Q
         return Ok(());
     }
     match conn {
-        // One statement whatever the number of rows, prepared once (`kolommen`).
+        // Column-wise, prepared once (`kolommen`), in parts of bounded size.
         DbConnection::Pg(c) => {
-            AuditKolommen::van(rijen).execute(c)?;
+            for deel in kolommen::delen(rijen, rijen_per_insert(BINDS_AUDIT)) {
+                AuditKolommen::van(deel).execute(c)?;
+            }
         }
         DbConnection::Sqlite(c) => {
             for deel in rijen.chunks(rijen_per_insert(BINDS_AUDIT)) {
@@ -643,9 +651,11 @@ pub(crate) fn voeg_verwerking_in(
         return Ok(());
     }
     match conn {
-        // One statement whatever the number of rows, prepared once (`kolommen`).
+        // Column-wise, prepared once (`kolommen`), in parts of bounded size.
         DbConnection::Pg(c) => {
-            VerwerkingKolommen::van(rijen).execute(c)?;
+            for deel in kolommen::delen(rijen, rijen_per_insert(BINDS_VERWERKING)) {
+                VerwerkingKolommen::van(deel).execute(c)?;
+            }
         }
         DbConnection::Sqlite(c) => {
             for deel in rijen.chunks(rijen_per_insert(BINDS_VERWERKING)) {
