@@ -145,7 +145,7 @@ pub fn leg_vast(
         tijdstip: to_db(ctx.nu),
     };
     if let Some(rij) = ctx.groepslog.verstrekking(rij) {
-        voeg_in(conn, std::slice::from_ref(&rij))?;
+        crate::logboek::kolommen::voeg_in(conn, std::slice::from_ref(&rij))?;
     }
     if !t.informeert(eigenaar) {
         return Ok(());
@@ -157,30 +157,6 @@ pub fn leg_vast(
         None => Ok(()),
         Some(f) => f(conn),
     }
-}
-
-/// Insert disclosure rows, many in one statement (13 columns a row: 1,000 rows stay
-/// under both backends' bind-parameter limits).
-pub fn voeg_in(conn: &mut DbConnection, rijen: &[VerstrekkingInvoeg]) -> QueryResult<()> {
-    if rijen.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        // Column-wise, prepared once (`logboek::kolommen`), in parts of bounded size.
-        DbConnection::Pg(c) => {
-            for deel in crate::logboek::kolomdelen(rijen, 1000) {
-                crate::logboek::VerstrekkingKolommen::van(deel).execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for deel in rijen.chunks(1000) {
-                diesel::insert_into(verstrekkingen::table)
-                    .values(deel)
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 /// `EIGENAAR_INFORMEREN`: the owner's notice of disclosure `id`, when it subscribed.

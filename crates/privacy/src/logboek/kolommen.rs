@@ -20,6 +20,7 @@
 //! the SQL text. SQLite has neither arrays nor a network round trip to save: it keeps the
 //! multi-row insert (`schrijver::voeg_in`).
 
+use super::schrijver::MAX_BINDS;
 use super::{AuditInvoeg, VerwerkingInvoeg};
 use crate::verstrekking::VerstrekkingInvoeg;
 use chrono::NaiveDateTime;
@@ -27,13 +28,15 @@ use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamp};
+use diesel::sqlite::SqliteConnection;
+use ketenregie_store::DbConnection;
 
 /// `$naam<'a>`: the rows of `$rij` as one column-wise insert into `$tabel`, one array per
 /// column (`$kolom` of SQL type `$st`, Rust type `$t` in the row). The column list is
 /// written once, here, and the compiler checks each against the row's field type; the
 /// names are the table's (`ketenregie_store::schema`) and the `Insertable` row's.
 macro_rules! kolominvoeg {
-    ($(#[$m:meta])* $naam:ident, $rij:ty, $tabel:literal, [$($kolom:ident: $st:ty = $t:ty),+ $(,)?]) => {
+    ($(#[$m:meta])* $naam:ident, $rij:ty, $tabel:ident, [$($kolom:ident: $st:ty = $t:ty),+ $(,)?]) => {
         $(#[$m])*
         pub(crate) struct $naam<'a> {
             $($kolom: Vec<&'a $t>,)+
@@ -61,7 +64,7 @@ macro_rules! kolominvoeg {
         impl QueryFragment<Pg> for $naam<'_> {
             fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
                 out.push_sql(concat!(
-                    "INSERT INTO ", $tabel, " (",
+                    "INSERT INTO ", stringify!($tabel), " (",
                     kolominvoeg!(@namen $($kolom),+),
                     ") SELECT * FROM unnest("
                 ));
@@ -78,6 +81,20 @@ macro_rules! kolominvoeg {
         }
 
         impl RunQueryDsl<PgConnection> for $naam<'_> {}
+
+        impl Logrij for $rij {
+            const KOLOMMEN: usize = [$(stringify!($kolom)),+].len();
+
+            fn pg(deel: &[Self], c: &mut PgConnection) -> QueryResult<usize> {
+                $naam::van(deel).execute(c)
+            }
+
+            fn sqlite(deel: &[Self], c: &mut SqliteConnection) -> QueryResult<usize> {
+                diesel::insert_into(ketenregie_store::schema::$tabel::table)
+                    .values(deel)
+                    .execute(c)
+            }
+        }
     };
     (@namen $eerste:ident $(, $rest:ident)*) => {
         concat!(stringify!($eerste) $(, ", ", stringify!($rest))*)
@@ -112,6 +129,41 @@ macro_rules! vaste_omvang {
     };
 }
 vaste_omvang!(i64 = 8, i32 = 4, bool = 1, NaiveDateTime = 8);
+
+/// A log table's row type, written by [`voeg_in`] (generated with its column list by
+/// `kolominvoeg!`, so the column count and both backends' inserts cannot drift apart).
+pub(crate) trait Logrij: Omvang + Sized {
+    /// The table's columns: the bind parameters one row takes in a multi-row insert.
+    const KOLOMMEN: usize;
+    /// Insert `deel` column-wise (PostgreSQL).
+    fn pg(deel: &[Self], c: &mut PgConnection) -> QueryResult<usize>;
+    /// Insert `deel` as one multi-row `VALUES` statement (SQLite).
+    fn sqlite(deel: &[Self], c: &mut SqliteConnection) -> QueryResult<usize>;
+}
+
+/// The rows a multi-row statement of `R` may take: within [`MAX_BINDS`] bind parameters.
+pub(crate) const fn rijen_per_insert<R: Logrij>() -> usize {
+    MAX_BINDS / R::KOLOMMEN
+}
+
+/// Write `rijen` in the caller's transaction, in parts: on PostgreSQL column-wise (one
+/// text, prepared once) within [`rijen_per_insert`] rows and [`MAX_BYTES`]; on SQLite as
+/// multi-row inserts within [`rijen_per_insert`] rows (its variable limit).
+pub(crate) fn voeg_in<R: Logrij>(conn: &mut DbConnection, rijen: &[R]) -> QueryResult<()> {
+    match conn {
+        DbConnection::Pg(c) => {
+            for deel in delen(rijen, rijen_per_insert::<R>()) {
+                R::pg(deel, c)?;
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            for deel in rijen.chunks(rijen_per_insert::<R>()) {
+                R::sqlite(deel, c)?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// The most bytes of values one column-wise statement carries. PostgreSQL refuses any
 /// protocol message over 1 GiB and closes the connection (`PQ_LARGE_MESSAGE_LIMIT`,
@@ -180,7 +232,7 @@ kolominvoeg!(
     /// Audit rows (`AuditInvoeg`) as one column-wise insert into `audittrail`.
     AuditKolommen,
     AuditInvoeg,
-    "audittrail",
+    audittrail,
     [
         id: Text = String,
         keten: Text = String,
@@ -211,7 +263,7 @@ kolominvoeg!(
     /// `verwerkingslog`.
     VerwerkingKolommen,
     VerwerkingInvoeg,
-    "verwerkingslog",
+    verwerkingslog,
     [
         id: Text = String,
         keten: Text = String,
@@ -239,7 +291,7 @@ kolominvoeg!(
     /// `verstrekkingen`.
     VerstrekkingKolommen,
     VerstrekkingInvoeg,
-    "verstrekkingen",
+    verstrekkingen,
     [
         id: Text = String,
         eigenaar: Text = String,

@@ -103,7 +103,7 @@ macro_rules! verwerking_inhoud {
 mod batchzegel;
 mod bewaring;
 pub mod bundel;
-mod kolommen;
+pub(crate) mod kolommen;
 mod lezen;
 pub mod schrijver;
 pub mod verzegelaar;
@@ -111,7 +111,6 @@ pub mod verzegelaar;
 pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
 pub use bundel::Bundel;
-pub(crate) use kolommen::{VerstrekkingKolommen, delen as kolomdelen};
 pub use lezen::*;
 pub use schrijver::{Groepslog, Logrijen, Logschrijver};
 
@@ -213,7 +212,7 @@ pub fn audit(conn: &mut DbConnection, ctx: &Context, regel: &AuditRegel) -> Quer
     let rij = audit_rij(ctx, regel);
     match ctx.groepslog.audit(rij) {
         None => Ok(()),
-        Some(rij) => schrijver::voeg_audit_in(conn, std::slice::from_ref(&rij)),
+        Some(rij) => kolommen::voeg_in(conn, std::slice::from_ref(&rij)),
     }
 }
 
@@ -390,7 +389,7 @@ fn schrijf_verwerkingen(
     // mode collected for the log writer.
     match ctx.groepslog.verwerking(invoeg) {
         None => Ok(()),
-        Some(invoeg) => schrijver::voeg_verwerking_in(conn, &invoeg),
+        Some(invoeg) => kolommen::voeg_in(conn, &invoeg),
     }
 }
 
@@ -572,10 +571,10 @@ impl Wijzigingslog {
     /// Write the rows now, one statement per log, in the caller's transaction.
     pub fn schrijf(self, conn: &mut DbConnection) -> QueryResult<()> {
         if let Some(rij) = &self.audit {
-            schrijver::voeg_audit_in(conn, std::slice::from_ref(rij))?;
+            kolommen::voeg_in(conn, std::slice::from_ref(rij))?;
         }
         if !self.verwerking.is_empty() {
-            schrijver::voeg_verwerking_in(conn, &self.verwerking)?;
+            kolommen::voeg_in(conn, &self.verwerking)?;
         }
         Ok(())
     }
@@ -596,8 +595,8 @@ impl Wijzigingslog {
     /// bind parameters at most half of `schrijver::MAX_BINDS`, leaving the other half to
     /// the change's own rows in the same statement (a filing: header, identities, step).
     pub fn past_in_bundel(&self) -> bool {
-        self.audit.iter().count() * schrijver::BINDS_AUDIT
-            + self.verwerking.len() * schrijver::BINDS_VERWERKING
+        self.audit.iter().count() * <AuditInvoeg as kolommen::Logrij>::KOLOMMEN
+            + self.verwerking.len() * <VerwerkingInvoeg as kolommen::Logrij>::KOLOMMEN
             <= schrijver::MAX_BINDS / 2
             && kolommen::omvang(self.audit.as_slice()) + kolommen::omvang(&self.verwerking)
                 <= kolommen::MAX_BYTES / 2

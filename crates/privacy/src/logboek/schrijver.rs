@@ -24,11 +24,12 @@
 //! afterwards. Only the rows of writes (appended unsealed in the write's own transaction)
 //! are left to the sealer (`verzegelaar`).
 
-use super::kolommen::{self, AuditKolommen, KopKolommen, VerstrekkingKolommen, VerwerkingKolommen};
+use super::kolommen::{
+    self, AuditKolommen, KopKolommen, Logrij, VerstrekkingKolommen, VerwerkingKolommen,
+};
 use super::{AuditInvoeg, Bundel, VerwerkingInvoeg, batchzegel};
 use crate::verstrekking::VerstrekkingInvoeg;
 use diesel::prelude::*;
-use ketenregie_store::schema::{audittrail, verwerkingslog};
 use ketenregie_store::{DbConnection, DbPool, conn};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
@@ -574,21 +575,10 @@ fn schrijf_batch(
     }
 }
 
-/// Bind parameters per inserted row (the tables' column counts: `audittrail` 21,
-/// `verwerkingslog` 18, `verstrekkingen` 13), for the statement limits below.
-pub(crate) const BINDS_AUDIT: usize = 21;
-pub(crate) const BINDS_VERWERKING: usize = 18;
-const BINDS_VERSTREKKING: usize = 13;
-
 /// The most bind parameters one statement may carry on either backend: PostgreSQL's
 /// protocol counts them in an Int16 (65,535; "Bind" message, PostgreSQL protocol §55.7),
 /// SQLite's `SQLITE_MAX_VARIABLE_NUMBER` is 32,766 (since 3.32.0); kept well under both.
 pub const MAX_BINDS: usize = 30_000;
-
-/// Rows per multi-row insert so that one statement stays under [`MAX_BINDS`].
-const fn rijen_per_insert(binds_per_rij: usize) -> usize {
-    MAX_BINDS / binds_per_rij
-}
 
 /// Whether a batch's rows go in one PostgreSQL statement (`schrijf_batch`): no deferred
 /// writes (each is a statement of its own), all rows' bind parameters under
@@ -597,9 +587,9 @@ const fn rijen_per_insert(binds_per_rij: usize) -> usize {
 /// protocol message under PostgreSQL's 1 GiB). Otherwise `voeg_in` writes them in parts.
 fn past_in_een(rijen: &Logrijen) -> bool {
     rijen.overig.is_empty()
-        && rijen.audit.len() * BINDS_AUDIT
-            + rijen.verwerking.len() * BINDS_VERWERKING
-            + rijen.verstrekking.len() * BINDS_VERSTREKKING
+        && rijen.audit.len() * AuditInvoeg::KOLOMMEN
+            + rijen.verwerking.len() * VerwerkingInvoeg::KOLOMMEN
+            + rijen.verstrekking.len() * VerstrekkingInvoeg::KOLOMMEN
             <= MAX_BINDS
         && kolommen::omvang(&rijen.audit)
             + kolommen::omvang(&rijen.verwerking)
@@ -612,58 +602,11 @@ fn past_in_een(rijen: &Logrijen) -> bool {
 /// disclosure register (within both backends' bind-parameter limits), then the deferred
 /// writes. The rows are borrowed: a failed batch is retried from them (`herhaal`).
 pub fn voeg_in(conn: &mut DbConnection, rijen: &Logrijen) -> QueryResult<()> {
-    voeg_audit_in(conn, &rijen.audit)?;
-    voeg_verwerking_in(conn, &rijen.verwerking)?;
-    crate::verstrekking::voeg_in(conn, &rijen.verstrekking)?;
+    kolommen::voeg_in(conn, &rijen.audit)?;
+    kolommen::voeg_in(conn, &rijen.verwerking)?;
+    kolommen::voeg_in(conn, &rijen.verstrekking)?;
     for f in &rijen.overig {
         f(conn)?;
-    }
-    Ok(())
-}
-
-pub(crate) fn voeg_audit_in(conn: &mut DbConnection, rijen: &[AuditInvoeg]) -> QueryResult<()> {
-    if rijen.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        // Column-wise, prepared once (`kolommen`), in parts of bounded size.
-        DbConnection::Pg(c) => {
-            for deel in kolommen::delen(rijen, rijen_per_insert(BINDS_AUDIT)) {
-                AuditKolommen::van(deel).execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for deel in rijen.chunks(rijen_per_insert(BINDS_AUDIT)) {
-                diesel::insert_into(audittrail::table)
-                    .values(deel)
-                    .execute(c)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn voeg_verwerking_in(
-    conn: &mut DbConnection,
-    rijen: &[VerwerkingInvoeg],
-) -> QueryResult<()> {
-    if rijen.is_empty() {
-        return Ok(());
-    }
-    match conn {
-        // Column-wise, prepared once (`kolommen`), in parts of bounded size.
-        DbConnection::Pg(c) => {
-            for deel in kolommen::delen(rijen, rijen_per_insert(BINDS_VERWERKING)) {
-                VerwerkingKolommen::van(deel).execute(c)?;
-            }
-        }
-        DbConnection::Sqlite(c) => {
-            for deel in rijen.chunks(rijen_per_insert(BINDS_VERWERKING)) {
-                diesel::insert_into(verwerkingslog::table)
-                    .values(deel)
-                    .execute(c)?;
-            }
-        }
     }
     Ok(())
 }
