@@ -130,36 +130,28 @@ pub(crate) fn verzegel(
     // vectors themselves keep their order (each request's rows one run after the other,
     // `schrijver::lus`), so a failed batch can be split back per request: an order of
     // indexes is sorted instead (insert order means nothing, the positions say it).
-    let mut volgorde: Vec<usize> = (0..rijen.audit.len()).collect();
-    volgorde.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&rijen.audit[a], &rijen.audit[b]);
-        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
-    });
-    for i in volgorde {
-        let r = &mut rijen.audit[i];
-        let (n, vorige) = stand.get_mut(&audit_kop(&r.keten)).expect("locked above");
-        r.volgnummer = *n + 1;
-        r.vorige_hash = std::mem::take(vorige);
-        r.hash = keten::hash(&r.vorige_hash, &r.inhoud());
-        *n += 1;
-        vorige.clone_from(&r.hash);
+    // The same steps for both logs' rows (the two row types share these fields).
+    macro_rules! verzegel_log {
+        ($rijen:expr, $kop:path) => {{
+            let rijen = &mut $rijen;
+            let mut volgorde: Vec<usize> = (0..rijen.len()).collect();
+            volgorde.sort_unstable_by(|&a, &b| {
+                let (a, b) = (&rijen[a], &rijen[b]);
+                (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
+            });
+            for i in volgorde {
+                let r = &mut rijen[i];
+                let (n, vorige) = stand.get_mut(&$kop(&r.keten)).expect("locked above");
+                r.volgnummer = *n + 1;
+                r.vorige_hash = std::mem::take(vorige);
+                r.hash = keten::hash(&r.vorige_hash, &r.inhoud());
+                *n += 1;
+                vorige.clone_from(&r.hash);
+            }
+        }};
     }
-    let mut volgorde: Vec<usize> = (0..rijen.verwerking.len()).collect();
-    volgorde.sort_unstable_by(|&a, &b| {
-        let (a, b) = (&rijen.verwerking[a], &rijen.verwerking[b]);
-        (&a.keten, &a.id).cmp(&(&b.keten, &b.id))
-    });
-    for i in volgorde {
-        let r = &mut rijen.verwerking[i];
-        let (n, vorige) = stand
-            .get_mut(&verwerking_kop(&r.keten))
-            .expect("locked above");
-        r.volgnummer = *n + 1;
-        r.vorige_hash = std::mem::take(vorige);
-        r.hash = keten::hash(&r.vorige_hash, &r.inhoud());
-        *n += 1;
-        vorige.clone_from(&r.hash);
-    }
+    verzegel_log!(rijen.audit, audit_kop);
+    verzegel_log!(rijen.verwerking, verwerking_kop);
     Ok(stand)
 }
 
