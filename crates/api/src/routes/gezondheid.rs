@@ -159,8 +159,9 @@ fn vrije_ruimte_mb(_map: &std::path::Path) -> std::io::Result<u64> {
 
 /// Prometheus text format: the registry's metrics, then the database round trips of this
 /// process (`ketenregie_db_rondes_total`, every statement including `BEGIN`/`COMMIT`) and
-/// the log writer's committed batches, requests, failed batches, retried batches and
-/// requests failed alone (`ketenregie_logschrijver_*_total`), counters since start.
+/// the log writer's committed batches, requests, failed batches, retried batches, the
+/// retries' write attempts and requests failed alone (`ketenregie_logschrijver_*_total`),
+/// counters since start.
 pub async fn metrics(req: actix_web::HttpRequest, m: web::Data<Metrics>) -> HttpResponse {
     use std::fmt::Write;
     use std::sync::atomic::Ordering::Relaxed;
@@ -181,13 +182,18 @@ pub async fn metrics(req: actix_web::HttpRequest, m: web::Data<Metrics>) -> Http
             ),
             (
                 "mislukt",
-                "Log batches whose transaction failed (retried request by request when the database was reachable)",
+                "Log batches whose transaction failed (retried by halving when the database was reachable)",
                 &s.cijfers.mislukt,
             ),
             (
                 "herhaald",
-                "Failed log batches retried request by request",
+                "Failed log batches retried (by halving)",
                 &s.cijfers.herhaald,
+            ),
+            (
+                "herhaalpogingen",
+                "Write attempts of the retries of failed log batches (halves and single requests, committed or not)",
+                &s.cijfers.herhaalpogingen,
             ),
             (
                 "alleen_mislukt",

@@ -10,11 +10,14 @@
 //! committed is told so and answers 500 without its data (fail closed, DESIGN.md §2 step
 //! 4: no processing without a log).
 //!
-//! One request's rows must not fail the others' (issue 17, h18retry): when a batch of
-//! several requests fails while the database is still reachable, the writer retries each
-//! request's rows alone, each in its own transaction sealed anew, and tells each request
-//! its own outcome. When the database is not reachable (no connection from the pool, or the
-//! connection found dead after the failure) the whole batch fails at once (`Mislukking`).
+//! One request's rows must not fail the others' (issue 17, h18retry, h19halve): when a
+//! batch of several requests fails while the database is still reachable, the writer
+//! retries it by halving (`Herhaling`): each half written as a batch of its own, sealed
+//! anew, a half that fails halved again, until a request that fails alone fails closed;
+//! every request is told its own outcome. For k bad requests among n that is at most
+//! 2·k·⌈log2 n⌉ retry transactions (and never more than 2·(n−1)), not n. When the database
+//! is not reachable (no connection from the pool, or the connection found dead after the
+//! failure) the whole batch fails at once (`Mislukking`).
 //!
 //! The writer is one OS thread per instance fed by a channel: while it commits a batch the
 //! next requests queue, so under load a batch grows by itself (no timer, no added latency
@@ -37,10 +40,10 @@ use std::sync::{Arc, Mutex, mpsc};
 /// A write deferred to the batch transaction (the owner's notification of a read: rare,
 /// so written one by one).
 ///
-/// `Fn`, not `FnOnce`: when a batch fails and its requests are retried one by one (`lus`),
-/// a request's deferred writes run again in its own transaction. So the closure owns what
-/// it writes and builds the statement anew from it on every call; a run that was rolled
-/// back left nothing that the next run would double. (The one producer,
+/// `Fn`, not `FnOnce`: when a batch fails and is retried in halves (`Herhaling`), a
+/// request's deferred writes run again, in the transaction of each part it is retried
+/// in. So the closure owns what it writes and builds the statement anew from it on every
+/// call; a run that was rolled back left nothing that the next run would double. (The one producer,
 /// `verstrekking::leg_vast`, owns a clone of the context, the object, the disclosure id
 /// and the purpose and passes them by reference to `informeer`.)
 pub type Uitgesteld = Box<dyn Fn(&mut DbConnection) -> QueryResult<()> + Send>;
@@ -237,11 +240,16 @@ impl Default for Schrijfinstelling {
 }
 
 /// Figures of the writer since start, all counters: transactions committed (`batches`: a
-/// batch, or one request's rows committed alone in a retry), requests and rows committed,
-/// batches whose transaction failed (`mislukt`, retried or not), the failed batches that
-/// were retried request by request (`herhaald`), the requests whose own rows failed in
-/// that retry (`alleen_mislukt`), and the round trips of all of it (`store::rondes`, every
-/// statement the writer sent, `BEGIN`/`COMMIT`, head creation and retries included).
+/// batch, or a part of a failed batch committed in its retry), requests and rows
+/// committed, batches whose transaction failed (`mislukt`, retried or not; the parts tried
+/// in a retry are not counted here), the failed batches that were retried by halving
+/// (`herhaald`), the write attempts of those retries (`herhaalpogingen`: each half or
+/// single request tried, committed or not), the requests whose own rows failed alone in a
+/// retry (`alleen_mislukt`), and the round trips of all of it (`store::rondes`, every
+/// statement the writer sent, `BEGIN`/`COMMIT`, head creation and retries included), of
+/// which `proefrondes` were the pool's probe when the writer took a connection
+/// (`conn::haal`: a connection idle for longer than `conn::CONTROLE_NA` is probed with
+/// `SELECT 1` first, so whether a batch pays it depends on which connection it gets).
 #[derive(Debug, Default)]
 pub struct Schrijfcijfers {
     pub batches: std::sync::atomic::AtomicU64,
@@ -249,8 +257,10 @@ pub struct Schrijfcijfers {
     pub rijen: std::sync::atomic::AtomicU64,
     pub mislukt: std::sync::atomic::AtomicU64,
     pub herhaald: std::sync::atomic::AtomicU64,
+    pub herhaalpogingen: std::sync::atomic::AtomicU64,
     pub alleen_mislukt: std::sync::atomic::AtomicU64,
     pub rondes: std::sync::atomic::AtomicU64,
+    pub proefrondes: std::sync::atomic::AtomicU64,
 }
 
 /// The writer's test hooks (off in service; each is one atomic load per batch).
@@ -365,7 +375,7 @@ fn lus(
         }
         let aantal = rijen.aantal() as u64;
         let rondes_voor = ketenregie_store::rondes::geteld();
-        match schrijf_batch(&pool, &mut rijen, &mut bekend, haken) {
+        match schrijf_batch(&pool, &mut rijen, &mut bekend, haken, cijfers) {
             Ok(()) => {
                 cijfers.batches.fetch_add(1, Relaxed);
                 cijfers
@@ -379,15 +389,21 @@ fn lus(
             Err(Mislukking::Rijen(e)) if wachtenden.len() > 1 => {
                 cijfers.mislukt.fetch_add(1, Relaxed);
                 cijfers.herhaald.fetch_add(1, Relaxed);
-                tracing::warn!(fout = %e, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken worden elk apart herhaald");
-                herhaal(
-                    &pool,
-                    rijen.splits(&maten),
-                    wachtenden,
-                    &mut bekend,
+                tracing::warn!(fout = %e, verzoeken = wachtenden.len(), "logbatch mislukt; de batch wordt gehalveerd herhaald");
+                let delen = rijen
+                    .splits(&maten)
+                    .into_iter()
+                    .zip(wachtenden)
+                    .map(|(rijen, klaar)| Deel { rijen, klaar })
+                    .collect();
+                let mut herhaling = Herhaling {
+                    pool: &pool,
+                    bekend: &mut bekend,
                     haken,
                     cijfers,
-                );
+                    onbereikbaar: None,
+                };
+                herhaling.halveer(delen);
             }
             Err(m) => {
                 cijfers.mislukt.fetch_add(1, Relaxed);
@@ -405,57 +421,115 @@ fn lus(
     }
 }
 
-/// After a failed batch (`Mislukking::Rijen`): write each request's rows alone, in order,
-/// each in its own transaction (sealed anew: `batchzegel::verzegel` gives positions after
-/// the heads as they are now), and tell each request its own outcome as soon as it is
-/// known. A request whose own rows fail is told so (it fails closed); the others answer
-/// normally. When a retry finds the database unreachable (`Mislukking::Geheel`), the
-/// requests not yet retried fail at once instead of each waiting for the pool in turn.
-fn herhaal(
-    pool: &DbPool,
-    delen: Vec<Logrijen>,
-    wachtenden: Vec<tokio::sync::oneshot::Sender<Result<(), Logfout>>>,
-    bekend: &mut HashSet<String>,
-    haken: &Haken,
-    cijfers: &Schrijfcijfers,
-) {
-    use std::sync::atomic::Ordering::Relaxed;
-    let mut onbereikbaar: Option<Logfout> = None;
-    for (mut rijen, w) in delen.into_iter().zip(wachtenden) {
-        let uitkomst = match &onbereikbaar {
-            Some(fout) => Err(fout.clone()),
-            None => {
-                let aantal = rijen.aantal() as u64;
-                match schrijf_batch(pool, &mut rijen, bekend, haken) {
-                    Ok(()) => {
-                        cijfers.batches.fetch_add(1, Relaxed);
-                        cijfers.verzoeken.fetch_add(1, Relaxed);
-                        cijfers.rijen.fetch_add(aantal, Relaxed);
-                        Ok(())
-                    }
-                    Err(Mislukking::Rijen(e)) => {
-                        cijfers.alleen_mislukt.fetch_add(1, Relaxed);
-                        tracing::error!(fout = %e, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
-                        Err(Logfout(e))
-                    }
-                    Err(Mislukking::Geheel(e)) => {
-                        tracing::error!(fout = %e, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
-                        let fout = Logfout(e);
-                        onbereikbaar = Some(fout.clone());
-                        Err(fout)
-                    }
+/// One request of a failed batch, waiting for its retry: its rows (sealed anew whenever
+/// they are written again) and where its outcome goes.
+struct Deel {
+    rijen: Logrijen,
+    klaar: tokio::sync::oneshot::Sender<Result<(), Logfout>>,
+}
+
+/// The retry of one failed batch (`Mislukking::Rijen`, more than one request), by halving
+/// (h19halve): the batch's requests are cut into two halves in batch order, each half is
+/// written as a batch of its own (`schrijf_batch`: its own transaction, sealed anew, so
+/// `batchzegel::verzegel` gives positions after the heads as they are now), and a half
+/// that fails with `Rijen` is halved again, depth first and earlier half first, so the
+/// rows that commit land in their chains in batch order. A half of one request that fails
+/// fails that request closed with its own error; every request is told its outcome as soon
+/// as its half commits or it fails.
+///
+/// Cost, in write attempts after the failed batch (`Schrijfcijfers::herhaalpogingen`):
+/// the halvings form a binary tree over the n requests whose failing nodes are those
+/// holding a bad request; each failing node of more than one request costs the attempts
+/// of its two children, so level ℓ (halves of about n/2^ℓ) costs at most 2·min(k, 2^(ℓ−1))
+/// attempts for k bad requests: at most 2·k·⌈log2 n⌉ in all (one bad request in 512: 18,
+/// against 512 one by one), and never more than 2·(n−1) (every request bad: about twice
+/// the one-by-one retry, still bounded by the requests sent).
+///
+/// `Mislukking::Geheel` during the retry (no connection, or the connection found dead):
+/// every request not yet written fails at once with that error (`onbereikbaar`) instead of
+/// each waiting for the pool in turn.
+struct Herhaling<'a> {
+    pool: &'a DbPool,
+    bekend: &'a mut HashSet<String>,
+    haken: &'a Haken,
+    cijfers: &'a Schrijfcijfers,
+    /// Set at the first `Geheel` failure: the error the rest of the requests get.
+    onbereikbaar: Option<Logfout>,
+}
+
+impl Herhaling<'_> {
+    /// `delen` failed together with `Rijen` (at least two): write each half, in order.
+    fn halveer(&mut self, mut delen: Vec<Deel>) {
+        let tweede = delen.split_off(delen.len() / 2);
+        self.probeer(delen);
+        self.probeer(tweede);
+    }
+
+    /// Write `delen` as one batch; halve them again when they fail with `Rijen`.
+    fn probeer(&mut self, delen: Vec<Deel>) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if let Some(fout) = &self.onbereikbaar {
+            for d in delen {
+                let _ = d.klaar.send(Err(fout.clone()));
+            }
+            return;
+        }
+        let aantal_verzoeken = delen.len();
+        let mut rijen = Logrijen::default();
+        let mut maten = Vec::with_capacity(aantal_verzoeken);
+        let mut wachtenden = Vec::with_capacity(aantal_verzoeken);
+        for d in delen {
+            maten.push(d.rijen.maat());
+            rijen.voeg_toe(d.rijen);
+            wachtenden.push(d.klaar);
+        }
+        let aantal = rijen.aantal() as u64;
+        self.cijfers.herhaalpogingen.fetch_add(1, Relaxed);
+        match schrijf_batch(self.pool, &mut rijen, self.bekend, self.haken, self.cijfers) {
+            Ok(()) => {
+                self.cijfers.batches.fetch_add(1, Relaxed);
+                self.cijfers
+                    .verzoeken
+                    .fetch_add(aantal_verzoeken as u64, Relaxed);
+                self.cijfers.rijen.fetch_add(aantal, Relaxed);
+                for w in wachtenden {
+                    let _ = w.send(Ok(()));
                 }
             }
-        };
-        let _ = w.send(uitkomst);
+            Err(Mislukking::Rijen(e)) if aantal_verzoeken == 1 => {
+                self.cijfers.alleen_mislukt.fetch_add(1, Relaxed);
+                tracing::error!(fout = %e, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
+                for w in wachtenden {
+                    let _ = w.send(Err(Logfout(e.clone())));
+                }
+            }
+            Err(Mislukking::Rijen(e)) => {
+                tracing::debug!(fout = %e, verzoeken = aantal_verzoeken, "helft van een logbatch mislukt; opnieuw gehalveerd");
+                let delen = rijen
+                    .splits(&maten)
+                    .into_iter()
+                    .zip(wachtenden)
+                    .map(|(rijen, klaar)| Deel { rijen, klaar })
+                    .collect();
+                self.halveer(delen);
+            }
+            Err(Mislukking::Geheel(e)) => {
+                tracing::error!(fout = %e, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
+                let fout = Logfout(e);
+                for w in wachtenden {
+                    let _ = w.send(Err(fout.clone()));
+                }
+                self.onbereikbaar = Some(fout);
+            }
+        }
     }
 }
 
 /// Why a write attempt (`schrijf_batch`) failed, as far as a retry is concerned.
 #[derive(Debug)]
 enum Mislukking {
-    /// Not caused by any request's rows, so a retry per request would only fail the same
-    /// way N times, slowly: no connection from the pool within its timeout (the database
+    /// Not caused by any request's rows, so a retry would only fail the same way again,
+    /// slowly: no connection from the pool within its timeout (the database
     /// down or every connection busy), the connection found dead after the failure (the
     /// `SELECT 1` probe of `conn::controleer_na_fout` failed, or the transaction manager
     /// was left broken by a rollback that could not reach the server), the transaction's
@@ -464,7 +538,7 @@ enum Mislukking {
     Geheel(String),
     /// A statement of the batch failed (a row the database refused, a chain head missing)
     /// and the connection still answers: possibly one request's rows, so worth a retry
-    /// per request.
+    /// (in halves, `Herhaling`).
     Rijen(String),
 }
 
@@ -509,17 +583,25 @@ impl Poging {
 /// (a failed batch is split back per request from them, `Logrijen::splits`).
 ///
 /// On failure the connection is probed once (`conn::controleer_na_fout`, as `conn::schrijf`
-/// does) to tell `Mislukking::Rijen` from `Mislukking::Geheel`.
+/// does) to tell `Mislukking::Rijen` from `Mislukking::Geheel`. The statements sent while
+/// taking the connection (the pool's probe) are counted in `cijfers.proefrondes`.
 fn schrijf_batch(
     pool: &DbPool,
     rijen: &mut Logrijen,
     bekend: &mut HashSet<String>,
     haken: &Haken,
+    cijfers: &Schrijfcijfers,
 ) -> Result<(), Mislukking> {
     if haken.storing.load(std::sync::atomic::Ordering::SeqCst) {
         return Err(Mislukking::Geheel("storing ingesteld (test)".into()));
     }
-    let mut c = conn::haal(pool).map_err(|e| Mislukking::Geheel(e.to_string()))?;
+    let voor = ketenregie_store::rondes::geteld();
+    let haal = conn::haal(pool);
+    cijfers.proefrondes.fetch_add(
+        ketenregie_store::rondes::geteld().wrapping_sub(voor),
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    let mut c = haal.map_err(|e| Mislukking::Geheel(e.to_string()))?;
     let koppen = batchzegel::koppen_van(rijen);
     let uitkomst =
         batchzegel::maak_koppen(&mut c, &koppen, bekend, Poging::in_rijen).and_then(|()| {
@@ -600,7 +682,7 @@ fn past_in_een(rijen: &Logrijen) -> bool {
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
 /// in the log writer, else unsealed for the sealer): multi-row inserts per log and for the
 /// disclosure register (within both backends' bind-parameter limits), then the deferred
-/// writes. The rows are borrowed: a failed batch is retried from them (`herhaal`).
+/// writes. The rows are borrowed: a failed batch is retried from them (`Herhaling`).
 pub fn voeg_in(conn: &mut DbConnection, rijen: &Logrijen) -> QueryResult<()> {
     kolommen::voeg_in(conn, &rijen.audit)?;
     kolommen::voeg_in(conn, &rijen.verwerking)?;
