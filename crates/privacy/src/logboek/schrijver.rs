@@ -43,9 +43,9 @@ use std::sync::{Arc, Mutex, mpsc};
 /// `Fn`, not `FnOnce`: when a batch fails and is retried in halves (`Herhaling`), a
 /// request's deferred writes run again, in the transaction of each part it is retried
 /// in. So the closure owns what it writes and builds the statement anew from it on every
-/// call; a run that was rolled back left nothing that the next run would double. (The one producer,
-/// `verstrekking::leg_vast`, owns a clone of the context, the object, the disclosure id
-/// and the purpose and passes them by reference to `informeer`.)
+/// call; a run that was rolled back left nothing that the next run would double. (The one
+/// producer, `verstrekking::leg_vast`, owns a clone of the context, the object, the
+/// disclosure id and the purpose and passes them by reference to `informeer`.)
 pub type Uitgesteld = Box<dyn Fn(&mut DbConnection) -> QueryResult<()> + Send>;
 
 /// The log rows of one read, collected in read mode.
