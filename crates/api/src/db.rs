@@ -76,35 +76,17 @@ where
     op_verbinding(pool, f).await
 }
 
-/// The one way the helpers above reach the database: a turn at the pool, in arrival
-/// order (`DbPool::beurt`: r2d2 alone lets a late request overtake one that waits), then
-/// on actix's blocking pool a connection checked out healthy (`conn::haal_binnen`), `werk`
-/// on it, and after a failure the check that the connection still answers (`na_afloop`).
-/// The turn and the connection together wait at most the pool's connection timeout; past
-/// it the request is answered 503, as a pool timeout always was.
+/// The one way the helpers above reach the database: on actix's blocking pool, a
+/// connection checked out healthy (`conn::haal`), `werk` on it, and after a failure the
+/// check that the connection still answers (`na_afloop`).
 async fn op_verbinding<T, F>(pool: &DbPool, werk: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
     let pool = pool.clone();
-    let wachttijd = pool.connection_timeout();
-    let begin = std::time::Instant::now();
-    let Some(beurt) = pool.beurt(wachttijd).await else {
-        tracing::warn!(
-            wachttijd_ms = wachttijd.as_millis() as u64,
-            "geen beurt bij de databasepool"
-        );
-        return Err(AppError::NietBeschikbaar(ONBEREIKBAAR.into()));
-    };
     web::block(move || {
-        let _beurt = beurt;
-        // At least a moment for the connection itself, so a turn that came just in time
-        // is not wasted.
-        let rest = wachttijd
-            .saturating_sub(begin.elapsed())
-            .max(std::time::Duration::from_millis(100));
-        let mut c = conn::haal_binnen(&pool, rest)?;
+        let mut c = conn::haal(&pool)?;
         let uitkomst = werk(&mut c);
         na_afloop(&mut c, uitkomst)
     })

@@ -8,7 +8,6 @@ use diesel::Connection;
 use diesel::connection::SimpleConnection;
 use diesel::pg::PgConnection;
 use diesel::sqlite::SqliteConnection;
-use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(diesel::MultiConnection)]
@@ -355,55 +354,7 @@ impl r2d2::ManageConnection for Manager {
     }
 }
 
-/// The connection pool, with a fair gate in front of it for requests.
-///
-/// Derefs to the r2d2 pool, so background work (the log writer, the sealer, the
-/// schedulers) takes its connections as before. Requests first take a turn
-/// (`DbPool::beurt`), first come first served, and only then a connection: r2d2 itself is
-/// not fair, a request arriving just as a connection is returned takes it ahead of the one
-/// woken to take it, which waits again. Under a saturated pool that made a few requests
-/// wait many rounds (issue 17, Run 10: p50 1.8 ms but p99 0.3–1.0 s for
-/// `GET /organisaties/{id}` at c=32 on PostgreSQL). With at most `max_size` requests past
-/// the gate, at most a handful wait inside r2d2 at any time (the connections background
-/// work holds), and the rest wait in arrival order on the gate, off the blocking threads.
-#[derive(Debug, Clone)]
-pub struct DbPool {
-    pool: r2d2::Pool<Manager>,
-    /// One permit per connection; tokio's semaphore hands permits out in the order they
-    /// were asked for.
-    beurten: Arc<tokio::sync::Semaphore>,
-}
-
-/// A request's turn at the pool (`DbPool::beurt`): held while the request uses its
-/// connection, given back on drop.
-#[derive(Debug)]
-pub struct Beurt(#[allow(dead_code)] tokio::sync::OwnedSemaphorePermit);
-
-impl DbPool {
-    fn nieuw(pool: r2d2::Pool<Manager>) -> Self {
-        let beurten = Arc::new(tokio::sync::Semaphore::new(pool.max_size() as usize));
-        Self { pool, beurten }
-    }
-
-    /// Wait for a turn, in arrival order, at most `wachttijd`; `None` when it did not come
-    /// in time (the caller answers as for a pool timeout: the database is unavailable).
-    pub async fn beurt(&self, wachttijd: Duration) -> Option<Beurt> {
-        match tokio::time::timeout(wachttijd, self.beurten.clone().acquire_owned()).await {
-            Ok(Ok(p)) => Some(Beurt(p)),
-            // The semaphore is never closed; a timeout is the only way to miss a turn.
-            _ => None,
-        }
-    }
-}
-
-impl std::ops::Deref for DbPool {
-    type Target = r2d2::Pool<Manager>;
-
-    fn deref(&self) -> &Self::Target {
-        &self.pool
-    }
-}
-
+pub type DbPool = r2d2::Pool<Manager>;
 pub type PooledConn = r2d2::PooledConnection<Manager>;
 
 /// How the pool behaves (`[database]` in the configuration).
@@ -458,19 +409,17 @@ pub fn pool_met(url: &DbUrl, instelling: &PoolInstelling) -> Result<DbPool, Pool
     };
     let teller = crate::rondes::Teller::voor(url.target());
     let url = url.met_verbind_timeout(instelling.verbind_timeout);
-    Ok(DbPool::nieuw(
-        r2d2::Pool::builder()
-            .max_size(size.max(1))
-            .connection_timeout(instelling.verbind_timeout.max(Duration::from_millis(100)))
-            // Checked out healthy by `haal` (a probe after `CONTROLE_NA` idle), not by r2d2 on
-            // every checkout: a busy pool pays no extra round trip.
-            .test_on_check_out(false)
-            // Connections do not live for ever: a server-side change (a failover to a new
-            // primary behind the same name, a new `search_path`) reaches every connection.
-            .max_lifetime(Some(Duration::from_secs(30 * 60)))
-            .idle_timeout(Some(Duration::from_secs(10 * 60)))
-            .build_unchecked(Manager { url, teller }),
-    ))
+    Ok(r2d2::Pool::builder()
+        .max_size(size.max(1))
+        .connection_timeout(instelling.verbind_timeout.max(Duration::from_millis(100)))
+        // Checked out healthy by `haal` (a probe after `CONTROLE_NA` idle), not by r2d2 on
+        // every checkout: a busy pool pays no extra round trip.
+        .test_on_check_out(false)
+        // Connections do not live for ever: a server-side change (a failover to a new
+        // primary behind the same name, a new `search_path`) reaches every connection.
+        .max_lifetime(Some(Duration::from_secs(30 * 60)))
+        .idle_timeout(Some(Duration::from_secs(10 * 60)))
+        .build_unchecked(Manager { url, teller }))
 }
 
 /// A connection from the pool, checked out healthy: one idle for longer than
@@ -527,46 +476,6 @@ mod tests {
         );
         assert!(DbUrl::parse("x.db").is_err());
         assert!(DbUrl::parse("mysql://h/db").is_err());
-    }
-
-    /// The gate hands turns out in arrival order, and a turn not had within the wait is
-    /// `None` (the caller's 503), never a hang.
-    #[tokio::test]
-    async fn beurten_op_volgorde_van_aankomst() {
-        let dir = std::env::temp_dir().join(format!("kr-beurt-{}", uuid::Uuid::now_v7()));
-        let url = DbUrl::parse(&format!("sqlite://{}", dir.display())).unwrap();
-        let pool = pool(&url, 2).unwrap();
-        let wacht = Duration::from_secs(5);
-        let eerste = pool.beurt(wacht).await.unwrap();
-        let tweede = pool.beurt(wacht).await.unwrap();
-        // Both turns out: a third does not come within a short wait.
-        assert!(pool.beurt(Duration::from_millis(20)).await.is_none());
-        // Five waiters, each queued before the next arrives: a waiter says it started
-        // and asks for its turn in the same poll, and this test (one thread) runs on
-        // only after that poll.
-        let (gestart_tx, mut gestart) = tokio::sync::mpsc::unbounded_channel();
-        let (aan_tx, mut aan_de_beurt) = tokio::sync::mpsc::unbounded_channel();
-        let mut wachtenden = Vec::new();
-        for i in 0..5 {
-            let (pool, gestart_tx, aan_tx) = (pool.clone(), gestart_tx.clone(), aan_tx.clone());
-            wachtenden.push(tokio::spawn(async move {
-                gestart_tx.send(i).unwrap();
-                let b = pool.beurt(wacht).await.unwrap();
-                aan_tx.send(i).unwrap();
-                b
-            }));
-            assert_eq!(gestart.recv().await, Some(i));
-        }
-        // One turn at a time: each freed turn goes to the longest waiter.
-        drop(eerste);
-        let mut volgorde = Vec::new();
-        for w in wachtenden {
-            volgorde.push(aan_de_beurt.recv().await.unwrap());
-            drop(w.await.unwrap());
-        }
-        drop(tweede);
-        assert_eq!(volgorde, vec![0, 1, 2, 3, 4]);
-        let _ = std::fs::remove_file(&dir);
     }
 
     #[test]
