@@ -20,10 +20,18 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `--version`: the version and the build profile, so an operator (and the benchmark
+/// scripts, which refuse to report a debug build as a release figure) can tell which
+/// build runs.
+#[cfg(debug_assertions)]
+const VERSIE: &str = concat!(env!("CARGO_PKG_VERSION"), " (debug build)");
+#[cfg(not(debug_assertions))]
+const VERSIE: &str = concat!(env!("CARGO_PKG_VERSION"), " (release build)");
+
 #[derive(Parser)]
 #[command(
     name = "ketenregie",
-    version,
+    version = VERSIE,
     about = "Ketenregie: police, Veilig Thuis, jeugdzorg, OM and wijkteams working one case together."
 )]
 struct Cli {

@@ -618,10 +618,10 @@ def main():
     ram = next(int(r.split()[1]) // 1024 // 1024 for r in open("/proc/meminfo") if r.startswith("MemTotal"))
     start = time.time()
     kop = [f"# ketenregie, issue 17 benchmark ({'SMALL' if SMALL else 'full sizes'})", "",
-           f"binary {BIN} (source {bron}); machine {os.cpu_count()} cores ({model}), {ram} GiB RAM; "
+           f"binary {BIN} (the checkout: {bron}); machine {os.cpu_count()} cores ({model}), {ram} GiB RAM; "
            f"load average at start {' '.join(f'{x:.1f}' for x in os.getloadavg())}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
            f"wrk -t1 (closed loop), {DURATION} s per run after {WARMUP} s warm-up, {ROUNDS} interleaved rounds (medians); "
-           f"the service: {'release' if '/release/' in BIN else 'NOT a release'} build, development mode, pool {POOL}, limits off; wrk, service and database share the cores.",
+           f"the service: {'release' if 'release build' in subprocess.check_output([BIN, '--version'], text=True) else 'NOT a release'} build, development mode, pool {POOL}, limits off; wrk, service and database share the cores.",
            "load = 1-min load average at the start of the measurement (median over rounds); RSS = the service's peak RSS "
            "(VmHWM) during the measurement (max over rounds)."]
     alles = {}

@@ -41,6 +41,22 @@ impl Drop for Proces {
     }
 }
 
+/// `--version` names the build profile (what the benchmark scripts check before they
+/// call a figure a release figure); the binary is built with the tests' own profile.
+#[test]
+fn versie_noemt_het_bouwprofiel() {
+    let uit = ketenregie(&["--version"], &[]);
+    let profiel = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    assert_eq!(
+        uit.trim(),
+        format!("ketenregie {} ({profiel} build)", env!("CARGO_PKG_VERSION"))
+    );
+}
+
 #[actix_web::test]
 async fn production_start_as_deploy_describes() {
     let dir = common::temp_dir();
