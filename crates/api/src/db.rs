@@ -77,16 +77,35 @@ where
 }
 
 /// The one way the helpers above reach the database: on actix's blocking pool, a
-/// connection checked out healthy (`conn::haal`), `werk` on it, and after a failure the
-/// check that the connection still answers (`na_afloop`).
+/// connection checked out healthy (`conn::haal_binnen`), `werk` on it, and after a failure
+/// the check that the connection still answers (`na_afloop`).
+///
+/// The blocking pool of a worker has only its share of the connections
+/// (`verbinding::blokkerende_threads`), so under load a request may first wait in the
+/// worker's blocking queue. That wait counts against the pool's connection timeout: a
+/// request that has waited it out already is answered 503 without asking the pool, and
+/// otherwise waits for a connection only for what is left (at least 100 ms). So with the
+/// database away every request is answered within about that timeout, as when each waited
+/// in a thread of its own, and not one timeout per request ahead of it in the queue.
 async fn op_verbinding<T, F>(pool: &DbPool, werk: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
     let pool = pool.clone();
+    let aangekomen = std::time::Instant::now();
     web::block(move || {
-        let mut c = conn::haal(&pool)?;
+        let wachttijd = pool.connection_timeout();
+        let gewacht = aangekomen.elapsed();
+        if gewacht >= wachttijd {
+            tracing::warn!(
+                gewacht_ms = gewacht.as_millis() as u64,
+                "te lang in de wachtrij voor de database"
+            );
+            return Err(AppError::NietBeschikbaar(ONBEREIKBAAR.into()));
+        }
+        let rest = (wachttijd - gewacht).max(std::time::Duration::from_millis(100));
+        let mut c = conn::haal_binnen(&pool, rest)?;
         let uitkomst = werk(&mut c);
         na_afloop(&mut c, uitkomst)
     })

@@ -191,6 +191,27 @@ pub struct Verbindingsinstelling {
     pub kop_timeout: std::time::Duration,
     /// An idle kept-alive connection closes after this; zero: no keep-alive.
     pub keep_alive: std::time::Duration,
+    /// Threads per worker for blocking work (`web::block`: the database work of every
+    /// request); 0: actix's default (512 / workers). `app` sets it to the worker's share
+    /// of the pool (`blokkerende_threads`).
+    pub blokkerende_threads: usize,
+}
+
+/// A worker's blocking threads for a pool of `pool` connections served by `workers`
+/// workers: its share of the pool, plus one for blocking work that needs no connection
+/// (issue 17, h19blok).
+///
+/// Why not the default: every request's database work runs in `web::block`, and a request
+/// that finds the pool busy waits for a connection inside its blocking thread, so under
+/// load the blocking pool grows to one thread per waiting request (84 threads measured at
+/// c=32 with a pool of 16). On two cores those threads, the PostgreSQL backends and the
+/// load generator share the run queue, and `perf sched latency` showed the service's
+/// threads runnable but not running for up to 985 ms: the p99 spikes of the unlogged read
+/// (benches/load/KETEN.md "h19blok"). With the share of the pool as the limit, a request
+/// beyond it waits in the worker's blocking queue, which tokio serves in arrival order, not
+/// as a thread of its own; `api::db` bounds that wait by the pool's connection timeout.
+pub fn blokkerende_threads(pool: usize, workers: usize) -> usize {
+    pool.div_ceil(workers.max(1)) + 1
 }
 
 impl Default for Verbindingsinstelling {
@@ -199,6 +220,7 @@ impl Default for Verbindingsinstelling {
         Self {
             kop_timeout: std::time::Duration::from_secs(5),
             keep_alive: std::time::Duration::from_secs(5),
+            blokkerende_threads: 0,
         }
     }
 }
@@ -230,6 +252,9 @@ where
     let mut bouwer = actix_server::Server::build().shutdown_timeout(10);
     if workers > 0 {
         bouwer = bouwer.workers(workers);
+    }
+    if instelling.blokkerende_threads > 0 {
+        bouwer = bouwer.worker_max_blocking_threads(instelling.blokkerende_threads);
     }
     bouwer = bouwer.listen("ketenregie", listener, move || {
         let fabriek = app()
@@ -286,5 +311,16 @@ mod tests {
         assert!(kop.contains(&format!("content-length: {}", body.len())));
         let p: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(p["status"], 431);
+    }
+
+    /// A worker's share of the pool, rounded up, plus one; never zero (0 would mean
+    /// actix's default of 512 / workers).
+    #[test]
+    fn blokkerende_threads_per_werker() {
+        assert_eq!(super::blokkerende_threads(16, 2), 9);
+        assert_eq!(super::blokkerende_threads(16, 3), 7);
+        assert_eq!(super::blokkerende_threads(8, 1), 9);
+        assert_eq!(super::blokkerende_threads(1, 4), 2);
+        assert_eq!(super::blokkerende_threads(4, 0), 5);
     }
 }
