@@ -263,9 +263,18 @@ where
         let rijen = ctx.groepslog.neem();
         match (uitkomst, ctx.groepslog.schrijver()) {
             (Ok(v), Some(s)) => {
+                // Fail closed either way (no data); a database away or busy is 503 like
+                // any other request's (`Logfout::onbereikbaar`), a refused row 500.
                 s.schrijf(rijen).await.map_err(|e| {
                     tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
-                    AppError::intern(e)
+                    if e.onbereikbaar {
+                        AppError::NietBeschikbaar(
+                            "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw"
+                                .into(),
+                        )
+                    } else {
+                        AppError::intern(e)
+                    }
                 })?;
                 Ok(v)
             }

@@ -217,9 +217,35 @@ impl Groepslog {
 }
 
 /// Why a request's rows were not committed (told to the request, which fails closed).
+///
+/// `onbereikbaar`: the attempt failed as `Mislukking::Geheel` (no connection within the
+/// pool's timeout, the connection found dead, the transaction's `BEGIN` or `COMMIT`
+/// failing): nothing about the request's own rows, so the caller answers 503 with
+/// `Retry-After` as for any request that finds the database away or every connection busy
+/// (README "Failure behaviour": never 500). `false`: the request's own rows were refused,
+/// or the writer stopped: 500.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("de logregels konden niet worden vastgelegd: {0}")]
-pub struct Logfout(pub String);
+#[error("de logregels konden niet worden vastgelegd: {tekst}")]
+pub struct Logfout {
+    pub tekst: String,
+    pub onbereikbaar: bool,
+}
+
+impl Logfout {
+    fn gestopt() -> Self {
+        Logfout {
+            tekst: "de logschrijver is gestopt".into(),
+            onbereikbaar: false,
+        }
+    }
+
+    fn van(m: &Mislukking) -> Self {
+        Logfout {
+            tekst: m.tekst().to_string(),
+            onbereikbaar: matches!(m, Mislukking::Geheel(_)),
+        }
+    }
+}
 
 struct Opdracht {
     rijen: Logrijen,
@@ -313,10 +339,8 @@ impl Logschrijver {
         let (klaar, wacht) = tokio::sync::oneshot::channel();
         self.kanaal
             .send(Opdracht { rijen, klaar })
-            .map_err(|_| Logfout("de logschrijver is gestopt".into()))?;
-        wacht
-            .await
-            .map_err(|_| Logfout("de logschrijver is gestopt".into()))?
+            .map_err(|_| Logfout::gestopt())?;
+        wacht.await.map_err(|_| Logfout::gestopt())?
     }
 
     /// Let every following batch fail as if the database were unreachable (`true`: every
@@ -407,7 +431,7 @@ fn lus(
             }
             Err(m) => {
                 cijfers.mislukt.fetch_add(1, Relaxed);
-                let fout = Logfout(m.tekst().to_string());
+                let fout = Logfout::van(&m);
                 tracing::error!(fout = %fout, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken falen gesloten");
                 for w in wachtenden {
                     let _ = w.send(Err(fout.clone()));
@@ -500,7 +524,10 @@ impl Herhaling<'_> {
                 self.cijfers.alleen_mislukt.fetch_add(1, Relaxed);
                 tracing::error!(fout = %e, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
                 for w in wachtenden {
-                    let _ = w.send(Err(Logfout(e.clone())));
+                    let _ = w.send(Err(Logfout {
+                        tekst: e.clone(),
+                        onbereikbaar: false,
+                    }));
                 }
             }
             Err(Mislukking::Rijen(e)) => {
@@ -515,7 +542,10 @@ impl Herhaling<'_> {
             }
             Err(Mislukking::Geheel(e)) => {
                 tracing::error!(fout = %e, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
-                let fout = Logfout(e);
+                let fout = Logfout {
+                    tekst: e,
+                    onbereikbaar: true,
+                };
                 for w in wachtenden {
                     let _ = w.send(Err(fout.clone()));
                 }
