@@ -399,13 +399,24 @@ fn lus(
         }
         let aantal = rijen.aantal() as u64;
         let rondes_voor = ketenregie_store::rondes::geteld();
-        match schrijf_batch(&pool, &mut rijen, &mut bekend, haken, cijfers) {
+        let uitkomst = schrijf_batch(&pool, &mut rijen, &mut bekend, haken, cijfers);
+        // The batch's statements are counted before anyone is answered, so a caller that
+        // reads the counters after its answer finds its batch in them (h19review: a test
+        // once read 0 in between). A retry's statements are counted after it, below.
+        let tel_rondes = || {
+            cijfers.rondes.fetch_add(
+                ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
+                Relaxed,
+            );
+        };
+        match uitkomst {
             Ok(()) => {
                 cijfers.batches.fetch_add(1, Relaxed);
                 cijfers
                     .verzoeken
                     .fetch_add(wachtenden.len() as u64, Relaxed);
                 cijfers.rijen.fetch_add(aantal, Relaxed);
+                tel_rondes();
                 for w in wachtenden {
                     let _ = w.send(Ok(()));
                 }
@@ -428,9 +439,11 @@ fn lus(
                     onbereikbaar: None,
                 };
                 herhaling.halveer(delen);
+                tel_rondes();
             }
             Err(m) => {
                 cijfers.mislukt.fetch_add(1, Relaxed);
+                tel_rondes();
                 let fout = Logfout::van(&m);
                 tracing::error!(fout = %fout, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken falen gesloten");
                 for w in wachtenden {
@@ -438,10 +451,6 @@ fn lus(
                 }
             }
         }
-        cijfers.rondes.fetch_add(
-            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
-            Relaxed,
-        );
     }
 }
 
