@@ -384,15 +384,7 @@ async fn paging_errors_name_the_parameter(db: Db) {
 /// The docs UI never calls an online validator (which would learn the internal host).
 async fn swagger_ui_has_no_online_validator(db: Db) {
     let Some(app) = spawn(db).await else { return };
-    let js = app
-        .client
-        .get(app.url("/docs/swagger-initializer.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let js = app.tekst("/docs/swagger-initializer.js").await;
     assert!(js.contains("\"validatorUrl\": \"none\""), "{js}");
 }
 

@@ -1186,15 +1186,7 @@ async fn inzage_van_het_hele_dossier(db: Db) {
 
 /// The sum and count of the histogram `naam` on the instance's `/metrics`.
 async fn histogram(app: &TestApp, naam: &str) -> (f64, f64) {
-    let m = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = app.tekst("/metrics").await;
     let waarde = |achter: &str| {
         m.lines()
             .find_map(|l| l.strip_prefix(&format!("{naam}_{achter} ")))

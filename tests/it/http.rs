@@ -169,15 +169,7 @@ async fn gezondheid_en_metrics(db: Db) {
     assert_eq!(body["database"], "ok");
     let t = app.token("ketenregie-platform", &["platformbeheerder"]);
     app.get("/api/v1/organisaties", &t).await;
-    let m = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let m = app.tekst("/metrics").await;
     assert!(
         m.contains(
             "http_requests_total{method=\"GET\",route=\"/api/v1/organisaties\",status=\"200\"} 1"
@@ -203,15 +195,7 @@ async fn openapi_publiek_en_docs_ui(db: Db) {
     assert_eq!(ui.status(), 200);
     let html = ui.text().await.unwrap();
     assert!(html.contains("swagger"), "docs UI served from the binary");
-    let init = app
-        .client
-        .get(app.url("/docs/swagger-initializer.js"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let init = app.tekst("/docs/swagger-initializer.js").await;
     assert!(init.contains("/api/v1/openapi.json"));
 }
 

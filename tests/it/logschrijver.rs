@@ -707,6 +707,20 @@ fn sta_audit_toe(app: &TestApp, db: Db) {
     });
 }
 
+/// Read `paden` at once, held in one batch (`verzamel`): a read of `slecht` fails closed
+/// (`gesloten`), every other answers 200.
+async fn lees_in_een_batch(app: &TestApp, paden: &[&String], slecht: &str, token: &str) {
+    app.logschrijver.verzamel(paden.len());
+    let antwoorden = futures_util::future::join_all(paden.iter().map(|p| app.get(p, token))).await;
+    for (p, res) in paden.iter().zip(antwoorden) {
+        if p.as_str() == slecht {
+            gesloten(res).await;
+        } else {
+            assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        }
+    }
+}
+
 /// A 500 problem+json without any of the melding's data.
 async fn gesloten(res: reqwest::Response) {
     assert_eq!(res.status(), 500);
@@ -767,16 +781,8 @@ async fn een_slecht_verzoek_faalt_alleen(db: Db) {
     );
     weiger_audit(&app, db, Some(&slecht));
     let voor = app.tel(LOGREGELS);
-    app.logschrijver.verzamel(5);
     let paden = [&goed_pad, &goed_pad, &slecht_pad, &goed_pad, &goed_pad];
-    let antwoorden = futures_util::future::join_all(paden.iter().map(|p| app.get(p, &vt))).await;
-    for (p, res) in paden.iter().zip(antwoorden) {
-        if *p == &slecht_pad {
-            gesloten(res).await;
-        } else {
-            assert_eq!(res.status(), 200, "{:?}", res.text().await);
-        }
-    }
+    lees_in_een_batch(&app, &paden, &slecht_pad, &vt).await;
     assert_eq!(tel(&cijfers.mislukt), mislukt + 1, "one batch failed");
     assert_eq!(tel(&cijfers.herhaald), herhaald + 1, "and was retried");
     assert_eq!(
@@ -858,16 +864,7 @@ async fn een_slecht_verzoek_faalt_alleen(db: Db) {
             tel(&cijfers.verzoeken),
             tel(&cijfers.herhaalpogingen),
         );
-        app.logschrijver.verzamel(16);
-        let antwoorden =
-            futures_util::future::join_all(paden.iter().map(|p| app.get(p, &vt))).await;
-        for (p, res) in paden.iter().zip(antwoorden) {
-            if *p == &slecht_pad {
-                gesloten(res).await;
-            } else {
-                assert_eq!(res.status(), 200, "{:?}", res.text().await);
-            }
-        }
+        lees_in_een_batch(&app, &paden, &slecht_pad, &vt).await;
         assert_eq!(tel(&cijfers.mislukt), mislukt + 1, "one batch of 16 failed");
         assert_eq!(tel(&cijfers.herhaald), herhaald + 1, "and was retried");
         assert_eq!(tel(&cijfers.alleen_mislukt), alleen + slechte as u64);
@@ -903,15 +900,7 @@ async fn een_slecht_verzoek_faalt_alleen(db: Db) {
     let (code, uit) = cli(&app, &["audit", "verify"]);
     assert_eq!(code, 0, "{uit}");
     // The attempts are published on /metrics.
-    let metrics = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = app.tekst("/metrics").await;
     assert!(
         metrics.contains(&format!(
             "\nketenregie_logschrijver_herhaalpogingen_total {}\n",
@@ -944,7 +933,7 @@ async fn een_slecht_verzoek_faalt_alleen(db: Db) {
 }
 
 /// The most write attempts the retry by halving may take after a failed batch of `n`
-/// requests (`n` a power of two) of which `k` are bad (`logboek::schrijver::Herhaling`):
+/// requests (`n` a power of two) of which `k` are bad (`logboek::schrijver::Batchwerk`):
 /// each level ℓ of halving (halves of n/2^ℓ) tries the two halves of every failing part of
 /// the level above, at most 2·min(k, 2^(ℓ−1)) attempts. For n = 16: 8 for one bad request,
 /// 14 for two, against 16 for the retry one by one.

@@ -13,9 +13,6 @@ use ketenregie_common::Fout;
 use ketenregie_store::conn::{self, PooledConn};
 use ketenregie_store::{DbConnection, DbPool};
 
-/// What the caller reads while the database is away.
-const ONBEREIKBAAR: &str = "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw";
-
 /// Run `f` on a pooled connection inside a write transaction (`conn::schrijf`: on SQLite
 /// `BEGIN IMMEDIATE`, waiting up to `busy_timeout` for another writer, in this process or
 /// another). Any `Err` rolls everything back.
@@ -102,7 +99,7 @@ where
                 gewacht_ms = gewacht.as_millis() as u64,
                 "te lang in de wachtrij voor de database"
             );
-            return Err(AppError::NietBeschikbaar(ONBEREIKBAAR.into()));
+            return Err(AppError::database_onbereikbaar());
         }
         let rest = (wachttijd - gewacht).max(std::time::Duration::from_millis(100));
         let mut c = conn::haal_binnen(&pool, rest)?;
@@ -185,7 +182,7 @@ fn na_afloop<T>(c: &mut PooledConn, uitkomst: Result<T, AppError>) -> Result<T, 
                 Err(e)
             } else {
                 tracing::warn!(fout = %e, "databaseverbinding verloren; verbinding verwijderd");
-                Err(AppError::NietBeschikbaar(ONBEREIKBAAR.into()))
+                Err(AppError::database_onbereikbaar())
             }
         }
         Err(e) => Err(e),

@@ -134,6 +134,15 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// The database cannot be reached now (no connection within the pool's timeout, a
+    /// connection lost, a log batch that could not be committed for that reason): 503 with
+    /// `Retry-After`, never the driver's words.
+    pub fn database_onbereikbaar() -> Self {
+        AppError::NietBeschikbaar(
+            "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw".into(),
+        )
+    }
+
     pub fn validatie(fouten: Vec<InvalidParam>) -> Self {
         let n = fouten.len();
         AppError::Validatie {
@@ -322,9 +331,7 @@ impl From<r2d2::Error> for AppError {
     fn from(e: r2d2::Error) -> Self {
         // The pool's message quotes the driver: logged, never sent.
         tracing::warn!(fout = %e, "geen databaseverbinding");
-        AppError::NietBeschikbaar(
-            "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw".into(),
-        )
+        AppError::database_onbereikbaar()
     }
 }
 

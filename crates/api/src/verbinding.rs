@@ -191,10 +191,10 @@ pub struct Verbindingsinstelling {
     pub kop_timeout: std::time::Duration,
     /// An idle kept-alive connection closes after this; zero: no keep-alive.
     pub keep_alive: std::time::Duration,
-    /// Threads per worker for blocking work (`web::block`: the database work of every
-    /// request); 0: actix's default (512 / workers). `app` sets it to the worker's share
-    /// of the pool (`blokkerende_threads`).
-    pub blokkerende_threads: usize,
+    /// The connections of the database pool the requests share: each worker gets its
+    /// share of them as blocking threads (`blokkerende_threads`); 0: actix's default
+    /// (512 / workers).
+    pub pool_verbindingen: usize,
 }
 
 /// A worker's blocking threads for a pool of `pool` connections served by `workers`
@@ -220,7 +220,7 @@ impl Default for Verbindingsinstelling {
         Self {
             kop_timeout: std::time::Duration::from_secs(5),
             keep_alive: std::time::Duration::from_secs(5),
-            blokkerende_threads: 0,
+            pool_verbindingen: 0,
         }
     }
 }
@@ -253,8 +253,18 @@ where
     if workers > 0 {
         bouwer = bouwer.workers(workers);
     }
-    if instelling.blokkerende_threads > 0 {
-        bouwer = bouwer.worker_max_blocking_threads(instelling.blokkerende_threads);
+    if instelling.pool_verbindingen > 0 {
+        // The builder does not tell its worker count: without one configured it is
+        // actix-server's own default, `available_parallelism` (2 if unknown).
+        let werkers = if workers > 0 {
+            workers
+        } else {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        };
+        bouwer = bouwer.worker_max_blocking_threads(blokkerende_threads(
+            instelling.pool_verbindingen,
+            werkers,
+        ));
     }
     bouwer = bouwer.listen("ketenregie", listener, move || {
         let fabriek = app()

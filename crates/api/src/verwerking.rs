@@ -268,10 +268,7 @@ where
                 s.schrijf(rijen).await.map_err(|e| {
                     tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
                     if e.onbereikbaar {
-                        AppError::NietBeschikbaar(
-                            "De database is tijdelijk niet bereikbaar; probeer het zo opnieuw"
-                                .into(),
-                        )
+AppError::database_onbereikbaar()
                     } else {
                         AppError::intern(e)
                     }

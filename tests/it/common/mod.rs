@@ -307,6 +307,18 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// The body of an unauthenticated GET of `path` (the metrics, the docs' assets).
+    pub async fn tekst(&self, path: &str) -> String {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

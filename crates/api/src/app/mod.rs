@@ -339,19 +339,10 @@ impl Application {
         let verzoektijd = web::Data::new(crate::middleware::Verzoektijd(Duration::from_secs(
             config.server.request_timeout_seconds,
         )));
-        // actix's own default number of workers when none is configured.
-        let werkers = if workers > 0 {
-            workers
-        } else {
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-        };
         let verbinding = crate::verbinding::Verbindingsinstelling {
             kop_timeout: Duration::from_secs(config.server.header_timeout_seconds),
             keep_alive: Duration::from_secs(config.server.keep_alive_seconds),
-            blokkerende_threads: crate::verbinding::blokkerende_threads(
-                pool.max_size() as usize,
-                werkers,
-            ),
+            pool_verbindingen: pool.max_size() as usize,
         };
 
         // `verbinding::server` rather than `HttpServer`: it also makes actix's own 431/400

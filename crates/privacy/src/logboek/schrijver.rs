@@ -12,7 +12,7 @@
 //!
 //! One request's rows must not fail the others' (issue 17, h18retry, h19halve): when a
 //! batch of several requests fails while the database is still reachable, the writer
-//! retries it by halving (`Herhaling`): each half written as a batch of its own, sealed
+//! retries it by halving (`Batchwerk`): each half written as a batch of its own, sealed
 //! anew, a half that fails halved again, until a request that fails alone fails closed;
 //! every request is told its own outcome. For k bad requests among n that is at most
 //! 2·k·⌈log2 n⌉ retry transactions (and never more than 2·(n−1)), not n. When the database
@@ -40,7 +40,7 @@ use std::sync::{Arc, Mutex, mpsc};
 /// A write deferred to the batch transaction (the owner's notification of a read: rare,
 /// so written one by one).
 ///
-/// `Fn`, not `FnOnce`: when a batch fails and is retried in halves (`Herhaling`), a
+/// `Fn`, not `FnOnce`: when a batch fails and is retried in halves (`Batchwerk`), a
 /// request's deferred writes run again, in the transaction of each part it is retried
 /// in. So the closure owns what it writes and builds the statement anew from it on every
 /// call; a run that was rolled back left nothing that the next run would double. (The one
@@ -389,86 +389,28 @@ fn lus(
                 }
             }
         }
-        let mut rijen = Logrijen::default();
-        let mut wachtenden = Vec::with_capacity(batch.len());
-        let mut maten = Vec::with_capacity(batch.len());
-        for o in batch {
-            maten.push(o.rijen.maat());
-            rijen.voeg_toe(o.rijen);
-            wachtenden.push(o.klaar);
+        Batchwerk {
+            pool: &pool,
+            bekend: &mut bekend,
+            haken,
+            cijfers,
+            onbereikbaar: None,
         }
-        let aantal = rijen.aantal() as u64;
-        let rondes_voor = ketenregie_store::rondes::geteld();
-        let uitkomst = schrijf_batch(&pool, &mut rijen, &mut bekend, haken, cijfers);
-        // The batch's statements are counted before anyone is answered, so a caller that
-        // reads the counters after its answer finds its batch in them (h19review: a test
-        // once read 0 in between). A retry's statements are counted after it, below.
-        let tel_rondes = || {
-            cijfers.rondes.fetch_add(
-                ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
-                Relaxed,
-            );
-        };
-        match uitkomst {
-            Ok(()) => {
-                cijfers.batches.fetch_add(1, Relaxed);
-                cijfers
-                    .verzoeken
-                    .fetch_add(wachtenden.len() as u64, Relaxed);
-                cijfers.rijen.fetch_add(aantal, Relaxed);
-                tel_rondes();
-                for w in wachtenden {
-                    let _ = w.send(Ok(()));
-                }
-            }
-            Err(Mislukking::Rijen(e)) if wachtenden.len() > 1 => {
-                cijfers.mislukt.fetch_add(1, Relaxed);
-                cijfers.herhaald.fetch_add(1, Relaxed);
-                tracing::warn!(fout = %e, verzoeken = wachtenden.len(), "logbatch mislukt; de batch wordt gehalveerd herhaald");
-                let delen = rijen
-                    .splits(&maten)
-                    .into_iter()
-                    .zip(wachtenden)
-                    .map(|(rijen, klaar)| Deel { rijen, klaar })
-                    .collect();
-                let mut herhaling = Herhaling {
-                    pool: &pool,
-                    bekend: &mut bekend,
-                    haken,
-                    cijfers,
-                    onbereikbaar: None,
-                };
-                herhaling.halveer(delen);
-                tel_rondes();
-            }
-            Err(m) => {
-                cijfers.mislukt.fetch_add(1, Relaxed);
-                tel_rondes();
-                let fout = Logfout::van(&m);
-                tracing::error!(fout = %fout, verzoeken = wachtenden.len(), "logbatch mislukt; de verzoeken falen gesloten");
-                for w in wachtenden {
-                    let _ = w.send(Err(fout.clone()));
-                }
-            }
-        }
+        .schrijf(batch, false);
     }
 }
 
-/// One request of a failed batch, waiting for its retry: its rows (sealed anew whenever
-/// they are written again) and where its outcome goes.
-struct Deel {
-    rijen: Logrijen,
-    klaar: tokio::sync::oneshot::Sender<Result<(), Logfout>>,
-}
-
-/// The retry of one failed batch (`Mislukking::Rijen`, more than one request), by halving
-/// (h19halve): the batch's requests are cut into two halves in batch order, each half is
-/// written as a batch of its own (`schrijf_batch`: its own transaction, sealed anew, so
-/// `batchzegel::verzegel` gives positions after the heads as they are now), and a half
-/// that fails with `Rijen` is halved again, depth first and earlier half first, so the
-/// rows that commit land in their chains in batch order. A half of one request that fails
-/// fails that request closed with its own error; every request is told its outcome as soon
-/// as its half commits or it fails.
+/// Writing the batches of the writer's loop (`lus`), and the retry of a failed one by
+/// halving (h19halve).
+///
+/// A batch is written in one transaction (`schrijf_batch`). When it fails with
+/// `Mislukking::Rijen` and holds more than one request, its requests are cut into two
+/// halves in batch order, each half is written as a batch of its own (its own
+/// transaction, sealed anew, so `batchzegel::verzegel` gives positions after the heads as
+/// they are now), and a half that fails with `Rijen` is halved again, depth first and
+/// earlier half first, so the rows that commit land in their chains in batch order. A half
+/// of one request that fails fails that request closed with its own error; every request
+/// is told its outcome as soon as its half commits or it fails.
 ///
 /// Cost, in write attempts after the failed batch (`Schrijfcijfers::herhaalpogingen`):
 /// the halvings form a binary tree over the n requests whose failing nodes are those
@@ -478,10 +420,10 @@ struct Deel {
 /// against 512 one by one), and never more than 2·(n−1) (every request bad: about twice
 /// the one-by-one retry, still bounded by the requests sent).
 ///
-/// `Mislukking::Geheel` during the retry (no connection, or the connection found dead):
-/// every request not yet written fails at once with that error (`onbereikbaar`) instead of
-/// each waiting for the pool in turn.
-struct Herhaling<'a> {
+/// `Mislukking::Geheel` (no connection, or the connection found dead): every request of
+/// the attempt fails at once, and during a retry so does every request not yet written
+/// (`onbereikbaar`), instead of each waiting for the pool in turn.
+struct Batchwerk<'a> {
     pool: &'a DbPool,
     bekend: &'a mut HashSet<String>,
     haken: &'a Haken,
@@ -490,35 +432,40 @@ struct Herhaling<'a> {
     onbereikbaar: Option<Logfout>,
 }
 
-impl Herhaling<'_> {
-    /// `delen` failed together with `Rijen` (at least two): write each half, in order.
-    fn halveer(&mut self, mut delen: Vec<Deel>) {
-        let tweede = delen.split_off(delen.len() / 2);
-        self.probeer(delen);
-        self.probeer(tweede);
-    }
-
-    /// Write `delen` as one batch; halve them again when they fail with `Rijen`.
-    fn probeer(&mut self, delen: Vec<Deel>) {
+impl Batchwerk<'_> {
+    /// Write `opdrachten` as one batch and tell each request its outcome; `herhaling`:
+    /// this is a half of a failed batch.
+    fn schrijf(&mut self, opdrachten: Vec<Opdracht>, herhaling: bool) {
         use std::sync::atomic::Ordering::Relaxed;
         if let Some(fout) = &self.onbereikbaar {
-            for d in delen {
-                let _ = d.klaar.send(Err(fout.clone()));
+            for o in opdrachten {
+                let _ = o.klaar.send(Err(fout.clone()));
             }
             return;
         }
-        let aantal_verzoeken = delen.len();
+        let aantal_verzoeken = opdrachten.len();
         let mut rijen = Logrijen::default();
         let mut maten = Vec::with_capacity(aantal_verzoeken);
         let mut wachtenden = Vec::with_capacity(aantal_verzoeken);
-        for d in delen {
-            maten.push(d.rijen.maat());
-            rijen.voeg_toe(d.rijen);
-            wachtenden.push(d.klaar);
+        for o in opdrachten {
+            maten.push(o.rijen.maat());
+            rijen.voeg_toe(o.rijen);
+            wachtenden.push(o.klaar);
         }
         let aantal = rijen.aantal() as u64;
-        self.cijfers.herhaalpogingen.fetch_add(1, Relaxed);
-        match schrijf_batch(self.pool, &mut rijen, self.bekend, self.haken, self.cijfers) {
+        if herhaling {
+            self.cijfers.herhaalpogingen.fetch_add(1, Relaxed);
+        }
+        let rondes_voor = ketenregie_store::rondes::geteld();
+        let uitkomst = schrijf_batch(self.pool, &mut rijen, self.bekend, self.haken, self.cijfers);
+        // The attempt's statements are counted before anyone is answered, so a caller that
+        // reads the counters after its answer finds its batch in them (h19review: a test
+        // once read 0 in between).
+        self.cijfers.rondes.fetch_add(
+            ketenregie_store::rondes::geteld().wrapping_sub(rondes_voor),
+            Relaxed,
+        );
+        match uitkomst {
             Ok(()) => {
                 self.cijfers.batches.fetch_add(1, Relaxed);
                 self.cijfers
@@ -529,36 +476,39 @@ impl Herhaling<'_> {
                     let _ = w.send(Ok(()));
                 }
             }
-            Err(Mislukking::Rijen(e)) if aantal_verzoeken == 1 => {
-                self.cijfers.alleen_mislukt.fetch_add(1, Relaxed);
-                tracing::error!(fout = %e, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
-                for w in wachtenden {
-                    let _ = w.send(Err(Logfout {
-                        tekst: e.clone(),
-                        onbereikbaar: false,
-                    }));
+            Err(Mislukking::Rijen(e)) if aantal_verzoeken > 1 => {
+                if herhaling {
+                    tracing::debug!(fout = %e, verzoeken = aantal_verzoeken, "helft van een logbatch mislukt; opnieuw gehalveerd");
+                } else {
+                    self.cijfers.mislukt.fetch_add(1, Relaxed);
+                    self.cijfers.herhaald.fetch_add(1, Relaxed);
+                    tracing::warn!(fout = %e, verzoeken = aantal_verzoeken, "logbatch mislukt; de batch wordt gehalveerd herhaald");
                 }
-            }
-            Err(Mislukking::Rijen(e)) => {
-                tracing::debug!(fout = %e, verzoeken = aantal_verzoeken, "helft van een logbatch mislukt; opnieuw gehalveerd");
-                let delen = rijen
+                let mut eerste: Vec<Opdracht> = rijen
                     .splits(&maten)
                     .into_iter()
                     .zip(wachtenden)
-                    .map(|(rijen, klaar)| Deel { rijen, klaar })
+                    .map(|(rijen, klaar)| Opdracht { rijen, klaar })
                     .collect();
-                self.halveer(delen);
+                let tweede = eerste.split_off(aantal_verzoeken / 2);
+                self.schrijf(eerste, true);
+                self.schrijf(tweede, true);
             }
-            Err(Mislukking::Geheel(e)) => {
-                tracing::error!(fout = %e, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
-                let fout = Logfout {
-                    tekst: e,
-                    onbereikbaar: true,
-                };
+            Err(m) => {
+                let fout = Logfout::van(&m);
+                if !herhaling {
+                    self.cijfers.mislukt.fetch_add(1, Relaxed);
+                    tracing::error!(fout = %fout, verzoeken = aantal_verzoeken, "logbatch mislukt; de verzoeken falen gesloten");
+                } else if fout.onbereikbaar {
+                    tracing::error!(fout = %fout, "database onbereikbaar tijdens het herhalen; de overige verzoeken falen gesloten");
+                    self.onbereikbaar = Some(fout.clone());
+                } else {
+                    self.cijfers.alleen_mislukt.fetch_add(1, Relaxed);
+                    tracing::error!(fout = %fout, "logregels van een verzoek ook alleen geweigerd; dat verzoek faalt gesloten");
+                }
                 for w in wachtenden {
                     let _ = w.send(Err(fout.clone()));
                 }
-                self.onbereikbaar = Some(fout);
             }
         }
     }
@@ -577,7 +527,7 @@ enum Mislukking {
     Geheel(String),
     /// A statement of the batch failed (a row the database refused, a chain head missing)
     /// and the connection still answers: possibly one request's rows, so worth a retry
-    /// (in halves, `Herhaling`).
+    /// (in halves, `Batchwerk`).
     Rijen(String),
 }
 
@@ -721,7 +671,7 @@ fn past_in_een(rijen: &Logrijen) -> bool {
 /// Write collected rows in the caller's transaction as they are (sealed by `batchzegel`
 /// in the log writer, else unsealed for the sealer): multi-row inserts per log and for the
 /// disclosure register (within both backends' bind-parameter limits), then the deferred
-/// writes. The rows are borrowed: a failed batch is retried from them (`Herhaling`).
+/// writes. The rows are borrowed: a failed batch is retried from them (`Batchwerk`).
 pub fn voeg_in(conn: &mut DbConnection, rijen: &Logrijen) -> QueryResult<()> {
     kolommen::voeg_in(conn, &rijen.audit)?;
     kolommen::voeg_in(conn, &rijen.verwerking)?;
