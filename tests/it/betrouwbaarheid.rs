@@ -456,6 +456,10 @@ async fn postgres_uitval_onder_last() {
 /// Another process holds SQLite's write lock longer than `busy_timeout`: a request with a
 /// new token (its `jti` must be written) is answered 503 with `Retry-After`, not 401 or
 /// 500, and without the driver's words; once the lock is gone the same token works.
+///
+/// Two such requests at once are both answered within about one `busy_timeout` (10 s):
+/// the second's wait for this process's writer turn counts against it, it does not get a
+/// whole `busy_timeout` on `BEGIN IMMEDIATE` after that (h19review measured 19.5 s).
 #[actix_web::test]
 async fn sqlite_bezet_op_het_authenticatiepad() {
     let app = common::spawn(Db::Sqlite).await.unwrap();
@@ -471,8 +475,21 @@ async fn sqlite_bezet_op_het_authenticatiepad() {
     });
     gezet.recv().unwrap();
     let token = app.token("ketenregie-platform", &["platformbeheerder"]);
-    let res = app.get("/api/v1/organisaties", &token).await;
+    let tweede = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let begon = std::time::Instant::now();
+    let (res, res2) = tokio::join!(
+        app.get("/api/v1/organisaties", &token),
+        app.get("/api/v1/organisaties", &tweede)
+    );
+    let duur = begon.elapsed();
     assert_niet_beschikbaar(res, "SQLite locked by another process").await;
+    assert_niet_beschikbaar(res2, "SQLite locked by another process (second writer)").await;
+    let grens = std::time::Duration::from_millis(ketenregie_store::conn::BUSY_TIMEOUT_MS + 2_500);
+    assert!(
+        duur < grens,
+        "two writers blocked by another process answered after {duur:?}, more than busy_timeout ({} ms) with a margin",
+        ketenregie_store::conn::BUSY_TIMEOUT_MS
+    );
     houd.send(()).unwrap();
     slot.join().unwrap();
     let res = app.get("/api/v1/organisaties", &token).await;

@@ -81,7 +81,8 @@ where
 /// (`verbinding::blokkerende_threads`), so under load a request may first wait in the
 /// worker's blocking queue. That wait counts against the pool's connection timeout: a
 /// request that has waited it out already is answered 503 without asking the pool, and
-/// otherwise waits for a connection only for what is left (at least 100 ms). So with the
+/// otherwise waits for a connection only for what is left (at least
+/// `conn::MIN_VERBINDINGSWACHT`, 100 ms). So with the
 /// database away every request is answered within about that timeout, as when each waited
 /// in a thread of its own, and not one timeout per request ahead of it in the queue.
 async fn op_verbinding<T, F>(pool: &DbPool, werk: F) -> Result<T, AppError>
@@ -101,7 +102,7 @@ where
             );
             return Err(AppError::database_onbereikbaar());
         }
-        let rest = (wachttijd - gewacht).max(std::time::Duration::from_millis(100));
+        let rest = (wachttijd - gewacht).max(conn::MIN_VERBINDINGSWACHT);
         let mut c = conn::haal_binnen(&pool, rest)?;
         let uitkomst = werk(&mut c);
         na_afloop(&mut c, uitkomst)

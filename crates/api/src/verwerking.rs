@@ -251,6 +251,10 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
     let leesmodus = actie == "lezen" && ctx.groepslog.schrijver().is_some();
+    // The request's budget for database connections: its read's and its log rows' waits
+    // together (`Logschrijver::schrijf`), so an outage answers 503 within about one
+    // connection timeout.
+    let uiterlijk = std::time::Instant::now() + pool.connection_timeout();
     let uitkomst = if leesmodus {
         ctx.groepslog.begin();
         let uitkomst = if los {
@@ -265,7 +269,7 @@ where
             (Ok(v), Some(s)) => {
                 // Fail closed either way (no data); a database away or busy is 503 like
                 // any other request's (`Logfout::onbereikbaar`), a refused row 500.
-                s.schrijf(rijen).await.map_err(|e| {
+                s.schrijf(rijen, uiterlijk).await.map_err(|e| {
                     tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
                     if e.onbereikbaar {
 AppError::database_onbereikbaar()

@@ -36,6 +36,7 @@ use diesel::prelude::*;
 use ketenregie_store::{DbConnection, DbPool, conn};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, mpsc};
+use std::time::Instant;
 
 /// A write deferred to the batch transaction (the owner's notification of a read: rare,
 /// so written one by one).
@@ -250,6 +251,8 @@ impl Logfout {
 struct Opdracht {
     rijen: Logrijen,
     klaar: tokio::sync::oneshot::Sender<Result<(), Logfout>>,
+    /// The request's deadline for a database connection (`Logschrijver::schrijf`).
+    uiterlijk: Instant,
 }
 
 /// How the writer batches.
@@ -332,13 +335,24 @@ impl Logschrijver {
     }
 
     /// Append `rijen` with the next batch; returns once that batch committed (or failed).
-    pub async fn schrijf(&self, rijen: Logrijen) -> Result<(), Logfout> {
+    ///
+    /// `uiterlijk`: the moment after which the request no longer waits for a database
+    /// connection (its arrival plus the pool's connection timeout, the budget the request's
+    /// own read already drew on). The writer waits for its connection only until the
+    /// earliest deadline in the batch (at least `conn::MIN_VERBINDINGSWACHT`), so during an
+    /// outage a logged read is answered 503 within about one connection timeout, not one
+    /// for its read and another for its log rows (h19review).
+    pub async fn schrijf(&self, rijen: Logrijen, uiterlijk: Instant) -> Result<(), Logfout> {
         if rijen.is_leeg() {
             return Ok(());
         }
         let (klaar, wacht) = tokio::sync::oneshot::channel();
         self.kanaal
-            .send(Opdracht { rijen, klaar })
+            .send(Opdracht {
+                rijen,
+                klaar,
+                uiterlijk,
+            })
             .map_err(|_| Logfout::gestopt())?;
         wacht.await.map_err(|_| Logfout::gestopt())?
     }
@@ -447,17 +461,27 @@ impl Batchwerk<'_> {
         let mut rijen = Logrijen::default();
         let mut maten = Vec::with_capacity(aantal_verzoeken);
         let mut wachtenden = Vec::with_capacity(aantal_verzoeken);
+        let mut termijnen = Vec::with_capacity(aantal_verzoeken);
         for o in opdrachten {
             maten.push(o.rijen.maat());
             rijen.voeg_toe(o.rijen);
             wachtenden.push(o.klaar);
+            termijnen.push(o.uiterlijk);
         }
+        let uiterlijk = termijnen.iter().min().copied().unwrap_or_else(Instant::now);
         let aantal = rijen.aantal() as u64;
         if herhaling {
             self.cijfers.herhaalpogingen.fetch_add(1, Relaxed);
         }
         let rondes_voor = ketenregie_store::rondes::geteld();
-        let uitkomst = schrijf_batch(self.pool, &mut rijen, self.bekend, self.haken, self.cijfers);
+        let uitkomst = schrijf_batch(
+            self.pool,
+            &mut rijen,
+            uiterlijk,
+            self.bekend,
+            self.haken,
+            self.cijfers,
+        );
         // The attempt's statements are counted before anyone is answered, so a caller that
         // reads the counters after its answer finds its batch in them (h19review: a test
         // once read 0 in between).
@@ -488,7 +512,12 @@ impl Batchwerk<'_> {
                     .splits(&maten)
                     .into_iter()
                     .zip(wachtenden)
-                    .map(|(rijen, klaar)| Opdracht { rijen, klaar })
+                    .zip(termijnen)
+                    .map(|((rijen, klaar), uiterlijk)| Opdracht {
+                        rijen,
+                        klaar,
+                        uiterlijk,
+                    })
                     .collect();
                 let tweede = eerste.split_off(aantal_verzoeken / 2);
                 self.schrijf(eerste, true);
@@ -571,12 +600,15 @@ impl Poging {
 /// in a short transaction of their own. `rijen` are sealed in place but keep their order
 /// (a failed batch is split back per request from them, `Logrijen::splits`).
 ///
-/// On failure the connection is probed once (`conn::controleer_na_fout`, as `conn::schrijf`
-/// does) to tell `Mislukking::Rijen` from `Mislukking::Geheel`. The statements sent while
-/// taking the connection (the pool's probe) are counted in `cijfers.proefrondes`.
+/// The connection is waited for until `uiterlijk` (the batch's earliest request
+/// deadline), at least `conn::MIN_VERBINDINGSWACHT`. On failure the connection is probed once
+/// (`conn::controleer_na_fout`, as `conn::schrijf` does) to tell `Mislukking::Rijen` from
+/// `Mislukking::Geheel`. The statements sent while taking the connection (the pool's
+/// probe) are counted in `cijfers.proefrondes`.
 fn schrijf_batch(
     pool: &DbPool,
     rijen: &mut Logrijen,
+    uiterlijk: Instant,
     bekend: &mut HashSet<String>,
     haken: &Haken,
     cijfers: &Schrijfcijfers,
@@ -585,7 +617,10 @@ fn schrijf_batch(
         return Err(Mislukking::Geheel("storing ingesteld (test)".into()));
     }
     let voor = ketenregie_store::rondes::geteld();
-    let haal = conn::haal(pool);
+    let wachttijd = uiterlijk
+        .saturating_duration_since(Instant::now())
+        .max(conn::MIN_VERBINDINGSWACHT);
+    let haal = conn::haal_binnen(pool, wachttijd);
     cijfers.proefrondes.fetch_add(
         ketenregie_store::rondes::geteld().wrapping_sub(voor),
         std::sync::atomic::Ordering::Relaxed,
@@ -680,4 +715,79 @@ pub fn voeg_in(conn: &mut DbConnection, rijen: &Logrijen) -> QueryResult<()> {
         f(conn)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ketenregie_store::conn::{DbUrl, PoolInstelling};
+    use std::time::Duration;
+
+    /// A batch's rows: one deferred write that does nothing (no table needed).
+    fn een_rij() -> Logrijen {
+        Logrijen {
+            overig: vec![Box::new(|_: &mut DbConnection| Ok(()))],
+            ..Logrijen::default()
+        }
+    }
+
+    /// The writer waits for its connection only until the request's deadline (at least
+    /// `conn::MIN_VERBINDINGSWACHT`), not for the pool's whole connection timeout on top of
+    /// the wait the request's read already had (h19review: a logged read during an outage
+    /// waited about twice the timeout). With the pool's one connection held elsewhere and
+    /// a timeout of 5 s, a deadline 300 ms away fails the request as `onbereikbaar` (503)
+    /// in well under the 5 s; once the connection is free the next request commits.
+    #[tokio::test]
+    async fn wacht_niet_langer_dan_de_termijn_van_het_verzoek() {
+        let map = std::env::temp_dir().join(format!(
+            "ketenregie-schrijver-{}-{}",
+            std::process::id(),
+            uuid::Uuid::now_v7()
+        ));
+        std::fs::create_dir_all(&map).unwrap();
+        let url = DbUrl::parse(&format!("sqlite://{}", map.join("t.db").display())).unwrap();
+        ketenregie_store::migrate::run(&url).unwrap();
+        let pool = conn::pool_met(
+            &url,
+            &PoolInstelling {
+                max_size: 1,
+                verbind_timeout: Duration::from_secs(5),
+            },
+        )
+        .unwrap();
+        let schrijver = Logschrijver::start(pool.clone(), Schrijfinstelling::default()).unwrap();
+
+        let bezet = pool.get().unwrap();
+        let begon = Instant::now();
+        let fout = schrijver
+            .schrijf(een_rij(), begon + Duration::from_millis(300))
+            .await
+            .expect_err("no connection: the request fails closed");
+        let duur = begon.elapsed();
+        assert!(fout.onbereikbaar, "{fout}");
+        assert!(
+            duur >= Duration::from_millis(250) && duur < Duration::from_secs(2),
+            "waited {duur:?}: the request's deadline was 300 ms, the pool's timeout 5 s"
+        );
+
+        // A deadline already passed still gets the least wait, and no more.
+        let begon = Instant::now();
+        let fout = schrijver
+            .schrijf(een_rij(), begon - Duration::from_secs(1))
+            .await
+            .expect_err("no connection");
+        assert!(fout.onbereikbaar);
+        assert!(
+            begon.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            begon.elapsed()
+        );
+
+        drop(bezet);
+        schrijver
+            .schrijf(een_rij(), Instant::now() + Duration::from_secs(5))
+            .await
+            .expect("the connection is free again");
+        let _ = std::fs::remove_dir_all(&map);
+    }
 }
