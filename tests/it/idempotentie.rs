@@ -43,7 +43,11 @@ async fn post(app: &TestApp, token: &str, sleutel: &str, body: &Value) -> reqwes
         .unwrap()
 }
 
-/// Every text column of the idempotency table, concatenated.
+/// Every text column of the idempotency table, concatenated; an AES-GCM ciphertext
+/// (`v1:` and base64) is shown as `v1:<versleuteld>`. Its random base64 would otherwise
+/// contain a short needle such as "Sem" by chance (about once in a hundred runs for a
+/// 3 KB answer: this test failed so once); that the answer is a ciphertext is asserted
+/// apart.
 fn tabel_tekst(app: &TestApp) -> String {
     use diesel::prelude::*;
     use ketenregie_store::schema::idempotentie as i;
@@ -60,7 +64,14 @@ fn tabel_tekst(app: &TestApp) -> String {
         .unwrap();
     rijen
         .into_iter()
-        .map(|(a, b, c, d, e)| format!("{a} {b} {c} {} {e}", d.unwrap_or_default()))
+        .map(|(a, b, c, d, e)| {
+            let e = if e.starts_with("v1:") {
+                "v1:<versleuteld>".to_string()
+            } else {
+                e
+            };
+            format!("{a} {b} {c} {} {e}", d.unwrap_or_default())
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
