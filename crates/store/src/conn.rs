@@ -36,9 +36,9 @@ impl DbConnection {
 
 /// Let the current transaction commit without waiting for the disk flush. Atomicity is
 /// unchanged (everything in the transaction commits together or not at all); only the
-/// last moments before a database crash may be lost. Used, when configured, for
-/// transactions that only read personal data and write their log rows: see
-/// `privacy.read_log_commit` in the README for the trade-off.
+/// last moments before a database crash may be lost. The service never uses it (every
+/// commit of log rows is durable before the answer, README "Reliability"); the cost
+/// benchmark `crates/privacy/benches/logkosten.rs` uses it to show what the flush costs.
 pub fn snelle_commit(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     match conn {
         DbConnection::Pg(c) => c.batch_execute("SET LOCAL synchronous_commit = off"),
