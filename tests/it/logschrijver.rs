@@ -736,7 +736,7 @@ async fn gesloten(res: reqwest::Response) {
 
 /// A read whose log rows could not be committed because the database was unreachable (or
 /// every connection busy): 503 problem+json with `Retry-After`, no data (h19review: it was
-/// 500, against README "Failure behaviour").
+/// 500, against README "Reliability").
 async fn niet_beschikbaar(res: reqwest::Response) {
     assert_eq!(res.status(), 503);
     assert!(res.headers().contains_key("retry-after"));

@@ -251,7 +251,8 @@ where
     F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
 {
     let leesmodus = actie == "lezen" && ctx.groepslog.schrijver().is_some();
-    // The request's budget for database connections: its read's and its log rows' waits
+    // The request's budget for database connections, counted from here (the read's own
+    // run time counts too: milliseconds): its read's wait and its log rows' wait
     // together (`Logschrijver::schrijf`), so an outage answers 503 within about one
     // connection timeout.
     let uiterlijk = std::time::Instant::now() + pool.connection_timeout();

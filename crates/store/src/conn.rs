@@ -149,12 +149,17 @@ fn begin_onmiddellijk(c: &mut SqliteConnection, rest: Duration) -> diesel::Query
     let begin = AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE");
     let terug = c.batch_execute(&format!("PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}"));
     match (begin, terug) {
-        // Never leave a transaction open behind an error.
-        (Ok(()), Err(e)) => {
-            let _ = AnsiTransactionManager::rollback_transaction(c);
-            Err(e)
+        (begin, Ok(())) => begin,
+        // The timeout could not be put back: never leave a transaction open behind the
+        // error, and let the pool drop the connection (a short busy_timeout would fail
+        // every later write on it at once).
+        (begin, Err(e)) => {
+            if begin.is_ok() {
+                let _ = AnsiTransactionManager::rollback_transaction(c);
+            }
+            AnsiTransactionManager::transaction_manager_status_mut(c).set_in_error();
+            Err(begin.err().unwrap_or(e))
         }
-        (begin, _) => begin,
     }
 }
 
@@ -513,6 +518,61 @@ mod tests {
         );
         assert!(DbUrl::parse("x.db").is_err());
         assert!(DbUrl::parse("mysql://h/db").is_err());
+    }
+
+    /// `begin_onmiddellijk` with a shortened rest: the write lock held elsewhere makes it
+    /// give up after about that rest (not `busy_timeout`), and either way the connection
+    /// has its `busy_timeout` back afterwards.
+    #[test]
+    fn kort_begin_zet_busy_timeout_terug() {
+        use diesel::RunQueryDsl;
+        #[derive(diesel::QueryableByName)]
+        struct Waarde {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            timeout: i64,
+        }
+        let pad = std::env::temp_dir().join(format!(
+            "ketenregie-begin-{}-{:?}.db",
+            std::process::id(),
+            std::thread::current().id()
+        ));
+        let pad = pad.to_str().unwrap().to_string();
+        let mut houder = SqliteConnection::establish(&pad).unwrap();
+        houder
+            .batch_execute("PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS t (x)")
+            .unwrap();
+        let mut c = SqliteConnection::establish(&pad).unwrap();
+        sqlite_setup(&mut c).unwrap();
+        let timeout = |c: &mut SqliteConnection| {
+            diesel::sql_query("PRAGMA busy_timeout")
+                .get_result::<Waarde>(c)
+                .unwrap()
+                .timeout
+        };
+
+        // Free: begins, and the timeout is back.
+        begin_onmiddellijk(&mut c, Duration::from_millis(200)).unwrap();
+        {
+            use diesel::connection::{AnsiTransactionManager, TransactionManager};
+            AnsiTransactionManager::rollback_transaction(&mut c).unwrap();
+        }
+        assert_eq!(timeout(&mut c), BUSY_TIMEOUT_MS as i64);
+
+        // Held elsewhere: gives up after the rest, and the timeout is back.
+        houder.batch_execute("BEGIN IMMEDIATE").unwrap();
+        let begon = std::time::Instant::now();
+        assert!(begin_onmiddellijk(&mut c, Duration::from_millis(200)).is_err());
+        let duur = begon.elapsed();
+        assert!(
+            duur >= Duration::from_millis(150) && duur < Duration::from_secs(3),
+            "{duur:?}"
+        );
+        assert_eq!(timeout(&mut c), BUSY_TIMEOUT_MS as i64);
+        houder.batch_execute("ROLLBACK").unwrap();
+        drop((c, houder));
+        for achter in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{pad}{achter}"));
+        }
     }
 
     #[test]

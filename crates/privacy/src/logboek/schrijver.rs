@@ -221,9 +221,10 @@ impl Groepslog {
 ///
 /// `onbereikbaar`: the attempt failed as `Mislukking::Geheel` (no connection within the
 /// pool's timeout, the connection found dead, the transaction's `BEGIN` or `COMMIT`
-/// failing): nothing about the request's own rows, so the caller answers 503 with
-/// `Retry-After` as for any request that finds the database away or every connection busy
-/// (README "Failure behaviour": never 500). `false`: the request's own rows were refused,
+/// failing) or the request's own deadline passed without a connection
+/// (`Mislukking::Termijn`): nothing about the request's own rows, so the caller answers
+/// 503 with `Retry-After` as for any request that finds the database away or every
+/// connection busy (README "Reliability": never 500). `false`: the request's own rows were refused,
 /// or the writer stopped: 500.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("de logregels konden niet worden vastgelegd: {tekst}")]
@@ -243,7 +244,7 @@ impl Logfout {
     fn van(m: &Mislukking) -> Self {
         Logfout {
             tekst: m.tekst().to_string(),
-            onbereikbaar: matches!(m, Mislukking::Geheel(_)),
+            onbereikbaar: matches!(m, Mislukking::Geheel(_) | Mislukking::Termijn(_)),
         }
     }
 }
@@ -337,11 +338,13 @@ impl Logschrijver {
     /// Append `rijen` with the next batch; returns once that batch committed (or failed).
     ///
     /// `uiterlijk`: the moment after which the request no longer waits for a database
-    /// connection (its arrival plus the pool's connection timeout, the budget the request's
-    /// own read already drew on). The writer waits for its connection only until the
+    /// connection (the start of its read plus the pool's connection timeout, the budget
+    /// its read already drew on). The writer waits for its connection only until the
     /// earliest deadline in the batch (at least `conn::MIN_VERBINDINGSWACHT`), so during an
     /// outage a logged read is answered 503 within about one connection timeout, not one
-    /// for its read and another for its log rows (h19review).
+    /// for its read and another for its log rows (h19review). When that wait ends without
+    /// a connection, only the requests whose deadline has passed fail; the others are
+    /// written on (`Mislukking::Termijn`).
     pub async fn schrijf(&self, rijen: Logrijen, uiterlijk: Instant) -> Result<(), Logfout> {
         if rijen.is_leeg() {
             return Ok(());
@@ -500,6 +503,45 @@ impl Batchwerk<'_> {
                     let _ = w.send(Ok(()));
                 }
             }
+            Err(Mislukking::Termijn(e)) => {
+                // Answer the requests whose time is up; write the others on, with the
+                // next earliest deadline. The earliest one's deadline has passed (the
+                // wait ran to it, or it had passed already), so every round answers at
+                // least one request: this ends.
+                if !herhaling {
+                    self.cijfers.mislukt.fetch_add(1, Relaxed);
+                }
+                let nu = Instant::now();
+                let mut verder = Vec::with_capacity(aantal_verzoeken);
+                let fout = Logfout {
+                    tekst: e,
+                    onbereikbaar: true,
+                };
+                for ((rijen, klaar), uiterlijk) in rijen
+                    .splits(&maten)
+                    .into_iter()
+                    .zip(wachtenden)
+                    .zip(termijnen)
+                {
+                    if uiterlijk <= nu {
+                        let _ = klaar.send(Err(fout.clone()));
+                    } else {
+                        verder.push(Opdracht {
+                            rijen,
+                            klaar,
+                            uiterlijk,
+                        });
+                    }
+                }
+                tracing::warn!(
+                    verlopen = aantal_verzoeken - verder.len(),
+                    verder = verder.len(),
+                    "geen verbinding voor de termijn van een verzoek; de overige worden verder geschreven"
+                );
+                if !verder.is_empty() {
+                    self.schrijf(verder, herhaling);
+                }
+            }
             Err(Mislukking::Rijen(e)) if aantal_verzoeken > 1 => {
                 if herhaling {
                     tracing::debug!(fout = %e, verzoeken = aantal_verzoeken, "helft van een logbatch mislukt; opnieuw gehalveerd");
@@ -558,12 +600,17 @@ enum Mislukking {
     /// and the connection still answers: possibly one request's rows, so worth a retry
     /// (in halves, `Batchwerk`).
     Rijen(String),
+    /// No connection before the batch's earliest request deadline, which was shorter
+    /// than the pool's connection timeout: the requests whose deadline has passed fail
+    /// (503), the others are written on (their next earliest deadline), so one late
+    /// request does not fail a batch of fresh ones under load (h20 review).
+    Termijn(String),
 }
 
 impl Mislukking {
     fn tekst(&self) -> &str {
         match self {
-            Mislukking::Geheel(t) | Mislukking::Rijen(t) => t,
+            Mislukking::Geheel(t) | Mislukking::Rijen(t) | Mislukking::Termijn(t) => t,
         }
     }
 }
@@ -601,7 +648,8 @@ impl Poging {
 /// (a failed batch is split back per request from them, `Logrijen::splits`).
 ///
 /// The connection is waited for until `uiterlijk` (the batch's earliest request
-/// deadline), at least `conn::MIN_VERBINDINGSWACHT`. On failure the connection is probed once
+/// deadline), at least `conn::MIN_VERBINDINGSWACHT`; none by then is
+/// `Mislukking::Termijn` when that was less than the pool's own timeout. On failure the connection is probed once
 /// (`conn::controleer_na_fout`, as `conn::schrijf` does) to tell `Mislukking::Rijen` from
 /// `Mislukking::Geheel`. The statements sent while taking the connection (the pool's
 /// probe) are counted in `cijfers.proefrondes`.
@@ -625,7 +673,13 @@ fn schrijf_batch(
         ketenregie_store::rondes::geteld().wrapping_sub(voor),
         std::sync::atomic::Ordering::Relaxed,
     );
-    let mut c = haal.map_err(|e| Mislukking::Geheel(e.to_string()))?;
+    let mut c = haal.map_err(|e| {
+        if wachttijd < pool.connection_timeout() {
+            Mislukking::Termijn(e.to_string())
+        } else {
+            Mislukking::Geheel(e.to_string())
+        }
+    })?;
     let koppen = batchzegel::koppen_van(rijen);
     let uitkomst =
         batchzegel::maak_koppen(&mut c, &koppen, bekend, Poging::in_rijen).and_then(|()| {
@@ -737,8 +791,9 @@ mod tests {
     /// waited about twice the timeout). With the pool's one connection held elsewhere and
     /// a timeout of 5 s, a deadline 300 ms away fails the request as `onbereikbaar` (503)
     /// in well under the 5 s; once the connection is free the next request commits.
-    #[tokio::test]
-    async fn wacht_niet_langer_dan_de_termijn_van_het_verzoek() {
+    /// A migrated SQLite database in a folder of its own, a pool of one connection with a
+    /// connection timeout of 5 s, and a writer over it.
+    fn opzet() -> (std::path::PathBuf, DbPool, Logschrijver) {
         let map = std::env::temp_dir().join(format!(
             "ketenregie-schrijver-{}-{}",
             std::process::id(),
@@ -756,6 +811,12 @@ mod tests {
         )
         .unwrap();
         let schrijver = Logschrijver::start(pool.clone(), Schrijfinstelling::default()).unwrap();
+        (map, pool, schrijver)
+    }
+
+    #[tokio::test]
+    async fn wacht_niet_langer_dan_de_termijn_van_het_verzoek() {
+        let (map, pool, schrijver) = opzet();
 
         let bezet = pool.get().unwrap();
         let begon = Instant::now();
@@ -788,6 +849,54 @@ mod tests {
             .schrijf(een_rij(), Instant::now() + Duration::from_secs(5))
             .await
             .expect("the connection is free again");
+        let _ = std::fs::remove_dir_all(&map);
+    }
+
+    /// Under load, not an outage: one request whose deadline has passed shares a batch
+    /// with a fresh one while the pool's only connection is busy for 600 ms. The late
+    /// request is answered 503 after the least wait (100 ms); the fresh one is written on
+    /// with its own deadline and commits once the connection is free (h20 review: the
+    /// batch's earliest deadline failed every request in it).
+    #[tokio::test]
+    async fn een_verlopen_verzoek_laat_de_rest_van_de_batch_niet_vallen() {
+        let (map, pool, schrijver) = opzet();
+        let bezet = pool.get().unwrap();
+        let vrij = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            drop(bezet);
+        });
+        schrijver.verzamel(2);
+        let begon = Instant::now();
+        let getimed = |uiterlijk: Instant| {
+            let s = schrijver.clone();
+            async move {
+                let uitkomst = s.schrijf(een_rij(), uiterlijk).await;
+                (uitkomst, begon.elapsed())
+            }
+        };
+        let ((laat, laat_na), (vers, vers_na)) = tokio::join!(
+            getimed(begon - Duration::from_secs(1)),
+            getimed(begon + Duration::from_secs(5))
+        );
+        let fout = laat.expect_err("the late request fails closed");
+        assert!(fout.onbereikbaar, "{fout}");
+        assert!(
+            laat_na < Duration::from_millis(550),
+            "late answered after {laat_na:?}"
+        );
+        vers.expect("the fresh request commits once the connection is free");
+        assert!(
+            vers_na >= Duration::from_millis(550),
+            "fresh answered after {vers_na:?}"
+        );
+        assert_eq!(
+            schrijver
+                .cijfers
+                .verzoeken
+                .load(std::sync::atomic::Ordering::SeqCst),
+            1
+        );
+        vrij.await.unwrap();
         let _ = std::fs::remove_dir_all(&map);
     }
 }
