@@ -98,6 +98,8 @@ pub struct Grondslag {
     /// E.g. "Wpg art. 18" or "Wmo 2015 art. 5.2.6": a citation, at most
     /// [`GRONDSLAG_CODE_MAX`] characters. It is copied into every processing-log row the
     /// rule allows (Logboek dataverwerkingen), so its length multiplies with the log.
+    // `max_length` is written out: utoipa's attribute takes no constant (juhaku/utoipa
+    // issue 1322); the test `convenanten::grondslag_is_een_korte_verwijzing` ties the two.
     #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub code: String,
     pub omschrijving: String,
