@@ -335,6 +335,20 @@ impl From<r2d2::Error> for AppError {
     }
 }
 
+/// A read's log rows that could not be committed (fail closed: the read's data is not
+/// answered). The database away or every connection busy (`Logfout::onbereikbaar`) is a
+/// 503 like any other request's; rows the database refused, or a stopped writer, a 500.
+impl From<ketenregie_privacy::logboek::Logfout> for AppError {
+    fn from(e: ketenregie_privacy::logboek::Logfout) -> Self {
+        tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
+        if e.onbereikbaar {
+            AppError::database_onbereikbaar()
+        } else {
+            AppError::intern(e)
+        }
+    }
+}
+
 /// The one mapping of the domain error (`ketenregie_common::Fout`) to HTTP; the table is
 /// in `Fout`'s documentation and `tests::elke_soort_fout` pins it.
 impl From<ketenregie_common::Fout> for AppError {

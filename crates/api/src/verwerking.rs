@@ -268,16 +268,8 @@ where
         let rijen = ctx.groepslog.neem();
         match (uitkomst, ctx.groepslog.schrijver()) {
             (Ok(v), Some(s)) => {
-                // Fail closed either way (no data); a database away or busy is 503 like
-                // any other request's (`Logfout::onbereikbaar`), a refused row 500.
-                s.schrijf(rijen, uiterlijk).await.map_err(|e| {
-                    tracing::error!(fout = %e, "logregels van een lezing niet vastgelegd: geen antwoord");
-                    if e.onbereikbaar {
-AppError::database_onbereikbaar()
-                    } else {
-                        AppError::intern(e)
-                    }
-                })?;
+                // Fail closed either way (no data): `From<Logfout> for AppError`.
+                s.schrijf(rijen, uiterlijk).await?;
                 Ok(v)
             }
             (uitkomst, _) => uitkomst,

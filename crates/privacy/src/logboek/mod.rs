@@ -112,7 +112,7 @@ pub use crate::verificatie::{Breuk, Verificatie, verifieer};
 pub use bewaring::*;
 pub use bundel::Bundel;
 pub use lezen::*;
-pub use schrijver::{Groepslog, Logrijen, Logschrijver};
+pub use schrijver::{Groepslog, Logfout, Logrijen, Logschrijver};
 
 /// The object an audit row is about.
 #[derive(Debug, Clone)]
