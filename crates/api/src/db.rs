@@ -81,10 +81,10 @@ where
 /// (`verbinding::blokkerende_threads`), so under load a request may first wait in the
 /// worker's blocking queue. That wait counts against the pool's connection timeout: a
 /// request that has waited it out already is answered 503 without asking the pool, and
-/// otherwise waits for a connection only for what is left (at least
-/// `conn::MIN_VERBINDINGSWACHT`, 100 ms). So with the
-/// database away every request is answered within about that timeout, as when each waited
-/// in a thread of its own, and not one timeout per request ahead of it in the queue.
+/// otherwise waits for a connection only for what is left (`conn::wachttijd_tot`: at
+/// least 100 ms). So with the database away every request is answered within about that
+/// timeout, as when each waited in a thread of its own, and not one timeout per request
+/// ahead of it in the queue.
 async fn op_verbinding<T, F>(pool: &DbPool, werk: F) -> Result<T, AppError>
 where
     T: Send + 'static,
@@ -92,18 +92,16 @@ where
 {
     let pool = pool.clone();
     let aangekomen = std::time::Instant::now();
+    let uiterlijk = aangekomen + pool.connection_timeout();
     web::block(move || {
-        let wachttijd = pool.connection_timeout();
-        let gewacht = aangekomen.elapsed();
-        if gewacht >= wachttijd {
+        if std::time::Instant::now() >= uiterlijk {
             tracing::warn!(
-                gewacht_ms = gewacht.as_millis() as u64,
+                gewacht_ms = aangekomen.elapsed().as_millis() as u64,
                 "te lang in de wachtrij voor de database"
             );
             return Err(AppError::database_onbereikbaar());
         }
-        let rest = (wachttijd - gewacht).max(conn::MIN_VERBINDINGSWACHT);
-        let mut c = conn::haal_binnen(&pool, rest)?;
+        let mut c = conn::haal_binnen(&pool, conn::wachttijd_tot(uiterlijk))?;
         let uitkomst = werk(&mut c);
         na_afloop(&mut c, uitkomst)
     })

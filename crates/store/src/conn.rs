@@ -164,7 +164,9 @@ fn begin_onmiddellijk(c: &mut SqliteConnection, rest: Duration) -> diesel::Query
 }
 
 /// How long a wait for the writer's turn goes before `BEGIN IMMEDIATE` gets only the rest
-/// of `busy_timeout` (`begin_onmiddellijk`).
+/// of `busy_timeout` (`begin_onmiddellijk`). An engineering choice, no standard sets it:
+/// short against the 10 s timeout, long against a turn in the common case (a write
+/// transaction of a few milliseconds).
 const VERKORT_NA: Duration = Duration::from_millis(100);
 
 /// The file of a SQLite connection's main database (empty in memory): the key of its
@@ -471,6 +473,15 @@ pub fn haal(pool: &DbPool) -> Result<PooledConn, r2d2::Error> {
 /// came just in time is not failed for that alone. An engineering choice; no standard
 /// sets it.
 pub const MIN_VERBINDINGSWACHT: Duration = Duration::from_millis(100);
+
+/// How long to wait for a connection with deadline `uiterlijk`: what is left of it, at
+/// least `MIN_VERBINDINGSWACHT`. The one rule of a request's connection budget
+/// (`api::db::op_verbinding`, the log writer's `schrijf_batch`).
+pub fn wachttijd_tot(uiterlijk: std::time::Instant) -> Duration {
+    uiterlijk
+        .saturating_duration_since(std::time::Instant::now())
+        .max(MIN_VERBINDINGSWACHT)
+}
 
 /// `haal`, waiting at most `wachttijd` for a connection (readiness answers sooner than a
 /// request would wait).

@@ -224,8 +224,8 @@ impl Groepslog {
 /// failing) or the request's own deadline passed without a connection
 /// (`Mislukking::Termijn`): nothing about the request's own rows, so the caller answers
 /// 503 with `Retry-After` as for any request that finds the database away or every
-/// connection busy (README "Reliability": never 500). `false`: the request's own rows were refused,
-/// or the writer stopped: 500.
+/// connection busy (README "Reliability": never 500). `false`: the request's own rows
+/// were refused, or the writer stopped: 500.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("de logregels konden niet worden vastgelegd: {tekst}")]
 pub struct Logfout {
@@ -254,6 +254,30 @@ struct Opdracht {
     klaar: tokio::sync::oneshot::Sender<Result<(), Logfout>>,
     /// The request's deadline for a database connection (`Logschrijver::schrijf`).
     uiterlijk: Instant,
+}
+
+impl Opdracht {
+    /// The requests of a batch that was not written, back from its parts in batch order:
+    /// the rows split per request (`Logrijen::splits`), where each answer goes, and each
+    /// deadline (the three as `Batchwerk::schrijf` took them apart).
+    fn terug(
+        rijen: Logrijen,
+        maten: &[Maat],
+        wachtenden: Vec<tokio::sync::oneshot::Sender<Result<(), Logfout>>>,
+        termijnen: Vec<Instant>,
+    ) -> Vec<Opdracht> {
+        rijen
+            .splits(maten)
+            .into_iter()
+            .zip(wachtenden)
+            .zip(termijnen)
+            .map(|((rijen, klaar), uiterlijk)| Opdracht {
+                rijen,
+                klaar,
+                uiterlijk,
+            })
+            .collect()
+    }
 }
 
 /// How the writer batches.
@@ -512,26 +536,16 @@ impl Batchwerk<'_> {
                     self.cijfers.mislukt.fetch_add(1, Relaxed);
                 }
                 let nu = Instant::now();
-                let mut verder = Vec::with_capacity(aantal_verzoeken);
                 let fout = Logfout {
                     tekst: e,
                     onbereikbaar: true,
                 };
-                for ((rijen, klaar), uiterlijk) in rijen
-                    .splits(&maten)
-                    .into_iter()
-                    .zip(wachtenden)
-                    .zip(termijnen)
-                {
-                    if uiterlijk <= nu {
-                        let _ = klaar.send(Err(fout.clone()));
-                    } else {
-                        verder.push(Opdracht {
-                            rijen,
-                            klaar,
-                            uiterlijk,
-                        });
-                    }
+                let (verlopen, verder): (Vec<Opdracht>, Vec<Opdracht>) =
+                    Opdracht::terug(rijen, &maten, wachtenden, termijnen)
+                        .into_iter()
+                        .partition(|o| o.uiterlijk <= nu);
+                for o in verlopen {
+                    let _ = o.klaar.send(Err(fout.clone()));
                 }
                 tracing::warn!(
                     verlopen = aantal_verzoeken - verder.len(),
@@ -550,17 +564,7 @@ impl Batchwerk<'_> {
                     self.cijfers.herhaald.fetch_add(1, Relaxed);
                     tracing::warn!(fout = %e, verzoeken = aantal_verzoeken, "logbatch mislukt; de batch wordt gehalveerd herhaald");
                 }
-                let mut eerste: Vec<Opdracht> = rijen
-                    .splits(&maten)
-                    .into_iter()
-                    .zip(wachtenden)
-                    .zip(termijnen)
-                    .map(|((rijen, klaar), uiterlijk)| Opdracht {
-                        rijen,
-                        klaar,
-                        uiterlijk,
-                    })
-                    .collect();
+                let mut eerste = Opdracht::terug(rijen, &maten, wachtenden, termijnen);
                 let tweede = eerste.split_off(aantal_verzoeken / 2);
                 self.schrijf(eerste, true);
                 self.schrijf(tweede, true);
@@ -648,8 +652,8 @@ impl Poging {
 /// (a failed batch is split back per request from them, `Logrijen::splits`).
 ///
 /// The connection is waited for until `uiterlijk` (the batch's earliest request
-/// deadline), at least `conn::MIN_VERBINDINGSWACHT`; none by then is
-/// `Mislukking::Termijn` when that was less than the pool's own timeout. On failure the connection is probed once
+/// deadline, `conn::wachttijd_tot`); none by then is `Mislukking::Termijn` when that was
+/// less than the pool's own timeout. On failure the connection is probed once
 /// (`conn::controleer_na_fout`, as `conn::schrijf` does) to tell `Mislukking::Rijen` from
 /// `Mislukking::Geheel`. The statements sent while taking the connection (the pool's
 /// probe) are counted in `cijfers.proefrondes`.
@@ -665,9 +669,7 @@ fn schrijf_batch(
         return Err(Mislukking::Geheel("storing ingesteld (test)".into()));
     }
     let voor = ketenregie_store::rondes::geteld();
-    let wachttijd = uiterlijk
-        .saturating_duration_since(Instant::now())
-        .max(conn::MIN_VERBINDINGSWACHT);
+    let wachttijd = conn::wachttijd_tot(uiterlijk);
     let haal = conn::haal_binnen(pool, wachttijd);
     cijfers.proefrondes.fetch_add(
         ketenregie_store::rondes::geteld().wrapping_sub(voor),
@@ -785,12 +787,6 @@ mod tests {
         }
     }
 
-    /// The writer waits for its connection only until the request's deadline (at least
-    /// `conn::MIN_VERBINDINGSWACHT`), not for the pool's whole connection timeout on top of
-    /// the wait the request's read already had (h19review: a logged read during an outage
-    /// waited about twice the timeout). With the pool's one connection held elsewhere and
-    /// a timeout of 5 s, a deadline 300 ms away fails the request as `onbereikbaar` (503)
-    /// in well under the 5 s; once the connection is free the next request commits.
     /// A migrated SQLite database in a folder of its own, a pool of one connection with a
     /// connection timeout of 5 s, and a writer over it.
     fn opzet() -> (std::path::PathBuf, DbPool, Logschrijver) {
@@ -814,6 +810,12 @@ mod tests {
         (map, pool, schrijver)
     }
 
+    /// The writer waits for its connection only until the request's deadline (at least
+    /// `conn::MIN_VERBINDINGSWACHT`), not for the pool's whole connection timeout on top of
+    /// the wait the request's read already had (h19review: a logged read during an outage
+    /// waited about twice the timeout). With the pool's one connection held elsewhere and
+    /// a timeout of 5 s, a deadline 300 ms away fails the request as `onbereikbaar` (503)
+    /// in well under the 5 s; once the connection is free the next request commits.
     #[tokio::test]
     async fn wacht_niet_langer_dan_de_termijn_van_het_verzoek() {
         let (map, pool, schrijver) = opzet();
