@@ -106,7 +106,8 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
-    /// Look-up keys and identities derived from names.
+    /// Keys: production keys and the identity provider's JWKS (`genereer`, `jwks`), and the
+    /// look-up keys and identities derived from names (`herbereken`).
     Sleutels {
         #[command(subcommand)]
         command: SleutelsCommand,
@@ -244,7 +245,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => serve(config),
         Command::Migrate => {
-            telemetry::init(&config);
+            telemetry::init(&config, telemetry::Uitvoer::Opdracht);
             let url = config.database_url()?;
             let applied = ketenregie_store::migrate::run(&url)?;
             println!("{} migration(s) applied to {}", applied.len(), url.masked());
@@ -563,7 +564,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
         } => {
             // The log lines of the run (e.g. a month's partition dropped, with how long the
             // processing log was locked) go with the counts.
-            telemetry::init(&config);
+            telemetry::init(&config, telemetry::Uitvoer::Opdracht);
             let url = config.database_url()?;
             ketenregie_store::migrate::run(&url)?;
             let mut conn = url.connect()?;
@@ -613,7 +614,7 @@ fn run(command: Command, config: Config) -> anyhow::Result<()> {
 }
 
 fn serve(config: Config) -> anyhow::Result<()> {
-    telemetry::init(&config);
+    telemetry::init(&config, telemetry::Uitvoer::Dienst);
     let url = config.database_url()?;
     if config.is_development() {
         tracing::warn!(
@@ -626,11 +627,21 @@ fn serve(config: Config) -> anyhow::Result<()> {
         mode = if config.is_development() { "development" } else { "production" },
         "ketenregie start"
     );
+    let bind = config.server.bind;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(config).await?;
+        // The address as a browser would type it (a wildcard bind is reached locally).
+        let mut adres = bind;
+        adres.set_port(app.port());
+        if adres.ip().is_unspecified() {
+            adres.set_ip(match adres {
+                std::net::SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                std::net::SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
         tracing::info!(
             port = app.port(),
-            "ketenregie luistert; API-documentatie op /docs/"
+            "ketenregie luistert op http://{adres}/ ; API-documentatie op http://{adres}/docs/"
         );
         app.run_until_stopped().await?;
         Ok(())

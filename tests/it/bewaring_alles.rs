@@ -682,6 +682,12 @@ async fn proefdraai_noemt_regel_en_termijn(db: Db) {
     ] {
         assert!(tekst.contains(soort), "{soort}: {tekst}");
     }
+    // The report alone on standard output (a file or a pipe gets no log lines and no
+    // colour codes); the log lines on standard error.
+    let fout = String::from_utf8_lossy(&out.stderr);
+    assert!(!tekst.contains("retention source done"), "{tekst}");
+    assert!(!tekst.contains('\x1b') && !fout.contains('\x1b'), "{fout}");
+    assert!(fout.contains("retention source done"), "{fout}");
     // The reasons, as printed: rule, term and whose.
     let r = run(&app, na(20), true);
     assert_eq!(

@@ -2,15 +2,39 @@
 //! Spans carry ids (trace id, route, organisation code), never a name, BSN or body.
 
 use crate::config::Config;
+use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 
+/// Where the log lines go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uitvoer {
+    /// The service (`serve`): standard output, where a container runtime or journald
+    /// collects a service's lines.
+    Dienst,
+    /// A command that prints a report (`retention run`, `migrate`): standard error, so the
+    /// report on standard output stays clean for a pipe or a file.
+    Opdracht,
+}
+
 /// Install the global subscriber. Safe to call more than once (tests): later calls are
-/// no-ops.
-pub fn init(config: &Config) {
+/// no-ops. Readable lines are coloured only when they go to a terminal (no escape codes
+/// in a file or a pipe).
+pub fn init(config: &Config, uitvoer: Uitvoer) {
     let filter = EnvFilter::try_new(&config.log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let terminal = match uitvoer {
+        Uitvoer::Dienst => std::io::stdout().is_terminal(),
+        Uitvoer::Opdracht => std::io::stderr().is_terminal(),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
+        .with_target(false)
+        .with_ansi(terminal)
+        .with_writer(move || -> Box<dyn std::io::Write> {
+            match uitvoer {
+                Uitvoer::Dienst => Box::new(std::io::stdout()),
+                Uitvoer::Opdracht => Box::new(std::io::stderr()),
+            }
+        });
     let _ = if config.log_json() {
         builder
             .json()

@@ -181,7 +181,7 @@ pub async fn spawn_met_contract(
     let dir = temp_dir();
     let (url, pg) = database(db, &dir)?;
     let config = test_config(&url, &dir, extra);
-    ketenregie_api::telemetry::init(&config);
+    ketenregie_api::telemetry::init(&config, ketenregie_api::telemetry::Uitvoer::Dienst);
     let app = Application::build_met(config.clone(), onderdelen)
         .await
         .expect("application starts");
