@@ -197,6 +197,10 @@ async fn openapi_publiek_en_docs_ui(db: Db) {
     assert!(html.contains("swagger"), "docs UI served from the binary");
     let init = app.tekst("/docs/swagger-initializer.js").await;
     assert!(init.contains("/api/v1/openapi.json"));
+    // Typed without the slash: sent on to the documentation, not a 404.
+    let zonder = app.client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(zonder.url().path(), "/docs/");
+    assert_eq!(zonder.status(), 200);
 }
 
 /// Only declared query parameters (Dutch API Design Rules; issue 13 point 6): an unknown key

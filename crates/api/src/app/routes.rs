@@ -12,6 +12,15 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/health/live", web::get().to(gezondheid::live))
         .route("/health/ready", web::get().to(gezondheid::ready))
         .route("/metrics", web::get().to(gezondheid::metrics))
+        // `/docs` as typed from the start-up line, to the documentation's own path.
+        .route(
+            "/docs",
+            web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((actix_web::http::header::LOCATION, "/docs/"))
+                    .finish()
+            }),
+        )
         .service(
             utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
                 // No online validator: Swagger UI would send the document's URL (and so
