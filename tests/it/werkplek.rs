@@ -889,6 +889,9 @@ async fn briefing_en_om(db: Db) {
         .await;
     assert_eq!(r.status, 403, "{}", r.html);
     assert!(r.html.contains("href=\"#veld-reden\""), "{}", r.html);
+    // Said to a person at a form, not to an API client: no header to send.
+    assert!(r.html.contains("vul hierboven de reden"), "{}", r.html);
+    assert!(!r.html.contains("X-Audit-Toelichting"), "{}", r.html);
     let r = om
         .post(
             "/werkplek/briefing",

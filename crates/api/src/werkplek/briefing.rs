@@ -14,6 +14,10 @@ use ketenregie_case::briefing::{self, Briefing, BriefingVraag, ZorgmeldingBron};
 use ketenregie_common::Rol;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
+
+/// What the briefing form says when the agreement asks a reason for every consultation
+/// (the decision's `toelichting_vereist`, DOMAIN.md "toelichting") and none was given.
+const REDEN_VEREIST: &str = "Het convenant vereist bij elke raadpleging een reden: vul hierboven de reden van deze raadpleging in";
 use serde::Serialize;
 
 /// A value's wire name, readable (`voorlopige-ots` -> `voorlopige ots`).
@@ -314,10 +318,12 @@ pub async fn zoek(
         Err(AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. })
             if w.toelichting_vereist =>
         {
+            // The decision's own reason speaks to API clients (it names the
+            // `X-Audit-Toelichting` header); a person at this form fills in a field.
             p.problemen = vec![Probleem {
                 veld: "reden".into(),
                 id: veld_id("reden"),
-                tekst: w.reden,
+                tekst: REDEN_VEREIST.into(),
             }];
             pagina(&p, StatusCode::FORBIDDEN)
         }
