@@ -562,6 +562,9 @@ async fn melding_door_de_keten(db: Db) {
         );
     }
     assert!(r.html.contains("value=\"Visser\""), "typed values kept");
+    // Said with the form's labels, not the API's paths.
+    assert!(r.html.contains("Kind 1: BSN"), "{}", r.html);
+    assert!(!r.html.contains("`kinderen[0]"), "{}", r.html);
     assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
     // A concept, then changed and submitted.
     let r = agent
@@ -584,9 +587,26 @@ async fn melding_door_de_keten(db: Db) {
     v.push(("_versie".into(), versie));
     let r = agent.post(&pad, &velden(&v)).await;
     assert_eq!(r.status, 303, "{}", r.html);
+    // People read names, not codes: the organisation by the partner register, the
+    // municipality by the reference data.
+    app.sql(&format!(
+        "UPDATE organisaties SET naam = 'Veilig Thuis Haaglanden' WHERE code = '{VT}'"
+    ));
+    // The municipality as the reference data has it (tests load no reference data).
+    app.sql(
+        "INSERT INTO gemeenten (code, naam, provincie, veiligheidsregio_code, veiligheidsregio_naam, politie_eenheid) \
+         SELECT '0518', '''s-Gravenhage', 'Zuid-Holland', 'VR15', 'Haaglanden', 'Den Haag' \
+         WHERE NOT EXISTS (SELECT 1 FROM gemeenten WHERE code = '0518')",
+    );
     let uit = agent.get("/werkplek/uitgaand").await;
     assert!(
-        uit.html.contains(&id) && uit.html.contains(VT),
+        uit.html.contains(&id) && uit.html.contains(">Veilig Thuis Haaglanden<"),
+        "{}",
+        uit.html
+    );
+    assert!(!uit.html.contains(&format!(">{VT}<")), "{}", uit.html);
+    assert!(
+        uit.html.contains("Gravenhage") && !uit.html.contains(">0518<"),
         "{}",
         uit.html
     );
@@ -597,6 +617,15 @@ async fn melding_door_de_keten(db: Db) {
     assert!(inbox.html.contains(&id), "{}", inbox.html);
     let detail = vt.get(&pad).await;
     assert_eq!(detail.status, 200);
+    assert!(
+        detail.html.contains("Veilig Thuis Haaglanden"),
+        "{}",
+        detail.html
+    );
+    assert!(detail.html.contains("Gravenhage"), "{}", detail.html);
+    // The child's date of birth as every other date of the werkplek (dd-mm-jjjj).
+    assert!(detail.html.contains("04-05-2016"), "{}", detail.html);
+    assert!(!detail.html.contains("2016-05-04"), "{}", detail.html);
     assert!(detail.html.contains("Ontvangst bevestigen"));
     assert!(detail.html.contains("Afwijzen"));
     assert!(

@@ -34,6 +34,7 @@ pub mod dashboard;
 pub mod formulier;
 pub mod inzage;
 pub mod meldingen;
+pub mod namen;
 pub mod oidc;
 pub mod overdrachten;
 pub mod sessie;

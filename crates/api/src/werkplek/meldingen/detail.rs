@@ -1,6 +1,7 @@
 //! One melding: its detail with the steps the lifecycle allows, each step, feedback and hand-over.
 
 use super::*;
+use crate::werkplek::namen::Weergavenamen;
 
 /// A next step the lifecycle allows the caller.
 #[derive(Debug, Clone)]
@@ -84,6 +85,21 @@ pub(super) async fn detail_pagina(
     })
     .await?;
     let k = &m.kop;
+    let namen = {
+        let (afzender, ontvanger, codes) =
+            (k.afzender.clone(), k.ontvanger.clone(), k.gemeentecodes());
+        crate::db::run(pool, move |c| {
+            Weergavenamen::laad(
+                c,
+                [Some(afzender.as_str()), ontvanger.as_deref()]
+                    .into_iter()
+                    .flatten(),
+                codes.iter().map(String::as_str),
+            )
+            .map_err(crate::db::db_fout)
+        })
+        .await?
+    };
     let org = &s.actor.organisatie;
     let partij = if k.ontvanger.as_deref() == Some(org.as_str()) {
         Some(Partij::Ontvanger)
@@ -142,14 +158,17 @@ pub(super) async fn detail_pagina(
     };
     let mut kop = vec![
         ("Status".to_string(), status(k)),
-        ("Van".to_string(), k.afzender.clone()),
+        ("Van".to_string(), namen.organisatie(&k.afzender)),
         (
             "Aan".to_string(),
             k.ontvanger
-                .clone()
-                .unwrap_or_else(|| "nog niet verzonden".into()),
+                .as_deref()
+                .map_or_else(|| "nog niet verzonden".into(), |o| namen.organisatie(o)),
         ),
-        ("Gemeente(n)".to_string(), k.gemeentecodes().join(", ")),
+        (
+            "Gemeente(n)".to_string(),
+            namen.gemeenten(&k.gemeentecodes()),
+        ),
         (
             "Acuut".to_string(),
             if k.acuut { "ja" } else { "nee" }.into(),

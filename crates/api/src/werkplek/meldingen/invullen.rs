@@ -19,9 +19,18 @@ pub(super) fn formulier_pagina(
     waarden: &HashMap<String, String>,
     fouten: Vec<Probleem>,
 ) -> Result<HttpResponse, Fout> {
+    // At the field its label is next to the text; in the summary above the form the
+    // text names the group too ("Kind 1: Achternaam is verplicht").
+    let labels = veldlabels();
     let map: HashMap<String, String> = fouten
         .iter()
-        .map(|p| (p.veld.clone(), p.tekst.clone()))
+        .map(|p| {
+            let tekst = match labels.get(&p.veld) {
+                Some((_, label)) => leesbaar(&p.tekst, label),
+                None => p.tekst.clone(),
+            };
+            (p.veld.clone(), tekst)
+        })
         .collect();
     let namen = veldnamen();
     // A problem on a field the form has is linked to it; one on a whole list or the
@@ -38,8 +47,18 @@ pub(super) fn formulier_pagina(
                     .cloned()
                     .unwrap_or_else(|| p.veld.clone())
             };
+            let tekst = match labels.get(&doel) {
+                // A problem of the field itself, or of its list or group as a whole.
+                Some((volledig, _)) if doel == p.veld => leesbaar(&p.tekst, volledig),
+                Some((volledig, _)) => {
+                    let groep = volledig.split(": ").next().unwrap_or(volledig);
+                    leesbaar(&p.tekst, groep)
+                }
+                None => p.tekst.clone(),
+            };
             Probleem {
                 id: veld_id(&doel),
+                tekst,
                 ..p
             }
         })

@@ -1,6 +1,7 @@
 //! The lists: the receiver's inbox sorted by deadline, the outbox, the quality checker's queue.
 
 use super::*;
+use crate::werkplek::namen::Weergavenamen;
 
 /// A row of the inbox, outbox or quality queue.
 #[derive(Debug, Clone)]
@@ -65,7 +66,7 @@ pub(super) async fn regels(
 ) -> Result<Vec<Regel>, Fout> {
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
-    let (koppen, termijnen) = crate::db::run(pool, move |conn| {
+    let (koppen, termijnen, namen) = crate::db::run(pool, move |conn| {
         let (k, _) = referral::lijst(conn, &c, filter, 0, 500)?;
         let t = referral::open_termijnen(
             conn,
@@ -74,7 +75,17 @@ pub(super) async fn regels(
             &ketenregie_store::venster::Venster::eerste(2000),
         )?
         .rijen;
-        Ok((k, t))
+        // The names of the page's organisations and municipalities, in two queries.
+        let codes: Vec<String> = k.iter().flat_map(|k| k.gemeentecodes()).collect();
+        let namen = Weergavenamen::laad(
+            conn,
+            k.iter()
+                .flat_map(|k| [Some(k.afzender.as_str()), k.ontvanger.as_deref()])
+                .flatten(),
+            codes.iter().map(String::as_str),
+        )
+        .map_err(crate::db::db_fout)?;
+        Ok((k, t, namen))
     })
     .await?;
     let nu = ctx.nu.naive_utc();
@@ -88,14 +99,14 @@ pub(super) async fn regels(
             Regel {
                 id: k.id,
                 partner: if als_ontvanger {
-                    k.afzender.clone()
+                    namen.organisatie(&k.afzender)
                 } else {
                     k.ontvanger
-                        .clone()
-                        .unwrap_or_else(|| "nog niet verzonden".into())
+                        .as_deref()
+                        .map_or_else(|| "nog niet verzonden".into(), |o| namen.organisatie(o))
                 },
                 status: status(k),
-                gemeenten: k.gemeentecodes().join(", "),
+                gemeenten: namen.gemeenten(&k.gemeentecodes()),
                 acuut: k.acuut,
                 datum: tijd_db(k.ingediend_op.unwrap_or(k.gewijzigd_op)),
                 termijn: t.map(|t| {

@@ -21,8 +21,15 @@ pub struct Veld {
 }
 
 impl Veld {
-    /// The chosen option's label (for the read-only view).
+    /// The value as the read-only view shows it: a chosen option by its label, a date as
+    /// the Dutch write it (`04-05-2016`, as every other date of the werkplek; the form's
+    /// own `<input type="date">` keeps ISO 8601).
     pub fn weergave(&self) -> String {
+        if self.soort == "datum"
+            && let Ok(d) = chrono::NaiveDate::parse_from_str(&self.waarde, "%Y-%m-%d")
+        {
+            return d.format("%d-%m-%Y").to_string();
+        }
         self.opties
             .iter()
             .find(|(w, _)| *w == self.waarde)
@@ -274,6 +281,32 @@ pub(super) fn veldnamen() -> Vec<String> {
         .into_iter()
         .flat_map(|g| g.velden.into_iter().map(|v| v.naam))
         .collect()
+}
+
+/// Per field name (`kinderen[0].achternaam`): its label with its group's title as a person
+/// reads it on the form ("Kind 1: Achternaam"), and the label alone.
+pub(super) fn veldlabels() -> HashMap<String, (String, String)> {
+    groepen(&HashMap::new(), &HashMap::new())
+        .into_iter()
+        .flat_map(|g| {
+            let titel = g.titel;
+            g.velden
+                .into_iter()
+                .map(move |v| (v.naam, (format!("{titel}: {}", v.label), v.label)))
+        })
+        .collect()
+}
+
+/// A use case's reason as a person at the form reads it: the field's path that opens it
+/// (`` `kinderen[0].achternaam` is verplicht``) replaced by the field's label ("Achternaam
+/// is verplicht"); a reason that does not open with it gets the label in front.
+pub(super) fn leesbaar(reden: &str, label: &str) -> String {
+    if let Some(rest) = reden.strip_prefix('`')
+        && let Some(eind) = rest.find('`')
+    {
+        return format!("{label}{}", &rest[eind + 1..]);
+    }
+    format!("{label}: {reden}")
 }
 
 /// The form's values as the API's input (`MeldingInvoer`): empty slots left out, `ja`/`nee`
