@@ -130,6 +130,41 @@ async fn verwerkingslog_na_vijf_jaar_weg(db: Db) {
     assert!(logboek::verifieer(&mut c).unwrap().is_ok());
 }
 
+/// A run with nothing due in an organisation's chain leaves the chain alone: one index
+/// probe (`logboek::heeft_rijen_voor`) instead of sealing and locking it, so the daily run
+/// after a month was dropped whole costs a probe per organisation (issue 17 point 6).
+async fn niets_verlopen_laat_de_keten_met_rust(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
+    for _ in 0..2 {
+        assert_eq!(
+            app.get(&format!("/api/v1/personen/{PERSOON}/inzage"), &fg)
+                .await
+                .status(),
+            200
+        );
+    }
+    let onverzegeld = "SELECT count(*) AS n FROM verwerkingslog WHERE volgnummer = 0";
+    assert_eq!(app.tel(onverzegeld), 2);
+    let bronnen: Vec<Arc<dyn Bewaarbron>> = vec![Arc::new(Verwerkingslogbron)];
+    assert_eq!(
+        voer_uit(&app, bronnen.clone(), t0() + Duration::days(4 * 365), false),
+        vec![("verwerkingslog", 0)]
+    );
+    // Not sealed by the run (the sealer's work), no checkpoint row written.
+    assert_eq!(app.tel(onverzegeld), 2);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verwerkingslog"), 2);
+    // Past the term the same run seals and removes them.
+    assert_eq!(
+        voer_uit(&app, bronnen, t0() + Duration::days(6 * 365), false),
+        vec![("verwerkingslog", 2)]
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM verwerkingslog WHERE activiteit <> 'bewaring-ijkpunt'"),
+        0
+    );
+}
+
 async fn eigen_termijn_gaat_voor(db: Db) {
     let Some(app) = app(db).await else { return };
     let fg = app.token("politie-haaglanden", &["privacyfunctionaris"]);
@@ -280,6 +315,7 @@ async fn cli_proefdraai(db: Db) {
 
 op_beide_backends!(
     verwerkingslog_na_vijf_jaar_weg,
+    niets_verlopen_laat_de_keten_met_rust,
     eigen_termijn_gaat_voor,
     verwerkingslog_ondergrens,
     verwijdering_staat_in_verwerkingslog,

@@ -691,6 +691,11 @@ impl Bewaarbron for Verwerkingslogbron {
         for (org, keten) in ketens {
             let grond = termijnen.van_soort(conn, &org, "verwerkingslog")?;
             let grens = nu - Duration::days(grond.termijn_dagen.unwrap_or(5 * JAAR));
+            if !logboek::heeft_rijen_voor(conn, &org, grens)? {
+                // Nothing of the organisation started before its limit, so nothing in its
+                // chain ended before it: the chain is not touched (not sealed, not locked).
+                continue;
+            }
             let n = logboek::bewaar_keten(conn, &keten, &org, grens, nu, proef)?;
             // Log rows carry no domain record: counted, not logged per row.
             uit.extend(Verwijderd::rijen("verwerkingslog", n, &grond));

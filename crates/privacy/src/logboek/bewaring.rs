@@ -91,6 +91,26 @@ fn te_bewaren_vanaf(
     Ok(Some((vanaf, n)))
 }
 
+/// Whether organisation `organisatie` has a processing-log row that started before
+/// `grens`: one seek in `verwerkingslog_organisatie_idx` (organisatie, start_op, id), on
+/// PostgreSQL in the partitions of the months before `grens` only. A row that ended before
+/// `grens` started before it, so `false` means retention has nothing to remove from the
+/// organisation's chain (its chain holds only its own rows: `verwerking_invoeg`), and the
+/// daily run need not seal and lock it. After a month was dropped whole this makes the
+/// row-by-row pass over every chain a handful of index probes.
+pub fn heeft_rijen_voor(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    grens: DateTime<Utc>,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        verwerkingslog::table
+            .filter(verwerkingslog::organisatie.eq(organisatie))
+            .filter(verwerkingslog::start_op.lt(to_db(grens))),
+    ))
+    .get_result(conn)
+}
+
 /// Retention of one processing-log chain (`keten`, of `organisatie`): remove the rows
 /// that ended before `grens` as a prefix of the chain, and append a retention checkpoint
 /// row to the same chain (activity `BEWARING_IJKPUNT`) that says where the chain now
