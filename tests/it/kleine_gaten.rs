@@ -139,7 +139,10 @@ async fn naam_uniek_ook_gelijktijdig(db: Db) {
         1
     );
     assert_eq!(
-        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'wijkteam-noord-0' OR naam_sleutel = 'wijkteamnoord'"),
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM organisaties WHERE code = 'wijkteam-noord-0' OR naam_sleutel = '{}'",
+            ketenregie_common::organisatie::naamsleutel("Wijkteam Noord")
+        )),
         1
     );
 }

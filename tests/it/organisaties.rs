@@ -324,6 +324,119 @@ async fn naam_uniek(db: Db) {
     );
 }
 
+/// `NAAM_UNIEK` against look-alikes (outside test of 1 Dec 2026, F2): the police's name
+/// with an invisible default-ignorable character (U+FE0F, U+034F), with a Cyrillic "о"
+/// or a capital I for the l, or with other punctuation and spacing is the police's name
+/// (`naamsleutel`: NFKC, TR39 skeleton, without case, punctuation and invisible
+/// characters); refused as a rename by the organisation's own admin and as a registration,
+/// nothing written. Keys stored under the earlier computation are recomputed at start
+/// (`vul_naamsleutels`): a look-alike registered under the old key loses its key and is
+/// reported, the older registration keeps its own.
+async fn naam_uniek_lookalikes(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let politie = app.organisatie("politie-den-haag", "politie", &[]).await;
+    let pol_pad = format!("/api/v1/organisaties/{}", politie["id"].as_str().unwrap());
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .put(
+            &pol_pad,
+            &platform,
+            &json!({"code": "politie-den-haag", "naam": "Politie eenheid Den Haag", "soort": "politie"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let wt = app
+        .organisatie("wijkteam-utrecht-oost", "wijkteam", &["0518"])
+        .await;
+    let pad = format!("/api/v1/organisaties/{}", wt["id"].as_str().unwrap());
+    let beheer = app.token("wijkteam-utrecht-oost", &["functioneel-beheerder"]);
+    let varianten = [
+        "Politie eenheid Den Haag\u{FE0F}",
+        "Politie eenheid Den Haag\u{034F}",
+        "P\u{043E}litie eenheid Den Haag",
+        "PoIitie eenheid Den Haag",
+        "Politie-eenheid Den Haag",
+        "Politie eenheid Den-Haag",
+        "Politie eenheid Den Haag.",
+        "Politie eenheid, Den Haag",
+        "Politie eenheid Den Haag\u{00A0}",
+    ];
+    for naam in varianten {
+        let body =
+            assert_problem(app.put(&pad, &beheer, &json!({ "naam": naam })).await, 422).await;
+        assert_eq!(
+            body["invalidParams"][0]["name"], "/naam",
+            "{naam:?}: {body}"
+        );
+        let reden = body["invalidParams"][0]["reason"].as_str().unwrap();
+        assert!(
+            reden.contains("NAAM_UNIEK") && reden.contains("politie-den-haag"),
+            "{naam:?}: {body}"
+        );
+        let res = app
+            .post(
+                "/api/v1/organisaties",
+                &platform,
+                &json!({"code": "politie-kopie", "naam": naam, "soort": "politie"}),
+            )
+            .await;
+        let body = assert_problem(res, 422).await;
+        assert_eq!(
+            body["invalidParams"][0]["name"], "/naam",
+            "{naam:?}: {body}"
+        );
+    }
+    let gelezen: Value = app.get(&pad, &beheer).await.json().await.unwrap();
+    assert_eq!(gelezen["naam"], "Organisatie wijkteam-utrecht-oost");
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'politie-kopie'"),
+        0
+    );
+    // A name that only resembles is not refused.
+    let res = app
+        .put(&pad, &beheer, &json!({"naam": "Wijkteam Utrecht-Oost"}))
+        .await;
+    assert_eq!(res.status(), 200);
+
+    // A database from before this key: the look-alike got in under the old key (lower
+    // case without whitespace, so "." and U+FE0F kept it apart); at start the stale keys
+    // are recomputed, the older registration keeps the name, the look-alike is reported.
+    use diesel::connection::SimpleConnection;
+    let mut c = app.pool.get().unwrap();
+    c.batch_execute(
+        "UPDATE organisaties SET naam_sleutel = 'politieeenheiddenhaag' WHERE code = 'politie-den-haag'; \
+         UPDATE organisaties SET naam = 'Politie eenheid Den Haag.', naam_sleutel = 'politieeenheiddenhaag.' \
+             WHERE code = 'wijkteam-utrecht-oost'",
+    )
+    .unwrap();
+    let dubbel = ketenregie_store::directory::vul_naamsleutels(&mut c).unwrap();
+    assert_eq!(
+        dubbel,
+        vec![(
+            "wijkteam-utrecht-oost".to_string(),
+            "Politie eenheid Den Haag.".to_string()
+        )]
+    );
+    let sleutel = ketenregie_common::organisatie::naamsleutel("Politie eenheid Den Haag");
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM organisaties WHERE code = 'politie-den-haag' AND naam_sleutel = '{sleutel}'"
+        )),
+        1
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'wijkteam-utrecht-oost' AND naam_sleutel IS NULL"),
+        1
+    );
+    // Every other row's key is current: a second run changes nothing.
+    assert_eq!(
+        ketenregie_store::directory::vul_naamsleutels(&mut c)
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 async fn wijzigen_met_if_match(db: Db) {
     let Some(app) = spawn(db).await else { return };
     app.organisatie("politie-den-haag", "politie", &[]).await;
@@ -534,6 +647,7 @@ op_beide_backends!(
     elke_fout_genoemd,
     dubbele_code_of_oin_is_409,
     naam_uniek,
+    naam_uniek_lookalikes,
     wijzigen_met_if_match,
     lijst_filters_en_paginering,
     contactpunten_wie_bel_ik_s_nachts,

@@ -83,25 +83,67 @@ impl OrganisatieSoort {
     }
 }
 
-/// The key two organisation names are compared on for `NAAM_UNIEK` (the outside test of
-/// 30 Nov 2026: a wijkteam renamed itself "Politie eenheid Den Haag"): Unicode NFC
-/// (UAX #15), lower case, without whitespace and without the invisible format characters
-/// a look-alike hides behind (zero-width characters, bidirectional controls such as
-/// U+202E, the soft hyphen, the byte order mark). Stored beside the name
+/// The key two organisation names are compared on for `NAAM_UNIEK` (the outside tests of
+/// 30 Nov 2026: a wijkteam renamed itself "Politie eenheid Den Haag", then look-alikes of
+/// it with an invisible U+FE0F or U+034F, a Cyrillic "о", or other punctuation). Two names
+/// have one key when a reader cannot tell them apart:
+/// 1. Unicode NFKC (UAX #15): compatibility forms (full-width letters, ligatures) as the
+///    letters they show;
+/// 2. the confusable skeleton of Unicode TR39 §4 (`unicode_security::skeleton`), which also
+///    removes every Default_Ignorable_Code_Point (zero-width characters, bidirectional
+///    controls such as U+202E, variation selectors, the combining grapheme joiner, the soft
+///    hyphen); taken of the name as written (a Greek capital Eta is an H) and again of its
+///    small letters (a Cyrillic "о" is an o; "m" is "rn"), so the key is without case for
+///    every letter whose capital and small forms look like the same Latin letter;
+/// 3. small letters, and the capital I, the small l and the digit 1 as one letter (without
+///    case "I" is "i", to the eye it is "l");
+/// 4. without whitespace, punctuation (general category P), other separators (Z) and
+///    control, format and unassigned characters (C), nor the blank braille pattern U+2800;
+/// 5. NFC again, so the stored key has one form.
+///
+/// Skeletons rather than refusing mixed-script names (TR39 §5): the question is whether a
+/// name looks like another organisation's, which is what equal skeletons define; a
+/// mixed-script rule would still pass a name written wholly in look-alike letters of one
+/// other script, and would refuse names that harm no one. Stored beside the name
 /// (`organisaties.naam_sleutel`, UNIQUE), so the database refuses a second organisation
-/// with the same key however the writes interleave.
+/// with the same key however the writes interleave; keys stored under an earlier version
+/// of this function are recomputed at start (`store::directory::vul_naamsleutels`).
 pub fn naamsleutel(naam: &str) -> String {
+    use unicode_general_category::{GeneralCategory as G, get_general_category};
     use unicode_normalization::UnicodeNormalization;
-    let onzichtbaar = |c: char| {
-        matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    use unicode_security::skeleton;
+    let klein = |s: &str| -> String { s.chars().flat_map(char::to_lowercase).collect() };
+    let samengevouwen: String = naam.nfkc().collect();
+    let skelet =
+        klein(&skeleton(&klein(&skeleton(&samengevouwen).collect::<String>())).collect::<String>());
+    let zichtbaar = |c: &char| {
+        !c.is_whitespace()
+            && *c != '\u{2800}'
+            && !matches!(
+                get_general_category(*c),
+                G::ConnectorPunctuation
+                    | G::DashPunctuation
+                    | G::OpenPunctuation
+                    | G::ClosePunctuation
+                    | G::InitialPunctuation
+                    | G::FinalPunctuation
+                    | G::OtherPunctuation
+                    | G::SpaceSeparator
+                    | G::LineSeparator
+                    | G::ParagraphSeparator
+                    | G::Control
+                    | G::Format
+                    | G::Unassigned
+                    | G::PrivateUse
+                    | G::Surrogate
+            )
     };
-    let klein: String = naam
+    skelet
+        .chars()
+        .filter(zichtbaar)
+        .map(|c| if c == 'l' { 'i' } else { c })
         .nfc()
-        .filter(|c| !c.is_whitespace() && !onzichtbaar(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
-    klein.nfc().collect()
+        .collect()
 }
 
 #[cfg(test)]

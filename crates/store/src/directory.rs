@@ -160,7 +160,7 @@ fn naam_bezet_melding(ander: Option<&str>) -> String {
         |a| format!("organisatie `{a}`"),
     );
     format!(
-        "NAAM_UNIEK: {wie} heeft deze naam al (vergeleken zonder hoofdletters, spaties en onzichtbare tekens)"
+        "NAAM_UNIEK: {wie} heeft deze naam al (vergeleken zonder hoofdletters, spaties, leestekens en onzichtbare tekens, met lookalikes uit andere schriften als de letter die ze nabootsen)"
     )
 }
 
@@ -181,13 +181,30 @@ pub fn naam_vrij(conn: &mut DbConnection, naam: &str, code: &str) -> Result<(), 
     }
 }
 
-/// Fill the name key (`naam_sleutel`) of every organisation that has none: rows written
-/// before the key existed (migration `2026-12-03-000401_hfix3_uniek`). Run at start after
-/// the migrations, under the start-up lock. A row whose key another row already holds
-/// (two names equal under `naamsleutel`, registered before the rule) keeps none and is
-/// returned as (code, name), for the platform admin to rename; its next rename gets a key.
-/// Returns those codes; a few hundred rows, one update each.
+/// Fill the name key (`naam_sleutel`) of every organisation that has none or whose key is
+/// not the one `naamsleutel` computes now: rows written before the key existed (migration
+/// `2026-12-03-000401_hfix3_uniek`) or under an earlier key (before the TR39 skeleton and
+/// punctuation, F2 of 1 Dec 2026). Run at start after the migrations, under the start-up
+/// lock, in one transaction: first every stale key is cleared (so a new key never meets an
+/// old one), then the rows without a key are filled, the oldest registration first. A row
+/// whose key another row already holds (two names equal under `naamsleutel`) keeps none
+/// and is returned as (code, name), for the platform admin to rename; its next rename gets
+/// a key. A few hundred rows, one update each; a no-op once every key is current.
 pub fn vul_naamsleutels(conn: &mut DbConnection) -> QueryResult<Vec<(String, String)>> {
+    let alle: Vec<(String, String, Option<String>)> = organisaties::table
+        .select((
+            organisaties::id,
+            organisaties::naam,
+            organisaties::naam_sleutel,
+        ))
+        .load(conn)?;
+    for (id, naam, sleutel) in alle {
+        if sleutel.is_some_and(|s| s != naamsleutel(&naam)) {
+            diesel::update(organisaties::table.filter(organisaties::id.eq(&id)))
+                .set(organisaties::naam_sleutel.eq(None::<String>))
+                .execute(conn)?;
+        }
+    }
     let zonder: Vec<(String, String, String)> = organisaties::table
         .filter(organisaties::naam_sleutel.is_null())
         .order((organisaties::aangemaakt_op, organisaties::id))

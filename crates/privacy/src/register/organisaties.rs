@@ -25,8 +25,9 @@ pub const ORGANISATIE_GEREGISTREERD: &str = "ORGANISATIE_GEREGISTREERD";
 /// (the UNIQUE index on `organisaties.naam_sleutel`).
 pub const NAAM_UNIEK: &str = "NAAM_UNIEK";
 
-/// The key two names are compared on (`common::organisatie::naamsleutel`: Unicode NFC,
-/// lower case, without whitespace and invisible format characters).
+/// The key two names are compared on (`common::organisatie::naamsleutel`: Unicode NFKC,
+/// the TR39 confusable skeleton, without case, whitespace, punctuation and invisible
+/// characters).
 pub use ketenregie_common::organisatie::naamsleutel;
 
 /// `NAAM_UNIEK`: `naam` is not the name of an organisation other than `code`. Checked
@@ -294,5 +295,52 @@ mod tests {
             naamsleutel("Politie eenheid Den Haag"),
             naamsleutel("Politie eenheid Haaglanden")
         );
+    }
+
+    /// The look-alikes of the outside test of 1 Dec 2026 (F2): every one has the key of
+    /// the name it imitates.
+    #[test]
+    fn naamsleutel_van_lookalikes() {
+        let k = naamsleutel("Politie eenheid Den Haag");
+        for naam in [
+            // Default_Ignorable_Code_Point: variation selector, combining grapheme joiner,
+            // Hangul filler, tag character, Mongolian vowel separator.
+            "Politie eenheid Den Haag\u{FE0F}",
+            "Politie eenheid Den Haag\u{034F}",
+            "Politie\u{3164} eenheid Den Haag",
+            "Politie eenheid Den Haag\u{E0041}",
+            "Politie eenheid\u{180E} Den Haag",
+            // Format and separator characters that are not default ignorable.
+            "Politie eenheid Den Haag\u{0600}",
+            "Politie\u{2028}eenheid\u{3000}Den\u{2800}Haag",
+            // Confusables (TR39 skeleton): Cyrillic о and а, Greek capital Eta, a capital
+            // I or the digit 1 for the l, full-width letters (NFKC), "rn" for "m".
+            "P\u{043E}litie eenheid Den Haag",
+            "Politie eenheid Den H\u{0430}\u{0430}g",
+            "Politie eenheid Den \u{0397}aag",
+            "PoIitie eenheid Den Haag",
+            "Po1itie eenheid Den Haag",
+            "\u{FF30}olitie eenheid Den Haag",
+            // Punctuation and whitespace.
+            "Politie-eenheid Den Haag",
+            "Politie eenheid Den-Haag",
+            "Politie eenheid Den Haag.",
+            "Politie eenheid, Den Haag",
+            "Politie\u{2010}eenheid \u{201C}Den Haag\u{201D}",
+            "Politie_eenheid_Den_Haag",
+        ] {
+            assert_eq!(naamsleutel(naam), k, "{naam:?}");
+        }
+        assert_eq!(naamsleutel("WIJKTEAM NOORD"), naamsleutel("wijkteam noord"));
+        assert_eq!(
+            naamsleutel("Wijkteam Moord"),
+            naamsleutel("Wijkteam rnoord")
+        );
+        // Different names stay different.
+        assert_ne!(
+            naamsleutel("Politie eenheid Den Haag"),
+            naamsleutel("Politie eenheid Den Helder")
+        );
+        assert_ne!(naamsleutel("Wijkteam Noord"), naamsleutel("Wijkteam Zuid"));
     }
 }
