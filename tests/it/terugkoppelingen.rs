@@ -223,6 +223,51 @@ async fn overdracht_koppelt_terug_aan_wie_overdroeg(db: Db) {
     // Veilig Thuis reads it under the agreement.
     let lijst: Value = app.get(&pad(&taak), &vt).await.json().await.unwrap();
     assert_eq!(lijst.as_array().unwrap().len(), 1);
+    // OVERDRACHT_AAN_EEN_ANDER: not to the holder itself, not twice to the same partner
+    // while its task is open; each refused whole (no task, duty or notice).
+    let taken = "SELECT count(*) AS n FROM zorgmeldingen";
+    let termijnen = "SELECT count(*) AS n FROM termijnen";
+    let berichten = "SELECT count(*) AS n FROM outbox";
+    let stand = || (app.tel(taken), app.tel(termijnen), app.tel(berichten));
+    let voor = stand();
+    for (wie, naar) in [(&vt, "vt-haaglanden"), (&vt, "wijkteam-den-haag")] {
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+                wie,
+                &json!({"organisatie": naar}),
+            )
+            .await;
+        assert_eq!(res.status(), 422, "to {naar}");
+        let p: Value = res.json().await.unwrap();
+        assert_eq!(p["invalidParams"][0]["name"], "/organisatie", "{p}");
+        assert_eq!(
+            p["invalidParams"][0]["code"], "overdracht-aan-een-ander",
+            "{p}"
+        );
+    }
+    assert_eq!(voor, stand());
+    // The wijkteam, holding the handed-over task, may not hand it to itself either.
+    for sub in ["ontvangsten", "acceptaties"] {
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{taak}/{sub}"),
+                &wt,
+                &json!({}),
+            )
+            .await;
+        assert!(res.status().is_success(), "{sub}: {}", res.status());
+    }
+    let voor = stand();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{taak}/overdrachten"),
+            &wt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(voor, stand());
 }
 
 op_beide_backends!(

@@ -273,6 +273,51 @@ pub struct Overdracht {
 /// written.
 pub const OVERDRACHT_BINNEN_CONVENANT: &str = "OVERDRACHT_BINNEN_CONVENANT";
 
+/// `OVERDRACHT_AAN_EEN_ANDER`: a hand-over goes to another organisation than the one that
+/// holds the task, and not to one that already holds an open task of the same melding (its
+/// group: requested, received, accepted, in progress or on hold). Otherwise a receiver
+/// could hand a task to itself, or the same task to one partner again and again, each time
+/// making a new task, feedback duties (one owed to itself) and notices (the outside test
+/// of 1 Dec 2026). Handing back to an organisation whose own task of the melding is
+/// closed stays possible: that is a partner deciding the case belongs there after all.
+/// Refused as `Ongeldig` naming `organisatie` (422), nothing written.
+pub const OVERDRACHT_AAN_EEN_ANDER: &str = "OVERDRACHT_AAN_EEN_ANDER";
+
+/// `OVERDRACHT_AAN_EEN_ANDER` for a hand-over of `k` to `naar`.
+fn overdracht_aan_een_ander(conn: &mut DbConnection, k: &Kop, naar: &str) -> Result<(), Fout> {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::zorgmeldingen as z;
+    let regel = |reden: &str| {
+        Err(Fout::veld(
+            "organisatie",
+            "overdracht-aan-een-ander",
+            format!("{OVERDRACHT_AAN_EEN_ANDER}: {reden}"),
+        ))
+    };
+    if k.ontvanger.as_deref() == Some(naar) {
+        return regel("de taak ligt al bij deze organisatie; overdragen kan alleen aan een andere");
+    }
+    let open = [
+        TaakStatus::Requested,
+        TaakStatus::Received,
+        TaakStatus::Accepted,
+        TaakStatus::InProgress,
+        TaakStatus::OnHold,
+    ]
+    .map(|s| s.to_string());
+    let heeft_open_taak: bool = diesel::select(diesel::dsl::exists(
+        z::table
+            .filter(z::groep_id.eq(k.groep_id.to_string()))
+            .filter(z::ontvanger.eq(naar))
+            .filter(z::taakstatus.eq_any(open)),
+    ))
+    .get_result(conn)?;
+    if heeft_open_taak {
+        return regel("deze organisatie heeft al een open taak voor deze zorgmelding");
+    }
+    Ok(())
+}
+
 /// `OVERDRACHT_BINNEN_CONVENANT` for a hand-over of `k` to `naar` (of kind `soort`).
 fn overdracht_gedekt(
     conn: &mut DbConnection,
@@ -313,6 +358,7 @@ fn overdracht_gedekt(
 }
 
 /// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress;
+/// `OVERDRACHT_AAN_EEN_ANDER`: not to itself nor twice to the same partner;
 /// `OVERDRACHT_BINNEN_CONVENANT`: only to an organisation an agreement covers):
 /// the other organisation gets its own linked task (requested) with the content, owes
 /// feedback to whoever handed over, and hears of it; both logs for every data subject.
@@ -340,6 +386,7 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
             format!("`{}` is geen geregistreerde organisatie", o.naar),
         ));
     };
+    overdracht_aan_een_ander(conn, &k, &o.naar)?;
     overdracht_gedekt(conn, ctx, &k, &o.naar, ontvanger.soort)?;
     let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
     let n = opslag::maak(
