@@ -320,6 +320,120 @@ async fn een_partij_trekt_niet_alleen_in(db: Db) {
     assert_problem(app.post(&pad, &platform, &json!({"reden": "x"})).await, 409).await;
 }
 
+/// Every act on a version honours `If-Match` as a change does (README "Preconditions"): a
+/// tag naming another revision is a 412 that changes nothing; the current one goes through
+/// and the answer's `ETag` is the next revision.
+async fn handelingen_volgen_if_match(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let c = app.convenant_van_kracht(&pilot()).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    let gi = app.token(GI, &["functioneel-beheerder"]);
+    let wijkteam = app.token(WIJKTEAM, &["functioneel-beheerder"]);
+    let post_met = |pad: String, token: String, tag: String, body: Value| {
+        let app = &app;
+        async move {
+            app.client
+                .post(app.url(&pad))
+                .bearer_auth(token)
+                .header("If-Match", tag)
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let etag = |res: &reqwest::Response| res.headers()["etag"].to_str().unwrap().to_string();
+    let huidig = etag(&app.get(&format!("/api/v1/convenanten/{id}"), &gi).await);
+    let oud = "\"999\"".to_string();
+    // A withdrawal request and a leave on a stale view: refused, nothing recorded.
+    let intrekken = format!("/api/v1/convenanten/{id}/intrekkingen");
+    let uittreden = format!("/api/v1/convenanten/{id}/uittredingen");
+    let r = post_met(
+        intrekken.clone(),
+        gi.clone(),
+        oud.clone(),
+        json!({"reden": "x"}),
+    )
+    .await;
+    assert_problem(r, 412).await;
+    let r = post_met(
+        uittreden.clone(),
+        wijkteam.clone(),
+        oud.clone(),
+        json!({"reden": "x"}),
+    )
+    .await;
+    assert_problem(r, 412).await;
+    let na: Value = app
+        .get(&format!("/api/v1/convenanten/{id}"), &gi)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(na["intrekkingsverzoeken"], json!([]), "{na}");
+    assert_eq!(na["partijen"].as_array().unwrap().len(), 3, "{na}");
+    assert_eq!(
+        etag(&app.get(&format!("/api/v1/convenanten/{id}"), &gi).await),
+        huidig
+    );
+    // On the current revision the request goes through and raises it.
+    let r = post_met(
+        intrekken,
+        gi.clone(),
+        huidig.clone(),
+        json!({"reden": "wij stoppen"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let volgend = etag(&r);
+    assert_ne!(volgend, huidig);
+    // The old tag is now stale for the leave as well.
+    let r = post_met(
+        uittreden.clone(),
+        wijkteam.clone(),
+        huidig,
+        json!({"reden": "x"}),
+    )
+    .await;
+    assert_problem(r, 412).await;
+    let r = post_met(
+        uittreden,
+        wijkteam,
+        volgend,
+        json!({"reden": "pilot voorbij"}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    // A signature on a stale view of a concept: refused, the concept stays unsigned.
+    let politie = app.token(POLITIE, &["functioneel-beheerder"]);
+    let concept: Value = app
+        .post("/api/v1/convenanten", &politie, &pilot())
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cid = concept["id"].as_str().unwrap().to_string();
+    let teken = format!("/api/v1/convenanten/{cid}/ondertekeningen");
+    let hash = json!({"inhoudHash": concept["inhoudHash"]});
+    let r = post_met(teken.clone(), politie.clone(), oud, hash.clone()).await;
+    assert_problem(r, 412).await;
+    let gelezen = app
+        .get(&format!("/api/v1/convenanten/{cid}"), &politie)
+        .await;
+    let tag = etag(&gelezen);
+    let gelezen: Value = gelezen.json().await.unwrap();
+    assert!(
+        gelezen["ondertekeningen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["status"] != "ondertekend"),
+        "{gelezen}"
+    );
+    let r = post_met(teken, politie, tag, hash).await;
+    assert_eq!(r.status(), 200);
+}
+
 /// A party that leaves loses access at once, as reader and as owner; the others keep
 /// theirs. The remaining parties together withdraw the rest.
 async fn uittreden_werkt_direct(db: Db) {
@@ -610,6 +724,7 @@ op_beide_backends!(
     grondslag_is_een_korte_verwijzing,
     zelfmachtiging_blijft_concept,
     een_partij_trekt_niet_alleen_in,
+    handelingen_volgen_if_match,
     uittreden_werkt_direct,
     ondertekenen_volgt_de_inhoud,
 );

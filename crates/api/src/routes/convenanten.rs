@@ -367,7 +367,7 @@ pub struct OndertekeningInvoer {
     post, path = "/convenanten/{id}/ondertekeningen", tag = "convenanten", operation_id = "convenantOndertekenen",
     summary = "Concept ondertekenen namens de eigen organisatie",
     description = "A signatory of a party (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) signs the concept for its own organisation, naming the `inhoudHash` it reviewed. When every party has signed that exact hash the version becomes `actief` (activation time: the last signature) and the active version it replaces in the series is withdrawn. Recorded in the audit trail.",
-    params(("id" = Uuid, Path, description = "Id of the concept")),
+    params(("id" = Uuid, Path, description = "Id of the concept"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read: the act applies only to that revision")),
     request_body = OndertekeningInvoer,
     responses(
         (status = 200, description = "Ondertekend; `status` is `actief` als dit de laatste handtekening was", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
@@ -375,22 +375,25 @@ pub struct OndertekeningInvoer {
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "De inhoud veranderde (de huidige en de gegeven hash staan in `detail`), al ondertekend, of geen concept", body = Problem),
+        (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn onderteken(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<OndertekeningInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let hash = v.tekst("inhoudHash", body.inhoud_hash.as_deref(), 100);
     paging::check(v)?;
     let hash = hash.unwrap_or_default();
     let v = handel(&pool, &ctx, "ondertekenen", id, move |conn, c| {
-        handelingen::onderteken(conn, c, id, &hash, toon)
+        handelingen::onderteken(conn, c, id, &hash, &voorwaarde, toon)
     })
     .await?;
     Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
@@ -408,7 +411,7 @@ pub struct UittredingInvoer {
     post, path = "/convenanten/{id}/uittredingen", tag = "convenanten", operation_id = "convenantUittreden",
     summary = "Uittreden: de eigen organisatie verlaat een actieve versie",
     description = "A signatory of a party ends its organisation's participation in the active version. From the next request no rule of this version lets data flow to or from that organisation, as reader or as owner; the other parties keep theirs. With fewer than two parties left, or when every remaining party had asked to withdraw, the version is withdrawn. Recorded in the audit trail.",
-    params(("id" = Uuid, Path, description = "Id of the active version")),
+    params(("id" = Uuid, Path, description = "Id of the active version"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read: the act applies only to that revision")),
     request_body = UittredingInvoer,
     responses(
         (status = 200, description = "Uitgetreden", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
@@ -416,22 +419,25 @@ pub struct UittredingInvoer {
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Niet actief, of al uitgetreden", body = Problem),
+        (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn treed_uit(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<UittredingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
     let v = handel(&pool, &ctx, "uittreden", id, move |conn, c| {
-        handelingen::treed_uit(conn, c, id, &reden, toon)
+        handelingen::treed_uit(conn, c, id, &reden, &voorwaarde, toon)
     })
     .await?;
     Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))
@@ -449,7 +455,7 @@ pub struct IntrekkingInvoer {
     post, path = "/convenanten/{id}/intrekkingen", tag = "convenanten", operation_id = "convenantIntrekken",
     summary = "Convenant intrekken, of daarom verzoeken",
     description = "The platform admin (`platformbeheerder`) withdraws any version at once. A party's signatory discards a concept at once (it grants nothing); for an active version it records its party's request, and the version is withdrawn when every party that has not left has asked (`intrekkingsverzoeken`). A withdrawal takes effect on the next request: every decision reads the agreements anew. Recorded in the audit trail.",
-    params(("id" = Uuid, Path, description = "Id of the agreement version")),
+    params(("id" = Uuid, Path, description = "Id of the agreement version"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read: the act applies only to that revision")),
     request_body = IntrekkingInvoer,
     responses(
         (status = 200, description = "Ingetrokken, verworpen, of het verzoek van deze partij vastgelegd (`status` blijft dan `actief`)", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
@@ -457,22 +463,25 @@ pub struct IntrekkingInvoer {
         (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Al ingetrokken, al verzocht, of uitgetreden", body = Problem),
+        (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))
 )]
 pub async fn trek_in(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<IntrekkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let reden = v.tekst("reden", body.reden.as_deref(), 500);
     paging::check(v)?;
     let reden = reden.unwrap_or_default();
     let v = handel(&pool, &ctx, "intrekken", id, move |conn, c| {
-        handelingen::trek_in(conn, c, id, &reden, toon)
+        handelingen::trek_in(conn, c, id, &reden, &voorwaarde, toon)
     })
     .await?;
     Ok(antwoord(HttpResponse::Ok(), &v, ctx.nu))

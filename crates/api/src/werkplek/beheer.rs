@@ -16,7 +16,7 @@ use crate::routes::convenanten::{handel, toon};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use ketenregie_common::Rol;
+use ketenregie_common::{IfMatch, Rol};
 use ketenregie_privacy::convenant::{ConvenantGegevens, ConvenantStatus, handelingen};
 use ketenregie_privacy::register::contactpunten;
 use ketenregie_referral as referral;
@@ -331,7 +331,7 @@ pub async fn onderteken(
     let ctx = context(&req, &f.sessie, None)?;
     let hash = f.waarde("inhoudHash").unwrap_or_default();
     let u = handel(&pool, &ctx, "ondertekenen", id, move |conn, c| {
-        handelingen::onderteken(conn, c, id, &hash, toon)
+        handelingen::onderteken(conn, c, id, &hash, &IfMatch::Geen, toon)
     })
     .await;
     match u {

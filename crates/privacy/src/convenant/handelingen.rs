@@ -213,17 +213,21 @@ pub fn nieuwe_versie(
 
 /// `POST /convenanten/{id}/ondertekeningen`: sign the concept's content `hash` for the
 /// caller's organisation (`super::onderteken`); recorded as signed, the replaced version
-/// as withdrawn, and the version as activated when this was the last signature.
+/// as withdrawn, and the version as activated when this was the last signature. With
+/// `voorwaarde` (`If-Match`) only on the revision it names: otherwise `VoorwaardeMislukt`
+/// (412) and, the act being in the same transaction, nothing changed. Checked after the
+/// act's own checks, so a non-party learns nothing from a precondition (as `wijzig`).
 pub fn onderteken(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
     hash: &str,
+    voorwaarde: &IfMatch,
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
         let mut uit = super::onderteken(conn, &ctx.actor, id, hash, ctx.nu)?;
-        uit.convenant.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
+        uit.convenant.convenant.revisie = super::volgende_revisie(conn, id, voorwaarde)?;
         schrijf(conn, ctx, toon, "ondertekenen", &uit.convenant, None, 200)?;
         if let Some(oud) = &uit.vervangen {
             super::volgende_revisie(conn, oud.id, &IfMatch::Geen)?;
@@ -240,16 +244,18 @@ pub fn onderteken(
 
 /// `POST /convenanten/{id}/uittredingen`: the caller's organisation leaves the active
 /// version (`super::treed_uit`); recorded as left, and as withdrawn when that withdrew it.
+/// `voorwaarde` as for `onderteken`.
 pub fn treed_uit(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
     reden: &str,
+    voorwaarde: &IfMatch,
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
         let mut v = super::treed_uit(conn, &ctx.actor, id, reden, ctx.nu)?;
-        v.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
+        v.convenant.revisie = super::volgende_revisie(conn, id, voorwaarde)?;
         schrijf(conn, ctx, toon, "uittreden", &v, None, 200)?;
         if v.convenant.status(ctx.nu) == ConvenantStatus::Ingetrokken {
             schrijf(conn, ctx, toon, "intrekken", &v, None, 200)?;
@@ -260,17 +266,18 @@ pub fn treed_uit(
 
 /// `POST /convenanten/{id}/intrekkingen`: withdraw, discard, or ask to withdraw
 /// (`super::trek_in`); recorded as what it did (a party's last request both as the request
-/// and as the withdrawal).
+/// and as the withdrawal). `voorwaarde` as for `onderteken`.
 pub fn trek_in(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
     reden: &str,
+    voorwaarde: &IfMatch,
     toon: Weergave,
 ) -> Result<Volledig, Fout> {
     zichtbaar(conn, ctx, id, |conn| {
         let (mut v, soort) = super::trek_in(conn, &ctx.actor, id, reden, ctx.nu)?;
-        v.convenant.revisie = super::volgende_revisie(conn, id, &IfMatch::Geen)?;
+        v.convenant.revisie = super::volgende_revisie(conn, id, voorwaarde)?;
         let platform = ctx.actor.heeft_rol(Rol::Platformbeheerder);
         match soort {
             Intrekking::Verworpen => schrijf(conn, ctx, toon, "verwerpen", &v, None, 200)?,
