@@ -77,7 +77,16 @@ fn apply(c: &mut DbConnection) -> Result<Vec<String>, PoolFout> {
         DbConnection::Sqlite(c) => apply_tree(c, SQLITE),
         DbConnection::Pg(c) => apply_tree(c, POSTGRES),
     }?;
-    crate::conn::schrijf(c, crate::directory::vul_naamsleutels)?;
+    let dubbel = crate::conn::schrijf(c, crate::directory::vul_naamsleutels)?;
+    for (code, _) in &dubbel {
+        // Said at every start until renamed: the name looks like that of an organisation
+        // registered before it (NAAM_UNIEK), so it keeps no name key. Codes only; a name
+        // is no personal data, but the log line need not carry it.
+        tracing::warn!(
+            organisatie = %code,
+            "organisatie zonder naamsleutel: haar naam lijkt op die van een eerder geregistreerde organisatie (NAAM_UNIEK); de platformbeheerder moet haar hernoemen"
+        );
+    }
     Ok(applied)
 }
 
