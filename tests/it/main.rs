@@ -22,6 +22,7 @@ mod cursorlijsten;
 mod database;
 mod dossiers;
 mod eigen_verklaringen;
+mod eigen_verklaringen_lezen;
 mod http;
 mod idempotentie;
 mod inzage;

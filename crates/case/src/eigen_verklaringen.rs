@@ -9,16 +9,24 @@
 //! The record is never altered. (A person record's statements go through the inzage
 //! sources: `ketenregie_privacy::verantwoording::verklaringen::voeg_toe`.)
 //!
+//! Reading the statements is a read of the record (`VERKLARING_LEZEN_ALS_RECORD`,
+//! `ketenregie_privacy::verantwoording::verklaringen`): the list use cases answer through
+//! the record's own read (`incidenten::lees`, `personen::lees`, the family dossier's
+//! decision for a beschikking), not through whether the caller holds it.
+//!
 //! Use cases: `incident_voeg_toe`, `incident_lijst` (`/incidenten/{id}/eigen-verklaringen`),
-//! `beschikking_voeg_toe`, `beschikking_lijst` (`/beschikkingen/{id}/eigen-verklaringen`).
+//! `beschikking_voeg_toe`, `beschikking_lijst` (`/beschikkingen/{id}/eigen-verklaringen`),
+//! `persoon_lijst` (`GET /personen/{id}/eigen-verklaringen`).
 
-use crate::gezinnen;
-use crate::incidenten::INCIDENT;
-use crate::toegang;
+use crate::incidenten::{INCIDENT, lees as lees_incident};
+use crate::{gezinnen, toegang};
 use diesel::prelude::*;
 use ketenregie_common::Fout;
 use ketenregie_privacy::Context;
-use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, Recordsoort};
+use ketenregie_privacy::eigen_verklaring::{
+    self, EigenVerklaring, EigenVerklaringWeergave, Recordsoort,
+};
+use ketenregie_privacy::verantwoording::InzageBronnen;
 use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Spreker, Verklaringsinvoer};
 use ketenregie_store::DbConnection;
 use ketenregie_store::kolom::{self, Tekst};
@@ -48,10 +56,13 @@ impl Gevonden {
         b
     }
 
-    /// `door`: the person of the record whose statement it is, by their person id; every
-    /// id the record allows named in the 400 otherwise (`wat`: the record with its
-    /// article, "dit incident").
-    fn spreker(&self, door: Option<&str>, wat: &str) -> Result<Spreker, Fout> {
+    /// `door`: the person of the record whose statement it is, by their person id; a 422
+    /// naming `door` otherwise (a rule of the record, not of the schema: `door` is
+    /// optional there; `wat`: the record with its article, "dit incident"). The ids the
+    /// record allows are listed only to its owner: an organisation that holds it through
+    /// what it received need not be able to read it (`VERKLARING_LEZEN_ALS_RECORD`), so
+    /// it hears no person ids from it (`EEN_ORGANISATIE_ZICHT`).
+    fn spreker(&self, ctx: &Context, door: Option<&str>, wat: &str) -> Result<Spreker, Fout> {
         let gekozen = door.and_then(|d| d.parse::<Uuid>().ok()).and_then(|p| {
             self.personen
                 .iter()
@@ -59,18 +70,16 @@ impl Gevonden {
                 .map(|(q, rol)| (*q, rol.clone()))
         });
         let Some((persoon, rol)) = gekozen else {
-            let ids: Vec<String> = self.personen.iter().map(|(p, _)| p.to_string()).collect();
-            let keuze = if ids.is_empty() {
-                format!("{wat} noemt niemand")
+            let uitleg = format!("`door` is het id van een persoon die {wat} noemt");
+            let detail = if self.record.eigenaar != ctx.actor.organisatie {
+                uitleg
+            } else if self.personen.is_empty() {
+                format!("{uitleg}: {wat} noemt niemand")
             } else {
-                ids.join(", ")
+                let ids: Vec<String> = self.personen.iter().map(|(p, _)| p.to_string()).collect();
+                format!("{uitleg}: {}", ids.join(", "))
             };
-            // A rule of the record, not of the schema (`door` is optional there).
-            return Err(Fout::veld(
-                "door",
-                "reference",
-                format!("`door` is het id van een persoon die {wat} noemt: {keuze}"),
-            ));
+            return Err(Fout::veld("door", "reference", detail));
         };
         let betrokkene = *self
             .identiteiten
@@ -195,19 +204,19 @@ pub fn incident_voeg_toe(
 ) -> Result<EigenVerklaring, Fout> {
     let g = incident(conn, ctx, id)?;
     verklaringen::mag_vastleggen(ctx)?;
-    let spreker = g.spreker(invoer.door.as_deref(), "dit incident")?;
+    let spreker = g.spreker(ctx, invoer.door.as_deref(), "dit incident")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }
 
 /// `GET /incidenten/{id}/eigen-verklaringen`: the statements on the incident the caller
-/// sees with it.
+/// sees with it, as a read of the incident (`VERKLARING_LEZEN_ALS_RECORD`: `GET
+/// /incidenten/{id}`'s decision, 404 and logs).
 pub fn incident_lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
-) -> Result<Vec<EigenVerklaring>, Fout> {
-    let g = incident(conn, ctx, id)?;
-    verklaringen::van_record(conn, ctx, &g.record, &g.betrokkenen())
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
+    Ok(lees_incident(conn, ctx, id)?.eigen_verklaringen)
 }
 
 /// `POST /beschikkingen/{id}/eigen-verklaringen`: the own statement of a member of the
@@ -220,17 +229,55 @@ pub fn beschikking_voeg_toe(
 ) -> Result<EigenVerklaring, Fout> {
     let g = beschikking(conn, ctx, id)?;
     verklaringen::mag_vastleggen(ctx)?;
-    let spreker = g.spreker(invoer.door.as_deref(), "deze beschikking")?;
+    let spreker = g.spreker(ctx, invoer.door.as_deref(), "deze beschikking")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }
 
 /// `GET /beschikkingen/{id}/eigen-verklaringen`: the statements on the decision the
-/// caller sees with it.
+/// caller sees with it, as a read of the decision (`VERKLARING_LEZEN_ALS_RECORD`): a
+/// decision is read in its family's dossier (`GET /gezinnen/{id}`), which shows it only
+/// where category `gezag-en-omgang` is allowed, so this is that read with the category
+/// required (`gezinnen::lees_beschikking`: the same decision, 404 and logs).
 pub fn beschikking_lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
-) -> Result<Vec<EigenVerklaring>, Fout> {
-    let g = beschikking(conn, ctx, id)?;
-    verklaringen::van_record(conn, ctx, &g.record, &g.betrokkenen())
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
+    let (eigenaar, gezin): (String, Tekst<Uuid>) = beschikkingen::table
+        .find(id.to_string())
+        .select((beschikkingen::eigenaar, beschikkingen::gezin_id))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| toegang::onbekend(BESCHIKKING))?;
+    let t = gezinnen::lees_beschikking(conn, ctx, gezin.0, id, &eigenaar)?;
+    Ok(eigen_verklaring::bij_record(
+        conn,
+        &ctx.versleuteling,
+        Recordsoort::Beschikking,
+        id,
+        &ctx.actor.organisatie,
+        t.max_vertrouwelijkheid(),
+    )?)
+}
+
+/// `GET /personen/{id}/eigen-verklaringen`: the statements on person record `id` as a read
+/// of it (`VERKLARING_LEZEN_ALS_RECORD`: `GET /personen/{id}`'s decision, 404 and logs);
+/// for an id that is no person record but an identity the caller's organisation holds
+/// data on, the statements it recorded on it itself
+/// (`verklaringen::lijst_bij_identiteit`).
+pub fn persoon_lijst(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    bronnen: &InzageBronnen,
+    id: Uuid,
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
+    let record: i64 = personen::table
+        .find(id.to_string())
+        .count()
+        .get_result(conn)?;
+    if record > 0 {
+        Ok(crate::personen::lees(conn, ctx, id)?.eigen_verklaringen)
+    } else {
+        verklaringen::lijst_bij_identiteit(conn, ctx, bronnen, id)
+    }
 }

@@ -254,6 +254,48 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gezinsdo
     dossier(conn, ctx, &g, &t)
 }
 
+/// The decision and log of a read of decision `beschikking` (of `eigenaar`) in family
+/// `gezin`, outside the dossier (its own statements,
+/// `eigen_verklaringen::beschikking_lijst`): exactly the dossier's read (`lees`: the
+/// owner, the caller's purpose, the family's level, the same 404 or 403), with
+/// `gezag-en-omgang` required, since the dossier shows a decision only where that
+/// category is allowed. Logged as a read of the decision: its audit row under the
+/// owner's basis, the disclosure in the owner's register, one processing-log row per
+/// member of the family.
+pub fn lees_beschikking(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    gezin: Uuid,
+    beschikking: Uuid,
+    eigenaar: &str,
+) -> Result<Toestemming, Fout> {
+    let g = vind(conn, gezin)?
+        .ok_or_else(|| toegang::onbekend(crate::eigen_verklaringen::BESCHIKKING))?;
+    let t = toegang::lees(
+        conn,
+        ctx,
+        crate::eigen_verklaringen::BESCHIKKING,
+        eigenaar,
+        &[C::Identificatie, C::Gezinssituatie, C::GezagEnOmgang],
+        &[],
+        g.vertrouwelijkheid,
+    )?;
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(&g))?;
+    let subjecten: Vec<Uuid> = leden.iter().map(|p| p.betrokkene).collect();
+    logboek::lezing(
+        conn,
+        ctx,
+        &t,
+        Object {
+            soort: "beschikkingen",
+            id: beschikking.to_string(),
+            eigenaar: eigenaar.to_string(),
+        },
+        &subjecten,
+    )?;
+    Ok(t)
+}
+
 /// A family of the caller's organisation to add facts to; another's is refused within
 /// the view (`EIGEN_ORGANISATIE`, `EEN_ORGANISATIE_ZICHT`).
 pub fn eigen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gezin, Fout> {

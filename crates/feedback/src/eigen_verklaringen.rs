@@ -10,31 +10,29 @@
 //!
 //! Use cases: `voeg_toe`, `lijst` (`/terugkoppelingen/{id}/eigen-verklaringen`).
 
+use crate::terugkoppeling;
 use diesel::prelude::*;
 use ketenregie_common::Fout;
-use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, Recordsoort};
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Verklaringsinvoer};
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_referral::eigen_verklaringen::leg_vast_over;
 use ketenregie_referral::opslag;
 use ketenregie_store::DbConnection;
-use ketenregie_store::kolom::{Json, Tekst};
+use ketenregie_store::kolom::Tekst;
 use ketenregie_store::schema::terugkoppelingen;
 use uuid::Uuid;
 
 /// The kind of record, as named in a 404.
 pub const TERUGKOPPELING: &str = "terugkoppeling";
 
-/// What a feedback item says of its holders: its melding, to whom, by whom, the
-/// melding's subjects when it was given.
-type Kop = (Tekst<Uuid>, String, String, Json<Vec<Uuid>>);
+/// What a feedback item says of its holders: its melding, to whom, by whom.
+type Kop = (Tekst<Uuid>, String, String);
 
-/// A feedback item the caller's organisation holds, with its melding and the melding's
-/// data subjects when it was given.
+/// A feedback item the caller's organisation holds, with its melding.
 struct Gehouden {
     record: Record,
     zorgmelding: Uuid,
-    betrokkenen: Vec<Uuid>,
 }
 
 /// Feedback item `id` as a record the caller's organisation holds, else the answer of an
@@ -46,11 +44,10 @@ fn gehouden(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gehouden
             terugkoppelingen::zorgmelding_id,
             terugkoppelingen::afzender,
             terugkoppelingen::ontvanger,
-            terugkoppelingen::betrokkenen,
         ))
         .first(conn)
         .optional()?;
-    let Some((melding, afzender, ontvanger, betrokkenen)) = rij else {
+    let Some((melding, afzender, ontvanger)) = rij else {
         return Err(zicht::onbekend(TERUGKOPPELING));
     };
     let k = opslag::kop(conn, melding.0)?;
@@ -67,7 +64,6 @@ fn gehouden(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gehouden
             eigenaar: ontvanger,
         },
         zorgmelding: melding.0,
-        betrokkenen: betrokkenen.0,
     })
 }
 
@@ -85,12 +81,18 @@ pub fn voeg_toe(
 }
 
 /// `GET /terugkoppelingen/{id}/eigen-verklaringen`: the statements on the feedback item
-/// the caller sees with it.
+/// the caller sees with it, as a read of the item (`VERKLARING_LEZEN_ALS_RECORD`: the
+/// feedback is read in `GET /zorgmeldingen/{id}/terugkoppelingen`, so its decision, 403
+/// and logs, `terugkoppeling::lijst`); a non-party hears an unknown id first.
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
-) -> Result<Vec<EigenVerklaring>, Fout> {
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
     let g = gehouden(conn, ctx, id)?;
-    verklaringen::van_record(conn, ctx, &g.record, &g.betrokkenen)
+    Ok(terugkoppeling::lijst(conn, ctx, g.zorgmelding)?
+        .into_iter()
+        .find(|t| t.id == id)
+        .map(|t| t.eigen_verklaringen)
+        .unwrap_or_default())
 }

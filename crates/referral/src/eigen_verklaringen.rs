@@ -11,11 +11,11 @@
 //! Use cases: `voeg_toe`, `lijst` (`/zorgmeldingen/{id}/eigen-verklaringen`).
 
 use crate::inhoud::Inhoud;
-use crate::opslag;
 use crate::partij::{self, laad};
+use crate::{melding, opslag};
 use ketenregie_common::{Actie, Fout};
 use ketenregie_privacy::Context;
-use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, Recordsoort};
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Spreker, Verklaringsinvoer};
 use ketenregie_privacy::versleuteling::Versleuteling;
 use ketenregie_store::DbConnection;
@@ -99,13 +99,14 @@ pub fn leg_vast_over(
 }
 
 /// `GET /zorgmeldingen/{id}/eigen-verklaringen`: the statements on the melding the caller
-/// sees with it.
+/// sees with it, as a read of its content (`VERKLARING_LEZEN_ALS_RECORD`:
+/// `GET /zorgmeldingen/{id}`'s decision, 404 and logs, `melding::lees`).
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
-) -> Result<Vec<EigenVerklaring>, Fout> {
-    let r = record(conn, ctx, id)?;
-    let betrokkenen = opslag::onderwerpen(conn, r.id)?;
-    verklaringen::van_record(conn, ctx, &r, &betrokkenen)
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
+    Ok(melding::lees(conn, ctx, id)?
+        .eigen_verklaringen
+        .unwrap_or_default())
 }

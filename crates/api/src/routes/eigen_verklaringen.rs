@@ -7,7 +7,8 @@
 //! `ketenregie_privacy::verantwoording::verklaringen` (the person, through the inzage
 //! sources) and each domain crate's `eigen_verklaringen` (finding the record, whether the
 //! caller holds it, whose statement it is); the handlers parse, call one use case and
-//! answer.
+//! answer. A `GET` is a read of the record (`VERKLARING_LEZEN_ALS_RECORD`): the record's
+//! own decision, 404 and logs, never the caller's own statement table.
 
 use crate::paging::{self};
 use crate::problem::{AppError, Problem};
@@ -38,7 +39,8 @@ pub struct EigenVerklaringInvoer {
     /// (a betrokkene, or who made a statement in it); on a beschikking: the id of a member
     /// of its family; on a zorgmelding or a terugkoppeling: the person's place in the
     /// melding's content, `kinderen/0`, `ouders/1` (0-based); on a person: left out (the
-    /// person themselves). A 400 naming `door` lists what the record allows.
+    /// person themselves). A wrong one is a 422 naming `door` (on an incident or a
+    /// beschikking the allowed person ids are listed to the record's owner only).
     #[schema(max_length = 64, example = "ouders/0")]
     pub door: Option<String>,
 }
@@ -72,7 +74,8 @@ fn verzoekobject(ctx: &Context, soort: &'static str, id: Uuid) -> Object {
 
 type Vastlegging =
     fn(&mut DbConnection, &Context, Uuid, Verklaringsinvoer) -> Result<EigenVerklaring, Fout>;
-type Opvraging = fn(&mut DbConnection, &Context, Uuid) -> Result<Vec<EigenVerklaring>, Fout>;
+type Opvraging =
+    fn(&mut DbConnection, &Context, Uuid) -> Result<Vec<EigenVerklaringWeergave>, Fout>;
 
 /// Parse, record through `use_case` inside the transaction, answer 201 with `Location`.
 async fn leg_vast(
@@ -118,12 +121,7 @@ async fn lees(
         move |conn| Ok(use_case(conn, &c, id)?),
     )
     .await?;
-    Ok(HttpResponse::Ok().json(
-        lijst
-            .iter()
-            .map(EigenVerklaring::weergave)
-            .collect::<Vec<EigenVerklaringWeergave>>(),
-    ))
+    Ok(HttpResponse::Ok().json(lijst))
 }
 
 #[utoipa::path(
@@ -136,6 +134,7 @@ async fn lees(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The person's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
         (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
@@ -168,13 +167,15 @@ pub async fn voeg_toe(
 #[utoipa::path(
     get, path = "/personen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenOpvragen",
     summary = "Eigen verklaringen bij een persoon",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /personen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
-    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+    extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["identificatie"]})))
 )]
 pub async fn lijst(
     Verwerking(ctx): Verwerking,
@@ -186,15 +187,12 @@ pub async fn lijst(
     let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
     let bronnen = bronnen.get_ref().clone();
     let lijst = verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-        Ok(verklaringen::lijst(conn, &c, &bronnen, persoon)?)
+        Ok(ketenregie_case::eigen_verklaringen::persoon_lijst(
+            conn, &c, &bronnen, persoon,
+        )?)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(
-        lijst
-            .iter()
-            .map(EigenVerklaring::weergave)
-            .collect::<Vec<_>>(),
-    ))
+    Ok(HttpResponse::Ok().json(lijst))
 }
 
 #[utoipa::path(
@@ -207,6 +205,7 @@ pub async fn lijst(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The melding's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
         (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -233,13 +232,15 @@ pub async fn zorgmelding_voeg_toe(
 #[utoipa::path(
     get, path = "/zorgmeldingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijZorgmelding",
     summary = "Eigen verklaringen bij een zorgmelding",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
-    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+    extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
 )]
 pub async fn zorgmelding_lijst(
     Verwerking(ctx): Verwerking,
@@ -266,6 +267,7 @@ pub async fn zorgmelding_lijst(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The incident's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
         (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -292,13 +294,15 @@ pub async fn incident_voeg_toe(
 #[utoipa::path(
     get, path = "/incidenten/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijIncident",
     summary = "Eigen verklaringen bij een incident",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /incidenten/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
     params(("id" = Uuid, Path, description = "Id of the incident")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
-    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+    extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["politiegegevens"]})))
 )]
 pub async fn incident_lijst(
     Verwerking(ctx): Verwerking,
@@ -325,6 +329,7 @@ pub async fn incident_lijst(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The decision's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
         (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -351,13 +356,15 @@ pub async fn beschikking_voeg_toe(
 #[utoipa::path(
     get, path = "/beschikkingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijBeschikking",
     summary = "Eigen verklaringen bij een beschikking",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of the decision in GET /gezinnen/{id}, with category `gezag-en-omgang` required (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
     params(("id" = Uuid, Path, description = "Id of the beschikking")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
-    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+    extensions(("x-persoonsgegevens" = json!({"doel": "briefing", "categorieen": ["identificatie", "gezinssituatie", "gezag-en-omgang"]})))
 )]
 pub async fn beschikking_lijst(
     Verwerking(ctx): Verwerking,
@@ -384,6 +391,7 @@ pub async fn beschikking_lijst(
         (status = 201, description = "Vastgelegd", body = EigenVerklaringWeergave,
             headers(("Location" = String, description = "The feedback item's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
+        (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
         (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -410,13 +418,15 @@ pub async fn terugkoppeling_voeg_toe(
 #[utoipa::path(
     get, path = "/terugkoppelingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijTerugkoppeling",
     summary = "Eigen verklaringen bij een terugkoppeling",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id}/terugkoppelingen (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
     params(("id" = Uuid, Path, description = "Id of the feedback item")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
+        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
-    extensions(("x-persoonsgegevens" = json!({"doel": "inzage", "categorieen": ["identificatie"]})))
+    extensions(("x-persoonsgegevens" = json!({"doel": "terugkoppeling", "categorieen": ["hulpverlening"]})))
 )]
 pub async fn terugkoppeling_lijst(
     Verwerking(ctx): Verwerking,

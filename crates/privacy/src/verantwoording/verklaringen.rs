@@ -17,11 +17,24 @@
 //! - the decision then applies as for any write or read (purpose `inzage`, the
 //!   organisation's own statement table), each logged in the caller's transaction: one
 //!   audit row, one processing-log row for the person (by identity).
-//! - a list shows the statements the caller sees with the record
-//!   (`eigen_verklaring::VERKLARING_BIJ_RECORD`), at the levels its decision allows.
+//! - `VERKLARING_LEZEN_ALS_RECORD`: reading the statements on a record
+//!   (`GET .../{id}/eigen-verklaringen`) is a read of that record, never of the caller's
+//!   own statement table: each domain crate answers it through its record's own read use
+//!   case (`GET /personen/{id}`, `/incidenten/{id}`, `/zorgmeldingen/{id}`, the decision
+//!   in the family dossier, the feedback list), so it passes the same decision (the
+//!   record's owner, the agreement rule for its kind and the caller's purpose, the reason
+//!   the rule requires, the record's level), gets the same 404 where the record is outside
+//!   the caller's view, and is logged the same (the audit row under the owner's basis and
+//!   agreement, a processing-log row per person, the disclosure in the owner's
+//!   `verstrekkingen`). It shows the statements that read shows
+//!   (`eigen_verklaring::VERKLARING_BIJ_RECORD`), each at most at the level the read
+//!   allows. Holding a record (`VERKLARING_DOOR_HOUDER`) lets an organisation add a
+//!   statement, not read the record's.
 
 use super::{InzageBronnen, privacyfunctionaris, rapport_van};
-use crate::eigen_verklaring::{self, DOOR_PERSOON, EigenVerklaring, Nieuw, Recordsoort};
+use crate::eigen_verklaring::{
+    self, DOOR_PERSOON, EigenVerklaring, EigenVerklaringWeergave, Nieuw, Recordsoort,
+};
 use crate::logboek::{self, Object};
 use crate::{Aanvraag, Context, Toestemming, besluit, convenant, inzage, zicht};
 use diesel::QueryResult;
@@ -31,6 +44,10 @@ use uuid::Uuid;
 
 /// The rule's name.
 pub const VERKLARING_DOOR_HOUDER: &str = "VERKLARING_DOOR_HOUDER";
+
+/// The rule's name: reading a record's statements is a read of the record (module
+/// documentation).
+pub const VERKLARING_LEZEN_ALS_RECORD: &str = "VERKLARING_LEZEN_ALS_RECORD";
 
 /// A statement as given: the person's words, its level, and who in the record made it
 /// (`door`, a reference the domain crate resolves; absent on a person record).
@@ -109,8 +126,10 @@ pub fn mag_vastleggen(ctx: &Context) -> Result<(), Fout> {
 }
 
 /// The decision for `actie` on the caller's organisation's statements (purpose `inzage`,
-/// its own statement table). A domain crate that must read its record to name whose
-/// statement it is (a melding's content) reads under this permission.
+/// its own statement table): for recording a statement (a domain crate that must read its
+/// record to name whose statement it is, a melding's content, reads under this
+/// permission) and for the statements on an identity it recorded itself. Never for
+/// reading the statements on another organisation's record (`VERKLARING_LEZEN_ALS_RECORD`).
 pub fn beslis(conn: &mut DbConnection, ctx: &Context, actie: Actie) -> Result<Toestemming, Fout> {
     besluit::toegang(
         conn,
@@ -176,39 +195,6 @@ pub fn leg_vast(
         &[spreker.betrokkene],
     )?;
     Ok(v)
-}
-
-/// The statements on `record` (held by the caller's organisation, checked by the domain
-/// crate) the caller sees with it, oldest first; logged as a read of the statements, one
-/// processing-log row per person of the record (`betrokkenen`).
-pub fn van_record(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    record: &Record,
-    betrokkenen: &[Uuid],
-) -> Result<Vec<EigenVerklaring>, Fout> {
-    let t = beslis(conn, ctx, Actie::Lezen)?;
-    let alle = eigen_verklaring::bij_object(
-        conn,
-        &ctx.versleuteling,
-        &t,
-        record.soort.as_ref(),
-        &record.id.to_string(),
-    )?;
-    let org = ctx.actor.organisatie.as_str();
-    let zichtbaar: Vec<EigenVerklaring> = alle
-        .into_iter()
-        .filter(|v| v.getoond_aan(org))
-        .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
-        .collect();
-    logboek::lezing(
-        conn,
-        ctx,
-        &t,
-        object(ctx, record.soort.into(), record.id.to_string()),
-        betrokkenen,
-    )?;
-    Ok(zichtbaar)
 }
 
 /// A person record (or identity) `persoon` the caller's organisation holds or received
@@ -278,14 +264,40 @@ pub fn voeg_toe(
     )
 }
 
-/// `GET /personen/{id}/eigen-verklaringen`: the statements on the person record `id` the
-/// caller sees with it, oldest first; logged as a read of the person.
-pub fn lijst(
+/// `GET /personen/{id}/eigen-verklaringen` for an id that is not a person record but an
+/// identity the caller's organisation holds data on (a person known only in a melding):
+/// the statements its own organisation recorded on it, oldest first — its own data, so
+/// decided as such (`EIGEN_ORGANISATIE`) and logged as a read of the person, at the levels
+/// that read allows. Another organisation's statement on the identity is never shown
+/// (it would tell that the other holds data on the person, `EEN_ORGANISATIE_ZICHT`). A
+/// person record's statements are read with the record (`case::eigen_verklaringen`).
+pub fn lijst_bij_identiteit(
     conn: &mut DbConnection,
     ctx: &Context,
     bronnen: &InzageBronnen,
     id: Uuid,
-) -> Result<Vec<EigenVerklaring>, Fout> {
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
     let (record, identiteit) = persoon(conn, ctx, bronnen, id)?;
-    van_record(conn, ctx, &record, &[identiteit])
+    let t = beslis(conn, ctx, Actie::Lezen)?;
+    let org = ctx.actor.organisatie.as_str();
+    let zichtbaar = eigen_verklaring::bij_object(
+        conn,
+        &ctx.versleuteling,
+        &t,
+        record.soort.as_ref(),
+        &record.id.to_string(),
+    )?
+    .into_iter()
+    .filter(|v| v.eigenaar == org && v.vastgelegd_door == org)
+    .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
+    .map(|v| v.weergave())
+    .collect();
+    logboek::lezing(
+        conn,
+        ctx,
+        &t,
+        object(ctx, record.soort.into(), record.id.to_string()),
+        &[identiteit],
+    )?;
+    Ok(zichtbaar)
 }
