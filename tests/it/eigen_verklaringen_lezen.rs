@@ -515,7 +515,28 @@ async fn door_noemt_geen_ids_aan_anderen(db: Db) {
     }
 }
 
+/// A person's statements are a read of the person record: they count as a person
+/// look-up (`QUOTUM_PER_GEBRUIKER`), like `GET /personen/{id}`.
+async fn persoon_verklaringen_tellen_als_opvraging(db: Db) {
+    let Some(app) = common::spawn_with(
+        db,
+        "[limits]\nuser_per_second = 0\nperson_lookups_per_day = 2",
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie(POLITIE, "politie", &[]).await;
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let pad = format!("/api/v1/personen/{}/eigen-verklaringen", Uuid::now_v7());
+    for _ in 0..2 {
+        assert_eq!(app.get(&pad, &noodhulp).await.status(), 404);
+    }
+    assert_eq!(app.get(&pad, &noodhulp).await.status(), 429);
+}
+
 op_beide_backends!(
+    persoon_verklaringen_tellen_als_opvraging,
     om_zonder_reden_geweigerd,
     vt_zonder_regel_voor_incidenten_geweigerd,
     wijkteam_hoort_onbekend_id,

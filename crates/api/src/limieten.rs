@@ -316,7 +316,9 @@ pub async fn quotum_betrokkenheid(
     quotum(req, next, Quotumsoort::Persoon, Method::POST).await
 }
 
-/// Middleware on `GET /personen/{id}`: `QUOTUM_PER_GEBRUIKER` for person look-ups.
+/// Middleware on `GET /personen/{id}` and `GET /personen/{id}/eigen-verklaringen` (a read
+/// of the person record, `VERKLARING_LEZEN_ALS_RECORD`): `QUOTUM_PER_GEBRUIKER` for person
+/// look-ups.
 pub async fn quotum_persoon(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

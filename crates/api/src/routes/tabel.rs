@@ -58,7 +58,7 @@ routetabel! {
     "/verwerkingen/verstrekkingen" => { get: verwerkingen::verstrekkingen }
     "/verwerkingen/verstrekkingen/{id}" => { get: verwerkingen::verstrekking }
     "/personen/{id}/inzage" => { get: inzage::inzage }
-    "/personen/{id}/eigen-verklaringen" => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
+    "/personen/{id}/eigen-verklaringen" met [.wrap(from_fn(crate::limieten::quotum_persoon))] => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
     "/zorgmeldingen" met [.app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))] => { get: zorgmeldingen::lijst, post: zorgmeldingen::maak }
     "/zorgmeldingen/{id}" met [.app_data(web::JsonConfig::default().limit(ZORGMELDING_MAX_BODY).error_handler(json_fout))] => { get: zorgmeldingen::een, put: zorgmeldingen::wijzig }
     "/zorgmeldingen/{id}/indieningen" => { post: zorgmeldingen::indien }
