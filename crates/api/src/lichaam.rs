@@ -33,7 +33,12 @@ use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
+pub mod regels;
+mod schema;
 mod streng;
+
+pub use regels::Invoer;
+pub use schema::Verzoekschemas;
 
 /// A required JSON body of type `T` (see the module documentation for the rules).
 #[derive(Debug)]
@@ -65,14 +70,26 @@ impl<T> OptioneleJson<T> {
 
 /// The raw body, for a route that needs its bytes as well as its value (the
 /// `Idempotency-Key` compares them): the same limit as `Json<T>`; read the value with
-/// `lees`.
-#[derive(Debug)]
-pub struct Ruw(pub web::Bytes);
+/// `Ruw::lees`.
+pub struct Ruw(pub web::Bytes, HttpRequest);
+
+impl std::fmt::Debug for Ruw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Ruw").field(&self.0).finish()
+    }
+}
 
 impl std::ops::Deref for Ruw {
     type Target = web::Bytes;
     fn deref(&self) -> &web::Bytes {
         &self.0
+    }
+}
+
+impl Ruw {
+    /// The body as `T`, read as `Json<T>` reads it.
+    pub async fn lees<T: Invoer>(&self) -> Result<T, AppError> {
+        lees_voor(&self.0, Some(&self.1)).await
     }
 }
 
@@ -83,7 +100,10 @@ impl FromRequest for Ruw {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
         let mut payload = payload.take();
-        Box::pin(async move { Ok(Ruw(bytes(&req, &mut payload).await?)) })
+        Box::pin(async move {
+            let b = bytes(&req, &mut payload).await?;
+            Ok(Ruw(b, req))
+        })
     }
 }
 
@@ -115,7 +135,7 @@ fn te_groot(grens: usize) -> AppError {
     ))
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+impl<T: Invoer + 'static> FromRequest for Json<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -124,12 +144,12 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let mut payload = payload.take();
         Box::pin(async move {
             let b = bytes(&req, &mut payload).await?;
-            Ok(Json(lees(&b)?))
+            Ok(Json(lees_voor(&b, Some(&req)).await?))
         })
     }
 }
 
-impl<T: DeserializeOwned + 'static> FromRequest for OptioneleJson<T> {
+impl<T: Invoer + 'static> FromRequest for OptioneleJson<T> {
     type Error = actix_web::Error;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -141,13 +161,14 @@ impl<T: DeserializeOwned + 'static> FromRequest for OptioneleJson<T> {
             if b.iter().all(u8::is_ascii_whitespace) {
                 return Ok(OptioneleJson(None));
             }
-            Ok(OptioneleJson(Some(lees(&b)?)))
+            Ok(OptioneleJson(Some(lees_voor(&b, Some(&req)).await?)))
         })
     }
 }
 
-/// Read `T` from a JSON body; every refusal named as the module documentation says.
-pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+/// The body as one JSON value: absent or not JSON at all is refused here (nothing else can
+/// be named then).
+fn waarde_van(body: &[u8]) -> Result<serde_json::Value, AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::ongeldig(
             "",
@@ -158,7 +179,7 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     // Every request body of this API is one JSON object (`openapi::tests`): first whether
     // the body is JSON at all (reading a type straight from the text would name an unknown
     // key met before the text broke off), then the type from the value, strictly (`streng`).
-    let waarde: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+    serde_json::from_slice(body).map_err(|e| {
         AppError::ongeldig(
             "",
             "json",
@@ -168,40 +189,297 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
                 e.column()
             ),
         )
-    })?;
-    // No text of this API holds a NUL (U+0000): PostgreSQL's `text` cannot store one, so it
-    // was a 500 there (a contact point's name) and stored as sent on SQLite (task h17review).
-    if let Some(pad) = nul_in(&waarde, "") {
-        return Err(AppError::ongeldig(
-            &pad,
-            "nul-teken",
-            format!(
-                "`{pad}` bevat een NUL-teken (U+0000); geen tekst van deze API mag er een bevatten"
-            ),
-        ));
-    }
-    serde_path_to_error::deserialize(streng::Streng(&waarde)).map_err(probleem)
+    })
 }
 
-/// The RFC 6901 pointer of the first text in `waarde` (a value, or a key: then its
-/// object's pointer) holding a NUL character, if any.
-fn nul_in(waarde: &serde_json::Value, pad: &str) -> Option<String> {
-    use serde_json::Value;
-    let deel = |k: &str| format!("{pad}/{}", k.replace('~', "~0").replace('/', "~1"));
-    match waarde {
-        Value::String(s) if s.contains('\0') => Some(pad.to_string()),
-        Value::Array(a) => a
-            .iter()
-            .enumerate()
-            .find_map(|(i, w)| nul_in(w, &format!("{pad}/{i}"))),
-        Value::Object(o) => o.iter().find_map(|(k, w)| {
-            if k.contains('\0') {
-                Some(pad.to_string())
-            } else {
-                nul_in(w, &deel(k))
+/// Read `T` from a JSON body without an operation around it (no published schema to
+/// check against): every NUL and serde's refusal named as the module documentation says.
+pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let waarde = waarde_van(body)?;
+    let nul = nul_in(&waarde);
+    match serde_path_to_error::deserialize(streng::Streng(&waarde)) {
+        Ok(t) if nul.is_empty() => Ok(t),
+        Ok(_) => Err(AppError::validatie(nul)),
+        Err(e) => Err(AppError::validatie(samen(nul, probleem(e)))),
+    }
+}
+
+/// Read `T` from the body of the request `req` (the rules of the module documentation):
+/// on the happy path only the strict read and the NUL scan run. When either refuses, every
+/// problem is named at once (README "Invalid input: 400 or 422"):
+/// 1. every way the body breaks its operation's published schema (`schema`), or serde's
+///    one refusal where the document has no schema for it;
+/// 2. every text holding a NUL;
+/// 3. the domain's rules (`Invoer::regels`) and the registers (`Invoer::gemeenten`,
+///    `Invoer::organisaties`) on what can still be read: the body without the fields
+///    already named. A rule's problem with a field named in 1 or 2 (or inside or around
+///    one) is left out: that field was not read.
+pub(crate) async fn lees_voor<T: Invoer>(
+    body: &[u8],
+    req: Option<&HttpRequest>,
+) -> Result<T, AppError> {
+    let waarde = waarde_van(body)?;
+    let nul = nul_in(&waarde);
+    let serdefout = match serde_path_to_error::deserialize(streng::Streng(&waarde)) {
+        Ok(t) if nul.is_empty() => return Ok(t),
+        Ok(_) => None,
+        Err(e) => Some(probleem(e)),
+    };
+    let schema = req.and_then(|r| {
+        let doc = r.app_data::<web::Data<crate::app::ApiDocument>>()?;
+        doc.verzoekschemas
+            .problemen(r.method().as_str(), r.path(), &waarde)
+    });
+    let mut problemen = match (schema, serdefout) {
+        // serde is stricter than the document somewhere: its refusal is named too.
+        (Some(s), Some(f)) if s.is_empty() => f,
+        (Some(s), _) => s,
+        (None, f) => f.unwrap_or_default(),
+    };
+    problemen = samen(problemen, nul);
+    if let Some(rest) = rest_van::<T>(&waarde, &problemen) {
+        let nu = req
+            .and_then(|r| r.app_data::<web::Data<ketenregie_common::Klok>>())
+            .map(|k| k.nu())
+            .unwrap_or_else(chrono::Utc::now);
+        let mut domein = rest.regels(nu);
+        if let Some(pool) = req.and_then(|r| r.app_data::<web::Data<ketenregie_store::DbPool>>()) {
+            domein.extend(registerproblemen(pool, &rest).await);
+        }
+        problemen = samen(
+            problemen.clone(),
+            domein
+                .into_iter()
+                .filter(|d| !raakt(&problemen, &d.name))
+                .collect(),
+        );
+    }
+    Err(AppError::validatie(problemen))
+}
+
+/// A use case's check of `invoer` (`uitkomst`) with, when it refused the input
+/// (`AppError::Validatie`), the registers' rules on it too (`Invoer::gemeenten`,
+/// `Invoer::organisaties`): a municipality code that does not exist, an organisation not
+/// in the partner directory, each named beside every other problem, where the use case
+/// checks them only once every other rule passed (README "Invalid input: 400 or 422").
+/// On success nothing extra runs.
+pub async fn met_registers<T, I: Invoer, E: Into<AppError>>(
+    pool: &ketenregie_store::DbPool,
+    invoer: &I,
+    uitkomst: Result<T, E>,
+) -> Result<T, AppError> {
+    match uitkomst.map_err(Into::into) {
+        Err(AppError::Validatie { fouten, .. }) => {
+            let extra = registerproblemen(pool, invoer).await;
+            Err(AppError::validatie(samen(fouten, extra)))
+        }
+        ander => ander,
+    }
+}
+
+/// `met_registers` for a check that consumed its input: the registers' fields taken
+/// before it (`Invoer::gemeenten`, `Invoer::organisaties`).
+pub async fn met_registervelden<T, E: Into<AppError>>(
+    pool: &ketenregie_store::DbPool,
+    velden: Registervelden,
+    uitkomst: Result<T, E>,
+) -> Result<T, AppError> {
+    met_registers(pool, &velden, uitkomst).await
+}
+
+/// The fields of an input that name a register's entry, kept for `met_registervelden`.
+#[derive(Debug, serde::Deserialize)]
+pub struct Registervelden {
+    gemeenten: Vec<(String, String)>,
+    organisaties: Vec<(String, String)>,
+}
+
+impl Registervelden {
+    pub fn van<I: Invoer>(invoer: &I) -> Self {
+        Self {
+            gemeenten: invoer.gemeenten(),
+            organisaties: invoer.organisaties(),
+        }
+    }
+}
+
+impl Invoer for Registervelden {
+    fn gemeenten(&self) -> Vec<(String, String)> {
+        self.gemeenten.clone()
+    }
+    fn organisaties(&self) -> Vec<(String, String)> {
+        self.organisaties.clone()
+    }
+}
+
+/// The registers' problems of `invoer` (none when the database cannot say: the use case
+/// checks them again before anything is stored).
+async fn registerproblemen<T: Invoer>(
+    pool: &ketenregie_store::DbPool,
+    invoer: &T,
+) -> Vec<InvalidParam> {
+    let gemeenten: Vec<(String, String)> = invoer
+        .gemeenten()
+        .into_iter()
+        .filter(|(_, c)| ketenregie_common::validatie::is_gemeentecode(c))
+        .collect();
+    let organisaties = invoer.organisaties();
+    if gemeenten.is_empty() && organisaties.is_empty() {
+        return Vec::new();
+    }
+    crate::db::lees_los(pool, move |conn| {
+        let mut uit = Vec::new();
+        if let Err(ketenregie_common::Fout::Ongeldig(f)) =
+            ketenregie_store::referentie::bestaande_gemeenten(conn, &gemeenten)
+        {
+            uit.extend(f);
+        }
+        for (naam, code) in organisaties {
+            if ketenregie_store::directory::kern_op_code(conn, &code)
+                .map_err(crate::db::db_fout)?
+                .is_none()
+            {
+                uit.push(regels::niet_geregistreerd(&naam));
             }
-        }),
-        _ => None,
+        }
+        Ok(uit)
+    })
+    .await
+    .unwrap_or_default()
+}
+
+/// `a` and then each problem of `b` not already in it (by field and rule).
+fn samen(mut a: Vec<InvalidParam>, b: Vec<InvalidParam>) -> Vec<InvalidParam> {
+    for p in b {
+        let w = ketenregie_common::validatie::json_pointer(&p.name);
+        if !a
+            .iter()
+            .any(|q| q.code == p.code && ketenregie_common::validatie::json_pointer(&q.name) == w)
+        {
+            a.push(p);
+        }
+    }
+    a
+}
+
+/// Whether the field `naam` is one of `problemen`'s fields, inside one or around one (an
+/// unknown key only as itself: the object around it was read).
+fn raakt(problemen: &[InvalidParam], naam: &str) -> bool {
+    let w = ketenregie_common::validatie::json_pointer(naam);
+    problemen.iter().any(|p| {
+        let q = ketenregie_common::validatie::json_pointer(&p.name);
+        q == w
+            || (p.code != "unknown"
+                && (q.is_empty()
+                    || w.starts_with(&format!("{q}/"))
+                    || q.starts_with(&format!("{w}/"))))
+    })
+}
+
+/// What can still be read as `T` from `waarde` without the fields `problemen` name: each
+/// named field left out (an element of a list: the whole list), then, while serde still
+/// refuses a field, that one too (at most 64 times). `None` when it cannot be read (a
+/// required field of the type itself is missing, or the body is no object).
+fn rest_van<T: DeserializeOwned>(
+    waarde: &serde_json::Value,
+    problemen: &[InvalidParam],
+) -> Option<T> {
+    let mut rest = waarde.clone();
+    for p in problemen {
+        match p.code.as_str() {
+            "required" => {}
+            // A key that does not look like a name is named by its object: every such key
+            // of it goes (the schema's own keys all look like names).
+            "unknown"
+                if !p
+                    .name
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(schema::toonbare_sleutel) =>
+            {
+                if let Some(serde_json::Value::Object(o)) = rest.pointer_mut(&p.name) {
+                    o.retain(|k, _| schema::toonbare_sleutel(k));
+                }
+            }
+            _ => {
+                laat_weg(&mut rest, &p.name);
+            }
+        }
+    }
+    for _ in 0..64 {
+        match serde_path_to_error::deserialize(streng::Streng(&rest)) {
+            Ok(t) if nul_in(&rest).is_empty() => return Some(t),
+            Ok(_) => return None,
+            Err(e) => {
+                let plek = pointer(e.path());
+                if plek.is_empty() || !laat_weg(&mut rest, &plek) {
+                    return None;
+                }
+            }
+        }
+    }
+    None
+}
+
+/// Leave the field at pointer `pad` out of `waarde`: a key of an object is removed; an
+/// element of a list removes the whole list (the other elements keep their place, and so
+/// their names). Whether anything was removed.
+fn laat_weg(waarde: &mut serde_json::Value, pad: &str) -> bool {
+    use serde_json::Value;
+    let Some((ouder, laatste)) = pad.rsplit_once('/') else {
+        return false;
+    };
+    let sleutel = laatste.replace("~1", "/").replace("~0", "~");
+    match waarde.pointer_mut(ouder) {
+        Some(Value::Object(o)) => o.remove(&sleutel).is_some(),
+        Some(Value::Array(_)) => laat_weg(waarde, ouder),
+        _ => false,
+    }
+}
+
+/// Every text in `waarde` (a value, or a key: then its object) holding a NUL character
+/// (U+0000), each named. No text of this API holds one: PostgreSQL's `text` cannot store
+/// it, so it was a 500 there (a contact point's name) and stored as sent on SQLite (task
+/// h17review). A rule of the server, not of the document: code `nul-teken` (a 422 alone,
+/// a 400 with a schema problem beside it).
+fn nul_in(waarde: &serde_json::Value) -> Vec<InvalidParam> {
+    fn zoek(waarde: &serde_json::Value, pad: &str, uit: &mut Vec<InvalidParam>) {
+        use serde_json::Value;
+        match waarde {
+            Value::String(s) if s.contains('\0') => uit.push(nul_probleem(pad)),
+            Value::Array(a) => {
+                for (i, w) in a.iter().enumerate() {
+                    zoek(w, &format!("{pad}/{i}"), uit);
+                }
+            }
+            Value::Object(o) => {
+                if o.keys().any(|k| k.contains('\0')) {
+                    uit.push(nul_probleem(pad));
+                }
+                for (k, w) in o.iter().filter(|(k, _)| !k.contains('\0')) {
+                    zoek(w, &schema::onder(pad, k), uit);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut uit = Vec::new();
+    zoek(waarde, "", &mut uit);
+    uit
+}
+
+fn nul_probleem(pad: &str) -> InvalidParam {
+    let veld = if pad.is_empty() {
+        "De body".to_string()
+    } else {
+        format!("`{pad}`")
+    };
+    InvalidParam {
+        name: pad.to_string(),
+        code: "nul-teken".into(),
+        reason: format!(
+            "{veld} bevat een NUL-teken (U+0000); geen tekst van deze API mag er een bevatten"
+        ),
     }
 }
 
@@ -229,30 +507,31 @@ fn tussen_backticks(msg: &str) -> Option<&str> {
     Some(&msg[start..start + len])
 }
 
-/// What serde expected, from "..., expected X at line 1 column 5" (never the value sent).
-fn verwacht(msg: &str) -> Option<&str> {
-    let i = msg.find(", expected ")? + ", expected ".len();
-    let rest = &msg[i..];
-    Some(rest.find(" at line ").map_or(rest, |j| &rest[..j]))
-}
-
-/// A serde refusal as one named problem.
-fn probleem(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
+/// A serde refusal as one named problem (where the document has no schema to name them
+/// all): what was expected, in Dutch, never the value sent.
+fn probleem(e: serde_path_to_error::Error<serde_json::Error>) -> Vec<InvalidParam> {
     let binnen = e.inner();
     let plek = pointer(e.path());
+    let veld = |p: &str| {
+        if p.is_empty() {
+            "De body".to_string()
+        } else {
+            format!("`{p}`")
+        }
+    };
     if binnen.is_syntax() || binnen.is_eof() {
         // The text is JSON (`lees` checked it first): serde_json reports a value of the
         // wrong kind for an enumeration (`"rol": 7`) as "expected value".
-        return AppError::validatie(vec![InvalidParam {
-            reason: format!("`{plek}` heeft het verkeerde type"),
+        return vec![InvalidParam {
+            reason: format!("{} heeft het verkeerde type", veld(&plek)),
             name: plek,
             code: "type".into(),
-        }]);
+        }];
     }
     let msg = binnen.to_string();
     // A field's own name, under the object it belongs to (serde names it in the message;
     // the path may already end with it).
-    let veld = |naam: &str| {
+    let onder = |naam: &str| {
         let token = format!("/{}", naam.replace('~', "~0").replace('/', "~1"));
         if plek.ends_with(&token) {
             plek.clone()
@@ -263,58 +542,44 @@ fn probleem(e: serde_path_to_error::Error<serde_json::Error>) -> AppError {
     let (name, code, reason) = if msg.starts_with("unknown field") {
         let naam = tussen_backticks(&msg).unwrap_or_default();
         // A name is echoed only when it looks like one (nothing personal typed as a key).
-        let toonbaar = naam.len() <= 60
-            && naam.starts_with(|c: char| c.is_ascii_alphabetic())
-            && naam.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        let name = if toonbaar {
-            veld(naam)
+        let name = if schema::toonbare_sleutel(naam) {
+            onder(naam)
         } else {
             // The object it was found in (the path may end with the key itself).
             let token = format!("/{}", naam.replace('~', "~0").replace('/', "~1"));
             plek.strip_suffix(&token).unwrap_or(&plek).to_string()
         };
-        let bekend = verwacht(&msg)
-            .map(|v| format!("; bekend zijn: {v}"))
-            .unwrap_or_default();
-        (
-            name.clone(),
-            "unknown",
-            format!("`{name}` is geen veld van dit schema{bekend}"),
-        )
+        let reason = format!(
+            "{} bevat een veld dat dit schema niet kent; laat het weg",
+            veld(&name)
+        );
+        (name, "unknown", reason)
     } else if msg.starts_with("missing field") {
-        let name = veld(tussen_backticks(&msg).unwrap_or_default());
+        let name = onder(tussen_backticks(&msg).unwrap_or_default());
         let reason = format!("`{name}` is verplicht");
         (name, "required", reason)
-    } else if msg.starts_with("invalid type")
-        || (msg.starts_with("invalid length")
-            && verwacht(&msg).is_some_and(|v| v.starts_with("struct ")))
-    {
-        let reason = match verwacht(&msg) {
-            Some(v) if v.starts_with("struct ") => {
-                format!("`{plek}` heeft het verkeerde type; verwacht een object")
-            }
-            Some(v) => format!("`{plek}` heeft het verkeerde type; verwacht {v}"),
-            None => format!("`{plek}` heeft het verkeerde type"),
+    } else if msg.starts_with("invalid type") || msg.starts_with("invalid length") {
+        let reason = if msg.contains("expected struct") {
+            format!(
+                "{} heeft het verkeerde type; verwacht een object",
+                veld(&plek)
+            )
+        } else {
+            format!("{} heeft het verkeerde type", veld(&plek))
         };
         (plek, "type", reason)
     } else if msg.starts_with("unknown variant") {
-        let reason = match verwacht(&msg) {
-            Some(v) => format!("`{plek}` is geen toegestane waarde; toegestaan: {v}"),
-            None => format!("`{plek}` is geen toegestane waarde"),
-        };
+        let reason = format!("{} is geen toegestane waarde", veld(&plek));
         (plek, "enum", reason)
     } else {
-        let reason = match verwacht(&msg) {
-            Some(v) => format!("`{plek}` past niet in het schema; verwacht {v}"),
-            None => format!("`{plek}` past niet in het schema van deze operatie"),
-        };
+        let reason = format!("{} past niet in het schema van dit veld", veld(&plek));
         (plek, "schema", reason)
     };
-    AppError::validatie(vec![InvalidParam {
+    vec![InvalidParam {
         name,
         code: code.into(),
         reason,
-    }])
+    }]
 }
 
 #[cfg(test)]

@@ -189,9 +189,17 @@ fn complete_problem(
                 .map(|(k, _)| k)
                 .collect();
         for p in &mut problem.invalid_params {
-            p.name = doc
+            let naam = doc
                 .methodes
                 .publieke_naam(&methode, path, &sleutels, &p.name);
+            // The reason names the field as the name does (`kinderen[0].bsn` becomes
+            // `/kinderen/0/bsn` in both).
+            if naam != p.name {
+                p.reason = p
+                    .reason
+                    .replace(&format!("`{}`", p.name), &format!("`{naam}`"));
+                p.name = naam;
+            }
         }
     }
     problem.instance = Some(path.to_string());

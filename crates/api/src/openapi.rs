@@ -464,27 +464,57 @@ pub struct MethodeTabel {
 type Operatie = (String, Vec<(String, Value)>, Vec<String>);
 
 /// One declared query parameter's value against its schema: the rule it breaks (`format`,
-/// `enum`, `type`), if any. Only what the document states is checked: UUIDs, dates and
-/// times, enumerations, whole numbers and booleans.
-fn breekt(schema: &Value, waarde: &str) -> Option<&'static str> {
+/// `enum`, `type`, `minimum`, `maximum`, `minLength`, `maxLength`), if any, with what was
+/// expected in Dutch (never the value). Only what the document states is checked: UUIDs,
+/// dates and times, enumerations, whole numbers and their bounds, booleans, lengths.
+fn breekt(schema: &Value, waarde: &str) -> Option<(&'static str, String)> {
     if let Some(opties) = schema.get("enum").and_then(Value::as_array) {
-        return (!opties.iter().any(|o| o.as_str() == Some(waarde))).then_some("enum");
+        let lijst: Vec<&str> = opties.iter().filter_map(Value::as_str).collect();
+        return (!lijst.contains(&waarde))
+            .then(|| ("enum", format!("een van: {}", lijst.join(", "))));
     }
+    let grens = |k: &str| schema.get(k).and_then(Value::as_i64);
     match (
         schema.get("type").and_then(Value::as_str),
         schema.get("format").and_then(Value::as_str),
     ) {
-        (Some("string"), Some("uuid")) => {
-            uuid::Uuid::parse_str(waarde).is_err().then_some("format")
-        }
+        (Some("string"), Some("uuid")) => uuid::Uuid::parse_str(waarde)
+            .is_err()
+            .then(|| ("format", "een UUID".into())),
         (Some("string"), Some("date")) => chrono::NaiveDate::parse_from_str(waarde, "%Y-%m-%d")
             .is_err()
-            .then_some("format"),
+            .then(|| ("format", "een datum JJJJ-MM-DD".into())),
         (Some("string"), Some("date-time")) => chrono::DateTime::parse_from_rfc3339(waarde)
             .is_err()
-            .then_some("format"),
-        (Some("integer"), _) => waarde.parse::<i64>().is_err().then_some("type"),
-        (Some("boolean"), _) => (!matches!(waarde, "true" | "false")).then_some("type"),
+            .then(|| {
+                (
+                    "format",
+                    "een tijdstip volgens RFC 3339 met tijdzone".into(),
+                )
+            }),
+        (Some("string"), _) => {
+            let n = waarde.chars().count() as i64;
+            if let Some(min) = grens("minLength").filter(|m| n < *m) {
+                return Some(("minLength", format!("ten minste {min} tekens")));
+            }
+            grens("maxLength")
+                .filter(|m| n > *m)
+                .map(|max| ("maxLength", format!("ten hoogste {max} tekens")))
+        }
+        (Some("integer"), _) => {
+            let Ok(n) = waarde.parse::<i64>() else {
+                return Some(("type", "een geheel getal".into()));
+            };
+            if let Some(min) = grens("minimum").filter(|m| n < *m) {
+                return Some(("minimum", format!("ten minste {min}")));
+            }
+            grens("maximum")
+                .filter(|m| n > *m)
+                .map(|max| ("maximum", format!("ten hoogste {max}")))
+        }
+        (Some("boolean"), _) => {
+            (!matches!(waarde, "true" | "false")).then(|| ("type", "true of false".into()))
+        }
         _ => None,
     }
 }
@@ -569,13 +599,11 @@ impl MethodeTabel {
                     });
                 }
                 Some((_, schema)) => {
-                    if let Some(regel) = breekt(schema, waarde) {
+                    if let Some((regel, verwacht)) = breekt(schema, waarde) {
                         uit.push(InvalidParam {
                             name: sleutel.clone(),
                             code: regel.into(),
-                            reason: format!(
-                                "`{sleutel}` voldoet niet aan het schema ({regel}) in /api/v1/openapi.json"
-                            ),
+                            reason: format!("`{sleutel}` is ongeldig; verwacht {verwacht}"),
                         });
                     }
                 }

@@ -26,6 +26,10 @@ pub const SCHEMAREGELS: &[&str] = &[
     "maxItems",
     "uniqueItems",
     "required",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minProperties",
+    "maxProperties",
     "unknown",
     "json",
     "schema",
@@ -238,7 +242,7 @@ impl Validatie {
                     name,
                     "enum",
                     format!(
-                        "`{v}` is geen geldige waarde voor `{name}`; toegestaan: {}",
+                        "`{name}` is geen toegestane waarde; toegestaan: {}",
                         T::VARIANTS.join(", ")
                     ),
                 );

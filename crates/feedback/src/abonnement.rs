@@ -107,7 +107,10 @@ impl AbonnementInvoer {
                 v.fout(
                     format!("kanalen[{i}]"),
                     "enum",
-                    format!("`{k}` is geen kanaal; toegestaan: {}", KANALEN.join(", ")),
+                    format!(
+                        "`kanalen[{i}]` is geen kanaal; toegestaan: {}",
+                        KANALEN.join(", ")
+                    ),
                 );
             }
         }
@@ -121,7 +124,7 @@ impl AbonnementInvoer {
                 v.fout(
                     format!("soorten[{i}]"),
                     "pattern",
-                    format!("`{s}` is geen soort in een van de gekozen kanalen (zoals `termijnen.escalatie`)"),
+                    format!("`soorten[{i}]` is geen soort in een van de gekozen kanalen (zoals `termijnen.escalatie`)"),
                 );
             }
         }

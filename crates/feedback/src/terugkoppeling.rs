@@ -344,7 +344,7 @@ pub fn geef(
         return Err(Fout::veld(
             "overgenomenDoor.organisatie",
             ketenregie_common::regelcode::GEREGISTREERD,
-            format!("`{o}` is geen geregistreerde organisatie"),
+            "`overgenomenDoor.organisatie` is geen organisatie uit de partnerlijst (/organisaties)",
         ));
     }
     let al_eind: i64 = terugkoppelingen::table

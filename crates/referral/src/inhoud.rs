@@ -347,7 +347,7 @@ impl MeldingInvoer {
                         v.fout(
                             p("gemeente"),
                             "pattern",
-                            format!("`{g}` is geen CBS-gemeentecode (4 cijfers)"),
+                            format!("`{}` is geen CBS-gemeentecode (4 cijfers)", p("gemeente")),
                         );
                     }
                     let eigen_woorden = v.optionele_tekst(

@@ -337,11 +337,11 @@ fn onbekend_fout(velden: &[(String, String)], onbekend: &[String]) -> Fout {
         velden
             .iter()
             .filter(|(_, c)| onbekend.contains(c))
-            .map(|(naam, c)| InvalidParam {
+            .map(|(naam, _)| InvalidParam {
                 name: naam.clone(),
                 code: "gemeentecode-onbekend".into(),
                 reason: format!(
-                    "`{naam}`: `{c}` is geen bestaande CBS-gemeentecode (zie de gemeentelijst in data/refdata)"
+                    "`{naam}` is geen bestaande CBS-gemeentecode; verwacht de code van een gemeente die nu bestaat (de CBS-gemeentelijst)"
                 ),
             })
             .collect(),

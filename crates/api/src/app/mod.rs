@@ -52,6 +52,9 @@ pub(crate) use crate::middleware::ZORGMELDING_MAX_BODY;
 pub struct ApiDocument {
     pub json: Arc<String>,
     pub methodes: Arc<MethodeTabel>,
+    /// Each operation's request body schema, for naming every problem of a refused body
+    /// (`lichaam::Verzoekschemas`).
+    pub verzoekschemas: Arc<crate::lichaam::Verzoekschemas>,
 }
 
 impl ApiDocument {
@@ -59,6 +62,7 @@ impl ApiDocument {
         let doc = openapi::document_json();
         Self {
             methodes: Arc::new(MethodeTabel::uit(&doc, API_PREFIX)),
+            verzoekschemas: Arc::new(crate::lichaam::Verzoekschemas::uit(&doc, API_PREFIX)),
             json: Arc::new(openapi::document_text()),
         }
     }

@@ -120,3 +120,5 @@ pub async fn zet(
         .insert_header(etag(regel.versie))
         .json(regel))
 }
+
+impl crate::lichaam::Invoer for TermijnInvoer {}

@@ -366,3 +366,9 @@ pub async fn verwijder(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+impl crate::lichaam::Invoer for ContactpuntInvoer {
+    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
+        crate::lichaam::regels::uit_apperror(self.valideer())
+    }
+}

@@ -112,7 +112,7 @@ pub struct ConvenantDto {
 }
 
 /// A new agreement, or a change to a concept.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ConvenantInvoer {
     #[schema(value_type = String, required = true, min_length = 1, max_length = 300, pattern = r"\S", example = "Convenant Veiligheidshuis Haaglanden")]
@@ -246,7 +246,9 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let g = body.into_inner().valideer(ctx.nu)?;
+    let velden = crate::lichaam::Registervelden::van(&*body);
+    let g = crate::lichaam::met_registervelden(&pool, velden, body.into_inner().valideer(ctx.nu))
+        .await?;
     let nu = ctx.nu;
     let (c2, object) = (ctx.clone(), handelingen::object_nieuw(&ctx));
     let c = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
@@ -309,7 +311,9 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;
-    let g = body.into_inner().valideer(ctx.nu)?;
+    let velden = crate::lichaam::Registervelden::van(&*body);
+    let g = crate::lichaam::met_registervelden(&pool, velden, body.into_inner().valideer(ctx.nu))
+        .await?;
     let v = handel(&pool, &ctx, "wijzigen", id, move |conn, c| {
         handelingen::wijzig(conn, c, id, g, &voorwaarde, toon)
     })
@@ -340,7 +344,9 @@ pub async fn nieuwe_versie(
     body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let g = body.into_inner().valideer(ctx.nu)?;
+    let velden = crate::lichaam::Registervelden::van(&*body);
+    let g = crate::lichaam::met_registervelden(&pool, velden, body.into_inner().valideer(ctx.nu))
+        .await?;
     let v = handel(&pool, &ctx, "versie-aanmaken", id, move |conn, c| {
         handelingen::nieuwe_versie(conn, c, id, g, toon)
     })
@@ -551,3 +557,20 @@ pub async fn audittrail(
     let pagina = pagina.map(AuditRegelDto::from);
     Ok(HttpResponse::Ok().json(Lijst::pagina(&req, logboek::LIJST_AUDITTRAIL, pagina)))
 }
+
+impl crate::lichaam::Invoer for ConvenantInvoer {
+    fn regels(&self, nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
+        crate::lichaam::regels::uit_apperror(self.clone().valideer(nu))
+    }
+    fn organisaties(&self) -> Vec<(String, String)> {
+        self.partijen
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, p)| (format!("partijen[{i}].organisatie"), p.organisatie.clone()))
+            .collect()
+    }
+}
+impl crate::lichaam::Invoer for OndertekeningInvoer {}
+impl crate::lichaam::Invoer for UittredingInvoer {}
+impl crate::lichaam::Invoer for IntrekkingInvoer {}

@@ -165,3 +165,5 @@ pub async fn verschuif(
         verschuiving_uren: klok.verschuiving().num_hours(),
     }))
 }
+
+impl crate::lichaam::Invoer for VerschuivingInvoer {}

@@ -442,3 +442,9 @@ pub async fn terugkoppeling_lijst(
     )
     .await
 }
+
+impl crate::lichaam::Invoer for EigenVerklaringInvoer {
+    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
+        crate::lichaam::regels::uit_apperror(self.valideer())
+    }
+}

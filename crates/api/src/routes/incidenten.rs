@@ -31,7 +31,7 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<IncidentInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = body.valideer(ctx.nu)?;
+    let nieuw = crate::lichaam::met_registers(&pool, &*body, body.valideer(ctx.nu)).await?;
     let object = incidenten::object("nieuw", &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {

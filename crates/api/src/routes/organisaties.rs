@@ -171,7 +171,9 @@ impl OrganisatieInvoer {
                     v.fout(
                         format!("gemeenten[{i}]"),
                         "pattern",
-                        format!("`{g}` is geen CBS-gemeentecode (4 cijfers, zoals 0363)"),
+                        format!(
+                            "`gemeenten[{i}]` is geen CBS-gemeentecode (4 cijfers, zoals 0363)"
+                        ),
                     );
                 }
             }
@@ -294,7 +296,9 @@ pub async fn registreer(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let g = body.valideer(true)?.volledig()?;
+    let g = crate::lichaam::met_registers(&pool, &*body, body.valideer(true))
+        .await?
+        .volledig()?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, None));
     let o = verwerking::tx(&pool, &ctx, "aanmaken", object, move |c| {
         Ok(organisaties::registreer(c, &c2, g)?)
@@ -375,7 +379,12 @@ pub async fn wijzig(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let verwacht = if_match(&req)?;
-    let velden = body.valideer(organisaties::vervangt_registratie(&ctx.actor))?;
+    let velden = crate::lichaam::met_registers(
+        &pool,
+        &*body,
+        body.valideer(organisaties::vervangt_registratie(&ctx.actor)),
+    )
+    .await?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, Some(id)));
     let o = verwerking::tx(&pool, &ctx, "wijzigen", object, move |c| {
         Ok(organisaties::wijzig(c, &c2, id, velden, &verwacht)?)
@@ -384,4 +393,20 @@ pub async fn wijzig(
     Ok(HttpResponse::Ok()
         .insert_header(etag(o.versie))
         .json(OrganisatieDto::from(o)))
+}
+
+impl crate::lichaam::Invoer for OrganisatieInvoer {
+    /// The rules of a change (`registratie` false): a registration's required fields are
+    /// required by its schema too.
+    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
+        crate::lichaam::regels::uit_apperror(self.valideer(false))
+    }
+    fn gemeenten(&self) -> Vec<(String, String)> {
+        self.gemeenten
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, g)| (format!("gemeenten[{i}]"), g.clone()))
+            .collect()
+    }
 }

@@ -34,12 +34,13 @@ pub async fn registreer(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Ruw,
 ) -> Result<HttpResponse, AppError> {
-    let invoer: PersoonInvoer = crate::lichaam::lees(&body)?;
+    let invoer: PersoonInvoer = body.lees().await?;
     let idem = Idempotentie::uit(&req, &ctx, &body)?;
     if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
         return Ok(eerder);
     }
-    let nieuw = invoer.valideer(ctx.vandaag())?;
+    let nieuw =
+        crate::lichaam::met_registers(&pool, &invoer, invoer.valideer(ctx.vandaag())).await?;
     if nieuw.bsn.is_some() {
         crate::limieten::tel_quotum(&req, Quotumsoort::Persoon).await?;
     }

@@ -210,3 +210,5 @@ pub async fn verwijder(
     .await?;
     Ok(HttpResponse::NoContent().finish())
 }
+
+impl crate::lichaam::Invoer for SluitingsdagInvoer {}

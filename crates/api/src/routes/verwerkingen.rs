@@ -458,3 +458,5 @@ pub async fn verstrekking(
     .await?;
     Ok(HttpResponse::Ok().json(VerstrekkingDto::from(v)))
 }
+
+impl crate::lichaam::Invoer for VerwerkingZoekInvoer {}

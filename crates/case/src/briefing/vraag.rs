@@ -64,6 +64,8 @@ impl BriefingVraag {
                 regelcode::EEN_VAN,
                 "zoek met precies één van: `bsn`; `voornamen` + `achternaam` + `geboortedatum`; `postcode` + `huisnummer`",
             );
+            // The form of what was sent is named too (every problem at once).
+            v.bsn("bsn", self.bsn.as_deref());
             return Err(Fout::Ongeldig(v.afronden(|| ()).unwrap_err()));
         }
         let vraag = if self.bsn.is_some() {

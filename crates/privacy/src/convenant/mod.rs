@@ -788,8 +788,7 @@ fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), C
                 name: format!("partijen[{i}].organisatie"),
                 code: regelcode::GEREGISTREERD.into(),
                 reason: format!(
-                    "`{}` staat niet in de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij",
-                    p.organisatie
+                    "`partijen[{i}].organisatie` is geen organisatie uit de partnerlijst (/organisaties); alleen geregistreerde organisaties zijn partij"
                 ),
             });
         }

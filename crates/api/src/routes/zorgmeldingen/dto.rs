@@ -251,11 +251,11 @@ pub fn richting(v: &mut Validatie, r: Option<&str>) -> Option<bool> {
         None => None,
         Some("ontvangen") => Some(true),
         Some("verzonden") => Some(false),
-        Some(x) => {
+        Some(_) => {
             v.fout(
                 "richting",
                 "enum",
-                format!("`{x}`: kies ontvangen of verzonden"),
+                "`richting` is geen toegestane waarde; kies ontvangen of verzonden",
             );
             None
         }
@@ -315,4 +315,18 @@ pub struct TermijnParams {
     /// cursor not issued by this list is a 422 naming `cursor`).
     #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
     pub cursor: Option<String>,
+}
+
+impl crate::lichaam::Invoer for StapInvoer {}
+impl crate::lichaam::Invoer for BeoordelingInvoer {}
+impl crate::lichaam::Invoer for AfsluitingInvoer {}
+impl crate::lichaam::Invoer for KwaliteitsoordeelInvoer {}
+impl crate::lichaam::Invoer for KwaliteitscontroleInstelling {}
+impl crate::lichaam::Invoer for OverdrachtInvoer {
+    fn organisaties(&self) -> Vec<(String, String)> {
+        self.organisatie
+            .iter()
+            .map(|o| ("organisatie".to_string(), o.clone()))
+            .collect()
+    }
 }

@@ -37,12 +37,13 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Ruw,
 ) -> Result<HttpResponse, AppError> {
-    let invoer: MeldingInvoer = crate::lichaam::lees(&body)?;
+    let invoer: MeldingInvoer = body.lees().await?;
     let idem = Idempotentie::uit(&req, &ctx, &body)?;
     if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
         return Ok(eerder);
     }
-    let melding = invoer.naar_melding(ctx.vandaag())?;
+    let melding =
+        crate::lichaam::met_registers(&pool, &invoer, invoer.naar_melding(ctx.vandaag())).await?;
     let (c, i) = (ctx.clone(), idem.clone());
     let object = partij::verzoekobject(None, &ctx.actor);
     let uitkomst = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {

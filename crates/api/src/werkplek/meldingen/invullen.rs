@@ -149,10 +149,16 @@ pub(super) async fn opslaan(
     let w = waarden(&f);
     let ctx = context(req, &s, None)?;
     let (invoer, slots) = naar_invoer(&w);
-    let melding = match invoer.naar_melding(ctx.vandaag()) {
+    // An unknown municipality is named beside every other problem (as the API does).
+    let melding = match crate::lichaam::met_registers(
+        pool,
+        &invoer,
+        invoer.naar_melding(ctx.vandaag()),
+    )
+    .await
+    {
         Ok(m) => m,
         Err(e) => {
-            let e = AppError::from(e);
             return match problemen(&e, &slots) {
                 Some(p) => formulier_pagina(&s, bestaand, &w, p),
                 None => Err(Fout(e)),
