@@ -526,6 +526,43 @@ async fn csrf_op_elk_formulier(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
 }
 
+/// An unknown municipality code is named at its field beside every other problem of the
+/// form (the outside review of 1 Dec 2026: "Er zijn 11 problemen", the municipality not
+/// among them), as the API names it.
+async fn melding_onbekende_gemeente_naast_de_rest(db: Db) {
+    // The reference data (municipalities, and the Veilig Thuis organisations): only the
+    // police to register; the form is refused before any agreement is asked.
+    let Some(app) = common::spawn_with(db, "# referentiedata").await else {
+        return;
+    };
+    app.organisatie(POLITIE, "politie", &[]).await;
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    let mut v = formulier(&csrf, "concept");
+    for (k, w) in v.iter_mut() {
+        match k.as_str() {
+            "kinderen[0].gemeente" => *w = "9999".into(),
+            "kinderen[0].bsn" => *w = "123456789".into(),
+            "omschrijving" => w.clear(),
+            _ => {}
+        }
+    }
+    let r = agent.post("/werkplek/meldingen", &velden(&v)).await;
+    assert!(matches!(r.status, 400 | 422), "{}", r.html);
+    for id in [
+        "veld-kinderen-0--gemeente",
+        "veld-kinderen-0--bsn",
+        "veld-omschrijving",
+    ] {
+        assert!(
+            r.html.contains(&format!("id=\"{id}-fout\"")),
+            "problem at {id}: {}",
+            r.html
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+}
+
 async fn melding_door_de_keten(db: Db) {
     let Some(app) = common::spawn(db).await else {
         return;
@@ -1401,6 +1438,7 @@ async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
 }
 
 op_beide_backends!(
+    melding_onbekende_gemeente_naast_de_rest,
     privacyfunctionaris_en_herhaalde_meldingen,
     weigeringen_vastgelegd,
     beheer_en_convenanten,
