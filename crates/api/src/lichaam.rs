@@ -1,27 +1,29 @@
-//! One reader for every JSON request body (issue 13 points 4 and 6).
+//! One reader for every JSON request body (issue 13 points 4 and 6; the outside reviews
+//! of 1 Dec 2026: every problem named at once).
 //!
 //! Every route reads its body through `Json<T>` (a required body) or `OptioneleJson<T>` (a
 //! body the operation may go without), or, where it needs the bytes too (the
-//! `Idempotency-Key` compares them), through `lees`. All three apply the same rules:
+//! `Idempotency-Key` compares them), through `Ruw::lees`. All three apply the same rules:
 //!
 //! - the route's body limit (`middleware::lichaamsgrens`: 4 MiB for a zorgmelding's
 //!   content, `server.body_limit_bytes` elsewhere), also for a chunked body whose length
 //!   the head did not state: a 413 problem+json naming the limit. The content type was
 //!   checked before (`middleware::lichaamsbeleid`: `application/json` or 415);
-//! - a body that breaks the operation's schema as serde reads it is a 400 whose
-//!   `invalidParams` names the field as an RFC 6901 JSON pointer, found by
-//!   `serde_path_to_error` however deep it lies (`/kinderen/0/bsn`), with the JSON Schema
-//!   rule it breaks as `code`: `unknown` (a field the schema does not list, where it says
-//!   `additionalProperties: false`), `required`, `type`, `enum`, `json` (not JSON at all,
-//!   named `""`, the whole body), `schema` (any other shape serde refuses). Values are
-//!   never echoed (they may be personal data), only what was expected. The body is
-//!   parsed to a JSON value first and the type read from that value strictly (`streng`):
-//!   an object only from a JSON object, at any depth, where serde's own readers take an
-//!   array for a struct, field by position. A key given twice counts once, the last (as
-//!   a JSON Schema validator reads it).
+//! - no body, or no JSON, is a 400 naming `""` (`required`, `json`);
+//! - the body is parsed to a JSON value and the type read from that value strictly
+//!   (`streng`): an object only from a JSON object, at any depth, where serde's own
+//!   readers take an array for a struct, field by position. A key given twice counts
+//!   once, the last (as a JSON Schema validator reads it). No text may hold a NUL;
+//! - when that read (or the NUL scan) refuses, every problem is named at once
+//!   (`lees_voor`): every error of the operation's request schema in the published
+//!   document (`schema`, `jsonschema`), by RFC 6901 pointer and JSON Schema keyword
+//!   (`unknown` for `additionalProperties: false`); every NUL (`nul-teken`); and the
+//!   domain's rules and the registers (`Invoer`) on what could still be read. Values are
+//!   never echoed (they may be personal data), only what was expected.
 //!
 //! Rules of the domain (an elfproef, a municipality code that does not exist) are checked
-//! after reading, by the use case, and are a 422 (`common::validatie::SCHEMAREGELS`).
+//! after reading, by the use case, and are a 422 (`common::validatie::SCHEMAREGELS`);
+//! `met_registers` names the registers' problems beside a use case's refusal.
 
 use crate::middleware::{Lichaamsgrens, lichaamsgrens};
 use crate::problem::AppError;
