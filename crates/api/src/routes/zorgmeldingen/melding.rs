@@ -127,7 +127,8 @@ pub async fn wijzig(
     let w = Wijziging {
         id: id.into_inner(),
         verwacht_versie: if_match(&req)?,
-        melding: body.naar_melding(ctx.vandaag())?,
+        melding: crate::lichaam::met_registers(&pool, &*body, body.naar_melding(ctx.vandaag()))
+            .await?,
     };
     let m = uitvoeren(&pool, &ctx, "wijzigen", Some(w.id), move |c, x| {
         referral::wijzig(c, x, w)
