@@ -231,7 +231,7 @@ pub async fn lijst(
 #[utoipa::path(
     post, path = "/convenanten", tag = "convenanten", operation_id = "convenantAanmaken",
     summary = "Convenant aanmaken (concept)",
-    description = "A signatory (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) of one of the parties creates version 1 as a concept. It binds nobody until every party has signed it (`POST /convenanten/{id}/ondertekeningen`). Every party must be registered in the partner directory (400 naming `partijen[i].organisatie`); the caller's organisation must be a party (403).",
+    description = "A signatory (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) of one of the parties creates version 1 as a concept. It binds nobody until every party has signed it (`POST /convenanten/{id}/ondertekeningen`). Every party must be registered in the partner directory (422 `geregistreerd` naming `partijen[i].organisatie`); the caller's organisation must be a party (403).",
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Aangemaakt als concept", body = ConvenantDto,

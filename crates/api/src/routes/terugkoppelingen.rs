@@ -15,7 +15,7 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/terugkoppelingen", tag = "terugkoppelingen", operation_id = "terugkoppelingGeven",
     summary = "Terugkoppeling geven",
-    description = "The receiver of a sent melding or hand-over task tells the sender what happened: the moment (an interim item never closes the loop; `eindresultaat` does and closes every open duty), whether a follow-up route started, who took over, and free text. `veiligheidsvoorwaarden` and `monitoringsafspraken` only with `melderHeeftRol: true` (DOMAIN.md §3 flow 3); otherwise a 400 naming the field. Meets the matching feedback duty and notifies the sender (`terugkoppelingen.terugkoppeling-ontvangen`).",
+    description = "The receiver of a sent melding or hand-over task tells the sender what happened: the moment (an interim item never closes the loop; `eindresultaat` does and closes every open duty), whether a follow-up route started, who took over, and free text. `veiligheidsvoorwaarden` and `monitoringsafspraken` only with `melderHeeftRol: true` (DOMAIN.md §3 flow 3); otherwise a 422 `forbidden` naming the field. Meets the matching feedback duty and notifies the sender (`terugkoppelingen.terugkoppeling-ontvangen`).",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     request_body = TerugkoppelingInvoer,
     responses(
