@@ -367,6 +367,25 @@ async fn lijst_query_alle_problemen(db: Db) {
         set(&[("bsn", "unknown"), ("pageSize", "maximum")]),
         "{p}"
     );
+    // A pattern beside another problem is named too (municipality code, cursor).
+    let p = assert_problem(
+        app.get(
+            "/api/v1/zorgmeldingen?gemeente=12&cursor=a%20b&pageSize=0",
+            &agent,
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["a b"]),
+        set(&[
+            ("gemeente", "pattern"),
+            ("cursor", "pattern"),
+            ("pageSize", "minimum")
+        ]),
+        "{p}"
+    );
 }
 
 op_beide_backends!(

@@ -609,6 +609,33 @@ impl MethodeTabel {
                 }
             }
         }
+        // A `pattern` costs a regular expression, so it is checked here only once the query
+        // is refused anyway: then the answer names it beside the other problems. A query
+        // whose only fault is a pattern goes on to the operation, whose own reading names
+        // it (`gemeente=12`, a malformed `cursor`).
+        if !uit.is_empty() {
+            for (sleutel, waarde) in &paren {
+                let patroon = params
+                    .iter()
+                    .find(|(n, _)| n == sleutel)
+                    .and_then(|(_, schema)| schema.get("pattern").and_then(Value::as_str));
+                if let Some(patroon) = patroon
+                    && !uit.iter().any(|p| &p.name == sleutel)
+                    && !jsonschema::is_valid(
+                        &serde_json::json!({"type": "string", "pattern": patroon}),
+                        &Value::String(waarde.clone()),
+                    )
+                {
+                    uit.push(InvalidParam {
+                        name: sleutel.clone(),
+                        code: "pattern".into(),
+                        reason: format!(
+                            "`{sleutel}` heeft niet de vorm die deze operatie verwacht (patroon `{patroon}`)"
+                        ),
+                    });
+                }
+            }
+        }
         uit
     }
 
