@@ -99,7 +99,13 @@ impl OrganisatieSoort {
 ///    case "I" is "i", to the eye it is "l");
 /// 4. without whitespace, punctuation (general category P), other separators (Z) and
 ///    control, format and unassigned characters (C), nor the blank braille pattern U+2800;
-/// 5. NFC again, so the stored key has one form.
+/// 5. without marks (general category M, after NFD: accents, a dot above an `i`, one-pixel
+///    rings and dots below) and modifier symbols and letters (Sk, Lm: ´ ˙ ¸ ˌ ʼ): a mark
+///    is easy to miss or invisible in a name shown in a list, so "Fryslân" and "Fryslan"
+///    are one name to this rule (the retest of 1 Dec 2026: U+0307 after an `i`, U+0323,
+///    U+20D8, U+00B4 each made a "new" name). Steps 4 and 5 are applied before the
+///    skeleton too, which may map a punctuation mark to a letter (U+3002 to a small o);
+/// 6. NFC again, so the stored key has one form.
 ///
 /// Skeletons rather than refusing mixed-script names (TR39 §5): the question is whether a
 /// name looks like another organisation's, which is what equal skeletons define; a
@@ -113,15 +119,17 @@ pub fn naamsleutel(naam: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_security::skeleton;
     let klein = |s: &str| -> String { s.chars().flat_map(char::to_lowercase).collect() };
-    let samengevouwen: String = naam.nfkc().collect();
-    let skelet =
-        klein(&skeleton(&klein(&skeleton(&samengevouwen).collect::<String>())).collect::<String>());
     let zichtbaar = |c: &char| {
         !c.is_whitespace()
             && *c != '\u{2800}'
             && !matches!(
                 get_general_category(*c),
-                G::ConnectorPunctuation
+                G::NonspacingMark
+                    | G::SpacingMark
+                    | G::EnclosingMark
+                    | G::ModifierSymbol
+                    | G::ModifierLetter
+                    | G::ConnectorPunctuation
                     | G::DashPunctuation
                     | G::OpenPunctuation
                     | G::ClosePunctuation
@@ -138,8 +146,11 @@ pub fn naamsleutel(naam: &str) -> String {
                     | G::Surrogate
             )
     };
+    let samengevouwen: String = naam.nfkc().nfd().filter(zichtbaar).collect();
+    let skelet =
+        klein(&skeleton(&klein(&skeleton(&samengevouwen).collect::<String>())).collect::<String>());
     skelet
-        .chars()
+        .nfd()
         .filter(zichtbaar)
         .map(|c| if c == 'l' { 'i' } else { c })
         .nfc()

@@ -328,6 +328,21 @@ mod tests {
             "Politie eenheid, Den Haag",
             "Politie\u{2010}eenheid \u{201C}Den Haag\u{201D}",
             "Politie_eenheid_Den_Haag",
+            // Marks and modifier symbols (the retest of 1 Dec 2026): a dot above an i,
+            // one-pixel dots and rings, accents, and the ideographic full stop.
+            "Politi\u{0307}e eenheid Den Haag",
+            "Politie eenheid Den Haag\u{0323}",
+            "Politie eenheid Den Haag\u{0358}",
+            "Politie eenheid Den Haag\u{05C4}",
+            "Politie eenheid Den Haag\u{1AB0}",
+            "Politie eenheid Den Haag\u{20D8}",
+            "Politie eenheid Den Haag\u{0651}",
+            "Politie eenheid Den Haag\u{02D9}",
+            "Politie eenheid Den Haag\u{00B4}",
+            "Politie eenheid Den Haag\u{00B8}",
+            "Politie eenheid Den Haag\u{02CC}",
+            "Politie eenheid Den Haag\u{3002}",
+            "Politie eenhéid Den Haag",
         ] {
             assert_eq!(naamsleutel(naam), k, "{naam:?}");
         }
