@@ -247,6 +247,19 @@ async fn overdracht_koppelt_terug_aan_wie_overdroeg(db: Db) {
         );
     }
     assert_eq!(voor, stand());
+    // An unregistered code is named by its field, never repeated (it may be anything a
+    // caller typed, a BSN too).
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "jan-jansen-999990032"}),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let tekst = res.text().await.unwrap();
+    assert!(!tekst.contains("999990032"), "{tekst}");
+    assert_eq!(voor, stand());
     // The wijkteam, holding the handed-over task, may not hand it to itself either.
     for sub in ["ontvangsten", "acceptaties"] {
         let res = app

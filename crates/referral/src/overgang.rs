@@ -383,7 +383,9 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
         return Err(Fout::veld(
             "organisatie",
             ketenregie_common::regelcode::GEREGISTREERD,
-            format!("`{}` is geen geregistreerde organisatie", o.naar),
+            // Never the value sent: a code field may carry anything a caller typed.
+            "`organisatie` noemt geen geregistreerde organisatie; zie /api/v1/organisaties"
+                .to_string(),
         ));
     };
     overdracht_aan_een_ander(conn, &k, &o.naar)?;
