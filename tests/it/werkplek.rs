@@ -716,6 +716,12 @@ async fn melding_door_de_keten(db: Db) {
     // rejects it with a reason.
     let detail = vt.get(&pad).await;
     assert!(detail.html.contains("Overdragen"), "{}", detail.html);
+    // The feedback names who gave it by the organisation's name.
+    assert!(
+        detail.html.contains("(Veilig Thuis Haaglanden)"),
+        "{}",
+        detail.html
+    );
     let r = vt
         .post(
             &format!("{pad}/overdracht"),

@@ -46,6 +46,8 @@ pub(super) struct Meldingpagina {
     /// Organisations to hand over to (code, name), when the receiver may hand over.
     overdragen: Vec<(String, String)>,
     probleem: Option<String>,
+    /// The names of the organisations the page names (`werkplek::namen`).
+    namen: Weergavenamen,
 }
 
 pub(super) fn stap_label(t: TaakStatus) -> &'static str {
@@ -245,6 +247,7 @@ pub(super) async fn detail_pagina(
             .collect(),
         overdragen,
         probleem,
+        namen,
     };
     pagina(&t, status_code)
 }
