@@ -164,15 +164,20 @@ fn incident(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gevonden
     gehouden(conn, ctx, g, INCIDENT)
 }
 
-/// Beschikking `id` with the members of its family (by their relation); nothing
-/// decrypted.
-fn beschikking(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gevonden, Fout> {
-    let (eigenaar, gezin): (String, Tekst<Uuid>) = beschikkingen::table
+/// Beschikking `id`'s owner and family, or the answer to an unknown id.
+fn eigenaar_en_gezin(conn: &mut DbConnection, id: Uuid) -> Result<(String, Tekst<Uuid>), Fout> {
+    Ok(beschikkingen::table
         .find(id.to_string())
         .select((beschikkingen::eigenaar, beschikkingen::gezin_id))
         .first(conn)
         .optional()?
-        .ok_or_else(|| toegang::onbekend(BESCHIKKING))?;
+        .ok_or_else(|| toegang::onbekend(BESCHIKKING))?)
+}
+
+/// Beschikking `id` with the members of its family (by their relation); nothing
+/// decrypted.
+fn beschikking(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gevonden, Fout> {
+    let (eigenaar, gezin) = eigenaar_en_gezin(conn, id)?;
     let personen_: Vec<(Uuid, String)> = gezinnen::vind(conn, gezin.0)?
         .map(|g| {
             g.leden
@@ -243,12 +248,7 @@ pub fn beschikking_lijst(
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
-    let (eigenaar, gezin): (String, Tekst<Uuid>) = beschikkingen::table
-        .find(id.to_string())
-        .select((beschikkingen::eigenaar, beschikkingen::gezin_id))
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| toegang::onbekend(BESCHIKKING))?;
+    let (eigenaar, gezin) = eigenaar_en_gezin(conn, id)?;
     let t = gezinnen::lees_beschikking(conn, ctx, gezin.0, id, &eigenaar)?;
     Ok(eigen_verklaring::bij_record(
         conn,
