@@ -166,12 +166,12 @@ fn incident(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gevonden
 
 /// Beschikking `id`'s owner and family, or the answer to an unknown id.
 fn eigenaar_en_gezin(conn: &mut DbConnection, id: Uuid) -> Result<(String, Tekst<Uuid>), Fout> {
-    Ok(beschikkingen::table
+    beschikkingen::table
         .find(id.to_string())
         .select((beschikkingen::eigenaar, beschikkingen::gezin_id))
         .first(conn)
         .optional()?
-        .ok_or_else(|| toegang::onbekend(BESCHIKKING))?)
+        .ok_or_else(|| toegang::onbekend(BESCHIKKING))
 }
 
 /// Beschikking `id` with the members of its family (by their relation); nothing
