@@ -4,6 +4,7 @@
 use crate::config::Config;
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::writer::BoxMakeWriter;
 
 /// Where the log lines go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,20 +22,21 @@ pub enum Uitvoer {
 /// in a file or a pipe).
 pub fn init(config: &Config, uitvoer: Uitvoer) {
     let filter = EnvFilter::try_new(&config.log.filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let terminal = match uitvoer {
-        Uitvoer::Dienst => std::io::stdout().is_terminal(),
-        Uitvoer::Opdracht => std::io::stderr().is_terminal(),
+    let (terminal, writer) = match uitvoer {
+        Uitvoer::Dienst => (
+            std::io::stdout().is_terminal(),
+            BoxMakeWriter::new(std::io::stdout),
+        ),
+        Uitvoer::Opdracht => (
+            std::io::stderr().is_terminal(),
+            BoxMakeWriter::new(std::io::stderr),
+        ),
     };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
         .with_ansi(terminal)
-        .with_writer(move || -> Box<dyn std::io::Write> {
-            match uitvoer {
-                Uitvoer::Dienst => Box::new(std::io::stdout()),
-                Uitvoer::Opdracht => Box::new(std::io::stderr()),
-            }
-        });
+        .with_writer(writer);
     let _ = if config.log_json() {
         builder
             .json()
