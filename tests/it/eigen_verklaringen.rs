@@ -60,7 +60,7 @@ async fn app(db: Db) -> Option<TestApp> {
     Some(app)
 }
 
-async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
+pub(crate) async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
     let res = app.post(pad, token, &body).await;
     let status = res.status();
     let v: Value = res.json().await.unwrap();
@@ -76,11 +76,17 @@ async fn lees(app: &TestApp, pad: &str, token: &str) -> Value {
     v
 }
 
-fn id(v: &Value) -> String {
+pub(crate) fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
 
-async fn persoon(app: &TestApp, token: &str, bsn: &str, voornamen: &str, geboren: &str) -> String {
+pub(crate) async fn persoon(
+    app: &TestApp,
+    token: &str,
+    bsn: &str,
+    voornamen: &str,
+    geboren: &str,
+) -> String {
     id(&maak(
         app,
         "/api/v1/personen",

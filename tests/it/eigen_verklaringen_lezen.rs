@@ -10,6 +10,7 @@
 //! wrong `door` tells an organisation that is not the record's owner no person ids.
 
 use crate::common;
+use crate::eigen_verklaringen::{id, maak, persoon};
 
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};
@@ -55,29 +56,6 @@ impl Opzet {
         }
         r.send().await.unwrap()
     }
-}
-
-async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
-    let res = app.post(pad, token, &body).await;
-    let status = res.status();
-    let v: Value = res.json().await.unwrap();
-    assert!(status.is_success(), "{pad}: {status} {v}");
-    v
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
-}
-
-async fn persoon(app: &TestApp, token: &str, bsn: &str, voornamen: &str, geboren: &str) -> String {
-    id(&maak(
-        app,
-        "/api/v1/personen",
-        token,
-        json!({"bsn": bsn, "voornamen": voornamen, "achternaam": "de Boer", "geboortedatum": geboren,
-               "adres": {"straat": "Laan van Meerdervoort", "huisnummer": "12", "postcode": "2517AB", "gemeente": "0518"}}),
-    )
-    .await)
 }
 
 /// The texts of a list of statements.
