@@ -657,4 +657,109 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
     );
 }
 
-op_beide_backends!(eigen_verklaring_op_elk_record);
+/// `VERKLARING_VOOR_ONTVANGEN_PERSOON`: Veilig Thuis holds the police's incident only
+/// through the melding it received (which names the mother and the child, not the
+/// father). Its privacy officer records the mother's statement on the incident; the
+/// father's is a 422 word for word the same as for a person the incident does not name,
+/// so the answer tells Veilig Thuis nothing about whom the incident names beyond the
+/// persons it received; nothing is written for it.
+async fn ontvanger_spreekt_alleen_voor_ontvangen_persoon(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let triagist = app.token(VT, &["triagist"]);
+    let vt_fg = app.token(VT, &["privacyfunctionaris"]);
+
+    let moeder = persoon(&app, &noodhulp, BSN_MOEDER, "Lisa", "1986-07-22").await;
+    let kind = persoon(&app, &noodhulp, BSN_KIND, "Sem", "2016-05-04").await;
+    let vader = persoon(&app, &noodhulp, "123456745", "Joost", "1984-02-11").await;
+    let incident = id(&maak(&app, "/api/v1/incidenten", &noodhulp, json!({
+        "tijdstip": (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339(), "gemeente": "0518",
+        "soort": "overdracht-kind-mislukt", "politieReferentie": "PL1500-2026000778",
+        "samenvatting": "Overdracht bij de school mislukt.",
+        "betrokkenen": [{"persoon": moeder, "rol": "moeder"}, {"persoon": kind, "rol": "kind"},
+                        {"persoon": vader, "rol": "vader"}]})).await);
+    let melding = id(&maak(&app, "/api/v1/zorgmeldingen", &agent, json!({
+        "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "bsn": BSN_KIND, "gemeente": "0518"}],
+        "ouders": [{"voornaam": "Lisa", "achternaam": "de Boer", "relatie": "moeder", "bsn": BSN_MOEDER, "gezag": true}],
+        "omschrijving": "Overdracht mislukt.", "zorgen": "Kind getuige van conflicten.",
+        "acuut": false, "risiconiveau": "verhoogd", "verklaringen": [], "oudersGeinformeerd": true,
+        "terugkoppelingGewenst": true,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": true}})).await);
+    maak(
+        &app,
+        &format!("/api/v1/zorgmeldingen/{melding}/indieningen"),
+        &agent,
+        json!({}),
+    )
+    .await;
+    lees(&app, &format!("/api/v1/zorgmeldingen/{melding}"), &triagist).await;
+
+    let pad = format!("/api/v1/incidenten/{incident}/eigen-verklaringen");
+    let vader_ = zonder_instance(
+        app.post(
+            &pad,
+            &vt_fg,
+            &json!({"tekst": "ik was er niet", "door": vader}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    let niemand = zonder_instance(
+        app.post(
+            &pad,
+            &vt_fg,
+            &json!({"tekst": "ik was er niet", "door": Uuid::now_v7()}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(vader_, niemand, "the father's 422 tells nothing more");
+    assert!(
+        vader_
+            .to_string()
+            .contains("van wie uw organisatie gegevens"),
+        "{vader_}"
+    );
+    assert!(!vader_.to_string().contains(&vader), "{vader_}");
+
+    let soort = Soort {
+        collectie: "incidenten",
+        id: incident.clone(),
+    };
+    voeg(
+        &app,
+        &soort,
+        &vt_fg,
+        json!(moeder),
+        "I: ik was op tijd.",
+        "moeder",
+    )
+    .await;
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM eigen_verklaringen WHERE object_id = '{incident}'"
+        )),
+        1,
+        "only the mother's statement was written"
+    );
+
+    // The owner still records the father's.
+    let politie_fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    voeg(
+        &app,
+        &soort,
+        &politie_fg,
+        json!(vader),
+        "I: ik was er niet.",
+        "vader",
+    )
+    .await;
+}
+
+op_beide_backends!(
+    eigen_verklaring_op_elk_record,
+    ontvanger_spreekt_alleen_voor_ontvangen_persoon
+);

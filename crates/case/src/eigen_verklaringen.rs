@@ -4,7 +4,8 @@
 //! caller's organisation holds it (`VERKLARING_DOOR_HOUDER`: its owner, or one that
 //! received the owner's data on its persons through the service; any other organisation
 //! hears an unknown id, the refusal in the owner's trail) and names whose statement it
-//! is (`door`: a person the record names); the statement itself, the privacy officer's
+//! is (`door`: a person the record names, and for an organisation that is not its owner
+//! one whose data it received from the owner: `VERKLARING_VOOR_ONTVANGEN_PERSOON`); the statement itself, the privacy officer's
 //! role, the decision and the logs are `ketenregie_privacy::verantwoording::verklaringen`.
 //! The record is never altered. (A person record's statements go through the inzage
 //! sources: `ketenregie_privacy::verantwoording::verklaringen::voeg_toe`.)
@@ -61,23 +62,47 @@ impl Gevonden {
     /// optional there; `wat`: the record with its article, "dit incident"). The ids the
     /// record allows are listed only to its owner: an organisation that holds it through
     /// what it received need not be able to read it (`VERKLARING_LEZEN_ALS_RECORD`), so
-    /// it hears no person ids from it (`EEN_ORGANISATIE_ZICHT`).
-    fn spreker(&self, ctx: &Context, door: Option<&str>, wat: &str) -> Result<Spreker, Fout> {
-        let gekozen = door.and_then(|d| d.parse::<Uuid>().ok()).and_then(|p| {
+    /// it hears no person ids from it (`EEN_ORGANISATIE_ZICHT`), and it may name only a
+    /// person whose data it received from the owner
+    /// (`VERKLARING_VOOR_ONTVANGEN_PERSOON`): a person the record names but whose data it
+    /// never received gets the same 422 as a person the record does not name, so the
+    /// answer tells it nothing about the record's persons it did not already have.
+    fn spreker(
+        &self,
+        conn: &mut DbConnection,
+        ctx: &Context,
+        door: Option<&str>,
+        wat: &str,
+    ) -> Result<Spreker, Fout> {
+        let eigen = self.record.eigenaar == ctx.actor.organisatie;
+        let mut gekozen = door.and_then(|d| d.parse::<Uuid>().ok()).and_then(|p| {
             self.personen
                 .iter()
                 .find(|(q, _)| *q == p)
                 .map(|(q, rol)| (*q, rol.clone()))
         });
+        if !eigen && let Some((persoon, _)) = &gekozen {
+            let ontvangen = match self.identiteiten.get(persoon) {
+                Some(b) => verklaringen::houdt(conn, ctx, &self.record.eigenaar, &[*b])?,
+                None => false,
+            };
+            if !ontvangen {
+                gekozen = None;
+            }
+        }
         let Some((persoon, rol)) = gekozen else {
-            let uitleg = format!("`door` is het id van een persoon die {wat} noemt");
-            let detail = if self.record.eigenaar != ctx.actor.organisatie {
-                uitleg
+            let detail = if !eigen {
+                format!(
+                    "`door` is het id van een persoon die {wat} noemt en van wie uw organisatie gegevens van de eigenaar ontving"
+                )
             } else if self.personen.is_empty() {
-                format!("{uitleg}: {wat} noemt niemand")
+                format!("`door` is het id van een persoon die {wat} noemt: {wat} noemt niemand")
             } else {
                 let ids: Vec<String> = self.personen.iter().map(|(p, _)| p.to_string()).collect();
-                format!("{uitleg}: {}", ids.join(", "))
+                format!(
+                    "`door` is het id van een persoon die {wat} noemt: {}",
+                    ids.join(", ")
+                )
             };
             return Err(Fout::veld("door", "reference", detail));
         };
@@ -209,7 +234,7 @@ pub fn incident_voeg_toe(
 ) -> Result<EigenVerklaring, Fout> {
     let g = incident(conn, ctx, id)?;
     verklaringen::mag_vastleggen(ctx)?;
-    let spreker = g.spreker(ctx, invoer.door.as_deref(), "dit incident")?;
+    let spreker = g.spreker(conn, ctx, invoer.door.as_deref(), "dit incident")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }
 
@@ -234,7 +259,7 @@ pub fn beschikking_voeg_toe(
 ) -> Result<EigenVerklaring, Fout> {
     let g = beschikking(conn, ctx, id)?;
     verklaringen::mag_vastleggen(ctx)?;
-    let spreker = g.spreker(ctx, invoer.door.as_deref(), "deze beschikking")?;
+    let spreker = g.spreker(conn, ctx, invoer.door.as_deref(), "deze beschikking")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }
 

@@ -260,7 +260,7 @@ pub async fn zorgmelding_lijst(
 #[utoipa::path(
     post, path = "/incidenten/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanIncident",
     summary = "Eigen verklaring toevoegen aan een incident",
-    description = "Records the own statement of a person the incident names (`door`: their person id), by the privacy officer of the police organisation that recorded it or of an organisation that received it under an agreement (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the incident (its statements and hoor en wederhoor stay as recorded) and is returned with it (`eigenVerklaringen`) on every read and in the briefing.",
+    description = "Records the own statement of a person the incident names (`door`: their person id), by the privacy officer of the police organisation that recorded it or of an organisation that received it under an agreement, the latter only for a person whose data it received from the police (rules VERKLARING_DOOR_HOUDER, VERKLARING_VOOR_ONTVANGEN_PERSOON, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the incident (its statements and hoor en wederhoor stay as recorded) and is returned with it (`eigenVerklaringen`) on every read and in the briefing.",
     params(("id" = Uuid, Path, description = "Id of the incident")),
     request_body = EigenVerklaringInvoer,
     responses(
@@ -322,7 +322,7 @@ pub async fn incident_lijst(
 #[utoipa::path(
     post, path = "/beschikkingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanBeschikking",
     summary = "Eigen verklaring toevoegen aan een beschikking",
-    description = "Records the own statement of a member of the decision's family (`door`: their person id), by the privacy officer of the organisation that recorded the decision or of one that received it under an agreement (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the decision and is returned with it (`eigenVerklaringen`) in the family dossier and the briefing.",
+    description = "Records the own statement of a member of the decision's family (`door`: their person id), by the privacy officer of the organisation that recorded the decision or of one that received it under an agreement, the latter only for a family member whose data it received from that organisation (rules VERKLARING_DOOR_HOUDER, VERKLARING_VOOR_ONTVANGEN_PERSOON, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the decision and is returned with it (`eigenVerklaringen`) in the family dossier and the briefing.",
     params(("id" = Uuid, Path, description = "Id of the beschikking")),
     request_body = EigenVerklaringInvoer,
     responses(

@@ -12,6 +12,10 @@
 //!   (`houdt`; for a zorgmelding and its terugkoppeling: a party of it); to any other
 //!   organisation the record is answered as unknown, the refusal recorded in the owner's
 //!   audit trail (`EEN_ORGANISATIE_ZICHT`). It never alters the record.
+//! - `VERKLARING_VOOR_ONTVANGEN_PERSOON`: an organisation that holds the record only
+//!   through what it received records the statement of a person whose data it received
+//!   from the owner, not of another person the record names (checked with `houdt` for
+//!   that one person by the domain crate that names whose statement it is).
 //! - `PRIVACYFUNCTIONARIS_VERANTWOORDT`: the organisation's privacy officer records it on
 //!   the person's behalf (as they answer the person's inzage request).
 //! - the decision then applies as for any write or read (purpose `inzage`, the
@@ -44,6 +48,15 @@ use uuid::Uuid;
 
 /// The rule's name.
 pub const VERKLARING_DOOR_HOUDER: &str = "VERKLARING_DOOR_HOUDER";
+
+/// The rule's name: an organisation that holds another's record only through what it
+/// received (not its owner) records the statement of a person whose data it received
+/// from that owner, never of another person the record names. Why: the statement is the
+/// person's own, brought to an organisation that holds their data; and an organisation
+/// that cannot read the record must not learn from a 201 or a 422 whom it names beyond
+/// the persons it already received (`EEN_ORGANISATIE_ZICHT`). Checked by the domain crate
+/// as it names whose statement it is.
+pub const VERKLARING_VOOR_ONTVANGEN_PERSOON: &str = "VERKLARING_VOOR_ONTVANGEN_PERSOON";
 
 /// The rule's name: reading a record's statements is a read of the record (module
 /// documentation).
