@@ -187,12 +187,12 @@ test('de privacyfunctionaris: weigeringen, verstrekkingen en de inzage van de mo
   // Veilig Thuis, each filtered by POST.
   await aanmelden(page, 'privacy');
   await page.getByRole('link', { name: 'Geweigerde pogingen' }).first().click();
-  await expect(page.locator('tr.weigering', { hasText: 'wijkteam-utrecht-oost' }).first()).toBeVisible();
+  await expect(page.locator('tr.weigering', { hasText: 'Wijkteam Utrecht Oost' }).first()).toBeVisible();
   await controleer(page, '62-weigeringen');
   await page.getByRole('link', { name: 'Verstrekkingen' }).first().click();
-  await expect(page.locator('tr.verstrekking', { hasText: 'veilig-thuis-haaglanden' }).first()).toBeVisible();
+  await expect(page.locator('tr.verstrekking', { hasText: 'Veilig Thuis Haaglanden' }).first()).toBeVisible();
   await controleer(page, '64-verstrekkingen');
-  await page.fill('#veld-aan', 'veilig-thuis-haaglanden');
+  await page.selectOption('#veld-aan', 'veilig-thuis-haaglanden');
   await page.selectOption('#veld-doorbraak', 'nee');
   await page.getByRole('button', { name: 'Tonen' }).click();
   await expect(page.locator('tr.verstrekking').first()).toBeVisible();
@@ -258,7 +258,7 @@ test('het pilotdashboard toont de late beoordeling', async ({ page }) => {
   // meldingen); counts only, nothing of the family on the page.
   await aanmelden(page, 'stuurgroep');
   await page.getByRole('link', { name: 'Pilotdashboard' }).first().click();
-  const rij = page.locator('tr', { hasText: 'na beoordeling' }).filter({ hasText: 'veilig-thuis-haaglanden' }).first();
+  const rij = page.locator('tr', { hasText: 'na beoordeling' }).filter({ hasText: 'Veilig Thuis Haaglanden' }).first();
   await expect(rij).toBeVisible();
   // Decided late: none of this month's triage feedback on time.
   await expect(rij).toContainText('(0%)');

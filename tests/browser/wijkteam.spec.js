@@ -22,7 +22,7 @@ test('overdracht aan het wijkteam', async ({ page }) => {
 
   await aanmelden(page, 'wijkteam');
   await page.getByRole('link', { name: 'Overdrachten' }).first().click();
-  await expect(page.locator('section.overdracht').first()).toContainText('veilig-thuis-haaglanden');
+  await expect(page.locator('section.overdracht').first()).toContainText('Veilig Thuis Haaglanden');
   await controleer(page, '20-overdrachten');
   await page.getByRole('link', { name: 'Terugkoppeling die wij verschuldigd zijn' }).first().click();
   await expect(page.locator('tr.schuld').first()).toBeVisible();

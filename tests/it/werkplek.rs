@@ -8,7 +8,7 @@
 use crate::common;
 
 use common::{Db, TestApp};
-use serde_json::json;
+use serde_json::{Value, json};
 
 const POLITIE: &str = "politie-den-haag";
 const VT: &str = "veilig-thuis-haaglanden";
@@ -760,8 +760,8 @@ async fn melding_door_de_keten(db: Db) {
     );
     assert!(wacht.html.contains("Aannemen") && wacht.html.contains("Reden van afwijzen"));
     assert!(
-        wacht.html.contains(&format!("Van {VT}")),
-        "handed over by Veilig Thuis: {}",
+        wacht.html.contains("Van Veilig Thuis Haaglanden,"),
+        "handed over by Veilig Thuis, by name: {}",
         wacht.html
     );
     let schuld = gv.get("/werkplek/terugkoppeling").await;
@@ -841,9 +841,9 @@ async fn melding_door_de_keten(db: Db) {
         .format("%Y-%m")
         .to_string();
     assert!(d.html.contains("<svg"), "{}", d.html);
-    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{POLITIE}</td><td class=\"utrecht-table__cell\">{VT}</td>")), "the pair in this month: {}", d.html);
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">Organisatie {POLITIE}</td><td class=\"utrecht-table__cell\">Veilig Thuis Haaglanden</td>")), "the pair in this month, by name: {}", d.html);
     assert!(d.html.contains("na beoordeling"));
-    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">0518</td><td class=\"utrecht-table__cell\">1</td>")), "one melding in 0518: {}", d.html);
+    assert!(d.html.contains(&format!("<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">&#39;s-Gravenhage</td><td class=\"utrecht-table__cell\">1</td>")), "one melding in 0518, by name: {}", d.html);
     let csv = sg.get("/werkplek/dashboard.csv").await;
     assert!(csv.html.starts_with("maand;afzender;ontvanger;"));
     assert!(
@@ -933,9 +933,37 @@ async fn briefing_en_om(db: Db) {
         )
         .await;
     assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    // The police's own record of the child and an incident naming him.
+    let politie = app.token(POLITIE, &["noodhulp"]);
+    let res = app
+        .post(
+            "/api/v1/personen",
+            &politie,
+            &json!({"bsn": BSN_KIND, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let kind: Value = res.json().await.unwrap();
+    let res = app
+        .post(
+            "/api/v1/incidenten",
+            &politie,
+            &json!({"tijdstip": (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339(), "gemeente": "0518",
+                    "soort": "overdracht-kind-mislukt", "politieReferentie": "PL1500-2026000901",
+                    "samenvatting": "Overdracht mislukt.",
+                    "betrokkenen": [{"persoon": kind["id"], "rol": "kind"}]}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
     let mut nh = Browser::new(&app);
     let csrf = nh.meld_aan("noodhulp").await;
     let form = nh.get("/werkplek/briefing").await;
+    // The header names the organisation, not its code (WCAG 2.1 SC 3.1.3).
+    assert!(
+        form.html.contains(&format!(" · Organisatie {POLITIE} · ")),
+        "{}",
+        form.html
+    );
     assert!(
         !form.html.contains("name=\"reden\""),
         "no reason field for noodhulp"
@@ -945,6 +973,12 @@ async fn briefing_en_om(db: Db) {
         .await;
     assert_eq!(r.status, 200, "{}", r.html);
     assert!(r.html.contains("Let op"), "{}", r.html);
+    // The incident's line names the police by name.
+    assert!(
+        r.html.contains(&format!("(Organisatie {POLITIE})")),
+        "{}",
+        r.html
+    );
     // A bad key is shown at its field.
     let r = nh
         .post("/werkplek/briefing", &[("_csrf", &csrf), ("bsn", "12")])
@@ -987,7 +1021,7 @@ async fn briefing_en_om(db: Db) {
         .to_string();
     for org in [POLITIE, "om-parket-den-haag"] {
         let rij = format!(
-            "<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">{org}</td><td class=\"utrecht-table__cell\">1</td>"
+            "<td class=\"utrecht-table__cell\">{maand}</td><td class=\"utrecht-table__cell\">Organisatie {org}</td><td class=\"utrecht-table__cell\">1</td>"
         );
         assert!(d.html.contains(&rij), "{org}: {}", d.html);
     }

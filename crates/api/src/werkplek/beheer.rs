@@ -10,6 +10,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd};
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Scherm, Sessie, naar, pagina};
 use crate::problem::AppError;
 use crate::routes::convenanten::{handel, toon};
@@ -251,8 +252,22 @@ async fn convenanten_pagina(
     mag(s, &CONVENANTEN)?;
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
-    let lijst = crate::db::run(pool, move |conn| {
-        Ok(handelingen::lijst(conn, &c, &ketenregie_store::venster::Venster::eerste(100))?.rijen)
+    let (lijst, namen) = crate::db::run(pool, move |conn| {
+        let lijst =
+            handelingen::lijst(conn, &c, &ketenregie_store::venster::Venster::eerste(100))?.rijen;
+        let namen = Weergavenamen::laad(
+            conn,
+            lijst.iter().flat_map(|v| {
+                v.convenant
+                    .inhoud
+                    .partijen
+                    .iter()
+                    .map(|p| p.organisatie.as_str())
+            }),
+            [],
+        )
+        .map_err(crate::db::db_fout)?;
+        Ok((lijst, namen))
     })
     .await?;
     let org = &s.actor.organisatie;
@@ -276,7 +291,7 @@ async fn convenanten_pagina(
                     .partijen
                     .iter()
                     .map(|p| Handtekening {
-                        organisatie: p.organisatie.clone(),
+                        organisatie: namen.organisatie(&p.organisatie),
                         rol: p.rol.clone(),
                         ondertekend: v.ondertekening_van(&p.organisatie).map(|o| {
                             (

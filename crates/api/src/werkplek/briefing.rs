@@ -5,6 +5,7 @@
 //! `POST /api/v1/briefings/_zoek` does.
 
 use super::meldingen::{context, tijd};
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Probleem, Sessie, pagina, veld_id};
 use crate::problem::AppError;
 use actix_web::http::StatusCode;
@@ -60,7 +61,9 @@ fn bel(t: &str) -> String {
 }
 
 impl Weergave {
-    fn van(b: &Briefing) -> Self {
+    /// The page's lines for briefing `b`, organisations and municipalities by name
+    /// (`namen`: the briefing's codes, looked up with it).
+    fn van(b: &Briefing, namen: &Weergavenamen) -> Self {
         let mut vlaggen = Vec::new();
         for m in b
             .beschikkingen_in_werking
@@ -132,9 +135,12 @@ impl Weergave {
                         k.geboortedatum.format("%d-%m-%Y"),
                         k.gemeente
                             .as_ref()
-                            .map(|g| format!(", gemeente {g}"))
+                            .map(|g| format!(
+                                ", gemeente {}",
+                                namen.gemeenten(std::slice::from_ref(g))
+                            ))
                             .unwrap_or_default(),
-                        k.geregistreerd_door,
+                        namen.organisatie(&k.geregistreerd_door),
                         if k.bsn_bekend { ", BSN bekend" } else { "" }
                     )
                 })
@@ -175,7 +181,7 @@ impl Weergave {
                         "{}: {} ({}){}",
                         tijd(i.tijdstip),
                         naam(&i.soort),
-                        i.eigenaar,
+                        namen.organisatie(&i.eigenaar),
                         if i.eenzijdig {
                             ", alleen één kant gehoord"
                         } else {
@@ -190,8 +196,11 @@ impl Weergave {
                 .map(|m| {
                     format!(
                         "Van {} aan {}: {}{}",
-                        m.afzender,
-                        m.ontvanger.clone().unwrap_or_else(|| "-".into()),
+                        namen.organisatie(&m.afzender),
+                        m.ontvanger
+                            .as_deref()
+                            .map(|o| namen.organisatie(o))
+                            .unwrap_or_else(|| "-".into()),
                         m.taakstatus
                             .as_deref()
                             .and_then(|t| t.parse().ok())
@@ -206,6 +215,27 @@ impl Weergave {
             contacten,
         }
     }
+}
+
+/// The names of the organisations and municipalities briefing `b` names by code, in two
+/// queries (the partner register and the reference data; no personal data).
+fn briefingnamen(
+    conn: &mut ketenregie_store::DbConnection,
+    b: &Briefing,
+) -> diesel::QueryResult<Weergavenamen> {
+    let organisaties = b
+        .incidenten
+        .lijst
+        .iter()
+        .map(|i| i.eigenaar.as_str())
+        .chain(b.open_zorgmeldingen.iter().flat_map(|m| {
+            [Some(m.afzender.as_str()), m.ontvanger.as_deref()]
+                .into_iter()
+                .flatten()
+        }))
+        .chain(b.kandidaten.iter().map(|k| k.geregistreerd_door.as_str()));
+    let gemeenten = b.kandidaten.iter().filter_map(|k| k.gemeente.as_deref());
+    Weergavenamen::laad(conn, organisaties, gemeenten)
 }
 
 #[derive(Template)]
@@ -286,14 +316,16 @@ pub async fn zoek(
                 eigenaar: ctx.actor.organisatie.clone(),
             };
             crate::verwerking::tx(&pool, &ctx, "lezen", object, move |conn| {
-                Ok(briefing::stel_op(conn, &c2, &**meldingen, &vraag)?)
+                let b = briefing::stel_op(conn, &c2, &**meldingen, &vraag)?;
+                let namen = briefingnamen(conn, &b).map_err(crate::db::db_fout)?;
+                Ok((b, namen))
             })
             .await
         }
     };
     match uitkomst {
-        Ok(b) => {
-            p.uitkomst = Some(Weergave::van(&b));
+        Ok((b, namen)) => {
+            p.uitkomst = Some(Weergave::van(&b, &namen));
             pagina(&p, StatusCode::OK)
         }
         Err(AppError::Validatie { fouten, detail }) => {

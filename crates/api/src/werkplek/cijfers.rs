@@ -8,6 +8,7 @@
 //! the same table as CSV.
 
 use super::meldingen::context;
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Sessie};
 use crate::problem::AppError;
 use actix_web::http::StatusCode;
@@ -102,13 +103,31 @@ pub fn naar_regels(paren: &[rapportage::Paar], maand: &str, regels: &mut Vec<Cij
     }
 }
 
+/// The HTML table's rows with the organisations by name (the CSV keeps the codes: a
+/// spreadsheet joins on them, and a code holds no `;`).
+pub fn met_namen(regels: &mut [Cijferregel], namen: &Weergavenamen) {
+    for r in regels {
+        r.afzender = namen.organisatie(&r.afzender);
+        r.ontvanger = namen.organisatie(&r.ontvanger);
+    }
+}
+
 /// `GET /werkplek/cijfers`.
 pub async fn pagina(
     req: HttpRequest,
     s: Sessie,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, Fout> {
-    let regels = regels(&req, &s, &pool).await?;
+    let mut regels = regels(&req, &s, &pool).await?;
+    let codes: Vec<String> = regels
+        .iter()
+        .flat_map(|r| [r.afzender.clone(), r.ontvanger.clone()])
+        .collect();
+    let namen = crate::db::run(&pool, move |c| {
+        Weergavenamen::laad(c, codes.iter().map(String::as_str), []).map_err(crate::db::db_fout)
+    })
+    .await?;
+    met_namen(&mut regels, &namen);
     let hoogte = 20 + 30 * regels.len() as i64;
     super::pagina(
         &Cijferpagina {

@@ -12,8 +12,9 @@
 //! identity reaches the page). A bar chart per month drawn on the
 //! server as SVG with the tables beside it for screen readers, and the pair table as CSV.
 
-use super::cijfers::{Cijferregel, csv_bestand, naar_regels};
+use super::cijfers::{Cijferregel, csv_bestand, met_namen, naar_regels};
 use super::meldingen::context;
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Scherm, Sessie};
 use crate::problem::AppError;
 use actix_web::http::StatusCode;
@@ -214,7 +215,31 @@ pub async fn pagina(
     s: Sessie,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, Fout> {
-    let c = cijfers(&req, &s, &pool).await?;
+    let mut c = cijfers(&req, &s, &pool).await?;
+    // Organisations and municipalities by name on the page (the CSV keeps the codes).
+    let organisaties: Vec<String> = c
+        .regels
+        .iter()
+        .flat_map(|r| [r.afzender.clone(), r.ontvanger.clone()])
+        .chain(c.briefings.iter().map(|b| b.naam.clone()))
+        .collect();
+    let gemeenten: Vec<String> = c.gemeenten.iter().map(|g| g.naam.clone()).collect();
+    let namen = crate::db::run(&pool, move |conn| {
+        Weergavenamen::laad(
+            conn,
+            organisaties.iter().map(String::as_str),
+            gemeenten.iter().map(String::as_str),
+        )
+        .map_err(crate::db::db_fout)
+    })
+    .await?;
+    met_namen(&mut c.regels, &namen);
+    for b in &mut c.briefings {
+        b.naam = namen.organisatie(&b.naam);
+    }
+    for g in &mut c.gemeenten {
+        g.naam = namen.gemeenten(std::slice::from_ref(&g.naam));
+    }
     let hoogte = 20 + 30 * c.balken.len() as i64;
     super::pagina(
         &Dashboardpagina {

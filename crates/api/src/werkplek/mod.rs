@@ -173,7 +173,7 @@ impl Kader {
             titel: titel.into(),
             gebruiker: Some(Gebruiker {
                 naam: s.actor.weergavenaam.clone(),
-                organisatie: s.actor.organisatie.clone(),
+                organisatie: s.organisatienaam.clone(),
                 rollen: s
                     .actor
                     .rollen

@@ -52,6 +52,23 @@ impl Weergavenamen {
         })
     }
 
+    /// Every registered organisation as (code, name), by name: the choices of a form's
+    /// organisation field (a person picks a name; the form sends the code), and the names
+    /// to show that page's codes with.
+    pub fn alle_organisaties(
+        conn: &mut DbConnection,
+    ) -> QueryResult<(Self, Vec<(String, String)>)> {
+        let keuze: Vec<(String, String)> = organisaties::table
+            .select((organisaties::code, organisaties::naam))
+            .order((organisaties::naam, organisaties::code))
+            .load(conn)?;
+        let namen = Weergavenamen {
+            organisaties: keuze.iter().cloned().collect(),
+            gemeenten: HashMap::new(),
+        };
+        Ok((namen, keuze))
+    }
+
     /// The name of organisation `code`, or the code.
     pub fn organisatie(&self, code: &str) -> String {
         self.organisaties

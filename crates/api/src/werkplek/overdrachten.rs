@@ -7,6 +7,7 @@
 //! organisation codes only: no personal data on either list.
 
 use super::meldingen::{context, mag, status, tijd_db};
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -91,7 +92,7 @@ pub async fn overdrachten(
     mag(&s, &OVERDRACHTEN)?;
     let ctx = context(&req, &s, None)?;
     let c = ctx.clone();
-    let (koppen, termijnen) = crate::db::run(&pool, move |conn| {
+    let (koppen, termijnen, namen) = crate::db::run(&pool, move |conn| {
         let f = Filter {
             ontvangen: Some(true),
             ..Filter::default()
@@ -104,7 +105,16 @@ pub async fn overdrachten(
             &ketenregie_store::venster::Venster::eerste(2000),
         )?
         .rijen;
-        Ok((k, t))
+        let codes: Vec<String> = k.iter().flat_map(|k| k.gemeentecodes()).collect();
+        let namen = Weergavenamen::laad(
+            conn,
+            k.iter()
+                .map(|k| k.afzender.as_str())
+                .chain(t.iter().map(|t| t.afzender.as_str())),
+            codes.iter().map(String::as_str),
+        )
+        .map_err(crate::db::db_fout)?;
+        Ok((k, t, namen))
     })
     .await?;
     let nu = ctx.nu.naive_utc();
@@ -125,13 +135,11 @@ pub async fn overdrachten(
             Overdracht {
                 id: k.id,
                 versie: k.versie,
-                door: t
-                    .map(|t| t.afzender.clone())
-                    .unwrap_or_else(|| k.afzender.clone()),
-                melder: k.afzender.clone(),
+                door: namen.organisatie(t.map_or(k.afzender.as_str(), |t| t.afzender.as_str())),
+                melder: namen.organisatie(&k.afzender),
                 status: status(k),
                 datum: tijd_db(k.ingediend_op.unwrap_or(k.aangemaakt_op)),
-                gemeenten: k.gemeentecodes().join(", "),
+                gemeenten: namen.gemeenten(&k.gemeentecodes()),
                 acuut: k.acuut,
                 termijn: t.map(|t| {
                     (
@@ -162,14 +170,17 @@ pub async fn verschuldigd(
     mag(&s, &VERSCHULDIGD)?;
     let ctx = context(&req, &s, None)?;
     let c = ctx.clone();
-    let termijnen = crate::db::run(&pool, move |conn| {
-        Ok(referral::open_termijnen(
+    let (termijnen, namen) = crate::db::run(&pool, move |conn| {
+        let t = referral::open_termijnen(
             conn,
             &c,
             true,
             &ketenregie_store::venster::Venster::eerste(2000),
         )?
-        .rijen)
+        .rijen;
+        let namen = Weergavenamen::laad(conn, t.iter().map(|t| t.afzender.as_str()), [])
+            .map_err(crate::db::db_fout)?;
+        Ok((t, namen))
     })
     .await?;
     let nu = ctx.nu.naive_utc();
@@ -177,7 +188,7 @@ pub async fn verschuldigd(
         .iter()
         .map(|t| Schuld {
             melding: t.zorgmelding_id,
-            aan: t.afzender.clone(),
+            aan: namen.organisatie(&t.afzender),
             moment: t.moment.to_string().replace('-', " "),
             verschuldigd: tijd_db(t.verschuldigd_op),
             verschuldigd_iso: t

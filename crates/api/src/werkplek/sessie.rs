@@ -19,6 +19,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 use ketenregie_common::{Actor, Rol};
 use ketenregie_store::DbPool;
+use ketenregie_store::schema::organisaties;
 use ketenregie_store::schema::werkplek_sessies::dsl as s;
 use sha2::{Digest, Sha256};
 use std::future::Future;
@@ -41,6 +42,9 @@ pub const ABSOLUUT: Duration = Duration::hours(10);
 #[derive(Debug, Clone)]
 pub struct Sessie {
     pub actor: Actor,
+    /// The name of the actor's organisation in the partner register, for the page header
+    /// (WCAG 2.1 SC 3.1.3: people read names, not codes); the code if it has none.
+    pub organisatienaam: String,
     pub csrf: String,
     /// Whether the cookie must be `Secure` (see `cookie`).
     pub veilig: bool,
@@ -178,13 +182,13 @@ pub async fn lees(
     pool: &DbPool,
     toegang: Toegang,
     id: &str,
-) -> Result<Option<(Actor, String)>, AppError> {
+) -> Result<Option<(Actor, String, String)>, AppError> {
     let (h, t) = (hash(id), nu());
     let h2 = h.clone();
     let t2 = toegang.clone();
     // A read first (most requests only read); a write only to end or to touch it. The
     // register is read in the same trip (its version stamp; the entry from the cache).
-    let rij: Option<Rij> = db::run(pool, move |c| {
+    let rij: Option<(Rij, Option<String>)> = db::run(pool, move |c| {
         let rij: Option<Rij> = s::werkplek_sessies
             .filter(s::id.eq(&h2))
             .select((
@@ -200,16 +204,25 @@ pub async fn lees(
             .first(c)
             .optional()
             .map_err(db::db_fout)?;
-        if let Some(r) = &rij {
-            t2.toets_organisatie(c, &r.3)?;
-        }
-        Ok(rij)
+        let Some(r) = rij else { return Ok(None) };
+        t2.toets_organisatie(c, &r.3)?;
+        let naam: Option<String> = organisaties::table
+            .filter(organisaties::code.eq(&r.3))
+            .select(organisaties::naam)
+            .first(c)
+            .optional()
+            .map_err(db::db_fout)?;
+        Ok(Some((r, naam)))
     })
     .await?;
-    let Some((csrf, gebruiker, weergavenaam, organisatie, rollen, applicatie, laatst, tot)) = rij
+    let Some((
+        (csrf, gebruiker, weergavenaam, organisatie, rollen, applicatie, laatst, tot),
+        organisatienaam,
+    )) = rij
     else {
         return Ok(None);
     };
+    let organisatienaam = organisatienaam.unwrap_or_else(|| organisatie.clone());
     let verlopen = tot <= t || laatst + INACTIEF <= t;
     // Write the activity at most once a minute.
     if verlopen || t - laatst > Duration::minutes(1) {
@@ -241,7 +254,7 @@ pub async fn lees(
         applicatie,
     };
     toegang.toets_rollen(&actor)?;
-    Ok(Some((actor, csrf)))
+    Ok(Some((actor, csrf, organisatienaam)))
 }
 
 /// Move a session's clocks back by `terug` (tests of the time-outs only).
@@ -326,9 +339,11 @@ impl FromRequest for Sessie {
                 .cloned()
                 .ok_or_else(|| AppError::intern("pool missing"))?;
             let toegang = Toegang::van(&req)?;
-            let (actor, csrf) = lees(&pool, toegang, &id).await?.ok_or_else(geen)?;
+            let (actor, csrf, organisatienaam) =
+                lees(&pool, toegang, &id).await?.ok_or_else(geen)?;
             let sessie = Sessie {
                 actor,
+                organisatienaam,
                 csrf,
                 veilig: veilig(&req),
             };

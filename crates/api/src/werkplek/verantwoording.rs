@@ -11,6 +11,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd_db};
+use super::namen::Weergavenamen;
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina, veld_id};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -102,19 +103,27 @@ async fn toon(
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
     let object = verantwoording::object(&ctx, "verwerkingen");
-    let (rijen, doorbraken) = crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
-        let rijen = match zoek {
-            Some(z) => {
-                let p =
-                    verantwoording::zoek_verwerkingen(conn, &c, z, &Venster::eerste(MAX_RIJEN))?;
-                Some((p.rijen, p.telling))
-            }
-            None => None,
-        };
-        let d = verantwoording::doorbraken(conn, &c, &Venster::eerste(50))?;
-        Ok((rijen, d.rijen))
-    })
-    .await?;
+    let (rijen, doorbraken, namen) =
+        crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
+            let rijen = match zoek {
+                Some(z) => {
+                    let p = verantwoording::zoek_verwerkingen(
+                        conn,
+                        &c,
+                        z,
+                        &Venster::eerste(MAX_RIJEN),
+                    )?;
+                    Some((p.rijen, p.telling))
+                }
+                None => None,
+            };
+            let d = verantwoording::doorbraken(conn, &c, &Venster::eerste(50))?;
+            let namen =
+                Weergavenamen::laad(conn, d.rijen.iter().map(|a| a.organisatie.as_str()), [])
+                    .map_err(crate::db::db_fout)?;
+            Ok((rijen, d.rijen, namen))
+        })
+        .await?;
     let resultaten = rijen.map(|(r, totaal)| {
         (
             r.into_iter()
@@ -169,7 +178,7 @@ async fn toon(
                 .map(|a| Doorbraakregel {
                     tijd: tijd_db(a.tijdstip),
                     gebruiker: a.gebruiker,
-                    organisatie: a.organisatie,
+                    organisatie: namen.organisatie(&a.organisatie),
                     actie: a.actie,
                     object: a.object_type,
                     toelichting: a.toelichting.unwrap_or_default(),

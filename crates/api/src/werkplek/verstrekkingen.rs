@@ -9,6 +9,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd};
+use super::namen::Weergavenamen;
 use super::verantwoording::{MAX_RIJEN, periode, telling_tekst};
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
@@ -56,6 +57,8 @@ struct Invoer {
 struct Verstrekkingenpagina {
     kader: Kader,
     doelen: Vec<(String, String)>,
+    /// The organisations to filter on, (code, name) by name.
+    organisaties: Vec<(String, String)>,
     van: String,
     tot: String,
     aan: String,
@@ -86,6 +89,10 @@ async fn toon(
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
     let object = verantwoording::object(&ctx, "verstrekkingen");
+    let (namen, organisaties) = crate::db::run(pool, |conn| {
+        Weergavenamen::alle_organisaties(conn).map_err(crate::db::db_fout)
+    })
+    .await?;
     let (rijen, totaal) = match vraag {
         None => (vec![], ketenregie_store::venster::Telling::exact(0)),
         Some(v) => {
@@ -102,7 +109,7 @@ async fn toon(
         .map(|v| Verstrekkingregel {
             tijd: tijd(v.tijdstip_utc()),
             rollen: v.rollen().join(", "),
-            aan: v.ontvanger,
+            aan: namen.organisatie(&v.ontvanger),
             doel: v.doel.replace('-', " "),
             grondslag: v.grondslag,
             convenant: v
@@ -125,6 +132,7 @@ async fn toon(
                 .iter()
                 .map(|d| (d.to_string(), d.replace('-', " ")))
                 .collect(),
+            organisaties,
             van: invoer.van,
             tot: invoer.tot,
             aan: invoer.aan,

@@ -9,6 +9,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd_db};
+use super::namen::Weergavenamen;
 use super::verantwoording::{MAX_RIJEN, Periode, kort, periode, telling_tekst};
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
@@ -74,9 +75,9 @@ async fn toon(
     let ctx = context(req, s, None)?;
     let c = ctx.clone();
     let object = verantwoording::object(&ctx, "weigeringen");
-    let (rijen, telling) = match periode {
+    let (rijen, telling, namen) = match periode {
         // A period that did not parse: only the problems, no search.
-        None => (vec![], Telling::exact(0)),
+        None => (vec![], Telling::exact(0), Weergavenamen::default()),
         Some((van, tot)) => {
             crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
                 let z = Zoekvraag {
@@ -87,7 +88,12 @@ async fn toon(
                 };
                 let p =
                     verantwoording::zoek_verwerkingen(conn, &c, z, &Venster::eerste(MAX_RIJEN))?;
-                Ok((p.rijen, p.telling))
+                let orgs = p.rijen.iter().filter_map(|r| match r {
+                    Logregel::Weigering { rij, .. } => Some(rij.organisatie.as_str()),
+                    Logregel::Verwerking(_) => None,
+                });
+                let namen = Weergavenamen::laad(conn, orgs, []).map_err(crate::db::db_fout)?;
+                Ok((p.rijen, p.telling, namen))
             })
             .await?
         }
@@ -97,7 +103,7 @@ async fn toon(
         .filter_map(|r| match r {
             Logregel::Weigering { rij, betrokkene } => Some(Weigeringregel {
                 tijd: tijd_db(rij.tijdstip),
-                organisatie: rij.organisatie,
+                organisatie: namen.organisatie(&rij.organisatie),
                 gebruiker: if rij.gebruiker_naam.is_empty() {
                     rij.gebruiker
                 } else {
