@@ -37,7 +37,7 @@ async function vulIn(page) {
   await page.fill('#veld-kinderen-0--achternaam', 'de Boer');
   await page.fill('#veld-kinderen-0--geboortedatum', '2016-05-04');
   await page.fill('#veld-kinderen-0--bsn', BSN);
-  await page.fill('#veld-kinderen-0--gemeente', '0518');
+  await page.selectOption('#veld-kinderen-0--gemeente', { label: "'s-Gravenhage" });
   await page.fill('#veld-ouders-0--voornaam', 'Lisa');
   await page.fill('#veld-ouders-0--achternaam', 'Visser');
   await page.selectOption('#veld-ouders-0--relatie', 'moeder');

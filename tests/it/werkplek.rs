@@ -571,6 +571,14 @@ async fn melding_door_de_keten(db: Db) {
     let mut agent = Browser::new(&app);
     let csrf = agent.meld_aan("wijkagent").await;
     let leeg = agent.get("/werkplek/meldingen/nieuw").await;
+    // The municipality is chosen by name; the form sends its CBS code.
+    assert!(
+        leeg.html
+            .contains("<option value=\"0518\">&#39;s-Gravenhage</option>"),
+        "{}",
+        leeg.html
+    );
+    assert!(!leeg.html.contains("CBS-code"), "{}", leeg.html);
     // Every problem at its field: a wrong municipality code and BSN, no description; what
     // was typed stays.
     let mut v = formulier(&csrf, "concept");

@@ -1,6 +1,7 @@
 //! The zorgmelding form as fields: the groups and fields of the whole structured form, and the conversion between the posted fields, the use case's input and a stored concept.
 
 use super::*;
+use std::sync::LazyLock;
 
 /// One field of the form.
 #[derive(Debug, Clone)]
@@ -80,6 +81,21 @@ impl Bouwer<'_> {
             geen_aanvulling: false,
         }
     }
+    /// A municipality field: a choice of every municipality by name, its value the CBS
+    /// code; a value that is not in the list (a concept from before an import) is kept as
+    /// an option of its own, so showing a form never loses what was entered.
+    fn gemeente(&self, naam: String, label: &str, hint: &str) -> Veld {
+        let mut opties = vec![(String::new(), "Kies een gemeente".to_string())];
+        opties.extend(GEMEENTEKEUZE.iter().cloned());
+        let waarde = self.waarden.get(&naam).cloned().unwrap_or_default();
+        if !waarde.is_empty() && !opties.iter().any(|(c, _)| *c == waarde) {
+            opties.push((waarde.clone(), waarde));
+        }
+        Veld {
+            opties,
+            ..self.veld(naam, label, "keuze", hint)
+        }
+    }
     fn keuze(
         &self,
         naam: String,
@@ -93,6 +109,20 @@ impl Bouwer<'_> {
         }
     }
 }
+
+/// The municipalities a form offers, (CBS code, name) by name: the reference data this
+/// binary carries (`ketenregie_store::referentie::GEMEENTEN_CSV`), read once. A person
+/// picks "'s-Gravenhage", the form sends `0518` (WCAG 2.1 SC 3.3.2: a label and a choice
+/// instead of a code to know). The use case still checks the code against the database's
+/// reference data, so a list older than an import is refused there, by name of the field.
+static GEMEENTEKEUZE: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    let mut g: Vec<(String, String)> =
+        ketenregie_store::referentie::lees_gemeenten(ketenregie_store::referentie::GEMEENTEN_CSV)
+            .map(|g| g.into_iter().map(|g| (g.code, g.naam)).collect())
+            .unwrap_or_default();
+    g.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+    g
+});
 
 /// The whole structured form (DOMAIN.md §3 flow 1), filled with `waarden` and with the
 /// problems in `fouten` at their fields.
@@ -115,7 +145,8 @@ pub(super) fn groepen(
             id: format!("groep-kind-{i}"),
             titel: format!("Kind {}", i + 1),
             uitleg: if i == 0 {
-                "Ten minste één kind. Laat de volgende leeg als er geen andere kinderen zijn.".into()
+                "Ten minste één kind. Laat de volgende leeg als er geen andere kinderen zijn."
+                    .into()
             } else {
                 "Laat leeg als er geen ander kind is.".into()
             },
@@ -124,13 +155,17 @@ pub(super) fn groepen(
                 b.veld(p("achternaam"), "Achternaam", "tekst", ""),
                 b.veld(p("geboortedatum"), "Geboortedatum", "datum", ""),
                 bsn,
-                b.veld(
+                b.gemeente(
                     p("gemeente"),
-                    "Woongemeente (CBS-code)",
-                    "tekst",
-                    "4 cijfers, bijvoorbeeld 0518 voor 's-Gravenhage. Bepaalt welk Veilig Thuis de melding krijgt.",
+                    "Woongemeente",
+                    "Bepaalt welk Veilig Thuis de melding krijgt.",
                 ),
-                b.veld(p("eigenWoorden"), "Wat het kind zelf zei", "tekstvak", "In de woorden van het kind, als het iets zei"),
+                b.veld(
+                    p("eigenWoorden"),
+                    "Wat het kind zelf zei",
+                    "tekstvak",
+                    "In de woorden van het kind, als het iets zei",
+                ),
             ],
         });
     }
