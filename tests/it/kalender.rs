@@ -216,6 +216,69 @@ async fn sluitingsdagen_zetten_en_gebruiken(db: Db) {
     assert_eq!(due(&t, "ontvangstbevestiging"), "2027-05-07T10:00:00Z");
 }
 
+/// `SLUITINGSDAGEN_BEGRENSD`: at most ten closed days per calendar year, so a receiver
+/// cannot stretch the deadlines it owes at will (a hostile admin closed twenty days in a
+/// row and pushed a receipt due the next day three weeks out). The eleventh new day of a
+/// year is a 422 naming `datum` that writes nothing; re-describing a day is not a new
+/// one; another year has its own ten; a day removed frees its place.
+async fn sluitingsdagen_begrensd_per_jaar(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-05-04T10:00:00Z").await else {
+        return;
+    };
+    let beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let dag = |d: u32| format!("/api/v1/sluitingsdagen/2027-06-{d:02}");
+    for d in 1..=10 {
+        let res = app
+            .put(&dag(d), &beheer, &json!({"omschrijving": "studiedag"}))
+            .await;
+        assert_eq!(res.status(), 201, "day {d}");
+    }
+    let b = assert_problem(
+        app.put(&dag(11), &beheer, &json!({"omschrijving": "studiedag"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(b["invalidParams"][0]["name"], "datum", "{b}");
+    assert_eq!(b["invalidParams"][0]["code"], "te-veel", "{b}");
+    assert!(
+        b.to_string().contains("SLUITINGSDAGEN_BEGRENSD"),
+        "the rule by name: {b}"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM sluitingsdagen WHERE organisatie = 'vt-haaglanden'"),
+        10,
+        "nothing written for the eleventh"
+    );
+    // Re-describing a day already set is no new day.
+    let res = app
+        .put(&dag(3), &beheer, &json!({"omschrijving": "teamdag"}))
+        .await;
+    assert_eq!(res.status(), 200);
+    // Another year has its own ten.
+    let res = app
+        .put(
+            "/api/v1/sluitingsdagen/2028-01-03",
+            &beheer,
+            &json!({"omschrijving": "studiedag"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    // A day removed frees its place.
+    let res = app
+        .client
+        .delete(app.url(&dag(1)))
+        .bearer_auth(&beheer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 204);
+    let res = app
+        .put(&dag(11), &beheer, &json!({"omschrijving": "studiedag"}))
+        .await;
+    assert_eq!(res.status(), 201);
+}
+
 /// A report period is Dutch calendar days: a melding sent at 00:30 on 1 April Dutch time
 /// (22:30 UTC on 31 March) belongs to April.
 async fn rapportperiode_in_nederlandse_dagen(db: Db) {
@@ -371,6 +434,7 @@ op_beide_backends!(
     bevinding_10_zomertijd,
     bevinding_11_vijf_mei,
     sluitingsdagen_zetten_en_gebruiken,
+    sluitingsdagen_begrensd_per_jaar,
     rapportperiode_in_nederlandse_dagen,
     kalender_per_convenant
 );

@@ -8,6 +8,9 @@
 //! keep the due time they were given (and their source), so the sender is never told one
 //! deadline and held to another.
 //!
+//! At most `MAX_PER_JAAR` closed days per calendar year (`SLUITINGSDAGEN_BEGRENSD`): they
+//! stretch the deadlines the organisation owes others, which its agreements' parties set.
+//!
 //! Use cases: `opvragen` and `een` (every user of the organisation), `vastleggen` and
 //! `intrekken` (its functional admin, `FUNCTIONEEL_BEHEERDER_STELT_IN`; audited, no
 //! personal data). Each closed day has a version, its strong ETag; `vastleggen` and
@@ -28,6 +31,22 @@ use ketenregie_store::venster::{Pagina, Venster};
 /// How far ahead a closed day may be set (years), so a typo in the
 /// year does not silently close a day decades away.
 pub const MAX_JAREN_VOORUIT: i64 = 5;
+
+/// The rule's name: an organisation sets at most `MAX_PER_JAAR` closed days per calendar
+/// year (`SLUITINGSDAGEN_BEGRENSD`).
+pub const SLUITINGSDAGEN_BEGRENSD: &str = "SLUITINGSDAGEN_BEGRENSD";
+
+/// The most closed days an organisation may set in one calendar year. Why a cap: its
+/// closed days stretch the feedback deadlines it owes others (DOMAIN.md §3 flow 3:
+/// "Deadlines are set per agreement"), and the agreement's parties never agreed to an
+/// unbounded stretch; a receiver that closed twenty days in a row would switch off the
+/// reminders and escalation of every melding sent to it. Ten covers what the closed days
+/// are for (the Crown's bridge days under Algemene termijnenwet art. 3 lid 3, usually one
+/// or two a year; collective days off such as the week between Christmas and New Year, a
+/// team day) and bounds the stretch to two working weeks a year. A product decision, not
+/// a figure from law: an organisation that needs more asks its agreement's parties to
+/// change the terms.
+pub const MAX_PER_JAAR: i64 = 10;
 
 /// One closed day, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
@@ -102,6 +121,7 @@ fn bewaar(
 ) -> Result<Option<String>, Fout> {
     let Some(oud) = zoek(conn, organisatie, d.datum)? else {
         geen_huidige(voorwaarde, d.datum)?;
+        binnen_jaargrens(conn, organisatie, d.datum)?;
         diesel::insert_into(sluitingsdagen::table)
             .values((
                 sluitingsdagen::organisatie.eq(organisatie),
@@ -132,6 +152,44 @@ fn bewaar(
         return Err(intussen_gewijzigd(oud.versie));
     }
     Ok(Some(oud.omschrijving))
+}
+
+/// `SLUITINGSDAGEN_BEGRENSD`: a new closed day on `datum` keeps the organisation within
+/// `MAX_PER_JAAR` closed days in `datum`'s calendar year; a 422 naming `datum` otherwise.
+/// Counted under a lock on (organisation, year), so two simultaneous new days cannot both
+/// pass a count of `MAX_PER_JAAR - 1`: on PostgreSQL a transaction advisory lock, released
+/// at commit or rollback; SQLite takes its one write lock when the transaction begins.
+fn binnen_jaargrens(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    datum: NaiveDate,
+) -> Result<(), Fout> {
+    use chrono::Datelike;
+    let jaar = datum.year();
+    if let DbConnection::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(format!("sluitingsdagen:{organisatie}:{jaar}"))
+            .execute(pg)?;
+    }
+    let (begin, eind) = (
+        NaiveDate::from_ymd_opt(jaar, 1, 1).expect("1 January exists"),
+        NaiveDate::from_ymd_opt(jaar, 12, 31).expect("31 December exists"),
+    );
+    let n: i64 = sluitingsdagen::table
+        .filter(sluitingsdagen::organisatie.eq(organisatie))
+        .filter(sluitingsdagen::datum.between(begin, eind))
+        .count()
+        .get_result(conn)?;
+    if n >= MAX_PER_JAAR {
+        return Err(Fout::veld(
+            "datum",
+            "te-veel",
+            format!(
+                "{SLUITINGSDAGEN_BEGRENSD}: uw organisatie heeft in dit jaar al {MAX_PER_JAAR} sluitingsdagen, het hoogste aantal; sluitingsdagen verlengen de termijnen die u anderen verschuldigd bent"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn intussen_gewijzigd(versie: i64) -> Fout {

@@ -107,7 +107,7 @@ pub struct SluitingsdagInvoer {
 #[utoipa::path(
     put, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagZetten",
     summary = "Sluitingsdag vastleggen",
-    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation, or changes its description. Deadlines computed from now on skip it; deadlines already recorded keep their due time. With `If-Match` the change applies only to the version it names; on a day without a closed day any `If-Match` fails (412).",
+    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation, or changes its description. Deadlines computed from now on skip it; deadlines already recorded keep their due time. At most 10 closed days per calendar year (rule SLUITINGSDAGEN_BEGRENSD: they stretch the deadlines the organisation owes others): an eleventh new day of a year is a 422 naming `datum`. With `If-Match` the change applies only to the version it names; on a day without a closed day any `If-Match` fails (412).",
     params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = SluitingsdagInvoer,
     responses(
