@@ -166,6 +166,13 @@ async fn eigen_soort_wijzigen_geweigerd(db: Db) {
         namen,
         ["/code", "/soort", "/rechtsregime", "/oin", "/gemeenten"]
     );
+    // No reason repeats a registered value or a code (README "Invalid input").
+    for p in body["invalidParams"].as_array().unwrap() {
+        let r = p["reason"].as_str().unwrap();
+        for waarde in ["wijkteam-centrum", "wijkteam", "0518", "0363", "politie"] {
+            assert!(!r.contains(waarde), "{waarde} in {r}");
+        }
+    }
     let gelezen: Value = app.get(&pad, &wt_beheer).await.json().await.unwrap();
     assert_eq!(gelezen["soort"], "wijkteam");
     assert_eq!(gelezen["versie"], 1);

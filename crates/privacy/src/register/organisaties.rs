@@ -83,37 +83,36 @@ impl OrganisatieVelden {
     /// A registered field sent with another value is refused, each named
     /// (`ORGANISATIE_GEREGISTREERD`).
     fn eigen_wijziging(self, huidig: &Organisatie) -> Result<OrganisatieGegevens, Fout> {
-        let mut anders: Vec<(&str, String)> = Vec::new();
+        let mut anders: Vec<&str> = Vec::new();
         if let Some(c) = &self.code
             && *c != huidig.code
         {
-            anders.push(("code", huidig.code.clone()));
+            anders.push("code");
         }
         if let Some(s) = self.soort
             && s != huidig.soort
         {
-            anders.push(("soort", huidig.soort.to_string()));
+            anders.push("soort");
         }
         if let Some(r) = self.rechtsregime
             && r != huidig.rechtsregime
         {
-            anders.push(("rechtsregime", huidig.rechtsregime.to_string()));
+            anders.push("rechtsregime");
         }
         if self.oin.is_some() && self.oin != huidig.oin {
-            anders.push(("oin", huidig.oin.clone().unwrap_or_else(|| "geen".into())));
+            anders.push("oin");
         }
         if let Some(g) = &self.gemeenten
             && *g != huidig.gemeenten
         {
-            anders.push(("gemeenten", huidig.gemeenten.join(", ")));
+            anders.push("gemeenten");
         }
         if !anders.is_empty() {
-            let namen: Vec<&str> = anders.iter().map(|(n, _)| *n).collect();
             return Err(Fout::GeenToegang {
                 regel: ORGANISATIE_GEREGISTREERD,
                 reden: format!(
                     "Alleen de platformbeheerder stelt {} van een organisatie vast of wijzigt ze; u wijzigt de naam en de contactpunten (regel ORGANISATIE_GEREGISTREERD)",
-                    namen
+                    anders
                         .iter()
                         .map(|n| format!("`{n}`"))
                         .collect::<Vec<_>>()
@@ -121,11 +120,14 @@ impl OrganisatieVelden {
                 ),
                 velden: anders
                     .into_iter()
-                    .map(|(naam, geregistreerd)| InvalidParam {
+                    // The registered value is not repeated: a reason never holds a code
+                    // or a value (README "Invalid input"); the organisation reads its own
+                    // registration with `GET /organisaties/{id}`.
+                    .map(|naam| InvalidParam {
                         name: naam.to_string(),
                         code: "platformbeheer".into(),
                         reason: format!(
-                            "`{naam}` is geregistreerd ({geregistreerd}) en wordt alleen door de platformbeheerder gewijzigd"
+                            "`{naam}` is geregistreerd en wordt alleen door de platformbeheerder gewijzigd (de geregistreerde waarde staat in GET /organisaties/{{id}})"
                         ),
                     })
                     .collect(),
