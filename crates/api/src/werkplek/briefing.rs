@@ -238,6 +238,51 @@ fn briefingnamen(
     Weergavenamen::laad(conn, organisaties, gemeenten)
 }
 
+/// The search key's fields as the briefing and inzage pages have them: (the use case's
+/// name, the form's field, its label). The pages have no address search.
+const ZOEKVELDEN: &[(&str, &str, &str)] = &[
+    ("bsn", "bsn", "BSN"),
+    ("voornamen", "voornamen", "Voornamen"),
+    ("achternaam", "achternaam", "Achternaam"),
+    ("geboortedatum", "geboortedatum", "Geboortedatum"),
+];
+
+/// What a search form says when not exactly one way to search was filled in (the use
+/// case's `regelcode::EEN_VAN`, which also names the address search these pages lack).
+const EEN_MANIER: &str =
+    "Zoek met het BSN, of met voornamen, achternaam en geboortedatum (niet met allebei)";
+
+/// The problems of a refused search key (`BriefingVraag::valideer`) as the briefing and
+/// inzage pages show them: each at its field by label ("Achternaam is verplicht"), the
+/// choice of a way to search in the words of the page, a problem without a field at the
+/// BSN (the first field).
+pub(super) fn zoekproblemen(
+    fouten: Vec<ketenregie_common::InvalidParam>,
+    detail: String,
+) -> Vec<Probleem> {
+    if fouten.is_empty() {
+        return vec![Probleem {
+            veld: "bsn".into(),
+            id: veld_id("bsn"),
+            tekst: super::in_woorden(&detail, &[]),
+        }];
+    }
+    let (keuze, rest): (Vec<_>, Vec<_>) = fouten
+        .into_iter()
+        .partition(|f| f.code == ketenregie_common::regelcode::EEN_VAN);
+    let mut p: Vec<Probleem> = keuze
+        .iter()
+        .take(1)
+        .map(|_| Probleem {
+            veld: "bsn".into(),
+            id: veld_id("bsn"),
+            tekst: EEN_MANIER.into(),
+        })
+        .collect();
+    p.extend(super::problemen_in_woorden(rest, ZOEKVELDEN, &[], "bsn"));
+    p
+}
+
 #[derive(Template)]
 #[template(path = "werkplek/briefing.html")]
 struct Briefingpagina {
@@ -329,22 +374,7 @@ pub async fn zoek(
             pagina(&p, StatusCode::OK)
         }
         Err(AppError::Validatie { fouten, detail }) => {
-            p.problemen = if fouten.is_empty() {
-                vec![Probleem {
-                    veld: "bsn".into(),
-                    id: veld_id("bsn"),
-                    tekst: detail,
-                }]
-            } else {
-                fouten
-                    .into_iter()
-                    .map(|f| Probleem {
-                        id: veld_id(&f.name),
-                        veld: f.name,
-                        tekst: f.reason,
-                    })
-                    .collect()
-            };
+            p.problemen = zoekproblemen(fouten, detail);
             pagina(&p, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. })

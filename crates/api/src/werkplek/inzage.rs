@@ -21,7 +21,7 @@
 
 use super::formulier::Formulier;
 use super::meldingen::{context, mag};
-use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina, veld_id};
+use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use crate::problem::AppError;
 use crate::routes::inzage::InzageBronnen;
 use actix_web::http::{StatusCode, header};
@@ -158,23 +158,13 @@ pub async fn zoek(
     }
 }
 
-/// The problems of a refused search key, each at its field (a problem without a field at
-/// the BSN, the first field).
+/// The problems of a refused search key, each at its field by label
+/// (`briefing::zoekproblemen`: the same search key, the same fields).
 fn problemen(e: AppError) -> Result<Vec<Probleem>, Fout> {
     match e {
-        AppError::Validatie { fouten, detail } if fouten.is_empty() => Ok(vec![Probleem {
-            veld: "bsn".into(),
-            id: veld_id("bsn"),
-            tekst: detail,
-        }]),
-        AppError::Validatie { fouten, .. } => Ok(fouten
-            .into_iter()
-            .map(|f| Probleem {
-                id: veld_id(&f.name),
-                veld: f.name,
-                tekst: f.reason,
-            })
-            .collect()),
+        AppError::Validatie { fouten, detail } => {
+            Ok(super::briefing::zoekproblemen(fouten, detail))
+        }
         e => Err(Fout(e)),
     }
 }

@@ -225,6 +225,82 @@ pub fn probleem_bij(problemen: &[Probleem], veld: &str) -> Option<String> {
         .map(|p| p.tekst.clone())
 }
 
+/// A use case's reason in the words of the page that asked (WCAG 2.1 SC 3.3.1, 3.3.3: a
+/// problem named as the person reads the form): every name in backticks is replaced by
+/// the page's word for it in `woorden` (a field's label, a state's Dutch name); a name
+/// the page has no word for loses its backticks. A reason that opens with a field's name
+/// (`` `achternaam` is verplicht``) thus reads "Achternaam is verplicht".
+pub fn in_woorden(reden: &str, woorden: &[(&str, &str)]) -> String {
+    hoofdletter(&vervang(reden, woorden))
+}
+
+/// `in_woorden` without the capital: for a reason behind a label.
+fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
+    let mut uit = String::new();
+    for (i, deel) in reden.split('`').enumerate() {
+        if i % 2 == 1 {
+            let woord = woorden
+                .iter()
+                .find(|(naam, _)| *naam == deel)
+                .map_or(deel, |(_, w)| *w);
+            uit.push_str(woord);
+        } else {
+            uit.push_str(deel);
+        }
+    }
+    uit
+}
+
+/// `s` with its first letter a capital (a reason that starts a sentence on the page).
+pub fn hoofdletter(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(eerste) => eerste.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The problems of a refused form, each at its field and in the page's words: `velden`
+/// maps a use case's field name to the page's field (its `name`, whose element id is
+/// `veld_id(name)`) and label; `woorden` gives the page's words for other names a reason
+/// may quote (a state's Dutch name). A missing value reads "Achternaam is verplicht"; a
+/// reason that opens with its field's name reads with the label instead ("Geboortedatum
+/// is geen datum JJJJ-MM-DD"); any other gets the label in front ("Reden: ..."). A
+/// problem on a field the page does not have is put at `standaard` (the form's first
+/// field), its reason in the page's words.
+pub fn problemen_in_woorden(
+    fouten: Vec<ketenregie_common::InvalidParam>,
+    velden: &[(&str, &str, &str)],
+    woorden: &[(&str, &str)],
+    standaard: &str,
+) -> Vec<Probleem> {
+    let woorden: Vec<(&str, &str)> = velden
+        .iter()
+        .map(|(api, _, label)| (*api, *label))
+        .chain(woorden.iter().copied())
+        .collect();
+    fouten
+        .into_iter()
+        .map(|f| {
+            let eigen = velden.iter().find(|(api, _, _)| *api == f.name);
+            let opent_met_naam = f.reason.starts_with(&format!("`{}`", f.name));
+            let tekst = match eigen {
+                Some((_, _, label)) if f.code == "required" => format!("{label} is verplicht"),
+                Some((_, _, label)) if !opent_met_naam => {
+                    format!("{label}: {}", vervang(&f.reason, &woorden))
+                }
+                _ => in_woorden(&f.reason, &woorden),
+            };
+            let veld = eigen.map_or(standaard, |(_, veld, _)| *veld).to_string();
+            Probleem {
+                id: veld_id(&veld),
+                veld,
+                tekst,
+            }
+        })
+        .collect()
+}
+
 /// The element id for a field name: letters, digits and dashes only.
 pub fn veld_id(naam: &str) -> String {
     let mut id = String::from("veld-");
