@@ -207,7 +207,7 @@ pub async fn zoek(
 ) -> Result<HttpResponse, Fout> {
     let mut problemen = vec![];
     let (van, tot) = periode(&f, &mut problemen);
-    let doel: Option<Doel> = f.waarde("doel").and_then(|d| d.parse().ok());
+    let doel = doel(&f, &mut problemen);
     let invoer = (
         f.waarde("van").unwrap_or_default(),
         f.waarde("tot").unwrap_or_default(),
@@ -225,11 +225,17 @@ pub async fn zoek(
 /// A period: from (inclusive), until (exclusive), each optional.
 pub(super) type Periode = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
+/// The labels of a search form's period fields (`periode.html`).
+const VAN: &str = "Van";
+const TOT: &str = "Tot en met";
+
 /// The period of a search form (`van`, `tot`: dates as `jjjj-mm-dd`, each optional) as
 /// moments: from the start of `van`, up to and including the whole day `tot` (Dutch
-/// days, `werkdagen::begin_van_dag`). A date that does not parse is a problem at its field.
+/// days, `werkdagen::begin_van_dag`). A date that does not parse is a problem at its
+/// field, and so is a `tot` before `van` (an empty period: a search that could only find
+/// nothing is not answered with an empty list).
 pub(super) fn periode(f: &Formulier, problemen: &mut Vec<Probleem>) -> Periode {
-    let mut datum = |veld: &str| -> Option<NaiveDate> {
+    let mut datum = |veld: &str, label: &str| -> Option<NaiveDate> {
         let w = f.waarde(veld)?;
         match NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -237,16 +243,46 @@ pub(super) fn periode(f: &Formulier, problemen: &mut Vec<Probleem>) -> Periode {
                 problemen.push(Probleem {
                     veld: veld.into(),
                     id: veld_id(veld),
-                    tekst: "Vul een datum in als jjjj-mm-dd".into(),
+                    tekst: format!("{label}: vul een datum in als jjjj-mm-dd"),
                 });
                 None
             }
         }
     };
-    let van = datum("van");
-    let tot = datum("tot");
+    let van = datum("van", VAN);
+    let tot = datum("tot", TOT);
+    if let (Some(v), Some(t)) = (van, tot)
+        && t < v
+    {
+        problemen.push(Probleem {
+            veld: "tot".into(),
+            id: veld_id("tot"),
+            tekst: format!(
+                "{TOT}: deze datum ligt vóór {}; kies een datum op of na {}",
+                VAN.to_lowercase(),
+                v.format("%d-%m-%Y")
+            ),
+        });
+    }
     (
         van.map(werkdagen::begin_van_dag),
         tot.map(|d| werkdagen::begin_van_dag(d + chrono::Duration::days(1))),
     )
+}
+
+/// The purpose of a search form (`doel`, optional: empty is every purpose); a value that
+/// is not one of the purposes the list offers is a problem at the field.
+pub(super) fn doel(f: &Formulier, problemen: &mut Vec<Probleem>) -> Option<Doel> {
+    let w = f.waarde("doel")?;
+    match w.parse() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            problemen.push(Probleem {
+                veld: "doel".into(),
+                id: veld_id("doel"),
+                tekst: "Doel: kies een doel uit de lijst".into(),
+            });
+            None
+        }
+    }
 }

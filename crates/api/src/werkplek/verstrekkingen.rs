@@ -10,7 +10,7 @@
 use super::formulier::Formulier;
 use super::meldingen::{context, mag, tijd};
 use super::namen::Weergavenamen;
-use super::verantwoording::{MAX_RIJEN, periode, telling_tekst};
+use super::verantwoording::{MAX_RIJEN, doel, periode, telling_tekst};
 use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -175,6 +175,7 @@ pub async fn zoek(
 ) -> Result<HttpResponse, Fout> {
     let mut problemen = vec![];
     let (van, tot) = periode(&f, &mut problemen);
+    let doel = doel(&f, &mut problemen);
     let invoer = Invoer {
         van: f.waarde("van").unwrap_or_default(),
         tot: f.waarde("tot").unwrap_or_default(),
@@ -186,7 +187,7 @@ pub async fn zoek(
         van,
         tot,
         aan: f.waarde("aan"),
-        doel: f.waarde("doel").and_then(|d| d.parse().ok()),
+        doel,
         doorbraak: f.ja_nee("doorbraak"),
     });
     toon(&req, &f.sessie, &pool, invoer, vraag, problemen).await
