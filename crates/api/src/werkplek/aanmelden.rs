@@ -26,8 +26,10 @@ use std::str::FromStr;
 #[derive(Debug)]
 pub struct DemoRol {
     pub label: &'static str,
-    pub organisatie: &'static str,
-    pub rol: &'static str,
+    /// The organisation's name in the partner register (its code when not registered).
+    pub organisatie: String,
+    /// The role as a word ("officier van justitie").
+    pub rol: String,
 }
 
 #[derive(Template)]
@@ -78,10 +80,25 @@ pub async fn start(req: HttpRequest) -> Result<HttpResponse, Fout> {
     }
 }
 
-/// `GET /werkplek/aanmelden`.
-pub async fn pagina(req: HttpRequest, oidc: Option<web::Data<Oidc>>) -> Result<HttpResponse, Fout> {
+/// `GET /werkplek/aanmelden`. The demo roles' organisations are named as the partner
+/// register names them (`namen::Weergavenamen`), a code without a row (the platform
+/// organisation, or before `ketenregie demo` ran) as the code.
+pub async fn pagina(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    oidc: Option<web::Data<Oidc>>,
+) -> Result<HttpResponse, Fout> {
     let ontw = ontwikkeling(&req);
     let token = sessie::willekeurig();
+    let namen = if ontw {
+        crate::db::run(&pool, |c| {
+            super::namen::Weergavenamen::laad(c, DEMO_ROLLEN.iter().map(|(_, o, _)| *o), [])
+                .map_err(crate::db::db_fout)
+        })
+        .await?
+    } else {
+        Default::default()
+    };
     let t = Aanmeldpagina {
         kader: Kader::anoniem("Aanmelden"),
         ontwikkeling: ontw,
@@ -90,8 +107,8 @@ pub async fn pagina(req: HttpRequest, oidc: Option<web::Data<Oidc>>) -> Result<H
             .iter()
             .map(|(label, organisatie, rol)| DemoRol {
                 label,
-                organisatie,
-                rol,
+                organisatie: namen.organisatie(organisatie),
+                rol: rol.replace('-', " "),
             })
             .collect(),
         token: token.clone(),
