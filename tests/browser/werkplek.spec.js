@@ -97,6 +97,10 @@ test('de rondleiding', async ({ page, request }) => {
   await controleer(page, '08-melding-vt');
   await page.getByRole('button', { name: 'Ontvangst bevestigen' }).click();
   await expect(page.locator('dl.gegevens').first()).toContainText('ontvangen');
+  // Rejecting without a reason: the problem at the "Reden (verplicht)" field, by its label.
+  await page.getByRole('button', { name: 'Afwijzen' }).click();
+  await expect(page.locator('#reden-rejected')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#reden-rejected-fout')).toContainText('Reden is verplicht');
 
   // Nobody triages: the clock moves to half a day before the triage deadline (a
   // reminder), then past it (an escalation).

@@ -291,6 +291,18 @@ async fn aanmelden_en_afmelden(db: Db) {
     for (label, _, _) in ketenregie_api::dev_token::DEMO_ROLLEN {
         assert!(p.html.contains(&format!("value=\"{label}\"")), "{label}");
     }
+    // Each role's organisation by its name in the partner register, not its code.
+    app.sql(&format!(
+        "UPDATE organisaties SET naam = 'Veilig Thuis Haaglanden' WHERE code = '{VT}'"
+    ));
+    let p = b.get("/werkplek/aanmelden").await;
+    assert!(
+        p.html
+            .contains("privacy_vt <span>(privacyfunctionaris, Veilig Thuis Haaglanden)</span>"),
+        "{}",
+        p.html
+    );
+    assert!(p.html.contains("(officier van justitie, "), "{}", p.html);
     // A sign-in post without the token (login CSRF) is refused.
     let r = b.post("/werkplek/aanmelden", &[("rol", "triagist")]).await;
     assert_eq!(r.status, 403);
@@ -694,8 +706,42 @@ async fn melding_door_de_keten(db: Db) {
             &[("_csrf", &csrf_vt), ("naar", "rejected")],
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.html);
+    assert_eq!(r.status, 422, "{}", r.html);
     assert!(r.html.contains("utrecht-alert--error"));
+    // At the "Reden (verplicht)" field of the rejection, by its label, no API code.
+    assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
+    assert!(
+        r.html.contains("aria-describedby=\"reden-rejected-fout\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"#reden-rejected\""), "{}", r.html);
+    assert!(r.html.contains("Reden is verplicht"), "{}", r.html);
+    assert!(
+        !r.html.contains('`') && !r.html.contains("rejected vereist"),
+        "{}",
+        r.html
+    );
+    // A step the state does not allow: by the step's name and the state as the page
+    // shows them, never the API's codes.
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[("_csrf", &csrf_vt), ("naar", "completed")],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.html);
+    assert!(r.html.contains("„Afronden” kan nu niet."), "{}", r.html);
+    assert!(r.html.contains("De melding is nu ontvangen."), "{}", r.html);
+    for code in [
+        "`",
+        "received",
+        "requested",
+        "completed",
+        "accepted, rejected",
+    ] {
+        assert!(!foutblok(&r.html).contains(code), "{code}: {}", r.html);
+    }
     let r = vt
         .post(
             &format!("{pad}/stap"),
@@ -795,8 +841,9 @@ async fn melding_door_de_keten(db: Db) {
             ],
         )
         .await;
-    assert_eq!(r.status, 400, "{}", r.html);
+    assert_eq!(r.status, 422, "{}", r.html);
     assert!(r.html.contains("utrecht-alert--error"));
+    assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
     geen_persoonsgegevens_in_urls(&gv, &[&wacht.html, &schuld.html]);
     let r = gv
         .post(
@@ -902,6 +949,60 @@ async fn melding_door_de_keten(db: Db) {
         .await;
     assert_eq!(r.status, 422, "{}", r.html);
     assert!(r.html.contains("href=\"#veld-van\""), "{}", r.html);
+    // A period that ends before it starts and a purpose the list does not offer: both at
+    // their fields, nothing searched.
+    let r = pf
+        .post(
+            "/werkplek/verantwoording",
+            &[
+                ("_csrf", &csrf_pf),
+                ("van", "2026-03-10"),
+                ("tot", "2026-03-01"),
+                ("doel", "bogus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    for veld in ["tot", "doel"] {
+        assert!(
+            r.html.contains(&format!("href=\"#veld-{veld}\"")),
+            "{veld}: {}",
+            r.html
+        );
+        assert!(
+            r.html.contains(&format!("id=\"veld-{veld}-fout\"")),
+            "{veld}: {}",
+            r.html
+        );
+    }
+    assert!(
+        r.html.contains("Tot en met: deze datum ligt vóór van"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("resultaten-kop"), "no search: {}", r.html);
+    for pad in ["/werkplek/weigeringen", "/werkplek/verstrekkingen"] {
+        let r = pf
+            .post(
+                pad,
+                &[
+                    ("_csrf", &csrf_pf),
+                    ("van", "2026-03-10"),
+                    ("tot", "2026-03-01"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{pad}: {}", r.html);
+        assert!(r.html.contains("id=\"veld-tot-fout\""), "{pad}: {}", r.html);
+    }
+    let r = pf
+        .post(
+            "/werkplek/verstrekkingen",
+            &[("_csrf", &csrf_pf), ("doel", "bogus")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("id=\"veld-doel-fout\""), "{}", r.html);
     geen_persoonsgegevens_in_urls(&pf, &[&v.html]);
     // The wijkagent sees the state and the feedback.
     let terug = agent.get(&pad).await;
@@ -993,6 +1094,41 @@ async fn briefing_en_om(db: Db) {
         .await;
     assert_eq!(r.status, 422);
     assert!(r.html.contains("href=\"#veld-bsn\""), "{}", r.html);
+    // Said by the fields' labels, and only of fields the page has.
+    let r = nh
+        .post(
+            "/werkplek/briefing",
+            &[
+                ("_csrf", &csrf),
+                ("voornamen", "Jan"),
+                ("achternaam", ""),
+                ("geboortedatum", "2026-02-30"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.html.contains("Achternaam is verplicht"), "{}", r.html);
+    assert!(r.html.contains("Geboortedatum is geen datum"), "{}", r.html);
+    assert!(r.html.contains("id=\"veld-achternaam-fout\""), "{}", r.html);
+    assert!(!r.html.contains('`'), "{}", r.html);
+    let r = nh
+        .post(
+            "/werkplek/briefing",
+            &[("_csrf", &csrf), ("bsn", BSN_KIND), ("voornamen", "Jan")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(
+        r.html
+            .contains("Zoek met het BSN, of met voornamen, achternaam en geboortedatum"),
+        "{}",
+        r.html
+    );
+    assert!(
+        !r.html.contains("postcode") && !r.html.contains('`'),
+        "{}",
+        r.html
+    );
     // The OM: the reason field, and refused without a reason.
     let mut om = Browser::new(&app);
     let csrf = om.meld_aan("officier").await;
@@ -1068,6 +1204,13 @@ async fn zelfde_limieten_als_de_api(db: Db) {
     assert!(r.html.contains("<html lang=\"nl\""));
     // The form itself is not a briefing.
     assert_eq!(b.get("/werkplek/briefing").await.status, 200);
+}
+
+/// The page's error alert (its first), up to its end.
+fn foutblok(html: &str) -> &str {
+    let i = html.find("utrecht-alert--error").expect("an error alert");
+    let rest = &html[i..];
+    &rest[..rest.find("</div>").unwrap_or(rest.len())]
 }
 
 /// The text in `html` from after the first `voor` up to the next `"`.
@@ -1434,6 +1577,30 @@ async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
             r.html
         );
     }
+    // By the fields' labels, as the briefing (the same search key).
+    assert!(r.html.contains("Achternaam is verplicht"), "{}", r.html);
+    assert!(!r.html.contains('`'), "{}", r.html);
+    let r = pf
+        .post(
+            "/werkplek/inzage",
+            &[
+                ("_csrf", &csrf_pf),
+                ("bsn", BSN_KIND),
+                ("achternaam", "Visser"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(
+        r.html.contains("Zoek met het BSN, of met voornamen"),
+        "{}",
+        r.html
+    );
+    assert!(
+        !r.html.contains("postcode") && !r.html.contains('`'),
+        "{}",
+        r.html
+    );
     // The reports were read through the same use case: audited and logged.
     assert_eq!(
         app.tel(&format!(
@@ -1466,6 +1633,9 @@ async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
     sg.meld_aan("stuurgroep").await;
     let d = sg.get("/werkplek/dashboard").await;
     assert_eq!(d.status, 200, "{}", d.html);
+    // The per-municipality table names municipalities, and says so.
+    assert!(d.html.contains("scope=\"col\">Gemeente</th>"), "{}", d.html);
+    assert!(!d.html.contains("Gemeentecode"), "{}", d.html);
     let maand = ketenregie_common::werkdagen::nl_datum(chrono::Utc::now())
         .format("%Y-%m")
         .to_string();
@@ -1485,7 +1655,191 @@ async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
     }
 }
 
+/// An attribute's value in a tag's text (`<input ... name="x" ...>`).
+fn attribuut<'h>(tag: &'h str, naam: &str) -> Option<&'h str> {
+    let voor = format!(" {naam}=\"");
+    let i = tag.find(&voor)? + voor.len();
+    Some(&tag[i..i + tag[i..].find('"')?])
+}
+
+/// Undo askama's HTML escaping of a value.
+fn ontsnapt(s: &str) -> String {
+    s.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// What a browser posts for the first form of `html` whose action is `actie`, unchanged:
+/// every text, date and hidden input, the checked radio buttons, every textarea and
+/// every select's selected option (its first when none is).
+fn zoals_getoond(html: &str, actie: &str) -> Vec<(String, String)> {
+    let start = html.find(&format!("action=\"{actie}\"")).expect("the form");
+    let form = &html[start..start + html[start..].find("</form>").unwrap()];
+    let mut velden = vec![];
+    let mut rest = form;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i..];
+        let eind = rest.find('>').unwrap();
+        let tag = &rest[..eind];
+        if tag.starts_with("<input ") {
+            let naam = attribuut(tag, "name").unwrap();
+            let soort = attribuut(tag, "type").unwrap_or("text");
+            if soort != "radio" || tag.contains(" checked") {
+                velden.push((
+                    naam.to_string(),
+                    ontsnapt(attribuut(tag, "value").unwrap_or("")),
+                ));
+            }
+        } else if tag.starts_with("<textarea ") {
+            let inhoud = &rest[eind + 1..];
+            let inhoud = &inhoud[..inhoud.find("</textarea>").unwrap()];
+            velden.push((
+                attribuut(tag, "name").unwrap().to_string(),
+                ontsnapt(inhoud),
+            ));
+        } else if tag.starts_with("<select ") {
+            let opties = &rest[..rest.find("</select>").unwrap()];
+            let gekozen = opties
+                .split("<option ")
+                .skip(1)
+                .find(|o| o[..o.find('>').unwrap()].contains(" selected"))
+                .or_else(|| opties.split("<option ").nth(1))
+                .unwrap();
+            let waarde = attribuut(&format!(" {gekozen}"), "value")
+                .unwrap()
+                .to_string();
+            velden.push((
+                attribuut(tag, "name").unwrap().to_string(),
+                ontsnapt(&waarde),
+            ));
+        }
+        rest = &rest[1..];
+    }
+    velden
+}
+
+/// A concept filed through the API with every field filled (more children, parents and
+/// statements than the form's empty slots, every yes/no both ways, a level other than
+/// the form's default) survives the werkplek: the detail shows the stored level, the
+/// edit form preselects it and holds everything, and saving the form back unchanged
+/// stores the same content and level (only the version moves). A concept at the API's
+/// default level shows that level, not the form's default.
+async fn concept_bewerken_houdt_de_inhoud(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let kind = |i: usize, bsn: &str| {
+        json!({"voornaam": format!("Kind{i}"), "achternaam": "Jansen", "geboortedatum": format!("201{i}-03-0{}", i + 1),
+               "bsn": bsn, "gemeente": "0518", "eigenWoorden": format!("Woorden van kind {i}.")})
+    };
+    let melding = json!({
+        "kinderen": [kind(0, "999990007"), kind(1, "999990019"), kind(2, "999990020"), kind(3, "999990044")],
+        "ouders": [{"voornaam": "Anna", "achternaam": "Jansen", "relatie": "moeder", "bsn": "999990056", "gezag": true},
+                   {"voornaam": "Bram", "achternaam": "de Vries", "relatie": "vader", "bsn": "999990068", "gezag": false},
+                   {"voornaam": "Carla", "achternaam": "Smit", "relatie": "pleegouder", "bsn": "999990081"}],
+        "incidentReferentie": "PL1500-2025-654321",
+        "incidentDatum": "2025-06-01",
+        "omschrijving": "Overdracht mislukt; ruzie bij de voordeur.",
+        "zorgen": "Kinderen getuige van herhaalde conflicten.",
+        "acuut": true,
+        "risiconiveau": "hoog",
+        "verklaringen": [{"persoon": "Anna Jansen", "rol": "moeder", "tekst": "Hij kwam te laat."},
+                         {"persoon": "Bram de Vries", "rol": "vader", "tekst": "Zij hield de kinderen binnen."},
+                         {"persoon": "Kind0 Jansen", "rol": "kind", "tekst": "Ik was bang."},
+                         {"persoon": "Buurvrouw", "rol": "getuige", "tekst": "Ik hoorde geschreeuw."}],
+        "oudersGeinformeerd": false,
+        "redenNietGeinformeerd": "Gevaar voor de moeder.",
+        "terugkoppelingGewenst": false,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": false, "reden": "Dreiging richting melder."},
+        "vertrouwelijkheid": "geheim"
+    });
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &melding).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let m: Value = res.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    let api = format!("/api/v1/zorgmeldingen/{id}");
+    let voor: Value = app.get(&api, &agent).await.json().await.unwrap();
+    let mut b = Browser::new(&app);
+    b.meld_aan("wijkagent").await;
+    let pad = format!("/werkplek/meldingen/{id}");
+    let d = b.get(&pad).await;
+    assert_eq!(d.status, 200, "{}", d.html);
+    assert!(
+        d.html.contains("<dt>Vertrouwelijkheid</dt><dd>geheim</dd>"),
+        "{}",
+        d.html
+    );
+    assert!(d.html.contains("Kind3"), "the fourth child: {}", d.html);
+    let f = b.get(&format!("{pad}/bewerken")).await;
+    assert_eq!(f.status, 200, "{}", f.html);
+    assert!(
+        f.html.contains("<option value=\"geheim\" selected>"),
+        "{}",
+        f.html
+    );
+    assert!(
+        !f.html.contains("<option value=\"vertrouwelijk\" selected>"),
+        "{}",
+        f.html
+    );
+    let mut getoond = zoals_getoond(&f.html, &pad);
+    getoond.push(("actie".into(), "concept".into()));
+    let r = b.post(&pad, &velden(&getoond)).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let na: Value = app.get(&api, &agent).await.json().await.unwrap();
+    assert_eq!(
+        na["versie"],
+        json!(voor["versie"].as_i64().unwrap() + 1),
+        "{na}"
+    );
+    // Identical apart from the version and when it changed.
+    let zonder = |v: &Value| {
+        let mut v = v.clone();
+        let o = v.as_object_mut().unwrap();
+        o.retain(|k, _| k != "versie" && !k.starts_with("gewijzigd"));
+        v
+    };
+    assert_eq!(zonder(&na), zonder(&voor));
+    assert_eq!(na["vertrouwelijkheid"], "geheim");
+    // The API's default level is shown as what it is, not as the form's default.
+    let mut standaard = melding.clone();
+    standaard
+        .as_object_mut()
+        .unwrap()
+        .remove("vertrouwelijkheid");
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &standaard).await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    let pad = format!("/werkplek/meldingen/{}", m["id"].as_str().unwrap());
+    let d = b.get(&pad).await;
+    assert!(
+        d.html
+            .contains("<dt>Vertrouwelijkheid</dt><dd>zaakvertrouwelijk</dd>"),
+        "{}",
+        d.html
+    );
+    let f = b.get(&format!("{pad}/bewerken")).await;
+    assert!(
+        f.html
+            .contains("<option value=\"zaakvertrouwelijk\" selected>"),
+        "{}",
+        f.html
+    );
+    // A new melding still starts at `vertrouwelijk`.
+    let n = b.get("/werkplek/meldingen/nieuw").await;
+    assert!(
+        n.html.contains("<option value=\"vertrouwelijk\" selected>"),
+        "{}",
+        n.html
+    );
+}
+
 op_beide_backends!(
+    concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,
     privacyfunctionaris_en_herhaalde_meldingen,
     weigeringen_vastgelegd,

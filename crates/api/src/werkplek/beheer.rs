@@ -159,8 +159,21 @@ pub async fn beheer(
     beheer_pagina(&req, &s, &pool, None).await
 }
 
+/// The page's words for the names a use case's reason on these pages may quote: the
+/// contact point form's labels (`beheer.html`).
+const WOORDEN: &[(&str, &str)] = &[
+    ("naam", "Naam"),
+    ("telefoon", "Telefoon"),
+    ("email", "E-mail"),
+    ("openingstijden", "Openingstijden"),
+    ("altijdBereikbaar", "Dag en nacht bereikbaar"),
+    ("verplicht", "Kwaliteitscontrole"),
+];
+
 /// A refusal the user can act on (a wrong field, a change by someone else, a rule) is
-/// shown on the page with its status; anything else is the error page.
+/// shown on the page with its status, in the page's words (`werkplek::in_woorden`: a
+/// field by its label, never an API name in backticks); a form's problem is a 422, as
+/// on every other werkplek form. Anything else is the error page.
 fn toonbaar(e: AppError) -> Result<(StatusCode, String), Fout> {
     let status = actix_web::ResponseError::status_code(&e);
     if matches!(status.as_u16(), 400 | 403 | 409 | 412 | 422) {
@@ -168,11 +181,25 @@ fn toonbaar(e: AppError) -> Result<(StatusCode, String), Fout> {
         let mut tekst = if status.as_u16() == 412 {
             "Iemand anders heeft dit intussen gewijzigd. Hieronder staat de nieuwe stand; voer uw wijziging opnieuw in.".to_string()
         } else {
-            p.detail.clone()
+            super::in_woorden(&p.detail, WOORDEN)
         };
         for f in &p.invalid_params {
-            tekst.push_str(&format!(" {}", f.reason));
+            let label = WOORDEN
+                .iter()
+                .find(|(n, _)| *n == f.name)
+                .map(|(_, l)| format!("{l}: "))
+                .filter(|_| !f.reason.starts_with('`'))
+                .unwrap_or_default();
+            tekst.push_str(&format!(
+                " {label}{}",
+                super::in_woorden(&f.reason, WOORDEN)
+            ));
         }
+        let status = if status.as_u16() == 400 {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            status
+        };
         Ok((status, tekst))
     } else {
         Err(Fout(e))
@@ -189,7 +216,7 @@ pub async fn kwaliteitscontrole(
     let ctx = context(&req, &f.sessie, None)?;
     let Some(verplicht) = f.ja_nee("verplicht") else {
         let p = (
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "Kies ja of nee bij de kwaliteitscontrole.".to_string(),
         );
         return beheer_pagina(&req, &f.sessie, &pool, Some(p)).await;

@@ -46,8 +46,38 @@ pub(super) struct Meldingpagina {
     /// Organisations to hand over to (code, name), when the receiver may hand over.
     overdragen: Vec<(String, String)>,
     probleem: Option<String>,
+    /// The problems of the form just posted, each at its field (`Probleem::veld` and
+    /// `id`: the field's element id on this page, `reden-rejected`).
+    problemen: Vec<Probleem>,
     /// The names of the organisations the page names (`werkplek::namen`).
     namen: Weergavenamen,
+}
+
+impl Meldingpagina {
+    /// The problem at the field with element id `id`, if any.
+    fn fout_bij(&self, id: &str) -> Option<String> {
+        crate::werkplek::probleem_bij(&self.problemen, id)
+    }
+}
+
+/// What went wrong with a form of the melding page, shown on it again: the status, a text
+/// above the forms, the problems at their fields, and whether the melding's state was in
+/// the way (the page then says which state it is in now).
+#[derive(Debug, Default)]
+pub(super) struct Terugmelding {
+    status: StatusCode,
+    tekst: Option<String>,
+    velden: Vec<Probleem>,
+    toestand: bool,
+}
+
+/// The page's words for the states a use case's reason may quote (`` `requested` ``):
+/// the task states as the page shows them ("verzonden, nog niet ontvangen").
+fn statuswoorden() -> Vec<(&'static str, &'static str)> {
+    <TaakStatus as strum::VariantArray>::VARIANTS
+        .iter()
+        .map(|t| (t.as_ref(), taak_nl(*t)))
+        .collect()
 }
 
 pub(super) fn stap_label(t: TaakStatus) -> &'static str {
@@ -79,7 +109,7 @@ pub(super) async fn detail_pagina(
     s: &Sessie,
     pool: &DbPool,
     id: Uuid,
-    probleem: Option<(StatusCode, String)>,
+    terug: Option<Terugmelding>,
 ) -> Result<HttpResponse, Fout> {
     let ctx = context(req, s, None)?;
     let m = uitvoeren(pool, &ctx, "lezen", Some(id), move |c, x| {
@@ -180,7 +210,12 @@ pub(super) async fn detail_pagina(
     if let Some(i) = k.ingediend_op {
         kop.push(("Ingediend".into(), tijd_db(i)));
     }
-    let waarden = m.inhoud.as_ref().map(uit_inhoud).unwrap_or_default();
+    // Without content (not to be seen) nothing of it is shown, the level neither.
+    let waarden = m
+        .inhoud
+        .as_ref()
+        .map(|i| met_niveau(uit_inhoud(i), k))
+        .unwrap_or_default();
     let inhoud = groepen(&waarden, &HashMap::new())
         .into_iter()
         .map(|mut g| {
@@ -213,9 +248,18 @@ pub(super) async fn detail_pagina(
     } else {
         vec![]
     };
-    let (status_code, probleem) = match probleem {
-        Some((c, p)) => (c, Some(p)),
-        None => (StatusCode::OK, None),
+    let terug = terug.unwrap_or_default();
+    let probleem = match (terug.tekst, terug.toestand) {
+        (Some(t), true) => Some(format!(
+            "{t} De melding is nu {}. {}",
+            status(k),
+            if stappen.is_empty() {
+                "Er is nu geen stap aan u."
+            } else {
+                "Hieronder staan de stappen die nu mogen."
+            }
+        )),
+        (t, _) => t,
     };
     let t = Meldingpagina {
         kader: Kader::voor(s, "Zorgmelding", ""),
@@ -247,35 +291,84 @@ pub(super) async fn detail_pagina(
             .collect(),
         overdragen,
         probleem,
+        problemen: terug.velden,
         namen,
     };
-    pagina(&t, status_code)
+    pagina(&t, terug.status)
 }
 
-/// Run a step; a refusal or conflict shows the melding again with the reason on top.
+/// Run a step; a problem shows the melding again. The form's problems (422) each at its
+/// field by label (`velden`: the use case's field name, the field's element id on this
+/// page, its label); a step the melding's state does not allow (409) by the step's name
+/// as its button shows it (`stap`) and the state the melding is in now; a refusal or a
+/// change by someone else (403, 412) in the page's words on top. Never an API code.
 pub(super) async fn na_stap<T>(
     req: &HttpRequest,
     s: &Sessie,
     pool: &DbPool,
     id: Uuid,
     uitkomst: Result<T, AppError>,
+    velden: &[(&str, &str, &str)],
+    stap: Option<TaakStatus>,
 ) -> Result<HttpResponse, Fout> {
-    match uitkomst {
-        Ok(_) => Ok(naar(&format!("/werkplek/meldingen/{id}"))),
-        Err(e) => {
-            let status = actix_web::ResponseError::status_code(&e);
-            if matches!(status.as_u16(), 400 | 403 | 409 | 412) {
-                let p = e.problem();
-                let mut tekst = p.detail.clone();
-                for f in &p.invalid_params {
-                    tekst.push_str(&format!(" {}", f.reason));
-                }
-                detail_pagina(req, s, pool, id, Some((status, tekst))).await
-            } else {
-                Err(Fout(e))
+    let e = match uitkomst {
+        Ok(_) => return Ok(naar(&format!("/werkplek/meldingen/{id}"))),
+        Err(e) => e,
+    };
+    let woorden = statuswoorden();
+    let status = actix_web::ResponseError::status_code(&e);
+    let terug = match e {
+        AppError::Validatie { fouten, .. } if !fouten.is_empty() => {
+            let standaard = velden.first().map_or("", |(_, v, _)| *v);
+            let velden = crate::werkplek::problemen_in_woorden(fouten, velden, &woorden, standaard)
+                .into_iter()
+                .map(|p| Probleem {
+                    id: p.veld.clone(),
+                    ..p
+                })
+                .collect();
+            Terugmelding {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                velden,
+                ..Terugmelding::default()
             }
         }
-    }
+        e if matches!(status.as_u16(), 400 | 403 | 409 | 412 | 422) => {
+            let tekst = match (status.as_u16(), stap) {
+                (409, Some(n)) => format!("„{}” kan nu niet.", stap_label(n)),
+                (412, _) => "Iemand anders heeft deze melding intussen gewijzigd. Hieronder staat de nieuwe stand; kies uw stap opnieuw.".to_string(),
+                _ => {
+                    let p = e.problem();
+                    // A conflict's own reason, without the states in API codes that the
+                    // API appends (the page names the state itself).
+                    let detail = p
+                        .detail
+                        .split(" (huidige status")
+                        .next()
+                        .unwrap_or_default()
+                        .to_string();
+                    let mut tekst = crate::werkplek::in_woorden(&detail, &woorden);
+                    for f in &p.invalid_params {
+                        tekst.push(' ');
+                        tekst.push_str(&crate::werkplek::in_woorden(&f.reason, &woorden));
+                    }
+                    tekst
+                }
+            };
+            Terugmelding {
+                status: if status.as_u16() == 400 {
+                    StatusCode::UNPROCESSABLE_ENTITY
+                } else {
+                    status
+                },
+                tekst: Some(tekst),
+                toestand: status.as_u16() == 409,
+                ..Terugmelding::default()
+            }
+        }
+        e => return Err(Fout(e)),
+    };
+    detail_pagina(req, s, pool, id, Some(terug)).await
 }
 
 /// `POST /werkplek/meldingen/{id}/indienen`: submit a concept.
@@ -295,7 +388,7 @@ pub async fn indienen(
         referral::dien_in(c, x, i)
     })
     .await;
-    na_stap(&req, &f.sessie, &pool, id, u).await
+    na_stap(&req, &f.sessie, &pool, id, u, &[], None).await
 }
 
 /// `POST /werkplek/meldingen/{id}/kwaliteit`: approve (`oordeel=goedgekeurd`) or send
@@ -323,7 +416,8 @@ pub async fn kwaliteit(
         move |c, x| referral::kwaliteit(c, x, k),
     )
     .await;
-    na_stap(&req, &f.sessie, &pool, id, u).await
+    let velden = [("opmerkingen", "opmerkingen", "Opmerkingen")];
+    na_stap(&req, &f.sessie, &pool, id, u, &velden, None).await
 }
 
 /// `POST /werkplek/meldingen/{id}/stap`: one lifecycle step (`naar` = the target state).
@@ -404,13 +498,26 @@ pub async fn stap(
             })
             .await
         }
-        _ => Err(AppError::ongeldig(
-            "naar",
-            "enum",
-            "Kies een stap die de melding nu toelaat",
-        )),
+        _ => Err(AppError::Conflict {
+            detail: "Deze stap bestaat niet.".into(),
+            location: None,
+        }),
     };
-    na_stap(&req, &f.sessie, &pool, id, u).await
+    // The fields of this step's form (`melding.html`: ids end in the step's state).
+    let n = naar_status.map(|t| t.to_string()).unwrap_or_default();
+    let (reden, uitkomst, acuut, toelichting) = (
+        format!("reden-{n}"),
+        format!("uitkomst-{n}"),
+        format!("acuut-ja-{n}"),
+        format!("toelichting-{n}"),
+    );
+    let velden = [
+        ("reden", reden.as_str(), "Reden"),
+        ("uitkomst", uitkomst.as_str(), "Uitkomst van de beoordeling"),
+        ("acuut", acuut.as_str(), "Acute onveiligheid?"),
+        ("toelichting", toelichting.as_str(), "Toelichting"),
+    ];
+    na_stap(&req, &f.sessie, &pool, id, u, &velden, naar_status).await
 }
 
 /// `POST /werkplek/meldingen/{id}/terugkoppeling`: the receiver's feedback to the sender.
@@ -435,7 +542,16 @@ pub async fn terugkoppeling(
         Ok(terugkoppeling::geef(conn, &c, n)?)
     })
     .await;
-    na_stap(&req, &f.sessie, &pool, id, u).await
+    let velden = [
+        ("moment", "moment", "Moment"),
+        (
+            "vervolgtrajectGestart",
+            "vervolg-ja",
+            "Is er een vervolgtraject gestart?",
+        ),
+        ("toelichting", "tk-toelichting", "Toelichting"),
+    ];
+    na_stap(&req, &f.sessie, &pool, id, u, &velden, None).await
 }
 
 /// `POST /werkplek/meldingen/{id}/overdracht`: the receiver hands over to organisation
@@ -457,5 +573,10 @@ pub async fn overdracht(
         referral::draag_over(c, x, o)
     })
     .await;
-    na_stap(&req, &f.sessie, &pool, id, u).await
+    let velden = [
+        ("organisatie", "overdracht-naar", "Aan"),
+        ("naar", "overdracht-naar", "Aan"),
+        ("toelichting", "overdracht-toelichting", "Toelichting"),
+    ];
+    na_stap(&req, &f.sessie, &pool, id, u, &velden, None).await
 }

@@ -21,7 +21,7 @@ pub(super) fn formulier_pagina(
 ) -> Result<HttpResponse, Fout> {
     // At the field its label is next to the text; in the summary above the form the
     // text names the group too ("Kind 1: Achternaam is verplicht").
-    let labels = veldlabels();
+    let labels = veldlabels(waarden);
     let map: HashMap<String, String> = fouten
         .iter()
         .map(|p| {
@@ -32,7 +32,7 @@ pub(super) fn formulier_pagina(
             (p.veld.clone(), tekst)
         })
         .collect();
-    let namen = veldnamen();
+    let namen = veldnamen(waarden);
     // A problem on a field the form has is linked to it; one on a whole list or the
     // melder (`kinderen`, `melder`) to its first field.
     let problemen = fouten
@@ -102,6 +102,12 @@ pub async fn nieuw(s: Sessie) -> Result<HttpResponse, Fout> {
     mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
     let mut w = HashMap::new();
     w.insert("melder.naam".into(), s.actor.weergavenaam.clone());
+    // A new melding starts at `vertrouwelijk` (police information about a family); a
+    // stored one shows its own level (`met_niveau`).
+    w.insert(
+        "vertrouwelijkheid".into(),
+        Vertrouwelijkheid::Vertrouwelijk.as_ref().to_string(),
+    );
     formulier_pagina(&s, None, &w, vec![])
 }
 
@@ -250,6 +256,9 @@ pub async fn bewerk(
             location: None,
         }));
     }
-    let w = m.inhoud.as_ref().map(uit_inhoud).unwrap_or_default();
+    let w = met_niveau(
+        m.inhoud.as_ref().map(uit_inhoud).unwrap_or_default(),
+        &m.kop,
+    );
     formulier_pagina(&s, Some((id, m.kop.versie)), &w, vec![])
 }

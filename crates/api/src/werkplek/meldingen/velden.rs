@@ -132,7 +132,7 @@ pub(super) fn groepen(
 ) -> Vec<Groep> {
     let b = Bouwer { waarden, fouten };
     let mut g = Vec::new();
-    for i in 0..KINDEREN {
+    for i in 0..aantal(waarden, "kinderen", KINDEREN) {
         let p = |f: &str| format!("kinderen[{i}].{f}");
         let mut bsn = b.veld(
             p("bsn"),
@@ -169,7 +169,7 @@ pub(super) fn groepen(
             ],
         });
     }
-    for i in 0..OUDERS {
+    for i in 0..aantal(waarden, "ouders", OUDERS) {
         let p = |f: &str| format!("ouders[{i}].{f}");
         let mut bsn = b.veld(p("bsn"), "BSN", "tekst", "9 cijfers, als bekend");
         bsn.geen_aanvulling = true;
@@ -233,7 +233,7 @@ pub(super) fn groepen(
             ),
         ],
     });
-    for i in 0..VERKLARINGEN {
+    for i in 0..aantal(waarden, "verklaringen", VERKLARINGEN) {
         let p = |f: &str| format!("verklaringen[{i}].{f}");
         g.push(Groep {
             id: format!("groep-verklaring-{i}"),
@@ -289,7 +289,7 @@ pub(super) fn groepen(
             b.veld("melder.reden".into(), "Zo nee: waarom niet?", "tekstvak", ""),
         ],
     });
-    let mut v = b.keuze(
+    let v = b.keuze(
         "vertrouwelijkheid".into(),
         "Vertrouwelijkheid",
         Vertrouwelijkheid::VARIANTS
@@ -298,9 +298,6 @@ pub(super) fn groepen(
             .collect(),
         "keuze",
     );
-    if v.waarde.is_empty() {
-        v.waarde = "vertrouwelijk".into();
-    }
     g.push(Groep {
         id: "groep-vertrouwelijkheid".into(),
         titel: "Vertrouwelijkheid".into(),
@@ -310,9 +307,27 @@ pub(super) fn groepen(
     g
 }
 
-/// The names of every field of the form.
-pub(super) fn veldnamen() -> Vec<String> {
-    groepen(&HashMap::new(), &HashMap::new())
+/// The slots a list of the form has: the standard number (`KINDEREN`, ...), or as many
+/// as `waarden` fill (a concept filed through the API with a fourth child shows, and
+/// saves back, all four).
+pub(super) fn aantal(waarden: &HashMap<String, String>, lijst: &str, standaard: usize) -> usize {
+    let prefix = format!("{lijst}[");
+    waarden
+        .keys()
+        .filter_map(|k| {
+            k.strip_prefix(&prefix)?
+                .split_once(']')?
+                .0
+                .parse::<usize>()
+                .ok()
+        })
+        .map(|i| i + 1)
+        .fold(standaard, usize::max)
+}
+
+/// The names of every field of the form (with the slots `waarden` fill).
+pub(super) fn veldnamen(waarden: &HashMap<String, String>) -> Vec<String> {
+    groepen(waarden, &HashMap::new())
         .into_iter()
         .flat_map(|g| g.velden.into_iter().map(|v| v.naam))
         .collect()
@@ -320,8 +335,8 @@ pub(super) fn veldnamen() -> Vec<String> {
 
 /// Per field name (`kinderen[0].achternaam`): its label with its group's title as a person
 /// reads it on the form ("Kind 1: Achternaam"), and the label alone.
-pub(super) fn veldlabels() -> HashMap<String, (String, String)> {
-    groepen(&HashMap::new(), &HashMap::new())
+pub(super) fn veldlabels(waarden: &HashMap<String, String>) -> HashMap<String, (String, String)> {
+    groepen(waarden, &HashMap::new())
         .into_iter()
         .flat_map(|g| {
             let titel = g.titel;
@@ -380,7 +395,7 @@ pub(super) fn naar_invoer(
     };
     let kinderen = lijst(
         "kinderen",
-        KINDEREN,
+        aantal(w, "kinderen", KINDEREN),
         &[
             "voornaam",
             "achternaam",
@@ -392,10 +407,14 @@ pub(super) fn naar_invoer(
     );
     let ouders = lijst(
         "ouders",
-        OUDERS,
+        aantal(w, "ouders", OUDERS),
         &["voornaam", "achternaam", "relatie", "bsn", "gezag"],
     );
-    let verklaringen = lijst("verklaringen", VERKLARINGEN, &["persoon", "rol", "tekst"]);
+    let verklaringen = lijst(
+        "verklaringen",
+        aantal(w, "verklaringen", VERKLARINGEN),
+        &["persoon", "rol", "tekst"],
+    );
     let v = json!({
         "kinderen": kinderen,
         "ouders": ouders,
@@ -434,6 +453,17 @@ pub(super) fn naar_slot(naam: &str, slots: &HashMap<String, Vec<usize>>) -> Stri
         }
     }
     naam.to_string()
+}
+
+/// A stored melding's form values with its confidentiality level, which the store keeps
+/// beside the content (`Kop::vertrouwelijkheid`, not in `Inhoud`): the detail shows the
+/// stored level and the edit form preselects it, so saving a concept unchanged keeps it.
+pub(super) fn met_niveau(mut w: HashMap<String, String>, kop: &Kop) -> HashMap<String, String> {
+    w.insert(
+        "vertrouwelijkheid".into(),
+        kop.vertrouwelijkheid.as_ref().to_string(),
+    );
+    w
 }
 
 /// A stored melding's content (as `Inhoud` serialises) as the form's values.
