@@ -770,6 +770,33 @@ async fn melding_door_de_keten(db: Db) {
     // rejects it with a reason.
     let detail = vt.get(&pad).await;
     assert!(detail.html.contains("Overdragen"), "{}", detail.html);
+    // A hand-over to no registered organisation, or to itself: at the "Aan" field, in
+    // the page's words (no API path, rule name or code).
+    for (naar, tekst) in [
+        (
+            "niet-geregistreerd",
+            "Aan: kies een organisatie uit de lijst",
+        ),
+        (VT, "Aan: "),
+    ] {
+        let r = vt
+            .post(
+                &format!("{pad}/overdracht"),
+                &[("_csrf", &csrf_vt), ("naar", naar), ("toelichting", "")],
+            )
+            .await;
+        assert_eq!(r.status, 422, "{naar}: {}", r.html);
+        assert!(
+            r.html.contains("id=\"overdracht-naar-fout\""),
+            "{naar}: {}",
+            r.html
+        );
+        assert!(r.html.contains(tekst), "{naar}: {}", r.html);
+        let fout = foutblok(&r.html);
+        for code in ["`", "/api/", "OVERDRACHT_", VT] {
+            assert!(!fout.contains(code), "{naar} {code}: {}", r.html);
+        }
+    }
     // The feedback names who gave it by the organisation's name.
     assert!(
         detail.html.contains("(Veilig Thuis Haaglanden)"),

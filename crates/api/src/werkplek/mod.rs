@@ -234,8 +234,17 @@ pub fn in_woorden(reden: &str, woorden: &[(&str, &str)]) -> String {
     hoofdletter(&vervang(reden, woorden))
 }
 
-/// `in_woorden` without the capital: for a reason behind a label.
+/// `in_woorden` without the capital: for a reason behind a label. A rule's name in front
+/// (`OVERDRACHT_AAN_EEN_ANDER: ...`, for the audit trail and API clients) is left out.
 fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
+    let reden = match reden.split_once(": ") {
+        Some((regel, rest))
+            if !regel.is_empty() && regel.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
+        {
+            rest
+        }
+        _ => reden,
+    };
     let mut uit = String::new();
     for (i, deel) in reden.split('`').enumerate() {
         if i % 2 == 1 {
@@ -286,6 +295,11 @@ pub fn problemen_in_woorden(
             let opent_met_naam = f.reason.starts_with(&format!("`{}`", f.name));
             let tekst = match eigen {
                 Some((_, _, label)) if f.code == "required" => format!("{label} is verplicht"),
+                // An organisation code that names no registered organisation: the page
+                // offers the registered ones.
+                Some((_, _, label)) if f.code == ketenregie_common::regelcode::GEREGISTREERD => {
+                    format!("{label}: kies een organisatie uit de lijst")
+                }
                 Some((_, _, label)) if !opent_met_naam => {
                     format!("{label}: {}", vervang(&f.reason, &woorden))
                 }

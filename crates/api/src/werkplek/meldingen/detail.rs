@@ -301,7 +301,8 @@ pub(super) async fn detail_pagina(
 /// field by label (`velden`: the use case's field name, the field's element id on this
 /// page, its label); a step the melding's state does not allow (409) by the step's name
 /// as its button shows it (`stap`) and the state the melding is in now; a refusal or a
-/// change by someone else (403, 412) in the page's words on top. Never an API code.
+/// change by someone else (403, 412) in the page's words on top. Never an API code: a
+/// state by its Dutch name, an organisation by its name in the partner register.
 pub(super) async fn na_stap<T>(
     req: &HttpRequest,
     s: &Sessie,
@@ -315,7 +316,15 @@ pub(super) async fn na_stap<T>(
         Ok(_) => return Ok(naar(&format!("/werkplek/meldingen/{id}"))),
         Err(e) => e,
     };
-    let woorden = statuswoorden();
+    // A reason may quote organisations by code (a hand-over's `naar`): their names.
+    let organisaties = crate::db::run(pool, |c| {
+        Weergavenamen::alle_organisaties(c)
+            .map(|(_, keuze)| keuze)
+            .map_err(crate::db::db_fout)
+    })
+    .await?;
+    let mut woorden = statuswoorden();
+    woorden.extend(organisaties.iter().map(|(c, n)| (c.as_str(), n.as_str())));
     let status = actix_web::ResponseError::status_code(&e);
     let terug = match e {
         AppError::Validatie { fouten, .. } if !fouten.is_empty() => {
