@@ -39,6 +39,7 @@ mod openapi_drift;
 mod organisaties;
 mod persoonsgegevens;
 mod privacy;
+mod probleemteksten;
 mod problemen;
 mod productie;
 mod referentiedata;

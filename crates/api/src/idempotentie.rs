@@ -1,10 +1,10 @@
 //! `Idempotency-Key` for POST (DESIGN.md §4; draft-ietf-httpapi-idempotency-key-header):
 //! a retry with the same key and the same request gets the first answer (same status,
-//! `Location` and body), the same key with another request a 422, a retry while the first
+//! `Location`, `ETag`, `Content-Type` and body), the same key with another request a 422, a retry while the first
 //! is still running a 409 with `Retry-After`; never a 500. Keys are scoped per
 //! organisation (the table's key is key and organisation) and expire.
 //!
-//! What is kept is only what a replay needs (status, `Location`, body), and the body is
+//! What is kept is only what a replay needs (status, `Location`, `ETag`, body), and the body is
 //! AES-GCM encrypted like every other personal field (`privacy.encryption_key`). The
 //! request is fingerprinted with a keyed hash (HMAC) over method, path, user and body (as
 //! JSON, whitespace aside), so the
@@ -133,9 +133,10 @@ impl Idempotentie {
 
     fn herhaal(&self, eerder: opslag::Eerder) -> Result<HttpResponse, AppError> {
         if eerder.verzoek_hash != self.vingerafdruk {
-            return Err(AppError::SleutelHergebruikt(
-                "Deze Idempotency-Key is al gebruikt voor een ander verzoek (andere body, ander pad of andere gebruiker); kies een nieuwe sleutel".into(),
-            ));
+            return Err(AppError::SleutelHergebruikt {
+                code: "sleutel-hergebruikt",
+                detail: "Deze Idempotency-Key is al gebruikt voor een ander verzoek (andere body, ander pad of andere gebruiker); kies een nieuwe sleutel".into(),
+            });
         }
         let body = self
             .versleuteling
@@ -147,10 +148,17 @@ impl Idempotentie {
         if let Some(l) = eerder.locatie {
             res.insert_header(("Location", l));
         }
+        // README: every mutable resource carries its version as a strong ETag on each
+        // answer that shows it, the replayed one included.
+        if let Some(e) = eerder.etag {
+            res.insert_header((actix_web::http::header::ETAG, e));
+        }
         Ok(res.content_type("application/json").body(body))
     }
 
-    /// Record the answer (encrypted) inside the operation's transaction. When a
+    /// Record the answer (encrypted) inside the operation's transaction, with the headers
+    /// a replay repeats: `Location` and, for a resource with a version, its `ETag`
+    /// (`versie`, written as `crate::routes::etag` writes it). When a
     /// concurrent request with the same key committed first, this gives
     /// `AppError::InBehandeling`: the transaction rolls back and `na_afloop` answers.
     pub fn bewaar(
@@ -158,12 +166,14 @@ impl Idempotentie {
         conn: &mut DbConnection,
         status: u16,
         locatie: Option<&str>,
+        versie: Option<i64>,
         antwoord: &str,
         nu: DateTime<Utc>,
     ) -> Result<(), AppError> {
         let Some(sleutel) = &self.sleutel else {
             return Ok(());
         };
+        let etag = versie.map(|v| crate::routes::etag(v).1);
         opslag::bewaar(
             conn,
             sleutel,
@@ -171,6 +181,7 @@ impl Idempotentie {
             &self.vingerafdruk,
             i32::from(status),
             locatie,
+            etag.as_deref(),
             &self.versleuteling.versleutel(antwoord),
             nu,
             nu + self.geldig,

@@ -192,12 +192,14 @@ fn complete_problem(
             let naam = doc
                 .methodes
                 .publieke_naam(&methode, path, &sleutels, &p.name);
-            // The reason names the field as the name does (`kinderen[0].bsn` becomes
-            // `/kinderen/0/bsn` in both).
+            // The reason and the detail name the field as the name does
+            // (`kinderen[0].bsn` becomes `/kinderen/0/bsn` in all three; the tester's
+            // finding of 1 Dec 2026: a PUT's detail kept the dotted path). A body path
+            // beside it in the reason (`leden[1].van`) becomes its pointer too.
             if naam != p.name {
-                p.reason = p
-                    .reason
-                    .replace(&format!("`{}`", p.name), &format!("`{naam}`"));
+                let (oud, nieuw) = (format!("`{}`", p.name), format!("`{naam}`"));
+                p.reason = lichaampaden_als_pointer(&p.reason.replace(&oud, &nieuw));
+                problem.detail = lichaampaden_als_pointer(&problem.detail.replace(&oud, &nieuw));
                 p.name = naam;
             }
         }
@@ -214,6 +216,34 @@ fn complete_problem(
     // (issue 11 fault 7: a gzip label on an uncompressed body).
     resp.headers_mut().remove(header::CONTENT_ENCODING);
     ServiceResponse::new(req, resp)
+}
+
+/// `tekst` with every quoted body path in dotted form (`` `leden[1].van` ``, a name with a
+/// `.` or `[`) as its RFC 6901 pointer (`` `/leden/1/van` ``), as `invalidParams[].name`
+/// writes it. Only a quoted word of field-name characters counts: a quoted value or a
+/// sentence is left alone.
+fn lichaampaden_als_pointer(tekst: &str) -> String {
+    let delen: Vec<&str> = tekst.split('`').collect();
+    let mut uit = String::with_capacity(tekst.len());
+    for (i, deel) in delen.iter().enumerate() {
+        if i > 0 {
+            uit.push('`');
+        }
+        // Odd parts lie between two backticks (the last odd part only if it is closed).
+        let tussen = i % 2 == 1 && i + 1 < delen.len();
+        let pad = tussen
+            && (deel.contains('.') || deel.contains('['))
+            && !deel.starts_with(['.', '['])
+            && deel
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '[' | ']' | '_'));
+        if pad {
+            uit.push_str(&ketenregie_common::validatie::json_pointer(deel));
+        } else {
+            uit.push_str(deel);
+        }
+    }
+    uit
 }
 
 /// A problem this module made itself (no `AppError` kind fits it), carried on the response
@@ -421,9 +451,10 @@ pub async fn queryregels(
             .kent_parameter(req.method().as_str(), req.path(), "Idempotency-Key")
             == Some(false)
     {
-        return Ok(req.error_response(AppError::SleutelHergebruikt(
-            "Deze operatie ondersteunt geen Idempotency-Key (alleen de operaties die haar in /api/v1/openapi.json declareren); stuur het verzoek zonder".into(),
-        )));
+        return Ok(req.error_response(AppError::SleutelHergebruikt {
+            code: "niet-ondersteund",
+            detail: "Deze operatie ondersteunt geen Idempotency-Key (alleen de operaties die haar in /api/v1/openapi.json declareren); stuur het verzoek zonder".into(),
+        }));
     }
     if !req.query_string().is_empty()
         && crate::auth::actor_van(req.request()).is_some()
@@ -441,7 +472,28 @@ pub async fn queryregels(
 
 #[cfg(test)]
 mod tests {
-    use super::{trace_id_uit, traceparent_delen};
+    use super::{lichaampaden_als_pointer, trace_id_uit, traceparent_delen};
+
+    /// Quoted body paths become pointers; quoted words, values and an unclosed quote stay.
+    #[test]
+    fn lichaampaden_in_een_reden() {
+        assert_eq!(
+            lichaampaden_als_pointer("`/leden/1/tot` ligt vóór `leden[1].van`"),
+            "`/leden/1/tot` ligt vóór `/leden/1/van`"
+        );
+        assert_eq!(
+            lichaampaden_als_pointer("`regels[0].doel` staat niet in de `doelen`"),
+            "`/regels/0/doel` staat niet in de `doelen`"
+        );
+        for tekst in [
+            "`true` of `false`",
+            "zie `a b.c`",
+            "open `x.y",
+            "`.x` en `[0]`",
+        ] {
+            assert_eq!(lichaampaden_als_pointer(tekst), tekst);
+        }
+    }
 
     /// The parent span id reaches the processing log (`parent_span_id`): only from a valid
     /// header (the hostile review of h18 stored `<b>'"&;%{} |` from one whose trace id

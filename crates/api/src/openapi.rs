@@ -682,9 +682,11 @@ impl MethodeTabel {
             return naam.to_string();
         };
         // `Authorization` is the security scheme's header (`bearer`), declared there and
-        // not as a parameter; a problem with it names the header.
+        // not as a parameter; a problem with it names the header. So does a problem with
+        // `Idempotency-Key` on an operation that does not declare it (it refuses the key).
         let gedeclareerd = naam == "query"
             || naam == "Authorization"
+            || naam == "Idempotency-Key"
             || sleutels.iter().any(|k| k == naam)
             || query.iter().any(|(n, _)| n == naam)
             || andere.iter().any(|n| n.eq_ignore_ascii_case(naam));

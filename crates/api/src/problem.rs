@@ -122,9 +122,12 @@ pub enum AppError {
     #[error("in behandeling: {detail}")]
     InBehandeling { detail: String, retry_after: u64 },
     /// An `Idempotency-Key` already used for another request (another body, path or
-    /// user): 422 (draft-ietf-httpapi-idempotency-key-header §2.7).
-    #[error("sleutel hergebruikt: {0}")]
-    SleutelHergebruikt(String),
+    /// user), or sent to an operation that does not honour it: 422
+    /// (draft-ietf-httpapi-idempotency-key-header §2.7), with `invalidParams` naming the
+    /// header (`code`: `sleutel-hergebruikt` or `niet-ondersteund`), as every problem
+    /// with a header names it (README "Errors").
+    #[error("sleutel hergebruikt: {detail}")]
+    SleutelHergebruikt { code: &'static str, detail: String },
     /// The request's header fields are too large (RFC 6585 §5).
     #[error("kopregels te groot: {0}")]
     KopTeGroot(String),
@@ -198,7 +201,7 @@ impl AppError {
             AppError::NietBeschikbaar(_) => ("niet-beschikbaar", "Dienst niet beschikbaar"),
             AppError::TeVeel { .. } => ("te-veel-verzoeken", "Te veel verzoeken"),
             AppError::InBehandeling { .. } => ("in-behandeling", "Verzoek nog in behandeling"),
-            AppError::SleutelHergebruikt(_) => {
+            AppError::SleutelHergebruikt { .. } => {
                 ("sleutel-hergebruikt", "Idempotency-Key hergebruikt")
             }
             AppError::KopTeGroot(_) => ("kopregels-te-groot", "Kopregels te groot"),
@@ -217,13 +220,13 @@ impl AppError {
             | AppError::MediaType(d)
             | AppError::TeGroot(d)
             | AppError::NietBeschikbaar(d)
-            | AppError::KopTeGroot(d)
-            | AppError::SleutelHergebruikt(d) => d.clone(),
+            | AppError::KopTeGroot(d) => d.clone(),
             AppError::Conflict { detail, .. }
             | AppError::Verborgen { detail, .. }
             | AppError::GeenToegangVelden { detail, .. }
             | AppError::TeVeel { detail, .. }
-            | AppError::InBehandeling { detail, .. } => detail.clone(),
+            | AppError::InBehandeling { detail, .. }
+            | AppError::SleutelHergebruikt { detail, .. } => detail.clone(),
             AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. } => {
                 format!("{} (regel {})", w.reden, w.regel)
             }
@@ -245,6 +248,11 @@ impl AppError {
                 AppError::Validatie { fouten, .. } | AppError::GeenToegangVelden { fouten, .. } => {
                     fouten.clone()
                 }
+                AppError::SleutelHergebruikt { code, detail } => vec![InvalidParam {
+                    name: "Idempotency-Key".into(),
+                    code: (*code).into(),
+                    reason: detail.clone(),
+                }],
                 _ => vec![],
             },
         }
@@ -272,7 +280,7 @@ impl ResponseError for AppError {
             AppError::NietBeschikbaar(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::TeVeel { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::InBehandeling { .. } => StatusCode::CONFLICT,
-            AppError::SleutelHergebruikt(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::SleutelHergebruikt { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::KopTeGroot(_) => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             AppError::Intern(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -200,20 +200,15 @@ impl Beschikking {
     }
 }
 
-/// Check a term against a rule: the end may be at most `max` after the start.
-fn max_duur(
-    v: &mut Validatie,
-    regel: &str,
-    van: NaiveDate,
-    tot: NaiveDate,
-    grens: NaiveDate,
-    uitleg: &str,
-) {
+/// Check a term against a rule: the end may be at most `grens` (the start plus the rule's
+/// longest term). The reason names the fields and the rule, never the dates sent (README
+/// "Errors": a reason does not repeat the value sent).
+fn max_duur(v: &mut Validatie, regel: &str, tot: NaiveDate, grens: NaiveDate, uitleg: &str) {
     if tot > grens {
         v.fout(
             "tot",
             regel,
-            format!("`tot` ligt na {grens}: {uitleg} (regel {regel}, vanaf {van})"),
+            format!("`tot` ligt te ver na `van`: {uitleg} (regel {regel})"),
         );
     }
 }
@@ -258,11 +253,7 @@ impl BeschikkingInvoer {
                 "een beschikking met sterke arm vermeldt de tekst van de clausule (regel STERKE_ARM_MET_TEKST)",
             );
         }
-        if let (Some(van), Some(tot)) = (van, tot)
-            && tot < van
-        {
-            v.fout("tot", regelcode::VOLGORDE, "`tot` ligt voor `van`");
-        }
+        v.termijn("van", van, "tot", tot);
         if let (Some(soort), Some(van)) = (soort, van) {
             use Beschikkingsoort as S;
             let eis_einde = |v: &mut Validatie, regel: &str| {
@@ -281,7 +272,6 @@ impl BeschikkingInvoer {
                         max_duur(
                             &mut v,
                             "voorlopige-ots-max-drie-maanden",
-                            van,
                             t,
                             van + VOORLOPIGE_OTS_MAX_DRIE_MAANDEN,
                             "een voorlopige ondertoezichtstelling duurt ten hoogste 3 maanden",
@@ -294,7 +284,6 @@ impl BeschikkingInvoer {
                         max_duur(
                             &mut v,
                             "ots-max-een-jaar",
-                            van,
                             t,
                             van + OTS_MAX_EEN_JAAR,
                             "een ondertoezichtstelling duurt ten hoogste 1 jaar; een verlenging is een nieuwe beschikking",
@@ -307,7 +296,6 @@ impl BeschikkingInvoer {
                         max_duur(
                             &mut v,
                             "uhp-max-een-jaar",
-                            van,
                             t,
                             van + UHP_MAX_EEN_JAAR,
                             "een machtiging uithuisplaatsing geldt ten hoogste 1 jaar",
@@ -319,7 +307,6 @@ impl BeschikkingInvoer {
                         max_duur(
                             &mut v,
                             "huisverbod-max-28-dagen",
-                            van,
                             t,
                             van + HUISVERBOD_MAX_28_DAGEN,
                             "een tijdelijk huisverbod duurt 10 dagen en kan worden verlengd tot ten hoogste 28 dagen in totaal",

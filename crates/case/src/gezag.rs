@@ -166,7 +166,7 @@ impl GezagInvoer {
                 v.fout(
                     "houders",
                     "gezag-houders-passen-bij-vorm",
-                    format!("gezag `{vorm}` heeft {eis} (regel GEZAG_HOUDERS_PASSEN_BIJ_VORM)"),
+                    format!("bij deze `vorm` van gezag hoort {eis} (regel GEZAG_HOUDERS_PASSEN_BIJ_VORM)"),
                 );
             }
         }

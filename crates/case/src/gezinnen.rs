@@ -118,15 +118,7 @@ impl GezinslidInvoer {
             self.tot.as_deref(),
             ketenregie_common::Datumbereik::vooruit("het einde van een lidmaatschap", vandaag, 20),
         );
-        if let (Some(a), Some(b)) = (van, tot)
-            && b < a
-        {
-            v.fout(
-                p("tot"),
-                regelcode::VOLGORDE,
-                format!("`{}` ligt voor `{}`", p("tot"), p("van")),
-            );
-        }
+        v.termijn(&p("van"), van, &p("tot"), tot);
         Some(Lid {
             persoon: persoon?,
             relatie: relatie?,

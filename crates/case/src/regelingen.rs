@@ -133,11 +133,7 @@ impl RegelingInvoer {
             self.tot.as_deref(),
             ketenregie_common::Datumbereik::vooruit("het einde van een regeling", vandaag, 20),
         );
-        if let (Some(a), Some(b)) = (van, tot)
-            && b < a
-        {
-            v.fout("tot", regelcode::VOLGORDE, "`tot` ligt voor `van`");
-        }
+        v.termijn("van", van, "tot", tot);
         if bron == Some(Regelingbron::Beschikking) && self.beschikking.is_none() {
             v.fout(
                 "beschikking",

@@ -293,7 +293,7 @@ impl Validatie {
                 name,
                 regelcode::BEREIK,
                 format!(
-                    "`{name}` ({d}) is niet aannemelijk: {} ligt van {} tot en met {}",
+                    "`{name}` is niet aannemelijk: {} ligt van {} tot en met {}",
                     bereik.wat, bereik.vanaf, bereik.tot_en_met
                 ),
             );
@@ -357,6 +357,54 @@ impl Validatie {
                 self.fout(name, "elfproef", format!("`{name}`: {e}"));
                 None
             }
+        }
+    }
+
+    /// The order of a half-open period [`van`, `tot`) that selects (a filter, a report):
+    /// `van` must lie before `tot`, or the period is empty. A `van` on or after `tot`
+    /// breaks `regelcode::VOLGORDE`, named at `van` (README "Errors"; the tester's
+    /// finding of 1 Dec 2026: a reversed period was answered with an empty list, or with
+    /// a reason that said the opposite). Either end absent: nothing to compare.
+    pub fn periode<T: PartialOrd>(
+        &mut self,
+        van_naam: &str,
+        van: Option<T>,
+        tot_naam: &str,
+        tot: Option<T>,
+    ) {
+        if let (Some(a), Some(b)) = (van, tot)
+            && a >= b
+        {
+            self.fout(
+                van_naam,
+                regelcode::VOLGORDE,
+                format!(
+                    "`{van_naam}` ligt op of na `{tot_naam}`; de periode loopt van `{van_naam}` tot `{tot_naam}` (dat moment zelf niet meegerekend) en is zo leeg"
+                ),
+            );
+        }
+    }
+
+    /// The order of a recorded term from `van` up to and including `tot` (a membership,
+    /// an arrangement, a court order): `tot` may not lie before `van` (the same day is a
+    /// term of one day). Breaks `regelcode::VOLGORDE`, named at `tot`.
+    pub fn termijn<T: PartialOrd>(
+        &mut self,
+        van_naam: &str,
+        van: Option<T>,
+        tot_naam: &str,
+        tot: Option<T>,
+    ) {
+        if let (Some(a), Some(b)) = (van, tot)
+            && b < a
+        {
+            self.fout(
+                tot_naam,
+                regelcode::VOLGORDE,
+                format!(
+                    "`{tot_naam}` ligt vóór `{van_naam}`; een termijn eindigt op of na zijn begin"
+                ),
+            );
         }
     }
 

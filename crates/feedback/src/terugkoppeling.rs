@@ -60,9 +60,14 @@ pub struct TerugkoppelingInvoer {
     /// The reporter has a role in the safety conditions or the monitoring; only then may
     /// `veiligheidsvoorwaarden` and `monitoringsafspraken` be given (DOMAIN.md §3 flow 3).
     pub melder_heeft_rol: Option<bool>,
+    /// The safety conditions agreed, at most 5,000 characters (`MAX_TEKST`).
+    #[schema(max_length = 5000)]
     pub veiligheidsvoorwaarden: Option<String>,
+    /// The monitoring agreed, at most 5,000 characters (`MAX_TEKST`).
+    #[schema(max_length = 5000)]
     pub monitoringsafspraken: Option<String>,
-    /// Free text.
+    /// Free text, at most 5,000 characters (`MAX_TEKST`).
+    #[schema(max_length = 5000)]
     pub toelichting: Option<String>,
 }
 

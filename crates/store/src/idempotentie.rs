@@ -28,6 +28,8 @@ pub struct Eerder {
     pub locatie: Option<String>,
     /// Its body, encrypted by the caller.
     pub antwoord: String,
+    /// Its strong `ETag` (the created resource's version), if it had one.
+    pub etag: Option<String>,
 }
 
 /// Why an answer could not be recorded.
@@ -68,6 +70,7 @@ pub fn bewaar(
     verzoek_hash: &str,
     status: i32,
     locatie: Option<&str>,
+    etag: Option<&str>,
     versleuteld_antwoord: &str,
     nu: DateTime<Utc>,
     verloopt_op: DateTime<Utc>,
@@ -86,6 +89,7 @@ pub fn bewaar(
                 idempotentie::verzoek_hash.eq(verzoek_hash),
                 idempotentie::status.eq(status),
                 idempotentie::locatie.eq(locatie),
+                idempotentie::etag.eq(etag),
                 idempotentie::antwoord.eq(versleuteld_antwoord),
                 idempotentie::aangemaakt_op.eq(to_db(nu)),
                 idempotentie::verloopt_op.eq(to_db(verloopt_op)),

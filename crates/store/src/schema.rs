@@ -306,6 +306,7 @@ diesel::table! {
         antwoord -> Text,
         aangemaakt_op -> Timestamp,
         verloopt_op -> Timestamp,
+        etag -> Nullable<Text>,
     }
 }
 

@@ -68,11 +68,17 @@ pub fn mag_verzetten(actor: &ketenregie_common::Actor, platform: &str) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub struct Ontwikkeling(pub bool);
 
+/// The fewest hours one move of the demo clock takes.
+pub const MIN_UREN: i64 = 1;
+/// The most hours one move of the demo clock takes (about twelve weeks: every deadline of
+/// the chain passes in a demo).
+pub const MAX_UREN: i64 = 2000;
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct VerschuivingInvoer {
     /// Hours to move forward (1 to 2,000).
-    #[schema(required = true, value_type = i64, example = 150)]
+    #[schema(required = true, value_type = i64, example = 150, minimum = 1, maximum = 2000)]
     #[serde(default, deserialize_with = "ketenregie_common::geheel::optie")]
     pub uren: Option<i64>,
 }
@@ -116,10 +122,17 @@ pub async fn verschuif(
     let mag = mag_verzetten(&ctx.actor, &platform);
     let mut v = Validatie::new();
     let uren = v.verplicht("uren", body.uren);
+    // The bounds the schema states (`minimum`, `maximum`), so a value outside them breaks
+    // the schema like any other (the tester's finding of 1 Dec 2026: the document had no
+    // bounds while the server refused 2800).
     if let Some(u) = uren
-        && !(1..=2000).contains(&u)
+        && !(MIN_UREN..=MAX_UREN).contains(&u)
     {
-        v.fout("uren", "range", "`uren` ligt tussen 1 en 2000");
+        v.fout(
+            "uren",
+            if u < MIN_UREN { "minimum" } else { "maximum" },
+            format!("`uren` ligt tussen {MIN_UREN} en {MAX_UREN}"),
+        );
     }
     // Who may move it is decided before the input is looked at: a refusal names the rule
     // whatever was sent.

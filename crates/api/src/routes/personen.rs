@@ -17,7 +17,7 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/personen", tag = "dossiers", operation_id = "persoonRegistreren",
     summary = "Persoon registreren",
-    description = "Registers a person for the caller's organisation. BSN (elfproef) and names are encrypted at rest; look-up is by keyed hash through `POST /briefings/_zoek`. Registering a BSN the organisation already has answers 409 with the existing person's `Location`, never a copy. A registration with a BSN counts as a person look-up towards the daily quota (`QUOTUM_PER_GEBRUIKER`, 429 past it). Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status and body, not counted again); with another body a 422; while the first request with the key is still running a 409 with Retry-After.",
+    description = "Registers a person for the caller's organisation. BSN (elfproef) and names are encrypted at rest; look-up is by keyed hash through `POST /briefings/_zoek`. Registering a BSN the organisation already has answers 409 with the existing person's `Location`, never a copy. A registration with a BSN counts as a person look-up towards the daily quota (`QUOTUM_PER_GEBRUIKER`, 429 past it). Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status, `Location` and body, not counted again); with another body a 422; while the first request with the key is still running a 409 with Retry-After.",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
     request_body = PersoonInvoer,
     responses(
@@ -50,7 +50,7 @@ pub async fn registreer(
         let p = personen::registreer(conn, &c, nieuw)?;
         let pad = format!("/api/v1/personen/{}", p.id);
         let antwoord = serde_json::to_string(&p).expect("serialises");
-        i.bewaar(conn, 201, Some(&pad), &antwoord, c.nu)?;
+        i.bewaar(conn, 201, Some(&pad), None, &antwoord, c.nu)?;
         Ok((pad, antwoord))
     })
     .await;

@@ -8,7 +8,7 @@ use crate::problem::AppError;
 use crate::verwerking::Verwerking;
 use actix_web::{HttpResponse, web};
 use chrono::{Duration, NaiveDate};
-use ketenregie_common::{Validatie, regelcode, werkdagen};
+use ketenregie_common::{Validatie, werkdagen};
 use ketenregie_feedback::rapportage::{self, Paar};
 use ketenregie_store::DbPool;
 use serde::{Deserialize, Serialize};
@@ -67,9 +67,7 @@ pub async fn terugkoppeling(
     let tot =
         datum(&mut v, "tot", q.tot.as_deref()).unwrap_or_else(|| ctx.vandaag() + Duration::days(1));
     let van = datum(&mut v, "van", q.van.as_deref()).unwrap_or(tot - Duration::days(90));
-    if van >= tot {
-        v.fout("van", regelcode::VOLGORDE, "`van` ligt vóór `tot`");
-    }
+    v.periode("van", Some(van), "tot", Some(tot));
     paging::check(v)?;
     let (org, nu) = (ctx.actor.organisatie.clone(), ctx.nu);
     // Days are Dutch calendar days: the period runs from local midnight to local midnight.

@@ -200,6 +200,7 @@ pub async fn zoek(
     let p = Paginering::uit_getallen(&mut v, b.page, b.page_size);
     cursor_zonder_page(&mut v, &p, q.cursor.as_deref());
     let bsn = v.bsn("bsn", b.bsn.as_deref());
+    v.periode("van", b.van, "tot", b.tot);
     if b.betrokkene.is_some() && b.bsn.is_some() {
         v.fout(
             "bsn",
@@ -399,6 +400,7 @@ pub async fn verstrekkingen(
     );
     let van = moment(&mut v, "van", q.van.as_deref());
     let tot = moment(&mut v, "tot", q.tot.as_deref());
+    v.periode("van", van, "tot", tot);
     let doel = q
         .doel
         .as_deref()

@@ -255,7 +255,7 @@ impl Inhoud {
                         format!("partijen[{i}].ondertekenaars"),
                         "enum",
                         format!(
-                            "`{r}` ondertekent geen convenant; kies uit `functioneel-beheerder` en `privacyfunctionaris`"
+                            "`partijen[{i}].ondertekenaars` noemt een rol die geen convenant ondertekent; kies uit `functioneel-beheerder` en `privacyfunctionaris`"
                         ),
                     );
                 }
@@ -272,10 +272,7 @@ impl Inhoud {
                 v.fout(
                     format!("regels[{i}].doel"),
                     "convenantdoel",
-                    format!(
-                        "doel `{}` staat niet in de doelen van het convenant",
-                        r.doel
-                    ),
+                    format!("`regels[{i}].doel` staat niet in de `doelen` van het convenant"),
                 );
             }
             for c in &r.categorieen {
@@ -283,7 +280,9 @@ impl Inhoud {
                     v.fout(
                         format!("regels[{i}].categorieen"),
                         "convenantcategorie",
-                        format!("categorie `{c}` staat niet in de categorieën van het convenant"),
+                        format!(
+                            "`regels[{i}].categorieen` noemt een categorie die niet in de `categorieen` van het convenant staat"
+                        ),
                     );
                 }
             }

@@ -111,13 +111,16 @@ impl ConvenantInvoer {
                 ketenregie_common::Datumbereik::vooruit("het einde van een convenant", vandaag, 20),
             );
         }
+        // The agreement holds from `geldigVan` until (not including) `geldigTot`: an end
+        // on or before the start is named at the end (the tester's finding of 1 Dec 2026:
+        // the reason stated the rule, not what was wrong).
         if let Some(tot) = geldig_tot
             && tot <= geldig_van
         {
             v.fout(
                 "geldigTot",
                 regelcode::VOLGORDE,
-                "`geldigTot` ligt na `geldigVan`",
+                "`geldigTot` ligt op of vóór `geldigVan`; een convenant geldt van `geldigVan` tot `geldigTot`",
             );
         }
         let partijen = v.verplicht("partijen", self.partijen);

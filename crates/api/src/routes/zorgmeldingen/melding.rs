@@ -19,7 +19,7 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAanmaken",
     summary = "Zorgmelding opstellen (concept)",
-    description = "Police (wijkagent, jeugdcoördinator, noodhulp) draft a zorgmelding. Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status and body); with another body a 422; while the first request with the key is still running a 409 with Retry-After. Keys are scoped to your organisation and expire after `privacy.idempotency_hours`.",
+    description = "Police (wijkagent, jeugdcoördinator, noodhulp) draft a zorgmelding. Send `Idempotency-Key` to make a retry safe: the same key with the same body returns the first result (status, `Location`, `ETag` and body); with another body a 422; while the first request with the key is still running a 409 with Retry-After. Keys are scoped to your organisation and expire after `privacy.idempotency_hours`.",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retried POST safe")),
     request_body = MeldingInvoer,
     responses(
@@ -49,7 +49,14 @@ pub async fn maak(
     let uitkomst = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
         let m = referral::maak(conn, &c, melding)?;
         let antwoord = serde_json::to_string(&ZorgmeldingDto::van(&m, c.nu)).expect("serialises");
-        i.bewaar(conn, 201, Some(&m.kop.pad()), &antwoord, c.nu)?;
+        i.bewaar(
+            conn,
+            201,
+            Some(&m.kop.pad()),
+            Some(m.kop.versie),
+            &antwoord,
+            c.nu,
+        )?;
         Ok((m.kop, antwoord))
     })
     .await;
@@ -184,6 +191,7 @@ pub async fn lijst(
         q.cursor.as_deref(),
     );
     let ontvangen = richting(&mut v, q.richting.as_deref());
+    v.periode("van", q.van, "tot", q.tot);
     if q.gemeente.as_deref().is_some_and(|g| !is_gemeentecode(g)) {
         v.fout(
             "gemeente",

@@ -1,0 +1,1 @@
+ALTER TABLE idempotentie DROP COLUMN etag;
