@@ -478,10 +478,11 @@ async fn uittreden_werkt_direct(db: Db) {
             "SELECT count(*) AS n FROM verwerkingslog WHERE convenant_id = '{id}' AND convenant_versie = 1"
         )) > 0
     );
-    assert_problem(app.post(&pad, &fg, &json!({"reden": "x"})).await, 409).await;
-    // A party that left no longer decides on the withdrawal; the two remaining do.
+    // A party that left acts no more (UITTREDEN, 403, audited): it does not leave again,
+    // nor decide on the withdrawal; the two remaining do.
+    assert_problem(app.post(&pad, &fg, &json!({"reden": "x"})).await, 403).await;
     let intrekken = format!("/api/v1/convenanten/{id}/intrekkingen");
-    assert_problem(app.post(&intrekken, &fg, &json!({"reden": "x"})).await, 409).await;
+    assert_problem(app.post(&intrekken, &fg, &json!({"reden": "x"})).await, 403).await;
     let politie = app.token(POLITIE, &["functioneel-beheerder"]);
     let res = app
         .post(&intrekken, &politie, &json!({"reden": "einde pilot"}))
@@ -526,6 +527,8 @@ async fn uittreden_werkt_direct(db: Db) {
             ("activeren", 200),
             ("uittreden", 403),
             ("uittreden", 200),
+            ("uittreden", 403),
+            ("intrekken", 403),
             ("intrekkingsverzoek", 200),
             ("intrekkingsverzoek", 200),
             ("intrekken", 200),
@@ -720,7 +723,205 @@ async fn grondslag_is_een_korte_verwijzing(db: Db) {
     maak(&app, "/api/v1/convenanten", &beheer, precies).await;
 }
 
+/// `UITTREDEN` ends a party's part in the whole series (the outside test of 1 Dec 2026: a
+/// wijkteam that left v1 still changed the others' concept v2, voiding their signatures,
+/// discarded it, made a new version, and — having signed v2 before it left — signed
+/// itself back in: v2 became active and v1 was withdrawn as "vervangen door versie 2").
+/// Every act of the leaver on every version of the series is now a 403 naming the rule,
+/// audited, nothing written; a concept that still names it is signed by nobody; no new
+/// content names it again; the others go on without it.
+async fn uittreden_geldt_voor_de_hele_reeks(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let c = app.convenant_van_kracht(&pilot()).await;
+    let id = c["id"].as_str().unwrap().to_string();
+    let politie = app.token(POLITIE, &["functioneel-beheerder"]);
+    let gi = app.token(GI, &["functioneel-beheerder"]);
+    let wijkteam = app.token(WIJKTEAM, &["functioneel-beheerder"]);
+    // The police draft v2 while the wijkteam is still a party; the wijkteam and the GI
+    // sign it.
+    let mut v2 = pilot();
+    v2["titel"] = json!("Pilot Haaglanden: briefing v2");
+    let nieuw = maak(
+        &app,
+        &format!("/api/v1/convenanten/{id}/versies"),
+        &politie,
+        v2.clone(),
+    )
+    .await;
+    let id2 = nieuw["id"].as_str().unwrap().to_string();
+    let hash2 = nieuw["inhoudHash"].as_str().unwrap().to_string();
+    let teken2 = format!("/api/v1/convenanten/{id2}/ondertekeningen");
+    for token in [&wijkteam, &gi] {
+        assert_eq!(
+            app.post(&teken2, token, &json!({"inhoudHash": hash2}))
+                .await
+                .status(),
+            200
+        );
+    }
+    // The wijkteam leaves v1: its signature on v2 lapses with it.
+    let res = app
+        .post(
+            &format!("/api/v1/convenanten/{id}/uittredingen"),
+            &wijkteam,
+            &json!({"reden": "geen deelname meer"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        status_van(&lees(&app, &id2, POLITIE).await, WIJKTEAM),
+        "open"
+    );
+    assert_eq!(
+        status_van(&lees(&app, &id2, POLITIE).await, GI),
+        "ondertekend"
+    );
+
+    let tabellen = [
+        "convenanten",
+        "convenant_partijen",
+        "convenant_ondertekeningen",
+        "convenant_uittredingen",
+        "convenant_intrekkingsverzoeken",
+    ];
+    let stand =
+        || {
+            let mut s: Vec<i64> = tabellen
+                .iter()
+                .map(|t| app.tel(&format!("SELECT count(*) AS n FROM {t}")))
+                .collect();
+            s.push(app.tel(
+                "SELECT count(*) AS n FROM convenant_ondertekeningen WHERE vervallen_op IS NULL",
+            ));
+            s.push(app.tel("SELECT count(*) AS n FROM convenanten WHERE status = 'actief'"));
+            s
+        };
+    let weigeringen = || {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id IN ('{id}', '{id2}') AND resultaat = 403"
+        ))
+    };
+    let voor = stand();
+    let geweigerd_voor = weigeringen();
+    // Every act of the leaver, on the version it left and on the concept it was named in.
+    let fg = app.token(WIJKTEAM, &["privacyfunctionaris"]);
+    let pogingen = [
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id2}/ondertekeningen"),
+            json!({"inhoudHash": hash2}),
+        ),
+        ("PUT", format!("/api/v1/convenanten/{id2}"), v2.clone()),
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id2}/intrekkingen"),
+            json!({"reden": "weg ermee"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id}/intrekkingen"),
+            json!({"reden": "weg ermee"}),
+        ),
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id}/versies"),
+            v2.clone(),
+        ),
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id2}/versies"),
+            v2.clone(),
+        ),
+        (
+            "POST",
+            format!("/api/v1/convenanten/{id}/uittredingen"),
+            json!({"reden": "nogmaals"}),
+        ),
+    ];
+    for (methode, pad, body) in &pogingen {
+        for token in [&wijkteam, &fg] {
+            let res = if *methode == "PUT" {
+                app.put(pad, token, body).await
+            } else {
+                app.post(pad, token, body).await
+            };
+            let p = assert_problem(res, 403).await;
+            assert!(
+                p["detail"].as_str().unwrap().contains("UITTREDEN"),
+                "{methode} {pad}: {p}"
+            );
+        }
+    }
+    assert_eq!(voor, stand(), "nothing written");
+    assert_eq!(
+        weigeringen() - geweigerd_voor,
+        2 * pogingen.len() as i64,
+        "every refusal audited"
+    );
+    assert_eq!(lees(&app, &id2, POLITIE).await["status"], "concept");
+    assert_eq!(lees(&app, &id, POLITIE).await["status"], "actief");
+
+    // The others do not sign a concept that still names the leaver (409), and no new
+    // content names it again (422 `uitgetreden`), however the party list was made.
+    let p = assert_problem(
+        app.post(&teken2, &politie, &json!({"inhoudHash": hash2}))
+            .await,
+        409,
+    )
+    .await;
+    assert!(p["detail"].as_str().unwrap().contains(WIJKTEAM), "{p}");
+    let p = assert_problem(
+        app.put(&format!("/api/v1/convenanten/{id2}"), &politie, &v2)
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["invalidParams"][0]["code"], "uitgetreden", "{p}");
+    assert_eq!(voor, stand(), "nothing written");
+
+    // Without the leaver the others go on: v2 changed, signed by both, replaces v1.
+    let mut zonder = v2.clone();
+    zonder["partijen"] =
+        json!([{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": GI, "rol": "gi"}]);
+    let res = app
+        .put(&format!("/api/v1/convenanten/{id2}"), &politie, &zonder)
+        .await;
+    assert_eq!(res.status(), 200);
+    let gewijzigd: Value = res.json().await.unwrap();
+    let actief = app.onderteken_door_alle_partijen(&gewijzigd).await;
+    assert_eq!(actief["status"], "actief");
+    let oud = lees(&app, &id, POLITIE).await;
+    assert_eq!(oud["status"], "ingetrokken");
+    assert_eq!(oud["intrekkingsreden"], "vervangen door versie 2");
+    // The leaver no longer sees v2 (no party to it), still reads v1 (named there).
+    assert_problem(
+        app.get(&format!("/api/v1/convenanten/{id2}"), &wijkteam)
+            .await,
+        404,
+    )
+    .await;
+    assert_eq!(lees(&app, &id, WIJKTEAM).await["status"], "ingetrokken");
+    // A v3 that copies v1's party list is refused: the leaver is not carried back in.
+    let voor = stand();
+    let p = assert_problem(
+        app.post(&format!("/api/v1/convenanten/{id2}/versies"), &gi, &pilot())
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(p["invalidParams"][0]["code"], "uitgetreden", "{p}");
+    assert!(
+        p["invalidParams"][0]["name"]
+            .as_str()
+            .unwrap()
+            .starts_with("/partijen/2"),
+        "{p}"
+    );
+    assert_eq!(voor, stand());
+}
+
 op_beide_backends!(
+    uittreden_geldt_voor_de_hele_reeks,
     grondslag_is_een_korte_verwijzing,
     zelfmachtiging_blijft_concept,
     een_partij_trekt_niet_alleen_in,

@@ -290,15 +290,16 @@ pub async fn een(
 #[utoipa::path(
     put, path = "/convenanten/{id}", tag = "convenanten", operation_id = "convenantWijzigen",
     summary = "Concept wijzigen",
-    description = "A party's signatory changes a concept in place. A change to the content changes its `inhoudHash` and voids every signature on it: every party signs again. An active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise. Every act on a version (a change, a signature, a leave, a withdrawal request) raises its revision, the `ETag` of each answer; with `If-Match` the change applies only to the revision it names (412 otherwise).",
+    description = "A party's signatory changes a concept in place. A change to the content changes its `inhoudHash` and voids every signature on it: every party signs again. An active agreement gets a new version (`POST /convenanten/{id}/versies`): 409 otherwise. Every act on a version (a change, a signature, a leave, a withdrawal request) raises its revision, the `ETag` of each answer; with `If-Match` the change applies only to the revision it names (412 otherwise). An organisation that left a version of the series changes none of it (403, `UITTREDEN`), and the content names no such organisation (422 `uitgetreden`).",
     params(("id" = Uuid, Path, description = "Id of the concept"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = ConvenantInvoer,
     responses(
         (status = 200, description = "Gewijzigd; eerdere ondertekeningen vervallen", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
-        (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van een partij, of uitgetreden (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Geen concept", body = Problem),
+        (status = 422, description = "Een partij die uit het convenant trad (`uitgetreden`), of die niet in de partnerlijst staat", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -324,16 +325,17 @@ pub async fn wijzig(
 #[utoipa::path(
     post, path = "/convenanten/{id}/versies", tag = "convenanten", operation_id = "convenantVersieAanmaken",
     summary = "Nieuwe versie (concept) van een convenant",
-    description = "Changes to an active agreement are made as a new concept version in the same series. It needs every party's signature again; the active version stays in force until then, and is withdrawn (\"vervangen door versie N\") when the new one is signed by all. It keeps every party of the active version that has not left: a party leaves only by its own act.",
+    description = "Changes to an active agreement are made as a new concept version in the same series. It needs every party's signature again; the active version stays in force until then, and is withdrawn (\"vervangen door versie N\") when the new one is signed by all. It keeps every party of the active version that has not left: a party leaves only by its own act. It names no organisation that left a version of the series (422 `uitgetreden` naming `partijen[i].organisatie`): to take part again, a leaver is invited to a new agreement. A leaver makes no new version (403, `UITTREDEN`).",
     params(("id" = Uuid, Path, description = "Id of the version to start from")),
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Nieuwe conceptversie", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new version"), ("ETag" = String, description = "The revision, for If-Match"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
-        (status = 403, description = "Geen ondertekenaar van een partij", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van een partij, of uitgetreden (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Er is al een concept", body = Problem),
+        (status = 422, description = "Een partij die uit het convenant trad (`uitgetreden`), of die niet in de partnerlijst staat", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -372,15 +374,15 @@ pub struct OndertekeningInvoer {
 #[utoipa::path(
     post, path = "/convenanten/{id}/ondertekeningen", tag = "convenanten", operation_id = "convenantOndertekenen",
     summary = "Concept ondertekenen namens de eigen organisatie",
-    description = "A signatory of a party (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) signs the concept for its own organisation, naming the `inhoudHash` it reviewed. When every party has signed that exact hash the version becomes `actief` (activation time: the last signature) and the active version it replaces in the series is withdrawn. Recorded in the audit trail.",
+    description = "A signatory of a party (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) signs the concept for its own organisation, naming the `inhoudHash` it reviewed. When every party has signed that exact hash the version becomes `actief` (activation time: the last signature) and the active version it replaces in the series is withdrawn. An organisation that left a version of the series signs none of it (403, `UITTREDEN`), and a concept that still names such an organisation is signed by nobody (409) until it is changed without it. Recorded in the audit trail.",
     params(("id" = Uuid, Path, description = "Id of the concept"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read: the act applies only to that revision")),
     request_body = OndertekeningInvoer,
     responses(
         (status = 200, description = "Ondertekend; `status` is `actief` als dit de laatste handtekening was", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`inhoudHash` ontbreekt", body = Problem),
-        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij, of uitgetreden (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
-        (status = 409, description = "De inhoud veranderde (de huidige en de gegeven hash staan in `detail`), al ondertekend, of geen concept", body = Problem),
+        (status = 409, description = "De inhoud veranderde (de huidige en de gegeven hash staan in `detail`), al ondertekend, geen concept, of het concept noemt een uitgetreden partij", body = Problem),
         (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))
@@ -416,15 +418,15 @@ pub struct UittredingInvoer {
 #[utoipa::path(
     post, path = "/convenanten/{id}/uittredingen", tag = "convenanten", operation_id = "convenantUittreden",
     summary = "Uittreden: de eigen organisatie verlaat een actieve versie",
-    description = "A signatory of a party ends its organisation's participation in the active version. From the next request no rule of this version lets data flow to or from that organisation, as reader or as owner; the other parties keep theirs. With fewer than two parties left, or when every remaining party had asked to withdraw, the version is withdrawn. Recorded in the audit trail.",
+    description = "A signatory of a party ends its organisation's participation in the active version. From the next request no rule of this version lets data flow to or from that organisation, as reader or as owner; the other parties keep theirs. With fewer than two parties left, or when every remaining party had asked to withdraw, the version is withdrawn. Leaving ends the organisation's part in the whole series: it changes, signs, discards, asks to withdraw, leaves or makes a new version of none of its versions again (403, `UITTREDEN`, audited), and its signatures on the series' open concepts lapse. Recorded in the audit trail.",
     params(("id" = Uuid, Path, description = "Id of the active version"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read: the act applies only to that revision")),
     request_body = UittredingInvoer,
     responses(
         (status = 200, description = "Uitgetreden", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`reden` ontbreekt", body = Problem),
-        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij, of al uitgetreden uit een versie van dit convenant (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
-        (status = 409, description = "Niet actief, of al uitgetreden", body = Problem),
+        (status = 409, description = "Niet actief", body = Problem),
         (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))
@@ -466,9 +468,9 @@ pub struct IntrekkingInvoer {
     responses(
         (status = 200, description = "Ingetrokken, verworpen, of het verzoek van deze partij vastgelegd (`status` blijft dan `actief`)", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
         (status = 400, description = "`reden` ontbreekt", body = Problem),
-        (status = 403, description = "Geen ondertekenaar van deze partij", body = Problem),
+        (status = 403, description = "Geen ondertekenaar van deze partij, of uitgetreden uit een versie van dit convenant (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
-        (status = 409, description = "Al ingetrokken, al verzocht, of uitgetreden", body = Problem),
+        (status = 409, description = "Al ingetrokken, of al verzocht", body = Problem),
         (status = 412, description = "`If-Match` noemt een andere revisie; er is niets veranderd", body = Problem),
     ),
     security(("bearer" = []))

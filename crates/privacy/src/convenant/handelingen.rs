@@ -34,10 +34,13 @@ pub type Weergave = fn(&Volledig, DateTime<Utc>) -> serde_json::Value;
 pub const ONDERTEKENAARS: &str = "ONDERTEKENAARS";
 /// The audit trail of an agreement is for a party's functional admin or privacy officer.
 pub const AUDITTRAIL_PARTIJ: &str = "AUDITTRAIL_PARTIJ";
+/// `UITTREDEN` (a refusal of an act by a party that left the series, `super`).
+pub const UITTREDEN: &str = "UITTREDEN";
 
 /// The agreement's errors as the domain error: a signatory refusal names
-/// `ONDERTEKENAARS`; a state or hash mismatch is a conflict; a party not in the directory
-/// is invalid input.
+/// `ONDERTEKENAARS`, an act by a party that left the series `UITTREDEN` (both 403 and
+/// audited); a state or hash mismatch is a conflict; a party not in the directory or one
+/// that left is invalid input.
 impl From<ConvenantFout> for Fout {
     fn from(e: ConvenantFout) -> Self {
         match e {
@@ -45,6 +48,7 @@ impl From<ConvenantFout> for Fout {
                 Fout::NietGevonden("Er is geen convenant met dit id".into())
             }
             ConvenantFout::GeenToegang(d) => Fout::geen_toegang(ONDERTEKENAARS, d),
+            ConvenantFout::Uitgetreden(d) => Fout::geweigerd(UITTREDEN, d),
             ConvenantFout::Toestand(d) => Fout::conflict(d),
             ConvenantFout::HashVerschil { huidig, gegeven } => Fout::conflict(format!(
                 "De inhoud van dit convenant is veranderd sinds u die las: de huidige inhoudHash is `{huidig}`, u ondertekende `{gegeven}`. Lees het convenant opnieuw en onderteken de huidige inhoud."

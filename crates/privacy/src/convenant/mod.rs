@@ -20,6 +20,17 @@
 //! - `UITTREDEN`: a party leaves an active version by its own act; from the next request
 //!   no rule of that version lets data flow to or from it (`Convenant::is_partij`); the
 //!   other parties keep theirs. With fewer than two parties left the version is withdrawn.
+//!   Leaving ends the organisation's part in the whole series (`uitgetreden_in_reeks`):
+//!   it no longer changes, signs, discards, asks to withdraw, leaves or makes a new
+//!   version of any version of it (`ConvenantFout::Uitgetreden`, 403 naming `UITTREDEN`;
+//!   otherwise a party that left could void the others' signatures, discard their concept,
+//!   or sign itself back in through a concept made before it left). No later content of
+//!   the series names it (a new version or a changed concept: 422 `uitgetreden` naming
+//!   `partijen[i].organisatie`), so a leaver is never carried into a new version by a copy
+//!   of the old party list; a concept that still names it is signed by nobody (409) until
+//!   it is changed without it, and its own signatures on open concepts lapse when it
+//!   leaves. To take part again it is invited to a new agreement (`POST /convenanten`),
+//!   which it signs as any party: the parties' choice is then explicit, never a copy.
 //! - `INTREKKEN`: the whole version is withdrawn at once by the platform admin; a party
 //!   can only ask, and the withdrawal takes effect when every remaining party has asked.
 //!   A concept grants nothing: any party's signatory may discard it at once.
@@ -579,6 +590,10 @@ pub enum ConvenantFout {
     /// Invalid input that needs the database to see (unknown party codes): 400.
     #[error("ongeldige invoer")]
     Ongeldig(Vec<InvalidParam>),
+    /// `UITTREDEN`: the actor's organisation left a version of this series and acts on
+    /// none of its versions any more (403, audited as a refusal).
+    #[error("{0}")]
+    Uitgetreden(String),
     #[error(transparent)]
     Db(#[from] diesel::result::Error),
 }
@@ -841,8 +856,10 @@ fn vergrendel(conn: &mut DbConnection, reeks_id: Uuid) -> QueryResult<()> {
     Ok(())
 }
 
-/// Read version `id` for an act by `actor`'s organisation: locked, and hidden
-/// (`NietGevonden`) when that organisation is not named as a party.
+/// Read version `id` for an act by `actor`'s organisation: locked, hidden
+/// (`NietGevonden`) when that organisation is not named as a party, and refused
+/// (`UITTREDEN`) when it left a version of the series: every act of a party (change, new
+/// version, sign, leave, discard, ask to withdraw) starts here.
 fn lees_voor_partij(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -853,7 +870,91 @@ fn lees_voor_partij(
         return Err(ConvenantFout::NietGevonden);
     }
     vergrendel(conn, c.reeks_id)?;
-    lees(conn, id)?.ok_or(ConvenantFout::NietGevonden)
+    let c = lees(conn, id)?.ok_or(ConvenantFout::NietGevonden)?;
+    if let Some(u) = uitgetreden_in_reeks(conn, c.reeks_id)?
+        .into_iter()
+        .find(|u| u.organisatie == actor.organisatie)
+    {
+        return Err(ConvenantFout::Uitgetreden(format!(
+            "`{}` is op {} uitgetreden uit versie {} van dit convenant en handelt niet meer in een versie ervan (wijzigen, ondertekenen, intrekken, uittreden of een nieuwe versie maken); deelnemen kan alleen weer via een nieuw convenant",
+            actor.organisatie,
+            u.op.to_rfc3339(),
+            u.versie
+        )));
+    }
+    Ok(c)
+}
+
+/// The `code` of an invalid party that left the series (`UITTREDEN`).
+pub const UITGETREDEN: &str = "uitgetreden";
+
+/// A leaving (`UITTREDEN`) of some version of a series, with that version's number.
+#[derive(Debug, Clone)]
+pub struct UittredingInReeks {
+    pub organisatie: String,
+    pub versie: i64,
+    pub op: DateTime<Utc>,
+}
+
+/// Every organisation that left a version of series `reeks_id` (`UITTREDEN`), earliest
+/// first: it takes part in no version of the series any more.
+pub fn uitgetreden_in_reeks(
+    conn: &mut DbConnection,
+    reeks_id: Uuid,
+) -> QueryResult<Vec<UittredingInReeks>> {
+    let rijen: Vec<(String, i64, chrono::NaiveDateTime)> = convenant_uittredingen::table
+        .inner_join(convenanten::table.on(convenanten::id.eq(convenant_uittredingen::convenant_id)))
+        .filter(convenanten::reeks_id.eq(reeks_id.to_string()))
+        .order((
+            convenant_uittredingen::op,
+            convenant_uittredingen::organisatie,
+        ))
+        .select((
+            convenant_uittredingen::organisatie,
+            convenanten::versie,
+            convenant_uittredingen::op,
+        ))
+        .load(conn)?;
+    Ok(rijen
+        .into_iter()
+        .map(|(organisatie, versie, op)| UittredingInReeks {
+            organisatie,
+            versie,
+            op: from_db(op),
+        })
+        .collect())
+}
+
+/// `UITTREDEN`: new content of series `reeks_id` (a new version, a changed concept) names
+/// no organisation that left a version of it (422 `uitgetreden` naming
+/// `partijen[i].organisatie`): a copy of an old party list never carries a leaver back in.
+fn noemt_geen_uitgetredene(
+    conn: &mut DbConnection,
+    reeks_id: Uuid,
+    inhoud: &Inhoud,
+) -> Result<(), ConvenantFout> {
+    let weg = uitgetreden_in_reeks(conn, reeks_id)?;
+    let fouten: Vec<InvalidParam> = inhoud
+        .partijen
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let u = weg.iter().find(|u| u.organisatie == p.organisatie)?;
+            Some(InvalidParam {
+                name: format!("partijen[{i}].organisatie"),
+                code: UITGETREDEN.into(),
+                reason: format!(
+                    "UITTREDEN: `{}` is uitgetreden uit versie {} van dit convenant en is geen partij meer bij een versie ervan; laat haar weg, of nodig haar uit voor een nieuw convenant (POST /convenanten)",
+                    u.organisatie, u.versie
+                ),
+            })
+        })
+        .collect();
+    if fouten.is_empty() {
+        Ok(())
+    } else {
+        Err(ConvenantFout::Ongeldig(fouten))
+    }
 }
 
 fn schrijf_partijen(conn: &mut DbConnection, id: &str, inhoud: &Inhoud) -> QueryResult<()> {
@@ -928,6 +1029,7 @@ pub fn nieuwe_versie(
     ondertekenaar(actor, &g.inhoud, "een nieuwe versie maken")?;
     controleer_partijen(conn, &g.inhoud)?;
     behoudt_partijen(conn, b.reeks_id, &g.inhoud)?;
+    noemt_geen_uitgetredene(conn, b.reeks_id, &g.inhoud)?;
     let hoogste: i64 = convenanten::table
         .filter(convenanten::reeks_id.eq(b.reeks_id.to_string()))
         .select(diesel::dsl::max(convenanten::versie))
@@ -969,6 +1071,7 @@ pub fn wijzig_concept(
     }
     controleer_partijen(conn, &g.inhoud)?;
     behoudt_partijen(conn, oud.reeks_id, &g.inhoud)?;
+    noemt_geen_uitgetredene(conn, oud.reeks_id, &g.inhoud)?;
     let oud = volledig(conn, vec![oud])?.remove(0);
     diesel::update(convenanten::table.filter(convenanten::id.eq(id.to_string())))
         .set((
@@ -1029,6 +1132,17 @@ pub fn onderteken(
         return Err(ConvenantFout::Toestand(format!(
             "De looptijd van convenant {id} is voorbij ({}); pas `geldigTot` aan",
             tot.to_rfc3339()
+        )));
+    }
+    // `UITTREDEN`: a concept that names a party that left the series binds nobody; not
+    // even a signature it gave before it left brings it back in.
+    if let Some(u) = uitgetreden_in_reeks(conn, c.reeks_id)?
+        .into_iter()
+        .find(|u| c.inhoud.noemt_partij(&u.organisatie))
+    {
+        return Err(ConvenantFout::Toestand(format!(
+            "UITTREDEN: `{}` is uitgetreden uit versie {} van dit convenant en dit concept noemt haar nog als partij; het wordt niet ondertekend tot het zonder haar is gewijzigd (PUT /convenanten/{id})",
+            u.organisatie, u.versie
         )));
     }
     let huidig = c.inhoud_hash();
@@ -1157,9 +1271,11 @@ fn misschien_ingetrokken(
 }
 
 /// `actor`'s organisation leaves active version `id` (`UITTREDEN`): from the next request
-/// no rule of it lets data flow to or from that organisation. Other parties keep theirs;
-/// with fewer than two parties left, or when every remaining party had asked to
-/// withdraw, the version is withdrawn.
+/// no rule of it lets data flow to or from that organisation, and it acts on no version of
+/// the series again (`lees_voor_partij`; leaving twice is refused the same way); its
+/// signatures on the series' open concepts lapse. Other parties keep theirs; with fewer
+/// than two parties left, or when every remaining party had asked to withdraw, the
+/// version is withdrawn.
 pub fn treed_uit(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -1175,12 +1291,19 @@ pub fn treed_uit(
             c.status(nu)
         )));
     }
-    if c.is_uitgetreden(&actor.organisatie) {
-        return Err(ConvenantFout::Toestand(format!(
-            "`{}` is al uitgetreden uit convenant {id}",
-            actor.organisatie
-        )));
-    }
+    // A leaver's signatures on the series' open concepts lapse with it (`UITTREDEN`).
+    let concepten = convenanten::table
+        .filter(convenanten::reeks_id.eq(c.reeks_id.to_string()))
+        .filter(convenanten::status.eq(OpgeslagenStatus::Concept.as_ref()))
+        .select(convenanten::id);
+    diesel::update(
+        convenant_ondertekeningen::table
+            .filter(convenant_ondertekeningen::convenant_id.eq_any(concepten))
+            .filter(convenant_ondertekeningen::organisatie.eq(&actor.organisatie))
+            .filter(convenant_ondertekeningen::vervallen_op.is_null()),
+    )
+    .set(convenant_ondertekeningen::vervallen_op.eq(Some(to_db(nu))))
+    .execute(conn)?;
     diesel::insert_into(convenant_uittredingen::table)
         .values((
             convenant_uittredingen::convenant_id.eq(id.to_string()),
@@ -1206,7 +1329,8 @@ pub enum Intrekking {
 
 /// Withdraw version `id` (`INTREKKEN`). The platform admin withdraws any version at once.
 /// A party's signatory discards a concept at once; for an active version it records its
-/// party's request, and the version is withdrawn when every remaining party has asked.
+/// party's request, and the version is withdrawn when every remaining party has asked. A
+/// party that left the series does neither (`UITTREDEN`, `lees_voor_partij`).
 /// Takes effect on the next request: decisions read the agreements every time.
 pub fn trek_in(
     conn: &mut DbConnection,
@@ -1241,12 +1365,6 @@ pub fn trek_in(
             lees_volledig(conn, id)?.ok_or(ConvenantFout::NietGevonden)?,
             soort,
         ));
-    }
-    if c.is_uitgetreden(&actor.organisatie) {
-        return Err(ConvenantFout::Toestand(format!(
-            "`{}` is uitgetreden uit convenant {id} en beslist niet meer over de intrekking",
-            actor.organisatie
-        )));
     }
     let al = convenant_intrekkingsverzoeken::table
         .filter(convenant_intrekkingsverzoeken::convenant_id.eq(id.to_string()))
