@@ -283,7 +283,114 @@ async fn overdracht_koppelt_terug_aan_wie_overdroeg(db: Db) {
     assert_eq!(voor, stand());
 }
 
+/// `OVERDRACHT_NIET_AAN_MELDER` (the outside test of 1 Dec 2026): a receiver handing the
+/// task back to the police that filed the melding got a 201, a task from the police to the
+/// police, three feedback duties the police owed the receiver, and a notice in the police
+/// inbox — let through because the police own the data, not by any agreement rule for
+/// handling it. Now a 422 naming `organisatie`, nothing written, from the Veilig Thuis
+/// (the first receiver) and from the wijkteam it handed over to alike.
+async fn overdracht_nooit_terug_aan_de_melder(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "overdracht-lokaal-veld"}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let stand = || {
+        (
+            app.tel("SELECT count(*) AS n FROM zorgmeldingen"),
+            app.tel("SELECT count(*) AS n FROM termijnen"),
+            app.tel("SELECT count(*) AS n FROM outbox"),
+            app.tel(
+                "SELECT count(*) AS n FROM zorgmeldingen WHERE ontvanger = 'politie-haaglanden'",
+            ),
+        )
+    };
+    let terug = |p: &Value| {
+        assert_eq!(p["invalidParams"][0]["name"], "/organisatie", "{p}");
+        assert_eq!(
+            p["invalidParams"][0]["code"], "overdracht-niet-aan-melder",
+            "{p}"
+        );
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("OVERDRACHT_NIET_AAN_MELDER"),
+            "{p}"
+        );
+    };
+    let voor = stand();
+    assert_eq!(voor.3, 0);
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "politie-haaglanden"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    terug(&p);
+    assert_eq!(voor, stand());
+    // The wijkteam, holding the handed-over task, may not hand it back to the police
+    // either: the task keeps the police as its sender.
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let taak: Value = res.json().await.unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    for sub in ["ontvangsten", "acceptaties"] {
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{taak}/{sub}"),
+                &wt,
+                &json!({}),
+            )
+            .await;
+        assert!(res.status().is_success(), "{sub}: {}", res.status());
+    }
+    let voor = stand();
+    let p = assert_problem(
+        app.post(
+            &format!("/api/v1/zorgmeldingen/{taak}/overdrachten"),
+            &wt,
+            &json!({"organisatie": "politie-haaglanden"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    terug(&p);
+    assert_eq!(voor, stand());
+    let politie = app.token("politie-haaglanden", &["wijkagent"]);
+    let inbox: Value = app
+        .get("/api/v1/zorgmeldingen?richting=ontvangen", &politie)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["results"].as_array().unwrap().len(), 0, "{inbox}");
+}
+
 op_beide_backends!(
     geven_lezen_en_termijnen,
-    overdracht_koppelt_terug_aan_wie_overdroeg
+    overdracht_koppelt_terug_aan_wie_overdroeg,
+    overdracht_nooit_terug_aan_de_melder
 );

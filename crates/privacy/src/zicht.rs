@@ -90,7 +90,10 @@ pub fn organisatie_mag(conn: &mut DbConnection, ctx: &Context, a: &Aanvraag) -> 
 /// sending data on purpose? For acts that address data to another organisation (a
 /// hand-over, `referral::overgang::draag_over`): the receiver must be covered by the same
 /// rule that will govern its reads (`CONVENANT_VEREIST`), or the act is refused before
-/// anything is written. Nothing is logged.
+/// anything is written. Only an agreement rule counts: an organisation among the owners
+/// would be let through on its own data (`EIGEN_ORGANISATIE`, the basis of its own task),
+/// which is no agreement to receive and handle the data (the outside test of 1 Dec 2026:
+/// a task handed back to the police that filed it). Nothing is logged.
 pub fn convenant_dekt(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -107,7 +110,7 @@ pub fn convenant_dekt(
     ander.toelichting = Some("toets: dekt een convenant deze ontvanger".into());
     ander.doorbraak = false;
     match besluit::toegang(conn, &ander, a) {
-        Ok(_) => Ok(true),
+        Ok(t) => Ok(t.basis().iter().all(|b| b.convenant.is_some())),
         Err(e) if e.is_weigering() => Ok(false),
         Err(e) => Err(e),
     }

@@ -269,7 +269,8 @@ pub struct Overdracht {
 /// (identification and family situation) and to change (accept, reject, complete) at the
 /// melding's confidentiality level, with any of its roles. Otherwise the receiver would
 /// get a task, a notice and feedback duties it can neither open nor answer (the outside
-/// test of 30 Nov 2026). Refused as `Ongeldig` naming `organisatie` (422), nothing
+/// test of 30 Nov 2026). Only an agreement rule counts, never the receiver's own data
+/// (`zicht::convenant_dekt`). Refused as `Ongeldig` naming `organisatie` (422), nothing
 /// written.
 pub const OVERDRACHT_BINNEN_CONVENANT: &str = "OVERDRACHT_BINNEN_CONVENANT";
 
@@ -283,7 +284,18 @@ pub const OVERDRACHT_BINNEN_CONVENANT: &str = "OVERDRACHT_BINNEN_CONVENANT";
 /// Refused as `Ongeldig` naming `organisatie` (422), nothing written.
 pub const OVERDRACHT_AAN_EEN_ANDER: &str = "OVERDRACHT_AAN_EEN_ANDER";
 
-/// `OVERDRACHT_AAN_EEN_ANDER` for a hand-over of `k` to `naar`.
+/// `OVERDRACHT_NIET_AAN_MELDER`: a hand-over never goes to the melding's original sender
+/// (`afzender`, which every task of the melding keeps): it goes to a wijkteam or a care
+/// provider that will handle the case (DOMAIN.md §3 flow 4), while the sender is the one
+/// the receivers owe feedback to. Otherwise a receiver could hand the task back to the
+/// police that filed it, which would then owe feedback to the receiver about its own
+/// melding and get the task, reminders and escalations in its inbox — let through as the
+/// data's owner, not by any agreement rule (the outside test of 1 Dec 2026). Refused as
+/// `Ongeldig` naming `organisatie` (422), nothing written.
+pub const OVERDRACHT_NIET_AAN_MELDER: &str = "OVERDRACHT_NIET_AAN_MELDER";
+
+/// `OVERDRACHT_AAN_EEN_ANDER` (and `OVERDRACHT_NIET_AAN_MELDER`) for a hand-over of `k` to
+/// `naar`.
 fn overdracht_aan_een_ander(conn: &mut DbConnection, k: &Kop, naar: &str) -> Result<(), Fout> {
     use diesel::prelude::*;
     use ketenregie_store::schema::zorgmeldingen as z;
@@ -294,6 +306,15 @@ fn overdracht_aan_een_ander(conn: &mut DbConnection, k: &Kop, naar: &str) -> Res
             format!("{OVERDRACHT_AAN_EEN_ANDER}: {reden}"),
         ))
     };
+    if k.afzender == naar {
+        return Err(Fout::veld(
+            "organisatie",
+            "overdracht-niet-aan-melder",
+            format!(
+                "{OVERDRACHT_NIET_AAN_MELDER}: deze organisatie diende de zorgmelding in; overdragen kan alleen aan een wijkteam of zorgaanbieder die haar behandelt, en de melder blijft wie de terugkoppeling krijgt"
+            ),
+        ));
+    }
     if k.ontvanger.as_deref() == Some(naar) {
         return regel("de taak ligt al bij deze organisatie; overdragen kan alleen aan een andere");
     }
@@ -359,7 +380,9 @@ fn overdracht_gedekt(
 
 /// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress;
 /// `OVERDRACHT_AAN_EEN_ANDER`: not to itself nor twice to the same partner;
-/// `OVERDRACHT_BINNEN_CONVENANT`: only to an organisation an agreement covers):
+/// `OVERDRACHT_NIET_AAN_MELDER`: never to the melding's sender;
+/// `OVERDRACHT_BINNEN_CONVENANT`: only to an organisation an agreement rule covers, being
+/// the data's owner is not enough):
 /// the other organisation gets its own linked task (requested) with the content, owes
 /// feedback to whoever handed over, and hears of it; both logs for every data subject.
 pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Result<Kop, Fout> {

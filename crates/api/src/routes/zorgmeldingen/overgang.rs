@@ -187,12 +187,13 @@ pub async fn sluit_af(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/overdrachten", tag = "zorgmeldingen", operation_id = "zorgmeldingOverdragen",
     summary = "Overdragen aan een andere organisatie",
-    description = "The receiver hands over: the other organisation gets its own linked task (requested), which it accepts or rejects with a reason and completes in turn.",
+    description = "The receiver hands over: the other organisation gets its own linked task (requested), which it accepts or rejects with a reason and completes in turn. The target is a registered organisation (`geregistreerd`) other than the holder and without an open task of the melding (`overdracht-aan-een-ander`), never the melding's sender (`overdracht-niet-aan-melder`), and covered by an agreement rule in force with the sender for handling it (`convenant-vereist`; being the data's owner is not enough): otherwise a 422 naming `organisatie`, and nothing is written.",
     params(("id" = Uuid, Path, description = "Id of the melding")),
     request_body = OverdrachtInvoer,
     responses(
         (status = 201, description = "Overdrachtstaak aangemaakt", body = ZorgmeldingDto,
             headers(("Location" = String, description = "URL of the linked task"))),
+        (status = 422, description = "Geen toegestane ontvanger van de overdracht", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Niet in behandeling", body = Problem),
     ),
