@@ -26,6 +26,7 @@ mod eigen_verklaringen_lezen;
 mod http;
 mod idempotentie;
 mod inzage;
+mod inzage_redactie;
 mod kalender;
 mod kleine_gaten;
 mod lijsten;

@@ -5,13 +5,26 @@
 //! what it gave; for what it received, the basis it first read it on, else the duty to
 //! inform the reporter (Wmo 2015 art. 4.1.1 lid 2 onder g). The giver's employee is not
 //! named.
+//!
+//! `INZAGE_ZOALS_EIGEN_LEZING` (`ketenregie_privacy::inzage`): feedback the organisation
+//! received from another shows no more than its own read of it
+//! (`terugkoppeling::lijst`): the read's decision (`terugkoppeling::aanvraag`, the
+//! melding's receiver as owner) taken for the organisation (`inzage::als_organisatie`).
+//! Refused, the item shows who gave it when and for which moment, its content withheld;
+//! allowed, it is logged as that read (once per melding).
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use ketenregie_common::time::from_db;
-use ketenregie_common::{Actor, OrganisatieSoort};
-use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
+use ketenregie_common::{Actie, Fout, OrganisatieSoort};
+use ketenregie_privacy::inzage::{
+    self as privacy_inzage, Bijdrage, InzageBron, InzageOnderdeel, Lezing, herkomst,
+};
 use ketenregie_privacy::versleuteling::Versleuteling;
+use ketenregie_privacy::{Context, besluit};
+use ketenregie_referral::opslag;
+
+use crate::terugkoppeling;
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{terugkoppelingen, zorgmelding_betrokkenen};
 use serde::Deserialize;
@@ -51,17 +64,18 @@ type Rij = (
 );
 
 impl InzageBron for FeedbackBron {
-    fn verzamel(
+    fn bijdrage(
         &self,
         conn: &mut DbConnection,
+        ctx: &Context,
         persoon: Uuid,
-        aanvrager: &Actor,
         _soort: Option<OrganisatieSoort>,
-    ) -> QueryResult<Vec<InzageOnderdeel>> {
+    ) -> Result<Bijdrage, Fout> {
         let Some(onderwerp) = ketenregie_referral::inzage::identiteit(conn, persoon)? else {
-            return Ok(vec![]);
+            return Ok(Bijdrage::default());
         };
-        let org = aanvrager.organisatie.as_str();
+        let org = ctx.actor.organisatie.as_str();
+        let als_org = privacy_inzage::als_organisatie(ctx);
         // Through the meldingen index (`zorgmelding_betrokkenen`), then the subjects the
         // item itself recorded.
         let meldingen: Vec<String> = zorgmelding_betrokkenen::table
@@ -90,7 +104,7 @@ impl InzageBron for FeedbackBron {
                 terugkoppelingen::aangemaakt_op,
             ))
             .load(conn)?;
-        let mut uit = Vec::new();
+        let mut uit = Bijdrage::default();
         let mut eigen: Option<String> = None;
         for (id, melding, aan, door, moment, gestart, overgenomen, rol, inhoud, op) in rijen {
             let gegeven = door == org;
@@ -107,7 +121,61 @@ impl InzageBron for FeedbackBron {
                 herkomst::grondslag_ontvangen(conn, org, "terugkoppelingen", &melding)?
                     .unwrap_or_else(|| GRONDSLAG_TERUGKOPPELING.into())
             };
-            let g: Geheim = serde_json::from_str(&self.versleuteling.lees_kolom(&inhoud)?)
+            // INZAGE_ZOALS_EIGEN_LEZING: received feedback of another organisation as the
+            // organisation's own read of it (`terugkoppeling::lijst`) may show it.
+            let mut lezing = None;
+            if !gegeven {
+                let melding_id: Uuid = melding
+                    .parse()
+                    .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+                let Some(k) = opslag::kop(conn, melding_id)? else {
+                    continue;
+                };
+                let eigenaar = k.ontvanger.clone().unwrap_or_default();
+                if eigenaar != org {
+                    let aanvraag = terugkoppeling::aanvraag(Actie::Lezen, &eigenaar, &k);
+                    match privacy_inzage::toegestaan(besluit::toegang(conn, &als_org, &aanvraag))? {
+                        Some(t) => {
+                            let mut betrokkenen = opslag::onderwerpen(conn, k.id)?;
+                            betrokkenen.sort();
+                            betrokkenen.dedup();
+                            lezing = Some(Lezing {
+                                toestemming: t,
+                                object: terugkoppeling::object(&k),
+                                betrokkenen,
+                            });
+                        }
+                        None => {
+                            let van = herkomst::naam(conn, &eigenaar)?;
+                            uit.onderdelen.push(InzageOnderdeel {
+                                soort: "terugkoppeling".into(),
+                                id,
+                                eigenaar: org.to_string(),
+                                bron: door.clone(),
+                                bron_naam: String::new(),
+                                vastgelegd_op: from_db(op),
+                                grondslag,
+                                gegevens: json!({
+                                    "richting": "ontvangen",
+                                    "door": herkomst::organisatie(conn, &door)?,
+                                    "aan": herkomst::organisatie(conn, &aan)?,
+                                    "moment": moment,
+                                }),
+                                achtergehouden: vec![format!(
+                                    "De inhoud van de terugkoppeling: de afspraken met {van} geven ons geen inzage daarin; op te vragen bij {van}"
+                                )],
+                            });
+                            continue;
+                        }
+                    }
+                }
+            }
+            uit.lezingen.extend(lezing);
+            let tekst = self
+                .versleuteling
+                .lees_kolom(&inhoud)
+                .map_err(diesel::result::Error::from)?;
+            let g: Geheim = serde_json::from_str(&tekst)
                 .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
             let overgenomen_door = match &overgenomen {
                 Some(o) => {
@@ -117,7 +185,7 @@ impl InzageBron for FeedbackBron {
                 }
                 None => Value::Null,
             };
-            uit.push(InzageOnderdeel {
+            uit.onderdelen.push(InzageOnderdeel {
                 soort: "terugkoppeling".into(),
                 id,
                 eigenaar: org.to_string(),

@@ -263,7 +263,10 @@ fn laad(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Kop, Fout> {
     Ok(k)
 }
 
-fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
+/// The decision's request for `actie` on the feedback on melding `k` owned by `eigenaar`
+/// (purpose `terugkoppeling`, the melding's confidentiality level); the inzage report
+/// takes the same for feedback it shows (`crate::inzage`).
+pub fn aanvraag(actie: Actie, eigenaar: &str, k: &Kop) -> Aanvraag {
     Aanvraag {
         actie,
         doel: Doel::Terugkoppeling,

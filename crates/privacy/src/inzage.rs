@@ -17,16 +17,26 @@
 //!   id), and to which organisations it disclosed the data (their reads of its records,
 //!   linked the same way), every organisation by name and every agreement by its title,
 //!   and whom the person contacts (the organisation's contact points);
-//! - never another organisation's records, statements or processing.
+//! - never another organisation's records, statements or processing;
+//! - `INZAGE_ZOALS_EIGEN_LEZING`: an item the organisation holds through another
+//!   organisation (a melding or hand-over it received, feedback it received) shows no more
+//!   than the organisation's own read of that record: the source takes the read's own
+//!   decision (same owner, categories and confidentiality cap) for the purpose the
+//!   organisation's relation to the record serves, for the organisation as a whole
+//!   (`als_organisatie`: any of its case roles, no break-glass, no reason), and the read's
+//!   redaction; what that decision refuses is withheld, and what it allows is logged
+//!   like that read (`Lezing`: audit row, processing-log rows and the disclosure row in
+//!   the owner's register), in the same transaction as the report.
 
 pub mod herkomst;
 
+use crate::besluit::Toestemming;
 use crate::context::Context;
 use crate::eigen_verklaring;
-use crate::logboek::{self, AuditRij, VerwerkingRij};
+use crate::logboek::{self, AuditRij, Object, VerwerkingRij};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use ketenregie_common::{Actor, OrganisatieSoort};
+use ketenregie_common::{Actor, Fout, OrganisatieSoort, Rol};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::audittrail;
 use serde::Serialize;
@@ -62,19 +72,98 @@ pub struct InzageOnderdeel {
     pub achtergehouden: Vec<String>,
 }
 
+/// A source's contribution to a report: its items, and the reads of other organisations'
+/// records that showing them is (`INZAGE_ZOALS_EIGEN_LEZING`), logged when the report is
+/// handed out.
+#[derive(Debug, Clone, Default)]
+pub struct Bijdrage {
+    pub onderdelen: Vec<InzageOnderdeel>,
+    pub lezingen: Vec<Lezing>,
+}
+
+/// A read of another organisation's record by the organisation, as its own read of it
+/// would log it (`logboek::lezingen`): the decision, the record and its data subjects.
+#[derive(Debug, Clone)]
+pub struct Lezing {
+    pub toestemming: Toestemming,
+    pub object: Object,
+    pub betrokkenen: Vec<Uuid>,
+}
+
+/// The context in which a source takes the decision of the organisation's own read of a
+/// record it holds through another organisation (`INZAGE_ZOALS_EIGEN_LEZING`): the
+/// privacy officer answers for what the organisation holds, so the decision is taken for
+/// the organisation with every case role (not the platform's, steering group's or
+/// functional admin's), without break-glass and without a reason: what any of its
+/// employees' ordinary reads of the record may show, never more.
+pub fn als_organisatie(ctx: &Context) -> Context {
+    use strum::VariantArray;
+    let mut c = ctx.clone();
+    c.actor.rollen = Rol::VARIANTS
+        .iter()
+        .copied()
+        .filter(|r| {
+            !matches!(
+                r,
+                Rol::Platformbeheerder | Rol::Stuurgroep | Rol::FunctioneelBeheerder
+            )
+        })
+        .collect();
+    c.doorbraak = false;
+    c.toelichting = None;
+    c
+}
+
+/// The outcome of such a decision for a source: the permission, `None` when a rule refuses
+/// (the item is then shown without its content), any other failure as it is.
+pub fn toegestaan<T>(uitkomst: Result<T, Fout>) -> Result<Option<T>, Fout> {
+    match uitkomst {
+        Ok(t) => Ok(Some(t)),
+        Err(f)
+            if f.is_weigering()
+                || matches!(f, Fout::GeenToegang { .. } | Fout::Verborgen { .. }) =>
+        {
+            Ok(None)
+        }
+        Err(f) => Err(f),
+    }
+}
+
 /// A domain crate's contribution to an inzage report.
 pub trait InzageBron: Send + Sync {
     /// What organisation `aanvrager.organisatie` (of kind `soort`) holds on `persoon` in
     /// this source — its own records only — redacted for the data subject: police-only
     /// fields are withheld from a non-police requester, and a reporter's identity where
-    /// the law protects it. (`stel_op` drops anything owned by another organisation.)
+    /// the law protects it. (`stel_op` drops anything owned by another organisation.) A
+    /// source that also shows records the organisation holds through another organisation
+    /// implements `bijdrage` instead.
     fn verzamel(
         &self,
+        _conn: &mut DbConnection,
+        _persoon: Uuid,
+        _aanvrager: &Actor,
+        _soort: Option<OrganisatieSoort>,
+    ) -> QueryResult<Vec<InzageOnderdeel>> {
+        Ok(vec![])
+    }
+
+    /// `verzamel`, for a source that shows records the organisation holds through another
+    /// organisation (a melding or hand-over it received, feedback it received): each no
+    /// more than the organisation's own read of it shows (`INZAGE_ZOALS_EIGEN_LEZING`: the
+    /// read's decision in the context `als_organisatie(ctx)` gives, and its redaction), and
+    /// each such read returned in `lezingen` to be logged as that read is.
+    fn bijdrage(
+        &self,
         conn: &mut DbConnection,
+        ctx: &Context,
         persoon: Uuid,
-        aanvrager: &Actor,
         soort: Option<OrganisatieSoort>,
-    ) -> QueryResult<Vec<InzageOnderdeel>>;
+    ) -> Result<Bijdrage, Fout> {
+        Ok(Bijdrage {
+            onderdelen: self.verzamel(conn, persoon, &ctx.actor, soort)?,
+            lezingen: vec![],
+        })
+    }
 
     /// The data subject's identity in the processing log, when `persoon` is a record id
     /// of this source that stands for an identity (the case registry logs persons by
@@ -99,6 +188,18 @@ pub trait InzageBron: Send + Sync {
         _aanvrager: &Actor,
     ) -> QueryResult<Option<String>> {
         Ok(None)
+    }
+
+    /// `naam`, for a source that takes the name from records the organisation holds through
+    /// another organisation: only from one whose read may show it
+    /// (`INZAGE_ZOALS_EIGEN_LEZING`).
+    fn naam_voor(
+        &self,
+        conn: &mut DbConnection,
+        ctx: &Context,
+        persoon: Uuid,
+    ) -> Result<Option<String>, Fout> {
+        Ok(self.naam(conn, persoon, &ctx.actor)?)
     }
 }
 
@@ -177,8 +278,9 @@ pub struct InzageRapport {
 /// The outcome of an inzage request (`INZAGE_EIGEN_ORGANISATIE`).
 #[derive(Debug, Clone)]
 pub enum Inzage {
-    /// The organisation holds or received data on the person: its report.
-    Rapport(Box<InzageRapport>),
+    /// The organisation holds or received data on the person: its report, and the reads of
+    /// other organisations' records showing it is (`INZAGE_ZOALS_EIGEN_LEZING`), to log.
+    Rapport(Box<InzageRapport>, Vec<Lezing>),
     /// The person is known to the service, but the organisation neither holds nor
     /// received anything on them: answered as `Onbekend`, recorded as a refusal.
     BuitenZicht,
@@ -238,6 +340,65 @@ pub fn ontving_van(
     Ok(false)
 }
 
+/// May organisation `ctx.actor.organisatie` know person record `record` — answer for it
+/// as the person it stands for — under `EEN_ORGANISATIE_ZICHT`? Yes for an id that is no
+/// person record (an identity, or unknown: answered as such), for its own record, and for
+/// another organisation's record it received: a disclosure of that record to it, an
+/// allowed read of it in its audit trail, its own processing of the subject under that
+/// record's id, or its processing of the subject in a request in which it read a record of
+/// that owner (`ontving_van`, as the inzage report asks). Any other record must be
+/// answered exactly as an unknown id: else the id would tell the organisation whether a
+/// foreign record is the same person it knows.
+pub fn record_in_zicht(conn: &mut DbConnection, ctx: &Context, record: Uuid) -> QueryResult<bool> {
+    use ketenregie_store::schema::{personen, verstrekkingen, verwerkingslog};
+    let org = ctx.actor.organisatie.as_str();
+    let rij: Option<(String, String)> = personen::table
+        .find(record.to_string())
+        .select((personen::eigenaar, personen::betrokkene))
+        .first(conn)
+        .optional()?;
+    let Some((eigenaar, identiteit)) = rij else {
+        return Ok(true);
+    };
+    if eigenaar == org {
+        return Ok(true);
+    }
+    let id = record.to_string();
+    let verstrekt: i64 = verstrekkingen::table
+        .filter(verstrekkingen::ontvanger.eq(org))
+        .filter(verstrekkingen::object_type.eq("personen"))
+        .filter(verstrekkingen::object_id.eq(&id))
+        .count()
+        .get_result(conn)?;
+    if verstrekt > 0 {
+        return Ok(true);
+    }
+    let gelezen: i64 = audittrail::table
+        .filter(audittrail::organisatie.eq(org))
+        .filter(audittrail::object_type.eq("personen"))
+        .filter(audittrail::object_id.eq(&id))
+        .filter(audittrail::resultaat.between(200, 299))
+        .count()
+        .get_result(conn)?;
+    if gelezen > 0 {
+        return Ok(true);
+    }
+    let onder_record = ctx.pseudoniemen.van(record);
+    let verwerkt: i64 = verwerkingslog::table
+        .filter(verwerkingslog::organisatie.eq(org))
+        .filter(verwerkingslog::betrokkene.eq(&onder_record))
+        .count()
+        .get_result(conn)?;
+    if verwerkt > 0 {
+        return Ok(true);
+    }
+    let mut pseudoniemen = vec![onder_record];
+    if let Ok(i) = identiteit.parse::<Uuid>() {
+        pseudoniemen.push(ctx.pseudoniemen.van(i));
+    }
+    ontving_van(conn, org, &eigenaar, &pseudoniemen)
+}
+
 /// `herkomst::in_woorden`, each distinct text looked up once.
 fn grondslag_in_woorden(
     conn: &mut DbConnection,
@@ -261,16 +422,21 @@ pub fn stel_op(
     soort: Option<OrganisatieSoort>,
     persoon: Uuid,
     bronnen: &[std::sync::Arc<dyn InzageBron>],
-) -> QueryResult<Inzage> {
+) -> Result<Inzage, Fout> {
     let (actor, nu) = (&ctx.actor, ctx.nu);
     let (pseudoniemen, versleuteling) = (&ctx.pseudoniemen, &ctx.versleuteling);
     let org = actor.organisatie.as_str();
     let mut bekend = false;
     let mut gegevens = Vec::new();
     let mut namen = herkomst::Namen::default();
+    let mut lezingen: Vec<Lezing> = Vec::new();
     for b in bronnen {
-        let items = b.verzamel(conn, persoon, actor, soort)?;
+        let Bijdrage {
+            onderdelen: items,
+            lezingen: gelezen,
+        } = b.bijdrage(conn, ctx, persoon, soort)?;
         bekend |= !items.is_empty();
+        lezingen.extend(gelezen);
         for mut i in items.into_iter().filter(|i| i.eigenaar == org) {
             i.bron_naam = namen.van(conn, &i.bron)?;
             i.grondslag = herkomst::in_woorden(conn, &i.grondslag)?;
@@ -408,22 +574,29 @@ pub fn stel_op(
 
     let mut naam = None;
     for b in bronnen {
-        if let Some(n) = b.naam(conn, persoon, actor)? {
+        if let Some(n) = b.naam_voor(conn, ctx, persoon)? {
             naam = Some(n);
             break;
         }
     }
 
-    Ok(Inzage::Rapport(Box::new(InzageRapport {
-        persoon,
-        naam,
-        opgesteld_door: actor.organisatie.clone(),
-        opgesteld_door_naam: namen.van(conn, org)?,
-        opgesteld_op: nu,
-        contactpunten: herkomst::contactpunten(conn, org)?,
-        gegevens,
-        eigen_verklaringen: verklaringen.into_values().collect(),
-        verwerkingen,
-        verstrekkingen,
-    })))
+    // Each record read once, however many items show it.
+    let mut gelezen = BTreeSet::new();
+    lezingen.retain(|l| gelezen.insert((l.object.soort, l.object.id.clone())));
+
+    Ok(Inzage::Rapport(
+        Box::new(InzageRapport {
+            persoon,
+            naam,
+            opgesteld_door: actor.organisatie.clone(),
+            opgesteld_door_naam: namen.van(conn, org)?,
+            opgesteld_op: nu,
+            contactpunten: herkomst::contactpunten(conn, org)?,
+            gegevens,
+            eigen_verklaringen: verklaringen.into_values().collect(),
+            verwerkingen,
+            verstrekkingen,
+        }),
+        lezingen,
+    ))
 }

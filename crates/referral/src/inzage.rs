@@ -15,14 +15,27 @@
 //! - of other persons only their names (and relation) as the melding gives them; the
 //!   children's own words are the children's data and stay out of another person's report;
 //! - the steps by organisation, never by employee (the first step would name the
-//!   reporter).
+//!   reporter);
+//! - `INZAGE_ZOALS_EIGEN_LEZING` (`ketenregie_privacy::inzage`): a melding or hand-over
+//!   task of another organisation (one it received, handed over, or was handed) shows no
+//!   more than the organisation's own read of it (`melding::lees`): the read's decision
+//!   (`toegang::beslis_met`: the sender as owner, the same categories, the melding's
+//!   confidentiality level against the agreement's cap, the purpose of the organisation's
+//!   relation) taken for the organisation (`inzage::als_organisatie`), and the read's
+//!   redaction (`toegang::redigeer`: what it leaves out stays out here too — the BSN, the
+//!   police data, the reporter's identity). A refused decision shows the item without its
+//!   content and steps; an allowed one is logged as that read.
 
 use crate::opslag::{self, Kop, Stap};
+use crate::{partij, toegang};
 use diesel::prelude::*;
 use ketenregie_common::time::from_db;
-use ketenregie_common::{Actor, OrganisatieSoort};
-use ketenregie_privacy::inzage::{InzageBron, InzageOnderdeel, herkomst};
+use ketenregie_common::{Actie, Fout, Gegevenscategorie, OrganisatieSoort};
+use ketenregie_privacy::inzage::{
+    self as privacy_inzage, Bijdrage, InzageBron, InzageOnderdeel, Lezing, herkomst,
+};
 use ketenregie_privacy::versleuteling::{Versleuteling, normaliseer_naam};
+use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{zorgmelding_betrokkenen as zb, zorgmeldingen};
 use serde_json::{Map, Value, json};
@@ -106,6 +119,26 @@ struct Zicht {
     /// What happened and the person's own statements (the police, and Veilig Thuis that
     /// received the melding to assess it).
     politiegegevens: bool,
+    /// The person's own BSN (unless the organisation's read leaves the BSN out).
+    bsn: bool,
+    /// The reporter's identity, where the choice stored with the melding allows it (unless
+    /// the organisation's read leaves it out).
+    melder: bool,
+}
+
+impl Zicht {
+    /// At most what the organisation's own read shows: the categories the read's
+    /// redaction (`toegang::redigeer` under permission `t`) leaves out are left out here.
+    fn binnen_lezing(self, i: &Inhoud, t: &Toestemming) -> Self {
+        let (_, weg) = toegang::redigeer(i, t);
+        let mag = |c| !weg.contains(&c);
+        Zicht {
+            politie: self.politie && mag(Gegevenscategorie::Politiegegevens),
+            politiegegevens: self.politiegegevens && mag(Gegevenscategorie::Politiegegevens),
+            bsn: self.bsn && mag(Gegevenscategorie::Bsn),
+            melder: self.melder && mag(Gegevenscategorie::MelderIdentiteit),
+        }
+    }
 }
 
 /// The content of melding `i` as the person sees it, and what was left out. `onderwerp`
@@ -133,7 +166,9 @@ fn inhoud_json(
         }
         let mut e = json!({"naam": naam, "geboortedatum": k.geboortedatum, "u": u});
         if u {
-            e["bsn"] = json!(k.bsn);
+            if zicht.bsn {
+                e["bsn"] = json!(k.bsn);
+            }
             e["eigenWoorden"] = json!(k.eigen_woorden);
         } else if k.eigen_woorden.is_some() {
             woorden_weg = true;
@@ -148,10 +183,27 @@ fn inhoud_json(
             eigen_naam = Some(naam.clone());
         }
         let mut e = json!({"naam": naam, "relatie": o.relatie, "gezag": o.gezag, "u": u});
-        if u {
+        if u && zicht.bsn {
             e["bsn"] = json!(o.bsn);
         }
         ouders.push(e);
+    }
+    let eigen_bsn = i
+        .kinderen
+        .iter()
+        .zip(kinderen_ids)
+        .map(|(k, id)| (k.bsn.is_some(), id))
+        .chain(
+            i.ouders
+                .iter()
+                .zip(ouders_ids)
+                .map(|(o, id)| (o.bsn.is_some(), id)),
+        )
+        .any(|(bsn, id)| bsn && id == onderwerp);
+    if eigen_bsn && !zicht.bsn {
+        achtergehouden.push(
+            "Uw burgerservicenummer: de afspraken waaronder wij de melding kregen geven ons dat niet; op te vragen bij de organisatie die de melding deed".into(),
+        );
     }
     if woorden_weg {
         achtergehouden.push(
@@ -203,9 +255,15 @@ fn inhoud_json(
                 .into(),
         );
     }
-    // DOMAIN.md §4 "Reporter identity": the choice stored with the melding decides.
-    if i.melder.identiteit_delen {
+    // DOMAIN.md §4 "Reporter identity": the choice stored with the melding decides, within
+    // what the organisation's read shows.
+    if i.melder.identiteit_delen && zicht.melder {
         g["melder"] = json!({"naam": i.melder.naam, "functie": i.melder.functie});
+    } else if i.melder.identiteit_delen {
+        achtergehouden.push(
+            "Wie de melding deed: de afspraken waaronder wij de melding kregen geven ons de naam van de melder niet; op te vragen bij de organisatie die de melding deed"
+                .into(),
+        );
     } else {
         achtergehouden.push(
             "Wie de melding deed: bij de melding is vastgelegd dat de naam van de melder niet wordt gedeeld. Dat mag volgens de wet (Wmo 2015) als het noemen van de melder gevaar of schade kan geven voor u, uw gezin, de melder of de hulp"
@@ -273,6 +331,37 @@ fn stappen(
     alle.iter().map(|s| stap_json(conn, namen, s)).collect()
 }
 
+/// `INZAGE_ZOALS_EIGEN_LEZING`: for melding `k` of another organisation, the decision of
+/// the organisation's own read of it (`toegang::beslis_met`, taken in `als_org`:
+/// `inzage::als_organisatie`), `None` when a rule refuses it; for its own melding, `None`
+/// as well (no read of another's data: `Eigen`).
+enum Lezingbesluit {
+    /// The organisation's own melding: shown as the organisation holds it.
+    Eigen,
+    /// Another organisation's melding the organisation's read may show, under this
+    /// permission.
+    Toegestaan(Toestemming),
+    /// Another organisation's melding the organisation's read may not show.
+    Geweigerd,
+}
+
+fn lezingbesluit(
+    conn: &mut DbConnection,
+    als_org: &Context,
+    k: &Kop,
+) -> Result<Lezingbesluit, Fout> {
+    if k.afzender == als_org.actor.organisatie {
+        return Ok(Lezingbesluit::Eigen);
+    }
+    Ok(
+        match privacy_inzage::toegestaan(toegang::beslis_met(conn, als_org, k, Actie::Lezen, None))?
+        {
+            Some((_, t)) => Lezingbesluit::Toegestaan(t),
+            None => Lezingbesluit::Geweigerd,
+        },
+    )
+}
+
 impl InzageBron for ReferralBron {
     fn identiteit(&self, conn: &mut DbConnection, persoon: Uuid) -> QueryResult<Option<Uuid>> {
         // A person record is the case registry's to answer; an identity only a melding
@@ -283,18 +372,21 @@ impl InzageBron for ReferralBron {
         Ok(identiteit(conn, persoon)?.map(|_| persoon))
     }
 
-    fn naam(
+    fn naam_voor(
         &self,
         conn: &mut DbConnection,
+        ctx: &Context,
         persoon: Uuid,
-        aanvrager: &Actor,
-    ) -> QueryResult<Option<String>> {
+    ) -> Result<Option<String>, Fout> {
         let Some(onderwerp) = identiteit(conn, persoon)? else {
             return Ok(None);
         };
         let v = &self.versleuteling;
+        let als_org = privacy_inzage::als_organisatie(ctx);
         for k in meldingen_over(conn, &onderwerp)? {
-            if relatie(conn, &aanvrager.organisatie, &k)?.is_none() {
+            if relatie(conn, &ctx.actor.organisatie, &k)?.is_none()
+                || matches!(lezingbesluit(conn, &als_org, &k)?, Lezingbesluit::Geweigerd)
+            {
                 continue;
             }
             let i = opslag::ontsleutel_inhoud(conn, v, k.id)?;
@@ -319,21 +411,22 @@ impl InzageBron for ReferralBron {
         Ok(None)
     }
 
-    fn verzamel(
+    fn bijdrage(
         &self,
         conn: &mut DbConnection,
+        ctx: &Context,
         persoon: Uuid,
-        aanvrager: &Actor,
         soort: Option<OrganisatieSoort>,
-    ) -> QueryResult<Vec<InzageOnderdeel>> {
+    ) -> Result<Bijdrage, Fout> {
         let Some(onderwerp) = identiteit(conn, persoon)? else {
-            return Ok(vec![]);
+            return Ok(Bijdrage::default());
         };
-        let org = aanvrager.organisatie.as_str();
+        let org = ctx.actor.organisatie.as_str();
+        let als_org = privacy_inzage::als_organisatie(ctx);
         let v = &self.versleuteling;
         let mut namen = herkomst::Namen::default();
         let mut eigen_grondslag: Option<String> = None;
-        let mut uit = Vec::new();
+        let mut uit = Bijdrage::default();
         for k in meldingen_over(conn, &onderwerp)? {
             let Some(r) = relatie(conn, org, &k)? else {
                 continue;
@@ -393,22 +486,45 @@ impl InzageBron for ReferralBron {
                 "ingediendOp": k.ingediend_op.map(from_db),
             });
             let mut achtergehouden = Vec::new();
-            if r != Relatie::OverdrachtGegeven {
-                let zicht = Zicht {
-                    politie: soort == Some(OrganisatieSoort::Politie) && r == Relatie::Verzonden,
-                    politiegegevens: r == Relatie::Verzonden
-                        || (r == Relatie::Ontvangen
-                            && soort == Some(OrganisatieSoort::VeiligThuis)),
-                };
+            let besluit = lezingbesluit(conn, &als_org, &k)?;
+            if let Lezingbesluit::Geweigerd = besluit {
+                // INZAGE_ZOALS_EIGEN_LEZING: the organisation's own read may not show it.
+                let eigenaar = herkomst::naam(conn, &k.afzender)?;
+                achtergehouden.push(format!(
+                    "De inhoud en het verloop: de afspraken met {eigenaar} geven ons geen inzage daarin; op te vragen bij {eigenaar}"
+                ));
+            } else {
                 let i = opslag::ontsleutel_inhoud(conn, v, k.id)?;
-                let (inhoud, weg) = inhoud_json(v, &i, &onderwerp, zicht);
-                if let (Value::Object(g), Value::Object(i)) = (&mut gegevens, inhoud) {
-                    g.extend(i);
+                if r != Relatie::OverdrachtGegeven {
+                    let mut zicht = Zicht {
+                        politie: soort == Some(OrganisatieSoort::Politie)
+                            && r == Relatie::Verzonden,
+                        politiegegevens: r == Relatie::Verzonden
+                            || (r == Relatie::Ontvangen
+                                && soort == Some(OrganisatieSoort::VeiligThuis)),
+                        bsn: true,
+                        melder: true,
+                    };
+                    if let Lezingbesluit::Toegestaan(t) = &besluit {
+                        zicht = zicht.binnen_lezing(&i, t);
+                    }
+                    let (inhoud, weg) = inhoud_json(v, &i, &onderwerp, zicht);
+                    if let (Value::Object(g), Value::Object(i)) = (&mut gegevens, inhoud) {
+                        g.extend(i);
+                    }
+                    achtergehouden = weg;
                 }
-                achtergehouden = weg;
+                gegevens["stappen"] = json!(stappen(conn, v, &mut namen, &k)?);
+                if let Lezingbesluit::Toegestaan(t) = besluit {
+                    // Logged as the organisation's own read of it (`melding::lees`).
+                    uit.lezingen.push(Lezing {
+                        toestemming: t,
+                        object: partij::object(&k),
+                        betrokkenen: opslag::betrokkenen(v, &i),
+                    });
+                }
             }
-            gegevens["stappen"] = json!(stappen(conn, v, &mut namen, &k)?);
-            uit.push(InzageOnderdeel {
+            uit.onderdelen.push(InzageOnderdeel {
                 soort: soort_item.into(),
                 id,
                 eigenaar: org.to_string(),
@@ -502,6 +618,8 @@ mod tests {
         let politie = Zicht {
             politie: true,
             politiegegevens: true,
+            bsn: true,
+            melder: true,
         };
         let i = inhoud(true);
         let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
@@ -530,6 +648,8 @@ mod tests {
             Zicht {
                 politie: true,
                 politiegegevens: true,
+                bsn: true,
+                melder: true,
             },
         );
         assert_eq!(g["verklaringen"].as_array().unwrap().len(), 2);
@@ -542,6 +662,8 @@ mod tests {
             Zicht {
                 politie: false,
                 politiegegevens: true,
+                bsn: true,
+                melder: true,
             },
         );
         let verklaringen = g["verklaringen"].as_array().unwrap();
@@ -560,6 +682,8 @@ mod tests {
             Zicht {
                 politie: false,
                 politiegegevens: false,
+                bsn: true,
+                melder: true,
             },
         );
         assert!(
@@ -579,6 +703,8 @@ mod tests {
             Zicht {
                 politie: false,
                 politiegegevens: true,
+                bsn: true,
+                melder: true,
             },
         );
         assert_eq!(g["kinderen"][0]["eigenWoorden"], "Ik wil dat ze ophouden.");

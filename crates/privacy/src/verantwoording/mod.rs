@@ -18,7 +18,7 @@
 
 pub mod verklaringen;
 
-use crate::inzage::{self, Inzage, InzageBron, InzageRapport};
+use crate::inzage::{self, Inzage, InzageBron, InzageRapport, Lezing};
 use crate::logboek::{self, AuditRij, LogSleutel, Logregel, Object, Uitkomst, VerwerkingZoek};
 use crate::verstrekking::{self, Verstrekking, Verstrekkingvraag};
 use crate::{Aanvraag, Context, besluit, betrokkene, zicht};
@@ -111,6 +111,12 @@ pub fn zoek_verwerkingen(
     privacyfunctionaris(&ctx.actor)?;
     let (ids, identiteit) = match &z.persoon {
         None => (vec![], None),
+        // Another organisation's record the organisation may not know is answered exactly
+        // as an unknown id (`inzage::record_in_zicht`, EEN_ORGANISATIE_ZICHT): not resolved
+        // to the person it stands for.
+        Some(Persoonsvraag::Id(id)) if !inzage::record_in_zicht(conn, ctx, *id)? => {
+            (vec![*id], None)
+        }
         Some(Persoonsvraag::Id(id)) => {
             let identiteit = betrokkene::van_persoon(conn, *id)?;
             let mut ids = vec![identiteit, *id];
@@ -213,19 +219,20 @@ pub fn doorbraken(
     )?)
 }
 
-/// `INZAGE_EIGEN_ORGANISATIE`: the report of the caller's organisation on `persoon`, or
-/// the answer of an unknown id (a person it neither holds nor received data on is
-/// `zicht::verborgen`: same answer, and a refusal in the trail of the record's owner or
-/// its own).
+/// `INZAGE_EIGEN_ORGANISATIE`: the report of the caller's organisation on `persoon` and
+/// the reads of other organisations' records showing it is (`INZAGE_ZOALS_EIGEN_LEZING`:
+/// the caller logs them when it hands the report out), or the answer of an unknown id (a
+/// person it neither holds nor received data on is `zicht::verborgen`: same answer, and a
+/// refusal in the trail of the record's owner or its own).
 pub fn rapport_van(
     conn: &mut DbConnection,
     ctx: &Context,
     bronnen: &InzageBronnen,
     persoon: Uuid,
-) -> Result<InzageRapport, Fout> {
+) -> Result<(InzageRapport, Vec<Lezing>), Fout> {
     let soort = directory::kern_op_code(conn, &ctx.actor.organisatie)?.map(|o| o.2);
     match inzage::stel_op(conn, ctx, soort, persoon, &bronnen.0)? {
-        Inzage::Rapport(r) => Ok(*r),
+        Inzage::Rapport(r, lezingen) => Ok((*r, lezingen)),
         Inzage::Onbekend => Err(zicht::onbekend(PERSOON)),
         Inzage::BuitenZicht => Err(zicht::verborgen(
             PERSOON,
@@ -249,7 +256,10 @@ pub struct InzageUitkomst {
 
 /// `GET /personen/{id}/inzage`: the report of the caller's organisation on `persoon`
 /// (`PRIVACYFUNCTIONARIS_VERANTWOORDT`, `INZAGE_EIGEN_ORGANISATIE`), decided for purpose
-/// `inzage` on the organisation's own data and logged as a read of the person.
+/// `inzage` on the organisation's own data and logged as a read of the person; each
+/// record of another organisation it shows is logged as the organisation's own read of it
+/// would be (`INZAGE_ZOALS_EIGEN_LEZING`: audit row, processing-log rows, the disclosure in
+/// the owner's register), in the same transaction.
 pub fn inzage(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -257,7 +267,7 @@ pub fn inzage(
     persoon: Uuid,
 ) -> Result<InzageUitkomst, Fout> {
     privacyfunctionaris(&ctx.actor)?;
-    let rapport = rapport_van(conn, ctx, bronnen, persoon)?;
+    let (rapport, lezingen) = rapport_van(conn, ctx, bronnen, persoon)?;
     // The report shows the organisation's own data only (EIGEN_ORGANISATIE).
     let t = besluit::toegang(
         conn,
@@ -274,6 +284,13 @@ pub fn inzage(
     // Logged under the person's subject id, as every writer logs it (`van_persoon`).
     let subject = betrokkene::van_persoon(conn, persoon)?;
     logboek::lezing(conn, ctx, &t, persoon_object(ctx, persoon), &[subject])?;
+    let items: Vec<(&crate::Toestemming, Object, Vec<Uuid>)> = lezingen
+        .iter()
+        .map(|l| (&l.toestemming, l.object.clone(), l.betrokkenen.clone()))
+        .collect();
+    if !items.is_empty() {
+        logboek::lezingen(conn, ctx, &items)?;
+    }
     Ok(InzageUitkomst {
         rapport,
         doorbraak: t.is_doorbraak(),
