@@ -1308,6 +1308,28 @@ async fn beheer_en_convenanten(db: Db) {
         app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND altijd_bereikbaar = true"),
         1
     );
+    // The form's contact point passes the same rules as the API's: a blank name and a
+    // telephone number that is none are refused (422), nothing changed.
+    let p = b.get("/werkplek/beheer").await;
+    let versie = tussen(&p.html, "name=\"_versie\" value=\"").to_string();
+    let r = b
+        .post(
+            &pad,
+            &[
+                ("_csrf", &p.csrf()),
+                ("_versie", &versie),
+                ("rol", "spoed"),
+                ("naam", "  "),
+                ("telefoon", "bel maar"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND telefoon IS NOT NULL"),
+        1,
+        "unchanged"
+    );
     // The agreements: who signed which version; a new concept version drafted and signed
     // by the police; a signature on another content hash refused.
     let c = b.get("/werkplek/convenanten").await;

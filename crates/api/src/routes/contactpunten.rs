@@ -80,26 +80,6 @@ pub struct ContactpuntInvoer {
     pub altijd_bereikbaar: Option<bool>,
 }
 
-fn is_telefoon(t: &str) -> bool {
-    let digits = t.bytes().filter(u8::is_ascii_digit).count();
-    (6..=16).contains(&digits)
-        && t.bytes()
-            .all(|b| b.is_ascii_digit() || b" +-()".contains(&b))
-}
-
-fn is_email(e: &str) -> bool {
-    match e.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !e.contains(char::is_whitespace)
-        }
-        None => false,
-    }
-}
-
 impl ContactpuntInvoer {
     fn valideer(&self) -> Result<ContactpuntGegevens, AppError> {
         let mut v = Validatie::new();
@@ -107,7 +87,7 @@ impl ContactpuntInvoer {
         let naam = v.tekst("naam", self.naam.as_deref(), 200);
         let telefoon = v.optionele_tekst("telefoon", self.telefoon.as_deref(), 30);
         if let Some(t) = &telefoon
-            && !is_telefoon(t)
+            && !contactpunten::is_telefoon(t)
         {
             v.fout(
                 "telefoon",
@@ -117,7 +97,7 @@ impl ContactpuntInvoer {
         }
         let email = v.optionele_tekst("email", self.email.as_deref(), 254);
         if let Some(e) = &email
-            && !is_email(e)
+            && !contactpunten::is_email(e)
         {
             v.fout("email", "format", "geen geldig e-mailadres");
         }

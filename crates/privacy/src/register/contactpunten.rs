@@ -49,6 +49,66 @@ pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Contactpunt, Fout> {
         .ok_or_else(|| Fout::NietGevonden(format!("Er is geen contactpunt met id {id}")))
 }
 
+/// Whether `t` reads as a telephone number: 6 to 16 digits and only `+ - ( )` and spaces
+/// beside them (national and international notation, E.164's 15 digits plus a trunk 0).
+pub fn is_telefoon(t: &str) -> bool {
+    let digits = t.bytes().filter(u8::is_ascii_digit).count();
+    (6..=16).contains(&digits)
+        && t.bytes()
+            .all(|b| b.is_ascii_digit() || b" +-()".contains(&b))
+}
+
+/// Whether `e` reads as an e-mail address: a local part, `@`, a domain with a dot not at
+/// either end, no white space (the shape, not RFC 5321's full grammar: mail is sent to it
+/// and a bounce is the real check).
+pub fn is_email(e: &str) -> bool {
+    match e.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !e.contains(char::is_whitespace)
+        }
+        None => false,
+    }
+}
+
+/// The rules of a contact point's content: a name (not blank,
+/// at most 200 characters), a telephone number (`is_telefoon`, at most 30 characters) or
+/// an e-mail address (`is_email`, at most 254, RFC 5321 §4.5.3.1.3) or both, opening hours
+/// at most 200 characters. Checked by the use cases themselves, so every caller (the API
+/// and the werkplek's form) gets the same answer: a 422 naming every problem.
+pub fn controleer(g: &ContactpuntGegevens) -> Result<(), Fout> {
+    let mut v = ketenregie_common::Validatie::new();
+    v.tekst("naam", Some(&g.naam), 200);
+    let telefoon = v.optionele_tekst("telefoon", g.telefoon.as_deref(), 30);
+    if let Some(t) = &telefoon
+        && !is_telefoon(t)
+    {
+        v.fout(
+            "telefoon",
+            "pattern",
+            "een telefoonnummer bevat 6 tot 16 cijfers en alleen + - ( ) en spaties",
+        );
+    }
+    let email = v.optionele_tekst("email", g.email.as_deref(), 254);
+    if let Some(e) = &email
+        && !is_email(e)
+    {
+        v.fout("email", "format", "geen geldig e-mailadres");
+    }
+    if telefoon.is_none() && email.is_none() && v.is_leeg() {
+        v.fout(
+            "telefoon",
+            ketenregie_common::validatie::regelcode::EEN_VAN,
+            "geef een telefoonnummer of een e-mailadres (of beide)",
+        );
+    }
+    v.optionele_tekst("openingstijden", g.openingstijden.as_deref(), 200);
+    v.afronden(|| ()).map_err(Fout::Ongeldig)
+}
+
 /// `POST /organisaties/{id}/contactpunten`.
 pub fn voeg_toe(
     conn: &mut DbConnection,
@@ -57,6 +117,7 @@ pub fn voeg_toe(
     g: ContactpuntGegevens,
 ) -> Result<Contactpunt, Fout> {
     beheert(conn, &ctx.actor, organisatie_id)?;
+    controleer(&g)?;
     Ok(directory::maak_contactpunt(conn, organisatie_id, g)?)
 }
 
@@ -83,6 +144,7 @@ pub fn wijzig(
 ) -> Result<Contactpunt, Fout> {
     let huidig = lees(conn, id)?;
     beheert(conn, &ctx.actor, huidig.organisatie_id)?;
+    controleer(&g)?;
     Ok(directory::wijzig_contactpunt(conn, id, g, voorwaarde)?)
 }
 
