@@ -3,8 +3,10 @@
 //! unknown field no longer hides the others; a NUL character is one problem among the
 //! rest; a municipality code that does not exist and a party not in the partner directory
 //! are named whatever else is wrong; with a schema problem and a domain problem in one
-//! request the answer is a 400 naming both. Every reason is Dutch, says what was
-//! expected, and never repeats the value sent. Each test on both backends.
+//! request the answer is a 400 naming both, also when the body read as its type and only
+//! the use case refused it; a key given twice is a problem too, at any depth; no problem
+//! is named twice. Every reason is Dutch, says what was expected, and never repeats the
+//! value sent. Each test on both backends.
 
 use crate::common;
 use common::{Db, TestApp, assert_problem};
@@ -67,11 +69,30 @@ async fn post(app: &TestApp, pad: &str, token: &str, body: &Value, status: u16) 
     assert_problem(app.post(pad, token, body).await, status).await
 }
 
-/// Prints the answer and returns its (pointer, code) pairs (`namen`).
+/// Prints the answer and returns its (pointer, code) pairs (`namen`), each named once.
 fn toon(p: &Value, waarden: &[&str]) -> BTreeSet<(String, String)> {
     let n = namen(p, waarden);
     println!("{n:?}");
+    assert_eq!(
+        n.len(),
+        p["invalidParams"].as_array().unwrap().len(),
+        "a problem named twice: {p}"
+    );
     n
+}
+
+/// POST a body as text (a JSON object with a key given twice cannot be built as a `Value`).
+async fn post_tekst(app: &TestApp, pad: &str, token: &str, body: &str, status: u16) -> Value {
+    let res = app
+        .client
+        .post(app.url(pad))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, status).await
 }
 
 /// Wrong JSON types and a wrong enumeration value in a zorgmelding: every field named
@@ -388,6 +409,146 @@ async fn lijst_query_alle_problemen(db: Db) {
     );
 }
 
+/// A body that reads as its type but breaks a rule only the schema states (a `pattern`, a
+/// `minLength`), refused by the use case for a rule of its own: the schema's problems are
+/// named beside the use case's, a 400 (before: a 422 naming only the use case's `/bsn`).
+/// Through `Json<T>` (the briefing) and `Ruw::lees` (a person).
+async fn schema_naast_weigering_van_use_case(db: Db) {
+    let Some(app) = app(db).await else {
+        return;
+    };
+    let nood = app.token(POLITIE, &["noodhulp"]);
+    let p = post(
+        &app,
+        "/api/v1/briefings/_zoek",
+        &nood,
+        &json!({"bsn": "111222333", "postcode": "x"}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["111222333"]),
+        set(&[("/bsn", "een-van"), ("/postcode", "pattern")]),
+        "{p}"
+    );
+    let p = post(
+        &app,
+        "/api/v1/briefings/_zoek",
+        &nood,
+        &json!({"bsn": "12", "voornamen": ""}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["12"]),
+        set(&[
+            ("/bsn", "een-van"),
+            ("/bsn", "pattern"),
+            ("/voornamen", "minLength"),
+        ]),
+        "{p}"
+    );
+    let t = app.token(POLITIE, &["wijkagent"]);
+    let voor = app.tel("SELECT count(*) AS n FROM personen");
+    let p = post(
+        &app,
+        "/api/v1/personen",
+        &t,
+        &json!({"voornamen": "A", "achternaam": "B", "geboortedatum": "3000-01-01",
+                "adres": {"straat": "Spui", "huisnummer": "70", "postcode": "x", "gemeente": "0518"}}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["3000-01-01"]),
+        set(&[
+            ("/geboortedatum", "toekomst"),
+            ("/adres/postcode", "pattern")
+        ]),
+        "{p}"
+    );
+    // Only the use case's rule broken: a 422 as before.
+    let p = post(
+        &app,
+        "/api/v1/briefings/_zoek",
+        &nood,
+        &json!({"bsn": "111222333", "postcode": "2511BT"}),
+        422,
+    )
+    .await;
+    assert_eq!(toon(&p, &["111222333"]), set(&[("/bsn", "een-van")]), "{p}");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), voor);
+}
+
+/// A key given twice, at any depth, is a 400 naming it (before: a 201, the last value
+/// stored), beside every other problem; a key that does not look like a field name is
+/// named by its object.
+async fn dubbele_sleutel(db: Db) {
+    let Some(app) = app(db).await else {
+        return;
+    };
+    let t = app.token(POLITIE, &["wijkagent"]);
+    let voor = app.tel("SELECT count(*) AS n FROM personen");
+    let p = post_tekst(
+        &app,
+        "/api/v1/personen",
+        &t,
+        r#"{"voornamen": "Anna", "voornamen": "Bea", "achternaam": "de Vries", "geboortedatum": "2016-05-04"}"#,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["Anna", "Bea"]),
+        set(&[("/voornamen", "dubbele-sleutel")]),
+        "{p}"
+    );
+    assert!(
+        p["type"].as_str().unwrap().ends_with("ongeldige-invoer"),
+        "{p}"
+    );
+    // Beside a schema problem and a domain problem; three times is named once.
+    let p = post_tekst(
+        &app,
+        "/api/v1/personen",
+        &t,
+        r#"{"voornamen": "A", "achternaam": "", "geboortedatum": "3000-01-01", "bsn": "111222333", "bsn": "123456782", "bsn": "111222333"}"#,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["3000-01-01", "111222333", "123456782"]),
+        set(&[
+            ("/bsn", "dubbele-sleutel"),
+            ("/achternaam", "minLength"),
+            ("/geboortedatum", "toekomst"),
+        ]),
+        "{p}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), voor);
+    // Nested, in a list; a key that is no name (a BSN typed as a key) by its object.
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let body = crate::zorgmeldingen::melding(&["9999"])
+        .to_string()
+        .replacen(
+            r#""voornaam":"Kind0""#,
+            r#""voornaam":"Kind0","voornaam":"Kees""#,
+            1,
+        )
+        .replacen('{', r#"{"999990032": 1, "999990032": 2, "#, 1);
+    assert!(body.contains(r#""voornaam":"Kees""#), "{body}");
+    let p = post_tekst(&app, "/api/v1/zorgmeldingen", &agent, &body, 400).await;
+    assert_eq!(
+        toon(&p, &["999990032", "9999", "Kees"]),
+        set(&[
+            ("", "dubbele-sleutel"),
+            ("", "unknown"),
+            ("/kinderen/0/voornaam", "dubbele-sleutel"),
+            ("/kinderen/0/gemeente", "gemeentecode-onbekend"),
+        ]),
+        "{p}"
+    );
+}
+
 op_beide_backends!(
     zorgmelding_verkeerde_typen,
     zorgmelding_onbekend_veld_verbergt_niets,
@@ -397,4 +558,6 @@ op_beide_backends!(
     convenant_partij_en_schema,
     contactpunt_alle_problemen,
     lijst_query_alle_problemen,
+    schema_naast_weigering_van_use_case,
+    dubbele_sleutel,
 );

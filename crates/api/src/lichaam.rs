@@ -12,29 +12,37 @@
 //! - no body, or no JSON, is a 400 naming `""` (`required`, `json`);
 //! - the body is parsed to a JSON value and the type read from that value strictly
 //!   (`streng`): an object only from a JSON object, at any depth, where serde's own
-//!   readers take an array for a struct, field by position. A key given twice counts
-//!   once, the last (as a JSON Schema validator reads it). No text may hold a NUL;
-//! - when that read (or the NUL scan) refuses, every problem is named at once
+//!   readers take an array for a struct, field by position. No object may hold a key
+//!   twice (`dubbel`, found in the same pass that builds the value: `dubbele-sleutel`,
+//!   a 400), and no text a NUL;
+//! - when that read (or the NUL scan, or a key given twice) refuses, every problem is
+//!   named at once
 //!   (`lees_voor`): every error of the operation's request schema in the published
 //!   document (`schema`, `jsonschema`), by RFC 6901 pointer and JSON Schema keyword
-//!   (`unknown` for `additionalProperties: false`); every NUL (`nul-teken`); and the
-//!   domain's rules and the registers (`Invoer`) on what could still be read. Values are
-//!   never echoed (they may be personal data), only what was expected.
+//!   (`unknown` for `additionalProperties: false`); every NUL (`nul-teken`); every key
+//!   given twice (`dubbele-sleutel`); and the domain's rules and the registers (`Invoer`)
+//!   on what could still be read. Values are never echoed (they may be personal data),
+//!   only what was expected.
 //!
 //! Rules of the domain (an elfproef, a municipality code that does not exist) are checked
 //! after reading, by the use case, and are a 422 (`common::validatie::SCHEMAREGELS`);
-//! `met_registers` names the registers' problems beside a use case's refusal.
+//! `met_registers` names the registers' problems beside a use case's refusal, and
+//! `schema_bij_weigering` the schema's (a body serde reads may still break a `pattern`, a
+//! `minLength`, a `format` of the document: then the answer is a 400 naming both kinds).
 
 use crate::middleware::{Lichaamsgrens, lichaamsgrens};
 use crate::problem::AppError;
-use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use futures_util::StreamExt;
 use ketenregie_common::InvalidParam;
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
 
+mod dubbel;
 pub mod regels;
 mod schema;
 mod streng;
@@ -168,9 +176,9 @@ impl<T: Invoer + 'static> FromRequest for OptioneleJson<T> {
     }
 }
 
-/// The body as one JSON value: absent or not JSON at all is refused here (nothing else can
-/// be named then).
-fn waarde_van(body: &[u8]) -> Result<serde_json::Value, AppError> {
+/// The body as one JSON value, with every key an object of it holds twice (`dubbel`):
+/// absent or not JSON at all is refused here (nothing else can be named then).
+fn waarde_van(body: &[u8]) -> Result<(serde_json::Value, Vec<InvalidParam>), AppError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(AppError::ongeldig(
             "",
@@ -181,7 +189,7 @@ fn waarde_van(body: &[u8]) -> Result<serde_json::Value, AppError> {
     // Every request body of this API is one JSON object (`openapi::tests`): first whether
     // the body is JSON at all (reading a type straight from the text would name an unknown
     // key met before the text broke off), then the type from the value, strictly (`streng`).
-    serde_json::from_slice(body).map_err(|e| {
+    dubbel::lees(body).map_err(|e| {
         AppError::ongeldig(
             "",
             "json",
@@ -197,8 +205,8 @@ fn waarde_van(body: &[u8]) -> Result<serde_json::Value, AppError> {
 /// Read `T` from a JSON body without an operation around it (no published schema to
 /// check against): every NUL and serde's refusal named as the module documentation says.
 pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
-    let waarde = waarde_van(body)?;
-    let nul = nul_in(&waarde);
+    let (waarde, dubbel) = waarde_van(body)?;
+    let nul = samen(nul_in(&waarde), dubbel);
     match serde_path_to_error::deserialize(streng::Streng(&waarde)) {
         Ok(t) if nul.is_empty() => Ok(t),
         Ok(_) => Err(AppError::validatie(nul)),
@@ -207,31 +215,34 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
 }
 
 /// Read `T` from the body of the request `req` (the rules of the module documentation):
-/// on the happy path only the strict read and the NUL scan run. When either refuses, every
-/// problem is named at once (README "Invalid input: 400 or 422"):
+/// on the happy path only the strict read and the NUL scan run (the keys given twice are
+/// found while the value is built), and the body is kept with the request
+/// (`GelezenLichaam`) for `schema_bij_weigering`. When any refuses, every problem is named
+/// at once (README "Invalid input: 400 or 422"):
 /// 1. every way the body breaks its operation's published schema (`schema`), or serde's
 ///    one refusal where the document has no schema for it;
-/// 2. every text holding a NUL;
+/// 2. every text holding a NUL, every key given twice;
 /// 3. the domain's rules (`Invoer::regels`) and the registers (`Invoer::gemeenten`,
 ///    `Invoer::organisaties`) on what can still be read: the body without the fields
 ///    already named. A rule's problem with a field named in 1 or 2 (or inside or around
 ///    one) is left out: that field was not read.
 pub(crate) async fn lees_voor<T: Invoer>(
-    body: &[u8],
+    body: &web::Bytes,
     req: Option<&HttpRequest>,
 ) -> Result<T, AppError> {
-    let waarde = waarde_van(body)?;
-    let nul = nul_in(&waarde);
+    let (waarde, dubbel) = waarde_van(body)?;
+    let nul = samen(nul_in(&waarde), dubbel);
     let serdefout = match serde_path_to_error::deserialize(streng::Streng(&waarde)) {
-        Ok(t) if nul.is_empty() => return Ok(t),
+        Ok(t) if nul.is_empty() => {
+            if let Some(r) = req {
+                r.extensions_mut().insert(GelezenLichaam(body.clone()));
+            }
+            return Ok(t);
+        }
         Ok(_) => None,
         Err(e) => Some(probleem(e)),
     };
-    let schema = req.and_then(|r| {
-        let doc = r.app_data::<web::Data<crate::app::ApiDocument>>()?;
-        doc.verzoekschemas
-            .problemen(r.method().as_str(), r.path(), &waarde)
-    });
+    let schema = req.and_then(|r| schemaproblemen(r, &waarde));
     let mut problemen = match (schema, serdefout) {
         // serde is stricter than the document somewhere: its refusal is named too.
         (Some(s), Some(f)) if s.is_empty() => f,
@@ -257,6 +268,61 @@ pub(crate) async fn lees_voor<T: Invoer>(
         );
     }
     Err(AppError::validatie(problemen))
+}
+
+/// Every way `waarde` breaks the request schema of `req`'s operation (`schema`); `None`
+/// when the document has none for it.
+fn schemaproblemen(req: &HttpRequest, waarde: &serde_json::Value) -> Option<Vec<InvalidParam>> {
+    let doc = req.app_data::<web::Data<crate::app::ApiDocument>>()?;
+    doc.verzoekschemas
+        .problemen(req.method().as_str(), req.path(), waarde)
+}
+
+/// The body a `Json<T>`, `OptioneleJson<T>` or `Ruw::lees` read as its type, kept with the
+/// request for `schema_bij_weigering` (the bytes: shared, not copied).
+#[derive(Debug, Clone)]
+struct GelezenLichaam(web::Bytes);
+
+/// Middleware of the API scope: a handler's refusal of a body its type read
+/// (`AppError::Validatie`: a use case's rule, a register, a query rule) with, beside its
+/// problems, every way that body breaks its operation's published schema (README "Invalid
+/// input: 400 or 422": "With both kinds in one request the answer is a 400 naming all").
+/// serde does not check what the document states beyond types (a `pattern`, a
+/// `minLength`, a `format`, a `minimum`), and a use case that finds its own rule broken
+/// does not say those: before, `{"bsn": "111222333", "postcode": "x"}` to
+/// `POST /briefings/_zoek` was a 422 naming only `/bsn` (the outside test of 1 Dec 2026).
+/// Every route that reads a body through this module gets it, with nothing to do in the
+/// handler. It runs only on that refusal (the body parsed again, the operation's validator
+/// compiled the first time): an accepted request costs one extension on the request.
+/// Problems named twice (same field, same rule) are named once (`samen`), in the use
+/// case's order, the schema's after them.
+pub async fn schema_bij_weigering(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(AppError::Validatie { fouten, .. }) = res
+        .response()
+        .error()
+        .and_then(|e| e.as_error::<AppError>())
+    else {
+        return Ok(res);
+    };
+    let Some(GelezenLichaam(body)) = res.request().extensions().get::<GelezenLichaam>().cloned()
+    else {
+        return Ok(res);
+    };
+    let schema = serde_json::from_slice(&body)
+        .ok()
+        .and_then(|w| schemaproblemen(res.request(), &w))
+        .unwrap_or_default();
+    if schema.is_empty() {
+        return Ok(res);
+    }
+    // The use case's problems as it named them, then the schema's it did not.
+    let fout = AppError::validatie(samen(fouten.clone(), schema));
+    let (req, _) = res.into_parts();
+    Ok(ServiceResponse::from_err(fout, req))
 }
 
 /// A use case's check of `invoer` (`uitkomst`) with, when it refused the input
@@ -365,13 +431,15 @@ fn samen(mut a: Vec<InvalidParam>, b: Vec<InvalidParam>) -> Vec<InvalidParam> {
 }
 
 /// Whether the field `naam` is one of `problemen`'s fields, inside one or around one (an
-/// unknown key only as itself: the object around it was read).
+/// unknown key or one given twice only as itself: the object around it, and the key's
+/// last value, were read).
 fn raakt(problemen: &[InvalidParam], naam: &str) -> bool {
     let w = ketenregie_common::validatie::json_pointer(naam);
     problemen.iter().any(|p| {
         let q = ketenregie_common::validatie::json_pointer(&p.name);
         q == w
             || (p.code != "unknown"
+                && p.code != dubbel::CODE
                 && (q.is_empty()
                     || w.starts_with(&format!("{q}/"))
                     || q.starts_with(&format!("{w}/"))))
@@ -389,7 +457,9 @@ fn rest_van<T: DeserializeOwned>(
     let mut rest = waarde.clone();
     for p in problemen {
         match p.code.as_str() {
-            "required" => {}
+            // Absent; or given twice, read as the last (as a JSON Schema validator reads
+            // it), the field's own rules' problems left out by `raakt`.
+            "required" | dubbel::CODE => {}
             // A key that does not look like a name is named by its object: every such key
             // of it goes (the schema's own keys all look like names).
             "unknown"

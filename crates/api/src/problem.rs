@@ -146,7 +146,23 @@ impl AppError {
         )
     }
 
-    pub fn validatie(fouten: Vec<InvalidParam>) -> Self {
+    /// Invalid input naming `fouten`, each field and rule once (the first of the same
+    /// field, by its JSON pointer, and the same `code`: a use case and the schema, or two
+    /// rules of one use case, may name the same problem; README "Invalid input").
+    pub fn validatie(mut fouten: Vec<InvalidParam>) -> Self {
+        let mut i = 0;
+        while i < fouten.len() {
+            let pad = ketenregie_common::validatie::json_pointer(&fouten[i].name);
+            let eerder = fouten[..i].iter().any(|f| {
+                f.code == fouten[i].code
+                    && ketenregie_common::validatie::json_pointer(&f.name) == pad
+            });
+            if eerder {
+                fouten.remove(i);
+            } else {
+                i += 1;
+            }
+        }
         let n = fouten.len();
         AppError::Validatie {
             detail: if n == 1 {

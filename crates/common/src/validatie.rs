@@ -5,8 +5,10 @@ use serde::Serialize;
 
 /// The rules a JSON Schema states: keywords of the 2020-12 validation vocabulary, and the
 /// API's own names for a body that is no JSON (`json`), does not fit its schema's types as
-/// serde reads it (`schema`), a query string serde cannot read (`invalid`), or a field or
-/// parameter the schema does not list (`unknown`). A problem whose `code` is one of these
+/// serde reads it (`schema`), a query string serde cannot read (`invalid`), a field or
+/// parameter the schema does not list (`unknown`), or a key an object of the body holds
+/// twice (`dubbele-sleutel`: RFC 8259 §4 leaves its meaning open, the API reads bodies
+/// strictly, `api::lichaam`). A problem whose `code` is one of these
 /// says the request breaks the published document: a 400. Any other code names a rule of
 /// the domain that a request valid under the document can still break (an elfproef, a
 /// municipality code that does not exist, a rule across fields, a date relative to today,
@@ -34,6 +36,7 @@ pub const SCHEMAREGELS: &[&str] = &[
     "json",
     "schema",
     "invalid",
+    "dubbele-sleutel",
 ];
 
 /// One invalid input field, as in the problem+json `invalidParams` extension.

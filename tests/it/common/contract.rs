@@ -544,6 +544,11 @@ impl Contract {
             fouten.push(format!("content type {ct} is not documented"));
             return fouten;
         };
+        if heeft_dubbele_sleutel(u.verzoek) {
+            // RFC 8259 §4 leaves such an object's meaning open; README "Invalid input"
+            // refuses it (`dubbele-sleutel`), which no JSON Schema can state.
+            fouten.push("an object of the body holds a key twice".into());
+        }
         match serde_json::from_slice::<Value>(u.verzoek) {
             Err(e) => fouten.push(format!("the body is not JSON: {e}")),
             Ok(body) => {
@@ -554,6 +559,62 @@ impl Contract {
         }
         fouten
     }
+}
+
+/// Whether a JSON text holds an object with a key twice, at any depth (false for no JSON).
+/// Written here apart from the server's reader (`api::lichaam`), so the contract does not
+/// check the server against itself.
+fn heeft_dubbele_sleutel(body: &[u8]) -> bool {
+    use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
+    struct Zoek;
+    impl<'de> serde::de::DeserializeSeed<'de> for Zoek {
+        type Value = bool;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Zoek {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("JSON")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_unit<E>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<bool, A::Error> {
+            let mut gevonden = false;
+            while let Some(d) = a.next_element_seed(Zoek)? {
+                gevonden |= d;
+            }
+            Ok(gevonden)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<bool, A::Error> {
+            let mut gezien = std::collections::HashSet::new();
+            let mut gevonden = false;
+            while let Some(k) = m.next_key::<String>()? {
+                gevonden |= !gezien.insert(k);
+                gevonden |= m.next_value_seed(Zoek)?;
+            }
+            Ok(gevonden)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    serde::de::DeserializeSeed::deserialize(Zoek, &mut de).unwrap_or(false)
 }
 
 /// Whether a 400 names a rule a schema states: the server answers 400 only then

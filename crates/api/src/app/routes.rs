@@ -36,6 +36,8 @@ pub(super) fn routes(cfg: &mut web::ServiceConfig) {
                     .service(resource("/openapi.json").route(web::get().to(openapi_document))),
             )
             .default_service(web::to(geen_route))
+            // A handler's refusal of a body it read names the schema's problems too.
+            .wrap(from_fn(crate::lichaam::schema_bij_weigering))
             // Query parameters as documented, once the caller is known.
             .wrap(from_fn(crate::middleware::queryregels))
             // Authentication first (outer), then the per-user rate limit on its outcome.

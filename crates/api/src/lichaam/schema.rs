@@ -6,8 +6,9 @@
 //! `openapi/openapi.json`): the operation's `requestBody` schema, with the `$ref`s to the
 //! document's components resolved, checked by the `jsonschema` crate (JSON Schema 2020-12,
 //! formats asserted, as the contract test `tests/it/common/contract.rs` checks every
-//! request). It runs only when serde refused a body (or a text holds a NUL): a body that
-//! reads costs nothing extra. Each operation's validator is compiled the first time one
+//! request). It runs only when a body is refused: by serde (or a text holds a NUL, or a key
+//! is given twice: `lees_voor`), or by its use case after it read (`schema_bij_weigering`);
+//! an accepted body costs nothing extra. Each operation's validator is compiled the first time one
 //! of its bodies is refused, once per process.
 //!
 //! Each error becomes one `InvalidParam`: the field as an RFC 6901 pointer, the JSON Schema
