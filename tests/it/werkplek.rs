@@ -742,6 +742,30 @@ async fn melding_door_de_keten(db: Db) {
     ] {
         assert!(!foutblok(&r.html).contains(code), "{code}: {}", r.html);
     }
+    // A triage left at "Kies" or with an outcome that is none: a problem at the outcome's
+    // field, no step, no duty met (the API refuses the same: the use case's type has no
+    // triage without an outcome).
+    let stappen_voor = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    for uitkomst in ["", "bogus"] {
+        let r = vt
+            .post(
+                &format!("{pad}/stap"),
+                &[
+                    ("_csrf", &csrf_vt),
+                    ("naar", "in-progress"),
+                    ("uitkomst", uitkomst),
+                    ("acuut", "nee"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 422, "uitkomst {uitkomst:?}: {}", r.html);
+        assert!(r.html.contains("aria-invalid"), "{}", r.html);
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen_voor,
+        "nothing written"
+    );
     let r = vt
         .post(
             &format!("{pad}/stap"),
@@ -1404,6 +1428,69 @@ async fn beheer_en_convenanten(db: Db) {
     assert_eq!(r.status, 403);
 }
 
+/// The quality check in the werkplek passes the use case's rule: a send-back says what
+/// must improve, and a post without a verdict is no send-back (an outside re-tester sent
+/// a melding back with empty remarks, and with no verdict at all). Both are a problem at
+/// the page (422); the melding stays ter controle; nothing is written.
+async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    demo_organisaties(&app).await;
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let res = app
+        .post("/api/v1/zorgmeldingen", &agent, &common::keten::melding())
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let m: Value = res.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert!(res.status().is_success());
+    let mut qc = Browser::new(&app);
+    let csrf = qc.meld_aan("kwaliteitscontroleur").await;
+    let stappen = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    for velden in [
+        vec![
+            ("_csrf", csrf.as_str()),
+            ("oordeel", "teruggestuurd"),
+            ("opmerkingen", "  "),
+        ],
+        vec![("_csrf", csrf.as_str()), ("opmerkingen", "")],
+    ] {
+        let r = qc
+            .post(&format!("/werkplek/meldingen/{id}/kwaliteit"), &velden)
+            .await;
+        assert_eq!(r.status, 422, "{velden:?}: {}", r.html);
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen,
+        "nothing written"
+    );
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["meldingstatus"], "ter-controle", "{m}");
+}
+
 /// A screen refused to a role writes the same refusal row as the API's role refusal:
 /// in the user's organisation's trail, result 403, under the werkplek's client name.
 async fn weigeringen_vastgelegd(db: Db) {
@@ -1888,6 +1975,7 @@ async fn concept_bewerken_houdt_de_inhoud(db: Db) {
 }
 
 op_beide_backends!(
+    kwaliteitsoordeel_zonder_opmerkingen,
     concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,
     privacyfunctionaris_en_herhaalde_meldingen,

@@ -125,6 +125,17 @@ pub fn kwaliteit(
             k.meldingstatus
         )));
     }
+    // A send-back says what must improve: the filer cannot mend what nobody named
+    // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek).
+    if let Oordeel::Teruggestuurd { opmerkingen } = &o.oordeel
+        && opmerkingen.trim().is_empty()
+    {
+        return Err(Fout::veld(
+            "opmerkingen",
+            ketenregie_common::validatie::regelcode::VERPLICHT_BIJ,
+            "geef bij terugsturen aan wat er beter moet",
+        ));
+    }
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let uit = match &o.oordeel {

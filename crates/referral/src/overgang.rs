@@ -209,7 +209,9 @@ pub fn mislukt(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result
 #[derive(Debug, Clone)]
 pub struct Beoordeling {
     pub stap: Stapverzoek,
-    pub uitkomst: Option<Beoordelingsuitkomst>,
+    /// The outcome (DOMAIN.md §3 flow 2: one of them); a triage without one is no triage,
+    /// so the type has no "none".
+    pub uitkomst: Beoordelingsuitkomst,
     /// Acute unsafety found.
     pub acuut: Option<bool>,
     pub toelichting: Option<String>,
@@ -218,7 +220,7 @@ pub struct Beoordeling {
 /// Record the triage outcome as the business status; the task goes to in-progress and
 /// the receipt and triage duties are met.
 pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Result<Kop, Fout> {
-    let uitkomst = b.uitkomst.map(|u| u.to_string());
+    let uitkomst = Some(b.uitkomst.to_string());
     let gegevens =
         serde_json::json!({"uitkomst": uitkomst, "acuut": b.acuut, "toelichting": b.toelichting});
     overgang(

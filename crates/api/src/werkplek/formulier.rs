@@ -32,6 +32,11 @@ impl Formulier {
             .filter(|v| !v.is_empty())
     }
 
+    /// Whether the form sent field `naam` at all (also empty): which form a post came from.
+    pub fn heeft(&self, naam: &str) -> bool {
+        self.velden.iter().any(|(k, _)| k == naam)
+    }
+
     /// The version the page showed (hidden field `_versie`) as the write's precondition,
     /// as an API client's `If-Match: "v"` (RFC 9110 §13.1.1); no version, no precondition.
     pub fn voorwaarde(&self) -> ketenregie_common::IfMatch {

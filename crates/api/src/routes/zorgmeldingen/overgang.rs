@@ -132,6 +132,7 @@ pub async fn beoordeel(
     let uitkomst: Option<Beoordelingsuitkomst> = v.keuze("uitkomst", body.uitkomst.as_deref());
     let toelichting = v.optionele_tekst("toelichting", body.toelichting.as_deref(), 5000);
     paging::check(v)?;
+    let uitkomst = uitkomst.ok_or_else(|| AppError::intern("uitkomst checked above"))?;
     let b = Beoordeling {
         stap: Stapverzoek {
             id: id.into_inner(),

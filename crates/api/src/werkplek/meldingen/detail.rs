@@ -410,22 +410,36 @@ pub async fn kwaliteit(
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
     let ctx = context(&req, &f.sessie, None)?;
+    // No verdict is no verdict: never a send-back by default.
     let oordeel = match f.waarde("oordeel").as_deref() {
-        Some("goedgekeurd") => Oordeel::Goedgekeurd,
-        _ => Oordeel::Teruggestuurd {
+        Some("goedgekeurd") => Some(Oordeel::Goedgekeurd),
+        Some("teruggestuurd") => Some(Oordeel::Teruggestuurd {
             opmerkingen: f.waarde("opmerkingen").unwrap_or_default(),
-        },
+        }),
+        _ => None,
     };
-    let k = Kwaliteitsoordeel { id, oordeel };
-    let u = uitvoeren(
-        &pool,
-        &ctx,
-        "kwaliteitsbeoordeling",
-        Some(id),
-        move |c, x| referral::kwaliteit(c, x, k),
-    )
-    .await;
-    let velden = [("opmerkingen", "opmerkingen", "Opmerkingen")];
+    let u = match oordeel {
+        Some(oordeel) => {
+            let k = Kwaliteitsoordeel { id, oordeel };
+            uitvoeren(
+                &pool,
+                &ctx,
+                "kwaliteitsbeoordeling",
+                Some(id),
+                move |c, x| referral::kwaliteit(c, x, k),
+            )
+            .await
+        }
+        None => Err(AppError::ongeldig(
+            "oordeel",
+            "required",
+            "kies goedkeuren of terugsturen",
+        )),
+    };
+    let velden = [
+        ("opmerkingen", "opmerkingen", "Opmerkingen"),
+        ("oordeel", "oordeel", "Oordeel"),
+    ];
     na_stap(&req, &f.sessie, &pool, id, u, &velden, None).await
 }
 
@@ -444,7 +458,9 @@ pub async fn stap(
         reden: f.waarde("reden"),
     };
     let naar_status: Option<TaakStatus> = f.waarde("naar").and_then(|n| n.parse().ok());
-    let beoordeling = f.waarde("uitkomst").is_some();
+    // The triage form sends `uitkomst`, also left at "Kies": such a post is a triage
+    // without an outcome (refused at the field), never a plain resumption.
+    let beoordeling = f.heeft("uitkomst");
     let u = match naar_status {
         Some(TaakStatus::Received) => {
             uitvoeren(&pool, &ctx, "ontvangen", Some(id), move |c, x| {
@@ -465,16 +481,25 @@ pub async fn stap(
             .await
         }
         Some(TaakStatus::InProgress) if beoordeling => {
-            let b = Beoordeling {
-                stap: s,
-                uitkomst: f.waarde("uitkomst").and_then(|u| u.parse().ok()),
-                acuut: f.ja_nee("acuut"),
-                toelichting: f.waarde("toelichting"),
-            };
-            uitvoeren(&pool, &ctx, "beoordelen", Some(id), move |c, x| {
-                referral::beoordeel(c, x, b)
-            })
-            .await
+            match f.waarde("uitkomst").and_then(|u| u.parse().ok()) {
+                Some(uitkomst) => {
+                    let b = Beoordeling {
+                        stap: s,
+                        uitkomst,
+                        acuut: f.ja_nee("acuut"),
+                        toelichting: f.waarde("toelichting"),
+                    };
+                    uitvoeren(&pool, &ctx, "beoordelen", Some(id), move |c, x| {
+                        referral::beoordeel(c, x, b)
+                    })
+                    .await
+                }
+                None => Err(AppError::ongeldig(
+                    "uitkomst",
+                    "required",
+                    "kies de uitkomst van de beoordeling",
+                )),
+            }
         }
         Some(TaakStatus::InProgress) => {
             uitvoeren(&pool, &ctx, "hervatten", Some(id), move |c, x| {
