@@ -12,7 +12,7 @@ use crate::routes::{etag, if_match};
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{OrganisatieSoort, Validatie, is_gemeentecode, regelcode};
+use ketenregie_common::{OrganisatieSoort, Validatie, is_gemeentecode};
 use ketenregie_privacy::register::contactpunten;
 use ketenregie_store::DbPool;
 use ketenregie_store::directory::{
@@ -84,41 +84,18 @@ impl ContactpuntInvoer {
     fn valideer(&self) -> Result<ContactpuntGegevens, AppError> {
         let mut v = Validatie::new();
         let rol: Option<ContactpuntRol> = v.keuze("rol", self.rol.as_deref());
-        let naam = v.tekst("naam", self.naam.as_deref(), 200);
-        let telefoon = v.optionele_tekst("telefoon", self.telefoon.as_deref(), 30);
-        if let Some(t) = &telefoon
-            && !contactpunten::is_telefoon(t)
-        {
-            v.fout(
-                "telefoon",
-                "pattern",
-                "een telefoonnummer bevat 6 tot 16 cijfers en alleen + - ( ) en spaties",
-            );
-        }
-        let email = v.optionele_tekst("email", self.email.as_deref(), 254);
-        if let Some(e) = &email
-            && !contactpunten::is_email(e)
-        {
-            v.fout("email", "format", "geen geldig e-mailadres");
-        }
-        // An empty address is no address (the document's `format: email`): leave the
-        // field out instead.
-        if email.is_none() && self.email.is_some() {
-            v.fout(
-                "email",
-                "format",
-                "een leeg e-mailadres is geen e-mailadres; laat `email` weg",
-            );
-        }
-        if telefoon.is_none() && email.is_none() && v.is_leeg() {
-            v.fout(
-                "telefoon",
-                regelcode::EEN_VAN,
-                "geef een telefoonnummer of een e-mailadres (of beide)",
-            );
-        }
-        let openingstijden =
-            v.optionele_tekst("openingstijden", self.openingstijden.as_deref(), 200);
+        let contactpunten::Inhoud {
+            naam,
+            telefoon,
+            email,
+            openingstijden,
+        } = contactpunten::velden(
+            &mut v,
+            self.naam.as_deref(),
+            self.telefoon.as_deref(),
+            self.email.as_deref(),
+            self.openingstijden.as_deref(),
+        );
         let fouten = v.afronden(|| ()).err();
         match (fouten, rol, naam) {
             (None, Some(rol), Some(naam)) => Ok(ContactpuntGegevens {

@@ -74,16 +74,29 @@ pub fn is_email(e: &str) -> bool {
     }
 }
 
-/// The rules of a contact point's content: a name (not blank,
-/// at most 200 characters), a telephone number (`is_telefoon`, at most 30 characters) or
-/// an e-mail address (`is_email`, at most 254, RFC 5321 §4.5.3.1.3) or both, opening hours
-/// at most 200 characters. Checked by the use cases themselves, so every caller (the API
-/// and the werkplek's form) gets the same answer: a 422 naming every problem.
-pub fn controleer(g: &ContactpuntGegevens) -> Result<(), Fout> {
-    let mut v = ketenregie_common::Validatie::new();
-    v.tekst("naam", Some(&g.naam), 200);
-    let telefoon = v.optionele_tekst("telefoon", g.telefoon.as_deref(), 30);
-    if let Some(t) = &telefoon
+/// A contact point's content as read, each field checked (`velden`).
+pub struct Inhoud {
+    pub naam: Option<String>,
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub openingstijden: Option<String>,
+}
+
+/// The rules of a contact point's content, every problem into `v`: a name (not blank, at
+/// most 200 characters), a telephone number (`is_telefoon`, at most 30 characters) or an
+/// e-mail address (`is_email`, at most 254, RFC 5321 §4.5.3.1.3) or both (an empty address
+/// is none), opening hours at most 200 characters. The one place of these rules: the API's
+/// body check and the use cases (`controleer`, for the werkplek's form) both call it.
+pub fn velden(
+    v: &mut ketenregie_common::Validatie,
+    naam: Option<&str>,
+    telefoon: Option<&str>,
+    email: Option<&str>,
+    openingstijden: Option<&str>,
+) -> Inhoud {
+    let naam = v.tekst("naam", naam, 200);
+    let tel = v.optionele_tekst("telefoon", telefoon, 30);
+    if let Some(t) = &tel
         && !is_telefoon(t)
     {
         v.fout(
@@ -92,20 +105,47 @@ pub fn controleer(g: &ContactpuntGegevens) -> Result<(), Fout> {
             "een telefoonnummer bevat 6 tot 16 cijfers en alleen + - ( ) en spaties",
         );
     }
-    let email = v.optionele_tekst("email", g.email.as_deref(), 254);
-    if let Some(e) = &email
+    let mail = v.optionele_tekst("email", email, 254);
+    if let Some(e) = &mail
         && !is_email(e)
     {
         v.fout("email", "format", "geen geldig e-mailadres");
     }
-    if telefoon.is_none() && email.is_none() && v.is_leeg() {
+    // An empty address is no address (the document's `format: email`): leave it out.
+    if mail.is_none() && email.is_some() {
+        v.fout(
+            "email",
+            "format",
+            "een leeg e-mailadres is geen e-mailadres; laat `email` weg",
+        );
+    }
+    if tel.is_none() && mail.is_none() && v.is_leeg() {
         v.fout(
             "telefoon",
             ketenregie_common::validatie::regelcode::EEN_VAN,
             "geef een telefoonnummer of een e-mailadres (of beide)",
         );
     }
-    v.optionele_tekst("openingstijden", g.openingstijden.as_deref(), 200);
+    let openingstijden = v.optionele_tekst("openingstijden", openingstijden, 200);
+    Inhoud {
+        naam,
+        telefoon: tel,
+        email: mail,
+        openingstijden,
+    }
+}
+
+/// `velden` on content already built (the werkplek's form): checked by the use cases
+/// themselves, so every caller gets the same answer, a 422 naming every problem.
+pub fn controleer(g: &ContactpuntGegevens) -> Result<(), Fout> {
+    let mut v = ketenregie_common::Validatie::new();
+    velden(
+        &mut v,
+        Some(&g.naam),
+        g.telefoon.as_deref(),
+        g.email.as_deref(),
+        g.openingstijden.as_deref(),
+    );
     v.afronden(|| ()).map_err(Fout::Ongeldig)
 }
 
