@@ -537,7 +537,8 @@ async fn uittreden_werkt_direct(db: Db) {
     );
 }
 
-/// A change to a concept voids its signatures; a stale hash is a 409 naming both; a role
+/// A change to a concept voids its signatures; a stale hash is a 409 naming the current
+/// one, and recorded; a role
 /// the agreement does not name signs nothing (403). A new version needs every signature
 /// again while the old one stays in force; a concept is discarded by any party.
 async fn ondertekenen_volgt_de_inhoud(db: Db) {
@@ -575,7 +576,9 @@ async fn ondertekenen_volgt_de_inhoud(db: Db) {
             .all(|o| o["status"] == "open"),
         "{nieuw}"
     );
-    // Signing what one read before the change: 409, naming the current and the given hash.
+    // Signing what one read before the change: 409, naming the current hash but not
+    // repeating the one sent (a problem never echoes a value sent), and recorded in the
+    // agreement's audit trail as a refused attempt with its status.
     let fg = app.token(GI, &["privacyfunctionaris"]);
     let body = assert_problem(
         app.post(&teken, &fg, &json!({"inhoudHash": oude_hash}))
@@ -585,8 +588,14 @@ async fn ondertekenen_volgt_de_inhoud(db: Db) {
     .await;
     let detail = body["detail"].as_str().unwrap();
     assert!(
-        detail.contains(&hash) && detail.contains(&oude_hash),
+        detail.contains(&hash) && !detail.contains(&oude_hash),
         "{detail}"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{id}' AND actie = 'ondertekenen' AND resultaat = 409"
+        )),
+        1
     );
     // The agreement now names only the GI's privacy officer as its signatory.
     assert_problem(

@@ -10,6 +10,7 @@ mod common;
 
 mod architectuur;
 mod audit_verify;
+mod auditdekking;
 mod auth;
 mod betrouwbaarheid;
 mod bewaring;

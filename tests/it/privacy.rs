@@ -223,10 +223,13 @@ async fn convenant_levenscyclus(db: Db) {
             "ondertekenen",
             "ondertekenen",
             "activeren",
+            "wijzigen",
             "lezen",
             "intrekken"
         ]
     );
+    // The refused edit of the active version is there with its status (409).
+    assert_eq!(trail["results"][5]["resultaat"], 409, "{trail}");
     // The outsider's look is in the owner's trail, refused.
     assert_eq!(
         app.tel(&format!(

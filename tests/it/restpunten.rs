@@ -14,7 +14,8 @@ use common::{Db, assert_problem, spawn};
 use serde_json::{Value, json};
 
 /// A user of the registered police signing in through its identity provider with the
-/// role `platformbeheerder` beside its own: a 403 page naming the rule, no session, and
+/// role `platformbeheerder` beside its own: a 403 page saying what the rule means for the
+/// user (not its name), no session, and
 /// one row in the police's audit trail (403, "geweigerd: ..." naming the rule, object
 /// `api-toegang` with the sign-in path, action `lezen`, the request's trace id). A user of
 /// an organisation outside the register gets the 403 too, written into no trail.
@@ -33,7 +34,8 @@ async fn werkplek_platformrol_geweigerd_in_de_audittrail(db: Db) {
     let r = b.get(&terug).await;
     assert_eq!(r.status, 403, "{}", r.html);
     assert!(
-        r.html.contains("PLATFORMBEHEER_EIGEN_ORGANISATIE"),
+        r.html.contains("platformorganisatie zelf")
+            && !r.html.contains("PLATFORMBEHEER_EIGEN_ORGANISATIE"),
         "{}",
         r.html
     );

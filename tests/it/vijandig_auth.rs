@@ -200,7 +200,13 @@ async fn onbekende_organisatie_overal_401(db: Db) {
         )
         .await;
     assert_eq!(r.status, 403, "{}", r.html);
-    assert!(r.html.contains("ORGANISATIE_GEREGISTREERD"), "{}", r.html);
+    assert!(
+        r.html.contains("niet in het partnerregister")
+            && !r.html.contains("ORGANISATIE_GEREGISTREERD")
+            && !r.html.contains("/api/v1"),
+        "{}",
+        r.html
+    );
     assert!(!c.cookies.iter().any(|(k, _)| k == "werkplek_sessie"));
 }
 

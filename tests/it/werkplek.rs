@@ -746,20 +746,30 @@ async fn melding_door_de_keten(db: Db) {
     // field, no step, no duty met (the API refuses the same: the use case's type has no
     // triage without an outcome).
     let stappen_voor = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
-    for uitkomst in ["", "bogus"] {
+    for (uitkomst, acuut, naar) in [
+        ("", "nee", "in-progress"),
+        ("bogus", "nee", "in-progress"),
+        // An acuteness that is neither yes nor no, and a step to no state.
+        ("onderzoek-vt", "wellicht", "in-progress"),
+        ("onderzoek-vt", "nee", "ergens-heen"),
+    ] {
         let r = vt
             .post(
                 &format!("{pad}/stap"),
                 &[
                     ("_csrf", &csrf_vt),
-                    ("naar", "in-progress"),
+                    ("naar", naar),
                     ("uitkomst", uitkomst),
-                    ("acuut", "nee"),
+                    ("acuut", acuut),
                 ],
             )
             .await;
-        assert_eq!(r.status, 422, "uitkomst {uitkomst:?}: {}", r.html);
-        assert!(r.html.contains("aria-invalid"), "{}", r.html);
+        assert_eq!(r.status, 422, "{uitkomst:?} {acuut:?} {naar:?}: {}", r.html);
+        assert!(
+            !foutblok(&r.html).contains("wellicht") && !foutblok(&r.html).contains("ergens-heen"),
+            "{}",
+            r.html
+        );
     }
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
@@ -1351,6 +1361,30 @@ async fn beheer_en_convenanten(db: Db) {
     assert_eq!(r.status, 422, "{}", r.html);
     assert_eq!(
         app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND telefoon IS NOT NULL"),
+        1,
+        "unchanged"
+    );
+    // A yes/no that is neither (a forged form) is a problem at its field, not a "no".
+    let r = b
+        .post(
+            &pad,
+            &[
+                ("_csrf", &p.csrf()),
+                ("_versie", &versie),
+                ("naam", "Meldkamer Den Haag"),
+                ("telefoon", "0701234567"),
+                ("altijdBereikbaar", "misschien"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(
+        foutblok(&r.html).contains("Dag en nacht bereikbaar: kies ja of nee"),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM contactpunten WHERE naam = 'Meldkamer Den Haag' AND altijd_bereikbaar = true"),
         1,
         "unchanged"
     );

@@ -114,18 +114,28 @@ impl Idempotentie {
     }
 
     /// The earlier answer to replay, if this key was used before (and has not expired);
-    /// a 409 when it was used for another request.
+    /// a 409 when it was used for another request. A replay is in the caller's
+    /// organisation's audit trail (action `herhalen`, in the same transaction as the
+    /// look-up): it shows the stored answer, personal data included, again.
     pub async fn eerder(
         &self,
         pool: &DbPool,
-        nu: DateTime<Utc>,
+        ctx: &Context,
     ) -> Result<Option<HttpResponse>, AppError> {
         let Some(sleutel) = self.sleutel.clone() else {
             return Ok(None);
         };
         let org = self.organisatie.clone();
-        let eerder = db::run(pool, move |c| {
-            opslag::zoek(c, &sleutel, &org, nu).map_err(AppError::from)
+        let vingerafdruk = self.vingerafdruk.clone();
+        let c = ctx.clone();
+        let eerder = db::tx(pool, move |conn| {
+            let eerder = opslag::zoek(conn, &sleutel, &org, c.nu).map_err(AppError::from)?;
+            if let Some(e) = &eerder
+                && e.verzoek_hash == vingerafdruk
+            {
+                herhaling_in_audittrail(conn, &c, e)?;
+            }
+            Ok(eerder)
         })
         .await?;
         eerder.map(|e| self.herhaal(e)).transpose()
@@ -198,18 +208,61 @@ impl Idempotentie {
     pub async fn na_afloop<T>(
         &self,
         pool: &DbPool,
-        nu: DateTime<Utc>,
+        ctx: &Context,
         uitkomst: Result<T, AppError>,
     ) -> Result<Result<T, HttpResponse>, AppError> {
         match uitkomst {
             Err(AppError::InBehandeling { .. }) if self.sleutel.is_some() => {
-                match self.eerder(pool, nu).await? {
+                match self.eerder(pool, ctx).await? {
                     Some(res) => Ok(Err(res)),
                     None => Err(in_behandeling()),
                 }
             }
             other => other.map(Ok),
         }
+    }
+}
+
+/// The audit row of a replay: the record the stored answer shows (its `Location`), the
+/// status it repeats.
+fn herhaling_in_audittrail(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    e: &opslag::Eerder,
+) -> Result<(), AppError> {
+    let (soort, id) = e
+        .locatie
+        .as_deref()
+        .and_then(|l| l.trim_start_matches("/api/v1/").split_once('/'))
+        .unwrap_or(("idempotentie", "onbekend"));
+    ketenregie_privacy::logboek::audit(
+        conn,
+        ctx,
+        &ketenregie_privacy::logboek::AuditRegel {
+            actie: "herhalen".into(),
+            object: ketenregie_privacy::logboek::Object {
+                soort: soort_naam(soort),
+                id: id.to_string(),
+                eigenaar: ctx.actor.organisatie.clone(),
+            },
+            resultaat: u16::try_from(e.status).unwrap_or(200),
+            doorbraak: false,
+            grondslag: Some(
+                "Idempotency-Key: het antwoord op hetzelfde eerdere verzoek herhaald".into(),
+            ),
+            oud: None,
+            nieuw: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// The audit object kind of a replayed creation (`Object::soort` is static).
+fn soort_naam(pad: &str) -> &'static str {
+    match pad {
+        "zorgmeldingen" => "zorgmeldingen",
+        "personen" => "personen",
+        _ => "idempotentie",
     }
 }
 

@@ -278,6 +278,18 @@ where
         db::tx(pool, f).await
     };
     match uitkomst {
+        // A write refused by the object's state (409) is recorded as a refused attempt,
+        // with its status; a retry while the first request runs (`InBehandeling`) is not
+        // an attempt of its own.
+        Err(AppError::Conflict { detail, location }) if actie != "lezen" => {
+            let ctx = ctx.clone();
+            let reden = detail.clone();
+            db::tx(pool, move |c| {
+                logboek::afgewezen(c, &ctx, actie, object, 409, &reden).map_err(AppError::from)
+            })
+            .await?;
+            Err(AppError::Conflict { detail, location })
+        }
         Err(e) => {
             let Some((object, w)) = weigering_van(&e, object) else {
                 return Err(e);

@@ -639,6 +639,39 @@ struct Proxy {
     contract: Arc<Contract>,
     client: reqwest::Client,
     fouten: Arc<Mutex<Vec<String>>>,
+    schrijvingen: Arc<Mutex<Vec<Schrijving>>>,
+}
+
+/// A write the application answered as done (a 2xx to an API `POST`, `PUT`, `PATCH` or
+/// `DELETE`, a 303 to a werkplek form), with the W3C trace id it ran under: the test app
+/// holds it against the audit trail when it is dropped (`TestApp::toets_auditdekking`).
+#[derive(Debug, Clone)]
+pub struct Schrijving {
+    pub trace_id: String,
+    pub methode: String,
+    pub uri: String,
+    pub status: u16,
+}
+
+/// Whether an exchange is a write done: the API's mutating methods answered 2xx, or a
+/// werkplek form answered with its redirect after the change (Post/Redirect/Get), but
+/// signing in and out (a session, not a record).
+fn is_schrijving(methode: &str, uri: &str, status: u16) -> bool {
+    if !matches!(methode, "POST" | "PUT" | "PATCH" | "DELETE") {
+        return false;
+    }
+    if uri.starts_with("/api/") {
+        return (200..300).contains(&status);
+    }
+    uri.starts_with("/werkplek/")
+        && status == 303
+        && ![
+            "/werkplek/aanmelden",
+            "/werkplek/afmelden",
+            "/werkplek/terugkeer",
+        ]
+        .iter()
+        .any(|p| uri.starts_with(p))
 }
 
 async fn doorgeven(
@@ -654,6 +687,22 @@ async fn doorgeven(
     let methode = reqwest::Method::from_bytes(req.method().as_str().as_bytes()).unwrap();
     let mut verzoekkoppen = Vec::new();
     let mut rb = p.client.request(methode, format!("{}{uri}", p.doel));
+    // Every exchange runs under a trace id the proxy knows: the client's valid
+    // `traceparent`, or one the proxy sets (W3C Trace Context §3.2).
+    let gegeven = req
+        .headers()
+        .get("traceparent")
+        .and_then(|v| v.to_str().ok())
+        .and_then(ketenregie_api::middleware::traceparent_delen)
+        .map(|(t, _)| t.to_string());
+    let trace_id = match gegeven {
+        Some(t) => t,
+        None => {
+            let t = uuid::Uuid::new_v4().simple().to_string();
+            rb = rb.header("traceparent", format!("00-{t}-00f067aa0ba902b7-01"));
+            t
+        }
+    };
     for (k, v) in req.headers() {
         let naam = k.as_str().to_ascii_lowercase();
         if matches!(
@@ -675,6 +724,14 @@ async fn doorgeven(
         }
     };
     let status = res.status().as_u16();
+    if is_schrijving(req.method().as_str(), &uri, status) {
+        p.schrijvingen.lock().unwrap().push(Schrijving {
+            trace_id,
+            methode: req.method().as_str().to_string(),
+            uri: uri.clone(),
+            status,
+        });
+    }
     let antwoordkoppen: Vec<(String, String)> = res
         .headers()
         .iter()
@@ -718,9 +775,14 @@ async fn doorgeven(
 }
 
 /// Start a proxy to `doel` (an application's base URL) that holds every exchange against
-/// `contract`; returns its base URL and the list it records mismatches in.
-pub async fn start_proxy(doel: &str, contract: Arc<Contract>) -> (String, Arc<Mutex<Vec<String>>>) {
+/// `contract`; returns its base URL, the list it records mismatches in and the list of
+/// writes done (`Schrijving`).
+pub async fn start_proxy(
+    doel: &str,
+    contract: Arc<Contract>,
+) -> (String, Arc<Mutex<Vec<String>>>, Arc<Mutex<Vec<Schrijving>>>) {
     let fouten = Arc::new(Mutex::new(Vec::new()));
+    let schrijvingen = Arc::new(Mutex::new(Vec::new()));
     let data = actix_web::web::Data::new(Proxy {
         doel: doel.to_string(),
         contract,
@@ -729,6 +791,7 @@ pub async fn start_proxy(doel: &str, contract: Arc<Contract>) -> (String, Arc<Mu
             .build()
             .unwrap(),
         fouten: fouten.clone(),
+        schrijvingen: schrijvingen.clone(),
     });
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new()
@@ -742,5 +805,5 @@ pub async fn start_proxy(doel: &str, contract: Arc<Contract>) -> (String, Arc<Mu
     .expect("the contract proxy binds");
     let poort = server.addrs()[0].port();
     actix_web::rt::spawn(server.run());
-    (format!("http://127.0.0.1:{poort}"), fouten)
+    (format!("http://127.0.0.1:{poort}"), fouten, schrijvingen)
 }

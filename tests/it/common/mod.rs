@@ -35,6 +35,9 @@ pub struct TestApp {
     pub direct: String,
     /// The mismatches the proxy found; the test fails on drop when any are left.
     pub contractfouten: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+    /// The writes the proxy saw done; on drop each must have left an audit row under its
+    /// trace id (`toets_auditdekking`).
+    pub schrijvingen: std::sync::Arc<std::sync::Mutex<Vec<contract::Schrijving>>>,
     pub client: reqwest::Client,
     pub pool: DbPool,
     pub db: Db,
@@ -196,11 +199,12 @@ pub async fn spawn_met_contract(
         vec![]
     };
     let direct = format!("http://127.0.0.1:{port}");
-    let (base, contractfouten) = contract::start_proxy(&direct, contract).await;
+    let (base, contractfouten, schrijvingen) = contract::start_proxy(&direct, contract).await;
     Some(TestApp {
         base,
         direct,
         contractfouten,
+        schrijvingen,
         client: reqwest::Client::new(),
         pool,
         db,
@@ -220,11 +224,22 @@ pub async fn spawn(db: Db) -> Option<TestApp> {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
+        let zonder_audit = if std::thread::panicking() {
+            Vec::new()
+        } else {
+            self.toets_auditdekking()
+        };
         let _ = std::fs::remove_dir_all(&self.dir);
         if let Some((base, schema)) = &self.pg_schema
             && let Ok(mut c) = diesel::PgConnection::establish(base)
         {
             let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+        }
+        if !zonder_audit.is_empty() {
+            panic!(
+                "writes done without an audit row (README \"Audit trail\": every change is recorded):\n{}",
+                zonder_audit.join("\n")
+            );
         }
         let fouten = std::mem::take(&mut *self.contractfouten.lock().unwrap());
         if !fouten.is_empty() && !std::thread::panicking() {
@@ -238,6 +253,41 @@ impl Drop for TestApp {
 }
 
 impl TestApp {
+    /// The writes the proxy saw done (a 2xx to an API `POST`, `PUT`, `PATCH` or `DELETE`,
+    /// a 303 to a werkplek form) that left no audit row under their trace id: every test
+    /// of the suite holds the service to "every change is in the audit trail". A test that
+    /// removes audit rows on purpose (retention) takes the list first
+    /// (`neem_schrijvingen`).
+    pub fn toets_auditdekking(&self) -> Vec<String> {
+        let schrijvingen = std::mem::take(&mut *self.schrijvingen.lock().unwrap());
+        if schrijvingen.is_empty() {
+            return Vec::new();
+        }
+        let Ok(mut c) = self.pool.get() else {
+            return Vec::new();
+        };
+        use diesel::prelude::*;
+        use ketenregie_store::schema::audittrail;
+        schrijvingen
+            .into_iter()
+            .filter(|s| {
+                audittrail::table
+                    .filter(audittrail::trace_id.eq(&s.trace_id))
+                    .count()
+                    .get_result::<i64>(&mut *c)
+                    .map(|n| n == 0)
+                    .unwrap_or(false)
+            })
+            .map(|s| format!("{} {} -> {}", s.methode, s.uri, s.status))
+            .collect()
+    }
+
+    /// Take the writes seen so far, so that dropping the app does not hold them against
+    /// the audit trail (a test that removes audit rows on purpose).
+    pub fn neem_schrijvingen(&self) -> Vec<contract::Schrijving> {
+        std::mem::take(&mut *self.schrijvingen.lock().unwrap())
+    }
+
     /// Take the mismatches the contract proxy found so far (a test that breaks the
     /// contract on purpose takes them, so that dropping the app does not fail it).
     pub fn neem_contractfouten(&self) -> Vec<String> {

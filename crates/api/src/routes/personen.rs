@@ -36,7 +36,7 @@ pub async fn registreer(
 ) -> Result<HttpResponse, AppError> {
     let invoer: PersoonInvoer = body.lees().await?;
     let idem = Idempotentie::uit(&req, &ctx, &body)?;
-    if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
+    if let Some(eerder) = idem.eerder(&pool, &ctx).await? {
         return Ok(eerder);
     }
     let nieuw =
@@ -54,7 +54,7 @@ pub async fn registreer(
         Ok((pad, antwoord))
     })
     .await;
-    let (pad, antwoord) = match idem.na_afloop(&pool, ctx.nu, uitkomst).await? {
+    let (pad, antwoord) = match idem.na_afloop(&pool, &ctx, uitkomst).await? {
         Ok(v) => v,
         Err(eerder) => return Ok(eerder),
     };

@@ -108,7 +108,7 @@ pub async fn pagina(
             .map(|(label, organisatie, rol)| DemoRol {
                 label,
                 organisatie: namen.organisatie(organisatie),
-                rol: rol.replace('-', " "),
+                rol: crate::werkplek::namen::als_woorden(rol),
             })
             .collect(),
         token: token.clone(),
@@ -163,13 +163,32 @@ pub async fn meld_aan(
         rollen: vec![rol],
         applicatie: super::APPLICATIE.into(),
     };
-    crate::auth::toets_rollen_vastgelegd(&req, &actor).await?;
-    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor).await?;
+    crate::auth::toets_rollen_vastgelegd(&req, &actor)
+        .await
+        .map_err(in_aanmeldwoorden)?;
+    beeindig_huidige(&req, &pool).await?;
+    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor)
+        .await
+        .map_err(in_aanmeldwoorden)?;
     let veilig = sessie::veilig(&req);
     let mut res = super::naar("/werkplek/");
     zet(&mut res, &sessie::cookie(SESSIE_COOKIE, &id, veilig))?;
     zet(&mut res, &sessie::weg(AANMELD_COOKIE, veilig))?;
     Ok(res)
+}
+
+/// Signing in again ends the session the browser still holds, on every instance (OWASP
+/// Session Management: renew the session at authentication; the tester's fault of
+/// 30 Nov 2026: the old cookie stayed valid for its 10 hours beside the new one). Whether
+/// there was one.
+async fn beeindig_huidige(req: &HttpRequest, pool: &DbPool) -> Result<bool, Fout> {
+    match sessie::lees_cookie(req, SESSIE_COOKIE) {
+        Some(c) => {
+            sessie::verwijder(pool, &c).await?;
+            Ok(true)
+        }
+        None => Ok(false),
+    }
 }
 
 fn versleuteling(req: &HttpRequest) -> Result<web::Data<Versleuteling>, Fout> {
@@ -196,8 +215,14 @@ pub async fn begin_oidc(
 ) -> Result<HttpResponse, Fout> {
     let oidc = oidc_uit(oidc)?;
     let v = versleuteling(&req)?;
+    // The provider's answer arrives without the session cookie (`SameSite=Strict`), so a
+    // session still open in this browser ends here, where the new sign-in starts.
+    let beeindigd = beeindig_huidige(&req, &pool).await?;
     let (cookie, url) = oidc.begin(&pool, &v).await?;
     let mut res = super::naar(&url);
+    if beeindigd {
+        zet(&mut res, &sessie::weg(SESSIE_COOKIE, sessie::veilig(&req)))?;
+    }
     zet(
         &mut res,
         &format!(
@@ -258,9 +283,12 @@ pub async fn terug(
             return Ok(res);
         }
     };
-    crate::auth::toets_rollen_vastgelegd(&req, &actor).await?;
+    crate::auth::toets_rollen_vastgelegd(&req, &actor)
+        .await
+        .map_err(in_aanmeldwoorden)?;
     let id = sessie::maak_met_tokens(&pool, crate::auth::Toegang::van(&req)?, actor, Some(tokens))
-        .await?;
+        .await
+        .map_err(in_aanmeldwoorden)?;
     let mut res = super::pagina(
         &Doorsturen {
             kader: Kader::anoniem("Aangemeld"),
@@ -319,4 +347,29 @@ fn zet(res: &mut HttpResponse, waarde: &str) -> Result<(), Fout> {
     res.headers_mut()
         .append(actix_web::http::header::SET_COOKIE, v);
     Ok(())
+}
+
+/// A refused sign-in in the words of the person signing in: the two rules on who may call
+/// at all (`ORGANISATIE_GEREGISTREERD`, `PLATFORMBEHEER_EIGEN_ORGANISATIE`) are worded for
+/// API clients ("the token", a register path); the sign-in page says what they mean for
+/// the user and whom to ask (WCAG 2.1 SC 3.3.3). The audit trail keeps the rule's name.
+fn in_aanmeldwoorden(e: AppError) -> AppError {
+    use ketenregie_privacy::register::organisaties::ORGANISATIE_GEREGISTREERD;
+    match e {
+        AppError::GeenToegang(d) | AppError::NietGeauthenticeerd(d)
+            if d.contains(ORGANISATIE_GEREGISTREERD) =>
+        {
+            AppError::GeenToegang(
+                "Uw organisatie staat niet in het partnerregister van ketenregie, dus u kunt hier niet aanmelden. Vraag uw functioneel beheerder om de platformbeheerder te vragen uw organisatie te registreren."
+                    .into(),
+            )
+        }
+        AppError::GeenToegang(d) if d.contains(crate::auth::PLATFORMBEHEER_EIGEN_ORGANISATIE) => {
+            AppError::GeenToegang(
+                "De rol platformbeheerder geldt alleen voor medewerkers van de platformorganisatie zelf; uw account heeft die rol bij een andere organisatie. Vraag uw beheerder die rol van uw account te halen."
+                    .into(),
+            )
+        }
+        andere => andere,
+    }
 }

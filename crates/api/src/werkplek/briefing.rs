@@ -25,7 +25,7 @@ use serde::Serialize;
 fn naam<T: Serialize>(t: &T) -> String {
     serde_json::to_value(t)
         .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('-', " ")))
+        .and_then(|v| v.as_str().map(crate::werkplek::namen::als_woorden))
         .unwrap_or_default()
 }
 
@@ -97,7 +97,11 @@ impl Weergave {
             ));
         }
         for s in &b.signalen {
-            vlaggen.push(format!("{}: {}", s.code.replace('-', " "), s.uitleg));
+            vlaggen.push(format!(
+                "{}: {}",
+                crate::werkplek::namen::als_woorden(&s.code),
+                s.uitleg
+            ));
         }
         let persoon = |p: &ketenregie_case::weergave::PersoonKort| {
             format!(
@@ -205,7 +209,9 @@ impl Weergave {
                             .as_deref()
                             .and_then(|t| t.parse().ok())
                             .map(|t| super::meldingen::taak_nl(t).to_string())
-                            .unwrap_or_else(|| m.meldingstatus.replace('-', " ")),
+                            .unwrap_or_else(|| crate::werkplek::namen::als_woorden(
+                                &m.meldingstatus
+                            )),
                         m.ingediend_op
                             .map(|t| format!(", ingediend {}", tijd(t)))
                             .unwrap_or_default()

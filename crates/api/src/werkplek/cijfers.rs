@@ -87,7 +87,7 @@ pub fn naar_regels(paren: &[rapportage::Paar], maand: &str, regels: &mut Vec<Cij
                 afzender: p.afzender.clone(),
                 ontvanger: p.ontvanger.clone(),
                 meldingen: p.meldingen,
-                moment: m.moment.to_string().replace('-', " "),
+                moment: crate::werkplek::namen::als_woorden(m.moment.as_ref()),
                 aantal: m.aantal,
                 op_tijd: m.op_tijd,
                 beslist: m.voldaan + m.open_te_laat,

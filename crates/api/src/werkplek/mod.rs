@@ -178,7 +178,8 @@ impl Kader {
                     .actor
                     .rollen
                     .iter()
-                    .map(|r| r.to_string())
+                    // As a word, as the sign-in page shows it ("functioneel beheerder").
+                    .map(|r| crate::werkplek::namen::als_woorden(r.as_ref()))
                     .collect::<Vec<_>>()
                     .join(", "),
             }),
@@ -238,24 +239,46 @@ pub fn in_woorden(reden: &str, woorden: &[(&str, &str)]) -> String {
 /// (`OVERDRACHT_AAN_EEN_ANDER: ...`, for the audit trail and API clients) is left out.
 fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
     let reden = match reden.split_once(": ") {
-        Some((regel, rest))
-            if !regel.is_empty() && regel.chars().all(|c| c.is_ascii_uppercase() || c == '_') =>
-        {
-            rest
-        }
+        Some((regel, rest)) if is_regelnaam(regel) => rest,
         _ => reden,
     };
+    let reden = zonder_regelnamen(reden);
+    let reden = reden.as_str();
     let mut uit = String::new();
     for (i, deel) in reden.split('`').enumerate() {
         if i % 2 == 1 {
-            let woord = woorden
-                .iter()
-                .find(|(naam, _)| *naam == deel)
-                .map_or(deel, |(_, w)| *w);
-            uit.push_str(woord);
+            // The page's word for a field or state; any other code as words
+            // (`coordinatie` reads "coördinatie").
+            match woorden.iter().find(|(naam, _)| *naam == deel) {
+                Some((_, w)) => uit.push_str(w),
+                None => uit.push_str(&namen::als_woorden(deel)),
+            }
         } else {
             uit.push_str(deel);
         }
+    }
+    uit
+}
+
+/// Whether `s` is a rule's name as the code and the audit trail write it
+/// (`ALLEEN_AFZENDER_ANNULEERT`): capitals and underscores.
+fn is_regelnaam(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+}
+
+/// A reason without the rule names an API answer carries for clients and the audit trail
+/// (`" (regel ALLEEN_AFZENDER_ANNULEERT)"`, `"; regel X"`): a person at the werkplek reads
+/// what the rule says, not its name (the outside test of 1 Dec 2026).
+pub fn zonder_regelnamen(tekst: &str) -> String {
+    let mut uit = tekst.to_string();
+    while let Some(i) = uit.find("(regel ") {
+        let rest = &uit[i + 7..];
+        let Some(eind) = rest.find(')') else { break };
+        if !is_regelnaam(&rest[..eind]) {
+            break;
+        }
+        let begin = if uit[..i].ends_with(' ') { i - 1 } else { i };
+        uit.replace_range(begin..i + 7 + eind + 1, "");
     }
     uit
 }
@@ -397,7 +420,7 @@ impl ResponseError for Fout {
         let uitleg = if p.detail.is_empty() {
             p.title.clone()
         } else {
-            p.detail
+            in_woorden(&p.detail, &[])
         };
         let t = Foutpagina {
             kader: Kader::anoniem(p.title),
@@ -654,4 +677,30 @@ async fn niet_gevonden() -> Result<HttpResponse, Fout> {
     Err(Fout(AppError::NietGevonden(
         "Deze pagina bestaat niet in de werkplek".into(),
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule's name is for clients and the audit trail; the page says what the rule says.
+    #[test]
+    fn regelnamen_niet_op_de_pagina() {
+        assert_eq!(
+            zonder_regelnamen("Alleen de afzender annuleert (regel ALLEEN_AFZENDER_ANNULEERT)"),
+            "Alleen de afzender annuleert"
+        );
+        assert_eq!(
+            in_woorden(
+                "OVERDRACHT_BINNEN_CONVENANT: geen convenant (regel X_Y) hier",
+                &[]
+            ),
+            "Geen convenant hier"
+        );
+        // A parenthesis that is no rule's name stays.
+        assert_eq!(
+            zonder_regelnamen("zie (regel 3, kolom 4)"),
+            "zie (regel 3, kolom 4)"
+        );
+    }
 }

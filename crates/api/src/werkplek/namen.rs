@@ -7,14 +7,53 @@
 
 use diesel::prelude::*;
 use ketenregie_store::DbConnection;
-use ketenregie_store::schema::{gemeenten, organisaties};
+use ketenregie_store::schema::{convenanten, gemeenten, organisaties};
 use std::collections::{BTreeSet, HashMap};
+
+/// A code of the API (`overdracht-mdt`, `onderzoek-vt`, `coordinatie`) as words on a page
+/// ("overdracht MDT", "onderzoek Veilig Thuis", "coördinatie"): dashes become spaces, and
+/// the abbreviations and words the codes write without capitals or diacritics are written
+/// out (WCAG 2.1 SC 3.1.4 "Abbreviations").
+pub fn als_woorden(code: &str) -> String {
+    code.split(['-', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| match w {
+            "vt" => "Veilig Thuis",
+            "mdt" => "MDT",
+            "rvdk" => "Raad voor de Kinderbescherming",
+            "ots" => "OTS",
+            "gi" => "GI",
+            "bsn" => "BSN",
+            "ggz" => "GGZ",
+            "coordinatie" => "coördinatie",
+            "geinformeerd" => "geïnformeerd",
+            "beeindigd" => "beëindigd",
+            ander => ander,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 /// The names of one page's codes, looked up in two queries.
 #[derive(Debug, Default, Clone)]
 pub struct Weergavenamen {
     organisaties: HashMap<String, String>,
     gemeenten: HashMap<String, String>,
+    /// Agreement id to title (`met_teksten`).
+    convenanten: HashMap<String, String>,
+}
+
+/// What a stored text names by code: backticked words (organisation codes, as refusal
+/// reasons write them) and agreement ids (`convenant <uuid>`, as a legal basis is written
+/// in the logs: `privacy::besluit::Basis::tekst`).
+fn genoemd(tekst: &str) -> (Vec<&str>, Vec<&str>) {
+    let codes = tekst.split('`').skip(1).step_by(2).collect();
+    let ids = tekst
+        .match_indices("convenant ")
+        .filter_map(|(i, m)| tekst.get(i + m.len()..i + m.len() + 36))
+        .filter(|id| uuid::Uuid::parse_str(id).is_ok())
+        .collect();
+    (codes, ids)
 }
 
 impl Weergavenamen {
@@ -49,7 +88,77 @@ impl Weergavenamen {
         Ok(Weergavenamen {
             organisaties,
             gemeenten,
+            convenanten: HashMap::new(),
         })
+    }
+
+    /// Also the names of what stored `teksten` name by code (`genoemd`), for `leesbaar`:
+    /// refusal reasons and legal bases written to the logs long before the page shows
+    /// them.
+    pub fn met_teksten<'a>(
+        mut self,
+        conn: &mut DbConnection,
+        teksten: impl IntoIterator<Item = &'a str>,
+    ) -> QueryResult<Self> {
+        let mut codes = BTreeSet::new();
+        let mut ids = BTreeSet::new();
+        for t in teksten {
+            let (c, i) = genoemd(t);
+            codes.extend(
+                c.into_iter()
+                    .filter(|c| !self.organisaties.contains_key(*c)),
+            );
+            ids.extend(i);
+        }
+        if !codes.is_empty() {
+            self.organisaties.extend(
+                organisaties::table
+                    .filter(organisaties::code.eq_any(codes))
+                    .select((organisaties::code, organisaties::naam))
+                    .load::<(String, String)>(conn)?,
+            );
+        }
+        if !ids.is_empty() {
+            self.convenanten.extend(
+                convenanten::table
+                    .filter(convenanten::id.eq_any(ids))
+                    .select((convenanten::id, convenanten::titel))
+                    .load::<(String, String)>(conn)?,
+            );
+        }
+        Ok(self)
+    }
+
+    /// A stored text as a person reads it: a backticked organisation code becomes the
+    /// organisation's name, `convenant <id> v2` becomes the agreement's title and
+    /// version. What is not known stays as written.
+    pub fn leesbaar(&self, tekst: &str) -> String {
+        let mut uit = String::with_capacity(tekst.len());
+        for (i, deel) in tekst.split('`').enumerate() {
+            if i % 2 == 1 {
+                match self.organisaties.get(deel) {
+                    Some(naam) => uit.push_str(naam),
+                    None => {
+                        uit.push('`');
+                        uit.push_str(deel);
+                        uit.push('`');
+                    }
+                }
+            } else {
+                uit.push_str(deel);
+            }
+        }
+        // An odd number of backticks: the last one was a lone one, not an opening.
+        if tekst.matches('`').count() % 2 == 1 && uit.ends_with('`') {
+            uit.pop();
+        }
+        for (id, titel) in &self.convenanten {
+            uit = uit.replace(
+                &format!("convenant {id} v"),
+                &format!("convenant “{titel}”, versie "),
+            );
+        }
+        uit
     }
 
     /// Every registered organisation as (code, name), by name: the choices of a form's
@@ -64,7 +173,7 @@ impl Weergavenamen {
             .load(conn)?;
         let namen = Weergavenamen {
             organisaties: keuze.iter().cloned().collect(),
-            gemeenten: HashMap::new(),
+            ..Weergavenamen::default()
         };
         Ok((namen, keuze))
     }
@@ -84,5 +193,41 @@ impl Weergavenamen {
             .map(|c| self.gemeenten.get(c).map_or(c.as_str(), String::as_str))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stored texts read with names: backticked organisation codes and agreement ids
+    /// replaced, unknown codes and field names left as written.
+    #[test]
+    fn leesbaar() {
+        let id = "0190f5a2-7b1c-7d2e-8f3a-4b5c6d7e8f90";
+        let tekst = format!(
+            "Alleen een beheerder van `politie-den-haag` (veld `naam`); Wmo 2015 art. 5.2.6 (convenant {id} v2)"
+        );
+        let (codes, ids) = genoemd(&tekst);
+        assert_eq!(codes, ["politie-den-haag", "naam"]);
+        assert_eq!(ids, [id]);
+        let n = Weergavenamen {
+            organisaties: [("politie-den-haag".into(), "Politie Den Haag".into())].into(),
+            gemeenten: HashMap::new(),
+            convenanten: [(id.into(), "Convenant Haaglanden".into())].into(),
+        };
+        assert_eq!(
+            n.leesbaar(&tekst),
+            "Alleen een beheerder van Politie Den Haag (veld `naam`); Wmo 2015 art. 5.2.6 (convenant “Convenant Haaglanden”, versie 2)"
+        );
+        assert_eq!(n.leesbaar("een `losse"), "een `losse");
+        assert_eq!(n.leesbaar("geen codes"), "geen codes");
+        assert_eq!(als_woorden("onderzoek-vt"), "onderzoek Veilig Thuis");
+        assert_eq!(
+            als_woorden("verzoek-onderzoek-rvdk"),
+            "verzoek onderzoek Raad voor de Kinderbescherming"
+        );
+        assert_eq!(als_woorden("coordinatie"), "coördinatie");
+        assert_eq!(als_woorden("na-beoordeling"), "na beoordeling");
     }
 }

@@ -143,7 +143,7 @@ pub async fn overdrachten(
                 acuut: k.acuut,
                 termijn: t.map(|t| {
                     (
-                        t.moment.to_string().replace('-', " "),
+                        crate::werkplek::namen::als_woorden(t.moment.as_ref()),
                         tijd_db(t.verschuldigd_op),
                     )
                 }),
@@ -189,7 +189,7 @@ pub async fn verschuldigd(
         .map(|t| Schuld {
             melding: t.zorgmelding_id,
             aan: namen.organisatie(&t.afzender),
-            moment: t.moment.to_string().replace('-', " "),
+            moment: crate::werkplek::namen::als_woorden(t.moment.as_ref()),
             verschuldigd: tijd_db(t.verschuldigd_op),
             verschuldigd_iso: t
                 .verschuldigd_op

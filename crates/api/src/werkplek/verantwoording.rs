@@ -118,8 +118,17 @@ async fn toon(
                 None => None,
             };
             let d = verantwoording::doorbraken(conn, &c, &Venster::eerste(50))?;
+            let teksten: Vec<&str> = rijen
+                .iter()
+                .flat_map(|(r, _)| r.iter())
+                .filter_map(|r| match r {
+                    Logregel::Verwerking(r) => Some(r.grondslag.as_str()),
+                    Logregel::Weigering { rij, .. } => rij.grondslag.as_deref(),
+                })
+                .collect();
             let namen =
                 Weergavenamen::laad(conn, d.rijen.iter().map(|a| a.organisatie.as_str()), [])
+                    .and_then(|n| n.met_teksten(conn, teksten))
                     .map_err(crate::db::db_fout)?;
             Ok((rijen, d.rijen, namen))
         })
@@ -131,7 +140,7 @@ async fn toon(
                     Logregel::Verwerking(r) => Verwerkingregel {
                         tijd: tijd_db(r.start_op),
                         activiteit: r.activiteit,
-                        grondslag: r.grondslag,
+                        grondslag: namen.leesbaar(&r.grondslag),
                         convenant: r
                             .convenant_versie
                             .map(|v| format!("versie {v}"))
@@ -145,7 +154,7 @@ async fn toon(
                     Logregel::Weigering { rij, betrokkene } => Verwerkingregel {
                         tijd: tijd_db(rij.tijdstip),
                         activiteit: format!("poging: {} {}", rij.actie, rij.object_type),
-                        grondslag: rij.grondslag.unwrap_or_default(),
+                        grondslag: namen.leesbaar(rij.grondslag.as_deref().unwrap_or_default()),
                         convenant: String::new(),
                         betrokkene: betrokkene.as_deref().map(kort).unwrap_or_default(),
                         resultaat: "geweigerd".into(),
@@ -166,7 +175,7 @@ async fn toon(
             kader: Kader::voor(s, VERANTWOORDING.label, VERANTWOORDING.pad),
             doelen: Doel::VARIANTS
                 .iter()
-                .map(|d| (d.to_string(), d.replace('-', " ")))
+                .map(|d| (d.to_string(), crate::werkplek::namen::als_woorden(d)))
                 .collect(),
             van: invoer.0,
             tot: invoer.1,

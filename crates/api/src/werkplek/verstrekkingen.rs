@@ -93,13 +93,20 @@ async fn toon(
         Weergavenamen::alle_organisaties(conn).map_err(crate::db::db_fout)
     })
     .await?;
-    let (rijen, totaal) = match vraag {
-        None => (vec![], ketenregie_store::venster::Telling::exact(0)),
+    let (rijen, totaal, titels) = match vraag {
+        None => (
+            vec![],
+            ketenregie_store::venster::Telling::exact(0),
+            Weergavenamen::default(),
+        ),
         Some(v) => {
             crate::verwerking::tx(pool, &ctx, "lezen", object, move |conn| {
                 let venster = ketenregie_store::venster::Venster::eerste(MAX_RIJEN);
                 let pagina = verantwoording::verstrekkingen(conn, &c, v, &venster)?;
-                Ok((pagina.rijen, pagina.telling))
+                let titels = Weergavenamen::default()
+                    .met_teksten(conn, pagina.rijen.iter().map(|v| v.grondslag.as_str()))
+                    .map_err(crate::db::db_fout)?;
+                Ok((pagina.rijen, pagina.telling, titels))
             })
             .await?
         }
@@ -110,13 +117,13 @@ async fn toon(
             tijd: tijd(v.tijdstip_utc()),
             rollen: v.rollen().join(", "),
             aan: namen.organisatie(&v.ontvanger),
-            doel: v.doel.replace('-', " "),
-            grondslag: v.grondslag,
+            doel: crate::werkplek::namen::als_woorden(&v.doel),
+            grondslag: titels.leesbaar(&v.grondslag),
             convenant: v
                 .convenant_versie
                 .map(|n| format!("versie {n}"))
                 .unwrap_or_default(),
-            record: v.object_type.replace('-', " "),
+            record: crate::werkplek::namen::als_woorden(&v.object_type),
             doorbraak: v.doorbraak,
         })
         .collect();
@@ -130,7 +137,7 @@ async fn toon(
             kader: Kader::voor(s, VERSTREKKINGEN.label, VERSTREKKINGEN.pad),
             doelen: Doel::VARIANTS
                 .iter()
-                .map(|d| (d.to_string(), d.replace('-', " ")))
+                .map(|d| (d.to_string(), crate::werkplek::namen::als_woorden(d)))
                 .collect(),
             organisaties,
             van: invoer.van,

@@ -92,7 +92,13 @@ async fn toon(
                     Logregel::Weigering { rij, .. } => Some(rij.organisatie.as_str()),
                     Logregel::Verwerking(_) => None,
                 });
-                let namen = Weergavenamen::laad(conn, orgs, []).map_err(crate::db::db_fout)?;
+                let redenen = p.rijen.iter().filter_map(|r| match r {
+                    Logregel::Weigering { rij, .. } => rij.grondslag.as_deref(),
+                    Logregel::Verwerking(_) => None,
+                });
+                let namen = Weergavenamen::laad(conn, orgs, [])
+                    .and_then(|n| n.met_teksten(conn, redenen))
+                    .map_err(crate::db::db_fout)?;
                 Ok((p.rijen, p.telling, namen))
             })
             .await?
@@ -109,8 +115,12 @@ async fn toon(
                 } else {
                     format!("{} ({})", rij.gebruiker_naam, rij.gebruiker)
                 },
-                poging: format!("{} {}", rij.actie, rij.object_type.replace('-', " ")),
-                reden: rij.grondslag.unwrap_or_default(),
+                poging: format!(
+                    "{} {}",
+                    rij.actie,
+                    crate::werkplek::namen::als_woorden(&rij.object_type)
+                ),
+                reden: namen.leesbaar(rij.grondslag.as_deref().unwrap_or_default()),
                 betrokkene: betrokkene.as_deref().map(kort).unwrap_or_default(),
                 doorbraak: rij.doorbraak,
             }),

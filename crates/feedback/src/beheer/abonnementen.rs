@@ -9,7 +9,7 @@
 
 use crate::abonnement::{self, Abonnement, GeldigAbonnement};
 use ketenregie_common::{Actor, Fout, Rol};
-use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
@@ -59,8 +59,42 @@ pub fn maak(
         &ctx.actor.gebruiker,
         ctx.nu,
     )?;
+    audit(conn, ctx, "aanmaken", 201, &nieuw, None)?;
     nieuw.geheim = Some(geheim);
     Ok(nieuw)
+}
+
+/// The subscription as written to the audit trail: where deliveries go and what they
+/// carry, never its secret.
+fn als_json(a: &Abonnement) -> serde_json::Value {
+    serde_json::json!({"url": a.url, "kanalen": a.kanalen, "soorten": a.soorten})
+}
+
+/// One audit row for a subscription made or ended, in the organisation's own trail
+/// (README "Audit trail": every change is recorded, with old and new values).
+fn audit(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: &str,
+    resultaat: u16,
+    a: &Abonnement,
+    oud: Option<&Abonnement>,
+) -> Result<(), Fout> {
+    let nieuw = (actie != "verwijderen").then(|| als_json(a));
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.into(),
+            object: object(ctx, a.id),
+            resultaat,
+            doorbraak: false,
+            grondslag: None,
+            oud: oud.map(als_json),
+            nieuw,
+        },
+    )?;
+    Ok(())
 }
 
 /// `GET /abonnementen`: a page of the organisation's subscriptions and the total.
@@ -92,7 +126,7 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Abonneme
 /// `DELETE /abonnementen/{id}`: end the subscription; deliveries still pending for it
 /// are dropped. Errors as `lees`.
 pub fn zeg_op(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<(), Fout> {
-    lees(conn, ctx, id)?;
+    let a = lees(conn, ctx, id)?;
     abonnement::verwijder(conn, &id.to_string())?;
-    Ok(())
+    audit(conn, ctx, "verwijderen", 204, &a, Some(&a))
 }

@@ -8,7 +8,7 @@
 
 use crate::bezorging::{self, Bezorgstatus, DoodBericht, DoodSleutel};
 use ketenregie_common::{Actor, Fout, Rol};
-use ketenregie_privacy::logboek::Object;
+use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_store::DbConnection;
 use ketenregie_store::venster::{Pagina, Venster};
@@ -60,8 +60,9 @@ pub fn lijst(
 /// organisation's, for a functional admin), `Conflict` when it is not dead.
 pub fn opnieuw(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<DoodBericht, Fout> {
     let org = bereik(&ctx.actor)?;
-    let id = id.to_string();
-    let (b, status) = bezorging::bezorging(conn, &id)?.ok_or_else(|| zicht::onbekend(BEZORGING))?;
+    let sleutel = id.to_string();
+    let (b, status) =
+        bezorging::bezorging(conn, &sleutel)?.ok_or_else(|| zicht::onbekend(BEZORGING))?;
     if org.as_deref().is_some_and(|o| o != b.organisatie) {
         return Err(zicht::verborgen(
             BEZORGING,
@@ -76,6 +77,23 @@ pub fn opnieuw(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<DoodB
             "Deze bezorging is `{status}`, niet dood of onzeker"
         )));
     }
-    bezorging::opnieuw(conn, &id, ctx.nu)?;
+    bezorging::opnieuw(conn, &sleutel, ctx.nu)?;
+    // In the delivery's organisation's trail, whoever re-queued it (README "Audit trail").
+    logboek::audit(
+        conn,
+        ctx,
+        &logboek::AuditRegel {
+            actie: "opnieuw".into(),
+            object: Object {
+                eigenaar: b.organisatie.clone(),
+                ..object(ctx, id)
+            },
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: Some(serde_json::json!({"status": status.to_string()})),
+            nieuw: Some(serde_json::json!({"status": "wachtend"})),
+        },
+    )?;
     Ok(b)
 }

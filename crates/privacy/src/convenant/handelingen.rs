@@ -50,8 +50,10 @@ impl From<ConvenantFout> for Fout {
             ConvenantFout::GeenToegang(d) => Fout::geen_toegang(ONDERTEKENAARS, d),
             ConvenantFout::Uitgetreden(d) => Fout::geweigerd(UITTREDEN, d),
             ConvenantFout::Toestand(d) => Fout::conflict(d),
-            ConvenantFout::HashVerschil { huidig, gegeven } => Fout::conflict(format!(
-                "De inhoud van dit convenant is veranderd sinds u die las: de huidige inhoudHash is `{huidig}`, u ondertekende `{gegeven}`. Lees het convenant opnieuw en onderteken de huidige inhoud."
+            // The hash sent is not repeated (a problem never echoes a value sent); the
+            // current one is the agreement's own, readable by every party anyway.
+            ConvenantFout::HashVerschil { huidig, .. } => Fout::conflict(format!(
+                "De inhoud van dit convenant is veranderd sinds u die las, of de meegestuurde `inhoudHash` is niet die van dit convenant: de huidige is `{huidig}`. Lees het convenant opnieuw en onderteken de huidige inhoud."
             )),
             ConvenantFout::Ongeldig(fouten) => Fout::Ongeldig(fouten),
             ConvenantFout::Db(e) => e.into(),
@@ -100,7 +102,7 @@ fn zichtbaar<T>(
         Err(Fout::NietGevonden(_)) => {
             let o = object(conn, ctx, id)?;
             Err(Fout::Verborgen {
-                detail: format!("Er is geen convenant met id {id}"),
+                detail: "Er is geen convenant met dit id".into(),
                 eigenaar: o.eigenaar,
                 reden: format!(
                     "organisatie `{}` is geen partij bij dit convenant, of het bestaat niet",

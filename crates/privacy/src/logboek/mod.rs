@@ -612,15 +612,30 @@ pub fn weigering(
     object: Object,
     w: &Weigering,
 ) -> QueryResult<()> {
+    afgewezen(conn, ctx, actie, object, 403, &w.reden)
+}
+
+/// A write refused by the object's state rather than by the rules (a 409: a signature on
+/// a content hash that is not the current one, a step the state does not allow): one
+/// audit row with the status and the reason, as a refusal by the rules has (README
+/// "Audit trail": every refused attempt is recorded).
+pub fn afgewezen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: &str,
+    object: Object,
+    resultaat: u16,
+    reden: &str,
+) -> QueryResult<()> {
     audit(
         conn,
         ctx,
         &AuditRegel {
             actie: actie.to_string(),
             object,
-            resultaat: 403,
+            resultaat,
             doorbraak: false,
-            grondslag: Some(format!("geweigerd: {}", w.reden)),
+            grondslag: Some(format!("geweigerd: {reden}")),
             oud: None,
             nieuw: None,
         },

@@ -1,11 +1,12 @@
 //! `BEHEER_CONTACTPUNTEN`: whom to call at each organisation, and when, is kept by the
 //! organisation's own functional admin or the platform admin (`Actor::beheert_organisatie`);
-//! every partner reads the directory. A refused change is recorded in the caller's
-//! organisation's audit trail, as for the register itself.
+//! every partner reads the directory. Every addition, change and removal is recorded in
+//! the organisation's audit trail with old and new values, as for the register itself;
+//! a refused change in the caller's organisation's trail.
 
 use super::controleer_gemeenten;
 use crate::Context;
-use crate::logboek::Object;
+use crate::logboek::{self, AuditRegel, Object};
 use ketenregie_common::{Actor, Fout};
 use ketenregie_store::DbConnection;
 use ketenregie_store::directory::{self, Contactpunt, ContactpuntFilter, ContactpuntGegevens};
@@ -25,19 +26,19 @@ pub fn object(actor: &Actor, id: Option<Uuid>) -> Object {
 }
 
 /// `BEHEER_CONTACTPUNTEN` for the organisation `organisatie_id` (`NietGevonden` when it
-/// does not exist).
-fn beheert(conn: &mut DbConnection, actor: &Actor, organisatie_id: Uuid) -> Result<(), Fout> {
-    let org = directory::organisatie(conn, organisatie_id)?.ok_or_else(|| {
-        Fout::NietGevonden(format!("Er is geen organisatie met id {organisatie_id}"))
-    })?;
+/// does not exist); its code, whose audit trail records the act.
+fn beheert(conn: &mut DbConnection, actor: &Actor, organisatie_id: Uuid) -> Result<String, Fout> {
+    let org = directory::organisatie(conn, organisatie_id)?
+        .ok_or_else(|| Fout::NietGevonden("Er is geen organisatie met dit id".into()))?;
     if actor.beheert_organisatie(&org.code) {
-        Ok(())
+        Ok(org.code)
     } else {
         Err(Fout::geen_toegang(
             BEHEER_CONTACTPUNTEN,
             format!(
-                "Alleen een functioneel beheerder van `{}` of een platformbeheerder mag haar contactpunten beheren",
-                org.code
+                "Alleen een functioneel beheerder van {} of een platformbeheerder mag haar contactpunten beheren",
+                // Its name, as people know it (the werkplek shows this reason).
+                org.naam
             ),
         ))
     }
@@ -46,7 +47,7 @@ fn beheert(conn: &mut DbConnection, actor: &Actor, organisatie_id: Uuid) -> Resu
 /// A contact point; `NietGevonden` for an unknown id.
 pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Contactpunt, Fout> {
     directory::contactpunt(conn, id)?
-        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen contactpunt met id {id}")))
+        .ok_or_else(|| Fout::NietGevonden("Er is geen contactpunt met dit id".into()))
 }
 
 /// Whether `t` reads as a telephone number: 6 to 16 digits and only `+ - ( )` and spaces
@@ -149,6 +150,46 @@ pub fn controleer(g: &ContactpuntGegevens) -> Result<(), Fout> {
     v.afronden(|| ()).map_err(Fout::Ongeldig)
 }
 
+/// The contact point as written to the audit trail (organisation data: encrypted at rest
+/// there like every old and new value, `AUDIT_VERSLEUTELD`).
+fn als_json(c: &Contactpunt) -> serde_json::Value {
+    serde_json::json!({
+        "rol": c.rol, "naam": c.naam, "telefoon": c.telefoon, "email": c.email,
+        "openingstijden": c.openingstijden, "altijdBereikbaar": c.altijd_bereikbaar,
+    })
+}
+
+/// One audit row for an addition (`oud` none), change or removal (`nieuw` none) of a
+/// contact point, in its organisation's trail.
+fn audit(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    actie: &str,
+    resultaat: u16,
+    (eigenaar, id): (String, Uuid),
+    oud: Option<&Contactpunt>,
+    nieuw: Option<&Contactpunt>,
+) -> Result<(), Fout> {
+    logboek::audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: actie.into(),
+            object: Object {
+                soort: "contactpunten",
+                id: id.to_string(),
+                eigenaar,
+            },
+            resultaat,
+            doorbraak: false,
+            grondslag: None,
+            oud: oud.map(als_json),
+            nieuw: nieuw.map(als_json),
+        },
+    )?;
+    Ok(())
+}
+
 /// `POST /organisaties/{id}/contactpunten`.
 pub fn voeg_toe(
     conn: &mut DbConnection,
@@ -156,9 +197,11 @@ pub fn voeg_toe(
     organisatie_id: Uuid,
     g: ContactpuntGegevens,
 ) -> Result<Contactpunt, Fout> {
-    beheert(conn, &ctx.actor, organisatie_id)?;
+    let code = beheert(conn, &ctx.actor, organisatie_id)?;
     controleer(&g)?;
-    Ok(directory::maak_contactpunt(conn, organisatie_id, g)?)
+    let c = directory::maak_contactpunt(conn, organisatie_id, g)?;
+    audit(conn, ctx, "aanmaken", 201, (code, c.id), None, Some(&c))?;
+    Ok(c)
 }
 
 /// `GET /contactpunten`: a page of the directory, filtered (a municipality filter must be
@@ -170,6 +213,17 @@ pub fn zoek(
 ) -> Result<ketenregie_store::venster::Pagina<Contactpunt, String>, Fout> {
     if let Some(g) = &filter.gemeente {
         controleer_gemeenten(conn, "gemeente", std::slice::from_ref(g))?;
+    }
+    // An organisation filter names a registered organisation: an unknown id is a 422
+    // naming `organisatie`, as an unknown municipality is.
+    if let Some(id) = filter.organisatie_id
+        && directory::organisatie(conn, id)?.is_none()
+    {
+        return Err(Fout::veld(
+            "organisatie",
+            ketenregie_common::regelcode::GEREGISTREERD,
+            "`organisatie` noemt geen geregistreerde organisatie; zie /api/v1/organisaties",
+        ));
     }
     Ok(directory::contactpunten(conn, filter, venster)?)
 }
@@ -183,9 +237,19 @@ pub fn wijzig(
     voorwaarde: &ketenregie_common::IfMatch,
 ) -> Result<Contactpunt, Fout> {
     let huidig = lees(conn, id)?;
-    beheert(conn, &ctx.actor, huidig.organisatie_id)?;
+    let code = beheert(conn, &ctx.actor, huidig.organisatie_id)?;
     controleer(&g)?;
-    Ok(directory::wijzig_contactpunt(conn, id, g, voorwaarde)?)
+    let nieuw = directory::wijzig_contactpunt(conn, id, g, voorwaarde)?;
+    audit(
+        conn,
+        ctx,
+        "wijzigen",
+        200,
+        (code, id),
+        Some(&huidig),
+        Some(&nieuw),
+    )?;
+    Ok(nieuw)
 }
 
 /// `DELETE /contactpunten/{id}`.
@@ -197,6 +261,15 @@ pub fn verwijder(
     voorwaarde: &ketenregie_common::IfMatch,
 ) -> Result<(), Fout> {
     let huidig = lees(conn, id)?;
-    beheert(conn, &ctx.actor, huidig.organisatie_id)?;
-    Ok(directory::verwijder_contactpunt(conn, id, voorwaarde)?)
+    let code = beheert(conn, &ctx.actor, huidig.organisatie_id)?;
+    directory::verwijder_contactpunt(conn, id, voorwaarde)?;
+    audit(
+        conn,
+        ctx,
+        "verwijderen",
+        204,
+        (code, id),
+        Some(&huidig),
+        None,
+    )
 }

@@ -51,6 +51,11 @@ fn privacyfunctionaris(actor: &Actor) -> Result<(), Fout> {
     }
 }
 
+/// The legal basis of the privacy officer's search of the own logs: the controller's
+/// accountability (AVG art. 5 lid 2) and the data subject's right of access (art. 15).
+const GRONDSLAG_VERANTWOORDING: &str =
+    "AVG art. 5 lid 2 en art. 15 (verantwoording; inzage door betrokkene)";
+
 /// The audit object of a read of the organisation's logs (`id`: `_zoek`, `doorbraken`).
 pub fn object(ctx: &Context, id: &str) -> Object {
     Object {
@@ -139,6 +144,27 @@ pub fn zoek_verwerkingen(
                 .map(|r| (PERSONEN.to_string(), r.to_string())),
         );
     }
+    // The search itself is processing (by a BSN, of a person's number): in the
+    // organisation's audit trail, with what was asked but not the person.
+    logboek::audit(
+        conn,
+        ctx,
+        &logboek::AuditRegel {
+            actie: "zoeken".into(),
+            object: object(ctx, "_zoek"),
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: Some(GRONDSLAG_VERANTWOORDING.into()),
+            oud: None,
+            nieuw: Some(serde_json::json!({
+                "persoon": z.persoon.is_some(),
+                "van": z.van, "tot": z.tot,
+                "doel": z.doel.map(|d| d.to_string()),
+                "convenant": z.convenant,
+                "uitkomst": z.uitkomst.map(|u| u.to_string()),
+            })),
+        },
+    )?;
     let z = VerwerkingZoek {
         organisatie: ctx.actor.organisatie.clone(),
         betrokkenen: ids.iter().map(|id| ctx.pseudoniemen.van(*id)).collect(),
@@ -172,6 +198,18 @@ pub fn verstrekkingen(
 ) -> Result<ketenregie_store::venster::Pagina<Verstrekking, verstrekking::VerstrekkingSleutel>, Fout>
 {
     privacyfunctionaris(&ctx.actor)?;
+    // A filter on an organisation that is not registered is a mistake, not "nobody of
+    // that name read": a 422 naming `aan`, as a municipality filter that is no real code
+    // (never the value sent: it may carry anything a caller typed).
+    if let Some(aan) = &v.aan
+        && ketenregie_store::directory::organisatie_op_code(conn, aan)?.is_none()
+    {
+        return Err(Fout::veld(
+            "aan",
+            ketenregie_common::regelcode::GEREGISTREERD,
+            "`aan` noemt geen geregistreerde organisatie; zie /api/v1/organisaties".to_string(),
+        ));
+    }
     Ok(verstrekking::van_eigenaar(
         conn,
         &ctx.actor.organisatie,

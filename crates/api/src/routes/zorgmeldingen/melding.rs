@@ -39,7 +39,7 @@ pub async fn maak(
 ) -> Result<HttpResponse, AppError> {
     let invoer: MeldingInvoer = body.lees().await?;
     let idem = Idempotentie::uit(&req, &ctx, &body)?;
-    if let Some(eerder) = idem.eerder(&pool, ctx.nu).await? {
+    if let Some(eerder) = idem.eerder(&pool, &ctx).await? {
         return Ok(eerder);
     }
     let melding =
@@ -60,7 +60,7 @@ pub async fn maak(
         Ok((m.kop, antwoord))
     })
     .await;
-    let (kop, antwoord) = match idem.na_afloop(&pool, ctx.nu, uitkomst).await? {
+    let (kop, antwoord) = match idem.na_afloop(&pool, &ctx, uitkomst).await? {
         Ok(v) => v,
         Err(eerder) => return Ok(eerder),
     };

@@ -160,7 +160,7 @@ pub(super) async fn detail_pagina(
         .unwrap_or_default()
         .into_iter()
         .map(|t| TermijnRegel {
-            moment: t.moment.to_string().replace('-', " "),
+            moment: crate::werkplek::namen::als_woorden(t.moment.as_ref()),
             verschuldigd: tijd_db(t.verschuldigd_op),
             verschuldigd_iso: t
                 .verschuldigd_op
@@ -270,7 +270,7 @@ pub(super) async fn detail_pagina(
         geredigeerd: m
             .geredigeerd
             .iter()
-            .map(|g| g.to_string().replace('-', " "))
+            .map(|g| crate::werkplek::namen::als_woorden(g.as_ref()))
             .collect::<Vec<_>>()
             .join(", "),
         termijnen,
@@ -287,7 +287,7 @@ pub(super) async fn detail_pagina(
                 .is_some_and(|t| !matches!(t, TaakStatus::Cancelled | TaakStatus::EnteredInError)),
         momenten: Terugkoppelmoment::VARIANTS
             .iter()
-            .map(|m| (m.to_string(), m.replace('-', " ")))
+            .map(|m| (m.to_string(), crate::werkplek::namen::als_woorden(m)))
             .collect(),
         overdragen,
         probleem,
@@ -481,12 +481,19 @@ pub async fn stap(
             .await
         }
         Some(TaakStatus::InProgress) if beoordeling => {
+            // `acuut` is ja, nee or not chosen; another value is a crafted post, refused
+            // at the field rather than stored as "not said" (the outside test of 1 Dec
+            // 2026).
+            let acuut = f.ja_nee("acuut");
             match f.waarde("uitkomst").and_then(|u| u.parse().ok()) {
+                Some(_) if acuut.is_none() && f.waarde("acuut").is_some() => {
+                    Err(AppError::ongeldig("acuut", "enum", "kies ja of nee"))
+                }
                 Some(uitkomst) => {
                     let b = Beoordeling {
                         stap: s,
                         uitkomst,
-                        acuut: f.ja_nee("acuut"),
+                        acuut,
                         toelichting: f.waarde("toelichting"),
                     };
                     uitvoeren(&pool, &ctx, "beoordelen", Some(id), move |c, x| {
@@ -532,10 +539,12 @@ pub async fn stap(
             })
             .await
         }
-        _ => Err(AppError::Conflict {
-            detail: "Deze stap bestaat niet.".into(),
-            location: None,
-        }),
+        // A crafted `naar` the page never offers: invalid input, not a state conflict.
+        _ => Err(AppError::ongeldig(
+            "naar",
+            "enum",
+            "deze stap bestaat niet; kies een stap op de pagina",
+        )),
     };
     // The fields of this step's form (`melding.html`: ids end in the step's state).
     let n = naar_status.map(|t| t.to_string()).unwrap_or_default();

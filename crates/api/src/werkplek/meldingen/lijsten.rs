@@ -22,7 +22,11 @@ pub struct Regel {
 pub fn status(k: &Kop) -> String {
     match (k.meldingstatus, k.taakstatus) {
         (_, Some(t)) => match &k.bedrijfsstatus {
-            Some(b) => format!("{} ({})", taak_nl(t), b.replace('-', " ")),
+            Some(b) => format!(
+                "{} ({})",
+                taak_nl(t),
+                crate::werkplek::namen::als_woorden(b)
+            ),
             None => taak_nl(t).to_string(),
         },
         (Meldingstatus::Concept, None) => "concept".into(),
@@ -111,7 +115,7 @@ pub(super) async fn regels(
                 datum: tijd_db(k.ingediend_op.unwrap_or(k.gewijzigd_op)),
                 termijn: t.map(|t| {
                     (
-                        t.moment.to_string().replace('-', " "),
+                        crate::werkplek::namen::als_woorden(t.moment.as_ref()),
                         tijd_db(t.verschuldigd_op),
                     )
                 }),

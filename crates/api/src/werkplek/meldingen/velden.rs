@@ -53,7 +53,7 @@ pub(super) fn opties(varianten: &[&str]) -> Vec<(String, String)> {
     v.extend(
         varianten
             .iter()
-            .map(|s| (s.to_string(), s.replace('-', " "))),
+            .map(|s| (s.to_string(), crate::werkplek::namen::als_woorden(s))),
     );
     v
 }
@@ -294,7 +294,7 @@ pub(super) fn groepen(
         "Vertrouwelijkheid",
         Vertrouwelijkheid::VARIANTS
             .iter()
-            .map(|s| (s.to_string(), s.replace('-', " ")))
+            .map(|s| (s.to_string(), crate::werkplek::namen::als_woorden(s)))
             .collect(),
         "keuze",
     );
