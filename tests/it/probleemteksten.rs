@@ -255,6 +255,7 @@ async fn geen_reden_herhaalt_de_waarde(db: Db) {
         .await
         .unwrap();
     let gezin = gezin["id"].as_str().unwrap().to_string();
+    let ver_vooruit = (chrono::Utc::now().date_naive() + chrono::Days::new(1000)).to_string();
 
     let mut oud_incident = melding();
     oud_incident["incidentDatum"] = json!("1899-12-31");
@@ -296,10 +297,12 @@ async fn geen_reden_herhaalt_de_waarde(db: Db) {
             "POST",
             "/api/v1/gezinnen".into(),
             &gi,
+            // A start some 1,000 days ahead: out of range, and never the bound the reason
+            // names (today plus a year), whatever day the test runs.
             json!({"leden": [
-                {"persoon": kind, "relatie": "kind", "van": "2027-12-02"},
+                {"persoon": kind, "relatie": "kind", "van": ver_vooruit},
                 {"persoon": kind, "relatie": "kind", "van": "2099-03-04", "tot": "2098-02-03"}]}),
-            vec!["2027-12-02", "2099-03-04", "2098-02-03"],
+            vec![ver_vooruit.as_str(), "2099-03-04", "2098-02-03"],
         ),
         (
             "POST",
@@ -425,7 +428,156 @@ async fn grenzen_in_het_document(db: Db) {
     }
 }
 
+/// The outside test of 1 Dec 2026, second round: a 412 repeated the `If-Match` sent, a
+/// disclosure filter on an organisation that is not registered answered an empty list,
+/// and token values (a role, a key id) were repeated in the 401. Each now names what is
+/// wrong without the value.
+async fn voorwaarde_filter_en_token_herhalen_niets(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let org = app
+        .get(&format!("/api/v1/organisaties?code={POLITIE}"), &beheer)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let org_id = org["results"][0]["id"].as_str().unwrap();
+    let body = json!({"rol": "spoed", "naam": "Spoeddienst", "telefoon": "070 123 45 67"});
+    let cp: Value = app
+        .post(
+            &format!("/api/v1/organisaties/{org_id}/contactpunten"),
+            &beheer,
+            &body,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let res = app
+        .client
+        .put(app.url(&format!(
+            "/api/v1/contactpunten/{}",
+            cp["id"].as_str().unwrap()
+        )))
+        .bearer_auth(&beheer)
+        .header("If-Match", "\"987654\", \"x-31415\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 412).await.to_string();
+    assert!(!p.contains("987654") && !p.contains("31415"), "{p}");
+    assert!(p.contains("huidige versie"), "{p}");
+
+    let fg = app.token(VT, &["privacyfunctionaris"]);
+    let res = app
+        .get(
+            "/api/v1/verwerkingen/verstrekkingen?aan=nergens-bekend-42",
+            &fg,
+        )
+        .await;
+    let p = assert_problem(res, 422).await;
+    assert_eq!(p["invalidParams"][0]["name"], "aan", "{p}");
+    assert!(!p.to_string().contains("nergens-bekend-42"), "{p}");
+    let res = app
+        .get(
+            &format!("/api/v1/verwerkingen/verstrekkingen?aan={POLITIE}"),
+            &fg,
+        )
+        .await;
+    assert_eq!(res.status(), 200, "a registered organisation is a filter");
+    let res = app
+        .get(
+            "/api/v1/verwerkingen/verstrekkingen?doorbraak=misschien",
+            &fg,
+        )
+        .await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "doorbraak", "{p}");
+    assert!(!p.to_string().contains("misschien"), "{p}");
+
+    let res = app
+        .get(
+            "/api/v1/organisaties",
+            &app.token(POLITIE, &["schatbewaarder"]),
+        )
+        .await;
+    let p = assert_problem(res, 401).await.to_string();
+    assert!(
+        p.contains("onbekende rol") && !p.contains("schatbewaarder"),
+        "{p}"
+    );
+}
+
+/// The outside test of 1 Dec 2026, third round: a list filter on a value that names
+/// nothing (an unknown municipality, organisation or event type) answered an empty page,
+/// and a 404 repeated the id asked for. A filter that cannot match is a 422 naming the
+/// parameter (a malformed one a 400); a 404 says what is missing, not which id.
+async fn filters_en_404_noemen_geen_waarde(db: Db) {
+    // With the municipalities loaded, as in production (without them only the format of
+    // a code can be checked).
+    let Some(app) = common::spawn_with(db, "# referentiedata").await else {
+        return;
+    };
+    app.organisatie(POLITIE, "politie", &[]).await;
+    app.organisatie(VT, "veilig-thuis", &["0518"]).await;
+    let vt = app.token(VT, &["triagist"]);
+    let agent = app.token(POLITIE, &["wijkagent"]);
+
+    let res = app.get("/api/v1/zorgmeldingen?gemeente=0999", &vt).await;
+    let p = assert_problem(res, 422).await;
+    assert_eq!(p["invalidParams"][0]["name"], "gemeente", "{p}");
+    assert!(!p.to_string().contains("0999"), "{p}");
+    let res = app.get("/api/v1/zorgmeldingen?gemeente=0518", &vt).await;
+    assert_eq!(res.status(), 200, "a real municipality is a filter");
+
+    let vreemd = "5f0c7a4e-1d2b-4c3a-9e8f-7a6b5c4d3e2f";
+    let res = app
+        .get(
+            &format!("/api/v1/contactpunten?organisatie={vreemd}"),
+            &agent,
+        )
+        .await;
+    let p = assert_problem(res, 422).await;
+    assert_eq!(p["invalidParams"][0]["name"], "organisatie", "{p}");
+    assert!(!p.to_string().contains(vreemd), "{p}");
+
+    let res = app.get("/api/v1/berichten?soort=Robert'); DROP", &vt).await;
+    let p = assert_problem(res, 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "soort", "{p}");
+    assert!(!p.to_string().contains("DROP"), "{p}");
+    let res = app
+        .get("/api/v1/berichten?soort=termijnen.verjaardag", &vt)
+        .await;
+    let p = assert_problem(res, 422).await;
+    assert_eq!(p["invalidParams"][0]["name"], "soort", "{p}");
+    assert!(!p.to_string().contains("verjaardag"), "{p}");
+    let res = app
+        .get("/api/v1/berichten?soort=termijnen.escalatie", &vt)
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "an event type the service emits is a filter"
+    );
+
+    for pad in [
+        format!("/api/v1/organisaties/{vreemd}"),
+        format!("/api/v1/contactpunten/{vreemd}"),
+        format!("/api/v1/convenanten/{vreemd}"),
+    ] {
+        let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+        let p = assert_problem(app.get(&pad, &beheer).await, 404).await;
+        // The `instance` is the path asked for; the reason does not repeat it.
+        let detail = p["detail"].as_str().unwrap();
+        assert!(!detail.contains(vreemd), "{pad}: {p}");
+        assert!(detail.contains("met dit id"), "{pad}: {p}");
+    }
+}
+
 op_beide_backends!(
+    filters_en_404_noemen_geen_waarde,
+    voorwaarde_filter_en_token_herhalen_niets,
     herhaling_met_dezelfde_koppen,
     sleutelweigering_noemt_de_kop,
     omgekeerde_periode_422,

@@ -966,6 +966,12 @@ async fn overdracht_buiten_convenant(db: Db) {
     let weigert = |p: &Value| {
         assert_eq!(p["invalidParams"][0]["name"], "/organisatie", "{p}");
         assert_eq!(p["invalidParams"][0]["code"], "convenant-vereist", "{p}");
+        // No organisation's code, neither the one sent nor the sender's (a reason never
+        // repeats a value: README "Invalid input").
+        let tekst = p.to_string();
+        for code in ["buitenstaander", "vt-haaglanden", "politie-"] {
+            assert!(!tekst.contains(code), "{code} in {tekst}");
+        }
     };
     let voor = tel(&app);
     let naar_buiten = json!({"organisatie": "buitenstaander"});

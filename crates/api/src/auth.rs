@@ -206,8 +206,9 @@ impl Verifier {
                 "Ongetekende tokens (alg \"none\") worden geweigerd".into(),
             ));
         }
-        let algorithm = Algorithm::from_str(alg)
-            .map_err(|_| fail(format!("Algoritme `{alg}` wordt niet ondersteund")))?;
+        let algorithm = Algorithm::from_str(alg).map_err(|_| {
+            fail("Het algoritme (`alg`) van het token wordt niet ondersteund".into())
+        })?;
         let key = if algorithm == Algorithm::HS256 && self.dev_key.is_some() {
             self.dev_key.clone().expect("checked")
         } else if self.algorithms.contains(&algorithm) {
@@ -219,7 +220,7 @@ impl Verifier {
                 allowed.push("HS256 (alleen development)".into());
             }
             return Err(fail(format!(
-                "Algoritme `{alg}` is niet toegestaan; toegestaan: {}",
+                "Het algoritme (`alg`) van het token is niet toegestaan; toegestaan: {}",
                 allowed.join(", ")
             )));
         };
@@ -230,7 +231,7 @@ impl Verifier {
             .any(|t| typ_vorm(t) == typ_vorm(typ))
         {
             return Err(fail(format!(
-                "Token-type (`typ`) `{typ}` wordt niet geaccepteerd; verwacht: {}",
+                "Het token-type (`typ`) wordt niet geaccepteerd; verwacht: {}",
                 self.token_types.join(", ")
             )));
         }
@@ -340,7 +341,9 @@ impl Verifier {
         };
         let jwk = jwk.ok_or_else(|| {
             AppError::NietGeauthenticeerd(match kid {
-                Some(k) => format!("Geen sleutel met `kid` `{k}` in de geconfigureerde JWKS"),
+                Some(_) => {
+                    "De `kid` van het token noemt geen sleutel in de geconfigureerde JWKS".into()
+                }
                 None => {
                     "Het token noemt geen `kid` en de JWKS heeft niet precies één sleutel".into()
                 }
@@ -350,8 +353,7 @@ impl Verifier {
             && format!("{key_alg:?}") != format!("{alg:?}")
         {
             return Err(AppError::NietGeauthenticeerd(format!(
-                "Het token gebruikt `{alg:?}` maar sleutel `{}` is voor `{key_alg:?}`",
-                kid.unwrap_or("")
+                "Het token gebruikt `{alg:?}` maar de sleutel die zijn `kid` noemt is voor `{key_alg:?}`"
             )));
         }
         DecodingKey::from_jwk(jwk).map_err(|_| {
@@ -389,7 +391,10 @@ impl Verifier {
         let mut rollen = Vec::new();
         for r in &claims.rollen {
             rollen.push(Rol::from_str(r).map_err(|_| {
-                AppError::NietGeauthenticeerd(format!("Onbekende rol `{r}` in het token"))
+                AppError::NietGeauthenticeerd(format!(
+                    "Het token noemt een onbekende rol; bekend zijn: {}",
+                    <Rol as strum::VariantNames>::VARIANTS.join(", ")
+                ))
             })?);
         }
         Ok(Actor {

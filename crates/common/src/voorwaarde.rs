@@ -13,8 +13,9 @@ pub enum IfMatch {
     /// `If-Match: *`: any current version.
     Elke,
     /// A list of entity tags: the versions among its strong members (possibly none, when
-    /// every member is weak or not one of ours), and the header as sent (for messages).
-    Versies { versies: Vec<i64>, tekst: String },
+    /// every member is weak or not one of ours). The header as sent is not kept: no
+    /// message repeats it.
+    Versies { versies: Vec<i64> },
 }
 
 /// Why a header value is not an `If-Match` field value.
@@ -26,10 +27,7 @@ impl IfMatch {
     /// The precondition of one strong entity tag `"v"`, as a form's hidden version field
     /// gives it (the werkplek's pages): the write applies only to version `v`.
     pub fn versie(v: i64) -> Self {
-        IfMatch::Versies {
-            versies: vec![v],
-            tekst: format!("\"{v}\""),
-        }
+        IfMatch::Versies { versies: vec![v] }
     }
 
     /// Parse the field value (several header lines joined with `, `).
@@ -74,10 +72,7 @@ impl IfMatch {
         if leden == 0 {
             return Err(IfMatchSyntaxFout);
         }
-        Ok(IfMatch::Versies {
-            versies,
-            tekst: s.to_string(),
-        })
+        Ok(IfMatch::Versies { versies })
     }
 
     /// Does the precondition hold for the object's current version?
@@ -88,11 +83,14 @@ impl IfMatch {
         }
     }
 
-    /// `Err` with a message for the 412 when the precondition fails on `huidig`.
+    /// `Err` with a message for the 412 when the precondition fails on `huidig`. The
+    /// message does not repeat the header sent (a problem never echoes a value the client
+    /// sent, README "Invalid input"): it names the current version, which the client may
+    /// read anyway.
     pub fn controleer(&self, huidig: i64, wat: &str) -> Result<(), String> {
         match self {
-            IfMatch::Versies { tekst, .. } if !self.staat_toe(huidig) => Err(format!(
-                "If-Match {tekst} past niet bij de huidige versie \"{huidig}\" (een zwakke ETag W/\"..\" past nooit); haal {wat} opnieuw op"
+            IfMatch::Versies { .. } if !self.staat_toe(huidig) => Err(format!(
+                "De meegestuurde If-Match noemt niet de huidige versie \"{huidig}\" (een zwakke ETag W/\"..\" past nooit); haal {wat} opnieuw op"
             )),
             _ => Ok(()),
         }

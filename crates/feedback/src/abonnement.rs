@@ -124,7 +124,9 @@ impl AbonnementInvoer {
                 v.fout(
                     format!("soorten[{i}]"),
                     "pattern",
-                    format!("`soorten[{i}]` is geen soort in een van de gekozen kanalen (zoals `termijnen.escalatie`)"),
+                    // The example unquoted: a backticked dotted name is read as a body path and
+                    // shown as a JSON pointer by the problem's finishing step.
+                    format!("`soorten[{i}]` is geen soort in een van de gekozen kanalen (zoals termijnen.escalatie)"),
                 );
             }
         }

@@ -143,29 +143,59 @@ pub struct Inhoud {
     pub gegevens: Option<serde_json::Value>,
 }
 
-/// The Dutch words for an event type (after the prefix).
+/// Every event type the service emits (after `nl.ketenregie.`), with its Dutch words: the
+/// subject of a notice, and the values `GET /berichten?soort=` knows.
+pub const SOORTEN: &[(&str, &str)] = &[
+    (
+        "zorgmeldingen.zorgmelding-ontvangen",
+        "Nieuwe zorgmelding ontvangen",
+    ),
+    (
+        "zorgmeldingen.status-gewijzigd",
+        "Status van een zorgmelding gewijzigd",
+    ),
+    ("zorgmeldingen.overdracht-ontvangen", "Overdracht ontvangen"),
+    (
+        "zorgmeldingen.zorgmelding-niet-routeerbaar",
+        "Zorgmelding niet routeerbaar",
+    ),
+    (
+        "terugkoppelingen.terugkoppeling-ontvangen",
+        "Terugkoppeling ontvangen",
+    ),
+    (
+        "matches.match-gevonden",
+        "Coördinatiematch: een andere organisatie is betrokken bij hetzelfde kind",
+    ),
+    (
+        "termijnen.herinnering",
+        "Herinnering: een terugkoppeltermijn verloopt binnenkort",
+    ),
+    (
+        "termijnen.escalatie",
+        "Escalatie: een terugkoppeltermijn is verstreken",
+    ),
+    (
+        "termijnen.terugkoppeling-te-laat",
+        "De terugkoppeling op uw melding is te laat",
+    ),
+    (
+        "privacy.gegevens-verstrekt",
+        "Een andere organisatie las een record van uw organisatie (doorbraak of een convenantregel met eigenaarInformeren)",
+    ),
+    (
+        "privacy.quotum-overschreden",
+        "Dagquotum overschreden: een gebruiker van uw organisatie zocht vandaag meer personen op dan toegestaan",
+    ),
+];
+
+/// The Dutch words for an event type (after the prefix, or with it).
 pub fn omschrijving(soort: &str) -> &'static str {
     let kort = soort.strip_prefix("nl.ketenregie.").unwrap_or(soort);
-    match kort {
-        "zorgmeldingen.zorgmelding-ontvangen" => "Nieuwe zorgmelding ontvangen",
-        "zorgmeldingen.status-gewijzigd" => "Status van een zorgmelding gewijzigd",
-        "zorgmeldingen.overdracht-ontvangen" => "Overdracht ontvangen",
-        "zorgmeldingen.zorgmelding-niet-routeerbaar" => "Zorgmelding niet routeerbaar",
-        "terugkoppelingen.terugkoppeling-ontvangen" => "Terugkoppeling ontvangen",
-        "matches.match-gevonden" => {
-            "Coördinatiematch: een andere organisatie is betrokken bij hetzelfde kind"
-        }
-        "termijnen.herinnering" => "Herinnering: een terugkoppeltermijn verloopt binnenkort",
-        "termijnen.escalatie" => "Escalatie: een terugkoppeltermijn is verstreken",
-        "termijnen.terugkoppeling-te-laat" => "De terugkoppeling op uw melding is te laat",
-        "privacy.gegevens-verstrekt" => {
-            "Een andere organisatie las een record van uw organisatie (doorbraak of een convenantregel met eigenaarInformeren)"
-        }
-        "privacy.quotum-overschreden" => {
-            "Dagquotum overschreden: een gebruiker van uw organisatie zocht vandaag meer personen op dan toegestaan"
-        }
-        _ => "Nieuw bericht",
-    }
+    SOORTEN
+        .iter()
+        .find(|(s, _)| *s == kort)
+        .map_or("Nieuw bericht", |(_, w)| *w)
 }
 
 /// Subject and body.

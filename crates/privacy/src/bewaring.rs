@@ -714,7 +714,7 @@ pub fn standaard(soort: &str) -> Result<&'static Standaardtermijn, Fout> {
         .find(|t| t.soort == soort)
         .ok_or_else(|| {
             Fout::NietGevonden(format!(
-                "Onbekende soort `{soort}`; bekend: {}",
+                "Er is geen bewaartermijn van deze soort; bekend: {}",
                 STANDAARDTERMIJNEN
                     .iter()
                     .map(|t| t.soort)

@@ -335,6 +335,15 @@ pub fn pagina(
     venster: &ketenregie_store::venster::Venster<opslag::MeldingSleutel>,
 ) -> Result<ketenregie_store::venster::Pagina<Kop, opslag::MeldingSleutel>, Fout> {
     filter.organisatie = ctx.actor.organisatie.clone();
+    // A municipality filter must be a real code (`GEMEENTECODE_BESTAAT`, as on the
+    // directory's lists): an unknown one is a mistake, not an empty inbox.
+    if let Some(g) = &filter.gemeente {
+        ketenregie_privacy::register::controleer_gemeenten(
+            conn,
+            "gemeente",
+            std::slice::from_ref(g),
+        )?;
+    }
     Ok(opslag::pagina(conn, &filter, venster)?)
 }
 

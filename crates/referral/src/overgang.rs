@@ -370,9 +370,10 @@ fn overdracht_gedekt(
             return Err(Fout::veld(
                 "organisatie",
                 "convenant-vereist",
+                // Neither organisation's code: the one sent may carry anything a caller
+                // typed, and the reason names the parties by their place in the melding.
                 format!(
-                    "{OVERDRACHT_BINNEN_CONVENANT}: geen convenant van kracht met `{}` dat `{naar}` toestaat deze zorgmelding te {} voor doel `{doel}`; overdragen kan alleen binnen een convenant",
-                    k.afzender, actie
+                    "{OVERDRACHT_BINNEN_CONVENANT}: geen convenant van kracht met de melder dat de gekozen organisatie toestaat deze zorgmelding te {actie} voor doel `{doel}`; overdragen kan alleen binnen een convenant"
                 ),
             ));
         }

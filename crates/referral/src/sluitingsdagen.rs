@@ -377,7 +377,7 @@ pub fn vastleggen(
 /// The caller's organisation's closed day on `datum`; none: `Fout::NietGevonden`.
 pub fn een(conn: &mut DbConnection, ctx: &Context, datum: NaiveDate) -> Result<Sluitingsdag, Fout> {
     zoek(conn, &ctx.actor.organisatie, datum)?
-        .ok_or_else(|| Fout::NietGevonden(format!("Er is geen sluitingsdag op {datum}")))
+        .ok_or_else(|| Fout::NietGevonden("Er is geen sluitingsdag op deze datum".into()))
 }
 
 /// Remove a closed day of the caller's organisation, by its functional admin, when
@@ -390,9 +390,9 @@ pub fn intrekken(
 ) -> Result<(), Fout> {
     toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
     if !wis(conn, &ctx.actor.organisatie, datum, voorwaarde)? {
-        return Err(Fout::NietGevonden(format!(
-            "Er is geen sluitingsdag op {datum}"
-        )));
+        return Err(Fout::NietGevonden(
+            "Er is geen sluitingsdag op deze datum".into(),
+        ));
     }
     logboek::audit(
         conn,

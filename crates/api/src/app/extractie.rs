@@ -19,10 +19,9 @@ pub(crate) async fn geen_route(
 ) -> Result<HttpResponse, AppError> {
     match doc.methodes.toegestaan(req.path()) {
         Some(allow) => Err(AppError::MethodeNietToegestaan { allow }),
-        None => Err(AppError::NietGevonden(format!(
-            "Er is geen resource op {}; controleer het pad (zonder slash aan het eind) in /api/v1/openapi.json",
-            req.path()
-        ))),
+        None => Err(AppError::NietGevonden(
+            "Er is geen resource op dit pad; controleer het pad (zonder slash aan het eind) in /api/v1/openapi.json".into(),
+        )),
     }
 }
 

@@ -40,7 +40,10 @@ pub struct BerichtDto {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct BerichtParams {
-    /// Only this type (after `nl.ketenregie.`), e.g. `zorgmeldingen.zorgmelding-niet-routeerbaar`.
+    /// Only this type (after `nl.ketenregie.`), e.g. `zorgmeldingen.zorgmelding-niet-routeerbaar`:
+    /// a value of another form is a 400, a type the service never emits a 422, both naming
+    /// `soort`.
+    #[param(pattern = r"^[a-z-]+(\.[a-z-]+)+$", max_length = 100)]
     pub soort: Option<String>,
     /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
@@ -75,6 +78,37 @@ pub async fn lijst(
         q.page_size.as_deref(),
         q.cursor.as_deref(),
     );
+    // An event type filter is one the service emits: a value of another form is a 400,
+    // a well-formed one it never emits a 422 (never the value repeated).
+    if let Some(s) = q.soort.as_deref() {
+        // The parameter's pattern `^[a-z-]+(\.[a-z-]+)+$`: dotted words of small letters.
+        let woord =
+            |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+        if s.len() > 100 || !s.contains('.') || !s.split('.').all(woord) {
+            v.fout(
+                "soort",
+                "pattern",
+                "`soort` is een berichtsoort als termijnen.escalatie (kleine letters, punt en streepje)",
+            );
+        } else if !ketenregie_feedback::email::SOORTEN
+            .iter()
+            .any(|(k, _)| *k == s)
+        {
+            paging::check(v)?;
+            return Err(AppError::ongeldig(
+                "soort",
+                "berichtsoort-onbekend",
+                format!(
+                    "`soort` is geen berichtsoort van deze dienst; bekend: {}",
+                    ketenregie_feedback::email::SOORTEN
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
     paging::check(v)?;
     let venster = p.venster(outbox::LIJST, q.cursor.as_deref())?;
     let org = ctx.actor.organisatie.clone();

@@ -154,11 +154,13 @@ pub async fn voeg_toe(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[into_params(parameter_in = Query, rename_all = "camelCase")]
 pub struct ContactpuntZoekParams {
-    /// Contact points of organisations serving this municipality (CBS code).
+    /// Contact points of organisations serving this municipality (CBS code; one that does
+    /// not exist is a 422 naming `gemeente`).
     pub gemeente: Option<String>,
     /// Contact points of organisations of this kind.
     pub organisatie_soort: Option<OrganisatieSoort>,
-    /// Contact points of this organisation.
+    /// Contact points of this organisation (an id no organisation has is a 422 naming
+    /// `organisatie`).
     pub organisatie: Option<Uuid>,
     pub rol: Option<ContactpuntRol>,
     /// Only those reachable around the clock (true) or not (false).

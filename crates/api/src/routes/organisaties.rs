@@ -202,9 +202,11 @@ impl OrganisatieInvoer {
 pub struct OrganisatieZoekParams {
     /// Only organisations of this kind.
     pub soort: Option<OrganisatieSoort>,
-    /// Only organisations that serve this municipality (CBS code).
+    /// Only organisations that serve this municipality (CBS code; one that does not exist
+    /// is a 422 naming `gemeente`).
     pub gemeente: Option<String>,
-    /// Only the organisation with this code.
+    /// Only the organisation with this code: a lookup, so a code no organisation holds
+    /// answers an empty page (the code is free), not a 422.
     pub code: Option<String>,
     /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]

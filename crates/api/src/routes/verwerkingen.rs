@@ -294,7 +294,8 @@ pub struct VerstrekkingParams {
     /// Until this moment (exclusive), RFC 3339.
     #[param(value_type = Option<String>, format = DateTime)]
     pub tot: Option<String>,
-    /// Only to this organisation (its code).
+    /// Only to this organisation (its code; a code that is not registered is a 422 naming
+    /// `aan`).
     pub aan: Option<String>,
     /// Only for this purpose.
     #[param(value_type = Option<Doel>)]
@@ -381,6 +382,7 @@ fn moment(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<DateTime<Utc
     responses(
         (status = 200, description = "Een pagina verstrekkingen, nieuwste eerst", body = inline(Lijst<VerstrekkingDto>)),
         (status = 403, description = "Geen privacyfunctionaris", body = Problem),
+        (status = 422, description = "Een periode waarin `van` na `tot` ligt, of `aan` noemt geen geregistreerde organisatie", body = Problem),
     ),
     security(("bearer" = []))
 )]

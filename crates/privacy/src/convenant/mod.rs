@@ -1350,9 +1350,9 @@ pub fn trek_in(
         c
     };
     if c.opgeslagen == OpgeslagenStatus::Ingetrokken {
-        return Err(ConvenantFout::Toestand(format!(
-            "Convenant {id} is al ingetrokken"
-        )));
+        return Err(ConvenantFout::Toestand(
+            "Dit convenant is al ingetrokken".into(),
+        ));
     }
     if platform || c.opgeslagen == OpgeslagenStatus::Concept {
         zet_ingetrokken(conn, id, reden, nu)?;

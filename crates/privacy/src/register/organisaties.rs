@@ -206,7 +206,7 @@ pub fn zoek(
 
 /// `GET /organisaties/{id}`; `NietGevonden` for an unknown id.
 pub fn lees(conn: &mut DbConnection, id: Uuid) -> Result<Organisatie, Fout> {
-    directory::organisatie(conn, id)?.ok_or_else(|| niet_gevonden(id))
+    directory::organisatie(conn, id)?.ok_or_else(niet_gevonden)
 }
 
 /// `lees`, with the version stamp of the register read by the same statement
@@ -218,11 +218,11 @@ pub fn lees_met_stempel(
 ) -> Result<(Organisatie, crate::stamgegevens::Stempel), Fout> {
     directory::organisatie_met_stempel(conn, id)?
         .map(|(o, s)| (o, crate::stamgegevens::Stempel(s)))
-        .ok_or_else(|| niet_gevonden(id))
+        .ok_or_else(niet_gevonden)
 }
 
-fn niet_gevonden(id: Uuid) -> Fout {
-    Fout::NietGevonden(format!("Er is geen organisatie met id {id}"))
+fn niet_gevonden() -> Fout {
+    Fout::NietGevonden("Er is geen organisatie met dit id".into())
 }
 
 /// `POST /organisaties`: the platform admin registers `g` (`ORGANISATIE_GEREGISTREERD`;

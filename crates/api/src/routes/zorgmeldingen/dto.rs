@@ -275,7 +275,8 @@ pub struct ZoekParams {
     pub van: Option<DateTime<Utc>>,
     /// Created until (exclusive).
     pub tot: Option<DateTime<Utc>>,
-    /// A child's municipality (CBS code).
+    /// A child's municipality (CBS code; one that does not exist is a 422 naming
+    /// `gemeente`).
     pub gemeente: Option<String>,
     /// Only those changed after this moment (for polling systems).
     pub gewijzigd_sinds: Option<DateTime<Utc>>,
