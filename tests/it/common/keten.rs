@@ -157,7 +157,10 @@ class Opslag:
             await asyncio.sleep(3600)
         return "250 OK"
 
-c = Controller(Opslag(), hostname="127.0.0.1", port=int(sys.argv[1]))
+# A busy CI machine (two cores, the suite's tests in parallel) can take longer than
+# aiosmtpd's default 5 s to answer its own readiness probe: "failed to start within
+# allotted time ... Try increasing the `ready_timeout` parameter".
+c = Controller(Opslag(), hostname="127.0.0.1", port=int(sys.argv[1]), ready_timeout=60)
 c.start()
 print("klaar", flush=True)
 while True:
@@ -202,13 +205,19 @@ impl SmtpSink {
             .arg(&map)
             .arg(haper.to_string())
             .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(map.join("sink.stderr")).unwrap())
             .spawn()
             .unwrap();
         let mut regel = String::new();
         std::io::BufReader::new(kind.stdout.take().unwrap())
             .read_line(&mut regel)
             .unwrap();
-        assert_eq!(regel.trim(), "klaar", "SMTP sink started");
+        if regel.trim() != "klaar" {
+            // The sink died before it was ready: show why (its traceback).
+            let _ = kind.wait();
+            let fout = std::fs::read_to_string(map.join("sink.stderr")).unwrap_or_default();
+            panic!("SMTP sink did not start on port {poort}: {fout}");
+        }
         Self { kind, map, poort }
     }
 
