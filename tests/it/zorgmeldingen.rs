@@ -352,6 +352,40 @@ async fn ongeldige_overgangen(db: Db) {
         400,
     )
     .await;
+    // A received melding is not "resumed" into in-progress past its triage (the outside
+    // test of 2 Dec 2026: after that the triage could no longer be recorded): 409, nothing
+    // changed, and its triage still goes.
+    assert_eq!(
+        stap(&app, &vt, &id, "ontvangsten", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let body = assert_problem(stap(&app, &vt, &id, "hervattingen", json!({})).await, 409).await;
+    let d = body["detail"].as_str().unwrap();
+    assert!(
+        d.contains("HERVATTEN_ZONDER_BEOORDELING") && d.contains("`received`"),
+        "{d}"
+    );
+    let na: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(na["taakstatus"], "received", "{na}");
+    assert_eq!(
+        stap(
+            &app,
+            &vt,
+            &id,
+            "beoordelingen",
+            json!({"uitkomst": "onderzoek-vt", "acuut": false})
+        )
+        .await
+        .status(),
+        200
+    );
     // A concept is no longer editable once sent.
     assert_problem(
         app.put(

@@ -36,6 +36,11 @@ pub struct Stapverzoek {
 /// One transition as the use cases below ask for it.
 struct Overgang {
     naar: TaakStatus,
+    /// The states this step starts from, where the transition table allows more: a
+    /// resumption (`HERVATTEN_ZONDER_BEOORDELING`) is not of a received melding, though
+    /// received -> in-progress is in the table (the triage's step). Empty: any the table
+    /// allows.
+    vanuit: &'static [TaakStatus],
     stap: &'static str,
     bedrijfsstatus: Option<String>,
     gegevens: Option<serde_json::Value>,
@@ -59,6 +64,16 @@ fn overgang(
     })?;
     // A stale If-Match first: whoever lost the race hears that, not a state error.
     versie_check(&k, &s.verwacht_versie)?;
+    if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {
+        return Err(Fout::toestand(
+            format!(
+                "Ongeldige stap: een {} kan niet vanuit `{huidig}`; een ontvangen melding gaat in behandeling met haar beoordeling (beoordelingen) (regel {HERVATTEN_ZONDER_BEOORDELING})",
+                o.stap
+            ),
+            huidig.to_string(),
+            o.vanuit.iter().map(ToString::to_string),
+        ));
+    }
     // A step that is the other party's: refused in the melding's owner's trail.
     levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
         .map_err(|f| f.bij_eigenaar(&k.afzender))?;
@@ -159,6 +174,7 @@ fn meld_ander(conn: &mut DbConnection, ctx: &Context, k: &Kop, wie: Partij) -> R
 fn eenvoudig(naar: TaakStatus, stap: &'static str) -> Overgang {
     Overgang {
         naar,
+        vanuit: &[],
         stap,
         bedrijfsstatus: None,
         gegevens: None,
@@ -190,13 +206,23 @@ pub fn schort_op(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Resu
     overgang(conn, ctx, s, eenvoudig(TaakStatus::OnHold, "opschorting"))
 }
 
-/// The receiver resumes (on-hold -> in-progress).
+/// Rule: a resumption takes up a task on hold, or starts an accepted one (a hand-over's
+/// task has no triage); a received melding goes to in-progress only with its triage's
+/// outcome (`beoordeel`), since after a resumption the triage could no longer be
+/// recorded (in-progress -> in-progress is no step) and its duty would stay open. Any
+/// other state is a 409 naming the states the step needs.
+pub const HERVATTEN_ZONDER_BEOORDELING: &str = "HERVATTEN_ZONDER_BEOORDELING";
+
+/// The receiver resumes (on-hold or accepted -> in-progress; `HERVATTEN_ZONDER_BEOORDELING`).
 pub fn hervat(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
     overgang(
         conn,
         ctx,
         s,
-        eenvoudig(TaakStatus::InProgress, "hervatting"),
+        Overgang {
+            vanuit: &[TaakStatus::OnHold, TaakStatus::Accepted],
+            ..eenvoudig(TaakStatus::InProgress, "hervatting")
+        },
     )
 }
 
@@ -229,6 +255,7 @@ pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Resu
         b.stap,
         Overgang {
             naar: TaakStatus::InProgress,
+            vanuit: &[],
             stap: "beoordeling",
             bedrijfsstatus: uitkomst,
             gegevens: Some(gegevens),
@@ -249,6 +276,7 @@ pub fn sluit_af(
         Stapverzoek { reden: None, ..s },
         Overgang {
             naar: TaakStatus::Completed,
+            vanuit: &[],
             stap: "afsluiting",
             bedrijfsstatus: None,
             gegevens: Some(serde_json::json!({"uitvoer": uitvoer})),

@@ -95,7 +95,7 @@ stap_route!(
     hervat,
     "/zorgmeldingen/{id}/hervattingen",
     "zorgmeldingHervatten",
-    "Hervatten (in-progress)",
+    "Hervatten (on-hold of accepted -> in-progress; een ontvangen melding: 409, die gaat met haar beoordeling in behandeling)",
     "hervatting"
 );
 stap_route!(
