@@ -233,7 +233,127 @@ async fn werkplek_contactpunt_houdt_zijn_rol(db: Db) {
     assert_eq!(r.last().unwrap().3.as_ref().unwrap()["rol"], "spoed");
 }
 
+/// The outside test of 2 Dec 2026: signing in and out left no row; a refused change of
+/// another organisation's contact points went into the caller's trail, where the owner's
+/// privacy officer never sees it; a refused change of a retention term left no row; a
+/// werkplek form with a version that is no number was saved without its precondition,
+/// and a field given twice was read as one of its values.
+async fn sessies_weigeringen_en_vervalste_formulieren(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    demo_organisaties(&app).await;
+    const VT: &str = "veilig-thuis-haaglanden";
+    const POLITIE: &str = "politie-den-haag";
+    let sessierijen = |actie: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_type = 'werkplek-sessie' AND actie = '{actie}' AND organisatie = '{VT}' AND eigenaar = '{VT}'"
+        ))
+    };
+    let mut b = Browser::new(&app);
+    b.meld_aan("triagist").await;
+    assert_eq!((sessierijen("aanmelden"), sessierijen("afmelden")), (1, 0));
+    // Signing in again ends the old session: both in the trail.
+    let csrf = b.meld_aan("beheer").await;
+    assert_eq!((sessierijen("aanmelden"), sessierijen("afmelden")), (2, 1));
+    let r = b.post("/werkplek/afmelden", &[("_csrf", &csrf)]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!((sessierijen("aanmelden"), sessierijen("afmelden")), (2, 2));
+    // Sign-in with a role given twice: no choice, no session.
+    let p = b.get("/werkplek/aanmelden").await;
+    let r = b
+        .post(
+            "/werkplek/aanmelden",
+            &[
+                ("_csrf", &p.csrf()),
+                ("rol", "beheer"),
+                ("rol", "politiebeheer"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert_eq!(sessierijen("aanmelden"), 2);
+
+    // The police's contact point, changed by Veilig Thuis's admin: refused, in the
+    // police's trail.
+    common::keten::contactpunt(&app, POLITIE, "spoed", "spoed@politie.example").await;
+    let vt = app.token(VT, &["functioneel-beheerder"]);
+    let lijst: Value = app
+        .get("/api/v1/contactpunten", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cp = lijst["results"][0]["id"].as_str().unwrap().to_string();
+    let body = json!({"rol": "spoed", "naam": "Overgenomen", "telefoon": "0701234567"});
+    let res = app
+        .put(&format!("/api/v1/contactpunten/{cp}"), &vt, &body)
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_id = '{cp}' AND resultaat = 403 AND organisatie = '{VT}' AND eigenaar = '{POLITIE}'"
+        )),
+        1,
+        "in the owner's trail"
+    );
+
+    // A retention term set by a privacy officer: refused, and a row.
+    let fg = app.token(VT, &["privacyfunctionaris"]);
+    let res = app
+        .put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &fg,
+            &json!({"termijnDagen": 3650, "toelichting": "x"}),
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE object_type = 'bewaartermijnen' AND resultaat = 403 AND eigenaar = '{VT}'"
+        )),
+        1
+    );
+
+    // The police's admin on its own contact point: a version that is no number, and a
+    // field given twice, are refused and change nothing.
+    let mut b = Browser::new(&app);
+    b.meld_aan("politiebeheer").await;
+    let p = b.get("/werkplek/beheer").await;
+    let voor = "name=\"_versie\" value=\"";
+    let j = p.html.find(voor).unwrap() + voor.len();
+    let versie = p.html[j..].split('"').next().unwrap().to_string();
+    for velden in [
+        vec![
+            ("_versie", "abc"),
+            ("naam", "Gewijzigd"),
+            ("altijdBereikbaar", "ja"),
+        ],
+        vec![
+            ("_versie", versie.as_str()),
+            ("naam", "Gewijzigd"),
+            ("naam", "Nog anders"),
+            ("altijdBereikbaar", "ja"),
+        ],
+    ] {
+        let csrf = p.csrf();
+        let mut v = vec![("_csrf", csrf.as_str()), ("telefoon", "0701234567")];
+        v.extend(velden);
+        let r = b.post(&format!("/werkplek/contactpunten/{cp}"), &v).await;
+        assert_eq!(r.status, 422, "{v:?}: {}", r.html);
+        assert!(r.html.contains("Er is niets gewijzigd"), "{}", r.html);
+    }
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM contactpunten WHERE id = '{cp}' AND naam <> 'Gewijzigd' AND naam <> 'Nog anders'"
+        )),
+        1,
+        "unchanged"
+    );
+}
+
 op_beide_backends!(
+    sessies_weigeringen_en_vervalste_formulieren,
     werkplek_contactpunt_houdt_zijn_rol,
     contactpunten_en_abonnementen_in_de_audittrail,
     de_controle_ziet_een_schrijving_zonder_auditregel,

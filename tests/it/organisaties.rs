@@ -257,8 +257,18 @@ async fn dubbele_code_of_oin_is_409(db: Db) {
             &json!({"code": "vt-haaglanden", "naam": "Dubbel", "soort": "veilig-thuis"}),
         )
         .await;
+    // Named as taken, without repeating the code sent (a problem never echoes a value).
     let body = assert_problem(res, 409).await;
-    assert!(body["detail"].as_str().unwrap().contains("vt-haaglanden"));
+    let d = body["detail"].as_str().unwrap();
+    assert!(
+        d.contains("deze code") && !d.contains("vt-haaglanden"),
+        "{d}"
+    );
+    // Refused writes are in the audit trail, with their status.
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM audittrail WHERE object_type = 'organisaties' AND resultaat = 409"),
+        1
+    );
 }
 
 /// `NAAM_UNIEK`: no organisation takes another's name, compared without case, whitespace

@@ -290,6 +290,17 @@ where
             .await?;
             Err(AppError::Conflict { detail, location })
         }
+        // A write refused because its precondition (`If-Match`, a form's version) no
+        // longer holds: likewise a refused attempt, with status 412.
+        Err(AppError::VoorwaardeMislukt(detail)) if actie != "lezen" => {
+            let ctx = ctx.clone();
+            let reden = detail.clone();
+            db::tx(pool, move |c| {
+                logboek::afgewezen(c, &ctx, actie, object, 412, &reden).map_err(AppError::from)
+            })
+            .await?;
+            Err(AppError::VoorwaardeMislukt(detail))
+        }
         Err(e) => {
             let Some((object, w)) = weigering_van(&e, object) else {
                 return Err(e);

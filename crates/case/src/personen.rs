@@ -466,7 +466,7 @@ pub fn eigen_personen(
             v.fout(
                 veld.clone(),
                 "reference",
-                format!("`{veld}`: persoon {i} bestaat niet of is niet door uw organisatie geregistreerd; registreer de persoon eerst met POST /personen"),
+                format!("`{veld}` noemt geen persoon die uw organisatie registreerde; registreer de persoon eerst met POST /personen"),
             );
         }
     }

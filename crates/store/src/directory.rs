@@ -241,10 +241,10 @@ fn check_unique(
         q = q.filter(organisaties::id.ne(id));
     }
     if q.first::<String>(conn).optional()?.is_some() {
-        return Err(DirectoryFout::Conflict(format!(
-            "er is al een organisatie met code `{}`",
-            g.code
-        )));
+        // The code sent is not repeated (a problem never echoes a value sent).
+        return Err(DirectoryFout::Conflict(
+            "er is al een organisatie met deze code".into(),
+        ));
     }
     if let Some(oin) = &g.oin {
         let mut q = organisaties::table
@@ -255,9 +255,9 @@ fn check_unique(
             q = q.filter(organisaties::id.ne(id));
         }
         if q.first::<String>(conn).optional()?.is_some() {
-            return Err(DirectoryFout::Conflict(format!(
-                "er is al een organisatie met OIN `{oin}`"
-            )));
+            return Err(DirectoryFout::Conflict(
+                "er is al een organisatie met dit OIN".into(),
+            ));
         }
     }
     Ok(())

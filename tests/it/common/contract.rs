@@ -654,8 +654,9 @@ pub struct Schrijving {
 }
 
 /// Whether an exchange is a write done: the API's mutating methods answered 2xx, or a
-/// werkplek form answered with its redirect after the change (Post/Redirect/Get), but
-/// signing in and out (a session, not a record).
+/// werkplek form answered with its redirect after the change (Post/Redirect/Get), signing
+/// in and out included (a session begun or ended is a row, `aanmelden`/`afmelden`). The
+/// identity provider's return is a GET (`/werkplek/aanmelden/terug`).
 fn is_schrijving(methode: &str, uri: &str, status: u16) -> bool {
     if !matches!(methode, "POST" | "PUT" | "PATCH" | "DELETE") {
         return false;
@@ -663,15 +664,7 @@ fn is_schrijving(methode: &str, uri: &str, status: u16) -> bool {
     if uri.starts_with("/api/") {
         return (200..300).contains(&status);
     }
-    uri.starts_with("/werkplek/")
-        && status == 303
-        && ![
-            "/werkplek/aanmelden",
-            "/werkplek/afmelden",
-            "/werkplek/terugkeer",
-        ]
-        .iter()
-        .any(|p| uri.starts_with(p))
+    uri.starts_with("/werkplek/") && status == 303
 }
 
 async fn doorgeven(

@@ -105,10 +105,18 @@ pub async fn zet(
     let toelichting = v.tekst("toelichting", body.toelichting.as_deref(), 500);
     paging::check(v)?;
     let (dagen, toelichting) = (dagen.unwrap_or(std.dagen), toelichting.unwrap_or_default());
-    let regel = db::tx(&pool, move |c| {
+    // Through `verwerking::tx`: a refusal (another role than the functional admin) is a
+    // row in the organisation's audit trail, as every refused write is; a 409 too.
+    let object = ketenregie_privacy::logboek::Object {
+        soort: "bewaartermijnen",
+        id: std.soort.to_string(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    let c = ctx.clone();
+    let regel = crate::verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
         Ok(bewaring::zet(
-            c,
-            &ctx,
+            conn,
+            &c,
             std,
             dagen,
             &toelichting,

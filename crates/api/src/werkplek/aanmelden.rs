@@ -126,13 +126,17 @@ pub async fn pagina(
 pub async fn meld_aan(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    form: web::Form<HashMap<String, String>>,
+    form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, Fout> {
     if !ontwikkeling(&req) {
         return Err(Fout(AppError::NietGevonden(
             "Aanmelden met een demorol kan alleen in ontwikkelmodus".into(),
         )));
     }
+    // A role given twice is no choice (`formulier::dubbel`).
+    let form: HashMap<String, String> = super::formulier::zonder_dubbel(form.into_inner())?
+        .into_iter()
+        .collect();
     let cookie = sessie::lees_cookie(&req, AANMELD_COOKIE);
     let token = form
         .get(super::formulier::CSRF_VELD)
@@ -149,9 +153,10 @@ pub async fn meld_aan(
         .iter()
         .find(|(l, _, _)| *l == label)
         .ok_or_else(|| {
+            // A value the page does not offer: a 422 as for any choice on a werkplek form.
             Fout(AppError::ongeldig(
                 "rol",
-                "enum",
+                "demorol",
                 "Kies een van de demorollen",
             ))
         })?;
@@ -167,7 +172,8 @@ pub async fn meld_aan(
         .await
         .map_err(in_aanmeldwoorden)?;
     beeindig_huidige(&req, &pool).await?;
-    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor)
+    let ctx = crate::verwerking::context(&req, actor.clone(), None, false)?;
+    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor, ctx)
         .await
         .map_err(in_aanmeldwoorden)?;
     let veilig = sessie::veilig(&req);
@@ -184,7 +190,12 @@ pub async fn meld_aan(
 async fn beeindig_huidige(req: &HttpRequest, pool: &DbPool) -> Result<bool, Fout> {
     match sessie::lees_cookie(req, SESSIE_COOKIE) {
         Some(c) => {
-            sessie::verwijder(pool, &c).await?;
+            // The old session's user, when it is still valid, for its `afmelden` row.
+            let ctx = match <Sessie as actix_web::FromRequest>::extract(req).await {
+                Ok(s) => Some(crate::verwerking::context(req, s.actor, None, false)?),
+                Err(_) => None,
+            };
+            sessie::verwijder(pool, &c, ctx).await?;
             Ok(true)
         }
         None => Ok(false),
@@ -286,9 +297,16 @@ pub async fn terug(
     crate::auth::toets_rollen_vastgelegd(&req, &actor)
         .await
         .map_err(in_aanmeldwoorden)?;
-    let id = sessie::maak_met_tokens(&pool, crate::auth::Toegang::van(&req)?, actor, Some(tokens))
-        .await
-        .map_err(in_aanmeldwoorden)?;
+    let ctx = crate::verwerking::context(&req, actor.clone(), None, false)?;
+    let id = sessie::maak_met_tokens(
+        &pool,
+        crate::auth::Toegang::van(&req)?,
+        actor,
+        Some(tokens),
+        ctx,
+    )
+    .await
+    .map_err(in_aanmeldwoorden)?;
     let mut res = super::pagina(
         &Doorsturen {
             kader: Kader::anoniem("Aangemeld"),
@@ -315,7 +333,8 @@ pub async fn meld_af(
 ) -> Result<HttpResponse, Fout> {
     let mut tokens = None;
     if let Some(c) = sessie::lees_cookie(&req, SESSIE_COOKIE) {
-        tokens = sessie::verwijder(&pool, &c).await?;
+        let ctx = crate::verwerking::context(&req, form.sessie.actor.clone(), None, false)?;
+        tokens = sessie::verwijder(&pool, &c, Some(ctx)).await?;
     }
     let bij_provider = match (&oidc, &tokens) {
         (Some(o), Some(_)) => {

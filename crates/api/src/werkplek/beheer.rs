@@ -178,23 +178,11 @@ fn toonbaar(e: AppError) -> Result<(StatusCode, String), Fout> {
     let status = actix_web::ResponseError::status_code(&e);
     if matches!(status.as_u16(), 400 | 403 | 409 | 412 | 422) {
         let p = e.problem();
-        let mut tekst = if status.as_u16() == 412 {
+        let tekst = if status.as_u16() == 412 {
             "Iemand anders heeft dit intussen gewijzigd. Hieronder staat de nieuwe stand; voer uw wijziging opnieuw in.".to_string()
         } else {
-            super::in_woorden(&p.detail, WOORDEN)
+            super::uitleg(&p, WOORDEN)
         };
-        for f in &p.invalid_params {
-            let label = WOORDEN
-                .iter()
-                .find(|(n, _)| *n == f.name)
-                .map(|(_, l)| format!("{l}: "))
-                .filter(|_| !f.reason.starts_with('`'))
-                .unwrap_or_default();
-            tekst.push_str(&format!(
-                " {label}{}",
-                super::in_woorden(&f.reason, WOORDEN)
-            ));
-        }
         let status = if status.as_u16() == 400 {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -267,7 +255,12 @@ pub async fn contactpunt(
         openingstijden: f.waarde("openingstijden"),
         altijd_bereikbaar,
     };
-    let voorwaarde = f.voorwaarde();
+    let voorwaarde = match f.voorwaarde() {
+        Ok(v) => v,
+        Err(super::Fout(e)) => {
+            return beheer_pagina(&req, &f.sessie, &pool, Some(toonbaar(e)?)).await;
+        }
+    };
     let (c, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     let u = crate::verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
         g.rol = contactpunten::lees(conn, id)?.rol;

@@ -39,11 +39,23 @@ impl Formulier {
 
     /// The version the page showed (hidden field `_versie`) as the write's precondition,
     /// as an API client's `If-Match: "v"` (RFC 9110 §13.1.1); no version, no precondition.
-    pub fn voorwaarde(&self) -> ketenregie_common::IfMatch {
-        self.waarde("_versie")
-            .and_then(|v| v.parse().ok())
-            .map(ketenregie_common::IfMatch::versie)
-            .unwrap_or_default()
+    /// A version that is no number is a crafted post: a 422 at `_versie`, never a write
+    /// without its precondition (the outside test of 2 Dec 2026: `_versie=abc` was saved
+    /// unconditionally).
+    pub fn voorwaarde(&self) -> Result<ketenregie_common::IfMatch, Fout> {
+        match self.waarde("_versie") {
+            None => Ok(ketenregie_common::IfMatch::default()),
+            Some(v) => v
+                .parse()
+                .map(ketenregie_common::IfMatch::versie)
+                .map_err(|_| {
+                    Fout(AppError::ongeldig(
+                        "_versie",
+                        "type",
+                        "De versie van dit formulier is onleesbaar; open de pagina opnieuw. Er is niets gewijzigd.",
+                    ))
+                }),
+        }
     }
 
     /// `ja` / `nee` as a boolean; anything else is `None`.
@@ -92,7 +104,32 @@ pub async fn lees(req: &HttpRequest, mut payload: Payload) -> Result<Formulier, 
             "Dit formulier is verlopen of komt niet van de werkplek (CSRF-token ontbreekt of klopt niet); open de pagina opnieuw".into(),
         )));
     }
+    dubbel(&velden)?;
     Ok(Formulier { sessie, velden })
+}
+
+/// No werkplek form sends a field twice (each has one input, or one radio group, per
+/// name): a field given twice (`verplicht=ja&verplicht=nee`) is a crafted post whose
+/// meaning is ambiguous, refused with a 422 before anything is read, rather than one of
+/// the values silently winning (the outside test of 2 Dec 2026). Fields a form does not
+/// have are ignored, as a browser's extra fields are: no handler reads them.
+fn dubbel(velden: &[(String, String)]) -> Result<(), Fout> {
+    let mut gezien = std::collections::HashSet::new();
+    if velden.iter().any(|(k, _)| !gezien.insert(k.as_str())) {
+        return Err(Fout(AppError::ongeldig(
+            "body",
+            "dubbel",
+            "Het formulier noemt een veld twee keer; open de pagina opnieuw en verstuur het formulier zoals getoond. Er is niets gewijzigd.",
+        )));
+    }
+    Ok(())
+}
+
+/// The fields of an anonymous post (the sign-in page: no session yet), with the same
+/// check that none is given twice.
+pub fn zonder_dubbel(velden: Vec<(String, String)>) -> Result<Vec<(String, String)>, Fout> {
+    dubbel(&velden)?;
+    Ok(velden)
 }
 
 impl FromRequest for Formulier {

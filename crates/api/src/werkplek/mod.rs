@@ -235,6 +235,39 @@ pub fn in_woorden(reden: &str, woorden: &[(&str, &str)]) -> String {
     hoofdletter(&vervang(reden, woorden))
 }
 
+/// A refusal's explanation for a person: each named problem's reason in the page's words
+/// (behind its field's label from `woorden`, unless the reason opens with the field's
+/// name), or, when the problem names no field, its `detail` in words. Never the API's
+/// summary ("2 velden zijn ongeldig; zie invalidParams": the outside test of 2 Dec 2026).
+pub fn uitleg(p: &crate::problem::Problem, woorden: &[(&str, &str)]) -> String {
+    if p.invalid_params.is_empty() {
+        return if p.detail.is_empty() {
+            p.title.clone()
+        } else {
+            in_woorden(&p.detail, woorden)
+        };
+    }
+    p.invalid_params
+        .iter()
+        .map(|f| {
+            let label = woorden
+                .iter()
+                .find(|(n, _)| *n == f.name)
+                .filter(|_| !f.reason.starts_with('`'))
+                .map(|(_, l)| format!("{l}: "))
+                .unwrap_or_default();
+            let reden = in_woorden(&f.reason, woorden);
+            let reden = if reden.ends_with('.') {
+                reden
+            } else {
+                reden + "."
+            };
+            format!("{label}{reden}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `in_woorden` without the capital: for a reason behind a label. A rule's name in front
 /// (`OVERDRACHT_AAN_EEN_ANDER: ...`, for the audit trail and API clients) is left out.
 fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
@@ -399,7 +432,7 @@ impl Fout {
             scherm
                 .rollen
                 .iter()
-                .map(|r| r.to_string())
+                .map(|r| namen::als_woorden(r.as_ref()))
                 .collect::<Vec<_>>()
                 .join(", ")
         )))
@@ -417,11 +450,7 @@ impl ResponseError for Fout {
             return naar("/werkplek/aanmelden");
         }
         let p = self.0.problem();
-        let uitleg = if p.detail.is_empty() {
-            p.title.clone()
-        } else {
-            in_woorden(&p.detail, &[])
-        };
+        let uitleg = uitleg(&p, &[]);
         let t = Foutpagina {
             kader: Kader::anoniem(p.title),
             status: status.as_u16(),

@@ -82,8 +82,43 @@ fn nu() -> NaiveDateTime {
 /// API refuses a token (`auth::Toegang`): the role `platformbeheerder` outside the platform
 /// organisation (`PLATFORMBEHEER_EIGEN_ORGANISATIE`), an organisation outside the partner
 /// register (`ORGANISATIE_GEREGISTREERD`); both shown as a 403 page naming the rule.
-pub async fn maak(pool: &DbPool, toegang: Toegang, actor: Actor) -> Result<String, AppError> {
-    maak_met_tokens(pool, toegang, actor, None).await
+pub async fn maak(
+    pool: &DbPool,
+    toegang: Toegang,
+    actor: Actor,
+    ctx: ketenregie_privacy::Context,
+) -> Result<String, AppError> {
+    maak_met_tokens(pool, toegang, actor, None, ctx).await
+}
+
+/// One audit row in the user's organisation's trail for a session begun (`aanmelden`) or
+/// ended (`afmelden`), in the transaction that writes or removes it: who, when, with which
+/// roles and application (`ctx`), never the cookie or its hash (README "De werkplek").
+fn sessieregel(
+    c: &mut ketenregie_store::DbConnection,
+    ctx: &ketenregie_privacy::Context,
+    actie: &str,
+) -> Result<(), AppError> {
+    use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+    logboek::audit(
+        c,
+        ctx,
+        &AuditRegel {
+            actie: actie.into(),
+            object: Object {
+                soort: "werkplek-sessie",
+                id: ctx.actor.gebruiker.chars().take(200).collect(),
+                eigenaar: ctx.actor.organisatie.clone(),
+            },
+            resultaat: 200,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: None,
+        },
+    )
+    .map_err(|e| AppError::from(ketenregie_common::Fout::from(e)))?;
+    Ok(())
 }
 
 /// Create a session for `actor` signed in through the identity provider, keeping the
@@ -94,6 +129,7 @@ pub async fn maak_met_tokens(
     toegang: Toegang,
     actor: Actor,
     tokens: Option<String>,
+    ctx: ketenregie_privacy::Context,
 ) -> Result<String, AppError> {
     toegang.toets_rollen(&actor)?;
     let id = willekeurig();
@@ -138,7 +174,7 @@ pub async fn maak_met_tokens(
         )
         .execute(c)
         .map_err(db::db_fout)?;
-        Ok(())
+        sessieregel(c, &ctx, "aanmelden")
     })
     .await?;
     Ok(id)
@@ -146,7 +182,13 @@ pub async fn maak_met_tokens(
 
 /// End the session with cookie value `id` (sign-out), on every instance; returns the
 /// provider's tokens it kept (encrypted), if any, for the RP-initiated logout.
-pub async fn verwijder(pool: &DbPool, id: &str) -> Result<Option<String>, AppError> {
+/// A session that still existed is recorded as ended (`afmelden`) in its user's
+/// organisation's trail, with `ctx` (the request's trace id; the session's user).
+pub async fn verwijder(
+    pool: &DbPool,
+    id: &str,
+    ctx: Option<ketenregie_privacy::Context>,
+) -> Result<Option<String>, AppError> {
     let h = hash(id);
     db::tx(pool, move |c| {
         let tokens: Option<Option<String>> = s::werkplek_sessies
@@ -158,6 +200,9 @@ pub async fn verwijder(pool: &DbPool, id: &str) -> Result<Option<String>, AppErr
         diesel::delete(s::werkplek_sessies.filter(s::id.eq(h)))
             .execute(c)
             .map_err(db::db_fout)?;
+        if let (Some(_), Some(ctx)) = (&tokens, &ctx) {
+            sessieregel(c, ctx, "afmelden")?;
+        }
         Ok(tokens.flatten())
     })
     .await

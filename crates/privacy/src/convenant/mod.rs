@@ -1065,7 +1065,7 @@ pub fn wijzig_concept(
     ondertekenaar(actor, &g.inhoud, "een concept wijzigen")?;
     if oud.opgeslagen != OpgeslagenStatus::Concept {
         return Err(ConvenantFout::Toestand(format!(
-            "Convenant {id} is {}: alleen een concept wordt gewijzigd; maak een nieuwe versie (POST .../versies)",
+            "Dit convenant is `{}`: alleen een concept wordt gewijzigd; maak een nieuwe versie (POST .../versies)",
             oud.opgeslagen
         )));
     }
@@ -1122,7 +1122,7 @@ pub fn onderteken(
     let rol = ondertekenaar(actor, &c.inhoud, "ondertekenen")?;
     if c.opgeslagen != OpgeslagenStatus::Concept {
         return Err(ConvenantFout::Toestand(format!(
-            "Convenant {id} is {}; alleen een concept wordt ondertekend (een wijziging is een nieuwe versie: POST .../versies)",
+            "Dit convenant is `{}`; alleen een concept wordt ondertekend (een wijziging is een nieuwe versie: POST .../versies)",
             c.status(nu)
         )));
     }
@@ -1130,7 +1130,7 @@ pub fn onderteken(
         && tot <= nu
     {
         return Err(ConvenantFout::Toestand(format!(
-            "De looptijd van convenant {id} is voorbij ({}); pas `geldigTot` aan",
+            "De looptijd van dit convenant is voorbij ({}); pas `geldigTot` aan",
             tot.to_rfc3339()
         )));
     }
@@ -1141,7 +1141,7 @@ pub fn onderteken(
         .find(|u| c.inhoud.noemt_partij(&u.organisatie))
     {
         return Err(ConvenantFout::Toestand(format!(
-            "UITTREDEN: `{}` is uitgetreden uit versie {} van dit convenant en dit concept noemt haar nog als partij; het wordt niet ondertekend tot het zonder haar is gewijzigd (PUT /convenanten/{id})",
+            "UITTREDEN: `{}` is uitgetreden uit versie {} van dit convenant en dit concept noemt haar nog als partij; het wordt niet ondertekend tot het zonder haar is gewijzigd (PUT op dit convenant)",
             u.organisatie, u.versie
         )));
     }
@@ -1287,7 +1287,7 @@ pub fn treed_uit(
     ondertekenaar(actor, &c.inhoud, "uittreden")?;
     if c.opgeslagen != OpgeslagenStatus::Actief {
         return Err(ConvenantFout::Toestand(format!(
-            "Convenant {id} is {}; uittreden kan alleen uit een actieve versie (een concept wordt gewijzigd of verworpen)",
+            "Dit convenant is `{}`; uittreden kan alleen uit een actieve versie (een concept wordt gewijzigd of verworpen)",
             c.status(nu)
         )));
     }
@@ -1373,7 +1373,7 @@ pub fn trek_in(
         .get_result::<i64>(conn)?;
     if al > 0 {
         return Err(ConvenantFout::Toestand(format!(
-            "`{}` heeft al om intrekking van convenant {id} gevraagd",
+            "`{}` heeft al om intrekking van dit convenant gevraagd",
             actor.organisatie
         )));
     }

@@ -33,14 +33,18 @@ fn beheert(conn: &mut DbConnection, actor: &Actor, organisatie_id: Uuid) -> Resu
     if actor.beheert_organisatie(&org.code) {
         Ok(org.code)
     } else {
-        Err(Fout::geen_toegang(
+        // Refused in the trail of the organisation whose contact points were to change,
+        // where its privacy officer sees the attempt (the outside test of 2 Dec 2026: it
+        // went to the caller's trail).
+        Err(Fout::geweigerd(
             BEHEER_CONTACTPUNTEN,
             format!(
                 "Alleen een functioneel beheerder van {} of een platformbeheerder mag haar contactpunten beheren",
                 // Its name, as people know it (the werkplek shows this reason).
                 org.naam
             ),
-        ))
+        )
+        .bij_eigenaar(&org.code))
     }
 }
 

@@ -267,13 +267,16 @@ pub fn wijzig(
     } else if ctx.actor.beheert_organisatie(&huidig.code) {
         (v.eigen_wijziging(&huidig)?, GRONDSLAG_EIGEN)
     } else {
-        return Err(Fout::geen_toegang(
+        // Refused in the trail of the organisation whose registration was to change, where
+        // its privacy officer sees the attempt (as every refusal on another's record).
+        return Err(Fout::geweigerd(
             ORGANISATIE_GEREGISTREERD,
             format!(
-                "Alleen de platformbeheerder, of voor de naam de functioneel beheerder van `{}`, wijzigt deze organisatie",
-                huidig.code
+                "Alleen de platformbeheerder, of voor de naam de functioneel beheerder van {}, wijzigt deze organisatie",
+                huidig.naam
             ),
-        ));
+        )
+        .bij_eigenaar(&huidig.code));
     };
     controleer_gemeenten(conn, "gemeenten", &g.gemeenten)?;
     naam_vrij(conn, &g.naam, &huidig.code)?;

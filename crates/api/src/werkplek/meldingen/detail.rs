@@ -391,7 +391,7 @@ pub async fn indienen(
     let ctx = context(&req, &f.sessie, None)?;
     let i = Indiening {
         id,
-        verwacht_versie: f.voorwaarde(),
+        verwacht_versie: f.voorwaarde()?,
     };
     let u = uitvoeren(&pool, &ctx, "indienen", Some(id), move |c, x| {
         referral::dien_in(c, x, i)
@@ -454,7 +454,7 @@ pub async fn stap(
     let ctx = context(&req, &f.sessie, None)?;
     let s = Stapverzoek {
         id,
-        verwacht_versie: f.voorwaarde(),
+        verwacht_versie: f.voorwaarde()?,
         reden: f.waarde("reden"),
     };
     let naar_status: Option<TaakStatus> = f.waarde("naar").and_then(|n| n.parse().ok());
