@@ -238,21 +238,16 @@ fn herhaling_in_audittrail(
     ketenregie_privacy::logboek::audit(
         conn,
         ctx,
-        &ketenregie_privacy::logboek::AuditRegel {
-            actie: "herhalen".into(),
-            object: ketenregie_privacy::logboek::Object {
+        &ketenregie_privacy::logboek::AuditRegel::nieuw(
+            "herhalen",
+            ketenregie_privacy::logboek::Object {
                 soort: soort_naam(soort),
                 id: id.to_string(),
                 eigenaar: ctx.actor.organisatie.clone(),
             },
-            resultaat: u16::try_from(e.status).unwrap_or(200),
-            doorbraak: false,
-            grondslag: Some(
-                "Idempotency-Key: het antwoord op hetzelfde eerdere verzoek herhaald".into(),
-            ),
-            oud: None,
-            nieuw: None,
-        },
+            u16::try_from(e.status).unwrap_or(200),
+        )
+        .grondslag("Idempotency-Key: het antwoord op hetzelfde eerdere verzoek herhaald"),
     )?;
     Ok(())
 }

@@ -278,30 +278,22 @@ where
         db::tx(pool, f).await
     };
     match uitkomst {
-        // A write refused by the object's state (409) is recorded as a refused attempt,
-        // with its status; a retry while the first request runs (`InBehandeling`) is not
-        // an attempt of its own.
-        Err(AppError::Conflict { detail, location }) if actie != "lezen" => {
-            let ctx = ctx.clone();
-            let reden = detail.clone();
-            db::tx(pool, move |c| {
-                logboek::afgewezen(c, &ctx, actie, object, 409, &reden).map_err(AppError::from)
-            })
-            .await?;
-            Err(AppError::Conflict { detail, location })
-        }
-        // A write refused because its precondition (`If-Match`, a form's version) no
-        // longer holds: likewise a refused attempt, with status 412.
-        Err(AppError::VoorwaardeMislukt(detail)) if actie != "lezen" => {
-            let ctx = ctx.clone();
-            let reden = detail.clone();
-            db::tx(pool, move |c| {
-                logboek::afgewezen(c, &ctx, actie, object, 412, &reden).map_err(AppError::from)
-            })
-            .await?;
-            Err(AppError::VoorwaardeMislukt(detail))
-        }
         Err(e) => {
+            // A write refused by the object's state (409) or by its precondition (412:
+            // `If-Match`, a form's version) is recorded as a refused attempt with its
+            // status; a retry while the first request runs (`InBehandeling`) is not an
+            // attempt of its own.
+            if actie != "lezen"
+                && let Some(status) = afgewezen_status(&e)
+            {
+                let (ctx, reden) = (ctx.clone(), e.problem().detail);
+                db::tx(pool, move |c| {
+                    logboek::afgewezen(c, &ctx, actie, object, status, &reden)
+                        .map_err(AppError::from)
+                })
+                .await?;
+                return Err(e);
+            }
             let Some((object, w)) = weigering_van(&e, object) else {
                 return Err(e);
             };
@@ -317,6 +309,16 @@ where
 }
 
 /// The audit object and the refusal to record for an error, if it is a refusal.
+/// The status of a write refused by the object's state or its precondition, not by a
+/// rule (those are `weigering_van`'s).
+fn afgewezen_status(e: &AppError) -> Option<u16> {
+    match e {
+        AppError::Conflict { .. } => Some(409),
+        AppError::VoorwaardeMislukt(_) => Some(412),
+        _ => None,
+    }
+}
+
 fn weigering_van(e: &AppError, object: Object) -> Option<(Object, ketenregie_privacy::Weigering)> {
     let w = |reden: String| ketenregie_privacy::Weigering {
         regel: "GEEN_TOEGANG",

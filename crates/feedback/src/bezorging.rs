@@ -345,7 +345,7 @@ pub fn adres(
     organisatie: &str,
     soort: &str,
 ) -> QueryResult<Option<String>> {
-    let volgorde: &[ContactpuntRol] = if soort.ends_with("termijnen.escalatie") {
+    let volgorde: &[ContactpuntRol] = if soort.ends_with(crate::scanner::ESCALATIE) {
         &[
             ContactpuntRol::Escalatie,
             ContactpuntRol::Meldingen,

@@ -143,48 +143,53 @@ pub struct Inhoud {
     pub gegevens: Option<serde_json::Value>,
 }
 
-/// Every event type the service emits (after `nl.ketenregie.`), with its Dutch words: the
-/// subject of a notice, and the values `GET /berichten?soort=` knows.
+/// Every event type the service emits (after `nl.ketenregie.`; the emitters' own
+/// constants), with its Dutch words: the subject of a notice, and the values
+/// `GET /berichten?soort=` knows.
 pub const SOORTEN: &[(&str, &str)] = &[
     (
-        "zorgmeldingen.zorgmelding-ontvangen",
+        ketenregie_referral::indiening::ONTVANGEN,
         "Nieuwe zorgmelding ontvangen",
     ),
     (
-        "zorgmeldingen.status-gewijzigd",
+        ketenregie_referral::overgang::STATUS_GEWIJZIGD,
         "Status van een zorgmelding gewijzigd",
     ),
-    ("zorgmeldingen.overdracht-ontvangen", "Overdracht ontvangen"),
     (
-        "zorgmeldingen.zorgmelding-niet-routeerbaar",
+        ketenregie_referral::overgang::OVERDRACHT_ONTVANGEN,
+        "Overdracht ontvangen",
+    ),
+    (
+        ketenregie_referral::indiening::NIET_ROUTEERBAAR,
         "Zorgmelding niet routeerbaar",
     ),
     (
-        "terugkoppelingen.terugkoppeling-ontvangen",
+        crate::terugkoppeling::TERUGKOPPELING_ONTVANGEN,
         "Terugkoppeling ontvangen",
     ),
     (
+        // As `ketenregie_case::betrokkenheid` emits it (this crate does not depend on it).
         "matches.match-gevonden",
         "Coördinatiematch: een andere organisatie is betrokken bij hetzelfde kind",
     ),
     (
-        "termijnen.herinnering",
+        crate::scanner::HERINNERING,
         "Herinnering: een terugkoppeltermijn verloopt binnenkort",
     ),
     (
-        "termijnen.escalatie",
+        crate::scanner::ESCALATIE,
         "Escalatie: een terugkoppeltermijn is verstreken",
     ),
     (
-        "termijnen.terugkoppeling-te-laat",
+        crate::scanner::TE_LAAT,
         "De terugkoppeling op uw melding is te laat",
     ),
     (
-        "privacy.gegevens-verstrekt",
+        ketenregie_privacy::verstrekking::SOORT_VERSTREKT,
         "Een andere organisatie las een record van uw organisatie (doorbraak of een convenantregel met eigenaarInformeren)",
     ),
     (
-        "privacy.quotum-overschreden",
+        ketenregie_store::quota::SOORT_OVERSCHREDEN,
         "Dagquotum overschreden: een gebruiker van uw organisatie zocht vandaag meer personen op dan toegestaan",
     ),
 ];

@@ -17,6 +17,13 @@ use ketenregie_common::time::to_db;
 use ketenregie_store::schema::termijnen;
 use ketenregie_store::{DbConnection, DbPool, conn, outbox};
 
+/// Event to the receiver before a feedback deadline.
+pub const HERINNERING: &str = "termijnen.herinnering";
+/// Event to the receiver's escalation contact once a deadline passed.
+pub const ESCALATIE: &str = "termijnen.escalatie";
+/// Event to the sender that the feedback on its melding is late.
+pub const TE_LAAT: &str = "termijnen.terugkoppeling-te-laat";
+
 /// How the scanner works.
 #[derive(Debug, Clone)]
 pub struct ScanInstelling {
@@ -124,24 +131,17 @@ fn batch(
         for t in &rijen {
             if t.verschuldigd_op >= nu_db {
                 if t.herinnerd_op.is_none() {
-                    melding(c, "termijnen.herinnering", &t.ontvanger, t, nu, &mut cache)?;
+                    melding(c, HERINNERING, &t.ontvanger, t, nu, &mut cache)?;
                     herinnerd.push(t.id.as_str());
                 }
                 continue;
             }
             if t.geescaleerd_op.is_none() {
-                melding(c, "termijnen.escalatie", &t.ontvanger, t, nu, &mut cache)?;
+                melding(c, ESCALATIE, &t.ontvanger, t, nu, &mut cache)?;
                 geescaleerd.push(t.id.as_str());
             }
             if t.laat_gemeld_op.is_none() {
-                melding(
-                    c,
-                    "termijnen.terugkoppeling-te-laat",
-                    &t.afzender,
-                    t,
-                    nu,
-                    &mut cache,
-                )?;
+                melding(c, TE_LAAT, &t.afzender, t, nu, &mut cache)?;
                 laat.push(t.id.as_str());
             }
         }

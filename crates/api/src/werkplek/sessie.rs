@@ -100,24 +100,13 @@ fn sessieregel(
     actie: &str,
 ) -> Result<(), AppError> {
     use ketenregie_privacy::logboek::{self, AuditRegel, Object};
-    logboek::audit(
-        c,
-        ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: Object {
-                soort: "werkplek-sessie",
-                id: ctx.actor.gebruiker.chars().take(200).collect(),
-                eigenaar: ctx.actor.organisatie.clone(),
-            },
-            resultaat: 200,
-            doorbraak: false,
-            grondslag: None,
-            oud: None,
-            nieuw: None,
-        },
-    )
-    .map_err(|e| AppError::from(ketenregie_common::Fout::from(e)))?;
+    let object = Object {
+        soort: "werkplek-sessie",
+        id: ctx.actor.gebruiker.chars().take(200).collect(),
+        eigenaar: ctx.actor.organisatie.clone(),
+    };
+    logboek::audit(c, ctx, &AuditRegel::nieuw(actie, object, 200))
+        .map_err(|e| AppError::from(ketenregie_common::Fout::from(e)))?;
     Ok(())
 }
 

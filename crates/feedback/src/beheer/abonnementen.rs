@@ -84,15 +84,7 @@ fn audit(
     logboek::audit(
         conn,
         ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: object(ctx, a.id),
-            resultaat,
-            doorbraak: false,
-            grondslag: None,
-            oud: oud.map(als_json),
-            nieuw,
-        },
+        &AuditRegel::nieuw(actie, object(ctx, a.id), resultaat).waarden(oud.map(als_json), nieuw),
     )?;
     Ok(())
 }

@@ -82,18 +82,18 @@ pub fn opnieuw(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<DoodB
     logboek::audit(
         conn,
         ctx,
-        &logboek::AuditRegel {
-            actie: "opnieuw".into(),
-            object: Object {
+        &logboek::AuditRegel::nieuw(
+            "opnieuw",
+            Object {
                 eigenaar: b.organisatie.clone(),
                 ..object(ctx, id)
             },
-            resultaat: 200,
-            doorbraak: false,
-            grondslag: None,
-            oud: Some(serde_json::json!({"status": status.to_string()})),
-            nieuw: Some(serde_json::json!({"status": "wachtend"})),
-        },
+            200,
+        )
+        .waarden(
+            Some(serde_json::json!({"status": status.to_string()})),
+            Some(serde_json::json!({"status": "wachtend"})),
+        ),
     )?;
     Ok(b)
 }

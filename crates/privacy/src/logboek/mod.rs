@@ -164,6 +164,35 @@ pub struct AuditRegel {
     pub nieuw: Option<serde_json::Value>,
 }
 
+impl AuditRegel {
+    /// A row for `actie` on `object` with status `resultaat`: no break-glass, no stated
+    /// basis, no old or new values (set them with `waarden`, `grondslag`).
+    pub fn nieuw(actie: &str, object: Object, resultaat: u16) -> Self {
+        Self {
+            actie: actie.into(),
+            object,
+            resultaat,
+            doorbraak: false,
+            grondslag: None,
+            oud: None,
+            nieuw: None,
+        }
+    }
+
+    /// With the old and the new value (`None`: none, as for an addition or a removal).
+    pub fn waarden(self, oud: Option<serde_json::Value>, nieuw: Option<serde_json::Value>) -> Self {
+        Self { oud, nieuw, ..self }
+    }
+
+    /// With the stated basis.
+    pub fn grondslag(self, grondslag: impl Into<String>) -> Self {
+        Self {
+            grondslag: Some(grondslag.into()),
+            ..self
+        }
+    }
+}
+
 /// One audit row as inserted: unsealed (`volgnummer` 0, empty hashes) until the sealer
 /// links it (`verzegelaar`), or, a read's row in the log writer, sealed at insert
 /// (`batchzegel`).
@@ -630,14 +659,6 @@ pub fn afgewezen(
     audit(
         conn,
         ctx,
-        &AuditRegel {
-            actie: actie.to_string(),
-            object,
-            resultaat,
-            doorbraak: false,
-            grondslag: Some(format!("geweigerd: {reden}")),
-            oud: None,
-            nieuw: None,
-        },
+        &AuditRegel::nieuw(actie, object, resultaat).grondslag(format!("geweigerd: {reden}")),
     )
 }

@@ -177,19 +177,16 @@ fn audit(
     logboek::audit(
         conn,
         ctx,
-        &AuditRegel {
-            actie: actie.into(),
-            object: Object {
+        &AuditRegel::nieuw(
+            actie,
+            Object {
                 soort: "contactpunten",
                 id: id.to_string(),
                 eigenaar,
             },
             resultaat,
-            doorbraak: false,
-            grondslag: None,
-            oud: oud.map(als_json),
-            nieuw: nieuw.map(als_json),
-        },
+        )
+        .waarden(oud.map(als_json), nieuw.map(als_json)),
     )?;
     Ok(())
 }

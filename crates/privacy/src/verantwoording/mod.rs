@@ -149,21 +149,18 @@ pub fn zoek_verwerkingen(
     logboek::audit(
         conn,
         ctx,
-        &logboek::AuditRegel {
-            actie: "zoeken".into(),
-            object: object(ctx, "_zoek"),
-            resultaat: 200,
-            doorbraak: false,
-            grondslag: Some(GRONDSLAG_VERANTWOORDING.into()),
-            oud: None,
-            nieuw: Some(serde_json::json!({
-                "persoon": z.persoon.is_some(),
-                "van": z.van, "tot": z.tot,
-                "doel": z.doel.map(|d| d.to_string()),
-                "convenant": z.convenant,
-                "uitkomst": z.uitkomst.map(|u| u.to_string()),
-            })),
-        },
+        &logboek::AuditRegel::nieuw("zoeken", object(ctx, "_zoek"), 200)
+            .grondslag(GRONDSLAG_VERANTWOORDING)
+            .waarden(
+                None,
+                Some(serde_json::json!({
+                    "persoon": z.persoon.is_some(),
+                    "van": z.van, "tot": z.tot,
+                    "doel": z.doel.map(|d| d.to_string()),
+                    "convenant": z.convenant,
+                    "uitkomst": z.uitkomst.map(|u| u.to_string()),
+                })),
+            ),
     )?;
     let z = VerwerkingZoek {
         organisatie: ctx.actor.organisatie.clone(),
