@@ -208,9 +208,10 @@ pub fn schort_op(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Resu
 
 /// Rule: a resumption takes up a task on hold, or starts an accepted one (a hand-over's
 /// task has no triage); a received melding goes to in-progress only with its triage's
-/// outcome (`beoordeel`), since after a resumption the triage could no longer be
-/// recorded (in-progress -> in-progress is no step) and its duty would stay open. Any
-/// other state is a 409 naming the states the step needs.
+/// outcome (`beoordeel`, the veiligheidsbeoordeling of DOMAIN.md §3 flow 2, due within
+/// 5 working days: Uitvoeringsbesluit Wmo 2015 art. 4.1.7), since after a resumption the triage could no longer be recorded
+/// (in-progress -> in-progress is no step) and its duty would stay open. Any other state
+/// is a 409 naming the states the step needs.
 pub const HERVATTEN_ZONDER_BEOORDELING: &str = "HERVATTEN_ZONDER_BEOORDELING";
 
 /// The receiver resumes (on-hold or accepted -> in-progress; `HERVATTEN_ZONDER_BEOORDELING`).

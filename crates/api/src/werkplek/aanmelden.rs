@@ -170,12 +170,10 @@ pub async fn meld_aan(
     };
     crate::auth::toets_rollen_vastgelegd(&req, &actor)
         .await
-        .map_err(in_aanmeldwoorden)?;
+        .map_err(sessie::aanmeldweigering(sessie::PLATFORMROL_ELDERS))?;
     beeindig_huidige(&req, &pool).await?;
     let ctx = crate::verwerking::context(&req, actor.clone(), None, false)?;
-    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor, ctx)
-        .await
-        .map_err(in_aanmeldwoorden)?;
+    let id = sessie::maak(&pool, crate::auth::Toegang::van(&req)?, actor, ctx).await?;
     let veilig = sessie::veilig(&req);
     let mut res = super::naar("/werkplek/");
     zet(&mut res, &sessie::cookie(SESSIE_COOKIE, &id, veilig))?;
@@ -296,7 +294,7 @@ pub async fn terug(
     };
     crate::auth::toets_rollen_vastgelegd(&req, &actor)
         .await
-        .map_err(in_aanmeldwoorden)?;
+        .map_err(sessie::aanmeldweigering(sessie::PLATFORMROL_ELDERS))?;
     let ctx = crate::verwerking::context(&req, actor.clone(), None, false)?;
     let id = sessie::maak_met_tokens(
         &pool,
@@ -305,8 +303,7 @@ pub async fn terug(
         Some(tokens),
         ctx,
     )
-    .await
-    .map_err(in_aanmeldwoorden)?;
+    .await?;
     let mut res = super::pagina(
         &Doorsturen {
             kader: Kader::anoniem("Aangemeld"),
@@ -366,29 +363,4 @@ fn zet(res: &mut HttpResponse, waarde: &str) -> Result<(), Fout> {
     res.headers_mut()
         .append(actix_web::http::header::SET_COOKIE, v);
     Ok(())
-}
-
-/// A refused sign-in in the words of the person signing in: the two rules on who may call
-/// at all (`ORGANISATIE_GEREGISTREERD`, `PLATFORMBEHEER_EIGEN_ORGANISATIE`) are worded for
-/// API clients ("the token", a register path); the sign-in page says what they mean for
-/// the user and whom to ask (WCAG 2.1 SC 3.3.3). The audit trail keeps the rule's name.
-fn in_aanmeldwoorden(e: AppError) -> AppError {
-    use ketenregie_privacy::register::organisaties::ORGANISATIE_GEREGISTREERD;
-    match e {
-        AppError::GeenToegang(d) | AppError::NietGeauthenticeerd(d)
-            if d.contains(ORGANISATIE_GEREGISTREERD) =>
-        {
-            AppError::GeenToegang(
-                "Uw organisatie staat niet in het partnerregister van ketenregie, dus u kunt hier niet aanmelden. Vraag uw functioneel beheerder om de platformbeheerder te vragen uw organisatie te registreren."
-                    .into(),
-            )
-        }
-        AppError::GeenToegang(d) if d.contains(crate::auth::PLATFORMBEHEER_EIGEN_ORGANISATIE) => {
-            AppError::GeenToegang(
-                "De rol platformbeheerder geldt alleen voor medewerkers van de platformorganisatie zelf; uw account heeft die rol bij een andere organisatie. Vraag uw beheerder die rol van uw account te halen."
-                    .into(),
-            )
-        }
-        andere => andere,
-    }
 }

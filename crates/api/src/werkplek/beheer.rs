@@ -244,17 +244,12 @@ pub async fn contactpunt(
         );
         return beheer_pagina(&req, &f.sessie, &pool, Some(p)).await;
     };
-    // The form offers no choice of role (each card is one role's contact point): the role
-    // stays as stored, whatever a crafted post sends (the outside test of 1 Dec 2026: a
-    // hidden `rol` changed to another role was applied).
-    let mut g = ContactpuntGegevens {
-        rol: ketenregie_store::directory::ContactpuntRol::Spoed,
-        naam: f.waarde("naam").unwrap_or_default(),
-        telefoon: f.waarde("telefoon"),
-        email: f.waarde("email"),
-        openingstijden: f.waarde("openingstijden"),
-        altijd_bereikbaar,
-    };
+    let (naam, telefoon, email, openingstijden) = (
+        f.waarde("naam").unwrap_or_default(),
+        f.waarde("telefoon"),
+        f.waarde("email"),
+        f.waarde("openingstijden"),
+    );
     let voorwaarde = match f.voorwaarde() {
         Ok(v) => v,
         Err(super::Fout(e)) => {
@@ -263,7 +258,17 @@ pub async fn contactpunt(
     };
     let (c, object) = (ctx.clone(), contactpunten::object(&ctx.actor, Some(id)));
     let u = crate::verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
-        g.rol = contactpunten::lees(conn, id)?.rol;
+        // The form offers no choice of role (each card is one role's contact point): the
+        // role stays as stored, whatever a crafted post sends (the outside test of 1 Dec
+        // 2026: a hidden `rol` changed to another role was applied).
+        let g = ContactpuntGegevens {
+            rol: contactpunten::lees(conn, id)?.rol,
+            naam,
+            telefoon,
+            email,
+            openingstijden,
+            altijd_bereikbaar,
+        };
         Ok(contactpunten::wijzig(conn, &c, id, g, &voorwaarde)?)
     })
     .await;

@@ -275,22 +275,14 @@ fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
         Some((regel, rest)) if is_regelnaam(regel) => rest,
         _ => reden,
     };
-    let reden = zonder_regelnamen(reden);
-    let reden = reden.as_str();
-    let mut uit = String::new();
-    for (i, deel) in reden.split('`').enumerate() {
-        if i % 2 == 1 {
-            // The page's word for a field or state; any other code as words
-            // (`coordinatie` reads "coördinatie").
-            match woorden.iter().find(|(naam, _)| *naam == deel) {
-                Some((_, w)) => uit.push_str(w),
-                None => uit.push_str(&namen::als_woorden(deel)),
-            }
-        } else {
-            uit.push_str(deel);
+    // The page's word for a field or state; any other code as words (`coordinatie`
+    // reads "coördinatie").
+    namen::per_code(&zonder_regelnamen(reden), |code| {
+        match woorden.iter().find(|(naam, _)| *naam == code) {
+            Some((_, w)) => (*w).to_string(),
+            None => namen::als_woorden(code),
         }
-    }
-    uit
+    })
 }
 
 /// Whether `s` is a rule's name as the code and the audit trail write it

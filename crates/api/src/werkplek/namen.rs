@@ -34,6 +34,36 @@ pub fn als_woorden(code: &str) -> String {
         .join(" ")
 }
 
+/// Every purpose (`Doel`) as a form's choice: (code, words).
+pub fn doelkeuzes() -> Vec<(String, String)> {
+    use strum::VariantNames;
+    ketenregie_common::Doel::VARIANTS
+        .iter()
+        .map(|d| (d.to_string(), als_woorden(d)))
+        .collect()
+}
+
+/// `tekst` with every backticked code (`` `vt-haaglanden` ``) replaced by `woord(code)`;
+/// the rest as written, a lone backtick too (no closing one: no code). The one walk over
+/// a reason's codes, for the page's words (`werkplek::in_woorden`) and for stored texts
+/// read with names (`Weergavenamen::leesbaar`).
+pub fn per_code(tekst: &str, mut woord: impl FnMut(&str) -> String) -> String {
+    let delen: Vec<&str> = tekst.split('`').collect();
+    let mut uit = String::with_capacity(tekst.len());
+    for (i, deel) in delen.iter().enumerate() {
+        if i % 2 == 0 {
+            uit.push_str(deel);
+        } else if i + 1 == delen.len() {
+            // An odd number of backticks: the last opens nothing.
+            uit.push('`');
+            uit.push_str(deel);
+        } else {
+            uit.push_str(&woord(deel));
+        }
+    }
+    uit
+}
+
 /// The names of one page's codes, looked up in two queries.
 #[derive(Debug, Default, Clone)]
 pub struct Weergavenamen {
@@ -133,25 +163,10 @@ impl Weergavenamen {
     /// organisation's name, `convenant <id> v2` becomes the agreement's title and
     /// version. What is not known stays as written.
     pub fn leesbaar(&self, tekst: &str) -> String {
-        let mut uit = String::with_capacity(tekst.len());
-        for (i, deel) in tekst.split('`').enumerate() {
-            if i % 2 == 1 {
-                match self.organisaties.get(deel) {
-                    Some(naam) => uit.push_str(naam),
-                    None => {
-                        uit.push('`');
-                        uit.push_str(deel);
-                        uit.push('`');
-                    }
-                }
-            } else {
-                uit.push_str(deel);
-            }
-        }
-        // An odd number of backticks: the last one was a lone one, not an opening.
-        if tekst.matches('`').count() % 2 == 1 && uit.ends_with('`') {
-            uit.pop();
-        }
+        let mut uit = per_code(tekst, |code| match self.organisaties.get(code) {
+            Some(naam) => naam.clone(),
+            None => format!("`{code}`"),
+        });
         for (id, titel) in &self.convenanten {
             uit = uit.replace(
                 &format!("convenant {id} v"),

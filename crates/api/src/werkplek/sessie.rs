@@ -91,6 +91,25 @@ pub async fn maak(
     maak_met_tokens(pool, toegang, actor, None, ctx).await
 }
 
+/// `ORGANISATIE_GEREGISTREERD` at sign-in, for the person signing in: the API's wording
+/// speaks of a token and a register path (WCAG 2.1 SC 3.3.3: say what it means and whom
+/// to ask). The audit trail keeps the rule's name.
+pub const NIET_GEREGISTREERD: &str = "Uw organisatie staat niet in het partnerregister van ketenregie, dus u kunt hier niet aanmelden. Vraag uw functioneel beheerder om de platformbeheerder te vragen uw organisatie te registreren.";
+
+/// `PLATFORMBEHEER_EIGEN_ORGANISATIE` at sign-in, in the same way.
+pub const PLATFORMROL_ELDERS: &str = "De rol platformbeheerder geldt alleen voor medewerkers van de platformorganisatie zelf; uw account heeft die rol bij een andere organisatie. Vraag uw beheerder die rol van uw account te halen.";
+
+/// The refusal of one sign-in check (`NIET_GEREGISTREERD`, `PLATFORMROL_ELDERS`) as the
+/// 403 page's `tekst`; any other error as it is.
+pub fn aanmeldweigering(tekst: &'static str) -> impl Fn(AppError) -> AppError {
+    move |e| match e {
+        AppError::GeenToegang(_) | AppError::NietGeauthenticeerd(_) => {
+            AppError::GeenToegang(tekst.into())
+        }
+        andere => andere,
+    }
+}
+
 /// One audit row in the user's organisation's trail for a session begun (`aanmelden`) or
 /// ended (`afmelden`), in the transaction that writes or removes it: who, when, with which
 /// roles and application (`ctx`), never the cookie or its hash (README "De werkplek").
@@ -120,18 +139,17 @@ pub async fn maak_met_tokens(
     tokens: Option<String>,
     ctx: ketenregie_privacy::Context,
 ) -> Result<String, AppError> {
-    toegang.toets_rollen(&actor)?;
+    toegang
+        .toets_rollen(&actor)
+        .map_err(aanmeldweigering(PLATFORMROL_ELDERS))?;
     let id = willekeurig();
     let (h, csrf, t) = (hash(&id), willekeurig(), nu());
     db::tx(pool, move |c| {
-        // At sign-in a refusal is shown with its rule (403), not answered with the sign-in
-        // page again, as a 401 of the werkplek is.
+        // At sign-in a refusal is shown as a 403 page in the user's words, not answered
+        // with the sign-in page again, as a 401 of the werkplek is.
         toegang
             .toets_organisatie(c, &actor.organisatie)
-            .map_err(|e| match e {
-                AppError::NietGeauthenticeerd(d) => AppError::GeenToegang(d),
-                andere => andere,
-            })?;
+            .map_err(aanmeldweigering(NIET_GEREGISTREERD))?;
         diesel::insert_into(s::werkplek_sessies)
             .values((
                 s::id.eq(h),

@@ -22,7 +22,6 @@ use ketenregie_privacy::logboek::Logregel;
 use ketenregie_privacy::verantwoording::{self, Zoekvraag};
 use ketenregie_store::DbPool;
 use ketenregie_store::venster::{Telling, Venster};
-use strum::VariantNames;
 
 pub const VERANTWOORDING: Scherm = Scherm {
     pad: "/werkplek/verantwoording",
@@ -173,10 +172,7 @@ async fn toon(
     pagina(
         &Verantwoordingpagina {
             kader: Kader::voor(s, VERANTWOORDING.label, VERANTWOORDING.pad),
-            doelen: Doel::VARIANTS
-                .iter()
-                .map(|d| (d.to_string(), crate::werkplek::namen::als_woorden(d)))
-                .collect(),
+            doelen: crate::werkplek::namen::doelkeuzes(),
             van: invoer.0,
             tot: invoer.1,
             doel: invoer.2,

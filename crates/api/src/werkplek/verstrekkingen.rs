@@ -15,11 +15,10 @@ use super::{Fout, Kader, Probleem, Scherm, Sessie, pagina};
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use ketenregie_common::{Doel, Rol};
+use ketenregie_common::Rol;
 use ketenregie_privacy::verantwoording;
 use ketenregie_privacy::verstrekking::Verstrekkingvraag;
 use ketenregie_store::DbPool;
-use strum::VariantNames;
 
 pub const VERSTREKKINGEN: Scherm = Scherm {
     pad: "/werkplek/verstrekkingen",
@@ -135,10 +134,7 @@ async fn toon(
     pagina(
         &Verstrekkingenpagina {
             kader: Kader::voor(s, VERSTREKKINGEN.label, VERSTREKKINGEN.pad),
-            doelen: Doel::VARIANTS
-                .iter()
-                .map(|d| (d.to_string(), crate::werkplek::namen::als_woorden(d)))
-                .collect(),
+            doelen: crate::werkplek::namen::doelkeuzes(),
             organisaties,
             van: invoer.van,
             tot: invoer.tot,
