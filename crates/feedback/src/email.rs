@@ -168,8 +168,7 @@ pub const SOORTEN: &[(&str, &str)] = &[
         "Terugkoppeling ontvangen",
     ),
     (
-        // As `ketenregie_case::betrokkenheid` emits it (this crate does not depend on it).
-        "matches.match-gevonden",
+        ketenregie_case::betrokkenheid::MATCH_GEVONDEN,
         "Coördinatiematch: een andere organisatie is betrokken bij hetzelfde kind",
     ),
     (

@@ -334,7 +334,7 @@ fn registreer_met_matches(
             outbox::enqueue(
                 conn,
                 &Gebeurtenis {
-                    soort: "matches.match-gevonden".into(),
+                    soort: super::MATCH_GEVONDEN.into(),
                     organisatie: org.to_string(),
                     onderwerp: mid.to_string(),
                     dataref: format!("/api/v1/matches/{mid}"),

@@ -90,6 +90,10 @@ pub const VERSLEUTELD: [Kolom; 3] = [
     },
 ];
 
+/// Event to both organisations of a new match (`MATCH_BINNEN_CONVENANT`); the CloudEvents
+/// type is `nl.ketenregie.` followed by this.
+pub const MATCH_GEVONDEN: &str = "matches.match-gevonden";
+
 /// How long a signal stays, at most.
 pub const VERWIJSINDEX_MAX_TWEE_JAAR: Months = Months::new(24);
 /// The age at which a child's signals lapse.
