@@ -155,6 +155,17 @@ async fn een_eindresultaat_ook_in_de_database(db: Db) {
     opzet(&app).await;
     let id = common::keten::verzonden_melding(&app).await;
     let vt = app.token("vt-haaglanden", &["triagist"]);
+    // A final outcome follows the completion (TERUGKOPPELING_VOLGT_BEHANDELING).
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        ("beoordelingen", json!({"uitkomst": "onderzoek-vt"})),
+        ("afsluitingen", json!({"uitvoer": "Onderzoek afgerond"})),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
     let pad = format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen");
     let eind = json!({"moment": "eindresultaat", "vervolgtrajectGestart": true});
     let (x, y) =

@@ -103,6 +103,49 @@ async fn geven_lezen_en_termijnen(db: Db) {
     assert_eq!(berichten["count"], 1);
     assert_eq!(berichten["results"][0]["dataref"], json!(pad(&id)));
 
+    // TERUGKOPPELING_VOLGT_BEHANDELING: nothing reported before it happened. Before the
+    // triage no triage feedback, before the completion no final outcome; nothing written.
+    let stap = |sub: &str| format!("/api/v1/zorgmeldingen/{id}/{sub}");
+    for moment in [
+        "na-beoordeling",
+        "tussentijds",
+        "na-onderzoek",
+        "eindresultaat",
+    ] {
+        let fout = assert_problem(
+            app.post(
+                &pad(&id),
+                &vt,
+                &json!({"moment": moment, "vervolgtrajectGestart": false}),
+            )
+            .await,
+            409,
+        )
+        .await;
+        assert!(
+            fout["detail"]
+                .as_str()
+                .unwrap()
+                .contains("TERUGKOPPELING_VOLGT_BEHANDELING"),
+            "{fout}"
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM terugkoppelingen"), 1);
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{id}' AND moment = 'na-beoordeling' AND voldaan_op IS NOT NULL")),
+        0
+    );
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "voorwaarden-en-vervolg"}),
+        ),
+    ] {
+        let res = app.post(&stap(sub), &vt, &body).await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+
     // With a role for the reporter, the safety conditions are shared.
     let res = app
         .post(
@@ -152,7 +195,25 @@ async fn geven_lezen_en_termijnen(db: Db) {
     )
     .await;
 
-    // The final outcome closes the loop; nothing after it.
+    // The final outcome follows the completion, and closes the loop; nothing after it.
+    assert_problem(
+        app.post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "eindresultaat", "vervolgtrajectGestart": true}),
+        )
+        .await,
+        409,
+    )
+    .await;
+    let res = app
+        .post(
+            &stap("afsluitingen"),
+            &vt,
+            &json!({"uitvoer": "Voorwaarden afgesproken"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
     let res = app
         .post(
             &pad(&id),
@@ -389,7 +450,42 @@ async fn overdracht_nooit_terug_aan_de_melder(db: Db) {
     assert_eq!(inbox["results"].as_array().unwrap().len(), 0, "{inbox}");
 }
 
+/// TERUGKOPPELING_VOLGT_BEHANDELING: a cancelled task's duties have lapsed; no feedback
+/// on it, not even a receipt or a final outcome.
+async fn geen_terugkoppeling_op_een_geannuleerde_taak(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/annuleringen"),
+            &agent,
+            &json!({"reden": "Dubbel ingediend"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    for moment in ["ontvangstbevestiging", "eindresultaat"] {
+        let fout = assert_problem(
+            app.post(
+                &pad(&id),
+                &vt,
+                &json!({"moment": moment, "vervolgtrajectGestart": false}),
+            )
+            .await,
+            409,
+        )
+        .await;
+        assert!(
+            fout["detail"].as_str().unwrap().contains("vervallen"),
+            "{fout}"
+        );
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM terugkoppelingen"), 0);
+}
+
 op_beide_backends!(
+    geen_terugkoppeling_op_een_geannuleerde_taak,
     geven_lezen_en_termijnen,
     overdracht_koppelt_terug_aan_wie_overdroeg,
     overdracht_nooit_terug_aan_de_melder

@@ -742,6 +742,25 @@ async fn melding_door_de_keten(db: Db) {
     ] {
         assert!(!foutblok(&r.html).contains(code), "{code}: {}", r.html);
     }
+    // Before the triage the feedback form offers only the receipt
+    // (TERUGKOPPELING_VOLGT_BEHANDELING), and a forged final outcome is refused in words.
+    assert!(r.html.contains("<option value=\"ontvangstbevestiging\">"), "{}", r.html);
+    assert!(!r.html.contains("<option value=\"eindresultaat\">"), "{}", r.html);
+    let r = vt
+        .post(
+            &format!("{pad}/terugkoppeling"),
+            &[
+                ("_csrf", &csrf_vt),
+                ("moment", "eindresultaat"),
+                ("vervolgtrajectGestart", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 409, "{}", r.html);
+    assert!(foutblok(&r.html).contains("afsluiting"), "{}", r.html);
+    for code in ["`", "TERUGKOPPELING_VOLGT_BEHANDELING", "received"] {
+        assert!(!foutblok(&r.html).contains(code), "{code}: {}", r.html);
+    }
     // A triage left at "Kies" or with an outcome that is none: a problem at the outcome's
     // field, no step, no duty met (the API refuses the same: the use case's type has no
     // triage without an outcome).

@@ -18,7 +18,9 @@
 //!   feedback (Wet verplichte meldcode: Veilig Thuis tells the reporter; DOMAIN.md §3
 //!   flow 3);
 //! - `PARTIJEN_LEZEN_TERUGKOPPELING`: its receiver, whoever is owed the feedback and the
-//!   melding's sender read it.
+//!   melding's sender read it;
+//! - `TERUGKOPPELING_VOLGT_BEHANDELING`: a moment is fed back once the handling has
+//!   reached it (`moment_past_bij`).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -28,6 +30,7 @@ use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::eigen_verklaring::{EigenVerklaringWeergave, Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_privacy::{Aanvraag, Context, besluit};
+use ketenregie_referral::levenscyclus::TaakStatus;
 use ketenregie_referral::opslag::{self, Kop};
 use ketenregie_referral::{partij, termijnen};
 use ketenregie_store::kolom::{Json, Tekst};
@@ -42,6 +45,11 @@ pub const MAX_TEKST: usize = 5000;
 
 pub const ONTVANGER_KOPPELT_TERUG: &str = "ONTVANGER_KOPPELT_TERUG";
 pub const PARTIJEN_LEZEN_TERUGKOPPELING: &str = "PARTIJEN_LEZEN_TERUGKOPPELING";
+/// A feedback item reports a stage the handling has reached, so that a met duty means the
+/// work was done (DOMAIN.md §3 flow 3: feedback "at least after the
+/// veiligheidsbeoordeling and again after an investigation", a final outcome when it
+/// ends; ombudsman report 2015, "geen terugkoppeling"). See `moment_past_bij`.
+pub const TERUGKOPPELING_VOLGT_BEHANDELING: &str = "TERUGKOPPELING_VOLGT_BEHANDELING";
 
 /// Event to whoever is owed the feedback (a reference, no content).
 pub const TERUGKOPPELING_ONTVANGEN: &str = "terugkoppelingen.terugkoppeling-ontvangen";
@@ -314,6 +322,57 @@ fn vervult(m: Terugkoppelmoment) -> &'static [Terugkoppelmoment] {
     }
 }
 
+/// `TERUGKOPPELING_VOLGT_BEHANDELING`: the task states in which `moment` may be fed back.
+/// - `ontvangstbevestiging`: while the task is open (it confirms the receipt);
+/// - `na-beoordeling`, `tussentijds`, `na-onderzoek`: once the task is taken up (accepted,
+///   or triaged into in-progress; a hand-over's task has no triage), also after it ended
+///   in completed or failed;
+/// - `eindresultaat`: once it ended in completed or failed.
+///
+/// A rejected, cancelled or erroneous task takes no feedback: its duties have lapsed and
+/// the rejection or cancellation carries its own reason.
+pub fn moment_past_bij(moment: Terugkoppelmoment) -> &'static [TaakStatus] {
+    use TaakStatus as S;
+    use Terugkoppelmoment as T;
+    match moment {
+        T::Ontvangstbevestiging => &[
+            S::Requested,
+            S::Received,
+            S::Accepted,
+            S::InProgress,
+            S::OnHold,
+        ],
+        T::NaBeoordeling | T::Tussentijds | T::NaOnderzoek => &[
+            S::Accepted,
+            S::InProgress,
+            S::OnHold,
+            S::Completed,
+            S::Failed,
+        ],
+        T::Eindresultaat => &[S::Completed, S::Failed],
+    }
+}
+
+/// The 409 of `TERUGKOPPELING_VOLGT_BEHANDELING` for `moment` on a task in `status`,
+/// saying what comes first.
+fn te_vroeg(moment: Terugkoppelmoment, status: TaakStatus) -> Fout {
+    use TaakStatus as S;
+    let eerst = match status {
+        S::Rejected | S::Cancelled | S::EnteredInError => {
+            "de taak is beëindigd en haar terugkoppelplichten zijn vervallen"
+        }
+        _ if moment == Terugkoppelmoment::Eindresultaat => {
+            "een eindresultaat volgt op de afsluiting van de taak (afsluitingen)"
+        }
+        _ => {
+            "deze terugkoppeling volgt op de beoordeling of de acceptatie van de taak (beoordelingen, acceptaties)"
+        }
+    };
+    Fout::conflict(format!(
+        "Terugkoppeling `{moment}` kan niet bij een taak met status `{status}`: {eerst} (regel {TERUGKOPPELING_VOLGT_BEHANDELING})"
+    ))
+}
+
 /// Feedback to give on melding (or hand-over task) `id`, as sent. It is checked inside
 /// `geef`, after the caller's relation: an outsider hears 403 (or 404), not how to fill
 /// in the form.
@@ -354,6 +413,10 @@ pub fn geef(
             ketenregie_common::regelcode::GEREGISTREERD,
             "`overgenomenDoor.organisatie` is geen organisatie uit de partnerlijst (/organisaties)",
         ));
+    }
+    let status = k.taakstatus.expect("a sent melding, checked above");
+    if !moment_past_bij(g.moment).contains(&status) {
+        return Err(te_vroeg(g.moment, status));
     }
     let al_eind: i64 = terugkoppelingen::table
         .filter(terugkoppelingen::zorgmelding_id.eq(k.id.to_string()))

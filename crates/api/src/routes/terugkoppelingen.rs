@@ -15,14 +15,14 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/terugkoppelingen", tag = "terugkoppelingen", operation_id = "terugkoppelingGeven",
     summary = "Terugkoppeling geven",
-    description = "The receiver of a sent melding or hand-over task tells the sender what happened: the moment (an interim item never closes the loop; `eindresultaat` does and closes every open duty), whether a follow-up route started, who took over, and free text. `veiligheidsvoorwaarden` and `monitoringsafspraken` only with `melderHeeftRol: true` (DOMAIN.md §3 flow 3); otherwise a 422 `forbidden` naming the field. Meets the matching feedback duty and notifies the sender (`terugkoppelingen.terugkoppeling-ontvangen`).",
+    description = "The receiver of a sent melding or hand-over task tells the sender what happened: the moment (an interim item never closes the loop; `eindresultaat` does and closes every open duty), whether a follow-up route started, who took over, and free text. `veiligheidsvoorwaarden` and `monitoringsafspraken` only with `melderHeeftRol: true` (DOMAIN.md §3 flow 3); otherwise a 422 `forbidden` naming the field. Meets the matching feedback duty and notifies the sender (`terugkoppelingen.terugkoppeling-ontvangen`). A moment is fed back once the handling has reached it (TERUGKOPPELING_VOLGT_BEHANDELING, else 409): `ontvangstbevestiging` while the task is open; `na-beoordeling`, `tussentijds` and `na-onderzoek` once it is accepted or triaged (in-progress, on-hold, completed, failed); `eindresultaat` once it is completed or failed; nothing on a rejected, cancelled or erroneous task.",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     request_body = TerugkoppelingInvoer,
     responses(
         (status = 201, description = "Gegeven", body = Terugkoppeling,
             headers(("Location" = String, description = "The feedback of this melding"))),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
-        (status = 409, description = "Er is al een eindresultaat teruggekoppeld", body = Problem),
+        (status = 409, description = "Er is al een eindresultaat teruggekoppeld, of de behandeling is nog niet zo ver (TERUGKOPPELING_VOLGT_BEHANDELING)", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "terugkoppeling", "categorieen": ["hulpverlening"]})))

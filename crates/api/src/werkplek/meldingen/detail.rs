@@ -261,6 +261,21 @@ pub(super) async fn detail_pagina(
         )),
         (t, _) => t,
     };
+    // Only the moments the handling has reached (TERUGKOPPELING_VOLGT_BEHANDELING).
+    let momenten: Vec<(String, String)> = <Terugkoppelmoment as strum::VariantArray>::VARIANTS
+        .iter()
+        .filter(|m| {
+            k.taakstatus.is_some_and(|t| {
+                ketenregie_feedback::terugkoppeling::moment_past_bij(**m).contains(&t)
+            })
+        })
+        .map(|m| {
+            (
+                m.to_string(),
+                crate::werkplek::namen::als_woorden(m.as_ref()),
+            )
+        })
+        .collect();
     let t = Meldingpagina {
         kader: Kader::voor(s, "Zorgmelding", ""),
         id,
@@ -282,13 +297,8 @@ pub(super) async fn detail_pagina(
             && s.heeft_een(crate::werkplek::KWALITEIT.rollen),
         stappen,
         uitkomsten: opties(Beoordelingsuitkomst::VARIANTS),
-        terugkoppelen: partij == Some(Partij::Ontvanger)
-            && k.taakstatus
-                .is_some_and(|t| !matches!(t, TaakStatus::Cancelled | TaakStatus::EnteredInError)),
-        momenten: Terugkoppelmoment::VARIANTS
-            .iter()
-            .map(|m| (m.to_string(), crate::werkplek::namen::als_woorden(m)))
-            .collect(),
+        terugkoppelen: partij == Some(Partij::Ontvanger) && !momenten.is_empty(),
+        momenten,
         overdragen,
         probleem,
         problemen: terug.velden,
