@@ -744,8 +744,16 @@ async fn melding_door_de_keten(db: Db) {
     }
     // Before the triage the feedback form offers only the receipt
     // (TERUGKOPPELING_VOLGT_BEHANDELING), and a forged final outcome is refused in words.
-    assert!(r.html.contains("<option value=\"ontvangstbevestiging\">"), "{}", r.html);
-    assert!(!r.html.contains("<option value=\"eindresultaat\">"), "{}", r.html);
+    assert!(
+        r.html.contains("<option value=\"ontvangstbevestiging\">"),
+        "{}",
+        r.html
+    );
+    assert!(
+        !r.html.contains("<option value=\"eindresultaat\">"),
+        "{}",
+        r.html
+    );
     let r = vt
         .post(
             &format!("{pad}/terugkoppeling"),

@@ -124,14 +124,31 @@ async fn de_hele_keten(db: Db) {
     let na = indienen(&app, &id).await;
     assert_eq!(na["meldingen"][0]["meldingstatus"], "ter-controle");
     let qc = app.token("politie-haaglanden", &["kwaliteitscontroleur"]);
-    let res = stap(
-        &app,
-        &qc,
-        &id,
-        "kwaliteitsbeoordelingen",
-        json!({"goedgekeurd": true}),
-    )
-    .await;
+    // The verdict is on the version read: a stale If-Match is a 412 that changes nothing.
+    let versie = app.tel(&format!("SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"));
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen")))
+        .bearer_auth(&qc)
+        .header("If-Match", format!("\"{}\"", versie + 7))
+        .json(&json!({"goedgekeurd": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_problem(res, 412).await;
+    assert_eq!(
+        app.tel(&format!("SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}' AND meldingstatus = 'ter-controle'")),
+        versie
+    );
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen")))
+        .bearer_auth(&qc)
+        .header("If-Match", format!("\"{versie}\""))
+        .json(&json!({"goedgekeurd": true}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let r: Value = res.json().await.unwrap();
     assert_eq!(r["meldingen"][0]["ontvanger"], "vt-haaglanden");
@@ -493,6 +510,74 @@ async fn twee_regios_en_niet_routeerbaar(db: Db) {
         "nl.ketenregie.zorgmeldingen.zorgmelding-ontvangen"
     );
     assert_eq!(app.tel("SELECT count(*) AS n FROM outbox WHERE dataref LIKE '%Jansen%' OR onderwerp LIKE '%Jansen%' OR soort LIKE '%Kind%'"), 0);
+}
+
+/// ROUTERING_BINNEN_CONVENANT: a child whose Veilig Thuis is outside the sender's
+/// agreements is held in the sender's outbox with the reason, the sender told; that
+/// Veilig Thuis gets no task, no duty and no notice it could not open or answer. The
+/// covered child's part goes as before.
+async fn buiten_convenant_vastgehouden(db: Db) {
+    let Some(app) = app(db).await else { return };
+    app.organisatie("vt-rotterdam", "veilig-thuis", &["0599"])
+        .await;
+    let m = concept(&app, &["0518", "0599"]).await;
+    let r = indienen(&app, m["id"].as_str().unwrap()).await;
+    let meldingen = r["meldingen"].as_array().unwrap();
+    assert_eq!(meldingen.len(), 2, "{r}");
+    let verzonden = meldingen
+        .iter()
+        .find(|x| x["ontvanger"] == "vt-haaglanden")
+        .expect("the covered part is sent");
+    assert_eq!(verzonden["meldingstatus"], "verzonden");
+    let vast = meldingen
+        .iter()
+        .find(|x| x["ontvanger"].is_null())
+        .expect("the other part is held");
+    assert_eq!(vast["meldingstatus"], "niet-routeerbaar");
+    let vast_id = vast["id"].as_str().unwrap();
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let stappen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{vast_id}/stappen"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let stap = stappen
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stap"] == "niet-routeerbaar")
+        .expect("the hold is a step");
+    assert_eq!(stap["gegevens"]["reden"], "buiten-convenant");
+    assert!(
+        stap["reden"]
+            .as_str()
+            .unwrap()
+            .contains("ROUTERING_BINNEN_CONVENANT"),
+        "{stap}"
+    );
+    let vt = app.token("vt-rotterdam", &["triagist"]);
+    let inbox: Value = app
+        .get("/api/v1/zorgmeldingen?richting=ontvangen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox["count"], 0, "{inbox}");
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM outbox WHERE organisatie = 'vt-rotterdam'"),
+        0
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{vast_id}'"
+        )),
+        0
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM outbox WHERE organisatie = 'politie-haaglanden' AND soort LIKE '%niet-routeerbaar'"),
+        1
+    );
 }
 
 async fn idempotentie_en_gelijktijdigheid(db: Db) {
@@ -1092,6 +1177,7 @@ op_beide_backends!(
     de_hele_keten,
     ongeldige_overgangen,
     twee_regios_en_niet_routeerbaar,
+    buiten_convenant_vastgehouden,
     idempotentie_en_gelijktijdigheid,
     slechte_invoer
 );

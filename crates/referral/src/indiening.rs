@@ -14,7 +14,7 @@ use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
 use crate::toegang::{self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, eigen_toestemming};
 use crate::{routering, termijnen};
-use ketenregie_common::{Actie, Fout, Rol};
+use ketenregie_common::{Actie, Fout, OrganisatieSoort, Rol};
 use ketenregie_privacy::logboek;
 use ketenregie_privacy::{Context, Toestemming};
 use ketenregie_store::{DbConnection, outbox};
@@ -100,10 +100,13 @@ pub enum Oordeel {
 pub struct Kwaliteitsoordeel {
     pub id: Uuid,
     pub oordeel: Oordeel,
+    /// `If-Match` (RFC 9110 §13.1.1), `IfMatch::Geen` when not sent.
+    pub verwacht_versie: ketenregie_common::IfMatch,
 }
 
 /// A kwaliteitscontroleur of the filing organisation approves (routed) or sends back
-/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`); only a melding `ter-controle`.
+/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`); only a melding `ter-controle`, at the version
+/// read (412 when `If-Match` names another, or someone else changed it first).
 pub fn kwaliteit(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -125,6 +128,7 @@ pub fn kwaliteit(
             k.meldingstatus
         )));
     }
+    versie_check(&k, &o.verwacht_versie)?;
     // A send-back says what must improve: the filer cannot mend what nobody named
     // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek).
     if let Oordeel::Teruggestuurd { opmerkingen } = &o.oordeel
@@ -155,7 +159,7 @@ pub fn kwaliteit(
             routeer(conn, ctx, &t, &k)?
         }
         Oordeel::Teruggestuurd { opmerkingen } => {
-            opslag::zet_status(
+            if !opslag::zet_status(
                 conn,
                 k.id,
                 k.versie,
@@ -164,7 +168,12 @@ pub fn kwaliteit(
                 None,
                 None,
                 ctx.nu,
-            )?;
+            )? {
+                return Err(Fout::VoorwaardeMislukt(
+                    "De zorgmelding is intussen door iemand anders gewijzigd; haal haar opnieuw op"
+                        .into(),
+                ));
+            }
             opslag::stap(
                 conn,
                 &ctx.versleuteling,
@@ -193,26 +202,107 @@ pub fn kwaliteit(
     Ok(uit)
 }
 
-/// The children of `inhoud` grouped by the Veilig Thuis serving their municipality
-/// (`None`: none serves it), in a fixed order.
+/// `ROUTERING_BINNEN_CONVENANT`: a melding goes to the Veilig Thuis serving the child only
+/// when an agreement in force with the sender covers that Veilig Thuis reading and
+/// handling it (`toegang::ontvanger_gedekt`, the rule that governs its reads:
+/// `CONVENANT_VEREIST`, purpose `veiligheidsbeoordeling`). Otherwise that part is held as
+/// `niet-routeerbaar` in the sender's outbox with the reason `buiten-convenant`, and the
+/// sender hears of it (`zorgmelding-niet-routeerbaar`): a care report is never dropped,
+/// nor sent to a receiver that could neither open nor answer it while its duties ran out
+/// (the outside test of 2 Dec 2026: a child living in Amsterdam, filed in a Haaglanden
+/// pilot). The sender then reaches that Veilig Thuis another way (DOMAIN.md §3 flow 1).
+pub const ROUTERING_BINNEN_CONVENANT: &str = "ROUTERING_BINNEN_CONVENANT";
+
+/// Where the children of one part of a melding go.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Bestemming {
+    /// Held: no Veilig Thuis serves the municipality.
+    GeenVeiligThuis,
+    /// Held: the Veilig Thuis serving it is outside the sender's agreements
+    /// (`ROUTERING_BINNEN_CONVENANT`).
+    BuitenConvenant,
+    /// Sent to this Veilig Thuis (its code).
+    VeiligThuis(String),
+}
+
+impl Bestemming {
+    /// The receiver, if the part is sent.
+    fn ontvanger(&self) -> Option<&str> {
+        match self {
+            Bestemming::VeiligThuis(code) => Some(code),
+            _ => None,
+        }
+    }
+
+    /// Why a held part is held, for the sender who reads the step.
+    fn uitleg(&self) -> Option<&'static str> {
+        match self {
+            Bestemming::GeenVeiligThuis => Some(
+                "Geen Veilig Thuis bedient de gemeente van dit kind; neem op een andere manier contact op met Veilig Thuis",
+            ),
+            Bestemming::BuitenConvenant => Some(
+                "De Veilig Thuis van de gemeente van dit kind valt onder geen convenant van kracht met uw organisatie (ROUTERING_BINNEN_CONVENANT); neem op een andere manier contact op met die Veilig Thuis",
+            ),
+            Bestemming::VeiligThuis(_) => None,
+        }
+    }
+
+    /// Why a held part is held, as a code in the step's data.
+    fn reden(&self) -> Option<&'static str> {
+        match self {
+            Bestemming::GeenVeiligThuis => Some("geen-veilig-thuis"),
+            Bestemming::BuitenConvenant => Some("buiten-convenant"),
+            Bestemming::VeiligThuis(_) => None,
+        }
+    }
+}
+
+/// The children of `inhoud` grouped by where they go (`Bestemming`), in a fixed order:
+/// held parts first, then the Veilig Thuis regions by code.
 fn per_regio(
     conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
     inhoud: &Inhoud,
-) -> Result<BTreeMap<Option<String>, Vec<usize>>, Fout> {
+) -> Result<BTreeMap<Bestemming, Vec<usize>>, Fout> {
     let per_gemeente = routering::veilig_thuis_voor(conn, &inhoud.gemeenten())?;
-    let mut groepen: BTreeMap<Option<String>, Vec<usize>> = BTreeMap::new();
+    let mut gedekt: BTreeMap<String, bool> = BTreeMap::new();
+    let mut groepen: BTreeMap<Bestemming, Vec<usize>> = BTreeMap::new();
     for (i, kind) in inhoud.kinderen.iter().enumerate() {
-        groepen
-            .entry(per_gemeente.get(&kind.gemeente).cloned().flatten())
-            .or_default()
-            .push(i);
+        let bestemming = match per_gemeente.get(&kind.gemeente).cloned().flatten() {
+            None => Bestemming::GeenVeiligThuis,
+            Some(vt) => {
+                let ok = match gedekt.get(&vt) {
+                    Some(ok) => *ok,
+                    None => {
+                        let ok = toegang::ontvanger_gedekt(
+                            conn,
+                            ctx,
+                            &k.afzender,
+                            k.vertrouwelijkheid,
+                            &vt,
+                            OrganisatieSoort::VeiligThuis,
+                        )?
+                        .is_ok();
+                        gedekt.insert(vt.clone(), ok);
+                        ok
+                    }
+                };
+                if ok {
+                    Bestemming::VeiligThuis(vt)
+                } else {
+                    Bestemming::BuitenConvenant
+                }
+            }
+        };
+        groepen.entry(bestemming).or_default().push(i);
     }
     Ok(groepen)
 }
 
 /// Send a checked melding: one melding per Veilig Thuis region, linked in one group (the
-/// first region keeps the melding itself); each sent one gets its feedback duties and an
-/// event to its receiver, an unroutable one an event to the sender.
+/// first part keeps the melding itself); each sent one gets its feedback duties and an
+/// event to its receiver, a held one an event to the sender.
 fn routeer(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -221,7 +311,8 @@ fn routeer(
 ) -> Result<Vec<Kop>, Fout> {
     let inhoud = opslag::inhoud(conn, t, &ctx.versleuteling, k.id)?;
     let mut uit = Vec::new();
-    for (n, (vt, kinderen)) in per_regio(conn, &inhoud)?.into_iter().enumerate() {
+    for (n, (bestemming, kinderen)) in per_regio(conn, ctx, k, &inhoud)?.into_iter().enumerate() {
+        let vt = bestemming.ontvanger();
         let deel = Inhoud {
             kinderen: kinderen
                 .iter()
@@ -230,9 +321,9 @@ fn routeer(
             ..inhoud.clone()
         };
         let id = if n == 0 {
-            verzend_zelf(conn, ctx, t, k, &deel, vt.as_deref())?
+            verzend_zelf(conn, ctx, t, k, &deel, vt)?
         } else {
-            let (status, taak) = statussen(vt.as_deref());
+            let (status, taak) = statussen(vt);
             opslag::maak(
                 conn,
                 t,
@@ -240,7 +331,7 @@ fn routeer(
                 &ctx.actor,
                 Some(k.groep_id),
                 None,
-                vt.as_deref(),
+                vt,
                 status,
                 taak,
                 &deel,
@@ -250,7 +341,7 @@ fn routeer(
             )?
             .id
         };
-        meld_verzonden(conn, ctx, k, id, &deel, vt)?;
+        meld_verzonden(conn, ctx, k, id, &deel, &bestemming)?;
         uit.push(laad(conn, id)?);
     }
     Ok(uit)
@@ -301,15 +392,17 @@ fn verzend_zelf(
     Ok(k.id)
 }
 
-/// After sending part `id` to `vt`: its duties, the event, the step.
+/// After sending part `id` to its `bestemming` (or holding it): its duties, the event,
+/// the step (a held part's step says why: `geen-veilig-thuis` or `buiten-convenant`).
 fn meld_verzonden(
     conn: &mut DbConnection,
     ctx: &Context,
     k: &Kop,
     id: Uuid,
     deel: &Inhoud,
-    vt: Option<String>,
+    bestemming: &Bestemming,
 ) -> Result<(), Fout> {
+    let vt = bestemming.ontvanger().map(str::to_string);
     let (status, taak) = statussen(vt.as_deref());
     if let Some(code) = &vt {
         termijnen::maak(conn, id, &k.afzender, code, deel.acuut, ctx.nu)?;
@@ -342,8 +435,13 @@ fn meld_verzonden(
         },
         None,
         taak.map(|t| t.to_string()).or(Some(status.to_string())),
-        None,
-        Some(serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten()})),
+        bestemming.uitleg(),
+        Some(match bestemming.reden() {
+            None => serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten()}),
+            Some(reden) => {
+                serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten(), "reden": reden})
+            }
+        }),
         ctx.nu,
     )?;
     Ok(())

@@ -11,10 +11,10 @@ use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{laad, object};
 use crate::termijnen;
 use crate::toegang::{self, ALLEEN_ONTVANGER_DRAAGT_OVER};
-use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort};
+use ketenregie_common::{Actie, Fout, OrganisatieSoort};
+use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::logboek;
-use ketenregie_privacy::{Aanvraag, Context, zicht};
 use ketenregie_store::{DbConnection, directory, outbox};
 use uuid::Uuid;
 
@@ -378,36 +378,18 @@ fn overdracht_gedekt(
     naar: &str,
     soort: OrganisatieSoort,
 ) -> Result<(), Fout> {
-    let doel = if soort == OrganisatieSoort::VeiligThuis {
-        Doel::Veiligheidsbeoordeling
-    } else {
-        Doel::Coordinatie
-    };
-    for actie in [Actie::Lezen, Actie::Wijzigen] {
-        let a = Aanvraag {
-            actie,
-            doel,
-            categorieen: vec![
-                Gegevenscategorie::Identificatie,
-                Gegevenscategorie::Gezinssituatie,
-            ],
-            optioneel: vec![],
-            eigenaren: vec![k.afzender.clone()],
-            vertrouwelijkheid: k.vertrouwelijkheid,
-        };
-        if !zicht::convenant_dekt(conn, ctx, naar, &a)? {
-            return Err(Fout::veld(
-                "organisatie",
-                "convenant-vereist",
-                // Neither organisation's code: the one sent may carry anything a caller
-                // typed, and the reason names the parties by their place in the melding.
-                format!(
-                    "{OVERDRACHT_BINNEN_CONVENANT}: geen convenant van kracht met de melder dat de gekozen organisatie toestaat deze zorgmelding te {actie} voor doel `{doel}`; overdragen kan alleen binnen een convenant"
-                ),
-            ));
-        }
+    match toegang::ontvanger_gedekt(conn, ctx, &k.afzender, k.vertrouwelijkheid, naar, soort)? {
+        Ok(()) => Ok(()),
+        Err((actie, doel)) => Err(Fout::veld(
+            "organisatie",
+            "convenant-vereist",
+            // Neither organisation's code: the one sent may carry anything a caller
+            // typed, and the reason names the parties by their place in the melding.
+            format!(
+                "{OVERDRACHT_BINNEN_CONVENANT}: geen convenant van kracht met de melder dat de gekozen organisatie toestaat deze zorgmelding te {actie} voor doel `{doel}`; overdragen kan alleen binnen een convenant"
+            ),
+        )),
     }
-    Ok(())
 }
 
 /// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress;

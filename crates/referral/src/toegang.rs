@@ -21,7 +21,7 @@ use crate::opslag::Kop;
 use crate::partij;
 use ketenregie_common::{Actie, Actor, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol};
 use ketenregie_privacy::stamgegevens::Stempel;
-use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit, zicht};
 use ketenregie_store::{DbConnection, referentie};
 
 pub const POLITIE_DIENT_IN: &str = "POLITIE_DIENT_IN";
@@ -29,6 +29,46 @@ pub const AFZENDER_BEHEERT_CONCEPT: &str = "AFZENDER_BEHEERT_CONCEPT";
 pub const KWALITEITSCONTROLE_EIGEN_ORGANISATIE: &str = "KWALITEITSCONTROLE_EIGEN_ORGANISATIE";
 pub const ALLEEN_ONTVANGER_DRAAGT_OVER: &str = "ALLEEN_ONTVANGER_DRAAGT_OVER";
 pub const FUNCTIONEEL_BEHEERDER_STELT_IN: &str = "FUNCTIONEEL_BEHEERDER_STELT_IN";
+
+/// Is organisation `naar` (of kind `soort`) covered by an agreement rule in force with the
+/// melding's sender `afzender` to read and to handle a melding at `vertrouwelijkheid`:
+/// purpose `veiligheidsbeoordeling` for a Veilig Thuis, else `coordinatie`, the
+/// identification and the family situation, read and change — the rule that will govern
+/// its reads (`CONVENANT_VEREIST`), so a melding is never addressed to an organisation
+/// that can neither open nor answer it. Only an agreement rule counts
+/// (`zicht::convenant_dekt`); the failing action is returned. Used by the routing
+/// (`ROUTERING_BINNEN_CONVENANT`) and the hand-over (`OVERDRACHT_BINNEN_CONVENANT`).
+pub fn ontvanger_gedekt(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    afzender: &str,
+    vertrouwelijkheid: ketenregie_common::Vertrouwelijkheid,
+    naar: &str,
+    soort: OrganisatieSoort,
+) -> Result<Result<(), (Actie, Doel)>, Fout> {
+    let doel = if soort == OrganisatieSoort::VeiligThuis {
+        Doel::Veiligheidsbeoordeling
+    } else {
+        Doel::Coordinatie
+    };
+    for actie in [Actie::Lezen, Actie::Wijzigen] {
+        let a = Aanvraag {
+            actie,
+            doel,
+            categorieen: vec![
+                Gegevenscategorie::Identificatie,
+                Gegevenscategorie::Gezinssituatie,
+            ],
+            optioneel: vec![],
+            eigenaren: vec![afzender.to_string()],
+            vertrouwelijkheid,
+        };
+        if !zicht::convenant_dekt(conn, ctx, naar, &a)? {
+            return Ok(Err((actie, doel)));
+        }
+    }
+    Ok(Ok(()))
+}
 
 /// Police roles that file zorgmeldingen (`POLITIE_DIENT_IN`).
 pub const INDIENERS: &[Rol] = &[Rol::Wijkagent, Rol::Jeugdcoordinator, Rol::Noodhulp];

@@ -15,7 +15,7 @@ use uuid::Uuid;
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/indieningen", tag = "zorgmeldingen", operation_id = "zorgmeldingIndienen",
     summary = "Concept indienen",
-    description = "Submits the concept: to the organisation's quality check if it has one, else routed at once to the Veilig Thuis of each child's municipality (one melding per region). Unroutable children are held as `niet-routeerbaar`.",
+    description = "Submits the concept: to the organisation's quality check if it has one, else routed at once to the Veilig Thuis of each child's municipality (one melding per region). Children no Veilig Thuis serves, and children whose Veilig Thuis no agreement in force with the sender covers for reading and handling the melding (ROUTERING_BINNEN_CONVENANT), are held as `niet-routeerbaar` in the sender's outbox, the step saying why (`gegevens.reden`: `geen-veilig-thuis` or `buiten-convenant`).",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     responses(
         (status = 200, description = "Ingediend", body = Indiening),
@@ -46,17 +46,19 @@ pub async fn indien(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/kwaliteitsbeoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingKwaliteitBeoordelen",
     summary = "Kwaliteitscontrole",
-    description = "A kwaliteitscontroleur of the same police organisation approves (the melding is routed) or sends back with remarks (it becomes a concept again).",
-    params(("id" = Uuid, Path, description = "Id of the melding")),
+    description = "A kwaliteitscontroleur of the same police organisation approves (the melding is routed) or sends back with remarks (it becomes a concept again), at the version read: with `If-Match` a verdict on a melding changed since is a 412.",
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = KwaliteitsoordeelInvoer,
     responses(
         (status = 200, description = "Beoordeeld", body = Indiening),
         (status = 409, description = "Niet ter controle", body = Problem),
+        (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "gezinssituatie"]})))
 )]
 pub async fn kwaliteit(
+    req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     id: web::Path<Uuid>,
@@ -74,6 +76,7 @@ pub async fn kwaliteit(
     }
     paging::check(v)?;
     let o = Kwaliteitsoordeel {
+        verwacht_versie: if_match(&req)?,
         id: id.into_inner(),
         oordeel: match (goed, opm) {
             (Some(true), _) => Oordeel::Goedgekeurd,

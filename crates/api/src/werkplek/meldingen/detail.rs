@@ -430,7 +430,11 @@ pub async fn kwaliteit(
     };
     let u = match oordeel {
         Some(oordeel) => {
-            let k = Kwaliteitsoordeel { id, oordeel };
+            let k = Kwaliteitsoordeel {
+                id,
+                oordeel,
+                verwacht_versie: f.voorwaarde()?,
+            };
             uitvoeren(
                 &pool,
                 &ctx,
