@@ -86,8 +86,15 @@ async fn opzet(db: Db) -> Option<Opzet> {
         .await;
     app.organisatie(OM, "om", &[]).await;
     app.organisatie(WIJK, "wijkteam", &["0518"]).await;
+    // Veilig Thuis reads and handles the melding it receives (ROUTERING_BINNEN_CONVENANT);
+    // the others only read.
     let regel = |soort: &str, rol: &str, doel: &str, cats: Value, reden: bool| {
-        json!({"organisatieSoort": soort, "rollen": [rol], "acties": ["lezen"], "categorieen": cats, "doel": doel,
+        let acties = if soort == "veilig-thuis" {
+            json!(["lezen", "wijzigen"])
+        } else {
+            json!(["lezen"])
+        };
+        json!({"organisatieSoort": soort, "rollen": [rol], "acties": acties, "categorieen": cats, "doel": doel,
                "maxVertrouwelijkheid": "vertrouwelijk", "redenVerplicht": reden,
                "grondslag": {"code": GRONDSLAG, "omschrijving": "ketensamenwerking"}})
     };

@@ -770,8 +770,9 @@ async fn personen_en_elke_andere_post(db: Db) {
     .await;
     assert_eq!(
         p["type"],
-        "https://ketenregie.nl/problemen/sleutel-hergebruikt"
+        "https://ketenregie.nl/problemen/sleutel-niet-ondersteund"
     );
+    assert_eq!(p["title"], "Idempotency-Key niet ondersteund");
     assert!(
         p["detail"]
             .as_str()

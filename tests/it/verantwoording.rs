@@ -828,7 +828,101 @@ async fn weigering_op_melding_over_persoon(db: Db) {
     assert_eq!(r["organisatie"], BUITEN, "{r}");
 }
 
+/// A refused attempt on a record is linked to a person only through the owner's own
+/// processing: another organisation's request that touched the record and also processed
+/// someone else (Veilig Thuis's inzage by the police's id of the child shows the melding
+/// that names the mother) does not make the attempt one about the mother, and does not
+/// tell the police of that link (the outside test of 2 Dec 2026).
+async fn weigering_alleen_via_eigen_verwerking(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let _w = wereld(&app).await;
+    // Veilig Thuis may look up the police's person records (briefing, identification).
+    app.convenant_van_kracht(&json!({
+        "titel": "Personen opzoeken",
+        "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": VT, "rol": "vt"}],
+        "doelen": ["briefing"],
+        "categorieen": ["identificatie"],
+        "regels": [{"organisatieSoort": "veilig-thuis", "rollen": ["triagist"], "acties": ["lezen"],
+                    "categorieen": ["identificatie"], "doel": "briefing", "maxVertrouwelijkheid": "vertrouwelijk",
+                    "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "opzoeken"}}]
+    }))
+    .await;
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let p_kind = post_ok(
+        &app,
+        "/api/v1/personen",
+        &agent,
+        json!({"bsn": "111222333", "voornamen": "Kind0", "achternaam": "Jansen", "geboortedatum": "2016-03-01"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let vt = app.token(VT, &["triagist"]);
+    assert_eq!(
+        lees(&app, &format!("/api/v1/personen/{p_kind}"), &vt, &[]).await,
+        200
+    );
+    let p = pseudoniem(&app);
+    let moeder_bij_vt = || {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = '{VT}' AND betrokkene = '{p}'"
+        ))
+    };
+    let voor = moeder_bij_vt();
+    let vt_fg = app.token(VT, &["privacyfunctionaris"]);
+    assert_eq!(
+        lees(
+            &app,
+            &format!("/api/v1/personen/{p_kind}/inzage"),
+            &vt_fg,
+            &[]
+        )
+        .await,
+        200
+    );
+    assert!(
+        moeder_bij_vt() > voor,
+        "Veilig Thuis's inzage of the child shows the melding naming the mother, and logs her"
+    );
+    let buiten = app.token(BUITEN, &["wijkteammedewerker"]);
+    assert_eq!(
+        lees(&app, &format!("/api/v1/personen/{p_kind}"), &buiten, &[]).await,
+        404
+    );
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let over_moeder = zoek(
+        &app,
+        &fg,
+        json!({"bsn": BSN_MOEDER, "uitkomst": "geweigerd"}),
+    )
+    .await;
+    assert!(
+        over_moeder["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["poging"]["objectId"] != p_kind.as_str()),
+        "{over_moeder}"
+    );
+    let over_kind = zoek(
+        &app,
+        &fg,
+        json!({"bsn": "111222333", "uitkomst": "geweigerd"}),
+    )
+    .await;
+    assert!(
+        over_kind["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["poging"]["objectId"] == p_kind.as_str()),
+        "{over_kind}"
+    );
+}
+
 op_beide_backends!(
+    weigering_alleen_via_eigen_verwerking,
     weigering_op_melding_over_persoon,
     zoeken_per_cursor,
     zoeken_per_persoon,

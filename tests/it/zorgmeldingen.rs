@@ -125,10 +125,14 @@ async fn de_hele_keten(db: Db) {
     assert_eq!(na["meldingen"][0]["meldingstatus"], "ter-controle");
     let qc = app.token("politie-haaglanden", &["kwaliteitscontroleur"]);
     // The verdict is on the version read: a stale If-Match is a 412 that changes nothing.
-    let versie = app.tel(&format!("SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"));
+    let versie = app.tel(&format!(
+        "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+    ));
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen")))
+        .post(app.url(&format!(
+            "/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen"
+        )))
         .bearer_auth(&qc)
         .header("If-Match", format!("\"{}\"", versie + 7))
         .json(&json!({"goedgekeurd": true}))
@@ -142,7 +146,9 @@ async fn de_hele_keten(db: Db) {
     );
     let res = app
         .client
-        .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen")))
+        .post(app.url(&format!(
+            "/api/v1/zorgmeldingen/{id}/kwaliteitsbeoordelingen"
+        )))
         .bearer_auth(&qc)
         .header("If-Match", format!("\"{versie}\""))
         .json(&json!({"goedgekeurd": true}))
@@ -202,6 +208,11 @@ async fn de_hele_keten(db: Db) {
     )
     .await;
     assert_eq!(res.status(), 201);
+    // The new task's version, as on every create of a mutable resource.
+    assert_eq!(
+        res.headers().get("etag").and_then(|e| e.to_str().ok()),
+        Some("\"1\"")
+    );
     let taak: Value = res.json().await.unwrap();
     let taak_id = taak["id"].as_str().unwrap().to_string();
     assert_eq!(taak["bovenliggend"], json!(id));
@@ -339,7 +350,8 @@ async fn ongeldige_overgangen(db: Db) {
     // Not sent yet: no task, and Veilig Thuis no party of the concept (as unknown).
     assert_problem(stap(&app, &vt, &id, "ontvangsten", json!({})).await, 404).await;
     indienen(&app, &id).await;
-    // Completing from requested: 409 naming the current state and the allowed ones.
+    // Completing from requested: 409 naming the current state and the steps the caller
+    // may take from it (the receiver is not offered the sender's cancellation).
     let body = assert_problem(
         stap(&app, &vt, &id, "afsluitingen", json!({"uitvoer": "x"})).await,
         409,
@@ -347,7 +359,8 @@ async fn ongeldige_overgangen(db: Db) {
     .await;
     let d = body["detail"].as_str().unwrap();
     assert!(
-        d.contains("requested") && d.contains("received, accepted, rejected, cancelled"),
+        d.contains("requested")
+            && d.contains("toegestaan vanuit hier: received, accepted, rejected)"),
         "{d}"
     );
     // The sender may not move the fulfilment; the receiver may not cancel.
@@ -381,7 +394,9 @@ async fn ongeldige_overgangen(db: Db) {
     let body = assert_problem(stap(&app, &vt, &id, "hervattingen", json!({})).await, 409).await;
     let d = body["detail"].as_str().unwrap();
     assert!(
-        d.contains("HERVATTEN_ZONDER_BEOORDELING") && d.contains("`received`"),
+        d.contains("HERVATTEN_ZONDER_BEOORDELING")
+            && d.contains("alleen vanuit `on-hold` of `accepted`")
+            && d.contains("toegestaan vanuit hier: accepted, in-progress, rejected)"),
         "{d}"
     );
     let na: Value = app

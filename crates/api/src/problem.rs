@@ -217,6 +217,15 @@ impl AppError {
             AppError::NietBeschikbaar(_) => ("niet-beschikbaar", "Dienst niet beschikbaar"),
             AppError::TeVeel { .. } => ("te-veel-verzoeken", "Te veel verzoeken"),
             AppError::InBehandeling { .. } => ("in-behandeling", "Verzoek nog in behandeling"),
+            // The problem type follows the `code`: a key on an operation that takes none
+            // was never used before.
+            AppError::SleutelHergebruikt {
+                code: "niet-ondersteund",
+                ..
+            } => (
+                "sleutel-niet-ondersteund",
+                "Idempotency-Key niet ondersteund",
+            ),
             AppError::SleutelHergebruikt { .. } => {
                 ("sleutel-hergebruikt", "Idempotency-Key hergebruikt")
             }

@@ -106,6 +106,17 @@ pub fn toegestaan(van: TaakStatus) -> Vec<TaakStatus> {
         .collect()
 }
 
+/// The states `wie` may move a task to from `van`: what a refusal offers the caller
+/// (the receiver is never offered the sender's cancellation, nor the sender a step of
+/// the receiver's).
+pub fn toegestaan_voor(van: TaakStatus, wie: Partij) -> Vec<TaakStatus> {
+    OVERGANGEN
+        .iter()
+        .filter(|(v, _, w)| *v == van && *w == wie)
+        .map(|(_, n, _)| *n)
+        .collect()
+}
+
 /// Check one transition by `wie`, with or without a reason. Errors:
 /// - not in `OVERGANGEN`: `Fout::Conflict` naming the current state and the allowed ones
 ///   (a terminal state says it is one: "eindtoestand");
@@ -119,8 +130,7 @@ pub fn controleer(
     reden: Option<&str>,
 ) -> Result<(), Fout> {
     let Some((_, _, mag)) = OVERGANGEN.iter().find(|(v, n, _)| *v == van && *n == naar) else {
-        let toegestaan = toegestaan(van);
-        let detail = if toegestaan.is_empty() {
+        let detail = if toegestaan(van).is_empty() {
             format!(
                 "Ongeldige statusovergang: van `{van}` naar `{naar}` mag niet; `{van}` is een eindtoestand"
             )
@@ -130,7 +140,7 @@ pub fn controleer(
         return Err(Fout::toestand(
             detail,
             van.to_string(),
-            toegestaan.iter().map(ToString::to_string),
+            toegestaan_voor(van, wie).iter().map(ToString::to_string),
         ));
     };
     if *mag != wie {

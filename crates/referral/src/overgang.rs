@@ -67,11 +67,18 @@ fn overgang(
     if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {
         return Err(Fout::toestand(
             format!(
-                "Ongeldige stap: een {} kan niet vanuit `{huidig}`; een ontvangen melding gaat in behandeling met haar beoordeling (beoordelingen) (regel {HERVATTEN_ZONDER_BEOORDELING})",
-                o.stap
+                "Ongeldige stap: een {} kan alleen vanuit {}, niet vanuit `{huidig}`; een ontvangen melding gaat in behandeling met haar beoordeling (beoordelingen) (regel {HERVATTEN_ZONDER_BEOORDELING})",
+                o.stap,
+                o.vanuit
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(" of ")
             ),
             huidig.to_string(),
-            o.vanuit.iter().map(ToString::to_string),
+            levenscyclus::toegestaan_voor(huidig, partij)
+                .iter()
+                .map(ToString::to_string),
         ));
     }
     // A step that is the other party's: refused in the melding's owner's trail.

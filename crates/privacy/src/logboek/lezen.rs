@@ -359,9 +359,14 @@ struct Kandidaat {
 }
 
 /// Of the audit objects `kandidaten` (`(object_type, object_id)`, at most a few hundred:
-/// callers chunk), those the subject (`pseudoniemen`, not empty) had data processed
-/// under: an allowed audit row (`resultaat` 200..=299) on the object in a request (trace)
-/// that logged a processing of the subject, in any organisation's log. One statement: the
+/// callers chunk), those of organisation `org` the subject (`pseudoniemen`, not empty) had
+/// data processed under: an allowed audit row (`resultaat` 200..=299) of `org` itself on
+/// the object in a request (trace) that logged a processing of the subject in `org`'s own
+/// log — its writing or reading of its record, with the subjects it logged then. Never
+/// another organisation's request: that one request of a partner processed the subject
+/// and touched the record (an inzage, a briefing) says nothing about whom the record is
+/// about, and would tell `org` of a link it only knows from the partner's log
+/// (`EEN_ORGANISATIE_ZICHT`; the outside test of 2 Dec 2026). One statement: the
 /// candidates as a `VALUES` list of binds (columns `column1`, `column2` on both backends),
 /// each probed with a correlated `EXISTS` over the audit rows of the object (index on
 /// `(object_type, object_id)`) joined to the `(betrokkene, trace_id)` index, stopping at
@@ -369,6 +374,7 @@ struct Kandidaat {
 /// Errors: the database's.
 fn verwerkt_onder(
     conn: &mut DbConnection,
+    org: &str,
     pseudoniemen: &[String],
     kandidaten: &[&(String, String)],
 ) -> QueryResult<std::collections::HashSet<(String, String)>> {
@@ -391,12 +397,14 @@ fn verwerkt_onder(
         .map(|_| format!("({}, {})", p(), p()))
         .collect();
     let betrokkenen: Vec<String> = pseudoniemen.iter().map(|_| p()).collect();
+    let (org_a, org_v) = (p(), p());
     let sql = format!(
         "SELECT c.column1 AS soort, c.column2 AS id FROM (VALUES {}) AS c \
          WHERE EXISTS (SELECT 1 FROM audittrail a \
          JOIN verwerkingslog v ON v.trace_id = a.trace_id \
          WHERE a.object_type = c.column1 AND a.object_id = c.column2 \
-         AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ({}){})",
+         AND a.resultaat BETWEEN 200 AND 299 AND v.betrokkene IN ({}) \
+         AND a.organisatie = {org_a} AND v.organisatie = {org_v}{})",
         waarden.join(", "),
         betrokkenen.join(", "),
         // PostgreSQL pulls a plain EXISTS up into a hash semi-join of every allowed audit
@@ -412,6 +420,9 @@ fn verwerkt_onder(
     for b in pseudoniemen {
         q = q.bind::<Text, _>(b.clone());
     }
+    q = q
+        .bind::<Text, _>(org.to_string())
+        .bind::<Text, _>(org.to_string());
     let rijen: Vec<Kandidaat> = q.load(conn)?;
     Ok(rijen.into_iter().map(|k| (k.soort, k.id)).collect())
 }
@@ -493,7 +504,7 @@ fn weigeringen(
     let te_toetsen: Vec<&(String, String)> = kandidaten.iter().filter(|k| !eigen(k)).collect();
     let mut verwerkt = std::collections::HashSet::new();
     for deel in te_toetsen.chunks(500) {
-        verwerkt.extend(verwerkt_onder(conn, pseudoniemen, deel)?);
+        verwerkt.extend(verwerkt_onder(conn, &org, pseudoniemen, deel)?);
     }
     let mut per_soort: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     for k in kandidaten {

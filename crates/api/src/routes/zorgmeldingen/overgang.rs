@@ -193,7 +193,7 @@ pub async fn sluit_af(
     request_body = OverdrachtInvoer,
     responses(
         (status = 201, description = "Overdrachtstaak aangemaakt", body = ZorgmeldingDto,
-            headers(("Location" = String, description = "URL of the linked task"))),
+            headers(("Location" = String, description = "URL of the linked task"), ("ETag" = String, description = "Version of the linked task, for If-Match"))),
         (status = 422, description = "Geen toegestane ontvanger van de overdracht", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Niet in behandeling", body = Problem),
@@ -222,5 +222,6 @@ pub async fn draag_over(
     .await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", nieuw.pad()))
+        .insert_header(etag(nieuw.versie))
         .json(ZorgmeldingDto::kop(&nieuw)))
 }
