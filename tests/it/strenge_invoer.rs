@@ -245,9 +245,93 @@ async fn probleem_zonder_persoonsgegevens(db: Db) {
     assert!(!p.to_string().contains("Visser"), "{p}");
 }
 
+/// Gezag (re-test of Dec 2026): a holder is of age on the day the gezag was verified (BW
+/// 1:233, 1:246: a minor holds no gezag), the child is a minor on that day, an
+/// institution is a registered organisation (its code not echoed), and a holder named
+/// twice is a 422 `dubbel` on the later entry instead of a silent merge. Nothing is stored
+/// until all hold.
+async fn gezag_houders_en_kind(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let moeder = persoon(&app, &gi, "Lisa", "1986-07-22").await;
+    let broer = persoon(&app, &gi, "Tim", "2008-01-11").await;
+    let kind = persoon(&app, &gi, "Sem", "2016-05-04").await;
+    let oudste = persoon(&app, &gi, "Eva", "2008-01-10").await;
+    let pad = |p: &str| format!("/api/v1/personen/{p}/gezag");
+    let eenhoofdig = |houder: &str, op: &str| json!({"vorm": "eenhoofdig", "houders": [houder], "bron": "gezagsregister", "geverifieerdOp": op});
+    // A holder one day short of 18 on the verification day.
+    let p = assert_problem(
+        app.post(&pad(&kind), &gi, &eenhoofdig(&broer, "2026-01-10"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        paren(&p),
+        [("/houders/0".into(), "gezag-houder-meerderjarig".into())],
+        "{p}"
+    );
+    // A child of 18 on that day: gezag ends at majority.
+    let p = assert_problem(
+        app.post(&pad(&oudste), &gi, &eenhoofdig(&moeder, "2026-01-10"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        paren(&p),
+        [("id".into(), "gezag-over-minderjarige".into())],
+        "{p}"
+    );
+    // Voogdij by an institution that is not registered: named, its code not repeated.
+    let instelling = |code: &str| json!({"vorm": "voogdij", "houderInstelling": code, "bron": "gezagsregister", "geverifieerdOp": "2026-01-10"});
+    let p = assert_problem(
+        app.post(&pad(&kind), &gi, &instelling("stichting-xq-voogdij"))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        paren(&p),
+        [("/houderInstelling".into(), "geregistreerd".into())],
+        "{p}"
+    );
+    assert!(!p.to_string().contains("xq-voogdij"), "{p}");
+    // With a schema error as well: one 400 naming both.
+    let mut zonder_vorm = instelling("stichting-xq-voogdij");
+    zonder_vorm.as_object_mut().unwrap().remove("vorm");
+    let p = assert_problem(app.post(&pad(&kind), &gi, &zonder_vorm).await, 400).await;
+    assert!(noemt(&p, "/vorm", "required"), "{p}");
+    assert!(noemt(&p, "/houderInstelling", "geregistreerd"), "{p}");
+    // The same holder twice.
+    let p = assert_problem(
+        app.post(
+            &pad(&kind),
+            &gi,
+            &json!({"vorm": "gezamenlijk", "houders": [moeder, moeder], "bron": "gezagsregister", "geverifieerdOp": "2026-01-10"}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(paren(&p), [("/houders/1".into(), "dubbel".into())], "{p}");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 0);
+    // The boundaries: 18 on the day is of age, 17 the day before is a minor.
+    for (p, body) in [
+        (&kind, eenhoofdig(&oudste, "2026-01-10")),
+        (&broer, eenhoofdig(&moeder, "2026-01-10")),
+        (&kind, instelling(GI)),
+    ] {
+        let res = app.post(&pad(p), &gi, &body).await;
+        assert_eq!(res.status(), 201, "{body}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 3);
+}
+
 op_beide_backends!(
     datum_strikt,
     dubbele_personen_in_melding,
     beschikking_kinderen_van_gezin,
     probleem_zonder_persoonsgegevens,
+    gezag_houders_en_kind,
 );
