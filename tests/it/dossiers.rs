@@ -141,7 +141,7 @@ async fn bouw_gezin(app: &TestApp) -> Gezin {
         "van": d(-30), "tot": d(300), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind1, kind2]})).await;
     let huisverbod = maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
         "rechtbank": "Burgemeester van 's-Gravenhage", "zaaknummer": "HV-2026-88", "datum": d(-3), "soort": "huisverbod",
-        "van": d(-3), "uitvoerbaarBijVoorraad": true, "sterkeArm": false})).await;
+        "van": d(-3), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind1, kind2]})).await;
     assert_eq!(
         huisverbod["tot"],
         d(7),
@@ -150,7 +150,7 @@ async fn bouw_gezin(app: &TestApp) -> Gezin {
     // An expired voorlopige OTS: recorded, not in force.
     maak(app, &format!("/api/v1/gezinnen/{gid}/beschikkingen"), &gi, json!({
         "rechtbank": "Rechtbank Den Haag", "zaaknummer": "JE RK 25-999", "datum": d(-400), "soort": "voorlopige-ots",
-        "van": d(-400), "tot": d(-320), "uitvoerbaarBijVoorraad": true, "sterkeArm": false})).await;
+        "van": d(-400), "tot": d(-320), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind2]})).await;
     maak(
         app,
         &format!("/api/v1/personen/{kind1}/gezag"),
@@ -693,7 +693,7 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
         "/api/v1/gezinnen/{}/beschikkingen",
         g["id"].as_str().unwrap()
     );
-    let basis = |soort: &str, van: &str, tot: &str| json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "1", "datum": van, "soort": soort, "van": van, "tot": tot, "uitvoerbaarBijVoorraad": true, "sterkeArm": false});
+    let basis = |soort: &str, van: &str, tot: &str| json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "1", "datum": van, "soort": soort, "van": van, "tot": tot, "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind]});
     let p = assert_problem(
         app.post(
             &pad,

@@ -47,6 +47,7 @@ mod productie;
 mod referentiedata;
 mod restpunten;
 mod rondes;
+mod strenge_invoer;
 mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;

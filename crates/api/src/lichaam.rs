@@ -705,17 +705,24 @@ mod tests {
             ),
             (
                 r#"{"kinderen": [{"kleur": "rood"}]}"#,
-                "/kinderen/0/kleur",
+                "/kinderen/0",
                 "unknown",
             ),
             (r#"{"melder": {}}"#, "/melder/naam", "required"),
             (
                 r#"{"melder": {"naam": "A", "rang": 1}}"#,
-                "/melder/rang",
+                "/melder",
                 "unknown",
             ),
             (r#"{"acuut": "ja"}"#, "/acuut", "type"),
-            (r#"{"onbekend": 1}"#, "/onbekend", "unknown"),
+            (r#"{"onbekend": 1}"#, "", "unknown"),
+            // A declared field name of another schema is named.
+            (
+                r#"{"kinderen": [{"relatie": "kind"}]}"#,
+                "/kinderen/0/relatie",
+                "unknown",
+            ),
+            (r#"{"Visser999990020": 1}"#, "", "unknown"),
             (r#"[]"#, "", "type"),
             (r#"{"acuut": tru"#, "", "json"),
             (r#"{} {}"#, "", "json"),

@@ -204,7 +204,7 @@ fn complete_problem(
             }
         }
     }
-    problem.instance = Some(path.to_string());
+    problem.instance = Some(instantie(res.request(), path));
     problem.trace_id = Some(trace_id.to_string());
     let body = serde_json::to_vec(&problem).expect("problem serialises");
     let (req, resp) = res.into_parts();
@@ -216,6 +216,31 @@ fn complete_problem(
     // (issue 11 fault 7: a gzip label on an uncompressed body).
     resp.headers_mut().remove(header::CONTENT_ENCODING);
     ServiceResponse::new(req, resp)
+}
+
+/// A problem's `instance`: the route's template (`/api/v1/personen/{id}`), never the path
+/// asked for, whose parameters may be personal data (a BSN, a name typed into a URL; the
+/// outside tester's finding of Dec 2026: every 404 echoed the id it did not find). A path
+/// that matches no route keeps its segments up to the first that could be a value (one
+/// with a character other than a lower-case letter, `-` or `_`, or `v1`).
+fn instantie(req: &actix_web::HttpRequest, path: &str) -> String {
+    if let Some(p) = req.match_pattern() {
+        return p;
+    }
+    let mut uit = String::new();
+    for deel in path.split('/').skip(1) {
+        let woord = deel == "v1"
+            || (!deel.is_empty()
+                && deel
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c == '_'));
+        if !woord {
+            break;
+        }
+        uit.push('/');
+        uit.push_str(deel);
+    }
+    if uit.is_empty() { "/".into() } else { uit }
 }
 
 /// `tekst` with every quoted body path in dotted form (`` `leden[1].van` ``, a name with a

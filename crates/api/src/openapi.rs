@@ -481,11 +481,11 @@ fn breekt(schema: &Value, waarde: &str) -> Option<(&'static str, String)> {
         (Some("string"), Some("uuid")) => uuid::Uuid::parse_str(waarde)
             .is_err()
             .then(|| ("format", "een UUID".into())),
-        (Some("string"), Some("date")) => chrono::NaiveDate::parse_from_str(waarde, "%Y-%m-%d")
-            .is_err()
+        (Some("string"), Some("date")) => ketenregie_common::time::lees_datum(waarde)
+            .is_none()
             .then(|| ("format", "een datum JJJJ-MM-DD".into())),
-        (Some("string"), Some("date-time")) => chrono::DateTime::parse_from_rfc3339(waarde)
-            .is_err()
+        (Some("string"), Some("date-time")) => ketenregie_common::time::lees_tijdstip(waarde)
+            .is_none()
             .then(|| {
                 (
                     "format",

@@ -148,9 +148,11 @@ pub struct BeschikkingInvoer {
     /// The clause's text; required when `sterkeArm` is true.
     #[schema(max_length = 4000)]
     pub sterke_arm_tekst: Option<String>,
-    /// The children it concerns (persons your organisation registered).
-    #[serde(default)]
-    pub kinderen: Vec<Uuid>,
+    /// The children it concerns: at least one, each once, each a member of this family
+    /// with relation `kind` (rule BESCHIKKING_KINDEREN_VAN_GEZIN; another person is a 422
+    /// `beschikking-kinderen-van-gezin` naming `/kinderen/N`, a child twice a 422 `dubbel`).
+    #[schema(required = true, value_type = Vec<Uuid>, min_items = 1)]
+    pub kinderen: Option<Vec<Uuid>>,
     /// UHP: the date the authorisation was first used: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub gebruikt_op: Option<String>,
@@ -316,9 +318,35 @@ impl BeschikkingInvoer {
                 _ => {}
             }
         }
-        let mut kinderen = self.kinderen.clone();
-        kinderen.sort();
-        kinderen.dedup();
+        // UHP: first used on or after the day it applies (BW 1:265b; a use before `van`
+        // was no use of this authorisation).
+        v.termijn("van", van, "gebruiktOp", gebruikt_op);
+        let mut kinderen: Vec<Uuid> = Vec::new();
+        match &self.kinderen {
+            None => v.fout(
+                "kinderen",
+                "required",
+                "een beschikking gaat over ten minste één kind van het gezin",
+            ),
+            Some(k) if k.is_empty() => v.fout(
+                "kinderen",
+                "minItems",
+                "een beschikking gaat over ten minste één kind van het gezin",
+            ),
+            Some(k) => {
+                for (i, kind) in k.iter().enumerate() {
+                    if kinderen.contains(kind) {
+                        v.fout(
+                            format!("kinderen[{i}]"),
+                            regelcode::DUBBEL,
+                            "dit kind staat al eerder in `kinderen`; noem elk kind één keer",
+                        );
+                    } else {
+                        kinderen.push(*kind);
+                    }
+                }
+            }
+        }
         v.afronden(|| Beschikking {
             id: ids::new_id(),
             eigenaar: String::new(),
@@ -349,6 +377,7 @@ pub fn vastleggen(
     b: Beschikking,
 ) -> Result<BeschikkingKort, Fout> {
     let g = gezinnen::eigen(conn, ctx, b.gezin)?;
+    kinderen_van_gezin(&g, &b.kinderen)?;
     let b = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, b, ctx.nu)?;
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
     toegang::schrijf_eigen(
@@ -366,6 +395,31 @@ pub fn vastleggen(
     Ok(beschikking_kort(&b, ctx.vandaag(), &|u| {
         persoon_ref(&leden, u)
     }))
+}
+
+/// Rule `BESCHIKKING_KINDEREN_VAN_GEZIN`: a decision recorded on a family concerns its
+/// children: each person in `kinderen` is a member of family `g` with relation `kind`
+/// (DOMAIN.md §4 "Family-law facts": an OTS, a UHP, an omgangs- or gezagsbeslissing is
+/// about minors, BW 1:255, 1:265b, 1:377a). A parent or a person outside the family is
+/// named at `kinderen[N]`.
+pub const BESCHIKKING_KINDEREN_VAN_GEZIN: &str = "beschikking-kinderen-van-gezin";
+
+fn kinderen_van_gezin(g: &gezinnen::Gezin, kinderen: &[Uuid]) -> Result<(), Fout> {
+    let mut v = Validatie::new();
+    for (i, k) in kinderen.iter().enumerate() {
+        let kind = g
+            .leden
+            .iter()
+            .any(|l| l.persoon == *k && l.relatie == gezinnen::Relatie::Kind);
+        if !kind {
+            v.fout(
+                format!("kinderen[{i}]"),
+                BESCHIKKING_KINDEREN_VAN_GEZIN,
+                "`kinderen` noemt alleen kinderen van dit gezin (lid met relatie `kind`); deze persoon is dat niet (regel BESCHIKKING_KINDEREN_VAN_GEZIN)",
+            );
+        }
+    }
+    v.afronden(|| ()).map_err(Fout::Ongeldig)
 }
 
 /// Store a decision of `eigenaar`; its children must be its persons.
@@ -482,7 +536,7 @@ mod tests {
             uitvoerbaar_bij_voorraad: Some(true),
             sterke_arm: Some(false),
             sterke_arm_tekst: None,
-            kinderen: vec![],
+            kinderen: Some(vec![Uuid::from_u128(1)]),
             gebruikt_op: None,
         }
     }

@@ -3,6 +3,9 @@
 //! `GEZAG_HOUDERS_PASSEN_BIJ_VORM`: joint gezag has two holders, one-parent gezag one,
 //! voogdij one or two persons or an institution, "temporarily none" and "cannot be
 //! determined" none. `GEZAG_BRON_BESCHIKKING`: a court decision as source is named.
+//! `GEZAG_HOUDER_MEERDERJARIG`: each holder is 18 or older on the verification day (BW
+//! 1:233, 1:246); `GEZAG_OVER_MINDERJARIGE`: the child is under 18 on it; a holder is
+//! named once (`dubbel`); an institution is a registered organisation.
 //!
 //! Use cases: `vastleggen` (`POST /personen/{id}/gezag`) and `van_kind`
 //! (`GET /personen/{id}/gezag`).
@@ -14,10 +17,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids};
+use ketenregie_common::{Fout, Gegevenscategorie as C, InvalidParam, Validatie, ids, regelcode};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::DbConnection;
+use ketenregie_store::directory;
 use ketenregie_store::kolom::{Json, Tekst, TekstOptie};
 use ketenregie_store::schema::gezag;
 use ketenregie_store::tekst_kolom;
@@ -30,7 +34,7 @@ use uuid::Uuid;
 /// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
 /// caller meets it.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none.";
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`).";
 }
 
 #[derive(
@@ -92,10 +96,10 @@ tekst_kolom!(Gezagsvorm, Gezagsbron);
 pub struct GezagInvoer {
     #[schema(required = true, value_type = Gezagsvorm)]
     pub vorm: Option<String>,
-    /// The persons holding gezag (persons your organisation registered).
+    /// The persons holding gezag (persons your organisation registered), each once and each 18 or older on `geverifieerdOp`.
     #[serde(default)]
     pub houders: Vec<Uuid>,
-    /// For voogdij by an institution: its organisation code.
+    /// For voogdij by an institution: its organisation code, as registered (`GET /organisaties`).
     #[schema(max_length = 64)]
     pub houder_instelling: Option<String>,
     #[schema(required = true, value_type = Gezagsbron)]
@@ -133,9 +137,20 @@ impl GezagInvoer {
         );
         let instelling =
             v.optionele_tekst("houderInstelling", self.houder_instelling.as_deref(), 64);
-        let mut houders = self.houders.clone();
-        houders.sort();
-        houders.dedup();
+        // Each holder once: a repeat is named at its own (later) entry, not merged.
+        let mut houders: Vec<Uuid> = Vec::with_capacity(self.houders.len());
+        for (i, h) in self.houders.iter().enumerate() {
+            if houders.contains(h) {
+                v.fout(
+                    format!("houders[{i}]"),
+                    regelcode::DUBBEL,
+                    "`houders` noemt deze persoon al eerder; noem elke houder één keer",
+                );
+            } else {
+                houders.push(*h);
+            }
+        }
+        let aantal = self.houders.len();
         if houders.contains(&kind) {
             v.fout(
                 "houders",
@@ -146,20 +161,14 @@ impl GezagInvoer {
         if let Some(vorm) = vorm {
             use Gezagsvorm as G;
             let (ok, eis) = match vorm {
-                G::Gezamenlijk => (
-                    houders.len() == 2 && instelling.is_none(),
-                    "precies twee houders",
-                ),
-                G::Eenhoofdig => (
-                    houders.len() == 1 && instelling.is_none(),
-                    "precies één houder",
-                ),
+                G::Gezamenlijk => (aantal == 2 && instelling.is_none(), "precies twee houders"),
+                G::Eenhoofdig => (aantal == 1 && instelling.is_none(), "precies één houder"),
                 G::Voogdij => (
-                    (1..=2).contains(&houders.len()) != instelling.is_some(),
+                    (1..=2).contains(&aantal) != instelling.is_some(),
                     "één of twee voogden, of een instelling (`houderInstelling`)",
                 ),
                 G::TijdelijkGeen | G::NietTeBepalen => {
-                    (houders.is_empty() && instelling.is_none(), "geen houders")
+                    (aantal == 0 && instelling.is_none(), "geen houders")
                 }
             };
             if !ok {
@@ -196,7 +205,8 @@ impl GezagInvoer {
 /// (another's is refused within the view); the holders must be its persons too. Logged
 /// as a write of one's own record, one processing-log row per person (child and holders).
 pub fn vastleggen(conn: &mut DbConnection, ctx: &Context, g: Gezag) -> Result<GezagKort, Fout> {
-    personen::eigen(conn, ctx, g.kind)?;
+    let kind = personen::eigen(conn, ctx, g.kind)?;
+    wie_en_wanneer(conn, ctx, &kind, &g)?;
     let g = voeg_in(conn, &ctx.actor.organisatie, g, ctx.nu)?;
     let betrokken: Vec<String> = std::iter::once(g.kind)
         .chain(g.houders.iter().copied())
@@ -216,6 +226,86 @@ pub fn vastleggen(conn: &mut DbConnection, ctx: &Context, g: Gezag) -> Result<Ge
         &getoond.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
     )?;
     Ok(gezag_kort(&g, &|u| persoon_ref(&getoond, u)))
+}
+
+/// Rule `GEZAG_HOUDER_MEERDERJARIG`: each person holding gezag is of age (18) on the day
+/// the gezag was verified (`geverifieerdOp`). Minority ends at 18 (BW 1:233) and a minor
+/// cannot hold gezag (BW 1:246). A holder under 18 on that day is a 422 naming
+/// `houders[N]`.
+pub const GEZAG_HOUDER_MEERDERJARIG: &str = "gezag-houder-meerderjarig";
+
+/// Rule `GEZAG_OVER_MINDERJARIGE`: gezag is authority over a minor (BW 1:245: minors are
+/// under gezag); the child is under 18 on the day the gezag was verified. A person of age
+/// on that day is a 422 naming the path's `id`.
+pub const GEZAG_OVER_MINDERJARIGE: &str = "gezag-over-minderjarige";
+
+/// Whether a person born on `geboren` is of age (18, BW 1:233) on `op`: on the 18th
+/// birthday itself, not the day before (one born on 29 February on 1 March).
+pub fn meerderjarig_op(geboren: NaiveDate, op: NaiveDate) -> bool {
+    op.years_since(geboren).is_some_and(|j| j >= 18)
+}
+
+/// The rules of a gezag record that need the stored persons and the partner register,
+/// all named at once: `GEZAG_OVER_MINDERJARIGE` for `kind` (read by `personen::eigen`),
+/// `GEZAG_HOUDER_MEERDERJARIG` for each holder, the holders persons of the caller's
+/// organisation (`reference`, else no birth date is read: another's person is not
+/// looked into), and `houderInstelling` a registered organisation
+/// (`regelcode::GEREGISTREERD`, `ORGANISATIE_GEREGISTREERD`; its code not repeated).
+/// Every person has a birth date (required at registration), so no holder is skipped.
+fn wie_en_wanneer(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    kind: &personen::Persoon,
+    g: &Gezag,
+) -> Result<(), Fout> {
+    let org = &ctx.actor.organisatie;
+    let mut fouten: Vec<InvalidParam> = Vec::new();
+    if meerderjarig_op(kind.gegevens.geboortedatum, g.geverifieerd_op) {
+        fouten.push(InvalidParam {
+            name: "id".into(),
+            code: GEZAG_OVER_MINDERJARIGE.into(),
+            reason: "deze persoon was op `geverifieerdOp` meerderjarig (18 jaar of ouder); gezag bestaat alleen over een minderjarige (regel GEZAG_OVER_MINDERJARIGE, BW 1:233 en 1:245)".into(),
+        });
+    }
+    let verwijzingen: Vec<(String, Uuid)> = g
+        .houders
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (format!("houders[{i}]"), *h))
+        .collect();
+    match personen::eigen_personen(conn, org, &verwijzingen) {
+        Ok(_) => {}
+        Err(Fout::Ongeldig(f)) => fouten.extend(f),
+        Err(e) => return Err(e),
+    }
+    let ids: Vec<String> = g.houders.iter().map(Uuid::to_string).collect();
+    let houders = personen::lees_veel(conn, &ctx.versleuteling, &ids)?;
+    for (naam, h) in &verwijzingen {
+        let Some(p) = houders.iter().find(|p| p.id == *h && &p.eigenaar == org) else {
+            continue;
+        };
+        if !meerderjarig_op(p.gegevens.geboortedatum, g.geverifieerd_op) {
+            fouten.push(InvalidParam {
+                name: naam.clone(),
+                code: GEZAG_HOUDER_MEERDERJARIG.into(),
+                reason: "deze houder was op `geverifieerdOp` nog geen 18; een minderjarige kan geen gezag hebben (regel GEZAG_HOUDER_MEERDERJARIG, BW 1:233 en 1:246)".into(),
+            });
+        }
+    }
+    if let Some(code) = &g.houder_instelling
+        && directory::organisatie_op_code(conn, code)?.is_none()
+    {
+        fouten.push(InvalidParam {
+            name: "houderInstelling".into(),
+            code: regelcode::GEREGISTREERD.into(),
+            reason: "`houderInstelling` is geen organisatie uit de partnerlijst (/organisaties); alleen een geregistreerde instelling kan voogd zijn".into(),
+        });
+    }
+    if fouten.is_empty() {
+        Ok(())
+    } else {
+        Err(Fout::Ongeldig(fouten))
+    }
 }
 
 /// `GET /personen/{id}/gezag`: the gezag records on a child, newest verification first

@@ -27,8 +27,8 @@ pub fn tijdstip(
     niet_na: Option<DateTime<Utc>>,
 ) -> Option<DateTime<Utc>> {
     let s = s?;
-    match DateTime::parse_from_rfc3339(s.trim()) {
-        Ok(t) => {
+    match ketenregie_common::time::lees_tijdstip(s) {
+        Some(t) => {
             let t = t.with_timezone(&Utc);
             let eerste = ketenregie_common::validatie::eerste_datum();
             if t.date_naive() < eerste {
@@ -49,7 +49,7 @@ pub fn tijdstip(
             }
             Some(t)
         }
-        Err(_) => {
+        None => {
             v.fout(
                 naam,
                 "format",

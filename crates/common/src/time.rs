@@ -17,3 +17,140 @@ pub fn to_db(t: DateTime<Utc>) -> NaiveDateTime {
 pub fn from_db(t: NaiveDateTime) -> DateTime<Utc> {
     t.and_utc()
 }
+
+/// The one reading of a date the API takes (`format: date`): exactly `JJJJ-MM-DD`, RFC 3339
+/// §5.6 `full-date`, and a day that exists. Nothing else: no white space around it, no sign
+/// or extra year digits (`+2015-05-04`), no month or day of one digit (`2016-5-4`), which
+/// chrono's `parse_from_str` lets through (the outside tester's finding of Dec 2026:
+/// `PUT /sluitingsdagen/2026-12-3` changed 3 December). Used for every date of a body, a
+/// path and a query (`Validatie::datum`, `Validatie::opzoekdatum`, the query check of
+/// `api::openapi`).
+pub fn lees_datum(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    let vorm = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !vorm {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// The one reading of a moment the API takes (`format: date-time`): RFC 3339 §5.6
+/// `date-time` exactly, `JJJJ-MM-DDTHH:MM:SS`, an optional fraction, then `Z` or an offset
+/// `+HH:MM`/`-HH:MM` (`T` and `Z` in either case, as RFC 3339 allows). Not a space for the
+/// `T`, not a time without its offset, not white space around it (chrono's
+/// `parse_from_rfc3339` takes a space separator). Used for every moment of a body and a
+/// query (`strikt_tijdstip_optie` for the fields serde reads, the query check of
+/// `api::openapi`, the case inputs' `invoer::tijdstip`).
+pub fn lees_tijdstip(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
+    let b = s.as_bytes();
+    if b.len() < 20 || lees_datum(s.get(..10)?).is_none() || !matches!(b[10], b'T' | b't') {
+        return None;
+    }
+    let cijfers = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if !(cijfers(11..13) && b[13] == b':' && cijfers(14..16) && b[16] == b':' && cijfers(17..19)) {
+        return None;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        let begin = i + 1;
+        i = begin;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == begin {
+            return None;
+        }
+    }
+    let zone = &b[i..];
+    let zone_goed = matches!(zone, [b'Z' | b'z'])
+        || (zone.len() == 6
+            && matches!(zone[0], b'+' | b'-')
+            && zone[1..3].iter().all(u8::is_ascii_digit)
+            && zone[3] == b':'
+            && zone[4..6].iter().all(u8::is_ascii_digit));
+    if !zone_goed {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s).ok()
+}
+
+/// serde `deserialize_with` for an optional moment of a request (`Option<DateTime<Utc>>`,
+/// with `#[serde(default)]`): read by `lees_tijdstip`, so a body or a query takes exactly
+/// what the document's `format: date-time` says (serde's own reading of a `DateTime` is
+/// chrono's relaxed one).
+pub fn strikt_tijdstip_optie<'de, D>(d: D) -> Result<Option<DateTime<Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    let s: Option<String> = Option::deserialize(d)?;
+    match s {
+        None => Ok(None),
+        Some(s) => lees_tijdstip(&s)
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .ok_or_else(|| {
+                serde::de::Error::custom(
+                    "geen tijdstip volgens RFC 3339 (2026-11-27T22:15:00+01:00)",
+                )
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only `JJJJ-MM-DD` (RFC 3339 `full-date`) is a date.
+    #[test]
+    fn a_date_is_exactly_full_date() {
+        assert!(lees_datum("2016-05-04").is_some());
+        assert!(lees_datum("0000-01-01").is_some());
+        for fout in [
+            "2016-5-4",
+            "+2015-5-4 ",
+            "+2015-05-04",
+            "2016-05-04 ",
+            " 2016-05-04",
+            "2026-12-3",
+            "2026-02-30",
+            "20160504",
+            "2016/05/04",
+            "",
+        ] {
+            assert!(lees_datum(fout).is_none(), "{fout:?}");
+        }
+    }
+
+    /// Only RFC 3339 `date-time` is a moment: `T`, seconds and an offset.
+    #[test]
+    fn a_moment_is_exactly_date_time() {
+        for goed in [
+            "2026-11-27T22:15:00+01:00",
+            "2026-11-27t22:15:00z",
+            "2026-11-27T22:15:00.123456Z",
+            "2026-11-27T22:15:00-00:00",
+        ] {
+            assert!(lees_tijdstip(goed).is_some(), "{goed:?}");
+        }
+        for fout in [
+            "2026-11-27 22:15:00Z",
+            "2026-11-27T22:15:00",
+            "2026-11-27T22:15Z",
+            "2026-11-27T22:15:00Z ",
+            " 2026-11-27T22:15:00Z",
+            "2026-11-27T22:15:00+0100",
+            "2026-11-27T22:15:00.Z",
+            "2026-11-27T25:15:00Z",
+            "2026-5-4T22:15:00Z",
+        ] {
+            assert!(lees_tijdstip(fout).is_none(), "{fout:?}");
+        }
+    }
+}

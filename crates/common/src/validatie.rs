@@ -254,7 +254,8 @@ impl Validatie {
         }
     }
 
-    /// An optional date `JJJJ-MM-DD` (RFC 3339 `full-date`, the document's `format: date`)
+    /// An optional date `JJJJ-MM-DD` (RFC 3339 `full-date`, the document's `format: date`,
+    /// read strictly by `time::lees_datum`: no white space, no one-digit month or day)
     /// inside its field's plausible range `bereik` (`Datumbereik`, both ends included).
     /// Not a date breaks `format` (400); a date after today where the range ends today
     /// breaks `regelcode::TOEKOMST`, any other date outside the range `regelcode::BEREIK`
@@ -266,12 +267,9 @@ impl Validatie {
         bereik: Datumbereik,
     ) -> Option<chrono::NaiveDate> {
         let v = value?;
-        let d = match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
-            Ok(d) => d,
-            Err(_) => {
-                self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
-                return None;
-            }
+        let Some(d) = crate::time::lees_datum(v) else {
+            self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
+            return None;
         };
         self.in_bereik(name, d, bereik).then_some(d)
     }
@@ -311,13 +309,11 @@ impl Validatie {
     /// `datum` with its range instead.
     pub fn opzoekdatum(&mut self, name: &str, value: Option<&str>) -> Option<chrono::NaiveDate> {
         let v = value?;
-        match chrono::NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
-                None
-            }
+        let d = crate::time::lees_datum(v);
+        if d.is_none() {
+            self.fout(name, "format", format!("`{name}` is geen datum JJJJ-MM-DD"));
         }
+        d
     }
 
     /// An optional BSN, checked with the elfproef (DOMAIN.md §4 "BSN"). Absent is none; a
@@ -556,6 +552,8 @@ mod tests {
         assert!(v.datum("f", Some("2026-11-30"), geboorte).is_some());
         assert!(v.datum("g", Some("2046-11-30"), einde).is_some());
         assert!(v.datum("h", Some("30-11-2026"), einde).is_none());
+        assert!(v.datum("i", Some("2026-5-4"), einde).is_none());
+        assert!(v.datum("j", Some("2026-05-04 "), einde).is_none());
         let fouten = v.afronden(|| ()).unwrap_err();
         let codes: Vec<_> = fouten
             .iter()
@@ -569,6 +567,8 @@ mod tests {
                 ("c", regelcode::BEREIK),
                 ("d", regelcode::BEREIK),
                 ("h", "format"),
+                ("i", "format"),
+                ("j", "format"),
             ]
         );
     }

@@ -295,6 +295,44 @@ fn datum(v: &mut Validatie, naam: &str, s: Option<&str>, vandaag: NaiveDate) -> 
     )
 }
 
+/// The keys that make two persons of a melding the same person: the BSN, and for a child
+/// its name with its date of birth (case and surrounding white space ignored).
+fn persoonsleutels(
+    bsn: Option<&str>,
+    voornaam: Option<&str>,
+    achternaam: Option<&str>,
+    geboren: Option<NaiveDate>,
+) -> Vec<String> {
+    let mut uit = Vec::new();
+    if let Some(b) = bsn {
+        uit.push(format!("bsn:{b}"));
+    }
+    if let (Some(vn), Some(an), Some(d)) = (voornaam, achternaam, geboren) {
+        uit.push(format!(
+            "naam:{}|{}|{d}",
+            vn.to_lowercase(),
+            an.to_lowercase()
+        ));
+    }
+    uit
+}
+
+/// Rule `regelcode::DUBBEL` on a melding's persons: the entry at `pad` names a person an
+/// earlier child or parent named already (the same BSN, or a child with the same name and
+/// date of birth); the later entry is named, its value not repeated. A child twice would
+/// be counted, routed and reported twice, and a parent with a child's BSN mixes up two
+/// people's records (the outside tester's finding of Dec 2026).
+fn dubbel(v: &mut Validatie, gezien: &mut Vec<String>, pad: String, sleutels: Vec<String>) {
+    if sleutels.iter().any(|s| gezien.contains(s)) {
+        v.fout(
+            pad,
+            regelcode::DUBBEL,
+            "deze persoon staat al eerder in de melding (zelfde BSN, of een kind met dezelfde naam en geboortedatum); noem elke persoon één keer",
+        );
+    }
+    gezien.extend(sleutels);
+}
+
 fn bsn(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<String> {
     v.bsn(naam, s).map(|b| b.expose().to_string())
 }
@@ -308,6 +346,8 @@ impl MeldingInvoer {
     {
         let mut v = Validatie::new();
         let mut kinderen = Vec::new();
+        // Each person once (`regelcode::DUBBEL`), over the children and the parents.
+        let mut gezien: Vec<String> = Vec::new();
         match &self.kinderen {
             None => v.fout(
                 "kinderen",
@@ -355,6 +395,13 @@ impl MeldingInvoer {
                         k.eigen_woorden.as_deref(),
                         MAX_TEKST,
                     );
+                    let sleutels = persoonsleutels(
+                        b.as_deref(),
+                        voornaam.as_deref(),
+                        achternaam.as_deref(),
+                        geboortedatum,
+                    );
+                    dubbel(&mut v, &mut gezien, format!("kinderen[{i}]"), sleutels);
                     if let (Some(voornaam), Some(achternaam), Some(gemeente)) =
                         (voornaam, achternaam, gemeente)
                     {
@@ -377,6 +424,10 @@ impl MeldingInvoer {
             let achternaam = v.tekst(&p("achternaam"), o.achternaam.as_deref(), 200);
             let relatie: Option<Relatie> = v.keuze(&p("relatie"), o.relatie.as_deref());
             let b = bsn(&mut v, &p("bsn"), o.bsn.as_deref());
+            // A parent is the same person as an earlier one by BSN only (two carers
+            // without one may share a name).
+            let sleutels = persoonsleutels(b.as_deref(), None, None, None);
+            dubbel(&mut v, &mut gezien, format!("ouders[{i}]"), sleutels);
             if let (Some(voornaam), Some(achternaam), Some(relatie)) =
                 (voornaam, achternaam, relatie)
             {

@@ -116,6 +116,13 @@ impl Invoer for ketenregie_case::gezag::GezagInvoer {
         // The child is the path's id, not a field: any id checks the body's rules.
         uit_fout(self.valideer(Uuid::nil(), vandaag(nu)))
     }
+    fn organisaties(&self) -> Vec<(String, String)> {
+        self.houder_instelling
+            .iter()
+            .filter(|c| !c.trim().is_empty())
+            .map(|c| ("houderInstelling".to_string(), c.trim().to_string()))
+            .collect()
+    }
 }
 
 impl Invoer for ketenregie_case::beschikkingen::BeschikkingInvoer {

@@ -128,12 +128,38 @@ pub(super) fn onder(pad: &str, sleutel: &str) -> String {
     format!("{pad}/{}", sleutel.replace('~', "~0").replace('/', "~1"))
 }
 
-/// Whether a key sent may be named back: it looks like a field name (nothing personal
-/// typed as a key is echoed).
+/// Whether a key sent may be named back: only a property name the published document
+/// declares somewhere (`veldnamen`), so nothing personal typed as a key is echoed (the
+/// outside tester's finding of Dec 2026: `"Visser999990020"` came back as
+/// `/Visser999990020`). Any other key is named by the object it was found in.
 pub(super) fn toonbare_sleutel(k: &str) -> bool {
     k.len() <= 60
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && veldnamen().contains(k)
+}
+
+/// Every property name the published document declares (in any schema, request or
+/// answer), read once from the committed `openapi/openapi.json` (`openapi::document_json`).
+fn veldnamen() -> &'static std::collections::HashSet<String> {
+    static NAMEN: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    NAMEN.get_or_init(|| {
+        fn verzamel(w: &Value, uit: &mut std::collections::HashSet<String>) {
+            match w {
+                Value::Object(o) => {
+                    if let Some(Value::Object(props)) = o.get("properties") {
+                        uit.extend(props.keys().cloned());
+                    }
+                    o.values().for_each(|x| verzamel(x, uit));
+                }
+                Value::Array(a) => a.iter().for_each(|x| verzamel(x, uit)),
+                _ => {}
+            }
+        }
+        let mut uit = std::collections::HashSet::new();
+        verzamel(&crate::openapi::document_json(), &mut uit);
+        uit
+    })
 }
 
 /// A JSON type in Dutch.

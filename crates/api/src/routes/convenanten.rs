@@ -118,8 +118,16 @@ pub struct ConvenantInvoer {
     #[schema(value_type = String, required = true, min_length = 1, max_length = 300, pattern = r"\S", example = "Convenant Veiligheidshuis Haaglanden")]
     pub titel: Option<String>,
     /// In force from (default: now). RFC 3339 date-time; its day (Europe/Amsterdam) from 1900-01-01 up to and including 1 year after today; another is a 422 `bereik` naming this field.
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub geldig_van: Option<DateTime<Utc>>,
     /// After `geldigVan`. RFC 3339 date-time; its day (Europe/Amsterdam) from 1900-01-01 up to and including 20 years after today; another is a 422 `bereik` naming this field.
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub geldig_tot: Option<DateTime<Utc>>,
     /// At least two, each registered in the partner directory (rule `geregistreerd`); the
     /// caller's organisation among them.

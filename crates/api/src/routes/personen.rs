@@ -114,7 +114,8 @@ pub async fn gezag_vastleggen(
     body: crate::lichaam::Json<GezagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
-    let g = body.valideer(kind, ctx.vandaag())?;
+    let g =
+        crate::lichaam::met_registers(&pool, &*body, body.valideer(kind, ctx.vandaag())).await?;
     let object = personen::object(&kind.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let uit = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {

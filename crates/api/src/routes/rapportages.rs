@@ -37,9 +37,9 @@ pub struct TerugkoppelRapport {
 
 fn datum(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<NaiveDate> {
     let s = s?;
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
+    match ketenregie_common::time::lees_datum(s) {
+        Some(d) => Some(d),
+        None => {
             v.fout(
                 naam,
                 "format",

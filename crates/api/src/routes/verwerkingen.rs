@@ -31,8 +31,16 @@ pub struct VerwerkingZoekInvoer {
     #[schema(value_type = Option<String>, pattern = r"^[0-9]{9}$")]
     pub bsn: Option<String>,
     /// From this moment (inclusive). A filter: any moment, since nothing is stored.
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub van: Option<DateTime<Utc>>,
     /// Until this moment (exclusive). A filter: any moment, since nothing is stored.
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub tot: Option<DateTime<Utc>>,
     /// The purpose (a refused attempt has none: with this filter none are listed).
     pub doel: Option<Doel>,
@@ -361,9 +369,9 @@ impl From<Verstrekking> for VerstrekkingDto {
 
 fn moment(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<DateTime<Utc>> {
     let s = s?;
-    match DateTime::parse_from_rfc3339(s.trim()) {
-        Ok(t) => Some(t.with_timezone(&Utc)),
-        Err(_) => {
+    match ketenregie_common::time::lees_tijdstip(s) {
+        Some(t) => Some(t.with_timezone(&Utc)),
+        None => {
             v.fout(
                 naam,
                 "format",

@@ -242,9 +242,9 @@ const TOT: &str = "Tot en met";
 pub(super) fn periode(f: &Formulier, problemen: &mut Vec<Probleem>) -> Periode {
     let mut datum = |veld: &str, label: &str| -> Option<NaiveDate> {
         let w = f.waarde(veld)?;
-        match NaiveDate::parse_from_str(&w, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        match ketenregie_common::time::lees_datum(w.trim()) {
+            Some(d) => Some(d),
+            None => {
                 problemen.push(Probleem {
                     veld: veld.into(),
                     id: veld_id(veld),

@@ -272,13 +272,25 @@ pub struct ZoekParams {
     pub taakstatus: Option<TaakStatus>,
     pub meldingstatus: Option<Meldingstatus>,
     /// Created from (inclusive).
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub van: Option<DateTime<Utc>>,
     /// Created until (exclusive).
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub tot: Option<DateTime<Utc>>,
     /// A child's municipality (CBS code; one that does not exist is a 422 naming
     /// `gemeente`).
     pub gemeente: Option<String>,
     /// Only those changed after this moment (for polling systems).
+    #[serde(
+        default,
+        deserialize_with = "ketenregie_common::time::strikt_tijdstip_optie"
+    )]
     pub gewijzigd_sinds: Option<DateTime<Utc>>,
     /// Page number, from 1 (default 1): a jump from the start, not with `cursor`.
     #[param(value_type = Option<i32>, minimum = 1, maximum = 2147483647)]
