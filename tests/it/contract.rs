@@ -774,8 +774,7 @@ async fn problems_are_named_by_json_pointer(db: Db) {
                 m
             },
             400,
-            // A key no schema of the document declares is named by its object.
-            "/kinderen/0",
+            "/kinderen/0/kleur",
             "unknown",
         ),
         (
@@ -825,7 +824,7 @@ async fn problems_are_named_by_json_pointer(db: Db) {
                 m
             },
             400,
-            "/melder",
+            "/melder/rang",
             "unknown",
         ),
         (

@@ -922,7 +922,8 @@ fn lichamen(
             drie(&|p: &str| json!({"leden": [{"persoon": p, "relatie": "kind"}]}))
         }
         ("POST", "/gezinnen/{id}/beschikkingen") => geen(json!({"rechtbank": "Rechtbank Den Haag", "zaaknummer": "1", "datum": "2026-01-01",
-            "soort": "omgang", "van": "2026-01-01", "uitvoerbaarBijVoorraad": true, "sterkeArm": false})),
+            "soort": "omgang", "van": "2026-01-01", "uitvoerbaarBijVoorraad": true, "sterkeArm": false,
+            "kinderen": ["01930000-0000-7000-8000-0000000000aa"]})),
         ("POST", "/gezinnen/{id}/regelingen") => geen(json!({"soort": "omgangsregeling", "bron": "ouderschapsplan",
             "samenvatting": "om het weekend", "van": "2026-01-01"})),
         ("POST", "/incidenten") => drie(&|p: &str| {

@@ -317,7 +317,7 @@ async fn dossier(app: &TestApp) -> Dossier {
             &t,
             &json!({"rechtbank": "Rechtbank Den Haag",
             "zaaknummer": "C/09/1", "datum": "2026-01-01", "soort": "omgang", "van": "2026-01-01",
-            "uitvoerbaarBijVoorraad": true, "sterkeArm": false}),
+            "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [persoon]}),
         )
         .await
         .json()

@@ -144,7 +144,7 @@ async fn zorgmelding_onbekend_veld_verbergt_niets(db: Db) {
     assert_eq!(
         toon(&p, &["123456789", "9999", "3000-01-01", "2020-13-01"]),
         set(&[
-            ("", "unknown"),
+            ("/foo", "unknown"),
             ("/incidentDatum", "format"),
             ("/kinderen/0/bsn", "elfproef"),
             ("/kinderen/0/geboortedatum", "toekomst"),
@@ -213,7 +213,7 @@ async fn persoon_alle_problemen(db: Db) {
             ("/voornamen", "nul-teken"),
             ("/achternaam", "minLength"),
             ("/geboortedatum", "toekomst"),
-            ("", "unknown"),
+            ("/onbekend", "unknown"),
         ]),
         "{p}"
     );

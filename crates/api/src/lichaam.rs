@@ -705,17 +705,17 @@ mod tests {
             ),
             (
                 r#"{"kinderen": [{"kleur": "rood"}]}"#,
-                "/kinderen/0",
+                "/kinderen/0/kleur",
                 "unknown",
             ),
             (r#"{"melder": {}}"#, "/melder/naam", "required"),
             (
                 r#"{"melder": {"naam": "A", "rang": 1}}"#,
-                "/melder",
+                "/melder/rang",
                 "unknown",
             ),
             (r#"{"acuut": "ja"}"#, "/acuut", "type"),
-            (r#"{"onbekend": 1}"#, "", "unknown"),
+            (r#"{"onbekend": 1}"#, "/onbekend", "unknown"),
             // A declared field name of another schema is named.
             (
                 r#"{"kinderen": [{"relatie": "kind"}]}"#,

@@ -128,15 +128,20 @@ pub(super) fn onder(pad: &str, sleutel: &str) -> String {
     format!("{pad}/{}", sleutel.replace('~', "~0").replace('/', "~1"))
 }
 
-/// Whether a key sent may be named back: only a property name the published document
-/// declares somewhere (`veldnamen`), so nothing personal typed as a key is echoed (the
-/// outside tester's finding of Dec 2026: `"Visser999990020"` came back as
-/// `/Visser999990020`). Any other key is named by the object it was found in.
+/// Whether a key sent may be named back: a property name the published document declares
+/// somewhere (`veldnamen`), or a key of the API's own form (lower camel case, ASCII
+/// letters only, as every field of the document is), so a misspelt field is named where
+/// it stands (`/kleur`, `/ditVeldBestaatNiet`) while a key carrying a number or a name
+/// with its capital is not echoed (the outside tester's finding of Dec 2026:
+/// `"Visser999990020"` came back as `/Visser999990020`). Any other key is named by the
+/// object it was found in.
 pub(super) fn toonbare_sleutel(k: &str) -> bool {
+    let vorm_van_een_veld = k.starts_with(|c: char| c.is_ascii_lowercase())
+        && k.chars().all(|c| c.is_ascii_alphabetic());
     k.len() <= 60
         && k.starts_with(|c: char| c.is_ascii_alphabetic())
         && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && veldnamen().contains(k)
+        && (vorm_van_een_veld || veldnamen().contains(k))
 }
 
 /// Every property name the published document declares (in any schema, request or
