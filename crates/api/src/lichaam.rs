@@ -222,7 +222,7 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
 /// 1. every way the body breaks its operation's published schema (`schema`), or serde's
 ///    one refusal where the document has no schema for it;
 /// 2. every text holding a NUL, every key given twice;
-/// 3. the domain's rules (`Invoer::regels`) and the registers (`Invoer::gemeenten`,
+/// 3. the domain's rules (`Invoer::regels_bij`, which may read the path) and the registers (`Invoer::gemeenten`,
 ///    `Invoer::organisaties`) on what can still be read: the body without the fields
 ///    already named. A rule's problem with a field named in 1 or 2 (or inside or around
 ///    one) is left out: that field was not read.
@@ -255,7 +255,10 @@ pub(crate) async fn lees_voor<T: Invoer>(
             .and_then(|r| r.app_data::<web::Data<ketenregie_common::Klok>>())
             .map(|k| k.nu())
             .unwrap_or_else(chrono::Utc::now);
-        let mut domein = rest.regels(nu);
+        let mut domein = match req {
+            Some(r) => rest.regels_bij(nu, r),
+            None => rest.regels(nu),
+        };
         if let Some(pool) = req.and_then(|r| r.app_data::<web::Data<ketenregie_store::DbPool>>()) {
             domein.extend(registerproblemen(pool, &rest).await);
         }

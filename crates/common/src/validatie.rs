@@ -84,6 +84,9 @@ pub mod regelcode {
     /// An organisation code that is not in the partner register
     /// (`ORGANISATIE_GEREGISTREERD`).
     pub const GEREGISTREERD: &str = "geregistreerd";
+    /// A value reserved for the platform itself (`PLATFORMCODE_GERESERVEERD`: the
+    /// platform organisation's code as a partner's code).
+    pub const GERESERVEERD: &str = "gereserveerd";
 }
 
 /// The first day any date field of a request accepts: 1900-01-01. No person the chain

@@ -127,8 +127,10 @@ fn is_code(c: &str) -> bool {
 
 impl OrganisatieInvoer {
     /// Check the form of every field sent; `registratie` also requires `code` and `soort`
-    /// (a registration, or the platform admin's replacement). Every problem at once.
-    fn valideer(&self, registratie: bool) -> Result<OrganisatieVelden, AppError> {
+    /// (a registration, or the platform admin's replacement); `platform` is the platform's
+    /// own code, which no organisation takes (`PLATFORMCODE_GERESERVEERD`). Every problem
+    /// at once.
+    fn valideer(&self, registratie: bool, platform: &str) -> Result<OrganisatieVelden, AppError> {
         let mut v = Validatie::new();
         let code = match (&self.code, registratie) {
             (None, false) => None,
@@ -141,6 +143,16 @@ impl OrganisatieInvoer {
                 "code",
                 "pattern",
                 "`code` bestaat uit kleine letters, cijfers en koppeltekens (2 tot 63 tekens)",
+            );
+        }
+        if code.as_deref() == Some(platform) {
+            v.fout(
+                "code",
+                ketenregie_common::regelcode::GERESERVEERD,
+                format!(
+                    "`code` is de code van het platform zelf (auth.platform_organisation) en geen partnerorganisatie (regel {})",
+                    organisaties::PLATFORMCODE_GERESERVEERD
+                ),
             );
         }
         let naam = v.tekst("naam", self.naam.as_deref(), 200);
@@ -296,9 +308,11 @@ pub async fn lijst(
 pub async fn registreer(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    verifier: web::Data<crate::auth::Verifier>,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let g = crate::lichaam::met_registers(&pool, &*body, body.valideer(true))
+    let platform = verifier.platformorganisatie();
+    let g = crate::lichaam::met_registers(&pool, &*body, body.valideer(true, platform))
         .await?
         .volledig()?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, None));
@@ -376,6 +390,7 @@ pub async fn wijzig(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    verifier: web::Data<crate::auth::Verifier>,
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
@@ -384,7 +399,10 @@ pub async fn wijzig(
     let velden = crate::lichaam::met_registers(
         &pool,
         &*body,
-        body.valideer(organisaties::vervangt_registratie(&ctx.actor)),
+        body.valideer(
+            organisaties::vervangt_registratie(&ctx.actor),
+            verifier.platformorganisatie(),
+        ),
     )
     .await?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, Some(id)));
@@ -400,8 +418,16 @@ pub async fn wijzig(
 impl crate::lichaam::Invoer for OrganisatieInvoer {
     /// The rules of a change (`registratie` false): a registration's required fields are
     /// required by its schema too.
-    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
-        crate::lichaam::regels::uit_apperror(self.valideer(false))
+    fn regels_bij(
+        &self,
+        _nu: chrono::DateTime<chrono::Utc>,
+        req: &HttpRequest,
+    ) -> Vec<ketenregie_common::InvalidParam> {
+        let platform = req
+            .app_data::<web::Data<crate::auth::Verifier>>()
+            .map(|v| v.platformorganisatie().to_string())
+            .unwrap_or_default();
+        crate::lichaam::regels::uit_apperror(self.valideer(false, &platform))
     }
     fn gemeenten(&self) -> Vec<(String, String)> {
         self.gemeenten
