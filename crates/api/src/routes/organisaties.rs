@@ -156,6 +156,11 @@ impl OrganisatieInvoer {
             );
         }
         let naam = v.tekst("naam", self.naam.as_deref(), 200);
+        if let Some(n) = &naam
+            && let Err(reden) = ketenregie_common::organisatie::naam_leesbaar(n)
+        {
+            v.fout("naam", "leesbaar", reden);
+        }
         let oin = v.optionele_tekst("oin", self.oin.as_deref(), 20);
         if let Some(o) = &oin
             && !is_oin(o)
@@ -295,7 +300,7 @@ pub async fn lijst(
     tag = "organisaties",
     operation_id = "organisatieRegistreren",
     summary = "Organisatie registreren",
-    description = "The platform admin registers a partner organisation with its kind, legal regime, OIN and service area (rule ORGANISATIE_GEREGISTREERD: an organisation does not declare these itself). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, without case, whitespace, punctuation and invisible characters). Recorded in the audit trail.",
+    description = "The platform admin registers a partner organisation with its kind, legal regime, OIN and service area (rule ORGANISATIE_GEREGISTREERD: an organisation does not declare these itself). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, small capitals as their letter, without case, whitespace, punctuation and invisible characters). A name holds letters and digits (TR39 Identifier_Status Allowed), spaces and ordinary punctuation, its letters of one script (TR39 Highly Restrictive); a symbol, an emoji, a small capital, an invisible character or Latin mixed with Cyrillic or Greek is a 422 naming `naam` (NAAM_LEESBAAR, code `leesbaar`). Recorded in the audit trail.",
     request_body = OrganisatieInvoer,
     responses(
         (status = 201, description = "Geregistreerd", body = OrganisatieDto,
@@ -371,7 +376,7 @@ pub async fn een(
     tag = "organisaties",
     operation_id = "organisatieWijzigen",
     summary = "Organisatie wijzigen",
-    description = "The platform admin replaces the registration (code, name, kind, legal regime, OIN, municipalities). The organisation's own functional admin changes its name only: the registered fields may be left out, and when sent must equal what is registered; another value is a 403 naming each such field in `invalidParams` (rule ORGANISATIE_GEREGISTREERD). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, without case, whitespace, punctuation and invisible characters). Every change is in the audit trail with old and new values. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
+    description = "The platform admin replaces the registration (code, name, kind, legal regime, OIN, municipalities). The organisation's own functional admin changes its name only: the registered fields may be left out, and when sent must equal what is registered; another value is a 403 naming each such field in `invalidParams` (rule ORGANISATIE_GEREGISTREERD). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, small capitals as their letter, without case, whitespace, punctuation and invisible characters). A name holds letters and digits (TR39 Identifier_Status Allowed), spaces and ordinary punctuation, its letters of one script (TR39 Highly Restrictive); a symbol, an emoji, a small capital, an invisible character or Latin mixed with Cyrillic or Greek is a 422 naming `naam` (NAAM_LEESBAAR, code `leesbaar`). Every change is in the audit trail with old and new values. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
     params(
         ("id" = Uuid, Path, description = "Id of the organisation"),
         ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),
