@@ -450,7 +450,7 @@ fn raakt(problemen: &[InvalidParam], naam: &str) -> bool {
 }
 
 /// What can still be read as `T` from `waarde` without the fields `problemen` name: each
-/// named field left out (an element of a list: the whole list), then, while serde still
+/// named field left out (except a value whose content, not type, breaks the schema) (an element of a list: the whole list), then, while serde still
 /// refuses a field, that one too (at most 64 times). `None` when it cannot be read (a
 /// required field of the type itself is missing, or the body is no object).
 fn rest_van<T: DeserializeOwned>(
@@ -463,6 +463,11 @@ fn rest_van<T: DeserializeOwned>(
             // Absent; or given twice, read as the last (as a JSON Schema validator reads
             // it), the field's own rules' problems left out by `raakt`.
             "required" | dubbel::CODE => {}
+            // A value of the right type whose content breaks the schema stays: the
+            // domain's rules then see that it was given (an invalid e-mail address is no
+            // missing one, `een-van`), and their own problems with it are left out by
+            // `raakt`; a typed field serde cannot read is left out below.
+            "format" | "pattern" | "minLength" | "maxLength" | "minimum" | "maximum" => {}
             // A key that does not look like a name is named by its object: every such key
             // of it goes (the schema's own keys all look like names).
             "unknown"

@@ -431,6 +431,11 @@ impl Validatie {
         self.fouten.is_empty()
     }
 
+    /// Is a problem with field `name` recorded already?
+    pub fn noemt(&self, name: &str) -> bool {
+        self.fouten.iter().any(|f| f.name == name)
+    }
+
     /// Finish: `Ok(value)` when nothing was recorded, else every recorded problem.
     pub fn afronden<T>(self, value: impl FnOnce() -> T) -> Result<T, Vec<InvalidParam>> {
         if self.fouten.is_empty() {

@@ -172,5 +172,14 @@ impl Invoer for ketenregie_feedback::abonnement::AbonnementInvoer {
     }
 }
 
-impl Invoer for ketenregie_case::incidenten::WederhoorInvoer {}
-impl Invoer for ketenregie_case::incidenten::VerklaringInvoer {}
+impl Invoer for ketenregie_case::incidenten::WederhoorInvoer {
+    fn regels(&self, nu: DateTime<Utc>) -> Vec<InvalidParam> {
+        uit_fout(self.nieuw(nu))
+    }
+}
+
+impl Invoer for ketenregie_case::incidenten::VerklaringInvoer {
+    fn regels(&self, nu: DateTime<Utc>) -> Vec<InvalidParam> {
+        uit_fout(self.nieuw(nu))
+    }
+}
