@@ -108,6 +108,50 @@ async fn smtp_eerst_onbereikbaar(db: Db) {
     );
 }
 
+/// The SSRF rule on subscribing against the IANA special-purpose registries (outside test
+/// of 2 Dec 2026): IPv4 carried in IPv6 (NAT64 `64:ff9b::/96`, 6to4 `2002::/16`,
+/// IPv4-compatible `::/96`), Teredo, and the IPv4 blocks that are not globally reachable
+/// (IETF protocol assignments, benchmarking, reserved, documentation, multicast), each a
+/// 422 naming `url` with `ssrf`; nothing is stored.
+async fn ssrf_speciale_adressen(db: Db) {
+    let klok = Klok::vast(begin());
+    let Some(app) = app(db, "[dispatcher]\nenabled = false\n", &klok).await else {
+        return;
+    };
+    let fb = app.token("politie-haaglanden", &["functioneel-beheerder"]);
+    for url in [
+        "https://[64:ff9b::a9fe:a9fe]/",
+        "https://[64:ff9b:1::a9fe:a9fe]/",
+        "https://[2002:a9fe:a9fe::]/",
+        "https://[::127.0.0.1]/",
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",
+        "https://[2001:db8::1]/",
+        "https://[fec0::1]/",
+        "https://192.0.0.1/",
+        "https://198.18.0.1/",
+        "https://240.0.0.1/",
+        "https://100.64.0.1/",
+        "https://192.0.2.1/",
+        "https://198.51.100.1/",
+        "https://203.0.113.1/",
+        "https://224.0.0.1/",
+    ] {
+        let p = assert_problem(
+            app.post(
+                "/api/v1/abonnementen",
+                &fb,
+                &json!({"url": url, "kanalen": ["termijnen"]}),
+            )
+            .await,
+            422,
+        )
+        .await;
+        assert_eq!(p["invalidParams"][0]["name"], "/url", "{url}: {p}");
+        assert_eq!(p["invalidParams"][0]["code"], "ssrf", "{url}: {p}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM abonnementen"), 0);
+}
+
 async fn dode_berichten_en_abonnementen(db: Db) {
     let klok = Klok::vast(begin());
     let Some(app) = app(
@@ -711,6 +755,7 @@ async fn crash_tijdens_verzenden_webhook(db: Db) {
 
 op_beide_backends!(
     smtp_eerst_onbereikbaar,
+    ssrf_speciale_adressen,
     dode_berichten_en_abonnementen,
     twee_scanners_tegelijk,
     twee_bezorgers_na_uitval,

@@ -36,9 +36,11 @@ async fn naam_uniek_ook_gelijktijdig(db: Db) {
         "Wijkteam Noord",
         "wijkteam noord",
         "WIJKTEAM  NOORD",
-        "Wijkteam\u{200B} Noord",
-        "Wijkteam\u{202E} Noord",
-        " Wijkteam\tNoord ",
+        // Readable spellings only (NAAM_LEESBAAR refuses an invisible character or a tab
+        // before the key is compared).
+        "Wijkteam-Noord",
+        "Wijkteam Noord.",
+        " Wijkteam, Noord ",
         "Wijk team Noord",
         "wijkteamnoord",
     ];

@@ -292,11 +292,11 @@ async fn naam_uniek(db: Db) {
         let body =
             assert_problem(app.put(&pad, &beheer, &json!({ "naam": naam })).await, 422).await;
         assert_eq!(body["invalidParams"][0]["name"], "/naam", "{body}");
+        // The police's name (NAAM_UNIEK), or with an invisible character no readable
+        // name at all (NAAM_LEESBAAR).
+        let reden = body["invalidParams"][0]["reason"].as_str().unwrap();
         assert!(
-            body["invalidParams"][0]["reason"]
-                .as_str()
-                .unwrap()
-                .contains("politie-den-haag"),
+            reden.contains("politie-den-haag") || reden.contains("NAAM_LEESBAAR"),
             "{body}"
         );
     }
@@ -377,6 +377,13 @@ async fn naam_uniek_lookalikes(db: Db) {
         "Politie eenheid Den Haag.",
         "Politie eenheid, Den Haag",
         "Politie eenheid Den Haag\u{00A0}",
+        // The outside test of 2 Dec 2026: small capitals, a Cyrillic "н" (prototype the
+        // small capital "ʜ"), an emoji, a symbol (NFKC "No").
+        "Politie eenheid Den H\u{1D00}\u{1D00}g",
+        "Politie eenheid D\u{1D07}n Haag",
+        "Politie eenheid Den \u{043D}\u{0430}\u{0430}g",
+        "Politie eenheid Den Haag\u{1F46E}",
+        "Politie eenheid Den Haag \u{2116}",
     ];
     for naam in varianten {
         let body =
@@ -385,9 +392,14 @@ async fn naam_uniek_lookalikes(db: Db) {
             body["invalidParams"][0]["name"], "/naam",
             "{naam:?}: {body}"
         );
+        // Refused as a look-alike of the police's name (NAAM_UNIEK), or before that as
+        // no readable name at all (NAAM_LEESBAAR: an invisible character, a symbol, a
+        // small capital, mixed scripts).
         let reden = body["invalidParams"][0]["reason"].as_str().unwrap();
         assert!(
-            reden.contains("NAAM_UNIEK") && reden.contains("politie-den-haag"),
+            (reden.contains("NAAM_UNIEK") && reden.contains("politie-den-haag"))
+                || (reden.contains("NAAM_LEESBAAR")
+                    && body["invalidParams"][0]["code"] == "leesbaar"),
             "{naam:?}: {body}"
         );
         let res = app
@@ -452,6 +464,80 @@ async fn naam_uniek_lookalikes(db: Db) {
             .len(),
         1
     );
+}
+
+/// `PLATFORMCODE_GERESERVEERD` (outside test of 2 Dec 2026): the platform's own code
+/// (`auth.platform_organisation`) is no partner's. Registering it, or changing an
+/// organisation's code to it, is a 422 naming `code` (also beside a schema problem of the
+/// same body), nothing written; a register that holds it anyway (a row from before the
+/// rule, or a configuration changed to a partner's code) stops the service at start.
+async fn platformcode_gereserveerd(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let platform = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &platform,
+            &json!({"code": "ketenregie-platform", "naam": "Politie eenheid Platform", "soort": "politie"}),
+        )
+        .await;
+    let body = assert_problem(res, 422).await;
+    assert_eq!(body["invalidParams"][0]["name"], "/code", "{body}");
+    assert_eq!(body["invalidParams"][0]["code"], "gereserveerd", "{body}");
+    assert!(
+        body["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("PLATFORMCODE_GERESERVEERD"),
+        "{body}"
+    );
+    // With a schema problem in the same body: a 400 naming both.
+    let res = app
+        .post(
+            "/api/v1/organisaties",
+            &platform,
+            &json!({"code": "ketenregie-platform", "naam": "Politie eenheid Platform", "soort": "politie", "foo": 1}),
+        )
+        .await;
+    let body = assert_problem(res, 400).await;
+    let namen: Vec<(&str, &str)> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["code"].as_str().unwrap()))
+        .collect();
+    assert!(namen.contains(&("/code", "gereserveerd")), "{body}");
+    assert!(namen.contains(&("/foo", "unknown")), "{body}");
+    // A change of an organisation's code to it, by the platform admin.
+    let pol = app.organisatie("politie-den-haag", "politie", &[]).await;
+    let pad = format!("/api/v1/organisaties/{}", pol["id"].as_str().unwrap());
+    let res = app
+        .put(
+            &pad,
+            &platform,
+            &json!({"code": "ketenregie-platform", "naam": "Politie Den Haag", "soort": "politie"}),
+        )
+        .await;
+    let body = assert_problem(res, 422).await;
+    assert_eq!(body["invalidParams"][0]["name"], "/code", "{body}");
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM organisaties WHERE code = 'ketenregie-platform'"),
+        0
+    );
+    // A register holding the code anyway: the service does not start.
+    app.sql("UPDATE organisaties SET code = 'ketenregie-platform' WHERE code = 'politie-den-haag'");
+    let Err(fout) =
+        ketenregie_api::app::Application::build_met(app.config.clone(), Default::default()).await
+    else {
+        panic!("started with a partner holding the platform's code");
+    };
+    let fout = fout.to_string();
+    assert!(
+        fout.contains("PLATFORMCODE_GERESERVEERD") && fout.contains("auth.platform_organisation"),
+        "{fout}"
+    );
+    // Put back, so the harness's checks on drop read a consistent register.
+    app.sql("UPDATE organisaties SET code = 'politie-den-haag' WHERE code = 'ketenregie-platform'");
 }
 
 async fn wijzigen_met_if_match(db: Db) {
@@ -665,6 +751,7 @@ op_beide_backends!(
     dubbele_code_of_oin_is_409,
     naam_uniek,
     naam_uniek_lookalikes,
+    platformcode_gereserveerd,
     wijzigen_met_if_match,
     lijst_filters_en_paginering,
     contactpunten_wie_bel_ik_s_nachts,

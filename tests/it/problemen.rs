@@ -370,6 +370,139 @@ async fn contactpunt_alle_problemen(db: Db) {
     );
 }
 
+/// The domain's rules beside a schema problem on every route with body rules (the outside
+/// test of 2 Dec 2026): the legal floor of a retention term (`wettelijk-minimum`) beside a
+/// missing reason; a contact point without telephone or e-mail (`een-van`) beside a wrong
+/// role and an unknown field; a closed day in the past (`verleden`, the path's `datum`)
+/// beside a description of the wrong type; a returned quality check without remarks
+/// (`verplicht-bij`), a statement made in the future (`toekomst`), a log search with a
+/// failing BSN (`elfproef`) and a reversed period (`volgorde`), each beside an unknown
+/// field. One answer naming all, nothing written.
+async fn domeinregels_naast_schemafouten(db: Db) {
+    let Some(app) = app(db).await else {
+        return;
+    };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let p = assert_problem(
+        app.put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &beheer,
+            &json!({"termijnDagen": 1}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[
+            ("/termijnDagen", "wettelijk-minimum"),
+            ("/toelichting", "required")
+        ]),
+        "{p}"
+    );
+    let p = assert_problem(
+        app.put(
+            "/api/v1/bewaartermijnen/verwerkingslog",
+            &beheer,
+            &json!({"termijnDagen": 1, "toelichting": "korter", "foo": 1}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[("/termijnDagen", "wettelijk-minimum"), ("/foo", "unknown")]),
+        "{p}"
+    );
+    let p = post(
+        &app,
+        &format!(
+            "/api/v1/organisaties/{}/contactpunten",
+            uuid::Uuid::now_v7()
+        ),
+        &beheer,
+        &json!({"rol": "x", "naam": "n", "foo": 1}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[
+            ("/rol", "enum"),
+            ("/foo", "unknown"),
+            ("/telefoon", "een-van")
+        ]),
+        "{p}"
+    );
+    let p = assert_problem(
+        app.put(
+            "/api/v1/sluitingsdagen/2020-01-01",
+            &beheer,
+            &json!({"omschrijving": 5}),
+        )
+        .await,
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[("/omschrijving", "type"), ("datum", "verleden")]),
+        "{p}"
+    );
+    let kwaliteit = app.token(POLITIE, &["kwaliteitscontroleur"]);
+    let p = post(
+        &app,
+        &format!(
+            "/api/v1/zorgmeldingen/{}/kwaliteitsbeoordelingen",
+            uuid::Uuid::now_v7()
+        ),
+        &kwaliteit,
+        &json!({"goedgekeurd": false, "foo": 1}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[("/opmerkingen", "verplicht-bij"), ("/foo", "unknown")]),
+        "{p}"
+    );
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let p = post(
+        &app,
+        &format!("/api/v1/incidenten/{}/verklaringen", uuid::Uuid::now_v7()),
+        &agent,
+        &json!({"afgelegdDoor": "getuige", "tekst": "t", "afgelegdOp": "2999-01-01T00:00:00Z", "foo": 1}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &[]),
+        set(&[("/afgelegdOp", "toekomst"), ("/foo", "unknown")]),
+        "{p}"
+    );
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let p = post(
+        &app,
+        "/api/v1/verwerkingen/_zoek",
+        &fg,
+        &json!({"bsn": "123456789", "van": "2026-02-01T00:00:00Z", "tot": "2026-01-01T00:00:00Z", "foo": 1}),
+        400,
+    )
+    .await;
+    assert_eq!(
+        toon(&p, &["123456789"]),
+        set(&[
+            ("/bsn", "elfproef"),
+            ("/van", "volgorde"),
+            ("/foo", "unknown")
+        ]),
+        "{p}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM bewaartermijnen"), 0);
+}
+
 /// A list's query string: an undeclared key and a page size past its maximum, both named,
 /// the value never repeated.
 async fn lijst_query_alle_problemen(db: Db) {
@@ -557,6 +690,7 @@ op_beide_backends!(
     incident_alle_problemen,
     convenant_partij_en_schema,
     contactpunt_alle_problemen,
+    domeinregels_naast_schemafouten,
     lijst_query_alle_problemen,
     schema_naast_weigering_van_use_case,
     dubbele_sleutel,

@@ -367,9 +367,24 @@ async fn verstrekkingen_aan_de_eigenaar(db: Db) {
     .await;
 }
 
-/// Subscribe `org` to the owner's notice of a disclosure; returns the secret.
+/// Subscribe `org` to the owner's notice of a disclosure; returns the secret. A functional
+/// admin who is not the privacy officer may not (`PRIVACYKANAAL_ALLEEN_FG`: the
+/// subscription sends the officer's notices elsewhere), one who is may.
 async fn abonneer(app: &TestApp, org: &str, url: &str) -> String {
-    let fb = app.token(org, &["functioneel-beheerder"]);
+    let alleen_beheer = app.token(org, &["functioneel-beheerder"]);
+    let p = assert_problem(
+        app.post(
+            "/api/v1/abonnementen",
+            &alleen_beheer,
+            &json!({"url": url, "kanalen": ["privacy"], "soorten": ["privacy.gegevens-verstrekt"]}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(p["invalidParams"][0]["name"], "/kanalen", "{p}");
+    assert!(p.to_string().contains("PRIVACYKANAAL_ALLEEN_FG"), "{p}");
+    let fb = app.token(org, &["functioneel-beheerder", "privacyfunctionaris"]);
     let res = app
         .post(
             "/api/v1/abonnementen",
@@ -456,8 +471,10 @@ async fn eigenaar_geinformeerd(db: Db) {
     assert_eq!(e.len(), 1);
     assert_eq!(e[0]["data"]["gelezenDoor"], POLITIE);
     assert_eq!(e[0]["data"]["doorbraak"], true);
-    // The notice is readable in /berichten too; nothing personal anywhere.
-    let fg = app.token(POLITIE, &["functioneel-beheerder"]);
+    // The notice is readable in /berichten too, by the privacy officer only
+    // (PRIVACYKANAAL_ALLEEN_FG, the outside test of 2 Dec 2026: a triagist listed it);
+    // nothing personal anywhere.
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
     let lijst: Value = app
         .get("/api/v1/berichten?soort=privacy.gegevens-verstrekt", &fg)
         .await
@@ -465,6 +482,38 @@ async fn eigenaar_geinformeerd(db: Db) {
         .await
         .unwrap();
     assert_eq!(lijst["results"][0]["gegevens"]["gelezenDoor"], OM);
+    for (org, rollen) in [
+        (POLITIE, &["functioneel-beheerder"][..]),
+        (POLITIE, &["wijkagent", "noodhulp"][..]),
+        (VT, &["triagist"][..]),
+    ] {
+        let t = app.token(org, rollen);
+        for pad in [
+            "/api/v1/berichten?soort=privacy.gegevens-verstrekt",
+            "/api/v1/berichten?soort=privacy.quotum-overschreden",
+            "/api/v1/berichten?pageSize=100",
+        ] {
+            let l: Value = app.get(pad, &t).await.json().await.unwrap();
+            assert!(
+                l["results"].as_array().unwrap().iter().all(|b| !b["type"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("nl.ketenregie.privacy.")),
+                "{org} {rollen:?} {pad}: {l}"
+            );
+            if pad.contains("soort=") {
+                assert_eq!(l["count"], 0, "{org} {rollen:?} {pad}: {l}");
+            }
+        }
+    }
+    let vt_fg = app.token(VT, &["privacyfunctionaris"]);
+    let l: Value = app
+        .get("/api/v1/berichten?soort=privacy.gegevens-verstrekt", &vt_fg)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(l["count"], 1, "{l}");
     for tekst in ontvanger.alles().iter().chain([lijst.to_string()].iter()) {
         for woord in ["Anna", "Jansen", BSN_MOEDER] {
             assert!(!tekst.contains(woord), "{woord} in {tekst}");

@@ -222,7 +222,7 @@ pub fn lees<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
 /// 1. every way the body breaks its operation's published schema (`schema`), or serde's
 ///    one refusal where the document has no schema for it;
 /// 2. every text holding a NUL, every key given twice;
-/// 3. the domain's rules (`Invoer::regels`) and the registers (`Invoer::gemeenten`,
+/// 3. the domain's rules (`Invoer::regels_bij`, which may read the path) and the registers (`Invoer::gemeenten`,
 ///    `Invoer::organisaties`) on what can still be read: the body without the fields
 ///    already named. A rule's problem with a field named in 1 or 2 (or inside or around
 ///    one) is left out: that field was not read.
@@ -255,7 +255,10 @@ pub(crate) async fn lees_voor<T: Invoer>(
             .and_then(|r| r.app_data::<web::Data<ketenregie_common::Klok>>())
             .map(|k| k.nu())
             .unwrap_or_else(chrono::Utc::now);
-        let mut domein = rest.regels(nu);
+        let mut domein = match req {
+            Some(r) => rest.regels_bij(nu, r),
+            None => rest.regels(nu),
+        };
         if let Some(pool) = req.and_then(|r| r.app_data::<web::Data<ketenregie_store::DbPool>>()) {
             domein.extend(registerproblemen(pool, &rest).await);
         }
@@ -447,7 +450,7 @@ fn raakt(problemen: &[InvalidParam], naam: &str) -> bool {
 }
 
 /// What can still be read as `T` from `waarde` without the fields `problemen` name: each
-/// named field left out (an element of a list: the whole list), then, while serde still
+/// named field left out (except a value whose content, not type, breaks the schema) (an element of a list: the whole list), then, while serde still
 /// refuses a field, that one too (at most 64 times). `None` when it cannot be read (a
 /// required field of the type itself is missing, or the body is no object).
 fn rest_van<T: DeserializeOwned>(
@@ -460,6 +463,11 @@ fn rest_van<T: DeserializeOwned>(
             // Absent; or given twice, read as the last (as a JSON Schema validator reads
             // it), the field's own rules' problems left out by `raakt`.
             "required" | dubbel::CODE => {}
+            // A value of the right type whose content breaks the schema stays: the
+            // domain's rules then see that it was given (an invalid e-mail address is no
+            // missing one, `een-van`), and their own problems with it are left out by
+            // `raakt`; a typed field serde cannot read is left out below.
+            "format" | "pattern" | "minLength" | "maxLength" | "minimum" | "maximum" => {}
             // A key that does not look like a name is named by its object: every such key
             // of it goes (the schema's own keys all look like names).
             "unknown"

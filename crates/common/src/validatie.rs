@@ -84,6 +84,9 @@ pub mod regelcode {
     /// An organisation code that is not in the partner register
     /// (`ORGANISATIE_GEREGISTREERD`).
     pub const GEREGISTREERD: &str = "geregistreerd";
+    /// A value reserved for the platform itself (`PLATFORMCODE_GERESERVEERD`: the
+    /// platform organisation's code as a partner's code).
+    pub const GERESERVEERD: &str = "gereserveerd";
 }
 
 /// The first day any date field of a request accepts: 1900-01-01. No person the chain
@@ -422,6 +425,11 @@ impl Validatie {
 
     pub fn is_leeg(&self) -> bool {
         self.fouten.is_empty()
+    }
+
+    /// Is a problem with field `name` recorded already?
+    pub fn noemt(&self, name: &str) -> bool {
+        self.fouten.iter().any(|f| f.name == name)
     }
 
     /// Finish: `Ok(value)` when nothing was recorded, else every recorded problem.

@@ -336,8 +336,9 @@ pub fn afronden(
 
 /// The e-mail address of `organisatie` for an event of type `soort`: escalations go to the
 /// escalation contact; the privacy channel (`privacy.*`, such as the daily quota notice
-/// `privacy.quotum-overschreden`, OWASP API6) to the privacy officer's contact point;
-/// everything else to the meldingen contact. Each falls back to the other contact points
+/// `privacy.quotum-overschreden`, OWASP API6) to the privacy officer's contact point
+/// only (`PRIVACYKANAAL_ALLEEN_FG`; without one it is not mailed, `outbox::enqueue`);
+/// everything else to the meldingen contact. Those fall back to the other contact points
 /// that have an address (a notice carries no personal data, and its link opens only for
 /// those entitled, so a fallback loses nothing but the right desk).
 pub fn adres(
@@ -351,13 +352,11 @@ pub fn adres(
             ContactpuntRol::Meldingen,
             ContactpuntRol::DagelijksAanspreekpunt,
         ]
-    } else if ketenregie_store::outbox::kanaal_van(soort) == "privacy" {
-        &[
-            ContactpuntRol::Privacy,
-            ContactpuntRol::DagelijksAanspreekpunt,
-            ContactpuntRol::Meldingen,
-            ContactpuntRol::Escalatie,
-        ]
+    } else if ketenregie_store::outbox::kanaal_van(soort) == ketenregie_store::outbox::PRIVACYKANAAL
+    {
+        // Only the privacy officer's desk (`PRIVACYKANAAL_ALLEEN_FG`): a disclosure or a
+        // quota notice is for the privacy officer, not for whoever reads a general box.
+        &[ContactpuntRol::Privacy]
     } else {
         &[
             ContactpuntRol::Meldingen,

@@ -126,42 +126,119 @@ fn fout(code: &'static str, reden: impl Into<String>) -> UrlFout {
     }
 }
 
-/// Why `ip` is internal, if it is.
+/// Why `ip` is no destination for a webhook, if it is not: every address that the IANA
+/// special-purpose address registries (RFC 6890 and its updates) mark as not globally
+/// reachable, or that is no unicast destination at all (the outside test of 2 Dec 2026:
+/// `64:ff9b::a9fe:a9fe`, `2002:a9fe:a9fe::`, `::127.0.0.1`, `192.0.0.1`, `198.18.0.1`
+/// and `240.0.0.1` were accepted). IPv4 is [`intern_v4`]; IPv6:
+/// - an address that carries an IPv4 address is judged by it: IPv4-mapped `::ffff:0:0/96`
+///   (RFC 4291 §2.5.5.2), the NAT64 well-known prefix `64:ff9b::/96` (RFC 6052 §2.1: the
+///   translator connects to the embedded address) and 6to4 `2002::/16` (RFC 3056 §2, the
+///   address in bits 16-47: a relay reaches it);
+/// - refused outright: IPv4-compatible `::/96` (deprecated, RFC 4291 §2.5.5.1; `::` and
+///   `::1` included), the local-use NAT64 prefix `64:ff9b:1::/48` (RFC 8215: not globally
+///   reachable, its embedding depends on the site), the IETF protocol assignments
+///   `2001::/23` (RFC 2928), with Teredo `2001::/32` (RFC 4380: it carries the client's
+///   obfuscated address and reaches it through a relay) and benchmarking `2001:2::/48`,
+///   documentation `2001:db8::/32` (RFC 3849) and `3fff::/20` (RFC 9637), discard-only
+///   `100::/64` (RFC 6666), segment routing `5f00::/16` (RFC 9602), unique local
+///   `fc00::/7` (RFC 4193), link-local `fe80::/10`, site-local `fec0::/10` (RFC 3879),
+///   multicast `ff00::/8`, and everything outside global unicast `2000::/3` (IANA IPv6
+///   Address Space registry: the rest is reserved by the IETF).
 pub fn intern_adres(ip: IpAddr) -> Option<&'static str> {
     match ip {
-        IpAddr::V4(v) => {
-            let o = v.octets();
-            if v.is_loopback() {
-                Some("loopback")
-            } else if v.is_private() {
-                Some("privé-netwerk")
-            } else if v.is_link_local() {
-                Some("link-local")
-            } else if v.is_unspecified() || v.is_broadcast() || v.is_multicast() || o[0] == 0 {
-                Some("geen bestemming")
-            } else if o[0] == 100 && (64..128).contains(&o[1]) {
-                Some("carrier-grade NAT")
-            } else {
-                None
-            }
-        }
+        IpAddr::V4(v) => intern_v4(v),
         IpAddr::V6(v) => {
-            if let Some(v4) = v.to_ipv4_mapped() {
-                return intern_adres(IpAddr::V4(v4));
-            }
             let s = v.segments();
-            if v.is_loopback() {
-                Some("loopback")
-            } else if v.is_unspecified() || v.is_multicast() {
-                Some("geen bestemming")
-            } else if (s[0] & 0xfe00) == 0xfc00 {
-                Some("privé-netwerk")
-            } else if (s[0] & 0xffc0) == 0xfe80 {
-                Some("link-local")
-            } else {
-                None
+            let ingebed = |hoog: u16, laag: u16| {
+                std::net::Ipv4Addr::from((u32::from(hoog) << 16) | u32::from(laag))
+            };
+            if let Some(v4) = v.to_ipv4_mapped() {
+                return intern_v4(v4);
             }
+            if v.is_loopback() {
+                return Some("loopback");
+            }
+            if v.is_unspecified() || v.is_multicast() {
+                return Some("geen bestemming");
+            }
+            if s[..6] == [0, 0, 0, 0, 0, 0] {
+                return Some("IPv4-compatibel adres (verouderd)");
+            }
+            if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return intern_v4(ingebed(s[6], s[7]));
+            }
+            if s[0] == 0x2002 {
+                return intern_v4(ingebed(s[1], s[2]));
+            }
+            if s[0] == 0x64 && s[1] == 0xff9b && s[2] == 1 {
+                return Some("lokale NAT64-vertaling");
+            }
+            if s[0] == 0x2001 && s[1] < 0x0200 {
+                return Some(if s[1] == 0 {
+                    "Teredo-tunnel"
+                } else {
+                    "IETF-protocoltoewijzing"
+                });
+            }
+            if (s[0] == 0x2001 && s[1] == 0x0db8) || (s[0] & 0xfff0) == 0x3ff0 {
+                return Some("documentatie");
+            }
+            if s[0] == 0x5f00 {
+                return Some("segment routing");
+            }
+            if (s[0] & 0xfe00) == 0xfc00 {
+                return Some("privé-netwerk");
+            }
+            if (s[0] & 0xffc0) == 0xfe80 || (s[0] & 0xffc0) == 0xfec0 {
+                return Some("link-local");
+            }
+            if (s[0] & 0xe000) != 0x2000 {
+                return Some("gereserveerd");
+            }
+            None
         }
+    }
+}
+
+/// Why the IPv4 address `v` is no destination for a webhook, if it is not: the blocks of
+/// the IANA IPv4 Special-Purpose Address Registry (RFC 6890 §2.2.2 and updates) that are
+/// not globally reachable, the deprecated 6to4 relay anycast `192.88.99.0/24` (RFC 7526),
+/// multicast `224.0.0.0/4` (RFC 5771) and the reserved `240.0.0.0/4` (RFC 1112 §4) with
+/// the limited broadcast address.
+fn intern_v4(v: std::net::Ipv4Addr) -> Option<&'static str> {
+    let o = v.octets();
+    let in_blok = |net: [u8; 4], lengte: u32| {
+        let masker = u32::MAX.checked_shl(32 - lengte).unwrap_or(0);
+        u32::from(v) & masker == u32::from_be_bytes(net) & masker
+    };
+    if v.is_loopback() {
+        Some("loopback")
+    } else if v.is_private() {
+        Some("privé-netwerk")
+    } else if v.is_link_local() {
+        Some("link-local")
+    } else if o[0] == 0 || v.is_multicast() || o[0] >= 240 {
+        // "This network" 0.0.0.0/8 (RFC 791), multicast, reserved and broadcast.
+        Some("geen bestemming")
+    } else if in_blok([100, 64, 0, 0], 10) {
+        Some("carrier-grade NAT")
+    } else if in_blok([192, 0, 0, 0], 24) {
+        // IETF Protocol Assignments (RFC 6890 §2.1), with DS-Lite 192.0.0.0/29.
+        Some("IETF-protocoltoewijzing")
+    } else if in_blok([192, 0, 2, 0], 24)
+        || in_blok([198, 51, 100, 0], 24)
+        || in_blok([203, 0, 113, 0], 24)
+    {
+        // TEST-NET-1, -2, -3 (RFC 5737).
+        Some("documentatie")
+    } else if in_blok([198, 18, 0, 0], 15) {
+        // Benchmarking (RFC 2544).
+        Some("benchmarknetwerk")
+    } else if in_blok([192, 88, 99, 0], 24) {
+        Some("6to4-relay (verouderd)")
+    } else {
+        None
     }
 }
 
@@ -552,10 +629,53 @@ mod tests {
             "0.0.0.0",
             "100.64.0.1",
             "::ffff:10.0.0.1",
+            // The outside test of 2 Dec 2026 and the rest of the IANA registries.
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::10.0.0.1",
+            "64:ff9b:1::a9fe:a9fe",
+            "64:ff9b:1::5db8:d822",
+            "2002:a9fe:a9fe::",
+            "2002:7f00:1::1",
+            "::127.0.0.1",
+            "::93.184.216.34",
+            "2001::1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001:2::1",
+            "2001:db8::1",
+            "3fff::1",
+            "100::1",
+            "5f00::1",
+            "fec0::1",
+            "ff02::1",
+            "4000::1",
+            "192.0.0.1",
+            "192.0.0.9",
+            "192.0.2.1",
+            "198.51.100.1",
+            "203.0.113.1",
+            "198.18.0.1",
+            "198.19.255.255",
+            "240.0.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "239.1.2.3",
+            "192.88.99.1",
+            "100.127.255.255",
+            "0.1.2.3",
         ] {
             assert!(intern_adres(a.parse().unwrap()).is_some(), "{a}");
         }
-        for a in ["93.184.216.34", "2606:2800:220:1::1"] {
+        for a in [
+            "93.184.216.34",
+            "2606:2800:220:1::1",
+            "64:ff9b::5db8:d822",
+            "2002:5db8:d822::1",
+            "100.63.255.255",
+            "100.128.0.1",
+            "198.20.0.1",
+            "192.0.3.1",
+            "223.255.255.254",
+        ] {
             assert!(intern_adres(a.parse().unwrap()).is_none(), "{a}");
         }
     }
@@ -690,6 +810,21 @@ mod tests {
             !verbonden(&intern),
             "no connection reached the internal address"
         );
+
+        // At delivery too, an internal address carried in an IPv6 one (the outside test
+        // of 2 Dec 2026: NAT64 of the metadata address, 6to4 of it, IPv4-compatible
+        // loopback) is refused: the resolver checks with `intern_adres`.
+        for adres in [
+            "64:ff9b::a9fe:a9fe",
+            "2002:a9fe:a9fe::",
+            "::127.0.0.1",
+            "198.18.0.1",
+        ] {
+            let dns = Gestuurd::nieuw(&[&[adres]]);
+            let w = Webhooks::met_opzoeker(Duration::from_secs(5), PROD, dns).unwrap();
+            let fout = w.stuur(&url, "geheim", bericht(b"{}")).await.unwrap_err();
+            assert!(fout.starts_with("ssrf:"), "{adres}: {fout}");
+        }
 
         // One internal address among public ones refuses the host too.
         let dns = Gestuurd::nieuw(&[&["93.184.216.34", "10.0.0.8"]]);

@@ -739,6 +739,23 @@ pub fn geldend_voor(
     Ok(regel(conn, &ctx.actor.organisatie, std.soort)?)
 }
 
+/// `BEWAARTERMIJN_ONDERGRENS`: the problem of a term of `dagen` days for `std`'s kind, if
+/// it is below the kind's floor (`termijnDagen`, code `wettelijk-minimum`). Checked by
+/// `zet`, and by the API beside the body's other problems (README "Invalid input").
+pub fn onder_ondergrens(
+    std: &Standaardtermijn,
+    dagen: i64,
+) -> Option<ketenregie_common::InvalidParam> {
+    (dagen < std.minimum_dagen).then(|| ketenregie_common::InvalidParam {
+        name: "termijnDagen".into(),
+        code: "wettelijk-minimum".into(),
+        reason: format!(
+            "{BEWAARTERMIJN_ONDERGRENS}: de bewaartermijn van `{}` is ten minste {} dagen ({})",
+            std.soort, std.minimum_dagen, std.minimum_bron
+        ),
+    })
+}
+
 /// `PUT /bewaartermijnen/{soort}`: the functional admin (`FUNCTIONEEL_BEHEERDER_BEWAART`)
 /// sets the organisation's own term of `dagen` days for `std`'s kind, with the reason
 /// `toelichting`, when `voorwaarde` (`If-Match`) holds for the current version; recorded in
@@ -760,15 +777,8 @@ pub fn zet(
             "Alleen de functioneel beheerder zet bewaartermijnen",
         ));
     }
-    if dagen < std.minimum_dagen {
-        return Err(Fout::veld(
-            "termijnDagen",
-            "wettelijk-minimum",
-            format!(
-                "{BEWAARTERMIJN_ONDERGRENS}: de bewaartermijn van `{}` is ten minste {} dagen ({})",
-                std.soort, std.minimum_dagen, std.minimum_bron
-            ),
-        ));
+    if let Some(p) = onder_ondergrens(std, dagen) {
+        return Err(Fout::Ongeldig(vec![p]));
     }
     let (org, soort) = (&ctx.actor.organisatie, std.soort);
     let oud = termijn(conn, org, soort)?;

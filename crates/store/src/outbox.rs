@@ -42,6 +42,11 @@ pub fn kanaal_van(soort: &str) -> &str {
     kort.split('.').next().unwrap_or(kort)
 }
 
+/// The channel of the privacy officer's notices (`privacy.*`; the rule
+/// `PRIVACYKANAAL_ALLEEN_FG` of `ketenregie_privacy::verantwoording`), which is also the
+/// role of the contact point they are mailed to.
+pub const PRIVACYKANAAL: &str = "privacy";
+
 /// Does a subscription on `kanalen` (comma-separated) with optional type filter `soorten`
 /// (comma-separated, without the prefix) want an event of type `soort` (without prefix)?
 pub fn abonnement_wil(kanalen: &str, soorten: Option<&str>, soort: &str) -> bool {
@@ -56,6 +61,9 @@ pub fn abonnement_wil(kanalen: &str, soorten: Option<&str>, soort: &str) -> bool
 #[derive(Debug, Clone, Default)]
 pub struct Bestemmingen {
     email: bool,
+    /// A `privacy` contact point with an address: the only e-mail target of the privacy
+    /// channel (`PRIVACYKANAAL_ALLEEN_FG`).
+    email_privacy: bool,
     abonnementen: Vec<(String, String, Option<String>)>,
 }
 
@@ -69,6 +77,13 @@ fn bestemmingen(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Beste
         .filter(contactpunten::email.is_not_null())
         .count()
         .get_result(conn)?;
+    let met_email_privacy: i64 = contactpunten::table
+        .inner_join(organisaties::table)
+        .filter(organisaties::code.eq(organisatie))
+        .filter(contactpunten::email.is_not_null())
+        .filter(contactpunten::rol.eq(PRIVACYKANAAL))
+        .count()
+        .get_result(conn)?;
     let abonnementen = abonnementen::table
         .filter(abonnementen::organisatie.eq(organisatie))
         .select((
@@ -79,6 +94,7 @@ fn bestemmingen(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Beste
         .load(conn)?;
     Ok(Bestemmingen {
         email: met_email > 0,
+        email_privacy: met_email_privacy > 0,
         abonnementen,
     })
 }
@@ -135,7 +151,12 @@ fn schrijf(
     }
     let b = &cache[&g.organisatie];
     let mut doelen: Vec<(&str, Option<String>)> = Vec::new();
-    if b.email {
+    let email = if kanaal_van(&g.soort) == PRIVACYKANAAL {
+        b.email_privacy
+    } else {
+        b.email
+    };
+    if email {
         doelen.push(("email", None));
     }
     for (a, kanalen, soorten) in &b.abonnementen {
@@ -211,11 +232,14 @@ pub type BerichtSleutel = (NaiveDateTime, String);
 pub const LIJST: &str = "berichten";
 
 /// One page of the notifications addressed to `organisatie`, newest first (keyset
-/// pagination and a bounded count, `crate::venster`), optionally of one type.
+/// pagination and a bounded count, `crate::venster`), optionally of one type; without
+/// `met_privacykanaal`, none of the privacy channel (`PRIVACYKANAAL_ALLEEN_FG`: the
+/// caller is not the privacy officer).
 pub fn voor(
     conn: &mut DbConnection,
     organisatie: &str,
     soort: Option<&str>,
+    met_privacykanaal: bool,
     v: &Venster<BerichtSleutel>,
 ) -> QueryResult<Pagina<Bericht, BerichtSleutel>> {
     let bouw = || {
@@ -224,6 +248,9 @@ pub fn voor(
             .into_boxed();
         if let Some(s) = soort {
             q = q.filter(outbox::soort.eq(format!("{TYPE_PREFIX}.{s}")));
+        }
+        if !met_privacykanaal {
+            q = q.filter(outbox::soort.not_like(format!("{TYPE_PREFIX}.{PRIVACYKANAAL}.%")));
         }
         q
     };

@@ -187,6 +187,7 @@ impl Application {
             referentiedata: config.reference_data.load_at_start,
             versleuteling: versleuteling.clone().into_inner(),
             demoklok: config.is_development().then(|| onderdelen.klok.clone()),
+            platform: config.auth.platform_organisation.clone(),
         };
         let start_url = url.clone();
         let (applied, gedaan) =
@@ -203,6 +204,18 @@ impl Application {
                 twijfel = ?r.twijfel,
                 "referentiegegevens geladen"
             );
+        }
+        if gedaan.platformcode_bezet {
+            // Its tokens would act as that organisation (of its kind, under its
+            // agreements): refused until the code is changed (README "Identity").
+            return Err(StartFout::Config(crate::config::ConfigFout::Ongeldig {
+                key: "auth.platform_organisation",
+                reason: format!(
+                    "`{}` is the code of a registered organisation; the platform's own code is reserved (rule {}): change that organisation's code, or choose another platform code",
+                    config.auth.platform_organisation,
+                    ketenregie_privacy::register::organisaties::PLATFORMCODE_GERESERVEERD
+                ),
+            }));
         }
         for (kolom, n) in gedaan.versleuteld.into_iter().filter(|(_, n)| *n > 0) {
             tracing::info!(kolom, aantal = n, "oude waarden versleuteld");

@@ -10,12 +10,18 @@ pub(super) struct Startwerk {
     pub(super) versleuteling: Arc<ketenregie_privacy::versleuteling::Versleuteling>,
     /// Development mode: the clock that takes the stored demo offset.
     pub(super) demoklok: Option<Klok>,
+    /// `auth.platform_organisation`: no registered organisation may hold this code
+    /// (`PLATFORMCODE_GERESERVEERD`).
+    pub(super) platform: String,
 }
 
 /// What `Startwerk` did.
 pub(super) struct Startverslag {
     pub(super) referentiedata: Option<ketenregie_store::referentie::Importrapport>,
     pub(super) versleuteld: Vec<(String, usize)>,
+    /// `PLATFORMCODE_GERESERVEERD` broken: a registered organisation holds the platform's
+    /// code (registered before the rule, or the configuration changed to its code).
+    pub(super) platformcode_bezet: bool,
 }
 
 impl Startwerk {
@@ -49,9 +55,12 @@ impl Startwerk {
         if !partities.is_empty() {
             tracing::debug!(?partities, "logpartities aanwezig");
         }
+        let platformcode_bezet =
+            ketenregie_store::directory::kern_op_code(c, &self.platform)?.is_some();
         Ok(Startverslag {
             referentiedata,
             versleuteld,
+            platformcode_bezet,
         })
     }
 }

@@ -22,6 +22,13 @@ pub trait Invoer: DeserializeOwned {
         Vec::new()
     }
 
+    /// `regels` for the request `req`, for a type whose rules read more than the body: a
+    /// path parameter (`/sluitingsdagen/{datum}`) or the configuration (the platform's
+    /// own code). `regels` by default.
+    fn regels_bij(&self, nu: DateTime<Utc>, _req: &actix_web::HttpRequest) -> Vec<InvalidParam> {
+        self.regels(nu)
+    }
+
     /// The fields holding a CBS municipality code, (name, code): rule
     /// `GEMEENTECODE_BESTAAT` (`referentie::bestaande_gemeenten`).
     fn gemeenten(&self) -> Vec<(String, String)> {
@@ -172,5 +179,14 @@ impl Invoer for ketenregie_feedback::abonnement::AbonnementInvoer {
     }
 }
 
-impl Invoer for ketenregie_case::incidenten::WederhoorInvoer {}
-impl Invoer for ketenregie_case::incidenten::VerklaringInvoer {}
+impl Invoer for ketenregie_case::incidenten::WederhoorInvoer {
+    fn regels(&self, nu: DateTime<Utc>) -> Vec<InvalidParam> {
+        uit_fout(self.nieuw(nu))
+    }
+}
+
+impl Invoer for ketenregie_case::incidenten::VerklaringInvoer {
+    fn regels(&self, nu: DateTime<Utc>) -> Vec<InvalidParam> {
+        uit_fout(self.nieuw(nu))
+    }
+}

@@ -62,6 +62,7 @@ pub struct BerichtParams {
 #[utoipa::path(
     get, path = "/berichten", tag = "berichten", operation_id = "berichtenOpvragen",
     summary = "Berichten aan de eigen organisatie",
+    description = "The notices addressed to the caller's organisation, newest first. Those of the `privacy` channel (`privacy.gegevens-verstrekt`, `privacy.quotum-overschreden`) are listed only for the role `privacyfunctionaris` (rule PRIVACYKANAAL_ALLEEN_FG); for anyone else they are not there, and a `soort` filter naming one gives an empty page.",
     params(BerichtParams),
     responses((status = 200, description = "Een pagina berichten, nieuwste eerst", body = inline(Lijst<BerichtDto>))),
     security(("bearer" = []))
@@ -116,8 +117,11 @@ pub async fn lijst(
     paging::check(v)?;
     let venster = p.venster(outbox::LIJST, q.cursor.as_deref())?;
     let org = ctx.actor.organisatie.clone();
+    // `PRIVACYKANAAL_ALLEEN_FG`: the privacy channel's notices only for the privacy
+    // officer; to anyone else they do not exist (a filter naming one: an empty page).
+    let met_privacy = ketenregie_privacy::verantwoording::ziet_privacykanaal(&ctx.actor);
     let pagina = db::run(&pool, move |c| {
-        outbox::voor(c, &org, q.soort.as_deref(), &venster).map_err(AppError::from)
+        outbox::voor(c, &org, q.soort.as_deref(), met_privacy, &venster).map_err(AppError::from)
     })
     .await?;
     let pagina = pagina.map(|b| BerichtDto {

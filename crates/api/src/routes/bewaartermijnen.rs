@@ -11,7 +11,7 @@ use crate::routes::{etag, if_match};
 use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::Validatie;
-use ketenregie_privacy::bewaring::{self, Bewaarregel};
+use ketenregie_privacy::bewaring::{self, Bewaarregel, Standaardtermijn};
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -91,20 +91,7 @@ pub async fn zet(
 ) -> Result<HttpResponse, AppError> {
     let std = bewaring::standaard(&soort)?;
     let voorwaarde = if_match(&req)?;
-    let mut v = Validatie::new();
-    let dagen = v.verplicht("termijnDagen", body.termijn_dagen);
-    if let Some(d) = dagen
-        && !(1..=100 * 365).contains(&d)
-    {
-        v.fout(
-            "termijnDagen",
-            if d < 1 { "minimum" } else { "maximum" },
-            "een termijn ligt tussen 1 dag en 100 jaar",
-        );
-    }
-    let toelichting = v.tekst("toelichting", body.toelichting.as_deref(), 500);
-    paging::check(v)?;
-    let (dagen, toelichting) = (dagen.unwrap_or(std.dagen), toelichting.unwrap_or_default());
+    let (dagen, toelichting) = body.valideer(Some(std), false)?;
     // Through `verwerking::tx`: a refusal (another role than the functional admin) is a
     // row in the organisation's audit trail, as every refused write is; a 409 too.
     let object = ketenregie_privacy::logboek::Object {
@@ -129,4 +116,52 @@ pub async fn zet(
         .json(regel))
 }
 
-impl crate::lichaam::Invoer for TermijnInvoer {}
+impl TermijnInvoer {
+    /// The term and its reason, or every problem: the form, and when the body is refused
+    /// for it (or was `geweigerd` already, by its schema), the kind's floor too (`BEWAARTERMIJN_ONDERGRENS`, of `std`, the kind in the
+    /// path; the use case checks the floor of a body without other problems, after the
+    /// role, so a refusal is recorded as every refused write is). The outside test of
+    /// 2 Dec 2026: `{"termijnDagen": 1}` for the processing log named only `toelichting`.
+    fn valideer(
+        &self,
+        std: Option<&Standaardtermijn>,
+        geweigerd: bool,
+    ) -> Result<(i64, String), AppError> {
+        let mut v = Validatie::new();
+        let dagen = v.verplicht("termijnDagen", self.termijn_dagen);
+        if let Some(d) = dagen
+            && !(1..=100 * 365).contains(&d)
+        {
+            v.fout(
+                "termijnDagen",
+                if d < 1 { "minimum" } else { "maximum" },
+                "een termijn ligt tussen 1 dag en 100 jaar",
+            );
+        }
+        let toelichting = v.tekst("toelichting", self.toelichting.as_deref(), 500);
+        if (geweigerd || !v.is_leeg())
+            && let (Some(d), Some(std)) = (dagen, std)
+            && !v.noemt("termijnDagen")
+            && let Some(p) = bewaring::onder_ondergrens(std, d)
+        {
+            v.fout(p.name, &p.code, p.reason);
+        }
+        paging::check(v)?;
+        Ok((dagen.unwrap_or_default(), toelichting.unwrap_or_default()))
+    }
+}
+
+impl crate::lichaam::Invoer for TermijnInvoer {
+    /// The form and the floor of the kind in the path (`{soort}`).
+    fn regels_bij(
+        &self,
+        _nu: chrono::DateTime<chrono::Utc>,
+        req: &HttpRequest,
+    ) -> Vec<ketenregie_common::InvalidParam> {
+        let std = req
+            .match_info()
+            .get("soort")
+            .and_then(|s| bewaring::standaard(s).ok());
+        crate::lichaam::regels::uit_apperror(self.valideer(std, true))
+    }
+}

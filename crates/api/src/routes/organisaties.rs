@@ -127,8 +127,10 @@ fn is_code(c: &str) -> bool {
 
 impl OrganisatieInvoer {
     /// Check the form of every field sent; `registratie` also requires `code` and `soort`
-    /// (a registration, or the platform admin's replacement). Every problem at once.
-    fn valideer(&self, registratie: bool) -> Result<OrganisatieVelden, AppError> {
+    /// (a registration, or the platform admin's replacement); `platform` is the platform's
+    /// own code, which no organisation takes (`PLATFORMCODE_GERESERVEERD`). Every problem
+    /// at once.
+    fn valideer(&self, registratie: bool, platform: &str) -> Result<OrganisatieVelden, AppError> {
         let mut v = Validatie::new();
         let code = match (&self.code, registratie) {
             (None, false) => None,
@@ -143,7 +145,22 @@ impl OrganisatieInvoer {
                 "`code` bestaat uit kleine letters, cijfers en koppeltekens (2 tot 63 tekens)",
             );
         }
+        if code.as_deref() == Some(platform) {
+            v.fout(
+                "code",
+                ketenregie_common::regelcode::GERESERVEERD,
+                format!(
+                    "`code` is de code van het platform zelf (auth.platform_organisation) en geen partnerorganisatie (regel {})",
+                    organisaties::PLATFORMCODE_GERESERVEERD
+                ),
+            );
+        }
         let naam = v.tekst("naam", self.naam.as_deref(), 200);
+        if let Some(n) = &naam
+            && let Err(reden) = ketenregie_common::organisatie::naam_leesbaar(n)
+        {
+            v.fout("naam", "leesbaar", reden);
+        }
         let oin = v.optionele_tekst("oin", self.oin.as_deref(), 20);
         if let Some(o) = &oin
             && !is_oin(o)
@@ -283,7 +300,7 @@ pub async fn lijst(
     tag = "organisaties",
     operation_id = "organisatieRegistreren",
     summary = "Organisatie registreren",
-    description = "The platform admin registers a partner organisation with its kind, legal regime, OIN and service area (rule ORGANISATIE_GEREGISTREERD: an organisation does not declare these itself). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, without case, whitespace, punctuation and invisible characters). Recorded in the audit trail.",
+    description = "The platform admin registers a partner organisation with its kind, legal regime, OIN and service area (rule ORGANISATIE_GEREGISTREERD: an organisation does not declare these itself). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, small capitals as their letter, without case, whitespace, punctuation and invisible characters). A name holds letters and digits (TR39 Identifier_Status Allowed), spaces and ordinary punctuation, its letters of one script (TR39 Highly Restrictive); a symbol, an emoji, a small capital, an invisible character or Latin mixed with Cyrillic or Greek is a 422 naming `naam` (NAAM_LEESBAAR, code `leesbaar`). Recorded in the audit trail.",
     request_body = OrganisatieInvoer,
     responses(
         (status = 201, description = "Geregistreerd", body = OrganisatieDto,
@@ -296,9 +313,11 @@ pub async fn lijst(
 pub async fn registreer(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    verifier: web::Data<crate::auth::Verifier>,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let g = crate::lichaam::met_registers(&pool, &*body, body.valideer(true))
+    let platform = verifier.platformorganisatie();
+    let g = crate::lichaam::met_registers(&pool, &*body, body.valideer(true, platform))
         .await?
         .volledig()?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, None));
@@ -357,7 +376,7 @@ pub async fn een(
     tag = "organisaties",
     operation_id = "organisatieWijzigen",
     summary = "Organisatie wijzigen",
-    description = "The platform admin replaces the registration (code, name, kind, legal regime, OIN, municipalities). The organisation's own functional admin changes its name only: the registered fields may be left out, and when sent must equal what is registered; another value is a 403 naming each such field in `invalidParams` (rule ORGANISATIE_GEREGISTREERD). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, without case, whitespace, punctuation and invisible characters). Every change is in the audit trail with old and new values. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
+    description = "The platform admin replaces the registration (code, name, kind, legal regime, OIN, municipalities). The organisation's own functional admin changes its name only: the registered fields may be left out, and when sent must equal what is registered; another value is a 403 naming each such field in `invalidParams` (rule ORGANISATIE_GEREGISTREERD). A name another organisation has is a 422 naming `naam` (NAAM_UNIEK: compared on a key that takes look-alikes as the same name: Unicode NFKC, the TR39 confusable skeleton, small capitals as their letter, without case, whitespace, punctuation and invisible characters). A name holds letters and digits (TR39 Identifier_Status Allowed), spaces and ordinary punctuation, its letters of one script (TR39 Highly Restrictive); a symbol, an emoji, a small capital, an invisible character or Latin mixed with Cyrillic or Greek is a 422 naming `naam` (NAAM_LEESBAAR, code `leesbaar`). Every change is in the audit trail with old and new values. Send `If-Match` with the ETag of your last read to be sure you do not overwrite someone else's change.",
     params(
         ("id" = Uuid, Path, description = "Id of the organisation"),
         ("If-Match" = Option<String>, Header, description = "ETag from an earlier read"),
@@ -376,6 +395,7 @@ pub async fn wijzig(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
+    verifier: web::Data<crate::auth::Verifier>,
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
@@ -384,7 +404,10 @@ pub async fn wijzig(
     let velden = crate::lichaam::met_registers(
         &pool,
         &*body,
-        body.valideer(organisaties::vervangt_registratie(&ctx.actor)),
+        body.valideer(
+            organisaties::vervangt_registratie(&ctx.actor),
+            verifier.platformorganisatie(),
+        ),
     )
     .await?;
     let (c2, object) = (ctx.clone(), organisaties::object(&ctx, Some(id)));
@@ -400,8 +423,16 @@ pub async fn wijzig(
 impl crate::lichaam::Invoer for OrganisatieInvoer {
     /// The rules of a change (`registratie` false): a registration's required fields are
     /// required by its schema too.
-    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
-        crate::lichaam::regels::uit_apperror(self.valideer(false))
+    fn regels_bij(
+        &self,
+        _nu: chrono::DateTime<chrono::Utc>,
+        req: &HttpRequest,
+    ) -> Vec<ketenregie_common::InvalidParam> {
+        let platform = req
+            .app_data::<web::Data<crate::auth::Verifier>>()
+            .map(|v| v.platformorganisatie().to_string())
+            .unwrap_or_default();
+        crate::lichaam::regels::uit_apperror(self.valideer(false, &platform))
     }
     fn gemeenten(&self) -> Vec<(String, String)> {
         self.gemeenten

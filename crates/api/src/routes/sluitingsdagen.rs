@@ -125,14 +125,7 @@ pub async fn zet(
     body: crate::lichaam::Json<SluitingsdagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let voorwaarde = if_match(&req)?;
-    let mut v = Validatie::new();
-    let dag = sluitingsdagen::nieuwe_dag(&mut v, &datum, ctx.vandaag());
-    let omschrijving = v.tekst("omschrijving", body.omschrijving.as_deref(), 200);
-    paging::check(v)?;
-    let d = NieuweSluitingsdag {
-        datum: dag.expect("checked"),
-        omschrijving: omschrijving.expect("checked"),
-    };
+    let d = body.valideer(&datum, ctx.vandaag())?;
     let (c, object) = (ctx.clone(), sluitingsdagen::object(&ctx, d.datum));
     let gezet = verwerking::tx(&pool, &ctx, "wijzigen", object, move |conn| {
         Ok(sluitingsdagen::vastleggen(conn, &c, d, &voorwaarde)?)
@@ -211,4 +204,39 @@ pub async fn verwijder(
     Ok(HttpResponse::NoContent().finish())
 }
 
-impl crate::lichaam::Invoer for SluitingsdagInvoer {}
+impl SluitingsdagInvoer {
+    /// The closed day `datum` (the path's) with this description, or every problem of
+    /// both: the day's rules (`sluitingsdagen::nieuwe_dag`: a date, not in the past) and
+    /// the description's.
+    fn valideer(&self, datum: &str, vandaag: NaiveDate) -> Result<NieuweSluitingsdag, AppError> {
+        let mut v = Validatie::new();
+        let dag = sluitingsdagen::nieuwe_dag(&mut v, datum, vandaag);
+        let omschrijving = v.tekst("omschrijving", self.omschrijving.as_deref(), 200);
+        paging::check(v)?;
+        match (dag, omschrijving) {
+            (Some(datum), Some(omschrijving)) => Ok(NieuweSluitingsdag {
+                datum,
+                omschrijving,
+            }),
+            _ => Err(AppError::intern(
+                "validation returned no value and no error",
+            )),
+        }
+    }
+}
+
+impl crate::lichaam::Invoer for SluitingsdagInvoer {
+    /// The day in the path is checked beside a refused body (the outside test of
+    /// 2 Dec 2026: `PUT /sluitingsdagen/2020-01-01 {"omschrijving": 5}` named only
+    /// `/omschrijving`, not `verleden` on `datum`).
+    fn regels_bij(
+        &self,
+        nu: DateTime<Utc>,
+        req: &HttpRequest,
+    ) -> Vec<ketenregie_common::InvalidParam> {
+        let datum = req.match_info().get("datum").unwrap_or_default();
+        crate::lichaam::regels::uit_apperror(
+            self.valideer(datum, ketenregie_common::werkdagen::nl_datum(nu)),
+        )
+    }
+}

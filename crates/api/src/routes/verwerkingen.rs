@@ -10,7 +10,7 @@ use crate::routes::convenanten::AuditRegelDto;
 use crate::verwerking::{self, Verwerking};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Doel, Validatie};
+use ketenregie_common::{Bsn, Doel, Validatie};
 use ketenregie_privacy::logboek::{self, Logregel, Uitkomst};
 use ketenregie_privacy::verantwoording::{self, Persoonsvraag, Zoekvraag};
 use ketenregie_privacy::verstrekking::{self, Verstrekking, Verstrekkingvraag};
@@ -205,17 +205,7 @@ pub async fn zoek(
 ) -> Result<HttpResponse, AppError> {
     let b = body.into_inner();
     let mut v = Validatie::new();
-    let p = Paginering::uit_getallen(&mut v, b.page, b.page_size);
-    cursor_zonder_page(&mut v, &p, q.cursor.as_deref());
-    let bsn = v.bsn("bsn", b.bsn.as_deref());
-    v.periode("van", b.van, "tot", b.tot);
-    if b.betrokkene.is_some() && b.bsn.is_some() {
-        v.fout(
-            "bsn",
-            "oneOf",
-            "zoek met `betrokkene` of met `bsn`, niet met beide",
-        );
-    }
+    let (p, bsn) = b.valideer(&mut v, q.cursor.as_deref());
     paging::check(v)?;
     let persoon = match (b.betrokkene, bsn) {
         (Some(id), _) => Some(Persoonsvraag::Id(id)),
@@ -471,4 +461,36 @@ pub async fn verstrekking(
     Ok(HttpResponse::Ok().json(VerstrekkingDto::from(v)))
 }
 
-impl crate::lichaam::Invoer for VerwerkingZoekInvoer {}
+impl VerwerkingZoekInvoer {
+    /// Every rule of the search into `v`: the paging (with the query's `cursor`), the
+    /// BSN's elfproef, the period's order (`volgorde`), one way to name the person.
+    fn valideer(&self, v: &mut Validatie, cursor: Option<&str>) -> (Paginering, Option<Bsn>) {
+        let p = Paginering::uit_getallen(v, self.page, self.page_size);
+        cursor_zonder_page(v, &p, cursor);
+        let bsn = v.bsn("bsn", self.bsn.as_deref());
+        v.periode("van", self.van, "tot", self.tot);
+        if self.betrokkene.is_some() && self.bsn.is_some() {
+            v.fout(
+                "bsn",
+                "oneOf",
+                "zoek met `betrokkene` of met `bsn`, niet met beide",
+            );
+        }
+        (p, bsn)
+    }
+}
+
+impl crate::lichaam::Invoer for VerwerkingZoekInvoer {
+    fn regels_bij(
+        &self,
+        _nu: chrono::DateTime<chrono::Utc>,
+        req: &HttpRequest,
+    ) -> Vec<ketenregie_common::InvalidParam> {
+        let cursor = web::Query::<CursorParams>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.into_inner().cursor);
+        let mut v = Validatie::new();
+        self.valideer(&mut v, cursor.as_deref());
+        crate::lichaam::regels::uit_apperror(paging::check(v))
+    }
+}

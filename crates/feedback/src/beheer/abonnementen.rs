@@ -32,6 +32,31 @@ pub fn beheerder(actor: &Actor) -> Result<(), Fout> {
     }
 }
 
+/// `PRIVACYKANAAL_ALLEEN_FG`: a subscription on the `privacy` channel sends the privacy
+/// officer's notices (the disclosures of the organisation's records, the users over the
+/// daily quota) to a URL of its maker's choosing, so its maker is the privacy officer
+/// too: a functional admin without the role `privacyfunctionaris` gets a 403 naming
+/// `kanalen`.
+fn privacykanaal(actor: &Actor, a: &GeldigAbonnement) -> Result<(), Fout> {
+    use ketenregie_privacy::verantwoording::{
+        PRIVACYKANAAL, PRIVACYKANAAL_ALLEEN_FG, ziet_privacykanaal,
+    };
+    if !a.kanalen.iter().any(|k| k == PRIVACYKANAAL) || ziet_privacykanaal(actor) {
+        return Ok(());
+    }
+    Err(Fout::GeenToegang {
+        regel: PRIVACYKANAAL_ALLEEN_FG,
+        reden: format!(
+            "Een abonnement op het kanaal `privacy` neemt de privacyfunctionaris (FG) van de organisatie, als functioneel beheerder (regel {PRIVACYKANAAL_ALLEEN_FG})"
+        ),
+        velden: vec![ketenregie_common::InvalidParam {
+            name: "kanalen".into(),
+            code: "privacyfunctionaris".into(),
+            reason: "het kanaal `privacy` is alleen voor de privacyfunctionaris (FG)".into(),
+        }],
+    })
+}
+
 /// The audit object of an act on subscription `id` (the caller's organisation's trail).
 pub fn object(ctx: &Context, id: Uuid) -> Object {
     Object {
@@ -49,6 +74,7 @@ pub fn maak(
     a: &GeldigAbonnement,
 ) -> Result<Abonnement, Fout> {
     beheerder(&ctx.actor)?;
+    privacykanaal(&ctx.actor, a)?;
     let geheim = abonnement::nieuw_geheim();
     let versleuteld = ctx.versleuteling.versleutel(&geheim);
     let mut nieuw = abonnement::maak(

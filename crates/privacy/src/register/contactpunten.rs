@@ -124,7 +124,10 @@ pub fn velden(
             "een leeg e-mailadres is geen e-mailadres; laat `email` weg",
         );
     }
-    if tel.is_none() && mail.is_none() && v.is_leeg() {
+    // Named beside every other problem (README "Invalid input": one answer naming all;
+    // the outside test of 2 Dec 2026: with `rol` wrong it was left out), unless a
+    // telephone number or an address was sent and is named for its own fault already.
+    if tel.is_none() && mail.is_none() && !v.noemt("telefoon") && !v.noemt("email") {
         v.fout(
             "telefoon",
             ketenregie_common::validatie::regelcode::EEN_VAN,

@@ -25,6 +25,14 @@ pub const ORGANISATIE_GEREGISTREERD: &str = "ORGANISATIE_GEREGISTREERD";
 /// (the UNIQUE index on `organisaties.naam_sleutel`).
 pub const NAAM_UNIEK: &str = "NAAM_UNIEK";
 
+/// `PLATFORMCODE_GERESERVEERD` (the outside test of 2 Dec 2026: `POST /organisaties` with
+/// the code `ketenregie-platform` was a 201, after which the platform's own tokens acted
+/// as a police organisation, the kind read from the register): the platform's own code
+/// (`auth.platform_organisation`) is no partner's. A registration or a change to it is a
+/// 422 naming `code` (`regelcode::GERESERVEERD`), checked by the API where the
+/// configuration is known; a register that already holds it stops the service at start.
+pub const PLATFORMCODE_GERESERVEERD: &str = "PLATFORMCODE_GERESERVEERD";
+
 /// The key two names are compared on (`common::organisatie::naamsleutel`: Unicode NFKC,
 /// the TR39 confusable skeleton, without case, whitespace, punctuation and invisible
 /// characters).

@@ -32,6 +32,27 @@ use uuid::Uuid;
 /// The rule's name.
 pub const PRIVACYFUNCTIONARIS_VERANTWOORDT: &str = "PRIVACYFUNCTIONARIS_VERANTWOORDT";
 
+/// `PRIVACYKANAAL_ALLEEN_FG` (the outside test of 2 Dec 2026: a Veilig Thuis triagist
+/// listed `privacy.gegevens-verstrekt` in `GET /berichten`): the notices of the `privacy`
+/// channel (`privacy.gegevens-verstrekt`, the disclosures of the organisation's records;
+/// `privacy.quotum-overschreden`, a user over the daily quota) are for the privacy officer
+/// only, as the views they point to are (`PRIVACYFUNCTIONARIS_VERANTWOORDT`): listed in
+/// `GET /berichten` only for the role `privacyfunctionaris` (to anyone else they do not
+/// exist: a `soort=` filter naming one gives an empty page), a webhook subscription on
+/// the channel made only by a functional admin who is the privacy officer too (it sends
+/// them elsewhere), and mailed only to the `privacy` contact point, never to a general
+/// desk in its place.
+pub const PRIVACYKANAAL_ALLEEN_FG: &str = "PRIVACYKANAAL_ALLEEN_FG";
+
+/// The channel of `PRIVACYKANAAL_ALLEEN_FG` (the part of an event type before its first
+/// dot, `outbox::kanaal_van`).
+pub use ketenregie_store::outbox::PRIVACYKANAAL;
+
+/// `PRIVACYKANAAL_ALLEEN_FG`: may `actor` see the notices of the privacy channel?
+pub fn ziet_privacykanaal(actor: &Actor) -> bool {
+    actor.heeft_rol(Rol::Privacyfunctionaris)
+}
+
 /// The kind of record, as named in a 404.
 pub const PERSOON: &str = "persoon";
 

@@ -1,10 +1,12 @@
 //! The shapes of `/zorgmeldingen` on the wire: what is answered, and the loose input the
 //! handlers parse into `ketenregie_referral`'s typed input.
 
+use crate::problem::AppError;
 use chrono::{DateTime, Utc};
-use ketenregie_common::{Gegevenscategorie, Validatie, Vertrouwelijkheid};
+use ketenregie_common::{Gegevenscategorie, Validatie, Vertrouwelijkheid, regelcode};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave;
+use ketenregie_referral::Oordeel;
 use ketenregie_referral::inhoud::Inhoud;
 use ketenregie_referral::levenscyclus::Beoordelingsuitkomst;
 use ketenregie_referral::opslag::{Kop, Stap};
@@ -333,7 +335,35 @@ pub struct TermijnParams {
 impl crate::lichaam::Invoer for StapInvoer {}
 impl crate::lichaam::Invoer for BeoordelingInvoer {}
 impl crate::lichaam::Invoer for AfsluitingInvoer {}
-impl crate::lichaam::Invoer for KwaliteitsoordeelInvoer {}
+impl KwaliteitsoordeelInvoer {
+    /// The judgement, or every problem: `goedgekeurd` required, and with `false` the
+    /// `opmerkingen` too (`verplicht-bij`).
+    pub(super) fn valideer(&self) -> Result<Oordeel, AppError> {
+        let mut v = Validatie::new();
+        let goed = v.verplicht("goedgekeurd", self.goedgekeurd);
+        let opm = v.optionele_tekst("opmerkingen", self.opmerkingen.as_deref(), 5000);
+        if goed == Some(false) && opm.is_none() && !v.noemt("opmerkingen") {
+            v.fout(
+                "opmerkingen",
+                regelcode::VERPLICHT_BIJ,
+                "geef bij terugsturen aan wat er beter moet",
+            );
+        }
+        crate::paging::check(v)?;
+        Ok(match (goed, opm) {
+            (Some(true), _) => Oordeel::Goedgekeurd,
+            (_, opmerkingen) => Oordeel::Teruggestuurd {
+                opmerkingen: opmerkingen.unwrap_or_default(),
+            },
+        })
+    }
+}
+
+impl crate::lichaam::Invoer for KwaliteitsoordeelInvoer {
+    fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
+        crate::lichaam::regels::uit_apperror(self.valideer())
+    }
+}
 impl crate::lichaam::Invoer for KwaliteitscontroleInstelling {}
 impl crate::lichaam::Invoer for OverdrachtInvoer {
     fn organisaties(&self) -> Vec<(String, String)> {

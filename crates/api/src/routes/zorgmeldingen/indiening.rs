@@ -2,13 +2,11 @@
 
 use super::dto::{Indiening, KwaliteitsoordeelInvoer};
 use super::uitvoeren;
-use crate::paging;
 use crate::problem::{AppError, Problem};
 use crate::routes::if_match;
 use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
-use ketenregie_common::{Validatie, regelcode};
-use ketenregie_referral::{self as referral, Kwaliteitsoordeel, Oordeel, indiening};
+use ketenregie_referral::{self as referral, Kwaliteitsoordeel, indiening};
 use ketenregie_store::DbPool;
 use uuid::Uuid;
 
@@ -64,26 +62,10 @@ pub async fn kwaliteit(
     id: web::Path<Uuid>,
     body: crate::lichaam::Json<KwaliteitsoordeelInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let mut v = Validatie::new();
-    let goed = v.verplicht("goedgekeurd", body.goedgekeurd);
-    let opm = v.optionele_tekst("opmerkingen", body.opmerkingen.as_deref(), 5000);
-    if goed == Some(false) && opm.is_none() {
-        v.fout(
-            "opmerkingen",
-            regelcode::VERPLICHT_BIJ,
-            "geef bij terugsturen aan wat er beter moet",
-        );
-    }
-    paging::check(v)?;
     let o = Kwaliteitsoordeel {
         verwacht_versie: if_match(&req)?,
         id: id.into_inner(),
-        oordeel: match (goed, opm) {
-            (Some(true), _) => Oordeel::Goedgekeurd,
-            (_, opmerkingen) => Oordeel::Teruggestuurd {
-                opmerkingen: opmerkingen.unwrap_or_default(),
-            },
-        },
+        oordeel: body.valideer()?,
     };
     let meldingen = uitvoeren(
         &pool,
