@@ -37,8 +37,8 @@ async fn naam_uniek_ook_gelijktijdig(db: Db) {
         "wijkteam noord",
         "WIJKTEAM  NOORD",
         "Wijkteam\u{200B} Noord",
-        "Wijkteam\u{202E} Noord",
-        " Wijkteam\tNoord ",
+        "Wijkteam\u{2060} Noord",
+        " Wijkteam\u{a0}Noord ",
         "Wijk team Noord",
         "wijkteamnoord",
     ];

@@ -132,7 +132,7 @@ impl OrganisatieInvoer {
         let mut v = Validatie::new();
         let code = match (&self.code, registratie) {
             (None, false) => None,
-            (c, _) => v.tekst("code", c.as_deref(), 63),
+            (c, _) => v.tekstregel("code", c.as_deref(), 63),
         };
         if let Some(c) = &code
             && !is_code(c)
@@ -143,8 +143,8 @@ impl OrganisatieInvoer {
                 "`code` bestaat uit kleine letters, cijfers en koppeltekens (2 tot 63 tekens)",
             );
         }
-        let naam = v.tekst("naam", self.naam.as_deref(), 200);
-        let oin = v.optionele_tekst("oin", self.oin.as_deref(), 20);
+        let naam = v.tekstregel("naam", self.naam.as_deref(), 200);
+        let oin = v.optionele_tekstregel("oin", self.oin.as_deref(), 20);
         if let Some(o) = &oin
             && !is_oin(o)
         {

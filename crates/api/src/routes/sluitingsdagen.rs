@@ -127,7 +127,7 @@ pub async fn zet(
     let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
     let dag = sluitingsdagen::nieuwe_dag(&mut v, &datum, ctx.vandaag());
-    let omschrijving = v.tekst("omschrijving", body.omschrijving.as_deref(), 200);
+    let omschrijving = v.tekstregel("omschrijving", body.omschrijving.as_deref(), 200);
     paging::check(v)?;
     let d = NieuweSluitingsdag {
         datum: dag.expect("checked"),
