@@ -412,6 +412,56 @@ async fn tekst_zegt_iets(db: Db) {
     assert_eq!(res.status(), 200);
 }
 
+/// `X-Audit-Toelichting` (re-test of Dec 2026): "x", "-", a zero-width space and 20,000
+/// characters were taken as the reason. Now 10 to 500 characters as sent (the document's
+/// header schema: a 400 naming the header), of them at least 10 letters or digits and no
+/// control character (TOELICHTING_ZEGT_IETS: a 422 naming it); the value not repeated.
+async fn toelichting_zegt_iets(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let kind = persoon(&app, &gi, "Sem", "2016-05-04").await;
+    let pad = format!("/api/v1/personen/{kind}");
+    let lang = "Xq".repeat(10_000);
+    let zwsp = "\u{200b}".repeat(12);
+    for (reden, status, code) in [
+        ("x", 400, "minLength"),
+        ("-", 400, "minLength"),
+        ("\u{200b}", 400, "minLength"),
+        (lang.as_str(), 400, "maxLength"),
+        (zwsp.as_str(), 422, "toelichting-zegt-iets"),
+        ("----------------", 422, "toelichting-zegt-iets"),
+        ("zaak 09/1\t23456-26", 422, "stuurteken"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(&pad))
+            .bearer_auth(&gi)
+            .header(
+                "X-Audit-Toelichting",
+                reqwest::header::HeaderValue::from_bytes(reden.as_bytes()).unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(res, status).await;
+        assert_eq!(
+            paren(&p),
+            [("X-Audit-Toelichting".into(), code.into())],
+            "{reden:?}: {p}"
+        );
+        assert!(!p.to_string().contains("Xq"), "{p}");
+    }
+    let res = app
+        .client
+        .get(app.url(&pad))
+        .bearer_auth(&gi)
+        .header("X-Audit-Toelichting", "zaak 09/123456-26")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
 op_beide_backends!(
     datum_strikt,
     dubbele_personen_in_melding,
@@ -419,4 +469,5 @@ op_beide_backends!(
     probleem_zonder_persoonsgegevens,
     gezag_houders_en_kind,
     tekst_zegt_iets,
+    toelichting_zegt_iets,
 );
