@@ -286,7 +286,7 @@ async fn naam_uniek(db: Db) {
     for naam in [
         "Organisatie politie-den-haag",
         "  ORGANISATIE   Politie-Den-Haag ",
-        "Organisatie\u{202E} politie-den-haag",
+        "Organisatie\u{2060} politie-den-haag",
         "Organisatie politie\u{200B}-den-haag",
     ] {
         let body =

@@ -401,7 +401,13 @@ async fn doorbraak_en_toetsing(db: Db) {
         .unwrap();
     assert_eq!(review["count"], 1);
     let om = app.token("om-den-haag", &["officier-van-justitie"]);
-    assert_problem(lees(om, true, Some("reden")).await.unwrap(), 404).await;
+    assert_problem(
+        lees(om, true, Some("reden van de doorbraak"))
+            .await
+            .unwrap(),
+        404,
+    )
+    .await;
     // Withdrawal (by the platform admin: one party alone cannot) takes effect on the next
     // request: outside any agreement, as unknown.
     let beheer = app.token("ketenregie-platform", &["platformbeheerder"]);

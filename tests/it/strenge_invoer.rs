@@ -328,10 +328,146 @@ async fn gezag_houders_en_kind(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 3);
 }
 
+/// Texts that say nothing or turn the screen around (re-test of Dec 2026): a reason of
+/// only a zero-width space or a dash, a name with a bell, a line break or an unclosed
+/// right-to-left override. Each a 422 naming the field (`leeg`, `stuurteken`), the value
+/// not repeated; nothing stored. A text of several lines keeps its line breaks.
+async fn tekst_zegt_iets(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    // The melder's reason for not sharing the identity: only invisible.
+    let mut m = crate::zorgmeldingen::melding(&["0518"]);
+    m["melder"]["reden"] = json!("\u{200b}");
+    let p = assert_problem(app.post("/api/v1/zorgmeldingen", &agent, &m).await, 422).await;
+    assert_eq!(paren(&p), [("/melder/reden".into(), "leeg".into())], "{p}");
+    // Names: a bell, a line break, a tab, an unclosed override.
+    let mut m = crate::zorgmeldingen::melding(&["0518"]);
+    m["kinderen"][0]["voornaam"] = json!("Xqkind\u{7}");
+    m["ouders"][0]["achternaam"] = json!("Xqjan\r\nsen");
+    m["ouders"][1]["voornaam"] = json!("\u{202e}Xqbram");
+    m["melder"]["naam"] = json!("agent\tXqpietersen");
+    let p = assert_problem(app.post("/api/v1/zorgmeldingen", &agent, &m).await, 422).await;
+    for veld in [
+        "/kinderen/0/voornaam",
+        "/ouders/0/achternaam",
+        "/ouders/1/voornaam",
+        "/melder/naam",
+    ] {
+        assert!(noemt(&p, veld, "stuurteken"), "{veld}: {p}");
+    }
+    assert!(!p.to_string().contains("Xq"), "{p}");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM zorgmeldingen"), 0);
+    for (veld, waarde) in [
+        ("voornamen", "Sem\u{202e}"),
+        ("achternaam", "de\nBoer"),
+        ("voornamen", "\u{200b}"),
+    ] {
+        let mut body =
+            json!({"voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04"});
+        body[veld] = json!(waarde);
+        let p = assert_problem(app.post("/api/v1/personen", &gi, &body).await, 422).await;
+        let code = if waarde == "\u{200b}" {
+            "leeg"
+        } else {
+            "stuurteken"
+        };
+        assert_eq!(paren(&p), [(format!("/{veld}"), code.to_string())], "{p}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), 0);
+    // An organisation's name: an override or a tab (one line) is refused before it is
+    // compared with the other names (NAAM_UNIEK).
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    for naam in ["Wijkteam\u{202E} Noord", "Wijkteam\tNoord"] {
+        let body = json!({"code": "wijkteam-noord", "naam": naam, "soort": "wijkteam"});
+        let p = assert_problem(app.post("/api/v1/organisaties", &admin, &body).await, 422).await;
+        assert_eq!(paren(&p), [("/naam".into(), "stuurteken".into())], "{p}");
+    }
+    // A cancellation's required reason.
+    let mut m = crate::zorgmeldingen::melding(&["0518"]);
+    m["omschrijving"] = json!("Overdracht mislukt.\nRuzie bij de voordeur.");
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &m).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    crate::zorgmeldingen::indienen(&app, &id).await;
+    let pad = format!("/api/v1/zorgmeldingen/{id}/annuleringen");
+    for (reden, code) in [
+        ("\u{200b}", "leeg"),
+        ("-", "leeg"),
+        ("Fout\u{1b}[2J", "stuurteken"),
+    ] {
+        let p = assert_problem(app.post(&pad, &agent, &json!({"reden": reden})).await, 422).await;
+        assert_eq!(
+            paren(&p),
+            [("/reden".into(), code.into())],
+            "{reden:?}: {p}"
+        );
+    }
+    let res = app
+        .post(&pad, &agent, &json!({"reden": "Dubbel ingediend"}))
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
+/// `X-Audit-Toelichting` (re-test of Dec 2026): "x", "-", a zero-width space and 20,000
+/// characters were taken as the reason. Now 10 to 500 characters as sent (the document's
+/// header schema: a 400 naming the header), of them at least 10 letters or digits and no
+/// control character (TOELICHTING_ZEGT_IETS: a 422 naming it); the value not repeated.
+async fn toelichting_zegt_iets(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let kind = persoon(&app, &gi, "Sem", "2016-05-04").await;
+    let pad = format!("/api/v1/personen/{kind}");
+    let lang = "Xq".repeat(10_000);
+    let zwsp = "\u{200b}".repeat(12);
+    for (reden, status, code) in [
+        ("x", 400, "minLength"),
+        ("-", 400, "minLength"),
+        ("\u{200b}", 400, "minLength"),
+        (lang.as_str(), 400, "maxLength"),
+        (zwsp.as_str(), 422, "toelichting-zegt-iets"),
+        ("----------------", 422, "toelichting-zegt-iets"),
+        ("zaak 09/1\t23456-26", 422, "stuurteken"),
+    ] {
+        let res = app
+            .client
+            .get(app.url(&pad))
+            .bearer_auth(&gi)
+            .header(
+                "X-Audit-Toelichting",
+                reqwest::header::HeaderValue::from_bytes(reden.as_bytes()).unwrap(),
+            )
+            .send()
+            .await
+            .unwrap();
+        let p = assert_problem(res, status).await;
+        assert_eq!(
+            paren(&p),
+            [("X-Audit-Toelichting".into(), code.into())],
+            "{reden:?}: {p}"
+        );
+        assert!(!p.to_string().contains("Xq"), "{p}");
+    }
+    let res = app
+        .client
+        .get(app.url(&pad))
+        .bearer_auth(&gi)
+        .header("X-Audit-Toelichting", "zaak 09/123456-26")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
 op_beide_backends!(
     datum_strikt,
     dubbele_personen_in_melding,
     beschikking_kinderen_van_gezin,
     probleem_zonder_persoonsgegevens,
     gezag_houders_en_kind,
+    tekst_zegt_iets,
+    toelichting_zegt_iets,
 );

@@ -1170,6 +1170,13 @@ async fn briefing_en_om(db: Db) {
         .await;
     assert_eq!(r.status, 200, "{}", r.html);
     assert!(r.html.contains("Let op"), "{}", r.html);
+    // Each person's name isolated, so its writing direction stays its own.
+    assert!(
+        r.html
+            .contains("<li><bdi>Sem de Boer</bdi>, geboren 04-05-2016</li>"),
+        "{}",
+        r.html
+    );
     // The incident's line names the police by name.
     assert!(
         r.html.contains(&format!("(Organisatie {POLITIE})")),
@@ -1965,6 +1972,12 @@ async fn concept_bewerken_houdt_de_inhoud(db: Db) {
     let pad = format!("/werkplek/meldingen/{id}");
     let d = b.get(&pad).await;
     assert_eq!(d.status, 200, "{}", d.html);
+    // The texts written, names among them, each isolated (`<bdi>`); a choice as it is.
+    assert!(
+        d.html.contains("<dd><bdi>agent P. Pietersen</bdi></dd>"),
+        "{}",
+        d.html
+    );
     assert!(
         d.html.contains("<dt>Vertrouwelijkheid</dt><dd>geheim</dd>"),
         "{}",

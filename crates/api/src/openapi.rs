@@ -300,6 +300,38 @@ fn niet_leeg(naam: &str, schema: &mut Value) {
     }
 }
 
+/// `X-Audit-Toelichting` on every secured operation (each reads it, `verwerking::Verwerking`):
+/// the reason for this processing, 10 to 500 characters as sent (else a 400 naming the
+/// header), with at least 10 letters or digits and no control characters
+/// (`verwerking::TOELICHTING_ZEGT_IETS`, else a 422 naming it). Replaces a declaration of
+/// its own (`POST /briefings/_zoek`), keeping its description.
+fn toelichtingskop(op: &mut Map<String, Value>) {
+    let params = op
+        .entry("parameters")
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .expect("parameters is an array");
+    let eigen = params
+        .iter()
+        .position(|p| p["in"] == "header" && p["name"] == "X-Audit-Toelichting");
+    let uitleg = eigen
+        .and_then(|i| params[i]["description"].as_str().map(str::to_string))
+        .unwrap_or_else(|| {
+            "The reason for this processing, where an agreement requires one (the OM: case by case) or for break-glass".into()
+        });
+    let kop = json!({
+        "name": "X-Audit-Toelichting",
+        "in": "header",
+        "required": false,
+        "description": format!("{uitleg}. 10 to 500 characters (else a 400 naming the header), with at least 10 letters or digits and no control characters (rule TOELICHTING_ZEGT_IETS, else a 422 naming the header)."),
+        "schema": {"type": "string", "minLength": 10, "maxLength": 500}
+    });
+    match eigen {
+        Some(i) => params[i] = kop,
+        None => params.push(kop),
+    }
+}
+
 fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
     parameterregels(op);
     let (if_match, idempotentie) = kopformaten(op);
@@ -322,6 +354,9 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
             s.iter()
                 .any(|r| r.as_object().is_some_and(|o| !o.is_empty()))
         });
+    if secured {
+        toelichtingskop(op);
+    }
     // An operation without security is public: say so explicitly.
     if !secured {
         op.insert("security".into(), json!([]));
@@ -331,7 +366,7 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
         .or_insert_with(|| json!({}))
         .as_object_mut()
         .expect("responses is an object");
-    let takes_input = matches!(method, "post" | "put" | "patch") || has_params;
+    let takes_input = matches!(method, "post" | "put" | "patch") || has_params || secured;
     if takes_input && !responses.contains_key("400") {
         responses.insert(
             "400".into(),
@@ -382,7 +417,8 @@ fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
     }
     // Input the schema allows can still break a rule of the domain: a 422 naming field and
     // rule (`problem::schendt_schema`). Possible wherever a body or a filter is taken.
-    let regels = has_body || has_filters;
+    // A secured operation reads `X-Audit-Toelichting`, whose content is a rule too.
+    let regels = has_body || has_filters || secured;
     if idempotentie {
         responses.entry("409").or_insert_with(|| {
             problem_response("Idempotency-Key nog in behandeling (met Retry-After)")

@@ -105,6 +105,57 @@ fn koptekst(v: &actix_web::http::header::HeaderValue) -> String {
     }
 }
 
+/// The header's name as the API document declares it (`openapi::toelichtingskop`).
+pub const TOELICHTING_KOP: &str = "X-Audit-Toelichting";
+
+/// Rule `TOELICHTING_ZEGT_IETS`: a reason sent in `X-Audit-Toelichting` is one a
+/// privacy officer can check afterwards: 10 to 500 characters as sent (the document's
+/// `minLength`/`maxLength`: a 400), and of them at least 10 letters or digits, with no
+/// control character or bidirectional control (`common::validatie::inhoud`; a 422). "x",
+/// "-", a zero-width space or 20,000 characters were accepted and stored as the reason
+/// (outside tester, Dec 2026). Not sent is no reason (a rule requiring one refuses, 403).
+pub const TOELICHTING_ZEGT_IETS: &str = "toelichting-zegt-iets";
+
+fn toelichting_zegt_iets(t: &str) -> Result<(), AppError> {
+    let n = t.chars().count();
+    let fout = |code: &str, reden: String| {
+        Err(AppError::validatie(vec![ketenregie_common::InvalidParam {
+            name: TOELICHTING_KOP.into(),
+            code: code.into(),
+            reason: reden,
+        }]))
+    };
+    if n < 10 {
+        return fout(
+            "minLength",
+            format!(
+                "`{TOELICHTING_KOP}` is korter dan 10 tekens; geef de reden van deze verwerking"
+            ),
+        );
+    }
+    if n > 500 {
+        return fout(
+            "maxLength",
+            format!("`{TOELICHTING_KOP}` is langer dan 500 tekens"),
+        );
+    }
+    // A control character is named as in a body; too few letters or digits below.
+    if let Err((code, reden)) = ketenregie_common::validatie::inhoud(t, true)
+        && code == ketenregie_common::regelcode::STUURTEKEN
+    {
+        return fout(code, format!("`{TOELICHTING_KOP}` {reden}"));
+    }
+    if t.chars().filter(|c| c.is_alphanumeric()).count() < 10 {
+        return fout(
+            TOELICHTING_ZEGT_IETS,
+            format!(
+                "`{TOELICHTING_KOP}` bevat minder dan 10 letters of cijfers; schrijf de reden in woorden (regel TOELICHTING_ZEGT_IETS)"
+            ),
+        );
+    }
+    Ok(())
+}
+
 /// The processing context of a request, as a handler argument.
 #[derive(Debug, Clone)]
 pub struct Verwerking(pub Context);
@@ -117,6 +168,9 @@ impl FromRequest for Verwerking {
         ready((|| {
             let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
             let toelichting = req.headers().get(TOELICHTING).map(koptekst);
+            if let Some(t) = &toelichting {
+                toelichting_zegt_iets(t)?;
+            }
             let doorbraak = req
                 .headers()
                 .get(DOORBRAAK)

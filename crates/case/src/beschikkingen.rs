@@ -218,8 +218,8 @@ fn max_duur(v: &mut Validatie, regel: &str, tot: NaiveDate, grens: NaiveDate, ui
 impl BeschikkingInvoer {
     pub fn valideer(&self, gezin: Uuid, vandaag: NaiveDate) -> Result<Beschikking, Fout> {
         let mut v = Validatie::new();
-        let rechtbank = v.tekst("rechtbank", self.rechtbank.as_deref(), 200);
-        let zaaknummer = v.tekst("zaaknummer", self.zaaknummer.as_deref(), 100);
+        let rechtbank = v.tekstregel("rechtbank", self.rechtbank.as_deref(), 200);
+        let zaaknummer = v.tekstregel("zaaknummer", self.zaaknummer.as_deref(), 100);
         use ketenregie_common::Datumbereik as B;
         let datum = invoer::verplichte_datum(
             &mut v,

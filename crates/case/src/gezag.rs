@@ -136,7 +136,7 @@ impl GezagInvoer {
             ketenregie_common::Datumbereik::verleden("de datum van verificatie", vandaag),
         );
         let instelling =
-            v.optionele_tekst("houderInstelling", self.houder_instelling.as_deref(), 64);
+            v.optionele_tekstregel("houderInstelling", self.houder_instelling.as_deref(), 64);
         // Each holder once: a repeat is named at its own (later) entry, not merged.
         let mut houders: Vec<Uuid> = Vec::with_capacity(self.houders.len());
         for (i, h) in self.houders.iter().enumerate() {

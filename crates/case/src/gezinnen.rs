@@ -133,7 +133,7 @@ impl GezinInvoer {
     /// most 20 years ahead), both from 1900-01-01 (`Datumbereik::vooruit`).
     pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuwGezin, Fout> {
         let mut v = Validatie::new();
-        let kenmerk = v.optionele_tekst("kenmerk", self.kenmerk.as_deref(), 100);
+        let kenmerk = v.optionele_tekstregel("kenmerk", self.kenmerk.as_deref(), 100);
         let mut leden = Vec::new();
         match &self.leden {
             None => v.fout("leden", "required", "een gezin heeft ten minste één lid"),

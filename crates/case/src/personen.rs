@@ -113,8 +113,8 @@ pub struct NieuwePersoon {
 impl AdresInvoer {
     pub fn valideer(&self, v: &mut Validatie, pad: &str) -> Option<Adres> {
         let p = |f: &str| format!("{pad}.{f}");
-        let straat = v.tekst(&p("straat"), self.straat.as_deref(), 200);
-        let huisnummer = v.tekst(&p("huisnummer"), self.huisnummer.as_deref(), 20);
+        let straat = v.tekstregel(&p("straat"), self.straat.as_deref(), 200);
+        let huisnummer = v.tekstregel(&p("huisnummer"), self.huisnummer.as_deref(), 20);
         let postcode = match self.postcode.as_deref() {
             None => {
                 v.fout(
@@ -151,8 +151,8 @@ impl PersoonInvoer {
     pub fn valideer(&self, vandaag: NaiveDate) -> Result<NieuwePersoon, Fout> {
         let mut v = Validatie::new();
         let bsn = v.bsn("bsn", self.bsn.as_deref());
-        let voornamen = v.tekst("voornamen", self.voornamen.as_deref(), 200);
-        let achternaam = v.tekst("achternaam", self.achternaam.as_deref(), 200);
+        let voornamen = v.tekstregel("voornamen", self.voornamen.as_deref(), 200);
+        let achternaam = v.tekstregel("achternaam", self.achternaam.as_deref(), 200);
         let geboortedatum = invoer::verplichte_datum(
             &mut v,
             "geboortedatum",

@@ -87,6 +87,15 @@ pub mod regelcode {
     /// A value reserved for the platform itself (`PLATFORMCODE_GERESERVEERD`: the
     /// platform organisation's code as a partner's code).
     pub const GERESERVEERD: &str = "gereserveerd";
+    /// A text without a single letter or digit (`char::is_alphanumeric`): only invisible
+    /// characters (a zero-width space), punctuation or symbols, which the schema's `\S`
+    /// lets through but which say nothing (a reason `"\u200b"`, a name `"-"`).
+    pub const LEEG: &str = "leeg";
+    /// A text with a control character (Unicode `Cc`) other than a line feed, carriage
+    /// return or tab, or a bidirectional embedding, override or isolate (U+202A to U+202E,
+    /// U+2066 to U+2069, which turn the text around it on a screen); in a one-line text
+    /// (a name, a code, a title: `Validatie::tekstregel`) also a line break or tab.
+    pub const STUURTEKEN: &str = "stuurteken";
 }
 
 /// The first day any date field of a request accepts: 1900-01-01. No person the chain
@@ -185,8 +194,27 @@ impl Validatie {
 
     /// A required, non-blank text of at most `max` characters (counted as sent, as the
     /// schema's `maxLength` counts), returned without surrounding white space. Empty breaks
-    /// `minLength`, white space only the pattern `\S` the document states.
+    /// `minLength`, white space only the pattern `\S` the document states. What the schema
+    /// lets through must still say something (`inhoud`): a letter or digit, no control
+    /// characters but line breaks and tabs, no bidirectional controls (422s). Texts of
+    /// several lines (a reason, a summary, a statement); one-line texts use `tekstregel`.
     pub fn tekst(&mut self, name: &str, value: Option<&str>, max: usize) -> Option<String> {
+        self.tekst_als(name, value, max, false)
+    }
+
+    /// `tekst` for a one-line text (a name, a code, a title, a phone number): a line feed,
+    /// carriage return or tab inside it is a `regelcode::STUURTEKEN` too.
+    pub fn tekstregel(&mut self, name: &str, value: Option<&str>, max: usize) -> Option<String> {
+        self.tekst_als(name, value, max, true)
+    }
+
+    fn tekst_als(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        max: usize,
+        een_regel: bool,
+    ) -> Option<String> {
         match value {
             None => {
                 self.fout(name, "required", format!("`{name}` is verplicht"));
@@ -200,37 +228,67 @@ impl Validatie {
                 self.fout(name, "pattern", format!("`{name}` bevat alleen witruimte"));
                 None
             }
-            Some(v) if v.chars().count() > max => {
-                self.fout(
-                    name,
-                    "maxLength",
-                    format!("`{name}` is langer dan {max} tekens"),
-                );
-                None
-            }
-            Some(v) => Some(zonder_spatie(v).to_string()),
+            Some(v) => self.lengte_en_inhoud(name, v, max, een_regel),
         }
     }
 
-    /// An optional text: blank becomes `None`; too long (as sent) is an error.
+    /// An optional text: blank becomes `None`; too long (as sent) is an error, and what is
+    /// sent must say something as for `tekst` (`inhoud`).
     pub fn optionele_tekst(
         &mut self,
         name: &str,
         value: Option<&str>,
         max: usize,
     ) -> Option<String> {
+        self.optioneel_als(name, value, max, false)
+    }
+
+    /// `optionele_tekst` for a one-line text (`tekstregel`).
+    pub fn optionele_tekstregel(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
+        self.optioneel_als(name, value, max, true)
+    }
+
+    fn optioneel_als(
+        &mut self,
+        name: &str,
+        value: Option<&str>,
+        max: usize,
+        een_regel: bool,
+    ) -> Option<String> {
         match value {
             None => None,
             Some(v) if zonder_spatie(v).is_empty() => None,
-            Some(v) if v.chars().count() > max => {
-                self.fout(
-                    name,
-                    "maxLength",
-                    format!("`{name}` is langer dan {max} tekens"),
-                );
+            Some(v) => self.lengte_en_inhoud(name, v, max, een_regel),
+        }
+    }
+
+    fn lengte_en_inhoud(
+        &mut self,
+        name: &str,
+        v: &str,
+        max: usize,
+        een_regel: bool,
+    ) -> Option<String> {
+        if v.chars().count() > max {
+            self.fout(
+                name,
+                "maxLength",
+                format!("`{name}` is langer dan {max} tekens"),
+            );
+            return None;
+        }
+        let t = zonder_spatie(v);
+        match inhoud(t, een_regel) {
+            Ok(()) => Some(t.to_string()),
+            Err((code, reden)) => {
+                self.fout(name, code, format!("`{name}` {reden}"));
                 None
             }
-            Some(v) => Some(zonder_spatie(v).to_string()),
         }
     }
 
@@ -460,6 +518,49 @@ pub fn is_spatie(c: char) -> bool {
     )
 }
 
+/// Whether `c` is a bidirectional embedding, override or isolate control (U+202A LRE to
+/// U+202E RLO, U+2066 LRI to U+2069 PDI): unclosed, it reverses the text after it on a
+/// screen ("Visser" shown as "ressiV", or the words around a name).
+pub fn is_bidi_stuurteken(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What a text a person wrote must be, beyond what the schema states (each a 422, the
+/// reason without the value): at least one letter or digit (`char::is_alphanumeric`,
+/// else `regelcode::LEEG`), no control character (Unicode `Cc`) but a line feed, carriage
+/// return or tab, none of those either in a one-line text (`een_regel`), and no
+/// bidirectional control (`is_bidi_stuurteken`; else `regelcode::STUURTEKEN`). The code
+/// and the reason after the field's name.
+pub fn inhoud(t: &str, een_regel: bool) -> Result<(), (&'static str, &'static str)> {
+    if t.chars().any(is_bidi_stuurteken) {
+        return Err((
+            regelcode::STUURTEKEN,
+            "bevat een teken dat de schrijfrichting omdraait (U+202A-U+202E, U+2066-U+2069); laat het weg",
+        ));
+    }
+    if een_regel && t.chars().any(|c| matches!(c, '\n' | '\r' | '\t')) {
+        return Err((
+            regelcode::STUURTEKEN,
+            "is één regel: zonder regeleinde of tab",
+        ));
+    }
+    if t.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err((
+            regelcode::STUURTEKEN,
+            "bevat een stuurteken (zoals een bel- of escapeteken); alleen regeleinden en tabs mogen",
+        ));
+    }
+    if !t.chars().any(char::is_alphanumeric) {
+        return Err((
+            regelcode::LEEG,
+            "bevat geen letter of cijfer; schrijf het in woorden",
+        ));
+    }
+    Ok(())
+}
+
 /// `s` without white space (`is_spatie`) at either end.
 pub fn zonder_spatie(s: &str) -> &str {
     s.trim_matches(is_spatie)
@@ -532,16 +633,68 @@ mod tests {
     #[test]
     fn blank_as_the_schema_reads_it() {
         let mut v = Validatie::new();
-        assert_eq!(v.tekst("a", Some("\u{85}"), 10).as_deref(), Some("\u{85}"));
+        assert_eq!(v.tekst("a", Some("x\u{85}"), 10), None);
         assert_eq!(v.tekst("b", Some(" \u{feff}\u{3000} "), 10), None);
         assert_eq!(v.optionele_tekst("c", Some("\u{feff}"), 10), None);
         assert_eq!(v.tekst("d", Some(" x\u{a0}"), 10).as_deref(), Some("x"));
         let fouten = v.afronden(|| ()).unwrap_err();
-        assert_eq!(fouten.len(), 1);
+        let codes: Vec<_> = fouten
+            .iter()
+            .map(|f| (f.name.as_str(), f.code.as_str()))
+            .collect();
+        // U+0085 is no white space to the schema, but a control character.
+        assert_eq!(codes, [("a", regelcode::STUURTEKEN), ("b", "pattern")]);
+    }
+
+    /// What the schema lets through must still say something: a letter or digit, no
+    /// control character but line breaks and tabs (none in one line), no bidi control.
+    #[test]
+    fn text_says_something() {
+        let mut v = Validatie::new();
+        for (naam, waarde) in [
+            ("zwsp", "\u{200b}"),
+            ("streep", "-"),
+            ("bel", "Jan\u{7}"),
+            ("rlo", "Jan \u{202e}Visser"),
+            ("rli", "\u{2067}Jan"),
+        ] {
+            assert_eq!(v.tekst(naam, Some(waarde), 100), None, "{naam}");
+        }
+        assert_eq!(v.optionele_tekst("opt", Some("\u{200b}"), 100), None);
+        assert_eq!(v.tekstregel("regel", Some("Jan\nVisser"), 100), None);
         assert_eq!(
-            (fouten[0].name.as_str(), fouten[0].code.as_str()),
-            ("b", "pattern")
+            v.optionele_tekstregel("tab", Some("Jan\tVisser"), 100),
+            None
         );
+        assert_eq!(
+            v.tekst("alinea", Some("Eerst.\r\n\tDan."), 100).as_deref(),
+            Some("Eerst.\r\n\tDan.")
+        );
+        assert_eq!(
+            v.tekstregel("ok", Some(" Ünal Öztürk "), 100).as_deref(),
+            Some("Ünal Öztürk")
+        );
+        assert_eq!(v.tekstregel("cijfer", Some("3"), 100).as_deref(), Some("3"));
+        let fouten = v.afronden(|| ()).unwrap_err();
+        let codes: Vec<_> = fouten
+            .iter()
+            .map(|f| (f.name.as_str(), f.code.as_str()))
+            .collect();
+        use regelcode::{LEEG, STUURTEKEN};
+        assert_eq!(
+            codes,
+            [
+                ("zwsp", LEEG),
+                ("streep", LEEG),
+                ("bel", STUURTEKEN),
+                ("rlo", STUURTEKEN),
+                ("rli", STUURTEKEN),
+                ("opt", LEEG),
+                ("regel", STUURTEKEN),
+                ("tab", STUURTEKEN),
+            ]
+        );
+        assert!(fouten.iter().all(|f| !f.reason.contains("Jan")));
     }
 
     /// Each date field's plausible range (task hfix3 point 3): `0000-01-01` and a birth

@@ -92,7 +92,7 @@ impl AbonnementInvoer {
         url_fout: Option<crate::webhook::UrlFout>,
     ) -> Result<GeldigAbonnement, Vec<InvalidParam>> {
         let mut v = Validatie::new();
-        let url = v.tekst("url", self.url.as_deref(), 2000);
+        let url = v.tekstregel("url", self.url.as_deref(), 2000);
         if let Some(f) = url_fout {
             v.fout("url", f.code, f.reden);
         }

@@ -119,8 +119,8 @@ impl TerugkoppelingInvoer {
         let rol = self.melder_heeft_rol.unwrap_or(false);
         let (org, contact) = match &self.overgenomen_door {
             Some(o) => (
-                v.tekst("overgenomenDoor.organisatie", o.organisatie.as_deref(), 63),
-                v.optionele_tekst("overgenomenDoor.contact", o.contact.as_deref(), 200),
+                v.tekstregel("overgenomenDoor.organisatie", o.organisatie.as_deref(), 63),
+                v.optionele_tekstregel("overgenomenDoor.contact", o.contact.as_deref(), 200),
             ),
             None => (None, None),
         };

@@ -362,8 +362,8 @@ impl MeldingInvoer {
             Some(k) => {
                 for (i, k) in k.iter().enumerate() {
                     let p = |f: &str| format!("kinderen[{i}].{f}");
-                    let voornaam = v.tekst(&p("voornaam"), k.voornaam.as_deref(), 200);
-                    let achternaam = v.tekst(&p("achternaam"), k.achternaam.as_deref(), 200);
+                    let voornaam = v.tekstregel(&p("voornaam"), k.voornaam.as_deref(), 200);
+                    let achternaam = v.tekstregel(&p("achternaam"), k.achternaam.as_deref(), 200);
                     let geboortedatum = datum(
                         &mut v,
                         &p("geboortedatum"),
@@ -380,7 +380,7 @@ impl MeldingInvoer {
                             "van elk kind is een geboortedatum of een BSN nodig",
                         );
                     }
-                    let gemeente = v.tekst(&p("gemeente"), k.gemeente.as_deref(), 4);
+                    let gemeente = v.tekstregel(&p("gemeente"), k.gemeente.as_deref(), 4);
                     if let Some(g) = &gemeente
                         && !is_gemeentecode(g)
                     {
@@ -420,8 +420,8 @@ impl MeldingInvoer {
         let mut ouders = Vec::new();
         for (i, o) in self.ouders.iter().flatten().enumerate() {
             let p = |f: &str| format!("ouders[{i}].{f}");
-            let voornaam = v.tekst(&p("voornaam"), o.voornaam.as_deref(), 200);
-            let achternaam = v.tekst(&p("achternaam"), o.achternaam.as_deref(), 200);
+            let voornaam = v.tekstregel(&p("voornaam"), o.voornaam.as_deref(), 200);
+            let achternaam = v.tekstregel(&p("achternaam"), o.achternaam.as_deref(), 200);
             let relatie: Option<Relatie> = v.keuze(&p("relatie"), o.relatie.as_deref());
             let b = bsn(&mut v, &p("bsn"), o.bsn.as_deref());
             // A parent is the same person as an earlier one by BSN only (two carers
@@ -440,7 +440,7 @@ impl MeldingInvoer {
                 });
             }
         }
-        let incident_referentie = v.optionele_tekst(
+        let incident_referentie = v.optionele_tekstregel(
             "incidentReferentie",
             self.incident_referentie.as_deref(),
             100,
@@ -459,7 +459,7 @@ impl MeldingInvoer {
         let mut verklaringen = Vec::new();
         for (i, s) in self.verklaringen.iter().flatten().enumerate() {
             let p = |f: &str| format!("verklaringen[{i}].{f}");
-            let persoon = v.tekst(&p("persoon"), s.persoon.as_deref(), 200);
+            let persoon = v.tekstregel(&p("persoon"), s.persoon.as_deref(), 200);
             let rol: Option<Verklaarder> = v.keuze(&p("rol"), s.rol.as_deref());
             let tekst = v.tekst(&p("tekst"), s.tekst.as_deref(), MAX_TEKST);
             if let (Some(persoon), Some(rol), Some(tekst)) = (persoon, rol, tekst) {
@@ -493,11 +493,16 @@ impl MeldingInvoer {
                 None
             }
             Some(m) => {
-                let naam = v.tekst("melder.naam", m.naam.as_deref(), 200);
-                let functie = v.tekst("melder.functie", m.functie.as_deref(), 200);
+                let naam = v.tekstregel("melder.naam", m.naam.as_deref(), 200);
+                let functie = v.tekstregel("melder.functie", m.functie.as_deref(), 200);
                 let delen = v.verplicht("melder.identiteitDelen", m.identiteit_delen);
                 let reden = v.optionele_tekst("melder.reden", m.reden.as_deref(), 2000);
-                if delen == Some(false) && reden.is_none() {
+                // Not given, or blank (a reason given but saying nothing is named above).
+                let blanco = m
+                    .reden
+                    .as_deref()
+                    .is_none_or(|r| ketenregie_common::validatie::zonder_spatie(r).is_empty());
+                if delen == Some(false) && blanco {
                     v.fout(
                         "melder.reden",
                         regelcode::VERPLICHT_BIJ,

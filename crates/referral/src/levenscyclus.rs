@@ -154,14 +154,21 @@ pub fn controleer(
             format!("Deze stap is niet aan u: alleen de {wie} mag van `{van}` naar `{naar}`"),
         ));
     }
-    if REDEN_VERPLICHT.contains(&naar) && reden.map(str::trim).is_none_or(str::is_empty) {
+    let blanco = reden
+        .map(ketenregie_common::validatie::zonder_spatie)
+        .is_none_or(str::is_empty);
+    if REDEN_VERPLICHT.contains(&naar) && blanco {
         return Err(Fout::veld(
             "reden",
             "required",
             format!("naar `{naar}` vereist een reden"),
         ));
     }
-    Ok(())
+    // A reason given says something (a letter or digit, no control characters:
+    // `Validatie::optionele_tekst`), required or not.
+    let mut v = ketenregie_common::Validatie::new();
+    v.optionele_tekst("reden", reden, usize::MAX);
+    v.afronden(|| ()).map_err(Fout::Ongeldig)
 }
 
 /// The table as Markdown, for the README and the OpenAPI description.

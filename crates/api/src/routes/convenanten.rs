@@ -405,7 +405,7 @@ pub async fn onderteken(
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;
     let mut v = Validatie::new();
-    let hash = v.tekst("inhoudHash", body.inhoud_hash.as_deref(), 100);
+    let hash = v.tekstregel("inhoudHash", body.inhoud_hash.as_deref(), 100);
     paging::check(v)?;
     let hash = hash.unwrap_or_default();
     let v = handel(&pool, &ctx, "ondertekenen", id, move |conn, c| {

@@ -50,7 +50,7 @@ impl EigenVerklaringInvoer {
     fn valideer(&self) -> Result<Verklaringsinvoer, AppError> {
         let mut v = Validatie::new();
         let tekst = v.tekst("tekst", self.tekst.as_deref(), 10_000);
-        let door = v.optionele_tekst("door", self.door.as_deref(), 64);
+        let door = v.optionele_tekstregel("door", self.door.as_deref(), 64);
         paging::check(v)?;
         Ok(Verklaringsinvoer {
             tekst: tekst.unwrap_or_default(),

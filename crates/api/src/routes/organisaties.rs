@@ -134,7 +134,7 @@ impl OrganisatieInvoer {
         let mut v = Validatie::new();
         let code = match (&self.code, registratie) {
             (None, false) => None,
-            (c, _) => v.tekst("code", c.as_deref(), 63),
+            (c, _) => v.tekstregel("code", c.as_deref(), 63),
         };
         if let Some(c) = &code
             && !is_code(c)
@@ -155,13 +155,13 @@ impl OrganisatieInvoer {
                 ),
             );
         }
-        let naam = v.tekst("naam", self.naam.as_deref(), 200);
+        let naam = v.tekstregel("naam", self.naam.as_deref(), 200);
         if let Some(n) = &naam
             && let Err(reden) = ketenregie_common::organisatie::naam_leesbaar(n)
         {
             v.fout("naam", "leesbaar", reden);
         }
-        let oin = v.optionele_tekst("oin", self.oin.as_deref(), 20);
+        let oin = v.optionele_tekstregel("oin", self.oin.as_deref(), 20);
         if let Some(o) = &oin
             && !is_oin(o)
         {

@@ -211,7 +211,7 @@ impl SluitingsdagInvoer {
     fn valideer(&self, datum: &str, vandaag: NaiveDate) -> Result<NieuweSluitingsdag, AppError> {
         let mut v = Validatie::new();
         let dag = sluitingsdagen::nieuwe_dag(&mut v, datum, vandaag);
-        let omschrijving = v.tekst("omschrijving", self.omschrijving.as_deref(), 200);
+        let omschrijving = v.tekstregel("omschrijving", self.omschrijving.as_deref(), 200);
         paging::check(v)?;
         match (dag, omschrijving) {
             (Some(datum), Some(omschrijving)) => Ok(NieuweSluitingsdag {

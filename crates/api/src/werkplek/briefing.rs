@@ -8,6 +8,7 @@ use super::meldingen::{context, tijd};
 use super::namen::Weergavenamen;
 use super::{Fout, Kader, Probleem, Sessie, pagina, veld_id};
 use crate::problem::AppError;
+use crate::werkplek::bdi::MetNamen;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -32,7 +33,7 @@ fn naam<T: Serialize>(t: &T) -> String {
 /// A contact to call.
 #[derive(Debug, Clone)]
 pub struct Contactregel {
-    pub wie: String,
+    pub wie: MetNamen,
     pub telefoon: Option<String>,
     /// The `tel:` URI (digits and `+` only).
     pub bel: String,
@@ -44,8 +45,8 @@ pub struct Weergave {
     pub gevonden: bool,
     pub meerduidig: bool,
     pub kandidaten: Vec<String>,
-    pub vlaggen: Vec<String>,
-    pub personen: Vec<String>,
+    pub vlaggen: Vec<MetNamen>,
+    pub personen: Vec<MetNamen>,
     pub beschikkingen: Vec<String>,
     pub incidenten_12: usize,
     pub incidenten_totaal: usize,
@@ -71,57 +72,76 @@ impl Weergave {
             .chain(&b.maatregelen_in_werking)
         {
             if m.sterke_arm.toegestaan {
-                vlaggen.push(format!("Sterke arm toegestaan ({})", naam(&m.soort)));
+                vlaggen.push(
+                    MetNamen::new().tekst(format!("Sterke arm toegestaan ({})", naam(&m.soort))),
+                );
             }
         }
         for m in &b.maatregelen_in_werking {
-            vlaggen.push(format!(
+            vlaggen.push(MetNamen::new().tekst(format!(
                 "{} in werking{}",
                 naam(&m.soort).to_uppercase(),
                 m.tot
                     .map(|t| format!(" tot {}", t.format("%d-%m-%Y")))
                     .unwrap_or_default()
-            ));
+            )));
         }
         for g in &b.gezag {
-            vlaggen.push(format!(
-                "Gezag over {}: {} ({})",
-                g.kind.naam.clone().unwrap_or_else(|| "kind".into()),
-                naam(&g.vorm),
-                g.houders
-                    .iter()
-                    .map(|h| h.naam.clone().unwrap_or_else(|| "onbekend".into()))
-                    .chain(g.houder_instelling.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
+            let mut regel = MetNamen::new().tekst("Gezag over ");
+            regel = match &g.kind.naam {
+                Some(n) => regel.naam(n.clone()),
+                None => regel.tekst("kind"),
+            };
+            regel = regel.tekst(format!(": {} (", naam(&g.vorm)));
+            for (i, h) in g.houders.iter().enumerate() {
+                if i > 0 {
+                    regel = regel.tekst(", ");
+                }
+                regel = match &h.naam {
+                    Some(n) => regel.naam(n.clone()),
+                    None => regel.tekst("onbekend"),
+                };
+            }
+            if let Some(inst) = &g.houder_instelling {
+                if !g.houders.is_empty() {
+                    regel = regel.tekst(", ");
+                }
+                regel = regel.tekst(inst.clone());
+            }
+            vlaggen.push(regel.tekst(")"));
         }
         for s in &b.signalen {
-            vlaggen.push(format!(
-                "{}: {}",
-                crate::werkplek::namen::als_woorden(&s.code),
-                s.uitleg
-            ));
+            // The explanation names parents ("Mark de Boer heeft geen gezag over ..."):
+            // isolated as a whole.
+            vlaggen.push(
+                MetNamen::new()
+                    .tekst(format!(
+                        "{}: ",
+                        crate::werkplek::namen::als_woorden(&s.code)
+                    ))
+                    .naam(s.uitleg.clone()),
+            );
         }
         let persoon = |p: &ketenregie_case::weergave::PersoonKort| {
-            format!(
-                "{} {}, geboren {}",
-                p.voornamen,
-                p.achternaam,
-                p.geboortedatum.format("%d-%m-%Y")
-            )
+            MetNamen::new()
+                .naam(format!("{} {}", p.voornamen, p.achternaam))
+                .tekst(format!(", geboren {}", p.geboortedatum.format("%d-%m-%Y")))
         };
         let mut contacten = Vec::new();
         for o in &b.betrokken_organisaties {
             let org = o.naam.clone().unwrap_or_else(|| o.organisatie.clone());
             contacten.push(Contactregel {
-                wie: format!("{} ({org})", o.contact.naam),
+                wie: MetNamen::new()
+                    .naam(o.contact.naam.clone())
+                    .tekst(format!(" ({org})")),
                 bel: o.contact.telefoon.as_deref().map(bel).unwrap_or_default(),
                 telefoon: o.contact.telefoon.clone(),
             });
             for d in &o.dag_en_nacht {
                 contacten.push(Contactregel {
-                    wie: format!("{} ({org}, dag en nacht)", d.naam),
+                    wie: MetNamen::new()
+                        .naam(d.naam.clone())
+                        .tekst(format!(" ({org}, dag en nacht)")),
                     bel: d.telefoon.as_deref().map(bel).unwrap_or_default(),
                     telefoon: d.telefoon.clone(),
                 });

@@ -27,6 +27,7 @@
 //! every access again, exactly as for the API.
 
 pub mod aanmelden;
+pub mod bdi;
 pub mod beheer;
 pub mod briefing;
 pub mod cijfers;

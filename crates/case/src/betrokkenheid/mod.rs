@@ -197,9 +197,9 @@ impl BetrokkenheidInvoer {
         let mut v = Validatie::new();
         let persoon = v.verplicht("persoon", self.persoon);
         let contact = v.verplicht("contact", self.contact.as_ref()).and_then(|c| {
-            let naam = v.tekst("contact.naam", c.naam.as_deref(), 200);
-            let telefoon = v.optionele_tekst("contact.telefoon", c.telefoon.as_deref(), 40);
-            let email = v.optionele_tekst("contact.email", c.email.as_deref(), 200);
+            let naam = v.tekstregel("contact.naam", c.naam.as_deref(), 200);
+            let telefoon = v.optionele_tekstregel("contact.telefoon", c.telefoon.as_deref(), 40);
+            let email = v.optionele_tekstregel("contact.email", c.email.as_deref(), 200);
             if telefoon.is_none() && email.is_none() {
                 v.fout(
                     "contact.telefoon",

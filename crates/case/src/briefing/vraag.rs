@@ -81,8 +81,8 @@ impl BriefingVraag {
     }
 
     fn naamvraag(&self, v: &mut Validatie, vandaag: NaiveDate) -> Option<Zoekvraag> {
-        let vn = v.tekst("voornamen", self.voornamen.as_deref(), 200);
-        let an = v.tekst("achternaam", self.achternaam.as_deref(), 200);
+        let vn = v.tekstregel("voornamen", self.voornamen.as_deref(), 200);
+        let an = v.tekstregel("achternaam", self.achternaam.as_deref(), 200);
         let gd = invoer::verplichte_datum(
             v,
             "geboortedatum",
@@ -111,7 +111,7 @@ impl BriefingVraag {
             }
             s => invoer::postcode(v, "postcode", s),
         };
-        let hn = v.tekst("huisnummer", self.huisnummer.as_deref(), 20);
+        let hn = v.tekstregel("huisnummer", self.huisnummer.as_deref(), 20);
         match (pc, hn) {
             (Some(postcode), Some(huisnummer)) => Some(Zoekvraag::Adres {
                 postcode,

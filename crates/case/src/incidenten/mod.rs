@@ -342,14 +342,14 @@ impl IncidentInvoer {
             v.fout("tijdstip", "required", "`tijdstip` is verplicht");
         }
         let gemeente = invoer::gemeentecode(&mut v, "gemeente", self.gemeente.as_deref());
-        let plaats = v.optionele_tekst("plaats", self.plaats.as_deref(), 200);
+        let plaats = v.optionele_tekstregel("plaats", self.plaats.as_deref(), 200);
         let soort = v.keuze("soort", self.soort.as_deref());
-        let referentie = v.tekst("politieReferentie", self.politie_referentie.as_deref(), 64);
+        let referentie = v.tekstregel("politieReferentie", self.politie_referentie.as_deref(), 64);
         let samenvatting = v.tekst("samenvatting", self.samenvatting.as_deref(), 20_000);
         let mut betrokkenen = Vec::new();
         for (i, b) in self.betrokkenen.iter().enumerate() {
             let p = v.verplicht(&format!("betrokkenen[{i}].persoon"), b.persoon);
-            let r = v.tekst(&format!("betrokkenen[{i}].rol"), b.rol.as_deref(), 40);
+            let r = v.tekstregel(&format!("betrokkenen[{i}].rol"), b.rol.as_deref(), 40);
             if let (Some(p), Some(r)) = (p, r) {
                 if betrokkenen.iter().any(|(q, _)| *q == p) {
                     v.fout(

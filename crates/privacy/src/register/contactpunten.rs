@@ -99,8 +99,8 @@ pub fn velden(
     email: Option<&str>,
     openingstijden: Option<&str>,
 ) -> Inhoud {
-    let naam = v.tekst("naam", naam, 200);
-    let tel = v.optionele_tekst("telefoon", telefoon, 30);
+    let naam = v.tekstregel("naam", naam, 200);
+    let tel = v.optionele_tekstregel("telefoon", telefoon, 30);
     if let Some(t) = &tel
         && !is_telefoon(t)
     {
@@ -110,7 +110,7 @@ pub fn velden(
             "een telefoonnummer bevat 6 tot 16 cijfers en alleen + - ( ) en spaties",
         );
     }
-    let mail = v.optionele_tekst("email", email, 254);
+    let mail = v.optionele_tekstregel("email", email, 254);
     if let Some(e) = &mail
         && !is_email(e)
     {

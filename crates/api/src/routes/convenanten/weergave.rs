@@ -89,7 +89,7 @@ impl ConvenantDto {
 impl ConvenantInvoer {
     pub(super) fn valideer(self, nu: DateTime<Utc>) -> Result<ConvenantGegevens, AppError> {
         let mut v = Validatie::new();
-        let titel = v.tekst("titel", self.titel.as_deref(), 300);
+        let titel = v.tekstregel("titel", self.titel.as_deref(), 300);
         let geldig_van = ketenregie_common::time::to_db(self.geldig_van.unwrap_or(nu)).and_utc();
         let geldig_tot = self
             .geldig_tot

@@ -208,7 +208,7 @@ pub async fn draag_over(
     body: crate::lichaam::Json<OverdrachtInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
-    let naar = v.tekst("organisatie", body.organisatie.as_deref(), 63);
+    let naar = v.tekstregel("organisatie", body.organisatie.as_deref(), 63);
     let toelichting = v.optionele_tekst("toelichting", body.toelichting.as_deref(), 5000);
     paging::check(v)?;
     let o = Overdracht {
