@@ -481,6 +481,16 @@ pub async fn queryregels(
             detail: "Deze operatie ondersteunt geen Idempotency-Key (alleen de operaties die haar in /api/v1/openapi.json declareren); stuur het verzoek zonder".into(),
         }));
     }
+    // `X-Audit-Toelichting` as the document declares it on every secured operation, also
+    // on one whose handler reads no personal data and so never takes the reason
+    // (`verwerking::toets_toelichting`, TOELICHTING_ZEGT_IETS): schemathesis sent `{}`
+    // to `GET /organisaties/{id}` and got a 200.
+    if crate::auth::actor_van(req.request()).is_some()
+        && let Some(t) = req.headers().get(crate::verwerking::TOELICHTING)
+        && let Err(e) = crate::verwerking::toets_toelichting(&crate::verwerking::koptekst(t))
+    {
+        return Ok(req.error_response(e));
+    }
     if !req.query_string().is_empty()
         && crate::auth::actor_van(req.request()).is_some()
         && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()

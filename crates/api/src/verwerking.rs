@@ -98,7 +98,7 @@ pub fn versleutel_rest(
 /// charset (RFC 9110 §5.5). `HeaderValue::to_str` accepts visible ASCII only, so a reason
 /// in Dutch with a diacritic was silently lost and a rule requiring a reason refused a
 /// user who gave one (hostile review of h18).
-fn koptekst(v: &actix_web::http::header::HeaderValue) -> String {
+pub(crate) fn koptekst(v: &actix_web::http::header::HeaderValue) -> String {
     match std::str::from_utf8(v.as_bytes()) {
         Ok(s) => s.to_string(),
         Err(_) => v.as_bytes().iter().map(|&b| char::from(b)).collect(),
@@ -116,7 +116,9 @@ pub const TOELICHTING_KOP: &str = "X-Audit-Toelichting";
 /// (outside tester, Dec 2026). Not sent is no reason (a rule requiring one refuses, 403).
 pub const TOELICHTING_ZEGT_IETS: &str = "toelichting-zegt-iets";
 
-fn toelichting_zegt_iets(t: &str) -> Result<(), AppError> {
+/// `TOELICHTING_ZEGT_IETS` on a reason as sent; checked for every secured operation
+/// (`middleware::queryregels`) and again where a handler takes it (`Verwerking`).
+pub(crate) fn toets_toelichting(t: &str) -> Result<(), AppError> {
     let n = t.chars().count();
     let fout = |code: &str, reden: String| {
         Err(AppError::validatie(vec![ketenregie_common::InvalidParam {
@@ -169,7 +171,7 @@ impl FromRequest for Verwerking {
             let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
             let toelichting = req.headers().get(TOELICHTING).map(koptekst);
             if let Some(t) = &toelichting {
-                toelichting_zegt_iets(t)?;
+                toets_toelichting(t)?;
             }
             let doorbraak = req
                 .headers()
