@@ -326,17 +326,7 @@ async fn dossier(app: &TestApp) -> Dossier {
     // A melding sent to Veilig Thuis, and its feedback: under an agreement of the police
     // and Veilig Thuis (ROUTERING_BINNEN_CONVENANT), which the outsider is no party of.
     let m = zorgmelding(app).await;
-    app.convenant_van_kracht(&json!({
-        "titel": "Zorgmeldingen",
-        "partijen": [{"organisatie": "politie-haaglanden", "rol": "melder"}, {"organisatie": "vt-haaglanden", "rol": "ontvanger"}],
-        "doelen": ["veiligheidsbeoordeling"],
-        "categorieen": ["identificatie", "gezinssituatie"],
-        "regels": [{"organisatieSoort": "veilig-thuis", "rollen": ["triagist"], "acties": ["lezen", "wijzigen"],
-                    "categorieen": ["identificatie", "gezinssituatie"], "doel": "veiligheidsbeoordeling",
-                    "maxVertrouwelijkheid": "vertrouwelijk",
-                    "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "melding aan Veilig Thuis"}}]
-    }))
-    .await;
+    common::keten::zorgmeldingconvenant(app, "politie-haaglanden", &["vt-haaglanden"]).await;
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
     let res = app
         .post(

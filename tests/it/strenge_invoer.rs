@@ -19,18 +19,7 @@ async fn app(db: Db) -> Option<TestApp> {
         .await;
     // A melding is routed only within an agreement (ROUTERING_BINNEN_CONVENANT); with the
     // reference data loaded, 0518 is served by its Veilig Thuis Haaglanden.
-    app.convenant_van_kracht(&json!({
-        "titel": "Zorgmeldingen",
-        "partijen": [{"organisatie": POLITIE, "rol": "melder"}, {"organisatie": VT, "rol": "ontvanger"},
-                     {"organisatie": "veilig-thuis-haaglanden", "rol": "ontvanger (referentiedata)"}],
-        "doelen": ["veiligheidsbeoordeling"],
-        "categorieen": ["identificatie", "gezinssituatie"],
-        "regels": [{"organisatieSoort": "veilig-thuis", "rollen": ["triagist"], "acties": ["lezen", "wijzigen"],
-                    "categorieen": ["identificatie", "gezinssituatie"], "doel": "veiligheidsbeoordeling",
-                    "maxVertrouwelijkheid": "vertrouwelijk",
-                    "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "melding aan Veilig Thuis"}}]
-    }))
-    .await;
+    common::keten::zorgmeldingconvenant(&app, POLITIE, &[VT, "veilig-thuis-haaglanden"]).await;
     Some(app)
 }
 

@@ -116,8 +116,8 @@ pub const TOELICHTING_KOP: &str = "X-Audit-Toelichting";
 /// (outside tester, Dec 2026). Not sent is no reason (a rule requiring one refuses, 403).
 pub const TOELICHTING_ZEGT_IETS: &str = "toelichting-zegt-iets";
 
-/// `TOELICHTING_ZEGT_IETS` on a reason as sent; checked for every secured operation
-/// (`middleware::queryregels`) and again where a handler takes it (`Verwerking`).
+/// `TOELICHTING_ZEGT_IETS` on a reason as sent; checked once, for every secured operation
+/// of the API scope (`middleware::queryregels`), before a handler takes it (`Verwerking`).
 pub(crate) fn toets_toelichting(t: &str) -> Result<(), AppError> {
     let n = t.chars().count();
     let fout = |code: &str, reden: String| {
@@ -169,10 +169,9 @@ impl FromRequest for Verwerking {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         ready((|| {
             let Aanroeper(actor) = Aanroeper::from_request(req, payload).into_inner()?;
+            // Its content was checked for every secured operation before the handler
+            // (`middleware::queryregels`, TOELICHTING_ZEGT_IETS).
             let toelichting = req.headers().get(TOELICHTING).map(koptekst);
-            if let Some(t) = &toelichting {
-                toets_toelichting(t)?;
-            }
             let doorbraak = req
                 .headers()
                 .get(DOORBRAAK)

@@ -47,6 +47,28 @@ pub async fn opzet(app: &TestApp) {
             })).await;
 }
 
+/// An agreement in force under which `politie` files zorgmeldingen to the Veilig Thuis
+/// organisations `vt` and their triagists read and handle them (ROUTERING_BINNEN_CONVENANT:
+/// a melding is routed only within one).
+pub async fn zorgmeldingconvenant(app: &TestApp, politie: &str, vt: &[&str]) {
+    let mut partijen = vec![json!({"organisatie": politie, "rol": "melder"})];
+    partijen.extend(
+        vt.iter()
+            .map(|v| json!({"organisatie": v, "rol": "ontvanger"})),
+    );
+    app.convenant_van_kracht(&json!({
+        "titel": "Zorgmeldingen",
+        "partijen": partijen,
+        "doelen": ["veiligheidsbeoordeling"],
+        "categorieen": ["identificatie", "gezinssituatie"],
+        "regels": [{"organisatieSoort": "veilig-thuis", "rollen": ["triagist"], "acties": ["lezen", "wijzigen"],
+                    "categorieen": ["identificatie", "gezinssituatie"], "doel": "veiligheidsbeoordeling",
+                    "maxVertrouwelijkheid": "vertrouwelijk",
+                    "grondslag": {"code": "Wmo 2015 art. 5.2.6", "omschrijving": "melding aan Veilig Thuis"}}]
+    }))
+    .await;
+}
+
 pub fn melding() -> Value {
     json!({
         "kinderen": [{"voornaam": "Kind0", "achternaam": "Jansen", "geboortedatum": "2016-03-01", "bsn": "111222333", "gemeente": "0518", "eigenWoorden": "Ik wil bij allebei zijn."}],
