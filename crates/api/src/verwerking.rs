@@ -114,6 +114,10 @@ pub const TOELICHTING_KOP: &str = "X-Audit-Toelichting";
 /// control character or bidirectional control (`common::validatie::inhoud`; a 422). "x",
 /// "-", a zero-width space or 20,000 characters were accepted and stored as the reason
 /// (outside tester, Dec 2026). Not sent is no reason (a rule requiring one refuses, 403).
+/// The figures are ours, not a law's (DOMAIN.md §4 asks the OM for a reason per request,
+/// no length): 10 letters or digits is the least that names a case (a parketnummer
+/// `09/123456-26` has 10), 500 characters a sentence or two, what the privacy officer
+/// reads back in the trail.
 pub const TOELICHTING_ZEGT_IETS: &str = "toelichting-zegt-iets";
 
 /// `TOELICHTING_ZEGT_IETS` on a reason as sent; checked once, for every secured operation
