@@ -367,6 +367,7 @@ async fn twee_scanners_tegelijk(db: Db) {
                     t::verschuldigd_op.eq(ketenregie_common::time::to_db(due)),
                     t::bron.eq("test"),
                     t::aangemaakt_op.eq(ketenregie_common::time::to_db(nu - Duration::days(30))),
+                    t::herinneren_vanaf.eq(ketenregie_common::time::to_db(nu - Duration::days(30))),
                 ))
                 .execute(c)?;
         }
@@ -403,6 +404,69 @@ async fn twee_scanners_tegelijk(db: Db) {
     if db == Db::Postgres {
         eprintln!("scanners: a {ra:?}, b {rb:?}");
     }
+}
+
+/// HERINNERING_NA_HALVE_TERMIJN: a melding sent on Monday 20 April 2026 at 10:00 in The
+/// Hague owes its receipt on Tuesday at 10:00, a term wholly inside the 24-hour reminder
+/// lead. No reminder the moment it arrives; one at half the term, Monday 22:00, and only
+/// for the receipt (the triage is due in five working days).
+async fn herinnering_na_halve_termijn(db: Db) {
+    let maandag = DateTime::parse_from_rfc3339("2026-04-20T08:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let klok = Klok::vast(maandag);
+    let Some(app) = app(db, "", &klok).await else {
+        return;
+    };
+    let id = keten::verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let ontvangst = m["termijnen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["moment"] == "ontvangstbevestiging")
+        .unwrap()
+        .clone();
+    assert_eq!(ontvangst["verschuldigdOp"], "2026-04-21T08:00:00Z", "{m}");
+
+    klok.verschuif(Duration::minutes(1));
+    assert_eq!(
+        app.scanner.ronde().await.unwrap(),
+        Default::default(),
+        "no reminder a minute after the melding arrived"
+    );
+    klok.verschuif(Duration::hours(11) + Duration::minutes(58));
+    assert_eq!(
+        app.scanner.ronde().await.unwrap(),
+        Default::default(),
+        "none a minute before half the term"
+    );
+    klok.verschuif(Duration::minutes(1));
+    let r = app.scanner.ronde().await.unwrap();
+    assert_eq!((r.herinneringen, r.escalaties, r.laatmeldingen), (1, 0, 0));
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let herinnerd: Vec<(&str, &str)> = m["termijnen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| Some((t["moment"].as_str()?, t["herinnerdOp"].as_str()?)))
+        .collect();
+    assert_eq!(
+        herinnerd,
+        [("ontvangstbevestiging", "2026-04-20T20:00:00Z")],
+        "{m}"
+    );
 }
 
 async fn twee_bezorgers_na_uitval(db: Db) {
@@ -758,6 +822,7 @@ op_beide_backends!(
     ssrf_speciale_adressen,
     dode_berichten_en_abonnementen,
     twee_scanners_tegelijk,
+    herinnering_na_halve_termijn,
     twee_bezorgers_na_uitval,
     webhook_replay_en_herhaling,
     crash_tijdens_verzenden_email,

@@ -128,8 +128,8 @@ fn termijnen(app: &TestApp, melding: &str, reeks: u32, aantal: u32, basis: &str)
             "na-onderzoek"
         };
         sql.push_str(&format!(
-            "INSERT INTO termijnen (id, zorgmelding_id, afzender, ontvanger, moment, verschuldigd_op, bron, aangemaakt_op) \
-             VALUES ('{id}', '{melding}', 'politie-haaglanden', 'vt-haaglanden', '{moment}', '{due}', 'test', '{due}');\n",
+            "INSERT INTO termijnen (id, zorgmelding_id, afzender, ontvanger, moment, verschuldigd_op, bron, aangemaakt_op, herinneren_vanaf) \
+             VALUES ('{id}', '{melding}', 'politie-haaglanden', 'vt-haaglanden', '{moment}', '{due}', 'test', '{due}', '{due}');\n",
             id = rij_id(reeks, i),
             due = tijd(basis, i64::from(i / 2) * 60),
         ));

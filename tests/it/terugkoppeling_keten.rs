@@ -255,7 +255,20 @@ async fn over_pasen(db: Db) {
     );
 
     // Thursday 16 April: the triage feedback, three days late.
+    // The triage comes first (TERUGKOPPELING_VOLGT_BEHANDELING): taken up, then assessed.
     zet(&klok, start, "2026-04-16T10:00:00Z");
+    for (stap, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "voorwaarden-en-vervolg"}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{stap}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{stap}: {:?}", res.text().await);
+    }
     let res = app
         .post(
             &format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen"),

@@ -243,6 +243,7 @@ fn zaai_termijnen(pool: &DbPool, te_laat: usize) {
                     termijnen::verschuldigd_op.eq(to_db(due)),
                     termijnen::bron.eq("bench"),
                     termijnen::aangemaakt_op.eq(t),
+                    termijnen::herinneren_vanaf.eq(t),
                 )
             })
             .collect();

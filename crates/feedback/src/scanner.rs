@@ -27,7 +27,8 @@ pub const TE_LAAT: &str = "termijnen.terugkoppeling-te-laat";
 /// How the scanner works.
 #[derive(Debug, Clone)]
 pub struct ScanInstelling {
-    /// A reminder goes out this long before a duty is due.
+    /// A reminder goes out this long before a duty is due, but not before half its term
+    /// has passed (`referral::termijnen::HERINNERING_NA_HALVE_TERMIJN`).
     pub herinnering_vooraf: Duration,
     /// Duties per transaction.
     pub batch: i64,
@@ -77,6 +78,8 @@ fn claim(c: &mut DbConnection, nu: DateTime<Utc>, inst: &ScanInstelling) -> Quer
                     termijnen::herinnerd_op
                         .is_null()
                         .and(termijnen::verschuldigd_op.ge(nu_db))
+                        // HERINNERING_NA_HALVE_TERMIJN (referral::termijnen)
+                        .and(termijnen::herinneren_vanaf.le(nu_db))
                         .or(termijnen::verschuldigd_op.lt(nu_db).and(
                             termijnen::geescaleerd_op
                                 .is_null()

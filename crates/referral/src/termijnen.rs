@@ -112,6 +112,23 @@ pub fn bepaal(
     ))
 }
 
+/// `HERINNERING_NA_HALVE_TERMIJN`: a reminder on a duty goes out its lead
+/// (`scanner.reminder_lead_hours`) before the deadline, but never before half the term
+/// has passed. A one-working-day receipt duty, or an acute one of an hour, lies wholly
+/// inside the 24-hour lead: without this floor the receiver would be reminded seconds
+/// after the melding arrived, which teaches people to ignore reminders.
+pub const HERINNERING_NA_HALVE_TERMIJN: &str = "HERINNERING_NA_HALVE_TERMIJN";
+
+/// The earliest moment a reminder on a duty made at `aangemaakt` and due at
+/// `verschuldigd` may go out: halfway (`HERINNERING_NA_HALVE_TERMIJN`). A deadline at
+/// or before its making gives `aangemaakt`.
+pub fn herinneren_vanaf(aangemaakt: DateTime<Utc>, verschuldigd: DateTime<Utc>) -> DateTime<Utc> {
+    if verschuldigd <= aangemaakt {
+        return aangemaakt;
+    }
+    aangemaakt + (verschuldigd - aangemaakt) / 2
+}
+
 /// Record the duties of a melding just sent.
 pub fn maak(
     conn: &mut DbConnection,
@@ -133,6 +150,7 @@ pub fn maak(
                 termijnen::verschuldigd_op.eq(to_db(due)),
                 termijnen::bron.eq(&bron),
                 termijnen::aangemaakt_op.eq(to_db(nu)),
+                termijnen::herinneren_vanaf.eq(to_db(herinneren_vanaf(nu, due))),
             ))
             .execute(conn)?;
     }
@@ -191,6 +209,8 @@ pub struct Termijn {
     pub herinnerd_op: Option<chrono::NaiveDateTime>,
     pub geescaleerd_op: Option<chrono::NaiveDateTime>,
     pub laat_gemeld_op: Option<chrono::NaiveDateTime>,
+    /// No reminder before this moment (`HERINNERING_NA_HALVE_TERMIJN`).
+    pub herinneren_vanaf: chrono::NaiveDateTime,
 }
 
 impl Termijn {
@@ -264,4 +284,32 @@ pub fn van_melding(conn: &mut DbConnection, zorgmelding: Uuid) -> QueryResult<Ve
         .order(termijnen::verschuldigd_op)
         .select(Termijn::as_select())
         .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn herinneren_vanaf_halverwege() {
+        // One working day: halfway, 12 hours on.
+        assert_eq!(
+            herinneren_vanaf(t("2026-03-02T09:00:00Z"), t("2026-03-03T09:00:00Z")),
+            t("2026-03-02T21:00:00Z")
+        );
+        // Acute receipt in one hour: half an hour on.
+        assert_eq!(
+            herinneren_vanaf(t("2026-03-02T09:00:00Z"), t("2026-03-02T10:00:00Z")),
+            t("2026-03-02T09:30:00Z")
+        );
+        // A deadline already passed when made: no floor beyond its making.
+        assert_eq!(
+            herinneren_vanaf(t("2026-03-02T09:00:00Z"), t("2026-03-01T09:00:00Z")),
+            t("2026-03-02T09:00:00Z")
+        );
+    }
 }

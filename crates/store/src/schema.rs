@@ -351,6 +351,7 @@ diesel::table! {
         herinnerd_op -> Nullable<Timestamp>,
         geescaleerd_op -> Nullable<Timestamp>,
         laat_gemeld_op -> Nullable<Timestamp>,
+        herinneren_vanaf -> Timestamp,
     }
 }
 

@@ -1,0 +1,1 @@
+ALTER TABLE termijnen DROP COLUMN herinneren_vanaf;
