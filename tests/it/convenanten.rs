@@ -732,6 +732,57 @@ async fn grondslag_is_een_korte_verwijzing(db: Db) {
     maak(&app, "/api/v1/convenanten", &beheer, precies).await;
 }
 
+/// No list in an agreement names an element twice (`regelcode::DUBBEL`, at the repeat's
+/// own index): a role twice in a rule, two retention terms for one category and two terms
+/// for one feedback moment are all named in one 422, and nothing is written.
+async fn niets_twee_keer_in_een_convenant(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let mut dubbel = pilot();
+    dubbel["regels"][0]["rollen"] = json!(["noodhulp", "noodhulp"]);
+    dubbel["categorieen"] = json!([
+        "identificatie",
+        "gezinssituatie",
+        "gezag-en-omgang",
+        "hulpverlening",
+        "politiegegevens",
+        "identificatie"
+    ]);
+    dubbel["bewaartermijnen"] = json!([
+        {"categorie": "identificatie", "termijnDagen": 30},
+        {"categorie": "identificatie", "termijnDagen": 300}
+    ]);
+    dubbel["terugkoppelplichten"] = json!([
+        {"moment": "ontvangstbevestiging", "binnenWerkdagen": 1},
+        {"moment": "ontvangstbevestiging", "binnenWerkdagen": 3}
+    ]);
+    let voor = app.tel("SELECT count(*) AS n FROM convenanten");
+    let body = assert_problem(app.post("/api/v1/convenanten", &beheer, &dubbel).await, 422).await;
+    let mut namen: Vec<(String, String)> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["name"].as_str().unwrap().to_string(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    namen.sort();
+    let verwacht: Vec<(String, String)> = [
+        "/bewaartermijnen/1",
+        "/categorieen/5",
+        "/regels/0/rollen/1",
+        "/terugkoppelplichten/1",
+    ]
+    .iter()
+    .map(|n| (n.to_string(), "dubbel".to_string()))
+    .collect();
+    assert_eq!(namen, verwacht, "{body}");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM convenanten"), voor);
+}
+
 /// `UITTREDEN` ends a party's part in the whole series (the outside test of 1 Dec 2026: a
 /// wijkteam that left v1 still changed the others' concept v2, voiding their signatures,
 /// discarded it, made a new version, and — having signed v2 before it left — signed
@@ -930,6 +981,7 @@ async fn uittreden_geldt_voor_de_hele_reeks(db: Db) {
 }
 
 op_beide_backends!(
+    niets_twee_keer_in_een_convenant,
     uittreden_geldt_voor_de_hele_reeks,
     grondslag_is_een_korte_verwijzing,
     zelfmachtiging_blijft_concept,

@@ -715,6 +715,35 @@ async fn validatie_noemt_veld_en_regel(db: Db) {
                 .unwrap()
                 .contains("voorlopige-ots-max-drie-maanden")
     );
+    // `tot` is the last day in force: a year from 1 January ends on 31 December, three
+    // months on 31 March; one day more breaks the rule (BW 1:258, 1:265c).
+    for (soort, tot, regel) in [
+        ("ots", "2027-01-01", "ots-max-een-jaar"),
+        ("uhp", "2027-01-01", "uhp-max-een-jaar"),
+        (
+            "voorlopige-ots",
+            "2026-04-01",
+            "voorlopige-ots-max-drie-maanden",
+        ),
+    ] {
+        let p = assert_problem(
+            app.post(&pad, &gi, &basis(soort, "2026-01-01", tot)).await,
+            422,
+        )
+        .await;
+        assert_eq!(veld(&p, "/tot"), regel, "{soort} {p}");
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM beschikkingen"), 0);
+    for (soort, tot) in [
+        ("ots", "2026-12-31"),
+        ("uhp", "2026-12-31"),
+        ("voorlopige-ots", "2026-03-31"),
+        ("huisverbod", "2026-01-29"),
+    ] {
+        let res = app.post(&pad, &gi, &basis(soort, "2026-01-01", tot)).await;
+        assert_eq!(res.status(), 201, "{soort}: {:?}", res.text().await);
+    }
+    app.sql("DELETE FROM beschikkingen");
     let p = assert_problem(
         app.post(&pad, &gi, &basis("huisverbod", "2026-01-01", "2026-01-30"))
             .await,

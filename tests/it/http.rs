@@ -252,6 +252,23 @@ async fn alleen_gedeclareerde_queryparameters(db: Db) {
     );
     assert_eq!(body["invalidParams"][0]["code"], "enum", "{body}");
 
+    // A parameter of one value given twice is named beside the other problems.
+    let res = app
+        .get("/api/v1/organisaties?page=1&page=2&pageSize=0", &t)
+        .await;
+    let body = assert_problem(res, 400).await;
+    let mut namen: Vec<&str> = body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    namen.sort();
+    assert_eq!(namen, ["page", "pageSize"], "{body}");
+    let res = app.get("/api/v1/organisaties?page=1&page=1", &t).await;
+    let body = assert_problem(res, 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "page", "{body}");
+
     // Declared parameters still work, and the links carry only them.
     let res = app.get("/api/v1/organisaties?page=1&pageSize=1", &t).await;
     assert_eq!(res.status(), 200);

@@ -381,8 +381,8 @@ async fn doorbraak_en_toetsing(db: Db) {
         body["detail"]
             .as_str()
             .unwrap()
-            .contains("Doorbraak niet mogelijk"),
-        "{body}"
+            .contains("`; doorbraak niet mogelijk: "),
+        "two sentences kept apart: {body}"
     );
     let res = lees(
         nood.clone(),

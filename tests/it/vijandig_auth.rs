@@ -242,6 +242,40 @@ async fn twee_authorization_headers(db: Db) {
     assert_eq!(app.get("/api/v1/organisaties", &triage).await.status(), 200);
 }
 
+/// The same for every header that carries one value (outside test, 2 Dec 2026: two
+/// `X-Audit-Toelichting` headers were a 200 and the log kept only the first reason): each
+/// sent twice is a 400 naming it, nothing done.
+async fn eenmalige_headers_twee_keer(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    opzet(&app).await;
+    let triage = app.token(VT, &["triagist"]);
+    for (kop, a, b) in [
+        (
+            "X-Audit-Toelichting",
+            "Controle van de eigen registratie",
+            "Een andere reden die verdwijnt",
+        ),
+        ("X-Doorbraak", "true", "false"),
+        (
+            "Idempotency-Key",
+            "sleutel-een-abcdef",
+            "sleutel-twee-abcdef",
+        ),
+    ] {
+        let res = app
+            .client
+            .get(format!("{}/api/v1/organisaties", app.direct))
+            .bearer_auth(&triage)
+            .header(kop, a)
+            .header(kop, b)
+            .send()
+            .await
+            .unwrap();
+        let body = assert_problem(res, 400).await;
+        assert_eq!(body["invalidParams"][0]["name"], kop, "{body}");
+    }
+}
+
 /// Finding "bad UUID in a path": the 400 quoted the parser ("Path deserialize error: UUID
 /// parsing failed: invalid character: found `T` at 0"). Now it names the parameter and
 /// the rule only.
@@ -581,6 +615,7 @@ op_beide_backends!(
     platformbeheerder_alleen_in_de_platformorganisatie,
     onbekende_organisatie_overal_401,
     twee_authorization_headers,
+    eenmalige_headers_twee_keer,
     misvormd_pad_id,
     bsn_zoals_het_document_zegt,
     demoklok_alleen_platform,

@@ -341,6 +341,29 @@ async fn de_hele_keten(db: Db) {
     assert!(berichten["count"].as_i64().unwrap() >= 2, "{berichten}");
 }
 
+/// A step without a required reason takes no body: the document says its body is
+/// optional (`requestBody.required: false`), and the proxy holds this exchange to it (the
+/// outside test of 2 Dec 2026: the document required one the server never needed). A step
+/// with a required reason sent without a body is refused, naming `reden`.
+async fn stappen_zonder_lichaam(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let leeg = |token: &str, sub: &str| {
+        app.client
+            .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/{sub}")))
+            .bearer_auth(token.to_string())
+            .send()
+    };
+    let res = leeg(&vt, "ontvangsten").await.unwrap();
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let body = assert_problem(leeg(&agent, "annuleringen").await.unwrap(), 400).await;
+    assert_eq!(body["invalidParams"][0]["name"], "/reden", "{body}");
+}
+
 async fn ongeldige_overgangen(db: Db) {
     let Some(app) = app(db).await else { return };
     let m = concept(&app, &["0518"]).await;
@@ -1186,6 +1209,7 @@ async fn overdracht_buiten_convenant(db: Db) {
 }
 
 op_beide_backends!(
+    stappen_zonder_lichaam,
     overdracht_buiten_convenant,
     elke_verwerking_gelogd,
     termijnen_over_pasen,

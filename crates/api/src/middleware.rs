@@ -464,6 +464,22 @@ pub async fn queryregels(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // A header that carries one value, sent twice: 400 naming it, as for `Authorization`
+    // (RFC 9110 §5.3: a field that is not a list may not be repeated). The outside test of
+    // 2 Dec 2026 sent two reasons; the log kept the first and dropped the other.
+    if crate::auth::actor_van(req.request()).is_some()
+        && let Some((_, naam)) = EENMALIGE_KOPPEN
+            .iter()
+            .find(|(k, _)| req.headers().get_all(*k).nth(1).is_some())
+    {
+        return Ok(req.error_response(AppError::ongeldig(
+            naam,
+            "invalid",
+            format!(
+                "Het verzoek heeft meer dan één `{naam}`-header; stuur er ten hoogste één (RFC 9110 §5.3)"
+            ),
+        )));
+    }
     // `Idempotency-Key` only where the operation honours it (it declares the header): sent
     // elsewhere it would be ignored silently and a retry would create twice (the outside
     // test of 30 Nov 2026), so it is refused as a key that cannot be used for this request
@@ -504,6 +520,16 @@ pub async fn queryregels(
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }
+
+/// The request headers that carry a single value (not a list, RFC 9110 §5.3), by their
+/// lower-case wire name and their name in the document: each is refused when sent twice.
+/// `Authorization` is checked by the authentication (`auth::check`); `If-Match` is a list
+/// by definition (§13.1.1).
+const EENMALIGE_KOPPEN: &[(&str, &str)] = &[
+    ("x-audit-toelichting", crate::verwerking::TOELICHTING_KOP),
+    ("x-doorbraak", "X-Doorbraak"),
+    ("idempotency-key", "Idempotency-Key"),
+];
 
 #[cfg(test)]
 mod tests {

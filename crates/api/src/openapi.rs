@@ -332,7 +332,34 @@ fn toelichtingskop(op: &mut Map<String, Value>) {
     }
 }
 
+/// An optional body (`request_body = Option<T>`: `required` left out) is either absent or
+/// a `T`; utoipa also writes `oneOf: [null, T]`, which would let a client send the JSON
+/// `null`, a body no handler reads. The schema becomes `T` again.
+fn optioneel_lichaam(op: &mut Map<String, Value>) {
+    let Some(inhoud) = op
+        .get_mut("requestBody")
+        .and_then(|b| b.get_mut("content"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for soort in inhoud.values_mut() {
+        let Some(schema) = soort.get_mut("schema") else {
+            continue;
+        };
+        if let Some([a, b]) = schema
+            .get("oneOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            && a == &json!({"type": "null"})
+        {
+            *schema = b.clone();
+        }
+    }
+}
+
 fn afwerken_operatie(pad: &str, method: &str, op: &mut Map<String, Value>) {
+    optioneel_lichaam(op);
     parameterregels(op);
     let (if_match, idempotentie) = kopformaten(op);
     let has_params = op
@@ -611,6 +638,26 @@ impl MethodeTabel {
         };
         let paren: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
         let mut uit = Vec::new();
+        // A parameter of one value given twice (`page=1&page=2`): the document's form style
+        // gives a scalar one value, and which one counts would be a guess. Named beside the
+        // other problems (outside test, 2 Dec 2026: only `pageSize` was named).
+        for (i, (sleutel, _)) in paren.iter().enumerate() {
+            let eenmalig = params.iter().any(|(n, schema)| {
+                n == sleutel && schema.get("type") != Some(&Value::from("array"))
+            });
+            if eenmalig
+                && paren[..i].iter().any(|(k, _)| k == sleutel)
+                && !uit.iter().any(|p: &InvalidParam| &p.name == sleutel)
+            {
+                uit.push(InvalidParam {
+                    name: sleutel.clone(),
+                    code: "invalid".into(),
+                    reason: format!(
+                        "`{sleutel}` staat meer dan één keer in de query; deze parameter heeft één waarde"
+                    ),
+                });
+            }
+        }
         for (sleutel, waarde) in &paren {
             match params.iter().find(|(n, _)| n == sleutel) {
                 None => {

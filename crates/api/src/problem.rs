@@ -200,7 +200,11 @@ impl AppError {
             AppError::Geweigerd(w) if w.toelichting_vereist => {
                 ("toelichting-vereist", "Reden van raadpleging vereist")
             }
-            AppError::Geweigerd(_) => ("geweigerd", "Geweigerd door het convenant"),
+            AppError::Geweigerd(w) if w.door_convenant() => {
+                ("geweigerd", "Geweigerd door het convenant")
+            }
+            // The detail names the rule (EIGEN_ORGANISATIE, a use case's rule).
+            AppError::Geweigerd(_) => ("geweigerd", "Geweigerd door een toegangsregel"),
             AppError::GeweigerdBij { weigering, .. } => {
                 AppError::Geweigerd(weigering.clone()).slug_en_titel()
             }
@@ -557,6 +561,17 @@ mod tests {
         let (s, _, b) = antwoord(Fout::geweigerd("CONVENANT_VEREIST", "geen convenant")).await;
         assert_eq!(s, 403);
         assert!(b["detail"].as_str().unwrap().contains("CONVENANT_VEREIST"));
+        assert_eq!(b["title"], "Geweigerd door het convenant");
+        // A rule of the service, not of an agreement: the title does not blame one.
+        let (s, _, b) = antwoord(Fout::geweigerd(
+            "ONTVANGER_KOPPELT_TERUG",
+            "alleen de ontvanger koppelt terug",
+        ))
+        .await;
+        assert_eq!(
+            (s, b["title"].as_str()),
+            (403, Some("Geweigerd door een toegangsregel"))
+        );
         let (s, _, b) = antwoord(Fout::Geweigerd {
             regel: "REDEN_VERPLICHT",
             reden: "stuur X-Audit-Toelichting".into(),

@@ -136,8 +136,10 @@ pub struct BeschikkingInvoer {
     /// First day the decision applies: `JJJJ-MM-DD`, from 1900-01-01 up to and including 1 year after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(required = true, value_type = String, format = Date)]
     pub van: Option<String>,
-    /// Last day, not before `van`. Required for a (voorlopige) OTS and a UHP; a huisverbod
-    /// without it runs 10 days. `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
+    /// Last day in force (inclusive), not before `van`. Required for a (voorlopige) OTS and
+    /// a UHP, at most the day before the same date 3 months (voorlopige OTS) or 1 year (OTS,
+    /// UHP) after `van`: a court's "tot 1 januari 2027" is `tot` 2026-12-31. A huisverbod
+    /// without it runs to `van` + 10 days, with it to at most `van` + 28 days. `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub tot: Option<String>,
     #[schema(required = true, value_type = bool)]
@@ -200,6 +202,17 @@ impl Beschikking {
             (self.soort == Beschikkingsoort::Huisverbod).then(|| self.van + HUISVERBOD_TIEN_DAGEN)
         })
     }
+}
+
+/// The last day in force of an order of `duur` that takes effect on `van`: the day before
+/// the same date `duur` later. `tot` is the last day in force (inclusive, see
+/// `Beschikking::werking`); an OTS "met ingang van 1 januari 2026 voor de duur van een
+/// jaar" (BW 1:258 lid 1) runs up to and including 31 December 2026, not 1 January 2027.
+/// A huisverbod is counted in days from the hour it is issued (Wet tijdelijk huisverbod
+/// art. 2 lid 6) and so is still in force on the tenth day after `van`: it does not use
+/// this.
+fn laatste_dag(van: NaiveDate, duur: Months) -> NaiveDate {
+    (van + duur).pred_opt().unwrap_or(van)
 }
 
 /// Check a term against a rule: the end may be at most `grens` (the start plus the rule's
@@ -275,7 +288,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "voorlopige-ots-max-drie-maanden",
                             t,
-                            van + VOORLOPIGE_OTS_MAX_DRIE_MAANDEN,
+                            laatste_dag(van, VOORLOPIGE_OTS_MAX_DRIE_MAANDEN),
                             "een voorlopige ondertoezichtstelling duurt ten hoogste 3 maanden",
                         );
                     }
@@ -287,7 +300,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "ots-max-een-jaar",
                             t,
-                            van + OTS_MAX_EEN_JAAR,
+                            laatste_dag(van, OTS_MAX_EEN_JAAR),
                             "een ondertoezichtstelling duurt ten hoogste 1 jaar; een verlenging is een nieuwe beschikking",
                         );
                     }
@@ -299,7 +312,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "uhp-max-een-jaar",
                             t,
-                            van + UHP_MAX_EEN_JAAR,
+                            laatste_dag(van, UHP_MAX_EEN_JAAR),
                             "een machtiging uithuisplaatsing geldt ten hoogste 1 jaar",
                         );
                     }

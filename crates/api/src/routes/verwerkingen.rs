@@ -308,7 +308,7 @@ pub struct VerstrekkingParams {
     #[param(value_type = Option<i32>, minimum = 1, maximum = 100)]
     pub page_size: Option<String>,
     /// The position of a page, as the links `next` and `previous` carry it (opaque; a
-    /// cursor not issued by this list is a 400 naming `cursor`).
+    /// cursor not issued by this list is a 422 naming `cursor`).
     #[param(pattern = "^[A-Za-z0-9_-]+$", max_length = 512)]
     pub cursor: Option<String>,
 }

@@ -146,6 +146,19 @@ pub struct Weigering {
     pub toelichting_vereist: bool,
 }
 
+/// The rules by which an agreement (convenant) refuses: no agreement rule covers the
+/// request, its rule asks a reason, or break-glass was not allowed. Every other refusal
+/// comes from a rule of the service itself (`EIGEN_ORGANISATIE`, a use case's rule such as
+/// `ONTVANGER_KOPPELT_TERUG`), and its problem title must not blame an agreement.
+pub const CONVENANTREGELS: &[&str] = &["CONVENANT_VEREIST", "REDEN_VERPLICHT", "DOORBRAAK"];
+
+impl Weigering {
+    /// Was it an agreement that refused (`CONVENANTREGELS`)?
+    pub fn door_convenant(&self) -> bool {
+        CONVENANTREGELS.contains(&self.regel)
+    }
+}
+
 /// The decision itself, without I/O: given the actor, its organisation's kind, the
 /// stored-active agreements it is party to, the request, the stated reason and the time.
 pub fn beslis(
@@ -164,7 +177,11 @@ pub fn beslis(
         Err(w) if doorbraak => doorbraak::doorbreek(actor, soort, convenanten, a, toelichting, nu)
             .map_err(|d| Weigering {
                 regel: "DOORBRAAK",
-                reden: format!("{} Doorbraak niet mogelijk: {}", w.reden, d.reden),
+                reden: format!(
+                    "{}; doorbraak niet mogelijk: {}",
+                    w.reden.trim_end_matches('.'),
+                    d.reden
+                ),
                 toelichting_vereist: d.toelichting_vereist,
             }),
         Err(w) => Err(w),

@@ -227,10 +227,98 @@ pub struct Inhoud {
     pub kalender: Kalendernaam,
 }
 
+/// `regelcode::DUBBEL` over a list: each element whose key an earlier element already has
+/// is named at its own index (`pad[j]`), with `uitleg`. A list in an agreement is a set
+/// (a role twice grants nothing more) or keyed (two retention terms for one category, or
+/// two terms for one feedback moment, contradict each other): a repeat is a mistake in
+/// the text the parties sign, so it is refused rather than silently merged.
+fn eenmaal<T, K: PartialEq>(
+    v: &mut Validatie,
+    pad: &str,
+    lijst: &[T],
+    sleutel: impl Fn(&T) -> K,
+    uitleg: &str,
+) {
+    let sleutels: Vec<K> = lijst.iter().map(sleutel).collect();
+    for (j, k) in sleutels.iter().enumerate() {
+        if sleutels[..j].contains(k) {
+            v.fout(format!("{pad}[{j}]"), regelcode::DUBBEL, uitleg.to_string());
+        }
+    }
+}
+
 impl Inhoud {
     /// Check internal consistency: every rule's purpose and categories are among the
-    /// agreement's, parties are unique, at least two parties.
+    /// agreement's, parties are unique, at least two parties, and no list names an element
+    /// twice (`eenmaal`).
     pub fn valideer(&self, v: &mut Validatie) {
+        eenmaal(
+            v,
+            "doelen",
+            &self.doelen,
+            |d| *d,
+            "elk doel staat één keer in `doelen`",
+        );
+        eenmaal(
+            v,
+            "categorieen",
+            &self.categorieen,
+            |c| *c,
+            "elke categorie staat één keer in `categorieen`",
+        );
+        eenmaal(
+            v,
+            "terugkoppelplichten",
+            &self.terugkoppelplichten,
+            |t| t.moment,
+            "elk terugkoppelmoment heeft één termijn",
+        );
+        eenmaal(
+            v,
+            "bewaartermijnen",
+            &self.bewaartermijnen,
+            |b| b.categorie,
+            "elke categorie heeft één bewaartermijn",
+        );
+        eenmaal(
+            v,
+            "doorbraakrollen",
+            &self.doorbraakrollen,
+            |d| (d.organisatie_soort, d.rol),
+            "elke doorbraakrol staat één keer in `doorbraakrollen`",
+        );
+        for (i, p) in self.partijen.iter().enumerate() {
+            eenmaal(
+                v,
+                &format!("partijen[{i}].ondertekenaars"),
+                &p.ondertekenaars,
+                |r| *r,
+                "elke rol staat één keer bij de ondertekenaars",
+            );
+        }
+        for (i, r) in self.regels.iter().enumerate() {
+            eenmaal(
+                v,
+                &format!("regels[{i}].rollen"),
+                &r.rollen,
+                |x| *x,
+                "elke rol staat één keer in een regel",
+            );
+            eenmaal(
+                v,
+                &format!("regels[{i}].acties"),
+                &r.acties,
+                |x| *x,
+                "elke actie staat één keer in een regel",
+            );
+            eenmaal(
+                v,
+                &format!("regels[{i}].categorieen"),
+                &r.categorieen,
+                |x| *x,
+                "elke categorie staat één keer in een regel",
+            );
+        }
         if self.partijen.len() < 2 {
             v.fout(
                 "partijen",

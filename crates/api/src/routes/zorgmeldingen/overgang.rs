@@ -25,7 +25,9 @@ fn na_stap(k: &ketenregie_referral::opslag::Kop) -> HttpResponse {
 
 macro_rules! stap_route {
     ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal) => {
-        stap_route!($naam, $pad, $op, $samenvatting, $stap, StapInvoer);
+        // The body is optional for a step without a required reason (the handler takes
+        // `OptioneleJson`): the document says so, or a generated client must send `{}`.
+        stap_route!($naam, $pad, $op, $samenvatting, $stap, Option<StapInvoer>);
     };
     ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal, $invoer:ty) => {
         #[utoipa::path(
