@@ -17,6 +17,7 @@ mod bewaring;
 mod bewaring_alles;
 mod bezorging;
 mod compressie;
+mod concept_verwijderen;
 mod contract;
 mod convenanten;
 mod cursorlijsten;

@@ -158,7 +158,7 @@ pub(crate) async fn demo_organisaties(app: &TestApp) {
     }
 }
 
-async fn opzet(app: &TestApp) {
+pub(crate) async fn opzet(app: &TestApp) {
     app.organisatie(POLITIE, "politie", &[]).await;
     app.organisatie(VT, "veilig-thuis", &["0518"]).await;
     app.organisatie(
@@ -205,7 +205,7 @@ async fn opzet(app: &TestApp) {
 const BSN_KIND: &str = "999990032";
 
 /// The filled form (the persons are synthetic; the BSN passes the elfproef).
-fn formulier(csrf: &str, actie: &str) -> Vec<(String, String)> {
+pub(crate) fn formulier(csrf: &str, actie: &str) -> Vec<(String, String)> {
     [
         ("_csrf", csrf),
         ("kinderen[0].voornaam", "Sem"),
@@ -237,7 +237,7 @@ fn formulier(csrf: &str, actie: &str) -> Vec<(String, String)> {
     .collect()
 }
 
-fn velden(v: &[(String, String)]) -> Vec<(&str, &str)> {
+pub(crate) fn velden(v: &[(String, String)]) -> Vec<(&str, &str)> {
     v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
 }
 

@@ -208,7 +208,7 @@ impl Bewaarbron for Meldingbron {
 }
 
 /// Remove expired chains that went for the same reason `g` (or with `proef` only list
-/// them), in a few statements for all of them.
+/// them), in a few statements for all of them (`verwijder_meldingen`).
 fn ruim_ketens_op(
     conn: &mut DbConnection,
     ketens: &[&VerlopenKeten],
@@ -216,17 +216,14 @@ fn ruim_ketens_op(
     proef: bool,
 ) -> QueryResult<Vec<Verwijderd>> {
     let ids: Vec<String> = ketens.iter().flat_map(|k| k.melding_ids()).collect();
-    let mut onderwerpen: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
-    for (m, b) in zorgmelding_betrokkenen::table
-        .filter(zorgmelding_betrokkenen::zorgmelding_id.eq_any(&ids))
-        .select((
-            zorgmelding_betrokkenen::zorgmelding_id,
-            zorgmelding_betrokkenen::betrokkene,
-        ))
-        .load::<(String, Tekst<Uuid>)>(conn)?
-    {
-        onderwerpen.entry(m).or_default().push(b.0);
-    }
+    let Meegenomen {
+        mut onderwerpen,
+        stappen,
+        termijnen: plichten,
+        eigen_verklaringen,
+        berichten,
+        bezorgingen,
+    } = verwijder_meldingen(conn, &ids, proef)?;
     let mut uit = Vec::new();
     for keten in ketens {
         // Every holder of the chain held each of its meldingen (a hand-over stays linked
@@ -253,42 +250,99 @@ fn ruim_ketens_op(
             });
         }
     }
-    let stappen: Vec<String> = zorgmelding_stappen::table
-        .filter(zorgmelding_stappen::zorgmelding_id.eq_any(&ids))
-        .select(zorgmelding_stappen::id)
-        .load(conn)?;
     uit.extend(
         stappen
             .iter()
             .map(|s| Verwijderd::mee("zorgmelding-stappen", s, g)),
     );
+    uit.extend(plichten.iter().map(|t| Verwijderd::mee("termijnen", t, g)));
+    uit.extend(
+        eigen_verklaringen
+            .iter()
+            .map(|v| Verwijderd::mee("eigen-verklaringen", v, g)),
+    );
+    uit.extend(berichten.iter().map(|b| Verwijderd::mee("outbox", b, g)));
+    uit.extend(
+        bezorgingen
+            .iter()
+            .map(|b| Verwijderd::mee("bezorgingen", b, g)),
+    );
+    Ok(uit)
+}
+
+/// What went with meldingen removed by `verwijder_meldingen`, by id.
+#[derive(Debug, Clone, Default)]
+pub struct Meegenomen {
+    /// The data subjects of each melding (its identity index), melding id -> subjects.
+    pub onderwerpen: BTreeMap<String, Vec<Uuid>>,
+    pub stappen: Vec<String>,
+    /// The feedback duties owed on them.
+    pub termijnen: Vec<String>,
+    /// The own statements on them (Jeugdwet art. 7.3.8).
+    pub eigen_verklaringen: Vec<String>,
+    /// The notifications about them and their duties, and those notifications' deliveries.
+    pub berichten: Vec<String>,
+    pub bezorgingen: Vec<String>,
+}
+
+/// Remove meldingen `ids` and everything stored for them: their steps, their identity
+/// index (`zorgmelding_betrokkenen`), the feedback duties owed on them, the own
+/// statements on them and the notifications about them (with `proef` only list them).
+/// The one removal of a melding, used by the retention run (`ruim_ketens_op`, whole
+/// chains) and by the withdrawal of a concept (`melding::verwijder_concept`). Feedback
+/// on a melding is the feedback crate's and is not touched here (a concept has none).
+/// Logs nothing: each caller logs the removal as its own processing.
+pub fn verwijder_meldingen(
+    conn: &mut DbConnection,
+    ids: &[String],
+    proef: bool,
+) -> QueryResult<Meegenomen> {
+    let mut onderwerpen: BTreeMap<String, Vec<Uuid>> = BTreeMap::new();
+    for (m, b) in zorgmelding_betrokkenen::table
+        .filter(zorgmelding_betrokkenen::zorgmelding_id.eq_any(ids))
+        .select((
+            zorgmelding_betrokkenen::zorgmelding_id,
+            zorgmelding_betrokkenen::betrokkene,
+        ))
+        .load::<(String, Tekst<Uuid>)>(conn)?
+    {
+        onderwerpen.entry(m).or_default().push(b.0);
+    }
+    let stappen: Vec<String> = zorgmelding_stappen::table
+        .filter(zorgmelding_stappen::zorgmelding_id.eq_any(ids))
+        .select(zorgmelding_stappen::id)
+        .load(conn)?;
     let plichten: Vec<String> = termijnen::table
-        .filter(termijnen::zorgmelding_id.eq_any(&ids))
+        .filter(termijnen::zorgmelding_id.eq_any(ids))
         .select(termijnen::id)
         .load(conn)?;
-    uit.extend(plichten.iter().map(|t| Verwijderd::mee("termijnen", t, g)));
-    for (v, _) in eigen_verklaring::verwijder_bij(conn, "zorgmeldingen", &ids, proef)? {
-        uit.push(Verwijderd::mee("eigen-verklaringen", v, g));
-    }
-    let mut onderwerpen = ids.clone();
-    onderwerpen.extend(plichten.iter().cloned());
-    let (berichten, bezorgd) = outbox::verwijder_over(conn, &onderwerpen, proef)?;
-    uit.extend(berichten.iter().map(|b| Verwijderd::mee("outbox", b, g)));
-    uit.extend(bezorgd.iter().map(|b| Verwijderd::mee("bezorgingen", b, g)));
+    let eigen_verklaringen = eigen_verklaring::verwijder_bij(conn, "zorgmeldingen", ids, proef)?
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect();
+    let mut over = ids.to_vec();
+    over.extend(plichten.iter().cloned());
+    let (berichten, bezorgingen) = outbox::verwijder_over(conn, &over, proef)?;
     if !proef {
-        diesel::delete(termijnen::table.filter(termijnen::zorgmelding_id.eq_any(&ids)))
+        diesel::delete(termijnen::table.filter(termijnen::zorgmelding_id.eq_any(ids)))
             .execute(conn)?;
         diesel::delete(
-            zorgmelding_stappen::table.filter(zorgmelding_stappen::zorgmelding_id.eq_any(&ids)),
+            zorgmelding_stappen::table.filter(zorgmelding_stappen::zorgmelding_id.eq_any(ids)),
         )
         .execute(conn)?;
         diesel::delete(
             zorgmelding_betrokkenen::table
-                .filter(zorgmelding_betrokkenen::zorgmelding_id.eq_any(&ids)),
+                .filter(zorgmelding_betrokkenen::zorgmelding_id.eq_any(ids)),
         )
         .execute(conn)?;
-        diesel::delete(zorgmeldingen::table.filter(zorgmeldingen::id.eq_any(&ids)))
-            .execute(conn)?;
+        diesel::delete(zorgmeldingen::table.filter(zorgmeldingen::id.eq_any(ids))).execute(conn)?;
     }
-    Ok(uit)
+    Ok(Meegenomen {
+        onderwerpen,
+        stappen,
+        termijnen: plichten,
+        eigen_verklaringen,
+        berichten,
+        bezorgingen,
+    })
 }

@@ -11,7 +11,7 @@
 //!
 //! | use case | what |
 //! | --- | --- |
-//! | `maak`, `wijzig`, `lees`, `stappen`, `lijst` | the melding, its history, inbox/outbox |
+//! | `maak`, `wijzig`, `verwijder_concept`, `lees`, `stappen`, `lijst` | the melding (a concept withdrawn whole), its history, inbox/outbox |
 //! | `dien_in`, `kwaliteit` | submit, the quality check, routing |
 //! | `ontvang`, `beoordeel`, `accepteer`, `wijs_af`, `sluit_af`, `annuleer`, `schort_op`, `hervat`, `mislukt` | the handling, through the transition table |
 //! | `draag_over` | a hand-over: a linked task for another organisation |
@@ -41,8 +41,8 @@ pub mod toegang;
 pub use indiening::{Indiening, Kwaliteitsoordeel, Oordeel, dien_in, kwaliteit};
 pub use levenscyclus::{Partij, TaakStatus};
 pub use melding::{
-    NieuweMelding, Wijziging, Zorgmelding, lees, lijst, maak, open_termijnen, pagina, stappen,
-    wijzig, zet_kwaliteitscontrole,
+    NieuweMelding, Verwijdering, Wijziging, Zorgmelding, lees, lijst, maak, open_termijnen, pagina,
+    stappen, verwijder_concept, wijzig, zet_kwaliteitscontrole,
 };
 pub use opslag::Meldingstatus;
 pub use overgang::{

@@ -1,6 +1,7 @@
-//! The melding itself: drafting (`maak`), changing a concept (`wijzig`), reading one
-//! (`lees`), its step history (`stappen`), the inbox and outbox (`lijst`) and the
-//! organisation's quality-check setting (`zet_kwaliteitscontrole`).
+//! The melding itself: drafting (`maak`), changing a concept (`wijzig`), withdrawing one
+//! (`verwijder_concept`, `CONCEPT_VERWIJDERBAAR`), reading one (`lees`), its step history
+//! (`stappen`), the inbox and outbox (`lijst`) and the organisation's quality-check
+//! setting (`zet_kwaliteitscontrole`).
 //!
 //! Each use case runs inside the caller's transaction and owns its decision, its writes,
 //! its audit row and one processing-log row per data subject.
@@ -281,6 +282,76 @@ pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zo
         termijnen: None,
         eigen_verklaringen: verklaringen,
     })
+}
+
+/// Rule: only a concept is withdrawn (`verwijder_concept`). A concept that was never sent
+/// is the author's draft, held by nobody else: its removal is data minimisation and
+/// storage limitation (AVG art. 5 lid 1 c and e), not the loss of anyone's record. Once submitted (`ter-controle`, `verzonden`, `niet-routeerbaar`) the melding
+/// is the receiver's record too and the basis of the feedback owed on it: it is kept and
+/// goes under retention (`bewaring`). Any other status is a 409 naming it.
+pub const CONCEPT_VERWIJDERBAAR: &str = "CONCEPT_VERWIJDERBAAR";
+
+/// A concept to withdraw.
+#[derive(Debug, Clone)]
+pub struct Verwijdering {
+    pub id: Uuid,
+    /// `If-Match` (RFC 9110 §13.1.1), `IfMatch::Geen` when not sent: as for `wijzig`, the
+    /// removal is then unconditional.
+    pub verwacht_versie: ketenregie_common::IfMatch,
+}
+
+/// Withdraw a concept (`CONCEPT_VERWIJDERBAAR`): only by the author's organisation
+/// (`AFZENDER_BEHEERT_CONCEPT`; an organisation outside the melding's view gets the 404
+/// of a read), at the version read. The melding goes with everything stored for it
+/// (`bewaring::verwijder_meldingen`, the one removal the retention run uses too: its
+/// encrypted content, its steps, its identity index, its own statements, its
+/// notifications) and the stored idempotent answer that repeated its content
+/// (`idempotentie::vergeet_locatie`). Both logs in the same transaction: one audit row
+/// (`verwijderen`) and one processing-log row per subject (`logboek::VERWIJDERING`), so a
+/// data subject's inzage shows the concept was processed and removed.
+///
+/// The decision is taken as for a change (`Actie::Wijzigen`, the organisation's own
+/// decision as in `wijzig`): the decision knows no removal action, and withdrawing a
+/// draft changes the organisation's own record under the same purpose and basis as
+/// editing it; a caller allowed to rewrite every field of the concept may also take it
+/// back.
+pub fn verwijder_concept(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    v: Verwijdering,
+) -> Result<(), Fout> {
+    let k = laad(conn, v.id)?;
+    partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
+    beheert_concept(&ctx.actor, &k, "verwijdert een concept")?;
+    if k.meldingstatus != Meldingstatus::Concept {
+        return Err(Fout::toestand(
+            format!(
+                "De zorgmelding is `{}`; alleen een concept wordt verwijderd, een ingediende melding blijft bewaard tot haar bewaartermijn verstrijkt (regel {CONCEPT_VERWIJDERBAAR})",
+                k.meldingstatus
+            ),
+            k.meldingstatus.to_string(),
+            [Meldingstatus::Concept.to_string()],
+        ));
+    }
+    versie_check(&k, &v.verwacht_versie)?;
+    let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
+    if !opslag::neem_concept(conn, k.id, k.versie)? {
+        // Changed or submitted between the read and now: the version read is stale.
+        return Err(Fout::VoorwaardeMislukt(
+            "De zorgmelding is intussen gewijzigd of ingediend; haal haar opnieuw op".into(),
+        ));
+    }
+    let id = k.id.to_string();
+    let mut weg = crate::bewaring::verwijder_meldingen(conn, std::slice::from_ref(&id), false)?;
+    ketenregie_store::idempotentie::vergeet_locatie(conn, &k.pad())?;
+    logboek::verwijdering(
+        conn,
+        ctx,
+        &t,
+        object(&k),
+        &weg.onderwerpen.remove(&id).unwrap_or_default(),
+    )?;
+    Ok(())
 }
 
 /// Every step of melding `id` and of the hand-over tasks made from it, oldest first:

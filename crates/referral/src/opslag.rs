@@ -559,6 +559,22 @@ pub fn vervang_inhoud(
     zet_betrokkenen(conn, v, &id.to_string(), i)
 }
 
+/// Take concept `id` at version `versie` for its removal (`melding::verwijder_concept`):
+/// its version moves on, so a concurrent change or submission of the version read loses
+/// (or waits for this transaction, on PostgreSQL). False when it is no longer a concept
+/// at that version.
+pub fn neem_concept(conn: &mut DbConnection, id: Uuid, versie: i64) -> QueryResult<bool> {
+    let n = diesel::update(
+        zorgmeldingen::table
+            .find(id.to_string())
+            .filter(zorgmeldingen::versie.eq(versie))
+            .filter(zorgmeldingen::meldingstatus.eq(Meldingstatus::Concept)),
+    )
+    .set(zorgmeldingen::versie.eq(versie + 1))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Change status fields; only when the version is still `versie` (optimistic
 /// concurrency). Returns false when someone else changed it first.
 #[allow(clippy::too_many_arguments)]

@@ -6,8 +6,8 @@
 //! - `POLITIE_DIENT_IN`: zorgmeldingen are filed by the police (wijkagent,
 //!   jeugdcoördinator, noodhulp) — the Meldcode's reporting duty as the police carry it out
 //!   (Wet verplichte meldcode, Besluit verplichte meldcode art. 2; DOMAIN.md §3 flow 1);
-//! - `AFZENDER_BEHEERT_CONCEPT`: only the author's organisation changes or submits a
-//!   concept;
+//! - `AFZENDER_BEHEERT_CONCEPT`: only the author's organisation changes, submits or
+//!   withdraws a concept;
 //! - `KWALITEITSCONTROLE_EIGEN_ORGANISATIE`: only a kwaliteitscontroleur of the filing
 //!   organisation approves or sends back;
 //! - `ALLEEN_ONTVANGER_DRAAGT_OVER`: only the receiver hands over (FHIR Task: the owner

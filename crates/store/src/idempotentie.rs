@@ -119,3 +119,19 @@ pub fn opruimen(conn: &mut DbConnection, nu: DateTime<Utc>, proef: bool) -> Quer
         diesel::delete(idempotentie::table.filter(verlopen)).execute(conn)
     }
 }
+
+/// Remove the stored answers whose `Location` is the resource at `pad` or one under it
+/// (`pad/...`), for any key and organisation: the resource itself was removed (a concept
+/// zorgmelding withdrawn), and an answer repeating its content must not outlive it (AVG
+/// art. 5 lid 1 c and e). A retry with such a key then counts as a new request. Returns
+/// how many went.
+pub fn vergeet_locatie(conn: &mut DbConnection, pad: &str) -> QueryResult<usize> {
+    diesel::delete(
+        idempotentie::table.filter(
+            idempotentie::locatie
+                .eq(pad)
+                .or(idempotentie::locatie.like(format!("{pad}/%"))),
+        ),
+    )
+    .execute(conn)
+}

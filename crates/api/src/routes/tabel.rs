@@ -60,7 +60,7 @@ routetabel! {
     "/personen/{id}/inzage" => { get: inzage::inzage }
     "/personen/{id}/eigen-verklaringen" met [.wrap(from_fn(crate::limieten::quotum_persoon))] => { get: eigen_verklaringen::lijst, post: eigen_verklaringen::voeg_toe }
     "/zorgmeldingen" met [.app_data(web::PayloadConfig::new(ZORGMELDING_MAX_BODY))] => { get: zorgmeldingen::lijst, post: zorgmeldingen::maak }
-    "/zorgmeldingen/{id}" met [.app_data(web::JsonConfig::default().limit(ZORGMELDING_MAX_BODY).error_handler(json_fout))] => { get: zorgmeldingen::een, put: zorgmeldingen::wijzig }
+    "/zorgmeldingen/{id}" met [.app_data(web::JsonConfig::default().limit(ZORGMELDING_MAX_BODY).error_handler(json_fout))] => { get: zorgmeldingen::een, put: zorgmeldingen::wijzig, delete: zorgmeldingen::verwijder }
     "/zorgmeldingen/{id}/indieningen" => { post: zorgmeldingen::indien }
     "/zorgmeldingen/{id}/kwaliteitsbeoordelingen" => { post: zorgmeldingen::kwaliteit }
     "/zorgmeldingen/{id}/ontvangsten" => { post: zorgmeldingen::ontvang }

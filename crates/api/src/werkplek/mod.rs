@@ -641,6 +641,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 "/meldingen/{id}/kwaliteit",
                 web::post().to(meldingen::kwaliteit),
             )
+            .route(
+                "/meldingen/{id}/verwijderen",
+                web::get().to(meldingen::verwijder_vraag),
+            )
+            .route(
+                "/meldingen/{id}/verwijderen",
+                web::post().to(meldingen::verwijder),
+            )
             .route("/meldingen/{id}/stap", web::post().to(meldingen::stap))
             .route(
                 "/meldingen/{id}/overdracht",

@@ -542,6 +542,49 @@ pub fn wijziging(
     Wijzigingslog::van(ctx, t, actie, object, oud, nieuw, betrokkenen).schrijf(conn)
 }
 
+/// The processing activity of a record's withdrawal by the organisation that made it
+/// (`verwijdering`): a concept zorgmelding removed before it was sent. A noun, as the
+/// retention run's `vernietiging` is, and apart from it: a data subject's inzage shows
+/// that the record was processed and then removed at the maker's request, not that its
+/// term passed.
+pub const VERWIJDERING: &str = "verwijdering";
+
+/// A permitted removal of a record with personal data (`VERWIJDERING`): one audit row
+/// (action `verwijderen`, result 204, the decision's legal basis) and one processing-log
+/// row per subject of the removed record, on the basis of permission `t`. Written now, in
+/// the caller's transaction, with the removal itself.
+pub fn verwijdering(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    object: Object,
+    betrokkenen: &[Uuid],
+) -> QueryResult<()> {
+    audit(
+        conn,
+        ctx,
+        &AuditRegel {
+            actie: "verwijderen".into(),
+            object,
+            resultaat: 204,
+            doorbraak: t.is_doorbraak(),
+            grondslag: Some(t.grondslag_tekst()),
+            oud: None,
+            nieuw: None,
+        },
+    )?;
+    verwerking(
+        conn,
+        ctx,
+        VERWIJDERING,
+        &t.grondslag_tekst(),
+        t.convenant(),
+        t.is_doorbraak(),
+        betrokkenen,
+        "geslaagd",
+    )
+}
+
 /// The log rows of a permitted write (`wijziging`), built but not yet written, so a caller
 /// can insert them in the same statement as its own rows on PostgreSQL (`voeg_aan`, a
 /// `Bundel`) or as separate statements (`schrijf`). The same rows either way: one audit row

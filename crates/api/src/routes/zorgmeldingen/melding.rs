@@ -1,4 +1,5 @@
-//! The melding itself: draft, read, change, its steps, the inbox and outbox.
+//! The melding itself: draft, read, change, withdraw a concept, its steps, the inbox and
+//! outbox.
 
 use super::dto::{StapDto, ZoekParams, ZorgmeldingDto, richting};
 use super::uitvoeren;
@@ -12,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_common::{Validatie, is_gemeentecode};
 use ketenregie_referral::inhoud::MeldingInvoer;
 use ketenregie_referral::opslag::{self, Filter};
-use ketenregie_referral::{self as referral, Wijziging, partij};
+use ketenregie_referral::{self as referral, Verwijdering, Wijziging, partij};
 use ketenregie_store::DbPool;
 use uuid::Uuid;
 
@@ -144,6 +145,38 @@ pub async fn wijzig(
     Ok(HttpResponse::Ok()
         .insert_header(etag(m.kop.versie))
         .json(ZorgmeldingDto::van(&m, ctx.nu)))
+}
+
+#[utoipa::path(
+    delete, path = "/zorgmeldingen/{id}", tag = "zorgmeldingen", operation_id = "zorgmeldingVerwijderen",
+    summary = "Concept verwijderen",
+    description = "Withdraws a concept that was started by mistake (wrong family, a duplicate): the melding goes with everything stored for it (its encrypted content, its steps, the identities of its children and parents, own statements on it, a stored idempotent answer that repeated it). Only a concept (rule `CONCEPT_VERWIJDERBAAR`: a submitted melding is kept and lapses under retention), only by the author's organisation (rule `AFZENDER_BEHEERT_CONCEPT`). With `If-Match` only the version it names; without it the removal is unconditional, as for `PUT`. The audit trail gets a `verwijderen` row and the processing log one `verwijdering` row per child and parent, in the same transaction.",
+    params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
+    responses(
+        (status = 204, description = "Verwijderd"),
+        (status = 403, description = "Niet de organisatie van de opsteller (regel AFZENDER_BEHEERT_CONCEPT), of geen toestemming volgens het besluit", body = Problem),
+        (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
+        (status = 409, description = "Geen concept meer (regel CONCEPT_VERWIJDERBAAR); de huidige status staat erbij", body = Problem),
+        (status = 412, description = "Intussen gewijzigd of ingediend", body = Problem),
+    ),
+    security(("bearer" = [])),
+    extensions(("x-persoonsgegevens" = json!({"doel": "zorgmelding", "categorieen": ["identificatie", "bsn", "gezinssituatie", "politiegegevens", "melder-identiteit"]})))
+)]
+pub async fn verwijder(
+    req: HttpRequest,
+    Verwerking(ctx): Verwerking,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let v = Verwijdering {
+        id: id.into_inner(),
+        verwacht_versie: if_match(&req)?,
+    };
+    uitvoeren(&pool, &ctx, "verwijderen", Some(v.id), move |c, x| {
+        referral::verwijder_concept(c, x, v)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 #[utoipa::path(

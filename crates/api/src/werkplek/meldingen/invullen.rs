@@ -262,3 +262,134 @@ pub async fn bewerk(
     );
     formulier_pagina(&s, Some((id, m.kop.versie)), &w, vec![])
 }
+
+#[derive(Template)]
+#[template(path = "werkplek/concept_verwijderen.html")]
+pub(super) struct ConceptVerwijderen {
+    kader: Kader,
+    id: Uuid,
+    versie: i64,
+    /// What identifies the concept to the one who started it: when, where, about whom.
+    kop: Vec<(String, String)>,
+    probleem: Option<String>,
+}
+
+/// The children of a concept by name ("Sam Jansen, Noor Jansen"), as the confirmation
+/// names them so the right concept is removed.
+fn kinderen(inhoud: Option<&Value>) -> String {
+    inhoud
+        .and_then(|i| i["kinderen"].as_array())
+        .map(|k| {
+            k.iter()
+                .map(|k| {
+                    [k["voornaam"].as_str(), k["achternaam"].as_str()]
+                        .into_iter()
+                        .flatten()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+/// The confirmation page of concept `id`, read under the decision as the form reads it
+/// (`referral::lees`, logged); `probleem` above it when a removal just failed.
+async fn verwijder_pagina(
+    req: &HttpRequest,
+    s: &Sessie,
+    pool: &DbPool,
+    id: Uuid,
+    probleem: Option<String>,
+    code: StatusCode,
+) -> Result<HttpResponse, Fout> {
+    let ctx = context(req, s, None)?;
+    let m = uitvoeren(pool, &ctx, "lezen", Some(id), move |c, x| {
+        referral::lees(c, x, id)
+    })
+    .await?;
+    if m.kop.meldingstatus != Meldingstatus::Concept {
+        return Err(Fout(AppError::Conflict {
+            detail: "Alleen een concept kan worden verwijderd; een ingediende melding blijft bewaard tot haar bewaartermijn verstrijkt".into(),
+            location: None,
+        }));
+    }
+    let k = &m.kop;
+    let mut kop = vec![
+        ("Status".to_string(), status(k)),
+        ("Aangemaakt".to_string(), tijd_db(k.aangemaakt_op)),
+        ("Laatst gewijzigd".to_string(), tijd_db(k.gewijzigd_op)),
+    ];
+    let namen = kinderen(m.inhoud.as_ref());
+    if !namen.is_empty() {
+        kop.push(("Kinderen".to_string(), namen));
+    }
+    let t = ConceptVerwijderen {
+        kader: Kader::voor(s, "Concept verwijderen", ""),
+        id,
+        versie: k.versie,
+        kop,
+        probleem,
+    };
+    pagina(&t, code)
+}
+
+/// `GET /werkplek/meldingen/{id}/verwijderen`: asks to confirm the removal of concept `id`.
+pub async fn verwijder_vraag(
+    req: HttpRequest,
+    s: Sessie,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, Fout> {
+    mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
+    verwijder_pagina(&req, &s, &pool, id.into_inner(), None, StatusCode::OK).await
+}
+
+/// `POST /werkplek/meldingen/{id}/verwijderen`: removes concept `id` at the version the
+/// confirmation showed (`referral::verwijder_concept`, as `DELETE /zorgmeldingen/{id}`),
+/// then "Mijn meldingen" says so. A change by someone else (412) shows the confirmation
+/// again with the reason; a melding that is no concept any more (409), its own page with
+/// its state; any other refusal, the error page.
+pub async fn verwijder(
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+    id: web::Path<Uuid>,
+    f: Formulier,
+) -> Result<HttpResponse, Fout> {
+    let s = f.sessie.clone();
+    mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
+    let id = id.into_inner();
+    let ctx = context(&req, &s, None)?;
+    let v = referral::Verwijdering {
+        id,
+        verwacht_versie: f.voorwaarde()?,
+    };
+    let u = uitvoeren(&pool, &ctx, "verwijderen", Some(id), move |c, x| {
+        referral::verwijder_concept(c, x, v)
+    })
+    .await;
+    match u {
+        Ok(()) => Ok(naar(&format!(
+            "{}?verwijderd=concept",
+            crate::werkplek::UITGAAND.pad
+        ))),
+        Err(e) => match actix_web::ResponseError::status_code(&e).as_u16() {
+            // No concept any more: its own page says what it is now.
+            409 => super::detail::na_stap(&req, &s, &pool, id, Err::<(), _>(e), &[], None).await,
+            412 => {
+                verwijder_pagina(
+                    &req,
+                    &s,
+                    &pool,
+                    id,
+                    Some("Iemand anders heeft dit concept intussen gewijzigd. Hieronder staat de nieuwe stand; bevestig opnieuw als u het wilt verwijderen.".into()),
+                    StatusCode::PRECONDITION_FAILED,
+                )
+                .await
+            }
+            _ => Err(Fout(e)),
+        },
+    }
+}

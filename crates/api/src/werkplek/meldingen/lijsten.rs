@@ -59,6 +59,8 @@ pub(super) struct Lijstpagina {
     uitleg: String,
     regels: Vec<Regel>,
     partner_kop: String,
+    /// A confirmation of what was just done (a concept removed), shown above the list.
+    bericht: Option<String>,
 }
 
 pub(super) async fn regels(
@@ -149,6 +151,7 @@ pub async fn inbox(
             uitleg: "Zorgmeldingen en overdrachten aan uw organisatie, de eerste termijn bovenaan. Te laat staat erbij.".into(),
             regels,
             partner_kop: "Van".into(),
+            bericht: None,
         },
         StatusCode::OK,
     )
@@ -166,12 +169,20 @@ pub async fn uitgaand(
         ..Filter::default()
     };
     let regels = regels(&req, &s, &pool, f, false).await?;
+    // After `verwijder` (the concept's removal) the page says it went.
+    let verwijderd = req
+        .query_string()
+        .split('&')
+        .any(|p| p == "verwijderd=concept");
     pagina(
         &Lijstpagina {
             kader: Kader::voor(&s, "Mijn meldingen", crate::werkplek::UITGAAND.pad),
             uitleg: "De zorgmeldingen van uw organisatie: concepten, verzonden meldingen en hoe ver ze zijn. Open een melding voor de termijnen en de terugkoppeling.".into(),
             regels,
             partner_kop: "Aan".into(),
+            bericht: verwijderd.then(|| {
+                "Het concept is verwijderd, met alles wat erbij was opgeslagen.".to_string()
+            }),
         },
         StatusCode::OK,
     )
@@ -197,6 +208,7 @@ pub async fn kwaliteitswachtrij(
             uitleg: "Zorgmeldingen van uw organisatie die op uw controle wachten voordat ze verzonden worden.".into(),
             regels,
             partner_kop: "Aan".into(),
+            bericht: None,
         },
         StatusCode::OK,
     )
