@@ -932,6 +932,19 @@ async fn elke_verwerking_gelogd(db: Db) {
     w.doe("PUT", een, &a, &agent, Some(melding.clone()), true)
         .await;
     w.doe("GET", een, &a, &agent, None, true).await;
+    // A second concept, drafted by mistake and withdrawn (CONCEPT_VERWIJDERBAAR).
+    let b = w
+        .doe(
+            "POST",
+            "/zorgmeldingen",
+            "",
+            &agent,
+            Some(melding.clone()),
+            true,
+        )
+        .await;
+    let b = b["id"].as_str().unwrap().to_string();
+    w.doe("DELETE", een, &b, &agent, None, true).await;
     let indienen = "/zorgmeldingen/{id}/indieningen";
     let kwaliteit = "/zorgmeldingen/{id}/kwaliteitsbeoordelingen";
     w.doe("POST", indienen, &a, &agent, Some(json!({})), true)

@@ -766,10 +766,13 @@ impl MethodeTabel {
         };
         // `Authorization` is the security scheme's header (`bearer`), declared there and
         // not as a parameter; a problem with it names the header. So does a problem with
-        // `Idempotency-Key` on an operation that does not declare it (it refuses the key).
+        // `Idempotency-Key` on an operation that does not declare it (it refuses the key),
+        // and one with `X-Doorbraak` sent twice where it is not declared
+        // (`middleware::EENMALIGE_KOPPEN`).
         let gedeclareerd = naam == "query"
             || naam == "Authorization"
             || naam == "Idempotency-Key"
+            || naam == "X-Doorbraak"
             || sleutels.iter().any(|k| k == naam)
             || query.iter().any(|(n, _)| n == naam)
             || andere.iter().any(|n| n.eq_ignore_ascii_case(naam));
