@@ -221,7 +221,7 @@ pub async fn demowereld(db: Db) -> Option<(TestApp, Wereld)> {
     )
     .await;
     maak(&app, &format!("/api/v1/zorgmeldingen/{melding}/beoordelingen"), &triagist,
-        json!({"uitkomst": "voorwaarden-en-vervolg", "acuut": false, "toelichting": "Gesprek met beide ouders gepland."})).await;
+        json!({"uitkomst": "onderzoek-vt", "acuut": false, "toelichting": "Gesprek met beide ouders gepland."})).await;
     maak(
         &app,
         &format!("/api/v1/zorgmeldingen/{melding}/terugkoppelingen"),
