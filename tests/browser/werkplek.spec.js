@@ -278,3 +278,19 @@ test('het pilotdashboard toont de late beoordeling', async ({ page }) => {
   expect(csv.status()).toBe(200);
   expect(await csv.text()).toContain('na beoordeling');
 });
+
+test('een concept per vergissing verwijderen', async ({ page }) => {
+  // CONCEPT_VERWIJDERBAAR: the wijkagent withdraws a concept begun by mistake, after a
+  // confirmation page of its own; the list says it is gone.
+  await aanmelden(page, 'wijkagent');
+  await page.getByRole('link', { name: 'Nieuwe zorgmelding' }).first().click();
+  await page.fill('#veld-kinderen-0--voornaam', 'Sem');
+  await vulIn(page);
+  await page.getByRole('button', { name: 'Bewaren als concept' }).click();
+  await page.getByRole('link', { name: 'Concept verwijderen' }).click();
+  await controleer(page, '73-concept-verwijderen');
+  await page.getByRole('button', { name: 'Ja, concept verwijderen' }).click();
+  await expect(page.locator('#bericht')).toContainText('Het concept is verwijderd');
+  await controleer(page, '74-concept-verwijderd');
+  await afmelden(page);
+});

@@ -980,8 +980,105 @@ async fn uittreden_geldt_voor_de_hele_reeks(db: Db) {
     assert_eq!(voor, stand());
 }
 
+/// OM_PER_VERZOEK_MET_REDEN (outside tester's finding; DOMAIN.md §4: OM access is per
+/// request with a stated reason, never a blanket grant). An agreement whose OM rule has
+/// `redenVerplicht: false` is refused (422 at `/regels/0/redenVerplicht`, nothing
+/// written); one already active with such a rule (stored before the rule) grants the
+/// officier no read without `X-Audit-Toelichting` (the REDEN_VERPLICHT refusal, problem
+/// type toelichting-vereist), with break-glass asked neither; with a reason, 200.
+async fn om_nooit_zonder_reden(db: Db) {
+    let Some(app) = app(db).await else { return };
+    const OM: &str = "om-parket-den-haag";
+    app.organisatie(OM, "om", &[]).await;
+    let om_regel = |reden: bool| {
+        json!({"organisatieSoort": "om", "rollen": ["officier-van-justitie"], "acties": ["lezen"],
+               "categorieen": ["identificatie", "gezag-en-omgang", "politiegegevens"], "doel": "strafrechtelijke-beoordeling",
+               "redenVerplicht": reden, "maxVertrouwelijkheid": "vertrouwelijk",
+               "grondslag": {"code": "Wjsg art. 39f", "omschrijving": "per zaak"}})
+    };
+    let body = |reden: bool| {
+        json!({
+            "titel": "OM voor gezien",
+            "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": OM, "rol": "om (voor gezien)"}],
+            "doelen": ["strafrechtelijke-beoordeling"],
+            "categorieen": ["identificatie", "gezag-en-omgang", "politiegegevens"],
+            "regels": [om_regel(reden)],
+            "doorbraakrollen": [{"organisatieSoort": "om", "rol": "officier-van-justitie"}]
+        })
+    };
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let p = assert_problem(
+        app.post("/api/v1/convenanten", &beheer, &body(false)).await,
+        422,
+    )
+    .await;
+    let fouten = p["invalidParams"].as_array().unwrap();
+    assert_eq!(fouten.len(), 1, "{p}");
+    assert_eq!(fouten[0]["name"], "/regels/0/redenVerplicht", "{p}");
+    assert_eq!(fouten[0]["code"], "verplicht-bij", "{p}");
+    assert!(
+        fouten[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains(ketenregie_privacy::convenant::OM_PER_VERZOEK_MET_REDEN),
+        "{p}"
+    );
+    assert_eq!(app.tel("SELECT COUNT(*) AS n FROM convenanten"), 0);
+
+    // An agreement active from before the rule: stored with `redenVerplicht: false`.
+    let concept = maak(&app, "/api/v1/convenanten", &beheer, body(true)).await;
+    app.onderteken_door_alle_partijen(&concept).await;
+    app.sql(
+        r#"UPDATE convenanten SET inhoud = REPLACE(inhoud, '"redenVerplicht":true', '"redenVerplicht":false')"#,
+    );
+    assert_eq!(
+        app.tel(r#"SELECT COUNT(*) AS n FROM convenanten WHERE status = 'actief' AND inhoud LIKE '%"redenVerplicht":false%'"#),
+        1
+    );
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let moeder = maak(&app, "/api/v1/personen", &noodhulp, json!({"bsn": BSN_MOEDER, "voornamen": "Lisa", "achternaam": "Visser",
+        "geboortedatum": "1986-07-22", "adres": {"straat": "Demostraat", "huisnummer": "1", "postcode": "2511AA", "gemeente": "0518"}})).await;
+    let moeder = moeder["id"].as_str().unwrap().to_string();
+    let tijd = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    let incident = maak(&app, "/api/v1/incidenten", &noodhulp, json!({"tijdstip": tijd, "gemeente": "0518", "soort": "ruzie",
+        "politieReferentie": "PL-OM-1", "samenvatting": "Ruzie (synthetisch).",
+        "betrokkenen": [{"persoon": moeder, "rol": "moeder"}],
+        "verklaringen": [{"afgelegdDoor": "moeder", "persoon": moeder, "tekst": "Het liep uit de hand.", "afgelegdOp": tijd}],
+        "wederhoor": {"status": "niet-bereikbaar", "op": tijd}})).await;
+    let pad = format!("/api/v1/incidenten/{}", incident["id"].as_str().unwrap());
+    let officier = app.token(OM, &["officier-van-justitie"]);
+    for doorbraak in [false, true] {
+        let mut r = app.client.get(app.url(&pad)).bearer_auth(&officier);
+        if doorbraak {
+            r = r.header("X-Doorbraak", "true");
+        }
+        let p = assert_problem(r.send().await.unwrap(), 403).await;
+        assert!(
+            p["type"].as_str().unwrap().ends_with("toelichting-vereist"),
+            "doorbraak {doorbraak}: {p}"
+        );
+        assert!(
+            p["detail"]
+                .as_str()
+                .unwrap()
+                .contains("X-Audit-Toelichting"),
+            "{p}"
+        );
+    }
+    let res = app
+        .client
+        .get(app.url(&pad))
+        .bearer_auth(&officier)
+        .header("X-Audit-Toelichting", "aangifte 09/123456-26")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
 op_beide_backends!(
     niets_twee_keer_in_een_convenant,
+    om_nooit_zonder_reden,
     uittreden_geldt_voor_de_hele_reeks,
     grondslag_is_een_korte_verwijzing,
     zelfmachtiging_blijft_concept,

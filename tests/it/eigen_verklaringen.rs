@@ -40,6 +40,15 @@ async fn app(db: Db) -> Option<TestApp> {
                "maxVertrouwelijkheid": "vertrouwelijk",
                "grondslag": {"code": "Convenant Zorg- en Veiligheidshuis art. 4", "omschrijving": "ketensamenwerking"}})
     };
+    // OM_PER_VERZOEK_MET_REDEN: an OM rule asks a reason per request.
+    let mut om = regel(
+        "om",
+        "officier-van-justitie",
+        json!(["lezen"]),
+        "strafrechtelijke-beoordeling",
+        json!(["identificatie", "politiegegevens"]),
+    );
+    om["redenVerplicht"] = json!(true);
     app.convenant_van_kracht(&json!({
         "titel": "Pilot Haaglanden: meldingen, briefing en strafrechtelijke beoordeling",
         "partijen": [{"organisatie": POLITIE, "rol": "politie"}, {"organisatie": VT, "rol": "vt"},
@@ -52,8 +61,7 @@ async fn app(db: Db) -> Option<TestApp> {
             regel("politie", "wijkagent", json!(["lezen"]), "terugkoppeling", json!(["hulpverlening"])),
             regel("politie", "noodhulp", json!(["lezen"]), "briefing",
                   json!(["identificatie", "gezinssituatie", "gezag-en-omgang", "hulpverlening"])),
-            regel("om", "officier-van-justitie", json!(["lezen"]), "strafrechtelijke-beoordeling",
-                  json!(["identificatie", "politiegegevens"]))
+            om
         ]
     }))
     .await;
@@ -68,8 +76,20 @@ pub(crate) async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> 
     v
 }
 
+/// A read with a stated reason: the OM's reads need one (OM_PER_VERZOEK_MET_REDEN); for
+/// the others it is only logged.
 async fn lees(app: &TestApp, pad: &str, token: &str) -> Value {
-    let res = app.get(pad, token).await;
+    let res = app
+        .client
+        .get(app.url(pad))
+        .bearer_auth(token)
+        .header(
+            "X-Audit-Toelichting",
+            "zaak 09/123456-26, lezen voor de test",
+        )
+        .send()
+        .await
+        .unwrap();
     let status = res.status();
     let v: Value = res.json().await.unwrap();
     assert_eq!(status, 200, "{pad}: {v}");

@@ -221,7 +221,7 @@ pub async fn demowereld(db: Db) -> Option<(TestApp, Wereld)> {
     )
     .await;
     maak(&app, &format!("/api/v1/zorgmeldingen/{melding}/beoordelingen"), &triagist,
-        json!({"uitkomst": "voorwaarden-en-vervolg", "acuut": false, "toelichting": "Gesprek met beide ouders gepland."})).await;
+        json!({"uitkomst": "onderzoek-vt", "acuut": false, "toelichting": "Gesprek met beide ouders gepland."})).await;
     maak(
         &app,
         &format!("/api/v1/zorgmeldingen/{melding}/terugkoppelingen"),
@@ -817,8 +817,143 @@ async fn pagina_in_woorden(db: Db) {
     pagina_toont_elk_onderdeel(&app, POLITIE, &w.moeder_politie).await;
 }
 
+/// The report's page as the privacy officer of `org` prints it.
+async fn pagina(app: &TestApp, org: &str, id: &str) -> String {
+    let fg = app.token(org, &["privacyfunctionaris"]);
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/personen/{id}/inzage")))
+        .bearer_auth(&fg)
+        .header("Accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+/// The achtergehouden line of `item` that names KINDERWOORDEN_ALLEEN_AAN_HET_KIND.
+fn kinderwoorden_regel(item: &Value) -> Option<String> {
+    item["achtergehouden"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|w| w.contains(ketenregie_privacy::inzage::KINDERWOORDEN_ALLEEN_AAN_HET_KIND))
+        .map(str::to_string)
+}
+
+/// KINDERWOORDEN_ALLEEN_AAN_HET_KIND (outside tester's finding): a child's statement in a
+/// police incident (`afgelegdDoor: kind`) and in a zorgmelding (`rol: kind`), and the
+/// child's `eigenWoorden`, are in no parent's report — not the police's own, not Veilig
+/// Thuis's, in JSON nor on the page — and the item says they were withheld under the
+/// rule; the child's own report through the police shows the child's own statements, and
+/// withholds a child's statement that names no person.
+async fn kinderwoorden_alleen_aan_het_kind(db: Db) {
+    let Some((app, w)) = demowereld(db).await else {
+        return;
+    };
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let sem = maak(&app, "/api/v1/personen", &noodhulp, json!({"bsn": BSN_SEM, "voornamen": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04",
+        "adres": {"straat": "Demostraat", "huisnummer": "1", "postcode": "2511AA", "gemeente": "0518"}})).await;
+    let sem = sem["id"].as_str().unwrap().to_string();
+    let tijd = (chrono::Utc::now() - chrono::Duration::days(3)).to_rfc3339();
+    let incident = maak(&app, "/api/v1/incidenten", &noodhulp, json!({"tijdstip": tijd, "gemeente": "0518", "soort": "ruzie",
+        "politieReferentie": "DEMO-PL-KIND", "samenvatting": "Ruzie thuis (synthetisch).",
+        "betrokkenen": [{"persoon": w.moeder_politie, "rol": "moeder"}, {"persoon": sem, "rol": "kind"}],
+        "verklaringen": [
+            {"afgelegdDoor": "moeder", "persoon": w.moeder_politie, "tekst": "Het liep uit de hand.", "afgelegdOp": tijd},
+            {"afgelegdDoor": "kind", "persoon": sem, "tekst": "Papa schreeuwde heel hard.", "afgelegdOp": tijd},
+            {"afgelegdDoor": "kind", "tekst": "Ik hoorde glas breken.", "afgelegdOp": tijd}],
+        "wederhoor": {"status": "niet-bereikbaar", "op": tijd}})).await;
+    let incident = incident["id"].as_str().unwrap().to_string();
+    let wijkagent = app.token(POLITIE, &["wijkagent"]);
+    let m = maak(&app, "/api/v1/zorgmeldingen", &wijkagent, json!({
+        "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "bsn": BSN_SEM, "gemeente": "0518", "eigenWoorden": "Ik wil naar oma."}],
+        "ouders": [{"voornaam": "Lisa", "achternaam": "Visser", "relatie": "moeder", "bsn": BSN_MOEDER, "gezag": true}],
+        "omschrijving": "Ruzie thuis.", "zorgen": "Sem was erbij.", "acuut": false, "risiconiveau": "verhoogd",
+        "verklaringen": [{"persoon": "Lisa Visser", "rol": "moeder", "tekst": "Het was een slechte avond."},
+                         {"persoon": "Sem de Boer", "rol": "kind", "tekst": "Ik was bang."}],
+        "oudersGeinformeerd": true, "terugkoppelingGewenst": false,
+        "melder": {"naam": "agent K. Kind", "functie": "wijkagent", "identiteitDelen": true}
+    })).await;
+    let melding = m["id"].as_str().unwrap().to_string();
+    maak(
+        &app,
+        &format!("/api/v1/zorgmeldingen/{melding}/indieningen"),
+        &wijkagent,
+        json!({}),
+    )
+    .await;
+    let kinderwoorden = [
+        "Papa schreeuwde heel hard.",
+        "Ik hoorde glas breken.",
+        "Ik was bang.",
+        "Ik wil naar oma.",
+        "ophouden met ruzie",
+    ];
+    let item = |r: &Value, id: &str| {
+        r["gegevens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap_or_else(|| panic!("{id} not in {r}"))
+            .clone()
+    };
+
+    // The mother's report through the police (its own report: every other statement) and
+    // through Veilig Thuis, in JSON and on the page.
+    for (org, id) in [(POLITIE, &w.moeder_politie), (VT, &w.identiteit)] {
+        let r = rapport(&app, org, id).await;
+        let html = pagina(&app, org, id).await;
+        for t in kinderwoorden {
+            assert!(!r.to_string().contains(t), "{org}: `{t}` in {r}");
+            assert!(!html.contains(t), "{org}: `{t}` on the page");
+        }
+        assert!(r.to_string().contains("Het was een slechte avond."), "{r}");
+        let m = item(&r, &melding);
+        let regel = kinderwoorden_regel(&m).unwrap_or_else(|| panic!("{org}: {m}"));
+        assert!(regel.contains("(2)") && regel.contains("AVG"), "{regel}");
+        assert!(
+            html.contains(ketenregie_privacy::inzage::KINDERWOORDEN_ALLEEN_AAN_HET_KIND),
+            "{org}: the page names the rule"
+        );
+        if org == POLITIE {
+            let i = item(&r, &incident);
+            assert!(i.to_string().contains("Het liep uit de hand."), "{i}");
+            let regel = kinderwoorden_regel(&i).unwrap_or_else(|| panic!("{i}"));
+            assert!(regel.contains("(2)"), "{regel}");
+        }
+    }
+
+    // The child's own report through the police: the child's own statements, not the
+    // child's statement that names no person.
+    let r = rapport(&app, POLITIE, &sem).await;
+    let i = item(&r, &incident);
+    let tekst = i.to_string();
+    assert!(
+        tekst.contains("Papa schreeuwde heel hard.") && !tekst.contains("Ik hoorde glas breken."),
+        "{i}"
+    );
+    assert!(
+        kinderwoorden_regel(&i).is_some_and(|w| w.contains("(1)")),
+        "{i}"
+    );
+    let m = item(&r, &melding);
+    let tekst = m["gegevens"].to_string();
+    assert!(
+        tekst.contains("Ik was bang.") && tekst.contains("Ik wil naar oma."),
+        "{m}"
+    );
+    assert!(kinderwoorden_regel(&m).is_none(), "{m}");
+    let html = pagina(&app, POLITIE, &sem).await;
+    assert!(html.contains("Papa schreeuwde heel hard.") && html.contains("Ik was bang."));
+}
+
 op_beide_backends!(
     moeder_bij_vt_en_politie,
     pagina_in_woorden,
-    overdracht_bij_beide_kanten
+    overdracht_bij_beide_kanten,
+    kinderwoorden_alleen_aan_het_kind
 );

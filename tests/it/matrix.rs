@@ -648,7 +648,8 @@ async fn wereld(app: &TestApp) -> Wereld {
         &vt_triagist,
         &m3,
         "beoordelingen",
-        json!({"uitkomst": "overdracht-betrokken-hulpverlening", "acuut": false, "toelichting": t}),
+        // The reporter was promised anonymity (ONDERZOEK_VT_BIJ_ANONIEME_MELDER).
+        json!({"uitkomst": "onderzoek-vt", "acuut": false, "toelichting": t}),
     )
     .await;
     let t = w.mk.m(

@@ -2048,7 +2048,112 @@ async fn concept_bewerken_houdt_de_inhoud(db: Db) {
     );
 }
 
+/// ONDERZOEK_VT_BIJ_ANONIEME_MELDER in the werkplek: for a melding whose reporter was
+/// promised anonymity the triage form offers only "onderzoek Veilig Thuis" and says why
+/// at the field; a forged other outcome is refused at the field, nothing written; the
+/// allowed one goes through.
+async fn triage_bij_anonieme_melder(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let melding = json!({
+        "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "gemeente": "0518"}],
+        "ouders": [{"voornaam": "Lisa", "achternaam": "Visser", "relatie": "moeder", "gezag": true}],
+        "omschrijving": "Ruzie thuis.", "zorgen": "Sem was erbij.", "acuut": false, "risiconiveau": "verhoogd",
+        "verklaringen": [], "oudersGeinformeerd": true, "terugkoppelingGewenst": false,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": false, "reden": "Dreiging richting melder."}
+    });
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &melding).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let m: Value = res.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &agent,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let mut vt = Browser::new(&app);
+    vt.meld_aan("triagist").await;
+    let pad = format!("/werkplek/meldingen/{id}");
+    let detail = vt.get(&pad).await;
+    let csrf = detail.csrf();
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[("_csrf", &csrf), ("naar", "received")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let detail = vt.get(&pad).await;
+    assert!(
+        detail.html.contains("<option value=\"onderzoek-vt\">"),
+        "{}",
+        detail.html
+    );
+    for andere in [
+        "einde-bemoeienis",
+        "overdracht-lokaal-veld",
+        "verzoek-onderzoek-rvdk",
+    ] {
+        assert!(
+            !detail
+                .html
+                .contains(&format!("<option value=\"{andere}\">")),
+            "{andere}: {}",
+            detail.html
+        );
+    }
+    assert!(
+        detail.html.contains("id=\"uitkomst-in-progress-uitleg\"")
+            && detail.html.contains("onderzoekt Veilig Thuis zelf"),
+        "{}",
+        detail.html
+    );
+    let stappen_voor = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[
+                ("_csrf", &csrf),
+                ("naar", "in-progress"),
+                ("uitkomst", "einde-bemoeienis"),
+                ("acuut", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(
+        r.html.contains("id=\"uitkomst-in-progress-fout\""),
+        "{}",
+        r.html
+    );
+    assert!(foutblok(&r.html).contains("onderzoek"), "{}", r.html);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen_voor,
+        "nothing written"
+    );
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[
+                ("_csrf", &csrf),
+                ("naar", "in-progress"),
+                ("uitkomst", "onderzoek-vt"),
+                ("acuut", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+}
+
 op_beide_backends!(
+    triage_bij_anonieme_melder,
     kwaliteitsoordeel_zonder_opmerkingen,
     concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,

@@ -192,12 +192,14 @@ async fn de_hele_keten(db: Db) {
     assert_eq!(res.status(), 200);
     let etag = res.headers()["etag"].to_str().unwrap().to_string();
     let res = app.client.post(app.url(&format!("/api/v1/zorgmeldingen/{id}/beoordelingen"))).bearer_auth(&vt).header("If-Match", &etag)
-        .json(&json!({"uitkomst": "overdracht-lokaal-veld", "acuut": false, "toelichting": "wijkteam pakt op"})).send().await.unwrap();
+        .json(&json!({"uitkomst": "onderzoek-vt", "acuut": false, "toelichting": "onderzoek, daarna wijkteam"})).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let b: Value = res.json().await.unwrap();
+    // The reporter was promised anonymity: Veilig Thuis investigates itself
+    // (ONDERZOEK_VT_BIJ_ANONIEME_MELDER).
     assert_eq!(
         (b["taakstatus"].as_str(), b["bedrijfsstatus"].as_str()),
-        (Some("in-progress"), Some("overdracht-lokaal-veld"))
+        (Some("in-progress"), Some("onderzoek-vt"))
     );
     let res = stap(
         &app,
@@ -981,7 +983,7 @@ async fn elke_verwerking_gelogd(db: Db) {
     let sub = |s: &str| format!("/zorgmeldingen/{{id}}/{s}");
     w.doe("POST", &sub("ontvangsten"), &a, &vt, Some(json!({})), true)
         .await;
-    let triage = json!({"uitkomst": "overdracht-lokaal-veld", "acuut": false});
+    let triage = json!({"uitkomst": "onderzoek-vt", "acuut": false});
     w.doe("POST", &sub("beoordelingen"), &a, &vt, Some(triage), true)
         .await;
     let naar = json!({"organisatie": "wijkteam-den-haag", "toelichting": "lokaal veld"});
@@ -1119,7 +1121,7 @@ async fn overdracht_buiten_convenant(db: Db) {
             .status(),
         200
     );
-    let triage = json!({"uitkomst": "overdracht-lokaal-veld"});
+    let triage = json!({"uitkomst": "onderzoek-vt"});
     assert_eq!(
         stap(&app, &vt, &id, "beoordelingen", triage).await.status(),
         200
@@ -1221,8 +1223,116 @@ async fn overdracht_buiten_convenant(db: Db) {
     assert_eq!(tel(&app), voor, "nothing written");
 }
 
+/// ONDERZOEK_VT_BIJ_ANONIEME_MELDER (outside tester's finding; DOMAIN.md §3 flow 2): the
+/// triage of a melding whose reporter was promised anonymity is `onderzoek-vt`; any
+/// other outcome (closing it, handing it over, asking the Raad) is a 422 naming
+/// `/uitkomst` and the rule, nothing written; `onderzoek-vt` is a 200. A melding whose
+/// reporter may be named is closed as before.
+async fn anonieme_melder_onderzoek_vt(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let m = concept(&app, &["0518"]).await;
+    assert_eq!(m["inhoud"]["melder"]["identiteitDelen"], false, "{m}");
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    assert_eq!(
+        stap(&app, &vt, &id, "ontvangsten", json!({}))
+            .await
+            .status(),
+        200
+    );
+    let tel = |app: &TestApp| {
+        [
+            "zorgmelding_stappen",
+            "termijnen WHERE voldaan_op IS NOT NULL",
+            "outbox",
+        ]
+        .map(|t| app.tel(&format!("SELECT count(*) AS n FROM {t}")))
+    };
+    let voor = tel(&app);
+    for uitkomst in [
+        "einde-bemoeienis",
+        "overdracht-lokaal-veld",
+        "verzoek-onderzoek-rvdk",
+        "omgezet-in-advies",
+    ] {
+        let p = assert_problem(
+            stap(
+                &app,
+                &vt,
+                &id,
+                "beoordelingen",
+                json!({"uitkomst": uitkomst, "acuut": false}),
+            )
+            .await,
+            422,
+        )
+        .await;
+        assert_eq!(p["invalidParams"][0]["name"], "/uitkomst", "{p}");
+        assert!(
+            p["invalidParams"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains(ketenregie_referral::overgang::ONDERZOEK_VT_BIJ_ANONIEME_MELDER),
+            "{p}"
+        );
+    }
+    assert_eq!(tel(&app), voor, "nothing written");
+    let na: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(na["taakstatus"], "received", "{na}");
+    assert!(na["bedrijfsstatus"].is_null(), "{na}");
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "beoordelingen",
+        json!({"uitkomst": "onderzoek-vt", "acuut": false}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let b: Value = res.json().await.unwrap();
+    assert_eq!(b["bedrijfsstatus"], "onderzoek-vt", "{b}");
+
+    // A reporter who may be named: the triage may close it.
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let mut body = melding(&["0518"]);
+    body["melder"] =
+        json!({"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": true});
+    let res = app.post("/api/v1/zorgmeldingen", &agent, &body).await;
+    assert_eq!(res.status(), 201);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    indienen(&app, &id).await;
+    assert_eq!(
+        stap(&app, &vt, &id, "ontvangsten", json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        stap(
+            &app,
+            &vt,
+            &id,
+            "beoordelingen",
+            json!({"uitkomst": "einde-bemoeienis", "acuut": false})
+        )
+        .await
+        .status(),
+        200
+    );
+}
+
 op_beide_backends!(
     stappen_zonder_lichaam,
+    anonieme_melder_onderzoek_vt,
     overdracht_buiten_convenant,
     elke_verwerking_gelogd,
     termijnen_over_pasen,

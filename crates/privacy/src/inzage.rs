@@ -26,7 +26,10 @@
 //!   (`als_organisatie`: any of its case roles, no break-glass, no reason), and the read's
 //!   redaction; what that decision refuses is withheld, and what it allows is logged
 //!   like that read (`Lezing`: audit row, processing-log rows and the disclosure row in
-//!   the owner's register), in the same transaction as the report.
+//!   the owner's register), in the same transaction as the report;
+//! - `KINDERWOORDEN_ALLEEN_AAN_HET_KIND`: what a child said — a statement attributed to
+//!   a child in an incident or a zorgmelding, a child's own words in a melding — is shown
+//!   only in the report about that child (see the constant).
 
 pub mod herkomst;
 
@@ -43,6 +46,34 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use utoipa::ToSchema;
 use uuid::Uuid;
+
+/// The rule's name: the words of a child stay out of every report but that child's own
+/// (DOMAIN.md §3 flow 7, README "Inzage": "the children's own words never in a parent's
+/// report"; AVG art. 15 lid 4: the copy must not harm the rights and freedoms of others,
+/// and Wpg art. 27 lid 1 [check] for the police's reports). Every statement attributed to
+/// a child is withheld from a report about anyone else — parent, sibling, other adult —
+/// whichever organisation answers, the police's own report included: an incident's
+/// statement made by a child (`afgelegdDoor: kind`, or by a person the incident names in
+/// the role `kind`), a melding's statement made by a child (`rol: kind`, or by a child the
+/// melding names), a child's `eigenWoorden` in a melding. The item says how many and why
+/// (`kinderwoorden_achtergehouden`). In the report about the child the child's own
+/// statements are shown (they are the child's own data, AVG art. 15; Wpg art. 25), a
+/// statement that cannot be tied to that child (a child's statement naming no person) is
+/// withheld there as well. Who may receive a child's report (under 12 the parents with
+/// gezag, 12 to 15 the child and the parents, from 16 the child alone, except where safety
+/// is at stake: DOMAIN.md §4 "Consent ages") is the privacy officer's check when
+/// handing it out, as for every report. A child's eigen verklaring is already only in
+/// the child's own report (`eigen_verklaring::van_betrokkene`). Free text (an incident's
+/// summary, a melding's description) is not attributed to anyone and is not searched.
+pub const KINDERWOORDEN_ALLEEN_AAN_HET_KIND: &str = "KINDERWOORDEN_ALLEEN_AAN_HET_KIND";
+
+/// The `achtergehouden` line of an item from which `aantal` statements or words of a
+/// child were withheld (`KINDERWOORDEN_ALLEEN_AAN_HET_KIND`).
+pub fn kinderwoorden_achtergehouden(aantal: usize) -> String {
+    format!(
+        "Wat de kinderen zelf zeiden ({aantal}): dat zijn gegevens van het kind, niet van u; het staat alleen in het overzicht over dat kind (regel {KINDERWOORDEN_ALLEEN_AAN_HET_KIND}; AVG artikel 15 lid 4, Wpg artikel 27)"
+    )
+}
 
 /// One record from a source, already redacted for the requester (DOMAIN.md §3 flow 7:
 /// per item where it came from, when, and on which legal basis).

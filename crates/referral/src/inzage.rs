@@ -13,7 +13,11 @@
 //!   the police's own report; what happened and the person's own statements also where
 //!   Veilig Thuis received it; an organisation a melding was handed over to shows neither;
 //! - of other persons only their names (and relation) as the melding gives them; the
-//!   children's own words are the children's data and stay out of another person's report;
+//!   children's own words are the children's data and stay out of another person's report
+//!   (`KINDERWOORDEN_ALLEEN_AAN_HET_KIND`, `ketenregie_privacy::inzage`): a child's
+//!   `eigenWoorden` and every statement made by a child (`rol: kind`, or a child the
+//!   melding names), in every organisation's report, the police's own included; a
+//!   child's own report shows the child's own words and statements;
 //! - the steps by organisation, never by employee (the first step would name the
 //!   reporter);
 //! - `INZAGE_ZOALS_EIGEN_LEZING` (`ketenregie_privacy::inzage`): a melding or hand-over
@@ -42,7 +46,7 @@ use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use uuid::Uuid;
 
-use crate::inhoud::Inhoud;
+use crate::inhoud::{Inhoud, Verklaarder};
 
 /// The zorgmeldingen as an inzage source.
 pub struct ReferralBron {
@@ -157,7 +161,8 @@ fn inhoud_json(
     let mut achtergehouden = Vec::new();
     let mut eigen_naam: Option<String> = None;
     let mut kinderen = Vec::new();
-    let mut woorden_weg = false;
+    // KINDERWOORDEN_ALLEEN_AAN_HET_KIND: how many of a child's words are left out.
+    let mut kinderwoorden_weg = 0;
     for (k, id) in i.kinderen.iter().zip(kinderen_ids) {
         let u = id == onderwerp;
         let naam = format!("{} {}", k.voornaam, k.achternaam);
@@ -171,7 +176,7 @@ fn inhoud_json(
             }
             e["eigenWoorden"] = json!(k.eigen_woorden);
         } else if k.eigen_woorden.is_some() {
-            woorden_weg = true;
+            kinderwoorden_weg += 1;
         }
         kinderen.push(e);
     }
@@ -205,17 +210,22 @@ fn inhoud_json(
             "Uw burgerservicenummer: de afspraken waaronder wij de melding kregen geven ons dat niet; op te vragen bij de organisatie die de melding deed".into(),
         );
     }
-    if woorden_weg {
-        achtergehouden.push(
-            "Wat de kinderen zelf zeiden: dat zijn gegevens van de kinderen, niet van u".into(),
-        );
-    }
     let eigen_sleutel = eigen_naam.as_deref().map(normaliseer_naam);
+    let kindnamen: Vec<String> = i
+        .kinderen
+        .iter()
+        .map(|k| normaliseer_naam(&format!("{} {}", k.voornaam, k.achternaam)))
+        .collect();
     let mut verklaringen = Vec::new();
     let mut anderen = 0;
     for s in &i.verklaringen {
-        let eigen = eigen_sleutel.as_deref() == Some(normaliseer_naam(&s.persoon).as_str());
-        if zicht.politie || (zicht.politiegegevens && eigen) {
+        let sleutel = normaliseer_naam(&s.persoon);
+        let eigen = eigen_sleutel.as_deref() == Some(sleutel.as_str());
+        // A child's statement: made in the role of a child, or by a child the melding names.
+        let van_kind = s.rol == Verklaarder::Kind || kindnamen.contains(&sleutel);
+        if van_kind && !eigen {
+            kinderwoorden_weg += 1;
+        } else if zicht.politie || (zicht.politiegegevens && eigen) {
             verklaringen.push(
                 json!({"persoon": s.persoon, "rol": s.rol, "tekst": s.tekst, "eigen": eigen}),
             );
@@ -226,6 +236,11 @@ fn inhoud_json(
     if anderen > 0 {
         achtergehouden.push(format!(
             "{anderen} verklaring(en) van anderen: politiegegevens (Wpg), op te vragen bij de politie"
+        ));
+    }
+    if kinderwoorden_weg > 0 {
+        achtergehouden.push(privacy_inzage::kinderwoorden_achtergehouden(
+            kinderwoorden_weg,
         ));
     }
     let mut g = json!({
@@ -708,5 +723,50 @@ mod tests {
             },
         );
         assert_eq!(g["kinderen"][0]["eigenWoorden"], "Ik wil dat ze ophouden.");
+    }
+
+    /// KINDERWOORDEN_ALLEEN_AAN_HET_KIND: a child's statement is in no one's report but
+    /// the child's, not even the police's own report about a parent.
+    #[test]
+    fn kinderwoorden_alleen_aan_het_kind() {
+        let v = sleutel();
+        let mut i = inhoud(true);
+        i.verklaringen.push(Verklaring {
+            persoon: "Sem de Boer".into(),
+            rol: Verklaarder::Kind,
+            tekst: "Ik was bang.".into(),
+        });
+        // Named as the child the melding names, in another role.
+        i.verklaringen.push(Verklaring {
+            persoon: "sem  de boer".into(),
+            rol: Verklaarder::Anders,
+            tekst: "Papa schreeuwde.".into(),
+        });
+        let politie = Zicht {
+            politie: true,
+            politiegegevens: true,
+            bsn: true,
+            melder: true,
+        };
+        let (g, weg) = inhoud_json(&v, &i, &moeder(&v, &i), politie);
+        let tekst = g.to_string();
+        assert!(
+            !tekst.contains("Ik was bang") && !tekst.contains("Papa schreeuwde"),
+            "{g}"
+        );
+        assert!(tekst.contains("Ik stond er wel."), "{g}");
+        assert!(
+            weg.iter()
+                .any(|w| w.contains("(3)") && w.contains("KINDERWOORDEN_ALLEEN_AAN_HET_KIND")),
+            "{weg:?}"
+        );
+        let kind = opslag::betrokkenen(&v, &i)[0].to_string();
+        let (g, weg) = inhoud_json(&v, &i, &kind, politie);
+        let tekst = g.to_string();
+        assert!(
+            tekst.contains("Ik was bang") && tekst.contains("Papa schreeuwde"),
+            "{g}"
+        );
+        assert!(!weg.iter().any(|w| w.contains("KINDERWOORDEN")), "{weg:?}");
     }
 }

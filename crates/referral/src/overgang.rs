@@ -44,6 +44,9 @@ struct Overgang {
     stap: &'static str,
     bedrijfsstatus: Option<String>,
     gegevens: Option<serde_json::Value>,
+    /// The triage's outcome, for a triage (`beoordeel`): checked against the melding's
+    /// content (`ONDERZOEK_VT_BIJ_ANONIEME_MELDER`) before anything is written.
+    uitkomst: Option<Beoordelingsuitkomst>,
 }
 
 /// Run one transition: decision, the table (`levenscyclus::controleer`), the write at the
@@ -84,6 +87,9 @@ fn overgang(
     // A step that is the other party's: refused in the melding's owner's trail.
     levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
         .map_err(|f| f.bij_eigenaar(&k.afzender))?;
+    if let Some(u) = o.uitkomst {
+        onderzoek_vt_bij_anonieme_melder(conn, ctx, &k, u)?;
+    }
     if !opslag::zet_status(
         conn,
         k.id,
@@ -185,7 +191,62 @@ fn eenvoudig(naar: TaakStatus, stap: &'static str) -> Overgang {
         stap,
         bedrijfsstatus: None,
         gegevens: None,
+        uitkomst: None,
     }
+}
+
+/// `ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: the triage of a melding whose reporter was promised
+/// anonymity (`melder.identiteitDelen: false`) has the outcome `onderzoek-vt`: Veilig Thuis
+/// investigates itself (DOMAIN.md §3 flow 2: "VT must investigate itself when ... the
+/// reporter was promised anonymity"; a hand-over or a request to the Raad would carry the
+/// reporter's report to others, and closing it would leave the family never heard on
+/// what the reporter said). Any other outcome is refused as `Ongeldig` naming `uitkomst`
+/// (422), nothing written.
+///
+/// Of DOMAIN's grounds for VT's own investigation only this one is stored with the
+/// melding as a fact; the others (safety needs direct action, abuse is unclear, the family
+/// denies or refuses help, information is insufficient) are the triagist's judgement and
+/// are not enforced here.
+pub const ONDERZOEK_VT_BIJ_ANONIEME_MELDER: &str = "ONDERZOEK_VT_BIJ_ANONIEME_MELDER";
+
+/// The outcomes a triage of a melding with this reporter choice may have
+/// (`ONDERZOEK_VT_BIJ_ANONIEME_MELDER`): all of them, or only `onderzoek-vt` when the
+/// reporter was promised anonymity. The werkplek's triage form offers these.
+pub fn toegestane_uitkomsten(identiteit_delen: bool) -> &'static [Beoordelingsuitkomst] {
+    use strum::VariantArray;
+    if identiteit_delen {
+        Beoordelingsuitkomst::VARIANTS
+    } else {
+        &[Beoordelingsuitkomst::OnderzoekVt]
+    }
+}
+
+/// Does melding `id` say its reporter was promised anonymity? (Its stored content, read
+/// with the service's key: for the rule and the triage form, never shown.)
+pub fn melder_anoniem(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<bool, Fout> {
+    Ok(!opslag::ontsleutel_inhoud(conn, &ctx.versleuteling, id)?
+        .melder
+        .identiteit_delen)
+}
+
+/// `ONDERZOEK_VT_BIJ_ANONIEME_MELDER` for the triage of `k` with outcome `u`.
+fn onderzoek_vt_bij_anonieme_melder(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    u: Beoordelingsuitkomst,
+) -> Result<(), Fout> {
+    if toegestane_uitkomsten(!melder_anoniem(conn, ctx, k.id)?).contains(&u) {
+        return Ok(());
+    }
+    Err(Fout::veld(
+        "uitkomst",
+        "onderzoek-vt-bij-anonieme-melder",
+        format!(
+            "{ONDERZOEK_VT_BIJ_ANONIEME_MELDER}: aan de melder is beloofd dat de familie niet hoort wie meldde; dan onderzoekt Veilig Thuis zelf (DOMAIN.md §3, veiligheidsbeoordeling): de uitkomst is `{}`, niet `{u}`",
+            Beoordelingsuitkomst::OnderzoekVt
+        ),
+    ))
 }
 
 /// The receiver confirms receipt (requested -> received).
@@ -252,7 +313,8 @@ pub struct Beoordeling {
 }
 
 /// Record the triage outcome as the business status; the task goes to in-progress and
-/// the receipt and triage duties are met.
+/// the receipt and triage duties are met. `ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: a melding
+/// whose reporter was promised anonymity is triaged `onderzoek-vt`.
 pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Result<Kop, Fout> {
     let uitkomst = Some(b.uitkomst.to_string());
     let gegevens =
@@ -267,6 +329,7 @@ pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Resu
             stap: "beoordeling",
             bedrijfsstatus: uitkomst,
             gegevens: Some(gegevens),
+            uitkomst: Some(b.uitkomst),
         },
     )
 }
@@ -288,6 +351,7 @@ pub fn sluit_af(
             stap: "afsluiting",
             bedrijfsstatus: None,
             gegevens: Some(serde_json::json!({"uitvoer": uitvoer})),
+            uitkomst: None,
         },
     )
 }

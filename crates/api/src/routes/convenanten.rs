@@ -239,13 +239,14 @@ pub async fn lijst(
 #[utoipa::path(
     post, path = "/convenanten", tag = "convenanten", operation_id = "convenantAanmaken",
     summary = "Convenant aanmaken (concept)",
-    description = "A signatory (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) of one of the parties creates version 1 as a concept. It binds nobody until every party has signed it (`POST /convenanten/{id}/ondertekeningen`). Every party must be registered in the partner directory (422 `geregistreerd` naming `partijen[i].organisatie`); the caller's organisation must be a party (403).",
+    description = "A signatory (`partijen[].ondertekenaars`, default `functioneel-beheerder` or `privacyfunctionaris`) of one of the parties creates version 1 as a concept. It binds nobody until every party has signed it (`POST /convenanten/{id}/ondertekeningen`). Every party must be registered in the partner directory (422 `geregistreerd` naming `partijen[i].organisatie`); the caller's organisation must be a party (403). A rule for the OM asks a reason per request (422 `verplicht-bij` at `regels[i].redenVerplicht` without `redenVerplicht: true`; OM_PER_VERZOEK_MET_REDEN, DOMAIN.md §4).",
     request_body = ConvenantInvoer,
     responses(
         (status = 201, description = "Aangemaakt als concept", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new agreement"), ("ETag" = String, description = "The revision, for If-Match"))),
         (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat", body = Problem),
         (status = 403, description = "De organisatie van de aanroeper is geen partij, of de aanroeper geen ondertekenaar", body = Problem),
+        (status = 422, description = "Een regel van het domein geschonden, o.a. een partij die niet in de partnerlijst staat (`geregistreerd`) of een regel voor het OM zonder `redenVerplicht: true` (`verplicht-bij`, OM_PER_VERZOEK_MET_REDEN)", body = Problem),
     ),
     security(("bearer" = []))
 )]

@@ -282,7 +282,8 @@ impl Coordinatie {
     }
 
     /// `COORDINATIE_CONVENANT` for a user with `rollen`: refused without a rule; where
-    /// every matching rule requires a reason (`redenVerplicht`), only with one.
+    /// every matching rule requires a reason (`Regel::vraagt_reden`: `redenVerplicht`, and
+    /// always for the OM), only with one.
     pub fn mag_registreren(&self, rollen: &[Rol], toelichting: bool) -> Result<(), Weigering> {
         let regels: Vec<&Regel> = match self.soort {
             Some(soort) => self
@@ -303,7 +304,7 @@ impl Coordinatie {
                 toelichting_vereist: false,
             });
         }
-        if !toelichting && regels.iter().all(|r| r.reden_verplicht) {
+        if !toelichting && regels.iter().all(|r| r.vraagt_reden()) {
             return Err(Weigering {
                 regel: "REDEN_VERPLICHT",
                 reden: "Het convenant vereist per registratie een reden: stuur de header `X-Audit-Toelichting`".into(),

@@ -3,13 +3,19 @@
 //! parent, witnesses, officers) are police data (Wpg): the police show them in their own
 //! report (Wpg art. 25), any other organisation shows the person's own statements only and
 //! says how many it left out and where to ask for them.
+//!
+//! `KINDERWOORDEN_ALLEEN_AAN_HET_KIND` (`ketenregie_privacy::inzage`): a statement made by
+//! a child — `afgelegdDoor: kind`, or by a person the incident names in the role `kind` —
+//! is shown only in the report about that child (its `persoon` one of the child's
+//! records), in every organisation's report, the police's own included; the item says how
+//! many were withheld and why.
 
 use super::{Vraag, gemeentenaam};
 use crate::incidenten;
 use diesel::prelude::*;
 use ketenregie_common::OrganisatieSoort;
 use ketenregie_common::time::from_db;
-use ketenregie_privacy::inzage::InzageOnderdeel;
+use ketenregie_privacy::inzage::{InzageOnderdeel, kinderwoorden_achtergehouden};
 use ketenregie_store::DbConnection;
 use ketenregie_store::schema::{incident_betrokkenen, incidenten as incidenten_t};
 use serde_json::json;
@@ -34,13 +40,30 @@ pub(super) fn verzamel(conn: &mut DbConnection, q: &Vraag) -> QueryResult<Vec<In
         .into_iter()
         .filter(|i| i.eigenaar == q.org)
     {
-        let (eigen_verklaringen, andere): (Vec<_>, Vec<_>) = i
+        let is_eigen = |s: &incidenten::Verklaring| s.persoon.is_some_and(|p| eigen.contains(&p));
+        // KINDERWOORDEN_ALLEEN_AAN_HET_KIND: a child's statement not the person's own.
+        let kinderen: Vec<uuid::Uuid> = i
+            .betrokkenen
+            .iter()
+            .filter(|(_, r)| r.trim().eq_ignore_ascii_case("kind"))
+            .map(|(p, _)| *p)
+            .collect();
+        let van_kind = |s: &incidenten::Verklaring| {
+            s.afgelegd_door == incidenten::Verklaarder::Kind
+                || s.persoon.is_some_and(|p| kinderen.contains(&p))
+        };
+        let (kinderwoorden, toonbaar): (Vec<_>, Vec<_>) = i
             .verklaringen
             .iter()
-            .partition(|s| s.persoon.is_some_and(|p| eigen.contains(&p)));
+            .partition(|s| van_kind(s) && !is_eigen(s));
+        let (eigen_verklaringen, andere): (Vec<_>, Vec<_>) =
+            toonbaar.iter().copied().partition(|s| is_eigen(s));
         let mut achtergehouden = Vec::new();
+        if !kinderwoorden.is_empty() {
+            achtergehouden.push(kinderwoorden_achtergehouden(kinderwoorden.len()));
+        }
         let verklaringen: Vec<_> = if politie {
-            i.verklaringen.iter().collect()
+            toonbaar
         } else {
             if !andere.is_empty() {
                 achtergehouden.push(format!(

@@ -12,8 +12,10 @@
 //!   left, `UITTREDEN` in `convenant`) and a rule matching the actor's organisation
 //!   kind, one of the actor's roles, the action, the purpose, each required category and
 //!   the record's confidentiality level.
-//! - `REDEN_VERPLICHT`: where the only matching rules require a reason (the OM: case by
-//!   case, never a blanket grant), the request must carry `X-Audit-Toelichting`.
+//! - `REDEN_VERPLICHT`: where the only matching rules require a reason, the request must
+//!   carry `X-Audit-Toelichting`. Every rule for the OM requires one, whatever its
+//!   `redenVerplicht` (`OM_PER_VERZOEK_MET_REDEN` in `convenant`: case by case, never a
+//!   blanket grant).
 //! - `REDIGEREN`: optional categories no rule covers are redacted, not refused.
 //! - `DOORBRAAK`: break-glass — a role named in an agreement in force the actor's
 //!   organisation and every owner take part in may read outside the rules, only with a

@@ -167,7 +167,7 @@ fn convenant_vereist(
             .collect();
         let gekozen = kandidaten
             .iter()
-            .find(|(_, r)| !r.reden_verplicht)
+            .find(|(_, r)| !r.vraagt_reden())
             .or_else(|| kandidaten.first());
         match gekozen {
             None => {
@@ -189,7 +189,7 @@ fn convenant_vereist(
                 });
             }
             Some((c, r)) => {
-                staat.reden_nodig |= r.reden_verplicht;
+                staat.reden_nodig |= r.vraagt_reden();
                 if r.eigenaar_informeren {
                     staat.informeer.insert(eigenaar.to_string());
                 }
@@ -226,7 +226,7 @@ fn redigeren(
         let dekt = |r: &convenant::Regel| r.categorieen.contains(cat) && niveau_ok(r);
         let gedekt = regels
             .iter()
-            .find(|(_, r)| dekt(r) && !r.reden_verplicht)
+            .find(|(_, r)| dekt(r) && !r.vraagt_reden())
             .or_else(|| {
                 regels
                     .iter()
@@ -266,8 +266,10 @@ fn redigeren(
     Ok(())
 }
 
-/// `REDEN_VERPLICHT`: where a rule used requires a reason (the OM: case by case, never a
-/// blanket grant), the request must carry `X-Audit-Toelichting`.
+/// `REDEN_VERPLICHT`: where a rule used requires a reason, the request must carry
+/// `X-Audit-Toelichting`. A rule for the OM always does (`Regel::vraagt_reden`, rule
+/// `OM_PER_VERZOEK_MET_REDEN`: case by case, never a blanket grant), even one stored
+/// with `redenVerplicht: false` before that rule existed.
 fn reden_verplicht(staat: &Staat, toelichting: Option<&str>) -> Result<(), Weigering> {
     if staat.reden_nodig && toelichting.is_none() {
         Err(reden_ontbreekt())

@@ -198,6 +198,20 @@ proptest! {
         }
     }
 
+    /// `OM_PER_VERZOEK_MET_REDEN`: whatever the rules say, the OM gets nothing of another
+    /// organisation without a stated reason, break-glass included.
+    #[test]
+    fn om_nooit_zonder_reden(
+        regels in prop::collection::vec(regel_strategy(), 0..6),
+        (_a_idx, e_idx, rollen, aanvraag, _reden) in aanvraag_strategy(),
+        doorbraak in any::<bool>(),
+    ) {
+        prop_assume!(ORGS[e_idx].0 != "om");
+        let convenanten = vec![convenant(&["politie", "vt", "om", "wijkteam"], regels, OpgeslagenStatus::Actief, false)];
+        let act = actor("om", rollen);
+        prop_assert!(beslis(&act, Some(OrganisatieSoort::Om), &convenanten, &aanvraag, None, doorbraak, nu()).is_err());
+    }
+
     /// Withdrawing or expiring the agreement takes effect at once: nothing of another
     /// organisation is allowed any more (break-glass included).
     #[test]
@@ -214,6 +228,75 @@ proptest! {
         let act = actor(org, rollen);
         prop_assert!(beslis(&act, Some(soort), &convenanten, &aanvraag, Some("reden"), true, nu()).is_err());
     }
+}
+
+/// `OM_PER_VERZOEK_MET_REDEN`: an OM rule stored with `redenVerplicht: false` (an
+/// agreement from before the rule) still needs a reason for every access; with one it
+/// is allowed. Break-glass without a reason is no way around it.
+#[test]
+fn om_regel_zonder_reden_geeft_geen_staande_toegang() {
+    let regel = Regel {
+        organisatie_soort: OrganisatieSoort::Om,
+        rollen: vec![Rol::OfficierVanJustitie],
+        acties: vec![Actie::Lezen],
+        categorieen: vec![Gegevenscategorie::Politiegegevens],
+        doel: Doel::StrafrechtelijkeBeoordeling,
+        reden_verplicht: false,
+        max_vertrouwelijkheid: Vertrouwelijkheid::Vertrouwelijk,
+        eigenaar_informeren: false,
+        grondslag: Grondslag {
+            code: "Wjsg art. 39f".into(),
+            omschrijving: "t".into(),
+        },
+    };
+    let mut c = vec![convenant(
+        &["politie", "om"],
+        vec![regel],
+        OpgeslagenStatus::Actief,
+        false,
+    )];
+    // The officier may break the glass, and still only with a reason.
+    c[0].inhoud.doorbraakrollen.push(Doorbraakrol {
+        organisatie_soort: OrganisatieSoort::Om,
+        rol: Rol::OfficierVanJustitie,
+    });
+    let om = actor("om", vec![Rol::OfficierVanJustitie]);
+    let a = Aanvraag {
+        actie: Actie::Lezen,
+        doel: Doel::StrafrechtelijkeBeoordeling,
+        categorieen: vec![Gegevenscategorie::Politiegegevens],
+        optioneel: vec![],
+        eigenaren: vec!["politie".into()],
+        vertrouwelijkheid: Vertrouwelijkheid::Intern,
+    };
+    for doorbraak in [false, true] {
+        let w = beslis(
+            &om,
+            Some(OrganisatieSoort::Om),
+            &c,
+            &a,
+            None,
+            doorbraak,
+            nu(),
+        )
+        .unwrap_err();
+        assert!(w.toelichting_vereist, "{w:?}");
+        if !doorbraak {
+            assert_eq!(w.regel, "REDEN_VERPLICHT");
+        }
+    }
+    assert!(
+        beslis(
+            &om,
+            Some(OrganisatieSoort::Om),
+            &c,
+            &a,
+            Some("zaak 2026-123"),
+            false,
+            nu()
+        )
+        .is_ok()
+    );
 }
 
 #[test]

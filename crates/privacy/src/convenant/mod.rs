@@ -102,6 +102,17 @@ pub struct Partij {
 /// under 100.
 pub const GRONDSLAG_CODE_MAX: usize = 200;
 
+/// The rule's name: the OM never gets a standing grant. DOMAIN.md §4 "Parties and legal
+/// regimes": the OM signs covenants "voor gezien" and tests case by case; OM access is
+/// per request with a stated reason, never a blanket grant. Both ends hold it: an
+/// agreement's content (`Inhoud::valideer`) refuses a rule for `organisatieSoort: om`
+/// without `redenVerplicht: true` (422 at `/regels/N/redenVerplicht`), and the decision
+/// (`besluit`, through [`Regel::vraagt_reden`]) asks a reason of every access by an OM
+/// actor to another organisation's data whatever the rule says, so an agreement stored
+/// before this rule existed grants no standing access either. Break-glass always needs a
+/// reason (`DOORBRAAK`).
+pub const OM_PER_VERZOEK_MET_REDEN: &str = "OM_PER_VERZOEK_MET_REDEN";
+
 /// The legal basis of a rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -130,7 +141,9 @@ pub struct Regel {
     #[schema(min_items = 1)]
     pub categorieen: Vec<Gegevenscategorie>,
     pub doel: Doel,
-    /// Each access needs a stated reason (`X-Audit-Toelichting`), as for the OM.
+    /// Each access needs a stated reason (`X-Audit-Toelichting`). Must be true for a rule
+    /// for the OM (rule OM_PER_VERZOEK_MET_REDEN, DOMAIN.md §4: per request with a stated
+    /// reason, never a blanket grant), which needs a reason for every access in any case.
     #[serde(default)]
     pub reden_verplicht: bool,
     /// The highest confidentiality level this rule reaches.
@@ -143,6 +156,15 @@ pub struct Regel {
     /// the content hash of an agreement without it is unchanged.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub eigenaar_informeren: bool,
+}
+
+impl Regel {
+    /// Does an access under this rule need a stated reason? When the rule says so, and
+    /// always for the OM (`OM_PER_VERZOEK_MET_REDEN`), whatever an agreement stored
+    /// before that rule says. Every decision asks this, never the field.
+    pub fn vraagt_reden(&self) -> bool {
+        self.reden_verplicht || self.organisatie_soort == OrganisatieSoort::Om
+    }
 }
 
 /// The moments at which feedback is owed to the sender of a melding or hand-over.
@@ -367,6 +389,15 @@ impl Inhoud {
             v.fout("regels", "minItems", "noem ten minste één regel");
         }
         for (i, r) in self.regels.iter().enumerate() {
+            if r.organisatie_soort == OrganisatieSoort::Om && !r.reden_verplicht {
+                v.fout(
+                    format!("regels[{i}].redenVerplicht"),
+                    regelcode::VERPLICHT_BIJ,
+                    format!(
+                        "een regel voor het OM vraagt per raadpleging een reden: zet `regels[{i}].redenVerplicht` op true (regel {OM_PER_VERZOEK_MET_REDEN}, DOMAIN.md §4: per verzoek met een reden, nooit een algemene toegang)"
+                    ),
+                );
+            }
             if !self.doelen.contains(&r.doel) {
                 v.fout(
                     format!("regels[{i}].doel"),

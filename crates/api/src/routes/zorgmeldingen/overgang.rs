@@ -112,11 +112,12 @@ stap_route!(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/beoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingBeoordelen",
     summary = "Veiligheidsbeoordeling",
-    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress.",
+    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress. A melding whose reporter was promised anonymity (`melder.identiteitDelen: false`) has the outcome `onderzoek-vt`: Veilig Thuis investigates itself (rule ONDERZOEK_VT_BIJ_ANONIEME_MELDER, DOMAIN.md §3 flow 2); any other outcome is a 422 naming `/uitkomst`, nothing written.",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = BeoordelingInvoer,
     responses(
         (status = 200, description = "Beoordeeld", body = ZorgmeldingDto),
+        (status = 422, description = "Uitkomst niet toegestaan voor deze melding (ONDERZOEK_VT_BIJ_ANONIEME_MELDER)", body = Problem),
         (status = 409, description = "Ongeldige statusovergang", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),

@@ -40,7 +40,11 @@ pub(super) struct Meldingpagina {
     concept: bool,
     kwaliteit: bool,
     stappen: Vec<Stapknop>,
+    /// The triage outcomes the melding allows (`ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: only
+    /// `onderzoek-vt` when the reporter was promised anonymity).
     uitkomsten: Vec<(String, String)>,
+    /// Why the outcomes are limited, shown at the field.
+    uitkomst_uitleg: Option<String>,
     terugkoppelen: bool,
     momenten: Vec<(String, String)>,
     /// Organisations to hand over to (code, name), when the receiver may hand over.
@@ -276,6 +280,13 @@ pub(super) async fn detail_pagina(
             )
         })
         .collect();
+    // ONDERZOEK_VT_BIJ_ANONIEME_MELDER: the reporter's choice as the read shows it (the
+    // choice stays when the name is redacted).
+    let melder_anoniem = m
+        .inhoud
+        .as_ref()
+        .and_then(|i| i["melder"]["identiteitDelen"].as_bool())
+        == Some(false);
     let t = Meldingpagina {
         kader: Kader::voor(s, "Zorgmelding", ""),
         id,
@@ -296,7 +307,18 @@ pub(super) async fn detail_pagina(
         kwaliteit: k.meldingstatus == Meldingstatus::TerControle
             && s.heeft_een(crate::werkplek::KWALITEIT.rollen),
         stappen,
-        uitkomsten: opties(Beoordelingsuitkomst::VARIANTS),
+        uitkomsten: opties(
+            &ketenregie_referral::overgang::toegestane_uitkomsten(!melder_anoniem)
+                .iter()
+                .map(|u| u.as_ref())
+                .collect::<Vec<&str>>(),
+        ),
+        uitkomst_uitleg: melder_anoniem.then(|| {
+            format!(
+                "Aan de melder is beloofd dat de familie niet hoort wie meldde. Dan onderzoekt Veilig Thuis zelf: de uitkomst is onderzoek Veilig Thuis (regel {}).",
+                ketenregie_referral::overgang::ONDERZOEK_VT_BIJ_ANONIEME_MELDER
+            )
+        }),
         terugkoppelen: partij == Some(Partij::Ontvanger) && !momenten.is_empty(),
         momenten,
         overdragen,
