@@ -697,6 +697,90 @@ async fn proefdraai_noemt_regel_en_termijn(db: Db) {
     let _ = bewaring::STANDAARDTERMIJNEN;
 }
 
+/// Rule `GI_DOSSIER_VANAF_MEERDERJARIG` (the outside test of 2 Dec 2026): a GI dossier is
+/// kept until its term after the youngest child it is about turned 18, not after the
+/// record's date. With a term of one day, a dry run removes nothing about a child born
+/// 2016 and does remove the decision about a child who turned 18 long ago; the real run
+/// likewise.
+async fn gi_dossier_vanaf_achttien(db: Db) {
+    let Some(app) = app(db).await else { return };
+    const GI: &str = "gi-jeugdbescherming-west";
+    app.organisatie(GI, "gecertificeerde-instelling", &["0518"])
+        .await;
+    let beheer = app.token(GI, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/bewaartermijnen/gi-dossier",
+            &beheer,
+            &json!({"termijnDagen": 1, "toelichting": "test korte termijn"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let d = |dagen: i64| (t0() + Duration::days(dagen)).date_naive().to_string();
+    let (minder_gezin, kind, ouder, minder_b) = gi_gezin(&app, &gi, "Noor", "2016-05-04").await;
+    post_ok(&app, &format!("/api/v1/personen/{kind}/gezag"), &gi, json!({
+        "vorm": "eenhoofdig", "houders": [ouder], "bron": "beschikking", "beschikking": minder_b, "geverifieerdOp": d(-5)})).await;
+    post_ok(
+        &app,
+        &format!("/api/v1/gezinnen/{minder_gezin}/regelingen"),
+        &gi,
+        json!({
+        "soort": "omgangsregeling", "bron": "beschikking", "beschikking": minder_b,
+        "samenvatting": "Om het weekend", "van": d(-10)}),
+    )
+    .await;
+    gi_gezin(&app, &gi, "Anna", "1990-01-01").await;
+    // A child whose date of birth cannot be read: its records are kept, not removed early.
+    let (_, onleesbaar, _, onleesbaar_b) = gi_gezin(&app, &gi, "Bram", "1990-01-01").await;
+    app.sql(&format!(
+        "UPDATE personen SET gegevens = 'onleesbaar' WHERE id = '{onleesbaar}'"
+    ));
+
+    let r = run(&app, t0() + Duration::days(3), true);
+    assert_eq!(aantal(&r, "gezag"), 0, "a minor's gezag stays");
+    assert_eq!(aantal(&r, "regelingen"), 0, "a minor's arrangement stays");
+    assert_eq!(
+        aantal(&r, "beschikkingen"),
+        1,
+        "only the decision about the adult goes"
+    );
+    assert_eq!(
+        gronden(&r, "beschikkingen"),
+        vec![format!("1: gi-dossier 1 dagen ({GI})")]
+    );
+    run(&app, t0() + Duration::days(3), false);
+    let mut over = ids(&app, "SELECT id FROM beschikkingen");
+    over.sort();
+    let mut verwacht = vec![minder_b, onleesbaar_b];
+    verwacht.sort();
+    assert_eq!(over, verwacht);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 1);
+    assert_eq!(app.tel("SELECT count(*) AS n FROM regelingen"), 1);
+}
+
+/// A GI family of a parent and a child born on `geboren`, with a court decision about
+/// the child: (family, child, parent, decision).
+async fn gi_gezin(
+    app: &TestApp,
+    gi: &str,
+    kindnaam: &str,
+    geboren: &str,
+) -> (String, String, String, String) {
+    let d = |dagen: i64| (t0() + Duration::days(dagen)).date_naive().to_string();
+    let persoon =
+        |vn: &str, gd: &str| json!({"voornamen": vn, "achternaam": "Smit", "geboortedatum": gd});
+    let id = |v: Value| v["id"].as_str().unwrap().to_string();
+    let ouder = id(post_ok(app, "/api/v1/personen", gi, persoon("Ouder", "1960-02-03")).await);
+    let kind = id(post_ok(app, "/api/v1/personen", gi, persoon(kindnaam, geboren)).await);
+    let g = id(post_ok(app, "/api/v1/gezinnen", gi,
+        json!({"leden": [{"persoon": ouder, "relatie": "ouder"}, {"persoon": kind, "relatie": "kind"}]})).await);
+    let b = id(post_ok(app, &format!("/api/v1/gezinnen/{g}/beschikkingen"), gi, json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/1", "datum": d(-10), "soort": "gezag",
+        "van": d(-10), "uitvoerbaarBijVoorraad": false, "sterkeArm": false, "kinderen": [kind]})).await);
+    (g, kind, ouder, b)
+}
+
 op_beide_backends!(
     zorgmelding_tot_de_langste_termijn,
     eigen_termijn_van_de_houder,
@@ -709,4 +793,5 @@ op_beide_backends!(
     dossiers_na_hun_termijn,
     niets_blijft_over,
     proefdraai_noemt_regel_en_termijn,
+    gi_dossier_vanaf_achttien,
 );

@@ -52,6 +52,7 @@ mod strenge_invoer;
 mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;
+mod twee_fasen;
 mod verantwoording;
 mod vijandig_auth;
 mod werkplek;

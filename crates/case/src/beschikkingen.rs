@@ -28,7 +28,7 @@ use chrono::{DateTime, Days, Months, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, Validatie, ids, regelcode};
+use ketenregie_common::{Fout, Gegevenscategorie as C, InvalidParam, Validatie, ids, regelcode};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_privacy::versleuteling::Versleuteling;
@@ -380,17 +380,38 @@ impl BeschikkingInvoer {
     }
 }
 
-/// `POST /gezinnen/{id}/beschikkingen`: record decision `b` on family `b.gezin` of the
+/// `POST /gezinnen/{id}/beschikkingen`: record decision `invoer` on family `gezin` of the
 /// caller's organisation (another's is refused within the view); its children must be
-/// the organisation's persons. Logged as a write of one's own record, one
-/// processing-log row per member of the family.
+/// the organisation's persons and children of the family. Every problem is named at once:
+/// the body's own (`BeschikkingInvoer::valideer`) and, once the family is known, the
+/// look-ups' (`BESCHIKKING_KINDEREN_VAN_GEZIN`, a child that is no person of the
+/// organisation) on what could be read (`invoer::samen`). Logged as a write of one's own
+/// record, one processing-log row per member of the family.
 pub fn vastleggen(
     conn: &mut DbConnection,
     ctx: &Context,
-    b: Beschikking,
+    gezin: Uuid,
+    invoer: &BeschikkingInvoer,
 ) -> Result<BeschikkingKort, Fout> {
-    let g = gezinnen::eigen(conn, ctx, b.gezin)?;
-    kinderen_van_gezin(&g, &b.kinderen)?;
+    let eerste = invoer.valideer(gezin, ctx.vandaag());
+    let g = match gezinnen::eigen(conn, ctx, gezin) {
+        Ok(g) => g,
+        Err(e) => return Err(invoer::eerst_de_body(&eerste, e)),
+    };
+    // Each child once: a repeat is named `dubbel` by the first phase.
+    let mut kinderen: Vec<(String, Uuid)> = Vec::new();
+    for (i, k) in invoer.kinderen.iter().flatten().enumerate() {
+        if !kinderen.iter().any(|(_, x)| x == k) {
+            kinderen.push((format!("kinderen[{i}]"), *k));
+        }
+    }
+    let mut naslag = kinderen_van_gezin(&g, &kinderen);
+    naslag.extend(invoer::problemen(crate::personen::eigen_personen(
+        conn,
+        &ctx.actor.organisatie,
+        &kinderen,
+    ))?);
+    let b = invoer::samen(eerste, naslag)?;
     let b = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, b, ctx.nu)?;
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
     toegang::schrijf_eigen(
@@ -417,22 +438,107 @@ pub fn vastleggen(
 /// named at `kinderen[N]`.
 pub const BESCHIKKING_KINDEREN_VAN_GEZIN: &str = "beschikking-kinderen-van-gezin";
 
-fn kinderen_van_gezin(g: &gezinnen::Gezin, kinderen: &[Uuid]) -> Result<(), Fout> {
+fn kinderen_van_gezin(g: &gezinnen::Gezin, kinderen: &[(String, Uuid)]) -> Vec<InvalidParam> {
     let mut v = Validatie::new();
-    for (i, k) in kinderen.iter().enumerate() {
+    for (veld, k) in kinderen {
         let kind = g
             .leden
             .iter()
             .any(|l| l.persoon == *k && l.relatie == gezinnen::Relatie::Kind);
         if !kind {
             v.fout(
-                format!("kinderen[{i}]"),
+                veld.clone(),
                 BESCHIKKING_KINDEREN_VAN_GEZIN,
                 "`kinderen` noemt alleen kinderen van dit gezin (lid met relatie `kind`); deze persoon is dat niet (regel BESCHIKKING_KINDEREN_VAN_GEZIN)",
             );
         }
     }
-    v.afronden(|| ()).map_err(Fout::Ongeldig)
+    v.afronden(|| ()).err().unwrap_or_default()
+}
+
+/// What a record resting on a decision (a gezag's or an arrangement's `beschikking`) is
+/// about: one child, or one family.
+#[derive(Debug, Clone, Copy)]
+pub enum Onderwerp<'a> {
+    /// The child (a person of the caller's organisation): the decision names it, or a
+    /// person with its identity (another organisation's record of the same child).
+    Kind(&'a personen::Persoon),
+    /// The family: the decision is recorded on it.
+    Gezin(Uuid),
+}
+
+/// Rule `BESCHIKKING_OVER_ONDERWERP`: the decision a record rests on is about that
+/// record's child (the child, or a person with its identity, is in its `kinderen`) or
+/// recorded on that record's family. A decision the caller can see that is about another
+/// is a 422 with this code naming the field.
+pub const BESCHIKKING_OVER_ONDERWERP: &str = "beschikking-over-onderwerp";
+
+/// Rule `BESCHIKKING_VERWIJZING`: a reference to a decision (`beschikking` of a gezag or
+/// an arrangement) names one that exists and that the caller's organisation can see (its
+/// own, or one whose owner's `gezag-en-omgang` records the agreements let it read, as the
+/// briefing would show it), about the record's subject (`BESCHIKKING_OVER_ONDERWERP`).
+/// A decision outside the view is answered exactly as one that does not exist (422
+/// `reference`, `EEN_ORGANISATIE_ZICHT`): the answer does not tell it exists. Nothing is
+/// read from the decision but its owner, family and children's ids, and nothing is
+/// logged: no personal data is shown.
+pub fn verwijzing(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    veld: &str,
+    id: Uuid,
+    over: Onderwerp<'_>,
+) -> Result<Option<InvalidParam>, Fout> {
+    let rij: Option<(String, String, String)> = beschikkingen::table
+        .filter(beschikkingen::id.eq(id.to_string()))
+        .select((
+            beschikkingen::eigenaar,
+            beschikkingen::gezin_id,
+            beschikkingen::kinderen,
+        ))
+        .first(conn)
+        .optional()?;
+    let onbekend = || InvalidParam {
+        name: veld.to_string(),
+        code: "reference".into(),
+        reason: format!(
+            "`{veld}` noemt geen beschikking die uw organisatie kan zien; leg de beschikking eerst vast (POST /gezinnen/{{id}}/beschikkingen) of noem er een die uw organisatie kan zien"
+        ),
+    };
+    let Some((eigenaar, gezin_id, kinderen)) = rij else {
+        return Ok(Some(onbekend()));
+    };
+    if eigenaar != ctx.actor.organisatie {
+        let niveau = Uuid::parse_str(&gezin_id)
+            .ok()
+            .map(|g| gezinnen::vind(conn, g))
+            .transpose()?
+            .flatten()
+            .map(|g| g.vertrouwelijkheid)
+            .unwrap_or(ketenregie_common::Vertrouwelijkheid::STANDAARD);
+        if !toegang::mag_lezen(conn, ctx, &eigenaar, &[C::GezagEnOmgang], niveau)? {
+            return Ok(Some(onbekend()));
+        }
+    }
+    let over_onderwerp = match over {
+        Onderwerp::Gezin(g) => gezin_id == g.to_string(),
+        Onderwerp::Kind(kind) => {
+            let kinderen: Vec<String> = serde_json::from_str::<Vec<Uuid>>(&kinderen)
+                .unwrap_or_default()
+                .iter()
+                .map(Uuid::to_string)
+                .collect();
+            kinderen.contains(&kind.id.to_string())
+                || personen::betrokkenen_van(conn, &kinderen)?.contains(&kind.betrokkene)
+        }
+    };
+    Ok((!over_onderwerp).then(|| InvalidParam {
+        name: veld.to_string(),
+        code: BESCHIKKING_OVER_ONDERWERP.into(),
+        reason: match over {
+            Onderwerp::Kind(_) => format!("de beschikking in `{veld}` gaat niet over dit kind (het staat niet in haar `kinderen`); noem de beschikking waarop dit gezag berust (regel BESCHIKKING_OVER_ONDERWERP)"),
+            Onderwerp::Gezin(_) => format!("de beschikking in `{veld}` is niet in dit gezin vastgelegd; noem een beschikking van dit gezin (regel BESCHIKKING_OVER_ONDERWERP)"),
+        },
+    }))
 }
 
 /// Store a decision of `eigenaar`; its children must be its persons.

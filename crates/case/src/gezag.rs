@@ -34,7 +34,7 @@ use uuid::Uuid;
 /// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
 /// caller meets it.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`).";
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`). Every problem is named in one answer.";
 }
 
 #[derive(
@@ -202,11 +202,24 @@ impl GezagInvoer {
 }
 
 /// `POST /personen/{id}/gezag`: record gezag over a child of the caller's organisation
-/// (another's is refused within the view); the holders must be its persons too. Logged
-/// as a write of one's own record, one processing-log row per person (child and holders).
-pub fn vastleggen(conn: &mut DbConnection, ctx: &Context, g: Gezag) -> Result<GezagKort, Fout> {
-    let kind = personen::eigen(conn, ctx, g.kind)?;
-    wie_en_wanneer(conn, ctx, &kind, &g)?;
+/// (another's is refused within the view); the holders must be its persons too. Every
+/// problem is named at once: the body's own (`GezagInvoer::valideer`) and, once the child
+/// is known, the look-ups' (`wie_en_wanneer`) on what could be read (`invoer::samen`).
+/// Logged as a write of one's own record, one processing-log row per person (child and
+/// holders).
+pub fn vastleggen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    kind: Uuid,
+    invoer: &GezagInvoer,
+) -> Result<GezagKort, Fout> {
+    let eerste = invoer.valideer(kind, ctx.vandaag());
+    let kind = match personen::eigen(conn, ctx, kind) {
+        Ok(k) => k,
+        Err(e) => return Err(crate::invoer::eerst_de_body(&eerste, e)),
+    };
+    let naslag = wie_en_wanneer(conn, ctx, &kind, invoer)?;
+    let g = crate::invoer::samen(eerste, naslag)?;
     let g = voeg_in(conn, &ctx.actor.organisatie, g, ctx.nu)?;
     let betrokken: Vec<String> = std::iter::once(g.kind)
         .chain(g.houders.iter().copied())
@@ -222,7 +235,7 @@ pub fn vastleggen(conn: &mut DbConnection, ctx: &Context, g: Gezag) -> Result<Ge
             id: g.id.to_string(),
             eigenaar: g.eigenaar.clone(),
         },
-        json!({"kind": g.kind, "vorm": g.vorm, "bron": g.bron, "houders": g.houders.len()}),
+        json!({"kind": g.kind, "vorm": g.vorm, "bron": g.bron, "houders": g.houders.len(), "beschikking": g.beschikking}),
         &getoond.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
     )?;
     Ok(gezag_kort(&g, &|u| persoon_ref(&getoond, u)))
@@ -245,46 +258,52 @@ pub fn meerderjarig_op(geboren: NaiveDate, op: NaiveDate) -> bool {
     op.years_since(geboren).is_some_and(|j| j >= 18)
 }
 
-/// The rules of a gezag record that need the stored persons and the partner register,
-/// all named at once: `GEZAG_OVER_MINDERJARIGE` for `kind` (read by `personen::eigen`),
-/// `GEZAG_HOUDER_MEERDERJARIG` for each holder, the holders persons of the caller's
-/// organisation (`reference`, else no birth date is read: another's person is not
-/// looked into), and `houderInstelling` a registered organisation
-/// (`regelcode::GEREGISTREERD`, `ORGANISATIE_GEREGISTREERD`; its code not repeated).
-/// Every person has a birth date (required at registration), so no holder is skipped.
+/// The rules of a gezag record that need the stored persons, the court decisions and
+/// the partner register, all named at once, on the body as sent (the first phase may have
+/// refused other fields of it): `GEZAG_OVER_MINDERJARIGE` for `kind` (read by
+/// `personen::eigen`), `GEZAG_HOUDER_MEERDERJARIG` for each holder (both only when
+/// `geverifieerdOp` reads as a date), the holders persons of the caller's organisation
+/// (`reference`, else no birth date is read: another's person is not looked into), the
+/// `beschikking` one the caller can see, about this child (`beschikkingen::verwijzing`:
+/// `reference`, `beschikking-over-onderwerp`), and `houderInstelling` a registered
+/// organisation (`regelcode::GEREGISTREERD`, `ORGANISATIE_GEREGISTREERD`; its code not
+/// repeated). Every person has a birth date (required at registration), so no holder is
+/// skipped.
 fn wie_en_wanneer(
     conn: &mut DbConnection,
     ctx: &Context,
     kind: &personen::Persoon,
-    g: &Gezag,
-) -> Result<(), Fout> {
+    invoer: &GezagInvoer,
+) -> Result<Vec<InvalidParam>, Fout> {
     let org = &ctx.actor.organisatie;
     let mut fouten: Vec<InvalidParam> = Vec::new();
-    if meerderjarig_op(kind.gegevens.geboortedatum, g.geverifieerd_op) {
+    let op = crate::invoer::datum_zoals_gestuurd(invoer.geverifieerd_op.as_deref());
+    if op.is_some_and(|op| meerderjarig_op(kind.gegevens.geboortedatum, op)) {
         fouten.push(InvalidParam {
             name: "id".into(),
             code: GEZAG_OVER_MINDERJARIGE.into(),
             reason: "deze persoon was op `geverifieerdOp` meerderjarig (18 jaar of ouder); gezag bestaat alleen over een minderjarige (regel GEZAG_OVER_MINDERJARIGE, BW 1:233 en 1:245)".into(),
         });
     }
-    let verwijzingen: Vec<(String, Uuid)> = g
-        .houders
-        .iter()
-        .enumerate()
-        .map(|(i, h)| (format!("houders[{i}]"), *h))
-        .collect();
-    match personen::eigen_personen(conn, org, &verwijzingen) {
-        Ok(_) => {}
-        Err(Fout::Ongeldig(f)) => fouten.extend(f),
-        Err(e) => return Err(e),
+    // Each holder at its first mention (a repeat is named `dubbel` by the first phase).
+    let mut verwijzingen: Vec<(String, Uuid)> = Vec::new();
+    for (i, h) in invoer.houders.iter().enumerate() {
+        if !verwijzingen.iter().any(|(_, x)| x == h) {
+            verwijzingen.push((format!("houders[{i}]"), *h));
+        }
     }
-    let ids: Vec<String> = g.houders.iter().map(Uuid::to_string).collect();
+    fouten.extend(crate::invoer::problemen(personen::eigen_personen(
+        conn,
+        org,
+        &verwijzingen,
+    ))?);
+    let ids: Vec<String> = verwijzingen.iter().map(|(_, h)| h.to_string()).collect();
     let houders = personen::lees_veel(conn, &ctx.versleuteling, &ids)?;
     for (naam, h) in &verwijzingen {
         let Some(p) = houders.iter().find(|p| p.id == *h && &p.eigenaar == org) else {
             continue;
         };
-        if !meerderjarig_op(p.gegevens.geboortedatum, g.geverifieerd_op) {
+        if op.is_some_and(|op| !meerderjarig_op(p.gegevens.geboortedatum, op)) {
             fouten.push(InvalidParam {
                 name: naam.clone(),
                 code: GEZAG_HOUDER_MEERDERJARIG.into(),
@@ -292,7 +311,20 @@ fn wie_en_wanneer(
             });
         }
     }
-    if let Some(code) = &g.houder_instelling
+    if let Some(b) = invoer.beschikking {
+        fouten.extend(crate::beschikkingen::verwijzing(
+            conn,
+            ctx,
+            "beschikking",
+            b,
+            crate::beschikkingen::Onderwerp::Kind(kind),
+        )?);
+    }
+    if let Some(code) = invoer
+        .houder_instelling
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
         && directory::organisatie_op_code(conn, code)?.is_none()
     {
         fouten.push(InvalidParam {
@@ -301,11 +333,7 @@ fn wie_en_wanneer(
             reason: "`houderInstelling` is geen organisatie uit de partnerlijst (/organisaties); alleen een geregistreerde instelling kan voogd zijn".into(),
         });
     }
-    if fouten.is_empty() {
-        Ok(())
-    } else {
-        Err(Fout::Ongeldig(fouten))
-    }
+    Ok(fouten)
 }
 
 /// `GET /personen/{id}/gezag`: the gezag records on a child, newest verification first

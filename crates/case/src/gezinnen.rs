@@ -215,7 +215,30 @@ pub fn object(id: &str, eigenaar: &str) -> Object {
 /// `POST /gezinnen`: a family of the caller's organisation; every member a person it
 /// registered. Logged as a write of one's own record, one processing-log row per member;
 /// the answer is the new dossier (read under the write's permission, logged as a read).
-pub fn maak(conn: &mut DbConnection, ctx: &Context, g: NieuwGezin) -> Result<Gezinsdossier, Fout> {
+///
+/// Every problem is named at once: the body's own (`GezinInvoer::valideer`) and each
+/// member that is no person of the caller's organisation (`reference`), looked up on
+/// what could be read (`invoer::samen`).
+pub fn maak(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    invoer: &GezinInvoer,
+) -> Result<Gezinsdossier, Fout> {
+    let eerste = invoer.valideer(ctx.vandaag());
+    let mut verwijzingen: Vec<(String, Uuid)> = Vec::new();
+    for (i, lid) in invoer.leden.iter().flatten().enumerate() {
+        if let Some(p) = lid.persoon
+            && !verwijzingen.iter().any(|(_, x)| *x == p)
+        {
+            verwijzingen.push((format!("leden[{i}].persoon"), p));
+        }
+    }
+    let naslag = crate::invoer::problemen(personen::eigen_personen(
+        conn,
+        &ctx.actor.organisatie,
+        &verwijzingen,
+    ))?;
+    let g = crate::invoer::samen(eerste, naslag)?;
     let g = voeg_in(conn, &ctx.actor.organisatie, &g, ctx.nu)?;
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(&g))?;
     let t = toegang::schrijf_eigen(

@@ -2,7 +2,58 @@
 //! codes, each recording a named problem in `Validatie` instead of stopping.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ketenregie_common::{Datumbereik, Validatie, regelcode, validatie::is_gemeentecode};
+use ketenregie_common::{
+    Datumbereik, Fout, InvalidParam, Validatie, regelcode, validatie::is_gemeentecode,
+};
+
+/// One use case's rules in two phases as one answer (README "Invalid input: 400 or 422":
+/// the rules "collect every problem"). `eerste` is the check of the body alone
+/// (`valideer`: no data read), `naslag` what the look-ups found on what could be read of
+/// it (a reference to nothing, a person who is no child of the family, an age on a
+/// date). Before, the look-ups ran only when the first phase found nothing, so a body with
+/// a problem of each kind named only the first kind (the outside test of 2 Dec 2026).
+pub fn samen<T>(eerste: Result<T, Fout>, naslag: Vec<InvalidParam>) -> Result<T, Fout> {
+    match eerste {
+        Ok(t) if naslag.is_empty() => Ok(t),
+        Ok(_) => Err(Fout::Ongeldig(naslag)),
+        Err(Fout::Ongeldig(mut f)) => {
+            for p in naslag {
+                if !f.iter().any(|x| x.name == p.name && x.code == p.code) {
+                    f.push(p);
+                }
+            }
+            Err(Fout::Ongeldig(f))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A look-up's answer as problems: its `Fout::Ongeldig` problems, or nothing; another
+/// refusal (not found, no access, the database) stays an error.
+pub fn problemen<T>(r: Result<T, Fout>) -> Result<Vec<InvalidParam>, Fout> {
+    match r {
+        Ok(_) => Ok(Vec::new()),
+        Err(Fout::Ongeldig(f)) => Ok(f),
+        Err(e) => Err(e),
+    }
+}
+
+/// The refusal of a look-up the second phase needs (the family or the child itself: an
+/// unknown id, another's record) when the body was refused already: the body's problems
+/// answer, as they did before the look-up was made (they read no data, so they reveal
+/// nothing); otherwise the look-up's refusal.
+pub fn eerst_de_body<T>(eerste: &Result<T, Fout>, e: Fout) -> Fout {
+    match eerste {
+        Err(Fout::Ongeldig(f)) => Fout::Ongeldig(f.clone()),
+        _ => e,
+    }
+}
+
+/// A date as the body sent it, read without judging it (the first phase names a bad
+/// one): for the look-ups of the second phase, which skip what does not read.
+pub fn datum_zoals_gestuurd(s: Option<&str>) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s?, "%Y-%m-%d").ok()
+}
 
 /// A required date in its plausible range (`Validatie::datum`).
 pub fn verplichte_datum(

@@ -427,6 +427,18 @@ pub fn vind(conn: &mut DbConnection, v: &Versleuteling, id: Uuid) -> QueryResult
     rij.map(|r| r.ontsleutel(v)).transpose()
 }
 
+/// The identities (`betrokkene`) of these persons, nothing decrypted.
+pub fn betrokkenen_van(conn: &mut DbConnection, ids: &[String]) -> QueryResult<Vec<Uuid>> {
+    let rijen: Vec<String> = personen::table
+        .filter(personen::id.eq_any(ids))
+        .select(personen::betrokkene)
+        .load(conn)?;
+    Ok(rijen
+        .iter()
+        .filter_map(|b| Uuid::parse_str(b).ok())
+        .collect())
+}
+
 /// Several persons by id, decrypted, in no particular order.
 pub fn lees_veel(
     conn: &mut DbConnection,

@@ -156,15 +156,34 @@ impl RegelingInvoer {
     }
 }
 
-/// `POST /gezinnen/{id}/regelingen`: record arrangement `r` on family `r.gezin` of the
-/// caller's organisation (another's is refused within the view). Logged as a write of
-/// one's own record, one processing-log row per member of the family.
+/// `POST /gezinnen/{id}/regelingen`: record arrangement `invoer` on family `gezin` of the
+/// caller's organisation (another's is refused within the view). The decision it comes
+/// from (`beschikking`) is one the caller can see, recorded on this family
+/// (`beschikkingen::verwijzing`), named with the body's own problems
+/// (`invoer::samen`). Logged as a write of one's own record, one processing-log row per
+/// member of the family.
 pub fn vastleggen(
     conn: &mut DbConnection,
     ctx: &Context,
-    r: Regeling,
+    gezin: Uuid,
+    invoer: &RegelingInvoer,
 ) -> Result<RegelingKort, Fout> {
-    let g = gezinnen::eigen(conn, ctx, r.gezin)?;
+    let eerste = invoer.valideer(gezin, ctx.vandaag());
+    let g = match gezinnen::eigen(conn, ctx, gezin) {
+        Ok(g) => g,
+        Err(e) => return Err(crate::invoer::eerst_de_body(&eerste, e)),
+    };
+    let mut naslag = Vec::new();
+    if let Some(b) = invoer.beschikking {
+        naslag.extend(crate::beschikkingen::verwijzing(
+            conn,
+            ctx,
+            "beschikking",
+            b,
+            crate::beschikkingen::Onderwerp::Gezin(gezin),
+        )?);
+    }
+    let r = crate::invoer::samen(eerste, naslag)?;
     let r = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, r, ctx.nu)?;
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
     toegang::schrijf_eigen(

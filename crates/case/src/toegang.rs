@@ -114,6 +114,23 @@ pub fn lees(
     }
 }
 
+/// Whether the caller's organisation may read `eigenaar`'s records of these categories
+/// (the decision of `lees`, for the caller's purpose), decided without a log row or a
+/// refusal in any trail: for a reference the caller makes to such a record (a gezag
+/// resting on another organisation's court decision), where no data is shown and a
+/// record outside the view must answer as one that does not exist.
+pub fn mag_lezen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    eigenaar: &str,
+    categorieen: &[Gegevenscategorie],
+    niveau: Vertrouwelijkheid,
+) -> Result<bool, Fout> {
+    let beslisser = besluit::Beslisser::laad(conn, ctx)?;
+    let a = lees_aanvraag(beslisser.soort(), eigenaar, categorieen, &[], niveau);
+    Ok(beslisser.beslis(ctx, &a).is_ok())
+}
+
 /// A write to `eigenaar`'s record of kind `wat` by another organisation, which is never
 /// allowed (`EIGEN_ORGANISATIE`): a 403 where the caller's organisation could read the
 /// record, else answered as an unknown id (`EEN_ORGANISATIE_ZICHT`). Either way a refusal

@@ -76,6 +76,11 @@ pub struct GezagKort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub houder_instelling: Option<String>,
     pub bron: Gezagsbron,
+    /// The court decision the gezag rests on (`bron` `beschikking`): its legal source
+    /// (DOMAIN.md §4: keep the source). Checked when recorded: a decision the recording
+    /// organisation could see, about this child.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beschikking: Option<Uuid>,
     pub geverifieerd_op: NaiveDate,
     pub eigenaar: String,
 }
@@ -88,6 +93,7 @@ pub fn gezag_kort(g: &Gezag, pref: &dyn Fn(&Uuid) -> PersoonRef) -> GezagKort {
         houders: g.houders.iter().map(pref).collect(),
         houder_instelling: g.houder_instelling.clone(),
         bron: g.bron,
+        beschikking: g.beschikking,
         geverifieerd_op: g.geverifieerd_op,
         eigenaar: g.eigenaar.clone(),
     }

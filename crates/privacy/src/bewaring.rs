@@ -328,7 +328,26 @@ pub trait Bewaarbron: Send + Sync {
         nu: DateTime<Utc>,
         proef: bool,
     ) -> QueryResult<Vec<Verwijderd>>;
+    /// `ruim_op` for a source whose terms count from a fact stored encrypted (a GI
+    /// dossier from the child's 18th birthday, `GI_DOSSIER_VANAF_MEERDERJARIG`): the
+    /// run's key to read it with. By default the key is not needed.
+    fn ruim_op_met_sleutel(
+        &self,
+        conn: &mut DbConnection,
+        nu: DateTime<Utc>,
+        proef: bool,
+        _versleuteling: &Versleuteling,
+    ) -> QueryResult<Vec<Verwijderd>> {
+        self.ruim_op(conn, nu, proef)
+    }
 }
+
+/// Rule `GI_DOSSIER_VANAF_MEERDERJARIG` (DOMAIN.md §4: a GI dossier is kept "until 30
+/// years after the child turns 18"; Jeugdwet art. 7.3.8): the term of kind `gi-dossier`
+/// counts from the 18th birthday of the youngest child the record is about (or from the
+/// record's own date, if later), not from the record's date alone. A record about a child
+/// whose date of birth cannot be read is kept: never removed early.
+pub const GI_DOSSIER_VANAF_MEERDERJARIG: &str = "gi-dossier";
 
 /// Counts per kind of record, and per kind the reasons.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -530,7 +549,7 @@ pub fn voer_uit(
         // Per source how long it took: an operator sees which rule holds the run up.
         let begin = std::time::Instant::now();
         let weg = conn.transaction(|c| {
-            let weg = bron.ruim_op(c, nu, proef)?;
+            let weg = bron.ruim_op_met_sleutel(c, nu, proef, &versleuteling)?;
             if !proef {
                 // Per holding organisation, one processing of the run: a row per removed
                 // record and subject, appended with one reservation of its chain.

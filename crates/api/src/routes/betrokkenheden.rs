@@ -54,11 +54,11 @@ pub async fn registreer(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<BetrokkenheidInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let n = body.valideer(ctx.vandaag())?;
+    let invoer = body.into_inner();
     let object = betrokkenheid::object("nieuw", &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(betrokkenheid::registreer(conn, &c, &n)?)
+        Ok(betrokkenheid::registreer(conn, &c, &invoer)?)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -30,11 +30,11 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<GezinInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = body.valideer(ctx.vandaag())?;
+    let invoer = body.into_inner();
     let object = gezinnen::object("nieuw", &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(gezinnen::maak(conn, &c, nieuw)?)
+        Ok(gezinnen::maak(conn, &c, &invoer)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -91,11 +91,11 @@ pub async fn beschikking(
     body: crate::lichaam::Json<BeschikkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
-    let b = body.valideer(gezin, ctx.vandaag())?;
+    let invoer = body.into_inner();
     let object = gezinnen::object(&gezin.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(beschikkingen::vastleggen(conn, &c, b)?)
+        Ok(beschikkingen::vastleggen(conn, &c, gezin, &invoer)?)
     })
     .await?;
     Ok(HttpResponse::Created()
@@ -124,11 +124,11 @@ pub async fn regeling(
     body: crate::lichaam::Json<RegelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
-    let r = body.valideer(gezin, ctx.vandaag())?;
+    let invoer = body.into_inner();
     let object = gezinnen::object(&gezin.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(regelingen::vastleggen(conn, &c, r)?)
+        Ok(regelingen::vastleggen(conn, &c, gezin, &invoer)?)
     })
     .await?;
     Ok(HttpResponse::Created()

@@ -31,13 +31,15 @@ pub async fn maak(
     pool: web::Data<DbPool>,
     body: crate::lichaam::Json<IncidentInvoer>,
 ) -> Result<HttpResponse, AppError> {
-    let nieuw = crate::lichaam::met_registers(&pool, &*body, body.valideer(ctx.nu)).await?;
+    let invoer = body.into_inner();
+    let registers = crate::lichaam::Registervelden::van(&invoer);
     let object = incidenten::object("nieuw", &ctx.actor.organisatie);
     let c = ctx.clone();
     let dto = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(incidenten::maak(conn, &c, nieuw)?)
+        Ok(incidenten::maak(conn, &c, &invoer)?)
     })
-    .await?;
+    .await;
+    let dto = crate::lichaam::met_registervelden(&pool, registers, dto).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/incidenten/{}", dto.id)))
         .insert_header(etag(dto.versie))

@@ -114,14 +114,15 @@ pub async fn gezag_vastleggen(
     body: crate::lichaam::Json<GezagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
-    let g =
-        crate::lichaam::met_registers(&pool, &*body, body.valideer(kind, ctx.vandaag())).await?;
     let object = personen::object(&kind.to_string(), &ctx.actor.organisatie);
     let c = ctx.clone();
+    let invoer = body.into_inner();
+    let registers = crate::lichaam::Registervelden::van(&invoer);
     let uit = verwerking::tx(&pool, &ctx, "aanmaken", object, move |conn| {
-        Ok(gezag::vastleggen(conn, &c, g)?)
+        Ok(gezag::vastleggen(conn, &c, kind, &invoer)?)
     })
-    .await?;
+    .await;
+    let uit = crate::lichaam::met_registervelden(&pool, registers, uit).await?;
     Ok(HttpResponse::Created()
         .insert_header(("Location", format!("/api/v1/personen/{kind}/gezag")))
         .json(uit))

@@ -6,7 +6,8 @@ use super::opslag::{
     MatchSleutel, actief_op, broers_en_zussen, match_partijen, match_van, matches_pagina, vind,
 };
 use super::{
-    Betrokkenheid, Contact, Coordinatie, Match, MatchReden, NieuweBetrokkenheid, vervalt_op,
+    Betrokkenheid, BetrokkenheidInvoer, Contact, Coordinatie, Match, MatchReden,
+    NieuweBetrokkenheid, vervalt_op,
 };
 use crate::toegang;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -95,12 +96,36 @@ pub fn object(id: &str, eigenaar: &str) -> Object {
 /// (`ZELFDE_KIND`, `GEDEELDE_OUDER`, `MATCH_BINNEN_CONVENANT`) and notify both sides
 /// through the outbox. Logged as a write of one's own record, one processing-log row for
 /// the child.
+///
+/// Every problem is named at once: with the body's own (`BetrokkenheidInvoer::valideer`),
+/// a `persoon` that is no person of the organisation (`reference`), looked up only where
+/// `COORDINATIE_CONVENANT` lets the organisation look (`invoer::samen`).
 pub fn registreer(
     conn: &mut DbConnection,
     ctx: &Context,
-    n: &NieuweBetrokkenheid,
+    invoer: &BetrokkenheidInvoer,
 ) -> Result<BetrokkenheidWeergave, Fout> {
-    let (b, nieuw) = registreer_met_matches(conn, ctx, n)?;
+    let n = match invoer.valideer(ctx.vandaag()) {
+        Ok(n) => n,
+        Err(Fout::Ongeldig(f)) => {
+            let org = ctx.actor.organisatie.as_str();
+            let mut naslag = Vec::new();
+            if let Some(p) = invoer.persoon
+                && Coordinatie::laad(conn, org, ctx.nu)?
+                    .mag_registreren(&ctx.actor.rollen, ctx.toelichting.is_some())
+                    .is_ok()
+            {
+                naslag = crate::invoer::problemen(crate::personen::eigen_personen(
+                    conn,
+                    org,
+                    &[("persoon".into(), p)],
+                ))?;
+            }
+            return crate::invoer::samen(Err(Fout::Ongeldig(f)), naslag);
+        }
+        Err(e) => return Err(e),
+    };
+    let (b, nieuw) = registreer_met_matches(conn, ctx, &n)?;
     toegang::schrijf_eigen(
         conn,
         ctx,

@@ -2,8 +2,11 @@
 //! the view), writes, and logs one processing-log row per person.
 
 use super::opslag::{vind, voeg_in, voeg_verklaring_in};
-use super::{Incident, Incidentsoort, Verklaarder, Verklaring, Wederhoor, Wederhoorvastlegging};
-use crate::{personen, toegang};
+use super::{
+    Incident, IncidentInvoer, Incidentsoort, Verklaarder, Verklaring, Wederhoor,
+    Wederhoorvastlegging,
+};
+use crate::{gezinnen, personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
@@ -146,8 +149,41 @@ fn alleen_politie(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> {
 /// (`INCIDENT_DOOR_POLITIE`); its persons and family must be the organisation's own, its
 /// municipality a known one. Logged as a write of one's own record, one processing-log
 /// row per person involved or making a statement.
-pub fn maak(conn: &mut DbConnection, ctx: &Context, i: Incident) -> Result<IncidentWeergave, Fout> {
-    alleen_politie(conn, ctx)?;
+///
+/// Every problem is named at once: the body's own (`IncidentInvoer::valideer`) and the
+/// references looked up on what could be read (a person or family that is not the
+/// organisation's: `reference`), `invoer::samen`.
+pub fn maak(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    invoer: &IncidentInvoer,
+) -> Result<IncidentWeergave, Fout> {
+    let eerste = invoer.valideer(ctx.nu);
+    if let Err(e) = alleen_politie(conn, ctx) {
+        return Err(crate::invoer::eerst_de_body(&eerste, e));
+    }
+    let eigenaar = &ctx.actor.organisatie;
+    let mut verwijzingen: Vec<(String, Uuid)> = Vec::new();
+    let betrokkenen = invoer.betrokkenen.iter().enumerate();
+    for (n, p) in betrokkenen.filter_map(|(n, b)| b.persoon.map(|p| (n, p))) {
+        verwijzingen.push((format!("betrokkenen[{n}].persoon"), p));
+    }
+    let verklaringen = invoer.verklaringen.iter().enumerate();
+    for (n, p) in verklaringen.filter_map(|(n, s)| s.persoon.map(|p| (n, p))) {
+        verwijzingen.push((format!("verklaringen[{n}].persoon"), p));
+    }
+    let mut naslag =
+        crate::invoer::problemen(personen::eigen_personen(conn, eigenaar, &verwijzingen))?;
+    if let Some(g) = invoer.gezin
+        && !gezinnen::is_van(conn, eigenaar, g)?
+    {
+        naslag.push(ketenregie_common::InvalidParam {
+            name: "gezin".into(),
+            code: "reference".into(),
+            reason: "`gezin` noemt geen gezin van uw organisatie".into(),
+        });
+    }
+    let i = crate::invoer::samen(eerste, naslag)?;
     if let Some(g) = &i.gemeente {
         ketenregie_store::referentie::bestaande_gemeenten(conn, &[("gemeente".into(), g.clone())])?;
     }
