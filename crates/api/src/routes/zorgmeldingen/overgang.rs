@@ -79,7 +79,7 @@ stap_route!(
     annuleer,
     "/zorgmeldingen/{id}/annuleringen",
     "zorgmeldingAnnuleren",
-    "Annuleren door de afzender, met reden (cancelled)",
+    "Annuleren door de afzender van de taak (bij een overdracht: wie overdroeg), met reden (cancelled)",
     "annulering",
     RedenStapInvoer
 );
@@ -110,7 +110,7 @@ stap_route!(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/beoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingBeoordelen",
     summary = "Veiligheidsbeoordeling",
-    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress.",
+    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress. The triage meets no feedback duty: `na-beoordeling` stays owed until the feedback itself is given (`POST .../terugkoppelingen`; rule PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING).",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = BeoordelingInvoer,
     responses(
@@ -153,6 +153,7 @@ pub async fn beoordeel(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/afsluitingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAfsluiten",
     summary = "Afsluiten (completed)",
+    description = "The receiver completes the task with its output. The completion meets no feedback duty: `eindresultaat` stays owed until the final outcome is fed back (`POST .../terugkoppelingen`; rule PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING).",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = AfsluitingInvoer,
     responses(
