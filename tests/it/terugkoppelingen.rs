@@ -743,13 +743,24 @@ async fn alleen_wie_overdroeg_annuleert(db: Db) {
     let voor = stand();
     assert_eq!(voor.0, 1);
     let reden = json!({"reden": "Wij sluiten de melding af"});
-    for (wie, sub, regel) in [
-        (&agent, "annuleringen", "ALLEEN_AFZENDER_ANNULEERT"),
-        (&wt, "annuleringen", "ALLEEN_AFZENDER_ANNULEERT"),
-        (&agent, "afsluitingen", "ALLEEN_ONTVANGER_VOERT_UIT"),
-        (&agent, "hervattingen", "ALLEEN_ONTVANGER_VOERT_UIT"),
+    let uitvoer = json!({"uitvoer": "Afgerond"});
+    for (wie, sub, body, regel) in [
+        (&agent, "annuleringen", &reden, "ALLEEN_AFZENDER_ANNULEERT"),
+        (&wt, "annuleringen", &reden, "ALLEEN_AFZENDER_ANNULEERT"),
+        (
+            &agent,
+            "afsluitingen",
+            &uitvoer,
+            "ALLEEN_ONTVANGER_VOERT_UIT",
+        ),
+        (
+            &agent,
+            "hervattingen",
+            &json!({}),
+            "ALLEEN_ONTVANGER_VOERT_UIT",
+        ),
     ] {
-        let p = assert_problem(app.post(&stap(sub), wie, &reden).await, 403).await;
+        let p = assert_problem(app.post(&stap(sub), wie, body).await, 403).await;
         assert!(p["detail"].as_str().unwrap().contains(regel), "{sub}: {p}");
         assert_eq!(voor, stand(), "{sub}: nothing written");
     }
