@@ -6,7 +6,7 @@
 
 use crate::common;
 
-use common::keten::{opzet, verzonden_melding};
+use common::keten::{contactpunt, opzet, verzonden_melding};
 use common::{Db, TestApp, assert_problem};
 use serde_json::{Value, json};
 
@@ -484,8 +484,457 @@ async fn geen_terugkoppeling_op_een_geannuleerde_taak(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM terugkoppelingen"), 0);
 }
 
+/// A melding filed by the police, received and triaged by Veilig Thuis, and handed over to
+/// the wijkteam: (melding, hand-over task).
+async fn overgedragen(app: &TestApp) -> (String, String) {
+    let id = verzonden_melding(app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "overdracht-lokaal-veld", "acuut": false}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let taak = overdracht(app, &id).await;
+    (id, taak)
+}
+
+/// Veilig Thuis hands melding `id` over to the wijkteam; the new task's id.
+async fn overdracht(app: &TestApp, id: &str) -> String {
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let t: Value = res.json().await.unwrap();
+    t["id"].as_str().unwrap().to_string()
+}
+
+/// The `status-gewijzigd` notices on `taak` that organisation `org` got, and how many of
+/// them were queued for e-mail.
+fn statusberichten(app: &TestApp, taak: &str, org: &str) -> (i64, i64) {
+    let waar = format!(
+        "o.soort = 'nl.ketenregie.zorgmeldingen.status-gewijzigd' AND o.onderwerp = '{taak}' AND o.organisatie = '{org}'"
+    );
+    (
+        app.tel(&format!("SELECT count(*) AS n FROM outbox o WHERE {waar}")),
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM bezorgingen b JOIN outbox o ON o.id = b.outbox_id WHERE b.kanaal = 'email' AND {waar}"
+        )),
+    )
+}
+
+/// STATUS_AAN_TAAKAFZENDER (the outside test of 2 Dec 2026): every step of the wijkteam
+/// on a task Veilig Thuis handed over told the police, the melding's sender, and Veilig
+/// Thuis heard nothing. Now each step (receipt, acceptance, resumption, suspension,
+/// completion, rejection, failure) tells Veilig Thuis, by notice and e-mail, and the
+/// police nothing; the feedback, its notice and the late notices of the task's duties are
+/// Veilig Thuis's too. A step meets no duty with content
+/// (PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING): the completion leaves the final outcome
+/// owed.
+async fn status_van_een_overdracht_aan_wie_overdroeg(db: Db) {
+    let start = chrono::DateTime::parse_from_rfc3339("2026-04-02T08:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let klok = ketenregie_common::Klok::vast(start);
+    let Some(app) = common::spawn_met(
+        db,
+        "",
+        ketenregie_api::app::Onderdelen {
+            klok: klok.clone(),
+            ..Default::default()
+        },
+    )
+    .await
+    else {
+        return;
+    };
+    opzet(&app).await;
+    contactpunt(
+        &app,
+        "vt-haaglanden",
+        "meldingen",
+        "meldingen@vt-haaglanden.test",
+    )
+    .await;
+    contactpunt(
+        &app,
+        "politie-haaglanden",
+        "meldingen",
+        "zorg@politie-haaglanden.test",
+    )
+    .await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let (id, taak) = overgedragen(&app).await;
+    let reden = json!({"reden": "Gezin tijdelijk niet bereikbaar"});
+    let mut verwacht = 0;
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        ("acceptaties", json!({})),
+        ("hervattingen", json!({})),
+        ("opschortingen", reden.clone()),
+        ("hervattingen", json!({})),
+        ("afsluitingen", json!({"uitvoer": "Gezinsplan opgesteld"})),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{taak}/{sub}"), &wt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}: {:?}", res.text().await);
+        verwacht += 1;
+        assert_eq!(
+            statusberichten(&app, &taak, "vt-haaglanden"),
+            (verwacht, verwacht),
+            "{sub}: to whoever handed over, with its e-mail"
+        );
+        assert_eq!(
+            statusberichten(&app, &taak, "politie-haaglanden"),
+            (0, 0),
+            "{sub}: not to the melding's sender"
+        );
+    }
+    // Veilig Thuis reads them in its own notices; the police have none on the task.
+    let op_taak = |b: &Value| {
+        b["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["onderwerp"] == json!(taak))
+            .count()
+    };
+    let soort = "/api/v1/berichten?soort=zorgmeldingen.status-gewijzigd";
+    let b: Value = app.get(soort, &vt).await.json().await.unwrap();
+    assert_eq!(op_taak(&b), 6, "{b}");
+    let b: Value = app.get(soort, &agent).await.json().await.unwrap();
+    assert_eq!(op_taak(&b), 0, "{b}");
+
+    // The acceptance met the receipt; the completion met no duty with content: the final
+    // outcome is owed to Veilig Thuis until the wijkteam feeds it back.
+    let duty = |taak: &str, moment: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND moment = '{moment}' AND voldaan_op IS NOT NULL AND afzender = 'vt-haaglanden'"
+        ))
+    };
+    assert_eq!(duty(&taak, "ontvangstbevestiging"), 1);
+    assert_eq!(duty(&taak, "eindresultaat"), 0);
+    let res = app
+        .post(
+            &pad(&taak),
+            &wt,
+            &json!({"moment": "eindresultaat", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(duty(&taak, "eindresultaat"), 1);
+    let fb = |org: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.terugkoppelingen.terugkoppeling-ontvangen' AND dataref LIKE '%{taak}%' AND organisatie = '{org}'"
+        ))
+    };
+    assert_eq!((fb("vt-haaglanden"), fb("politie-haaglanden")), (1, 0));
+
+    // Handed over again (the wijkteam's task is closed): rejected; and once more: failed.
+    let taak2 = overdracht(&app, &id).await;
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{taak2}/afwijzingen"),
+            &wt,
+            &json!({"reden": "Geen capaciteit in deze wijk"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(statusberichten(&app, &taak2, "vt-haaglanden"), (1, 1));
+    assert_eq!(statusberichten(&app, &taak2, "politie-haaglanden"), (0, 0));
+    let taak3 = overdracht(&app, &id).await;
+    for (sub, body) in [
+        ("acceptaties", json!({})),
+        ("hervattingen", json!({})),
+        ("mislukkingen", reden.clone()),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{taak3}/{sub}"), &wt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    assert_eq!(statusberichten(&app, &taak3, "vt-haaglanden"), (3, 3));
+    assert_eq!(statusberichten(&app, &taak3, "politie-haaglanden"), (0, 0));
+
+    // An open hand-over whose duties run late: the wijkteam is reminded and escalated, the
+    // late notice goes to Veilig Thuis, which sees the duties as owed to it.
+    let taak4 = overdracht(&app, &id).await;
+    let tegoed = |token: &str| {
+        let app = &app;
+        let token = token.to_string();
+        let taak4 = taak4.clone();
+        async move {
+            let v: Value = app
+                .get("/api/v1/termijnen?richting=verzonden", &token)
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["zorgmelding"] == json!(taak4))
+                .count()
+        }
+    };
+    assert_eq!(tegoed(&vt).await, 3);
+    assert_eq!(tegoed(&agent).await, 0);
+    klok.verschuif(chrono::Duration::days(14));
+    app.scanner.ronde().await.unwrap();
+    let te_laat = |org: &str| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM outbox WHERE soort = 'nl.ketenregie.termijnen.terugkoppeling-te-laat' AND dataref LIKE '%{taak4}' AND organisatie = '{org}'"
+        ))
+    };
+    assert!(te_laat("vt-haaglanden") >= 1);
+    assert_eq!(te_laat("politie-haaglanden"), 0);
+}
+
+/// ALLEEN_AFZENDER_ANNULEERT (the outside test of 2 Dec 2026): the police cancelled a
+/// hand-over Veilig Thuis made, after the wijkteam accepted it, and the wijkteam's duty
+/// to Veilig Thuis lapsed unseen. Only the organisation that handed over cancels it; the
+/// police (the melding's sender) and the wijkteam (its receiver) are refused with a 403
+/// naming the rule, audited, nothing written; the police take no other step on it either
+/// (ALLEEN_ONTVANGER_VOERT_UIT). Veilig Thuis's cancellation tells the wijkteam.
+async fn alleen_wie_overdroeg_annuleert(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let (id, taak) = overgedragen(&app).await;
+    for sub in ["ontvangsten", "acceptaties"] {
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{taak}/{sub}"),
+                &wt,
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let stap = |sub: &str| format!("/api/v1/zorgmeldingen/{taak}/{sub}");
+    let stand = || {
+        (
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM zorgmeldingen WHERE id = '{taak}' AND taakstatus = 'accepted'"
+            )),
+            app.tel("SELECT count(*) AS n FROM outbox"),
+            app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND vervallen_op IS NULL"
+            )),
+        )
+    };
+    let voor = stand();
+    assert_eq!(voor.0, 1);
+    let reden = json!({"reden": "Wij sluiten de melding af"});
+    let uitvoer = json!({"uitvoer": "Afgerond"});
+    for (wie, sub, body, regel) in [
+        (&agent, "annuleringen", &reden, "ALLEEN_AFZENDER_ANNULEERT"),
+        (&wt, "annuleringen", &reden, "ALLEEN_AFZENDER_ANNULEERT"),
+        (
+            &agent,
+            "afsluitingen",
+            &uitvoer,
+            "ALLEEN_ONTVANGER_VOERT_UIT",
+        ),
+        (
+            &agent,
+            "hervattingen",
+            &json!({}),
+            "ALLEEN_ONTVANGER_VOERT_UIT",
+        ),
+    ] {
+        let p = assert_problem(app.post(&stap(sub), wie, body).await, 403).await;
+        assert!(p["detail"].as_str().unwrap().contains(regel), "{sub}: {p}");
+        assert_eq!(voor, stand(), "{sub}: nothing written");
+    }
+    // Recorded in the trail of the melding's owner, the police.
+    assert!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = 'politie-haaglanden' AND object_id = '{taak}'"
+        )) >= 3
+    );
+    // The police's own melding stays the police's to cancel.
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/annuleringen"),
+            &wt,
+            &reden,
+        )
+        .await;
+    assert!(
+        res.status() == 403 || res.status() == 404,
+        "{}",
+        res.status()
+    );
+
+    // Veilig Thuis, which handed over, cancels; the wijkteam is told, the police not;
+    // the wijkteam's duties to Veilig Thuis lapse.
+    let res = app.post(&stap("annuleringen"), &vt, &reden).await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let m: Value = res.json().await.unwrap();
+    assert_eq!(m["taakstatus"], "cancelled");
+    assert_eq!(statusberichten(&app, &taak, "wijkteam-den-haag").0, 1);
+    assert_eq!(statusberichten(&app, &taak, "politie-haaglanden").0, 0);
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND voldaan_op IS NULL AND vervallen_op IS NULL"
+        )),
+        0
+    );
+    // The police follow it in their melding's steps.
+    let stappen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{id}/stappen"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        stappen
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["stap"] == "annulering" && s["organisatie"] == "vt-haaglanden"),
+        "{stappen}"
+    );
+}
+
+/// PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING (the outside test of 2 Dec 2026): the
+/// triage marked the police's `na-beoordeling` duty met, off the owed list and on time in
+/// the report, while the police had been told nothing. A step meets only the receipt; a
+/// duty with content is met by its feedback item.
+async fn stap_vervult_geen_plicht_met_inhoud(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let stap = |sub: &str| format!("/api/v1/zorgmeldingen/{id}/{sub}");
+    let voldaan = |moment: &'static str| {
+        let app = &app;
+        let agent = agent.clone();
+        let id = id.clone();
+        async move {
+            let m: Value = app
+                .get(&format!("/api/v1/zorgmeldingen/{id}"), &agent)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let t = m["termijnen"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["moment"] == moment)
+                .unwrap()
+                .clone();
+            let tegoed: Value = app
+                .get("/api/v1/termijnen?richting=verzonden", &agent)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let nog = tegoed["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["zorgmelding"] == json!(id) && x["moment"] == moment);
+            let rapport: Value = app
+                .get("/api/v1/rapportages/terugkoppeling", &agent)
+                .await
+                .json()
+                .await
+                .unwrap();
+            let cijfers = rapport["paren"][0]["momenten"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|x| x["moment"] == moment)
+                .map_or(0, |x| x["voldaan"].as_i64().unwrap());
+            assert_eq!(t["voldaanOp"].is_string(), !nog, "{moment}: {t} {tegoed}");
+            (t["voldaanOp"].is_string(), cijfers)
+        }
+    };
+    assert_eq!(
+        app.post(&stap("ontvangsten"), &vt, &json!({}))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        voldaan("ontvangstbevestiging").await,
+        (true, 1),
+        "a receipt has no content"
+    );
+    let res = app
+        .post(
+            &stap("beoordelingen"),
+            &vt,
+            &json!({"uitkomst": "voorwaarden-en-vervolg", "acuut": false}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        voldaan("na-beoordeling").await,
+        (false, 0),
+        "triaged, not told"
+    );
+    let lijst: Value = app.get(&pad(&id), &agent).await.json().await.unwrap();
+    assert_eq!(lijst, json!([]));
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true, "toelichting": "Voorwaarden met beide ouders afgesproken."}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(voldaan("na-beoordeling").await, (true, 1));
+    // The completion does not meet the final outcome either; its feedback does.
+    let res = app
+        .post(
+            &stap("afsluitingen"),
+            &vt,
+            &json!({"uitvoer": "Voorwaarden lopen"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        voldaan("eindresultaat").await,
+        (false, 0),
+        "completed, not told"
+    );
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "eindresultaat", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    assert_eq!(voldaan("eindresultaat").await, (true, 1));
+}
+
 op_beide_backends!(
+    alleen_wie_overdroeg_annuleert,
     geen_terugkoppeling_op_een_geannuleerde_taak,
+    stap_vervult_geen_plicht_met_inhoud,
+    status_van_een_overdracht_aan_wie_overdroeg,
     geven_lezen_en_termijnen,
     overdracht_koppelt_terug_aan_wie_overdroeg,
     overdracht_nooit_terug_aan_de_melder

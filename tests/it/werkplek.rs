@@ -815,6 +815,22 @@ async fn melding_door_de_keten(db: Db) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
+    // Triaged, not yet fed back: the triage duty is still owed
+    // (PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING), the receipt was met by its step.
+    let termijn = |html: &str, moment: &str| {
+        let begin = html
+            .find(&format!("data-moment=\"{moment}\""))
+            .unwrap_or_else(|| panic!("{moment}: {html}"));
+        let rest = &html[begin..];
+        rest[..rest.find("</li>").unwrap()].to_string()
+    };
+    let detail = vt.get(&pad).await;
+    assert!(
+        termijn(&detail.html, "na beoordeling").contains("Nog open."),
+        "{}",
+        detail.html
+    );
+    assert!(termijn(&detail.html, "ontvangstbevestiging").contains("Voldaan"));
     let r = vt
         .post(
             &format!("{pad}/terugkoppeling"),
@@ -827,6 +843,12 @@ async fn melding_door_de_keten(db: Db) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
+    let detail = vt.get(&pad).await;
+    assert!(
+        termijn(&detail.html, "na beoordeling").contains("Voldaan"),
+        "{}",
+        detail.html
+    );
     // Veilig Thuis hands over to the GI; the gezinsvoogd finds the task in the inbox and
     // rejects it with a reason.
     let detail = vt.get(&pad).await;

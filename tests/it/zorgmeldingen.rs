@@ -808,7 +808,9 @@ async fn termijnen_over_pasen(db: Db) {
         .await
         .unwrap();
     assert_eq!(tegoed["results"][0]["teLaat"], true);
-    // Given late: met, and still shown as late on the melding.
+    // Triaged late, but the triage tells the police nothing: the duty stays open
+    // (PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING) until its feedback, given late: met,
+    // and still shown as late on the melding.
     assert_eq!(
         stap(
             &app,
@@ -821,6 +823,21 @@ async fn termijnen_over_pasen(db: Db) {
         .status(),
         200
     );
+    let open: Value = app
+        .get("/api/v1/termijnen", &vt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(open["results"][0]["moment"], "na-beoordeling", "{open}");
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen"),
+            &vt,
+            &json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
     let gelezen: Value = app
         .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
         .await

@@ -259,8 +259,9 @@ impl Rij {
 
 /// To whom the receiver of `k` owes feedback: the sender of a melding, or for a hand-over
 /// task the organisation that handed over (the receiver of the melding it came from).
+/// The task's own sender (`partij::taakafzender`), who also hears of its steps.
 pub fn terugkoppelen_aan(conn: &mut DbConnection, k: &Kop) -> Result<String, Fout> {
-    Ok(partij::overdrager(conn, k)?.unwrap_or_else(|| k.afzender.clone()))
+    partij::taakafzender(conn, k)
 }
 
 /// Melding `id` within the caller's view (`EEN_ORGANISATIE_ZICHT`): unknown and not a

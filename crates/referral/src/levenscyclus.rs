@@ -52,13 +52,19 @@ ketenregie_store::tekst_kolom!(TaakStatus);
 /// Who moves the task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partij {
-    /// The organisation that sent the melding or handed over.
+    /// The task's own sender: the organisation that sent the melding, or for a hand-over
+    /// task the organisation that handed over (`partij::overdrager`).
     Afzender,
     /// The organisation that received it.
     Ontvanger,
+    /// The melding's original sender on a hand-over task (the police, on a task Veilig
+    /// Thuis handed to a wijkteam): it sees the task and follows it in the melding's steps,
+    /// but the hand-over is not its act, so it takes no step on it
+    /// (`ALLEEN_AFZENDER_ANNULEERT`, `ALLEEN_ONTVANGER_VOERT_UIT`).
+    Melder,
 }
 
-use Partij::{Afzender, Ontvanger};
+use Partij::{Afzender, Melder, Ontvanger};
 use TaakStatus::*;
 
 /// The transition table: (from, to, who may). Everything else is illegal.
@@ -94,7 +100,15 @@ pub fn vraagt_reden(naar: TaakStatus) -> bool {
 
 /// The rule for the sender: it may only cancel; every other step is the receiver's.
 pub const ALLEEN_ONTVANGER_VOERT_UIT: &str = "ALLEEN_ONTVANGER_VOERT_UIT";
-/// The rule for the receiver: cancelling is the sender's.
+/// The rule for the receiver: cancelling is the sender's — the task's own sender
+/// (`Partij::Afzender`). For a hand-over task that is the organisation that handed over,
+/// never the melding chain's first sender: the hand-over is the handing-over
+/// organisation's act (DOMAIN.md §3 flow 4: "VT or jeugdzorg hands over to a wijkteam or
+/// care provider; the receiver ... owes feedback in turn"), and the receiver's open duties
+/// are owed to it. Otherwise the police could cancel a hand-over Veilig Thuis made, even
+/// one the wijkteam had accepted, and the wijkteam's duty to Veilig Thuis lapsed without
+/// Veilig Thuis hearing of it (the outside test of 2 Dec 2026). Anyone else: 403 naming
+/// this rule, audited, nothing written.
 pub const ALLEEN_AFZENDER_ANNULEERT: &str = "ALLEEN_AFZENDER_ANNULEERT";
 
 /// The states reachable from `van`.
@@ -120,6 +134,9 @@ pub fn toegestaan_voor(van: TaakStatus, wie: Partij) -> Vec<TaakStatus> {
 /// Check one transition by `wie`, with or without a reason. Errors:
 /// - not in `OVERGANGEN`: `Fout::Conflict` naming the current state and the allowed ones
 ///   (a terminal state says it is one: "eindtoestand");
+/// - by the melding's original sender on a hand-over task (`Partij::Melder`), whatever
+///   the state: `Fout::Geweigerd` with `ALLEEN_AFZENDER_ANNULEERT` (a cancellation) or
+///   `ALLEEN_ONTVANGER_VOERT_UIT` (any other step) — no step of the task is its;
 /// - in the table, but for the other party: `Fout::Geweigerd` with
 ///   `ALLEEN_ONTVANGER_VOERT_UIT` or `ALLEEN_AFZENDER_ANNULEERT`;
 /// - a target in `REDEN_VERPLICHT` without a reason: `Fout::Ongeldig` on `reden`.
@@ -129,6 +146,19 @@ pub fn controleer(
     wie: Partij,
     reden: Option<&str>,
 ) -> Result<(), Fout> {
+    if wie == Melder {
+        return Err(if naar == Cancelled {
+            Fout::geweigerd(
+                ALLEEN_AFZENDER_ANNULEERT,
+                "Deze stap is niet aan u: alleen de organisatie die deze taak overdroeg annuleert haar",
+            )
+        } else {
+            Fout::geweigerd(
+                ALLEEN_ONTVANGER_VOERT_UIT,
+                "Deze stap is niet aan u: alleen de ontvanger van deze overgedragen taak voert haar uit",
+            )
+        });
+    }
     let Some((_, _, mag)) = OVERGANGEN.iter().find(|(v, n, _)| *v == van && *n == naar) else {
         let detail = if toegestaan(van).is_empty() {
             format!(
@@ -145,7 +175,7 @@ pub fn controleer(
     };
     if *mag != wie {
         let (regel, wie) = if *mag == Afzender {
-            (ALLEEN_AFZENDER_ANNULEERT, "afzender")
+            (ALLEEN_AFZENDER_ANNULEERT, "afzender van deze taak")
         } else {
             (ALLEEN_ONTVANGER_VOERT_UIT, "ontvanger")
         };
@@ -235,6 +265,27 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_original_sender_takes_no_step_on_a_hand_over_task() {
+        for van in <TaakStatus as VariantArray>::VARIANTS {
+            for naar in <TaakStatus as VariantArray>::VARIANTS {
+                let regel = if *naar == Cancelled {
+                    ALLEEN_AFZENDER_ANNULEERT
+                } else {
+                    ALLEEN_ONTVANGER_VOERT_UIT
+                };
+                assert!(
+                    matches!(
+                        controleer(*van, *naar, Melder, Some("reden")),
+                        Err(Fout::Geweigerd { regel: r, .. }) if r == regel
+                    ),
+                    "{van} -> {naar}"
+                );
+            }
+            assert!(toegestaan_voor(*van, Melder).is_empty());
         }
     }
 

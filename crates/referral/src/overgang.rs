@@ -8,7 +8,7 @@
 use crate::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
 use crate::melding::versie_check;
 use crate::opslag::{self, Kop, Meldingstatus};
-use crate::partij::{laad, object};
+use crate::partij::{self, laad, object};
 use crate::termijnen;
 use crate::toegang::{self, ALLEEN_ONTVANGER_DRAAGT_OVER};
 use ketenregie_common::{Actie, Fout, OrganisatieSoort};
@@ -67,6 +67,13 @@ fn overgang(
     })?;
     // A stale If-Match first: whoever lost the race hears that, not a state error.
     versie_check(&k, &s.verwacht_versie)?;
+    // The melding's original sender takes no step on a hand-over task, whatever its state
+    // (ALLEEN_AFZENDER_ANNULEERT, ALLEEN_ONTVANGER_VOERT_UIT): refused before any state
+    // check, in the melding's owner's trail.
+    if partij == Partij::Melder {
+        levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
+            .map_err(|f| f.bij_eigenaar(&k.afzender))?;
+    }
     if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {
         return Err(Fout::toestand(
             format!(
@@ -116,7 +123,7 @@ fn overgang(
         o.gegevens,
         ctx.nu,
     )?;
-    plichten(conn, ctx, k.id, o.naar, o.stap)?;
+    plichten(conn, ctx, k.id, o.naar)?;
     meld_ander(conn, ctx, &k, partij)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     logboek::wijziging(
@@ -132,44 +139,81 @@ fn overgang(
     laad(conn, s.id)
 }
 
-/// The step that delivers a feedback moment meets its duty; an ended task's open duties
-/// lapse (DOMAIN.md §3 flow 3).
+/// `PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING`: a feedback duty whose moment carries
+/// content (`na-beoordeling`, `tussentijds`, `na-onderzoek`, `eindresultaat`) is met only
+/// by a feedback item (`POST .../terugkoppelingen`), never by a step of the handling; only
+/// the receipt (`ontvangstbevestiging`, which has no content) is met by the step that
+/// confirms it (a receipt or an acceptance). Source: DOMAIN.md §3 flow 3 and Wmo 2015
+/// art. 4.1.1 lid 2 sub g: Veilig Thuis tells the professional reporter what steps were
+/// taken, at least after the veiligheidsbeoordeling and again after an investigation,
+/// with content (whether a follow-up route started, who took over with contact, the
+/// safety conditions only if the reporter has a role). A triage or a completion tells
+/// the reporter none of that: when they met the duty, it left the sender's
+/// `/termijnen?richting=verzonden`, the report counted it on time and the police had
+/// heard nothing (the outside test of 2 Dec 2026). See `stap_voldoet`.
+pub const PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING: &str =
+    "PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING";
+
+/// The duties a step to `naar` meets (`PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING`):
+/// the receipt, by the step that confirms it (received, accepted); nothing else.
+pub fn stap_voldoet(naar: TaakStatus) -> &'static [Terugkoppelmoment] {
+    match naar {
+        TaakStatus::Received | TaakStatus::Accepted => &[Terugkoppelmoment::Ontvangstbevestiging],
+        _ => &[],
+    }
+}
+
+/// The receipt a step confirms is met (`stap_voldoet`); every duty with content waits
+/// for its feedback item (`PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING`); an ended
+/// task's open duties lapse, except when it ended by completion or failure, after which
+/// the final outcome is still owed (DOMAIN.md §3 flow 3).
 fn plichten(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
     naar: TaakStatus,
-    stap: &str,
 ) -> Result<(), Fout> {
-    use Terugkoppelmoment as M;
-    let voldaan: &[M] = match naar {
-        TaakStatus::Received | TaakStatus::Accepted => &[M::Ontvangstbevestiging],
-        TaakStatus::InProgress if stap == "beoordeling" => {
-            &[M::Ontvangstbevestiging, M::NaBeoordeling]
-        }
-        TaakStatus::Completed => &[M::NaBeoordeling, M::Eindresultaat],
-        TaakStatus::Rejected
-        | TaakStatus::Cancelled
-        | TaakStatus::Failed
-        | TaakStatus::EnteredInError => {
-            termijnen::vervallen(conn, id, ctx.nu)?;
-            &[]
-        }
-        _ => &[],
-    };
-    for m in voldaan {
+    if matches!(
+        naar,
+        TaakStatus::Rejected | TaakStatus::Cancelled | TaakStatus::EnteredInError
+    ) {
+        termijnen::vervallen(conn, id, ctx.nu)?;
+    }
+    for m in stap_voldoet(naar) {
         termijnen::voldaan(conn, id, *m, ctx.nu)?;
     }
     Ok(())
 }
 
-/// The other party hears of every step (no content: a reference).
+/// `STATUS_AAN_TAAKAFZENDER`: a step's `status-gewijzigd` notice (and its e-mail and
+/// webhooks) goes to the other party of the task: for the receiver's steps, the task's own
+/// sender (`partij::taakafzender`) — for a hand-over task the organisation that handed
+/// over, which the receiver owes its feedback (DOMAIN.md §3 flow 4: "the receiver accepts
+/// or rejects with a reason and owes feedback in turn"; README, Notifications:
+/// "`status-gewijzigd` to the other party"); for the sender's cancellation, the receiver.
+/// Before, every notice on a hand-over task went to the melding's original sender (the
+/// police), and Veilig Thuis never heard that the wijkteam accepted or rejected its
+/// hand-over (the outside test of 2 Dec 2026).
+///
+/// Decision: the melding's original sender hears nothing of a hand-over task, its end
+/// neither. It is no party of the hand-over (it neither made nor may cancel it:
+/// `ALLEEN_AFZENDER_ANNULEERT`); Veilig Thuis owes it the feedback on the melding it sent
+/// (Wmo 2015 art. 4.1.1 lid 2 sub g: whether a follow-up route started, who took over),
+/// and telling it the wijkteam's steps directly would make two voices on one loop. It
+/// follows its melding through every hand-over in the melding's steps
+/// (`GET .../stappen`), which it reads as the data's owner.
+pub const STATUS_AAN_TAAKAFZENDER: &str = "STATUS_AAN_TAAKAFZENDER";
+
+/// The other party hears of every step (no content: a reference;
+/// `STATUS_AAN_TAAKAFZENDER`).
 fn meld_ander(conn: &mut DbConnection, ctx: &Context, k: &Kop, wie: Partij) -> Result<(), Fout> {
     let ander = match wie {
-        Partij::Ontvanger => Some(k.afzender.clone()),
+        Partij::Ontvanger => Some(partij::taakafzender(conn, k)?),
         Partij::Afzender => k.ontvanger.clone(),
+        // Takes no step (refused above); nobody to tell.
+        Partij::Melder => None,
     };
-    if let Some(ander) = ander.filter(|a| !a.is_empty()) {
+    if let Some(ander) = ander.filter(|a| !a.is_empty() && *a != ctx.actor.organisatie) {
         outbox::enqueue(
             conn,
             &outbox::Gebeurtenis {
@@ -312,9 +356,10 @@ pub struct Beoordeling {
     pub toelichting: Option<String>,
 }
 
-/// Record the triage outcome as the business status; the task goes to in-progress and
-/// the receipt and triage duties are met. `ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: a melding
-/// whose reporter was promised anonymity is triaged `onderzoek-vt`.
+/// Record the triage outcome as the business status; the task goes to in-progress. The
+/// triage duty stays open until its feedback is given
+/// (`PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING`). `ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: a
+/// melding whose reporter was promised anonymity is triaged `onderzoek-vt`.
 pub fn beoordeel(conn: &mut DbConnection, ctx: &Context, b: Beoordeling) -> Result<Kop, Fout> {
     let uitkomst = Some(b.uitkomst.to_string());
     let gegevens =

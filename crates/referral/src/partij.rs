@@ -65,6 +65,35 @@ pub fn overdrager(conn: &mut DbConnection, k: &Kop) -> Result<Option<String>, Fo
     }
 }
 
+/// The task's own sender (`Partij::Afzender`): the organisation that handed a hand-over
+/// task over, else the melding's sender. It may cancel the task
+/// (`levenscyclus::ALLEEN_AFZENDER_ANNULEERT`), hears of the receiver's steps
+/// (`overgang::STATUS_AAN_TAAKAFZENDER`) and is owed the feedback.
+pub fn taakafzender(conn: &mut DbConnection, k: &Kop) -> Result<String, Fout> {
+    Ok(overdrager(conn, k)?.unwrap_or_else(|| k.afzender.clone()))
+}
+
+/// `organisatie`'s part in the handling of melding (or hand-over task) `k`, as the
+/// transition table knows it: the task's own sender (`taakafzender`), its receiver (once
+/// sent), the melding's original sender on a hand-over task (`Partij::Melder`: it sees the
+/// task, takes no step on it), or none. The one answer for the API and the werkplek alike.
+pub fn taakpartij(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    k: &Kop,
+) -> Result<Option<Partij>, Fout> {
+    match overdrager(conn, k)? {
+        Some(o) if o == organisatie => return Ok(Some(Partij::Afzender)),
+        Some(_) if k.afzender == organisatie => return Ok(Some(Partij::Melder)),
+        None if k.afzender == organisatie => return Ok(Some(Partij::Afzender)),
+        _ => {}
+    }
+    if k.ontvanger.as_deref() == Some(organisatie) && k.taakstatus.is_some() {
+        return Ok(Some(Partij::Ontvanger));
+    }
+    Ok(None)
+}
+
 /// Is `organisatie` a party of melding (or hand-over task) `k` at all: its sender, its
 /// receiver, or the organisation that handed it over?
 pub fn betrokken(conn: &mut DbConnection, organisatie: &str, k: &Kop) -> Result<bool, Fout> {
@@ -104,19 +133,21 @@ pub fn relatie_met(
     k: &Kop,
     soort: impl FnOnce(&mut DbConnection) -> Result<Option<OrganisatieSoort>, Fout>,
 ) -> Result<(Partij, Doel), Fout> {
-    if actor.organisatie == k.afzender {
-        return Ok((Partij::Afzender, Doel::Zorgmelding));
-    }
-    if overdrager(conn, k)?.as_deref() == Some(actor.organisatie.as_str()) {
-        return Ok((Partij::Afzender, Doel::Veiligheidsbeoordeling));
-    }
-    if k.ontvanger.as_deref() == Some(actor.organisatie.as_str()) && k.taakstatus.is_some() {
-        let doel = if soort(conn)? == Some(OrganisatieSoort::VeiligThuis) {
-            Doel::Veiligheidsbeoordeling
-        } else {
-            Doel::Coordinatie
-        };
-        return Ok((Partij::Ontvanger, doel));
+    match taakpartij(conn, &actor.organisatie, k)? {
+        Some(Partij::Melder) => return Ok((Partij::Melder, Doel::Zorgmelding)),
+        Some(Partij::Afzender) if actor.organisatie == k.afzender => {
+            return Ok((Partij::Afzender, Doel::Zorgmelding));
+        }
+        Some(Partij::Afzender) => return Ok((Partij::Afzender, Doel::Veiligheidsbeoordeling)),
+        Some(Partij::Ontvanger) => {
+            let doel = if soort(conn)? == Some(OrganisatieSoort::VeiligThuis) {
+                Doel::Veiligheidsbeoordeling
+            } else {
+                Doel::Coordinatie
+            };
+            return Ok((Partij::Ontvanger, doel));
+        }
+        None => {}
     }
     Err(verborgen(
         k,

@@ -3,8 +3,10 @@
 //! come from the agreement between sender and receiver (`terugkoppelplichten`), else the
 //! defaults below; acute meldingen have terms in hours. Working days are the receiver's:
 //! the agreement's calendar (`kalendernaam`; the Algemene termijnenwet by default) minus
-//! the receiver's own closed days (`sluitingsdagen`), counted in Dutch local time. A duty
-//! is met by the step that delivers it, and lapses when the task is cancelled.
+//! the receiver's own closed days (`sluitingsdagen`), counted in Dutch local time. The
+//! receipt is met by the step that confirms it; a duty with content only by its feedback
+//! item (`overgang::PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING`). Open duties lapse when
+//! the task is cancelled or rejected.
 //!
 //! The feedback crate meets them with feedback items, chases them (reminders, escalation,
 //! late notices: `herinnerd_op`, `geescaleerd_op`, `laat_gemeld_op`) and reports on them.

@@ -81,7 +81,7 @@ stap_route!(
     annuleer,
     "/zorgmeldingen/{id}/annuleringen",
     "zorgmeldingAnnuleren",
-    "Annuleren door de afzender, met reden (cancelled)",
+    "Annuleren door de afzender van de taak (bij een overdracht: wie overdroeg), met reden (cancelled)",
     "annulering",
     RedenStapInvoer
 );
@@ -112,7 +112,7 @@ stap_route!(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/beoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingBeoordelen",
     summary = "Veiligheidsbeoordeling",
-    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress. A melding whose reporter was promised anonymity (`melder.identiteitDelen: false`) has the outcome `onderzoek-vt`: Veilig Thuis investigates itself (rule ONDERZOEK_VT_BIJ_ANONIEME_MELDER, DOMAIN.md §3 flow 2); any other outcome is a 422 naming `/uitkomst`, nothing written.",
+    description = "The receiving Veilig Thuis records the triage outcome as business status; the task goes to in-progress. A melding whose reporter was promised anonymity (`melder.identiteitDelen: false`) has the outcome `onderzoek-vt`: Veilig Thuis investigates itself (rule ONDERZOEK_VT_BIJ_ANONIEME_MELDER, DOMAIN.md §3 flow 2); any other outcome is a 422 naming `/uitkomst`, nothing written. The triage meets no feedback duty: `na-beoordeling` stays owed until the feedback itself is given (`POST .../terugkoppelingen`; rule PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING).",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = BeoordelingInvoer,
     responses(
@@ -156,6 +156,7 @@ pub async fn beoordeel(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/afsluitingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAfsluiten",
     summary = "Afsluiten (completed)",
+    description = "The receiver completes the task with its output. The completion meets no feedback duty: `eindresultaat` stays owed until the final outcome is fed back (`POST .../terugkoppelingen`; rule PLICHT_MET_INHOUD_ALLEEN_DOOR_TERUGKOPPELING).",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = AfsluitingInvoer,
     responses(

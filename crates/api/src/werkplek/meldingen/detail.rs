@@ -121,28 +121,25 @@ pub(super) async fn detail_pagina(
     })
     .await?;
     let k = &m.kop;
-    let namen = {
-        let (afzender, ontvanger, codes) =
-            (k.afzender.clone(), k.ontvanger.clone(), k.gemeentecodes());
+    let org = &s.actor.organisatie;
+    // The names, and the caller's part in the task as the API decides it
+    // (`partij::taakpartij`: for a hand-over task the organisation that handed over is its
+    // sender, and the melding's original sender takes no step on it).
+    let (namen, partij) = {
+        let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
         crate::db::run(pool, move |c| {
-            Weergavenamen::laad(
+            let namen = Weergavenamen::laad(
                 c,
-                [Some(afzender.as_str()), ontvanger.as_deref()]
+                [Some(kop.afzender.as_str()), kop.ontvanger.as_deref()]
                     .into_iter()
                     .flatten(),
                 codes.iter().map(String::as_str),
             )
-            .map_err(crate::db::db_fout)
+            .map_err(crate::db::db_fout)?;
+            let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
+            Ok((namen, partij))
         })
         .await?
-    };
-    let org = &s.actor.organisatie;
-    let partij = if k.ontvanger.as_deref() == Some(org.as_str()) {
-        Some(Partij::Ontvanger)
-    } else if &k.afzender == org {
-        Some(Partij::Afzender)
-    } else {
-        None
     };
     // The feedback on it, for whoever may read it (sender and receiver, by agreement);
     // none yet before it was sent.
