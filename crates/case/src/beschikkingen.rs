@@ -675,12 +675,13 @@ mod tests {
     fn voorlopige_ots_at_most_three_months() {
         let g = Uuid::nil();
         let v = d("2026-11-29");
+        // `tot` is the last day in force: from 1 September, 30 November (`laatste_dag`).
         assert!(
-            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-12-01")).valideer(g, v))
+            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-11-30")).valideer(g, v))
                 .is_empty()
         );
         assert_eq!(
-            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-12-02")).valideer(g, v)),
+            regel_van(invoer("voorlopige-ots", "2026-09-01", Some("2026-12-01")).valideer(g, v)),
             ["tot:voorlopige-ots-max-drie-maanden"]
         );
     }
