@@ -525,7 +525,7 @@ pub async fn queryregels(
 /// lower-case wire name and their name in the document: each is refused when sent twice.
 /// `Authorization` is checked by the authentication (`auth::check`); `If-Match` is a list
 /// by definition (§13.1.1).
-const EENMALIGE_KOPPEN: &[(&str, &str)] = &[
+pub(crate) const EENMALIGE_KOPPEN: &[(&str, &str)] = &[
     ("x-audit-toelichting", crate::verwerking::TOELICHTING_KOP),
     ("x-doorbraak", "X-Doorbraak"),
     ("idempotency-key", "Idempotency-Key"),

@@ -767,12 +767,13 @@ impl MethodeTabel {
         // `Authorization` is the security scheme's header (`bearer`), declared there and
         // not as a parameter; a problem with it names the header. So does a problem with
         // `Idempotency-Key` on an operation that does not declare it (it refuses the key),
-        // and one with `X-Doorbraak` sent twice where it is not declared
-        // (`middleware::EENMALIGE_KOPPEN`).
+        // and every single-value header sent twice, declared there or not
+        // (`middleware::EENMALIGE_KOPPEN`, one list for both).
         let gedeclareerd = naam == "query"
             || naam == "Authorization"
-            || naam == "Idempotency-Key"
-            || naam == "X-Doorbraak"
+            || crate::middleware::EENMALIGE_KOPPEN
+                .iter()
+                .any(|(_, kop)| *kop == naam)
             || sleutels.iter().any(|k| k == naam)
             || query.iter().any(|(n, _)| n == naam)
             || andere.iter().any(|n| n.eq_ignore_ascii_case(naam));
