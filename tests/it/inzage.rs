@@ -82,11 +82,13 @@ pub async fn demowereld(db: Db) -> Option<(TestApp, Wereld)> {
     .await;
     // Whom the parent contacts at Veilig Thuis about her report.
     let vt_id = common::keten::organisatie_id(&app, VT).await;
-    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    // Its privacy officer keeps it, as its admin (PRIVACYKANAAL_ALLEEN_FG: the `privacy`
+    // contact point receives the privacy officer's notices).
+    let vt_fg = app.token(VT, &["functioneel-beheerder", "privacyfunctionaris"]);
     maak(
         &app,
         &format!("/api/v1/organisaties/{vt_id}/contactpunten"),
-        &admin,
+        &vt_fg,
         json!({"rol": "privacy", "naam": "Privacyloket Veilig Thuis Haaglanden", "telefoon": "070 000 3333",
                "email": "privacy@vt-haaglanden.demo", "openingstijden": "ma-vr 9:00-17:00"}),
     )

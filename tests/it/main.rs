@@ -42,6 +42,7 @@ mod openapi_drift;
 mod organisaties;
 mod persoonsgegevens;
 mod privacy;
+mod privacykanaal_beheer;
 mod probleemteksten;
 mod problemen;
 mod productie;

@@ -239,15 +239,29 @@ pub const LIJST: &str = "abonnementen";
 /// One page of `organisatie`'s subscriptions by id (UUIDv7: oldest first), keyset on the
 /// index `(organisatie, id)` (migration `2026-12-04-000401_h17lijst2_lijstindexen`), with
 /// the bounded count.
+///
+/// Without `met_privacykanaal` no subscription on the `privacy` channel is in the page
+/// (`PRIVACYKANAAL_ALLEEN_FG`: they are the privacy officer's; the caller is not).
 pub fn lijst(
     conn: &mut DbConnection,
     organisatie: &str,
+    met_privacykanaal: bool,
     v: &Venster<String>,
 ) -> QueryResult<Pagina<Abonnement, String>> {
     let bouw = || {
-        abonnementen::table
+        let q = abonnementen::table
             .filter(abonnementen::organisatie.eq(organisatie.to_string()))
-            .into_boxed()
+            .into_boxed();
+        if met_privacykanaal {
+            q
+        } else {
+            // `kanalen` is comma-separated: bounded by commas on both sides, a channel
+            // is found only as a whole name (standard SQL, both backends).
+            q.filter(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+                "(',' || abonnementen.kanalen || ',') NOT LIKE '%,{},%'",
+                ketenregie_store::outbox::PRIVACYKANAAL
+            )))
+        }
     };
     let rijen: Vec<Rij> = ketenregie_store::venster_op_id!(bouw(), v, abonnementen::id)
         .offset(v.overslaan())

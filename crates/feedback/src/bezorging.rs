@@ -666,11 +666,21 @@ fn dood_of_onzeker() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> 
 /// (`store::venster`). The organisation is the event's (`outbox.organisatie`), checked on
 /// the joined row: dead letters are few beside the deliveries, so the walk over the
 /// partial index that skips other organisations' stays short.
+///
+/// `privacy_van`: the organisation whose privacy-channel deliveries (`privacy.*`) are in
+/// the page, `None` for none (`PRIVACYKANAAL_ALLEEN_FG`: they are the privacy officer's
+/// of that organisation only, as in `GET /berichten`; to anyone else they do not exist).
 pub fn doden(
     conn: &mut DbConnection,
     organisatie: Option<&str>,
+    privacy_van: Option<&str>,
     v: &Venster<DoodSleutel>,
 ) -> QueryResult<Pagina<DoodBericht, DoodSleutel>> {
+    let privacy_soorten = format!(
+        "{}.{}.%",
+        ketenregie_store::outbox::TYPE_PREFIX,
+        ketenregie_store::outbox::PRIVACYKANAAL
+    );
     let bouw = || {
         let mut q = bezorgingen::table
             .inner_join(outbox::table)
@@ -679,6 +689,14 @@ pub fn doden(
         if let Some(o) = organisatie {
             q = q.filter(outbox::organisatie.eq(o.to_string()));
         }
+        q = match privacy_van {
+            Some(o) => q.filter(
+                outbox::soort
+                    .not_like(privacy_soorten.clone())
+                    .or(outbox::organisatie.eq(o.to_string())),
+            ),
+            None => q.filter(outbox::soort.not_like(privacy_soorten.clone())),
+        };
         q
     };
     let rijen: Vec<DoodRij> =

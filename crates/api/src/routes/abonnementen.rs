@@ -67,6 +67,7 @@ pub struct LijstParams {
 #[utoipa::path(
     get, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementenOpvragen",
     summary = "Abonnementen van de eigen organisatie",
+    description = "Subscriptions on the `privacy` channel are listed only to a functional admin who is the privacy officer too (rule PRIVACYKANAAL_ALLEEN_FG, as for their creation); to any other admin they are not there.",
     params(LijstParams),
     responses((status = 200, description = "Een pagina abonnementen", body = inline(Lijst<Abonnement>))),
     security(("bearer" = []))
@@ -98,6 +99,7 @@ pub async fn lijst(
 #[utoipa::path(
     get, path = "/abonnementen/{id}", tag = "abonnementen", operation_id = "abonnementOpvragen",
     summary = "Eén abonnement (zonder geheim)",
+    description = "A subscription on the `privacy` channel only for a functional admin who is the privacy officer too (rule PRIVACYKANAAL_ALLEEN_FG); for anyone else a 404, as an unknown id.",
     params(("id" = Uuid, Path, description = "Id of the subscription")),
     responses(
         (status = 200, description = "Het abonnement", body = Abonnement),
@@ -123,7 +125,7 @@ pub async fn een(
 #[utoipa::path(
     delete, path = "/abonnementen/{id}", tag = "abonnementen", operation_id = "abonnementVerwijderen",
     summary = "Abonnement opzeggen",
-    description = "Deliveries still pending for it are dropped.",
+    description = "Deliveries still pending for it are dropped. A subscription on the `privacy` channel is ended only by a functional admin who is the privacy officer too (rule PRIVACYKANAAL_ALLEEN_FG); for anyone else a 404, as an unknown id.",
     params(("id" = Uuid, Path, description = "Id of the subscription")),
     responses(
         (status = 204, description = "Opgezegd"),

@@ -125,7 +125,7 @@ impl ContactpuntInvoer {
     responses(
         (status = 201, description = "Toegevoegd", body = ContactpuntDto,
             headers(("Location" = String, description = "URL of the new contact point"), ("ETag" = String, description = "The version, for If-Match"))),
-        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 403, description = "Geen beheerder van deze organisatie; of het contactpunt `privacy` (waar de meldingen voor de privacyfunctionaris heen gaan) zonder de rol `privacyfunctionaris` van die organisatie (regel PRIVACYKANAAL_ALLEEN_FG)", body = Problem),
         (status = 404, description = "Organisatie bestaat niet", body = Problem),
     ),
     security(("bearer" = []))
@@ -269,7 +269,7 @@ pub async fn een(
     request_body = ContactpuntInvoer,
     responses(
         (status = 200, description = "Gewijzigd", body = ContactpuntDto, headers(("ETag" = String, description = "The new version"))),
-        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 403, description = "Geen beheerder van deze organisatie; of het contactpunt `privacy` (waar de meldingen voor de privacyfunctionaris heen gaan) zonder de rol `privacyfunctionaris` van die organisatie (regel PRIVACYKANAAL_ALLEEN_FG)", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
@@ -304,7 +304,7 @@ pub async fn wijzig(
     params(("id" = Uuid, Path, description = "Id of the contact point"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     responses(
         (status = 204, description = "Verwijderd"),
-        (status = 403, description = "Geen beheerder van deze organisatie", body = Problem),
+        (status = 403, description = "Geen beheerder van deze organisatie; of het contactpunt `privacy` (waar de meldingen voor de privacyfunctionaris heen gaan) zonder de rol `privacyfunctionaris` van die organisatie (regel PRIVACYKANAAL_ALLEEN_FG)", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),

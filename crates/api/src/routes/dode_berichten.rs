@@ -36,7 +36,7 @@ pub struct LijstParams {
 #[utoipa::path(
     get, path = "/dode-berichten", tag = "berichten", operation_id = "dodeBerichtenOpvragen",
     summary = "Berichten die niet bezorgd konden worden",
-    description = "Deliveries that failed `dispatcher.max_attempts` times (`status: dood`) and deliveries whose instance died while sending them (`status: onzeker`: the receiver may have them; they are not sent again unless re-queued), newest first, with the last error. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however much was ever delivered. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
+    description = "Deliveries that failed `dispatcher.max_attempts` times (`status: dood`) and deliveries whose instance died while sending them (`status: onzeker`: the receiver may have them; they are not sent again unless re-queued), newest first, with the last error. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however much was ever delivered. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`). Deliveries of the `privacy` channel (which record was read, by whom) are listed only to the privacy officer of their organisation (rule PRIVACYKANAAL_ALLEEN_FG, as in `GET /berichten`); for any other admin, the platform admin included, they are not there.",
     params(LijstParams),
     responses((status = 200, description = "Een pagina dode berichten", body = inline(Lijst<DoodBericht>))),
     security(("bearer" = []))
@@ -68,7 +68,7 @@ pub async fn lijst(
 #[utoipa::path(
     post, path = "/dode-berichten/{id}/_opnieuw", tag = "berichten", operation_id = "doodBerichtOpnieuw",
     summary = "Een dood bericht opnieuw aanbieden",
-    description = "Puts a dead or uncertain delivery back in the queue, due now, with its attempts counted afresh. For an uncertain one, first ask the receiver whether it has the id (the e-mail Message-ID, the `webhook-id`).",
+    description = "Puts a dead or uncertain delivery back in the queue, due now, with its attempts counted afresh. For an uncertain one, first ask the receiver whether it has the id (the e-mail Message-ID, the `webhook-id`). A delivery of the `privacy` channel only by the privacy officer of its organisation (rule PRIVACYKANAAL_ALLEEN_FG); for anyone else a 404, as an unknown id.",
     params(("id" = Uuid, Path, description = "Id of the dead delivery")),
     responses(
         (status = 200, description = "Weer in de wachtrij", body = DoodBericht),

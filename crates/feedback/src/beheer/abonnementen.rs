@@ -2,6 +2,11 @@
 //!
 //! - `FUNCTIONEEL_BEHEERDER_ABONNEERT`: only the organisation's functional admin manages
 //!   them (`beheerder`, checked before anything else).
+//! - `PRIVACYKANAAL_ALLEEN_FG` (`ketenregie_privacy::verantwoording`; outside test of
+//!   2 Dec 2026, F6): a subscription on the `privacy` channel is made, listed, read and
+//!   ended only by a functional admin who is the privacy officer too; to any other admin
+//!   it does not exist (not listed, its id answered as unknown, the attempt audited), so
+//!   nobody else can see where the notices go or switch them off.
 //! - `EEN_ORGANISATIE_ZICHT`: another organisation's subscription is answered as an
 //!   unknown id, the attempt recorded in its audit trail (`ketenregie_privacy::zicht`).
 //! - The secret that signs every delivery is made here, stored encrypted, and returned
@@ -10,6 +15,9 @@
 use crate::abonnement::{self, Abonnement, GeldigAbonnement};
 use ketenregie_common::{Actor, Fout, Rol};
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
+use ketenregie_privacy::verantwoording::{
+    PRIVACYKANAAL, PRIVACYKANAAL_ALLEEN_FG, ziet_privacykanaal,
+};
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_store::DbConnection;
 use uuid::Uuid;
@@ -38,10 +46,7 @@ pub fn beheerder(actor: &Actor) -> Result<(), Fout> {
 /// too: a functional admin without the role `privacyfunctionaris` gets a 403 naming
 /// `kanalen`.
 fn privacykanaal(actor: &Actor, a: &GeldigAbonnement) -> Result<(), Fout> {
-    use ketenregie_privacy::verantwoording::{
-        PRIVACYKANAAL, PRIVACYKANAAL_ALLEEN_FG, ziet_privacykanaal,
-    };
-    if !a.kanalen.iter().any(|k| k == PRIVACYKANAAL) || ziet_privacykanaal(actor) {
+    if !op_privacykanaal(&a.kanalen) || ziet_privacykanaal(actor) {
         return Ok(());
     }
     Err(Fout::GeenToegang {
@@ -122,7 +127,12 @@ pub fn lijst(
     venster: &ketenregie_store::venster::Venster<String>,
 ) -> Result<ketenregie_store::venster::Pagina<Abonnement, String>, Fout> {
     beheerder(&ctx.actor)?;
-    Ok(abonnement::lijst(conn, &ctx.actor.organisatie, venster)?)
+    Ok(abonnement::lijst(
+        conn,
+        &ctx.actor.organisatie,
+        ketenregie_privacy::verantwoording::ziet_privacykanaal(&ctx.actor),
+        venster,
+    )?)
 }
 
 /// `GET /abonnementen/{id}`: a subscription of the caller's organisation (without its
@@ -133,12 +143,28 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Abonneme
         let org = a.organisatie.clone();
         (a, org)
     });
-    zicht::alleen_eigen(
+    let a = zicht::alleen_eigen(
         ctx,
         ABONNEMENT,
         a,
         "een abonnement van een andere organisatie",
-    )
+    )?;
+    // `PRIVACYKANAAL_ALLEEN_FG`: the privacy officer's subscription, for nobody else.
+    if op_privacykanaal(&a.kanalen) && !ziet_privacykanaal(&ctx.actor) {
+        return Err(zicht::verborgen(
+            ABONNEMENT,
+            &a.organisatie,
+            format!(
+                "een abonnement op het privacykanaal, alleen voor de privacyfunctionaris (regel {PRIVACYKANAAL_ALLEEN_FG})"
+            ),
+        ));
+    }
+    Ok(a)
+}
+
+/// Does a subscription on `kanalen` carry the privacy channel (`PRIVACYKANAAL_ALLEEN_FG`)?
+fn op_privacykanaal(kanalen: &[String]) -> bool {
+    kanalen.iter().any(|k| k == PRIVACYKANAAL)
 }
 
 /// `DELETE /abonnementen/{id}`: end the subscription; deliveries still pending for it

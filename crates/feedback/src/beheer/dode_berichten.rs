@@ -3,12 +3,20 @@
 //!
 //! - `BEHEER_DODE_BERICHTEN`: the functional admin sees and re-queues those of its own
 //!   organisation's events, the platform admin all of them; anyone else is refused.
+//! - `PRIVACYKANAAL_ALLEEN_FG` (`ketenregie_privacy::verantwoording`; outside test of
+//!   2 Dec 2026, F1): a delivery of the privacy channel (`privacy.*`: which record was
+//!   read, by whom) is the privacy officer's of its organisation only, as in
+//!   `GET /berichten`: to any other admin, platform admin included, it does not exist
+//!   (not listed; a re-queue is answered as an unknown id, the attempt audited).
 //! - `EEN_ORGANISATIE_ZICHT`: another organisation's delivery is answered to a functional
 //!   admin as an unknown id, the attempt recorded in its audit trail.
 
 use crate::bezorging::{self, Bezorgstatus, DoodBericht, DoodSleutel};
 use ketenregie_common::{Actor, Fout, Rol};
 use ketenregie_privacy::logboek::{self, Object};
+use ketenregie_privacy::verantwoording::{
+    PRIVACYKANAAL, PRIVACYKANAAL_ALLEEN_FG, ziet_privacykanaal,
+};
 use ketenregie_privacy::{Context, zicht};
 use ketenregie_store::DbConnection;
 use ketenregie_store::venster::{Pagina, Venster};
@@ -52,7 +60,18 @@ pub fn lijst(
     venster: &Venster<DoodSleutel>,
 ) -> Result<Pagina<DoodBericht, DoodSleutel>, Fout> {
     let org = bereik(&ctx.actor)?;
-    Ok(bezorging::doden(conn, org.as_deref(), venster)?)
+    Ok(bezorging::doden(
+        conn,
+        org.as_deref(),
+        privacy_van(&ctx.actor),
+        venster,
+    )?)
+}
+
+/// `PRIVACYKANAAL_ALLEEN_FG`: the organisation whose privacy-channel deliveries `actor`
+/// may see and re-queue: its own when it is the privacy officer, else none.
+fn privacy_van(actor: &Actor) -> Option<&str> {
+    ziet_privacykanaal(actor).then_some(actor.organisatie.as_str())
 }
 
 /// `POST /dode-berichten/{id}/_opnieuw`: put the dead delivery back in the queue, due
@@ -68,6 +87,17 @@ pub fn opnieuw(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<DoodB
             BEZORGING,
             &b.organisatie,
             "een bezorging van een andere organisatie",
+        ));
+    }
+    if ketenregie_store::outbox::kanaal_van(&b.type_) == PRIVACYKANAAL
+        && privacy_van(&ctx.actor) != Some(b.organisatie.as_str())
+    {
+        return Err(zicht::verborgen(
+            BEZORGING,
+            &b.organisatie,
+            format!(
+                "een bezorging van het privacykanaal, alleen voor de privacyfunctionaris (regel {PRIVACYKANAAL_ALLEEN_FG})"
+            ),
         ));
     }
     // A dead one, or an uncertain one (its instance died while sending it: at most once,

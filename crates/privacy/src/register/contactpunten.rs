@@ -3,13 +3,22 @@
 //! every partner reads the directory. Every addition, change and removal is recorded in
 //! the organisation's audit trail with old and new values, as for the register itself;
 //! a refused change in the caller's organisation's trail.
+//!
+//! `PRIVACYKANAAL_ALLEEN_FG` (`crate::verantwoording`; outside test of 2 Dec 2026, F2):
+//! the `privacy` contact point is where the privacy officer's notices are mailed (which
+//! record was read, by whom, why), so adding, changing or removing it, or giving another
+//! contact point that role, is for the organisation's own privacy officer who manages it
+//! (functional admin and `privacyfunctionaris`), as a webhook on the `privacy` channel is:
+//! otherwise a plain admin redirects those notices by e-mail to an address of its choice.
 
 use super::controleer_gemeenten;
 use crate::Context;
 use crate::logboek::{self, AuditRegel, Object};
 use ketenregie_common::{Actor, Fout};
 use ketenregie_store::DbConnection;
-use ketenregie_store::directory::{self, Contactpunt, ContactpuntFilter, ContactpuntGegevens};
+use ketenregie_store::directory::{
+    self, Contactpunt, ContactpuntFilter, ContactpuntGegevens, ContactpuntRol,
+};
 use uuid::Uuid;
 
 /// The rule's name.
@@ -46,6 +55,30 @@ fn beheert(conn: &mut DbConnection, actor: &Actor, organisatie_id: Uuid) -> Resu
         )
         .bij_eigenaar(&org.code))
     }
+}
+
+/// `PRIVACYKANAAL_ALLEEN_FG` for an act on a contact point of organisation `code` that
+/// had role `oud` and will have role `nieuw`: when either is `privacy`, the caller must
+/// be that organisation's privacy officer as well as its manager (`beheert` already
+/// checked); a platform admin of another organisation is refused too.
+fn privacy_contactpunt(
+    actor: &Actor,
+    code: &str,
+    oud: Option<ContactpuntRol>,
+    nieuw: Option<ContactpuntRol>,
+) -> Result<(), Fout> {
+    use crate::verantwoording::{PRIVACYKANAAL_ALLEEN_FG, ziet_privacykanaal};
+    let raakt_privacy = [oud, nieuw].contains(&Some(ContactpuntRol::Privacy));
+    if !raakt_privacy || (ziet_privacykanaal(actor) && actor.organisatie == code) {
+        return Ok(());
+    }
+    Err(Fout::geweigerd(
+        PRIVACYKANAAL_ALLEEN_FG,
+        format!(
+            "Het contactpunt `privacy` ontvangt de meldingen voor de privacyfunctionaris; het beheert alleen de privacyfunctionaris (FG) van de organisatie zelf, als functioneel beheerder (regel {PRIVACYKANAAL_ALLEEN_FG})"
+        ),
+    )
+    .bij_eigenaar(code))
 }
 
 /// A contact point; `NietGevonden` for an unknown id.
@@ -202,6 +235,7 @@ pub fn voeg_toe(
     g: ContactpuntGegevens,
 ) -> Result<Contactpunt, Fout> {
     let code = beheert(conn, &ctx.actor, organisatie_id)?;
+    privacy_contactpunt(&ctx.actor, &code, None, Some(g.rol))?;
     controleer(&g)?;
     let c = directory::maak_contactpunt(conn, organisatie_id, g)?;
     audit(conn, ctx, "aanmaken", 201, (code, c.id), None, Some(&c))?;
@@ -242,6 +276,7 @@ pub fn wijzig(
 ) -> Result<Contactpunt, Fout> {
     let huidig = lees(conn, id)?;
     let code = beheert(conn, &ctx.actor, huidig.organisatie_id)?;
+    privacy_contactpunt(&ctx.actor, &code, Some(huidig.rol), Some(g.rol))?;
     controleer(&g)?;
     let nieuw = directory::wijzig_contactpunt(conn, id, g, voorwaarde)?;
     audit(
@@ -266,6 +301,7 @@ pub fn verwijder(
 ) -> Result<(), Fout> {
     let huidig = lees(conn, id)?;
     let code = beheert(conn, &ctx.actor, huidig.organisatie_id)?;
+    privacy_contactpunt(&ctx.actor, &code, Some(huidig.rol), None)?;
     directory::verwijder_contactpunt(conn, id, voorwaarde)?;
     audit(
         conn,
