@@ -186,7 +186,20 @@ async fn voeg(
     if !door.is_null() {
         body["door"] = door;
     }
-    let res = app.post(&s.pad(), token, &body).await;
+    // With a reason: the OM's act on another organisation's record needs one
+    // (OM_PER_VERZOEK_MET_REDEN); anyone else's is logged with it.
+    let res = app
+        .client
+        .post(app.url(&s.pad()))
+        .bearer_auth(token)
+        .header(
+            "X-Audit-Toelichting",
+            "verzoek van betrokkene, eigen verklaring",
+        )
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 201, "{}", s.collectie);
     assert_eq!(res.headers()["location"].to_str().unwrap(), s.pad());
     let v: Value = res.json().await.unwrap();
@@ -378,6 +391,47 @@ async fn eigen_verklaring_op_elk_record(db: Db) {
     .await;
     assert_eq!(p1["persoon"], moeder.as_str());
     assert_eq!(p1["vastgelegdDoor"], POLITIE);
+    // OM_PER_VERZOEK_MET_REDEN (outside test of 2 Dec 2026, F4): the OM acts on the
+    // police's records only with a stated reason, writes as reads: without one, the same
+    // 403 `toelichting-vereist` whoever `door` names (a person the incident names, one it
+    // does not, none), nothing written, and no police data in the answer (no role, not
+    // whether the person is named).
+    let rijen = app.tel("SELECT count(*) AS n FROM eigen_verklaringen");
+    let mut antwoorden = Vec::new();
+    for (s, door) in [
+        (&soorten[0], Value::Null),
+        (&soorten[2], json!(kind)),
+        (&soorten[2], json!(moeder)),
+        (&soorten[2], json!(Uuid::now_v7())),
+        (&soorten[2], json!("ouders/0")),
+    ] {
+        let mut body = json!({"tekst": "zonder reden"});
+        if !door.is_null() {
+            body["door"] = door;
+        }
+        let p = zonder_instance(app.post(&s.pad(), &om_fg, &body).await, 403).await;
+        assert!(
+            p["type"].as_str().unwrap().ends_with("toelichting-vereist"),
+            "{}: {p}",
+            s.collectie
+        );
+        let tekst = p.to_string();
+        for woord in ["moeder", "kind", "door"] {
+            assert!(!tekst.contains(woord), "{woord} in {tekst}");
+        }
+        if s.collectie == "incidenten" {
+            antwoorden.push(p);
+        }
+    }
+    assert!(
+        antwoorden.windows(2).all(|w| w[0] == w[1]),
+        "{antwoorden:?}"
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM eigen_verklaringen"),
+        rijen,
+        "nothing written"
+    );
     let p2 = voeg(
         &app,
         &soorten[0],

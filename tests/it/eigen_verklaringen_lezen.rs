@@ -486,11 +486,18 @@ async fn door_noemt_geen_ids_aan_anderen(db: Db) {
         b.to_string().contains(&o.moeder),
         "the owner hears the ids: {b}"
     );
-    // The OM holds the incident (it read it): it may record a statement, but hears no ids.
+    // The OM holds the incident (it read it): it may record a statement, with a reason
+    // (OM_PER_VERZOEK_MET_REDEN), but hears no ids.
     let b = assert_problem(
         o.app
-            .post(&pad, &o.token(OM, "privacyfunctionaris"), &body)
-            .await,
+            .client
+            .post(o.app.url(&pad))
+            .bearer_auth(o.token(OM, "privacyfunctionaris"))
+            .header("X-Audit-Toelichting", "onderzoek zaak 12")
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
         422,
     )
     .await;

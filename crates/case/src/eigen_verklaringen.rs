@@ -233,7 +233,7 @@ pub fn incident_voeg_toe(
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
     let g = incident(conn, ctx, id)?;
-    verklaringen::mag_vastleggen(ctx)?;
+    verklaringen::mag_vastleggen(conn, ctx, &g.record.eigenaar)?;
     let spreker = g.spreker(conn, ctx, invoer.door.as_deref(), "dit incident")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }
@@ -258,7 +258,7 @@ pub fn beschikking_voeg_toe(
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
     let g = beschikking(conn, ctx, id)?;
-    verklaringen::mag_vastleggen(ctx)?;
+    verklaringen::mag_vastleggen(conn, ctx, &g.record.eigenaar)?;
     let spreker = g.spreker(conn, ctx, invoer.door.as_deref(), "deze beschikking")?;
     verklaringen::leg_vast(conn, ctx, &g.record, spreker, invoer)
 }

@@ -91,7 +91,7 @@ pub fn leg_vast_over(
     zorgmelding: Uuid,
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
-    verklaringen::mag_vastleggen(ctx)?;
+    verklaringen::mag_vastleggen(conn, ctx, &record.eigenaar)?;
     let t = verklaringen::beslis(conn, ctx, Actie::Aanmaken)?;
     let i = opslag::inhoud(conn, &t, &ctx.versleuteling, zorgmelding)?;
     let spreker = persoon_in(&ctx.versleuteling, &i, invoer.door.as_deref())?;

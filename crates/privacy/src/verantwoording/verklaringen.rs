@@ -133,9 +133,38 @@ pub fn niet_gehouden(ctx: &Context, wat: &str, eigenaar: &str) -> Fout {
 }
 
 /// `PRIVACYFUNCTIONARIS_VERANTWOORDT`: the privacy officer records a statement on the
-/// person's behalf. Domain crates check it before naming whose statement it is.
-pub fn mag_vastleggen(ctx: &Context) -> Result<(), Fout> {
-    privacyfunctionaris(&ctx.actor)
+/// person's behalf; and `OM_PER_VERZOEK_MET_REDEN` (`crate::convenant`, DOMAIN.md §4) on
+/// a record of another organisation (`eigenaar`): the OM acts on it only with a stated
+/// reason (`X-Audit-Toelichting`), writes as much as reads (outside test of 2 Dec 2026,
+/// F4: the OM recorded statements on police records without one, where the matching
+/// read is refused). Domain crates check it right after finding the record and before
+/// naming whose statement it is, so a refusal tells nothing of the record (no role, not
+/// whether a person is named in it) and nothing is written.
+pub fn mag_vastleggen(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> Result<(), Fout> {
+    privacyfunctionaris(&ctx.actor)?;
+    om_met_reden(conn, ctx, eigenaar)
+}
+
+/// `OM_PER_VERZOEK_MET_REDEN` for an act of the caller on a record of `eigenaar`: when the
+/// caller's organisation is the OM and the record is another organisation's, the request
+/// must carry a reason; the refusal (403 `toelichting-vereist`) goes to the owner's trail.
+pub fn om_met_reden(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> Result<(), Fout> {
+    if eigenaar == ctx.actor.organisatie || ctx.toelichting.is_some() {
+        return Ok(());
+    }
+    let soort = besluit::Beslisser::laad(conn, ctx)?.soort();
+    if soort != Some(ketenregie_common::OrganisatieSoort::Om) {
+        return Ok(());
+    }
+    Err(Fout::Geweigerd {
+        regel: convenant::OM_PER_VERZOEK_MET_REDEN,
+        reden: format!(
+            "Het OM handelt per verzoek met een reden op gegevens van een andere organisatie: stuur de header `X-Audit-Toelichting` met de reden (regel {}, DOMAIN.md §4)",
+            convenant::OM_PER_VERZOEK_MET_REDEN
+        ),
+        toelichting_vereist: true,
+    }
+    .bij_eigenaar(eigenaar))
 }
 
 /// The decision for `actie` on the caller's organisation's statements (purpose `inzage`,
@@ -178,7 +207,7 @@ pub fn leg_vast(
     spreker: Spreker,
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
-    mag_vastleggen(ctx)?;
+    mag_vastleggen(conn, ctx, &record.eigenaar)?;
     let t = beslis(conn, ctx, Actie::Aanmaken)?;
     let v = eigen_verklaring::voeg_toe(
         conn,
@@ -256,7 +285,7 @@ pub fn voeg_toe(
     invoer: Verklaringsinvoer,
 ) -> Result<EigenVerklaring, Fout> {
     let (record, identiteit) = persoon(conn, ctx, bronnen, id)?;
-    mag_vastleggen(ctx)?;
+    mag_vastleggen(conn, ctx, &record.eigenaar)?;
     if invoer.door.is_some() {
         return Err(Fout::veld(
             "door",
