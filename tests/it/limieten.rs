@@ -535,6 +535,59 @@ async fn quotum_per_nederlandse_dag(db: Db) {
     );
 }
 
+/// PERSOONSLEZING_TELT (the outside test of 2 Dec 2026, F3): every read by id of a record
+/// holding person data counts as a person look-up, not only `GET /personen/{id}`: the
+/// authority over a child (`/gezag`, every holder's name), a family (every member's), an
+/// incident (the persons it names) and the statements of these; past the quota a 429.
+/// A write on the same path (`POST /personen/{id}/gezag`) is not a look-up.
+async fn quotum_op_elke_persoonslezing(db: Db) {
+    let Some(app) = spawn_with(
+        db,
+        "[limits]\nuser_per_second = 0\nperson_lookups_per_day = 6",
+    )
+    .await
+    else {
+        return;
+    };
+    app.organisatie("politie-den-haag", "politie", &[]).await;
+    let noodhulp = app.token("politie-den-haag", &["noodhulp"]);
+    let teller = || {
+        app.tel("SELECT coalesce(max(aantal), 0) AS n FROM gebruiksquota WHERE soort = 'persoon'")
+    };
+    let x = uuid::Uuid::now_v7();
+    for (i, pad) in [
+        format!("/api/v1/personen/{x}/gezag"),
+        format!("/api/v1/gezinnen/{x}"),
+        format!("/api/v1/incidenten/{x}"),
+        format!("/api/v1/incidenten/{x}/eigen-verklaringen"),
+        format!("/api/v1/beschikkingen/{x}/eigen-verklaringen"),
+        format!("/api/v1/personen/{x}"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let res = app.get(pad, &noodhulp).await;
+        assert_ne!(res.status().as_u16(), 429, "{pad}");
+        assert_eq!(teller(), i as i64 + 1, "{pad} counts as a person look-up");
+    }
+    // Not a look-up: a write on the authority path (refused for its body, not counted).
+    let res = app
+        .post(
+            &format!("/api/v1/personen/{x}/gezag"),
+            &noodhulp,
+            &json!({}),
+        )
+        .await;
+    assert_ne!(res.status().as_u16(), 429);
+    assert_eq!(teller(), 6);
+    for pad in [
+        format!("/api/v1/personen/{x}/gezag"),
+        format!("/api/v1/gezinnen/{x}"),
+    ] {
+        is_429(app.get(&pad, &noodhulp).await).await;
+    }
+}
+
 /// Probing by registration (the outside test of 30 Nov 2026): registering involvement on a
 /// person counts as a person look-up (its matches tell about other organisations), and so
 /// does registering a person with a BSN; a person without a BSN does not count. Past the
@@ -632,6 +685,7 @@ async fn quotum_op_registratie_en_betrokkenheid(db: Db) {
 }
 
 op_beide_backends!(
+    quotum_op_elke_persoonslezing,
     quotum_op_registratie_en_betrokkenheid,
     standaardlimieten_geven_429,
     proxykop_alleen_als_geconfigureerd,

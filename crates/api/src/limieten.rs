@@ -15,7 +15,13 @@
 //!   a per-request database round trip would cost more than the work it guards.
 //!
 //! - `QUOTUM_PER_GEBRUIKER`: briefings and person look-ups per user per Dutch calendar day.
-//!   A person look-up is `GET /personen/{id}`, an involvement registration
+//!   A person look-up is every read by id of a record holding person data
+//!   (`PERSOONSLEZING_TELT`, outside test of 2 Dec 2026, F3: once an id is known from a
+//!   briefing, an uncounted read can be repeated without limit, OWASP API6):
+//!   `GET /personen/{id}` with its `/eigen-verklaringen` and `/gezag`, `GET /gezinnen/{id}`,
+//!   `GET /incidenten/{id}` and the statements of an incident or a beschikking (`quotum_persoon`);
+//!   a melding, a hand-over and their feedback are not: only their parties reach them, as
+//!   work addressed to them. Further an involvement registration
 //!   (`POST /betrokkenheden`, whose matches tell about other organisations' records) and a
 //!   person registration carrying a BSN (`POST /personen`; a BSN that matches nothing of the
 //!   organisation's is the first step of such a probe), each counted before it runs
@@ -316,15 +322,23 @@ pub async fn quotum_betrokkenheid(
     quotum(req, next, Quotumsoort::Persoon, Method::POST).await
 }
 
-/// Middleware on `GET /personen/{id}` and `GET /personen/{id}/eigen-verklaringen` (a read
-/// of the person record, `VERKLARING_LEZEN_ALS_RECORD`): `QUOTUM_PER_GEBRUIKER` for person
-/// look-ups.
+/// Middleware on every read by id of records that hold person data of any organisation
+/// (`QUOTUM_PER_GEBRUIKER` for person look-ups, `PERSOONSLEZING_TELT`): `GET /personen/{id}`
+/// and `GET /personen/{id}/eigen-verklaringen` (a read of the person record,
+/// `VERKLARING_LEZEN_ALS_RECORD`), `GET /personen/{id}/gezag` (the child's and every
+/// holder's id and name), `GET /gezinnen/{id}` (every member's), `GET /incidenten/{id}`
+/// (the persons it names) and the statements of an incident or a beschikking (a read of
+/// that record). Only the `GET` counts; the `POST` on the same path is a write.
 pub async fn quotum_persoon(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     quotum(req, next, Quotumsoort::Persoon, Method::GET).await
 }
+
+/// The rule's name: every read by id of a record that holds person data counts as a
+/// person look-up (`quotum_persoon`; module documentation).
+pub const PERSOONSLEZING_TELT: &str = "PERSOONSLEZING_TELT";
 
 /// Counters older than this many days go with the retention run.
 pub const QUOTUM_BEWAARDAGEN: i64 = 90;
