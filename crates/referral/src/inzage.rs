@@ -219,6 +219,14 @@ fn inhoud_json(
     let mut verklaringen = Vec::new();
     let mut anderen = 0;
     for s in &i.verklaringen {
+        // INZAGE_ZOALS_EIGEN_LEZING (outside test of 2 Dec 2026, F5): the statements are
+        // police data; where the report shows none (the organisation's own read leaves
+        // them out, as a hand-over receiver's does), they are neither shown nor counted,
+        // not even as a child's words: the read shows `verklaringen: []` without a number,
+        // so the report names them only in the line on police data below, without one.
+        if !zicht.politiegegevens {
+            continue;
+        }
         let sleutel = normaliseer_naam(&s.persoon);
         let eigen = eigen_sleutel.as_deref() == Some(sleutel.as_str());
         // A child's statement: made in the role of a child, or by a child the melding names.
@@ -258,7 +266,7 @@ fn inhoud_json(
         g["omschrijving"] = json!(i.omschrijving);
     } else {
         achtergehouden.push(
-            "Wat er volgens de politie gebeurde: politiegegevens (Wpg), op te vragen bij de politie"
+            "Wat er volgens de politie gebeurde en wie daarover iets verklaarde: politiegegevens (Wpg), op te vragen bij de politie"
                 .into(),
         );
     }
@@ -689,8 +697,14 @@ mod tests {
             g.get("incidentReferentie").is_none() && g["omschrijving"] == "Overdracht mislukt."
         );
         assert_eq!(weg.len(), 3, "{weg:?}");
-        // A hand-over's receiver: neither.
-        let (g, _) = inhoud_json(
+        // A hand-over's receiver: neither. (With a child's statement to the police too.)
+        let mut i = i;
+        i.verklaringen.push(Verklaring {
+            persoon: "Sem de Boer".into(),
+            rol: Verklaarder::Kind,
+            tekst: "Ik was bang.".into(),
+        });
+        let (g, weg) = inhoud_json(
             &v,
             &i,
             &wie,
@@ -703,6 +717,15 @@ mod tests {
         );
         assert!(
             g.get("omschrijving").is_none() && g["verklaringen"].as_array().unwrap().is_empty()
+        );
+        // INZAGE_ZOALS_EIGEN_LEZING: its read shows no statements and no number of them,
+        // so neither does the report (not the others', not a child's).
+        // Only the child's own words in the melding, which its read shows, are counted.
+        assert!(!weg.iter().any(|w| w.contains("verklaring(en)")), "{weg:?}");
+        assert!(
+            weg.iter()
+                .any(|w| w.contains("zelf zeiden (1)") && !w.contains("(2)")),
+            "{weg:?}"
         );
         // Her own entry carries her BSN and "u"; the child's own words stay out of hers.
         assert_eq!(g["ouders"][0]["u"], true);
