@@ -1,6 +1,8 @@
 //! `ketenregie sleutels herbereken`: re-derive every stored look-up key and identity that
 //! comes from a name, from the decrypted values, under the current normalisation
-//! (`normaliseer_naam`, rule `NAAM_NORMALISATIE`; issue 14 finding 9). Run it once after
+//! (`normaliseer_naam`, rule `NAAM_NORMALISATIE`; issue 14 finding 9) and name key
+//! (`naam_sleutel`, rules NAAM_GRENZEN and APOSTROF_VARIANTEN; findings F3 and F4 of
+//! Dec 2026). Run it once after
 //! upgrading to a version whose normalisation changed; it is idempotent (a second run
 //! changes nothing) and works in batches of `BATCH`, each in its own transaction, so it can
 //! be stopped and run again.
@@ -74,6 +76,43 @@ fn normaliseer_naam_v1(naam: &str) -> String {
         .collect()
 }
 
+/// The name key before issue 14: given names and surname as one string, normalised by
+/// `normaliseer_naam_v1`.
+fn naam_sleutel_v1(voornamen: &str, achternaam: &str) -> String {
+    normaliseer_naam_v1(&format!("{voornamen} {achternaam}"))
+}
+
+/// The name key from issue 14 until the outside tester's finding F3 (Dec 2026): given
+/// names and surname as one string, so the boundary between them was lost (Eva Nooij =
+/// Evan Ooij), and the apostrophes Unicode counts as letters kept (finding F4). Only to
+/// recognise identities recorded under it; the current key is `naam_sleutel` (rules
+/// NAAM_GRENZEN, APOSTROF_VARIANTEN).
+fn naam_sleutel_v2(voornamen: &str, achternaam: &str) -> String {
+    normaliseer_naam_v2(&format!("{voornamen} {achternaam}"))
+}
+
+/// `normaliseer_naam` as it was before APOSTROF_VARIANTEN: the same steps, with the
+/// modifier-letter apostrophes kept as letters.
+fn normaliseer_naam_v2(naam: &str) -> String {
+    // The current normalisation removes only what v2 kept: the apostrophe-like letters.
+    // Put back what v2 would have kept by normalising around them piece by piece.
+    let mut uit = String::new();
+    let mut stuk = String::new();
+    for c in naam.chars() {
+        // The superscript letters of the block were letters under NFKD in v2 as well.
+        let superscript = matches!(c, '\u{02B0}'..='\u{02B8}' | '\u{02E0}'..='\u{02E4}');
+        if ketenregie_privacy::versleuteling::is_apostrof_achtig(c) && !superscript {
+            uit.push_str(&ketenregie_privacy::versleuteling::normaliseer_naam(&stuk));
+            stuk.clear();
+            uit.extend(c.to_lowercase());
+        } else {
+            stuk.push(c);
+        }
+    }
+    uit.push_str(&ketenregie_privacy::versleuteling::normaliseer_naam(&stuk));
+    uit
+}
+
 /// Re-derive everything (see the module comment). With `proef`, count only.
 pub fn herbereken(
     conn: &mut DbConnection,
@@ -109,7 +148,8 @@ pub fn herbereken(
                 let betrokkene = opslag::betrokkene(
                     v,
                     g.bsn.as_deref(),
-                    &format!("{} {}", g.voornamen, g.achternaam),
+                    &g.voornamen,
+                    &g.achternaam,
                     Some(g.geboortedatum),
                 )
                 .to_string();
@@ -187,12 +227,15 @@ pub fn herbereken(
                 if proef {
                     continue;
                 }
-                // Which stored id was whose: the same person under the old normalisation.
-                let oud = opslag::betrokkenen_met(v, &inhoud, normaliseer_naam_v1);
-                for (o, n) in oud.iter().zip(&nieuw) {
-                    if o != n && opgeslagen.contains(&o.to_string()) {
-                        herleiding::leg_vast(c, p, *o, *n, nu)?;
-                        r.identiteiten_herleid += 1;
+                // Which stored id was whose: the same person under an earlier derivation.
+                let oud_v1 = opslag::betrokkenen_met(v, &inhoud, naam_sleutel_v1);
+                let oud_v2 = opslag::betrokkenen_met(v, &inhoud, naam_sleutel_v2);
+                for ((o1, o2), n) in oud_v1.iter().zip(&oud_v2).zip(&nieuw) {
+                    for o in [Some(o1), (o2 != o1).then_some(o2)].into_iter().flatten() {
+                        if o != n && opgeslagen.contains(&o.to_string()) {
+                            herleiding::leg_vast(c, p, *o, *n, nu)?;
+                            r.identiteiten_herleid += 1;
+                        }
                     }
                 }
                 opslag::zet_betrokkenen(c, v, &id, &inhoud)?;

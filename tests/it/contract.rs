@@ -103,6 +103,29 @@ async fn an_undocumented_status_and_a_refused_valid_request_are_caught(db: Db) {
     );
 }
 
+/// An answer header the status does not declare (`ETag`, `Location`) is caught: a client
+/// generated from the document would have no accessor for it.
+async fn an_undeclared_etag_or_location_is_caught(db: Db) {
+    let mut doc = document();
+    doc["paths"]["/organisaties"]["post"]["responses"]["201"]["headers"]
+        .as_object_mut()
+        .unwrap()
+        .retain(|k, _| k != "ETag" && k != "Location");
+    let Some(app) = met(db, doc).await else {
+        return;
+    };
+    app.organisatie("vt-a", "veilig-thuis", &["0518"]).await;
+    let fouten = app.neem_contractfouten();
+    for naam in ["ETag", "Location"] {
+        assert!(
+            fouten
+                .iter()
+                .any(|f| f.contains(&format!("carries {naam}, the document does not declare it"))),
+            "{naam}: {fouten:?}"
+        );
+    }
+}
+
 /// The check holds every request: an operation the document does not have is reported
 /// unless the server answers 404 or 405.
 async fn an_undocumented_operation_is_caught(db: Db) {
@@ -137,8 +160,18 @@ async fn if_match_table(db: Db) {
     let tabel: &[(Option<&str>, u16)] = &[
         (None, 200),
         (Some("*"), 200),
-        // An empty field value lists no tag: no precondition, as when absent.
-        (Some(""), 200),
+        // IF_MATCH_LIJSTSYNTAX: an empty field value names no tag: a 400, not "no
+        // precondition"; empty list members are ignored (RFC 9110 §5.6.1.2).
+        (Some(""), 400),
+        (Some(" "), 400),
+        (Some(","), 400),
+        (Some("\"1\","), 200),
+        (Some(", \"1\""), 200),
+        (Some("\"0\",,\"1\""), 200),
+        // STRENGE_ETAG_VERGELIJKING: character by character, not as numbers.
+        (Some("\"01\""), 412),
+        (Some("\"+1\""), 412),
+        (Some("\"1.0\""), 412),
         (Some("\"1\""), 200),
         (Some("\"0\", \"1\""), 200),
         (Some("\"1\",\"7\""), 200),
@@ -381,6 +414,44 @@ async fn paging_errors_name_the_parameter(db: Db) {
     }
 }
 
+/// ALLE_PROBLEMEN_SAMEN (finding F5, Dec 2026): the problems of the headers and of the
+/// query are named together in one answer, not the first kind alone.
+async fn header_and_query_problems_are_named_together(db: Db) {
+    let Some(app) = spawn(db).await else { return };
+    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let res = app
+        .client
+        .get(app.url("/api/v1/organisaties?soort=bakker&pageSize=500&x=1"))
+        .bearer_auth(&admin)
+        .header("X-Audit-Toelichting", "kort")
+        .send()
+        .await
+        .unwrap();
+    let p = assert_problem(res, 400).await;
+    let mut namen: Vec<(String, String)> = p["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    namen.sort();
+    let verwacht: Vec<(String, String)> = [
+        ("X-Audit-Toelichting", "minLength"),
+        ("pageSize", "maximum"),
+        ("soort", "enum"),
+        ("x", "unknown"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(namen, verwacht, "{p}");
+}
+
 /// The docs UI never calls an online validator (which would learn the internal host).
 async fn swagger_ui_has_no_online_validator(db: Db) {
     let Some(app) = spawn(db).await else { return };
@@ -581,7 +652,7 @@ async fn preconditions_on_every_mutable_resource(db: Db) {
     ];
     for (soort, org, rol) in soorten {
         let token = app.token(org, &[rol]);
-        for (i, geval) in ["geen", "*", "lijst", "oud", "zwak"]
+        for (i, geval) in ["geen", "*", "lijst", "oud", "zwak", "nul"]
             .into_iter()
             .enumerate()
         {
@@ -595,6 +666,10 @@ async fn preconditions_on_every_mutable_resource(db: Db) {
                 "*" => Some("*".to_string()),
                 "lijst" => Some(format!("\"0\", {tag}")),
                 "zwak" => Some(format!("W/{tag}")),
+                // STRENGE_ETAG_VERGELIJKING: the same number written otherwise is
+                // another tag (RFC 9110 §8.8.3.2). (One case more here: a closed day per
+                // case, at most 10 a year.)
+                "nul" => Some(format!("\"00{}", &tag[1..])),
                 _ => {
                     // Someone else changes it first: the tag read is stale.
                     let res = app.put(&d.wijzig.0, &token, &d.wijzig.1).await;
@@ -614,7 +689,7 @@ async fn preconditions_on_every_mutable_resource(db: Db) {
             }
             let res = req.send().await.unwrap();
             let verwacht = match (geval, d.methode == reqwest::Method::DELETE) {
-                ("oud" | "zwak", _) => 412,
+                ("oud" | "zwak" | "nul", _) => 412,
                 (_, true) => 204,
                 (_, false) => 200,
             };
@@ -1017,10 +1092,12 @@ op_beide_backends!(
     preconditions_on_every_mutable_resource,
     one_body_policy,
     paging_errors_name_the_parameter,
+    header_and_query_problems_are_named_together,
     swagger_ui_has_no_online_validator,
     a_melding_built_from_the_document_is_filed,
     the_true_document_passes,
     a_wrong_request_and_answer_schema_is_caught,
     an_undocumented_status_and_a_refused_valid_request_are_caught,
     an_undocumented_operation_is_caught,
+    an_undeclared_etag_or_location_is_caught,
 );

@@ -270,7 +270,8 @@ pub async fn demowereld(db: Db) -> Option<(TestApp, Wereld)> {
     let identiteit = ketenregie_privacy::betrokkene::betrokkene(
         &app.versleuteling(),
         Some(BSN_MOEDER),
-        "Lisa Visser",
+        "Lisa",
+        "Visser",
         None,
     )
     .to_string();
@@ -817,6 +818,48 @@ async fn pagina_in_woorden(db: Db) {
     };
     pagina_toont_elk_onderdeel(&app, VT, &w.identiteit).await;
     pagina_toont_elk_onderdeel(&app, POLITIE, &w.moeder_politie).await;
+    accept_met_gewichten(&app, VT, &w.identiteit).await;
+}
+
+/// INZAGE_ONDERHANDELING (RFC 9110 §12.5.1): `Accept` is read with its weights, not
+/// searched for the text `text/html`; `q=0` is "not acceptable".
+async fn accept_met_gewichten(app: &TestApp, org: &str, id: &str) {
+    let fg = app.token(org, &["privacyfunctionaris"]);
+    for (accept, verwacht) in [
+        (None, "application/json"),
+        (Some("text/html"), "text/html"),
+        (Some("text/html;q=0"), "application/json"),
+        (
+            Some("text/html; q=0, application/json;q=0.5"),
+            "application/json",
+        ),
+        (
+            Some("application/json, text/html;q=0.1"),
+            "application/json",
+        ),
+        (Some("text/html;q=0.9, application/json;q=0.8"), "text/html"),
+        (Some("text/*"), "text/html"),
+        (Some("text/*, text/html;q=0"), "application/json"),
+        (Some("application/*;q=0.2, text/*;q=0.3"), "text/html"),
+        (Some("*/*"), "application/json"),
+        (
+            Some("text/html,application/xhtml+xml,*/*;q=0.8"),
+            "text/html",
+        ),
+        (Some("application/json"), "application/json"),
+    ] {
+        let mut req = app
+            .client
+            .get(app.url(&format!("/api/v1/personen/{id}/inzage")))
+            .bearer_auth(&fg);
+        if let Some(a) = accept {
+            req = req.header("Accept", a);
+        }
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), 200, "{accept:?}");
+        let ct = res.headers()["content-type"].to_str().unwrap().to_string();
+        assert!(ct.starts_with(verwacht), "Accept {accept:?}: {ct}");
+    }
 }
 
 /// The report's page as the privacy officer of `org` prints it.

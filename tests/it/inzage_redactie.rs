@@ -29,7 +29,7 @@ async fn get_ok(app: &TestApp, pad: &str, token: &str) -> Value {
 
 /// Sem's identity (a BSN decides it, not the name).
 fn sem(app: &TestApp) -> String {
-    ketenregie_privacy::betrokkene::betrokkene(&app.versleuteling(), Some(BSN_SEM), "", None)
+    ketenregie_privacy::betrokkene::betrokkene(&app.versleuteling(), Some(BSN_SEM), "", "", None)
         .to_string()
 }
 

@@ -107,6 +107,115 @@ async fn briefing_vindt_elke_schrijfwijze(db: Db) {
     }
 }
 
+/// The persons a noodhulp briefing on this name and date shows: (voornamen, achternaam).
+async fn getoond(
+    app: &TestApp,
+    voornamen: &str,
+    achternaam: &str,
+    geboren: &str,
+) -> Vec<(String, String)> {
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let res = app
+        .post(
+            "/api/v1/briefings/_zoek",
+            &noodhulp,
+            &json!({"voornamen": voornamen, "achternaam": achternaam, "geboortedatum": geboren}),
+        )
+        .await;
+    let status = res.status();
+    let b: Value = res.json().await.unwrap();
+    assert_eq!(status, 200, "{b}");
+    b["personen"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            (
+                p["voornamen"].as_str().unwrap_or_default().to_string(),
+                p["achternaam"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// NAAM_GRENZEN (finding F3, Dec 2026): the boundary between given names and surname is
+/// part of the key, so two children are not one identity; APOSTROF_VARIANTEN (finding
+/// F4): the apostrophes Unicode calls letters (U+02BC, U+02BB) are apostrophes.
+async fn grenzen_en_apostrofs(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let eva = persoon(&app, "Eva", "Nooij", "2015-03-03").await;
+    let evan = persoon(&app, "Evan", "Ooij", "2015-03-03").await;
+    persoon(&app, "Mila", "d'Hondt", "2014-06-06").await;
+    let een = |v: &str, a: &str| vec![(v.to_string(), a.to_string())];
+    assert_eq!(
+        getoond(&app, "Evan", "Ooij", "2015-03-03").await,
+        een("Evan", "Ooij")
+    );
+    assert_eq!(
+        getoond(&app, "Eva", "Nooij", "2015-03-03").await,
+        een("Eva", "Nooij")
+    );
+    assert_eq!(
+        getoond(&app, "eva", "NOOIJ", "2015-03-03").await,
+        een("Eva", "Nooij")
+    );
+    let identiteit = |id: &str| {
+        app.tel(&format!(
+            "SELECT count(DISTINCT betrokkene) AS n FROM personen WHERE id = '{id}' OR id = '{eva}'"
+        ))
+    };
+    assert_eq!(identiteit(&evan), 2, "two children, two identities");
+    for a in [
+        "d\u{2019}Hondt",
+        "d\u{02BC}Hondt",
+        "d\u{02BB}Hondt",
+        "D\u{02BD}hondt",
+        "dHondt",
+    ] {
+        assert!(gevonden(&app, "Mila", a, "2014-06-06").await, "{a}");
+    }
+}
+
+/// Keys stored before NAAM_GRENZEN (one run of letters for the whole name, Eva Nooij and
+/// Evan Ooij as one identity) are re-derived by `ketenregie sleutels herbereken`.
+async fn herbereken_naamgrenzen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let eva = persoon(&app, "Eva", "Nooij", "2015-03-03").await;
+    let evan = persoon(&app, "Evan", "Ooij", "2015-03-03").await;
+    let v: Versleuteling = ketenregie_api::verwerking::versleuteling(&app.config).unwrap();
+    let geboren = NaiveDate::from_ymd_opt(2015, 3, 3).unwrap();
+    // The database as the previous version left it: one key and one identity for both.
+    let oud = ketenregie_referral::opslag::betrokkene_met(
+        &v,
+        None,
+        "Eva",
+        "Nooij",
+        Some(geboren),
+        |vn, an| ketenregie_privacy::versleuteling::normaliseer_naam(&format!("{vn} {an}")),
+    );
+    let oude_hash = v.zoekhash("naam-geboortedatum", "evanooij|2015-03-03");
+    app.sql(&format!(
+        "UPDATE personen SET naam_hash = '{oude_hash}', betrokkene = '{oud}' WHERE id IN ('{eva}', '{evan}')"
+    ));
+    let run = cli(&app, &["sleutels", "herbereken"]);
+    let uit = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success() && uit.contains("persons: 2 read, 2 changed"),
+        "{uit}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(DISTINCT betrokkene) AS n FROM personen WHERE id IN ('{eva}', '{evan}')"
+        )),
+        2
+    );
+    assert_eq!(
+        getoond(&app, "Evan", "Ooij", "2015-03-03").await,
+        vec![("Evan".to_string(), "Ooij".to_string())]
+    );
+}
+
 /// The normalisation before issue 14, as the keys in an existing database were made.
 fn normaliseer_v1(naam: &str) -> String {
     naam.chars()
@@ -149,9 +258,10 @@ async fn herbereken_oude_sleutels(db: Db) {
     let oud = ketenregie_referral::opslag::betrokkene_met(
         &v,
         None,
-        "Emre Do\u{011F}an",
+        "Emre",
+        "Do\u{011F}an",
         Some(geboren),
-        normaliseer_v1,
+        |vn, an| normaliseer_v1(&format!("{vn} {an}")),
     );
     let oude_hash = v.zoekhash("naam-geboortedatum", "emredo\u{011F}an|2014-02-02");
     app.sql(&format!(
@@ -198,7 +308,7 @@ async fn herbereken_oude_sleutels(db: Db) {
     );
     assert!(gevonden(&app, "Emre", "Dog\u{0306}an", "2014-02-02").await);
     assert!(gevonden(&app, "Emre", "Dogan", "2014-02-02").await);
-    let nieuw = ketenregie_referral::opslag::betrokkene(&v, None, "Emre Dogan", Some(geboren));
+    let nieuw = ketenregie_referral::opslag::betrokkene(&v, None, "Emre", "Dogan", Some(geboren));
     assert_ne!(nieuw, oud);
     assert_eq!(
         app.tel(&format!(
@@ -236,4 +346,9 @@ async fn herbereken_oude_sleutels(db: Db) {
     );
 }
 
-op_beide_backends!(briefing_vindt_elke_schrijfwijze, herbereken_oude_sleutels);
+op_beide_backends!(
+    briefing_vindt_elke_schrijfwijze,
+    herbereken_oude_sleutels,
+    grenzen_en_apostrofs,
+    herbereken_naamgrenzen
+);

@@ -464,27 +464,33 @@ pub async fn queryregels(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    // ALLE_PROBLEMEN_SAMEN (README "Invalid input": `invalidParams` names each problem,
+    // the query key, the header, the path parameter or the body field; the outside
+    // tester's finding F5 of Dec 2026): the problems of the headers and of the query found
+    // here are collected and answered together, not the first kind alone.
+    let mut problemen: Vec<ketenregie_common::InvalidParam> = Vec::new();
     // A header that carries one value, sent twice: 400 naming it, as for `Authorization`
     // (RFC 9110 §5.3: a field that is not a list may not be repeated). The outside test of
     // 2 Dec 2026 sent two reasons; the log kept the first and dropped the other.
-    if crate::auth::actor_van(req.request()).is_some()
-        && let Some((_, naam)) = EENMALIGE_KOPPEN
-            .iter()
-            .find(|(k, _)| req.headers().get_all(*k).nth(1).is_some())
-    {
-        return Ok(req.error_response(AppError::ongeldig(
-            naam,
-            "invalid",
-            format!(
-                "Het verzoek heeft meer dan één `{naam}`-header; stuur er ten hoogste één (RFC 9110 §5.3)"
-            ),
-        )));
+    if crate::auth::actor_van(req.request()).is_some() {
+        for (k, naam) in EENMALIGE_KOPPEN {
+            if req.headers().get_all(*k).nth(1).is_some() {
+                problemen.push(ketenregie_common::InvalidParam {
+                    name: naam.to_string(),
+                    code: "invalid".into(),
+                    reason: format!(
+                        "Het verzoek heeft meer dan één `{naam}`-header; stuur er ten hoogste één (RFC 9110 §5.3)"
+                    ),
+                });
+            }
+        }
     }
     // `Idempotency-Key` only where the operation honours it (it declares the header): sent
     // elsewhere it would be ignored silently and a retry would create twice (the outside
     // test of 30 Nov 2026), so it is refused as a key that cannot be used for this request
     // (422, the problem type of a reused key; every POST documents 422).
-    if req.headers().contains_key("idempotency-key")
+    if problemen.is_empty()
+        && req.headers().contains_key("idempotency-key")
         && crate::auth::actor_van(req.request()).is_some()
         && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()
         && doc
@@ -502,21 +508,29 @@ pub async fn queryregels(
     // (`verwerking::toets_toelichting`, TOELICHTING_ZEGT_IETS): schemathesis sent `{}`
     // to `GET /organisaties/{id}` and got a 200.
     if crate::auth::actor_van(req.request()).is_some()
+        && !problemen
+            .iter()
+            .any(|p| p.name == crate::verwerking::TOELICHTING_KOP)
         && let Some(t) = req.headers().get(crate::verwerking::TOELICHTING)
         && let Err(e) = crate::verwerking::toets_toelichting(&crate::verwerking::koptekst(t))
     {
-        return Ok(req.error_response(e));
+        match e {
+            AppError::Validatie { fouten, .. } => problemen.extend(fouten),
+            e => return Ok(req.error_response(e)),
+        }
     }
     if !req.query_string().is_empty()
         && crate::auth::actor_van(req.request()).is_some()
         && let Some(doc) = req.app_data::<web::Data<crate::app::ApiDocument>>()
     {
-        let problemen =
-            doc.methodes
-                .queryproblemen(req.method().as_str(), req.path(), req.query_string());
-        if !problemen.is_empty() {
-            return Ok(req.error_response(AppError::validatie(problemen)));
-        }
+        problemen.extend(doc.methodes.queryproblemen(
+            req.method().as_str(),
+            req.path(),
+            req.query_string(),
+        ));
+    }
+    if !problemen.is_empty() {
+        return Ok(req.error_response(AppError::validatie(problemen)));
     }
     next.call(req).await.map(|r| r.map_into_boxed_body())
 }

@@ -7,15 +7,16 @@
 
 use chrono::NaiveDate;
 use ketenregie_common::Bsn;
-use ketenregie_privacy::versleuteling::{Versleuteling, normaliseer_naam};
+use ketenregie_privacy::versleuteling::{Versleuteling, naam_sleutel};
 use uuid::Uuid;
 
 pub fn bsn_hash(v: &Versleuteling, bsn: &Bsn) -> String {
     v.zoekhash("bsn", bsn.expose())
 }
 
-/// The look-up key of a name with a date of birth: a keyed hash of the normalised name
-/// (`normaliseer_naam`, rule `NAAM_NORMALISATIE`) and the date.
+/// The look-up key of a name with a date of birth: a keyed hash of the name key (given
+/// names and surname each normalised, rules `NAAM_NORMALISATIE` and `NAAM_GRENZEN`:
+/// `naam_sleutel`) and the date; the same text `betrokkene` derives the identity from.
 pub fn naam_hash(
     v: &Versleuteling,
     voornamen: &str,
@@ -24,9 +25,9 @@ pub fn naam_hash(
 ) -> String {
     v.zoekhash(
         "naam-geboortedatum",
-        &format!(
-            "{}|{geboren}",
-            normaliseer_naam(&format!("{voornamen} {achternaam}"))
+        &ketenregie_privacy::betrokkene::naam_geboortedatum(
+            naam_sleutel(voornamen, achternaam),
+            Some(geboren),
         ),
     )
 }
@@ -50,7 +51,8 @@ pub fn betrokkene(
     ketenregie_privacy::betrokkene::betrokkene(
         v,
         bsn.map(Bsn::expose),
-        &format!("{voornamen} {achternaam}"),
+        voornamen,
+        achternaam,
         Some(geboren),
     )
 }
@@ -87,6 +89,17 @@ mod tests {
         assert_eq!(
             naam_hash(&v, "Piet", "van der Berg", d2),
             naam_hash(&v, "Piet", "Van Der Berg", d2)
+        );
+        // NAAM_GRENZEN (finding F3, Dec 2026): the boundary between given names and
+        // surname is part of the key: Eva Nooij is not Evan Ooij.
+        let d3 = NaiveDate::from_ymd_opt(2015, 3, 3).unwrap();
+        assert_ne!(
+            naam_hash(&v, "Eva", "Nooij", d3),
+            naam_hash(&v, "Evan", "Ooij", d3)
+        );
+        assert_ne!(
+            betrokkene(&v, None, "Eva", "Nooij", d3),
+            betrokkene(&v, None, "Evan", "Ooij", d3)
         );
         let bsn = Bsn::parse("111222333").unwrap();
         assert_eq!(

@@ -81,6 +81,30 @@ pub fn lees_tijdstip(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
     DateTime::parse_from_rfc3339(s).ok()
 }
 
+/// TIJDSTIP_IN_OPSLAGBEREIK: a moment the API takes as a filter is compared with the
+/// moments the database holds, and SQLite holds them as text (`YYYY-MM-DD HH:MM:SS`), which
+/// compares as time only for four-digit years. A valid RFC 3339 `date-time` can land
+/// outside that in UTC (`9999-12-31T23:59:59-23:59` is 10000-01-01T23:58:59Z, and
+/// `10000-...` sorts before `2026-...`: the outside tester's finding F6 of Dec 2026, "changed
+/// since year 10000" matched everything). No stored moment lies outside year 0000..9999,
+/// so a moment past either end is taken as that end: every comparison with a stored
+/// moment keeps its answer (after year 10000: nothing; before it: everything), on both
+/// backends. Applied wherever a request's moment is read (`strikt_tijdstip_optie`, the
+/// query readers that call `lees_tijdstip` themselves).
+pub fn in_opslagbereik(t: DateTime<Utc>) -> DateTime<Utc> {
+    let eerste = chrono::NaiveDate::from_ymd_opt(0, 1, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|d| d.and_utc());
+    let laatste = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_micro_opt(23, 59, 59, 999_999))
+        .map(|d| d.and_utc());
+    match (eerste, laatste) {
+        (Some(e), _) if t < e => e,
+        (_, Some(l)) if t > l => l,
+        _ => t,
+    }
+}
+
 /// serde `deserialize_with` for an optional moment of a request (`Option<DateTime<Utc>>`,
 /// with `#[serde(default)]`): read by `lees_tijdstip`, so a body or a query takes exactly
 /// what the document's `format: date-time` says (serde's own reading of a `DateTime` is
@@ -94,7 +118,7 @@ where
     match s {
         None => Ok(None),
         Some(s) => lees_tijdstip(&s)
-            .map(|t| Some(t.with_timezone(&Utc)))
+            .map(|t| Some(in_opslagbereik(t.with_timezone(&Utc))))
             .ok_or_else(|| {
                 serde::de::Error::custom(
                     "geen tijdstip volgens RFC 3339 (2026-11-27T22:15:00+01:00)",
@@ -152,5 +176,20 @@ mod tests {
         ] {
             assert!(lees_tijdstip(fout).is_none(), "{fout:?}");
         }
+    }
+
+    /// TIJDSTIP_IN_OPSLAGBEREIK: a moment past year 9999 (or before year 0) in UTC is
+    /// taken as the end of the range, whose text form sorts as time.
+    #[test]
+    fn a_moment_outside_four_digit_years_is_taken_as_the_end() {
+        let utc = |s: &str| in_opslagbereik(lees_tijdstip(s).unwrap().with_timezone(&Utc));
+        let laatste = utc("9999-12-31T23:59:59-23:59");
+        assert_eq!(to_db(laatste).to_string(), "9999-12-31 23:59:59.999999");
+        assert_eq!(utc("9999-12-31T12:00:00-12:00"), laatste);
+        let eerste = utc("0000-01-01T00:00:00+01:00");
+        assert_eq!(to_db(eerste).to_string(), "0000-01-01 00:00:00");
+        let gewoon = utc("2026-11-27T22:15:00+01:00");
+        assert_eq!(gewoon.to_rfc3339(), "2026-11-27T21:15:00+00:00");
+        assert!(to_db(laatste).to_string() > to_db(gewoon).to_string());
     }
 }

@@ -3,6 +3,11 @@
 //! member does; a weak tag (`W/"3"`) never matches, because If-Match uses the strong
 //! comparison (RFC 9110 §8.8.3.2); an opaque tag that is not a version of ours never
 //! matches either. Malformed syntax is refused.
+//!
+//! STRENGE_ETAG_VERGELIJKING (RFC 9110 §8.8.3.2, strong comparison): two entity tags are
+//! equivalent when neither is weak and their opaque-tags match character by character.
+//! The tag is compared as text with the ETag we send (`"3"`), never read as a number:
+//! `"003"` and `"+3"` are other tags and do not match version 3.
 
 /// The precondition a write carries.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -12,10 +17,10 @@ pub enum IfMatch {
     Geen,
     /// `If-Match: *`: any current version.
     Elke,
-    /// A list of entity tags: the versions among its strong members (possibly none, when
-    /// every member is weak or not one of ours). The header as sent is not kept: no
-    /// message repeats it.
-    Versies { versies: Vec<i64> },
+    /// A list of entity tags: the opaque-tags of its strong members, as sent (possibly
+    /// none, when every member is weak). Compared character by character with the ETag of
+    /// the current version (STRENGE_ETAG_VERGELIJKING). No message repeats them.
+    Versies { tags: Vec<String> },
 }
 
 /// Why a header value is not an `If-Match` field value.
@@ -27,7 +32,9 @@ impl IfMatch {
     /// The precondition of one strong entity tag `"v"`, as a form's hidden version field
     /// gives it (the werkplek's pages): the write applies only to version `v`.
     pub fn versie(v: i64) -> Self {
-        IfMatch::Versies { versies: vec![v] }
+        IfMatch::Versies {
+            tags: vec![v.to_string()],
+        }
     }
 
     /// Parse the field value (several header lines joined with `, `).
@@ -36,7 +43,7 @@ impl IfMatch {
         if s == "*" {
             return Ok(IfMatch::Elke);
         }
-        let mut versies = Vec::new();
+        let mut tags = Vec::new();
         let mut rest = s;
         let mut leden = 0;
         loop {
@@ -65,21 +72,26 @@ impl IfMatch {
                 return Err(IfMatchSyntaxFout);
             }
             leden += 1;
-            if !zwak && let Ok(v) = ondoorzichtig.parse::<i64>() {
-                versies.push(v);
+            if !zwak {
+                tags.push(ondoorzichtig.to_string());
             }
         }
         if leden == 0 {
             return Err(IfMatchSyntaxFout);
         }
-        Ok(IfMatch::Versies { versies })
+        Ok(IfMatch::Versies { tags })
     }
 
     /// Does the precondition hold for the object's current version?
     pub fn staat_toe(&self, huidig: i64) -> bool {
         match self {
             IfMatch::Geen | IfMatch::Elke => true,
-            IfMatch::Versies { versies, .. } => versies.contains(&huidig),
+            IfMatch::Versies { tags } => {
+                // STRENGE_ETAG_VERGELIJKING: the opaque-tag of our ETag `"{huidig}"` is the
+                // decimal text of the version; compare text, not numbers.
+                let eigen = huidig.to_string();
+                tags.iter().any(|t| *t == eigen)
+            }
         }
     }
 
@@ -113,6 +125,17 @@ mod tests {
         assert!(!p("W/\"1\"").staat_toe(1));
         assert!(p("W/\"1\", \"1\"").staat_toe(1));
         assert!(!p("\"abc\"").staat_toe(1));
+        // STRENGE_ETAG_VERGELIJKING: character by character, not as numbers
+        for anders in ["\"002\"", "\"+2\"", "\"02\", W/\"2\""] {
+            assert!(!p(anders).staat_toe(2), "{anders}");
+        }
+        assert!(p("\"-1\"").staat_toe(-1));
+        assert!(IfMatch::versie(2).staat_toe(2));
+        assert!(!IfMatch::versie(2).staat_toe(20));
+        // RFC 9110 §5.6.1.2: empty list members are ignored
+        assert!(p("\"1\",").staat_toe(1));
+        assert!(p(", \"1\"").staat_toe(1));
+        assert!(p("\"2\",,\"1\"").staat_toe(1));
         for fout in ["", "1", "\"1", "\"1\" x", "*, \"1\"", "W/1", ","] {
             assert!(IfMatch::parse(fout).is_err(), "{fout:?}");
         }

@@ -15,39 +15,43 @@ use uuid::Uuid;
 /// records of one person across organisations and crates): derived from the keyed hash of
 /// the BSN, or of the normalised name and date of birth, so the same child in two meldingen
 /// is one subject.
+/// The name is given as its two parts: the key keeps the boundary between them
+/// (`naam_sleutel`, rule NAAM_GRENZEN).
 pub fn betrokkene(
     v: &Versleuteling,
     bsn: Option<&str>,
-    naam: &str,
+    voornamen: &str,
+    achternaam: &str,
     geboortedatum: Option<chrono::NaiveDate>,
 ) -> Uuid {
     betrokkene_met(
         v,
         bsn,
-        naam,
+        voornamen,
+        achternaam,
         geboortedatum,
-        crate::versleuteling::normaliseer_naam,
+        crate::versleuteling::naam_sleutel,
     )
 }
 
-/// `betrokkene` with another name normalisation: only to re-derive identities recorded
-/// under an earlier normalisation (`ketenregie sleutels herbereken`).
+/// A name key of given names and surname (`naam_sleutel`, or an earlier derivation).
+pub type NaamSleutel = fn(&str, &str) -> String;
+
+/// `betrokkene` with another name key: only to re-derive identities recorded under an
+/// earlier normalisation or key (`ketenregie sleutels herbereken`).
 pub fn betrokkene_met(
     v: &Versleuteling,
     bsn: Option<&str>,
-    naam: &str,
+    voornamen: &str,
+    achternaam: &str,
     geboortedatum: Option<chrono::NaiveDate>,
-    normaliseer: fn(&str) -> String,
+    sleutel: NaamSleutel,
 ) -> Uuid {
     let sleutel = match bsn {
         Some(b) => v.zoekhash("bsn", b),
         None => v.zoekhash(
             "naam-geboortedatum",
-            &format!(
-                "{}|{}",
-                normaliseer(naam),
-                geboortedatum.map(|d| d.to_string()).unwrap_or_default()
-            ),
+            &naam_geboortedatum(sleutel(voornamen, achternaam), geboortedatum),
         ),
     };
     let mut b = [0u8; 16];
@@ -57,10 +61,23 @@ pub fn betrokkene_met(
     uuid::Builder::from_custom_bytes(b).into_uuid()
 }
 
+/// The text under the keyed hash of a name with a date of birth: the name key, `|`, the
+/// date (empty when unknown). One form for `betrokkene`, `van_naam` and
+/// `case::identiteit::naam_hash`, so a person record's look-up key and identity agree.
+pub fn naam_geboortedatum(
+    naam_sleutel: String,
+    geboortedatum: Option<chrono::NaiveDate>,
+) -> String {
+    format!(
+        "{naam_sleutel}|{}",
+        geboortedatum.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
 /// The data subject of a BSN (`betrokkene` with only the BSN: the name does not count
 /// where a BSN is known), as every record of that person was logged under.
 pub fn van_bsn(v: &Versleuteling, bsn: &Bsn) -> Uuid {
-    betrokkene(v, Some(bsn.expose()), "", None)
+    betrokkene(v, Some(bsn.expose()), "", "", None)
 }
 
 /// The data subject a person id given by a caller stands for: a person record's identity
@@ -109,14 +126,15 @@ pub fn records_van(conn: &mut DbConnection, identiteit: Uuid) -> QueryResult<Vec
 pub fn van_naam(
     conn: &mut DbConnection,
     v: &Versleuteling,
-    naam: &str,
+    voornamen: &str,
+    achternaam: &str,
     geboortedatum: chrono::NaiveDate,
 ) -> QueryResult<Vec<Uuid>> {
     let sleutel = v.zoekhash(
         "naam-geboortedatum",
-        &format!(
-            "{}|{geboortedatum}",
-            crate::versleuteling::normaliseer_naam(naam)
+        &naam_geboortedatum(
+            crate::versleuteling::naam_sleutel(voornamen, achternaam),
+            Some(geboortedatum),
         ),
     );
     let mut ids: Vec<String> = personen::table
@@ -126,7 +144,13 @@ pub fn van_naam(
         .load(conn)?;
     ids.sort();
     if ids.is_empty() {
-        return Ok(vec![betrokkene(v, None, naam, Some(geboortedatum))]);
+        return Ok(vec![betrokkene(
+            v,
+            None,
+            voornamen,
+            achternaam,
+            Some(geboortedatum),
+        )]);
     }
     ids.iter()
         .map(|s| {

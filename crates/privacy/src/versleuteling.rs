@@ -183,7 +183,9 @@ const GEEN_ONTLEDING: &[(char, &str)] = &[
 ///    (`GEEN_ONTLEDING`: ß, æ, œ, ø, ł, đ, ð, þ, ı, ħ, ŧ, ŋ);
 /// 5. everything that is not a letter removed: spaces, hyphens and dashes of any kind,
 ///    apostrophes, dots, digits. So separators collapse to nothing: `van der Berg`,
-///    `Van Der Berg`, `Vanderberg` and `Jansen-de Vries` / `Jansen de Vries` match.
+///    `Van Der Berg`, `Vanderberg` and `Jansen-de Vries` / `Jansen de Vries` match. The
+///    apostrophes Unicode counts as letters (`APOSTROF_VARIANTEN`: the modifier letter
+///    apostrophe U+02BC, the turned comma U+02BB, ...) are removed like U+0027 and U+2019.
 ///
 /// The Dutch IJ: the ligature `Ĳ`/`ĳ` and the two letters `IJ`/`ij` are one key. `y` is
 /// **not** `ij`: in current Dutch and in registered names they are different letters
@@ -191,6 +193,64 @@ const GEEN_ONTLEDING: &[(char, &str)] = &[
 /// identity must not merge two people's legal names; normalisation removes differences of
 /// encoding, case, diacritics and separators, which systems lose or add in transit, not
 /// spelling variants people chose.
+/// APOSTROF_VARIANTEN (README "Names the way people write them": apostrophes collapse to
+/// nothing; the outside tester's finding F4 of Dec 2026): the apostrophe-like characters
+/// that Unicode classes as letters (general category Lm), so `char::is_alphabetic` would
+/// keep them in the key. `d'Hondt`, `d’Hondt` (U+2019), `dʼHondt` (U+02BC, the apostrophe
+/// Unicode recommends inside a word) and `dʻHondt` (U+02BB) are one name. The whole
+/// Spacing Modifier Letters block (U+02B0–U+02FF: primes, ʻokina, ayin and hamza marks of
+/// transliterations, stress marks; its superscript letters were already turned into their
+/// letter by NFKD), the Armenian apostrophe-like half ring U+0559 and the Latin saltillo
+/// U+A78B/U+A78C (an apostrophe written as a letter).
+pub fn is_apostrof_achtig(c: char) -> bool {
+    matches!(
+        c,
+        '\u{02B0}'..='\u{02FF}' | '\u{0559}' | '\u{A78B}' | '\u{A78C}'
+    )
+}
+
+/// Where one given name ends and the next begins (`NAAM_GRENZEN`): white space of any
+/// kind, a hyphen or dash (U+002D, U+2010–U+2015, U+2212, U+FE58, U+FE63, U+FF0D), a dot
+/// (initials `J.W.`) and an underscore. Not the soft hyphen U+00AD, which is invisible.
+fn is_naamgrens(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '\u{2010}'
+                ..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' | '.' | '_'
+        )
+}
+
+/// The given names normalised name by name (`NAAM_GRENZEN`): each by `normaliseer_naam`,
+/// joined by one space, so `Anne Mieke`, `anne-mieke` and `Anne  Mieke` are one key, and
+/// `Annemieke` or `Annemie Ke` another: a person's given names are separate names.
+pub fn normaliseer_voornamen(voornamen: &str) -> String {
+    voornamen
+        .split(is_naamgrens)
+        .map(normaliseer_naam)
+        .filter(|d| !d.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// NAAM_GRENZEN (README "Names the way people write them": "a key that decides identity
+/// must not merge two people"; rule MEERDUIDIG_NIET_SAMENVOEGEN; the outside tester's
+/// finding F3 of Dec 2026): the key of a person's name keeps where the given names end
+/// and the surname begins, and where one given name ends and the next begins. Before, the
+/// whole `"{voornamen} {achternaam}"` was normalised into one run of letters, so Eva
+/// Nooij and Evan Ooij (or Jan Dekker and Jand Ekker) were one key and one identity. The
+/// surname still collapses its separators (`van der Berg` = `Vanderberg`, `Jansen-de
+/// Vries` = `Jansen de Vries`). Every key and identity derived from a name uses this
+/// (`identiteit::naam_hash`, `betrokkene::betrokkene`); keys stored under the earlier
+/// derivation are re-derived by `ketenregie sleutels herbereken`.
+pub fn naam_sleutel(voornamen: &str, achternaam: &str) -> String {
+    format!(
+        "{}|{}",
+        normaliseer_voornamen(voornamen),
+        normaliseer_naam(achternaam)
+    )
+}
+
 pub fn normaliseer_naam(naam: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
     use unicode_normalization::char::is_combining_mark;
@@ -203,6 +263,7 @@ pub fn normaliseer_naam(naam: &str) -> String {
     {
         match GEEN_ONTLEDING.iter().find(|(l, _)| *l == c) {
             Some((_, vervanging)) => uit.push_str(vervanging),
+            None if is_apostrof_achtig(c) => {}
             None if c.is_alphabetic() => uit.push(c),
             None => {}
         }
@@ -305,8 +366,15 @@ mod tests {
         zelfde("Jansen-de Vries", "jansen\u{2010}de vries");
         zelfde("Jansen-de Vries", "Jansen\u{2013}de\u{00A0}Vries");
         zelfde("Smit-Bakker", "smit bakker");
-        // Apostrophes of any kind.
+        // Apostrophes of any kind (APOSTROF_VARIANTEN), also those Unicode calls letters.
         zelfde("D'Ancona", "d\u{2019}Ancona");
+        for a in [
+            '\u{02BC}', '\u{02BB}', '\u{02BD}', '\u{02B9}', '\u{02BF}', '\u{A78C}', '\u{FF07}',
+            '`', '\u{00B4}',
+        ] {
+            zelfde("d'Hondt", &format!("d{a}Hondt"));
+        }
+        assert_eq!(normaliseer_naam("d\u{02BC}Hondt"), "dhondt");
         // Letters without a decomposition.
         zelfde("S\u{00F8}ren", "Soren");
         zelfde("\u{0141}ukasz", "Lukasz");
@@ -321,6 +389,37 @@ mod tests {
         // Different names stay different.
         assert_ne!(normaliseer_naam("Dogan"), normaliseer_naam("Dugan"));
         assert_ne!(normaliseer_naam("de Vries"), normaliseer_naam("de Vos"));
+    }
+
+    /// NAAM_GRENZEN: the boundary between given names and surname, and between given
+    /// names, is kept; separators inside the surname still collapse.
+    #[test]
+    fn naamsleutel_houdt_grenzen() {
+        assert_ne!(naam_sleutel("Eva", "Nooij"), naam_sleutel("Evan", "Ooij"));
+        assert_ne!(naam_sleutel("Jan", "Dekker"), naam_sleutel("Jand", "Ekker"));
+        assert_ne!(
+            naam_sleutel("Anne Mieke", "Smit"),
+            naam_sleutel("Annemie Ke", "Smit")
+        );
+        assert_eq!(
+            naam_sleutel("Anne Mieke", "Smit"),
+            naam_sleutel("anne-mieke", "SMIT")
+        );
+        assert_eq!(naam_sleutel("J.W.", "Smit"), naam_sleutel("J. W.", "Smit"));
+        assert_eq!(
+            naam_sleutel(" Zo\u{00EB} ", "van der Berg"),
+            naam_sleutel("Zoe", "Vanderberg")
+        );
+        assert_eq!(naam_sleutel("Emre", "Do\u{011F}an"), "emre|dogan");
+        assert_eq!(
+            naam_sleutel("Mila", "d\u{02BC}Hondt"),
+            naam_sleutel("Mila", "d'Hondt")
+        );
+        // An apostrophe inside a given name collapses; it is no boundary.
+        assert_eq!(
+            naam_sleutel("D\u{2019}Arcy", "Li"),
+            naam_sleutel("Darcy", "Li")
+        );
     }
 
     #[test]

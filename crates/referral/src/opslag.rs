@@ -105,14 +105,14 @@ pub use ketenregie_privacy::betrokkene::{betrokkene, betrokkene_met};
 
 /// Every data subject of a melding.
 pub fn betrokkenen(v: &Versleuteling, i: &Inhoud) -> Vec<Uuid> {
-    betrokkenen_met(v, i, ketenregie_privacy::versleuteling::normaliseer_naam)
+    betrokkenen_met(v, i, ketenregie_privacy::versleuteling::naam_sleutel)
 }
 
-/// `betrokkenen` with another name normalisation (see `betrokkene_met`), in the same order.
+/// `betrokkenen` with another name key (see `betrokkene_met`), in the same order.
 pub fn betrokkenen_met(
     v: &Versleuteling,
     i: &Inhoud,
-    normaliseer: fn(&str) -> String,
+    normaliseer: ketenregie_privacy::betrokkene::NaamSleutel,
 ) -> Vec<Uuid> {
     let mut uit: Vec<Uuid> = i
         .kinderen
@@ -121,7 +121,8 @@ pub fn betrokkenen_met(
             betrokkene_met(
                 v,
                 k.bsn.as_deref(),
-                &format!("{} {}", k.voornaam, k.achternaam),
+                &k.voornaam,
+                &k.achternaam,
                 k.geboortedatum,
                 normaliseer,
             )
@@ -131,7 +132,8 @@ pub fn betrokkenen_met(
         betrokkene_met(
             v,
             o.bsn.as_deref(),
-            &format!("{} {}", o.voornaam, o.achternaam),
+            &o.voornaam,
+            &o.achternaam,
             None,
             normaliseer,
         )

@@ -13,7 +13,8 @@
 //!   400 only for a rule a schema states: `required`, `maxLength`, `pattern`, `enum`, ...,
 //!   `ketenregie_common::validatie::SCHEMAREGELS`; any other rule is a 422);
 //! - an answer with a status the operation does not document, a content type it does not
-//!   document for that status, or a body that does not match that status's schema.
+//!   document for that status, or a body that does not match that status's schema;
+//! - an answer carrying `ETag` or `Location` where that status does not declare it.
 //!
 //! Paths outside `/api/v1` (health, metrics, the docs UI, the web console) are not checked.
 
@@ -21,6 +22,10 @@ use ketenregie_common::validatie::SCHEMAREGELS;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+
+/// Response headers that must be declared on the documented status when an answer
+/// carries them (README "Preconditions", "`POST` answers 201 with `Location`").
+const KOPPEN_MET_VERKLARING: [&str; 2] = ["ETag", "Location"];
 
 /// The prefix of every documented path (`servers[0].url`).
 pub const PREFIX: &str = "/api/v1";
@@ -278,6 +283,20 @@ impl Contract {
             return fouten;
         };
         let antwoord = self.los_op(antwoord);
+        // A header the client needs to go on (the ETag for its next `If-Match`, the
+        // `Location` of what was made or already exists) is declared on the status that
+        // carries it, or a generated client has no accessor for it.
+        for naam in KOPPEN_MET_VERKLARING {
+            if kop(u.antwoordkoppen, naam).is_some()
+                && !antwoord["headers"]
+                    .as_object()
+                    .is_some_and(|h| h.keys().any(|k| k.eq_ignore_ascii_case(naam)))
+            {
+                fouten.push(format!(
+                    "{wat}: the answer carries {naam}, the document does not declare it for {status}"
+                ));
+            }
+        }
         if u.antwoord.is_empty() || u.status == 304 {
             if antwoord
                 .get("content")

@@ -44,7 +44,7 @@ pub struct MatchParams {
         (status = 201, description = "Geregistreerd, met de gevonden matches", body = BetrokkenheidWeergave, headers(("Location" = String, description = "The signal"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 403, description = "Geen convenant met een coördinatieregel voor uw organisatie en rol", body = Problem),
-        (status = 409, description = "Uw organisatie heeft al een actieve betrokkenheid bij dit kind", body = Problem),
+        (status = 409, description = "Uw organisatie heeft al een actieve betrokkenheid bij dit kind", body = Problem, headers(("Location" = String, description = "The existing involvement"))),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["hulpverlening"], "alleenEigen": true})))

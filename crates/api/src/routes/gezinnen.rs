@@ -77,7 +77,7 @@ pub async fn een(
     params(("id" = Uuid, Path, description = "A family of your organisation")),
     request_body = BeschikkingInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = BeschikkingKort),
+        (status = 201, description = "Vastgelegd", body = BeschikkingKort, headers(("Location" = String, description = "The family the decision is part of"))),
         (status = 400, description = "Ongeldige invoer of een duurregel geschonden", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
@@ -110,7 +110,7 @@ pub async fn beschikking(
     params(("id" = Uuid, Path, description = "A family of your organisation")),
     request_body = RegelingInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = RegelingKort),
+        (status = 201, description = "Vastgelegd", body = RegelingKort, headers(("Location" = String, description = "The family the arrangement is part of"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),

@@ -29,8 +29,13 @@ use actix_web::HttpRequest;
 use actix_web::http::header;
 use ketenregie_common::IfMatch;
 
-/// The request's `If-Match` (RFC 9110 §13.1.1): `IfMatch::Geen` when absent or empty;
+/// The request's `If-Match` (RFC 9110 §13.1.1): `IfMatch::Geen` only when absent;
 /// several header lines are one list. Malformed syntax is a 400 naming the header, rule `pattern`.
+///
+/// IF_MATCH_LIJSTSYNTAX (RFC 9110 §13.1.1 `If-Match = "*" / #entity-tag`, §5.6.1.2): empty
+/// list members are ignored, but a field value with no entity tag at all (an empty
+/// header) is not an `If-Match` a write can honour: a 400, never "no precondition". The
+/// document's pattern (`IF_MATCH_PATROON`) says the same.
 pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
     let regels: Vec<&str> = req
         .headers()
@@ -38,18 +43,18 @@ pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
         // Tabs are allowed around list members (OWS), and `to_str` refuses them.
         .map(|v| std::str::from_utf8(v.as_bytes()).unwrap_or("\u{0}"))
         .collect();
-    // An empty field value lists no entity tag: taken as no precondition, as when absent.
-    if regels.iter().all(|r| r.trim().is_empty()) {
+    if regels.is_empty() {
         return Ok(IfMatch::Geen);
     }
     IfMatch::parse(&regels.join(", "))
         .map_err(|e| AppError::ongeldig("If-Match", "pattern", e.to_string()))
 }
 
-/// The pattern the document gives `If-Match`: `*` or a comma-separated list of entity
-/// tags, each `"..."` or `W/"..."` (RFC 9110 §8.8.3).
-pub const IF_MATCH_PATROON: &str =
-    r#"^[ \t]*(\*|(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t]*(W/)?"[\x21\x23-\x7E]*")*)?[ \t]*$"#;
+/// The pattern the document gives `If-Match` (IF_MATCH_LIJSTSYNTAX): `*`, or a
+/// comma-separated list of at least one entity tag, each `"..."` or `W/"..."` (RFC 9110
+/// §8.8.3), where empty list members (`"1",`, `, "1"`, `"1",,"2"`) are allowed and ignored
+/// (RFC 9110 §5.6.1.2), as the server reads them. An empty value matches nothing here.
+pub const IF_MATCH_PATROON: &str = r#"^[ \t]*(\*|[ \t,]*(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t,]*((W/)?"[\x21\x23-\x7E]*")?)*)[ \t]*$"#;
 
 /// The ETag of a versioned object.
 pub fn etag(versie: i64) -> (header::HeaderName, String) {

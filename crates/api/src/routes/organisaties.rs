@@ -304,7 +304,7 @@ pub async fn lijst(
     request_body = OrganisatieInvoer,
     responses(
         (status = 201, description = "Geregistreerd", body = OrganisatieDto,
-            headers(("Location" = String, description = "URL of the new organisation"))),
+            headers(("Location" = String, description = "URL of the new organisation"), ("ETag" = String, description = "The version, for If-Match"))),
         (status = 403, description = "Geen platformbeheerder", body = Problem),
         (status = 409, description = "Code of OIN bestaat al", body = Problem),
     ),
@@ -383,7 +383,7 @@ pub async fn een(
     ),
     request_body = OrganisatieWijziging,
     responses(
-        (status = 200, description = "Gewijzigd", body = OrganisatieDto),
+        (status = 200, description = "Gewijzigd", body = OrganisatieDto, headers(("ETag" = String, description = "The new version"))),
         (status = 403, description = "Geen beheerder van deze organisatie, of een geregistreerd veld dat alleen de platformbeheerder wijzigt (benoemd in invalidParams)", body = Problem),
         (status = 404, description = "Bestaat niet", body = Problem),
         (status = 409, description = "Code of OIN bestaat al", body = Problem),

@@ -23,7 +23,7 @@ use uuid::Uuid;
     responses(
         (status = 201, description = "Geregistreerd", body = PersoonKort, headers(("Location" = String, description = "The new person"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
-        (status = 409, description = "Deze organisatie heeft dit BSN al (`Location` wijst de bestaande persoon), of het eerste verzoek met deze Idempotency-Key is nog in behandeling (met Retry-After)", body = Problem),
+        (status = 409, description = "Deze organisatie heeft dit BSN al (`Location` wijst de bestaande persoon), of het eerste verzoek met deze Idempotency-Key is nog in behandeling (met Retry-After)", body = Problem, headers(("Location" = String, description = "The existing person, when the BSN is already registered"))),
     ),
     security(("bearer" = [])),
     extensions(("x-persoonsgegevens" = json!({"doel": "coordinatie", "categorieen": ["identificatie", "bsn", "contactgegevens"], "alleenEigen": true})))
@@ -99,7 +99,7 @@ pub async fn een(
     params(("id" = Uuid, Path, description = "The child (a person of your organisation)")),
     request_body = GezagInvoer,
     responses(
-        (status = 201, description = "Vastgelegd", body = GezagKort),
+        (status = 201, description = "Vastgelegd", body = GezagKort, headers(("Location" = String, description = "The child's authority"))),
         (status = 400, description = "Ongeldige invoer", body = Problem),
         (status = 403, description = "Een persoon van een andere organisatie die uw organisatie mag zien", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),

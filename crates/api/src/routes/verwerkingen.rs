@@ -360,7 +360,10 @@ impl From<Verstrekking> for VerstrekkingDto {
 fn moment(v: &mut Validatie, naam: &str, s: Option<&str>) -> Option<DateTime<Utc>> {
     let s = s?;
     match ketenregie_common::time::lees_tijdstip(s) {
-        Some(t) => Some(t.with_timezone(&Utc)),
+        // TIJDSTIP_IN_OPSLAGBEREIK: compared with stored moments (text on SQLite).
+        Some(t) => Some(ketenregie_common::time::in_opslagbereik(
+            t.with_timezone(&Utc),
+        )),
         None => {
             v.fout(
                 naam,

@@ -116,7 +116,7 @@ pub async fn zoek(
             voornamen,
             achternaam,
             geboortedatum,
-        } => betrokkene::van_naam(c, &v, &format!("{voornamen} {achternaam}"), geboortedatum)
+        } => betrokkene::van_naam(c, &v, &voornamen, &achternaam, geboortedatum)
             .map_err(AppError::from),
         Zoekvraag::Adres { .. } => Ok(vec![]),
     })

@@ -117,7 +117,7 @@ pub async fn een(
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = MeldingInvoer,
     responses(
-        (status = 200, description = "Gewijzigd", body = ZorgmeldingDto),
+        (status = 200, description = "Gewijzigd", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
         (status = 409, description = "Geen concept meer", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),

@@ -116,7 +116,7 @@ stap_route!(
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = BeoordelingInvoer,
     responses(
-        (status = 200, description = "Beoordeeld", body = ZorgmeldingDto),
+        (status = 200, description = "Beoordeeld", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
         (status = 422, description = "Uitkomst niet toegestaan voor deze melding (ONDERZOEK_VT_BIJ_ANONIEME_MELDER)", body = Problem),
         (status = 409, description = "Ongeldige statusovergang", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
@@ -160,7 +160,7 @@ pub async fn beoordeel(
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = AfsluitingInvoer,
     responses(
-        (status = 200, description = "Afgesloten", body = ZorgmeldingDto),
+        (status = 200, description = "Afgesloten", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
         (status = 409, description = "Ongeldige statusovergang", body = Problem),
         (status = 412, description = "Intussen gewijzigd", body = Problem),
     ),
