@@ -16,6 +16,7 @@ mod betrouwbaarheid;
 mod bewaring;
 mod bewaring_alles;
 mod bezorging;
+mod briefing_feiten;
 mod compressie;
 mod concept_verwijderen;
 mod contract;

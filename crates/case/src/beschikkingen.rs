@@ -58,10 +58,27 @@ pub const HUISVERBOD_MAX_28_DAGEN: Days = Days::new(28);
 pub const UHP_MAX_EEN_JAAR: Months = Months::new(12);
 pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: Months = Months::new(3);
 
+/// Rule `UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT` as a caller meets it (DOMAIN.md §4
+/// "UHP authorisation: at most 1 year, lapses if unused for 3 months"; BW 1:265b lid 3
+/// [check]): an authorisation not used before `van` + 3 months has lapsed on that day,
+/// so a first use on or after it (`gebruiktOp`) is no use of this authorisation. A 422
+/// with this code naming `gebruiktOp`; a stored one reads as `vervallen`.
+pub const UHP_GEBRUIK_NA_VERVAL: &str = "uhp-vervalt-na-drie-maanden-ongebruikt";
+
+/// Rule `MAATREGEL_OVER_MINDERJARIGE`: a child-protection or family-law decision (OTS,
+/// voorlopige OTS, UHP, gezag, omgang, zorgregeling: `Beschikkingsoort::over_minderjarige`)
+/// is about a minor (BW 1:233 minority ends at 18; BW 1:245 gezag, BW 1:255 OTS, BW 1:265b
+/// UHP, BW 1:377a omgang are about minors) and ends by law for a child on its 18th
+/// birthday. Two consequences: recording one whose start (`van`) is on or after the
+/// child's 18th birthday is a 422 with this code naming `kinderen[N]`; and a stored one
+/// is not in force (`verlopen`) on a day every child it concerns is 18 or older
+/// (`Beschikking::werking_voor`), and an adult child is no longer listed under it.
+pub const MAATREGEL_OVER_MINDERJARIGE: &str = "maatregel-over-minderjarige";
+
 /// The description of `POST /gezinnen/{id}/beschikkingen` in the API document: the
 /// duration rules as a caller meets them.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT). `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST).";
+    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT): a `gebruiktOp` on or after `van` + 3 months is a 422 `uhp-vervalt-na-drie-maanden-ongebruikt`. An OTS, voorlopige OTS, UHP, gezag, omgang or zorgregeling is about minors (MAATREGEL_OVER_MINDERJARIGE, BW 1:233): a child 18 or older on `van` is a 422 `maatregel-over-minderjarige` naming `/kinderen/N`, and such a decision is `verlopen` once every child it concerns is 18. `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST).";
 }
 
 #[derive(
@@ -98,6 +115,21 @@ pub enum Beschikkingsoort {
 tekst_kolom!(Beschikkingsoort);
 
 impl Beschikkingsoort {
+    /// A decision about a minor, which ends by law at the child's majority (rule
+    /// `MAATREGEL_OVER_MINDERJARIGE`). A huisverbod or straatverbod is imposed on an adult
+    /// and `overig` is unknown: those are not.
+    pub fn over_minderjarige(self) -> bool {
+        matches!(
+            self,
+            Self::Ots
+                | Self::VoorlopigeOts
+                | Self::Uhp
+                | Self::Gezag
+                | Self::Omgang
+                | Self::Zorgregeling
+        )
+    }
+
     /// A child-protection measure or restraining order the briefing lists on its own.
     pub fn is_maatregel(self) -> bool {
         matches!(
@@ -115,7 +147,8 @@ pub enum Werking {
     /// Not yet in force.
     NogNiet,
     InWerking,
-    /// Its term has ended.
+    /// Its term has ended, or (a decision about minors, `MAATREGEL_OVER_MINDERJARIGE`)
+    /// every child it concerns is 18.
     Verlopen,
     /// Lapsed before its end (`UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT`).
     Vervallen,
@@ -179,14 +212,18 @@ pub struct Beschikking {
 }
 
 impl Beschikking {
-    /// In force on `dag`, by its dates and the duration rules.
+    /// In force on `dag`, by its dates and the duration rules (not the children's age:
+    /// see `werking_voor`).
     pub fn werking(&self, dag: NaiveDate) -> Werking {
         if dag < self.van {
             return Werking::NogNiet;
         }
+        // `UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT`: a first use on or after the lapse
+        // day (stored before `UHP_GEBRUIK_NA_VERVAL` was checked) does not revive it.
+        let verval = self.van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT;
         if self.soort == Beschikkingsoort::Uhp
-            && self.gebruikt_op.is_none()
-            && dag >= self.van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT
+            && self.gebruikt_op.is_none_or(|g| g >= verval)
+            && dag >= verval
         {
             return Werking::Vervallen;
         }
@@ -194,6 +231,47 @@ impl Beschikking {
             Some(t) if dag > t => Werking::Verlopen,
             _ => Werking::InWerking,
         }
+    }
+
+    /// In force on `dag` with the children's age (rule `MAATREGEL_OVER_MINDERJARIGE`):
+    /// a decision about minors whose every child is 18 or older on `dag` has ended
+    /// (`verlopen`). `geboren` gives a child's birth date by person record id; a child
+    /// whose birth date is not known counts as a minor (the decision's dates decide).
+    pub fn werking_voor(
+        &self,
+        dag: NaiveDate,
+        geboren: &dyn Fn(&Uuid) -> Option<NaiveDate>,
+    ) -> Werking {
+        let w = self.werking(dag);
+        if w == Werking::InWerking
+            && self.soort.over_minderjarige()
+            && !self.kinderen.is_empty()
+            && self
+                .kinderen
+                .iter()
+                .all(|k| geboren(k).is_some_and(|g| crate::gezag::meerderjarig_op(g, dag)))
+        {
+            return Werking::Verlopen;
+        }
+        w
+    }
+
+    /// The children it still concerns on `dag`: for a decision about minors
+    /// (`MAATREGEL_OVER_MINDERJARIGE`) those not yet 18 (or whose birth date is not
+    /// known); for another every child.
+    pub fn kinderen_op(
+        &self,
+        dag: NaiveDate,
+        geboren: &dyn Fn(&Uuid) -> Option<NaiveDate>,
+    ) -> Vec<Uuid> {
+        self.kinderen
+            .iter()
+            .filter(|k| {
+                !self.soort.over_minderjarige()
+                    || !geboren(k).is_some_and(|g| crate::gezag::meerderjarig_op(g, dag))
+            })
+            .copied()
+            .collect()
     }
 
     /// The last day in force: the stated end, or the rule's default for a huisverbod.
@@ -334,6 +412,16 @@ impl BeschikkingInvoer {
         // UHP: first used on or after the day it applies (BW 1:265b; a use before `van`
         // was no use of this authorisation).
         v.termijn("van", van, "gebruiktOp", gebruikt_op);
+        // `UHP_GEBRUIK_NA_VERVAL`: nor on or after the day it lapsed unused.
+        if let (Some(Beschikkingsoort::Uhp), Some(van), Some(g)) = (soort, van, gebruikt_op)
+            && g >= van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT
+        {
+            v.fout(
+                "gebruiktOp",
+                UHP_GEBRUIK_NA_VERVAL,
+                "`gebruiktOp` ligt 3 maanden of meer na `van`: een machtiging uithuisplaatsing die 3 maanden niet is gebruikt, is vervallen en kan daarna niet meer worden gebruikt; daarvoor is een nieuwe machtiging nodig (regel UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT)",
+            );
+        }
         let mut kinderen: Vec<Uuid> = Vec::new();
         match &self.kinderen {
             None => v.fout(
@@ -411,9 +499,10 @@ pub fn vastleggen(
         &ctx.actor.organisatie,
         &kinderen,
     ))?);
+    let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
+    naslag.extend(minderjarig_bij_begin(invoer, &kinderen, &leden));
     let b = invoer::samen(eerste, naslag)?;
     let b = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, b, ctx.nu)?;
-    let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
     toegang::schrijf_eigen(
         conn,
         ctx,
@@ -426,9 +515,50 @@ pub fn vastleggen(
         json!({"gezin": b.gezin, "soort": b.soort, "van": b.van, "tot": b.tot, "sterkeArm": b.sterke_arm}),
         &leden.iter().map(|p| p.betrokkene).collect::<Vec<_>>(),
     )?;
-    Ok(beschikking_kort(&b, ctx.vandaag(), &|u| {
-        persoon_ref(&leden, u)
-    }))
+    Ok(beschikking_kort(
+        &b,
+        ctx.vandaag(),
+        &|u| persoon_ref(&leden, u),
+        &|u| geboren_van(&leden, u),
+    ))
+}
+
+/// The birth date of person record `id` among `personen`.
+pub fn geboren_van(personen: &[personen::Persoon], id: &Uuid) -> Option<NaiveDate> {
+    personen
+        .iter()
+        .find(|p| p.id == *id)
+        .map(|p| p.gegevens.geboortedatum)
+}
+
+/// Rule `MAATREGEL_OVER_MINDERJARIGE` at recording, on the body as sent: a decision about
+/// minors names no child who is 18 or older on its `van` (only when `soort` and `van`
+/// read; each child among the family's members `leden`, else another rule names it).
+fn minderjarig_bij_begin(
+    invoer: &BeschikkingInvoer,
+    kinderen: &[(String, Uuid)],
+    leden: &[personen::Persoon],
+) -> Vec<InvalidParam> {
+    let soort = invoer
+        .soort
+        .as_deref()
+        .and_then(|s| s.parse::<Beschikkingsoort>().ok());
+    let van = invoer::datum_zoals_gestuurd(invoer.van.as_deref());
+    let (Some(soort), Some(van)) = (soort, van) else {
+        return vec![];
+    };
+    if !soort.over_minderjarige() {
+        return vec![];
+    }
+    kinderen
+        .iter()
+        .filter(|(_, k)| geboren_van(leden, k).is_some_and(|g| crate::gezag::meerderjarig_op(g, van)))
+        .map(|(veld, _)| InvalidParam {
+            name: veld.clone(),
+            code: MAATREGEL_OVER_MINDERJARIGE.into(),
+            reason: "dit kind is op `van` 18 jaar of ouder: een beschikking van deze `soort` gaat over een minderjarige en eindigt van rechtswege bij meerderjarigheid (regel MAATREGEL_OVER_MINDERJARIGE, BW 1:233)".into(),
+        })
+        .collect()
 }
 
 /// Rule `BESCHIKKING_KINDEREN_VAN_GEZIN`: a decision recorded on a family concerns its
@@ -613,6 +743,24 @@ pub fn van_gezinnen(
         .order(beschikkingen::datum.desc())
         .select(Rij::as_select())
         .load(conn)?;
+    uit_rijen(v, rijen)
+}
+
+/// The decisions with these ids, their clause text decrypted (for the briefing: whether
+/// the decision a gezag record rests on is in force; nothing of it is shown).
+pub fn van_ids(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+    ids: &[String],
+) -> QueryResult<Vec<Beschikking>> {
+    let rijen: Vec<Rij> = beschikkingen::table
+        .filter(beschikkingen::id.eq_any(ids))
+        .select(Rij::as_select())
+        .load(conn)?;
+    uit_rijen(v, rijen)
+}
+
+fn uit_rijen(v: &Versleuteling, rijen: Vec<Rij>) -> QueryResult<Vec<Beschikking>> {
     rijen
         .into_iter()
         .map(|r| {
@@ -721,6 +869,64 @@ mod tests {
             regel_van(invoer("uhp", "2026-06-01", Some("2027-06-02")).valideer(g, v)),
             ["tot:uhp-max-een-jaar"]
         );
+    }
+
+    #[test]
+    fn uhp_used_after_it_lapsed_is_refused_and_stays_lapsed() {
+        let g = Uuid::nil();
+        let v = d("2026-12-02");
+        let mut i = invoer("uhp", "2026-05-01", Some("2027-04-30"));
+        i.gebruikt_op = Some("2026-08-01".into());
+        assert_eq!(
+            regel_van(i.valideer(g, v)),
+            ["gebruiktOp:uhp-vervalt-na-drie-maanden-ongebruikt"]
+        );
+        i.gebruikt_op = Some("2026-07-31".into());
+        let mut b = i.valideer(g, v).unwrap();
+        assert_eq!(b.werking(v), Werking::InWerking);
+        // Stored before the rule was checked: a late use does not revive it.
+        b.gebruikt_op = Some(d("2026-11-01"));
+        assert_eq!(b.werking(v), Werking::Vervallen);
+    }
+
+    #[test]
+    fn measure_over_a_minor_ends_at_majority() {
+        let g = Uuid::nil();
+        let v = d("2026-12-02");
+        let mut i = invoer("ots", "2026-06-01", Some("2027-05-31"));
+        let (tim, zus) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        i.kinderen = Some(vec![tim, zus]);
+        let b = i.valideer(g, v).unwrap();
+        let geboren = |k: &Uuid| {
+            Some(if *k == tim {
+                d("2008-11-20")
+            } else {
+                d("2015-06-06")
+            })
+        };
+        assert_eq!(b.werking_voor(v, &geboren), Werking::InWerking);
+        assert_eq!(b.kinderen_op(v, &geboren), [zus]);
+        assert_eq!(b.kinderen_op(d("2026-11-19"), &geboren), [tim, zus]);
+        let alleen_tim = Beschikking {
+            kinderen: vec![tim],
+            ..b.clone()
+        };
+        assert_eq!(
+            alleen_tim.werking_voor(d("2026-11-19"), &geboren),
+            Werking::InWerking
+        );
+        assert_eq!(
+            alleen_tim.werking_voor(d("2026-11-20"), &geboren),
+            Werking::Verlopen
+        );
+        // A huisverbod is not about the child's minority.
+        let hv = Beschikking {
+            soort: Beschikkingsoort::Huisverbod,
+            van: d("2026-11-28"),
+            tot: None,
+            ..alleen_tim
+        };
+        assert_eq!(hv.werking_voor(v, &geboren), Werking::InWerking);
     }
 
     #[test]

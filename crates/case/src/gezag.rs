@@ -6,6 +6,8 @@
 //! `GEZAG_HOUDER_MEERDERJARIG`: each holder is 18 or older on the verification day (BW
 //! 1:233, 1:246); `GEZAG_OVER_MINDERJARIGE`: the child is under 18 on it; a holder is
 //! named once (`dubbel`); an institution is a registered organisation.
+//! Which record holds on a day (the briefing): `geldt_op`, by `GEZAG_OVER_MINDERJARIGE`
+//! on that day and `GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`.
 //!
 //! Use cases: `vastleggen` (`POST /personen/{id}/gezag`) and `van_kind`
 //! (`GET /personen/{id}/gezag`).
@@ -251,6 +253,27 @@ pub const GEZAG_HOUDER_MEERDERJARIG: &str = "gezag-houder-meerderjarig";
 /// under gezag); the child is under 18 on the day the gezag was verified. A person of age
 /// on that day is a 422 naming the path's `id`.
 pub const GEZAG_OVER_MINDERJARIGE: &str = "gezag-over-minderjarige";
+
+/// Rule `GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`: a gezag record whose source is a court
+/// decision (`beschikking`) holds only while that decision is in force: one that takes
+/// effect later (`nog-niet`) does not yet change who holds gezag today, so until then the
+/// earlier record still holds (DOMAIN.md §1 point 3, §4 "Art. 279 Sr ... needs gezag").
+/// A record of a decision that has ended no longer holds either.
+pub const GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING: &str = "gezag-berust-op-beschikking-in-werking";
+
+/// Whether a gezag record holds on `dag`: the child (born `kind_geboren`, when known) is
+/// still a minor on it (`GEZAG_OVER_MINDERJARIGE`: gezag ends at 18, BW 1:233, 1:245),
+/// and the decision it rests on, if any (`besluit`: its werking on `dag`), is in force
+/// (`GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`). Every legal fact about gezag on a day
+/// (the briefing) is judged by this.
+pub fn geldt_op(
+    dag: NaiveDate,
+    kind_geboren: Option<NaiveDate>,
+    besluit: Option<crate::beschikkingen::Werking>,
+) -> bool {
+    !kind_geboren.is_some_and(|g| meerderjarig_op(g, dag))
+        && besluit.is_none_or(|w| w == crate::beschikkingen::Werking::InWerking)
+}
 
 /// Whether a person born on `geboren` is of age (18, BW 1:233) on `op`: on the 18th
 /// birthday itself, not the day before (one born on 29 February on 1 March).

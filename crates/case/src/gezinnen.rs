@@ -388,7 +388,9 @@ fn dossier(
         beschikkingen: beschikkingen_
             .iter()
             .map(|x| {
-                let mut k = beschikking_kort(x, vandaag, &naam);
+                let mut k = beschikking_kort(x, vandaag, &naam, &|u| {
+                    beschikkingen::geboren_van(&leden, u)
+                });
                 k.eigen_verklaringen =
                     verklaringen.voor(Recordsoort::Beschikking, &x.id, org, |n| {
                         n <= t.max_vertrouwelijkheid()

@@ -169,12 +169,15 @@ pub struct BeschikkingKort {
     pub eigen_verklaringen: Vec<EigenVerklaringWeergave>,
 }
 
-/// A decision as shown, with whether it is in force on `dag` (its statements added by
-/// the caller, who read them).
+/// A decision as shown, with whether it is in force on `dag` by its dates, the duration
+/// rules and its children's age (`geboren`: a child's birth date by person record id;
+/// rule `MAATREGEL_OVER_MINDERJARIGE`, `Beschikking::werking_voor`). Its statements are
+/// added by the caller, who read them.
 pub fn beschikking_kort(
     x: &Beschikking,
     dag: NaiveDate,
     pref: &dyn Fn(&Uuid) -> PersoonRef,
+    geboren: &dyn Fn(&Uuid) -> Option<NaiveDate>,
 ) -> BeschikkingKort {
     BeschikkingKort {
         id: x.id,
@@ -184,7 +187,7 @@ pub fn beschikking_kort(
         datum: x.datum,
         van: x.van,
         tot: x.effectief_tot(),
-        werking: x.werking(dag),
+        werking: x.werking_voor(dag, geboren),
         uitvoerbaar_bij_voorraad: x.uitvoerbaar_bij_voorraad,
         sterke_arm: sterke_arm(x),
         kinderen: x.kinderen.iter().map(pref).collect(),

@@ -92,7 +92,13 @@ impl Weergave {
                 Some(n) => regel.naam(n.clone()),
                 None => regel.tekst("kind"),
             };
-            regel = regel.tekst(format!(": {} (", naam(&g.vorm)));
+            regel = regel.tekst(format!(": {}", naam(&g.vorm)));
+            // `tijdelijk-geen` and `niet-te-bepalen` have no holders: no empty brackets.
+            if g.houders.is_empty() && g.houder_instelling.is_none() {
+                vlaggen.push(regel);
+                continue;
+            }
+            regel = regel.tekst(" (");
             for (i, h) in g.houders.iter().enumerate() {
                 if i > 0 {
                     regel = regel.tekst(", ");

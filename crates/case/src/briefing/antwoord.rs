@@ -99,7 +99,8 @@ pub struct ZorgmeldingKort {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Signaal {
-    /// `vechtscheiding`, `eenzijdige-verslaglegging`, `ouder-zonder-gezag`.
+    /// `vechtscheiding`, `eenzijdige-verslaglegging`, `ouder-zonder-gezag`,
+    /// `gezag-niet-te-bepalen` (gezag unknown: no parent is said to lack it).
     pub code: String,
     pub uitleg: String,
 }

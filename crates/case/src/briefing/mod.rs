@@ -23,8 +23,9 @@
 //! never a merged family; the officer narrows the search with a BSN or address.
 //!
 //! The steps, each a method of `opbouw::Opbouw`, in order: 1 find persons, 2 identities,
-//! 3 families, 4 persons shown, 5 families shown, 6 gezag, 7 decisions and arrangements
-//! in force, 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 the own
+//! 3 families, 4 persons shown, 5 families shown, 7 decisions and arrangements in force,
+//! 6 gezag (after 7: a gezag record resting on a decision holds while it is in force),
+//! 8 incidents, 9 open zorgmeldingen (through `ZorgmeldingBron`), 10 the own
 //! statements on each record shown (eigen verklaringen, one query), 11 contacts, 12 flags
 //! (`signalen`), 13 log rows (`log`). The decision is taken in memory per owner
 //! as the steps meet them.
@@ -112,8 +113,8 @@ pub fn stel_op_geteld(
     let gezinnen_ = o.gezinnen(&graaf_)?;
     o.personen()?;
     o.toon_gezinnen(&gezinnen_);
-    o.gezag(&graaf_)?;
     let beschikkingen_ = o.beschikkingen_en_regelingen(conn, &gezinnen_)?;
+    o.gezag(conn, &graaf_)?;
     let jaar_terug = opbouw::jaar_terug(ctx.nu);
     let incidenten_ = o.incidenten(&graaf_, jaar_terug)?;
     o.meldingen(conn, meldingen)?;

@@ -43,6 +43,14 @@ pub(super) struct Opbouw<'a> {
     namen: BTreeMap<Uuid, String>,
     /// The families reached (at most `MAX_GEZINNEN`), nearest first.
     gezin_ids: Vec<String>,
+    /// The birth date of every identity the caller may see a record of: the legal facts
+    /// about a child are judged by its age on the briefing day (`GEZAG_OVER_MINDERJARIGE`,
+    /// `MAATREGEL_OVER_MINDERJARIGE`).
+    geboren: BTreeMap<Uuid, NaiveDate>,
+    /// Whether each decision read in step 7 is in force today by its dates (whoever may
+    /// see it): a gezag record resting on a decision holds only while it is
+    /// (`gezag::GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`). Nothing of it is shown.
+    werking_besluiten: BTreeMap<Uuid, Werking>,
 }
 
 /// The level of a stored person record.
@@ -62,6 +70,8 @@ impl<'a> Opbouw<'a> {
             alle: BTreeMap::new(),
             namen: BTreeMap::new(),
             gezin_ids: Vec::new(),
+            geboren: BTreeMap::new(),
+            werking_besluiten: BTreeMap::new(),
         }
     }
 
@@ -245,6 +255,10 @@ impl<'a> Opbouw<'a> {
             .values()
             .map(|p| (p.betrokkene, p.naam()))
             .collect();
+        self.geboren = zichtbaar
+            .values()
+            .map(|p| (p.betrokkene, p.gegevens.geboortedatum))
+            .collect();
         let eigen = self.ctx.actor.organisatie.as_str();
         let mut per_identiteit: BTreeMap<Uuid, &Persoon> = BTreeMap::new();
         for p in zichtbaar.values() {
@@ -273,6 +287,34 @@ impl<'a> Opbouw<'a> {
         self.alle
             .get(&pid.to_string())
             .map(|r| r.betrokkene.clone())
+    }
+
+    /// The birth date of person record `pid`, when the caller may see its identity.
+    fn geboren_van(&self, pid: &Uuid) -> Option<NaiveDate> {
+        self.identiteit_van(pid)
+            .and_then(|i| kolom::uuid(&i).ok())
+            .and_then(|i| self.geboren.get(&i).copied())
+    }
+
+    /// Whether the family has a current child member who is a minor today (or whose
+    /// birth date the caller cannot see): an omgangs- or zorgregeling is about the
+    /// family's minor children and ends with their minority (`MAATREGEL_OVER_MINDERJARIGE`,
+    /// BW 1:233, 1:377a). A family without child members keeps its arrangements.
+    fn gezin_met_minderjarige(&self, g: &Gezin) -> bool {
+        let mut kinderen = g
+            .leden
+            .iter()
+            .filter(|l| l.relatie == crate::gezinnen::Relatie::Kind)
+            .filter(|l| l.tot.is_none_or(|t| t >= self.vandaag))
+            .peekable();
+        if kinderen.peek().is_none() {
+            return true;
+        }
+        kinderen.any(|l| {
+            !self
+                .geboren_van(&l.persoon)
+                .is_some_and(|d| crate::gezag::meerderjarig_op(d, self.vandaag))
+        })
     }
 
     /// A reference to person record `pid`, named when the caller may see its identity.
@@ -313,22 +355,45 @@ impl<'a> Opbouw<'a> {
         }
     }
 
-    /// Step 6, gezag: the newest verified record per child identity, of what may be seen.
-    pub(super) fn gezag(&mut self, graaf: &Graaf) -> Result<(), Fout> {
+    /// Step 6, gezag (run after step 7): per child identity the newest verified record, of what may be
+    /// seen, that holds today (`gezag::geldt_op`): none for a child who is 18 today
+    /// (`GEZAG_OVER_MINDERJARIGE`), and not one resting on a decision that is not (or no
+    /// longer) in force, so the gezag still in force until then is shown
+    /// (`GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`). Runs after step 7, which read the
+    /// decisions of the families; a decision elsewhere is read in one more statement.
+    pub(super) fn gezag(&mut self, conn: &mut DbConnection, graaf: &Graaf) -> Result<(), Fout> {
         if self.alle.is_empty() {
             return Ok(());
         }
         let records = graaf.gezag_van(&self.alle);
         self.toegang
             .beslis(records.iter().map(|g| g.eigenaar.as_str()))?;
+        let ontbrekend: Vec<String> = records
+            .iter()
+            .filter_map(|g| g.beschikking)
+            .filter(|b| !self.werking_besluiten.contains_key(b))
+            .map(|b| b.to_string())
+            .collect();
+        if !ontbrekend.is_empty() {
+            for x in beschikkingen::van_ids(conn, self.v(), &ontbrekend)? {
+                self.werking_besluiten.insert(x.id, x.werking(self.vandaag));
+            }
+        }
         let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
         for g in &records {
             let Some(kind) = self.identiteit_van(&g.kind) else {
                 continue;
             };
+            let besluit = g.beschikking.map(|b| {
+                self.werking_besluiten
+                    .get(&b)
+                    .copied()
+                    .unwrap_or(Werking::InWerking)
+            });
             if !self
                 .toegang
                 .mag(&g.eigenaar, C::GezagEnOmgang, Vertrouwelijkheid::STANDAARD)
+                || !crate::gezag::geldt_op(self.vandaag, self.geboren_van(&g.kind), besluit)
                 || !gezien_kind.insert(kind)
             {
                 continue;
@@ -351,6 +416,9 @@ impl<'a> Opbouw<'a> {
         }
         let beschikkingen_ = beschikkingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
         let regelingen_ = regelingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
+        for x in &beschikkingen_ {
+            self.werking_besluiten.insert(x.id, x.werking(self.vandaag));
+        }
         self.toegang.beslis(
             beschikkingen_
                 .iter()
@@ -370,17 +438,32 @@ impl<'a> Opbouw<'a> {
                     .mag(&x.eigenaar, C::GezagEnOmgang, niveau_gezin(&x.gezin))
             })
             .collect();
-        for x in &zichtbaar {
-            if x.werking(self.vandaag) == Werking::InWerking {
-                let k = beschikking_kort(x, self.vandaag, &|u| self.pref(u));
-                if x.soort.is_maatregel() {
-                    self.b.maatregelen_in_werking.push(k.clone());
-                }
-                self.b.beschikkingen_in_werking.push(k);
+        let geboren = |u: &Uuid| self.geboren_van(u);
+        // `MAATREGEL_OVER_MINDERJARIGE`: in force for the children still minors today,
+        // and listed with those only.
+        let in_werking: Vec<_> = zichtbaar
+            .iter()
+            .filter(|x| x.werking_voor(self.vandaag, &geboren) == Werking::InWerking)
+            .map(|x| {
+                let mut x = x.clone();
+                x.kinderen = x.kinderen_op(self.vandaag, &geboren);
+                let k = beschikking_kort(&x, self.vandaag, &|u| self.pref(u), &geboren);
+                (x.soort.is_maatregel(), k)
+            })
+            .collect();
+        for (maatregel, k) in in_werking {
+            if maatregel {
+                self.b.maatregelen_in_werking.push(k.clone());
             }
+            self.b.beschikkingen_in_werking.push(k);
         }
         for r in &regelingen_ {
+            let met_minderjarige = gezinnen_
+                .iter()
+                .find(|g| g.id == r.gezin)
+                .is_none_or(|g| self.gezin_met_minderjarige(g));
             if r.in_werking(self.vandaag)
+                && met_minderjarige
                 && self
                     .toegang
                     .mag(&r.eigenaar, C::GezagEnOmgang, niveau_gezin(&r.gezin))

@@ -1,5 +1,6 @@
 //! The flags a briefing raises, each by the rule that raised it (README "Rules"):
-//! `VECHTSCHEIDING`, `HOOR_EN_WEDERHOOR` (one-sided records) and `OUDER_ZONDER_GEZAG`.
+//! `VECHTSCHEIDING`, `HOOR_EN_WEDERHOOR` (one-sided records), `OUDER_ZONDER_GEZAG` and
+//! `GEZAG_ONBEKEND_IS_NIET_GEEN`.
 //! Derived from what the caller may see only.
 
 use super::VECHTSCHEIDING_MIN_INCIDENTEN;
@@ -12,6 +13,12 @@ use crate::personen::PersoonRij;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
+
+/// Rule `GEZAG_ONBEKEND_IS_NIET_GEEN` (DOMAIN.md §4 "Family-law facts": gezag may be
+/// "temporarily none" or "cannot be determined"; §1 point 3): gezag `niet-te-bepalen` is
+/// unknown, not absent. The briefing raises this flag (its code) for the child instead of
+/// `ouder-zonder-gezag` for its parents: whether art. 279 Sr applies is not known.
+pub const GEZAG_ONBEKEND_IS_NIET_GEEN: &str = "gezag-niet-te-bepalen";
 
 /// The derived flags, each rule by name.
 pub(super) fn signalen(
@@ -55,8 +62,21 @@ pub(super) fn signalen(
     }
     // `OUDER_ZONDER_GEZAG`: a parent in a shown family who is not among the holders of a
     // child's (shown) gezag — art. 279 Sr does not apply to them; only the civil route.
+    // `GEZAG_ONBEKEND_IS_NIET_GEEN`: gezag that cannot be determined says nothing about
+    // whether a parent has it (DOMAIN.md §4 tells "temporarily none" from "cannot be
+    // determined"): no parent is said to lack it; the officer is told it is unknown.
     let identiteit = |p: &Uuid| alle.get(&p.to_string()).map(|r| r.betrokkene.clone());
     for g in &b.gezag {
+        if matches!(g.vorm, Gezagsvorm::NietTeBepalen) {
+            let kindnaam = g.kind.naam.clone().unwrap_or_else(|| "het kind".into());
+            uit.push(Signaal {
+                code: GEZAG_ONBEKEND_IS_NIET_GEEN.into(),
+                uitleg: format!(
+                    "Het gezag over {kindnaam} is niet te bepalen: onbekend is of een ouder gezag heeft, dus ook of meenemen van het kind een onttrekking aan het gezag is (art. 279 Sr); ga dit na voordat u handelt (regel GEZAG_ONBEKEND_IS_NIET_GEEN)"
+                ),
+            });
+            continue;
+        }
         if matches!(g.vorm, Gezagsvorm::Gezamenlijk) {
             continue;
         }
