@@ -61,17 +61,18 @@ fn due(t: &[(String, String)], moment: &str) -> String {
 }
 
 /// Finding 10: sent 2027-03-27T23:51Z, Sunday 28 March 00:51 CET, the night clocks go
-/// forward (Easter Sunday too; Monday 29 is Easter Monday). Receipt is due on the next
-/// working day, Tuesday 30 March, at the same local time 00:51 CEST = 22:51Z.
+/// forward (Easter Sunday too; Monday 29 is Easter Monday). Sunday is no working day, so
+/// the terms start at 00:00 on Tuesday 30 March (`TERMIJN_BEGINT_OP_WERKDAG`, hc finding
+/// F9): receipt is due at the end of Tuesday 30 March, 24:00 CEST = 2027-03-30T22:00Z.
 async fn bevinding_10_zomertijd(db: Db) {
     let Some((app, _)) = app_op(db, "2027-03-27T23:51:00Z").await else {
         return;
     };
     let id = keten::verzonden_melding(&app).await;
     let t = termijnen(&app, &id).await;
-    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-03-29T22:51:00Z");
-    // Five working days from Sunday: Tue 30, Wed 31, Thu 1, Fri 2, Mon 5 April.
-    assert_eq!(due(&t, "na-beoordeling"), "2027-04-04T22:51:00Z");
+    assert_eq!(due(&t, "ontvangstbevestiging"), "2027-03-30T22:00:00Z");
+    // Five working days from Tuesday: Tue 30, Wed 31, Thu 1, Fri 2, Mon 5 April (its end).
+    assert_eq!(due(&t, "na-beoordeling"), "2027-04-05T22:00:00Z");
 }
 
 /// Finding 11: sent Tuesday 4 May 2027. Wednesday 5 May is a holiday every year

@@ -51,6 +51,7 @@ mod referentiedata;
 mod restpunten;
 mod rondes;
 mod strenge_invoer;
+mod termijnregels;
 mod terugkoppeling_keten;
 mod terugkoppelingen;
 mod tour;

@@ -930,6 +930,91 @@ async fn stap_vervult_geen_plicht_met_inhoud(db: Db) {
     assert_eq!(voldaan("eindresultaat").await, (true, 1));
 }
 
+/// INTREKKING_BEREIKT_DE_KETEN (hc finding M3): the police cancel their melding after
+/// Veilig Thuis handed it over and the wijkteam accepted. The wijkteam's task stays
+/// (accepted, its duty to Veilig Thuis open: whoever handed over decides), but the
+/// wijkteam is told: a step `melding-ingetrokken` on its task naming the police
+/// organisation (not the officer, not the free-text reason) and a status notice.
+async fn intrekking_bereikt_de_overdracht(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "overdracht-lokaal-veld"}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let taak: Value = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    for sub in ["ontvangsten", "acceptaties"] {
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{taak}/{sub}"),
+                &wt,
+                &json!({}),
+            )
+            .await;
+        assert!(res.status().is_success(), "{sub}: {}", res.status());
+    }
+    let berichten = format!(
+        "SELECT count(*) AS n FROM outbox WHERE organisatie = 'wijkteam-den-haag' AND onderwerp = '{taak}' AND soort LIKE '%status-gewijzigd'"
+    );
+    let voor = app.tel(&berichten);
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/annuleringen"),
+            &agent,
+            &json!({"reden": "Melding was dubbel ingediend."}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    assert_eq!(app.tel(&berichten), voor + 1, "the wijkteam is told");
+    let stappen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{taak}/stappen"), &wt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let stap = stappen
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stap"] == "melding-ingetrokken")
+        .unwrap_or_else(|| panic!("a step on the wijkteam's task: {stappen}"));
+    assert_eq!(stap["organisatie"], "politie-haaglanden", "{stap}");
+    assert_eq!(stap["gebruikerNaam"], "politie-haaglanden", "{stap}");
+    assert!(!stap.to_string().contains("dubbel"), "{stap}");
+    assert_eq!(
+        stap["gegevens"]["regel"], "INTREKKING_BEREIKT_DE_KETEN",
+        "{stap}"
+    );
+    let t: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{taak}"), &wt)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(t["taakstatus"], "accepted", "{t}");
+}
+
 op_beide_backends!(
     alleen_wie_overdroeg_annuleert,
     geen_terugkoppeling_op_een_geannuleerde_taak,
@@ -937,5 +1022,6 @@ op_beide_backends!(
     status_van_een_overdracht_aan_wie_overdroeg,
     geven_lezen_en_termijnen,
     overdracht_koppelt_terug_aan_wie_overdroeg,
-    overdracht_nooit_terug_aan_de_melder
+    overdracht_nooit_terug_aan_de_melder,
+    intrekking_bereikt_de_overdracht
 );

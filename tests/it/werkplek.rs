@@ -2174,8 +2174,209 @@ async fn triage_bij_anonieme_melder(db: Db) {
     assert_eq!(r.status, 303, "{}", r.html);
 }
 
+/// The part of `html` from the element with id `id` to the end of its `<select>`.
+fn keuzelijst<'h>(html: &'h str, id: &str) -> &'h str {
+    let begin = html
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("{id}: {html}"));
+    let rest = &html[begin..];
+    &rest[..rest.find("</select>").unwrap()]
+}
+
+/// hc findings F6, M1 and M2. F6: the feedback form takes what the API takes and DOMAIN.md
+/// §3 flow 3 asks: who took over with contact, and safety conditions and monitoring only
+/// where the reporter has a role. M1: the hand-over list offers only organisations the
+/// hand-over rules accept (not the sender, not the holder, none outside an agreement). M2:
+/// a date in a problem reads dd-mm-jjjj.
+async fn terugkoppeling_en_overdracht_volgens_de_regels(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    opzet(&app).await;
+    app.organisatie(
+        "veilig-thuis-amsterdam-amstelland",
+        "veilig-thuis",
+        &["0363"],
+    )
+    .await;
+    app.organisatie("wijkteam-utrecht-oost", "wijkteam", &[])
+        .await;
+    let token = app.token(POLITIE, &["wijkagent"]);
+    let melding = json!({
+        "kinderen": [{"voornaam": "Sem", "achternaam": "de Boer", "geboortedatum": "2016-05-04", "gemeente": "0518"}],
+        "ouders": [{"voornaam": "Lisa", "achternaam": "Visser", "relatie": "moeder", "gezag": true}],
+        "omschrijving": "Ruzie thuis.", "zorgen": "Sem was erbij.", "acuut": false, "risiconiveau": "verhoogd",
+        "verklaringen": [], "oudersGeinformeerd": true, "terugkoppelingGewenst": true,
+        "melder": {"naam": "agent P. Pietersen", "functie": "wijkagent", "identiteitDelen": true}
+    });
+    let res = app.post("/api/v1/zorgmeldingen", &token, &melding).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let id = res.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+            &token,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let mut vt = Browser::new(&app);
+    vt.meld_aan("triagist").await;
+    let pad = format!("/werkplek/meldingen/{id}");
+    let csrf = vt.get(&pad).await.csrf();
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[("_csrf", &csrf), ("naar", "received")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let r = vt
+        .post(
+            &format!("{pad}/stap"),
+            &[
+                ("_csrf", &csrf),
+                ("naar", "in-progress"),
+                ("uitkomst", "overdracht-betrokken-hulpverlening"),
+                ("acuut", "nee"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let detail = vt.get(&pad).await;
+    // M1: only the GI, which the agreement covers for the hand-over.
+    let aan = keuzelijst(&detail.html, "overdracht-naar");
+    assert!(
+        aan.contains("<option value=\"gi-jeugdbescherming-west\">"),
+        "{aan}"
+    );
+    for nooit in [
+        POLITIE,
+        VT,
+        "veilig-thuis-amsterdam-amstelland",
+        "wijkteam-utrecht-oost",
+        "om-parket-den-haag",
+    ] {
+        assert!(
+            !aan.contains(&format!("<option value=\"{nooit}\">")),
+            "{nooit} offered: {aan}"
+        );
+    }
+    // F6: the feedback form's fields.
+    for veld in [
+        "name=\"overgenomenDoor\"",
+        "name=\"overgenomenContact\"",
+        "name=\"melderHeeftRol\"",
+        "name=\"veiligheidsvoorwaarden\"",
+        "name=\"monitoringsafspraken\"",
+    ] {
+        assert!(detail.html.contains(veld), "{veld}: {}", detail.html);
+    }
+    let wie = keuzelijst(&detail.html, "tk-overgenomen");
+    assert!(wie.contains("<option value=\"\">"), "{wie}");
+    assert!(
+        wie.contains("<option value=\"gi-jeugdbescherming-west\">"),
+        "{wie}"
+    );
+    let tk = format!("{pad}/terugkoppeling");
+    // Conditions without a role for the reporter; a contact without an organisation:
+    // each at its field, nothing written.
+    let voor = app.tel("SELECT count(*) AS n FROM terugkoppelingen");
+    for (velden, veld) in [
+        (
+            vec![
+                ("melderHeeftRol", "nee"),
+                ("veiligheidsvoorwaarden", "Geen contact zonder toezicht."),
+            ],
+            "tk-voorwaarden",
+        ),
+        (vec![("overgenomenContact", "J. de Wit")], "tk-overgenomen"),
+    ] {
+        let mut v = vec![
+            ("_csrf", csrf.as_str()),
+            ("moment", "na-beoordeling"),
+            ("vervolgtrajectGestart", "ja"),
+        ];
+        v.extend(velden);
+        let r = vt.post(&tk, &v).await;
+        assert_eq!(r.status, 422, "{veld}: {}", r.html);
+        assert!(
+            r.html.contains(&format!("id=\"{veld}-fout\"")),
+            "{veld}: {}",
+            r.html
+        );
+        assert!(!foutblok(&r.html).contains('`'), "{}", r.html);
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM terugkoppelingen"), voor);
+    let r = vt
+        .post(
+            &tk,
+            &[
+                ("_csrf", &csrf),
+                ("moment", "na-beoordeling"),
+                ("vervolgtrajectGestart", "ja"),
+                ("overgenomenDoor", "gi-jeugdbescherming-west"),
+                ("overgenomenContact", "J. de Wit, 070-1234567"),
+                ("melderHeeftRol", "ja"),
+                ("veiligheidsvoorwaarden", "Geen contact zonder toezicht."),
+                ("monitoringsafspraken", "De wijkagent belt wekelijks."),
+                ("toelichting", "De GI neemt het over."),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let lijst: Value = app
+        .get(
+            &format!("/api/v1/zorgmeldingen/{id}/terugkoppelingen"),
+            &token,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let t = &lijst[0];
+    assert_eq!(
+        t["overgenomenDoor"],
+        json!({"organisatie": "gi-jeugdbescherming-west", "contact": "J. de Wit, 070-1234567"}),
+        "{lijst}"
+    );
+    assert_eq!(t["melderHeeftRol"], true, "{lijst}");
+    assert_eq!(t["veiligheidsvoorwaarden"], "Geen contact zonder toezicht.");
+    assert_eq!(t["monitoringsafspraken"], "De wijkagent belt wekelijks.");
+    let detail = vt.get(&pad).await;
+    assert!(
+        detail
+            .html
+            .contains("Overgenomen door: Organisatie gi-jeugdbescherming-west, contact:"),
+        "{}",
+        detail.html
+    );
+    // M2: a birth date in the future, said with dates as dd-mm-jjjj.
+    let mut agent = Browser::new(&app);
+    let csrf = agent.meld_aan("wijkagent").await;
+    let mut v = formulier(&csrf, "concept");
+    for (k, w) in v.iter_mut() {
+        if k == "kinderen[0].geboortedatum" {
+            *w = "2099-01-01".into();
+        }
+    }
+    let r = agent.post("/werkplek/meldingen", &velden(&v)).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    let fout = foutblok(&r.html);
+    assert!(
+        fout.contains("01-01-1900") || r.html.contains("01-01-1900"),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("1900-01-01"), "{}", r.html);
+}
+
 op_beide_backends!(
     triage_bij_anonieme_melder,
+    terugkoppeling_en_overdracht_volgens_de_regels,
     kwaliteitsoordeel_zonder_opmerkingen,
     concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,

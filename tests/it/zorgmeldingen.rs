@@ -1347,6 +1347,70 @@ async fn anonieme_melder_onderzoek_vt(db: Db) {
     );
 }
 
+/// HELD_DEEL_PER_REGIO (hc finding F8): children in two municipalities whose Veilig Thuis
+/// regions are both outside the sender's agreements are held in one part per region, each
+/// naming its Veilig Thuis (name, code, contact point) in the step and its data; the
+/// covered child's part is sent as before.
+async fn buiten_convenant_per_regio(db: Db) {
+    let Some(app) = app(db).await else { return };
+    app.organisatie("vt-rotterdam", "veilig-thuis", &["0599"])
+        .await;
+    app.organisatie("vt-amsterdam", "veilig-thuis", &["0363"])
+        .await;
+    common::keten::contactpunt(&app, "vt-amsterdam", "spoed", "spoed@vt-amsterdam.example").await;
+    let m = concept(&app, &["0518", "0363", "0599"]).await;
+    let r = indienen(&app, m["id"].as_str().unwrap()).await;
+    let meldingen = r["meldingen"].as_array().unwrap();
+    assert_eq!(meldingen.len(), 3, "{r}");
+    let vast: Vec<&Value> = meldingen
+        .iter()
+        .filter(|x| x["ontvanger"].is_null())
+        .collect();
+    assert_eq!(vast.len(), 2, "one held part per region: {r}");
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let mut gezien = Vec::new();
+    for deel in vast {
+        assert_eq!(deel["meldingstatus"], "niet-routeerbaar");
+        let id = deel["id"].as_str().unwrap();
+        let stappen: Value = app
+            .get(&format!("/api/v1/zorgmeldingen/{id}/stappen"), &agent)
+            .await
+            .json()
+            .await
+            .unwrap();
+        let stap = stappen
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stap"] == "niet-routeerbaar")
+            .expect("the hold is a step")
+            .clone();
+        assert_eq!(stap["gegevens"]["reden"], "buiten-convenant");
+        let vt = stap["gegevens"]["veiligThuis"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let gemeenten = stap["gegevens"]["gemeenten"].clone();
+        let reden = stap["reden"].as_str().unwrap();
+        assert!(
+            reden.contains(&format!("Organisatie {vt} ({vt})")),
+            "the step names its Veilig Thuis: {stap}"
+        );
+        assert!(!reden.contains("die Veilig Thuis"), "{stap}");
+        match vt.as_str() {
+            "vt-amsterdam" => {
+                assert_eq!(gemeenten, json!(["0363"]));
+                assert!(reden.contains("spoed@vt-amsterdam.example"), "{stap}");
+            }
+            "vt-rotterdam" => assert_eq!(gemeenten, json!(["0599"])),
+            anders => panic!("{anders}"),
+        }
+        gezien.push(vt);
+    }
+    gezien.sort();
+    assert_eq!(gezien, ["vt-amsterdam", "vt-rotterdam"]);
+}
+
 op_beide_backends!(
     stappen_zonder_lichaam,
     anonieme_melder_onderzoek_vt,
@@ -1357,6 +1421,7 @@ op_beide_backends!(
     ongeldige_overgangen,
     twee_regios_en_niet_routeerbaar,
     buiten_convenant_vastgehouden,
+    buiten_convenant_per_regio,
     idempotentie_en_gelijktijdigheid,
     slechte_invoer
 );

@@ -171,6 +171,26 @@ pub fn feestdagen(jaar: i32, naam: Kalendernaam) -> Vec<(NaiveDate, &'static str
     v
 }
 
+/// `TERMIJN_BEGINT_OP_WERKDAG`: a term in working days that starts at a moment outside
+/// working days (a Saturday, Sunday, holiday of the calendar or the receiver's closed day,
+/// in Dutch local time) starts at 00:00 of the next working day, so it ends at the end of
+/// its n-th whole working day. DOMAIN.md §3 flows 2 and 3 ("receipt acknowledged within 1
+/// working day, triage outcome within 5 [working days] after receipt"): the receiver gets
+/// that many working days. Keeping the arrival's wall-clock time would give a melding sent
+/// at 00:05 on a Saturday a receipt due at 00:05 on Monday, before any working time and
+/// earlier than one sent on the Friday before (hc finding F9). Used by every working-day
+/// deadline (`Kalender::plus_werkdagen`, `Kalender::plus_weken`).
+pub const TERMIJN_BEGINT_OP_WERKDAG: &str = "TERMIJN_BEGINT_OP_WERKDAG";
+
+/// `TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG`: a term in weeks (the default final outcome of
+/// DOMAIN.md §3 flow 3, "within 10 weeks", the sector norm's calendar weeks) is counted in
+/// calendar weeks, not as 5 working days per week (holidays and closed days would stretch
+/// it). Algemene termijnenwet art. 1 lid 1: a term that would end on a Saturday, Sunday or
+/// holiday is extended to the next working day; here the receiver's closed days count as
+/// well, and the rest of `TERMIJN_BEGINT_OP_WERKDAG` applies (a start outside working
+/// days counts from the start of the next working day).
+pub const TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG: &str = "TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG";
+
 impl Kalender {
     /// The national calendar `naam` without closed days of its own.
     pub fn nationaal(naam: Kalendernaam) -> Self {
@@ -191,12 +211,41 @@ impl Kalender {
     /// The moment `n` working days after `van`: the same Dutch wall-clock time on the n-th
     /// working day after `van`'s Dutch date ("within one working day" of a melding sent
     /// on Tuesday 14:00 is Wednesday 14:00, in summer and winter time alike). Days are
-    /// judged in Dutch local time, so a melding received at 00:30 on a Saturday counts
-    /// from that Saturday, and at 23:30 on a Friday from that Friday.
+    /// judged in Dutch local time, so a melding received at 23:30 on a Friday counts from
+    /// that Friday. A moment on a day that is not a working day (a weekend, holiday or
+    /// closed day, judged in Dutch local time: 00:30 on a Saturday is Saturday) counts from
+    /// the start of the next working day (`TERMIJN_BEGINT_OP_WERKDAG`).
     pub fn plus_werkdagen(&self, van: DateTime<Utc>, n: u32) -> DateTime<Utc> {
         let lokaal = van.with_timezone(&NL).naive_local();
+        if !self.is_werkdag(lokaal.date()) {
+            // TERMIJN_BEGINT_OP_WERKDAG: the term runs from 00:00 of the first working
+            // day after it, so n working days end at 00:00 of the n-th working day after
+            // that one (the end of the n-th whole working day).
+            let begin = self.werkdag_na(lokaal.date(), 1);
+            return begin_van_dag(self.werkdag_na(begin, n));
+        }
         let dag = self.werkdag_na(lokaal.date(), n);
         nl_tijdstip(dag.and_time(lokaal.time()))
+    }
+
+    /// The moment `n` calendar weeks after `van` (`TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG`):
+    /// the same Dutch wall-clock time 7·n days on, moved to the next working day (same
+    /// time) when that day is not one. A start outside working days counts from 00:00 of
+    /// the next working day (`TERMIJN_BEGINT_OP_WERKDAG`).
+    pub fn plus_weken(&self, van: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+        let lokaal = van.with_timezone(&NL).naive_local();
+        let begin = if self.is_werkdag(lokaal.date()) {
+            lokaal
+        } else {
+            self.werkdag_na(lokaal.date(), 1)
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
+        };
+        let mut dag = begin.date() + Duration::weeks(i64::from(n));
+        if !self.is_werkdag(dag) {
+            dag = self.werkdag_na(dag, 1);
+        }
+        nl_tijdstip(dag.and_time(begin.time()))
     }
 
     /// The n-th working day after Dutch day `d` (`d` itself for `n` = 0).
@@ -331,20 +380,81 @@ mod tests {
     }
 
     /// Finding 10: sent 2027-03-27T23:51Z = Sunday 28 March 00:51 CET, the night clocks
-    /// go forward (and Easter Sunday). Monday 29 is Easter Monday; the next working day is
-    /// Tuesday 30 March, 00:51 CEST = 2027-03-29T22:51Z.
+    /// go forward (and Easter Sunday). Monday 29 is Easter Monday; the term starts on the
+    /// next working day, Tuesday 30 March (`TERMIJN_BEGINT_OP_WERKDAG`), so one working
+    /// day ends at its end: Wednesday 31 March 00:00 CEST = 2027-03-30T22:00Z.
     #[test]
     fn bevinding_zomertijd_2027() {
         let k = Kalender::default();
         assert_eq!(
             k.plus_werkdagen(utc("2027-03-27T23:51:00Z"), 1),
-            utc("2027-03-29T22:51:00Z")
+            utc("2027-03-30T22:00:00Z")
+        );
+    }
+
+    /// hc finding F9 (`TERMIJN_BEGINT_OP_WERKDAG`): VT closed on 31 December 2026. A
+    /// melding sent Thursday 24 December 10:03 CET is due Monday 28 10:03 (receipt) and
+    /// Tuesday 5 January 10:03 (triage). One sent later, Saturday 26 December 00:05 CET,
+    /// counts from Monday 28 00:00: receipt at the end of Monday 28, triage at the end of
+    /// Tuesday 5 January - never before the earlier melding.
+    #[test]
+    fn hc_f9_weekend_telt_vanaf_volgende_werkdag() {
+        let mut k = Kalender::default();
+        k.eigen_sluitingsdagen.insert(d(2026, 12, 31));
+        let donderdag = utc("2026-12-24T09:03:00Z");
+        let zaterdag = utc("2026-12-25T23:05:00Z");
+        assert_eq!(k.plus_werkdagen(donderdag, 1), utc("2026-12-28T09:03:00Z"));
+        assert_eq!(k.plus_werkdagen(donderdag, 5), utc("2027-01-05T09:03:00Z"));
+        assert_eq!(k.plus_werkdagen(zaterdag, 1), utc("2026-12-28T23:00:00Z"));
+        assert_eq!(k.plus_werkdagen(zaterdag, 5), utc("2027-01-05T23:00:00Z"));
+        // A closed day and a holiday are outside working time too: sent on 31 December
+        // (closed) or 1 January (holiday), the term starts Monday 4 January.
+        for t in ["2026-12-31T10:00:00Z", "2027-01-01T10:00:00Z"] {
+            assert_eq!(k.plus_werkdagen(utc(t), 1), utc("2027-01-04T23:00:00Z"));
+        }
+        // Later sent, never earlier due, across the whole week.
+        let mut vorige = k.plus_werkdagen(donderdag, 1);
+        for uur in 1..(24 * 14) {
+            let t = donderdag + Duration::hours(uur);
+            let due = k.plus_werkdagen(t, 1);
+            assert!(due >= vorige, "{t}: {due} before {vorige}");
+            vorige = due;
+        }
+    }
+
+    /// hc finding F7 (`TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG`): ten calendar weeks, not 50
+    /// working days; a term ending on a holiday moves to the next working day.
+    #[test]
+    fn hc_f7_tien_weken_in_kalenderweken() {
+        let mut k = Kalender::default();
+        k.eigen_sluitingsdagen.insert(d(2026, 12, 31));
+        // Thursday 24 December 2026 10:03 CET: Thursday 4 March 2027 10:03 CET.
+        assert_eq!(
+            k.plus_weken(utc("2026-12-24T09:03:00Z"), 10),
+            utc("2027-03-04T09:03:00Z")
+        );
+        // Wednesday 2 December 2026 (the README tour): Wednesday 10 February 2027.
+        assert_eq!(
+            nl_datum(k.plus_weken(utc("2026-12-02T10:00:00Z"), 10)),
+            d(2027, 2, 10)
+        );
+        // Tuesday 16 February 2027 12:00 CET: ten weeks on is Koningsdag (Tuesday 27
+        // April): Wednesday 28 April 12:00 CEST.
+        assert_eq!(
+            k.plus_weken(utc("2027-02-16T11:00:00Z"), 10),
+            utc("2027-04-28T10:00:00Z")
+        );
+        // Saturday 26 December 00:05: from Monday 28 December 00:00, ten weeks: Monday
+        // 8 March 2027 00:00 CET.
+        assert_eq!(
+            k.plus_weken(utc("2026-12-25T23:05:00Z"), 10),
+            utc("2027-03-07T23:00:00Z")
         );
     }
 
     /// Both clock changes of every year 2026-2030: a melding sent on the Friday before at
     /// 14:00 local time is due on Monday at 14:00 local time, whatever the offset became;
-    /// one sent on the Sunday of the change (at 01:30 UTC, after it) counts from Sunday.
+    /// one sent on the Sunday of the change counts from the start of the next working day.
     #[test]
     fn beide_klokwisselingen_2026_tot_2030() {
         let k = Kalender::nationaal(Kalendernaam::CaoLustrum);
@@ -379,9 +489,11 @@ mod tests {
                 let zaterdagnacht =
                     (zondag.and_hms_opt(0, 30, 0).unwrap() - Duration::hours(voor)).and_utc();
                 assert_eq!(nl_datum(zaterdagnacht), zondag);
+                // TERMIJN_BEGINT_OP_WERKDAG: Sunday is no working day, so the term runs
+                // from 00:00 on the next working day and ends at the end of it.
                 assert_eq!(
                     k.plus_werkdagen(zaterdagnacht, 1),
-                    (volgende.and_hms_opt(0, 30, 0).unwrap() - Duration::hours(na)).and_utc()
+                    begin_van_dag(k.werkdag_na(volgende, 1))
                 );
             }
         }

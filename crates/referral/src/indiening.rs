@@ -213,14 +213,23 @@ pub fn kwaliteit(
 /// pilot). The sender then reaches that Veilig Thuis another way (DOMAIN.md §3 flow 1).
 pub const ROUTERING_BINNEN_CONVENANT: &str = "ROUTERING_BINNEN_CONVENANT";
 
+/// `HELD_DEEL_PER_REGIO`: children whose Veilig Thuis is outside the sender's agreements
+/// are held per Veilig Thuis region, like the parts that are sent (DOMAIN.md §3 flow 1,
+/// "routed to the VT region responsible for the child's municipality"; README "Routing":
+/// one melding per region), and each held part names that Veilig Thuis from the directory
+/// (refdata `veilig-thuis-regios.csv`) with its contact points, so the officer knows whom
+/// to call (DOMAIN.md §1 point 6). Two unserved regions lumped into one part naming
+/// neither was hc finding F8.
+pub const HELD_DEEL_PER_REGIO: &str = "HELD_DEEL_PER_REGIO";
+
 /// Where the children of one part of a melding go.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Bestemming {
     /// Held: no Veilig Thuis serves the municipality.
     GeenVeiligThuis,
-    /// Held: the Veilig Thuis serving it is outside the sender's agreements
-    /// (`ROUTERING_BINNEN_CONVENANT`).
-    BuitenConvenant,
+    /// Held: the Veilig Thuis serving it (its code) is outside the sender's agreements
+    /// (`ROUTERING_BINNEN_CONVENANT`), one part per Veilig Thuis (`HELD_DEEL_PER_REGIO`).
+    BuitenConvenant(String),
     /// Sent to this Veilig Thuis (its code).
     VeiligThuis(String),
 }
@@ -234,27 +243,79 @@ impl Bestemming {
         }
     }
 
-    /// Why a held part is held, for the sender who reads the step.
-    fn uitleg(&self) -> Option<&'static str> {
-        match self {
+    /// Why a held part is held, for the sender who reads the step: for a Veilig Thuis
+    /// outside the agreements, which one and how to reach it (`HELD_DEEL_PER_REGIO`).
+    fn uitleg(&self, conn: &mut DbConnection) -> Result<Option<String>, Fout> {
+        Ok(match self {
             Bestemming::GeenVeiligThuis => Some(
-                "Geen Veilig Thuis bedient de gemeente van dit kind; neem op een andere manier contact op met Veilig Thuis",
+                "Geen Veilig Thuis bedient de gemeente van dit kind; neem op een andere manier contact op met Veilig Thuis".into(),
             ),
-            Bestemming::BuitenConvenant => Some(
-                "De Veilig Thuis van de gemeente van dit kind valt onder geen convenant van kracht met uw organisatie (ROUTERING_BINNEN_CONVENANT); neem op een andere manier contact op met die Veilig Thuis",
-            ),
+            Bestemming::BuitenConvenant(code) => {
+                let (naam, contact) = veilig_thuis_contact(conn, code)?;
+                Some(format!(
+                    "{naam} is de Veilig Thuis van de gemeente van dit kind en valt onder geen convenant van kracht met uw organisatie (ROUTERING_BINNEN_CONVENANT); neem op een andere manier contact op met {naam}{contact}"
+                ))
+            }
             Bestemming::VeiligThuis(_) => None,
-        }
+        })
     }
 
     /// Why a held part is held, as a code in the step's data.
     fn reden(&self) -> Option<&'static str> {
         match self {
             Bestemming::GeenVeiligThuis => Some("geen-veilig-thuis"),
-            Bestemming::BuitenConvenant => Some("buiten-convenant"),
+            Bestemming::BuitenConvenant(_) => Some("buiten-convenant"),
             Bestemming::VeiligThuis(_) => None,
         }
     }
+
+    /// The Veilig Thuis responsible for the part's children, sent or not.
+    fn veilig_thuis(&self) -> Option<&str> {
+        match self {
+            Bestemming::BuitenConvenant(code) | Bestemming::VeiligThuis(code) => Some(code),
+            Bestemming::GeenVeiligThuis => None,
+        }
+    }
+}
+
+/// The name of Veilig Thuis `code` and its contact points as text (", bereikbaar via
+/// <naam> <telefoon> <e-mail>; ..."), empty when it has none registered.
+fn veilig_thuis_contact(conn: &mut DbConnection, code: &str) -> Result<(String, String), Fout> {
+    use ketenregie_store::directory;
+    let Some(org) = directory::organisatie_op_code(conn, code)? else {
+        return Ok((code.to_string(), String::new()));
+    };
+    let punten = directory::contactpunten(
+        conn,
+        &directory::ContactpuntFilter {
+            organisatie_id: Some(org.id),
+            ..Default::default()
+        },
+        &ketenregie_store::venster::Venster::eerste(5),
+    )?;
+    // The privacy officer's point is for data-subject requests, not for a melding.
+    let teksten: Vec<String> = punten
+        .rijen
+        .iter()
+        .filter(|c| c.rol != directory::ContactpuntRol::Privacy)
+        .map(|c| {
+            [
+                Some(c.naam.as_str()),
+                c.telefoon.as_deref(),
+                c.email.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ")
+        })
+        .collect();
+    let contact = if teksten.is_empty() {
+        String::new()
+    } else {
+        format!(", bereikbaar via {}", teksten.join("; "))
+    };
+    Ok((format!("{} ({})", org.naam, org.code), contact))
 }
 
 /// The children of `inhoud` grouped by where they go (`Bestemming`), in a fixed order:
@@ -291,7 +352,7 @@ fn per_regio(
                 if ok {
                     Bestemming::VeiligThuis(vt)
                 } else {
-                    Bestemming::BuitenConvenant
+                    Bestemming::BuitenConvenant(vt)
                 }
             }
         };
@@ -403,6 +464,7 @@ fn meld_verzonden(
     bestemming: &Bestemming,
 ) -> Result<(), Fout> {
     let vt = bestemming.ontvanger().map(str::to_string);
+    let uitleg = bestemming.uitleg(conn)?;
     let (status, taak) = statussen(vt.as_deref());
     if let Some(code) = &vt {
         termijnen::maak(conn, id, &k.afzender, code, deel.acuut, ctx.nu)?;
@@ -435,11 +497,11 @@ fn meld_verzonden(
         },
         None,
         taak.map(|t| t.to_string()).or(Some(status.to_string())),
-        bestemming.uitleg(),
+        uitleg.as_deref(),
         Some(match bestemming.reden() {
             None => serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten()}),
             Some(reden) => {
-                serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten(), "reden": reden})
+                serde_json::json!({"ontvanger": vt, "gemeenten": deel.gemeenten(), "reden": reden, "veiligThuis": bestemming.veilig_thuis()})
             }
         }),
         ctx.nu,

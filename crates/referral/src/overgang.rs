@@ -125,6 +125,9 @@ fn overgang(
     )?;
     plichten(conn, ctx, k.id, o.naar)?;
     meld_ander(conn, ctx, &k, partij)?;
+    if o.naar == TaakStatus::Cancelled {
+        meld_keten_ingetrokken(conn, ctx, &k)?;
+    }
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     logboek::wijziging(
         conn,
@@ -224,6 +227,90 @@ fn meld_ander(conn: &mut DbConnection, ctx: &Context, k: &Kop, wie: Partij) -> R
             },
             ctx.nu,
         )?;
+    }
+    Ok(())
+}
+
+/// `INTREKKING_BEREIKT_DE_KETEN`: when a task is cancelled (the police withdraw their
+/// melding, or whoever handed over withdraws the hand-over), the receivers of the open
+/// tasks handed over from it, at any depth, are told: a step `melding-ingetrokken` on
+/// their task, and `zorgmeldingen.status-gewijzigd` to them (DOMAIN.md §3
+/// flow 4, "Chains stay linked"; hc finding M3). Their tasks are not cancelled: the
+/// receiver may already be helping the family, and whether the hand-over still stands is
+/// for whoever handed over to decide (they may cancel it, which lapses its duties). The
+/// step names the withdrawing organisation, not its user, and not the free-text reason:
+/// the receiver of a hand-over had no part in the earlier task, and the reporter's
+/// identity may be withheld from it under the agreement (DOMAIN.md §3 flow 7).
+pub const INTREKKING_BEREIKT_DE_KETEN: &str = "INTREKKING_BEREIKT_DE_KETEN";
+
+/// `INTREKKING_BEREIKT_DE_KETEN` for cancelled task `k`.
+fn meld_keten_ingetrokken(conn: &mut DbConnection, ctx: &Context, k: &Kop) -> Result<(), Fout> {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::zorgmeldingen as z;
+    let open: Vec<String> = [
+        TaakStatus::Requested,
+        TaakStatus::Received,
+        TaakStatus::Accepted,
+        TaakStatus::InProgress,
+        TaakStatus::OnHold,
+    ]
+    .iter()
+    .map(ToString::to_string)
+    .collect();
+    // On the receiver's task the organisation speaks, not its user (see above).
+    let namens = ketenregie_common::Actor {
+        gebruiker: ctx.actor.organisatie.clone(),
+        weergavenaam: ctx.actor.organisatie.clone(),
+        ..ctx.actor.clone()
+    };
+    let mut ouders = vec![k.id.to_string()];
+    let mut gezien = std::collections::BTreeSet::new();
+    while let Some(ouder) = ouders.pop() {
+        let kinderen: Vec<(String, Option<String>, Option<String>)> = z::table
+            .filter(z::bovenliggend_id.eq(&ouder))
+            .select((z::id, z::ontvanger, z::taakstatus))
+            .load(conn)?;
+        for (id, ontvanger, status) in kinderen {
+            if !gezien.insert(id.clone()) {
+                continue;
+            }
+            ouders.push(id.clone());
+            let (Some(ontvanger), Some(status)) = (ontvanger, status) else {
+                continue;
+            };
+            if !open.contains(&status) {
+                continue;
+            }
+            let taak: Uuid = id.parse().map_err(|_| {
+                Fout::Intern(format!("zorgmeldingen.id `{id}` is geen uuid").into())
+            })?;
+            opslag::stap(
+                conn,
+                &ctx.versleuteling,
+                taak,
+                &namens,
+                "melding-ingetrokken",
+                None,
+                None,
+                Some(
+                    "De taak waaruit deze overdracht voortkwam, is geannuleerd. Uw taak loopt door; wie overdroeg beslist of de overdracht blijft.",
+                ),
+                Some(
+                    serde_json::json!({"ingetrokken": k.id, "door": ctx.actor.organisatie, "regel": INTREKKING_BEREIKT_DE_KETEN}),
+                ),
+                ctx.nu,
+            )?;
+            outbox::enqueue(
+                conn,
+                &outbox::Gebeurtenis {
+                    soort: STATUS_GEWIJZIGD.into(),
+                    organisatie: ontvanger,
+                    onderwerp: id,
+                    dataref: opslag::pad(taak),
+                },
+                ctx.nu,
+            )?;
+        }
     }
     Ok(())
 }
@@ -506,6 +593,37 @@ fn overdracht_gedekt(
             ),
         )),
     }
+}
+
+/// The registered organisations (code, name) melding `k` may be handed over to now: those
+/// that pass the same rules `draag_over` applies (`OVERDRACHT_NIET_AAN_MELDER`,
+/// `OVERDRACHT_AAN_EEN_ANDER`, `OVERDRACHT_BINNEN_CONVENANT`), so a form offers no choice
+/// that is always refused (hc finding M1). A refusal leaves an organisation out; a
+/// database error is an error.
+pub fn overdracht_mogelijk_naar(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+) -> Result<Vec<(String, String)>, Fout> {
+    let alle = directory::organisaties(
+        conn,
+        &directory::OrganisatieFilter::default(),
+        &ketenregie_store::venster::Venster::eerste(500),
+    )?;
+    let toegestaan = |r: Result<(), Fout>| match r {
+        Ok(()) => Ok(true),
+        Err(Fout::Ongeldig(_)) => Ok(false),
+        Err(e) => Err(e),
+    };
+    let mut uit = Vec::new();
+    for o in alle.rijen {
+        if toegestaan(overdracht_aan_een_ander(conn, k, &o.code))?
+            && toegestaan(overdracht_gedekt(conn, ctx, k, &o.code, o.soort))?
+        {
+            uit.push((o.code, o.naam));
+        }
+    }
+    Ok(uit)
 }
 
 /// The receiver hands over (`ALLEEN_ONTVANGER_DRAAGT_OVER`, from accepted or in-progress;

@@ -23,13 +23,38 @@ use ketenregie_store::schema::termijnen;
 use ketenregie_store::venster::{Pagina, Venster};
 use uuid::Uuid;
 
-/// Default terms in working days (DOMAIN.md §3: receipt 1, triage outcome 5, final outcome
-/// 10 weeks = 50 working days).
-pub const STANDAARD_WERKDAGEN: &[(Terugkoppelmoment, u32)] = &[
-    (Terugkoppelmoment::Ontvangstbevestiging, 1),
-    (Terugkoppelmoment::NaBeoordeling, 5),
-    (Terugkoppelmoment::Eindresultaat, 50),
+/// A default term: in working days or in calendar weeks, the unit DOMAIN.md names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Termijnduur {
+    /// Working days of the receiver (`Kalender::plus_werkdagen`).
+    Werkdagen(u32),
+    /// Calendar weeks (`Kalender::plus_weken`, `TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG`).
+    Weken(u32),
+}
+
+/// `STANDAARD_TERMIJNEN`: the default terms when no agreement sets them, each in the unit
+/// DOMAIN.md §3 flow 3 names ("sensible defaults: receipt acknowledged within 1 working
+/// day, triage outcome within 5, final outcome within 10 weeks"; the sector norm "80% of
+/// investigations within 10 weeks" of flow 2 is in calendar weeks). Ten weeks is not 50
+/// working days: holidays and closed days would stretch that (hc finding F7).
+pub const STANDAARD_TERMIJNEN: &[(Terugkoppelmoment, Termijnduur)] = &[
+    (
+        Terugkoppelmoment::Ontvangstbevestiging,
+        Termijnduur::Werkdagen(1),
+    ),
+    (Terugkoppelmoment::NaBeoordeling, Termijnduur::Werkdagen(5)),
+    (Terugkoppelmoment::Eindresultaat, Termijnduur::Weken(10)),
 ];
+
+impl Termijnduur {
+    /// The due time of this term for something sent at `van`, in calendar `kalender`.
+    pub fn na(self, kalender: &Kalender, van: DateTime<Utc>) -> DateTime<Utc> {
+        match self {
+            Self::Werkdagen(n) => kalender.plus_werkdagen(van, n),
+            Self::Weken(n) => kalender.plus_weken(van, n),
+        }
+    }
+}
 
 /// Default terms in hours for acute meldingen ("acute unsafety: at once").
 pub const STANDAARD_ACUUT_UREN: &[(Terugkoppelmoment, u32)] = &[
@@ -51,7 +76,7 @@ pub fn kalendernaam(convenant: Option<&Convenant>) -> Kalendernaam {
 /// the receiver's working days (`sluitingsdagen::kalender_van`). The agreement the melding
 /// travels under is the one in force at `verzonden` naming sender and receiver as parties:
 /// the one that sets feedback duties when there is one, else the first by id (the order
-/// decisions cite agreements in). Its terms apply (else `STANDAARD_WERKDAGEN`), in its calendar (else the Algemene
+/// decisions cite agreements in). Its terms apply (else `STANDAARD_TERMIJNEN`), in its calendar (else the Algemene
 /// termijnenwet).
 pub fn bepaal(
     conn: &mut DbConnection,
@@ -73,17 +98,25 @@ pub fn bepaal(
         kalendernaam(plichten.or(geldend.first())),
         nl_datum(verzonden),
     )?;
-    let (lijst, bron): (Vec<(Terugkoppelmoment, u32, Option<u32>)>, String) = match plichten {
+    let (lijst, bron): (Vec<(Terugkoppelmoment, Termijnduur, Option<u32>)>, String) = match plichten
+    {
+        // An agreement's terms are in working days (`Terugkoppelplicht::binnen_werkdagen`).
         Some(c) => (
             c.inhoud
                 .terugkoppelplichten
                 .iter()
-                .map(|p| (p.moment, p.binnen_werkdagen, p.acuut_binnen_uren))
+                .map(|p| {
+                    (
+                        p.moment,
+                        Termijnduur::Werkdagen(p.binnen_werkdagen),
+                        p.acuut_binnen_uren,
+                    )
+                })
                 .collect(),
             format!("convenant {} v{}", c.id, c.versie),
         ),
         None => (
-            STANDAARD_WERKDAGEN
+            STANDAARD_TERMIJNEN
                 .iter()
                 .map(|(m, d)| {
                     (
@@ -102,10 +135,10 @@ pub fn bepaal(
     Ok((
         lijst
             .into_iter()
-            .map(|(m, dagen, uren)| {
+            .map(|(m, duur, uren)| {
                 let due = match (acuut, uren) {
                     (true, Some(u)) => verzonden + Duration::hours(i64::from(u)),
-                    _ => kalender.plus_werkdagen(verzonden, dagen),
+                    _ => duur.na(&kalender, verzonden),
                 };
                 (m, due)
             })

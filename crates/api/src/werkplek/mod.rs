@@ -276,6 +276,7 @@ fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
         Some((regel, rest)) if is_regelnaam(regel) => rest,
         _ => reden,
     };
+    let reden = &datums_als_nl(reden);
     // The page's word for a field or state; any other code as words (`coordinatie`
     // reads "coördinatie").
     namen::per_code(&zonder_regelnamen(reden), |code| {
@@ -284,6 +285,42 @@ fn vervang(reden: &str, woorden: &[(&str, &str)]) -> String {
             None => namen::als_woorden(code),
         }
     })
+}
+
+/// `WERKPLEK_DATUM_DD_MM_JJJJ`: the werkplek shows dates as `dd-mm-jjjj` (README
+/// "Werkplek"), also inside the reasons the use cases give in the API's ISO 8601 (a birth
+/// date "ligt van 1900-01-01 tot en met vandaag": hc finding M2). Every problem text a
+/// werkplek page shows passes `vervang` (or, on the melding form, `meldingen::invullen`),
+/// which apply this.
+pub const WERKPLEK_DATUM_DD_MM_JJJJ: &str = "WERKPLEK_DATUM_DD_MM_JJJJ";
+
+/// `tekst` with every stand-alone ISO date `JJJJ-MM-DD` (a real date, not part of a longer
+/// run of digits, dashes or a date-time) written `dd-mm-jjjj`
+/// (`WERKPLEK_DATUM_DD_MM_JJJJ`). The format name "JJJJ-MM-DD" itself is no date and stays.
+pub fn datums_als_nl(tekst: &str) -> String {
+    let b = tekst.as_bytes();
+    let mut uit = String::with_capacity(tekst.len());
+    let mut i = 0;
+    while i < b.len() {
+        let past = i + 10 <= b.len()
+            && (i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'-'))
+            && (i + 10 == b.len()
+                || !(b[i + 10].is_ascii_alphanumeric() || b[i + 10] == b'-' || b[i + 10] == b':'));
+        if past
+            && let Some(d) = tekst
+                .get(i..i + 10)
+                .filter(|s| s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-')
+                .and_then(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        {
+            uit.push_str(&d.format("%d-%m-%Y").to_string());
+            i += 10;
+            continue;
+        }
+        let c = tekst[i..].chars().next().expect("inside the text");
+        uit.push(c);
+        i += c.len_utf8();
+    }
+    uit
 }
 
 /// Whether `s` is a rule's name as the code and the audit trail write it
@@ -712,6 +749,32 @@ async fn niet_gevonden() -> Result<HttpResponse, Fout> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// WERKPLEK_DATUM_DD_MM_JJJJ (hc finding M2): ISO dates in a reason read dd-mm-jjjj;
+    /// a date-time, a format name and a longer code stay as they are.
+    #[test]
+    fn datums_in_redenen_als_dd_mm_jjjj() {
+        assert_eq!(
+            in_woorden(
+                "`geboortedatum` ligt in de toekomst; een geboortedatum ligt van 1900-01-01 tot en met vandaag",
+                &[("geboortedatum", "Geboortedatum")]
+            ),
+            "Geboortedatum ligt in de toekomst; een geboortedatum ligt van 01-01-1900 tot en met vandaag"
+        );
+        assert_eq!(
+            datums_als_nl("van 2026-12-02 tot en met 2046-12-02."),
+            "van 02-12-2026 tot en met 02-12-2046."
+        );
+        for blijft in [
+            "geen datum JJJJ-MM-DD",
+            "om 2026-12-02T10:00:00Z",
+            "code 12026-12-02",
+            "2026-13-40",
+            "x-2026-12-02",
+        ] {
+            assert_eq!(datums_als_nl(blijft), blijft);
+        }
+    }
 
     /// A rule's name is for clients and the audit trail; the page says what the rule says.
     #[test]

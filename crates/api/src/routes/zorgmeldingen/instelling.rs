@@ -34,7 +34,7 @@ pub async fn zet_kwaliteitscontrole(
 #[utoipa::path(
     get, path = "/termijnen", tag = "zorgmeldingen", operation_id = "termijnenOpvragen",
     summary = "Openstaande terugkoppeltermijnen",
-    description = "The caller's open feedback duties (or those owed to it), earliest due first, so the overdue ones lead. Terms come from the agreement between sender and receiver, else the defaults (receipt 1 working day, triage outcome 5, final outcome 50; acute in hours); working days skip weekends and Dutch public holidays. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however many duties were ever met. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
+    description = "The caller's open feedback duties (or those owed to it), earliest due first, so the overdue ones lead. Terms come from the agreement between sender and receiver, else the defaults (receipt 1 working day, triage outcome 5, final outcome 10 calendar weeks; acute in hours); working days skip weekends and Dutch public holidays, and a term starting outside working days counts from the next working day. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however many duties were ever met. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).",
     params(TermijnParams),
     responses((status = 200, description = "Een pagina termijnen", body = inline(Lijst<TermijnDto>))),
     security(("bearer" = []))

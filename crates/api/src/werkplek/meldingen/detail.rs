@@ -49,6 +49,10 @@ pub(super) struct Meldingpagina {
     momenten: Vec<(String, String)>,
     /// Organisations to hand over to (code, name), when the receiver may hand over.
     overdragen: Vec<(String, String)>,
+    /// The registered organisations (code, name) the feedback form offers as "who took
+    /// over" (`overgenomenDoor.organisatie`, which must be registered), when the caller
+    /// may give feedback.
+    organisaties: Vec<(String, String)>,
     probleem: Option<String>,
     /// The problems of the form just posted, each at its field (`Probleem::veld` and
     /// `id`: the field's element id on this page, `reden-rejected`).
@@ -122,25 +126,6 @@ pub(super) async fn detail_pagina(
     .await?;
     let k = &m.kop;
     let org = &s.actor.organisatie;
-    // The names, and the caller's part in the task as the API decides it
-    // (`partij::taakpartij`: for a hand-over task the organisation that handed over is its
-    // sender, and the melding's original sender takes no step on it).
-    let (namen, partij) = {
-        let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
-        crate::db::run(pool, move |c| {
-            let namen = Weergavenamen::laad(
-                c,
-                [Some(kop.afzender.as_str()), kop.ontvanger.as_deref()]
-                    .into_iter()
-                    .flatten(),
-                codes.iter().map(String::as_str),
-            )
-            .map_err(crate::db::db_fout)?;
-            let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
-            Ok((namen, partij))
-        })
-        .await?
-    };
     // The feedback on it, for whoever may read it (sender and receiver, by agreement);
     // none yet before it was sent.
     let terugkoppelingen = if k.taakstatus.is_some() {
@@ -153,6 +138,31 @@ pub(super) async fn detail_pagina(
         .unwrap_or_default()
     } else {
         vec![]
+    };
+    // The names, and the caller's part in the task as the API decides it
+    // (`partij::taakpartij`: for a hand-over task the organisation that handed over is its
+    // sender, and the melding's original sender takes no step on it).
+    let (namen, partij) = {
+        let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
+        // Who took over, as the feedback names them, by name too.
+        let overgenomen: Vec<String> = terugkoppelingen
+            .iter()
+            .filter_map(|t| t.overgenomen_door.as_ref().map(|o| o.organisatie.clone()))
+            .collect();
+        crate::db::run(pool, move |c| {
+            let namen = Weergavenamen::laad(
+                c,
+                [Some(kop.afzender.as_str()), kop.ontvanger.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .chain(overgenomen.iter().map(String::as_str)),
+                codes.iter().map(String::as_str),
+            )
+            .map_err(crate::db::db_fout)?;
+            let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
+            Ok((namen, partij))
+        })
+        .await?
     };
     let nu = ctx.nu.naive_utc();
     let termijnen = m
@@ -231,19 +241,13 @@ pub(super) async fn detail_pagina(
             k.taakstatus,
             Some(TaakStatus::Accepted | TaakStatus::InProgress)
         ) {
-        let eigen = org.clone();
-        crate::db::run(pool, move |c| {
-            let p = ketenregie_store::directory::organisaties(
-                c,
-                &ketenregie_store::directory::OrganisatieFilter::default(),
-                &ketenregie_store::venster::Venster::eerste(500),
-            )
-            .map_err(crate::db::db_fout)?;
-            Ok(p.rijen
-                .into_iter()
-                .filter(|o| o.code != eigen)
-                .map(|o| (o.code, o.naam))
-                .collect())
+        // Only the organisations the hand-over rules accept, decided by the same rule
+        // functions the API applies (hc finding M1).
+        let (c, kop) = (ctx.clone(), k.clone());
+        crate::db::run(pool, move |conn| {
+            Ok(ketenregie_referral::overgang::overdracht_mogelijk_naar(
+                conn, &c, &kop,
+            )?)
         })
         .await?
     } else {
@@ -284,6 +288,23 @@ pub(super) async fn detail_pagina(
         .as_ref()
         .and_then(|i| i["melder"]["identiteitDelen"].as_bool())
         == Some(false);
+    let terugkoppelen = partij == Some(Partij::Ontvanger) && !momenten.is_empty();
+    // DOMAIN.md §3 flow 3: the feedback says who took over (with contact); the API takes
+    // any registered organisation (`overgenomenDoor.organisatie`), so the form offers them.
+    let organisaties = if terugkoppelen {
+        crate::db::run(pool, move |c| {
+            let p = ketenregie_store::directory::organisaties(
+                c,
+                &ketenregie_store::directory::OrganisatieFilter::default(),
+                &ketenregie_store::venster::Venster::eerste(500),
+            )
+            .map_err(crate::db::db_fout)?;
+            Ok(p.rijen.into_iter().map(|o| (o.code, o.naam)).collect())
+        })
+        .await?
+    } else {
+        vec![]
+    };
     let t = Meldingpagina {
         kader: Kader::voor(s, "Zorgmelding", ""),
         id,
@@ -316,9 +337,10 @@ pub(super) async fn detail_pagina(
                 ketenregie_referral::overgang::ONDERZOEK_VT_BIJ_ANONIEME_MELDER
             )
         }),
-        terugkoppelen: partij == Some(Partij::Ontvanger) && !momenten.is_empty(),
+        terugkoppelen,
         momenten,
         overdragen,
+        organisaties,
         probleem,
         problemen: terug.velden,
         namen,
@@ -605,9 +627,20 @@ pub async fn terugkoppeling(
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
     let ctx = context(&req, &f.sessie, None)?;
+    // Who took over (with contact), and the safety conditions and monitoring where the
+    // reporter has a role in them (DOMAIN.md §3 flow 3): the same fields the API takes. A
+    // contact without an organisation is sent as such, so the page says which is missing.
+    let overgenomen = match (f.waarde("overgenomenDoor"), f.waarde("overgenomenContact")) {
+        (None, None) => serde_json::Value::Null,
+        (org, contact) => json!({"organisatie": org, "contact": contact}),
+    };
     let invoer: TerugkoppelingInvoer = serde_json::from_value(json!({
         "moment": f.waarde("moment"),
         "vervolgtrajectGestart": f.ja_nee("vervolgtrajectGestart"),
+        "overgenomenDoor": overgenomen,
+        "melderHeeftRol": f.ja_nee("melderHeeftRol"),
+        "veiligheidsvoorwaarden": f.waarde("veiligheidsvoorwaarden"),
+        "monitoringsafspraken": f.waarde("monitoringsafspraken"),
         "toelichting": f.waarde("toelichting"),
     }))
     .map_err(|e| Fout(AppError::intern(e)))?;
@@ -624,6 +657,31 @@ pub async fn terugkoppeling(
             "vervolgtrajectGestart",
             "vervolg-ja",
             "Is er een vervolgtraject gestart?",
+        ),
+        (
+            "overgenomenDoor.organisatie",
+            "tk-overgenomen",
+            "Overgenomen door",
+        ),
+        (
+            "overgenomenDoor.contact",
+            "tk-contact",
+            "Contact bij die organisatie",
+        ),
+        (
+            "melderHeeftRol",
+            "rol-ja",
+            "Heeft de melder een rol in de veiligheidsvoorwaarden of de monitoring?",
+        ),
+        (
+            "veiligheidsvoorwaarden",
+            "tk-voorwaarden",
+            "Veiligheidsvoorwaarden",
+        ),
+        (
+            "monitoringsafspraken",
+            "tk-monitoring",
+            "Monitoringsafspraken",
         ),
         ("toelichting", "tk-toelichting", "Toelichting"),
     ];

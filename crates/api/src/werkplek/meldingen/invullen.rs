@@ -125,7 +125,7 @@ pub(super) fn problemen(
                     Probleem {
                         id: veld_id(&veld),
                         veld,
-                        tekst: f.reason.clone(),
+                        tekst: crate::werkplek::datums_als_nl(&f.reason),
                     }
                 })
                 .collect(),
