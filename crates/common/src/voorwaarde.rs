@@ -89,8 +89,7 @@ impl IfMatch {
             IfMatch::Versies { tags } => {
                 // STRENGE_ETAG_VERGELIJKING: the opaque-tag of our ETag `"{huidig}"` is the
                 // decimal text of the version; compare text, not numbers.
-                let eigen = huidig.to_string();
-                tags.iter().any(|t| *t == eigen)
+                tags.contains(&huidig.to_string())
             }
         }
     }
