@@ -773,11 +773,21 @@ async fn gi_gezin(
     let id = |v: Value| v["id"].as_str().unwrap().to_string();
     let ouder = id(post_ok(app, "/api/v1/personen", gi, persoon("Ouder", "1960-02-03")).await);
     let kind = id(post_ok(app, "/api/v1/personen", gi, persoon(kindnaam, geboren)).await);
+    // The decision was made while the child was a minor (MAATREGEL_OVER_MINDERJARIGE):
+    // ten years after birth, or ten days ago if that is earlier.
+    let tien_jaar: i32 = geboren[..4].parse::<i32>().unwrap() + 10;
+    let van = std::cmp::min(format!("{tien_jaar}{}", &geboren[4..]), d(-10));
     let g = id(post_ok(app, "/api/v1/gezinnen", gi,
         json!({"leden": [{"persoon": ouder, "relatie": "ouder"}, {"persoon": kind, "relatie": "kind"}]})).await);
-    let b = id(post_ok(app, &format!("/api/v1/gezinnen/{g}/beschikkingen"), gi, json!({
-        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/1", "datum": d(-10), "soort": "gezag",
-        "van": d(-10), "uitvoerbaarBijVoorraad": false, "sterkeArm": false, "kinderen": [kind]})).await);
+    let b = id(post_ok(
+        app,
+        &format!("/api/v1/gezinnen/{g}/beschikkingen"),
+        gi,
+        json!({
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/1", "datum": van, "soort": "gezag",
+        "van": van, "uitvoerbaarBijVoorraad": false, "sterkeArm": false, "kinderen": [kind]}),
+    )
+    .await);
     (g, kind, ouder, b)
 }
 

@@ -500,7 +500,7 @@ pub fn vastleggen(
         &kinderen,
     ))?);
     let leden = personen::lees_veel(conn, &ctx.versleuteling, &gezinnen::lid_ids(&g))?;
-    naslag.extend(minderjarig_bij_begin(invoer, &kinderen, &leden));
+    naslag.extend(minderjarig_bij_begin(invoer, &g, &kinderen, &leden));
     let b = invoer::samen(eerste, naslag)?;
     let b = voeg_in(conn, &ctx.versleuteling, &ctx.actor.organisatie, b, ctx.nu)?;
     toegang::schrijf_eigen(
@@ -533,9 +533,12 @@ pub fn geboren_van(personen: &[personen::Persoon], id: &Uuid) -> Option<NaiveDat
 
 /// Rule `MAATREGEL_OVER_MINDERJARIGE` at recording, on the body as sent: a decision about
 /// minors names no child who is 18 or older on its `van` (only when `soort` and `van`
-/// read; each child among the family's members `leden`, else another rule names it).
+/// read). Only a child of family `g` is judged: a parent or a stranger named in
+/// `kinderen` is already named by `BESCHIKKING_KINDEREN_VAN_GEZIN`, and one problem per
+/// entry says what is wrong with it (a parent's age is not the fault).
 fn minderjarig_bij_begin(
     invoer: &BeschikkingInvoer,
+    g: &gezinnen::Gezin,
     kinderen: &[(String, Uuid)],
     leden: &[personen::Persoon],
 ) -> Vec<InvalidParam> {
@@ -550,9 +553,15 @@ fn minderjarig_bij_begin(
     if !soort.over_minderjarige() {
         return vec![];
     }
+    let kind_van_gezin = |k: &Uuid| {
+        g.leden
+            .iter()
+            .any(|l| l.persoon == *k && l.relatie == gezinnen::Relatie::Kind)
+    };
     kinderen
         .iter()
-        .filter(|(_, k)| geboren_van(leden, k).is_some_and(|g| crate::gezag::meerderjarig_op(g, van)))
+        .filter(|(_, k)| kind_van_gezin(k))
+        .filter(|(_, k)| geboren_van(leden, k).is_some_and(|d| crate::gezag::meerderjarig_op(d, van)))
         .map(|(veld, _)| InvalidParam {
             name: veld.clone(),
             code: MAATREGEL_OVER_MINDERJARIGE.into(),

@@ -118,8 +118,15 @@ pub async fn organisatie_id(app: &TestApp, code: &str) -> String {
 }
 
 /// Add a contact point with an e-mail address.
+///
+/// The `privacy` contact point is managed only by the organisation's own privacy officer
+/// as functional admin (`PRIVACYKANAAL_ALLEEN_FG`); every other by the platform admin.
 pub async fn contactpunt(app: &TestApp, code: &str, rol: &str, email: &str) {
-    let admin = app.token("ketenregie-platform", &["platformbeheerder"]);
+    let admin = if rol == "privacy" {
+        app.token(code, &["functioneel-beheerder", "privacyfunctionaris"])
+    } else {
+        app.token("ketenregie-platform", &["platformbeheerder"])
+    };
     let id = organisatie_id(app, code).await;
     let res = app
         .post(
