@@ -160,11 +160,12 @@ async fn if_match_table(db: Db) {
     let tabel: &[(Option<&str>, u16)] = &[
         (None, 200),
         (Some("*"), 200),
-        // IF_MATCH_LIJSTSYNTAX: an empty field value names no tag: a 400, not "no
-        // precondition"; empty list members are ignored (RFC 9110 §5.6.1.2).
-        (Some(""), 400),
-        (Some(" "), 400),
-        (Some(","), 400),
+        // IF_MATCH_LIJSTSYNTAX: an empty field value is the empty list: no version
+        // matches it (412), it is not "no precondition"; empty list members are ignored
+        // (RFC 9110 §5.6.1.2).
+        (Some(""), 412),
+        (Some(" "), 412),
+        (Some(","), 412),
         (Some("\"1\","), 200),
         (Some(", \"1\""), 200),
         (Some("\"0\",,\"1\""), 200),

@@ -45,7 +45,6 @@ impl IfMatch {
         }
         let mut tags = Vec::new();
         let mut rest = s;
-        let mut leden = 0;
         loop {
             rest = rest.trim_start_matches([' ', '\t', ',']);
             if rest.is_empty() {
@@ -71,14 +70,14 @@ impl IfMatch {
             if !(na.is_empty() || na.starts_with(',')) {
                 return Err(IfMatchSyntaxFout);
             }
-            leden += 1;
             if !zwak {
                 tags.push(ondoorzichtig.to_string());
             }
         }
-        if leden == 0 {
-            return Err(IfMatchSyntaxFout);
-        }
+        // IF_MATCH_LIJSTSYNTAX: `If-Match = "*" / #entity-tag` (RFC 9110 §13.1.1) admits
+        // an empty list (§5.6.1: `#` is zero or more). Such a header names no tag, so no
+        // current version matches it: the write is refused with 412, never done as if the
+        // header were absent.
         Ok(IfMatch::Versies { tags })
     }
 
@@ -135,8 +134,13 @@ mod tests {
         assert!(p("\"1\",").staat_toe(1));
         assert!(p(", \"1\"").staat_toe(1));
         assert!(p("\"2\",,\"1\"").staat_toe(1));
-        for fout in ["", "1", "\"1", "\"1\" x", "*, \"1\"", "W/1", ","] {
+        for fout in ["1", "\"1", "\"1\" x", "*, \"1\"", "W/1"] {
             assert!(IfMatch::parse(fout).is_err(), "{fout:?}");
+        }
+        // IF_MATCH_LIJSTSYNTAX: an empty list matches no version (412), it is not absent
+        for leeg in ["", " ", ",", " , "] {
+            assert!(!p(leeg).staat_toe(1), "{leeg:?}");
+            assert!(p(leeg).controleer(1, "het").is_err(), "{leeg:?}");
         }
     }
 }

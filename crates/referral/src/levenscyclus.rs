@@ -184,6 +184,14 @@ pub fn controleer(
             format!("Deze stap is niet aan u: alleen de {wie} mag van `{van}` naar `{naar}`"),
         ));
     }
+    reden_geldig(naar, reden)
+}
+
+/// The step's own body: a target in `REDEN_VERPLICHT` has a reason, and a reason given
+/// says something. Checked by `controleer`, and by a step before its `If-Match`: a body
+/// that fails on its own is answered so, whatever the precondition (RFC 9110 §13.2.1:
+/// preconditions are evaluated for a request that would otherwise succeed).
+pub fn reden_geldig(naar: TaakStatus, reden: Option<&str>) -> Result<(), Fout> {
     let blanco = reden
         .map(ketenregie_common::validatie::zonder_spatie)
         .is_none_or(str::is_empty);

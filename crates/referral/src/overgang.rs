@@ -65,6 +65,8 @@ fn overgang(
             k.meldingstatus
         ))
     })?;
+    // The body's own fault before the precondition (`levenscyclus::reden_geldig`).
+    levenscyclus::reden_geldig(o.naar, s.reden.as_deref())?;
     // A stale If-Match first: whoever lost the race hears that, not a state error.
     versie_check(&k, &s.verwacht_versie)?;
     // The melding's original sender takes no step on a hand-over task, whatever its state

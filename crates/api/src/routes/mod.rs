@@ -33,9 +33,10 @@ use ketenregie_common::IfMatch;
 /// several header lines are one list. Malformed syntax is a 400 naming the header, rule `pattern`.
 ///
 /// IF_MATCH_LIJSTSYNTAX (RFC 9110 §13.1.1 `If-Match = "*" / #entity-tag`, §5.6.1.2): empty
-/// list members are ignored, but a field value with no entity tag at all (an empty
-/// header) is not an `If-Match` a write can honour: a 400, never "no precondition". The
-/// document's pattern (`IF_MATCH_PATROON`) says the same.
+/// list members are ignored, and a field value with no entity tag at all (an empty
+/// header, or only commas) is the empty list: it matches no version, so the write is a
+/// 412, never done as "no precondition". The document's pattern (`IF_MATCH_PATROON`)
+/// admits it, as the RFC's grammar does.
 pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
     let regels: Vec<&str> = req
         .headers()
@@ -51,10 +52,11 @@ pub fn if_match(req: &HttpRequest) -> Result<IfMatch, AppError> {
 }
 
 /// The pattern the document gives `If-Match` (IF_MATCH_LIJSTSYNTAX): `*`, or a
-/// comma-separated list of at least one entity tag, each `"..."` or `W/"..."` (RFC 9110
+/// comma-separated list of entity tags, each `"..."` or `W/"..."` (RFC 9110
 /// §8.8.3), where empty list members (`"1",`, `, "1"`, `"1",,"2"`) are allowed and ignored
-/// (RFC 9110 §5.6.1.2), as the server reads them. An empty value matches nothing here.
-pub const IF_MATCH_PATROON: &str = r#"^[ \t]*(\*|[ \t,]*(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t,]*((W/)?"[\x21\x23-\x7E]*")?)*)[ \t]*$"#;
+/// (RFC 9110 §5.6.1.2), as the server reads them; or the empty list (blank or only commas),
+/// which no version matches (412).
+pub const IF_MATCH_PATROON: &str = r#"^([ \t,]*|[ \t]*(\*|[ \t,]*(W/)?"[\x21\x23-\x7E]*"([ \t]*,[ \t,]*((W/)?"[\x21\x23-\x7E]*")?)*)[ \t]*)$"#;
 
 /// The ETag of a versioned object.
 pub fn etag(versie: i64) -> (header::HeaderName, String) {
