@@ -246,10 +246,7 @@ impl Beschikking {
         if w == Werking::InWerking
             && self.soort.over_minderjarige()
             && !self.kinderen.is_empty()
-            && self
-                .kinderen
-                .iter()
-                .all(|k| geboren(k).is_some_and(|g| crate::gezag::meerderjarig_op(g, dag)))
+            && self.kinderen_op(dag, geboren).is_empty()
         {
             return Werking::Verlopen;
         }
@@ -553,14 +550,9 @@ fn minderjarig_bij_begin(
     if !soort.over_minderjarige() {
         return vec![];
     }
-    let kind_van_gezin = |k: &Uuid| {
-        g.leden
-            .iter()
-            .any(|l| l.persoon == *k && l.relatie == gezinnen::Relatie::Kind)
-    };
     kinderen
         .iter()
-        .filter(|(_, k)| kind_van_gezin(k))
+        .filter(|(_, k)| g.kinderen().any(|c| c == *k))
         .filter(|(_, k)| geboren_van(leden, k).is_some_and(|d| crate::gezag::meerderjarig_op(d, van)))
         .map(|(veld, _)| InvalidParam {
             name: veld.clone(),
@@ -580,10 +572,7 @@ pub const BESCHIKKING_KINDEREN_VAN_GEZIN: &str = "beschikking-kinderen-van-gezin
 fn kinderen_van_gezin(g: &gezinnen::Gezin, kinderen: &[(String, Uuid)]) -> Vec<InvalidParam> {
     let mut v = Validatie::new();
     for (veld, k) in kinderen {
-        let kind = g
-            .leden
-            .iter()
-            .any(|l| l.persoon == *k && l.relatie == gezinnen::Relatie::Kind);
+        let kind = g.kinderen().any(|c| c == *k);
         if !kind {
             v.fout(
                 veld.clone(),

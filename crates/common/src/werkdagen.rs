@@ -216,16 +216,23 @@ impl Kalender {
     /// closed day, judged in Dutch local time: 00:30 on a Saturday is Saturday) counts from
     /// the start of the next working day (`TERMIJN_BEGINT_OP_WERKDAG`).
     pub fn plus_werkdagen(&self, van: DateTime<Utc>, n: u32) -> DateTime<Utc> {
+        // From 00:00 of a working day, n working days end at 00:00 of the n-th working
+        // day after it: the end of the n-th whole working day.
+        let begin = self.begin_termijn(van);
+        nl_tijdstip(self.werkdag_na(begin.date(), n).and_time(begin.time()))
+    }
+
+    /// `TERMIJN_BEGINT_OP_WERKDAG`: the Dutch local moment a term sent at `van` starts
+    /// from: `van` itself on a working day, else 00:00 of the next working day.
+    fn begin_termijn(&self, van: DateTime<Utc>) -> chrono::NaiveDateTime {
         let lokaal = van.with_timezone(&NL).naive_local();
-        if !self.is_werkdag(lokaal.date()) {
-            // TERMIJN_BEGINT_OP_WERKDAG: the term runs from 00:00 of the first working
-            // day after it, so n working days end at 00:00 of the n-th working day after
-            // that one (the end of the n-th whole working day).
-            let begin = self.werkdag_na(lokaal.date(), 1);
-            return begin_van_dag(self.werkdag_na(begin, n));
+        if self.is_werkdag(lokaal.date()) {
+            lokaal
+        } else {
+            self.werkdag_na(lokaal.date(), 1)
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight exists")
         }
-        let dag = self.werkdag_na(lokaal.date(), n);
-        nl_tijdstip(dag.and_time(lokaal.time()))
     }
 
     /// The moment `n` calendar weeks after `van` (`TERMIJN_IN_WEKEN_EINDIGT_OP_WERKDAG`):
@@ -233,14 +240,7 @@ impl Kalender {
     /// time) when that day is not one. A start outside working days counts from 00:00 of
     /// the next working day (`TERMIJN_BEGINT_OP_WERKDAG`).
     pub fn plus_weken(&self, van: DateTime<Utc>, n: u32) -> DateTime<Utc> {
-        let lokaal = van.with_timezone(&NL).naive_local();
-        let begin = if self.is_werkdag(lokaal.date()) {
-            lokaal
-        } else {
-            self.werkdag_na(lokaal.date(), 1)
-                .and_hms_opt(0, 0, 0)
-                .expect("midnight exists")
-        };
+        let begin = self.begin_termijn(van);
         let mut dag = begin.date() + Duration::weeks(i64::from(n));
         if !self.is_werkdag(dag) {
             dag = self.werkdag_na(dag, 1);

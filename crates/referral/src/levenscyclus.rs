@@ -92,6 +92,11 @@ pub const OVERGANGEN: &[(TaakStatus, TaakStatus, Partij)] = &[
 /// Target states that need a stated reason.
 pub const REDEN_VERPLICHT: &[TaakStatus] = &[Rejected, Cancelled, OnHold, Failed];
 
+/// The open task states: those a transition of `OVERGANGEN` leaves (the others,
+/// completed, rejected, cancelled and failed, are end states). A task in one of these
+/// still has a receiver at work (`OVERDRACHT_AAN_EEN_ANDER`, `INTREKKING_BEREIKT_DE_KETEN`).
+pub const OPEN: &[TaakStatus] = &[Requested, Received, Accepted, InProgress, OnHold];
+
 /// Whether a step to `naar` needs a stated reason (`REDEN_VERPLICHT`): what a front end
 /// asks before offering the step.
 pub fn vraagt_reden(naar: TaakStatus) -> bool {

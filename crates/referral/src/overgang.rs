@@ -16,6 +16,7 @@ use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::logboek;
 use ketenregie_store::{DbConnection, directory, outbox};
+use std::collections::BTreeSet;
 use uuid::Uuid;
 
 /// Event to the other party of every step (a reference, no content).
@@ -249,16 +250,7 @@ pub const INTREKKING_BEREIKT_DE_KETEN: &str = "INTREKKING_BEREIKT_DE_KETEN";
 fn meld_keten_ingetrokken(conn: &mut DbConnection, ctx: &Context, k: &Kop) -> Result<(), Fout> {
     use diesel::prelude::*;
     use ketenregie_store::schema::zorgmeldingen as z;
-    let open: Vec<String> = [
-        TaakStatus::Requested,
-        TaakStatus::Received,
-        TaakStatus::Accepted,
-        TaakStatus::InProgress,
-        TaakStatus::OnHold,
-    ]
-    .iter()
-    .map(ToString::to_string)
-    .collect();
+    let open: Vec<String> = levenscyclus::OPEN.iter().map(ToString::to_string).collect();
     // On the receiver's task the organisation speaks, not its user (see above).
     let namens = ketenregie_common::Actor {
         gebruiker: ctx.actor.organisatie.clone(),
@@ -532,9 +524,11 @@ pub const OVERDRACHT_NIET_AAN_MELDER: &str = "OVERDRACHT_NIET_AAN_MELDER";
 
 /// `OVERDRACHT_AAN_EEN_ANDER` (and `OVERDRACHT_NIET_AAN_MELDER`) for a hand-over of `k` to
 /// `naar`.
-fn overdracht_aan_een_ander(conn: &mut DbConnection, k: &Kop, naar: &str) -> Result<(), Fout> {
-    use diesel::prelude::*;
-    use ketenregie_store::schema::zorgmeldingen as z;
+fn overdracht_aan_een_ander(
+    k: &Kop,
+    naar: &str,
+    met_open_taak: &BTreeSet<String>,
+) -> Result<(), Fout> {
     let regel = |reden: &str| {
         Err(Fout::veld(
             "organisatie",
@@ -554,25 +548,24 @@ fn overdracht_aan_een_ander(conn: &mut DbConnection, k: &Kop, naar: &str) -> Res
     if k.ontvanger.as_deref() == Some(naar) {
         return regel("de taak ligt al bij deze organisatie; overdragen kan alleen aan een andere");
     }
-    let open = [
-        TaakStatus::Requested,
-        TaakStatus::Received,
-        TaakStatus::Accepted,
-        TaakStatus::InProgress,
-        TaakStatus::OnHold,
-    ]
-    .map(|s| s.to_string());
-    let heeft_open_taak: bool = diesel::select(diesel::dsl::exists(
-        z::table
-            .filter(z::groep_id.eq(k.groep_id.to_string()))
-            .filter(z::ontvanger.eq(naar))
-            .filter(z::taakstatus.eq_any(open)),
-    ))
-    .get_result(conn)?;
-    if heeft_open_taak {
+    if met_open_taak.contains(naar) {
         return regel("deze organisatie heeft al een open taak voor deze zorgmelding");
     }
     Ok(())
+}
+
+/// The organisations with an open task (`levenscyclus::OPEN`) in melding group `groep`:
+/// `OVERDRACHT_AAN_EEN_ANDER`'s one look-up, read once for any number of candidates.
+fn met_open_taak(conn: &mut DbConnection, groep: Uuid) -> Result<BTreeSet<String>, Fout> {
+    use diesel::prelude::*;
+    use ketenregie_store::schema::zorgmeldingen as z;
+    let open: Vec<String> = levenscyclus::OPEN.iter().map(ToString::to_string).collect();
+    let ontvangers: Vec<Option<String>> = z::table
+        .filter(z::groep_id.eq(groep.to_string()))
+        .filter(z::taakstatus.eq_any(open))
+        .select(z::ontvanger)
+        .load(conn)?;
+    Ok(ontvangers.into_iter().flatten().collect())
 }
 
 /// `OVERDRACHT_BINNEN_CONVENANT` for a hand-over of `k` to `naar` (of kind `soort`).
@@ -600,29 +593,26 @@ fn overdracht_gedekt(
 /// The registered organisations (code, name) melding `k` may be handed over to now: those
 /// that pass the same rules `draag_over` applies (`OVERDRACHT_NIET_AAN_MELDER`,
 /// `OVERDRACHT_AAN_EEN_ANDER`, `OVERDRACHT_BINNEN_CONVENANT`), so a form offers no choice
-/// that is always refused (hc finding M1). A refusal leaves an organisation out; a
-/// database error is an error.
+/// that is always refused (hc finding M1), among `organisaties` (the register as the
+/// caller read it). A refusal leaves an organisation out; a database error is an error.
 pub fn overdracht_mogelijk_naar(
     conn: &mut DbConnection,
     ctx: &Context,
     k: &Kop,
+    organisaties: &[directory::Organisatie],
 ) -> Result<Vec<(String, String)>, Fout> {
-    let alle = directory::organisaties(
-        conn,
-        &directory::OrganisatieFilter::default(),
-        &ketenregie_store::venster::Venster::eerste(500),
-    )?;
     let toegestaan = |r: Result<(), Fout>| match r {
         Ok(()) => Ok(true),
         Err(Fout::Ongeldig(_)) => Ok(false),
         Err(e) => Err(e),
     };
+    let open = met_open_taak(conn, k.groep_id)?;
     let mut uit = Vec::new();
-    for o in alle.rijen {
-        if toegestaan(overdracht_aan_een_ander(conn, k, &o.code))?
+    for o in organisaties {
+        if toegestaan(overdracht_aan_een_ander(k, &o.code, &open))?
             && toegestaan(overdracht_gedekt(conn, ctx, k, &o.code, o.soort))?
         {
-            uit.push((o.code, o.naam));
+            uit.push((o.code.clone(), o.naam.clone()));
         }
     }
     Ok(uit)
@@ -661,7 +651,7 @@ pub fn draag_over(conn: &mut DbConnection, ctx: &Context, o: Overdracht) -> Resu
                 .to_string(),
         ));
     };
-    overdracht_aan_een_ander(conn, &k, &o.naar)?;
+    overdracht_aan_een_ander(&k, &o.naar, &met_open_taak(conn, k.groep_id)?)?;
     overdracht_gedekt(conn, ctx, &k, &o.naar, ontvanger.soort)?;
     let i = opslag::inhoud(conn, &t, &ctx.versleuteling, k.id)?;
     let n = opslag::maak(

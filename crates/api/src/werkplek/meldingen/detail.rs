@@ -235,24 +235,6 @@ pub(super) async fn detail_pagina(
         })
         .filter(|g| !g.velden.is_empty())
         .collect();
-    // The receiver may hand over from accepted or in progress (`draag_over` decides).
-    let overdragen = if partij == Some(Partij::Ontvanger)
-        && matches!(
-            k.taakstatus,
-            Some(TaakStatus::Accepted | TaakStatus::InProgress)
-        ) {
-        // Only the organisations the hand-over rules accept, decided by the same rule
-        // functions the API applies (hc finding M1).
-        let (c, kop) = (ctx.clone(), k.clone());
-        crate::db::run(pool, move |conn| {
-            Ok(ketenregie_referral::overgang::overdracht_mogelijk_naar(
-                conn, &c, &kop,
-            )?)
-        })
-        .await?
-    } else {
-        vec![]
-    };
     let terug = terug.unwrap_or_default();
     let probleem = match (terug.tekst, terug.toestand) {
         (Some(t), true) => Some(format!(
@@ -289,21 +271,42 @@ pub(super) async fn detail_pagina(
         .and_then(|i| i["melder"]["identiteitDelen"].as_bool())
         == Some(false);
     let terugkoppelen = partij == Some(Partij::Ontvanger) && !momenten.is_empty();
-    // DOMAIN.md §3 flow 3: the feedback says who took over (with contact); the API takes
-    // any registered organisation (`overgenomenDoor.organisatie`), so the form offers them.
-    let organisaties = if terugkoppelen {
-        crate::db::run(pool, move |c| {
-            let p = ketenregie_store::directory::organisaties(
-                c,
+    // The receiver may hand over from accepted or in progress (`draag_over` decides).
+    let mag_overdragen = partij == Some(Partij::Ontvanger)
+        && matches!(
+            k.taakstatus,
+            Some(TaakStatus::Accepted | TaakStatus::InProgress)
+        );
+    // The partner register, read once for both forms that offer organisations: the
+    // hand-over offers only those the hand-over rules accept, decided by the same rule
+    // functions the API applies (hc finding M1); the feedback says who took over (with
+    // contact, DOMAIN.md §3 flow 3), any registered organisation
+    // (`overgenomenDoor.organisatie`).
+    let (overdragen, organisaties) = if mag_overdragen || terugkoppelen {
+        let (c, kop) = (ctx.clone(), k.clone());
+        crate::db::run(pool, move |conn| {
+            let register = ketenregie_store::directory::organisaties(
+                conn,
                 &ketenregie_store::directory::OrganisatieFilter::default(),
                 &ketenregie_store::venster::Venster::eerste(500),
             )
-            .map_err(crate::db::db_fout)?;
-            Ok(p.rijen.into_iter().map(|o| (o.code, o.naam)).collect())
+            .map_err(crate::db::db_fout)?
+            .rijen;
+            let overdragen = if mag_overdragen {
+                ketenregie_referral::overgang::overdracht_mogelijk_naar(conn, &c, &kop, &register)?
+            } else {
+                vec![]
+            };
+            let organisaties = if terugkoppelen {
+                register.into_iter().map(|o| (o.code, o.naam)).collect()
+            } else {
+                vec![]
+            };
+            Ok((overdragen, organisaties))
         })
         .await?
     } else {
-        vec![]
+        (vec![], vec![])
     };
     let t = Meldingpagina {
         kader: Kader::voor(s, "Zorgmelding", ""),
