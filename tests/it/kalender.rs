@@ -280,6 +280,72 @@ async fn sluitingsdagen_begrensd_per_jaar(db: Db) {
     assert_eq!(res.status(), 201);
 }
 
+/// `SLUITINGSDAG_TELT_NA_GEBRUIK`: a closed day removed after a deadline the organisation
+/// owes ran across it still counts toward the year's ten (outside tester, round three: an
+/// admin set ten days, removed them before they came, set ten more, and so stretched every
+/// melding's deadlines for good). It is no closed day any more (not listed, not read, not
+/// skipped); setting it again takes its place back without counting twice.
+async fn sluitingsdag_telt_na_gebruik(db: Db) {
+    let Some((app, _)) = app_op(db, "2027-05-04T10:00:00Z").await else {
+        return;
+    };
+    let beheer = app.token("vt-haaglanden", &["functioneel-beheerder"]);
+    let dag = |d: u32| format!("/api/v1/sluitingsdagen/2027-06-{d:02}");
+    for d in 1..=10 {
+        let res = app
+            .put(&dag(d), &beheer, &json!({"omschrijving": "studiedag"}))
+            .await;
+        assert_eq!(res.status(), 201, "day {d}");
+    }
+    // A melding's final-outcome term (10 weeks) runs across all of June.
+    keten::verzonden_melding(&app).await;
+    let weg = |d: u32| {
+        app.client
+            .delete(app.url(&dag(d)))
+            .bearer_auth(&beheer)
+            .send()
+    };
+    assert_eq!(weg(1).await.unwrap().status(), 204);
+    assert_problem(app.get(&dag(1), &beheer).await, 404).await;
+    assert_problem(weg(1).await.unwrap(), 404).await;
+    let lijst: Value = app
+        .get("/api/v1/sluitingsdagen", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        lijst["count"], 9,
+        "the removed day is no closed day: {lijst}"
+    );
+    let b = assert_problem(
+        app.put(&dag(11), &beheer, &json!({"omschrijving": "studiedag"}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(b["invalidParams"][0]["name"], "datum", "{b}");
+    assert!(
+        b.to_string().contains("SLUITINGSDAG_TELT_NA_GEBRUIK"),
+        "the rule by name: {b}"
+    );
+    let res = app
+        .put(&dag(1), &beheer, &json!({"omschrijving": "toch dicht"}))
+        .await;
+    assert_eq!(res.status(), 201, "setting it again takes its place back");
+    let lijst: Value = app
+        .get("/api/v1/sluitingsdagen", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lijst["count"], 10);
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM sluitingsdagen WHERE organisatie = 'vt-haaglanden'"),
+        10
+    );
+}
+
 /// A report period is Dutch calendar days: a melding sent at 00:30 on 1 April Dutch time
 /// (22:30 UTC on 31 March) belongs to April.
 async fn rapportperiode_in_nederlandse_dagen(db: Db) {
@@ -436,6 +502,7 @@ op_beide_backends!(
     bevinding_11_vijf_mei,
     sluitingsdagen_zetten_en_gebruiken,
     sluitingsdagen_begrensd_per_jaar,
+    sluitingsdag_telt_na_gebruik,
     rapportperiode_in_nederlandse_dagen,
     kalender_per_convenant
 );

@@ -231,7 +231,7 @@ fn kopformaten(op: &mut Map<String, Value>) -> (bool, bool) {
         if p["name"] == "If-Match" {
             if_match = true;
             p["description"] = json!(
-                "`*`, or the ETag of your last read (`\"3\"`), or a list of them (empty list members are ignored); a weak ETag (`W/\"3\"`) never matches, and tags compare character by character (`\"03\"` is not `\"3\"`; RFC 9110 §13.1.1, §8.8.3.2). Without it the write is unconditional; an empty value is a 400."
+                "`*`, or the ETag of your last read (`\"3\"`), or a list of them (empty list members are ignored); a weak ETag (`W/\"3\"`) never matches, and tags compare character by character (`\"03\"` is not `\"3\"`; RFC 9110 §13.1.1, §8.8.3.2). Without it the write is unconditional; an empty value is the empty list, which no version matches (412), as RFC 9110 §13.1.1 reads it."
             );
             p["schema"] = json!({"type": "string", "pattern": crate::routes::IF_MATCH_PATROON});
         }

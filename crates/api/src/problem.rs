@@ -256,6 +256,12 @@ impl AppError {
             | AppError::TeVeel { detail, .. }
             | AppError::InBehandeling { detail, .. }
             | AppError::SleutelHergebruikt { detail, .. } => detail.clone(),
+            // The rule is named once: a reason that names it already stands as it is.
+            AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. }
+                if w.reden.contains(w.regel) =>
+            {
+                w.reden.clone()
+            }
             AppError::Geweigerd(w) | AppError::GeweigerdBij { weigering: w, .. } => {
                 format!("{} (regel {})", w.reden, w.regel)
             }

@@ -78,7 +78,27 @@ pub fn lees_tijdstip(s: &str) -> Option<DateTime<chrono::FixedOffset>> {
     if !zone_goed {
         return None;
     }
-    DateTime::parse_from_rfc3339(s).ok()
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(schrikkelseconde_binnen_de_minuut)
+}
+
+/// SCHRIKKELSECONDE_BINNEN_DE_MINUUT: a leap second (`23:59:60`, RFC 3339 §5.7) is taken
+/// as the last instant of the second before it (`23:59:59.999999999`). chrono keeps it
+/// as a nanosecond past 10^9 and writes it back as `:60`, which most clients cannot read
+/// (Python's `datetime` refuses it; outside tester, round three), and SQLite's text would
+/// sort it apart from its neighbours. No leap second has been inserted since 2016 and the
+/// CGPM decided in 2022 (Resolution 4) to stop inserting them, so nothing real is lost;
+/// the document still allows any RFC 3339 `date-time`, so the moment is kept, not refused.
+fn schrikkelseconde_binnen_de_minuut(
+    t: DateTime<chrono::FixedOffset>,
+) -> DateTime<chrono::FixedOffset> {
+    use chrono::Timelike;
+    if t.nanosecond() >= 1_000_000_000 {
+        t.with_nanosecond(999_999_999).unwrap_or(t)
+    } else {
+        t
+    }
 }
 
 /// TIJDSTIP_IN_OPSLAGBEREIK: a moment the API takes as a filter is compared with the
@@ -191,5 +211,22 @@ mod tests {
         let gewoon = utc("2026-11-27T22:15:00+01:00");
         assert_eq!(gewoon.to_rfc3339(), "2026-11-27T21:15:00+00:00");
         assert!(to_db(laatste).to_string() > to_db(gewoon).to_string());
+    }
+
+    /// SCHRIKKELSECONDE_BINNEN_DE_MINUUT: a leap second is the last instant of the second
+    /// before it, written back as a moment every client reads.
+    #[test]
+    fn a_leap_second_is_the_end_of_the_second_before() {
+        let t = lees_tijdstip("2026-11-30T23:59:60Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            "2026-11-30T23:59:59.999999999Z"
+        );
+        assert_eq!(to_db(t).to_string(), "2026-11-30 23:59:59.999999");
+        assert!(t < lees_tijdstip("2026-12-01T00:00:00Z").unwrap());
+        let met_zone = lees_tijdstip("2027-01-01T00:59:60.5+01:00").unwrap();
+        assert_eq!(met_zone.to_rfc3339(), "2027-01-01T00:59:59.999999999+01:00");
     }
 }

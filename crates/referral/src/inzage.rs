@@ -101,18 +101,10 @@ fn relatie(conn: &mut DbConnection, org: &str, k: &Kop) -> QueryResult<Option<Re
         None if ontvangen => Some(Relatie::Ontvangen),
         None => None,
         Some(_) if ontvangen => Some(Relatie::OverdrachtOntvangen),
-        Some(_) => overdrager(conn, k)?
+        Some(_) => partij::overdrager(conn, k)?
             .filter(|o| o == org)
             .map(|_| Relatie::OverdrachtGegeven),
     })
-}
-
-/// The organisation that handed task `k` over (as `partij::overdrager`).
-fn overdrager(conn: &mut DbConnection, k: &Kop) -> QueryResult<Option<String>> {
-    match k.bovenliggend_id {
-        Some(ouder) => Ok(opslag::kop(conn, ouder)?.and_then(|o| o.ontvanger)),
-        None => Ok(None),
-    }
 }
 
 /// Which police data the report shows.
@@ -486,7 +478,7 @@ impl InzageBron for ReferralBron {
                 ),
                 Relatie::OverdrachtOntvangen => (
                     "overdracht",
-                    overdrager(conn, &k)?.unwrap_or_else(|| k.afzender.clone()),
+                    partij::overdrager(conn, &k)?.unwrap_or_else(|| k.afzender.clone()),
                     ontvangen_op(&k),
                     herkomst::grondslag_ontvangen(conn, org, "zorgmeldingen", &id)?
                         .unwrap_or(eigen),

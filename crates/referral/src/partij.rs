@@ -58,7 +58,7 @@ pub fn verzoekobject(id: Option<Uuid>, actor: &Actor) -> Object {
 
 /// The organisation that handed melding `k` over (the receiver of the melding it came
 /// from), for a hand-over task.
-pub fn overdrager(conn: &mut DbConnection, k: &Kop) -> Result<Option<String>, Fout> {
+pub fn overdrager(conn: &mut DbConnection, k: &Kop) -> diesel::QueryResult<Option<String>> {
     match k.bovenliggend_id {
         Some(ouder) => Ok(opslag::kop(conn, ouder)?.and_then(|o| o.ontvanger)),
         None => Ok(None),

@@ -10,6 +10,9 @@
 //!
 //! At most `MAX_PER_JAAR` closed days per calendar year (`SLUITINGSDAGEN_BEGRENSD`): they
 //! stretch the deadlines the organisation owes others, which its agreements' parties set.
+//! A day removed after a deadline it owes ran across it keeps counting
+//! (`SLUITINGSDAG_TELT_NA_GEBRUIK`), so removing and re-setting days does not get round
+//! the cap.
 //!
 //! Use cases: `opvragen` and `een` (every user of the organisation), `vastleggen` and
 //! `intrekken` (its functional admin, `FUNCTIONEEL_BEHEERDER_STELT_IN`; audited, no
@@ -48,6 +51,18 @@ pub const SLUITINGSDAGEN_BEGRENSD: &str = "SLUITINGSDAGEN_BEGRENSD";
 /// change the terms.
 pub const MAX_PER_JAAR: i64 = 10;
 
+/// The rule's name: a closed day removed after a deadline the organisation owes ran across
+/// it (a duty it received before the day ended, due after the day began) still counts
+/// toward the year's `MAX_PER_JAAR` (`SLUITINGSDAGEN_BEGRENSD`). It stays as a tombstone
+/// (`ingetrokken_op`): no longer a closed day for deadlines or lists, still one of the ten.
+/// Why: the deadlines computed while it stood keep their due time (see above), so an admin
+/// who closed the next ten working days and removed each before it came would stretch
+/// every incoming melding's deadlines by two weeks, all year, without ever closing (outside
+/// tester, round three). A day removed before any deadline ran across it (a typo, plans
+/// changed early) frees its place. Setting the same day again revives the tombstone
+/// without counting twice.
+pub const SLUITINGSDAG_TELT_NA_GEBRUIK: &str = "SLUITINGSDAG_TELT_NA_GEBRUIK";
+
 /// One closed day, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
 #[diesel(table_name = sluitingsdagen)]
@@ -79,22 +94,35 @@ pub fn van_organisatie(
     sluitingsdagen::table
         .filter(sluitingsdagen::organisatie.eq(organisatie))
         .filter(sluitingsdagen::datum.ge(vanaf))
+        .filter(sluitingsdagen::ingetrokken_op.is_null())
         .order(sluitingsdagen::datum)
         .select(Sluitingsdag::as_select())
         .load(conn)
 }
 
-/// The closed day of `organisatie` on `datum`, if there is one.
+/// The closed day of `organisatie` on `datum`, if there is one (a tombstone of
+/// `SLUITINGSDAG_TELT_NA_GEBRUIK` is none).
 fn zoek(
     conn: &mut DbConnection,
     organisatie: &str,
     datum: NaiveDate,
 ) -> QueryResult<Option<Sluitingsdag>> {
-    sluitingsdagen::table
+    Ok(zoek_ook_ingetrokken(conn, organisatie, datum)?
+        .and_then(|(d, ingetrokken)| (!ingetrokken).then_some(d)))
+}
+
+/// The row of `organisatie` on `datum`, a closed day or a tombstone (`true`).
+fn zoek_ook_ingetrokken(
+    conn: &mut DbConnection,
+    organisatie: &str,
+    datum: NaiveDate,
+) -> QueryResult<Option<(Sluitingsdag, bool)>> {
+    let rij: Option<(Sluitingsdag, Option<chrono::NaiveDateTime>)> = sluitingsdagen::table
         .find((organisatie, datum))
-        .select(Sluitingsdag::as_select())
+        .select((Sluitingsdag::as_select(), sluitingsdagen::ingetrokken_op))
         .first(conn)
-        .optional()
+        .optional()?;
+    Ok(rij.map(|(d, i)| (d, i.is_some())))
 }
 
 /// A precondition on a day that has no closed day: `If-Match` names a current
@@ -119,7 +147,29 @@ fn bewaar(
     nu: DateTime<Utc>,
     voorwaarde: &IfMatch,
 ) -> Result<Option<String>, Fout> {
-    let Some(oud) = zoek(conn, organisatie, d.datum)? else {
+    let rij = zoek_ook_ingetrokken(conn, organisatie, d.datum)?;
+    if let Some((graf, true)) = rij {
+        // SLUITINGSDAG_TELT_NA_GEBRUIK: the tombstone already counts toward the year.
+        geen_huidige(voorwaarde, d.datum)?;
+        let n = diesel::update(
+            sluitingsdagen::table
+                .find((organisatie, d.datum))
+                .filter(sluitingsdagen::versie.eq(graf.versie)),
+        )
+        .set((
+            sluitingsdagen::omschrijving.eq(&d.omschrijving),
+            sluitingsdagen::vastgelegd_door.eq(door),
+            sluitingsdagen::vastgelegd_op.eq(to_db(nu)),
+            sluitingsdagen::versie.eq(graf.versie + 1),
+            sluitingsdagen::ingetrokken_op.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
+        if n == 0 {
+            return Err(intussen_gewijzigd(graf.versie));
+        }
+        return Ok(None);
+    }
+    let Some((oud, _)) = rij else {
         geen_huidige(voorwaarde, d.datum)?;
         binnen_jaargrens(conn, organisatie, d.datum)?;
         diesel::insert_into(sluitingsdagen::table)
@@ -155,7 +205,8 @@ fn bewaar(
 }
 
 /// `SLUITINGSDAGEN_BEGRENSD`: a new closed day on `datum` keeps the organisation within
-/// `MAX_PER_JAAR` closed days in `datum`'s calendar year; a 422 naming `datum` otherwise.
+/// `MAX_PER_JAAR` closed days in `datum`'s calendar year, tombstones of
+/// `SLUITINGSDAG_TELT_NA_GEBRUIK` included; a 422 naming `datum` otherwise.
 /// Counted under a lock on (organisation, year), so two simultaneous new days cannot both
 /// pass a count of `MAX_PER_JAAR - 1`: on PostgreSQL a transaction advisory lock, released
 /// at commit or rollback; SQLite takes its one write lock when the transaction begins.
@@ -185,7 +236,7 @@ fn binnen_jaargrens(
             "datum",
             "te-veel",
             format!(
-                "{SLUITINGSDAGEN_BEGRENSD}: uw organisatie heeft in dit jaar al {MAX_PER_JAAR} sluitingsdagen, het hoogste aantal; sluitingsdagen verlengen de termijnen die u anderen verschuldigd bent"
+                "{SLUITINGSDAGEN_BEGRENSD}: uw organisatie heeft in dit jaar al {MAX_PER_JAAR} sluitingsdagen, het hoogste aantal (ook een ingetrokken dag waarover al een termijn liep telt mee, {SLUITINGSDAG_TELT_NA_GEBRUIK}); sluitingsdagen verlengen de termijnen die u anderen verschuldigd bent"
             ),
         ));
     }
@@ -199,11 +250,13 @@ fn intussen_gewijzigd(versie: i64) -> Fout {
 }
 
 /// Remove a closed day under precondition `voorwaarde`; returns whether there was one.
+/// A day a deadline already ran across stays as a tombstone (`SLUITINGSDAG_TELT_NA_GEBRUIK`).
 fn wis(
     conn: &mut DbConnection,
     organisatie: &str,
     datum: NaiveDate,
     voorwaarde: &IfMatch,
+    nu: DateTime<Utc>,
 ) -> Result<bool, Fout> {
     let Some(oud) = zoek(conn, organisatie, datum)? else {
         return Ok(false);
@@ -211,16 +264,38 @@ fn wis(
     voorwaarde
         .controleer(oud.versie, "de sluitingsdag")
         .map_err(Fout::VoorwaardeMislukt)?;
-    let n = diesel::delete(
-        sluitingsdagen::table
-            .find((organisatie, datum))
-            .filter(sluitingsdagen::versie.eq(oud.versie)),
-    )
-    .execute(conn)?;
+    let deze = sluitingsdagen::table
+        .find((organisatie, datum))
+        .filter(sluitingsdagen::versie.eq(oud.versie));
+    let n = if gebruikt(conn, organisatie, datum)? {
+        diesel::update(deze)
+            .set((
+                sluitingsdagen::ingetrokken_op.eq(Some(to_db(nu))),
+                sluitingsdagen::versie.eq(oud.versie + 1),
+            ))
+            .execute(conn)?
+    } else {
+        diesel::delete(deze).execute(conn)?
+    };
     if n == 0 {
         return Err(intussen_gewijzigd(oud.versie));
     }
     Ok(true)
+}
+
+/// `SLUITINGSDAG_TELT_NA_GEBRUIK`: has a deadline `organisatie` owes run across Dutch day
+/// `datum`: a duty it received before the day ended and due after the day began? Judged
+/// by the duties alone (not by when the day was set), so it errs towards counting.
+fn gebruikt(conn: &mut DbConnection, organisatie: &str, datum: NaiveDate) -> QueryResult<bool> {
+    use ketenregie_common::werkdagen::begin_van_dag;
+    use ketenregie_store::schema::termijnen as t;
+    diesel::select(diesel::dsl::exists(
+        t::table
+            .filter(t::ontvanger.eq(organisatie))
+            .filter(t::aangemaakt_op.lt(to_db(begin_van_dag(datum + Duration::days(1)))))
+            .filter(t::verschuldigd_op.gt(to_db(begin_van_dag(datum)))),
+    ))
+    .get_result(conn)
 }
 
 /// The working-day calendar of `organisatie` for deadlines counted from Dutch day
@@ -289,6 +364,7 @@ pub fn opvragen(
         sluitingsdagen::table
             .filter(sluitingsdagen::organisatie.eq(organisatie.clone()))
             .filter(sluitingsdagen::datum.ge(vanaf))
+            .filter(sluitingsdagen::ingetrokken_op.is_null())
             .into_boxed()
     };
     let mut q = bouw();
@@ -389,7 +465,7 @@ pub fn intrekken(
     voorwaarde: &IfMatch,
 ) -> Result<(), Fout> {
     toegang::beheerder(&ctx.actor, "legt sluitingsdagen vast")?;
-    if !wis(conn, &ctx.actor.organisatie, datum, voorwaarde)? {
+    if !wis(conn, &ctx.actor.organisatie, datum, voorwaarde, ctx.nu)? {
         return Err(Fout::NietGevonden(
             "Er is geen sluitingsdag op deze datum".into(),
         ));

@@ -624,6 +624,7 @@ diesel::table! {
         vastgelegd_door -> Text,
         vastgelegd_op -> Timestamp,
         versie -> BigInt,
+        ingetrokken_op -> Nullable<Timestamp>,
     }
 }
 

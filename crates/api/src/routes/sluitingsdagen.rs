@@ -107,7 +107,7 @@ pub struct SluitingsdagInvoer {
 #[utoipa::path(
     put, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagZetten",
     summary = "Sluitingsdag vastleggen",
-    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation, or changes its description. Deadlines computed from now on skip it; deadlines already recorded keep their due time. At most 10 closed days per calendar year (rule SLUITINGSDAGEN_BEGRENSD: they stretch the deadlines the organisation owes others): an eleventh new day of a year is a 422 naming `datum`. With `If-Match` the change applies only to the version it names; on a day without a closed day any `If-Match` fails (412).",
+    description = "The functional admin marks a Dutch calendar day (today or later) as a closed day of the organisation, or changes its description. Deadlines computed from now on skip it; deadlines already recorded keep their due time. At most 10 closed days per calendar year (rule SLUITINGSDAGEN_BEGRENSD: they stretch the deadlines the organisation owes others): an eleventh new day of a year is a 422 naming `datum` (a removed day a deadline ran across still counts, SLUITINGSDAG_TELT_NA_GEBRUIK). With `If-Match` the change applies only to the version it names; on a day without a closed day any `If-Match` fails (412).",
     params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = SluitingsdagInvoer,
     responses(
@@ -177,7 +177,7 @@ pub async fn een(
 #[utoipa::path(
     delete, path = "/sluitingsdagen/{datum}", tag = "sluitingsdagen", operation_id = "sluitingsdagVerwijderen",
     summary = "Sluitingsdag intrekken",
-    description = "The functional admin removes a closed day (with `If-Match`: only the version it names). Deadlines already computed with it keep their due time.",
+    description = "The functional admin removes a closed day (with `If-Match`: only the version it names). Deadlines already computed with it keep their due time; so when a deadline the organisation owes already ran across the day, it still counts toward the year's 10 (rule SLUITINGSDAG_TELT_NA_GEBRUIK) until set again.",
     params(("datum" = String, Path, format = Date, description = "The day, YYYY-MM-DD (Europe/Amsterdam)"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     responses(
         (status = 204, description = "Ingetrokken"),

@@ -74,9 +74,7 @@ fn privacy_contactpunt(
     }
     Err(Fout::geweigerd(
         PRIVACYKANAAL_ALLEEN_FG,
-        format!(
-            "Het contactpunt `privacy` ontvangt de meldingen voor de privacyfunctionaris; het beheert alleen de privacyfunctionaris (FG) van de organisatie zelf, als functioneel beheerder (regel {PRIVACYKANAAL_ALLEEN_FG})"
-        ),
+        "Het contactpunt `privacy` ontvangt de meldingen voor de privacyfunctionaris; het beheert alleen de privacyfunctionaris (FG) van de organisatie zelf, als functioneel beheerder",
     )
     .bij_eigenaar(code))
 }

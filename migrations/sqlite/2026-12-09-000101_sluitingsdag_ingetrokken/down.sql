@@ -1,0 +1,1 @@
+ALTER TABLE sluitingsdagen DROP COLUMN ingetrokken_op;
