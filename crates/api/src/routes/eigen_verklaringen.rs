@@ -124,6 +124,14 @@ async fn lees(
     Ok(HttpResponse::Ok().json(lijst))
 }
 
+/// The 403 of every route that records an own statement: the privacy officer's act
+/// (PRIVACYFUNCTIONARIS_VERANTWOORDT), the OM's with a reason (OM_PER_VERZOEK_MET_REDEN),
+/// answered before `door` is looked at.
+const WEIGERING_VASTLEGGEN: &str = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`";
+/// The 403 of every route that reads own statements: the record's own read decides
+/// (VERKLARING_LEZEN_ALS_RECORD).
+const WEIGERING_LEZEN: &str = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert";
+
 #[utoipa::path(
     post, path = "/personen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegen",
     summary = "Eigen verklaring toevoegen aan een persoon",
@@ -135,7 +143,7 @@ async fn lees(
             headers(("Location" = String, description = "The person's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
         (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
-        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`", body = Problem),
+        (status = 403, description = WEIGERING_VASTLEGGEN, body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
@@ -171,7 +179,7 @@ pub async fn voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
-        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
+        (status = 403, description = WEIGERING_LEZEN, body = Problem),
         (status = 404, description = "Onbekend, of een persoon waarover uw organisatie niets heeft", body = Problem),
     ),
     security(("bearer" = [])),
@@ -206,7 +214,7 @@ pub async fn lijst(
             headers(("Location" = String, description = "The melding's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
         (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
-        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`", body = Problem),
+        (status = 403, description = WEIGERING_VASTLEGGEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -236,7 +244,7 @@ pub async fn zorgmelding_voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
-        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
+        (status = 403, description = WEIGERING_LEZEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -268,7 +276,7 @@ pub async fn zorgmelding_lijst(
             headers(("Location" = String, description = "The incident's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
         (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
-        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`", body = Problem),
+        (status = 403, description = WEIGERING_VASTLEGGEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -298,7 +306,7 @@ pub async fn incident_voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the incident")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
-        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
+        (status = 403, description = WEIGERING_LEZEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -330,7 +338,7 @@ pub async fn incident_lijst(
             headers(("Location" = String, description = "The decision's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
         (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
-        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`", body = Problem),
+        (status = 403, description = WEIGERING_VASTLEGGEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -360,7 +368,7 @@ pub async fn beschikking_voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the beschikking")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
-        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
+        (status = 403, description = WEIGERING_LEZEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -392,7 +400,7 @@ pub async fn beschikking_lijst(
             headers(("Location" = String, description = "The feedback item's statements"))),
         (status = 400, description = "Ongeldige invoer (elk veld benoemd)", body = Problem),
         (status = 422, description = "`door` noemt niemand van het record (een regel van het record)", body = Problem),
-        (status = 403, description = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`", body = Problem),
+        (status = 403, description = WEIGERING_VASTLEGGEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
@@ -422,7 +430,7 @@ pub async fn terugkoppeling_voeg_toe(
     params(("id" = Uuid, Path, description = "Id of the feedback item")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
-        (status = 403, description = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert", body = Problem),
+        (status = 403, description = WEIGERING_LEZEN, body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),
