@@ -1581,6 +1581,114 @@ async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
     assert_eq!(m["meldingstatus"], "ter-controle", "{m}");
 }
 
+/// `KWALITEITSCONTROLE_VIER_OGEN` in the werkplek: a kwaliteitscontroleur who submitted a
+/// melding (here through the API under the werkplek's demo user, the same `sub`) is
+/// offered no verdict on it, the page saying why; a crafted post is refused (403), the
+/// melding stays ter controle, nothing written. Another officer's melding is offered.
+async fn kwaliteitscontrole_vier_ogen(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    demo_organisaties(&app).await;
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut claims = common::claims(POLITIE, &["wijkagent"]);
+    claims.sub = "demo-kwaliteitscontroleur".into();
+    let zelf = common::rs256(&claims);
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let mut ids = Vec::new();
+    for wie in [&zelf, &agent] {
+        let res = app
+            .post("/api/v1/zorgmeldingen", &agent, &common::keten::melding())
+            .await;
+        assert_eq!(res.status(), 201, "{:?}", res.text().await);
+        let m: Value = res.json().await.unwrap();
+        let id = m["id"].as_str().unwrap().to_string();
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+                wie,
+                &json!({}),
+            )
+            .await;
+        assert!(res.status().is_success());
+        ids.push(id);
+    }
+    let mut qc = Browser::new(&app);
+    let csrf = qc.meld_aan("kwaliteitscontroleur").await;
+    let eigen = &ids[0];
+    let r = qc.get(&format!("/werkplek/meldingen/{eigen}")).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        !r.html
+            .contains(&format!("/werkplek/meldingen/{eigen}/kwaliteit")),
+        "no verdict offered: {}",
+        r.html
+    );
+    assert!(r.html.contains("id=\"vier-ogen\""), "{}", r.html);
+    let stappen = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    let r = qc
+        .post(
+            &format!("/werkplek/meldingen/{eigen}/kwaliteit"),
+            &[("_csrf", csrf.as_str()), ("oordeel", "goedgekeurd")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.html);
+    assert!(
+        r.html.contains("KWALITEITSCONTROLE_VIER_OGEN"),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen,
+        "nothing written"
+    );
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{eigen}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["meldingstatus"], "ter-controle", "{m}");
+    // Another officer's melding: the verdict is offered and taken.
+    let ander = &ids[1];
+    let r = qc.get(&format!("/werkplek/meldingen/{ander}")).await;
+    assert!(
+        r.html
+            .contains(&format!("/werkplek/meldingen/{ander}/kwaliteit")),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("id=\"vier-ogen\""), "{}", r.html);
+    let r = qc
+        .post(
+            &format!("/werkplek/meldingen/{ander}/kwaliteit"),
+            &[("_csrf", csrf.as_str()), ("oordeel", "goedgekeurd")],
+        )
+        .await;
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{}: {}",
+        r.status,
+        r.html
+    );
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{ander}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(m["meldingstatus"], "ter-controle", "approved: {m}");
+}
+
 /// A screen refused to a role writes the same refusal row as the API's role refusal:
 /// in the user's organisation's trail, result 403, under the werkplek's client name.
 async fn weigeringen_vastgelegd(db: Db) {
@@ -2378,6 +2486,7 @@ op_beide_backends!(
     triage_bij_anonieme_melder,
     terugkoppeling_en_overdracht_volgens_de_regels,
     kwaliteitsoordeel_zonder_opmerkingen,
+    kwaliteitscontrole_vier_ogen,
     concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,
     privacyfunctionaris_en_herhaalde_meldingen,

@@ -1411,7 +1411,120 @@ async fn buiten_convenant_per_regio(db: Db) {
     assert_eq!(gezien, ["vt-amsterdam", "vt-rotterdam"]);
 }
 
+/// `KWALITEITSCONTROLE_VIER_OGEN` (the outside testers' finding): a kwaliteitscontroleur
+/// who drafted, changed or submitted a melding neither approves nor sends it back — 403
+/// naming the rule, in the police's trail, nothing written (still ter controle, no step,
+/// the same version). The same officer's next token is the same user (`sub`); another
+/// kwaliteitscontroleur approves.
+async fn kwaliteitscontrole_vier_ogen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let politie = "politie-haaglanden";
+    let beheer = app.token(politie, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // One officer with both roles; a new token each time, the same user.
+    let zelf = || {
+        let mut c = common::claims(politie, &["wijkagent", "kwaliteitscontroleur"]);
+        c.sub = "agent-en-controleur".into();
+        common::rs256(&c)
+    };
+    let agent = app.token(politie, &["wijkagent"]);
+    let pad = |id: &str, sub: &str| format!("/api/v1/zorgmeldingen/{id}/{sub}");
+    for rol_van_zelf in ["aangemaakt", "gewijzigd", "ingediend"] {
+        let maker = if rol_van_zelf == "aangemaakt" {
+            zelf()
+        } else {
+            agent.clone()
+        };
+        let res = app
+            .post("/api/v1/zorgmeldingen", &maker, &melding(&["0518"]))
+            .await;
+        assert_eq!(res.status(), 201);
+        let m: Value = res.json().await.unwrap();
+        let id = m["id"].as_str().unwrap().to_string();
+        if rol_van_zelf == "gewijzigd" {
+            let res = app
+                .put(
+                    &format!("/api/v1/zorgmeldingen/{id}"),
+                    &zelf(),
+                    &melding(&["0518"]),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        }
+        let indiener = if rol_van_zelf == "ingediend" {
+            zelf()
+        } else {
+            agent.clone()
+        };
+        let res = app
+            .post(&pad(&id, "indieningen"), &indiener, &json!({}))
+            .await;
+        assert_eq!(res.status(), 200);
+        let stand = || {
+            (
+                app.tel(&format!(
+                    "SELECT count(*) AS n FROM zorgmeldingen WHERE id = '{id}' AND meldingstatus = 'ter-controle'"
+                )),
+                app.tel(&format!("SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'")),
+                app.tel(&format!(
+                    "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}'"
+                )),
+                app.tel("SELECT count(*) AS n FROM outbox"),
+            )
+        };
+        let voor = stand();
+        assert_eq!(voor.0, 1);
+        for oordeel in [
+            json!({"goedgekeurd": true}),
+            json!({"goedgekeurd": false, "opmerkingen": "vul de zorgen aan"}),
+        ] {
+            let p = assert_problem(
+                app.post(&pad(&id, "kwaliteitsbeoordelingen"), &zelf(), &oordeel)
+                    .await,
+                403,
+            )
+            .await;
+            assert!(
+                p["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("KWALITEITSCONTROLE_VIER_OGEN"),
+                "{rol_van_zelf}: {p}"
+            );
+            assert_eq!(stand(), voor, "{rol_van_zelf}: nothing written");
+        }
+        // Recorded in the trail of the melding's owner, like the other refusal.
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{politie}' AND eigenaar = '{politie}' AND gebruiker = 'agent-en-controleur' AND object_id = '{id}'"
+            )),
+            2,
+            "{rol_van_zelf}"
+        );
+        // A kwaliteitscontroleur who had no hand in it approves.
+        let ander = app.token(politie, &["kwaliteitscontroleur"]);
+        let res = app
+            .post(
+                &pad(&id, "kwaliteitsbeoordelingen"),
+                &ander,
+                &json!({"goedgekeurd": true}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{rol_van_zelf}");
+        let r: Value = res.json().await.unwrap();
+        assert_eq!(r["meldingen"][0]["ontvanger"], "vt-haaglanden");
+    }
+}
+
 op_beide_backends!(
+    kwaliteitscontrole_vier_ogen,
     stappen_zonder_lichaam,
     anonieme_melder_onderzoek_vt,
     overdracht_buiten_convenant,

@@ -12,7 +12,9 @@ use crate::levenscyclus::TaakStatus;
 use crate::melding::{alleen_concept, versie_check};
 use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
-use crate::toegang::{self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, eigen_toestemming};
+use crate::toegang::{
+    self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, KWALITEITSCONTROLE_VIER_OGEN, eigen_toestemming,
+};
 use crate::{routering, termijnen};
 use ketenregie_common::{Actie, Fout, OrganisatieSoort, Rol};
 use ketenregie_privacy::logboek;
@@ -105,8 +107,9 @@ pub struct Kwaliteitsoordeel {
 }
 
 /// A kwaliteitscontroleur of the filing organisation approves (routed) or sends back
-/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`); only a melding `ter-controle`, at the version
-/// read (412 when `If-Match` names another, or someone else changed it first).
+/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`), never one who drafted, changed or submitted
+/// it (`KWALITEITSCONTROLE_VIER_OGEN`); only a melding `ter-controle`, at the version read
+/// (412 when `If-Match` names another, or someone else changed it first).
 pub fn kwaliteit(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -119,6 +122,13 @@ pub fn kwaliteit(
         return Err(Fout::geweigerd(
             KWALITEITSCONTROLE_EIGEN_ORGANISATIE,
             "Alleen een kwaliteitscontroleur van de indienende organisatie beoordeelt",
+        )
+        .bij_eigenaar(&k.afzender));
+    }
+    if opslag::opgesteld_door(conn, &k, &ctx.actor)? {
+        return Err(Fout::geweigerd(
+            KWALITEITSCONTROLE_VIER_OGEN,
+            "U stelde deze zorgmelding op, wijzigde of diende haar in: een andere kwaliteitscontroleur beoordeelt haar",
         )
         .bij_eigenaar(&k.afzender));
     }
