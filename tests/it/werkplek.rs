@@ -1561,6 +1561,14 @@ async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
             ("opmerkingen", "  "),
         ],
         vec![("_csrf", csrf.as_str()), ("opmerkingen", "")],
+        // At a stale version too: the verdict's own fault before the precondition
+        // (STAP_VOOR_REDEN), not a 412.
+        vec![
+            ("_csrf", csrf.as_str()),
+            ("_versie", "999"),
+            ("oordeel", "teruggestuurd"),
+            ("opmerkingen", ""),
+        ],
     ] {
         let r = qc
             .post(&format!("/werkplek/meldingen/{id}/kwaliteit"), &velden)

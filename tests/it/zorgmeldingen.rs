@@ -669,7 +669,85 @@ async fn idempotentie_en_gelijktijdigheid(db: Db) {
     let (a, b) = tokio::join!(sluit(), sluit());
     let mut statussen = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
     statussen.sort();
-    assert_eq!(statussen, [200, 412]);
+    // The loser hears 412 when it read the melding before the winner wrote (its write at
+    // the old version finds none), or 409 when it read it after: the task is completed
+    // then, and a completion from `completed` is illegal, which is answered before the
+    // precondition (STAP_VOOR_REDEN; RFC 9110 §13.2.1). Either way nothing of it is
+    // written.
+    assert!(
+        statussen == [200, 412] || statussen == [200, 409],
+        "{statussen:?}"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}' AND stap = 'afsluiting'"
+        )),
+        1
+    );
+}
+
+/// `STAP_VOOR_REDEN` (the outside testers' finding): a step that is not the caller's
+/// (403) or not allowed from the current state (409) is answered so even without its
+/// required reason and with a stale `If-Match`; a legal step without its reason is 400
+/// whatever its `If-Match`; only a legal step with its reason meets the precondition
+/// (412). RFC 9110 §13.2.1. Nothing is written by any of them. (The quality check's
+/// order: `tests/it/werkplek.rs` `kwaliteitsoordeel_zonder_opmerkingen`.)
+async fn stap_voor_reden(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let oud = |token: &str, sub: &str, body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/{sub}")))
+            .bearer_auth(token.to_string())
+            .header("If-Match", "\"999\"")
+            .json(&body)
+            .send()
+    };
+    let stand = || {
+        (
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM zorgmeldingen WHERE id = '{id}' AND taakstatus = 'requested'"
+            )),
+            app.tel(&format!(
+                "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+            )),
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}'"
+            )),
+        )
+    };
+    let voor = stand();
+    assert_eq!(voor.0, 1);
+    assert!(voor.1 < 999);
+    // Not the caller's step (the receiver cancels), no reason, stale If-Match: 403.
+    let p = assert_problem(oud(&vt, "annuleringen", json!({})).await.unwrap(), 403).await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ALLEEN_AFZENDER_ANNULEERT"),
+        "{p}"
+    );
+    // Not allowed from requested (on hold), no reason, stale If-Match: 409 naming the
+    // state.
+    let p = assert_problem(oud(&vt, "opschortingen", json!({})).await.unwrap(), 409).await;
+    assert!(p["detail"].as_str().unwrap().contains("requested"), "{p}");
+    // The sender's own cancellation without a reason, stale If-Match: 400 naming /reden.
+    let p = assert_problem(oud(&agent, "annuleringen", json!({})).await.unwrap(), 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "/reden", "{p}");
+    // With its reason: now the precondition, 412.
+    assert_problem(
+        oud(&agent, "annuleringen", json!({"reden": "dubbel"}))
+            .await
+            .unwrap(),
+        412,
+    )
+    .await;
+    assert_eq!(stand(), voor, "nothing written");
 }
 
 async fn slechte_invoer(db: Db) {
@@ -1525,6 +1603,7 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
 
 op_beide_backends!(
     kwaliteitscontrole_vier_ogen,
+    stap_voor_reden,
     stappen_zonder_lichaam,
     anonieme_melder_onderzoek_vt,
     overdracht_buiten_convenant,

@@ -109,7 +109,9 @@ pub struct Kwaliteitsoordeel {
 /// A kwaliteitscontroleur of the filing organisation approves (routed) or sends back
 /// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`), never one who drafted, changed or submitted
 /// it (`KWALITEITSCONTROLE_VIER_OGEN`); only a melding `ter-controle`, at the version read
-/// (412 when `If-Match` names another, or someone else changed it first).
+/// (412 when `If-Match` names another, or someone else changed it first). Answered in a
+/// step's order (`levenscyclus::STAP_VOOR_REDEN`): who (403), the state (409), the
+/// verdict's own body (422), then the precondition (412).
 pub fn kwaliteit(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -138,9 +140,9 @@ pub fn kwaliteit(
             k.meldingstatus
         )));
     }
-    versie_check(&k, &o.verwacht_versie)?;
     // A send-back says what must improve: the filer cannot mend what nobody named
-    // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek).
+    // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek). The
+    // verdict's own fault before the precondition (`levenscyclus::STAP_VOOR_REDEN`).
     if let Oordeel::Teruggestuurd { opmerkingen } = &o.oordeel
         && opmerkingen.trim().is_empty()
     {
@@ -150,6 +152,7 @@ pub fn kwaliteit(
             "geef bij terugsturen aan wat er beter moet",
         ));
     }
+    versie_check(&k, &o.verwacht_versie)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let uit = match &o.oordeel {

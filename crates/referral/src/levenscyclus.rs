@@ -136,21 +136,28 @@ pub fn toegestaan_voor(van: TaakStatus, wie: Partij) -> Vec<TaakStatus> {
         .collect()
 }
 
-/// Check one transition by `wie`, with or without a reason. Errors:
-/// - not in `OVERGANGEN`: `Fout::Conflict` naming the current state and the allowed ones
-///   (a terminal state says it is one: "eindtoestand");
+/// `STAP_VOOR_REDEN`: a step is answered in this order — the decision (403 or 404: no
+/// access to the melding at all), then whether the step is the caller's and legal from
+/// the current state (`mag`: 403 `ALLEEN_*`, 409 naming the state and the steps allowed),
+/// then the body's own fault (`reden_geldig`: 400), then the precondition (`If-Match`:
+/// 412). RFC 9110 §13.2.1: a server must ignore a precondition when the response without
+/// it would be other than 2xx or 412, and a step that is not the caller's, or illegal
+/// now, is refused whatever its body says. Before, a step not the caller's but without
+/// its reason got 400 for the reason, and one with a stale `If-Match` 412 before its
+/// 403/409 (the outside testers' finding). A race's loser with a stale version may so
+/// hear 409 (the task moved on and its step is illegal now) rather than 412.
+pub const STAP_VOOR_REDEN: &str = "STAP_VOOR_REDEN";
+
+/// May `wie` move a task from `van` to `naar` (the party and the table, not the body:
+/// `STAP_VOOR_REDEN`)? Errors:
 /// - by the melding's original sender on a hand-over task (`Partij::Melder`), whatever
 ///   the state: `Fout::Geweigerd` with `ALLEEN_AFZENDER_ANNULEERT` (a cancellation) or
 ///   `ALLEEN_ONTVANGER_VOERT_UIT` (any other step) — no step of the task is its;
+/// - not in `OVERGANGEN`: `Fout::Conflict` naming the current state and the ones `wie`
+///   may go to (a terminal state says it is one: "eindtoestand");
 /// - in the table, but for the other party: `Fout::Geweigerd` with
-///   `ALLEEN_ONTVANGER_VOERT_UIT` or `ALLEEN_AFZENDER_ANNULEERT`;
-/// - a target in `REDEN_VERPLICHT` without a reason: `Fout::Ongeldig` on `reden`.
-pub fn controleer(
-    van: TaakStatus,
-    naar: TaakStatus,
-    wie: Partij,
-    reden: Option<&str>,
-) -> Result<(), Fout> {
+///   `ALLEEN_ONTVANGER_VOERT_UIT` or `ALLEEN_AFZENDER_ANNULEERT`.
+pub fn mag(van: TaakStatus, naar: TaakStatus, wie: Partij) -> Result<(), Fout> {
     if wie == Melder {
         return Err(if naar == Cancelled {
             Fout::geweigerd(
@@ -164,7 +171,7 @@ pub fn controleer(
             )
         });
     }
-    let Some((_, _, mag)) = OVERGANGEN.iter().find(|(v, n, _)| *v == van && *n == naar) else {
+    let Some((_, _, door)) = OVERGANGEN.iter().find(|(v, n, _)| *v == van && *n == naar) else {
         let detail = if toegestaan(van).is_empty() {
             format!(
                 "Ongeldige statusovergang: van `{van}` naar `{naar}` mag niet; `{van}` is een eindtoestand"
@@ -178,8 +185,8 @@ pub fn controleer(
             toegestaan_voor(van, wie).iter().map(ToString::to_string),
         ));
     };
-    if *mag != wie {
-        let (regel, wie) = if *mag == Afzender {
+    if *door != wie {
+        let (regel, wie) = if *door == Afzender {
             (ALLEEN_AFZENDER_ANNULEERT, "afzender van deze taak")
         } else {
             (ALLEEN_ONTVANGER_VOERT_UIT, "ontvanger")
@@ -189,13 +196,27 @@ pub fn controleer(
             format!("Deze stap is niet aan u: alleen de {wie} mag van `{van}` naar `{naar}`"),
         ));
     }
+    Ok(())
+}
+
+/// One transition by `wie` with its reason, in `STAP_VOOR_REDEN`'s order: `mag`, then
+/// `reden_geldig` (a target in `REDEN_VERPLICHT` without a reason: `Fout::Ongeldig` on
+/// `reden`).
+pub fn controleer(
+    van: TaakStatus,
+    naar: TaakStatus,
+    wie: Partij,
+    reden: Option<&str>,
+) -> Result<(), Fout> {
+    mag(van, naar, wie)?;
     reden_geldig(naar, reden)
 }
 
 /// The step's own body: a target in `REDEN_VERPLICHT` has a reason, and a reason given
-/// says something. Checked by `controleer`, and by a step before its `If-Match`: a body
-/// that fails on its own is answered so, whatever the precondition (RFC 9110 §13.2.1:
-/// preconditions are evaluated for a request that would otherwise succeed).
+/// says something. Checked after `mag` and before the step's `If-Match`
+/// (`STAP_VOOR_REDEN`): a body that fails on its own is answered so, whatever the
+/// precondition (RFC 9110 §13.2.1: preconditions are evaluated for a request that would
+/// otherwise succeed).
 pub fn reden_geldig(naar: TaakStatus, reden: Option<&str>) -> Result<(), Fout> {
     let blanco = reden
         .map(ketenregie_common::validatie::zonder_spatie)
@@ -300,6 +321,23 @@ mod tests {
             }
             assert!(toegestaan_voor(*van, Melder).is_empty());
         }
+    }
+
+    #[test]
+    fn the_party_and_the_table_before_the_reason() {
+        // STAP_VOOR_REDEN: not the caller's step, or illegal now, whatever the reason.
+        assert!(matches!(
+            controleer(Requested, Cancelled, Ontvanger, None),
+            Err(Fout::Geweigerd {
+                regel: ALLEEN_AFZENDER_ANNULEERT,
+                ..
+            })
+        ));
+        assert!(matches!(
+            controleer(Completed, Failed, Ontvanger, None),
+            Err(Fout::Conflict { .. })
+        ));
+        assert!(mag(Requested, Cancelled, Afzender).is_ok());
     }
 
     #[test]
