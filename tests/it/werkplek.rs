@@ -684,7 +684,14 @@ async fn melding_door_de_keten(db: Db) {
     assert!(detail.html.contains("04-05-2016"), "{}", detail.html);
     assert!(!detail.html.contains("2016-05-04"), "{}", detail.html);
     assert!(detail.html.contains("Ontvangst bevestigen"));
-    assert!(detail.html.contains("Afwijzen"));
+    // Veilig Thuis takes on every melding: no rejection offered
+    // (VEILIG_THUIS_NEEMT_ELKE_MELDING).
+    assert!(!detail.html.contains("Afwijzen"), "{}", detail.html);
+    assert!(
+        !detail.html.contains("value=\"rejected\""),
+        "{}",
+        detail.html
+    );
     assert!(
         !detail.html.contains("Afronden"),
         "not allowed from requested"
@@ -699,28 +706,25 @@ async fn melding_door_de_keten(db: Db) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
-    // A rejection without a reason is refused by the use case, shown on the page.
-    let r = vt
-        .post(
-            &format!("{pad}/stap"),
-            &[("_csrf", &csrf_vt), ("naar", "rejected")],
-        )
-        .await;
-    assert_eq!(r.status, 422, "{}", r.html);
-    assert!(r.html.contains("utrecht-alert--error"));
-    // At the "Reden (verplicht)" field of the rejection, by its label, no API code.
-    assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
-    assert!(
-        r.html.contains("aria-describedby=\"reden-rejected-fout\""),
-        "{}",
-        r.html
-    );
-    assert!(r.html.contains("href=\"#reden-rejected\""), "{}", r.html);
-    assert!(r.html.contains("Reden is verplicht"), "{}", r.html);
-    assert!(
-        !r.html.contains('`') && !r.html.contains("rejected vereist"),
-        "{}",
-        r.html
+    // A crafted rejection, with or without a reason, is refused by the use case before
+    // its reason (VEILIG_THUIS_NEEMT_ELKE_MELDING, STAP_VOOR_REDEN): the step's name and
+    // the state in the page's words; nothing changed.
+    let stappen = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    for reden in ["", "Geen capaciteit"] {
+        let r = vt
+            .post(
+                &format!("{pad}/stap"),
+                &[("_csrf", &csrf_vt), ("naar", "rejected"), ("reden", reden)],
+            )
+            .await;
+        assert_eq!(r.status, 409, "{}", r.html);
+        assert!(r.html.contains("„Afwijzen” kan nu niet."), "{}", r.html);
+        assert!(r.html.contains("De melding is nu ontvangen."), "{}", r.html);
+        assert!(!r.html.contains("reden-rejected-fout"), "{}", r.html);
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen
     );
     // A step the state does not allow: by the step's name and the state as the page
     // shows them, never the API's codes.
@@ -953,7 +957,20 @@ async fn melding_door_de_keten(db: Db) {
         .await;
     assert_eq!(r.status, 422, "{}", r.html);
     assert!(r.html.contains("utrecht-alert--error"));
+    // At the "Reden (verplicht)" field of the rejection, by its label, no API code.
     assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
+    assert!(
+        r.html.contains("aria-describedby=\"reden-rejected-fout\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"#reden-rejected\""), "{}", r.html);
+    assert!(r.html.contains("Reden is verplicht"), "{}", r.html);
+    assert!(
+        !r.html.contains('`') && !r.html.contains("rejected vereist"),
+        "{}",
+        r.html
+    );
     geen_persoonsgegevens_in_urls(&gv, &[&wacht.html, &schuld.html]);
     let r = gv
         .post(

@@ -384,8 +384,7 @@ async fn ongeldige_overgangen(db: Db) {
     .await;
     let d = body["detail"].as_str().unwrap();
     assert!(
-        d.contains("requested")
-            && d.contains("toegestaan vanuit hier: received, accepted, rejected)"),
+        d.contains("requested") && d.contains("toegestaan vanuit hier: received, accepted)"),
         "{d}"
     );
     // The sender may not move the fulfilment; the receiver may not cancel.
@@ -402,8 +401,9 @@ async fn ongeldige_overgangen(db: Db) {
     )
     .await;
     assert_eq!(body["invalidParams"][0]["name"], "/reden");
+    // A blank reason is no reason.
     assert_problem(
-        stap(&app, &vt, &id, "afwijzingen", json!({"reden": " "})).await,
+        stap(&app, &agent, &id, "annuleringen", json!({"reden": " "})).await,
         400,
     )
     .await;
@@ -421,7 +421,7 @@ async fn ongeldige_overgangen(db: Db) {
     assert!(
         d.contains("HERVATTEN_ZONDER_BEOORDELING")
             && d.contains("alleen vanuit `on-hold` of `accepted`")
-            && d.contains("toegestaan vanuit hier: accepted, in-progress, rejected)"),
+            && d.contains("toegestaan vanuit hier: accepted, in-progress)"),
         "{d}"
     );
     let na: Value = app
@@ -1132,9 +1132,10 @@ async fn elke_verwerking_gelogd(db: Db) {
     w.doe("GET", &sub("stappen"), &a, &agent, None, true).await;
     w.doe("POST", &sub("afsluitingen"), &a, &vt, Some(uitvoer), true)
         .await;
-    // The other endings, each on a melding of its own.
+    // The other endings, each on a melding of its own; a rejection is the wijkteam's, of
+    // a hand-over (Veilig Thuis takes on every melding: VEILIG_THUIS_NEEMT_ELKE_MELDING).
     for (eind, wie) in [
-        ("afwijzingen", &vt),
+        ("afwijzingen", &wt),
         ("annuleringen", &agent),
         ("mislukkingen", &vt),
     ] {
@@ -1151,13 +1152,22 @@ async fn elke_verwerking_gelogd(db: Db) {
         let m = m["id"].as_str().unwrap().to_string();
         w.doe("POST", indienen, &m, &agent, Some(json!({})), true)
             .await;
-        if eind == "mislukkingen" {
+        if eind != "annuleringen" {
             w.doe("POST", &sub("ontvangsten"), &m, &vt, Some(json!({})), true)
                 .await;
             let triage = json!({"uitkomst": "onderzoek-vt"});
             w.doe("POST", &sub("beoordelingen"), &m, &vt, Some(triage), true)
                 .await;
         }
+        let m = if eind == "afwijzingen" {
+            let naar = json!({"organisatie": "wijkteam-den-haag"});
+            let t = w
+                .doe("POST", &sub("overdrachten"), &m, &vt, Some(naar), true)
+                .await;
+            t["id"].as_str().unwrap().to_string()
+        } else {
+            m
+        };
         w.doe("POST", &sub(eind), &m, wie, Some(reden.clone()), true)
             .await;
     }
@@ -1601,8 +1611,91 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
     }
 }
 
+/// `VEILIG_THUIS_NEEMT_ELKE_MELDING` (Wmo 2015 art. 4.1.1 lid 2): Veilig Thuis does not
+/// reject a melding sent to it, requested or received, with a reason or without: 409
+/// naming the rule, offering the steps it may take (never `rejected`), nothing written.
+/// The wijkteam Veilig Thuis handed the case over to still rejects its hand-over task.
+async fn veilig_thuis_neemt_elke_melding(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let stand = || {
+        (
+            app.tel(&format!(
+                "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+            )),
+            app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+            app.tel("SELECT count(*) AS n FROM outbox"),
+            app.tel("SELECT count(*) AS n FROM termijnen WHERE vervallen_op IS NOT NULL"),
+        )
+    };
+    for (huidig, toegestaan) in [
+        ("requested", "received, accepted"),
+        ("received", "accepted, in-progress"),
+    ] {
+        if huidig == "received" {
+            let res = stap(&app, &vt, &id, "ontvangsten", json!({})).await;
+            assert_eq!(res.status(), 200);
+        }
+        let voor = stand();
+        for body in [json!({"reden": "Geen capaciteit"}), json!({})] {
+            let p = assert_problem(stap(&app, &vt, &id, "afwijzingen", body).await, 409).await;
+            let d = p["detail"].as_str().unwrap();
+            assert!(
+                d.contains("VEILIG_THUIS_NEEMT_ELKE_MELDING")
+                    && d.contains(&format!("toegestaan vanuit hier: {toegestaan})")),
+                "{huidig}: {d}"
+            );
+        }
+        assert_eq!(stand(), voor, "{huidig}: nothing written");
+        let m: Value = app
+            .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(m["taakstatus"], huidig);
+    }
+    // After its triage Veilig Thuis hands over; the wijkteam may reject that task.
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "beoordelingen",
+        json!({"uitkomst": "onderzoek-vt"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "overdrachten",
+        json!({"organisatie": "wijkteam-den-haag"}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let taak: Value = res.json().await.unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let res = stap(
+        &app,
+        &wt,
+        &taak,
+        "afwijzingen",
+        json!({"reden": "Hoort bij de gezinsvoogd"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["taakstatus"], "rejected");
+}
+
 op_beide_backends!(
     kwaliteitscontrole_vier_ogen,
+    veilig_thuis_neemt_elke_melding,
     stap_voor_reden,
     stappen_zonder_lichaam,
     anonieme_melder_onderzoek_vt,

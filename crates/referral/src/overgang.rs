@@ -5,7 +5,7 @@
 //! report about a child is processing the child's data). Also the hand-over
 //! (`draag_over`): a linked task for another organisation.
 
-use crate::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
+use crate::levenscyclus::{self, Beoordelingsuitkomst, Ontvangersoort, Partij, TaakStatus};
 use crate::melding::versie_check;
 use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
@@ -73,7 +73,14 @@ fn overgang(
     // no step on a hand-over task, whatever its state (ALLEEN_AFZENDER_ANNULEERT,
     // ALLEEN_ONTVANGER_VOERT_UIT), and a step that is the other party's is refused: both
     // in the melding's owner's trail.
-    levenscyclus::mag(huidig, o.naar, partij).map_err(|f| f.bij_eigenaar(&k.afzender))?;
+    // VEILIG_THUIS_NEEMT_ELKE_MELDING: the receiver's kind, for the receiver's own steps.
+    let ontvanger = if partij == Partij::Ontvanger {
+        partij::ontvangersoort(conn, &k)?
+    } else {
+        Ontvangersoort::Ander
+    };
+    levenscyclus::mag(huidig, o.naar, partij, ontvanger)
+        .map_err(|f| f.bij_eigenaar(&k.afzender))?;
     if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {
         return Err(Fout::toestand(
             format!(
@@ -86,7 +93,7 @@ fn overgang(
                     .join(" of ")
             ),
             huidig.to_string(),
-            levenscyclus::toegestaan_voor(huidig, partij)
+            levenscyclus::toegestaan_voor(huidig, partij, ontvanger)
                 .iter()
                 .map(ToString::to_string),
         ));
@@ -383,7 +390,8 @@ pub fn accepteer(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Resu
     overgang(conn, ctx, s, eenvoudig(TaakStatus::Accepted, "acceptatie"))
 }
 
-/// The receiver rejects, with a reason (-> rejected).
+/// The receiver rejects, with a reason (-> rejected); never a Veilig Thuis
+/// (`levenscyclus::VEILIG_THUIS_NEEMT_ELKE_MELDING`: 409).
 pub fn wijs_af(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
     overgang(conn, ctx, s, eenvoudig(TaakStatus::Rejected, "afwijzing"))
 }

@@ -149,7 +149,7 @@ pub(super) async fn detail_pagina(
     // waiting for the check.
     let mag_beoordelen = k.meldingstatus == Meldingstatus::TerControle
         && s.heeft_een(crate::werkplek::KWALITEIT.rollen);
-    let (namen, partij, opgesteld) = {
+    let (namen, partij, opgesteld, soort) = {
         let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
         let actor = s.actor.clone();
         // Who took over, as the feedback names them, by name too.
@@ -168,10 +168,16 @@ pub(super) async fn detail_pagina(
             )
             .map_err(crate::db::db_fout)?;
             let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
+            // VEILIG_THUIS_NEEMT_ELKE_MELDING: the steps offered to the receiver.
+            let soort = if partij == Some(Partij::Ontvanger) {
+                ketenregie_referral::partij::ontvangersoort(c, &kop)?
+            } else {
+                Ontvangersoort::Ander
+            };
             let opgesteld = mag_beoordelen
                 && ketenregie_referral::opslag::opgesteld_door(c, &kop, &actor)
                     .map_err(crate::db::db_fout)?;
-            Ok((namen, partij, opgesteld))
+            Ok((namen, partij, opgesteld, soort))
         })
         .await?
     };
@@ -198,10 +204,11 @@ pub(super) async fn detail_pagina(
         })
         .collect();
     let stappen = match (k.taakstatus, partij) {
-        (Some(huidig), Some(p)) => OVERGANGEN
+        // The steps the table leaves the caller (`levenscyclus::toegestaan_voor`: never a
+        // rejection to a Veilig Thuis, VEILIG_THUIS_NEEMT_ELKE_MELDING).
+        (Some(huidig), Some(p)) => toegestaan_voor(huidig, p, soort)
             .iter()
-            .filter(|(van, _, wie)| *van == huidig && *wie == p)
-            .map(|(_, naar, _)| Stapknop {
+            .map(|naar| Stapknop {
                 naar: naar.to_string(),
                 label: stap_label(*naar).into(),
                 reden_verplicht: vraagt_reden(*naar),
