@@ -63,6 +63,13 @@ struct Klant {
 
 impl Klant {
     fn token(&self, organisatie: &str, rol: &str, minuten: i64) -> String {
+        self.token_van(rol, organisatie, rol, minuten)
+    }
+
+    /// A token of demo user `demo-<label>`: each demo role its own user, the same the
+    /// werkplek's development sign-in gives it, so the kwaliteitscontroleur who checks a
+    /// melding is not the wijkagent who filed it (`KWALITEITSCONTROLE_VIER_OGEN`).
+    fn token_van(&self, label: &str, organisatie: &str, rol: &str, minuten: i64) -> String {
         dev_token::maak(
             &self.secret,
             &self.config.auth.issuer,
@@ -70,8 +77,8 @@ impl Klant {
             &dev_token::TokenAanvraag {
                 organisatie: organisatie.into(),
                 rollen: vec![rol.into()],
-                gebruiker: format!("demo-{rol}"),
-                naam: format!("Demo {rol}"),
+                gebruiker: format!("demo-{label}"),
+                naam: format!("Demo {label}"),
                 applicatie: "ketenregie-demo".into(),
                 geldig_seconden: minuten * 60,
             },
@@ -425,7 +432,7 @@ fn druk_af(k: &Klant) {
         let var = label.to_uppercase();
         println!(
             "export {var}={}   # {rol} at {org}",
-            k.token(org, rol, minuten)
+            k.token_van(label, org, rol, minuten)
         );
     }
     // The platform admin (`auth.platform_organisation`): not a demo role of the werkplek,

@@ -98,10 +98,8 @@ test('de rondleiding', async ({ page, request }) => {
   await controleer(page, '08-melding-vt');
   await page.getByRole('button', { name: 'Ontvangst bevestigen' }).click();
   await expect(page.locator('dl.gegevens').first()).toContainText('ontvangen');
-  // Rejecting without a reason: the problem at the "Reden (verplicht)" field, by its label.
-  await page.getByRole('button', { name: 'Afwijzen' }).click();
-  await expect(page.locator('#reden-rejected')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.locator('#reden-rejected-fout')).toContainText('Reden is verplicht');
+  // Veilig Thuis takes on every melding: no rejection offered (VEILIG_THUIS_NEEMT_ELKE_MELDING).
+  await expect(page.getByRole('button', { name: 'Afwijzen' })).toHaveCount(0);
 
   // Nobody triages: the clock moves to half a day before the triage deadline (a
   // reminder), then past it (an escalation).
@@ -120,6 +118,12 @@ test('de rondleiding', async ({ page, request }) => {
   await page.getByRole('button', { name: /Beoordeling vastleggen/ }).click();
   await expect(page.locator('dl.gegevens').first()).toContainText('in behandeling');
   await expect(page.locator('li.termijn[data-moment="na beoordeling"] .te-laat')).toBeVisible();
+  // Putting on hold without a reason: the problem at the "Reden (verplicht)" field, by its
+  // label; the melding stays in progress.
+  await page.getByRole('button', { name: 'Opschorten' }).click();
+  await expect(page.locator('#reden-on-hold')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('#reden-on-hold-fout')).toContainText('Reden is verplicht');
+  await expect(page.locator('dl.gegevens').first()).toContainText('in behandeling');
   await page.selectOption('#moment', 'na-beoordeling');
   await page.fill('#tk-toelichting', 'Wij starten een onderzoek en nemen contact op met beide ouders.');
   await page.getByRole('button', { name: 'Terugkoppeling versturen' }).click();

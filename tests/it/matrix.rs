@@ -692,9 +692,29 @@ async fn wereld(app: &TestApp) -> Wereld {
     w.voeg("zorgmelding", "geannuleerd", m4);
     let m5 = id(&maak(app, "/api/v1/zorgmeldingen", &agent, b5).await);
     stap(app, &agent, &m5, "indieningen", json!({})).await;
+    // Veilig Thuis takes on every melding (VEILIG_THUIS_NEEMT_ELKE_MELDING): the rejected
+    // task is a hand-over the GI rejects.
+    stap(app, &vt_triagist, &m5, "ontvangsten", json!({})).await;
+    stap(
+        app,
+        &vt_triagist,
+        &m5,
+        "beoordelingen",
+        json!({"uitkomst": "onderzoek-vt", "acuut": false}),
+    )
+    .await;
+    let taak5 = stap(
+        app,
+        &vt_triagist,
+        &m5,
+        "overdrachten",
+        json!({"organisatie": GI}),
+    )
+    .await;
+    let taak5 = id(&taak5);
     let r = w.mk.m("reden afwijzing", "Xqafwijzing niet onze regio");
-    stap(app, &vt_triagist, &m5, "afwijzingen", json!({"reden": r})).await;
-    w.voeg("zorgmelding", "afgewezen", m5);
+    stap(app, &gi, &taak5, "afwijzingen", json!({"reden": r})).await;
+    w.voeg("zorgmelding", "afgewezen", taak5);
 
     // The GI's match notice goes by e-mail to port 9: it dies.
     app.bezorger.ronde().await.unwrap();

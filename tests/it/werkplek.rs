@@ -684,7 +684,14 @@ async fn melding_door_de_keten(db: Db) {
     assert!(detail.html.contains("04-05-2016"), "{}", detail.html);
     assert!(!detail.html.contains("2016-05-04"), "{}", detail.html);
     assert!(detail.html.contains("Ontvangst bevestigen"));
-    assert!(detail.html.contains("Afwijzen"));
+    // Veilig Thuis takes on every melding: no rejection offered
+    // (VEILIG_THUIS_NEEMT_ELKE_MELDING).
+    assert!(!detail.html.contains("Afwijzen"), "{}", detail.html);
+    assert!(
+        !detail.html.contains("value=\"rejected\""),
+        "{}",
+        detail.html
+    );
     assert!(
         !detail.html.contains("Afronden"),
         "not allowed from requested"
@@ -699,28 +706,25 @@ async fn melding_door_de_keten(db: Db) {
         )
         .await;
     assert_eq!(r.status, 303, "{}", r.html);
-    // A rejection without a reason is refused by the use case, shown on the page.
-    let r = vt
-        .post(
-            &format!("{pad}/stap"),
-            &[("_csrf", &csrf_vt), ("naar", "rejected")],
-        )
-        .await;
-    assert_eq!(r.status, 422, "{}", r.html);
-    assert!(r.html.contains("utrecht-alert--error"));
-    // At the "Reden (verplicht)" field of the rejection, by its label, no API code.
-    assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
-    assert!(
-        r.html.contains("aria-describedby=\"reden-rejected-fout\""),
-        "{}",
-        r.html
-    );
-    assert!(r.html.contains("href=\"#reden-rejected\""), "{}", r.html);
-    assert!(r.html.contains("Reden is verplicht"), "{}", r.html);
-    assert!(
-        !r.html.contains('`') && !r.html.contains("rejected vereist"),
-        "{}",
-        r.html
+    // A crafted rejection, with or without a reason, is refused by the use case before
+    // its reason (VEILIG_THUIS_NEEMT_ELKE_MELDING, STAP_VOOR_REDEN): the step's name and
+    // the state in the page's words; nothing changed.
+    let stappen = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    for reden in ["", "Geen capaciteit"] {
+        let r = vt
+            .post(
+                &format!("{pad}/stap"),
+                &[("_csrf", &csrf_vt), ("naar", "rejected"), ("reden", reden)],
+            )
+            .await;
+        assert_eq!(r.status, 409, "{}", r.html);
+        assert!(r.html.contains("„Afwijzen” kan nu niet."), "{}", r.html);
+        assert!(r.html.contains("De melding is nu ontvangen."), "{}", r.html);
+        assert!(!r.html.contains("reden-rejected-fout"), "{}", r.html);
+    }
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen
     );
     // A step the state does not allow: by the step's name and the state as the page
     // shows them, never the API's codes.
@@ -953,7 +957,20 @@ async fn melding_door_de_keten(db: Db) {
         .await;
     assert_eq!(r.status, 422, "{}", r.html);
     assert!(r.html.contains("utrecht-alert--error"));
+    // At the "Reden (verplicht)" field of the rejection, by its label, no API code.
     assert!(r.html.contains("id=\"reden-rejected-fout\""), "{}", r.html);
+    assert!(
+        r.html.contains("aria-describedby=\"reden-rejected-fout\""),
+        "{}",
+        r.html
+    );
+    assert!(r.html.contains("href=\"#reden-rejected\""), "{}", r.html);
+    assert!(r.html.contains("Reden is verplicht"), "{}", r.html);
+    assert!(
+        !r.html.contains('`') && !r.html.contains("rejected vereist"),
+        "{}",
+        r.html
+    );
     geen_persoonsgegevens_in_urls(&gv, &[&wacht.html, &schuld.html]);
     let r = gv
         .post(
@@ -1561,6 +1578,14 @@ async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
             ("opmerkingen", "  "),
         ],
         vec![("_csrf", csrf.as_str()), ("opmerkingen", "")],
+        // At a stale version too: the verdict's own fault before the precondition
+        // (STAP_VOOR_REDEN), not a 412.
+        vec![
+            ("_csrf", csrf.as_str()),
+            ("_versie", "999"),
+            ("oordeel", "teruggestuurd"),
+            ("opmerkingen", ""),
+        ],
     ] {
         let r = qc
             .post(&format!("/werkplek/meldingen/{id}/kwaliteit"), &velden)
@@ -1579,6 +1604,114 @@ async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
         .await
         .unwrap();
     assert_eq!(m["meldingstatus"], "ter-controle", "{m}");
+}
+
+/// `KWALITEITSCONTROLE_VIER_OGEN` in the werkplek: a kwaliteitscontroleur who submitted a
+/// melding (here through the API under the werkplek's demo user, the same `sub`) is
+/// offered no verdict on it, the page saying why; a crafted post is refused (403), the
+/// melding stays ter controle, nothing written. Another officer's melding is offered.
+async fn kwaliteitscontrole_vier_ogen(db: Db) {
+    let Some(app) = common::spawn(db).await else {
+        return;
+    };
+    demo_organisaties(&app).await;
+    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let mut claims = common::claims(POLITIE, &["wijkagent"]);
+    claims.sub = "demo-kwaliteitscontroleur".into();
+    let zelf = common::rs256(&claims);
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let mut ids = Vec::new();
+    for wie in [&zelf, &agent] {
+        let res = app
+            .post("/api/v1/zorgmeldingen", &agent, &common::keten::melding())
+            .await;
+        assert_eq!(res.status(), 201, "{:?}", res.text().await);
+        let m: Value = res.json().await.unwrap();
+        let id = m["id"].as_str().unwrap().to_string();
+        let res = app
+            .post(
+                &format!("/api/v1/zorgmeldingen/{id}/indieningen"),
+                wie,
+                &json!({}),
+            )
+            .await;
+        assert!(res.status().is_success());
+        ids.push(id);
+    }
+    let mut qc = Browser::new(&app);
+    let csrf = qc.meld_aan("kwaliteitscontroleur").await;
+    let eigen = &ids[0];
+    let r = qc.get(&format!("/werkplek/meldingen/{eigen}")).await;
+    assert_eq!(r.status, 200);
+    assert!(
+        !r.html
+            .contains(&format!("/werkplek/meldingen/{eigen}/kwaliteit")),
+        "no verdict offered: {}",
+        r.html
+    );
+    assert!(r.html.contains("id=\"vier-ogen\""), "{}", r.html);
+    let stappen = app.tel("SELECT count(*) AS n FROM zorgmelding_stappen");
+    let r = qc
+        .post(
+            &format!("/werkplek/meldingen/{eigen}/kwaliteit"),
+            &[("_csrf", csrf.as_str()), ("oordeel", "goedgekeurd")],
+        )
+        .await;
+    assert_eq!(r.status, 403, "{}", r.html);
+    assert!(
+        r.html.contains("KWALITEITSCONTROLE_VIER_OGEN"),
+        "{}",
+        r.html
+    );
+    assert_eq!(
+        app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+        stappen,
+        "nothing written"
+    );
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{eigen}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(m["meldingstatus"], "ter-controle", "{m}");
+    // Another officer's melding: the verdict is offered and taken.
+    let ander = &ids[1];
+    let r = qc.get(&format!("/werkplek/meldingen/{ander}")).await;
+    assert!(
+        r.html
+            .contains(&format!("/werkplek/meldingen/{ander}/kwaliteit")),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("id=\"vier-ogen\""), "{}", r.html);
+    let r = qc
+        .post(
+            &format!("/werkplek/meldingen/{ander}/kwaliteit"),
+            &[("_csrf", csrf.as_str()), ("oordeel", "goedgekeurd")],
+        )
+        .await;
+    assert!(
+        r.status == 303 || r.status == 200,
+        "{}: {}",
+        r.status,
+        r.html
+    );
+    let m: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{ander}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(m["meldingstatus"], "ter-controle", "approved: {m}");
 }
 
 /// A screen refused to a role writes the same refusal row as the API's role refusal:
@@ -2378,6 +2511,7 @@ op_beide_backends!(
     triage_bij_anonieme_melder,
     terugkoppeling_en_overdracht_volgens_de_regels,
     kwaliteitsoordeel_zonder_opmerkingen,
+    kwaliteitscontrole_vier_ogen,
     concept_bewerken_houdt_de_inhoud,
     melding_onbekende_gemeente_naast_de_rest,
     privacyfunctionaris_en_herhaalde_meldingen,

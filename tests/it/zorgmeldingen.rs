@@ -384,8 +384,7 @@ async fn ongeldige_overgangen(db: Db) {
     .await;
     let d = body["detail"].as_str().unwrap();
     assert!(
-        d.contains("requested")
-            && d.contains("toegestaan vanuit hier: received, accepted, rejected)"),
+        d.contains("requested") && d.contains("toegestaan vanuit hier: received, accepted)"),
         "{d}"
     );
     // The sender may not move the fulfilment; the receiver may not cancel.
@@ -402,8 +401,9 @@ async fn ongeldige_overgangen(db: Db) {
     )
     .await;
     assert_eq!(body["invalidParams"][0]["name"], "/reden");
+    // A blank reason is no reason.
     assert_problem(
-        stap(&app, &vt, &id, "afwijzingen", json!({"reden": " "})).await,
+        stap(&app, &agent, &id, "annuleringen", json!({"reden": " "})).await,
         400,
     )
     .await;
@@ -421,7 +421,7 @@ async fn ongeldige_overgangen(db: Db) {
     assert!(
         d.contains("HERVATTEN_ZONDER_BEOORDELING")
             && d.contains("alleen vanuit `on-hold` of `accepted`")
-            && d.contains("toegestaan vanuit hier: accepted, in-progress, rejected)"),
+            && d.contains("toegestaan vanuit hier: accepted, in-progress)"),
         "{d}"
     );
     let na: Value = app
@@ -669,7 +669,85 @@ async fn idempotentie_en_gelijktijdigheid(db: Db) {
     let (a, b) = tokio::join!(sluit(), sluit());
     let mut statussen = [a.unwrap().status().as_u16(), b.unwrap().status().as_u16()];
     statussen.sort();
-    assert_eq!(statussen, [200, 412]);
+    // The loser hears 412 when it read the melding before the winner wrote (its write at
+    // the old version finds none), or 409 when it read it after: the task is completed
+    // then, and a completion from `completed` is illegal, which is answered before the
+    // precondition (STAP_VOOR_REDEN; RFC 9110 §13.2.1). Either way nothing of it is
+    // written.
+    assert!(
+        statussen == [200, 412] || statussen == [200, 409],
+        "{statussen:?}"
+    );
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}' AND stap = 'afsluiting'"
+        )),
+        1
+    );
+}
+
+/// `STAP_VOOR_REDEN` (the outside testers' finding): a step that is not the caller's
+/// (403) or not allowed from the current state (409) is answered so even without its
+/// required reason and with a stale `If-Match`; a legal step without its reason is 400
+/// whatever its `If-Match`; only a legal step with its reason meets the precondition
+/// (412). RFC 9110 §13.2.1. Nothing is written by any of them. (The quality check's
+/// order: `tests/it/werkplek.rs` `kwaliteitsoordeel_zonder_opmerkingen`.)
+async fn stap_voor_reden(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    let oud = |token: &str, sub: &str, body: Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/zorgmeldingen/{id}/{sub}")))
+            .bearer_auth(token.to_string())
+            .header("If-Match", "\"999\"")
+            .json(&body)
+            .send()
+    };
+    let stand = || {
+        (
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM zorgmeldingen WHERE id = '{id}' AND taakstatus = 'requested'"
+            )),
+            app.tel(&format!(
+                "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+            )),
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}'"
+            )),
+        )
+    };
+    let voor = stand();
+    assert_eq!(voor.0, 1);
+    assert!(voor.1 < 999);
+    // Not the caller's step (the receiver cancels), no reason, stale If-Match: 403.
+    let p = assert_problem(oud(&vt, "annuleringen", json!({})).await.unwrap(), 403).await;
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("ALLEEN_AFZENDER_ANNULEERT"),
+        "{p}"
+    );
+    // Not allowed from requested (on hold), no reason, stale If-Match: 409 naming the
+    // state.
+    let p = assert_problem(oud(&vt, "opschortingen", json!({})).await.unwrap(), 409).await;
+    assert!(p["detail"].as_str().unwrap().contains("requested"), "{p}");
+    // The sender's own cancellation without a reason, stale If-Match: 400 naming /reden.
+    let p = assert_problem(oud(&agent, "annuleringen", json!({})).await.unwrap(), 400).await;
+    assert_eq!(p["invalidParams"][0]["name"], "/reden", "{p}");
+    // With its reason: now the precondition, 412.
+    assert_problem(
+        oud(&agent, "annuleringen", json!({"reden": "dubbel"}))
+            .await
+            .unwrap(),
+        412,
+    )
+    .await;
+    assert_eq!(stand(), voor, "nothing written");
 }
 
 async fn slechte_invoer(db: Db) {
@@ -1054,9 +1132,10 @@ async fn elke_verwerking_gelogd(db: Db) {
     w.doe("GET", &sub("stappen"), &a, &agent, None, true).await;
     w.doe("POST", &sub("afsluitingen"), &a, &vt, Some(uitvoer), true)
         .await;
-    // The other endings, each on a melding of its own.
+    // The other endings, each on a melding of its own; a rejection is the wijkteam's, of
+    // a hand-over (Veilig Thuis takes on every melding: VEILIG_THUIS_NEEMT_ELKE_MELDING).
     for (eind, wie) in [
-        ("afwijzingen", &vt),
+        ("afwijzingen", &wt),
         ("annuleringen", &agent),
         ("mislukkingen", &vt),
     ] {
@@ -1073,13 +1152,22 @@ async fn elke_verwerking_gelogd(db: Db) {
         let m = m["id"].as_str().unwrap().to_string();
         w.doe("POST", indienen, &m, &agent, Some(json!({})), true)
             .await;
-        if eind == "mislukkingen" {
+        if eind != "annuleringen" {
             w.doe("POST", &sub("ontvangsten"), &m, &vt, Some(json!({})), true)
                 .await;
             let triage = json!({"uitkomst": "onderzoek-vt"});
             w.doe("POST", &sub("beoordelingen"), &m, &vt, Some(triage), true)
                 .await;
         }
+        let m = if eind == "afwijzingen" {
+            let naar = json!({"organisatie": "wijkteam-den-haag"});
+            let t = w
+                .doe("POST", &sub("overdrachten"), &m, &vt, Some(naar), true)
+                .await;
+            t["id"].as_str().unwrap().to_string()
+        } else {
+            m
+        };
         w.doe("POST", &sub(eind), &m, wie, Some(reden.clone()), true)
             .await;
     }
@@ -1411,7 +1499,204 @@ async fn buiten_convenant_per_regio(db: Db) {
     assert_eq!(gezien, ["vt-amsterdam", "vt-rotterdam"]);
 }
 
+/// `KWALITEITSCONTROLE_VIER_OGEN` (the outside testers' finding): a kwaliteitscontroleur
+/// who drafted, changed or submitted a melding neither approves nor sends it back — 403
+/// naming the rule, in the police's trail, nothing written (still ter controle, no step,
+/// the same version). The same officer's next token is the same user (`sub`); another
+/// kwaliteitscontroleur approves.
+async fn kwaliteitscontrole_vier_ogen(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let politie = "politie-haaglanden";
+    let beheer = app.token(politie, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // One officer with both roles; a new token each time, the same user.
+    let zelf = || {
+        let mut c = common::claims(politie, &["wijkagent", "kwaliteitscontroleur"]);
+        c.sub = "agent-en-controleur".into();
+        common::rs256(&c)
+    };
+    let agent = app.token(politie, &["wijkagent"]);
+    let pad = |id: &str, sub: &str| format!("/api/v1/zorgmeldingen/{id}/{sub}");
+    for rol_van_zelf in ["aangemaakt", "gewijzigd", "ingediend"] {
+        let maker = if rol_van_zelf == "aangemaakt" {
+            zelf()
+        } else {
+            agent.clone()
+        };
+        let res = app
+            .post("/api/v1/zorgmeldingen", &maker, &melding(&["0518"]))
+            .await;
+        assert_eq!(res.status(), 201);
+        let m: Value = res.json().await.unwrap();
+        let id = m["id"].as_str().unwrap().to_string();
+        if rol_van_zelf == "gewijzigd" {
+            let res = app
+                .put(
+                    &format!("/api/v1/zorgmeldingen/{id}"),
+                    &zelf(),
+                    &melding(&["0518"]),
+                )
+                .await;
+            assert_eq!(res.status(), 200, "{:?}", res.text().await);
+        }
+        let indiener = if rol_van_zelf == "ingediend" {
+            zelf()
+        } else {
+            agent.clone()
+        };
+        let res = app
+            .post(&pad(&id, "indieningen"), &indiener, &json!({}))
+            .await;
+        assert_eq!(res.status(), 200);
+        let stand = || {
+            (
+                app.tel(&format!(
+                    "SELECT count(*) AS n FROM zorgmeldingen WHERE id = '{id}' AND meldingstatus = 'ter-controle'"
+                )),
+                app.tel(&format!("SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'")),
+                app.tel(&format!(
+                    "SELECT count(*) AS n FROM zorgmelding_stappen WHERE zorgmelding_id = '{id}'"
+                )),
+                app.tel("SELECT count(*) AS n FROM outbox"),
+            )
+        };
+        let voor = stand();
+        assert_eq!(voor.0, 1);
+        for oordeel in [
+            json!({"goedgekeurd": true}),
+            json!({"goedgekeurd": false, "opmerkingen": "vul de zorgen aan"}),
+        ] {
+            let p = assert_problem(
+                app.post(&pad(&id, "kwaliteitsbeoordelingen"), &zelf(), &oordeel)
+                    .await,
+                403,
+            )
+            .await;
+            assert!(
+                p["detail"]
+                    .as_str()
+                    .unwrap()
+                    .contains("KWALITEITSCONTROLE_VIER_OGEN"),
+                "{rol_van_zelf}: {p}"
+            );
+            assert_eq!(stand(), voor, "{rol_van_zelf}: nothing written");
+        }
+        // Recorded in the trail of the melding's owner, like the other refusal.
+        assert_eq!(
+            app.tel(&format!(
+                "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{politie}' AND eigenaar = '{politie}' AND gebruiker = 'agent-en-controleur' AND object_id = '{id}'"
+            )),
+            2,
+            "{rol_van_zelf}"
+        );
+        // A kwaliteitscontroleur who had no hand in it approves.
+        let ander = app.token(politie, &["kwaliteitscontroleur"]);
+        let res = app
+            .post(
+                &pad(&id, "kwaliteitsbeoordelingen"),
+                &ander,
+                &json!({"goedgekeurd": true}),
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{rol_van_zelf}");
+        let r: Value = res.json().await.unwrap();
+        assert_eq!(r["meldingen"][0]["ontvanger"], "vt-haaglanden");
+    }
+}
+
+/// `VEILIG_THUIS_NEEMT_ELKE_MELDING` (Wmo 2015 art. 4.1.1 lid 2): Veilig Thuis does not
+/// reject a melding sent to it, requested or received, with a reason or without: 409
+/// naming the rule, offering the steps it may take (never `rejected`), nothing written.
+/// The wijkteam Veilig Thuis handed the case over to still rejects its hand-over task.
+async fn veilig_thuis_neemt_elke_melding(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    indienen(&app, &id).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let stand = || {
+        (
+            app.tel(&format!(
+                "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+            )),
+            app.tel("SELECT count(*) AS n FROM zorgmelding_stappen"),
+            app.tel("SELECT count(*) AS n FROM outbox"),
+            app.tel("SELECT count(*) AS n FROM termijnen WHERE vervallen_op IS NOT NULL"),
+        )
+    };
+    for (huidig, toegestaan) in [
+        ("requested", "received, accepted"),
+        ("received", "accepted, in-progress"),
+    ] {
+        if huidig == "received" {
+            let res = stap(&app, &vt, &id, "ontvangsten", json!({})).await;
+            assert_eq!(res.status(), 200);
+        }
+        let voor = stand();
+        for body in [json!({"reden": "Geen capaciteit"}), json!({})] {
+            let p = assert_problem(stap(&app, &vt, &id, "afwijzingen", body).await, 409).await;
+            let d = p["detail"].as_str().unwrap();
+            assert!(
+                d.contains("VEILIG_THUIS_NEEMT_ELKE_MELDING")
+                    && d.contains(&format!("toegestaan vanuit hier: {toegestaan})")),
+                "{huidig}: {d}"
+            );
+        }
+        assert_eq!(stand(), voor, "{huidig}: nothing written");
+        let m: Value = app
+            .get(&format!("/api/v1/zorgmeldingen/{id}"), &vt)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(m["taakstatus"], huidig);
+    }
+    // After its triage Veilig Thuis hands over; the wijkteam may reject that task.
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "beoordelingen",
+        json!({"uitkomst": "onderzoek-vt"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let res = stap(
+        &app,
+        &vt,
+        &id,
+        "overdrachten",
+        json!({"organisatie": "wijkteam-den-haag"}),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let taak: Value = res.json().await.unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let res = stap(
+        &app,
+        &wt,
+        &taak,
+        "afwijzingen",
+        json!({"reden": "Hoort bij de gezinsvoogd"}),
+    )
+    .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let t: Value = res.json().await.unwrap();
+    assert_eq!(t["taakstatus"], "rejected");
+}
+
 op_beide_backends!(
+    kwaliteitscontrole_vier_ogen,
+    veilig_thuis_neemt_elke_melding,
+    stap_voor_reden,
     stappen_zonder_lichaam,
     anonieme_melder_onderzoek_vt,
     overdracht_buiten_convenant,

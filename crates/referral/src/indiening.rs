@@ -12,7 +12,9 @@ use crate::levenscyclus::TaakStatus;
 use crate::melding::{alleen_concept, versie_check};
 use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
-use crate::toegang::{self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, eigen_toestemming};
+use crate::toegang::{
+    self, KWALITEITSCONTROLE_EIGEN_ORGANISATIE, KWALITEITSCONTROLE_VIER_OGEN, eigen_toestemming,
+};
 use crate::{routering, termijnen};
 use ketenregie_common::{Actie, Fout, OrganisatieSoort, Rol};
 use ketenregie_privacy::logboek;
@@ -105,8 +107,11 @@ pub struct Kwaliteitsoordeel {
 }
 
 /// A kwaliteitscontroleur of the filing organisation approves (routed) or sends back
-/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`); only a melding `ter-controle`, at the version
-/// read (412 when `If-Match` names another, or someone else changed it first).
+/// (`KWALITEITSCONTROLE_EIGEN_ORGANISATIE`), never one who drafted, changed or submitted
+/// it (`KWALITEITSCONTROLE_VIER_OGEN`); only a melding `ter-controle`, at the version read
+/// (412 when `If-Match` names another, or someone else changed it first). Answered in a
+/// step's order (`levenscyclus::STAP_VOOR_REDEN`): who (403), the state (409), the
+/// verdict's own body (422), then the precondition (412).
 pub fn kwaliteit(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -122,15 +127,22 @@ pub fn kwaliteit(
         )
         .bij_eigenaar(&k.afzender));
     }
+    if opslag::opgesteld_door(conn, &k, &ctx.actor)? {
+        return Err(Fout::geweigerd(
+            KWALITEITSCONTROLE_VIER_OGEN,
+            "U stelde deze zorgmelding op, wijzigde of diende haar in: een andere kwaliteitscontroleur beoordeelt haar",
+        )
+        .bij_eigenaar(&k.afzender));
+    }
     if k.meldingstatus != Meldingstatus::TerControle {
         return Err(Fout::conflict(format!(
             "De zorgmelding is `{}`, niet ter controle",
             k.meldingstatus
         )));
     }
-    versie_check(&k, &o.verwacht_versie)?;
     // A send-back says what must improve: the filer cannot mend what nobody named
-    // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek).
+    // (DOMAIN.md §3 flow 1, the quality check), whoever calls (API or werkplek). The
+    // verdict's own fault before the precondition (`levenscyclus::STAP_VOOR_REDEN`).
     if let Oordeel::Teruggestuurd { opmerkingen } = &o.oordeel
         && opmerkingen.trim().is_empty()
     {
@@ -140,6 +152,7 @@ pub fn kwaliteit(
             "geef bij terugsturen aan wat er beter moet",
         ));
     }
+    versie_check(&k, &o.verwacht_versie)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let uit = match &o.oordeel {

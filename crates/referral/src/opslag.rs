@@ -737,6 +737,29 @@ pub fn stap_rij(
     }
 }
 
+/// The steps by which a melding is drafted and offered for the quality check: made,
+/// changed, submitted (`ter-controle`). `KWALITEITSCONTROLE_VIER_OGEN` reads them.
+pub const OPSTELSTAPPEN: [&str; 3] = ["aangemaakt", "gewijzigd", "ter-controle"];
+
+/// Did `actor` (its user, `sub`, within its organisation) draft, change or submit melding
+/// `k` (`KWALITEITSCONTROLE_VIER_OGEN`)? Its creator (`aangemaakt_door`) or any step of
+/// `OPSTELSTAPPEN` under its user. The step's user and organisation are stored in plain
+/// text (only a step's reason and details are encrypted): one indexed count, nothing
+/// decrypted.
+pub fn opgesteld_door(conn: &mut DbConnection, k: &Kop, actor: &Actor) -> QueryResult<bool> {
+    if k.aangemaakt_door == actor.gebruiker && k.afzender == actor.organisatie {
+        return Ok(true);
+    }
+    let n: i64 = zorgmelding_stappen::table
+        .filter(zorgmelding_stappen::zorgmelding_id.eq(k.id.to_string()))
+        .filter(zorgmelding_stappen::gebruiker.eq(&actor.gebruiker))
+        .filter(zorgmelding_stappen::organisatie.eq(&actor.organisatie))
+        .filter(zorgmelding_stappen::stap.eq_any(OPSTELSTAPPEN))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// The steps of melding `id`, oldest first, their reason and details decrypted (a step
 /// stored in plain text before they were encrypted is read as it is).
 pub fn stappen(conn: &mut DbConnection, v: &Versleuteling, id: Uuid) -> QueryResult<Vec<Stap>> {

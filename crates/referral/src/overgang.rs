@@ -5,7 +5,7 @@
 //! report about a child is processing the child's data). Also the hand-over
 //! (`draag_over`): a linked task for another organisation.
 
-use crate::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
+use crate::levenscyclus::{self, Beoordelingsuitkomst, Ontvangersoort, Partij, TaakStatus};
 use crate::melding::versie_check;
 use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
@@ -50,8 +50,10 @@ struct Overgang {
     uitkomst: Option<Beoordelingsuitkomst>,
 }
 
-/// Run one transition: decision, the table (`levenscyclus::controleer`), the write at the
-/// version read (412 if someone else was first), the step, the duties, the event, the logs.
+/// Run one transition, answered in `levenscyclus::STAP_VOOR_REDEN`'s order: decision,
+/// the party and the table (`levenscyclus::mag`), the body (`levenscyclus::reden_geldig`,
+/// the triage's outcome), the `If-Match`; then the write at the version read (412 if
+/// someone else was first), the step, the duties, the event, the logs.
 fn overgang(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -66,17 +68,19 @@ fn overgang(
             k.meldingstatus
         ))
     })?;
-    // The body's own fault before the precondition (`levenscyclus::reden_geldig`).
-    levenscyclus::reden_geldig(o.naar, s.reden.as_deref())?;
-    // A stale If-Match first: whoever lost the race hears that, not a state error.
-    versie_check(&k, &s.verwacht_versie)?;
-    // The melding's original sender takes no step on a hand-over task, whatever its state
-    // (ALLEEN_AFZENDER_ANNULEERT, ALLEEN_ONTVANGER_VOERT_UIT): refused before any state
-    // check, in the melding's owner's trail.
-    if partij == Partij::Melder {
-        levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
-            .map_err(|f| f.bij_eigenaar(&k.afzender))?;
-    }
+    // STAP_VOOR_REDEN: whether the step is the caller's and legal now (403/409), then
+    // the body (400/422), then the precondition (412). The melding's original sender takes
+    // no step on a hand-over task, whatever its state (ALLEEN_AFZENDER_ANNULEERT,
+    // ALLEEN_ONTVANGER_VOERT_UIT), and a step that is the other party's is refused: both
+    // in the melding's owner's trail.
+    // VEILIG_THUIS_NEEMT_ELKE_MELDING: the receiver's kind, for the receiver's own steps.
+    let ontvanger = if partij == Partij::Ontvanger {
+        partij::ontvangersoort(conn, &k)?
+    } else {
+        Ontvangersoort::Ander
+    };
+    levenscyclus::mag(huidig, o.naar, partij, ontvanger)
+        .map_err(|f| f.bij_eigenaar(&k.afzender))?;
     if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {
         return Err(Fout::toestand(
             format!(
@@ -89,17 +93,19 @@ fn overgang(
                     .join(" of ")
             ),
             huidig.to_string(),
-            levenscyclus::toegestaan_voor(huidig, partij)
+            levenscyclus::toegestaan_voor(huidig, partij, ontvanger)
                 .iter()
                 .map(ToString::to_string),
         ));
     }
-    // A step that is the other party's: refused in the melding's owner's trail.
-    levenscyclus::controleer(huidig, o.naar, partij, s.reden.as_deref())
-        .map_err(|f| f.bij_eigenaar(&k.afzender))?;
+    levenscyclus::reden_geldig(o.naar, s.reden.as_deref())?;
+    // The triage's outcome is the body too (ONDERZOEK_VT_BIJ_ANONIEME_MELDER: 422).
     if let Some(u) = o.uitkomst {
         onderzoek_vt_bij_anonieme_melder(conn, ctx, &k, u)?;
     }
+    // Last the precondition: whoever lost a race with a step that is still legal hears
+    // 412; one whose step the winner made illegal hears 409 above.
+    versie_check(&k, &s.verwacht_versie)?;
     if !opslag::zet_status(
         conn,
         k.id,
@@ -384,7 +390,8 @@ pub fn accepteer(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Resu
     overgang(conn, ctx, s, eenvoudig(TaakStatus::Accepted, "acceptatie"))
 }
 
-/// The receiver rejects, with a reason (-> rejected).
+/// The receiver rejects, with a reason (-> rejected); never a Veilig Thuis
+/// (`levenscyclus::VEILIG_THUIS_NEEMT_ELKE_MELDING`: 409).
 pub fn wijs_af(conn: &mut DbConnection, ctx: &Context, s: Stapverzoek) -> Result<Kop, Fout> {
     overgang(conn, ctx, s, eenvoudig(TaakStatus::Rejected, "afwijzing"))
 }

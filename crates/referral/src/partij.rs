@@ -6,7 +6,7 @@
 //! To anyone else an existing melding is answered exactly as an unknown id
 //! (`Fout::Verborgen`, the refusal recorded in the sender's audit trail).
 
-use crate::levenscyclus::Partij;
+use crate::levenscyclus::{Ontvangersoort, Partij};
 use crate::opslag::{self, Kop};
 use ketenregie_common::{Actor, Doel, Fout, OrganisatieSoort};
 use ketenregie_privacy::logboek::Object;
@@ -71,6 +71,17 @@ pub fn overdrager(conn: &mut DbConnection, k: &Kop) -> diesel::QueryResult<Optio
 /// (`overgang::STATUS_AAN_TAAKAFZENDER`) and is owed the feedback.
 pub fn taakafzender(conn: &mut DbConnection, k: &Kop) -> Result<String, Fout> {
     Ok(overdrager(conn, k)?.unwrap_or_else(|| k.afzender.clone()))
+}
+
+/// The kind of task `k`'s receiver (`levenscyclus::VEILIG_THUIS_NEEMT_ELKE_MELDING`): a
+/// Veilig Thuis, or another organisation (also when not sent or not in the register). One
+/// register look-up by code; ask it only for the receiver's own steps.
+pub fn ontvangersoort(conn: &mut DbConnection, k: &Kop) -> Result<Ontvangersoort, Fout> {
+    let soort = match k.ontvanger.as_deref() {
+        Some(code) => directory::organisatie_op_code(conn, code)?.map(|o| o.soort),
+        None => None,
+    };
+    Ok(Ontvangersoort::van(soort))
 }
 
 /// `organisatie`'s part in the handling of melding (or hand-over task) `k`, as the

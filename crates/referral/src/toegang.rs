@@ -10,6 +10,8 @@
 //!   withdraws a concept;
 //! - `KWALITEITSCONTROLE_EIGEN_ORGANISATIE`: only a kwaliteitscontroleur of the filing
 //!   organisation approves or sends back;
+//! - `KWALITEITSCONTROLE_VIER_OGEN`: and never one who drafted, changed or submitted the
+//!   melding;
 //! - `ALLEEN_ONTVANGER_DRAAGT_OVER`: only the receiver hands over (FHIR Task: the owner
 //!   moves the fulfilment);
 //! - `FUNCTIONEEL_BEHEERDER_STELT_IN`: an organisation's settings (its quality check, its
@@ -27,6 +29,15 @@ use ketenregie_store::{DbConnection, referentie};
 pub const POLITIE_DIENT_IN: &str = "POLITIE_DIENT_IN";
 pub const AFZENDER_BEHEERT_CONCEPT: &str = "AFZENDER_BEHEERT_CONCEPT";
 pub const KWALITEITSCONTROLE_EIGEN_ORGANISATIE: &str = "KWALITEITSCONTROLE_EIGEN_ORGANISATIE";
+/// `KWALITEITSCONTROLE_VIER_OGEN`: the quality check before sending (DOMAIN.md §3 flow 1)
+/// is a second pair of eyes: a kwaliteitscontroleur who drafted, changed or submitted the
+/// melding (its creator, or a step `aangemaakt`, `gewijzigd` or `ter-controle` under the
+/// token's user, `sub`: `opslag::opgesteld_door`) neither approves nor sends it back.
+/// Otherwise an officer holding both roles approved their own melding and it went to
+/// Veilig Thuis unchecked (the outside testers' finding). Refused 403 naming this rule, in
+/// the melding's owner's trail, nothing written; the werkplek offers such a user no
+/// verdict.
+pub const KWALITEITSCONTROLE_VIER_OGEN: &str = "KWALITEITSCONTROLE_VIER_OGEN";
 pub const ALLEEN_ONTVANGER_DRAAGT_OVER: &str = "ALLEEN_ONTVANGER_DRAAGT_OVER";
 pub const FUNCTIONEEL_BEHEERDER_STELT_IN: &str = "FUNCTIONEEL_BEHEERDER_STELT_IN";
 

@@ -23,19 +23,29 @@ fn na_stap(k: &ketenregie_referral::opslag::Kop) -> HttpResponse {
         .json(ZorgmeldingDto::kop(k))
 }
 
+/// What every step's description says (`levenscyclus::STAP_VOOR_REDEN`), before its own.
+macro_rules! stap_volgorde {
+    () => {
+        "A step is answered in this order (STAP_VOOR_REDEN, RFC 9110 §13.2.1): the decision (403/404), whether the step is the caller's and allowed from the current state (403 ALLEEN_ONTVANGER_VOERT_UIT or ALLEEN_AFZENDER_ANNULEERT; 409 naming the current state and the allowed ones), the body (400 for a missing reason), then `If-Match` (412). "
+    };
+}
+
 macro_rules! stap_route {
-    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal) => {
+    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $beschrijving:expr, $stap:literal) => {
         // The body is optional for a step without a required reason (the handler takes
         // `OptioneleJson`): the document says so, or a generated client must send `{}`.
-        stap_route!($naam, $pad, $op, $samenvatting, $stap, Option<StapInvoer>);
+        stap_route!($naam, $pad, $op, $samenvatting, $beschrijving, $stap, Option<StapInvoer>);
     };
-    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $stap:literal, $invoer:ty) => {
+    ($naam:ident, $pad:literal, $op:literal, $samenvatting:literal, $beschrijving:expr, $stap:literal, $invoer:ty) => {
         #[utoipa::path(
             post, path = $pad, tag = "zorgmeldingen", operation_id = $op, summary = $samenvatting,
+            description = $beschrijving,
             params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
             request_body = $invoer,
             responses(
                 (status = 200, description = "Gewijzigd", body = ZorgmeldingDto, headers(("ETag" = String, description = "New version"))),
+                (status = 400, description = "Reden ontbreekt of is leeg (na de controle op partij en toestand)", body = Problem),
+                (status = 403, description = "Deze stap is niet aan u", body = Problem),
                 (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
                 (status = 409, description = "Ongeldige statusovergang: noemt de huidige en de toegestane", body = Problem),
                 (status = 412, description = "Intussen gewijzigd", body = Problem),
@@ -60,6 +70,10 @@ stap_route!(
     "/zorgmeldingen/{id}/ontvangsten",
     "zorgmeldingOntvangen",
     "Ontvangst bevestigen (received)",
+    concat!(
+        stap_volgorde!(),
+        "The receiver confirms receipt (requested -> received); meets the receipt duty."
+    ),
     "ontvangst"
 );
 stap_route!(
@@ -67,6 +81,10 @@ stap_route!(
     "/zorgmeldingen/{id}/acceptaties",
     "zorgmeldingAccepteren",
     "Accepteren (accepted), bv. een overdracht",
+    concat!(
+        stap_volgorde!(),
+        "The receiver accepts (-> accepted), e.g. a hand-over; meets the receipt duty."
+    ),
     "acceptatie"
 );
 stap_route!(
@@ -74,6 +92,10 @@ stap_route!(
     "/zorgmeldingen/{id}/afwijzingen",
     "zorgmeldingAfwijzen",
     "Afwijzen met reden (rejected)",
+    concat!(
+        stap_volgorde!(),
+        "The receiver rejects with a reason (-> rejected). Never a Veilig Thuis: the advies- en meldpunt takes on every melding sent or handed to it (rule VEILIG_THUIS_NEEMT_ELKE_MELDING, Wmo 2015 art. 4.1.1 lid 2; after its triage it may find no further action needed, `einde-bemoeienis`): a 409 naming the rule and the steps it may take, nothing written. The wijkteam or care provider a task was handed over to may reject it."
+    ),
     "afwijzing",
     RedenStapInvoer
 );
@@ -82,6 +104,10 @@ stap_route!(
     "/zorgmeldingen/{id}/annuleringen",
     "zorgmeldingAnnuleren",
     "Annuleren door de afzender van de taak (bij een overdracht: wie overdroeg), met reden (cancelled)",
+    concat!(
+        stap_volgorde!(),
+        "The task's sender cancels with a reason (-> cancelled): for a hand-over task the organisation that handed over (ALLEEN_AFZENDER_ANNULEERT)."
+    ),
     "annulering",
     RedenStapInvoer
 );
@@ -90,6 +116,10 @@ stap_route!(
     "/zorgmeldingen/{id}/opschortingen",
     "zorgmeldingOpschorten",
     "Opschorten met reden (on-hold)",
+    concat!(
+        stap_volgorde!(),
+        "The receiver puts the task on hold with a reason (-> on-hold)."
+    ),
     "opschorting",
     RedenStapInvoer
 );
@@ -98,6 +128,10 @@ stap_route!(
     "/zorgmeldingen/{id}/hervattingen",
     "zorgmeldingHervatten",
     "Hervatten (on-hold of accepted -> in-progress; een ontvangen melding: 409, die gaat met haar beoordeling in behandeling)",
+    concat!(
+        stap_volgorde!(),
+        "The receiver resumes (on-hold or accepted -> in-progress); a received melding goes to in-progress with its triage (409, HERVATTEN_ZONDER_BEOORDELING)."
+    ),
     "hervatting"
 );
 stap_route!(
@@ -105,6 +139,10 @@ stap_route!(
     "/zorgmeldingen/{id}/mislukkingen",
     "zorgmeldingMislukt",
     "Mislukt met reden (failed)",
+    concat!(
+        stap_volgorde!(),
+        "The receiver records failure with a reason (-> failed)."
+    ),
     "mislukking",
     RedenStapInvoer
 );

@@ -39,6 +39,9 @@ pub(super) struct Meldingpagina {
     terugkoppelingen: Vec<Terugkoppeling>,
     concept: bool,
     kwaliteit: bool,
+    /// A kwaliteitscontroleur who drafted, changed or submitted this melding waiting for
+    /// the check: no verdict is offered, the page says why (`KWALITEITSCONTROLE_VIER_OGEN`).
+    vier_ogen: bool,
     stappen: Vec<Stapknop>,
     /// The triage outcomes the melding allows (`ONDERZOEK_VT_BIJ_ANONIEME_MELDER`: only
     /// `onderzoek-vt` when the reporter was promised anonymity).
@@ -142,8 +145,13 @@ pub(super) async fn detail_pagina(
     // The names, and the caller's part in the task as the API decides it
     // (`partij::taakpartij`: for a hand-over task the organisation that handed over is its
     // sender, and the melding's original sender takes no step on it).
-    let (namen, partij) = {
+    // `KWALITEITSCONTROLE_VIER_OGEN`: asked only of a kwaliteitscontroleur on a melding
+    // waiting for the check.
+    let mag_beoordelen = k.meldingstatus == Meldingstatus::TerControle
+        && s.heeft_een(crate::werkplek::KWALITEIT.rollen);
+    let (namen, partij, opgesteld, soort) = {
         let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
+        let actor = s.actor.clone();
         // Who took over, as the feedback names them, by name too.
         let overgenomen: Vec<String> = terugkoppelingen
             .iter()
@@ -160,7 +168,16 @@ pub(super) async fn detail_pagina(
             )
             .map_err(crate::db::db_fout)?;
             let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
-            Ok((namen, partij))
+            // VEILIG_THUIS_NEEMT_ELKE_MELDING: the steps offered to the receiver.
+            let soort = if partij == Some(Partij::Ontvanger) {
+                ketenregie_referral::partij::ontvangersoort(c, &kop)?
+            } else {
+                Ontvangersoort::Ander
+            };
+            let opgesteld = mag_beoordelen
+                && ketenregie_referral::opslag::opgesteld_door(c, &kop, &actor)
+                    .map_err(crate::db::db_fout)?;
+            Ok((namen, partij, opgesteld, soort))
         })
         .await?
     };
@@ -187,10 +204,11 @@ pub(super) async fn detail_pagina(
         })
         .collect();
     let stappen = match (k.taakstatus, partij) {
-        (Some(huidig), Some(p)) => OVERGANGEN
+        // The steps the table leaves the caller (`levenscyclus::toegestaan_voor`: never a
+        // rejection to a Veilig Thuis, VEILIG_THUIS_NEEMT_ELKE_MELDING).
+        (Some(huidig), Some(p)) => toegestaan_voor(huidig, p, soort)
             .iter()
-            .filter(|(van, _, wie)| *van == huidig && *wie == p)
-            .map(|(_, naar, _)| Stapknop {
+            .map(|naar| Stapknop {
                 naar: naar.to_string(),
                 label: stap_label(*naar).into(),
                 reden_verplicht: vraagt_reden(*naar),
@@ -325,8 +343,8 @@ pub(super) async fn detail_pagina(
         concept: k.meldingstatus == Meldingstatus::Concept
             && partij == Some(Partij::Afzender)
             && s.heeft_een(crate::werkplek::NIEUWE_MELDING.rollen),
-        kwaliteit: k.meldingstatus == Meldingstatus::TerControle
-            && s.heeft_een(crate::werkplek::KWALITEIT.rollen),
+        kwaliteit: mag_beoordelen && !opgesteld,
+        vier_ogen: opgesteld,
         stappen,
         uitkomsten: opties(
             &ketenregie_referral::overgang::toegestane_uitkomsten(!melder_anoniem)

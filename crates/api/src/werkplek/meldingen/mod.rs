@@ -20,7 +20,7 @@ use ketenregie_feedback::terugkoppeling::{
 use ketenregie_privacy::Context;
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_referral::inhoud::{MeldingInvoer, Relatie, Risiconiveau, Verklaarder};
-use ketenregie_referral::levenscyclus::{OVERGANGEN, vraagt_reden};
+use ketenregie_referral::levenscyclus::{Ontvangersoort, toegestaan_voor, vraagt_reden};
 use ketenregie_referral::opslag::{Filter, Kop};
 use ketenregie_referral::{
     self as referral, Beoordeling, Indiening, Kwaliteitsoordeel, Meldingstatus, Oordeel, Partij,
