@@ -613,6 +613,57 @@ async fn schema_naast_weigering_van_use_case(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM personen"), voor);
 }
 
+/// Editing a concept: the body's unknown municipality (422, `gemeentecode-onbekend`) is
+/// answered before a stale `If-Match` (the order of STAP_VOOR_REDEN, RFC 9110 §13.2.1:
+/// preconditions are for a request that would otherwise succeed); with a body that holds,
+/// the stale version is the 412. Nothing changes either way.
+async fn concept_wijzigen_inhoud_voor_voorwaarde(db: Db) {
+    let Some(app) = app(db).await else {
+        return;
+    };
+    let agent = app.token(POLITIE, &["wijkagent"]);
+    let res = app
+        .post(
+            "/api/v1/zorgmeldingen",
+            &agent,
+            &crate::zorgmeldingen::melding(&["0518"]),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let m: Value = res.json().await.unwrap();
+    let id = m["id"].as_str().unwrap().to_string();
+    let versie = || {
+        app.tel(&format!(
+            "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+        ))
+    };
+    let voor = versie();
+    let put = |body: Value| {
+        app.client
+            .put(app.url(&format!("/api/v1/zorgmeldingen/{id}")))
+            .bearer_auth(agent.clone())
+            .header("If-Match", "\"999\"")
+            .json(&body)
+            .send()
+    };
+    let p = assert_problem(
+        put(crate::zorgmeldingen::melding(&["9999"])).await.unwrap(),
+        422,
+    )
+    .await;
+    assert_eq!(
+        namen(&p, &["9999"]),
+        set(&[("/kinderen/0/gemeente", "gemeentecode-onbekend")]),
+        "{p}"
+    );
+    assert_problem(
+        put(crate::zorgmeldingen::melding(&["0518"])).await.unwrap(),
+        412,
+    )
+    .await;
+    assert_eq!(versie(), voor, "nothing written");
+}
+
 /// A key given twice, at any depth, is a 400 naming it (before: a 201, the last value
 /// stored), beside every other problem; a key that does not look like a field name is
 /// named by its object.
@@ -694,4 +745,5 @@ op_beide_backends!(
     lijst_query_alle_problemen,
     schema_naast_weigering_van_use_case,
     dubbele_sleutel,
+    concept_wijzigen_inhoud_voor_voorwaarde,
 );

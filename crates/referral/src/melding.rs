@@ -237,9 +237,11 @@ pub fn wijzig(conn: &mut DbConnection, ctx: &Context, w: Wijziging) -> Result<Zo
     partij::in_zicht(conn, &ctx.actor.organisatie, &k)?;
     beheert_concept(&ctx.actor, &k, "wijzigt een concept")?;
     alleen_concept(&k, "gewijzigd")?;
-    versie_check(&k, &w.verwacht_versie)?;
     let m = w.melding;
+    // The body's own fault before the precondition, as for a step (STAP_VOOR_REDEN,
+    // RFC 9110 §13.2.1): an unknown municipality is a 422 whatever the version sent.
     toegang::controleer_gemeenten(conn, ctx, &m.inhoud)?;
+    versie_check(&k, &w.verwacht_versie)?;
     let t = eigen_toestemming(conn, ctx, Actie::Wijzigen)?;
     opslag::vervang_inhoud(
         conn,

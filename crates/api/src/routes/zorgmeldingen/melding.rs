@@ -113,7 +113,7 @@ pub async fn een(
 #[utoipa::path(
     put, path = "/zorgmeldingen/{id}", tag = "zorgmeldingen", operation_id = "zorgmeldingWijzigen",
     summary = "Concept wijzigen",
-    description = "Only a concept, only by the author's organisation.",
+    description = "Only a concept, only by the author's organisation. The body is judged before the `If-Match` precondition (RFC 9110 §13.2.1, the order of STAP_VOOR_REDEN): a body with a problem is a 400 or 422 whatever version it names; a body that holds, at a version that is no longer current, is the 412.",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = MeldingInvoer,
     responses(
