@@ -11,6 +11,7 @@ use crate::common;
 
 use chrono::{Months, NaiveDate};
 use common::{Db, TestApp, assert_problem};
+use ketenregie_common::termijn;
 use serde_json::{Value, json};
 
 const GI: &str = "gi-jeugdbescherming-west";
@@ -104,10 +105,11 @@ fn beschikking(soort: &str, van: &str, tot: Option<&str>, kinderen: &[&String]) 
     b
 }
 
-/// The last day of a one-year order from `van` (as `beschikkingen::laatste_dag`).
+/// The last day of a one-year order from `van` (`TERMIJN_IN_MAANDEN`, as
+/// `beschikkingen::laatste_dag`).
 fn jaar_na(van: &str) -> String {
     let v: NaiveDate = van.parse().unwrap();
-    (v + Months::new(12)).pred_opt().unwrap().to_string()
+    termijn::laatste_dag_na_maanden(v, 12).to_string()
 }
 
 async fn briefing(app: &TestApp, bsn: &str) -> Value {
@@ -335,7 +337,7 @@ async fn uhp_gebruikt_na_verval_geweigerd(db: Db) {
     let kind = &g.kinderen[0];
     let pad = format!("/api/v1/gezinnen/{}/beschikkingen", g.id);
     let van = dag(-200);
-    let verval = (van.parse::<NaiveDate>().unwrap() + Months::new(3)).to_string();
+    let verval = termijn::eerste_dag_na(van.parse().unwrap(), 3).to_string();
     let mut te_laat = beschikking("uhp", &van, Some(&jaar_na(&van)), &[kind]);
     te_laat["gebruiktOp"] = json!(verval);
     let p = assert_problem(app.post(&pad, &gi, &te_laat).await, 422).await;

@@ -12,6 +12,7 @@ mod architectuur;
 mod audit_verify;
 mod auditdekking;
 mod auth;
+mod beschikkingen;
 mod betrouwbaarheid;
 mod bewaring;
 mod bewaring_alles;
