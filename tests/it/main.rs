@@ -27,6 +27,7 @@ mod database;
 mod dossiers;
 mod eigen_verklaringen;
 mod eigen_verklaringen_lezen;
+mod gezag;
 mod http;
 mod idempotentie;
 mod inzage;
