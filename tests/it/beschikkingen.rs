@@ -149,7 +149,53 @@ async fn uhp_verval_aan_het_einde_van_februari(db: Db) {
     assert_eq!(app.tel("SELECT count(*) AS n FROM beschikkingen"), 1);
 }
 
+/// `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`: a clause text with `sterkeArm` false is a
+/// 422 naming `sterkeArmTekst` and the rule (the status of its converse,
+/// `STERKE_ARM_MET_TEKST`); with `sterkeArm` absent it is named beside the 400 `required`.
+async fn sterke_arm_tekst_alleen_met_sterke_arm(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let (gezin, _, kind) = gezin(&app, &gi).await;
+    let pad = format!("/api/v1/gezinnen/{gezin}/beschikkingen");
+    let mut b = beschikking("omgang", "2026-06-01", "2027-05-31", &kind);
+    b["sterkeArmTekst"] = json!("machtigt de deurwaarder zo nodig met behulp van de sterke arm");
+    let p = assert_problem(app.post(&pad, &gi, &b).await, 422).await;
+    assert_eq!(
+        code_bij(&p, "/sterkeArmTekst"),
+        ["sterke-arm-tekst-alleen-met-sterke-arm"],
+        "{p}"
+    );
+    assert_eq!(p["invalidParams"].as_array().unwrap().len(), 1, "{p}");
+    assert!(
+        p.to_string()
+            .contains("STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM"),
+        "{p}"
+    );
+    // The converse, for the status: the same 422.
+    let mut zonder = beschikking("omgang", "2026-06-01", "2027-05-31", &kind);
+    zonder["sterkeArm"] = json!(true);
+    let p = assert_problem(app.post(&pad, &gi, &zonder).await, 422).await;
+    assert_eq!(
+        code_bij(&p, "/sterkeArmTekst"),
+        ["sterke-arm-met-tekst"],
+        "{p}"
+    );
+    // Without `sterkeArm`: a 400 naming both.
+    b.as_object_mut().unwrap().remove("sterkeArm");
+    let p = assert_problem(app.post(&pad, &gi, &b).await, 400).await;
+    assert_eq!(code_bij(&p, "/sterkeArm"), ["required"], "{p}");
+    assert_eq!(
+        code_bij(&p, "/sterkeArmTekst"),
+        ["sterke-arm-tekst-alleen-met-sterke-arm"],
+        "{p}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM beschikkingen"), 0);
+    b["sterkeArm"] = json!(true);
+    maak(&app, &pad, &gi, b).await;
+}
+
 op_beide_backends!(
     termijn_tot_het_einde_van_de_korte_maand,
     uhp_verval_aan_het_einde_van_februari,
+    sterke_arm_tekst_alleen_met_sterke_arm,
 );

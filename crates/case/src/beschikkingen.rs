@@ -14,7 +14,8 @@
 //!   within 3 months.
 //! - `STERKE_ARM_MET_TEKST`: a decision that allows enforcement with police help must
 //!   carry the clause's text, because officers weigh it (since 2009 they are not obliged
-//!   to assist).
+//!   to assist); and `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`, the converse: a text goes
+//!   only with such a decision.
 //!
 //! The clause's text quotes the decision about the family: it is stored AES-GCM
 //! encrypted (issue 11 point 5) and decrypted when read; a text stored in plain text
@@ -69,6 +70,13 @@ pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: u32 = 3;
 /// with this code naming `gebruiktOp`; a stored one reads as `vervallen`.
 pub const UHP_GEBRUIK_NA_VERVAL: &str = "uhp-vervalt-na-drie-maanden-ongebruikt";
 
+/// Rule `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`, the converse of `STERKE_ARM_MET_TEKST`:
+/// a decision that does not allow enforcement with police help (`sterkeArm` false) carries
+/// no clause text, since the briefing shows the clause to the officers as one that applies.
+/// A text with `sterkeArm` false is a 422 with this code naming `sterkeArmTekst`; with
+/// `sterkeArm` absent it is named too, beside the 400 `required` at `sterkeArm`.
+pub const STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM: &str = "sterke-arm-tekst-alleen-met-sterke-arm";
+
 /// Rule `MAATREGEL_OVER_MINDERJARIGE`: a child-protection or family-law decision (OTS,
 /// voorlopige OTS, UHP, gezag, omgang, zorgregeling: `Beschikkingsoort::over_minderjarige`)
 /// is about a minor (BW 1:233 minority ends at 18; BW 1:245 gezag, BW 1:255 OTS, BW 1:265b
@@ -82,7 +90,7 @@ pub const MAATREGEL_OVER_MINDERJARIGE: &str = "maatregel-over-minderjarige";
 /// The description of `POST /gezinnen/{id}/beschikkingen` in the API document: the
 /// duration rules as a caller meets them.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT): a `gebruiktOp` after the 3 months from `van` is a 422 `uhp-vervalt-na-drie-maanden-ongebruikt`. Terms in months end on the day before the same date N months after `van`, or on the last day of that month when it lacks the date (TERMIJN_IN_MAANDEN, Regulation 1182/71 art. 3): a voorlopige OTS from 30 November runs up to and including 28 (29) February. An OTS, voorlopige OTS, UHP, gezag, omgang or zorgregeling is about minors (MAATREGEL_OVER_MINDERJARIGE, BW 1:233): a child 18 or older on `van` is a 422 `maatregel-over-minderjarige` naming `/kinderen/N`, and such a decision is `verlopen` once every child it concerns is 18. `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST).";
+    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT): a `gebruiktOp` after the 3 months from `van` is a 422 `uhp-vervalt-na-drie-maanden-ongebruikt`. Terms in months end on the day before the same date N months after `van`, or on the last day of that month when it lacks the date (TERMIJN_IN_MAANDEN, Regulation 1182/71 art. 3): a voorlopige OTS from 30 November runs up to and including 28 (29) February. An OTS, voorlopige OTS, UHP, gezag, omgang or zorgregeling is about minors (MAATREGEL_OVER_MINDERJARIGE, BW 1:233): a child 18 or older on `van` is a 422 `maatregel-over-minderjarige` naming `/kinderen/N`, and such a decision is `verlopen` once every child it concerns is 18. `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST, else a 422 `sterke-arm-met-tekst` naming `/sterkeArmTekst`), and the text goes only with `sterkeArm` true (STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM, else a 422 `sterke-arm-tekst-alleen-met-sterke-arm` naming `/sterkeArmTekst`).";
 }
 
 #[derive(
@@ -185,7 +193,7 @@ pub struct BeschikkingInvoer {
     /// Does the decision allow enforcement with police help ('sterke arm')?
     #[schema(required = true, value_type = bool)]
     pub sterke_arm: Option<bool>,
-    /// The clause's text; required when `sterkeArm` is true.
+    /// The clause's text; required when `sterkeArm` is true, and only then (rule STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM).
     #[schema(max_length = 4000)]
     pub sterke_arm_tekst: Option<String>,
     /// The children it concerns: at least one, each once, each a member of this family
@@ -348,6 +356,15 @@ impl BeschikkingInvoer {
                 "sterkeArmTekst",
                 "sterke-arm-met-tekst",
                 "een beschikking met sterke arm vermeldt de tekst van de clausule (regel STERKE_ARM_MET_TEKST)",
+            );
+        }
+        // `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`: the converse, with `sterkeArm` false
+        // or absent (an absent one is also `required` at its own field).
+        if sterke_arm != Some(true) && sterke_arm_tekst.is_some() {
+            v.fout(
+                "sterkeArmTekst",
+                STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM,
+                "`sterkeArmTekst` staat bij een beschikking zonder sterke arm (`sterkeArm` is niet true): de briefing zou een clausule tonen die niet geldt; zet `sterkeArm` op true of laat de tekst weg (regel STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM)",
             );
         }
         v.termijn("van", van, "tot", tot);
@@ -932,6 +949,25 @@ mod tests {
             ..alleen_tim
         };
         assert_eq!(hv.werking_voor(v, &geboren), Werking::InWerking);
+    }
+
+    #[test]
+    fn clause_only_with_sterke_arm() {
+        let mut i = invoer("omgang", "2026-01-01", None);
+        i.sterke_arm_tekst = Some("met behulp van de sterke arm".into());
+        assert_eq!(
+            regel_van(i.clone().valideer(Uuid::nil(), d("2026-11-29"))),
+            ["sterkeArmTekst:sterke-arm-tekst-alleen-met-sterke-arm"]
+        );
+        // Without `sterkeArm`: its own `required` too.
+        i.sterke_arm = None;
+        assert_eq!(
+            regel_van(i.valideer(Uuid::nil(), d("2026-11-29"))),
+            [
+                "sterkeArm:required",
+                "sterkeArmTekst:sterke-arm-tekst-alleen-met-sterke-arm"
+            ]
+        );
     }
 
     #[test]
