@@ -144,6 +144,10 @@ async fn uhp_verval_aan_het_einde_van_februari(db: Db) {
         ["uhp-vervalt-na-drie-maanden-ongebruikt"],
         "{p}"
     );
+    // A use before `van` was no use of this authorisation (already caught: `volgorde`).
+    b["gebruiktOp"] = json!("2025-11-29");
+    let p = assert_problem(app.post(&pad, &gi, &b).await, 422).await;
+    assert_eq!(code_bij(&p, "/gebruiktOp"), ["volgorde"], "{p}");
     b["gebruiktOp"] = json!("2026-02-28");
     maak(&app, &pad, &gi, b).await;
     assert_eq!(app.tel("SELECT count(*) AS n FROM beschikkingen"), 1);

@@ -30,6 +30,7 @@ mod eigen_verklaringen_lezen;
 mod gezag;
 mod http;
 mod idempotentie;
+mod incidenten;
 mod inzage;
 mod inzage_redactie;
 mod kalender;
