@@ -11,6 +11,7 @@ use crate::common;
 
 use chrono::{Months, NaiveDate};
 use common::{Db, TestApp, assert_problem};
+use ketenregie_common::termijn;
 use serde_json::{Value, json};
 
 const GI: &str = "gi-jeugdbescherming-west";
@@ -104,10 +105,11 @@ fn beschikking(soort: &str, van: &str, tot: Option<&str>, kinderen: &[&String]) 
     b
 }
 
-/// The last day of a one-year order from `van` (as `beschikkingen::laatste_dag`).
+/// The last day of a one-year order from `van` (`TERMIJN_IN_MAANDEN`, as
+/// `beschikkingen::laatste_dag`).
 fn jaar_na(van: &str) -> String {
     let v: NaiveDate = van.parse().unwrap();
-    (v + Months::new(12)).pred_opt().unwrap().to_string()
+    termijn::laatste_dag_na_maanden(v, 12).to_string()
 }
 
 async fn briefing(app: &TestApp, bsn: &str) -> Value {
@@ -335,7 +337,7 @@ async fn uhp_gebruikt_na_verval_geweigerd(db: Db) {
     let kind = &g.kinderen[0];
     let pad = format!("/api/v1/gezinnen/{}/beschikkingen", g.id);
     let van = dag(-200);
-    let verval = (van.parse::<NaiveDate>().unwrap() + Months::new(3)).to_string();
+    let verval = termijn::eerste_dag_na(van.parse().unwrap(), 3).to_string();
     let mut te_laat = beschikking("uhp", &van, Some(&jaar_na(&van)), &[kind]);
     te_laat["gebruiktOp"] = json!(verval);
     let p = assert_problem(app.post(&pad, &gi, &te_laat).await, 422).await;
@@ -351,7 +353,88 @@ async fn uhp_gebruikt_na_verval_geweigerd(db: Db) {
     assert_eq!(b["maatregelenInWerking"][0]["id"], op_tijd["id"], "{b}");
 }
 
+/// `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`: a child whose voogd is its grandmother, a person
+/// the GI registered who is no member of the family. The briefing names her in the gezag
+/// and lists her with the persons shown, its read is logged for her; the family read
+/// names her too.
+async fn voogd_buiten_het_gezin_bij_naam(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let g = gezin(
+        &app,
+        &gi,
+        &["999881000", "999881012", "999881024"],
+        &["2016-04-04".into()],
+    )
+    .await;
+    let kind = &g.kinderen[0];
+    let oma = maak(
+        &app,
+        "/api/v1/personen",
+        &gi,
+        json!({"bsn": "999881036", "voornamen": "Grietje", "achternaam": "Bakker", "geboortedatum": "1955-03-03"}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    maak(&app, &format!("/api/v1/personen/{kind}/gezag"), &gi,
+        json!({"vorm": "voogdij", "houders": [oma], "bron": "gezagsregister", "geverifieerdOp": dag(-10)})).await;
+
+    let b = briefing(&app, "999881024").await;
+    let houder = &b["gezag"][0]["houders"][0];
+    assert_eq!(houder["id"], oma.as_str(), "{b}");
+    let naam = houder["naam"]
+        .as_str()
+        .unwrap_or_else(|| panic!("unnamed: {b}"));
+    assert!(naam.contains("Grietje") && naam.contains("Bakker"), "{b}");
+    assert!(
+        b["gezinsleden"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["id"] == oma.as_str()),
+        "{b}"
+    );
+    // The family's members are shown as before.
+    let leden = b["gezinnen"][0]["leden"].as_array().unwrap();
+    assert_eq!(leden.len(), 3, "{b}");
+    assert!(
+        leden.iter().all(|l| l["persoon"]["naam"].is_string()),
+        "{b}"
+    );
+    // Her processing is logged: the reader's privacy officer finds the briefing for her.
+    let fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let res = app
+        .post(
+            "/api/v1/verwerkingen/_zoek",
+            &fg,
+            &json!({"betrokkene": oma, "doel": "briefing"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let gelogd: Value = res.json().await.unwrap();
+    assert_eq!(gelogd["count"], 1, "{gelogd}");
+
+    // The family read names her as well.
+    let dossier: Value = app
+        .get(&format!("/api/v1/gezinnen/{}", g.id), &gi)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let houder = &dossier["gezag"][0]["houders"][0];
+    assert_eq!(houder["id"], oma.as_str(), "{dossier}");
+    assert!(
+        houder["naam"]
+            .as_str()
+            .is_some_and(|n| n.contains("Grietje")),
+        "{dossier}"
+    );
+}
+
 op_beide_backends!(
+    voogd_buiten_het_gezin_bij_naam,
     meerderjarige_niet_onder_gezag_of_ots,
     gezag_uit_toekomstige_beschikking_geldt_nog_niet,
     onbepaald_gezag_is_geen_gezagloosheid,

@@ -180,6 +180,10 @@ async fn bouw_gezin(app: &TestApp) -> Gezin {
         ("ruzie", 500, false),
     ];
     for (n, (soort, dagen, beide)) in soorten.iter().enumerate() {
+        // One moment for the incident and what was recorded about it: a statement or
+        // hearing before the incident is refused (`NIET_VOOR_HET_INCIDENT`).
+        let t = tijd(*dagen);
+        let tijd = |_: i64| t.clone();
         let mut verklaringen = vec![
             json!({"afgelegdDoor": "moeder", "persoon": p_moeder, "tekst": "Hij bracht Sem niet terug.", "afgelegdOp": tijd(*dagen)}),
         ];

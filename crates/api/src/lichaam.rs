@@ -363,6 +363,8 @@ pub async fn met_registervelden<T, E: Into<AppError>>(
 pub struct Registervelden {
     gemeenten: Vec<(String, String)>,
     organisaties: Vec<(String, String)>,
+    #[serde(default)]
+    voogdij_instellingen: Vec<(String, String)>,
 }
 
 impl Registervelden {
@@ -370,6 +372,7 @@ impl Registervelden {
         Self {
             gemeenten: invoer.gemeenten(),
             organisaties: invoer.organisaties(),
+            voogdij_instellingen: invoer.voogdij_instellingen(),
         }
     }
 }
@@ -380,6 +383,9 @@ impl Invoer for Registervelden {
     }
     fn organisaties(&self) -> Vec<(String, String)> {
         self.organisaties.clone()
+    }
+    fn voogdij_instellingen(&self) -> Vec<(String, String)> {
+        self.voogdij_instellingen.clone()
     }
 }
 
@@ -395,6 +401,7 @@ async fn registerproblemen<T: Invoer>(
         .filter(|(_, c)| ketenregie_common::validatie::is_gemeentecode(c))
         .collect();
     let organisaties = invoer.organisaties();
+    let voogdij = invoer.voogdij_instellingen();
     if gemeenten.is_empty() && organisaties.is_empty() {
         return Vec::new();
     }
@@ -406,11 +413,16 @@ async fn registerproblemen<T: Invoer>(
             uit.extend(f);
         }
         for (naam, code) in organisaties {
-            if ketenregie_store::directory::kern_op_code(conn, &code)
+            match ketenregie_store::directory::kern_op_code(conn, &code)
                 .map_err(crate::db::db_fout)?
-                .is_none()
             {
-                uit.push(regels::niet_geregistreerd(&naam));
+                None => uit.push(regels::niet_geregistreerd(&naam)),
+                Some((_, _, soort)) if voogdij.iter().any(|(n, _)| *n == naam) => {
+                    uit.extend(ketenregie_case::gezag::instelling_gecertificeerd(
+                        &naam, soort,
+                    ));
+                }
+                Some(_) => {}
             }
         }
         Ok(uit)

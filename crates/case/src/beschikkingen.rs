@@ -14,7 +14,8 @@
 //!   within 3 months.
 //! - `STERKE_ARM_MET_TEKST`: a decision that allows enforcement with police help must
 //!   carry the clause's text, because officers weigh it (since 2009 they are not obliged
-//!   to assist).
+//!   to assist); and `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`, the converse: a text goes
+//!   only with such a decision.
 //!
 //! The clause's text quotes the decision about the family: it is stored AES-GCM
 //! encrypted (issue 11 point 5) and decrypted when read; a text stored in plain text
@@ -24,9 +25,10 @@
 
 use crate::weergave::{BeschikkingKort, beschikking_kort, persoon_ref};
 use crate::{gezinnen, invoer, personen, toegang};
-use chrono::{DateTime, Days, Months, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
+use ketenregie_common::termijn;
 use ketenregie_common::time::to_db;
 use ketenregie_common::{Fout, Gegevenscategorie as C, InvalidParam, Validatie, ids, regelcode};
 use ketenregie_privacy::Context;
@@ -51,19 +53,29 @@ pub const VERSLEUTELD: Kolom = Kolom {
     kolom: "sterke_arm_tekst",
 };
 
-pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: Months = Months::new(3);
-pub const OTS_MAX_EEN_JAAR: Months = Months::new(12);
+/// The longest terms, in months, counted by `termijn` (`TERMIJN_IN_MAANDEN`).
+pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: u32 = 3;
+pub const OTS_MAX_EEN_JAAR: u32 = 12;
 pub const HUISVERBOD_TIEN_DAGEN: Days = Days::new(10);
 pub const HUISVERBOD_MAX_28_DAGEN: Days = Days::new(28);
-pub const UHP_MAX_EEN_JAAR: Months = Months::new(12);
-pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: Months = Months::new(3);
+pub const UHP_MAX_EEN_JAAR: u32 = 12;
+pub const UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT: u32 = 3;
 
 /// Rule `UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT` as a caller meets it (DOMAIN.md §4
 /// "UHP authorisation: at most 1 year, lapses if unused for 3 months"; BW 1:265b lid 3
-/// [check]): an authorisation not used before `van` + 3 months has lapsed on that day,
-/// so a first use on or after it (`gebruiktOp`) is no use of this authorisation. A 422
+/// [check]): an authorisation not used within the 3 months from `van` (counted by
+/// `TERMIJN_IN_MAANDEN`: up to and including the day before the same date 3 months later,
+/// or the last day of that month when it lacks the date) has lapsed on the day after, so a
+/// first use on or after that day (`gebruiktOp`) is no use of this authorisation. A 422
 /// with this code naming `gebruiktOp`; a stored one reads as `vervallen`.
 pub const UHP_GEBRUIK_NA_VERVAL: &str = "uhp-vervalt-na-drie-maanden-ongebruikt";
+
+/// Rule `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`, the converse of `STERKE_ARM_MET_TEKST`:
+/// a decision that does not allow enforcement with police help (`sterkeArm` false) carries
+/// no clause text, since the briefing shows the clause to the officers as one that applies.
+/// A text with `sterkeArm` false is a 422 with this code naming `sterkeArmTekst`; with
+/// `sterkeArm` absent it is named too, beside the 400 `required` at `sterkeArm`.
+pub const STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM: &str = "sterke-arm-tekst-alleen-met-sterke-arm";
 
 /// Rule `MAATREGEL_OVER_MINDERJARIGE`: a child-protection or family-law decision (OTS,
 /// voorlopige OTS, UHP, gezag, omgang, zorgregeling: `Beschikkingsoort::over_minderjarige`)
@@ -78,7 +90,7 @@ pub const MAATREGEL_OVER_MINDERJARIGE: &str = "maatregel-over-minderjarige";
 /// The description of `POST /gezinnen/{id}/beschikkingen` in the API document: the
 /// duration rules as a caller meets them.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 400 naming `tot` and the rule: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT): a `gebruiktOp` on or after `van` + 3 months is a 422 `uhp-vervalt-na-drie-maanden-ongebruikt`. An OTS, voorlopige OTS, UHP, gezag, omgang or zorgregeling is about minors (MAATREGEL_OVER_MINDERJARIGE, BW 1:233): a child 18 or older on `van` is a 422 `maatregel-over-minderjarige` naming `/kinderen/N`, and such a decision is `verlopen` once every child it concerns is 18. `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST).";
+    pub const VASTLEGGEN: &str = "A court decision (or the burgemeester's huisverbod) on the family. Duration rules, each a 422 naming `/tot` with the rule as its code: VOORLOPIGE_OTS_MAX_DRIE_MAANDEN, OTS_MAX_EEN_JAAR, UHP_MAX_EEN_JAAR, HUISVERBOD_MAX_28_DAGEN (a huisverbod without `tot` runs 10 days: HUISVERBOD_TIEN_DAGEN). A UHP unused for 3 months lapses (UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT): a `gebruiktOp` after the 3 months from `van` is a 422 `uhp-vervalt-na-drie-maanden-ongebruikt`. Terms in months end on the day before the same date N months after `van`, or on the last day of that month when it lacks the date (TERMIJN_IN_MAANDEN, Regulation 1182/71 art. 3): a voorlopige OTS from 30 November runs up to and including 28 (29) February. An OTS, voorlopige OTS, UHP, gezag, omgang or zorgregeling is about minors (MAATREGEL_OVER_MINDERJARIGE, BW 1:233): a child 18 or older on `van` is a 422 `maatregel-over-minderjarige` naming `/kinderen/N`, and such a decision is `verlopen` once every child it concerns is 18. `sterkeArm` true needs the clause's text (STERKE_ARM_MET_TEKST, else a 422 `sterke-arm-met-tekst` naming `/sterkeArmTekst`), and the text goes only with `sterkeArm` true (STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM, else a 422 `sterke-arm-tekst-alleen-met-sterke-arm` naming `/sterkeArmTekst`).";
 }
 
 #[derive(
@@ -171,7 +183,8 @@ pub struct BeschikkingInvoer {
     pub van: Option<String>,
     /// Last day in force (inclusive), not before `van`. Required for a (voorlopige) OTS and
     /// a UHP, at most the day before the same date 3 months (voorlopige OTS) or 1 year (OTS,
-    /// UHP) after `van`: a court's "tot 1 januari 2027" is `tot` 2026-12-31. A huisverbod
+    /// UHP) after `van`, or the last day of that month when it lacks the date (TERMIJN_IN_MAANDEN:
+    /// from 31 March for 3 months up to and including 30 June): a court's "tot 1 januari 2027" is `tot` 2026-12-31. A huisverbod
     /// without it runs to `van` + 10 days, with it to at most `van` + 28 days. `JJJJ-MM-DD`, from 1900-01-01 up to and including 20 years after today (Europe/Amsterdam); another date is a 422 `bereik` naming this field.
     #[schema(value_type = Option<String>, format = Date)]
     pub tot: Option<String>,
@@ -180,7 +193,7 @@ pub struct BeschikkingInvoer {
     /// Does the decision allow enforcement with police help ('sterke arm')?
     #[schema(required = true, value_type = bool)]
     pub sterke_arm: Option<bool>,
-    /// The clause's text; required when `sterkeArm` is true.
+    /// The clause's text; required when `sterkeArm` is true, and only then (rule STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM).
     #[schema(max_length = 4000)]
     pub sterke_arm_tekst: Option<String>,
     /// The children it concerns: at least one, each once, each a member of this family
@@ -220,7 +233,7 @@ impl Beschikking {
         }
         // `UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT`: a first use on or after the lapse
         // day (stored before `UHP_GEBRUIK_NA_VERVAL` was checked) does not revive it.
-        let verval = self.van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT;
+        let verval = termijn::eerste_dag_na(self.van, UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT);
         if self.soort == Beschikkingsoort::Uhp
             && self.gebruikt_op.is_none_or(|g| g >= verval)
             && dag >= verval
@@ -279,15 +292,17 @@ impl Beschikking {
     }
 }
 
-/// The last day in force of an order of `duur` that takes effect on `van`: the day before
-/// the same date `duur` later. `tot` is the last day in force (inclusive, see
-/// `Beschikking::werking`); an OTS "met ingang van 1 januari 2026 voor de duur van een
-/// jaar" (BW 1:258 lid 1) runs up to and including 31 December 2026, not 1 January 2027.
-/// A huisverbod is counted in days from the hour it is issued (Wet tijdelijk huisverbod
-/// art. 2 lid 6) and so is still in force on the tenth day after `van`: it does not use
-/// this.
-fn laatste_dag(van: NaiveDate, duur: Months) -> NaiveDate {
-    (van + duur).pred_opt().unwrap_or(van)
+/// The last day in force of an order of `maanden` months that takes effect on `van`
+/// (rule `TERMIJN_IN_MAANDEN`, `ketenregie_common::termijn`): the day before the same
+/// date `maanden` later, or the last day of that month when it lacks the date. `tot` is
+/// the last day in force (inclusive, see `Beschikking::werking`); an OTS "met ingang van
+/// 1 januari 2026 voor de duur van een jaar" (BW 1:258 lid 1) runs up to and including
+/// 31 December 2026, not 1 January 2027, and a voorlopige OTS from 30 November 2025 for
+/// three months up to and including 28 February 2026. A huisverbod is counted in days
+/// from the hour it is issued (Wet tijdelijk huisverbod art. 2 lid 6) and so is still in
+/// force on the tenth day after `van`: it does not use this.
+fn laatste_dag(van: NaiveDate, maanden: u32) -> NaiveDate {
+    termijn::laatste_dag_na_maanden(van, maanden)
 }
 
 /// Check a term against a rule: the end may be at most `grens` (the start plus the rule's
@@ -341,6 +356,15 @@ impl BeschikkingInvoer {
                 "sterkeArmTekst",
                 "sterke-arm-met-tekst",
                 "een beschikking met sterke arm vermeldt de tekst van de clausule (regel STERKE_ARM_MET_TEKST)",
+            );
+        }
+        // `STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM`: the converse, with `sterkeArm` false
+        // or absent (an absent one is also `required` at its own field).
+        if sterke_arm != Some(true) && sterke_arm_tekst.is_some() {
+            v.fout(
+                "sterkeArmTekst",
+                STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM,
+                "`sterkeArmTekst` staat bij een beschikking zonder sterke arm (`sterkeArm` is niet true): de briefing zou een clausule tonen die niet geldt; zet `sterkeArm` op true of laat de tekst weg (regel STERKE_ARM_TEKST_ALLEEN_MET_STERKE_ARM)",
             );
         }
         v.termijn("van", van, "tot", tot);
@@ -411,12 +435,12 @@ impl BeschikkingInvoer {
         v.termijn("van", van, "gebruiktOp", gebruikt_op);
         // `UHP_GEBRUIK_NA_VERVAL`: nor on or after the day it lapsed unused.
         if let (Some(Beschikkingsoort::Uhp), Some(van), Some(g)) = (soort, van, gebruikt_op)
-            && g >= van + UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT
+            && g >= termijn::eerste_dag_na(van, UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT)
         {
             v.fout(
                 "gebruiktOp",
                 UHP_GEBRUIK_NA_VERVAL,
-                "`gebruiktOp` ligt 3 maanden of meer na `van`: een machtiging uithuisplaatsing die 3 maanden niet is gebruikt, is vervallen en kan daarna niet meer worden gebruikt; daarvoor is een nieuwe machtiging nodig (regel UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT)",
+                "`gebruiktOp` ligt na de 3 maanden vanaf `van`: een machtiging uithuisplaatsing die 3 maanden niet is gebruikt, is vervallen en kan daarna niet meer worden gebruikt; daarvoor is een nieuwe machtiging nodig (regel UHP_VERVALT_NA_DRIE_MAANDEN_ONGEBRUIKT)",
             );
         }
         let mut kinderen: Vec<Uuid> = Vec::new();
@@ -925,6 +949,25 @@ mod tests {
             ..alleen_tim
         };
         assert_eq!(hv.werking_voor(v, &geboren), Werking::InWerking);
+    }
+
+    #[test]
+    fn clause_only_with_sterke_arm() {
+        let mut i = invoer("omgang", "2026-01-01", None);
+        i.sterke_arm_tekst = Some("met behulp van de sterke arm".into());
+        assert_eq!(
+            regel_van(i.clone().valideer(Uuid::nil(), d("2026-11-29"))),
+            ["sterkeArmTekst:sterke-arm-tekst-alleen-met-sterke-arm"]
+        );
+        // Without `sterkeArm`: its own `required` too.
+        i.sterke_arm = None;
+        assert_eq!(
+            regel_van(i.valideer(Uuid::nil(), d("2026-11-29"))),
+            [
+                "sterkeArm:required",
+                "sterkeArmTekst:sterke-arm-tekst-alleen-met-sterke-arm"
+            ]
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::Text;
 use ketenregie_common::time::to_db;
-use ketenregie_common::{Fout, Gegevenscategorie as C, InvalidParam, Validatie, ids, regelcode};
+use ketenregie_common::{
+    Fout, Gegevenscategorie as C, InvalidParam, OrganisatieSoort, Validatie, ids, regelcode,
+};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::{self, Object};
 use ketenregie_store::DbConnection;
@@ -36,7 +38,7 @@ use uuid::Uuid;
 /// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
 /// caller meets it.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`). Every problem is named in one answer.";
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`) of kind `gecertificeerde-instelling` (rule VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4: a legal person is voogd only as a GI; else a 422 `voogdij-instelling-gecertificeerd` naming `/houderInstelling`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`). Every problem is named in one answer.";
 }
 
 #[derive(
@@ -101,7 +103,7 @@ pub struct GezagInvoer {
     /// The persons holding gezag (persons your organisation registered), each once and each 18 or older on `geverifieerdOp`.
     #[serde(default)]
     pub houders: Vec<Uuid>,
-    /// For voogdij by an institution: its organisation code, as registered (`GET /organisaties`).
+    /// For voogdij by an institution: its organisation code, as registered (`GET /organisaties`), of a gecertificeerde instelling (rule VOOGDIJ_INSTELLING_GECERTIFICEERD).
     #[schema(max_length = 64)]
     pub houder_instelling: Option<String>,
     #[schema(required = true, value_type = Gezagsbron)]
@@ -249,6 +251,14 @@ pub fn vastleggen(
 /// `houders[N]`.
 pub const GEZAG_HOUDER_MEERDERJARIG: &str = "gezag-houder-meerderjarig";
 
+/// Rule `VOOGDIJ_INSTELLING_GECERTIFICEERD`: an institution holding gezag
+/// (`houderInstelling`, voogdij by a legal person) is a gecertificeerde instelling: BW
+/// 1:302 lid 2 lets a legal person be voogd only if it is a GI under the Jeugdwet (art.
+/// 3.4, certified for voogdij). An organisation of the partner register of another kind
+/// (police, Veilig Thuis, a municipality) is a 422 with this code naming
+/// `houderInstelling`; one not in the register is `geregistreerd`.
+pub const VOOGDIJ_INSTELLING_GECERTIFICEERD: &str = "voogdij-instelling-gecertificeerd";
+
 /// Rule `GEZAG_OVER_MINDERJARIGE`: gezag is authority over a minor (BW 1:245: minors are
 /// under gezag); the child is under 18 on the day the gezag was verified. A person of age
 /// on that day is a 422 naming the path's `id`.
@@ -290,7 +300,7 @@ pub fn meerderjarig_op(geboren: NaiveDate, op: NaiveDate) -> bool {
 /// `beschikking` one the caller can see, about this child (`beschikkingen::verwijzing`:
 /// `reference`, `beschikking-over-onderwerp`), and `houderInstelling` a registered
 /// organisation (`regelcode::GEREGISTREERD`, `ORGANISATIE_GEREGISTREERD`; its code not
-/// repeated). Every person has a birth date (required at registration), so no holder is
+/// repeated) that is a gecertificeerde instelling (`VOOGDIJ_INSTELLING_GECERTIFICEERD`). Every person has a birth date (required at registration), so no holder is
 /// skipped.
 fn wie_en_wanneer(
     conn: &mut DbConnection,
@@ -348,15 +358,28 @@ fn wie_en_wanneer(
         .as_deref()
         .map(str::trim)
         .filter(|c| !c.is_empty())
-        && directory::organisatie_op_code(conn, code)?.is_none()
     {
-        fouten.push(InvalidParam {
-            name: "houderInstelling".into(),
-            code: regelcode::GEREGISTREERD.into(),
-            reason: "`houderInstelling` is geen organisatie uit de partnerlijst (/organisaties); alleen een geregistreerde instelling kan voogd zijn".into(),
-        });
+        match directory::kern_op_code(conn, code)? {
+            None => fouten.push(InvalidParam {
+                name: "houderInstelling".into(),
+                code: regelcode::GEREGISTREERD.into(),
+                reason: "`houderInstelling` is geen organisatie uit de partnerlijst (/organisaties); alleen een geregistreerde instelling kan voogd zijn".into(),
+            }),
+            Some((_, _, soort)) => fouten.extend(instelling_gecertificeerd("houderInstelling", soort)),
+        }
     }
     Ok(fouten)
+}
+
+/// Rule `VOOGDIJ_INSTELLING_GECERTIFICEERD` for field `naam` naming a registered
+/// organisation of kind `soort`: its problem when that is no gecertificeerde instelling.
+/// Also run on a body refused by its schema (`api::lichaam`), so that answer names it too.
+pub fn instelling_gecertificeerd(naam: &str, soort: OrganisatieSoort) -> Option<InvalidParam> {
+    (soort != OrganisatieSoort::GecertificeerdeInstelling).then(|| InvalidParam {
+        name: naam.to_string(),
+        code: VOOGDIJ_INSTELLING_GECERTIFICEERD.into(),
+        reason: format!("`{naam}` is geen gecertificeerde instelling; een rechtspersoon kan alleen voogd zijn als gecertificeerde instelling in de zin van de Jeugdwet (regel VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4)"),
+    })
 }
 
 /// `GET /personen/{id}/gezag`: the gezag records on a child, newest verification first

@@ -334,7 +334,7 @@ pub fn lid_ids(g: &Gezin) -> Vec<String> {
 }
 
 /// The whole family as permission `t` allows, with its read logged: one processing-log
-/// row per member. Each decision with the own statements on it the caller may see
+/// row per member, and per gezag holder shown who is no member. Each decision with the own statements on it the caller may see
 /// (`eigen_verklaring::VERKLARING_BIJ_RECORD`), read in one query.
 fn dossier(
     conn: &mut DbConnection,
@@ -343,8 +343,6 @@ fn dossier(
     t: &Toestemming,
 ) -> Result<Gezinsdossier, Fout> {
     let vandaag = ctx.vandaag();
-    let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(g))?;
-    let naam = |u: &Uuid| persoon_ref(&leden, u);
     let kinderen: Vec<String> = g.kinderen().map(|k| k.to_string()).collect();
     let gezin_ids = [g.id.to_string()];
     let (gezag_, beschikkingen_, regelingen_) = if t.mag_zien(C::GezagEnOmgang) {
@@ -356,6 +354,21 @@ fn dossier(
     } else {
         (vec![], vec![], vec![])
     };
+    // The members and, read with them, the gezag holders who are no member (a voogd who
+    // is a grandparent, `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`): named and logged like the
+    // members. A gezag record is the family owner's, and so are its holders.
+    let mut ids = lid_ids(g);
+    for h in gezag_.iter().flat_map(|x| x.houders.iter()) {
+        let h = h.to_string();
+        if !ids.contains(&h) {
+            ids.push(h);
+        }
+    }
+    let leden: Vec<personen::Persoon> = personen::lees_veel(conn, &ctx.versleuteling, &ids)?
+        .into_iter()
+        .filter(|p| p.eigenaar == g.eigenaar)
+        .collect();
+    let naam = |u: &Uuid| persoon_ref(&leden, u);
     let verklaringen = Verklaringen::lees_ids(
         conn,
         &ctx.versleuteling,

@@ -10,6 +10,7 @@ pub mod geheel;
 pub mod ids;
 pub mod klok;
 pub mod organisatie;
+pub mod termijn;
 pub mod time;
 pub mod validatie;
 pub mod verwerking;

@@ -40,6 +40,12 @@ pub trait Invoer: DeserializeOwned {
     fn organisaties(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+
+    /// Of `organisaties`, the fields naming an institution that holds gezag, (name, code):
+    /// rule `VOOGDIJ_INSTELLING_GECERTIFICEERD` (`gezag::instelling_gecertificeerd`).
+    fn voogdij_instellingen(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// The problem of a field naming an organisation not in the partner directory (its value
@@ -129,6 +135,9 @@ impl Invoer for ketenregie_case::gezag::GezagInvoer {
             .filter(|c| !c.trim().is_empty())
             .map(|c| ("houderInstelling".to_string(), c.trim().to_string()))
             .collect()
+    }
+    fn voogdij_instellingen(&self) -> Vec<(String, String)> {
+        self.organisaties()
     }
 }
 

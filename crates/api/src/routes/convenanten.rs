@@ -244,7 +244,7 @@ pub async fn lijst(
     responses(
         (status = 201, description = "Aangemaakt als concept", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new agreement"), ("ETag" = String, description = "The revision, for If-Match"))),
-        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat", body = Problem),
+        (status = 400, description = "Ongeldige invoer: de body past niet bij het schema", body = Problem),
         (status = 403, description = "De organisatie van de aanroeper is geen partij, of de aanroeper geen ondertekenaar", body = Problem),
         (status = 422, description = "Een regel van het domein geschonden, o.a. een partij die niet in de partnerlijst staat (`geregistreerd`) of een regel voor het OM zonder `redenVerplicht: true` (`verplicht-bij`, OM_PER_VERZOEK_MET_REDEN)", body = Problem),
     ),
@@ -304,11 +304,11 @@ pub async fn een(
     request_body = ConvenantInvoer,
     responses(
         (status = 200, description = "Gewijzigd; eerdere ondertekeningen vervallen", body = ConvenantDto, headers(("ETag" = String, description = "The new revision"))),
-        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
+        (status = 400, description = "Ongeldige invoer: de body past niet bij het schema", body = Problem),
         (status = 403, description = "Geen ondertekenaar van een partij, of uitgetreden (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Geen concept", body = Problem),
-        (status = 422, description = "Een partij die uit het convenant trad (`uitgetreden`), of die niet in de partnerlijst staat", body = Problem),
+        (status = 422, description = "Een regel van het domein geschonden: een partij die uit het convenant trad (`uitgetreden`), die niet in de partnerlijst staat (`geregistreerd`), of een partij van de actieve versie die ontbreekt (`contains`)", body = Problem),
     ),
     security(("bearer" = []))
 )]
@@ -340,11 +340,11 @@ pub async fn wijzig(
     responses(
         (status = 201, description = "Nieuwe conceptversie", body = ConvenantDto,
             headers(("Location" = String, description = "URL of the new version"), ("ETag" = String, description = "The revision, for If-Match"))),
-        (status = 400, description = "Ongeldige invoer, of een partij die niet in de partnerlijst staat of van de actieve versie ontbreekt", body = Problem),
+        (status = 400, description = "Ongeldige invoer: de body past niet bij het schema", body = Problem),
         (status = 403, description = "Geen ondertekenaar van een partij, of uitgetreden (`UITTREDEN`)", body = Problem),
         (status = 404, description = "Bestaat niet, of de organisatie is geen partij", body = Problem),
         (status = 409, description = "Er is al een concept", body = Problem),
-        (status = 422, description = "Een partij die uit het convenant trad (`uitgetreden`), of die niet in de partnerlijst staat", body = Problem),
+        (status = 422, description = "Een regel van het domein geschonden: een partij die uit het convenant trad (`uitgetreden`), die niet in de partnerlijst staat (`geregistreerd`), of een partij van de actieve versie die ontbreekt (`contains`)", body = Problem),
     ),
     security(("bearer" = []))
 )]

@@ -78,7 +78,7 @@ pub async fn een(
     request_body = BeschikkingInvoer,
     responses(
         (status = 201, description = "Vastgelegd", body = BeschikkingKort, headers(("Location" = String, description = "The family the decision is part of"))),
-        (status = 400, description = "Ongeldige invoer of een duurregel geschonden", body = Problem),
+        (status = 400, description = "Ongeldige invoer: de body past niet bij het schema (een duurregel of een andere regel van het domein is een 422)", body = Problem),
         (status = 404, description = "Onbekend, of buiten het zicht van uw organisatie", body = Problem),
     ),
     security(("bearer" = [])),

@@ -77,7 +77,7 @@ pub async fn een(
 #[utoipa::path(
     post, path = "/incidenten/{id}/verklaringen", tag = "dossiers", operation_id = "verklaringToevoegen",
     summary = "Verklaring toevoegen",
-    description = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`.",
+    description = incidenten::uitleg::VERKLARING,
     params(("id" = Uuid, Path, description = "An incident of your organisation"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = VerklaringInvoer,
     responses(

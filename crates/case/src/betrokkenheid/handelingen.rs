@@ -51,7 +51,9 @@ pub struct BetrokkenheidWeergave {
     pub persoon: Uuid,
     pub contact: Contact,
     pub sinds: NaiveDate,
-    /// VERWIJSINDEX_VERVALTERMIJN: the earliest of 2 years and the child's 23rd birthday.
+    /// VERWIJSINDEX_VERVALTERMIJN: the last day the signal is valid (inclusive), the day
+    /// before the earlier of the same date 2 years after `sinds` (TERMIJN_IN_MAANDEN: from
+    /// 29 February up to and including 28 February) and the child's 23rd birthday.
     pub vervalt_op: NaiveDate,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub beeindigd_op: Option<NaiveDate>,
@@ -298,7 +300,7 @@ fn registreer_met_matches(
             "sinds",
             "verwijsindex-vervaltermijn",
             format!(
-                "een signaal vanaf {} is al vervallen op {} (regel VERWIJSINDEX_VERVALTERMIJN)",
+                "een signaal vanaf {} was geldig tot en met {} en is vervallen (regel VERWIJSINDEX_VERVALTERMIJN)",
                 b.sinds, b.vervalt_op
             ),
         ));

@@ -45,9 +45,10 @@ pub use opslag::{
     LIJST_MATCHES, MatchSleutel, actief_op, match_partijen, match_van, matches_pagina, vind,
 };
 
-use chrono::{DateTime, Months, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use diesel::QueryResult;
 use diesel::sql_types::Text;
+use ketenregie_common::termijn;
 use ketenregie_common::{
     Actie, Doel, Fout, Gegevenscategorie, OrganisatieSoort, Rol, Validatie, regelcode,
 };
@@ -65,7 +66,7 @@ use uuid::Uuid;
 /// The descriptions of the involvement and match operations in the API document: the
 /// rules as a caller meets them.
 pub mod uitleg {
-    pub const REGISTREER: &str = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. Only for those entitled (COORDINATIE_CONVENANT): an agreement in force must have a rule for your organisation's kind and one of your roles with purpose `coordinatie`, action `aanmaken` and category `hulpverlening` (else 403), and the child must be a person your organisation registered (else 400 naming `persoon`). When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), and both organisations are parties of one agreement in force with such a rule for each (MATCH_BINNEN_CONVENANT), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`; otherwise neither hears of the other. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.";
+    pub const REGISTREER: &str = "Registers only the fact that your organisation is involved with this child, a named contact and a date (no content), as the Verwijsindex does. Only for those entitled (COORDINATIE_CONVENANT): an agreement in force must have a rule for your organisation's kind and one of your roles with purpose `coordinatie`, action `aanmaken` and category `hulpverlening` (else 403), and the child must be a person your organisation registered (else a 422 `reference` naming `/persoon`); a `sinds` so long ago that the signal has already lapsed is a 422 `verwijsindex-vervaltermijn` naming `/sinds`. When another organisation is registered with the same child (ZELFDE_KIND) or with a child sharing a parent (GEDEELDE_OUDER), and both organisations are parties of one agreement in force with such a rule for each (MATCH_BINNEN_CONVENANT), both get a match: in the answer, in `GET /matches` and as a notification `nl.ketenregie.matches.match-gevonden`; otherwise neither hears of the other. The signal lapses by VERWIJSINDEX_VERVALTERMIJN.";
     pub const MATCHES: &str = "Every match involving your organisation, newest first: the other organisation, its contact and the reason; only while both share an agreement in force with coordination rules for each (MATCH_BINNEN_CONVENANT). A match carries no content about the child. Paged by cursor: follow `next` and `previous` (each carries `cursor`); a page costs the same however many matches the organisation ever had. `page` jumps from the start instead (not with `cursor`). `count` is exact up to 1,000 (`countIsExact`).";
     pub const MATCH: &str = "A match of your organisation, while it shares an agreement in force with coordination rules for both sides (MATCH_BINNEN_CONVENANT).";
 }
@@ -94,16 +95,23 @@ pub const VERSLEUTELD: [Kolom; 3] = [
 /// type is `nl.ketenregie.` followed by this.
 pub const MATCH_GEVONDEN: &str = "matches.match-gevonden";
 
-/// How long a signal stays, at most.
-pub const VERWIJSINDEX_MAX_TWEE_JAAR: Months = Months::new(24);
+/// How long a signal stays, at most, in months (counted by `TERMIJN_IN_MAANDEN`).
+pub const VERWIJSINDEX_MAX_TWEE_JAAR: u32 = 24;
 /// The age at which a child's signals lapse.
 pub const VERWIJSINDEX_LEEFTIJDSGRENS_JAREN: u32 = 23;
 
 /// `VERWIJSINDEX_VERVALTERMIJN`: the last day a signal registered on `sinds` for a child
-/// born on `geboren` is valid.
+/// born on `geboren` is valid (`vervalt_op` is stored and compared inclusively,
+/// `Betrokkenheid::actief`). Two years from `sinds` run up to and including the day before
+/// the same date two years later (`TERMIJN_IN_MAANDEN`, `termijn::laatste_dag_na_maanden`:
+/// from 29 February up to and including 28 February). The child is 23 on its 23rd
+/// birthday (as `gezag::meerderjarig_op` counts 18: one born on 29 February on 1 March),
+/// and the signal lapses on that day, so the last valid day is the day before it: the
+/// same count from the day of birth.
 pub fn vervalt_op(sinds: NaiveDate, geboren: NaiveDate) -> NaiveDate {
-    let twee_jaar = sinds + VERWIJSINDEX_MAX_TWEE_JAAR;
-    let drieentwintig = geboren + Months::new(12 * VERWIJSINDEX_LEEFTIJDSGRENS_JAREN);
+    let twee_jaar = termijn::laatste_dag_na_maanden(sinds, VERWIJSINDEX_MAX_TWEE_JAAR);
+    let drieentwintig =
+        termijn::laatste_dag_na_maanden(geboren, 12 * VERWIJSINDEX_LEEFTIJDSGRENS_JAREN);
     twee_jaar.min(drieentwintig)
 }
 
@@ -373,13 +381,25 @@ mod tests {
 
     #[test]
     fn a_signal_lapses_after_two_years_or_at_twenty_three() {
+        // Valid up to and including the day before the same date two years later.
         assert_eq!(
             vervalt_op(d("2026-01-10"), d("2015-06-01")),
-            d("2028-01-10")
+            d("2028-01-09")
         );
+        // The 23rd birthday is the first day lapsed.
         assert_eq!(
             vervalt_op(d("2026-01-10"), d("2004-06-01")),
-            d("2027-06-01")
+            d("2027-05-31")
         );
+        // 29 February plus two years: up to and including 28 February.
+        assert_eq!(
+            vervalt_op(d("2028-02-29"), d("2020-01-01")),
+            d("2030-02-28")
+        );
+        // Born on 29 February: 23 on 1 March, so valid up to and including 28 February.
+        let geboren = d("2004-02-29");
+        assert_eq!(vervalt_op(d("2026-01-10"), geboren), d("2027-02-28"));
+        assert_eq!(d("2027-03-01").years_since(geboren), Some(23));
+        assert_eq!(d("2027-02-28").years_since(geboren), Some(22));
     }
 }

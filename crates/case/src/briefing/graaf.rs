@@ -13,7 +13,9 @@
 //!   round; it contains `g1`).
 //!
 //! It returns the families of `g` with all their members; the person records `pp` of every
-//! identity in `i1` and of every member of a family in `g`; the gezag records of children
+//! identity in `i1` and of every member of a family in `g`, and the records `hh` of the
+//! holders of the gezag records of children in `pp` (a voogd outside the family, a
+//! grandparent: `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`); the gezag records of children
 //! in `pp`; and the incidents involving a person in `pp` or recorded in a family of `g`
 //! (their short view, which of the persons in `pp` they involve, and who made each
 //! statement). The walk only ever narrows
@@ -100,16 +102,22 @@ impl Sleutel {
         }
     }
 
-    /// The statement for this key's column (built once per process) and the key's value.
-    fn sql_en_waarde(&self) -> (&'static [String; 2], &str) {
-        static SQL: [OnceLock<[String; 2]>; 3] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    /// The statement for this key's column on this backend (built once per process) and
+    /// the key's value.
+    fn sql_en_waarde(&self, pg: bool) -> (&'static [String; 2], &str) {
+        static SQL: [[OnceLock<[String; 2]>; 3]; 2] = [
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()],
+        ];
         let (i, kolom, waarde) = match self {
             Sleutel::Bsn(h) => (0, "bsn_hash", h),
             Sleutel::Naam(h) => (1, "naam_hash", h),
             Sleutel::Adres(h) => (2, "adres_hash", h),
         };
-        (SQL[i].get_or_init(|| sql(kolom)), waarde)
+        (
+            SQL[usize::from(pg)][i].get_or_init(|| sql(kolom, pg)),
+            waarde,
+        )
     }
 
     /// Does record `r` match the key?
@@ -174,8 +182,16 @@ fn deel(naam: &str, n: &str, t: &[&str], ts: &[&str], d: &[&str], rest: &str) ->
 }
 
 /// The statement for `kolom` (a fixed column name), in two parts: the key's value goes
-/// between them.
-fn sql(kolom: &str) -> [String; 2] {
+/// between them. The one difference between the backends: how the holders of a gezag
+/// record (a JSON array of person record ids in `gezag.houders`) are read as rows
+/// (`json_each` in SQLite, `json_array_elements_text` in PostgreSQL; both name the
+/// element `value`).
+fn sql(kolom: &str, pg: bool) -> [String; 2] {
+    let elementen = if pg {
+        "json_array_elements_text(CAST(z.houders AS json))"
+    } else {
+        "json_each(z.houders)"
+    };
     const NB: &str = "CAST(NULL AS BIGINT)";
     let voor = format!("WITH z AS (SELECT betrokkene FROM personen WHERE {kolom} = ");
     let met = "), \
@@ -190,7 +206,11 @@ fn sql(kolom: &str) -> [String; 2] {
                 UNION SELECT persoon_id FROM gezinsleden WHERE gezin_id IN (SELECT gezin_id FROM gg)), \
          ii AS (SELECT incident_id AS id FROM incident_betrokkenen WHERE persoon_id IN (SELECT id FROM pp) \
                 UNION SELECT id FROM incidenten WHERE gezin_id IS NOT NULL \
-                AND gezin_id IN (SELECT gezin_id FROM gg)) ";
+                AND gezin_id IN (SELECT gezin_id FROM gg)), ";
+    let houders = format!(
+        "hh AS (SELECT j.value AS id FROM gezag z, {elementen} j \
+                WHERE z.kind_id IN (SELECT id FROM pp)) "
+    );
     let delen = [
         deel(
             "s",
@@ -232,7 +252,7 @@ fn sql(kolom: &str) -> [String; 2] {
             ],
             &["aangemaakt_op", "gewijzigd_op"],
             &[],
-            "FROM personen WHERE id IN (SELECT id FROM pp)",
+            "FROM personen WHERE id IN (SELECT id FROM pp UNION SELECT id FROM hh)",
         ),
         deel(
             "z",
@@ -284,7 +304,7 @@ fn sql(kolom: &str) -> [String; 2] {
             "FROM verklaringen WHERE incident_id IN (SELECT id FROM ii)",
         ),
     ];
-    [voor, format!("{met}{}", delen.join(" UNION ALL "))]
+    [voor, format!("{met}{houders}{}", delen.join(" UNION ALL "))]
 }
 
 fn veld<T>(v: Option<T>, naam: &str) -> Result<T, Fout> {
@@ -298,7 +318,8 @@ fn ontleed<T: std::str::FromStr>(s: &str, naam: &str) -> Result<T, Fout> {
 
 /// Read everything the walk can reach from `sleutel`, in one statement.
 pub(super) fn lees(conn: &mut DbConnection, sleutel: &Sleutel) -> Result<Graaf, Fout> {
-    let (sql, waarde) = sleutel.sql_en_waarde();
+    let pg = matches!(conn, DbConnection::Pg(_));
+    let (sql, waarde) = sleutel.sql_en_waarde(pg);
     let rijen: Vec<Rij> = Voorbereid::nieuw(sql, &[waarde]).load(conn)?;
     let mut g = Graaf::default();
     let mut verklaarders: Vec<(Uuid, Verklaarder)> = Vec::new();

@@ -11,6 +11,7 @@ use super::graaf::{Graaf, Sleutel};
 use super::toegang::Toegang;
 use super::{MAX_GEZINNEN, MAX_INCIDENTEN_IN_LIJST, ZorgmeldingBron};
 use crate::beschikkingen::{self, Beschikking, Werking};
+use crate::gezag::Gezag;
 use crate::gezinnen::Gezin;
 use crate::incidenten::IncidentKort;
 use crate::personen::{Persoon, PersoonRij};
@@ -39,6 +40,10 @@ pub(super) struct Opbouw<'a> {
     pub(super) zoek_identiteiten: BTreeSet<String>,
     /// Every person record reached, by record id.
     alle: BTreeMap<String, PersoonRij>,
+    /// The records of gezag holders shown who are no member of a family reached (step 6,
+    /// `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`), by record id: named like the members, but
+    /// no part of the walk (no incidents, no flags through them).
+    houders_buiten: BTreeMap<String, PersoonRij>,
     /// The name of every identity the caller may see a record of.
     namen: BTreeMap<Uuid, String>,
     /// The families reached (at most `MAX_GEZINNEN`), nearest first.
@@ -68,6 +73,7 @@ impl<'a> Opbouw<'a> {
             getoond: BTreeMap::new(),
             zoek_identiteiten: BTreeSet::new(),
             alle: BTreeMap::new(),
+            houders_buiten: BTreeMap::new(),
             namen: BTreeMap::new(),
             gezin_ids: Vec::new(),
             geboren: BTreeMap::new(),
@@ -234,10 +240,19 @@ impl<'a> Opbouw<'a> {
     /// first visible one; the searched identities under `personen`, the others under
     /// `gezinsleden`.
     pub(super) fn personen(&mut self) -> Result<(), Fout> {
+        let rijen: Vec<PersoonRij> = self.alle.values().cloned().collect();
+        self.toon_personen(&rijen)
+    }
+
+    /// Show person records `rijen` (step 4, and the gezag holders outside the families of
+    /// step 6): those the caller may see decrypted, named, logged (`getoond`) and listed
+    /// once per identity not shown before.
+    fn toon_personen(&mut self, rijen: &[PersoonRij]) -> Result<(), Fout> {
         self.toegang
-            .beslis(self.alle.values().map(|r| r.eigenaar.as_str()))?;
+            .beslis(rijen.iter().map(|r| r.eigenaar.as_str()))?;
+        let al_getoond: BTreeSet<Uuid> = self.namen.keys().copied().collect();
         let mut zichtbaar: BTreeMap<String, Persoon> = BTreeMap::new();
-        for r in self.alle.values() {
+        for r in rijen {
             if self.toegang.mag(&r.eigenaar, C::Identificatie, niveau(r)) {
                 let mut p = r.clone().ontsleutel(self.v())?;
                 if !self.toegang.mag(&r.eigenaar, C::Bsn, niveau(r)) {
@@ -251,14 +266,12 @@ impl<'a> Opbouw<'a> {
         }
         // A reference by record id is named from any visible record of the same identity,
         // so a GI family's member is named by the police's own record.
-        self.namen = zichtbaar
-            .values()
-            .map(|p| (p.betrokkene, p.naam()))
-            .collect();
-        self.geboren = zichtbaar
-            .values()
-            .map(|p| (p.betrokkene, p.gegevens.geboortedatum))
-            .collect();
+        for p in zichtbaar.values() {
+            self.namen.entry(p.betrokkene).or_insert_with(|| p.naam());
+            self.geboren
+                .entry(p.betrokkene)
+                .or_insert(p.gegevens.geboortedatum);
+        }
         let eigen = self.ctx.actor.organisatie.as_str();
         let mut per_identiteit: BTreeMap<Uuid, &Persoon> = BTreeMap::new();
         for p in zichtbaar.values() {
@@ -267,7 +280,10 @@ impl<'a> Opbouw<'a> {
                 *e = p;
             }
         }
-        for p in per_identiteit.values() {
+        for p in per_identiteit
+            .values()
+            .filter(|p| !al_getoond.contains(&p.betrokkene))
+        {
             self.getoond
                 .entry(p.eigenaar.clone())
                 .or_default()
@@ -282,10 +298,12 @@ impl<'a> Opbouw<'a> {
         Ok(())
     }
 
-    /// The identity of person record `pid`, if reached.
+    /// The identity of person record `pid`, if reached (or a gezag holder shown).
     fn identiteit_van(&self, pid: &Uuid) -> Option<String> {
+        let id = pid.to_string();
         self.alle
-            .get(&pid.to_string())
+            .get(&id)
+            .or_else(|| self.houders_buiten.get(&id))
             .map(|r| r.betrokkene.clone())
     }
 
@@ -380,6 +398,7 @@ impl<'a> Opbouw<'a> {
             }
         }
         let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
+        let mut getoond: Vec<&Gezag> = Vec::new();
         for g in &records {
             let Some(kind) = self.identiteit_van(&g.kind) else {
                 continue;
@@ -398,10 +417,40 @@ impl<'a> Opbouw<'a> {
             {
                 continue;
             }
+            getoond.push(g);
+        }
+        self.houders_buiten_gezin(graaf, &getoond)?;
+        for g in getoond {
             let kort = gezag_kort(g, &|u| self.pref(u));
             self.b.gezag.push(kort);
         }
         Ok(())
+    }
+
+    /// Rule `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`: a holder of a gezag record shown who is no
+    /// member of a family reached (a grandparent or another person registered as voogd)
+    /// is named like the family's members: the record (read in the same statement,
+    /// `graaf`), decrypted when the caller may see its owner's `identificatie` at its
+    /// level, with the BSN and address only where covered, one processing-log row for the
+    /// person shown, and listed under `gezinsleden`. A holder the caller may not see stays
+    /// a reference without a name.
+    fn houders_buiten_gezin(&mut self, graaf: &Graaf, records: &[&Gezag]) -> Result<(), Fout> {
+        let mut rijen: BTreeMap<String, PersoonRij> = BTreeMap::new();
+        for h in records.iter().flat_map(|g| g.houders.iter()) {
+            let h = h.to_string();
+            if self.alle.contains_key(&h) {
+                continue;
+            }
+            if let Some(r) = graaf.personen.get(&h) {
+                rijen.insert(h, r.clone());
+            }
+        }
+        if rijen.is_empty() {
+            return Ok(());
+        }
+        let lijst: Vec<PersoonRij> = rijen.values().cloned().collect();
+        self.houders_buiten.extend(rijen);
+        self.toon_personen(&lijst)
     }
 
     /// Step 7, decisions and arrangements in force, at the level of their family. Returns

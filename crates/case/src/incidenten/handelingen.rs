@@ -4,14 +4,14 @@
 use super::opslag::{vind, voeg_in, voeg_verklaring_in};
 use super::{
     Incident, IncidentInvoer, Incidentsoort, Verklaarder, Verklaring, Wederhoor,
-    Wederhoorvastlegging,
+    Wederhoorvastlegging, niet_voor_het_incident,
 };
 use crate::{gezinnen, personen, toegang};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use ketenregie_common::time::to_db;
 use ketenregie_common::{
-    Fout, Gegevenscategorie as C, IfMatch, OrganisatieSoort, Vertrouwelijkheid,
+    Fout, Gegevenscategorie as C, IfMatch, OrganisatieSoort, Validatie, Vertrouwelijkheid,
 };
 use ketenregie_privacy::Context;
 use ketenregie_privacy::eigen_verklaring::{self, EigenVerklaringWeergave, Recordsoort};
@@ -218,6 +218,8 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Incident
 /// `POST /incidenten/{id}/verklaringen`: add statement `s` to an incident of the caller's
 /// organisation (another's is refused within the view); the person who made it, when
 /// named, must be one of its persons. Hearing the other parent later is exactly this.
+/// A stated `afgelegdOp` before the incident's moment is refused
+/// (`NIET_VOOR_HET_INCIDENT`).
 pub fn verklaring_toevoegen(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -227,6 +229,14 @@ pub fn verklaring_toevoegen(
 ) -> Result<IncidentWeergave, Fout> {
     let huidig = eigen(conn, ctx, incident)?;
     volgende_versie(conn, &huidig, voorwaarde)?;
+    let mut v = Validatie::new();
+    niet_voor_het_incident(
+        &mut v,
+        "afgelegdOp",
+        s.afgelegd_op_gegeven.then_some(s.afgelegd_op),
+        Some(huidig.tijdstip),
+    );
+    v.afronden(|| ()).map_err(Fout::Ongeldig)?;
     if let Some(p) = s.persoon {
         personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
     }
@@ -242,7 +252,8 @@ pub fn verklaring_toevoegen(
 }
 
 /// `PUT /incidenten/{id}/wederhoor`: record whether the other parent was heard
-/// (`HOOR_EN_WEDERHOOR`) on an incident of the caller's organisation.
+/// (`HOOR_EN_WEDERHOOR`) on an incident of the caller's organisation; not before the
+/// incident's moment (`NIET_VOOR_HET_INCIDENT`).
 pub fn wederhoor_vastleggen(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -252,6 +263,9 @@ pub fn wederhoor_vastleggen(
 ) -> Result<IncidentWeergave, Fout> {
     let huidig = eigen(conn, ctx, incident)?;
     volgende_versie(conn, &huidig, voorwaarde)?;
+    let mut v = Validatie::new();
+    niet_voor_het_incident(&mut v, "op", w.op, Some(huidig.tijdstip));
+    v.afronden(|| ()).map_err(Fout::Ongeldig)?;
     diesel::update(incidenten::table.find(incident.to_string()))
         .set((
             incidenten::wederhoor.eq(w.status),

@@ -36,8 +36,9 @@ use uuid::Uuid;
 /// The descriptions of the incident operations in the API document: the rules as a
 /// caller meets them.
 pub mod uitleg {
-    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement.";
-    pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`). Rule HOOR_EN_WEDERHOOR.";
+    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement. A statement's `afgelegdOp` or the hearing's `op` before `tijdstip` is a 422 `niet-voor-het-incident` naming that field (rule NIET_VOOR_HET_INCIDENT).";
+    pub const VERKLARING: &str = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`. An `afgelegdOp` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/afgelegdOp` (rule NIET_VOOR_HET_INCIDENT); a statement without it is dated now.";
+    pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`, else a 422 `verplicht-bij` naming `/op`). Rule HOOR_EN_WEDERHOOR. An `op` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/op` (rule NIET_VOOR_HET_INCIDENT).";
 }
 
 #[derive(
@@ -209,6 +210,10 @@ pub struct Verklaring {
     pub persoon: Option<Uuid>,
     pub tekst: String,
     pub afgelegd_op: DateTime<Utc>,
+    /// Whether `afgelegd_op` was stated (else it is the moment it was recorded): only a
+    /// stated moment is judged by `NIET_VOOR_HET_INCIDENT`.
+    #[serde(skip)]
+    pub afgelegd_op_gegeven: bool,
     /// The officer's organisation that recorded it.
     pub vastgelegd_door: String,
 }
@@ -234,6 +239,33 @@ pub struct Incident {
     pub versie: i64,
 }
 
+/// Rule `NIET_VOOR_HET_INCIDENT`: what is recorded about an incident happened on or
+/// after it: a statement about it (`afgelegdOp`) and the hearing of the other parent
+/// (`wederhoor.op`, `HOOR_EN_WEDERHOOR`) are not dated before the incident's own moment
+/// (`tijdstip`). One dated before it is a 422 with this code naming the field, when the
+/// incident is recorded with it and when it is added later (`POST
+/// /incidenten/{id}/verklaringen`, `PUT /incidenten/{id}/wederhoor`).
+pub const NIET_VOOR_HET_INCIDENT: &str = "niet-voor-het-incident";
+
+/// `NIET_VOOR_HET_INCIDENT` for moment `op` of field `naam`, against the incident's
+/// `tijdstip` (either unknown: nothing to compare).
+pub fn niet_voor_het_incident(
+    v: &mut Validatie,
+    naam: &str,
+    op: Option<DateTime<Utc>>,
+    tijdstip: Option<DateTime<Utc>>,
+) {
+    if let (Some(op), Some(t)) = (op, tijdstip)
+        && op < t
+    {
+        v.fout(
+            naam,
+            NIET_VOOR_HET_INCIDENT,
+            format!("`{naam}` ligt vóór het tijdstip van het incident; wat over een incident wordt vastgelegd, gebeurde op of na dat moment (regel NIET_VOOR_HET_INCIDENT)"),
+        );
+    }
+}
+
 /// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
 /// not heard.
 fn eenzijdig(verklaarders: impl Iterator<Item = Verklaarder>, wederhoor: Wederhoor) -> bool {
@@ -257,7 +289,15 @@ impl Incident {
 }
 
 impl VerklaringInvoer {
-    pub fn valideer(&self, v: &mut Validatie, pad: &str, nu: DateTime<Utc>) -> Option<Verklaring> {
+    /// The statement, its problems named in `v`; `na`: the incident's moment, when known
+    /// (`NIET_VOOR_HET_INCIDENT`).
+    pub fn valideer(
+        &self,
+        v: &mut Validatie,
+        pad: &str,
+        nu: DateTime<Utc>,
+        na: Option<DateTime<Utc>>,
+    ) -> Option<Verklaring> {
         let p = |f: &str| {
             if pad.is_empty() {
                 f.to_string()
@@ -268,12 +308,14 @@ impl VerklaringInvoer {
         let door = v.keuze(&p("afgelegdDoor"), self.afgelegd_door.as_deref());
         let tekst = v.tekst(&p("tekst"), self.tekst.as_deref(), 20_000);
         let op = invoer::tijdstip(v, &p("afgelegdOp"), self.afgelegd_op.as_deref(), Some(nu));
+        niet_voor_het_incident(v, &p("afgelegdOp"), op, na);
         Some(Verklaring {
             id: ids::new_id(),
             afgelegd_door: door?,
             persoon: self.persoon,
             tekst: tekst?,
             afgelegd_op: op.unwrap_or(nu),
+            afgelegd_op_gegeven: op.is_some(),
             vastgelegd_door: String::new(),
         })
     }
@@ -283,7 +325,7 @@ impl VerklaringInvoer {
     /// `POST /incidenten/{id}/verklaringen`: the statement, or every problem named.
     pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Verklaring, Fout> {
         let mut v = Validatie::new();
-        let s = self.valideer(&mut v, "", nu);
+        let s = self.valideer(&mut v, "", nu, None);
         v.afronden(|| s.ok_or_else(|| Fout::intern("verklaring zonder fouten maar leeg")))
             .map_err(Fout::Ongeldig)?
     }
@@ -300,7 +342,7 @@ impl WederhoorInvoer {
     /// `PUT /incidenten/{id}/wederhoor`: the hearing, or every problem named.
     pub fn nieuw(&self, nu: DateTime<Utc>) -> Result<Wederhoorvastlegging, Fout> {
         let mut v = Validatie::new();
-        let w = self.valideer(&mut v, "", nu);
+        let w = self.valideer(&mut v, "", nu, None);
         v.afronden(|| {
             w.map(|(status, op)| Wederhoorvastlegging { status, op })
                 .ok_or_else(|| Fout::intern("wederhoor zonder fouten maar leeg"))
@@ -308,11 +350,14 @@ impl WederhoorInvoer {
         .map_err(Fout::Ongeldig)?
     }
 
+    /// The hearing, its problems named in `v`; `na`: the incident's moment, when known
+    /// (`NIET_VOOR_HET_INCIDENT`).
     pub fn valideer(
         &self,
         v: &mut Validatie,
         pad: &str,
         nu: DateTime<Utc>,
+        na: Option<DateTime<Utc>>,
     ) -> Option<(Wederhoor, Option<DateTime<Utc>>)> {
         let p = |f: &str| {
             if pad.is_empty() {
@@ -323,6 +368,7 @@ impl WederhoorInvoer {
         };
         let status: Option<Wederhoor> = v.keuze(&p("status"), self.status.as_deref());
         let op = invoer::tijdstip(v, &p("op"), self.op.as_deref(), Some(nu));
+        niet_voor_het_incident(v, &p("op"), op, na);
         if status.is_some_and(|s| s != Wederhoor::Nee) && self.op.is_none() {
             v.fout(
                 p("op"),
@@ -365,11 +411,11 @@ impl IncidentInvoer {
             .verklaringen
             .iter()
             .enumerate()
-            .filter_map(|(i, s)| s.valideer(&mut v, &format!("verklaringen[{i}]"), nu))
+            .filter_map(|(i, s)| s.valideer(&mut v, &format!("verklaringen[{i}]"), nu, tijdstip))
             .collect();
         let (wederhoor, wederhoor_op) = match &self.wederhoor {
             None => (Some(Wederhoor::Nee), None),
-            Some(w) => match w.valideer(&mut v, "wederhoor", nu) {
+            Some(w) => match w.valideer(&mut v, "wederhoor", nu, tijdstip) {
                 Some((s, o)) => (Some(s), o),
                 None => (None, None),
             },

@@ -194,6 +194,7 @@ pub fn lees_veel(
                         persoon: s.persoon_id,
                         tekst: v.ontsleutel(&s.tekst)?,
                         afgelegd_op: from_db(s.afgelegd_op),
+                        afgelegd_op_gegeven: true,
                         vastgelegd_door: s.vastgelegd_door.clone(),
                     })
                 })

@@ -706,7 +706,9 @@ pub enum ConvenantFout {
     /// The signatory reviewed other content than the version holds now (409).
     #[error("inhoudHash `{gegeven}` is niet de huidige inhoudHash `{huidig}`")]
     HashVerschil { huidig: String, gegeven: String },
-    /// Invalid input that needs the database to see (unknown party codes): 400.
+    /// Invalid input that needs the database to see (unknown party codes, a party of the
+    /// active version left out): each named, a 422 (its codes are rules of the domain,
+    /// not of the schema: `common::validatie::SCHEMAREGELS`).
     #[error("ongeldige invoer")]
     Ongeldig(Vec<InvalidParam>),
     /// `UITTREDEN`: the actor's organisation left a version of this series and acts on
@@ -911,7 +913,7 @@ fn ondertekenaar(actor: &Actor, inhoud: &Inhoud, wat: &str) -> Result<Rol, Conve
     })
 }
 
-/// Every party is registered in the partner directory (400 naming
+/// Every party is registered in the partner directory (a 422 `geregistreerd` naming
 /// `partijen[i].organisatie` otherwise).
 fn controleer_partijen(conn: &mut DbConnection, inhoud: &Inhoud) -> Result<(), ConvenantFout> {
     let mut fouten = Vec::new();

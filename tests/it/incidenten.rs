@@ -1,0 +1,122 @@
+//! Incidents over HTTP (outside tester's findings on the case registry): a statement and
+//! the hearing of the other parent are not dated before the incident itself
+//! (`NIET_VOOR_HET_INCIDENT`), when the incident is recorded with them and when they are
+//! added later. Each test on both backends.
+
+use crate::common;
+use common::{Db, TestApp, assert_problem};
+use serde_json::{Value, json};
+
+const POLITIE: &str = "politie-den-haag";
+const TIJDSTIP: &str = "2026-11-01T10:00:00Z";
+const ERVOOR: &str = "2026-11-01T09:59:59Z";
+
+async fn app(db: Db) -> Option<TestApp> {
+    let app = common::spawn(db).await?;
+    app.organisatie(POLITIE, "politie", &[]).await;
+    Some(app)
+}
+
+/// The (name, code) pairs of a problem, sorted.
+fn paren(p: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = p["invalidParams"]
+        .as_array()
+        .expect("invalidParams")
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn p(naam: &str, code: &str) -> (String, String) {
+    (naam.to_string(), code.to_string())
+}
+
+fn incident() -> Value {
+    json!({"tijdstip": TIJDSTIP, "soort": "ruzie", "politieReferentie": "PL1500-2026000777",
+           "samenvatting": "Ruzie bij de overdracht."})
+}
+
+/// `NIET_VOOR_HET_INCIDENT` on `POST /incidenten`, `POST /incidenten/{id}/verklaringen`
+/// and `PUT /incidenten/{id}/wederhoor`: a moment before the incident's `tijdstip` is a
+/// 422 naming the field; the incident's own moment and later are accepted.
+async fn niets_voor_het_incident(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token(POLITIE, &["noodhulp"]);
+    let mut b = incident();
+    b["verklaringen"] = json!([
+        {"afgelegdDoor": "moeder", "tekst": "Hij schreeuwde.", "afgelegdOp": ERVOOR},
+        {"afgelegdDoor": "kind", "tekst": "Ik was bang.", "afgelegdOp": TIJDSTIP},
+    ]);
+    b["wederhoor"] = json!({"status": "ja", "op": "2026-10-31T10:00:00Z"});
+    let pr = assert_problem(app.post("/api/v1/incidenten", &agent, &b).await, 422).await;
+    assert_eq!(
+        paren(&pr),
+        [
+            p("/verklaringen/0/afgelegdOp", "niet-voor-het-incident"),
+            p("/wederhoor/op", "niet-voor-het-incident"),
+        ],
+        "{pr}"
+    );
+    assert!(pr.to_string().contains("NIET_VOOR_HET_INCIDENT"), "{pr}");
+    assert_eq!(app.tel("SELECT count(*) AS n FROM incidenten"), 0);
+
+    let res = app.post("/api/v1/incidenten", &agent, &incident()).await;
+    assert_eq!(res.status(), 201);
+    let i: Value = res.json().await.unwrap();
+    let id = i["id"].as_str().unwrap();
+    let pad = format!("/api/v1/incidenten/{id}/verklaringen");
+    let pr = assert_problem(
+        app.post(
+            &pad,
+            &agent,
+            &json!({"afgelegdDoor": "vader", "tekst": "Zij begon.", "afgelegdOp": ERVOOR}),
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(
+        paren(&pr),
+        [p("/afgelegdOp", "niet-voor-het-incident")],
+        "{pr}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verklaringen"), 0);
+    // On the incident's own moment, and without a moment (dated now): accepted.
+    for body in [
+        json!({"afgelegdDoor": "vader", "tekst": "Zij begon.", "afgelegdOp": TIJDSTIP}),
+        json!({"afgelegdDoor": "getuige", "tekst": "Ik zag het."}),
+    ] {
+        let res = app.post(&pad, &agent, &body).await;
+        assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM verklaringen"), 2);
+
+    let pad = format!("/api/v1/incidenten/{id}/wederhoor");
+    let pr = assert_problem(
+        app.put(&pad, &agent, &json!({"status": "ja", "op": ERVOOR}))
+            .await,
+        422,
+    )
+    .await;
+    assert_eq!(paren(&pr), [p("/op", "niet-voor-het-incident")], "{pr}");
+    let res = app
+        .put(
+            &pad,
+            &agent,
+            &json!({"status": "ja", "op": "2026-11-02T08:00:00Z"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{:?}", res.text().await);
+    let i: Value = res.json().await.unwrap();
+    assert_eq!(i["wederhoor"], "ja", "{i}");
+    assert_eq!(i["versie"], Value::Null);
+}
+
+op_beide_backends!(niets_voor_het_incident);
