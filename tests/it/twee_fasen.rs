@@ -238,6 +238,35 @@ async fn gezag_rust_op_bestaande_beschikking(db: Db) {
         [p("/beschikking", "beschikking-over-onderwerp")],
         "{pr}"
     );
+    // GEZAG_NIET_VOOR_BESCHIKKING: verified before the decision was given (it is dated
+    // 20 days ago); named beside a decision about another child.
+    let mut eerder = gezag(&over_kind["id"]);
+    eerder["geverifieerdOp"] = json!(d(-21));
+    let pr = assert_problem(app.post(&gpad, &gi, &eerder).await, 422).await;
+    assert_eq!(
+        paren(&pr),
+        [p("/geverifieerdOp", "gezag-niet-voor-beschikking")],
+        "{pr}"
+    );
+    let mut beide = gezag(&over_zus["id"]);
+    beide["geverifieerdOp"] = json!(d(-21));
+    let pr = assert_problem(app.post(&gpad, &gi, &beide).await, 422).await;
+    let mut gevonden = paren(&pr);
+    gevonden.sort();
+    assert_eq!(
+        gevonden,
+        [
+            p("/beschikking", "beschikking-over-onderwerp"),
+            p("/geverifieerdOp", "gezag-niet-voor-beschikking")
+        ],
+        "{pr}"
+    );
+    // A decision outside the view says nothing of its date.
+    let mut vt_eerder = gezag(&van_vt["id"]);
+    vt_eerder["geverifieerdOp"] = json!(d(-21));
+    let pr = assert_problem(app.post(&gpad, &gi, &vt_eerder).await, 422).await;
+    assert_eq!(pr["invalidParams"], pr_nergens["invalidParams"], "{pr}");
+    // Verified after it was given: accepted.
     assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 0);
     let g = maak(&app, &gpad, &gi, gezag(&over_kind["id"])).await;
     assert_eq!(g["beschikking"], over_kind["id"], "{g}");

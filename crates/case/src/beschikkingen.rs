@@ -625,6 +625,13 @@ pub enum Onderwerp<'a> {
 /// is a 422 with this code naming the field.
 pub const BESCHIKKING_OVER_ONDERWERP: &str = "beschikking-over-onderwerp";
 
+/// Rule `GEZAG_NIET_VOOR_BESCHIKKING`: a gezag resting on a court decision
+/// (`bron` `beschikking`) is not verified (`geverifieerdOp`) before the day the decision
+/// was given (its `datum`): one cannot have read in a decision what it did not yet say.
+/// A 422 with this code naming `geverifieerdOp`, beside the body's other problems. The
+/// same kind of fault as `NIET_VOOR_HET_INCIDENT` (outside tester, round three).
+pub const GEZAG_NIET_VOOR_BESCHIKKING: &str = "gezag-niet-voor-beschikking";
+
 /// Rule `BESCHIKKING_VERWIJZING`: a reference to a decision (`beschikking` of a gezag or
 /// an arrangement) names one that exists and that the caller's organisation can see (its
 /// own, or one whose owner's `gezag-en-omgang` records the agreements let it read, as the
@@ -633,19 +640,26 @@ pub const BESCHIKKING_OVER_ONDERWERP: &str = "beschikking-over-onderwerp";
 /// `reference`, `EEN_ORGANISATIE_ZICHT`): the answer does not tell it exists. Nothing is
 /// read from the decision but its owner, family and children's ids, and nothing is
 /// logged: no personal data is shown.
+///
+/// `na`: the referring record's own date that cannot precede the decision's `datum`
+/// (field name, date as sent), as a gezag verified from a decision that was not yet given
+/// (`GEZAG_NIET_VOOR_BESCHIKKING`); judged only for a decision in the caller's view, so
+/// the answer tells nothing of one outside it.
 pub fn verwijzing(
     conn: &mut DbConnection,
     ctx: &Context,
     veld: &str,
     id: Uuid,
     over: Onderwerp<'_>,
-) -> Result<Option<InvalidParam>, Fout> {
-    let rij: Option<(String, String, String)> = beschikkingen::table
+    na: Option<(&str, NaiveDate)>,
+) -> Result<Vec<InvalidParam>, Fout> {
+    let rij: Option<(String, String, String, NaiveDate)> = beschikkingen::table
         .filter(beschikkingen::id.eq(id.to_string()))
         .select((
             beschikkingen::eigenaar,
             beschikkingen::gezin_id,
             beschikkingen::kinderen,
+            beschikkingen::datum,
         ))
         .first(conn)
         .optional()?;
@@ -656,8 +670,8 @@ pub fn verwijzing(
             "`{veld}` noemt geen beschikking die uw organisatie kan zien; leg de beschikking eerst vast (POST /gezinnen/{{id}}/beschikkingen) of noem er een die uw organisatie kan zien"
         ),
     };
-    let Some((eigenaar, gezin_id, kinderen)) = rij else {
-        return Ok(Some(onbekend()));
+    let Some((eigenaar, gezin_id, kinderen, gegeven)) = rij else {
+        return Ok(vec![onbekend()]);
     };
     if eigenaar != ctx.actor.organisatie {
         let niveau = Uuid::parse_str(&gezin_id)
@@ -668,8 +682,18 @@ pub fn verwijzing(
             .map(|g| g.vertrouwelijkheid)
             .unwrap_or(ketenregie_common::Vertrouwelijkheid::STANDAARD);
         if !toegang::mag_lezen(conn, ctx, &eigenaar, &[C::GezagEnOmgang], niveau)? {
-            return Ok(Some(onbekend()));
+            return Ok(vec![onbekend()]);
         }
+    }
+    let mut fouten = Vec::new();
+    if let Some((naam, op)) = na
+        && op < gegeven
+    {
+        fouten.push(InvalidParam {
+            name: naam.to_string(),
+            code: GEZAG_NIET_VOOR_BESCHIKKING.into(),
+            reason: format!("`{naam}` ligt vóór de datum van de beschikking in `{veld}`: wat op een beschikking berust, is niet vastgesteld voordat zij gegeven was (regel GEZAG_NIET_VOOR_BESCHIKKING)"),
+        });
     }
     let over_onderwerp = match over {
         Onderwerp::Gezin(g) => gezin_id == g.to_string(),
@@ -683,14 +707,15 @@ pub fn verwijzing(
                 || personen::betrokkenen_van(conn, &kinderen)?.contains(&kind.betrokkene)
         }
     };
-    Ok((!over_onderwerp).then(|| InvalidParam {
+    fouten.extend((!over_onderwerp).then(|| InvalidParam {
         name: veld.to_string(),
         code: BESCHIKKING_OVER_ONDERWERP.into(),
         reason: match over {
             Onderwerp::Kind(_) => format!("de beschikking in `{veld}` gaat niet over dit kind (het staat niet in haar `kinderen`); noem de beschikking waarop dit gezag berust (regel BESCHIKKING_OVER_ONDERWERP)"),
             Onderwerp::Gezin(_) => format!("de beschikking in `{veld}` is niet in dit gezin vastgelegd; noem een beschikking van dit gezin (regel BESCHIKKING_OVER_ONDERWERP)"),
         },
-    }))
+    }));
+    Ok(fouten)
 }
 
 /// Store a decision of `eigenaar`; its children must be its persons.

@@ -38,7 +38,7 @@ use uuid::Uuid;
 /// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
 /// caller meets it.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`) of kind `gecertificeerde-instelling` (rule VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4: a legal person is voogd only as a GI; else a 422 `voogdij-instelling-gecertificeerd` naming `/houderInstelling`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`). Every problem is named in one answer.";
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`) of kind `gecertificeerde-instelling` (rule VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4: a legal person is voogd only as a GI; else a 422 `voogdij-instelling-gecertificeerd` naming `/houderInstelling`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`), and given on or before `geverifieerdOp` (rule GEZAG_NIET_VOOR_BESCHIKKING: else a 422 `gezag-niet-voor-beschikking` naming `/geverifieerdOp`). Every problem is named in one answer.";
 }
 
 #[derive(
@@ -351,6 +351,7 @@ fn wie_en_wanneer(
             "beschikking",
             b,
             crate::beschikkingen::Onderwerp::Kind(kind),
+            op.map(|op| ("geverifieerdOp", op)),
         )?);
     }
     if let Some(code) = invoer

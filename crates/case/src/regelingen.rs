@@ -181,6 +181,7 @@ pub fn vastleggen(
             "beschikking",
             b,
             crate::beschikkingen::Onderwerp::Gezin(gezin),
+            None,
         )?);
     }
     let r = crate::invoer::samen(eerste, naslag)?;
