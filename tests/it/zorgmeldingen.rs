@@ -1569,9 +1569,12 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
         };
         let voor = stand();
         assert_eq!(voor.0, 1);
+        // A send-back without remarks too: the right to judge comes before the body's
+        // remark rule (STAP_VOOR_REDEN; before: a 422 for the remarks).
         for oordeel in [
             json!({"goedgekeurd": true}),
             json!({"goedgekeurd": false, "opmerkingen": "vul de zorgen aan"}),
+            json!({"goedgekeurd": false}),
         ] {
             let p = assert_problem(
                 app.post(&pad(&id, "kwaliteitsbeoordelingen"), &zelf(), &oordeel)
@@ -1593,9 +1596,21 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
             app.tel(&format!(
                 "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND organisatie = '{politie}' AND eigenaar = '{politie}' AND gebruiker = 'agent-en-controleur' AND object_id = '{id}'"
             )),
-            2,
+            3,
             "{rol_van_zelf}"
         );
+        // Out of view (Veilig Thuis before it is sent), without remarks: 404, not 422.
+        let vt = app.token("vt-haaglanden", &["triagist"]);
+        assert_problem(
+            app.post(
+                &pad(&id, "kwaliteitsbeoordelingen"),
+                &vt,
+                &json!({"goedgekeurd": false}),
+            )
+            .await,
+            404,
+        )
+        .await;
         // A kwaliteitscontroleur who had no hand in it approves.
         let ander = app.token(politie, &["kwaliteitscontroleur"]);
         let res = app
@@ -1608,6 +1623,17 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
         assert_eq!(res.status(), 200, "{rol_van_zelf}");
         let r: Value = res.json().await.unwrap();
         assert_eq!(r["meldingen"][0]["ontvanger"], "vt-haaglanden");
+        // No longer ter controle, without remarks: the state's 409, not the remarks' 422.
+        assert_problem(
+            app.post(
+                &pad(&id, "kwaliteitsbeoordelingen"),
+                &ander,
+                &json!({"goedgekeurd": false}),
+            )
+            .await,
+            409,
+        )
+        .await;
     }
 }
 

@@ -336,13 +336,24 @@ impl crate::lichaam::Invoer for StapInvoer {}
 impl crate::lichaam::Invoer for BeoordelingInvoer {}
 impl crate::lichaam::Invoer for AfsluitingInvoer {}
 impl KwaliteitsoordeelInvoer {
-    /// The judgement, or every problem: `goedgekeurd` required, and with `false` the
-    /// `opmerkingen` too (`verplicht-bij`).
+    /// The judgement, or every problem of its form: `goedgekeurd` required, `opmerkingen`
+    /// a text. A send-back without remarks is the use case's 422 (`referral::kwaliteit`),
+    /// answered after the caller's right and the melding's state, as a step's reason is
+    /// (`STAP_VOOR_REDEN`): a caller who may not judge, or a melding no longer ter
+    /// controle, hears that first (the outside tester's finding, round three).
     pub(super) fn valideer(&self) -> Result<Oordeel, AppError> {
+        self.valideer_met(false)
+    }
+
+    /// `valideer`, with the remarks' rule (`verplicht-bij`) among the problems when
+    /// `opmerkingen_verplicht`: for a body that fails its schema, which names every
+    /// problem at once (`lichaam::Invoer::regels`).
+    fn valideer_met(&self, opmerkingen_verplicht: bool) -> Result<Oordeel, AppError> {
         let mut v = Validatie::new();
         let goed = v.verplicht("goedgekeurd", self.goedgekeurd);
         let opm = v.optionele_tekst("opmerkingen", self.opmerkingen.as_deref(), 5000);
-        if goed == Some(false) && opm.is_none() && !v.noemt("opmerkingen") {
+        if opmerkingen_verplicht && goed == Some(false) && opm.is_none() && !v.noemt("opmerkingen")
+        {
             v.fout(
                 "opmerkingen",
                 regelcode::VERPLICHT_BIJ,
@@ -361,7 +372,7 @@ impl KwaliteitsoordeelInvoer {
 
 impl crate::lichaam::Invoer for KwaliteitsoordeelInvoer {
     fn regels(&self, _nu: chrono::DateTime<chrono::Utc>) -> Vec<ketenregie_common::InvalidParam> {
-        crate::lichaam::regels::uit_apperror(self.valideer())
+        crate::lichaam::regels::uit_apperror(self.valideer_met(true))
     }
 }
 impl crate::lichaam::Invoer for KwaliteitscontroleInstelling {}

@@ -44,7 +44,7 @@ pub async fn indien(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/kwaliteitsbeoordelingen", tag = "zorgmeldingen", operation_id = "zorgmeldingKwaliteitBeoordelen",
     summary = "Kwaliteitscontrole",
-    description = "A kwaliteitscontroleur of the same police organisation approves (the melding is routed) or sends back with remarks (it becomes a concept again), at the version read: with `If-Match` a verdict on a melding changed since is a 412.",
+    description = "A kwaliteitscontroleur of the same police organisation approves (the melding is routed) or sends back with remarks (it becomes a concept again), at the version read: with `If-Match` a verdict on a melding changed since is a 412. Never one who drafted, changed or submitted it (KWALITEITSCONTROLE_VIER_OGEN, 403). Answered in the order of a step (STAP_VOOR_REDEN): a melding out of view 404; not the caller's verdict 403; not ter controle 409; a send-back without remarks 422 (`verplicht-bij` naming `/opmerkingen`); a stale `If-Match` 412.",
     params(("id" = Uuid, Path, description = "Id of the melding"), ("If-Match" = Option<String>, Header, description = "ETag from an earlier read")),
     request_body = KwaliteitsoordeelInvoer,
     responses(
