@@ -174,6 +174,62 @@ async fn alleen_concept_en_alleen_de_opsteller(db: Db) {
     );
 }
 
+/// `AFZENDER_BEHEERT_CONCEPT` is a filing role's (wijkagent, jeugdcoördinator, noodhulp)
+/// of the author's organisation: its privacy officer, functional admin and quality
+/// reviewer neither rewrite nor withdraw a concept (403 naming the rule, in the trail,
+/// nothing changed), as they could not have filed it (the outside tester, round three);
+/// another officer of the organisation may.
+async fn alleen_een_indiener_beheert_het_concept(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let politie = "politie-haaglanden";
+    let m = concept(&app, &["0518"]).await;
+    let id = m["id"].as_str().unwrap().to_string();
+    let versie = || {
+        app.tel(&format!(
+            "SELECT versie AS n FROM zorgmeldingen WHERE id = '{id}'"
+        ))
+    };
+    let voor = (versie(), rijen(&app, &id));
+    let mut anders = melding(&["0518"]);
+    anders["zorgen"] = json!("Herschreven door wie niet meldt.");
+    for rol in [
+        "privacyfunctionaris",
+        "functioneel-beheerder",
+        "kwaliteitscontroleur",
+    ] {
+        let t = app.token(politie, &[rol]);
+        let p = assert_problem(
+            app.put(&format!("/api/v1/zorgmeldingen/{id}"), &t, &anders)
+                .await,
+            403,
+        )
+        .await;
+        assert!(
+            p.to_string().contains("AFZENDER_BEHEERT_CONCEPT"),
+            "{rol}: {p}"
+        );
+        let p = assert_problem(verwijder(&app, &id, &t, None).await, 403).await;
+        assert!(
+            p.to_string().contains("AFZENDER_BEHEERT_CONCEPT"),
+            "{rol}: {p}"
+        );
+        assert_eq!((versie(), rijen(&app, &id)), voor, "{rol}: nothing changed");
+    }
+    assert_eq!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM audittrail WHERE resultaat = 403 AND eigenaar = '{politie}' AND object_id = '{id}'"
+        )),
+        6
+    );
+    // Another officer of the organisation may.
+    let collega = app.token(politie, &["noodhulp"]);
+    let res = app
+        .put(&format!("/api/v1/zorgmeldingen/{id}"), &collega, &anders)
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(verwijder(&app, &id, &collega, None).await.status(), 204);
+}
+
 async fn verouderde_versie(db: Db) {
     let Some(app) = app(db).await else { return };
     let agent = app.token("politie-haaglanden", &["wijkagent"]);
@@ -291,6 +347,7 @@ async fn verwijderen_in_de_werkplek(db: Db) {
 op_beide_backends!(
     concept_verwijderd_met_alles,
     alleen_concept_en_alleen_de_opsteller,
+    alleen_een_indiener_beheert_het_concept,
     verouderde_versie,
     verwijderen_in_de_werkplek,
 );

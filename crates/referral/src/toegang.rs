@@ -7,7 +7,7 @@
 //!   jeugdcoördinator, noodhulp) — the Meldcode's reporting duty as the police carry it out
 //!   (Wet verplichte meldcode, Besluit verplichte meldcode art. 2; DOMAIN.md §3 flow 1);
 //! - `AFZENDER_BEHEERT_CONCEPT`: only the author's organisation changes, submits or
-//!   withdraws a concept;
+//!   withdraws a concept, and there only a filing role (`INDIENERS`);
 //! - `KWALITEITSCONTROLE_EIGEN_ORGANISATIE`: only a kwaliteitscontroleur of the filing
 //!   organisation approves or sends back;
 //! - `KWALITEITSCONTROLE_VIER_OGEN`: and never one who drafted, changed or submitted the
@@ -104,18 +104,24 @@ pub fn mag_indienen(conn: &mut DbConnection, ctx: &Context) -> Result<(), Fout> 
     }
 }
 
-/// `AFZENDER_BEHEERT_CONCEPT`; `wat` is the act ("wijzigt", "dient ... in").
+/// `AFZENDER_BEHEERT_CONCEPT`; `wat` is the act ("wijzigt", "dient ... in"). The
+/// author's organisation, and there a role that files (`INDIENERS`, as
+/// `POLITIE_DIENT_IN`): what an officer reported is changed, submitted or withdrawn by
+/// those who report, never by the organisation's functional admin, privacy officer or
+/// quality reviewer (the outside tester's finding, round three: they could rewrite a
+/// concept they could not have filed). Refused 403 in the trail of the melding's owner,
+/// where its privacy officer sees who tried.
 pub fn beheert_concept(actor: &Actor, k: &Kop, wat: &str) -> Result<(), Fout> {
-    if k.afzender == actor.organisatie {
-        Ok(())
-    } else {
-        // In the trail of the melding's owner, where its privacy officer sees who tried.
-        Err(Fout::geweigerd(
-            AFZENDER_BEHEERT_CONCEPT,
-            format!("Alleen de organisatie van de opsteller {wat}"),
+    let reden = if k.afzender != actor.organisatie {
+        format!("Alleen de organisatie van de opsteller {wat}")
+    } else if !INDIENERS.iter().any(|r| actor.heeft_rol(*r)) {
+        format!(
+            "Alleen een indiener van de organisatie van de opsteller (wijkagent, jeugdcoördinator of noodhulp) {wat}"
         )
-        .bij_eigenaar(&k.afzender))
-    }
+    } else {
+        return Ok(());
+    };
+    Err(Fout::geweigerd(AFZENDER_BEHEERT_CONCEPT, reden).bij_eigenaar(&k.afzender))
 }
 
 /// `FUNCTIONEEL_BEHEERDER_STELT_IN`; `wat` names the setting.
