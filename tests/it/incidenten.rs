@@ -119,4 +119,57 @@ async fn niets_voor_het_incident(db: Db) {
     assert_eq!(i["versie"], Value::Null);
 }
 
-op_beide_backends!(niets_voor_het_incident);
+/// An incident dated within the allowed clock skew ahead of now (4 minutes): a statement
+/// sent without `afgelegdOp`, with the incident or added later, is dated at the incident's
+/// moment, never before it (NIET_VOOR_HET_INCIDENT; the outside tester, round three: it
+/// was dated now, before its incident). A stale `If-Match` is heard after the body's rule.
+async fn ongedateerde_verklaring_niet_voor_het_incident(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token(POLITIE, &["noodhulp"]);
+    let straks = chrono::Utc::now() + chrono::Duration::minutes(4);
+    let tijdstip = straks.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let mut b = incident();
+    b["tijdstip"] = json!(tijdstip);
+    b["verklaringen"] = json!([{"afgelegdDoor": "moeder", "tekst": "Nu."}]);
+    let res = app.post("/api/v1/incidenten", &agent, &b).await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let i: Value = res.json().await.unwrap();
+    let id = i["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/incidenten/{id}/verklaringen"),
+            &agent,
+            &json!({"afgelegdDoor": "vader", "tekst": "Ook nu."}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let i: Value = res.json().await.unwrap();
+    let t = |v: &Value| chrono::DateTime::parse_from_rfc3339(v.as_str().unwrap()).unwrap();
+    let incident_op = t(&i["tijdstip"]);
+    let verklaringen = i["verklaringen"].as_array().unwrap();
+    assert_eq!(verklaringen.len(), 2, "{i}");
+    for v in verklaringen {
+        assert!(t(&v["afgelegdOp"]) >= incident_op, "{i}");
+    }
+    // A dated statement before the incident with a stale If-Match: the body's 422 first.
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/incidenten/{id}/verklaringen")))
+        .bearer_auth(&agent)
+        .header("If-Match", "\"999\"")
+        .json(&json!({"afgelegdDoor": "vader", "tekst": "Eerder.", "afgelegdOp": ERVOOR}))
+        .send()
+        .await
+        .unwrap();
+    let pr = assert_problem(res, 422).await;
+    assert_eq!(
+        paren(&pr),
+        [p("/afgelegdOp", "niet-voor-het-incident")],
+        "{pr}"
+    );
+}
+
+op_beide_backends!(
+    niets_voor_het_incident,
+    ongedateerde_verklaring_niet_voor_het_incident
+);

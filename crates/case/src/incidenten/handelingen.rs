@@ -228,7 +228,7 @@ pub fn verklaring_toevoegen(
     voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
     let huidig = eigen(conn, ctx, incident)?;
-    volgende_versie(conn, &huidig, voorwaarde)?;
+    // The body before the precondition (RFC 9110 §13.2.1, as STAP_VOOR_REDEN).
     let mut v = Validatie::new();
     niet_voor_het_incident(
         &mut v,
@@ -237,6 +237,12 @@ pub fn verklaring_toevoegen(
         Some(huidig.tijdstip),
     );
     v.afronden(|| ()).map_err(Fout::Ongeldig)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
+    // Unstated: recorded now, never before the incident (its moment may lie within the
+    // clock skew ahead of now).
+    if !s.afgelegd_op_gegeven {
+        s.afgelegd_op = s.afgelegd_op.max(huidig.tijdstip);
+    }
     if let Some(p) = s.persoon {
         personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
     }
@@ -262,10 +268,11 @@ pub fn wederhoor_vastleggen(
     voorwaarde: &IfMatch,
 ) -> Result<IncidentWeergave, Fout> {
     let huidig = eigen(conn, ctx, incident)?;
-    volgende_versie(conn, &huidig, voorwaarde)?;
+    // The body before the precondition (RFC 9110 §13.2.1, as STAP_VOOR_REDEN).
     let mut v = Validatie::new();
     niet_voor_het_incident(&mut v, "op", w.op, Some(huidig.tijdstip));
     v.afronden(|| ()).map_err(Fout::Ongeldig)?;
+    volgende_versie(conn, &huidig, voorwaarde)?;
     diesel::update(incidenten::table.find(incident.to_string()))
         .set((
             incidenten::wederhoor.eq(w.status),

@@ -210,8 +210,9 @@ pub struct Verklaring {
     pub persoon: Option<Uuid>,
     pub tekst: String,
     pub afgelegd_op: DateTime<Utc>,
-    /// Whether `afgelegd_op` was stated (else it is the moment it was recorded): only a
-    /// stated moment is judged by `NIET_VOOR_HET_INCIDENT`.
+    /// Whether `afgelegd_op` was stated (else it is the moment it was recorded, or the
+    /// incident's moment when that lies ahead within the clock skew): only a stated
+    /// moment is judged by `NIET_VOOR_HET_INCIDENT`; an unstated one is never before it.
     #[serde(skip)]
     pub afgelegd_op_gegeven: bool,
     /// The officer's organisation that recorded it.
@@ -314,7 +315,10 @@ impl VerklaringInvoer {
             afgelegd_door: door?,
             persoon: self.persoon,
             tekst: tekst?,
-            afgelegd_op: op.unwrap_or(nu),
+            // Unstated: recorded now, but never before the incident it is about
+            // (`NIET_VOOR_HET_INCIDENT`; the incident's moment may lie up to the allowed
+            // clock skew ahead of now).
+            afgelegd_op: op.unwrap_or_else(|| na.map_or(nu, |t| t.max(nu))),
             afgelegd_op_gegeven: op.is_some(),
             vastgelegd_door: String::new(),
         })
