@@ -356,7 +356,7 @@ async fn uhp_gebruikt_na_verval_geweigerd(db: Db) {
 /// `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`: a child whose voogd is its grandmother, a person
 /// the GI registered who is no member of the family. The briefing names her in the gezag
 /// and lists her with the persons shown, its read is logged for her; the family read
-/// names her too.
+/// names her too, and so do the child's inzage report and her own.
 async fn voogd_buiten_het_gezin_bij_naam(db: Db) {
     let Some(app) = app(db).await else { return };
     let gi = app.token(GI, &["gezinsvoogd"]);
@@ -431,6 +431,20 @@ async fn voogd_buiten_het_gezin_bij_naam(db: Db) {
             .is_some_and(|n| n.contains("Grietje")),
         "{dossier}"
     );
+
+    // The child's inzage (AVG art. 15) names her in its gezag record, and hers shows the
+    // record that names her as holder.
+    let gi_fg = app.token(GI, &["privacyfunctionaris"]);
+    for (wie, persoon) in [("kind", kind.as_str()), ("oma", oma.as_str())] {
+        let res = app
+            .get(&format!("/api/v1/personen/{persoon}/inzage"), &gi_fg)
+            .await;
+        assert_eq!(res.status(), 200, "{wie}");
+        let rapport: Value = res.json().await.unwrap();
+        let tekst = rapport.to_string();
+        assert!(tekst.contains("Grietje"), "{wie}: {rapport}");
+        assert!(tekst.contains("voogdij"), "{wie}: {rapport}");
+    }
 }
 
 op_beide_backends!(
