@@ -5,7 +5,7 @@
 //! report about a child is processing the child's data). Also the hand-over
 //! (`draag_over`): a linked task for another organisation.
 
-use crate::levenscyclus::{self, Beoordelingsuitkomst, Ontvangersoort, Partij, TaakStatus};
+use crate::levenscyclus::{self, Beoordelingsuitkomst, Partij, TaakStatus};
 use crate::melding::versie_check;
 use crate::opslag::{self, Kop, Meldingstatus};
 use crate::partij::{self, laad, object};
@@ -74,11 +74,7 @@ fn overgang(
     // ALLEEN_ONTVANGER_VOERT_UIT), and a step that is the other party's is refused: both
     // in the melding's owner's trail.
     // VEILIG_THUIS_NEEMT_ELKE_MELDING: the receiver's kind, for the receiver's own steps.
-    let ontvanger = if partij == Partij::Ontvanger {
-        partij::ontvangersoort(conn, &k)?
-    } else {
-        Ontvangersoort::Ander
-    };
+    let ontvanger = partij::ontvangersoort(conn, ctx, &k, partij)?;
     levenscyclus::mag(huidig, o.naar, partij, ontvanger)
         .map_err(|f| f.bij_eigenaar(&k.afzender))?;
     if !o.vanuit.is_empty() && !o.vanuit.contains(&huidig) {

@@ -9,6 +9,7 @@
 use crate::levenscyclus::{Ontvangersoort, Partij};
 use crate::opslag::{self, Kop};
 use ketenregie_common::{Actor, Doel, Fout, OrganisatieSoort};
+use ketenregie_privacy::Context;
 use ketenregie_privacy::logboek::Object;
 use ketenregie_store::{DbConnection, directory};
 use uuid::Uuid;
@@ -73,13 +74,25 @@ pub fn taakafzender(conn: &mut DbConnection, k: &Kop) -> Result<String, Fout> {
     Ok(overdrager(conn, k)?.unwrap_or_else(|| k.afzender.clone()))
 }
 
-/// The kind of task `k`'s receiver (`levenscyclus::VEILIG_THUIS_NEEMT_ELKE_MELDING`): a
-/// Veilig Thuis, or another organisation (also when not sent or not in the register). One
-/// register look-up by code; ask it only for the receiver's own steps.
-pub fn ontvangersoort(conn: &mut DbConnection, k: &Kop) -> Result<Ontvangersoort, Fout> {
-    let soort = match k.ontvanger.as_deref() {
-        Some(code) => directory::organisatie_op_code(conn, code)?.map(|o| o.soort),
-        None => None,
+/// The kind of task `k`'s receiver as far as the steps of `partij` are concerned
+/// (`levenscyclus::VEILIG_THUIS_NEEMT_ELKE_MELDING` limits the receiver's own steps
+/// only): a Veilig Thuis, or another organisation (also for the other parties, and when
+/// not sent or not in the register). From the instance's cache of the register at the
+/// request's stamp (`Stamgegevens::stand_met`), as `toegang::mag_indienen`: no round trip
+/// on a step's path.
+pub fn ontvangersoort(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    k: &Kop,
+    partij: Partij,
+) -> Result<Ontvangersoort, Fout> {
+    let soort = match (partij, k.ontvanger.as_deref()) {
+        (Partij::Ontvanger, Some(code)) => ctx
+            .stamgegevens
+            .stand_met(conn, ctx.stempel)?
+            .kern(conn, code)?
+            .map(|o| o.2),
+        _ => None,
     };
     Ok(Ontvangersoort::van(soort))
 }

@@ -151,7 +151,7 @@ pub(super) async fn detail_pagina(
         && s.heeft_een(crate::werkplek::KWALITEIT.rollen);
     let (namen, partij, opgesteld, soort) = {
         let (kop, eigen, codes) = (k.clone(), org.clone(), k.gemeentecodes());
-        let actor = s.actor.clone();
+        let (actor, x) = (s.actor.clone(), ctx.clone());
         // Who took over, as the feedback names them, by name too.
         let overgenomen: Vec<String> = terugkoppelingen
             .iter()
@@ -169,10 +169,9 @@ pub(super) async fn detail_pagina(
             .map_err(crate::db::db_fout)?;
             let partij = ketenregie_referral::partij::taakpartij(c, &eigen, &kop)?;
             // VEILIG_THUIS_NEEMT_ELKE_MELDING: the steps offered to the receiver.
-            let soort = if partij == Some(Partij::Ontvanger) {
-                ketenregie_referral::partij::ontvangersoort(c, &kop)?
-            } else {
-                Ontvangersoort::Ander
+            let soort = match partij {
+                Some(p) => ketenregie_referral::partij::ontvangersoort(c, &x, &kop, p)?,
+                None => Ontvangersoort::Ander,
             };
             let opgesteld = mag_beoordelen
                 && ketenregie_referral::opslag::opgesteld_door(c, &kop, &actor)
