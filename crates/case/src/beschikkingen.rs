@@ -53,7 +53,15 @@ pub const VERSLEUTELD: Kolom = Kolom {
     kolom: "sterke_arm_tekst",
 };
 
-/// The longest terms, in months, counted by `termijn` (`TERMIJN_IN_MAANDEN`).
+/// The longest terms, in months, counted by `termijn::laatste_dag_na_maanden`
+/// (`TERMIJN_IN_MAANDEN`): `tot`, the last day in force (inclusive, see
+/// `Beschikking::werking`), is at most the day before the same date that many months after
+/// `van`, or the last day of that month when it lacks the date. An OTS "met ingang van 1
+/// januari 2026 voor de duur van een jaar" (BW 1:258 lid 1) runs up to and including 31
+/// December 2026, a voorlopige OTS from 30 November 2025 for three months up to and
+/// including 28 February 2026. A huisverbod is counted in days from the hour it is issued
+/// (Wet tijdelijk huisverbod art. 2 lid 6), so still in force on the tenth day after
+/// `van`: not in months.
 pub const VOORLOPIGE_OTS_MAX_DRIE_MAANDEN: u32 = 3;
 pub const OTS_MAX_EEN_JAAR: u32 = 12;
 pub const HUISVERBOD_TIEN_DAGEN: Days = Days::new(10);
@@ -292,19 +300,6 @@ impl Beschikking {
     }
 }
 
-/// The last day in force of an order of `maanden` months that takes effect on `van`
-/// (rule `TERMIJN_IN_MAANDEN`, `ketenregie_common::termijn`): the day before the same
-/// date `maanden` later, or the last day of that month when it lacks the date. `tot` is
-/// the last day in force (inclusive, see `Beschikking::werking`); an OTS "met ingang van
-/// 1 januari 2026 voor de duur van een jaar" (BW 1:258 lid 1) runs up to and including
-/// 31 December 2026, not 1 January 2027, and a voorlopige OTS from 30 November 2025 for
-/// three months up to and including 28 February 2026. A huisverbod is counted in days
-/// from the hour it is issued (Wet tijdelijk huisverbod art. 2 lid 6) and so is still in
-/// force on the tenth day after `van`: it does not use this.
-fn laatste_dag(van: NaiveDate, maanden: u32) -> NaiveDate {
-    termijn::laatste_dag_na_maanden(van, maanden)
-}
-
 /// Check a term against a rule: the end may be at most `grens` (the start plus the rule's
 /// longest term). The reason names the fields and the rule, never the dates sent (README
 /// "Errors": a reason does not repeat the value sent).
@@ -387,7 +382,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "voorlopige-ots-max-drie-maanden",
                             t,
-                            laatste_dag(van, VOORLOPIGE_OTS_MAX_DRIE_MAANDEN),
+                            termijn::laatste_dag_na_maanden(van, VOORLOPIGE_OTS_MAX_DRIE_MAANDEN),
                             "een voorlopige ondertoezichtstelling duurt ten hoogste 3 maanden",
                         );
                     }
@@ -399,7 +394,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "ots-max-een-jaar",
                             t,
-                            laatste_dag(van, OTS_MAX_EEN_JAAR),
+                            termijn::laatste_dag_na_maanden(van, OTS_MAX_EEN_JAAR),
                             "een ondertoezichtstelling duurt ten hoogste 1 jaar; een verlenging is een nieuwe beschikking",
                         );
                     }
@@ -411,7 +406,7 @@ impl BeschikkingInvoer {
                             &mut v,
                             "uhp-max-een-jaar",
                             t,
-                            laatste_dag(van, UHP_MAX_EEN_JAAR),
+                            termijn::laatste_dag_na_maanden(van, UHP_MAX_EEN_JAAR),
                             "een machtiging uithuisplaatsing geldt ten hoogste 1 jaar",
                         );
                     }

@@ -21,16 +21,13 @@ use chrono::{Datelike, Months, NaiveDate};
 /// when that date does not exist in that month, the last day of that month. Beyond the
 /// calendar's end: `NaiveDate::MAX`.
 pub fn laatste_dag_na_maanden(van: NaiveDate, maanden: u32) -> NaiveDate {
-    // The first day of the last month, then the same date in it if it exists.
-    let Some(eerste_van_maand) = van
-        .with_day(1)
-        .and_then(|e| e.checked_add_months(Months::new(maanden)))
-    else {
-        return NaiveDate::MAX;
-    };
-    match eerste_van_maand.with_day(van.day()) {
-        Some(zelfde) => zelfde.pred_opt().unwrap_or(zelfde),
-        None => laatste_van_maand(eerste_van_maand),
+    // chrono's month arithmetic keeps the date, or clamps it to the month's last day when
+    // the month lacks it: the clamped day is itself the term's last day, an unclamped one
+    // the first day after it.
+    match van.checked_add_months(Months::new(maanden)) {
+        None => NaiveDate::MAX,
+        Some(zelfde) if zelfde.day() == van.day() => zelfde.pred_opt().unwrap_or(zelfde),
+        Some(laatste_van_maand) => laatste_van_maand,
     }
 }
 
@@ -40,15 +37,6 @@ pub fn laatste_dag_na_maanden(van: NaiveDate, maanden: u32) -> NaiveDate {
 pub fn eerste_dag_na(van: NaiveDate, maanden: u32) -> NaiveDate {
     let l = laatste_dag_na_maanden(van, maanden);
     l.succ_opt().unwrap_or(l)
-}
-
-/// The last day of the month of `dag`.
-fn laatste_van_maand(dag: NaiveDate) -> NaiveDate {
-    let eerste = dag.with_day(1).unwrap_or(dag);
-    eerste
-        .checked_add_months(Months::new(1))
-        .and_then(|v| v.pred_opt())
-        .unwrap_or(NaiveDate::MAX)
 }
 
 #[cfg(test)]
