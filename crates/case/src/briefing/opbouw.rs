@@ -40,10 +40,10 @@ pub(super) struct Opbouw<'a> {
     pub(super) zoek_identiteiten: BTreeSet<String>,
     /// Every person record reached, by record id.
     alle: BTreeMap<String, PersoonRij>,
-    /// The records of gezag holders shown who are no member of a family reached (step 6,
-    /// `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`), by record id: named like the members, but
+    /// The identities of gezag holders shown who are no member of a family reached (step
+    /// 6, `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`), by record id: named like the members, but
     /// no part of the walk (no incidents, no flags through them).
-    houders_buiten: BTreeMap<String, PersoonRij>,
+    houders_buiten: BTreeMap<String, String>,
     /// The name of every identity the caller may see a record of.
     namen: BTreeMap<Uuid, String>,
     /// The families reached (at most `MAX_GEZINNEN`), nearest first.
@@ -240,21 +240,25 @@ impl<'a> Opbouw<'a> {
     /// first visible one; the searched identities under `personen`, the others under
     /// `gezinsleden`.
     pub(super) fn personen(&mut self) -> Result<(), Fout> {
-        let rijen: Vec<PersoonRij> = self.alle.values().cloned().collect();
-        self.toon_personen(&rijen)
+        // Lent out while shown (`toon_personen` reads `self`'s other fields): no copy of
+        // every record reached.
+        let alle = std::mem::take(&mut self.alle);
+        let uit = self.toon_personen(&alle.values().collect::<Vec<_>>());
+        self.alle = alle;
+        uit
     }
 
     /// Show person records `rijen` (step 4, and the gezag holders outside the families of
     /// step 6): those the caller may see decrypted, named, logged (`getoond`) and listed
     /// once per identity not shown before.
-    fn toon_personen(&mut self, rijen: &[PersoonRij]) -> Result<(), Fout> {
+    fn toon_personen(&mut self, rijen: &[&PersoonRij]) -> Result<(), Fout> {
         self.toegang
             .beslis(rijen.iter().map(|r| r.eigenaar.as_str()))?;
         let al_getoond: BTreeSet<Uuid> = self.namen.keys().copied().collect();
         let mut zichtbaar: BTreeMap<String, Persoon> = BTreeMap::new();
         for r in rijen {
             if self.toegang.mag(&r.eigenaar, C::Identificatie, niveau(r)) {
-                let mut p = r.clone().ontsleutel(self.v())?;
+                let mut p = (*r).clone().ontsleutel(self.v())?;
                 if !self.toegang.mag(&r.eigenaar, C::Bsn, niveau(r)) {
                     p.gegevens.bsn = None;
                 }
@@ -303,8 +307,9 @@ impl<'a> Opbouw<'a> {
         let id = pid.to_string();
         self.alle
             .get(&id)
+            .map(|r| &r.betrokkene)
             .or_else(|| self.houders_buiten.get(&id))
-            .map(|r| r.betrokkene.clone())
+            .cloned()
     }
 
     /// The birth date of person record `pid`, when the caller may see its identity.
@@ -435,22 +440,25 @@ impl<'a> Opbouw<'a> {
     /// person shown, and listed under `gezinsleden`. A holder the caller may not see stays
     /// a reference without a name.
     fn houders_buiten_gezin(&mut self, graaf: &Graaf, records: &[&Gezag]) -> Result<(), Fout> {
-        let mut rijen: BTreeMap<String, PersoonRij> = BTreeMap::new();
+        let mut rijen: BTreeMap<String, &PersoonRij> = BTreeMap::new();
         for h in records.iter().flat_map(|g| g.houders.iter()) {
             let h = h.to_string();
             if self.alle.contains_key(&h) {
                 continue;
             }
             if let Some(r) = graaf.personen.get(&h) {
-                rijen.insert(h, r.clone());
+                rijen.insert(h, r);
             }
         }
         if rijen.is_empty() {
             return Ok(());
         }
-        let lijst: Vec<PersoonRij> = rijen.values().cloned().collect();
-        self.houders_buiten.extend(rijen);
-        self.toon_personen(&lijst)
+        self.houders_buiten.extend(
+            rijen
+                .iter()
+                .map(|(id, r)| (id.clone(), r.betrokkene.clone())),
+        );
+        self.toon_personen(&rijen.into_values().collect::<Vec<_>>())
     }
 
     /// Step 7, decisions and arrangements in force, at the level of their family. Returns
