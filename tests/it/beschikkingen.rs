@@ -5,6 +5,7 @@
 
 use crate::common;
 use common::{Db, TestApp, assert_problem};
+use common::{maak, persoon};
 use serde_json::{Value, json};
 
 const GI: &str = "gi-jeugdbescherming-west";
@@ -14,27 +15,6 @@ async fn app(db: Db) -> Option<TestApp> {
     app.organisatie(GI, "gecertificeerde-instelling", &["0518"])
         .await;
     Some(app)
-}
-
-async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
-    let res = app.post(pad, token, &body).await;
-    let status = res.status();
-    let v: Value = res.json().await.unwrap();
-    assert_eq!(status, 201, "{pad}: {v}");
-    v
-}
-
-async fn persoon(app: &TestApp, token: &str, voornamen: &str, geboren: &str) -> String {
-    maak(
-        app,
-        "/api/v1/personen",
-        token,
-        json!({"voornamen": voornamen, "achternaam": "Visser", "geboortedatum": geboren}),
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 /// A family of the GI: a mother and a child born in 2015; (family, mother, child).

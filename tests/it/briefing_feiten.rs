@@ -10,7 +10,7 @@
 use crate::common;
 
 use chrono::{Months, NaiveDate};
-use common::{Db, TestApp, assert_problem};
+use common::{Db, TestApp, assert_problem, maak};
 use ketenregie_common::termijn;
 use serde_json::{Value, json};
 
@@ -42,14 +42,6 @@ fn vandaag() -> NaiveDate {
 
 fn dag(dagen: i64) -> String {
     (vandaag() + chrono::Duration::days(dagen)).to_string()
-}
-
-async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
-    let res = app.post(pad, token, &body).await;
-    let status = res.status();
-    let v: Value = res.json().await.unwrap();
-    assert_eq!(status, 201, "{pad}: {v}");
-    v
 }
 
 async fn persoon(app: &TestApp, gi: &str, bsn: &str, voornaam: &str, geboren: &str) -> String {

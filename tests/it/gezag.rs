@@ -5,7 +5,8 @@
 
 use crate::common;
 use common::{Db, TestApp, assert_problem};
-use serde_json::{Value, json};
+use common::{p, paren, persoon};
+use serde_json::json;
 
 const GI: &str = "gi-jeugdbescherming-west";
 const POLITIE: &str = "politie-den-haag";
@@ -18,40 +19,6 @@ async fn app(db: Db) -> Option<TestApp> {
     app.organisatie(POLITIE, "politie", &[]).await;
     app.organisatie(VT, "veilig-thuis", &["0518"]).await;
     Some(app)
-}
-
-async fn persoon(app: &TestApp, token: &str, voornamen: &str, geboren: &str) -> String {
-    let res = app
-        .post(
-            "/api/v1/personen",
-            token,
-            &json!({"voornamen": voornamen, "achternaam": "Smit", "geboortedatum": geboren}),
-        )
-        .await;
-    assert_eq!(res.status(), 201);
-    let v: Value = res.json().await.unwrap();
-    v["id"].as_str().unwrap().to_string()
-}
-
-/// The (name, code) pairs of a problem, sorted.
-fn paren(p: &Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = p["invalidParams"]
-        .as_array()
-        .expect("invalidParams")
-        .iter()
-        .map(|i| {
-            (
-                i["name"].as_str().unwrap().to_string(),
-                i["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn p(naam: &str, code: &str) -> (String, String) {
-    (naam.to_string(), code.to_string())
 }
 
 /// `VOOGDIJ_INSTELLING_GECERTIFICEERD`: the police or Veilig Thuis named as the

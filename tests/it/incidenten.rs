@@ -5,6 +5,7 @@
 
 use crate::common;
 use common::{Db, TestApp, assert_problem};
+use common::{p, paren};
 use serde_json::{Value, json};
 
 const POLITIE: &str = "politie-den-haag";
@@ -15,27 +16,6 @@ async fn app(db: Db) -> Option<TestApp> {
     let app = common::spawn(db).await?;
     app.organisatie(POLITIE, "politie", &[]).await;
     Some(app)
-}
-
-/// The (name, code) pairs of a problem, sorted.
-fn paren(p: &Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = p["invalidParams"]
-        .as_array()
-        .expect("invalidParams")
-        .iter()
-        .map(|i| {
-            (
-                i["name"].as_str().unwrap().to_string(),
-                i["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn p(naam: &str, code: &str) -> (String, String) {
-    (naam.to_string(), code.to_string())
 }
 
 fn incident() -> Value {

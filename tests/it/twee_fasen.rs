@@ -5,6 +5,7 @@
 
 use crate::common;
 use common::{Db, TestApp, assert_problem};
+use common::{maak, p, paren, persoon};
 use serde_json::{Value, json};
 
 const GI: &str = "gi-jeugdbescherming-west";
@@ -16,48 +17,6 @@ async fn app(db: Db) -> Option<TestApp> {
         .await;
     app.organisatie(VT, "veilig-thuis", &["0518"]).await;
     Some(app)
-}
-
-/// The (name, code) pairs of a problem, sorted.
-fn paren(p: &Value) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> = p["invalidParams"]
-        .as_array()
-        .expect("invalidParams")
-        .iter()
-        .map(|i| {
-            (
-                i["name"].as_str().unwrap().to_string(),
-                i["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    v.sort();
-    v
-}
-
-fn p(naam: &str, code: &str) -> (String, String) {
-    (naam.to_string(), code.to_string())
-}
-
-async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
-    let res = app.post(pad, token, &body).await;
-    let status = res.status();
-    let v: Value = res.json().await.unwrap();
-    assert_eq!(status, 201, "{pad}: {v}");
-    v
-}
-
-async fn persoon(app: &TestApp, token: &str, voornamen: &str, geboren: &str) -> String {
-    maak(
-        app,
-        "/api/v1/personen",
-        token,
-        json!({"voornamen": voornamen, "achternaam": "de Boer", "geboortedatum": geboren}),
-    )
-    .await["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
 }
 
 fn d(dagen: i64) -> String {

@@ -542,6 +542,52 @@ pub async fn assert_problem(res: reqwest::Response, status: u16) -> Value {
     body
 }
 
+/// The (pointer, code) pairs of a problem's `invalidParams`, sorted: what a test of "every
+/// problem named at once" compares.
+pub fn paren(p: &Value) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = p["invalidParams"]
+        .as_array()
+        .expect("invalidParams")
+        .iter()
+        .map(|i| {
+            (
+                i["name"].as_str().unwrap().to_string(),
+                i["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// One (pointer, code) pair, as `paren` gives them.
+pub fn p(naam: &str, code: &str) -> (String, String) {
+    (naam.to_string(), code.to_string())
+}
+
+/// POST `body` to `pad` and expect a 201; its body.
+pub async fn maak(app: &TestApp, pad: &str, token: &str, body: Value) -> Value {
+    let res = app.post(pad, token, &body).await;
+    let status = res.status();
+    let v: Value = res.json().await.unwrap();
+    assert_eq!(status, 201, "{pad}: {v}");
+    v
+}
+
+/// A person of `token`'s organisation without a BSN; its id.
+pub async fn persoon(app: &TestApp, token: &str, voornamen: &str, geboren: &str) -> String {
+    maak(
+        app,
+        "/api/v1/personen",
+        token,
+        serde_json::json!({"voornamen": voornamen, "achternaam": "de Boer", "geboortedatum": geboren}),
+    )
+    .await["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 /// Generate `sqlite::NAME` and `postgres::NAME` tests for each `async fn NAME(db: Db)`.
 #[macro_export]
 macro_rules! op_beide_backends {
