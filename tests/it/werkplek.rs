@@ -1544,15 +1544,7 @@ async fn kwaliteitsoordeel_zonder_opmerkingen(db: Db) {
         return;
     };
     demo_organisaties(&app).await;
-    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
-    let res = app
-        .put(
-            "/api/v1/kwaliteitscontrole",
-            &beheer,
-            &json!({"verplicht": true}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    common::kwaliteitscontrole_verplicht(&app, POLITIE).await;
     let agent = app.token(POLITIE, &["wijkagent"]);
     let res = app
         .post("/api/v1/zorgmeldingen", &agent, &common::keten::melding())
@@ -1615,15 +1607,7 @@ async fn kwaliteitscontrole_vier_ogen(db: Db) {
         return;
     };
     demo_organisaties(&app).await;
-    let beheer = app.token(POLITIE, &["functioneel-beheerder"]);
-    let res = app
-        .put(
-            "/api/v1/kwaliteitscontrole",
-            &beheer,
-            &json!({"verplicht": true}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    common::kwaliteitscontrole_verplicht(&app, POLITIE).await;
     let mut claims = common::claims(POLITIE, &["wijkagent"]);
     claims.sub = "demo-kwaliteitscontroleur".into();
     let zelf = common::rs256(&claims);

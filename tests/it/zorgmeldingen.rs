@@ -105,17 +105,7 @@ async fn stap(app: &TestApp, token: &str, id: &str, sub: &str, body: Value) -> r
 async fn de_hele_keten(db: Db) {
     let Some(app) = app(db).await else { return };
     // The police organisation checks quality before sending.
-    let beheer = app.token("politie-haaglanden", &["functioneel-beheerder"]);
-    assert_eq!(
-        app.put(
-            "/api/v1/kwaliteitscontrole",
-            &beheer,
-            &json!({"verplicht": true})
-        )
-        .await
-        .status(),
-        200
-    );
+    common::kwaliteitscontrole_verplicht(&app, "politie-haaglanden").await;
     let m = concept(&app, &["0518"]).await;
     let id = m["id"].as_str().unwrap().to_string();
     assert_eq!(m["meldingstatus"], "concept");
@@ -1507,15 +1497,7 @@ async fn buiten_convenant_per_regio(db: Db) {
 async fn kwaliteitscontrole_vier_ogen(db: Db) {
     let Some(app) = app(db).await else { return };
     let politie = "politie-haaglanden";
-    let beheer = app.token(politie, &["functioneel-beheerder"]);
-    let res = app
-        .put(
-            "/api/v1/kwaliteitscontrole",
-            &beheer,
-            &json!({"verplicht": true}),
-        )
-        .await;
-    assert_eq!(res.status(), 200);
+    common::kwaliteitscontrole_verplicht(&app, politie).await;
     // One officer with both roles; a new token each time, the same user.
     let zelf = || {
         let mut c = common::claims(politie, &["wijkagent", "kwaliteitscontroleur"]);

@@ -588,6 +588,20 @@ pub async fn persoon(app: &TestApp, token: &str, voornamen: &str, geboren: &str)
         .to_string()
 }
 
+/// Turn on `organisatie`'s quality check before sending (`PUT /kwaliteitscontrole` by
+/// its functional admin).
+pub async fn kwaliteitscontrole_verplicht(app: &TestApp, organisatie: &str) {
+    let beheer = app.token(organisatie, &["functioneel-beheerder"]);
+    let res = app
+        .put(
+            "/api/v1/kwaliteitscontrole",
+            &beheer,
+            &serde_json::json!({"verplicht": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+}
+
 /// Generate `sqlite::NAME` and `postgres::NAME` tests for each `async fn NAME(db: Db)`.
 #[macro_export]
 macro_rules! op_beide_backends {
