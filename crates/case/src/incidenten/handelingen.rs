@@ -230,19 +230,9 @@ pub fn verklaring_toevoegen(
     let huidig = eigen(conn, ctx, incident)?;
     // The body before the precondition (RFC 9110 §13.2.1, as STAP_VOOR_REDEN).
     let mut v = Validatie::new();
-    niet_voor_het_incident(
-        &mut v,
-        "afgelegdOp",
-        s.afgelegd_op_gegeven.then_some(s.afgelegd_op),
-        Some(huidig.tijdstip),
-    );
+    s.na_het_incident(&mut v, "afgelegdOp", huidig.tijdstip);
     v.afronden(|| ()).map_err(Fout::Ongeldig)?;
     volgende_versie(conn, &huidig, voorwaarde)?;
-    // Unstated: recorded now, never before the incident (its moment may lie within the
-    // clock skew ahead of now).
-    if !s.afgelegd_op_gegeven {
-        s.afgelegd_op = s.afgelegd_op.max(huidig.tijdstip);
-    }
     if let Some(p) = s.persoon {
         personen::eigen_personen(conn, &ctx.actor.organisatie, &[("persoon".into(), p)])?;
     }

@@ -37,7 +37,7 @@ use uuid::Uuid;
 /// caller meets them.
 pub mod uitleg {
     pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement. A statement's `afgelegdOp` or the hearing's `op` before `tijdstip` is a 422 `niet-voor-het-incident` naming that field (rule NIET_VOOR_HET_INCIDENT).";
-    pub const VERKLARING: &str = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`. An `afgelegdOp` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/afgelegdOp` (rule NIET_VOOR_HET_INCIDENT); a statement without it is dated now.";
+    pub const VERKLARING: &str = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`. An `afgelegdOp` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/afgelegdOp` (rule NIET_VOOR_HET_INCIDENT); a statement without it is dated now, or at the incident's `tijdstip` when that is later (within the allowed clock skew).";
     pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`, else a 422 `verplicht-bij` naming `/op`). Rule HOOR_EN_WEDERHOOR. An `op` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/op` (rule NIET_VOOR_HET_INCIDENT).";
 }
 
@@ -309,19 +309,33 @@ impl VerklaringInvoer {
         let door = v.keuze(&p("afgelegdDoor"), self.afgelegd_door.as_deref());
         let tekst = v.tekst(&p("tekst"), self.tekst.as_deref(), 20_000);
         let op = invoer::tijdstip(v, &p("afgelegdOp"), self.afgelegd_op.as_deref(), Some(nu));
-        niet_voor_het_incident(v, &p("afgelegdOp"), op, na);
-        Some(Verklaring {
+        let mut s = Verklaring {
             id: ids::new_id(),
             afgelegd_door: door?,
             persoon: self.persoon,
             tekst: tekst?,
-            // Unstated: recorded now, but never before the incident it is about
-            // (`NIET_VOOR_HET_INCIDENT`; the incident's moment may lie up to the allowed
-            // clock skew ahead of now).
-            afgelegd_op: op.unwrap_or_else(|| na.map_or(nu, |t| t.max(nu))),
+            afgelegd_op: op.unwrap_or(nu),
             afgelegd_op_gegeven: op.is_some(),
             vastgelegd_door: String::new(),
-        })
+        };
+        if let Some(t) = na {
+            s.na_het_incident(v, &p("afgelegdOp"), t);
+        }
+        Some(s)
+    }
+}
+
+impl Verklaring {
+    /// `NIET_VOOR_HET_INCIDENT` against the incident's moment `tijdstip`: a stated
+    /// `afgelegdOp` before it is named in `v` at `naam`; an unstated one (recorded now)
+    /// is moved up to it, as the incident's moment may lie up to the allowed clock skew
+    /// ahead of now. For a statement recorded with its incident and one added later.
+    pub fn na_het_incident(&mut self, v: &mut Validatie, naam: &str, tijdstip: DateTime<Utc>) {
+        if self.afgelegd_op_gegeven {
+            niet_voor_het_incident(v, naam, Some(self.afgelegd_op), Some(tijdstip));
+        } else {
+            self.afgelegd_op = self.afgelegd_op.max(tijdstip);
+        }
     }
 }
 
