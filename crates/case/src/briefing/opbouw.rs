@@ -408,11 +408,15 @@ impl<'a> Opbouw<'a> {
             let Some(kind) = self.identiteit_van(&g.kind) else {
                 continue;
             };
+            // A decision cited but no longer stored (removed under retention, which
+            // removes a decision only once every gezag record citing it has gone, so
+            // only an inconsistent store gets here) cannot show the gezag in force:
+            // an unconfirmed legal fact is not briefed as one.
             let besluit = g.beschikking.map(|b| {
                 self.werking_besluiten
                     .get(&b)
                     .copied()
-                    .unwrap_or(Werking::InWerking)
+                    .unwrap_or(Werking::Verlopen)
             });
             if !self
                 .toegang
