@@ -20,7 +20,13 @@
 //! - `PARTIJEN_LEZEN_TERUGKOPPELING`: its receiver, whoever is owed the feedback and the
 //!   melding's sender read it;
 //! - `TERUGKOPPELING_VOLGT_BEHANDELING`: a moment is fed back once the handling has
-//!   reached it (`moment_past_bij`).
+//!   reached it (`moment_past_bij`);
+//! - `STROOM_BINNEN_CONVENANT` (`ketenregie_privacy::zicht`): feedback is given only when
+//!   whoever is owed it may read it under an agreement rule in force with the receiver
+//!   (the decision for that read, `Convenant::is_partij` for both): a receiver that left
+//!   the agreement gives no feedback and meets no duty (403, nothing written); the duty
+//!   stays open and is chased as any unmet duty (ARCHITECTURE.md, "Outside testers, fourth
+//!   round (stop 36)").
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -29,7 +35,7 @@ use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Validatie, ids};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::eigen_verklaring::{EigenVerklaringWeergave, Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
-use ketenregie_privacy::{Aanvraag, Context, besluit};
+use ketenregie_privacy::{Aanvraag, Context, besluit, zicht};
 use ketenregie_referral::levenscyclus::TaakStatus;
 use ketenregie_referral::opslag::{self, Kop};
 use ketenregie_referral::{partij, termijnen};
@@ -384,7 +390,8 @@ pub struct NieuweTerugkoppeling {
 }
 
 /// Give feedback on melding (or hand-over task) `id`, as its receiver
-/// (`ONTVANGER_KOPPELT_TERUG`). Inside the caller's transaction: decision, row, duties
+/// (`ONTVANGER_KOPPELT_TERUG`), to whoever may read it under an agreement in force
+/// (`STROOM_BINNEN_CONVENANT`). Inside the caller's transaction: decision, row, duties
 /// met, notification, both logs. At most one final outcome (409 after it).
 pub fn geef(
     conn: &mut DbConnection,
@@ -405,6 +412,19 @@ pub fn geef(
     }
     // The receiver writes its own record (EIGEN_ORGANISATIE).
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Aanmaken, &org, &k))?;
+    // STROOM_BINNEN_CONVENANT: the feedback goes to whoever is owed it, who reads it under
+    // an agreement rule with the receiver; a receiver that left (or an agreement no longer
+    // in force) gives none, and meets no duty with it. Refused in the trail of whoever it
+    // was to go to, before the body is looked at.
+    let afzender = terugkoppelen_aan(conn, &k)?;
+    zicht::stroom(
+        conn,
+        ctx,
+        &afzender,
+        &aanvraag(Actie::Lezen, &org, &k),
+        "deze terugkoppeling",
+    )
+    .map_err(|f| f.bij_eigenaar(&afzender))?;
     let g = n.invoer.valideer().map_err(Fout::Ongeldig)?;
     if let Some(o) = &g.overgenomen_door
         && directory::organisatie_op_code(conn, o)?.is_none()
@@ -429,7 +449,6 @@ pub fn geef(
             "Er is al een eindresultaat teruggekoppeld; de terugkoppeling is afgesloten",
         ));
     }
-    let afzender = terugkoppelen_aan(conn, &k)?;
     let betrokkenen = opslag::onderwerpen(conn, k.id)?;
     let nieuw_id = ids::new_id().to_string();
     diesel::insert_into(terugkoppelingen::table)

@@ -20,6 +20,10 @@
 //! - `DOORBRAAK`: break-glass — a role named in an agreement in force the actor's
 //!   organisation and every owner take part in may read outside the rules, only with a
 //!   reason; flagged.
+//! - `STROOM_BINNEN_CONVENANT` (`zicht::stroom`): a write of the actor's own data that then
+//!   goes to another organisation (feedback it owes) passes only when this decision lets
+//!   that organisation read it; a party that left, or an agreement no longer in force,
+//!   lets nothing flow, writes as much as reads.
 //!
 //! One function per rule: `regels::zaakrol` and `regels::eigen_organisatie`
 //! (`EIGEN_ORGANISATIE`), `regels::convenant_vereist` (`CONVENANT_VEREIST`),
@@ -152,7 +156,14 @@ pub struct Weigering {
 /// request, its rule asks a reason, or break-glass was not allowed. Every other refusal
 /// comes from a rule of the service itself (`EIGEN_ORGANISATIE`, a use case's rule such as
 /// `ONTVANGER_KOPPELT_TERUG`), and its problem title must not blame an agreement.
-pub const CONVENANTREGELS: &[&str] = &["CONVENANT_VEREIST", "REDEN_VERPLICHT", "DOORBRAAK"];
+/// `STROOM_BINNEN_CONVENANT` (`zicht`) is this decision asked for the organisation a
+/// write's data goes to.
+pub const CONVENANTREGELS: &[&str] = &[
+    "CONVENANT_VEREIST",
+    "REDEN_VERPLICHT",
+    "DOORBRAAK",
+    crate::zicht::STROOM_BINNEN_CONVENANT,
+];
 
 impl Weigering {
     /// Was it an agreement that refused (`CONVENANTREGELS`)?
