@@ -127,7 +127,7 @@ async fn lees(
 /// The 403 of every route that records an own statement: the privacy officer's act
 /// (PRIVACYFUNCTIONARIS_VERANTWOORDT), the OM's with a reason (OM_PER_VERZOEK_MET_REDEN),
 /// answered before `door` is looked at.
-const WEIGERING_VASTLEGGEN: &str = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN), vóór elke controle van `door`";
+const WEIGERING_VASTLEGGEN: &str = "Alleen de privacyfunctionaris van de organisatie legt een eigen verklaring vast; het OM op een record van een andere organisatie alleen met een reden (`X-Audit-Toelichting`, `toelichting-vereist`; regel OM_PER_VERZOEK_MET_REDEN); op het record van een andere organisatie alleen via een organisatie die met de eigenaar nog partij is bij een convenant van kracht (regel VERKLARING_DOOR_HOUDER: na uittreden of intrekking niet meer); alles vóór elke controle van `door`";
 /// The 403 of every route that reads own statements: the record's own read decides
 /// (VERKLARING_LEZEN_ALS_RECORD).
 const WEIGERING_LEZEN: &str = "De organisatie kan het record zien, maar deze rol of een ontbrekende reden (`X-Audit-Toelichting`) weigert";
@@ -206,7 +206,7 @@ pub async fn lijst(
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanZorgmelding",
     summary = "Eigen verklaring toevoegen aan een zorgmelding",
-    description = "Records the own statement of a child or parent in the melding (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of its sender or receiver (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the melding and is returned with it (`eigenVerklaringen`) on every read of its content and in the briefing.",
+    description = "Records the own statement of a child or parent in the melding (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of its sender or receiver (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). On a record of another organisation only while the caller's organisation and its owner are both parties of an agreement in force (VERKLARING_DOOR_HOUDER): an organisation that left the agreement, or one withdrawn or expired, records none (403 naming the rule, in the owner's trail, nothing stored). It never changes the melding and is returned with it (`eigenVerklaringen`) on every read of its content and in the briefing.",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     request_body = EigenVerklaringInvoer,
     responses(
@@ -392,7 +392,7 @@ pub async fn beschikking_lijst(
 #[utoipa::path(
     post, path = "/terugkoppelingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringToevoegenAanTerugkoppeling",
     summary = "Eigen verklaring toevoegen aan een terugkoppeling",
-    description = "Records the own statement of a child or parent of the melding the feedback is about (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of the organisation that gave the feedback or of one that reads it (the melding's sender, whoever is owed it) (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). It never changes the feedback and is returned with it (`eigenVerklaringen`) on every read.",
+    description = "Records the own statement of a child or parent of the melding the feedback is about (`door`: `kinderen/0`, `ouders/1`), by the privacy officer of the organisation that gave the feedback or of one that reads it (the melding's sender, whoever is owed it) (rules VERKLARING_DOOR_HOUDER, PRIVACYFUNCTIONARIS_VERANTWOORDT). On a record of another organisation only while the caller's organisation and its owner are both parties of an agreement in force (VERKLARING_DOOR_HOUDER): an organisation that left the agreement, or one withdrawn or expired, records none (403 naming the rule, in the owner's trail, nothing stored). It never changes the feedback and is returned with it (`eigenVerklaringen`) on every read.",
     params(("id" = Uuid, Path, description = "Id of the feedback item")),
     request_body = EigenVerklaringInvoer,
     responses(

@@ -9,9 +9,11 @@
 //! - `VERKLARING_DOOR_HOUDER`: a statement is accepted through any organisation that holds
 //!   the record — its owner, or one that received it (or the owner's data on its persons)
 //!   through the service under an agreement that is still in force between the two
-//!   (`houdt`; for a zorgmelding and its terugkoppeling: a party of it); to any other
-//!   organisation the record is answered as unknown, the refusal recorded in the owner's
-//!   audit trail (`EEN_ORGANISATIE_ZICHT`). It never alters the record.
+//!   (`houdt`; for a zorgmelding and its terugkoppeling: a party of it, and with the
+//!   owner still a party of an agreement in force, `nog_partij`: else 403, since a party
+//!   of the melding may know it exists); to any other organisation the record is
+//!   answered as unknown, the refusal recorded in the owner's audit trail
+//!   (`EEN_ORGANISATIE_ZICHT`). It never alters the record.
 //! - `VERKLARING_VOOR_ONTVANGEN_PERSOON`: an organisation that holds the record only
 //!   through what it received records the statement of a person whose data it received
 //!   from the owner, not of another person the record names (checked with `houdt` for
@@ -106,10 +108,7 @@ pub fn houdt(
     if eigenaar == org {
         return Ok(true);
     }
-    let samen = convenant::actief_voor(conn, org)?
-        .iter()
-        .any(|c| c.van_kracht(ctx.nu) && c.is_partij(eigenaar));
-    if !samen {
+    if !samen_partij(conn, ctx, eigenaar)? {
         return Ok(false);
     }
     let pseudoniemen: Vec<String> = betrokkenen
@@ -117,6 +116,19 @@ pub fn houdt(
         .map(|b| ctx.pseudoniemen.van(*b))
         .collect();
     inzage::ontving_van(conn, org, eigenaar, &pseudoniemen)
+}
+
+/// Is the caller's organisation, with `eigenaar`, a party of an agreement in force
+/// (`Convenant::is_partij` for both: named and not left)? Its own organisation always is.
+/// `VERKLARING_DOOR_HOUDER`'s agreement half, for `houdt` and `mag_vastleggen`.
+pub fn samen_partij(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> QueryResult<bool> {
+    let org = ctx.actor.organisatie.as_str();
+    if eigenaar == org {
+        return Ok(true);
+    }
+    Ok(convenant::actief_voor(conn, org)?
+        .iter()
+        .any(|c| c.van_kracht(ctx.nu) && c.is_partij(org) && c.is_partij(eigenaar)))
 }
 
 /// The answer for a record of kind `wat` of `eigenaar` the caller's organisation does not
@@ -142,7 +154,32 @@ pub fn niet_gehouden(ctx: &Context, wat: &str, eigenaar: &str) -> Fout {
 /// whether a person is named in it) and nothing is written.
 pub fn mag_vastleggen(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> Result<(), Fout> {
     privacyfunctionaris(&ctx.actor)?;
+    nog_partij(conn, ctx, eigenaar)?;
     om_met_reden(conn, ctx, eigenaar)
+}
+
+/// `VERKLARING_DOOR_HOUDER`'s agreement half for every record kind, where the record is
+/// in the caller's view (a party of a zorgmelding or its feedback, which may know that it
+/// exists): a statement on another organisation's record flows to that owner and to
+/// everyone who reads the record with it (`VERKLARING_BIJ_RECORD`), so it is recorded
+/// only through an organisation that is still, with the owner, a party of an agreement
+/// in force (`samen_partij`). A party that left (`UITTREDEN`), or an agreement withdrawn
+/// or expired, records none: 403 naming the rule, in the owner's trail, nothing written
+/// (the outside test of round four, F4: the privacy officer of a wijkteam that had left
+/// recorded a statement on a hand-over task, and the police read it with the melding).
+/// The case registry's records ask `houdt`, which includes it and answers an unknown id.
+fn nog_partij(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> Result<(), Fout> {
+    if samen_partij(conn, ctx, eigenaar)? {
+        return Ok(());
+    }
+    Err(Fout::geweigerd(
+        VERKLARING_DOOR_HOUDER,
+        format!(
+            "Organisatie `{}` is met de eigenaar van dit record geen partij (meer) bij een convenant van kracht: een eigen verklaring via een organisatie die uittrad, of onder een ingetrokken of verlopen convenant, stroomt niet naar de anderen (regel {VERKLARING_DOOR_HOUDER})",
+            ctx.actor.organisatie
+        ),
+    )
+    .bij_eigenaar(eigenaar))
 }
 
 /// `OM_PER_VERZOEK_MET_REDEN` for an act of the caller on a record of `eigenaar`: when the
