@@ -1015,8 +1015,237 @@ async fn intrekking_bereikt_de_overdracht(db: Db) {
     assert_eq!(t["taakstatus"], "accepted", "{t}");
 }
 
+/// The outside testers' fourth round (F3, F4; README "Agreements: signing, leaving,
+/// withdrawal"): once the wijkteam left the agreement, nothing it writes flows to the
+/// others. Its feedback on the hand-over task is refused (STROOM_BINNEN_CONVENANT): 403,
+/// in the trail of whoever it was owed to, nothing stored, no duty met, no notice; the
+/// duty stays open and is owed as before (chased, reported late to Veilig Thuis). Its
+/// steps and hand-overs are refused by the decision on the melding (CONVENANT_VEREIST).
+/// Its privacy officer records no own statement on the task, and Veilig Thuis's none on
+/// the wijkteam's feedback (VERKLARING_DOOR_HOUDER: 403 in the owner's trail, nothing
+/// stored); the police read no statement the wijkteam did not record.
+async fn uitgetreden_partij_schrijft_niets_dat_stroomt(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let id = verzonden_melding(&app).await;
+    let vt = app.token("vt-haaglanden", &["triagist"]);
+    let wt = app.token("wijkteam-den-haag", &["wijkteammedewerker"]);
+    let agent = app.token("politie-haaglanden", &["wijkagent"]);
+    for (sub, body) in [
+        ("ontvangsten", json!({})),
+        (
+            "beoordelingen",
+            json!({"uitkomst": "overdracht-lokaal-veld"}),
+        ),
+    ] {
+        let res = app
+            .post(&format!("/api/v1/zorgmeldingen/{id}/{sub}"), &vt, &body)
+            .await;
+        assert_eq!(res.status(), 200, "{sub}");
+    }
+    let taak: Value = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/overdrachten"),
+            &vt,
+            &json!({"organisatie": "wijkteam-den-haag"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let taak = taak["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{taak}/acceptaties"),
+            &wt,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    // Before it leaves, the wijkteam feeds back its receipt: that one stands.
+    let res = app
+        .post(
+            &pad(&taak),
+            &wt,
+            &json!({"moment": "ontvangstbevestiging", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201);
+    let eerste: Value = res.json().await.unwrap();
+    let eerste = eerste["id"].as_str().unwrap().to_string();
+
+    // The wijkteam's admin leaves the agreement.
+    let beheer = app.token("wijkteam-den-haag", &["functioneel-beheerder"]);
+    let lijst: Value = app
+        .get("/api/v1/convenanten", &beheer)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let cv = lijst["results"][0]["id"].as_str().unwrap().to_string();
+    let res = app
+        .post(
+            &format!("/api/v1/convenanten/{cv}/uittredingen"),
+            &beheer,
+            &json!({"reden": "test uittreden wijkteam"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+
+    let terugkoppelingen = "SELECT count(*) AS n FROM terugkoppelingen";
+    let verklaringen = "SELECT count(*) AS n FROM eigen_verklaringen";
+    let berichten = "SELECT count(*) AS n FROM outbox";
+    let voldaan = format!(
+        "SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND voldaan_op IS NOT NULL"
+    );
+    let stand = || {
+        (
+            app.tel(terugkoppelingen),
+            app.tel(verklaringen),
+            app.tel(berichten),
+            app.tel(&voldaan),
+        )
+    };
+    let voor = stand();
+    assert_eq!(voor.3, 1, "only the receipt was met");
+
+    // F3: feedback from the party that left is refused whole.
+    let fout = assert_problem(
+        app.post(
+            &pad(&taak),
+            &wt,
+            &json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true, "toelichting": "na uittreden"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(
+        fout["detail"]
+            .as_str()
+            .unwrap()
+            .contains("STROOM_BINNEN_CONVENANT"),
+        "{fout}"
+    );
+    assert_eq!(stand(), voor, "nothing stored, no duty met, no notice");
+    let geweigerd = app.audit(&format!(
+        "object_type = 'terugkoppelingen' AND object_id = '{taak}' AND resultaat = 403 AND organisatie = 'wijkteam-den-haag'"
+    ));
+    assert_eq!(geweigerd.len(), 1, "{geweigerd:?}");
+    assert_eq!(
+        geweigerd[0].eigenaar, "vt-haaglanden",
+        "in the trail of whoever it was owed to"
+    );
+    assert!(
+        geweigerd[0]
+            .grondslag
+            .as_deref()
+            .unwrap_or_default()
+            .contains("STROOM_BINNEN_CONVENANT"),
+        "{:?}",
+        geweigerd[0]
+    );
+    // The duty is still owed: open, not lapsed, shown to whoever handed over.
+    assert_eq!(
+        app.tel(&format!("SELECT count(*) AS n FROM termijnen WHERE zorgmelding_id = '{taak}' AND moment = 'na-beoordeling' AND voldaan_op IS NULL")),
+        1
+    );
+    // Its steps and hand-overs are refused by the decision on the melding.
+    for (sub, body) in [
+        ("afsluitingen", json!({"uitvoer": "na uittreden"})),
+        ("opschortingen", json!({"reden": "na uittreden"})),
+        ("overdrachten", json!({"organisatie": "buitenstaander"})),
+    ] {
+        assert_problem(
+            app.post(&format!("/api/v1/zorgmeldingen/{taak}/{sub}"), &wt, &body)
+                .await,
+            403,
+        )
+        .await;
+    }
+    assert_eq!(stand(), voor, "no step, no task, no notice");
+
+    // F4: the privacy officer of the party that left records no statement on the task
+    // (the police's record), in the police's trail.
+    let wt_fg = app.token("wijkteam-den-haag", &["privacyfunctionaris"]);
+    let fout = assert_problem(
+        app.post(
+            &format!("/api/v1/zorgmeldingen/{taak}/eigen-verklaringen"),
+            &wt_fg,
+            &json!({"tekst": "Ik ben het er niet mee eens.", "door": "ouders/0"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert!(
+        fout["detail"]
+            .as_str()
+            .unwrap()
+            .contains("VERKLARING_DOOR_HOUDER"),
+        "{fout}"
+    );
+    // Nor on its own feedback's melding, and Veilig Thuis none on the feedback of the
+    // party that left (the wijkteam's record).
+    let vt_fg = app.token("vt-haaglanden", &["privacyfunctionaris"]);
+    assert_problem(
+        app.post(
+            &format!("/api/v1/terugkoppelingen/{eerste}/eigen-verklaringen"),
+            &vt_fg,
+            &json!({"tekst": "Ik ben het er niet mee eens.", "door": "ouders/0"}),
+        )
+        .await,
+        403,
+    )
+    .await;
+    assert_eq!(stand(), voor, "no statement stored");
+    for eigenaar in ["politie-haaglanden", "wijkteam-den-haag"] {
+        let rijen = app.audit(&format!(
+            "resultaat = 403 AND eigenaar = '{eigenaar}' AND object_type IN ('zorgmeldingen', 'terugkoppelingen') AND organisatie <> '{eigenaar}'"
+        ));
+        assert!(
+            rijen.iter().any(|r| r
+                .grondslag
+                .as_deref()
+                .unwrap_or_default()
+                .contains("VERKLARING_DOOR_HOUDER")),
+            "{eigenaar}: {rijen:?}"
+        );
+    }
+    let gelezen: Value = app
+        .get(&format!("/api/v1/zorgmeldingen/{taak}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        gelezen["eigenVerklaringen"].as_array().map_or(0, Vec::len),
+        0,
+        "{gelezen}"
+    );
+
+    // The parties that stayed still write to each other: Veilig Thuis feeds back to the
+    // police, and its privacy officer records a statement on the police's melding.
+    let res = app
+        .post(
+            &pad(&id),
+            &vt,
+            &json!({"moment": "na-beoordeling", "vervolgtrajectGestart": true}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+    let res = app
+        .post(
+            &format!("/api/v1/zorgmeldingen/{id}/eigen-verklaringen"),
+            &vt_fg,
+            &json!({"tekst": "Ik ben het er niet mee eens.", "door": "ouders/0"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{}", res.text().await.unwrap());
+}
+
 op_beide_backends!(
     alleen_wie_overdroeg_annuleert,
+    uitgetreden_partij_schrijft_niets_dat_stroomt,
     geen_terugkoppeling_op_een_geannuleerde_taak,
     stap_vervult_geen_plicht_met_inhoud,
     status_van_een_overdracht_aan_wie_overdroeg,
