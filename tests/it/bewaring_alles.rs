@@ -166,8 +166,9 @@ async fn signalen(app: &TestApp) -> (String, String) {
     (uit[0].clone(), uit[1].clone())
 }
 
-/// A family as the police record it: mother and child, a court decision (omgang, ending a
-/// year after), an arrangement and gezag citing it, and an incident with the mother's
+/// A family as the police record it: mother and child, a court decision (on gezag, with
+/// the omgang it set; ending a year after), an arrangement and gezag citing it
+/// (`GEZAG_BERUST_OP_GEZAGSBESLISSING`, `REGELING_BERUST_OP_PASSENDE_BESCHIKKING`), and an incident with the mother's
 /// statement.
 async fn dossier(app: &TestApp) {
     let p = app.token(POLITIE, &["wijkagent", "noodhulp"]);
@@ -189,7 +190,7 @@ async fn dossier(app: &TestApp) {
         .unwrap()
         .to_string();
     let b = post_ok(app, &format!("/api/v1/gezinnen/{gezin}/beschikkingen"), &p, json!({
-        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/650001", "datum": d(-10), "soort": "omgang",
+        "rechtbank": "Rechtbank Den Haag", "zaaknummer": "C/09/650001", "datum": d(-10), "soort": "gezag",
         "van": d(-10), "tot": d(365), "uitvoerbaarBijVoorraad": true, "sterkeArm": false, "kinderen": [kind]})).await;
     post_ok(
         app,

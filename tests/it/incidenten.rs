@@ -149,7 +149,94 @@ async fn ongedateerde_verklaring_niet_voor_het_incident(db: Db) {
     );
 }
 
+/// Outside testers, fourth round (a domain expert): a child may have two legal mothers
+/// (BW 1:198). Hoor en wederhoor counts the parents heard per person
+/// (`OUDERS_GETELD_PER_PERSOON`): two `moeder` statements naming two persons are both
+/// parents heard, not one-sided; unnamed, or naming the same person, they cannot be told
+/// from one mother heard twice and stay one-sided. The same when the second mother is
+/// heard later.
+async fn twee_moeders_gehoord(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let agent = app.token(POLITIE, &["noodhulp"]);
+    let anna = common::persoon(&app, &agent, "Anna", "1985-02-02").await;
+    let bo = common::persoon(&app, &agent, "Bo", "1987-03-03").await;
+    let met = |verklaringen: Value| {
+        let mut b = incident();
+        b["soort"] = json!("overdracht-kind-mislukt");
+        b["verklaringen"] = verklaringen;
+        b
+    };
+    let maak_incident = |b: Value| {
+        let app = &app;
+        let agent = agent.clone();
+        async move {
+            let res = app.post("/api/v1/incidenten", &agent, &b).await;
+            assert_eq!(res.status(), 201, "{:?}", res.text().await);
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // Two statements by `moeder` without a person: one mother heard twice, or two; one-sided.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "tekst": "a"}, {"afgelegdDoor": "moeder", "tekst": "b"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], true, "{i}");
+    // The same person twice: one parent.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "persoon": anna, "tekst": "a"},
+        {"afgelegdDoor": "moeder", "persoon": anna, "tekst": "b"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], true, "{i}");
+    // A named mother and an unnamed one: the unnamed may be her again.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "persoon": anna, "tekst": "a"},
+        {"afgelegdDoor": "moeder", "tekst": "b"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], true, "{i}");
+    // Two mothers, each named: both parents heard.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "persoon": anna, "tekst": "a"},
+        {"afgelegdDoor": "moeder", "persoon": bo, "tekst": "b"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], false, "{i}");
+    assert_eq!(i["wederhoor"], "nee", "the recorded status is kept: {i}");
+    // The second mother heard later.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "persoon": anna, "tekst": "a"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], true, "{i}");
+    let id = i["id"].as_str().unwrap();
+    let res = app
+        .post(
+            &format!("/api/v1/incidenten/{id}/verklaringen"),
+            &agent,
+            &json!({"afgelegdDoor": "moeder", "persoon": bo, "tekst": "b"}),
+        )
+        .await;
+    assert_eq!(res.status(), 201, "{:?}", res.text().await);
+    let i: Value = res.json().await.unwrap();
+    assert_eq!(i["eenzijdig"], false, "{i}");
+    let gelezen: Value = app
+        .get(&format!("/api/v1/incidenten/{id}"), &agent)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(gelezen["eenzijdig"], false, "{gelezen}");
+    // A mother and a father, unnamed, as before: both heard.
+    let i = maak_incident(met(json!([
+        {"afgelegdDoor": "moeder", "tekst": "a"}, {"afgelegdDoor": "vader", "tekst": "b"}
+    ])))
+    .await;
+    assert_eq!(i["eenzijdig"], false, "{i}");
+}
+
 op_beide_backends!(
     niets_voor_het_incident,
-    ongedateerde_verklaring_niet_voor_het_incident
+    ongedateerde_verklaring_niet_voor_het_incident,
+    twee_moeders_gehoord
 );

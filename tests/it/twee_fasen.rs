@@ -258,7 +258,178 @@ async fn gezag_rust_op_bestaande_beschikking(db: Db) {
     maak(&app, &rpad, &gi, regeling(&over_kind["id"])).await;
 }
 
+/// Outside testers, fourth round (a domain expert): a gezag record rests only on a
+/// decision that decides gezag (`GEZAG_BERUST_OP_GEZAGSBESLISSING`: soort `gezag`; an OTS,
+/// UHP, omgang, zorgregeling or the burgemeester's huisverbod does not), and an
+/// arrangement on a decision of a matching kind (`REGELING_BERUST_OP_PASSENDE_BESCHIKKING`).
+/// Each a 422 naming `/beschikking`, beside the body's other problems; a decision outside
+/// the view still answers only `reference`.
+async fn gezag_en_regeling_op_passende_beschikking(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let (gezin, moeder, kind, _) = maak_gezin(&app, &gi).await;
+    let pad = format!("/api/v1/gezinnen/{gezin}/beschikkingen");
+    let besluit = |soort: &str| {
+        let mut b = beschikking(json!([kind]));
+        b["soort"] = json!(soort);
+        b["zaaknummer"] = json!(format!("C/09/{soort}"));
+        if soort == "huisverbod" {
+            b["rechtbank"] = json!("Burgemeester van 's-Gravenhage");
+            b["van"] = json!(d(-5));
+            b["datum"] = json!(d(-5));
+        }
+        if matches!(soort, "ots" | "uhp") {
+            b["tot"] = json!(d(200));
+        }
+        b
+    };
+    let mut besluiten = std::collections::BTreeMap::new();
+    for soort in [
+        "gezag",
+        "omgang",
+        "zorgregeling",
+        "ots",
+        "uhp",
+        "huisverbod",
+        "straatverbod",
+        "overig",
+    ] {
+        besluiten.insert(
+            soort,
+            maak(&app, &pad, &gi, besluit(soort)).await["id"].clone(),
+        );
+    }
+    let gpad = format!("/api/v1/personen/{kind}/gezag");
+    let gezag = |b: &Value| json!({"vorm": "eenhoofdig", "houders": [moeder], "bron": "beschikking", "beschikking": b, "geverifieerdOp": d(-1)});
+    for soort in [
+        "omgang",
+        "zorgregeling",
+        "ots",
+        "uhp",
+        "huisverbod",
+        "straatverbod",
+        "overig",
+    ] {
+        let pr = assert_problem(app.post(&gpad, &gi, &gezag(&besluiten[soort])).await, 422).await;
+        assert_eq!(
+            paren(&pr),
+            [p("/beschikking", "gezag-berust-op-gezagsbeslissing")],
+            "{soort}: {pr}"
+        );
+        assert!(
+            pr.to_string().contains("GEZAG_BERUST_OP_GEZAGSBESLISSING"),
+            "{pr}"
+        );
+    }
+    // Named beside the body's own problems and the other look-ups'.
+    let mut veel = gezag(&besluiten["huisverbod"]);
+    veel["houders"] = json!([moeder, moeder]);
+    veel["geverifieerdOp"] = json!(d(-21));
+    let pr = assert_problem(app.post(&gpad, &gi, &veel).await, 422).await;
+    let mut gevonden = paren(&pr);
+    gevonden.sort();
+    assert_eq!(
+        gevonden,
+        [
+            p("/beschikking", "gezag-berust-op-gezagsbeslissing"),
+            p("/geverifieerdOp", "gezag-niet-voor-beschikking"),
+            p("/houders", "gezag-houders-passen-bij-vorm"),
+            p("/houders/1", "dubbel"),
+        ],
+        "{pr}"
+    );
+    assert_eq!(app.tel("SELECT count(*) AS n FROM gezag"), 0);
+    maak(&app, &gpad, &gi, gezag(&besluiten["gezag"])).await;
+
+    let rpad = format!("/api/v1/gezinnen/{gezin}/regelingen");
+    let regeling = |soort: &str, b: &Value| {
+        json!({"soort": soort, "bron": "beschikking", "beschikking": b,
+               "samenvatting": "Om het weekend", "van": d(-5)})
+    };
+    for (soort, past, niet) in [
+        (
+            "omgangsregeling",
+            &["omgang", "gezag"][..],
+            &[
+                "zorgregeling",
+                "ots",
+                "uhp",
+                "huisverbod",
+                "straatverbod",
+                "overig",
+            ][..],
+        ),
+        (
+            "zorgregeling",
+            &["zorgregeling", "gezag"][..],
+            &[
+                "omgang",
+                "ots",
+                "uhp",
+                "huisverbod",
+                "straatverbod",
+                "overig",
+            ][..],
+        ),
+    ] {
+        for b in niet {
+            let pr = assert_problem(
+                app.post(&rpad, &gi, &regeling(soort, &besluiten[b])).await,
+                422,
+            )
+            .await;
+            assert_eq!(
+                paren(&pr),
+                [p("/beschikking", "regeling-berust-op-passende-beschikking")],
+                "{soort} op {b}: {pr}"
+            );
+        }
+        for b in past {
+            maak(&app, &rpad, &gi, regeling(soort, &besluiten[b])).await;
+        }
+    }
+    assert_eq!(app.tel("SELECT count(*) AS n FROM regelingen"), 4);
+    // Beside the body's own problems; with its own kind refused, the decision's kind is
+    // not judged against it.
+    let mut veel = regeling("omgangsregeling", &besluiten["huisverbod"]);
+    veel["tot"] = json!(d(-10));
+    let pr = assert_problem(app.post(&rpad, &gi, &veel).await, 422).await;
+    let mut gevonden = paren(&pr);
+    gevonden.sort();
+    assert_eq!(gevonden.len(), 2, "{pr}");
+    assert_eq!(
+        gevonden[0],
+        p("/beschikking", "regeling-berust-op-passende-beschikking"),
+        "{pr}"
+    );
+    let mut onbekend = regeling("weekendregeling", &besluiten["huisverbod"]);
+    onbekend["soort"] = json!("weekendregeling");
+    let pr = assert_problem(app.post(&rpad, &gi, &onbekend).await, 400).await;
+    assert!(
+        !pr.to_string()
+            .contains("regeling-berust-op-passende-beschikking"),
+        "{pr}"
+    );
+    // A decision outside the view says nothing of its kind.
+    let vt = app.token(VT, &["triagist"]);
+    let (vt_gezin, _, vt_kind, _) = maak_gezin(&app, &vt).await;
+    let mut hv = beschikking(json!([vt_kind]));
+    hv["soort"] = json!("huisverbod");
+    hv["van"] = json!(d(-5));
+    hv["datum"] = json!(d(-5));
+    let van_vt = maak(
+        &app,
+        &format!("/api/v1/gezinnen/{vt_gezin}/beschikkingen"),
+        &vt,
+        hv,
+    )
+    .await;
+    let pr = assert_problem(app.post(&gpad, &gi, &gezag(&van_vt["id"])).await, 422).await;
+    assert_eq!(paren(&pr), [p("/beschikking", "reference")], "{pr}");
+}
+
 op_beide_backends!(
     alle_problemen_in_een_antwoord,
-    gezag_rust_op_bestaande_beschikking
+    gezag_rust_op_bestaande_beschikking,
+    gezag_en_regeling_op_passende_beschikking
 );

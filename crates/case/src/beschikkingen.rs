@@ -150,6 +150,23 @@ impl Beschikkingsoort {
         )
     }
 
+    /// Whether a decision of this kind decides who holds gezag (rule
+    /// `GEZAG_BERUST_OP_GEZAGSBESLISSING`): only `gezag`, the kind for every court decision
+    /// on gezag under BW Boek 1 — sole gezag after divorce (1:251a) or for unmarried
+    /// parents (1:253c), ending joint gezag (1:253n), joint gezag of a parent and another
+    /// (1:253t), ending a parent's gezag (1:266), suspending it and provisional voogdij
+    /// (1:268 [check]), restoring it (1:277), appointing a voogd (1:295) or ending a
+    /// voogdij (1:327). Not: an
+    /// OTS or voorlopige OTS (1:255, 1:257: the parents keep gezag, only limited by the
+    /// GI's instructions, 1:263), a UHP (1:265b: where the child lives, not who holds
+    /// gezag), omgang (1:377a: contact, which presupposes the gezag as it is), a
+    /// zorgregeling (1:253a: how joint gezag is divided, not who holds it), the
+    /// burgemeester's huisverbod (Wet tijdelijk huisverbod art. 2) or a straatverbod
+    /// (orders against an adult), nor `overig` (its kind unknown, so it confirms nothing).
+    pub fn beslist_gezag(self) -> bool {
+        matches!(self, Self::Gezag)
+    }
+
     /// A child-protection measure or restraining order the briefing lists on its own.
     pub fn is_maatregel(self) -> bool {
         matches!(
@@ -627,6 +644,37 @@ pub const BESCHIKKING_OVER_ONDERWERP: &str = "beschikking-over-onderwerp";
 /// same kind of fault as `NIET_VOOR_HET_INCIDENT` (outside tester, round three).
 pub const GEZAG_NIET_VOOR_BESCHIKKING: &str = "gezag-niet-voor-beschikking";
 
+/// Rule `GEZAG_BERUST_OP_GEZAGSBESLISSING`: a gezag record whose source is a court
+/// decision (`bron` `beschikking`) rests on a decision that decides gezag
+/// (`Beschikkingsoort::beslist_gezag`: kind `gezag`, BW 1:251a, 1:253c, 1:253n, 1:253t,
+/// 1:266, 1:268, 1:277, 1:295, 1:327). An OTS, UHP, omgang, zorgregeling, huisverbod,
+/// straatverbod or `overig` decides no gezag: a 422 with this code naming `beschikking`,
+/// beside the body's other problems, judged only for a decision in the caller's view. The
+/// briefing likewise shows no gezag record resting on such a decision (stored before this
+/// rule): it is no confirmed legal fact.
+pub const GEZAG_BERUST_OP_GEZAGSBESLISSING: &str = "gezag-berust-op-gezagsbeslissing";
+
+/// Rule `REGELING_BERUST_OP_PASSENDE_BESCHIKKING`: an arrangement whose source is a court
+/// decision rests on a decision of a matching kind (`Regelingsoort::past_bij`): an
+/// omgangsregeling on an `omgang` decision (BW 1:377a lid 2, 1:377e) or on a `gezag`
+/// decision that set it with the gezag (BW 1:251a, 1:253c; Rv 815: the parenting plan);
+/// a zorgregeling on a `zorgregeling` decision (BW 1:253a lid 2) or on a `gezag`
+/// decision (BW 1:251a lid 4 [check]). Never on an OTS, UHP, huisverbod (the
+/// burgemeester's order, Wet tijdelijk huisverbod), straatverbod or `overig`, nor an
+/// omgangsregeling on a zorgregeling decision or the reverse. A 422 with this code naming
+/// `beschikking`, beside the body's other problems, judged only for a decision in the
+/// caller's view.
+pub const REGELING_BERUST_OP_PASSENDE_BESCHIKKING: &str = "regeling-berust-op-passende-beschikking";
+
+/// The kinds of decision a record may rest on, for `verwijzing`: whether kind `past`, and
+/// the rule's code and reason when it does not.
+pub struct Soorteis<'a> {
+    pub past: &'a dyn Fn(Beschikkingsoort) -> bool,
+    pub code: &'static str,
+    /// The reason, given the decision's kind.
+    pub reden: &'a dyn Fn(Beschikkingsoort) -> String,
+}
+
 /// Rule `BESCHIKKING_VERWIJZING`: a reference to a decision (`beschikking` of a gezag or
 /// an arrangement) names one that exists and that the caller's organisation can see (its
 /// own, or one whose owner's `gezag-en-omgang` records the agreements let it read, as the
@@ -640,6 +688,11 @@ pub const GEZAG_NIET_VOOR_BESCHIKKING: &str = "gezag-niet-voor-beschikking";
 /// (field name, date as sent), as a gezag verified from a decision that was not yet given
 /// (`GEZAG_NIET_VOOR_BESCHIKKING`); judged only for a decision in the caller's view, so
 /// the answer tells nothing of one outside it.
+///
+/// `soort`: the kinds the record may rest on (`GEZAG_BERUST_OP_GEZAGSBESLISSING`,
+/// `REGELING_BERUST_OP_PASSENDE_BESCHIKKING`), likewise judged only for a decision in the
+/// caller's view; `None` when the record's own kind is not known (its first phase refused
+/// it).
 pub fn verwijzing(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -647,14 +700,16 @@ pub fn verwijzing(
     id: Uuid,
     over: Onderwerp<'_>,
     na: Option<(&str, NaiveDate)>,
+    soort: Option<Soorteis<'_>>,
 ) -> Result<Vec<InvalidParam>, Fout> {
-    let rij: Option<(String, String, String, NaiveDate)> = beschikkingen::table
+    let rij: Option<(String, String, String, NaiveDate, Beschikkingsoort)> = beschikkingen::table
         .filter(beschikkingen::id.eq(id.to_string()))
         .select((
             beschikkingen::eigenaar,
             beschikkingen::gezin_id,
             beschikkingen::kinderen,
             beschikkingen::datum,
+            beschikkingen::soort,
         ))
         .first(conn)
         .optional()?;
@@ -665,7 +720,7 @@ pub fn verwijzing(
             "`{veld}` noemt geen beschikking die uw organisatie kan zien; leg de beschikking eerst vast (POST /gezinnen/{{id}}/beschikkingen) of noem er een die uw organisatie kan zien"
         ),
     };
-    let Some((eigenaar, gezin_id, kinderen, gegeven)) = rij else {
+    let Some((eigenaar, gezin_id, kinderen, gegeven, besluitsoort)) = rij else {
         return Ok(vec![onbekend()]);
     };
     if eigenaar != ctx.actor.organisatie {
@@ -688,6 +743,15 @@ pub fn verwijzing(
             name: naam.to_string(),
             code: GEZAG_NIET_VOOR_BESCHIKKING.into(),
             reason: format!("`{naam}` ligt vóór de datum van de beschikking in `{veld}`: wat op een beschikking berust, is niet vastgesteld voordat zij gegeven was (regel GEZAG_NIET_VOOR_BESCHIKKING)"),
+        });
+    }
+    if let Some(eis) = soort
+        && !(eis.past)(besluitsoort)
+    {
+        fouten.push(InvalidParam {
+            name: veld.to_string(),
+            code: eis.code.into(),
+            reason: (eis.reden)(besluitsoort),
         });
     }
     let over_onderwerp = match over {

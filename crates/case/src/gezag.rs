@@ -2,7 +2,8 @@
 //! was verified (DOMAIN.md §4). The newest verified record is the one that counts.
 //! `GEZAG_HOUDERS_PASSEN_BIJ_VORM`: joint gezag has two holders, one-parent gezag one,
 //! voogdij one or two persons or an institution, "temporarily none" and "cannot be
-//! determined" none. `GEZAG_BRON_BESCHIKKING`: a court decision as source is named.
+//! determined" none. `GEZAG_BRON_BESCHIKKING`: a court decision as source is named, and
+//! it decides gezag (`beschikkingen::GEZAG_BERUST_OP_GEZAGSBESLISSING`).
 //! `GEZAG_HOUDER_MEERDERJARIG`: each holder is 18 or older on the verification day (BW
 //! 1:233, 1:246); `GEZAG_OVER_MINDERJARIGE`: the child is under 18 on it; a holder is
 //! named once (`dubbel`); an institution is a registered organisation.
@@ -38,7 +39,7 @@ use uuid::Uuid;
 /// The description of `POST /personen/{id}/gezag` in the API document: the rule as a
 /// caller meets it.
 pub mod uitleg {
-    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`) of kind `gecertificeerde-instelling` (rule VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4: a legal person is voogd only as a GI; else a 422 `voogdij-instelling-gecertificeerd` naming `/houderInstelling`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`), and given on or before `geverifieerdOp` (rule GEZAG_NIET_VOOR_BESCHIKKING: else a 422 `gezag-niet-voor-beschikking` naming `/geverifieerdOp`). Every problem is named in one answer.";
+    pub const VASTLEGGEN: &str = "Records who holds parental authority over the child, in which form, from which source and verified when. Rule GEZAG_HOUDERS_PASSEN_BIJ_VORM: joint gezag has two holders, one-parent gezag one, voogdij one or two persons or an institution, `tijdelijk-geen` and `niet-te-bepalen` none. Rule GEZAG_HOUDER_MEERDERJARIG: each holder is 18 or older on `geverifieerdOp` (BW 1:233, 1:246; else a 422 `gezag-houder-meerderjarig` naming `/houders/N`). Rule GEZAG_OVER_MINDERJARIGE: the child is under 18 on `geverifieerdOp` (else a 422 `gezag-over-minderjarige` naming `id`). A holder named twice is a 422 `dubbel` naming the later `/houders/N`; `houderInstelling` is a registered organisation (else a 422 `geregistreerd`) of kind `gecertificeerde-instelling` (rule VOOGDIJ_INSTELLING_GECERTIFICEERD, BW 1:302 lid 2, Jeugdwet art. 3.4: a legal person is voogd only as a GI; else a 422 `voogdij-instelling-gecertificeerd` naming `/houderInstelling`). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`: one outside your view answers as one that does not exist), about this child (else a 422 `beschikking-over-onderwerp`), given on or before `geverifieerdOp` (rule GEZAG_NIET_VOOR_BESCHIKKING: else a 422 `gezag-niet-voor-beschikking` naming `/geverifieerdOp`), and one that decides gezag (rule GEZAG_BERUST_OP_GEZAGSBESLISSING: soort `gezag`, a court decision giving, changing, ending, suspending or restoring gezag or appointing a voogd, BW 1:251a, 1:253c, 1:253n, 1:253t, 1:266, 1:268, 1:277, 1:295, 1:327; an `ots`, `voorlopige-ots`, `uhp`, `omgang`, `zorgregeling`, `huisverbod`, `straatverbod` or `overig` decides no gezag: else a 422 `gezag-berust-op-gezagsbeslissing` naming `/beschikking`). Every problem is named in one answer.";
 }
 
 #[derive(
@@ -298,7 +299,8 @@ pub fn meerderjarig_op(geboren: NaiveDate, op: NaiveDate) -> bool {
 /// `geverifieerdOp` reads as a date), the holders persons of the caller's organisation
 /// (`reference`, else no birth date is read: another's person is not looked into), the
 /// `beschikking` one the caller can see, about this child (`beschikkingen::verwijzing`:
-/// `reference`, `beschikking-over-onderwerp`), and `houderInstelling` a registered
+/// `reference`, `beschikking-over-onderwerp`) and deciding gezag
+/// (`GEZAG_BERUST_OP_GEZAGSBESLISSING`), and `houderInstelling` a registered
 /// organisation (`regelcode::GEREGISTREERD`, `ORGANISATIE_GEREGISTREERD`; its code not
 /// repeated) that is a gecertificeerde instelling (`VOOGDIJ_INSTELLING_GECERTIFICEERD`). Every person has a birth date (required at registration), so no holder is
 /// skipped.
@@ -352,6 +354,11 @@ fn wie_en_wanneer(
             b,
             crate::beschikkingen::Onderwerp::Kind(kind),
             op.map(|op| ("geverifieerdOp", op)),
+            Some(crate::beschikkingen::Soorteis {
+                past: &|s| s.beslist_gezag(),
+                code: crate::beschikkingen::GEZAG_BERUST_OP_GEZAGSBESLISSING,
+                reden: &|s| format!("de beschikking in `beschikking` is van soort `{s}`, en die beslist niet over het gezag; gezag berust alleen op een beslissing over het gezag (soort `gezag`: BW 1:251a, 1:253c, 1:253n, 1:253t, 1:266, 1:277, 1:295, 1:327). Een OTS of UHP beperkt het gezag maar laat het bij de ouders (BW 1:255, 1:265b); leg de gezagsbeslissing vast of noem een andere bron (regel GEZAG_BERUST_OP_GEZAGSBESLISSING)"),
+            }),
         )?);
     }
     if let Some(code) = invoer

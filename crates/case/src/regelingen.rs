@@ -75,6 +75,38 @@ pub enum Regelingbron {
 
 tekst_kolom!(Regelingsoort, Regelingbron);
 
+impl Regelingsoort {
+    /// Rule `REGELING_BERUST_OP_PASSENDE_BESCHIKKING`
+    /// (`beschikkingen::REGELING_BERUST_OP_PASSENDE_BESCHIKKING`): the kinds of court
+    /// decision an arrangement of this kind may rest on. An omgangsregeling (contact for a
+    /// parent without gezag, BW 1:377a) on an `omgang` decision (BW 1:377a lid 2, 1:377e)
+    /// or a `gezag` decision that set it with the gezag (BW 1:251a, 1:253c); a
+    /// zorgregeling (the division of joint gezag's care, BW 1:253a lid 2) on a
+    /// `zorgregeling` decision or a `gezag` decision (BW 1:251a lid 4 [check]). Never an
+    /// OTS, UHP, huisverbod, straatverbod or `overig`.
+    pub fn past_bij(self, besluit: crate::beschikkingen::Beschikkingsoort) -> bool {
+        use crate::beschikkingen::Beschikkingsoort as B;
+        match self {
+            Self::Omgangsregeling => matches!(besluit, B::Omgang | B::Gezag),
+            Self::Zorgregeling => matches!(besluit, B::Zorgregeling | B::Gezag),
+        }
+    }
+
+    /// The kinds `past_bij` allows, as a caller reads them.
+    fn passende_soorten(self) -> &'static str {
+        match self {
+            Self::Omgangsregeling => "`omgang` of `gezag`",
+            Self::Zorgregeling => "`zorgregeling` of `gezag`",
+        }
+    }
+}
+
+/// The description of `POST /gezinnen/{id}/regelingen` in the API document: the rules as
+/// a caller meets them.
+pub mod uitleg {
+    pub const VASTLEGGEN: &str = "An omgangsregeling (a parent without gezag) or zorgregeling (joint gezag), its source and a summary of the schedule (encrypted at rest). Rule BESCHIKKING_VERWIJZING: with `bron` `beschikking`, `beschikking` is a decision your organisation can see (else a 422 `reference`) recorded on this family (else a 422 `beschikking-over-onderwerp`). Rule REGELING_BERUST_OP_PASSENDE_BESCHIKKING: an omgangsregeling rests on an `omgang` decision (BW 1:377a, 1:377e) or a `gezag` decision that set it (BW 1:251a, 1:253c), a zorgregeling on a `zorgregeling` decision (BW 1:253a) or a `gezag` decision; an `ots`, `voorlopige-ots`, `uhp`, `huisverbod` (the burgemeester's order), `straatverbod` or `overig`, or an omgang decision for a zorgregeling and the reverse, is a 422 `regeling-berust-op-passende-beschikking` naming `/beschikking`. Every problem is named in one answer.";
+}
+
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RegelingInvoer {
@@ -159,7 +191,8 @@ impl RegelingInvoer {
 /// `POST /gezinnen/{id}/regelingen`: record arrangement `invoer` on family `gezin` of the
 /// caller's organisation (another's is refused within the view). The decision it comes
 /// from (`beschikking`) is one the caller can see, recorded on this family
-/// (`beschikkingen::verwijzing`), named with the body's own problems
+/// (`beschikkingen::verwijzing`), of a kind that fits the arrangement
+/// (`REGELING_BERUST_OP_PASSENDE_BESCHIKKING`), named with the body's own problems
 /// (`invoer::samen`). Logged as a write of one's own record, one processing-log row per
 /// member of the family.
 pub fn vastleggen(
@@ -175,6 +208,16 @@ pub fn vastleggen(
     };
     let mut naslag = Vec::new();
     if let Some(b) = invoer.beschikking {
+        // Its own kind as sent (the first phase may have refused other fields).
+        let soort: Option<Regelingsoort> = invoer.soort.as_deref().and_then(|s| s.parse().ok());
+        let reden = |besluit: crate::beschikkingen::Beschikkingsoort| {
+            let s = soort.unwrap_or(Regelingsoort::Omgangsregeling);
+            format!(
+                "de beschikking in `beschikking` is van soort `{besluit}`; een {s} berust alleen op een beschikking van soort {} (regel REGELING_BERUST_OP_PASSENDE_BESCHIKKING)",
+                s.passende_soorten()
+            )
+        };
+        let past = |besluit| soort.is_some_and(|s| s.past_bij(besluit));
         naslag.extend(crate::beschikkingen::verwijzing(
             conn,
             ctx,
@@ -182,6 +225,11 @@ pub fn vastleggen(
             b,
             crate::beschikkingen::Onderwerp::Gezin(gezin),
             None,
+            soort.map(|_| crate::beschikkingen::Soorteis {
+                past: &past,
+                code: crate::beschikkingen::REGELING_BERUST_OP_PASSENDE_BESCHIKKING,
+                reden: &reden,
+            }),
         )?);
     }
     let r = crate::invoer::samen(eerste, naslag)?;

@@ -106,7 +106,7 @@ pub async fn beschikking(
 #[utoipa::path(
     post, path = "/gezinnen/{id}/regelingen", tag = "dossiers", operation_id = "regelingVastleggen",
     summary = "Omgangs- of zorgregeling vastleggen",
-    description = "An omgangsregeling (a parent without gezag) or zorgregeling (joint gezag), its source and a summary of the schedule (encrypted at rest).",
+    description = regelingen::uitleg::VASTLEGGEN,
     params(("id" = Uuid, Path, description = "A family of your organisation")),
     request_body = RegelingInvoer,
     responses(

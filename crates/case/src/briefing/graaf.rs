@@ -18,7 +18,7 @@
 //! grandparent: `GEZAGHOUDER_BUITEN_GEZIN_BIJ_NAAM`); the gezag records of children
 //! in `pp`; and the incidents involving a person in `pp` or recorded in a family of `g`
 //! (their short view, which of the persons in `pp` they involve, and who made each
-//! statement). The walk only ever narrows
+//! statement: role and person). The walk only ever narrows
 //! these (to the identities the caller may see, to the families whose owner contributes,
 //! at most `MAX_GEZINNEN`), so no later statement is needed for steps 1-3. Nothing is
 //! decrypted here.
@@ -41,7 +41,7 @@ use super::vraag::Zoekvraag;
 use crate::gezag::{Gezag, Gezagsbron, Gezagsvorm};
 use crate::gezinnen::{Gezin, Lid, Relatie};
 use crate::identiteit;
-use crate::incidenten::{IncidentKort, Incidentsoort, Verklaarder, Wederhoor};
+use crate::incidenten::{IncidentKort, Incidentsoort, Spreker, Verklaarder, Wederhoor};
 use crate::personen::PersoonRij;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -298,7 +298,7 @@ fn sql(kolom: &str, pg: bool) -> [String; 2] {
         deel(
             "v",
             NB,
-            &["incident_id", "afgelegd_door"],
+            &["incident_id", "afgelegd_door", "persoon_id"],
             &[],
             &[],
             "FROM verklaringen WHERE incident_id IN (SELECT id FROM ii)",
@@ -322,7 +322,7 @@ pub(super) fn lees(conn: &mut DbConnection, sleutel: &Sleutel) -> Result<Graaf, 
     let (sql, waarde) = sleutel.sql_en_waarde(pg);
     let rijen: Vec<Rij> = Voorbereid::nieuw(sql, &[waarde]).load(conn)?;
     let mut g = Graaf::default();
-    let mut verklaarders: Vec<(Uuid, Verklaarder)> = Vec::new();
+    let mut verklaarders: Vec<(Uuid, Spreker)> = Vec::new();
     for r in rijen {
         match r.deel.as_str() {
             "s" => g.versie = r.n,
@@ -409,7 +409,10 @@ pub(super) fn lees(conn: &mut DbConnection, sleutel: &Sleutel) -> Result<Graaf, 
             )),
             _ => verklaarders.push((
                 ontleed(&veld(r.t1, "incident")?, "incident-id")?,
-                ontleed::<Verklaarder>(&veld(r.t2, "afgelegd_door")?, "verklaarder")?,
+                (
+                    ontleed::<Verklaarder>(&veld(r.t2, "afgelegd_door")?, "verklaarder")?,
+                    r.t3.map(|p| ontleed(&p, "persoon-id")).transpose()?,
+                ),
             )),
         }
     }

@@ -54,8 +54,10 @@ pub(super) struct Opbouw<'a> {
     geboren: BTreeMap<Uuid, NaiveDate>,
     /// Whether each decision read in step 7 is in force today by its dates (whoever may
     /// see it): a gezag record resting on a decision holds only while it is
-    /// (`gezag::GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`). Nothing of it is shown.
-    werking_besluiten: BTreeMap<Uuid, Werking>,
+    /// (`gezag::GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`), and only if it decides gezag
+    /// (`beschikkingen::GEZAG_BERUST_OP_GEZAGSBESLISSING`), hence its kind. Nothing of it
+    /// is shown.
+    werking_besluiten: BTreeMap<Uuid, (Werking, beschikkingen::Beschikkingsoort)>,
 }
 
 /// The level of a stored person record.
@@ -382,7 +384,8 @@ impl<'a> Opbouw<'a> {
     /// seen, that holds today (`gezag::geldt_op`): none for a child who is 18 today
     /// (`GEZAG_OVER_MINDERJARIGE`), and not one resting on a decision that is not (or no
     /// longer) in force, so the gezag still in force until then is shown
-    /// (`GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`). Runs after step 7, which read the
+    /// (`GEZAG_BERUST_OP_BESCHIKKING_IN_WERKING`), nor one resting on a decision that
+    /// decides no gezag (`GEZAG_BERUST_OP_GEZAGSBESLISSING`). Runs after step 7, which read the
     /// decisions of the families; a decision elsewhere is read in one more statement.
     pub(super) fn gezag(&mut self, conn: &mut DbConnection, graaf: &Graaf) -> Result<(), Fout> {
         if self.alle.is_empty() {
@@ -399,7 +402,8 @@ impl<'a> Opbouw<'a> {
             .collect();
         if !ontbrekend.is_empty() {
             for x in beschikkingen::van_ids(conn, self.v(), &ontbrekend)? {
-                self.werking_besluiten.insert(x.id, x.werking(self.vandaag));
+                self.werking_besluiten
+                    .insert(x.id, (x.werking(self.vandaag), x.soort));
             }
         }
         let mut gezien_kind: BTreeSet<String> = BTreeSet::new();
@@ -411,12 +415,12 @@ impl<'a> Opbouw<'a> {
             // A decision cited but no longer stored (removed under retention, which
             // removes a decision only once every gezag record citing it has gone, so
             // only an inconsistent store gets here) cannot show the gezag in force:
-            // an unconfirmed legal fact is not briefed as one.
-            let besluit = g.beschikking.map(|b| {
-                self.werking_besluiten
-                    .get(&b)
-                    .copied()
-                    .unwrap_or(Werking::Verlopen)
+            // an unconfirmed legal fact is not briefed as one. Nor can a decision that
+            // decides no gezag (`GEZAG_BERUST_OP_GEZAGSBESLISSING`: a record stored before
+            // that rule, resting on an OTS or a huisverbod).
+            let besluit = g.beschikking.map(|b| match self.werking_besluiten.get(&b) {
+                Some((w, soort)) if soort.beslist_gezag() => *w,
+                _ => Werking::Verlopen,
             });
             if !self
                 .toegang
@@ -478,7 +482,8 @@ impl<'a> Opbouw<'a> {
         let beschikkingen_ = beschikkingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
         let regelingen_ = regelingen::van_gezinnen(conn, self.v(), &self.gezin_ids)?;
         for x in &beschikkingen_ {
-            self.werking_besluiten.insert(x.id, x.werking(self.vandaag));
+            self.werking_besluiten
+                .insert(x.id, (x.werking(self.vandaag), x.soort));
         }
         self.toegang.beslis(
             beschikkingen_

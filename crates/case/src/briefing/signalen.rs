@@ -17,8 +17,21 @@ use uuid::Uuid;
 /// Rule `GEZAG_ONBEKEND_IS_NIET_GEEN` (DOMAIN.md §4 "Family-law facts": gezag may be
 /// "temporarily none" or "cannot be determined"; §1 point 3): gezag `niet-te-bepalen` is
 /// unknown, not absent. The briefing raises this flag (its code) for the child instead of
-/// `ouder-zonder-gezag` for its parents: whether art. 279 Sr applies is not known.
+/// `ouder-zonder-gezag` for its parents: who holds the gezag that art. 279 Sr protects
+/// is not known.
 pub const GEZAG_ONBEKEND_IS_NIET_GEEN: &str = "gezag-niet-te-bepalen";
+
+/// Rule `OUDER_ZONDER_GEZAG` (DOMAIN.md §4 "Art. 279 Sr ... needs gezag"; Sr art. 279 lid
+/// 1): the flag `ouder-zonder-gezag` names a parent in the family who does not hold the
+/// (non-joint) gezag of a child, and says what that means for an emergency officer, in
+/// both directions. Art. 279 Sr protects the lawful gezag (and the lawful opzicht, such as
+/// a GI's under an OTS): a parent *without* gezag who takes or keeps the child from whoever
+/// holds it is the typical case of onttrekking aan het gezag. The reverse is not: the
+/// holder who keeps the child from this parent takes it from no gezag of theirs, so this
+/// parent has no art. 279 Sr to invoke; for contact (omgang) only the civil route (the
+/// omgangsregeling and its enforcement by the civil court). The sentence shown after the
+/// parent's and child's names.
+pub const OUDER_ZONDER_GEZAG_UITLEG: &str = "neemt of houdt deze ouder het kind weg bij wie het gezag of het wettig opzicht heeft, dan kan dat onttrekking aan het gezag zijn (art. 279 Sr). Wordt het kind aan deze ouder onthouden, dan is dat geen onttrekking: deze ouder kan zich niet op art. 279 Sr beroepen, voor omgang alleen de civiele weg";
 
 /// The derived flags, each rule by name.
 pub(super) fn signalen(
@@ -61,7 +74,7 @@ pub(super) fn signalen(
         });
     }
     // `OUDER_ZONDER_GEZAG`: a parent in a shown family who is not among the holders of a
-    // child's (shown) gezag — art. 279 Sr does not apply to them; only the civil route.
+    // child's (shown) gezag (see the rule's text, `OUDER_ZONDER_GEZAG_UITLEG`).
     // `GEZAG_ONBEKEND_IS_NIET_GEEN`: gezag that cannot be determined says nothing about
     // whether a parent has it (DOMAIN.md §4 tells "temporarily none" from "cannot be
     // determined"): no parent is said to lack it; the officer is told it is unknown.
@@ -72,7 +85,7 @@ pub(super) fn signalen(
             uit.push(Signaal {
                 code: GEZAG_ONBEKEND_IS_NIET_GEEN.into(),
                 uitleg: format!(
-                    "Het gezag over {kindnaam} is niet te bepalen: onbekend is of een ouder gezag heeft, dus ook of meenemen van het kind een onttrekking aan het gezag is (art. 279 Sr); ga dit na voordat u handelt (regel GEZAG_ONBEKEND_IS_NIET_GEEN)"
+                    "Het gezag over {kindnaam} is niet te bepalen: onbekend is wie gezag heeft, dus ook of meenemen of vasthouden van het kind onttrekking aan het gezag is (art. 279 Sr); ga dit na voordat u handelt (regel GEZAG_ONBEKEND_IS_NIET_GEEN)"
                 ),
             });
             continue;
@@ -99,7 +112,7 @@ pub(super) fn signalen(
                         .unwrap_or_else(|| "een ouder".into());
                     let kindnaam = g.kind.naam.clone().unwrap_or_else(|| "het kind".into());
                     let tekst = format!(
-                        "{naam} heeft geen gezag over {kindnaam} ({}): meenemen van het kind is voor deze ouder geen onttrekking aan het gezag (art. 279 Sr); alleen de civiele weg (regel OUDER_ZONDER_GEZAG)",
+                        "{naam} heeft geen gezag over {kindnaam} ({}): {OUDER_ZONDER_GEZAG_UITLEG} (regel OUDER_ZONDER_GEZAG)",
                         g.vorm
                     );
                     if !uit.iter().any(|s: &Signaal| s.uitleg == tekst) {

@@ -3,7 +3,8 @@
 //! made it, the child's own voice as its own statement. `HOOR_EN_WEDERHOOR` (DOMAIN.md §1
 //! point 4): every incident carries whether the other parent was heard (yes, no, not
 //! reachable, declined) and when; an incident where only one parent has a statement and
-//! the other was not heard is flagged one-sided wherever it is shown. Only police
+//! the other was not heard is flagged one-sided wherever it is shown; parents are counted
+//! per person, not per role (`OUDERS_GETELD_PER_PERSOON`: two mothers, BW 1:198). Only police
 //! organisations record incidents (`INCIDENT_DOOR_POLITIE`).
 //!
 //! Use cases: `maak` (`POST /incidenten`), `lees` (`GET /incidenten/{id}`),
@@ -36,8 +37,8 @@ use uuid::Uuid;
 /// The descriptions of the incident operations in the API document: the rules as a
 /// caller meets them.
 pub mod uitleg {
-    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided where only one parent made a statement. A statement's `afgelegdOp` or the hearing's `op` before `tijdstip` is a 422 `niet-voor-het-incident` naming that field (rule NIET_VOOR_HET_INCIDENT).";
-    pub const VERKLARING: &str = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`. An `afgelegdOp` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/afgelegdOp` (rule NIET_VOOR_HET_INCIDENT); a statement without it is dated now, or at the incident's `tijdstip` when that is later (within the allowed clock skew).";
+    pub const MAAK: &str = "A police mutation summary: time, place, kind, the persons involved and their role, the police reference, and the statements of each side (the child's own voice as its own statement). `wederhoor` records whether the other parent was heard (rule HOOR_EN_WEDERHOOR); without it the incident is `nee` and shown as one-sided (`eenzijdig`) where only one parent made a statement. Parents are counted per person (rule OUDERS_GETELD_PER_PERSOON): a child may have two mothers or two fathers (BW 1:198), so name each parent's `persoon`; two `moeder` (or `vader`) statements count as both parents only when they name different persons, unnamed ones of one role as one parent. A statement's `afgelegdOp` or the hearing's `op` before `tijdstip` is a 422 `niet-voor-het-incident` naming that field (rule NIET_VOOR_HET_INCIDENT).";
+    pub const VERKLARING: &str = "Adds a statement to an incident of your organisation, attributed to who made it (moeder, vader, kind, getuige, agent) and, best, the `persoon` (parents heard are counted per person, rule OUDERS_GETELD_PER_PERSOON). Hearing the other parent later is exactly this, followed by `PUT /incidenten/{id}/wederhoor`. An `afgelegdOp` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/afgelegdOp` (rule NIET_VOOR_HET_INCIDENT); a statement without it is dated now, or at the incident's `tijdstip` when that is later (within the allowed clock skew).";
     pub const WEDERHOOR: &str = "Whether the other parent was heard: `ja`, `nee`, `niet-bereikbaar` or `geweigerd`, and when (required unless `nee`, else a 422 `verplicht-bij` naming `/op`). Rule HOOR_EN_WEDERHOOR. An `op` before the incident's `tijdstip` is a 422 `niet-voor-het-incident` naming `/op` (rule NIET_VOOR_HET_INCIDENT).";
 }
 
@@ -152,7 +153,7 @@ pub struct IncidentBetrokkeneInvoer {
 pub struct VerklaringInvoer {
     #[schema(required = true, value_type = Verklaarder)]
     pub afgelegd_door: Option<String>,
-    /// The person who made it, when registered.
+    /// The person who made it, when registered (a person of your organisation). Name it for each parent's statement: parents heard are counted per person (rule OUDERS_GETELD_PER_PERSOON), so two `moeder` statements count as two parents (BW 1:198) only when each names a different person.
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = String, max_length = 20000)]
     pub tekst: Option<String>,
@@ -267,23 +268,66 @@ pub fn niet_voor_het_incident(
     }
 }
 
-/// `HOOR_EN_WEDERHOOR`: one parent made a statement, the other none, and the other was
-/// not heard.
-fn eenzijdig(verklaarders: impl Iterator<Item = Verklaarder>, wederhoor: Wederhoor) -> bool {
-    let (mut moeder, mut vader) = (false, false);
-    for v in verklaarders {
-        moeder |= v == Verklaarder::Moeder;
-        vader |= v == Verklaarder::Vader;
+/// Who made a statement, as far as `HOOR_EN_WEDERHOOR` counts: the role and, when
+/// named, the person (`persoon`, a person record of the incident's organisation).
+pub type Spreker = (Verklaarder, Option<Uuid>);
+
+/// Rule `OUDERS_GETELD_PER_PERSOON` (part of `HOOR_EN_WEDERHOOR`, DOMAIN.md §1 point 4):
+/// the parents heard on an incident are counted as distinct persons, not as the roles
+/// `moeder` and `vader`: a child may have two legal mothers (BW 1:198 lid 1 sub b, since
+/// 2014) or two fathers (adoption, BW 1:227), so two `moeder` statements may be both
+/// parents. A statement by a parent (`afgelegdDoor` `moeder` or `vader`) that names its
+/// `persoon` counts as that person; one that names none counts only when no statement in
+/// the same role names a person (it may be that same person heard twice), and all such
+/// statements of one role count once (one mother heard twice cannot be told from two
+/// mothers). So two `moeder` statements count as two parents only when each names a
+/// different `persoon`. Errs towards "one-sided": the flag asks to hear the other side,
+/// a missing flag would hide that nobody did.
+pub const OUDERS_GETELD_PER_PERSOON: &str = "ouders-geteld-per-persoon";
+
+/// The number of distinct parents with a statement (`OUDERS_GETELD_PER_PERSOON`).
+pub fn gehoorde_ouders(sprekers: impl Iterator<Item = Spreker>) -> usize {
+    let mut personen: Vec<Uuid> = Vec::new();
+    let mut rollen_met_persoon: Vec<Verklaarder> = Vec::new();
+    let mut rollen_zonder: Vec<Verklaarder> = Vec::new();
+    for (rol, persoon) in sprekers {
+        if !matches!(rol, Verklaarder::Moeder | Verklaarder::Vader) {
+            continue;
+        }
+        match persoon {
+            Some(p) => {
+                if !personen.contains(&p) {
+                    personen.push(p);
+                }
+                if !rollen_met_persoon.contains(&rol) {
+                    rollen_met_persoon.push(rol);
+                }
+            }
+            None if !rollen_zonder.contains(&rol) => rollen_zonder.push(rol),
+            None => {}
+        }
     }
-    moeder != vader && wederhoor != Wederhoor::Ja
+    personen.len()
+        + rollen_zonder
+            .iter()
+            .filter(|r| !rollen_met_persoon.contains(r))
+            .count()
+}
+
+/// `HOOR_EN_WEDERHOOR`: exactly one parent made a statement (counted per person,
+/// `OUDERS_GETELD_PER_PERSOON`), and the other was not heard.
+fn eenzijdig(sprekers: impl Iterator<Item = Spreker>, wederhoor: Wederhoor) -> bool {
+    gehoorde_ouders(sprekers) == 1 && wederhoor != Wederhoor::Ja
 }
 
 impl Incident {
-    /// `HOOR_EN_WEDERHOOR`: one parent has a statement, the other none, and the other
-    /// was not heard.
+    /// `HOOR_EN_WEDERHOOR`: one parent has a statement, no other parent has one, and the
+    /// other was not heard.
     pub fn eenzijdig(&self) -> bool {
         eenzijdig(
-            self.verklaringen.iter().map(|v| v.afgelegd_door),
+            self.verklaringen
+                .iter()
+                .map(|v| (v.afgelegd_door, v.persoon)),
             self.wederhoor,
         )
     }
@@ -482,7 +526,8 @@ pub fn verwijzingen(i: &Incident) -> Vec<(String, Uuid)> {
     uit
 }
 /// A short view of an incident for the briefing, without decrypting it: when, what kind,
-/// who owns it, the hearing status and who made statements.
+/// who owns it, the hearing status and who made statements (role and person, for
+/// `OUDERS_GETELD_PER_PERSOON`).
 #[derive(Debug, Clone)]
 pub struct IncidentKort {
     pub id: Uuid,
@@ -491,11 +536,45 @@ pub struct IncidentKort {
     pub soort: Incidentsoort,
     pub wederhoor: Wederhoor,
     pub vertrouwelijkheid: Vertrouwelijkheid,
-    pub verklaarders: Vec<Verklaarder>,
+    pub verklaarders: Vec<Spreker>,
 }
 
 impl IncidentKort {
     pub fn eenzijdig(&self) -> bool {
         eenzijdig(self.verklaarders.iter().copied(), self.wederhoor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Verklaarder::{Agent, Kind, Moeder, Vader};
+
+    #[test]
+    fn ouders_geteld_per_persoon() {
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let n = |s: &[Spreker]| gehoorde_ouders(s.iter().copied());
+        assert_eq!(n(&[]), 0);
+        assert_eq!(n(&[(Kind, None), (Agent, None)]), 0);
+        assert_eq!(n(&[(Moeder, None)]), 1);
+        assert_eq!(n(&[(Moeder, None), (Vader, None)]), 2);
+        // One mother heard twice cannot be told from two mothers: one.
+        assert_eq!(n(&[(Moeder, None), (Moeder, None)]), 1);
+        // Two mothers, each named (BW 1:198): two.
+        assert_eq!(n(&[(Moeder, Some(a)), (Moeder, Some(b))]), 2);
+        assert_eq!(n(&[(Moeder, Some(a)), (Moeder, Some(a))]), 1);
+        // An unnamed one may be the named one again.
+        assert_eq!(n(&[(Moeder, Some(a)), (Moeder, None)]), 1);
+        assert_eq!(n(&[(Moeder, Some(a)), (Vader, None)]), 2);
+        assert_eq!(n(&[(Vader, Some(a)), (Vader, Some(b)), (Vader, None)]), 2);
+        assert!(eenzijdig(
+            [(Moeder, None), (Moeder, None)].into_iter(),
+            Wederhoor::Nee
+        ));
+        assert!(!eenzijdig(
+            [(Moeder, Some(a)), (Moeder, Some(b))].into_iter(),
+            Wederhoor::Nee
+        ));
+        assert!(!eenzijdig([(Moeder, None)].into_iter(), Wederhoor::Ja));
     }
 }

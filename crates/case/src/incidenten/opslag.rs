@@ -257,18 +257,28 @@ pub fn kort_van(
             .filter(incidenten::id.eq_any(deel))
             .select(KortRij::as_select())
             .load(conn)?;
-        let verk: Vec<(Tekst<Uuid>, Verklaarder)> = verklaringen::table
+        let verk: Vec<(Tekst<Uuid>, Verklaarder, TekstOptie<Uuid>)> = verklaringen::table
             .filter(verklaringen::incident_id.eq_any(deel))
-            .select((verklaringen::incident_id, verklaringen::afgelegd_door))
+            .select((
+                verklaringen::incident_id,
+                verklaringen::afgelegd_door,
+                verklaringen::persoon_id,
+            ))
             .load(conn)?;
-        uit.extend(rijen.into_iter().map(|r| IncidentKort {
-            verklaarders: verk.iter().filter(|s| s.0.0 == r.id).map(|s| s.1).collect(),
-            id: r.id,
-            eigenaar: r.eigenaar,
-            tijdstip: from_db(r.tijdstip),
-            soort: r.soort,
-            wederhoor: r.wederhoor,
-            vertrouwelijkheid: r.vertrouwelijkheid,
+        uit.extend(rijen.into_iter().map(|r| {
+            IncidentKort {
+                verklaarders: verk
+                    .iter()
+                    .filter(|s| s.0.0 == r.id)
+                    .map(|s| (s.1, s.2.0))
+                    .collect(),
+                id: r.id,
+                eigenaar: r.eigenaar,
+                tijdstip: from_db(r.tijdstip),
+                soort: r.soort,
+                wederhoor: r.wederhoor,
+                vertrouwelijkheid: r.vertrouwelijkheid,
+            }
         }));
     }
     uit.sort_by_key(|i| std::cmp::Reverse(i.tijdstip));
