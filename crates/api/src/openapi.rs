@@ -541,8 +541,8 @@ fn breekt(schema: &Value, waarde: &str) -> Option<(&'static str, String)> {
         schema.get("type").and_then(Value::as_str),
         schema.get("format").and_then(Value::as_str),
     ) {
-        (Some("string"), Some("uuid")) => uuid::Uuid::parse_str(waarde)
-            .is_err()
+        (Some("string"), Some("uuid")) => ketenregie_common::ids::lees_uuid(waarde)
+            .is_none()
             .then(|| ("format", "een UUID".into())),
         (Some("string"), Some("date")) => ketenregie_common::time::lees_datum(waarde)
             .is_none()
