@@ -409,6 +409,9 @@ impl Application {
                 .wrap(from_fn(crate::limieten::per_client))
                 .wrap(from_fn(kern))
                 .wrap(Compress::default())
+                // Outermost: a HEAD goes through everything as its GET
+                // (`middleware::HEAD_ALS_GET`).
+                .wrap(from_fn(crate::middleware::head_als_get))
                 .configure(routes::routes)
                 // The werkplek, the web console (issue 16): its own scope at /werkplek.
                 .configure(|cfg| {
