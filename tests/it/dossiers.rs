@@ -1372,7 +1372,120 @@ async fn uittreding_geldt_op_elke_instantie(db: Db) {
     );
 }
 
+/// `ADRES_SLEUTEL_NORMALISATIE` (the outside testers' fourth round, stop 36): the address
+/// is found however the house number's addition and leading zeros are written; before,
+/// "12 A" stored was found only by "12 A". A person stored with a key of the old
+/// normalisation (put back by hand) is found after the next start-up made its key again
+/// (`ADRES_SLEUTEL_BIJ_START`), and a second start changes nothing.
+async fn adres_gevonden_hoe_het_huisnummer_ook_geschreven_is(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let adres = |huisnummer: &str, postcode: &str| json!({"straat": "Spui", "huisnummer": huisnummer, "postcode": postcode, "gemeente": "0518"});
+    let registreer = |voornamen: &'static str, bsn: &'static str, a: Value| {
+        let (app, gi) = (&app, gi.clone());
+        async move {
+            maak(
+                app,
+                "/api/v1/personen",
+                &gi,
+                json!({"bsn": bsn, "voornamen": voornamen, "achternaam": "de Boer",
+                       "geboortedatum": "2016-05-04", "adres": a}),
+            )
+            .await["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let sem = registreer("Sem", BSN_KIND1, adres("12 A", "2511BT")).await;
+    let noor = registreer("Noor", BSN_KIND2, adres("7", "2511BT")).await;
+    for (id, kind) in [(&sem, "kind"), (&noor, "kind")] {
+        maak(
+            &app,
+            "/api/v1/gezinnen",
+            &gi,
+            json!({"leden": [{"persoon": id, "relatie": kind}]}),
+        )
+        .await;
+    }
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    let zoek = |huisnummer: &'static str| {
+        let (app, noodhulp) = (&app, noodhulp.clone());
+        async move {
+            // A client of its own: no connection kept idle across the restarts below.
+            let res = reqwest::Client::new()
+                .post(app.url("/api/v1/briefings/_zoek"))
+                .bearer_auth(&noodhulp)
+                .json(&json!({"postcode": "2511 bt", "huisnummer": huisnummer}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{huisnummer}");
+            let b: Value = res.json().await.unwrap();
+            b["personen"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["voornamen"].as_str().unwrap_or_default().to_string())
+                .collect::<Vec<_>>()
+        }
+    };
+    for h in ["12 A", "12A", "12a", "12-A", "012a", " 12 - a "] {
+        assert_eq!(zoek(h).await, ["Sem"], "{h}");
+    }
+    for h in ["7", "07", "007"] {
+        assert_eq!(zoek(h).await, ["Noor"], "{h}");
+    }
+    for h in ["12", "12B", "121", "70"] {
+        assert!(zoek(h).await.is_empty(), "{h}");
+    }
+
+    // A key of the old normalisation (trimmed, lowercased) is made again at start-up.
+    let v = app.versleuteling();
+    let oud = ketenregie_case::identiteit::oude_adres_hash(&v, "2511BT", "12 A");
+    app.sql(&format!(
+        "UPDATE personen SET adres_hash = '{oud}' WHERE id = '{sem}'"
+    ));
+    assert!(
+        zoek("12A").await.is_empty(),
+        "the old key is not the new one"
+    );
+    let sleutel = || {
+        use diesel::prelude::*;
+        use ketenregie_store::schema::personen;
+        let mut c = app.pool.get().unwrap();
+        personen::table
+            .select((personen::id, personen::adres_hash))
+            .order(personen::id)
+            .load::<(String, Option<String>)>(&mut *c)
+            .unwrap()
+    };
+    let voor = sleutel();
+    let mut config = app.config.clone();
+    config.server.bind = "127.0.0.1:0".parse().unwrap();
+    drop(
+        ketenregie_api::Application::build(config.clone())
+            .await
+            .unwrap(),
+    );
+    let na = sleutel();
+    assert_ne!(voor, na);
+    assert!(
+        na.iter().all(|(_, k)| k
+            .as_deref()
+            .unwrap()
+            .starts_with(ketenregie_case::identiteit::ADRES_SLEUTEL_VERSIE)),
+        "{na:?}"
+    );
+    for h in ["12 A", "12A", "12-a"] {
+        assert_eq!(zoek(h).await, ["Sem"], "{h}");
+    }
+    drop(ketenregie_api::Application::build(config).await.unwrap());
+    assert_eq!(sleutel(), na, "a key once made again is left as it is");
+}
+
 op_beide_backends!(
+    adres_gevonden_hoe_het_huisnummer_ook_geschreven_is,
     briefing_in_een_handvol_rondes,
     graafvraag_blijft_voorbereid,
     uittreding_geldt_op_elke_instantie,

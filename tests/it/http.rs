@@ -75,7 +75,7 @@ async fn fouten_zijn_problem_json(db: Db) {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.headers()["allow"], "GET, POST");
+    assert_eq!(res.headers()["allow"], "GET, HEAD, POST");
     assert_problem(res, 405).await;
 
     // Trailing slash and unknown paths: 404.

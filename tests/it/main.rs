@@ -60,6 +60,7 @@ mod terugkoppelingen;
 mod tour;
 mod twee_fasen;
 mod verantwoording;
+mod vierde_ronde;
 mod vijandig_auth;
 mod werkplek;
 mod werkplek_oidc;

@@ -15,6 +15,7 @@ pub mod limieten;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod pad;
 pub mod paging;
 pub mod problem;
 pub mod routes;

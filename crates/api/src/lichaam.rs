@@ -660,6 +660,13 @@ fn probleem(e: serde_path_to_error::Error<serde_json::Error>) -> Vec<InvalidPara
             format!("{} heeft het verkeerde type", veld(&plek))
         };
         (plek, "type", reason)
+    } else if msg.contains("expected a UUID") {
+        // `common::ids::StrikteUuid` (rule `UUID_CANONIEK`).
+        let reason = format!(
+            "{} is geen geldige waarde; verwacht een UUID (8-4-4-4-12 hexadecimale tekens)",
+            veld(&plek)
+        );
+        (plek, "format", reason)
     } else if msg.starts_with("unknown variant") {
         let reason = format!("{} is geen toegestane waarde", veld(&plek));
         (plek, "enum", reason)

@@ -77,7 +77,12 @@ pub async fn kern(
             .and_then(|v| v.to_str().ok()),
     );
     req.extensions_mut().insert(TraceId(trace_id.clone()));
-    let method = req.method().to_string();
+    // The method as sent: a HEAD runs as its GET (`head_als_get`) but is logged as HEAD.
+    let method = if req.extensions().contains::<WasHead>() {
+        "HEAD".to_string()
+    } else {
+        req.method().to_string()
+    };
     let path = req.path().to_string();
     let metrics = req.app_data::<web::Data<Metrics>>().cloned();
 
@@ -607,5 +612,58 @@ mod tests {
             assert_eq!(id.len(), 32);
             assert_ne!(id, "4bf92f3577b34da6a3ce929d0e0e4736");
         }
+    }
+}
+
+/// Rule `HEAD_ALS_GET`: a HEAD request is answered as the GET of the same target would be,
+/// with the same status and header fields and no content (RFC 9110 §9.1: a general-purpose
+/// server MUST support GET and HEAD; §9.3.2: the server SHOULD send the same header fields,
+/// and MAY send the Content-Length the GET would have). Before (stop 36) every HEAD was a
+/// 405 whose `Allow` listed GET, or a 404 outside the API. Done once, outermost, for every
+/// route of the application (API, health, OpenAPI document, werkplek): the request goes
+/// through everything as a GET (authentication, the decision whether the caller may see
+/// it, the processing log and audit trail: a HEAD of personal data is a read and is logged
+/// as one, since its status and headers such as the `ETag` say whether the record exists
+/// and whether it changed); only the content is left out. The body is not produced at all
+/// where the handler streams it; its size (or that it is streamed) stays, so the framing
+/// headers match the GET's. `Allow` lists HEAD wherever it lists GET
+/// (`openapi::Methodes::toegestaan`).
+pub const HEAD_ALS_GET: &str = "head-als-get";
+
+pub async fn head_als_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use actix_web::http::Method;
+    if req.method() != Method::HEAD {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    req.head_mut().method = Method::GET;
+    req.extensions_mut().insert(WasHead);
+    let res = next.call(req).await?;
+    Ok(res.map_body(|_, b| BoxBody::new(ZonderInhoud(b.size()))))
+}
+
+/// On a request that came in as HEAD (`head_als_get`), for what logs the method as sent.
+#[derive(Debug, Clone, Copy)]
+pub struct WasHead;
+
+/// The answer to a HEAD: the size the GET's content would have had (so the HTTP/1.1
+/// encoder writes the same `Content-Length` or `Transfer-Encoding`; for a HEAD it sends
+/// no content, RFC 9112 §6.3), and nothing to send.
+struct ZonderInhoud(actix_web::body::BodySize);
+
+impl MessageBody for ZonderInhoud {
+    type Error = std::convert::Infallible;
+
+    fn size(&self) -> actix_web::body::BodySize {
+        self.0
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<web::Bytes, Self::Error>>> {
+        Poll::Ready(None)
     }
 }

@@ -541,8 +541,8 @@ fn breekt(schema: &Value, waarde: &str) -> Option<(&'static str, String)> {
         schema.get("type").and_then(Value::as_str),
         schema.get("format").and_then(Value::as_str),
     ) {
-        (Some("string"), Some("uuid")) => uuid::Uuid::parse_str(waarde)
-            .is_err()
+        (Some("string"), Some("uuid")) => ketenregie_common::ids::lees_uuid(waarde)
+            .is_none()
             .then(|| ("format", "een UUID".into())),
         (Some("string"), Some("date")) => ketenregie_common::time::lees_datum(waarde)
             .is_none()
@@ -731,12 +731,16 @@ impl MethodeTabel {
             .map(|(_, _, andere)| andere.iter().any(|n| n.eq_ignore_ascii_case(naam)))
     }
 
-    /// The allowed methods for `path`, if it is a documented path.
+    /// The allowed methods for `path`, if it is a documented path: HEAD after GET.
     pub fn toegestaan(&self, path: &str) -> Option<String> {
+        // HEAD wherever GET is (RFC 9110 §9.3.2; `middleware::head_als_get` answers it).
         let methods: Vec<&str> = self
             .operaties(path)?
             .iter()
-            .map(|(m, ..)| m.as_str())
+            .flat_map(|(m, ..)| match m.as_str() {
+                "GET" => vec!["GET", "HEAD"],
+                m => vec![m],
+            })
             .collect();
         Some(methods.join(", "))
     }
@@ -950,11 +954,11 @@ mod tests {
         let t = MethodeTabel::uit(&document_json(), "/api/v1");
         assert_eq!(
             t.toegestaan("/api/v1/organisaties").as_deref(),
-            Some("GET, POST")
+            Some("GET, HEAD, POST")
         );
         assert_eq!(
             t.toegestaan("/api/v1/organisaties/abc").as_deref(),
-            Some("GET, PUT")
+            Some("GET, HEAD, PUT")
         );
         assert_eq!(t.toegestaan("/api/v1/organisaties/"), None);
         assert_eq!(t.toegestaan("/api/v1/nergens"), None);

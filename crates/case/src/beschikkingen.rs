@@ -225,6 +225,7 @@ pub struct BeschikkingInvoer {
     /// with relation `kind` (rule BESCHIKKING_KINDEREN_VAN_GEZIN; another person is a 422
     /// `beschikking-kinderen-van-gezin` naming `/kinderen/N`, a child twice a 422 `dubbel`).
     #[schema(required = true, value_type = Vec<Uuid>, min_items = 1)]
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub kinderen: Option<Vec<Uuid>>,
     /// UHP: the date the authorisation was first used: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(value_type = Option<String>, format = Date)]

@@ -75,12 +75,14 @@ impl Gevonden {
         wat: &str,
     ) -> Result<Spreker, Fout> {
         let eigen = self.record.eigenaar == ctx.actor.organisatie;
-        let mut gekozen = door.and_then(|d| d.parse::<Uuid>().ok()).and_then(|p| {
-            self.personen
-                .iter()
-                .find(|(q, _)| *q == p)
-                .map(|(q, rol)| (*q, rol.clone()))
-        });
+        let mut gekozen = door
+            .and_then(ketenregie_common::ids::lees_uuid)
+            .and_then(|p| {
+                self.personen
+                    .iter()
+                    .find(|(q, _)| *q == p)
+                    .map(|(q, rol)| (*q, rol.clone()))
+            });
         if !eigen && let Some((persoon, _)) = &gekozen {
             let ontvangen = match self.identiteiten.get(persoon) {
                 Some(b) => verklaringen::houdt(conn, ctx, &self.record.eigenaar, &[*b])?,

@@ -102,7 +102,7 @@ pub struct GezagInvoer {
     #[schema(required = true, value_type = Gezagsvorm)]
     pub vorm: Option<String>,
     /// The persons holding gezag (persons your organisation registered), each once and each 18 or older on `geverifieerdOp`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub houders: Vec<Uuid>,
     /// For voogdij by an institution: its organisation code, as registered (`GET /organisaties`), of a gecertificeerde instelling (rule VOOGDIJ_INSTELLING_GECERTIFICEERD).
     #[schema(max_length = 64)]
@@ -110,6 +110,7 @@ pub struct GezagInvoer {
     #[schema(required = true, value_type = Gezagsbron)]
     pub bron: Option<String>,
     /// The decision it rests on, when `bron` is `beschikking`.
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub beschikking: Option<Uuid>,
     /// The day the authority was verified: `JJJJ-MM-DD`, from 1900-01-01 up to and including today (Europe/Amsterdam); a later date is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = Date)]

@@ -64,6 +64,7 @@ tekst_kolom!(Relatie);
 pub struct GezinslidInvoer {
     /// A person your organisation registered.
     #[schema(required = true, value_type = Uuid)]
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = Relatie)]
     pub relatie: Option<String>,

@@ -32,9 +32,62 @@ pub fn naam_hash(
     )
 }
 
-/// `postcode` normalised (`2511AB`); the house number as given, trimmed and lowercased
-/// ("12a" and "12 A" differ on purpose: additions distinguish homes).
+/// Rule `ADRES_SLEUTEL_NORMALISATIE`: one address, one look-up key, however the house
+/// number is written. The postcode without white space, in capitals (`2511BT`); the house
+/// number as the BAG defines it (Catalogus BAG 2018: huisnummer 1-99999, huisletter one
+/// letter, huisnummertoevoeging up to 4 letters or digits): its digits without leading
+/// zeros, then the addition (huisletter and toevoeging, everything after the digits) in
+/// capitals without white space or hyphens. "12 A", "12A", "12a", "12-A" and "012A" are
+/// one key; "12 1" (number 12, addition 1) stays apart from "121" (the number ends where
+/// the digits end, and the key keeps a separator there). Before (stop 36, the outside
+/// testers' fourth round) the house number was only trimmed and lowercased, so "12 A"
+/// stored was not found by "12A", nor "7" by "07".
+pub const ADRES_SLEUTEL_NORMALISATIE: &str = "adres-sleutel-normalisatie";
+
+/// The version mark in front of every address key made by `adres_hash`: a stored key
+/// without it was made by the old normalisation, and is made again at start-up
+/// (`personen::herbereken_adressleutels`).
+pub const ADRES_SLEUTEL_VERSIE: &str = "a2:";
+
+/// The house number as `ADRES_SLEUTEL_NORMALISATIE` writes it in the key:
+/// `<digits without leading zeros>|<ADDITION>`.
+pub fn huisnummer_sleutel(huisnummer: &str) -> String {
+    let h = huisnummer.trim();
+    let eind = h.find(|c: char| !c.is_ascii_digit()).unwrap_or(h.len());
+    let (cijfers, rest) = h.split_at(eind);
+    let nummer = match cijfers.trim_start_matches('0') {
+        "" if !cijfers.is_empty() => "0",
+        n => n,
+    };
+    let toevoeging: String = rest
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2013}'))
+        .flat_map(char::to_uppercase)
+        .collect();
+    format!("{nummer}|{toevoeging}")
+}
+
+/// The look-up key of an address (`ADRES_SLEUTEL_NORMALISATIE`): the one place it is made,
+/// for storing a person and for the briefing's search alike.
 pub fn adres_hash(v: &Versleuteling, postcode: &str, huisnummer: &str) -> String {
+    let postcode: String = postcode
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect();
+    format!(
+        "{ADRES_SLEUTEL_VERSIE}{}",
+        v.zoekhash(
+            "adres",
+            &format!("{postcode}|{}", huisnummer_sleutel(huisnummer)),
+        )
+    )
+}
+
+/// The key the old normalisation made (before `ADRES_SLEUTEL_NORMALISATIE`), for the
+/// tests of the start-up step that replaces them.
+#[doc(hidden)]
+pub fn oude_adres_hash(v: &Versleuteling, postcode: &str, huisnummer: &str) -> String {
     v.zoekhash(
         "adres",
         &format!("{postcode}|{}", huisnummer.trim().to_lowercase()),
@@ -60,6 +113,35 @@ pub fn betrokkene(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_key_however_the_house_number_is_written() {
+        let v = Versleuteling::new(&[7u8; 32]);
+        let k = adres_hash(&v, "2511BT", "12 A");
+        for h in ["12A", "12a", "12-A", "012A", " 12 a ", "12 - a"] {
+            assert_eq!(adres_hash(&v, "2511BT", h), k, "{h}");
+        }
+        assert_eq!(adres_hash(&v, "2511 bt", "12a"), k);
+        assert_eq!(
+            adres_hash(&v, "2511BT", "07"),
+            adres_hash(&v, "2511BT", "7")
+        );
+        // Additions still tell homes apart; a number ends where its digits end.
+        assert_ne!(adres_hash(&v, "2511BT", "12B"), k);
+        assert_ne!(adres_hash(&v, "2511BT", "12"), k);
+        assert_ne!(
+            adres_hash(&v, "2511BT", "12 1"),
+            adres_hash(&v, "2511BT", "121")
+        );
+        assert_eq!(
+            adres_hash(&v, "2511BT", "12-1"),
+            adres_hash(&v, "2511BT", "12 1")
+        );
+        assert_eq!(huisnummer_sleutel("12 bis"), "12|BIS");
+        assert_eq!(huisnummer_sleutel("0"), "0|");
+        assert!(k.starts_with(ADRES_SLEUTEL_VERSIE));
+        assert_ne!(k, oude_adres_hash(&v, "2511BT", "12 A"));
+    }
 
     #[test]
     fn identity_ignores_case_and_diacritics_but_not_the_birth_date() {

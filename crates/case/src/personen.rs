@@ -231,6 +231,59 @@ impl PersoonRij {
     }
 }
 
+/// `ADRES_SLEUTEL_BIJ_START`: make the address key of every person stored with a key of the
+/// old normalisation (no `identiteit::ADRES_SLEUTEL_VERSIE` in front) again, from the
+/// address in the person's encrypted data (`identiteit::ADRES_SLEUTEL_NORMALISATIE`), so
+/// a person registered before stop 36 is found by the briefing however the house number
+/// is written. The key is a keyed hash of the address, so SQL cannot do it; the service
+/// runs it at every start-up, after the migrations (`app::start`), like
+/// `VERSLEUTEL_BIJ_START`: a key once made again is no longer selected, so after the first
+/// run it only checks; a key is replaced only while it still holds what was read. A row
+/// whose data cannot be decrypted with the configured key keeps its old key (found only
+/// as before; the service logs how many). Returns how many keys were made again, and how
+/// many rows could not be read.
+pub fn herbereken_adressleutels(
+    conn: &mut DbConnection,
+    v: &Versleuteling,
+) -> QueryResult<(usize, usize)> {
+    let mut laatste = String::new();
+    let mut gedaan = 0;
+    let mut onleesbaar = 0;
+    loop {
+        let rijen: Vec<(String, Option<String>, String)> = personen::table
+            .filter(personen::adres_hash.is_not_null())
+            .filter(personen::adres_hash.not_like(format!("{}%", identiteit::ADRES_SLEUTEL_VERSIE)))
+            .filter(personen::id.gt(&laatste))
+            .order(personen::id)
+            .select((personen::id, personen::adres_hash, personen::gegevens))
+            .limit(500)
+            .load(conn)?;
+        let Some((id, ..)) = rijen.last() else {
+            return Ok((gedaan, onleesbaar));
+        };
+        laatste = id.clone();
+        for (id, oud, gegevens) in rijen {
+            let adres = v
+                .ontsleutel(&gegevens)
+                .ok()
+                .and_then(|s| serde_json::from_str::<Persoonsgegevens>(&s).ok())
+                .map(|g| g.adres);
+            let Some(adres) = adres else {
+                onleesbaar += 1;
+                continue;
+            };
+            let nieuw = adres.map(|a| identiteit::adres_hash(v, &a.postcode, &a.huisnummer));
+            gedaan += diesel::update(
+                personen::table
+                    .filter(personen::id.eq(&id))
+                    .filter(personen::adres_hash.eq(oud)),
+            )
+            .set(personen::adres_hash.eq(nieuw))
+            .execute(conn)?;
+        }
+    }
+}
+
 /// The keys a new person is found by, and its row values.
 pub struct Versleuteld {
     pub betrokkene: Uuid,

@@ -115,6 +115,7 @@ pub struct RegelingInvoer {
     #[schema(required = true, value_type = Regelingbron)]
     pub bron: Option<String>,
     /// The decision it comes from, when `bron` is `beschikking`.
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub beschikking: Option<Uuid>,
     /// The schedule in short, e.g. "om het weekend vr 17:00 - zo 17:00 bij vader; overdracht op school".
     #[schema(required = true, value_type = String, max_length = 4000)]

@@ -85,7 +85,7 @@ pub(super) fn query_fout(err: QueryPayloadError, _req: &HttpRequest) -> actix_we
 }
 
 /// A path parameter that is not what its type says, named by the route's parameter and
-/// the rule it breaks. Every typed path parameter is a UUID (`web::Path<Uuid>`; `datum` and
+/// the rule it breaks. Every typed path parameter is a UUID (`crate::pad::PadId`, read strictly; `datum` and
 /// `soort` are read as text and checked by their handlers, naming their own rule). The
 /// parser's own message is never shown: it quotes the value and its position, and names the
 /// library (the tester's finding of 30 Nov 2026); it goes to the debug log only.

@@ -220,6 +220,15 @@ impl Application {
         for (kolom, n) in gedaan.versleuteld.into_iter().filter(|(_, n)| *n > 0) {
             tracing::info!(kolom, aantal = n, "oude waarden versleuteld");
         }
+        match gedaan.adressleutels {
+            (0, 0) => {}
+            (n, 0) => tracing::info!(aantal = n, "adressleutels herberekend"),
+            (n, m) => tracing::warn!(
+                aantal = n,
+                onleesbaar = m,
+                "adressleutels herberekend; personen met gegevens die de sleutel niet ontsleutelt houden hun oude adressleutel"
+            ),
+        }
         let pool = conn::pool_met(
             &url,
             &conn::PoolInstelling {
@@ -400,6 +409,9 @@ impl Application {
                 .wrap(from_fn(crate::limieten::per_client))
                 .wrap(from_fn(kern))
                 .wrap(Compress::default())
+                // Outermost: a HEAD goes through everything as its GET
+                // (`middleware::HEAD_ALS_GET`).
+                .wrap(from_fn(crate::middleware::head_als_get))
                 .configure(routes::routes)
                 // The werkplek, the web console (issue 16): its own scope at /werkplek.
                 .configure(|cfg| {

@@ -19,6 +19,8 @@ pub(super) struct Startwerk {
 pub(super) struct Startverslag {
     pub(super) referentiedata: Option<ketenregie_store::referentie::Importrapport>,
     pub(super) versleuteld: Vec<(String, usize)>,
+    /// `ADRES_SLEUTEL_BIJ_START`: address keys made again, rows that could not be read.
+    pub(super) adressleutels: (usize, usize),
     /// `PLATFORMCODE_GERESERVEERD` broken: a registered organisation holds the platform's
     /// code (registered before the rule, or the configuration changed to its code).
     pub(super) platformcode_bezet: bool,
@@ -42,6 +44,11 @@ impl Startwerk {
         let v = self.versleuteling.clone();
         let versleuteld =
             diesel::Connection::transaction(c, |c| crate::verwerking::versleutel_rest(c, &v))?;
+        // `ADRES_SLEUTEL_BIJ_START`: address keys of the old normalisation made again
+        // (`identiteit::ADRES_SLEUTEL_NORMALISATIE`); only reads once none are left.
+        let adressleutels = diesel::Connection::transaction(c, |c| {
+            ketenregie_case::personen::herbereken_adressleutels(c, &v)
+        })?;
         if let Some(klok) = &self.demoklok {
             klok.zet_demo_verschuiving(crate::routes::demo_klok::lees(c)?);
         }
@@ -60,6 +67,7 @@ impl Startwerk {
         Ok(Startverslag {
             referentiedata,
             versleuteld,
+            adressleutels,
             platformcode_bezet,
         })
     }

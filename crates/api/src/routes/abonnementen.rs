@@ -15,7 +15,6 @@ use ketenregie_feedback::webhook::{self, UrlRegels};
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/abonnementen", tag = "abonnementen", operation_id = "abonnementAanmaken",
@@ -110,7 +109,7 @@ pub async fn lijst(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     abonnementen::beheerder(&ctx.actor)?;
     let id = id.into_inner();
@@ -136,7 +135,7 @@ pub async fn een(
 pub async fn verwijder(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     abonnementen::beheerder(&ctx.actor)?;
     let id = id.into_inner();

@@ -16,7 +16,6 @@ use ketenregie_privacy::logboek::Object;
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 /// The query of `GET /matches`: a page by cursor (or `page` from the start).
 #[derive(Debug, Deserialize, IntoParams)]
@@ -81,7 +80,7 @@ pub async fn registreer(
 pub async fn beeindig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let object = betrokkenheid::object(&id.to_string(), &ctx.actor.organisatie);
@@ -137,7 +136,7 @@ pub async fn lijst(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let object = Object {

@@ -133,7 +133,7 @@ impl ContactpuntInvoer {
 pub async fn voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let organisatie_id = id.into_inner();
@@ -161,6 +161,7 @@ pub struct ContactpuntZoekParams {
     pub organisatie_soort: Option<OrganisatieSoort>,
     /// Contact points of this organisation (an id no organisation has is a 422 naming
     /// `organisatie`).
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub organisatie: Option<Uuid>,
     pub rol: Option<ContactpuntRol>,
     /// Only those reachable around the clock (true) or not (false).
@@ -250,7 +251,7 @@ pub async fn zoek(
 pub async fn een(
     _aanroeper: Aanroeper,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let cp = db::run(&pool, move |c| Ok(contactpunten::lees(c, id)?)).await?;
@@ -279,7 +280,7 @@ pub async fn wijzig(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<ContactpuntInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -314,7 +315,7 @@ pub async fn verwijder(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let voorwaarde = if_match(&req)?;

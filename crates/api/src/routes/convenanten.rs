@@ -286,7 +286,7 @@ pub async fn maak(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let v = handel(&pool, &ctx, "lezen", id, move |conn, c| {
@@ -316,7 +316,7 @@ pub async fn wijzig(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -351,7 +351,7 @@ pub async fn wijzig(
 pub async fn nieuwe_versie(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<ConvenantInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -400,7 +400,7 @@ pub async fn onderteken(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<OndertekeningInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -444,7 +444,7 @@ pub async fn treed_uit(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<UittredingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -488,7 +488,7 @@ pub async fn trek_in(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<IntrekkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -548,7 +548,7 @@ pub async fn audittrail(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     q: web::Query<crate::routes::verwerkingen::PaginaParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -15,7 +15,6 @@ use ketenregie_feedback::bezorging::{self, DoodBericht};
 use ketenregie_store::DbPool;
 use serde::Deserialize;
 use utoipa::IntoParams;
-use uuid::Uuid;
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -80,7 +79,7 @@ pub async fn lijst(
 pub async fn opnieuw(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     dode_berichten::bereik(&ctx.actor)?;
     let id = id.into_inner();

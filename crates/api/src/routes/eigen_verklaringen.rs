@@ -153,7 +153,7 @@ pub async fn voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     bronnen: web::Data<InzageBronnen>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
@@ -189,7 +189,7 @@ pub async fn lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     bronnen: web::Data<InzageBronnen>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
     let (c, object) = (ctx.clone(), verantwoording::persoon_object(&ctx, persoon));
@@ -223,7 +223,7 @@ pub async fn lijst(
 pub async fn zorgmelding_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
@@ -253,7 +253,7 @@ pub async fn zorgmelding_voeg_toe(
 pub async fn zorgmelding_lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     lees(
         ctx,
@@ -285,7 +285,7 @@ pub async fn zorgmelding_lijst(
 pub async fn incident_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
@@ -315,7 +315,7 @@ pub async fn incident_voeg_toe(
 pub async fn incident_lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     lees(
         ctx,
@@ -347,7 +347,7 @@ pub async fn incident_lijst(
 pub async fn beschikking_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
@@ -377,7 +377,7 @@ pub async fn beschikking_voeg_toe(
 pub async fn beschikking_lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     lees(
         ctx,
@@ -409,7 +409,7 @@ pub async fn beschikking_lijst(
 pub async fn terugkoppeling_voeg_toe(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<EigenVerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     leg_vast(
@@ -439,7 +439,7 @@ pub async fn terugkoppeling_voeg_toe(
 pub async fn terugkoppeling_lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     lees(
         ctx,

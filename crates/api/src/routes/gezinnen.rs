@@ -11,7 +11,6 @@ use ketenregie_case::gezinnen::{self, GezinInvoer, Gezinsdossier};
 use ketenregie_case::regelingen::{self, RegelingInvoer};
 use ketenregie_case::weergave::{BeschikkingKort, RegelingKort};
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/gezinnen", tag = "dossiers", operation_id = "gezinAanmaken",
@@ -58,7 +57,7 @@ pub async fn maak(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let object = gezinnen::object(&id.to_string(), "");
@@ -87,7 +86,7 @@ pub async fn een(
 pub async fn beschikking(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<BeschikkingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();
@@ -120,7 +119,7 @@ pub async fn beschikking(
 pub async fn regeling(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<RegelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let gezin = id.into_inner();

@@ -11,7 +11,6 @@ use ketenregie_case::incidenten::{
     self, IncidentInvoer, IncidentWeergave, VerklaringInvoer, WederhoorInvoer,
 };
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/incidenten", tag = "dossiers", operation_id = "incidentVastleggen",
@@ -62,7 +61,7 @@ pub async fn maak(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let object = incidenten::object(&id.to_string(), "");
@@ -92,7 +91,7 @@ pub async fn verklaring(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<VerklaringInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -134,7 +133,7 @@ pub async fn wederhoor(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<WederhoorInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -12,7 +12,6 @@ use ketenregie_privacy::inzage::InzageRapport;
 pub use ketenregie_privacy::verantwoording::InzageBronnen;
 use ketenregie_privacy::verantwoording::{self, InzageUitkomst};
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     get, path = "/personen/{id}/inzage", tag = "verwerkingen", operation_id = "inzageOpstellen",
@@ -35,7 +34,7 @@ pub async fn inzage(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     bronnen: web::Data<InzageBronnen>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let persoon = id.into_inner();
     let bronnen = bronnen.get_ref().clone();

@@ -351,7 +351,7 @@ pub async fn een(
     _aanroeper: Aanroeper,
     pool: web::Data<DbPool>,
     stamgegevens: web::Data<Stamgegevens>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     // One statement, which also reads the register's version stamp: the authentication's
@@ -396,7 +396,7 @@ pub async fn wijzig(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
     verifier: web::Data<crate::auth::Verifier>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<OrganisatieInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -12,7 +12,6 @@ use ketenregie_case::personen::{self, PersoonInvoer};
 use ketenregie_case::weergave::{GezagKort, PersoonKort};
 use ketenregie_store::DbPool;
 use ketenregie_store::quota::Quotumsoort;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/personen", tag = "dossiers", operation_id = "persoonRegistreren",
@@ -80,7 +79,7 @@ pub async fn registreer(
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let c = ctx.clone();
@@ -110,7 +109,7 @@ pub async fn een(
 pub async fn gezag_vastleggen(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<GezagInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
@@ -144,7 +143,7 @@ pub async fn gezag_vastleggen(
 pub async fn gezag_lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let kind = id.into_inner();
     let c = ctx.clone();

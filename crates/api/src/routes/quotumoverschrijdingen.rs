@@ -11,7 +11,6 @@ use ketenregie_privacy::quotum;
 use ketenregie_store::DbPool;
 use serde::Serialize;
 use utoipa::ToSchema;
-use uuid::Uuid;
 
 /// A crossed daily quota.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,7 +46,7 @@ pub struct QuotumoverschrijdingDto {
 pub async fn een(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner().to_string();
     let (c, object) = (ctx.clone(), quotum::object(&ctx, &id));

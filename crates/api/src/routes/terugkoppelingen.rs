@@ -10,7 +10,6 @@ use ketenregie_feedback::terugkoppeling::{
     self, NieuweTerugkoppeling, Terugkoppeling, TerugkoppelingInvoer,
 };
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/terugkoppelingen", tag = "terugkoppelingen", operation_id = "terugkoppelingGeven",
@@ -31,7 +30,7 @@ use uuid::Uuid;
 pub async fn geef(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<TerugkoppelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let n = NieuweTerugkoppeling {
@@ -67,7 +66,7 @@ pub async fn geef(
 pub async fn lijst(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let (c, id) = (ctx.clone(), id.into_inner());
     let object = terugkoppeling::verzoekobject(id, &ctx);

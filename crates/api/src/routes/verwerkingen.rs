@@ -25,6 +25,7 @@ use uuid::Uuid;
 pub struct VerwerkingZoekInvoer {
     /// The data subject: a person id any route of your organisation returned (a person
     /// record, yours or another organisation's, or the identity). Not with `bsn`.
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub betrokkene: Option<Uuid>,
     /// The data subject by BSN (nine digits, elfproef), in the body, never in a URL. Not
     /// with `betrokkene`.
@@ -45,6 +46,7 @@ pub struct VerwerkingZoekInvoer {
     /// The purpose (a refused attempt has none: with this filter none are listed).
     pub doel: Option<Doel>,
     /// The agreement (a refused attempt has none: with this filter none are listed).
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub convenant: Option<Uuid>,
     /// Allowed by the rules, refused, or by break-glass.
     pub uitkomst: Option<Uitkomst>,
@@ -450,7 +452,7 @@ pub async fn verstrekkingen(
 pub async fn verstrekking(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let (c, object) = (

@@ -228,7 +228,7 @@ pub async fn kwaliteitscontrole(
 pub async fn contactpunt(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     mag(&f.sessie, &BEHEER)?;
@@ -373,7 +373,7 @@ pub async fn convenanten(
 pub async fn onderteken(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     mag(&f.sessie, &CONVENANTEN)?;
@@ -395,7 +395,7 @@ pub async fn onderteken(
 pub async fn nieuwe_versie(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     mag(&f.sessie, &CONVENANTEN)?;

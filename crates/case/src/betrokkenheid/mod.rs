@@ -132,6 +132,7 @@ pub struct ContactInvoer {
 pub struct BetrokkenheidInvoer {
     /// The child (a person your organisation registered).
     #[schema(required = true, value_type = Uuid)]
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = ContactInvoer)]
     pub contact: Option<ContactInvoer>,

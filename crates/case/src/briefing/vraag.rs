@@ -22,6 +22,9 @@ pub struct BriefingVraag {
     pub geboortedatum: Option<String>,
     #[schema(example = "2511BT")]
     pub postcode: Option<String>,
+    /// House number with its addition, however written (rule
+    /// `adres-sleutel-normalisatie`): "12 A", "12A", "12a" and "12-A" find the same
+    /// address, and "07" finds "7".
     #[schema(example = "70", max_length = 20, min_length = 1, pattern = r"\S")]
     pub huisnummer: Option<String>,
 }

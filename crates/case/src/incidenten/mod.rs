@@ -142,6 +142,7 @@ tekst_kolom!(Incidentsoort, Wederhoor, Verklaarder);
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IncidentBetrokkeneInvoer {
     #[schema(required = true, value_type = Uuid)]
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub persoon: Option<Uuid>,
     /// Role in the incident, e.g. melder, moeder, vader, kind, verdachte, slachtoffer.
     #[schema(required = true, value_type = String, example = "moeder", max_length = 40)]
@@ -154,6 +155,7 @@ pub struct VerklaringInvoer {
     #[schema(required = true, value_type = Verklaarder)]
     pub afgelegd_door: Option<String>,
     /// The person who made it, when registered (a person of your organisation). Name it for each parent's statement: parents heard are counted per person (rule OUDERS_GETELD_PER_PERSOON), so two `moeder` statements count as two parents (BW 1:198) only when each names a different person.
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub persoon: Option<Uuid>,
     #[schema(required = true, value_type = String, max_length = 20000)]
     pub tekst: Option<String>,
@@ -176,6 +178,7 @@ pub struct WederhoorInvoer {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct IncidentInvoer {
     /// The family dossier of your organisation it belongs to, if any.
+    #[serde(default, deserialize_with = "ketenregie_common::ids::strikt")]
     pub gezin: Option<Uuid>,
     /// When it happened: RFC 3339 date-time, from 1900-01-01 up to now (5 minutes of clock skew allowed); a later time is a 422 `toekomst`, an earlier one a 422 `bereik`, naming this field.
     #[schema(required = true, value_type = String, format = DateTime)]

@@ -8,7 +8,6 @@ use crate::verwerking::Verwerking;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ketenregie_referral::{self as referral, Kwaliteitsoordeel, indiening};
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/zorgmeldingen/{id}/indieningen", tag = "zorgmeldingen", operation_id = "zorgmeldingIndienen",
@@ -28,7 +27,7 @@ pub async fn indien(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let i = indiening::Indiening {
         id: id.into_inner(),
@@ -59,7 +58,7 @@ pub async fn kwaliteit(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<KwaliteitsoordeelInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let o = Kwaliteitsoordeel {

@@ -15,7 +15,6 @@ use ketenregie_referral::inhoud::MeldingInvoer;
 use ketenregie_referral::opslag::{self, Filter};
 use ketenregie_referral::{self as referral, Verwijdering, Wijziging, partij};
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 #[utoipa::path(
     post, path = "/zorgmeldingen", tag = "zorgmeldingen", operation_id = "zorgmeldingAanmaken",
@@ -88,7 +87,7 @@ pub async fn een(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     // Only reads, in one statement that also reads the register's version stamp
@@ -129,7 +128,7 @@ pub async fn wijzig(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<MeldingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let w = Wijziging {
@@ -166,7 +165,7 @@ pub async fn verwijder(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let v = Verwijdering {
         id: id.into_inner(),
@@ -191,7 +190,7 @@ pub async fn verwijder(
 pub async fn stappen(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let s = uitvoeren(&pool, &ctx, "lezen", Some(id), move |c, x| {

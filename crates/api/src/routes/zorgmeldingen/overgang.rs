@@ -14,7 +14,6 @@ use ketenregie_common::Validatie;
 use ketenregie_referral::levenscyclus::Beoordelingsuitkomst;
 use ketenregie_referral::{self as referral, Beoordeling, Overdracht, Stapverzoek};
 use ketenregie_store::DbPool;
-use uuid::Uuid;
 
 /// The answer to a step: the melding's header with its new version.
 fn na_stap(k: &ketenregie_referral::opslag::Kop) -> HttpResponse {
@@ -53,7 +52,7 @@ macro_rules! stap_route {
             security(("bearer" = [])),
             extensions(("x-persoonsgegevens" = json!({"doel": "veiligheidsbeoordeling", "categorieen": ["identificatie", "gezinssituatie"]})))
         )]
-        pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: web::Path<Uuid>, body: crate::lichaam::OptioneleJson<StapInvoer>) -> Result<HttpResponse, AppError> {
+        pub async fn $naam(req: HttpRequest, Verwerking(ctx): Verwerking, pool: web::Data<DbPool>, id: crate::pad::PadId, body: crate::lichaam::OptioneleJson<StapInvoer>) -> Result<HttpResponse, AppError> {
             let s = Stapverzoek {
                 id: id.into_inner(),
                 verwacht_versie: if_match(&req)?,
@@ -166,7 +165,7 @@ pub async fn beoordeel(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<BeoordelingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
@@ -209,7 +208,7 @@ pub async fn sluit_af(
     req: HttpRequest,
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<AfsluitingInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();
@@ -246,7 +245,7 @@ pub async fn sluit_af(
 pub async fn draag_over(
     Verwerking(ctx): Verwerking,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     body: crate::lichaam::Json<OverdrachtInvoer>,
 ) -> Result<HttpResponse, AppError> {
     let mut v = Validatie::new();

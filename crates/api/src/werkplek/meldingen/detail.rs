@@ -110,7 +110,7 @@ pub async fn detail(
     req: HttpRequest,
     s: Sessie,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, Fout> {
     detail_pagina(&req, &s, &pool, id.into_inner(), None).await
 }
@@ -455,7 +455,7 @@ pub(super) async fn na_stap<T>(
 pub async fn indienen(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
@@ -476,7 +476,7 @@ pub async fn indienen(
 pub async fn kwaliteit(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
@@ -522,7 +522,7 @@ pub async fn kwaliteit(
 pub async fn stap(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
@@ -642,7 +642,7 @@ pub async fn stap(
 pub async fn terugkoppeling(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();
@@ -713,7 +713,7 @@ pub async fn terugkoppeling(
 pub async fn overdracht(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let id = id.into_inner();

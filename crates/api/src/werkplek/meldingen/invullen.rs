@@ -226,7 +226,7 @@ pub async fn bewaar_nieuw(
 pub async fn bewaar(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let versie = f
@@ -241,7 +241,7 @@ pub async fn bewerk(
     req: HttpRequest,
     s: Sessie,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, Fout> {
     mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
     let id = id.into_inner();
@@ -341,7 +341,7 @@ pub async fn verwijder_vraag(
     req: HttpRequest,
     s: Sessie,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
 ) -> Result<HttpResponse, Fout> {
     mag(&s, &crate::werkplek::NIEUWE_MELDING)?;
     verwijder_pagina(&req, &s, &pool, id.into_inner(), None, StatusCode::OK).await
@@ -355,7 +355,7 @@ pub async fn verwijder_vraag(
 pub async fn verwijder(
     req: HttpRequest,
     pool: web::Data<DbPool>,
-    id: web::Path<Uuid>,
+    id: crate::pad::PadId,
     f: Formulier,
 ) -> Result<HttpResponse, Fout> {
     let s = f.sessie.clone();
