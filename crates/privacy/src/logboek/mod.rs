@@ -471,6 +471,15 @@ fn verwerking_invoeg(
 /// art. 30 lid 1 sub d and Wpg art. 32 (the recipients to whom data *were* disclosed).
 pub const LOG_ALLEEN_WAT_GETOOND: &str = "LOG_ALLEEN_WAT_GETOOND";
 
+/// The rule's name: a read that shows several organisations' data (the briefing, an
+/// inzage report) logs each person whose data of owner X it shows against X's basis (its
+/// permission: purpose, legal basis, agreement and version), with the disclosure in X's
+/// register, also when the caller, or another owner, holds the same person and shows
+/// its own record of them: the same person under two owners' bases is two processings.
+/// Source: DOMAIN.md §4 "Logging" (every processing with its purpose and legal basis);
+/// README "Inzage" (the report shows to which organisations the data were disclosed).
+pub const LOG_ONDER_GRONDSLAG_EIGENAAR: &str = "LOG_ONDER_GRONDSLAG_EIGENAAR";
+
 /// A permitted read of personal data: one audit row for the object, one processing-log
 /// row per subject; a read of another organisation's record also enters the disclosure
 /// register (and may notify the owner: `verstrekking::leg_vast`). `LOG_ALLEEN_WAT_GETOOND`:
