@@ -39,6 +39,7 @@ mod lijsten;
 mod limieten;
 mod logindexen;
 mod logpartities;
+mod logregels;
 mod logschrijver;
 mod matrix;
 mod namen;

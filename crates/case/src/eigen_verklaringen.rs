@@ -19,14 +19,12 @@
 //! `beschikking_voeg_toe`, `beschikking_lijst` (`/beschikkingen/{id}/eigen-verklaringen`),
 //! `persoon_lijst` (`GET /personen/{id}/eigen-verklaringen`).
 
-use crate::incidenten::{INCIDENT, lees as lees_incident};
+use crate::incidenten::INCIDENT;
 use crate::{gezinnen, toegang};
 use diesel::prelude::*;
 use ketenregie_common::Fout;
 use ketenregie_privacy::Context;
-use ketenregie_privacy::eigen_verklaring::{
-    self, EigenVerklaring, EigenVerklaringWeergave, Recordsoort,
-};
+use ketenregie_privacy::eigen_verklaring::{EigenVerklaring, EigenVerklaringWeergave, Recordsoort};
 use ketenregie_privacy::verantwoording::InzageBronnen;
 use ketenregie_privacy::verantwoording::verklaringen::{self, Record, Spreker, Verklaringsinvoer};
 use ketenregie_store::DbConnection;
@@ -248,7 +246,7 @@ pub fn incident_lijst(
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
-    Ok(lees_incident(conn, ctx, id)?.eigen_verklaringen)
+    crate::incidenten::verklaringen(conn, ctx, id)
 }
 
 /// `POST /beschikkingen/{id}/eigen-verklaringen`: the own statement of a member of the
@@ -276,15 +274,7 @@ pub fn beschikking_lijst(
     id: Uuid,
 ) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
     let (eigenaar, gezin) = eigenaar_en_gezin(conn, id)?;
-    let t = gezinnen::lees_beschikking(conn, ctx, gezin.0, id, &eigenaar)?;
-    Ok(eigen_verklaring::bij_record(
-        conn,
-        &ctx.versleuteling,
-        Recordsoort::Beschikking,
-        id,
-        &ctx.actor.organisatie,
-        t.max_vertrouwelijkheid(),
-    )?)
+    gezinnen::beschikking_verklaringen(conn, ctx, gezin.0, id, &eigenaar)
 }
 
 /// `GET /personen/{id}/eigen-verklaringen`: the statements on person record `id` as a read
@@ -303,7 +293,7 @@ pub fn persoon_lijst(
         .count()
         .get_result(conn)?;
     if record > 0 {
-        Ok(crate::personen::lees(conn, ctx, id)?.eigen_verklaringen)
+        crate::personen::verklaringen(conn, ctx, id)
     } else {
         verklaringen::lijst_bij_identiteit(conn, ctx, bronnen, id)
     }

@@ -394,7 +394,8 @@ pub fn instelling_gecertificeerd(naam: &str, soort: OrganisatieSoort) -> Option<
 /// `GET /personen/{id}/gezag`: the gezag records on a child, newest verification first
 /// (the first is the one that counts), as the agreements allow the child's owner's
 /// records to be read; outside the caller's view as an unknown id. One processing-log
-/// row per person shown.
+/// row per person shown; none, and no disclosure, when there is no record
+/// (`LOG_ALLEEN_WAT_GETOOND`).
 pub fn van_kind(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -422,7 +423,12 @@ pub fn van_kind(
         .iter()
         .map(|g| gezag_kort(g, &|u| persoon_ref(&getoond, u)))
         .collect();
-    let subjecten: Vec<Uuid> = getoond.iter().map(|h| h.betrokkene).collect();
+    // LOG_ALLEEN_WAT_GETOOND: no record shown, no person's data shown (the audit row only).
+    let subjecten: Vec<Uuid> = if uit.is_empty() {
+        vec![]
+    } else {
+        getoond.iter().map(|h| h.betrokkene).collect()
+    };
     logboek::lezing(
         conn,
         ctx,

@@ -270,21 +270,21 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gezinsdo
     dossier(conn, ctx, &g, &t)
 }
 
-/// The decision and log of a read of decision `beschikking` (of `eigenaar`) in family
-/// `gezin`, outside the dossier (its own statements,
-/// `eigen_verklaringen::beschikking_lijst`): exactly the dossier's read (`lees`: the
-/// owner, the caller's purpose, the family's level, the same 404 or 403), with
-/// `gezag-en-omgang` required, since the dossier shows a decision only where that
-/// category is allowed. Logged as a read of the decision: its audit row under the
-/// owner's basis, the disclosure in the owner's register, one processing-log row per
-/// member of the family.
-pub fn lees_beschikking(
+/// The own statements on decision `beschikking` (of `eigenaar`) in family `gezin`, read
+/// outside the dossier (`eigen_verklaringen::beschikking_lijst`): exactly the dossier's
+/// decision (`lees`: the owner, the caller's purpose, the family's level, the same 404 or
+/// 403), with `gezag-en-omgang` required, since the dossier shows a decision only where
+/// that category is allowed; each statement at most at the level it allows. Logged as a
+/// read of the decision: its audit row under the owner's basis and, when a statement is
+/// returned, the disclosure in the owner's register and one processing-log row per member
+/// of the family (`LOG_ALLEEN_WAT_GETOOND`: an empty list is the audit row alone).
+pub fn beschikking_verklaringen(
     conn: &mut DbConnection,
     ctx: &Context,
     gezin: Uuid,
     beschikking: Uuid,
     eigenaar: &str,
-) -> Result<Toestemming, Fout> {
+) -> Result<Vec<ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave>, Fout> {
     let g = vind(conn, gezin)?
         .ok_or_else(|| toegang::onbekend(crate::eigen_verklaringen::BESCHIKKING))?;
     let t = toegang::lees(
@@ -296,8 +296,22 @@ pub fn lees_beschikking(
         &[],
         g.vertrouwelijkheid,
     )?;
-    let leden = personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(&g))?;
-    let subjecten: Vec<Uuid> = leden.iter().map(|p| p.betrokkene).collect();
+    let uit = ketenregie_privacy::eigen_verklaring::bij_record(
+        conn,
+        &ctx.versleuteling,
+        ketenregie_privacy::eigen_verklaring::Recordsoort::Beschikking,
+        beschikking,
+        &ctx.actor.organisatie,
+        t.max_vertrouwelijkheid(),
+    )?;
+    let subjecten: Vec<Uuid> = if uit.is_empty() {
+        vec![]
+    } else {
+        personen::lees_veel(conn, &ctx.versleuteling, &lid_ids(&g))?
+            .iter()
+            .map(|p| p.betrokkene)
+            .collect()
+    };
     logboek::lezing(
         conn,
         ctx,
@@ -309,7 +323,7 @@ pub fn lees_beschikking(
         },
         &subjecten,
     )?;
-    Ok(t)
+    Ok(uit)
 }
 
 /// A family of the caller's organisation to add facts to; another's is refused within

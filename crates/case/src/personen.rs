@@ -362,6 +362,29 @@ pub fn registreer(
 /// outside the caller's view as an unknown id. One processing-log row. With the person's
 /// own statements on it (`eigen_verklaring::VERKLARING_BIJ_RECORD`).
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<PersoonKort, Fout> {
+    lees_getoond(conn, ctx, id, |_| true)
+}
+
+/// `GET /personen/{id}/eigen-verklaringen` on a person record: the statements `lees`
+/// shows with it, as that read (`VERKLARING_LEZEN_ALS_RECORD`: its decision, 404 and
+/// logs), logged only when a statement is returned (`LOG_ALLEEN_WAT_GETOOND`: an empty list
+/// is the audit row alone, no processing-log row and no disclosure).
+pub fn verklaringen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Vec<eigen_verklaring::EigenVerklaringWeergave>, Fout> {
+    Ok(lees_getoond(conn, ctx, id, |k| !k.eigen_verklaringen.is_empty())?.eigen_verklaringen)
+}
+
+/// `lees`, the person's data logged as processed when `getoond` says the answer shows
+/// them (`LOG_ALLEEN_WAT_GETOOND`), else the audit row alone.
+fn lees_getoond(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    getoond: impl FnOnce(&PersoonKort) -> bool,
+) -> Result<PersoonKort, Fout> {
     let p = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(PERSOON))?;
     let t = toegang::lees(
         conn,
@@ -372,13 +395,6 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<PersoonK
         &[C::Bsn, C::Contactgegevens],
         p.vertrouwelijkheid,
     )?;
-    logboek::lezing(
-        conn,
-        ctx,
-        &t,
-        object(&id.to_string(), &p.eigenaar),
-        &[p.betrokkene],
-    )?;
     let mut kort = PersoonKort::van(&p, t.mag_zien(C::Bsn), t.mag_zien(C::Contactgegevens));
     kort.eigen_verklaringen = eigen_verklaring::bij_record(
         conn,
@@ -387,6 +403,18 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<PersoonK
         p.id,
         &ctx.actor.organisatie,
         t.max_vertrouwelijkheid(),
+    )?;
+    let subjecten: &[Uuid] = if getoond(&kort) {
+        std::slice::from_ref(&p.betrokkene)
+    } else {
+        &[]
+    };
+    logboek::lezing(
+        conn,
+        ctx,
+        &t,
+        object(&id.to_string(), &p.eigenaar),
+        subjecten,
     )?;
     Ok(kort)
 }

@@ -82,17 +82,14 @@ pub fn voeg_toe(
 
 /// `GET /terugkoppelingen/{id}/eigen-verklaringen`: the statements on the feedback item
 /// the caller sees with it, as a read of the item (`VERKLARING_LEZEN_ALS_RECORD`: the
-/// feedback is read in `GET /zorgmeldingen/{id}/terugkoppelingen`, so its decision, 403
-/// and logs, `terugkoppeling::lijst`); a non-party hears an unknown id first.
+/// feedback is read in `GET /zorgmeldingen/{id}/terugkoppelingen`, so its decision and
+/// 403, `terugkoppeling::verklaringen_bij`), logged as a read of this item only when a
+/// statement is returned (`LOG_ALLEEN_WAT_GETOOND`); a non-party hears an unknown id first.
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
     let g = gehouden(conn, ctx, id)?;
-    Ok(terugkoppeling::lijst(conn, ctx, g.zorgmelding)?
-        .into_iter()
-        .find(|t| t.id == id)
-        .map(|t| t.eigen_verklaringen)
-        .unwrap_or_default())
+    terugkoppeling::verklaringen_bij(conn, ctx, g.zorgmelding, id)
 }

@@ -26,6 +26,7 @@ use ketenregie_referral::opslag;
 
 use crate::terugkoppeling;
 use ketenregie_store::DbConnection;
+use ketenregie_store::kolom::Json;
 use ketenregie_store::schema::{terugkoppelingen, zorgmelding_betrokkenen};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -60,6 +61,7 @@ type Rij = (
     Option<String>,
     bool,
     String,
+    Json<Vec<Uuid>>,
     NaiveDateTime,
 );
 
@@ -101,12 +103,15 @@ impl InzageBron for FeedbackBron {
                 terugkoppelingen::overgenomen_door,
                 terugkoppelingen::melder_heeft_rol,
                 terugkoppelingen::inhoud,
+                terugkoppelingen::betrokkenen,
                 terugkoppelingen::aangemaakt_op,
             ))
             .load(conn)?;
         let mut uit = Bijdrage::default();
         let mut eigen: Option<String> = None;
-        for (id, melding, aan, door, moment, gestart, overgenomen, rol, inhoud, op) in rijen {
+        for (id, melding, aan, door, moment, gestart, overgenomen, rol, inhoud, onderwerpen, op) in
+            rijen
+        {
             let gegeven = door == org;
             let grondslag = if gegeven {
                 match &eigen {
@@ -136,7 +141,9 @@ impl InzageBron for FeedbackBron {
                     let aanvraag = terugkoppeling::aanvraag(Actie::Lezen, &eigenaar, &k);
                     match privacy_inzage::toegestaan(besluit::toegang(conn, &als_org, &aanvraag))? {
                         Some(t) => {
-                            let mut betrokkenen = opslag::onderwerpen(conn, k.id)?;
+                            // LOG_ALLEEN_WAT_GETOOND: the subjects of the item shown
+                            // (stored with it), not of the melding it is about.
+                            let mut betrokkenen = onderwerpen.0;
                             betrokkenen.sort();
                             betrokkenen.dedup();
                             lezing = Some(Lezing {

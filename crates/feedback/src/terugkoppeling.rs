@@ -35,7 +35,7 @@ use ketenregie_common::{Actie, Doel, Fout, Gegevenscategorie, Validatie, ids};
 use ketenregie_privacy::convenant::Terugkoppelmoment;
 use ketenregie_privacy::eigen_verklaring::{EigenVerklaringWeergave, Recordsoort, Verklaringen};
 use ketenregie_privacy::logboek::{self, Object};
-use ketenregie_privacy::{Aanvraag, Context, besluit, zicht};
+use ketenregie_privacy::{Aanvraag, Context, Toestemming, besluit, zicht};
 use ketenregie_referral::levenscyclus::TaakStatus;
 use ketenregie_referral::opslag::{self, Kop};
 use ketenregie_referral::{partij, termijnen};
@@ -519,15 +519,75 @@ pub fn geef(
 
 /// The feedback on melding `id`, oldest first: for its receiver, for whoever is owed the
 /// feedback, and for the melding's original sender (`PARTIJEN_LEZEN_TERUGKOPPELING`);
-/// read under the receiver's agreement for `terugkoppeling`, both logs (one
-/// processing-log row per data subject, also when nothing was fed back yet: the read
-/// still reveals the melding's handling). Each item with the own statements on it the
-/// caller sees (`eigen_verklaring::VERKLARING_BIJ_RECORD`), read in one query.
+/// read under the receiver's agreement for `terugkoppeling`, both logs. The processing-log
+/// rows and the disclosure are of the feedback returned (`LOG_ALLEEN_WAT_GETOOND`): one row
+/// per data subject of the items shown, not of the melding they are about; an empty list
+/// (nothing fed back yet) is the audit row alone. Each item with the own statements on it
+/// the caller sees (`eigen_verklaring::VERKLARING_BIJ_RECORD`), read in one query.
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<Terugkoppeling>, Fout> {
+    let g = lees_alle(conn, ctx, id)?;
+    log(conn, ctx, &g, g.rijen.iter())?;
+    g.toon(conn, ctx)
+}
+
+/// The statements on feedback item `item` of melding `id`, as a read of the item
+/// (`VERKLARING_LEZEN_ALS_RECORD`: `lijst`'s decision and 403), logged as a read of that
+/// item alone, and only when a statement is returned (`LOG_ALLEEN_WAT_GETOOND`: an empty
+/// list is the audit row alone).
+pub fn verklaringen_bij(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    item: Uuid,
+) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
+    let g = lees_alle(conn, ctx, id)?;
+    let verklaringen = g
+        .toon(conn, ctx)?
+        .into_iter()
+        .find(|t| t.id == item)
+        .map(|t| t.eigen_verklaringen)
+        .unwrap_or_default();
+    let getoond = g
+        .rijen
+        .iter()
+        .filter(|r| r.id == item && !verklaringen.is_empty());
+    log(conn, ctx, &g, getoond)?;
+    Ok(verklaringen)
+}
+
+/// The feedback on a melding as read, before anything is shown or logged.
+struct Gelezen {
+    k: Kop,
+    t: Toestemming,
+    rijen: Vec<Rij>,
+}
+
+impl Gelezen {
+    /// The items as shown to the caller, each with the statements it sees with it.
+    fn toon(&self, conn: &mut DbConnection, ctx: &Context) -> Result<Vec<Terugkoppeling>, Fout> {
+        let org = ctx.actor.organisatie.as_str();
+        let verklaringen =
+            Verklaringen::lees_ids(conn, &ctx.versleuteling, self.rijen.iter().map(|r| &r.id))?;
+        self.rijen
+            .iter()
+            .map(|r| {
+                let mut uit = r.toon(ctx)?;
+                uit.eigen_verklaringen =
+                    verklaringen.voor(Recordsoort::Terugkoppeling, &r.id, org, |n| {
+                        n <= self.t.max_vertrouwelijkheid()
+                    });
+                Ok(uit)
+            })
+            .collect()
+    }
+}
+
+/// `lijst`'s check of the parties, its decision and its read.
+fn lees_alle(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Gelezen, Fout> {
     let k = laad(conn, ctx, id)?;
     let org = ctx.actor.organisatie.as_str();
     let afzender = terugkoppelen_aan(conn, &k)?;
@@ -551,24 +611,24 @@ pub fn lijst(
         .order((terugkoppelingen::aangemaakt_op, terugkoppelingen::id))
         .select(Rij::as_select())
         .load(conn)?;
-    let mut betrokkenen: Vec<Uuid> = rijen.iter().flat_map(|r| r.betrokkenen.clone()).collect();
-    betrokkenen.extend(opslag::onderwerpen(conn, k.id)?);
+    Ok(Gelezen { k, t, rijen })
+}
+
+/// The log rows of a read of the feedback (`LOG_ALLEEN_WAT_GETOOND`): the audit row of the
+/// melding's feedback, and the processing-log rows and the disclosure of the data subjects
+/// of the items `getoond` (each item's subjects, stored when it was given); none shown is
+/// the audit row alone.
+fn log<'a>(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    g: &Gelezen,
+    getoond: impl Iterator<Item = &'a Rij>,
+) -> Result<(), Fout> {
+    let mut betrokkenen: Vec<Uuid> = getoond.flat_map(|r| r.betrokkenen.clone()).collect();
     betrokkenen.sort();
     betrokkenen.dedup();
-    logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
-    let verklaringen =
-        Verklaringen::lees_ids(conn, &ctx.versleuteling, rijen.iter().map(|r| &r.id))?;
-    rijen
-        .iter()
-        .map(|r| {
-            let mut uit = r.toon(ctx)?;
-            uit.eigen_verklaringen =
-                verklaringen.voor(Recordsoort::Terugkoppeling, &r.id, org, |n| {
-                    n <= t.max_vertrouwelijkheid()
-                });
-            Ok(uit)
-        })
-        .collect()
+    logboek::lezing(conn, ctx, &g.t, object(&g.k), &betrokkenen)?;
+    Ok(())
 }
 
 #[cfg(test)]

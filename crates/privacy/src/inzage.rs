@@ -611,9 +611,25 @@ pub fn stel_op(
         }
     }
 
-    // Each record read once, however many items show it.
-    let mut gelezen = BTreeSet::new();
-    lezingen.retain(|l| gelezen.insert((l.object.soort, l.object.id.clone())));
+    // Each record read once, however many items show it, with the subjects of every item
+    // that showed it (`LOG_ALLEEN_WAT_GETOOND`).
+    let mut gelezen: BTreeMap<(&'static str, String), usize> = BTreeMap::new();
+    let mut samen: Vec<Lezing> = Vec::new();
+    for l in lezingen {
+        match gelezen.get(&(l.object.soort, l.object.id.clone())) {
+            Some(&i) => {
+                let b = &mut samen[i].betrokkenen;
+                b.extend(l.betrokkenen);
+                b.sort();
+                b.dedup();
+            }
+            None => {
+                gelezen.insert((l.object.soort, l.object.id.clone()), samen.len());
+                samen.push(l);
+            }
+        }
+    }
+    let lezingen = samen;
 
     Ok(Inzage::Rapport(
         Box::new(InzageRapport {

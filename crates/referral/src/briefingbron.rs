@@ -43,6 +43,7 @@ type Rij = (
     Option<String>,
     Option<NaiveDateTime>,
     String,
+    String,
 );
 
 fn kolom<T: std::str::FromStr>(waarde: &str, wat: &str) -> Result<T, Fout> {
@@ -58,14 +59,10 @@ impl ZorgmeldingBron for Briefingbron {
         betrokkenen: &[Uuid],
     ) -> Result<Vec<OpenMelding>, Fout> {
         let betrokkenen: Vec<String> = betrokkenen.iter().map(Uuid::to_string).collect();
-        let rijen: Vec<Rij> = zorgmeldingen::table
-            .filter(
-                zorgmeldingen::id.eq_any(
-                    zorgmelding_betrokkenen::table
-                        .filter(zorgmelding_betrokkenen::betrokkene.eq_any(&betrokkenen))
-                        .select(zorgmelding_betrokkenen::zorgmelding_id),
-                ),
-            )
+        // One row per melding and identity asked for it concerns (one statement).
+        let rijen: Vec<Rij> = zorgmelding_betrokkenen::table
+            .inner_join(zorgmeldingen::table)
+            .filter(zorgmelding_betrokkenen::betrokkene.eq_any(&betrokkenen))
             .filter(zorgmeldingen::meldingstatus.eq_any(INGEDIEND.map(|s| s.as_ref().to_string())))
             .select((
                 zorgmeldingen::id,
@@ -75,10 +72,19 @@ impl ZorgmeldingBron for Briefingbron {
                 zorgmeldingen::taakstatus,
                 zorgmeldingen::ingediend_op,
                 zorgmeldingen::vertrouwelijkheid,
+                zorgmelding_betrokkenen::betrokkene,
             ))
+            .order((zorgmeldingen::id, zorgmelding_betrokkenen::betrokkene))
             .load(conn)?;
-        let mut uit = Vec::with_capacity(rijen.len());
-        for (id, afzender, ontvanger, status, taakstatus, ingediend_op, niveau) in rijen {
+        let mut uit: Vec<OpenMelding> = Vec::with_capacity(rijen.len());
+        for (id, afzender, ontvanger, status, taakstatus, ingediend_op, niveau, betrokkene) in rijen
+        {
+            let id: Uuid = kolom(&id, "id")?;
+            let betrokkene: Uuid = kolom(&betrokkene, "betrokkene")?;
+            if let Some(m) = uit.last_mut().filter(|m| m.id == id) {
+                m.betrokkenen.push(betrokkene);
+                continue;
+            }
             let taak: Option<TaakStatus> = taakstatus
                 .as_deref()
                 .map(|t| kolom(t, "taakstatus"))
@@ -88,13 +94,14 @@ impl ZorgmeldingBron for Briefingbron {
             }
             let _: Meldingstatus = kolom(&status, "meldingstatus")?;
             uit.push(OpenMelding {
-                id: kolom(&id, "id")?,
+                id,
                 afzender,
                 ontvanger,
                 status,
                 taakstatus,
                 ingediend_op: ingediend_op.map(from_db),
                 vertrouwelijkheid: kolom::<Vertrouwelijkheid>(&niveau, "vertrouwelijkheid")?,
+                betrokkenen: vec![betrokkene],
             });
         }
         Ok(uit)

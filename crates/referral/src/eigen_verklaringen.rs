@@ -100,13 +100,12 @@ pub fn leg_vast_over(
 
 /// `GET /zorgmeldingen/{id}/eigen-verklaringen`: the statements on the melding the caller
 /// sees with it, as a read of its content (`VERKLARING_LEZEN_ALS_RECORD`:
-/// `GET /zorgmeldingen/{id}`'s decision, 404 and logs, `melding::lees`).
+/// `GET /zorgmeldingen/{id}`'s decision, 404 and logs, `melding::verklaringen`), logged
+/// only when a statement is returned (`LOG_ALLEEN_WAT_GETOOND`).
 pub fn lijst(
     conn: &mut DbConnection,
     ctx: &Context,
     id: Uuid,
 ) -> Result<Vec<EigenVerklaringWeergave>, Fout> {
-    Ok(melding::lees(conn, ctx, id)?
-        .eigen_verklaringen
-        .unwrap_or_default())
+    melding::verklaringen(conn, ctx, id)
 }

@@ -182,6 +182,31 @@ pub fn lees_met_stempel(
     ctx: &Context,
     id: Uuid,
 ) -> Result<(Zorgmelding, Stempel), Fout> {
+    lees_getoond(conn, ctx, id, true)
+}
+
+/// `GET /zorgmeldingen/{id}/eigen-verklaringen`: the statements `lees` shows with the
+/// melding, as that read (`VERKLARING_LEZEN_ALS_RECORD`: its decision, 404 and logs),
+/// logged only when a statement is returned (`LOG_ALLEEN_WAT_GETOOND`: an empty list is
+/// the audit row alone, no processing-log row and no disclosure).
+pub fn verklaringen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Vec<ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave>, Fout> {
+    let (m, _) = lees_getoond(conn, ctx, id, false)?;
+    Ok(m.eigen_verklaringen.unwrap_or_default())
+}
+
+/// `lees_met_stempel`; the content counts as shown (`inhoud_getoond`), else only the
+/// statements do, and the persons' data are logged as processed only when shown
+/// (`LOG_ALLEEN_WAT_GETOOND`).
+fn lees_getoond(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    inhoud_getoond: bool,
+) -> Result<(Zorgmelding, Stempel), Fout> {
     // The header, the content and the statements still encrypted, the feedback duties and
     // the stamp, in one statement (`opslag::lezing`); decrypted only after the decision.
     let opslag::Gelezen {
@@ -196,19 +221,18 @@ pub fn lees_met_stempel(
     let (_, t) = toegang::beslis_met(conn, ctx, &k, Actie::Lezen, Some(stempel))?;
     let i = opslag::ontsleutel(&t, &ctx.versleuteling, &versleuteld)?;
     let (zicht, weg) = redigeer(&i, &t);
-    logboek::lezing(
-        conn,
-        ctx,
-        &t,
-        object(&k),
-        &opslag::betrokkenen(&ctx.versleuteling, &i),
-    )?;
     let verklaringen = Verklaringen::uit_rijen(&ctx.versleuteling, verklaringen)?.voor(
         Recordsoort::Zorgmelding,
         &k.id,
         &ctx.actor.organisatie,
         |n| n <= t.max_vertrouwelijkheid(),
     );
+    let betrokkenen = if inhoud_getoond || !verklaringen.is_empty() {
+        opslag::betrokkenen(&ctx.versleuteling, &i)
+    } else {
+        vec![]
+    };
+    logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
     Ok((
         Zorgmelding {
             kop: k,
@@ -359,7 +383,8 @@ pub fn verwijder_concept(
 /// Every step of melding `id` and of the hand-over tasks made from it, oldest first:
 /// who, on behalf of which organisation, when, from which status to which, and why. The
 /// reasons and details are case content: read under the decision for the caller's
-/// relation, with both logs (one processing-log row per subject of the melding).
+/// relation, with both logs (one processing-log row per subject of the melding; none, and
+/// no disclosure, when no step is returned: `LOG_ALLEEN_WAT_GETOOND`).
 pub fn stappen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Vec<Stap>, Fout> {
     let k = laad(conn, id)?;
     let (_, t) = toegang::beslis(conn, ctx, &k, Actie::Lezen)?;
@@ -379,7 +404,12 @@ pub fn stappen(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Vec<S
         alle.extend(opslag::stappen(conn, &ctx.versleuteling, kind.id)?);
     }
     alle.sort_by(|a, b| a.tijdstip.cmp(&b.tijdstip).then(a.id.cmp(&b.id)));
-    let betrokkenen = opslag::onderwerpen(conn, k.id)?;
+    // LOG_ALLEEN_WAT_GETOOND: no step shown, no person's data shown.
+    let betrokkenen = if alle.is_empty() {
+        vec![]
+    } else {
+        opslag::onderwerpen(conn, k.id)?
+    };
     logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
     Ok(alle)
 }

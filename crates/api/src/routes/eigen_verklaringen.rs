@@ -175,7 +175,7 @@ pub async fn voeg_toe(
 #[utoipa::path(
     get, path = "/personen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenOpvragen",
     summary = "Eigen verklaringen bij een persoon",
-    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /personen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /personen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows. An empty list is logged as its audit row alone: no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "Id of the person")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
@@ -240,7 +240,7 @@ pub async fn zorgmelding_voeg_toe(
 #[utoipa::path(
     get, path = "/zorgmeldingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijZorgmelding",
     summary = "Eigen verklaringen bij een zorgmelding",
-    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows. An empty list is logged as its audit row alone: no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
@@ -302,7 +302,7 @@ pub async fn incident_voeg_toe(
 #[utoipa::path(
     get, path = "/incidenten/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijIncident",
     summary = "Eigen verklaringen bij een incident",
-    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /incidenten/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /incidenten/{id} (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows. An empty list is logged as its audit row alone: no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "Id of the incident")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
@@ -364,7 +364,7 @@ pub async fn beschikking_voeg_toe(
 #[utoipa::path(
     get, path = "/beschikkingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijBeschikking",
     summary = "Eigen verklaringen bij een beschikking",
-    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of the decision in GET /gezinnen/{id}, with category `gezag-en-omgang` required (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of the decision in GET /gezinnen/{id}, with category `gezag-en-omgang` required (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows. An empty list is logged as its audit row alone: no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "Id of the beschikking")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),
@@ -426,7 +426,7 @@ pub async fn terugkoppeling_voeg_toe(
 #[utoipa::path(
     get, path = "/terugkoppelingen/{id}/eigen-verklaringen", tag = "verwerkingen", operation_id = "eigenVerklaringenBijTerugkoppeling",
     summary = "Eigen verklaringen bij een terugkoppeling",
-    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id}/terugkoppelingen (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows.",
+    description = "A read of the record (rule VERKLARING_LEZEN_ALS_RECORD): exactly the decision, the 403 or 404 and the logs of GET /zorgmeldingen/{id}/terugkoppelingen (the owner's agreement rule for the caller's purpose, a reason where the rule requires one, the confidentiality cap; the disclosure in the owner's register), and the statements that read shows with the record (VERKLARING_BIJ_RECORD), each at most at the level it allows. An empty list is logged as its audit row alone: no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "Id of the feedback item")),
     responses(
         (status = 200, description = "De verklaringen, oudste eerst", body = Vec<EigenVerklaringWeergave>),

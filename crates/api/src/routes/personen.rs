@@ -130,7 +130,7 @@ pub async fn gezag_vastleggen(
 #[utoipa::path(
     get, path = "/personen/{id}/gezag", tag = "dossiers", operation_id = "gezagOpvragen",
     summary = "Gezag over een kind",
-    description = "The gezag records on this child, newest verification first (the first is the one that counts).",
+    description = "The gezag records on this child, newest verification first (the first is the one that counts). No record is logged as the audit row alone, no processing-log row and no disclosure (LOG_ALLEEN_WAT_GETOOND).",
     params(("id" = Uuid, Path, description = "The child")),
     responses(
         (status = 200, description = "Gezag", body = Vec<GezagKort>),

@@ -54,7 +54,7 @@ pub async fn geef(
 #[utoipa::path(
     get, path = "/zorgmeldingen/{id}/terugkoppelingen", tag = "terugkoppelingen", operation_id = "terugkoppelingenOpvragen",
     summary = "Terugkoppelingen op een zorgmelding",
-    description = "Every feedback item on the melding or hand-over task, oldest first, with who gave it on behalf of which organisation and when. For the receiver, whoever is owed the feedback, and the melding's sender; the sender reads under an agreement with purpose `terugkoppeling`.",
+    description = "Every feedback item on the melding or hand-over task, oldest first, with who gave it on behalf of which organisation and when. For the receiver, whoever is owed the feedback, and the melding's sender; the sender reads under an agreement with purpose `terugkoppeling`. Logged as what it returns (LOG_ALLEEN_WAT_GETOOND): one processing-log row per person of the items returned and, for another organisation's feedback, the disclosure; an empty list is its audit row alone.",
     params(("id" = Uuid, Path, description = "Id of the melding or hand-over task")),
     responses(
         (status = 200, description = "De terugkoppelingen", body = Vec<Terugkoppeling>),

@@ -23,6 +23,9 @@ pub struct OpenMelding {
     pub taakstatus: Option<String>,
     pub ingediend_op: Option<DateTime<Utc>>,
     pub vertrouwelijkheid: Vertrouwelijkheid,
+    /// The identities asked for that it concerns: the persons whose state of a melding
+    /// the briefing shows, logged against the sender's basis (`LOG_ALLEEN_WAT_GETOOND`).
+    pub betrokkenen: Vec<Uuid>,
 }
 
 /// Where the briefing finds the open zorgmeldingen about a set of people.

@@ -1,6 +1,11 @@
 //! The log rows of a briefing: per owner that showed anything, one audit row and one
-//! processing-log row per person shown, on that owner's legal basis; a briefing that
-//! showed nothing is one audit row of the search.
+//! processing-log row per person whose data of that owner were shown, on that owner's
+//! legal basis (`LOG_ONDER_GRONDSLAG_EIGENAAR`: the persons its records shown name — its
+//! person records, the members of its families, the child and holders of its gezag
+//! records, the children of its decisions, the members of the family of its
+//! arrangements, the persons of its incidents, the persons its open meldingen concern,
+//! the child of its involvement — also when the caller or another owner holds the same
+//! person); a briefing that showed nothing is one audit row of the search.
 
 use super::antwoord::Briefing;
 use super::toegang::Toegang;
@@ -12,9 +17,10 @@ use ketenregie_store::DbConnection;
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
 
-/// Owners that contributed anything but persons (a family, a decision, an incident...)
-/// log the searched identities, when they showed no person of their own: the officer saw
-/// their data about those people.
+/// Owners that contributed a record naming no person reached (a decision without a
+/// named child, an incident recorded only on the family...) log the searched identities,
+/// when no person was logged against their basis: the officer saw their data about those
+/// people.
 pub(super) fn bijdragers_loggen(
     b: &Briefing,
     getoond: &mut BTreeMap<String, BTreeSet<Uuid>>,

@@ -16,7 +16,9 @@
 //! reason). An owner the caller has no agreement with contributes nothing and its
 //! existence is not revealed; categories no rule covers are left out; records above the
 //! permitted confidentiality level are left out. Each person shown is one
-//! processing-log row.
+//! processing-log row per owner whose data on the person are shown, under that owner's
+//! basis (`LOG_ONDER_GRONDSLAG_EIGENAAR`, `log`): the police's own record of a parent
+//! under their own task, the GI's family naming her under the agreement.
 //!
 //! `MEERDUIDIG_NIET_SAMENVOEGEN`: a name + date-of-birth search that finds more than one
 //! identity returns the candidates (date of birth, municipality, who registered them),

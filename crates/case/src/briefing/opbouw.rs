@@ -270,10 +270,7 @@ impl<'a> Opbouw<'a> {
                 zichtbaar.insert(r.id.clone(), p);
             }
         }
-        // A reference by record id is named from any visible record of the same identity,
-        // so a GI family's member is named by the police's own record.
         for p in zichtbaar.values() {
-            self.namen.entry(p.betrokkene).or_insert_with(|| p.naam());
             self.geboren
                 .entry(p.betrokkene)
                 .or_insert(p.gegevens.geboortedatum);
@@ -285,6 +282,12 @@ impl<'a> Opbouw<'a> {
             if p.eigenaar == eigen && e.eigenaar != eigen {
                 *e = p;
             }
+        }
+        // A reference by record id is named from the record shown of the same identity
+        // (logged against its owner's basis), so a GI family's member is named by the
+        // police's own record.
+        for p in per_identiteit.values() {
+            self.namen.entry(p.betrokkene).or_insert_with(|| p.naam());
         }
         for p in per_identiteit
             .values()
@@ -312,6 +315,21 @@ impl<'a> Opbouw<'a> {
             .map(|r| &r.betrokkene)
             .or_else(|| self.houders_buiten.get(&id))
             .cloned()
+    }
+
+    /// `LOG_ONDER_GRONDSLAG_EIGENAAR`: a record of `eigenaar` shown names the persons at
+    /// person records `pids`: each reached (or a gezag holder shown) is logged against
+    /// `eigenaar`'s basis, also when the caller or another owner holds the person too.
+    fn noem<'p>(&mut self, eigenaar: &str, pids: impl IntoIterator<Item = &'p Uuid>) {
+        let ids: Vec<Uuid> = pids
+            .into_iter()
+            .filter_map(|p| self.identiteit_van(p))
+            .filter_map(|i| kolom::uuid(&i).ok())
+            .collect();
+        self.getoond
+            .entry(eigenaar.to_string())
+            .or_default()
+            .extend(ids);
     }
 
     /// The birth date of person record `pid`, when the caller may see its identity.
@@ -362,15 +380,19 @@ impl<'a> Opbouw<'a> {
             {
                 continue;
             }
-            let leden = g
+            let huidig: Vec<_> = g
                 .leden
                 .iter()
                 .filter(|l| l.tot.is_none_or(|t| t >= self.vandaag))
+                .collect();
+            let leden = huidig
+                .iter()
                 .map(|l| GezinslidKort {
                     persoon: self.pref(&l.persoon),
                     relatie: l.relatie,
                 })
                 .collect();
+            self.noem(&g.eigenaar, huidig.iter().map(|l| &l.persoon));
             self.b.gezinnen.push(GezinKort {
                 id: g.id,
                 eigenaar: g.eigenaar.clone(),
@@ -435,6 +457,7 @@ impl<'a> Opbouw<'a> {
         self.houders_buiten_gezin(graaf, &getoond)?;
         for g in getoond {
             let kort = gezag_kort(g, &|u| self.pref(u));
+            self.noem(&g.eigenaar, std::iter::once(&g.kind).chain(&g.houders));
             self.b.gezag.push(kort);
         }
         Ok(())
@@ -518,6 +541,8 @@ impl<'a> Opbouw<'a> {
             })
             .collect();
         for (maatregel, k) in in_werking {
+            let kinderen: Vec<Uuid> = k.kinderen.iter().map(|r| r.id).collect();
+            self.noem(&k.eigenaar, &kinderen);
             if maatregel {
                 self.b.maatregelen_in_werking.push(k.clone());
             }
@@ -534,6 +559,15 @@ impl<'a> Opbouw<'a> {
                     .toegang
                     .mag(&r.eigenaar, C::GezagEnOmgang, niveau_gezin(&r.gezin))
             {
+                // The arrangement is about the family's current members.
+                let leden: Vec<Uuid> = gezinnen_
+                    .iter()
+                    .filter(|g| g.id == r.gezin)
+                    .flat_map(|g| &g.leden)
+                    .filter(|l| l.tot.is_none_or(|t| t >= self.vandaag))
+                    .map(|l| l.persoon)
+                    .collect();
+                self.noem(&r.eigenaar, &leden);
                 self.b.regelingen_in_werking.push(regeling_kort(r));
             }
         }
@@ -558,6 +592,25 @@ impl<'a> Opbouw<'a> {
                     .mag(&i.eigenaar, C::Politiegegevens, i.vertrouwelijkheid)
             })
             .collect();
+        // Counted and listed: each incident's persons, against its owner's basis.
+        let mut personen_van: BTreeMap<Uuid, Vec<Uuid>> = BTreeMap::new();
+        for (i, p) in &graaf.incident_personen {
+            if let Some(b) = graaf
+                .personen
+                .get(p)
+                .and_then(|r| kolom::uuid(&r.betrokkene).ok())
+            {
+                personen_van.entry(*i).or_default().push(b);
+            }
+        }
+        for i in &zichtbaar {
+            if let Some(ids) = personen_van.get(&i.id) {
+                self.getoond
+                    .entry(i.eigenaar.clone())
+                    .or_default()
+                    .extend(ids.iter().copied());
+            }
+        }
         self.b.incidenten = Incidentoverzicht {
             laatste12_maanden: zichtbaar
                 .iter()
@@ -611,6 +664,10 @@ impl<'a> Opbouw<'a> {
                 .toegang
                 .mag(&m.afzender, C::Hulpverlening, m.vertrouwelijkheid)
             {
+                self.getoond
+                    .entry(m.afzender.clone())
+                    .or_default()
+                    .extend(m.betrokkenen.iter().copied());
                 self.b.open_zorgmeldingen.push(ZorgmeldingKort {
                     id: m.id,
                     afzender: m.afzender,
@@ -718,6 +775,10 @@ impl<'a> Opbouw<'a> {
                 per_organisatie.insert(x.organisatie.clone(), kaart);
             }
             let (naam, dag_en_nacht) = per_organisatie[&x.organisatie].clone();
+            self.getoond
+                .entry(x.organisatie.clone())
+                .or_default()
+                .insert(x.betrokkene);
             self.b.betrokken_organisaties.push(BetrokkenOrganisatie {
                 organisatie: x.organisatie.clone(),
                 naam,

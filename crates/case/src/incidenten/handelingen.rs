@@ -200,6 +200,29 @@ pub fn maak(
 /// it only as an agreement allows (category `politiegegevens`), outside the caller's view
 /// as an unknown id. One processing-log row per person.
 pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<IncidentWeergave, Fout> {
+    lees_getoond(conn, ctx, id, |_| true)
+}
+
+/// `GET /incidenten/{id}/eigen-verklaringen`: the statements `lees` shows with the
+/// incident, as that read (`VERKLARING_LEZEN_ALS_RECORD`: its decision, 404 and logs),
+/// logged only when a statement is returned (`LOG_ALLEEN_WAT_GETOOND`: an empty list is
+/// the audit row alone, no processing-log row and no disclosure).
+pub fn verklaringen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+) -> Result<Vec<ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave>, Fout> {
+    Ok(lees_getoond(conn, ctx, id, |w| !w.eigen_verklaringen.is_empty())?.eigen_verklaringen)
+}
+
+/// `lees`, the persons' data logged as processed when `getoond` says the answer shows
+/// them (`LOG_ALLEEN_WAT_GETOOND`), else the audit row alone.
+fn lees_getoond(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    id: Uuid,
+    getoond: impl FnOnce(&IncidentWeergave) -> bool,
+) -> Result<IncidentWeergave, Fout> {
     let i = vind(conn, &ctx.versleuteling, id)?.ok_or_else(|| toegang::onbekend(INCIDENT))?;
     let t = toegang::lees(
         conn,
@@ -210,9 +233,14 @@ pub fn lees(conn: &mut DbConnection, ctx: &Context, id: Uuid) -> Result<Incident
         &[],
         i.vertrouwelijkheid,
     )?;
-    let s = subjecten(conn, ctx, &i)?;
+    let w = weergave(conn, ctx, &i, t.max_vertrouwelijkheid())?;
+    let s = if getoond(&w) {
+        subjecten(conn, ctx, &i)?
+    } else {
+        vec![]
+    };
     logboek::lezing(conn, ctx, &t, object(&i.id.to_string(), &i.eigenaar), &s)?;
-    weergave(conn, ctx, &i, t.max_vertrouwelijkheid())
+    Ok(w)
 }
 
 /// `POST /incidenten/{id}/verklaringen`: add statement `s` to an incident of the caller's

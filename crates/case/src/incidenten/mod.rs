@@ -20,7 +20,7 @@ mod opslag;
 
 pub use handelingen::{
     INCIDENT, IncidentBetrokkeneWeergave, IncidentWeergave, VerklaringWeergave, lees, maak, object,
-    verklaring_toevoegen, wederhoor_vastleggen,
+    verklaring_toevoegen, verklaringen, wederhoor_vastleggen,
 };
 pub use opslag::{kort_van, lees_veel, vind, voeg_in};
 

@@ -459,9 +459,32 @@ fn verwerking_invoeg(
         .collect()
 }
 
+/// The rule's name: the logs record the processing that happened, of the data that were
+/// returned. A read's subjects (`betrokkenen`) are the persons whose data the answer shows,
+/// counted from what it shows, not from the parent record it was read through (a melding's
+/// persons for its feedback list, a family's for a list of statements); the disclosure is
+/// entered in the register of each owner whose data on a person were shown, and only then.
+/// An answer that shows no personal data (an empty list) writes its audit row (the request
+/// was made and answered), no processing-log row and no disclosure. A non-empty answer
+/// still logs in the same transaction. Source: DOMAIN.md §4 "Logging" (each processing of
+/// personal data is logged, with purpose and legal basis, about which data subject); AVG
+/// art. 30 lid 1 sub d and Wpg art. 32 (the recipients to whom data *were* disclosed).
+pub const LOG_ALLEEN_WAT_GETOOND: &str = "LOG_ALLEEN_WAT_GETOOND";
+
+/// The rule's name: a read that shows several organisations' data (the briefing, an
+/// inzage report) logs each person whose data of owner X it shows against X's basis (its
+/// permission: purpose, legal basis, agreement and version), with the disclosure in X's
+/// register, also when the caller, or another owner, holds the same person and shows
+/// its own record of them: the same person under two owners' bases is two processings.
+/// Source: DOMAIN.md §4 "Logging" (every processing with its purpose and legal basis);
+/// README "Inzage" (the report shows to which organisations the data were disclosed).
+pub const LOG_ONDER_GRONDSLAG_EIGENAAR: &str = "LOG_ONDER_GRONDSLAG_EIGENAAR";
+
 /// A permitted read of personal data: one audit row for the object, one processing-log
 /// row per subject; a read of another organisation's record also enters the disclosure
-/// register (and may notify the owner: `verstrekking::leg_vast`).
+/// register (and may notify the owner: `verstrekking::leg_vast`). `LOG_ALLEEN_WAT_GETOOND`:
+/// `betrokkenen` are the persons whose data the answer shows; none (an empty answer) is the
+/// audit row alone, no processing-log row and no disclosure.
 pub fn lezing(
     conn: &mut DbConnection,
     ctx: &Context,
@@ -469,7 +492,9 @@ pub fn lezing(
     object: Object,
     betrokkenen: &[Uuid],
 ) -> QueryResult<()> {
-    crate::verstrekking::leg_vast(conn, ctx, t, &object)?;
+    if !betrokkenen.is_empty() {
+        crate::verstrekking::leg_vast(conn, ctx, t, &object)?;
+    }
     audit(
         conn,
         ctx,
@@ -497,14 +522,18 @@ pub fn lezing(
 
 /// Several permitted reads in one request (the briefing shows records of several owners):
 /// one audit row per object, and the processing-log rows of all subjects, each under its
-/// own permission's basis, appended to the actor's chain with one reservation.
+/// own permission's basis, appended to the actor's chain with one reservation. As for
+/// `lezing` (`LOG_ALLEEN_WAT_GETOOND`): an item without subjects showed no personal data
+/// and is its audit row alone, no disclosure.
 pub fn lezingen(
     conn: &mut DbConnection,
     ctx: &Context,
     items: &[(&Toestemming, Object, Vec<Uuid>)],
 ) -> QueryResult<()> {
-    for (t, object, _) in items {
-        crate::verstrekking::leg_vast(conn, ctx, t, object)?;
+    for (t, object, subjecten) in items {
+        if !subjecten.is_empty() {
+            crate::verstrekking::leg_vast(conn, ctx, t, object)?;
+        }
         audit(
             conn,
             ctx,

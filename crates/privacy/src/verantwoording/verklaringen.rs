@@ -370,13 +370,19 @@ pub fn lijst_bij_identiteit(
     .filter(|v| v.eigenaar == org && v.vastgelegd_door == org)
     .filter(|v| v.vertrouwelijkheid <= t.max_vertrouwelijkheid())
     .map(|v| v.weergave())
-    .collect();
+    .collect::<Vec<_>>();
+    // LOG_ALLEEN_WAT_GETOOND: no statement shown, no processing of the person's data.
+    let subjecten: &[Uuid] = if zichtbaar.is_empty() {
+        &[]
+    } else {
+        std::slice::from_ref(&identiteit)
+    };
     logboek::lezing(
         conn,
         ctx,
         &t,
         object(ctx, record.soort.into(), record.id.to_string()),
-        &[identiteit],
+        subjecten,
     )?;
     Ok(zichtbaar)
 }
