@@ -482,6 +482,45 @@ async fn ouder_zonder_gezag_kan_onttrekken(db: Db) {
     );
 }
 
+/// `OUDER_ZONDER_GEZAG` where nobody holds gezag (`tijdelijk-geen`): the parents are
+/// flagged, but the text does not presume a holder; it points to whoever has the child's
+/// lawful care (`OUDER_ZONDER_GEZAG_NIEMAND_UITLEG`) and shows no raw form code.
+async fn niemand_gezag_geen_houder_verondersteld(db: Db) {
+    let Some(app) = app(db).await else { return };
+    let gi = app.token(GI, &["gezinsvoogd"]);
+    let g = gezin(
+        &app,
+        &gi,
+        &["999882107", "999882119", "999882120"],
+        &["2016-06-06".into()],
+    )
+    .await;
+    let kind = &g.kinderen[0];
+    maak(&app, &format!("/api/v1/personen/{kind}/gezag"), &gi,
+        json!({"vorm": "tijdelijk-geen", "houders": [], "bron": "gezagsregister", "geverifieerdOp": dag(-2)})).await;
+    let b = briefing(&app, "999882120").await;
+    assert_eq!(
+        codes(&b),
+        ["ouder-zonder-gezag", "ouder-zonder-gezag"],
+        "{b}"
+    );
+    for s in b["signalen"].as_array().unwrap() {
+        let uitleg = s["uitleg"].as_str().unwrap();
+        assert!(
+            uitleg.contains("op dit moment heeft niemand gezag"),
+            "{uitleg}"
+        );
+        assert!(
+            uitleg.contains("wettig opzicht") && uitleg.contains("art. 279 Sr"),
+            "{uitleg}"
+        );
+        assert!(
+            !uitleg.contains("tijdelijk-geen") && !uitleg.contains("bij wie het gezag"),
+            "{uitleg}"
+        );
+    }
+}
+
 /// `GEZAG_BERUST_OP_GEZAGSBESLISSING` in the briefing: a gezag record stored before the
 /// rule, resting on a decision that decides no gezag (here a huisverbod), is no confirmed
 /// legal fact and is not shown as in force; the gezag recorded before it is.
@@ -602,6 +641,7 @@ async fn twee_moeders_geen_eenzijdig_signaal(db: Db) {
 
 op_beide_backends!(
     ouder_zonder_gezag_kan_onttrekken,
+    niemand_gezag_geen_houder_verondersteld,
     gezag_op_ander_besluit_niet_getoond,
     twee_moeders_geen_eenzijdig_signaal,
     voogd_buiten_het_gezin_bij_naam,

@@ -1789,6 +1789,16 @@ async fn privacyfunctionaris_en_herhaalde_meldingen(db: Db) {
     let mut gi = Browser::new(&app);
     gi.meld_aan("gezinsvoogd").await;
     assert_eq!(gi.get(&pad).await.status, 404);
+    // An id in another form than the hyphenated one (UUID_CANONIEK) is a page that does
+    // not exist: the werkplek's own page in Dutch, not the API's problem+json.
+    let (map, id) = pad.rsplit_once('/').unwrap();
+    let r = vt.get(&format!("{map}/{}", id.replace('-', ""))).await;
+    assert_eq!(r.status, 404, "{}", r.html);
+    assert!(
+        r.html.contains("<html") && !r.html.contains("invalidParams"),
+        "{}",
+        r.html
+    );
     // The police register the mother (name and date of birth, no BSN).
     let noodhulp = app.token(POLITIE, &["noodhulp"]);
     let res = app

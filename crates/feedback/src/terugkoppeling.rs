@@ -22,8 +22,8 @@
 //! - `TERUGKOPPELING_VOLGT_BEHANDELING`: a moment is fed back once the handling has
 //!   reached it (`moment_past_bij`);
 //! - `STROOM_BINNEN_CONVENANT` (`ketenregie_privacy::zicht`): feedback is given only when
-//!   whoever is owed it may read it under an agreement rule in force with the receiver
-//!   (the decision for that read, `Convenant::is_partij` for both): a receiver that left
+//!   the receiver and whoever is owed it are both parties of an agreement in force
+//!   (`Convenant::is_partij` for both; the other's read is its own decision): a receiver that left
 //!   the agreement gives no feedback and meets no duty (403, nothing written); the duty
 //!   stays open and is chased as any unmet duty (ARCHITECTURE.md, "Outside testers, fourth
 //!   round (stop 36)").
@@ -412,19 +412,13 @@ pub fn geef(
     }
     // The receiver writes its own record (EIGEN_ORGANISATIE).
     let t = besluit::toegang(conn, ctx, &aanvraag(Actie::Aanmaken, &org, &k))?;
-    // STROOM_BINNEN_CONVENANT: the feedback goes to whoever is owed it, who reads it under
-    // an agreement rule with the receiver; a receiver that left (or an agreement no longer
+    // STROOM_BINNEN_CONVENANT: the feedback goes to whoever is owed it, a party of an
+    // agreement in force with the receiver; a receiver that left (or an agreement no longer
     // in force) gives none, and meets no duty with it. Refused in the trail of whoever it
     // was to go to, before the body is looked at.
     let afzender = terugkoppelen_aan(conn, &k)?;
-    zicht::stroom(
-        conn,
-        ctx,
-        &afzender,
-        &aanvraag(Actie::Lezen, &org, &k),
-        "deze terugkoppeling",
-    )
-    .map_err(|f| f.bij_eigenaar(&afzender))?;
+    zicht::stroom(conn, ctx, &afzender, "deze terugkoppeling")
+        .map_err(|f| f.bij_eigenaar(&afzender))?;
     let g = n.invoer.valideer().map_err(Fout::Ongeldig)?;
     if let Some(o) = &g.overgenomen_door
         && directory::organisatie_op_code(conn, o)?.is_none()

@@ -118,39 +118,34 @@ pub fn convenant_dekt(
 
 /// `STROOM_BINNEN_CONVENANT` (README, "Agreements: signing, leaving, withdrawal"; DOMAIN.md
 /// §4; AVG art. 5(1)(b) and 6: data is shared only on a basis in force): a write by the
-/// caller's organisation whose data then goes to organisation `naar` — feedback it owes
-/// `naar`, which `naar` reads and which meets the duty `naar` is owed — passes only when
-/// `naar` could read it under an agreement rule in force between the two: the decision
-/// for `naar`'s read `a` (`convenant_dekt`, so `CONVENANT_VEREIST` with
-/// `Convenant::is_partij` for both). A party that left the agreement (`UITTREDEN`), or an
-/// agreement withdrawn or expired, lets nothing flow from the next request on, writes as
-/// much as reads: before, an organisation that had left still gave feedback (201, the
-/// duty marked met) that the other could no longer read (the outside test of round four,
-/// F3). A write decided against the other's data already passes the decision as the
-/// writer (a step on a melding of another organisation: `CONVENANT_VEREIST`); this rule
-/// is for the writes the writer's own-data decision (`EIGEN_ORGANISATIE`) lets through.
+/// caller's organisation whose data then goes to organisation `naar` (feedback it owes
+/// `naar`, which `naar` reads and which meets the duty `naar` is owed) passes only while
+/// both are parties of an agreement in force (`Convenant::is_partij` for both, the check
+/// `verantwoording::verklaringen::samen_partij` also makes for statements). A party that
+/// left the agreement (`UITTREDEN`), or an agreement withdrawn or expired, lets nothing
+/// flow from the next request on, writes as much as reads: before, an organisation that
+/// had left still gave feedback (201, the duty marked met) that the other could no longer
+/// read (the outside test of round four, F3). Whether `naar` may then read what was
+/// written stays the read's own decision (`CONVENANT_VEREIST`): an agreement that owes
+/// feedback but lets nobody read it is a fault of that agreement, and refusing the giver
+/// would only keep its duty open. A write decided against the other's data already passes
+/// the decision as the writer (a step on a melding of another organisation); this rule is
+/// for the writes the writer's own-data decision (`EIGEN_ORGANISATIE`) lets through.
 /// Refused 403 naming the rule, nothing written.
 pub const STROOM_BINNEN_CONVENANT: &str = "STROOM_BINNEN_CONVENANT";
 
-/// `STROOM_BINNEN_CONVENANT` for a write whose data goes to `naar` and is read there as
-/// `a`; `wat` names the data in the refusal ("deze terugkoppeling"). Its own organisation
-/// needs no agreement. The refusal is a `Fout::Geweigerd`; the caller says in whose trail
-/// (`Fout::bij_eigenaar`).
-pub fn stroom(
-    conn: &mut DbConnection,
-    ctx: &Context,
-    naar: &str,
-    a: &Aanvraag,
-    wat: &str,
-) -> Result<(), Fout> {
-    if naar == ctx.actor.organisatie || convenant_dekt(conn, ctx, naar, a)? {
+/// `STROOM_BINNEN_CONVENANT` for a write whose data goes to `naar`; `wat` names the data
+/// in the refusal ("deze terugkoppeling"). Its own organisation needs no agreement. The
+/// refusal is a `Fout::Geweigerd`; the caller says in whose trail (`Fout::bij_eigenaar`).
+pub fn stroom(conn: &mut DbConnection, ctx: &Context, naar: &str, wat: &str) -> Result<(), Fout> {
+    if crate::verantwoording::verklaringen::samen_partij(conn, ctx, naar)? {
         return Ok(());
     }
     Err(Fout::geweigerd(
         STROOM_BINNEN_CONVENANT,
         format!(
-            "Geen convenant van kracht waarin organisatie `{}` en `{naar}` beide partij zijn en dat `{naar}` toestaat {wat} te lezen voor doel `{}`: een organisatie die uittrad, of een ingetrokken of verlopen convenant, laat geen gegevens meer stromen (regel {STROOM_BINNEN_CONVENANT})",
-            ctx.actor.organisatie, a.doel
+            "Geen convenant van kracht waarin organisatie `{}` en `{naar}` beide partij zijn, dus gaat {wat} niet naar `{naar}`: een organisatie die uittrad, of een ingetrokken of verlopen convenant, laat geen gegevens meer stromen (regel {STROOM_BINNEN_CONVENANT})",
+            ctx.actor.organisatie
         ),
     ))
 }

@@ -657,6 +657,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .wrap(from_fn(aanroeper))
             .wrap(from_fn(koppen))
             .app_data(web::FormConfig::default().limit(formulier::MAX_BODY))
+            .app_data(web::PathConfig::default().error_handler(pad_onleesbaar))
             .route("", web::get().to(aanmelden::start))
             .route("/", web::get().to(aanmelden::start))
             .route("/statisch/{naam}", web::get().to(statisch::bestand))
@@ -738,6 +739,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             )
             .default_service(web::to(niet_gevonden)),
     );
+}
+
+/// A page's id that is no UUID in its hyphenated form (`UUID_CANONIEK`): the page does
+/// not exist, answered as the werkplek's own 404 page in Dutch, not as the API's
+/// problem+json naming a parameter (pages speak to people; outside test of 3 Dec 2026,
+/// round four).
+fn pad_onleesbaar(
+    _err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    Fout(AppError::NietGevonden(
+        "Deze pagina bestaat niet; controleer het adres".into(),
+    ))
+    .into()
 }
 
 async fn niet_gevonden() -> Result<HttpResponse, Fout> {

@@ -33,6 +33,14 @@ pub const GEZAG_ONBEKEND_IS_NIET_GEEN: &str = "gezag-niet-te-bepalen";
 /// parent's and child's names.
 pub const OUDER_ZONDER_GEZAG_UITLEG: &str = "neemt of houdt deze ouder het kind weg bij wie het gezag of het wettig opzicht heeft, dan kan dat onttrekking aan het gezag zijn (art. 279 Sr). Wordt het kind aan deze ouder onthouden, dan is dat geen onttrekking: deze ouder kan zich niet op art. 279 Sr beroepen, voor omgang alleen de civiele weg";
 
+/// `OUDER_ZONDER_GEZAG` where nobody holds gezag now (`tijdelijk-geen`: e.g. after
+/// ontheffing or ontzetting before a voogd is appointed, BW 1:253q, 1:241): the parents
+/// have none, but the sentence of `OUDER_ZONDER_GEZAG_UITLEG` presumes a holder. Art. 279
+/// Sr then protects only whoever has the child lawfully in their care (the wettig opzicht,
+/// such as a voorlopig voogd or the GI under an OTS); the officer is told to find out who
+/// that is (outside test of 3 Dec 2026, round four, finding 4).
+pub const OUDER_ZONDER_GEZAG_NIEMAND_UITLEG: &str = "op dit moment heeft niemand gezag. Neemt of houdt deze ouder het kind weg bij wie het wettig opzicht heeft (zoals een voorlopig voogd of de gecertificeerde instelling), dan kan dat onttrekking zijn (art. 279 Sr); ga na wie dat opzicht heeft";
+
 /// The derived flags, each rule by name.
 pub(super) fn signalen(
     b: &Briefing,
@@ -111,10 +119,16 @@ pub(super) fn signalen(
                         .and_then(|x| x.persoon.naam.clone())
                         .unwrap_or_else(|| "een ouder".into());
                     let kindnaam = g.kind.naam.clone().unwrap_or_else(|| "het kind".into());
-                    let tekst = format!(
-                        "{naam} heeft geen gezag over {kindnaam} ({}): {OUDER_ZONDER_GEZAG_UITLEG} (regel OUDER_ZONDER_GEZAG)",
-                        g.vorm
-                    );
+                    let tekst = if matches!(g.vorm, Gezagsvorm::TijdelijkGeen) {
+                        format!(
+                            "{naam} heeft geen gezag over {kindnaam}: {OUDER_ZONDER_GEZAG_NIEMAND_UITLEG} (regel OUDER_ZONDER_GEZAG)"
+                        )
+                    } else {
+                        format!(
+                            "{naam} heeft geen gezag over {kindnaam} ({}): {OUDER_ZONDER_GEZAG_UITLEG} (regel OUDER_ZONDER_GEZAG)",
+                            g.vorm
+                        )
+                    };
                     if !uit.iter().any(|s: &Signaal| s.uitleg == tekst) {
                         uit.push(Signaal {
                             code: "ouder-zonder-gezag".into(),
