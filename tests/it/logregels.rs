@@ -340,7 +340,76 @@ async fn lege_lijsten_loggen_niets(db: Db) {
     );
 }
 
+/// F2 (`LOG_ONDER_GRONDSLAG_EIGENAAR` for own statements): the police's privacy officer
+/// records Sem's statement on the GI's person record; the GI's reads of Sem that return it
+/// leave a disclosure in the police's register, a processing-log row of the GI under the
+/// police's data's basis, and the police's inzage report on Sem names the GI.
+async fn verklaring_van_ander_logt_onder_vastlegger(db: Db) {
+    let Some((app, _)) = demowereld(db).await else {
+        return;
+    };
+    let gi = gi_gezin(&app).await;
+    let sem = &gi.sem;
+    // The police receive the GI's data on Sem (a briefing), so may record his statement.
+    let noodhulp = app.token(POLITIE, &["noodhulp"]);
+    maak(
+        &app,
+        "/api/v1/briefings/_zoek",
+        &noodhulp,
+        json!({"bsn": BSN_SEM}),
+    )
+    .await;
+    let pol_fg = app.token(POLITIE, &["privacyfunctionaris"]);
+    let v = maak(
+        &app,
+        &format!("/api/v1/personen/{sem}/eigen-verklaringen"),
+        &pol_fg,
+        json!({"tekst": "Ik ben het niet eens met de weergave van mijn situatie."}),
+    )
+    .await;
+    let vid = v["id"].as_str().unwrap().to_string();
+    let aan_gi = |app: &TestApp| {
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verstrekkingen WHERE eigenaar = '{POLITIE}' \
+             AND ontvanger = '{GI}' AND object_id = '{vid}'"
+        ))
+    };
+    assert_eq!(aan_gi(&app), 0);
+
+    let gv = app.token(GI, &["gezinsvoogd"]);
+    for pad in [
+        format!("/api/v1/personen/{sem}"),
+        format!("/api/v1/personen/{sem}/eigen-verklaringen"),
+    ] {
+        let res = app.get(&pad, &gv).await;
+        assert_eq!(res.status(), 200, "{pad}");
+        let body: Value = res.json().await.unwrap();
+        assert!(body.to_string().contains(&vid), "{pad}: {body}");
+    }
+    assert_eq!(aan_gi(&app), 2, "one disclosure per read returning it");
+    let subject = pseudoniem(&app, identiteit(&app, BSN_SEM, "Sem", "de Boer"));
+    assert!(
+        app.tel(&format!(
+            "SELECT count(*) AS n FROM verwerkingslog WHERE organisatie = '{GI}' \
+             AND betrokkene = '{subject}' AND grondslag <> 'eigen taakuitvoering' \
+             AND convenant_id IS NOT NULL"
+        )) >= 2,
+        "the GI's reads logged under the police's data's basis"
+    );
+    let r = rapport(&app, POLITIE, sem).await;
+    assert!(
+        r["verstrekkingen"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["aan"] == GI),
+        "{}",
+        r["verstrekkingen"]
+    );
+}
+
 op_beide_backends!(
+    verklaring_van_ander_logt_onder_vastlegger,
     briefing_logt_elke_eigenaar,
     lege_terugkoppelingen_loggen_niets,
     lege_lijsten_loggen_niets

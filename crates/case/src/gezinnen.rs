@@ -323,6 +323,7 @@ pub fn beschikking_verklaringen(
         },
         &subjecten,
     )?;
+    logboek::verklaringen(conn, ctx, &t, &uit)?;
     Ok(uit)
 }
 
@@ -398,7 +399,7 @@ fn dossier(
         object(&g.id.to_string(), &g.eigenaar),
         &subjecten,
     )?;
-    Ok(Gezinsdossier {
+    let uit = Gezinsdossier {
         id: g.id,
         eigenaar: g.eigenaar.clone(),
         kenmerk: g.kenmerk.clone(),
@@ -427,7 +428,14 @@ fn dossier(
             })
             .collect(),
         regelingen: regelingen_.iter().map(regeling_kort).collect(),
-    })
+    };
+    logboek::verklaringen(
+        conn,
+        ctx,
+        t,
+        uit.beschikkingen.iter().flat_map(|b| &b.eigen_verklaringen),
+    )?;
+    Ok(uit)
 }
 
 #[derive(Debug, Clone)]

@@ -416,6 +416,7 @@ fn lees_getoond(
         object(&id.to_string(), &p.eigenaar),
         subjecten,
     )?;
+    logboek::verklaringen(conn, ctx, &t, &kort.eigen_verklaringen)?;
     Ok(kort)
 }
 

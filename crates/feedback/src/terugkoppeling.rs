@@ -525,7 +525,14 @@ pub fn lijst(
 ) -> Result<Vec<Terugkoppeling>, Fout> {
     let g = lees_alle(conn, ctx, id)?;
     log(conn, ctx, &g, g.rijen.iter())?;
-    g.toon(conn, ctx)
+    let uit = g.toon(conn, ctx)?;
+    logboek::verklaringen(
+        conn,
+        ctx,
+        &g.t,
+        uit.iter().flat_map(|t| &t.eigen_verklaringen),
+    )?;
+    Ok(uit)
 }
 
 /// The statements on feedback item `item` of melding `id`, as a read of the item
@@ -550,6 +557,7 @@ pub fn verklaringen_bij(
         .iter()
         .filter(|r| r.id == item && !verklaringen.is_empty());
     log(conn, ctx, &g, getoond)?;
+    logboek::verklaringen(conn, ctx, &g.t, &verklaringen)?;
     Ok(verklaringen)
 }
 

@@ -154,6 +154,8 @@ impl EigenVerklaring {
             vastgelegd_door: self.vastgelegd_door.clone(),
             vertrouwelijkheid: self.vertrouwelijkheid,
             aangemaakt_op: self.aangemaakt_op,
+            eigenaar: self.eigenaar.clone(),
+            betrokkene: self.betrokkene_id,
         }
     }
 }
@@ -179,6 +181,14 @@ pub struct EigenVerklaringWeergave {
     pub vertrouwelijkheid: Vertrouwelijkheid,
     /// When it was recorded.
     pub aangemaakt_op: DateTime<Utc>,
+    /// The owner of the record it is on (not shown: for the log, `logboek::verklaringen`).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub eigenaar: String,
+    /// The person whose statement it is (not shown: the log's data subject).
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub betrokkene: Uuid,
 }
 
 /// The fields of a new statement.

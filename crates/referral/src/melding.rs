@@ -78,14 +78,16 @@ fn eigen_verklaringen(
     t: &Toestemming,
     id: Uuid,
 ) -> Result<Option<Vec<EigenVerklaringWeergave>>, Fout> {
-    Ok(Some(eigen_verklaring::bij_record(
+    let uit = eigen_verklaring::bij_record(
         conn,
         &ctx.versleuteling,
         Recordsoort::Zorgmelding,
         id,
         &ctx.actor.organisatie,
         t.max_vertrouwelijkheid(),
-    )?))
+    )?;
+    logboek::verklaringen(conn, ctx, t, &uit)?;
+    Ok(Some(uit))
 }
 
 /// The caller's `If-Match` against the current version (RFC 9110 §13.1.1: `*`, lists,
@@ -233,6 +235,7 @@ fn lees_getoond(
         vec![]
     };
     logboek::lezing(conn, ctx, &t, object(&k), &betrokkenen)?;
+    logboek::verklaringen(conn, ctx, &t, &verklaringen)?;
     Ok((
         Zorgmelding {
             kop: k,

@@ -12,6 +12,7 @@ use super::toegang::Toegang;
 use ketenregie_common::{Actie, Fout};
 use ketenregie_privacy::Context;
 use ketenregie_privacy::Toestemming;
+use ketenregie_privacy::eigen_verklaring::EigenVerklaringWeergave;
 use ketenregie_privacy::logboek::{self, AuditRegel, Object};
 use ketenregie_store::DbConnection;
 use std::collections::{BTreeMap, BTreeSet};
@@ -96,5 +97,49 @@ pub(super) fn log(
             nieuw: None,
         },
     )?;
+    Ok(())
+}
+
+/// `LOG_ONDER_GRONDSLAG_EIGENAAR` for the own statements shown: one recorded by an
+/// organisation other than the caller and the record's owner shows that organisation's
+/// data on its subject, logged by `logboek::verklaringen` (its basis, the disclosure in
+/// its register), per record owner with the permission its record was shown on.
+pub(super) fn verklaringen(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    toegang: &Toegang,
+    b: &Briefing,
+) -> Result<(), Fout> {
+    let getoond = b
+        .personen
+        .iter()
+        .chain(&b.gezinsleden)
+        .flat_map(|p| &p.eigen_verklaringen)
+        .chain(
+            b.beschikkingen_in_werking
+                .iter()
+                .chain(&b.maatregelen_in_werking)
+                .flat_map(|x| &x.eigen_verklaringen),
+        )
+        .chain(
+            b.incidenten
+                .lijst
+                .iter()
+                .flat_map(|i| &i.eigen_verklaringen),
+        )
+        .chain(
+            b.open_zorgmeldingen
+                .iter()
+                .flat_map(|m| &m.eigen_verklaringen),
+        );
+    let mut per_eigenaar: BTreeMap<&str, Vec<&EigenVerklaringWeergave>> = BTreeMap::new();
+    for v in getoond {
+        per_eigenaar.entry(v.eigenaar.as_str()).or_default().push(v);
+    }
+    for (eigenaar, lijst) in per_eigenaar {
+        if let Some(t) = toegang.van(eigenaar) {
+            logboek::verklaringen(conn, ctx, t, lijst)?;
+        }
+    }
     Ok(())
 }

@@ -150,5 +150,6 @@ fn afronden(
     briefing_id: Uuid,
 ) -> Result<Briefing, Fout> {
     log::log(conn, ctx, &o.toegang, briefing_id, &o.getoond)?;
+    log::verklaringen(conn, ctx, &o.toegang, &o.b)?;
     Ok(o.b)
 }

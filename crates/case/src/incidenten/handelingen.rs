@@ -240,6 +240,7 @@ fn lees_getoond(
         vec![]
     };
     logboek::lezing(conn, ctx, &t, object(&i.id.to_string(), &i.eigenaar), &s)?;
+    logboek::verklaringen(conn, ctx, &t, &w.eigen_verklaringen)?;
     Ok(w)
 }
 
@@ -350,7 +351,9 @@ fn schrijf(
         samenvatting,
         &s,
     )?;
-    weergave(conn, ctx, i, t.max_vertrouwelijkheid())
+    let w = weergave(conn, ctx, i, t.max_vertrouwelijkheid())?;
+    logboek::verklaringen(conn, ctx, &t, &w.eigen_verklaringen)?;
+    Ok(w)
 }
 
 /// Incident `i` as shown to the caller, with the own statements on it it may see at

@@ -99,7 +99,38 @@ pub struct Toestemming {
     informeer: BTreeSet<String>,
 }
 
+/// The legal basis cited for an own statement another organisation recorded, where the
+/// reader's decision on that organisation's data refuses (`logboek::verklaringen`): the
+/// statement is added to the record at the person's request (Jeugdwet art. 7.3.8) and
+/// flows to its owner under the agreement the recorder and the owner are both parties of
+/// (`VERKLARING_DOOR_HOUDER`), whose id and version the log rows carry.
+pub const GRONDSLAG_EIGEN_VERKLARING: &str = "Jeugdwet art. 7.3.8";
+
 impl Toestemming {
+    /// The basis of a read of an own statement recorded by another organisation under
+    /// agreement `convenant` (`GRONDSLAG_EIGEN_VERKLARING`): for the log rows only, it
+    /// shows nothing more than the statement at its level.
+    pub(crate) fn eigen_verklaring(
+        convenant: (Uuid, i64),
+        doel: Doel,
+        niveau: Vertrouwelijkheid,
+    ) -> Self {
+        Toestemming {
+            basis: vec![Basis {
+                convenant: Some(convenant),
+                grondslag: Grondslag {
+                    code: GRONDSLAG_EIGEN_VERKLARING.into(),
+                    omschrijving: "Eigen verklaring van de betrokkene, vastgelegd door een partij bij het convenant".into(),
+                },
+            }],
+            redigeer: BTreeSet::new(),
+            doorbraak: false,
+            max_vertrouwelijkheid: niveau,
+            doel,
+            informeer: BTreeSet::new(),
+        }
+    }
+
     /// Is `eigenaar` to be told of a read under this permission (`EIGENAAR_INFORMEREN`):
     /// a rule used for its data says so, or the read is a break-glass read of another
     /// organisation's data?

@@ -555,6 +555,89 @@ pub fn lezingen(
     verwerking_rijen(conn, ctx, &rijen, "geslaagd")
 }
 
+/// `LOG_ONDER_GRONDSLAG_EIGENAAR` for own statements (`eigen_verklaring`): a read that
+/// returns statements recorded by an organisation other than the reader and other than
+/// the record's owner (whose data the record's own log rows already cover) shows that
+/// recorder's data on the statement's subject. Per such statement: an audit row in the
+/// recorder's trail, a disclosure in its register (its inzage report names the reader as
+/// recipient) and a processing-log row for the subject, under the recorder's basis for the
+/// reader (its decision for the read's purpose, identification, the statement's level);
+/// where that decision refuses (the statement is shown with the record all the same,
+/// `VERKLARING_BIJ_RECORD`), under the agreement the reader and the recorder are both
+/// parties of (`VERKLARING_DOOR_HOUDER`; `besluit::GRONDSLAG_EIGEN_VERKLARING`), and
+/// without one (it ended since) under `t`, the permission the record was read on. The same
+/// `lezingen` the briefing logs its owners with. Call after the record's own log rows,
+/// with what the answer returns (`LOG_ALLEEN_WAT_GETOOND`).
+pub fn verklaringen<'a>(
+    conn: &mut DbConnection,
+    ctx: &Context,
+    t: &Toestemming,
+    getoond: impl IntoIterator<Item = &'a crate::eigen_verklaring::EigenVerklaringWeergave>,
+) -> Result<(), ketenregie_common::Fout> {
+    let lezer = ctx.actor.organisatie.as_str();
+    let vreemd: Vec<_> = getoond
+        .into_iter()
+        .filter(|v| v.vastgelegd_door != lezer && v.vastgelegd_door != v.eigenaar)
+        .collect();
+    if vreemd.is_empty() {
+        return Ok(());
+    }
+    let beslisser = crate::besluit::Beslisser::laad(conn, ctx)?;
+    let toestemmingen: Vec<Toestemming> = vreemd
+        .iter()
+        .map(|v| {
+            beslisser.beslis(
+                ctx,
+                &crate::besluit::Aanvraag {
+                    actie: Actie::Lezen,
+                    doel: t.doel(),
+                    categorieen: vec![ketenregie_common::Gegevenscategorie::Identificatie],
+                    optioneel: vec![],
+                    eigenaren: vec![v.vastgelegd_door.clone()],
+                    vertrouwelijkheid: v.vertrouwelijkheid,
+                },
+            )
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
+        .zip(&vreemd)
+        .map(|(besluit, v)| match besluit {
+            Ok(tv) => Ok(tv),
+            Err(_) => {
+                let door = v.vastgelegd_door.as_str();
+                Ok(crate::convenant::actief_voor(conn, lezer)?
+                    .iter()
+                    .find(|c| c.van_kracht(ctx.nu) && c.is_partij(lezer) && c.is_partij(door))
+                    .map(|c| {
+                        Toestemming::eigen_verklaring(
+                            (c.id, c.versie),
+                            t.doel(),
+                            v.vertrouwelijkheid,
+                        )
+                    })
+                    .unwrap_or_else(|| t.clone()))
+            }
+        })
+        .collect::<Result<_, ketenregie_common::Fout>>()?;
+    let items: Vec<(&Toestemming, Object, Vec<Uuid>)> = vreemd
+        .iter()
+        .zip(&toestemmingen)
+        .map(|(v, tv)| {
+            (
+                tv,
+                Object {
+                    soort: "eigen-verklaringen",
+                    id: v.id.to_string(),
+                    eigenaar: v.vastgelegd_door.clone(),
+                },
+                vec![v.betrokkene],
+            )
+        })
+        .collect();
+    lezingen(conn, ctx, &items)?;
+    Ok(())
+}
+
 /// A permitted write: one audit row with old and new values, one processing-log row per
 /// subject (`Wijzigingslog::schrijf`: two statements).
 #[allow(clippy::too_many_arguments)]
