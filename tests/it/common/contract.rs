@@ -800,6 +800,8 @@ pub async fn start_proxy(
         contract,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Below the app's keep-alive of 5 s (see `TestApp::client`).
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
             .build()
             .unwrap(),
         fouten: fouten.clone(),

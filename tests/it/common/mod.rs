@@ -205,7 +205,14 @@ pub async fn spawn_met_contract(
         direct,
         contractfouten,
         schrijvingen,
-        client: reqwest::Client::new(),
+        // Idle connections are dropped well before the servers' keep-alive of 5 s
+        // (`keep_alive_seconds`, actix's default for the proxy): a request sent on a
+        // connection the server is closing at that moment fails with `IncompleteMessage`,
+        // seen under load (two cores, three suites at once).
+        client: reqwest::Client::builder()
+            .pool_idle_timeout(std::time::Duration::from_secs(2))
+            .build()
+            .unwrap(),
         pool,
         db,
         dir,
