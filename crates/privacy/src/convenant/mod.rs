@@ -1645,6 +1645,20 @@ pub fn van_partij(
 /// (`UITTREDEN`). Each carries its leavers, so the decision also drops owners that left
 /// (`Convenant::is_partij`). The decision's input; the period is checked by the caller
 /// with the request's clock.
+/// The first agreement in force at `nu` that `een` and `ander` are both parties of
+/// (`Convenant::is_partij`: named and not left), if any: what `VERKLARING_DOOR_HOUDER`,
+/// `STROOM_BINNEN_CONVENANT` and the log basis of another's own statement ask.
+pub fn gedeeld(
+    conn: &mut DbConnection,
+    een: &str,
+    ander: &str,
+    nu: chrono::DateTime<chrono::Utc>,
+) -> QueryResult<Option<Convenant>> {
+    Ok(actief_voor(conn, een)?
+        .into_iter()
+        .find(|c| c.van_kracht(nu) && c.is_partij(een) && c.is_partij(ander)))
+}
+
 pub fn actief_voor(conn: &mut DbConnection, organisatie: &str) -> QueryResult<Vec<Convenant>> {
     let ids = convenant_partijen::table
         .filter(convenant_partijen::organisatie.eq(organisatie.to_string()))

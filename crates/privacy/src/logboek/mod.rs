@@ -603,11 +603,8 @@ pub fn verklaringen<'a>(
         .zip(&vreemd)
         .map(|(besluit, v)| match besluit {
             Ok(tv) => Ok(tv),
-            Err(_) => {
-                let door = v.vastgelegd_door.as_str();
-                Ok(crate::convenant::actief_voor(conn, lezer)?
-                    .iter()
-                    .find(|c| c.van_kracht(ctx.nu) && c.is_partij(lezer) && c.is_partij(door))
+            Err(_) => Ok(
+                crate::convenant::gedeeld(conn, lezer, &v.vastgelegd_door, ctx.nu)?
                     .map(|c| {
                         Toestemming::eigen_verklaring(
                             (c.id, c.versie),
@@ -615,8 +612,8 @@ pub fn verklaringen<'a>(
                             v.vertrouwelijkheid,
                         )
                     })
-                    .unwrap_or_else(|| t.clone()))
-            }
+                    .unwrap_or_else(|| t.clone()),
+            ),
         })
         .collect::<Result<_, ketenregie_common::Fout>>()?;
     let items: Vec<(&Toestemming, Object, Vec<Uuid>)> = vreemd

@@ -126,9 +126,7 @@ pub fn samen_partij(conn: &mut DbConnection, ctx: &Context, eigenaar: &str) -> Q
     if eigenaar == org {
         return Ok(true);
     }
-    Ok(convenant::actief_voor(conn, org)?
-        .iter()
-        .any(|c| c.van_kracht(ctx.nu) && c.is_partij(org) && c.is_partij(eigenaar)))
+    Ok(convenant::gedeeld(conn, org, eigenaar, ctx.nu)?.is_some())
 }
 
 /// The answer for a record of kind `wat` of `eigenaar` the caller's organisation does not
